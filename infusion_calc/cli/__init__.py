@@ -1,0 +1,49 @@
+"""The `infusion-calc` command. Thin: it parses arguments and calls the core.
+
+No arguments opens the chair-side app; `calc` is the scriptable calculator. The TUI
+(and Textual with it) is imported only in the branch that launches it, so `calc`
+starts as fast as pint alone.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from infusion_calc import __version__
+
+
+class StrictParser(argparse.ArgumentParser):
+    """argparse, but a usage error is one `error:` line and exit status 2."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
+        raise SystemExit(2)
+
+
+def build_parser() -> StrictParser:
+    from infusion_calc.cli import calc
+
+    parser = StrictParser(
+        prog="infusion-calc",
+        description="Dose-and-waste calculator for single-dose vials. With no command, opens the chair-side app.",
+    )
+    parser.add_argument("--version", action="version", version=f"infusion-calc {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=StrictParser)
+    calc.register(commands)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    parser = build_parser()
+    try:
+        options = parser.parse_args(arguments)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    if options.command is None:
+        from infusion_calc.cli.tui_launcher import launch
+
+        return launch(options)
+    return options.run(options)

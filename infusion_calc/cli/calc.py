@@ -1,0 +1,108 @@
+"""`infusion-calc calc`: one calculation, as a readable summary or as the JSON contract."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail
+from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.errors import CatalogError, InputError, PlanError
+from infusion_calc.core.rounding import plain
+from infusion_calc.core.units import format_amount
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "calc",
+        help="calculate vials, volume, billing units and claim lines for one dose",
+        description=(
+            "Calculate vials to open, volume to draw, administered and discarded HCPCS units and the "
+            "claim lines (JZ, or a JW line for discarded units). Without --drug or --hcpcs: natalizumab (Tysabri)."
+        ),
+    )
+    parser.add_argument("--dose", required=True, help='ordered dose: "300 mg", "5 mg/kg", "375 mg/m2" or "15 mL"')
+    parser.add_argument("--drug", help="generic or brand name, any case (e.g. natalizumab, Tyruko, infliximab)")
+    parser.add_argument("--hcpcs", help="HCPCS code (e.g. J2323); one not in the catalog needs --billing-unit and --vial")
+    parser.add_argument(
+        "--vial", action="append", default=[], metavar="SIZE",
+        help='vial size to plan with, repeatable: "300 mg/15 mL", or "100 mg" for a powder',
+    )
+    parser.add_argument("--weight", help='patient weight for a per-kg dose or BSA: "70 kg" or "154 lb"')
+    parser.add_argument("--height", help='patient height for Mosteller BSA: "170 cm" or "67 in"')
+    parser.add_argument("--bsa", help='body surface area: "1.9 m2", "1.9 m^2" or "1.9 m²"')
+    parser.add_argument(
+        "--round-within", metavar="PERCENT",
+        help="also report the nearest whole-vial dose within this percent of the order (an option; never applied)",
+    )
+    parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" (must match the catalog)')
+    parser.add_argument("--json", action="store_true", help="print the result as one JSON object (the stable contract)")
+    add_catalog_option(parser)
+    parser.set_defaults(run=run)
+
+
+def request_from(options: argparse.Namespace) -> CalcRequest:
+    return CalcRequest(
+        dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
+        weight=options.weight, height=options.height, bsa=options.bsa,
+        round_within=options.round_within, billing_unit=options.billing_unit,
+    )
+
+
+def run(options: argparse.Namespace) -> int:
+    try:
+        catalog = catalog_for(options)
+        calc = calculate(catalog, request_from(options))
+    except InputError as error:
+        return fail(describe_input_error(error))
+    except (CatalogError, PlanError) as error:
+        return fail(str(error))
+    if options.json:
+        json.dump(calculation_to_dict(calc), sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+    else:
+        sys.stdout.write(summary(calc))
+    return 0
+
+
+def _line_label(hcpcs: str, modifiers: tuple[str, ...]) -> str:
+    return "-".join((hcpcs, *modifiers))
+
+
+def summary(calc: Calculation) -> str:
+    """A short plain-text answer a person reads in one glance."""
+    drug = calc.drug
+    out = [f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}"]
+    out.append(f"  Dose          {format_amount(calc.dose_mg, 'mg')}")
+    for use in calc.vials:
+        ndc = f"NDC {use.product.ndc}" if use.product.ndc else "NDC not verified"
+        out.append(f"  Open          {use.count} × {use.product.label} vial  ({ndc})")
+    for use, diluent in calc.preparation.reconstitution:
+        out.append(f"  Reconstitute  each of {use.count} × {use.product.label} with {plain(diluent)} mL sterile water")
+    draw = calc.preparation.draw_volume_ml
+    out.append(f"  Draw          {format_amount(draw, 'mL') if draw is not None else 'see label'}")
+    out.append(
+        f"  Units         {calc.billing.administered_units} administered, "
+        f"{calc.billing.discarded_units} discarded ({format_amount(calc.billing.discarded_mg, 'mg')} left in the vials)"
+    )
+    out.append("  Claim lines")
+    for line in calc.lines:
+        ndc = f"N4{line.ndc} {line.ndc_unit}{plain(line.ndc_quantity)}" if line.ndc else "NDC: from carton"
+        out.append(f"    {_line_label(line.hcpcs, line.modifiers):<14}{line.units:>6} units   {ndc}")
+    if calc.rounding_threshold is not None:
+        option = calc.rounding_option
+        if option is None:
+            out.append(f"  Whole-vial option: none within {plain(calc.rounding_threshold)}%")
+        else:
+            vials = " + ".join(f"{use.count} × {use.product.label}" for use in option.vials)
+            out.append(
+                f"  Whole-vial option: {format_amount(option.dose_mg, 'mg')} "
+                f"({plain(option.change_percent)}%, {vials}); not applied: the order stands"
+            )
+    out.append("  Arithmetic")
+    out.extend(f"    {step}" for step in calc.steps)
+    for notice in calc.warnings:
+        out.append(f"  ! {notice.message}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,43 @@
+"""Pieces every subcommand shares: the catalog option and turning core errors into `error:` lines."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from infusion_calc.core.catalog import Catalog, load_catalog
+from infusion_calc.core.errors import InputError
+from infusion_calc.locations import site_catalog_path
+
+# Core field names -> the option a CLI user typed, so the error points at it.
+OPTION_FOR_FIELD = {
+    "dose": "--dose", "drug": "--drug", "hcpcs": "--hcpcs", "vial": "--vial", "weight": "--weight",
+    "height": "--height", "bsa": "--bsa", "round_within": "--round-within", "billing_unit": "--billing-unit",
+}
+
+
+def add_catalog_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--catalog", metavar="PATH", default=argparse.SUPPRESS,
+        help="site catalog file (TOML) to add to the packaged catalog; default: catalog.toml in the config folder",
+    )
+
+
+def catalog_for(options: argparse.Namespace) -> Catalog:
+    """The packaged catalog plus the site file given, or the one in the config folder."""
+    given = getattr(options, "catalog", None)
+    if given:
+        return load_catalog(Path(given))
+    default = site_catalog_path()
+    return load_catalog(default if default.is_file() else None)
+
+
+def fail(message: str) -> int:
+    sys.stderr.write(f"error: {message}\n")
+    return 2
+
+
+def describe_input_error(error: InputError) -> str:
+    option = OPTION_FOR_FIELD.get(error.field)
+    return f"{option}: {error.message}" if option else error.message

@@ -1,0 +1,154 @@
+"""Billing units and claim lines from a dose and the vials opened (domain-facts §3).
+
+- administered units = dose ÷ billing unit, rounded up (rule 2-3);
+- discarded units = (labeled amount opened − dose) ÷ billing unit, rounded down (rule 3);
+- administered + discarded never exceeds the labeled units (rule 7): the JW count is capped;
+- a JW line only for at least one whole discarded unit, otherwise JZ on the one line (rules 4-6);
+- no JW/JZ at all for multi-dose containers (rule 9); overfill is never counted (rule 8),
+  because only labeled amounts enter the sums.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from infusion_calc.core import rounding
+from infusion_calc.core.catalog import Product
+from infusion_calc.core.rounding import ceil_div, floor_div, plain
+
+
+@dataclass(frozen=True, slots=True)
+class VialUse:
+    product: Product
+    count: int
+
+    @property
+    def labeled_mg(self) -> Decimal:
+        return self.product.strength.value * self.count
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimLine:
+    hcpcs: str
+    modifiers: tuple[str, ...]
+    units: int
+    ndc: str | None
+    """11 digits, no hyphens, as the claim wants it; None when not verified."""
+    ndc_unit: str | None
+    ndc_quantity: Decimal | None
+
+
+@dataclass(frozen=True, slots=True)
+class Notice:
+    """A warning attached to a result: a stable code and a sentence."""
+
+    code: str
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class Billing:
+    administered_units: int
+    discarded_units: int
+    labeled_units: int
+    discarded_mg: Decimal
+    lines: tuple[ClaimLine, ...]
+    notices: tuple[Notice, ...]
+    steps: tuple[str, ...]
+
+
+def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
+    """The NDC quantity for `mg` of this product: mL for solutions, vials (UN) for powders."""
+    per_vial = product.volume.value if product.billing_ndc_unit == "ML" and product.volume else Decimal(1)
+    return mg * per_vial / product.strength.value
+
+
+def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, ...]) -> Billing:
+    labeled = sum((use.labeled_mg for use in uses), Decimal(0))
+    administered = ceil_div(dose, billing_unit)
+    labeled_units = floor_div(labeled, billing_unit)
+    unit_text = f"{plain(billing_unit)} mg"
+    steps = [f"Administered: {plain(dose)} mg ÷ {unit_text} per unit = {_ratio(dose, billing_unit)} → {administered} units (rounded up)"]
+    notices: list[Notice] = []
+    single_dose = all(use.product.container == "single-dose" for use in uses)
+    discarded_mg = labeled - dose
+
+    if not single_dose:
+        notices.append(Notice("MULTI_DOSE", "Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
+        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, ())
+        return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
+
+    discarded = floor_div(discarded_mg, billing_unit)
+    steps.append(
+        f"Discarded: {plain(labeled)} mg opened − {plain(dose)} mg = {plain(discarded_mg)} mg ÷ {unit_text} "
+        f"= {_ratio(discarded_mg, billing_unit)} → {discarded} units (rounded down)"
+    )
+    cap = max(labeled_units - administered, 0)
+    if discarded > cap:
+        notices.append(Notice(
+            "JW_CAPPED",
+            f"JW units capped at {cap} so that administered + discarded units do not exceed the "
+            f"{labeled_units} units on the vial labels.",
+        ))
+        steps.append(f"Cap: {administered} + JW ≤ {labeled_units} labeled units → {cap} JW units")
+        discarded = cap
+    if discarded >= 1 and dose < billing_unit:
+        notices.append(Notice(
+            "DOSE_BELOW_ONE_UNIT",
+            "The dose is less than one billing unit; some sources say JW is not permitted then. Confirm with your MAC.",
+        ))
+    if discarded == 0 and discarded_mg > 0:
+        notices.append(Notice(
+            "LEFTOVER_UNDER_ONE_UNIT",
+            f"{plain(discarded_mg)} mg left over is less than one billing unit: no JW line, JZ on the "
+            "administered line (the CMS FAQ wording for this case is not verified).",
+        ))
+    modifiers = ("JZ",) if discarded == 0 else ()
+    lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, discarded, modifiers)
+    return Billing(administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
+
+
+def _ratio(amount: Decimal, unit: Decimal) -> str:
+    return plain(rounding.round_half_up(amount / unit, Decimal("0.001")))
+
+
+def _split_lines(
+    hcpcs: str,
+    billing_unit: Decimal,
+    dose: Decimal,
+    uses: tuple[VialUse, ...],
+    administered: int,
+    discarded: int,
+    modifiers: tuple[str, ...],
+) -> tuple[ClaimLine, ...]:
+    """One administered line per NDC (vials filled largest first), then the JW line.
+
+    Larger vials are drawn completely first, so only the last product has a partly used
+    vial; it carries the remainder of the administered units and the JW line. NDC
+    quantities on the lines always add up to what was opened: with no JW line the one
+    line carries every vial, since its units pay for all of them.
+    """
+    ordered = sorted(uses, key=lambda use: -use.product.strength.value)
+    remaining_dose = dose
+    remaining_units = administered
+    lines: list[ClaimLine] = []
+    for index, use in enumerate(ordered):
+        last = index == len(ordered) - 1
+        given_mg = use.labeled_mg if not last else remaining_dose
+        units = remaining_units if last else floor_div(given_mg, billing_unit)
+        remaining_dose -= given_mg
+        remaining_units -= units
+        opened = _ndc_amount(use.product, use.labeled_mg)
+        given = opened if (last and discarded == 0) or not last else _ndc_amount(use.product, given_mg)
+        lines.append(_line(hcpcs, modifiers, units, use.product, rounding.ndc_quantity(given)))
+        if last and discarded:
+            wasted = rounding.ndc_quantity(opened) - rounding.ndc_quantity(given)
+            lines.append(_line(hcpcs, ("JW",), discarded, use.product, wasted))
+    return tuple(lines)
+
+
+def _line(hcpcs: str, modifiers: tuple[str, ...], units: int, product: Product, quantity: Decimal) -> ClaimLine:
+    if product.ndc11 is None:
+        return ClaimLine(hcpcs, modifiers, units, None, None, None)
+    return ClaimLine(hcpcs, modifiers, units, product.ndc11, product.billing_ndc_unit, quantity)

@@ -1,0 +1,151 @@
+"""From the order as typed to a dose in mg: flat, per kg, per m² (Mosteller) or by volume.
+
+Each step is written out in words as it is taken, so the chart and the screen can show
+the arithmetic the nurse would do by hand.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+
+from infusion_calc.core import rounding
+from infusion_calc.core.errors import InputError
+from infusion_calc.core.rounding import plain
+from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, parse_measure
+
+# Plausible human ranges: outside them the number is a typo, not a patient.
+WEIGHT_RANGE_KG = (Decimal("0.3"), Decimal("400"))
+HEIGHT_RANGE_CM = (Decimal("20"), Decimal("260"))
+BSA_RANGE_M2 = (Decimal("0.1"), Decimal("4.5"))
+
+
+@dataclass(frozen=True, slots=True)
+class PatientSize:
+    """The body measures a dose was scaled by (None where not used)."""
+
+    weight_kg: Decimal | None = None
+    height_cm: Decimal | None = None
+    bsa_m2: Decimal | None = None
+    bsa_from_mosteller: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class ResolvedDose:
+    dose_mg: Decimal
+    patient: PatientSize
+    steps: tuple[str, ...]
+    rounded_from: Decimal | None = None
+    """The unrounded product, when the calculated dose was rounded to 0.01 mg."""
+
+
+def _in_range(measure: Measure, bounds: tuple[Decimal, Decimal], field: str, what: str, unit: str) -> Decimal:
+    low, high = bounds
+    if not low <= measure.value <= high:
+        raise InputError(
+            field,
+            f"{what} {plain(rounding.round_half_up(measure.value, Decimal('0.01')))} {unit} is outside the "
+            f"plausible human range ({plain(low)}-{plain(high)} {unit}). Check the number and the unit.",
+        )
+    return measure.value
+
+
+def parse_weight(text: str) -> Decimal:
+    measure = parse_measure(text, Kind.BODY_WEIGHT, "weight")
+    return _in_range(measure, WEIGHT_RANGE_KG, "weight", "Weight", "kg")
+
+
+def parse_height(text: str) -> Decimal:
+    measure = parse_measure(text, Kind.HEIGHT, "height")
+    return _in_range(measure, HEIGHT_RANGE_CM, "height", "Height", "cm")
+
+
+def parse_bsa(text: str) -> Decimal:
+    measure = parse_measure(text, Kind.AREA, "bsa")
+    return _in_range(measure, BSA_RANGE_M2, "bsa", "BSA", "m²")
+
+
+def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
+    """BSA = √(height cm × weight kg / 3600), to 2 decimals (the figure shown is the figure used)."""
+    return rounding.bsa((height_cm * weight_kg / Decimal(3600)).sqrt())
+
+
+def _given(text: str | None) -> bool:
+    return bool(text and text.strip())
+
+
+def resolve_dose(
+    order: DoseOrder,
+    *,
+    weight: str | None = None,
+    height: str | None = None,
+    bsa: str | None = None,
+    concentration_mg_per_ml: Decimal | None = None,
+) -> ResolvedDose:
+    """The dose in mg for this order and patient, with the arithmetic in words."""
+    # A body measure typed but not needed is still checked: a typo is a typo.
+    for text, check in ((weight, parse_weight), (height, parse_height), (bsa, parse_bsa)):
+        if _given(text):
+            check(text or "")
+    amount = order.amount.value
+    if order.basis is DoseBasis.FLAT:
+        return ResolvedDose(amount, PatientSize(), (f"Dose ordered: {order.amount}",))
+
+    if order.basis is DoseBasis.VOLUME:
+        if concentration_mg_per_ml is None:
+            raise InputError(
+                "dose",
+                "A dose by volume needs one known concentration: pick a solution product "
+                "or a vial size with its volume, e.g. 300 mg/15 mL, or enter the dose in mg.",
+            )
+        dose = amount * concentration_mg_per_ml
+        return _calculated(
+            dose, PatientSize(),
+            f"{order.amount} × {plain(concentration_mg_per_ml)} mg/mL = {{dose}} mg",
+        )
+
+    if order.basis is DoseBasis.PER_KG:
+        if not _given(weight):
+            raise InputError("weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg.")
+        weight_kg = parse_weight(weight or "")
+        steps = []
+        if not weight.strip().lower().endswith("kg"):
+            steps.append(f"Weight: {weight.strip()} = {plain(weight_kg)} kg")
+        return _calculated(
+            amount * weight_kg, PatientSize(weight_kg=weight_kg),
+            f"{plain(amount)} mg/kg × {plain(weight_kg)} kg = {{dose}} mg", steps,
+        )
+
+    # Per m²: a BSA given directly wins; otherwise Mosteller from height and weight.
+    steps = []
+    if _given(bsa):
+        bsa_m2 = parse_bsa(bsa or "")
+        patient = PatientSize(bsa_m2=bsa_m2)
+        steps.append(f"BSA (given): {plain(bsa_m2)} m²")
+    elif _given(height) and _given(weight):
+        weight_kg = parse_weight(weight or "")
+        height_cm = parse_height(height or "")
+        bsa_m2 = mosteller_bsa(height_cm, weight_kg)
+        if not BSA_RANGE_M2[0] <= bsa_m2 <= BSA_RANGE_M2[1]:
+            raise InputError("height", f"The BSA from this height and weight ({plain(bsa_m2)} m²) is not plausible.")
+        patient = PatientSize(weight_kg=weight_kg, height_cm=height_cm, bsa_m2=bsa_m2, bsa_from_mosteller=True)
+        steps.append(
+            f"BSA (Mosteller): √({plain(height_cm)} cm × {plain(weight_kg)} kg ÷ 3600) = {plain(bsa_m2)} m²"
+        )
+    else:
+        field = "bsa" if not _given(height) and not _given(weight) else ("height" if not _given(height) else "weight")
+        raise InputError(field, "This dose is per m²: enter the BSA (e.g. 1.9 m2), or the height and weight.")
+    return _calculated(
+        amount * bsa_m2, patient, f"{plain(amount)} mg/m² × {plain(bsa_m2)} m² = {{dose}} mg", steps,
+    )
+
+
+def _calculated(exact: Decimal, patient: PatientSize, template: str, steps: list[str] | None = None) -> ResolvedDose:
+    dose = rounding.calculated_dose(exact)
+    if dose <= 0:
+        raise InputError("dose", "The calculated dose rounds to 0 mg: check the dose and the patient's size.")
+    line = template.format(dose=plain(dose))
+    rounded_from = exact if dose != exact else None
+    if rounded_from is not None:
+        line += f" (from {plain(exact)} mg, rounded to 0.01 mg)"
+    return ResolvedDose(dose, patient, tuple(steps or ()) + (line,), rounded_from)

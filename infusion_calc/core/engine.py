@@ -1,0 +1,270 @@
+"""The calculation, end to end: order + drug + vials + patient -> vials, volumes, units, lines.
+
+`calculate()` is the one entry point the CLI, the TUI, batch and exports call. It takes
+the text the user typed (so every field goes through the strict parser) and returns a
+frozen `Calculation`, or raises `InputError` naming the field at fault, or `PlanError`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from infusion_calc.core import rounding
+from infusion_calc.core.billing import Billing, ClaimLine, Notice, VialUse, bill
+from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
+from infusion_calc.core.dosing import PatientSize, resolve_dose
+from infusion_calc.core.errors import InputError, PlanError
+from infusion_calc.core.rounding import plain
+from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.vials import plan_vials
+
+DEFAULT_DRUG = "Tysabri"
+
+
+@dataclass(frozen=True, slots=True)
+class CalcRequest:
+    """What the user typed. Text in, so validation happens in exactly one place."""
+
+    dose: str
+    drug: str | None = None
+    hcpcs: str | None = None
+    vials: tuple[str, ...] = ()
+    weight: str | None = None
+    height: str | None = None
+    bsa: str | None = None
+    round_within: str | None = None
+    """Whole-vial rounding threshold in percent ("10"); None or "" for no rounding option."""
+    billing_unit: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class RoundingOption:
+    """The nearest whole-vial dose within the site's threshold. An option, never applied."""
+
+    dose_mg: Decimal
+    change_percent: Decimal
+    vials: tuple[VialUse, ...]
+    threshold_percent: Decimal
+
+
+@dataclass(frozen=True, slots=True)
+class Preparation:
+    draw_volume_ml: Decimal | None
+    reconstitution: tuple[tuple[VialUse, Decimal], ...]
+    """(vials, diluent mL per vial) for each powder opened."""
+
+
+@dataclass(frozen=True, slots=True)
+class Calculation:
+    request: CalcRequest
+    drug: Drug
+    order: DoseOrder
+    dose_mg: Decimal
+    patient: PatientSize
+    vials: tuple[VialUse, ...]
+    labeled_mg: Decimal
+    preparation: Preparation
+    billing: Billing
+    rounding_option: RoundingOption | None
+    rounding_threshold: Decimal | None
+    steps: tuple[str, ...]
+    warnings: tuple[Notice, ...] = field(default=())
+
+    @property
+    def lines(self) -> tuple[ClaimLine, ...]:
+        return self.billing.lines
+
+    @property
+    def single_dose(self) -> bool:
+        return all(use.product.container == "single-dose" for use in self.vials)
+
+
+def _unlisted_code(request: CalcRequest) -> Drug:
+    """A code the catalog does not have: the user supplies billing unit and vials."""
+    code = (request.hcpcs or "").strip().upper()
+    if not request.billing_unit or not request.vials:
+        raise InputError(
+            "hcpcs",
+            f"{code} is not in the catalog: give its billing unit (--billing-unit, e.g. 10 mg) "
+            "and at least one vial size (--vial).",
+        )
+    products = tuple(_typed_product(text, None, "unlisted product") for text in request.vials)
+    return Drug.model_validate({
+        "hcpcs": code,
+        "descriptor": f"{code} (not in the catalog; billing unit as entered)",
+        "generic": request.drug.strip() if request.drug else f"unlisted drug ({code})",
+        "billing_unit": _billing_unit(request.billing_unit),
+        "route": "as ordered",
+        "sources": ["entered by the user"],
+        "product": products,
+    })
+
+
+def _billing_unit(text: str) -> str:
+    measure = parse_measure(text, Kind.MASS, "billing_unit")
+    return str(measure)
+
+
+def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
+    """The catalog entry for --drug / --hcpcs, refusing inconsistent pairs."""
+    name = (request.drug or "").strip()
+    code = (request.hcpcs or "").strip().upper()
+    if code and not (len(code) == 5 and code[0].isalpha() and code[1:].isdigit()):
+        raise InputError("hcpcs", f"'{request.hcpcs}' is not a HCPCS code: one letter and four digits, e.g. J2323.")
+    by_name = catalog.by_name(name) if name else None
+    if name and by_name is None and not code:
+        known = ", ".join(sorted({d.generic for d in catalog.drugs}))
+        raise InputError("drug", f"'{name}' is not in the catalog. Known drugs: {known}. Or give --hcpcs with --billing-unit and --vial.")
+    if code:
+        natalizumab = "natalizumab" in name.lower() or (by_name is not None and by_name.generic == "natalizumab")
+        if code == "J2326" and natalizumab:
+            raise InputError("hcpcs", NATALIZUMAB_J2326_MESSAGE)
+        by_code = catalog.by_code(code)
+        if by_code is None:
+            if natalizumab:
+                raise InputError("hcpcs", f"Natalizumab is billed as {' or '.join(NATALIZUMAB_CODES)}, not {code}.")
+            if by_name is not None:
+                raise InputError("hcpcs", f"{name} is billed as {by_name.hcpcs} in the catalog, not {code}.")
+            return _unlisted_code(request)
+        if by_name is not None and by_name.generic != by_code.generic:
+            raise InputError("hcpcs", f"{code} is {by_code.descriptor} ({by_code.generic}), not {name}.")
+        if name and by_name is not None and name.lower() not in by_code.names():
+            # e.g. --drug tyruko --hcpcs J2323: same generic, but the brand has its own code
+            raise InputError("hcpcs", f"{name} is billed as {by_name.hcpcs}, not {code}.")
+        return by_code
+    drug = by_name or catalog.by_name(DEFAULT_DRUG)
+    if drug is None:
+        raise InputError("drug", "No drug given and the catalog has no default (Tysabri).")
+    return drug
+
+
+def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
+    size = parse_vial_size(text)
+    if drug is not None:
+        for product in drug.products:
+            same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
+            if product.strength.value == size.strength.value and same_volume:
+                return product
+    return Product(
+        brand=brand,
+        ndc_note=f"Vial size {text.strip()} was entered by hand: take its 11-digit NDC from the carton.",
+        strength=size.strength,
+        volume=size.volume,
+        form="solution" if size.volume is not None else "lyophilized",
+        container="single-dose",
+        sources=["entered by the user"],
+    )
+
+
+def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
+    if not request.vials:
+        return drug.products
+    brand = drug.brands[0] if drug.brands else drug.generic
+    chosen: dict[Decimal, Product] = {}
+    for text in request.vials:
+        product = _typed_product(text, drug, brand)
+        chosen.setdefault(product.strength.value, product)
+    return tuple(chosen.values())
+
+
+def _concentration(products: tuple[Product, ...]) -> Decimal | None:
+    values = {product.concentration for product in products}
+    return values.pop() if len(values) == 1 else None
+
+
+def _threshold(text: str | None) -> Decimal | None:
+    if text is None or not str(text).strip():
+        return None
+    raw = str(text).strip().rstrip("%").strip()
+    try:
+        value = Decimal(raw)
+    except Exception:
+        value = None
+    if value is None or not value.is_finite() or not (0 <= value <= 50) or len(raw) > 8:
+        raise InputError("round_within", "Enter the rounding threshold as a percent from 0 to 50, e.g. 10.")
+    return value
+
+
+def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialUse, ...]:
+    uses = [VialUse(product, count) for product, count in zip(products, counts) if count]
+    return tuple(sorted(uses, key=lambda use: -use.product.strength.value))
+
+
+def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
+    """Everything the chair and the billing desk need for one dose."""
+    drug = find_drug(catalog, request)
+    if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
+        given = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
+        if given.value != drug.billing_unit.value:
+            raise InputError(
+                "billing_unit",
+                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {given}.",
+            )
+    order = parse_dose(request.dose)
+    products = _presentations(drug, request)
+    threshold = _threshold(request.round_within)
+    resolved = resolve_dose(
+        order, weight=request.weight, height=request.height, bsa=request.bsa,
+        concentration_mg_per_ml=_concentration(products) if order.basis is DoseBasis.VOLUME else None,
+    )
+    dose = resolved.dose_mg
+    strengths = [product.strength.value for product in products]
+    ceiling = dose * (1 + threshold / 100) if threshold is not None else None
+    combination, search = plan_vials(strengths, dose, ceiling)
+    uses = _uses(products, combination.counts)
+
+    option = None
+    if threshold is not None:
+        low, high = dose * (1 - threshold / 100), dose * (1 + threshold / 100)
+        if search is None:
+            raise PlanError("internal: rounding needs the vial search")  # plan_vials builds it when ceiling is set
+        nearest = search.nearest(low, high, dose)
+        if nearest is not None:
+            change = rounding.percent((nearest.total - dose) / dose * 100)
+            option = RoundingOption(nearest.total, change, _uses(products, nearest.counts), threshold)
+
+    billing = bill(drug.hcpcs, drug.billing_unit.value, dose, uses)
+    preparation = _prepare(uses, dose)
+    warnings = _warnings(drug, uses, resolved.rounded_from, preparation) + billing.notices
+    vial_text = " + ".join(f"{use.count} × {use.product.label}" for use in uses)
+    steps = resolved.steps + (
+        f"Vials: {vial_text} = {plain(combination.total)} mg labeled",
+    ) + billing.steps
+    return Calculation(
+        request=request, drug=drug, order=order, dose_mg=dose, patient=resolved.patient,
+        vials=uses, labeled_mg=combination.total, preparation=preparation, billing=billing,
+        rounding_option=option, rounding_threshold=threshold, steps=steps, warnings=warnings,
+    )
+
+
+def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
+    concentrations = {use.product.concentration for use in uses}
+    draw = None
+    if None not in concentrations and len(concentrations) == 1:
+        draw = rounding.volume(dose / concentrations.pop())
+    reconstitution = tuple(
+        (use, use.product.reconstitute_with.value)
+        for use in uses
+        if use.product.form == "lyophilized" and use.product.reconstitute_with is not None
+    )
+    return Preparation(draw, reconstitution)
+
+
+def _warnings(drug: Drug, uses: tuple[VialUse, ...], rounded_from: Decimal | None, preparation: Preparation) -> tuple[Notice, ...]:
+    notices: list[Notice] = []
+    if drug.descriptor_note:
+        notices.append(Notice("DESCRIPTOR_PARTIAL", drug.descriptor_note))
+    for use in uses:
+        if use.product.ndc is None:
+            notices.append(Notice("NDC_NOT_VERIFIED", use.product.ndc_note or "NDC not known."))
+    if len(uses) > 1:
+        notices.append(Notice("NDC_SPLIT", "Vials of more than one size: one administered line per NDC."))
+    if rounded_from is not None:
+        notices.append(Notice("DOSE_ROUNDED", f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg."))
+    if preparation.draw_volume_ml is None:
+        notices.append(Notice(
+            "DRAW_VOLUME_UNKNOWN",
+            "The concentration after reconstitution is not in the catalog: draw the volume per the label.",
+        ))
+    return tuple(notices)

@@ -1,0 +1,28 @@
+"""Errors the core raises. Every one carries a sentence a nurse or biller can act on."""
+
+from __future__ import annotations
+
+
+class InfusionCalcError(Exception):
+    """Base class: `str(error)` is the user-facing message."""
+
+
+class InputError(InfusionCalcError):
+    """A value the user typed is not acceptable.
+
+    `field` names the input it came from ("dose", "weight", "vial", ...), so a form
+    can show the message under that field.
+    """
+
+    def __init__(self, field: str, message: str) -> None:
+        super().__init__(message)
+        self.field = field
+        self.message = message
+
+
+class CatalogError(InfusionCalcError):
+    """A catalog file is malformed or contradicts the billing rules."""
+
+
+class PlanError(InfusionCalcError):
+    """No acceptable vial plan exists for this dose (too many vials, no presentation)."""

@@ -1,0 +1,60 @@
+"""Every rounding rule in one place.
+
+Billing rules (domain-facts §3): administered units round UP to the next billing
+unit, discarded units round DOWN. Display precisions are fixed here too, so the
+TUI, CLI, chart text and exports all show the same figure for the same number.
+All arithmetic is Decimal; `divmod` on Decimals is exact, so ceilings and floors
+never suffer the float error of 0.3 / 0.1 = 2.999…
+"""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+CALCULATED_DOSE_STEP = Decimal("0.01")  # mg: a per-kg or per-m² dose is stated to 0.01 mg
+BSA_STEP = Decimal("0.01")  # m²: Mosteller BSA is shown, and used, to 2 decimals
+VOLUME_STEP = Decimal("0.01")  # mL: volume to draw
+NDC_QUANTITY_STEP = Decimal("0.001")  # NUCC: up to 3 decimals in the NDC quantity
+PERCENT_STEP = Decimal("0.1")
+
+
+def ceil_div(amount: Decimal, step: Decimal) -> int:
+    """Smallest whole number n with n × step ≥ amount (amount, step > 0)."""
+    whole, remainder = divmod(amount, step)
+    return int(whole) + (1 if remainder else 0)
+
+
+def floor_div(amount: Decimal, step: Decimal) -> int:
+    """Largest whole number n with n × step ≤ amount (amount ≥ 0, step > 0)."""
+    whole, _ = divmod(amount, step)
+    return int(whole)
+
+
+def round_half_up(value: Decimal, step: Decimal) -> Decimal:
+    return value.quantize(step, rounding=ROUND_HALF_UP)
+
+
+def calculated_dose(value: Decimal) -> Decimal:
+    return round_half_up(value, CALCULATED_DOSE_STEP)
+
+
+def bsa(value: Decimal) -> Decimal:
+    return round_half_up(value, BSA_STEP)
+
+
+def volume(value: Decimal) -> Decimal:
+    return round_half_up(value, VOLUME_STEP)
+
+
+def ndc_quantity(value: Decimal) -> Decimal:
+    return round_half_up(value, NDC_QUANTITY_STEP)
+
+
+def percent(value: Decimal) -> Decimal:
+    return round_half_up(value, PERCENT_STEP)
+
+
+def plain(value: Decimal) -> str:
+    """A Decimal as people write it: no exponent, no trailing zeros ("1.2E+2" -> "120")."""
+    text = format(value.normalize(), "f")
+    return text

@@ -1,0 +1,259 @@
+"""The one unit registry, and the strict parser every typed quantity goes through.
+
+pint's expression parser is far too lenient for clinical input ("1,5 mg" is 15 mg,
+"1 000 mg" is 0 mg, "-5 mg" and "nan mg" are accepted; stack-notes §2). So free text
+never reaches it: a strict pattern splits number from unit, the number is built as
+a Decimal, and only the unit (one word at a time) goes to `ureg.parse_units`, whose
+dimension is then checked. Values come back in one canonical unit per kind
+(mg, mL, kg, cm, m²) as exact Decimals; conversion factors are cached per spelling,
+so repeated parses cost a dictionary lookup rather than a pint conversion.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import Enum
+from functools import lru_cache
+from importlib.resources import files
+
+import pint
+
+from infusion_calc.core.errors import InputError
+from infusion_calc.core.rounding import plain
+
+ureg = pint.UnitRegistry(
+    str(files("infusion_calc.data").joinpath("units.txt")),
+    non_int_type=Decimal,
+)
+Q_ = ureg.Quantity
+
+
+class Kind(Enum):
+    """What a typed value measures, and the unit it is held in."""
+
+    MASS = ("[mass]", "mg", "a mass such as 300 mg")
+    VOLUME = ("[volume]", "mL", "a volume such as 15 mL")
+    BODY_WEIGHT = ("[mass]", "kg", "a weight such as 70 kg or 154 lb")
+    HEIGHT = ("[length]", "cm", "a height such as 170 cm or 67 in")
+    AREA = ("[area]", "m**2", "a body surface area such as 1.9 m2")
+
+    def __init__(self, dimension: str, canonical: str, example: str) -> None:
+        self.dimension = dimension
+        self.canonical = canonical
+        self.example = example
+
+
+# How people type units at the chair, mapped to the spelling our registry defines.
+# Looked up case-insensitively ("ML", "Mg", "KG" are all meant the obvious way).
+_SPELLINGS = {
+    "mg": "mg", "g": "g", "mcg": "mcg", "kg": "kg", "gram": "g", "grams": "g",
+    "lb": "lb", "lbs": "lb", "cm": "cm", "in": "in", "inch": "in", "inches": "in", "m": "m",
+    "ml": "mL", "l": "L",
+    "m2": "m**2", "m²": "m**2", "m^2": "m**2", "m**2": "m**2",
+}
+# Spellings that are well-known sources of dosing errors: refuse them and say why.
+_REFUSED_SPELLINGS = {
+    "µg": "write mcg: µg is easily misread as mg",
+    "μg": "write mcg: µg is easily misread as mg",
+    "ug": "write mcg: ug is easily misread as mg",
+    "cc": "write mL: cc is easily misread as U or 00",
+    "u": "doses in units are not supported; this calculator doses by mass (mg)",
+    "iu": "doses in units are not supported; this calculator doses by mass (mg)",
+    "unit": "doses in units are not supported; this calculator doses by mass (mg)",
+    "units": "doses in units are not supported; this calculator doses by mass (mg)",
+}
+
+_MAX_TEXT = 40
+_NUMBER = r"(?P<number>\d{1,9}(?:\.\d{1,6})?|\.\d{1,6})"
+_UNIT_WORD = r"[A-Za-zµμ][A-Za-zµμ]*(?:\*\*2|\^2|2|²)?"
+_STRICT = re.compile(rf"^{_NUMBER}\s*(?P<unit>{_UNIT_WORD}(?:\s*/\s*{_UNIT_WORD})?)$")
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """An exact value in the canonical unit of its kind, plus what the user typed."""
+
+    value: Decimal
+    unit: str  # canonical spelling: "mg", "mL", "kg", "cm", "m**2", "mg/kg", "mg/m**2", "mg/mL"
+    text: str = ""
+
+    def __str__(self) -> str:
+        return format_amount(self.value, self.unit)
+
+    def to_quantity(self) -> pint.Quantity:
+        """The same value as a pint Quantity of the package registry."""
+        return Q_(self.value, self.unit)
+
+
+def format_amount(value: Decimal, unit: str) -> str:
+    """"300 mg", "12.5 mL", "1.9 m²": no exponent, no trailing zeros, pint's short symbols."""
+    return f"{plain(value)} {_pretty_unit(unit)}"
+
+
+@lru_cache(maxsize=64)
+def _pretty_unit(unit: str) -> str:
+    return format(ureg.parse_units(unit), "~P")
+
+
+@lru_cache(maxsize=256)
+def _unit_word(word: str) -> pint.Unit:
+    """One unit word through pint's unit parser (never its expression parser)."""
+    key = word.strip().lower()
+    if key in _REFUSED_SPELLINGS:
+        raise ValueError(f"'{word}': {_REFUSED_SPELLINGS[key]}")
+    spelling = _SPELLINGS.get(key, word.strip())
+    try:
+        return ureg.parse_units(spelling)
+    except Exception:  # pint raises AssertionError, UndefinedUnitError, ... on junk
+        raise ValueError(f"'{word}' is not a unit this calculator knows") from None
+
+
+@lru_cache(maxsize=256)
+def _factor(unit: pint.Unit, canonical: str) -> Decimal:
+    """How many canonical units one `unit` is: exact, since every definition is decimal."""
+    return Q_(Decimal(1), unit).to(canonical).magnitude
+
+
+def _split(text: str, field: str, example: str) -> tuple[Decimal, str, str | None]:
+    """Strictly split "300 mg" / "5 mg/kg" into (Decimal number, unit word, per-word)."""
+    raw = text.strip() if isinstance(text, str) else ""
+    if not raw:
+        raise InputError(field, f"Enter {example}.")
+    if len(raw) > _MAX_TEXT:
+        raise InputError(field, f"That is too long to be a quantity. Enter {example}.")
+    match = _STRICT.match(raw)
+    if match is None:
+        raise InputError(field, _explain_mismatch(raw, example))
+    number = Decimal(match["number"])
+    if number <= 0:
+        raise InputError(field, f"The amount must be more than zero. Enter {example}.")
+    unit_text = match["unit"]
+    top, _, bottom = unit_text.partition("/")
+    return number, top.strip(), (bottom.strip() or None) if "/" in unit_text else None
+
+
+def _explain_mismatch(raw: str, example: str) -> str:
+    if raw.startswith("-"):
+        return f"The amount must be more than zero. Enter {example}."
+    if "," in raw:
+        return f"Use a dot for decimals and no thousands separators (1.5, 1000). Enter {example}."
+    if re.match(r"^\d+(\.\d+)?\s+\d", raw):
+        return f"Write the number without spaces (1000, not 1 000). Enter {example}."
+    if not re.match(r"^[\d.]", raw):
+        return f"Start with a number. Enter {example}."
+    if re.fullmatch(r"[\d.]+", raw):
+        return f"Add a unit. Enter {example}."
+    if re.match(r"^\d{10,}", raw) or re.match(r"^\d*\.\d{7,}", raw):
+        return f"That number has too many digits. Enter {example}."
+    return f"Could not read '{raw}'. Enter {example}."
+
+
+def _unit_or_error(word: str, field: str, example: str) -> pint.Unit:
+    try:
+        return _unit_word(word)
+    except ValueError as error:
+        raise InputError(field, f"{error}. Enter {example}.") from None
+
+
+def _require(unit: pint.Unit, kind: Kind, field: str, example: str, word: str) -> Decimal:
+    if not Q_(Decimal(1), unit).check(kind.dimension):
+        raise InputError(field, f"'{word}' is not {kind.example.split(' such as')[0]}. Enter {example}.")
+    return _factor(unit, kind.canonical)
+
+
+def parse_measure(text: str, kind: Kind, field: str) -> Measure:
+    """Parse a plain quantity ("70 kg", "154 lb", "1.9 m2") into its kind's canonical unit."""
+    number, word, per = _split(text, field, kind.example)
+    if per is not None:
+        raise InputError(field, f"Enter {kind.example} (no '/').")
+    unit = _unit_or_error(word, field, kind.example)
+    factor = _require(unit, kind, field, kind.example, word)
+    return Measure(number * factor, kind.canonical, text.strip())
+
+
+class DoseBasis(str, Enum):
+    """How the ordered amount scales: it is a field, because mg/kg is dimensionless in pint."""
+
+    FLAT = "flat"
+    PER_KG = "per_kg"
+    PER_M2 = "per_m2"
+    VOLUME = "volume"
+
+
+@dataclass(frozen=True, slots=True)
+class DoseOrder:
+    """An ordered dose as typed: an amount in mg, mg/kg, mg/m² or mL, and how it scales."""
+
+    amount: Measure
+    basis: DoseBasis
+
+
+_DOSE_EXAMPLE = "a dose with a unit, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL"
+
+
+def parse_dose(text: str, field: str = "dose") -> DoseOrder:
+    """Parse an ordered dose: flat mass, mass per kg, mass per m², or a volume."""
+    number, word, per = _split(text, field, _DOSE_EXAMPLE)
+    top = _unit_or_error(word, field, _DOSE_EXAMPLE)
+    top_quantity = Q_(Decimal(1), top)
+    if per is None:
+        if top_quantity.check("[mass]"):
+            return DoseOrder(Measure(number * _factor(top, "mg"), "mg", text.strip()), DoseBasis.FLAT)
+        if top_quantity.check("[volume]"):
+            return DoseOrder(Measure(number * _factor(top, "mL"), "mL", text.strip()), DoseBasis.VOLUME)
+        raise InputError(field, f"'{word}' is not a dose unit. Enter {_DOSE_EXAMPLE}.")
+    if not top_quantity.check("[mass]"):
+        raise InputError(field, f"A per-kg or per-m² dose must start with a mass. Enter {_DOSE_EXAMPLE}.")
+    bottom = _unit_or_error(per, field, _DOSE_EXAMPLE)
+    bottom_quantity = Q_(Decimal(1), bottom)
+    mass_factor = _factor(top, "mg")
+    if bottom_quantity.check("[mass]"):
+        # Orders are written per kg; "mg/lb" would need an inexact 1/0.45359237.
+        if _factor(bottom, "kg") != 1:
+            raise InputError(field, f"Write a weight-based dose per kg, e.g. 5 mg/kg (not per {per}).")
+        return DoseOrder(Measure(number * mass_factor, "mg/kg", text.strip()), DoseBasis.PER_KG)
+    if bottom_quantity.check("[area]"):
+        if _factor(bottom, "m**2") != 1:
+            raise InputError(field, f"Write a BSA-based dose per m2, e.g. 375 mg/m2 (not per {per}).")
+        return DoseOrder(Measure(number * mass_factor, "mg/m**2", text.strip()), DoseBasis.PER_M2)
+    raise InputError(field, f"'{per}' is not kg or m2. Enter {_DOSE_EXAMPLE}.")
+
+
+@dataclass(frozen=True, slots=True)
+class VialSize:
+    """A presentation as typed: "300 mg/15 mL" (solution) or "100 mg" (powder)."""
+
+    strength: Measure
+    volume: Measure | None
+
+
+_VIAL_EXAMPLE = "a vial size such as 300 mg/15 mL, or 100 mg for a powder"
+_VIAL_PATTERN = re.compile(r"^(?P<strength>[^/]+?)\s*(?:/\s*(?P<volume>\d.*))?$")
+
+
+def parse_vial_size(text: str, field: str = "vial") -> VialSize:
+    """Parse a vial presentation: strength, optionally "/" and the labeled volume."""
+    raw = text.strip() if isinstance(text, str) else ""
+    match = _VIAL_PATTERN.match(raw)
+    if not raw or match is None:
+        raise InputError(field, f"Enter {_VIAL_EXAMPLE}.")
+    try:
+        strength = parse_measure(match["strength"], Kind.MASS, field)
+        volume = parse_measure(match["volume"], Kind.VOLUME, field) if match["volume"] else None
+    except InputError:
+        raise InputError(field, f"Could not read '{raw}'. Enter {_VIAL_EXAMPLE}.") from None
+    return VialSize(strength, volume)
+
+
+def parse_concentration(text: str, field: str) -> Measure:
+    """Parse "20 mg/mL" into mg per mL."""
+    example = "a concentration such as 20 mg/mL"
+    number, word, per = _split(text, field, example)
+    if per is None:
+        raise InputError(field, f"Enter {example}.")
+    top = _unit_or_error(word, field, example)
+    bottom = _unit_or_error(per, field, example)
+    value = number * _require(top, Kind.MASS, field, example, word) / _require(bottom, Kind.VOLUME, field, example, per)
+    return Measure(value, "mg/mL", text.strip())
