@@ -116,6 +116,12 @@ def _factor(unit: pint.Unit, canonical: str) -> Decimal:
     return Q_(Decimal(1), unit).to(canonical).magnitude
 
 
+@lru_cache(maxsize=256)
+def _has_dimension(unit: pint.Unit, dimension: str) -> bool:
+    """Cached dimension check: pint builds a Quantity for it, so do that once per unit."""
+    return Q_(Decimal(1), unit).check(dimension)
+
+
 def _split(text: str, field: str, example: str) -> tuple[Decimal, str, str | None]:
     """Strictly split "300 mg" / "5 mg/kg" into (Decimal number, unit word, per-word)."""
     raw = text.strip() if isinstance(text, str) else ""
@@ -158,7 +164,7 @@ def _unit_or_error(word: str, field: str, example: str) -> pint.Unit:
 
 
 def _require(unit: pint.Unit, kind: Kind, field: str, example: str, word: str) -> Decimal:
-    if not Q_(Decimal(1), unit).check(kind.dimension):
+    if not _has_dimension(unit, kind.dimension):
         raise InputError(field, f"'{word}' is not {kind.example.split(' such as')[0]}. Enter {example}.")
     return _factor(unit, kind.canonical)
 
@@ -197,24 +203,22 @@ def parse_dose(text: str, field: str = "dose") -> DoseOrder:
     """Parse an ordered dose: flat mass, mass per kg, mass per m², or a volume."""
     number, word, per = _split(text, field, _DOSE_EXAMPLE)
     top = _unit_or_error(word, field, _DOSE_EXAMPLE)
-    top_quantity = Q_(Decimal(1), top)
     if per is None:
-        if top_quantity.check("[mass]"):
+        if _has_dimension(top, "[mass]"):
             return DoseOrder(Measure(number * _factor(top, "mg"), "mg", text.strip()), DoseBasis.FLAT)
-        if top_quantity.check("[volume]"):
+        if _has_dimension(top, "[volume]"):
             return DoseOrder(Measure(number * _factor(top, "mL"), "mL", text.strip()), DoseBasis.VOLUME)
         raise InputError(field, f"'{word}' is not a dose unit. Enter {_DOSE_EXAMPLE}.")
-    if not top_quantity.check("[mass]"):
+    if not _has_dimension(top, "[mass]"):
         raise InputError(field, f"A per-kg or per-m² dose must start with a mass. Enter {_DOSE_EXAMPLE}.")
     bottom = _unit_or_error(per, field, _DOSE_EXAMPLE)
-    bottom_quantity = Q_(Decimal(1), bottom)
     mass_factor = _factor(top, "mg")
-    if bottom_quantity.check("[mass]"):
+    if _has_dimension(bottom, "[mass]"):
         # Orders are written per kg; "mg/lb" would need an inexact 1/0.45359237.
         if _factor(bottom, "kg") != 1:
             raise InputError(field, f"Write a weight-based dose per kg, e.g. 5 mg/kg (not per {per}).")
         return DoseOrder(Measure(number * mass_factor, "mg/kg", text.strip()), DoseBasis.PER_KG)
-    if bottom_quantity.check("[area]"):
+    if _has_dimension(bottom, "[area]"):
         if _factor(bottom, "m**2") != 1:
             raise InputError(field, f"Write a BSA-based dose per m2, e.g. 375 mg/m2 (not per {per}).")
         return DoseOrder(Measure(number * mass_factor, "mg/m**2", text.strip()), DoseBasis.PER_M2)
