@@ -55,12 +55,22 @@ def run(options: argparse.Namespace) -> int:
     try:
         catalog = catalog_for(options)
         calc = calculate(catalog, request_from(options))
+        extras = build_extras(calc, options)
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError) as error:
         return fail(str(error))
+    return write_output(calc, extras, options)
+
+
+def build_extras(calc: Calculation, options: argparse.Namespace) -> dict:
+    """Keys added to the JSON beyond the core contract (chart note, checks, ...)."""
+    return {}
+
+
+def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -> int:
     if options.json:
-        json.dump(calculation_to_dict(calc), sys.stdout, ensure_ascii=False, indent=2)
+        json.dump(calculation_to_dict(calc) | extras, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
         sys.stdout.write(summary(calc))
