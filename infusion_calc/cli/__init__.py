@@ -8,6 +8,7 @@ starts as fast as pint alone.
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from collections.abc import Sequence
 
@@ -46,4 +47,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         from infusion_calc.cli.tui_launcher import launch
 
         return launch(options)
-    return options.run(options)
+    try:
+        return options.run(options)
+    except BrokenPipeError:
+        # The reader went away (`| head`): stop quietly, as Unix tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
+    except KeyboardInterrupt:
+        return 130
+    except Exception as error:  # never a traceback for a user; say what happened
+        sys.stderr.write(f"error: internal error ({type(error).__name__}: {error}); please report it\n")
+        return 1
