@@ -152,7 +152,9 @@ class Drug(BaseModel):
         return f"{self.generic} ({brand})" if brand else self.generic
 
     def names(self) -> set[str]:
-        return {self.generic.lower(), *(brand.lower() for brand in self.brands)}
+        """Every name a user may type for this code: generic, brands, product brands."""
+        brands = (*self.brands, *(product.brand for product in self.products))
+        return {self.generic.lower(), *(brand.lower() for brand in brands)}
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,106 @@
+"""The catalog is data, validated at load; a site file is validated the same way."""
+
+from __future__ import annotations
+
+import pytest
+
+from infusion_calc.core.catalog import load_catalog, packaged_catalog
+from infusion_calc.core.engine import CalcRequest, calculate, find_drug
+from infusion_calc.core.errors import CatalogError, InputError
+
+TYSABRI_ENTRY = """
+[[drug]]
+hcpcs = "{code}"
+descriptor = "Injection, natalizumab, 1 mg"
+generic = "{generic}"
+billing_unit = "1 mg"
+route = "IV"
+sources = ["site pharmacy"]
+  [[drug.product]]
+  brand = "Tysabri"
+  ndc = "{ndc}"
+  strength = "300 mg"
+  volume = "{volume}"
+  form = "solution"
+  container = "single-dose"
+"""
+
+
+def _site(tmp_path, **fields):
+    values = {"code": "J2323", "generic": "natalizumab", "ndc": "64406-0008-01", "volume": "15 mL"} | fields
+    path = tmp_path / "site.toml"
+    path.write_text(TYSABRI_ENTRY.format(**values), encoding="utf-8")
+    return path
+
+
+def test_packaged_catalog_has_the_required_drugs_with_sources():
+    catalog = packaged_catalog()
+    assert {drug.hcpcs for drug in catalog.drugs} >= {"J2323", "Q5134", "J2326", "J1745", "J0490", "J2350", "J3380", "J9312"}
+    assert all(drug.sources and all(p.sources for p in drug.products) for drug in catalog.drugs)
+    assert catalog.by_code("J2326").generic == "nusinersen"
+    assert str(catalog.by_code("J2326").billing_unit) == "0.1 mg"
+
+
+def test_unverified_ndcs_stay_empty_and_the_result_says_so(catalog):
+    calc = calculate(catalog, CalcRequest("300 mg", drug="tyruko"))
+    assert calc.drug.hcpcs == "Q5134"
+    assert all(line.ndc is None for line in calc.lines)
+    assert any(n.code == "NDC_NOT_VERIFIED" and "carton" in n.message for n in calc.warnings)
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        ({"code": "J2326"}, "field 'hcpcs': J2326 is 'Injection, nusinersen, 0.1 mg'"),
+        ({"ndc": "64406-008-01"}, "field 'product.0.ndc'"),
+        ({"volume": "15 mg"}, "field 'product.0.volume': 'mg' is not a volume"),
+        ({"code": "J23"}, "field 'hcpcs'"),
+        ({"code": "J1745"}, "cannot give it to natalizumab"),
+    ],
+)
+def test_a_bad_site_file_names_the_file_the_entry_and_the_field(tmp_path, fields, says):
+    path = _site(tmp_path, **fields)
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    assert str(path) in str(caught.value)
+    assert "entry" in str(caught.value)
+    assert says in str(caught.value)
+
+
+def test_unreadable_or_malformed_site_files_are_clear_errors(tmp_path):
+    with pytest.raises(CatalogError, match="cannot read"):
+        load_catalog(tmp_path / "missing.toml")
+    broken = tmp_path / "broken.toml"
+    broken.write_text("[[drug]\nhcpcs = ", encoding="utf-8")
+    with pytest.raises(CatalogError, match="not valid TOML"):
+        load_catalog(broken)
+
+
+def test_a_site_entry_replaces_the_packaged_one_by_code(tmp_path, catalog):
+    merged = load_catalog(_site(tmp_path, volume="15 mL"))
+    assert merged.by_code("J2323").sources == ["site pharmacy"]
+    assert len(merged.drugs) == len(catalog.drugs)
+
+
+@pytest.mark.parametrize(
+    ("drug", "code", "says"),
+    [
+        ("natalizumab", "J2326", "J2323 (Tysabri) or Q5134 (Tyruko)"),
+        ("Tysabri", "J2326", "J2323 (Tysabri) or Q5134 (Tyruko)"),
+        ("natalizumab", "J9999", "J2323 or Q5134"),
+        ("infliximab", "J2323", "not infliximab"),
+        ("tyruko", "J2323", "billed as Q5134"),
+        ("aspirin", None, "not in the catalog"),
+        (None, "X12", "not a HCPCS code"),
+    ],
+)
+def test_inconsistent_drug_and_code_are_refused(catalog, drug, code, says):
+    with pytest.raises(InputError) as caught:
+        find_drug(catalog, CalcRequest("300 mg", drug=drug, hcpcs=code))
+    assert says in caught.value.message
+
+
+def test_drug_names_match_generic_or_brand_in_any_case(catalog):
+    assert find_drug(catalog, CalcRequest("1 mg", drug="SPINRAZA")).hcpcs == "J2326"
+    assert find_drug(catalog, CalcRequest("1 mg", drug="Natalizumab")).hcpcs == "J2323"
+    assert find_drug(catalog, CalcRequest("1 mg")).hcpcs == "J2323"

@@ -1,0 +1,87 @@
+"""Dose forms: per kg, per m² (given or Mosteller), by volume; plausible body measures; rounding option."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from infusion_calc.core.dosing import mosteller_bsa
+from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.errors import InputError, PlanError
+
+
+def test_per_kg_dose_with_weight_in_pounds_is_exact(catalog):
+    calc = calculate(catalog, CalcRequest("5 mg/kg", drug="infliximab", weight="154 lb"))
+    # 154 lb = 69.85322498 kg; × 5 = 349.2661249 mg, stated to 0.01 mg.
+    assert calc.dose_mg == Decimal("349.27")
+    assert "DOSE_ROUNDED" in {notice.code for notice in calc.warnings}
+    assert calc.billing.administered_units == 35
+
+
+def test_mosteller_bsa_is_shown_and_used_to_two_decimals():
+    # √(170 × 70 / 3600) = 1.8181... -> 1.82
+    assert mosteller_bsa(Decimal(170), Decimal(70)) == Decimal("1.82")
+
+
+def test_per_m2_dose_from_height_and_weight(catalog):
+    calc = calculate(catalog, CalcRequest("375 mg/m2", drug="rituximab", height="170 cm", weight="70 kg"))
+    assert calc.patient.bsa_m2 == Decimal("1.82") and calc.patient.bsa_from_mosteller
+    assert calc.dose_mg == Decimal("682.50")
+    # 682.5 mg: 500 + 2 x 100 = 700 mg is the least labeled amount that covers it.
+    assert sorted((use.product.label, use.count) for use in calc.vials) == [("100 mg/10 mL", 2), ("500 mg/50 mL", 1)]
+    assert any("Mosteller" in step for step in calc.steps)
+
+
+def test_given_bsa_wins_over_height_and_weight(catalog):
+    calc = calculate(catalog, CalcRequest("375 mg/m2", drug="rituximab", bsa="2 m2", height="170 cm", weight="70 kg"))
+    assert calc.dose_mg == Decimal(750)
+
+
+def test_volume_dose_uses_the_product_concentration(catalog):
+    calc = calculate(catalog, CalcRequest("15 mL"))
+    assert calc.dose_mg == Decimal(300)
+    assert calc.preparation.draw_volume_ml == Decimal(15)
+
+
+@pytest.mark.parametrize(
+    ("request_", "field", "says"),
+    [
+        (CalcRequest("5 mg/kg", drug="infliximab"), "weight", "per kg"),
+        (CalcRequest("375 mg/m2", drug="rituximab"), "bsa", "per m²"),
+        (CalcRequest("375 mg/m2", drug="rituximab", weight="70 kg"), "height", "per m²"),
+        (CalcRequest("5 mg/kg", drug="infliximab", weight="700 kg"), "weight", "plausible"),
+        (CalcRequest("5 mg/kg", drug="infliximab", weight="0.1 kg"), "weight", "plausible"),
+        (CalcRequest("375 mg/m2", drug="rituximab", bsa="19 m2"), "bsa", "plausible"),
+        (CalcRequest("375 mg/m2", drug="rituximab", height="1700 cm", weight="70 kg"), "height", "plausible"),
+        (CalcRequest("300 mg", weight="70 mL"), "weight", "not a weight"),
+        (CalcRequest("15 mL", drug="entyvio"), "dose", "concentration"),
+        (CalcRequest("300 mg", round_within="abc"), "round_within", "percent"),
+        (CalcRequest("300 mg", round_within="80"), "round_within", "percent"),
+    ],
+)
+def test_missing_or_implausible_patient_data_names_the_field(catalog, request_, field, says):
+    with pytest.raises(InputError) as caught:
+        calculate(catalog, request_)
+    assert caught.value.field == field
+    assert says in caught.value.message
+
+
+def test_whole_vial_rounding_is_an_option_not_applied(catalog):
+    calc = calculate(catalog, CalcRequest("5 mg/kg", drug="infliximab", weight="62 kg", round_within="10"))
+    assert calc.dose_mg == Decimal(310)
+    option = calc.rounding_option
+    assert option is not None and option.dose_mg == Decimal(300)
+    assert option.change_percent == Decimal("-3.2")
+    # The billed lines stay those of the dose as ordered.
+    assert [(line.modifiers, line.units) for line in calc.lines] == [((), 31), (("JW",), 9)]
+
+
+def test_no_rounding_option_outside_the_threshold(catalog):
+    calc = calculate(catalog, CalcRequest("350 mg", drug="infliximab", round_within="10"))
+    assert calc.rounding_threshold == Decimal(10) and calc.rounding_option is None
+
+
+def test_an_absurd_number_of_vials_is_refused_at_once(catalog):
+    with pytest.raises(PlanError, match="more than 100 vials"):
+        calculate(catalog, CalcRequest("10000 mg", hcpcs="J9999", billing_unit="1 mg", vials=("1 mg/1 mL", "5 mg/1 mL", "10 mg/1 mL"), round_within="10"))

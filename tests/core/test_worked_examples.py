@@ -1,0 +1,132 @@
+"""Every worked example in domain-facts §3 (and the ones applied to our drugs), as a table.
+
+Each row is what a MAC or specialty society published; the engine must bill it the same way.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from infusion_calc.core.engine import CalcRequest, calculate
+
+
+def _lines(calc):
+    return [("-".join((line.hcpcs, *line.modifiers)), line.units) for line in calc.lines]
+
+
+# (case, request, expected claim lines as (code-modifiers, units))
+WORKED_EXAMPLES = [
+    ("ACR: 10 mg unit, 7 mg from a 10 mg SDV -> 1 unit, JZ",
+     CalcRequest("7 mg", hcpcs="J9999", billing_unit="10 mg", vials=("10 mg/1 mL",)),
+     [("J9999-JZ", 1)]),
+    ("ACR: 10 mg unit, 70 mg from a 100 mg SDV -> 7 + 3 JW",
+     CalcRequest("70 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
+     [("J9999", 7), ("J9999-JW", 3)]),
+    ("ACR: 10 mg unit, 77 mg from a 100 mg SDV -> 8 up + 2 JW down",
+     CalcRequest("77 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
+     [("J9999", 8), ("J9999-JW", 2)]),
+    ("Noridian JF: infliximab 350 mg from 4 x 100 mg -> J1745 x 35 + JW x 5",
+     CalcRequest("350 mg", drug="infliximab"),
+     [("J1745", 35), ("J1745-JW", 5)]),
+    ("Noridian JF: infliximab 400 mg, 4 vials -> J1745-JZ x 40",
+     CalcRequest("400 mg", drug="infliximab"),
+     [("J1745-JZ", 40)]),
+    ("Noridian DME: 1 UOS = 100 mg, 70 mg given -> 1 UOS with JZ, no JW",
+     CalcRequest("70 mg", hcpcs="J9999", billing_unit="100 mg", vials=("100 mg/10 mL",)),
+     [("J9999-JZ", 1)]),
+    ("Noridian DME: 1 UOS = 1 mg, 95 mg of a 100 mg vial -> 95 + 5 JW",
+     CalcRequest("95 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL",)),
+     [("J9999", 95), ("J9999-JW", 5)]),
+    ("medlearn: 1 UOS = 100 mg, 75 mg given -> 1 unit only",
+     CalcRequest("75 mg", hcpcs="J9999", billing_unit="100 mg", vials=("100 mg/10 mL",)),
+     [("J9999-JZ", 1)]),
+    ("CGS: 10 mg unit, 305 mg dose from 100 mg vials -> 31 + 9 JW",
+     CalcRequest("305 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
+     [("J9999", 31), ("J9999-JW", 9)]),
+    ("Tysabri 300 mg -> J2323 x 300, JZ",
+     CalcRequest("300 mg"),
+     [("J2323-JZ", 300)]),
+    ("Spinraza 12 mg -> J2326 x 120 (0.1 mg units), JZ; overfill not billed",
+     CalcRequest("12 mg", hcpcs="J2326"),
+     [("J2326-JZ", 120)]),
+    ("Infliximab 5 mg/kg x 73 kg = 365 mg from 4 x 100 mg -> 37 + 3 JW",
+     CalcRequest("5 mg/kg", drug="infliximab", weight="73 kg"),
+     [("J1745", 37), ("J1745-JW", 3)]),
+    ("Tysabri 250 mg -> J2323 x 250 + J2323-JW x 50",
+     CalcRequest("250 mg", drug="tysabri"),
+     [("J2323", 250), ("J2323-JW", 50)]),
+]
+
+
+@pytest.mark.parametrize(("case", "request_", "expected"), WORKED_EXAMPLES, ids=[row[0] for row in WORKED_EXAMPLES])
+def test_worked_example_bills_as_published(catalog, case, request_, expected):
+    assert _lines(calculate(catalog, request_)) == expected
+
+
+def test_cgs_example_prefers_three_small_vials_over_one_large(catalog):
+    """CGS: vials of 100 mg/2 mL and 400 mg/8 mL, 300 mg dose -> 3 x 100 mg, not the 400 mg vial."""
+    calc = calculate(catalog, CalcRequest(
+        "300 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/2 mL", "400 mg/8 mL"),
+    ))
+    assert [(use.product.label, use.count) for use in calc.vials] == [("100 mg/2 mL", 3)]
+    assert _lines(calc) == [("J9999-JZ", 30)]
+
+
+def test_leftover_under_one_unit_bills_jz_and_says_the_faq_is_unverified(catalog):
+    """domain-facts §3 rule 6: 95.5 mg from a 100 mg vial, 10 mg unit -> 10 units JZ, 0 JW."""
+    calc = calculate(catalog, CalcRequest("95.5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)))
+    assert _lines(calc) == [("J9999-JZ", 10)]
+    assert "LEFTOVER_UNDER_ONE_UNIT" in {notice.code for notice in calc.warnings}
+
+
+def test_nusinersen_units_are_exact_where_floats_go_wrong(catalog):
+    """0.3 / 0.1 is 2.999... in floats; a 0.3 mg partial would bill 2 units there."""
+    calc = calculate(catalog, CalcRequest("11.7 mg", hcpcs="J2326"))
+    assert _lines(calc) == [("J2326", 117), ("J2326-JW", 3)]
+
+
+def test_mixed_vial_sizes_give_one_administered_line_per_ndc(catalog):
+    """Benlysta 620 mg: 1 x 400 mg + 2 x 120 mg = 640 mg; the 120 mg NDC carries the JW line."""
+    calc = calculate(catalog, CalcRequest("620 mg", drug="benlysta"))
+    assert [(line.ndc, line.modifiers, line.units) for line in calc.lines] == [
+        ("49401010201", (), 40),
+        ("49401010101", (), 22),
+        ("49401010101", ("JW",), 2),
+    ]
+    assert calc.billing.administered_units == 62 and calc.billing.discarded_units == 2
+
+
+def test_jw_is_capped_at_the_labeled_units(catalog):
+    """30 mg units, 95 mg from a 100 mg vial: 4 units given; 5 mg left; never more than the label."""
+    calc = calculate(catalog, CalcRequest("10 mg", hcpcs="J9999", billing_unit="30 mg", vials=("100 mg/10 mL",)))
+    # 10 mg -> 1 unit; 90 mg left = 3 units, but 100 mg holds only 3 whole units: 1 + 2.
+    assert _lines(calc) == [("J9999", 1), ("J9999-JW", 2)]
+    assert "JW_CAPPED" in {notice.code for notice in calc.warnings}
+
+
+def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
+    site = tmp_path / "site.toml"
+    site.write_text(
+        """
+[[drug]]
+hcpcs = "J9998"
+descriptor = "Injection, example, 1 mg"
+generic = "exampledrug"
+billing_unit = "1 mg"
+route = "IV"
+sources = ["test"]
+  [[drug.product]]
+  brand = "Example MDV"
+  ndc = "12345-6789-01"
+  strength = "500 mg"
+  volume = "50 mL"
+  form = "solution"
+  container = "multi-dose"
+""",
+        encoding="utf-8",
+    )
+    from infusion_calc.core.catalog import load_catalog
+
+    calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
+    assert _lines(calc) == [("J9998", 120)]
+    assert "MULTI_DOSE" in {notice.code for notice in calc.warnings}
