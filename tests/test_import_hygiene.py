@@ -12,7 +12,7 @@ for module in pkgutil.walk_packages(core.__path__, "infusion_calc.core."):
     importlib.import_module(module.name)
 {extra}
 leaked = sorted(name for name in sys.modules if name.split(".")[0] in {{"textual", "rich"}})
-sys.stderr.write("LEAKED:" + ",".join(leaked) + "\n")
+print("LEAKED:" + ",".join(leaked), file=sys.stderr)
 """
 
 
