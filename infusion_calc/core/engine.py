@@ -127,6 +127,8 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
             if by_name is not None:
                 raise InputError("hcpcs", f"{name} is billed as {by_name.hcpcs} in the catalog, not {code}.")
             return _unlisted_code(request)
+        if name and by_name is None:
+            raise InputError("drug", f"{code} is {by_code.generic} ({by_code.descriptor}); '{name}' is not in the catalog.")
         if by_name is not None and by_name.generic != by_code.generic:
             raise InputError("hcpcs", f"{code} is {by_code.descriptor} ({by_code.generic}), not {name}.")
         if name and by_name is not None and name.lower() not in by_code.names():

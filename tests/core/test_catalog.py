@@ -92,6 +92,7 @@ def test_a_site_entry_replaces_the_packaged_one_by_code(tmp_path, catalog):
         ("tyruko", "J2323", "billed as Q5134"),
         ("aspirin", None, "not in the catalog"),
         (None, "X12", "not a HCPCS code"),
+        ("aspirin", "J2323", "'aspirin' is not in the catalog"),
     ],
 )
 def test_inconsistent_drug_and_code_are_refused(catalog, drug, code, says):
