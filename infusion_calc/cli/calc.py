@@ -7,6 +7,7 @@ import json
 import sys
 
 from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail
+from infusion_calc.cli.output_options import add_output_options, export_or_save
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError
@@ -40,6 +41,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" (must match the catalog)')
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object (the stable contract)")
     add_catalog_option(parser)
+    add_output_options(parser)
     parser.set_defaults(run=run)
 
 
@@ -69,6 +71,9 @@ def build_extras(calc: Calculation, options: argparse.Namespace) -> dict:
 
 
 def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -> int:
+    handled = export_or_save(calc, extras, options)  # --format, --save (cli/output_options.py)
+    if handled is not None:
+        return handled
     if options.json:
         json.dump(calculation_to_dict(calc) | extras, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")

@@ -1,0 +1,88 @@
+"""`calc --format F`, `--payer-rules NAME`, `--save` and `--patient-id`: exports and the log from the CLI.
+
+Kept apart from calc.py so that the calculator stays one screen long; calc.py calls
+`add_output_options` when it builds its parser and `export_or_save` first thing in
+`write_output`. Imports are lazy: `calc` without these options loads none of it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from infusion_calc.cli.common import fail
+from infusion_calc.core.engine import Calculation
+
+EXPORT_FORMATS = ("cms1500", "ub04", "837p", "837i", "fhir", "csv", "json", "text")
+
+
+def add_output_options(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("claim exports and the administration log")
+    group.add_argument(
+        "--format", choices=EXPORT_FORMATS, metavar="F", default=None,
+        help="print the claim lines as F: " + ", ".join(EXPORT_FORMATS) + " (json is the same as --json)",
+    )
+    group.add_argument(
+        "--payer-rules", metavar="NAME", default=None,
+        help="apply [payer.NAME] from the site config (NDC spacing, accepted NDC units) to --format",
+    )
+    group.add_argument("--save", action="store_true", help="append this calculation to the administration log")
+    group.add_argument(
+        "--patient-id", metavar="ID", default=None,
+        help="store a patient identifier with --save (refused unless the site config allows it)",
+    )
+
+
+def _chart_text(calc: Calculation, extras: dict[str, Any]) -> str | None:
+    """The chart note the JSON carries, or the core's default note for this calculation."""
+    if isinstance(extras.get("note"), str):
+        return extras["note"]
+    try:
+        from infusion_calc.core.documentation import chart_note
+
+        return chart_note(calc)
+    except (ImportError, TypeError):  # the note module is optional here; the log stores None then
+        return None
+
+
+def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.Namespace) -> int | None:
+    """Handle --format/--save; an exit status when the output is done, None to print as usual."""
+    fmt = options.format
+    if options.json and fmt not in (None, "json"):
+        return fail(f"--json and --format {fmt} ask for two outputs; give one of them")
+    if options.patient_id is not None and not options.save:
+        return fail("--patient-id is only kept in the administration log: add --save")
+    if fmt in (None, "json") and not options.save and options.payer_rules is None:
+        return None
+
+    from infusion_calc.core.exports import ExportError, render
+    from infusion_calc.core.site_config import SiteConfigError, load_site_config
+
+    try:
+        config = load_site_config()
+        settings = config.export_settings(options.payer_rules)
+        rendered = render(calc, fmt, settings) if fmt not in (None, "json") else None
+    except (SiteConfigError, ExportError) as error:
+        return fail(str(error))
+
+    if options.save:
+        from infusion_calc.log import LogError, save
+
+        try:
+            entry = save(
+                calc, note=_chart_text(calc, extras), checks=extras.get("checks"),
+                encounter=extras.get("encounter"), patient_id=options.patient_id, config=config,
+            )
+        except LogError as error:
+            sys.stderr.write(f"error: {error}\n")
+            return 1
+        sys.stderr.write(f"saved: administration log entry {entry.id} ({entry.path})\n")
+
+    if rendered is None:
+        options.json = options.json or fmt == "json"
+        return None
+    for notice in rendered.notices:
+        sys.stderr.write(f"warning: {notice.message}\n")
+    sys.stdout.write(rendered.text)
+    return 0

@@ -1,0 +1,80 @@
+"""Claim lines in the formats billers paste: CMS-1500, UB-04, X12 837P/837I, FHIR, CSV, JSON, text.
+
+One call for every caller (CLI, TUI copy-as menu, the log):
+
+    export(calc, "837p", settings) -> str
+    render(calc, "837p", settings) -> Export(text, notices)
+
+`settings` is one payer's `ExportSettings` from the site config (NDC spacing, accepted
+NDC unit qualifiers, chargemaster); None means the defaults with no charges. Notices
+are warnings the biller must act on (a line without a verified NDC, a code with no
+charge, an NDC quantity converted for the payer); the text itself never invents an
+NDC or a charge. Each format lives in its own module, imported only when asked for
+(the FHIR models alone take ~0.1 s to import).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from importlib import import_module
+
+from infusion_calc.core.billing import Notice
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.exports.lines import ExportError
+from infusion_calc.core.site_config import ExportSettings
+
+FORMATS: dict[str, str] = {
+    "cms1500": "cms1500",
+    "ub04": "ub04",
+    "837p": "x12",
+    "837i": "x12",
+    "fhir": "fhir",
+    "csv": "csv_lines",
+    "json": "json_contract",
+    "text": "text",
+}
+"""Format name -> the module under infusion_calc.core.exports that writes it."""
+
+DESCRIPTIONS: dict[str, str] = {
+    "cms1500": "CMS-1500 item 24 fields (24A shaded NDC, 24D, 24F, 24G)",
+    "ub04": "UB-04 form locators FL42, FL43, FL44, FL46, FL47",
+    "837p": "X12 837P service lines (LX, SV1, DTP, LIN, CTP)",
+    "837i": "X12 837I service lines (LX, SV2, DTP, LIN, CTP)",
+    "fhir": "FHIR MedicationAdministration (JSON)",
+    "csv": "claim lines as CSV",
+    "json": "the engine's JSON contract",
+    "text": "claim lines as plain text",
+}
+
+__all__ = ["DESCRIPTIONS", "FORMATS", "Export", "ExportError", "ExportSettings", "export", "render"]
+
+
+@dataclass(frozen=True, slots=True)
+class Export:
+    text: str
+    notices: tuple[Notice, ...]
+
+
+def render(
+    calc: Calculation, fmt: str, settings: ExportSettings | None = None, *, when: datetime | None = None
+) -> Export:
+    """The claim lines of `calc` in `fmt`, with the warnings that go with them.
+
+    `when` is the date and time of the administration (the 837 service date, the FHIR
+    effectiveDateTime); default: now, in local time.
+    """
+    module_name = FORMATS.get(fmt)
+    if module_name is None:
+        raise ExportError(f"'{fmt}' is not an export format; choose one of: {', '.join(FORMATS)}.")
+    module = import_module(f"infusion_calc.core.exports.{module_name}")
+    moment = when if when is not None else datetime.now().astimezone()
+    text, notices = module.write(calc, fmt, settings or ExportSettings(), moment)
+    return Export(text, tuple(notices))
+
+
+def export(
+    calc: Calculation, fmt: str, settings: ExportSettings | None = None, *, when: datetime | None = None
+) -> str:
+    """Just the text of `render` (for a clipboard)."""
+    return render(calc, fmt, settings, when=when).text

@@ -1,0 +1,34 @@
+"""CMS-1500 (02/12) item 24, one row per claim line (domain-facts §4).
+
+24A shaded: N4, the 11-digit NDC, the payer's spacing, unit qualifier, quantity.
+24D: HCPCS and modifiers. 24F: charges. 24G: units (whole HCPCS billing units).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from infusion_calc.core.billing import Notice
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.exports.lines import money, ndc_field, prepare
+from infusion_calc.core.exports.table import table
+from infusion_calc.core.site_config import ExportSettings
+
+NO_NDC = "(NDC from carton)"
+NO_CHARGE = "(not in CDM)"
+
+
+def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+    lines, notices = prepare(calc, settings)
+    rows = [
+        (
+            str(line.number),
+            ndc_field(line, settings.rules.ndc_spacing) or NO_NDC,
+            " ".join((line.hcpcs, *line.modifiers)),
+            money(line.charge) if line.charge is not None else NO_CHARGE,
+            str(line.units),
+        )
+        for line in lines
+    ]
+    header = ("Line", "24A shaded (NDC)", "24D code, modifiers", "24F charges", "24G units")
+    return table(header, rows, right=(3, 4)), notices

@@ -1,0 +1,28 @@
+"""Claim lines as CSV: one row per line, a header row, money and quantities as exact text."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import datetime
+
+from infusion_calc.core.billing import Notice
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.exports.lines import money, prepare, quantity
+from infusion_calc.core.site_config import ExportSettings
+
+COLUMNS = ("line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity", "charge")
+
+
+def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+    lines, notices = prepare(calc, settings)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for line in lines:
+        writer.writerow((
+            line.number, line.hcpcs, " ".join(line.modifiers), line.units, line.ndc or "", line.ndc_unit or "",
+            quantity(line.ndc_quantity) if line.ndc_quantity is not None else "",
+            money(line.charge) if line.charge is not None else "",
+        ))
+    return buffer.getvalue(), notices

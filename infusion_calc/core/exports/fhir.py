@@ -1,0 +1,93 @@
+"""A FHIR MedicationAdministration for the dose given, built and validated with fhir.resources.
+
+The models are fhir.resources' R4B ones (the library ships R4B and R5, not plain R4).
+Every element written here exists in R4 (4.0.1) with the same name, type and
+cardinality, and the status code is in R4's value set, so the JSON reads as R4 too.
+
+- medicationCodeableConcept: the HCPCS code and each verified NDC. The NDC is given in
+  the 11-digit form claims use (HL7's terminology page prefers the 10-digit hyphenated
+  form, which the catalog does not hold and which cannot be derived from 11 digits).
+- dosage.dose: the administered amount in UCUM mg; notes: vials, discarded amount, lines.
+- subject: a display only; infusion-calc does not identify patients in exports.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from fhir.resources.R4B.annotation import Annotation
+from fhir.resources.R4B.codeableconcept import CodeableConcept
+from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.medicationadministration import MedicationAdministration, MedicationAdministrationDosage
+from fhir.resources.R4B.quantity import Quantity
+from fhir.resources.R4B.reference import Reference
+from pydantic import ValidationError
+
+from infusion_calc.core.billing import Notice
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.exports.lines import ExportError, prepare, quantity
+from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.units import format_amount
+
+NDC_SYSTEM = "http://hl7.org/fhir/sid/ndc"
+HCPCS_SYSTEM = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
+UCUM = "http://unitsofmeasure.org"
+# fhir.resources writes decimals as JSON numbers via float; up to 15 significant digits
+# survive that exactly. Doses are at most 9 digits + 2 decimals, well inside it.
+EXACT_DIGITS = 15
+
+
+def _medication(calc: Calculation) -> CodeableConcept:
+    drug = calc.drug
+    codings = [Coding(system=HCPCS_SYSTEM, code=drug.hcpcs, display=drug.descriptor)]
+    for use in calc.vials:
+        ndc = use.product.ndc11
+        if ndc and all(coding.code != ndc for coding in codings):
+            codings.append(Coding(system=NDC_SYSTEM, code=ndc, display=f"{use.product.brand} {use.product.label}"))
+    return CodeableConcept(coding=codings, text=drug.display_name)
+
+
+def _notes(calc: Calculation) -> list[Annotation]:
+    vials = "; ".join(
+        f"{use.count} × {use.product.label} (NDC {use.product.ndc or 'not verified'})" for use in calc.vials
+    )
+    billing = calc.billing
+    lines = "; ".join(
+        f"{'-'.join((line.hcpcs, *line.modifiers))} × {line.units}"
+        + (f" (NDC {line.ndc} {line.ndc_unit} {quantity(line.ndc_quantity)})" if line.ndc and line.ndc_quantity is not None else "")
+        for line in calc.lines
+    )
+    texts = [
+        f"Vials opened: {vials}.",
+        f"Discarded: {format_amount(billing.discarded_mg, 'mg')} ({billing.discarded_units} billing units of {calc.drug.billing_unit}).",
+        f"Claim lines: {lines}.",
+    ]
+    return [Annotation(text=text) for text in texts]
+
+
+def build(calc: Calculation, when: datetime) -> MedicationAdministration:
+    """The resource as a validated model; raises ExportError if the library refuses it."""
+    dose = calc.dose_mg
+    if len(dose.as_tuple().digits) > EXACT_DIGITS:
+        raise ExportError(f"The dose {dose} mg has more digits than FHIR JSON carries exactly.")
+    try:
+        return MedicationAdministration(
+            status="completed",
+            medicationCodeableConcept=_medication(calc),
+            subject=Reference(display="Patient (not identified by infusion-calc)"),
+            effectiveDateTime=when.replace(microsecond=0),
+            note=_notes(calc),
+            dosage=MedicationAdministrationDosage(
+                text=f"{format_amount(dose, 'mg')} {calc.drug.route}",
+                route=CodeableConcept(text=calc.drug.route),
+                dose=Quantity(value=dose, unit="mg", system=UCUM, code="mg"),
+            ),
+        )
+    except ValidationError as error:  # a bug here, not a user error: say which field
+        raise ExportError(f"The FHIR library refused the MedicationAdministration: {error.errors()[0]['msg']}") from None
+
+
+def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+    _, notices = prepare(calc, settings)
+    ndc_notices = tuple(notice for notice in notices if notice.code.startswith("NDC_"))
+    return build(calc, when).model_dump_json(indent=2) + "\n", ndc_notices

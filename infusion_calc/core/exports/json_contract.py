@@ -1,0 +1,19 @@
+"""The engine's JSON contract (core/contract.py), exactly as `calc --json` prints it.
+
+The payer's rules and charges do not change it: the contract is the engine's answer;
+the other formats are what a payer gets. Its warnings are already in `warnings`.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+
+from infusion_calc.core.billing import Notice
+from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.site_config import ExportSettings
+
+
+def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+    return json.dumps(calculation_to_dict(calc), ensure_ascii=False, indent=2) + "\n", ()

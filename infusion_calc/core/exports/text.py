@@ -1,0 +1,34 @@
+"""Claim lines as plain text a person reads or pastes into a message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from infusion_calc.core.billing import Notice
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
+from infusion_calc.core.exports.lines import money, prepare, quantity
+from infusion_calc.core.exports.table import table
+from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.units import format_amount
+
+
+def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+    lines, notices = prepare(calc, settings)
+    drug = calc.drug
+    title = f"{drug.display_name} {format_amount(calc.dose_mg, 'mg')}: {drug.hcpcs} {drug.descriptor}"
+    rows = [
+        (
+            line.label,
+            str(line.units),
+            f"N4 {line.ndc} {line.ndc_unit} {quantity(line.ndc_quantity)}" if line.ndc and line.ndc_quantity is not None else NO_NDC,
+            money(line.charge) if line.charge is not None else NO_CHARGE,
+        )
+        for line in lines
+    ]
+    out = title + "\n" + table(("Code", "Units", "NDC", "Charge"), rows, right=(1, 3))
+    charges = [line.charge for line in lines]
+    if charges and None not in charges:
+        out += f"Total charge {money(sum(charges, Decimal(0)))}\n"  # type: ignore[arg-type]
+    return out, notices

@@ -1,0 +1,33 @@
+"""UB-04 / CMS-1450 service lines (domain-facts §4).
+
+FL42 revenue code 0636; FL43 the NDC in N4 form (same spacing rule as 24A); FL44 HCPCS
+and modifiers; FL46 service units; FL47 total charges.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from infusion_calc.core.billing import Notice
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
+from infusion_calc.core.exports.lines import REVENUE_CODE, money, ndc_field, prepare
+from infusion_calc.core.exports.table import table
+from infusion_calc.core.site_config import ExportSettings
+
+
+def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+    lines, notices = prepare(calc, settings)
+    rows = [
+        (
+            str(line.number),
+            REVENUE_CODE,
+            ndc_field(line, settings.rules.ndc_spacing) or NO_NDC,
+            " ".join((line.hcpcs, *line.modifiers)),
+            str(line.units),
+            money(line.charge) if line.charge is not None else NO_CHARGE,
+        )
+        for line in lines
+    ]
+    header = ("Line", "FL42", "FL43 description (NDC)", "FL44 HCPCS", "FL46 units", "FL47 charges")
+    return table(header, rows, right=(4, 5)), notices

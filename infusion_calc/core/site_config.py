@@ -1,0 +1,190 @@
+"""The site config file: payer claim rules, the chargemaster, and log privacy, as data.
+
+Payers differ in small ways that are settings, not code (domain-facts §4): the spacing
+of the NDC in CMS-1500 item 24A, and which NDC unit qualifiers they accept (some
+refuse ME). Charges come from the site's chargemaster by HCPCS code, per billing
+unit; a code without a charge is a warning at export time, never an invented number.
+
+The file lives next to the site catalog (`config.toml` in the config folder). A
+missing file means the defaults; a bad one is a `SiteConfigError` naming the file,
+the table and the field.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Any, Literal, Mapping
+
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
+
+from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
+from infusion_calc.core.errors import InfusionCalcError
+
+NdcUnit = Literal["F2", "GR", "ME", "ML", "UN"]
+NdcSpacing = Literal["one-space", "none", "columns"]
+"""CMS-1500 24A: NUCC's one space between NDC and qualifier, none, or the fixed-position
+layout some payers use (qualifier and quantity from position 17)."""
+
+_HCPCS = re.compile(r"^[A-Z]\d{4}$")
+
+
+class SiteConfigError(InfusionCalcError):
+    """The site config file is unreadable or has a bad value; the message names file and field."""
+
+
+def _charge(value: Any) -> Decimal:
+    # tomllib reads floats as Decimal here (parse_float), so 35.10 and "35.10" are both exact.
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValueError('write the charge as a number of dollars, e.g. 35.10 or "35.10"')
+    try:
+        amount = Decimal(str(value).strip().lstrip("$"))
+    except ArithmeticError:
+        raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10") from None
+    if not amount.is_finite() or amount < 0:
+        raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10")
+    if amount.as_tuple().exponent < -2:  # type: ignore[operator]
+        # Whole cents keep every line charge exact: units × rate needs no rounding.
+        raise ValueError(f"'{value}' has fractions of a cent; give dollars and cents, e.g. 35.10")
+    return amount
+
+
+def _unique_units(units: tuple[str, ...]) -> tuple[str, ...]:
+    if len(set(units)) != len(units):
+        raise ValueError("list each NDC unit qualifier once")
+    return units
+
+
+Charge = Annotated[Decimal, BeforeValidator(_charge)]
+
+
+class ClaimRules(BaseModel):
+    """How one payer wants the NDC written on a claim."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    ndc_spacing: NdcSpacing = "one-space"
+    """Between the 11-digit NDC and the unit qualifier on CMS-1500 24A and UB-04 FL43."""
+    ndc_units: Annotated[tuple[NdcUnit, ...], Field(min_length=1), AfterValidator(_unique_units)] = NDC_UNIT_QUALIFIERS  # type: ignore[assignment]
+    """NDC unit qualifiers the payer accepts; a line in another unit is converted or refused."""
+
+
+class LogSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    store_patient_id: StrictBool = False
+    """Private by default: the log keeps no patient identifier unless the site turns this on."""
+
+
+class SiteConfig(BaseModel):
+    """The whole config file, validated."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    claims: ClaimRules = ClaimRules()
+    payer: dict[str, ClaimRules] = Field(default_factory=dict)
+    """Named payers whose rules differ from [claims]; choose one with --payer-rules NAME."""
+    chargemaster: dict[str, Charge] = Field(default_factory=dict)
+    """Charge per HCPCS billing unit, in dollars, by code."""
+    log: LogSettings = LogSettings()
+    _origin: str = PrivateAttr(default="the default site config")
+
+    def export_settings(self, payer: str | None = None) -> "ExportSettings":
+        """The rules for one payer (or the defaults) with the site's charges."""
+        if payer is None:
+            return ExportSettings(self.claims, self.chargemaster, None)
+        rules = self.payer.get(payer)
+        if rules is None:
+            known = ", ".join(sorted(self.payer)) or "none are defined"
+            raise SiteConfigError(
+                f"{self._origin}: no [payer.{payer}] table; payers with their own rules: {known}."
+            )
+        return ExportSettings(rules, self.chargemaster, payer)
+
+
+@dataclass(frozen=True)
+class ExportSettings:
+    """What an export needs from the site: one payer's claim rules and the chargemaster."""
+
+    rules: ClaimRules = ClaimRules()
+    charges: Mapping[str, Decimal] = field(default_factory=dict)
+    payer: str | None = None
+
+    def charge_per_unit(self, hcpcs: str) -> Decimal | None:
+        return self.charges.get(hcpcs)
+
+
+def default_site_config_path() -> Path:
+    """`config.toml` next to the site catalog, whether or not it exists."""
+    from infusion_calc.locations import config_dir
+
+    return config_dir() / "config.toml"
+
+
+def _where(loc: tuple[Any, ...]) -> str:
+    """('payer', 'medicaid', 'ndc_units', 1) -> "[payer.medicaid] field 'ndc_units'"."""
+    parts = [str(part) for part in loc if not isinstance(part, int)]
+    if not parts:
+        return "the file"
+    if parts[0] in ("claims", "log") and len(parts) > 1:
+        return f"[{parts[0]}] field '{'.'.join(parts[1:])}'"
+    if parts[0] == "payer" and len(parts) > 2:
+        return f"[payer.{parts[1]}] field '{'.'.join(parts[2:])}'"
+    if parts[0] == "payer" and len(parts) == 2:
+        return f"[payer.{parts[1]}]"
+    if parts[0] == "chargemaster" and len(parts) > 1:
+        return f"[chargemaster] code {parts[1]}"
+    return f"'{'.'.join(parts)}'"
+
+
+def parse_site_config(text: str, origin: str) -> SiteConfig:
+    """Validate config TOML; raise SiteConfigError naming the file, the table and the field."""
+    try:
+        data = tomllib.loads(text, parse_float=Decimal)
+    except tomllib.TOMLDecodeError as error:
+        raise SiteConfigError(f"{origin}: not valid TOML: {error}") from None
+    claims = data.get("claims", {})
+    payers = data.get("payer", {})
+    if isinstance(claims, dict) and isinstance(payers, dict):
+        # A payer table lists only what differs from [claims]; the rest is inherited.
+        data["payer"] = {name: {**claims, **rules} if isinstance(rules, dict) else rules for name, rules in payers.items()}
+    charges = data.get("chargemaster", {})
+    bad_codes = [code for code in charges if not _HCPCS.match(code)] if isinstance(charges, dict) else []
+    if bad_codes:
+        raise SiteConfigError(
+            f"{origin}: [chargemaster] code '{bad_codes[0]}': not a HCPCS code (one capital letter and four digits, e.g. J2323)"
+        )
+    try:
+        config = SiteConfig.model_validate(data)
+    except ValidationError as error:
+        first = error.errors()[0]
+        message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
+        if first["type"] == "extra_forbidden":
+            message = "unknown setting" if len(first["loc"]) > 1 else "unknown table (known: [claims], [payer.NAME], [chargemaster], [log])"
+        elif first["type"] == "too_short":
+            message = "give at least one NDC unit qualifier: F2, GR, ME, ML or UN"
+        elif first["type"] in ("dict_type", "model_type"):
+            message = "should be a table of settings"
+        elif first["type"] == "bool_type":
+            message = "write true or false"
+        raise SiteConfigError(f"{origin}: {_where(first['loc'])}: {message}") from None
+    config._origin = origin
+    return config
+
+
+def load_site_config(path: Path | None = None) -> SiteConfig:
+    """The file given, or `config.toml` in the config folder; the defaults when there is none."""
+    explicit = path is not None
+    target = Path(path) if explicit else default_site_config_path()
+    if not explicit and not target.is_file():
+        return SiteConfig()
+    try:
+        text = target.read_text(encoding="utf-8")
+    except OSError as error:
+        raise SiteConfigError(f"{target}: cannot read the site config file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise SiteConfigError(f"{target}: not a text file (expected UTF-8 TOML)") from None
+    return parse_site_config(text, str(target))

@@ -1,0 +1,113 @@
+"""Reading the administration log: recent entries, one entry, and row-by-row exports.
+
+Every read streams from a SQLite cursor, so `log list --all` and `log export` run in
+flat memory on a log of a million rows. Reads never create the file: a log that does
+not exist yet reads as empty.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infusion_calc.log.store import BUSY_TIMEOUT_S, connect, default_log_path, schema_version, sqlite_errors
+
+CSV_COLUMNS = (
+    "id", "saved_at", "tool_version", "patient_id", "drug", "dose", "administered_units", "discarded_units",
+    "line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity",
+)
+
+_LINES_TEXT = (
+    "(SELECT group_concat(hcpcs || CASE WHEN modifiers = '' THEN '' ELSE '-' || replace(modifiers, ' ', '-') END"
+    " || ' × ' || units, '; ') FROM claim_line WHERE administration_id = a.id)"
+)
+_SUMMARY = f"SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, {_LINES_TEXT} FROM administration a"
+
+
+@dataclass(frozen=True, slots=True)
+class Summary:
+    id: int
+    saved_at: str
+    drug: str
+    dose: str
+    patient_id: str | None
+    lines: str
+
+
+class AdministrationLog:
+    """Read access to one log file (default: the one `save()` writes)."""
+
+    def __init__(self, path: Path | None = None, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
+        self.path = Path(path) if path is not None else default_log_path()
+        self.busy_timeout = busy_timeout
+
+    def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+        """Rows one at a time; nothing when the log does not exist or has no entries yet."""
+        if not self.path.is_file():
+            return
+        with sqlite_errors(self.path, "Nothing was read.", self.busy_timeout):
+            connection = connect(self.path, self.busy_timeout, create=False)
+            try:
+                if schema_version(connection, self.path) == 0:
+                    return
+                yield from connection.execute(sql, parameters)
+            finally:
+                connection.close()
+
+    def _first(self, sql: str, parameters: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
+        with closing(self._rows(sql, parameters)) as rows:  # closes the connection now, not at GC
+            return next(rows, None)
+
+    def count(self) -> int:
+        row = self._first("SELECT count(*) FROM administration")
+        return row[0] if row else 0
+
+    def recent(self, limit: int | None = 20) -> Iterator[Summary]:
+        """The last `limit` entries (all when None), oldest first."""
+        if limit is None:
+            rows = self._rows(f"{_SUMMARY} ORDER BY a.id")
+        else:
+            rows = self._rows(f"SELECT * FROM ({_SUMMARY} ORDER BY a.id DESC LIMIT ?) ORDER BY id", (limit,))
+        for row in rows:
+            yield Summary(row[0], row[1], row[2], row[3], row[4], row[5] or "")
+
+    def entry(self, entry_id: int) -> dict[str, Any] | None:
+        """Everything saved for one entry, JSON columns decoded; None if there is no such id."""
+        columns = ("id", "saved_at", "tool_version", "patient_id", "inputs", "result", "note", "checks", "encounter")
+        row = self._first(f"SELECT {', '.join(columns)} FROM administration WHERE id = ?", (entry_id,))
+        if row is None:
+            return None
+        entry = dict(zip(columns, row))
+        for key in ("inputs", "result", "checks", "encounter"):
+            if entry[key] is not None:
+                entry[key] = json.loads(entry[key])
+        return entry
+
+    def csv_rows(self) -> Iterator[tuple[Any, ...]]:
+        """One row per claim line (CSV_COLUMNS), in save order."""
+        return self._rows(
+            "SELECT a.id, a.saved_at, a.tool_version, a.patient_id, a.drug, a.dose, a.administered_units,"
+            " a.discarded_units, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity"
+            " FROM administration a JOIN claim_line l ON l.administration_id = a.id ORDER BY a.id, l.line"
+        )
+
+    def json_lines(self) -> Iterator[str]:
+        """One JSON object per saved calculation, as text, in save order.
+
+        The stored JSON columns are spliced in as they are (they were written by
+        json.dumps), so a million rows are not parsed and re-encoded.
+        """
+        rows = self._rows(
+            "SELECT id, saved_at, tool_version, patient_id, inputs, result, note, checks, encounter"
+            " FROM administration ORDER BY id"
+        )
+        for entry_id, saved_at, version, patient_id, inputs, result, note, checks, encounter in rows:
+            yield (
+                f'{{"id":{entry_id},"saved_at":{json.dumps(saved_at)},"tool_version":{json.dumps(version)},'
+                f'"patient_id":{json.dumps(patient_id)},"inputs":{inputs},"result":{result},'
+                f'"note":{json.dumps(note, ensure_ascii=False)},"checks":{checks or "null"},"encounter":{encounter or "null"}}}'
+            )

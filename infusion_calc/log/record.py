@@ -1,0 +1,89 @@
+"""What one save stores: the finished calculation as plain JSON-ready values.
+
+Inputs (what was typed), the engine's JSON contract (vial plan, units, lines,
+arithmetic, warnings), the chart text and the checks when given, and encounter
+details when given. Objects from other parts of the app (dataclasses, pydantic
+models, enums, dates, Decimals) are turned into JSON here, so the log does not
+depend on their classes.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime
+from decimal import Decimal
+from enum import Enum
+from typing import Any
+
+from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.engine import Calculation
+
+
+def plain_data(value: Any) -> Any:
+    """A JSON-ready copy of `value`: dicts, lists, strings, ints, bools and None only."""
+    if value is None or isinstance(value, (str, bool, int)):
+        return value
+    if isinstance(value, Enum):
+        return plain_data(value.value)
+    if isinstance(value, (Decimal, float)):
+        return str(value)
+    if isinstance(value, (datetime, date)):
+        return value.isoformat()
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {field.name: plain_data(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if hasattr(value, "model_dump"):
+        return plain_data(value.model_dump(mode="json"))
+    if isinstance(value, Mapping):
+        return {str(key): plain_data(item) for key, item in value.items()}
+    if isinstance(value, Sequence):
+        return [plain_data(item) for item in value]
+    return str(value)
+
+
+def to_json(value: Any) -> str:
+    return json.dumps(plain_data(value), ensure_ascii=False, separators=(",", ":"))
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class Record:
+    """One row of the log, ready to insert."""
+
+    drug: str
+    hcpcs: str
+    dose: str
+    administered_units: int
+    discarded_units: int
+    inputs: str
+    result: str
+    claim_lines: tuple[tuple[int, str, str, int, str | None, str | None, str | None], ...]
+    note: str | None
+    checks: str | None
+    encounter: str | None
+
+
+def record_for(
+    calc: Calculation,
+    note: str | None = None,
+    checks: Sequence[Any] | None = None,
+    encounter: Mapping[str, Any] | None = None,
+) -> Record:
+    result = calculation_to_dict(calc)
+    lines = tuple(
+        (number, line["hcpcs"], " ".join(line["modifiers"]), line["units"], line["ndc"], line["ndc_unit"], line["ndc_quantity"])
+        for number, line in enumerate(result["lines"], start=1)
+    )
+    return Record(
+        drug=calc.drug.display_name,
+        hcpcs=calc.drug.hcpcs,
+        dose=result["dose"],
+        administered_units=calc.billing.administered_units,
+        discarded_units=calc.billing.discarded_units,
+        inputs=to_json(calc.request),
+        result=to_json(result),
+        claim_lines=lines,
+        note=note,
+        checks=to_json(checks) if checks is not None else None,
+        encounter=to_json(encounter) if encounter is not None else None,
+    )

@@ -1,0 +1,186 @@
+"""The administration log: finished calculations appended to a SQLite file in the data folder.
+
+Durable and private by construction:
+- WAL journal, `synchronous=FULL`, one `BEGIN IMMEDIATE … COMMIT` per save: when
+  `save()` returns, the entry is in the WAL on disk and survives a killed process.
+- The file is created 0600 before SQLite opens it (SQLite gives its -wal and -shm
+  files the same mode), in a folder created 0700.
+- No patient identifier is stored unless the site config says `[log] store_patient_id = true`.
+- Two saves at once serialize on SQLite's write lock; a save waits up to
+  `busy_timeout` seconds for it and then raises LogError saying nothing was saved.
+"""
+
+from __future__ import annotations
+
+import os
+import sqlite3
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from infusion_calc import __version__
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.errors import InfusionCalcError
+from infusion_calc.core.site_config import SiteConfig, load_site_config
+from infusion_calc.log.record import Record, record_for
+
+LOG_FILE = "administrations.sqlite3"
+BUSY_TIMEOUT_S = 5.0
+SCHEMA_VERSION = 1
+
+SCHEMA = (
+    """CREATE TABLE administration (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,  -- AUTOINCREMENT: an id is never reused
+    saved_at TEXT NOT NULL,                -- UTC, ISO 8601
+    tool_version TEXT NOT NULL,
+    drug TEXT NOT NULL,
+    hcpcs TEXT NOT NULL,
+    dose TEXT NOT NULL,
+    administered_units INTEGER NOT NULL,
+    discarded_units INTEGER NOT NULL,
+    patient_id TEXT,                       -- NULL unless the site config allows it
+    inputs TEXT NOT NULL,                  -- JSON: what was typed
+    result TEXT NOT NULL,                  -- JSON: the engine's contract (vials, units, lines, ...)
+    note TEXT,                             -- chart text, when given
+    checks TEXT,                           -- JSON list, when given
+    encounter TEXT                         -- JSON object, when given
+    )""",
+    """CREATE TABLE claim_line (
+    administration_id INTEGER NOT NULL REFERENCES administration(id),
+    line INTEGER NOT NULL,
+    hcpcs TEXT NOT NULL,
+    modifiers TEXT NOT NULL,
+    units INTEGER NOT NULL,
+    ndc TEXT,
+    ndc_unit TEXT,
+    ndc_quantity TEXT,
+    PRIMARY KEY (administration_id, line)
+    ) WITHOUT ROWID""",
+)
+
+
+class LogError(InfusionCalcError):
+    """The log could not be written or read; the message says whether anything was saved."""
+
+
+@dataclass(frozen=True, slots=True)
+class SavedEntry:
+    id: int
+    saved_at: str
+    path: Path
+
+
+def default_log_path() -> Path:
+    """`administrations.sqlite3` in the data folder (INFUSION_CALC_DATA_DIR overrides it)."""
+    from infusion_calc.locations import data_dir
+
+    return data_dir() / LOG_FILE
+
+
+@contextmanager
+def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None]:
+    """sqlite3 exceptions -> one LogError sentence naming the file and what happened."""
+    try:
+        yield
+    except sqlite3.OperationalError as error:
+        text = str(error)
+        if "locked" in text or "busy" in text:
+            raise LogError(
+                f"The administration log {path} is locked by another program (waited {timeout:g} s). {consequence}"
+            ) from None
+        raise LogError(f"The administration log {path} cannot be used: {text}. {consequence}") from None
+    except sqlite3.DatabaseError as error:
+        raise LogError(f"{path} is not an infusion-calc administration log ({error}). {consequence}") from None
+
+
+def _create_private(path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+    os.close(descriptor)
+
+
+def connect(path: Path, timeout: float, *, create: bool) -> sqlite3.Connection:
+    """Autocommit connection (transactions are explicit); never creates a file unless `create`."""
+    uri = path.resolve().as_uri() + ("" if create else "?mode=rw")
+    connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
+    connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
+    return connection
+
+
+def schema_version(connection: sqlite3.Connection, path: Path) -> int:
+    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise LogError(f"{path} was written by a newer infusion-calc (log format {version}); update infusion-calc to use it.")
+    return version
+
+
+def _insert(connection: sqlite3.Connection, record: Record, saved_at: str, patient_id: str | None) -> int:
+    cursor = connection.execute(
+        "INSERT INTO administration (saved_at, tool_version, drug, hcpcs, dose, administered_units, discarded_units,"
+        " patient_id, inputs, result, note, checks, encounter) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        (saved_at, __version__, record.drug, record.hcpcs, record.dose, record.administered_units,
+         record.discarded_units, patient_id, record.inputs, record.result, record.note, record.checks, record.encounter),
+    )
+    entry_id = int(cursor.lastrowid or 0)
+    connection.executemany(
+        "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        [(entry_id, *line) for line in record.claim_lines],
+    )
+    return entry_id
+
+
+def save(
+    calc: Calculation,
+    *,
+    note: str | None = None,
+    checks: Sequence[Any] | None = None,
+    encounter: Mapping[str, Any] | None = None,
+    patient_id: str | None = None,
+    config: SiteConfig | None = None,
+    path: Path | None = None,
+    busy_timeout: float = BUSY_TIMEOUT_S,
+) -> SavedEntry:
+    """Append one finished calculation; return its id once it is on disk.
+
+    Raises LogError (nothing saved) when the log is locked past `busy_timeout`, cannot
+    be written, or a patient identifier is given that the site config does not allow.
+    """
+    settings = config if config is not None else load_site_config()
+    if patient_id and not settings.log.store_patient_id:
+        raise LogError(
+            "The site config does not allow storing a patient identifier in the log "
+            "([log] store_patient_id = true turns it on). Nothing was saved."
+        )
+    record = record_for(calc, note, checks, encounter)
+    target = Path(path) if path is not None else default_log_path()
+    saved_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    consequence = "This calculation was NOT saved; try again."
+    try:
+        _create_private(target)
+    except OSError as error:
+        raise LogError(f"Cannot create the administration log {target}: {error.strerror}. {consequence}") from None
+    with sqlite_errors(target, consequence, busy_timeout):
+        connection = connect(target, busy_timeout, create=True)
+        try:
+            # WAL is a property of the file: set once, kept. FULL: the commit waits for fsync.
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = FULL")
+            connection.execute("BEGIN IMMEDIATE")
+            try:
+                if schema_version(connection, target) == 0:
+                    for statement in SCHEMA:  # one by one: executescript() would COMMIT midway
+                        connection.execute(statement)
+                    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+                entry_id = _insert(connection, record, saved_at, patient_id or None)
+                connection.execute("COMMIT")
+            except BaseException:
+                if connection.in_transaction:
+                    connection.execute("ROLLBACK")
+                raise
+        finally:
+            connection.close()
+    return SavedEntry(entry_id, saved_at, target)
