@@ -1,22 +1,26 @@
-"""The drug catalog: packaged TOML data, validated at load into frozen pydantic models.
+"""The drug catalog: packaged TOML data, validated at load into frozen records.
 
 A site may add entries, or replace one by HCPCS code, with a catalog file of its own
 (`--catalog PATH`, or `catalog.toml` in the user config folder). Both go through the
 same validation; an error names the file, the entry and the field.
+
+The rules live in pydantic models (`catalog_schema.py`). Importing pydantic costs about
+60 ms, a third of a `calc` run, so each entry is first read here by a strict reader
+that accepts only the plain shape those models obviously accept (exact types, known
+keys, patterns, quantities through the same parser, the same consistency rules);
+anything else, valid or not, goes to the models for the verdict and the message.
 """
 
 from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
-from typing import Annotated, Any, Literal
-
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, ValidationError, model_validator
+from typing import Any, Literal
 
 from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.core.units import Kind, Measure, format_amount, parse_concentration, parse_measure
@@ -33,67 +37,52 @@ NATALIZUMAB_J2326_MESSAGE = (
 )
 
 
-def _quantity(kind: Kind):
-    def validate(value: Any) -> Measure:
-        if isinstance(value, Measure):
-            return value
-        if not isinstance(value, str):
-            raise ValueError(f"expected text such as '{kind.example.split('such as ')[1]}'")
-        try:
-            return parse_measure(value, kind, "catalog")
-        except InputError as error:
-            raise ValueError(error.message) from None
-
-    return Annotated[Measure, BeforeValidator(validate), PlainSerializer(str, return_type=str)]
-
-
-def _concentration(value: Any) -> Measure:
-    if isinstance(value, Measure):
-        return value
-    try:
-        return parse_concentration(str(value), "catalog")
-    except InputError as error:
-        raise ValueError(error.message) from None
-
-
-Mass = _quantity(Kind.MASS)
-Volume = _quantity(Kind.VOLUME)
-Concentration = Annotated[Measure, BeforeValidator(_concentration), PlainSerializer(str, return_type=str)]
-
-
 def ndc_11(value: str) -> str:
     """'64406-0008-01' -> '64406000801' (the claim form: 11 digits, no hyphens)."""
     return value.replace("-", "")
 
 
-class Product(BaseModel):
+def product_problem(form: str, volume: Measure | None, ndc: str | None, ndc_note: str | None) -> str | None:
+    """What makes a product entry inconsistent, or None."""
+    if form == "solution" and volume is None:
+        return "a solution needs its labeled volume, e.g. volume = \"15 mL\""
+    if form == "lyophilized" and volume is not None:
+        return "a lyophilized powder has no labeled volume; give reconstitute_with instead"
+    if ndc is None and not ndc_note:
+        return "give the NDC, or ndc_note saying why it is not known"
+    return None
+
+
+def drug_problem(hcpcs: str, generic: str) -> str | None:
+    """What makes a drug entry unacceptable as a whole, or None."""
+    if hcpcs == "J2326" and "natalizumab" in generic.lower():
+        return NATALIZUMAB_J2326_MESSAGE
+    return None
+
+
+@dataclass(frozen=True, kw_only=True)
+class Product:
     """One vial presentation with its labeled amount, as sold under one NDC."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
     brand: str
-    ndc: Annotated[str, Field(pattern=r"^\d{5}-\d{4}-\d{2}$")] | None = None
+    ndc: str | None = None
     """11-digit NDC in 5-4-2 form with hyphens; empty where it is not verified."""
     ndc_note: str | None = None
-    strength: Mass
-    volume: Volume | None = None
+    strength: Measure
+    volume: Measure | None = None
     form: Literal["solution", "lyophilized"]
     container: Literal["single-dose", "multi-dose"]
-    reconstitute_with: Volume | None = None
-    reconstituted_concentration: Concentration | None = None
+    reconstitute_with: Measure | None = None
+    reconstituted_concentration: Measure | None = None
     ndc_unit: Literal["F2", "GR", "ME", "ML", "UN"] | None = None
     """NCPDP billing unit for the NDC quantity; default ML for solutions, UN for powders."""
-    sources: list[str] = Field(default_factory=list)
+    sources: list[str] = field(default_factory=list)
 
-    @model_validator(mode="after")
-    def _consistent(self) -> "Product":
-        if self.form == "solution" and self.volume is None:
-            raise ValueError("a solution needs its labeled volume, e.g. volume = \"15 mL\"")
-        if self.form == "lyophilized" and self.volume is not None:
-            raise ValueError("a lyophilized powder has no labeled volume; give reconstitute_with instead")
-        if self.ndc is None and not self.ndc_note:
-            raise ValueError("give the NDC, or ndc_note saying why it is not known")
-        return self
+    def __post_init__(self) -> None:
+        # The same rule the schema enforces, for products built in code (a vial typed by hand).
+        problem = product_problem(self.form, self.volume, self.ndc, self.ndc_note)
+        if problem:
+            raise ValueError(problem)
 
     @property
     def label(self) -> str:
@@ -122,29 +111,28 @@ class Product(BaseModel):
         return ndc_11(self.ndc) if self.ndc else None
 
 
-class Drug(BaseModel):
+@dataclass(frozen=True, kw_only=True)
+class Drug:
     """One HCPCS code: what it bills, in which unit, and the vials that can be billed under it."""
 
-    model_config = ConfigDict(frozen=True, extra="forbid")
-
-    hcpcs: Annotated[str, Field(pattern=r"^[A-Z]\d{4}$")]
+    hcpcs: str
     descriptor: str
     """The CMS long descriptor: the billing unit is read from it."""
     descriptor_note: str | None = None
     generic: str
-    brands: list[str] = Field(default_factory=list)
-    billing_unit: Mass
-    labeled_dose: Mass | None = None
+    brands: list[str] = field(default_factory=list)
+    billing_unit: Measure
+    labeled_dose: Measure | None = None
     route: str
     preparation: str | None = None
-    sources: list[str] = Field(min_length=1)
-    products: tuple[Product, ...] = Field(alias="product", min_length=1)
+    sources: list[str]
+    products: tuple[Product, ...]
+    """Given as `product` (one [[drug.product]] table each) in the catalog file."""
 
-    @model_validator(mode="after")
-    def _no_misfiled_natalizumab(self) -> "Drug":
-        if self.hcpcs == "J2326" and "natalizumab" in self.generic.lower():
-            raise ValueError(NATALIZUMAB_J2326_MESSAGE)
-        return self
+    @classmethod
+    def model_validate(cls, raw: Any) -> "Drug":
+        """One [[drug]] entry, validated; raises pydantic's ValidationError when it is bad."""
+        return read_drug(raw) or _schema().Drug.model_validate(raw).record()
 
     @property
     def display_name(self) -> str:
@@ -171,12 +159,16 @@ class Catalog:
     def by_code(self, hcpcs: str) -> Drug | None:
         return self._by_code.get(hcpcs.strip().upper())
 
+    @cached_property
+    def _by_name(self) -> dict[str, Drug]:
+        index: dict[str, Drug] = {}
+        for drug in self.drugs:  # file order: the first entry for a name wins
+            for name in drug.names():
+                index.setdefault(name, drug)
+        return index
+
     def by_name(self, name: str) -> Drug | None:
-        wanted = name.strip().lower()
-        for drug in self.drugs:
-            if wanted in drug.names():
-                return drug
-        return None
+        return self._by_name.get(name.strip().lower())
 
     def merged_with(self, site: "Catalog") -> "Catalog":
         """This catalog with the site's entries added, or replacing ours by HCPCS code."""
@@ -212,8 +204,14 @@ def parse_catalog(text: str, origin: str) -> Catalog:
         raise CatalogError(f"{origin}: no [[drug]] entries found")
     drugs = []
     for index, raw in enumerate(entries):
+        drug = read_drug(raw)
+        if drug is not None:
+            drugs.append(drug)
+            continue
+        from pydantic import ValidationError
+
         try:
-            drugs.append(Drug.model_validate(raw))
+            drugs.append(_schema().Drug.model_validate(raw).record())
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or ("hcpcs" if "J2326" in first["msg"] else "entry")
@@ -242,6 +240,120 @@ def load_catalog(site_file: Path | None = None) -> Catalog:
     except OSError as error:
         raise CatalogError(f"{site_file}: cannot read the catalog file ({error.strerror})") from None
     return catalog.merged_with(parse_catalog(text, str(site_file)))
+
+
+def _schema():
+    from infusion_calc.core import catalog_schema
+
+    return catalog_schema
+
+
+# The strict reader. Each helper raises _Unsure for anything but the plain shape the
+# schema accepts unchanged; the entry then goes to the schema, which has the last word.
+class _Unsure(Exception):
+    pass
+
+
+_ABSENT = object()
+_NDC = re.compile(r"[0-9]{5}-[0-9]{4}-[0-9]{2}")
+_HCPCS = re.compile(r"[A-Z][0-9]{4}")
+_PRODUCT_KEYS = frozenset({
+    "brand", "ndc", "ndc_note", "strength", "volume", "form", "container",
+    "reconstitute_with", "reconstituted_concentration", "ndc_unit", "sources",
+})
+_DRUG_KEYS = frozenset({
+    "hcpcs", "descriptor", "descriptor_note", "generic", "brands", "billing_unit",
+    "labeled_dose", "route", "preparation", "sources", "product",
+})
+
+
+def _text(raw: dict, key: str, optional: bool = False, pattern: re.Pattern | None = None) -> str | None:
+    value = raw.get(key, _ABSENT)
+    if value is _ABSENT and optional:
+        return None
+    if type(value) is not str or (pattern is not None and pattern.fullmatch(value) is None):
+        raise _Unsure
+    return value
+
+
+def _choice(raw: dict, key: str, choices: tuple[str, ...], optional: bool = False) -> str | None:
+    value = _text(raw, key, optional)
+    if value is not None and value not in choices:
+        raise _Unsure
+    return value
+
+
+def _texts(raw: dict, key: str, required: bool = False) -> list[str]:
+    value = raw.get(key, _ABSENT)
+    if value is _ABSENT and not required:
+        return []
+    if type(value) is not list or (required and not value) or any(type(item) is not str for item in value):
+        raise _Unsure
+    return list(value)
+
+
+def _amount(raw: dict, key: str, kind: Kind | None, optional: bool = False) -> Measure | None:
+    """A quantity through the same parser the schema uses; kind None is a concentration."""
+    value = raw.get(key, _ABSENT)
+    if value is _ABSENT and optional:
+        return None
+    if isinstance(value, Measure):
+        return value
+    if type(value) is not str:
+        raise _Unsure
+    try:
+        return parse_measure(value, kind, "catalog") if kind is not None else parse_concentration(value, "catalog")
+    except InputError:
+        raise _Unsure from None
+
+
+def _read_product(raw: Any) -> Product:
+    if isinstance(raw, Product):
+        return raw
+    if type(raw) is not dict or not raw.keys() <= _PRODUCT_KEYS:
+        raise _Unsure
+    values = dict(
+        brand=_text(raw, "brand"),
+        ndc=_text(raw, "ndc", optional=True, pattern=_NDC),
+        ndc_note=_text(raw, "ndc_note", optional=True),
+        strength=_amount(raw, "strength", Kind.MASS),
+        volume=_amount(raw, "volume", Kind.VOLUME, optional=True),
+        form=_choice(raw, "form", ("solution", "lyophilized")),
+        container=_choice(raw, "container", ("single-dose", "multi-dose")),
+        reconstitute_with=_amount(raw, "reconstitute_with", Kind.VOLUME, optional=True),
+        reconstituted_concentration=_amount(raw, "reconstituted_concentration", None, optional=True),
+        ndc_unit=_choice(raw, "ndc_unit", NDC_UNIT_QUALIFIERS, optional=True),
+        sources=_texts(raw, "sources"),
+    )
+    if product_problem(values["form"], values["volume"], values["ndc"], values["ndc_note"]):
+        raise _Unsure
+    return Product(**values)
+
+
+def read_drug(raw: Any) -> Drug | None:
+    """The entry as a Drug if it is plainly valid, else None (ask the schema)."""
+    try:
+        if type(raw) is not dict or not raw.keys() <= _DRUG_KEYS:
+            raise _Unsure
+        products = raw.get("product", _ABSENT)
+        if type(products) not in (list, tuple) or not products:
+            raise _Unsure
+        drug = Drug(
+            hcpcs=_text(raw, "hcpcs", pattern=_HCPCS),
+            descriptor=_text(raw, "descriptor"),
+            descriptor_note=_text(raw, "descriptor_note", optional=True),
+            generic=_text(raw, "generic"),
+            brands=_texts(raw, "brands"),
+            billing_unit=_amount(raw, "billing_unit", Kind.MASS),
+            labeled_dose=_amount(raw, "labeled_dose", Kind.MASS, optional=True),
+            route=_text(raw, "route"),
+            preparation=_text(raw, "preparation", optional=True),
+            sources=_texts(raw, "sources", required=True),
+            products=tuple(_read_product(product) for product in products),
+        )
+    except _Unsure:
+        return None
+    return None if drug_problem(drug.hcpcs, drug.generic) else drug
 
 
 def describe_amount(measure: Measure) -> str:
