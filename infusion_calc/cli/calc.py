@@ -7,6 +7,7 @@ import json
 import sys
 
 from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail
+from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks
 from infusion_calc.cli.output_options import add_output_options, export_or_save
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
@@ -42,6 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object (the stable contract)")
     add_catalog_option(parser)
     add_output_options(parser)
+    add_encounter_arguments(parser)
     parser.set_defaults(run=run)
 
 
@@ -67,7 +69,7 @@ def run(options: argparse.Namespace) -> int:
 
 def build_extras(calc: Calculation, options: argparse.Namespace) -> dict:
     """Keys added to the JSON beyond the core contract (chart note, checks, ...)."""
-    return {}
+    return encounter_extras(calc, options)
 
 
 def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -> int:
@@ -79,6 +81,8 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
         sys.stdout.write("\n")
     else:
         sys.stdout.write(summary(calc))
+        if options.note:  # the chart note and the checks (cli/encounter_options.py)
+            sys.stdout.write("\n" + extras["note"] + "\n" + format_checks(extras["checks"]))
     return 0
 
 

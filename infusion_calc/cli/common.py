@@ -14,6 +14,11 @@ from infusion_calc.locations import site_catalog_path
 OPTION_FOR_FIELD = {
     "dose": "--dose", "drug": "--drug", "hcpcs": "--hcpcs", "vial": "--vial", "weight": "--weight",
     "height": "--height", "bsa": "--bsa", "round_within": "--round-within", "billing_unit": "--billing-unit",
+    # encounter fields (core/encounter.py, options in cli/encounter_options.py)
+    "given_at": "--given-at", "site": "--site", "nurse": "--nurse", "provider": "--provider", "dx": "--dx",
+    "payer": "--payer", "prior_auth": "--pa", "lots": "--lot", "expires": "--expires",
+    "waste_reason": "--waste-reason", "waste_witness": "--witness", "start": "--start", "stop": "--stop",
+    "events": "--events",
 }
 
 

@@ -1,0 +1,77 @@
+"""`infusion-calc calc` encounter options: details for the chart note and the pre-submission checks.
+
+Thin: the text typed goes to core.encounter's strict parsers unchanged, so a malformed date,
+time or code is an InputError naming the field, shown as `error: --start: ...` (exit 2; the
+field-to-option names are in cli/common.py OPTION_FOR_FIELD).
+"""
+
+from __future__ import annotations
+
+import argparse
+
+from infusion_calc.cli.common import catalog_for
+from infusion_calc.core.checks import run_checks
+from infusion_calc.core.documentation import chart_note
+from infusion_calc.core.encounter import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT, EncounterText, parse_encounter
+from infusion_calc.core.engine import Calculation
+
+def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group(
+        "encounter (optional: for the chart note and the pre-submission checks; no patient identifier is needed)"
+    )
+    group.add_argument("--given-at", metavar="DATETIME", help=f"date and time given: {DATE_TIME_FORMAT}")
+    group.add_argument("--site", help="site of care")
+    group.add_argument("--nurse", help="administering nurse")
+    group.add_argument("--provider", help="ordering/supervising provider")
+    group.add_argument("--dx", metavar="ICD10", help="diagnosis, ICD-10-CM (e.g. G35.A, K50.00, G12.0)")
+    group.add_argument("--payer", help="payer type: medicare, medicaid or commercial")
+    group.add_argument("--pa", metavar="NUMBER", help="prior authorization number")
+    group.add_argument("--step-therapy", action="store_true", help="step therapy attested (commercial plans)")
+    group.add_argument(
+        "--lot", action="append", default=[], metavar="LOT",
+        help="lot of a vial opened; repeat once per vial, in the order the vials are listed",
+    )
+    group.add_argument(
+        "--expires", action="append", default=[], metavar="DATE",
+        help=f"expiration of a vial opened, {EXPIRY_FORMAT}; repeat once per vial, same order as --lot",
+    )
+    group.add_argument("--waste-reason", metavar="TEXT", help="why the drug left over was discarded")
+    group.add_argument("--witness", metavar="NAME", help="who witnessed the waste")
+    group.add_argument("--start", metavar="TIME", help=f"infusion start: {CLOCK_FORMAT}")
+    group.add_argument("--stop", metavar="TIME", help=f"infusion stop: {CLOCK_FORMAT}")
+    group.add_argument("--consent", action="store_true", help="consent is on file")
+    group.add_argument(
+        "--rems-checked", action="store_true",
+        help="REMS confirmed before infusion (natalizumab: TOUCH authorization and checklist; Tyruko: its own REMS)",
+    )
+    group.add_argument("--events", metavar="TEXT", help="adverse events or deviations, free text")
+    group.add_argument("--note", action="store_true", help="also print the chart note and the pre-submission checks")
+
+
+def encounter_text(options: argparse.Namespace) -> EncounterText:
+    def text(name: str) -> str:
+        return getattr(options, name, None) or ""
+
+    return EncounterText(
+        given_at=text("given_at"), site=text("site"), nurse=text("nurse"), provider=text("provider"),
+        dx=text("dx"), payer=text("payer"), prior_auth=text("pa"), step_therapy=bool(options.step_therapy),
+        lots=tuple(options.lot), expires=tuple(options.expires), waste_reason=text("waste_reason"),
+        waste_witness=text("witness"), start=text("start"), stop=text("stop"), consent=bool(options.consent),
+        rems_checked=bool(options.rems_checked), events=text("events"),
+    )
+
+
+def encounter_extras(calc: Calculation, options: argparse.Namespace) -> dict:
+    """The JSON keys `note` and `checks`; raises InputError for a malformed encounter field."""
+    encounter = parse_encounter(encounter_text(options))
+    checks = run_checks(calc, encounter, catalog=catalog_for(options))
+    return {"note": chart_note(calc, encounter), "checks": [check.to_dict() for check in checks]}
+
+
+def format_checks(checks: list[dict]) -> str:
+    """The checks as plain lines for the readable output, errors first."""
+    if not checks:
+        return "Pre-submission checks: none\n"
+    lines = ["Pre-submission checks:"]
+    lines.extend(f"  {check['severity']:<8}{check['code']}: {check['message']}" for check in checks)
+    return "\n".join(lines) + "\n"

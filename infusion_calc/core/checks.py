@@ -1,0 +1,231 @@
+"""Pre-submission checks: what a biller should fix or confirm before the claim goes out.
+
+`run_checks(calc, encounter)` returns every finding, errors first, each with a stable code,
+a severity and a message that says what to fix. The claim lines checked default to the
+calculation's; pass `lines=` to check lines that were edited or imported.
+
+Severities: an error means the claim would be returned or denied, or is wrong; a warning is
+a likely denial or a documentation gap; info is a suggestion or something infusion-calc has
+no verified rule for (prior authorization and step therapy differ by plan: info only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from infusion_calc.core.admin_codes import describe_codes, describe_minutes, infusion_codes
+from infusion_calc.core.billing import ClaimLine
+from infusion_calc.core.catalog import Catalog, packaged_catalog
+from infusion_calc.core.check_types import SEVERITY_ORDER, Check, Severity
+from infusion_calc.core.claim_checks import check_lines, label
+from infusion_calc.core.encounter import Encounter, Payer
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.indications import ClinicalRules, clinical_rules, long_date
+from infusion_calc.core.units import format_amount
+
+__all__ = ["Check", "Severity", "run_checks"]
+
+
+def run_checks(
+    calc: Calculation,
+    encounter: Encounter | None = None,
+    *,
+    lines: Sequence[ClaimLine] | None = None,
+    catalog: Catalog | None = None,
+    today: date | None = None,
+) -> tuple[Check, ...]:
+    """Every finding for this calculation, encounter and claim lines: errors, then warnings, then info.
+
+    The service date is the encounter's (date given, or a dated start), else `today`
+    (default: the system date); it decides which diagnosis codes are valid.
+    """
+    encounter = encounter or Encounter()
+    claim_lines = calc.lines if lines is None else tuple(lines)
+    day = encounter.service_date or today or date.today()
+    rules = clinical_rules()
+    found = [
+        *_diagnosis(calc, encounter, day, rules),
+        *_payer(encounter),
+        *check_lines(calc, claim_lines, catalog or packaged_catalog()),
+        *_dose(calc),
+        *_rems(calc, encounter, rules),
+        *_vials(calc, encounter, day),
+        *_waste(encounter, claim_lines),
+        *_administration(calc, encounter),
+    ]
+    return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
+
+
+def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: ClinicalRules) -> list[Check]:
+    dx = encounter.dx
+    if dx is None:
+        return [Check("DX_MISSING", Severity.WARNING, "No diagnosis: enter the ICD-10-CM code the order is for.")]
+    indications = rules.for_drug(calc.drug.generic)
+    usable = ()
+    if indications is not None:
+        usable = tuple(
+            code for code in indications.listed_codes
+            if rules.not_yet_valid(code, day) is None and rules.header_problem(code, day) is None
+        )
+    problem = rules.not_yet_valid(dx, day)
+    if problem:
+        return [Check("DX_NOT_YET_VALID", Severity.ERROR, f"{problem} Use the code valid on the date of service.")]
+    problem = rules.header_problem(dx, day)
+    if problem:
+        subcodes = ", ".join(rules.subcodes(dx, day))
+        advice = f" Code the documented type: {subcodes}." if subcodes else " Code the documented, more specific subcode."
+        related = [code for code in usable if code.startswith(dx)]
+        if related:
+            advice += f" For {calc.drug.generic}: {' or '.join(related)}."
+        return [Check("DX_NOT_BILLABLE", Severity.ERROR, problem + advice)]
+    if indications is None:
+        return [Check(
+            "DX_NOT_CHECKED", Severity.INFO,
+            f"infusion-calc has no verified indication list for {calc.drug.generic}: check {dx} against the payer's policy.",
+        )]
+    rule = indications.rule_for(dx)
+    if rule is None:
+        fact = rules.code(dx)
+        named = f"{dx} ({fact.title})" if fact and fact.title else dx
+        message = (
+            f"{named} is not among the diagnoses {calc.drug.generic} is billed for ({indications.basis}): "
+            f"use {', '.join(usable)} if the record supports it, or document the payer's coverage for this use."
+        )
+        if indications.note:
+            message += f" {indications.note}"
+        return [Check("DX_NOT_INDICATED", Severity(indications.unlisted), message)]
+    if rule.condition:
+        return [Check("DX_SUPPORT_NEEDED", Severity.WARNING, f"{dx}: {rule.condition}.")]
+    return []
+
+
+def _payer(encounter: Encounter) -> list[Check]:
+    payer = encounter.payer
+    if payer is None:
+        return [Check("PAYER_MISSING", Severity.INFO, "No payer type: prior authorization and step therapy were not checked.")]
+    found = []
+    if payer in (Payer.COMMERCIAL, Payer.MEDICAID) and not encounter.prior_auth:
+        found.append(Check(
+            "PA_MISSING", Severity.INFO,
+            f"No prior authorization number for a {payer.value} payer: if the plan requires prior authorization "
+            "for this drug, record the number before submitting (infusion-calc has no verified payer rule).",
+        ))
+    if payer is Payer.COMMERCIAL and not encounter.step_therapy:
+        found.append(Check(
+            "STEP_THERAPY_NOT_ATTESTED", Severity.INFO,
+            "Step therapy not attested for a commercial payer: if the plan's policy requires other therapies "
+            "to have been tried first, document them and attest it (infusion-calc has no verified payer rule).",
+        ))
+    return found
+
+
+def _dose(calc: Calculation) -> list[Check]:
+    labeled = calc.drug.labeled_dose
+    if labeled is None or calc.dose_mg == labeled.value:
+        return []
+    return [Check(
+        "DOSE_NOT_LABELED", Severity.WARNING,
+        f"The dose {format_amount(calc.dose_mg, 'mg')} differs from the labeled {labeled} for {calc.drug.display_name}: "
+        "allowed, but document the reason for this dose in the order.",
+    )]
+
+
+def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list[Check]:
+    program = rules.rems_for(calc.drug.hcpcs)
+    if encounter.rems_checked or (program is None and calc.drug.generic != "natalizumab"):
+        return []
+    name = program.program if program else "its REMS program"
+    requires = program.requires if program else "the program's requirements"
+    return [Check(
+        "REMS_NOT_CONFIRMED", Severity.ERROR,
+        f"{calc.drug.display_name} may be given only under the {name}: confirm {requires} before infusing, "
+        "and record it.",
+    )]
+
+
+def _vials(calc: Calculation, encounter: Encounter, day: date) -> list[Check]:
+    opened = sum(use.count for use in calc.vials)
+    records = encounter.vials
+    found = []
+    missing = [
+        number for number in range(1, opened + 1)
+        if number > len(records) or records[number - 1].lot is None or records[number - 1].expires is None
+    ]
+    if missing:
+        if len(missing) == opened:
+            which = "the vial opened" if opened == 1 else f"any of the {opened} vials opened"
+        else:
+            which = ("vial " if len(missing) == 1 else "vials ") + ", ".join(str(n) for n in missing) + f" of {opened}"
+        found.append(Check(
+            "LOT_MISSING", Severity.WARNING,
+            f"Lot or expiration not recorded for {which}: record both for each vial, in the order the vials "
+            "are listed.",
+        ))
+    if len(records) > opened:
+        found.append(Check(
+            "LOT_COUNT", Severity.WARNING,
+            f"{len(records)} lots/expirations entered for {opened} vial{'s' if opened != 1 else ''} opened: "
+            "enter one per vial opened (repeat a lot shared by several vials).",
+        ))
+    for number, record in enumerate(records, start=1):
+        if record.expires is not None and record.expires.last_day < day:
+            found.append(Check(
+                "VIAL_EXPIRED", Severity.ERROR,
+                f"Vial {number} expired ({record.expires}, last usable day {long_date(record.expires.last_day)}) "
+                f"before the date of service {long_date(day)}: check the expiration entered, or do not use the vial.",
+            ))
+    return found
+
+
+def _waste(encounter: Encounter, lines: Sequence[ClaimLine]) -> list[Check]:
+    jw = [line for line in lines if "JW" in {m.strip().upper() for m in line.modifiers}]
+    if not jw:
+        return []
+    found = []
+    missing = [what for what, value in (("reason", encounter.waste_reason), ("witness", encounter.waste_witness)) if not value]
+    if missing:
+        found.append(Check(
+            "WASTE_UNDOCUMENTED", Severity.WARNING,
+            f"{label(jw[0])} bills discarded drug, but the waste {' and '.join(missing)} "
+            f"{'is' if len(missing) == 1 else 'are'} not recorded: document them in the note.",
+        ))
+    if encounter.given_at is None:
+        found.append(Check(
+            "WASTE_TIME_MISSING", Severity.WARNING,
+            "Discarded drug is billed: the record must show the date, time and quantity wasted (Palmetto); "
+            "enter the date and time given.",
+        ))
+    return found
+
+
+def _administration(calc: Calculation, encounter: Encounter) -> list[Check]:
+    route = calc.drug.route.strip().lower()
+    if route == "intrathecal" and calc.drug.generic == "nusinersen":
+        return [Check(
+            "ADMIN_CODE", Severity.INFO,
+            "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal puncture), as CMS "
+            "article A58579 gives for nusinersen.",
+        )]
+    if route not in ("iv", "intravenous"):
+        return []
+    minutes = encounter.infusion_minutes
+    if minutes is None:
+        return [Check(
+            "ADMIN_TIMES_MISSING", Severity.WARNING,
+            "Record the infusion start and stop times: IV infusion administration (96365, 96366) is billed by time.",
+        )]
+    codes = infusion_codes(minutes)
+    partial = "(timing rules from secondary sources only, PARTIAL: confirm with the payer)"
+    if codes is None:
+        return [Check(
+            "ADMIN_NOT_INFUSION", Severity.WARNING,
+            f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or less is not coded as "
+            f"an infusion but as an IV push (96374) {partial}. Check the times; {calc.drug.generic} is given as an "
+            "infusion.",
+        )]
+    return [Check(
+        "ADMIN_CODE", Severity.INFO,
+        f"Suggested administration code for a {describe_minutes(minutes)} IV infusion: {describe_codes(codes)}. "
+        f"96365 covers up to 90 minutes; 96366 is added per further hour or remaining part over 30 minutes {partial}.",
+    )]

@@ -1,0 +1,168 @@
+"""Checks on a drug's claim lines against the calculation (domain-facts §3 rules 4-9, §4).
+
+They take the lines as given, not as the engine made them, so lines edited by hand or
+imported from elsewhere are held to the same rules: the right code and NDC for the drug,
+JW or JZ on every single-dose line, never both, no JW/JZ on multi-dose containers, JW of at
+least one unit, administered + JW within the labeled units, and no modifiers that do not
+belong on a drug line (59, RT/LT).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from infusion_calc.core.billing import ClaimLine
+from infusion_calc.core.catalog import NATALIZUMAB_J2326_MESSAGE, Catalog, Product
+from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.core.engine import Calculation
+from infusion_calc.core.units import format_amount
+
+# Routes that put the drug into the whole body (or CSF): no side of the body to name.
+SYSTEMIC_ROUTES = {"iv", "intravenous", "intrathecal", "subcutaneous", "intramuscular"}
+
+
+def label(line: ClaimLine) -> str:
+    """'J2323-JW × 50' as the line reads on a claim."""
+    return "-".join((line.hcpcs, *line.modifiers)) + f" × {line.units}"
+
+
+def _modifiers(line: ClaimLine) -> set[str]:
+    return {modifier.strip().upper() for modifier in line.modifiers}
+
+
+def _product(calc: Calculation, ndc: str | None) -> Product | None:
+    if ndc is None:
+        return None
+    products = [use.product for use in calc.vials] + list(calc.drug.products)
+    return next((product for product in products if product.ndc11 == ndc), None)
+
+
+def _multi_dose(calc: Calculation, line: ClaimLine) -> bool:
+    product = _product(calc, line.ndc)
+    if product is not None:
+        return product.container == "multi-dose"
+    return not calc.single_dose
+
+
+def check_lines(calc: Calculation, lines: Sequence[ClaimLine], catalog: Catalog) -> list[Check]:
+    found = _identity(calc, lines, catalog)
+    for line in lines:
+        found.extend(_line_modifiers(calc, line))
+    found.extend(_totals(calc, lines))
+    return found
+
+
+def _identity(calc: Calculation, lines: Sequence[ClaimLine], catalog: Catalog) -> list[Check]:
+    """The code and the NDC on each line belong to the drug calculated."""
+    drug = calc.drug
+    found = []
+    for code in dict.fromkeys(line.hcpcs.strip().upper() for line in lines):
+        if code == drug.hcpcs:
+            continue
+        if code == "J2326" and drug.generic == "natalizumab":
+            message = NATALIZUMAB_J2326_MESSAGE
+        else:
+            other = catalog.by_code(code)
+            what = f"{code} is {other.descriptor} ({other.generic})" if other else f"{code} is not in the catalog"
+            message = f"{what}, but the dose is {drug.generic} ({drug.display_name}): bill it as {drug.hcpcs} ({drug.descriptor})."
+        found.append(Check("CODE_DRUG_MISMATCH", Severity.ERROR, message))
+    for ndc in dict.fromkeys(line.ndc for line in lines if line.ndc):
+        if _product(calc, ndc) is not None:
+            continue
+        owner = next((d for d in catalog.drugs for p in d.products if p.ndc11 == ndc), None)
+        whose = f"an NDC of {owner.display_name} ({owner.hcpcs})" if owner else "not an NDC of this drug in the catalog"
+        found.append(Check(
+            "NDC_DRUG_MISMATCH", Severity.ERROR,
+            f"NDC {ndc} is {whose}: the line must carry the NDC of the {drug.display_name} vials opened.",
+        ))
+    return found
+
+
+def _line_modifiers(calc: Calculation, line: ClaimLine) -> list[Check]:
+    modifiers = _modifiers(line)
+    found = []
+    if "59" in modifiers:
+        found.append(Check(
+            "MODIFIER_59_ON_DRUG", Severity.ERROR,
+            f"Remove modifier 59 from {label(line)}: 59 belongs on an administration code (a second initial "
+            "administration needing a separate IV site, or a separately identifiable return visit), never on "
+            "a drug line; waste is shown with JW/JZ.",
+        ))
+    sides = sorted(modifiers & {"RT", "LT"})
+    if sides and calc.drug.route.strip().lower() in SYSTEMIC_ROUTES:
+        found.append(Check(
+            "RT_LT_ON_SYSTEMIC", Severity.WARNING,
+            f"Remove {'/'.join(sides)} from {label(line)}: {calc.drug.generic} is given {calc.drug.route} and "
+            "acts on the whole body, so a side-of-body modifier does not apply.",
+        ))
+    if {"JW", "JZ"} <= modifiers:
+        found.append(Check(
+            "JW_AND_JZ_ON_LINE", Severity.ERROR,
+            f"{label(line)} carries both JW and JZ: JW marks discarded units on their own line, JZ says nothing "
+            "was discarded. Keep one.",
+        ))
+    if modifiers & {"JW", "JZ"} and _multi_dose(calc, line):
+        found.append(Check(
+            "JW_JZ_MULTI_DOSE", Severity.ERROR,
+            f"Remove JW/JZ from {label(line)}: the drug comes from a multi-dose container, where JW and JZ do not "
+            "apply and discarded drug is not billed.",
+        ))
+    if "JW" in modifiers and line.units < 1:
+        found.append(Check(
+            "JW_UNDER_ONE_UNIT", Severity.ERROR,
+            f"{label(line)}: a JW line must report at least 1 whole billing unit; drop the line and put JZ on the "
+            "administered line.",
+        ))
+    return found
+
+
+def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
+    """Units on the lines against the dose: JW/JZ present, administered and discarded units right."""
+    billing = calc.billing
+    jw_lines = [line for line in lines if "JW" in _modifiers(line)]
+    given_lines = [line for line in lines if "JW" not in _modifiers(line)]
+    administered = sum(line.units for line in given_lines)
+    discarded = sum(line.units for line in jw_lines)
+    found = []
+    if given_lines and administered != billing.administered_units:
+        found.append(Check(
+            "ADMIN_UNITS_DIFFER", Severity.ERROR,
+            f"The administered lines bill {administered} units; the dose of {format_amount(calc.dose_mg, 'mg')} is "
+            f"{billing.administered_units} units of {calc.drug.billing_unit} (rounded up). Correct the units.",
+        ))
+    if not calc.single_dose:
+        return found
+    if not jw_lines:
+        bare = [line for line in given_lines if "JZ" not in _modifiers(line)]
+        if bare:
+            fix = (
+                f"bill the {billing.discarded_units} discarded units on a separate JW line"
+                if billing.discarded_units else "add JZ (nothing billable was discarded)"
+            )
+            found.append(Check(
+                "JWJZ_MISSING", Severity.ERROR,
+                f"{', '.join(label(line) for line in bare)} {'has' if len(bare) == 1 else 'have'} neither JW nor JZ: single-dose container claims "
+                f"without one are returned as unprocessable; {fix}.",
+            ))
+    if billing.discarded_units and any("JZ" in _modifiers(line) for line in lines):
+        found.append(Check(
+            "JZ_BUT_DISCARDED", Severity.ERROR,
+            f"JZ says nothing was discarded, but {billing.discarded_units} billing units were: remove JZ and bill "
+            "them on a JW line.",
+        ))
+    if administered + discarded > billing.labeled_units:
+        found.append(Check(
+            "JW_OVER_LABELED", Severity.ERROR,
+            f"Administered {administered} + JW {discarded} = {administered + discarded} units, more than the "
+            f"{billing.labeled_units} units on the labels of the vials opened: lower the JW units to at most "
+            f"{max(billing.labeled_units - administered, 0)}.",
+        ))
+    elif jw_lines and discarded != billing.discarded_units:
+        more = discarded > billing.discarded_units
+        found.append(Check(
+            "JW_UNITS_DIFFER", Severity.ERROR if more else Severity.WARNING,
+            f"The JW line(s) bill {discarded} units; the waste is {billing.discarded_units} units "
+            f"(labeled amount opened minus the dose, rounded down). "
+            + ("Billing more than was discarded is an overpayment: correct it." if more else "Correct it, or document why fewer units are billed."),
+        ))
+    return found

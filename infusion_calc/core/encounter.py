@@ -1,0 +1,350 @@
+"""Encounter details for the chart note and the pre-submission checks: who, when, why, which lots.
+
+Every field is optional. A form (CLI options, the TUI panel) hands over the text as typed in an
+`EncounterText`; `read_encounter` parses each field strictly and returns the `Encounter` plus one
+`InputError` per bad field (its `field` is the `EncounterText` attribute), so a form can mark
+every bad field at once; `parse_encounter` raises the first error instead (the CLI's one
+`error:` line). Formats are exact: a date-time is `YYYY-MM-DD HH:MM` (or with `T`), a clock time
+`HH:MM`, an expiration `YYYY-MM-DD` or `YYYY-MM`. No patient name or identifier is asked for.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import unicodedata
+from dataclasses import dataclass, fields
+from datetime import date, datetime, time
+from enum import Enum
+
+from infusion_calc.core.errors import InputError
+
+
+class Payer(str, Enum):
+    MEDICARE = "medicare"
+    MEDICAID = "medicaid"
+    COMMERCIAL = "commercial"
+
+
+@dataclass(frozen=True, slots=True)
+class Expiry:
+    """A vial's expiration as printed: a day, or a month (good through the month's last day)."""
+
+    year: int
+    month: int
+    day: int | None = None
+
+    def __post_init__(self) -> None:
+        date(self.year, self.month, self.day or 1)  # raises ValueError for 2027-02-30 or month 13
+
+    @property
+    def last_day(self) -> date:
+        """The last day the vial may be used: the day given, or the end of the month given."""
+        day = self.day or calendar.monthrange(self.year, self.month)[1]
+        return date(self.year, self.month, day)
+
+    def __str__(self) -> str:
+        month = f"{self.year:04d}-{self.month:02d}"
+        return f"{month}-{self.day:02d}" if self.day else month
+
+
+@dataclass(frozen=True, slots=True)
+class VialRecord:
+    """Lot and expiration of one vial opened, in the order the vials are listed."""
+
+    lot: str | None = None
+    expires: Expiry | None = None
+
+
+ClockTime = datetime | time
+"""A start or stop: a full date-time, or a time of day on the day given."""
+
+MAX_INFUSION_MINUTES = 24 * 60
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Encounter:
+    """What the chart note and the checks know about one administration. All optional.
+
+    A frozen dataclass, not a pydantic model: `calc --json` builds one on every run, and
+    importing pydantic would cost a third of that command's start-up (issue 6). The
+    invariants a model would enforce are checked in `__post_init__`; typed text goes
+    through `read_encounter`.
+    """
+
+    given_at: datetime | None = None
+    site: str | None = None
+    nurse: str | None = None
+    provider: str | None = None
+    dx: str | None = None
+    """ICD-10-CM code, upper case with its dot: "G35.A"."""
+    payer: Payer | None = None
+    prior_auth: str | None = None
+    step_therapy: bool = False
+    """Step therapy attested (a commercial plan's requirement)."""
+    vials: tuple[VialRecord, ...] = ()
+    waste_reason: str | None = None
+    waste_witness: str | None = None
+    start: ClockTime | None = None
+    stop: ClockTime | None = None
+    consent: bool = False
+    rems_checked: bool = False
+    events: str | None = None
+    """Adverse events or deviations, free text (may span lines)."""
+
+    def __post_init__(self) -> None:
+        if self.dx is not None and not _DX_NORMAL.fullmatch(self.dx):
+            raise ValueError(f"dx {self.dx!r} is not a normalised ICD-10-CM code such as G35.A")
+        if self.payer is not None and not isinstance(self.payer, Payer):
+            raise ValueError(f"payer must be a Payer, not {self.payer!r}")
+        if not isinstance(self.vials, tuple) or not all(isinstance(v, VialRecord) for v in self.vials):
+            raise ValueError("vials must be a tuple of VialRecord")
+        problem = _times_problem(self.start, self.stop)
+        if problem:
+            raise ValueError(problem)
+
+    @property
+    def service_date(self) -> date | None:
+        """The date of service: the date given, else the start's date when it has one."""
+        if self.given_at is not None:
+            return self.given_at.date()
+        if isinstance(self.start, datetime):
+            return self.start.date()
+        return None
+
+    @property
+    def infusion_minutes(self) -> int | None:
+        """Whole minutes from start to stop (integer arithmetic: no float), or None."""
+        if self.start is None or self.stop is None:
+            return None
+        return _minutes_between(self.start, self.stop)
+
+
+@dataclass(frozen=True, slots=True)
+class EncounterText:
+    """The encounter as typed into a form. Blank text means "not given"."""
+
+    given_at: str = ""
+    site: str = ""
+    nurse: str = ""
+    provider: str = ""
+    dx: str = ""
+    payer: str = ""
+    prior_auth: str = ""
+    step_therapy: bool = False
+    lots: tuple[str, ...] = ()
+    expires: tuple[str, ...] = ()
+    waste_reason: str = ""
+    waste_witness: str = ""
+    start: str = ""
+    stop: str = ""
+    consent: bool = False
+    rems_checked: bool = False
+    events: str = ""
+
+
+# --- strict field parsers: each raises InputError(field, what is wrong and what to type) ---
+
+_DATE_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$")
+_CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
+_EXPIRY = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# ICD-10-CM: letter, digit, letter/digit, then optionally a dot and 1-4 letters/digits.
+_DX_TYPED = re.compile(r"^([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{1,4})?$")
+_DX_NORMAL = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
+_YEARS = (2000, 2099)  # anything else is a typo in a chart date
+
+DATE_TIME_FORMAT = "YYYY-MM-DD HH:MM (24-hour, e.g. 2026-03-02 14:05)"
+CLOCK_FORMAT = "HH:MM (24-hour, e.g. 09:05) or YYYY-MM-DD HH:MM"
+EXPIRY_FORMAT = "YYYY-MM-DD or YYYY-MM (e.g. 2027-03)"
+
+# Longest text each free field accepts: long enough for real entries, short enough for a chart line.
+TEXT_LIMITS = {
+    "site": 80, "nurse": 80, "provider": 80, "prior_auth": 40, "lots": 20,
+    "waste_reason": 200, "waste_witness": 80, "events": 1000,
+}
+
+
+def clean_text(value: str, field: str, label: str, *, multiline: bool = False) -> str | None:
+    """Trimmed free text, or None when blank; refuses control and invisible formatting characters.
+
+    Invisible characters (zero-width, bidirectional overrides) would make the pasted chart text
+    read differently from what was typed, so they are refused rather than stripped silently.
+    """
+    text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    for char in text:
+        if char == "\n" and multiline:
+            continue
+        if unicodedata.category(char) in ("Cc", "Cf"):
+            shown = "a line break" if char == "\n" else f"the invisible character U+{ord(char):04X}"
+            raise InputError(field, f"{label} contains {shown}: type it as plain text on one line.")
+    limit = TEXT_LIMITS[field]
+    if len(text) > limit:
+        raise InputError(field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note.")
+    return text
+
+
+def _in_years(year: int, field: str, expected: str) -> None:
+    if not _YEARS[0] <= year <= _YEARS[1]:
+        raise InputError(field, f"The year {year} is not plausible here. Enter {expected}.")
+
+
+def parse_date_time(value: str, field: str = "given_at") -> datetime | None:
+    """'2026-03-02 14:05' or '2026-03-02T14:05' -> datetime; blank -> None."""
+    raw = value.strip()
+    if not raw:
+        return None
+    match = _DATE_TIME.match(raw)
+    if match is None:
+        raise InputError(field, f"Could not read '{raw}'. Enter {DATE_TIME_FORMAT}.")
+    year, month, day, hour, minute = (int(part) for part in match.groups())
+    _in_years(year, field, DATE_TIME_FORMAT)
+    try:
+        return datetime(year, month, day, hour, minute)
+    except ValueError:
+        raise InputError(field, f"'{raw}' is not a real date and time. Enter {DATE_TIME_FORMAT}.") from None
+
+
+def parse_clock(value: str, field: str) -> ClockTime | None:
+    """'09:05' -> time, or a full date-time; blank -> None."""
+    raw = value.strip()
+    if not raw:
+        return None
+    match = _CLOCK.match(raw)
+    if match is None:
+        if _DATE_TIME.match(raw):
+            return parse_date_time(raw, field)
+        raise InputError(field, f"Could not read '{raw}'. Enter {CLOCK_FORMAT}.")
+    hour, minute = int(match[1]), int(match[2])
+    if hour > 23 or minute > 59:
+        raise InputError(field, f"'{raw}' is not a time of day. Enter {CLOCK_FORMAT}.")
+    return time(hour, minute)
+
+
+def parse_expiry(value: str, field: str = "expires") -> Expiry | None:
+    """'2027-03' or '2027-03-31' -> Expiry; blank -> None."""
+    raw = value.strip()
+    if not raw:
+        return None
+    match = _EXPIRY.match(raw)
+    if match is None:
+        raise InputError(field, f"Could not read '{raw}' as an expiration date. Enter {EXPIRY_FORMAT}.")
+    year, month = int(match[1]), int(match[2])
+    _in_years(year, field, EXPIRY_FORMAT)
+    try:
+        return Expiry(year=year, month=month, day=int(match[3]) if match[3] else None)
+    except ValueError:
+        raise InputError(field, f"'{raw}' is not a real date. Enter {EXPIRY_FORMAT}.") from None
+
+
+def parse_dx(value: str, field: str = "dx") -> str | None:
+    """An ICD-10-CM code, normalised: 'g35a' and 'G35.A' -> 'G35.A'; blank -> None."""
+    raw = value.strip()
+    if not raw:
+        return None
+    match = _DX_TYPED.match(raw.upper())
+    if match is None or len(raw) > 8:
+        raise InputError(
+            field,
+            f"'{raw}' is not an ICD-10-CM code: a letter, a digit, a letter or digit, then a dot and "
+            "up to 4 letters or digits, e.g. G35.A, G12.0 or K50.00.",
+        )
+    head, tail = match.groups()
+    return f"{head}.{tail}" if tail else head
+
+
+def parse_payer(value: str, field: str = "payer") -> Payer | None:
+    raw = value.strip()
+    if not raw:
+        return None
+    try:
+        return Payer(raw.lower())
+    except ValueError:
+        choices = ", ".join(payer.value for payer in Payer)
+        raise InputError(field, f"'{raw}' is not a payer type. Enter one of: {choices}.") from None
+
+
+def _vials(lots: tuple[str, ...], expires: tuple[str, ...]) -> tuple[VialRecord, ...]:
+    """Pair lots and expirations by position: the n-th of each belongs to the n-th vial."""
+    records = []
+    for index in range(max(len(lots), len(expires))):
+        number = index + 1
+        lot_text = lots[index] if index < len(lots) else ""
+        expiry_text = expires[index] if index < len(expires) else ""
+        lot = clean_text(lot_text, "lots", f"The lot of vial {number}")
+        try:
+            expiry = parse_expiry(expiry_text)
+        except InputError as error:
+            raise InputError("expires", f"Vial {number}: {error.message}") from None
+        records.append(VialRecord(lot=lot, expires=expiry))
+    return tuple(records)
+
+
+def _minutes_between(start: ClockTime, stop: ClockTime) -> int:
+    if isinstance(start, datetime) and isinstance(stop, datetime):
+        delta = stop - start
+        return delta.days * 24 * 60 + delta.seconds // 60
+    return (stop.hour * 60 + stop.minute) - (start.hour * 60 + start.minute)
+
+
+def _times_problem(start: ClockTime | None, stop: ClockTime | None) -> str | None:
+    """Why a start/stop pair cannot be right, or None."""
+    if start is None or stop is None:
+        return None
+    if isinstance(start, datetime) != isinstance(stop, datetime):
+        return "Give start and stop in the same form: both HH:MM, or both YYYY-MM-DD HH:MM."
+    minutes = _minutes_between(start, stop)
+    if minutes <= 0:
+        return (
+            "The stop time is not after the start time. If the infusion ran past midnight, "
+            "give both as YYYY-MM-DD HH:MM."
+        )
+    if minutes > MAX_INFUSION_MINUTES:
+        return "Start to stop is more than 24 hours: check the dates and times."
+    return None
+
+
+def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ...]]:
+    """Parse every field; a bad field is left empty and reported, so a form can mark them all."""
+    errors: list[InputError] = []
+    values: dict[str, object] = {}
+
+    def attempt(name: str, parse) -> None:
+        try:
+            values[name] = parse()
+        except InputError as error:
+            errors.append(error)
+
+    attempt("given_at", lambda: parse_date_time(text.given_at, "given_at"))
+    for name, label in (("site", "Site of care"), ("nurse", "Nurse"), ("provider", "Provider")):
+        attempt(name, lambda name=name, label=label: clean_text(getattr(text, name), name, label))
+    attempt("dx", lambda: parse_dx(text.dx))
+    attempt("payer", lambda: parse_payer(text.payer))
+    attempt("prior_auth", lambda: clean_text(text.prior_auth, "prior_auth", "The prior authorization number"))
+    attempt("vials", lambda: _vials(tuple(text.lots), tuple(text.expires)))
+    attempt("waste_reason", lambda: clean_text(text.waste_reason, "waste_reason", "The waste reason"))
+    attempt("waste_witness", lambda: clean_text(text.waste_witness, "waste_witness", "The waste witness"))
+    attempt("start", lambda: parse_clock(text.start, "start"))
+    attempt("stop", lambda: parse_clock(text.stop, "stop"))
+    attempt("events", lambda: clean_text(text.events, "events", "Adverse events/deviations", multiline=True))
+
+    problem = _times_problem(values.get("start"), values.get("stop"))  # type: ignore[arg-type]
+    if problem:
+        errors.append(InputError("stop", problem))
+        values["stop"] = None
+    flags = {"step_therapy": text.step_therapy, "consent": text.consent, "rems_checked": text.rems_checked}
+    present = {name: value for name, value in values.items() if value is not None}
+    return Encounter(**present, **{name: bool(flag) for name, flag in flags.items()}), tuple(errors)
+
+
+def parse_encounter(text: EncounterText) -> Encounter:
+    """The encounter, or the first field's InputError (in form order)."""
+    encounter, errors = read_encounter(text)
+    if errors:
+        raise errors[0]
+    return encounter
+
+
+FORM_FIELDS = tuple(field.name for field in fields(EncounterText))
+"""Every InputError.field read_encounter can report is one of these names."""
