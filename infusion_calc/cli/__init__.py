@@ -31,6 +31,9 @@ def build_parser() -> StrictParser:
         description="Dose-and-waste calculator for single-dose vials. With no command, opens the chair-side app.",
     )
     parser.add_argument("--version", action="version", version=f"infusion-calc {__version__}")
+    from infusion_calc.cli.common import add_catalog_option
+
+    add_catalog_option(parser)  # `infusion-calc --catalog PATH` opens the app with that site file
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=StrictParser)
     calc.register(commands)
     return parser
@@ -38,6 +41,12 @@ def build_parser() -> StrictParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    from infusion_calc.cli.tui_launcher import app_options, launch
+
+    if (app_only := app_options(arguments)) is not None:
+        # Opening the app skips build_parser: the subcommands import the core, and the
+        # app's first frame must not wait for pint and the catalog (README, start-up).
+        return launch(app_only)
     parser = build_parser()
     try:
         options = parser.parse_args(arguments)

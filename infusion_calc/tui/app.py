@@ -1,0 +1,145 @@
+"""The App and `make_app`, the one factory the CLI, the tests and the screenshots share.
+
+Start-up order matters here: the first frame is drawn from Textual alone; the core
+(pint, pydantic, the catalog) is imported in a thread worker started after that frame,
+and the form comes alive when `CalculatorReady` arrives. A catalog passed in (tests)
+skips the worker.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.reactive import var
+from textual.screen import Screen
+from textual.worker import Worker, WorkerState
+
+from infusion_calc.tui.messages import CalculatorReady
+from infusion_calc.tui.screens.main import MainScreen
+from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
+
+if TYPE_CHECKING:
+    from infusion_calc.core.catalog import Catalog
+    from infusion_calc.tui.calculator import Calculator
+
+
+class InfusionCalcApp(App[None]):
+    CSS_PATH = "app.tcss"
+    TITLE = "infusion-calc"
+    SUB_TITLE = "dose, vials, billing units"
+    BINDINGS = [
+        Binding("f1", "help", "Help", id="help", tooltip="JW/JZ, the rounding rule and the J2326 matter"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    calculator: var["Calculator | None"] = var(None)
+    """The catalog and engine bridge, once loaded; the main screen watches it."""
+
+    def __init__(
+        self,
+        *,
+        calculator: "Calculator | None" = None,
+        site_catalog: Path | None = None,
+        round_within: str = "",
+        theme: str | None = None,
+        cursor_blink: bool = True,
+    ) -> None:
+        super().__init__()
+        self._given_calculator = calculator
+        self._site_catalog = site_catalog
+        self._round_within = round_within
+        self._cursor_blink = cursor_blink
+        self.register_theme(WARD_HIGH_CONTRAST)
+        if theme:
+            self.theme = theme
+
+    def get_default_screen(self) -> Screen:
+        return MainScreen(round_within=self._round_within, cursor_blink=self._cursor_blink)
+
+    @property
+    def main_screen(self) -> MainScreen:
+        return next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
+
+    def on_mount(self) -> None:
+        if self._given_calculator is not None:
+            self.post_message(CalculatorReady(self._given_calculator))
+        else:
+            self.call_after_refresh(self._start_loading)
+
+    # -- loading the core after the first frame ---------------------------------------------
+
+    def _start_loading(self) -> None:
+        self.run_worker(self._load, thread=True, name="load-catalog", exit_on_error=False)
+
+    def _load(self) -> None:
+        from infusion_calc.tui.calculator import load_calculator
+
+        self.post_message(CalculatorReady(load_calculator(self._site_catalog)))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.main_screen.query_one("#result-status").update(
+                f"The calculator could not start ({type(error).__name__}: {error}). Please report it."
+            )
+
+    def on_calculator_ready(self, message: CalculatorReady) -> None:
+        self.calculator = message.calculator
+        if message.calculator.catalog_problem:
+            from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen
+
+            def decided(go_on: bool | None) -> None:
+                if go_on is False:
+                    self.exit()
+
+            self.push_screen(CatalogProblemScreen(message.calculator.catalog_problem), decided)
+
+    # -- actions ------------------------------------------------------------------------------
+
+    def action_help(self) -> None:
+        from infusion_calc.tui.screens.help import HelpScreen
+
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_toggle_high_contrast(self) -> None:
+        self.theme = "textual-dark" if self.theme == HIGH_CONTRAST else HIGH_CONTRAST
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """Every binding of the main screen and the app, plus the high-contrast switch."""
+        yield from super().get_system_commands(screen)
+        main = self.main_screen
+        for binding in main.BINDINGS:
+            if isinstance(binding, Binding):
+                yield SystemCommand(binding.description, binding.tooltip or binding.description,
+                                    lambda action=binding.action: self.run_action(action, main))
+        yield SystemCommand("Help", "JW/JZ, the rounding rule and the J2326 matter (F1)", self.action_help)
+        yield SystemCommand("High contrast", "Switch the high-contrast theme for bright ward screens on or off",
+                            self.action_toggle_high_contrast)
+
+
+def make_app(
+    catalog: "Catalog | None" = None,
+    *,
+    site_catalog: Path | None = None,
+    round_within: str = "",
+    theme: str | None = None,
+    cursor_blink: bool = True,
+) -> InfusionCalcApp:
+    """The app. With `catalog`, it calculates with that catalog at once (tests, scripts);
+    without, it loads the packaged catalog plus `site_catalog` (or the site file in the
+    config folder) after the first frame, as `infusion-calc` does.
+    """
+    calculator = None
+    if catalog is not None:
+        from infusion_calc.tui.calculator import Calculator
+
+        calculator = Calculator(catalog)
+    return InfusionCalcApp(
+        calculator=calculator, site_catalog=site_catalog, round_within=round_within,
+        theme=theme, cursor_blink=cursor_blink,
+    )

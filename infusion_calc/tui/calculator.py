@@ -1,0 +1,223 @@
+"""The bridge from the form to the core engine: text in, ready-to-show text out.
+
+Imported only after the first frame, since importing the core builds the pint
+registry. It does no unit arithmetic of its own: every figure comes from
+`core.engine.calculate` and is written with the core's own formatters.
+"""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from infusion_calc.core.catalog import Catalog, Drug, packaged_catalog
+from infusion_calc.core.documentation import chart_note
+from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, calculate
+from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
+from infusion_calc.core.rounding import plain
+from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
+from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView
+
+# Engine field -> the form field its message is shown under.
+FORM_FIELD = {"hcpcs": "drug", "billing_unit": None}
+
+NOT_VERIFIED = "not verified: take it from the carton"
+
+
+def load_calculator(site_catalog: Path | None) -> "Calculator":
+    """The packaged catalog plus the site file, by the same rule as every subcommand.
+
+    A site file that fails to load must not leave the nurse without a calculator: the
+    packaged catalog (verified data only) is used, and the reason travels with it.
+    """
+    from infusion_calc.cli.common import catalog_for
+
+    try:
+        return Calculator(catalog_for(argparse.Namespace(catalog=site_catalog)))
+    except CatalogError as error:
+        problem = str(error)
+    try:
+        return Calculator(packaged_catalog(), catalog_problem=problem)
+    except CatalogError as error:  # a broken install: nothing to calculate with
+        return Calculator(Catalog((), "no catalog"), catalog_problem=f"{problem}\n{error}")
+
+
+def drug_label(drug: Drug) -> str:
+    """'Tysabri (natalizumab) · J2323': brand first, as the carton reads."""
+    if drug.brands:
+        return f"{drug.brands[0]} ({drug.generic}) · {drug.hcpcs}"
+    return f"{drug.generic} · {drug.hcpcs}"
+
+
+def dose_basis(text: str) -> str:
+    """How the typed dose scales, or "" while it cannot be read yet."""
+    try:
+        return parse_dose(text).basis.value
+    except InputError:
+        return ""
+
+
+class Calculator:
+    """One catalog, and the form -> outcome function the screen calls on each keystroke."""
+
+    def __init__(self, catalog: Catalog, catalog_problem: str | None = None) -> None:
+        self.catalog = catalog
+        self.catalog_problem = catalog_problem
+        """Why the site catalog is not in use (None when all is well)."""
+        self._last: tuple[FormValues, Outcome] | None = None
+
+    # -- choices for the form ---------------------------------------------------------
+
+    def drug_choices(self) -> tuple[tuple[str, str], ...]:
+        return tuple((drug_label(drug), drug.hcpcs) for drug in self.catalog.drugs)
+
+    @property
+    def default_drug(self) -> str:
+        drug = self.catalog.by_name(DEFAULT_DRUG) or (self.catalog.drugs[0] if self.catalog.drugs else None)
+        return drug.hcpcs if drug is not None else ""
+
+    def vial_choices(self, code: str) -> tuple[tuple[str, str], ...]:
+        drug = self.catalog.by_code(code) if code else None
+        typed = ("Other size: type it below", TYPED_SIZE)
+        if drug is None:
+            return (typed,)
+        products = drug.products
+        if len(products) == 1:
+            return ((f"{products[0].label} ({products[0].brand})", ALL_PRESENTATIONS), typed)
+        best = f"Least waste from {' and '.join(product.label for product in products)}"
+        return ((best, ALL_PRESENTATIONS), *((f"{p.label} only", p.label) for p in products), typed)
+
+    # -- the calculation ----------------------------------------------------------------
+
+    def evaluate(self, form: FormValues) -> Outcome:
+        """The outcome for this form; the last one is remembered, since Textual asks often."""
+        if self._last is not None and self._last[0] == form:
+            return self._last[1]
+        outcome = self._evaluate(form)
+        self._last = (form, outcome)
+        return outcome
+
+    def _evaluate(self, form: FormValues) -> Outcome:
+        basis = dose_basis(form.dose)
+        if not form.drug:
+            return Outcome("invalid", basis, problem=Problem("Choose the drug and product first.", "drug"))
+        if not form.dose.strip():
+            return Outcome("waiting", problem=Problem("Type the ordered dose, e.g. 300 mg, and the result appears here."))
+        by_weight = basis in (DoseBasis.PER_KG.value, DoseBasis.PER_M2.value)
+        by_area = basis == DoseBasis.PER_M2.value
+        # Fields hidden for this kind of dose are not sent: old text there must not block a result.
+        request = CalcRequest(
+            dose=form.dose,
+            hcpcs=form.drug or None,
+            vials=(form.vial,) if form.vial.strip() else (),
+            weight=form.weight if by_weight else None,
+            height=form.height if by_area else None,
+            bsa=form.bsa if by_area else None,
+            round_within=form.round_within or None,
+        )
+        try:
+            calc = calculate(self.catalog, request)
+        except InputError as error:
+            return Outcome("invalid", basis, problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)))
+        except (PlanError, InfusionCalcError) as error:
+            return Outcome("invalid", basis, problem=Problem(str(error)))
+        except Exception as error:  # a bug must never look like a result, nor crash the chair
+            return Outcome("invalid", basis, problem=Problem(
+                f"Internal error ({type(error).__name__}): no result can be given for this input. Please report it."
+            ))
+        return Outcome("valid", basis, result=self._view(calc))
+
+    def _view(self, calc: Calculation) -> ResultView:
+        drug = calc.drug
+        billing = calc.billing
+        dose_steps = tuple(step for step in calc.steps if not step.startswith(("Dose ordered", "Vials", "Administered", "Discarded", "Cap")))
+        warnings = tuple(notice.message for notice in calc.warnings)
+        if self.catalog_problem:
+            warnings += ("The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",)
+        return ResultView(
+            heading=f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}",
+            dose=format_amount(calc.dose_mg, "mg"),
+            dose_steps=dose_steps,
+            vials=tuple(
+                f"{use.count} × {use.product.label} {use.product.brand} vial{'s' if use.count > 1 else ''}"
+                f" · NDC {use.product.ndc or NOT_VERIFIED}"
+                for use in calc.vials
+            ),
+            preparation=self._preparation(calc),
+            administered_units=billing.administered_units,
+            discarded_units=billing.discarded_units,
+            discarded_amount=format_amount(billing.discarded_mg, "mg"),
+            modifier_note=self._modifier_note(calc),
+            waste_modifier=next((m for line in calc.lines for m in line.modifiers if m in ("JW", "JZ")), ""),
+            claim_rows=tuple(
+                ClaimRow(
+                    hcpcs=line.hcpcs,
+                    modifiers="-".join(line.modifiers),
+                    units=str(line.units),
+                    ndc=line.ndc or NOT_VERIFIED,
+                    ndc_unit=line.ndc_unit or "",
+                    ndc_quantity=plain(line.ndc_quantity) if line.ndc_quantity is not None else "",
+                )
+                for line in calc.lines
+            ),
+            rounding=self._rounding(calc),
+            warnings=warnings,
+            chart_text=chart_note(calc),
+            claim_text=claim_text(calc),
+            calculation=calc,
+        )
+
+    @staticmethod
+    def _preparation(calc: Calculation) -> tuple[str, ...]:
+        steps = [
+            f"Reconstitute each of the {use.count} × {use.product.label} vial{'s' if use.count > 1 else ''} "
+            f"with {format_amount(diluent, 'mL')} sterile water"
+            for use, diluent in calc.preparation.reconstitution
+        ]
+        draw = calc.preparation.draw_volume_ml
+        steps.append(f"Draw {format_amount(draw, 'mL')}" if draw is not None else "Draw the volume per the label")
+        return tuple(steps)
+
+    @staticmethod
+    def _modifier_note(calc: Calculation) -> str:
+        billing = calc.billing
+        if not calc.single_dose:
+            return "Multi-dose container: no JW or JZ; discarded drug is not billed."
+        if billing.discarded_units == 0 and not billing.discarded_mg:
+            return "JZ: nothing discarded; the whole labeled amount was given."
+        if billing.discarded_units == 0:
+            return f"JZ: less than one billing unit discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
+        return f"JW line: {billing.discarded_units} units discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
+
+    @staticmethod
+    def _rounding(calc: Calculation) -> str | None:
+        if calc.rounding_threshold is None:
+            return None
+        threshold = plain(calc.rounding_threshold)
+        option = calc.rounding_option
+        if option is None:
+            return f"Whole-vial option: none within {threshold}% of the order."
+        vials = " + ".join(f"{use.count} × {use.product.label}" for use in option.vials)
+        sign = "+" if option.change_percent > 0 else ""
+        return (
+            f"Whole-vial option (site policy, within {threshold}%): {format_amount(option.dose_mg, 'mg')} "
+            f"= {vials} ({sign}{plain(option.change_percent)}%). NOT applied: the result above is the dose as "
+            "ordered; use this only if the prescriber changes the order."
+        )
+
+
+def claim_text(calc: Calculation) -> str:
+    """The claim lines as tab-separated text, with a header: pastes into a billing grid."""
+    header = "HCPCS\tModifier\tUnits\tNDC\tNDC unit\tNDC quantity"
+    rows = [
+        "\t".join((
+            line.hcpcs,
+            "-".join(line.modifiers),
+            str(line.units),
+            line.ndc or f"NDC {NOT_VERIFIED}",
+            line.ndc_unit or "",
+            plain(line.ndc_quantity) if line.ndc_quantity is not None else "",
+        ))
+        for line in calc.lines
+    ]
+    return "\n".join([header, *rows]) + "\n"

@@ -1,0 +1,1 @@
+"""Screens of the chair-side app, one module each."""

@@ -1,0 +1,105 @@
+"""What the form holds and what the result shows: plain frozen values, no core types.
+
+The main screen keeps a `FormValues` in a reactive and replaces it whole on every
+keystroke; the calculator bridge (`calculator.py`) turns it into an `Outcome` made of
+ready-to-show text. Keeping these free of pint and the catalog lets the first frame
+draw before the core is imported.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+ALL_PRESENTATIONS = "*"
+"""Vial choice: plan with every presentation of the product (the least-waste combination)."""
+TYPED_SIZE = "typed"
+"""Vial choice: the size typed in the field below the choice."""
+
+# Form fields by the names the core's InputError.field uses, with the label shown.
+FIELD_LABELS = {
+    "drug": "Drug / product",
+    "dose": "Ordered dose",
+    "weight": "Weight",
+    "height": "Height",
+    "bsa": "BSA",
+    "vial": "Vial size",
+    "round_within": "Rounding %",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class FormValues:
+    """The text in each field, exactly as typed."""
+
+    drug: str = ""
+    """HCPCS code of the chosen catalog entry."""
+    dose: str = ""
+    weight: str = ""
+    height: str = ""
+    bsa: str = ""
+    vial: str = ""
+    """A vial size to plan with; empty to plan from all of the product's presentations."""
+    round_within: str = ""
+    """Whole-vial rounding threshold in percent; empty for no rounding option."""
+
+
+@dataclass(frozen=True, slots=True)
+class ClaimRow:
+    hcpcs: str
+    modifiers: str
+    units: str
+    ndc: str
+    ndc_unit: str
+    ndc_quantity: str
+
+
+@dataclass(frozen=True)
+class ResultView:
+    """One valid calculation, as the screen shows it. Every figure comes from the engine."""
+
+    heading: str
+    dose: str
+    dose_steps: tuple[str, ...]
+    vials: tuple[str, ...]
+    preparation: tuple[str, ...]
+    administered_units: int
+    discarded_units: int
+    discarded_amount: str
+    modifier_note: str
+    waste_modifier: str
+    """"JW" when a JW line was written, "JZ" when JZ was, "" for multi-dose containers."""
+    claim_rows: tuple[ClaimRow, ...]
+    rounding: str | None
+    warnings: tuple[str, ...]
+    chart_text: str
+    claim_text: str
+    calculation: Any = field(default=None, compare=False, repr=False)
+    """The core `Calculation` itself, for tests and for anything that needs more."""
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """Why there is no result: a sentence, and the form field it belongs under (if any)."""
+
+    message: str
+    field: str | None = None
+
+
+State = Literal["loading", "waiting", "valid", "invalid"]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    state: State
+    basis: str = ""
+    """How the dose scales ("flat", "per_kg", "per_m2", "volume"), or "" while unreadable."""
+    result: ResultView | None = None
+    problem: Problem | None = None
+
+    @property
+    def valid(self) -> bool:
+        return self.state == "valid" and self.result is not None
+
+
+LOADING = Outcome("loading")

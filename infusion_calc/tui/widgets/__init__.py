@@ -1,0 +1,1 @@
+"""Widgets of the chair-side app, one module each."""

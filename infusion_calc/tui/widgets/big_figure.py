@@ -1,0 +1,25 @@
+"""A number in large block digits inside a titled box: the figures nobody may misread."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.containers import Vertical
+
+from infusion_calc.tui.widgets.big_number import BigNumber
+
+
+class BigFigure(Vertical):
+    def __init__(self, title: str, *, id: str) -> None:
+        super().__init__(id=id)
+        self.border_title = title
+
+    def compose(self) -> ComposeResult:
+        yield BigNumber()
+
+    @property
+    def value(self) -> int | None:
+        return self.query_one(BigNumber).number
+
+    def show(self, value: int, note: str = "") -> None:
+        self.query_one(BigNumber).show(value)
+        self.border_subtitle = note

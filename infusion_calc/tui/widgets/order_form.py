@@ -1,0 +1,207 @@
+"""The order form: drug, dose, the patient's size when the dose needs it, vials, rounding.
+
+It knows no arithmetic. It reports what is typed (`OrderForm.Changed`, carrying a
+whole new `FormValues`) and shows what the screen tells it: which fields this kind of
+dose needs, and which field a problem belongs under.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Select
+
+from infusion_calc.tui import validators
+from infusion_calc.tui.state import ALL_PRESENTATIONS, FIELD_LABELS, TYPED_SIZE, FormValues, Outcome, Problem
+from infusion_calc.tui.widgets.form_field import FormField
+
+if TYPE_CHECKING:
+    from infusion_calc.tui.calculator import Calculator
+
+# Which dose bases show which rows (the rows carry the matching class).
+BASIS_CLASSES = {"per_kg": "-per-kg", "per_m2": "-per-m2"}
+
+
+class OrderForm(Vertical):
+    """Everything the nurse types. Tab order is the order of the rows."""
+
+    @dataclass
+    class Changed(Message):
+        """Something was typed or chosen; `values` is the whole form as it now stands."""
+
+        form: "OrderForm"
+        values: FormValues
+
+    def __init__(self, *, round_within: str = "", id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._round_within = round_within
+        self._calculator: Calculator | None = None
+        self._vials_for: str | None = None
+        """The drug whose presentations the vial choice lists."""
+        self._validator_errors: dict[str, str] = {}
+        self._problem: Problem | None = None
+        self._basis = ""
+
+    def compose(self) -> ComposeResult:
+        yield FormField(
+            FIELD_LABELS["drug"],
+            Select([("Loading the catalog…", "")], id="drug", allow_blank=False),
+            field="drug", hint="Enter opens the list; type to search",
+        )
+        yield FormField(
+            FIELD_LABELS["dose"],
+            Input(placeholder="300 mg · 5 mg/kg · 375 mg/m2 · 15 mL", id="dose", validators=[validators.dose()]),
+            field="dose",
+        )
+        yield FormField(
+            FIELD_LABELS["weight"],
+            Input(placeholder="70 kg or 154 lb", id="weight", validators=[validators.weight()]),
+            field="weight", classes="-by-weight",
+        )
+        yield FormField(
+            FIELD_LABELS["height"],
+            Input(placeholder="170 cm or 67 in", id="height", validators=[validators.height()]),
+            field="height", classes="-by-area", hint="Height and weight give the BSA (Mosteller)",
+        )
+        yield FormField(
+            "or BSA",
+            Input(placeholder="1.9 m2", id="bsa", validators=[validators.bsa()]),
+            field="bsa", classes="-by-area", hint="A BSA given here is used instead",
+        )
+        yield FormField(
+            "Vials",
+            Select([("Least waste (loading…)", ALL_PRESENTATIONS)], id="vial-choice", allow_blank=False),
+            field="vial-choice",
+        )
+        yield FormField(
+            FIELD_LABELS["vial"],
+            Input(placeholder="100 mg/4 mL, or 100 mg for a powder", id="vial", validators=[validators.vial_size()]),
+            field="vial", classes="-typed-vial",
+        )
+        yield FormField(
+            FIELD_LABELS["round_within"],
+            Input(value=self._round_within, placeholder="off · whole-vial option within %", id="round-within"),
+            field="round_within", hint="Site policy: offers the nearest whole-vial dose within this percent; never applied",
+        )
+
+    # -- what the screen tells the form ---------------------------------------------------
+
+    def load_choices(self, calculator: Calculator) -> None:
+        """The catalog is ready: list its drugs, pick the default, list its vials."""
+        self._calculator = calculator
+        drug = self.query_one("#drug", Select)
+        drug.set_options(calculator.drug_choices() or [("No catalog loaded", "")])
+        if calculator.default_drug:
+            drug.value = calculator.default_drug
+        self._list_vials(str(drug.value))
+        self._report()
+
+    def show_outcome(self, outcome: Outcome) -> None:
+        """Show the rows this dose needs and each field's problem under it."""
+        if outcome.basis or outcome.state == "waiting":
+            # While the dose is being typed ("5 mg/"), keep the rows the last readable dose needed.
+            self._basis = outcome.basis
+        for basis, css_class in BASIS_CLASSES.items():
+            self.set_class(self._basis == basis, css_class)
+        self._problem = outcome.problem
+        self._show_errors()
+
+    def clear(self) -> None:
+        """Back to a fresh form for the next patient; the site's rounding policy stays."""
+        for field in ("dose", "weight", "height", "bsa", "vial"):
+            self.query_one(f"#{field}", Input).clear()
+        self._validator_errors.clear()
+        if self._calculator is not None and self._calculator.default_drug:
+            self.query_one("#drug", Select).value = self._calculator.default_drug
+        self.query_one("#vial-choice", Select).value = ALL_PRESENTATIONS
+        self.query_one("#dose", Input).focus()
+        self._report()
+
+    # -- reading the form -------------------------------------------------------------------
+
+    def values(self) -> FormValues:
+        text = {field: self.query_one(f"#{field}", Input).value for field in ("dose", "weight", "height", "bsa")}
+        choice = self.query_one("#vial-choice", Select).value
+        if choice == TYPED_SIZE:
+            vial = self.query_one("#vial", Input).value
+        elif isinstance(choice, str) and choice != ALL_PRESENTATIONS:
+            vial = choice  # one presentation of the catalog, by its label
+        else:
+            vial = ""
+        drug = self.query_one("#drug", Select).value
+        return FormValues(
+            drug=drug if isinstance(drug, str) else "",
+            vial=vial,
+            round_within=self.query_one("#round-within", Input).value,
+            **text,
+        )
+
+    # -- events -----------------------------------------------------------------------------
+
+    @on(Input.Changed)
+    def _typed(self, event: Input.Changed) -> None:
+        field = self._field_of(event.input)
+        failures = event.validation_result.failure_descriptions if event.validation_result else []
+        if failures:
+            self._validator_errors[field] = failures[0]
+        else:
+            self._validator_errors.pop(field, None)
+        self._show_errors()
+        self._report()
+
+    @on(Select.Changed)
+    def _chosen(self, event: Select.Changed) -> None:
+        if event.select.id == "drug" and event.value != self._vials_for:
+            self._list_vials(str(event.value))
+        self.set_class(self.query_one("#vial-choice", Select).value == TYPED_SIZE, "-vial-typed")
+        self._report()
+
+    @on(Input.Submitted)
+    def _entered(self, event: Input.Submitted) -> None:
+        """Enter: if another field still needs something, go there; otherwise stay put."""
+        problem = self._problem
+        if problem is None or problem.field is None or problem.field == self._field_of(event.input):
+            return
+        rows = self.query(f"#{self._row_for(problem.field)}")
+        if rows and rows.first().display:
+            rows.first(FormField).control.focus()
+
+    # -- helpers ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _field_of(control: Input | Select) -> str:
+        return "round_within" if control.id == "round-within" else str(control.id)
+
+    def _row_for(self, field: str) -> str:
+        if field == "vial" and self.query_one("#vial-choice", Select).value != TYPED_SIZE:
+            return "vial-choice-field"
+        return f"{field}-field"
+
+    def _list_vials(self, code: str) -> None:
+        if self._calculator is None:
+            return
+        self._vials_for = code
+        choice = self.query_one("#vial-choice", Select)
+        choice.set_options(self._calculator.vial_choices(code))
+        choice.value = ALL_PRESENTATIONS if code else TYPED_SIZE
+        # Select keeps showing the old option's label when the new list has the same
+        # value ("*"); forcing the watcher redraws it for the new drug.
+        choice.mutate_reactive(Select.value)
+        self.set_class(choice.value == TYPED_SIZE, "-vial-typed")
+
+    def _show_errors(self) -> None:
+        problem = self._problem
+        problem_row = self._row_for(problem.field) if problem is not None and problem.field else None
+        for row in self.query(FormField):
+            message = self._validator_errors.get(row.field)
+            if message is None and problem is not None and row.id == problem_row:
+                message = problem.message
+            row.show_error(message)
+
+    def _report(self) -> None:
+        self.post_message(self.Changed(self, self.values()))

@@ -1,0 +1,106 @@
+"""The result: vials, volume, the two unit counts in large digits, claim lines, chart text.
+
+When there is no valid result the body is hidden and the status line says plainly
+why, so a figure from an earlier input can never be read as the answer.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.widgets import DataTable, Label, Static
+
+from infusion_calc.tui.state import FIELD_LABELS, Outcome, ResultView
+from infusion_calc.tui.widgets.big_figure import BigFigure
+
+CLAIM_COLUMNS = ("HCPCS", "Modifier", "Units", "NDC", "NDC unit", "NDC qty")
+
+
+class ResultPanel(VerticalScroll):
+    """Everything that follows from the form, updated on each keystroke."""
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="result-heading", markup=False)
+        yield Static("", id="result-status")
+        with Vertical(id="result-body"):
+            yield Static("", id="result-facts")
+            with Horizontal(id="result-figures"):
+                yield BigFigure("Administered units", id="administered")
+                yield BigFigure("Discarded units", id="discarded")
+            yield Static("", id="modifier-note", markup=False)
+            yield Static("", id="rounding-option", markup=False)
+            yield Label("Claim lines", classes="section-title")
+            yield DataTable(id="claim-lines", cursor_type="none", zebra_stripes=True, show_cursor=False)
+            yield Static("", id="result-warnings")
+            yield Label("Chart text", classes="section-title")
+            yield Static("", id="chart-text", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#claim-lines", DataTable)
+        table.can_focus = False  # the form keeps the Tab order; the mouse still scrolls it
+        table.add_columns(*CLAIM_COLUMNS)
+
+    def show(self, outcome: Outcome) -> None:
+        self.set_class(not outcome.valid, "-no-result")
+        self.set_class(outcome.state == "invalid", "-invalid")
+        status = self.query_one("#result-status", Static)
+        status.display = not outcome.valid
+        if outcome.valid and outcome.result is not None:
+            status.update(Content(""))
+            self._show_result(outcome.result)
+            return
+        self.query_one("#result-heading", Static).display = False
+        problem = outcome.problem
+        message = problem.message if problem else ""
+        if problem is not None and problem.field in FIELD_LABELS:
+            message = f"{FIELD_LABELS[problem.field]}: {message}"
+        if outcome.state == "loading":
+            status.update(Content("Loading the drug catalog…"))
+        elif outcome.state == "waiting":
+            status.update(Content(message))
+        else:
+            status.update(Content.assemble(
+                ("✖ NOT VALID until the input is fixed\n", "bold"), message,
+            ))
+
+    def _show_result(self, view: ResultView) -> None:
+        self.query_one("#result-heading", Static).update(view.heading)
+        self.query_one("#result-heading", Static).display = True
+        self.query_one("#result-facts", Static).update(_facts(view))
+        administered = self.query_one("#administered", BigFigure)
+        administered.show(view.administered_units, f"{view.dose} given")
+        discarded = self.query_one("#discarded", BigFigure)
+        tag = {"JW": " · JW line", "JZ": " · JZ"}.get(view.waste_modifier, "")
+        discarded.show(view.discarded_units, f"{view.discarded_amount} left{tag}")
+        discarded.set_class(view.discarded_units > 0, "-has-waste")
+        self.query_one("#modifier-note", Static).update(view.modifier_note)
+        rounding = self.query_one("#rounding-option", Static)
+        rounding.update(view.rounding or "")
+        rounding.display = view.rounding is not None
+        table = self.query_one("#claim-lines", DataTable)
+        table.clear()
+        for row in view.claim_rows:
+            table.add_row(row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity)
+        warnings = self.query_one("#result-warnings", Static)
+        warnings.update(Content("\n").join(Content.assemble(("⚠ ", "bold"), text) for text in view.warnings))
+        warnings.display = bool(view.warnings)
+        self.query_one("#chart-text", Static).update(view.chart_text.rstrip("\n"))
+
+
+def _facts(view: ResultView) -> Table:
+    """Dose, vials to open and what to draw: a label column, the values in bold, wrapped
+    with a hanging indent so a long line never runs back under the labels."""
+    grid = Table.grid(padding=(0, 1))
+    grid.add_column(style="dim", no_wrap=True, min_width=7)
+    grid.add_column(ratio=1)
+    grid.add_row("Dose", Text(view.dose, style="bold"))
+    for step in view.dose_steps:
+        grid.add_row("", step)
+    for index, text in enumerate(view.vials):
+        grid.add_row("Open" if index == 0 else "", Text(text, style="bold"))
+    for index, text in enumerate(view.preparation):
+        grid.add_row("Prepare" if index == 0 else "", Text(text, style="bold"))
+    return grid

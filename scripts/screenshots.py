@@ -1,0 +1,122 @@
+"""Regenerate screenshots/*.svg and *.png from the real app (Textual's own SVG export).
+
+    .venv/bin/python scripts/screenshots.py          # all of them, into screenshots/
+
+PNGs are drawn from the SVGs with rsvg-convert (Debian: librsvg2-bin, with
+fonts-firacode for the SVG's font). If it is missing, this script installs both with
+apt-get when it can (as root), and otherwise falls back to cairosvg if that is
+importable; with neither, it writes the SVGs and says what to install.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PNG_WIDTH = 1400
+
+
+@dataclass(frozen=True)
+class Scene:
+    name: str
+    title: str
+    fields: dict[str, str]
+    drug: str = ""
+    size: tuple[int, int] = (120, 40)
+    theme: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+SCENES = (
+    Scene("full-vial-natalizumab-jz", "Tysabri 300 mg: one full vial, JZ", {"dose": "300 mg"}),
+    Scene("partial-dose-jw", "Tysabri 250 mg: a JW line for the 50 mg discarded", {"dose": "250 mg"}),
+    Scene(
+        "weight-based-infliximab", "Remicade 5 mg/kg × 73 kg: four vials, JW line",
+        {"dose": "5 mg/kg", "weight": "73 kg"}, drug="J1745",
+    ),
+    Scene("input-error", "A dose typed with a comma: the error under the field", {"dose": "1,5 mg"}),
+    Scene("narrow-80x24", "80×24 terminal: form above the result", {"dose": "250 mg"}, size=(80, 24)),
+    Scene(
+        "high-contrast", "High-contrast theme; a whole-vial option offered, not applied",
+        {"dose": "280 mg", "round-within": "10"},
+        theme="ward-high-contrast", size=(120, 40),
+    ),
+)
+
+
+async def capture(scene: Scene) -> str:
+    """The SVG of the app after typing the scene's fields."""
+    from textual.widgets import Input, Select
+
+    from infusion_calc.core.catalog import packaged_catalog
+    from infusion_calc.tui.app import make_app
+
+    app = make_app(packaged_catalog(), theme=scene.theme, cursor_blink=False)
+    async with app.run_test(size=scene.size) as pilot:
+        await pilot.pause()
+        if scene.drug:
+            app.screen.query_one("#drug", Select).value = scene.drug
+            await pilot.pause()
+        for name, text in scene.fields.items():
+            app.screen.query_one(f"#{name}", Input).value = text
+        app.screen.query_one("#dose", Input).focus()
+        await pilot.pause()
+        await pilot.pause()
+        return app.export_screenshot(title=f"infusion-calc · {scene.title}")
+
+
+def png_converter():
+    """A function svg_path, png_path -> None, or None when no converter can be had."""
+    if shutil.which("rsvg-convert") is None and shutil.which("apt-get") and os.geteuid() == 0:
+        print("installing librsvg2-bin and fonts-firacode with apt-get …", file=sys.stderr)
+        subprocess.run(["apt-get", "update", "-qq"], check=False, stdout=subprocess.DEVNULL)
+        subprocess.run(
+            ["apt-get", "install", "-y", "-qq", "librsvg2-bin", "fonts-firacode"],
+            check=False, stdout=subprocess.DEVNULL, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+        )
+    if shutil.which("rsvg-convert"):
+        def rsvg(svg: Path, png: Path) -> None:
+            subprocess.run(["rsvg-convert", "-w", str(PNG_WIDTH), str(svg), "-o", str(png)], check=True)
+        return rsvg
+    try:
+        import cairosvg  # type: ignore[import-not-found]
+    except ImportError:
+        return None
+
+    def cairo(svg: Path, png: Path) -> None:
+        cairosvg.svg2png(url=str(svg), write_to=str(png), output_width=PNG_WIDTH)
+    return cairo
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--out", type=Path, default=ROOT / "screenshots", help="folder for the images")
+    parser.add_argument("--only", nargs="*", default=None, help="scene names to redo (default: all)")
+    options = parser.parse_args(argv)
+    # Never pick up this machine's own site catalog or data folder.
+    os.environ["INFUSION_CALC_CONFIG_DIR"] = str(options.out / ".no-config")
+    options.out.mkdir(parents=True, exist_ok=True)
+    convert = png_converter()
+    for scene in SCENES:
+        if options.only and scene.name not in options.only:
+            continue
+        svg = options.out / f"{scene.name}.svg"
+        svg.write_text(asyncio.run(capture(scene)), encoding="utf-8")
+        if convert is not None:
+            convert(svg, svg.with_suffix(".png"))
+        print(svg.relative_to(ROOT) if svg.is_relative_to(ROOT) else svg)
+    if convert is None:
+        print("No PNGs: install librsvg2-bin and fonts-firacode (apt), or cairosvg (pip).", file=sys.stderr)
+        return 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
