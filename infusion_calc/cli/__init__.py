@@ -24,7 +24,8 @@ class StrictParser(argparse.ArgumentParser):
 
 
 def build_parser() -> StrictParser:
-    from infusion_calc.cli import calc
+    from infusion_calc.cli import calc, log
+    from infusion_calc.cli import serve
 
     parser = StrictParser(
         prog="infusion-calc",
@@ -36,6 +37,8 @@ def build_parser() -> StrictParser:
     add_catalog_option(parser)  # `infusion-calc --catalog PATH` opens the app with that site file
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=StrictParser)
     calc.register(commands)
+    serve.register(commands)
+    log.register(commands)
     return parser
 
 

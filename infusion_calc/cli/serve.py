@@ -1,0 +1,81 @@
+"""`infusion-calc serve`: the chair-side app in web browsers, one app process per tab."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
+from infusion_calc.core.errors import CatalogError
+
+DEFAULT_HOST = "127.0.0.1"
+DEFAULT_PORT = 8000
+
+EXPOSED_WARNING = (
+    "warning: serving on {host}, which other machines can reach. Browser mode has no login: "
+    "anyone who can open {url} can use the calculator. Put it behind the site's reverse proxy "
+    "and single sign-on, or use the default --host 127.0.0.1.\n"
+)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="open the chair-side app in web browsers (one app per tab)",
+        description=(
+            "Serve the chair-side app to web browsers. Each tab runs its own copy of the app; "
+            "closing the tab ends it. Nothing is fetched from the internet. There is no login: "
+            "by default only this machine can connect."
+        ),
+    )
+    parser.add_argument(
+        "--host", default=DEFAULT_HOST,
+        help=f"address to listen on (default {DEFAULT_HOST}, this machine only; 0.0.0.0 exposes it: see the README)",
+    )
+    parser.add_argument(
+        "--port", type=port_number, default=DEFAULT_PORT,
+        help=f"TCP port to listen on (default {DEFAULT_PORT}; 0 picks a free one)",
+    )
+    add_catalog_option(parser)
+    parser.set_defaults(run=run)
+
+
+def port_number(text: str) -> int:
+    if not text.isdigit() or int(text) > 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; expected a whole number from 0 to 65535")
+    return int(text)
+
+
+def app_command(options: argparse.Namespace) -> list[str]:
+    """What each browser tab runs: this very app, with the same catalog choice."""
+    command = [sys.executable, "-m", "infusion_calc"]
+    given = getattr(options, "catalog", None)
+    if given:
+        # Absolute, so the app finds it whatever its working folder.
+        command += ["--catalog", str(Path(given).resolve())]
+    return command
+
+
+def run(options: argparse.Namespace) -> int:
+    # Imported here so that loading the parser for `calc` stays cheap.
+    import asyncio
+    import logging
+
+    from infusion_calc.serve.server import BrowserServer, is_loopback, url_for
+
+    try:
+        catalog_for(options)  # a bad catalog is one error now, not one broken app per tab
+    except CatalogError as error:
+        return fail(str(error))
+    if not is_loopback(options.host):
+        shown_port = options.port or "PORT"
+        sys.stderr.write(EXPOSED_WARNING.format(host=options.host, url=url_for(options.host, shown_port)))
+    logging.basicConfig(level=logging.INFO, format="infusion-calc: %(message)s", stream=sys.stderr)
+    server = BrowserServer(app_command(options), options.host, options.port)
+    try:
+        asyncio.run(server.run())
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return fail(f"cannot listen on {options.host} port {options.port}: {reason}; choose another with --host/--port")
+    return 0
