@@ -66,6 +66,11 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
     except (SiteConfigError, ExportError) as error:
         return fail(str(error))
 
+    if options.patient_id is not None and not config.log.store_patient_id:
+        return fail(
+            "--patient-id: the site config does not allow a patient identifier in the log "
+            "([log] store_patient_id = true in config.toml turns it on); nothing was saved"
+        )
     if options.save:
         from infusion_calc.log import LogError, save
 

@@ -41,9 +41,9 @@ class Summary:
 class AdministrationLog:
     """Read access to one log file (default: the one `save()` writes)."""
 
-    def __init__(self, path: Path | None = None, busy_timeout: float = BUSY_TIMEOUT_S) -> None:
+    def __init__(self, path: Path | None = None, busy_timeout: float | None = None) -> None:
         self.path = Path(path) if path is not None else default_log_path()
-        self.busy_timeout = busy_timeout
+        self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
         """Rows one at a time; nothing when the log does not exist or has no entries yet."""

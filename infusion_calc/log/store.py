@@ -142,13 +142,15 @@ def save(
     patient_id: str | None = None,
     config: SiteConfig | None = None,
     path: Path | None = None,
-    busy_timeout: float = BUSY_TIMEOUT_S,
+    busy_timeout: float | None = None,
 ) -> SavedEntry:
     """Append one finished calculation; return its id once it is on disk.
 
-    Raises LogError (nothing saved) when the log is locked past `busy_timeout`, cannot
+    Raises LogError (nothing saved) when the log is locked past `busy_timeout` seconds
+    (default BUSY_TIMEOUT_S), cannot
     be written, or a patient identifier is given that the site config does not allow.
     """
+    timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
     settings = config if config is not None else load_site_config()
     if patient_id and not settings.log.store_patient_id:
         raise LogError(
@@ -163,8 +165,8 @@ def save(
         _create_private(target)
     except OSError as error:
         raise LogError(f"Cannot create the administration log {target}: {error.strerror}. {consequence}") from None
-    with sqlite_errors(target, consequence, busy_timeout):
-        connection = connect(target, busy_timeout, create=True)
+    with sqlite_errors(target, consequence, timeout):
+        connection = connect(target, timeout, create=True)
         try:
             # WAL is a property of the file: set once, kept. FULL: the commit waits for fsync.
             connection.execute("PRAGMA journal_mode = WAL")

@@ -1,0 +1,178 @@
+"""`infusion-calc log`: list, show and export the administration log (see infusion_calc/log/).
+
+Everything streams row by row from SQLite, so `log list --all` and `log export`
+start printing at once and stay in flat memory on a log of a million rows.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import sys
+from datetime import datetime
+from pathlib import Path
+from typing import IO, Any
+
+from infusion_calc.cli.common import fail
+
+
+def _entry_id(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not an entry number; give a number such as 12 (see 'infusion-calc log list')")
+    return int(text)
+
+
+def _limit(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a count; give a whole number such as 20, or use --all")
+    return int(text)
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "log",
+        help="the administration log: list, show and export calculations saved with --save",
+        description="The administration log: calculations saved with 'infusion-calc calc ... --save' (or the app's save).",
+    )
+    actions = parser.add_subparsers(dest="log_action", metavar="ACTION", required=True)
+    listing = actions.add_parser("list", help="the most recent entries, oldest first")
+    count = listing.add_mutually_exclusive_group()
+    count.add_argument("--limit", type=_limit, default=20, metavar="N", help="how many recent entries (default 20)")
+    count.add_argument("--all", action="store_true", help="every entry, streamed")
+    listing.set_defaults(run=run_list)
+
+    show = actions.add_parser("show", help="everything saved for one entry")
+    show.add_argument("id", type=_entry_id, metavar="ID", help="the entry number from 'log list'")
+    show.add_argument("--json", action="store_true", help="print the stored record as JSON")
+    show.set_defaults(run=run_show)
+
+    export = actions.add_parser("export", help="the whole log as CSV (one row per claim line) or JSON Lines (one object per entry)")
+    export.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (default) or json (JSON Lines)")
+    export.add_argument("--out", metavar="FILE", help="write to FILE (created readable by you only) instead of standard output")
+    export.set_defaults(run=run_export)
+
+    where = actions.add_parser("path", help="print where the log file is")
+    where.set_defaults(run=run_path)
+
+
+def _log():
+    from infusion_calc.log import AdministrationLog
+
+    return AdministrationLog()
+
+
+def _local(saved_at: str) -> str:
+    return datetime.fromisoformat(saved_at).astimezone().strftime("%Y-%m-%d %H:%M")
+
+
+def _guarded(action) -> int:
+    from infusion_calc.log import LogError
+
+    try:
+        return action()
+    except LogError as error:
+        return fail(str(error))
+
+
+def run_path(options: argparse.Namespace) -> int:
+    sys.stdout.write(f"{_log().path}\n")
+    return 0
+
+
+def run_list(options: argparse.Namespace) -> int:
+    def action() -> int:
+        log = _log()
+        printed = 0
+        for summary in log.recent(None if options.all else options.limit):
+            if not printed:
+                sys.stdout.write(f"{'ID':>7}  {'Saved':<16}  {'Drug':<28}  {'Dose':<12}  Claim lines\n")
+            patient = f"  (patient {summary.patient_id})" if summary.patient_id else ""
+            sys.stdout.write(
+                f"{summary.id:>7}  {_local(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}\n"
+            )
+            printed += 1
+        if not printed:
+            sys.stdout.write(f"The administration log is empty ({log.path}). Save a calculation with 'infusion-calc calc ... --save'.\n")
+        return 0
+
+    return _guarded(action)
+
+
+def _show_text(entry: dict[str, Any]) -> str:
+    result = entry["result"]
+    out = [f"Entry {entry['id']}, saved {_local(entry['saved_at'])} by infusion-calc {entry['tool_version']}"]
+    if entry["patient_id"]:
+        out.append(f"Patient ID     {entry['patient_id']}")
+    out.append(f"Drug           {result['drug']} ({result.get('brand') or ''}) · {result['hcpcs']} {result['descriptor']}")
+    out.append(f"Dose           {result['dose']} (ordered {result['dose_ordered']})")
+    patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
+    if patient:
+        out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
+    for vial in result["vials"]:
+        size = f"{vial['strength']}/{vial['volume']}" if vial["volume"] else vial["strength"]
+        out.append(f"Vials          {vial['count']} × {size} (NDC {vial['ndc'] or 'not verified'})")
+    out.append(f"Draw           {result['draw_volume'] or 'see label'}")
+    out.append(f"Units          {result['administered_units']} administered, {result['discarded_units']} discarded ({result['discarded_amount']})")
+    out.append("Claim lines")
+    for line in result["lines"]:
+        label = "-".join((line["hcpcs"], *line["modifiers"]))
+        ndc = f"N4 {line['ndc']} {line['ndc_unit']} {line['ndc_quantity']}" if line["ndc"] else "NDC from carton"
+        out.append(f"  {label:<12}{line['units']:>6} units   {ndc}")
+    out.extend(f"! {warning['message']}" for warning in result["warnings"])
+    for check in entry["checks"] or []:
+        if isinstance(check, dict):
+            out.append(f"Check [{check.get('severity', '')}] {check.get('code', '')}: {check.get('message', '')}")
+        else:
+            out.append(f"Check {check}")
+    if entry["note"]:
+        out.append("Chart note")
+        out.extend(f"  {line}" for line in entry["note"].rstrip("\n").splitlines())
+    typed = ", ".join(f"{key} {value!r}" for key, value in entry["inputs"].items() if value)
+    out.append(f"Typed          {typed}")
+    return "\n".join(out) + "\n"
+
+
+def run_show(options: argparse.Namespace) -> int:
+    def action() -> int:
+        entry = _log().entry(options.id)
+        if entry is None:
+            return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
+        if options.json:
+            json.dump(entry, sys.stdout, ensure_ascii=False, indent=2)
+            sys.stdout.write("\n")
+        else:
+            sys.stdout.write(_show_text(entry))
+        return 0
+
+    return _guarded(action)
+
+
+def _write_export(stream: IO[str], fmt: str) -> int:
+    from infusion_calc.log import CSV_COLUMNS
+
+    log = _log()
+    if fmt == "csv":
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(CSV_COLUMNS)
+        writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
+    else:
+        for line in log.json_lines():
+            stream.write(line)
+            stream.write("\n")
+    return 0
+
+
+def run_export(options: argparse.Namespace) -> int:
+    if options.out is None:
+        return _guarded(lambda: _write_export(sys.stdout, options.format))
+    target = Path(options.out)
+    if target.resolve() == _log().path.resolve():
+        return fail("--out: that is the log file itself; choose another file name")
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the log is private: so is a copy
+    except OSError as error:
+        return fail(f"--out: cannot write {target} ({error.strerror})")
+    with open(descriptor, "w", encoding="utf-8", newline="") as stream:
+        return _guarded(lambda: _write_export(stream, options.format))
