@@ -24,7 +24,7 @@ class StrictParser(argparse.ArgumentParser):
 
 
 def build_parser() -> StrictParser:
-    from infusion_calc.cli import calc
+    from infusion_calc.cli import calc, log
     from infusion_calc.cli import serve
 
     parser = StrictParser(
@@ -38,6 +38,7 @@ def build_parser() -> StrictParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=StrictParser)
     calc.register(commands)
     serve.register(commands)
+    log.register(commands)
     return parser
 
 
