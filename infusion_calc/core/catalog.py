@@ -84,14 +84,15 @@ class Product:
         if problem:
             raise ValueError(problem)
 
-    @property
+    # cached_property: a product never changes, and these are read several times per calculation.
+    @cached_property
     def label(self) -> str:
         """'300 mg/15 mL' for a solution, '100 mg' for a powder."""
         if self.volume is not None:
             return f"{self.strength}/{self.volume}"
         return str(self.strength)
 
-    @property
+    @cached_property
     def concentration(self) -> Decimal | None:
         """mg per mL as drawn: labeled for solutions, after reconstitution for powders."""
         if self.volume is not None:
@@ -100,13 +101,13 @@ class Product:
             return self.reconstituted_concentration.value
         return None
 
-    @property
+    @cached_property
     def billing_ndc_unit(self) -> str:
         if self.ndc_unit:
             return self.ndc_unit
         return "ML" if self.form == "solution" else "UN"
 
-    @property
+    @cached_property
     def ndc11(self) -> str | None:
         return ndc_11(self.ndc) if self.ndc else None
 

@@ -83,10 +83,11 @@ def resolve_dose(
     concentration_mg_per_ml: Decimal | None = None,
 ) -> ResolvedDose:
     """The dose in mg for this order and patient, with the arithmetic in words."""
-    # A body measure typed but not needed is still checked: a typo is a typo.
-    for text, check in ((weight, parse_weight), (height, parse_height), (bsa, parse_bsa)):
-        if _given(text):
-            check(text or "")
+    # A body measure typed but not needed is still checked: a typo is a typo. Each is
+    # parsed once, here, in this order, and the values are reused below.
+    weight_kg = parse_weight(weight or "") if _given(weight) else None
+    height_cm = parse_height(height or "") if _given(height) else None
+    bsa_m2 = parse_bsa(bsa or "") if _given(bsa) else None
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
         return ResolvedDose(amount, PatientSize(), (f"Dose ordered: {order.amount}",))
@@ -105,9 +106,8 @@ def resolve_dose(
         )
 
     if order.basis is DoseBasis.PER_KG:
-        if not _given(weight):
+        if weight_kg is None:
             raise InputError("weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg.")
-        weight_kg = parse_weight(weight or "")
         steps = []
         if not weight.strip().lower().endswith("kg"):
             steps.append(f"Weight: {weight.strip()} = {plain(weight_kg)} kg")
@@ -118,13 +118,10 @@ def resolve_dose(
 
     # Per m²: a BSA given directly wins; otherwise Mosteller from height and weight.
     steps = []
-    if _given(bsa):
-        bsa_m2 = parse_bsa(bsa or "")
+    if bsa_m2 is not None:
         patient = PatientSize(bsa_m2=bsa_m2)
         steps.append(f"BSA (given): {plain(bsa_m2)} m²")
-    elif _given(height) and _given(weight):
-        weight_kg = parse_weight(weight or "")
-        height_cm = parse_height(height or "")
+    elif height_cm is not None and weight_kg is not None:
         bsa_m2 = mosteller_bsa(height_cm, weight_kg)
         if not BSA_RANGE_M2[0] <= bsa_m2 <= BSA_RANGE_M2[1]:
             raise InputError("height", f"The BSA from this height and weight ({plain(bsa_m2)} m²) is not plausible.")

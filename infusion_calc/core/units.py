@@ -110,16 +110,19 @@ def _unit_word(word: str) -> pint.Unit:
         raise ValueError(f"'{word}' is not a unit this calculator knows") from None
 
 
+# The two caches below are keyed by the unit word as typed (a known-good word: the
+# caller has been through _unit_or_error), not by the pint Unit: hashing a str costs
+# nothing, hashing a Unit runs Python code, and these run several times per calculation.
 @lru_cache(maxsize=256)
-def _factor(unit: pint.Unit, canonical: str) -> Decimal:
-    """How many canonical units one `unit` is: exact, since every definition is decimal."""
-    return Q_(Decimal(1), unit).to(canonical).magnitude
+def _factor(word: str, canonical: str) -> Decimal:
+    """How many canonical units one `word` is: exact, since every definition is decimal."""
+    return Q_(Decimal(1), _unit_word(word)).to(canonical).magnitude
 
 
 @lru_cache(maxsize=256)
-def _has_dimension(unit: pint.Unit, dimension: str) -> bool:
+def _has_dimension(word: str, dimension: str) -> bool:
     """Cached dimension check: pint builds a Quantity for it, so do that once per unit."""
-    return Q_(Decimal(1), unit).check(dimension)
+    return Q_(Decimal(1), _unit_word(word)).check(dimension)
 
 
 def _split(text: str, field: str, example: str) -> tuple[Decimal, str, str | None]:
@@ -163,10 +166,11 @@ def _unit_or_error(word: str, field: str, example: str) -> pint.Unit:
         raise InputError(field, f"{error}. Enter {example}.") from None
 
 
-def _require(unit: pint.Unit, kind: Kind, field: str, example: str, word: str) -> Decimal:
-    if not _has_dimension(unit, kind.dimension):
+def _require(kind: Kind, field: str, example: str, word: str) -> Decimal:
+    _unit_or_error(word, field, example)
+    if not _has_dimension(word, kind.dimension):
         raise InputError(field, f"'{word}' is not {kind.example.split(' such as')[0]}. Enter {example}.")
-    return _factor(unit, kind.canonical)
+    return _factor(word, kind.canonical)
 
 
 def parse_measure(text: str, kind: Kind, field: str) -> Measure:
@@ -174,8 +178,7 @@ def parse_measure(text: str, kind: Kind, field: str) -> Measure:
     number, word, per = _split(text, field, kind.example)
     if per is not None:
         raise InputError(field, f"Enter {kind.example} (no '/').")
-    unit = _unit_or_error(word, field, kind.example)
-    factor = _require(unit, kind, field, kind.example, word)
+    factor = _require(kind, field, kind.example, word)
     return Measure(number * factor, kind.canonical, text.strip())
 
 
@@ -202,24 +205,24 @@ _DOSE_EXAMPLE = "a dose with a unit, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL"
 def parse_dose(text: str, field: str = "dose") -> DoseOrder:
     """Parse an ordered dose: flat mass, mass per kg, mass per m², or a volume."""
     number, word, per = _split(text, field, _DOSE_EXAMPLE)
-    top = _unit_or_error(word, field, _DOSE_EXAMPLE)
+    _unit_or_error(word, field, _DOSE_EXAMPLE)
     if per is None:
-        if _has_dimension(top, "[mass]"):
-            return DoseOrder(Measure(number * _factor(top, "mg"), "mg", text.strip()), DoseBasis.FLAT)
-        if _has_dimension(top, "[volume]"):
-            return DoseOrder(Measure(number * _factor(top, "mL"), "mL", text.strip()), DoseBasis.VOLUME)
+        if _has_dimension(word, "[mass]"):
+            return DoseOrder(Measure(number * _factor(word, "mg"), "mg", text.strip()), DoseBasis.FLAT)
+        if _has_dimension(word, "[volume]"):
+            return DoseOrder(Measure(number * _factor(word, "mL"), "mL", text.strip()), DoseBasis.VOLUME)
         raise InputError(field, f"'{word}' is not a dose unit. Enter {_DOSE_EXAMPLE}.")
-    if not _has_dimension(top, "[mass]"):
+    if not _has_dimension(word, "[mass]"):
         raise InputError(field, f"A per-kg or per-m² dose must start with a mass. Enter {_DOSE_EXAMPLE}.")
-    bottom = _unit_or_error(per, field, _DOSE_EXAMPLE)
-    mass_factor = _factor(top, "mg")
-    if _has_dimension(bottom, "[mass]"):
+    _unit_or_error(per, field, _DOSE_EXAMPLE)
+    mass_factor = _factor(word, "mg")
+    if _has_dimension(per, "[mass]"):
         # Orders are written per kg; "mg/lb" would need an inexact 1/0.45359237.
-        if _factor(bottom, "kg") != 1:
+        if _factor(per, "kg") != 1:
             raise InputError(field, f"Write a weight-based dose per kg, e.g. 5 mg/kg (not per {per}).")
         return DoseOrder(Measure(number * mass_factor, "mg/kg", text.strip()), DoseBasis.PER_KG)
-    if _has_dimension(bottom, "[area]"):
-        if _factor(bottom, "m**2") != 1:
+    if _has_dimension(per, "[area]"):
+        if _factor(per, "m**2") != 1:
             raise InputError(field, f"Write a BSA-based dose per m2, e.g. 375 mg/m2 (not per {per}).")
         return DoseOrder(Measure(number * mass_factor, "mg/m**2", text.strip()), DoseBasis.PER_M2)
     raise InputError(field, f"'{per}' is not kg or m2. Enter {_DOSE_EXAMPLE}.")
@@ -257,7 +260,7 @@ def parse_concentration(text: str, field: str) -> Measure:
     number, word, per = _split(text, field, example)
     if per is None:
         raise InputError(field, f"Enter {example}.")
-    top = _unit_or_error(word, field, example)
-    bottom = _unit_or_error(per, field, example)
-    value = number * _require(top, Kind.MASS, field, example, word) / _require(bottom, Kind.VOLUME, field, example, per)
+    _unit_or_error(word, field, example)
+    _unit_or_error(per, field, example)
+    value = number * _require(Kind.MASS, field, example, word) / _require(Kind.VOLUME, field, example, per)
     return Measure(value, "mg/mL", text.strip())

@@ -14,6 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from functools import lru_cache
 from math import gcd
 
 from infusion_calc.core.errors import PlanError
@@ -39,6 +40,13 @@ class Combination:
 
 def _common_step(amounts: list[Decimal]) -> Decimal:
     """The largest Decimal step that divides every amount exactly."""
+    return _common_step_of(tuple(amounts))
+
+
+@lru_cache(maxsize=256)
+def _common_step_of(amounts: tuple[Decimal, ...]) -> Decimal:
+    # Cached: a drug's vial sizes repeat from one calculation to the next, and the
+    # Fraction arithmetic costs more than the rest of the search for a typical dose.
     fractions = [Fraction(amount) for amount in amounts]
     denominator = 1
     for fraction in fractions:
