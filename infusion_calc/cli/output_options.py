@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
 from typing import Any
 
 from infusion_calc.cli.common import fail
@@ -46,6 +47,19 @@ def _chart_text(calc: Calculation, extras: dict[str, Any]) -> str | None:
         return None
 
 
+def _encounter(options: argparse.Namespace) -> tuple[dict[str, Any] | None, datetime | None]:
+    """The encounter details typed (for the log) and the time given (for the 837 date and FHIR)."""
+    try:
+        from infusion_calc.cli.encounter_options import encounter_text
+        from infusion_calc.core.encounter import parse_encounter
+    except ImportError:  # calc without encounter options: nothing to add
+        return None, None
+    typed = encounter_text(options)
+    given_at = parse_encounter(typed).given_at  # already validated by calc's build_extras
+    details = {name: value for name, value in typed._asdict().items() if value}
+    return details or None, given_at.astimezone() if given_at is not None else None
+
+
 def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.Namespace) -> int | None:
     """Handle --format/--save; an exit status when the output is done, None to print as usual."""
     fmt = options.format
@@ -53,16 +67,19 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
         return fail(f"--json and --format {fmt} ask for two outputs; give one of them")
     if options.patient_id is not None and not options.save:
         return fail("--patient-id is only kept in the administration log: add --save")
+    if fmt == "json":  # the engine's JSON, with every key calc adds to it: the --json path
+        options.json = True
     if fmt in (None, "json") and not options.save and options.payer_rules is None:
         return None
 
     from infusion_calc.core.exports import ExportError, render
     from infusion_calc.core.site_config import SiteConfigError, load_site_config
 
+    encounter, given_at = _encounter(options)
     try:
         config = load_site_config()
         settings = config.export_settings(options.payer_rules)
-        rendered = render(calc, fmt, settings) if fmt not in (None, "json") else None
+        rendered = render(calc, fmt, settings, when=given_at) if fmt not in (None, "json") else None
     except (SiteConfigError, ExportError) as error:
         return fail(str(error))
 
@@ -77,7 +94,7 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
         try:
             entry = save(
                 calc, note=_chart_text(calc, extras), checks=extras.get("checks"),
-                encounter=extras.get("encounter"), patient_id=options.patient_id, config=config,
+                encounter=encounter, patient_id=options.patient_id, config=config,
             )
         except LogError as error:
             sys.stderr.write(f"error: {error}\n")
@@ -85,7 +102,6 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
         sys.stderr.write(f"saved: administration log entry {entry.id} ({entry.path})\n")
 
     if rendered is None:
-        options.json = options.json or fmt == "json"
         return None
     for notice in rendered.notices:
         sys.stderr.write(f"warning: {notice.message}\n")

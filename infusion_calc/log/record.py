@@ -33,6 +33,8 @@ def plain_data(value: Any) -> Any:
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         return {field.name: plain_data(getattr(value, field.name)) for field in dataclasses.fields(value)}
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a NamedTuple keeps its field names
+        return plain_data(value._asdict())
     if hasattr(value, "model_dump"):
         return plain_data(value.model_dump(mode="json"))
     if isinstance(value, Mapping):

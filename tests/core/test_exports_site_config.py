@@ -1,0 +1,101 @@
+"""The site config file: payer rules and charges as data, with errors naming file and field."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from infusion_calc.core.site_config import (
+    ClaimRules,
+    SiteConfig,
+    SiteConfigError,
+    default_site_config_path,
+    load_site_config,
+    parse_site_config,
+)
+
+EXAMPLE = """
+[claims]
+ndc_spacing = "one-space"
+
+[payer.medicaid]
+ndc_units = ["F2", "GR", "ML", "UN"]
+
+[payer.fixed-columns]
+ndc_spacing = "columns"
+
+[chargemaster]
+J2323 = 35.10
+J2326 = "120.5"
+
+[log]
+store_patient_id = true
+"""
+
+
+def test_no_file_means_the_defaults():
+    config = load_site_config()
+    assert config == SiteConfig()
+    settings = config.export_settings()
+    assert settings.rules == ClaimRules(ndc_spacing="one-space", ndc_units=("F2", "GR", "ME", "ML", "UN"))
+    assert settings.charge_per_unit("J2323") is None
+    assert config.log.store_patient_id is False  # private by default
+
+
+def test_the_file_next_to_the_site_catalog_is_read(isolated_user_dirs):
+    path = isolated_user_dirs / "config" / "config.toml"
+    assert default_site_config_path() == path
+    path.parent.mkdir(parents=True)
+    path.write_text(EXAMPLE, encoding="utf-8")
+    config = load_site_config()
+    assert config.chargemaster == {"J2323": Decimal("35.10"), "J2326": Decimal("120.5")}
+    assert config.log.store_patient_id is True
+
+
+def test_charges_are_exact_decimals_whether_written_as_numbers_or_text():
+    config = parse_site_config(EXAMPLE, "config.toml")
+    assert config.chargemaster["J2323"] == Decimal("35.10") and type(config.chargemaster["J2323"]) is Decimal
+    assert config.export_settings().charge_per_unit("J2326") * 3 == Decimal("361.50")
+
+
+def test_a_payer_table_overrides_only_what_it_lists():
+    config = parse_site_config(EXAMPLE, "config.toml")
+    medicaid = config.export_settings("medicaid")
+    assert medicaid.rules.ndc_units == ("F2", "GR", "ML", "UN") and medicaid.rules.ndc_spacing == "one-space"
+    assert config.export_settings("fixed-columns").rules.ndc_spacing == "columns"
+    assert medicaid.payer == "medicaid" and medicaid.charges == config.chargemaster
+
+
+def test_an_unknown_payer_names_the_ones_defined():
+    config = parse_site_config(EXAMPLE, "site/config.toml")
+    with pytest.raises(SiteConfigError, match=r"site/config.toml: no \[payer.acme\] table.*fixed-columns, medicaid"):
+        config.export_settings("acme")
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('[claims]\nndc_spacing = "two"', r"\[claims\] field 'ndc_spacing'"),
+        ('[payer.x]\nndc_units = ["ZZ"]', r"\[payer.x\] field 'ndc_units'"),
+        ("[claims]\nndc_units = []", r"at least one NDC unit qualifier"),
+        ('[claims]\nndc_units = ["ML", "ML"]', r"once"),
+        ("[chargemaster]\nJ2323 = 1.234", r"\[chargemaster\] code J2323: .*fractions of a cent"),
+        ("[chargemaster]\nJ2323 = -5", r"\[chargemaster\] code J2323"),
+        ('[chargemaster]\nJ2323 = "lots"', r"not an amount of dollars"),
+        ("[chargemaster]\nj2323 = 5", r"not a HCPCS code"),
+        ('[log]\nstore_patient_id = "yes"', r"\[log\] field 'store_patient_id': write true or false"),
+        ("[claim]\nndc_spacing = 'none'", r"unknown table"),
+        ("[claims]\nspacing = 'none'", r"\[claims\] field 'spacing': unknown setting"),
+        ("[claims\n", r"not valid TOML"),
+    ],
+)
+def test_a_bad_file_names_the_file_and_the_field(text, message):
+    with pytest.raises(SiteConfigError, match=message) as caught:
+        parse_site_config(text, "/etc/site/config.toml")
+    assert str(caught.value).startswith("/etc/site/config.toml: ")
+
+
+def test_an_unreadable_explicit_file_is_a_clear_error(tmp_path):
+    with pytest.raises(SiteConfigError, match="cannot read the site config file"):
+        load_site_config(tmp_path / "missing.toml")

@@ -1,0 +1,162 @@
+"""`calc --format/--payer-rules/--save/--patient-id` and `infusion-calc log` as a user runs them."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from infusion_calc.cli import main
+from infusion_calc.log import AdministrationLog
+
+SITE_CONFIG = """
+[payer.medicaid]
+ndc_spacing = "none"
+
+[chargemaster]
+J2323 = "4.00"
+"""
+
+
+@pytest.fixture
+def site_config(isolated_user_dirs):
+    path = isolated_user_dirs / "config" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SITE_CONFIG, encoding="utf-8")
+    return path
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def test_format_cms1500_prints_item_24_with_the_site_charge(capsys, site_config):
+    status, out, err = run(capsys, "calc", "--dose", "300 mg", "--format", "cms1500")
+    assert status == 0 and err == ""
+    assert out.splitlines()[1].split() == ["1", "N464406000801", "ML15", "J2323", "JZ", "1200.00", "300"]
+
+
+def test_payer_rules_apply_that_payers_spacing(capsys, site_config):
+    status, out, _ = run(capsys, "calc", "--dose", "300 mg", "--format", "ub04", "--payer-rules", "medicaid")
+    assert status == 0 and "N464406000801ML15" in out
+
+
+def test_warnings_go_to_stderr_so_the_export_stays_clean(capsys):
+    status, out, err = run(capsys, "calc", "--dose", "300 mg", "--drug", "tyruko", "--format", "837p")
+    assert status == 0
+    assert "LIN" not in out and out.startswith("LX*1~")
+    assert err.count("warning: ") == 2  # no NDC on the line; no charge for Q5134
+    assert "carton" in err and "chargemaster" in err
+
+
+def test_format_json_is_exactly_the_json_option(capsys):
+    _, via_format, _ = run(capsys, "calc", "--dose", "250 mg", "--format", "json")
+    _, via_json, _ = run(capsys, "calc", "--dose", "250 mg", "--json")
+    assert json.loads(via_format) == json.loads(via_json)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--json", "--format", "csv"], "--json and --format csv"),
+        (["--format", "pdf"], "argument --format: invalid choice: 'pdf'"),
+        (["--payer-rules", "acme", "--format", "ub04"], "no [payer.acme] table"),
+        (["--patient-id", "MRN1"], "--patient-id is only kept in the administration log: add --save"),
+        (["--patient-id", "MRN1", "--save"], "--patient-id: the site config does not allow"),
+    ],
+)
+def test_bad_output_options_are_one_error_line_and_status_2(capsys, args, message):
+    status, out, err = run(capsys, "calc", "--dose", "300 mg", *args)
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and message in err and err.count("\n") == 1
+    assert AdministrationLog().count() == 0
+
+
+def test_a_bad_site_config_names_the_file_and_field(capsys, isolated_user_dirs):
+    path = isolated_user_dirs / "config" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text("[chargemaster]\nJ2323 = 4.005\n", encoding="utf-8")
+    status, _, err = run(capsys, "calc", "--dose", "300 mg", "--format", "cms1500")
+    assert status == 2 and f"{path}: [chargemaster] code J2323" in err
+
+
+def test_save_then_list_show_and_export(capsys, site_config):
+    status, out, err = run(capsys, "calc", "--dose", "250 mg", "--save")
+    assert status == 0 and "Claim lines" in out  # the usual summary still prints
+    assert err.startswith("saved: administration log entry 1 (")
+
+    _, listing, _ = run(capsys, "log", "list")
+    assert listing.splitlines()[1].split()[0] == "1" and "J2323 × 250; J2323-JW × 50" in listing
+
+    _, shown, _ = run(capsys, "log", "show", "1")
+    assert "J2323-JW" in shown and "N4 64406000801 ML 2.5" in shown and "Chart note" in shown
+
+    _, exported, _ = run(capsys, "log", "export", "--format", "csv")
+    header, *rows = exported.splitlines()
+    assert header.startswith("id,saved_at,tool_version,patient_id,drug,dose") and len(rows) == 2
+
+    _, as_json, _ = run(capsys, "log", "show", "1", "--json")
+    assert json.loads(as_json)["result"]["discarded_units"] == 50
+
+
+def test_save_with_a_format_prints_the_export_and_stores_the_calculation(capsys):
+    status, out, err = run(capsys, "calc", "--dose", "12 mg", "--drug", "spinraza", "--format", "csv", "--save")
+    assert status == 0 and out.startswith("line,hcpcs") and "saved: administration log entry 1" in err
+    assert AdministrationLog().entry(1)["result"]["hcpcs"] == "J2326"
+
+
+def test_patient_id_is_stored_when_the_site_allows_it(capsys, isolated_user_dirs):
+    path = isolated_user_dirs / "config" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text("[log]\nstore_patient_id = true\n", encoding="utf-8")
+    assert run(capsys, "calc", "--dose", "300 mg", "--save", "--patient-id", "MRN-7")[0] == 0
+    _, listing, _ = run(capsys, "log", "list")
+    assert "(patient MRN-7)" in listing
+
+
+def test_a_locked_log_fails_the_save_with_status_1_and_no_output(capsys, monkeypatch):
+    import sqlite3
+
+    from infusion_calc.log import store
+
+    assert run(capsys, "calc", "--dose", "300 mg", "--save")[0] == 0
+    monkeypatch.setattr(store, "BUSY_TIMEOUT_S", 0.2)
+    holder = sqlite3.connect(store.default_log_path(), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        status, out, err = run(capsys, "calc", "--dose", "300 mg", "--save")
+    finally:
+        holder.close()
+    assert status == 1 and out == ""
+    assert "locked" in err and "NOT saved" in err
+    assert AdministrationLog().count() == 1
+
+
+def test_log_on_an_empty_data_dir(capsys):
+    status, out, _ = run(capsys, "log", "list")
+    assert status == 0 and "The administration log is empty" in out
+    status, _, err = run(capsys, "log", "show", "7")
+    assert status == 2 and err == "error: no entry 7 in the administration log (see 'infusion-calc log list')\n"
+    status, out, _ = run(capsys, "log", "export", "--format", "json")
+    assert status == 0 and out == ""
+
+
+def test_log_export_refuses_to_overwrite_the_log_itself(capsys):
+    run(capsys, "calc", "--dose", "300 mg", "--save")
+    path = AdministrationLog().path
+    status, _, err = run(capsys, "log", "export", "--out", str(path))
+    assert status == 2 and "the log file itself" in err
+    assert AdministrationLog().count() == 1
+
+
+def test_the_time_given_dates_the_837_and_the_log_keeps_the_encounter(capsys):
+    status, out, _ = run(
+        capsys, "calc", "--dose", "300 mg", "--format", "837p", "--given-at", "2026-03-02 14:05",
+        "--dx", "G35.A", "--lot", "AB123", "--save",
+    )
+    assert status == 0 and "DTP*472*D8*20260302~" in out.splitlines()
+    entry = AdministrationLog().entry(1)
+    assert entry["encounter"] == {"given_at": "2026-03-02 14:05", "dx": "G35.A", "lots": ["AB123"]}
+    assert "AB123" in entry["note"] and isinstance(entry["checks"], list)

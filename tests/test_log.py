@@ -1,0 +1,153 @@
+"""The administration log: what a save keeps, where, privately, and how a locked log behaves."""
+
+from __future__ import annotations
+
+import sqlite3
+import stat
+import threading
+import time
+from dataclasses import dataclass
+from datetime import datetime
+
+import pytest
+
+from infusion_calc import __version__
+from infusion_calc.core.catalog import packaged_catalog
+from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.site_config import SiteConfig, parse_site_config
+from infusion_calc.log import AdministrationLog, LogError, default_log_path, save
+
+
+@dataclass(frozen=True)
+class Check:  # stands in for the checks module's own objects: the log must not depend on their class
+    code: str
+    severity: str
+    message: str
+
+
+def calc_for(dose: str = "250 mg", **kwargs):
+    return calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
+
+
+def mode(path) -> int:
+    return stat.S_IMODE(path.stat().st_mode)
+
+
+def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version():
+    before = datetime.now().astimezone()
+    entry = save(
+        calc_for("5 mg/kg", drug="infliximab", weight="73 kg"),
+        note="Infliximab 365 mg IV.\nSignature: ____",
+        checks=[Check("DX_MISSING", "warning", "No diagnosis entered.")],
+        encounter={"nurse": "RN Lee", "lots": ["A123"]},
+    )
+    stored = AdministrationLog().entry(entry.id)
+    assert stored["inputs"]["dose"] == "5 mg/kg" and stored["inputs"]["weight"] == "73 kg"
+    assert stored["result"]["vials"][0]["count"] == 4
+    assert [(line["modifiers"], line["units"]) for line in stored["result"]["lines"]] == [([], 37), (["JW"], 3)]
+    assert stored["note"] == "Infliximab 365 mg IV.\nSignature: ____"
+    assert stored["checks"] == [{"code": "DX_MISSING", "severity": "warning", "message": "No diagnosis entered."}]
+    assert stored["encounter"] == {"nurse": "RN Lee", "lots": ["A123"]}
+    assert stored["tool_version"] == __version__
+    assert (datetime.fromisoformat(stored["saved_at"]) - before).total_seconds() < 60
+
+
+def test_the_log_lives_in_the_data_dir_given_by_the_environment(isolated_user_dirs):
+    entry = save(calc_for())
+    assert entry.path == default_log_path() == isolated_user_dirs / "data" / "administrations.sqlite3"
+    assert entry.path.is_file()
+
+
+def test_ids_grow_and_list_shows_the_latest_oldest_first():
+    ids = [save(calc_for(dose)).id for dose in ("100 mg", "200 mg", "300 mg")]
+    assert ids == sorted(ids) and len(set(ids)) == 3
+    recent = list(AdministrationLog().recent(limit=2))
+    assert [summary.dose for summary in recent] == ["200 mg", "300 mg"]
+    assert recent[-1].lines == "J2323-JZ × 300"
+
+
+def test_the_file_and_its_wal_are_readable_by_the_owner_only():
+    first = save(calc_for())
+    assert mode(first.path) == 0o600
+    assert mode(first.path.parent) == 0o700
+    holder = sqlite3.connect(first.path)  # keeps the WAL and shared-memory files in place
+    try:
+        holder.execute("SELECT count(*) FROM administration").fetchone()
+        save(calc_for())
+        for suffix in ("-wal", "-shm"):
+            sidecar = first.path.with_name(first.path.name + suffix)
+            assert sidecar.exists() and mode(sidecar) == 0o600, suffix
+    finally:
+        holder.close()
+
+
+def test_wal_mode_is_on_the_file():
+    entry = save(calc_for())
+    with sqlite3.connect(entry.path) as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+
+
+def test_no_patient_identifier_unless_the_site_turns_it_on():
+    with pytest.raises(LogError, match=r"store_patient_id = true.*Nothing was saved"):
+        save(calc_for(), patient_id="MRN-0042")
+    assert AdministrationLog().count() == 0
+    allowed = parse_site_config("[log]\nstore_patient_id = true\n", "config.toml")
+    entry = save(calc_for(), patient_id="MRN-0042", config=allowed)
+    assert AdministrationLog().entry(entry.id)["patient_id"] == "MRN-0042"
+    plain = save(calc_for(), config=SiteConfig())
+    assert AdministrationLog().entry(plain.id)["patient_id"] is None
+
+
+def _hold_write_lock(path):
+    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    connection.execute("BEGIN IMMEDIATE")
+    return connection
+
+
+def test_a_locked_log_waits_then_says_nothing_was_saved():
+    path = save(calc_for()).path
+    holder = _hold_write_lock(path)
+    try:
+        started = time.monotonic()
+        with pytest.raises(LogError, match=r"locked by another program \(waited 0.3 s\)\. This calculation was NOT saved"):
+            save(calc_for(), busy_timeout=0.3)
+        assert time.monotonic() - started >= 0.25  # it did wait
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert AdministrationLog().count() == 1
+
+
+def test_a_briefly_locked_log_still_takes_the_save():
+    path = save(calc_for()).path
+    holder = _hold_write_lock(path)
+    release = threading.Timer(0.3, lambda: (holder.execute("COMMIT"), holder.close()))
+    release.start()
+    try:
+        entry = save(calc_for("100 mg"), busy_timeout=5)
+    finally:
+        release.join()
+    assert AdministrationLog().entry(entry.id)["result"]["dose"] == "100 mg"
+
+
+def test_reading_a_log_that_does_not_exist_creates_nothing():
+    log = AdministrationLog()
+    assert log.count() == 0 and list(log.recent()) == [] and list(log.csv_rows()) == [] and log.entry(1) is None
+    assert not log.path.exists()
+
+
+def test_a_file_that_is_not_a_log_is_refused_not_overwritten():
+    path = default_log_path()
+    path.parent.mkdir(parents=True)
+    path.write_text("not a database, but somebody's notes\n" * 200)
+    with pytest.raises(LogError, match="not an infusion-calc administration log.*NOT saved"):
+        save(calc_for())
+    assert path.read_text().startswith("not a database")
+
+
+def test_a_log_from_a_newer_version_is_refused():
+    path = save(calc_for()).path
+    with sqlite3.connect(path) as connection:
+        connection.execute("PRAGMA user_version = 99")
+    with pytest.raises(LogError, match="newer infusion-calc"):
+        save(calc_for())
