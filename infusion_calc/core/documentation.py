@@ -66,7 +66,7 @@ def _who_when_why(encounter: Encounter) -> list[str]:
         title = f" {fact.title}" if fact is not None and fact.title else ""
         out.append(f"Diagnosis (ICD-10-CM): {encounter.dx}{title}")
     if encounter.payer is not None:
-        out.append(f"Payer type: {encounter.payer.value}")
+        out.append(f"Payer type: {encounter.payer.value.capitalize()}")
     if encounter.prior_auth:
         out.append(f"Prior authorization: {encounter.prior_auth}")
     if encounter.step_therapy:

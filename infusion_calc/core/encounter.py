@@ -13,9 +13,10 @@ from __future__ import annotations
 import calendar
 import re
 import unicodedata
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
+from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError
 
@@ -26,16 +27,15 @@ class Payer(str, Enum):
     COMMERCIAL = "commercial"
 
 
-@dataclass(frozen=True, slots=True)
-class Expiry:
-    """A vial's expiration as printed: a day, or a month (good through the month's last day)."""
+class Expiry(NamedTuple):
+    """A vial's expiration as printed: a day, or a month (good through the month's last day).
+
+    Checked to be a real date where an Encounter is built (`last_day` raises otherwise).
+    """
 
     year: int
     month: int
     day: int | None = None
-
-    def __post_init__(self) -> None:
-        date(self.year, self.month, self.day or 1)  # raises ValueError for 2027-02-30 or month 13
 
     @property
     def last_day(self) -> date:
@@ -48,8 +48,7 @@ class Expiry:
         return f"{month}-{self.day:02d}" if self.day else month
 
 
-@dataclass(frozen=True, slots=True)
-class VialRecord:
+class VialRecord(NamedTuple):
     """Lot and expiration of one vial opened, in the order the vials are listed."""
 
     lot: str | None = None
@@ -93,12 +92,15 @@ class Encounter:
     """Adverse events or deviations, free text (may span lines)."""
 
     def __post_init__(self) -> None:
-        if self.dx is not None and not _DX_NORMAL.fullmatch(self.dx):
+        if self.dx is not None and not re.fullmatch(_DX_NORMAL, self.dx):
             raise ValueError(f"dx {self.dx!r} is not a normalised ICD-10-CM code such as G35.A")
         if self.payer is not None and not isinstance(self.payer, Payer):
             raise ValueError(f"payer must be a Payer, not {self.payer!r}")
         if not isinstance(self.vials, tuple) or not all(isinstance(v, VialRecord) for v in self.vials):
             raise ValueError("vials must be a tuple of VialRecord")
+        for record in self.vials:
+            if record.expires is not None:
+                record.expires.last_day  # raises ValueError for 2027-02-30 or month 13
         problem = _times_problem(self.start, self.stop)
         if problem:
             raise ValueError(problem)
@@ -120,9 +122,12 @@ class Encounter:
         return _minutes_between(self.start, self.stop)
 
 
-@dataclass(frozen=True, slots=True)
-class EncounterText:
-    """The encounter as typed into a form. Blank text means "not given"."""
+class EncounterText(NamedTuple):
+    """The encounter as typed into a form. Blank text means "not given".
+
+    Build it with keywords (`EncounterText(dx="G35.A", lots=("A1",))`); change one field
+    with `text._replace(dx=...)`.
+    """
 
     given_at: str = ""
     site: str = ""
@@ -145,12 +150,13 @@ class EncounterText:
 
 # --- strict field parsers: each raises InputError(field, what is wrong and what to type) ---
 
-_DATE_TIME = re.compile(r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$")
-_CLOCK = re.compile(r"^(\d{2}):(\d{2})$")
-_EXPIRY = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?$")
+# Patterns as text: `re` compiles and caches each on first use, so start-up pays for none.
+_DATE_TIME = r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$"
+_CLOCK = r"^(\d{2}):(\d{2})$"
+_EXPIRY = r"^(\d{4})-(\d{2})(?:-(\d{2}))?$"
 # ICD-10-CM: letter, digit, letter/digit, then optionally a dot and 1-4 letters/digits.
-_DX_TYPED = re.compile(r"^([A-Z][0-9][0-9A-Z])\.?([0-9A-Z]{1,4})?$")
-_DX_NORMAL = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
+_DX_TYPED = r"^([A-Z][0-9][0-9A-Z])(?:\.?([0-9A-Z]{1,4}))?$"
+_DX_NORMAL = r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$"
 _YEARS = (2000, 2099)  # anything else is a typo in a chart date
 
 DATE_TIME_FORMAT = "YYYY-MM-DD HH:MM (24-hour, e.g. 2026-03-02 14:05)"
@@ -195,7 +201,7 @@ def parse_date_time(value: str, field: str = "given_at") -> datetime | None:
     raw = value.strip()
     if not raw:
         return None
-    match = _DATE_TIME.match(raw)
+    match = re.match(_DATE_TIME, raw)
     if match is None:
         raise InputError(field, f"Could not read '{raw}'. Enter {DATE_TIME_FORMAT}.")
     year, month, day, hour, minute = (int(part) for part in match.groups())
@@ -211,9 +217,9 @@ def parse_clock(value: str, field: str) -> ClockTime | None:
     raw = value.strip()
     if not raw:
         return None
-    match = _CLOCK.match(raw)
+    match = re.match(_CLOCK, raw)
     if match is None:
-        if _DATE_TIME.match(raw):
+        if re.match(_DATE_TIME, raw):
             return parse_date_time(raw, field)
         raise InputError(field, f"Could not read '{raw}'. Enter {CLOCK_FORMAT}.")
     hour, minute = int(match[1]), int(match[2])
@@ -227,15 +233,17 @@ def parse_expiry(value: str, field: str = "expires") -> Expiry | None:
     raw = value.strip()
     if not raw:
         return None
-    match = _EXPIRY.match(raw)
+    match = re.match(_EXPIRY, raw)
     if match is None:
         raise InputError(field, f"Could not read '{raw}' as an expiration date. Enter {EXPIRY_FORMAT}.")
     year, month = int(match[1]), int(match[2])
     _in_years(year, field, EXPIRY_FORMAT)
+    expiry = Expiry(year=year, month=month, day=int(match[3]) if match[3] else None)
     try:
-        return Expiry(year=year, month=month, day=int(match[3]) if match[3] else None)
+        expiry.last_day
     except ValueError:
         raise InputError(field, f"'{raw}' is not a real date. Enter {EXPIRY_FORMAT}.") from None
+    return expiry
 
 
 def parse_dx(value: str, field: str = "dx") -> str | None:
@@ -243,7 +251,7 @@ def parse_dx(value: str, field: str = "dx") -> str | None:
     raw = value.strip()
     if not raw:
         return None
-    match = _DX_TYPED.match(raw.upper())
+    match = re.match(_DX_TYPED, raw.upper())
     if match is None or len(raw) > 8:
         raise InputError(
             field,
@@ -346,5 +354,5 @@ def parse_encounter(text: EncounterText) -> Encounter:
     return encounter
 
 
-FORM_FIELDS = tuple(field.name for field in fields(EncounterText))
+FORM_FIELDS = EncounterText._fields
 """Every InputError.field read_encounter can report is one of these names."""

@@ -1,0 +1,234 @@
+"""The chart note, word for word, for the scenarios a nurse meets most.
+
+Each expected note was read line by line against domain-facts: Tysabri 300 mg/15 mL is 20 mg/mL
+in 100 mL saline over about an hour; Remicade 100 mg powder takes 10 mL sterile water (10 mg/mL);
+infliximab 365 mg from 4 vials bills J1745 × 37 + J1745-JW × 3 (§3, "applied to our drugs");
+Spinraza 12 mg/5 mL is 2.4 mg/mL, intrathecal, 120 units of 0.1 mg; NDC quantities are mL for
+solutions and UN for powders and add up to what was opened.
+"""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+import pytest
+
+from infusion_calc.core.documentation import chart_note
+from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
+from infusion_calc.core.engine import CalcRequest, calculate
+
+TYSABRI_PREPARATION = (
+    "Preparation (per label): Withdraw the dose and add to 100 mL 0.9% sodium chloride; infuse over about "
+    "1 hour; never as an IV push or bolus; flush with 0.9% sodium chloride afterwards."
+)
+
+
+def note(catalog, request: CalcRequest, **typed) -> str:
+    encounter = parse_encounter(EncounterText(**typed)) if typed else None
+    return chart_note(calculate(catalog, request), encounter)
+
+
+def test_full_vial_natalizumab_with_every_detail(catalog):
+    text = note(
+        catalog, CalcRequest(dose="300 mg"),
+        given_at="2026-03-02 09:40", site="Infusion Suite 2", nurse="Sam Park, RN", provider="Mei Lee, MD",
+        dx="g35a", payer="medicare", lots=("TY2291",), expires=("2027-03",), start="09:40", stop="10:45",
+        consent=True, rems_checked=True,
+    )
+    assert text == dedent("""\
+        Drug administration note
+        Drug: natalizumab (Tysabri), HCPCS J2323 (Injection, natalizumab, 1 mg)
+        Date/time given: 2026-03-02 09:40
+        Site of care: Infusion Suite 2
+        Ordering/supervising provider: Mei Lee, MD
+        Administered by: Sam Park, RN
+        Diagnosis (ICD-10-CM): G35.A Relapsing-remitting multiple sclerosis
+        Payer type: Medicare
+        Consent: on file
+        TOUCH Prescribing Program: patient authorization and the Pre-infusion Patient Checklist confirmed before infusion
+        Dose ordered: 300 mg
+        Dose given: 300 mg
+        Route: IV
+        Vials opened:
+          1 × Tysabri 300 mg/15 mL single-dose vial, NDC 64406-0008-01
+          Vial 1 (300 mg/15 mL): lot TY2291, exp 2027-03
+        Volume drawn: 15 mL (300 mg at 20 mg/mL)
+        {prep}
+        Billing units:
+          Vials: 1 × 300 mg/15 mL = 300 mg labeled
+          Administered: 300 mg ÷ 1 mg per unit = 300 → 300 units (rounded up)
+          Discarded: 300 mg opened − 300 mg = 0 mg ÷ 1 mg = 0 → 0 units (rounded down)
+        Waste: none; the full labeled amount opened was given (JZ)
+        Claim lines:
+          J2323-JZ × 300 units; NDC 64406000801, 15 ML
+        Infusion: start 09:40, stop 10:45 (1 h 5 min)
+        Signature (licensed provider): ______________________  Date/time: ________________
+        """).replace("{prep}", TYSABRI_PREPARATION)
+
+
+def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
+    text = note(
+        catalog, CalcRequest(dose="250 mg"),
+        given_at="2026-03-02 09:40", nurse="Sam Park, RN", provider="Mei Lee, MD", dx="G35.C1",
+        payer="commercial", prior_auth="PA-778812", step_therapy=True, lots=("TY2291",), expires=("2027-03-31",),
+        waste_reason="dose reduced to 250 mg per order", waste_witness="Ana Ruiz, RN", start="09:40",
+        stop="10:45", rems_checked=True, events="None observed.",
+    )
+    assert text == dedent("""\
+        Drug administration note
+        Drug: natalizumab (Tysabri), HCPCS J2323 (Injection, natalizumab, 1 mg)
+        Date/time given: 2026-03-02 09:40
+        Ordering/supervising provider: Mei Lee, MD
+        Administered by: Sam Park, RN
+        Diagnosis (ICD-10-CM): G35.C1 Active secondary progressive multiple sclerosis
+        Payer type: Commercial
+        Prior authorization: PA-778812
+        Step therapy: attested
+        TOUCH Prescribing Program: patient authorization and the Pre-infusion Patient Checklist confirmed before infusion
+        Dose ordered: 250 mg
+        Dose given: 250 mg
+        Route: IV
+        Vials opened:
+          1 × Tysabri 300 mg/15 mL single-dose vial, NDC 64406-0008-01
+          Vial 1 (300 mg/15 mL): lot TY2291, exp 2027-03-31
+        Volume drawn: 12.5 mL (250 mg at 20 mg/mL)
+        {prep}
+        Billing units:
+          Vials: 1 × 300 mg/15 mL = 300 mg labeled
+          Administered: 250 mg ÷ 1 mg per unit = 250 → 250 units (rounded up)
+          Discarded: 300 mg opened − 250 mg = 50 mg ÷ 1 mg = 50 → 50 units (rounded down)
+        Waste: 50 mg (2.5 mL) discarded = 50 billing units on the JW line, 2026-03-02 09:40; reason: dose reduced to 250 mg per order; witnessed by Ana Ruiz, RN
+        Claim lines:
+          J2323 × 250 units; NDC 64406000801, 12.5 ML
+          J2323-JW × 50 units; NDC 64406000801, 2.5 ML
+        Infusion: start 09:40, stop 10:45 (1 h 5 min)
+        Adverse events/deviations: None observed.
+        Signature (licensed provider): ______________________  Date/time: ________________
+        """).replace("{prep}", TYSABRI_PREPARATION)
+
+
+def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog):
+    text = note(
+        catalog, CalcRequest(dose="5 mg/kg", drug="infliximab", weight="73 kg"),
+        given_at="2026-03-02 13:05", nurse="Sam Park, RN", dx="K50.10", payer="medicaid", prior_auth="MCD-55120",
+        lots=("RX1001", "RX1001", "RX1002", "RX1002"), expires=("2027-06", "2027-06", "2027-08", "2027-08"),
+        waste_reason="partial vial after dose drawn", waste_witness="Ana Ruiz, RN", start="13:05", stop="15:20",
+    )
+    assert text == dedent("""\
+        Drug administration note
+        Drug: infliximab (Remicade), HCPCS J1745 (Injection, infliximab, excludes biosimilar, 10 mg)
+        Date/time given: 2026-03-02 13:05
+        Administered by: Sam Park, RN
+        Diagnosis (ICD-10-CM): K50.10
+        Payer type: Medicaid
+        Prior authorization: MCD-55120
+        Dose ordered: 5 mg/kg
+          5 mg/kg × 73 kg = 365 mg
+        Dose given: 365 mg
+        Route: IV
+        Vials opened:
+          4 × Remicade 100 mg single-dose vials, NDC 57894-0030-01
+          Vial 1 (100 mg): lot RX1001, exp 2027-06
+          Vial 2 (100 mg): lot RX1001, exp 2027-06
+          Vial 3 (100 mg): lot RX1002, exp 2027-08
+          Vial 4 (100 mg): lot RX1002, exp 2027-08
+        Reconstituted: 4 × 100 mg vials, each with 10 mL diluent
+        Volume drawn: 36.5 mL (365 mg at 10 mg/mL)
+        Preparation (per label): Reconstitute each vial with 10 mL sterile water for injection (10 mg/mL); dilute the total dose to 250 mL 0.9% sodium chloride; start within 3 hours; infuse over at least 2 hours with an in-line filter.
+        Billing units:
+          Vials: 4 × 100 mg = 400 mg labeled
+          Administered: 365 mg ÷ 10 mg per unit = 36.5 → 37 units (rounded up)
+          Discarded: 400 mg opened − 365 mg = 35 mg ÷ 10 mg = 3.5 → 3 units (rounded down)
+        Waste: 35 mg (3.5 mL) discarded = 3 billing units on the JW line, 2026-03-02 13:05; reason: partial vial after dose drawn; witnessed by Ana Ruiz, RN
+        Claim lines:
+          J1745 × 37 units; NDC 57894003001, 3.65 UN
+          J1745-JW × 3 units; NDC 57894003001, 0.35 UN
+        Infusion: start 13:05, stop 15:20 (2 h 15 min)
+        Signature (licensed provider): ______________________  Date/time: ________________
+        """)
+
+
+def test_nusinersen_is_intrathecal_with_no_rems_line(catalog):
+    text = note(
+        catalog, CalcRequest(dose="12 mg", hcpcs="J2326"),
+        given_at="2026-03-02 11:10", provider="Raj Patel, MD", dx="G12.1", lots=("SP0420",), expires=("2026-11",),
+        start="11:10", stop="11:13", consent=True,
+    )
+    assert text == dedent("""\
+        Drug administration note
+        Drug: nusinersen (Spinraza), HCPCS J2326 (Injection, nusinersen, 0.1 mg)
+        Date/time given: 2026-03-02 11:10
+        Ordering/supervising provider: Raj Patel, MD
+        Diagnosis (ICD-10-CM): G12.1 Other inherited spinal muscular atrophy
+        Consent: on file
+        Dose ordered: 12 mg
+        Dose given: 12 mg
+        Route: intrathecal
+        Vials opened:
+          1 × Spinraza 12 mg/5 mL single-dose vial, NDC 64406-0058-01
+          Vial 1 (12 mg/5 mL): lot SP0420, exp 2026-11
+        Volume drawn: 5 mL (12 mg at 2.4 mg/mL)
+        Preparation (per label): Remove 5 mL of cerebrospinal fluid first; give as an intrathecal bolus over 1 to 3 minutes within 4 hours of drawing from the vial; discard unused vial contents (overfill is not billable).
+        Billing units:
+          Vials: 1 × 12 mg/5 mL = 12 mg labeled
+          Administered: 12 mg ÷ 0.1 mg per unit = 120 → 120 units (rounded up)
+          Discarded: 12 mg opened − 12 mg = 0 mg ÷ 0.1 mg = 0 → 0 units (rounded down)
+        Waste: none; the full labeled amount opened was given (JZ)
+        Claim lines:
+          J2326-JZ × 120 units; NDC 64406005801, 5 ML
+        Administration: start 11:10, stop 11:13 (3 min)
+        Signature (licensed provider): ______________________  Date/time: ________________
+        """)
+
+
+def test_without_an_encounter_the_note_states_an_unconfirmed_rems_and_prints_no_blanks(catalog):
+    calc = calculate(catalog, CalcRequest(dose="300 mg"))
+    text = chart_note(calc)  # the TUI's call
+    assert text == chart_note(calc, Encounter())
+    assert "TOUCH Prescribing Program: NOT confirmed in this record\n" in text
+    for absent in ("Diagnosis", "Payer", "Prior authorization", "Consent", "Vial 1", "Infusion:", "Adverse"):
+        assert absent not in text
+    assert text.endswith("Signature (licensed provider): ______________________  Date/time: ________________\n")
+
+
+def test_tyruko_names_its_own_rems_program_and_the_missing_ndc(catalog):
+    text = note(catalog, CalcRequest(dose="300 mg", drug="Tyruko"), rems_checked=True)
+    assert "Tyruko REMS program: the REMS requirements confirmed before infusion\n" in text
+    assert "TOUCH" not in text
+    assert "1 × Tyruko 300 mg/15 mL single-dose vial, NDC not verified: record it from the carton\n" in text
+    assert "  Q5134-JZ × 300 units; NDC from the carton\n" in text
+
+
+def test_leftover_under_one_unit_is_documented_but_not_billed(catalog):
+    # 95.5 mg from a 100 mg vial at 10 mg per unit: 4.5 mg left, 0 JW units (domain-facts §3 rule 6).
+    text = note(
+        catalog, CalcRequest("95.5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
+        given_at="2026-03-02 10:00", waste_reason="remainder of vial", waste_witness="Ana Ruiz, RN",
+    )
+    assert (
+        "Waste: 4.5 mg (0.45 mL) discarded, less than one billing unit: not billed (JZ), 2026-03-02 10:00; "
+        "reason: remainder of vial; witnessed by Ana Ruiz, RN\n"
+    ) in text
+
+
+def test_times_past_midnight_and_multiline_events(catalog):
+    text = note(
+        catalog, CalcRequest(dose="300 mg"), start="2026-03-02 23:30", stop="2026-03-03 00:40",
+        events="Flushing at 23:50.\nRate halved; resolved.",
+    )
+    assert "Infusion: start 2026-03-02 23:30, stop 2026-03-03 00:40 (1 h 10 min)\n" in text
+    assert "Adverse events/deviations: Flushing at 23:50.\n  Rate halved; resolved.\n" in text
+
+
+@pytest.mark.parametrize("typed, line", [
+    ({"start": "10:00"}, "Infusion: start 10:00, stop not recorded"),
+    ({"stop": "11:00"}, "Infusion: stop 11:00, start not recorded"),
+])
+def test_a_single_time_is_shown_with_the_other_marked_missing(catalog, typed, line):
+    assert line + "\n" in note(catalog, CalcRequest(dose="300 mg"), **typed)
+
+
+def test_more_lots_than_vials_are_printed_and_marked(catalog):
+    text = note(catalog, CalcRequest(dose="300 mg"), lots=("A1", "B2"))
+    assert "  Vial 1 (300 mg/15 mL): lot A1, exp not recorded\n" in text
+    assert "  Vial 2 (more lots entered than vials opened): lot B2, exp not recorded\n" in text
