@@ -13,8 +13,10 @@ Durable and private by construction:
 from __future__ import annotations
 
 import os
+import random
 import sqlite3
-from collections.abc import Iterator, Mapping, Sequence
+import time
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -87,7 +89,7 @@ def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None
         yield
     except sqlite3.OperationalError as error:
         text = str(error)
-        if "locked" in text or "busy" in text:
+        if _is_busy(error):
             raise LogError(
                 f"The administration log {path} is locked by another program (waited {timeout:g} s). {consequence}"
             ) from None
@@ -133,6 +135,51 @@ def _insert(connection: sqlite3.Connection, record: Record, saved_at: str, patie
     return entry_id
 
 
+def _append(target: Path, timeout: float, record: Record, saved_at: str, patient_id: str | None) -> int:
+    """One attempt: one connection, one transaction; rolled back unless it commits."""
+    connection = connect(target, timeout, create=True)
+    try:
+        # WAL is a property of the file: set once, kept. FULL: the commit waits for fsync.
+        connection.execute("PRAGMA journal_mode = WAL")
+        connection.execute("PRAGMA synchronous = FULL")
+        connection.execute("BEGIN IMMEDIATE")
+        try:
+            if schema_version(connection, target) == 0:
+                for statement in SCHEMA:  # one by one: executescript() would COMMIT midway
+                    connection.execute(statement)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            entry_id = _insert(connection, record, saved_at, patient_id)
+            connection.execute("COMMIT")
+        except BaseException:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    finally:
+        connection.close()
+    return entry_id
+
+
+def _is_busy(error: sqlite3.OperationalError) -> bool:
+    return "locked" in str(error) or "busy" in str(error)
+
+
+def _retrying(attempt: Callable[[float], int], timeout: float) -> int:
+    """Run `attempt(seconds left)` until it succeeds or `timeout` has passed.
+
+    SQLite's busy handler covers most waits but not all: two processes switching a new
+    file to WAL at once, or a reader meeting another's WAL recovery, get "database is
+    locked" at once. Those are retried here after a short random pause.
+    """
+    deadline = time.monotonic() + timeout
+    while True:
+        try:
+            return attempt(max(deadline - time.monotonic(), 0.001))
+        except sqlite3.OperationalError as error:
+            if not _is_busy(error) or time.monotonic() >= deadline:
+                raise
+        time.sleep(random.uniform(0.005, 0.05))
+
+
 def save(
     calc: Calculation,
     *,
@@ -147,8 +194,8 @@ def save(
     """Append one finished calculation; return its id once it is on disk.
 
     Raises LogError (nothing saved) when the log is locked past `busy_timeout` seconds
-    (default BUSY_TIMEOUT_S), cannot
-    be written, or a patient identifier is given that the site config does not allow.
+    (default BUSY_TIMEOUT_S), cannot be written, or a patient identifier is given that
+    the site config does not allow.
     """
     timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
     settings = config if config is not None else load_site_config()
@@ -166,23 +213,5 @@ def save(
     except OSError as error:
         raise LogError(f"Cannot create the administration log {target}: {error.strerror}. {consequence}") from None
     with sqlite_errors(target, consequence, timeout):
-        connection = connect(target, timeout, create=True)
-        try:
-            # WAL is a property of the file: set once, kept. FULL: the commit waits for fsync.
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = FULL")
-            connection.execute("BEGIN IMMEDIATE")
-            try:
-                if schema_version(connection, target) == 0:
-                    for statement in SCHEMA:  # one by one: executescript() would COMMIT midway
-                        connection.execute(statement)
-                    connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
-                entry_id = _insert(connection, record, saved_at, patient_id or None)
-                connection.execute("COMMIT")
-            except BaseException:
-                if connection.in_transaction:
-                    connection.execute("ROLLBACK")
-                raise
-        finally:
-            connection.close()
+        entry_id = _retrying(lambda remaining: _append(target, remaining, record, saved_at, patient_id or None), timeout)
     return SavedEntry(entry_id, saved_at, target)
