@@ -24,7 +24,7 @@ class StrictParser(argparse.ArgumentParser):
 
 
 def build_parser() -> StrictParser:
-    from infusion_calc.cli import calc, log
+    from infusion_calc.cli import batch, calc, log
     from infusion_calc.cli import serve
 
     parser = StrictParser(
@@ -37,6 +37,7 @@ def build_parser() -> StrictParser:
     add_catalog_option(parser)  # `infusion-calc --catalog PATH` opens the app with that site file
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=StrictParser)
     calc.register(commands)
+    batch.register(commands)
     serve.register(commands)
     log.register(commands)
     return parser

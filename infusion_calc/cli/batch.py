@@ -1,0 +1,183 @@
+"""`infusion-calc batch ORDERS.csv`: a file of orders in, one row per claim line out.
+
+Streams: the csv module reads rows a chunk at a time, the engine answers them (in
+worker processes when there are CPUs to spare, see batch_render.py), their lines are
+written in file order, and the next chunk follows, so a million-row month costs the
+memory of a few chunks.
+A bad row is one `error: row N: ...` line on stderr and the file carries on; the exit
+status is 2 if any row was refused, after every good row has been written. The
+progress bar goes to stderr and only when stderr is a terminal, never into a pipe.
+Nothing here imports Textual or rich.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+from collections.abc import Iterator
+from typing import IO, TYPE_CHECKING
+
+from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
+from infusion_calc.core.errors import CatalogError
+
+if TYPE_CHECKING:
+    from infusion_calc.core.batch import Columns
+
+# The batch modules are imported when the command runs: every command builds this
+# parser, and `calc` must not pay for multiprocessing or the batch core at start-up.
+
+FORMATS = ("csv", "jsonl")
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "batch",
+        help="calculate every order in a CSV file; one output row per claim line",
+        description=(
+            "Calculate every order in ORDERS (a CSV file with a header row; '-' reads standard input) and "
+            "write one row per claim line. Order columns: drug, hcpcs, dose, weight, height, bsa, vial, "
+            "round_within, billing_unit (drug or hcpcs, and dose, are required; several vial sizes go in one "
+            "cell separated by ';'). "
+            "Any other column passes through to the output. Header names ignore case, spaces and dashes. "
+            "Rows are numbered as a spreadsheet shows them (the header is row 1). A refused row is reported "
+            "on stderr and the rest still run; the exit status is then 2."
+        ),
+    )
+    parser.add_argument("orders", metavar="ORDERS", help="CSV file of orders, or '-' for standard input")
+    parser.add_argument("--out", metavar="FILE", help="write the results to FILE instead of standard output")
+    parser.add_argument(
+        "--format", choices=FORMATS, default="csv",
+        help="csv (default) or jsonl: one JSON object per claim line, with the same keys",
+    )
+    parser.add_argument(
+        "--jobs", type=_positive, default=default_jobs(), metavar="N",
+        help="worker processes answering rows side by side (default: one per CPU, here %(default)s; 1: none)",
+    )
+    add_catalog_option(parser)
+    parser.set_defaults(run=run)
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _positive(text: str) -> int:
+    if not text.isdigit() or int(text) < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of workers, 1 or more")
+    return int(text)
+
+
+class Progress:
+    """A one-line bar on stderr, redrawn at most ten times a second; silent when stderr is not a terminal."""
+
+    def __init__(self, stream: IO[str], total_bytes: int | None, position) -> None:
+        self.stream = stream
+        self.enabled = stream.isatty()
+        self.total = total_bytes
+        self.position = position
+        self.next_draw = 0.0
+        self.drawn = False
+
+    def update(self, rows: int, refused: int) -> None:
+        if not self.enabled or (rows & 255 and self.drawn):
+            return  # looking at the clock every row would cost more than the bar is worth
+        now = time.monotonic()
+        if now < self.next_draw:
+            return
+        self.next_draw = now + 0.1
+        counts = f"{rows:,} rows" + (f", {refused:,} refused" if refused else "")
+        if self.total:
+            fraction = min(self.position() / self.total, 1.0)
+            bar = "#" * int(fraction * 30)
+            self.stream.write(f"\r[{bar:<30}] {fraction:4.0%}  {counts}\x1b[K")
+        else:
+            self.stream.write(f"\r{counts}\x1b[K")
+        self.stream.flush()
+        self.drawn = True
+
+    def clear(self) -> None:
+        """Wipe the bar so an error line or the shell prompt starts on a clean line."""
+        if self.drawn:
+            self.stream.write("\r\x1b[K")
+            self.drawn = False
+
+
+def _open_orders(path: str) -> tuple[IO[str], int | None]:
+    if path == "-":
+        return sys.stdin, None
+    # utf-8-sig: a spreadsheet's "CSV UTF-8" export starts with a byte-order mark.
+    stream = open(path, encoding="utf-8-sig", newline="")
+    return stream, os.fstat(stream.fileno()).st_size
+
+
+def run(options: argparse.Namespace) -> int:
+    import csv
+
+    from infusion_calc.core.batch import HeaderError, read_header
+
+    try:
+        catalog = catalog_for(options)
+    except CatalogError as error:
+        return fail(str(error))
+    try:
+        source, size = _open_orders(options.orders)
+    except OSError as error:
+        return fail(f"{options.orders}: cannot read the orders file ({error.strerror})")
+    with source if source is not sys.stdin else _keep_open(source):
+        try:
+            rows = csv.reader(source)
+            try:
+                columns = read_header(next(rows, ()))
+            except HeaderError as error:
+                return fail(f"{options.orders}: {error}")
+            return _answer_all(options, source, size, rows, columns, catalog)
+        except UnicodeDecodeError:
+            return fail(f"{options.orders}: not UTF-8 text; save the file as CSV UTF-8")
+        except csv.Error as error:
+            return fail(f"{options.orders}: line {rows.line_num}: not readable as CSV ({error})")
+
+
+def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, catalog) -> int:
+    from infusion_calc.cli.batch_render import WRITERS, Job, render_all
+
+    buffer = getattr(source, "buffer", None)
+    progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
+    try:
+        target = open(options.out, "w", encoding="utf-8", newline="") if options.out else sys.stdout
+    except OSError as error:
+        return fail(f"{options.out}: cannot write the results ({error.strerror})")
+    answered = refused = 0
+    with target if options.out else _keep_open(target):
+        WRITERS[options.format](target, columns).header()
+        job = Job(columns, catalog, options.format)
+        for chunk in render_all(job, rows, options.jobs):
+            target.write(chunk.text)
+            answered += chunk.answered
+            if chunk.errors:
+                progress.clear()
+                refused += len(chunk.errors)
+                sys.stderr.writelines(f"error: {error}\n" for error in chunk.errors)
+            progress.update(answered + refused, refused)
+        progress.clear()
+    if refused:
+        sys.stderr.write(f"error: {refused:,} of {answered + refused:,} rows refused (above); the other rows were written\n")
+        return 2
+    return 0
+
+
+class _keep_open:
+    """`with` for standard output: flush it at the end, never close it."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self.stream = stream
+
+    def __enter__(self) -> IO[str]:
+        return self.stream
+
+    def __exit__(self, *exc: object) -> None:
+        self.stream.flush()

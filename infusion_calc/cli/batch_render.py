@@ -1,0 +1,160 @@
+"""Turning order rows into output text, a chunk at a time, in this process or in worker processes.
+
+Rows are cut into chunks of CHUNK_ROWS; each chunk is answered by the core and
+rendered to CSV or JSON-lines text, and the chunks come back in file order. With
+more than one CPU and more than one chunk, forked workers answer chunks side by side
+while this process reads and writes; at most a few chunks are in flight, so memory
+stays flat however long the file is.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import multiprocessing
+import signal
+import sys
+from collections import deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from itertools import islice
+from operator import itemgetter
+from typing import IO, Any
+
+from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
+from infusion_calc.core.catalog import Catalog
+
+CHUNK_ROWS = 500
+"""About 40 ms of work per chunk: long enough to make handing it to a worker cheap."""
+
+
+class CsvOut:
+    """One CSV row per record; a list (modifiers, warnings) becomes one cell joined by ';'."""
+
+    LIST_COLUMNS = ("modifiers", "warnings")
+
+    def __init__(self, stream: IO[str], columns: Columns) -> None:
+        names = columns.output_names
+        self.cells = itemgetter(*names)  # one C call per record instead of a loop over 20 columns
+        self.lists = [names.index(name) for name in self.LIST_COLUMNS]
+        self.writer = csv.writer(stream, lineterminator="\n")  # None is written as an empty cell
+        self.names = names
+
+    def header(self) -> None:
+        self.writer.writerow(self.names)
+
+    def write(self, record: dict[str, Any]) -> None:
+        cells = list(self.cells(record))
+        for index in self.lists:
+            cells[index] = VIAL_SEPARATOR.join(cells[index])
+        self.writer.writerow(cells)
+
+
+class JsonLinesOut:
+    """One JSON object per record, with the same keys as the CSV columns."""
+
+    def __init__(self, stream: IO[str], columns: Columns) -> None:
+        self.stream = stream
+
+    def header(self) -> None:
+        pass
+
+    def write(self, record: dict[str, Any]) -> None:
+        self.stream.write(json.dumps(record, ensure_ascii=False))
+        self.stream.write("\n")
+
+
+WRITERS = {"csv": CsvOut, "jsonl": JsonLinesOut}
+
+
+@dataclass(frozen=True, slots=True)
+class Rendered:
+    """A chunk answered: its output text, its refusals ("row N: reason"), and counts."""
+
+    text: str
+    errors: tuple[str, ...]
+    answered: int
+
+
+@dataclass(frozen=True, slots=True)
+class Job:
+    columns: Columns
+    catalog: Catalog
+    output_format: str
+
+
+def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
+    sink = io.StringIO()
+    out = WRITERS[job.output_format](sink, job.columns)
+    errors: list[str] = []
+    answered = 0
+    for outcome in answer_rows(rows, job.columns, job.catalog, first_row):
+        if outcome.error is not None:
+            errors.append(f"row {outcome.row}: {outcome.error}")
+            continue
+        answered += 1
+        for record in outcome.records:
+            out.write(record)
+    return Rendered(sink.getvalue(), tuple(errors), answered)
+
+
+def chunks(rows: Iterable[Sequence[str]], first_row: int = 2) -> Iterator[tuple[int, list[Sequence[str]]]]:
+    """(number of the chunk's first row, its rows), reading only as far as asked."""
+    rows = iter(rows)
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        yield first_row, chunk
+        first_row += len(chunk)
+
+
+def _can_fork() -> bool:
+    # Forked workers inherit the loaded catalog and registry; elsewhere one process it is.
+    return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
+
+
+def render_all(job: Job, rows: Iterable[Sequence[str]], jobs: int) -> Iterator[Rendered]:
+    """Every chunk rendered, in file order; in worker processes when that can help."""
+    pieces = chunks(rows)
+    first = next(pieces, None)
+    if first is None:
+        return
+    second = next(pieces, None)
+    if second is None or jobs <= 1 or not _can_fork():
+        for first_row, chunk in ([first] if second is None else [first, second]):
+            yield render(job, first_row, chunk)
+        for first_row, chunk in pieces:
+            yield render(job, first_row, chunk)
+        return
+    yield from _render_in_workers(job, [first, second], pieces, jobs)
+
+
+_WORKER_JOB: Job | None = None
+
+
+def _start_worker(job: Job) -> None:
+    global _WORKER_JOB
+    _WORKER_JOB = job
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
+
+
+def _render_in_worker(first_row: int, rows: list[Sequence[str]]) -> Rendered:
+    assert _WORKER_JOB is not None
+    return render(_WORKER_JOB, first_row, rows)
+
+
+def _render_in_workers(job: Job, started: list, pieces: Iterator, jobs: int) -> Iterator[Rendered]:
+    context = multiprocessing.get_context("fork")
+    window = jobs * 2  # chunks in flight: enough to keep every worker busy, few enough to stay flat
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
+        pending: deque[Future[Rendered]] = deque(pool.submit(_render_in_worker, *piece) for piece in started)
+        try:
+            for piece in pieces:
+                pending.append(pool.submit(_render_in_worker, *piece))
+                while len(pending) >= window:
+                    yield pending.popleft().result()
+            while pending:
+                yield pending.popleft().result()
+        finally:
+            for future in pending:
+                future.cancel()

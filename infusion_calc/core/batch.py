@@ -1,0 +1,183 @@
+"""Many orders at once: CSV rows in, one result per claim line out. Pure: iterables in, iterables out.
+
+The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`,
+`height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them);
+any other column is encounter data and passes through untouched. Rows are read and
+answered one at a time, so a file of any length costs the memory of one row. A bad
+row becomes an `Outcome` carrying its sentence, and the rows after it still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.contract import line_to_dict
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.errors import InfusionCalcError, InputError
+from infusion_calc.core.units import format_amount
+
+ORDER_COLUMNS = ("drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit")
+"""The columns `calculate` reads. Every other column passes through to the output."""
+_ALIASES = {"vials": "vial"}
+
+RESULT_COLUMNS = (
+    "row", "hcpcs", "drug", "dose_ordered", "dose", "vials", "draw_volume",
+    "administered_units", "discarded_units", "dose_rounding", "line", "modifiers", "units",
+    "ndc", "ndc_unit", "ndc_quantity", "warnings",
+)
+"""What each output record adds after the pass-through columns; names follow the JSON contract."""
+
+VIAL_SEPARATOR = ";"
+
+
+class HeaderError(ValueError):
+    """The header row cannot be used; the message says what to change."""
+
+
+def column_key(name: str) -> str:
+    """'Round within', 'round-within' and 'ROUND_WITHIN' all name the same column."""
+    key = "_".join(name.strip().lower().replace("-", " ").split())
+    return _ALIASES.get(key, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Where each order field sits in a row, and which columns pass through."""
+
+    header: tuple[str, ...]
+    order: dict[str, int]
+    passthrough: tuple[int, ...]
+
+    @property
+    def passthrough_names(self) -> tuple[str, ...]:
+        return tuple(self.header[index] for index in self.passthrough)
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return self.passthrough_names + RESULT_COLUMNS
+
+    def column_for(self, field: str) -> str:
+        """The header as the user wrote it for an engine field ("Dose" for "dose")."""
+        index = self.order.get(field)
+        return self.header[index] if index is not None else field
+
+
+def read_header(header: Sequence[str]) -> Columns:
+    """Check the header row and locate the order columns."""
+    cells = [cell.strip() for cell in header]
+    while cells and not cells[-1]:
+        cells.pop()  # the unnamed empty columns a spreadsheet leaves at the right
+    if not cells:
+        raise HeaderError("the first row must name the columns, e.g. drug,dose,weight")
+    order: dict[str, int] = {}
+    passthrough: list[int] = []
+    seen: dict[str, str] = {}
+    for index, name in enumerate(cells):
+        key = column_key(name)
+        if not key:
+            raise HeaderError(f"column {index + 1} has no name in the header row")
+        if key in seen:
+            raise HeaderError(f"columns '{seen[key]}' and '{name}' are the same column; keep one")
+        seen[key] = name
+        if key in ORDER_COLUMNS:
+            order[key] = index
+        elif key in RESULT_COLUMNS:
+            raise HeaderError(f"column '{name}' would clash with the output column of that name; rename it")
+        else:
+            passthrough.append(index)
+    if "dose" not in order:
+        raise HeaderError("no 'dose' column: add one with the ordered dose, e.g. 300 mg or 5 mg/kg")
+    if "drug" not in order and "hcpcs" not in order:
+        raise HeaderError("no 'drug' or 'hcpcs' column: add one so each row names what was given")
+    return Columns(tuple(cells), order, tuple(passthrough))
+
+
+@dataclass(frozen=True, slots=True)
+class Outcome:
+    """One input row answered: its claim-line records, or the reason it was refused."""
+
+    row: int
+    """The row number as a spreadsheet shows it: the header is row 1."""
+    records: tuple[dict[str, Any], ...] = ()
+    error: str | None = None
+
+
+def _cell(cells: Sequence[str], index: int | None) -> str | None:
+    if index is None or index >= len(cells):
+        return None
+    text = cells[index].strip()
+    return text or None
+
+
+def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
+    at = columns.order.get
+    dose = _cell(cells, at("dose"))
+    if dose is None:
+        raise InputError("dose", "Enter the ordered dose, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL.")
+    drug, hcpcs = _cell(cells, at("drug")), _cell(cells, at("hcpcs"))
+    if drug is None and hcpcs is None:
+        # calc's default drug is for a person at a keyboard; a file names every row's drug.
+        field = "drug" if "drug" in columns.order else "hcpcs"
+        raise InputError(field, "Name the drug or its HCPCS code on every row.")
+    vials = _cell(cells, at("vial"))
+    return CalcRequest(
+        dose=dose, drug=drug, hcpcs=hcpcs,
+        vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
+        weight=_cell(cells, at("weight")), height=_cell(cells, at("height")), bsa=_cell(cells, at("bsa")),
+        round_within=_cell(cells, at("round_within")), billing_unit=_cell(cells, at("billing_unit")),
+    )
+
+
+def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names)."""
+    common = {
+        "row": row,
+        "hcpcs": calc.drug.hcpcs,
+        "drug": calc.drug.generic,
+        "dose_ordered": str(calc.order.amount),
+        "dose": format_amount(calc.dose_mg, "mg"),
+        "vials": " + ".join(f"{use.count} × {use.product.label}" for use in calc.vials),
+        "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
+        if calc.preparation.draw_volume_ml is not None else None,
+        "administered_units": calc.billing.administered_units,
+        "discarded_units": calc.billing.discarded_units,
+        # The nearest whole-vial dose within round_within: an option for the prescriber, never applied.
+        "dose_rounding": format_amount(calc.rounding_option.dose_mg, "mg") if calc.rounding_option else None,
+    }
+    warnings = list(dict.fromkeys(notice.code for notice in calc.warnings))  # codes once each, in order
+    records = []
+    for number, line in enumerate(calc.lines, start=1):
+        contract_line = line_to_dict(line)
+        del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
+        records.append(passthrough | common | {"line": number} | contract_line | {"warnings": warnings})
+    return tuple(records)
+
+
+def describe(error: Exception, columns: Columns) -> str:
+    """The sentence for a refused row, naming the column at fault as the header spells it."""
+    if isinstance(error, InputError):
+        return f"{columns.column_for(error.field)}: {error.message}"
+    if isinstance(error, InfusionCalcError):
+        return str(error)
+    return f"internal error ({type(error).__name__}: {error}); please report it"
+
+
+def answer_rows(rows: Iterable[Sequence[str]], columns: Columns, catalog: Catalog, first_row: int = 2) -> Iterator[Outcome]:
+    """Answer each data row in turn (rows after the header; `first_row` is the first one's number)."""
+    width = len(columns.header)
+    names = columns.passthrough_names
+    for row, cells in enumerate(rows, start=first_row):
+        if not any(cell.strip() for cell in cells):
+            continue  # blank lines and the ",,,," rows spreadsheets leave at the end
+        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+            yield Outcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
+            continue
+        passthrough = {name: cells[index] if index < len(cells) else "" for name, index in zip(names, columns.passthrough)}
+        try:
+            calc = calculate(catalog, request_from_cells(cells, columns))
+            yield Outcome(row, claim_records(calc, row, passthrough))
+        except Exception as error:  # one bad row never stops the file
+            yield Outcome(row, error=describe(error, columns))
