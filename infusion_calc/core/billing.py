@@ -59,9 +59,15 @@ class Billing:
 
 
 def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
-    """The NDC quantity for `mg` of this product: mL for solutions, vials (UN) for powders."""
-    per_vial = product.volume.value if product.billing_ndc_unit == "ML" and product.volume else Decimal(1)
-    return mg * per_vial / product.strength.value
+    """The NDC quantity for `mg` of this product, in its NDC unit: mL, mg (ME), g (GR) or vials (UN)."""
+    unit = product.billing_ndc_unit
+    if unit == "ME":
+        return mg
+    if unit == "GR":
+        return mg / 1000
+    if unit == "ML" and product.volume is not None:
+        return mg * product.volume.value / product.strength.value
+    return mg / product.strength.value  # UN: vials, or a powder without a labeled volume
 
 
 def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, ...]) -> Billing:

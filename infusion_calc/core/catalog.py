@@ -26,6 +26,8 @@ from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.core.units import Kind, Measure, format_amount, parse_concentration, parse_measure
 
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
+# A product's own NDC unit: F2 (international units) cannot be derived from a labeled mass.
+PRODUCT_NDC_UNITS = ("GR", "ME", "ML", "UN")
 
 # Codes the HCPCS file gives to one drug, that a look-alike page (coding.health) or a
 # brief wrongly gave to another. domain-facts §0-§1: J2326 is nusinersen 0.1 mg.
@@ -74,7 +76,7 @@ class Product:
     container: Literal["single-dose", "multi-dose"]
     reconstitute_with: Measure | None = None
     reconstituted_concentration: Measure | None = None
-    ndc_unit: Literal["F2", "GR", "ME", "ML", "UN"] | None = None
+    ndc_unit: Literal["GR", "ME", "ML", "UN"] | None = None
     """NCPDP billing unit for the NDC quantity; default ML for solutions, UN for powders."""
     sources: list[str] = field(default_factory=list)
 
@@ -323,7 +325,7 @@ def _read_product(raw: Any) -> Product:
         container=_choice(raw, "container", ("single-dose", "multi-dose")),
         reconstitute_with=_amount(raw, "reconstitute_with", Kind.VOLUME, optional=True),
         reconstituted_concentration=_amount(raw, "reconstituted_concentration", None, optional=True),
-        ndc_unit=_choice(raw, "ndc_unit", NDC_UNIT_QUALIFIERS, optional=True),
+        ndc_unit=_choice(raw, "ndc_unit", PRODUCT_NDC_UNITS, optional=True),
         sources=_texts(raw, "sources"),
     )
     if product_problem(values["form"], values["volume"], values["ndc"], values["ndc_note"]):

@@ -71,7 +71,7 @@ class Product(BaseModel):
     container: Literal["single-dose", "multi-dose"]
     reconstitute_with: Volume | None = None
     reconstituted_concentration: Concentration | None = None
-    ndc_unit: Literal["F2", "GR", "ME", "ML", "UN"] | None = None
+    ndc_unit: Literal["GR", "ME", "ML", "UN"] | None = None  # no F2: IU cannot come from a mass
     sources: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")

@@ -130,3 +130,36 @@ sources = ["test"]
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
     assert _lines(calc) == [("J9998", 120)]
     assert "MULTI_DOSE" in {notice.code for notice in calc.warnings}
+
+
+@pytest.mark.parametrize(("ndc_unit", "given", "wasted"), [("ME", "70", "30"), ("GR", "0.07", "0.03"), ("ML", "7", "3"), ("UN", "0.7", "0.3")])
+def test_ndc_quantity_is_stated_in_the_products_ndc_unit(tmp_path, ndc_unit, given, wasted):
+    from decimal import Decimal
+
+    from infusion_calc.core.catalog import load_catalog
+
+    site = tmp_path / "site.toml"
+    site.write_text(
+        f"""
+[[drug]]
+hcpcs = "J9997"
+descriptor = "Injection, example, 10 mg"
+generic = "exampledrug"
+billing_unit = "10 mg"
+route = "IV"
+sources = ["test"]
+  [[drug.product]]
+  brand = "Example"
+  ndc = "12345-6789-01"
+  strength = "100 mg"
+  volume = "10 mL"
+  form = "solution"
+  container = "single-dose"
+  ndc_unit = "{ndc_unit}"
+""",
+        encoding="utf-8",
+    )
+    calc = calculate(load_catalog(site), CalcRequest("70 mg", hcpcs="J9997"))
+    assert [(line.ndc_unit, line.ndc_quantity) for line in calc.lines] == [
+        (ndc_unit, Decimal(given)), (ndc_unit, Decimal(wasted)),
+    ]
