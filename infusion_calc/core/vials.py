@@ -18,7 +18,7 @@ from functools import lru_cache
 from math import gcd
 
 from infusion_calc.core.errors import PlanError
-from infusion_calc.core.rounding import ceil_div, plain
+from infusion_calc.core.rounding import ceil_div, floor_div, plain
 
 MAX_VIALS = 100
 """No infusion chair opens more vials than this for one dose; past it the order is suspect."""
@@ -79,7 +79,8 @@ class VialSearch:
             layer = 0
             for size in self.sizes:
                 layer |= previous << size
-            layer &= mask
+            if layer.bit_length() > self.limit + 1:  # masking costs a pass over the bits: only when needed
+                layer &= mask
             self.layers.append(layer)
             reachable |= layer
             # Every further layer only holds totals of at least (count + 1) × smallest.
@@ -105,17 +106,32 @@ class VialSearch:
         high_steps = min(int(high / self.step), self.limit)
         if high_steps < low_steps:
             return None
-        window = (self.reachable >> low_steps) & ((1 << (high_steps - low_steps + 1)) - 1)
+        # Only two totals can be the nearest: the highest reachable one at or below the dose
+        # and the lowest at or above it; any other is farther than one of them. Two masked
+        # shifts find them, where visiting every reachable total was quadratic (seconds for
+        # fine vial sizes).
+        candidates = []
+        below_top = min(floor_div(dose, self.step), high_steps)
+        if below_top >= low_steps:
+            window = self._window(low_steps, below_top)
+            if window:
+                candidates.append(low_steps + window.bit_length() - 1)
+        above_bottom = max(ceil_div(dose, self.step), low_steps)
+        if above_bottom <= high_steps:
+            window = self._window(above_bottom, high_steps)
+            if window:
+                candidates.append(above_bottom + (window & -window).bit_length() - 1)
         best: int | None = None
         best_distance: Decimal | None = None
-        while window:
-            lowest = window & -window
-            total = low_steps + lowest.bit_length() - 1
+        for total in sorted(candidates):  # ascending, and only a strictly nearer one wins: a tie keeps the smaller
             distance = abs(total * self.step - dose)
             if best_distance is None or distance < best_distance:
                 best, best_distance = total, distance
-            window ^= lowest
         return None if best is None else self._combination(best)
+
+    def _window(self, first: int, last: int) -> int:
+        """The reachable totals from `first` to `last` steps, shifted down to bit 0."""
+        return (self.reachable >> first) & ((1 << (last - first + 1)) - 1)
 
     def _combination(self, total: int) -> Combination:
         layer_index = next(n for n, layer in enumerate(self.layers) if (layer >> total) & 1)
