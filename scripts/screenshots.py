@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-PNG_WIDTH = 1400
+PNG_WIDTH = 1200
 
 
 @dataclass(frozen=True)
@@ -60,7 +60,8 @@ async def capture(scene: Scene) -> str:
 
     app = make_app(packaged_catalog(), theme=scene.theme, cursor_blink=False)
     async with app.run_test(size=scene.size) as pilot:
-        await pilot.pause()
+        while app.main_screen.calculator is None:  # the form is built just after the first frame
+            await pilot.pause()
         if scene.drug:
             app.screen.query_one("#drug", Select).value = scene.drug
             await pilot.pause()

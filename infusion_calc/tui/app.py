@@ -18,7 +18,7 @@ from textual.reactive import var
 from textual.screen import Screen
 from textual.worker import Worker, WorkerState
 
-from infusion_calc.tui.messages import CalculatorReady
+from infusion_calc.tui.messages import CalculatorReady, FormBuilt
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
 
@@ -64,13 +64,12 @@ class InfusionCalcApp(App[None]):
     def main_screen(self) -> MainScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
 
-    def on_mount(self) -> None:
+    def on_form_built(self, message: FormBuilt) -> None:
         if self._given_calculator is not None:
             self.post_message(CalculatorReady(self._given_calculator))
         else:
+            # After the form's frame, so importing pint never delays what the nurse sees.
             self.call_after_refresh(self._start_loading)
-
-    # -- loading the core after the first frame ---------------------------------------------
 
     def _start_loading(self) -> None:
         self.run_worker(self._load, thread=True, name="load-catalog", exit_on_error=False)
@@ -83,7 +82,7 @@ class InfusionCalcApp(App[None]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.main_screen.query_one("#result-status").update(
+            self.main_screen.query_one("#result-status").update(  # type: ignore[attr-defined]
                 f"The calculator could not start ({type(error).__name__}: {error}). Please report it."
             )
 

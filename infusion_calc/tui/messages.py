@@ -16,3 +16,7 @@ class CalculatorReady(Message):
     """The catalog is loaded (posted from the loading thread); calculations can start."""
 
     calculator: "Calculator"
+
+
+class FormBuilt(Message):
+    """The form and result are on screen (just after the first frame): time to load the catalog."""

@@ -6,35 +6,31 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Markdown
+from textual.widgets import Static
 
 HELP_TEXT = """\
-# infusion-calc: help
+[b $text-primary]infusion-calc: help[/]
+[b]F2[/] copy claim lines · [b]F3[/] copy chart text · [b]F4[/] save both to a file · \
+[b]Ctrl+N[/] next patient · [b]Ctrl+P[/] every command · [b]Ctrl+Q[/] quit · [b]Esc[/] closes this help
 
-**Keys:** F2 copy claim lines · F3 copy chart text · F4 save both to a file ·
-Ctrl+N next patient · Ctrl+P every command · Ctrl+Q quit · Esc closes this help.
+[b $text-primary]JW and JZ[/] (Medicare Part B, single-dose vials)
+• [b]Administered units[/] = dose ÷ billing unit, rounded [b]up[/].
+• [b]Discarded units[/] = (labeled amount opened − dose) ÷ billing unit, rounded [b]down[/].
+  One whole unit or more goes on a second line with [b]JW[/].
+• Nothing billable discarded: [b]JZ[/] on the one line.
+• Administered + JW never exceed the labeled amount; overfill is never billed;
+  multi-dose containers take neither JW nor JZ.
+• Tysabri 300 mg: J2323-JZ × 300.  Tysabri 250 mg: J2323 × 250 and J2323-JW × 50.
 
-## JW and JZ (Medicare Part B, single-dose vials)
-
-- **Administered units** = dose ÷ billing unit, rounded **up**.
-- **Discarded units** = (labeled amount opened − dose) ÷ billing unit, rounded **down**.
-  One whole unit or more goes on a second line with **JW**.
-- Nothing billable discarded: **JZ** on the one line.
-- Administered + JW never exceed the labeled amount; overfill is never billed;
-  multi-dose containers take neither JW nor JZ.
-- Tysabri 300 mg: J2323-JZ × 300. Tysabri 250 mg: J2323 × 250 and J2323-JW × 50.
-
-## Whole-vial rounding (site policy)
-
+[b $text-primary]Whole-vial rounding[/] (site policy)
 Enter the site's threshold (e.g. 10 %) to see the nearest whole-vial dose within it.
-It is an **option for the prescriber, never applied**: the result and the claim
-stay those of the dose as ordered.
+It is an [b]option for the prescriber, never applied[/]: the result and the claim stay
+those of the dose as ordered.
 
-## J2326 is not natalizumab
-
-J2326 is *Injection, nusinersen, 0.1 mg* (Spinraza). Natalizumab is **J2323**
-(Tysabri) or **Q5134** (Tyruko). Billing natalizumab as J2326 would claim 0.1 mg units
-of another drug, so the app refuses that pairing, also from a site catalog.
+[b $text-primary]J2326 is not natalizumab[/]
+J2326 is [i]Injection, nusinersen, 0.1 mg[/] (Spinraza). Natalizumab is [b]J2323[/] (Tysabri)
+or [b]Q5134[/] (Tyruko). Billing natalizumab as J2326 would claim 0.1 mg units of another
+drug, so the app refuses that pairing, also from a site catalog.
 """
 
 
@@ -45,7 +41,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help-body"):
-            yield Markdown(HELP_TEXT, id="help-text")
+            yield Static(HELP_TEXT, id="help-text")
 
     def action_dismiss(self) -> None:  # type: ignore[override]
         self.dismiss(None)

@@ -3,31 +3,36 @@
 State: `form` (the text typed, replaced whole on each change) and `calculator` (set
 once the catalog has loaded). `outcome` is computed from the two by the core engine;
 its watcher only hands the outcome to the widgets.
+
+Start-up: the first frame is a single line, as cheap as a bare Textual app; the form
+and result (and the widget modules behind them) are built right after it, and the
+catalog is loaded after that (see app.py).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
 from textual.reactive import reactive, var
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Static
+from textual.widgets import Static
 
 from infusion_calc.tui import sharing
+from infusion_calc.tui.messages import FormBuilt
 from infusion_calc.tui.state import LOADING, FormValues, Outcome
-from infusion_calc.tui.widgets.order_form import OrderForm
-from infusion_calc.tui.widgets.result_panel import ResultPanel
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
+    from infusion_calc.tui.widgets.order_form import OrderForm
+    from infusion_calc.tui.widgets.result_panel import ResultPanel
+
+OPENING = "infusion-calc · dose, vials, billing units · opening the form…"
 
 
 class MainScreen(Screen[None]):
-    AUTO_FOCUS = "#dose"
+    AUTO_FOCUS = None  # the dose field gets the focus once it exists
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDING_GROUP_TITLE = "Result"
     BINDINGS = [
@@ -52,22 +57,38 @@ class MainScreen(Screen[None]):
         super().__init__()
         self._round_within = round_within
         self._cursor_blink = cursor_blink
-        self._catalog_problem: str | None = None
+        self.built = False
+        """True once the form and result exist (just after the first frame)."""
 
     def compose(self) -> ComposeResult:
-        yield Header()
-        yield Static("", id="catalog-problem", markup=False)
-        with VerticalScroll(id="workspace", can_focus=False):
-            yield OrderForm(round_within=self._round_within, id="order-form")
-            yield ResultPanel(id="result")
-        yield Footer(compact=True)
+        yield Static(OPENING, id="opening", markup=False)
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self._build)
+
+    async def _build(self) -> None:
+        from textual.widgets import Input
+
+        from infusion_calc.tui.widgets.workspace import main_widgets
+
+        await self.mount_all(main_widgets(self._round_within))
+        await self.query_one("#opening").remove()
         if not self._cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False
-        self.query_one(ResultPanel).show(self.outcome)
+        self.built = True
+        self.result_panel.show(self.outcome)
+        self.query_one("#dose").focus()
         self.watch(self.app, "calculator", self._calculator_arrived)
+        self.post_message(FormBuilt())
+
+    @property
+    def order_form(self) -> "OrderForm":
+        return self.query_one("#order-form")  # type: ignore[return-value]
+
+    @property
+    def result_panel(self) -> "ResultPanel":
+        return self.query_one("#result")  # type: ignore[return-value]
 
     def _calculator_arrived(self, calculator: "Calculator | None") -> None:
         if calculator is not None:
@@ -81,13 +102,13 @@ class MainScreen(Screen[None]):
         return self.calculator.evaluate(self.form)
 
     def watch_outcome(self, outcome: Outcome) -> None:
-        self.query_one(OrderForm).show_outcome(outcome)
-        self.query_one(ResultPanel).show(outcome)
+        if self.built:
+            self.order_form.show_outcome(outcome)
+            self.result_panel.show(outcome)
 
     def watch_calculator(self, calculator: "Calculator | None") -> None:
         if calculator is None:
             return
-        self._catalog_problem = calculator.catalog_problem
         banner = self.query_one("#catalog-problem", Static)
         if calculator.catalog_problem:
             banner.update(
@@ -95,10 +116,9 @@ class MainScreen(Screen[None]):
                 f"Reason: {calculator.catalog_problem}"
             )
         banner.display = bool(calculator.catalog_problem)
-        self.query_one(OrderForm).load_choices(calculator)
+        self.order_form.load_choices(calculator)
 
-    @on(OrderForm.Changed)
-    def _form_changed(self, event: OrderForm.Changed) -> None:
+    def on_order_form_changed(self, event: "OrderForm.Changed") -> None:
         self.form = event.values
 
     # -- actions --------------------------------------------------------------------------------
@@ -139,4 +159,5 @@ class MainScreen(Screen[None]):
         self.notify(f"Saved to {path}", title="Saved", timeout=15)
 
     def action_clear(self) -> None:
-        self.query_one(OrderForm).clear()
+        if self.built:
+            self.order_form.clear()

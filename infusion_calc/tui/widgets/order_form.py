@@ -55,7 +55,7 @@ class OrderForm(Vertical):
         )
         yield FormField(
             FIELD_LABELS["dose"],
-            Input(placeholder="300 mg · 5 mg/kg · 375 mg/m2 · 15 mL", id="dose", validators=[validators.dose()]),
+            Input(placeholder="e.g. 300 mg, 5 mg/kg, 375 mg/m2", id="dose", validators=[validators.dose()]),
             field="dose",
         )
         yield FormField(

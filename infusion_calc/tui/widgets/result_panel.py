@@ -94,7 +94,7 @@ def _facts(view: ResultView) -> Table:
     """Dose, vials to open and what to draw: a label column, the values in bold, wrapped
     with a hanging indent so a long line never runs back under the labels."""
     grid = Table.grid(padding=(0, 1))
-    grid.add_column(style="dim", no_wrap=True, min_width=7)
+    grid.add_column(no_wrap=True, min_width=7)
     grid.add_column(ratio=1)
     grid.add_row("Dose", Text(view.dose, style="bold"))
     for step in view.dose_steps:

@@ -1,0 +1,272 @@
+"""The chair-side app driven through Textual's pilot; assertions are on what a nurse sees.
+
+Expected figures come from the billing rules and worked examples in domain-facts §3
+(Tysabri 300 mg: J2323-JZ × 300; 250 mg: J2323 × 250 + J2323-JW × 50; infliximab
+5 mg/kg × 73 kg: J1745 × 37 + J1745-JW × 3), not from the code under test.
+"""
+
+from __future__ import annotations
+
+import pytest
+from textual.widgets import DataTable, Input
+
+from infusion_calc.tui.state import ClaimRow
+from tui_helpers import choose, field_error, ready, shown, status_text, type_into
+
+TYSABRI_NDC = "64406000801"
+REMICADE_NDC = "57894003001"
+
+
+def claim_table(app) -> list[list[str]]:
+    table = app.main_screen.query_one("#claim-lines", DataTable)
+    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+
+
+def figures(app) -> tuple[int | None, int | None]:
+    screen = app.main_screen
+    return screen.query_one("#administered").value, screen.query_one("#discarded").value
+
+
+async def test_typing_300_mg_and_enter_gives_one_jz_line_with_nothing_else_touched(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.focused.id == "dose"  # the nurse starts typing at once
+        await pilot.press(*"300 mg", "enter")
+        outcome = app.main_screen.outcome
+        assert outcome.valid
+        assert outcome.result.claim_rows == (ClaimRow("J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"),)
+        assert claim_table(app) == [["J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"]]
+        assert figures(app) == (300, 0)
+        assert app.focused.id == "dose"  # nothing else is needed, so Enter stays put
+
+
+async def test_250_mg_adds_a_jw_line_for_the_50_units_discarded(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        assert claim_table(app) == [
+            ["J2323", "", "250", TYSABRI_NDC, "ML", "12.5"],
+            ["J2323", "JW", "50", TYSABRI_NDC, "ML", "2.5"],
+        ]
+        assert figures(app) == (250, 50)
+        result = app.main_screen.outcome.result
+        assert "Draw 12.5 mL" in result.preparation
+        assert any("1 × 300 mg/15 mL" in line and "64406-0008-01" in line for line in result.vials)
+
+
+async def test_a_per_kg_dose_asks_for_the_weight_then_bills_the_worked_example(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert not shown(app, "#weight")  # a flat dose needs no weight
+        await choose(pilot, "drug", "J1745")
+        app.main_screen.query_one("#dose", Input).focus()
+        await type_into(pilot, dose="5 mg/kg")
+        assert shown(app, "#weight")
+        assert "weight" in field_error(app, "weight").lower()
+        assert "NOT VALID" in status_text(app)
+        assert not shown(app, "#claim-lines")  # no figures while the result is not valid
+        await pilot.press("enter")
+        assert app.focused.id == "weight"  # Enter goes to the field still needed
+        await type_into(pilot, weight="73 kg")
+        assert field_error(app, "weight") == ""
+        assert claim_table(app) == [
+            ["J1745", "", "37", REMICADE_NDC, "UN", "3.65"],
+            ["J1745", "JW", "3", REMICADE_NDC, "UN", "0.35"],
+        ]
+        assert app.main_screen.outcome.result.vials[0].startswith("4 × 100 mg")
+
+
+async def test_a_per_m2_dose_shows_height_weight_and_bsa(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose(pilot, "drug", "J9312")
+        await type_into(pilot, dose="375 mg/m2")
+        assert shown(app, "#height") and shown(app, "#bsa") and shown(app, "#weight")
+        await type_into(pilot, bsa="1.9 m2")
+        # 375 × 1.9 = 712.5 mg; 10 mg units: 71.25 rounded up.
+        assert app.main_screen.outcome.result.administered_units == 72
+
+
+GARBAGE = ["1,5 mg", "three hundred", "[red]300[/red] mg", "10**10**10 mg", "-5 mg", "nan mg", "300 mgs",
+           "5 µg", "300", "mg", "1 000 mg", "x" * 200, "300 mg/", "3 cc"]
+
+
+async def test_garbage_doses_show_an_inline_error_and_no_result_and_never_crash(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        for text in GARBAGE:
+            await type_into(pilot, dose=text)
+            assert field_error(app, "dose"), f"no message under the dose for {text!r}"
+            assert "NOT VALID" in status_text(app), text
+            assert not shown(app, "#result-figures"), text
+        assert app.is_running
+        await type_into(pilot, dose="300 mg")  # fixing the input brings the result back
+        assert field_error(app, "dose") == ""
+        assert figures(app) == (300, 0)
+
+
+async def test_the_error_says_what_to_type(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into(pilot, dose="1,5 mg")
+        message = field_error(app, "dose")
+        assert "dot for decimals" in message and "300 mg" in message
+
+
+async def test_a_weight_left_in_a_hidden_field_does_not_block_a_flat_dose(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="5 mg/kg", weight="seventy")
+        assert field_error(app, "weight")
+        await type_into(pilot, dose="300 mg")
+        assert not shown(app, "#weight")
+        assert app.main_screen.outcome.valid
+
+
+async def test_weight_outside_a_human_range_is_an_error_not_a_dose(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="5 mg/kg", weight="700 kg")
+        assert "plausible" in field_error(app, "weight")
+        assert not app.main_screen.outcome.valid
+
+
+async def test_copy_claim_lines_puts_tab_separated_lines_in_the_clipboard(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await pilot.press("f2")
+        assert app.clipboard == (
+            "HCPCS\tModifier\tUnits\tNDC\tNDC unit\tNDC quantity\n"
+            f"J2323\t\t250\t{TYSABRI_NDC}\tML\t12.5\n"
+            f"J2323\tJW\t50\t{TYSABRI_NDC}\tML\t2.5\n"
+        )
+
+
+async def test_copy_chart_text_puts_the_chart_note_in_the_clipboard(app):
+    from infusion_calc.core.documentation import chart_note
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await pilot.press("f3")
+        assert app.clipboard == chart_note(app.main_screen.outcome.result.calculation)
+        assert "250 mg" in app.clipboard
+
+
+async def test_nothing_is_copied_while_the_input_is_not_valid(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await pilot.press("f2")
+        await type_into(pilot, dose="25O mg")  # letter O: not valid
+        await pilot.press("f3")
+        assert app.clipboard.startswith("HCPCS")  # still the last good copy, not a stale chart
+        assert any("Nothing copied" in str(note.message) for note in app._notifications)
+
+
+async def test_save_writes_the_text_to_the_data_folder_and_says_where(app, isolated_user_dirs):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await pilot.press("f4")
+        saved = list((isolated_user_dirs / "data").glob("infusion-calc-*.txt"))
+        assert len(saved) == 1
+        text = saved[0].read_text(encoding="utf-8")
+        assert f"J2323\tJW\t50\t{TYSABRI_NDC}" in text and "Drug" in text
+        assert any(str(saved[0]) in str(note.message) for note in app._notifications)
+
+
+async def test_next_patient_clears_the_form_and_returns_to_the_dose(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose(pilot, "drug", "J1745")
+        await type_into(pilot, dose="5 mg/kg", weight="73 kg")
+        app.main_screen.query_one("#weight", Input).focus()
+        await pilot.press("ctrl+n")
+        screen = app.main_screen
+        assert screen.query_one("#dose", Input).value == "" and screen.query_one("#weight", Input).value == ""
+        assert screen.form.drug == "J2323"  # back to the everyday default
+        assert app.focused.id == "dose"
+        assert screen.outcome.state == "waiting"
+
+
+async def test_rounding_option_is_offered_but_never_applied(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="280 mg", round_within="10")
+        result = app.main_screen.outcome.result
+        assert "300 mg" in result.rounding and "NOT applied" in result.rounding
+        assert [row.units for row in result.claim_rows] == ["280", "20"]  # the order as written
+        assert shown(app, "#rounding-option")
+
+
+async def test_a_vial_size_typed_by_hand_is_checked_and_flagged_without_ndc(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose(pilot, "vial-choice", "typed")
+        assert shown(app, "#vial")
+        await type_into(pilot, dose="250 mg", vial="300 mg/")
+        assert field_error(app, "vial")
+        await type_into(pilot, vial="150 mg/7.5 mL")
+        result = app.main_screen.outcome.result
+        assert result.vials[0].startswith("2 × 150 mg/7.5 mL")
+        assert "not verified" in result.vials[0]
+
+
+async def test_a_drug_with_two_vial_sizes_offers_both_and_the_least_waste_plan(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose(pilot, "drug", "J0490")
+        select = app.main_screen.query_one("#vial-choice")
+        labels = [str(prompt) for prompt, _ in select._options]
+        assert labels[0].startswith("Least waste from 120 mg and 400 mg")
+        assert "120 mg only" in labels and "400 mg only" in labels
+        await choose(pilot, "vial-choice", "120 mg")
+        await type_into(pilot, dose="400 mg")
+        assert app.main_screen.outcome.result.vials[0].startswith("4 × 120 mg")
+
+
+async def test_f1_opens_help_on_jw_jz_rounding_and_j2326(app):
+    from textual.widgets import Static
+
+    from infusion_calc.tui.screens.help import HelpScreen
+
+    async with app.run_test(size=(100, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("f1")
+        assert isinstance(app.screen, HelpScreen)
+        text = app.screen.query_one("#help-text", Static).render().plain
+        for words in ("JW", "JZ", "rounded up", "rounded down", "never applied", "nusinersen", "J2323", "Q5134"):
+            assert words in text
+        await pilot.press("escape")
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_every_action_is_in_the_command_palette_and_runs_from_there(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        names = {command.title for command in app.get_system_commands(app.screen)}
+        assert {"Copy claim", "Copy chart", "Save", "Next patient", "Help", "Quit", "High contrast", "Theme"} <= names
+        await pilot.press("ctrl+p")
+        await pilot.press(*"copy claim")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.clipboard.splitlines()[1] == f"J2323\tJZ\t300\t{TYSABRI_NDC}\tML\t15"
+
+
+async def test_bindings_have_ids_so_sites_can_remap_keys(app):
+    from infusion_calc.tui.screens.main import MainScreen
+
+    for binding in [*MainScreen.BINDINGS, *type(app).BINDINGS]:
+        assert binding.id, binding
+
+
+async def test_high_contrast_theme_is_available_and_switchable(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert "ward-high-contrast" in app.available_themes
+        app.action_toggle_high_contrast()
+        await pilot.pause()
+        assert app.theme == "ward-high-contrast"
+        assert app.current_theme.background == "#ffffff" and app.current_theme.foreground == "#000000"
+
+
+@pytest.mark.parametrize(("size", "side_by_side"), [((120, 40), True), ((80, 24), False)])
+async def test_form_and_result_side_by_side_when_wide_stacked_when_narrow(app, size, side_by_side):
+    async with app.run_test(size=size) as pilot:
+        await type_into(pilot, dose="250 mg")
+        form = app.main_screen.query_one("#order-form").region
+        result = app.main_screen.query_one("#result").region
+        if side_by_side:
+            assert result.x >= form.right and result.y == form.y
+        else:
+            assert result.y >= form.bottom and result.x == form.x
+            assert shown(app, "#administered")  # the key figures fit on an 80×24 screen
+            assert app.main_screen.query_one("#administered").region.bottom <= 24

@@ -1,0 +1,76 @@
+"""End to end, as a person would: the real `infusion-calc` in tmux, type a dose, read, quit."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+TMUX = shutil.which("tmux")
+pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
+
+
+class Tmux:
+    """One private tmux server (-L socket), so the test never touches the user's sessions."""
+
+    def __init__(self, socket: str) -> None:
+        self.socket = socket
+
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+        return subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=10)
+
+    def screen(self) -> str:
+        return self.run("capture-pane", "-p", "-t", "app").stdout
+
+    def wait_for(self, *texts: str, timeout: float = 10.0) -> str:
+        deadline = time.monotonic() + timeout
+        while True:
+            screen = self.screen()
+            if all(text in screen for text in texts):
+                return screen
+            if time.monotonic() > deadline:
+                raise AssertionError(f"{texts} not on screen after {timeout} s:\n{screen}")
+            time.sleep(0.05)
+
+    def running(self) -> bool:
+        return self.run("has-session", "-t", "app", check=False).returncode == 0
+
+    def kill(self) -> None:
+        self.run("kill-server", check=False)
+        uid = os.getuid()
+        for folder in (Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{uid}",):
+            (folder / self.socket).unlink(missing_ok=True)
+
+
+def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path, isolated_user_dirs):
+    command = Path(sys.executable).parent / "infusion-calc"
+    assert command.exists(), f"the console script is not installed next to {sys.executable}"
+    status_file = tmp_path / "exit-status"
+    tmux = Tmux(f"infusion-calc-test-{os.getpid()}")
+    environment = [
+        "-e", f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
+        "-e", f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
+    ]
+    try:
+        tmux.run(
+            "new-session", "-d", "-s", "app", "-x", "120", "-y", "40", *environment,
+            # Textual draws on stderr, so it stays on the terminal; the exit status is kept.
+            f"'{command}'; echo $? > '{status_file}.part'; mv '{status_file}.part' '{status_file}'",
+        )
+        tmux.wait_for("Ordered dose", "Tysabri (natalizumab)")  # first frame, then the catalog
+        tmux.run("send-keys", "-t", "app", "-l", "250 mg")
+        screen = tmux.wait_for("J2323  JW", "Draw 12.5 mL")
+        assert "250 mg given" in screen and "50 mg left" in screen
+        tmux.run("send-keys", "-t", "app", "C-q")
+        deadline = time.monotonic() + 10
+        while not status_file.exists() and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert status_file.read_text().strip() == "0"  # a crash would exit 1
+        assert not tmux.running()
+    finally:
+        tmux.kill()

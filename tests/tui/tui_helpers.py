@@ -1,0 +1,56 @@
+"""Small helpers the TUI tests share (imported by name: pytest puts this folder on sys.path)."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select
+
+from infusion_calc.tui.app import InfusionCalcApp
+
+
+async def built(pilot) -> None:
+    """Wait until the form exists: it is built just after the first frame."""
+    for _ in range(200):
+        if pilot.app.main_screen.built:
+            return
+        await pilot.pause()
+    raise AssertionError("the form was never built")
+
+
+async def ready(pilot) -> None:
+    """Wait until the form exists and calculates (the catalog given to make_app has arrived)."""
+    await built(pilot)
+    for _ in range(200):
+        if pilot.app.main_screen.calculator is not None:
+            return
+        await pilot.pause()
+    raise AssertionError("the calculator never arrived")
+
+
+async def type_into(pilot, **fields: str) -> None:
+    """Set fields as if typed: Input.Changed fires as for keys, without ~75 ms per key."""
+    await ready(pilot)  # also for snap_compare, which calls run_before at once
+    screen = pilot.app.main_screen
+    for name, text in fields.items():
+        screen.query_one(f"#{name.replace('_', '-')}", Input).value = text
+    await pilot.pause()
+
+
+async def choose(pilot, select_id: str, value: str) -> None:
+    await ready(pilot)
+    pilot.app.main_screen.query_one(f"#{select_id}", Select).value = value
+    await pilot.pause()
+
+
+def field_error(app: InfusionCalcApp, field: str) -> str:
+    """The text under a form field ('' when it shows no problem)."""
+    return app.main_screen.query_one(f"#{field}-field").error
+
+
+def shown(app: InfusionCalcApp, selector: str) -> bool:
+    """Whether a widget is on screen: displayed itself and inside displayed ancestors."""
+    widget = app.main_screen.query_one(selector)
+    return widget.display and all(node.display for node in widget.ancestors if hasattr(node, "display"))
+
+
+def status_text(app: InfusionCalcApp) -> str:
+    return str(app.main_screen.query_one("#result-status").content)
