@@ -270,3 +270,29 @@ async def test_form_and_result_side_by_side_when_wide_stacked_when_narrow(app, s
             assert result.y >= form.bottom and result.x == form.x
             assert shown(app, "#administered")  # the key figures fit on an 80×24 screen
             assert app.main_screen.query_one("#administered").region.bottom <= 24
+
+
+async def test_the_drug_list_is_searchable_from_the_keyboard(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        await pilot.press("shift+tab")  # from the dose back to the drug
+        assert app.focused.id == "drug"
+        await pilot.press("enter", *"remi", "enter")
+        assert app.main_screen.form.drug == "J1745"
+
+
+async def test_the_mouse_works_too(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        app.main_screen.query_one("#round-within", Input).blur()
+        await pilot.click("#round-within")
+        assert app.focused.id == "round-within"
+        await pilot.click("#drug")
+        assert app.main_screen.query_one("#drug").expanded  # the list opened under the pointer
+
+
+async def test_a_bad_rounding_threshold_is_shown_under_its_field(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="280 mg", round_within="ten")
+        assert "percent" in field_error(app, "round_within")
+        assert not app.main_screen.outcome.valid

@@ -1,4 +1,4 @@
-"""End to end, as a person would: the real `infusion-calc` in tmux, type a dose, read, quit."""
+"""End to end, as a person would: the real `infusion-calc` in tmux, type a dose, read, copy, quit."""
 
 from __future__ import annotations
 
@@ -66,6 +66,12 @@ def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path, iso
         tmux.run("send-keys", "-t", "app", "-l", "250 mg")
         screen = tmux.wait_for("J2323  JW", "Draw 12.5 mL")
         assert "250 mg given" in screen and "50 mg left" in screen
+        # F2 copies the claim lines: OSC 52 for the terminal, and tmux's paste buffer too.
+        tmux.run("send-keys", "-t", "app", "F2")
+        deadline = time.monotonic() + 10
+        while "J2323\tJW\t50" not in tmux.run("show-buffer", check=False).stdout:
+            assert time.monotonic() < deadline, "the claim lines never reached the tmux buffer"
+            time.sleep(0.05)
         tmux.run("send-keys", "-t", "app", "C-q")
         deadline = time.monotonic() + 10
         while not status_file.exists() and time.monotonic() < deadline:

@@ -1,0 +1,47 @@
+"""`infusion-calc` with no command opens the app; `--catalog PATH` passes the site file on."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infusion_calc.cli import main
+from infusion_calc.cli.tui_launcher import app_options
+
+
+@pytest.mark.parametrize(
+    ("arguments", "catalog"),
+    [([], None), (["--catalog", "site.toml"], "site.toml"), (["--catalog=site.toml"], "site.toml")],
+)
+def test_opening_the_app_takes_no_command_or_only_a_catalog(arguments, catalog):
+    options = app_options(arguments)
+    assert options is not None and options.catalog == catalog
+
+
+@pytest.mark.parametrize("arguments", [["calc", "--dose", "300 mg"], ["--help"], ["--catalog"], ["--catalgo", "x"]])
+def test_anything_else_goes_to_the_full_parser(arguments):
+    assert app_options(arguments) is None
+
+
+def test_main_without_a_command_runs_the_app_with_the_site_file(monkeypatch):
+    seen = {}
+
+    class FakeApp:
+        return_code = 0
+
+        def run(self):
+            seen["ran"] = True
+
+    def fake_make_app(**kwargs):
+        seen.update(kwargs)
+        return FakeApp()
+
+    monkeypatch.setattr("infusion_calc.tui.app.make_app", fake_make_app)
+    assert main(["--catalog", "site.toml"]) == 0
+    assert seen == {"site_catalog": Path("site.toml"), "ran": True}
+
+
+def test_help_lists_the_catalog_option_for_the_app(capsys):
+    assert main(["--help"]) == 0
+    assert "--catalog PATH" in capsys.readouterr().out
