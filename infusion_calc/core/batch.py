@@ -105,29 +105,26 @@ class Outcome:
     error: str | None = None
 
 
-def _cell(cells: Sequence[str], index: int | None) -> str | None:
-    if index is None or index >= len(cells):
-        return None
-    text = cells[index].strip()
-    return text or None
-
-
 def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
-    at = columns.order.get
-    dose = _cell(cells, at("dose"))
+    width = len(columns.header)
+    if len(cells) < width:  # a short row: the missing cells are empty
+        cells = [*cells, *[""] * (width - len(cells))]
+    typed = {field: cells[index].strip() or None for field, index in columns.order.items()}
+    get = typed.get
+    dose = get("dose")
     if dose is None:
         raise InputError("dose", "Enter the ordered dose, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL.")
-    drug, hcpcs = _cell(cells, at("drug")), _cell(cells, at("hcpcs"))
+    drug, hcpcs = get("drug"), get("hcpcs")
     if drug is None and hcpcs is None:
         # calc's default drug is for a person at a keyboard; a file names every row's drug.
         field = "drug" if "drug" in columns.order else "hcpcs"
         raise InputError(field, "Name the drug or its HCPCS code on every row.")
-    vials = _cell(cells, at("vial"))
+    vials = get("vial")
     return CalcRequest(
         dose=dose, drug=drug, hcpcs=hcpcs,
         vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
-        weight=_cell(cells, at("weight")), height=_cell(cells, at("height")), bsa=_cell(cells, at("bsa")),
-        round_within=_cell(cells, at("round_within")), billing_unit=_cell(cells, at("billing_unit")),
+        weight=get("weight"), height=get("height"), bsa=get("bsa"),
+        round_within=get("round_within"), billing_unit=get("billing_unit"),
     )
 
 
@@ -152,7 +149,7 @@ def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> t
     for number, line in enumerate(calc.lines, start=1):
         contract_line = line_to_dict(line)
         del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
-        records.append(passthrough | common | {"line": number} | contract_line | {"warnings": warnings})
+        records.append({**passthrough, **common, "line": number, **contract_line, "warnings": warnings})
     return tuple(records)
 
 

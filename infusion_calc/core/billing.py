@@ -115,8 +115,11 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     return Billing(administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
 
+_RATIO_STEP = Decimal("0.001")  # built once: this runs twice per calculation
+
+
 def _ratio(amount: Decimal, unit: Decimal) -> str:
-    return plain(rounding.round_half_up(amount / unit, Decimal("0.001")))
+    return plain(rounding.round_half_up(amount / unit, _RATIO_STEP))
 
 
 def _split_lines(
