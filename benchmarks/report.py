@@ -1,0 +1,55 @@
+"""One printed line per figure: what was measured, the value, its target and PASS or MISS."""
+
+from __future__ import annotations
+
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str
+    value: str
+    target: str
+    passed: bool
+    detail: str = ""
+
+    def line(self) -> str:
+        verdict = "PASS" if self.passed else "MISS"
+        return f"{self.name:<24} {self.value:>16}   target {self.target:<16} {verdict}   {self.detail}".rstrip()
+
+
+def machine() -> str:
+    """Which machine the figures came from: they are only comparable side by side."""
+    model = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    except OSError:
+        pass
+    load = " ".join(f"{value:.2f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
+    return (f"machine: {os.cpu_count()} CPUs ({model}), Python {platform.python_version()} "
+            f"({sys.executable}), load average {load}")
+
+
+def median_ms(samples: list[float]) -> float:
+    return statistics.median(samples) * 1000
+
+
+def interleaved_medians(commands: dict[str, list[str]], repeats: int, env: dict[str, str] | None = None) -> dict[str, float]:
+    """Median wall time (s) of each command, run in turn (A B A B ...) so load drifts hit all alike."""
+    times: dict[str, list[float]] = {name: [] for name in commands}
+    for _ in range(repeats):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=True, env=env)
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(samples) for name, samples in times.items()}

@@ -1,0 +1,40 @@
+"""`benchmarks/run.py --quick` still measures every figure (the values are not judged here),
+and the calc command's start-up stays free of what it does not need."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+from benchmarks.run import FIGURES  # the repository root is on sys.path (pyproject: pythonpath)
+
+ROOT = Path(__file__).resolve().parent.parent
+
+LINE = re.compile(r"^(?P<name>.+?)\s{2,}(?P<value>\S.*?)\s+target (?P<target>.+?)\s+(?P<verdict>PASS|MISS)\b")
+
+
+def test_quick_run_prints_one_line_per_figure_with_its_target():
+    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
+                            capture_output=True, text=True, timeout=180, cwd=ROOT)
+    assert result.returncode == 0, result.stderr[-2000:]
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("machine: ") and "Python 3" in lines[0]
+    figures = {match["name"].strip(): match for line in lines if (match := LINE.match(line))}
+    assert list(figures) == list(FIGURES), result.stdout
+    broken = [name for name, match in figures.items() if match["value"].strip() == "n/a"]
+    assert broken == [], f"these figures could not be measured: {broken}\n{result.stdout}"
+
+
+def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing():
+    """Each of these would cost calc's start-up (target: 1.3x `import pint`) for nothing it uses."""
+    check = (
+        "import sys\nfrom infusion_calc.cli import main\n"
+        "main(['calc', '--dose', '300 mg', '--json'])\n"
+        "heavy = {'pydantic', 'textual', 'rich', 'multiprocessing', 'concurrent'}\n"
+        "print(sorted({name.split('.')[0] for name in sys.modules} & heavy), file=sys.stderr)\n"
+    )
+    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    assert result.returncode == 0, result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "[]"
