@@ -338,3 +338,13 @@ def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_se
     assert not members_of_groups({first_app, second_app}), "an app outlived the server"
     first.sock.close()
     second.sock.close()
+
+
+def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server):
+    # The case stack-notes §6 saw orphaned: the browser gone during the app's start-up.
+    server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
+    tab = RawTab(server.port)
+    app = app_of_new_tab(server, set())
+    tab.drop()
+    wait_until(lambda: not members_of_groups({app}), APP_GONE_WITHIN, f"app {app} outlived its dropped tab")
+    assert server.stop() == 0

@@ -13,12 +13,21 @@ import hashlib
 import html
 
 # Points textual.js at this server's websocket (ws: or wss:, whatever the page came
-# over) before it connects on window load, and wires the "open again" button.
+# over) before it connects on window load; gives the terminal the keyboard once the
+# app has drawn, so typing goes straight to the app's focused field (the dose) as in a
+# terminal; wires the "open again" button.
 _SCRIPT = """
 const terminal = document.getElementById("terminal");
 const socketUrl = new URL("ws", window.location.href);
 socketUrl.protocol = socketUrl.protocol === "https:" ? "wss:" : "ws:";
 terminal.dataset.sessionWebsocketUrl = socketUrl.href;
+new MutationObserver((changes, observer) => {
+  if (document.body.classList.contains("-first-byte")) {
+    observer.disconnect();
+    const keyboard = terminal.querySelector(".xterm-helper-textarea");
+    if (keyboard) keyboard.focus();
+  }
+}).observe(document.body, {attributes: true, attributeFilter: ["class"]});
 document.getElementById("reopen").addEventListener("click", () => window.location.reload());
 """
 
