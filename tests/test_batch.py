@@ -155,6 +155,14 @@ def test_a_spreadsheet_export_with_a_byte_order_mark_reads_its_first_column(tmp_
     assert status == 0 and "J2323" in out
 
 
+def test_the_orders_file_is_never_overwritten_by_the_results(tmp_path, capsys):
+    orders = tmp_path / "orders.csv"
+    orders.write_text("drug,dose\nTysabri,300 mg\n", encoding="utf-8")
+    assert main(["batch", str(orders), "--out", str(tmp_path / "." / "orders.csv")]) == 2
+    assert "that is the orders file" in capsys.readouterr().err
+    assert orders.read_text(encoding="utf-8") == "drug,dose\nTysabri,300 mg\n"
+
+
 def test_a_missing_file_is_one_error_line(tmp_path, capsys):
     assert main(["batch", str(tmp_path / "nope.csv")]) == 2
     err = capsys.readouterr().err

@@ -147,6 +147,8 @@ def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[
 
     buffer = getattr(source, "buffer", None)
     progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
+    if options.out and source is not sys.stdin and os.path.exists(options.out) and os.path.samefile(options.out, options.orders):
+        return fail(f"{options.out}: that is the orders file; write the results to another file")
     try:
         target = open(options.out, "w", encoding="utf-8", newline="") if options.out else sys.stdout
     except OSError as error:
