@@ -98,11 +98,11 @@ class Calculator:
         return outcome
 
     def _evaluate(self, form: FormValues) -> Outcome:
+        if not form.dose.strip():
+            return Outcome("waiting", problem=Problem("Type the ordered dose, e.g. 300 mg, and the result appears here."))
         basis = dose_basis(form.dose)
         if not form.drug:
             return Outcome("invalid", basis, problem=Problem("Choose the drug and product first.", "drug"))
-        if not form.dose.strip():
-            return Outcome("waiting", problem=Problem("Type the ordered dose, e.g. 300 mg, and the result appears here."))
         by_weight = basis in (DoseBasis.PER_KG.value, DoseBasis.PER_M2.value)
         by_area = basis == DoseBasis.PER_M2.value
         # Fields hidden for this kind of dose are not sent: old text there must not block a result.

@@ -230,13 +230,19 @@ async def test_f1_opens_help_on_jw_jz_rounding_and_j2326(app):
 
 
 async def test_every_action_is_in_the_command_palette_and_runs_from_there(app):
+    from textual.command import CommandList
+
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         names = {command.title for command in app.get_system_commands(app.screen)}
         assert {"Copy claim", "Copy chart", "Save", "Next patient", "Help", "Quit", "High contrast", "Theme"} <= names
         await pilot.press("ctrl+p")
         await pilot.press(*"copy claim")
-        await pilot.pause(0.3)
+        for _ in range(100):  # the palette searches in the background
+            hits = app.screen.query(CommandList)
+            if hits and hits.first().option_count and hits.first().highlighted is not None:
+                break
+            await pilot.pause(0.02)
         await pilot.press("enter")
         await pilot.pause()
         assert app.clipboard.splitlines()[1] == f"J2323\tJZ\t300\t{TYSABRI_NDC}\tML\t15"

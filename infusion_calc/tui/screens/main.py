@@ -117,6 +117,7 @@ class MainScreen(Screen[None]):
             )
         banner.display = bool(calculator.catalog_problem)
         self.order_form.load_choices(calculator)
+        self.form = self.order_form.values()  # now, not after the message: no flash of a stale state
 
     def on_order_form_changed(self, event: "OrderForm.Changed") -> None:
         self.form = event.values
