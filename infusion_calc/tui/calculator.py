@@ -131,7 +131,7 @@ class Calculator:
         drug = calc.drug
         billing = calc.billing
         dose_steps = tuple(step for step in calc.steps if not step.startswith(("Dose ordered", "Vials", "Administered", "Discarded", "Cap")))
-        warnings = tuple(notice.message for notice in calc.warnings)
+        warnings = tuple(dict.fromkeys(notice.message for notice in calc.warnings))  # once each, in order
         if self.catalog_problem:
             warnings += ("The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",)
         return ResultView(
@@ -170,8 +170,9 @@ class Calculator:
     @staticmethod
     def _preparation(calc: Calculation) -> tuple[str, ...]:
         steps = [
-            f"Reconstitute each of the {use.count} × {use.product.label} vial{'s' if use.count > 1 else ''} "
-            f"with {format_amount(diluent, 'mL')} sterile water"
+            (f"Reconstitute each of the {use.count} × {use.product.label} vials" if use.count > 1
+             else f"Reconstitute the {use.product.label} vial")
+            + f" with {format_amount(diluent, 'mL')} sterile water"
             for use, diluent in calc.preparation.reconstitution
         ]
         draw = calc.preparation.draw_volume_ml
@@ -187,7 +188,8 @@ class Calculator:
             return "JZ: nothing discarded; the whole labeled amount was given."
         if billing.discarded_units == 0:
             return f"JZ: less than one billing unit discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
-        return f"JW line: {billing.discarded_units} units discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
+        units = f"{billing.discarded_units} unit{'s' if billing.discarded_units > 1 else ''}"
+        return f"JW line: {units} discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
 
     @staticmethod
     def _rounding(calc: Calculation) -> str | None:

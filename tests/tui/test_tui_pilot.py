@@ -302,3 +302,13 @@ async def test_a_bad_rounding_threshold_is_shown_under_its_field(app):
         await type_into(pilot, dose="280 mg", round_within="ten")
         assert "percent" in field_error(app, "round_within")
         assert not app.main_screen.outcome.valid
+
+
+async def test_warnings_are_shown_with_the_result(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose(pilot, "drug", "J3380")  # Entyvio: NDC package code not verified
+        await type_into(pilot, dose="300 mg")
+        warnings = app.main_screen.query_one("#result-warnings")
+        assert shown(app, "#result-warnings")
+        assert "from the carton" in warnings.render().plain
+        assert app.main_screen.outcome.result.claim_rows[0].ndc.startswith("not verified")
