@@ -175,16 +175,21 @@ def stand_in_server(start_server, app_source: str) -> ServerProcess:
 class RawTab:
     """A websocket opened by hand, so it can be dropped without a goodbye (a TCP reset)."""
 
-    def __init__(self, port: int) -> None:
+    def __init__(self, port: int, headers: dict[str, str] | None = None, expect: int = 101) -> None:
         self.sock = socket.create_connection(("127.0.0.1", port), timeout=10)
+        headers = {"Host": f"127.0.0.1:{port}"} | (headers or {})
         key = base64.b64encode(os.urandom(16)).decode()
-        self.sock.sendall(
-            f"GET /ws?width=80&height=24 HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\nUpgrade: websocket\r\n"
-            f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n\r\n".encode()
+        request = (
+            "GET /ws?width=80&height=24 HTTP/1.1\r\n"
+            + "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+            + f"Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+            + "Sec-WebSocket-Version: 13\r\n\r\n"
         )
+        self.sock.sendall(request.encode())
         self.received = b""
         self.wait_for(b"\r\n\r\n")
-        assert self.received.startswith(b"HTTP/1.1 101"), self.received[:200]
+        self.status = int(self.received.split(b" ", 2)[1])
+        assert self.status == expect, self.received[:300]
 
     def wait_for(self, text: bytes, timeout: float = 20.0) -> None:
         deadline = time.monotonic() + timeout
@@ -347,4 +352,31 @@ def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server)
     app = app_of_new_tab(server, set())
     tab.drop()
     wait_until(lambda: not members_of_groups({app}), APP_GONE_WITHIN, f"app {app} outlived its dropped tab")
+    assert server.stop() == 0
+
+
+@pytest.mark.parametrize(
+    ("headers", "why"),
+    [
+        ({"Origin": "http://calculator-ads.example"}, "a page from another site"),
+        # DNS rebinding: a site's name re-pointed at 127.0.0.1, so its page looks same-origin.
+        ({"Host": "rebound.example:{port}", "Origin": "http://rebound.example:{port}"}, "a name that is not loopback"),
+    ],
+)
+def test_a_page_from_another_site_cannot_open_an_app(start_server, headers, why):
+    server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
+    headers = {name: value.format(port=server.port) for name, value in headers.items()}
+    RawTab(server.port, headers, expect=403)
+    time.sleep(0.3)  # an app would have been started by now
+    assert not children_of(server.pid), f"{why} started an app"
+    assert "refused a browser connection" in server.stderr
+    assert server.stop() == 0
+
+
+def test_behind_a_reverse_proxy_the_public_address_is_accepted(start_server):
+    server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
+    proxied = {"X-Forwarded-Host": "calc.hospital.example", "Origin": "https://calc.hospital.example"}
+    tab = RawTab(server.port, proxied, expect=101)
+    server.app_groups |= {app_of_new_tab(server, set())}
+    tab.drop()
     assert server.stop() == 0

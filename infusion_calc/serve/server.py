@@ -16,6 +16,7 @@ import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
+from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, web
 from textual_serve.server import Server, to_int
@@ -42,6 +43,26 @@ def url_for(host: str, port: int) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # IPv6 literal
     return f"http://{host}:{port}/"
+
+
+def websocket_refusal(request: web.Request, bound_to_loopback: bool) -> str | None:
+    """Why a websocket request must not start an app, or None when it may.
+
+    Browsers let any page open a websocket to any address, 127.0.0.1 included, and
+    there is no login. So the page must be ours: its Origin must be the address the
+    request was sent to (Host, or X-Forwarded-Host from a reverse proxy; browsers
+    cannot set that header on a websocket). On a loopback-only server the address
+    must also be a loopback one, which stops a site whose name was re-pointed at
+    127.0.0.1 (DNS rebinding). Clients that send no Origin are not browser pages.
+    """
+    host = request.headers.get("Host", "")
+    forwarded = [name.strip() for name in request.headers.get("X-Forwarded-Host", "").split(",") if name.strip()]
+    if bound_to_loopback and not forwarded and not is_loopback(urlsplit(f"//{host}").hostname or ""):
+        return f"it was addressed to {host!r}, not to this machine"
+    origin = request.headers.get("Origin")
+    if origin is not None and urlsplit(origin).netloc.lower() not in {name.lower() for name in (host, *forwarded)}:
+        return f"the page came from another site ({origin})"
+    return None
 
 
 class BrowserServer(Server):
@@ -78,6 +99,10 @@ class BrowserServer(Server):
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
+        refusal = websocket_refusal(request, is_loopback(self.host))
+        if refusal:
+            log.warning("refused a browser connection: %s", refusal)
+            raise web.HTTPForbidden(text=f"infusion-calc: refused, {refusal}\n")
         # The heartbeat notices a browser that vanished without closing its socket.
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
@@ -93,8 +118,6 @@ class BrowserServer(Server):
             await session.start(to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24))
             log.info("tab opened: app process %s", session.pid)
             await self._process_messages(websocket, session)
-        except asyncio.CancelledError:
-            raise
         except Exception:
             log.exception("websocket for app process %s", session.pid)
         finally:
@@ -106,15 +129,12 @@ class BrowserServer(Server):
                 log.info("tab closed: app process %s ended", session.pid)
         return websocket
 
-    async def on_startup(self, app: web.Application) -> None:
-        pass  # the address is announced once the socket is bound (see `run`)
-
     async def on_shutdown(self, app: web.Application) -> None:
         """Server stopping: tell every tab, then stop every app (each with its grace period)."""
         sessions = list(self.sessions.items())
-        for _session, websocket in sessions:
-            await websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
-        await asyncio.gather(*(session.stop() for session, _ in sessions), return_exceptions=True)
+        closing = [websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for _, websocket in sessions]
+        stopping = [session.stop() for session, _ in sessions]
+        await asyncio.gather(*closing, *stopping, return_exceptions=True)
 
     def kill_all(self) -> None:
         """Last resort: SIGKILL every app still running."""

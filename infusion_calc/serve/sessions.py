@@ -75,7 +75,7 @@ class AppSession(AppService):
         quitting = asyncio.ensure_future(self._quit_and_wait())
         await asyncio.wait({quitting}, timeout=QUIT_GRACE_SECONDS)
         if not quitting.done():
-            log.warning("app process %d did not quit within %ss of its tab closing; killing it", process.pid, QUIT_GRACE_SECONDS)
+            log.warning("app process %d did not quit within %ss of being asked to; killing it", process.pid, QUIT_GRACE_SECONDS)
         self.kill()  # also reaches anything the app started, even when the app itself has quit
         await asyncio.wait({quitting}, timeout=REAP_SECONDS)
         if not quitting.done():
