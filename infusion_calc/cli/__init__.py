@@ -12,8 +12,6 @@ import os
 import sys
 from collections.abc import Sequence
 
-from infusion_calc import __version__
-
 
 class StrictParser(argparse.ArgumentParser):
     """argparse, but a usage error is one `error:` line and exit status 2."""
@@ -24,16 +22,15 @@ class StrictParser(argparse.ArgumentParser):
 
 
 def build_parser() -> StrictParser:
-    from infusion_calc.cli import batch, calc, log
-    from infusion_calc.cli import serve
+    from infusion_calc import __version__
+    from infusion_calc.cli import batch, calc, log, serve
+    from infusion_calc.cli.common import add_catalog_option
 
     parser = StrictParser(
         prog="infusion-calc",
         description="Dose-and-waste calculator for single-dose vials. With no command, opens the chair-side app.",
     )
     parser.add_argument("--version", action="version", version=f"infusion-calc {__version__}")
-    from infusion_calc.cli.common import add_catalog_option
-
     add_catalog_option(parser)  # `infusion-calc --catalog PATH` opens the app with that site file
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=StrictParser)
     calc.register(commands)
