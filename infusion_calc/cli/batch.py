@@ -84,8 +84,9 @@ class Progress:
         self.drawn = False
 
     def update(self, rows: int, refused: int) -> None:
-        if not self.enabled or (rows & 255 and self.drawn):
-            return  # looking at the clock every row would cost more than the bar is worth
+        """Called once per chunk of rows written."""
+        if not self.enabled:
+            return
         now = time.monotonic()
         if now < self.next_draw:
             return
