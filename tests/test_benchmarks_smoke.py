@@ -1,5 +1,5 @@
-"""`benchmarks/run.py --quick` still measures every figure (the values are not judged here),
-and the calc command's start-up stays free of what it does not need."""
+"""`benchmarks/run.py --quick` still measures every figure (the values are not judged here);
+the calc command's start-up stays free of what it does not need; the hot path stays off pint."""
 
 from __future__ import annotations
 
@@ -38,3 +38,28 @@ def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing()
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1] == "[]"
+
+
+def test_a_warm_calculation_makes_no_pint_call():
+    """The hot path by design: each unit word is parsed by pint once, then a cached exact factor is used."""
+    from benchmarks.scenarios import SCENARIOS
+    from infusion_calc.core.catalog import packaged_catalog
+    from infusion_calc.core.contract import calculation_to_dict
+    from infusion_calc.core.engine import calculate
+
+    catalog = packaged_catalog()
+    for request in SCENARIOS:  # warm: the first use of each unit word may ask pint
+        calculation_to_dict(calculate(catalog, request))
+    pint_calls = []
+
+    def watch(frame, event, arg):
+        if event == "call" and "/pint/" in frame.f_code.co_filename.replace("\\", "/"):
+            pint_calls.append(f"{frame.f_code.co_filename}:{frame.f_code.co_name}")
+
+    sys.setprofile(watch)
+    try:
+        for request in SCENARIOS:
+            calculation_to_dict(calculate(catalog, request))
+    finally:
+        sys.setprofile(None)
+    assert pint_calls == []
