@@ -29,11 +29,12 @@ def calc_command() -> list[str]:
 
 def cli_cold_start(repeats: int) -> Figure:
     medians = interleaved_medians({"pint": [sys.executable, "-c", "import pint"], "calc": calc_command()}, repeats)
-    ratio = medians["calc"] / medians["pint"]
+    (calc_wall, calc_cpu), (pint_wall, pint_cpu) = medians["calc"], medians["pint"]
+    ratio = calc_wall / pint_wall
     return Figure(
         "cli cold start", f"{ratio:.2f}x", f"<= {COLD_START_TARGET}x", ratio <= COLD_START_TARGET,
-        f"infusion-calc calc --dose \"300 mg\" --json {medians['calc'] * 1000:.0f} ms / python -c \"import pint\" "
-        f"{medians['pint'] * 1000:.0f} ms, medians of {repeats}, interleaved",
+        f"infusion-calc calc --dose \"300 mg\" --json {calc_wall * 1000:.0f} ms / python -c \"import pint\" "
+        f"{pint_wall * 1000:.0f} ms, medians of {repeats}, interleaved; CPU time {calc_cpu / pint_cpu:.2f}x",
     )
 
 
