@@ -89,7 +89,7 @@ def test_readable_summary_without_json(capsys):
         (["--dose", "375 mg/m2", "--drug", "rituxan"], "--bsa", "per m²"),
         (["--dose", "300 mg", "--drug", "natalizumab", "--hcpcs", "J2326"], "--hcpcs", "J2323"),
         (["--dose", "300 mg", "--hcpcs", "J2323", "--billing-unit", "10 mg"], "--billing-unit", "1 mg"),
-        (["--dose", "300 mg", "--hcpcs", "J9999"], "--hcpcs", "--billing-unit"),
+        (["--dose", "300 mg", "--hcpcs", "J9999"], "--hcpcs", "billing unit (e.g. 10 mg) and at least one vial size"),
         (["--dose", "300 mg", "--weight", "70"], "--weight", "Add a unit"),
     ],
 )

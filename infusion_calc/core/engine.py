@@ -7,6 +7,7 @@ frozen `Calculation`, or raises `InputError` naming the field at fault, or `Plan
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -20,6 +21,9 @@ from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, parse_dose, par
 from infusion_calc.core.vials import plan_vials
 
 DEFAULT_DRUG = "Tysabri"
+HCPCS_PATTERN = re.compile(r"[A-Z][0-9]{4}")  # ASCII only: str.isalpha() would let "Ä1234" through
+MAX_VIAL_SIZES = 8
+"""More distinct vial sizes than this for one dose is a typing slip, and would slow the search."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,8 +90,7 @@ def _unlisted_code(request: CalcRequest) -> Drug:
     if not request.billing_unit or not request.vials:
         raise InputError(
             "hcpcs",
-            f"{code} is not in the catalog: give its billing unit (--billing-unit, e.g. 10 mg) "
-            "and at least one vial size (--vial).",
+            f"{code} is not in the catalog: give its billing unit (e.g. 10 mg) and at least one vial size.",
         )
     products = tuple(_typed_product(text, None, "unlisted product") for text in request.vials)
     return Drug.model_validate({
@@ -110,12 +113,12 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     """The catalog entry for --drug / --hcpcs, refusing inconsistent pairs."""
     name = (request.drug or "").strip()
     code = (request.hcpcs or "").strip().upper()
-    if code and not (len(code) == 5 and code[0].isalpha() and code[1:].isdigit()):
+    if code and not HCPCS_PATTERN.fullmatch(code):
         raise InputError("hcpcs", f"'{request.hcpcs}' is not a HCPCS code: one letter and four digits, e.g. J2323.")
     by_name = catalog.by_name(name) if name else None
     if name and by_name is None and not code:
         known = ", ".join(sorted({d.generic for d in catalog.drugs}))
-        raise InputError("drug", f"'{name}' is not in the catalog. Known drugs: {known}. Or give --hcpcs with --billing-unit and --vial.")
+        raise InputError("drug", f"'{name}' is not in the catalog. Known drugs: {known}. Or give a HCPCS code with its billing unit and vial size.")
     if code:
         natalizumab = "natalizumab" in name.lower() or (by_name is not None and by_name.generic == "natalizumab")
         if code == "J2326" and natalizumab:
@@ -167,6 +170,8 @@ def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
     for text in request.vials:
         product = _typed_product(text, drug, brand)
         chosen.setdefault(product.strength.value, product)
+    if len(chosen) > MAX_VIAL_SIZES:
+        raise InputError("vial", f"{len(chosen)} different vial sizes for one dose: give at most {MAX_VIAL_SIZES}.")
     return tuple(chosen.values())
 
 

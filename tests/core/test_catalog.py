@@ -105,3 +105,16 @@ def test_drug_names_match_generic_or_brand_in_any_case(catalog):
     assert find_drug(catalog, CalcRequest("1 mg", drug="SPINRAZA")).hcpcs == "J2326"
     assert find_drug(catalog, CalcRequest("1 mg", drug="Natalizumab")).hcpcs == "J2323"
     assert find_drug(catalog, CalcRequest("1 mg")).hcpcs == "J2323"
+
+
+@pytest.mark.parametrize("code", ["Ä1234", "J232", "J23233", "2J323", "J２３２３"])
+def test_hcpcs_codes_are_one_ascii_letter_and_four_digits(catalog, code):
+    with pytest.raises(InputError, match="not a HCPCS code"):
+        find_drug(catalog, CalcRequest("300 mg", hcpcs=code, billing_unit="1 mg", vials=("100 mg",)))
+
+
+def test_too_many_vial_sizes_is_a_typing_slip(catalog):
+    sizes = tuple(f"{n} mg/1 mL" for n in range(1, 10))
+    with pytest.raises(InputError, match="at most 8") as caught:
+        calculate(catalog, CalcRequest("300 mg", hcpcs="J9999", billing_unit="1 mg", vials=sizes))
+    assert caught.value.field == "vial"
