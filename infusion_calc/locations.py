@@ -36,6 +36,11 @@ def site_catalog_path() -> Path:
     return config_dir() / "catalog.toml"
 
 
+def site_config_path() -> Path:
+    """The site config file (payer rules, chargemaster, rounding policy), whether or not it exists."""
+    return config_dir() / "config.toml"
+
+
 def ensure_data_dir() -> Path:
     folder = data_dir()
     folder.mkdir(parents=True, exist_ok=True, mode=0o700)

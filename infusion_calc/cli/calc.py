@@ -11,7 +11,7 @@ from infusion_calc.cli.encounter_options import add_encounter_arguments, encount
 from infusion_calc.cli.output_options import add_output_options, export_or_save
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
-from infusion_calc.core.errors import CatalogError, InputError, PlanError
+from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import format_amount
 
@@ -51,8 +51,25 @@ def request_from(options: argparse.Namespace) -> CalcRequest:
     return CalcRequest(
         dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
         weight=options.weight, height=options.height, bsa=options.bsa,
-        round_within=options.round_within, billing_unit=options.billing_unit,
+        round_within=options.round_within if options.round_within is not None else site_rounding_policy(),
+        billing_unit=options.billing_unit,
     )
+
+
+def site_rounding_policy() -> str | None:
+    """The site's `[dosing] round_within` from config.toml, when the site has that file.
+
+    Read only when the file exists: the config model needs pydantic (~60 ms), which a
+    site without a config file should not pay on every calc.
+    """
+    from infusion_calc.locations import site_config_path
+
+    if not site_config_path().is_file():
+        return None
+    from infusion_calc.core.site_config import load_site_config
+
+    policy = load_site_config().dosing.round_within
+    return None if policy is None else str(policy)
 
 
 def run(options: argparse.Namespace) -> int:
@@ -62,7 +79,7 @@ def run(options: argparse.Namespace) -> int:
         extras = build_extras(calc, options)
     except InputError as error:
         return fail(describe_input_error(error))
-    except (CatalogError, PlanError) as error:
+    except (CatalogError, PlanError, SiteConfigError) as error:
         return fail(str(error))
     return write_output(calc, extras, options)
 

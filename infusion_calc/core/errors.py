@@ -26,3 +26,10 @@ class CatalogError(InfusionCalcError):
 
 class PlanError(InfusionCalcError):
     """No acceptable vial plan exists for this dose (too many vials, no presentation)."""
+
+
+class SiteConfigError(InfusionCalcError):
+    """The site config file is unreadable or has a bad value; the message names file and field.
+
+    Defined here, not in site_config.py, so callers can catch it without importing pydantic.
+    """

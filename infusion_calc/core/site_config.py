@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, Mapping
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
 
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
-from infusion_calc.core.errors import InfusionCalcError
+from infusion_calc.core.errors import SiteConfigError
 
 NdcUnit = Literal["F2", "GR", "ME", "ML", "UN"]
 NdcSpacing = Literal["one-space", "none", "columns"]
@@ -30,10 +30,6 @@ NdcSpacing = Literal["one-space", "none", "columns"]
 layout some payers use (qualifier and quantity from position 17)."""
 
 _HCPCS = re.compile(r"^[A-Z]\d{4}$")
-
-
-class SiteConfigError(InfusionCalcError):
-    """The site config file is unreadable or has a bad value; the message names file and field."""
 
 
 def _charge(value: Any) -> Decimal:
@@ -79,6 +75,26 @@ class LogSettings(BaseModel):
     """Private by default: the log keeps no patient identifier unless the site turns this on."""
 
 
+def _percent(value: Any) -> Decimal:
+    if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
+        raise ValueError("write the percent as a number from 0 to 50, e.g. 10")
+    try:
+        percent = Decimal(str(value).strip().rstrip("%"))
+    except ArithmeticError:
+        raise ValueError(f"'{value}' is not a percent from 0 to 50, e.g. 10") from None
+    if not percent.is_finite() or not 0 <= percent <= 50:
+        raise ValueError(f"'{value}' is not a percent from 0 to 50, e.g. 10")
+    return percent
+
+
+class DosingSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    round_within: Annotated[Decimal, BeforeValidator(_percent)] | None = None
+    """The site's whole-vial rounding policy (HOPA accepts 10%): the nearest whole-vial dose
+    within this percent is offered with every result; never applied to the order."""
+
+
 class SiteConfig(BaseModel):
     """The whole config file, validated."""
 
@@ -90,6 +106,7 @@ class SiteConfig(BaseModel):
     chargemaster: dict[str, Charge] = Field(default_factory=dict)
     """Charge per HCPCS billing unit, in dollars, by code."""
     log: LogSettings = LogSettings()
+    dosing: DosingSettings = DosingSettings()
     _origin: str = PrivateAttr(default="the default site config")
 
     def export_settings(self, payer: str | None = None) -> "ExportSettings":
@@ -119,9 +136,9 @@ class ExportSettings:
 
 def default_site_config_path() -> Path:
     """`config.toml` next to the site catalog, whether or not it exists."""
-    from infusion_calc.locations import config_dir
+    from infusion_calc.locations import site_config_path
 
-    return config_dir() / "config.toml"
+    return site_config_path()
 
 
 def _where(loc: tuple[Any, ...]) -> str:
@@ -129,7 +146,7 @@ def _where(loc: tuple[Any, ...]) -> str:
     parts = [str(part) for part in loc if not isinstance(part, int)]
     if not parts:
         return "the file"
-    if parts[0] in ("claims", "log") and len(parts) > 1:
+    if parts[0] in ("claims", "log", "dosing") and len(parts) > 1:
         return f"[{parts[0]}] field '{'.'.join(parts[1:])}'"
     if parts[0] == "payer" and len(parts) > 2:
         return f"[payer.{parts[1]}] field '{'.'.join(parts[2:])}'"
@@ -163,7 +180,7 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         first = error.errors()[0]
         message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
         if first["type"] == "extra_forbidden":
-            message = "unknown setting" if len(first["loc"]) > 1 else "unknown table (known: [claims], [payer.NAME], [chargemaster], [log])"
+            message = "unknown setting" if len(first["loc"]) > 1 else "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing])"
         elif first["type"] == "too_short":
             message = "give at least one NDC unit qualifier: F2, GR, ME, ML or UN"
         elif first["type"] in ("dict_type", "model_type"):

@@ -99,3 +99,29 @@ def test_a_bad_file_names_the_file_and_the_field(text, message):
 def test_an_unreadable_explicit_file_is_a_clear_error(tmp_path):
     with pytest.raises(SiteConfigError, match="cannot read the site config file"):
         load_site_config(tmp_path / "missing.toml")
+
+
+def test_site_rounding_policy_applies_when_the_call_gives_none(tmp_path, capsys):
+    import json
+
+    from infusion_calc.cli import main
+
+    folder = tmp_path / "config"
+    folder.mkdir(exist_ok=True)
+    (folder / "config.toml").write_text("[dosing]\nround_within = 10\n", encoding="utf-8")
+    assert main(["calc", "--dose", "310 mg", "--drug", "infliximab", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dose_rounding"]["dose"] == "300 mg"
+    # A call's own --round-within wins over the site's policy.
+    assert main(["calc", "--dose", "310 mg", "--drug", "infliximab", "--round-within", "1", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dose_rounding"] is None
+
+
+def test_a_bad_site_rounding_policy_is_an_error_line(tmp_path, capsys):
+    from infusion_calc.cli import main
+
+    folder = tmp_path / "config"
+    folder.mkdir(exist_ok=True)
+    (folder / "config.toml").write_text("[dosing]\nround_within = 75\n", encoding="utf-8")
+    assert main(["calc", "--dose", "310 mg"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and "[dosing] field 'round_within'" in err and "0 to 50" in err
