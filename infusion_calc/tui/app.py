@@ -4,6 +4,10 @@ Start-up order matters here: the first frame is drawn from Textual alone; the co
 (pint, pydantic, the catalog) is imported in a thread worker started after that frame,
 and the form comes alive when `CalculatorReady` arrives. A catalog passed in (tests)
 skips the worker.
+
+Nothing typed at start-up is lost: keys (and pastes) that arrive before the dose field
+exists are held here and replayed, in order, once the form is built and the dose field
+has the focus (a nurse types `300 mg` Enter the moment the app opens).
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.reactive import var
@@ -53,6 +58,8 @@ class InfusionCalcApp(App[None]):
         self._site_catalog = site_catalog
         self._round_within = round_within
         self._cursor_blink = cursor_blink
+        self._early_input: list[events.Key | events.Paste] | None = []
+        """Keys and pastes typed before the form was built (None once it is): replayed into it."""
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
             self.theme = theme
@@ -64,7 +71,18 @@ class InfusionCalcApp(App[None]):
     def main_screen(self) -> MainScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
 
-    def on_form_built(self, message: FormBuilt) -> None:
+    async def on_event(self, event: events.Event) -> None:
+        # Until the dose field exists a key would go to the bare screen and be lost: hold it.
+        if self._early_input is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self._early_input.append(event)
+            return
+        await super().on_event(event)
+
+    async def on_form_built(self, message: FormBuilt) -> None:
+        # Replayed here, in the app's own queue, so keys typed after this come after them.
+        early, self._early_input = self._early_input or [], None
+        for event in early:
+            await super().on_event(event)
         if self._given_calculator is not None:
             self.post_message(CalculatorReady(self._given_calculator))
         else:

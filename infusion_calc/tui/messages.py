@@ -19,4 +19,5 @@ class CalculatorReady(Message):
 
 
 class FormBuilt(Message):
-    """The form and result are on screen (just after the first frame): time to load the catalog."""
+    """The form and result exist and the dose field has the focus (just after the first frame):
+    time to replay keys typed before it, and to load the catalog."""

@@ -312,3 +312,23 @@ async def test_warnings_are_shown_with_the_result(app):
         assert shown(app, "#result-warnings")
         assert "from the carton" in warnings.render().plain
         assert app.main_screen.outcome.result.claim_rows[0].ndc.startswith("not verified")
+
+
+async def test_keys_typed_before_the_form_exists_land_in_the_dose_field(app, monkeypatch):
+    """A nurse types `300 mg` Enter the moment the app opens, before the form is built."""
+    from infusion_calc.tui.screens.main import MainScreen
+
+    # Hold the form back (it is built on mount, just after the first frame), so the keys surely come first.
+    monkeypatch.setattr(MainScreen, "on_mount", lambda screen: None)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press(*"300 mg", "enter")
+        screen = app.main_screen
+        assert not screen.built and not screen.query("#dose")  # typed into nothing yet
+        screen.call_after_refresh(screen._build)  # what on_mount does
+        await ready(pilot)
+        await pilot.pause()
+        assert screen.query_one("#dose", Input).value == "300 mg"
+        assert app.focused.id == "dose"
+        assert claim_table(app) == [["J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"]]
+        await pilot.press("backspace", "backspace", "backspace", "backspace", *"0 mg")  # later keys follow them, in order
+        assert screen.query_one("#dose", Input).value == "300 mg"

@@ -1,4 +1,4 @@
-"""End to end, as a person would: the real `infusion-calc` in tmux, type a dose, read, copy, quit."""
+"""End to end, as a person would: the real `infusion-calc` in tmux, type a dose at once, read, copy, quit."""
 
 from __future__ import annotations
 
@@ -62,7 +62,7 @@ def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path, iso
             # Textual draws on stderr, so it stays on the terminal; the exit status is kept.
             f"'{command}'; echo $? > '{status_file}.part'; mv '{status_file}.part' '{status_file}'",
         )
-        tmux.wait_for("Ordered dose", "Tysabri (natalizumab)")  # first frame, then the catalog
+        # Typed at once, as a nurse does, without waiting for the form: no key may be lost.
         tmux.run("send-keys", "-t", "app", "-l", "250 mg")
         screen = tmux.wait_for("J2323  JW", "Draw 12.5 mL")
         assert "250 mg given" in screen and "50 mg left" in screen

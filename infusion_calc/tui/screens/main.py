@@ -78,7 +78,7 @@ class MainScreen(Screen[None]):
                 field.cursor_blink = False
         self.built = True
         self.result_panel.show(self.outcome)
-        self.query_one("#dose").focus()
+        self.set_focus(self.query_one("#dose"))  # now, not later: the app replays early keys into it
         self.watch(self.app, "calculator", self._calculator_arrived)
         self.post_message(FormBuilt())
 
