@@ -134,6 +134,12 @@ class InfusionCalcApp(App[None]):
             if isinstance(binding, Binding):
                 yield SystemCommand(binding.description, binding.tooltip or binding.description,
                                     lambda action=binding.action: self.run_action(action, main))
+        yield SystemCommand("Encounter details", "Open or close the encounter panel (chart note and checks)",
+                            lambda: self.run_action("toggle_encounter", main))
+        if self.calculator is not None:  # the export formats come from the core, loaded with it
+            for fmt, description in self.calculator.export_formats():
+                yield SystemCommand(f"Copy as {fmt}", f"Copy the claim lines as {description}",
+                                    lambda fmt=fmt: self.run_action(f"copy_as('{fmt}')", main))
         yield SystemCommand("Help", "JW/JZ, the rounding rule and the J2326 matter (F1)", self.action_help)
         yield SystemCommand("High contrast", "Switch the high-contrast theme for bright ward screens on or off",
                             self.action_toggle_high_contrast)

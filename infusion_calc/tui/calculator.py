@@ -1,22 +1,29 @@
-"""The bridge from the form to the core engine: text in, ready-to-show text out.
+"""The bridge from the form to the core: text in, ready-to-show text out. The one TUI module that calls the core.
 
 Imported only after the first frame, since importing the core builds the pint
 registry. It does no unit arithmetic of its own: every figure comes from
-`core.engine.calculate` and is written with the core's own formatters.
+`core.engine.calculate` and is written with the core's own formatters; the chart note,
+the checks, the exports and the log are the core's and the log's own. The exports and
+the log (pydantic, the FHIR models, sqlite3) are imported on first use.
 """
 
 from __future__ import annotations
 
 import argparse
+from dataclasses import replace
 from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, Drug, packaged_catalog
+from infusion_calc.core.checks import run_checks
 from infusion_calc.core.documentation import chart_note
+from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
 from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
-from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView
+from infusion_calc.tui.state import (
+    ALL_PRESENTATIONS, TYPED_SIZE, CheckRow, ClaimRow, Delivery, FormValues, Outcome, Problem, ResultView,
+)
 
 # Engine field -> the form field its message is shown under.
 FORM_FIELD = {"hcpcs": "drug", "billing_unit": None}
@@ -98,6 +105,13 @@ class Calculator:
         return outcome
 
     def _evaluate(self, form: FormValues) -> Outcome:
+        # The encounter is read whatever the dose: a bad time is shown under its field at once.
+        typed = EncounterText(**dict(form.encounter))
+        encounter, errors = read_encounter(typed)
+        problems = tuple(Problem(error.message, error.field) for error in errors)
+        return replace(self._calculate(form, typed, encounter), encounter_problems=problems)
+
+    def _calculate(self, form: FormValues, typed: EncounterText, encounter: Encounter) -> Outcome:
         if not form.dose.strip():
             return Outcome("waiting", problem=Problem("Type the ordered dose, e.g. 300 mg, and the result appears here."))
         basis = dose_basis(form.dose)
@@ -125,9 +139,9 @@ class Calculator:
             return Outcome("invalid", basis, problem=Problem(
                 f"Internal error ({type(error).__name__}): no result can be given for this input. Please report it."
             ))
-        return Outcome("valid", basis, result=self._view(calc))
+        return Outcome("valid", basis, result=self._view(calc, typed, encounter))
 
-    def _view(self, calc: Calculation) -> ResultView:
+    def _view(self, calc: Calculation, typed: EncounterText, encounter: Encounter) -> ResultView:
         drug = calc.drug
         billing = calc.billing
         dose_steps = tuple(step for step in calc.steps if not step.startswith(("Dose ordered", "Vials", "Administered", "Discarded", "Cap")))
@@ -162,10 +176,69 @@ class Calculator:
             ),
             rounding=self._rounding(calc),
             warnings=warnings,
-            chart_text=chart_note(calc),
+            chart_text=chart_note(calc, encounter),
             claim_text=claim_text(calc),
+            checks=self._checks(calc, encounter),
+            vial_labels=tuple(use.product.label for use in calc.vials for _ in range(use.count)),
             calculation=calc,
+            encounter=typed,
         )
+
+    def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[CheckRow, ...]:
+        try:
+            checks = run_checks(calc, encounter, catalog=self.catalog)
+        except Exception as error:  # a bug in a check must not take the result down with it
+            return (CheckRow("CHECKS_FAILED", "error", (
+                f"The pre-submission checks could not run ({type(error).__name__}): check this claim by hand, "
+                "and please report it."
+            )),)
+        return tuple(CheckRow(check.code, check.severity.value, check.message) for check in checks)
+
+    # -- exports and the administration log (imported on first use) ----------------------
+
+    @staticmethod
+    def export_formats() -> tuple[tuple[str, str], ...]:
+        """(format, description) for every export format, in the core's order."""
+        from infusion_calc.core.exports import DESCRIPTIONS, FORMATS
+
+        return tuple((fmt, DESCRIPTIONS.get(fmt, fmt)) for fmt in FORMATS)
+
+    def copy_as(self, result: ResultView, fmt: str) -> Delivery:
+        """The claim lines of `result` in `fmt`, with the site's claim rules and charges."""
+        from infusion_calc.core.exports import DESCRIPTIONS, ExportError, render
+        from infusion_calc.core.site_config import SiteConfigError, load_site_config
+
+        encounter, _ = read_encounter(result.encounter or EncounterText())
+        given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
+        try:
+            config = load_site_config()
+            # A payer type with its own [payer.NAME] table in the site config gets its rules.
+            payer = encounter.payer.value if encounter.payer is not None else None
+            settings = config.export_settings(payer if payer in config.payer else None)
+            export = render(result.calculation, fmt, settings, when=given_at)
+        except (SiteConfigError, ExportError) as error:
+            return Delivery(False, f"Nothing copied: {error}")
+        rules = f", with the [payer.{settings.payer}] rules" if settings.payer else ""
+        return Delivery(
+            True, f"Copied the claim lines as {fmt} ({DESCRIPTIONS.get(fmt, fmt)}{rules})",
+            export.text, tuple(notice.message for notice in export.notices),
+        )
+
+    @staticmethod
+    def save_to_log(result: ResultView) -> Delivery:
+        """Append the result, its chart note, checks and encounter details to the administration log."""
+        from infusion_calc.core.site_config import SiteConfigError
+        from infusion_calc.log import LogError, save
+
+        typed = result.encounter or EncounterText()
+        details = {name: value for name, value in typed._asdict().items() if value}
+        try:
+            entry = save(result.calculation, note=result.chart_text, checks=result.checks, encounter=details or None)
+        except LogError as error:
+            return Delivery(False, str(error))
+        except SiteConfigError as error:
+            return Delivery(False, f"{error} Nothing was saved.")
+        return Delivery(True, f"Saved as entry {entry.id} in {entry.path}")
 
     @staticmethod
     def _preparation(calc: Calculation) -> tuple[str, ...]:

@@ -27,6 +27,31 @@ FIELD_LABELS = {
     "round_within": "Rounding %",
 }
 
+# Encounter panel fields by the core's EncounterText names (its InputError.field), with their labels.
+ENCOUNTER_LABELS = {
+    "given_at": "Date/time given",
+    "start": "Infusion start",
+    "stop": "Infusion stop",
+    "dx": "Diagnosis (ICD-10-CM)",
+    "payer": "Payer type",
+    "prior_auth": "Prior authorization no.",
+    "step_therapy": "Step therapy attested",
+    "rems_checked": "REMS checklist done",
+    "consent": "Consent on file",
+    "lots": "Lot of each vial opened",
+    "expires": "Expiry of each vial opened",
+    "waste_reason": "Waste reason",
+    "waste_witness": "Waste witness",
+    "nurse": "Administered by (nurse)",
+    "provider": "Ordering provider",
+    "site": "Site of care",
+    "events": "Adverse events / deviations",
+}
+
+EncounterValues = tuple[tuple[str, Any], ...]
+"""The encounter panel as typed: (EncounterText field name, text or tick) pairs; the
+calculator turns them into the core's EncounterText. Plain values keep this module core-free."""
+
 
 @dataclass(frozen=True, slots=True)
 class FormValues:
@@ -42,6 +67,8 @@ class FormValues:
     """A vial size to plan with; empty to plan from all of the product's presentations."""
     round_within: str = ""
     """Whole-vial rounding threshold in percent; empty for no rounding option."""
+    encounter: EncounterValues = ()
+    """The encounter panel's fields, for the chart note and the checks (empty: nothing entered)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +79,16 @@ class ClaimRow:
     ndc: str
     ndc_unit: str
     ndc_quantity: str
+
+
+@dataclass(frozen=True, slots=True)
+class CheckRow:
+    """One pre-submission check as shown: the core's code, severity and message."""
+
+    code: str
+    severity: str
+    """"error", "warning" or "info"."""
+    message: str
 
 
 @dataclass(frozen=True)
@@ -73,9 +110,16 @@ class ResultView:
     rounding: str | None
     warnings: tuple[str, ...]
     chart_text: str
+    """The chart note, with the encounter details entered."""
     claim_text: str
+    checks: tuple[CheckRow, ...] = ()
+    """Pre-submission checks, errors first."""
+    vial_labels: tuple[str, ...] = ()
+    """One presentation label per vial opened, in vial order ("300 mg/15 mL"): a lot row each."""
     calculation: Any = field(default=None, compare=False, repr=False)
     """The core `Calculation` itself, for tests and for anything that needs more."""
+    encounter: Any = field(default=None, compare=False, repr=False)
+    """The core `EncounterText` typed, for the log and the exports (a bad field left out)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -96,6 +140,8 @@ class Outcome:
     """How the dose scales ("flat", "per_kg", "per_m2", "volume"), or "" while unreadable."""
     result: ResultView | None = None
     problem: Problem | None = None
+    encounter_problems: tuple[Problem, ...] = ()
+    """Encounter fields that could not be read, each under its field: left out of the note."""
 
     @property
     def valid(self) -> bool:
@@ -103,3 +149,14 @@ class Outcome:
 
 
 LOADING = Outcome("loading")
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """What a copy-as or a save to the log did: the text to copy, and what to tell the nurse."""
+
+    ok: bool
+    message: str
+    text: str = ""
+    notices: tuple[str, ...] = ()
+    """Warnings that come with an export (no verified NDC, no charge, a unit converted)."""

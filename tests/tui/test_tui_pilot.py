@@ -235,7 +235,9 @@ async def test_every_action_is_in_the_command_palette_and_runs_from_there(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         names = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Copy claim", "Copy chart", "Save", "Next patient", "Help", "Quit", "High contrast", "Theme"} <= names
+        assert {"Copy claim", "Copy chart", "Write to file", "Copy as…", "Save to log", "Next patient", "Help", "Quit",
+                "High contrast", "Theme", "Encounter details"} <= names
+        assert {f"Copy as {fmt}" for fmt in ("cms1500", "ub04", "837p", "837i", "fhir", "csv", "json", "text")} <= names
         await pilot.press("ctrl+p")
         await pilot.press(*"copy claim")
         for _ in range(100):  # the palette searches in the background

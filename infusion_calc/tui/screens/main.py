@@ -6,22 +6,25 @@ its watcher only hands the outcome to the widgets.
 
 Start-up: the first frame is a single line, as cheap as a bare Textual app; the form
 and result (and the widget modules behind them) are built right after it, and the
-catalog is loaded after that (see app.py).
+catalog is loaded after that (see app.py, which also holds keys typed before the form
+exists and replays them into the dose field).
 """
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import ActiveBinding, Binding
 from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widgets import Static
+from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
-from infusion_calc.tui.state import LOADING, FormValues, Outcome
+from infusion_calc.tui.state import ENCOUNTER_LABELS, LOADING, Delivery, FormValues, Outcome, ResultView
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
@@ -40,11 +43,19 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the claim lines (HCPCS, modifier, units, NDC) as tab-separated text"),
         Binding("f3", "copy_chart_text", "Copy chart", id="copy-chart-text",
                 tooltip="Copy the chart documentation text"),
-        Binding("f4", "save_to_file", "Save", id="save-to-file",
-                tooltip="Save the chart text and claim lines to a file in the user data folder"),
+        Binding("f4", "save_to_file", "Write to file", id="save-to-file",
+                tooltip="Write the chart text and claim lines to a new text file in the user data folder"),
+        Binding("f5", "copy_as", "Copy as…", id="copy-as",
+                tooltip="Copy the claim lines as CMS-1500, UB-04, 837P, 837I, FHIR, CSV, JSON or text"),
+        Binding("f6", "save_to_log", "Save to log", id="save-to-log",
+                tooltip="Save this administration (result, chart note, checks, encounter) to the administration log"),
         Binding("ctrl+n", "clear", "Next patient", id="clear",
                 tooltip="Clear the form for the next patient"),
     ]
+
+    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit"})
+    """Bindings the key bar leaves out on a narrow terminal, with the palette key, so that the
+    rest fits 80 columns; F1 Help lists every key, and they all still work."""
 
     form: var[FormValues] = var(FormValues)
     """The text in every field, exactly as typed."""
@@ -59,6 +70,9 @@ class MainScreen(Screen[None]):
         self._cursor_blink = cursor_blink
         self.built = False
         """True once the form and result exist (just after the first frame)."""
+        self._saving = False
+        self._last_saved: tuple[FormValues, str] | None = None
+        """The form last saved to the log, and where it went: the same one is not saved twice."""
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, id="opening", markup=False)
@@ -77,10 +91,32 @@ class MainScreen(Screen[None]):
             for field in self.query(Input):
                 field.cursor_blink = False
         self.built = True
+        self._fit_key_bar()
         self.result_panel.show(self.outcome)
         self.set_focus(self.query_one("#dose"))  # now, not later: the app replays early keys into it
         self.watch(self.app, "calculator", self._calculator_arrived)
         self.post_message(FormBuilt())
+
+    @property
+    def active_bindings(self) -> dict[str, ActiveBinding]:
+        bindings = super().active_bindings
+        if not self.has_class("-narrow"):
+            return bindings
+        return {
+            key: active._replace(binding=replace(active.binding, show=False))
+            if active.binding.id in self.KEY_BAR_WIDE_ONLY else active
+            for key, active in bindings.items()
+        }
+
+    def on_resize(self) -> None:
+        if self.built:
+            self._fit_key_bar()
+
+    def _fit_key_bar(self) -> None:
+        from textual.widgets import Footer
+
+        self.query_one(Footer).show_command_palette = not self.has_class("-narrow")
+        self.refresh_bindings()
 
     @property
     def order_form(self) -> "OrderForm":
@@ -124,40 +160,123 @@ class MainScreen(Screen[None]):
 
     # -- actions --------------------------------------------------------------------------------
 
-    def _valid_text(self, what: str) -> str | None:
-        """The text of the current result, or None (and a notice) when there is no valid result."""
+    def _result(self, nothing: str, *, with_encounter: bool) -> ResultView | None:
+        """The current valid result, or None and a notice saying why `nothing` was done.
+
+        With `with_encounter`, an encounter field the core could not read also refuses:
+        the chart note would silently leave it out.
+        """
         outcome = self.outcome
         if not outcome.valid or outcome.result is None:
-            self.notify(f"Nothing copied: there is no valid result to take the {what} from.", severity="warning")
+            self.notify(f"{nothing}: there is no valid result yet.", severity="warning")
             return None
-        return outcome.result.claim_text if what == "claim lines" else outcome.result.chart_text
+        if with_encounter and outcome.encounter_problems:
+            fields = ", ".join(dict.fromkeys(
+                ENCOUNTER_LABELS.get(str(problem.field), str(problem.field)) for problem in outcome.encounter_problems
+            ))
+            self.notify(f"{nothing}: fix the encounter field marked in red first ({fields}); "
+                        "the chart note would leave it out.", severity="warning", timeout=10)
+            return None
+        return outcome.result
 
-    def _copy(self, what: str) -> None:
-        text = self._valid_text(what)
-        if text is None:
-            return
+    def _copy(self, what: str, text: str, done: str = "") -> None:
         self.app.copy_to_clipboard(text)
         extra = " (also in the tmux buffer)" if sharing.load_tmux_buffer(text) else ""
-        self.notify(f"Copied the {what}{extra}. If your terminal ignores the copy, press F4 to save to a file.")
+        self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, "
+                    "press F4 to write it to a file.")
 
     def action_copy_claim_lines(self) -> None:
-        self._copy("claim lines")
+        result = self._result("Nothing copied", with_encounter=False)
+        if result is not None:
+            self._copy("claim lines", result.claim_text)
 
     def action_copy_chart_text(self) -> None:
-        self._copy("chart text")
+        result = self._result("Nothing copied", with_encounter=True)
+        if result is not None:
+            self._copy("chart text", result.chart_text)
+
+    def action_copy_as(self, fmt: str = "") -> None:
+        """Copy the claim lines in an export format: `fmt`, or the one chosen from the menu."""
+        result = self._result("Nothing copied", with_encounter=False)
+        if result is None or self.calculator is None:
+            return
+        if any(problem.field == "given_at" for problem in self.outcome.encounter_problems):
+            self.notify("Nothing copied: fix the date/time given first; the export carries it.",
+                        severity="warning", timeout=10)
+            return
+        if fmt:
+            self._deliver(self.calculator.copy_as(result, fmt))
+            return
+        from infusion_calc.tui.screens.copy_as import CopyAsScreen
+
+        calculator = self.calculator
+
+        def chosen(choice: str | None) -> None:
+            if choice:
+                self._deliver(calculator.copy_as(result, choice))
+
+        self.app.push_screen(CopyAsScreen(calculator.export_formats()), chosen)
+
+    def _deliver(self, delivery: Delivery) -> None:
+        if not delivery.ok:
+            self.notify(delivery.message, severity="error", timeout=15)
+            return
+        self._copy("export", delivery.text, delivery.message)
+        for notice in delivery.notices:
+            self.notify(notice, title="Check before submitting", severity="warning", timeout=20)
+
+    def action_save_to_log(self) -> None:
+        result = self._result("Nothing saved to the log", with_encounter=True)
+        if result is None or self.calculator is None:
+            return
+        if self._saving:
+            self.notify("Still saving the last one to the log…")
+            return
+        if self._last_saved is not None and self._last_saved[0] == self.form:
+            self.notify(f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
+                        "Ctrl+N for the next patient.", severity="warning", timeout=10)
+            return
+        form, save = self.form, self.calculator.save_to_log
+        self._saving = True
+        # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
+        self.run_worker(lambda: (form, save(result)), thread=True, name="save-to-log", exit_on_error=False)
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name != "save-to-log" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+            return
+        self._saving = False
+        if event.state is WorkerState.ERROR:
+            error = event.worker.error
+            self.notify(f"Nothing was saved to the log: internal error ({type(error).__name__}: {error}). "
+                        "Please report it.", severity="error", timeout=20)
+            return
+        form, delivery = event.worker.result
+        if delivery.ok:
+            self._last_saved = (form, delivery.message)
+            self.notify(delivery.message, title="Saved to the log", timeout=15)
+        else:
+            self.notify(delivery.message, title="NOT saved", severity="error", timeout=20)
 
     def action_save_to_file(self) -> None:
-        outcome = self.outcome
-        if not outcome.valid or outcome.result is None:
-            self.notify("Nothing saved: there is no valid result yet.", severity="warning")
+        result = self._result("Nothing written", with_encounter=True)
+        if result is None:
             return
-        text = f"{outcome.result.chart_text.rstrip()}\n\nClaim lines\n{outcome.result.claim_text}"
+        text = f"{result.chart_text.rstrip()}\n\nClaim lines\n{result.claim_text}"
         try:
             path = sharing.save_text(text)
         except OSError as error:
-            self.notify(f"Could not save the file: {error.strerror or error}", severity="error", timeout=10)
+            self.notify(f"Could not write the file: {error.strerror or error}", severity="error", timeout=10)
             return
-        self.notify(f"Saved to {path}", title="Saved", timeout=15)
+        self.notify(f"Written to {path} (a text file; not the administration log)", title="Written", timeout=15)
+
+    def action_toggle_encounter(self) -> None:
+        """Open (and go to) or close the encounter panel."""
+        if not self.built:
+            return
+        panel = self.order_form.encounter_panel
+        panel.collapsed = not panel.collapsed
+        if not panel.collapsed:
+            self.set_focus(self.query_one("#given-at"))
 
     def action_clear(self) -> None:
         if self.built:

@@ -18,18 +18,23 @@ class FormField(Vertical):
         self._label = label
         self._hint = hint
         self.control = control
+        self._error = Static("", classes="field-error", markup=False)
+        self._message: str | None = None
 
     def compose(self) -> ComposeResult:
         yield Label(self._label, classes="field-label")
         yield self.control
         if self._hint:
             yield Static(self._hint, classes="field-hint", markup=False)
-        yield Static("", classes="field-error", markup=False)
+        yield self._error
 
     @property
     def error(self) -> str:
-        return str(self.query_one(".field-error", Static).content)
+        return str(self._error.content)
 
     def show_error(self, message: str | None) -> None:
-        self.query_one(".field-error", Static).update(f"✖ {message}" if message else "")
+        if message == self._message:  # called for every row on each keystroke: redraw only a change
+            return
+        self._message = message
+        self._error.update(f"✖ {message}" if message else "")
         self.set_class(bool(message), "-has-error")

@@ -1,4 +1,5 @@
-"""The order form: drug, dose, the patient's size when the dose needs it, vials, rounding.
+"""The order form: drug, dose, the patient's size when the dose needs it, vials, rounding,
+and the encounter panel (collapsed) below them.
 
 It knows no arithmetic. It reports what is typed (`OrderForm.Changed`, carrying a
 whole new `FormValues`) and shows what the screen tells it: which fields this kind of
@@ -14,10 +15,11 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Input, Select
+from textual.widgets import Checkbox, Input, Select
 
 from infusion_calc.tui import validators
 from infusion_calc.tui.state import ALL_PRESENTATIONS, FIELD_LABELS, TYPED_SIZE, FormValues, Outcome, Problem
+from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 from infusion_calc.tui.widgets.form_field import FormField
 
 if TYPE_CHECKING:
@@ -25,6 +27,9 @@ if TYPE_CHECKING:
 
 # Which dose bases show which rows (the rows carry the matching class).
 BASIS_CLASSES = {"per_kg": "-per-kg", "per_m2": "-per-m2"}
+
+# Encounter fields whose problems are shown under another row: lots and expiries share the vials row.
+ENCOUNTER_ROW = {"lots": "vials", "expires": "vials"}
 
 
 class OrderForm(Vertical):
@@ -45,6 +50,9 @@ class OrderForm(Vertical):
         """The drug whose presentations the vial choice lists."""
         self._validator_errors: dict[str, str] = {}
         self._problem: Problem | None = None
+        self._rows: tuple[FormField, ...] | None = None
+        self._encounter_problems: dict[str, str] = {}
+        """Encounter row (FormField.field) -> the core's message for it."""
         self._basis = ""
 
     def compose(self) -> ComposeResult:
@@ -88,6 +96,7 @@ class OrderForm(Vertical):
             Input(value=self._round_within, placeholder="off · whole-vial option within %", id="round-within"),
             field="round_within", hint="Site policy: offers the nearest whole-vial dose within this percent; never applied",
         )
+        yield EncounterPanel()
 
     # -- what the screen tells the form ---------------------------------------------------
 
@@ -109,7 +118,16 @@ class OrderForm(Vertical):
         for basis, css_class in BASIS_CLASSES.items():
             self.set_class(self._basis == basis, css_class)
         self._problem = outcome.problem
+        self._encounter_problems = {}
+        for problem in outcome.encounter_problems:  # the first message for a row is the one shown
+            self._encounter_problems.setdefault(ENCOUNTER_ROW.get(str(problem.field), str(problem.field)), problem.message)
         self._show_errors()
+        if outcome.result is not None and self.encounter_panel.show_vials(outcome.result.vial_labels):
+            self._report()  # lots of vials no longer opened are no longer sent (and come back with them)
+
+    @property
+    def encounter_panel(self) -> EncounterPanel:
+        return self.query_one(EncounterPanel)
 
     def clear(self) -> None:
         """Back to a fresh form for the next patient; the site's rounding policy stays."""
@@ -119,6 +137,7 @@ class OrderForm(Vertical):
         if self._calculator is not None and self._calculator.default_drug:
             self.query_one("#drug", Select).value = self._calculator.default_drug
         self.query_one("#vial-choice", Select).value = ALL_PRESENTATIONS
+        self.encounter_panel.clear()  # a new patient is a new encounter
         self.query_one("#dose", Input).focus()
         self._report()
 
@@ -138,6 +157,7 @@ class OrderForm(Vertical):
             drug=drug if isinstance(drug, str) else "",
             vial=vial,
             round_within=self.query_one("#round-within", Input).value,
+            encounter=self.encounter_panel.values(),
             **text,
         )
 
@@ -161,9 +181,17 @@ class OrderForm(Vertical):
         self.set_class(self.query_one("#vial-choice", Select).value == TYPED_SIZE, "-vial-typed")
         self._report()
 
+    @on(Checkbox.Changed)
+    def _ticked(self) -> None:
+        self._report()
+
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
-        """Enter: if another field still needs something, go there; otherwise stay put."""
+        """Enter: if another field still needs something, go there; otherwise stay put.
+        In the encounter panel, Enter goes on to the next field."""
+        if self.encounter_panel in event.input.ancestors:
+            self.screen.focus_next()
+            return
         problem = self._problem
         if problem is None or problem.field is None or problem.field == self._field_of(event.input):
             return
@@ -197,8 +225,10 @@ class OrderForm(Vertical):
     def _show_errors(self) -> None:
         problem = self._problem
         problem_row = self._row_for(problem.field) if problem is not None and problem.field else None
-        for row in self.query(FormField):
-            message = self._validator_errors.get(row.field)
+        if self._rows is None:  # the rows never change once built; walking the DOM per keystroke is slow
+            self._rows = tuple(self.query(FormField))
+        for row in self._rows:
+            message = self._validator_errors.get(row.field) or self._encounter_problems.get(row.field)
             if message is None and problem is not None and row.id == problem_row:
                 message = problem.message
             row.show_error(message)

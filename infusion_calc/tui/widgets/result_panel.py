@@ -1,4 +1,5 @@
-"""The result: vials, volume, the two unit counts in large digits, claim lines, chart text.
+"""The result: vials, volume, the two unit counts in large digits, claim lines, the
+pre-submission checks and the chart text.
 
 When there is no valid result the body is hidden and the status line says plainly
 why, so a figure from an earlier input can never be read as the answer.
@@ -13,8 +14,9 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import DataTable, Label, Static
 
-from infusion_calc.tui.state import FIELD_LABELS, Outcome, ResultView
+from infusion_calc.tui.state import ENCOUNTER_LABELS, FIELD_LABELS, Outcome, Problem, ResultView
 from infusion_calc.tui.widgets.big_figure import BigFigure
+from infusion_calc.tui.widgets.checks_list import ChecksList, summary
 
 CLAIM_COLUMNS = ("HCPCS", "Modifier", "Units", "NDC", "NDC unit", "NDC qty")
 
@@ -35,7 +37,10 @@ class ResultPanel(VerticalScroll):
             yield Label("Claim lines", classes="section-title")
             yield DataTable(id="claim-lines", cursor_type="none", zebra_stripes=True, show_cursor=False)
             yield Static("", id="result-warnings")
+            yield Label("Pre-submission checks", classes="section-title", id="checks-title")
+            yield ChecksList(id="checks")
             yield Label("Chart text", classes="section-title")
+            yield Static("", id="chart-text-note")
             yield Static("", id="chart-text", markup=False)
 
     def on_mount(self) -> None:
@@ -51,6 +56,7 @@ class ResultPanel(VerticalScroll):
         if outcome.valid and outcome.result is not None:
             status.update(Content(""))
             self._show_result(outcome.result)
+            self._show_left_out(outcome.encounter_problems)
             return
         self.query_one("#result-heading", Static).display = False
         problem = outcome.problem
@@ -87,7 +93,19 @@ class ResultPanel(VerticalScroll):
         warnings = self.query_one("#result-warnings", Static)
         warnings.update(Content("\n").join(Content.assemble(("⚠ ", "bold"), text) for text in view.warnings))
         warnings.display = bool(view.warnings)
+        self.query_one("#checks-title", Label).update(f"Pre-submission checks: {summary(view.checks)}")
+        self.query_one("#checks", ChecksList).show(view.checks)
         self.query_one("#chart-text", Static).update(view.chart_text.rstrip("\n"))
+
+    def _show_left_out(self, problems: tuple[Problem, ...]) -> None:
+        """Say which encounter fields the note leaves out because they could not be read."""
+        note = self.query_one("#chart-text-note", Static)
+        fields = dict.fromkeys(ENCOUNTER_LABELS.get(str(problem.field), str(problem.field)) for problem in problems)
+        note.update(Content.assemble(
+            ("⚠ Left out of the note until fixed: ", "bold"), ", ".join(fields),
+            " (marked in the encounter panel). Copy and save wait for the fix.",
+        ) if fields else Content(""))
+        note.display = bool(fields)
 
 
 def _facts(view: ResultView) -> Table:

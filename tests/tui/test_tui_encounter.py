@@ -1,0 +1,174 @@
+"""The encounter panel (issue 4): what the nurse enters reaches the chart note and the checks.
+
+Assertions are on what the nurse sees and copies: the chart text on screen and in the
+clipboard, the checks listed with their severity, and errors under the fields.
+"""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox, Input, Select, Static
+
+from infusion_calc.core.encounter import FORM_FIELDS
+from tui_helpers import choose, field_error, ready, shown, type_into
+
+
+def chart_text(app) -> str:
+    return str(app.main_screen.query_one("#chart-text", Static).content)
+
+
+def check_codes(app) -> list[str]:
+    return [row.code for row in app.main_screen.query_one("#checks").shown]
+
+
+async def open_encounter(pilot) -> None:
+    await ready(pilot)
+    pilot.app.main_screen.query_one("#encounter").collapsed = False
+    await pilot.pause()
+
+
+async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        panel = app.main_screen.query_one("#encounter")
+        assert panel.collapsed and not shown(app, "#dx")  # the dose form stays short
+        app.main_screen.query_one("#round-within", Input).focus()
+        await pilot.press("tab")  # the panel's title comes right after the last dose field
+        await pilot.press("enter")
+        assert not panel.collapsed and shown(app, "#dx")
+        await pilot.press("tab")
+        assert app.focused.id == "given-at"
+
+
+async def test_a_diagnosis_changes_the_note_and_the_checks(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        assert "Diagnosis" not in chart_text(app)
+        assert "DX_MISSING" in check_codes(app)
+        await open_encounter(pilot)
+        await type_into(pilot, dx="g35a")  # typed loosely; the core writes it properly
+        assert "Diagnosis (ICD-10-CM): G35.A" in chart_text(app)
+        assert "DX_MISSING" not in check_codes(app)
+        await type_into(pilot, dx="E11.9")  # type 2 diabetes: not what natalizumab is billed for
+        assert "DX_NOT_INDICATED" in check_codes(app)
+
+
+async def test_checks_show_their_severity_in_words_and_colour_errors_first(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")  # Tysabri without the TOUCH checklist: an error
+        lines = list(app.main_screen.query(".check-line"))
+        first = lines[0]
+        assert first.row.code == "REMS_NOT_CONFIRMED" and first.has_class("-error")
+        assert "ERROR" in str(first.query_one(".check-badge", Static).content)
+        severities = [line.row.severity for line in lines if line.display]
+        assert severities == sorted(severities, key=["error", "warning", "info"].index)
+        assert {"-error", "-warning", "-info"} & set(lines[-1].classes)
+        title = str(app.main_screen.query_one("#checks-title").content)
+        assert "1 error" in title
+        await open_encounter(pilot)
+        app.main_screen.query_one("#rems-checked", Checkbox).value = True
+        await pilot.pause()
+        assert "REMS_NOT_CONFIRMED" not in check_codes(app)
+        assert "TOUCH Prescribing Program: patient authorization" in chart_text(app)
+
+
+async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await open_encounter(pilot)
+        await type_into(pilot, start="9:40", stop="10:45")
+        assert "HH:MM" in field_error(app, "start")
+        assert app.is_running and app.main_screen.outcome.valid  # the dose result stands
+        assert "start 9:40" not in chart_text(app)
+        assert shown(app, "#chart-text-note")  # the note says what it leaves out
+        assert "Infusion start" in str(app.main_screen.query_one("#chart-text-note").content)
+        app.copy_to_clipboard("before")
+        await pilot.press("f3")
+        assert app.clipboard == "before"  # no note that silently lacks what was typed
+        await type_into(pilot, start="09:40")
+        assert field_error(app, "start") == ""
+        assert not shown(app, "#chart-text-note")
+        assert "Infusion: start 09:40, stop 10:45 (1 h 5 min)" in chart_text(app)
+
+
+async def test_a_stop_before_the_start_is_an_error_under_the_stop(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await open_encounter(pilot)
+        await type_into(pilot, start="10:45", stop="09:40")
+        assert "not after the start" in field_error(app, "stop")
+
+
+async def test_one_lot_row_per_vial_opened_in_vial_order(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await choose(pilot, "drug", "J1745")
+        await type_into(pilot, dose="5 mg/kg", weight="73 kg")  # four 100 mg vials
+        await open_encounter(pilot)
+        await pilot.pause()
+        for number in range(1, 5):
+            assert shown(app, f"#lot-{number}"), number
+        await type_into(pilot, **{f"lot_{n}": f"L{n}" for n in range(1, 5)}, expires_4="2027-03")
+        text = chart_text(app)
+        assert "Vial 1 (100 mg): lot L1" in text and "Vial 4 (100 mg): lot L4, exp 2027-03" in text
+        await type_into(pilot, weight="40 kg")  # 200 mg: two vials now
+        await pilot.pause()
+        assert not shown(app, "#lot-3") and "lot L3" not in chart_text(app)
+        await type_into(pilot, weight="73 kg")  # and back: what was typed is still there
+        await pilot.pause()
+        assert "lot L3" in chart_text(app)
+
+
+async def test_a_bad_expiry_names_the_vial_under_the_lots(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await open_encounter(pilot)
+        await type_into(pilot, lot_1="TY2291", expires_1="2027-13")
+        assert "Vial 1" in field_error(app, "vials")
+
+
+async def test_copy_chart_text_copies_the_whole_note_with_the_encounter(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await open_encounter(pilot)
+        await type_into(pilot, given_at="2026-03-02 09:40", dx="G35.A", lot_1="TY2291", expires_1="2027-03",
+                        waste_reason="dose reduced per order", waste_witness="Ana Ruiz, RN")
+        app.main_screen.query_one("#payer", Select).value = "medicare"
+        await pilot.pause()
+        await pilot.press("f3")
+        copied = app.clipboard
+        assert copied == app.main_screen.outcome.result.chart_text
+        for entered in ("2026-03-02 09:40", "G35.A", "Payer type: Medicare", "lot TY2291, exp 2027-03",
+                        "dose reduced per order", "Ana Ruiz, RN", "J2323-JW × 50"):
+            assert entered in copied, entered
+
+
+async def test_next_patient_clears_the_encounter_too(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await open_encounter(pilot)
+        await type_into(pilot, dx="G35.A", nurse="Sam Park, RN", lot_1="TY2291")
+        app.main_screen.query_one("#consent", Checkbox).value = True
+        await pilot.pause()
+        await pilot.press("ctrl+n")
+        await type_into(pilot, dose="300 mg")
+        assert app.main_screen.form.encounter == ()
+        assert "G35.A" not in chart_text(app) and "Sam Park" not in chart_text(app)
+
+
+async def test_every_encounter_field_of_the_core_has_a_control(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = app.main_screen
+        controls = {"lots": "lot-1", "expires": "expires-1"}
+        for field in FORM_FIELDS:
+            assert screen.query(f"#{controls.get(field, field.replace('_', '-'))}"), field
+        await open_encounter(pilot)
+        for field in FORM_FIELDS:  # and what it reports goes back to the core under that name
+            widget = screen.query_one(f"#{controls.get(field, field.replace('_', '-'))}")
+            if isinstance(widget, Checkbox):
+                widget.value = True
+            elif isinstance(widget, Select):
+                widget.value = "commercial"
+            else:
+                widget.value = "2027-03" if field == "expires" else "x"
+        await pilot.pause()
+        assert set(dict(screen.form.encounter)) == set(FORM_FIELDS)
