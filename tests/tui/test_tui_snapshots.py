@@ -2,8 +2,10 @@
 
 Baselines live in tests/tui/__snapshots__/; after a deliberate change, look at the
 report and accept with `pytest tests/tui/test_tui_snapshots.py --snapshot-update`.
-The chart note (core/documentation.py, which grows on its own) is replaced by a fixed
-text here, so these pin the app's layout rather than the wording of the chart note.
+The chart note (core/documentation.py) and the checks (core/checks.py), which grow on
+their own, are replaced by fixed ones here, so these pin the app's layout rather than
+the core's wording. Every snapshot shows the encounter panel: collapsed (the first four)
+or open, with an error under a field, beside the checks.
 """
 
 from __future__ import annotations
@@ -11,16 +13,24 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.core.catalog import packaged_catalog
+from infusion_calc.core.check_types import Check, Severity
 from infusion_calc.tui.app import make_app
 from tui_helpers import choose, type_into
 
 
 FIXED_NOTE = "Chart note: fixed text for the layout snapshots.\nSecond line.\n"
+FIXED_CHECKS = (
+    Check("FIXED_ERROR", Severity.ERROR, "A fixed error for the layout snapshots: long enough to wrap onto a second "
+                                         "line, which must stay indented under the message."),
+    Check("FIXED_WARNING", Severity.WARNING, "A fixed warning."),
+    Check("FIXED_INFO", Severity.INFO, "A fixed piece of information."),
+)
 
 
 @pytest.fixture(autouse=True)
-def fixed_chart_note(monkeypatch):
+def fixed_chart_note_and_checks(monkeypatch):
     monkeypatch.setattr("infusion_calc.tui.calculator.chart_note", lambda calc, *args, **kwargs: FIXED_NOTE)
+    monkeypatch.setattr("infusion_calc.tui.calculator.run_checks", lambda calc, *args, **kwargs: FIXED_CHECKS)
 
 
 def app():
@@ -56,3 +66,16 @@ def test_full_vial_on_an_80x24_terminal(snap_compare):
         await type_into(pilot, dose="300 mg")
 
     assert snap_compare(app(), terminal_size=(80, 24), run_before=run_before)
+
+
+def test_encounter_panel_open_with_an_error_beside_the_checks(snap_compare):
+    async def run_before(pilot):
+        await type_into(pilot, dose="250 mg")
+        screen = pilot.app.main_screen
+        screen.query_one("#encounter").collapsed = False
+        await type_into(pilot, given_at="2026-03-02 09:40", start="09:40", stop="9:5", dx="G35.A", lot_1="TY2291",
+                        expires_1="2027-03")
+        screen.query_one("#dx").focus()
+        await pilot.pause()
+
+    assert snap_compare(app(), terminal_size=(120, 40), run_before=run_before)
