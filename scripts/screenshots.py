@@ -16,7 +16,7 @@ import os
 import shutil
 import subprocess
 import sys
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -27,11 +27,14 @@ PNG_WIDTH = 1200
 class Scene:
     name: str
     title: str
-    fields: dict[str, str]
+    fields: dict[str, str | bool]
+    """Widget id -> text for an Input, value for a Select, tick for a Checkbox."""
     drug: str = ""
     size: tuple[int, int] = (120, 40)
     theme: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
+    encounter: bool = False
+    """Open the encounter panel."""
+    focus: str = "dose"
 
 
 SCENES = (
@@ -48,12 +51,18 @@ SCENES = (
         {"dose": "280 mg", "round-within": "10"},
         theme="ward-high-contrast", size=(120, 40),
     ),
+    Scene(
+        "encounter-checks", "Encounter panel open: the chart note and the pre-submission checks follow it",
+        {"dose": "250 mg", "given-at": "2026-03-02 09:40", "start": "09:40", "stop": "10:45", "dx": "G35.A",
+         "payer": "medicare", "lot-1": "TY2291", "expires-1": "2027-03", "consent": True},
+        encounter=True, focus="dx", size=(120, 44),
+    ),
 )
 
 
 async def capture(scene: Scene) -> str:
     """The SVG of the app after typing the scene's fields."""
-    from textual.widgets import Input, Select
+    from textual.widgets import Select
 
     from infusion_calc.core.catalog import packaged_catalog
     from infusion_calc.tui.app import make_app
@@ -62,12 +71,17 @@ async def capture(scene: Scene) -> str:
     async with app.run_test(size=scene.size) as pilot:
         while app.main_screen.calculator is None:  # the form is built just after the first frame
             await pilot.pause()
+        screen = app.main_screen
         if scene.drug:
-            app.screen.query_one("#drug", Select).value = scene.drug
+            screen.query_one("#drug", Select).value = scene.drug
             await pilot.pause()
-        for name, text in scene.fields.items():
-            app.screen.query_one(f"#{name}", Input).value = text
-        app.screen.query_one("#dose", Input).focus()
+        if scene.encounter:
+            screen.query_one("#encounter").collapsed = False
+            await pilot.pause()  # its fields are built as it opens
+        for name, value in scene.fields.items():
+            screen.query_one(f"#{name}").value = value  # Input, Select and Checkbox alike
+        await pilot.pause()
+        screen.set_focus(screen.query_one(f"#{scene.focus}"))
         await pilot.pause()
         await pilot.pause()
         return app.export_screenshot(title=f"infusion-calc · {scene.title}")

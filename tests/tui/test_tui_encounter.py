@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.widgets import Checkbox, Input, Select, Static
 
 from infusion_calc.core.encounter import FORM_FIELDS
-from tui_helpers import choose, field_error, ready, shown, type_into
+from tui_helpers import choose, field_error, open_encounter, ready, shown, type_into
 
 
 def chart_text(app) -> str:
@@ -20,17 +20,11 @@ def check_codes(app) -> list[str]:
     return [row.code for row in app.main_screen.query_one("#checks").shown]
 
 
-async def open_encounter(pilot) -> None:
-    await ready(pilot)
-    pilot.app.main_screen.query_one("#encounter").collapsed = False
-    await pilot.pause()
-
-
 async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         panel = app.main_screen.query_one("#encounter")
-        assert panel.collapsed and not shown(app, "#dx")  # the dose form stays short
+        assert panel.collapsed and not app.main_screen.query("#dx")  # the dose form stays short
         app.main_screen.query_one("#round-within", Input).focus()
         await pilot.press("tab")  # the panel's title comes right after the last dose field
         await pilot.press("enter")
@@ -159,10 +153,8 @@ async def test_every_encounter_field_of_the_core_has_a_control(app):
         await ready(pilot)
         screen = app.main_screen
         controls = {"lots": "lot-1", "expires": "expires-1"}
-        for field in FORM_FIELDS:
-            assert screen.query(f"#{controls.get(field, field.replace('_', '-'))}"), field
         await open_encounter(pilot)
-        for field in FORM_FIELDS:  # and what it reports goes back to the core under that name
+        for field in FORM_FIELDS:  # each has a control, and what it reports goes back under that name
             widget = screen.query_one(f"#{controls.get(field, field.replace('_', '-'))}")
             if isinstance(widget, Checkbox):
                 widget.value = True

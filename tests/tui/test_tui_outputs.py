@@ -12,7 +12,7 @@ import sqlite3
 from textual.widgets import OptionList
 
 from infusion_calc.tui.screens.copy_as import CopyAsScreen
-from tui_helpers import choose, ready, type_into
+from tui_helpers import choose, open_encounter, ready, type_into
 
 TYSABRI_NDC = "64406000801"
 
@@ -65,6 +65,7 @@ async def test_copy_as_from_the_palette_and_every_format_copies_something(app):
 async def test_copy_as_uses_the_date_given_and_warns_about_an_unverified_ndc(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", "Q5134")  # Tyruko: NDC not verified
+        await open_encounter(pilot)
         await type_into(pilot, dose="300 mg", given_at="2026-03-02 09:40")
         await app.run_action("copy_as('837p')", app.main_screen)
         await pilot.pause()
@@ -96,6 +97,7 @@ async def test_a_broken_site_config_is_a_message_not_a_crash(app, isolated_user_
 
 async def test_save_to_log_lands_an_entry_in_the_data_folder_and_says_where(app, isolated_user_dirs):
     async with app.run_test(size=(120, 40)) as pilot:
+        await open_encounter(pilot)
         await type_into(pilot, dose="250 mg", dx="G35.A", lot_1="TY2291")
         await pilot.press("f6")
         await saved(pilot)
@@ -126,6 +128,7 @@ async def test_the_same_administration_is_not_saved_twice(app, isolated_user_dir
 
 async def test_nothing_is_saved_while_an_encounter_field_is_wrong(app, isolated_user_dirs):
     async with app.run_test(size=(120, 40)) as pilot:
+        await open_encounter(pilot)
         await type_into(pilot, dose="300 mg", stop="25:00")
         await pilot.press("f6")
         await saved(pilot)

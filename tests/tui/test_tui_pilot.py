@@ -334,3 +334,21 @@ async def test_keys_typed_before_the_form_exists_land_in_the_dose_field(app, mon
         assert claim_table(app) == [["J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"]]
         await pilot.press("backspace", "backspace", "backspace", "backspace", *"0 mg")  # later keys follow them, in order
         assert screen.query_one("#dose", Input).value == "300 mg"
+
+
+@pytest.mark.parametrize("width", [80, 100, 120])
+async def test_the_key_bar_fits_the_terminal_with_help_always_on_it(app, width):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    async with app.run_test(size=(width, 30)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await pilot.pause()
+        keys = list(app.main_screen.query_one(Footer).query(FooterKey))
+        assert sum(key.outer_size.width for key in keys) <= width
+        shown_keys = {key.key for key in keys}
+        assert {"f1", "f2", "f3", "f5", "f6", "ctrl+n"} <= shown_keys
+        if width >= 120:
+            assert {"f4", "ctrl+q", "ctrl+p"} <= shown_keys
+        await pilot.press("f4")  # left off the bar on a narrow terminal, but it still works
+        assert any("Written to" in str(note.message) for note in app._notifications)

@@ -73,6 +73,7 @@ def test_encounter_panel_open_with_an_error_beside_the_checks(snap_compare):
         await type_into(pilot, dose="250 mg")
         screen = pilot.app.main_screen
         screen.query_one("#encounter").collapsed = False
+        await pilot.pause()  # its fields are built as it opens
         await type_into(pilot, given_at="2026-03-02 09:40", start="09:40", stop="9:5", dx="G35.A", lot_1="TY2291",
                         expires_1="2027-03")
         screen.query_one("#dx").focus()

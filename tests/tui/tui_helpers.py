@@ -35,6 +35,13 @@ async def type_into(pilot, **fields: str) -> None:
     await pilot.pause()
 
 
+async def open_encounter(pilot) -> None:
+    """Open the encounter panel (its fields are built the first time it opens)."""
+    await ready(pilot)
+    pilot.app.main_screen.query_one("#encounter").collapsed = False
+    await pilot.pause()
+
+
 async def choose(pilot, select_id: str, value: str) -> None:
     await ready(pilot)
     pilot.app.main_screen.query_one(f"#{select_id}", Select).value = value

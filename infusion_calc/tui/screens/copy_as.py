@@ -30,7 +30,7 @@ class CopyAsScreen(ModalScreen[str | None]):
         with Vertical(id="copy-as-dialog"):
             yield Label("Copy the claim lines as…", id="copy-as-title")
             yield OptionList(
-                *(Option(Content.assemble((fmt.ljust(width), "bold"), "  ", description), id=fmt)
+                *(Option(Content.assemble((fmt.ljust(width + 2), "bold"), description), id=fmt)
                   for fmt, description in self.formats),
                 id="copy-as-formats",
             )

@@ -10,12 +10,11 @@ from textual.widgets import Static
 
 HELP_TEXT = """\
 [b $text-primary]infusion-calc: help[/]
-[b]F2[/] copy claim lines · [b]F3[/] copy chart text · [b]F4[/] write both to a text file · \
-[b]F5[/] copy as CMS-1500, UB-04, 837P/837I, FHIR, CSV, JSON or text · \
-[b]F6[/] save to the administration log · [b]Ctrl+N[/] next patient · [b]Ctrl+P[/] every command · \
-[b]Ctrl+Q[/] quit · [b]Esc[/] closes this help
-The [b]Encounter details[/] panel under the form (Tab to it, Enter opens it) adds the date, times, \
-diagnosis, payer, lots and the rest to the chart note; the pre-submission checks follow the claim lines.
+[b]F2[/] copy the claim lines · [b]F3[/] copy the chart text · [b]F5[/] copy as CMS-1500, UB-04, 837P/837I, FHIR, CSV, JSON or text
+[b]F6[/] save to the administration log · [b]F4[/] write the chart text and claim lines to a text file (not the log)
+[b]Ctrl+N[/] next patient · [b]Ctrl+P[/] every command · [b]Ctrl+Q[/] quit · [b]Esc[/] closes this help
+The [b]Encounter[/] panel under the form (Tab to it, Enter opens it) adds the date, times, diagnosis, \
+payer, lots and the rest to the chart note; the pre-submission checks follow the claim lines.
 
 [b $text-primary]JW and JZ[/] (Medicare Part B, single-dose vials)
 • [b]Administered units[/] = dose ÷ billing unit, rounded [b]up[/].

@@ -54,8 +54,9 @@ class MainScreen(Screen[None]):
     ]
 
     KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit"})
-    """Bindings the key bar leaves out on a narrow terminal, with the palette key, so that the
-    rest fits 80 columns; F1 Help lists every key, and they all still work."""
+    """Bindings the key bar leaves out below KEY_BAR_FULL_WIDTH columns, with the palette key,
+    so that the rest fits 80 columns; F1 Help lists every key, and they all still work."""
+    KEY_BAR_FULL_WIDTH = 120
 
     form: var[FormValues] = var(FormValues)
     """The text in every field, exactly as typed."""
@@ -100,7 +101,7 @@ class MainScreen(Screen[None]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         bindings = super().active_bindings
-        if not self.has_class("-narrow"):
+        if self.size.width >= self.KEY_BAR_FULL_WIDTH:
             return bindings
         return {
             key: active._replace(binding=replace(active.binding, show=False))
@@ -115,7 +116,7 @@ class MainScreen(Screen[None]):
     def _fit_key_bar(self) -> None:
         from textual.widgets import Footer
 
-        self.query_one(Footer).show_command_palette = not self.has_class("-narrow")
+        self.query_one(Footer).show_command_palette = self.size.width >= self.KEY_BAR_FULL_WIDTH
         self.refresh_bindings()
 
     @property

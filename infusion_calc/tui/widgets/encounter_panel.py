@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select
 
@@ -50,9 +49,9 @@ class VialLots(Vertical):
     Rows are added when more vials are opened and hidden (text kept) when fewer are.
     """
 
-    def __init__(self) -> None:
-        self._rows = [VialRow(1, "")]
-        self._shown = 1
+    def __init__(self, labels: tuple[str, ...] = ()) -> None:
+        self._rows = [VialRow(number, label) for number, label in enumerate(labels or ("",), start=1)]
+        self._shown = len(self._rows)
         super().__init__(*self._rows, id="vial-lots")
 
     def show_vials(self, labels: tuple[str, ...]) -> bool:
@@ -70,6 +69,11 @@ class VialLots(Vertical):
             row.display = number <= self._shown
         return self._shown != before
 
+    def clear(self) -> None:
+        for row in self._rows:
+            row.lot.clear()
+            row.expires.clear()
+
     def values(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Lots and expiries of the vials shown, in order; rows left blank at the end are dropped."""
         pairs = [(row.lot.value, row.expires.value) for row in self._rows[: self._shown]]
@@ -83,47 +87,76 @@ def _vial_label(number: int, presentation: str) -> str:
 
 
 class EncounterPanel(Collapsible):
-    """The encounter fields, under a title the nurse opens with Enter or a click."""
+    """The encounter fields, under a title the nurse opens with Enter or a click.
+
+    The fields are built the first time the panel opens: most administrations never open
+    it, and its forty-odd widgets would slow every start (and every test) for nothing.
+    """
 
     def __init__(self) -> None:
-        super().__init__(*self._fields(), title=TITLE, collapsed=True, id="encounter")
+        super().__init__(title=TITLE, collapsed=True, id="encounter")
+        self._texts: dict[str, Input] = {}
+        self._flags: dict[str, Checkbox] = {}
+        self._payer: Select[str] | None = None
+        self._lots: VialLots | None = None
+        self._vial_labels: tuple[str, ...] = ()
+        self.rows: tuple[FormField, ...] = ()
+        """The panel's form rows, where field errors are shown (none until it is first opened)."""
 
-    @staticmethod
-    def _fields() -> list[Any]:
+    def watch_collapsed(self, collapsed: bool) -> None:
+        if not collapsed and self._lots is None and self.is_mounted:
+            self._build()
+
+    def on_mount(self) -> None:
+        if not self.collapsed and self._lots is None:
+            self._build()
+
+    def _build(self) -> None:
         def text(field: str, placeholder: str) -> FormField:
-            return FormField(ENCOUNTER_LABELS[field], Input(placeholder=placeholder, id=control_id(field)), field=field)
+            self._texts[field] = Input(placeholder=placeholder, id=control_id(field))
+            return FormField(ENCOUNTER_LABELS[field], self._texts[field], field=field)
 
-        return [
+        self._payer = Select(PAYERS, id="payer", allow_blank=False)
+        self._flags = {flag: Checkbox(ENCOUNTER_LABELS[flag], id=control_id(flag)) for flag in FLAGS}
+        self._lots = VialLots(self._vial_labels)
+        widgets = [
             *(text(field, hint) for field, hint in TIMES),
             *(text(field, hint) for field, hint in BILLING[:1]),
-            FormField(ENCOUNTER_LABELS["payer"], Select(PAYERS, id="payer", allow_blank=False), field="payer"),
+            FormField(ENCOUNTER_LABELS["payer"], self._payer, field="payer"),
             *(text(field, hint) for field, hint in BILLING[1:]),
-            Vertical(*(Checkbox(ENCOUNTER_LABELS[flag], id=control_id(flag)) for flag in FLAGS), id="encounter-flags"),
-            FormField("Lot and expiry, each vial opened", VialLots(), field="vials",
+            Vertical(*self._flags.values(), id="encounter-flags"),
+            FormField("Lot and expiry, each vial opened", self._lots, field="vials",
                       hint="In the order the vials are listed; expiry YYYY-MM or YYYY-MM-DD"),
             *(text(field, hint) for field, hint in (*WASTE, *PEOPLE)),
         ]
+        self.rows = tuple(widget for widget in widgets if isinstance(widget, FormField))
+        self.query_one(Collapsible.Contents).mount_all(widgets)
 
     def values(self) -> EncounterValues:
         """Every field as typed, by EncounterText name; blank text and unticked boxes are left out."""
-        texts = {field: self.query_one(f"#{control_id(field)}", Input).value for field, _ in (*TIMES, *BILLING, *WASTE, *PEOPLE)}
-        payer = self.query_one("#payer", Select).value
-        lots, expires = self.query_one(VialLots).values()
+        if self._lots is None or self._payer is None:
+            return ()
+        lots, expires = self._lots.values()
         values: dict[str, Any] = {
-            **texts,
-            "payer": payer if isinstance(payer, str) else "",
-            **{flag: self.query_one(f"#{control_id(flag)}", Checkbox).value for flag in FLAGS},
+            **{field: control.value for field, control in self._texts.items()},
+            "payer": self._payer.value if isinstance(self._payer.value, str) else "",
+            **{flag: box.value for flag, box in self._flags.items()},
             "lots": lots,
             "expires": expires,
         }
         return tuple((field, value) for field, value in values.items() if value)
 
     def show_vials(self, labels: tuple[str, ...]) -> bool:
-        return self.query_one(VialLots).show_vials(labels)
+        """Rows for these vials; True if the lots sent to the core changed with them."""
+        self._vial_labels = labels
+        return self._lots.show_vials(labels) if self._lots is not None else False
 
     def clear(self) -> None:
-        for field in self.query(Input):
-            field.clear()
-        for flag in self.query(Checkbox):
-            flag.value = False
-        self.query_one("#payer", Select).value = ""
+        for control in self._texts.values():
+            control.clear()
+        for box in self._flags.values():
+            box.value = False
+        if self._payer is not None:
+            self._payer.value = ""
+        if self._lots is not None:
+            self._lots.clear()

@@ -226,8 +226,8 @@ class OrderForm(Vertical):
         problem = self._problem
         problem_row = self._row_for(problem.field) if problem is not None and problem.field else None
         if self._rows is None:  # the rows never change once built; walking the DOM per keystroke is slow
-            self._rows = tuple(self.query(FormField))
-        for row in self._rows:
+            self._rows = tuple(self.query_children(FormField))
+        for row in (*self._rows, *self.encounter_panel.rows):
             message = self._validator_errors.get(row.field) or self._encounter_problems.get(row.field)
             if message is None and problem is not None and row.id == problem_row:
                 message = problem.message
