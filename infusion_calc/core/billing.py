@@ -82,7 +82,8 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
 
     if not single_dose:
         notices.append(Notice("MULTI_DOSE", "Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
-        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, ())
+        # What stays in a multi-dose vial is not this patient's: the NDC quantity is the dose drawn.
+        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), whole_vials_billed=False)
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
     discarded = floor_div(discarded_mg, billing_unit)
@@ -99,12 +100,16 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         ))
         steps.append(f"Cap: {administered} + JW ≤ {labeled_units} labeled units → {cap} JW units")
         discarded = cap
-    if discarded >= 1 and dose < billing_unit:
+    if dose < billing_unit and discarded_mg > 0:
+        # domain-facts §3 rule 4 (VERIFIED): JW is not permitted when the dose is under one unit.
         notices.append(Notice(
             "DOSE_BELOW_ONE_UNIT",
-            "The dose is less than one billing unit; some sources say JW is not permitted then. Confirm with your MAC.",
+            f"The dose is less than one billing unit, where JW is not permitted: the {plain(discarded_mg)} mg "
+            "discarded is not billed. Document it in the record; JZ on the single line (confirm with your MAC).",
         ))
-    if discarded == 0 and discarded_mg > 0:
+        steps.append(f"Dose under one {unit_text} unit: JW not permitted → 0 JW units")
+        discarded = 0
+    elif discarded == 0 and discarded_mg > 0:
         notices.append(Notice(
             "LEFTOVER_UNDER_ONE_UNIT",
             f"{plain(discarded_mg)} mg left over is less than one billing unit: no JW line, JZ on the "
@@ -130,13 +135,15 @@ def _split_lines(
     administered: int,
     discarded: int,
     modifiers: tuple[str, ...],
+    whole_vials_billed: bool = True,
 ) -> tuple[ClaimLine, ...]:
     """One administered line per NDC (vials filled largest first), then the JW line.
 
     Larger vials are drawn completely first, so only the last product has a partly used
-    vial; it carries the remainder of the administered units and the JW line. NDC
-    quantities on the lines always add up to what was opened: with no JW line the one
-    line carries every vial, since its units pay for all of them.
+    vial; it carries the remainder of the administered units and the JW line. For
+    single-dose vials the NDC quantities on the lines add up to what was opened: with no
+    JW line the one line carries every vial, since its units pay for all of them. For a
+    multi-dose vial (`whole_vials_billed` False) the quantity is what was drawn.
     """
     ordered = sorted(uses, key=lambda use: -use.product.strength.value)
     remaining_dose = dose
@@ -149,7 +156,8 @@ def _split_lines(
         remaining_dose -= given_mg
         remaining_units -= units
         opened = _ndc_amount(use.product, use.labeled_mg)
-        given = opened if (last and discarded == 0) or not last else _ndc_amount(use.product, given_mg)
+        carries_whole_vials = not last or (discarded == 0 and whole_vials_billed)
+        given = opened if carries_whole_vials else _ndc_amount(use.product, given_mg)
         lines.append(_line(hcpcs, modifiers, units, use.product, rounding.ndc_quantity(given)))
         if last and discarded:
             wasted = rounding.ndc_quantity(opened) - rounding.ndc_quantity(given)

@@ -97,17 +97,14 @@ def test_mixed_vial_sizes_give_one_administered_line_per_ndc(catalog):
 
 
 def test_jw_is_capped_at_the_labeled_units(catalog):
-    """30 mg units, 95 mg from a 100 mg vial: 4 units given; 5 mg left; never more than the label."""
-    calc = calculate(catalog, CalcRequest("10 mg", hcpcs="J9999", billing_unit="30 mg", vials=("100 mg/10 mL",)))
-    # 10 mg -> 1 unit; 90 mg left = 3 units, but 100 mg holds only 3 whole units: 1 + 2.
-    assert _lines(calc) == [("J9999", 1), ("J9999-JW", 2)]
+    """30 mg units, 35 mg from a 100 mg vial: never more units than the label holds."""
+    calc = calculate(catalog, CalcRequest("35 mg", hcpcs="J9999", billing_unit="30 mg", vials=("100 mg/10 mL",)))
+    # 35 mg -> 2 units (up); 65 mg left = 2 units (down), but 100 mg holds only 3 whole units: 2 + 1.
+    assert _lines(calc) == [("J9999", 2), ("J9999-JW", 1)]
     assert "JW_CAPPED" in {notice.code for notice in calc.warnings}
 
 
-def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
-    site = tmp_path / "site.toml"
-    site.write_text(
-        """
+MULTI_DOSE_ENTRY = """
 [[drug]]
 hcpcs = "J9998"
 descriptor = "Injection, example, 1 mg"
@@ -122,9 +119,12 @@ sources = ["test"]
   volume = "50 mL"
   form = "solution"
   container = "multi-dose"
-""",
-        encoding="utf-8",
-    )
+"""
+
+
+def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
+    site = tmp_path / "site.toml"
+    site.write_text(MULTI_DOSE_ENTRY, encoding="utf-8")
     from infusion_calc.core.catalog import load_catalog
 
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
@@ -163,3 +163,21 @@ sources = ["test"]
     assert [(line.ndc_unit, line.ndc_quantity) for line in calc.lines] == [
         (ndc_unit, Decimal(given)), (ndc_unit, Decimal(wasted)),
     ]
+
+
+def test_no_jw_line_for_a_dose_below_one_billing_unit(catalog):
+    """domain-facts §3 rule 4 (VERIFIED): JW is not permitted when the dose is under one unit."""
+    calc = calculate(catalog, CalcRequest("0.05 mg", hcpcs="J2326"))
+    assert _lines(calc) == [("J2326-JZ", 1)]
+    assert "DOSE_BELOW_ONE_UNIT" in {notice.code for notice in calc.warnings}
+    calc = calculate(catalog, CalcRequest("7 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)))
+    assert _lines(calc) == [("J9999-JZ", 1)]
+
+
+def test_multi_dose_ndc_quantity_is_the_amount_drawn(catalog, tmp_path):
+    from infusion_calc.core.catalog import load_catalog
+
+    site = tmp_path / "site.toml"
+    site.write_text(MULTI_DOSE_ENTRY, encoding="utf-8")
+    calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
+    assert [(line.ndc_unit, str(line.ndc_quantity)) for line in calc.lines] == [("ML", "12.000")]
