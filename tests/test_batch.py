@@ -78,6 +78,57 @@ def test_too_many_cells_is_a_refusal_naming_the_row(tmp_path, capsys):
     assert status == 2 and out.count("J2323") == 1
 
 
+def test_an_oversized_cell_refuses_its_row_only_and_the_rows_after_it_still_run(tmp_path, capsys):
+    """Over the csv module's 131,072-character cell limit: once in a plain cell, once in a quoted cell
+    running over several lines (its inner lines must not be read as orders), once in an unclosed quote."""
+    huge = "x" * 140_000
+    text = (
+        "visit,drug,dose,note\n"
+        "V1,Tysabri,300 mg,ok\n"
+        f"V2,Tysabri,300 mg,{huge}\n"
+        "V3,ocrelizumab,600 mg,ok\n"
+        f'V4,Tysabri,300 mg,"{huge}\nTysabri,1 mg,inside the cell\n{huge}"\n'
+        "V5,Tysabri,300 mg,ok\n"
+        f'V6,Tysabri,300 mg,"{huge}\nTysabri,2 mg,never closed\n'
+    )
+    status, out, err = run_batch(tmp_path, capsys, text)
+    assert status == 2
+    assert [(r["visit"], r["row"], r["dose"]) for r in csv.DictReader(io.StringIO(out))] == [
+        ("V1", "2", "300 mg"), ("V3", "4", "600 mg"), ("V5", "6", "300 mg"),
+    ]
+    lines = err.splitlines()
+    assert [line.split(":")[0:2] for line in lines[:3]] == [["error", " row 3"], ["error", " row 5"], ["error", " row 7"]]
+    assert "longer than 131,072 characters" in lines[0] and "quotation mark" in lines[0]
+    assert lines[3].startswith("error: 3 of 6 rows refused") and len(lines) == 4
+
+
+def test_an_oversized_header_cell_is_one_error_line(tmp_path, capsys):
+    status, out, err = run_batch(tmp_path, capsys, "drug,dose," + "x" * 140_000 + "\nTysabri,300 mg,\n")
+    assert status == 2 and out == ""
+    assert err.count("\n") == 1 and "orders.csv: the header row (row 1): a cell is longer than" in err
+
+
+@pytest.mark.parametrize("jobs", ["5000", "99999999999999999999", "0", "-1", "٣", "2.5"])
+def test_a_number_of_workers_the_machine_cannot_use_is_refused(tmp_path, capsys, jobs):
+    orders = tmp_path / "orders.csv"
+    orders.write_text("drug,dose\nTysabri,300 mg\n", encoding="utf-8")
+    assert main(["batch", str(orders), "--jobs", jobs]) == 2
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err.startswith("error: ") and captured.err.count("\n") == 1
+    if jobs == "5000":
+        assert "at most" in captured.err and "per CPU" in captured.err
+
+
+def test_the_most_workers_allowed_is_accepted(tmp_path, capsys):
+    from infusion_calc.cli.batch import max_jobs
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("drug,dose\nTysabri,300 mg\n", encoding="utf-8")  # one chunk: no worker is started
+    assert main(["batch", str(orders), "--jobs", str(max_jobs())]) == 0
+    assert main(["batch", str(orders), "--jobs", str(max_jobs() + 1)]) == 2
+    assert "J2323" in capsys.readouterr().out
+
+
 def test_a_clean_file_exits_zero_and_says_nothing_on_stderr(tmp_path, capsys):
     # The empty unnamed columns a spreadsheet leaves at the right are not an error.
     status, out, err = run_batch(tmp_path, capsys, "drug,dose,,\nTysabri,300 mg,,\nocrelizumab,600 mg\n")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 import time
 from collections.abc import Iterator
@@ -29,6 +30,7 @@ if TYPE_CHECKING:
 # parser, and `calc` must not pay for multiprocessing or the batch core at start-up.
 
 FORMATS = ("csv", "jsonl")
+JOBS_PER_CPU = 4
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -52,8 +54,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="csv (default) or jsonl: one JSON object per claim line, with the same keys",
     )
     parser.add_argument(
-        "--jobs", type=_positive, default=default_jobs(), metavar="N",
-        help="worker processes answering rows side by side (default: one per CPU, here %(default)s; 1: none)",
+        "--jobs", type=_jobs, default=default_jobs(), metavar="N",
+        help=(
+            "worker processes answering rows side by side (default: one per CPU, here %(default)s; 1: none; "
+            f"at most {JOBS_PER_CPU} per CPU)"
+        ),
     )
     add_catalog_option(parser)
     parser.set_defaults(run=run)
@@ -66,10 +71,23 @@ def default_jobs() -> int:
         return os.cpu_count() or 1
 
 
-def _positive(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
+def max_jobs() -> int:
+    """Past a few workers per CPU, more only cost forks, memory and start-up time: thousands hang the machine."""
+    return default_jobs() * JOBS_PER_CPU
+
+
+def _jobs(text: str) -> int:
+    digits = text.strip()
+    # [0-9], not isdigit(): that also takes other scripts' digits and superscripts.
+    if not re.fullmatch(r"[0-9]{1,9}", digits) or int(digits) < 1:
         raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of workers, 1 or more")
-    return int(text)
+    limit = max_jobs()
+    if int(digits) > limit:
+        raise argparse.ArgumentTypeError(
+            f"{int(digits):,} workers is more than this machine can use: give at most {limit} "
+            f"({JOBS_PER_CPU} per CPU, {default_jobs()} CPUs here)"
+        )
+    return int(digits)
 
 
 class Progress:
@@ -117,9 +135,8 @@ def _open_orders(path: str) -> tuple[IO[str], int | None]:
 
 
 def run(options: argparse.Namespace) -> int:
-    import csv
-
-    from infusion_calc.core.batch import HeaderError, read_header
+    from infusion_calc.cli.batch_rows import RecordReader
+    from infusion_calc.core.batch import HeaderError, UnreadableRow, read_header
 
     try:
         catalog = catalog_for(options)
@@ -131,16 +148,17 @@ def run(options: argparse.Namespace) -> int:
         return fail(f"{options.orders}: cannot read the orders file ({error.strerror})")
     with source if source is not sys.stdin else _keep_open(source):
         try:
-            rows = csv.reader(source)
+            rows = RecordReader(source)  # an unreadable record is refused as one row; the rest still run
+            header = next(rows, [])
+            if isinstance(header, UnreadableRow):
+                return fail(f"{options.orders}: the header row (row 1): {header.reason}")
             try:
-                columns = read_header(next(rows, ()))
+                columns = read_header(header)
             except HeaderError as error:
                 return fail(f"{options.orders}: {error}")
             return _answer_all(options, source, size, rows, columns, catalog)
         except UnicodeDecodeError:
             return fail(f"{options.orders}: not UTF-8 text; save the file as CSV UTF-8")
-        except csv.Error as error:
-            return fail(f"{options.orders}: line {rows.line_num}: not readable as CSV ({error})")
 
 
 def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, catalog) -> int:

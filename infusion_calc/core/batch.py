@@ -96,6 +96,14 @@ def read_header(header: Sequence[str]) -> Columns:
 
 
 @dataclass(frozen=True, slots=True)
+class UnreadableRow:
+    """A row the CSV reader could not read (a cell too long, say): in place of its cells, it is refused
+    with this reason and the rows after it still run."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
 class Outcome:
     """One input row answered: its claim-line records, or the reason it was refused."""
 
@@ -162,11 +170,16 @@ def describe(error: Exception, columns: Columns) -> str:
     return f"internal error ({type(error).__name__}: {error}); please report it"
 
 
-def answer_rows(rows: Iterable[Sequence[str]], columns: Columns, catalog: Catalog, first_row: int = 2) -> Iterator[Outcome]:
+def answer_rows(
+    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2
+) -> Iterator[Outcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number)."""
     width = len(columns.header)
     names = columns.passthrough_names
     for row, cells in enumerate(rows, start=first_row):
+        if isinstance(cells, UnreadableRow):
+            yield Outcome(row, error=cells.reason)
+            continue
         if not any(cell.strip() for cell in cells):
             continue  # blank lines and the ",,,," rows spreadsheets leave at the end
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
