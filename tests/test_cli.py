@@ -148,3 +148,18 @@ def test_console_script_never_prints_a_traceback():
     assert process.returncode == 2
     assert "Traceback" not in process.stderr
     assert process.stderr.startswith("error: --dose: Write the number without spaces")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--dose", "300\x1b]0;owned\x07 mg"],
+        ["--dose", "300 mg", "--drug", "ev\x1b[2Jil"],
+        ["--dose", "300 mg", "--hcpcs", "J\x07232"],
+        ["--dose", "300 mg", "--vial", "3\x1b[31m00 mg"],
+    ],
+)
+def test_error_lines_never_echo_terminal_control_characters(capsys, args):
+    assert main(["calc", *args]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and not any(ord(char) < 32 and char != "\n" for char in err)

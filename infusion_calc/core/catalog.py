@@ -55,8 +55,21 @@ def product_problem(form: str, volume: Measure | None, ndc: str | None, ndc_note
     return None
 
 
-def drug_problem(hcpcs: str, generic: str) -> str | None:
+# "..., 0.1 mg" at the end of a long descriptor: the billing unit the code is defined in.
+_DESCRIPTOR_UNIT = re.compile(r",\s*([0-9]+(?:\.[0-9]+)?)\s*(mg|mcg|g)\s*$", re.IGNORECASE)
+_MG_PER = {"mg": Decimal(1), "mcg": Decimal("0.001"), "g": Decimal(1000)}
+
+
+def drug_problem(hcpcs: str, generic: str, descriptor: str = "", billing_unit: Measure | None = None) -> str | None:
     """What makes a drug entry unacceptable as a whole, or None."""
+    described = _DESCRIPTOR_UNIT.search(descriptor)
+    if described and billing_unit is not None:
+        unit_mg = Decimal(described[1]) * _MG_PER[described[2].lower()]
+        if unit_mg != billing_unit.value:
+            return (
+                f"{billing_unit} disagrees with the descriptor '{descriptor}', "
+                f"which defines the billing unit as {described[1]} {described[2]}"
+            )
     if hcpcs == "J2326" and "natalizumab" in generic.lower():
         return NATALIZUMAB_J2326_MESSAGE
     return None
@@ -131,6 +144,8 @@ class Drug:
     sources: list[str]
     products: tuple[Product, ...]
     """Given as `product` (one [[drug.product]] table each) in the catalog file."""
+    max_vials: int | None = None
+    """Most vials one dose may use (1 for an intrathecal bolus drawn from one vial)."""
 
     @classmethod
     def model_validate(cls, raw: Any) -> "Drug":
@@ -175,17 +190,37 @@ class Catalog:
 
     def merged_with(self, site: "Catalog") -> "Catalog":
         """This catalog with the site's entries added, or replacing ours by HCPCS code."""
+        ndc_owner = {product.ndc: drug for drug in self.drugs for product in drug.products if product.ndc}
         for drug in site.drugs:
             ours = self.by_code(drug.hcpcs)
+            where = f"{site.origin}: entry {drug.hcpcs}"
             if ours is not None and ours.generic.lower() != drug.generic.lower():
                 raise CatalogError(
-                    f"{site.origin}: entry {drug.hcpcs}: field 'generic': the packaged catalog bills "
-                    f"{drug.hcpcs} as {ours.generic} ({ours.descriptor}); a site file cannot give it "
-                    f"to {drug.generic}."
+                    f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} as {ours.generic} "
+                    f"({ours.descriptor}); a site file cannot give it to {drug.generic}."
                 )
+            if ours is not None and ours.billing_unit.value != drug.billing_unit.value:
+                raise CatalogError(
+                    f"{where}: field 'billing_unit': {drug.hcpcs} bills in units of {ours.billing_unit} "
+                    f"({ours.descriptor}), not {drug.billing_unit}."
+                )
+            for product in drug.products:
+                owner = ndc_owner.get(product.ndc or "")
+                if owner is not None and owner.hcpcs != drug.hcpcs:
+                    raise CatalogError(
+                        f"{where}: field 'product.ndc': NDC {product.ndc} is {owner.display_name} "
+                        f"({owner.hcpcs}) in the packaged catalog, not {drug.generic}."
+                    )
         replaced = {drug.hcpcs for drug in site.drugs}
         kept = tuple(drug for drug in self.drugs if drug.hcpcs not in replaced)
         return Catalog(kept + site.drugs, f"{self.origin} + {site.origin}")
+
+
+def _whole_entry_field(message: str) -> str:
+    """The field to name for a rule about the entry as a whole."""
+    if "J2326" in message:
+        return "hcpcs"
+    return "billing_unit" if "disagrees with the descriptor" in message else "entry"
 
 
 def _entry_name(raw: Any, index: int) -> str:
@@ -217,7 +252,7 @@ def parse_catalog(text: str, origin: str) -> Catalog:
             drugs.append(_schema().Drug.model_validate(raw).record())
         except ValidationError as error:
             first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or ("hcpcs" if "J2326" in first["msg"] else "entry")
+            where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
             message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
             raise CatalogError(f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}") from None
     codes = [drug.hcpcs for drug in drugs]
@@ -242,6 +277,8 @@ def load_catalog(site_file: Path | None = None) -> Catalog:
         text = Path(site_file).read_text(encoding="utf-8")
     except OSError as error:
         raise CatalogError(f"{site_file}: cannot read the catalog file ({error.strerror})") from None
+    except UnicodeDecodeError:
+        raise CatalogError(f"{site_file}: not a UTF-8 text file; save the catalog as UTF-8 TOML") from None
     return catalog.merged_with(parse_catalog(text, str(site_file)))
 
 
@@ -266,7 +303,7 @@ _PRODUCT_KEYS = frozenset({
 })
 _DRUG_KEYS = frozenset({
     "hcpcs", "descriptor", "descriptor_note", "generic", "brands", "billing_unit",
-    "labeled_dose", "route", "preparation", "sources", "product",
+    "labeled_dose", "route", "preparation", "sources", "product", "max_vials",
 })
 
 
@@ -293,6 +330,15 @@ def _texts(raw: dict, key: str, required: bool = False) -> list[str]:
     if type(value) is not list or (required and not value) or any(type(item) is not str for item in value):
         raise _Unsure
     return list(value)
+
+
+def _count(raw: dict, key: str) -> int | None:
+    value = raw.get(key, _ABSENT)
+    if value is _ABSENT:
+        return None
+    if type(value) is not int or not 1 <= value <= 100:
+        raise _Unsure
+    return value
 
 
 def _amount(raw: dict, key: str, kind: Kind | None, optional: bool = False) -> Measure | None:
@@ -353,10 +399,11 @@ def read_drug(raw: Any) -> Drug | None:
             preparation=_text(raw, "preparation", optional=True),
             sources=_texts(raw, "sources", required=True),
             products=tuple(_read_product(product) for product in products),
+            max_vials=_count(raw, "max_vials"),
         )
     except _Unsure:
         return None
-    return None if drug_problem(drug.hcpcs, drug.generic) else drug
+    return None if drug_problem(drug.hcpcs, drug.generic, drug.descriptor, drug.billing_unit) else drug
 
 
 def describe_amount(measure: Measure) -> str:

@@ -63,7 +63,7 @@ class Product(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     brand: str
-    ndc: Annotated[str, Field(pattern=r"^\d{5}-\d{4}-\d{2}$")] | None = None
+    ndc: Annotated[str, Field(pattern=r"^[0-9]{5}-[0-9]{4}-[0-9]{2}$")] | None = None
     ndc_note: str | None = None
     strength: Mass
     volume: Volume | None = None
@@ -90,7 +90,7 @@ class Drug(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    hcpcs: Annotated[str, Field(pattern=r"^[A-Z]\d{4}$")]
+    hcpcs: Annotated[str, Field(pattern=r"^[A-Z][0-9]{4}$")]
     descriptor: str
     descriptor_note: str | None = None
     generic: str
@@ -101,10 +101,11 @@ class Drug(BaseModel):
     preparation: str | None = None
     sources: list[str] = Field(min_length=1)
     products: tuple[Annotated[Product, BeforeValidator(_record_as_fields)], ...] = Field(alias="product", min_length=1)
+    max_vials: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
 
     @model_validator(mode="after")
-    def _no_misfiled_natalizumab(self) -> "Drug":
-        problem = drug_problem(self.hcpcs, self.generic)
+    def _consistent_as_a_whole(self) -> "Drug":
+        problem = drug_problem(self.hcpcs, self.generic, self.descriptor, self.billing_unit)
         if problem:
             raise ValueError(problem)
         return self

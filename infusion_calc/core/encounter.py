@@ -18,7 +18,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import NamedTuple
 
-from infusion_calc.core.errors import InputError
+from infusion_calc.core.errors import InputError, shown
 
 
 class Payer(str, Enum):
@@ -151,9 +151,9 @@ class EncounterText(NamedTuple):
 # --- strict field parsers: each raises InputError(field, what is wrong and what to type) ---
 
 # Patterns as text: `re` compiles and caches each on first use, so start-up pays for none.
-_DATE_TIME = r"^(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})$"
-_CLOCK = r"^(\d{2}):(\d{2})$"
-_EXPIRY = r"^(\d{4})-(\d{2})(?:-(\d{2}))?$"
+_DATE_TIME = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})$"
+_CLOCK = r"^([0-9]{2}):([0-9]{2})$"
+_EXPIRY = r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$"
 # ICD-10-CM: letter, digit, letter/digit, then optionally a dot and 1-4 letters/digits.
 _DX_TYPED = r"^([A-Z][0-9][0-9A-Z])(?:\.?([0-9A-Z]{1,4}))?$"
 _DX_NORMAL = r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$"
@@ -203,13 +203,13 @@ def parse_date_time(value: str, field: str = "given_at") -> datetime | None:
         return None
     match = re.match(_DATE_TIME, raw)
     if match is None:
-        raise InputError(field, f"Could not read '{raw}'. Enter {DATE_TIME_FORMAT}.")
+        raise InputError(field, f"Could not read '{shown(raw)}'. Enter {DATE_TIME_FORMAT}.")
     year, month, day, hour, minute = (int(part) for part in match.groups())
     _in_years(year, field, DATE_TIME_FORMAT)
     try:
         return datetime(year, month, day, hour, minute)
     except ValueError:
-        raise InputError(field, f"'{raw}' is not a real date and time. Enter {DATE_TIME_FORMAT}.") from None
+        raise InputError(field, f"'{shown(raw)}' is not a real date and time. Enter {DATE_TIME_FORMAT}.") from None
 
 
 def parse_clock(value: str, field: str) -> ClockTime | None:
@@ -221,10 +221,10 @@ def parse_clock(value: str, field: str) -> ClockTime | None:
     if match is None:
         if re.match(_DATE_TIME, raw):
             return parse_date_time(raw, field)
-        raise InputError(field, f"Could not read '{raw}'. Enter {CLOCK_FORMAT}.")
+        raise InputError(field, f"Could not read '{shown(raw)}'. Enter {CLOCK_FORMAT}.")
     hour, minute = int(match[1]), int(match[2])
     if hour > 23 or minute > 59:
-        raise InputError(field, f"'{raw}' is not a time of day. Enter {CLOCK_FORMAT}.")
+        raise InputError(field, f"'{shown(raw)}' is not a time of day. Enter {CLOCK_FORMAT}.")
     return time(hour, minute)
 
 
@@ -235,14 +235,14 @@ def parse_expiry(value: str, field: str = "expires") -> Expiry | None:
         return None
     match = re.match(_EXPIRY, raw)
     if match is None:
-        raise InputError(field, f"Could not read '{raw}' as an expiration date. Enter {EXPIRY_FORMAT}.")
+        raise InputError(field, f"Could not read '{shown(raw)}' as an expiration date. Enter {EXPIRY_FORMAT}.")
     year, month = int(match[1]), int(match[2])
     _in_years(year, field, EXPIRY_FORMAT)
     expiry = Expiry(year=year, month=month, day=int(match[3]) if match[3] else None)
     try:
         expiry.last_day
     except ValueError:
-        raise InputError(field, f"'{raw}' is not a real date. Enter {EXPIRY_FORMAT}.") from None
+        raise InputError(field, f"'{shown(raw)}' is not a real date. Enter {EXPIRY_FORMAT}.") from None
     return expiry
 
 
@@ -255,7 +255,7 @@ def parse_dx(value: str, field: str = "dx") -> str | None:
     if match is None or len(raw) > 8:
         raise InputError(
             field,
-            f"'{raw}' is not an ICD-10-CM code: a letter, a digit, a letter or digit, then a dot and "
+            f"'{shown(raw)}' is not an ICD-10-CM code: a letter, a digit, a letter or digit, then a dot and "
             "up to 4 letters or digits, e.g. G35.A, G12.0 or K50.00.",
         )
     head, tail = match.groups()
@@ -270,7 +270,7 @@ def parse_payer(value: str, field: str = "payer") -> Payer | None:
         return Payer(raw.lower())
     except ValueError:
         choices = ", ".join(payer.value for payer in Payer)
-        raise InputError(field, f"'{raw}' is not a payer type. Enter one of: {choices}.") from None
+        raise InputError(field, f"'{shown(raw)}' is not a payer type. Enter one of: {choices}.") from None
 
 
 def _vials(lots: tuple[str, ...], expires: tuple[str, ...]) -> tuple[VialRecord, ...]:

@@ -15,13 +15,14 @@ from infusion_calc.core import rounding
 from infusion_calc.core.billing import Billing, ClaimLine, Notice, VialUse, bill
 from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
 from infusion_calc.core.dosing import PatientSize, resolve_dose
-from infusion_calc.core.errors import InputError, PlanError
+from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
 
 DEFAULT_DRUG = "Tysabri"
 HCPCS_PATTERN = re.compile(r"[A-Z][0-9]{4}")  # ASCII only: str.isalpha() would let "Ä1234" through
+_PERCENT = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2})?")
 MAX_VIAL_SIZES = 8
 """More distinct vial sizes than this for one dose is a typing slip, and would slow the search."""
 
@@ -111,14 +112,18 @@ def _billing_unit(text: str) -> str:
 
 def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     """The catalog entry for --drug / --hcpcs, refusing inconsistent pairs."""
+    for field_name, given in (("drug", request.drug), ("hcpcs", request.hcpcs)):
+        if given is not None and not given.strip():
+            # An empty value from a script is a slip, not a request for the default drug.
+            raise InputError(field_name, f"The {'drug name' if field_name == 'drug' else 'HCPCS code'} is empty: give one, or leave the option out for Tysabri.")
     name = (request.drug or "").strip()
     code = (request.hcpcs or "").strip().upper()
     if code and not HCPCS_PATTERN.fullmatch(code):
-        raise InputError("hcpcs", f"'{request.hcpcs}' is not a HCPCS code: one letter and four digits, e.g. J2323.")
+        raise InputError("hcpcs", f"'{shown(request.hcpcs or '')}' is not a HCPCS code: one letter and four digits, e.g. J2323.")
     by_name = catalog.by_name(name) if name else None
     if name and by_name is None and not code:
         known = ", ".join(sorted({d.generic for d in catalog.drugs}))
-        raise InputError("drug", f"'{name}' is not in the catalog. Known drugs: {known}. Or give a HCPCS code with its billing unit and vial size.")
+        raise InputError("drug", f"'{shown(name)}' is not in the catalog. Known drugs: {known}. Or give a HCPCS code with its billing unit and vial size.")
     if code:
         natalizumab = "natalizumab" in name.lower() or (by_name is not None and by_name.generic == "natalizumab")
         if code == "J2326" and natalizumab:
@@ -131,7 +136,7 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
                 raise InputError("hcpcs", f"{name} is billed as {by_name.hcpcs} in the catalog, not {code}.")
             return _unlisted_code(request)
         if name and by_name is None:
-            raise InputError("drug", f"{code} is {by_code.generic} ({by_code.descriptor}); '{name}' is not in the catalog.")
+            raise InputError("drug", f"{code} is {by_code.generic} ({by_code.descriptor}); '{shown(name)}' is not in the catalog.")
         if by_name is not None and by_name.generic != by_code.generic:
             raise InputError("hcpcs", f"{code} is {by_code.descriptor} ({by_code.generic}), not {name}.")
         if name and by_name is not None and name.lower() not in by_code.names():
@@ -169,10 +174,24 @@ def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
     chosen: dict[Decimal, Product] = {}
     for text in request.vials:
         product = _typed_product(text, drug, brand)
-        chosen.setdefault(product.strength.value, product)
+        same_strength = chosen.setdefault(product.strength.value, product)
+        if same_strength.label != product.label:
+            raise InputError(
+                "vial", f"Two vial sizes with the same strength ({same_strength.label} and {product.label}): keep the one on the carton."
+            )
     if len(chosen) > MAX_VIAL_SIZES:
         raise InputError("vial", f"{len(chosen)} different vial sizes for one dose: give at most {MAX_VIAL_SIZES}.")
     return tuple(chosen.values())
+
+
+def _one_kind_of_container(drug: Drug, products: tuple[Product, ...]) -> None:
+    """JW/JZ apply to single-dose containers only, so one plan never mixes the two kinds."""
+    if len({product.container for product in products}) > 1:
+        raise InputError(
+            "vial",
+            f"{drug.display_name} lists single-dose and multi-dose vials, which are billed differently "
+            "(JW/JZ or neither): choose the vial sizes of one kind.",
+        )
 
 
 def _concentration(products: tuple[Product, ...]) -> Decimal | None:
@@ -184,11 +203,8 @@ def _threshold(text: str | None) -> Decimal | None:
     if text is None or not str(text).strip():
         return None
     raw = str(text).strip().rstrip("%").strip()
-    try:
-        value = Decimal(raw)
-    except Exception:
-        value = None
-    if value is None or not value.is_finite() or not (0 <= value <= 50) or len(raw) > 8:
+    value = Decimal(raw) if _PERCENT.fullmatch(raw) else None
+    if value is None or not value <= 50:
         raise InputError("round_within", "Enter the rounding threshold as a percent from 0 to 50, e.g. 10.")
     return value
 
@@ -210,6 +226,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
             )
     order = parse_dose(request.dose)
     products = _presentations(drug, request)
+    _one_kind_of_container(drug, products)
     threshold = _threshold(request.round_within)
     resolved = resolve_dose(
         order, weight=request.weight, height=request.height, bsa=request.bsa,
@@ -220,6 +237,12 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     ceiling = dose * (1 + threshold / 100) if threshold is not None else None
     combination, search = plan_vials(strengths, dose, ceiling)
     uses = _uses(products, combination.counts)
+    if drug.max_vials is not None and combination.vial_count > drug.max_vials:
+        raise PlanError(
+            f"{plain(dose)} mg of {drug.display_name} needs {combination.vial_count} vials; it is given from "
+            f"at most {drug.max_vials} vial per dose (labeled dose "
+            f"{drug.labeled_dose if drug.labeled_dose else 'per the label'}). Check the dose."
+        )
 
     option = None
     if threshold is not None:

@@ -3,6 +3,13 @@
 from __future__ import annotations
 
 
+def shown(text: str, limit: int = 40) -> str:
+    """User text safe to echo in a message: control characters (a terminal escape, a bell)
+    become '?', and a long value is cut, so an error line can never drive the terminal."""
+    safe = "".join(char if char.isprintable() else "?" for char in text)
+    return safe if len(safe) <= limit else safe[: limit - 1] + "…"
+
+
 class InfusionCalcError(Exception):
     """Base class: `str(error)` is the user-facing message."""
 

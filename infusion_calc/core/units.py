@@ -20,7 +20,7 @@ from importlib.resources import files
 
 import pint
 
-from infusion_calc.core.errors import InputError
+from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.rounding import plain
 
 ureg = pint.UnitRegistry(
@@ -66,7 +66,8 @@ _REFUSED_SPELLINGS = {
 }
 
 _MAX_TEXT = 40
-_NUMBER = r"(?P<number>\d{1,9}(?:\.\d{1,6})?|\.\d{1,6})"
+# [0-9], not \d: \d also matches Arabic-Indic and fullwidth digits, which no chart uses.
+_NUMBER = r"(?P<number>[0-9]{1,9}(?:\.[0-9]{1,6})?|\.[0-9]{1,6})"
 _UNIT_WORD = r"[A-Za-zµμ][A-Za-zµμ]*(?:\*\*2|\^2|2|²)?"
 _STRICT = re.compile(rf"^{_NUMBER}\s*(?P<unit>{_UNIT_WORD}(?:\s*/\s*{_UNIT_WORD})?)$")
 
@@ -148,15 +149,15 @@ def _explain_mismatch(raw: str, example: str) -> str:
         return f"The amount must be more than zero. Enter {example}."
     if "," in raw:
         return f"Use a dot for decimals and no thousands separators (1.5, 1000). Enter {example}."
-    if re.match(r"^\d+(\.\d+)?\s+\d", raw):
+    if re.match(r"^[0-9]+(\.[0-9]+)?\s+[0-9]", raw):
         return f"Write the number without spaces (1000, not 1 000). Enter {example}."
-    if not re.match(r"^[\d.]", raw):
-        return f"Start with a number. Enter {example}."
-    if re.fullmatch(r"[\d.]+", raw):
+    if not re.match(r"^[0-9.]", raw):
+        return f"Start with a number written with the digits 0-9. Enter {example}."
+    if re.fullmatch(r"[0-9.]+", raw):
         return f"Add a unit. Enter {example}."
-    if re.match(r"^\d{10,}", raw) or re.match(r"^\d*\.\d{7,}", raw):
+    if re.match(r"^[0-9]{10,}", raw) or re.match(r"^[0-9]*\.[0-9]{7,}", raw):
         return f"That number has too many digits. Enter {example}."
-    return f"Could not read '{raw}'. Enter {example}."
+    return f"Could not read '{shown(raw)}'. Enter {example}."
 
 
 def _unit_or_error(word: str, field: str, example: str) -> pint.Unit:
@@ -250,7 +251,7 @@ def parse_vial_size(text: str, field: str = "vial") -> VialSize:
         strength = parse_measure(match["strength"], Kind.MASS, field)
         volume = parse_measure(match["volume"], Kind.VOLUME, field) if match["volume"] else None
     except InputError:
-        raise InputError(field, f"Could not read '{raw}'. Enter {_VIAL_EXAMPLE}.") from None
+        raise InputError(field, f"Could not read '{shown(raw)}'. Enter {_VIAL_EXAMPLE}.") from None
     return VialSize(strength, volume)
 
 

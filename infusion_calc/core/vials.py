@@ -67,8 +67,8 @@ class VialSearch:
         self.limit = ceil_div(ceiling, self.step) + max(self.sizes)
         if self.limit > MAX_STEPS:
             raise PlanError(
-                f"These vial sizes are too fine for a dose of {plain(ceiling)} mg: "
-                "check the dose and the vial sizes."
+                f"These vial sizes ({', '.join(plain(size) + ' mg' for size in strengths)}) are too fine "
+                "to plan a dose this large: check the dose and the vial sizes."
             )
         mask = (1 << (self.limit + 1)) - 1
         self.layers = [1]

@@ -118,3 +118,34 @@ def test_too_many_vial_sizes_is_a_typing_slip(catalog):
     with pytest.raises(InputError, match="at most 8") as caught:
         calculate(catalog, CalcRequest("300 mg", hcpcs="J9999", billing_unit="1 mg", vials=sizes))
     assert caught.value.field == "vial"
+
+
+def test_a_site_file_that_is_not_utf8_is_a_clear_error(tmp_path):
+    path = _site(tmp_path)
+    path.write_bytes(path.read_text(encoding="utf-8").replace("site pharmacy", "pharmacie d'été").encode("latin-1"))
+    with pytest.raises(CatalogError, match="not a UTF-8 text file"):
+        load_catalog(path)
+
+
+@pytest.mark.parametrize(
+    ("fields", "says"),
+    [
+        # A packaged code keeps its billing unit and its NDCs stay with their drug.
+        ({"unit": "10 mg", "descriptor": "Injection, natalizumab, 10 mg"}, "J2323 bills in units of 1 mg"),
+        ({"ndc": "64406-0058-01"}, "NDC 64406-0058-01 is nusinersen (Spinraza) (J2326)"),
+        # The descriptor defines the unit: a billing unit that disagrees is a typo.
+        ({"unit": "10 mg"}, "field 'billing_unit': 10 mg disagrees with the descriptor"),
+        ({"ndc": "١٢٣٤٥-٦٧٨٩-٠١"}, "field 'product.0.ndc'"),
+        ({"code": "J٢٣٢٣"}, "field 'hcpcs'"),
+    ],
+)
+def test_a_site_file_cannot_quietly_change_what_a_code_bills(tmp_path, fields, says):
+    values = {"code": "J2323", "generic": "natalizumab", "ndc": "64406-0008-01", "volume": "15 mL"}
+    unit = fields.pop("unit", "1 mg")
+    descriptor = fields.pop("descriptor", "Injection, natalizumab, 1 mg")
+    text = TYSABRI_ENTRY.format(**(values | fields)).replace('billing_unit = "1 mg"', f'billing_unit = "{unit}"')
+    path = tmp_path / "site.toml"
+    path.write_text(text.replace("Injection, natalizumab, 1 mg", descriptor), encoding="utf-8")
+    with pytest.raises(CatalogError) as caught:
+        load_catalog(path)
+    assert says in str(caught.value)

@@ -85,3 +85,48 @@ def test_no_rounding_option_outside_the_threshold(catalog):
 def test_an_absurd_number_of_vials_is_refused_at_once(catalog):
     with pytest.raises(PlanError, match="more than 100 vials"):
         calculate(catalog, CalcRequest("10000 mg", hcpcs="J9999", billing_unit="1 mg", vials=("1 mg/1 mL", "5 mg/1 mL", "10 mg/1 mL"), round_within="10"))
+
+
+def test_nusinersen_is_one_intrathecal_vial_per_dose(catalog):
+    with pytest.raises(PlanError, match="at most 1 vial per dose"):
+        calculate(catalog, CalcRequest("50 mg", drug="spinraza"))
+    assert calculate(catalog, CalcRequest("12 mg", drug="spinraza")).billing.administered_units == 120
+
+
+@pytest.mark.parametrize(
+    ("request_", "field", "says"),
+    [
+        (CalcRequest("12 mg", drug=""), "drug", "empty"),
+        (CalcRequest("12 mg", hcpcs="  "), "hcpcs", "empty"),
+        (CalcRequest("300 mg", round_within="1_0"), "round_within", "percent"),
+        (CalcRequest("300 mg", round_within="٣"), "round_within", "percent"),
+        (CalcRequest("300 mg", round_within="-0"), "round_within", "percent"),
+        (CalcRequest("٣٠٠ mg"), "dose", "digits 0-9"),
+        (CalcRequest("３００ mg"), "dose", "digits 0-9"),
+        (CalcRequest("300 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL", "100 mg/5 mL")), "vial", "same strength"),
+    ],
+)
+def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog, request_, field, says):
+    with pytest.raises(InputError) as caught:
+        calculate(catalog, request_)
+    assert caught.value.field == field and says in caught.value.message
+
+
+def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(catalog, tmp_path):
+    from infusion_calc.core.catalog import load_catalog
+
+    site = tmp_path / "site.toml"
+    site.write_text(
+        '[[drug]]\nhcpcs = "J9998"\ndescriptor = "Injection, example, 10 mg"\ngeneric = "exampledrug"\n'
+        'billing_unit = "10 mg"\nroute = "IV"\nsources = ["test"]\n'
+        '[[drug.product]]\nbrand = "MDV"\nndc = "12345-6789-01"\nstrength = "500 mg"\nvolume = "50 mL"\n'
+        'form = "solution"\ncontainer = "multi-dose"\n'
+        '[[drug.product]]\nbrand = "SDV"\nndc = "12345-6789-02"\nstrength = "100 mg"\nvolume = "10 mL"\n'
+        'form = "solution"\ncontainer = "single-dose"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(InputError, match="single-dose and multi-dose") as caught:
+        calculate(load_catalog(site), CalcRequest("550 mg", hcpcs="J9998"))
+    assert caught.value.field == "vial"
+    calc = calculate(load_catalog(site), CalcRequest("550 mg", hcpcs="J9998", vials=("100 mg/10 mL",)))
+    assert [(line.modifiers, line.units) for line in calc.lines] == [((), 55), (("JW",), 5)]
