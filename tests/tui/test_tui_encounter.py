@@ -31,6 +31,10 @@ async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app):
         assert not panel.collapsed and shown(app, "#dx")
         await pilot.press("tab")
         assert app.focused.id == "given-at"
+        await type_into(pilot, given_at="2026-03-02 09:40")
+        await pilot.press("enter")  # Enter goes on to the next field
+        assert app.focused.id == "start"
+        assert "Date/time given: 2026-03-02 09:40" in chart_text(app)
 
 
 async def test_a_diagnosis_changes_the_note_and_the_checks(app):

@@ -95,6 +95,23 @@ async def test_a_broken_site_config_is_a_message_not_a_crash(app, isolated_user_
         assert "config.toml" in message and "fractions of a cent" in message
 
 
+async def test_the_payer_types_own_rules_from_the_site_config_apply(app, isolated_user_dirs):
+    config = isolated_user_dirs / "config"
+    config.mkdir()
+    (config / "config.toml").write_text('[payer.medicaid]\nndc_units = ["ML", "UN"]\n', encoding="utf-8")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await app.run_action("copy_as('csv')", app.main_screen)
+        await pilot.pause()
+        assert not any("[payer.medicaid]" in text for text in notices(app))  # no payer type: the defaults
+        await open_encounter(pilot)
+        app.main_screen.query_one("#payer").value = "medicaid"
+        await pilot.pause()
+        await app.run_action("copy_as('csv')", app.main_screen)
+        await pilot.pause()
+        assert any("with the [payer.medicaid] rules" in text for text in notices(app))
+
+
 async def test_save_to_log_lands_an_entry_in_the_data_folder_and_says_where(app, isolated_user_dirs):
     async with app.run_test(size=(120, 40)) as pilot:
         await open_encounter(pilot)
