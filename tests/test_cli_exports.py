@@ -160,3 +160,94 @@ def test_the_time_given_dates_the_837_and_the_log_keeps_the_encounter(capsys):
     entry = AdministrationLog().entry(1)
     assert entry["encounter"] == {"given_at": "2026-03-02 14:05", "dx": "G35.A", "lots": ["AB123"]}
     assert "AB123" in entry["note"] and isinstance(entry["checks"], list)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["show", "99999999999999999999999"],
+        ["show", str(2**63)],
+        ["show", "٣"],
+        ["list", "--limit", "99999999999999999999"],
+        ["list", "--limit", "1000000001"],
+        ["list", "--limit", "²"],
+    ],
+)
+def test_log_numbers_out_of_range_are_one_error_line_and_status_2(capsys, args):
+    run(capsys, "calc", "--dose", "300 mg", "--save")
+    status, out, err = run(capsys, "log", *args)
+    assert status == 2 and out == ""
+    assert err.startswith("error: ") and err.count("\n") == 1 and "internal error" not in err
+
+
+def test_the_largest_entry_number_is_looked_up_not_refused(capsys):
+    run(capsys, "calc", "--dose", "300 mg", "--save")
+    status, _, err = run(capsys, "log", "show", str(2**63 - 1))
+    assert status == 2 and err.startswith(f"error: no entry {2**63 - 1} in the administration log")
+    status, out, _ = run(capsys, "log", "list", "--limit", "1000000000")
+    assert status == 0 and "J2323" in out
+
+
+@pytest.mark.parametrize("suffix", ["", "-wal", "-shm", "-journal"])
+def test_log_export_never_writes_over_the_log_or_its_sqlite_companions(capsys, tmp_path, suffix):
+    import sqlite3
+
+    run(capsys, "calc", "--dose", "300 mg", "--save")
+    log_path = AdministrationLog().path
+    keeper = sqlite3.connect(log_path)  # an open reader keeps the -wal and -shm files in place
+    keeper.execute("SELECT count(*) FROM administration").fetchone()
+    try:
+        target = log_path.with_name(log_path.name + suffix)
+        before = target.read_bytes() if target.exists() else None
+        link = tmp_path / "innocent-name.csv"
+        link.symlink_to(target)
+        for out in (str(target), str(link)):
+            status, stdout, err = run(capsys, "log", "export", "--out", out)
+            assert status == 2 and stdout == "" and "the log file itself" in err
+        assert (target.read_bytes() if target.exists() else None) == before
+    finally:
+        keeper.close()
+    assert AdministrationLog().count() == 1
+
+
+def test_log_export_refuses_a_hard_link_to_the_log(capsys, tmp_path):
+    run(capsys, "calc", "--dose", "300 mg", "--save")
+    link = tmp_path / "copy.csv"
+    link.hardlink_to(AdministrationLog().path)
+    status, _, err = run(capsys, "log", "export", "--out", str(link))
+    assert status == 2 and "the log file itself" in err
+    assert AdministrationLog().count() == 1
+
+
+@pytest.mark.parametrize(
+    ("patient_id", "says"),
+    [
+        ("MRN\x1b[2J7", "U+001B"),
+        ("MRN-7\u202e", "U+202E"),
+        ("MRN\u200b7", "U+200B"),
+        ("MRN\n7", "a line break"),
+        ("M" * 65, "65 characters long"),
+    ],
+)
+def test_a_patient_id_with_control_or_invisible_characters_is_refused(capsys, isolated_user_dirs, patient_id, says):
+    path = isolated_user_dirs / "config" / "config.toml"
+    path.parent.mkdir(parents=True)
+    path.write_text("[log]\nstore_patient_id = true\n", encoding="utf-8")
+    status, out, err = run(capsys, "calc", "--dose", "300 mg", "--save", "--patient-id", patient_id)
+    assert status == 2 and out == ""
+    assert err.startswith("error: --patient-id: ") and says in err and err.count("\n") == 1
+    assert AdministrationLog().count() == 0
+
+
+def test_log_list_and_show_escape_control_characters_already_in_a_log(capsys, isolated_user_dirs):
+    """A log written before the check, or edited, must not replay an escape sequence on the terminal."""
+    import sqlite3
+
+    run(capsys, "calc", "--dose", "300 mg", "--save")
+    with sqlite3.connect(AdministrationLog().path) as connection:
+        connection.execute("UPDATE administration SET patient_id = ?, note = ?", ("MRN\x1b[2J7", "given\x07 ok"))
+    _, listing, _ = run(capsys, "log", "list")
+    _, shown, _ = run(capsys, "log", "show", "1")
+    for text in (listing, shown):
+        assert "\x1b" not in text and "MRN\\x1b[2J7" in text
+    assert "\x07" not in shown and "given\\x07 ok" in shown

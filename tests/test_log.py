@@ -151,3 +151,13 @@ def test_a_log_from_a_newer_version_is_refused():
         connection.execute("PRAGMA user_version = 99")
     with pytest.raises(LogError, match="newer infusion-calc"):
         save(calc_for())
+
+
+def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself():
+    """The check is in save(), so every caller (CLI, app) is held to it, not only the command line."""
+    allowed = parse_site_config("[log]\nstore_patient_id = true\n", "config.toml")
+    with pytest.raises(LogError, match=r"^The patient identifier contains the invisible character U\+001B.*Nothing was saved\.$"):
+        save(calc_for(), patient_id="MRN\x1b]0;pwned\x07", config=allowed)
+    assert AdministrationLog().count() == 0
+    entry = save(calc_for(), patient_id="  MRN-0042 ", config=allowed)
+    assert AdministrationLog().entry(entry.id)["patient_id"] == "MRN-0042"

@@ -10,6 +10,7 @@ import argparse
 import csv
 import json
 import os
+import re
 import sys
 from datetime import datetime
 from pathlib import Path
@@ -18,16 +19,46 @@ from typing import IO, Any
 from infusion_calc.cli.common import fail
 
 
+LARGEST_ID = 2**63 - 1
+"""SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
+LARGEST_LIMIT = 1_000_000_000
+
+
+def _whole_number(text: str, largest: int) -> int | None:
+    """The number typed, when it is plain digits (no other script's digits) from 1 to `largest`."""
+    digits = text.strip()
+    if not re.fullmatch(r"[0-9]{1,19}", digits) or not 1 <= int(digits) <= largest:
+        return None
+    return int(digits)
+
+
 def _entry_id(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not an entry number; give a number such as 12 (see 'infusion-calc log list')")
-    return int(text)
+    number = _whole_number(text, LARGEST_ID)
+    if number is None:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not an entry number; give a number from 1 to {LARGEST_ID}, such as 12 (see 'infusion-calc log list')"
+        )
+    return number
 
 
 def _limit(text: str) -> int:
-    if not text.isdigit() or int(text) < 1:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a count; give a whole number such as 20, or use --all")
-    return int(text)
+    number = _whole_number(text, LARGEST_LIMIT)
+    if number is None:
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a count; give a whole number from 1 to {LARGEST_LIMIT:,}, such as 20, or use --all"
+        )
+    return number
+
+
+def _shown(text: str) -> str:
+    """`text` safe to print on a terminal: control and invisible characters written as escapes.
+
+    New saves refuse them, but a log written by an older version, or edited, may hold
+    them, and an escape sequence printed raw could rewrite the screen.
+    """
+    if text.isprintable():
+        return text
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -90,7 +121,8 @@ def run_list(options: argparse.Namespace) -> int:
                 sys.stdout.write(f"{'ID':>7}  {'Saved':<16}  {'Drug':<28}  {'Dose':<12}  Claim lines\n")
             patient = f"  (patient {summary.patient_id})" if summary.patient_id else ""
             sys.stdout.write(
-                f"{summary.id:>7}  {_local(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}\n"
+                _shown(f"{summary.id:>7}  {_local(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}")
+                + "\n"
             )
             printed += 1
         if not printed:
@@ -131,7 +163,7 @@ def _show_text(entry: dict[str, Any]) -> str:
         out.extend(f"  {line}" for line in entry["note"].rstrip("\n").splitlines())
     typed = ", ".join(f"{key} {value!r}" for key, value in entry["inputs"].items() if value)
     out.append(f"Typed          {typed}")
-    return "\n".join(out) + "\n"
+    return "\n".join(_shown(line) for line in out) + "\n"
 
 
 def run_show(options: argparse.Namespace) -> int:
@@ -164,12 +196,28 @@ def _write_export(stream: IO[str], fmt: str) -> int:
     return 0
 
 
+def _is_part_of_the_log(target: Path, log_path: Path) -> bool:
+    """The log file or one of SQLite's companions to it: overwriting the -wal file loses saves
+    already reported done, and the -shm and -journal files are SQLite's to write."""
+    parts = [log_path.with_name(log_path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    resolved = target.resolve()
+    for part in parts:
+        if resolved == part.resolve():
+            return True
+        try:
+            if os.path.samefile(target, part):  # a hard link to it, under another name
+                return True
+        except OSError:  # one of the two does not exist: not the same file
+            continue
+    return False
+
+
 def run_export(options: argparse.Namespace) -> int:
     if options.out is None:
         return _guarded(lambda: _write_export(sys.stdout, options.format))
     target = Path(options.out)
-    if target.resolve() == _log().path.resolve():
-        return fail("--out: that is the log file itself; choose another file name")
+    if _is_part_of_the_log(target, _log().path):
+        return fail("--out: that is the log file itself (or its journal); choose another file name")
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the log is private: so is a copy
     except OSError as error:

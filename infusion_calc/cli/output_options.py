@@ -67,6 +67,13 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
         return fail(f"--json and --format {fmt} ask for two outputs; give one of them")
     if options.patient_id is not None and not options.save:
         return fail("--patient-id is only kept in the administration log: add --save")
+    if options.patient_id is not None:
+        from infusion_calc.log.record import clean_patient_id
+
+        try:
+            options.patient_id = clean_patient_id(options.patient_id)
+        except ValueError as error:
+            return fail(f"--patient-id: {error}; nothing was saved")
     if fmt == "json":  # the engine's JSON, with every key calc adds to it: the --json path
         options.json = True
     if fmt in (None, "json") and not options.save and options.payer_rules is None:

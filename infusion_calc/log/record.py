@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import unicodedata
 from collections.abc import Mapping, Sequence
 from datetime import date, datetime
 from decimal import Decimal
@@ -42,6 +43,29 @@ def plain_data(value: Any) -> Any:
     if isinstance(value, Sequence):
         return [plain_data(item) for item in value]
     return str(value)
+
+
+PATIENT_ID_MAX = 64
+"""Longer than any medical record number; short enough to stay one line in `log list`."""
+
+
+def clean_patient_id(value: str | None) -> str | None:
+    """The identifier trimmed, or None when blank; ValueError saying what to fix.
+
+    Like every other free-text field, it is refused when it holds control or invisible
+    characters: an escape sequence stored here would be replayed by `log list`, and a
+    zero-width or bidirectional mark makes two identifiers look the same.
+    """
+    text = value.strip() if value else ""
+    if not text:
+        return None
+    for char in text:
+        if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
+            shown = "a line break" if char in "\r\n" else f"the invisible character U+{ord(char):04X}"
+            raise ValueError(f"the patient identifier contains {shown}: type it as plain text on one line")
+    if len(text) > PATIENT_ID_MAX:
+        raise ValueError(f"the patient identifier is {len(text)} characters long; at most {PATIENT_ID_MAX}")
+    return text
 
 
 def to_json(value: Any) -> str:

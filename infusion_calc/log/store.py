@@ -27,7 +27,7 @@ from infusion_calc import __version__
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.errors import InfusionCalcError
 from infusion_calc.core.site_config import SiteConfig, load_site_config
-from infusion_calc.log.record import Record, record_for
+from infusion_calc.log.record import Record, clean_patient_id, record_for
 
 LOG_FILE = "administrations.sqlite3"
 BUSY_TIMEOUT_S = 5.0
@@ -195,9 +195,14 @@ def save(
 
     Raises LogError (nothing saved) when the log is locked past `busy_timeout` seconds
     (default BUSY_TIMEOUT_S), cannot be written, or a patient identifier is given that
-    the site config does not allow.
+    the site config does not allow or that holds control or invisible characters.
     """
     timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
+    try:
+        patient_id = clean_patient_id(patient_id)
+    except ValueError as error:
+        message = str(error)
+        raise LogError(f"{message[0].upper()}{message[1:]}. Nothing was saved.") from None
     settings = config if config is not None else load_site_config()
     if patient_id and not settings.log.store_patient_id:
         raise LogError(
