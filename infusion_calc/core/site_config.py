@@ -29,23 +29,38 @@ NdcSpacing = Literal["one-space", "none", "columns"]
 """CMS-1500 24A: NUCC's one space between NDC and qualifier, none, or the fixed-position
 layout some payers use (qualifier and quantity from position 17)."""
 
-_HCPCS = re.compile(r"^[A-Z]\d{4}$")
+# [0-9], not \d: \d also matches other scripts' digits ("J٢٣٢٣"), which no claim carries.
+_HCPCS = re.compile(r"[A-Z][0-9]{4}")
+# Plain dollars and cents: no exponent ("1e30"), no digit-group separators, no other scripts' digits
+# (Decimal() would take all three).
+_DOLLARS = re.compile(r"[+-]?[0-9]+(?:\.[0-9]+)?")
+_EXPONENT = re.compile(r"[+-]?[0-9]*\.?[0-9]+[eE][+-]?[0-9]+")
+CHARGE_LIMIT = Decimal("1000000")
+"""A charge per billing unit is below this: a bigger one is a typo, and would print a
+charge wider than any claim form's field."""
 
 
 def _charge(value: Any) -> Decimal:
     # tomllib reads floats as Decimal here (parse_float), so 35.10 and "35.10" are both exact.
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError('write the charge as a number of dollars, e.g. 35.10 or "35.10"')
-    try:
-        amount = Decimal(str(value).strip().lstrip("$"))
-    except ArithmeticError:
-        raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10") from None
-    if not amount.is_finite() or amount < 0:
+    if isinstance(value, int) and value.bit_length() > 64:  # str() of a huge int is itself an error
+        raise ValueError(f"the charge must be under ${CHARGE_LIMIT:,} per unit")
+    text = str(value).strip()  # a TOML float written 1e30 reads as Decimal('1E+30'): caught here too
+    text = text[1:].lstrip() if text.startswith("$") else text
+    if _EXPONENT.fullmatch(text):
+        raise ValueError(f"'{value}': write the charge as plain dollars and cents, without an exponent, e.g. 35.10")
+    if not _DOLLARS.fullmatch(text):
         raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10")
+    amount = Decimal(text)
+    if amount < 0:
+        raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10")
+    if amount >= CHARGE_LIMIT:
+        raise ValueError(f"'{value}' is too much: the charge must be under ${CHARGE_LIMIT:,} per unit")
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         # Whole cents keep every line charge exact: units × rate needs no rounding.
         raise ValueError(f"'{value}' has fractions of a cent; give dollars and cents, e.g. 35.10")
-    return amount
+    return amount.copy_abs()  # "-0" is 0: never a charge printed as -0.00
 
 
 def _unique_units(units: tuple[str, ...]) -> tuple[str, ...]:
@@ -169,7 +184,7 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         # A payer table lists only what differs from [claims]; the rest is inherited.
         data["payer"] = {name: {**claims, **rules} if isinstance(rules, dict) else rules for name, rules in payers.items()}
     charges = data.get("chargemaster", {})
-    bad_codes = [code for code in charges if not _HCPCS.match(code)] if isinstance(charges, dict) else []
+    bad_codes = [code for code in charges if not _HCPCS.fullmatch(code)] if isinstance(charges, dict) else []
     if bad_codes:
         raise SiteConfigError(
             f"{origin}: [chargemaster] code '{bad_codes[0]}': not a HCPCS code (one capital letter and four digits, e.g. J2323)"

@@ -59,6 +59,25 @@ def test_charges_are_exact_decimals_whether_written_as_numbers_or_text():
     assert config.export_settings().charge_per_unit("J2326") * 3 == Decimal("361.50")
 
 
+@pytest.mark.parametrize("written", ['"-0"', "-0.0", '"-0.00"', '"$0"'])
+def test_a_zero_charge_is_plain_zero_never_minus_zero(written, capsys, isolated_user_dirs):
+    config = parse_site_config(f"[chargemaster]\nJ2323 = {written}\n", "config.toml")
+    assert not config.chargemaster["J2323"].is_signed() and config.chargemaster["J2323"] == 0
+    from infusion_calc.cli import main
+
+    path = isolated_user_dirs / "config" / "config.toml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"[chargemaster]\nJ2323 = {written}\n", encoding="utf-8")
+    assert main(["calc", "--dose", "300 mg", "--format", "csv"]) == 0
+    out = capsys.readouterr().out
+    assert "-0" not in out and out.splitlines()[1].endswith(",0.00")
+
+
+def test_the_largest_charge_allowed_prints_in_full():
+    config = parse_site_config('[chargemaster]\nJ2323 = "$999999.99"\n', "config.toml")
+    assert config.chargemaster["J2323"] == Decimal("999999.99")
+
+
 def test_a_payer_table_overrides_only_what_it_lists():
     config = parse_site_config(EXAMPLE, "config.toml")
     medicaid = config.export_settings("medicaid")
@@ -84,6 +103,18 @@ def test_an_unknown_payer_names_the_ones_defined():
         ("[chargemaster]\nJ2323 = -5", r"\[chargemaster\] code J2323"),
         ('[chargemaster]\nJ2323 = "lots"', r"not an amount of dollars"),
         ("[chargemaster]\nj2323 = 5", r"not a HCPCS code"),
+        ('[chargemaster]\n"J٢٣٢٣" = 5', r"not a HCPCS code"),  # Arabic-Indic digits are not claim digits
+        ('[chargemaster]\n"J2323\\n" = 5', r"not a HCPCS code"),
+        ('[chargemaster]\nJ2323 = "1e999999"', r"code J2323: '1e999999': .*without an exponent"),
+        ("[chargemaster]\nJ2323 = 1e30", r"code J2323: .*without an exponent"),
+        ('[chargemaster]\nJ2323 = "1e30"', r"without an exponent"),
+        ('[chargemaster]\nJ2323 = "1000000"', r"code J2323: .*under \$1,000,000 per unit"),
+        ("[chargemaster]\nJ2323 = 1000000.00", r"under \$1,000,000 per unit"),
+        ("[chargemaster]\nJ2323 = 99999999999999999999999999999999", r"under \$1,000,000 per unit"),
+        ('[chargemaster]\nJ2323 = "1_000"', r"not an amount of dollars"),
+        ('[chargemaster]\nJ2323 = "٣٥"', r"not an amount of dollars"),
+        ('[chargemaster]\nJ2323 = "Infinity"', r"not an amount of dollars"),
+        ('[chargemaster]\nJ2323 = "NaN"', r"not an amount of dollars"),
         ('[log]\nstore_patient_id = "yes"', r"\[log\] field 'store_patient_id': write true or false"),
         ("[claim]\nndc_spacing = 'none'", r"unknown table"),
         ("[claims]\nspacing = 'none'", r"\[claims\] field 'spacing': unknown setting"),
