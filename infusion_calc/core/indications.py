@@ -22,9 +22,9 @@ from typing import Any, NamedTuple
 
 from infusion_calc.core.errors import CatalogError
 
-ICD_CODE = re.compile(r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$")
-ICD_PREFIX = re.compile(r"^[A-Z][0-9][0-9A-Z]\.$")
-HCPCS = re.compile(r"^[A-Z]\d{4}$")
+# [0-9], never \d: \d also matches other scripts' digits ("J٢٣٢٣"). Used with fullmatch.
+ICD_CODE = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?")
+HCPCS = re.compile(r"[A-Z][0-9]{4}")
 SEVERITIES = ("error", "warning")
 
 
@@ -43,16 +43,30 @@ class CodeFact(NamedTuple):
 
 
 class DiagnosisRule(NamedTuple):
-    """Codes (exact, or by prefix such as "K50.") that match one indication of a drug."""
+    """The codes that match one indication of a drug: listed ones, and the subcodes of listed headers."""
 
     indication: str
     codes: tuple[str, ...] = ()
-    prefixes: tuple[str, ...] = ()
+    headers: tuple[str, ...] = ()
+    """Non-billable headers (K50.11) whose codes one digit longer (K50.110 to K50.119) match: the
+    source writes them K50.11x without listing them. Any other code is not matched, so a typo such
+    as K50.ZZZ or K50.9999 is never taken for the indication."""
     condition: str | None = None
     """When set, the code matches only if the record supports this: the check warns with it."""
 
     def matches(self, code: str) -> bool:
-        return code in self.codes or any(code.startswith(prefix) for prefix in self.prefixes)
+        if code in self.codes:
+            return True
+        header, last = code[:-1], code[-1:]
+        return header in self.headers and last in _DIGITS
+
+    @property
+    def shown(self) -> tuple[str, ...]:
+        """The codes and headers as a biller reads them, in code order: K50.10, K50.11x, K50.80."""
+        return tuple(sorted((*self.codes, *(f"{header}x" for header in self.headers))))
+
+
+_DIGITS = frozenset("0123456789")
 
 
 class DrugIndications(NamedTuple):
@@ -69,13 +83,11 @@ class DrugIndications(NamedTuple):
 
     @property
     def listed_codes(self) -> tuple[str, ...]:
-        """Every code and prefix matching without a condition, for messages ("G35.A, G35.C1, K50.-")."""
+        """Every code and header matching without a condition, for messages ("G35.A, G35.C1, K50.00, K50.11x")."""
         out: list[str] = []
         for rule in self.diagnosis:
-            if rule.condition:
-                continue
-            out.extend(rule.codes)
-            out.extend(f"{prefix}-" for prefix in rule.prefixes)
+            if not rule.condition:
+                out.extend(rule.shown)
         return tuple(out)
 
 
@@ -207,15 +219,15 @@ def _code(raw: Any, where: str) -> CodeFact:
 
 
 def _rule(raw: Any, where: str) -> DiagnosisRule:
-    entry = _Entry(raw, where, {"codes", "prefixes", "indication", "condition"})
+    entry = _Entry(raw, where, {"codes", "headers", "indication", "condition"})
     rule = DiagnosisRule(
         indication=entry.text("indication", required=True) or "",
         codes=entry.texts("codes", pattern=ICD_CODE),
-        prefixes=entry.texts("prefixes", pattern=ICD_PREFIX),
+        headers=entry.texts("headers", pattern=ICD_CODE),
         condition=entry.text("condition"),
     )
-    if not rule.codes and not rule.prefixes:
-        raise CatalogError(f"{where}: give codes or prefixes")
+    if not rule.codes and not rule.headers:
+        raise CatalogError(f"{where}: give codes or headers")
     return rule
 
 
@@ -260,12 +272,19 @@ def parse_rules(text: str, origin: str) -> ClinicalRules:
     twice = sorted({code for code in names if names.count(code) > 1})
     if twice:
         raise CatalogError(f"{origin}: code(s) listed twice: {', '.join(twice)}")
+    headers = {fact.code for fact in codes if not fact.billable}
     for entry in indications:
         for rule in entry.diagnosis:
-            unknown = [code for code in rule.codes if code not in names]
+            unknown = [code for code in (*rule.codes, *rule.headers) if code not in names]
             if unknown:
                 raise CatalogError(
                     f"{origin}: indication {entry.generic}: code(s) {', '.join(unknown)} not listed under [[code]]"
+                )
+            billable = [code for code in rule.headers if code not in headers]
+            if billable:
+                raise CatalogError(
+                    f"{origin}: indication {entry.generic}: header(s) {', '.join(billable)} must be listed "
+                    "under [[code]] with billable = false"
                 )
     return ClinicalRules(codes, indications, rems)
 

@@ -188,6 +188,22 @@ def test_a_code_with_subcodes_is_a_header_too(catalog):
     assert "DX_NOT_BILLABLE" not in codes(run(catalog, dx="K50.90"))
 
 
+@pytest.mark.parametrize("dx", ["K50.ZZZ", "K50.9999", "K50.11Z", "K50.115A", "K50.02"])
+def test_a_code_that_only_starts_like_crohns_is_not_taken_for_the_indication(catalog, dx):
+    checks = codes(run(catalog, dx=dx))
+    assert checks["DX_NOT_INDICATED"] is Severity.WARNING
+
+
+@pytest.mark.parametrize("dx", ["K50.00", "K50.014", "K50.10", "K50.111", "K50.819", "K50.90", "K50.918"])
+def test_the_listed_crohns_codes_and_their_sixth_character_subcodes_pass(catalog, dx):
+    assert not {code for code in codes(run(catalog, dx=dx)) if code.startswith("DX_")}
+
+
+def test_a_crohns_header_points_at_its_subcodes(catalog):
+    text = message(run(catalog, dx="K50.11"), "DX_NOT_BILLABLE")
+    assert "K50.11 is a non-billable header" in text and "For natalizumab: K50.11x." in text
+
+
 def test_nusinersen_outside_g12_is_an_error_and_g12_passes(catalog):
     spinraza = {"hcpcs": "J2326"}
     assert codes(run(catalog, "12 mg", spinraza, dx="G35.A"))["DX_NOT_INDICATED"] is Severity.ERROR
@@ -200,7 +216,7 @@ def test_nusinersen_outside_g12_is_an_error_and_g12_passes(catalog):
 def test_natalizumab_off_label_message_lists_the_indicated_codes_and_the_cis_gap(catalog):
     text = message(run(catalog, dx="G35.B1"), "DX_NOT_INDICATED")
     assert text.startswith("G35.B1 (Active primary progressive multiple sclerosis) is not among")
-    assert "use G35.A, G35.C1, K50.-" in text
+    assert "use G35.A, G35.C1, K50.00, K50.011," in text and "K50.10, K50.11x, K50.80, K50.81x, K50.90, K50.91x" in text
     assert "clinically isolated syndrome is not verified" in text
 
 
