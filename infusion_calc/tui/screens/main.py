@@ -183,8 +183,9 @@ class MainScreen(Screen[None]):
     def _copy(self, what: str, text: str, done: str = "") -> None:
         self.app.copy_to_clipboard(text)
         extra = " (also in the tmux buffer)" if sharing.load_tmux_buffer(text) else ""
-        self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, "
-                    "press F4 to write it to a file.")
+        fallback = ("press F4 to write the chart text and claim lines to a file" if not done else
+                    "`infusion-calc calc --format` prints every format")  # F4 writes no export format
+        self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.")
 
     def action_copy_claim_lines(self) -> None:
         result = self._result("Nothing copied", with_encounter=False)
