@@ -51,7 +51,7 @@ def run_checks(
         *_dose(calc),
         *_rems(calc, encounter, rules),
         *_vials(calc, encounter, day),
-        *_waste(encounter, claim_lines),
+        *_waste(calc, encounter, claim_lines),
         *_administration(calc, encounter),
     ]
     return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
@@ -178,12 +178,12 @@ def _vials(calc: Calculation, encounter: Encounter, day: date) -> list[Check]:
     return found
 
 
-def _waste(encounter: Encounter, lines: Sequence[ClaimLine]) -> list[Check]:
+def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine]) -> list[Check]:
     jw = [line for line in lines if "JW" in {m.strip().upper() for m in line.modifiers}]
-    if not jw:
-        return []
-    found = []
     missing = [what for what, value in (("reason", encounter.waste_reason), ("witness", encounter.waste_witness)) if not value]
+    if not jw:
+        return _unbilled_waste(calc, lines, missing)
+    found = []
     if missing:
         found.append(Check(
             "WASTE_UNDOCUMENTED", Severity.WARNING,
@@ -197,6 +197,27 @@ def _waste(encounter: Encounter, lines: Sequence[ClaimLine]) -> list[Check]:
             "enter the date and time given.",
         ))
     return found
+
+
+def _unbilled_waste(calc: Calculation, lines: Sequence[ClaimLine], missing: list[str]) -> list[Check]:
+    """Drug discarded with no JW line (under one billing unit, say): the record must still show it.
+
+    Domain-facts §3 rule 12: the discarded amount is documented; rule 5: no JZ on a line whose
+    record neither shows the whole container given nor documents any waste.
+    """
+    discarded = calc.billing.discarded_mg
+    if discarded <= 0 or not missing or not calc.single_dose:  # multi-dose: no JW/JZ, waste not billed
+        return []
+    jz = next((line for line in lines if "JZ" in {m.strip().upper() for m in line.modifiers}), None)
+    opened = sum(use.count for use in calc.vials)
+    billed = f"{label(jz)}" if jz else "no JW line"
+    return [Check(
+        "WASTE_UNDOCUMENTED", Severity.WARNING,
+        f"{format_amount(discarded, 'mg')} of the {'vials' if opened > 1 else 'vial'} opened is discarded but not "
+        f"billed ({billed}): the record must still document that waste, or {'the JZ' if jz else 'the claim'} is "
+        f"unsupported. The waste {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not recorded: "
+        "document them, with the quantity wasted, in the note.",
+    )]
 
 
 def _administration(calc: Calculation, encounter: Encounter) -> list[Check]:

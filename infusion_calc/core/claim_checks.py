@@ -3,7 +3,7 @@
 They take the lines as given, not as the engine made them, so lines edited by hand or
 imported from elsewhere are held to the same rules: the right code and NDC for the drug,
 JW or JZ on every single-dose line, never both, no JW/JZ on multi-dose containers, JW of at
-least one unit, administered + JW within the labeled units, and no modifiers that do not
+least one unit and never for a dose under one unit, administered + JW within the labeled units, and no modifiers that do not
 belong on a drug line (59, RT/LT).
 """
 
@@ -150,6 +150,15 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
             f"JZ says nothing was discarded, but {billing.discarded_units} billing units were: remove JZ and bill "
             "them on a JW line.",
         ))
+    under_one_unit = bool(jw_lines) and calc.dose_mg < calc.drug.billing_unit.value
+    if under_one_unit:
+        # Rule 4: no JW when the dose is less than one billing unit; the one administered unit covers it.
+        found.append(Check(
+            "JW_DOSE_UNDER_ONE_UNIT", Severity.ERROR,
+            f"Remove {label(jw_lines[0])}: the dose of {format_amount(calc.dose_mg, 'mg')} is less than one billing "
+            f"unit ({calc.drug.billing_unit}), and JW is not permitted then. Bill the administered line only, and "
+            "document the waste in the record.",
+        ))
     if administered + discarded > billing.labeled_units:
         found.append(Check(
             "JW_OVER_LABELED", Severity.ERROR,
@@ -157,7 +166,7 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
             f"{billing.labeled_units} units on the labels of the vials opened: lower the JW units to at most "
             f"{max(billing.labeled_units - administered, 0)}.",
         ))
-    elif jw_lines and discarded != billing.discarded_units:
+    elif jw_lines and discarded != billing.discarded_units and not under_one_unit:
         more = discarded > billing.discarded_units
         found.append(Check(
             "JW_UNITS_DIFFER", Severity.ERROR if more else Severity.WARNING,

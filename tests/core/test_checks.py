@@ -70,6 +70,13 @@ def edit(index, **fields):
     return apply
 
 
+def _with_jw_line(units):
+    """A lines editor: the administered line without JZ, plus a JW line of `units`."""
+    def apply(lines):
+        return [replace(lines[0], modifiers=()), replace(lines[0], modifiers=("JW",), units=units)]
+    return apply
+
+
 def multi_dose_run(catalog, lines=None):
     site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
     calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
@@ -110,6 +117,8 @@ CASES = [
     ("JW_AND_JZ_ON_LINE", "error", lambda c: run(c, "250 mg", lines=edit(1, modifiers=("JW", "JZ"))), lambda c: run(c, "250 mg")),
     ("JW_JZ_MULTI_DOSE", "error", lambda c: multi_dose_run(c, edit(0, modifiers=("JZ",))), lambda c: multi_dose_run(c)),
     ("JW_UNDER_ONE_UNIT", "error", lambda c: run(c, "250 mg", lines=edit(1, units=0)), lambda c: run(c, "250 mg")),
+    ("JW_DOSE_UNDER_ONE_UNIT", "error",  # rule 4: an imported or edited JW line on a dose under one unit
+     lambda c: run(c, "0.5 mg", lines=_with_jw_line(299)), lambda c: run(c, "1 mg", lines=_with_jw_line(299))),
     ("ADMIN_UNITS_DIFFER", "error", lambda c: run(c, "250 mg", lines=edit(0, units=251)), lambda c: run(c, "250 mg")),
     ("JWJZ_MISSING", "error", lambda c: run(c, lines=edit(0, modifiers=())), lambda c: run(c)),
     ("JZ_BUT_DISCARDED", "error",
@@ -202,6 +211,36 @@ def test_the_listed_crohns_codes_and_their_sixth_character_subcodes_pass(catalog
 def test_a_crohns_header_points_at_its_subcodes(catalog):
     text = message(run(catalog, dx="K50.11"), "DX_NOT_BILLABLE")
     assert "K50.11 is a non-billable header" in text and "For natalizumab: K50.11x." in text
+
+
+def test_a_jw_line_on_a_dose_under_one_unit_is_one_error_saying_to_drop_it(catalog):
+    checks = run(catalog, "0.5 mg", lines=_with_jw_line(299))
+    text = message(checks, "JW_DOSE_UNDER_ONE_UNIT")
+    assert text.startswith("Remove J2323-JW × 299: the dose of 0.5 mg is less than one billing unit (1 mg)")
+    assert "JW_UNITS_DIFFER" not in codes(checks)  # the fix is to drop the line, not to change its units
+
+
+def test_waste_not_billed_under_jz_still_needs_documenting(catalog):
+    """Spinraza 11.95 mg: 0.05 mg is discarded, under one 0.1 mg unit, so the line is JZ with no JW line
+    (domain-facts §3 rules 5 and 12: the record must still document that waste)."""
+    spinraza = {"hcpcs": "J2326"}
+    undocumented = run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason="", waste_witness="")
+    assert codes(undocumented)["WASTE_UNDOCUMENTED"] is Severity.WARNING
+    text = message(undocumented, "WASTE_UNDOCUMENTED")
+    assert text.startswith("0.05 mg of the vial opened is discarded but not billed (J2326-JZ × 120)")
+    assert "reason and witness are not recorded" in text
+    witness_only = run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason="")
+    assert "The waste reason is not recorded" in message(witness_only, "WASTE_UNDOCUMENTED")
+    assert "WASTE_UNDOCUMENTED" not in codes(run(catalog, "11.95 mg", spinraza, dx="G12.0"))
+    # nothing discarded: nothing to document
+    assert "WASTE_UNDOCUMENTED" not in codes(run(catalog, "12 mg", spinraza, dx="G12.0", waste_reason="", waste_witness=""))
+
+
+def test_waste_from_a_multi_dose_vial_is_not_a_jz_documentation_gap(catalog):
+    site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
+    calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
+    checks = run_checks(calc, encounter(waste_reason="", waste_witness=""), catalog=site, today=TODAY)
+    assert calc.billing.discarded_mg > 0 and "WASTE_UNDOCUMENTED" not in codes(checks)
 
 
 def test_nusinersen_outside_g12_is_an_error_and_g12_passes(catalog):
