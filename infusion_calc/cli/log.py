@@ -36,7 +36,7 @@ def _entry_id(text: str) -> int:
     number = _whole_number(text, LARGEST_ID)
     if number is None:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not an entry number; give a number from 1 to {LARGEST_ID}, such as 12 (see 'infusion-calc log list')"
+            f"'{text}' is not an entry number; give one that 'infusion-calc log list' shows, such as 12 (at most {LARGEST_ID})"
         )
     return number
 
