@@ -14,8 +14,10 @@ import argparse
 import asyncio
 import os
 import shutil
+import re
 import subprocess
 import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +89,30 @@ async def capture(scene: Scene) -> str:
         return app.export_screenshot(title=f"infusion-calc · {scene.title}")
 
 
+LEADING_SPACES = re.compile(
+    r'(<text [^>]*?x=")([\d.]+)("[^>]*?textLength=")([\d.]+)("[^>]*>)((?:&#160;)+)([^<]*</text>)'
+)
+
+
+def for_png(svg: str) -> str:
+    """The SVG with each text run's leading spaces turned into an offset.
+
+    rsvg-convert drops the non-breaking spaces a run starts with and draws the rest at the
+    run's x, so an indented line ("     onto a second line") or a title (" Discarded units")
+    lands too far left in the PNG. Moving x right by those cells, and shortening
+    textLength to match, draws it where the terminal does.
+    """
+    def shift(match: re.Match) -> str:
+        x, length, spaces, rest = float(match[2]), float(match[4]), match[6].count("&#160;"), match[7]
+        cells = spaces + len(re.sub(r"&[^;]+;", "_", rest[: -len("</text>")]))
+        cell = length / cells if cells else 0
+        if spaces == cells:  # nothing but spaces: nothing to draw
+            return match[0]
+        return f"{match[1]}{x + spaces * cell:g}{match[3]}{length - spaces * cell:g}{match[5]}{rest}"
+
+    return LEADING_SPACES.sub(shift, svg)
+
+
 def png_converter():
     """A function svg_path, png_path -> None, or None when no converter can be had."""
     if shutil.which("rsvg-convert") is None and shutil.which("apt-get") and os.geteuid() == 0:
@@ -125,7 +151,10 @@ def main(argv: list[str] | None = None) -> int:
         svg = options.out / f"{scene.name}.svg"
         svg.write_text(asyncio.run(capture(scene)), encoding="utf-8")
         if convert is not None:
-            convert(svg, svg.with_suffix(".png"))
+            with tempfile.TemporaryDirectory() as folder:
+                shifted = Path(folder) / svg.name
+                shifted.write_text(for_png(svg.read_text(encoding="utf-8")), encoding="utf-8")
+                convert(shifted, svg.with_suffix(".png"))
         print(svg.relative_to(ROOT) if svg.is_relative_to(ROOT) else svg)
     if convert is None:
         print("No PNGs: install librsvg2-bin and fonts-firacode (apt), or cairosvg (pip).", file=sys.stderr)

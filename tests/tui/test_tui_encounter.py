@@ -53,20 +53,29 @@ async def test_a_diagnosis_changes_the_note_and_the_checks(app):
 async def test_checks_show_their_severity_in_words_and_colour_errors_first(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")  # Tysabri without the TOUCH checklist: an error
-        lines = list(app.main_screen.query(".check-line"))
+        lines = [line for line in app.main_screen.query(".check-line") if line.display]
         first = lines[0]
         assert first.row.code == "REMS_NOT_CONFIRMED" and first.has_class("-error")
-        assert "ERROR" in str(first.query_one(".check-badge", Static).content)
-        severities = [line.row.severity for line in lines if line.display]
+        badge = next(iter(first.render_lines(first.region.reset_offset)[0]))
+        assert badge.text.startswith("✖ ERROR")  # in words ...
+        assert badge.style.color.triplet.hex.lower() == app.theme_variables["text-error"].lower()  # ... and colour
+        severities = [line.row.severity for line in lines]
         assert severities == sorted(severities, key=["error", "warning", "info"].index)
-        assert {"-error", "-warning", "-info"} & set(lines[-1].classes)
-        title = str(app.main_screen.query_one("#checks-title").content)
-        assert "1 error" in title
+        assert "1 error" in str(app.main_screen.query_one("#checks-title").content)
         await open_encounter(pilot)
         app.main_screen.query_one("#rems-checked", Checkbox).value = True
         await pilot.pause()
         assert "REMS_NOT_CONFIRMED" not in check_codes(app)
         assert "TOUCH Prescribing Program: patient authorization" in chart_text(app)
+
+
+async def test_a_long_check_wraps_under_its_message_not_under_the_badge(app):
+    async with app.run_test(size=(100, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        first = next(line for line in app.main_screen.query(".check-line") if line.display)
+        rows = [strip.text for strip in first.render_lines(first.region.reset_offset)]
+        assert len(rows) > 1 and rows[0].startswith("✖ ERROR")
+        assert all(row.startswith(" " * 11) and row.strip() for row in rows[1:])
 
 
 async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app):

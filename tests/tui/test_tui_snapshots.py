@@ -37,9 +37,16 @@ def app():
     return make_app(packaged_catalog(), cursor_blink=False)
 
 
+async def settled(pilot) -> None:
+    """One more round of messages: a check line re-wraps when the scrollbar takes its width."""
+    await pilot.pause()
+    await pilot.pause()
+
+
 def test_partial_dose_with_jw_line_wide(snap_compare):
     async def run_before(pilot):
         await type_into(pilot, dose="250 mg")
+        await settled(pilot)
 
     assert snap_compare(app(), terminal_size=(120, 30), run_before=run_before)
 
@@ -77,6 +84,6 @@ def test_encounter_panel_open_with_an_error_beside_the_checks(snap_compare):
         await type_into(pilot, given_at="2026-03-02 09:40", start="09:40", stop="9:5", dx="G35.A", lot_1="TY2291",
                         expires_1="2027-03")
         screen.query_one("#dx").focus()
-        await pilot.pause()
+        await settled(pilot)
 
     assert snap_compare(app(), terminal_size=(120, 40), run_before=run_before)

@@ -1,13 +1,16 @@
 """The pre-submission checks, one line each: the severity in words and colour, then what to fix.
 
 The severity is written out (ERROR, WARNING, INFO) as well as coloured, so it reads on
-a monochrome screen and for colour-blind eyes. Lines are reused from one keystroke to the
+a monochrome screen and for colour-blind eyes. Each check is one Static whose message is
+wrapped here, to the width it has, under itself (a hanging indent): a two-column layout
+doubled the time to draw a keystroke's frame. Lines are reused from one keystroke to the
 next (updated, hidden or added), rather than rebuilt.
 """
 
 from __future__ import annotations
 
-from textual.containers import Horizontal, Vertical
+from textual import events
+from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
@@ -15,27 +18,44 @@ from infusion_calc.tui.state import CheckRow
 
 BADGES = {"error": "✖ ERROR", "warning": "▲ WARNING", "info": "• INFO"}
 SEVERITIES = tuple(BADGES)
+BADGE_STYLES = {"error": "bold $text-error", "warning": "bold $text-warning", "info": "bold $text-primary"}
+BADGE_WIDTH = 11
 
 
-class CheckLine(Horizontal):
+class CheckLine(Static):
     def __init__(self, row: CheckRow) -> None:
-        self._badge = Static("", classes="check-badge", markup=False)
-        self._message = Static("", classes="check-message")
-        super().__init__(self._badge, self._message, classes="check-line")
-        self.show(row)
-
-    def show(self, row: CheckRow) -> None:
-        if getattr(self, "_row", None) == row:
-            return
+        super().__init__("", classes="check-line")
         self._row = row
-        for severity in SEVERITIES:
-            self.set_class(row.severity == severity, f"-{severity}")
-        self._badge.update(BADGES.get(row.severity, row.severity.upper()))
-        self._message.update(Content.assemble(row.message, " ", (f"[{row.code}]", "dim")))
+        self._drawn_for: tuple[CheckRow, int] | None = None
+        self._draw()
 
     @property
     def row(self) -> CheckRow:
         return self._row
+
+    def show(self, row: CheckRow) -> None:
+        self._row = row
+        self._draw()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._draw()
+
+    def _draw(self) -> None:
+        row, width = self._row, self.content_size.width
+        if self._drawn_for == (row, width):
+            return
+        self._drawn_for = (row, width)
+        for severity in SEVERITIES:
+            self.set_class(row.severity == severity, f"-{severity}")
+        badge = Content.styled(BADGES.get(row.severity, row.severity.upper()).ljust(BADGE_WIDTH),
+                               BADGE_STYLES.get(row.severity, "bold"))
+        message = Content.assemble(row.message, " ", (f"[{row.code}]", "dim"))
+        if width <= BADGE_WIDTH + 10:  # not laid out yet (or absurdly narrow): let the Static wrap it
+            self.update(badge + message)
+            return
+        first, *rest = message.wrap(width - BADGE_WIDTH)
+        indent = Content(" " * BADGE_WIDTH)
+        self.update(Content("\n").join([badge + first, *(indent + line for line in rest)]))
 
 
 class ChecksList(Vertical):
