@@ -103,10 +103,6 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
     return 0
 
 
-def _line_label(hcpcs: str, modifiers: tuple[str, ...]) -> str:
-    return "-".join((hcpcs, *modifiers))
-
-
 def summary(calc: Calculation) -> str:
     """A short plain-text answer a person reads in one glance."""
     drug = calc.drug
@@ -126,7 +122,7 @@ def summary(calc: Calculation) -> str:
     out.append("  Claim lines")
     for line in calc.lines:
         ndc = f"N4{line.ndc} {line.ndc_unit}{plain(line.ndc_quantity)}" if line.ndc else "NDC: from carton"
-        out.append(f"    {_line_label(line.hcpcs, line.modifiers):<14}{line.units:>6} units   {ndc}")
+        out.append(f"    {line.code:<14}{line.units:>6} units   {ndc}")
     if calc.rounding_threshold is not None:
         option = calc.rounding_option
         if option is None:

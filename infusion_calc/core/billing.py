@@ -38,6 +38,11 @@ class ClaimLine:
     ndc_unit: str | None
     ndc_quantity: Decimal | None
 
+    @property
+    def code(self) -> str:
+        """'J2323-JW': the code with its modifiers, as billers write it."""
+        return "-".join((self.hcpcs, *self.modifiers))
+
 
 @dataclass(frozen=True, slots=True)
 class Notice:

@@ -23,7 +23,7 @@ SYSTEMIC_ROUTES = {"iv", "intravenous", "intrathecal", "subcutaneous", "intramus
 
 def label(line: ClaimLine) -> str:
     """'J2323-JW × 50' as the line reads on a claim."""
-    return "-".join((line.hcpcs, *line.modifiers)) + f" × {line.units}"
+    return f"{line.code} × {line.units}"
 
 
 def _modifiers(line: ClaimLine) -> set[str]:

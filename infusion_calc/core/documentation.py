@@ -167,7 +167,7 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
 
 
 def _claim_line(line: ClaimLine) -> str:
-    code = "-".join((line.hcpcs, *line.modifiers))
+    code = line.code
     ndc = f"NDC {line.ndc}, {plain(line.ndc_quantity)} {line.ndc_unit}" if line.ndc and line.ndc_quantity is not None else "NDC from the carton"
     return f"{code} × {line.units} unit{'s' if line.units != 1 else ''}; {ndc}"
 

@@ -88,7 +88,7 @@ def _for_payer(calc: Calculation, number: int, line: ClaimLine, settings: Export
     if line.ndc is None or line.ndc_unit is None or line.ndc_quantity is None or line.ndc_unit in accepted:
         return line, None
     payer = f"payer '{settings.payer}'" if settings.payer else "the site's claim rules"
-    label = "-".join((line.hcpcs, *line.modifiers))
+    label = line.code
     product = _product(calc, line.ndc)
     source = _mg_per(line.ndc_unit, product) if product else None
     for target in ("ML", "UN"):
