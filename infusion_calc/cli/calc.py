@@ -66,10 +66,9 @@ def site_rounding_policy() -> str | None:
 
     if not site_config_path().is_file():
         return None
-    from infusion_calc.core.site_config import load_site_config
+    from infusion_calc.core.site_config import site_rounding_policy as from_config
 
-    policy = load_site_config().dosing.round_within
-    return None if policy is None else str(policy)
+    return from_config()
 
 
 def run(options: argparse.Namespace) -> int:

@@ -149,6 +149,12 @@ class ExportSettings:
         return self.charges.get(hcpcs)
 
 
+def site_rounding_policy() -> str | None:
+    """The site's `[dosing] round_within` as typed in a form ("10"), or None when there is none."""
+    policy = load_site_config().dosing.round_within
+    return None if policy is None else str(policy)
+
+
 def default_site_config_path() -> Path:
     """`config.toml` next to the site catalog, whether or not it exists."""
     from infusion_calc.locations import site_config_path

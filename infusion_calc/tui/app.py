@@ -106,6 +106,9 @@ class InfusionCalcApp(App[None]):
 
     def on_calculator_ready(self, message: CalculatorReady) -> None:
         self.calculator = message.calculator
+        if message.calculator.config_problem:
+            self.notify(message.calculator.config_problem, title="Site config", severity="warning",
+                        timeout=30, markup=False)
         if message.calculator.catalog_problem:
             from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen
 

@@ -39,14 +39,32 @@ def load_calculator(site_catalog: Path | None) -> "Calculator":
     """
     from infusion_calc.cli.common import catalog_for
 
+    policy, config_problem = _site_rounding_policy()
     try:
-        return Calculator(catalog_for(argparse.Namespace(catalog=site_catalog)))
+        return Calculator(catalog_for(argparse.Namespace(catalog=site_catalog)), rounding_policy=policy,
+                          config_problem=config_problem)
     except CatalogError as error:
         problem = str(error)
     try:
-        return Calculator(packaged_catalog(), catalog_problem=problem)
+        return Calculator(packaged_catalog(), catalog_problem=problem, rounding_policy=policy,
+                          config_problem=config_problem)
     except CatalogError as error:  # a broken install: nothing to calculate with
         return Calculator(Catalog((), "no catalog"), catalog_problem=f"{problem}\n{error}")
+
+
+def _site_rounding_policy() -> tuple[str | None, str | None]:
+    """The site's whole-vial policy from config.toml (same rule as `calc`), or why it is not used."""
+    from infusion_calc.core.errors import SiteConfigError
+    from infusion_calc.locations import site_config_path
+
+    if not site_config_path().is_file():
+        return None, None
+    from infusion_calc.core.site_config import site_rounding_policy
+
+    try:
+        return site_rounding_policy(), None
+    except SiteConfigError as error:
+        return None, f"The site's whole-vial rounding policy is not in use: {error}"
 
 
 def drug_label(drug: Drug) -> str:
@@ -67,10 +85,17 @@ def dose_basis(text: str) -> str:
 class Calculator:
     """One catalog, and the form -> outcome function the screen calls on each keystroke."""
 
-    def __init__(self, catalog: Catalog, catalog_problem: str | None = None) -> None:
+    def __init__(
+        self, catalog: Catalog, catalog_problem: str | None = None, rounding_policy: str | None = None,
+        config_problem: str | None = None,
+    ) -> None:
         self.catalog = catalog
         self.catalog_problem = catalog_problem
         """Why the site catalog is not in use (None when all is well)."""
+        self.config_problem = config_problem
+        """Why the site config's rounding policy is not in use (None when all is well)."""
+        self.rounding_policy = rounding_policy
+        """The site's whole-vial rounding threshold from config.toml ("10"), if it has one."""
         self._last: tuple[FormValues, Outcome] | None = None
 
     # -- choices for the form ---------------------------------------------------------
@@ -117,6 +142,9 @@ class Calculator:
         basis = dose_basis(form.dose)
         if not form.drug:
             return Outcome("invalid", basis, problem=Problem("Choose the drug and product first.", "drug"))
+        if form.vial_typed and not form.vial.strip():
+            return Outcome("invalid", basis, problem=Problem(
+                "Type the vial size, e.g. 100 mg/4 mL, or pick one from the list.", "vial"))
         by_weight = basis in (DoseBasis.PER_KG.value, DoseBasis.PER_M2.value)
         by_area = basis == DoseBasis.PER_M2.value
         # Fields hidden for this kind of dose are not sent: old text there must not block a result.

@@ -67,6 +67,8 @@ class FormValues:
     """A vial size to plan with; empty to plan from all of the product's presentations."""
     round_within: str = ""
     """Whole-vial rounding threshold in percent; empty for no rounding option."""
+    vial_typed: bool = False
+    """The vial picker says "Other size": the typed size is the plan, and blank is not an answer."""
     encounter: EncounterValues = ()
     """The encounter panel's fields, for the chart note and the checks (empty: nothing entered)."""
 

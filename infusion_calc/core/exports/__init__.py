@@ -42,9 +42,9 @@ DESCRIPTIONS: dict[str, str] = {
     "837p": "X12 837P service lines (LX, SV1, DTP, LIN, CTP)",
     "837i": "X12 837I service lines (LX, SV2, DTP, LIN, CTP)",
     "fhir": "FHIR MedicationAdministration (JSON)",
-    "csv": "claim lines as CSV",
+    "csv": "CSV, one row per claim line",
     "json": "the engine's JSON contract",
-    "text": "claim lines as plain text",
+    "text": "plain text",
 }
 
 __all__ = ["DESCRIPTIONS", "FORMATS", "Export", "ExportError", "ExportSettings", "export", "render"]

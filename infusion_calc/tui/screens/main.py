@@ -185,7 +185,7 @@ class MainScreen(Screen[None]):
         extra = " (also in the tmux buffer)" if sharing.load_tmux_buffer(text) else ""
         fallback = ("press F4 to write the chart text and claim lines to a file" if not done else
                     "`infusion-calc calc --format` prints every format")  # F4 writes no export format
-        self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.")
+        self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.", markup=False)
 
     def action_copy_claim_lines(self) -> None:
         result = self._result("Nothing copied", with_encounter=False)
@@ -221,11 +221,11 @@ class MainScreen(Screen[None]):
 
     def _deliver(self, delivery: Delivery) -> None:
         if not delivery.ok:
-            self.notify(delivery.message, severity="error", timeout=15)
+            self.notify(delivery.message, severity="error", timeout=15, markup=False)
             return
         self._copy("export", delivery.text, delivery.message)
         for notice in delivery.notices:
-            self.notify(notice, title="Check before submitting", severity="warning", timeout=20)
+            self.notify(notice, title="Check before submitting", severity="warning", timeout=20, markup=False)
 
     def action_save_to_log(self) -> None:
         result = self._result("Nothing saved to the log", with_encounter=True)
@@ -236,7 +236,7 @@ class MainScreen(Screen[None]):
             return
         if self._last_saved is not None and self._last_saved[0] == self.form:
             self.notify(f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
-                        "Ctrl+N for the next patient.", severity="warning", timeout=10)
+                        "Ctrl+N for the next patient.", severity="warning", timeout=10, markup=False)
             return
         form, save = self.form, self.calculator.save_to_log
         self._saving = True
@@ -250,14 +250,14 @@ class MainScreen(Screen[None]):
         if event.state is WorkerState.ERROR:
             error = event.worker.error
             self.notify(f"Nothing was saved to the log: internal error ({type(error).__name__}: {error}). "
-                        "Please report it.", severity="error", timeout=20)
+                        "Please report it.", severity="error", timeout=20, markup=False)
             return
         form, delivery = event.worker.result
         if delivery.ok:
             self._last_saved = (form, delivery.message)
-            self.notify(delivery.message, title="Saved to the log", timeout=15)
+            self.notify(delivery.message, title="Saved to the log", timeout=15, markup=False)
         else:
-            self.notify(delivery.message, title="NOT saved", severity="error", timeout=20)
+            self.notify(delivery.message, title="NOT saved", severity="error", timeout=20, markup=False)
 
     def action_save_to_file(self) -> None:
         result = self._result("Nothing written", with_encounter=True)
@@ -267,9 +267,9 @@ class MainScreen(Screen[None]):
         try:
             path = sharing.save_text(text)
         except OSError as error:
-            self.notify(f"Could not write the file: {error.strerror or error}", severity="error", timeout=10)
+            self.notify(f"Could not write the file: {error.strerror or error}", severity="error", timeout=10, markup=False)
             return
-        self.notify(f"Written to {path} (a text file; not the administration log)", title="Written", timeout=15)
+        self.notify(f"Written to {path} (a text file; not the administration log)", title="Written", timeout=15, markup=False)
 
     def action_toggle_encounter(self) -> None:
         """Open (and go to) or close the encounter panel."""
@@ -281,5 +281,6 @@ class MainScreen(Screen[None]):
             self.set_focus(self.query_one("#given-at"))
 
     def action_clear(self) -> None:
+        self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
         if self.built:
             self.order_form.clear()

@@ -103,6 +103,9 @@ class OrderForm(Vertical):
     def load_choices(self, calculator: Calculator) -> None:
         """The catalog is ready: list its drugs, pick the default, list its vials."""
         self._calculator = calculator
+        rounding = self.query_one("#round-within", Input)
+        if calculator.rounding_policy and not rounding.value:  # a policy given to the app wins
+            self._round_within = rounding.value = calculator.rounding_policy
         drug = self.query_one("#drug", Select)
         drug.set_options(calculator.drug_choices() or [("No catalog loaded", "")])
         if calculator.default_drug:
@@ -156,6 +159,7 @@ class OrderForm(Vertical):
         return FormValues(
             drug=drug if isinstance(drug, str) else "",
             vial=vial,
+            vial_typed=choice == TYPED_SIZE,
             round_within=self.query_one("#round-within", Input).value,
             encounter=self.encounter_panel.values(),
             **text,
