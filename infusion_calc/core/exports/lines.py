@@ -26,21 +26,13 @@ class ExportError(InfusionCalcError):
     """The lines cannot be written for this payer; the message says what to change."""
 
 
-@dataclass(frozen=True, slots=True)
-class ExportLine:
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ExportLine(ClaimLine):
+    """A claim line as a payer gets it: numbered, in an NDC unit it accepts, with its charge."""
+
     number: int
-    hcpcs: str
-    modifiers: tuple[str, ...]
-    units: int
-    ndc: str | None
-    ndc_unit: str | None
-    ndc_quantity: Decimal | None
     charge: Decimal | None
     """units × the chargemaster's charge per unit; None when the chargemaster has none."""
-
-    @property
-    def label(self) -> str:
-        return "-".join((self.hcpcs, *self.modifiers))
 
 
 def money(amount: Decimal) -> str:
@@ -134,7 +126,7 @@ def prepare(calc: Calculation, settings: ExportSettings) -> tuple[tuple[ExportLi
                 "the charge is left blank; enter it before the claim goes out.",
             ))
         lines.append(ExportLine(
-            number, line.hcpcs, line.modifiers, line.units, line.ndc, line.ndc_unit, line.ndc_quantity,
-            rate * line.units if rate is not None else None,
+            line.hcpcs, line.modifiers, line.units, line.ndc, line.ndc_unit, line.ndc_quantity,
+            number=number, charge=rate * line.units if rate is not None else None,
         ))
     return tuple(lines), tuple(notices)

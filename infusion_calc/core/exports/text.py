@@ -20,7 +20,7 @@ def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime)
     title = f"{drug.display_name} {format_amount(calc.dose_mg, 'mg')}: {drug.hcpcs} {drug.descriptor}"
     rows = [
         (
-            line.label,
+            line.code,
             str(line.units),
             f"N4 {line.ndc} {line.ndc_unit} {quantity(line.ndc_quantity)}" if line.ndc and line.ndc_quantity is not None else NO_NDC,
             money(line.charge) if line.charge is not None else NO_CHARGE,
