@@ -1,0 +1,140 @@
+"""Where quarters live: the one packaged with infusion-calc, and those a site imported.
+
+Imported files go to the user data folder (`cms/` under it, 0700; files 0600), written
+whole or not at all. Reading back needs no pydantic: each file was validated by the
+models before it was written (import, or the packaging script), so loading is a JSON
+read; a file that does not have the expected shape is reported, never half-used.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+
+from infusion_calc.core.errors import CatalogError
+
+PACKAGED_PATTERN = re.compile(r"cms-([0-9]{4}Q[1-4])\.json\.gz")
+IMPORTED_PATTERN = re.compile(r"asp-([0-9]{4}Q[1-4])\.json\.gz")
+DESCRIPTORS_FILE = "hcpcs-descriptors.json.gz"
+
+
+@dataclass(frozen=True)
+class LoadedQuarter:
+    """A quarter as plain data: code -> the CmsCode fields (items as rows of ITEM_FIELDS)."""
+
+    quarter: str
+    effective_from: date
+    effective_to: date
+    origin: str  # "packaged" or "imported"
+    codes: dict[str, dict]
+    refused: dict[str, int]
+    sources: tuple[str, ...]
+
+    def covers(self, day: date) -> bool:
+        return self.effective_from <= day <= self.effective_to
+
+
+def cms_dir() -> Path:
+    from infusion_calc.locations import data_dir
+
+    return data_dir() / "cms"
+
+
+def _write_private(path: Path, payload: bytes) -> None:
+    """Whole file or nothing: a temporary file in the same folder, 0600, then renamed."""
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path.parent, 0o700)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def compress(text: str) -> bytes:
+    # mtime=0: the same quarter always gives the same bytes (a reproducible packaged file).
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def save_quarter(quarter_json: str, label: str) -> Path:
+    path = cms_dir() / f"asp-{label}.json.gz"
+    _write_private(path, compress(quarter_json))
+    return path
+
+
+def save_descriptors(descriptors: dict[str, dict[str, str]]) -> Path:
+    path = cms_dir() / DESCRIPTORS_FILE
+    _write_private(path, compress(json.dumps(descriptors, separators=(",", ":"), sort_keys=True)))
+    return path
+
+
+def stored_descriptors() -> dict[str, dict[str, str]]:
+    path = cms_dir() / DESCRIPTORS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, ValueError, EOFError):
+        return {}  # only a convenience for the next import; that import's own HCPCS file can replace it
+
+
+def _load(data: bytes, origin: str, where: str) -> LoadedQuarter:
+    try:
+        raw = json.loads(gzip.decompress(data))
+        return LoadedQuarter(
+            quarter=raw["quarter"],
+            effective_from=date.fromisoformat(raw["effective_from"]),
+            effective_to=date.fromisoformat(raw["effective_to"]),
+            origin=origin,
+            codes={code["hcpcs"]: code for code in raw["codes"]},
+            refused=dict(raw["refused"]),
+            sources=tuple(source["file"] for source in raw["sources"]),
+        )
+    except (OSError, ValueError, EOFError, KeyError, TypeError) as error:
+        raise CatalogError(f"{where}: not a readable imported quarter ({type(error).__name__}); import the CMS files again") from None
+
+
+def packaged_quarters() -> list[LoadedQuarter]:
+    folder = files("infusion_calc.data")
+    found = []
+    for entry in folder.iterdir():
+        if PACKAGED_PATTERN.fullmatch(entry.name):
+            found.append(_load(entry.read_bytes(), "packaged", f"packaged {entry.name}"))
+    return found
+
+
+def imported_quarters() -> list[LoadedQuarter]:
+    folder = cms_dir()
+    if not folder.is_dir():
+        return []
+    return [
+        _load(path.read_bytes(), "imported", str(path))
+        for path in sorted(folder.iterdir())
+        if IMPORTED_PATTERN.fullmatch(path.name)
+    ]
+
+
+def loaded_quarters() -> list[LoadedQuarter]:
+    """Every quarter known, oldest first; an imported quarter replaces the packaged one of the same label."""
+    by_label = {quarter.quarter: quarter for quarter in packaged_quarters()}
+    by_label.update({quarter.quarter: quarter for quarter in imported_quarters()})
+    return sorted(by_label.values(), key=lambda quarter: quarter.effective_from)
+
+
+def quarter_for(day: date, quarters: list[LoadedQuarter]) -> LoadedQuarter | None:
+    return next((quarter for quarter in quarters if quarter.covers(day)), None)
+
+
+def quarter_label(day: date) -> str:
+    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
