@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from infusion_calc.core.catalog import Catalog, load_catalog
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.errors import InputError
 from infusion_calc.locations import site_catalog_path
 
@@ -30,12 +30,21 @@ def add_catalog_option(parser: argparse.ArgumentParser) -> None:
 
 
 def catalog_for(options: argparse.Namespace) -> Catalog:
-    """The packaged catalog plus the site file given, or the one in the config folder."""
+    """The packaged catalog plus the site file given (or the one in the config folder) and CMS's codes.
+
+    Kept on `options`: the calculation and the checks of one command read the same catalog.
+    """
+    cached = getattr(options, "_loaded_catalog", None)
+    if cached is not None:
+        return cached
+    from infusion_calc.cms.layer import full_catalog
+
     given = getattr(options, "catalog", None)
-    if given:
-        return load_catalog(Path(given))
     default = site_catalog_path()
-    return load_catalog(default if default.is_file() else None)
+    site = Path(given) if given else (default if default.is_file() else None)
+    catalog = full_catalog(site)
+    options._loaded_catalog = catalog
+    return catalog
 
 
 def fail(message: str) -> int:

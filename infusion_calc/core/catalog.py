@@ -15,13 +15,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
+from infusion_calc.core.cms_codes import CmsItem, CmsLayer
 from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.core.units import Kind, Measure, format_amount, parse_concentration, parse_measure
 
@@ -146,6 +147,10 @@ class Drug:
     """Given as `product` (one [[drug.product]] table each) in the catalog file."""
     max_vials: int | None = None
     """Most vials one dose may use (1 for an intrathecal bolus drawn from one vial)."""
+    source: Literal["curated", "cms", "site"] = "curated"
+    """Where the entry's facts come from: the packaged catalog, CMS's files only, or a site file."""
+    cms_items: tuple[CmsItem, ...] = ()
+    """For a code known only from CMS: the NDCs listed under it (no container type, no route)."""
 
     @classmethod
     def model_validate(cls, raw: Any) -> "Drug":
@@ -168,14 +173,41 @@ class Catalog:
     """All drugs by HCPCS code, in file order (the first entry for a generic is its default)."""
 
     drugs: tuple[Drug, ...]
+    """The curated and site entries; codes known only from CMS come from `cms` when asked for."""
     origin: str = "packaged catalog"
+    cms: CmsLayer | None = None
 
     @cached_property
     def _by_code(self) -> dict[str, Drug]:
         return {drug.hcpcs: drug for drug in self.drugs}
 
     def by_code(self, hcpcs: str) -> Drug | None:
-        return self._by_code.get(hcpcs.strip().upper())
+        code = hcpcs.strip().upper()
+        found = self._by_code.get(code)
+        if found is None and self.cms is not None:
+            return self.cms.drug(code)
+        return found
+
+    def with_cms(self, layer: CmsLayer | None) -> "Catalog":
+        return Catalog(self.drugs, self.origin, layer)
+
+    def codes(self) -> list[str]:
+        """Every code the catalog answers for: curated and site entries, then CMS's, in code order."""
+        ours = [drug.hcpcs for drug in self.drugs]
+        theirs = sorted(set(self.cms.codes) - set(ours)) if self.cms is not None else []
+        return sorted(ours) + theirs if theirs else sorted(ours)
+
+    @cached_property
+    def name_index(self):
+        from infusion_calc.core.drug_names import build_index
+
+        return build_index(self)
+
+    def lookup(self, name: str) -> tuple[Drug, ...]:
+        """Every entry a generic name, brand or code names (several: the user must choose)."""
+        from infusion_calc.core.drug_names import lookup
+
+        return lookup(self, name)
 
     @cached_property
     def _by_name(self) -> dict[str, Drug]:
@@ -192,8 +224,14 @@ class Catalog:
         """This catalog with the site's entries added, or replacing ours by HCPCS code."""
         ndc_owner = {product.ndc: drug for drug in self.drugs for product in drug.products if product.ndc}
         for drug in site.drugs:
-            ours = self.by_code(drug.hcpcs)
+            ours = self._by_code.get(drug.hcpcs)
             where = f"{site.origin}: entry {drug.hcpcs}"
+            listed = self.cms.drug(drug.hcpcs) if self.cms is not None and ours is None else None
+            if listed is not None and listed.billing_unit.value != drug.billing_unit.value:
+                raise CatalogError(
+                    f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} in units of "
+                    f"{listed.billing_unit}, not {drug.billing_unit}."
+                )
             if ours is not None and ours.generic.lower() != drug.generic.lower():
                 raise CatalogError(
                     f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} as {ours.generic} "
@@ -213,7 +251,8 @@ class Catalog:
                     )
         replaced = {drug.hcpcs for drug in site.drugs}
         kept = tuple(drug for drug in self.drugs if drug.hcpcs not in replaced)
-        return Catalog(kept + site.drugs, f"{self.origin} + {site.origin}")
+        added = tuple(replace(drug, source="site") for drug in site.drugs)
+        return Catalog(kept + added, f"{self.origin} + {site.origin}", self.cms)
 
 
 def _whole_entry_field(message: str) -> str:

@@ -111,5 +111,6 @@ class Drug(BaseModel):
         return self
 
     def record(self) -> records.Drug:
-        values = {field.name: getattr(self, field.name) for field in fields(records.Drug) if field.name != "products"}
+        # source and cms_items are set by the loader, not written in a catalog file.
+        values = {field.name: getattr(self, field.name) for field in fields(records.Drug) if field.name in type(self).model_fields and field.name != "products"}
         return records.Drug(**values, products=tuple(product.record() for product in self.products))
