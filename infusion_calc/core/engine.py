@@ -130,7 +130,7 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     if name and not named and not code:
         raise InputError(
             "drug",
-            f"'{shown(name)}' is not a generic name, brand or HCPCS code in the catalog. "
+            f"'{shown(name)}' is not in the catalog: no generic name, brand or HCPCS code matches it. "
             "Check the spelling, or give a HCPCS code with its billing unit and vial size.",
         )
     if code:
