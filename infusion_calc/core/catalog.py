@@ -192,10 +192,8 @@ class Catalog:
         return Catalog(self.drugs, self.origin, layer)
 
     def codes(self) -> list[str]:
-        """Every code the catalog answers for: curated and site entries, then CMS's, in code order."""
-        ours = [drug.hcpcs for drug in self.drugs]
-        theirs = sorted(set(self.cms.codes) - set(ours)) if self.cms is not None else []
-        return sorted(ours) + theirs if theirs else sorted(ours)
+        """Every code the catalog answers for (curated, site and CMS's), in code order."""
+        return sorted({drug.hcpcs for drug in self.drugs} | set(self.cms.codes if self.cms is not None else ()))
 
     @cached_property
     def name_index(self):
