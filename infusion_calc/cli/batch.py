@@ -17,10 +17,11 @@ import os
 import re
 import sys
 import time
+from datetime import date
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
-from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
+from infusion_calc.cli.common import add_catalog_option, catalog_for, fail, quarters_for
 from infusion_calc.core.errors import CatalogError
 
 if TYPE_CHECKING:
@@ -163,6 +164,7 @@ def run(options: argparse.Namespace) -> int:
 
 def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, catalog) -> int:
     from infusion_calc.cli.batch_render import WRITERS, Job, render_all
+    from infusion_calc.core.batch import Pricing
 
     buffer = getattr(source, "buffer", None)
     progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
@@ -175,7 +177,7 @@ def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[
     answered = refused = 0
     with target if options.out else _keep_open(target):
         WRITERS[options.format](target, columns).header()
-        job = Job(columns, catalog, options.format)
+        job = Job(columns, catalog, options.format, Pricing(tuple(quarters_for(options)), date.today()))
         for chunk in render_all(job, rows, options.jobs):
             target.write(chunk.text)
             answered += chunk.answered

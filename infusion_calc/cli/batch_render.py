@@ -23,7 +23,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import IO, Any
 
-from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
+from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, Pricing, answer_rows
 from infusion_calc.core.catalog import Catalog
 
 CHUNK_ROWS = 500
@@ -83,6 +83,7 @@ class Job:
     columns: Columns
     catalog: Catalog
     output_format: str
+    pricing: Pricing | None = None
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -90,7 +91,7 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.catalog, first_row):
+    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.pricing):
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue

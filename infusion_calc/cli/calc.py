@@ -6,11 +6,15 @@ import argparse
 import json
 import sys
 
-from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail
+from datetime import date
+
+from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail, quarters_for
 from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks
 from infusion_calc.cli.output_options import add_output_options, export_or_save
 from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.payment import with_payment
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import format_amount
@@ -74,13 +78,20 @@ def site_rounding_policy() -> str | None:
 def run(options: argparse.Namespace) -> int:
     try:
         catalog = catalog_for(options)
-        calc = calculate(catalog, request_from(options))
+        calc = priced(calculate(catalog, request_from(options)), options)
         extras = build_extras(calc, options)
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError, SiteConfigError) as error:
         return fail(str(error))
     return write_output(calc, extras, options)
+
+
+def priced(calc: Calculation, options: argparse.Namespace) -> Calculation:
+    """The Medicare payment from the quarter holding the date given (--given-at), today without one."""
+    given = parse_date_time(getattr(options, "given_at", None) or "")
+    day = given.date() if given is not None else date.today()
+    return with_payment(calc, quarters_for(options), day)
 
 
 def build_extras(calc: Calculation, options: argparse.Namespace) -> dict:
@@ -122,6 +133,7 @@ def summary(calc: Calculation) -> str:
     for line in calc.lines:
         ndc = f"N4{line.ndc} {line.ndc_unit}{plain(line.ndc_quantity)}" if line.ndc else "NDC: from carton"
         out.append(f"    {line.code:<14}{line.units:>6} units   {ndc}")
+    out.extend(payment_lines(calc))
     if calc.rounding_threshold is not None:
         option = calc.rounding_option
         if option is None:
@@ -137,3 +149,16 @@ def summary(calc: Calculation) -> str:
     for notice in calc.warnings:
         out.append(f"  ! {notice.message}")
     return "\n".join(out) + "\n"
+
+
+def payment_lines(calc: Calculation) -> list[str]:
+    """What Medicare allows, per line and in total; nothing when no quarter prices the code."""
+    payment = calc.payment
+    if payment is None:
+        return []
+    per_line = ", ".join(f"{line.code} ${amount:,}" for line, amount in zip(calc.lines, payment.line_amounts))
+    out = [f"  Medicare      ${payment.total:,} allowed ({per_line}; {payment.quarter} limit ${payment.limit} per unit)"]
+    if payment.discarded:
+        out.append(f"                the JW line recovers ${payment.discarded:,}")
+    out.append(f"                coinsurance {plain(payment.coinsurance_percent)}%: ${payment.coinsurance:,}")
+    return out

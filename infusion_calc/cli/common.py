@@ -42,9 +42,19 @@ def catalog_for(options: argparse.Namespace) -> Catalog:
     given = getattr(options, "catalog", None)
     default = site_catalog_path()
     site = Path(given) if given else (default if default.is_file() else None)
-    catalog = full_catalog(site)
+    catalog = full_catalog(site, quarters_for(options))
     options._loaded_catalog = catalog
     return catalog
+
+
+def quarters_for(options: argparse.Namespace) -> list:
+    """The CMS quarters loaded (packaged and imported), read once per command."""
+    cached = getattr(options, "_loaded_quarters", None)
+    if cached is None:
+        from infusion_calc.cms.store import loaded_quarters
+
+        cached = options._loaded_quarters = loaded_quarters()
+    return cached
 
 
 def fail(message: str) -> int:

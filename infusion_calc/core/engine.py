@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from infusion_calc.core import rounding
@@ -19,6 +20,9 @@ from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
+
+if TYPE_CHECKING:
+    from infusion_calc.core.payment import Payment
 
 DEFAULT_DRUG = "Tysabri"
 HCPCS_PATTERN = re.compile(r"[A-Z][0-9]{4}")  # ASCII only: str.isalpha() would let "Ä1234" through
@@ -75,6 +79,8 @@ class Calculation:
     rounding_threshold: Decimal | None
     steps: tuple[str, ...]
     warnings: tuple[Notice, ...] = field(default=())
+    payment: "Payment | None" = None
+    """What Medicare allows for the lines (core/payment.py); None until priced, or when no quarter prices it."""
 
     @property
     def lines(self) -> tuple[ClaimLine, ...]:
