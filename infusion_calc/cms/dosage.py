@@ -19,7 +19,7 @@ _AMOUNT = re.compile(r"^(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-z]+)$")
 # A parenthesis without digits names the drug ("10 MG (rituximab)"); with digits it splits a combination.
 _DRUG_NOTE = re.compile(r"\s*\([^()0-9]*\)$")
 
-RANGE = "billing unit is a range (e.g. '0.25 MG - 5 MG', 'UP TO 5 MG')"
+RANGE = "billing unit is a range or a pair of amounts (e.g. '0.25 MG - 5 MG', '3 MG - 1 MG', 'UP TO 5 MG')"
 COMBINATION = "billing unit has a second amount in parentheses (e.g. '75mg (50mg cft/25mg taz)', '300 MCG (1500 IU)')"
 NOT_A_MASS = "billing unit is not a mass (units, IU, mL, PFU, mEq, per item...): this calculator bills by mass"
 UNREADABLE = "billing unit unreadable"
@@ -33,7 +33,7 @@ class DosageRefused(Exception):
 def billing_unit(text: str) -> Measure:
     """The mass one billing unit stands for, or DosageRefused with the reason."""
     raw = " ".join(text.replace("\xa0", " ").split())
-    if re.search(r"\bUP TO\b|[0-9]\s*-\s*[0-9.]|\bTO\b", raw, re.IGNORECASE):
+    if re.search(r"\bUP TO\b|[0-9]\s*[A-Za-z]*\s*-\s*[0-9.]|\bTO\b", raw, re.IGNORECASE):
         raise DosageRefused(RANGE)
     if "(" in raw:
         if _DRUG_NOTE.search(raw) is None:
