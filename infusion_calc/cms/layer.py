@@ -19,4 +19,4 @@ def latest_layer(quarters: list | None = None) -> CmsLayer | None:
 
 def full_catalog(site_file: Path | None = None, quarters: list | None = None) -> Catalog:
     """Curated entries, the site file's, and every code in the latest CMS quarter."""
-    return load_catalog(site_file).with_cms(latest_layer(quarters))
+    return load_catalog(site_file, latest_layer(quarters))

@@ -305,9 +305,9 @@ def packaged_catalog() -> Catalog:
     return parse_catalog(text, "packaged catalog")
 
 
-def load_catalog(site_file: Path | None = None) -> Catalog:
-    """The packaged catalog, merged with a site catalog file when one is given."""
-    catalog = packaged_catalog()
+def load_catalog(site_file: Path | None = None, cms: CmsLayer | None = None) -> Catalog:
+    """The packaged catalog with CMS's codes when given, merged with a site catalog file when one is given."""
+    catalog = packaged_catalog() if cms is None else packaged_catalog().with_cms(cms)
     if site_file is None:
         return catalog
     try:
