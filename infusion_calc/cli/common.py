@@ -29,32 +29,26 @@ def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _compiled(options: argparse.Namespace):
+    """The catalog and CMS quarters for this command, loaded once (the calculation and the checks share them)."""
+    cached = getattr(options, "_compiled", None)
+    if cached is None:
+        from infusion_calc.catalog_cache import load
+
+        given = getattr(options, "catalog", None)
+        default = site_catalog_path()
+        cached = options._compiled = load(Path(given) if given else (default if default.is_file() else None))
+    return cached
+
+
 def catalog_for(options: argparse.Namespace) -> Catalog:
-    """The packaged catalog plus the site file given (or the one in the config folder) and CMS's codes.
-
-    Kept on `options`: the calculation and the checks of one command read the same catalog.
-    """
-    cached = getattr(options, "_loaded_catalog", None)
-    if cached is not None:
-        return cached
-    from infusion_calc.cms.layer import full_catalog
-
-    given = getattr(options, "catalog", None)
-    default = site_catalog_path()
-    site = Path(given) if given else (default if default.is_file() else None)
-    catalog = full_catalog(site, quarters_for(options))
-    options._loaded_catalog = catalog
-    return catalog
+    """The packaged catalog plus the site file given (or the one in the config folder) and CMS's codes."""
+    return _compiled(options).catalog
 
 
 def quarters_for(options: argparse.Namespace) -> list:
-    """The CMS quarters loaded (packaged and imported), read once per command."""
-    cached = getattr(options, "_loaded_quarters", None)
-    if cached is None:
-        from infusion_calc.cms.store import loaded_quarters
-
-        cached = options._loaded_quarters = loaded_quarters()
-    return cached
+    """The CMS quarters loaded (packaged and imported), oldest first."""
+    return list(_compiled(options).quarters)
 
 
 def fail(message: str) -> int:

@@ -32,24 +32,15 @@ def register(commands: argparse._SubParsersAction) -> None:
     status.set_defaults(run=run_status)
 
 
-def _packaged_descriptors() -> dict[str, dict[str, str]]:
-    from infusion_calc.cms.store import packaged_quarters
-
-    return {
-        code: {"descriptor": raw.get("descriptor") or "", "short": raw["short_description"]}
-        for quarter in packaged_quarters() for code, raw in quarter.codes.items()
-    }
-
-
 def run_import(options: argparse.Namespace) -> int:
     from pydantic import ValidationError
 
     from infusion_calc.cms.importer import build_quarters, read_paths
-    from infusion_calc.cms.store import save_descriptors, save_quarter, stored_descriptors
+    from infusion_calc.cms.store import packaged_descriptors, save_descriptors, save_quarter, stored_descriptors
 
     try:
         found = read_paths(options.paths)
-        descriptors = found.hcpcs or stored_descriptors() or _packaged_descriptors()
+        descriptors = found.hcpcs or stored_descriptors() or packaged_descriptors()
         quarters = build_quarters(found, descriptors)
     except InputError as error:
         return fail(error.message)
@@ -75,7 +66,7 @@ def run_import(options: argparse.Namespace) -> int:
 
 
 def quarters_as_dicts() -> list[dict]:
-    from infusion_calc.cms.store import loaded_quarters
+    from infusion_calc.catalog_cache import load
 
     return [
         {
@@ -83,12 +74,12 @@ def quarters_as_dicts() -> list[dict]:
             "effective_from": quarter.effective_from.isoformat(),
             "effective_to": quarter.effective_to.isoformat(),
             "origin": quarter.origin,
-            "codes": len(quarter.codes),
-            "ndcs": sum(len(code["items"]) for code in quarter.codes.values()),
-            "priced_codes": sum(1 for code in quarter.codes.values() if code.get("payment_limit") is not None),
+            "codes": quarter.code_count,
+            "ndcs": quarter.ndc_count,
+            "priced_codes": len(quarter.prices),
             "sources": list(quarter.sources),
         }
-        for quarter in loaded_quarters()
+        for quarter in load().quarters
     ]
 
 

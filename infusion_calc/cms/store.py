@@ -27,13 +27,16 @@ DESCRIPTORS_FILE = "hcpcs-descriptors.json.gz"
 
 @dataclass(frozen=True)
 class LoadedQuarter:
-    """A quarter as plain data: code -> the CmsCode fields (items as rows of ITEM_FIELDS)."""
+    """A quarter as plain data: its dates, and the payment limit of each code it prices."""
 
     quarter: str
     effective_from: date
     effective_to: date
     origin: str  # "packaged" or "imported"
-    codes: dict[str, dict]
+    prices: dict[str, dict[str, str]]
+    """code -> {"billing_unit", "payment_limit", "coinsurance_percent"} (decimal strings)."""
+    code_count: int
+    ndc_count: int
     refused: dict[str, int]
     sources: tuple[str, ...]
 
@@ -89,52 +92,46 @@ def stored_descriptors() -> dict[str, dict[str, str]]:
         return {}  # only a convenience for the next import; that import's own HCPCS file can replace it
 
 
-def _load(data: bytes, origin: str, where: str) -> LoadedQuarter:
-    try:
-        raw = json.loads(gzip.decompress(data))
-        return LoadedQuarter(
-            quarter=raw["quarter"],
-            effective_from=date.fromisoformat(raw["effective_from"]),
-            effective_to=date.fromisoformat(raw["effective_to"]),
-            origin=origin,
-            codes={code["hcpcs"]: code for code in raw["codes"]},
-            refused=dict(raw["refused"]),
-            sources=tuple(source["file"] for source in raw["sources"]),
-        )
-    except (OSError, ValueError, EOFError, KeyError, TypeError) as error:
-        raise CatalogError(f"{where}: not a readable imported quarter ({type(error).__name__}); import the CMS files again") from None
+def quarter_from_json(raw: dict, origin: str) -> LoadedQuarter:
+    """A stored quarter (already validated) as plain data."""
+    return LoadedQuarter(
+        quarter=raw["quarter"],
+        effective_from=date.fromisoformat(raw["effective_from"]),
+        effective_to=date.fromisoformat(raw["effective_to"]),
+        origin=origin,
+        prices={
+            code["hcpcs"]: {key: code[key] for key in ("billing_unit", "payment_limit", "coinsurance_percent")}
+            for code in raw["codes"] if code.get("payment_limit") is not None
+        },
+        code_count=len(raw["codes"]),
+        ndc_count=sum(len(code["items"]) for code in raw["codes"]),
+        refused=dict(raw["refused"]),
+        sources=tuple(source["file"] for source in raw["sources"]),
+    )
 
 
-def packaged_quarters() -> list[LoadedQuarter]:
-    folder = files("infusion_calc.data")
+def quarter_files() -> list[tuple[str, str, bytes]]:
+    """(origin, where, bytes) of every stored quarter: the packaged ones, then the imported ones."""
     found = []
-    for entry in folder.iterdir():
+    for entry in sorted(files("infusion_calc.data").iterdir(), key=lambda entry: entry.name):
         if PACKAGED_PATTERN.fullmatch(entry.name):
-            found.append(_load(entry.read_bytes(), "packaged", f"packaged {entry.name}"))
+            found.append(("packaged", f"packaged {entry.name}", entry.read_bytes()))
+    folder = cms_dir()
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if IMPORTED_PATTERN.fullmatch(path.name):
+                try:
+                    found.append(("imported", str(path), path.read_bytes()))
+                except OSError as error:
+                    raise CatalogError(f"{path}: cannot read the imported quarter ({error.strerror})") from None
     return found
 
 
-def imported_quarters() -> list[LoadedQuarter]:
-    folder = cms_dir()
-    if not folder.is_dir():
-        return []
-    return [
-        _load(path.read_bytes(), "imported", str(path))
-        for path in sorted(folder.iterdir())
-        if IMPORTED_PATTERN.fullmatch(path.name)
-    ]
-
-
-def loaded_quarters() -> list[LoadedQuarter]:
-    """Every quarter known, oldest first; an imported quarter replaces the packaged one of the same label."""
-    by_label = {quarter.quarter: quarter for quarter in packaged_quarters()}
-    by_label.update({quarter.quarter: quarter for quarter in imported_quarters()})
-    return sorted(by_label.values(), key=lambda quarter: quarter.effective_from)
-
-
-def quarter_for(day: date, quarters: list[LoadedQuarter]) -> LoadedQuarter | None:
-    return next((quarter for quarter in quarters if quarter.covers(day)), None)
-
-
-def quarter_label(day: date) -> str:
-    return f"{day.year}Q{(day.month - 1) // 3 + 1}"
+def packaged_descriptors() -> dict[str, dict[str, str]]:
+    """The HCPCS descriptors the packaged quarter carries: used by an import given no HCPCS file."""
+    descriptors: dict[str, dict[str, str]] = {}
+    for origin, _where, data in quarter_files():
+        if origin == "packaged":
+            for code in json.loads(gzip.decompress(data))["codes"]:
+                descriptors[code["hcpcs"]] = {"descriptor": code.get("descriptor") or "", "short": code["short_description"]}
+    return descriptors

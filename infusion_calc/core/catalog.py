@@ -2,13 +2,10 @@
 
 A site may add entries, or replace one by HCPCS code, with a catalog file of its own
 (`--catalog PATH`, or `catalog.toml` in the user config folder). Both go through the
-same validation; an error names the file, the entry and the field.
-
-The rules live in pydantic models (`catalog_schema.py`). Importing pydantic costs about
-60 ms, a third of a `calc` run, so each entry is first read here by a strict reader
-that accepts only the plain shape those models obviously accept (exact types, known
-keys, patterns, quantities through the same parser, the same consistency rules);
-anything else, valid or not, goes to the models for the verdict and the message.
+same validation, the pydantic models in `catalog_schema.py`; an error names the file,
+the entry and the field. Commands do not pay for pydantic on every start: they load
+the validated catalog compiled in the user cache folder (`infusion_calc/catalog_cache.py`).
+Codes known only from CMS's files come from a `CmsLayer` (`cms_codes.py`) when asked for.
 """
 
 from __future__ import annotations
@@ -23,8 +20,8 @@ from pathlib import Path
 from typing import Any, Literal
 
 from infusion_calc.core.cms_codes import CmsItem, CmsLayer
-from infusion_calc.core.errors import CatalogError, InputError
-from infusion_calc.core.units import Kind, Measure, format_amount, parse_concentration, parse_measure
+from infusion_calc.core.errors import CatalogError
+from infusion_calc.core.units import Measure, format_amount
 
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
 # A product's own NDC unit: F2 (international units) cannot be derived from a labeled mass.
@@ -155,7 +152,7 @@ class Drug:
     @classmethod
     def model_validate(cls, raw: Any) -> "Drug":
         """One [[drug]] entry, validated; raises pydantic's ValidationError when it is bad."""
-        return read_drug(raw) or _schema().Drug.model_validate(raw).record()
+        return _schema().Drug.model_validate(raw).record()
 
     @property
     def display_name(self) -> str:
@@ -278,13 +275,9 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     if not isinstance(entries, list) or not entries:
         raise CatalogError(f"{origin}: no [[drug]] entries found")
     drugs = []
-    for index, raw in enumerate(entries):
-        drug = read_drug(raw)
-        if drug is not None:
-            drugs.append(drug)
-            continue
-        from pydantic import ValidationError
+    from pydantic import ValidationError
 
+    for index, raw in enumerate(entries):
         try:
             drugs.append(_schema().Drug.model_validate(raw).record())
         except ValidationError as error:
@@ -323,124 +316,6 @@ def _schema():
     from infusion_calc.core import catalog_schema
 
     return catalog_schema
-
-
-# The strict reader. Each helper raises _Unsure for anything but the plain shape the
-# schema accepts unchanged; the entry then goes to the schema, which has the last word.
-class _Unsure(Exception):
-    pass
-
-
-_ABSENT = object()
-_NDC = re.compile(r"[0-9]{5}-[0-9]{4}-[0-9]{2}")
-_HCPCS = re.compile(r"[A-Z][0-9]{4}")
-_PRODUCT_KEYS = frozenset({
-    "brand", "ndc", "ndc_note", "strength", "volume", "form", "container",
-    "reconstitute_with", "reconstituted_concentration", "ndc_unit", "sources",
-})
-_DRUG_KEYS = frozenset({
-    "hcpcs", "descriptor", "descriptor_note", "generic", "brands", "billing_unit",
-    "labeled_dose", "route", "preparation", "sources", "product", "max_vials",
-})
-
-
-def _text(raw: dict, key: str, optional: bool = False, pattern: re.Pattern | None = None) -> str | None:
-    value = raw.get(key, _ABSENT)
-    if value is _ABSENT and optional:
-        return None
-    if type(value) is not str or (pattern is not None and pattern.fullmatch(value) is None):
-        raise _Unsure
-    return value
-
-
-def _choice(raw: dict, key: str, choices: tuple[str, ...], optional: bool = False) -> str | None:
-    value = _text(raw, key, optional)
-    if value is not None and value not in choices:
-        raise _Unsure
-    return value
-
-
-def _texts(raw: dict, key: str, required: bool = False) -> list[str]:
-    value = raw.get(key, _ABSENT)
-    if value is _ABSENT and not required:
-        return []
-    if type(value) is not list or (required and not value) or any(type(item) is not str for item in value):
-        raise _Unsure
-    return list(value)
-
-
-def _count(raw: dict, key: str) -> int | None:
-    value = raw.get(key, _ABSENT)
-    if value is _ABSENT:
-        return None
-    if type(value) is not int or not 1 <= value <= 100:
-        raise _Unsure
-    return value
-
-
-def _amount(raw: dict, key: str, kind: Kind | None, optional: bool = False) -> Measure | None:
-    """A quantity through the same parser the schema uses; kind None is a concentration."""
-    value = raw.get(key, _ABSENT)
-    if value is _ABSENT and optional:
-        return None
-    if isinstance(value, Measure):
-        return value
-    if type(value) is not str:
-        raise _Unsure
-    try:
-        return parse_measure(value, kind, "catalog") if kind is not None else parse_concentration(value, "catalog")
-    except InputError:
-        raise _Unsure from None
-
-
-def _read_product(raw: Any) -> Product:
-    if isinstance(raw, Product):
-        return raw
-    if type(raw) is not dict or not raw.keys() <= _PRODUCT_KEYS:
-        raise _Unsure
-    values = dict(
-        brand=_text(raw, "brand"),
-        ndc=_text(raw, "ndc", optional=True, pattern=_NDC),
-        ndc_note=_text(raw, "ndc_note", optional=True),
-        strength=_amount(raw, "strength", Kind.MASS),
-        volume=_amount(raw, "volume", Kind.VOLUME, optional=True),
-        form=_choice(raw, "form", ("solution", "lyophilized")),
-        container=_choice(raw, "container", ("single-dose", "multi-dose")),
-        reconstitute_with=_amount(raw, "reconstitute_with", Kind.VOLUME, optional=True),
-        reconstituted_concentration=_amount(raw, "reconstituted_concentration", None, optional=True),
-        ndc_unit=_choice(raw, "ndc_unit", PRODUCT_NDC_UNITS, optional=True),
-        sources=_texts(raw, "sources"),
-    )
-    if product_problem(values["form"], values["volume"], values["ndc"], values["ndc_note"]):
-        raise _Unsure
-    return Product(**values)
-
-
-def read_drug(raw: Any) -> Drug | None:
-    """The entry as a Drug if it is plainly valid, else None (ask the schema)."""
-    try:
-        if type(raw) is not dict or not raw.keys() <= _DRUG_KEYS:
-            raise _Unsure
-        products = raw.get("product", _ABSENT)
-        if type(products) not in (list, tuple) or not products:
-            raise _Unsure
-        drug = Drug(
-            hcpcs=_text(raw, "hcpcs", pattern=_HCPCS),
-            descriptor=_text(raw, "descriptor"),
-            descriptor_note=_text(raw, "descriptor_note", optional=True),
-            generic=_text(raw, "generic"),
-            brands=_texts(raw, "brands"),
-            billing_unit=_amount(raw, "billing_unit", Kind.MASS),
-            labeled_dose=_amount(raw, "labeled_dose", Kind.MASS, optional=True),
-            route=_text(raw, "route"),
-            preparation=_text(raw, "preparation", optional=True),
-            sources=_texts(raw, "sources", required=True),
-            products=tuple(_read_product(product) for product in products),
-            max_vials=_count(raw, "max_vials"),
-        )
-    except _Unsure:
-        return None
-    return None if drug_problem(drug.hcpcs, drug.generic, drug.descriptor, drug.billing_unit) else drug
 
 
 def describe_amount(measure: Measure) -> str:

@@ -11,6 +11,7 @@ container type is not verified.
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -58,13 +59,21 @@ def brand_name(text: str) -> str:
 
 @dataclass(frozen=True)
 class CmsLayer:
-    """One quarter's codes (code -> stored fields), turned into catalog entries when asked."""
+    """One quarter's codes (code -> stored fields), turned into catalog entries when asked.
+
+    `names` and `text` may be given precomputed (the catalog cache does), so that a
+    start-up reads no code it is not asked about.
+    """
 
     quarter: str
-    codes: dict[str, dict]
+    codes: Mapping[str, dict]
+    precomputed_names: dict[str, tuple[str, ...]] | None = None
+    precomputed_text: dict[str, str] | None = None
 
     def names(self, code: str) -> set[str]:
         """Every lowercase name this code answers to: generic, its base, and the brands listed."""
+        if self.precomputed_names is not None:
+            return set(self.precomputed_names.get(code, ()))
         raw = self.codes[code]
         generic = generic_name(raw.get("descriptor") or raw["short_description"])
         names = {generic, *(brand_name(item[_BRAND]).lower() for item in raw["items"])}
@@ -74,11 +83,15 @@ class CmsLayer:
         names.discard("")
         return names
 
+    def descriptor_text(self, code: str) -> str:
+        if self.precomputed_text is not None:
+            return self.precomputed_text.get(code, "")
+        raw = self.codes[code]
+        return f"{raw.get('descriptor') or ''} {raw['short_description']}".lower()
+
     def describes(self, code: str, word: str) -> bool:
         """Whether the code's own descriptors name `word` (J1569 names Gammagard; J1566 does not)."""
-        raw = self.codes[code]
-        text = f"{raw.get('descriptor') or ''} {raw['short_description']}".lower()
-        return word in re.split(r"[^a-z0-9]+", text)
+        return word in re.split(r"[^a-z0-9]+", self.descriptor_text(code))
 
     @cached_property
     def _drugs(self) -> dict:

@@ -59,8 +59,8 @@ def with_payment(calc, quarters: list, day: date):
             "ASP crosswalk and payment-limit files with 'infusion-calc data import'.",
         )
         return replace(calc, warnings=calc.warnings + (notice,))
-    listed = quarter.codes.get(calc.drug.hcpcs)
-    if listed is None or listed.get("payment_limit") is None:
+    listed = quarter.prices.get(calc.drug.hcpcs)
+    if listed is None:
         notice = Notice(
             "PAYMENT_NOT_LISTED",
             f"No Medicare payment: {calc.drug.hcpcs} has no payment limit in CMS's {quarter.quarter} file; "

@@ -1,0 +1,106 @@
+"""The catalog every command uses, validated once and kept compiled in the user cache folder.
+
+Sources: the packaged catalog, the site catalog file, the packaged CMS quarter and the
+quarters imported. On a miss every source goes through the pydantic models (the one
+validation path), the result is pickled under a name made from the package version
+and the hashes of the sources, and later starts load that file without importing
+pydantic. Any change to a source changes the name, so a stale cache is never read;
+a cache file that fails to load is a miss, never an error. Writing it is best effort.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+import tempfile
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.errors import CatalogError
+
+CACHE_FORMAT = 1
+_PREFIX = "catalog-"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    catalog: Catalog
+    quarters: tuple
+    """The CMS quarters loaded (store.LoadedQuarter), oldest first."""
+
+
+def _site_text(site_file: Path) -> bytes:
+    try:
+        data = Path(site_file).read_bytes()
+    except OSError as error:
+        raise CatalogError(f"{site_file}: cannot read the catalog file ({error.strerror})") from None
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        raise CatalogError(f"{site_file}: not a UTF-8 text file; save the catalog as UTF-8 TOML") from None
+    return data
+
+
+def _key(parts: list[tuple[str, bytes]]) -> str:
+    from infusion_calc import __version__
+
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{__version__}|{sys.version_info[:2]}".encode())
+    for name, data in parts:
+        digest.update(f"|{name}|{len(data)}|".encode())
+        digest.update(data)
+    return digest.hexdigest()[:40]
+
+
+def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list) -> Compiled:
+    from infusion_calc.cms.compile import compile_quarters
+    from infusion_calc.core.catalog import parse_catalog
+
+    cms = compile_quarters(quarter_files)
+    catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
+    if site is not None:
+        catalog = catalog.merged_with(parse_catalog(site.decode("utf-8"), str(site_file)))
+    return Compiled(catalog, cms.quarters)
+
+
+def _read(path: Path) -> Compiled | None:
+    try:
+        compiled = pickle.loads(path.read_bytes())
+    except Exception:  # absent, truncated, from another version of a class: rebuild it
+        return None
+    return compiled if isinstance(compiled, Compiled) else None
+
+
+def _write(folder: Path, path: Path, compiled: Compiled) -> None:
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(compiled, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        for old in folder.glob(f"{_PREFIX}*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full cache folder costs speed, never an answer
+
+
+def load(site_file: Path | None = None) -> Compiled:
+    """The catalog (packaged + site + CMS) and the quarters, from the cache when its sources are unchanged."""
+    from infusion_calc.cms.store import quarter_files
+    from infusion_calc.locations import cache_dir
+
+    curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
+    site = _site_text(site_file) if site_file is not None else None
+    quarters = quarter_files()
+    parts = [("catalog.toml", curated), (f"site:{site_file}", site or b""), *((where, data) for _, where, data in quarters)]
+    folder = cache_dir()
+    path = folder / f"{_PREFIX}{_key(parts)}.pickle"
+    compiled = _read(path)
+    if compiled is None:
+        compiled = _compile(curated, site_file, site, quarters)
+        _write(folder, path, compiled)
+    return compiled
