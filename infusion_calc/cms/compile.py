@@ -11,38 +11,14 @@ import binascii
 import gzip
 import marshal
 import zlib
-from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 from pydantic import ValidationError
 
 from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.store import LoadedQuarter, quarter_from_json
-from infusion_calc.core.cms_codes import CmsLayer
+from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
 from infusion_calc.core.errors import CatalogError
-
-
-class LazyCodes(Mapping):
-    """code -> stored fields, each unpacked from its blob on first use."""
-
-    def __init__(self, blobs: dict[str, bytes]) -> None:
-        self.blobs = blobs
-        self.unpacked: dict[str, dict] = {}
-
-    def __getitem__(self, code: str) -> dict:
-        found = self.unpacked.get(code)
-        if found is None:
-            found = self.unpacked[code] = marshal.loads(self.blobs[code])
-        return found
-
-    def __contains__(self, code: object) -> bool:
-        return code in self.blobs
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self.blobs)
-
-    def __len__(self) -> int:
-        return len(self.blobs)
 
 
 @dataclass(frozen=True)

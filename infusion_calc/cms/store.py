@@ -8,11 +8,8 @@ read; a file that does not have the expected shape is reported, never half-used.
 
 from __future__ import annotations
 
-import gzip
-import json
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -52,6 +49,8 @@ def cms_dir() -> Path:
 
 def _write_private(path: Path, payload: bytes) -> None:
     """Whole file or nothing: a temporary file in the same folder, 0600, then renamed."""
+    import tempfile
+
     path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
     os.chmod(path.parent, 0o700)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
@@ -66,6 +65,8 @@ def _write_private(path: Path, payload: bytes) -> None:
 
 
 def compress(text: str) -> bytes:
+    import gzip
+
     # mtime=0: the same quarter always gives the same bytes (a reproducible packaged file).
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
 
@@ -77,12 +78,17 @@ def save_quarter(quarter_json: str, label: str) -> Path:
 
 
 def save_descriptors(descriptors: dict[str, dict[str, str]]) -> Path:
+    import json
+
     path = cms_dir() / DESCRIPTORS_FILE
     _write_private(path, compress(json.dumps(descriptors, separators=(",", ":"), sort_keys=True)))
     return path
 
 
 def stored_descriptors() -> dict[str, dict[str, str]]:
+    import gzip
+    import json
+
     path = cms_dir() / DESCRIPTORS_FILE
     if not path.is_file():
         return {}
@@ -129,6 +135,9 @@ def quarter_files() -> list[tuple[str, str, bytes]]:
 
 def packaged_descriptors() -> dict[str, dict[str, str]]:
     """The HCPCS descriptors the packaged quarter carries: used by an import given no HCPCS file."""
+    import gzip
+    import json
+
     descriptors: dict[str, dict[str, str]] = {}
     for origin, _where, data in quarter_files():
         if origin == "packaged":

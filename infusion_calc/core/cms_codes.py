@@ -11,7 +11,8 @@ container type is not verified.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+import marshal
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -55,6 +56,29 @@ def base_generic(generic: str) -> str | None:
 
 def brand_name(text: str) -> str:
     return " ".join(text.translate(_TRADEMARKS).split())
+
+
+class LazyCodes(Mapping):
+    """code -> stored fields, each unpacked from its blob on first use."""
+
+    def __init__(self, blobs: dict[str, bytes]) -> None:
+        self.blobs = blobs
+        self.unpacked: dict[str, dict] = {}
+
+    def __getitem__(self, code: str) -> dict:
+        found = self.unpacked.get(code)
+        if found is None:
+            found = self.unpacked[code] = marshal.loads(self.blobs[code])
+        return found
+
+    def __contains__(self, code: object) -> bool:
+        return code in self.blobs
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.blobs)
+
+    def __len__(self) -> int:
+        return len(self.blobs)
 
 
 @dataclass(frozen=True)
