@@ -230,3 +230,14 @@ def test_a_damaged_imported_quarter_is_an_error_not_a_traceback(tmp_path, capsys
     status, _, err = run(capsys, "calc", "--dose", "300 mg")
     assert status == 2 and "import the CMS files again" in err
     os.remove(folder / "asp-2026Q2.json.gz")
+
+
+def test_log_export_carries_the_payment_of_each_saved_line(capsys):
+    status, _, err = run(capsys, "calc", "--dose", "250 mg", "--given-at", "2026-02-03 10:00", "--save")
+    assert status == 0, err
+    status, out, _ = run(capsys, "log", "export")
+    header, *rows = [line.split(",") for line in out.splitlines()]
+    payments = [row[header.index("medicare_payment")] for row in rows]
+    assert payments == ["6128.00", "1225.60"]
+    status, out, _ = run(capsys, "log", "export", "--format", "json")
+    assert json.loads(out.splitlines()[0])["result"]["payment"]["total"] == "7353.60"
