@@ -49,9 +49,11 @@ def test_import_reads_the_zip_as_cms_publishes_it(tmp_path, capsys):
         out.write(DATA / "asp-ndc-hcpcs-crosswalk-2024Q1.csv", "section 508 version of January 2024 ASP NDC-HCPCS Crosswalk.csv")
         out.write(DATA / "asp-payment-limits-2024Q1.csv", "section 508 version of January 2024 ASP Pricing File.csv")
         out.writestr("readme.pdf", b"%PDF-1.4")
+        out.writestr("section 508 version of January 2024 NOC Pricing File.csv", b"Drug Generic Name,Dosage\r\n")
     status, out, err = run(capsys, "data", "import", str(archive))
     assert (status, err) == (0, "")
     assert "2024Q1" in out and "CPT code" in out  # refused rows counted by reason
+    assert "skipped" in out and "NOC Pricing File.csv: not an ASP crosswalk or payment-limit table" in out
     status, out, _ = run(capsys, "data", "status", "--json")
     quarters = {quarter["quarter"]: quarter for quarter in json.loads(out)["quarters"]}
     assert quarters["2024Q1"]["origin"] == "imported" and quarters["2026Q1"]["origin"] == "packaged"

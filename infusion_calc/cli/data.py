@@ -46,10 +46,13 @@ def run_import(options: argparse.Namespace) -> int:
         return fail(error.message)
     except ValidationError as error:
         return fail(f"the files read do not make a valid quarter: {error.errors()[0]['msg']}")
-    out = []
+    out = [f"skipped {name}: not an ASP crosswalk or payment-limit table" for name in found.skipped]
     if found.hcpcs is not None:
         path = save_descriptors(found.hcpcs)
-        out.append(f"HCPCS descriptors: {len(found.hcpcs)} codes from {found.hcpcs_file} -> {path}")
+        out.append(
+            f"HCPCS descriptors: {len(found.hcpcs)} codes from {found.hcpcs_file} -> {path} "
+            "(used by this import and the next ones)"
+        )
     for quarter in quarters:
         path = save_quarter(quarter.model_dump_json(), quarter.quarter)
         items = sum(len(code.items) for code in quarter.codes)

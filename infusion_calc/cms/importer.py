@@ -30,6 +30,8 @@ class Found:
     tables: list[tuple[Table, str, str]] = field(default_factory=list)  # (table, file name, sha256)
     hcpcs: dict[str, dict[str, str]] | None = None
     hcpcs_file: str | None = None
+    skipped: list[str] = field(default_factory=list)
+    """CSV files inside a zip that are not ASP tables (CMS's zips also hold the NOC pricing file)."""
 
 
 def _take(found: Found, name: str, data: bytes) -> None:
@@ -53,7 +55,13 @@ def _read_zip(found: Found, path: Path, data: bytes) -> None:
         lowered = member.lower()
         # A CMS zip also holds PDFs and spreadsheets of the same tables: only these two kinds are read.
         if lowered.endswith(".csv") or (lowered.endswith(".xlsx") and PurePath(lowered).name.startswith("hcpc")):
-            _take(found, f"{path}:{member}", archive.read(member))
+            try:
+                _take(found, f"{path}:{member}", archive.read(member))
+            except InputError:
+                if not lowered.endswith(".csv"):
+                    raise
+                found.skipped.append(f"{path}:{member}")  # another CMS table, not one this import reads
+                continue
             taken += 1
     if not taken:
         raise InputError("file", f"{path}: the zip holds no ASP .csv file and no HCPC*.xlsx")

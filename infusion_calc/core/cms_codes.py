@@ -10,8 +10,8 @@ container type is not verified.
 
 from __future__ import annotations
 
-import re
 import marshal
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -23,6 +23,7 @@ from infusion_calc.core.units import Kind, Measure, parse_measure
 _NDC, _LABELER, _BRAND, _SIZE, _COUNT, _PER_ITEM = range(6)
 _BIOSIMILAR_SUFFIX = re.compile(r"^([a-z][a-z ]*[a-z])-[a-z]{4}$")
 _TRADEMARKS = str.maketrans("", "", "®™")
+_TRAILING_AMOUNT = re.compile(r"\s+[0-9.]+\s*(?:mg|mcg|g)$", re.IGNORECASE)
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,9 +44,8 @@ class CmsItem:
 def generic_name(descriptor: str) -> str:
     """'Injection, infliximab-dyyb, biosimilar, (inflectra), 10 mg' -> 'infliximab-dyyb'."""
     parts = [part.strip() for part in descriptor.split(",")]
-    if len(parts) > 1 and parts[0].lower() in ("injection", "inj", "inj."):
-        return parts[1].lower()
-    return parts[0].lower()
+    name = parts[1] if len(parts) > 1 and parts[0].lower() in ("injection", "inj", "inj.") else parts[0]
+    return _TRAILING_AMOUNT.sub("", name).lower()  # 'ondansetron 1 mg': the unit is not the name
 
 
 def base_generic(generic: str) -> str | None:
