@@ -243,3 +243,10 @@ def test_log_export_carries_the_payment_of_each_saved_line(capsys):
     assert payments == ["6128.00", "1225.60"]
     status, out, _ = run(capsys, "log", "export", "--format", "json")
     assert json.loads(out.splitlines()[0])["result"]["payment"]["total"] == "7353.60"
+
+
+def test_whole_vial_option_shows_its_difference_in_dollars(capsys):
+    # 310 mg of Remicade opens 4 vials (31 units + 9 JW); the 300 mg option opens 3 (30 units).
+    result = calc_json(capsys, "--drug", "remicade", "--dose", "310 mg", "--round-within", "10", "--given-at", "2026-02-03 10:00")
+    assert result["payment"]["total"] == "1296.92"  # 40 units x 32.423
+    assert result["dose_rounding"]["medicare_payment_difference"] == "-324.23"  # 30 units x 32.423 = 972.69

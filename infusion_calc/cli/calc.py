@@ -140,9 +140,14 @@ def summary(calc: Calculation) -> str:
             out.append(f"  Whole-vial option: none within {plain(calc.rounding_threshold)}%")
         else:
             vials = " + ".join(f"{use.count} × {use.product.label}" for use in option.vials)
+            payment = calc.payment
+            dollars = ""
+            if payment is not None and payment.whole_vial_total is not None:
+                difference = payment.whole_vial_total - payment.total
+                dollars = f", Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}"
             out.append(
                 f"  Whole-vial option: {format_amount(option.dose_mg, 'mg')} "
-                f"({plain(option.change_percent)}%, {vials}); not applied: the order stands"
+                f"({plain(option.change_percent)}%, {vials}{dollars}); not applied: the order stands"
             )
     out.append("  Arithmetic")
     out.extend(f"    {step}" for step in calc.steps)

@@ -109,5 +109,10 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
             "change_percent": plain(option.change_percent),
             "threshold_percent": plain(option.threshold_percent),
             "vials": [_vial(use) for use in option.vials],
+            # What Medicare would allow for the option minus what it allows for the order: "-24.51".
+            "medicare_payment_difference": (
+                str(calc.payment.whole_vial_total - calc.payment.total)
+                if calc.payment is not None and calc.payment.whole_vial_total is not None else None
+            ),
         }
     return result

@@ -15,7 +15,7 @@ from datetime import date
 from decimal import Decimal
 
 from infusion_calc.core import rounding
-from infusion_calc.core.billing import ClaimLine, Notice
+from infusion_calc.core.billing import ClaimLine, Notice, bill
 from infusion_calc.core.units import Kind, parse_measure
 
 
@@ -32,6 +32,8 @@ class Payment:
     total: Decimal
     discarded: Decimal
     coinsurance: Decimal
+    whole_vial_total: Decimal | None = None
+    """What the whole-vial rounding option's lines would be paid (None without an option)."""
 
 
 def price(lines: tuple[ClaimLine, ...], limit: Decimal, coinsurance_percent: Decimal, quarter) -> Payment:
@@ -74,5 +76,11 @@ def with_payment(calc, quarters: list, day: date):
             f"not per {calc.drug.billing_unit} as the catalog bills it.",
         )
         return replace(calc, warnings=calc.warnings + (notice,))
-    payment = price(calc.lines, Decimal(listed["payment_limit"]), Decimal(listed["coinsurance_percent"]), quarter)
+    limit, percent = Decimal(listed["payment_limit"]), Decimal(listed["coinsurance_percent"])
+    payment = price(calc.lines, limit, percent, quarter)
+    option = calc.rounding_option
+    if option is not None:
+        # The option's own claim lines, billed by the same rules, priced by the same limit.
+        lines = bill(calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials).lines
+        payment = replace(payment, whole_vial_total=price(lines, limit, percent, quarter).total)
     return replace(calc, payment=payment)
