@@ -28,6 +28,8 @@ from infusion_calc.core.units import Kind, Measure, format_amount, parse_concent
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
 # A product's own NDC unit: F2 (international units) cannot be derived from a labeled mass.
 PRODUCT_NDC_UNITS = ("GR", "ME", "ML", "UN")
+# A complex biologic or an antineoplastic is billed as complex administration (96413/96415).
+DRUG_CLASSES = ("complex-biologic", "antineoplastic", "other")
 
 # Codes the HCPCS file gives to one drug, that a look-alike page (coding.health) or a
 # brief wrongly gave to another. domain-facts §0-§1: J2326 is nusinersen 0.1 mg.
@@ -146,6 +148,7 @@ class Drug:
     """Given as `product` (one [[drug.product]] table each) in the catalog file."""
     max_vials: int | None = None
     """Most vials one dose may use (1 for an intrathecal bolus drawn from one vial)."""
+    drug_class: Literal["complex-biologic", "antineoplastic", "other"] = "other"
 
     @classmethod
     def model_validate(cls, raw: Any) -> "Drug":
@@ -303,7 +306,7 @@ _PRODUCT_KEYS = frozenset({
 })
 _DRUG_KEYS = frozenset({
     "hcpcs", "descriptor", "descriptor_note", "generic", "brands", "billing_unit",
-    "labeled_dose", "route", "preparation", "sources", "product", "max_vials",
+    "labeled_dose", "route", "preparation", "sources", "product", "max_vials", "drug_class",
 })
 
 
@@ -400,6 +403,7 @@ def read_drug(raw: Any) -> Drug | None:
             sources=_texts(raw, "sources", required=True),
             products=tuple(_read_product(product) for product in products),
             max_vials=_count(raw, "max_vials"),
+            drug_class=_choice(raw, "drug_class", DRUG_CLASSES, optional=True) or "other",
         )
     except _Unsure:
         return None

@@ -102,6 +102,7 @@ class Drug(BaseModel):
     sources: list[str] = Field(min_length=1)
     products: tuple[Annotated[Product, BeforeValidator(_record_as_fields)], ...] = Field(alias="product", min_length=1)
     max_vials: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
+    drug_class: Literal["complex-biologic", "antineoplastic", "other"] = "other"
 
     @model_validator(mode="after")
     def _consistent_as_a_whole(self) -> "Drug":
