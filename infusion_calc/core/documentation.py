@@ -155,8 +155,10 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
     if billing.discarded_units:
         units = "unit" if billing.discarded_units == 1 else "units"
         text = f"Waste: {amount} discarded = {billing.discarded_units} billing {units} on the JW line"
-    else:
+    elif billing.discarded_mg < calc.drug.billing_unit.value:
         text = f"Waste: {amount} discarded, less than one billing unit: not billed (JZ)"
+    else:  # rule 4: the administered units already pay for every labeled unit opened
+        text = f"Waste: {amount} discarded, already covered by the administered units: not billed again (JZ)"
     if encounter.given_at is not None:
         text += f", {_stamp(encounter.given_at)}"
     if encounter.waste_reason:

@@ -287,6 +287,8 @@ class Calculator:
             return "Multi-dose container: no JW or JZ; discarded drug is not billed."
         if billing.discarded_units == 0 and not billing.discarded_mg:
             return "JZ: nothing discarded; the whole labeled amount was given."
+        if billing.discarded_units == 0 and billing.discarded_mg >= calc.drug.billing_unit.value:
+            return f"JZ: the units billed already cover the vials ({format_amount(billing.discarded_mg, 'mg')} left)."
         if billing.discarded_units == 0:
             return f"JZ: less than one billing unit discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
         units = f"{billing.discarded_units} unit{'s' if billing.discarded_units > 1 else ''}"

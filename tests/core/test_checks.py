@@ -77,6 +77,10 @@ def _with_jw_line(units):
     return apply
 
 
+ONE_UNIT_VIAL = {"hcpcs": "J9999", "billing_unit": "10 mg", "vials": ("10 mg/1 mL",)}
+"""A vial that holds exactly one 10 mg billing unit: 7 mg from it is one JZ line, never JW."""
+
+
 def multi_dose_run(catalog, lines=None):
     site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
     calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
@@ -117,8 +121,10 @@ CASES = [
     ("JW_AND_JZ_ON_LINE", "error", lambda c: run(c, "250 mg", lines=edit(1, modifiers=("JW", "JZ"))), lambda c: run(c, "250 mg")),
     ("JW_JZ_MULTI_DOSE", "error", lambda c: multi_dose_run(c, edit(0, modifiers=("JZ",))), lambda c: multi_dose_run(c)),
     ("JW_UNDER_ONE_UNIT", "error", lambda c: run(c, "250 mg", lines=edit(1, units=0)), lambda c: run(c, "250 mg")),
-    ("JW_DOSE_UNDER_ONE_UNIT", "error",  # rule 4: an imported or edited JW line on a dose under one unit
-     lambda c: run(c, "0.5 mg", lines=_with_jw_line(299)), lambda c: run(c, "1 mg", lines=_with_jw_line(299))),
+    ("JW_DOSE_UNDER_ONE_UNIT", "error",  # rule 4: a JW line although one unit covers all that was opened
+     lambda c: run(c, "7 mg", ONE_UNIT_VIAL, lines=_with_jw_line(1)),
+     # a dose under one unit from a vial of many units: the JW line is right (0.5 mg of Tysabri: 1 + JW 299)
+     lambda c: run(c, "0.5 mg", lines=_with_jw_line(299))),
     ("ADMIN_UNITS_DIFFER", "error", lambda c: run(c, "250 mg", lines=edit(0, units=251)), lambda c: run(c, "250 mg")),
     ("JWJZ_MISSING", "error", lambda c: run(c, lines=edit(0, modifiers=())), lambda c: run(c)),
     ("JZ_BUT_DISCARDED", "error",
@@ -213,11 +219,28 @@ def test_a_crohns_header_points_at_its_subcodes(catalog):
     assert "K50.11 is a non-billable header" in text and "For natalizumab: K50.11x." in text
 
 
-def test_a_jw_line_on_a_dose_under_one_unit_is_one_error_saying_to_drop_it(catalog):
-    checks = run(catalog, "0.5 mg", lines=_with_jw_line(299))
+def test_a_jw_line_when_one_unit_covers_the_vial_is_one_error_saying_to_drop_it(catalog):
+    checks = run(catalog, "7 mg", ONE_UNIT_VIAL, lines=_with_jw_line(1))
     text = message(checks, "JW_DOSE_UNDER_ONE_UNIT")
-    assert text.startswith("Remove J2323-JW × 299: the dose of 0.5 mg is less than one billing unit (1 mg)")
-    assert "JW_UNITS_DIFFER" not in codes(checks)  # the fix is to drop the line, not to change its units
+    assert text.startswith("Remove J9999-JW × 1: the dose of 7 mg is billed as one unit of 10 mg, which already covers all 10 mg opened")
+    # the fix is to drop the line, not to change its units
+    assert not {"JW_UNITS_DIFFER", "JW_OVER_LABELED"} & codes(checks).keys()
+
+
+def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog):
+    """Infliximab 7 mg from a 100 mg vial: J1745 × 1 + J1745-JW × 9 is the right claim, not an error."""
+    checks = codes(run(catalog, "7 mg", {"drug": "infliximab"}, dx=""))
+    assert not {code for code in checks if code.startswith(("JW", "JZ"))}
+
+
+def test_jz_is_caught_even_when_the_engine_wrote_it(catalog):
+    """The old engine billed 7 mg of infliximab as J1745-JZ × 1: the check computes the waste itself."""
+    calc = calc_for(catalog, "7 mg", drug="infliximab")
+    old_lines = (replace(calc.lines[0], modifiers=("JZ",)),)
+    old_engine = replace(calc, billing=replace(calc.billing, discarded_units=0, lines=old_lines))
+    checks = run_checks(old_engine, encounter(), catalog=catalog, today=TODAY)
+    text = message(checks, "JZ_BUT_DISCARDED")
+    assert "93 mg was: 9 billable units of 10 mg" in text
 
 
 def test_waste_not_billed_under_jz_still_needs_documenting(catalog):

@@ -211,6 +211,19 @@ def test_leftover_under_one_unit_is_documented_but_not_billed(catalog):
     ) in text
 
 
+def test_waste_under_one_unit_dose_is_billed_on_jw_and_never_called_jz(catalog):
+    """Infliximab 7 mg from a 100 mg vial: the 93 mg discarded is 9 units on the JW line."""
+    text = note(catalog, CalcRequest("7 mg", drug="infliximab"))
+    assert "Waste: 93 mg (9.3 mL) discarded = 9 billing units on the JW line" in text
+    assert "(JZ)" not in text and "not billed" not in text
+
+
+def test_waste_covered_by_the_one_unit_billed_is_not_called_under_one_unit(catalog):
+    """5 mg from a 15 mg vial, 10 mg units: 10 mg discarded, but the one unit billed covers the vial."""
+    text = note(catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",)))
+    assert "Waste: 10 mg (1 mL) discarded, already covered by the administered units: not billed again (JZ)" in text
+
+
 def test_times_past_midnight_and_multiline_events(catalog):
     text = note(
         catalog, CalcRequest(dose="300 mg"), start="2026-03-02 23:30", stop="2026-03-03 00:40",
