@@ -83,7 +83,7 @@ def test_lots_and_expirations_follow_vial_order(capsys):
     ("--given-at", "2026-02-30 09:40", "error: --given-at: '2026-02-30 09:40' is not a real date and time."),
     ("--dx", "G35-A", "error: --dx: 'G35-A' is not an ICD-10-CM code"),
     ("--expires", "03/2027", "error: --expires: Vial 1: Could not read '03/2027' as an expiration date."),
-    ("--payer", "cash", "error: --payer: 'cash' is not a payer type. Enter one of: medicare, medicaid, commercial."),
+    ("--payer", "cash", "error: --payer: 'cash' is not a payer type. Enter one of: medicare, medicare-advantage, medicaid, commercial."),
     ("--lot", "A1\x1b[31m", "error: --lot: The lot of vial 1 contains the invisible character U+001B"),
     ("--pa", "P" * 41, "error: --pa: The prior authorization number is 41 characters long; at most 40"),
 ])

@@ -24,7 +24,7 @@ def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--nurse", help="administering nurse")
     group.add_argument("--provider", help="ordering/supervising provider")
     group.add_argument("--dx", metavar="ICD10", help="diagnosis, ICD-10-CM (e.g. G35.A, K50.00, G12.0)")
-    group.add_argument("--payer", help="payer type: medicare, medicaid or commercial")
+    group.add_argument("--payer", help="payer type: medicare, medicare-advantage, medicaid or commercial")
     group.add_argument("--pa", metavar="NUMBER", help="prior authorization number")
     group.add_argument("--step-therapy", action="store_true", help="step therapy attested (commercial plans)")
     group.add_argument(

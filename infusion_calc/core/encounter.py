@@ -23,6 +23,9 @@ from infusion_calc.core.errors import InputError, shown
 
 class Payer(str, Enum):
     MEDICARE = "medicare"
+    """Original Medicare (Part B fee-for-service): the MAC's articles apply."""
+    MEDICARE_ADVANTAGE = "medicare-advantage"
+    """A Medicare Advantage (Part C) plan: its own coverage policies and prior authorization."""
     MEDICAID = "medicaid"
     COMMERCIAL = "commercial"
 
@@ -267,7 +270,7 @@ def parse_payer(value: str, field: str = "payer") -> Payer | None:
     if not raw:
         return None
     try:
-        return Payer(raw.lower())
+        return Payer("-".join(raw.lower().replace("_", " ").split()))  # "Medicare Advantage" too
     except ValueError:
         choices = ", ".join(payer.value for payer in Payer)
         raise InputError(field, f"'{shown(raw)}' is not a payer type. Enter one of: {choices}.") from None

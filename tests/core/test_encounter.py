@@ -139,11 +139,13 @@ def test_free_text_limits_and_multiline_events():
     assert parsed(events="line one\nline two").events == "line one\nline two"
 
 
-def test_payer_must_be_one_of_three():
+def test_payer_must_be_one_of_the_four_types():
     assert parsed(payer="MEDICARE").payer is Payer.MEDICARE
+    assert parsed(payer="Medicare Advantage").payer is Payer.MEDICARE_ADVANTAGE
+    assert parsed(payer="medicare-advantage").payer is Payer.MEDICARE_ADVANTAGE
     error = refused(payer="Blue Cross")
     assert error.field == "payer"
-    assert "medicare, medicaid, commercial" in error.message
+    assert "medicare, medicare-advantage, medicaid, commercial" in error.message
 
 
 def test_read_encounter_reports_every_bad_field_and_keeps_the_good_ones():

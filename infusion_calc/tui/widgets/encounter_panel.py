@@ -25,7 +25,10 @@ WASTE = (("waste_reason", "e.g. dose reduced per order"), ("waste_witness", "nam
 PEOPLE = (("nurse", "name, credentials"), ("provider", "name, credentials"), ("site", "e.g. infusion center, chair 4"),
           ("events", "none, or what happened"))
 FLAGS = ("rems_checked", "consent", "step_therapy")
-PAYERS = (("Not given", ""), ("Medicare", "medicare"), ("Medicaid", "medicaid"), ("Commercial", "commercial"))
+PAYERS = (
+    ("Not given", ""), ("Medicare", "medicare"), ("Medicare Advantage", "medicare-advantage"),
+    ("Medicaid", "medicaid"), ("Commercial", "commercial"),
+)
 
 
 def control_id(field: str) -> str:
