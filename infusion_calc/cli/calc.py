@@ -7,8 +7,9 @@ import json
 import sys
 
 from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail
-from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks
+from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks, with_site_policy
 from infusion_calc.cli.output_options import add_output_options, export_or_save
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
@@ -74,8 +75,8 @@ def site_rounding_policy() -> str | None:
 def run(options: argparse.Namespace) -> int:
     try:
         catalog = catalog_for(options)
-        calc = calculate(catalog, request_from(options))
-        extras = build_extras(calc, options)
+        calc, policy = with_site_policy(calculate(catalog, request_from(options)), options)
+        extras = build_extras(calc, options, policy)
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError, SiteConfigError) as error:
@@ -83,9 +84,9 @@ def run(options: argparse.Namespace) -> int:
     return write_output(calc, extras, options)
 
 
-def build_extras(calc: Calculation, options: argparse.Namespace) -> dict:
+def build_extras(calc: Calculation, options: argparse.Namespace, policy: SitePolicy | None = None) -> dict:
     """Keys added to the JSON beyond the core contract (chart note, checks, ...)."""
-    return encounter_extras(calc, options)
+    return encounter_extras(calc, options, policy)
 
 
 def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -> int:

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import argparse
 
+from datetime import date
+
 from infusion_calc.cli.common import catalog_for
+from infusion_calc.cli.earlier_doses import earlier_doses
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.checks import run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT, EncounterText, parse_encounter
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.modifier_340b import with_340b_modifier
 
 def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
@@ -61,10 +66,31 @@ def encounter_text(options: argparse.Namespace) -> EncounterText:
     )
 
 
-def encounter_extras(calc: Calculation, options: argparse.Namespace) -> dict:
+def site_policy() -> SitePolicy:
+    """The site's check policy from config.toml, read only when the file exists (pydantic costs start-up)."""
+    from infusion_calc.locations import site_config_path
+
+    if not site_config_path().is_file():
+        return SitePolicy()
+    from infusion_calc.core.site_config import site_check_policy
+
+    return site_check_policy()
+
+
+def with_site_policy(calc: Calculation, options: argparse.Namespace) -> tuple[Calculation, SitePolicy]:
+    """The calculation with the site's claim-line rules applied (340B), and the policy the checks follow."""
+    policy = site_policy()
+    if policy.acquired_340b:
+        encounter = parse_encounter(encounter_text(options))
+        calc = with_340b_modifier(calc, encounter.service_date or date.today())
+    return calc, policy
+
+
+def encounter_extras(calc: Calculation, options: argparse.Namespace, policy: SitePolicy | None = None) -> dict:
     """The JSON keys `note` and `checks`; raises InputError for a malformed encounter field."""
     encounter = parse_encounter(encounter_text(options))
-    checks = run_checks(calc, encounter, catalog=catalog_for(options))
+    earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None)) if calc.drug.generic == "nusinersen" else ()
+    checks = run_checks(calc, encounter, catalog=catalog_for(options), policy=policy, earlier_doses=earlier)
     return {"note": chart_note(calc, encounter), "checks": [check.to_dict() for check in checks]}
 
 

@@ -121,7 +121,7 @@ def nusinersen_frequency(calc: Calculation, payer: Payer | None, day: date, earl
     """
     if calc.drug.generic != "nusinersen" or not earlier:
         return []
-    doses = sorted([*(d for d in earlier if d <= day), day])
+    doses = sorted({*(d for d in earlier if d < day), day})  # a dose saved twice is one dose
     first = doses[0]
     first_year_end = _months_later(first, 12)
     if day < first_year_end:
