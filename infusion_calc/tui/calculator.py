@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, Drug, packaged_catalog
-from infusion_calc.core.checks import run_checks
+from infusion_calc.core.checks import SitePolicy, run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
 from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
+from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
 from infusion_calc.tui.state import (
@@ -40,14 +42,15 @@ def load_calculator(site_catalog: Path | None) -> "Calculator":
     from infusion_calc.cli.common import catalog_for
 
     policy, config_problem = _site_rounding_policy()
+    site = _site_check_policy() if config_problem is None else SitePolicy()
     try:
         return Calculator(catalog_for(argparse.Namespace(catalog=site_catalog)), rounding_policy=policy,
-                          config_problem=config_problem)
+                          config_problem=config_problem, site_policy=site)
     except CatalogError as error:
         problem = str(error)
     try:
         return Calculator(packaged_catalog(), catalog_problem=problem, rounding_policy=policy,
-                          config_problem=config_problem)
+                          config_problem=config_problem, site_policy=site)
     except CatalogError as error:  # a broken install: nothing to calculate with
         return Calculator(Catalog((), "no catalog"), catalog_problem=f"{problem}\n{error}")
 
@@ -65,6 +68,13 @@ def _site_rounding_policy() -> tuple[str | None, str | None]:
         return site_rounding_policy(), None
     except SiteConfigError as error:
         return None, f"The site's whole-vial rounding policy is not in use: {error}"
+
+
+def _site_check_policy() -> SitePolicy:
+    """The site's check policy (340B, waste witness, complex codes); read only when config.toml exists."""
+    from infusion_calc.cli.encounter_options import site_policy
+
+    return site_policy()
 
 
 def drug_label(drug: Drug) -> str:
@@ -87,9 +97,11 @@ class Calculator:
 
     def __init__(
         self, catalog: Catalog, catalog_problem: str | None = None, rounding_policy: str | None = None,
-        config_problem: str | None = None,
+        config_problem: str | None = None, site_policy: SitePolicy | None = None,
     ) -> None:
         self.catalog = catalog
+        self.site_policy = site_policy or SitePolicy()
+        """The site's rules for the checks and the claim lines (config.toml)."""
         self.catalog_problem = catalog_problem
         """Why the site catalog is not in use (None when all is well)."""
         self.config_problem = config_problem
@@ -159,6 +171,8 @@ class Calculator:
         )
         try:
             calc = calculate(self.catalog, request)
+            if self.site_policy.acquired_340b:
+                calc = with_340b_modifier(calc, encounter.service_date or date.today())
         except InputError as error:
             return Outcome("invalid", basis, problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)))
         except (PlanError, InfusionCalcError) as error:
@@ -214,7 +228,7 @@ class Calculator:
 
     def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[CheckRow, ...]:
         try:
-            checks = run_checks(calc, encounter, catalog=self.catalog)
+            checks = run_checks(calc, encounter, catalog=self.catalog, policy=self.site_policy)
         except Exception as error:  # a bug in a check must not take the result down with it
             return (CheckRow("CHECKS_FAILED", "error", (
                 f"The pre-submission checks could not run ({type(error).__name__}): check this claim by hand, "
