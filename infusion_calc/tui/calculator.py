@@ -156,6 +156,7 @@ class Calculator:
             height=form.height if by_area else None,
             bsa=form.bsa if by_area else None,
             round_within=form.round_within or None,
+            dose_given=typed.dose_given or None,  # typed in the encounter panel; it changes the billed units
         )
         try:
             calc = calculate(self.catalog, request)

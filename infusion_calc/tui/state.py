@@ -46,6 +46,14 @@ ENCOUNTER_LABELS = {
     "provider": "Ordering provider",
     "site": "Site of care",
     "events": "Adverse events / deviations",
+    "dose_given": "Dose given, if less than prepared",
+    "stop_reason": "Why less was given",
+    "iv_site": "IV site",
+    "premeds": "Premedications",
+    "rate_changes": "Rate changes",
+    "observation": "Post-infusion observation",
+    "diluent": "Diluent and bag used",
+    "filter": "Filter used",
 }
 
 EncounterValues = tuple[tuple[str, Any], ...]
