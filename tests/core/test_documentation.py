@@ -247,3 +247,62 @@ def test_more_lots_than_vials_are_printed_and_marked(catalog):
     text = note(catalog, CalcRequest(dose="300 mg"), lots=("A1", "B2"))
     assert "  Vial 1 (300 mg/15 mL): lot A1, exp not recorded\n" in text
     assert "  Vial 2 (more lots entered than vials opened): lot B2, exp not recorded\n" in text
+
+
+def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_reason(catalog):
+    text = note(
+        catalog, CalcRequest(dose="300 mg", dose_given="200 mg"),
+        given_at="2026-03-02 09:40", nurse="Sam Park, RN", provider="Mei Lee, MD",
+        stop_reason="hives at 10:20, infusion stopped per protocol", iv_site="left forearm, 22G",
+        premeds="acetaminophen 650 mg PO, diphenhydramine 25 mg IV", diluent="100 mL 0.9% sodium chloride",
+        start="09:40", stop="10:20", rate_changes="stopped 10:20", observation="60 min after stopping, hives resolved",
+        waste_reason="infusion stopped early", rems_checked=True,
+    )
+    assert text == dedent("""\
+        Drug administration note
+        Drug: natalizumab (Tysabri), HCPCS J2323 (Injection, natalizumab, 1 mg)
+        Date/time given: 2026-03-02 09:40
+        Ordering/supervising provider: Mei Lee, MD
+        Administered by: Sam Park, RN
+        TOUCH Prescribing Program: patient authorization and the Pre-infusion Patient Checklist confirmed before infusion
+        Dose ordered: 300 mg
+        Dose prepared: 300 mg
+        Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 10:20, infusion stopped per protocol
+        Route: IV
+        IV site: left forearm, 22G
+        Premedications: acetaminophen 650 mg PO, diphenhydramine 25 mg IV
+        Vials opened:
+          1 × Tysabri 300 mg/15 mL single-dose vial, NDC 64406-0008-01
+        Volume drawn: 15 mL (300 mg at 20 mg/mL)
+        Diluent and bag: 100 mL 0.9% sodium chloride
+        Billing units:
+          Vials: 1 × 300 mg/15 mL = 300 mg labeled
+          Administered: 200 mg ÷ 1 mg per unit = 200 → 200 units (rounded up)
+          Discarded: 300 mg opened − 200 mg = 100 mg ÷ 1 mg = 100 → 100 units (rounded down)
+        Waste: 100 mg (5 mL) discarded (100 mg of it prepared but not infused) = 100 billing units on the JW line, 2026-03-02 09:40; reason: infusion stopped early
+        Claim lines:
+          J2323 × 200 units; NDC 64406000801, 10 ML
+          J2323-JW × 100 units; NDC 64406000801, 5 ML
+        Infusion: start 09:40, stop 10:20 (40 min)
+        Rate changes: stopped 10:20
+        Post-infusion observation: 60 min after stopping, hives resolved
+        Signatures:
+          Administering nurse (administration, waste and this note): Sam Park, RN
+            Signature: ______________________  Date/time: ________________
+          Ordering provider (the order and the dose ordered): Mei Lee, MD
+            Signature: ______________________  Date/time: ________________
+        """)
+
+
+def test_a_dose_given_without_a_reason_says_the_reason_is_not_recorded(catalog):
+    text = note(catalog, CalcRequest(dose="300 mg", dose_given="250 mg"))
+    assert "Dose given: 250 mg of the 300 mg prepared; stopped early, reason: not recorded\n" in text
+
+
+def test_the_label_instructions_are_not_charted_as_what_was_done(catalog):
+    # Remicade's label asks for an in-line filter: the note charts a filter only when one is entered.
+    text = note(catalog, CalcRequest(dose="5 mg/kg", drug="infliximab", weight="73 kg"))
+    assert "per label" not in text and "Filter" not in text and "Diluent" not in text
+    with_filter = note(catalog, CalcRequest(dose="5 mg/kg", drug="infliximab", weight="73 kg"),
+                       diluent="250 mL 0.9% NaCl", filter="1.2 micron in-line")
+    assert "Diluent and bag: 250 mL 0.9% NaCl\nFilter: 1.2 micron in-line\n" in with_filter
