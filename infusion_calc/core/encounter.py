@@ -90,16 +90,14 @@ class Encounter:
     rems_checked: bool = False
     events: str | None = None
     """Adverse events or deviations, free text (may span lines)."""
+    # What was done at the chair, as charted (the amount given itself is the engine's, it is billed).
     stop_reason: str | None = None
-    """Why less than the dose prepared was given (the amount given is the engine's)."""
     iv_site: str | None = None
     premeds: str | None = None
     rate_changes: str | None = None
-    """Infusion rate changes as charted, free text (may span lines)."""
     observation: str | None = None
-    """Post-infusion observation: how long, and what was seen."""
     diluent: str | None = None
-    """The diluent and bag actually used (not the label's instruction)."""
+    """The diluent and bag actually used, not the label's instruction."""
     filter: str | None = None
 
     def __post_init__(self) -> None:
@@ -186,7 +184,6 @@ CLOCK_FORMAT = "HH:MM (24-hour, e.g. 09:05) or YYYY-MM-DD HH:MM"
 EXPIRY_FORMAT = "YYYY-MM-DD or YYYY-MM (e.g. 2027-03)"
 
 
-
 class FreeText(NamedTuple):
     """How one free-text encounter field is read: its name in messages, its longest text, line breaks."""
 
@@ -195,8 +192,8 @@ class FreeText(NamedTuple):
     multiline: bool = False
 
 
-# Every free-text encounter field, in form order: one place to declare a new one. The limits are
-# long enough for real entries and short enough for a chart line; only narrative fields span lines.
+# Every free-text encounter field: the one place to declare a new one. The limits are long enough
+# for real entries and short enough for a chart line; only narrative fields span lines.
 FREE_TEXT = {
     "site": FreeText("Site of care", 80),
     "nurse": FreeText("Nurse", 80),
