@@ -20,9 +20,9 @@ TITLE = "Encounter (chart note, checks)"
 
 # Text fields in form order: (EncounterText field, placeholder).
 TIMES = (("given_at", "2026-03-02 09:40"), ("start", "09:40"), ("stop", "10:45"))
-GIVEN = (("dose_given", "blank = the whole dose prepared; e.g. 200 mg"), ("stop_reason", "e.g. hives at 40 min, infusion stopped"))
+GIVEN = (("dose_given", "e.g. 200 mg; blank = all of it"), ("stop_reason", "e.g. hives at 40 min"))
 BILLING = (("dx", "e.g. G35.A, K50.00, G12.0"), ("prior_auth", "PA number, if any"))
-ADMINISTRATION = (("iv_site", "e.g. left forearm, 22G"), ("premeds", "e.g. acetaminophen 650 mg PO 09:10"),
+ADMINISTRATION = (("iv_site", "e.g. left forearm, 22G"), ("premeds", "e.g. acetaminophen 650 mg PO"),
                   ("diluent", "e.g. 100 mL 0.9% NaCl"), ("filter", "e.g. 0.2 micron in-line"),
                   ("rate_changes", "e.g. slowed to 50 mL/h at 10:05"), ("observation", "e.g. 60 min, no reaction"))
 WASTE = (("waste_reason", "e.g. dose reduced per order"), ("waste_witness", "name, credentials"))
