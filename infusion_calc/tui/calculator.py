@@ -211,6 +211,7 @@ class Calculator:
             vial_labels=tuple(use.product.label for use in calc.vials for _ in range(use.count)),
             calculation=calc,
             encounter=typed,
+            given=format_amount(calc.administered_mg, "mg"),
         )
 
     def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[CheckRow, ...]:

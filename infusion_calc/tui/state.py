@@ -130,6 +130,8 @@ class ResultView:
     """The core `Calculation` itself, for tests and for anything that needs more."""
     encounter: Any = field(default=None, compare=False, repr=False)
     """The core `EncounterText` typed, for the log and the exports (a bad field left out)."""
+    given: str = ""
+    """What the administered units are billed from: the amount given ("200 mg"), else the dose."""
 
 
 @dataclass(frozen=True, slots=True)

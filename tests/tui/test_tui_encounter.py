@@ -188,6 +188,7 @@ async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app):
         assert [(row.modifiers, row.units) for row in result.claim_rows] == [("", "200"), ("JW", "100")]
         assert "Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 40 min, infusion stopped" in chart_text(app)
         assert any("PARTIAL, not verified" in warning for warning in result.warnings)
+        assert app.main_screen.query_one("#administered").border_subtitle == "200 mg given"
 
 
 async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app):
