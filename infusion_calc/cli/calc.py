@@ -41,6 +41,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="also report the nearest whole-vial dose within this percent of the order (an option; never applied)",
     )
     parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" (must match the catalog)')
+    parser.add_argument(
+        "--dose-given", metavar="QTY",
+        help='amount actually given when the infusion stopped short of the dose prepared, e.g. "200 mg" '
+        "(billed administered units come from it; give the reason with --stop-reason)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object (the stable contract)")
     add_catalog_option(parser)
     add_output_options(parser)
@@ -53,7 +58,7 @@ def request_from(options: argparse.Namespace) -> CalcRequest:
         dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
         weight=options.weight, height=options.height, bsa=options.bsa,
         round_within=options.round_within if options.round_within is not None else site_rounding_policy(),
-        billing_unit=options.billing_unit,
+        billing_unit=options.billing_unit, dose_given=options.dose_given,
     )
 
 
@@ -108,6 +113,8 @@ def summary(calc: Calculation) -> str:
     drug = calc.drug
     out = [f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}"]
     out.append(f"  Dose          {format_amount(calc.dose_mg, 'mg')}")
+    if calc.given_mg is not None and calc.given_mg < calc.dose_mg:
+        out.append(f"  Given         {format_amount(calc.given_mg, 'mg')} of the dose prepared")
     for use in calc.vials:
         ndc = f"NDC {use.product.ndc}" if use.product.ndc else "NDC not verified"
         out.append(f"  Open          {use.count} × {use.product.label} vial  ({ndc})")

@@ -139,6 +139,8 @@ def _show_text(entry: dict[str, Any]) -> str:
         out.append(f"Patient ID     {entry['patient_id']}")
     out.append(f"Drug           {result['drug']} ({result.get('brand') or ''}) · {result['hcpcs']} {result['descriptor']}")
     out.append(f"Dose           {result['dose']} (ordered {result['dose_ordered']})")
+    if result.get("dose_given"):  # entries saved before the amount given was recorded have no such key
+        out.append(f"Dose given     {result['dose_given']}")
     patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
     if patient:
         out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
