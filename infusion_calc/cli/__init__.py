@@ -20,6 +20,15 @@ class StrictParser(argparse.ArgumentParser):
         sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # type: ignore[override]
+        # `--drug=--` gives the value "--". Python 3.11's argparse strips that "--" as if it
+        # ended the options and hands the option an empty list, which no command expects.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
+
 
 def build_parser() -> StrictParser:
     from infusion_calc import __version__
