@@ -8,6 +8,7 @@ from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, load_catalog
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.files import present
 from infusion_calc.locations import site_catalog_path
 
 # Core field names -> the option a CLI user typed, so the error points at it.
@@ -35,7 +36,8 @@ def catalog_for(options: argparse.Namespace) -> Catalog:
     if given:
         return load_catalog(Path(given))
     default = site_catalog_path()
-    return load_catalog(default if default.is_file() else None)
+    # A folder, named pipe or broken link there is reported by load_catalog, not skipped.
+    return load_catalog(default if present(default) else None)
 
 
 def fail(message: str) -> int:

@@ -23,6 +23,7 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
 from infusion_calc.core.errors import SiteConfigError
+from infusion_calc.core.files import MB, UnreadableFile, present, read_text_file
 
 NdcUnit = Literal["F2", "GR", "ME", "ML", "UN"]
 NdcSpacing = Literal["one-space", "none", "columns"]
@@ -213,16 +214,22 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
     return config
 
 
+SITE_CONFIG_LIMIT = 4 * MB
+"""Room for a chargemaster of every HCPCS code; a bigger file is the wrong file."""
+
+
 def load_site_config(path: Path | None = None) -> SiteConfig:
-    """The file given, or `config.toml` in the config folder; the defaults when there is none."""
+    """The file given, or `config.toml` in the config folder; the defaults when there is none.
+
+    Something at the default place that is not a readable file (a folder, a named pipe,
+    a broken link) is an error, not a reason to use the defaults unnoticed.
+    """
     explicit = path is not None
     target = Path(path) if explicit else default_site_config_path()
-    if not explicit and not target.is_file():
+    if not explicit and not present(target):
         return SiteConfig()
     try:
-        text = target.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SiteConfigError(f"{target}: cannot read the site config file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise SiteConfigError(f"{target}: not a text file (expected UTF-8 TOML)") from None
+        text = read_text_file(target, SITE_CONFIG_LIMIT)
+    except UnreadableFile as problem:
+        raise SiteConfigError(f"{target}: cannot read the site config file: {problem}") from None
     return parse_site_config(text, str(target))
