@@ -40,8 +40,16 @@ def catalog_for(options: argparse.Namespace) -> Catalog:
     return load_catalog(default if present(default) else None)
 
 
+def one_line(message: str) -> str:
+    """`message` with newlines and other control characters written as escapes: one line, that
+    drives no terminal, whatever a file or an argument held (a TOML value with a newline)."""
+    if message.isprintable():
+        return message
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in message)
+
+
 def fail(message: str) -> int:
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(f"error: {one_line(message)}\n")
     return 2
 
 

@@ -199,7 +199,8 @@ def _concentration(products: tuple[Product, ...]) -> Decimal | None:
     return values.pop() if len(values) == 1 else None
 
 
-def _threshold(text: str | None) -> Decimal | None:
+def parse_rounding_threshold(text: str | None) -> Decimal | None:
+    """A whole-vial rounding threshold in percent, or None; the rule for --round-within and the site config alike."""
     if text is None or not str(text).strip():
         return None
     raw = str(text).strip().rstrip("%").strip()
@@ -227,7 +228,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     order = parse_dose(request.dose)
     products = _presentations(drug, request)
     _one_kind_of_container(drug, products)
-    threshold = _threshold(request.round_within)
+    threshold = parse_rounding_threshold(request.round_within)
     resolved = resolve_dose(
         order, weight=request.weight, height=request.height, bsa=request.bsa,
         concentration_mg_per_ml=_concentration(products) if order.basis is DoseBasis.VOLUME else None,

@@ -22,7 +22,7 @@ from typing import Annotated, Any, Literal, Mapping
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
 
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
-from infusion_calc.core.errors import SiteConfigError
+from infusion_calc.core.errors import InputError, SiteConfigError
 from infusion_calc.core.files import MB, UnreadableFile, present, read_text_file
 
 NdcUnit = Literal["F2", "GR", "ME", "ML", "UN"]
@@ -92,14 +92,20 @@ class LogSettings(BaseModel):
 
 
 def _percent(value: Any) -> Decimal:
+    # The rule a typed --round-within meets, so a value calc would refuse is refused here,
+    # naming config.toml, and not later as an option nobody typed.
+    from infusion_calc.core.engine import parse_rounding_threshold
+
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError("write the percent as a number from 0 to 50, e.g. 10")
+    if isinstance(value, int) and value.bit_length() > 64:  # str() of a huge int is itself an error
+        raise ValueError("write the percent as a number from 0 to 50, e.g. 10")
     try:
-        percent = Decimal(str(value).strip().rstrip("%"))
-    except ArithmeticError:
-        raise ValueError(f"'{value}' is not a percent from 0 to 50, e.g. 10") from None
-    if not percent.is_finite() or not 0 <= percent <= 50:
-        raise ValueError(f"'{value}' is not a percent from 0 to 50, e.g. 10")
+        percent = parse_rounding_threshold(str(value))
+    except InputError:
+        raise ValueError(f"'{value}' is not a percent from 0 to 50 with at most two decimals, e.g. 10") from None
+    if percent is None:
+        raise ValueError("write the percent as a number from 0 to 50, e.g. 10, or leave round_within out")
     return percent
 
 
