@@ -235,6 +235,8 @@ def parse_catalog(text: str, origin: str) -> Catalog:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
+    except RecursionError:  # arrays nested a thousand deep: no catalog needs more than three
+        raise CatalogError(f"{origin}: not valid TOML for a catalog: values nested too deeply") from None
     unknown = set(data) - {"drug"}
     if unknown:
         raise CatalogError(f"{origin}: unknown top-level key(s) {sorted(unknown)}; entries go under [[drug]]")

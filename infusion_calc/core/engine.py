@@ -94,6 +94,16 @@ def _unlisted_code(request: CalcRequest) -> Drug:
             f"{code} is not in the catalog: give its billing unit (e.g. 10 mg) and at least one vial size.",
         )
     products = tuple(_typed_product(text, None, "unlisted product") for text in request.vials)
+    try:
+        return _unlisted_drug(code, request, products)
+    except ValueError as error:  # pydantic's ValidationError: a typed value the catalog rules refuse
+        first = error.errors()[0] if hasattr(error, "errors") else {"loc": (), "msg": str(error)}
+        field_name = {"billing_unit": "billing_unit", "generic": "drug", "product": "vial"}.get(
+            str(first["loc"][0]) if first["loc"] else "", "hcpcs")
+        raise InputError(field_name, re.sub(r"^(Value|Assertion) error, ", "", first["msg"])) from None
+
+
+def _unlisted_drug(code: str, request: CalcRequest, products: tuple[Product, ...]) -> Drug:
     return Drug.model_validate({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",

@@ -31,8 +31,15 @@ def _kind(mode: int) -> str:
 
 
 def present(path: Path) -> bool:
-    """True when something is at `path`, a broken link included: that is an error to report, not a file to skip."""
-    return os.path.lexists(path)
+    """False only when nothing is at `path`. A broken link, or a folder that cannot be
+    searched, is there to be reported by the read, never a file silently skipped."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:  # permission denied, or the "folder" is a file: the read will say so
+        return True
+    return True
 
 
 def read_regular_file(path: Path, limit: int) -> bytes:
@@ -43,7 +50,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     except OSError as error:
         if os.path.islink(path) and not os.path.exists(path):
             raise UnreadableFile("it is a link to a file that does not exist") from None
-        raise UnreadableFile(f"cannot read it ({error.strerror})") from None
+        raise UnreadableFile(str(error.strerror or error)) from None
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
@@ -58,7 +65,7 @@ def read_regular_file(path: Path, limit: int) -> bytes:
                 raise UnreadableFile(f"it is over {limit / MB:g} MB; a file of this kind is at most {limit / MB:g} MB")
         return b"".join(chunks)
     except OSError as error:
-        raise UnreadableFile(f"cannot read it ({error.strerror})") from None
+        raise UnreadableFile(str(error.strerror or error)) from None
     finally:
         os.close(descriptor)
 

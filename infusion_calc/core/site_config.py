@@ -191,6 +191,8 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise SiteConfigError(f"{origin}: not valid TOML: {error}") from None
+    except RecursionError:  # arrays nested a thousand deep: no config needs more than two
+        raise SiteConfigError(f"{origin}: not valid TOML for a site config: values nested too deeply") from None
     claims = data.get("claims", {})
     payers = data.get("payer", {})
     if isinstance(claims, dict) and isinstance(payers, dict):
