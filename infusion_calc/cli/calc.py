@@ -68,9 +68,10 @@ def site_rounding_policy() -> str | None:
     Read only when the file exists: the config model needs pydantic (~60 ms), which a
     site without a config file should not pay on every calc.
     """
+    from infusion_calc.core.files import present
     from infusion_calc.locations import site_config_path
 
-    if not site_config_path().is_file():
+    if not present(site_config_path()):
         return None
     from infusion_calc.core.site_config import site_rounding_policy as from_config
 

@@ -224,5 +224,8 @@ def run_export(options: argparse.Namespace) -> int:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the log is private: so is a copy
     except OSError as error:
         return fail(f"--out: cannot write {target} ({error.strerror})")
-    with open(descriptor, "w", encoding="utf-8", newline="") as stream:
-        return _guarded(lambda: _write_export(stream, options.format))
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as stream:
+            return _guarded(lambda: _write_export(stream, options.format))
+    except OSError as error:  # a full disk: the copy is cut short; the log itself is untouched
+        return fail(f"--out: cannot write {target} ({error.strerror}); the export there is incomplete, the log is unchanged")

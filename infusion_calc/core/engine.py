@@ -109,6 +109,16 @@ def _unlisted_code(request: CalcRequest) -> Drug:
             f"{code} is not in the catalog: give its billing unit (e.g. 10 mg) and at least one vial size.",
         )
     products = tuple(_typed_product(text, None, "unlisted product") for text in request.vials)
+    try:
+        return _unlisted_drug(code, request, products)
+    except ValueError as error:  # pydantic's ValidationError: a typed value the catalog rules refuse
+        first = error.errors()[0] if hasattr(error, "errors") else {"loc": (), "msg": str(error)}
+        field_name = {"billing_unit": "billing_unit", "generic": "drug", "product": "vial"}.get(
+            str(first["loc"][0]) if first["loc"] else "", "hcpcs")
+        raise InputError(field_name, re.sub(r"^(Value|Assertion) error, ", "", first["msg"])) from None
+
+
+def _unlisted_drug(code: str, request: CalcRequest, products: tuple[Product, ...]) -> Drug:
     return Drug.model_validate({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",
@@ -214,7 +224,8 @@ def _concentration(products: tuple[Product, ...]) -> Decimal | None:
     return values.pop() if len(values) == 1 else None
 
 
-def _threshold(text: str | None) -> Decimal | None:
+def parse_rounding_threshold(text: str | None) -> Decimal | None:
+    """A whole-vial rounding threshold in percent, or None; the rule for --round-within and the site config alike."""
     if text is None or not str(text).strip():
         return None
     raw = str(text).strip().rstrip("%").strip()
@@ -242,7 +253,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     order = parse_dose(request.dose)
     products = _presentations(drug, request)
     _one_kind_of_container(drug, products)
-    threshold = _threshold(request.round_within)
+    threshold = parse_rounding_threshold(request.round_within)
     resolved = resolve_dose(
         order, weight=request.weight, height=request.height, bsa=request.bsa,
         concentration_mg_per_ml=_concentration(products) if order.basis is DoseBasis.VOLUME else None,
