@@ -22,6 +22,7 @@ from typing import IO, TYPE_CHECKING
 
 from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
 from infusion_calc.core.errors import CatalogError
+from infusion_calc.core.safe_text import terminal_safe
 
 if TYPE_CHECKING:
     from infusion_calc.core.batch import Columns
@@ -182,7 +183,7 @@ def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[
             if chunk.errors:
                 progress.clear()
                 refused += len(chunk.errors)
-                sys.stderr.writelines(f"error: {error}\n" for error in chunk.errors)
+                sys.stderr.writelines(f"error: {terminal_safe(error)}\n" for error in chunk.errors)
             progress.update(answered + refused, refused)
         progress.clear()
     if refused:
