@@ -39,6 +39,8 @@ FORMATS: dict[str, str] = {
 }
 """Format name -> the module under infusion_calc.core.exports that writes it."""
 
+DATED_FORMATS = frozenset({"837p", "837i", "fhir"})
+"""Formats that carry the date of service: without `when` they would date the claim today."""
 EXACT_FORMATS = frozenset({"json", "fhir", "csv"})
 """JSON escapes control characters itself and stays exact; the CSV writer escapes cell by cell."""
 
@@ -68,7 +70,8 @@ def render(
     """The claim lines of `calc` in `fmt`, with the warnings that go with them.
 
     `when` is the date and time of the administration (the 837 service date, the FHIR
-    effectiveDateTime); default: now, in local time.
+    effectiveDateTime); default: now, in local time, with a SERVICE_DATE_TODAY notice
+    so no claim dates itself silently.
     """
     module_name = FORMATS.get(fmt)
     if module_name is None:
@@ -76,9 +79,20 @@ def render(
     module = import_module(f"infusion_calc.core.exports.{module_name}")
     moment = when if when is not None else datetime.now().astimezone()
     text, notices = module.write(calc, fmt, settings or ExportSettings(), moment)
+    if when is None and fmt in DATED_FORMATS:  # a claim that dates itself says so: never a silent default
+        notices = (*notices, _dated_today(fmt, moment))
     if fmt not in EXACT_FORMATS:  # a typed drug name may hold ESC or U+2028: shown, never acted on
         text = terminal_safe(text)
     return Export(text, tuple(Notice(notice.code, terminal_safe(notice.message)) for notice in notices))
+
+
+def _dated_today(fmt: str, moment: datetime) -> Notice:
+    where = "effectiveDateTime" if fmt == "fhir" else "the DTP*472 service date"
+    return Notice(
+        "SERVICE_DATE_TODAY",
+        f"No date and time of administration was given, so {where} is now, {moment:%Y-%m-%d %H:%M}: if the "
+        "drug was given at another time, give it (--given-at, or Date/time given in the app) and export again.",
+    )
 
 
 def export(
