@@ -47,8 +47,8 @@ def test_warnings_go_to_stderr_so_the_export_stays_clean(capsys):
     status, out, err = run(capsys, "calc", "--dose", "300 mg", "--drug", "tyruko", "--format", "837p")
     assert status == 0
     assert "LIN" not in out and out.startswith("LX*1~")
-    assert err.count("warning: ") == 2  # no NDC on the line; no charge for Q5134
-    assert "carton" in err and "chargemaster" in err
+    assert err.count("warning: ") == 3  # no NDC on the line; no charge for Q5134; dated today
+    assert "carton" in err and "chargemaster" in err and "No date and time" in err
 
 
 def test_format_json_is_exactly_the_json_option(capsys):

@@ -14,6 +14,7 @@ from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.rounding import plain
+from infusion_calc.core.safe_text import terminal_safe
 from infusion_calc.core.units import format_amount
 
 
@@ -103,9 +104,10 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
         json.dump(calculation_to_dict(calc) | extras, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(summary(calc))
+        # A typed drug name or note may hold ESC or U+2028: printed as a visible escape, never acted on.
+        sys.stdout.write(terminal_safe(summary(calc)))
         if options.note:  # the chart note and the checks (cli/encounter_options.py)
-            sys.stdout.write("\n" + extras["note"] + "\n" + format_checks(extras["checks"]))
+            sys.stdout.write(terminal_safe("\n" + extras["note"] + "\n" + format_checks(extras["checks"])))
     return 0
 
 

@@ -7,7 +7,6 @@ start printing at once and stay in flat memory on a log of a million rows.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -188,7 +187,9 @@ def _write_export(stream: IO[str], fmt: str) -> int:
 
     log = _log()
     if fmt == "csv":
-        writer = csv.writer(stream, lineterminator="\n")
+        from infusion_calc.core.csv_out import CsvWriter
+
+        writer = CsvWriter(stream)  # a patient id "=1+1" is text to a spreadsheet, not a formula
         writer.writerow(CSV_COLUMNS)
         writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
     else:

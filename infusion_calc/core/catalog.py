@@ -179,7 +179,8 @@ class Catalog:
         return {drug.hcpcs: drug for drug in self.drugs}
 
     def by_code(self, hcpcs: str) -> Drug | None:
-        return self._by_code.get(hcpcs.strip().upper())
+        code = hcpcs.strip()
+        return self._by_code.get(code.upper()) if code.isascii() else None  # 'ſ2323'.upper() is S2323
 
     @cached_property
     def _by_name(self) -> dict[str, Drug]:

@@ -19,6 +19,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError, shown
+from infusion_calc.core.safe_text import acts
 
 
 class Payer(str, Enum):
@@ -222,6 +223,8 @@ def clean_text(value: str, field: str, label: str, *, multiline: bool = False) -
 
     Invisible characters (zero-width, bidirectional overrides) would make the pasted chart text
     read differently from what was typed, so they are refused rather than stripped silently.
+    U+2028/U+2029 (and CR, VT, FF, NEL) break a line as surely as LF does, so the one-line rule
+    refuses them too, and even multi-line text takes only LF (a CRLF pair is read as LF).
     """
     text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
     if not text:
@@ -229,13 +232,26 @@ def clean_text(value: str, field: str, label: str, *, multiline: bool = False) -
     for char in text:
         if char == "\n" and multiline:
             continue
-        if unicodedata.category(char) in ("Cc", "Cf"):
-            shown = "a line break" if char == "\n" else f"the invisible character U+{ord(char):04X}"
-            raise InputError(field, f"{label} contains {shown}: type it as plain text on one line.")
+        if acts(char):
+            raise InputError(field, f"{label} contains {_acting(char)}: {_plain_advice(char, multiline)}.")
     limit = TEXT_LIMITS[field]
     if len(text) > limit:
         raise InputError(field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note.")
     return text
+
+
+def _acting(char: str) -> str:
+    if char == "\n":
+        return "a line break"
+    if unicodedata.category(char) in ("Zl", "Zp") or char in "\r\x0b\x0c\x85":
+        return f"a line or paragraph separator (U+{ord(char):04X})"
+    return f"the invisible character U+{ord(char):04X}"
+
+
+def _plain_advice(char: str, multiline: bool) -> str:
+    if multiline:
+        return "type it as plain text; start a new line with Enter only"
+    return "type it as plain text on one line"
 
 
 def _in_years(year: int, field: str, expected: str) -> None:
@@ -298,7 +314,8 @@ def parse_dx(value: str, field: str = "dx") -> str | None:
     raw = value.strip()
     if not raw:
         return None
-    match = re.match(_DX_TYPED, raw.upper())
+    # ASCII first: upper() turns 'ſ' into 'S' and 'ﬀ' into 'FF', so a look-alike would pass.
+    match = re.match(_DX_TYPED, raw.upper()) if raw.isascii() else None
     if match is None or len(raw) > 8:
         raise InputError(
             field,

@@ -142,8 +142,10 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
             # An empty value from a script is a slip, not a request for the default drug.
             raise InputError(field_name, f"The {'drug name' if field_name == 'drug' else 'HCPCS code'} is empty: give one, or leave the option out for Tysabri.")
     name = (request.drug or "").strip()
-    code = (request.hcpcs or "").strip().upper()
-    if code and not HCPCS_PATTERN.fullmatch(code):
+    typed_code = (request.hcpcs or "").strip()
+    code = typed_code.upper()
+    # ASCII before upper(): 'ſ2323'.upper() is 'S2323', a code nobody typed.
+    if code and (not typed_code.isascii() or not HCPCS_PATTERN.fullmatch(code)):
         raise InputError("hcpcs", f"'{shown(request.hcpcs or '')}' is not a HCPCS code: one letter and four digits, e.g. J2323.")
     by_name = catalog.by_name(name) if name else None
     if name and by_name is None and not code:
