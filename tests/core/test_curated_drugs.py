@@ -114,3 +114,16 @@ def test_every_new_entry_says_how_it_is_administered_for_billing(catalog):
     assert classes["J9271"] == classes["J9035"] == "antineoplastic"
     assert classes["Q5103"] == classes["J3262"] == "complex-biologic"
     assert classes["J1569"] == classes["J1756"] == "other"
+
+
+@pytest.mark.parametrize(("drug", "dose", "weight", "flagged"), [
+    ("perjeta", "4200 mg", None, True),  # a slipped zero: ten times the 420 mg maintenance dose
+    ("perjeta", "840 mg", None, False),  # the labeled loading dose
+    ("inflectra", "5 mg/kg", "70 kg", False),
+    ("tepezza", "200 mg/kg", "70 kg", True),  # mg/kg typed ten times over
+])
+def test_a_labeled_dose_range_catches_a_dose_typed_far_off(catalog, drug, dose, weight, flagged):
+    from infusion_calc.core.checks import run_checks
+
+    checks = run_checks(calculate(catalog, CalcRequest(dose, drug=drug, weight=weight)))
+    assert ("DOSE_OUT_OF_RANGE" in {check.code for check in checks}) is flagged
