@@ -50,6 +50,13 @@ def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
         help="REMS confirmed before infusion (natalizumab: TOUCH authorization and checklist; Tyruko: its own REMS)",
     )
     group.add_argument("--events", metavar="TEXT", help="adverse events or deviations, free text")
+    group.add_argument("--stop-reason", metavar="TEXT", help="why less than the dose prepared was given (with --dose-given)")
+    group.add_argument("--iv-site", metavar="TEXT", help="IV site, e.g. left forearm, 22G")
+    group.add_argument("--premeds", metavar="TEXT", help="premedications given, free text")
+    group.add_argument("--rate-changes", metavar="TEXT", help="infusion rate changes as charted, free text")
+    group.add_argument("--observation", metavar="TEXT", help="post-infusion observation: how long, and what was seen")
+    group.add_argument("--diluent", metavar="TEXT", help="diluent and bag actually used, e.g. 100 mL 0.9%% NaCl")
+    group.add_argument("--filter", metavar="TEXT", help="in-line filter used, if any")
     group.add_argument("--note", action="store_true", help="also print the chart note and the pre-submission checks")
 
 
@@ -62,7 +69,10 @@ def encounter_text(options: argparse.Namespace) -> EncounterText:
         dx=text("dx"), payer=text("payer"), prior_auth=text("pa"), step_therapy=bool(options.step_therapy),
         lots=tuple(options.lot), expires=tuple(options.expires), waste_reason=text("waste_reason"),
         waste_witness=text("witness"), start=text("start"), stop=text("stop"), consent=bool(options.consent),
-        rems_checked=bool(options.rems_checked), events=text("events"),
+        rems_checked=bool(options.rems_checked), events=text("events"), dose_given=text("dose_given"),
+        stop_reason=text("stop_reason"), iv_site=text("iv_site"), premeds=text("premeds"),
+        rate_changes=text("rate_changes"), observation=text("observation"), diluent=text("diluent"),
+        filter=text("filter"),
     )
 
 

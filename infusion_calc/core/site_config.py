@@ -23,7 +23,8 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
 from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.errors import SiteConfigError
+from infusion_calc.core.errors import InputError, SiteConfigError
+from infusion_calc.core.files import MB, UnreadableFile, present, read_text_file
 
 NdcUnit = Literal["F2", "GR", "ME", "ML", "UN"]
 NdcSpacing = Literal["one-space", "none", "columns"]
@@ -92,14 +93,20 @@ class LogSettings(BaseModel):
 
 
 def _percent(value: Any) -> Decimal:
+    # The rule a typed --round-within meets, so a value calc would refuse is refused here,
+    # naming config.toml, and not later as an option nobody typed.
+    from infusion_calc.core.engine import parse_rounding_threshold
+
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError("write the percent as a number from 0 to 50, e.g. 10")
+    if isinstance(value, int) and value.bit_length() > 64:  # str() of a huge int is itself an error
+        raise ValueError("write the percent as a number from 0 to 50, e.g. 10")
     try:
-        percent = Decimal(str(value).strip().rstrip("%"))
-    except ArithmeticError:
-        raise ValueError(f"'{value}' is not a percent from 0 to 50, e.g. 10") from None
-    if not percent.is_finite() or not 0 <= percent <= 50:
-        raise ValueError(f"'{value}' is not a percent from 0 to 50, e.g. 10")
+        percent = parse_rounding_threshold(str(value))
+    except InputError:
+        raise ValueError(f"'{value}' is not a percent from 0 to 50 with at most two decimals, e.g. 10") from None
+    if percent is None:
+        raise ValueError("write the percent as a number from 0 to 50, e.g. 10, or leave round_within out")
     return percent
 
 
@@ -223,6 +230,8 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise SiteConfigError(f"{origin}: not valid TOML: {error}") from None
+    except RecursionError:  # arrays nested a thousand deep: no config needs more than two
+        raise SiteConfigError(f"{origin}: not valid TOML for a site config: values nested too deeply") from None
     claims = data.get("claims", {})
     payers = data.get("payer", {})
     if isinstance(claims, dict) and isinstance(payers, dict):
@@ -252,16 +261,22 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
     return config
 
 
+SITE_CONFIG_LIMIT = 4 * MB
+"""Room for a chargemaster of every HCPCS code; a bigger file is the wrong file."""
+
+
 def load_site_config(path: Path | None = None) -> SiteConfig:
-    """The file given, or `config.toml` in the config folder; the defaults when there is none."""
+    """The file given, or `config.toml` in the config folder; the defaults when there is none.
+
+    Something at the default place that is not a readable file (a folder, a named pipe,
+    a broken link) is an error, not a reason to use the defaults unnoticed.
+    """
     explicit = path is not None
     target = Path(path) if explicit else default_site_config_path()
-    if not explicit and not target.is_file():
+    if not explicit and not present(target):
         return SiteConfig()
     try:
-        text = target.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SiteConfigError(f"{target}: cannot read the site config file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise SiteConfigError(f"{target}: not a text file (expected UTF-8 TOML)") from None
+        text = read_text_file(target, SITE_CONFIG_LIMIT)
+    except UnreadableFile as problem:
+        raise SiteConfigError(f"{target}: cannot read the site config file: {problem}") from None
     return parse_site_config(text, str(target))

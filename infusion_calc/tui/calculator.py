@@ -168,6 +168,7 @@ class Calculator:
             height=form.height if by_area else None,
             bsa=form.bsa if by_area else None,
             round_within=form.round_within or None,
+            dose_given=typed.dose_given or None,  # typed in the encounter panel; it changes the billed units
         )
         try:
             calc = calculate(self.catalog, request)
@@ -224,6 +225,7 @@ class Calculator:
             vial_labels=tuple(use.product.label for use in calc.vials for _ in range(use.count)),
             calculation=calc,
             encounter=typed,
+            given=format_amount(calc.administered_mg, "mg"),
         )
 
     def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[CheckRow, ...]:
