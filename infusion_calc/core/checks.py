@@ -22,6 +22,7 @@ from infusion_calc.core.claim_checks import check_lines, label
 from infusion_calc.core.encounter import Encounter, Payer
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules, clinical_rules, long_date
+from infusion_calc.core.record_checks import record_checks
 from infusion_calc.core.units import format_amount
 
 __all__ = ["Check", "Severity", "run_checks"]
@@ -53,6 +54,7 @@ def run_checks(
         *_vials(calc, encounter, day),
         *_waste(calc, encounter, claim_lines),
         *_administration(calc, encounter),
+        *record_checks(calc, encounter, rules),
     ]
     return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
 
