@@ -119,6 +119,9 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
         except LogError as error:
             sys.stderr.write(f"error: {error}\n")
             return 1
+        from infusion_calc.cli import exits
+
+        exits.saved_entry = entry  # from here on, a failure must say the save happened (exit 3)
         sys.stderr.write(f"saved: administration log entry {entry.id} ({entry.path})\n")
 
     if rendered is None:

@@ -3,6 +3,8 @@
 - administered units = dose ÷ billing unit, rounded up (rule 2-3);
 - discarded units = (labeled amount opened − dose) ÷ billing unit, rounded down (rule 3);
 - administered + discarded never exceeds the labeled units (rule 7): the JW count is capped;
+  this cap is also the whole of rule 4 (no JW when one unit covers the dose plus the waste),
+  so a dose under one unit from a vial of many units still bills its discarded units on JW;
 - a JW line only for at least one whole discarded unit, otherwise JZ on the one line (rules 4-6);
 - no JW/JZ at all for multi-dose containers (rule 9); overfill is never counted (rule 8),
   because only labeled amounts enter the sums.
@@ -97,7 +99,18 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         f"= {_ratio(discarded_mg, billing_unit)} → {discarded} units (rounded down)"
     )
     cap = max(labeled_units - administered, 0)
-    if discarded > cap:
+    if discarded > 0 and cap == 0:
+        # Rule 4: no JW line when the administered units already pay for every labeled unit
+        # opened (7 mg from a 10 mg vial billed per 10 mg): a JW unit would pay for drug twice.
+        notices.append(Notice(
+            "JW_NOT_PERMITTED",
+            f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "
+            f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
+            f"drug twice); JZ on the one line. Document the {plain(discarded_mg)} mg discarded in the record.",
+        ))
+        steps.append(f"Cap: {administered} + JW ≤ {labeled_units} labeled units → 0 JW units")
+        discarded = 0
+    elif discarded > cap:
         notices.append(Notice(
             "JW_CAPPED",
             f"JW units capped at {cap} so that administered + discarded units do not exceed the "
@@ -105,15 +118,6 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         ))
         steps.append(f"Cap: {administered} + JW ≤ {labeled_units} labeled units → {cap} JW units")
         discarded = cap
-    if dose < billing_unit and discarded_mg > 0:
-        # domain-facts §3 rule 4 (VERIFIED): JW is not permitted when the dose is under one unit.
-        notices.append(Notice(
-            "DOSE_BELOW_ONE_UNIT",
-            f"The dose is less than one billing unit, where JW is not permitted: the {plain(discarded_mg)} mg "
-            "discarded is not billed. Document it in the record; JZ on the single line (confirm with your MAC).",
-        ))
-        steps.append(f"Dose under one {unit_text} unit: JW not permitted → 0 JW units")
-        discarded = 0
     elif discarded == 0 and discarded_mg > 0:
         notices.append(Notice(
             "LEFTOVER_UNDER_ONE_UNIT",

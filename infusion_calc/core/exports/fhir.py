@@ -111,7 +111,7 @@ def _notes(calc: Calculation) -> list[Annotation]:
 
 def build(calc: Calculation, when: datetime) -> MedicationAdministration:
     """The resource as a validated model; raises ExportError if the library refuses it."""
-    dose = calc.dose_mg
+    dose = calc.administered_mg  # the record of what was administered: the amount given when entered
     if len(dose.as_tuple().digits) > EXACT_DIGITS:
         raise ExportError(f"The dose {dose} mg has more digits than FHIR JSON carries exactly.")
     try:
