@@ -20,7 +20,9 @@ OPTION_FOR_FIELD = {
     "given_at": "--given-at", "site": "--site", "nurse": "--nurse", "provider": "--provider", "dx": "--dx",
     "payer": "--payer", "prior_auth": "--pa", "lots": "--lot", "expires": "--expires",
     "waste_reason": "--waste-reason", "waste_witness": "--witness", "start": "--start", "stop": "--stop",
-    "events": "--events",
+    "events": "--events", "dose_given": "--dose-given", "stop_reason": "--stop-reason", "iv_site": "--iv-site",
+    "premeds": "--premeds", "rate_changes": "--rate-changes", "observation": "--observation",
+    "diluent": "--diluent", "filter": "--filter",
 }
 
 

@@ -7,7 +7,6 @@ start printing at once and stay in flat memory on a log of a million rows.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -147,6 +146,8 @@ def _show_text(entry: dict[str, Any]) -> str:
         out.append(f"Patient ID     {entry['patient_id']}")
     out.append(f"Drug           {result['drug']} ({result.get('brand') or ''}) · {result['hcpcs']} {result['descriptor']}")
     out.append(f"Dose           {result['dose']} (ordered {result['dose_ordered']})")
+    if result.get("dose_given"):  # entries saved before the amount given was recorded have no such key
+        out.append(f"Dose given     {result['dose_given']}")
     patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
     if patient:
         out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
@@ -194,7 +195,9 @@ def _write_export(stream: IO[str], fmt: str) -> int:
 
     log = _log()
     if fmt == "csv":
-        writer = csv.writer(stream, lineterminator="\n")
+        from infusion_calc.core.csv_out import CsvWriter
+
+        writer = CsvWriter(stream)  # a patient id "=1+1" is text to a spreadsheet, not a formula
         writer.writerow(CSV_COLUMNS)
         writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
     else:

@@ -22,6 +22,7 @@ from typing import Annotated, Any, Literal, Mapping
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
 
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.errors import InputError, SiteConfigError
 from infusion_calc.core.files import MB, UnreadableFile, present, read_text_file
 
@@ -117,6 +118,28 @@ class DosingSettings(BaseModel):
     within this percent is offered with every result; never applied to the order."""
 
 
+class DocumentationSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    require_waste_witness: StrictBool = False
+    """Site policy: a witness for discarded drug. No Medicare source requires one for non-controlled drugs."""
+
+
+class AdministrationSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    complex_biologic_codes: Literal["complex", "infusion"] = "complex"
+    """Complex biologics: complex drug administration (96413/96415), or the site's fallback of
+    IV infusion codes (96365/96366) when its records do not support complex administration."""
+
+
+class BillingSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    acquired_340b: StrictBool = False
+    """The site's drugs are bought under the 340B program: each drug line carries the 340B modifier."""
+
+
 class SiteConfig(BaseModel):
     """The whole config file, validated."""
 
@@ -129,7 +152,18 @@ class SiteConfig(BaseModel):
     """Charge per HCPCS billing unit, in dollars, by code."""
     log: LogSettings = LogSettings()
     dosing: DosingSettings = DosingSettings()
+    documentation: DocumentationSettings = DocumentationSettings()
+    administration: AdministrationSettings = AdministrationSettings()
+    billing: BillingSettings = BillingSettings()
     _origin: str = PrivateAttr(default="the default site config")
+
+    def check_policy(self) -> SitePolicy:
+        """The settings the checks and the claim lines follow."""
+        return SitePolicy(
+            require_waste_witness=self.documentation.require_waste_witness,
+            complex_biologic_codes=self.administration.complex_biologic_codes,
+            acquired_340b=self.billing.acquired_340b,
+        )
 
     def export_settings(self, payer: str | None = None) -> "ExportSettings":
         """The rules for one payer (or the defaults) with the site's charges."""
@@ -162,6 +196,11 @@ def site_rounding_policy() -> str | None:
     return None if policy is None else str(policy)
 
 
+def site_check_policy() -> SitePolicy:
+    """The site's check policy from config.toml; the defaults when the site has no file."""
+    return load_site_config().check_policy()
+
+
 def default_site_config_path() -> Path:
     """`config.toml` next to the site catalog, whether or not it exists."""
     from infusion_calc.locations import site_config_path
@@ -174,7 +213,7 @@ def _where(loc: tuple[Any, ...]) -> str:
     parts = [str(part) for part in loc if not isinstance(part, int)]
     if not parts:
         return "the file"
-    if parts[0] in ("claims", "log", "dosing") and len(parts) > 1:
+    if parts[0] in ("claims", "log", "dosing", "documentation", "administration", "billing") and len(parts) > 1:
         return f"[{parts[0]}] field '{'.'.join(parts[1:])}'"
     if parts[0] == "payer" and len(parts) > 2:
         return f"[payer.{parts[1]}] field '{'.'.join(parts[2:])}'"
@@ -210,7 +249,7 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         first = error.errors()[0]
         message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
         if first["type"] == "extra_forbidden":
-            message = "unknown setting" if len(first["loc"]) > 1 else "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing])"
+            message = "unknown setting" if len(first["loc"]) > 1 else "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing], [documentation], [administration], [billing])"
         elif first["type"] == "too_short":
             message = "give at least one NDC unit qualifier: F2, GR, ME, ML or UN"
         elif first["type"] in ("dict_type", "model_type"):
