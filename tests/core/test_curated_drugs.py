@@ -101,13 +101,6 @@ def test_a_brand_or_biosimilar_name_finds_its_own_code(catalog, name, code):
     assert calculate(catalog, CalcRequest("100 mg", drug=name)).drug.hcpcs == code
 
 
-def test_the_reference_product_stays_the_default_for_a_shared_generic_name(catalog):
-    """Typing 'infliximab' or 'bevacizumab' must not silently bill a biosimilar's Q code."""
-    assert calculate(catalog, CalcRequest("100 mg", drug="infliximab")).drug.hcpcs == "J1745"
-    assert calculate(catalog, CalcRequest("100 mg", drug="bevacizumab")).drug.hcpcs == "J9035"
-    assert calculate(catalog, CalcRequest("100 mg", drug="rituximab")).drug.hcpcs == "J9312"
-
-
 def test_codes_that_also_cover_syringes_for_another_route_list_only_iv_vials(catalog):
     """J0129 (abatacept) and J3262 (tocilizumab) also bill subcutaneous syringes; an IV plan never uses one."""
     for code in ("J0129", "J3262", "J3358"):
