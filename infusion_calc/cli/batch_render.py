@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from itertools import islice
 from operator import itemgetter
 from typing import IO, Any
@@ -86,6 +87,8 @@ class Job:
     columns: Columns
     catalog: Catalog
     output_format: str
+    date_340b: date | None = None
+    """Today, when the site buys its drugs under 340B (a batch has no date column); else None."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -93,7 +96,7 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.catalog, first_row):
+    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b):
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from infusion_calc.cli.exits import one_line
 from infusion_calc.core.catalog import Catalog, load_catalog
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.files import present
 from infusion_calc.locations import site_catalog_path
@@ -24,6 +25,21 @@ OPTION_FOR_FIELD = {
     "premeds": "--premeds", "rate_changes": "--rate-changes", "observation": "--observation",
     "diluent": "--diluent", "filter": "--filter",
 }
+
+
+def site_policy() -> SitePolicy:
+    """The site's check policy from config.toml (340B, waste witness, complex codes), else the defaults.
+
+    Read only when the file is there: the config model needs pydantic (~60 ms), which a site
+    without a config file should not pay on every run.
+    """
+    from infusion_calc.locations import site_config_path
+
+    if not present(site_config_path()):
+        return SitePolicy()
+    from infusion_calc.core.site_config import site_check_policy
+
+    return site_check_policy()
 
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:

@@ -72,7 +72,7 @@ def _site_rounding_policy() -> tuple[str | None, str | None]:
 
 def _site_check_policy() -> SitePolicy:
     """The site's check policy (340B, waste witness, complex codes); read only when config.toml exists."""
-    from infusion_calc.cli.encounter_options import site_policy
+    from infusion_calc.cli.common import site_policy
 
     return site_policy()
 

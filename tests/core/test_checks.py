@@ -270,6 +270,14 @@ def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog):
     assert not {code for code in checks if code.startswith(("JW", "JZ"))}
 
 
+def test_a_dose_given_short_of_the_order_is_checked_against_the_amount_given(catalog):
+    """Tysabri 300 mg ordered, 200 mg given: J2323 × 200 + J2323-JW × 100 passes the claim checks."""
+    checks = run(catalog, "300 mg", {"dose_given": "200 mg"})
+    assert not {code for code in codes(checks) if code.startswith(("JW", "JZ", "ADMIN_UNITS"))}
+    text = message(run(catalog, "300 mg", {"dose_given": "200 mg"}, lines=edit(0, units=300)), "ADMIN_UNITS_DIFFER")
+    assert "the amount given, 200 mg, is 200 units of 1 mg" in text
+
+
 def test_jz_is_caught_even_when_the_engine_wrote_it(catalog):
     """The old engine billed 7 mg of infliximab as J1745-JZ × 1: the check computes the waste itself."""
     calc = calc_for(catalog, "7 mg", drug="infliximab")
