@@ -120,6 +120,9 @@ def _line_modifiers(calc: Calculation, line: ClaimLine) -> list[Check]:
 def billable_units(calc: Calculation) -> tuple[int, int, int]:
     """(administered, discarded, labeled) units from the dose and the vials, not from the engine's lines.
 
+    The dose here is what was administered: the amount given when one was entered (an infusion
+    stopped early), else the dose prepared.
+
     Administered rounds up, discarded rounds down, and discarded is capped so that the two
     never exceed the labeled units opened: the cap is also why no JW line is allowed when one
     unit covers the dose plus the waste. Computed here so a wrong engine line is caught too.

@@ -38,3 +38,17 @@ def test_labels_that_ask_for_observation_get_a_reminder_until_it_is_recorded(cat
                                       CalcRequest("12 mg", hcpcs="J2326"), CalcRequest("300 mg", hcpcs="Q5134")])
 def test_no_observation_reminder_without_a_verified_label_text(catalog, request_):
     assert "OBSERVATION_NOT_RECORDED" not in codes(catalog, request_)
+
+
+@pytest.mark.parametrize("request_", [
+    CalcRequest("300 mg", dose_given="200 mg"),
+    CalcRequest("5 mg/kg", drug="infliximab", weight="73 kg", dose_given="200 mg"),
+    CalcRequest("100 mg", drug="infliximab", dose_given="7 mg"),
+    CalcRequest("12 mg", hcpcs="J2326", dose_given="6 mg"),
+])
+def test_the_claim_line_checks_count_units_from_the_amount_given_as_the_engine_does(catalog, request_):
+    # The line checks recompute the units on their own; from the dose ordered they would call the
+    # engine's lines for a stopped infusion wrong.
+    found = codes(catalog, request_, stop_reason="hives")
+    assert not {"ADMIN_UNITS_DIFFER", "JW_UNITS_DIFFER", "JZ_BUT_DISCARDED", "JW_OVER_LABELED",
+                "JW_DOSE_UNDER_ONE_UNIT", "JWJZ_MISSING"} & set(found)
