@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from infusion_calc.core.errors import InputError
+
 # Categories whose characters act rather than show: C0/C1 controls (Cc), format
 # characters such as bidi overrides and zero-width marks (Cf), line and paragraph
 # separators (Zl, Zp), and lone surrogates (Cs), which cannot even be encoded.
@@ -88,3 +90,31 @@ def json_safe(json_text: str) -> str:
         return _json_escape(char) if char not in "\n\r\t" and acts(char) else char
 
     return _CANDIDATE.sub(replace, json_text)
+
+
+def free_text(value: str, field: str, label: str, limit: int, *, multiline: bool = False) -> str | None:
+    """Typed free text, trimmed, or None when blank; InputError(field, ...) saying what to fix.
+
+    Invisible characters (zero-width, bidirectional overrides) would make the pasted chart text
+    read differently from what was typed, so they are refused rather than stripped silently.
+    U+2028/U+2029 (and CR, VT, FF, NEL) break a line as surely as LF does, so the one-line rule
+    refuses them too, and even multi-line text takes only LF (a CRLF pair is read as LF).
+    """
+    text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    for char in text:
+        if acts(char) and not (char == "\n" and multiline):
+            advice = "type it as plain text; start a new line with Enter only" if multiline else "type it as plain text on one line"
+            raise InputError(field, f"{label} contains {_named(char)}: {advice}.")
+    if len(text) > limit:
+        raise InputError(field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note.")
+    return text
+
+
+def _named(char: str) -> str:
+    if char == "\n":
+        return "a line break"
+    if unicodedata.category(char) in ("Zl", "Zp") or char in "\r\x0b\x0c\x85":
+        return f"a line or paragraph separator (U+{ord(char):04X})"
+    return f"the invisible character U+{ord(char):04X}"
