@@ -26,11 +26,15 @@ ACTING_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 # Every character of those categories (Unicode 14-15), so only they reach the Python-level
 # check; other text, accents and symbols included, is passed over at C speed. A test checks
 # this class covers every acting character of the running Python's Unicode database.
-_CANDIDATE = re.compile(
+_CANDIDATE_PATTERN = (
     "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
     "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
+
+
+def _candidates() -> re.Pattern[str]:
+    return re.compile(_CANDIDATE_PATTERN)  # compiled on first use (re caches it): start-up pays nothing
 
 
 def acts(char: str) -> bool:
@@ -56,7 +60,7 @@ def escape_controls(text: str, keep: str = "\n\t") -> str:
         char = match.group()
         return char if char in keep or not acts(char) else _escape(char)
 
-    return _CANDIDATE.sub(replace, text)
+    return _candidates().sub(replace, text)
 
 
 def terminal_safe(text: str) -> str:
@@ -89,7 +93,7 @@ def json_safe(json_text: str) -> str:
         # always escaped), so they stay.
         return _json_escape(char) if char not in "\n\r\t" and acts(char) else char
 
-    return _CANDIDATE.sub(replace, json_text)
+    return _candidates().sub(replace, json_text)
 
 
 def free_text(value: str, field: str, label: str, limit: int, *, multiline: bool = False) -> str | None:
