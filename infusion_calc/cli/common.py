@@ -6,6 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
+from infusion_calc.cli.exits import one_line
 from infusion_calc.core.catalog import Catalog, load_catalog
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.files import present
@@ -40,14 +41,6 @@ def catalog_for(options: argparse.Namespace) -> Catalog:
     default = site_catalog_path()
     # A folder, named pipe or broken link there is reported by load_catalog, not skipped.
     return load_catalog(default if present(default) else None)
-
-
-def one_line(message: str) -> str:
-    """`message` with newlines and other control characters written as escapes: one line, that
-    drives no terminal, whatever a file or an argument held (a TOML value with a newline)."""
-    if message.isprintable():
-        return message
-    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in message)
 
 
 def fail(message: str) -> int:

@@ -29,6 +29,14 @@ saved_entry: Any = None
 """The log entry this command saved, if any (set by the save), so a later failure can say so."""
 
 
+def one_line(message: str) -> str:
+    """`message` with newlines and other control or invisible characters written as escapes:
+    one line that drives no terminal, whatever an argument or a file held."""
+    if message.isprintable():
+        return message
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in message)
+
+
 class OutputFailed(Exception):
     """Standard output could not be written; `reason` says why in a few words."""
 
@@ -99,8 +107,6 @@ def output_failed(failure: OutputFailed) -> int:
 
 def environment_failed(error: OSError) -> int:
     """An OSError no command turned into a sentence (a full disk on --out, an unreadable folder)."""
-    from infusion_calc.cli.common import one_line
-
     where = f" ({one_line(str(error.filename))})" if error.filename else ""
     reason = error.strerror or str(error)
     if saved_entry is not None:

@@ -87,10 +87,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     where.set_defaults(run=run_path)
 
 
+_current: list = []
+"""The log the running command reads (set by `_guarded`), so its notices are shown once."""
+
+
 def _log():
     from infusion_calc.log import AdministrationLog
 
-    return AdministrationLog()
+    return _current[-1] if _current else AdministrationLog()
 
 
 def _local(saved_at: str) -> str:
@@ -100,10 +104,14 @@ def _local(saved_at: str) -> str:
 def _guarded(action) -> int:
     from infusion_calc.log import LogError
 
+    _current.append(_log())
     try:
         return action()
     except LogError as error:
         return fail(str(error))
+    finally:
+        for notice in _current.pop().notices:  # privacy fixed, or a read-only disk: said on stderr
+            sys.stderr.write(f"warning: {notice}\n")
 
 
 def run_path(options: argparse.Namespace) -> int:
