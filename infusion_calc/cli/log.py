@@ -181,8 +181,10 @@ def run_show(options: argparse.Namespace) -> int:
         if entry is None:
             return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
         if options.json:
-            json.dump(entry, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
+            from infusion_calc.core.safe_text import json_safe
+
+            # The same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
+            sys.stdout.write(json_safe(json.dumps(entry, ensure_ascii=False, indent=2)) + "\n")
         else:
             sys.stdout.write(_show_text(entry))
         return 0

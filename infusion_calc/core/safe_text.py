@@ -15,6 +15,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from infusion_calc.core.errors import InputError
+
 # Categories whose characters act rather than show: C0/C1 controls (Cc), format
 # characters such as bidi overrides and zero-width marks (Cf), line and paragraph
 # separators (Zl, Zp), and lone surrogates (Cs), which cannot even be encoded.
@@ -24,11 +26,15 @@ ACTING_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 # Every character of those categories (Unicode 14-15), so only they reach the Python-level
 # check; other text, accents and symbols included, is passed over at C speed. A test checks
 # this class covers every acting character of the running Python's Unicode database.
-_CANDIDATE = re.compile(
+_CANDIDATE_PATTERN = (
     "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
     "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
     "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
 )
+
+
+def _candidates() -> re.Pattern[str]:
+    return re.compile(_CANDIDATE_PATTERN)  # compiled on first use (re caches it): start-up pays nothing
 
 
 def acts(char: str) -> bool:
@@ -54,7 +60,7 @@ def escape_controls(text: str, keep: str = "\n\t") -> str:
         char = match.group()
         return char if char in keep or not acts(char) else _escape(char)
 
-    return _CANDIDATE.sub(replace, text)
+    return _candidates().sub(replace, text)
 
 
 def terminal_safe(text: str) -> str:
@@ -87,4 +93,32 @@ def json_safe(json_text: str) -> str:
         # always escaped), so they stay.
         return _json_escape(char) if char not in "\n\r\t" and acts(char) else char
 
-    return _CANDIDATE.sub(replace, json_text)
+    return _candidates().sub(replace, json_text)
+
+
+def free_text(value: str, field: str, label: str, limit: int, *, multiline: bool = False) -> str | None:
+    """Typed free text, trimmed, or None when blank; InputError(field, ...) saying what to fix.
+
+    Invisible characters (zero-width, bidirectional overrides) would make the pasted chart text
+    read differently from what was typed, so they are refused rather than stripped silently.
+    U+2028/U+2029 (and CR, VT, FF, NEL) break a line as surely as LF does, so the one-line rule
+    refuses them too, and even multi-line text takes only LF (a CRLF pair is read as LF).
+    """
+    text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    for char in text:
+        if acts(char) and not (char == "\n" and multiline):
+            advice = "type it as plain text; start a new line with Enter only" if multiline else "type it as plain text on one line"
+            raise InputError(field, f"{label} contains {_named(char)}: {advice}.")
+    if len(text) > limit:
+        raise InputError(field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note.")
+    return text
+
+
+def _named(char: str) -> str:
+    if char == "\n":
+        return "a line break"
+    if unicodedata.category(char) in ("Zl", "Zp") or char in "\r\x0b\x0c\x85":
+        return f"a line or paragraph separator (U+{ord(char):04X})"
+    return f"the invisible character U+{ord(char):04X}"

@@ -35,7 +35,7 @@ def _drug_name(calc: Calculation) -> str:
 
 
 def noc_description(calc: Calculation) -> str | None:
-    """'bigpowder 4999 mg IV' for a NOC code; None for any other code; ExportError when no drug is named."""
+    """'bigpowder 4999 mg IV' (the amount given) for a NOC code; None for any other code; ExportError when no drug is named."""
     code = calc.drug.hcpcs
     if code not in NOC_CODES:
         return None
