@@ -173,3 +173,13 @@ def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_use
     assert delivery.ok and "Saved as entry 2" in delivery.message
     assert "(mode 755); made it private (700)" in delivery.message
     assert mode(data) == 0o700
+
+
+def test_a_shared_sticky_folder_is_refused_not_closed_to_everyone(tmp_path):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)  # as /tmp is
+    done = save(shared)
+    assert done.returncode == 1
+    assert "shared folder" in done.stderr and "NOT saved" in done.stderr
+    assert mode(shared) == 0o1777
