@@ -118,3 +118,66 @@ def test_free_text_accepted_holds_no_acting_character(text, multiline):
     if value is not None:
         assert len(value) <= TEXT_LIMITS["events" if multiline else "site"]
         assert all((multiline and char == "\n") or not acts(char) for char in value)
+
+
+def test_the_fast_filter_covers_every_acting_character_of_this_unicode():
+    from infusion_calc.core.safe_text import _CANDIDATE
+
+    missed = [hex(code) for code in range(0x110000) if acts(chr(code)) and not _CANDIDATE.match(chr(code))]
+    assert missed == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "fhir"])
+def test_json_outputs_escape_acting_characters_and_keep_the_value(capsys, fmt):
+    name = "x\x9b2J\u2028\u202ey\U000e0041"
+    args = ["calc", *UNLISTED, "--drug", name, "--given-at", "2026-05-01 10:30"]
+    assert main([*args, "--format", fmt] if fmt == "fhir" else [*args, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert_inert(out)
+    assert "\U000e0041" not in out
+    data = json.loads(out)
+    shown = data["drug"] if fmt == "json" else data["medicationCodeableConcept"]["text"]
+    assert shown.startswith(name)
+
+
+def test_batch_jsonl_escapes_acting_characters_and_keeps_the_value(tmp_path, capsys):
+    orders = tmp_path / "orders.csv"
+    orders.write_text('note,drug,dose\n"a\x9b\u2028b",Tysabri,300 mg\n', encoding="utf-8")
+    assert main(["batch", str(orders), "--jobs", "1", "--format", "jsonl"]) == 0
+    out = capsys.readouterr().out
+    assert_inert(out)
+    assert json.loads(out)["note"] == "a\x9b\u2028b"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=5), st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=20), max_size=4))
+def test_json_safe_is_the_same_value_with_nothing_that_acts(value):
+    from infusion_calc.core.safe_text import json_safe
+
+    text = json_safe(json.dumps(value, ensure_ascii=False, indent=2))
+    assert json.loads(text) == value
+    assert all(char in "\n" or not acts(char) for char in text)
+    text.encode("utf-8")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.text(alphabet=st.characters(codec=None, exclude_categories=()), min_size=1, max_size=30),
+    fmt=st.sampled_from(["text", "cms1500", "ub04", "837p", "837i", "csv", "fhir", "json", None]),
+)
+def test_any_typed_drug_name_in_any_output_is_inert_or_refused(name, fmt):
+    """The sweep's drug names through calc: exit 0 or a one-line error, and no character that acts."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    out, err = io.StringIO(), io.StringIO()
+    args = ["calc", *UNLISTED, "--drug", name, "--given-at", "2026-05-01 10:30"]
+    args += ["--format", fmt] if fmt else ["--note"]
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main(args)
+    assert status in (0, 2)
+    for text in (out.getvalue(), err.getvalue()):
+        assert all(char in "\n\t" or not acts(char) for char in text)
+        text.encode("utf-8")
+    if status == 2:
+        assert err.getvalue().startswith("error: ") and err.getvalue().count("\n") == 1

@@ -25,6 +25,7 @@ from typing import IO, Any
 from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.csv_out import CsvWriter
+from infusion_calc.core.safe_text import json_safe
 
 CHUNK_ROWS = 500
 """About 40 ms of work per chunk: long enough to make handing it to a worker cheap."""
@@ -64,7 +65,7 @@ class JsonLinesOut:
         pass
 
     def write(self, record: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(record, ensure_ascii=False))
+        self.stream.write(json_safe(json.dumps(record, ensure_ascii=False)))  # same value, nothing that acts
         self.stream.write("\n")
 
 

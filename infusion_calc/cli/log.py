@@ -201,8 +201,10 @@ def _write_export(stream: IO[str], fmt: str) -> int:
         writer.writerow(CSV_COLUMNS)
         writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
     else:
+        from infusion_calc.core.safe_text import json_safe
+
         for line in log.json_lines():
-            stream.write(line)
+            stream.write(json_safe(line))  # the same JSON value; C1 controls, bidi marks as \u escapes
             stream.write("\n")
     return 0
 

@@ -21,7 +21,14 @@ import unicodedata
 ACTING_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 """Unicode categories refused in one-line text and escaped on output."""
 
-_CANDIDATE = re.compile(r"[^\x20-\x7e]")  # everything outside printable ASCII is looked at
+# Every character of those categories (Unicode 14-15), so only they reach the Python-level
+# check; other text, accents and symbols included, is passed over at C speed. A test checks
+# this class covers every acting character of the running Python's Unicode database.
+_CANDIDATE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
 
 
 def acts(char: str) -> bool:
@@ -53,3 +60,31 @@ def escape_controls(text: str, keep: str = "\n\t") -> str:
 def terminal_safe(text: str) -> str:
     """Text for a terminal: lines and tabs stay; a bare CR, ESC and the rest are escaped."""
     return escape_controls(text.replace("\r\n", "\n"), keep="\n\t")
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # JSON escapes a character outside the BMP as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text with every acting character inside its strings written as a \\u escape.
+
+    The JSON value is exactly the same (a parser reads the escape back as the character);
+    only its bytes can no longer drive a terminal: `json.dumps(..., ensure_ascii=False)`
+    escapes C0 controls but leaves C1 controls (U+009B is a CSI), bidi overrides, U+2028
+    and lone surrogates (which cannot even be written as UTF-8) as they are.
+    """
+    if json_text.isascii() and "\x7f" not in json_text:
+        return json_text  # json.dumps already escaped every other ASCII control
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        # Raw LF, CR and TAB in JSON text are whitespace between tokens (in a string they are
+        # always escaped), so they stay.
+        return _json_escape(char) if char not in "\n\r\t" and acts(char) else char
+
+    return _CANDIDATE.sub(replace, json_text)

@@ -22,6 +22,7 @@ TODAY = date(2026, 3, 2)
 CLEAN = dict(
     given_at="2026-03-02 09:40", dx="G35.A", payer="medicare", lots=("TY2291",), expires=("2027-03",),
     start="09:40", stop="10:45", rems_checked=True, waste_reason="dose reduced per order", waste_witness="Ana Ruiz, RN",
+    observation="60 min, no reaction",
 )
 
 MULTI_DOSE_SITE = """
