@@ -57,10 +57,12 @@ def _failure(error: Exception, encoding: str) -> OutputFailed:
 class GuardedOutput:
     """Wraps sys.stdout: any failure to write it becomes OutputFailed, told apart from other errors."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str] | None) -> None:
         self.stream = stream
 
     def write(self, text: str) -> int:
+        if self.stream is None:  # started with standard output closed (`>&-`)
+            raise OutputFailed("standard output is closed")
         try:
             return self.stream.write(text)
         except (OSError, UnicodeEncodeError) as error:
@@ -71,6 +73,8 @@ class GuardedOutput:
             self.write(line)
 
     def flush(self) -> None:
+        if self.stream is None:
+            return
         try:
             self.stream.flush()
         except (OSError, UnicodeEncodeError) as error:

@@ -39,6 +39,10 @@ def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | Non
     mode = stat.S_IMODE(status.st_mode)
     if not mode & 0o077:
         return None
+    if mode & stat.S_ISVTX:  # a shared folder such as /tmp: closing it would break everyone else
+        if fix:
+            raise NotPrivate(f"{what} {target} is a shared folder (mode {mode:o}); give the log a folder of its own")
+        return f"{what} {target} is a shared folder (mode {mode:o}); give the log a folder of its own"
     try:
         os.chmod(target, private_mode)
     except OSError as error:

@@ -282,7 +282,9 @@ class Calculator:
             return Delivery(False, str(error))
         except SiteConfigError as error:
             return Delivery(False, f"{error} Nothing was saved.")
-        return Delivery(True, f"Saved as entry {entry.id} in {entry.path}")
+        # A log folder or file others could read was made private first: the nurse is told, as the CLI tells.
+        fixed = "".join(f" Note: {notice[0].upper()}{notice[1:]}." for notice in entry.notices)
+        return Delivery(True, f"Saved as entry {entry.id} in {entry.path}.{fixed}" if fixed else f"Saved as entry {entry.id} in {entry.path}")
 
     @staticmethod
     def _preparation(calc: Calculation) -> tuple[str, ...]:
