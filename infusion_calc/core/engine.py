@@ -80,7 +80,7 @@ class Calculation:
     steps: tuple[str, ...]
     warnings: tuple[Notice, ...] = field(default=())
     given_mg: Decimal | None = None
-    """The amount actually given when it was entered (less than `dose_mg`, the dose ordered and
+    """The amount actually given when it was entered (at most `dose_mg`, the dose ordered and
     prepared); None when it was not, and the whole dose prepared is taken as given."""
 
     @property
