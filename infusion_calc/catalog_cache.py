@@ -18,8 +18,7 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.errors import CatalogError
+from infusion_calc.core.catalog import Catalog, read_site_file
 
 CACHE_FORMAT = 1
 _PREFIX = "catalog-"
@@ -30,18 +29,6 @@ class Compiled:
     catalog: Catalog
     quarters: tuple
     """The CMS quarters loaded (store.LoadedQuarter), oldest first."""
-
-
-def _site_text(site_file: Path) -> bytes:
-    try:
-        data = Path(site_file).read_bytes()
-    except OSError as error:
-        raise CatalogError(f"{site_file}: cannot read the catalog file ({error.strerror})") from None
-    try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        raise CatalogError(f"{site_file}: not a UTF-8 text file; save the catalog as UTF-8 TOML") from None
-    return data
 
 
 # The code that reads the sources and defines the pickled classes: a change to any of
@@ -106,7 +93,7 @@ def load(site_file: Path | None = None) -> Compiled:
     from infusion_calc.locations import cache_dir
 
     curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
-    site = _site_text(site_file) if site_file is not None else None
+    site = read_site_file(site_file).encode("utf-8") if site_file is not None else None
     quarters = quarter_files()
     parts = [("catalog.toml", curated), (f"site:{site_file}", site or b""), *((where, data) for _, where, data in quarters)]
     folder = cache_dir()

@@ -95,21 +95,24 @@ def test_a_generic_several_codes_share_is_an_error_listing_them(capsys):
     status, _, err = run(capsys, "calc", "--drug", "bevacizumab", "--dose", "500 mg")
     assert status == 2
     assert "--drug: 'bevacizumab' names 4 codes" in err
-    for choice in ("J9035 bevacizumab (Avastin)", "Q5107 bevacizumab-awwb (Mvasi)", "Q5118", "Q5126"):
+    for choice in ("J9035 bevacizumab (Avastin)", "Q5107", "Q5118", "Q5126 bevacizumab-maly (Alymsys)"):
         assert choice in err
 
 
 def test_cms_only_code_needs_the_vial_picked_and_says_which_sizes_cms_lists(capsys):
-    status, _, err = run(capsys, "calc", "--drug", "avastin", "--dose", "500 mg")
+    # Alymsys (Q5126) is in CMS's files only: which of its items are single-dose vials is not known.
+    status, _, err = run(capsys, "calc", "--drug", "alymsys", "--dose", "500 mg")
     assert status == 2
     assert "--vial" in err and "100 mg, 400 mg" in err
 
 
 def test_cms_only_code_gets_exact_units_the_ndc_and_a_container_warning(capsys):
-    result = calc_json(capsys, "--drug", "avastin", "--dose", "10 mg/kg", "--weight", "69 kg", "--vial", "400 mg/16 mL",
+    result = calc_json(capsys, "--drug", "alymsys", "--dose", "10 mg/kg", "--weight", "69 kg", "--vial", "400 mg/16 mL",
                        "--vial", "100 mg/4 mL", "--given-at", "2026-02-03 10:00")
     assert result["dose"] == "690 mg" and result["administered_units"] == 69 and result["discarded_units"] == 1
-    assert {vial["ndc"] for vial in result["vials"]} == {"50242006001", "50242006101"}
+    assert {vial["ndc"] for vial in result["vials"]} == {"70121175401", "70121175501"}
+    # Q5126 2026Q1: $33.012 per 10 mg. 69 units = 2277.828 -> 2277.83; JW 1 unit = 33.012 -> 33.01.
+    assert result["payment"]["total"] == "2310.84"
     codes = [warning["code"] for warning in result["warnings"]]
     assert "CONTAINER_NOT_VERIFIED" in codes
     message = next(w["message"] for w in result["warnings"] if w["code"] == "CONTAINER_NOT_VERIFIED")
@@ -183,25 +186,25 @@ def test_catalog_list_json_has_one_object_per_code_with_its_source(capsys):
     assert entries["J2323"] == {
         "hcpcs": "J2323", "drug": "natalizumab", "brands": ["Tysabri"], "billing_unit": "1 mg", "products": 1, "source": "curated",
     }
-    assert entries["Q5103"]["source"] == "cms" and entries["Q5103"]["brands"] == ["Inflectra"]
-    assert entries["J9035"]["products"] == 2
+    assert entries["Q5126"]["source"] == "cms" and entries["Q5126"]["brands"] == ["Alymsys"]
+    assert entries["Q5126"]["products"] == 2  # its NDCs in the crosswalk
     assert all(set(entry) == {"hcpcs", "drug", "brands", "billing_unit", "products", "source"} for entry in entries.values())
     assert not any(code[0].isdigit() for code in entries)
 
 
 SITE_ENTRY = """
 [[drug]]
-hcpcs = "J9035"
-descriptor = "Injection, bevacizumab, {unit}"
-generic = "bevacizumab"
-brands = ["Avastin"]
+hcpcs = "Q5126"
+descriptor = "Injection, bevacizumab-maly, biosimilar, (alymsys), {unit}"
+generic = "bevacizumab-maly"
+brands = ["Alymsys"]
 billing_unit = "{unit}"
 route = "IV"
 sources = ["pharmacy carton check 2026-01"]
 
   [[drug.product]]
-  brand = "Avastin"
-  ndc = "50242-0060-01"
+  brand = "Alymsys"
+  ndc = "70121-1754-01"
   strength = "100 mg"
   volume = "4 mL"
   form = "solution"
@@ -212,17 +215,17 @@ sources = ["pharmacy carton check 2026-01"]
 def test_a_site_file_confirms_a_cms_code_and_plans_without_vials_typed(tmp_path, capsys):
     site = tmp_path / "site.toml"
     site.write_text(SITE_ENTRY.format(unit="10 mg"), encoding="utf-8")
-    result = calc_json(capsys, "--drug", "avastin", "--dose", "300 mg", "--catalog", str(site), "--given-at", "2026-02-03 10:00")
+    result = calc_json(capsys, "--drug", "alymsys", "--dose", "300 mg", "--catalog", str(site), "--given-at", "2026-02-03 10:00")
     assert result["vials"][0]["count"] == 3 and "CONTAINER_NOT_VERIFIED" not in [w["code"] for w in result["warnings"]]
     status, out, _ = run(capsys, "catalog", "list", "--json", "--catalog", str(site))
-    assert {entry["hcpcs"]: entry for entry in json.loads(out)}["J9035"]["source"] == "site"
+    assert {entry["hcpcs"]: entry for entry in json.loads(out)}["Q5126"]["source"] == "site"
 
 
 def test_a_site_file_cannot_change_the_billing_unit_cms_gives(tmp_path, capsys):
     site = tmp_path / "site.toml"
     site.write_text(SITE_ENTRY.format(unit="1 mg"), encoding="utf-8")
-    status, _, err = run(capsys, "calc", "--drug", "avastin", "--dose", "300 mg", "--catalog", str(site))
-    assert status == 2 and "CMS's crosswalk bills J9035 in units of 10 mg" in err
+    status, _, err = run(capsys, "calc", "--drug", "alymsys", "--dose", "300 mg", "--catalog", str(site))
+    assert status == 2 and "CMS's crosswalk bills Q5126 in units of 10 mg" in err
 
 
 def test_a_damaged_imported_quarter_is_an_error_not_a_traceback(tmp_path, capsys):

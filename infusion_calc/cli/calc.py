@@ -5,18 +5,19 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-
 from datetime import date
 
 from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail, quarters_for
-from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks
+from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks, with_site_policy
 from infusion_calc.cli.output_options import add_output_options, export_or_save
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
-from infusion_calc.core.payment import with_payment
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
+from infusion_calc.core.payment import with_payment
 from infusion_calc.core.rounding import plain
+from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.core.units import format_amount
 
 
@@ -44,6 +45,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="also report the nearest whole-vial dose within this percent of the order (an option; never applied)",
     )
     parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" (must match the catalog)')
+    parser.add_argument(
+        "--dose-given", metavar="QTY",
+        help='amount actually given when the infusion stopped short of the dose prepared, e.g. "200 mg" '
+        "(billed administered units come from it; give the reason with --stop-reason)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object (the stable contract)")
     add_catalog_option(parser)
     add_output_options(parser)
@@ -56,7 +62,7 @@ def request_from(options: argparse.Namespace) -> CalcRequest:
         dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
         weight=options.weight, height=options.height, bsa=options.bsa,
         round_within=options.round_within if options.round_within is not None else site_rounding_policy(),
-        billing_unit=options.billing_unit,
+        billing_unit=options.billing_unit, dose_given=options.dose_given,
     )
 
 
@@ -66,9 +72,10 @@ def site_rounding_policy() -> str | None:
     Read only when the file exists: the config model needs pydantic (~60 ms), which a
     site without a config file should not pay on every calc.
     """
+    from infusion_calc.core.files import present
     from infusion_calc.locations import site_config_path
 
-    if not site_config_path().is_file():
+    if not present(site_config_path()):
         return None
     from infusion_calc.core.site_config import site_rounding_policy as from_config
 
@@ -78,8 +85,9 @@ def site_rounding_policy() -> str | None:
 def run(options: argparse.Namespace) -> int:
     try:
         catalog = catalog_for(options)
-        calc = priced(calculate(catalog, request_from(options)), options)
-        extras = build_extras(calc, options)
+        calc, policy = with_site_policy(calculate(catalog, request_from(options)), options)
+        calc = priced(calc, options)
+        extras = build_extras(calc, options, policy)
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError, SiteConfigError) as error:
@@ -94,9 +102,9 @@ def priced(calc: Calculation, options: argparse.Namespace) -> Calculation:
     return with_payment(calc, quarters_for(options), day)
 
 
-def build_extras(calc: Calculation, options: argparse.Namespace) -> dict:
+def build_extras(calc: Calculation, options: argparse.Namespace, policy: SitePolicy | None = None) -> dict:
     """Keys added to the JSON beyond the core contract (chart note, checks, ...)."""
-    return encounter_extras(calc, options)
+    return encounter_extras(calc, options, policy)
 
 
 def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -> int:
@@ -104,12 +112,13 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
     if handled is not None:
         return handled
     if options.json:
-        json.dump(calculation_to_dict(calc) | extras, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # json_safe: the same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
+        sys.stdout.write(json_safe(json.dumps(calculation_to_dict(calc) | extras, ensure_ascii=False, indent=2)) + "\n")
     else:
-        sys.stdout.write(summary(calc))
+        # A typed drug name or note may hold ESC or U+2028: printed as a visible escape, never acted on.
+        sys.stdout.write(terminal_safe(summary(calc)))
         if options.note:  # the chart note and the checks (cli/encounter_options.py)
-            sys.stdout.write("\n" + extras["note"] + "\n" + format_checks(extras["checks"]))
+            sys.stdout.write(terminal_safe("\n" + extras["note"] + "\n" + format_checks(extras["checks"])))
     return 0
 
 
@@ -118,6 +127,8 @@ def summary(calc: Calculation) -> str:
     drug = calc.drug
     out = [f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}"]
     out.append(f"  Dose          {format_amount(calc.dose_mg, 'mg')}")
+    if calc.given_mg is not None and calc.given_mg < calc.dose_mg:
+        out.append(f"  Given         {format_amount(calc.given_mg, 'mg')} of the dose prepared")
     for use in calc.vials:
         ndc = f"NDC {use.product.ndc}" if use.product.ndc else "NDC not verified"
         out.append(f"  Open          {use.count} × {use.product.label} vial  ({ndc})")

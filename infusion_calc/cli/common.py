@@ -6,8 +6,11 @@ import argparse
 import sys
 from pathlib import Path
 
+from infusion_calc.cli.exits import one_line
 from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.files import present
 from infusion_calc.locations import site_catalog_path
 
 # Core field names -> the option a CLI user typed, so the error points at it.
@@ -18,8 +21,25 @@ OPTION_FOR_FIELD = {
     "given_at": "--given-at", "site": "--site", "nurse": "--nurse", "provider": "--provider", "dx": "--dx",
     "payer": "--payer", "prior_auth": "--pa", "lots": "--lot", "expires": "--expires",
     "waste_reason": "--waste-reason", "waste_witness": "--witness", "start": "--start", "stop": "--stop",
-    "events": "--events",
+    "events": "--events", "dose_given": "--dose-given", "stop_reason": "--stop-reason", "iv_site": "--iv-site",
+    "premeds": "--premeds", "rate_changes": "--rate-changes", "observation": "--observation",
+    "diluent": "--diluent", "filter": "--filter",
 }
+
+
+def site_policy() -> SitePolicy:
+    """The site's check policy from config.toml (340B, waste witness, complex codes), else the defaults.
+
+    Read only when the file is there: the config model needs pydantic (~60 ms), which a site
+    without a config file should not pay on every run.
+    """
+    from infusion_calc.locations import site_config_path
+
+    if not present(site_config_path()):
+        return SitePolicy()
+    from infusion_calc.core.site_config import site_check_policy
+
+    return site_check_policy()
 
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
@@ -37,7 +57,8 @@ def _compiled(options: argparse.Namespace):
 
         given = getattr(options, "catalog", None)
         default = site_catalog_path()
-        cached = options._compiled = load(Path(given) if given else (default if default.is_file() else None))
+        # A folder, named pipe or broken link there is reported by the catalog reader, not skipped.
+        cached = options._compiled = load(Path(given) if given else (default if present(default) else None))
     return cached
 
 
@@ -52,7 +73,7 @@ def quarters_for(options: argparse.Namespace) -> list:
 
 
 def fail(message: str) -> int:
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(f"error: {one_line(message)}\n")
     return 2
 
 

@@ -7,7 +7,6 @@ start printing at once and stay in flat memory on a log of a million rows.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -88,10 +87,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     where.set_defaults(run=run_path)
 
 
+_current: list = []
+"""The log the running command reads (set by `_guarded`), so its notices are shown once."""
+
+
 def _log():
     from infusion_calc.log import AdministrationLog
 
-    return AdministrationLog()
+    return _current[-1] if _current else AdministrationLog()
 
 
 def _local(saved_at: str) -> str:
@@ -101,10 +104,14 @@ def _local(saved_at: str) -> str:
 def _guarded(action) -> int:
     from infusion_calc.log import LogError
 
+    _current.append(_log())
     try:
         return action()
     except LogError as error:
         return fail(str(error))
+    finally:
+        for notice in _current.pop().notices:  # privacy fixed, or a read-only disk: said on stderr
+            sys.stderr.write(f"warning: {notice}\n")
 
 
 def run_path(options: argparse.Namespace) -> int:
@@ -139,6 +146,8 @@ def _show_text(entry: dict[str, Any]) -> str:
         out.append(f"Patient ID     {entry['patient_id']}")
     out.append(f"Drug           {result['drug']} ({result.get('brand') or ''}) · {result['hcpcs']} {result['descriptor']}")
     out.append(f"Dose           {result['dose']} (ordered {result['dose_ordered']})")
+    if result.get("dose_given"):  # entries saved before the amount given was recorded have no such key
+        out.append(f"Dose given     {result['dose_given']}")
     patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
     if patient:
         out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
@@ -172,8 +181,10 @@ def run_show(options: argparse.Namespace) -> int:
         if entry is None:
             return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
         if options.json:
-            json.dump(entry, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
+            from infusion_calc.core.safe_text import json_safe
+
+            # The same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
+            sys.stdout.write(json_safe(json.dumps(entry, ensure_ascii=False, indent=2)) + "\n")
         else:
             sys.stdout.write(_show_text(entry))
         return 0
@@ -186,12 +197,16 @@ def _write_export(stream: IO[str], fmt: str) -> int:
 
     log = _log()
     if fmt == "csv":
-        writer = csv.writer(stream, lineterminator="\n")
+        from infusion_calc.core.csv_out import CsvWriter
+
+        writer = CsvWriter(stream)  # a patient id "=1+1" is text to a spreadsheet, not a formula
         writer.writerow(CSV_COLUMNS)
         writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
     else:
+        from infusion_calc.core.safe_text import json_safe
+
         for line in log.json_lines():
-            stream.write(line)
+            stream.write(json_safe(line))  # the same JSON value; C1 controls, bidi marks as \u escapes
             stream.write("\n")
     return 0
 
@@ -222,5 +237,8 @@ def run_export(options: argparse.Namespace) -> int:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the log is private: so is a copy
     except OSError as error:
         return fail(f"--out: cannot write {target} ({error.strerror})")
-    with open(descriptor, "w", encoding="utf-8", newline="") as stream:
-        return _guarded(lambda: _write_export(stream, options.format))
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as stream:
+            return _guarded(lambda: _write_export(stream, options.format))
+    except OSError as error:  # a full disk: the copy is cut short; the log itself is untouched
+        return fail(f"--out: cannot write {target} ({error.strerror}); the export there is incomplete, the log is unchanged")

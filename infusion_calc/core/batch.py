@@ -1,7 +1,8 @@
 """Many orders at once: CSV rows in, one result per claim line out. Pure: iterables in, iterables out.
 
 The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`,
-`height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them);
+`height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them, and
+`dose_given` when an infusion stopped short of the dose prepared);
 any other column is encounter data and passes through untouched. Rows are read and
 answered one at a time, so a file of any length costs the memory of one row. A bad
 row becomes an `Outcome` carrying its sentence, and the rows after it still run.
@@ -20,14 +21,15 @@ from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.payment import with_payment
 from infusion_calc.core.errors import InfusionCalcError, InputError
+from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.units import format_amount
 
-ORDER_COLUMNS = ("drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit")
+ORDER_COLUMNS = ("drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given")
 """The columns `calculate` reads. Every other column passes through to the output."""
 _ALIASES = {"vials": "vial"}
 
 RESULT_COLUMNS = (
-    "row", "hcpcs", "drug", "dose_ordered", "dose", "vials", "draw_volume",
+    "row", "hcpcs", "drug", "dose_ordered", "dose", "dose_given", "vials", "draw_volume",
     "administered_units", "discarded_units", "dose_rounding", "line", "modifiers", "units",
     "ndc", "ndc_unit", "ndc_quantity", "warnings", "medicare_payment",
 )
@@ -142,7 +144,7 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
         dose=dose, drug=drug, hcpcs=hcpcs,
         vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
         weight=get("weight"), height=get("height"), bsa=get("bsa"),
-        round_within=get("round_within"), billing_unit=get("billing_unit"),
+        round_within=get("round_within"), billing_unit=get("billing_unit"), dose_given=get("dose_given"),
     )
 
 
@@ -154,6 +156,7 @@ def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> t
         "drug": calc.drug.generic,
         "dose_ordered": str(calc.order.amount),
         "dose": format_amount(calc.dose_mg, "mg"),
+        "dose_given": format_amount(calc.given_mg, "mg") if calc.given_mg is not None else None,
         "vials": " + ".join(f"{use.count} × {use.product.label}" for use in calc.vials),
         "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
         if calc.preparation.draw_volume_ml is not None else None,
@@ -201,12 +204,14 @@ def _priced(calc: Calculation, cells: Sequence[str], columns: Columns, pricing: 
 
 def answer_rows(
     rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2,
+    date_340b: date | None = None,
     pricing: Pricing | None = None,
 ) -> Iterator[Outcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
 
-    With `pricing`, each line carries its Medicare payment from the quarter of the row's
-    `given_at` (a pass-through column), or of `pricing.today` when the row has none.
+    `date_340b`: the service date when the site buys its drugs under 340B (its lines then carry
+    the 340B modifier); None otherwise. With `pricing`, each line carries its Medicare payment
+    from the quarter of the row's `given_at` (a pass-through column), or of `pricing.today`.
     """
     width = len(columns.header)
     names = columns.passthrough_names
@@ -222,6 +227,8 @@ def answer_rows(
         passthrough = {name: cells[index] if index < len(cells) else "" for name, index in zip(names, columns.passthrough)}
         try:
             calc = calculate(catalog, request_from_cells(cells, columns))
+            if date_340b is not None:
+                calc = with_340b_modifier(calc, date_340b)
             if pricing is not None:
                 calc = _priced(calc, cells, columns, pricing)
             yield Outcome(row, claim_records(calc, row, passthrough))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -19,9 +20,11 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
+from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass
 from infusion_calc.core.cms_codes import CmsItem, CmsLayer
 from infusion_calc.core.errors import CatalogError
-from infusion_calc.core.units import Measure, format_amount
+from infusion_calc.core.files import MB, UnreadableFile, read_text_file
+from infusion_calc.core.units import Measure
 
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
 # A product's own NDC unit: F2 (international units) cannot be derived from a labeled mass.
@@ -144,6 +147,8 @@ class Drug:
     """Given as `product` (one [[drug.product]] table each) in the catalog file."""
     max_vials: int | None = None
     """Most vials one dose may use (1 for an intrathecal bolus drawn from one vial)."""
+    drug_class: DrugClass = DEFAULT_DRUG_CLASS  # decides the administration code suggested
+    dose_range: DoseRange | None = None  # the label's, where verified; None: no range check
     source: Literal["curated", "cms", "site"] = "curated"
     """Where the entry's facts come from: the packaged catalog, CMS's files only, or a site file."""
     cms_items: tuple[CmsItem, ...] = ()
@@ -179,7 +184,10 @@ class Catalog:
         return {drug.hcpcs: drug for drug in self.drugs}
 
     def by_code(self, hcpcs: str) -> Drug | None:
-        code = hcpcs.strip().upper()
+        code = hcpcs.strip()
+        if not code.isascii():  # 'ſ2323'.upper() is S2323
+            return None
+        code = code.upper()
         found = self._by_code.get(code)
         if found is None and self.cms is not None:
             return self.cms.drug(code)
@@ -268,15 +276,17 @@ def parse_catalog(text: str, origin: str) -> Catalog:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
+    except RecursionError:  # arrays nested a thousand deep: no catalog needs more than three
+        raise CatalogError(f"{origin}: not valid TOML for a catalog: values nested too deeply") from None
     unknown = set(data) - {"drug"}
     if unknown:
         raise CatalogError(f"{origin}: unknown top-level key(s) {sorted(unknown)}; entries go under [[drug]]")
     entries = data.get("drug", [])
     if not isinstance(entries, list) or not entries:
         raise CatalogError(f"{origin}: no [[drug]] entries found")
-    drugs = []
     from pydantic import ValidationError
 
+    drugs = []
     for index, raw in enumerate(entries):
         try:
             drugs.append(_schema().Drug.model_validate(raw).record())
@@ -285,8 +295,8 @@ def parse_catalog(text: str, origin: str) -> Catalog:
             where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
             message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
             raise CatalogError(f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}") from None
-    codes = [drug.hcpcs for drug in drugs]
-    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    # Counted once: list.count per code was quadratic (6 s for a 10,000-entry site file).
+    duplicates = sorted(code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1)
     if duplicates:
         raise CatalogError(f"{origin}: HCPCS code(s) listed twice: {', '.join(duplicates)}")
     return Catalog(tuple(drugs), origin)
@@ -298,25 +308,27 @@ def packaged_catalog() -> Catalog:
     return parse_catalog(text, "packaged catalog")
 
 
+SITE_CATALOG_LIMIT = 16 * MB
+"""Far above any real site file (the packaged catalog is ~20 kB); a bigger one is the wrong file."""
+
+
+def read_site_file(site_file: Path) -> str:
+    """A site catalog file's text; CatalogError naming the file when it cannot be used."""
+    try:
+        return read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
+    except UnreadableFile as problem:
+        raise CatalogError(f"{site_file}: cannot read the catalog file: {problem}") from None
+
+
 def load_catalog(site_file: Path | None = None, cms: CmsLayer | None = None) -> Catalog:
     """The packaged catalog with CMS's codes when given, merged with a site catalog file when one is given."""
     catalog = packaged_catalog() if cms is None else packaged_catalog().with_cms(cms)
     if site_file is None:
         return catalog
-    try:
-        text = Path(site_file).read_text(encoding="utf-8")
-    except OSError as error:
-        raise CatalogError(f"{site_file}: cannot read the catalog file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise CatalogError(f"{site_file}: not a UTF-8 text file; save the catalog as UTF-8 TOML") from None
-    return catalog.merged_with(parse_catalog(text, str(site_file)))
+    return catalog.merged_with(parse_catalog(read_site_file(site_file), str(site_file)))
 
 
 def _schema():
     from infusion_calc.core import catalog_schema
 
     return catalog_schema
-
-
-def describe_amount(measure: Measure) -> str:
-    return format_amount(measure.value, measure.unit)

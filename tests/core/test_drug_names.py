@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.cms_codes import CmsLayer, base_generic, generic_name
 from infusion_calc.core.engine import CalcRequest, find_drug
 from infusion_calc.core.errors import InputError
@@ -49,14 +50,16 @@ def test_generic_name_from_the_hcpcs_descriptor(descriptor, generic, base):
         ("infliximab", ["J1745"]), ("aspirin", []),
     ],
 )
-def test_lookup_returns_every_code_a_name_names(catalog, typed, codes):
-    found = catalog.with_cms(LAYER).lookup(typed)
+def test_lookup_returns_every_code_a_name_names(typed, codes):
+    found = Catalog((), "no curated entries", LAYER).lookup(typed)
     assert sorted(drug.hcpcs for drug in found) == codes
 
 
 def test_curated_entries_and_cms_codes_share_one_index(catalog):
     merged = catalog.with_cms(LAYER)
     assert merged.by_code("J1745").source == "curated"  # the curated entry wins for its code
-    assert merged.by_code("J9035").source == "cms" and merged.by_code("J9035").products == ()
-    with pytest.raises(InputError, match="'bevacizumab' names 2 codes: J9035 bevacizumab \\(Avastin\\); Q5107"):
-        find_drug(merged, CalcRequest("100 mg", drug="bevacizumab"))
+    assert merged.by_code("J1745").products == catalog.by_code("J1745").products
+    assert merged.by_code("J1566").source == "cms" and merged.by_code("J1566").products == ()
+    # 'immune globulin' names the curated J1569 and the CMS-only J1566 alike.
+    with pytest.raises(InputError, match="'immune globulin' names 2 codes: J1569 .*J1566"):
+        find_drug(merged, CalcRequest("100 mg", drug="immune globulin"))

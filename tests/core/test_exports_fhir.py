@@ -54,7 +54,7 @@ def test_the_resource_passes_the_library_validation():
 
 
 def test_every_element_emitted_exists_in_fhir_r4():
-    resource, _ = resource_for("5 mg/kg", drug="infliximab", weight="73 kg")
+    resource, _ = resource_for("5 mg/kg", drug="remicade", weight="73 kg")
     assert set(resource) <= R4_ELEMENTS["MedicationAdministration"]
     assert resource["status"] in R4_STATUS
     assert set(resource["dosage"]) <= R4_ELEMENTS["Dosage"]
@@ -69,7 +69,7 @@ def test_every_element_emitted_exists_in_fhir_r4():
 
 
 def test_medication_is_coded_by_hcpcs_and_ndc_and_the_dose_is_exact_ucum_mg():
-    resource, notices = resource_for("5 mg/kg", drug="infliximab", weight="73.3 kg")  # 366.5 mg
+    resource, notices = resource_for("5 mg/kg", drug="remicade", weight="73.3 kg")  # 366.5 mg
     codings = {coding["system"]: coding["code"] for coding in resource["medicationCodeableConcept"]["coding"]}
     assert codings == {
         "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets": "J1745",
@@ -93,3 +93,8 @@ def test_an_unverified_ndc_is_left_out_and_warned_about():
     assert systems == ["http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"]
     assert [notice.code for notice in notices] == ["NDC_MISSING"]
     MedicationAdministration.model_validate(resource)
+
+
+def test_the_dose_administered_is_the_amount_given_when_the_infusion_stopped_early():
+    resource, _ = resource_for("300 mg", dose_given="200 mg")
+    assert resource["dosage"]["dose"]["value"] == 200 and resource["dosage"]["text"] == "200 mg IV"
