@@ -8,7 +8,7 @@ Expected figures come from the billing rules and worked examples in domain-facts
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from infusion_calc.tui.state import ClaimRow
 from tui_helpers import choose, field_error, ready, shown, status_text, type_into
@@ -18,8 +18,8 @@ REMICADE_NDC = "57894003001"
 
 
 def claim_table(app) -> list[list[str]]:
-    table = app.main_screen.query_one("#claim-lines", DataTable)
-    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+    rows = app.main_screen.query_one("#claim-lines").rows
+    return [[row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity] for row in rows]
 
 
 def figures(app) -> tuple[int | None, int | None]:

@@ -61,3 +61,20 @@ def shown(app: InfusionCalcApp, selector: str) -> bool:
 
 def status_text(app: InfusionCalcApp) -> str:
     return str(app.main_screen.query_one("#result-status").content)
+
+
+def screen_lines(app: InfusionCalcApp) -> list[str]:
+    """The terminal's text as the nurse sees it now, one string per row."""
+    update = app.screen._compositor.render_full_update(simplify=True)
+    return [strips[0].text for strips in update.strips]
+
+
+async def scroll_to(pilot, selector: str) -> None:
+    """Scroll the workspace so the widget is at the top of what is visible (as PageDown would)."""
+    screen = pilot.app.main_screen
+    widget = screen.query_one(selector)
+    for container in widget.ancestors:
+        if getattr(container, "id", None) in ("result", "workspace") and container.is_scrollable:
+            container.scroll_to_widget(widget, top=True, animate=False)
+    await pilot.pause()
+    await pilot.pause()
