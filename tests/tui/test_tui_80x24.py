@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from tui_helpers import choose, ready, screen_lines, scroll_to, type_into
+from tui_helpers import choose, ready, screen_lines, scroll_to, type_fast, type_into
 
 SIZE = (80, 24)
 
@@ -61,3 +61,42 @@ async def test_a_terminal_too_narrow_for_the_claim_lines_says_so_instead_of_cutt
         await scroll_to(pilot, "#claim-lines")
         text = "\n".join(screen_lines(app))
         assert "do not fit this terminal" in text and "J3380" not in text.split("Claim lines")[-1].split("⚠")[0]
+
+
+async def test_enter_after_a_per_m2_dose_goes_to_height_then_weight_as_the_screen_shows_them(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "drug", "J9312")  # Rituxan
+        app.main_screen.query_one("#dose").focus()
+        await pilot.press(*"375 mg/m2", "enter", *"170 cm", "enter", *"70 kg")
+        screen = app.main_screen
+        assert (screen.form.dose, screen.form.height, screen.form.weight, screen.form.bsa) == (
+            "375 mg/m2", "170 cm", "70 kg", "")
+        assert screen.outcome.valid
+        rows = [row.id for row in screen.query("FormField") if row.display and row.id in
+                ("height-field", "weight-field", "bsa-field")]
+        assert rows == ["height-field", "weight-field", "bsa-field"]  # the order Enter followed
+
+
+async def test_a_weight_typed_right_after_enter_lands_in_the_weight_field(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "drug", "J1745")  # Remicade
+        app.main_screen.query_one("#dose").focus()
+        await type_fast(pilot, *"5 mg/kg", "enter", *"73 kg")
+        screen = app.main_screen
+        assert (screen.form.dose, screen.form.weight) == ("5 mg/kg", "73 kg")
+        assert app.focused.id == "weight"
+        assert screen.outcome.result.claim_rows[0].units == "37"
+
+
+async def test_a_pasted_dose_and_weight_on_two_lines_fill_both_fields(app):
+    from textual import events
+
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "drug", "J1745")
+        app.main_screen.query_one("#dose").focus()
+        await pilot.pause()
+        app.post_message(events.Paste("5 mg/kg\n73 kg"))  # a bracketed paste from the terminal
+        for _ in range(6):
+            await pilot.pause()
+        screen = app.main_screen
+        assert (screen.form.dose, screen.form.weight) == ("5 mg/kg", "73 kg")

@@ -78,3 +78,22 @@ async def scroll_to(pilot, selector: str) -> None:
             container.scroll_to_widget(widget, top=True, animate=False)
     await pilot.pause()
     await pilot.pause()
+
+
+async def type_fast(pilot, *keys: str) -> None:
+    """Send every key at once, as a fast typist (or tmux's paste) does: none waits for the
+    app to finish with the one before, unlike `pilot.press`."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _character_to_key
+
+    driver = pilot.app._driver
+    for key in keys:
+        char = key if len(key) == 1 else {"enter": "\r", "tab": "\t"}.get(key)
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, char)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    for _ in range(6):
+        await pilot.pause()

@@ -15,7 +15,9 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Select
+from textual.widget import Widget
+from textual.widgets import Checkbox, Collapsible, Input, Select
+from textual.widgets._collapsible import CollapsibleTitle
 
 from infusion_calc.tui import validators
 from infusion_calc.tui.state import ALL_PRESENTATIONS, FIELD_LABELS, TYPED_SIZE, FormValues, Outcome, Problem
@@ -27,6 +29,10 @@ if TYPE_CHECKING:
 
 # Which dose bases show which rows (the rows carry the matching class).
 BASIS_CLASSES = {"per_kg": "-per-kg", "per_m2": "-per-m2"}
+
+# The fields each kind of dose needs besides the dose, in screen order (a BSA typed stands for both).
+NEEDED = {"per_kg": ("weight",), "per_m2": ("height", "weight")}
+SCREEN_ORDER = ("drug", "dose", "height", "weight", "bsa", "vial", "round_within")
 
 # Encounter fields whose problems are shown under another row: lots and expiries share the vials row.
 ENCOUNTER_ROW = {"lots": "vials", "expires": "vials"}
@@ -67,14 +73,14 @@ class OrderForm(Vertical):
             field="dose",
         )
         yield FormField(
-            FIELD_LABELS["weight"],
-            Input(placeholder="70 kg or 154 lb", id="weight", validators=[validators.weight()]),
-            field="weight", classes="-by-weight",
-        )
-        yield FormField(
             FIELD_LABELS["height"],
             Input(placeholder="170 cm or 67 in", id="height", validators=[validators.height()]),
             field="height", classes="-by-area", hint="Height and weight give the BSA (Mosteller)",
+        )
+        yield FormField(
+            FIELD_LABELS["weight"],
+            Input(placeholder="70 kg or 154 lb", id="weight", validators=[validators.weight()]),
+            field="weight", classes="-by-weight",
         )
         yield FormField(
             "or BSA",
@@ -117,9 +123,7 @@ class OrderForm(Vertical):
         """Show the rows this dose needs and each field's problem under it."""
         if outcome.basis or outcome.state == "waiting":
             # While the dose is being typed ("5 mg/"), keep the rows the last readable dose needed.
-            self._basis = outcome.basis
-        for basis, css_class in BASIS_CLASSES.items():
-            self.set_class(self._basis == basis, css_class)
+            self._show_rows_for(outcome.basis)
         self._problem = outcome.problem
         self._encounter_problems = {}
         for problem in outcome.encounter_problems:  # the first message for a row is the one shown
@@ -189,19 +193,66 @@ class OrderForm(Vertical):
     def _ticked(self) -> None:
         self._report()
 
+    def enter_moves_focus(self, widget: Widget | None) -> bool:
+        """Whether Enter on this widget makes the form move the focus (the app holds the keys
+        typed after it until it has): every text field of the form and the encounter title."""
+        return widget is not None and self in widget.ancestors and isinstance(widget, (Input, CollapsibleTitle))
+
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
-        """Enter: if another field still needs something, go there; otherwise stay put.
-        In the encounter panel, Enter goes on to the next field."""
+        """Enter: on to the next field this dose still needs, in screen order; else to a field
+        with a problem; else stay put. In the encounter panel, Enter goes on to the next field."""
         if self.encounter_panel in event.input.ancestors:
             self.screen.focus_next()
+            self._focus_arrived()
             return
+        target = self._after_enter(event.input)
+        if target is None:
+            self._focus_arrived()
+            return
+
+        def go() -> None:  # once a row just shown is laid out
+            target.focus()
+            self._focus_arrived()
+
+        self.call_after_refresh(go)
+
+    @on(Collapsible.Expanded)
+    def _encounter_opened(self, event: Collapsible.Expanded) -> None:
+        # Enter on the title opened it: go into its first field, so what is typed next lands there.
+        if isinstance(self.screen.focused, CollapsibleTitle):
+            self.call_after_refresh(lambda: (self.query_one("#given-at").focus(), self._focus_arrived()))
+        else:
+            self._focus_arrived()
+
+    @on(Collapsible.Collapsed)
+    def _encounter_closed(self) -> None:
+        self._focus_arrived()
+
+    def _focus_arrived(self) -> None:
+        """Tell the app the focus is where Enter sends it: after the focus change now queued."""
+        release = getattr(self.app, "release_input", None)
+        if release is not None:
+            self.app.call_later(release)
+
+    def _after_enter(self, control: Input) -> Widget | None:
+        field = self._field_of(control)
+        basis = self._basis
+        if self._calculator is not None:
+            from infusion_calc.tui.calculator import dose_basis
+
+            basis = dose_basis(self.query_one("#dose", Input).value) or basis
+        self._show_rows_for(basis)  # now: the row Enter goes to may be appearing with this dose
+        needed = () if self.query_one("#bsa", Input).value.strip() else NEEDED.get(basis, ())
+        if field in SCREEN_ORDER:
+            for later in SCREEN_ORDER[SCREEN_ORDER.index(field) + 1:]:
+                if later in needed and not self.query_one(f"#{later}", Input).value.strip():
+                    return self.query_one(f"#{later}", Input)
         problem = self._problem
-        if problem is None or problem.field is None or problem.field == self._field_of(event.input):
-            return
+        if problem is None or problem.field is None or problem.field == field:
+            return None
         rows = self.query(f"#{self._row_for(problem.field)}")
-        if rows and rows.first().display:
-            rows.first(FormField).control.focus()
+        return rows.first(FormField).control if rows and rows.first().display else None
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -225,6 +276,11 @@ class OrderForm(Vertical):
         # value ("*"); forcing the watcher redraws it for the new drug.
         choice.mutate_reactive(Select.value)
         self.set_class(choice.value == TYPED_SIZE, "-vial-typed")
+
+    def _show_rows_for(self, basis: str) -> None:
+        self._basis = basis
+        for each, css_class in BASIS_CLASSES.items():
+            self.set_class(self._basis == each, css_class)
 
     def _show_errors(self) -> None:
         problem = self._problem
