@@ -100,3 +100,15 @@ async def test_a_pasted_dose_and_weight_on_two_lines_fill_both_fields(app):
             await pilot.pause()
         screen = app.main_screen
         assert (screen.form.dose, screen.form.weight) == ("5 mg/kg", "73 kg")
+
+
+async def test_a_weight_in_lb_reads_to_two_decimals_and_the_dose_is_computed_exactly(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "drug", "J1745")
+        await type_into(pilot, dose="5 mg/kg", weight="161 lb")
+        result = app.main_screen.outcome.result
+        steps = " / ".join(result.dose_steps)
+        assert "161 lb ≈ 73.03 kg" in steps, steps
+        assert "73.028" not in steps  # the exact 73.02837157 kg is used, not shown
+        assert result.dose == "365.14 mg"  # 5 × 73.02837157 = 365.1418…, not 5 × 73.03 = 365.15
+        assert "5 mg/kg × 161 lb = 365.14 mg" in steps
