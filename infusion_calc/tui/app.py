@@ -31,8 +31,9 @@ from infusion_calc.tui.messages import CalculatorReady, FormBuilt
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
 
-HOLD_AT_MOST = 0.5
-"""Seconds keys are held after an Enter at most, should the form never say the focus arrived."""
+HOLD_AT_MOST = 2.0
+"""Seconds keys are held after an Enter at most, should the form never say the focus arrived
+(generous: on a loaded machine the field Enter goes to may take a while to appear)."""
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog import Catalog

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+import pytest
+
 from tui_helpers import choose, ready, screen_lines, scroll_to, type_fast, type_into
 
 SIZE = (80, 24)
@@ -112,3 +114,60 @@ async def test_a_weight_in_lb_reads_to_two_decimals_and_the_dose_is_computed_exa
         assert "73.028" not in steps  # the exact 73.02837157 kg is used, not shown
         assert result.dose == "365.14 mg"  # 5 × 73.02837157 = 365.1418…, not 5 × 73.03 = 365.15
         assert "5 mg/kg × 161 lb = 365.14 mg" in steps
+
+
+async def test_f7_jumps_to_the_result_then_the_checks_then_the_chart_text_then_back_to_the_form(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, dose="250 mg")
+        assert app.focused.id == "dose"
+        for title in ("natalizumab (Tysabri)", "Pre-submission checks", "Chart text"):
+            await pilot.press("f7")
+            lines = screen_lines(app)
+            first = next(line for line in lines[1:] if line.strip())
+            assert first.strip().startswith(title), "\n".join(lines)
+        await pilot.press("f7")
+        assert any("Ordered dose" in line for line in screen_lines(app))
+        assert app.focused.id == "dose"  # typing goes on where it was; the drug list never opens
+
+
+@pytest.mark.parametrize("size", [SIZE, (120, 24)])
+async def test_page_down_and_up_scroll_the_result_from_the_form_wide_and_narrow(app, size):
+        async with app.run_test(size=size) as pilot:
+            await type_into(pilot, dose="250 mg")
+            scroller = app.main_screen._result_scroller()
+            await pilot.press("pagedown")
+            assert scroller.scroll_y > 0
+            assert app.focused.id == "dose"
+            await pilot.press("pageup", "pageup")
+            assert scroller.scroll_y == 0
+
+
+async def test_f1_and_the_key_bar_name_the_result_key(app):
+    from textual.widgets import Footer
+    from textual.widgets._footer import FooterKey
+
+    from infusion_calc.tui.screens.help import HELP_TEXT
+
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, dose="250 mg")
+        keys = {key.key for key in app.main_screen.query_one(Footer).query(FooterKey)}
+        assert "f7" in keys
+        assert "F7" in HELP_TEXT and "PageDown" in HELP_TEXT
+
+
+async def test_f1_help_never_breaks_a_sentence_at_80_columns(app):
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        await pilot.press("f1")
+        await pilot.pause()
+        box = app.screen.query_one("#help-text")
+        width = box.content_size.width
+        left = box.content_region.x
+        lines = [line[left:left + width].rstrip() for line in screen_lines(app)[box.content_region.y:box.content_region.bottom]]
+        for line, following in zip(lines, lines[1:]):
+            if not line or not following.strip():
+                continue
+            first_word = following.split()[0]
+            if len(line) + 1 + len(first_word) <= width:  # the next word would have fitted: a hard break
+                assert line.endswith((".", ":", ")", "help", "vials)", "policy)")) or following.lstrip().startswith("•"), \
+                    f"broken mid-sentence:\n{line}\n{following}"

@@ -49,9 +49,22 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the claim lines as CMS-1500, UB-04, 837P, 837I, FHIR, CSV, JSON or text"),
         Binding("f6", "save_to_log", "Save to log", id="save-to-log",
                 tooltip="Save this administration (result, chart note, checks, encounter) to the administration log"),
+        Binding("f7", "jump_to_result", "Result", id="jump-to-result",
+                tooltip="Jump to the result, then the checks, then the chart text, then back to the form"),
         Binding("ctrl+n", "clear", "Next patient", id="clear",
                 tooltip="Clear the form for the next patient"),
+        # From the form too (priority): the form is never scrolled by a page, the result is.
+        Binding("pagedown", "scroll_result(1)", "Scroll the result down", id="scroll-result-down",
+                show=False, priority=True),
+        Binding("pageup", "scroll_result(-1)", "Scroll the result up", id="scroll-result-up",
+                show=False, priority=True),
     ]
+
+    KEY_BAR_SHORT = {"save-to-log": "Save log", "clear": "Next", "copy-claim-lines": "Claim",
+                     "copy-chart-text": "Chart"}
+    """Shorter words on the key bar below KEY_BAR_FULL_WIDTH columns, so every key it shows fits 80."""
+    JUMPS = ("#result", "#checks-title", "#chart-text-title")
+    """Where F7 goes, in turn, before going back to the form."""
 
     KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit"})
     """Bindings the key bar leaves out below KEY_BAR_FULL_WIDTH columns, with the palette key,
@@ -72,6 +85,8 @@ class MainScreen(Screen[None]):
         self.built = False
         """True once the form and result exist (just after the first frame)."""
         self._saving = False
+        self._jumps = 0
+        """How many places F7 has gone to since it was last back at the form."""
         self._last_saved: tuple[FormValues, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
 
@@ -103,11 +118,15 @@ class MainScreen(Screen[None]):
         bindings = super().active_bindings
         if self.size.width >= self.KEY_BAR_FULL_WIDTH:
             return bindings
-        return {
-            key: active._replace(binding=replace(active.binding, show=False))
-            if active.binding.id in self.KEY_BAR_WIDE_ONLY else active
-            for key, active in bindings.items()
-        }
+        return {key: self._narrow_key(active) for key, active in bindings.items()}
+
+    def _narrow_key(self, active: ActiveBinding) -> ActiveBinding:
+        binding = active.binding
+        if binding.id in self.KEY_BAR_WIDE_ONLY:
+            return active._replace(binding=replace(binding, show=False))
+        if binding.id in self.KEY_BAR_SHORT:
+            return active._replace(binding=replace(binding, description=self.KEY_BAR_SHORT[binding.id]))
+        return active
 
     def on_resize(self) -> None:
         if self.built:
@@ -279,6 +298,36 @@ class MainScreen(Screen[None]):
         panel.collapsed = not panel.collapsed
         if not panel.collapsed:
             self.set_focus(self.query_one("#given-at"))
+
+    def _result_scroller(self):
+        """What scrolls to show the result: the whole page when stacked, the result pane when side by side."""
+        return self.query_one("#workspace") if self.has_class("-narrow") else self.result_panel
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "scroll_result":  # a list that is open (the drug list) keeps its own PageDown
+            focused = self.focused
+            return self.built and (focused is None or self.order_form in focused.ancestors or focused is self.result_panel) \
+                and not getattr(focused, "expanded", False) and type(focused).__name__ != "SelectOverlay"
+        return True
+
+    def action_scroll_result(self, pages: int) -> None:
+        scroller = self._result_scroller()
+        (scroller.scroll_page_down if pages > 0 else scroller.scroll_page_up)(animate=False)
+
+    def action_jump_to_result(self) -> None:
+        """F7: the result, the checks, the chart text in turn, then back to the field being typed in."""
+        if not self.built:
+            return
+        scroller = self._result_scroller()
+        targets = [target for target in map(self.query_one, self.JUMPS) if target.display and target.region.height]
+        if self._jumps < len(targets):
+            scroller.scroll_to_widget(targets[self._jumps], top=True, animate=False)
+            self._jumps += 1
+            return
+        self._jumps = 0
+        scroller.scroll_home(animate=False)
+        if self.focused is not None:
+            self.focused.scroll_visible(animate=False)
 
     def action_clear(self) -> None:
         self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same

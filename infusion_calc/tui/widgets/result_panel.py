@@ -38,7 +38,7 @@ class ResultPanel(VerticalScroll):
             yield Static("", id="result-warnings")
             yield Label("Pre-submission checks", classes="section-title", id="checks-title")
             yield ChecksList(id="checks")
-            yield Label("Chart text", classes="section-title")
+            yield Label("Chart text", classes="section-title", id="chart-text-title")
             yield Static("", id="chart-text-note")
             yield Static("", id="chart-text", markup=False)
 
