@@ -283,3 +283,15 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     process.wait(timeout=30)
     os.close(main_fd)
     assert b"\r[" in seen and b"40 rows" in seen
+
+
+def test_a_dose_given_column_bills_what_was_given_and_refuses_more_than_prepared(tmp_path, capsys):
+    orders = "drug,dose,Dose Given,stop_reason\nTysabri,300 mg,200 mg,hives\nTysabri,300 mg,,\nTysabri,300 mg,400 mg,x\n"
+    status, out, err = run_batch(tmp_path, capsys, orders)
+    records = list(csv.DictReader(io.StringIO(out)))
+    assert [(r["row"], r["dose"], r["dose_given"], r["modifiers"], r["units"], r["stop_reason"]) for r in records] == [
+        ("2", "300 mg", "200 mg", "", "200", "hives"), ("2", "300 mg", "200 mg", "JW", "100", "hives"),
+        ("3", "300 mg", "", "JZ", "300", ""),
+    ]
+    assert "DOSE_PARTLY_GIVEN" in records[0]["warnings"]
+    assert status == 2 and err.startswith("error: row 4: Dose Given: 400 mg given is more than the 300 mg prepared")

@@ -83,9 +83,18 @@ def test_lots_and_expirations_follow_vial_order(capsys):
     ("--given-at", "2026-02-30 09:40", "error: --given-at: '2026-02-30 09:40' is not a real date and time."),
     ("--dx", "G35-A", "error: --dx: 'G35-A' is not an ICD-10-CM code"),
     ("--expires", "03/2027", "error: --expires: Vial 1: Could not read '03/2027' as an expiration date."),
-    ("--payer", "cash", "error: --payer: 'cash' is not a payer type. Enter one of: medicare, medicaid, commercial."),
+    ("--payer", "cash", "error: --payer: 'cash' is not a payer type. Enter one of: medicare, medicare-advantage, medicaid, commercial."),
     ("--lot", "A1\x1b[31m", "error: --lot: The lot of vial 1 contains the invisible character U+001B"),
     ("--pa", "P" * 41, "error: --pa: The prior authorization number is 41 characters long; at most 40"),
+    ("--dose-given", "400 mg", "error: --dose-given: 400 mg given is more than the 300 mg prepared for this order."),
+    ("--dose-given", "15 mL", "error: --dose-given: 'mL' is not a mass. Enter a mass such as 300 mg."),
+    ("--dose-given", "0 mg", "error: --dose-given: The amount must be more than zero."),
+    ("--stop-reason", "R" * 201, "error: --stop-reason: The reason less was given is 201 characters long; at most 200"),
+    ("--iv-site", "L arm\x1b[2J", "error: --iv-site: IV site contains the invisible character U+001B"),
+    ("--premeds", "P" * 301, "error: --premeds: Premedications is 301 characters long; at most 300"),
+    ("--observation", "60 min\nno reaction", "error: --observation: Post-infusion observation contains a line break"),
+    ("--diluent", "D" * 121, "error: --diluent: Diluent and bag is 121 characters long; at most 120"),
+    ("--filter", "F" * 81, "error: --filter: Filter is 81 characters long; at most 80"),
 ])
 def test_malformed_encounter_input_is_one_error_line_with_status_2(capsys, option, value, expected):
     assert main(["calc", "--dose", "300 mg", option, value]) == 2
@@ -103,3 +112,34 @@ def test_stop_before_start_points_at_stop(capsys):
 def test_flags_take_no_value(capsys):
     assert main(["calc", "--dose", "300 mg", "--rems-checked", "yes"]) == 2
     assert capsys.readouterr().err.startswith("error: unrecognized arguments: yes")
+
+
+def test_dose_given_bills_what_was_given_and_the_json_keeps_dose_as_ordered(capsys):
+    args = ["calc", "--dose", "300 mg", "--dose-given", "200 mg", "--stop-reason", "hives at 40 min", "--json"]
+    assert main(args) == 0
+    result = json.loads(capsys.readouterr().out)
+    assert [(line["modifiers"], line["units"]) for line in result["lines"]] == [([], 200), (["JW"], 100)]
+    assert (result["dose"], result["dose_given"], result["discarded_amount"]) == ("300 mg", "200 mg", "100 mg")
+    assert "DOSE_PARTLY_GIVEN" in {warning["code"] for warning in result["warnings"]}
+    assert "Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 40 min" in result["note"]
+
+
+def test_the_summary_shows_the_amount_given_and_the_unverified_jw_notice(capsys):
+    assert main(["calc", "--dose", "300 mg", "--dose-given", "200 mg"]) == 0
+    out = capsys.readouterr().out
+    assert "  Given         200 mg of the dose prepared\n" in out
+    assert "PARTIAL, not verified" in out
+
+
+def test_administration_details_reach_the_note_and_rate_changes_may_span_lines(capsys):
+    args = [
+        "calc", "--dose", "300 mg", "--note", "--iv-site", "left forearm, 22G", "--premeds", "acetaminophen 650 mg PO",
+        "--rate-changes", "slowed 10:05\nresumed 10:20", "--observation", "60 min, no reaction",
+        "--diluent", "100 mL 0.9% NaCl", "--filter", "0.2 micron in-line",
+    ]
+    assert main(args) == 0
+    note = capsys.readouterr().out
+    for line in ("IV site: left forearm, 22G\n", "Premedications: acetaminophen 650 mg PO\n",
+                 "Rate changes: slowed 10:05\n  resumed 10:20\n", "Post-infusion observation: 60 min, no reaction\n",
+                 "Diluent and bag: 100 mL 0.9% NaCl\n", "Filter: 0.2 micron in-line\n"):
+        assert line in note

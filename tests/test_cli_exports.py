@@ -47,8 +47,8 @@ def test_warnings_go_to_stderr_so_the_export_stays_clean(capsys):
     status, out, err = run(capsys, "calc", "--dose", "300 mg", "--drug", "tyruko", "--format", "837p")
     assert status == 0
     assert "LIN" not in out and out.startswith("LX*1~")
-    assert err.count("warning: ") == 2  # no NDC on the line; no charge for Q5134
-    assert "carton" in err and "chargemaster" in err
+    assert err.count("warning: ") == 3  # no NDC on the line; no charge for Q5134; dated today
+    assert "carton" in err and "chargemaster" in err and "No date and time" in err
 
 
 def test_format_json_is_exactly_the_json_option(capsys):
@@ -251,3 +251,31 @@ def test_log_list_and_show_escape_control_characters_already_in_a_log(capsys, is
     for text in (listing, shown):
         assert "\x1b" not in text and "MRN\\x1b[2J7" in text
     assert "\x07" not in shown and "given\\x07 ok" in shown
+
+
+def test_the_log_keeps_the_amount_given_and_the_administration_details(capsys):
+    status, _, _ = run(
+        capsys, "calc", "--dose", "300 mg", "--dose-given", "200 mg", "--stop-reason", "patient left",
+        "--iv-site", "left forearm", "--observation", "30 min, no reaction", "--save",
+    )
+    assert status == 0
+    entry = AdministrationLog().entry(1)
+    assert entry["result"]["dose_given"] == "200 mg" and entry["inputs"]["dose_given"] == "200 mg"
+    assert entry["encounter"] == {
+        "dose_given": "200 mg", "stop_reason": "patient left", "iv_site": "left forearm",
+        "observation": "30 min, no reaction",
+    }
+    _, shown, _ = run(capsys, "log", "show", "1")
+    assert "Dose given     200 mg\n" in shown and "J2323-JW" in shown
+
+
+def test_an_entry_saved_before_the_amount_given_existed_still_shows(capsys):
+    import sqlite3
+
+    assert run(capsys, "calc", "--dose", "300 mg", "--save")[0] == 0
+    log = AdministrationLog()
+    with sqlite3.connect(log.path) as connection:  # as an older version wrote it: no dose_given key
+        connection.execute("UPDATE administration SET result = json_remove(result, '$.dose_given')")
+    assert "dose_given" not in log.entry(1)["result"]
+    status, shown, err = run(capsys, "log", "show", "1")
+    assert status == 0 and err == "" and "Dose given     " not in shown and "J2323-JZ" in shown

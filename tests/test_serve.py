@@ -372,11 +372,3 @@ def test_a_page_from_another_site_cannot_open_an_app(start_server, headers, why)
     assert "refused a browser connection" in server.stderr
     assert server.stop() == 0
 
-
-def test_behind_a_reverse_proxy_the_public_address_is_accepted(start_server):
-    server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
-    proxied = {"X-Forwarded-Host": "calc.hospital.example", "Origin": "https://calc.hospital.example"}
-    tab = RawTab(server.port, proxied, expect=101)
-    server.app_groups |= {app_of_new_tab(server, set())}
-    tab.drop()
-    assert server.stop() == 0

@@ -8,7 +8,6 @@ starts as fast as pint alone.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from collections.abc import Sequence
 
@@ -19,6 +18,15 @@ class StrictParser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
         raise SystemExit(2)
+
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # type: ignore[override]
+        # `--drug=--` gives the value "--". Python 3.11's argparse strips that "--" as if it
+        # ended the options and hands the option an empty list, which no command expects.
+        if action.option_strings and action.nargs is None and arg_strings == ["--"]:
+            value = self._get_value(action, "--")
+            self._check_value(action, value)
+            return value
+        return super()._get_values(action, arg_strings)
 
 
 def build_parser() -> StrictParser:
@@ -40,8 +48,27 @@ def build_parser() -> StrictParser:
     return parser
 
 
+def undecodable_argument(arguments: Sequence[str]) -> str | None:
+    """Why an argument cannot be used as text, or None.
+
+    Bytes that are not UTF-8 reach Python as lone surrogates; written to the log, a
+    file or a strict UTF-8 output they fail deep inside, after part of the work is done.
+    """
+    for position, argument in enumerate(arguments, start=1):
+        bad = next((char for char in argument if "\ud800" <= char <= "\udfff"), None)
+        if bad is not None:
+            shown = argument.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            byte = f"0x{ord(bad) - 0xDC00:02x}" if ord(bad) >= 0xDC80 else "a lone surrogate"
+            return f"argument {position} ('{shown}') is not UTF-8 text (byte {byte}); type it as plain text"
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     arguments = list(sys.argv[1:] if argv is None else argv)
+    problem = undecodable_argument(arguments)
+    if problem:
+        sys.stderr.write(f"error: {problem}\n")
+        return 2
     from infusion_calc.cli.tui_launcher import app_options, launch
 
     if (app_only := app_options(arguments)) is not None:
@@ -57,14 +84,37 @@ def main(argv: Sequence[str] | None = None) -> int:
         from infusion_calc.cli.tui_launcher import launch
 
         return launch(options)
+    return run_command(options)
+
+
+def run_command(options: argparse.Namespace) -> int:
+    """Run a subcommand; every way it can fail is one `error:` line and a status that tells it (cli/exits.py)."""
+    from infusion_calc.cli import exits
+
+    exits.saved_entry = None
+    real_stdout = sys.stdout
+    sys.stdout = exits.GuardedOutput(real_stdout)  # type: ignore[assignment]
     try:
-        return options.run(options)
-    except BrokenPipeError:
-        # The reader went away (`| head`): stop quietly, as Unix tools do.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        return 0
+        status = options.run(options)
+        sys.stdout.flush()  # now, while a failure can still be reported, not at exit
+        return status
+    except exits.OutputFailed as failure:
+        exits.discard_pending_output(real_stdout)
+        return exits.output_failed(failure)
     except KeyboardInterrupt:
         return 130
+    except RecursionError:
+        sys.stderr.write("error: the input is nested too deeply to read; nothing was saved\n")
+        return 2
+    except OSError as error:  # the environment, not the input: a full disk on --out, an unreadable folder
+        exits.discard_pending_output(real_stdout)
+        return exits.environment_failed(error)
     except Exception as error:  # never a traceback for a user; say what happened
-        sys.stderr.write(f"error: internal error ({type(error).__name__}: {error}); please report it\n")
-        return 1
+        from infusion_calc.cli.common import one_line
+
+        saved = exits.saved_entry
+        also = f"; the calculation WAS saved as administration log entry {saved.id}: do not save it again" if saved else ""
+        sys.stderr.write(f"error: internal error ({type(error).__name__}: {one_line(str(error))}); please report it{also}\n")
+        return exits.SAVED_BUT_OUTPUT_FAILED if saved else exits.INTERNAL
+    finally:
+        sys.stdout = real_stdout

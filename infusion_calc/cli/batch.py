@@ -13,6 +13,7 @@ Nothing here imports Textual or rich.
 from __future__ import annotations
 
 import argparse
+import io
 import os
 import re
 import sys
@@ -22,6 +23,7 @@ from typing import IO, TYPE_CHECKING
 
 from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
 from infusion_calc.core.errors import CatalogError
+from infusion_calc.core.safe_text import terminal_safe
 
 if TYPE_CHECKING:
     from infusion_calc.core.batch import Columns
@@ -40,7 +42,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description=(
             "Calculate every order in ORDERS (a CSV file with a header row; '-' reads standard input) and "
             "write one row per claim line. Order columns: drug, hcpcs, dose, weight, height, bsa, vial, "
-            "round_within, billing_unit (drug or hcpcs, and dose, are required; several vial sizes go in one "
+            "round_within, billing_unit, dose_given (drug or hcpcs, and dose, are required; several vial sizes go in one "
             "cell separated by ';'). "
             "Any other column passes through to the output. Header names ignore case, spaces and dashes. "
             "Rows are numbered as a spreadsheet shows them (the header is row 1). A refused row is reported "
@@ -127,10 +129,14 @@ class Progress:
 
 
 def _open_orders(path: str) -> tuple[IO[str], int | None]:
-    if path == "-":
-        return sys.stdin, None
     # utf-8-sig: a spreadsheet's "CSV UTF-8" export starts with a byte-order mark.
-    stream = open(path, encoding="utf-8-sig", newline="")
+    # surrogateescape: a byte that is not UTF-8 refuses its row only (batch_rows.py), not the file.
+    # newline="": the csv module reads line ends itself, so a line break inside a quoted cell stays.
+    if path == "-":
+        if not hasattr(sys.stdin, "buffer"):  # already text (a test's StringIO)
+            return sys.stdin, None
+        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""), None
+    stream = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     return stream, os.fstat(stream.fileno()).st_size
 
 
@@ -146,7 +152,7 @@ def run(options: argparse.Namespace) -> int:
         source, size = _open_orders(options.orders)
     except OSError as error:
         return fail(f"{options.orders}: cannot read the orders file ({error.strerror})")
-    with source if source is not sys.stdin else _keep_open(source):
+    with source if options.orders != "-" else _keep_open(source):
         try:
             rows = RecordReader(source)  # an unreadable record is refused as one row; the rest still run
             header = next(rows, [])
@@ -156,6 +162,7 @@ def run(options: argparse.Namespace) -> int:
                 columns = read_header(header)
             except HeaderError as error:
                 return fail(f"{options.orders}: {error}")
+            rows.single_line_cells = {index: columns.header[index] for index in columns.order.values()}
             return _answer_all(options, source, size, rows, columns, catalog)
         except UnicodeDecodeError:
             return fail(f"{options.orders}: not UTF-8 text; save the file as CSV UTF-8")
@@ -166,7 +173,7 @@ def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[
 
     buffer = getattr(source, "buffer", None)
     progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
-    if options.out and source is not sys.stdin and os.path.exists(options.out) and os.path.samefile(options.out, options.orders):
+    if options.out and options.orders != "-" and os.path.exists(options.out) and os.path.samefile(options.out, options.orders):
         return fail(f"{options.out}: that is the orders file; write the results to another file")
     try:
         target = open(options.out, "w", encoding="utf-8", newline="") if options.out else sys.stdout
@@ -182,7 +189,7 @@ def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[
             if chunk.errors:
                 progress.clear()
                 refused += len(chunk.errors)
-                sys.stderr.writelines(f"error: {error}\n" for error in chunk.errors)
+                sys.stderr.writelines(f"error: {terminal_safe(error)}\n" for error in chunk.errors)
             progress.update(answered + refused, refused)
         progress.clear()
     if refused:

@@ -9,7 +9,6 @@ stays flat however long the file is.
 
 from __future__ import annotations
 
-import csv
 import io
 import json
 import multiprocessing
@@ -25,6 +24,7 @@ from typing import IO, Any
 
 from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
 from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.csv_out import CsvWriter
 
 CHUNK_ROWS = 500
 """About 40 ms of work per chunk: long enough to make handing it to a worker cheap."""
@@ -39,7 +39,9 @@ class CsvOut:
         names = columns.output_names
         self.cells = itemgetter(*names)  # one C call per record instead of a loop over 20 columns
         self.lists = [names.index(name) for name in self.LIST_COLUMNS]
-        self.writer = csv.writer(stream, lineterminator="\n")  # None is written as an empty cell
+        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/csv_out.py);
+        # None is written as an empty cell.
+        self.writer = CsvWriter(stream)
         self.names = names
 
     def header(self) -> None:

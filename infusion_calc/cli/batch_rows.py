@@ -7,14 +7,26 @@ and, left alone, that error would end the whole batch. Here the record becomes a
 the rows after it still run (issue 6: bad rows are reported and the run carries on).
 The field limit itself is left as it is: it is process-wide state, and it keeps one
 runaway cell from filling memory.
+
+Two more ways a file goes wrong without the csv module noticing:
+- A byte that is not UTF-8 (a file saved in another encoding, one corrupt sector). The
+  file is decoded with `surrogateescape`, so such a byte arrives as a lone surrogate;
+  the record holding it is refused with the byte named, and the rows around it run.
+- A quotation mark opened and never closed turns the lines after it into one cell.
+  A record that ends at the end of the file still inside quotes, or whose order cell
+  (drug, dose, ...) runs over several lines, is refused with the lines it swallowed,
+  so no row disappears without a word.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable, Iterator
 
 from infusion_calc.core.batch import UnreadableRow
+
+_UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
 
 
 class RecordReader:
@@ -23,12 +35,21 @@ class RecordReader:
     def __init__(self, lines: Iterable[str]) -> None:
         self._lines = iter(lines)
         self._quotes = 0  # quotation marks in the lines of the record being read
+        self._bad_byte: int | None = None  # the first undecodable byte in the record being read
+        self._ended = False
         self._reader = csv.reader(self._counted())
+        self.single_line_cells: dict[int, str] = {}
+        """Cells (index -> column name) that never hold a line break: the order columns."""
 
     def _counted(self) -> Iterator[str]:
         for line in self._lines:
             self._quotes += line.count('"')
+            if self._bad_byte is None and not line.isascii():
+                found = _UNDECODABLE.search(line)
+                if found:
+                    self._bad_byte = ord(found.group()) - 0xDC00
             yield line
+        self._ended = True
 
     @property
     def line_num(self) -> int:
@@ -39,11 +60,40 @@ class RecordReader:
 
     def __next__(self) -> list[str] | UnreadableRow:
         self._quotes = 0
+        self._bad_byte = None
+        first_line = self._reader.line_num + 1
         try:
-            return next(self._reader)
+            cells = next(self._reader)
         except csv.Error as error:
             self._skip_rest_of_record()
             return UnreadableRow(_reason(error))
+        if self._bad_byte is not None:
+            return UnreadableRow(
+                f"byte 0x{self._bad_byte:02X} is not UTF-8 text; the row was skipped "
+                "(save the file as CSV UTF-8, or retype that cell)"
+            )
+        last_line = self._reader.line_num
+        if last_line > first_line:
+            problem = self._swallowed(cells, first_line, last_line)
+            if problem:
+                return UnreadableRow(problem)
+        return cells
+
+    def _swallowed(self, cells: list[str], first_line: int, last_line: int) -> str | None:
+        """Why a record that spans lines looks like an unclosed quotation mark, or None."""
+        lines = f"lines {first_line}–{last_line} of the file"
+        if self._ended and self._quotes % 2:
+            return (
+                f"a quotation mark in this row is never closed, so {lines} (to the end) were read as one cell "
+                f"and the rows on lines {first_line + 1}–{last_line} were not read; close the quote"
+            )
+        for index, name in self.single_line_cells.items():
+            if index < len(cells) and "\n" in cells[index]:
+                return (
+                    f"the '{name}' cell runs over {lines}: a quotation mark is not closed where it should be, "
+                    f"so the rows on lines {first_line + 1}–{last_line} were not read as rows; fix the quote"
+                )
+        return None
 
     def _skip_rest_of_record(self) -> None:
         """Drop the lines that still belong to the record that failed.

@@ -7,12 +7,14 @@ import json
 import sys
 
 from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail
-from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks
+from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks, with_site_policy
 from infusion_calc.cli.output_options import add_output_options, export_or_save
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.rounding import plain
+from infusion_calc.core.safe_text import terminal_safe
 from infusion_calc.core.units import format_amount
 
 
@@ -40,6 +42,11 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="also report the nearest whole-vial dose within this percent of the order (an option; never applied)",
     )
     parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" (must match the catalog)')
+    parser.add_argument(
+        "--dose-given", metavar="QTY",
+        help='amount actually given when the infusion stopped short of the dose prepared, e.g. "200 mg" '
+        "(billed administered units come from it; give the reason with --stop-reason)",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object (the stable contract)")
     add_catalog_option(parser)
     add_output_options(parser)
@@ -52,7 +59,7 @@ def request_from(options: argparse.Namespace) -> CalcRequest:
         dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
         weight=options.weight, height=options.height, bsa=options.bsa,
         round_within=options.round_within if options.round_within is not None else site_rounding_policy(),
-        billing_unit=options.billing_unit,
+        billing_unit=options.billing_unit, dose_given=options.dose_given,
     )
 
 
@@ -62,9 +69,10 @@ def site_rounding_policy() -> str | None:
     Read only when the file exists: the config model needs pydantic (~60 ms), which a
     site without a config file should not pay on every calc.
     """
+    from infusion_calc.core.files import present
     from infusion_calc.locations import site_config_path
 
-    if not site_config_path().is_file():
+    if not present(site_config_path()):
         return None
     from infusion_calc.core.site_config import site_rounding_policy as from_config
 
@@ -74,8 +82,8 @@ def site_rounding_policy() -> str | None:
 def run(options: argparse.Namespace) -> int:
     try:
         catalog = catalog_for(options)
-        calc = calculate(catalog, request_from(options))
-        extras = build_extras(calc, options)
+        calc, policy = with_site_policy(calculate(catalog, request_from(options)), options)
+        extras = build_extras(calc, options, policy)
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError, SiteConfigError) as error:
@@ -83,9 +91,9 @@ def run(options: argparse.Namespace) -> int:
     return write_output(calc, extras, options)
 
 
-def build_extras(calc: Calculation, options: argparse.Namespace) -> dict:
+def build_extras(calc: Calculation, options: argparse.Namespace, policy: SitePolicy | None = None) -> dict:
     """Keys added to the JSON beyond the core contract (chart note, checks, ...)."""
-    return encounter_extras(calc, options)
+    return encounter_extras(calc, options, policy)
 
 
 def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -> int:
@@ -96,9 +104,10 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
         json.dump(calculation_to_dict(calc) | extras, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
     else:
-        sys.stdout.write(summary(calc))
+        # A typed drug name or note may hold ESC or U+2028: printed as a visible escape, never acted on.
+        sys.stdout.write(terminal_safe(summary(calc)))
         if options.note:  # the chart note and the checks (cli/encounter_options.py)
-            sys.stdout.write("\n" + extras["note"] + "\n" + format_checks(extras["checks"]))
+            sys.stdout.write(terminal_safe("\n" + extras["note"] + "\n" + format_checks(extras["checks"])))
     return 0
 
 
@@ -107,6 +116,8 @@ def summary(calc: Calculation) -> str:
     drug = calc.drug
     out = [f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}"]
     out.append(f"  Dose          {format_amount(calc.dose_mg, 'mg')}")
+    if calc.given_mg is not None and calc.given_mg < calc.dose_mg:
+        out.append(f"  Given         {format_amount(calc.given_mg, 'mg')} of the dose prepared")
     for use in calc.vials:
         ndc = f"NDC {use.product.ndc}" if use.product.ndc else "NDC not verified"
         out.append(f"  Open          {use.count} × {use.product.label} vial  ({ndc})")

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, load_catalog
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.files import present
 from infusion_calc.locations import site_catalog_path
 
 # Core field names -> the option a CLI user typed, so the error points at it.
@@ -18,7 +19,9 @@ OPTION_FOR_FIELD = {
     "given_at": "--given-at", "site": "--site", "nurse": "--nurse", "provider": "--provider", "dx": "--dx",
     "payer": "--payer", "prior_auth": "--pa", "lots": "--lot", "expires": "--expires",
     "waste_reason": "--waste-reason", "waste_witness": "--witness", "start": "--start", "stop": "--stop",
-    "events": "--events",
+    "events": "--events", "dose_given": "--dose-given", "stop_reason": "--stop-reason", "iv_site": "--iv-site",
+    "premeds": "--premeds", "rate_changes": "--rate-changes", "observation": "--observation",
+    "diluent": "--diluent", "filter": "--filter",
 }
 
 
@@ -35,11 +38,20 @@ def catalog_for(options: argparse.Namespace) -> Catalog:
     if given:
         return load_catalog(Path(given))
     default = site_catalog_path()
-    return load_catalog(default if default.is_file() else None)
+    # A folder, named pipe or broken link there is reported by load_catalog, not skipped.
+    return load_catalog(default if present(default) else None)
+
+
+def one_line(message: str) -> str:
+    """`message` with newlines and other control characters written as escapes: one line, that
+    drives no terminal, whatever a file or an argument held (a TOML value with a newline)."""
+    if message.isprintable():
+        return message
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in message)
 
 
 def fail(message: str) -> int:
-    sys.stderr.write(f"error: {message}\n")
+    sys.stderr.write(f"error: {one_line(message)}\n")
     return 2
 
 

@@ -9,11 +9,16 @@ from __future__ import annotations
 
 import argparse
 
+from datetime import date
+
 from infusion_calc.cli.common import catalog_for
+from infusion_calc.cli.earlier_doses import earlier_doses
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.checks import run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT, EncounterText, parse_encounter
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.modifier_340b import with_340b_modifier
 
 def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
@@ -24,7 +29,7 @@ def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--nurse", help="administering nurse")
     group.add_argument("--provider", help="ordering/supervising provider")
     group.add_argument("--dx", metavar="ICD10", help="diagnosis, ICD-10-CM (e.g. G35.A, K50.00, G12.0)")
-    group.add_argument("--payer", help="payer type: medicare, medicaid or commercial")
+    group.add_argument("--payer", help="payer type: medicare, medicare-advantage, medicaid or commercial")
     group.add_argument("--pa", metavar="NUMBER", help="prior authorization number")
     group.add_argument("--step-therapy", action="store_true", help="step therapy attested (commercial plans)")
     group.add_argument(
@@ -45,6 +50,13 @@ def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
         help="REMS confirmed before infusion (natalizumab: TOUCH authorization and checklist; Tyruko: its own REMS)",
     )
     group.add_argument("--events", metavar="TEXT", help="adverse events or deviations, free text")
+    group.add_argument("--stop-reason", metavar="TEXT", help="why less than the dose prepared was given (with --dose-given)")
+    group.add_argument("--iv-site", metavar="TEXT", help="IV site, e.g. left forearm, 22G")
+    group.add_argument("--premeds", metavar="TEXT", help="premedications given, free text")
+    group.add_argument("--rate-changes", metavar="TEXT", help="infusion rate changes as charted, free text")
+    group.add_argument("--observation", metavar="TEXT", help="post-infusion observation: how long, and what was seen")
+    group.add_argument("--diluent", metavar="TEXT", help="diluent and bag actually used, e.g. 100 mL 0.9%% NaCl")
+    group.add_argument("--filter", metavar="TEXT", help="in-line filter used, if any")
     group.add_argument("--note", action="store_true", help="also print the chart note and the pre-submission checks")
 
 
@@ -57,14 +69,38 @@ def encounter_text(options: argparse.Namespace) -> EncounterText:
         dx=text("dx"), payer=text("payer"), prior_auth=text("pa"), step_therapy=bool(options.step_therapy),
         lots=tuple(options.lot), expires=tuple(options.expires), waste_reason=text("waste_reason"),
         waste_witness=text("witness"), start=text("start"), stop=text("stop"), consent=bool(options.consent),
-        rems_checked=bool(options.rems_checked), events=text("events"),
+        rems_checked=bool(options.rems_checked), events=text("events"), dose_given=text("dose_given"),
+        stop_reason=text("stop_reason"), iv_site=text("iv_site"), premeds=text("premeds"),
+        rate_changes=text("rate_changes"), observation=text("observation"), diluent=text("diluent"),
+        filter=text("filter"),
     )
 
 
-def encounter_extras(calc: Calculation, options: argparse.Namespace) -> dict:
+def site_policy() -> SitePolicy:
+    """The site's check policy from config.toml, read only when the file exists (pydantic costs start-up)."""
+    from infusion_calc.locations import site_config_path
+
+    if not site_config_path().is_file():
+        return SitePolicy()
+    from infusion_calc.core.site_config import site_check_policy
+
+    return site_check_policy()
+
+
+def with_site_policy(calc: Calculation, options: argparse.Namespace) -> tuple[Calculation, SitePolicy]:
+    """The calculation with the site's claim-line rules applied (340B), and the policy the checks follow."""
+    policy = site_policy()
+    if policy.acquired_340b:
+        encounter = parse_encounter(encounter_text(options))
+        calc = with_340b_modifier(calc, encounter.service_date or date.today())
+    return calc, policy
+
+
+def encounter_extras(calc: Calculation, options: argparse.Namespace, policy: SitePolicy | None = None) -> dict:
     """The JSON keys `note` and `checks`; raises InputError for a malformed encounter field."""
     encounter = parse_encounter(encounter_text(options))
-    checks = run_checks(calc, encounter, catalog=catalog_for(options))
+    earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None)) if calc.drug.generic == "nusinersen" else ()
+    checks = run_checks(calc, encounter, catalog=catalog_for(options), policy=policy, earlier_doses=earlier)
     return {"note": chart_note(calc, encounter), "checks": [check.to_dict() for check in checks]}
 
 

@@ -7,7 +7,6 @@ start printing at once and stay in flat memory on a log of a million rows.
 from __future__ import annotations
 
 import argparse
-import csv
 import json
 import os
 import re
@@ -139,6 +138,8 @@ def _show_text(entry: dict[str, Any]) -> str:
         out.append(f"Patient ID     {entry['patient_id']}")
     out.append(f"Drug           {result['drug']} ({result.get('brand') or ''}) · {result['hcpcs']} {result['descriptor']}")
     out.append(f"Dose           {result['dose']} (ordered {result['dose_ordered']})")
+    if result.get("dose_given"):  # entries saved before the amount given was recorded have no such key
+        out.append(f"Dose given     {result['dose_given']}")
     patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
     if patient:
         out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
@@ -186,7 +187,9 @@ def _write_export(stream: IO[str], fmt: str) -> int:
 
     log = _log()
     if fmt == "csv":
-        writer = csv.writer(stream, lineterminator="\n")
+        from infusion_calc.core.csv_out import CsvWriter
+
+        writer = CsvWriter(stream)  # a patient id "=1+1" is text to a spreadsheet, not a formula
         writer.writerow(CSV_COLUMNS)
         writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
     else:
@@ -222,5 +225,8 @@ def run_export(options: argparse.Namespace) -> int:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the log is private: so is a copy
     except OSError as error:
         return fail(f"--out: cannot write {target} ({error.strerror})")
-    with open(descriptor, "w", encoding="utf-8", newline="") as stream:
-        return _guarded(lambda: _write_export(stream, options.format))
+    try:
+        with open(descriptor, "w", encoding="utf-8", newline="") as stream:
+            return _guarded(lambda: _write_export(stream, options.format))
+    except OSError as error:  # a full disk: the copy is cut short; the log itself is untouched
+        return fail(f"--out: cannot write {target} ({error.strerror}); the export there is incomplete, the log is unchanged")

@@ -26,7 +26,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument(
         "--payer-rules", metavar="NAME", default=None,
-        help="apply [payer.NAME] from the site config (NDC spacing, accepted NDC units) to --format",
+        help=(
+            "apply [payer.NAME] from the site config (NDC spacing, accepted NDC units) to --format; "
+            "default: the --payer type's table, when the site config has one"
+        ),
     )
     group.add_argument("--save", action="store_true", help="append this calculation to the administration log")
     group.add_argument(
@@ -47,17 +50,27 @@ def _chart_text(calc: Calculation, extras: dict[str, Any]) -> str | None:
         return None
 
 
-def _encounter(options: argparse.Namespace) -> tuple[dict[str, Any] | None, datetime | None]:
-    """The encounter details typed (for the log) and the time given (for the 837 date and FHIR)."""
+def _encounter(options: argparse.Namespace) -> tuple[dict[str, Any] | None, datetime | None, str | None]:
+    """The encounter details typed (for the log), the time given (for the 837 date and FHIR), the payer type."""
     try:
         from infusion_calc.cli.encounter_options import encounter_text
         from infusion_calc.core.encounter import parse_encounter
     except ImportError:  # calc without encounter options: nothing to add
-        return None, None
+        return None, None, None
     typed = encounter_text(options)
-    given_at = parse_encounter(typed).given_at  # already validated by calc's build_extras
+    encounter = parse_encounter(typed)  # already validated by calc's build_extras
+    given_at = encounter.given_at
     details = {name: value for name, value in typed._asdict().items() if value}
-    return details or None, given_at.astimezone() if given_at is not None else None
+    payer = encounter.payer.value if encounter.payer is not None else None
+    return details or None, given_at.astimezone() if given_at is not None else None, payer
+
+
+def _payer_rules(options: argparse.Namespace, payer: str | None, defined: Any) -> str | None:
+    """The [payer.NAME] table to apply: --payer-rules, else --payer when the site config has its table
+    (as the app does: one flag, one meaning)."""
+    if options.payer_rules is not None:
+        return options.payer_rules
+    return payer if payer in defined else None
 
 
 def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.Namespace) -> int | None:
@@ -82,10 +95,10 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
     from infusion_calc.core.exports import ExportError, render
     from infusion_calc.core.site_config import SiteConfigError, load_site_config
 
-    encounter, given_at = _encounter(options)
+    encounter, given_at, payer = _encounter(options)
     try:
         config = load_site_config()
-        settings = config.export_settings(options.payer_rules)
+        settings = config.export_settings(_payer_rules(options, payer, config.payer))
         rendered = render(calc, fmt, settings, when=given_at) if fmt not in (None, "json") else None
     except (SiteConfigError, ExportError) as error:
         return fail(str(error))
@@ -106,6 +119,9 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
         except LogError as error:
             sys.stderr.write(f"error: {error}\n")
             return 1
+        from infusion_calc.cli import exits
+
+        exits.saved_entry = entry  # from here on, a failure must say the save happened (exit 3)
         sys.stderr.write(f"saved: administration log entry {entry.id} ({entry.path})\n")
 
     if rendered is None:

@@ -15,7 +15,8 @@ DEFAULT_PORT = 8000
 EXPOSED_WARNING = (
     "warning: serving on {host}, which other machines can reach. Browser mode has no login: "
     "anyone who can open {url} can use the calculator. Put it behind the site's reverse proxy "
-    "and single sign-on, or use the default --host 127.0.0.1.\n"
+    "and single sign-on, or use the default --host 127.0.0.1. Browsers are served only when they "
+    "address this server by a loopback name{bound} or a name given with --allow-host{allowed}.\n"
 )
 
 
@@ -30,8 +31,16 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument(
-        "--host", default=DEFAULT_HOST,
+        "--host", type=listen_host, default=DEFAULT_HOST,
         help=f"address to listen on (default {DEFAULT_HOST}, this machine only; 0.0.0.0 exposes it: see the README)",
+    )
+    parser.add_argument(
+        "--allow-host", type=allowed_host, action="append", default=[], metavar="NAME",
+        help=(
+            "a host name (or address) browsers use to reach this server, besides loopback names and --host: "
+            "the reverse proxy's public name, or this machine's name on the network; repeatable. "
+            "Requests addressed to any other name are refused (DNS rebinding)"
+        ),
     )
     parser.add_argument(
         "--port", type=port_number, default=DEFAULT_PORT,
@@ -39,6 +48,26 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     add_catalog_option(parser)
     parser.set_defaults(run=run)
+
+
+def listen_host(text: str) -> str:
+    from infusion_calc.serve.hosts import host_problem
+
+    problem = host_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    return text.strip("[]") if text.startswith("[") else text  # "[::1]" as typed in a URL is "::1"
+
+
+def allowed_host(text: str) -> str:
+    from infusion_calc.serve.hosts import WILDCARDS, host_problem, normal_host
+
+    problem = host_problem(text)
+    if problem:
+        raise argparse.ArgumentTypeError(problem)
+    if normal_host(text) in WILDCARDS:
+        raise argparse.ArgumentTypeError(f"{text} means every interface, not a name browsers use; give the name or address they type")
+    return text
 
 
 def port_number(text: str) -> int:
@@ -62,6 +91,7 @@ def run(options: argparse.Namespace) -> int:
     import asyncio
     import logging
 
+    from infusion_calc.serve.hosts import WILDCARDS
     from infusion_calc.serve.server import BrowserServer, is_loopback, url_for
 
     try:
@@ -70,9 +100,13 @@ def run(options: argparse.Namespace) -> int:
         return fail(str(error))
     if not is_loopback(options.host):
         shown_port = options.port or "PORT"
-        sys.stderr.write(EXPOSED_WARNING.format(host=options.host, url=url_for(options.host, shown_port)))
+        sys.stderr.write(EXPOSED_WARNING.format(
+            host=options.host, url=url_for(options.host, shown_port),
+            bound="" if options.host in WILDCARDS else f", by {options.host}",
+            allowed=f" ({', '.join(options.allow_host)})" if options.allow_host else " (none given)",
+        ))
     logging.basicConfig(level=logging.INFO, format="infusion-calc: %(message)s", stream=sys.stderr)
-    server = BrowserServer(app_command(options), options.host, options.port)
+    server = BrowserServer(app_command(options), options.host, options.port, options.allow_host)
     try:
         asyncio.run(server.run())
     except OSError as error:

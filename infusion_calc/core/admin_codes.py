@@ -1,27 +1,61 @@
-"""The administration code a route and infusion time suggest (domain-facts §4).
+"""The administration code a drug's class, its route and the infusion time suggest (domain-facts §4).
 
-96365 "IV infusion, initial, up to 1 hour" and 96366 "each additional hour" are VERIFIED
-descriptors; the timing rules are PARTIAL (secondary sources only): an infusion must run more
-than 15 minutes (15 or less is an IV push, 96374), 96365 covers up to 90 minutes, and 96366 is
-added for each further full hour or a remaining part of more than 30 minutes. 96450
-(intrathecal, with spinal puncture) is VERIFIED for nusinersen by CMS article A58579.
+Monoclonal antibodies and other complex biologics, and antineoplastics, are coded as complex
+drug administration: 96413 (first hour) + 96415 (each additional hour). Noridian (article
+10529, citing CMS CR 13468 and Pub 100-04 ch.12 §30.5; VERIFIED) pays monoclonal, complex
+biological and rheumatological therapies as complex administration "so long as all elements
+of these codes that are required for appropriate billing are met". 96365/96366 (IV infusion)
+stay for other drugs, and are the fallback a site may choose for complex biologics when its
+records do not support complex administration. 96450 (intrathecal, with spinal puncture) is
+VERIFIED for nusinersen by CMS article A58579.
+
+The timing rules are PARTIAL (secondary sources, stated for 96365/96366 and applied to the
+complex codes alike): an infusion runs more than 15 minutes, the first code covers up to
+90 minutes, and the add-on is billed for each further full hour or a remaining part of more
+than 30 minutes.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
+from infusion_calc.core.check_types import Check, Severity, SitePolicy
+from infusion_calc.core.encounter import Encounter
+
 INFUSION_MINIMUM_MINUTES = 15  # more than this to be an infusion
 FIRST_CODE_MINUTES = 60
 PART_HOUR_MINUTES = 30  # a remaining part must exceed this to count as another hour
+COMPLEX_CLASSES = ("complex-biologic", "antineoplastic")
+TIMING_STATUS = "(timing rules from secondary sources only, PARTIAL: confirm with the payer)"
 
 
-def infusion_codes(minutes: int) -> tuple[tuple[str, int], ...] | None:
+class CodePair(NamedTuple):
+    first: str
+    additional: str
+    name: str
+
+
+COMPLEX = CodePair("96413", "96415", "complex drug administration")
+INFUSION = CodePair("96365", "96366", "IV infusion")
+
+
+def infusion_codes(minutes: int, pair: CodePair = INFUSION) -> tuple[tuple[str, int], ...] | None:
     """(code, units) for an IV infusion of `minutes`; None when it is too short to be an infusion."""
     if minutes <= INFUSION_MINIMUM_MINUTES:
         return None
     beyond_first = max(minutes - FIRST_CODE_MINUTES, 0)
     full_hours, part = divmod(beyond_first, 60)
     additional = full_hours + (1 if part > PART_HOUR_MINUTES else 0)
-    return (("96365", 1),) + ((("96366", additional),) if additional else ())
+    return ((pair.first, 1),) + (((pair.additional, additional),) if additional else ())
+
+
+def code_pair(drug_class: str, policy: SitePolicy) -> CodePair:
+    """Complex administration for antineoplastics always, and for complex biologics unless the site chose the fallback."""
+    if drug_class == "antineoplastic":
+        return COMPLEX
+    if drug_class == "complex-biologic" and policy.complex_biologic_codes != "infusion":
+        return COMPLEX
+    return INFUSION
 
 
 def describe_codes(codes: tuple[tuple[str, int], ...]) -> str:
@@ -35,3 +69,63 @@ def describe_minutes(minutes: int) -> str:
     if not hours:
         return f"{rest} min"
     return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+def _class_words(generic: str, drug_class: str) -> str:
+    return {
+        "complex-biologic": f"{generic}, a complex biologic",
+        "antineoplastic": f"{generic}, an antineoplastic",
+    }.get(drug_class, generic)
+
+
+def _record_must_show(pair: CodePair, drug_class: str) -> str:
+    if pair is COMPLEX:
+        return (
+            " The record must show the start and stop times and support complex administration (the elements the "
+            "codes require, such as the advanced monitoring given): Noridian pays monoclonal, complex biological and "
+            "rheumatological therapies as complex administration only then (article 10529, VERIFIED). If the record "
+            "does not support it, use 96365/96366."
+        )
+    if drug_class in COMPLEX_CLASSES:
+        return (
+            " IV infusion codes, as the site chose ([administration] complex_biologic_codes = \"infusion\"); "
+            "Noridian pays complex biologics as complex administration (96413/96415) when the record supports it."
+        )
+    return " The record must show the start and stop times."
+
+
+def administration_checks(drug_class: str, generic: str, route: str, encounter: Encounter, policy: SitePolicy) -> list[Check]:
+    """The administration code to suggest, or what is missing to suggest one."""
+    route = route.strip().lower()
+    if route == "intrathecal" and generic == "nusinersen":
+        return [Check(
+            "ADMIN_CODE", Severity.INFO,
+            "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal puncture), as CMS "
+            "article A58579 gives for nusinersen.",
+        )]
+    if route not in ("iv", "intravenous"):
+        return []
+    pair = code_pair(drug_class, policy)
+    minutes = encounter.infusion_minutes
+    if minutes is None:
+        return [Check(
+            "ADMIN_TIMES_MISSING", Severity.WARNING,
+            f"Record the infusion start and stop times: {pair.name} ({pair.first}, {pair.additional}) is billed by time.",
+        )]
+    codes = infusion_codes(minutes, pair)
+    if codes is None:
+        push = "(96374)" if pair is INFUSION else "(the push code for a complex drug is not verified here)"
+        return [Check(
+            "ADMIN_NOT_INFUSION", Severity.WARNING,
+            f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or less is not coded as "
+            f"an infusion but as an IV push {push} {TIMING_STATUS}. Check the times; {generic} is given as an "
+            "infusion.",
+        )]
+    return [Check(
+        "ADMIN_CODE", Severity.INFO,
+        f"Suggested administration code for a {describe_minutes(minutes)} IV infusion of "
+        f"{_class_words(generic, drug_class)}: {describe_codes(codes)} ({pair.name})."
+        + _record_must_show(pair, drug_class)
+        + f" {pair.first} covers up to 90 minutes; {pair.additional} is added per further hour or remaining part "
+        f"over 30 minutes {TIMING_STATUS}.",
+    )]

@@ -1,7 +1,8 @@
 """Many orders at once: CSV rows in, one result per claim line out. Pure: iterables in, iterables out.
 
 The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`,
-`height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them);
+`height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them, and
+`dose_given` when an infusion stopped short of the dose prepared);
 any other column is encounter data and passes through untouched. Rows are read and
 answered one at a time, so a file of any length costs the memory of one row. A bad
 row becomes an `Outcome` carrying its sentence, and the rows after it still run.
@@ -19,12 +20,12 @@ from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.units import format_amount
 
-ORDER_COLUMNS = ("drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit")
+ORDER_COLUMNS = ("drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given")
 """The columns `calculate` reads. Every other column passes through to the output."""
 _ALIASES = {"vials": "vial"}
 
 RESULT_COLUMNS = (
-    "row", "hcpcs", "drug", "dose_ordered", "dose", "vials", "draw_volume",
+    "row", "hcpcs", "drug", "dose_ordered", "dose", "dose_given", "vials", "draw_volume",
     "administered_units", "discarded_units", "dose_rounding", "line", "modifiers", "units",
     "ndc", "ndc_unit", "ndc_quantity", "warnings",
 )
@@ -132,7 +133,7 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
         dose=dose, drug=drug, hcpcs=hcpcs,
         vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
         weight=get("weight"), height=get("height"), bsa=get("bsa"),
-        round_within=get("round_within"), billing_unit=get("billing_unit"),
+        round_within=get("round_within"), billing_unit=get("billing_unit"), dose_given=get("dose_given"),
     )
 
 
@@ -144,6 +145,7 @@ def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> t
         "drug": calc.drug.generic,
         "dose_ordered": str(calc.order.amount),
         "dose": format_amount(calc.dose_mg, "mg"),
+        "dose_given": format_amount(calc.given_mg, "mg") if calc.given_mg is not None else None,
         "vials": " + ".join(f"{use.count} × {use.product.label}" for use in calc.vials),
         "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
         if calc.preparation.draw_volume_ml is not None else None,

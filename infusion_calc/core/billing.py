@@ -3,6 +3,8 @@
 - administered units = dose ÷ billing unit, rounded up (rule 2-3);
 - discarded units = (labeled amount opened − dose) ÷ billing unit, rounded down (rule 3);
 - administered + discarded never exceeds the labeled units (rule 7): the JW count is capped;
+  this cap is also the whole of rule 4 (no JW when one unit covers the dose plus the waste),
+  so a dose under one unit from a vial of many units still bills its discarded units on JW;
 - a JW line only for at least one whole discarded unit, otherwise JZ on the one line (rules 4-6);
 - no JW/JZ at all for multi-dose containers (rule 9); overfill is never counted (rule 8),
   because only labeled amounts enter the sums.
@@ -88,7 +90,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     if not single_dose:
         notices.append(Notice("MULTI_DOSE", "Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
         # What stays in a multi-dose vial is not this patient's: the NDC quantity is the dose drawn.
-        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), whole_vials_billed=False)
+        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False)
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
     discarded = floor_div(discarded_mg, billing_unit)
@@ -97,7 +99,18 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         f"= {_ratio(discarded_mg, billing_unit)} → {discarded} units (rounded down)"
     )
     cap = max(labeled_units - administered, 0)
-    if discarded > cap:
+    if discarded > 0 and cap == 0:
+        # Rule 4: no JW line when the administered units already pay for every labeled unit
+        # opened (7 mg from a 10 mg vial billed per 10 mg): a JW unit would pay for drug twice.
+        notices.append(Notice(
+            "JW_NOT_PERMITTED",
+            f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "
+            f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
+            f"drug twice); JZ on the one line. Document the {plain(discarded_mg)} mg discarded in the record.",
+        ))
+        steps.append(f"Cap: {administered} + JW ≤ {labeled_units} labeled units → 0 JW units")
+        discarded = 0
+    elif discarded > cap:
         notices.append(Notice(
             "JW_CAPPED",
             f"JW units capped at {cap} so that administered + discarded units do not exceed the "
@@ -105,15 +118,6 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         ))
         steps.append(f"Cap: {administered} + JW ≤ {labeled_units} labeled units → {cap} JW units")
         discarded = cap
-    if dose < billing_unit and discarded_mg > 0:
-        # domain-facts §3 rule 4 (VERIFIED): JW is not permitted when the dose is under one unit.
-        notices.append(Notice(
-            "DOSE_BELOW_ONE_UNIT",
-            f"The dose is less than one billing unit, where JW is not permitted: the {plain(discarded_mg)} mg "
-            "discarded is not billed. Document it in the record; JZ on the single line (confirm with your MAC).",
-        ))
-        steps.append(f"Dose under one {unit_text} unit: JW not permitted → 0 JW units")
-        discarded = 0
     elif discarded == 0 and discarded_mg > 0:
         notices.append(Notice(
             "LEFTOVER_UNDER_ONE_UNIT",
@@ -121,7 +125,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
             "administered line (the CMS FAQ wording for this case is not verified).",
         ))
     modifiers = ("JZ",) if discarded == 0 else ()
-    lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, discarded, modifiers)
+    lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, discarded, modifiers, notices)
     return Billing(administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
 
@@ -140,6 +144,7 @@ def _split_lines(
     administered: int,
     discarded: int,
     modifiers: tuple[str, ...],
+    notices: list[Notice],
     whole_vials_billed: bool = True,
 ) -> tuple[ClaimLine, ...]:
     """One administered line per NDC (vials filled largest first), then the JW line.
@@ -160,17 +165,29 @@ def _split_lines(
         units = remaining_units if last else floor_div(given_mg, billing_unit)
         remaining_dose -= given_mg
         remaining_units -= units
-        opened = _ndc_amount(use.product, use.labeled_mg)
         carries_whole_vials = not last or (discarded == 0 and whole_vials_billed)
-        given = opened if carries_whole_vials else _ndc_amount(use.product, given_mg)
-        lines.append(_line(hcpcs, modifiers, units, use.product, rounding.ndc_quantity(given)))
-        if last and discarded:
+        given_mg = use.labeled_mg if carries_whole_vials else given_mg
+        unit = use.product.billing_ndc_unit
+        opened, given = _ndc_amount(use.product, use.labeled_mg), _ndc_amount(use.product, given_mg)
+        jw = last and discarded > 0
+        if rounding.ndc_quantity_lost(given) or (jw and rounding.ndc_quantity(opened) == rounding.ndc_quantity(given)):
+            # 1 mg of a 5,000 mg vial is 0.0002 UN, 0 at the 3 decimals a claim carries: in mg (ME) the
+            # lines of this NDC say exactly what was given and discarded, and no line claims 0.
+            unit, opened, given = "ME", use.labeled_mg, given_mg
+            if use.product.ndc11 is not None:
+                notices.append(Notice(
+                    "NDC_QUANTITY_IN_ME",
+                    f"NDC {use.product.ndc11}: in {use.product.billing_ndc_unit} a line's NDC quantity would round to 0 "
+                    "at the 3 decimals a claim carries, so this NDC's quantities are given in ME (milligrams).",
+                ))
+        lines.append(_line(hcpcs, modifiers, units, use.product, unit, rounding.ndc_quantity(given)))
+        if jw:
             wasted = rounding.ndc_quantity(opened) - rounding.ndc_quantity(given)
-            lines.append(_line(hcpcs, ("JW",), discarded, use.product, wasted))
+            lines.append(_line(hcpcs, ("JW",), discarded, use.product, unit, wasted))
     return tuple(lines)
 
 
-def _line(hcpcs: str, modifiers: tuple[str, ...], units: int, product: Product, quantity: Decimal) -> ClaimLine:
+def _line(hcpcs: str, modifiers: tuple[str, ...], units: int, product: Product, unit: str, quantity: Decimal) -> ClaimLine:
     if product.ndc11 is None:
         return ClaimLine(hcpcs, modifiers, units, None, None, None)
-    return ClaimLine(hcpcs, modifiers, units, product.ndc11, product.billing_ndc_unit, quantity)
+    return ClaimLine(hcpcs, modifiers, units, product.ndc11, unit, quantity)

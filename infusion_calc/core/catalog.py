@@ -22,7 +22,9 @@ from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
+from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DRUG_CLASSES, DoseRange, DrugClass, read_dose_range
 from infusion_calc.core.errors import CatalogError, InputError
+from infusion_calc.core.files import MB, UnreadableFile, read_text_file
 from infusion_calc.core.units import Kind, Measure, format_amount, parse_concentration, parse_measure
 
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
@@ -146,6 +148,8 @@ class Drug:
     """Given as `product` (one [[drug.product]] table each) in the catalog file."""
     max_vials: int | None = None
     """Most vials one dose may use (1 for an intrathecal bolus drawn from one vial)."""
+    drug_class: DrugClass = DEFAULT_DRUG_CLASS  # decides the administration code suggested
+    dose_range: DoseRange | None = None  # the label's, where verified; None: no range check
 
     @classmethod
     def model_validate(cls, raw: Any) -> "Drug":
@@ -175,7 +179,8 @@ class Catalog:
         return {drug.hcpcs: drug for drug in self.drugs}
 
     def by_code(self, hcpcs: str) -> Drug | None:
-        return self._by_code.get(hcpcs.strip().upper())
+        code = hcpcs.strip()
+        return self._by_code.get(code.upper()) if code.isascii() else None  # 'ſ2323'.upper() is S2323
 
     @cached_property
     def _by_name(self) -> dict[str, Drug]:
@@ -234,6 +239,8 @@ def parse_catalog(text: str, origin: str) -> Catalog:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
+    except RecursionError:  # arrays nested a thousand deep: no catalog needs more than three
+        raise CatalogError(f"{origin}: not valid TOML for a catalog: values nested too deeply") from None
     unknown = set(data) - {"drug"}
     if unknown:
         raise CatalogError(f"{origin}: unknown top-level key(s) {sorted(unknown)}; entries go under [[drug]]")
@@ -268,17 +275,19 @@ def packaged_catalog() -> Catalog:
     return parse_catalog(text, "packaged catalog")
 
 
+SITE_CATALOG_LIMIT = 16 * MB
+"""Far above any real site file (the packaged catalog is ~20 kB); a bigger one is the wrong file."""
+
+
 def load_catalog(site_file: Path | None = None) -> Catalog:
     """The packaged catalog, merged with a site catalog file when one is given."""
     catalog = packaged_catalog()
     if site_file is None:
         return catalog
     try:
-        text = Path(site_file).read_text(encoding="utf-8")
-    except OSError as error:
-        raise CatalogError(f"{site_file}: cannot read the catalog file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise CatalogError(f"{site_file}: not a UTF-8 text file; save the catalog as UTF-8 TOML") from None
+        text = read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
+    except UnreadableFile as problem:
+        raise CatalogError(f"{site_file}: cannot read the catalog file: {problem}") from None
     return catalog.merged_with(parse_catalog(text, str(site_file)))
 
 
@@ -303,7 +312,7 @@ _PRODUCT_KEYS = frozenset({
 })
 _DRUG_KEYS = frozenset({
     "hcpcs", "descriptor", "descriptor_note", "generic", "brands", "billing_unit",
-    "labeled_dose", "route", "preparation", "sources", "product", "max_vials",
+    "labeled_dose", "route", "preparation", "sources", "product", "max_vials", "drug_class", "dose_range",
 })
 
 
@@ -356,6 +365,13 @@ def _amount(raw: dict, key: str, kind: Kind | None, optional: bool = False) -> M
         raise _Unsure from None
 
 
+def _dose_range(raw: dict) -> DoseRange | None:
+    try:
+        return read_dose_range(raw["dose_range"]) if "dose_range" in raw else None
+    except ValueError:
+        raise _Unsure from None
+
+
 def _read_product(raw: Any) -> Product:
     if isinstance(raw, Product):
         return raw
@@ -400,11 +416,10 @@ def read_drug(raw: Any) -> Drug | None:
             sources=_texts(raw, "sources", required=True),
             products=tuple(_read_product(product) for product in products),
             max_vials=_count(raw, "max_vials"),
+            drug_class=_choice(raw, "drug_class", DRUG_CLASSES, optional=True) or DEFAULT_DRUG_CLASS,
+            dose_range=_dose_range(raw),
         )
     except _Unsure:
         return None
     return None if drug_problem(drug.hcpcs, drug.generic, drug.descriptor, drug.billing_unit) else drug
 
-
-def describe_amount(measure: Measure) -> str:
-    return format_amount(measure.value, measure.unit)

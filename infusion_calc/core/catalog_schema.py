@@ -16,6 +16,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSeriali
 
 from infusion_calc.core import catalog as records
 from infusion_calc.core.catalog import drug_problem, product_problem
+from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass, read_dose_range
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.units import Kind, Measure, parse_concentration, parse_measure
 
@@ -102,6 +103,8 @@ class Drug(BaseModel):
     sources: list[str] = Field(min_length=1)
     products: tuple[Annotated[Product, BeforeValidator(_record_as_fields)], ...] = Field(alias="product", min_length=1)
     max_vials: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
+    drug_class: DrugClass = DEFAULT_DRUG_CLASS
+    dose_range: Annotated[DoseRange, BeforeValidator(read_dose_range)] | None = None
 
     @model_validator(mode="after")
     def _consistent_as_a_whole(self) -> "Drug":

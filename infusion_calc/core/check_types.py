@@ -27,3 +27,18 @@ class Check(NamedTuple):
 
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity.value, "message": self.message}
+
+
+class SitePolicy(NamedTuple):
+    """The site's own rules the checks and claim lines follow: `config.toml`, or these defaults.
+
+    Site policy, not Medicare rules: a witness for non-controlled waste, the plain IV infusion
+    codes as the fallback for complex biologics, and 340B acquisition.
+    """
+
+    require_waste_witness: bool = False
+    """[documentation] require_waste_witness: ask for a waste witness (no Medicare source requires one)."""
+    complex_biologic_codes: str = "complex"
+    """[administration] complex_biologic_codes: "complex" (96413/96415) or "infusion" (96365/96366)."""
+    acquired_340b: bool = False
+    """[billing] acquired_340b: the site's drugs are bought under 340B; each drug line gets its modifier."""

@@ -14,17 +14,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from infusion_calc.core.admin_codes import describe_codes, describe_minutes, infusion_codes
+from infusion_calc.core.admin_codes import administration_checks
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Catalog, packaged_catalog
-from infusion_calc.core.check_types import SEVERITY_ORDER, Check, Severity
+from infusion_calc.core.check_types import SEVERITY_ORDER, Check, Severity, SitePolicy
 from infusion_calc.core.claim_checks import check_lines, label
+from infusion_calc.core.dose_checks import dose_checks, nusinersen_frequency, vial_plan_checks
+from infusion_calc.core.modifier_340b import checks_340b
 from infusion_calc.core.encounter import Encounter, Payer
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules, clinical_rules, long_date
 from infusion_calc.core.units import format_amount
 
-__all__ = ["Check", "Severity", "run_checks"]
+__all__ = ["Check", "Severity", "SitePolicy", "run_checks"]
 
 
 def run_checks(
@@ -34,13 +36,18 @@ def run_checks(
     lines: Sequence[ClaimLine] | None = None,
     catalog: Catalog | None = None,
     today: date | None = None,
+    policy: SitePolicy | None = None,
+    earlier_doses: Sequence[date] = (),
 ) -> tuple[Check, ...]:
     """Every finding for this calculation, encounter and claim lines: errors, then warnings, then info.
 
     The service date is the encounter's (date given, or a dated start), else `today`
-    (default: the system date); it decides which diagnosis codes are valid.
+    (default: the system date); it decides which diagnosis codes are valid. `policy` is the
+    site's (config.toml; defaults when None). `earlier_doses` are the dates of this patient's
+    earlier doses of the same drug, read from the administration log by the caller.
     """
     encounter = encounter or Encounter()
+    policy = policy or SitePolicy()
     claim_lines = calc.lines if lines is None else tuple(lines)
     day = encounter.service_date or today or date.today()
     rules = clinical_rules()
@@ -48,11 +55,14 @@ def run_checks(
         *_diagnosis(calc, encounter, day, rules),
         *_payer(encounter),
         *check_lines(calc, claim_lines, catalog or packaged_catalog()),
-        *_dose(calc),
+        *checks_340b(claim_lines, policy, day),
+        *dose_checks(calc),
+        *vial_plan_checks(calc),
+        *nusinersen_frequency(calc, encounter.payer, day, earlier_doses),
         *_rems(calc, encounter, rules),
         *_vials(calc, encounter, day),
-        *_waste(calc, encounter, claim_lines),
-        *_administration(calc, encounter),
+        *_waste(calc, encounter, claim_lines, policy),
+        *administration_checks(calc.drug.drug_class, calc.drug.generic, calc.drug.route, encounter, policy),
     ]
     return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
 
@@ -94,7 +104,15 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
         )
         if indications.note:
             message += f" {indications.note}"
-        return [Check("DX_NOT_INDICATED", Severity(indications.unlisted), message)]
+        severity = Severity(indications.unlisted)
+        if severity is Severity.ERROR and encounter.payer is not Payer.MEDICARE:
+            # The list is a Medicare contractor's billing article: binding for Medicare claims only.
+            severity = Severity.WARNING
+            message += (
+                " That list is a Medicare contractor's rule; "
+                + ("this payer's own policy decides." if encounter.payer else "for Medicare it is an error.")
+            )
+        return [Check("DX_NOT_INDICATED", severity, message)]
     if rule.condition:
         return [Check("DX_SUPPORT_NEEDED", Severity.WARNING, f"{dx}: {rule.condition}.")]
     return []
@@ -105,10 +123,10 @@ def _payer(encounter: Encounter) -> list[Check]:
     if payer is None:
         return [Check("PAYER_MISSING", Severity.INFO, "No payer type: prior authorization and step therapy were not checked.")]
     found = []
-    if payer in (Payer.COMMERCIAL, Payer.MEDICAID) and not encounter.prior_auth:
+    if payer in (Payer.COMMERCIAL, Payer.MEDICAID, Payer.MEDICARE_ADVANTAGE) and not encounter.prior_auth:
         found.append(Check(
             "PA_MISSING", Severity.INFO,
-            f"No prior authorization number for a {payer.value} payer: if the plan requires prior authorization "
+            f"No prior authorization number for a {payer.value.replace('-', ' ')} payer: if the plan requires prior authorization "
             "for this drug, record the number before submitting (infusion-calc has no verified payer rule).",
         ))
     if payer is Payer.COMMERCIAL and not encounter.step_therapy:
@@ -118,17 +136,6 @@ def _payer(encounter: Encounter) -> list[Check]:
             "to have been tried first, document them and attest it (infusion-calc has no verified payer rule).",
         ))
     return found
-
-
-def _dose(calc: Calculation) -> list[Check]:
-    labeled = calc.drug.labeled_dose
-    if labeled is None or calc.dose_mg == labeled.value:
-        return []
-    return [Check(
-        "DOSE_NOT_LABELED", Severity.WARNING,
-        f"The dose {format_amount(calc.dose_mg, 'mg')} differs from the labeled {labeled} for {calc.drug.display_name}: "
-        "allowed, but document the reason for this dose in the order.",
-    )]
 
 
 def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list[Check]:
@@ -178,17 +185,25 @@ def _vials(calc: Calculation, encounter: Encounter, day: date) -> list[Check]:
     return found
 
 
-def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine]) -> list[Check]:
+def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], policy: SitePolicy) -> list[Check]:
+    """The record of discarded drug: date, time, amount and reason (Palmetto; domain-facts §3 rule 12).
+
+    The amount is in the chart note already. A witness is asked for only when the site's policy
+    says so: no Medicare source requires one for a drug that is not a controlled substance.
+    """
     jw = [line for line in lines if "JW" in {m.strip().upper() for m in line.modifiers}]
-    missing = [what for what, value in (("reason", encounter.waste_reason), ("witness", encounter.waste_witness)) if not value]
+    missing = [] if encounter.waste_reason else ["the reason"]
+    if policy.require_waste_witness and not encounter.waste_witness:
+        missing.append("the witness (site policy)")
     if not jw:
-        return _unbilled_waste(calc, lines, missing)
+        return _unbilled_waste(calc, lines, missing if encounter.given_at else ["the date and time", *missing])
     found = []
     if missing:
         found.append(Check(
             "WASTE_UNDOCUMENTED", Severity.WARNING,
-            f"{label(jw[0])} bills discarded drug, but the waste {' and '.join(missing)} "
-            f"{'is' if len(missing) == 1 else 'are'} not recorded: document them in the note.",
+            f"{label(jw[0])} bills discarded drug: the record must show the date, time, amount and reason of the "
+            f"waste (the amount, {format_amount(calc.billing.discarded_mg, 'mg')}, is in the chart note). "
+            f"Not recorded: {' and '.join(missing)}.",
         ))
     if encounter.given_at is None:
         found.append(Check(
@@ -202,8 +217,8 @@ def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine]) 
 def _unbilled_waste(calc: Calculation, lines: Sequence[ClaimLine], missing: list[str]) -> list[Check]:
     """Drug discarded with no JW line (under one billing unit, say): the record must still show it.
 
-    Domain-facts §3 rule 12: the discarded amount is documented; rule 5: no JZ on a line whose
-    record neither shows the whole container given nor documents any waste.
+    The discarded amount is documented (rule 12), and JZ needs a record that either shows the
+    whole container given or documents the waste (rule 5).
     """
     discarded = calc.billing.discarded_mg
     if discarded <= 0 or not missing or not calc.single_dose:  # multi-dose: no JW/JZ, waste not billed
@@ -214,39 +229,6 @@ def _unbilled_waste(calc: Calculation, lines: Sequence[ClaimLine], missing: list
     return [Check(
         "WASTE_UNDOCUMENTED", Severity.WARNING,
         f"{format_amount(discarded, 'mg')} of the {'vials' if opened > 1 else 'vial'} opened is discarded but not "
-        f"billed ({billed}): the record must still document that waste, or {'the JZ' if jz else 'the claim'} is "
-        f"unsupported. The waste {' and '.join(missing)} {'is' if len(missing) == 1 else 'are'} not recorded: "
-        "document them, with the quantity wasted, in the note.",
-    )]
-
-
-def _administration(calc: Calculation, encounter: Encounter) -> list[Check]:
-    route = calc.drug.route.strip().lower()
-    if route == "intrathecal" and calc.drug.generic == "nusinersen":
-        return [Check(
-            "ADMIN_CODE", Severity.INFO,
-            "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal puncture), as CMS "
-            "article A58579 gives for nusinersen.",
-        )]
-    if route not in ("iv", "intravenous"):
-        return []
-    minutes = encounter.infusion_minutes
-    if minutes is None:
-        return [Check(
-            "ADMIN_TIMES_MISSING", Severity.WARNING,
-            "Record the infusion start and stop times: IV infusion administration (96365, 96366) is billed by time.",
-        )]
-    codes = infusion_codes(minutes)
-    partial = "(timing rules from secondary sources only, PARTIAL: confirm with the payer)"
-    if codes is None:
-        return [Check(
-            "ADMIN_NOT_INFUSION", Severity.WARNING,
-            f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or less is not coded as "
-            f"an infusion but as an IV push (96374) {partial}. Check the times; {calc.drug.generic} is given as an "
-            "infusion.",
-        )]
-    return [Check(
-        "ADMIN_CODE", Severity.INFO,
-        f"Suggested administration code for a {describe_minutes(minutes)} IV infusion: {describe_codes(codes)}. "
-        f"96365 covers up to 90 minutes; 96366 is added per further hour or remaining part over 30 minutes {partial}.",
+        f"billed ({billed}): the record must still show the date, time, amount and reason of that waste, or "
+        f"{'the JZ' if jz else 'the claim'} is unsupported. Not recorded: {' and '.join(missing)}.",
     )]

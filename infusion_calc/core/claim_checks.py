@@ -3,8 +3,8 @@
 They take the lines as given, not as the engine made them, so lines edited by hand or
 imported from elsewhere are held to the same rules: the right code and NDC for the drug,
 JW or JZ on every single-dose line, never both, no JW/JZ on multi-dose containers, JW of at
-least one unit and never for a dose under one unit, administered + JW within the labeled units, and no modifiers that do not
-belong on a drug line (59, RT/LT).
+least one unit and never when one unit covers all that was opened, administered + JW within
+the labeled units, and no modifiers that do not belong on a drug line (59, RT/LT).
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import NATALIZUMAB_J2326_MESSAGE, Catalog, Product
 from infusion_calc.core.check_types import Check, Severity
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.rounding import ceil_div, floor_div
 from infusion_calc.core.units import format_amount
 
 # Routes that put the drug into the whole body (or CSF): no side of the body to name.
@@ -116,19 +117,35 @@ def _line_modifiers(calc: Calculation, line: ClaimLine) -> list[Check]:
     return found
 
 
+def billable_units(calc: Calculation) -> tuple[int, int, int]:
+    """(administered, discarded, labeled) units from the dose and the vials, not from the engine's lines.
+
+    Administered rounds up, discarded rounds down, and discarded is capped so that the two
+    never exceed the labeled units opened: the cap is also why no JW line is allowed when one
+    unit covers the dose plus the waste. Computed here so a wrong engine line is caught too.
+    """
+    unit = calc.drug.billing_unit.value
+    administered = ceil_div(calc.dose_mg, unit)
+    labeled = floor_div(calc.labeled_mg, unit)
+    if not calc.single_dose:
+        return administered, 0, labeled
+    discarded = floor_div(calc.labeled_mg - calc.dose_mg, unit)
+    return administered, max(min(discarded, labeled - administered), 0), labeled
+
+
 def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
     """Units on the lines against the dose: JW/JZ present, administered and discarded units right."""
-    billing = calc.billing
+    expected_given, expected_jw, labeled_units = billable_units(calc)
     jw_lines = [line for line in lines if "JW" in _modifiers(line)]
     given_lines = [line for line in lines if "JW" not in _modifiers(line)]
     administered = sum(line.units for line in given_lines)
     discarded = sum(line.units for line in jw_lines)
     found = []
-    if given_lines and administered != billing.administered_units:
+    if given_lines and administered != expected_given:
         found.append(Check(
             "ADMIN_UNITS_DIFFER", Severity.ERROR,
             f"The administered lines bill {administered} units; the dose of {format_amount(calc.dose_mg, 'mg')} is "
-            f"{billing.administered_units} units of {calc.drug.billing_unit} (rounded up). Correct the units.",
+            f"{expected_given} units of {calc.drug.billing_unit} (rounded up). Correct the units.",
         ))
     if not calc.single_dose:
         return found
@@ -136,42 +153,43 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
         bare = [line for line in given_lines if "JZ" not in _modifiers(line)]
         if bare:
             fix = (
-                f"bill the {billing.discarded_units} discarded units on a separate JW line"
-                if billing.discarded_units else "add JZ (nothing billable was discarded)"
+                f"bill the {expected_jw} discarded units on a separate JW line"
+                if expected_jw else "add JZ (nothing billable was discarded)"
             )
             found.append(Check(
                 "JWJZ_MISSING", Severity.ERROR,
                 f"{', '.join(label(line) for line in bare)} {'has' if len(bare) == 1 else 'have'} neither JW nor JZ: single-dose container claims "
                 f"without one are returned as unprocessable; {fix}.",
             ))
-    if billing.discarded_units and any("JZ" in _modifiers(line) for line in lines):
+    if expected_jw and any("JZ" in _modifiers(line) for line in lines):
         found.append(Check(
             "JZ_BUT_DISCARDED", Severity.ERROR,
-            f"JZ says nothing was discarded, but {billing.discarded_units} billing units were: remove JZ and bill "
-            "them on a JW line.",
+            f"JZ says nothing was discarded, but {format_amount(calc.labeled_mg - calc.dose_mg, 'mg')} was: "
+            f"{expected_jw} billable unit{'s' if expected_jw != 1 else ''} of {calc.drug.billing_unit}. Remove JZ "
+            "and bill them on a JW line.",
         ))
-    under_one_unit = bool(jw_lines) and calc.dose_mg < calc.drug.billing_unit.value
-    if under_one_unit:
-        # Rule 4: no JW when the dose is less than one billing unit; the one administered unit covers it.
+    # Rule 4: no JW when the administered units already pay for every labeled unit opened.
+    one_unit_covers_all = bool(jw_lines) and calc.dose_mg < calc.drug.billing_unit.value and labeled_units <= expected_given
+    if one_unit_covers_all:
         found.append(Check(
             "JW_DOSE_UNDER_ONE_UNIT", Severity.ERROR,
-            f"Remove {label(jw_lines[0])}: the dose of {format_amount(calc.dose_mg, 'mg')} is less than one billing "
-            f"unit ({calc.drug.billing_unit}), and JW is not permitted then. Bill the administered line only, and "
-            "document the waste in the record.",
+            f"Remove {label(jw_lines[0])}: the dose of {format_amount(calc.dose_mg, 'mg')} is billed as one unit "
+            f"of {calc.drug.billing_unit}, which already covers all {format_amount(calc.labeled_mg, 'mg')} opened, "
+            "so JW is not permitted. Bill the administered line with JZ, and document the waste in the record.",
         ))
-    if administered + discarded > billing.labeled_units:
+    elif administered + discarded > labeled_units:
         found.append(Check(
             "JW_OVER_LABELED", Severity.ERROR,
             f"Administered {administered} + JW {discarded} = {administered + discarded} units, more than the "
-            f"{billing.labeled_units} units on the labels of the vials opened: lower the JW units to at most "
-            f"{max(billing.labeled_units - administered, 0)}.",
+            f"{labeled_units} units on the labels of the vials opened: lower the JW units to at most "
+            f"{max(labeled_units - administered, 0)}.",
         ))
-    elif jw_lines and discarded != billing.discarded_units and not under_one_unit:
-        more = discarded > billing.discarded_units
+    elif jw_lines and discarded != expected_jw:
+        more = discarded > expected_jw
         found.append(Check(
             "JW_UNITS_DIFFER", Severity.ERROR if more else Severity.WARNING,
-            f"The JW line(s) bill {discarded} units; the waste is {billing.discarded_units} units "
-            f"(labeled amount opened minus the dose, rounded down). "
+            f"The JW line(s) bill {discarded} units; the waste is {expected_jw} units "
+            f"(labeled amount opened minus the dose, rounded down, within the labeled units). "
             + ("Billing more than was discarded is an overpayment: correct it." if more else "Correct it, or document why fewer units are billed."),
         ))
     return found

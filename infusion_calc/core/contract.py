@@ -58,6 +58,8 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "dose_ordered": str(calc.order.amount),
         "dose_basis": calc.order.basis.value,
         "dose": _mg(calc.dose_mg),
+        # The amount given when it was entered; null means the whole dose prepared was billed as given.
+        "dose_given": _mg(calc.given_mg) if calc.given_mg is not None else None,
         "patient": {
             "weight": format_amount(patient.weight_kg, "kg") if patient.weight_kg is not None else None,
             "height": format_amount(patient.height_cm, "cm") if patient.height_cm is not None else None,

@@ -20,7 +20,8 @@ from infusion_calc.core.indications import clinical_rules
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import format_amount
 
-SIGNATURE_LINE = "Signature (licensed provider): ______________________  Date/time: ________________"
+BLANK_NAME = "______________________"
+SIGN_HERE = "Signature: ______________________  Date/time: ________________"
 
 
 def chart_note(calc: Calculation, encounter: Encounter | None = None) -> str:
@@ -33,21 +34,39 @@ def chart_note(calc: Calculation, encounter: Encounter | None = None) -> str:
     ]
     out.extend(_who_when_why(encounter))
     out.extend(_rems(calc, encounter))
-    out.extend(_dose(calc))
+    out.extend(_dose(calc, encounter))
     out.extend(_vials(calc, encounter))
-    out.extend(_preparation(calc))
+    out.extend(_preparation(calc, encounter))
     out.append("Billing units:")
     out.extend(f"  {step}" for step in calc.steps if step.startswith(("Vials:", "Administered", "Discarded", "Cap")))
     out.append(_waste(calc, encounter))
     out.append("Claim lines:")
     out.extend(f"  {_claim_line(line)}" for line in calc.lines)
     out.extend(_times(calc, encounter))
-    if encounter.events:
-        first, *rest = encounter.events.split("\n")
-        out.append(f"Adverse events/deviations: {first}")
-        out.extend(f"  {line}" for line in rest)
-    out.append(SIGNATURE_LINE)
+    out.extend(_text("Rate changes", encounter.rate_changes))
+    out.extend(_text("Post-infusion observation", encounter.observation))
+    out.extend(_text("Adverse events/deviations", encounter.events))
+    out.extend(_signatures(encounter))
     return "\n".join(out) + "\n"
+
+
+def _text(label: str, value: str | None) -> list[str]:
+    """A labelled entry, its further lines indented under it; nothing when it was not entered."""
+    if not value:
+        return []
+    first, *rest = value.split("\n")
+    return [f"{label}: {first}", *(f"  {line}" for line in rest)]
+
+
+def _signatures(encounter: Encounter) -> list[str]:
+    """Who signs what: the nurse the administration, the waste and this note; the provider the order."""
+    return [
+        "Signatures:",
+        f"  Administering nurse (administration, waste and this note): {encounter.nurse or BLANK_NAME}",
+        f"    {SIGN_HERE}",
+        f"  Ordering provider (the order and the dose ordered): {encounter.provider or BLANK_NAME}",
+        f"    {SIGN_HERE}",
+    ]
 
 
 def _who_when_why(encounter: Encounter) -> list[str]:
@@ -85,8 +104,12 @@ def _rems(calc: Calculation, encounter: Encounter) -> list[str]:
     return [f"{program.program}: NOT confirmed in this record"]
 
 
-def _dose(calc: Calculation) -> list[str]:
-    """Ordered as typed, the arithmetic for a per-kg, per-m² or volume order, then given and route."""
+def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
+    """Ordered as typed (with the arithmetic of a per-kg, per-m² or volume order), prepared, given, route.
+
+    Given is what reached the patient: the amount entered, else the whole dose prepared, said
+    in those words so the note never passes a copy of the order off as a record.
+    """
     ordered = str(calc.order.amount)
     out = [f"Dose ordered: {ordered}"]
     for step in calc.steps:
@@ -94,8 +117,19 @@ def _dose(calc: Calculation) -> list[str]:
             break  # dose arithmetic comes before the vial plan in the steps
         if not step.startswith("Dose ordered"):
             out.append(f"  {step}")
-    out.append(f"Dose given: {format_amount(calc.dose_mg, 'mg')}")
+    prepared = format_amount(calc.dose_mg, "mg")
+    out.append(f"Dose prepared: {prepared}")
+    given = calc.given_mg
+    if given is None or given >= calc.dose_mg:
+        out.append(f"Dose given: {prepared}, the whole dose prepared")
+    else:
+        reason = encounter.stop_reason or "not recorded"
+        out.append(f"Dose given: {format_amount(given, 'mg')} of the {prepared} prepared; stopped early, reason: {reason}")
     out.append(f"Route: {calc.drug.route}")
+    if encounter.iv_site:
+        out.append(f"IV site: {encounter.iv_site}")
+    if encounter.premeds:
+        out.append(f"Premedications: {encounter.premeds}")
     return out
 
 
@@ -127,7 +161,9 @@ def _single_concentration(uses: tuple[VialUse, ...]) -> Decimal | None:
     return value
 
 
-def _preparation(calc: Calculation) -> list[str]:
+def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
+    """What was done to prepare the dose. The label's instructions are a reminder shown with the
+    result, not a record of this administration, so only what the nurse entered is charted."""
     out = []
     for use, diluent in calc.preparation.reconstitution:
         vials = f"{use.count} × {use.product.label} vials, each" if use.count != 1 else f"1 × {use.product.label} vial"
@@ -137,8 +173,10 @@ def _preparation(calc: Calculation) -> list[str]:
         concentration = _single_concentration(calc.vials)
         at = f" ({format_amount(calc.dose_mg, 'mg')} at {plain(concentration)} mg/mL)" if concentration else ""
         out.append(f"Volume drawn: {format_amount(draw, 'mL')}{at}")
-    if calc.drug.preparation:
-        out.append(f"Preparation (per label): {calc.drug.preparation}")
+    if encounter.diluent:
+        out.append(f"Diluent and bag: {encounter.diluent}")
+    if encounter.filter:
+        out.append(f"Filter: {encounter.filter}")
     return out
 
 
@@ -152,11 +190,18 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
     concentration = _single_concentration(calc.vials)
     if concentration:
         amount += f" ({format_amount(rounding.volume(billing.discarded_mg / concentration), 'mL')})"
+    not_infused = calc.dose_mg - calc.administered_mg
+    if not_infused > 0:  # the part of the dose prepared that never reached the patient is waste too
+        amount += f" discarded ({format_amount(not_infused, 'mg')} of it prepared but not infused)"
+    else:
+        amount += " discarded"
     if billing.discarded_units:
         units = "unit" if billing.discarded_units == 1 else "units"
-        text = f"Waste: {amount} discarded = {billing.discarded_units} billing {units} on the JW line"
-    else:
-        text = f"Waste: {amount} discarded, less than one billing unit: not billed (JZ)"
+        text = f"Waste: {amount} = {billing.discarded_units} billing {units} on the JW line"
+    elif billing.discarded_mg < calc.drug.billing_unit.value:
+        text = f"Waste: {amount}, less than one billing unit: not billed (JZ)"
+    else:  # the administered units already pay for every labeled unit opened
+        text = f"Waste: {amount}, already covered by the administered units: not billed again (JZ)"
     if encounter.given_at is not None:
         text += f", {_stamp(encounter.given_at)}"
     if encounter.waste_reason:

@@ -19,10 +19,14 @@ from enum import Enum
 from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError, shown
+from infusion_calc.core.safe_text import acts
 
 
 class Payer(str, Enum):
     MEDICARE = "medicare"
+    """Original Medicare (Part B fee-for-service): the MAC's articles apply."""
+    MEDICARE_ADVANTAGE = "medicare-advantage"
+    """A Medicare Advantage (Part C) plan: its own coverage policies and prior authorization."""
     MEDICAID = "medicaid"
     COMMERCIAL = "commercial"
 
@@ -90,6 +94,15 @@ class Encounter:
     rems_checked: bool = False
     events: str | None = None
     """Adverse events or deviations, free text (may span lines)."""
+    # What was done at the chair, as charted (the amount given itself is the engine's, it is billed).
+    stop_reason: str | None = None
+    iv_site: str | None = None
+    premeds: str | None = None
+    rate_changes: str | None = None
+    observation: str | None = None
+    diluent: str | None = None
+    """The diluent and bag actually used, not the label's instruction."""
+    filter: str | None = None
 
     def __post_init__(self) -> None:
         if self.dx is not None and not re.fullmatch(_DX_NORMAL, self.dx):
@@ -126,7 +139,10 @@ class EncounterText(NamedTuple):
     """The encounter as typed into a form. Blank text means "not given".
 
     Build it with keywords (`EncounterText(dx="G35.A", lots=("A1",))`); change one field
-    with `text._replace(dx=...)`.
+    with `text._replace(dx=...)`. `dose_given` rides here so a form, the log and the
+    encounter panel keep it with the rest of the administration, but it changes the
+    billed units, so the engine reads it (forms pass it on as `CalcRequest.dose_given`)
+    and `read_encounter` does not.
     """
 
     given_at: str = ""
@@ -146,6 +162,14 @@ class EncounterText(NamedTuple):
     consent: bool = False
     rems_checked: bool = False
     events: str = ""
+    dose_given: str = ""
+    stop_reason: str = ""
+    iv_site: str = ""
+    premeds: str = ""
+    rate_changes: str = ""
+    observation: str = ""
+    diluent: str = ""
+    filter: str = ""
 
 
 # --- strict field parsers: each raises InputError(field, what is wrong and what to type) ---
@@ -163,11 +187,35 @@ DATE_TIME_FORMAT = "YYYY-MM-DD HH:MM (24-hour, e.g. 2026-03-02 14:05)"
 CLOCK_FORMAT = "HH:MM (24-hour, e.g. 09:05) or YYYY-MM-DD HH:MM"
 EXPIRY_FORMAT = "YYYY-MM-DD or YYYY-MM (e.g. 2027-03)"
 
-# Longest text each free field accepts: long enough for real entries, short enough for a chart line.
-TEXT_LIMITS = {
-    "site": 80, "nurse": 80, "provider": 80, "prior_auth": 40, "lots": 20,
-    "waste_reason": 200, "waste_witness": 80, "events": 1000,
+
+class FreeText(NamedTuple):
+    """How one free-text encounter field is read: its name in messages, its longest text, line breaks."""
+
+    label: str
+    limit: int
+    multiline: bool = False
+
+
+# Every free-text encounter field: the one place to declare a new one. The limits are long enough
+# for real entries and short enough for a chart line; only narrative fields span lines.
+FREE_TEXT = {
+    "site": FreeText("Site of care", 80),
+    "nurse": FreeText("Nurse", 80),
+    "provider": FreeText("Provider", 80),
+    "prior_auth": FreeText("The prior authorization number", 40),
+    "waste_reason": FreeText("The waste reason", 200),
+    "waste_witness": FreeText("The waste witness", 80),
+    "events": FreeText("Adverse events/deviations", 1000, multiline=True),
+    "stop_reason": FreeText("The reason less was given", 200),
+    "iv_site": FreeText("IV site", 80),
+    "premeds": FreeText("Premedications", 300),
+    "rate_changes": FreeText("Rate changes", 500, multiline=True),
+    "observation": FreeText("Post-infusion observation", 200),
+    "diluent": FreeText("Diluent and bag", 120),
+    "filter": FreeText("Filter", 80),
 }
+TEXT_LIMITS = {"lots": 20, **{name: field.limit for name, field in FREE_TEXT.items()}}
+"""Longest text each free field accepts (a lot is one vial's lot number)."""
 
 
 def clean_text(value: str, field: str, label: str, *, multiline: bool = False) -> str | None:
@@ -175,6 +223,8 @@ def clean_text(value: str, field: str, label: str, *, multiline: bool = False) -
 
     Invisible characters (zero-width, bidirectional overrides) would make the pasted chart text
     read differently from what was typed, so they are refused rather than stripped silently.
+    U+2028/U+2029 (and CR, VT, FF, NEL) break a line as surely as LF does, so the one-line rule
+    refuses them too, and even multi-line text takes only LF (a CRLF pair is read as LF).
     """
     text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
     if not text:
@@ -182,13 +232,26 @@ def clean_text(value: str, field: str, label: str, *, multiline: bool = False) -
     for char in text:
         if char == "\n" and multiline:
             continue
-        if unicodedata.category(char) in ("Cc", "Cf"):
-            shown = "a line break" if char == "\n" else f"the invisible character U+{ord(char):04X}"
-            raise InputError(field, f"{label} contains {shown}: type it as plain text on one line.")
+        if acts(char):
+            raise InputError(field, f"{label} contains {_acting(char)}: {_plain_advice(char, multiline)}.")
     limit = TEXT_LIMITS[field]
     if len(text) > limit:
         raise InputError(field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note.")
     return text
+
+
+def _acting(char: str) -> str:
+    if char == "\n":
+        return "a line break"
+    if unicodedata.category(char) in ("Zl", "Zp") or char in "\r\x0b\x0c\x85":
+        return f"a line or paragraph separator (U+{ord(char):04X})"
+    return f"the invisible character U+{ord(char):04X}"
+
+
+def _plain_advice(char: str, multiline: bool) -> str:
+    if multiline:
+        return "type it as plain text; start a new line with Enter only"
+    return "type it as plain text on one line"
 
 
 def _in_years(year: int, field: str, expected: str) -> None:
@@ -251,7 +314,8 @@ def parse_dx(value: str, field: str = "dx") -> str | None:
     raw = value.strip()
     if not raw:
         return None
-    match = re.match(_DX_TYPED, raw.upper())
+    # ASCII first: upper() turns 'ſ' into 'S' and 'ﬀ' into 'FF', so a look-alike would pass.
+    match = re.match(_DX_TYPED, raw.upper()) if raw.isascii() else None
     if match is None or len(raw) > 8:
         raise InputError(
             field,
@@ -267,7 +331,7 @@ def parse_payer(value: str, field: str = "payer") -> Payer | None:
     if not raw:
         return None
     try:
-        return Payer(raw.lower())
+        return Payer("-".join(raw.lower().replace("_", " ").split()))  # "Medicare Advantage" too
     except ValueError:
         choices = ", ".join(payer.value for payer in Payer)
         raise InputError(field, f"'{shown(raw)}' is not a payer type. Enter one of: {choices}.") from None
@@ -325,17 +389,14 @@ def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ..
             errors.append(error)
 
     attempt("given_at", lambda: parse_date_time(text.given_at, "given_at"))
-    for name, label in (("site", "Site of care"), ("nurse", "Nurse"), ("provider", "Provider")):
-        attempt(name, lambda name=name, label=label: clean_text(getattr(text, name), name, label))
     attempt("dx", lambda: parse_dx(text.dx))
     attempt("payer", lambda: parse_payer(text.payer))
-    attempt("prior_auth", lambda: clean_text(text.prior_auth, "prior_auth", "The prior authorization number"))
     attempt("vials", lambda: _vials(tuple(text.lots), tuple(text.expires)))
-    attempt("waste_reason", lambda: clean_text(text.waste_reason, "waste_reason", "The waste reason"))
-    attempt("waste_witness", lambda: clean_text(text.waste_witness, "waste_witness", "The waste witness"))
     attempt("start", lambda: parse_clock(text.start, "start"))
     attempt("stop", lambda: parse_clock(text.stop, "stop"))
-    attempt("events", lambda: clean_text(text.events, "events", "Adverse events/deviations", multiline=True))
+    for name, field in FREE_TEXT.items():
+        attempt(name, lambda name=name, field=field: clean_text(
+            getattr(text, name), name, field.label, multiline=field.multiline))
 
     problem = _times_problem(values.get("start"), values.get("stop"))  # type: ignore[arg-type]
     if problem:

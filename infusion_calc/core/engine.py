@@ -14,6 +14,7 @@ from decimal import Decimal
 from infusion_calc.core import rounding
 from infusion_calc.core.billing import Billing, ClaimLine, Notice, VialUse, bill
 from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
+from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.rounding import plain
@@ -41,6 +42,8 @@ class CalcRequest:
     round_within: str | None = None
     """Whole-vial rounding threshold in percent ("10"); None or "" for no rounding option."""
     billing_unit: str | None = None
+    dose_given: str | None = None
+    """The amount actually given, when the infusion stopped short of the dose prepared; None or "" for all of it."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,6 +78,14 @@ class Calculation:
     rounding_threshold: Decimal | None
     steps: tuple[str, ...]
     warnings: tuple[Notice, ...] = field(default=())
+    given_mg: Decimal | None = None
+    """The amount actually given when it was entered (less than `dose_mg`, the dose ordered and
+    prepared); None when it was not, and the whole dose prepared is taken as given."""
+
+    @property
+    def administered_mg(self) -> Decimal:
+        """What the administered units are billed from: the amount given, else the dose prepared."""
+        return self.given_mg if self.given_mg is not None else self.dose_mg
 
     @property
     def lines(self) -> tuple[ClaimLine, ...]:
@@ -82,7 +93,11 @@ class Calculation:
 
     @property
     def single_dose(self) -> bool:
-        return all(use.product.container == "single-dose" for use in self.vials)
+        return _single_dose(self.vials)
+
+
+def _single_dose(uses: tuple[VialUse, ...]) -> bool:
+    return all(use.product.container == "single-dose" for use in uses)
 
 
 def _unlisted_code(request: CalcRequest) -> Drug:
@@ -94,6 +109,16 @@ def _unlisted_code(request: CalcRequest) -> Drug:
             f"{code} is not in the catalog: give its billing unit (e.g. 10 mg) and at least one vial size.",
         )
     products = tuple(_typed_product(text, None, "unlisted product") for text in request.vials)
+    try:
+        return _unlisted_drug(code, request, products)
+    except ValueError as error:  # pydantic's ValidationError: a typed value the catalog rules refuse
+        first = error.errors()[0] if hasattr(error, "errors") else {"loc": (), "msg": str(error)}
+        field_name = {"billing_unit": "billing_unit", "generic": "drug", "product": "vial"}.get(
+            str(first["loc"][0]) if first["loc"] else "", "hcpcs")
+        raise InputError(field_name, re.sub(r"^(Value|Assertion) error, ", "", first["msg"])) from None
+
+
+def _unlisted_drug(code: str, request: CalcRequest, products: tuple[Product, ...]) -> Drug:
     return Drug.model_validate({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",
@@ -117,8 +142,10 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
             # An empty value from a script is a slip, not a request for the default drug.
             raise InputError(field_name, f"The {'drug name' if field_name == 'drug' else 'HCPCS code'} is empty: give one, or leave the option out for Tysabri.")
     name = (request.drug or "").strip()
-    code = (request.hcpcs or "").strip().upper()
-    if code and not HCPCS_PATTERN.fullmatch(code):
+    typed_code = (request.hcpcs or "").strip()
+    code = typed_code.upper()
+    # ASCII before upper(): 'ſ2323'.upper() is 'S2323', a code nobody typed.
+    if code and (not typed_code.isascii() or not HCPCS_PATTERN.fullmatch(code)):
         raise InputError("hcpcs", f"'{shown(request.hcpcs or '')}' is not a HCPCS code: one letter and four digits, e.g. J2323.")
     by_name = catalog.by_name(name) if name else None
     if name and by_name is None and not code:
@@ -199,7 +226,8 @@ def _concentration(products: tuple[Product, ...]) -> Decimal | None:
     return values.pop() if len(values) == 1 else None
 
 
-def _threshold(text: str | None) -> Decimal | None:
+def parse_rounding_threshold(text: str | None) -> Decimal | None:
+    """A whole-vial rounding threshold in percent, or None; the rule for --round-within and the site config alike."""
     if text is None or not str(text).strip():
         return None
     raw = str(text).strip().rstrip("%").strip()
@@ -227,7 +255,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     order = parse_dose(request.dose)
     products = _presentations(drug, request)
     _one_kind_of_container(drug, products)
-    threshold = _threshold(request.round_within)
+    threshold = parse_rounding_threshold(request.round_within)
     resolved = resolve_dose(
         order, weight=request.weight, height=request.height, bsa=request.bsa,
         concentration_mg_per_ml=_concentration(products) if order.basis is DoseBasis.VOLUME else None,
@@ -254,17 +282,25 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
             change = rounding.percent((nearest.total - dose) / dose * 100)
             option = RoundingOption(nearest.total, change, _uses(products, nearest.counts), threshold)
 
-    billing = bill(drug.hcpcs, drug.billing_unit.value, dose, uses)
+    given = dose_given(request.dose_given, dose)
+    # Billed from what reached the patient: the part prepared but not infused is left in the
+    # opened amount, so it is counted with the rest of what was discarded.
+    billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses)
     preparation = _prepare(uses, dose)
     warnings = _warnings(drug, uses, resolved.rounded_from, preparation) + billing.notices
+    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses)) if given is not None else None
+    if partly is not None:
+        warnings += (partly,)
     vial_text = " + ".join(f"{use.count} × {use.product.label}" for use in uses)
+    given_step = (f"Dose given: {plain(given)} mg of the {plain(dose)} mg prepared",) if partly is not None else ()
     steps = resolved.steps + (
         f"Vials: {vial_text} = {plain(combination.total)} mg labeled",
-    ) + billing.steps
+    ) + given_step + billing.steps
     return Calculation(
         request=request, drug=drug, order=order, dose_mg=dose, patient=resolved.patient,
         vials=uses, labeled_mg=combination.total, preparation=preparation, billing=billing,
         rounding_option=option, rounding_threshold=threshold, steps=steps, warnings=warnings,
+        given_mg=given,
     )
 
 

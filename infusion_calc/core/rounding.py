@@ -55,6 +55,15 @@ def ndc_quantity(value: Decimal) -> Decimal:
     return round_half_up(value, NDC_QUANTITY_STEP)
 
 
+def ndc_quantity_lost(value: Decimal) -> bool:
+    """True when a quantity that is there (> 0) would be claimed as 0 at 3 decimals.
+
+    A claim must never say 0 of a drug that was given or discarded (payers reject it):
+    such a quantity is stated in a finer unit instead, or the export says why it cannot.
+    """
+    return value > 0 and ndc_quantity(value) == 0
+
+
 def percent(value: Decimal) -> Decimal:
     return round_half_up(value, PERCENT_STEP)
 

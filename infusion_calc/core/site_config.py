@@ -22,7 +22,9 @@ from typing import Annotated, Any, Literal, Mapping
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
 
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
-from infusion_calc.core.errors import SiteConfigError
+from infusion_calc.core.check_types import SitePolicy
+from infusion_calc.core.errors import InputError, SiteConfigError
+from infusion_calc.core.files import MB, UnreadableFile, present, read_text_file
 
 NdcUnit = Literal["F2", "GR", "ME", "ML", "UN"]
 NdcSpacing = Literal["one-space", "none", "columns"]
@@ -91,14 +93,20 @@ class LogSettings(BaseModel):
 
 
 def _percent(value: Any) -> Decimal:
+    # The rule a typed --round-within meets, so a value calc would refuse is refused here,
+    # naming config.toml, and not later as an option nobody typed.
+    from infusion_calc.core.engine import parse_rounding_threshold
+
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError("write the percent as a number from 0 to 50, e.g. 10")
+    if isinstance(value, int) and value.bit_length() > 64:  # str() of a huge int is itself an error
+        raise ValueError("write the percent as a number from 0 to 50, e.g. 10")
     try:
-        percent = Decimal(str(value).strip().rstrip("%"))
-    except ArithmeticError:
-        raise ValueError(f"'{value}' is not a percent from 0 to 50, e.g. 10") from None
-    if not percent.is_finite() or not 0 <= percent <= 50:
-        raise ValueError(f"'{value}' is not a percent from 0 to 50, e.g. 10")
+        percent = parse_rounding_threshold(str(value))
+    except InputError:
+        raise ValueError(f"'{value}' is not a percent from 0 to 50 with at most two decimals, e.g. 10") from None
+    if percent is None:
+        raise ValueError("write the percent as a number from 0 to 50, e.g. 10, or leave round_within out")
     return percent
 
 
@@ -108,6 +116,28 @@ class DosingSettings(BaseModel):
     round_within: Annotated[Decimal, BeforeValidator(_percent)] | None = None
     """The site's whole-vial rounding policy (HOPA accepts 10%): the nearest whole-vial dose
     within this percent is offered with every result; never applied to the order."""
+
+
+class DocumentationSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    require_waste_witness: StrictBool = False
+    """Site policy: a witness for discarded drug. No Medicare source requires one for non-controlled drugs."""
+
+
+class AdministrationSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    complex_biologic_codes: Literal["complex", "infusion"] = "complex"
+    """Complex biologics: complex drug administration (96413/96415), or the site's fallback of
+    IV infusion codes (96365/96366) when its records do not support complex administration."""
+
+
+class BillingSettings(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    acquired_340b: StrictBool = False
+    """The site's drugs are bought under the 340B program: each drug line carries the 340B modifier."""
 
 
 class SiteConfig(BaseModel):
@@ -122,7 +152,18 @@ class SiteConfig(BaseModel):
     """Charge per HCPCS billing unit, in dollars, by code."""
     log: LogSettings = LogSettings()
     dosing: DosingSettings = DosingSettings()
+    documentation: DocumentationSettings = DocumentationSettings()
+    administration: AdministrationSettings = AdministrationSettings()
+    billing: BillingSettings = BillingSettings()
     _origin: str = PrivateAttr(default="the default site config")
+
+    def check_policy(self) -> SitePolicy:
+        """The settings the checks and the claim lines follow."""
+        return SitePolicy(
+            require_waste_witness=self.documentation.require_waste_witness,
+            complex_biologic_codes=self.administration.complex_biologic_codes,
+            acquired_340b=self.billing.acquired_340b,
+        )
 
     def export_settings(self, payer: str | None = None) -> "ExportSettings":
         """The rules for one payer (or the defaults) with the site's charges."""
@@ -155,6 +196,11 @@ def site_rounding_policy() -> str | None:
     return None if policy is None else str(policy)
 
 
+def site_check_policy() -> SitePolicy:
+    """The site's check policy from config.toml; the defaults when the site has no file."""
+    return load_site_config().check_policy()
+
+
 def default_site_config_path() -> Path:
     """`config.toml` next to the site catalog, whether or not it exists."""
     from infusion_calc.locations import site_config_path
@@ -167,7 +213,7 @@ def _where(loc: tuple[Any, ...]) -> str:
     parts = [str(part) for part in loc if not isinstance(part, int)]
     if not parts:
         return "the file"
-    if parts[0] in ("claims", "log", "dosing") and len(parts) > 1:
+    if parts[0] in ("claims", "log", "dosing", "documentation", "administration", "billing") and len(parts) > 1:
         return f"[{parts[0]}] field '{'.'.join(parts[1:])}'"
     if parts[0] == "payer" and len(parts) > 2:
         return f"[payer.{parts[1]}] field '{'.'.join(parts[2:])}'"
@@ -184,6 +230,8 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         data = tomllib.loads(text, parse_float=Decimal)
     except tomllib.TOMLDecodeError as error:
         raise SiteConfigError(f"{origin}: not valid TOML: {error}") from None
+    except RecursionError:  # arrays nested a thousand deep: no config needs more than two
+        raise SiteConfigError(f"{origin}: not valid TOML for a site config: values nested too deeply") from None
     claims = data.get("claims", {})
     payers = data.get("payer", {})
     if isinstance(claims, dict) and isinstance(payers, dict):
@@ -201,7 +249,7 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         first = error.errors()[0]
         message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
         if first["type"] == "extra_forbidden":
-            message = "unknown setting" if len(first["loc"]) > 1 else "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing])"
+            message = "unknown setting" if len(first["loc"]) > 1 else "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing], [documentation], [administration], [billing])"
         elif first["type"] == "too_short":
             message = "give at least one NDC unit qualifier: F2, GR, ME, ML or UN"
         elif first["type"] in ("dict_type", "model_type"):
@@ -213,16 +261,22 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
     return config
 
 
+SITE_CONFIG_LIMIT = 4 * MB
+"""Room for a chargemaster of every HCPCS code; a bigger file is the wrong file."""
+
+
 def load_site_config(path: Path | None = None) -> SiteConfig:
-    """The file given, or `config.toml` in the config folder; the defaults when there is none."""
+    """The file given, or `config.toml` in the config folder; the defaults when there is none.
+
+    Something at the default place that is not a readable file (a folder, a named pipe,
+    a broken link) is an error, not a reason to use the defaults unnoticed.
+    """
     explicit = path is not None
     target = Path(path) if explicit else default_site_config_path()
-    if not explicit and not target.is_file():
+    if not explicit and not present(target):
         return SiteConfig()
     try:
-        text = target.read_text(encoding="utf-8")
-    except OSError as error:
-        raise SiteConfigError(f"{target}: cannot read the site config file ({error.strerror})") from None
-    except UnicodeDecodeError:
-        raise SiteConfigError(f"{target}: not a text file (expected UTF-8 TOML)") from None
+        text = read_text_file(target, SITE_CONFIG_LIMIT)
+    except UnreadableFile as problem:
+        raise SiteConfigError(f"{target}: cannot read the site config file: {problem}") from None
     return parse_site_config(text, str(target))

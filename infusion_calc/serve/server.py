@@ -9,18 +9,18 @@ kills every app before the command returns.
 from __future__ import annotations
 
 import asyncio
-import ipaddress
 import logging
 import shlex
 import signal
 import sys
 from collections.abc import Callable, Sequence
 from typing import TextIO
-from urllib.parse import urlsplit
 
 from aiohttp import WSCloseCode, web
 from textual_serve.server import Server, to_int
 
+from infusion_calc.serve.hosts import AllowedHosts, is_loopback, request_refusal
+from infusion_calc.serve.listen import listening_sockets
 from infusion_calc.serve.page import CONTENT_SECURITY_POLICY, render_page
 from infusion_calc.serve.sessions import AppSession
 
@@ -28,15 +28,15 @@ log = logging.getLogger("infusion_calc.serve")
 
 TITLE = "infusion-calc"
 
+__all__ = ["BrowserServer", "is_loopback", "url_for"]
 
-def is_loopback(host: str) -> bool:
-    """True only for addresses that cannot be reached from another machine."""
-    if host.lower() == "localhost":
-        return True
-    try:
-        return ipaddress.ip_address(host.strip("[]")).is_loopback
-    except ValueError:
-        return False  # a host name: it may well resolve to a public interface
+# Sent on every response, errors and the websocket upgrade included. `Server` names
+# the program only: aiohttp's default names its version, which helps nobody but an attacker.
+SECURITY_HEADERS = {
+    "Server": "infusion-calc",
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "no-referrer",
+}
 
 
 def url_for(host: str, port: int) -> str:
@@ -45,51 +45,39 @@ def url_for(host: str, port: int) -> str:
     return f"http://{host}:{port}/"
 
 
-def websocket_refusal(request: web.Request, bound_to_loopback: bool) -> str | None:
-    """Why a websocket request must not start an app, or None when it may.
-
-    Browsers let any page open a websocket to any address, 127.0.0.1 included, and
-    there is no login. So the page must be ours: its Origin must be the address the
-    request was sent to (Host, or X-Forwarded-Host from a reverse proxy; browsers
-    cannot set that header on a websocket). On a loopback-only server the address
-    must also be a loopback one, which stops a site whose name was re-pointed at
-    127.0.0.1 (DNS rebinding). Clients that send no Origin are not browser pages.
-    """
-    host = request.headers.get("Host", "")
-    forwarded = [name.strip() for name in request.headers.get("X-Forwarded-Host", "").split(",") if name.strip()]
-    if bound_to_loopback and not forwarded and not is_loopback(urlsplit(f"//{host}").hostname or ""):
-        return f"it was addressed to {host!r}, not to this machine"
-    origin = request.headers.get("Origin")
-    if origin is not None and urlsplit(origin).netloc.lower() not in {name.lower() for name in (host, *forwarded)}:
-        return f"the page came from another site ({origin})"
-    return None
-
-
 class BrowserServer(Server):
     """Serves `app_argv` to browsers: each websocket runs its own copy of the command."""
 
-    def __init__(self, app_argv: Sequence[str], host: str, port: int) -> None:
+    def __init__(self, app_argv: Sequence[str], host: str, port: int, allow_hosts: Sequence[str] = ()) -> None:
         super().__init__(shlex.join(app_argv), host=host, port=port, title=TITLE)
         self.app_argv = tuple(app_argv)
+        self.allowed_hosts = AllowedHosts(host, allow_hosts)
         self.sessions: dict[AppSession, web.WebSocketResponse] = {}
 
     async def _make_app(self) -> web.Application:
-        app = web.Application(middlewares=[self._security_headers])
+        app = web.Application(middlewares=[self._refuse_other_hosts])
         app.add_routes([
             web.get("/", self.handle_index),
             web.get("/ws", self.handle_websocket),
             web.get("/download/{key}", self.handle_download),  # files the app hands to the browser
             web.static("/static", self.statics_path),  # textual.js, xterm.css, the Roboto Mono files
         ])
+        app.on_response_prepare.append(self._security_headers)
         app.on_shutdown.append(self.on_shutdown)
         return app
 
     @web.middleware
-    async def _security_headers(self, request: web.Request, handler: Callable) -> web.StreamResponse:
-        response = await handler(request)
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("Referrer-Policy", "no-referrer")
-        return response
+    async def _refuse_other_hosts(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+        """Every route (page, assets, downloads, websocket) only for this server's own names."""
+        refusal = request_refusal(request.headers, self.allowed_hosts)
+        if refusal:
+            log.warning("refused a browser connection to %s: %s", request.path, refusal)
+            raise web.HTTPForbidden(text=f"infusion-calc: refused, {refusal}\n")
+        return await handler(request)
+
+    @staticmethod
+    async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
+        response.headers.update(SECURITY_HEADERS)
 
     async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
         font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 8), 48)
@@ -99,10 +87,6 @@ class BrowserServer(Server):
         return response
 
     async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
-        refusal = websocket_refusal(request, is_loopback(self.host))
-        if refusal:
-            log.warning("refused a browser connection: %s", refusal)
-            raise web.HTTPForbidden(text=f"infusion-calc: refused, {refusal}\n")
         # The heartbeat notices a browser that vanished without closing its socket.
         websocket = web.WebSocketResponse(heartbeat=15)
         await websocket.prepare(request)
@@ -150,9 +134,10 @@ class BrowserServer(Server):
         runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log=None, shutdown_timeout=5)
         await runner.setup()
         try:
-            site = web.TCPSite(runner, self.host, self.port)
-            await site.start()
-            port = runner.addresses[0][1]  # the real one when --port 0 asked for any free port
+            sockets = listening_sockets(self.host, self.port)  # one port for every address, even with --port 0
+            for sock in sockets:
+                await web.SockSite(runner, sock).start()
+            port = sockets[0].getsockname()[1]
             announce.write(f"infusion-calc: serving the app on {url_for(self.host, port)} (Ctrl+C to stop)\n")
             announce.flush()
             await stop.wait()

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, Drug, packaged_catalog
-from infusion_calc.core.checks import run_checks
+from infusion_calc.core.checks import SitePolicy, run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
 from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
+from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
 from infusion_calc.tui.state import (
@@ -40,14 +42,15 @@ def load_calculator(site_catalog: Path | None) -> "Calculator":
     from infusion_calc.cli.common import catalog_for
 
     policy, config_problem = _site_rounding_policy()
+    site = _site_check_policy() if config_problem is None else SitePolicy()
     try:
         return Calculator(catalog_for(argparse.Namespace(catalog=site_catalog)), rounding_policy=policy,
-                          config_problem=config_problem)
+                          config_problem=config_problem, site_policy=site)
     except CatalogError as error:
         problem = str(error)
     try:
         return Calculator(packaged_catalog(), catalog_problem=problem, rounding_policy=policy,
-                          config_problem=config_problem)
+                          config_problem=config_problem, site_policy=site)
     except CatalogError as error:  # a broken install: nothing to calculate with
         return Calculator(Catalog((), "no catalog"), catalog_problem=f"{problem}\n{error}")
 
@@ -65,6 +68,13 @@ def _site_rounding_policy() -> tuple[str | None, str | None]:
         return site_rounding_policy(), None
     except SiteConfigError as error:
         return None, f"The site's whole-vial rounding policy is not in use: {error}"
+
+
+def _site_check_policy() -> SitePolicy:
+    """The site's check policy (340B, waste witness, complex codes); read only when config.toml exists."""
+    from infusion_calc.cli.encounter_options import site_policy
+
+    return site_policy()
 
 
 def drug_label(drug: Drug) -> str:
@@ -87,9 +97,11 @@ class Calculator:
 
     def __init__(
         self, catalog: Catalog, catalog_problem: str | None = None, rounding_policy: str | None = None,
-        config_problem: str | None = None,
+        config_problem: str | None = None, site_policy: SitePolicy | None = None,
     ) -> None:
         self.catalog = catalog
+        self.site_policy = site_policy or SitePolicy()
+        """The site's rules for the checks and the claim lines (config.toml)."""
         self.catalog_problem = catalog_problem
         """Why the site catalog is not in use (None when all is well)."""
         self.config_problem = config_problem
@@ -156,9 +168,12 @@ class Calculator:
             height=form.height if by_area else None,
             bsa=form.bsa if by_area else None,
             round_within=form.round_within or None,
+            dose_given=typed.dose_given or None,  # typed in the encounter panel; it changes the billed units
         )
         try:
             calc = calculate(self.catalog, request)
+            if self.site_policy.acquired_340b:
+                calc = with_340b_modifier(calc, encounter.service_date or date.today())
         except InputError as error:
             return Outcome("invalid", basis, problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)))
         except (PlanError, InfusionCalcError) as error:
@@ -210,11 +225,12 @@ class Calculator:
             vial_labels=tuple(use.product.label for use in calc.vials for _ in range(use.count)),
             calculation=calc,
             encounter=typed,
+            given=format_amount(calc.administered_mg, "mg"),
         )
 
     def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[CheckRow, ...]:
         try:
-            checks = run_checks(calc, encounter, catalog=self.catalog)
+            checks = run_checks(calc, encounter, catalog=self.catalog, policy=self.site_policy)
         except Exception as error:  # a bug in a check must not take the result down with it
             return (CheckRow("CHECKS_FAILED", "error", (
                 f"The pre-submission checks could not run ({type(error).__name__}): check this claim by hand, "
@@ -287,6 +303,8 @@ class Calculator:
             return "Multi-dose container: no JW or JZ; discarded drug is not billed."
         if billing.discarded_units == 0 and not billing.discarded_mg:
             return "JZ: nothing discarded; the whole labeled amount was given."
+        if billing.discarded_units == 0 and billing.discarded_mg >= calc.drug.billing_unit.value:
+            return f"JZ: the units billed already cover the vials ({format_amount(billing.discarded_mg, 'mg')} left)."
         if billing.discarded_units == 0:
             return f"JZ: less than one billing unit discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
         units = f"{billing.discarded_units} unit{'s' if billing.discarded_units > 1 else ''}"

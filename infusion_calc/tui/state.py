@@ -46,6 +46,14 @@ ENCOUNTER_LABELS = {
     "provider": "Ordering provider",
     "site": "Site of care",
     "events": "Adverse events / deviations",
+    "dose_given": "Dose given, if less than prepared",
+    "stop_reason": "Why less was given",
+    "iv_site": "IV site",
+    "premeds": "Premedications",
+    "rate_changes": "Rate changes",
+    "observation": "Post-infusion observation",
+    "diluent": "Diluent and bag used",
+    "filter": "Filter used",
 }
 
 EncounterValues = tuple[tuple[str, Any], ...]
@@ -122,6 +130,8 @@ class ResultView:
     """The core `Calculation` itself, for tests and for anything that needs more."""
     encounter: Any = field(default=None, compare=False, repr=False)
     """The core `EncounterText` typed, for the log and the exports (a bad field left out)."""
+    given: str = ""
+    """What the administered units are billed from: the amount given ("200 mg"), else the dose."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,7 +12,7 @@ from datetime import date
 import pytest
 
 from infusion_calc.core.catalog import NATALIZUMAB_J2326_MESSAGE, parse_catalog
-from infusion_calc.core.checks import Severity, run_checks
+from infusion_calc.core.checks import Severity, SitePolicy, run_checks
 from infusion_calc.core.encounter import EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
 
@@ -55,10 +55,25 @@ def codes(checks) -> dict[str, Severity]:
     return {check.code: check.severity for check in checks}
 
 
-def run(catalog, dose="300 mg", request=None, lines=None, **changes):
+def run(catalog, dose="300 mg", request=None, lines=None, policy=None, earlier=(), **changes):
     calc = calc_for(catalog, dose, **(request or {}))
     chosen = lines(calc.lines) if lines else None
-    return run_checks(calc, encounter(**changes), lines=chosen, catalog=catalog, today=TODAY)
+    return run_checks(calc, encounter(**changes), lines=chosen, catalog=catalog, today=TODAY, policy=policy,
+                      earlier_doses=earlier)
+
+
+SITE_340B = SitePolicy(acquired_340b=True)
+SPINRAZA = {"hcpcs": "J2326"}
+
+
+def spinraza_run(catalog, given_at, earlier, payer="medicare"):
+    """A clean nusinersen encounter on `given_at` with earlier doses on the dates given."""
+    return run(catalog, "12 mg", SPINRAZA, dx="G12.0", given_at=f"{given_at} 09:40", payer=payer, start="", stop="",
+               rems_checked=False, earlier=tuple(date.fromisoformat(day) for day in earlier))
+
+
+# Loading doses on days 0, 14, 28 and 63, then every 4 months (the label's schedule).
+SPINRAZA_SCHEDULE = ["2025-01-06", "2025-01-20", "2025-02-03", "2025-03-10", "2025-07-10", "2025-11-10"]
 
 
 def edit(index, **fields):
@@ -77,6 +92,10 @@ def _with_jw_line(units):
     return apply
 
 
+ONE_UNIT_VIAL = {"hcpcs": "J9999", "billing_unit": "10 mg", "vials": ("10 mg/1 mL",)}
+"""A vial that holds exactly one 10 mg billing unit: 7 mg from it is one JZ line, never JW."""
+
+
 def multi_dose_run(catalog, lines=None):
     site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
     calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
@@ -87,7 +106,7 @@ def multi_dose_run(catalog, lines=None):
 def test_clean_natalizumab_encounter_only_gets_the_administration_code(catalog):
     checks = run(catalog)
     assert [check.code for check in checks] == ["ADMIN_CODE"]
-    assert "96365 × 1" in checks[0].message and "PARTIAL" in checks[0].message
+    assert "96413 × 1" in checks[0].message and "PARTIAL" in checks[0].message
 
 
 # (code, severity, triggering case, quiet neighbour); each case is a function of the catalog.
@@ -117,8 +136,10 @@ CASES = [
     ("JW_AND_JZ_ON_LINE", "error", lambda c: run(c, "250 mg", lines=edit(1, modifiers=("JW", "JZ"))), lambda c: run(c, "250 mg")),
     ("JW_JZ_MULTI_DOSE", "error", lambda c: multi_dose_run(c, edit(0, modifiers=("JZ",))), lambda c: multi_dose_run(c)),
     ("JW_UNDER_ONE_UNIT", "error", lambda c: run(c, "250 mg", lines=edit(1, units=0)), lambda c: run(c, "250 mg")),
-    ("JW_DOSE_UNDER_ONE_UNIT", "error",  # rule 4: an imported or edited JW line on a dose under one unit
-     lambda c: run(c, "0.5 mg", lines=_with_jw_line(299)), lambda c: run(c, "1 mg", lines=_with_jw_line(299))),
+    ("JW_DOSE_UNDER_ONE_UNIT", "error",  # rule 4: a JW line although one unit covers all that was opened
+     lambda c: run(c, "7 mg", ONE_UNIT_VIAL, lines=_with_jw_line(1)),
+     # a dose under one unit from a vial of many units: the JW line is right (0.5 mg of Tysabri: 1 + JW 299)
+     lambda c: run(c, "0.5 mg", lines=_with_jw_line(299))),
     ("ADMIN_UNITS_DIFFER", "error", lambda c: run(c, "250 mg", lines=edit(0, units=251)), lambda c: run(c, "250 mg")),
     ("JWJZ_MISSING", "error", lambda c: run(c, lines=edit(0, modifiers=())), lambda c: run(c)),
     ("JZ_BUT_DISCARDED", "error",
@@ -131,7 +152,24 @@ CASES = [
     ("LOT_COUNT", "warning", lambda c: run(c, lots=("A1", "A2"), expires=("2027-03", "2027-03")), lambda c: run(c)),
     ("VIAL_EXPIRED", "error", lambda c: run(c, expires=("2026-02",)), lambda c: run(c, expires=("2026-03",))),
     ("WASTE_UNDOCUMENTED", "warning",
-     lambda c: run(c, "250 mg", waste_witness=""), lambda c: run(c, "300 mg", waste_reason="", waste_witness="")),
+     lambda c: run(c, "250 mg", waste_reason=""),
+     # no witness is no gap unless the site asks for one (no Medicare source requires it)
+     lambda c: run(c, "250 mg", waste_witness="")),
+    ("DOSE_OUT_OF_RANGE", "error", lambda c: run(c, "300 mL"), lambda c: run(c, "250 mg")),
+    ("VIAL_PLAN_NOT_LEAST_WASTE", "warning",
+     lambda c: run(c, "240 mg", {"drug": "belimumab", "vials": ("400 mg",)}),
+     lambda c: run(c, "240 mg", {"drug": "belimumab"})),
+    ("NUSINERSEN_FREQUENCY", "error",
+     lambda c: spinraza_run(c, "2025-12-01", SPINRAZA_SCHEDULE),
+     lambda c: spinraza_run(c, "2026-03-10", SPINRAZA_SCHEDULE)),
+    ("JG_DISCONTINUED", "error",
+     lambda c: run(c, lines=edit(0, modifiers=("JZ", "JG"))),
+     lambda c: run(c, lines=edit(0, modifiers=("JZ", "JG")), given_at="2024-12-31 09:40", dx="G35")),
+    ("MODIFIER_340B_MISSING", "error",
+     lambda c: run(c, policy=SITE_340B), lambda c: run(c, policy=SITE_340B, lines=edit(0, modifiers=("JZ", "TB")))),
+    ("MODIFIER_340B_BY_HAND", "warning",
+     lambda c: run(c, policy=SITE_340B, given_at="2024-12-31 09:40", dx="G35"),
+     lambda c: run(c, policy=SITE_340B, lines=edit(0, modifiers=("JZ", "TB")), given_at="2025-01-01 09:40", dx="G35")),
     ("WASTE_TIME_MISSING", "warning",
      lambda c: run(c, "250 mg", given_at=""), lambda c: run(c, "300 mg", given_at="")),
     ("ADMIN_TIMES_MISSING", "warning",
@@ -158,7 +196,11 @@ def test_every_check_code_has_a_case():
     import inspect
     import re
 
-    source = inspect.getsource(checks_module) + inspect.getsource(claim_module)
+    import infusion_calc.core.admin_codes as admin_module
+    import infusion_calc.core.dose_checks as dose_module
+    import infusion_calc.core.modifier_340b as module_340b
+
+    source = "".join(inspect.getsource(module) for module in (checks_module, claim_module, admin_module, dose_module, module_340b))
     emitted = set(re.findall(r'Check\(\s*"([A-Z_0-9]+)"', source))
     assert emitted == {case[0] for case in CASES}
 
@@ -213,25 +255,42 @@ def test_a_crohns_header_points_at_its_subcodes(catalog):
     assert "K50.11 is a non-billable header" in text and "For natalizumab: K50.11x." in text
 
 
-def test_a_jw_line_on_a_dose_under_one_unit_is_one_error_saying_to_drop_it(catalog):
-    checks = run(catalog, "0.5 mg", lines=_with_jw_line(299))
+def test_a_jw_line_when_one_unit_covers_the_vial_is_one_error_saying_to_drop_it(catalog):
+    checks = run(catalog, "7 mg", ONE_UNIT_VIAL, lines=_with_jw_line(1))
     text = message(checks, "JW_DOSE_UNDER_ONE_UNIT")
-    assert text.startswith("Remove J2323-JW × 299: the dose of 0.5 mg is less than one billing unit (1 mg)")
-    assert "JW_UNITS_DIFFER" not in codes(checks)  # the fix is to drop the line, not to change its units
+    assert text.startswith("Remove J9999-JW × 1: the dose of 7 mg is billed as one unit of 10 mg, which already covers all 10 mg opened")
+    # the fix is to drop the line, not to change its units
+    assert not {"JW_UNITS_DIFFER", "JW_OVER_LABELED"} & codes(checks).keys()
+
+
+def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog):
+    """Infliximab 7 mg from a 100 mg vial: J1745 × 1 + J1745-JW × 9 is the right claim, not an error."""
+    checks = codes(run(catalog, "7 mg", {"drug": "infliximab"}, dx=""))
+    assert not {code for code in checks if code.startswith(("JW", "JZ"))}
+
+
+def test_jz_is_caught_even_when_the_engine_wrote_it(catalog):
+    """The old engine billed 7 mg of infliximab as J1745-JZ × 1: the check computes the waste itself."""
+    calc = calc_for(catalog, "7 mg", drug="infliximab")
+    old_lines = (replace(calc.lines[0], modifiers=("JZ",)),)
+    old_engine = replace(calc, billing=replace(calc.billing, discarded_units=0, lines=old_lines))
+    checks = run_checks(old_engine, encounter(), catalog=catalog, today=TODAY)
+    text = message(checks, "JZ_BUT_DISCARDED")
+    assert "93 mg was: 9 billable units of 10 mg" in text
 
 
 def test_waste_not_billed_under_jz_still_needs_documenting(catalog):
     """Spinraza 11.95 mg: 0.05 mg is discarded, under one 0.1 mg unit, so the line is JZ with no JW line
     (domain-facts §3 rules 5 and 12: the record must still document that waste)."""
     spinraza = {"hcpcs": "J2326"}
-    undocumented = run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason="", waste_witness="")
+    undocumented = run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason="", given_at="")
     assert codes(undocumented)["WASTE_UNDOCUMENTED"] is Severity.WARNING
     text = message(undocumented, "WASTE_UNDOCUMENTED")
     assert text.startswith("0.05 mg of the vial opened is discarded but not billed (J2326-JZ × 120)")
-    assert "reason and witness are not recorded" in text
-    witness_only = run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason="")
-    assert "The waste reason is not recorded" in message(witness_only, "WASTE_UNDOCUMENTED")
-    assert "WASTE_UNDOCUMENTED" not in codes(run(catalog, "11.95 mg", spinraza, dx="G12.0"))
+    assert "date, time, amount and reason" in text and text.endswith("Not recorded: the date and time and the reason.")
+    assert message(run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason=""), "WASTE_UNDOCUMENTED").endswith(
+        "Not recorded: the reason.")
+    assert "WASTE_UNDOCUMENTED" not in codes(run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_witness=""))
     # nothing discarded: nothing to document
     assert "WASTE_UNDOCUMENTED" not in codes(run(catalog, "12 mg", spinraza, dx="G12.0", waste_reason="", waste_witness=""))
 
@@ -312,18 +371,28 @@ def test_expired_vial_message_gives_the_last_usable_day(catalog):
     assert text.startswith("Vial 1 expired (2026-02, last usable day 28 Feb 2026) before the date of service 2 Mar 2026")
 
 
-def test_waste_message_names_what_is_missing(catalog):
-    assert "the waste witness is not recorded" in message(run(catalog, "250 mg", waste_witness=""), "WASTE_UNDOCUMENTED")
-    both = message(run(catalog, "250 mg", waste_reason="", waste_witness=""), "WASTE_UNDOCUMENTED")
-    assert "the waste reason and witness are not recorded" in both
+def test_waste_message_asks_for_date_time_amount_and_reason(catalog):
+    text = message(run(catalog, "250 mg", waste_reason=""), "WASTE_UNDOCUMENTED")
+    assert text == (
+        "J2323-JW × 50 bills discarded drug: the record must show the date, time, amount and reason of the waste "
+        "(the amount, 50 mg, is in the chart note). Not recorded: the reason."
+    )
+
+
+def test_a_witness_is_asked_for_only_by_site_policy(catalog):
+    site = SitePolicy(require_waste_witness=True)
+    assert "WASTE_UNDOCUMENTED" not in codes(run(catalog, "250 mg", waste_witness=""))
+    text = message(run(catalog, "250 mg", waste_witness="", policy=site), "WASTE_UNDOCUMENTED")
+    assert text.endswith("Not recorded: the witness (site policy).")
+    assert "WASTE_UNDOCUMENTED" not in codes(run(catalog, "250 mg", policy=site))
 
 
 @pytest.mark.parametrize("stop, suggestion", [
-    ("10:40", "96365 × 1."),                 # 60 min
-    ("11:10", "96365 × 1."),                 # 90 min: still the first code
-    ("11:11", "96365 × 1 + 96366 × 1."),     # 91 min: more than 30 past the first hour
-    ("12:10", "96365 × 1 + 96366 × 1."),     # 150 min: 1 h 30 past the first, the part is not over 30
-    ("12:11", "96365 × 1 + 96366 × 2."),     # 151 min
+    ("10:40", "96413 × 1 ("),                 # 60 min
+    ("11:10", "96413 × 1 ("),                 # 90 min: still the first code
+    ("11:11", "96413 × 1 + 96415 × 1 ("),     # 91 min: more than 30 past the first hour
+    ("12:10", "96413 × 1 + 96415 × 1 ("),     # 150 min: 1 h 30 past the first, the part is not over 30
+    ("12:11", "96413 × 1 + 96415 × 2 ("),     # 151 min
 ])
 def test_infusion_code_follows_the_30_minute_rule(catalog, stop, suggestion):
     text = message(run(catalog, start="09:40", stop=stop), "ADMIN_CODE")
@@ -337,8 +406,129 @@ def test_nusinersen_suggests_96450_without_times(catalog):
 
 
 def test_a_push_length_administration_points_at_96374(catalog):
-    text = message(run(catalog, start="09:40", stop="09:50"), "ADMIN_NOT_INFUSION")
+    site = SitePolicy(complex_biologic_codes="infusion")
+    text = message(run(catalog, start="09:40", stop="09:50", policy=site), "ADMIN_NOT_INFUSION")
     assert "10 min" in text and "96374" in text and "PARTIAL" in text
+    complex_push = message(run(catalog, start="09:40", stop="09:50"), "ADMIN_NOT_INFUSION")
+    assert "96374" not in complex_push and "not verified" in complex_push
+
+
+# --- administration codes by the drug's class (catalog data) and the site's choice ---
+
+
+@pytest.mark.parametrize("request_, dose, starts", [
+    ({"drug": "infliximab", "weight": "73 kg"}, "5 mg/kg", "IV infusion of infliximab, a complex biologic: 96413 × 1 + 96415 × 1"),
+    ({"drug": "rituximab"}, "500 mg", "IV infusion of rituximab, an antineoplastic: 96413 × 1 + 96415 × 1"),
+    ({"drug": "ocrelizumab"}, "300 mg", "IV infusion of ocrelizumab, a complex biologic: 96413 × 1 + 96415 × 1"),
+    ({"drug": "vedolizumab"}, "300 mg", "IV infusion of vedolizumab, a complex biologic: 96413 × 1 + 96415 × 1"),
+    ({"drug": "belimumab"}, "640 mg", "IV infusion of belimumab, a complex biologic: 96413 × 1 + 96415 × 1"),
+])
+def test_complex_biologics_and_antineoplastics_get_complex_administration(catalog, request_, dose, starts):
+    text = message(run(catalog, dose, request_, dx="", start="09:00", stop="11:05"), "ADMIN_CODE")
+    assert starts in text
+    assert "record must show the start and stop times and support complex administration" in text
+    assert "article 10529" in text and "use 96365/96366" in text
+
+
+def test_the_site_may_choose_infusion_codes_for_complex_biologics_but_not_for_antineoplastics(catalog):
+    site = SitePolicy(complex_biologic_codes="infusion")
+    text = message(run(catalog, start="09:40", stop="10:45", policy=site), "ADMIN_CODE")
+    assert "natalizumab, a complex biologic: 96365 × 1 (IV infusion)" in text
+    assert 'complex_biologic_codes = "infusion"' in text
+    rituximab = message(run(catalog, "500 mg", {"drug": "rituximab"}, dx="", start="09:40", stop="10:45", policy=site), "ADMIN_CODE")
+    assert "96413 × 1" in rituximab
+
+
+def test_a_drug_of_class_other_gets_iv_infusion_codes(catalog):
+    site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
+    calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
+    checks = run_checks(calc, encounter(start="09:00", stop="10:35"), catalog=site, today=TODAY)
+    text = message(checks, "ADMIN_CODE")
+    assert "IV infusion of testmab: 96365 × 1 + 96366 × 1 (IV infusion)" in text
+    assert "96413" not in text
+
+
+def test_times_missing_names_the_codes_of_the_drugs_class(catalog):
+    assert "complex drug administration (96413, 96415)" in message(run(catalog, stop=""), "ADMIN_TIMES_MISSING")
+
+
+# --- diagnosis severity follows the payer ---
+
+
+@pytest.mark.parametrize("payer, severity", [
+    ("medicare", Severity.ERROR), ("medicare-advantage", Severity.WARNING), ("Medicare Advantage", Severity.WARNING),
+    ("medicaid", Severity.WARNING), ("commercial", Severity.WARNING), ("", Severity.WARNING),
+])
+def test_a_mac_articles_diagnosis_list_is_an_error_for_medicare_only(catalog, payer, severity):
+    checks = run(catalog, "12 mg", SPINRAZA, dx="G12.8", payer=payer)
+    assert codes(checks)["DX_NOT_INDICATED"] is severity
+    text = message(checks, "DX_NOT_INDICATED")
+    assert "Noridian A58578" in text
+    if severity is Severity.WARNING:
+        assert "Medicare contractor's rule" in text
+
+
+def test_medicare_advantage_is_a_payer_type_that_may_need_prior_authorization(catalog):
+    checks = run(catalog, payer="medicare-advantage")
+    assert "PAYER_MISSING" not in codes(checks)
+    assert "medicare advantage payer" in message(checks, "PA_MISSING")
+
+
+# --- dose range, forced vials, nusinersen frequency ---
+
+
+@pytest.mark.parametrize("dose, request_, shown", [
+    ("300 mL", {}, "The dose 6000 mg (typed as 300 mL) is far outside the labeled dose of natalizumab (Tysabri), 300 mg"),
+    ("300 mcg", {}, "The dose 0.3 mg (typed as 300 mcg) is far outside"),
+    ("50 mg/kg", {"drug": "infliximab", "weight": "70 kg"}, "The dose 50 mg/kg (3500 mg) (typed as 50 mg/kg) is far outside"),
+    ("1500 mg", {"drug": "infliximab", "weight": "70 kg"}, "The dose 21.43 mg/kg (1500 mg) is far outside"),
+])
+def test_a_dose_far_from_the_label_is_an_error_citing_the_labels_range(catalog, dose, request_, shown):
+    checks = run(catalog, dose, request_)
+    text = message(checks, "DOSE_OUT_OF_RANGE")
+    assert text.startswith(shown), text
+    assert "source: " in text and "confirm the order before copying or saving" in text
+    assert codes(checks)["DOSE_OUT_OF_RANGE"] is Severity.ERROR and "DOSE_NOT_LABELED" not in codes(checks)
+
+
+@pytest.mark.parametrize("dose, request_", [
+    ("150 mg", {}), ("600 mg", {}),  # within a factor of two of Tysabri's 300 mg: a warning at most
+    ("10 mg/kg", {"drug": "infliximab", "weight": "70 kg"}),
+    ("1200 mg", {"drug": "ocrelizumab"}),
+    ("5000 mg", {"drug": "belimumab"}),  # no verified label range: no check
+])
+def test_doses_near_the_label_or_without_a_verified_range_pass(catalog, dose, request_):
+    assert "DOSE_OUT_OF_RANGE" not in codes(run(catalog, dose, request_))
+
+
+def test_infliximab_without_weight_or_per_kg_order_is_not_range_checked(catalog):
+    assert "DOSE_OUT_OF_RANGE" not in codes(run(catalog, "5000 mg", {"drug": "infliximab"}))
+
+
+def test_forced_vials_say_how_many_units_more_are_discarded(catalog):
+    text = message(run(catalog, "240 mg", {"drug": "belimumab", "vials": ("400 mg",)}), "VIAL_PLAN_NOT_LEAST_WASTE")
+    assert text.startswith("The vials chosen (1 × 400 mg) discard 16 billing units more than the least-waste "
+                           "combination (2 × 120 mg).")
+    # the same vials the best plan would use: no warning
+    assert "VIAL_PLAN_NOT_LEAST_WASTE" not in codes(run(catalog, "240 mg", {"drug": "belimumab", "vials": ("120 mg",)}))
+
+
+@pytest.mark.parametrize("given_at, earlier, fires", [
+    ("2025-03-10", SPINRAZA_SCHEDULE[:3], False),     # 4th loading dose
+    ("2025-12-01", SPINRAZA_SCHEDULE, True),          # a 7th dose in the first 12 months
+    ("2026-03-10", SPINRAZA_SCHEDULE, False),         # maintenance: loading doses do not count
+    ("2026-09-01", SPINRAZA_SCHEDULE + ["2026-03-10", "2026-05-01", "2026-07-10"], True),  # 4 after the first year
+    ("2026-09-01", [], False),                        # nothing in the log: nothing to count
+])
+def test_nusinersen_frequency_follows_a58578(catalog, given_at, earlier, fires):
+    assert ("NUSINERSEN_FREQUENCY" in codes(spinraza_run(catalog, given_at, earlier))) is fires
+
+
+def test_nusinersen_frequency_is_a_warning_for_other_payers_and_names_the_article(catalog):
+    checks = spinraza_run(catalog, "2025-12-01", SPINRAZA_SCHEDULE, payer="commercial")
+    assert codes(checks)["NUSINERSEN_FREQUENCY"] is Severity.WARNING
+    text = message(checks, "NUSINERSEN_FREQUENCY")
+    assert text.startswith("This is nusinersen dose 7 in the first 12 months (from 2025-01-06); Noridian article A58578")
 
 
 @pytest.mark.parametrize("expires, expired", [("2026-03-01", True), ("2026-03-02", False), ("2026-03", False)])

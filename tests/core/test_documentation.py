@@ -17,12 +17,6 @@ from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
 
-TYSABRI_PREPARATION = (
-    "Preparation (per label): Withdraw the dose and add to 100 mL 0.9% sodium chloride; infuse over about "
-    "1 hour; never as an IV push or bolus; flush with 0.9% sodium chloride afterwards."
-)
-
-
 def note(catalog, request: CalcRequest, **typed) -> str:
     encounter = parse_encounter(EncounterText(**typed)) if typed else None
     return chart_note(calculate(catalog, request), encounter)
@@ -47,13 +41,13 @@ def test_full_vial_natalizumab_with_every_detail(catalog):
         Consent: on file
         TOUCH Prescribing Program: patient authorization and the Pre-infusion Patient Checklist confirmed before infusion
         Dose ordered: 300 mg
-        Dose given: 300 mg
+        Dose prepared: 300 mg
+        Dose given: 300 mg, the whole dose prepared
         Route: IV
         Vials opened:
           1 × Tysabri 300 mg/15 mL single-dose vial, NDC 64406-0008-01
           Vial 1 (300 mg/15 mL): lot TY2291, exp 2027-03
         Volume drawn: 15 mL (300 mg at 20 mg/mL)
-        {prep}
         Billing units:
           Vials: 1 × 300 mg/15 mL = 300 mg labeled
           Administered: 300 mg ÷ 1 mg per unit = 300 → 300 units (rounded up)
@@ -62,8 +56,12 @@ def test_full_vial_natalizumab_with_every_detail(catalog):
         Claim lines:
           J2323-JZ × 300 units; NDC 64406000801, 15 ML
         Infusion: start 09:40, stop 10:45 (1 h 5 min)
-        Signature (licensed provider): ______________________  Date/time: ________________
-        """).replace("{prep}", TYSABRI_PREPARATION)
+        Signatures:
+          Administering nurse (administration, waste and this note): Sam Park, RN
+            Signature: ______________________  Date/time: ________________
+          Ordering provider (the order and the dose ordered): Mei Lee, MD
+            Signature: ______________________  Date/time: ________________
+        """)
 
 
 def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
@@ -86,13 +84,13 @@ def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
         Step therapy: attested
         TOUCH Prescribing Program: patient authorization and the Pre-infusion Patient Checklist confirmed before infusion
         Dose ordered: 250 mg
-        Dose given: 250 mg
+        Dose prepared: 250 mg
+        Dose given: 250 mg, the whole dose prepared
         Route: IV
         Vials opened:
           1 × Tysabri 300 mg/15 mL single-dose vial, NDC 64406-0008-01
           Vial 1 (300 mg/15 mL): lot TY2291, exp 2027-03-31
         Volume drawn: 12.5 mL (250 mg at 20 mg/mL)
-        {prep}
         Billing units:
           Vials: 1 × 300 mg/15 mL = 300 mg labeled
           Administered: 250 mg ÷ 1 mg per unit = 250 → 250 units (rounded up)
@@ -103,8 +101,12 @@ def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
           J2323-JW × 50 units; NDC 64406000801, 2.5 ML
         Infusion: start 09:40, stop 10:45 (1 h 5 min)
         Adverse events/deviations: None observed.
-        Signature (licensed provider): ______________________  Date/time: ________________
-        """).replace("{prep}", TYSABRI_PREPARATION)
+        Signatures:
+          Administering nurse (administration, waste and this note): Sam Park, RN
+            Signature: ______________________  Date/time: ________________
+          Ordering provider (the order and the dose ordered): Mei Lee, MD
+            Signature: ______________________  Date/time: ________________
+        """)
 
 
 def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog):
@@ -124,7 +126,8 @@ def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog
         Prior authorization: MCD-55120
         Dose ordered: 5 mg/kg
           5 mg/kg × 73 kg = 365 mg
-        Dose given: 365 mg
+        Dose prepared: 365 mg
+        Dose given: 365 mg, the whole dose prepared
         Route: IV
         Vials opened:
           4 × Remicade 100 mg single-dose vials, NDC 57894-0030-01
@@ -134,7 +137,6 @@ def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog
           Vial 4 (100 mg): lot RX1002, exp 2027-08
         Reconstituted: 4 × 100 mg vials, each with 10 mL diluent
         Volume drawn: 36.5 mL (365 mg at 10 mg/mL)
-        Preparation (per label): Reconstitute each vial with 10 mL sterile water for injection (10 mg/mL); dilute the total dose to 250 mL 0.9% sodium chloride; start within 3 hours; infuse over at least 2 hours with an in-line filter.
         Billing units:
           Vials: 4 × 100 mg = 400 mg labeled
           Administered: 365 mg ÷ 10 mg per unit = 36.5 → 37 units (rounded up)
@@ -144,7 +146,11 @@ def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog
           J1745 × 37 units; NDC 57894003001, 3.65 UN
           J1745-JW × 3 units; NDC 57894003001, 0.35 UN
         Infusion: start 13:05, stop 15:20 (2 h 15 min)
-        Signature (licensed provider): ______________________  Date/time: ________________
+        Signatures:
+          Administering nurse (administration, waste and this note): Sam Park, RN
+            Signature: ______________________  Date/time: ________________
+          Ordering provider (the order and the dose ordered): ______________________
+            Signature: ______________________  Date/time: ________________
         """)
 
 
@@ -162,13 +168,13 @@ def test_nusinersen_is_intrathecal_with_no_rems_line(catalog):
         Diagnosis (ICD-10-CM): G12.1 Other inherited spinal muscular atrophy
         Consent: on file
         Dose ordered: 12 mg
-        Dose given: 12 mg
+        Dose prepared: 12 mg
+        Dose given: 12 mg, the whole dose prepared
         Route: intrathecal
         Vials opened:
           1 × Spinraza 12 mg/5 mL single-dose vial, NDC 64406-0058-01
           Vial 1 (12 mg/5 mL): lot SP0420, exp 2026-11
         Volume drawn: 5 mL (12 mg at 2.4 mg/mL)
-        Preparation (per label): Remove 5 mL of cerebrospinal fluid first; give as an intrathecal bolus over 1 to 3 minutes within 4 hours of drawing from the vial; discard unused vial contents (overfill is not billable).
         Billing units:
           Vials: 1 × 12 mg/5 mL = 12 mg labeled
           Administered: 12 mg ÷ 0.1 mg per unit = 120 → 120 units (rounded up)
@@ -177,7 +183,11 @@ def test_nusinersen_is_intrathecal_with_no_rems_line(catalog):
         Claim lines:
           J2326-JZ × 120 units; NDC 64406005801, 5 ML
         Administration: start 11:10, stop 11:13 (3 min)
-        Signature (licensed provider): ______________________  Date/time: ________________
+        Signatures:
+          Administering nurse (administration, waste and this note): ______________________
+            Signature: ______________________  Date/time: ________________
+          Ordering provider (the order and the dose ordered): Raj Patel, MD
+            Signature: ______________________  Date/time: ________________
         """)
 
 
@@ -188,7 +198,12 @@ def test_without_an_encounter_the_note_states_an_unconfirmed_rems_and_prints_no_
     assert "TOUCH Prescribing Program: NOT confirmed in this record\n" in text
     for absent in ("Diagnosis", "Payer", "Prior authorization", "Consent", "Vial 1", "Infusion:", "Adverse"):
         assert absent not in text
-    assert text.endswith("Signature (licensed provider): ______________________  Date/time: ________________\n")
+    assert text.endswith(
+        "  Administering nurse (administration, waste and this note): ______________________\n"
+        "    Signature: ______________________  Date/time: ________________\n"
+        "  Ordering provider (the order and the dose ordered): ______________________\n"
+        "    Signature: ______________________  Date/time: ________________\n"
+    )
 
 
 def test_tyruko_names_its_own_rems_program_and_the_missing_ndc(catalog):
@@ -209,6 +224,19 @@ def test_leftover_under_one_unit_is_documented_but_not_billed(catalog):
         "Waste: 4.5 mg (0.45 mL) discarded, less than one billing unit: not billed (JZ), 2026-03-02 10:00; "
         "reason: remainder of vial; witnessed by Ana Ruiz, RN\n"
     ) in text
+
+
+def test_waste_under_one_unit_dose_is_billed_on_jw_and_never_called_jz(catalog):
+    """Infliximab 7 mg from a 100 mg vial: the 93 mg discarded is 9 units on the JW line."""
+    text = note(catalog, CalcRequest("7 mg", drug="infliximab"))
+    assert "Waste: 93 mg (9.3 mL) discarded = 9 billing units on the JW line" in text
+    assert "(JZ)" not in text and "not billed" not in text
+
+
+def test_waste_covered_by_the_one_unit_billed_is_not_called_under_one_unit(catalog):
+    """5 mg from a 15 mg vial, 10 mg units: 10 mg discarded, but the one unit billed covers the vial."""
+    text = note(catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",)))
+    assert "Waste: 10 mg (1 mL) discarded, already covered by the administered units: not billed again (JZ)" in text
 
 
 def test_times_past_midnight_and_multiline_events(catalog):
@@ -232,3 +260,62 @@ def test_more_lots_than_vials_are_printed_and_marked(catalog):
     text = note(catalog, CalcRequest(dose="300 mg"), lots=("A1", "B2"))
     assert "  Vial 1 (300 mg/15 mL): lot A1, exp not recorded\n" in text
     assert "  Vial 2 (more lots entered than vials opened): lot B2, exp not recorded\n" in text
+
+
+def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_reason(catalog):
+    text = note(
+        catalog, CalcRequest(dose="300 mg", dose_given="200 mg"),
+        given_at="2026-03-02 09:40", nurse="Sam Park, RN", provider="Mei Lee, MD",
+        stop_reason="hives at 10:20, infusion stopped per protocol", iv_site="left forearm, 22G",
+        premeds="acetaminophen 650 mg PO, diphenhydramine 25 mg IV", diluent="100 mL 0.9% sodium chloride",
+        start="09:40", stop="10:20", rate_changes="stopped 10:20", observation="60 min after stopping, hives resolved",
+        waste_reason="infusion stopped early", rems_checked=True,
+    )
+    assert text == dedent("""\
+        Drug administration note
+        Drug: natalizumab (Tysabri), HCPCS J2323 (Injection, natalizumab, 1 mg)
+        Date/time given: 2026-03-02 09:40
+        Ordering/supervising provider: Mei Lee, MD
+        Administered by: Sam Park, RN
+        TOUCH Prescribing Program: patient authorization and the Pre-infusion Patient Checklist confirmed before infusion
+        Dose ordered: 300 mg
+        Dose prepared: 300 mg
+        Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 10:20, infusion stopped per protocol
+        Route: IV
+        IV site: left forearm, 22G
+        Premedications: acetaminophen 650 mg PO, diphenhydramine 25 mg IV
+        Vials opened:
+          1 × Tysabri 300 mg/15 mL single-dose vial, NDC 64406-0008-01
+        Volume drawn: 15 mL (300 mg at 20 mg/mL)
+        Diluent and bag: 100 mL 0.9% sodium chloride
+        Billing units:
+          Vials: 1 × 300 mg/15 mL = 300 mg labeled
+          Administered: 200 mg ÷ 1 mg per unit = 200 → 200 units (rounded up)
+          Discarded: 300 mg opened − 200 mg = 100 mg ÷ 1 mg = 100 → 100 units (rounded down)
+        Waste: 100 mg (5 mL) discarded (100 mg of it prepared but not infused) = 100 billing units on the JW line, 2026-03-02 09:40; reason: infusion stopped early
+        Claim lines:
+          J2323 × 200 units; NDC 64406000801, 10 ML
+          J2323-JW × 100 units; NDC 64406000801, 5 ML
+        Infusion: start 09:40, stop 10:20 (40 min)
+        Rate changes: stopped 10:20
+        Post-infusion observation: 60 min after stopping, hives resolved
+        Signatures:
+          Administering nurse (administration, waste and this note): Sam Park, RN
+            Signature: ______________________  Date/time: ________________
+          Ordering provider (the order and the dose ordered): Mei Lee, MD
+            Signature: ______________________  Date/time: ________________
+        """)
+
+
+def test_a_dose_given_without_a_reason_says_the_reason_is_not_recorded(catalog):
+    text = note(catalog, CalcRequest(dose="300 mg", dose_given="250 mg"))
+    assert "Dose given: 250 mg of the 300 mg prepared; stopped early, reason: not recorded\n" in text
+
+
+def test_the_label_instructions_are_not_charted_as_what_was_done(catalog):
+    # Remicade's label asks for an in-line filter: the note charts a filter only when one is entered.
+    text = note(catalog, CalcRequest(dose="5 mg/kg", drug="infliximab", weight="73 kg"))
+    assert "per label" not in text and "Filter" not in text and "Diluent" not in text
+    with_filter = note(catalog, CalcRequest(dose="5 mg/kg", drug="infliximab", weight="73 kg"),
+                       diluent="250 mL 0.9% NaCl", filter="1.2 micron in-line")
+    assert "Diluent and bag: 250 mL 0.9% NaCl\nFilter: 1.2 micron in-line\n" in with_filter

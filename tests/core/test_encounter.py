@@ -139,11 +139,13 @@ def test_free_text_limits_and_multiline_events():
     assert parsed(events="line one\nline two").events == "line one\nline two"
 
 
-def test_payer_must_be_one_of_three():
+def test_payer_must_be_one_of_the_four_types():
     assert parsed(payer="MEDICARE").payer is Payer.MEDICARE
+    assert parsed(payer="Medicare Advantage").payer is Payer.MEDICARE_ADVANTAGE
+    assert parsed(payer="medicare-advantage").payer is Payer.MEDICARE_ADVANTAGE
     error = refused(payer="Blue Cross")
     assert error.field == "payer"
-    assert "medicare, medicaid, commercial" in error.message
+    assert "medicare, medicare-advantage, medicaid, commercial" in error.message
 
 
 def test_read_encounter_reports_every_bad_field_and_keeps_the_good_ones():
@@ -168,3 +170,37 @@ def test_encounter_built_in_code_is_checked_too():
 def test_service_date_comes_from_given_at_then_a_dated_start():
     assert parsed(given_at="2026-03-02 10:00", start="2026-04-01 10:00", stop="2026-04-01 11:00").service_date == date(2026, 3, 2)
     assert parsed(start="10:00", stop="11:00").service_date is None
+
+
+# The chart fields added for issue 10: (field, label in the message, longest text, may span lines).
+ADMINISTRATION_FIELDS = [
+    ("stop_reason", "The reason less was given", 200, False),
+    ("iv_site", "IV site", 80, False),
+    ("premeds", "Premedications", 300, False),
+    ("rate_changes", "Rate changes", 500, True),
+    ("observation", "Post-infusion observation", 200, False),
+    ("diluent", "Diluent and bag", 120, False),
+    ("filter", "Filter", 80, False),
+]
+
+
+@pytest.mark.parametrize(("field", "label", "limit", "multiline"), ADMINISTRATION_FIELDS)
+def test_administration_fields_follow_the_free_text_rules(field, label, limit, multiline):
+    assert getattr(parsed(**{field: "  as typed  "}), field) == "as typed"
+    assert getattr(parsed(**{field: "x" * limit}), field) == "x" * limit
+    too_long = refused(**{field: "x" * (limit + 1)})
+    assert too_long.field == field
+    assert too_long.message == f"{label} is {limit + 1} characters long; at most {limit} fit the chart note."
+    hidden = refused(**{field: "left\u202earm"})  # a bidirectional override would make the note lie
+    assert hidden.field == field and "U+202E" in hidden.message
+    if multiline:
+        assert getattr(parsed(**{field: "slowed 10:05\r\nresumed 10:20"}), field) == "slowed 10:05\nresumed 10:20"
+    else:
+        assert "a line break" in refused(**{field: "two\nlines"}).message
+
+
+def test_dose_given_is_carried_as_typed_and_left_to_the_engine():
+    # It changes the billed units, so the engine parses it; the encounter only keeps the text.
+    text = EncounterText(dose_given="lots", stop_reason="patient left")
+    encounter, errors = read_encounter(text)
+    assert errors == () and encounter.stop_reason == "patient left"

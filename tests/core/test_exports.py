@@ -152,9 +152,14 @@ def test_a_payer_that_refuses_me_gets_the_quantity_in_ml_with_a_notice():
 
 
 def test_a_unit_the_payer_cannot_take_at_all_is_an_error_naming_the_setting():
+    only_units = ExportSettings(ClaimRules(ndc_units=("F2",)), payer="acme")  # international units: not from mg
+    with pytest.raises(ExportError, match=r"acme.*accepted: F2.*ndc_units"):
+        export(calc_for("300 mg"), "ub04", only_units)
+
+
+def test_a_payer_that_takes_only_grams_gets_grams():
     only_grams = ExportSettings(ClaimRules(ndc_units=("GR",)), payer="acme")
-    with pytest.raises(ExportError, match=r"acme.*accepted: GR.*ndc_units"):
-        export(calc_for("300 mg"), "ub04", only_grams)
+    assert "N464406000801 GR0.3" in export(calc_for("300 mg"), "ub04", only_grams)
 
 
 def test_csv_has_one_row_per_line_with_exact_text_values():

@@ -93,3 +93,8 @@ def test_an_unverified_ndc_is_left_out_and_warned_about():
     assert systems == ["http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"]
     assert [notice.code for notice in notices] == ["NDC_MISSING"]
     MedicationAdministration.model_validate(resource)
+
+
+def test_the_dose_administered_is_the_amount_given_when_the_infusion_stopped_early():
+    resource, _ = resource_for("300 mg", dose_given="200 mg")
+    assert resource["dosage"]["dose"]["value"] == 200 and resource["dosage"]["text"] == "200 mg IV"

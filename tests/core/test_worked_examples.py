@@ -165,13 +165,13 @@ sources = ["test"]
     ]
 
 
-def test_no_jw_line_for_a_dose_below_one_billing_unit(catalog):
-    """domain-facts §3 rule 4 (VERIFIED): JW is not permitted when the dose is under one unit."""
-    calc = calculate(catalog, CalcRequest("0.05 mg", hcpcs="J2326"))
-    assert _lines(calc) == [("J2326-JZ", 1)]
-    assert "DOSE_BELOW_ONE_UNIT" in {notice.code for notice in calc.warnings}
-    calc = calculate(catalog, CalcRequest("7 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)))
+def test_no_jw_line_when_the_administered_units_cover_every_labeled_unit(catalog):
+    """Rule 4 as corrected: 5 mg from a 15 mg vial in 10 mg units is 1 unit administered, and the
+    vial holds 1 whole unit, so the 10 mg discarded cannot be billed again: one JZ line."""
+    calc = calculate(catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",)))
     assert _lines(calc) == [("J9999-JZ", 1)]
+    assert "JW_NOT_PERMITTED" in {notice.code for notice in calc.warnings}
+    assert "JW_CAPPED" not in {notice.code for notice in calc.warnings}
 
 
 def test_multi_dose_ndc_quantity_is_the_amount_drawn(catalog, tmp_path):

@@ -176,3 +176,42 @@ async def test_every_encounter_field_of_the_core_has_a_control(app):
                 widget.value = "2027-03" if field == "expires" else "x"
         await pilot.pause()
         assert set(dict(screen.form.encounter)) == set(FORM_FIELDS)
+
+
+async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await open_encounter(pilot)
+        await type_into(pilot, dose_given="200 mg", stop_reason="hives at 40 min, infusion stopped")
+        result = app.main_screen.outcome.result
+        assert [(row.modifiers, row.units) for row in result.claim_rows] == [("", "200"), ("JW", "100")]
+        assert "Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 40 min, infusion stopped" in chart_text(app)
+        assert any("PARTIAL, not verified" in warning for warning in result.warnings)
+        assert app.main_screen.query_one("#administered").border_subtitle == "200 mg given"
+
+
+async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await open_encounter(pilot)
+        await type_into(pilot, dose_given="400 mg")
+        assert not app.main_screen.outcome.valid  # no claim lines billed from an impossible amount
+        assert "more than the 300 mg prepared" in field_error(app, "dose_given")
+        await type_into(pilot, dose_given="")  # cleared: the whole dose prepared is given again
+        assert app.main_screen.outcome.result.claim_rows[0].units == "300"
+
+
+async def test_administration_details_typed_in_the_panel_reach_the_note(app):
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await open_encounter(pilot)
+        await type_into(pilot, iv_site="left forearm, 22G", premeds="acetaminophen 650 mg PO",
+                        diluent="100 mL 0.9% NaCl", filter="0.2 micron in-line",
+                        rate_changes="slowed at 10:05", observation="60 min, no reaction")
+        text = chart_text(app)
+        for line in ("IV site: left forearm, 22G", "Premedications: acetaminophen 650 mg PO",
+                     "Diluent and bag: 100 mL 0.9% NaCl", "Filter: 0.2 micron in-line",
+                     "Rate changes: slowed at 10:05", "Post-infusion observation: 60 min, no reaction"):
+            assert line in text
+        await type_into(pilot, iv_site="x" * 81)  # the core's length limit, shown under the field
+        assert "at most 80" in field_error(app, "iv_site") and "IV site:" not in chart_text(app)

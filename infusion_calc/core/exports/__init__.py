@@ -9,7 +9,9 @@ One call for every caller (CLI, TUI copy-as menu, the log):
 NDC unit qualifiers, chargemaster); None means the defaults with no charges. Notices
 are warnings the biller must act on (a line without a verified NDC, a code with no
 charge, an NDC quantity converted for the payer); the text itself never invents an
-NDC or a charge. Each format lives in its own module, imported only when asked for
+NDC or a charge. Text and notices are safe to print and paste: a control character,
+bidi override or U+2028 in a typed name is written as a visible escape (core/safe_text.py).
+Each format lives in its own module, imported only when asked for
 (the FHIR models alone take ~0.1 s to import).
 """
 
@@ -22,6 +24,7 @@ from importlib import import_module
 from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import ExportError
+from infusion_calc.core.safe_text import terminal_safe
 from infusion_calc.core.site_config import ExportSettings
 
 FORMATS: dict[str, str] = {
@@ -35,6 +38,11 @@ FORMATS: dict[str, str] = {
     "text": "text",
 }
 """Format name -> the module under infusion_calc.core.exports that writes it."""
+
+DATED_FORMATS = frozenset({"837p", "837i", "fhir"})
+"""Formats that carry the date of service: without `when` they would date the claim today."""
+EXACT_FORMATS = frozenset({"json", "fhir", "csv"})
+"""JSON escapes control characters itself and stays exact; the CSV writer escapes cell by cell."""
 
 DESCRIPTIONS: dict[str, str] = {
     "cms1500": "CMS-1500 item 24 fields (24A shaded NDC, 24D, 24F, 24G)",
@@ -62,7 +70,8 @@ def render(
     """The claim lines of `calc` in `fmt`, with the warnings that go with them.
 
     `when` is the date and time of the administration (the 837 service date, the FHIR
-    effectiveDateTime); default: now, in local time.
+    effectiveDateTime); default: now, in local time, with a SERVICE_DATE_TODAY notice
+    so no claim dates itself silently.
     """
     module_name = FORMATS.get(fmt)
     if module_name is None:
@@ -70,7 +79,20 @@ def render(
     module = import_module(f"infusion_calc.core.exports.{module_name}")
     moment = when if when is not None else datetime.now().astimezone()
     text, notices = module.write(calc, fmt, settings or ExportSettings(), moment)
-    return Export(text, tuple(notices))
+    if when is None and fmt in DATED_FORMATS:  # a claim that dates itself says so: never a silent default
+        notices = (*notices, _dated_today(fmt, moment))
+    if fmt not in EXACT_FORMATS:  # a typed drug name may hold ESC or U+2028: shown, never acted on
+        text = terminal_safe(text)
+    return Export(text, tuple(Notice(notice.code, terminal_safe(notice.message)) for notice in notices))
+
+
+def _dated_today(fmt: str, moment: datetime) -> Notice:
+    where = "effectiveDateTime" if fmt == "fhir" else "the DTP*472 service date"
+    return Notice(
+        "SERVICE_DATE_TODAY",
+        f"No date and time of administration was given, so {where} is now, {moment:%Y-%m-%d %H:%M}: if the "
+        "drug was given at another time, give it (--given-at, or Date/time given in the app) and export again.",
+    )
 
 
 def export(

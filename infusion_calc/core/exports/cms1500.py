@@ -2,6 +2,7 @@
 
 24A shaded: N4, the 11-digit NDC, the payer's spacing, unit qualifier, quantity.
 24D: HCPCS and modifiers. 24F: charges. 24G: units (whole HCPCS billing units).
+Item 19, for a not-otherwise-classified code: the drug's name and dose (exports/noc.py).
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from datetime import datetime
 from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import money, ndc_field, prepare
+from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
 from infusion_calc.core.site_config import ExportSettings
 
@@ -19,6 +21,7 @@ NO_CHARGE = "(not in CDM)"
 
 
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+    description = noc_description(calc)
     lines, notices = prepare(calc, settings)
     rows = [
         (
@@ -31,4 +34,7 @@ def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime)
         for line in lines
     ]
     header = ("Line", "24A shaded (NDC)", "24D code, modifiers", "24F charges", "24G units")
-    return table(header, rows, right=(3, 4)), notices
+    text = table(header, rows, right=(3, 4))
+    if description is not None:  # CMS: item 19 carries the name and dosage of a NOC drug
+        text += f"Item 19 (not otherwise classified {calc.drug.hcpcs}): {description}\n"
+    return text, notices

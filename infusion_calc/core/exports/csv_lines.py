@@ -1,12 +1,15 @@
-"""Claim lines as CSV: one row per line, a header row, money and quantities as exact text."""
+"""Claim lines as CSV: one row per line, a header row, money and quantities as exact text.
+
+Written by core/csv_out.py, like every CSV the project writes.
+"""
 
 from __future__ import annotations
 
-import csv
 import io
 from datetime import datetime
 
 from infusion_calc.core.billing import Notice
+from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import money, prepare, quantity
 from infusion_calc.core.site_config import ExportSettings
@@ -17,7 +20,7 @@ COLUMNS = ("line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quanti
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
     lines, notices = prepare(calc, settings)
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    writer = CsvWriter(buffer)  # formula-like cells neutralised, CR/LF cells quoted
     writer.writerow(COLUMNS)
     for line in lines:
         writer.writerow((

@@ -4,7 +4,8 @@ The models are fhir.resources' R4B ones (the library ships R4B and R5, not plain
 Every element written here exists in R4 (4.0.1) with the same name, type and
 cardinality, and the status code is in R4's value set, so the JSON reads as R4 too.
 
-- medicationCodeableConcept: the HCPCS code and each verified NDC. The NDC is given in
+- medicationCodeableConcept: the HCPCS code and the product's verified NDC; with several
+  products, a contained Medication per product instead (see `_medication`). The NDC is given in
   the 11-digit form claims use (HL7's terminology page prefers the 10-digit hyphenated
   form, which the catalog does not hold and which cannot be derived from 11 digits).
 - dosage.dose: the administered amount in UCUM mg; notes: vials, discarded amount, lines.
@@ -14,16 +15,19 @@ cardinality, and the status code is in R4's value set, so the JSON reads as R4 t
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
+from fhir.resources.R4B.medication import Medication, MedicationIngredient
 from fhir.resources.R4B.medicationadministration import MedicationAdministration, MedicationAdministrationDosage
 from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
 from pydantic import ValidationError
 
 from infusion_calc.core.billing import Notice
+from infusion_calc.core.catalog import Product
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import ExportError, prepare, quantity
 from infusion_calc.core.site_config import ExportSettings
@@ -37,14 +41,54 @@ UCUM = "http://unitsofmeasure.org"
 EXACT_DIGITS = 15
 
 
-def _medication(calc: Calculation) -> CodeableConcept:
-    drug = calc.drug
-    codings = [Coding(system=HCPCS_SYSTEM, code=drug.hcpcs, display=drug.descriptor)]
-    for use in calc.vials:
-        ndc = use.product.ndc11
-        if ndc and all(coding.code != ndc for coding in codings):
-            codings.append(Coding(system=NDC_SYSTEM, code=ndc, display=f"{use.product.brand} {use.product.label}"))
-    return CodeableConcept(coding=codings, text=drug.display_name)
+def _hcpcs(calc: Calculation) -> Coding:
+    return Coding(system=HCPCS_SYSTEM, code=calc.drug.hcpcs, display=calc.drug.descriptor)
+
+
+def _ndc(product: Product) -> Coding | None:
+    ndc = product.ndc11
+    return Coding(system=NDC_SYSTEM, code=ndc, display=f"{product.brand} {product.label}") if ndc else None
+
+
+def _products(calc: Calculation) -> list[Product]:
+    """The distinct products opened, in the order the vials are listed."""
+    distinct = {(use.product.brand, use.product.label, use.product.ndc): use.product for use in calc.vials}
+    return list(distinct.values())
+
+
+def _medication(calc: Calculation) -> dict[str, Any]:
+    """The medication[x] element, and the resources it contains.
+
+    One product: a CodeableConcept with the HCPCS code and its NDC (two codes for one
+    concept). Several products: the codings of a CodeableConcept are alternative codes
+    for one thing, so two NDCs there would read as one product coded twice. Instead a
+    contained Medication per product carries its NDC, and a contained Medication for the
+    dose as given (the HCPCS code) lists them as its ingredients; medicationReference
+    points at that one.
+    """
+    products = _products(calc)
+    if len(products) <= 1:
+        codings = [_hcpcs(calc), *filter(None, (_ndc(product) for product in products))]
+        return {"medicationCodeableConcept": CodeableConcept(coding=codings, text=calc.drug.display_name)}
+    contained = [
+        Medication(
+            id=f"product-{number}",
+            code=CodeableConcept(coding=[coding] if (coding := _ndc(product)) else None, text=f"{product.brand} {product.label}"),
+        )
+        for number, product in enumerate(products, start=1)
+    ]
+    given = Medication(
+        id="medication",
+        code=CodeableConcept(coding=[_hcpcs(calc)], text=calc.drug.display_name),
+        ingredient=[
+            MedicationIngredient(itemReference=Reference(reference=f"#{product.id}", display=product.code.text), isActive=True)
+            for product in contained
+        ],
+    )
+    return {
+        "contained": [given, *contained],
+        "medicationReference": Reference(reference="#medication", display=calc.drug.display_name),
+    }
 
 
 def _notes(calc: Calculation) -> list[Annotation]:
@@ -67,13 +111,13 @@ def _notes(calc: Calculation) -> list[Annotation]:
 
 def build(calc: Calculation, when: datetime) -> MedicationAdministration:
     """The resource as a validated model; raises ExportError if the library refuses it."""
-    dose = calc.dose_mg
+    dose = calc.administered_mg  # the record of what was administered: the amount given when entered
     if len(dose.as_tuple().digits) > EXACT_DIGITS:
         raise ExportError(f"The dose {dose} mg has more digits than FHIR JSON carries exactly.")
     try:
         return MedicationAdministration(
             status="completed",
-            medicationCodeableConcept=_medication(calc),
+            **_medication(calc),
             subject=Reference(display="Patient (not identified by infusion-calc)"),
             effectiveDateTime=when.replace(microsecond=0),
             note=_notes(calc),

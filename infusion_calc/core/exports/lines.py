@@ -74,41 +74,83 @@ def _product(calc: Calculation, ndc: str) -> Product | None:
     return None
 
 
-def _for_payer(calc: Calculation, number: int, line: ClaimLine, settings: ExportSettings) -> tuple[ClaimLine, Notice | None]:
-    """The line with its NDC quantity in a unit the payer accepts (ML for solutions, else UN)."""
+TARGET_UNITS = ("ML", "UN", "ME", "GR")
+"""Units a line is restated in when the payer refuses its own: mL for solutions, vials, mg, g."""
+
+
+def _payer_name(settings: ExportSettings) -> str:
+    return f"payer '{settings.payer}'" if settings.payer else "the site's claim rules"
+
+
+def _target_unit(calc: Calculation, same_ndc: list[tuple[int, ClaimLine]], settings: ExportSettings) -> tuple[str, Decimal]:
+    """The unit every line of one NDC is restated in, and the factor to it; ExportError if none fits.
+
+    One unit for all the lines of an NDC, so they still add up to what was opened; the
+    first accepted unit in which no line's quantity rounds to 0 (a claim must not say 0).
+    """
+    number, first = same_ndc[0]
     accepted = settings.rules.ndc_units
-    if line.ndc is None or line.ndc_unit is None or line.ndc_quantity is None or line.ndc_unit in accepted:
-        return line, None
-    payer = f"payer '{settings.payer}'" if settings.payer else "the site's claim rules"
-    label = line.code
-    product = _product(calc, line.ndc)
-    source = _mg_per(line.ndc_unit, product) if product else None
-    for target in ("ML", "UN"):
+    product = _product(calc, first.ndc or "")
+    source = _mg_per(first.ndc_unit or "", product) if product else None
+    too_small: list[str] = []
+    smallest = min(same_ndc, key=lambda numbered: numbered[1].ndc_quantity or 0)
+    for target in TARGET_UNITS:
         target_mg = _mg_per(target, product) if product else None
-        if target in accepted and source is not None and target_mg is not None:
-            converted = rounding.ndc_quantity(line.ndc_quantity * source / target_mg)
-            notice = Notice(
-                "NDC_UNIT_CONVERTED",
-                f"Line {number} ({label}): {payer} does not accept NDC unit {line.ndc_unit}; "
-                f"quantity given as {target} {quantity(converted)} instead of {line.ndc_unit} {quantity(line.ndc_quantity)}.",
-            )
-            return ClaimLine(line.hcpcs, line.modifiers, line.units, line.ndc, target, converted), notice
+        if target not in accepted or source is None or target_mg is None:
+            continue
+        factor = source / target_mg
+        if rounding.ndc_quantity_lost((smallest[1].ndc_quantity or 0) * factor):
+            too_small.append(target)
+            continue
+        return target, factor
+    payer = _payer_name(settings)
+    if too_small:
+        number, line = smallest
+        raise ExportError(
+            f"Line {number} ({line.code}): {line.ndc_unit} {quantity(line.ndc_quantity or Decimal(0))} is 0 in "
+            f"{', '.join(too_small)} at the 3 decimals a claim carries, and {payer} does not accept {line.ndc_unit} "
+            f"(accepted: {', '.join(accepted)}). A claim must not state a quantity of 0: add {line.ndc_unit} to "
+            "ndc_units in the site config, or bill this payer by hand."
+        )
     raise ExportError(
-        f"Line {number} ({label}) has its NDC quantity in {line.ndc_unit}, which {payer} does not accept "
-        f"(accepted: {', '.join(accepted)}), and it cannot be stated in ML or UN for this product. "
+        f"Line {number} ({first.code}) has its NDC quantity in {first.ndc_unit}, which {payer} does not accept "
+        f"(accepted: {', '.join(accepted)}), and it cannot be stated in {', '.join(accepted)} for this product. "
         "Add the unit to ndc_units in the site config, or bill this payer by hand."
     )
 
 
+def _for_payer(calc: Calculation, settings: ExportSettings) -> tuple[list[ClaimLine], list[Notice]]:
+    """Every line with its NDC quantity in a unit the payer accepts, never rounded to 0."""
+    accepted = settings.rules.ndc_units
+    lines = list(calc.lines)
+    refused: dict[str, list[tuple[int, ClaimLine]]] = {}
+    for number, line in enumerate(lines, start=1):
+        if line.ndc is not None and line.ndc_unit is not None and line.ndc_quantity is not None and line.ndc_unit not in accepted:
+            refused.setdefault(line.ndc, []).append((number, line))
+    notices: list[Notice] = []
+    for same_ndc in refused.values():
+        target, factor = _target_unit(calc, same_ndc, settings)
+        for number, line in same_ndc:
+            assert line.ndc_quantity is not None
+            converted = rounding.ndc_quantity(line.ndc_quantity * factor)
+            notices.append(Notice(
+                "NDC_UNIT_CONVERTED",
+                f"Line {number} ({line.code}): {_payer_name(settings)} does not accept NDC unit {line.ndc_unit}; "
+                f"quantity given as {target} {quantity(converted)} instead of {line.ndc_unit} {quantity(line.ndc_quantity)}.",
+            ))
+            lines[number - 1] = ClaimLine(line.hcpcs, line.modifiers, line.units, line.ndc, target, converted)
+    return lines, notices
+
+
 def prepare(calc: Calculation, settings: ExportSettings) -> tuple[tuple[ExportLine, ...], tuple[Notice, ...]]:
     """The lines as a payer gets them, and the warnings the biller must see."""
-    notices: list[Notice] = []
+    # The engine's own word on a unit change (NDC quantities in ME so none is 0) goes with the lines.
+    notices: list[Notice] = [notice for notice in calc.warnings if notice.code == "NDC_QUANTITY_IN_ME"]
     lines: list[ExportLine] = []
     uncharged: set[str] = set()
-    for number, raw in enumerate(calc.lines, start=1):
-        line, converted = _for_payer(calc, number, raw, settings)
-        if converted is not None:
-            notices.append(converted)
+    payer_lines, converted = _for_payer(calc, settings)
+    notices.extend(converted)
+    for number, line in enumerate(payer_lines, start=1):
         if line.ndc is None:
             notices.append(Notice(
                 "NDC_MISSING",

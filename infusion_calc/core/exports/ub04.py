@@ -1,6 +1,7 @@
 """UB-04 / CMS-1450 service lines (domain-facts §4).
 
-FL42 revenue code 0636; FL43 the NDC in N4 form (same spacing rule as 24A); FL44 HCPCS
+FL42 revenue code 0636; FL43 the NDC in N4 form (same spacing rule as 24A), then, for a
+not-otherwise-classified code, the drug's name and dose (exports/noc.py); FL44 HCPCS
 and modifiers; FL46 service units; FL47 total charges.
 """
 
@@ -12,17 +13,19 @@ from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
 from infusion_calc.core.exports.lines import REVENUE_CODE, money, ndc_field, prepare
+from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
 from infusion_calc.core.site_config import ExportSettings
 
 
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+    description = noc_description(calc)  # a NOC code's FL43 also names the drug and dose
     lines, notices = prepare(calc, settings)
     rows = [
         (
             str(line.number),
             REVENUE_CODE,
-            ndc_field(line, settings.rules.ndc_spacing) or NO_NDC,
+            " ".join(part for part in (ndc_field(line, settings.rules.ndc_spacing) or NO_NDC, description) if part),
             " ".join((line.hcpcs, *line.modifiers)),
             str(line.units),
             money(line.charge) if line.charge is not None else NO_CHARGE,

@@ -5,7 +5,9 @@ identification, X12 RFI 2151): LIN with N4 and the 11-digit NDC, CTP with the ND
 quantity and its unit. These are the segments a biller adds to a claim; the
 envelope (ISA/GS/ST, provider, subscriber, CLM) belongs to the billing system.
 A line without a verified NDC gets no LIN/CTP (the biller adds them from the carton),
-and a code without a charge leaves SV102/SV203 empty: never an invented number.
+and a code without a charge leaves SV102/SV203 empty: never an invented number. A
+not-otherwise-classified code (J3490, J3590, J9999) carries the drug's name, dose and
+route in SV101-7 / SV202-7 (exports/noc.py).
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from datetime import datetime
 from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import REVENUE_CODE, ExportLine, money, prepare, quantity
+from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.site_config import ExportSettings
 
 ELEMENT = "*"
@@ -31,25 +34,32 @@ def segment(*elements: str) -> str:
     return ELEMENT.join(parts) + TERMINATOR
 
 
-def _procedure(line: ExportLine) -> str:
-    return COMPONENT.join(("HC", line.hcpcs, *line.modifiers))
+MODIFIER_SLOTS = 4  # SV101-3..6 / SV202-3..6; the description is component 7
+
+
+def _procedure(line: ExportLine, description: str | None) -> str:
+    if description is None:
+        return COMPONENT.join(("HC", line.hcpcs, *line.modifiers))
+    modifiers = (*line.modifiers, *[""] * (MODIFIER_SLOTS - len(line.modifiers)))
+    return COMPONENT.join(("HC", line.hcpcs, *modifiers, description))
 
 
 def _charge(line: ExportLine) -> str:
     return money(line.charge) if line.charge is not None else ""
 
 
-def _service(line: ExportLine, fmt: str) -> str:
+def _service(line: ExportLine, fmt: str, description: str | None) -> str:
+    procedure = _procedure(line, description)
     if fmt == "837p":
-        return segment("SV1", _procedure(line), _charge(line), "UN", str(line.units), "", "", DIAGNOSIS_POINTER)
-    return segment("SV2", REVENUE_CODE, _procedure(line), _charge(line), "UN", str(line.units))
+        return segment("SV1", procedure, _charge(line), "UN", str(line.units), "", "", DIAGNOSIS_POINTER)
+    return segment("SV2", REVENUE_CODE, procedure, _charge(line), "UN", str(line.units))
 
 
-def loop(line: ExportLine, fmt: str, when: datetime) -> list[str]:
-    """Loop 2400 (and 2410 when the NDC is known) for one claim line."""
+def loop(line: ExportLine, fmt: str, when: datetime, description: str | None = None) -> list[str]:
+    """Loop 2400 (and 2410 when the NDC is known) for one claim line; `description` for a NOC code."""
     segments = [
         segment("LX", str(line.number)),
-        _service(line, fmt),
+        _service(line, fmt, description),
         segment("DTP", "472", "D8", when.strftime("%Y%m%d")),
     ]
     if line.ndc is not None and line.ndc_unit is not None and line.ndc_quantity is not None:
@@ -59,8 +69,9 @@ def loop(line: ExportLine, fmt: str, when: datetime) -> list[str]:
 
 
 def service_segments(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[list[str], tuple[Notice, ...]]:
+    description = noc_description(calc)  # SV101-7 / SV202-7: required for a not-otherwise-classified code
     lines, notices = prepare(calc, settings)
-    return [text for line in lines for text in loop(line, fmt, when)], notices
+    return [text for line in lines for text in loop(line, fmt, when, description)], notices
 
 
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:

@@ -20,12 +20,19 @@ TITLE = "Encounter (chart note, checks)"
 
 # Text fields in form order: (EncounterText field, placeholder).
 TIMES = (("given_at", "2026-03-02 09:40"), ("start", "09:40"), ("stop", "10:45"))
+GIVEN = (("dose_given", "e.g. 200 mg; blank = all of it"), ("stop_reason", "e.g. hives at 40 min"))
 BILLING = (("dx", "e.g. G35.A, K50.00, G12.0"), ("prior_auth", "PA number, if any"))
+ADMINISTRATION = (("iv_site", "e.g. left forearm, 22G"), ("premeds", "e.g. acetaminophen 650 mg PO"),
+                  ("diluent", "e.g. 100 mL 0.9% NaCl"), ("filter", "e.g. 0.2 micron in-line"),
+                  ("rate_changes", "e.g. slowed to 50 mL/h at 10:05"), ("observation", "e.g. 60 min, no reaction"))
 WASTE = (("waste_reason", "e.g. dose reduced per order"), ("waste_witness", "name, credentials"))
 PEOPLE = (("nurse", "name, credentials"), ("provider", "name, credentials"), ("site", "e.g. infusion center, chair 4"),
           ("events", "none, or what happened"))
 FLAGS = ("rems_checked", "consent", "step_therapy")
-PAYERS = (("Not given", ""), ("Medicare", "medicare"), ("Medicaid", "medicaid"), ("Commercial", "commercial"))
+PAYERS = (
+    ("Not given", ""), ("Medicare", "medicare"), ("Medicare Advantage", "medicare-advantage"),
+    ("Medicaid", "medicaid"), ("Commercial", "commercial"),
+)
 
 
 def control_id(field: str) -> str:
@@ -121,13 +128,14 @@ class EncounterPanel(Collapsible):
         self._lots = VialLots(self._vial_labels)
         widgets = [
             *(text(field, hint) for field, hint in TIMES),
+            *(text(field, hint) for field, hint in GIVEN),
             *(text(field, hint) for field, hint in BILLING[:1]),
             FormField(ENCOUNTER_LABELS["payer"], self._payer, field="payer"),
             *(text(field, hint) for field, hint in BILLING[1:]),
             Vertical(*self._flags.values(), id="encounter-flags"),
             FormField("Lot and expiry, each vial opened", self._lots, field="vials",
                       hint="In the order the vials are listed; expiry YYYY-MM or YYYY-MM-DD"),
-            *(text(field, hint) for field, hint in (*WASTE, *PEOPLE)),
+            *(text(field, hint) for field, hint in (*ADMINISTRATION, *WASTE, *PEOPLE)),
         ]
         self.rows = tuple(widget for widget in widgets if isinstance(widget, FormField))
         self.query_one(Collapsible.Contents).mount_all(widgets)

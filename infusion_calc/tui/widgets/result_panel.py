@@ -71,7 +71,7 @@ class ResultPanel(VerticalScroll):
         self.query_one("#result-heading", Static).display = True
         self.query_one("#result-facts", Static).update(_facts(view))
         administered = self.query_one("#administered", BigFigure)
-        administered.show(view.administered_units, f"{view.dose} given")
+        administered.show(view.administered_units, f"{view.given or view.dose} given")
         discarded = self.query_one("#discarded", BigFigure)
         tag = {"JW": " · JW line", "JZ": " · JZ"}.get(view.waste_modifier, "")
         discarded.show(view.discarded_units, f"{view.discarded_amount} left{tag}")

@@ -1,0 +1,62 @@
+"""The one CSV writer behind every CSV infusion-calc writes (log export, batch, `calc --format csv`).
+
+A spreadsheet opening a CSV runs a cell that starts with `=`, `+`, `-` or `@` as a
+formula (and a leading TAB or CR is stripped before it looks), so a patient id
+`=1+1` or a pass-through cell `=HYPERLINK(...)` would run on the biller's machine
+(CWE-1236). Such a cell is written with a leading apostrophe, which spreadsheets
+take as "this is text" (OWASP's advice); a plain number such as `-5` or `-0.5` is
+data, not a formula, and is written as it is. Characters that act on a terminal are
+escaped (core/safe_text.py); line breaks stay, and a cell holding a CR or LF is
+always quoted, so a reader finds as many records as were written.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Iterable
+from typing import IO, Any
+
+from infusion_calc.core.safe_text import escape_controls
+
+FORMULA_START = frozenset("=+-@\t\r")
+"""A cell starting with one of these is read by spreadsheets as a formula (or stripped into one)."""
+_BLANK = " \t\r\n"  # what a spreadsheet skips before it looks for a formula
+_NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
+TEXT_MARK = "'"
+
+
+def cell(value: Any) -> Any:
+    """A value as it is safe to write in a CSV cell; numbers and None unchanged."""
+    if not isinstance(value, str) or not value:
+        return value
+    if not (value.isascii() and value.isprintable()):
+        value = escape_controls(value, keep="\n\r\t")
+    first = value[0]
+    if first in FORMULA_START or (first in _BLANK and value.lstrip(_BLANK)[:1] in FORMULA_START):
+        if not _NUMBER.fullmatch(value):
+            return TEXT_MARK + value
+    return value
+
+
+class CsvWriter:
+    """csv.writer with every cell made safe; rows end in LF, cells with CR or LF are quoted."""
+
+    def __init__(self, stream: IO[str]) -> None:
+        self._minimal = csv.writer(stream, lineterminator="\n")
+        # csv quotes a cell holding the line terminator (LF) but not a bare CR, which readers
+        # then take as a line end: a row with a CR anywhere is written with every cell quoted.
+        self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+
+    def writerow(self, values: Iterable[Any]) -> None:
+        cells = [cell(value) for value in values]
+        writer = self._minimal
+        for text in cells:
+            if isinstance(text, str) and "\r" in text:
+                writer = self._quoted
+                break
+        writer.writerow(cells)
+
+    def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
+        for row in rows:
+            self.writerow(row)

@@ -1,0 +1,64 @@
+"""The amount actually given, when an infusion stops short of the dose prepared.
+
+Infusions stop early: a reaction, a patient who leaves. The administered units are then
+billed from the amount that reached the patient, and what was prepared but not infused
+stays in the amount opened, so it is counted with the rest of the drug discarded.
+
+Whether Medicare wants that unused prepared part on the JW line is not settled by a CMS
+or MAC text we could read: JW's descriptor is "drug amount discarded/not administered to
+any patient", and one oncology society's FAQ bills a stopped infusion as the amount given
+plus JW for the rest, but the CMS FAQ's definition of the discarded amount ("not part of
+the prescribed dose") is only quoted second-hand. So the result says it is not verified.
+Sources and status: docs/sources/dose-given.md.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from infusion_calc.core.billing import Notice
+from infusion_calc.core.errors import InputError
+from infusion_calc.core.rounding import plain
+from infusion_calc.core.units import Kind, parse_measure
+
+FIELD = "dose_given"
+JW_STATUS = "PARTIAL"
+"""Status of "the unused part of a prepared single-dose dose is reported with JW" (see the module doc)."""
+
+
+def dose_given(text: str | None, prepared_mg: Decimal) -> Decimal | None:
+    """The amount given in mg, strictly parsed; None when blank (the whole dose prepared was given).
+
+    More than was prepared cannot have been given from this preparation, so it is refused
+    rather than billed.
+    """
+    if text is None or not text.strip():
+        return None
+    given = parse_measure(text, Kind.MASS, FIELD).value
+    if given > prepared_mg:
+        raise InputError(
+            FIELD,
+            f"{plain(given)} mg given is more than the {plain(prepared_mg)} mg prepared for this order. "
+            "Enter the amount that reached the patient (at most the dose prepared), or leave it blank "
+            "when the whole dose was given.",
+        )
+    return given
+
+
+def partly_given_notice(prepared_mg: Decimal, given_mg: Decimal, *, single_dose: bool) -> Notice | None:
+    """The warning every result with less given than prepared carries; None when all was given."""
+    if given_mg >= prepared_mg:
+        return None
+    not_given = plain(prepared_mg - given_mg)
+    head = (
+        f"{plain(given_mg)} mg of the {plain(prepared_mg)} mg prepared was given: the administered units are "
+        f"billed from the {plain(given_mg)} mg given"
+    )
+    if not single_dose:
+        return Notice("DOSE_PARTLY_GIVEN", f"{head}; the {not_given} mg not infused is not billed (multi-dose container).")
+    return Notice(
+        "DOSE_PARTLY_GIVEN",
+        f"{head}, and the {not_given} mg prepared but not infused is counted as discarded (JW, in whole units). "
+        f"Reporting an unused prepared dose with JW is {JW_STATUS}, not verified against a CMS or MAC text: "
+        "confirm with your MAC. Record the amount given, the amount discarded and why the infusion stopped.",
+    )

@@ -1,0 +1,80 @@
+"""Reading a site's own files (catalog, config) safely: regular files only, of a bounded size.
+
+A named pipe given as a catalog would block the reader forever, and `/dev/zero` would
+be read until memory runs out. So a file is opened without blocking, checked to be a
+regular file, and read only up to a size no real file of its kind reaches.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+MB = 1_000_000
+
+_KINDS = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe (FIFO)"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class UnreadableFile(Exception):
+    """The file cannot be used; the message says why, without naming the file (the caller does)."""
+
+
+def _kind(mode: int) -> str:
+    return next((name for test, name in _KINDS if test(mode)), "not a regular file")
+
+
+def present(path: Path) -> bool:
+    """False only when nothing is at `path`. A broken link, or a folder that cannot be
+    searched, is there to be reported by the read, never a file silently skipped."""
+    try:
+        os.lstat(path)
+    except FileNotFoundError:
+        return False
+    except OSError:  # permission denied, or the "folder" is a file: the read will say so
+        return True
+    return True
+
+
+def read_regular_file(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at `path`, at most `limit` of them; raises UnreadableFile."""
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait for one, forever.
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+    except OSError as error:
+        if os.path.islink(path) and not os.path.exists(path):
+            raise UnreadableFile("it is a link to a file that does not exist") from None
+        raise UnreadableFile(str(error.strerror or error)) from None
+    try:
+        status = os.fstat(descriptor)
+        if not stat.S_ISREG(status.st_mode):
+            raise UnreadableFile(f"it is {_kind(status.st_mode)}, not a regular file")
+        if status.st_size > limit:
+            raise UnreadableFile(f"it is {status.st_size / MB:,.1f} MB; a file of this kind is at most {limit / MB:g} MB")
+        chunks, size = [], 0
+        while chunk := os.read(descriptor, 1 << 20):
+            chunks.append(chunk)
+            size += len(chunk)
+            if size > limit:  # grew while being read
+                raise UnreadableFile(f"it is over {limit / MB:g} MB; a file of this kind is at most {limit / MB:g} MB")
+        return b"".join(chunks)
+    except OSError as error:
+        raise UnreadableFile(str(error.strerror or error)) from None
+    finally:
+        os.close(descriptor)
+
+
+def read_text_file(path: Path, limit: int) -> str:
+    """`read_regular_file` decoded as UTF-8, a byte-order mark at the start dropped (editors on Windows add one)."""
+    data = read_regular_file(path, limit)
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        raise UnreadableFile(f"not a UTF-8 text file (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8") from None

@@ -1,0 +1,69 @@
+"""A bad value in config.toml is blamed on config.toml and its key, in one line; a BOM is fine."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from infusion_calc.cli import main
+
+
+def write_config(tmp_path, text: str, encoding: str = "utf-8") -> str:
+    folder = tmp_path / "config"
+    folder.mkdir(exist_ok=True)
+    path = folder / "config.toml"
+    path.write_text(text, encoding=encoding)
+    return str(path)
+
+
+@pytest.mark.parametrize("value", ["5.555", "-1", "51", '"5.555"', "1e1", "99999999999999999999999999"])
+def test_a_rounding_policy_calc_would_refuse_is_blamed_on_the_config_file(tmp_path, capsys, value):
+    path = write_config(tmp_path, f"[dosing]\nround_within = {value}\n")
+    assert main(["calc", "--dose", "300 mg"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {path}: [dosing] field 'round_within': ") and err.count("\n") == 1, err
+    assert "--round-within" not in err
+
+
+def test_a_valid_policy_still_applies(tmp_path, capsys):
+    write_config(tmp_path, "[dosing]\nround_within = 10.25\n")
+    assert main(["calc", "--dose", "280 mg", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dose_rounding"]["threshold_percent"] == "10.25"
+
+
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    write_config(tmp_path, "[dosing]\nround_within = 10\n", encoding="utf-8-sig")
+    assert main(["calc", "--dose", "280 mg", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["dose_rounding"]["threshold_percent"] == "10"
+
+
+def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
+    from infusion_calc.core.catalog import load_catalog
+
+    site = tmp_path / "catalog.toml"
+    site.write_text(
+        '[[drug]]\nhcpcs = "J9999"\ndescriptor = "Not otherwise classified, antineoplastic drugs"\n'
+        'generic = "examplemab"\nbilling_unit = "1 mg"\nroute = "intravenous"\nsources = ["site pharmacy"]\n'
+        '[[drug.product]]\nbrand = "Example"\nndc_note = "site stock"\nstrength = "100 mg"\nvolume = "10 mL"\n'
+        'form = "solution"\ncontainer = "single-dose"\n',
+        encoding="utf-8-sig",
+    )
+    assert load_catalog(site).by_name("examplemab") is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '[chargemaster]\nJ2323 = "1\\n2"\n',
+        '[payer."a\\nb"]\nndc_spacing = "nope"\n',
+        '[dosing]\nround_within = "5\\n5"\n',
+        '[claims]\nndc_units = ["ML\\n"]\n',
+    ],
+)
+def test_a_value_with_a_newline_is_still_a_one_line_error(tmp_path, capsys, text):
+    write_config(tmp_path, text)
+    assert main(["calc", "--dose", "300 mg", "--format", "cms1500"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1, err
+    assert "config.toml" in err

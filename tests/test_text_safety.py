@@ -1,0 +1,120 @@
+"""Text that could change the terminal or the record: escaped on output, refused where a field is one line,
+and checked as ASCII before any case folding (issue 14 item 12)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from infusion_calc.cli import main
+from infusion_calc.core.catalog import packaged_catalog
+from infusion_calc.core.encounter import TEXT_LIMITS, clean_text, parse_dx
+from infusion_calc.core.errors import InputError
+from infusion_calc.core.safe_text import acts, terminal_safe
+
+HOSTILE_NAME = "x\x1b]0;PWNED\x07\x1b[2Jy\u202e\u2028z\rw\x9b"
+RAW_ACTORS = ("\x1b", "\x07", "\u202e", "\u2028", "\r", "\x9b")
+UNLISTED = ["--hcpcs", "J3490", "--billing-unit", "1 mg", "--vial", "100 mg/10 mL", "--dose", "300 mg"]
+
+
+def assert_inert(text: str) -> None:
+    for char in RAW_ACTORS:
+        assert char not in text, f"{char!r} reached the output raw"
+
+
+@pytest.mark.parametrize("output", [[], ["--note"], *(["--format", f] for f in ("text", "cms1500", "ub04", "837p", "837i", "csv"))])
+def test_a_drug_name_with_escape_sequences_is_printed_as_visible_escapes(capsys, output):
+    status = main(["calc", *UNLISTED, "--drug", HOSTILE_NAME, "--given-at", "2026-05-01 10:30", *output])
+    captured = capsys.readouterr()
+    assert status == 0, captured.err
+    assert_inert(captured.out)
+    assert_inert(captured.err)
+    if output in ([], ["--note"], ["--format", "text"]):
+        assert "x\\x1b]0;PWNED\\x07" in captured.out  # shown, so the nurse sees what was typed
+
+
+def test_json_keeps_the_exact_name(capsys):
+    assert main(["calc", *UNLISTED, "--drug", HOSTILE_NAME, "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["drug"] == HOSTILE_NAME
+
+
+def test_batch_writes_a_hostile_drug_name_and_error_lines_inert(tmp_path, capsys):
+    name = HOSTILE_NAME.replace("\r", "")
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        f'drug,hcpcs,dose,vial,billing_unit\n"{name}",J3490,300 mg,100 mg/10 mL,1 mg\n"{name}",,300 mg,,\n',
+        encoding="utf-8",
+    )
+    assert main(["batch", str(orders), "--jobs", "1"]) == 2
+    captured = capsys.readouterr()
+    assert_inert(captured.out)
+    assert_inert(captured.err)
+    assert "row 3" in captured.err
+
+
+ONE_LINE_BREAKERS = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\r", "\n"]
+
+
+@pytest.mark.parametrize("breaker", ONE_LINE_BREAKERS)
+@pytest.mark.parametrize("option", ["--site", "--nurse", "--provider", "--pa", "--waste-reason", "--witness", "--lot"])
+def test_one_line_fields_refuse_every_line_break(capsys, option, breaker):
+    assert main(["calc", "--dose", "300 mg", option, f"none{breaker}DOSE CHANGED"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith(f"error: {option}: ") and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("breaker", ["\u2028", "\u2029", "\x85", "\r"])
+def test_events_take_ordinary_line_breaks_only(capsys, breaker):
+    assert main(["calc", "--dose", "300 mg", "--events", f"none{breaker}DOSE CHANGED TO 300 MG", "--note"]) == 2
+    assert "line or paragraph separator" in capsys.readouterr().err
+    assert main(["calc", "--dose", "300 mg", "--events", "none\nsecond line", "--note"]) == 0
+    assert "none\n  second line" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("args", [["--dx", "g35.ſ"], ["--hcpcs", "ſ2323", "--billing-unit", "1 mg", "--vial", "100 mg"], ["--dx", "ｇ35.A"]])
+def test_look_alike_letters_are_refused_not_folded_into_a_code(capsys, args):
+    assert main(["calc", "--dose", "300 mg", *args]) == 2
+    assert "is not a" in capsys.readouterr().err
+
+
+def test_the_catalog_finds_no_code_by_a_look_alike():
+    catalog = packaged_catalog()
+    assert catalog.by_code("j2323") is not None
+    assert catalog.by_code("ȷ2323") is None and catalog.by_code("J２323") is None
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
+def test_terminal_safe_leaves_no_acting_character_but_lf_and_tab(text):
+    safe = terminal_safe(text)
+    assert all(char in "\n\t" or not acts(char) for char in safe)
+    if text.isascii() and text.isprintable():
+        assert safe == text
+    safe.encode("utf-8")  # even a lone surrogate is written as an escape
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=12))
+def test_a_diagnosis_is_ascii_as_typed_or_refused(text):
+    try:
+        code = parse_dx(text)
+    except InputError:
+        return
+    if code is not None:
+        assert text.strip().isascii()
+        assert code.replace(".", "") == text.strip().upper().replace(".", "")
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=60), st.booleans())
+def test_free_text_accepted_holds_no_acting_character(text, multiline):
+    try:
+        value = clean_text(text, "events" if multiline else "site", "Field", multiline=multiline)
+    except InputError:
+        return
+    if value is not None:
+        assert len(value) <= TEXT_LIMITS["events" if multiline else "site"]
+        assert all((multiline and char == "\n") or not acts(char) for char in value)
