@@ -13,7 +13,7 @@ exists and replays them into the dose field).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
@@ -206,15 +206,36 @@ class MainScreen(Screen[None]):
                     "`infusion-calc calc --format` prints every format")  # F4 writes no export format
         self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.", markup=False)
 
+    def _when_dose_confirmed(self, result: ResultView, nothing: str, doing: str, then: Callable[[], None]) -> None:
+        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it."""
+        from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
+
+        message = out_of_range_message(result.checks)
+        if message is None:
+            then()
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                then()
+                return
+            self.notify(f"{nothing}: the dose is far outside the labeled dose. Fix it, or confirm it as ordered.",
+                        severity="warning", timeout=8)
+            self.order_form.query_one("#dose").focus()
+
+        self.app.push_screen(ConfirmDoseScreen(message, doing), answered)
+
     def action_copy_claim_lines(self) -> None:
         result = self._result("Nothing copied", with_encounter=False)
         if result is not None:
-            self._copy("claim lines", result.claim_text)
+            self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines",
+                                      lambda: self._copy("claim lines", result.claim_text))
 
     def action_copy_chart_text(self) -> None:
         result = self._result("Nothing copied", with_encounter=True)
         if result is not None:
-            self._copy("chart text", result.chart_text)
+            self._when_dose_confirmed(result, "Nothing copied", "copy the chart text",
+                                      lambda: self._copy("chart text", result.chart_text))
 
     def action_copy_as(self, fmt: str = "") -> None:
         """Copy the claim lines in an export format: `fmt`, or the one chosen from the menu."""
@@ -224,6 +245,12 @@ class MainScreen(Screen[None]):
         if any(problem.field == "given_at" for problem in self.outcome.encounter_problems):
             self.notify("Nothing copied: fix the date/time given first; the export carries it.",
                         severity="warning", timeout=10)
+            return
+        self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines in an export format",
+                                  lambda: self._copy_as(result, fmt))
+
+    def _copy_as(self, result: ResultView, fmt: str) -> None:
+        if self.calculator is None:
             return
         if fmt:
             self._deliver(self.calculator.copy_as(result, fmt))
@@ -248,7 +275,12 @@ class MainScreen(Screen[None]):
 
     def action_save_to_log(self) -> None:
         result = self._result("Nothing saved to the log", with_encounter=True)
-        if result is None or self.calculator is None:
+        if result is not None:
+            self._when_dose_confirmed(result, "Nothing saved to the log", "save it to the administration log",
+                                      lambda: self._save_to_log(result))
+
+    def _save_to_log(self, result: ResultView) -> None:
+        if self.calculator is None:
             return
         if self._saving:
             self.notify("Still saving the last one to the log…")
@@ -280,8 +312,10 @@ class MainScreen(Screen[None]):
 
     def action_save_to_file(self) -> None:
         result = self._result("Nothing written", with_encounter=True)
-        if result is None:
-            return
+        if result is not None:
+            self._when_dose_confirmed(result, "Nothing written", "write it to a file", lambda: self._save_to_file(result))
+
+    def _save_to_file(self, result: ResultView) -> None:
         text = f"{result.chart_text.rstrip()}\n\nClaim lines\n{result.claim_text}"
         try:
             path = sharing.save_text(text)
