@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
@@ -29,6 +30,7 @@ from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui.messages import CalculatorReady, FormBuilt
 from infusion_calc.tui.screens.main import MainScreen
+from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
 
 HOLD_AT_MOST = 2.0
@@ -73,6 +75,9 @@ class InfusionCalcApp(App[None]):
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
             self.theme = theme
+
+    def get_driver_class(self) -> type[Driver]:
+        return tolerate_invalid_bytes(super().get_driver_class())
 
     def get_default_screen(self) -> Screen:
         return MainScreen(round_within=self._round_within, cursor_blink=self._cursor_blink)

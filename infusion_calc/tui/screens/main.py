@@ -200,6 +200,7 @@ class MainScreen(Screen[None]):
         return outcome.result
 
     def _copy(self, what: str, text: str, done: str = "") -> None:
+        text = sharing.encodable(text)
         self.app.copy_to_clipboard(text)
         extra = " (also in the tmux buffer)" if sharing.load_tmux_buffer(text) else ""
         fallback = ("press F4 to write the chart text and claim lines to a file" if not done else
