@@ -30,7 +30,7 @@ class Scene:
     name: str
     title: str
     fields: dict[str, str | bool]
-    """Widget id -> text for an Input, value for a Select, tick for a Checkbox."""
+    """Widget id -> text for an Input, value for a Select or the drug field, tick for a Checkbox."""
     drug: str = ""
     size: tuple[int, int] = (120, 40)
     theme: str | None = None
@@ -64,8 +64,6 @@ SCENES = (
 
 async def capture(scene: Scene) -> str:
     """The SVG of the app after typing the scene's fields."""
-    from textual.widgets import Select
-
     from infusion_calc.core.catalog import packaged_catalog
     from infusion_calc.tui.app import make_app
 
@@ -75,7 +73,7 @@ async def capture(scene: Scene) -> str:
             await pilot.pause()
         screen = app.main_screen
         if scene.drug:
-            screen.query_one("#drug", Select).value = scene.drug
+            screen.query_one("#drug").value = scene.drug
             await pilot.pause()
         if scene.encounter:
             screen.query_one("#encounter").collapsed = False

@@ -142,7 +142,9 @@ class InfusionCalcApp(App[None]):
     def _load(self) -> None:
         from infusion_calc.tui.calculator import load_calculator
 
-        self.post_message(CalculatorReady(load_calculator(self._site_catalog)))
+        calculator = load_calculator(self._site_catalog)
+        calculator.drug_index()  # here, in this thread: it reads the log for the most-used drugs
+        self.post_message(CalculatorReady(calculator))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:

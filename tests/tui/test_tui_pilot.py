@@ -175,7 +175,7 @@ async def test_next_patient_clears_the_form_and_returns_to_the_dose(app):
         await pilot.press("ctrl+n")
         screen = app.main_screen
         assert screen.query_one("#dose", Input).value == "" and screen.query_one("#weight", Input).value == ""
-        assert screen.form.drug == "J2323"  # back to the everyday default
+        assert screen.form.drug == "J1745"  # a Remicade day stays Remicade
         assert app.focused.id == "dose"
         assert screen.outcome.state == "waiting"
 

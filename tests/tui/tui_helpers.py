@@ -44,7 +44,7 @@ async def open_encounter(pilot) -> None:
 
 async def choose(pilot, select_id: str, value: str) -> None:
     await ready(pilot)
-    pilot.app.main_screen.query_one(f"#{select_id}", Select).value = value
+    pilot.app.main_screen.query_one(f"#{select_id}").value = value  # a Select, or the drug field
     await pilot.pause()
 
 

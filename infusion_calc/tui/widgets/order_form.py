@@ -21,6 +21,7 @@ from textual.widgets._collapsible import CollapsibleTitle
 
 from infusion_calc.tui import validators
 from infusion_calc.tui.state import ALL_PRESENTATIONS, FIELD_LABELS, TYPED_SIZE, FormValues, Outcome, Problem
+from infusion_calc.tui.widgets.drug_field import DrugField
 from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 from infusion_calc.tui.widgets.form_field import FormField
 
@@ -64,8 +65,8 @@ class OrderForm(Vertical):
     def compose(self) -> ComposeResult:
         yield FormField(
             FIELD_LABELS["drug"],
-            Select([("Loading the catalog…", "")], id="drug", allow_blank=False),
-            field="drug", hint="Enter opens the list; type to search",
+            DrugField(id="drug"),
+            field="drug", hint="Type a name, brand or code; Enter takes the highlighted match",
         )
         yield FormField(
             FIELD_LABELS["dose"],
@@ -112,11 +113,11 @@ class OrderForm(Vertical):
         rounding = self.query_one("#round-within", Input)
         if calculator.rounding_policy and not rounding.value:  # a policy given to the app wins
             self._round_within = rounding.value = calculator.rounding_policy
-        drug = self.query_one("#drug", Select)
-        drug.set_options(calculator.drug_choices() or [("No catalog loaded", "")])
+        drug = self.query_one("#drug", DrugField)
+        drug.load(calculator.drug_index(), {code: label for label, code in calculator.drug_choices()})
         if calculator.default_drug:
             drug.value = calculator.default_drug
-        self._list_vials(str(drug.value))
+        self._list_vials(drug.value)
         self._report()
 
     def show_outcome(self, outcome: Outcome) -> None:
@@ -137,12 +138,11 @@ class OrderForm(Vertical):
         return self.query_one(EncounterPanel)
 
     def clear(self) -> None:
-        """Back to a fresh form for the next patient; the site's rounding policy stays."""
+        """Back to a fresh form for the next patient. The drug and the site's rounding policy
+        stay: a clinic day is often one drug after another (a Remicade day stays Remicade)."""
         for field in ("dose", "weight", "height", "bsa", "vial"):
             self.query_one(f"#{field}", Input).clear()
         self._validator_errors.clear()
-        if self._calculator is not None and self._calculator.default_drug:
-            self.query_one("#drug", Select).value = self._calculator.default_drug
         self.query_one("#vial-choice", Select).value = ALL_PRESENTATIONS
         self.encounter_panel.clear()  # a new patient is a new encounter
         self.query_one("#dose", Input).focus()
@@ -159,9 +159,8 @@ class OrderForm(Vertical):
             vial = choice  # one presentation of the catalog, by its label
         else:
             vial = ""
-        drug = self.query_one("#drug", Select).value
         return FormValues(
-            drug=drug if isinstance(drug, str) else "",
+            drug=self.query_one("#drug", DrugField).value,
             vial=vial,
             vial_typed=choice == TYPED_SIZE,
             round_within=self.query_one("#round-within", Input).value,
@@ -182,10 +181,27 @@ class OrderForm(Vertical):
         self._show_errors()
         self._report()
 
+    @on(DrugField.Changed)
+    def _drug_chosen(self, event: DrugField.Changed) -> None:
+        if event.value != self._vials_for:
+            self._list_vials(event.value)
+        self._report()
+
+    @on(DrugField.Entered)
+    def _drug_entered(self, event: DrugField.Entered) -> None:
+        if not event.picked:  # the matches opened: the typing stays in the drug field
+            self._focus_arrived()
+            return
+        dose = self.query_one("#dose", Input)
+
+        def go() -> None:
+            dose.focus()
+            self._focus_arrived()
+
+        self.call_after_refresh(go)
+
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
-        if event.select.id == "drug" and event.value != self._vials_for:
-            self._list_vials(str(event.value))
         self.set_class(self.query_one("#vial-choice", Select).value == TYPED_SIZE, "-vial-typed")
         self._report()
 
