@@ -171,3 +171,39 @@ async def test_f1_help_never_breaks_a_sentence_at_80_columns(app):
             if len(line) + 1 + len(first_word) <= width:  # the next word would have fitted: a hard break
                 assert line.endswith((".", ":", ")", "help", "vials)", "policy)")) or following.lstrip().startswith("•"), \
                     f"broken mid-sentence:\n{line}\n{following}"
+
+
+async def test_placeholders_are_dim_and_italic_so_they_never_read_as_entered_data(app):
+    from textual.widgets import Input
+
+    async with app.run_test(size=SIZE) as pilot:
+        await ready(pilot)
+        dose = app.main_screen.query_one("#weight", Input)
+        placeholder = dose.get_component_rich_style("input--placeholder")
+        assert placeholder.italic
+        assert placeholder.color != dose.rich_style.color  # not the colour of typed text
+
+
+async def test_a_notice_at_80_columns_sits_along_the_bottom_not_over_the_form(app):
+    from textual.widgets._toast import Toast
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await pilot.press("f2")
+        await pilot.pause()
+        toasts = list(app.screen.query(Toast))
+        assert toasts
+        for toast in toasts:
+            assert toast.region.width >= SIZE[0] - 4  # one wide band, not the right half of the form
+            assert toast.region.y >= SIZE[1] - 8  # along the bottom, above the key bar
+
+
+async def test_the_copy_as_menu_opens_clear_of_notices(app):
+    from textual.widgets._toast import Toast
+
+    async with app.run_test(size=SIZE, notifications=True) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await pilot.press("f2", "f5")
+        await pilot.pause()
+        assert app.screen.query_one("#copy-as-dialog")
+        assert not [toast for toast in app.screen.query(Toast) if toast.display]

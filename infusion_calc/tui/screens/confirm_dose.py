@@ -53,6 +53,7 @@ class ConfirmDoseScreen(ModalScreen[bool]):
                 yield Button("Confirm this dose", id="confirm", variant="error")
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # nothing may sit over the question
         self.query_one("#fix", Button).focus()  # Enter alone must never confirm
 
     @on(Button.Pressed, "#fix")
