@@ -207,3 +207,12 @@ async def test_the_copy_as_menu_opens_clear_of_notices(app):
         await pilot.pause()
         assert app.screen.query_one("#copy-as-dialog")
         assert not [toast for toast in app.screen.query(Toast) if toast.display]
+
+
+@pytest.mark.parametrize("width", [80, 120, 140])
+async def test_every_key_on_the_bar_is_shown_with_its_word_never_cut(app, width):
+    async with app.run_test(size=(width, 30)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await pilot.pause()
+        bar = screen_lines(app)[-1]
+        assert "f7 Result" in bar and "f1 Help" in bar, bar

@@ -62,7 +62,7 @@ class MainScreen(Screen[None]):
 
     KEY_BAR_SHORT = {"save-to-log": "Save log", "clear": "Next", "copy-claim-lines": "Claim",
                      "copy-chart-text": "Chart"}
-    """Shorter words on the key bar below KEY_BAR_FULL_WIDTH columns, so every key it shows fits 80."""
+    """Shorter words on the key bar below KEY_BAR_LONG_WORDS columns, so every key it shows fits."""
     JUMPS = ("#result", "#checks-title", "#chart-text-title")
     """Where F7 goes, in turn, before going back to the form."""
 
@@ -70,6 +70,7 @@ class MainScreen(Screen[None]):
     """Bindings the key bar leaves out below KEY_BAR_FULL_WIDTH columns, with the palette key,
     so that the rest fits 80 columns; F1 Help lists every key, and they all still work."""
     KEY_BAR_FULL_WIDTH = 120
+    KEY_BAR_LONG_WORDS = 140
 
     form: var[FormValues] = var(FormValues)
     """The text in every field, exactly as typed."""
@@ -116,13 +117,15 @@ class MainScreen(Screen[None]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         bindings = super().active_bindings
-        if self.size.width >= self.KEY_BAR_FULL_WIDTH:
+        width = self.size.width
+        if width >= self.KEY_BAR_LONG_WORDS:
             return bindings
-        return {key: self._narrow_key(active) for key, active in bindings.items()}
+        return {key: self._fitted_key(active, short_of_keys=width < self.KEY_BAR_FULL_WIDTH)
+                for key, active in bindings.items()}
 
-    def _narrow_key(self, active: ActiveBinding) -> ActiveBinding:
+    def _fitted_key(self, active: ActiveBinding, *, short_of_keys: bool) -> ActiveBinding:
         binding = active.binding
-        if binding.id in self.KEY_BAR_WIDE_ONLY:
+        if short_of_keys and binding.id in self.KEY_BAR_WIDE_ONLY:
             return active._replace(binding=replace(binding, show=False))
         if binding.id in self.KEY_BAR_SHORT:
             return active._replace(binding=replace(binding, description=self.KEY_BAR_SHORT[binding.id]))
