@@ -183,7 +183,7 @@ class InfusionCalcApp(App[None]):
         yield from super().get_system_commands(screen)
         main = self.main_screen
         for binding in main.BINDINGS:
-            if isinstance(binding, Binding):
+            if isinstance(binding, Binding) and binding.show:  # not Tab, PageDown: plain keys
                 yield SystemCommand(binding.description, binding.tooltip or binding.description,
                                     lambda action=binding.action: self.run_action(action, main))
         yield SystemCommand("Encounter details", "Open or close the encounter panel (chart note and checks)",

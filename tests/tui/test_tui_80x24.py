@@ -216,3 +216,16 @@ async def test_every_key_on_the_bar_is_shown_with_its_word_never_cut(app, width)
         await pilot.pause()
         bar = screen_lines(app)[-1]
         assert "f7 Result" in bar and "f1 Help" in bar, bar
+
+
+async def test_text_typed_right_after_a_tab_from_the_expiry_lands_in_the_next_field(app):
+    from tui_helpers import open_encounter
+
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await open_encounter(pilot)
+        app.main_screen.query_one("#expires-1").focus()
+        await pilot.pause()
+        await type_fast(pilot, *"2027-03", "tab", *"abc")
+        assert app.main_screen.query_one("#expires-1").value == "2027-03"
+        assert app.focused.value == "abc"

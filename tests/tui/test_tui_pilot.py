@@ -284,7 +284,7 @@ async def test_the_drug_list_is_searchable_from_the_keyboard(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("shift+tab")  # from the dose back to the drug
-        assert app.focused.id == "drug"
+        assert app.focused.id == "drug-search"
         await pilot.press("enter", *"remi", "enter")
         assert app.main_screen.form.drug == "J1745"
 

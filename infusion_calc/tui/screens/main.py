@@ -53,6 +53,11 @@ class MainScreen(Screen[None]):
                 tooltip="Jump to the result, then the checks, then the chart text, then back to the form"),
         Binding("ctrl+n", "clear", "Next patient", id="clear",
                 tooltip="Clear the form for the next patient"),
+        # Tab moves the focus at once, in the app, before the next key is handed on (not later, in
+        # the field's own queue): text typed right after a Tab lands in the next field.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="next-field"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True,
+                id="previous-field"),
         # From the form too (priority): the form is never scrolled by a page, the result is.
         Binding("pagedown", "scroll_result(1)", "Scroll the result down", id="scroll-result-down",
                 show=False, priority=True),

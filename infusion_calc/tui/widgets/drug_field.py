@@ -129,8 +129,8 @@ class DrugField(Vertical):
             self.value = str(event.option.id)
             self.search.focus()
 
-    def on_click(self, event: events.Click) -> None:
-        if not self.expanded and self._index is not None and event.widget is self.search:
+    def on_click(self) -> None:
+        if not self.expanded and self._index is not None:  # a click on the field lists the drugs
             self._open("")
 
     @on(events.DescendantBlur)
