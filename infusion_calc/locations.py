@@ -41,7 +41,26 @@ def site_config_path() -> Path:
     return config_dir() / "config.toml"
 
 
+def make_private_dirs(folder: Path) -> None:
+    """Create `folder` and any missing parents, each 0700 (owner only), whatever the umask.
+
+    `mkdir(parents=True)` gives the parents it creates the umask's mode: under umask 000
+    that is 0777, and another user could swap the folder before the log is written.
+    """
+    missing = []
+    current = Path(folder)
+    while not os.path.lexists(current) and current != current.parent:
+        missing.append(current)
+        current = current.parent
+    for path in reversed(missing):
+        try:
+            os.mkdir(path, 0o700)
+        except FileExistsError:  # another process made it meanwhile: checked by the caller
+            continue
+        os.chmod(path, 0o700)  # mkdir's mode is masked by the umask; this is not
+
+
 def ensure_data_dir() -> Path:
     folder = data_dir()
-    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    make_private_dirs(folder)
     return folder

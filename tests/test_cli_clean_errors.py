@@ -203,3 +203,11 @@ def test_a_closed_pipe_after_a_save_exits_3(tmp_path):
 def test_a_good_run_still_exits_0_with_its_output(tmp_path):
     done = cli(["calc", "--dose", "300 mg", "--json"], tmp_path)
     assert done.returncode == 0 and json.loads(done.stdout)["administered_units"] == 300
+
+
+def test_a_closed_standard_output_is_one_error_and_a_save_says_it_happened(tmp_path):
+    done = cli(["calc", "--dose", "300 mg"], tmp_path, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
+    assert_one_error(done.returncode, done.stderr.decode())
+    assert "standard output is closed" in done.stderr.decode()
+    done = cli(["calc", "--dose", "300 mg", "--save"], tmp_path, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
+    assert done.returncode == 3 and "WAS saved as administration log entry 1" in done.stderr.decode()

@@ -16,7 +16,7 @@ ENCOUNTER = [
     "--step-therapy", "--site", "Infusion Suite 2", "--nurse", "Sam Park, RN", "--provider", "Mei Lee, MD",
     "--lot", "TY2291", "--expires", "2027-03", "--waste-reason", "dose reduced per order",
     "--witness", "Ana Ruiz, RN", "--start", "09:40", "--stop", "10:45", "--consent", "--rems-checked",
-    "--events", "None observed.",
+    "--events", "None observed.", "--observation", "60 min, no reaction",
 ]
 
 
@@ -30,6 +30,7 @@ def test_json_carries_the_note_and_the_checks(capsys, catalog):
             site="Infusion Suite 2", nurse="Sam Park, RN", provider="Mei Lee, MD", lots=("TY2291",),
             expires=("2027-03",), waste_reason="dose reduced per order", waste_witness="Ana Ruiz, RN",
             start="09:40", stop="10:45", consent=True, rems_checked=True, events="None observed.",
+            observation="60 min, no reaction",
         )),
     )
     assert result["note"] == expected_note
@@ -46,6 +47,7 @@ def test_json_without_encounter_options_still_lists_what_is_missing(capsys):
     result = json.loads(capsys.readouterr().out)
     assert {check["code"] for check in result["checks"]} == {
         "DX_MISSING", "PAYER_MISSING", "REMS_NOT_CONFIRMED", "LOT_MISSING", "ADMIN_TIMES_MISSING",
+        "OBSERVATION_NOT_RECORDED",
     }
     assert all(set(check) == {"code", "severity", "message"} for check in result["checks"])
     assert result["note"].startswith("Drug administration note\n")

@@ -65,3 +65,17 @@ def test_nusinersen_frequency_counts_this_patients_earlier_doses_in_the_log(caps
 
     assert codes("P1")["NUSINERSEN_FREQUENCY"] == "error"
     assert "NUSINERSEN_FREQUENCY" not in codes("P2")  # another patient's doses do not count
+
+
+def test_batch_lines_carry_tb_for_a_340b_site(capsys, isolated_user_dirs, tmp_path):
+    import csv
+    import io
+
+    orders = tmp_path / "orders.csv"
+    orders.write_text("Encounter,Drug,Dose\nE1,Tysabri,250 mg\n", encoding="utf-8")
+    assert main(["batch", str(orders), "--jobs", "1"]) == 0
+    plain = [row["modifiers"] for row in csv.DictReader(io.StringIO(capsys.readouterr().out))]
+    _config(isolated_user_dirs, "[billing]\nacquired_340b = true\n")
+    assert main(["batch", str(orders), "--jobs", "1"]) == 0
+    marked = [row["modifiers"] for row in csv.DictReader(io.StringIO(capsys.readouterr().out))]
+    assert (plain, marked) == (["", "JW"], ["TB", "JW;TB"])

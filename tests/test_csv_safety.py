@@ -120,3 +120,30 @@ def test_any_cells_read_back_as_the_same_records_none_a_formula(rows):
         for value, text in zip(written, got):
             if isinstance(value, str) and value.isprintable() and value.lstrip()[:1] not in ("=", "+", "-", "@"):
                 assert text == value  # ordinary text is not touched
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), st.sampled_from(["a\rb", "\r", "=1+1\r\n", '"', "-5"])), min_size=1, max_size=6))
+def test_any_pass_through_cells_come_back_one_record_each_and_none_a_formula(notes):
+    """The sweep's pass-through cells (quotes, CR, LF, ESC, formula starts, other scripts) through batch."""
+    import tempfile
+    from contextlib import redirect_stderr, redirect_stdout
+    from pathlib import Path
+
+    source = io.StringIO()
+    writer = csv.writer(source, lineterminator="\n", quoting=csv.QUOTE_ALL)  # the input is well formed
+    writer.writerow(["note", "drug", "dose"])
+    for note in notes:
+        writer.writerow([note, "Tysabri", "300 mg"])
+    with tempfile.TemporaryDirectory() as folder:
+        orders = Path(folder) / "orders.csv"
+        orders.write_text(source.getvalue(), encoding="utf-8", newline="")
+        out, err = io.StringIO(), io.StringIO()
+        with redirect_stdout(out), redirect_stderr(err):
+            status = main(["batch", str(orders), "--jobs", "1"])
+    rows = read_as_spreadsheet(out.getvalue())
+    assert status == 0, err.getvalue()
+    assert len(rows) == 1 + len(notes)  # one record per order: no cell split or swallowed a row
+    for row, note in zip(rows[1:], notes):
+        if note.isprintable() and note.lstrip()[:1] not in ("=", "+", "-", "@"):
+            assert row[0] == note  # ordinary text passes through untouched

@@ -20,39 +20,59 @@ RAW_ACTORS = ("\x1b", "\x07", "\u202e", "\u2028", "\r", "\x9b")
 UNLISTED = ["--hcpcs", "J3490", "--billing-unit", "1 mg", "--vial", "100 mg/10 mL", "--dose", "300 mg"]
 
 
-def assert_inert(text: str) -> None:
+def assert_inert(text: str, keep: str = "") -> None:
     for char in RAW_ACTORS:
-        assert char not in text, f"{char!r} reached the output raw"
+        if char not in keep:
+            assert char not in text, f"{char!r} reached the output raw"
+
+
+def hostile_catalog(tmp_path) -> str:
+    """A site catalog whose drug name holds escape sequences (TOML \\u escapes): the catalog is the site's
+    text, so it reaches every output, which must show it, never act on it."""
+    toml_name = "".join(char if char.isalnum() else f"\\u{ord(char):04X}" for char in HOSTILE_NAME)
+    site = tmp_path / "site.toml"
+    site.write_text(
+        f'[[drug]]\nhcpcs = "J9999"\ndescriptor = "Not otherwise classified, antineoplastic drugs"\n'
+        f'generic = "{toml_name}"\nbilling_unit = "1 mg"\nroute = "IV"\nsources = ["site"]\n'
+        '[[drug.product]]\nbrand = "X"\nstrength = "100 mg"\nvolume = "10 mL"\nform = "solution"\n'
+        'container = "single-dose"\nndc_note = "site"\n',
+        encoding="utf-8",
+    )
+    return str(site)
 
 
 @pytest.mark.parametrize("output", [[], ["--note"], *(["--format", f] for f in ("text", "cms1500", "ub04", "837p", "837i", "csv"))])
-def test_a_drug_name_with_escape_sequences_is_printed_as_visible_escapes(capsys, output):
-    status = main(["calc", *UNLISTED, "--drug", HOSTILE_NAME, "--given-at", "2026-05-01 10:30", *output])
+def test_a_drug_name_with_escape_sequences_is_printed_as_visible_escapes(tmp_path, capsys, output):
+    args = ["calc", "--catalog", hostile_catalog(tmp_path), "--hcpcs", "J9999", "--dose", "95 mg"]
+    status = main([*args, "--given-at", "2026-05-01 10:30", *output])
     captured = capsys.readouterr()
     assert status == 0, captured.err
     assert_inert(captured.out)
     assert_inert(captured.err)
     if output in ([], ["--note"], ["--format", "text"]):
-        assert "x\\x1b]0;PWNED\\x07" in captured.out  # shown, so the nurse sees what was typed
+        assert "x\\x1b]0;PWNED\\x07" in captured.out  # shown, so the nurse sees what the catalog says
 
 
-def test_json_keeps_the_exact_name(capsys):
-    assert main(["calc", *UNLISTED, "--drug", HOSTILE_NAME, "--json"]) == 0
+def test_a_typed_drug_name_with_escape_sequences_is_refused_in_one_inert_line(capsys):
+    assert main(["calc", *UNLISTED, "--drug", HOSTILE_NAME]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: --drug: ") and err.count("\n") == 1
+    assert_inert(err)
+
+
+def test_json_keeps_the_exact_name(tmp_path, capsys):
+    assert main(["calc", "--catalog", hostile_catalog(tmp_path), "--hcpcs", "J9999", "--dose", "95 mg", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["drug"] == HOSTILE_NAME
 
 
 def test_batch_writes_a_hostile_drug_name_and_error_lines_inert(tmp_path, capsys):
-    name = HOSTILE_NAME.replace("\r", "")
     orders = tmp_path / "orders.csv"
-    orders.write_text(
-        f'drug,hcpcs,dose,vial,billing_unit\n"{name}",J3490,300 mg,100 mg/10 mL,1 mg\n"{name}",,300 mg,,\n',
-        encoding="utf-8",
-    )
-    assert main(["batch", str(orders), "--jobs", "1"]) == 2
+    orders.write_text("hcpcs,dose\nJ9999,95 mg\nJ9999,lots\n", encoding="utf-8")
+    assert main(["batch", str(orders), "--jobs", "1", "--catalog", hostile_catalog(tmp_path)]) == 2
     captured = capsys.readouterr()
-    assert_inert(captured.out)
+    assert_inert(captured.out, keep="\r")  # a CSV cell keeps its CR, quoted (test_csv_safety.py)
     assert_inert(captured.err)
-    assert "row 3" in captured.err
+    assert "x\\x1b]0;PWNED" in captured.out and "row 3" in captured.err
 
 
 ONE_LINE_BREAKERS = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\r", "\n"]
@@ -118,3 +138,65 @@ def test_free_text_accepted_holds_no_acting_character(text, multiline):
     if value is not None:
         assert len(value) <= TEXT_LIMITS["events" if multiline else "site"]
         assert all((multiline and char == "\n") or not acts(char) for char in value)
+
+
+def test_the_fast_filter_covers_every_acting_character_of_this_unicode():
+    from infusion_calc.core.safe_text import _candidates
+
+    candidate = _candidates()
+    missed = [hex(code) for code in range(0x110000) if acts(chr(code)) and not candidate.match(chr(code))]
+    assert missed == []
+
+
+@pytest.mark.parametrize("fmt", ["json", "fhir"])
+def test_json_outputs_escape_acting_characters_and_keep_the_value(tmp_path, capsys, fmt):
+    args = ["calc", "--catalog", hostile_catalog(tmp_path), "--hcpcs", "J9999", "--dose", "95 mg", "--given-at", "2026-05-01 10:30"]
+    assert main([*args, "--format", fmt] if fmt == "fhir" else [*args, "--json"]) == 0
+    out = capsys.readouterr().out
+    assert_inert(out)
+    data = json.loads(out)
+    shown = data["drug"] if fmt == "json" else data["medicationCodeableConcept"]["text"]
+    assert shown.startswith(HOSTILE_NAME)
+
+
+def test_batch_jsonl_escapes_acting_characters_and_keeps_the_value(tmp_path, capsys):
+    orders = tmp_path / "orders.csv"
+    orders.write_text('note,drug,dose\n"a\x9b\u2028b",Tysabri,300 mg\n', encoding="utf-8")
+    assert main(["batch", str(orders), "--jobs", "1", "--format", "jsonl"]) == 0
+    out = capsys.readouterr().out
+    assert_inert(out)
+    assert json.loads(out)["note"] == "a\x9b\u2028b"
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.dictionaries(st.text(max_size=5), st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=20), max_size=4))
+def test_json_safe_is_the_same_value_with_nothing_that_acts(value):
+    from infusion_calc.core.safe_text import json_safe
+
+    text = json_safe(json.dumps(value, ensure_ascii=False, indent=2))
+    assert json.loads(text) == value
+    assert all(char in "\n" or not acts(char) for char in text)
+    text.encode("utf-8")
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    name=st.text(alphabet=st.characters(codec=None, exclude_categories=()), min_size=1, max_size=30),
+    fmt=st.sampled_from(["text", "cms1500", "ub04", "837p", "837i", "csv", "fhir", "json", None]),
+)
+def test_any_typed_drug_name_in_any_output_is_inert_or_refused(name, fmt):
+    """The sweep's drug names through calc: exit 0 or a one-line error, and no character that acts."""
+    import io
+    from contextlib import redirect_stderr, redirect_stdout
+
+    out, err = io.StringIO(), io.StringIO()
+    args = ["calc", *UNLISTED, "--drug", name, "--given-at", "2026-05-01 10:30"]
+    args += ["--format", fmt] if fmt else ["--note"]
+    with redirect_stdout(out), redirect_stderr(err):
+        status = main(args)
+    assert status in (0, 2)
+    for text in (out.getvalue(), err.getvalue()):
+        assert all(char in "\n\t" or not acts(char) for char in text)
+        text.encode("utf-8")
+    if status == 2:
+        assert err.getvalue().startswith("error: ") and err.getvalue().count("\n") == 1

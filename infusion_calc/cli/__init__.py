@@ -11,12 +11,15 @@ import argparse
 import sys
 from collections.abc import Sequence
 
+from infusion_calc.cli.exits import one_line
+
 
 class StrictParser(argparse.ArgumentParser):
     """argparse, but a usage error is one `error:` line and exit status 2."""
 
     def error(self, message: str) -> None:  # type: ignore[override]
-        sys.stderr.write(f"error: {message} (see '{self.prog} --help')\n")
+        # argparse quotes what was typed: a newline or an escape sequence in it stays on one line.
+        sys.stderr.write(f"error: {one_line(message)} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
     def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # type: ignore[override]
@@ -55,9 +58,11 @@ def undecodable_argument(arguments: Sequence[str]) -> str | None:
     file or a strict UTF-8 output they fail deep inside, after part of the work is done.
     """
     for position, argument in enumerate(arguments, start=1):
+        if "\x00" in argument:  # cannot come from a shell; a file name with it fails deep in the OS
+            return f"argument {position} contains a NUL character; type it as plain text"
         bad = next((char for char in argument if "\ud800" <= char <= "\udfff"), None)
         if bad is not None:
-            shown = argument.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace")
+            shown = one_line(argument.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace"))
             byte = f"0x{ord(bad) - 0xDC00:02x}" if ord(bad) >= 0xDC80 else "a lone surrogate"
             return f"argument {position} ('{shown}') is not UTF-8 text (byte {byte}); type it as plain text"
     return None
@@ -110,8 +115,6 @@ def run_command(options: argparse.Namespace) -> int:
         exits.discard_pending_output(real_stdout)
         return exits.environment_failed(error)
     except Exception as error:  # never a traceback for a user; say what happened
-        from infusion_calc.cli.common import one_line
-
         saved = exits.saved_entry
         also = f"; the calculation WAS saved as administration log entry {saved.id}: do not save it again" if saved else ""
         sys.stderr.write(f"error: internal error ({type(error).__name__}: {one_line(str(error))}); please report it{also}\n")

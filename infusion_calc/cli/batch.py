@@ -21,8 +21,10 @@ import time
 from collections.abc import Iterator
 from typing import IO, TYPE_CHECKING
 
-from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
-from infusion_calc.core.errors import CatalogError
+from datetime import date
+
+from infusion_calc.cli.common import add_catalog_option, catalog_for, fail, site_policy
+from infusion_calc.core.errors import CatalogError, SiteConfigError
 from infusion_calc.core.safe_text import terminal_safe
 
 if TYPE_CHECKING:
@@ -146,7 +148,8 @@ def run(options: argparse.Namespace) -> int:
 
     try:
         catalog = catalog_for(options)
-    except CatalogError as error:
+        date_340b = date.today() if site_policy().acquired_340b else None
+    except (CatalogError, SiteConfigError) as error:
         return fail(str(error))
     try:
         source, size = _open_orders(options.orders)
@@ -163,12 +166,14 @@ def run(options: argparse.Namespace) -> int:
             except HeaderError as error:
                 return fail(f"{options.orders}: {error}")
             rows.single_line_cells = {index: columns.header[index] for index in columns.order.values()}
-            return _answer_all(options, source, size, rows, columns, catalog)
+            return _answer_all(options, source, size, rows, columns, catalog, date_340b)
         except UnicodeDecodeError:
             return fail(f"{options.orders}: not UTF-8 text; save the file as CSV UTF-8")
 
 
-def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, catalog) -> int:
+def _answer_all(
+    options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, catalog, date_340b=None,
+) -> int:
     from infusion_calc.cli.batch_render import WRITERS, Job, render_all
 
     buffer = getattr(source, "buffer", None)
@@ -182,7 +187,7 @@ def _answer_all(options, source: IO[str], size: int | None, rows: Iterator[list[
     answered = refused = 0
     with target if options.out else _keep_open(target):
         WRITERS[options.format](target, columns).header()
-        job = Job(columns, catalog, options.format)
+        job = Job(columns, catalog, options.format, date_340b)
         for chunk in render_all(job, rows, options.jobs):
             target.write(chunk.text)
             answered += chunk.answered

@@ -18,6 +18,7 @@ from collections import deque
 from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
+from datetime import date
 from itertools import islice
 from operator import itemgetter
 from typing import IO, Any
@@ -25,6 +26,7 @@ from typing import IO, Any
 from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.csv_out import CsvWriter
+from infusion_calc.core.safe_text import json_safe
 
 CHUNK_ROWS = 500
 """About 40 ms of work per chunk: long enough to make handing it to a worker cheap."""
@@ -64,7 +66,7 @@ class JsonLinesOut:
         pass
 
     def write(self, record: dict[str, Any]) -> None:
-        self.stream.write(json.dumps(record, ensure_ascii=False))
+        self.stream.write(json_safe(json.dumps(record, ensure_ascii=False)))  # same value, nothing that acts
         self.stream.write("\n")
 
 
@@ -85,6 +87,8 @@ class Job:
     columns: Columns
     catalog: Catalog
     output_format: str
+    date_340b: date | None = None
+    """Today, when the site buys its drugs under 340B (a batch has no date column); else None."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -92,7 +96,7 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.catalog, first_row):
+    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b):
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue

@@ -14,7 +14,7 @@ from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.rounding import plain
-from infusion_calc.core.safe_text import terminal_safe
+from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.core.units import format_amount
 
 
@@ -101,8 +101,8 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
     if handled is not None:
         return handled
     if options.json:
-        json.dump(calculation_to_dict(calc) | extras, sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
+        # json_safe: the same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
+        sys.stdout.write(json_safe(json.dumps(calculation_to_dict(calc) | extras, ensure_ascii=False, indent=2)) + "\n")
     else:
         # A typed drug name or note may hold ESC or U+2028: printed as a visible escape, never acted on.
         sys.stdout.write(terminal_safe(summary(calc)))

@@ -6,7 +6,9 @@ import argparse
 import sys
 from pathlib import Path
 
+from infusion_calc.cli.exits import one_line
 from infusion_calc.core.catalog import Catalog, load_catalog
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.files import present
 from infusion_calc.locations import site_catalog_path
@@ -25,6 +27,21 @@ OPTION_FOR_FIELD = {
 }
 
 
+def site_policy() -> SitePolicy:
+    """The site's check policy from config.toml (340B, waste witness, complex codes), else the defaults.
+
+    Read only when the file is there: the config model needs pydantic (~60 ms), which a site
+    without a config file should not pay on every run.
+    """
+    from infusion_calc.locations import site_config_path
+
+    if not present(site_config_path()):
+        return SitePolicy()
+    from infusion_calc.core.site_config import site_check_policy
+
+    return site_check_policy()
+
+
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--catalog", metavar="PATH", default=argparse.SUPPRESS,
@@ -40,14 +57,6 @@ def catalog_for(options: argparse.Namespace) -> Catalog:
     default = site_catalog_path()
     # A folder, named pipe or broken link there is reported by load_catalog, not skipped.
     return load_catalog(default if present(default) else None)
-
-
-def one_line(message: str) -> str:
-    """`message` with newlines and other control characters written as escapes: one line, that
-    drives no terminal, whatever a file or an argument held (a TOML value with a newline)."""
-    if message.isprintable():
-        return message
-    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in message)
 
 
 def fail(message: str) -> int:

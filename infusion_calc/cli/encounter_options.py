@@ -11,7 +11,7 @@ import argparse
 
 from datetime import date
 
-from infusion_calc.cli.common import catalog_for
+from infusion_calc.cli.common import catalog_for, site_policy
 from infusion_calc.cli.earlier_doses import earlier_doses
 from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.checks import run_checks
@@ -74,17 +74,6 @@ def encounter_text(options: argparse.Namespace) -> EncounterText:
         rate_changes=text("rate_changes"), observation=text("observation"), diluent=text("diluent"),
         filter=text("filter"),
     )
-
-
-def site_policy() -> SitePolicy:
-    """The site's check policy from config.toml, read only when the file exists (pydantic costs start-up)."""
-    from infusion_calc.locations import site_config_path
-
-    if not site_config_path().is_file():
-        return SitePolicy()
-    from infusion_calc.core.site_config import site_check_policy
-
-    return site_check_policy()
 
 
 def with_site_policy(calc: Calculation, options: argparse.Namespace) -> tuple[Calculation, SitePolicy]:

@@ -29,6 +29,14 @@ saved_entry: Any = None
 """The log entry this command saved, if any (set by the save), so a later failure can say so."""
 
 
+def one_line(message: str) -> str:
+    """`message` with newlines and other control or invisible characters written as escapes:
+    one line that drives no terminal, whatever an argument or a file held."""
+    if message.isprintable():
+        return message
+    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in message)
+
+
 class OutputFailed(Exception):
     """Standard output could not be written; `reason` says why in a few words."""
 
@@ -49,10 +57,12 @@ def _failure(error: Exception, encoding: str) -> OutputFailed:
 class GuardedOutput:
     """Wraps sys.stdout: any failure to write it becomes OutputFailed, told apart from other errors."""
 
-    def __init__(self, stream: IO[str]) -> None:
+    def __init__(self, stream: IO[str] | None) -> None:
         self.stream = stream
 
     def write(self, text: str) -> int:
+        if self.stream is None:  # started with standard output closed (`>&-`)
+            raise OutputFailed("standard output is closed")
         try:
             return self.stream.write(text)
         except (OSError, UnicodeEncodeError) as error:
@@ -63,6 +73,8 @@ class GuardedOutput:
             self.write(line)
 
     def flush(self) -> None:
+        if self.stream is None:
+            return
         try:
             self.stream.flush()
         except (OSError, UnicodeEncodeError) as error:
@@ -99,8 +111,6 @@ def output_failed(failure: OutputFailed) -> int:
 
 def environment_failed(error: OSError) -> int:
     """An OSError no command turned into a sentence (a full disk on --out, an unreadable folder)."""
-    from infusion_calc.cli.common import one_line
-
     where = f" ({one_line(str(error.filename))})" if error.filename else ""
     reason = error.strerror or str(error)
     if saved_entry is not None:

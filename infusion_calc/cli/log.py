@@ -87,10 +87,14 @@ def register(commands: argparse._SubParsersAction) -> None:
     where.set_defaults(run=run_path)
 
 
+_current: list = []
+"""The log the running command reads (set by `_guarded`), so its notices are shown once."""
+
+
 def _log():
     from infusion_calc.log import AdministrationLog
 
-    return AdministrationLog()
+    return _current[-1] if _current else AdministrationLog()
 
 
 def _local(saved_at: str) -> str:
@@ -100,10 +104,14 @@ def _local(saved_at: str) -> str:
 def _guarded(action) -> int:
     from infusion_calc.log import LogError
 
+    _current.append(_log())
     try:
         return action()
     except LogError as error:
         return fail(str(error))
+    finally:
+        for notice in _current.pop().notices:  # privacy fixed, or a read-only disk: said on stderr
+            sys.stderr.write(f"warning: {notice}\n")
 
 
 def run_path(options: argparse.Namespace) -> int:
@@ -173,8 +181,10 @@ def run_show(options: argparse.Namespace) -> int:
         if entry is None:
             return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
         if options.json:
-            json.dump(entry, sys.stdout, ensure_ascii=False, indent=2)
-            sys.stdout.write("\n")
+            from infusion_calc.core.safe_text import json_safe
+
+            # The same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
+            sys.stdout.write(json_safe(json.dumps(entry, ensure_ascii=False, indent=2)) + "\n")
         else:
             sys.stdout.write(_show_text(entry))
         return 0
@@ -193,8 +203,10 @@ def _write_export(stream: IO[str], fmt: str) -> int:
         writer.writerow(CSV_COLUMNS)
         writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
     else:
+        from infusion_calc.core.safe_text import json_safe
+
         for line in log.json_lines():
-            stream.write(line)
+            stream.write(json_safe(line))  # the same JSON value; C1 controls, bidi marks as \u escapes
             stream.write("\n")
     return 0
 

@@ -122,6 +122,8 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
         from infusion_calc.cli import exits
 
         exits.saved_entry = entry  # from here on, a failure must say the save happened (exit 3)
+        for notice in entry.notices:  # e.g. a log folder others could read, made private
+            sys.stderr.write(f"warning: {notice}\n")
         sys.stderr.write(f"saved: administration log entry {entry.id} ({entry.path})\n")
 
     if rendered is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import re
 import sys
 from pathlib import Path
 
@@ -71,7 +72,8 @@ def allowed_host(text: str) -> str:
 
 
 def port_number(text: str) -> int:
-    if not text.isdigit() or int(text) > 65535:
+    # [0-9], not isdigit(): that also takes superscripts and other scripts' digits.
+    if not re.fullmatch(r"[0-9]{1,5}", text) or int(text) > 65535:
         raise argparse.ArgumentTypeError(f"{text!r} is not a port number; expected a whole number from 0 to 65535")
     return int(text)
 

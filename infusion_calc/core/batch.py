@@ -12,12 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.contract import line_to_dict
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import InfusionCalcError, InputError
+from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.units import format_amount
 
 ORDER_COLUMNS = ("drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given")
@@ -173,9 +175,14 @@ def describe(error: Exception, columns: Columns) -> str:
 
 
 def answer_rows(
-    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2
+    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2,
+    date_340b: date | None = None,
 ) -> Iterator[Outcome]:
-    """Answer each data row in turn (rows after the header; `first_row` is the first one's number)."""
+    """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
+
+    `date_340b`: the service date when the site buys its drugs under 340B (its lines then carry
+    the 340B modifier); None otherwise.
+    """
     width = len(columns.header)
     names = columns.passthrough_names
     for row, cells in enumerate(rows, start=first_row):
@@ -190,6 +197,8 @@ def answer_rows(
         passthrough = {name: cells[index] if index < len(cells) else "" for name, index in zip(names, columns.passthrough)}
         try:
             calc = calculate(catalog, request_from_cells(cells, columns))
+            if date_340b is not None:
+                calc = with_340b_modifier(calc, date_340b)
             yield Outcome(row, claim_records(calc, row, passthrough))
         except Exception as error:  # one bad row never stops the file
             yield Outcome(row, error=describe(error, columns))

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property, lru_cache
@@ -262,8 +263,8 @@ def parse_catalog(text: str, origin: str) -> Catalog:
             where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
             message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
             raise CatalogError(f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}") from None
-    codes = [drug.hcpcs for drug in drugs]
-    duplicates = sorted({code for code in codes if codes.count(code) > 1})
+    # Counted once: list.count per code was quadratic (6 s for a 10,000-entry site file).
+    duplicates = sorted(code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1)
     if duplicates:
         raise CatalogError(f"{origin}: HCPCS code(s) listed twice: {', '.join(duplicates)}")
     return Catalog(tuple(drugs), origin)

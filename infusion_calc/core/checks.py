@@ -24,6 +24,7 @@ from infusion_calc.core.modifier_340b import checks_340b
 from infusion_calc.core.encounter import Encounter, Payer
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules, clinical_rules, long_date
+from infusion_calc.core.record_checks import record_checks
 from infusion_calc.core.units import format_amount
 
 __all__ = ["Check", "Severity", "SitePolicy", "run_checks"]
@@ -63,6 +64,7 @@ def run_checks(
         *_vials(calc, encounter, day),
         *_waste(calc, encounter, claim_lines, policy),
         *administration_checks(calc.drug.drug_class, calc.drug.generic, calc.drug.route, encounter, policy),
+        *record_checks(calc, encounter, rules),
     ]
     return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
 

@@ -120,17 +120,27 @@ def _line_modifiers(calc: Calculation, line: ClaimLine) -> list[Check]:
 def billable_units(calc: Calculation) -> tuple[int, int, int]:
     """(administered, discarded, labeled) units from the dose and the vials, not from the engine's lines.
 
+    The dose here is what was administered: the amount given when one was entered (an infusion
+    stopped early), else the dose prepared.
+
     Administered rounds up, discarded rounds down, and discarded is capped so that the two
     never exceed the labeled units opened: the cap is also why no JW line is allowed when one
     unit covers the dose plus the waste. Computed here so a wrong engine line is caught too.
     """
     unit = calc.drug.billing_unit.value
-    administered = ceil_div(calc.dose_mg, unit)
+    administered = ceil_div(calc.administered_mg, unit)
     labeled = floor_div(calc.labeled_mg, unit)
     if not calc.single_dose:
         return administered, 0, labeled
-    discarded = floor_div(calc.labeled_mg - calc.dose_mg, unit)
+    discarded = floor_div(calc.labeled_mg - calc.administered_mg, unit)
     return administered, max(min(discarded, labeled - administered), 0), labeled
+
+
+def _amount_billed(calc: Calculation) -> str:
+    """'the dose of 300 mg', or 'the amount given, 200 mg,' when less than the dose was given."""
+    if calc.given_mg is not None:
+        return f"the amount given, {format_amount(calc.given_mg, 'mg')},"
+    return f"the dose of {format_amount(calc.dose_mg, 'mg')}"
 
 
 def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
@@ -144,7 +154,7 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
     if given_lines and administered != expected_given:
         found.append(Check(
             "ADMIN_UNITS_DIFFER", Severity.ERROR,
-            f"The administered lines bill {administered} units; the dose of {format_amount(calc.dose_mg, 'mg')} is "
+            f"The administered lines bill {administered} units; {_amount_billed(calc)} is "
             f"{expected_given} units of {calc.drug.billing_unit} (rounded up). Correct the units.",
         ))
     if not calc.single_dose:
@@ -164,16 +174,18 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
     if expected_jw and any("JZ" in _modifiers(line) for line in lines):
         found.append(Check(
             "JZ_BUT_DISCARDED", Severity.ERROR,
-            f"JZ says nothing was discarded, but {format_amount(calc.labeled_mg - calc.dose_mg, 'mg')} was: "
+            f"JZ says nothing was discarded, but {format_amount(calc.labeled_mg - calc.administered_mg, 'mg')} was: "
             f"{expected_jw} billable unit{'s' if expected_jw != 1 else ''} of {calc.drug.billing_unit}. Remove JZ "
             "and bill them on a JW line.",
         ))
     # Rule 4: no JW when the administered units already pay for every labeled unit opened.
-    one_unit_covers_all = bool(jw_lines) and calc.dose_mg < calc.drug.billing_unit.value and labeled_units <= expected_given
+    one_unit_covers_all = (
+        bool(jw_lines) and calc.administered_mg < calc.drug.billing_unit.value and labeled_units <= expected_given
+    )
     if one_unit_covers_all:
         found.append(Check(
             "JW_DOSE_UNDER_ONE_UNIT", Severity.ERROR,
-            f"Remove {label(jw_lines[0])}: the dose of {format_amount(calc.dose_mg, 'mg')} is billed as one unit "
+            f"Remove {label(jw_lines[0])}: {_amount_billed(calc)} is billed as one unit "
             f"of {calc.drug.billing_unit}, which already covers all {format_amount(calc.labeled_mg, 'mg')} opened, "
             "so JW is not permitted. Bill the administered line with JZ, and document the waste in the record.",
         ))
@@ -189,7 +201,8 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
         found.append(Check(
             "JW_UNITS_DIFFER", Severity.ERROR if more else Severity.WARNING,
             f"The JW line(s) bill {discarded} units; the waste is {expected_jw} units "
-            f"(labeled amount opened minus the dose, rounded down, within the labeled units). "
+            f"(labeled amount opened minus {'the amount given' if calc.given_mg is not None else 'the dose'}, "
+            "rounded down, within the labeled units). "
             + ("Billing more than was discarded is an overpayment: correct it." if more else "Correct it, or document why fewer units are billed."),
         ))
     return found

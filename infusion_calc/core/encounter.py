@@ -12,14 +12,13 @@ from __future__ import annotations
 
 import calendar
 import re
-import unicodedata
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
 from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError, shown
-from infusion_calc.core.safe_text import acts
+from infusion_calc.core.safe_text import free_text
 
 
 class Payer(str, Enum):
@@ -219,39 +218,8 @@ TEXT_LIMITS = {"lots": 20, **{name: field.limit for name, field in FREE_TEXT.ite
 
 
 def clean_text(value: str, field: str, label: str, *, multiline: bool = False) -> str | None:
-    """Trimmed free text, or None when blank; refuses control and invisible formatting characters.
-
-    Invisible characters (zero-width, bidirectional overrides) would make the pasted chart text
-    read differently from what was typed, so they are refused rather than stripped silently.
-    U+2028/U+2029 (and CR, VT, FF, NEL) break a line as surely as LF does, so the one-line rule
-    refuses them too, and even multi-line text takes only LF (a CRLF pair is read as LF).
-    """
-    text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
-    if not text:
-        return None
-    for char in text:
-        if char == "\n" and multiline:
-            continue
-        if acts(char):
-            raise InputError(field, f"{label} contains {_acting(char)}: {_plain_advice(char, multiline)}.")
-    limit = TEXT_LIMITS[field]
-    if len(text) > limit:
-        raise InputError(field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note.")
-    return text
-
-
-def _acting(char: str) -> str:
-    if char == "\n":
-        return "a line break"
-    if unicodedata.category(char) in ("Zl", "Zp") or char in "\r\x0b\x0c\x85":
-        return f"a line or paragraph separator (U+{ord(char):04X})"
-    return f"the invisible character U+{ord(char):04X}"
-
-
-def _plain_advice(char: str, multiline: bool) -> str:
-    if multiline:
-        return "type it as plain text; start a new line with Enter only"
-    return "type it as plain text on one line"
+    """Trimmed free text, or None when blank; InputError for a character that acts (core/safe_text.py)."""
+    return free_text(value, field, label, TEXT_LIMITS[field], multiline=multiline)
 
 
 def _in_years(year: int, field: str, expected: str) -> None:

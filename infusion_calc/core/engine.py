@@ -18,6 +18,7 @@ from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.rounding import plain
+from infusion_calc.core.safe_text import acts
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
 
@@ -79,7 +80,7 @@ class Calculation:
     steps: tuple[str, ...]
     warnings: tuple[Notice, ...] = field(default=())
     given_mg: Decimal | None = None
-    """The amount actually given when it was entered (less than `dose_mg`, the dose ordered and
+    """The amount actually given when it was entered (at most `dose_mg`, the dose ordered and
     prepared); None when it was not, and the whole dose prepared is taken as given."""
 
     @property
@@ -108,6 +109,10 @@ def _unlisted_code(request: CalcRequest) -> Drug:
             "hcpcs",
             f"{code} is not in the catalog: give its billing unit (e.g. 10 mg) and at least one vial size.",
         )
+    name = request.drug.strip() if request.drug else ""
+    acting = next((char for char in name if acts(char)), None)
+    if acting is not None:  # the name goes into the chart note and the claim: one plain line
+        raise InputError("drug", f"The drug name contains the control or line-break character U+{ord(acting):04X}: type it as plain text on one line.")
     products = tuple(_typed_product(text, None, "unlisted product") for text in request.vials)
     try:
         return _unlisted_drug(code, request, products)
@@ -122,7 +127,7 @@ def _unlisted_drug(code: str, request: CalcRequest, products: tuple[Product, ...
     return Drug.model_validate({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",
-        "generic": request.drug.strip() if request.drug else f"unlisted drug ({code})",
+        "generic": (request.drug or "").strip() or f"unlisted drug ({code})",
         "billing_unit": _billing_unit(request.billing_unit),
         "route": "as ordered",
         "sources": ["entered by the user"],

@@ -99,14 +99,27 @@ class RemsProgram(NamedTuple):
     sources: tuple[str, ...]
 
 
+class Observation(NamedTuple):
+    """What a label asks about watching the patient after the infusion, by HCPCS code."""
+
+    hcpcs: str
+    label: str
+    """The label's request in words ("observe for at least 1 hour after the infusion")."""
+    sources: tuple[str, ...]
+
+
 class ClinicalRules:
-    """The loaded file: codes, indications and REMS programs, looked up by key."""
+    """The loaded file: codes, indications, REMS programs and observation periods, looked up by key."""
 
     def __init__(
-        self, codes: tuple[CodeFact, ...], indications: tuple[DrugIndications, ...], rems: tuple[RemsProgram, ...]
+        self, codes: tuple[CodeFact, ...], indications: tuple[DrugIndications, ...], rems: tuple[RemsProgram, ...],
+        observation: tuple[Observation, ...] = (),
     ) -> None:
-        self.codes, self.indications, self.rems = codes, indications, rems
+        self.codes, self.indications, self.rems, self.observation = codes, indications, rems, observation
         self._codes = {fact.code: fact for fact in codes}
+
+    def observation_for(self, hcpcs: str) -> Observation | None:
+        return next((entry for entry in self.observation if entry.hcpcs == hcpcs), None)
 
     def code(self, code: str) -> CodeFact | None:
         return self._codes.get(code)
@@ -258,13 +271,22 @@ def _rems(raw: Any, where: str) -> RemsProgram:
     )
 
 
+def _observation(raw: Any, where: str) -> Observation:
+    entry = _Entry(raw, where, {"hcpcs", "label", "sources"})
+    return Observation(
+        hcpcs=entry.text("hcpcs", required=True, pattern=HCPCS) or "",
+        label=entry.text("label", required=True) or "",
+        sources=entry.texts("sources", required=True),
+    )
+
+
 def parse_rules(text: str, origin: str) -> ClinicalRules:
     """Validate the TOML text; raise CatalogError naming the file, the entry and the field."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
-    top = _Entry(data, origin, {"code", "indication", "rems"})
+    top = _Entry(data, origin, {"code", "indication", "rems", "observation"})
     codes = tuple(_code(raw, f"{origin}: code {n}") for n, raw in enumerate(top.tables("code"), start=1))
     indications = tuple(_indication(raw, f"{origin}: indication {n}") for n, raw in enumerate(top.tables("indication"), start=1))
     rems = tuple(_rems(raw, f"{origin}: rems {n}") for n, raw in enumerate(top.tables("rems"), start=1))
@@ -286,7 +308,9 @@ def parse_rules(text: str, origin: str) -> ClinicalRules:
                     f"{origin}: indication {entry.generic}: header(s) {', '.join(billable)} must be listed "
                     "under [[code]] with billable = false"
                 )
-    return ClinicalRules(codes, indications, rems)
+    observed = top.tables("observation") if "observation" in data else []  # optional: older files have none
+    observation = tuple(_observation(raw, f"{origin}: observation {n}") for n, raw in enumerate(observed, start=1))
+    return ClinicalRules(codes, indications, rems, observation)
 
 
 @lru_cache(maxsize=1)

@@ -15,13 +15,26 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from infusion_calc.core.errors import InputError
+
 # Categories whose characters act rather than show: C0/C1 controls (Cc), format
 # characters such as bidi overrides and zero-width marks (Cf), line and paragraph
 # separators (Zl, Zp), and lone surrogates (Cs), which cannot even be encoded.
 ACTING_CATEGORIES = frozenset({"Cc", "Cf", "Zl", "Zp", "Cs"})
 """Unicode categories refused in one-line text and escaped on output."""
 
-_CANDIDATE = re.compile(r"[^\x20-\x7e]")  # everything outside printable ASCII is looked at
+# Every character of those categories (Unicode 14-15), so only they reach the Python-level
+# check; other text, accents and symbols included, is passed over at C speed. A test checks
+# this class covers every acting character of the running Python's Unicode database.
+_CANDIDATE_PATTERN = (
+    "[\x00-\x1f\x7f-\x9f\xad\u0600-\u0605\u061c\u06dd\u070f\u0890-\u0891\u08e2\u180e\u200b-\u200f"
+    "\u2028-\u202e\u2060-\u2064\u2066-\u206f\ud800-\udfff\ufeff\ufff9-\ufffb\U000110bd\U000110cd"
+    "\U00013430-\U0001343f\U0001bca0-\U0001bca3\U0001d173-\U0001d17a\U000e0001\U000e0020-\U000e007f]"
+)
+
+
+def _candidates() -> re.Pattern[str]:
+    return re.compile(_CANDIDATE_PATTERN)  # compiled on first use (re caches it): start-up pays nothing
 
 
 def acts(char: str) -> bool:
@@ -47,9 +60,65 @@ def escape_controls(text: str, keep: str = "\n\t") -> str:
         char = match.group()
         return char if char in keep or not acts(char) else _escape(char)
 
-    return _CANDIDATE.sub(replace, text)
+    return _candidates().sub(replace, text)
 
 
 def terminal_safe(text: str) -> str:
     """Text for a terminal: lines and tabs stay; a bare CR, ESC and the rest are escaped."""
     return escape_controls(text.replace("\r\n", "\n"), keep="\n\t")
+
+
+def _json_escape(char: str) -> str:
+    code = ord(char)
+    if code > 0xFFFF:  # JSON escapes a character outside the BMP as its UTF-16 surrogate pair
+        code -= 0x10000
+        return f"\\u{0xD800 + (code >> 10):04x}\\u{0xDC00 + (code & 0x3FF):04x}"
+    return f"\\u{code:04x}"
+
+
+def json_safe(json_text: str) -> str:
+    """JSON text with every acting character inside its strings written as a \\u escape.
+
+    The JSON value is exactly the same (a parser reads the escape back as the character);
+    only its bytes can no longer drive a terminal: `json.dumps(..., ensure_ascii=False)`
+    escapes C0 controls but leaves C1 controls (U+009B is a CSI), bidi overrides, U+2028
+    and lone surrogates (which cannot even be written as UTF-8) as they are.
+    """
+    if json_text.isascii() and "\x7f" not in json_text:
+        return json_text  # json.dumps already escaped every other ASCII control
+
+    def replace(match: re.Match[str]) -> str:
+        char = match.group()
+        # Raw LF, CR and TAB in JSON text are whitespace between tokens (in a string they are
+        # always escaped), so they stay.
+        return _json_escape(char) if char not in "\n\r\t" and acts(char) else char
+
+    return _candidates().sub(replace, json_text)
+
+
+def free_text(value: str, field: str, label: str, limit: int, *, multiline: bool = False) -> str | None:
+    """Typed free text, trimmed, or None when blank; InputError(field, ...) saying what to fix.
+
+    Invisible characters (zero-width, bidirectional overrides) would make the pasted chart text
+    read differently from what was typed, so they are refused rather than stripped silently.
+    U+2028/U+2029 (and CR, VT, FF, NEL) break a line as surely as LF does, so the one-line rule
+    refuses them too, and even multi-line text takes only LF (a CRLF pair is read as LF).
+    """
+    text = value.replace("\r\n", "\n").strip() if isinstance(value, str) else ""
+    if not text:
+        return None
+    for char in text:
+        if acts(char) and not (char == "\n" and multiline):
+            advice = "type it as plain text; start a new line with Enter only" if multiline else "type it as plain text on one line"
+            raise InputError(field, f"{label} contains {_named(char)}: {advice}.")
+    if len(text) > limit:
+        raise InputError(field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note.")
+    return text
+
+
+def _named(char: str) -> str:
+    if char == "\n":
+        return "a line break"
+    if unicodedata.category(char) in ("Zl", "Zp") or char in "\r\x0b\x0c\x85":
+        return f"a line or paragraph separator (U+{ord(char):04X})"
+    return f"the invisible character U+{ord(char):04X}"

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from infusion_calc.log.store import BUSY_TIMEOUT_S, connect, default_log_path, schema_version, sqlite_errors
+from infusion_calc.log.store import BUSY_TIMEOUT_S, LogError, default_log_path, open_for_reading, schema_version, sqlite_errors
 
 CSV_COLUMNS = (
     "id", "saved_at", "tool_version", "patient_id", "drug", "dose", "administered_units", "discarded_units",
@@ -44,13 +44,30 @@ class AdministrationLog:
     def __init__(self, path: Path | None = None, busy_timeout: float | None = None) -> None:
         self.path = Path(path) if path is not None else default_log_path()
         self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
+        self.notices: list[str] = []
+        """What reading found and did about the log's privacy or a read-only disk, as sentences to show."""
+
+    def _exists(self) -> bool:
+        try:
+            return self.path.is_file()
+        except OSError as error:  # e.g. a data folder this user cannot search
+            raise LogError(f"Cannot read the administration log {self.path}: {error.strerror}. Nothing was read.") from None
+
+    def _note(self, notice: str | None) -> None:
+        if notice and notice not in self.notices:
+            self.notices.append(notice)
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
         """Rows one at a time; nothing when the log does not exist or has no entries yet."""
-        if not self.path.is_file():
+        from infusion_calc.log.privacy import make_private
+
+        if not self._exists():
             return
+        for notice in make_private(self.path, fix=False):  # ours and readable by others: made private now
+            self._note(notice)
         with sqlite_errors(self.path, "Nothing was read.", self.busy_timeout):
-            connection = connect(self.path, self.busy_timeout, create=False)
+            connection, notice = open_for_reading(self.path, self.busy_timeout)
+            self._note(notice)
             try:
                 if schema_version(connection, self.path) == 0:
                     return

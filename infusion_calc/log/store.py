@@ -4,7 +4,10 @@ Durable and private by construction:
 - WAL journal, `synchronous=FULL`, one `BEGIN IMMEDIATE … COMMIT` per save: when
   `save()` returns, the entry is in the WAL on disk and survives a killed process.
 - The file is created 0600 before SQLite opens it (SQLite gives its -wal and -shm
-  files the same mode), in a folder created 0700.
+  files the same mode), in folders created 0700 whatever the umask; a log or folder
+  found readable by others is made private first, saying so (`privacy.py`).
+- Reading works on a read-only disk, where SQLite cannot create the -shm file WAL
+  readers share (`open_for_reading`).
 - No patient identifier is stored unless the site config says `[log] store_patient_id = true`.
 - Two saves at once serialize on SQLite's write lock; a save waits up to
   `busy_timeout` seconds for it and then raises LogError saying nothing was saved.
@@ -73,6 +76,8 @@ class SavedEntry:
     id: int
     saved_at: str
     path: Path
+    notices: tuple[str, ...] = ()
+    """What was changed to keep the log private (e.g. a 0644 file made 0600), as sentences to show."""
 
 
 def default_log_path() -> Path:
@@ -98,18 +103,49 @@ def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None
         raise LogError(f"{path} is not an infusion-calc administration log ({error}). {consequence}") from None
 
 
-def _create_private(path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+def _create_private(path: Path) -> list[str]:
+    """Folders 0700 and the file 0600, existing ones made private; what was changed, as sentences."""
+    from infusion_calc.locations import make_private_dirs
+    from infusion_calc.log.privacy import make_private
+
+    make_private_dirs(path.parent)
+    notices = make_private(path)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
     os.close(descriptor)
+    return notices
 
 
-def connect(path: Path, timeout: float, *, create: bool) -> sqlite3.Connection:
+def connect(path: Path, timeout: float, *, create: bool, query: str | None = None) -> sqlite3.Connection:
     """Autocommit connection (transactions are explicit); never creates a file unless `create`."""
-    uri = path.resolve().as_uri() + ("" if create else "?mode=rw")
+    uri = path.resolve().as_uri() + ("" if create else f"?{query or 'mode=rw'}")
     connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
     connection.execute(f"PRAGMA busy_timeout = {int(timeout * 1000)}")
     return connection
+
+
+def open_for_reading(path: Path, timeout: float) -> tuple[sqlite3.Connection, str | None]:
+    """A read-only connection, and a notice when the read may miss the newest saves.
+
+    On a read-only disk a WAL reader cannot create the -shm file, so the first read
+    fails. The log is then opened `immutable=1`: exact when there is no -wal file with
+    data (the last writer checkpointed it into the database); otherwise saves still in
+    the -wal may be missing, and the notice says so.
+    """
+    connection = connect(path, timeout, create=False, query="mode=ro")
+    try:
+        connection.execute("PRAGMA user_version").fetchone()
+        return connection, None
+    except sqlite3.OperationalError as error:
+        connection.close()
+        if _is_busy(error) or os.access(path.parent, os.W_OK):
+            raise  # not a read-only disk: report the real problem
+    wal = path.with_name(path.name + "-wal")
+    pending = wal.exists() and wal.stat().st_size > 0
+    notice = (
+        f"{path} is on a read-only disk and its journal ({wal.name}) cannot be read there: "
+        "the newest saves may be missing from what follows" if pending else None
+    )
+    return connect(path, timeout, create=False, query="immutable=1"), notice
 
 
 def schema_version(connection: sqlite3.Connection, path: Path) -> int:
@@ -213,10 +249,14 @@ def save(
     target = Path(path) if path is not None else default_log_path()
     saved_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
     consequence = "This calculation was NOT saved; try again."
+    from infusion_calc.log.privacy import NotPrivate
+
     try:
-        _create_private(target)
+        notices = _create_private(target)
     except OSError as error:
         raise LogError(f"Cannot create the administration log {target}: {error.strerror}. {consequence}") from None
+    except NotPrivate as error:
+        raise LogError(f"Refused to save to a log others could read: {error}. {consequence}") from None
     with sqlite_errors(target, consequence, timeout):
         entry_id = _retrying(lambda remaining: _append(target, remaining, record, saved_at, patient_id or None), timeout)
-    return SavedEntry(entry_id, saved_at, target)
+    return SavedEntry(entry_id, saved_at, target, tuple(notices))

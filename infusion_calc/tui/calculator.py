@@ -73,7 +73,7 @@ def _site_rounding_policy() -> tuple[str | None, str | None]:
 
 def _site_check_policy() -> SitePolicy:
     """The site's check policy (340B, waste witness, complex codes); read only when config.toml exists."""
-    from infusion_calc.cli.encounter_options import site_policy
+    from infusion_calc.cli.common import site_policy
 
     return site_policy()
 
@@ -304,7 +304,9 @@ class Calculator:
             return Delivery(False, str(error))
         except SiteConfigError as error:
             return Delivery(False, f"{error} Nothing was saved.")
-        return Delivery(True, f"Saved as entry {entry.id} in {entry.path}")
+        # A log folder or file others could read was made private first: the nurse is told, as the CLI tells.
+        fixed = "".join(f" Note: {notice[0].upper()}{notice[1:]}." for notice in entry.notices)
+        return Delivery(True, f"Saved as entry {entry.id} in {entry.path}.{fixed}" if fixed else f"Saved as entry {entry.id} in {entry.path}")
 
     @staticmethod
     def _preparation(calc: Calculation) -> tuple[str, ...]:

@@ -22,6 +22,7 @@ TODAY = date(2026, 3, 2)
 CLEAN = dict(
     given_at="2026-03-02 09:40", dx="G35.A", payer="medicare", lots=("TY2291",), expires=("2027-03",),
     start="09:40", stop="10:45", rems_checked=True, waste_reason="dose reduced per order", waste_witness="Ana Ruiz, RN",
+    observation="60 min, no reaction",
 )
 
 MULTI_DOSE_SITE = """
@@ -267,6 +268,14 @@ def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog):
     """Infliximab 7 mg from a 100 mg vial: J1745 × 1 + J1745-JW × 9 is the right claim, not an error."""
     checks = codes(run(catalog, "7 mg", {"drug": "infliximab"}, dx=""))
     assert not {code for code in checks if code.startswith(("JW", "JZ"))}
+
+
+def test_a_dose_given_short_of_the_order_is_checked_against_the_amount_given(catalog):
+    """Tysabri 300 mg ordered, 200 mg given: J2323 × 200 + J2323-JW × 100 passes the claim checks."""
+    checks = run(catalog, "300 mg", {"dose_given": "200 mg"})
+    assert not {code for code in codes(checks) if code.startswith(("JW", "JZ", "ADMIN_UNITS"))}
+    text = message(run(catalog, "300 mg", {"dose_given": "200 mg"}, lines=edit(0, units=300)), "ADMIN_UNITS_DIFFER")
+    assert "the amount given, 200 mg, is 200 units of 1 mg" in text
 
 
 def test_jz_is_caught_even_when_the_engine_wrote_it(catalog):

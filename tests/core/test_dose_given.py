@@ -131,3 +131,12 @@ def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog
 
 def _fields(request: CalcRequest) -> dict:
     return {name: getattr(request, name) for name in CalcRequest.__slots__}
+
+
+def test_a_not_otherwise_classified_claim_names_the_amount_given(catalog):
+    from infusion_calc.core.exports.noc import noc_description
+
+    request = CalcRequest("95 mg", drug="testmab", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL",))
+    assert noc_description(calculate(catalog, request)) == "testmab 95 mg"
+    stopped = calculate(catalog, CalcRequest(**{**_fields(request), "dose_given": "60 mg"}))
+    assert noc_description(stopped) == "testmab 60 mg"

@@ -24,7 +24,7 @@ from importlib import import_module
 from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import ExportError
-from infusion_calc.core.safe_text import terminal_safe
+from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.core.site_config import ExportSettings
 
 FORMATS: dict[str, str] = {
@@ -41,8 +41,6 @@ FORMATS: dict[str, str] = {
 
 DATED_FORMATS = frozenset({"837p", "837i", "fhir"})
 """Formats that carry the date of service: without `when` they would date the claim today."""
-EXACT_FORMATS = frozenset({"json", "fhir", "csv"})
-"""JSON escapes control characters itself and stays exact; the CSV writer escapes cell by cell."""
 
 DESCRIPTIONS: dict[str, str] = {
     "cms1500": "CMS-1500 item 24 fields (24A shaded NDC, 24D, 24F, 24G)",
@@ -81,7 +79,11 @@ def render(
     text, notices = module.write(calc, fmt, settings or ExportSettings(), moment)
     if when is None and fmt in DATED_FORMATS:  # a claim that dates itself says so: never a silent default
         notices = (*notices, _dated_today(fmt, moment))
-    if fmt not in EXACT_FORMATS:  # a typed drug name may hold ESC or U+2028: shown, never acted on
+    # A typed drug name may hold ESC or U+2028: shown as an escape, never acted on. JSON keeps
+    # the exact value, with such characters as \u escapes; the CSV writer escapes cell by cell.
+    if fmt in ("json", "fhir"):
+        text = json_safe(text)
+    elif fmt != "csv":
         text = terminal_safe(text)
     return Export(text, tuple(Notice(notice.code, terminal_safe(notice.message)) for notice in notices))
 

@@ -35,7 +35,7 @@ def _drug_name(calc: Calculation) -> str:
 
 
 def noc_description(calc: Calculation) -> str | None:
-    """'bigpowder 4999 mg IV' for a NOC code; None for any other code; ExportError when no drug is named."""
+    """'bigpowder 4999 mg IV' (the amount given) for a NOC code; None for any other code; ExportError when no drug is named."""
     code = calc.drug.hcpcs
     if code not in NOC_CODES:
         return None
@@ -47,7 +47,8 @@ def noc_description(calc: Calculation) -> str | None:
             "Drug field), or list it in the site catalog."
         )
     route = calc.drug.route if calc.drug.route != "as ordered" else ""
-    tail = " ".join(part for part in (format_amount(calc.dose_mg, "mg"), route) if part)
+    given = format_amount(calc.administered_mg, "mg")  # the dose administered: the amount given when entered
+    tail = " ".join(part for part in (given, route) if part)
     tail = " ".join(_NOT_CARRIED.sub(" ", tail).split())
     room = DESCRIPTION_LIMIT - len(tail) - 1
     return f"{name[:room].rstrip()} {tail}"
