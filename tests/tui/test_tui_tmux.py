@@ -117,3 +117,27 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_
         assert status_file.read_text().strip() == "0", tmux.screen()  # a traceback would be on it
     finally:
         tmux.kill()
+
+
+def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_fields(tmp_path, isolated_user_dirs):
+    """Issue 13.3, end to end: `remi` Enter in the drug field, then `5 mg/kg` newline `73 kg` pasted at once."""
+    command = Path(sys.executable).parent / "infusion-calc"
+    tmux = Tmux(f"infusion-calc-paste-{os.getpid()}")
+    environment = [
+        "-e", f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
+        "-e", f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
+    ]
+    try:
+        tmux.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", *environment, f"'{command}'; sleep 60")
+        tmux.wait_for("Type the ordered dose")
+        tmux.run("send-keys", "-t", "app", "BTab")
+        tmux.run("send-keys", "-t", "app", "-l", "remi")
+        tmux.wait_for("Remicade (infliximab) · J1745")
+        tmux.run("send-keys", "-t", "app", "Enter")
+        # tmux pastes without bracketing: the app gets the keys as if typed, newline as Enter, at once.
+        subprocess.run([TMUX, "-L", tmux.socket, "load-buffer", "-"], input=b"5 mg/kg\n73 kg", check=True, timeout=10)
+        tmux.run("paste-buffer", "-t", "app")
+        screen = tmux.wait_for("365 mg given")
+        assert "5 mg/kg73" not in screen
+    finally:
+        tmux.kill()
