@@ -122,7 +122,8 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
     return 0
 
 
-NDC_UNIT_WORDS = {"ML": "mL", "ME": "mg", "GR": "g", "UN": "each", "F2": "IU"}
+NDC_UNIT_WORDS = {"ML": "mL", "ME": "mg", "GR": "g", "UN": "vial", "F2": "IU"}
+# UN counts the NDC's packages: here, the vials a dose is planned from.
 """The claim's NDC unit qualifiers in the words of the summary."""
 
 
