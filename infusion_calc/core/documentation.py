@@ -18,6 +18,7 @@ from infusion_calc.core.admin_codes import describe_minutes
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import clinical_rules
 from infusion_calc.core.rounding import plain
+from infusion_calc.core.steps import BILLING, DOSE_ARITHMETIC
 from infusion_calc.core.units import format_amount
 
 BLANK_NAME = "______________________"
@@ -38,7 +39,7 @@ def chart_note(calc: Calculation, encounter: Encounter | None = None) -> str:
     out.extend(_vials(calc, encounter))
     out.extend(_preparation(calc, encounter))
     out.append("Billing units:")
-    out.extend(f"  {step}" for step in calc.steps if step.startswith(("Vials:", "Administered", "Discarded", "Cap")))
+    out.extend(f"  {step.text}" for step in calc.steps if step.kind in BILLING)
     out.append(_waste(calc, encounter))
     out.append("Claim lines:")
     out.extend(f"  {_claim_line(line)}" for line in calc.lines)
@@ -112,11 +113,7 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     """
     ordered = str(calc.order.amount)
     out = [f"Dose ordered: {ordered}"]
-    for step in calc.steps:
-        if step.startswith("Vials:"):
-            break  # dose arithmetic comes before the vial plan in the steps
-        if not step.startswith("Dose ordered"):
-            out.append(f"  {step}")
+    out.extend(f"  {step.text}" for step in calc.steps if step.kind in DOSE_ARITHMETIC)
     prepared = format_amount(calc.dose_mg, "mg")
     out.append(f"Dose prepared: {prepared}")
     given = calc.given_mg
