@@ -19,6 +19,7 @@ from datetime import date
 from infusion_calc.core.billing import ClaimLine, Notice
 from infusion_calc.core.check_types import Check, Severity, SitePolicy
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.presentation import line_brief
 
 TB_FROM = date(2025, 1, 1)
 JG_LAST_DAY = date(2024, 12, 31)
@@ -50,7 +51,7 @@ def checks_340b(lines: Sequence[ClaimLine], policy: SitePolicy, day: date) -> li
     if jg and day > JG_LAST_DAY:
         found.append(Check(
             "JG_DISCONTINUED", Severity.ERROR,
-            f"{jg[0].code} × {jg[0].units}: JG was discontinued after 31 Dec 2024; mark a 340B-acquired drug with TB "
+            f"{line_brief(jg[0].hcpcs, jg[0].modifiers, jg[0].units)}: JG was discontinued after 31 Dec 2024; mark a 340B-acquired drug with TB "
             f"({STATUS}).",
         ))
     if not policy.acquired_340b:
@@ -67,7 +68,7 @@ def checks_340b(lines: Sequence[ClaimLine], policy: SitePolicy, day: date) -> li
     if bare:
         found.append(Check(
             "MODIFIER_340B_MISSING", Severity.ERROR,
-            f"{', '.join(f'{line.code} × {line.units}' for line in bare)}: the site buys its drugs under 340B "
+            f"{', '.join(line_brief(line.hcpcs, line.modifiers, line.units) for line in bare)}: the site buys its drugs under 340B "
             f"([billing] acquired_340b), so each drug line carries TB ({STATUS}).",
         ))
     return found
