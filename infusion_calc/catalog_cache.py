@@ -35,8 +35,8 @@ class Compiled:
 # them (a new release, or an edit in a development checkout) is a new cache. This is
 # the package version made exact, and costs no importlib.metadata (~20 ms) per start.
 _COMPILER = (
-    "catalog_cache.py", "core/catalog.py", "core/catalog_schema.py", "core/cms_codes.py", "core/units.py",
-    "cms/compile.py", "cms/models.py", "cms/store.py", "data/units.txt",
+    "catalog_cache.py", "core/catalog.py", "core/catalog_fields.py", "core/catalog_schema.py", "core/cms_codes.py",
+    "core/drug_names.py", "core/units.py", "cms/compile.py", "cms/models.py", "cms/store.py", "data/units.txt",
 )
 
 
