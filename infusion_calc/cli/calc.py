@@ -122,6 +122,11 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
     return 0
 
 
+NDC_UNIT_WORDS = {"ML": "mL", "ME": "mg", "GR": "g", "UN": "vial", "F2": "IU"}
+# UN counts the NDC's packages: here, the vials a dose is planned from.
+"""The claim's NDC unit qualifiers in the words of the summary."""
+
+
 def summary(calc: Calculation) -> str:
     """A short plain-text answer a person reads in one glance."""
     drug = calc.drug
@@ -141,9 +146,15 @@ def summary(calc: Calculation) -> str:
         f"{calc.billing.discarded_units} discarded ({format_amount(calc.billing.discarded_mg, 'mg')} left in the vials)"
     )
     out.append("  Claim lines")
+    # As a person reads a carton (NDC 64406-0008-01, 12.5 mL); the exports keep the claim syntax (N4…ML12.5).
+    cartons = {use.product.ndc11: use.product.ndc for use in calc.vials if use.product.ndc}
     for line in calc.lines:
-        ndc = f"N4{line.ndc} {line.ndc_unit}{plain(line.ndc_quantity)}" if line.ndc else "NDC: from carton"
-        out.append(f"    {line.code:<14}{line.units:>6} units   {ndc}")
+        ndc = "NDC from the carton (not verified)"
+        if line.ndc:
+            amount = f", {plain(line.ndc_quantity)} {NDC_UNIT_WORDS.get(line.ndc_unit or '', line.ndc_unit)}" \
+                if line.ndc_quantity is not None else ""
+            ndc = f"NDC {cartons.get(line.ndc, line.ndc)}{amount}"
+        out.append(f"    {line.code:<14}{line.units:>6} {'unit ' if line.units == 1 else 'units'}   {ndc}")
     out.extend(payment_lines(calc))
     if calc.rounding_threshold is not None:
         option = calc.rounding_option

@@ -79,6 +79,10 @@ class AdministrationLog:
         with closing(self._rows(sql, parameters)) as rows:  # closes the connection now, not at GC
             return next(rows, None)
 
+    def uses_by_code(self) -> dict[str, int]:
+        """How many administrations were saved per HCPCS code (the app lists the most-used drugs first)."""
+        return dict(self._rows("SELECT hcpcs, count(*) FROM administration GROUP BY hcpcs"))
+
     def count(self) -> int:
         row = self._first("SELECT count(*) FROM administration")
         return row[0] if row else 0
