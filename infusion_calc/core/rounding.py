@@ -88,3 +88,11 @@ def plain(value: Decimal) -> str:
             _PLAIN_CACHE[value] = text
         return text
     return format(value.normalize(), "f")
+
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Dollars to the cent, half up: each claim line's payment is rounded on its own."""
+    return round_half_up(value, CENT)
