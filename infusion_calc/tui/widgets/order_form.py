@@ -113,11 +113,16 @@ class OrderForm(Vertical):
         if calculator.rounding_policy and not rounding.value:  # a policy given to the app wins
             self._round_within = rounding.value = calculator.rounding_policy
         drug = self.query_one("#drug", DrugField)
-        drug.load(calculator.drug_index(), {code: label for label, code in calculator.drug_choices()})
+        self.reorder_drugs(calculator)
         if calculator.default_drug:
             drug.value = calculator.default_drug
         self._list_vials(drug.value)
         self._report()
+
+    def reorder_drugs(self, calculator: Calculator) -> None:
+        """Give the drug field the calculator's index (again, once the log's counts are in)."""
+        labels = {code: label for label, code in calculator.drug_choices()}
+        self.query_one("#drug", DrugField).load(calculator.drug_index(), labels)
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Show the rows this dose needs and each field's problem under it."""
