@@ -86,7 +86,7 @@ def test_any_value_of_any_batch_option(capsys, sweep_folder, option, value, atta
     (sweep_folder / "orders.csv").write_text("drug,dose\nTysabri,300 mg\n")
     if option == "--out" and ("/" in value or value in ("", ".", "..", "orders.csv")):
         value = f"x{value.replace('/', '_')}"
-    if option == "--jobs" and value.strip().isdigit() and int(value) > 1:
+    if option == "--jobs" and value.strip().isascii() and value.strip().isdigit() and int(value.strip()) > 1:
         value = "1"  # a valid count only costs forked workers here
     arguments = [f"{option}={value}"] if attached else [option, value]
     status = main(["batch", "orders.csv", *([] if option == "--jobs" else ["--jobs", "1"]), *arguments])
