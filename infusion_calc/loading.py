@@ -1,0 +1,40 @@
+"""Loading at the edge: the catalog and the site's check policy, as every front end reads them.
+
+Above the core (which takes what it needs as arguments) and below the front ends (CLI,
+app, browser mode), so the app and the CLI share one rule without importing each other.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from infusion_calc.core.catalog import Catalog, load_catalog
+from infusion_calc.core.check_types import SitePolicy
+from infusion_calc.core.files import present
+from infusion_calc.locations import site_catalog_path
+
+
+def site_policy() -> SitePolicy:
+    """The site's check policy from config.toml (340B, waste witness, complex codes), else the defaults.
+
+    Read only when the file is there: the config model needs pydantic (~60 ms), which a site
+    without a config file should not pay on every run.
+    """
+    from infusion_calc.locations import site_config_path
+
+    if not present(site_config_path()):
+        return SitePolicy()
+    from infusion_calc.core.site_config import site_check_policy
+
+    return site_check_policy()
+
+
+def catalog_for(options: Any) -> Catalog:
+    """The packaged catalog plus the site file given (`options.catalog`), or the one in the config folder."""
+    given = getattr(options, "catalog", None)
+    if given:
+        return load_catalog(Path(given))
+    default = site_catalog_path()
+    # A folder, named pipe or broken link there is reported by load_catalog, not skipped.
+    return load_catalog(default if present(default) else None)
