@@ -7,12 +7,14 @@ app, browser mode), so the app and the CLI share one rule without importing each
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from infusion_calc.core.catalog import Catalog, load_catalog
 from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.files import present
 from infusion_calc.locations import site_catalog_path
+
+if TYPE_CHECKING:  # the catalog module imports pint: only the commands that calculate pay for it
+    from infusion_calc.core.catalog import Catalog
 
 
 def site_policy() -> SitePolicy:
@@ -32,6 +34,8 @@ def site_policy() -> SitePolicy:
 
 def catalog_for(options: Any) -> Catalog:
     """The packaged catalog plus the site file given (`options.catalog`), or the one in the config folder."""
+    from infusion_calc.core.catalog import load_catalog
+
     given = getattr(options, "catalog", None)
     if given:
         return load_catalog(Path(given))
