@@ -32,13 +32,24 @@ def site_policy() -> SitePolicy:
     return site_check_policy()
 
 
-def catalog_for(options: Any) -> Catalog:
-    """The packaged catalog plus the site file given (`options.catalog`), or the one in the config folder."""
-    from infusion_calc.core.catalog import load_catalog
+def _compiled(options: Any):
+    """The catalog and CMS quarters for this command, loaded once (the calculation and the checks share them)."""
+    cached = getattr(options, "_compiled", None)
+    if cached is None:
+        from infusion_calc.catalog_cache import load
 
-    given = getattr(options, "catalog", None)
-    if given:
-        return load_catalog(Path(given))
-    default = site_catalog_path()
-    # A folder, named pipe or broken link there is reported by load_catalog, not skipped.
-    return load_catalog(default if present(default) else None)
+        given = getattr(options, "catalog", None)
+        default = site_catalog_path()
+        # A folder, named pipe or broken link there is reported by the catalog reader, not skipped.
+        cached = options._compiled = load(Path(given) if given else (default if present(default) else None))
+    return cached
+
+
+def catalog_for(options: Any) -> Catalog:
+    """The packaged catalog plus the site file given (`options.catalog`, or the one in the config folder) and CMS's codes."""
+    return _compiled(options).catalog
+
+
+def quarters_for(options: Any) -> list:
+    """The CMS quarters loaded (packaged and imported), oldest first."""
+    return list(_compiled(options).quarters)
