@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 
+from infusion_calc.core.catalog import Catalog, packaged_catalog
+
 TESTS = Path(__file__).resolve().parent
 # Tier -> the test files in it, as paths under tests/ (a folder ends with "/").
 TIERS = {
@@ -31,8 +33,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         for tier, prefixes in TIERS.items():
             if where.startswith(prefixes):
                 item.add_marker(tier)
-
-from infusion_calc.core.catalog import Catalog, packaged_catalog
 
 
 @pytest.fixture(autouse=True)
