@@ -27,7 +27,11 @@ SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 
 class Check(NamedTuple):
-    """One finding. A NamedTuple: it defines in a fifth of a dataclass's time, paid at every `calc` start."""
+    """One pre-submission finding about the claim as it stands: what to fix or confirm.
+
+    The one type for a check everywhere (the CLI's JSON, the app's list, the log). A NamedTuple:
+    it defines in a fifth of a dataclass's time, paid at every `calc` start.
+    """
 
     code: str
     severity: Severity

@@ -11,6 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from infusion_calc.core.check_types import Check  # enum and typing only: cheap before the first frame
+
 ALL_PRESENTATIONS = "*"
 """Vial choice: plan with every presentation of the product (the least-waste combination)."""
 TYPED_SIZE = "typed"
@@ -91,16 +93,6 @@ class ClaimRow:
     ndc_quantity: str
 
 
-@dataclass(frozen=True, slots=True)
-class CheckRow:
-    """One pre-submission check as shown: the core's code, severity and message."""
-
-    code: str
-    severity: str
-    """"error", "warning" or "info"."""
-    message: str
-
-
 @dataclass(frozen=True)
 class ResultView:
     """One valid calculation, as the screen shows it. Every figure comes from the engine."""
@@ -122,7 +114,7 @@ class ResultView:
     chart_text: str
     """The chart note, with the encounter details entered."""
     claim_text: str
-    checks: tuple[CheckRow, ...] = ()
+    checks: tuple[Check, ...] = ()
     """Pre-submission checks, errors first."""
     vial_labels: tuple[str, ...] = ()
     """One presentation label per vial opened, in vial order ("300 mg/15 mL"): a lot row each."""
