@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from infusion_calc.core.check_types import Check, CheckSpec, Severity, SitePolicy, emits
+from infusion_calc.core.check_types import INFO, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.encounter import Encounter
 
 INFUSION_MINIMUM_MINUTES = 15  # more than this to be an infusion
@@ -28,9 +28,9 @@ PART_HOUR_MINUTES = 30  # a remaining part must exceed this to count as another 
 COMPLEX_CLASSES = ("complex-biologic", "antineoplastic")
 TIMING_STATUS = "(timing rules from secondary sources only, PARTIAL: confirm with the payer)"
 
-ADMIN_CODE = CheckSpec("ADMIN_CODE", Severity.INFO, "the administration code suggested by drug class, route and time")
-ADMIN_TIMES_MISSING = CheckSpec("ADMIN_TIMES_MISSING", Severity.WARNING, "an IV drug without start and stop times")
-ADMIN_NOT_INFUSION = CheckSpec("ADMIN_NOT_INFUSION", Severity.WARNING, "IV start to stop of 15 minutes or less")
+ADMIN_CODE = CheckSpec("ADMIN_CODE", INFO, "the administration code suggested by drug class, route and time")
+ADMIN_TIMES_MISSING = CheckSpec("ADMIN_TIMES_MISSING", WARNING, "an IV drug without start and stop times")
+ADMIN_NOT_INFUSION = CheckSpec("ADMIN_NOT_INFUSION", WARNING, "IV start to stop of 15 minutes or less")
 
 
 class CodePair(NamedTuple):

@@ -23,6 +23,9 @@ class Severity(str, Enum):
     """A suggestion, or something infusion-calc cannot verify: read it and decide."""
 
 
+ERROR, WARNING, INFO = Severity.ERROR, Severity.WARNING, Severity.INFO
+"""Short names for the check declarations, which read as a table."""
+
 SEVERITY_ORDER = {Severity.ERROR: 0, Severity.WARNING: 1, Severity.INFO: 2}
 
 

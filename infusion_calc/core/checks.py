@@ -17,7 +17,9 @@ from datetime import date
 from infusion_calc.core.admin_codes import administration_checks
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Catalog, packaged_catalog
-from infusion_calc.core.check_types import REGISTRY, SEVERITY_ORDER, Check, CheckSpec, Registered, Severity, SitePolicy, emits
+from infusion_calc.core.check_types import (
+    ERROR, INFO, REGISTRY, SEVERITY_ORDER, WARNING, Check, CheckSpec, Registered, Severity, SitePolicy, emits,
+)
 from infusion_calc.core.claim_checks import check_lines, label
 from infusion_calc.core.dose_checks import dose_checks, nusinersen_frequency, vial_plan_checks
 from infusion_calc.core.modifier_340b import checks_340b
@@ -29,25 +31,24 @@ from infusion_calc.core.units import format_amount
 
 __all__ = ["Check", "Severity", "SitePolicy", "checks_failed", "registry", "run_checks"]
 
-W, E, I = Severity.WARNING, Severity.ERROR, Severity.INFO
-DX_MISSING = CheckSpec("DX_MISSING", W, "no diagnosis entered")
-DX_NOT_YET_VALID = CheckSpec("DX_NOT_YET_VALID", E, "a diagnosis code not yet valid on the date of service")
-DX_NOT_BILLABLE = CheckSpec("DX_NOT_BILLABLE", E, "a header code, or any code with listed subcodes")
-DX_NOT_CHECKED = CheckSpec("DX_NOT_CHECKED", I, "no verified indication list for this drug")
+DX_MISSING = CheckSpec("DX_MISSING", WARNING, "no diagnosis entered")
+DX_NOT_YET_VALID = CheckSpec("DX_NOT_YET_VALID", ERROR, "a diagnosis code not yet valid on the date of service")
+DX_NOT_BILLABLE = CheckSpec("DX_NOT_BILLABLE", ERROR, "a header code, or any code with listed subcodes")
+DX_NOT_CHECKED = CheckSpec("DX_NOT_CHECKED", INFO, "no verified indication list for this drug")
 DX_NOT_INDICATED = CheckSpec(
-    "DX_NOT_INDICATED", W, "not among the drug's diagnoses (an error where a Medicare rule binds)", also=(E,)
+    "DX_NOT_INDICATED", WARNING, "not among the drug's diagnoses (an error where a Medicare rule binds)", also=(ERROR,)
 )
-DX_SUPPORT_NEEDED = CheckSpec("DX_SUPPORT_NEEDED", W, "a listed diagnosis that needs documented support")
-PAYER_MISSING = CheckSpec("PAYER_MISSING", I, "no payer type: prior authorization and step therapy not checked")
-PA_MISSING = CheckSpec("PA_MISSING", I, "a payer that may need prior authorization, without its number")
-STEP_THERAPY_NOT_ATTESTED = CheckSpec("STEP_THERAPY_NOT_ATTESTED", I, "commercial payer, step therapy not attested")
-REMS_NOT_CONFIRMED = CheckSpec("REMS_NOT_CONFIRMED", E, "a REMS drug without the REMS confirmation")
-LOT_MISSING = CheckSpec("LOT_MISSING", W, "a vial opened without lot or expiration")
-LOT_COUNT = CheckSpec("LOT_COUNT", W, "more lots than vials opened")
-VIAL_EXPIRED = CheckSpec("VIAL_EXPIRED", E, "a vial's expiration is before the date of service")
-WASTE_UNDOCUMENTED = CheckSpec("WASTE_UNDOCUMENTED", W, "discarded drug whose record lacks date, time, amount or reason")
-WASTE_TIME_MISSING = CheckSpec("WASTE_TIME_MISSING", W, "a JW line without the date and time given")
-CHECKS_FAILED = CheckSpec("CHECKS_FAILED", E, "the checks themselves could not run: check the claim by hand")
+DX_SUPPORT_NEEDED = CheckSpec("DX_SUPPORT_NEEDED", WARNING, "a listed diagnosis that needs documented support")
+PAYER_MISSING = CheckSpec("PAYER_MISSING", INFO, "no payer type: prior authorization and step therapy not checked")
+PA_MISSING = CheckSpec("PA_MISSING", INFO, "a payer that may need prior authorization, without its number")
+STEP_THERAPY_NOT_ATTESTED = CheckSpec("STEP_THERAPY_NOT_ATTESTED", INFO, "commercial payer, step therapy not attested")
+REMS_NOT_CONFIRMED = CheckSpec("REMS_NOT_CONFIRMED", ERROR, "a REMS drug without the REMS confirmation")
+LOT_MISSING = CheckSpec("LOT_MISSING", WARNING, "a vial opened without lot or expiration")
+LOT_COUNT = CheckSpec("LOT_COUNT", WARNING, "more lots than vials opened")
+VIAL_EXPIRED = CheckSpec("VIAL_EXPIRED", ERROR, "a vial's expiration is before the date of service")
+WASTE_UNDOCUMENTED = CheckSpec("WASTE_UNDOCUMENTED", WARNING, "discarded drug without date, time, amount or reason")
+WASTE_TIME_MISSING = CheckSpec("WASTE_TIME_MISSING", WARNING, "a JW line without the date and time given")
+CHECKS_FAILED = CheckSpec("CHECKS_FAILED", ERROR, "the checks themselves could not run: check the claim by hand")
 
 
 def registry() -> dict[str, Registered]:

@@ -13,7 +13,7 @@ from collections.abc import Sequence
 
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import NATALIZUMAB_J2326_MESSAGE, Catalog, Product
-from infusion_calc.core.check_types import Check, CheckSpec, Severity, emits
+from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.rounding import ceil_div, floor_div
 from infusion_calc.core.units import format_amount
@@ -21,21 +21,20 @@ from infusion_calc.core.units import format_amount
 # Routes that put the drug into the whole body (or CSF): no side of the body to name.
 SYSTEMIC_ROUTES = {"iv", "intravenous", "intrathecal", "subcutaneous", "intramuscular"}
 
-E, W = Severity.ERROR, Severity.WARNING
-CODE_DRUG_MISMATCH = CheckSpec("CODE_DRUG_MISMATCH", E, "a line's HCPCS code is not the drug's")
-NDC_DRUG_MISMATCH = CheckSpec("NDC_DRUG_MISMATCH", E, "a line's NDC is not one of the drug's products")
-MODIFIER_59_ON_DRUG = CheckSpec("MODIFIER_59_ON_DRUG", E, "modifier 59 on a drug line")
-RT_LT_ON_SYSTEMIC = CheckSpec("RT_LT_ON_SYSTEMIC", W, "RT or LT on a drug that acts on the whole body")
-JW_AND_JZ_ON_LINE = CheckSpec("JW_AND_JZ_ON_LINE", E, "JW and JZ on one line")
-JW_JZ_MULTI_DOSE = CheckSpec("JW_JZ_MULTI_DOSE", E, "JW or JZ on a multi-dose container")
-JW_UNDER_ONE_UNIT = CheckSpec("JW_UNDER_ONE_UNIT", E, "a JW line of less than one unit")
-ADMIN_UNITS_DIFFER = CheckSpec("ADMIN_UNITS_DIFFER", E, "administered units differ from the dose in billing units, rounded up")
-JWJZ_MISSING = CheckSpec("JWJZ_MISSING", E, "a single-dose line with neither JW nor JZ and no JW line")
-JZ_BUT_DISCARDED = CheckSpec("JZ_BUT_DISCARDED", E, "JZ although at least one billable unit was discarded")
-JW_DOSE_UNDER_ONE_UNIT = CheckSpec("JW_DOSE_UNDER_ONE_UNIT", E, "a JW line although one administered unit covers all opened")
-JW_OVER_LABELED = CheckSpec("JW_OVER_LABELED", E, "administered + JW units above the labeled units opened")
+CODE_DRUG_MISMATCH = CheckSpec("CODE_DRUG_MISMATCH", ERROR, "a line's HCPCS code is not the drug's")
+NDC_DRUG_MISMATCH = CheckSpec("NDC_DRUG_MISMATCH", ERROR, "a line's NDC is not one of the drug's products")
+MODIFIER_59_ON_DRUG = CheckSpec("MODIFIER_59_ON_DRUG", ERROR, "modifier 59 on a drug line")
+RT_LT_ON_SYSTEMIC = CheckSpec("RT_LT_ON_SYSTEMIC", WARNING, "RT or LT on a drug that acts on the whole body")
+JW_AND_JZ_ON_LINE = CheckSpec("JW_AND_JZ_ON_LINE", ERROR, "JW and JZ on one line")
+JW_JZ_MULTI_DOSE = CheckSpec("JW_JZ_MULTI_DOSE", ERROR, "JW or JZ on a multi-dose container")
+JW_UNDER_ONE_UNIT = CheckSpec("JW_UNDER_ONE_UNIT", ERROR, "a JW line of less than one unit")
+ADMIN_UNITS_DIFFER = CheckSpec("ADMIN_UNITS_DIFFER", ERROR, "administered units differ from the dose's, rounded up")
+JWJZ_MISSING = CheckSpec("JWJZ_MISSING", ERROR, "a single-dose line with neither JW nor JZ and no JW line")
+JZ_BUT_DISCARDED = CheckSpec("JZ_BUT_DISCARDED", ERROR, "JZ although at least one billable unit was discarded")
+JW_DOSE_UNDER_ONE_UNIT = CheckSpec("JW_DOSE_UNDER_ONE_UNIT", ERROR, "a JW line though one unit covers all opened")
+JW_OVER_LABELED = CheckSpec("JW_OVER_LABELED", ERROR, "administered + JW units above the labeled units opened")
 JW_UNITS_DIFFER = CheckSpec(
-    "JW_UNITS_DIFFER", E, "JW units differ from the discarded units (a warning when fewer are billed)", also=(W,)
+    "JW_UNITS_DIFFER", ERROR, "JW units differ from the discarded units (a warning when fewer are billed)", also=(WARNING,)
 )
 
 

@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from infusion_calc.core.check_types import Check, CheckSpec, Severity, emits
+from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
 from infusion_calc.core.dosing import parse_weight
 from infusion_calc.core.encounter import Payer
 from infusion_calc.core.engine import Calculation
@@ -34,14 +34,14 @@ FIRST_YEAR_DOSES = 6  # Noridian A58578: at most 6 doses in the first 12 months 
 LATER_YEAR_DOSES = 3  # then at most 3 in any rolling 12 months
 A58578 = "Noridian article A58578 (https://verity.backworkai.com/policy/A58578)"
 
-DOSE_NOT_LABELED = CheckSpec("DOSE_NOT_LABELED", Severity.WARNING, "dose differs from the labeled dose: allowed, document why")
-DOSE_OUT_OF_RANGE = CheckSpec("DOSE_OUT_OF_RANGE", Severity.ERROR, "dose below half or above twice the label's dose range")
+DOSE_NOT_LABELED = CheckSpec("DOSE_NOT_LABELED", WARNING, "dose differs from the labeled dose: allowed, document why")
+DOSE_OUT_OF_RANGE = CheckSpec("DOSE_OUT_OF_RANGE", ERROR, "dose below half or above twice the label's dose range")
 VIAL_PLAN_NOT_LEAST_WASTE = CheckSpec(
-    "VIAL_PLAN_NOT_LEAST_WASTE", Severity.WARNING, "vials chosen by hand discard more units than the least-waste plan"
+    "VIAL_PLAN_NOT_LEAST_WASTE", WARNING, "vials chosen by hand discard more units than the least-waste plan"
 )
 NUSINERSEN_FREQUENCY = CheckSpec(
-    "NUSINERSEN_FREQUENCY", Severity.ERROR, "more nusinersen doses than Noridian A58578 allows (a warning for non-Medicare)",
-    also=(Severity.WARNING,),
+    "NUSINERSEN_FREQUENCY", ERROR, "more nusinersen doses than Noridian A58578 allows (a warning for non-Medicare)",
+    also=(WARNING,),
 )
 
 

@@ -17,17 +17,17 @@ from dataclasses import replace
 from datetime import date
 
 from infusion_calc.core.billing import ClaimLine, Notice
-from infusion_calc.core.check_types import Check, CheckSpec, Severity, SitePolicy, emits
+from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.engine import Calculation
 
 TB_FROM = date(2025, 1, 1)
 JG_LAST_DAY = date(2024, 12, 31)
 STATUS = "CMS HCPCS file, October 2025: JG ended 31 Dec 2024, TB in effect (VERIFIED)"
 
-JG_DISCONTINUED = CheckSpec("JG_DISCONTINUED", Severity.ERROR, "JG on a line for a service after 31 Dec 2024 (use TB)")
-MODIFIER_340B_MISSING = CheckSpec("MODIFIER_340B_MISSING", Severity.ERROR, "a 340B site, service from 2025, a drug line without TB")
+JG_DISCONTINUED = CheckSpec("JG_DISCONTINUED", ERROR, "JG on a line for a service after 31 Dec 2024 (use TB)")
+MODIFIER_340B_MISSING = CheckSpec("MODIFIER_340B_MISSING", ERROR, "a 340B site, service from 2025, a drug line without TB")
 MODIFIER_340B_BY_HAND = CheckSpec(
-    "MODIFIER_340B_BY_HAND", Severity.WARNING, "a 340B site, service before 2025: add JG or TB by hand"
+    "MODIFIER_340B_BY_HAND", WARNING, "a 340B site, service before 2025: add JG or TB by hand"
 )
 
 

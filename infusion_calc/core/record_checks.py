@@ -4,15 +4,15 @@ reminder to record it. Neither changes the claim lines."""
 
 from __future__ import annotations
 
-from infusion_calc.core.check_types import Check, CheckSpec, Severity, emits
+from infusion_calc.core.check_types import INFO, WARNING, Check, CheckSpec, emits
 from infusion_calc.core.encounter import Encounter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules
 from infusion_calc.core.rounding import plain
 
-DOSE_GIVEN_NO_REASON = CheckSpec("DOSE_GIVEN_NO_REASON", Severity.WARNING, "less given than prepared, without the reason")
+DOSE_GIVEN_NO_REASON = CheckSpec("DOSE_GIVEN_NO_REASON", WARNING, "less given than prepared, without the reason")
 OBSERVATION_NOT_RECORDED = CheckSpec(
-    "OBSERVATION_NOT_RECORDED", Severity.INFO, "the label asks for post-infusion observation and none is recorded"
+    "OBSERVATION_NOT_RECORDED", INFO, "the label asks for post-infusion observation and none is recorded"
 )
 
 
