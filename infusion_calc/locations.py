@@ -2,7 +2,7 @@
 
 Environment overrides (for tests, and for sites that keep files on a managed drive):
 INFUSION_CALC_CONFIG_DIR for the site catalog/config, INFUSION_CALC_DATA_DIR for the
-log and copied text.
+log, copied text and imported CMS quarters, INFUSION_CALC_CACHE_DIR for the compiled catalog.
 """
 
 from __future__ import annotations
@@ -29,6 +29,16 @@ def data_dir() -> Path:
     from platformdirs import user_data_path
 
     return user_data_path(APP_NAME, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Compiled data that can always be rebuilt from its sources (INFUSION_CALC_CACHE_DIR overrides)."""
+    override = os.environ.get("INFUSION_CALC_CACHE_DIR")
+    if override:
+        return Path(override)
+    from platformdirs import user_cache_path
+
+    return user_cache_path(APP_NAME, appauthor=False)
 
 
 def site_catalog_path() -> Path:

@@ -1,6 +1,9 @@
-"""Regenerate screenshots/*.svg and *.png from the real app (Textual's own SVG export).
+"""Regenerate every screenshot: screenshots/*.svg and *.png from the real app (Textual's own
+SVG export), and screenshots/browser.png from the real browser mode (`infusion-calc serve`
+in Chromium, see browser_screenshot.py).
 
     .venv/bin/python scripts/screenshots.py          # all of them, into screenshots/
+    .venv/bin/python scripts/screenshots.py --only browser narrow-80x24
 
 PNGs are drawn from the SVGs with rsvg-convert (Debian: librsvg2-bin, with
 fonts-firacode for the SVG's font). If it is missing, this script installs both with
@@ -30,13 +33,15 @@ class Scene:
     name: str
     title: str
     fields: dict[str, str | bool]
-    """Widget id -> text for an Input, value for a Select, tick for a Checkbox."""
+    """Widget id -> text for an Input, value for a Select or the drug field, tick for a Checkbox."""
     drug: str = ""
     size: tuple[int, int] = (120, 40)
     theme: str | None = None
     encounter: bool = False
     """Open the encounter panel."""
     focus: str = "dose"
+    keys: tuple[str, ...] = ()
+    """Keys pressed last (to open a dialog)."""
 
 
 SCENES = (
@@ -59,13 +64,15 @@ SCENES = (
          "payer": "medicare", "lot-1": "TY2291", "expires-1": "2027-03", "consent": True},
         encounter=True, focus="dx", size=(120, 44),
     ),
+    Scene("drug-search-80x24", "The drug field at 80×24: 'mab' typed, matches listed at once, most-used first",
+          {"drug-search": "mab"}, focus="drug-search", size=(80, 24)),
+    Scene("dose-range-question-80x24", "300 mL of Tysabri is 6,000 mg: F2 asks before anything is copied",
+          {"dose": "300 mL"}, size=(80, 24), keys=("f2",)),
 )
 
 
 async def capture(scene: Scene) -> str:
     """The SVG of the app after typing the scene's fields."""
-    from textual.widgets import Select
-
     from infusion_calc.core.catalog import packaged_catalog
     from infusion_calc.tui.app import make_app
 
@@ -75,15 +82,19 @@ async def capture(scene: Scene) -> str:
             await pilot.pause()
         screen = app.main_screen
         if scene.drug:
-            screen.query_one("#drug", Select).value = scene.drug
+            screen.query_one("#drug").value = scene.drug
             await pilot.pause()
         if scene.encounter:
             screen.query_one("#encounter").collapsed = False
             await pilot.pause()  # its fields are built as it opens
+        # The focus goes first: focusing a field selects its text, and the drug field searches what is typed.
+        screen.set_focus(screen.query_one(f"#{scene.focus}"))
+        await pilot.pause()
         for name, value in scene.fields.items():
             screen.query_one(f"#{name}").value = value  # Input, Select and Checkbox alike
         await pilot.pause()
-        screen.set_focus(screen.query_one(f"#{scene.focus}"))
+        if scene.keys:
+            await pilot.press(*scene.keys)
         await pilot.pause()
         await pilot.pause()
         return app.export_screenshot(title=f"infusion-calc · {scene.title}")
@@ -141,8 +152,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "screenshots", help="folder for the images")
     parser.add_argument("--only", nargs="*", default=None, help="scene names to redo (default: all)")
     options = parser.parse_args(argv)
-    # Never pick up this machine's own site catalog or data folder.
+    # Never pick up this machine's own site catalog, or its log (whose counts order the drug list).
     os.environ["INFUSION_CALC_CONFIG_DIR"] = str(options.out / ".no-config")
+    os.environ["INFUSION_CALC_DATA_DIR"] = tempfile.mkdtemp(prefix="infusion-calc-screenshots-")
     options.out.mkdir(parents=True, exist_ok=True)
     convert = png_converter()
     for scene in SCENES:
@@ -156,10 +168,21 @@ def main(argv: list[str] | None = None) -> int:
                 shifted.write_text(for_png(svg.read_text(encoding="utf-8")), encoding="utf-8")
                 convert(shifted, svg.with_suffix(".png"))
         print(svg.relative_to(ROOT) if svg.is_relative_to(ROOT) else svg)
+    status = 0
+    if not options.only or "browser" in options.only:
+        from browser_screenshot import browser_screenshot, unavailable
+
+        reason = unavailable()
+        if reason:
+            print(f"No browser.png: {reason}.", file=sys.stderr)
+            status = 1
+        else:
+            browser_screenshot(options.out / "browser.png")
+            print((options.out / "browser.png").relative_to(ROOT) if options.out.is_relative_to(ROOT) else "browser.png")
     if convert is None:
         print("No PNGs: install librsvg2-bin and fonts-firacode (apt), or cairosvg (pip).", file=sys.stderr)
         return 1
-    return 0
+    return status
 
 
 if __name__ == "__main__":

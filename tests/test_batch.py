@@ -19,11 +19,11 @@ from infusion_calc.cli import main
 ORDERS = """\
 Encounter,Drug,HCPCS,Dose,Weight,Height,BSA,Vial,Round within,Billing-Unit,Chair
 E1,Tysabri,,300 mg,,,,,,,A
-E2,infliximab,,5 mg/kg,73 kg,,,,10,,B
+E2,remicade,,5 mg/kg,73 kg,,,,10,,B
 E3,,J2326,1,5 mg,,,,,,,C
-E4,rituximab,,375 mg/m2,70 kg,170 cm,,,,,D
+E4,rituxan,,375 mg/m2,70 kg,170 cm,,,,,D
 E5,,J9999,95 mg,,,,100 mg/10 mL;50 mg/5 mL,,1 mg,E
-E6,infliximab,,5 mg/kg,,,,,,,F
+E6,remicade,,5 mg/kg,,,,,,,F
 ,,,,,,,,,,
 E7,belimumab,,10 mg/kg,81.5 kg,,,120 mg;400 mg,,,G
 """
@@ -86,7 +86,7 @@ def test_an_oversized_cell_refuses_its_row_only_and_the_rows_after_it_still_run(
         "visit,drug,dose,note\n"
         "V1,Tysabri,300 mg,ok\n"
         f"V2,Tysabri,300 mg,{huge}\n"
-        "V3,ocrelizumab,600 mg,ok\n"
+        "V3,ocrevus,600 mg,ok\n"
         f'V4,Tysabri,300 mg,"{huge}\nTysabri,1 mg,inside the cell\n{huge}"\n'
         "V5,Tysabri,300 mg,ok\n"
         f'V6,Tysabri,300 mg,"{huge}\nTysabri,2 mg,never closed\n'
@@ -131,7 +131,7 @@ def test_the_most_workers_allowed_is_accepted(tmp_path, capsys):
 
 def test_a_clean_file_exits_zero_and_says_nothing_on_stderr(tmp_path, capsys):
     # The empty unnamed columns a spreadsheet leaves at the right are not an error.
-    status, out, err = run_batch(tmp_path, capsys, "drug,dose,,\nTysabri,300 mg,,\nocrelizumab,600 mg\n")
+    status, out, err = run_batch(tmp_path, capsys, "drug,dose,,\nTysabri,300 mg,,\nocrevus,600 mg\n")
     assert (status, err) == (0, "")
     assert [r["hcpcs"] for r in csv.DictReader(io.StringIO(out))] == ["J2323", "J2350"]
 
@@ -140,8 +140,8 @@ def test_every_row_matches_calc_json_for_the_same_order(tmp_path, capsys):
     """The batch is the calculator run per row: its lines are the contract's lines."""
     orders = [
         ("Tysabri", "", "250 mg", "", "", "", "", "", ""),
-        ("infliximab", "", "7.5 mg/kg", "61.3 kg", "", "", "", "10", ""),
-        ("rituximab", "", "375 mg/m2", "", "", "1.77 m2", "", "", ""),
+        ("remicade", "", "7.5 mg/kg", "61.3 kg", "", "", "", "10", ""),
+        ("rituxan", "", "375 mg/m2", "", "", "1.77 m2", "", "", ""),
         ("", "J2326", "12 mg", "", "", "", "", "", ""),
         ("belimumab", "", "10 mg/kg", "154 lb", "", "", "", "", ""),
         ("", "J9999", "95 mg", "", "", "", "100 mg/10 mL;50 mg/5 mL", "", "1 mg"),
@@ -223,7 +223,7 @@ def test_a_missing_file_is_one_error_line(tmp_path, capsys):
 def _orders_text(rows: int) -> str:
     lines = ["drug,dose,weight,visit"]
     for index in range(rows):
-        lines.append(f"infliximab,5 mg/kg,{50 + index % 50}.5 kg,V{index}" if index % 97 else "infliximab,5 mg/kg,,bad")
+        lines.append(f"remicade,5 mg/kg,{50 + index % 50}.5 kg,V{index}" if index % 97 else "remicade,5 mg/kg,,bad")
     return "\n".join(lines) + "\n"
 
 

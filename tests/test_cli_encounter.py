@@ -70,7 +70,7 @@ def test_without_note_the_summary_is_unchanged(capsys):
 
 
 def test_lots_and_expirations_follow_vial_order(capsys):
-    args = ["calc", "--dose", "5 mg/kg", "--drug", "infliximab", "--weight", "73 kg", "--json"]
+    args = ["calc", "--dose", "5 mg/kg", "--drug", "remicade", "--weight", "73 kg", "--json"]
     for lot, expiry in (("A1", "2027-01"), ("A1", "2027-01"), ("B2", "2027-06-30"), ("B2", "2027-06-30")):
         args += ["--lot", lot, "--expires", expiry]
     assert main(args) == 0

@@ -36,7 +36,7 @@ def mode(path) -> int:
 def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version():
     before = datetime.now().astimezone()
     entry = save(
-        calc_for("5 mg/kg", drug="infliximab", weight="73 kg"),
+        calc_for("5 mg/kg", drug="remicade", weight="73 kg"),
         note="Infliximab 365 mg IV.\nSignature: ____",
         checks=[Check("DX_MISSING", "warning", "No diagnosis entered.")],
         encounter={"nurse": "RN Lee", "lots": ["A123"]},

@@ -34,7 +34,7 @@ class StrictParser(argparse.ArgumentParser):
 
 def build_parser() -> StrictParser:
     from infusion_calc import __version__
-    from infusion_calc.cli import batch, calc, log, serve
+    from infusion_calc.cli import batch, calc, catalog_list, data, log, serve
     from infusion_calc.cli.common import add_catalog_option
 
     parser = StrictParser(
@@ -48,6 +48,8 @@ def build_parser() -> StrictParser:
     batch.register(commands)
     serve.register(commands)
     log.register(commands)
+    data.register(commands)
+    catalog_list.register(commands)
     return parser
 
 

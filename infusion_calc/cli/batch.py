@@ -19,11 +19,10 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from datetime import date
 from typing import IO, TYPE_CHECKING
 
-from datetime import date
-
-from infusion_calc.cli.common import add_catalog_option, catalog_for, fail, site_policy
+from infusion_calc.cli.common import add_catalog_option, catalog_for, fail, quarters_for, site_policy
 from infusion_calc.core.errors import CatalogError, SiteConfigError
 from infusion_calc.core.safe_text import terminal_safe
 
@@ -175,6 +174,7 @@ def _answer_all(
     options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, catalog, date_340b=None,
 ) -> int:
     from infusion_calc.cli.batch_render import WRITERS, Job, render_all
+    from infusion_calc.core.batch import Pricing
 
     buffer = getattr(source, "buffer", None)
     progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
@@ -187,7 +187,7 @@ def _answer_all(
     answered = refused = 0
     with target if options.out else _keep_open(target):
         WRITERS[options.format](target, columns).header()
-        job = Job(columns, catalog, options.format, date_340b)
+        job = Job(columns, catalog, options.format, date_340b, Pricing(tuple(quarters_for(options)), date.today()))
         for chunk in render_all(job, rows, options.jobs):
             target.write(chunk.text)
             answered += chunk.answered

@@ -23,7 +23,7 @@ from itertools import islice
 from operator import itemgetter
 from typing import IO, Any
 
-from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
+from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, Pricing, answer_rows
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
@@ -89,6 +89,7 @@ class Job:
     output_format: str
     date_340b: date | None = None
     """Today, when the site buys its drugs under 340B (a batch has no date column); else None."""
+    pricing: Pricing | None = None
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -96,7 +97,7 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b):
+    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b, job.pricing):
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue

@@ -5,14 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from datetime import date
 
-from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail
+from infusion_calc.cli.common import add_catalog_option, catalog_for, describe_input_error, fail, quarters_for
 from infusion_calc.cli.encounter_options import add_encounter_arguments, encounter_extras, format_checks, with_site_policy
 from infusion_calc.cli.output_options import add_output_options, export_or_save
 from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
+from infusion_calc.core.payment import with_payment
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.core.units import format_amount
@@ -83,12 +86,20 @@ def run(options: argparse.Namespace) -> int:
     try:
         catalog = catalog_for(options)
         calc, policy = with_site_policy(calculate(catalog, request_from(options)), options)
+        calc = priced(calc, options)
         extras = build_extras(calc, options, policy)
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError, SiteConfigError) as error:
         return fail(str(error))
     return write_output(calc, extras, options)
+
+
+def priced(calc: Calculation, options: argparse.Namespace) -> Calculation:
+    """The Medicare payment from the quarter holding the date given (--given-at), today without one."""
+    given = parse_date_time(getattr(options, "given_at", None) or "")
+    day = given.date() if given is not None else date.today()
+    return with_payment(calc, quarters_for(options), day)
 
 
 def build_extras(calc: Calculation, options: argparse.Namespace, policy: SitePolicy | None = None) -> dict:
@@ -111,6 +122,11 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
     return 0
 
 
+NDC_UNIT_WORDS = {"ML": "mL", "ME": "mg", "GR": "g", "UN": "vial", "F2": "IU"}
+# UN counts the NDC's packages: here, the vials a dose is planned from.
+"""The claim's NDC unit qualifiers in the words of the summary."""
+
+
 def summary(calc: Calculation) -> str:
     """A short plain-text answer a person reads in one glance."""
     drug = calc.drug
@@ -130,21 +146,46 @@ def summary(calc: Calculation) -> str:
         f"{calc.billing.discarded_units} discarded ({format_amount(calc.billing.discarded_mg, 'mg')} left in the vials)"
     )
     out.append("  Claim lines")
+    # As a person reads a carton (NDC 64406-0008-01, 12.5 mL); the exports keep the claim syntax (N4…ML12.5).
+    cartons = {use.product.ndc11: use.product.ndc for use in calc.vials if use.product.ndc}
     for line in calc.lines:
-        ndc = f"N4{line.ndc} {line.ndc_unit}{plain(line.ndc_quantity)}" if line.ndc else "NDC: from carton"
-        out.append(f"    {line.code:<14}{line.units:>6} units   {ndc}")
+        ndc = "NDC from the carton (not verified)"
+        if line.ndc:
+            amount = f", {plain(line.ndc_quantity)} {NDC_UNIT_WORDS.get(line.ndc_unit or '', line.ndc_unit)}" \
+                if line.ndc_quantity is not None else ""
+            ndc = f"NDC {cartons.get(line.ndc, line.ndc)}{amount}"
+        out.append(f"    {line.code:<14}{line.units:>6} {'unit ' if line.units == 1 else 'units'}   {ndc}")
+    out.extend(payment_lines(calc))
     if calc.rounding_threshold is not None:
         option = calc.rounding_option
         if option is None:
             out.append(f"  Whole-vial option: none within {plain(calc.rounding_threshold)}%")
         else:
             vials = " + ".join(f"{use.count} × {use.product.label}" for use in option.vials)
+            payment = calc.payment
+            dollars = ""
+            if payment is not None and payment.whole_vial_total is not None:
+                difference = payment.whole_vial_total - payment.total
+                dollars = f", Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}"
             out.append(
                 f"  Whole-vial option: {format_amount(option.dose_mg, 'mg')} "
-                f"({plain(option.change_percent)}%, {vials}); not applied: the order stands"
+                f"({plain(option.change_percent)}%, {vials}{dollars}); not applied: the order stands"
             )
     out.append("  Arithmetic")
     out.extend(f"    {step}" for step in calc.steps)
     for notice in calc.warnings:
         out.append(f"  ! {notice.message}")
     return "\n".join(out) + "\n"
+
+
+def payment_lines(calc: Calculation) -> list[str]:
+    """What Medicare allows, per line and in total; nothing when no quarter prices the code."""
+    payment = calc.payment
+    if payment is None:
+        return []
+    per_line = ", ".join(f"{line.code} ${amount:,}" for line, amount in zip(calc.lines, payment.line_amounts))
+    out = [f"  Medicare      ${payment.total:,} allowed ({per_line}; {payment.quarter} limit ${payment.limit} per unit)"]
+    if payment.discarded:
+        out.append(f"                the JW line recovers ${payment.discarded:,}")
+    out.append(f"                coinsurance {plain(payment.coinsurance_percent)}%: ${payment.coinsurance:,}")
+    return out

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from infusion_calc.cli.exits import one_line
-from infusion_calc.core.catalog import Catalog, load_catalog
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.files import present
@@ -49,14 +49,27 @@ def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def _compiled(options: argparse.Namespace):
+    """The catalog and CMS quarters for this command, loaded once (the calculation and the checks share them)."""
+    cached = getattr(options, "_compiled", None)
+    if cached is None:
+        from infusion_calc.catalog_cache import load
+
+        given = getattr(options, "catalog", None)
+        default = site_catalog_path()
+        # A folder, named pipe or broken link there is reported by the catalog reader, not skipped.
+        cached = options._compiled = load(Path(given) if given else (default if present(default) else None))
+    return cached
+
+
 def catalog_for(options: argparse.Namespace) -> Catalog:
-    """The packaged catalog plus the site file given, or the one in the config folder."""
-    given = getattr(options, "catalog", None)
-    if given:
-        return load_catalog(Path(given))
-    default = site_catalog_path()
-    # A folder, named pipe or broken link there is reported by load_catalog, not skipped.
-    return load_catalog(default if present(default) else None)
+    """The packaged catalog plus the site file given (or the one in the config folder) and CMS's codes."""
+    return _compiled(options).catalog
+
+
+def quarters_for(options: argparse.Namespace) -> list:
+    """The CMS quarters loaded (packaged and imported), oldest first."""
+    return list(_compiled(options).quarters)
 
 
 def fail(message: str) -> int:

@@ -17,7 +17,9 @@ from typing import Any
 
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.contract import line_to_dict
+from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.payment import with_payment
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.units import format_amount
@@ -29,7 +31,7 @@ _ALIASES = {"vials": "vial"}
 RESULT_COLUMNS = (
     "row", "hcpcs", "drug", "dose_ordered", "dose", "dose_given", "vials", "draw_volume",
     "administered_units", "discarded_units", "dose_rounding", "line", "modifiers", "units",
-    "ndc", "ndc_unit", "ndc_quantity", "warnings",
+    "ndc", "ndc_unit", "ndc_quantity", "warnings", "medicare_payment",
 )
 """What each output record adds after the pass-through columns; names follow the JSON contract."""
 
@@ -62,7 +64,14 @@ class Columns:
     def output_names(self) -> tuple[str, ...]:
         return self.passthrough_names + RESULT_COLUMNS
 
+    @property
+    def given_at_index(self) -> int | None:
+        """The pass-through `given_at` column (date of service), if the file has one."""
+        return next((index for index in self.passthrough if column_key(self.header[index]) == "given_at"), None)
+
     def column_for(self, field: str) -> str:
+        if field == "given_at" and self.given_at_index is not None:
+            return self.header[self.given_at_index]
         """The header as the user wrote it for an engine field ("Dose" for "dose")."""
         index = self.order.get(field)
         return self.header[index] if index is not None else field
@@ -160,10 +169,14 @@ def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> t
     }
     warnings = list(dict.fromkeys(notice.code for notice in calc.warnings))  # codes once each, in order
     records = []
-    for number, line in enumerate(calc.lines, start=1):
+    amounts = calc.payment.line_amounts if calc.payment is not None else (None,) * len(calc.lines)
+    for number, (line, amount) in enumerate(zip(calc.lines, amounts), start=1):
         contract_line = line_to_dict(line)
         del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
-        records.append({**passthrough, **common, "line": number, **contract_line, "warnings": warnings})
+        records.append({
+            **passthrough, **common, "line": number, **contract_line, "warnings": warnings,
+            "medicare_payment": str(amount) if amount is not None else None,
+        })
     return tuple(records)
 
 
@@ -176,14 +189,31 @@ def describe(error: Exception, columns: Columns) -> str:
     return f"internal error ({type(error).__name__}: {error}); please report it"
 
 
+@dataclass(frozen=True, slots=True)
+class Pricing:
+    """The CMS quarters to price lines with, and the day for a row without a `given_at` cell."""
+
+    quarters: tuple = ()
+    today: date | None = None
+
+
+def _priced(calc: Calculation, cells: Sequence[str], columns: Columns, pricing: Pricing) -> Calculation:
+    index = columns.given_at_index
+    given = parse_date_time(cells[index], "given_at") if index is not None and index < len(cells) else None
+    day = given.date() if given is not None else pricing.today
+    return with_payment(calc, list(pricing.quarters), day) if day is not None else calc
+
+
 def answer_rows(
     rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2,
     date_340b: date | None = None,
+    pricing: Pricing | None = None,
 ) -> Iterator[RowOutcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
 
     `date_340b`: the service date when the site buys its drugs under 340B (its lines then carry
-    the 340B modifier); None otherwise.
+    the 340B modifier); None otherwise. With `pricing`, each line carries its Medicare payment
+    from the quarter of the row's `given_at` (a pass-through column), or of `pricing.today`.
     """
     width = len(columns.header)
     names = columns.passthrough_names
@@ -201,6 +231,8 @@ def answer_rows(
             calc = calculate(catalog, request_from_cells(cells, columns))
             if date_340b is not None:
                 calc = with_340b_modifier(calc, date_340b)
+            if pricing is not None:
+                calc = _priced(calc, cells, columns, pricing)
             yield RowOutcome(row, claim_records(calc, row, passthrough))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))

@@ -2,13 +2,10 @@
 
 A site may add entries, or replace one by HCPCS code, with a catalog file of its own
 (`--catalog PATH`, or `catalog.toml` in the user config folder). Both go through the
-same validation; an error names the file, the entry and the field.
-
-The rules live in pydantic models (`catalog_schema.py`). Importing pydantic costs about
-60 ms, a third of a `calc` run, so each entry is first read here by a strict reader
-that accepts only the plain shape those models obviously accept (exact types, known
-keys, patterns, quantities through the same parser, the same consistency rules);
-anything else, valid or not, goes to the models for the verdict and the message.
+same validation, the pydantic models in `catalog_schema.py`; an error names the file,
+the entry and the field. Commands do not pay for pydantic on every start: they load
+the validated catalog compiled in the user cache folder (`infusion_calc/catalog_cache.py`).
+Codes known only from CMS's files come from a `CmsLayer` (`cms_codes.py`) when asked for.
 """
 
 from __future__ import annotations
@@ -16,17 +13,18 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property, lru_cache
 from importlib.resources import files
 from pathlib import Path
 from typing import Any, Literal
 
-from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DRUG_CLASSES, DoseRange, DrugClass, read_dose_range
-from infusion_calc.core.errors import CatalogError, InputError
+from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass
+from infusion_calc.core.cms_codes import CmsItem, CmsLayer
+from infusion_calc.core.errors import CatalogError
 from infusion_calc.core.files import MB, UnreadableFile, read_text_file
-from infusion_calc.core.units import Kind, Measure, format_amount, parse_concentration, parse_measure
+from infusion_calc.core.units import Measure
 
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
 # A product's own NDC unit: F2 (international units) cannot be derived from a labeled mass.
@@ -151,11 +149,15 @@ class Drug:
     """Most vials one dose may use (1 for an intrathecal bolus drawn from one vial)."""
     drug_class: DrugClass = DEFAULT_DRUG_CLASS  # decides the administration code suggested
     dose_range: DoseRange | None = None  # the label's, where verified; None: no range check
+    source: Literal["curated", "cms", "site"] = "curated"
+    """Where the entry's facts come from: the packaged catalog, CMS's files only, or a site file."""
+    cms_items: tuple[CmsItem, ...] = ()
+    """For a code known only from CMS: the NDCs listed under it (no container type, no route)."""
 
     @classmethod
     def model_validate(cls, raw: Any) -> "Drug":
         """One [[drug]] entry, validated; raises pydantic's ValidationError when it is bad."""
-        return read_drug(raw) or _schema().Drug.model_validate(raw).record()
+        return _schema().Drug.model_validate(raw).record()
 
     @property
     def display_name(self) -> str:
@@ -173,7 +175,9 @@ class Catalog:
     """All drugs by HCPCS code, in file order (the first entry for a generic is its default)."""
 
     drugs: tuple[Drug, ...]
+    """The curated and site entries; codes known only from CMS come from `cms` when asked for."""
     origin: str = "packaged catalog"
+    cms: CmsLayer | None = None
 
     @cached_property
     def _by_code(self) -> dict[str, Drug]:
@@ -181,7 +185,32 @@ class Catalog:
 
     def by_code(self, hcpcs: str) -> Drug | None:
         code = hcpcs.strip()
-        return self._by_code.get(code.upper()) if code.isascii() else None  # 'ſ2323'.upper() is S2323
+        if not code.isascii():  # 'ſ2323'.upper() is S2323
+            return None
+        code = code.upper()
+        found = self._by_code.get(code)
+        if found is None and self.cms is not None:
+            return self.cms.drug(code)
+        return found
+
+    def with_cms(self, layer: CmsLayer | None) -> "Catalog":
+        return Catalog(self.drugs, self.origin, layer)
+
+    def codes(self) -> list[str]:
+        """Every code the catalog answers for (curated, site and CMS's), in code order."""
+        return sorted({drug.hcpcs for drug in self.drugs} | set(self.cms.codes if self.cms is not None else ()))
+
+    @cached_property
+    def name_index(self):
+        from infusion_calc.core.drug_names import build_index
+
+        return build_index(self)
+
+    def lookup(self, name: str) -> tuple[Drug, ...]:
+        """Every entry a generic name, brand or code names (several: the user must choose)."""
+        from infusion_calc.core.drug_names import lookup
+
+        return lookup(self, name)
 
     @cached_property
     def _by_name(self) -> dict[str, Drug]:
@@ -198,8 +227,14 @@ class Catalog:
         """This catalog with the site's entries added, or replacing ours by HCPCS code."""
         ndc_owner = {product.ndc: drug for drug in self.drugs for product in drug.products if product.ndc}
         for drug in site.drugs:
-            ours = self.by_code(drug.hcpcs)
+            ours = self._by_code.get(drug.hcpcs)
             where = f"{site.origin}: entry {drug.hcpcs}"
+            listed = self.cms.drug(drug.hcpcs) if self.cms is not None and ours is None else None
+            if listed is not None and listed.billing_unit.value != drug.billing_unit.value:
+                raise CatalogError(
+                    f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} in units of "
+                    f"{listed.billing_unit}, not {drug.billing_unit}."
+                )
             if ours is not None and ours.generic.lower() != drug.generic.lower():
                 raise CatalogError(
                     f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} as {ours.generic} "
@@ -219,7 +254,8 @@ class Catalog:
                     )
         replaced = {drug.hcpcs for drug in site.drugs}
         kept = tuple(drug for drug in self.drugs if drug.hcpcs not in replaced)
-        return Catalog(kept + site.drugs, f"{self.origin} + {site.origin}")
+        added = tuple(replace(drug, source="site") for drug in site.drugs)
+        return Catalog(kept + added, f"{self.origin} + {site.origin}", self.cms)
 
 
 def _whole_entry_field(message: str) -> str:
@@ -248,14 +284,10 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     entries = data.get("drug", [])
     if not isinstance(entries, list) or not entries:
         raise CatalogError(f"{origin}: no [[drug]] entries found")
+    from pydantic import ValidationError
+
     drugs = []
     for index, raw in enumerate(entries):
-        drug = read_drug(raw)
-        if drug is not None:
-            drugs.append(drug)
-            continue
-        from pydantic import ValidationError
-
         try:
             drugs.append(_schema().Drug.model_validate(raw).record())
         except ValidationError as error:
@@ -280,147 +312,23 @@ SITE_CATALOG_LIMIT = 16 * MB
 """Far above any real site file (the packaged catalog is ~20 kB); a bigger one is the wrong file."""
 
 
-def load_catalog(site_file: Path | None = None) -> Catalog:
-    """The packaged catalog, merged with a site catalog file when one is given."""
-    catalog = packaged_catalog()
-    if site_file is None:
-        return catalog
+def read_site_file(site_file: Path) -> str:
+    """A site catalog file's text; CatalogError naming the file when it cannot be used."""
     try:
-        text = read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
+        return read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
     except UnreadableFile as problem:
         raise CatalogError(f"{site_file}: cannot read the catalog file: {problem}") from None
-    return catalog.merged_with(parse_catalog(text, str(site_file)))
+
+
+def load_catalog(site_file: Path | None = None, cms: CmsLayer | None = None) -> Catalog:
+    """The packaged catalog with CMS's codes when given, merged with a site catalog file when one is given."""
+    catalog = packaged_catalog() if cms is None else packaged_catalog().with_cms(cms)
+    if site_file is None:
+        return catalog
+    return catalog.merged_with(parse_catalog(read_site_file(site_file), str(site_file)))
 
 
 def _schema():
     from infusion_calc.core import catalog_schema
 
     return catalog_schema
-
-
-# The strict reader. Each helper raises _Unsure for anything but the plain shape the
-# schema accepts unchanged; the entry then goes to the schema, which has the last word.
-class _Unsure(Exception):
-    pass
-
-
-_ABSENT = object()
-_NDC = re.compile(r"[0-9]{5}-[0-9]{4}-[0-9]{2}")
-_HCPCS = re.compile(r"[A-Z][0-9]{4}")
-_PRODUCT_KEYS = frozenset({
-    "brand", "ndc", "ndc_note", "strength", "volume", "form", "container",
-    "reconstitute_with", "reconstituted_concentration", "ndc_unit", "sources",
-})
-_DRUG_KEYS = frozenset({
-    "hcpcs", "descriptor", "descriptor_note", "generic", "brands", "billing_unit",
-    "labeled_dose", "route", "preparation", "sources", "product", "max_vials", "drug_class", "dose_range",
-})
-
-
-def _text(raw: dict, key: str, optional: bool = False, pattern: re.Pattern | None = None) -> str | None:
-    value = raw.get(key, _ABSENT)
-    if value is _ABSENT and optional:
-        return None
-    if type(value) is not str or (pattern is not None and pattern.fullmatch(value) is None):
-        raise _Unsure
-    return value
-
-
-def _choice(raw: dict, key: str, choices: tuple[str, ...], optional: bool = False) -> str | None:
-    value = _text(raw, key, optional)
-    if value is not None and value not in choices:
-        raise _Unsure
-    return value
-
-
-def _texts(raw: dict, key: str, required: bool = False) -> list[str]:
-    value = raw.get(key, _ABSENT)
-    if value is _ABSENT and not required:
-        return []
-    if type(value) is not list or (required and not value) or any(type(item) is not str for item in value):
-        raise _Unsure
-    return list(value)
-
-
-def _count(raw: dict, key: str) -> int | None:
-    value = raw.get(key, _ABSENT)
-    if value is _ABSENT:
-        return None
-    if type(value) is not int or not 1 <= value <= 100:
-        raise _Unsure
-    return value
-
-
-def _amount(raw: dict, key: str, kind: Kind | None, optional: bool = False) -> Measure | None:
-    """A quantity through the same parser the schema uses; kind None is a concentration."""
-    value = raw.get(key, _ABSENT)
-    if value is _ABSENT and optional:
-        return None
-    if isinstance(value, Measure):
-        return value
-    if type(value) is not str:
-        raise _Unsure
-    try:
-        return parse_measure(value, kind, "catalog") if kind is not None else parse_concentration(value, "catalog")
-    except InputError:
-        raise _Unsure from None
-
-
-def _dose_range(raw: dict) -> DoseRange | None:
-    try:
-        return read_dose_range(raw["dose_range"]) if "dose_range" in raw else None
-    except ValueError:
-        raise _Unsure from None
-
-
-def _read_product(raw: Any) -> Product:
-    if isinstance(raw, Product):
-        return raw
-    if type(raw) is not dict or not raw.keys() <= _PRODUCT_KEYS:
-        raise _Unsure
-    values = dict(
-        brand=_text(raw, "brand"),
-        ndc=_text(raw, "ndc", optional=True, pattern=_NDC),
-        ndc_note=_text(raw, "ndc_note", optional=True),
-        strength=_amount(raw, "strength", Kind.MASS),
-        volume=_amount(raw, "volume", Kind.VOLUME, optional=True),
-        form=_choice(raw, "form", ("solution", "lyophilized")),
-        container=_choice(raw, "container", ("single-dose", "multi-dose")),
-        reconstitute_with=_amount(raw, "reconstitute_with", Kind.VOLUME, optional=True),
-        reconstituted_concentration=_amount(raw, "reconstituted_concentration", None, optional=True),
-        ndc_unit=_choice(raw, "ndc_unit", PRODUCT_NDC_UNITS, optional=True),
-        sources=_texts(raw, "sources"),
-    )
-    if product_problem(values["form"], values["volume"], values["ndc"], values["ndc_note"]):
-        raise _Unsure
-    return Product(**values)
-
-
-def read_drug(raw: Any) -> Drug | None:
-    """The entry as a Drug if it is plainly valid, else None (ask the schema)."""
-    try:
-        if type(raw) is not dict or not raw.keys() <= _DRUG_KEYS:
-            raise _Unsure
-        products = raw.get("product", _ABSENT)
-        if type(products) not in (list, tuple) or not products:
-            raise _Unsure
-        drug = Drug(
-            hcpcs=_text(raw, "hcpcs", pattern=_HCPCS),
-            descriptor=_text(raw, "descriptor"),
-            descriptor_note=_text(raw, "descriptor_note", optional=True),
-            generic=_text(raw, "generic"),
-            brands=_texts(raw, "brands"),
-            billing_unit=_amount(raw, "billing_unit", Kind.MASS),
-            labeled_dose=_amount(raw, "labeled_dose", Kind.MASS, optional=True),
-            route=_text(raw, "route"),
-            preparation=_text(raw, "preparation", optional=True),
-            sources=_texts(raw, "sources", required=True),
-            products=tuple(_read_product(product) for product in products),
-            max_vials=_count(raw, "max_vials"),
-            drug_class=_choice(raw, "drug_class", DRUG_CLASSES, optional=True) or DEFAULT_DRUG_CLASS,
-            dose_range=_dose_range(raw),
-        )
-    except _Unsure:
-        return None
-    return None if drug_problem(drug.hcpcs, drug.generic, drug.descriptor, drug.billing_unit) else drug
-

@@ -1,10 +1,8 @@
-"""The catalog's validation rules as pydantic models: the authority on what an entry may say.
+"""The catalog's validation rules as pydantic models: the one authority on what an entry may say.
 
-Imported only when an entry needs its verdict from pydantic (a bad or unusual entry,
-or a code typed by hand), never on the way to an answer for a good catalog: pydantic
-costs about 60 ms of start-up, a third of `infusion-calc calc`. `catalog.py` reads the
-plain, obviously valid shape itself and defers everything else here, so every message
-a user sees for a bad entry is pydantic's, exactly as before.
+Every catalog source (packaged, site file) is validated here, once: commands then load
+the compiled result from the user cache (`infusion_calc/catalog_cache.py`), so pydantic
+is imported only when a source changed, never on a warm start.
 """
 
 from __future__ import annotations
@@ -114,5 +112,6 @@ class Drug(BaseModel):
         return self
 
     def record(self) -> records.Drug:
-        values = {field.name: getattr(self, field.name) for field in fields(records.Drug) if field.name != "products"}
+        # source and cms_items are set by the loader, not written in a catalog file.
+        values = {field.name: getattr(self, field.name) for field in fields(records.Drug) if field.name in type(self).model_fields and field.name != "products"}
         return records.Drug(**values, products=tuple(product.record() for product in self.products))

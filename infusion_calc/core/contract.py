@@ -42,6 +42,28 @@ def line_to_dict(line: ClaimLine) -> dict[str, Any]:
     }
 
 
+def _line_payments(calc: Calculation) -> list[str | None]:
+    if calc.payment is None:
+        return [None] * len(calc.lines)
+    return [str(amount) for amount in calc.payment.line_amounts]
+
+
+def payment_to_dict(payment) -> dict[str, str] | None:
+    """Decimal strings with cents ("7353.60"), so no reader ever sees a float."""
+    if payment is None:
+        return None
+    return {
+        "quarter": payment.quarter,
+        "effective_from": payment.effective_from.isoformat(),
+        "effective_to": payment.effective_to.isoformat(),
+        "total": str(payment.total),
+        "discarded": str(payment.discarded),
+        "coinsurance_percent": plain(payment.coinsurance_percent),
+        "coinsurance": str(payment.coinsurance),
+        "limit_per_unit": str(payment.limit),
+    }
+
+
 def _mg(value) -> str:
     return format_amount(value, "mg")
 
@@ -77,10 +99,11 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "discarded_units": calc.billing.discarded_units,
         "discarded_amount": _mg(calc.billing.discarded_mg),
         "single_dose": calc.single_dose,
-        "lines": [line_to_dict(line) for line in calc.lines],
+        "lines": [line_to_dict(line) | {"medicare_payment": amount} for line, amount in zip(calc.lines, _line_payments(calc))],
         "calculation": list(calc.steps),
         "warnings": [{"code": notice.code, "message": notice.message} for notice in calc.warnings],
     }
+    result["payment"] = payment_to_dict(calc.payment)
     if calc.rounding_threshold is not None:
         option = calc.rounding_option
         result["dose_rounding"] = None if option is None else {
@@ -88,5 +111,10 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
             "change_percent": plain(option.change_percent),
             "threshold_percent": plain(option.threshold_percent),
             "vials": [_vial(use) for use in option.vials],
+            # What Medicare would allow for the option minus what it allows for the order: "-24.51".
+            "medicare_payment_difference": (
+                str(calc.payment.whole_vial_total - calc.payment.total)
+                if calc.payment is not None and calc.payment.whole_vial_total is not None else None
+            ),
         }
     return result

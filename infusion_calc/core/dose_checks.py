@@ -97,6 +97,8 @@ def vial_plan_checks(calc: Calculation) -> list[Check]:
     if not calc.request.vials or not calc.single_dose:
         return []
     products = [product for product in calc.drug.products if product.container == "single-dose"]
+    if not products:  # a code known only from CMS: no verified vials to compare the choice with
+        return []
     best, _ = plan_vials([product.strength.value for product in products], calc.dose_mg)
     if best.total >= calc.labeled_mg:
         return []

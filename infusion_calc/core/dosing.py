@@ -109,11 +109,15 @@ def resolve_dose(
         if weight_kg is None:
             raise InputError("weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg.")
         steps = []
+        factor = f"{plain(weight_kg)} kg"
         if not weight.strip().lower().endswith("kg"):
-            steps.append(f"Weight: {weight.strip()} = {plain(weight_kg)} kg")
+            # A converted weight is shown as a nurse reads it (73.03 kg), but the dose uses
+            # the exact conversion, so the product is written with the weight as typed.
+            steps.append(f"Weight: {weight.strip()} ≈ {plain(rounding.weight_shown(weight_kg))} kg")
+            factor = weight.strip()
         return _calculated(
             amount * weight_kg, PatientSize(weight_kg=weight_kg),
-            f"{plain(amount)} mg/kg × {plain(weight_kg)} kg = {{dose}} mg", steps,
+            f"{plain(amount)} mg/kg × {factor} = {{dose}} mg", steps,
         )
 
     # Per m²: a BSA given directly wins; otherwise Mosteller from height and weight.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from infusion_calc.core import rounding
@@ -21,6 +22,9 @@ from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
+
+if TYPE_CHECKING:
+    from infusion_calc.core.payment import Payment
 
 DEFAULT_DRUG = "Tysabri"
 HCPCS_PATTERN = re.compile(r"[A-Z][0-9]{4}")  # ASCII only: str.isalpha() would let "Ä1234" through
@@ -82,6 +86,8 @@ class Calculation:
     given_mg: Decimal | None = None
     """The amount actually given when it was entered (at most `dose_mg`, the dose ordered and
     prepared); None when it was not, and the whole dose prepared is taken as given."""
+    payment: "Payment | None" = None
+    """What Medicare allows for the lines (core/payment.py); None until priced, or when no quarter prices it."""
 
     @property
     def administered_mg(self) -> Decimal:
@@ -140,8 +146,14 @@ def _billing_unit(text: str) -> str:
     return str(measure)
 
 
+def _choices(drugs: tuple[Drug, ...]) -> str:
+    return "; ".join(
+        f"{drug.hcpcs} {drug.generic}" + (f" ({', '.join(drug.brands[:3])})" if drug.brands else "") for drug in drugs
+    )
+
+
 def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
-    """The catalog entry for --drug / --hcpcs, refusing inconsistent pairs."""
+    """The catalog entry for --drug / --hcpcs, refusing inconsistent pairs and ambiguous names."""
     for field_name, given in (("drug", request.drug), ("hcpcs", request.hcpcs)):
         if given is not None and not given.strip():
             # An empty value from a script is a slip, not a request for the default drug.
@@ -152,30 +164,41 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     # ASCII before upper(): 'ſ2323'.upper() is 'S2323', a code nobody typed.
     if code and (not typed_code.isascii() or not HCPCS_PATTERN.fullmatch(code)):
         raise InputError("hcpcs", f"'{shown(request.hcpcs or '')}' is not a HCPCS code: one letter and four digits, e.g. J2323.")
-    by_name = catalog.by_name(name) if name else None
-    if name and by_name is None and not code:
-        known = ", ".join(sorted({d.generic for d in catalog.drugs}))
-        raise InputError("drug", f"'{shown(name)}' is not in the catalog. Known drugs: {known}. Or give a HCPCS code with its billing unit and vial size.")
+    named = catalog.lookup(name) if name else ()
+    if name and not named and not code:
+        raise InputError(
+            "drug",
+            f"'{shown(name)}' is not in the catalog: no generic name, brand or HCPCS code matches it. "
+            "Check the spelling, or give a HCPCS code with its billing unit and vial size.",
+        )
     if code:
-        natalizumab = "natalizumab" in name.lower() or (by_name is not None and by_name.generic == "natalizumab")
+        natalizumab = "natalizumab" in name.lower() or any(drug.generic == "natalizumab" for drug in named)
         if code == "J2326" and natalizumab:
             raise InputError("hcpcs", NATALIZUMAB_J2326_MESSAGE)
         by_code = catalog.by_code(code)
         if by_code is None:
             if natalizumab:
                 raise InputError("hcpcs", f"Natalizumab is billed as {' or '.join(NATALIZUMAB_CODES)}, not {code}.")
-            if by_name is not None:
-                raise InputError("hcpcs", f"{name} is billed as {by_name.hcpcs} in the catalog, not {code}.")
+            if named:
+                raise InputError("hcpcs", f"{name} is billed as {' or '.join(d.hcpcs for d in named)} in the catalog, not {code}.")
             return _unlisted_code(request)
-        if name and by_name is None:
+        if name and not named:
             raise InputError("drug", f"{code} is {by_code.generic} ({by_code.descriptor}); '{shown(name)}' is not in the catalog.")
-        if by_name is not None and by_name.generic != by_code.generic:
-            raise InputError("hcpcs", f"{code} is {by_code.descriptor} ({by_code.generic}), not {name}.")
-        if name and by_name is not None and name.lower() not in by_code.names():
+        if named and by_code.hcpcs not in {drug.hcpcs for drug in named}:
+            if all(drug.generic != by_code.generic for drug in named):
+                raise InputError("hcpcs", f"{code} is {by_code.descriptor} ({by_code.generic}), not {name}.")
             # e.g. --drug tyruko --hcpcs J2323: same generic, but the brand has its own code
-            raise InputError("hcpcs", f"{name} is billed as {by_name.hcpcs}, not {code}.")
+            raise InputError("hcpcs", f"{name} is billed as {' or '.join(d.hcpcs for d in named)}, not {code}.")
         return by_code
-    drug = by_name or catalog.by_name(DEFAULT_DRUG)
+    if len(named) > 1:
+        raise InputError(
+            "drug",
+            f"'{shown(name)}' names {len(named)} codes: {_choices(named)}. "
+            "Give the brand (--drug) or the code (--hcpcs).",
+        )
+    if named:
+        return named[0]
+    drug = next(iter(catalog.lookup(DEFAULT_DRUG)), None)
     if drug is None:
         raise InputError("drug", "No drug given and the catalog has no default (Tysabri).")
     return drug
@@ -188,18 +211,42 @@ def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
             if product.strength.value == size.strength.value and same_volume:
                 return product
+    ndc, note, sources = None, f"Vial size {text.strip()} was entered by hand: take its 11-digit NDC from the carton.", ["entered by the user"]
+    listed = [item for item in (drug.cms_items if drug is not None else ()) if item.strength.value == size.strength.value]
+    if len({item.ndc for item in listed}) == 1:
+        ndc, note, brand = listed[0].ndc, None, listed[0].brand
+        sources = [*sources, f"NDC from CMS's crosswalk ({listed[0].labeler})"]
+    elif listed:
+        # Several packages hold this amount per item: the carton says which one was opened.
+        note = (
+            f"{len(listed)} NDCs under {drug.hcpcs} hold {size.strength} per item "
+            f"({', '.join(item.ndc for item in listed[:6])}{', ...' if len(listed) > 6 else ''}): take the NDC from the carton."
+        )
     return Product(
         brand=brand,
-        ndc_note=f"Vial size {text.strip()} was entered by hand: take its 11-digit NDC from the carton.",
+        ndc=ndc,
+        ndc_note=note,
         strength=size.strength,
         volume=size.volume,
         form="solution" if size.volume is not None else "lyophilized",
         container="single-dose",
-        sources=["entered by the user"],
+        sources=sources,
     )
 
 
+def _cms_sizes(drug: Drug) -> str:
+    sizes = sorted({item.strength.value for item in drug.cms_items})
+    shown_sizes = ", ".join(f"{plain(size)} mg" for size in sizes[:8])
+    return f"CMS lists items of {shown_sizes}{', ...' if len(sizes) > 8 else ''}" if sizes else "CMS lists no NDC for it"
+
+
 def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
+    if not request.vials and not drug.products:
+        raise InputError(
+            "vial",
+            f"{drug.hcpcs} ({drug.generic}) is known only from CMS's files, which do not say which items are "
+            f"single-dose vials: give the size on the carton with --vial (strength/volume, e.g. \"100 mg/4 mL\", or the strength alone for a powder; {_cms_sizes(drug)}).",
+        )
     if not request.vials:
         return drug.products
     brand = drug.brands[0] if drug.brands else drug.generic
@@ -324,6 +371,13 @@ def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
 
 def _warnings(drug: Drug, uses: tuple[VialUse, ...], rounded_from: Decimal | None, preparation: Preparation) -> tuple[Notice, ...]:
     notices: list[Notice] = []
+    if drug.source == "cms":
+        notices.append(Notice(
+            "CONTAINER_NOT_VERIFIED",
+            f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is a single-dose vial, "
+            "a multi-dose vial or a prefilled syringe, nor its route: the vials were planned as single-dose vials "
+            "as entered. Check the carton says single-dose before billing the JW or JZ line.",
+        ))
     if drug.descriptor_note:
         notices.append(Notice("DESCRIPTOR_PARTIAL", drug.descriptor_note))
     for use in uses:

@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CALCULATED_DOSE_STEP = Decimal("0.01")  # mg: a per-kg or per-m² dose is stated to 0.01 mg
 BSA_STEP = Decimal("0.01")  # m²: Mosteller BSA is shown, and used, to 2 decimals
+WEIGHT_SHOWN_STEP = Decimal("0.01")  # kg: a weight converted from lb is shown to 0.01 kg (used exactly)
 VOLUME_STEP = Decimal("0.01")  # mL: volume to draw
 NDC_QUANTITY_STEP = Decimal("0.001")  # NUCC: up to 3 decimals in the NDC quantity
 PERCENT_STEP = Decimal("0.1")
@@ -40,6 +41,10 @@ def calculated_dose(value: Decimal) -> Decimal:
 
 def bsa(value: Decimal) -> Decimal:
     return round_half_up(value, BSA_STEP)
+
+
+def weight_shown(value: Decimal) -> Decimal:
+    return round_half_up(value, WEIGHT_SHOWN_STEP)
 
 
 def volume(value: Decimal) -> Decimal:
@@ -83,3 +88,11 @@ def plain(value: Decimal) -> str:
             _PLAIN_CACHE[value] = text
         return text
     return format(value.normalize(), "f")
+
+
+CENT = Decimal("0.01")
+
+
+def cents(value: Decimal) -> Decimal:
+    """Dollars to the cent, half up: each claim line's payment is rounded on its own."""
+    return round_half_up(value, CENT)

@@ -18,7 +18,7 @@ from infusion_calc.log.store import BUSY_TIMEOUT_S, LogError, default_log_path, 
 
 CSV_COLUMNS = (
     "id", "saved_at", "tool_version", "patient_id", "drug", "dose", "administered_units", "discarded_units",
-    "line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity",
+    "line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity", "medicare_payment",
 )
 
 _LINES_TEXT = (
@@ -79,6 +79,10 @@ class AdministrationLog:
         with closing(self._rows(sql, parameters)) as rows:  # closes the connection now, not at GC
             return next(rows, None)
 
+    def uses_by_code(self) -> dict[str, int]:
+        """How many administrations were saved per HCPCS code (the app lists the most-used drugs first)."""
+        return dict(self._rows("SELECT hcpcs, count(*) FROM administration GROUP BY hcpcs"))
+
     def count(self) -> int:
         row = self._first("SELECT count(*) FROM administration")
         return row[0] if row else 0
@@ -108,7 +112,10 @@ class AdministrationLog:
         """One row per claim line (CSV_COLUMNS), in save order."""
         return self._rows(
             "SELECT a.id, a.saved_at, a.tool_version, a.patient_id, a.drug, a.dose, a.administered_units,"
-            " a.discarded_units, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity"
+            " a.discarded_units, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity,"
+            # The payment lives in the saved result (the contract's lines, in line order); entries saved
+            # before payments existed, or without a quarter for their date, give an empty cell.
+            " json_extract(a.result, '$.lines[' || (l.line - 1) || '].medicare_payment')"
             " FROM administration a JOIN claim_line l ON l.administration_id = a.id ORDER BY a.id, l.line"
         )
 

@@ -5,9 +5,12 @@ Start-up order matters here: the first frame is drawn from Textual alone; the co
 and the form comes alive when `CalculatorReady` arrives. A catalog passed in (tests)
 skips the worker.
 
-Nothing typed at start-up is lost: keys (and pastes) that arrive before the dose field
-exists are held here and replayed, in order, once the form is built and the dose field
-has the focus (a nurse types `300 mg` Enter the moment the app opens).
+Nothing typed is lost while the focus is on its way somewhere: keys (and pastes) are
+held here and replayed, in order, once it has arrived. At start-up they wait for the dose
+field (a nurse types `300 mg` Enter the moment the app opens); after an Enter in the form
+they wait for the field Enter goes to, which may only be appearing (`5 mg/kg` Enter
+`73 kg`, typed in one go, fills the dose and then the weight). A pasted text of several
+lines is the same: its lines, with an Enter between each.
 """
 
 from __future__ import annotations
@@ -19,13 +22,20 @@ from typing import TYPE_CHECKING
 from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.driver import Driver
 from textual.reactive import var
 from textual.screen import Screen
+from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui.messages import CalculatorReady, FormBuilt
 from infusion_calc.tui.screens.main import MainScreen
+from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
+
+HOLD_AT_MOST = 2.0
+"""Seconds keys are held after an Enter at most, should the form never say the focus arrived
+(generous: on a loaded machine the field Enter goes to may take a while to appear)."""
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog import Catalog
@@ -58,11 +68,16 @@ class InfusionCalcApp(App[None]):
         self._site_catalog = site_catalog
         self._round_within = round_within
         self._cursor_blink = cursor_blink
-        self._early_input: list[events.Key | events.Paste] | None = []
-        """Keys and pastes typed before the form was built (None once it is): replayed into it."""
+        self._held_input: list[events.Key | events.Paste] | None = []
+        """Keys and pastes held while the focus moves (None when nothing is held); held from the
+        start until the form is built."""
+        self._hold_timer: Timer | None = None
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
             self.theme = theme
+
+    def get_driver_class(self) -> type[Driver]:
+        return tolerate_invalid_bytes(super().get_driver_class())
 
     def get_default_screen(self) -> Screen:
         return MainScreen(round_within=self._round_within, cursor_blink=self._cursor_blink)
@@ -72,17 +87,49 @@ class InfusionCalcApp(App[None]):
         return next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
 
     async def on_event(self, event: events.Event) -> None:
-        # Until the dose field exists a key would go to the bare screen and be lost: hold it.
-        if self._early_input is not None and isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
-            self._early_input.append(event)
+        if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            await self._take_input(event)
             return
         await super().on_event(event)
 
+    async def _take_input(self, event: events.Key | events.Paste) -> None:
+        """Hand a key or paste on, unless the focus is moving: then hold it until it has moved."""
+        if self._held_input is not None:
+            self._held_input.append(event)
+            return
+        enter_moves_focus = self._enter_moves_focus()
+        if isinstance(event, events.Paste) and enter_moves_focus and len(lines := event.text.splitlines()) > 1:
+            for index, line in enumerate(lines):  # each line in its own field, as if typed
+                if index:
+                    await self._take_input(events.Key("enter", "\r"))
+                if line:
+                    await self._take_input(events.Paste(line))
+            return
+        await super().on_event(event)
+        if enter_moves_focus and isinstance(event, events.Key) and event.key == "enter":
+            # The form answers Enter by moving the focus, maybe to a field only now appearing.
+            self._held_input = []
+            self._hold_timer = self.set_timer(HOLD_AT_MOST, self.release_input)
+
+    def _enter_moves_focus(self) -> bool:
+        screen = self.screen
+        return isinstance(screen, MainScreen) and screen.built and screen.order_form.enter_moves_focus(self.focused)
+
+    async def release_input(self) -> None:
+        """The focus has arrived: hand on what was held, in order (an Enter among it holds the rest again)."""
+        if self._hold_timer is not None:
+            self._hold_timer.stop()
+            self._hold_timer = None
+        held, self._held_input = self._held_input or [], None
+        for index, event in enumerate(held):
+            await self._take_input(event)
+            if self._held_input is not None:
+                self._held_input.extend(held[index + 1:])
+                return
+
     async def on_form_built(self, message: FormBuilt) -> None:
         # Replayed here, in the app's own queue, so keys typed after this come after them.
-        early, self._early_input = self._early_input or [], None
-        for event in early:
-            await super().on_event(event)
+        await self.release_input()
         if self._given_calculator is not None:
             self.post_message(CalculatorReady(self._given_calculator))
         else:
@@ -95,7 +142,9 @@ class InfusionCalcApp(App[None]):
     def _load(self) -> None:
         from infusion_calc.tui.calculator import load_calculator
 
-        self.post_message(CalculatorReady(load_calculator(self._site_catalog)))
+        calculator = load_calculator(self._site_catalog)
+        calculator.drug_index()  # here, in this thread: it reads the log for the most-used drugs
+        self.post_message(CalculatorReady(calculator))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
@@ -134,7 +183,7 @@ class InfusionCalcApp(App[None]):
         yield from super().get_system_commands(screen)
         main = self.main_screen
         for binding in main.BINDINGS:
-            if isinstance(binding, Binding):
+            if isinstance(binding, Binding) and binding.show:  # not Tab, PageDown: plain keys
                 yield SystemCommand(binding.description, binding.tooltip or binding.description,
                                     lambda action=binding.action: self.run_action(action, main))
         yield SystemCommand("Encounter details", "Open or close the encounter panel (chart note and checks)",

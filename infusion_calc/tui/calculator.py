@@ -17,6 +17,7 @@ from pathlib import Path
 from infusion_calc.core.catalog import Catalog, Drug, packaged_catalog
 from infusion_calc.core.checks import Check, SitePolicy, checks_failed, run_checks
 from infusion_calc.core.documentation import chart_note
+from infusion_calc.core.drug_search import DrugIndex
 from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
 from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
@@ -77,6 +78,17 @@ def _site_check_policy() -> SitePolicy:
     return site_policy()
 
 
+def drug_uses() -> dict[str, int]:
+    """Saved administrations per HCPCS code from the log; none when it cannot be read (the
+    order of the drug list is a convenience, never a reason to fail)."""
+    from infusion_calc.log import AdministrationLog
+
+    try:
+        return AdministrationLog(busy_timeout=0.2).uses_by_code()
+    except Exception:
+        return {}
+
+
 def drug_label(drug: Drug) -> str:
     """'Tysabri (natalizumab) · J2323': brand first, as the carton reads."""
     if drug.brands:
@@ -109,11 +121,21 @@ class Calculator:
         self.rounding_policy = rounding_policy
         """The site's whole-vial rounding threshold from config.toml ("10"), if it has one."""
         self._last: tuple[FormValues, Outcome] | None = None
+        self._drug_index: DrugIndex | None = None
 
     # -- choices for the form ---------------------------------------------------------
 
     def drug_choices(self) -> tuple[tuple[str, str], ...]:
         return tuple((drug_label(drug), drug.hcpcs) for drug in self.catalog.drugs)
+
+    def drug_index(self) -> DrugIndex:
+        """The catalog, searchable by generic, brand and code, most-used first (built once)."""
+        if self._drug_index is None:
+            self._drug_index = DrugIndex(
+                ((drug.hcpcs, drug_label(drug), (drug.generic, *drug.brands)) for drug in self.catalog.drugs),
+                uses=drug_uses(),
+            )
+        return self._drug_index
 
     @property
     def default_drug(self) -> str:

@@ -9,9 +9,19 @@ Terminal) are served by the save-to-file action.
 from __future__ import annotations
 
 import os
+import re
 import subprocess
 from datetime import datetime
 from pathlib import Path
+
+
+SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def encodable(text: str) -> str:
+    """The text with anything UTF-8 cannot carry (a lone surrogate) shown as U+FFFD: the
+    clipboard, tmux and files take UTF-8, and one such character must not stop a copy."""
+    return text if text.isascii() else SURROGATE.sub("\ufffd", text)
 
 
 def load_tmux_buffer(text: str) -> bool:
@@ -20,7 +30,7 @@ def load_tmux_buffer(text: str) -> bool:
         return False
     try:
         done = subprocess.run(
-            ["tmux", "load-buffer", "-"], input=text.encode("utf-8"),
+            ["tmux", "load-buffer", "-"], input=encodable(text).encode("utf-8"),
             capture_output=True, timeout=2, check=False,
         )
     except (OSError, subprocess.SubprocessError):
@@ -41,5 +51,5 @@ def save_text(text: str, now: datetime | None = None) -> Path:
         path = folder / f"infusion-calc-{stamp}-{counter}.txt"
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "w", encoding="utf-8") as file:
-        file.write(text)
+        file.write(encodable(text))
     return path

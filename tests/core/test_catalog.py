@@ -103,8 +103,16 @@ def test_inconsistent_drug_and_code_are_refused(catalog, drug, code, says):
 
 def test_drug_names_match_generic_or_brand_in_any_case(catalog):
     assert find_drug(catalog, CalcRequest("1 mg", drug="SPINRAZA")).hcpcs == "J2326"
-    assert find_drug(catalog, CalcRequest("1 mg", drug="Natalizumab")).hcpcs == "J2323"
+    assert find_drug(catalog, CalcRequest("1 mg", drug="tysabri")).hcpcs == "J2323"
     assert find_drug(catalog, CalcRequest("1 mg")).hcpcs == "J2323"
+
+
+def test_a_generic_name_two_codes_share_is_a_choice_not_a_guess(catalog):
+    # Tysabri (J2323) and its biosimilar Tyruko (Q5134) are both natalizumab: the code decides the claim.
+    with pytest.raises(InputError, match="names 2 codes: J2323 natalizumab .*Q5134") as caught:
+        find_drug(catalog, CalcRequest("1 mg", drug="Natalizumab"))
+    assert caught.value.field == "drug"
+    assert find_drug(catalog, CalcRequest("1 mg", drug="natalizumab", hcpcs="Q5134")).hcpcs == "Q5134"
 
 
 @pytest.mark.parametrize("code", ["Ä1234", "J232", "J23233", "2J323", "J２３２３"])

@@ -120,7 +120,7 @@ CASES = [
     ("DX_NOT_INDICATED", "warning", lambda c: run(c, dx="G35.B1"), lambda c: run(c, dx="K50.111")),
     ("DX_SUPPORT_NEEDED", "warning", lambda c: run(c, dx="G35.C0"), lambda c: run(c, dx="G35.C1")),
     ("DX_NOT_CHECKED", "info",
-     lambda c: run(c, "5 mg/kg", {"drug": "infliximab", "weight": "73 kg"}, dx="K50.10"), lambda c: run(c, dx="K50.10")),
+     lambda c: run(c, "5 mg/kg", {"drug": "remicade", "weight": "73 kg"}, dx="K50.10"), lambda c: run(c, dx="K50.10")),
     ("PAYER_MISSING", "info", lambda c: run(c, payer=""), lambda c: run(c)),
     ("PA_MISSING", "info", lambda c: run(c, payer="medicaid"), lambda c: run(c, payer="medicaid", prior_auth="M-1")),
     ("STEP_THERAPY_NOT_ATTESTED", "info",
@@ -271,7 +271,7 @@ def test_a_jw_line_when_one_unit_covers_the_vial_is_one_error_saying_to_drop_it(
 
 def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog):
     """Infliximab 7 mg from a 100 mg vial: J1745 × 1 + J1745-JW × 9 is the right claim, not an error."""
-    checks = codes(run(catalog, "7 mg", {"drug": "infliximab"}, dx=""))
+    checks = codes(run(catalog, "7 mg", {"drug": "remicade"}, dx=""))
     assert not {code for code in checks if code.startswith(("JW", "JZ"))}
 
 
@@ -285,7 +285,7 @@ def test_a_dose_given_short_of_the_order_is_checked_against_the_amount_given(cat
 
 def test_jz_is_caught_even_when_the_engine_wrote_it(catalog):
     """The old engine billed 7 mg of infliximab as J1745-JZ × 1: the check computes the waste itself."""
-    calc = calc_for(catalog, "7 mg", drug="infliximab")
+    calc = calc_for(catalog, "7 mg", drug="remicade")
     old_lines = (replace(calc.lines[0], modifiers=("JZ",)),)
     old_engine = replace(calc, billing=replace(calc.billing, discarded_units=0, lines=old_lines))
     checks = run_checks(old_engine, encounter(), catalog=catalog, today=TODAY)
@@ -374,7 +374,7 @@ def test_tyruko_rems_is_its_own_program(catalog):
 
 
 def test_lot_messages_name_the_vials_missing(catalog):
-    infliximab = {"drug": "infliximab", "weight": "73 kg"}
+    infliximab = {"drug": "remicade", "weight": "73 kg"}
     text = message(run(catalog, "5 mg/kg", infliximab, lots=("A", "A"), expires=("2027-01", "2027-01")), "LOT_MISSING")
     assert "vials 3, 4 of 4" in text
     assert "the vial opened" in message(run(catalog, lots=(), expires=()), "LOT_MISSING")
@@ -431,8 +431,8 @@ def test_a_push_length_administration_points_at_96374(catalog):
 
 
 @pytest.mark.parametrize("request_, dose, starts", [
-    ({"drug": "infliximab", "weight": "73 kg"}, "5 mg/kg", "IV infusion of infliximab, a complex biologic: 96413 × 1 + 96415 × 1"),
-    ({"drug": "rituximab"}, "500 mg", "IV infusion of rituximab, an antineoplastic: 96413 × 1 + 96415 × 1"),
+    ({"drug": "remicade", "weight": "73 kg"}, "5 mg/kg", "IV infusion of infliximab, a complex biologic: 96413 × 1 + 96415 × 1"),
+    ({"drug": "rituxan"}, "500 mg", "IV infusion of rituximab, an antineoplastic: 96413 × 1 + 96415 × 1"),
     ({"drug": "ocrelizumab"}, "300 mg", "IV infusion of ocrelizumab, a complex biologic: 96413 × 1 + 96415 × 1"),
     ({"drug": "vedolizumab"}, "300 mg", "IV infusion of vedolizumab, a complex biologic: 96413 × 1 + 96415 × 1"),
     ({"drug": "belimumab"}, "640 mg", "IV infusion of belimumab, a complex biologic: 96413 × 1 + 96415 × 1"),
@@ -449,7 +449,7 @@ def test_the_site_may_choose_infusion_codes_for_complex_biologics_but_not_for_an
     text = message(run(catalog, start="09:40", stop="10:45", policy=site), "ADMIN_CODE")
     assert "natalizumab, a complex biologic: 96365 × 1 (IV infusion)" in text
     assert 'complex_biologic_codes = "infusion"' in text
-    rituximab = message(run(catalog, "500 mg", {"drug": "rituximab"}, dx="", start="09:40", stop="10:45", policy=site), "ADMIN_CODE")
+    rituximab = message(run(catalog, "500 mg", {"drug": "rituxan"}, dx="", start="09:40", stop="10:45", policy=site), "ADMIN_CODE")
     assert "96413 × 1" in rituximab
 
 
@@ -494,8 +494,8 @@ def test_medicare_advantage_is_a_payer_type_that_may_need_prior_authorization(ca
 @pytest.mark.parametrize("dose, request_, shown", [
     ("300 mL", {}, "The dose 6000 mg (typed as 300 mL) is far outside the labeled dose of natalizumab (Tysabri), 300 mg"),
     ("300 mcg", {}, "The dose 0.3 mg (typed as 300 mcg) is far outside"),
-    ("50 mg/kg", {"drug": "infliximab", "weight": "70 kg"}, "The dose 50 mg/kg (3500 mg) (typed as 50 mg/kg) is far outside"),
-    ("1500 mg", {"drug": "infliximab", "weight": "70 kg"}, "The dose 21.43 mg/kg (1500 mg) is far outside"),
+    ("50 mg/kg", {"drug": "remicade", "weight": "70 kg"}, "The dose 50 mg/kg (3500 mg) (typed as 50 mg/kg) is far outside"),
+    ("1500 mg", {"drug": "remicade", "weight": "70 kg"}, "The dose 21.43 mg/kg (1500 mg) is far outside"),
 ])
 def test_a_dose_far_from_the_label_is_an_error_citing_the_labels_range(catalog, dose, request_, shown):
     checks = run(catalog, dose, request_)
@@ -507,7 +507,7 @@ def test_a_dose_far_from_the_label_is_an_error_citing_the_labels_range(catalog, 
 
 @pytest.mark.parametrize("dose, request_", [
     ("150 mg", {}), ("600 mg", {}),  # within a factor of two of Tysabri's 300 mg: a warning at most
-    ("10 mg/kg", {"drug": "infliximab", "weight": "70 kg"}),
+    ("10 mg/kg", {"drug": "remicade", "weight": "70 kg"}),
     ("1200 mg", {"drug": "ocrelizumab"}),
     ("5000 mg", {"drug": "belimumab"}),  # no verified label range: no check
 ])
@@ -516,7 +516,7 @@ def test_doses_near_the_label_or_without_a_verified_range_pass(catalog, dose, re
 
 
 def test_infliximab_without_weight_or_per_kg_order_is_not_range_checked(catalog):
-    assert "DOSE_OUT_OF_RANGE" not in codes(run(catalog, "5000 mg", {"drug": "infliximab"}))
+    assert "DOSE_OUT_OF_RANGE" not in codes(run(catalog, "5000 mg", {"drug": "remicade"}))
 
 
 def test_forced_vials_say_how_many_units_more_are_discarded(catalog):

@@ -111,7 +111,7 @@ def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
 
 def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog):
     text = note(
-        catalog, CalcRequest(dose="5 mg/kg", drug="infliximab", weight="73 kg"),
+        catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"),
         given_at="2026-03-02 13:05", nurse="Sam Park, RN", dx="K50.10", payer="medicaid", prior_auth="MCD-55120",
         lots=("RX1001", "RX1001", "RX1002", "RX1002"), expires=("2027-06", "2027-06", "2027-08", "2027-08"),
         waste_reason="partial vial after dose drawn", waste_witness="Ana Ruiz, RN", start="13:05", stop="15:20",
@@ -228,7 +228,7 @@ def test_leftover_under_one_unit_is_documented_but_not_billed(catalog):
 
 def test_waste_under_one_unit_dose_is_billed_on_jw_and_never_called_jz(catalog):
     """Infliximab 7 mg from a 100 mg vial: the 93 mg discarded is 9 units on the JW line."""
-    text = note(catalog, CalcRequest("7 mg", drug="infliximab"))
+    text = note(catalog, CalcRequest("7 mg", drug="remicade"))
     assert "Waste: 93 mg (9.3 mL) discarded = 9 billing units on the JW line" in text
     assert "(JZ)" not in text and "not billed" not in text
 
@@ -314,8 +314,8 @@ def test_a_dose_given_without_a_reason_says_the_reason_is_not_recorded(catalog):
 
 def test_the_label_instructions_are_not_charted_as_what_was_done(catalog):
     # Remicade's label asks for an in-line filter: the note charts a filter only when one is entered.
-    text = note(catalog, CalcRequest(dose="5 mg/kg", drug="infliximab", weight="73 kg"))
+    text = note(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"))
     assert "per label" not in text and "Filter" not in text and "Diluent" not in text
-    with_filter = note(catalog, CalcRequest(dose="5 mg/kg", drug="infliximab", weight="73 kg"),
+    with_filter = note(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"),
                        diluent="250 mL 0.9% NaCl", filter="1.2 micron in-line")
     assert "Diluent and bag: 250 mL 0.9% NaCl\nFilter: 1.2 micron in-line\n" in with_filter

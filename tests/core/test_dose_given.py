@@ -30,10 +30,10 @@ GIVEN_ROWS = [
      CalcRequest("300 mg", dose_given="200 mg"),
      [("J2323", 200), ("J2323-JW", 100)]),
     ("infliximab 5 mg/kg x 73 kg = 365 mg from 4 x 100 mg, stopped at 200 mg: 20 + JW 20",
-     CalcRequest("5 mg/kg", drug="infliximab", weight="73 kg", dose_given="200 mg"),
+     CalcRequest("5 mg/kg", drug="remicade", weight="73 kg", dose_given="200 mg"),
      [("J1745", 20), ("J1745-JW", 20)]),
     ("infliximab 400 mg, 355 mg given: 35.5 up to 36, 45 mg down to 4 JW",
-     CalcRequest("400 mg", drug="infliximab", dose_given="355 mg"),
+     CalcRequest("400 mg", drug="remicade", dose_given="355 mg"),
      [("J1745", 36), ("J1745-JW", 4)]),
     ("Ocrevus 600 mg from 2 x 300 mg, 450 mg given",
      CalcRequest("600 mg", drug="ocrelizumab", dose_given="450 mg"),
@@ -104,8 +104,8 @@ def test_a_bad_amount_given_is_refused_naming_the_field(catalog, typed, says):
 
 
 SCENARIOS = st.sampled_from([
-    CalcRequest("300 mg"), CalcRequest("365 mg", drug="infliximab"), CalcRequest("12 mg", hcpcs="J2326"),
-    CalcRequest("600 mg", drug="ocrelizumab"), CalcRequest("7 mg", drug="infliximab"),
+    CalcRequest("300 mg"), CalcRequest("365 mg", drug="remicade"), CalcRequest("12 mg", hcpcs="J2326"),
+    CalcRequest("600 mg", drug="ocrelizumab"), CalcRequest("7 mg", drug="remicade"),
     CalcRequest("95 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
 ])
 

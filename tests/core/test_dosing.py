@@ -12,7 +12,7 @@ from infusion_calc.core.errors import InputError, PlanError
 
 
 def test_per_kg_dose_with_weight_in_pounds_is_exact(catalog):
-    calc = calculate(catalog, CalcRequest("5 mg/kg", drug="infliximab", weight="154 lb"))
+    calc = calculate(catalog, CalcRequest("5 mg/kg", drug="remicade", weight="154 lb"))
     # 154 lb = 69.85322498 kg; × 5 = 349.2661249 mg, stated to 0.01 mg.
     assert calc.dose_mg == Decimal("349.27")
     assert "DOSE_ROUNDED" in {notice.code for notice in calc.warnings}
@@ -25,7 +25,7 @@ def test_mosteller_bsa_is_shown_and_used_to_two_decimals():
 
 
 def test_per_m2_dose_from_height_and_weight(catalog):
-    calc = calculate(catalog, CalcRequest("375 mg/m2", drug="rituximab", height="170 cm", weight="70 kg"))
+    calc = calculate(catalog, CalcRequest("375 mg/m2", drug="rituxan", height="170 cm", weight="70 kg"))
     assert calc.patient.bsa_m2 == Decimal("1.82") and calc.patient.bsa_from_mosteller
     assert calc.dose_mg == Decimal("682.50")
     # 682.5 mg: 500 + 2 x 100 = 700 mg is the least labeled amount that covers it.
@@ -34,7 +34,7 @@ def test_per_m2_dose_from_height_and_weight(catalog):
 
 
 def test_given_bsa_wins_over_height_and_weight(catalog):
-    calc = calculate(catalog, CalcRequest("375 mg/m2", drug="rituximab", bsa="2 m2", height="170 cm", weight="70 kg"))
+    calc = calculate(catalog, CalcRequest("375 mg/m2", drug="rituxan", bsa="2 m2", height="170 cm", weight="70 kg"))
     assert calc.dose_mg == Decimal(750)
 
 
@@ -47,13 +47,13 @@ def test_volume_dose_uses_the_product_concentration(catalog):
 @pytest.mark.parametrize(
     ("request_", "field", "says"),
     [
-        (CalcRequest("5 mg/kg", drug="infliximab"), "weight", "per kg"),
-        (CalcRequest("375 mg/m2", drug="rituximab"), "bsa", "per m²"),
-        (CalcRequest("375 mg/m2", drug="rituximab", weight="70 kg"), "height", "per m²"),
-        (CalcRequest("5 mg/kg", drug="infliximab", weight="700 kg"), "weight", "plausible"),
-        (CalcRequest("5 mg/kg", drug="infliximab", weight="0.1 kg"), "weight", "plausible"),
-        (CalcRequest("375 mg/m2", drug="rituximab", bsa="19 m2"), "bsa", "plausible"),
-        (CalcRequest("375 mg/m2", drug="rituximab", height="1700 cm", weight="70 kg"), "height", "plausible"),
+        (CalcRequest("5 mg/kg", drug="remicade"), "weight", "per kg"),
+        (CalcRequest("375 mg/m2", drug="rituxan"), "bsa", "per m²"),
+        (CalcRequest("375 mg/m2", drug="rituxan", weight="70 kg"), "height", "per m²"),
+        (CalcRequest("5 mg/kg", drug="remicade", weight="700 kg"), "weight", "plausible"),
+        (CalcRequest("5 mg/kg", drug="remicade", weight="0.1 kg"), "weight", "plausible"),
+        (CalcRequest("375 mg/m2", drug="rituxan", bsa="19 m2"), "bsa", "plausible"),
+        (CalcRequest("375 mg/m2", drug="rituxan", height="1700 cm", weight="70 kg"), "height", "plausible"),
         (CalcRequest("300 mg", weight="70 mL"), "weight", "not a weight"),
         (CalcRequest("15 mL", drug="entyvio"), "dose", "concentration"),
         (CalcRequest("300 mg", round_within="abc"), "round_within", "percent"),
@@ -68,7 +68,7 @@ def test_missing_or_implausible_patient_data_names_the_field(catalog, request_, 
 
 
 def test_whole_vial_rounding_is_an_option_not_applied(catalog):
-    calc = calculate(catalog, CalcRequest("5 mg/kg", drug="infliximab", weight="62 kg", round_within="10"))
+    calc = calculate(catalog, CalcRequest("5 mg/kg", drug="remicade", weight="62 kg", round_within="10"))
     assert calc.dose_mg == Decimal(310)
     option = calc.rounding_option
     assert option is not None and option.dose_mg == Decimal(300)
@@ -78,7 +78,7 @@ def test_whole_vial_rounding_is_an_option_not_applied(catalog):
 
 
 def test_no_rounding_option_outside_the_threshold(catalog):
-    calc = calculate(catalog, CalcRequest("350 mg", drug="infliximab", round_within="10"))
+    calc = calculate(catalog, CalcRequest("350 mg", drug="remicade", round_within="10"))
     assert calc.rounding_threshold == Decimal(10) and calc.rounding_option is None
 
 

@@ -54,7 +54,7 @@ def test_the_resource_passes_the_library_validation():
 
 
 def test_every_element_emitted_exists_in_fhir_r4():
-    resource, _ = resource_for("5 mg/kg", drug="infliximab", weight="73 kg")
+    resource, _ = resource_for("5 mg/kg", drug="remicade", weight="73 kg")
     assert set(resource) <= R4_ELEMENTS["MedicationAdministration"]
     assert resource["status"] in R4_STATUS
     assert set(resource["dosage"]) <= R4_ELEMENTS["Dosage"]
@@ -69,7 +69,7 @@ def test_every_element_emitted_exists_in_fhir_r4():
 
 
 def test_medication_is_coded_by_hcpcs_and_ndc_and_the_dose_is_exact_ucum_mg():
-    resource, notices = resource_for("5 mg/kg", drug="infliximab", weight="73.3 kg")  # 366.5 mg
+    resource, notices = resource_for("5 mg/kg", drug="remicade", weight="73.3 kg")  # 366.5 mg
     codings = {coding["system"]: coding["code"] for coding in resource["medicationCodeableConcept"]["coding"]}
     assert codings == {
         "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets": "J1745",

@@ -140,10 +140,10 @@ def test_site_rounding_policy_applies_when_the_call_gives_none(tmp_path, capsys)
     folder = tmp_path / "config"
     folder.mkdir(exist_ok=True)
     (folder / "config.toml").write_text("[dosing]\nround_within = 10\n", encoding="utf-8")
-    assert main(["calc", "--dose", "310 mg", "--drug", "infliximab", "--json"]) == 0
+    assert main(["calc", "--dose", "310 mg", "--drug", "remicade", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["dose_rounding"]["dose"] == "300 mg"
     # A call's own --round-within wins over the site's policy.
-    assert main(["calc", "--dose", "310 mg", "--drug", "infliximab", "--round-within", "1", "--json"]) == 0
+    assert main(["calc", "--dose", "310 mg", "--drug", "remicade", "--round-within", "1", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["dose_rounding"] is None
 
 

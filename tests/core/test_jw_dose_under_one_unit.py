@@ -29,9 +29,9 @@ def _lines(calc):
 # (case, request, expected claim lines)
 UNDER_ONE_UNIT = [
     ("infliximab 7 mg from a 100 mg vial, 10 mg units -> 1 + JW 9",
-     CalcRequest("7 mg", drug="infliximab"), [("J1745", 1), ("J1745-JW", 9)]),
+     CalcRequest("7 mg", drug="remicade"), [("J1745", 1), ("J1745-JW", 9)]),
     ("rituximab 5 mg from a 100 mg vial, 10 mg units -> 1 + JW 9",
-     CalcRequest("5 mg", drug="rituximab"), [("J9312", 1), ("J9312-JW", 9)]),
+     CalcRequest("5 mg", drug="rituxan"), [("J9312", 1), ("J9312-JW", 9)]),
     ("belimumab 7 mg from a 120 mg vial, 10 mg units -> 1 + JW 11",
      CalcRequest("7 mg", drug="belimumab"), [("J0490", 1), ("J0490-JW", 11)]),
     ("nusinersen 0.05 mg from a 12 mg vial, 0.1 mg units -> 1 + JW 119",
@@ -44,9 +44,9 @@ UNDER_ONE_UNIT = [
     ("medlearn: 75 mg from a 100 mg vial billed per 100 mg -> one JZ line",
      CalcRequest("75 mg", hcpcs="J9999", billing_unit="100 mg", vials=("100 mg/10 mL",)), [("J9999-JZ", 1)]),
     ("infliximab 9.99 mg -> 1 + JW 9, as for 10 mg",
-     CalcRequest("9.99 mg", drug="infliximab"), [("J1745", 1), ("J1745-JW", 9)]),
+     CalcRequest("9.99 mg", drug="remicade"), [("J1745", 1), ("J1745-JW", 9)]),
     ("infliximab 10 mg -> 1 + JW 9",
-     CalcRequest("10 mg", drug="infliximab"), [("J1745", 1), ("J1745-JW", 9)]),
+     CalcRequest("10 mg", drug="remicade"), [("J1745", 1), ("J1745-JW", 9)]),
 ]
 
 
@@ -58,8 +58,8 @@ def test_dose_under_one_unit_bills_like_any_other_dose(case, request_, expected)
 
 
 def test_a_hundredth_of_a_mg_does_not_flip_the_claim():
-    just_under = calculate(CATALOG, CalcRequest("9.99 mg", drug="infliximab"))
-    one_unit = calculate(CATALOG, CalcRequest("10 mg", drug="infliximab"))
+    just_under = calculate(CATALOG, CalcRequest("9.99 mg", drug="remicade"))
+    one_unit = calculate(CATALOG, CalcRequest("10 mg", drug="remicade"))
     assert _lines(just_under) == _lines(one_unit)
 
 

@@ -34,7 +34,7 @@ def test_labels_that_ask_for_observation_get_a_reminder_until_it_is_recorded(cat
     assert "OBSERVATION_NOT_RECORDED" not in codes(catalog, request_, observation="60 min, no reaction")
 
 
-@pytest.mark.parametrize("request_", [CalcRequest("5 mg/kg", drug="infliximab", weight="73 kg"),
+@pytest.mark.parametrize("request_", [CalcRequest("5 mg/kg", drug="remicade", weight="73 kg"),
                                       CalcRequest("12 mg", hcpcs="J2326"), CalcRequest("300 mg", hcpcs="Q5134")])
 def test_no_observation_reminder_without_a_verified_label_text(catalog, request_):
     assert "OBSERVATION_NOT_RECORDED" not in codes(catalog, request_)
@@ -42,8 +42,8 @@ def test_no_observation_reminder_without_a_verified_label_text(catalog, request_
 
 @pytest.mark.parametrize("request_", [
     CalcRequest("300 mg", dose_given="200 mg"),
-    CalcRequest("5 mg/kg", drug="infliximab", weight="73 kg", dose_given="200 mg"),
-    CalcRequest("100 mg", drug="infliximab", dose_given="7 mg"),
+    CalcRequest("5 mg/kg", drug="remicade", weight="73 kg", dose_given="200 mg"),
+    CalcRequest("100 mg", drug="remicade", dose_given="7 mg"),
     CalcRequest("12 mg", hcpcs="J2326", dose_given="6 mg"),
 ])
 def test_the_claim_line_checks_count_units_from_the_amount_given_as_the_engine_does(catalog, request_):

@@ -47,7 +47,7 @@ async def test_without_a_catalog_the_app_loads_the_packaged_one_after_the_first_
     app = make_app(cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        assert app.main_screen.query_one("#drug", Select).value == "J2323"
+        assert app.main_screen.query_one("#drug").value == "J2323"
         assert not shown(app, "#catalog-problem")
         await type_into(pilot, dose="300 mg")
         assert app.main_screen.outcome.result.claim_rows[0].modifiers == "JZ"

@@ -8,7 +8,7 @@ Expected figures come from the billing rules and worked examples in domain-facts
 from __future__ import annotations
 
 import pytest
-from textual.widgets import DataTable, Input
+from textual.widgets import Input
 
 from infusion_calc.tui.state import ClaimRow
 from tui_helpers import choose, field_error, ready, shown, status_text, type_into
@@ -18,8 +18,8 @@ REMICADE_NDC = "57894003001"
 
 
 def claim_table(app) -> list[list[str]]:
-    table = app.main_screen.query_one("#claim-lines", DataTable)
-    return [[str(cell) for cell in table.get_row_at(index)] for index in range(table.row_count)]
+    rows = app.main_screen.query_one("#claim-lines").rows
+    return [[row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity] for row in rows]
 
 
 def figures(app) -> tuple[int | None, int | None]:
@@ -175,7 +175,7 @@ async def test_next_patient_clears_the_form_and_returns_to_the_dose(app):
         await pilot.press("ctrl+n")
         screen = app.main_screen
         assert screen.query_one("#dose", Input).value == "" and screen.query_one("#weight", Input).value == ""
-        assert screen.form.drug == "J2323"  # back to the everyday default
+        assert screen.form.drug == "J1745"  # a Remicade day stays Remicade
         assert app.focused.id == "dose"
         assert screen.outcome.state == "waiting"
 
@@ -284,7 +284,7 @@ async def test_the_drug_list_is_searchable_from_the_keyboard(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("shift+tab")  # from the dose back to the drug
-        assert app.focused.id == "drug"
+        assert app.focused.id == "drug-search"
         await pilot.press("enter", *"remi", "enter")
         assert app.main_screen.form.drug == "J1745"
 

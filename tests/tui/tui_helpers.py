@@ -44,7 +44,7 @@ async def open_encounter(pilot) -> None:
 
 async def choose(pilot, select_id: str, value: str) -> None:
     await ready(pilot)
-    pilot.app.main_screen.query_one(f"#{select_id}", Select).value = value
+    pilot.app.main_screen.query_one(f"#{select_id}").value = value  # a Select, or the drug field
     await pilot.pause()
 
 
@@ -61,3 +61,39 @@ def shown(app: InfusionCalcApp, selector: str) -> bool:
 
 def status_text(app: InfusionCalcApp) -> str:
     return str(app.main_screen.query_one("#result-status").content)
+
+
+def screen_lines(app: InfusionCalcApp) -> list[str]:
+    """The terminal's text as the nurse sees it now, one string per row."""
+    update = app.screen._compositor.render_full_update(simplify=True)
+    return [strips[0].text for strips in update.strips]
+
+
+async def scroll_to(pilot, selector: str) -> None:
+    """Scroll the workspace so the widget is at the top of what is visible (as PageDown would)."""
+    screen = pilot.app.main_screen
+    widget = screen.query_one(selector)
+    for container in widget.ancestors:
+        if getattr(container, "id", None) in ("result", "workspace") and container.is_scrollable:
+            container.scroll_to_widget(widget, top=True, animate=False)
+    await pilot.pause()
+    await pilot.pause()
+
+
+async def type_fast(pilot, *keys: str) -> None:
+    """Send every key at once, as a fast typist (or tmux's paste) does: none waits for the
+    app to finish with the one before, unlike `pilot.press`."""
+    import unicodedata
+
+    from textual import events
+    from textual.keys import _character_to_key
+
+    driver = pilot.app._driver
+    for key in keys:
+        char = key if len(key) == 1 else {"enter": "\r", "tab": "\t"}.get(key)
+        name = _character_to_key(key) if len(key) == 1 and not key.isalnum() else key
+        event = events.Key(name, char)
+        event.set_sender(pilot.app)
+        driver.send_message(event)
+    for _ in range(6):
+        await pilot.pause()

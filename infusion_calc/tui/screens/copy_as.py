@@ -38,6 +38,7 @@ class CopyAsScreen(ModalScreen[str | None]):
                         id="copy-as-hint")
 
     def on_mount(self) -> None:
+        self.app.clear_notifications()  # at 80 columns a notice would sit over the menu
         self.query_one(OptionList).highlighted = 0
 
     @on(OptionList.OptionSelected)

@@ -13,7 +13,7 @@ exists and replays them into the dose field).
 from __future__ import annotations
 
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Callable
 
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
@@ -49,14 +49,33 @@ class MainScreen(Screen[None]):
                 tooltip="Copy the claim lines as CMS-1500, UB-04, 837P, 837I, FHIR, CSV, JSON or text"),
         Binding("f6", "save_to_log", "Save to log", id="save-to-log",
                 tooltip="Save this administration (result, chart note, checks, encounter) to the administration log"),
+        Binding("f7", "jump_to_result", "Result", id="jump-to-result",
+                tooltip="Jump to the result, then the checks, then the chart text, then back to the form"),
         Binding("ctrl+n", "clear", "Next patient", id="clear",
                 tooltip="Clear the form for the next patient"),
+        # Tab moves the focus at once, in the app, before the next key is handed on (not later, in
+        # the field's own queue): text typed right after a Tab lands in the next field.
+        Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="next-field"),
+        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True,
+                id="previous-field"),
+        # From the form too (priority): the form is never scrolled by a page, the result is.
+        Binding("pagedown", "scroll_result(1)", "Scroll the result down", id="scroll-result-down",
+                show=False, priority=True),
+        Binding("pageup", "scroll_result(-1)", "Scroll the result up", id="scroll-result-up",
+                show=False, priority=True),
     ]
+
+    KEY_BAR_SHORT = {"save-to-log": "Save log", "clear": "Next", "copy-claim-lines": "Claim",
+                     "copy-chart-text": "Chart"}
+    """Shorter words on the key bar below KEY_BAR_LONG_WORDS columns, so every key it shows fits."""
+    JUMPS = ("#result", "#checks-title", "#chart-text-title")
+    """Where F7 goes, in turn, before going back to the form."""
 
     KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit"})
     """Bindings the key bar leaves out below KEY_BAR_FULL_WIDTH columns, with the palette key,
     so that the rest fits 80 columns; F1 Help lists every key, and they all still work."""
     KEY_BAR_FULL_WIDTH = 120
+    KEY_BAR_LONG_WORDS = 140
 
     form: var[FormValues] = var(FormValues)
     """The text in every field, exactly as typed."""
@@ -72,6 +91,8 @@ class MainScreen(Screen[None]):
         self.built = False
         """True once the form and result exist (just after the first frame)."""
         self._saving = False
+        self._jumps = 0
+        """How many places F7 has gone to since it was last back at the form."""
         self._last_saved: tuple[FormValues, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
 
@@ -101,13 +122,19 @@ class MainScreen(Screen[None]):
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
         bindings = super().active_bindings
-        if self.size.width >= self.KEY_BAR_FULL_WIDTH:
+        width = self.size.width
+        if width >= self.KEY_BAR_LONG_WORDS:
             return bindings
-        return {
-            key: active._replace(binding=replace(active.binding, show=False))
-            if active.binding.id in self.KEY_BAR_WIDE_ONLY else active
-            for key, active in bindings.items()
-        }
+        return {key: self._fitted_key(active, short_of_keys=width < self.KEY_BAR_FULL_WIDTH)
+                for key, active in bindings.items()}
+
+    def _fitted_key(self, active: ActiveBinding, *, short_of_keys: bool) -> ActiveBinding:
+        binding = active.binding
+        if short_of_keys and binding.id in self.KEY_BAR_WIDE_ONLY:
+            return active._replace(binding=replace(binding, show=False))
+        if binding.id in self.KEY_BAR_SHORT:
+            return active._replace(binding=replace(binding, description=self.KEY_BAR_SHORT[binding.id]))
+        return active
 
     def on_resize(self) -> None:
         if self.built:
@@ -181,21 +208,43 @@ class MainScreen(Screen[None]):
         return outcome.result
 
     def _copy(self, what: str, text: str, done: str = "") -> None:
+        text = sharing.encodable(text)
         self.app.copy_to_clipboard(text)
         extra = " (also in the tmux buffer)" if sharing.load_tmux_buffer(text) else ""
         fallback = ("press F4 to write the chart text and claim lines to a file" if not done else
                     "`infusion-calc calc --format` prints every format")  # F4 writes no export format
         self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.", markup=False)
 
+    def _when_dose_confirmed(self, result: ResultView, nothing: str, doing: str, then: Callable[[], None]) -> None:
+        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it."""
+        from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
+
+        message = out_of_range_message(result.checks)
+        if message is None:
+            then()
+            return
+
+        def answered(confirmed: bool | None) -> None:
+            if confirmed:
+                then()
+                return
+            self.notify(f"{nothing}: the dose is far outside the labeled dose. Fix it, or confirm it as ordered.",
+                        severity="warning", timeout=8)
+            self.order_form.query_one("#dose").focus()
+
+        self.app.push_screen(ConfirmDoseScreen(message, doing), answered)
+
     def action_copy_claim_lines(self) -> None:
         result = self._result("Nothing copied", with_encounter=False)
         if result is not None:
-            self._copy("claim lines", result.claim_text)
+            self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines",
+                                      lambda: self._copy("claim lines", result.claim_text))
 
     def action_copy_chart_text(self) -> None:
         result = self._result("Nothing copied", with_encounter=True)
         if result is not None:
-            self._copy("chart text", result.chart_text)
+            self._when_dose_confirmed(result, "Nothing copied", "copy the chart text",
+                                      lambda: self._copy("chart text", result.chart_text))
 
     def action_copy_as(self, fmt: str = "") -> None:
         """Copy the claim lines in an export format: `fmt`, or the one chosen from the menu."""
@@ -205,6 +254,12 @@ class MainScreen(Screen[None]):
         if any(problem.field == "given_at" for problem in self.outcome.encounter_problems):
             self.notify("Nothing copied: fix the date/time given first; the export carries it.",
                         severity="warning", timeout=10)
+            return
+        self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines in an export format",
+                                  lambda: self._copy_as(result, fmt))
+
+    def _copy_as(self, result: ResultView, fmt: str) -> None:
+        if self.calculator is None:
             return
         if fmt:
             self._deliver(self.calculator.copy_as(result, fmt))
@@ -229,7 +284,12 @@ class MainScreen(Screen[None]):
 
     def action_save_to_log(self) -> None:
         result = self._result("Nothing saved to the log", with_encounter=True)
-        if result is None or self.calculator is None:
+        if result is not None:
+            self._when_dose_confirmed(result, "Nothing saved to the log", "save it to the administration log",
+                                      lambda: self._save_to_log(result))
+
+    def _save_to_log(self, result: ResultView) -> None:
+        if self.calculator is None:
             return
         if self._saving:
             self.notify("Still saving the last one to the log…")
@@ -261,8 +321,10 @@ class MainScreen(Screen[None]):
 
     def action_save_to_file(self) -> None:
         result = self._result("Nothing written", with_encounter=True)
-        if result is None:
-            return
+        if result is not None:
+            self._when_dose_confirmed(result, "Nothing written", "write it to a file", lambda: self._save_to_file(result))
+
+    def _save_to_file(self, result: ResultView) -> None:
         text = f"{result.chart_text.rstrip()}\n\nClaim lines\n{result.claim_text}"
         try:
             path = sharing.save_text(text)
@@ -279,6 +341,36 @@ class MainScreen(Screen[None]):
         panel.collapsed = not panel.collapsed
         if not panel.collapsed:
             self.set_focus(self.query_one("#given-at"))
+
+    def _result_scroller(self):
+        """What scrolls to show the result: the whole page when stacked, the result pane when side by side."""
+        return self.query_one("#workspace") if self.has_class("-narrow") else self.result_panel
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "scroll_result":  # a list that is open (the drug list) keeps its own PageDown
+            focused = self.focused
+            return self.built and (focused is None or self.order_form in focused.ancestors or focused is self.result_panel) \
+                and not getattr(focused, "expanded", False) and type(focused).__name__ != "SelectOverlay"
+        return True
+
+    def action_scroll_result(self, pages: int) -> None:
+        scroller = self._result_scroller()
+        (scroller.scroll_page_down if pages > 0 else scroller.scroll_page_up)(animate=False)
+
+    def action_jump_to_result(self) -> None:
+        """F7: the result, the checks, the chart text in turn, then back to the field being typed in."""
+        if not self.built:
+            return
+        scroller = self._result_scroller()
+        targets = [target for target in map(self.query_one, self.JUMPS) if target.display and target.region.height]
+        if self._jumps < len(targets):
+            scroller.scroll_to_widget(targets[self._jumps], top=True, animate=False)
+            self._jumps += 1
+            return
+        self._jumps = 0
+        scroller.scroll_home(animate=False)
+        if self.focused is not None:
+            self.focused.scroll_visible(animate=False)
 
     def action_clear(self) -> None:
         self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same

@@ -15,10 +15,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
-from textual.widgets import Checkbox, Input, Select
+from textual.widget import Widget
+from textual.widgets import Checkbox, Collapsible, Input, Select
+from textual.widgets._collapsible import CollapsibleTitle
 
 from infusion_calc.tui import validators
 from infusion_calc.tui.state import ALL_PRESENTATIONS, FIELD_LABELS, TYPED_SIZE, FormValues, Outcome, Problem
+from infusion_calc.tui.widgets.drug_field import DrugField
 from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 from infusion_calc.tui.widgets.form_field import FormField
 
@@ -27,6 +30,10 @@ if TYPE_CHECKING:
 
 # Which dose bases show which rows (the rows carry the matching class).
 BASIS_CLASSES = {"per_kg": "-per-kg", "per_m2": "-per-m2"}
+
+# The fields each kind of dose needs besides the dose, in screen order (a BSA typed stands for both).
+NEEDED = {"per_kg": ("weight",), "per_m2": ("height", "weight")}
+SCREEN_ORDER = ("drug", "dose", "height", "weight", "bsa", "vial", "round_within")
 
 # Encounter fields whose problems are shown under another row: lots and expiries share the vials row.
 ENCOUNTER_ROW = {"lots": "vials", "expires": "vials"}
@@ -58,8 +65,8 @@ class OrderForm(Vertical):
     def compose(self) -> ComposeResult:
         yield FormField(
             FIELD_LABELS["drug"],
-            Select([("Loading the catalog…", "")], id="drug", allow_blank=False),
-            field="drug", hint="Enter opens the list; type to search",
+            DrugField(id="drug"),
+            field="drug", hint="Type a name, brand or code; Enter takes the highlighted match",
         )
         yield FormField(
             FIELD_LABELS["dose"],
@@ -67,14 +74,14 @@ class OrderForm(Vertical):
             field="dose",
         )
         yield FormField(
-            FIELD_LABELS["weight"],
-            Input(placeholder="70 kg or 154 lb", id="weight", validators=[validators.weight()]),
-            field="weight", classes="-by-weight",
-        )
-        yield FormField(
             FIELD_LABELS["height"],
             Input(placeholder="170 cm or 67 in", id="height", validators=[validators.height()]),
             field="height", classes="-by-area", hint="Height and weight give the BSA (Mosteller)",
+        )
+        yield FormField(
+            FIELD_LABELS["weight"],
+            Input(placeholder="70 kg or 154 lb", id="weight", validators=[validators.weight()]),
+            field="weight", classes="-by-weight",
         )
         yield FormField(
             "or BSA",
@@ -106,20 +113,18 @@ class OrderForm(Vertical):
         rounding = self.query_one("#round-within", Input)
         if calculator.rounding_policy and not rounding.value:  # a policy given to the app wins
             self._round_within = rounding.value = calculator.rounding_policy
-        drug = self.query_one("#drug", Select)
-        drug.set_options(calculator.drug_choices() or [("No catalog loaded", "")])
+        drug = self.query_one("#drug", DrugField)
+        drug.load(calculator.drug_index(), {code: label for label, code in calculator.drug_choices()})
         if calculator.default_drug:
             drug.value = calculator.default_drug
-        self._list_vials(str(drug.value))
+        self._list_vials(drug.value)
         self._report()
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Show the rows this dose needs and each field's problem under it."""
         if outcome.basis or outcome.state == "waiting":
             # While the dose is being typed ("5 mg/"), keep the rows the last readable dose needed.
-            self._basis = outcome.basis
-        for basis, css_class in BASIS_CLASSES.items():
-            self.set_class(self._basis == basis, css_class)
+            self._show_rows_for(outcome.basis)
         self._problem = outcome.problem
         self._encounter_problems = {}
         for problem in outcome.encounter_problems:  # the first message for a row is the one shown
@@ -133,12 +138,11 @@ class OrderForm(Vertical):
         return self.query_one(EncounterPanel)
 
     def clear(self) -> None:
-        """Back to a fresh form for the next patient; the site's rounding policy stays."""
+        """Back to a fresh form for the next patient. The drug and the site's rounding policy
+        stay: a clinic day is often one drug after another (a Remicade day stays Remicade)."""
         for field in ("dose", "weight", "height", "bsa", "vial"):
             self.query_one(f"#{field}", Input).clear()
         self._validator_errors.clear()
-        if self._calculator is not None and self._calculator.default_drug:
-            self.query_one("#drug", Select).value = self._calculator.default_drug
         self.query_one("#vial-choice", Select).value = ALL_PRESENTATIONS
         self.encounter_panel.clear()  # a new patient is a new encounter
         self.query_one("#dose", Input).focus()
@@ -155,9 +159,8 @@ class OrderForm(Vertical):
             vial = choice  # one presentation of the catalog, by its label
         else:
             vial = ""
-        drug = self.query_one("#drug", Select).value
         return FormValues(
-            drug=drug if isinstance(drug, str) else "",
+            drug=self.query_one("#drug", DrugField).value,
             vial=vial,
             vial_typed=choice == TYPED_SIZE,
             round_within=self.query_one("#round-within", Input).value,
@@ -178,10 +181,27 @@ class OrderForm(Vertical):
         self._show_errors()
         self._report()
 
+    @on(DrugField.Changed)
+    def _drug_chosen(self, event: DrugField.Changed) -> None:
+        if event.value != self._vials_for:
+            self._list_vials(event.value)
+        self._report()
+
+    @on(DrugField.Entered)
+    def _drug_entered(self, event: DrugField.Entered) -> None:
+        if not event.picked:  # the matches opened: the typing stays in the drug field
+            self._focus_arrived()
+            return
+        dose = self.query_one("#dose", Input)
+
+        def go() -> None:
+            dose.focus()
+            self._focus_arrived()
+
+        self.call_after_refresh(go)
+
     @on(Select.Changed)
     def _chosen(self, event: Select.Changed) -> None:
-        if event.select.id == "drug" and event.value != self._vials_for:
-            self._list_vials(str(event.value))
         self.set_class(self.query_one("#vial-choice", Select).value == TYPED_SIZE, "-vial-typed")
         self._report()
 
@@ -189,19 +209,66 @@ class OrderForm(Vertical):
     def _ticked(self) -> None:
         self._report()
 
+    def enter_moves_focus(self, widget: Widget | None) -> bool:
+        """Whether Enter on this widget makes the form move the focus (the app holds the keys
+        typed after it until it has): every text field of the form and the encounter title."""
+        return widget is not None and self in widget.ancestors and isinstance(widget, (Input, CollapsibleTitle))
+
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
-        """Enter: if another field still needs something, go there; otherwise stay put.
-        In the encounter panel, Enter goes on to the next field."""
+        """Enter: on to the next field this dose still needs, in screen order; else to a field
+        with a problem; else stay put. In the encounter panel, Enter goes on to the next field."""
         if self.encounter_panel in event.input.ancestors:
             self.screen.focus_next()
+            self._focus_arrived()
             return
+        target = self._after_enter(event.input)
+        if target is None:
+            self._focus_arrived()
+            return
+
+        def go() -> None:  # once a row just shown is laid out
+            target.focus()
+            self._focus_arrived()
+
+        self.call_after_refresh(go)
+
+    @on(Collapsible.Expanded)
+    def _encounter_opened(self, event: Collapsible.Expanded) -> None:
+        # Enter on the title opened it: go into its first field, so what is typed next lands there.
+        if isinstance(self.screen.focused, CollapsibleTitle):
+            self.call_after_refresh(lambda: (self.query_one("#given-at").focus(), self._focus_arrived()))
+        else:
+            self._focus_arrived()
+
+    @on(Collapsible.Collapsed)
+    def _encounter_closed(self) -> None:
+        self._focus_arrived()
+
+    def _focus_arrived(self) -> None:
+        """Tell the app the focus is where Enter sends it: after the focus change now queued."""
+        release = getattr(self.app, "release_input", None)
+        if release is not None:
+            self.app.call_later(release)
+
+    def _after_enter(self, control: Input) -> Widget | None:
+        field = self._field_of(control)
+        basis = self._basis
+        if self._calculator is not None:
+            from infusion_calc.tui.calculator import dose_basis
+
+            basis = dose_basis(self.query_one("#dose", Input).value) or basis
+        self._show_rows_for(basis)  # now: the row Enter goes to may be appearing with this dose
+        needed = () if self.query_one("#bsa", Input).value.strip() else NEEDED.get(basis, ())
+        if field in SCREEN_ORDER:
+            for later in SCREEN_ORDER[SCREEN_ORDER.index(field) + 1:]:
+                if later in needed and not self.query_one(f"#{later}", Input).value.strip():
+                    return self.query_one(f"#{later}", Input)
         problem = self._problem
-        if problem is None or problem.field is None or problem.field == self._field_of(event.input):
-            return
+        if problem is None or problem.field is None or problem.field == field:
+            return None
         rows = self.query(f"#{self._row_for(problem.field)}")
-        if rows and rows.first().display:
-            rows.first(FormField).control.focus()
+        return rows.first(FormField).control if rows and rows.first().display else None
 
     # -- helpers ----------------------------------------------------------------------------
 
@@ -225,6 +292,11 @@ class OrderForm(Vertical):
         # value ("*"); forcing the watcher redraws it for the new drug.
         choice.mutate_reactive(Select.value)
         self.set_class(choice.value == TYPED_SIZE, "-vial-typed")
+
+    def _show_rows_for(self, basis: str) -> None:
+        self._basis = basis
+        for each, css_class in BASIS_CLASSES.items():
+            self.set_class(self._basis == each, css_class)
 
     def _show_errors(self) -> None:
         problem = self._problem

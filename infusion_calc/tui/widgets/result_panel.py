@@ -12,13 +12,12 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
-from textual.widgets import DataTable, Label, Static
+from textual.widgets import Label, Static
 
 from infusion_calc.tui.state import ENCOUNTER_LABELS, FIELD_LABELS, Outcome, Problem, ResultView
 from infusion_calc.tui.widgets.big_figure import BigFigure
 from infusion_calc.tui.widgets.checks_list import ChecksList, summary
-
-CLAIM_COLUMNS = ("HCPCS", "Modifier", "Units", "NDC", "NDC unit", "NDC qty")
+from infusion_calc.tui.widgets.claim_lines import ClaimLines
 
 
 class ResultPanel(VerticalScroll):
@@ -35,18 +34,13 @@ class ResultPanel(VerticalScroll):
             yield Static("", id="modifier-note", markup=False)
             yield Static("", id="rounding-option", markup=False)
             yield Label("Claim lines", classes="section-title")
-            yield DataTable(id="claim-lines", cursor_type="none", zebra_stripes=True, show_cursor=False)
+            yield ClaimLines(id="claim-lines")
             yield Static("", id="result-warnings")
             yield Label("Pre-submission checks", classes="section-title", id="checks-title")
             yield ChecksList(id="checks")
-            yield Label("Chart text", classes="section-title")
+            yield Label("Chart text", classes="section-title", id="chart-text-title")
             yield Static("", id="chart-text-note")
             yield Static("", id="chart-text", markup=False)
-
-    def on_mount(self) -> None:
-        table = self.query_one("#claim-lines", DataTable)
-        table.can_focus = False  # the form keeps the Tab order; the mouse still scrolls it
-        table.add_columns(*CLAIM_COLUMNS)
 
     def show(self, outcome: Outcome) -> None:
         self.set_class(not outcome.valid, "-no-result")
@@ -86,10 +80,7 @@ class ResultPanel(VerticalScroll):
         rounding = self.query_one("#rounding-option", Static)
         rounding.update(view.rounding or "")
         rounding.display = view.rounding is not None
-        table = self.query_one("#claim-lines", DataTable)
-        table.clear()
-        for row in view.claim_rows:
-            table.add_row(row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity)
+        self.query_one("#claim-lines", ClaimLines).show(view.claim_rows)
         warnings = self.query_one("#result-warnings", Static)
         warnings.update(Content("\n").join(Content.assemble(("⚠ ", "bold"), text) for text in view.warnings))
         warnings.display = bool(view.warnings)

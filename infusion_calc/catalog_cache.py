@@ -1,0 +1,105 @@
+"""The catalog every command uses, validated once and kept compiled in the user cache folder.
+
+Sources: the packaged catalog, the site catalog file, the packaged CMS quarter and the
+quarters imported. On a miss every source goes through the pydantic models (the one
+validation path), the result is pickled under a name made from the package's own
+code and the hashes of the sources, and later starts load that file without
+importing pydantic. Any change to a source changes the name, so a stale cache is never read;
+a cache file that fails to load is a miss, never an error. Writing it is best effort.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import sys
+from dataclasses import dataclass
+from importlib.resources import files
+from pathlib import Path
+
+from infusion_calc.core.catalog import Catalog, read_site_file
+
+CACHE_FORMAT = 1
+_PREFIX = "catalog-"
+
+
+@dataclass(frozen=True)
+class Compiled:
+    catalog: Catalog
+    quarters: tuple
+    """The CMS quarters loaded (store.LoadedQuarter), oldest first."""
+
+
+# The code that reads the sources and defines the pickled classes: a change to any of
+# them (a new release, or an edit in a development checkout) is a new cache. This is
+# the package version made exact, and costs no importlib.metadata (~20 ms) per start.
+_COMPILER = (
+    "catalog_cache.py", "core/catalog.py", "core/catalog_schema.py", "core/cms_codes.py", "core/units.py",
+    "cms/compile.py", "cms/models.py", "cms/store.py", "data/units.txt",
+)
+
+
+def _key(parts: list[tuple[str, bytes]]) -> str:
+    package = Path(__file__).resolve().parent
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version_info[:2]}".encode())
+    for name in _COMPILER:
+        digest.update((package / name).read_bytes())
+    for name, data in parts:
+        digest.update(f"|{name}|{len(data)}|".encode())
+        digest.update(data)
+    return digest.hexdigest()[:40]
+
+
+def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list) -> Compiled:
+    from infusion_calc.cms.compile import compile_quarters
+    from infusion_calc.core.catalog import parse_catalog
+
+    cms = compile_quarters(quarter_files)
+    catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
+    if site is not None:
+        catalog = catalog.merged_with(parse_catalog(site.decode("utf-8"), str(site_file)))
+    catalog.name_index  # noqa: B018 -- computed now, so the cache holds it (cached_property)
+    return Compiled(catalog, cms.quarters)
+
+
+def _read(path: Path) -> Compiled | None:
+    try:
+        compiled = pickle.loads(path.read_bytes())
+    except Exception:  # absent, truncated, from another version of a class: rebuild it
+        return None
+    return compiled if isinstance(compiled, Compiled) else None
+
+
+def _write(folder: Path, path: Path, compiled: Compiled) -> None:
+    import tempfile
+
+    try:
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-")
+        with os.fdopen(handle, "wb") as out:
+            pickle.dump(compiled, out, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(temporary, path)
+        for old in folder.glob(f"{_PREFIX}*.pickle"):
+            if old != path:
+                old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a read-only or full cache folder costs speed, never an answer
+
+
+def load(site_file: Path | None = None) -> Compiled:
+    """The catalog (packaged + site + CMS) and the quarters, from the cache when its sources are unchanged."""
+    from infusion_calc.cms.store import quarter_files
+    from infusion_calc.locations import cache_dir
+
+    curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
+    site = read_site_file(site_file).encode("utf-8") if site_file is not None else None
+    quarters = quarter_files()
+    parts = [("catalog.toml", curated), (f"site:{site_file}", site or b""), *((where, data) for _, where, data in quarters)]
+    folder = cache_dir()
+    path = folder / f"{_PREFIX}{_key(parts)}.pickle"
+    compiled = _read(path)
+    if compiled is None:
+        compiled = _compile(curated, site_file, site, quarters)
+        _write(folder, path, compiled)
+    return compiled

@@ -1,0 +1,55 @@
+"""`infusion-calc catalog list [--json]`: every code the calculator knows, and where its facts come from."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
+from infusion_calc.core.errors import CatalogError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("catalog", help="list the drug codes the calculator knows")
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
+    listing = actions.add_parser(
+        "list", help="one line (or JSON object) per HCPCS code",
+        description="Source: curated (packaged clinical catalog), site (your catalog file) or cms (CMS's files only).",
+    )
+    listing.add_argument("--json", action="store_true", help="print a JSON array, one object per code")
+    add_catalog_option(listing)
+    listing.set_defaults(run=run)
+
+
+def entries(catalog) -> list[dict]:
+    out = []
+    for code in catalog.codes():
+        drug = catalog.by_code(code)
+        out.append({
+            "hcpcs": drug.hcpcs,
+            "drug": drug.generic,
+            "brands": list(drug.brands),
+            "billing_unit": str(drug.billing_unit),
+            "products": len(drug.products) if drug.source != "cms" else len(drug.cms_items),
+            "source": drug.source,
+        })
+    return out
+
+
+def run(options: argparse.Namespace) -> int:
+    try:
+        listed = entries(catalog_for(options))
+    except CatalogError as error:
+        return fail(str(error))
+    if options.json:
+        json.dump(listed, sys.stdout, ensure_ascii=False, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    for entry in listed:
+        brands = ", ".join(entry["brands"][:3]) + (", ..." if len(entry["brands"]) > 3 else "")
+        sys.stdout.write(
+            f"{entry['hcpcs']}  {entry['source']:<7}  {entry['billing_unit']:>8}  {entry['drug']}"
+            f"{f' ({brands})' if brands else ''}  {entry['products']} products\n"
+        )
+    return 0

@@ -1,0 +1,106 @@
+"""`infusion-calc data import PATH...` and `infusion-calc data status`: CMS quarters for the catalog and payments."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from infusion_calc.cli.common import fail
+from infusion_calc.core.errors import CatalogError, InputError
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "data", help="import CMS's quarterly drug files, or show which quarters are loaded",
+        description="CMS's ASP NDC-HCPCS crosswalk and payment-limit files (and the HCPCS Level II file).",
+    )
+    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
+    importing = actions.add_parser(
+        "import", help="read CMS zips or files and keep them in the user data folder",
+        description=(
+            "Read the quarterly ASP zip files as CMS publishes them (or the CSV files inside them: the "
+            "NDC-HCPCS crosswalk and the payment-limit file of the same quarter), and optionally the HCPCS "
+            "Level II xlsx for the descriptors. Nothing is written unless every file given can be read."
+        ),
+    )
+    importing.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="a .zip, .csv or HCPC*.xlsx file")
+    importing.set_defaults(run=run_import)
+    status = actions.add_parser("status", help="list the quarters loaded and their effective dates")
+    status.add_argument("--json", action="store_true", help="print the quarters as JSON")
+    status.set_defaults(run=run_status)
+
+
+def run_import(options: argparse.Namespace) -> int:
+    from pydantic import ValidationError
+
+    from infusion_calc.cms.importer import build_quarters, read_paths
+    from infusion_calc.cms.store import packaged_descriptors, save_descriptors, save_quarter, stored_descriptors
+
+    try:
+        found = read_paths(options.paths)
+        descriptors = found.hcpcs or stored_descriptors() or packaged_descriptors()
+        quarters = build_quarters(found, descriptors)
+    except InputError as error:
+        return fail(error.message)
+    except ValidationError as error:
+        return fail(f"the files read do not make a valid quarter: {error.errors()[0]['msg']}")
+    out = [f"skipped {name}: not an ASP crosswalk or payment-limit table" for name in found.skipped]
+    if found.hcpcs is not None:
+        path = save_descriptors(found.hcpcs)
+        out.append(
+            f"HCPCS descriptors: {len(found.hcpcs)} codes from {found.hcpcs_file} -> {path} "
+            "(used by this import and the next ones)"
+        )
+    for quarter in quarters:
+        path = save_quarter(quarter.model_dump_json(), quarter.quarter)
+        items = sum(len(code.items) for code in quarter.codes)
+        priced = sum(1 for code in quarter.codes if code.payment_limit is not None)
+        out.append(
+            f"{quarter.quarter} (effective {quarter.effective_from} to {quarter.effective_to}): "
+            f"{len(quarter.codes)} codes billed by mass, {items} NDCs, {priced} with a payment limit -> {path}"
+        )
+        refused = sum(quarter.refused.values())
+        out.append(f"  rows not imported: {refused}")
+        out.extend(f"    {count:>6}  {reason}" for reason, count in quarter.refused.items())
+    sys.stdout.write("\n".join(out) + "\n")
+    return 0
+
+
+def quarters_as_dicts() -> list[dict]:
+    from infusion_calc.catalog_cache import load
+
+    return [
+        {
+            "quarter": quarter.quarter,
+            "effective_from": quarter.effective_from.isoformat(),
+            "effective_to": quarter.effective_to.isoformat(),
+            "origin": quarter.origin,
+            "codes": quarter.code_count,
+            "ndcs": quarter.ndc_count,
+            "priced_codes": len(quarter.prices),
+            "sources": list(quarter.sources),
+        }
+        for quarter in load().quarters
+    ]
+
+
+def run_status(options: argparse.Namespace) -> int:
+    try:
+        quarters = quarters_as_dicts()
+    except CatalogError as error:
+        return fail(str(error))
+    if options.json:
+        json.dump({"quarters": quarters}, sys.stdout, indent=2)
+        sys.stdout.write("\n")
+        return 0
+    if not quarters:
+        sys.stdout.write("No CMS quarter loaded: import one with 'infusion-calc data import PATH...'.\n")
+        return 0
+    for quarter in quarters:
+        sys.stdout.write(
+            f"{quarter['quarter']}  {quarter['effective_from']} to {quarter['effective_to']}  {quarter['origin']:<8}  "
+            f"{quarter['codes']} codes, {quarter['ndcs']} NDCs, {quarter['priced_codes']} priced\n"
+        )
+    return 0

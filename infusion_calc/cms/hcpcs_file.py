@@ -1,0 +1,80 @@
+"""The HCPCS Level II file (CMS's quarterly `HCPC<year>_<month>_ANWEB.xlsx`): descriptors by code.
+
+Read with the standard library: an xlsx is a zip of XML parts, and this file has one
+plain sheet (shared strings, no formulas), so a full spreadsheet library buys nothing.
+Only drug codes (a letter and four digits, record type 3) are kept; modifiers and CPT
+text are not.
+"""
+
+from __future__ import annotations
+
+import re
+import zipfile
+from io import BytesIO
+from xml.etree.ElementTree import iterparse
+
+from infusion_calc.core.errors import InputError
+
+_NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_HCPCS = re.compile(r"[A-Z][0-9]{4}")
+_COLUMN = re.compile(r"[A-Z]+")
+_WANTED = ("HCPC", "RECID", "LONG DESCRIPTION", "SHORT DESCRIPTION")
+
+
+def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
+    try:
+        part = archive.open("xl/sharedStrings.xml")
+    except KeyError:
+        return []
+    strings = []
+    for _event, element in iterparse(part):
+        if element.tag == f"{_NS}si":
+            strings.append("".join(text.text or "" for text in element.iter(f"{_NS}t")))
+            element.clear()
+    return strings
+
+
+def _cells(row, strings: list[str]) -> dict[str, str]:
+    cells = {}
+    for cell in row.iter(f"{_NS}c"):
+        column = _COLUMN.match(cell.get("r", "")).group()
+        kind = cell.get("t")
+        if kind == "inlineStr":
+            value = "".join(text.text or "" for text in cell.iter(f"{_NS}t"))
+        else:
+            raw = cell.findtext(f"{_NS}v") or ""
+            value = strings[int(raw)] if kind == "s" and raw else raw
+        cells[column] = " ".join(value.replace("\xa0", " ").split())
+    return cells
+
+
+def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
+    """Code -> {"descriptor": long description, "short": short description} for drug codes."""
+    try:
+        archive = zipfile.ZipFile(BytesIO(data))
+        strings = _shared_strings(archive)
+        sheet = archive.open("xl/worksheets/sheet1.xml")
+    except (zipfile.BadZipFile, KeyError) as error:
+        raise InputError("file", f"{name}: not a HCPCS Level II workbook ({error})") from None
+    columns: dict[str, str] | None = None
+    codes: dict[str, dict[str, str]] = {}
+    for _event, row in iterparse(sheet):
+        if row.tag != f"{_NS}row":
+            continue
+        cells = _cells(row, strings)
+        row.clear()
+        if columns is None:
+            by_title = {title.upper(): column for column, title in cells.items()}
+            if all(title in by_title for title in _WANTED):
+                columns = {title: by_title[title] for title in _WANTED}
+            continue
+        code = cells.get(columns["HCPC"], "")
+        if cells.get(columns["RECID"]) != "3" or not _HCPCS.fullmatch(code):
+            continue
+        codes[code] = {
+            "descriptor": cells.get(columns["LONG DESCRIPTION"], ""),
+            "short": cells.get(columns["SHORT DESCRIPTION"], ""),
+        }
+    if columns is None:
+        raise InputError("file", f"{name}: no header row with {', '.join(_WANTED)}; is it the HCPCS Level II file?")
+    return codes

@@ -1,0 +1,122 @@
+"""ASP crosswalk and payment-limit rows as plain records; a row that cannot be read exactly is refused.
+
+Each refusal is counted under a reason a person can act on. CPT rows (numeric codes)
+are set aside first: their descriptions are AMA-copyrighted and never kept.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from infusion_calc.cms.dosage import DosageRefused, billing_unit
+from infusion_calc.cms.tables import Table
+
+CPT = "CPT code (numeric; its AMA-copyrighted text is not kept)"
+SHORT_ROW = "row has too few columns"
+BAD_CODE = "HCPCS code unreadable"
+BAD_NDC = "NDC not in 11-digit 5-4-2 form"
+BAD_NUMBER = "package size, package quantity or billing units not a plain positive number"
+PACKAGE_MISMATCH = "billing units per package are not billing units per item x items per package"
+MIXED_UNIT = "code listed with two different billing units"
+DUPLICATE_NDC = "NDC listed twice under one code with different figures"
+BAD_LIMIT = "payment limit or coinsurance not a plain number"
+
+_HCPCS = re.compile(r"[A-Z][0-9]{4}")
+_CPT = re.compile(r"[0-9]{4}[0-9A-Z]")
+_NDC = re.compile(r"[0-9]{5}-[0-9]{4}-[0-9]{2}")
+_NUMBER = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,6})?|\.[0-9]{1,6}")
+
+
+class RowRefused(Exception):
+    pass
+
+
+def _code(text: str) -> str:
+    if _CPT.fullmatch(text):
+        raise RowRefused(CPT)
+    if not _HCPCS.fullmatch(text):
+        raise RowRefused(BAD_CODE)
+    return text
+
+
+def _positive(text: str, reason: str) -> Decimal:
+    if not _NUMBER.fullmatch(text) or Decimal(text) <= 0:
+        raise RowRefused(reason)
+    return Decimal(text)
+
+
+def _unit(text: str) -> str:
+    try:
+        return str(billing_unit(text))
+    except DosageRefused as refusal:
+        raise RowRefused(str(refusal)) from None
+
+
+@dataclass
+class Reading:
+    """What one file gave: records by HCPCS code, and the refused rows counted by reason."""
+
+    codes: dict[str, dict] = field(default_factory=dict)
+    refused: Counter = field(default_factory=Counter)
+
+
+def read_crosswalk(table: Table) -> Reading:
+    """Code -> {short_description, billing_unit, items: {ndc: item}} from the crosswalk's rows."""
+    reading = Reading()
+    conflicted: set[tuple[str, str]] = set()
+    for _line, cells in table.rows:
+        try:
+            if len(cells) < 10:
+                raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
+            code = _code(cells[0])
+            unit = _unit(cells[5])
+            if not _NDC.fullmatch(cells[3]):
+                raise RowRefused(BAD_NDC)
+            size, count, per_item, per_package = (_positive(cell, BAD_NUMBER) for cell in cells[6:10])
+            if per_item * count != per_package:
+                raise RowRefused(PACKAGE_MISMATCH)
+        except RowRefused as refusal:
+            reading.refused[str(refusal)] += 1
+            continue
+        entry = reading.codes.setdefault(code, {"hcpcs": code, "short_description": cells[1], "billing_unit": unit, "items": {}})
+        if entry["billing_unit"] != unit:
+            reading.refused[MIXED_UNIT] += 1
+            continue
+        item = {
+            "ndc": cells[3], "labeler": cells[2], "brand": cells[4],
+            "package_size": size, "package_count": count, "units_per_item": per_item,
+        }
+        known = entry["items"].get(cells[3])
+        if known is not None and known != item:
+            # Two readings of one NDC: neither is taken, the carton decides.
+            reading.refused[DUPLICATE_NDC] += 2 if (code, cells[3]) not in conflicted else 1
+            conflicted.add((code, cells[3]))
+        entry["items"].setdefault(cells[3], item)
+    for code, ndc in conflicted:
+        reading.codes[code]["items"].pop(ndc, None)
+    for code in [code for code, entry in reading.codes.items() if not entry["items"]]:
+        del reading.codes[code]
+    return reading
+
+
+def read_pricing(table: Table) -> Reading:
+    """Code -> {billing_unit, payment_limit, coinsurance_percent} from the payment-limit rows."""
+    reading = Reading()
+    for _line, cells in table.rows:
+        try:
+            if len(cells) < 5:
+                raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
+            code = _code(cells[0])
+            unit = _unit(cells[2])
+            if not _NUMBER.fullmatch(cells[3]) or not _NUMBER.fullmatch(cells[4]) or Decimal(cells[4]) > 100:
+                raise RowRefused(BAD_LIMIT)
+        except RowRefused as refusal:
+            reading.refused[str(refusal)] += 1
+            continue
+        reading.codes[code] = {
+            "billing_unit": unit, "payment_limit": Decimal(cells[3]), "coinsurance_percent": Decimal(cells[4]),
+        }
+    return reading

@@ -1,0 +1,146 @@
+"""Where quarters live: the one packaged with infusion-calc, and those a site imported.
+
+Imported files go to the user data folder (`cms/` under it, 0700; files 0600), written
+whole or not at all. Reading back needs no pydantic: each file was validated by the
+models before it was written (import, or the packaging script), so loading is a JSON
+read; a file that does not have the expected shape is reported, never half-used.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from datetime import date
+from importlib.resources import files
+from pathlib import Path
+
+from infusion_calc.core.errors import CatalogError
+
+PACKAGED_PATTERN = re.compile(r"cms-([0-9]{4}Q[1-4])\.json\.gz")
+IMPORTED_PATTERN = re.compile(r"asp-([0-9]{4}Q[1-4])\.json\.gz")
+DESCRIPTORS_FILE = "hcpcs-descriptors.json.gz"
+
+
+@dataclass(frozen=True)
+class LoadedQuarter:
+    """A quarter as plain data: its dates, and the payment limit of each code it prices."""
+
+    quarter: str
+    effective_from: date
+    effective_to: date
+    origin: str  # "packaged" or "imported"
+    prices: dict[str, dict[str, str]]
+    """code -> {"billing_unit", "payment_limit", "coinsurance_percent"} (decimal strings)."""
+    code_count: int
+    ndc_count: int
+    refused: dict[str, int]
+    sources: tuple[str, ...]
+
+    def covers(self, day: date) -> bool:
+        return self.effective_from <= day <= self.effective_to
+
+
+def cms_dir() -> Path:
+    from infusion_calc.locations import data_dir
+
+    return data_dir() / "cms"
+
+
+def _write_private(path: Path, payload: bytes) -> None:
+    """Whole file or nothing: a temporary file in the same folder, 0600, then renamed."""
+    import tempfile
+
+    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    os.chmod(path.parent, 0o700)
+    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
+    try:
+        os.fchmod(handle, 0o600)
+        with os.fdopen(handle, "wb") as out:
+            out.write(payload)
+        os.replace(temporary, path)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def compress(text: str) -> bytes:
+    import gzip
+
+    # mtime=0: the same quarter always gives the same bytes (a reproducible packaged file).
+    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+
+
+def save_quarter(quarter_json: str, label: str) -> Path:
+    path = cms_dir() / f"asp-{label}.json.gz"
+    _write_private(path, compress(quarter_json))
+    return path
+
+
+def save_descriptors(descriptors: dict[str, dict[str, str]]) -> Path:
+    import json
+
+    path = cms_dir() / DESCRIPTORS_FILE
+    _write_private(path, compress(json.dumps(descriptors, separators=(",", ":"), sort_keys=True)))
+    return path
+
+
+def stored_descriptors() -> dict[str, dict[str, str]]:
+    import gzip
+    import json
+
+    path = cms_dir() / DESCRIPTORS_FILE
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(gzip.decompress(path.read_bytes()))
+    except (OSError, ValueError, EOFError):
+        return {}  # only a convenience for the next import; that import's own HCPCS file can replace it
+
+
+def quarter_from_json(raw: dict, origin: str) -> LoadedQuarter:
+    """A stored quarter (already validated) as plain data."""
+    return LoadedQuarter(
+        quarter=raw["quarter"],
+        effective_from=date.fromisoformat(raw["effective_from"]),
+        effective_to=date.fromisoformat(raw["effective_to"]),
+        origin=origin,
+        prices={
+            code["hcpcs"]: {key: code[key] for key in ("billing_unit", "payment_limit", "coinsurance_percent")}
+            for code in raw["codes"] if code.get("payment_limit") is not None
+        },
+        code_count=len(raw["codes"]),
+        ndc_count=sum(len(code["items"]) for code in raw["codes"]),
+        refused=dict(raw["refused"]),
+        sources=tuple(source["file"] for source in raw["sources"]),
+    )
+
+
+def quarter_files() -> list[tuple[str, str, bytes]]:
+    """(origin, where, bytes) of every stored quarter: the packaged ones, then the imported ones."""
+    found = []
+    for entry in sorted(files("infusion_calc.data").iterdir(), key=lambda entry: entry.name):
+        if PACKAGED_PATTERN.fullmatch(entry.name):
+            found.append(("packaged", f"packaged {entry.name}", entry.read_bytes()))
+    folder = cms_dir()
+    if folder.is_dir():
+        for path in sorted(folder.iterdir()):
+            if IMPORTED_PATTERN.fullmatch(path.name):
+                try:
+                    found.append(("imported", str(path), path.read_bytes()))
+                except OSError as error:
+                    raise CatalogError(f"{path}: cannot read the imported quarter ({error.strerror})") from None
+    return found
+
+
+def packaged_descriptors() -> dict[str, dict[str, str]]:
+    """The HCPCS descriptors the packaged quarter carries: used by an import given no HCPCS file."""
+    import gzip
+    import json
+
+    descriptors: dict[str, dict[str, str]] = {}
+    for origin, _where, data in quarter_files():
+        if origin == "packaged":
+            for code in json.loads(gzip.decompress(data))["codes"]:
+                descriptors[code["hcpcs"]] = {"descriptor": code.get("descriptor") or "", "short": code["short_description"]}
+    return descriptors

@@ -1,0 +1,178 @@
+"""The drug field: type any part of a generic name, brand or HCPCS code and the matches
+list under it at once, most-used first; Enter takes the highlighted one.
+
+A text field rather than a drop-down, so that with hundreds of catalog entries the
+nurse never scrolls a list: `remi` Enter is Remicade. The field shows the chosen drug's
+label; focusing it selects that label, so typing replaces it with a search. Up/Down
+move through the matches, Esc (or leaving the field) keeps the drug as it was. Enter on
+the field without typing lists every drug, most-used first.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from textual import events, on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.widgets import Input, OptionList
+from textual.widgets.option_list import Option
+
+if TYPE_CHECKING:
+    from infusion_calc.core.drug_search import DrugIndex
+
+SHOWN = 12
+"""Matches listed at once (the list shows 8 lines; more are reached by typing more)."""
+
+
+class DrugField(Vertical):
+    """The chosen drug's HCPCS code as `value`; a search box and its matches to change it."""
+
+    DEFAULT_CSS = """
+    DrugField { height: auto; }
+    DrugField > #drug-matches { display: none; height: auto; max-height: 8; }
+    DrugField.-searching > #drug-matches { display: block; }
+    """
+    BINDINGS = [
+        Binding("down", "move(1)", "Next match", show=False),
+        Binding("up", "move(-1)", "Previous match", show=False),
+        Binding("escape", "cancel", "Keep the drug", show=False),
+    ]
+
+    @dataclass
+    class Changed(Message):
+        """Another drug was chosen."""
+
+        field: "DrugField"
+        value: str
+
+    @dataclass
+    class Entered(Message):
+        """Enter was pressed in the field: `picked` when it chose a drug (the form moves on)."""
+
+        field: "DrugField"
+        picked: bool
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.search = Input(placeholder="Loading the catalog…", id="drug-search")
+        self.matches = OptionList(id="drug-matches")
+        self.matches.can_focus = False  # the typing stays in the search box
+        self._index: DrugIndex | None = None
+        self._labels: dict[str, str] = {}
+        self._value = ""
+
+    def compose(self) -> ComposeResult:
+        yield self.search
+        yield self.matches
+
+    # -- what the form sets -----------------------------------------------------------
+
+    def load(self, index: "DrugIndex", labels: dict[str, str]) -> None:
+        self._index = index
+        self._labels = labels
+        self.search.placeholder = "type a name, brand or HCPCS code" if labels else "No catalog loaded"
+
+    @property
+    def value(self) -> str:
+        return self._value
+
+    @value.setter
+    def value(self, code: str) -> None:
+        changed = code != self._value
+        self._value = code
+        self._close()
+        if changed:
+            self.post_message(self.Changed(self, code))
+
+    def focus(self, scroll_visible: bool = True) -> "DrugField":
+        """Focus the search box (a problem with the drug sends the nurse here)."""
+        self.search.focus(scroll_visible)
+        return self
+
+    @property
+    def expanded(self) -> bool:
+        """Whether the matches are listed."""
+        return self.has_class("-searching")
+
+    @property
+    def listed(self) -> tuple[str, ...]:
+        """The codes listed now, in order (for tests)."""
+        return tuple(str(option.id) for option in self.matches.options if option.id)
+
+    # -- events -----------------------------------------------------------------------
+
+    @on(Input.Changed, "#drug-search")
+    def _typed(self, event: Input.Changed) -> None:
+        event.stop()  # not a quantity: the form's own field handling is not for this box
+        if self._index is not None and event.value != self._labels.get(self._value, ""):
+            self._open(event.value)
+
+    @on(Input.Submitted, "#drug-search")
+    def _entered(self, event: Input.Submitted) -> None:
+        event.stop()
+        picked = self._highlighted() if self.expanded else None
+        if picked is not None:
+            self.value = picked
+        elif self._index is not None and not self.expanded:
+            self._open("")
+        self.post_message(self.Entered(self, picked is not None))
+
+    @on(OptionList.OptionSelected, "#drug-matches")
+    def _clicked(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        if event.option.id:
+            self.value = str(event.option.id)
+            self.search.focus()
+
+    def on_click(self) -> None:
+        if not self.expanded and self._index is not None:  # a click on the field lists the drugs
+            self._open("")
+
+    @on(events.DescendantBlur)
+    def _left(self) -> None:
+        self._close()
+
+    def action_move(self, step: int) -> None:
+        if self.expanded:
+            (self.matches.action_cursor_down if step > 0 else self.matches.action_cursor_up)()
+        elif self._index is not None:
+            self._open("")
+
+    def action_cancel(self) -> None:
+        self._close()
+
+    # -- helpers ----------------------------------------------------------------------
+
+    def _open(self, query: str) -> None:
+        assert self._index is not None
+        hits, total = self._index.search(query, SHOWN)
+        # Content, not markup: a site's drug name may hold "[" and must show as typed.
+        options = [Option(Content(hit.label), id=hit.code) for hit in hits]
+        if not hits:
+            options.append(Option(Content(f"No drug matches '{query}': try the generic name, the brand or the HCPCS code"),
+                                  disabled=True))
+        elif total > len(hits):
+            options.append(Option(Content(f"… {total - len(hits)} more: keep typing"), disabled=True))
+        self.matches.set_options(options)
+        self.matches.highlighted = 0 if hits else None
+        self.add_class("-searching")
+
+    def _close(self) -> None:
+        self.remove_class("-searching")
+        label = self._labels.get(self._value, "")
+        if self.search.value != label:
+            with self.search.prevent(Input.Changed):
+                self.search.value = label
+            self.search.cursor_position = 0
+
+    def _highlighted(self) -> str | None:
+        index = self.matches.highlighted
+        if index is None:
+            return None
+        option = self.matches.get_option_at_index(index)
+        return str(option.id) if option.id and not option.disabled else None
