@@ -1,4 +1,5 @@
-"""What the form holds and what the result shows: plain frozen values, no core types.
+"""What the form holds and what the result shows: plain frozen values, and of the core's
+types only the check (`core/check_types.py`, which imports nothing but enum and typing).
 
 The main screen keeps a `FormValues` in a reactive and replaces it whole on every
 keystroke; the calculator bridge (`calculator.py`) turns it into an `Outcome` made of
