@@ -1,5 +1,5 @@
-"""What the form holds and what the result shows: plain frozen values, and of the core's
-types only the check (`core/check_types.py`, which imports nothing but enum and typing).
+"""What the form holds and what the result shows: plain frozen values; of the core's types
+only the checks, which the calculator bridge puts in the result as the core made them.
 
 The main screen keeps a `FormValues` in a reactive and replaces it whole on every
 keystroke; the calculator bridge (`calculator.py`) turns it into an `Outcome` made of
@@ -10,9 +10,10 @@ draw before the core is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
-from infusion_calc.core.check_types import Check  # enum and typing only: cheap before the first frame
+if TYPE_CHECKING:  # the result carries the core's checks; the first frame needs no core module
+    from infusion_calc.core.check_types import Check
 
 ALL_PRESENTATIONS = "*"
 """Vial choice: plan with every presentation of the product (the least-waste combination)."""

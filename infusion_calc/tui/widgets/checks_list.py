@@ -9,12 +9,15 @@ next (updated, hidden or added), rather than rebuilt.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from infusion_calc.core.check_types import Check
+if TYPE_CHECKING:
+    from infusion_calc.core.check_types import Check
 
 BADGES = {"error": "✖ ERROR", "warning": "▲ WARNING", "info": "• INFO"}
 SEVERITIES = tuple(BADGES)
