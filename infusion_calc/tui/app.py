@@ -142,11 +142,11 @@ class InfusionCalcApp(App[None]):
     def _load(self) -> None:
         from infusion_calc.tui.calculator import load_calculator
 
-        calculator = load_calculator(self._site_catalog)
-        calculator.drug_index()  # here, in this thread: it reads the log for the most-used drugs
-        self.post_message(CalculatorReady(calculator))
+        self.post_message(CalculatorReady(load_calculator(self._site_catalog)))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.worker.name == "count-drug-uses" and event.state is WorkerState.SUCCESS and self.calculator:
+            self.main_screen.order_form.reorder_drugs(self.calculator)
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
             error = event.worker.error
             self.main_screen.query_one("#result-status").update(  # type: ignore[attr-defined]
@@ -155,6 +155,9 @@ class InfusionCalcApp(App[None]):
 
     def on_calculator_ready(self, message: CalculatorReady) -> None:
         self.calculator = message.calculator
+        # The drug list starts in catalog order; the log's counts (most-used first) follow, from a
+        # thread, since importing the log would delay the first result by half a second.
+        self.run_worker(message.calculator.count_drug_uses, thread=True, name="count-drug-uses", exit_on_error=False)
         if message.calculator.config_problem:
             self.notify(message.calculator.config_problem, title="Site config", severity="warning",
                         timeout=30, markup=False)

@@ -122,6 +122,8 @@ class Calculator:
         """The site's whole-vial rounding threshold from config.toml ("10"), if it has one."""
         self._last: tuple[FormValues, Outcome] | None = None
         self._drug_index: DrugIndex | None = None
+        self.drug_uses: dict[str, int] = {}
+        """Saved administrations per HCPCS code (empty until counted): the drug list's order."""
 
     # -- choices for the form ---------------------------------------------------------
 
@@ -129,13 +131,19 @@ class Calculator:
         return tuple((drug_label(drug), drug.hcpcs) for drug in self.catalog.drugs)
 
     def drug_index(self) -> DrugIndex:
-        """The catalog, searchable by generic, brand and code, most-used first (built once)."""
+        """The catalog, searchable by generic, brand and code, most-used first (built once per count)."""
         if self._drug_index is None:
             self._drug_index = DrugIndex(
                 ((drug.hcpcs, drug_label(drug), (drug.generic, *drug.brands)) for drug in self.catalog.drugs),
-                uses=drug_uses(),
+                uses=self.drug_uses,
             )
         return self._drug_index
+
+    def count_drug_uses(self) -> None:
+        """Read how often each drug was saved to the log (importing the log takes a while: the
+        app does this in a thread, after the calculator is live); the index is rebuilt with it."""
+        self.drug_uses = drug_uses()
+        self._drug_index = None
 
     @property
     def default_drug(self) -> str:

@@ -6,7 +6,7 @@ import subprocess
 import sys
 import textwrap
 
-from textual.widgets import Button, Select, Static
+from textual.widgets import Button, Static
 
 from infusion_calc.tui.app import make_app
 from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen

@@ -61,6 +61,10 @@ async def test_the_most_used_drugs_come_first(monkeypatch, catalog):
     monkeypatch.setattr("infusion_calc.tui.calculator.drug_uses", lambda: {"J9312": 12, "J1745": 3})
     app = make_app(catalog, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
+        for _ in range(200):  # counted in a thread once the calculator is live
+            if app.calculator is not None and app.calculator.drug_uses:
+                break
+            await pilot.pause()
         await focus_drug(pilot)
         await pilot.press("enter")  # Enter without typing lists every drug
         assert app.main_screen.query_one("#drug").listed[:3] == ("J9312", "J1745", "J2323")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from textual.widgets import Input, Select
+from textual.widgets import Input
 
 from infusion_calc.tui.app import InfusionCalcApp
 
@@ -83,7 +83,6 @@ async def scroll_to(pilot, selector: str) -> None:
 async def type_fast(pilot, *keys: str) -> None:
     """Send every key at once, as a fast typist (or tmux's paste) does: none waits for the
     app to finish with the one before, unlike `pilot.press`."""
-    import unicodedata
 
     from textual import events
     from textual.keys import _character_to_key

@@ -17,7 +17,6 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Select
-from textual.widgets._collapsible import CollapsibleTitle
 
 from infusion_calc.tui import validators
 from infusion_calc.tui.state import ALL_PRESENTATIONS, FIELD_LABELS, TYPED_SIZE, FormValues, Outcome, Problem
@@ -114,11 +113,16 @@ class OrderForm(Vertical):
         if calculator.rounding_policy and not rounding.value:  # a policy given to the app wins
             self._round_within = rounding.value = calculator.rounding_policy
         drug = self.query_one("#drug", DrugField)
-        drug.load(calculator.drug_index(), {code: label for label, code in calculator.drug_choices()})
+        self.reorder_drugs(calculator)
         if calculator.default_drug:
             drug.value = calculator.default_drug
         self._list_vials(drug.value)
         self._report()
+
+    def reorder_drugs(self, calculator: Calculator) -> None:
+        """Give the drug field the calculator's index (again, once the log's counts are in)."""
+        labels = {code: label for label, code in calculator.drug_choices()}
+        self.query_one("#drug", DrugField).load(calculator.drug_index(), labels)
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Show the rows this dose needs and each field's problem under it."""
@@ -212,7 +216,11 @@ class OrderForm(Vertical):
     def enter_moves_focus(self, widget: Widget | None) -> bool:
         """Whether Enter on this widget makes the form move the focus (the app holds the keys
         typed after it until it has): every text field of the form and the encounter title."""
-        return widget is not None and self in widget.ancestors and isinstance(widget, (Input, CollapsibleTitle))
+        return widget is not None and self in widget.ancestors and (
+            isinstance(widget, Input) or self._is_encounter_title(widget))
+
+    def _is_encounter_title(self, widget: Widget | None) -> bool:
+        return widget is not None and widget.parent is self.encounter_panel  # its one focusable child
 
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
@@ -236,7 +244,7 @@ class OrderForm(Vertical):
     @on(Collapsible.Expanded)
     def _encounter_opened(self, event: Collapsible.Expanded) -> None:
         # Enter on the title opened it: go into its first field, so what is typed next lands there.
-        if isinstance(self.screen.focused, CollapsibleTitle):
+        if self._is_encounter_title(self.screen.focused):
             self.call_after_refresh(lambda: (self.query_one("#given-at").focus(), self._focus_arrived()))
         else:
             self._focus_arrived()
