@@ -15,7 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, Drug, packaged_catalog
-from infusion_calc.core.checks import SitePolicy, run_checks
+from infusion_calc.core.checks import Check, SitePolicy, checks_failed, run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.drug_search import DrugIndex
 from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
@@ -25,7 +25,7 @@ from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
 from infusion_calc.tui.state import (
-    ALL_PRESENTATIONS, TYPED_SIZE, CheckRow, ClaimRow, Delivery, FormValues, Outcome, Problem, ResultView,
+    ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, Delivery, FormValues, Outcome, Problem, ResultView,
 )
 
 # Engine field -> the form field its message is shown under.
@@ -258,15 +258,11 @@ class Calculator:
             given=format_amount(calc.administered_mg, "mg"),
         )
 
-    def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[CheckRow, ...]:
+    def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[Check, ...]:
         try:
-            checks = run_checks(calc, encounter, catalog=self.catalog, policy=self.site_policy)
+            return run_checks(calc, encounter, catalog=self.catalog, policy=self.site_policy)
         except Exception as error:  # a bug in a check must not take the result down with it
-            return (CheckRow("CHECKS_FAILED", "error", (
-                f"The pre-submission checks could not run ({type(error).__name__}): check this claim by hand, "
-                "and please report it."
-            )),)
-        return tuple(CheckRow(check.code, check.severity.value, check.message) for check in checks)
+            return (checks_failed(error),)
 
     # -- exports and the administration log (imported on first use) ----------------------
 
