@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from enum import Enum
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 
 class Severity(str, Enum):
@@ -74,10 +74,13 @@ REGISTRY: dict[str, Registered] = {}
 """Filled as the check modules are imported; `checks.registry()` imports them all first."""
 
 
-def emits(*specs: CheckSpec) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+Producer = TypeVar("Producer", bound=Callable[..., Any])
+
+
+def emits(*specs: CheckSpec) -> Callable[[Producer], Producer]:
     """Register `specs` as emitted by the decorated function: a code may be declared only once."""
 
-    def register(producer: Callable[..., Any]) -> Callable[..., Any]:
+    def register(producer: Producer) -> Producer:
         for spec in specs:
             known = REGISTRY.get(spec.code)
             if known is not None and (known.spec, _name(known.producer)) != (spec, _name(producer)):
