@@ -40,7 +40,7 @@ def load_calculator(site_catalog: Path | None) -> "Calculator":
     A site file that fails to load must not leave the nurse without a calculator: the
     packaged catalog (verified data only) is used, and the reason travels with it.
     """
-    from infusion_calc.cli.common import catalog_for
+    from infusion_calc.loading import catalog_for
 
     policy, config_problem = _site_rounding_policy()
     site = _site_check_policy() if config_problem is None else SitePolicy()
@@ -73,7 +73,7 @@ def _site_rounding_policy() -> tuple[str | None, str | None]:
 
 def _site_check_policy() -> SitePolicy:
     """The site's check policy (340B, waste witness, complex codes); read only when config.toml exists."""
-    from infusion_calc.cli.common import site_policy
+    from infusion_calc.loading import site_policy
 
     return site_policy()
 
