@@ -32,7 +32,8 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             if where.startswith(prefixes):
                 item.add_marker(tier)
 
-from infusion_calc.core.catalog import Catalog, packaged_catalog
+from infusion_calc.core.catalog import Catalog
+from infusion_calc.loading import packaged_catalog
 
 
 @pytest.fixture(autouse=True)

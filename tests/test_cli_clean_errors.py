@@ -154,7 +154,7 @@ def test_a_full_disk_on_standard_output_is_one_error(tmp_path, arguments):
 @pytest.mark.parametrize("command", [["batch", "ORDERS", "--jobs", "1"], ["log", "export"]])
 def test_a_full_disk_on_out_is_one_error(tmp_path, command):
     orders = tmp_path / "orders.csv"
-    orders.write_text("drug,dose\nnatalizumab,300 mg\n")
+    orders.write_text("drug,dose\nTysabri,300 mg\n")
     arguments = [str(orders) if part == "ORDERS" else part for part in command]
     done = cli([*arguments, "--out", "/dev/full"], tmp_path)
     assert_one_error(done.returncode, done.stderr.decode())

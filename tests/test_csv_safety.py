@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.catalog import packaged_catalog
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.core.csv_out import CsvWriter, cell
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.site_config import parse_site_config

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.catalog import packaged_catalog
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.core.encounter import TEXT_LIMITS, clean_text, parse_dx
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.safe_text import acts, terminal_safe

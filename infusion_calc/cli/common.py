@@ -8,8 +8,8 @@ import sys
 from infusion_calc.cli.exits import one_line
 from infusion_calc.core.errors import InputError
 
-# Loading lives at the edge (infusion_calc/loading.py) so the app shares it without importing the CLI.
-from infusion_calc.loading import catalog_for, quarters_for, site_policy  # noqa: F401  (re-exported for the subcommands)
+# Loading lives at the edge (infusion_calc/loading.py): each command builds one Context there.
+from infusion_calc.loading import catalog_for  # noqa: F401  (re-exported for the subcommands)
 
 # Core field names -> the option a CLI user typed, so the error points at it.
 OPTION_FOR_FIELD = {

@@ -8,17 +8,18 @@ field-to-option names are in cli/common.py OPTION_FOR_FIELD).
 from __future__ import annotations
 
 import argparse
-
+from dataclasses import dataclass
 from datetime import date
 
-from infusion_calc.cli.common import catalog_for, site_policy
 from infusion_calc.cli.earlier_doses import earlier_doses
-from infusion_calc.core.check_types import SitePolicy
+from infusion_calc.core.check_types import Check, SitePolicy
 from infusion_calc.core.checks import run_checks
 from infusion_calc.core.documentation import chart_note
-from infusion_calc.core.encounter import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT, EncounterText, parse_encounter
+from infusion_calc.core.encounter import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT, Encounter, EncounterText, parse_encounter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.modifier_340b import with_340b_modifier
+from infusion_calc.loading import Context
+
 
 def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
@@ -76,27 +77,58 @@ def encounter_text(options: argparse.Namespace) -> EncounterText:
     )
 
 
-def with_site_policy(calc: Calculation, options: argparse.Namespace) -> tuple[Calculation, SitePolicy]:
-    """The calculation with the site's claim-line rules applied (340B), and the policy the checks follow."""
-    policy = site_policy()
+@dataclass(frozen=True)
+class Entered:
+    """The encounter as typed (kept in the log) and as parsed once (for the claim, the checks and the note)."""
+
+    typed: EncounterText
+    encounter: Encounter
+
+    @property
+    def details(self) -> dict[str, object] | None:
+        """The fields typed, for the log; None when nothing was."""
+        return {name: value for name, value in self.typed._asdict().items() if value} or None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One `calc` call, parsed and calculated once, handed as it is to the output, the exports and the log."""
+
+    calc: Calculation
+    entered: Entered
+    checks: tuple[Check, ...]
+    note: str
+
+    def extras(self) -> dict:
+        """The JSON keys `calc` adds to the core contract."""
+        return {"note": self.note, "checks": [check.to_dict() for check in self.checks]}
+
+
+def read_entered(options: argparse.Namespace) -> Entered:
+    """The encounter options, parsed once; InputError naming the field for a malformed one."""
+    typed = encounter_text(options)
+    return Entered(typed, parse_encounter(typed))
+
+
+def with_site_rules(calc: Calculation, entered: Entered, policy: SitePolicy) -> Calculation:
+    """The calculation with the site's claim-line rules applied (340B modifier from the service date)."""
     if policy.acquired_340b:
-        encounter = parse_encounter(encounter_text(options))
-        calc = with_340b_modifier(calc, encounter.service_date or date.today())
-    return calc, policy
+        calc = with_340b_modifier(calc, entered.encounter.service_date or date.today())
+    return calc
 
 
-def encounter_extras(calc: Calculation, options: argparse.Namespace, policy: SitePolicy | None = None) -> dict:
-    """The JSON keys `note` and `checks`; raises InputError for a malformed encounter field."""
-    encounter = parse_encounter(encounter_text(options))
+def answer(calc: Calculation, entered: Entered, context: Context, options: argparse.Namespace) -> Answer:
+    """The checks and the chart note for this calculation and encounter."""
     earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None)) if calc.drug.generic == "nusinersen" else ()
-    checks = run_checks(calc, encounter, catalog=catalog_for(options), policy=policy, earlier_doses=earlier)
-    return {"note": chart_note(calc, encounter), "checks": [check.to_dict() for check in checks]}
+    checks = run_checks(calc, entered.encounter, catalog=context.catalog, rules=context.rules,
+                        policy=context.policy, earlier_doses=earlier)
+    return Answer(calc, entered, checks, chart_note(calc, entered.encounter, rules=context.rules))
 
 
-def format_checks(checks: list[dict]) -> str:
+def format_checks(checks: tuple[Check, ...]) -> str:
     """The checks as plain lines for the readable output, errors first."""
     if not checks:
         return "Pre-submission checks: none\n"
     lines = ["Pre-submission checks:"]
-    lines.extend(f"  {check['severity']:<8}{check['code']}: {check['message']}" for check in checks)
+    lines.extend(f"  {check.severity.value:<8}{check.code}: {check.message}" for check in checks)
     return "\n".join(lines) + "\n"

@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog, parse_catalog
+from infusion_calc.core.catalog import parse_catalog
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import FORMATS, ExportError, export, render

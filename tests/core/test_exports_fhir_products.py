@@ -8,7 +8,8 @@ from datetime import datetime, timezone
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog, parse_catalog
+from infusion_calc.core.catalog import parse_catalog
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import render
 from tests.core.test_exports_fhir import R4_ELEMENTS

@@ -15,7 +15,7 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import export, render
 from infusion_calc.core.site_config import ExportSettings
