@@ -9,10 +9,11 @@ from datetime import date
 
 from infusion_calc.cli.common import add_catalog_option, describe_input_error, fail
 from infusion_calc.cli.encounter_options import (
-    Answer, Entered, add_encounter_arguments, answer, format_checks, read_entered, with_site_rules,
+    Answer, Entered, add_encounter_arguments, add_field_option, answer, format_checks, read_entered, with_site_rules,
 )
 from infusion_calc.cli.output_options import add_output_options, export_or_save
 from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.encounter_fields import FIELD
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.payment import with_payment
@@ -46,11 +47,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         help="also report the nearest whole-vial dose within this percent of the order (an option; never applied)",
     )
     parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" (must match the catalog)')
-    parser.add_argument(
-        "--dose-given", metavar="QTY",
-        help='amount actually given when the infusion stopped short of the dose prepared, e.g. "200 mg" '
-        "(billed administered units come from it; give the reason with --stop-reason)",
-    )
+    add_field_option(parser, FIELD["dose_given"])
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object (the stable contract)")
     add_catalog_option(parser)
     add_output_options(parser)

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from infusion_calc.cli.exits import one_line
+from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS
 from infusion_calc.core.errors import InputError
 
 # Loading lives at the edge (infusion_calc/loading.py): each command builds one Context there.
@@ -15,13 +16,8 @@ from infusion_calc.loading import catalog_for  # noqa: F401  (re-exported for th
 OPTION_FOR_FIELD = {
     "dose": "--dose", "drug": "--drug", "hcpcs": "--hcpcs", "vial": "--vial", "weight": "--weight",
     "height": "--height", "bsa": "--bsa", "round_within": "--round-within", "billing_unit": "--billing-unit",
-    # encounter fields (core/encounter.py, options in cli/encounter_options.py)
-    "given_at": "--given-at", "site": "--site", "nurse": "--nurse", "provider": "--provider", "dx": "--dx",
-    "payer": "--payer", "prior_auth": "--pa", "lots": "--lot", "expires": "--expires",
-    "waste_reason": "--waste-reason", "waste_witness": "--witness", "start": "--start", "stop": "--stop",
-    "events": "--events", "dose_given": "--dose-given", "stop_reason": "--stop-reason", "iv_site": "--iv-site",
-    "premeds": "--premeds", "rate_changes": "--rate-changes", "observation": "--observation",
-    "diluent": "--diluent", "filter": "--filter",
+    # encounter fields: each one's option, from the field table
+    **{field.name: field.flag for field in ENCOUNTER_FIELDS},
 }
 
 
