@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.files import MB, UnreadableFile, present, read_text_file
+from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file
 
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
     from infusion_calc.catalog_cache import Compiled

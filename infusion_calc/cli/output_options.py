@@ -74,7 +74,8 @@ def export_or_save(result: Answer, options: argparse.Namespace) -> int | None:
     given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
     payer = encounter.payer.value if encounter.payer is not None else None
     try:
-        config = context_for(options).site_config
+        context = context_for(options)
+        config = context.site_config
         settings = config.export_settings(_payer_rules(options, payer, config.payer))
         rendered = render(calc, fmt, settings, when=given_at) if fmt not in (None, "json") else None
     except (SiteConfigError, ExportError) as error:
@@ -92,6 +93,7 @@ def export_or_save(result: Answer, options: argparse.Namespace) -> int | None:
             entry = save(
                 calc, note=result.note, checks=result.checks,
                 encounter=result.entered.details, patient_id=options.patient_id, config=config,
+                path=context.log_path,
             )
         except LogError as error:
             sys.stderr.write(f"error: {error}\n")
