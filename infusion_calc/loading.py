@@ -9,9 +9,7 @@ without config.toml never pays for pydantic (~60 ms) to learn the defaults.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cached_property, lru_cache
-from importlib.resources import files
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -29,6 +27,8 @@ if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calcu
 # -- packaged data: read from the package, parsed by the core -----------------------------
 
 def _packaged_text(name: str) -> str:
+    from importlib.resources import files  # ~10 ms with tempfile: only the commands that load data pay
+
     return files("infusion_calc.data").joinpath(name).read_text(encoding="utf-8")
 
 
@@ -106,17 +106,23 @@ def load_site_config(path: Path | None = None) -> SiteConfig:
 
 # -- the context every front end builds once and passes down --------------------------------
 
-@dataclass
 class Context:
     """What a command or the app works with: each part loaded on first use, then kept.
 
     `catalog_file` is the site catalog given (`--catalog`), else the one in the config
     folder when present; `config_file` and `log_file` default to the config and data folders.
+    A plain class, not a dataclass: `dataclasses` imports `inspect` (~10 ms), which
+    `--version` and `log path` would pay for nothing.
     """
 
-    catalog_file: Path | None = None
-    config_file: Path | None = None
-    log_file: Path | None = None
+    def __init__(self, catalog_file: Path | None = None, config_file: Path | None = None,
+                 log_file: Path | None = None) -> None:
+        self.catalog_file = catalog_file
+        self.config_file = config_file
+        self.log_file = log_file
+
+    def __repr__(self) -> str:
+        return f"Context(catalog_file={self.catalog_file!r}, config_file={self.config_file!r}, log_file={self.log_file!r})"
 
     @cached_property
     def compiled(self) -> Compiled:
