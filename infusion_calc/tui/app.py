@@ -66,7 +66,7 @@ class InfusionCalcApp(App[None]):
     ) -> None:
         super().__init__()
         self._given_calculator = calculator
-        self._context = context
+        self._loading_context = context  # not `_context`: that name is Textual's own (MessagePump._context)
         self._round_within = round_within
         self._cursor_blink = cursor_blink
         self._held_input: list[events.Key | events.Paste] | None = []
@@ -144,7 +144,7 @@ class InfusionCalcApp(App[None]):
         from infusion_calc.loading import Context
         from infusion_calc.tui.calculator import load_calculator
 
-        calculator = load_calculator(self._context or Context())
+        calculator = load_calculator(self._loading_context or Context())
         calculator.drug_index()  # here, in this thread: it reads the log for the most-used drugs
         self.post_message(CalculatorReady(calculator))
 
