@@ -192,14 +192,6 @@ def context_for(options: Any) -> Context:
     return context
 
 
-# Names the subcommands used before the context existed; each is one attribute of it.
 def catalog_for(options: Any) -> Catalog:
+    """The command's catalog: `context_for(options).catalog`."""
     return context_for(options).catalog
-
-
-def quarters_for(options: Any) -> list:
-    return context_for(options).quarters
-
-
-def site_policy(options: Any = None) -> SitePolicy:
-    return context_for(options).policy if options is not None else Context().policy
