@@ -13,11 +13,11 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file
 
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
     from infusion_calc.catalog_cache import Compiled
+    from infusion_calc.core.check_types import SitePolicy
     from infusion_calc.core.catalog import Catalog
     from infusion_calc.core.cms_codes import CmsLayer
     from infusion_calc.core.indications import ClinicalRules
@@ -166,6 +166,8 @@ class Context:
     @property
     def policy(self) -> SitePolicy:
         """The site's check policy (340B, waste witness, complex codes); the defaults without pydantic when there is no file."""
+        from infusion_calc.core.check_types import SitePolicy
+
         return self.site_config.check_policy() if self.has_site_config else SitePolicy()
 
     @property
