@@ -22,7 +22,7 @@ QUERIES = ("r", "ri", "rit", "ritu", "ritux", "i", "in", "inf", "infl", "j", "j9
 
 
 def synthetic_catalog(size: int) -> list[tuple[str, str, tuple[str, ...]]]:
-    from infusion_calc.core.catalog import packaged_catalog
+    from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.calculator import drug_label
 
     entries = [(drug.hcpcs, drug_label(drug), (drug.generic, *drug.brands)) for drug in packaged_catalog().drugs]
@@ -35,8 +35,8 @@ def synthetic_catalog(size: int) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 async def _measure(rounds: int) -> tuple[list[float], list[float]]:
-    from infusion_calc.core.catalog import packaged_catalog
     from infusion_calc.core.drug_search import DrugIndex
+    from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.app import make_app
     from infusion_calc.tui.widgets.drug_field import SHOWN
 

@@ -8,9 +8,9 @@ import time
 from benchmarks.report import Figure
 from benchmarks.scenarios import SCENARIOS
 from infusion_calc.core import vials
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import InfusionCalcError
+from infusion_calc.loading import packaged_catalog
 
 ENGINE_TARGET = 20_000
 SEARCH_TARGET_MS = 50.0

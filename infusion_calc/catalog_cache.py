@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
 
-from infusion_calc.core.catalog import Catalog, read_site_file
+from infusion_calc.core.catalog import Catalog
+from infusion_calc.site_files import read_site_file
 
 CACHE_FORMAT = 1
 _PREFIX = "catalog-"

@@ -1,55 +1,186 @@
-"""Loading at the edge: the catalog and the site's check policy, as every front end reads them.
+"""The edge: everything read from disk (packaged data, the site's files, the CMS cache), once.
 
-Above the core (which takes what it needs as arguments) and below the front ends (CLI,
-app, browser mode), so the app and the CLI share one rule without importing each other.
+The core takes what it needs as arguments and reads no file; the front ends (CLI, app,
+browser mode) build one `Context` here and pass it down, so the catalog, the clinical
+rules and the site config each have one loader and are read at most once per command.
+Nothing is read until first asked for: `log path` never pays for the catalog, and a site
+without config.toml never pays for pydantic (~60 ms) to learn the defaults.
 """
 
 from __future__ import annotations
 
+from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.files import present
-from infusion_calc.locations import site_catalog_path
+from infusion_calc.site_files import MB, SITE_CATALOG_LIMIT, UnreadableFile, present, read_site_file, read_text_file  # noqa: F401  (SITE_CATALOG_LIMIT, read_site_file: re-exported)
 
-if TYPE_CHECKING:  # the catalog module imports pint: only the commands that calculate pay for it
+if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
+    from infusion_calc.catalog_cache import Compiled
     from infusion_calc.core.catalog import Catalog
+    from infusion_calc.core.check_types import SitePolicy
+    from infusion_calc.core.cms_codes import CmsLayer
+    from infusion_calc.core.indications import ClinicalRules
+    from infusion_calc.core.site_config import SiteConfig
 
 
-def site_policy() -> SitePolicy:
-    """The site's check policy from config.toml (340B, waste witness, complex codes), else the defaults.
+# -- packaged data: read from the package, parsed by the core -----------------------------
 
-    Read only when the file is there: the config model needs pydantic (~60 ms), which a site
-    without a config file should not pay on every run.
-    """
+def _packaged_text(name: str) -> str:
+    from importlib.resources import files  # ~10 ms with tempfile: only the commands that load data pay
+
+    return files("infusion_calc.data").joinpath(name).read_text(encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def packaged_catalog() -> Catalog:
+    """The curated catalog shipped with the package (verified data only), without CMS's codes."""
+    from infusion_calc.core.catalog import parse_catalog
+
+    return parse_catalog(_packaged_text("catalog.toml"), "packaged catalog")
+
+
+@lru_cache(maxsize=1)
+def clinical_rules() -> ClinicalRules:
+    """The packaged ICD-10-CM facts, indications, REMS programs and observation rules."""
+    from infusion_calc.core.indications import parse_rules
+
+    return parse_rules(_packaged_text("indications.toml"), "packaged indications")
+
+
+# -- the site's own files -----------------------------------------------------------------
+
+SITE_CONFIG_LIMIT = 4 * MB
+"""Room for a chargemaster of every HCPCS code; a bigger file is the wrong file."""
+
+
+def load_catalog(site_file: Path | None = None, cms: CmsLayer | None = None) -> Catalog:
+    """The packaged catalog with CMS's codes when given, merged with a site catalog file when one is given."""
+    from infusion_calc.core.catalog import parse_catalog
+
+    catalog = packaged_catalog() if cms is None else packaged_catalog().with_cms(cms)
+    if site_file is None:
+        return catalog
+    return catalog.merged_with(parse_catalog(read_site_file(site_file), str(site_file)))
+
+
+def default_site_config_path() -> Path:
+    """`config.toml` in the config folder, whether or not it exists."""
     from infusion_calc.locations import site_config_path
 
-    if not present(site_config_path()):
-        return SitePolicy()
-    from infusion_calc.core.site_config import site_check_policy
-
-    return site_check_policy()
+    return site_config_path()
 
 
-def _compiled(options: Any):
-    """The catalog and CMS quarters for this command, loaded once (the calculation and the checks share them)."""
-    cached = getattr(options, "_compiled", None)
-    if cached is None:
+def load_site_config(path: Path | None = None) -> SiteConfig:
+    """The file given, or `config.toml` in the config folder; the defaults when there is none.
+
+    Something at the default place that is not a readable file (a folder, a named pipe,
+    a broken link) is an error, not a reason to use the defaults unnoticed.
+    """
+    from infusion_calc.core.errors import SiteConfigError
+    from infusion_calc.core.site_config import SiteConfig, parse_site_config
+
+    explicit = path is not None
+    target = Path(path) if explicit else default_site_config_path()
+    if not explicit and not present(target):
+        return SiteConfig()
+    try:
+        text = read_text_file(target, SITE_CONFIG_LIMIT)
+    except UnreadableFile as problem:
+        raise SiteConfigError(f"{target}: cannot read the site config file: {problem}") from None
+    return parse_site_config(text, str(target))
+
+
+# -- the context every front end builds once and passes down --------------------------------
+
+class Context:
+    """What a command or the app works with: each part loaded on first use, then kept.
+
+    `catalog_file` is the site catalog given (`--catalog`), else the one in the config
+    folder when present; `config_file` and `log_file` default to the config and data folders.
+    A plain class, not a dataclass: `dataclasses` imports `inspect` (~10 ms), which
+    `--version` and `log path` would pay for nothing.
+    """
+
+    def __init__(self, catalog_file: Path | None = None, config_file: Path | None = None,
+                 log_file: Path | None = None) -> None:
+        self.catalog_file = catalog_file
+        self.config_file = config_file
+        self.log_file = log_file
+
+    def __repr__(self) -> str:
+        return f"Context(catalog_file={self.catalog_file!r}, config_file={self.config_file!r}, log_file={self.log_file!r})"
+
+    @cached_property
+    def compiled(self) -> Compiled:
+        """The catalog (packaged + site + CMS) and the CMS quarters, from the compiled cache when unchanged."""
         from infusion_calc.catalog_cache import load
+        from infusion_calc.locations import site_catalog_path
 
-        given = getattr(options, "catalog", None)
         default = site_catalog_path()
         # A folder, named pipe or broken link there is reported by the catalog reader, not skipped.
-        cached = options._compiled = load(Path(given) if given else (default if present(default) else None))
-    return cached
+        given = self.catalog_file or (default if present(default) else None)
+        return load(Path(given) if given else None)
+
+    @property
+    def catalog(self) -> Catalog:
+        return self.compiled.catalog
+
+    @property
+    def quarters(self) -> list:
+        """The CMS quarters loaded (packaged and imported), oldest first."""
+        return list(self.compiled.quarters)
+
+    @property
+    def rules(self) -> ClinicalRules:
+        return clinical_rules()
+
+    @cached_property
+    def config_path(self) -> Path:
+        return Path(self.config_file) if self.config_file else default_site_config_path()
+
+    @property
+    def has_site_config(self) -> bool:
+        return present(self.config_path)
+
+    @cached_property
+    def site_config(self) -> SiteConfig:
+        """config.toml parsed (SiteConfigError when it is broken); the defaults when there is none."""
+        if self.config_file:
+            return load_site_config(self.config_path)
+        return load_site_config()
+
+    @property
+    def policy(self) -> SitePolicy:
+        """The site's check policy (340B, waste witness, complex codes); the defaults without pydantic when there is no file."""
+        from infusion_calc.core.check_types import SitePolicy
+
+        return self.site_config.check_policy() if self.has_site_config else SitePolicy()
+
+    @property
+    def rounding_policy(self) -> str | None:
+        """The site's `[dosing] round_within` as typed in a form ("10"), or None."""
+        if not self.has_site_config:
+            return None
+        policy = self.site_config.dosing.round_within
+        return None if policy is None else str(policy)
+
+    @cached_property
+    def log_path(self) -> Path:
+        from infusion_calc.log.store import default_log_path
+
+        return Path(self.log_file) if self.log_file else default_log_path()
+
+
+def context_for(options: Any) -> Context:
+    """The command's context, built on first use and kept on `options` (so it is built once per command)."""
+    context = getattr(options, "context", None)
+    if context is None:
+        given = getattr(options, "catalog", None)
+        context = options.context = Context(catalog_file=Path(given) if given else None)
+    return context
 
 
 def catalog_for(options: Any) -> Catalog:
-    """The packaged catalog plus the site file given (`options.catalog`, or the one in the config folder) and CMS's codes."""
-    return _compiled(options).catalog
-
-
-def quarters_for(options: Any) -> list:
-    """The CMS quarters loaded (packaged and imported), oldest first."""
-    return list(_compiled(options).quarters)
+    """The command's catalog: `context_for(options).catalog`."""
+    return context_for(options).catalog

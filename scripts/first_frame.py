@@ -82,7 +82,7 @@ def timed_run(
 
 def keystroke_cost(samples: int = 300) -> float:
     """Seconds per form change: engine + every widget updated (rendering excluded)."""
-    from infusion_calc.core.catalog import packaged_catalog
+    from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.app import make_app
     from infusion_calc.tui.state import FormValues
 

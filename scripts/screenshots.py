@@ -73,7 +73,7 @@ SCENES = (
 
 async def capture(scene: Scene) -> str:
     """The SVG of the app after typing the scene's fields."""
-    from infusion_calc.core.catalog import packaged_catalog
+    from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.app import make_app
 
     app = make_app(packaged_catalog(), theme=scene.theme, cursor_blink=False)

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from infusion_calc.core.catalog import Catalog, packaged_catalog
+from infusion_calc.core.catalog import Catalog
+from infusion_calc.loading import packaged_catalog
 
 TESTS = Path(__file__).resolve().parent
 # Tier -> the test files in it, as paths under tests/ (a folder ends with "/").

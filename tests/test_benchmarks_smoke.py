@@ -47,9 +47,9 @@ def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing()
 def test_a_warm_calculation_makes_no_pint_call():
     """The hot path by design: each unit word is parsed by pint once, then a cached exact factor is used."""
     from benchmarks.scenarios import SCENARIOS
-    from infusion_calc.core.catalog import packaged_catalog
     from infusion_calc.core.contract import calculation_to_dict
     from infusion_calc.core.engine import calculate
+    from infusion_calc.loading import packaged_catalog
 
     catalog = packaged_catalog()
     for request in SCENARIOS:  # warm: the first use of each unit word may ask pint

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.cli import main
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import render
+from infusion_calc.loading import packaged_catalog
 
 CONFIG = """
 [payer.medicaid]

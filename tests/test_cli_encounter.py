@@ -10,6 +10,7 @@ from infusion_calc.cli import main
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.loading import clinical_rules
 
 ENCOUNTER = [
     "--given-at", "2026-03-02 09:40", "--dx", "G35.A", "--payer", "commercial", "--pa", "PA-778812",
@@ -32,6 +33,7 @@ def test_json_carries_the_note_and_the_checks(capsys, catalog):
             start="09:40", stop="10:45", consent=True, rems_checked=True, events="None observed.",
             observation="60 min, no reaction",
         )),
+        rules=clinical_rules(),
     )
     assert result["note"] == expected_note
     assert result["checks"] == [

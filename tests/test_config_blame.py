@@ -39,7 +39,7 @@ def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
 
 
 def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
-    from infusion_calc.core.catalog import load_catalog
+    from infusion_calc.loading import load_catalog
 
     site = tmp_path / "catalog.toml"
     site.write_text(

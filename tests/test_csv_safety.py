@@ -11,10 +11,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.csv_out import CsvWriter, cell
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.site_config import parse_site_config
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import save
 
 HOSTILE = [" =1+1", "\n@x", "=1+1", "+1+2", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("http://evil.example","x")', "\t=1+1", "\r=1+1"]

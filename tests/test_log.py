@@ -6,23 +6,16 @@ import sqlite3
 import stat
 import threading
 import time
-from dataclasses import dataclass
 from datetime import datetime
 
 import pytest
 
 from infusion_calc import __version__
-from infusion_calc.core.catalog import packaged_catalog
+from infusion_calc.core.check_types import Check, Severity  # the log takes the core's checks, typed
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.site_config import SiteConfig, parse_site_config
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, LogError, default_log_path, save
-
-
-@dataclass(frozen=True)
-class Check:  # stands in for the checks module's own objects: the log must not depend on their class
-    code: str
-    severity: str
-    message: str
 
 
 def calc_for(dose: str = "250 mg", **kwargs):
@@ -38,7 +31,7 @@ def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version():
     entry = save(
         calc_for("5 mg/kg", drug="remicade", weight="73 kg"),
         note="Infliximab 365 mg IV.\nSignature: ____",
-        checks=[Check("DX_MISSING", "warning", "No diagnosis entered.")],
+        checks=[Check("DX_MISSING", Severity.WARNING, "No diagnosis entered.")],
         encounter={"nurse": "RN Lee", "lots": ["A123"]},
     )
     stored = AdministrationLog().entry(entry.id)

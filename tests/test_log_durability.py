@@ -23,7 +23,8 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL 
 
 SAVER = """
 import sys
-from infusion_calc.core.catalog import packaged_catalog
+from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.log import save
 
@@ -36,7 +37,7 @@ if len(sys.argv) > 1:  # wait for the parent's go, so two savers start together
     sys.stdin.readline()
 count = int(sys.argv[1]) if len(sys.argv) > 1 else 10**9
 for _ in range(count):
-    entry = save(calc, note="chart text " * 20, checks=[{"code": "C", "severity": "info", "message": "m"}])
+    entry = save(calc, note="chart text " * 20, checks=[Check("C", Severity.INFO, "m")])
     print(entry.id, flush=True)
 """
 

@@ -160,7 +160,7 @@ def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path):
 
 
 def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_user_dirs):
-    from infusion_calc.core.catalog import packaged_catalog
+    from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.calculator import Calculator
     from infusion_calc.tui.state import FormValues
 

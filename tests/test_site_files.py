@@ -14,9 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from infusion_calc.core.catalog import SITE_CATALOG_LIMIT, load_catalog
 from infusion_calc.core.errors import CatalogError, SiteConfigError
-from infusion_calc.core.site_config import load_site_config
+from infusion_calc.loading import SITE_CATALOG_LIMIT, load_catalog, load_site_config
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 
@@ -53,7 +52,7 @@ def fifo(path: Path) -> Path:
 def test_a_fifo_given_as_the_catalog_is_refused_at_once_by_every_command(tmp_path):
     pipe = fifo(tmp_path / "catalog.toml")
     orders = tmp_path / "orders.csv"
-    orders.write_text("drug,dose\nnatalizumab,300 mg\n")
+    orders.write_text("drug,dose\nTysabri,300 mg\n")
     for command in (["calc", "--dose", "300 mg"], ["batch", str(orders)], ["serve", "--port", "0"]):
         done = run([*command, "--catalog", str(pipe)], tmp_path)
         assert_one_error(done, str(pipe), "named pipe (FIFO), not a regular file")

@@ -10,10 +10,10 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.encounter import TEXT_LIMITS, clean_text, parse_dx
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.safe_text import acts, terminal_safe
+from infusion_calc.loading import packaged_catalog
 
 HOSTILE_NAME = "x\x1b]0;PWNED\x07\x1b[2Jy\u202e\u2028z\rw\x9b"
 RAW_ACTORS = ("\x1b", "\x07", "\u202e", "\u2028", "\r", "\x9b")

@@ -22,9 +22,10 @@ from collections.abc import Iterator
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
-from infusion_calc.cli.common import add_catalog_option, catalog_for, fail, quarters_for, site_policy
+from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.core.errors import CatalogError, SiteConfigError
 from infusion_calc.core.safe_text import terminal_safe
+from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
     from infusion_calc.core.batch import Columns
@@ -146,8 +147,9 @@ def run(options: argparse.Namespace) -> int:
     from infusion_calc.core.batch import HeaderError, UnreadableRow, read_header
 
     try:
-        catalog = catalog_for(options)
-        date_340b = date.today() if site_policy().acquired_340b else None
+        context = context_for(options)
+        catalog = context.catalog
+        date_340b = date.today() if context.policy.acquired_340b else None
     except (CatalogError, SiteConfigError) as error:
         return fail(str(error))
     try:
@@ -187,7 +189,7 @@ def _answer_all(
     answered = refused = 0
     with target if options.out else _keep_open(target):
         WRITERS[options.format](target, columns).header()
-        job = Job(columns, catalog, options.format, date_340b, Pricing(tuple(quarters_for(options)), date.today()))
+        job = Job(columns, catalog, options.format, date_340b, Pricing(tuple(context_for(options).quarters), date.today()))
         for chunk in render_all(job, rows, options.jobs):
             target.write(chunk.text)
             answered += chunk.answered

@@ -6,22 +6,18 @@ import argparse
 import sys
 
 from infusion_calc.cli.exits import one_line
+from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS
 from infusion_calc.core.errors import InputError
 
-# Loading lives at the edge (infusion_calc/loading.py) so the app shares it without importing the CLI.
-from infusion_calc.loading import catalog_for, quarters_for, site_policy  # noqa: F401  (re-exported for the subcommands)
+# Loading lives at the edge (infusion_calc/loading.py): each command builds one Context there.
+from infusion_calc.loading import catalog_for  # noqa: F401  (re-exported for the subcommands)
 
 # Core field names -> the option a CLI user typed, so the error points at it.
 OPTION_FOR_FIELD = {
     "dose": "--dose", "drug": "--drug", "hcpcs": "--hcpcs", "vial": "--vial", "weight": "--weight",
     "height": "--height", "bsa": "--bsa", "round_within": "--round-within", "billing_unit": "--billing-unit",
-    # encounter fields (core/encounter.py, options in cli/encounter_options.py)
-    "given_at": "--given-at", "site": "--site", "nurse": "--nurse", "provider": "--provider", "dx": "--dx",
-    "payer": "--payer", "prior_auth": "--pa", "lots": "--lot", "expires": "--expires",
-    "waste_reason": "--waste-reason", "waste_witness": "--witness", "start": "--start", "stop": "--stop",
-    "events": "--events", "dose_given": "--dose-given", "stop_reason": "--stop-reason", "iv_site": "--iv-site",
-    "premeds": "--premeds", "rate_changes": "--rate-changes", "observation": "--observation",
-    "diluent": "--diluent", "filter": "--filter",
+    # encounter fields: each one's option, from the field table
+    **{field.name: field.flag for field in ENCOUNTER_FIELDS},
 }
 
 

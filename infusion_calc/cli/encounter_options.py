@@ -1,106 +1,117 @@
 """`infusion-calc calc` encounter options: details for the chart note and the pre-submission checks.
 
-Thin: the text typed goes to core.encounter's strict parsers unchanged, so a malformed date,
-time or code is an InputError naming the field, shown as `error: --start: ...` (exit 2; the
-field-to-option names are in cli/common.py OPTION_FOR_FIELD).
+Thin: the options are built from the field table (core/encounter_fields.py), and the text
+typed goes to core.encounter's strict parsers unchanged, so a malformed date, time or code is
+an InputError naming the field, shown as `error: --start: ...` (exit 2; cli/common.py
+OPTION_FOR_FIELD takes each field's option from the same table).
 """
 
 from __future__ import annotations
 
 import argparse
-
+from dataclasses import dataclass
 from datetime import date
 
-from infusion_calc.cli.common import catalog_for, site_policy
 from infusion_calc.cli.earlier_doses import earlier_doses
-from infusion_calc.core.check_types import SitePolicy
+from infusion_calc.core.check_types import Check, SitePolicy
 from infusion_calc.core.checks import checks_failed, run_checks
 from infusion_calc.core.documentation import chart_note
-from infusion_calc.core.encounter import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT, EncounterText, parse_encounter
+from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
+from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, EncounterField
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.modifier_340b import with_340b_modifier
+from infusion_calc.loading import Context
+
+
+def add_field_option(group: argparse._ActionsContainer, field: EncounterField) -> None:
+    """One encounter field's option, as its row in the field table declares it."""
+    if field.parser == "flag":
+        group.add_argument(field.flag, dest=field.name, action="store_true", help=field.help)
+    elif field.parser in ("lots", "expires"):  # one per vial opened
+        group.add_argument(field.flag, dest=field.name, action="append", default=[], metavar=field.metavar,
+                           help=field.help)
+    else:
+        group.add_argument(field.flag, dest=field.name, metavar=field.metavar, help=field.help)
+
 
 def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
         "encounter (optional: for the chart note and the pre-submission checks; no patient identifier is needed)"
     )
-    group.add_argument("--given-at", metavar="DATETIME", help=f"date and time given: {DATE_TIME_FORMAT}")
-    group.add_argument("--site", help="site of care")
-    group.add_argument("--nurse", help="administering nurse")
-    group.add_argument("--provider", help="ordering/supervising provider")
-    group.add_argument("--dx", metavar="ICD10", help="diagnosis, ICD-10-CM (e.g. G35.A, K50.00, G12.0)")
-    group.add_argument("--payer", help="payer type: medicare, medicare-advantage, medicaid or commercial")
-    group.add_argument("--pa", metavar="NUMBER", help="prior authorization number")
-    group.add_argument("--step-therapy", action="store_true", help="step therapy attested (commercial plans)")
-    group.add_argument(
-        "--lot", action="append", default=[], metavar="LOT",
-        help="lot of a vial opened; repeat once per vial, in the order the vials are listed",
-    )
-    group.add_argument(
-        "--expires", action="append", default=[], metavar="DATE",
-        help=f"expiration of a vial opened, {EXPIRY_FORMAT}; repeat once per vial, same order as --lot",
-    )
-    group.add_argument("--waste-reason", metavar="TEXT", help="why the drug left over was discarded")
-    group.add_argument("--witness", metavar="NAME", help="who witnessed the waste")
-    group.add_argument("--start", metavar="TIME", help=f"infusion start: {CLOCK_FORMAT}")
-    group.add_argument("--stop", metavar="TIME", help=f"infusion stop: {CLOCK_FORMAT}")
-    group.add_argument("--consent", action="store_true", help="consent is on file")
-    group.add_argument(
-        "--rems-checked", action="store_true",
-        help="REMS confirmed before infusion (natalizumab: TOUCH authorization and checklist; Tyruko: its own REMS)",
-    )
-    group.add_argument("--events", metavar="TEXT", help="adverse events or deviations, free text")
-    group.add_argument("--stop-reason", metavar="TEXT", help="why less than the dose prepared was given (with --dose-given)")
-    group.add_argument("--iv-site", metavar="TEXT", help="IV site, e.g. left forearm, 22G")
-    group.add_argument("--premeds", metavar="TEXT", help="premedications given, free text")
-    group.add_argument("--rate-changes", metavar="TEXT", help="infusion rate changes as charted, free text")
-    group.add_argument("--observation", metavar="TEXT", help="post-infusion observation: how long, and what was seen")
-    group.add_argument("--diluent", metavar="TEXT", help="diluent and bag actually used, e.g. 100 mL 0.9%% NaCl")
-    group.add_argument("--filter", metavar="TEXT", help="in-line filter used, if any")
+    for field in ENCOUNTER_FIELDS:
+        if field.parser != "dose":  # the amount given is calc's own option (it changes the billed units)
+            add_field_option(group, field)
     group.add_argument("--note", action="store_true", help="also print the chart note and the pre-submission checks")
 
 
 def encounter_text(options: argparse.Namespace) -> EncounterText:
-    def text(name: str) -> str:
-        return getattr(options, name, None) or ""
+    def typed(field: EncounterField) -> object:
+        value = getattr(options, field.name, None)
+        if field.parser == "flag":
+            return bool(value)
+        if field.parser in ("lots", "expires"):
+            return tuple(value or ())
+        return value or ""
 
-    return EncounterText(
-        given_at=text("given_at"), site=text("site"), nurse=text("nurse"), provider=text("provider"),
-        dx=text("dx"), payer=text("payer"), prior_auth=text("pa"), step_therapy=bool(options.step_therapy),
-        lots=tuple(options.lot), expires=tuple(options.expires), waste_reason=text("waste_reason"),
-        waste_witness=text("witness"), start=text("start"), stop=text("stop"), consent=bool(options.consent),
-        rems_checked=bool(options.rems_checked), events=text("events"), dose_given=text("dose_given"),
-        stop_reason=text("stop_reason"), iv_site=text("iv_site"), premeds=text("premeds"),
-        rate_changes=text("rate_changes"), observation=text("observation"), diluent=text("diluent"),
-        filter=text("filter"),
-    )
+    return EncounterText(**{field.name: typed(field) for field in ENCOUNTER_FIELDS})
 
 
-def with_site_policy(calc: Calculation, options: argparse.Namespace) -> tuple[Calculation, SitePolicy]:
-    """The calculation with the site's claim-line rules applied (340B), and the policy the checks follow."""
-    policy = site_policy()
+@dataclass(frozen=True)
+class Entered:
+    """The encounter as typed (kept in the log) and as parsed once (for the claim, the checks and the note)."""
+
+    typed: EncounterText
+    encounter: Encounter
+
+    @property
+    def details(self) -> dict[str, object] | None:
+        """The fields typed, for the log; None when nothing was."""
+        return {name: value for name, value in self.typed._asdict().items() if value} or None
+
+
+@dataclass(frozen=True)
+class Answer:
+    """One `calc` call, parsed and calculated once, handed as it is to the output, the exports and the log."""
+
+    calc: Calculation
+    entered: Entered
+    checks: tuple[Check, ...]
+    note: str
+
+    def extras(self) -> dict:
+        """The JSON keys `calc` adds to the core contract."""
+        return {"note": self.note, "checks": [check.to_dict() for check in self.checks]}
+
+
+def read_entered(options: argparse.Namespace) -> Entered:
+    """The encounter options, parsed once; InputError naming the field for a malformed one."""
+    typed = encounter_text(options)
+    return Entered(typed, parse_encounter(typed))
+
+
+def with_site_rules(calc: Calculation, entered: Entered, policy: SitePolicy) -> Calculation:
+    """The calculation with the site's claim-line rules applied (340B modifier from the service date)."""
     if policy.acquired_340b:
-        encounter = parse_encounter(encounter_text(options))
-        calc = with_340b_modifier(calc, encounter.service_date or date.today())
-    return calc, policy
+        calc = with_340b_modifier(calc, entered.encounter.service_date or date.today())
+    return calc
 
 
-def encounter_extras(calc: Calculation, options: argparse.Namespace, policy: SitePolicy | None = None) -> dict:
-    """The JSON keys `note` and `checks`; raises InputError for a malformed encounter field."""
-    encounter = parse_encounter(encounter_text(options))
+def answer(calc: Calculation, entered: Entered, context: Context, options: argparse.Namespace) -> Answer:
+    """The checks and the chart note for this calculation and encounter."""
     earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None)) if calc.drug.generic == "nusinersen" else ()
-    catalog = catalog_for(options)  # a bad site catalog is the user's to fix: its error is not swallowed below
+    catalog = context.catalog  # a bad site catalog is the user's to fix: its error is not swallowed below
     try:
-        checks = run_checks(calc, encounter, catalog=catalog, policy=policy, earlier_doses=earlier)
+        checks = run_checks(calc, entered.encounter, catalog=catalog, rules=context.rules,
+                            policy=context.policy, earlier_doses=earlier)
     except Exception as error:  # a bug in a check must not take the result down with it (as in the app)
         checks = (checks_failed(error),)
-    return {"note": chart_note(calc, encounter), "checks": [check.to_dict() for check in checks]}
+    return Answer(calc, entered, checks, chart_note(calc, entered.encounter, rules=context.rules))
 
 
-def format_checks(checks: list[dict]) -> str:
+def format_checks(checks: tuple[Check, ...]) -> str:
     """The checks as plain lines for the readable output, errors first."""
     if not checks:
         return "Pre-submission checks: none\n"
     lines = ["Pre-submission checks:"]
-    lines.extend(f"  {check['severity']:<8}{check['code']}: {check['message']}" for check in checks)
+    lines.extend(f"  {check.severity.value:<8}{check.code}: {check.message}" for check in checks)
     return "\n".join(lines) + "\n"

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import argparse
 import sys
-from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
-from infusion_calc.core.engine import Calculation
+
+if TYPE_CHECKING:
+    from infusion_calc.cli.encounter_options import Answer
 
 EXPORT_FORMATS = ("cms1500", "ub04", "837p", "837i", "fhir", "csv", "json", "text")
 
@@ -38,33 +39,6 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def _chart_text(calc: Calculation, extras: dict[str, Any]) -> str | None:
-    """The chart note the JSON carries, or the core's default note for this calculation."""
-    if isinstance(extras.get("note"), str):
-        return extras["note"]
-    try:
-        from infusion_calc.core.documentation import chart_note
-
-        return chart_note(calc)
-    except (ImportError, TypeError):  # the note module is optional here; the log stores None then
-        return None
-
-
-def _encounter(options: argparse.Namespace) -> tuple[dict[str, Any] | None, datetime | None, str | None]:
-    """The encounter details typed (for the log), the time given (for the 837 date and FHIR), the payer type."""
-    try:
-        from infusion_calc.cli.encounter_options import encounter_text
-        from infusion_calc.core.encounter import parse_encounter
-    except ImportError:  # calc without encounter options: nothing to add
-        return None, None, None
-    typed = encounter_text(options)
-    encounter = parse_encounter(typed)  # already validated by calc's build_extras
-    given_at = encounter.given_at
-    details = {name: value for name, value in typed._asdict().items() if value}
-    payer = encounter.payer.value if encounter.payer is not None else None
-    return details or None, given_at.astimezone() if given_at is not None else None, payer
-
-
 def _payer_rules(options: argparse.Namespace, payer: str | None, defined: Any) -> str | None:
     """The [payer.NAME] table to apply: --payer-rules, else --payer when the site config has its table
     (as the app does: one flag, one meaning)."""
@@ -73,8 +47,9 @@ def _payer_rules(options: argparse.Namespace, payer: str | None, defined: Any) -
     return payer if payer in defined else None
 
 
-def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.Namespace) -> int | None:
+def export_or_save(result: Answer, options: argparse.Namespace) -> int | None:
     """Handle --format/--save; an exit status when the output is done, None to print as usual."""
+    calc, encounter = result.calc, result.entered.encounter
     fmt = options.format
     if options.json and fmt not in (None, "json"):
         return fail(f"--json and --format {fmt} ask for two outputs; give one of them")
@@ -93,11 +68,14 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
         return None
 
     from infusion_calc.core.exports import ExportError, render
-    from infusion_calc.core.site_config import SiteConfigError, load_site_config
+    from infusion_calc.core.site_config import SiteConfigError
+    from infusion_calc.loading import context_for
 
-    encounter, given_at, payer = _encounter(options)
+    given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
+    payer = encounter.payer.value if encounter.payer is not None else None
     try:
-        config = load_site_config()
+        context = context_for(options)
+        config = context.site_config
         settings = config.export_settings(_payer_rules(options, payer, config.payer))
         rendered = render(calc, fmt, settings, when=given_at) if fmt not in (None, "json") else None
     except (SiteConfigError, ExportError) as error:
@@ -113,8 +91,9 @@ def export_or_save(calc: Calculation, extras: dict[str, Any], options: argparse.
 
         try:
             entry = save(
-                calc, note=_chart_text(calc, extras), checks=extras.get("checks"),
-                encounter=encounter, patient_id=options.patient_id, config=config,
+                calc, note=result.note, checks=result.checks,
+                encounter=result.entered.details, patient_id=options.patient_id, config=config,
+                path=context.log_path,
             )
         except LogError as error:
             sys.stderr.write(f"error: {error}\n")

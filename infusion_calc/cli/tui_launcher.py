@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Sequence
-from pathlib import Path
 
 
 def app_options(arguments: Sequence[str]) -> argparse.Namespace | None:
@@ -29,9 +28,9 @@ def app_options(arguments: Sequence[str]) -> argparse.Namespace | None:
 
 def launch(options: argparse.Namespace) -> int:
     """Run the app until the user quits. A site catalog that fails to load is shown in the app."""
+    from infusion_calc.loading import context_for
     from infusion_calc.tui.app import make_app
 
-    given = getattr(options, "catalog", None)
-    app = make_app(site_catalog=Path(given) if given else None)
+    app = make_app(context=context_for(options))
     app.run()
     return app.return_code or 0

@@ -15,15 +15,12 @@ import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
-from functools import cached_property, lru_cache
-from importlib.resources import files
-from pathlib import Path
+from functools import cached_property
 from typing import Any, Literal
 
 from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass
 from infusion_calc.core.cms_codes import CmsItem, CmsLayer
 from infusion_calc.core.errors import CatalogError
-from infusion_calc.core.files import MB, UnreadableFile, read_text_file
 from infusion_calc.core.units import Measure
 
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
@@ -300,32 +297,6 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     if duplicates:
         raise CatalogError(f"{origin}: HCPCS code(s) listed twice: {', '.join(duplicates)}")
     return Catalog(tuple(drugs), origin)
-
-
-@lru_cache(maxsize=1)
-def packaged_catalog() -> Catalog:
-    text = files("infusion_calc.data").joinpath("catalog.toml").read_text(encoding="utf-8")
-    return parse_catalog(text, "packaged catalog")
-
-
-SITE_CATALOG_LIMIT = 16 * MB
-"""Far above any real site file (the packaged catalog is ~20 kB); a bigger one is the wrong file."""
-
-
-def read_site_file(site_file: Path) -> str:
-    """A site catalog file's text; CatalogError naming the file when it cannot be used."""
-    try:
-        return read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
-    except UnreadableFile as problem:
-        raise CatalogError(f"{site_file}: cannot read the catalog file: {problem}") from None
-
-
-def load_catalog(site_file: Path | None = None, cms: CmsLayer | None = None) -> Catalog:
-    """The packaged catalog with CMS's codes when given, merged with a site catalog file when one is given."""
-    catalog = packaged_catalog() if cms is None else packaged_catalog().with_cms(cms)
-    if site_file is None:
-        return catalog
-    return catalog.merged_with(parse_catalog(read_site_file(site_file), str(site_file)))
 
 
 def _schema():

@@ -16,7 +16,7 @@ from datetime import date
 
 from infusion_calc.core.admin_codes import administration_checks
 from infusion_calc.core.billing import ClaimLine
-from infusion_calc.core.catalog import Catalog, packaged_catalog
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.check_types import (
     ERROR, INFO, REGISTRY, SEVERITY_ORDER, WARNING, Check, CheckSpec, Registered, Severity, SitePolicy, emits,
 )
@@ -25,7 +25,7 @@ from infusion_calc.core.dose_checks import dose_checks, nusinersen_frequency, vi
 from infusion_calc.core.modifier_340b import checks_340b
 from infusion_calc.core.encounter import Encounter, Payer
 from infusion_calc.core.engine import Calculation
-from infusion_calc.core.indications import ClinicalRules, clinical_rules, long_date
+from infusion_calc.core.indications import ClinicalRules, long_date
 from infusion_calc.core.record_checks import record_checks
 from infusion_calc.core.units import format_amount
 
@@ -69,8 +69,9 @@ def run_checks(
     calc: Calculation,
     encounter: Encounter | None = None,
     *,
+    catalog: Catalog,
+    rules: ClinicalRules,
     lines: Sequence[ClaimLine] | None = None,
-    catalog: Catalog | None = None,
     today: date | None = None,
     policy: SitePolicy | None = None,
     earlier_doses: Sequence[date] = (),
@@ -78,7 +79,8 @@ def run_checks(
     """Every finding for this calculation, encounter and claim lines: errors, then warnings, then info.
 
     The service date is the encounter's (date given, or a dated start), else `today`
-    (default: the system date); it decides which diagnosis codes are valid. `policy` is the
+    (default: the system date); it decides which diagnosis codes are valid. `catalog` and
+    `rules` are the ones the caller loaded (the core reads no file). `policy` is the
     site's (config.toml; defaults when None). `earlier_doses` are the dates of this patient's
     earlier doses of the same drug, read from the administration log by the caller.
     """
@@ -86,11 +88,10 @@ def run_checks(
     policy = policy or SitePolicy()
     claim_lines = calc.lines if lines is None else tuple(lines)
     day = encounter.service_date or today or date.today()
-    rules = clinical_rules()
     found = [
         *_diagnosis(calc, encounter, day, rules),
         *_payer(encounter),
-        *check_lines(calc, claim_lines, catalog or packaged_catalog()),
+        *check_lines(calc, claim_lines, catalog),
         *checks_340b(claim_lines, policy, day),
         *dose_checks(calc),
         *vial_plan_checks(calc),

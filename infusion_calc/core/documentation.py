@@ -16,7 +16,7 @@ from infusion_calc.core.billing import ClaimLine, VialUse
 from infusion_calc.core.encounter import ClockTime, Encounter
 from infusion_calc.core.admin_codes import describe_minutes
 from infusion_calc.core.engine import Calculation
-from infusion_calc.core.indications import clinical_rules
+from infusion_calc.core.indications import ClinicalRules
 from infusion_calc.core.presentation import line_brief, ndc_for_people, vial_text
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import BILLING, DOSE_ARITHMETIC
@@ -26,16 +26,19 @@ BLANK_NAME = "______________________"
 SIGN_HERE = "Signature: ______________________  Date/time: ________________"
 
 
-def chart_note(calc: Calculation, encounter: Encounter | None = None) -> str:
-    """The administration note for this calculation, with the encounter details entered."""
+def chart_note(calc: Calculation, encounter: Encounter | None = None, *, rules: ClinicalRules) -> str:
+    """The administration note for this calculation, with the encounter details entered.
+
+    `rules` (the packaged clinical rules, loaded by the caller) name the diagnosis and the REMS program.
+    """
     encounter = encounter or Encounter()
     drug = calc.drug
     out = [
         "Drug administration note",
         f"Drug: {drug.display_name}, HCPCS {drug.hcpcs} ({drug.descriptor})",
     ]
-    out.extend(_who_when_why(encounter))
-    out.extend(_rems(calc, encounter))
+    out.extend(_who_when_why(encounter, rules))
+    out.extend(_rems(calc, encounter, rules))
     out.extend(_dose(calc, encounter))
     out.extend(_vials(calc, encounter))
     out.extend(_preparation(calc, encounter))
@@ -71,7 +74,7 @@ def _signatures(encounter: Encounter) -> list[str]:
     ]
 
 
-def _who_when_why(encounter: Encounter) -> list[str]:
+def _who_when_why(encounter: Encounter, rules: ClinicalRules) -> list[str]:
     out = []
     if encounter.given_at is not None:
         out.append(f"Date/time given: {_stamp(encounter.given_at)}")
@@ -83,7 +86,7 @@ def _who_when_why(encounter: Encounter) -> list[str]:
         if value:
             out.append(f"{label}: {value}")
     if encounter.dx:
-        fact = clinical_rules().code(encounter.dx)
+        fact = rules.code(encounter.dx)
         title = f" {fact.title}" if fact is not None and fact.title else ""
         out.append(f"Diagnosis (ICD-10-CM): {encounter.dx}{title}")
     if encounter.payer is not None:
@@ -97,8 +100,8 @@ def _who_when_why(encounter: Encounter) -> list[str]:
     return out
 
 
-def _rems(calc: Calculation, encounter: Encounter) -> list[str]:
-    program = clinical_rules().rems_for(calc.drug.hcpcs)
+def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list[str]:
+    program = rules.rems_for(calc.drug.hcpcs)
     if program is None:
         return []
     if encounter.rems_checked:

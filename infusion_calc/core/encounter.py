@@ -17,6 +17,7 @@ from datetime import date, datetime, time
 from enum import Enum
 from typing import NamedTuple
 
+from infusion_calc.core.encounter_fields import CLOCK_FORMAT, DATE_TIME_FORMAT, ENCOUNTER_FIELDS, EXPIRY_FORMAT
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.safe_text import free_text
 
@@ -182,11 +183,6 @@ _DX_TYPED = r"^([A-Z][0-9][0-9A-Z])(?:\.?([0-9A-Z]{1,4}))?$"
 _DX_NORMAL = r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$"
 _YEARS = (2000, 2099)  # anything else is a typo in a chart date
 
-DATE_TIME_FORMAT = "YYYY-MM-DD HH:MM (24-hour, e.g. 2026-03-02 14:05)"
-CLOCK_FORMAT = "HH:MM (24-hour, e.g. 09:05) or YYYY-MM-DD HH:MM"
-EXPIRY_FORMAT = "YYYY-MM-DD or YYYY-MM (e.g. 2027-03)"
-
-
 class FreeText(NamedTuple):
     """How one free-text encounter field is read: its name in messages, its longest text, line breaks."""
 
@@ -195,25 +191,12 @@ class FreeText(NamedTuple):
     multiline: bool = False
 
 
-# Every free-text encounter field: the one place to declare a new one. The limits are long enough
-# for real entries and short enough for a chart line; only narrative fields span lines.
+# Every free-text encounter field, from the one field table (core/encounter_fields.py).
 FREE_TEXT = {
-    "site": FreeText("Site of care", 80),
-    "nurse": FreeText("Nurse", 80),
-    "provider": FreeText("Provider", 80),
-    "prior_auth": FreeText("The prior authorization number", 40),
-    "waste_reason": FreeText("The waste reason", 200),
-    "waste_witness": FreeText("The waste witness", 80),
-    "events": FreeText("Adverse events/deviations", 1000, multiline=True),
-    "stop_reason": FreeText("The reason less was given", 200),
-    "iv_site": FreeText("IV site", 80),
-    "premeds": FreeText("Premedications", 300),
-    "rate_changes": FreeText("Rate changes", 500, multiline=True),
-    "observation": FreeText("Post-infusion observation", 200),
-    "diluent": FreeText("Diluent and bag", 120),
-    "filter": FreeText("Filter", 80),
+    field.name: FreeText(field.message_label, field.limit, field.multiline)
+    for field in ENCOUNTER_FIELDS if field.parser == "text" and field.limit is not None
 }
-TEXT_LIMITS = {"lots": 20, **{name: field.limit for name, field in FREE_TEXT.items()}}
+TEXT_LIMITS = {field.name: field.limit for field in ENCOUNTER_FIELDS if field.limit is not None}
 """Longest text each free field accepts (a lot is one vial's lot number)."""
 
 

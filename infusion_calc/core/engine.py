@@ -21,7 +21,7 @@ from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, fits_typed_form, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
 
 if TYPE_CHECKING:
@@ -143,9 +143,13 @@ def _unlisted_drug(code: str, request: CalcRequest, products: tuple[Product, ...
     })
 
 
-def _billing_unit(text: str) -> str:
+def _billing_unit(text: str) -> Measure:
+    # The parsed measure goes to the catalog model as it is (the model takes a Measure), not back to text;
+    # the catalog holds a billing unit in mg, so it must fit a number the catalog could hold.
     measure = parse_measure(text, Kind.MASS, "billing_unit")
-    return str(measure)
+    if not fits_typed_form(measure.value):
+        raise InputError("billing_unit", f"That number has too many digits. Enter {Kind.MASS.example}.")
+    return measure
 
 
 def _choices(drugs: tuple[Drug, ...]) -> str:

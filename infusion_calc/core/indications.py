@@ -16,8 +16,6 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date, timedelta
-from functools import lru_cache
-from importlib.resources import files
 from typing import Any, NamedTuple
 
 from infusion_calc.core.errors import CatalogError
@@ -311,9 +309,3 @@ def parse_rules(text: str, origin: str) -> ClinicalRules:
     observed = top.tables("observation") if "observation" in data else []  # optional: older files have none
     observation = tuple(_observation(raw, f"{origin}: observation {n}") for n, raw in enumerate(observed, start=1))
     return ClinicalRules(codes, indications, rems, observation)
-
-
-@lru_cache(maxsize=1)
-def clinical_rules() -> ClinicalRules:
-    text = files("infusion_calc.data").joinpath("indications.toml").read_text(encoding="utf-8")
-    return parse_rules(text, "packaged indications")

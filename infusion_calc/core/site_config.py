@@ -16,7 +16,6 @@ import re
 import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
-from pathlib import Path
 from typing import Annotated, Any, Literal, Mapping
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
@@ -24,7 +23,6 @@ from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Fie
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
 from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.errors import InputError, SiteConfigError
-from infusion_calc.core.files import MB, UnreadableFile, present, read_text_file
 
 NdcUnit = Literal["F2", "GR", "ME", "ML", "UN"]
 NdcSpacing = Literal["one-space", "none", "columns"]
@@ -190,24 +188,6 @@ class ExportSettings:
         return self.charges.get(hcpcs)
 
 
-def site_rounding_policy() -> str | None:
-    """The site's `[dosing] round_within` as typed in a form ("10"), or None when there is none."""
-    policy = load_site_config().dosing.round_within
-    return None if policy is None else str(policy)
-
-
-def site_check_policy() -> SitePolicy:
-    """The site's check policy from config.toml; the defaults when the site has no file."""
-    return load_site_config().check_policy()
-
-
-def default_site_config_path() -> Path:
-    """`config.toml` next to the site catalog, whether or not it exists."""
-    from infusion_calc.locations import site_config_path
-
-    return site_config_path()
-
-
 def _where(loc: tuple[Any, ...]) -> str:
     """('payer', 'medicaid', 'ndc_units', 1) -> "[payer.medicaid] field 'ndc_units'"."""
     parts = [str(part) for part in loc if not isinstance(part, int)]
@@ -259,24 +239,3 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         raise SiteConfigError(f"{origin}: {_where(first['loc'])}: {message}") from None
     config._origin = origin
     return config
-
-
-SITE_CONFIG_LIMIT = 4 * MB
-"""Room for a chargemaster of every HCPCS code; a bigger file is the wrong file."""
-
-
-def load_site_config(path: Path | None = None) -> SiteConfig:
-    """The file given, or `config.toml` in the config folder; the defaults when there is none.
-
-    Something at the default place that is not a readable file (a folder, a named pipe,
-    a broken link) is an error, not a reason to use the defaults unnoticed.
-    """
-    explicit = path is not None
-    target = Path(path) if explicit else default_site_config_path()
-    if not explicit and not present(target):
-        return SiteConfig()
-    try:
-        text = read_text_file(target, SITE_CONFIG_LIMIT)
-    except UnreadableFile as problem:
-        raise SiteConfigError(f"{target}: cannot read the site config file: {problem}") from None
-    return parse_site_config(text, str(target))

@@ -174,6 +174,17 @@ def _require(kind: Kind, field: str, example: str, word: str) -> Decimal:
     return _factor(word, kind.canonical)
 
 
+def fits_typed_form(value: Decimal) -> bool:
+    """Whether `value` can be written as the parser accepts a number: 9 digits before the point, 6 after.
+
+    A converted amount can outgrow what could be typed (1000000 kg is 10^12 mg); a value
+    that is stored or billed in its canonical unit must still fit that form.
+    """
+    value = value.normalize()
+    exponent = value.as_tuple().exponent
+    return value < Decimal(10) ** 9 and isinstance(exponent, int) and -exponent <= 6
+
+
 def parse_measure(text: str, kind: Kind, field: str) -> Measure:
     """Parse a plain quantity ("70 kg", "154 lb", "1.9 m2") into its kind's canonical unit."""
     number, word, per = _split(text, field, kind.example)

@@ -18,6 +18,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
+from infusion_calc.core.check_types import Check
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import Calculation
 
@@ -92,7 +93,7 @@ class Record:
 def record_for(
     calc: Calculation,
     note: str | None = None,
-    checks: Sequence[Any] | None = None,
+    checks: Sequence[Check] | None = None,
     encounter: Mapping[str, Any] | None = None,
 ) -> Record:
     result = calculation_to_dict(calc)
@@ -110,6 +111,6 @@ def record_for(
         result=to_json(result),
         claim_lines=lines,
         note=note,
-        checks=to_json(checks) if checks is not None else None,
+        checks=to_json([check.to_dict() for check in checks]) if checks is not None else None,
         encounter=to_json(encounter) if encounter is not None else None,
     )

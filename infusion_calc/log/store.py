@@ -30,6 +30,7 @@ from infusion_calc import __version__
 from infusion_calc.core.errors import InfusionCalcError
 
 if TYPE_CHECKING:  # imported by save() only: reading the log (`log list`, `log path`) needs no pint or pydantic
+    from infusion_calc.core.check_types import Check
     from infusion_calc.core.engine import Calculation
     from infusion_calc.core.site_config import SiteConfig
     from infusion_calc.log.record import Record
@@ -222,7 +223,7 @@ def save(
     calc: Calculation,
     *,
     note: str | None = None,
-    checks: Sequence[Any] | None = None,
+    checks: Sequence[Check] | None = None,
     encounter: Mapping[str, Any] | None = None,
     patient_id: str | None = None,
     config: SiteConfig | None = None,
@@ -235,7 +236,7 @@ def save(
     (default BUSY_TIMEOUT_S), cannot be written, or a patient identifier is given that
     the site config does not allow or that holds control or invisible characters.
     """
-    from infusion_calc.core.site_config import load_site_config
+    from infusion_calc.core.site_config import SiteConfig
     from infusion_calc.log.record import clean_patient_id, record_for
 
     timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
@@ -244,7 +245,8 @@ def save(
     except ValueError as error:
         message = str(error)
         raise LogError(f"{message[0].upper()}{message[1:]}. Nothing was saved.") from None
-    settings = config if config is not None else load_site_config()
+    # The caller passes the site config it loaded; without one, the defaults (no patient identifier).
+    settings = config if config is not None else SiteConfig()
     if patient_id and not settings.log.store_patient_id:
         raise LogError(
             "The site config does not allow storing a patient identifier in the log "

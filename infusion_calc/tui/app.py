@@ -39,6 +39,7 @@ HOLD_AT_MOST = 2.0
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog import Catalog
+    from infusion_calc.loading import Context
     from infusion_calc.tui.calculator import Calculator
 
 
@@ -58,14 +59,14 @@ class InfusionCalcApp(App[None]):
         self,
         *,
         calculator: "Calculator | None" = None,
-        site_catalog: Path | None = None,
+        context: "Context | None" = None,
         round_within: str = "",
         theme: str | None = None,
         cursor_blink: bool = True,
     ) -> None:
         super().__init__()
         self._given_calculator = calculator
-        self._site_catalog = site_catalog
+        self._loading_context = context  # not `_context`: that name is Textual's own (MessagePump._context)
         self._round_within = round_within
         self._cursor_blink = cursor_blink
         self._held_input: list[events.Key | events.Paste] | None = []
@@ -140,9 +141,10 @@ class InfusionCalcApp(App[None]):
         self.run_worker(self._load, thread=True, name="load-catalog", exit_on_error=False)
 
     def _load(self) -> None:
+        from infusion_calc.loading import Context
         from infusion_calc.tui.calculator import load_calculator
 
-        self.post_message(CalculatorReady(load_calculator(self._site_catalog)))
+        self.post_message(CalculatorReady(load_calculator(self._loading_context or Context())))
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "count-drug-uses" and event.state is WorkerState.SUCCESS and self.calculator:
@@ -203,21 +205,26 @@ class InfusionCalcApp(App[None]):
 def make_app(
     catalog: "Catalog | None" = None,
     *,
+    context: "Context | None" = None,
     site_catalog: Path | None = None,
     round_within: str = "",
     theme: str | None = None,
     cursor_blink: bool = True,
 ) -> InfusionCalcApp:
-    """The app. With `catalog`, it calculates with that catalog at once (tests, scripts);
-    without, it loads the packaged catalog plus `site_catalog` (or the site file in the
-    config folder) after the first frame, as `infusion-calc` does.
+    """The app over `context` (the catalog, clinical rules and site config the front end built;
+    by default one for `site_catalog`, or the site file in the config folder), loaded after the
+    first frame as `infusion-calc` does. With `catalog`, it calculates with that catalog at
+    once (tests, scripts).
     """
+    from infusion_calc.loading import Context  # light: it imports nothing until a part is asked for
+
+    context = context or Context(catalog_file=site_catalog)
     calculator = None
     if catalog is not None:
         from infusion_calc.tui.calculator import Calculator
 
-        calculator = Calculator(catalog)
+        calculator = Calculator(catalog, context=context)
     return InfusionCalcApp(
-        calculator=calculator, site_catalog=site_catalog, round_within=round_within,
+        calculator=calculator, context=context, round_within=round_within,
         theme=theme, cursor_blink=cursor_blink,
     )

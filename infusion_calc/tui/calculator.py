@@ -9,12 +9,10 @@ the log (pydantic, the FHIR models, sqlite3) are imported on first use.
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import replace
 from datetime import date
-from pathlib import Path
 
-from infusion_calc.core.catalog import Catalog, Drug, packaged_catalog
+from infusion_calc.core.catalog import Catalog, Drug
 from infusion_calc.core.checks import Check, SitePolicy, checks_failed, run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.drug_search import DrugIndex
@@ -28,6 +26,7 @@ from infusion_calc.core.presentation import (
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import DOSE_ARITHMETIC, StepKind
 from infusion_calc.core.units import DoseBasis, parse_dose
+from infusion_calc.loading import Context
 from infusion_calc.tui.state import (
     ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, Delivery, FormValues, Outcome, Problem, ResultView,
 )
@@ -38,48 +37,36 @@ FORM_FIELD = {"hcpcs": "drug", "billing_unit": None}
 NOT_VERIFIED = "not verified: take it from the carton"
 
 
-def load_calculator(site_catalog: Path | None) -> "Calculator":
-    """The packaged catalog plus the site file, by the same rule as every subcommand.
+def load_calculator(context: Context) -> "Calculator":
+    """The calculator over the context's catalog (packaged + site file + CMS), as every subcommand loads it.
 
     A site file that fails to load must not leave the nurse without a calculator: the
     packaged catalog (verified data only) is used, and the reason travels with it.
     """
-    from infusion_calc.loading import catalog_for
+    from infusion_calc.loading import packaged_catalog
 
-    policy, config_problem = _site_rounding_policy()
-    site = _site_check_policy() if config_problem is None else SitePolicy()
+    policy, config_problem = _site_rounding_policy(context)
+    site = context.policy if config_problem is None else SitePolicy()
     try:
-        return Calculator(catalog_for(argparse.Namespace(catalog=site_catalog)), rounding_policy=policy,
-                          config_problem=config_problem, site_policy=site)
+        return Calculator(context.catalog, rounding_policy=policy, config_problem=config_problem,
+                          site_policy=site, context=context)
     except CatalogError as error:
         problem = str(error)
     try:
         return Calculator(packaged_catalog(), catalog_problem=problem, rounding_policy=policy,
-                          config_problem=config_problem, site_policy=site)
+                          config_problem=config_problem, site_policy=site, context=context)
     except CatalogError as error:  # a broken install: nothing to calculate with
-        return Calculator(Catalog((), "no catalog"), catalog_problem=f"{problem}\n{error}")
+        return Calculator(Catalog((), "no catalog"), catalog_problem=f"{problem}\n{error}", context=context)
 
 
-def _site_rounding_policy() -> tuple[str | None, str | None]:
+def _site_rounding_policy(context: Context) -> tuple[str | None, str | None]:
     """The site's whole-vial policy from config.toml (same rule as `calc`), or why it is not used."""
     from infusion_calc.core.errors import SiteConfigError
-    from infusion_calc.locations import site_config_path
-
-    if not site_config_path().is_file():
-        return None, None
-    from infusion_calc.core.site_config import site_rounding_policy
 
     try:
-        return site_rounding_policy(), None
+        return context.rounding_policy, None
     except SiteConfigError as error:
         return None, f"The site's whole-vial rounding policy is not in use: {error}"
-
-
-def _site_check_policy() -> SitePolicy:
-    """The site's check policy (340B, waste witness, complex codes); read only when config.toml exists."""
-    from infusion_calc.loading import site_policy
-
-    return site_policy()
 
 
 def drug_uses() -> dict[str, int]:
@@ -113,9 +100,11 @@ class Calculator:
 
     def __init__(
         self, catalog: Catalog, catalog_problem: str | None = None, rounding_policy: str | None = None,
-        config_problem: str | None = None, site_policy: SitePolicy | None = None,
+        config_problem: str | None = None, site_policy: SitePolicy | None = None, context: Context | None = None,
     ) -> None:
         self.catalog = catalog
+        self.context = context or Context()
+        """Where the clinical rules and the site config come from (loaded once, on first use)."""
         self.site_policy = site_policy or SitePolicy()
         """The site's rules for the checks and the claim lines (config.toml)."""
         self.catalog_problem = catalog_problem
@@ -249,7 +238,7 @@ class Calculator:
             ),
             rounding=whole_vial_advice(calc),
             warnings=warnings,
-            chart_text=chart_note(calc, encounter),
+            chart_text=chart_note(calc, encounter, rules=self.context.rules),
             claim_text=claim_text(calc),
             checks=self._checks(calc, encounter),
             vial_labels=tuple(use.product.label for use in calc.vials for _ in range(use.count)),
@@ -260,7 +249,7 @@ class Calculator:
 
     def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[Check, ...]:
         try:
-            return run_checks(calc, encounter, catalog=self.catalog, policy=self.site_policy)
+            return run_checks(calc, encounter, catalog=self.catalog, rules=self.context.rules, policy=self.site_policy)
         except Exception as error:  # a bug in a check must not take the result down with it
             return (checks_failed(error),)
 
@@ -276,12 +265,12 @@ class Calculator:
     def copy_as(self, result: ResultView, fmt: str) -> Delivery:
         """The claim lines of `result` in `fmt`, with the site's claim rules and charges."""
         from infusion_calc.core.exports import DESCRIPTIONS, ExportError, render
-        from infusion_calc.core.site_config import SiteConfigError, load_site_config
+        from infusion_calc.core.site_config import SiteConfigError
 
         encounter, _ = read_encounter(result.encounter or EncounterText())
         given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
         try:
-            config = load_site_config()
+            config = self.context.site_config
             # A payer type with its own [payer.NAME] table in the site config gets its rules.
             payer = encounter.payer.value if encounter.payer is not None else None
             settings = config.export_settings(payer if payer in config.payer else None)

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.catalog import load_catalog, packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate, find_drug
 from infusion_calc.core.errors import CatalogError, InputError
+from infusion_calc.loading import load_catalog, packaged_catalog
 
 TYSABRI_ENTRY = """
 [[drug]]

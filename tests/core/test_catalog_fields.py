@@ -6,9 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog, parse_catalog
+from infusion_calc.core.catalog import parse_catalog
 from infusion_calc.core.catalog_fields import DoseRange
 from infusion_calc.core.errors import CatalogError
+from infusion_calc.loading import packaged_catalog
 
 ENTRY = """
 [[drug]]

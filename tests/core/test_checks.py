@@ -15,6 +15,7 @@ from infusion_calc.core.catalog import NATALIZUMAB_J2326_MESSAGE, parse_catalog
 from infusion_calc.core.checks import Severity, SitePolicy, run_checks
 from infusion_calc.core.encounter import EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.loading import clinical_rules
 
 TODAY = date(2026, 3, 2)
 
@@ -59,7 +60,7 @@ def codes(checks) -> dict[str, Severity]:
 def run(catalog, dose="300 mg", request=None, lines=None, policy=None, earlier=(), **changes):
     calc = calc_for(catalog, dose, **(request or {}))
     chosen = lines(calc.lines) if lines else None
-    return run_checks(calc, encounter(**changes), lines=chosen, catalog=catalog, today=TODAY, policy=policy,
+    return run_checks(calc, encounter(**changes), lines=chosen, catalog=catalog, rules=clinical_rules(), today=TODAY, policy=policy,
                       earlier_doses=earlier)
 
 
@@ -101,7 +102,7 @@ def multi_dose_run(catalog, lines=None):
     site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
     calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
     return run_checks(calc, encounter(dx="", rems_checked=False), lines=lines(calc.lines) if lines else None,
-                      catalog=site, today=TODAY)
+                      catalog=site, rules=clinical_rules(), today=TODAY)
 
 
 def test_clean_natalizumab_encounter_only_gets_the_administration_code(catalog):
@@ -235,8 +236,8 @@ def test_g35_after_fy2026_names_the_codes_to_use_instead(catalog):
 def test_without_a_date_given_today_decides_whether_g35_is_billable(catalog):
     calc = calc_for(catalog)
     no_date = parse_encounter(EncounterText(dx="G35", rems_checked=True))
-    assert "DX_NOT_BILLABLE" not in codes(run_checks(calc, no_date, today=date(2025, 9, 30)))
-    assert "DX_NOT_BILLABLE" in codes(run_checks(calc, no_date, today=date(2025, 10, 1)))
+    assert "DX_NOT_BILLABLE" not in codes(run_checks(calc, no_date, catalog=catalog, rules=clinical_rules(), today=date(2025, 9, 30)))
+    assert "DX_NOT_BILLABLE" in codes(run_checks(calc, no_date, catalog=catalog, rules=clinical_rules(), today=date(2025, 10, 1)))
 
 
 def test_a_code_with_subcodes_is_a_header_too(catalog):
@@ -288,7 +289,7 @@ def test_jz_is_caught_even_when_the_engine_wrote_it(catalog):
     calc = calc_for(catalog, "7 mg", drug="remicade")
     old_lines = (replace(calc.lines[0], modifiers=("JZ",)),)
     old_engine = replace(calc, billing=replace(calc.billing, discarded_units=0, lines=old_lines))
-    checks = run_checks(old_engine, encounter(), catalog=catalog, today=TODAY)
+    checks = run_checks(old_engine, encounter(), catalog=catalog, rules=clinical_rules(), today=TODAY)
     text = message(checks, "JZ_BUT_DISCARDED")
     assert "93 mg was: 9 billable units of 10 mg" in text
 
@@ -312,7 +313,7 @@ def test_waste_not_billed_under_jz_still_needs_documenting(catalog):
 def test_waste_from_a_multi_dose_vial_is_not_a_jz_documentation_gap(catalog):
     site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
     calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
-    checks = run_checks(calc, encounter(waste_reason="", waste_witness=""), catalog=site, today=TODAY)
+    checks = run_checks(calc, encounter(waste_reason="", waste_witness=""), catalog=site, rules=clinical_rules(), today=TODAY)
     assert calc.billing.discarded_mg > 0 and "WASTE_UNDOCUMENTED" not in codes(checks)
 
 
@@ -456,7 +457,7 @@ def test_the_site_may_choose_infusion_codes_for_complex_biologics_but_not_for_an
 def test_a_drug_of_class_other_gets_iv_infusion_codes(catalog):
     site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
     calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
-    checks = run_checks(calc, encounter(start="09:00", stop="10:35"), catalog=site, today=TODAY)
+    checks = run_checks(calc, encounter(start="09:00", stop="10:35"), catalog=site, rules=clinical_rules(), today=TODAY)
     text = message(checks, "ADMIN_CODE")
     assert "IV infusion of testmab: 96365 × 1 + 96366 × 1 (IV infusion)" in text
     assert "96413" not in text

@@ -16,11 +16,12 @@ import pytest
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.loading import clinical_rules
 
 
 def note(catalog, request: CalcRequest, **typed) -> str:
     encounter = parse_encounter(EncounterText(**typed)) if typed else None
-    return chart_note(calculate(catalog, request), encounter)
+    return chart_note(calculate(catalog, request), encounter, rules=clinical_rules())
 
 
 def test_full_vial_natalizumab_with_every_detail(catalog):
@@ -194,8 +195,8 @@ def test_nusinersen_is_intrathecal_with_no_rems_line(catalog):
 
 def test_without_an_encounter_the_note_states_an_unconfirmed_rems_and_prints_no_blanks(catalog):
     calc = calculate(catalog, CalcRequest(dose="300 mg"))
-    text = chart_note(calc)  # the TUI's call
-    assert text == chart_note(calc, Encounter())
+    text = chart_note(calc, rules=clinical_rules())  # the TUI's call
+    assert text == chart_note(calc, Encounter(), rules=clinical_rules())
     assert "TOUCH Prescribing Program: NOT confirmed in this record\n" in text
     for absent in ("Diagnosis", "Payer", "Prior authorization", "Consent", "Vial 1", "Infusion:", "Adverse"):
         assert absent not in text

@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, calculate
-from infusion_calc.core.steps import StepKind
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.rounding import ceil_div
+from infusion_calc.core.steps import StepKind
 
 
 def _lines(calc):

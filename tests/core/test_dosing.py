@@ -114,7 +114,7 @@ def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog, request_, field
 
 
 def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(catalog, tmp_path):
-    from infusion_calc.core.catalog import load_catalog
+    from infusion_calc.loading import load_catalog
 
     site = tmp_path / "site.toml"
     site.write_text(

@@ -14,11 +14,12 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog, parse_catalog
+from infusion_calc.core.catalog import parse_catalog
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import FORMATS, ExportError, export, render
 from infusion_calc.core.site_config import ClaimRules, ExportSettings
+from infusion_calc.loading import packaged_catalog
 
 CHARGES = ExportSettings(charges={"J2323": Decimal("4.00"), "J2326": Decimal("35.10"), "J9998": Decimal("12.00")})
 

@@ -12,9 +12,9 @@ from datetime import datetime, timedelta, timezone
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import render
+from infusion_calc.loading import packaged_catalog
 
 MedicationAdministration = pytest.importorskip(
     "fhir.resources.R4B.medicationadministration", reason="fhir.resources is a dependency of infusion-calc"

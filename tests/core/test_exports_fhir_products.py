@@ -8,9 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog, parse_catalog
+from infusion_calc.core.catalog import parse_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import render
+from infusion_calc.loading import packaged_catalog
 from tests.core.test_exports_fhir import R4_ELEMENTS
 
 MedicationAdministration = pytest.importorskip(

@@ -15,10 +15,10 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import export, render
 from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.loading import packaged_catalog
 
 pyx12_document = pytest.importorskip(
     "pyx12.x12n_document", reason="pyx12 (a test dependency: pip install -e '.[test]') is not installed"

@@ -16,8 +16,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.loading import clinical_rules, packaged_catalog
 
 CATALOG = packaged_catalog()
 
@@ -120,4 +120,4 @@ def test_the_claim_checks_agree_with_the_engine_for_every_dose(scenario):
     # vial in 0.1 mg units) is JW_OVER_LABELED by design: outside what this property is about.
     assume(ceil(Fraction(dose) / Fraction(unit)) <= floor(Fraction(strength) / Fraction(unit)))
     calc = _bill(*scenario)
-    assert not CLAIM_LINE_CODES & {check.code for check in run_checks(calc, catalog=CATALOG)}
+    assert not CLAIM_LINE_CODES & {check.code for check in run_checks(calc, catalog=CATALOG, rules=clinical_rules())}

@@ -10,10 +10,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.catalog import packaged_catalog, parse_catalog
+from infusion_calc.core.catalog import parse_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import ExportError, render
 from infusion_calc.core.site_config import ClaimRules, ExportSettings
+from infusion_calc.loading import packaged_catalog
 from tests.core.test_exports_x12 import envelope, validate
 
 WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import UTC
 from decimal import Decimal
 
 import pytest
@@ -13,7 +14,13 @@ from infusion_calc.core import presentation
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import render
 from infusion_calc.core.presentation import (
-    code_label, ndc_for_claims, ndc_for_people, readable_ndc, step_text, vial_text, vials_text,
+    code_label,
+    ndc_for_claims,
+    ndc_for_people,
+    readable_ndc,
+    step_text,
+    vial_text,
+    vials_text,
 )
 from infusion_calc.core.site_config import ExportSettings
 from infusion_calc.core.steps import BILLING, DOSE_ARITHMETIC, Step, StepKind
@@ -101,9 +108,9 @@ def test_a_cap_step_states_the_labeled_units():
 
 def test_the_fhir_note_reads_the_ndc_as_the_carton_prints_it(catalog):
     calc = calculate(catalog, CalcRequest("250 mg"))
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    resource = json.loads(render(calc, "fhir", ExportSettings(), when=datetime(2026, 1, 5, tzinfo=timezone.utc)).text)
+    resource = json.loads(render(calc, "fhir", ExportSettings(), when=datetime(2026, 1, 5, tzinfo=UTC)).text)
     notes = [note["text"] for note in resource["note"]]
     assert "Vials opened: 1 × 300 mg/15 mL (NDC 64406-0008-01)." in notes
     assert "Claim lines: J2323 × 250 (NDC 64406-0008-01, 12.5 mL); J2323-JW × 50 (NDC 64406-0008-01, 2.5 mL)." in notes

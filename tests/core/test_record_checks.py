@@ -8,10 +8,11 @@ import pytest
 from infusion_calc.core.checks import Severity, run_checks
 from infusion_calc.core.encounter import EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.loading import clinical_rules
 
 
 def codes(catalog, request: CalcRequest, **typed) -> dict[str, Severity]:
-    checks = run_checks(calculate(catalog, request), parse_encounter(EncounterText(**typed)), catalog=catalog)
+    checks = run_checks(calculate(catalog, request), parse_encounter(EncounterText(**typed)), catalog=catalog, rules=clinical_rules())
     return {check.code: check.severity for check in checks}
 
 
@@ -28,7 +29,7 @@ def test_less_given_than_prepared_without_a_reason_is_a_warning(catalog):
     (CalcRequest("600 mg", drug="ocrelizumab"), "observe for at least 1 hour after the infusion"),
 ])
 def test_labels_that_ask_for_observation_get_a_reminder_until_it_is_recorded(catalog, request_, says):
-    checks = run_checks(calculate(catalog, request_), parse_encounter(EncounterText()), catalog=catalog)
+    checks = run_checks(calculate(catalog, request_), parse_encounter(EncounterText()), catalog=catalog, rules=clinical_rules())
     reminder = next(check for check in checks if check.code == "OBSERVATION_NOT_RECORDED")
     assert reminder.severity is Severity.INFO and says in reminder.message
     assert "OBSERVATION_NOT_RECORDED" not in codes(catalog, request_, observation="60 min, no reaction")

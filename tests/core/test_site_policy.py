@@ -13,6 +13,7 @@ from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.site_config import parse_site_config
+from infusion_calc.loading import clinical_rules
 
 
 def test_no_config_means_no_witness_complex_codes_and_no_340b():
@@ -49,7 +50,7 @@ def test_340b_puts_tb_on_every_drug_line_from_2025(catalog):
     assert "JG ended 31 Dec 2024, TB in effect (VERIFIED)" in marked.warnings[-1].message
     # the checks accept the marked lines
     encounter = parse_encounter(EncounterText(given_at="2026-03-02 09:00"))
-    found = {check.code for check in run_checks(marked, encounter, policy=SitePolicy(acquired_340b=True))}
+    found = {check.code for check in run_checks(marked, encounter, catalog=catalog, rules=clinical_rules(), policy=SitePolicy(acquired_340b=True))}
     assert not {"MODIFIER_340B_MISSING", "JG_DISCONTINUED", "JWJZ_MISSING"} & found
 
 

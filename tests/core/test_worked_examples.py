@@ -125,7 +125,7 @@ sources = ["test"]
 def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
     site = tmp_path / "site.toml"
     site.write_text(MULTI_DOSE_ENTRY, encoding="utf-8")
-    from infusion_calc.core.catalog import load_catalog
+    from infusion_calc.loading import load_catalog
 
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
     assert _lines(calc) == [("J9998", 120)]
@@ -136,7 +136,7 @@ def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
 def test_ndc_quantity_is_stated_in_the_products_ndc_unit(tmp_path, ndc_unit, given, wasted):
     from decimal import Decimal
 
-    from infusion_calc.core.catalog import load_catalog
+    from infusion_calc.loading import load_catalog
 
     site = tmp_path / "site.toml"
     site.write_text(
@@ -175,7 +175,7 @@ def test_no_jw_line_when_the_administered_units_cover_every_labeled_unit(catalog
 
 
 def test_multi_dose_ndc_quantity_is_the_amount_drawn(catalog, tmp_path):
-    from infusion_calc.core.catalog import load_catalog
+    from infusion_calc.loading import load_catalog
 
     site = tmp_path / "site.toml"
     site.write_text(MULTI_DOSE_ENTRY, encoding="utf-8")

@@ -39,7 +39,7 @@ def test_main_without_a_command_runs_the_app_with_the_site_file(monkeypatch):
 
     monkeypatch.setattr("infusion_calc.tui.app.make_app", fake_make_app)
     assert main(["--catalog", "site.toml"]) == 0
-    assert seen == {"site_catalog": Path("site.toml"), "ran": True}
+    assert seen["ran"] and seen["context"].catalog_file == Path("site.toml")  # the one context, built by the CLI
 
 
 def test_help_lists_the_catalog_option_for_the_app(capsys):

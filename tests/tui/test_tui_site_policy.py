@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.checks import SitePolicy
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.tui.calculator import Calculator
 from infusion_calc.tui.state import FormValues
 

@@ -12,8 +12,8 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.loading import packaged_catalog
 from infusion_calc.tui.app import make_app
 from tui_helpers import choose, type_into
 

@@ -11,24 +11,15 @@ from __future__ import annotations
 from typing import Any
 
 from textual.containers import Horizontal, Vertical
+from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select
 
-from infusion_calc.tui.state import ENCOUNTER_LABELS, EncounterValues
+from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.tui.state import EncounterValues
 from infusion_calc.tui.widgets.form_field import FormField
 
 TITLE = "Encounter (chart note, checks)"
 
-# Text fields in form order: (EncounterText field, placeholder).
-TIMES = (("given_at", "2026-03-02 09:40"), ("start", "09:40"), ("stop", "10:45"))
-GIVEN = (("dose_given", "e.g. 200 mg; blank = all of it"), ("stop_reason", "e.g. hives at 40 min"))
-BILLING = (("dx", "e.g. G35.A, K50.00, G12.0"), ("prior_auth", "PA number, if any"))
-ADMINISTRATION = (("iv_site", "e.g. left forearm, 22G"), ("premeds", "e.g. acetaminophen 650 mg PO"),
-                  ("diluent", "e.g. 100 mL 0.9% NaCl"), ("filter", "e.g. 0.2 micron in-line"),
-                  ("rate_changes", "e.g. slowed to 50 mL/h at 10:05"), ("observation", "e.g. 60 min, no reaction"))
-WASTE = (("waste_reason", "e.g. dose reduced per order"), ("waste_witness", "name, credentials"))
-PEOPLE = (("nurse", "name, credentials"), ("provider", "name, credentials"), ("site", "e.g. infusion center, chair 4"),
-          ("events", "none, or what happened"))
-FLAGS = ("rems_checked", "consent", "step_therapy")
 PAYERS = (
     ("Not given", ""), ("Medicare", "medicare"), ("Medicare Advantage", "medicare-advantage"),
     ("Medicaid", "medicaid"), ("Commercial", "commercial"),
@@ -45,8 +36,8 @@ class VialRow(Vertical):
 
     def __init__(self, number: int, presentation: str) -> None:
         self.number_label = Label(_vial_label(number, presentation), classes="vial-number")
-        self.lot = Input(placeholder="lot", id=f"lot-{number}", classes="vial-lot")
-        self.expires = Input(placeholder="exp. 2027-03", id=f"expires-{number}", classes="vial-expires")
+        self.lot = Input(placeholder=FIELD["lots"].placeholder, id=f"lot-{number}", classes="vial-lot")
+        self.expires = Input(placeholder=FIELD["expires"].placeholder, id=f"expires-{number}", classes="vial-expires")
         super().__init__(self.number_label, Horizontal(self.lot, self.expires, classes="vial-inputs"), classes="vial-row")
 
 
@@ -119,24 +110,24 @@ class EncounterPanel(Collapsible):
             self._build()
 
     def _build(self) -> None:
-        def text(field: str, placeholder: str) -> FormField:
-            self._texts[field] = Input(placeholder=placeholder, id=control_id(field))
-            return FormField(ENCOUNTER_LABELS[field], self._texts[field], field=field)
-
+        """The fields in the field table's order (core/encounter_fields.py): its label, placeholder and id."""
         self._payer = Select(PAYERS, id="payer", allow_blank=False)
-        self._flags = {flag: Checkbox(ENCOUNTER_LABELS[flag], id=control_id(flag)) for flag in FLAGS}
         self._lots = VialLots(self._vial_labels)
-        widgets = [
-            *(text(field, hint) for field, hint in TIMES),
-            *(text(field, hint) for field, hint in GIVEN),
-            *(text(field, hint) for field, hint in BILLING[:1]),
-            FormField(ENCOUNTER_LABELS["payer"], self._payer, field="payer"),
-            *(text(field, hint) for field, hint in BILLING[1:]),
-            Vertical(*self._flags.values(), id="encounter-flags"),
-            FormField("Lot and expiry, each vial opened", self._lots, field="vials",
-                      hint="In the order the vials are listed; expiry YYYY-MM or YYYY-MM-DD"),
-            *(text(field, hint) for field, hint in (*ADMINISTRATION, *WASTE, *PEOPLE)),
-        ]
+        self._flags = {field.name: Checkbox(field.label, id=control_id(field.name))
+                       for field in ENCOUNTER_FIELDS if field.parser == "flag"}
+        widgets: list[Widget] = []
+        for field in ENCOUNTER_FIELDS:
+            if field.parser == "flag":
+                if field.name == next(iter(self._flags)):  # the ticks sit together, where the first is listed
+                    widgets.append(Vertical(*self._flags.values(), id="encounter-flags"))
+            elif field.parser == "payer":
+                widgets.append(FormField(field.label, self._payer, field=field.name))
+            elif field.parser == "lots":  # one row per vial opened holds its lot and its expiry
+                widgets.append(FormField("Lot and expiry, each vial opened", self._lots, field="vials",
+                                         hint="In the order the vials are listed; expiry YYYY-MM or YYYY-MM-DD"))
+            elif field.parser != "expires":
+                self._texts[field.name] = Input(placeholder=field.placeholder, id=control_id(field.name))
+                widgets.append(FormField(field.label, self._texts[field.name], field=field.name))
         self.rows = tuple(widget for widget in widgets if isinstance(widget, FormField))
         self.query_one(Collapsible.Contents).mount_all(widgets)
 

@@ -78,3 +78,17 @@ def read_text_file(path: Path, limit: int) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise UnreadableFile(f"not a UTF-8 text file (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8") from None
+
+
+SITE_CATALOG_LIMIT = 16 * MB
+"""Far above any real site file (the packaged catalog is ~20 kB); a bigger one is the wrong file."""
+
+
+def read_site_file(site_file: Path) -> str:
+    """A site catalog file's text; CatalogError naming the file when it cannot be used."""
+    from infusion_calc.core.errors import CatalogError
+
+    try:
+        return read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
+    except UnreadableFile as problem:
+        raise CatalogError(f"{site_file}: cannot read the catalog file: {problem}") from None

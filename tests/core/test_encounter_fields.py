@@ -1,0 +1,40 @@
+"""The encounter field table is the one declaration: the text model, the CLI and the app agree with it."""
+
+from __future__ import annotations
+
+import pytest
+
+from infusion_calc.cli import build_parser
+from infusion_calc.cli.common import OPTION_FOR_FIELD
+from infusion_calc.cli.encounter_options import encounter_text
+from infusion_calc.core.encounter import FREE_TEXT, EncounterText
+from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS
+
+
+def test_the_table_lists_every_encounter_text_field_once():
+    names = [field.name for field in ENCOUNTER_FIELDS]
+    assert sorted(names) == sorted(EncounterText._fields) and len(set(names)) == len(names)
+
+
+def test_every_free_text_field_has_a_limit_and_a_message_label():
+    texts = [field for field in ENCOUNTER_FIELDS if field.parser == "text"]
+    assert {field.name for field in texts} == set(FREE_TEXT)
+    assert all(field.limit and field.message_label for field in texts)
+
+
+def test_the_apps_labels_are_the_tables():
+    from infusion_calc.tui.state import ENCOUNTER_LABELS
+
+    assert ENCOUNTER_LABELS == {field.name: field.label for field in ENCOUNTER_FIELDS}
+
+
+@pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
+def test_each_fields_cli_option_fills_that_field(field):
+    value = {"flag": True, "lots": ("A1",), "expires": ("2027-03",)}.get(field.parser, "typed")
+    typed = [field.flag] if field.parser == "flag" else [field.flag, "A1" if field.parser == "lots" else
+                                                         "2027-03" if field.parser == "expires" else "typed"]
+    options = build_parser("calc").parse_args(["calc", "--dose", "300 mg", *typed])
+    text = encounter_text(options)
+    assert getattr(text, field.name) == value
+    assert all(getattr(text, other) in ("", (), False) for other in EncounterText._fields if other != field.name)
+    assert OPTION_FOR_FIELD[field.name] == field.flag  # an error about the field names this option
