@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def main() -> int:
-    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent.parent / "shared" / "data" / "cms"
+    folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "cms"
     label = sys.argv[2] if len(sys.argv) > 2 else "2026Q1"
     hcpcs = sorted(folder.glob("HCPC*.xlsx"))[-1]
     paths = [folder / f"asp-ndc-hcpcs-crosswalk-{label}.csv", folder / f"asp-payment-limits-{label}.csv", hcpcs]

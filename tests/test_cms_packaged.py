@@ -12,7 +12,7 @@ import pytest
 from infusion_calc.cms.models import Quarter
 
 PACKAGED = files("infusion_calc.data").joinpath("cms-2026Q1.json.gz")
-SHARED = Path(__file__).resolve().parents[3] / "shared" / "data" / "cms"
+SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "cms"  # ../shared beside the checkout
 
 
 def packaged() -> Quarter:
