@@ -211,3 +211,12 @@ def test_a_closed_standard_output_is_one_error_and_a_save_says_it_happened(tmp_p
     assert "standard output is closed" in done.stderr.decode()
     done = cli(["calc", "--dose", "300 mg", "--save"], tmp_path, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
     assert done.returncode == 3 and "WAS saved as administration log entry 1" in done.stderr.decode()
+
+
+@pytest.mark.parametrize("value, shown", [("\ud800", "'\\ud800') is not UTF-8 text (a lone surrogate)"),
+                                          ("a\udcff", "'a\\xff') is not UTF-8 text (byte 0xff)")])
+def test_a_lone_surrogate_from_a_caller_is_one_error_not_a_traceback(value, shown, capsys):
+    """main() called from Python can pass any str, a high lone surrogate too (no shell makes one)."""
+    assert main(["calc", "--drug", value, "--dose", "300 mg"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and shown in err

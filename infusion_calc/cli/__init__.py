@@ -77,6 +77,16 @@ def parse(arguments: list[str]) -> argparse.Namespace:
     return build_parser(typed.command).parse_args(arguments)
 
 
+def _escaped(char: str) -> str:
+    """A character as printable ASCII: an undecoded byte (U+DC80-U+DCFF) as the byte it was, any
+    other lone surrogate (only a caller of main() can pass one) as its code point."""
+    if "\udc80" <= char <= "\udcff":
+        return f"\\x{ord(char) - 0xDC00:02x}"
+    if "\ud800" <= char <= "\udfff":
+        return f"\\u{ord(char):04x}"
+    return char.encode("ascii", "backslashreplace").decode("ascii")
+
+
 def undecodable_argument(arguments: Sequence[str]) -> str | None:
     """Why an argument cannot be used as text, or None.
 
@@ -88,9 +98,9 @@ def undecodable_argument(arguments: Sequence[str]) -> str | None:
             return f"argument {position} contains a NUL character; type it as plain text"
         bad = next((char for char in argument if "\ud800" <= char <= "\udfff"), None)
         if bad is not None:
-            shown = one_line(argument.encode("utf-8", "surrogateescape").decode("ascii", "backslashreplace"))
-            byte = f"0x{ord(bad) - 0xDC00:02x}" if ord(bad) >= 0xDC80 else "a lone surrogate"
-            return f"argument {position} ('{shown}') is not UTF-8 text (byte {byte}); type it as plain text"
+            shown = one_line("".join(_escaped(char) for char in argument))
+            what = f"byte 0x{ord(bad) - 0xDC00:02x}" if ord(bad) >= 0xDC80 else "a lone surrogate"
+            return f"argument {position} ('{shown}') is not UTF-8 text ({what}); type it as plain text"
     return None
 
 
