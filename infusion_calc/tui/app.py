@@ -146,7 +146,8 @@ class InfusionCalcApp(App[None]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "count-drug-uses" and event.state is WorkerState.SUCCESS and self.calculator:
-            self.main_screen.order_form.reorder_drugs(self.calculator)
+            if any(isinstance(screen, MainScreen) for screen in self.screen_stack):  # not while closing
+                self.main_screen.order_form.reorder_drugs(self.calculator)
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
             error = event.worker.error
             self.main_screen.query_one("#result-status").update(  # type: ignore[attr-defined]

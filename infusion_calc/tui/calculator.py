@@ -10,6 +10,7 @@ the log (pydantic, the FHIR models, sqlite3) are imported on first use.
 from __future__ import annotations
 
 import argparse
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,7 @@ from infusion_calc.core.encounter import Encounter, EncounterText, read_encounte
 from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
 from infusion_calc.core.modifier_340b import with_340b_modifier
+from infusion_calc.core.payment import with_payment
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
 from infusion_calc.tui.state import (
@@ -40,13 +42,17 @@ def load_calculator(site_catalog: Path | None) -> "Calculator":
     A site file that fails to load must not leave the nurse without a calculator: the
     packaged catalog (verified data only) is used, and the reason travels with it.
     """
-    from infusion_calc.cli.common import catalog_for
+    from infusion_calc.cli.common import catalog_for, quarters_for
 
     policy, config_problem = _site_rounding_policy()
     site = _site_check_policy() if config_problem is None else SitePolicy()
+    options = argparse.Namespace(catalog=site_catalog)
     try:
-        return Calculator(catalog_for(argparse.Namespace(catalog=site_catalog)), rounding_policy=policy,
-                          config_problem=config_problem, site_policy=site)
+        # The CLI's own catalog: curated, CMS's codes (packaged and imported quarters) and the site file.
+        calculator = Calculator(catalog_for(options), rounding_policy=policy, config_problem=config_problem,
+                                site_policy=site, quarters=quarters_for(options))
+        calculator.drug_entries()  # here, in the loading thread: every code's label, built once
+        return calculator
     except CatalogError as error:
         problem = str(error)
     try:
@@ -109,9 +115,11 @@ class Calculator:
 
     def __init__(
         self, catalog: Catalog, catalog_problem: str | None = None, rounding_policy: str | None = None,
-        config_problem: str | None = None, site_policy: SitePolicy | None = None,
+        config_problem: str | None = None, site_policy: SitePolicy | None = None, quarters: Sequence = (),
     ) -> None:
         self.catalog = catalog
+        self.quarters = tuple(quarters)
+        """The CMS quarters loaded (oldest first): the Medicare payment of the date of service."""
         self.site_policy = site_policy or SitePolicy()
         """The site's rules for the checks and the claim lines (config.toml)."""
         self.catalog_problem = catalog_problem
@@ -122,21 +130,33 @@ class Calculator:
         """The site's whole-vial rounding threshold from config.toml ("10"), if it has one."""
         self._last: tuple[FormValues, Outcome] | None = None
         self._drug_index: DrugIndex | None = None
+        self._drug_entries: tuple[tuple[str, str, tuple[str, ...]], ...] | None = None
         self.drug_uses: dict[str, int] = {}
         """Saved administrations per HCPCS code (empty until counted): the drug list's order."""
 
     # -- choices for the form ---------------------------------------------------------
 
+    def drug_entries(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """(code, label, names) for every code the catalog answers for: the curated and site
+        entries in file order, then each code only CMS lists, with the names CMS gives it."""
+        if self._drug_entries is None:
+            cms = self.catalog.cms
+            listed = {drug.hcpcs for drug in self.catalog.drugs}
+            drugs = [*self.catalog.drugs, *(self.catalog.by_code(code) for code in self.catalog.codes() if code not in listed)]
+            self._drug_entries = tuple(
+                (drug.hcpcs, drug_label(drug), (drug.generic, *drug.brands,
+                                                *(sorted(cms.names(drug.hcpcs)) if cms is not None and drug.hcpcs in cms.codes else ())))
+                for drug in drugs if drug is not None
+            )
+        return self._drug_entries
+
     def drug_choices(self) -> tuple[tuple[str, str], ...]:
-        return tuple((drug_label(drug), drug.hcpcs) for drug in self.catalog.drugs)
+        return tuple((label, code) for code, label, _ in self.drug_entries())
 
     def drug_index(self) -> DrugIndex:
-        """The catalog, searchable by generic, brand and code, most-used first (built once per count)."""
+        """Every code, searchable by generic, brand and code, most-used first (built once per count)."""
         if self._drug_index is None:
-            self._drug_index = DrugIndex(
-                ((drug.hcpcs, drug_label(drug), (drug.generic, *drug.brands)) for drug in self.catalog.drugs),
-                uses=self.drug_uses,
-            )
+            self._drug_index = DrugIndex(self.drug_entries(), uses=self.drug_uses)
         return self._drug_index
 
     def count_drug_uses(self) -> None:
@@ -202,8 +222,11 @@ class Calculator:
         )
         try:
             calc = calculate(self.catalog, request)
+            service_date = encounter.service_date or date.today()
             if self.site_policy.acquired_340b:
-                calc = with_340b_modifier(calc, encounter.service_date or date.today())
+                calc = with_340b_modifier(calc, service_date)
+            if self.quarters:  # what Medicare allows on that day, or a warning naming the quarter to import
+                calc = with_payment(calc, list(self.quarters), service_date)
         except InputError as error:
             return Outcome("invalid", basis, problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)))
         except (PlanError, InfusionCalcError) as error:
@@ -248,6 +271,7 @@ class Calculator:
                 for line in calc.lines
             ),
             rounding=self._rounding(calc),
+            payment=payment_text(calc),
             warnings=warnings,
             chart_text=chart_note(calc, encounter),
             claim_text=claim_text(calc),
@@ -352,11 +376,30 @@ class Calculator:
             return f"Whole-vial option: none within {threshold}% of the order."
         vials = " + ".join(f"{use.count} × {use.product.label}" for use in option.vials)
         sign = "+" if option.change_percent > 0 else ""
+        payment = calc.payment
+        dollars = ""
+        if payment is not None and payment.whole_vial_total is not None:
+            difference = payment.whole_vial_total - payment.total
+            dollars = f", Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}"
         return (
             f"Whole-vial option (site policy, within {threshold}%): {format_amount(option.dose_mg, 'mg')} "
-            f"= {vials} ({sign}{plain(option.change_percent)}%). NOT applied: the result above is the dose as "
+            f"= {vials} ({sign}{plain(option.change_percent)}%{dollars}). NOT applied: the result above is the dose as "
             "ordered; use this only if the prescriber changes the order."
         )
+
+
+def payment_text(calc: Calculation) -> str | None:
+    """What Medicare allows per claim line and in all, and what the JW line recovers; None
+    when no loaded quarter prices this code on this day (a warning then says why)."""
+    payment = calc.payment
+    if payment is None:
+        return None
+    per_line = ", ".join(f"{line.code} ${amount:,}" for line, amount in zip(calc.lines, payment.line_amounts))
+    text = (f"Medicare allows ${payment.total:,}: {per_line} "
+            f"({payment.quarter} limit ${payment.limit} per unit; coinsurance ${payment.coinsurance:,}).")
+    if payment.discarded:
+        text += f" The JW line recovers ${payment.discarded:,}."
+    return text
 
 
 def claim_text(calc: Calculation) -> str:

@@ -132,6 +132,8 @@ class ResultView:
     """The core `EncounterText` typed, for the log and the exports (a bad field left out)."""
     given: str = ""
     """What the administered units are billed from: the amount given ("200 mg"), else the dose."""
+    payment: str | None = None
+    """What Medicare allows per claim line and in all, and what the JW line recovers (None: not priced)."""
 
 
 @dataclass(frozen=True, slots=True)
