@@ -76,6 +76,15 @@ class InfusionCalcApp(App[None]):
         if theme:
             self.theme = theme
 
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Without blinking (tests, screenshots), every text field's cursor is steady when it
+        gets the focus, including fields built later (the encounter panel, a vial's lot row):
+        a snapshot never depends on when the blink timer last fired."""
+        from textual.widgets import Input
+
+        if not self._cursor_blink and isinstance(event.widget, Input) and event.widget.cursor_blink:
+            event.widget.cursor_blink = False  # pauses the blink with the cursor shown
+
     def get_driver_class(self) -> type[Driver]:
         return tolerate_invalid_bytes(super().get_driver_class())
 
