@@ -22,6 +22,7 @@ from infusion_calc.core.catalog import Catalog, read_site_file
 
 CACHE_FORMAT = 1
 _PREFIX = "catalog-"
+_KEEP = 4
 
 
 @dataclass(frozen=True)
@@ -35,8 +36,8 @@ class Compiled:
 # them (a new release, or an edit in a development checkout) is a new cache. This is
 # the package version made exact, and costs no importlib.metadata (~20 ms) per start.
 _COMPILER = (
-    "catalog_cache.py", "core/catalog.py", "core/catalog_schema.py", "core/cms_codes.py", "core/units.py",
-    "cms/compile.py", "cms/models.py", "cms/store.py", "data/units.txt",
+    "catalog_cache.py", "core/catalog.py", "core/catalog_fields.py", "core/catalog_schema.py", "core/cms_codes.py",
+    "core/drug_names.py", "core/units.py", "cms/compile.py", "cms/models.py", "cms/store.py", "data/units.txt",
 )
 
 
@@ -80,9 +81,11 @@ def _write(folder: Path, path: Path, compiled: Compiled) -> None:
         with os.fdopen(handle, "wb") as out:
             pickle.dump(compiled, out, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(temporary, path)
-        for old in folder.glob(f"{_PREFIX}*.pickle"):
-            if old != path:
-                old.unlink(missing_ok=True)
+        # Several installations (a release and a checkout, two versions) may share this folder:
+        # deleting every other cache would make them rebuild in turn on each start. Keep the newest few.
+        caches = sorted(folder.glob(f"{_PREFIX}*.pickle"), key=lambda entry: entry.stat().st_mtime, reverse=True)
+        for old in caches[_KEEP:]:
+            old.unlink(missing_ok=True)
     except OSError:
         pass  # a read-only or full cache folder costs speed, never an answer
 

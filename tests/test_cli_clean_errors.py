@@ -64,7 +64,7 @@ def test_an_option_whose_value_is_two_dashes_is_a_clean_error(arguments, capsys)
 
 def test_a_file_named_two_dashes_is_just_a_file(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    (tmp_path / "orders.csv").write_text("drug,dose\nnatalizumab,300 mg\n")
+    (tmp_path / "orders.csv").write_text("drug,dose\nTysabri,300 mg\n")
     assert main(["batch", "orders.csv", "--jobs", "1", "--out=--"]) == 0
     assert "J2323" in (tmp_path / "--").read_text()
 
@@ -154,7 +154,7 @@ def test_a_full_disk_on_standard_output_is_one_error(tmp_path, arguments):
 @pytest.mark.parametrize("command", [["batch", "ORDERS", "--jobs", "1"], ["log", "export"]])
 def test_a_full_disk_on_out_is_one_error(tmp_path, command):
     orders = tmp_path / "orders.csv"
-    orders.write_text("drug,dose\nnatalizumab,300 mg\n")
+    orders.write_text("drug,dose\nTysabri,300 mg\n")
     arguments = [str(orders) if part == "ORDERS" else part for part in command]
     done = cli([*arguments, "--out", "/dev/full"], tmp_path)
     assert_one_error(done.returncode, done.stderr.decode())

@@ -83,10 +83,10 @@ def test_any_value_of_any_log_option(capsys, sweep_folder, action, value):
 @SWEEP
 @given(option=st.sampled_from(["--jobs", "--format", "--out", "--catalog"]), value=HOSTILE, attached=st.booleans())
 def test_any_value_of_any_batch_option(capsys, sweep_folder, option, value, attached):
-    (sweep_folder / "orders.csv").write_text("drug,dose\nnatalizumab,300 mg\n")
+    (sweep_folder / "orders.csv").write_text("drug,dose\nTysabri,300 mg\n")
     if option == "--out" and ("/" in value or value in ("", ".", "..", "orders.csv")):
         value = f"x{value.replace('/', '_')}"
-    if option == "--jobs" and value.strip().isdigit() and int(value) > 1:
+    if option == "--jobs" and value.strip().isascii() and value.strip().isdigit() and int(value.strip()) > 1:
         value = "1"  # a valid count only costs forked workers here
     arguments = [f"{option}={value}"] if attached else [option, value]
     status = main(["batch", "orders.csv", *([] if option == "--jobs" else ["--jobs", "1"]), *arguments])

@@ -253,3 +253,24 @@ def test_whole_vial_option_shows_its_difference_in_dollars(capsys):
     result = calc_json(capsys, "--drug", "remicade", "--dose", "310 mg", "--round-within", "10", "--given-at", "2026-02-03 10:00")
     assert result["payment"]["total"] == "1296.92"  # 40 units x 32.423
     assert result["dose_rounding"]["medicare_payment_difference"] == "-324.23"  # 30 units x 32.423 = 972.69
+
+
+def test_the_compiled_catalog_is_reused_and_other_installations_caches_are_kept(tmp_path, capsys):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    other = cache / "catalog-0000000000000000000000000000000000000000.pickle"
+    other.write_bytes(b"another installation's cache")
+    assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
+    written = sorted(cache.glob("catalog-*.pickle"))
+    assert other in written and len(written) == 2
+    mtime = max(path.stat().st_mtime_ns for path in written)
+    assert run(capsys, "calc", "--dose", "300 mg")[0] == 0  # a hit: nothing rewritten
+    assert max(path.stat().st_mtime_ns for path in cache.glob("catalog-*.pickle")) == mtime
+
+
+def test_a_corrupt_cache_is_a_miss_not_an_error(tmp_path, capsys):
+    assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
+    (cached,) = (tmp_path / "cache").glob("catalog-*.pickle")
+    cached.write_bytes(b"\x80\x05 truncated")
+    status, out, err = run(capsys, "calc", "--dose", "300 mg", "--json")
+    assert status == 0 and json.loads(out)["hcpcs"] == "J2323"

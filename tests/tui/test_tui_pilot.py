@@ -259,6 +259,7 @@ async def test_bindings_have_ids_so_sites_can_remap_keys(app):
 
 async def test_high_contrast_theme_is_available_and_switchable(app):
     async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)  # not mid-build: an app torn down while its Selects mount raises inside Textual
         assert "ward-high-contrast" in app.available_themes
         # A theme change restyles every widget: wait until the form's Selects have their
         # overlays, or restyling a Select still composing finds no SelectOverlay (seen under load).
