@@ -263,7 +263,6 @@ async def test_high_contrast_theme_is_available_and_switchable(app):
         assert "ward-high-contrast" in app.available_themes
         # A theme change restyles every widget: wait until the form's Selects have their
         # overlays, or restyling a Select still composing finds no SelectOverlay (seen under load).
-        await ready(pilot)
         for _ in range(200):
             if app.main_screen.query("SelectOverlay"):
                 break
