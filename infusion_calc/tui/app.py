@@ -28,7 +28,7 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from infusion_calc.tui.messages import CalculatorReady, FormBuilt
+from infusion_calc.tui.messages import CalculatorReady, FormBuilt, KeymapLoaded
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
@@ -139,6 +139,7 @@ class InfusionCalcApp(App[None]):
     async def on_form_built(self, message: FormBuilt) -> None:
         # Replayed here, in the app's own queue, so keys typed after this come after them.
         await self.release_input()
+        self.run_worker(self._load_keymap, thread=True, name="load-keymap", exit_on_error=False)
         if self._given_calculator is not None:
             self.post_message(CalculatorReady(self._given_calculator))
         else:
@@ -152,6 +153,22 @@ class InfusionCalcApp(App[None]):
         from infusion_calc.tui.calculator import load_calculator
 
         self.post_message(CalculatorReady(load_calculator(self._site_catalog)))
+
+    def _load_keymap(self) -> None:
+        from infusion_calc.tui.keymap import site_keymap
+
+        self.post_message(KeymapLoaded(*site_keymap()))
+
+    def on_keymap_loaded(self, message: KeymapLoaded) -> None:
+        """The site's keys replace the defaults of the bindings they name (config.toml [keys])."""
+        from infusion_calc.tui.keymap import binding_ids, known_only
+
+        keymap, unknown = known_only(message.keymap, binding_ids(self.BINDINGS, MainScreen.BINDINGS))
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in (message.problem, unknown):
+            if problem:
+                self.notify(problem, title="Site config", severity="warning", timeout=30, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "count-drug-uses" and event.state is WorkerState.SUCCESS and self.calculator:
