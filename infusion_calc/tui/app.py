@@ -23,7 +23,6 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
-from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
@@ -51,8 +50,11 @@ class InfusionCalcApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    calculator: var["Calculator | None"] = var(None)
-    """The catalog and engine bridge, once loaded; the main screen watches it."""
+    @property
+    def calculator(self) -> "Calculator | None":
+        """The presenter, once loaded: the main screen owns it, beside the form and the outcome."""
+        screens = [screen for screen in self.screen_stack if isinstance(screen, MainScreen)]
+        return screens[0].calculator if screens else None
 
     def __init__(
         self,
@@ -181,7 +183,7 @@ class InfusionCalcApp(App[None]):
             )
 
     def on_calculator_ready(self, message: CalculatorReady) -> None:
-        self.calculator = message.calculator
+        self.main_screen.calculator = message.calculator
         # The drug list starts in catalog order; the log's counts (most-used first) follow, from a
         # thread, since importing the log would delay the first result by half a second.
         self.run_worker(message.calculator.count_drug_uses, thread=True, name="count-drug-uses", exit_on_error=False)
@@ -219,7 +221,9 @@ class InfusionCalcApp(App[None]):
         yield SystemCommand("Encounter details", "Open or close the encounter panel (chart note and checks)",
                             lambda: self.run_action("toggle_encounter", main))
         if self.calculator is not None:  # the export formats come from the core, loaded with it
-            for fmt, description in self.calculator.export_formats():
+            from infusion_calc.tui.actions import export_formats
+
+            for fmt, description in export_formats():
                 yield SystemCommand(f"Copy as {fmt}", f"Copy the claim lines as {description}",
                                     lambda fmt=fmt: self.run_action(f"copy_as('{fmt}')", main))
         yield SystemCommand("Help", "JW/JZ, the rounding rule and the J2326 matter (F1)", self.action_help)

@@ -2,9 +2,10 @@
 
 Imported only after the first frame, since importing the core builds the pint
 registry. It does no unit arithmetic of its own: every figure comes from
-`core.engine.calculate` and is written with the core's own formatters; the chart note,
-the checks, the exports and the log are the core's and the log's own. The exports and
-the log (pydantic, the FHIR models, sqlite3) are imported on first use.
+`core.engine.calculate` and is written with the core's own formatters; the chart note
+and the checks are the core's own. It presents, nothing more: copying in an export
+format and saving to the log are `actions.py`'s; the state (the form, this calculator,
+the outcome) is the main screen's.
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from infusion_calc.core.payment import with_payment
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
 from infusion_calc.tui.state import (
-    ALL_PRESENTATIONS, TYPED_SIZE, CheckRow, ClaimRow, Delivery, FormValues, Outcome, Problem, ResultView,
+    ALL_PRESENTATIONS, TYPED_SIZE, CheckRow, ClaimRow, FormValues, Outcome, Problem, ResultView,
 )
 
 # Engine field -> the form field its message is shown under.
@@ -291,54 +292,6 @@ class Calculator:
                 "and please report it."
             )),)
         return tuple(CheckRow(check.code, check.severity.value, check.message) for check in checks)
-
-    # -- exports and the administration log (imported on first use) ----------------------
-
-    @staticmethod
-    def export_formats() -> tuple[tuple[str, str], ...]:
-        """(format, description) for every export format, in the core's order."""
-        from infusion_calc.core.exports import DESCRIPTIONS, FORMATS
-
-        return tuple((fmt, DESCRIPTIONS.get(fmt, fmt)) for fmt in FORMATS)
-
-    def copy_as(self, result: ResultView, fmt: str) -> Delivery:
-        """The claim lines of `result` in `fmt`, with the site's claim rules and charges."""
-        from infusion_calc.core.exports import DESCRIPTIONS, ExportError, render
-        from infusion_calc.core.site_config import SiteConfigError, load_site_config
-
-        encounter, _ = read_encounter(result.encounter or EncounterText())
-        given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
-        try:
-            config = load_site_config()
-            # A payer type with its own [payer.NAME] table in the site config gets its rules.
-            payer = encounter.payer.value if encounter.payer is not None else None
-            settings = config.export_settings(payer if payer in config.payer else None)
-            export = render(result.calculation, fmt, settings, when=given_at)
-        except (SiteConfigError, ExportError) as error:
-            return Delivery(False, f"Nothing copied: {error}")
-        rules = f", with the [payer.{settings.payer}] rules" if settings.payer else ""
-        return Delivery(
-            True, f"Copied the claim lines as {fmt} ({DESCRIPTIONS.get(fmt, fmt)}{rules})",
-            export.text, tuple(notice.message for notice in export.notices),
-        )
-
-    @staticmethod
-    def save_to_log(result: ResultView) -> Delivery:
-        """Append the result, its chart note, checks and encounter details to the administration log."""
-        from infusion_calc.core.site_config import SiteConfigError
-        from infusion_calc.log import LogError, save
-
-        typed = result.encounter or EncounterText()
-        details = {name: value for name, value in typed._asdict().items() if value}
-        try:
-            entry = save(result.calculation, note=result.chart_text, checks=result.checks, encounter=details or None)
-        except LogError as error:
-            return Delivery(False, str(error))
-        except SiteConfigError as error:
-            return Delivery(False, f"{error} Nothing was saved.")
-        # A log folder or file others could read was made private first: the nurse is told, as the CLI tells.
-        fixed = "".join(f" Note: {notice[0].upper()}{notice[1:]}." for notice in entry.notices)
-        return Delivery(True, f"Saved as entry {entry.id} in {entry.path}.{fixed}" if fixed else f"Saved as entry {entry.id} in {entry.path}")
 
     @staticmethod
     def _preparation(calc: Calculation) -> tuple[str, ...]:

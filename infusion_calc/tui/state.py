@@ -9,7 +9,11 @@ draw before the core is imported.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:  # types only: importing the core here would delay the first frame
+    from infusion_calc.core.encounter import EncounterText
+    from infusion_calc.core.engine import Calculation
 
 ALL_PRESENTATIONS = "*"
 """Vial choice: plan with every presentation of the product (the least-waste combination)."""
@@ -126,9 +130,9 @@ class ResultView:
     """Pre-submission checks, errors first."""
     vial_labels: tuple[str, ...] = ()
     """One presentation label per vial opened, in vial order ("300 mg/15 mL"): a lot row each."""
-    calculation: Any = field(default=None, compare=False, repr=False)
+    calculation: "Calculation | None" = field(default=None, compare=False, repr=False)
     """The core `Calculation` itself, for tests and for anything that needs more."""
-    encounter: Any = field(default=None, compare=False, repr=False)
+    encounter: "EncounterText | None" = field(default=None, compare=False, repr=False)
     """The core `EncounterText` typed, for the log and the exports (a bad field left out)."""
     given: str = ""
     """What the administered units are billed from: the amount given ("200 mg"), else the dose."""

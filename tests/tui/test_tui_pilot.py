@@ -374,3 +374,15 @@ async def test_without_blink_every_focused_field_has_a_steady_cursor_even_ones_b
         dx.focus()
         await pilot.pause(0.7)  # longer than one blink
         assert dx.has_focus and not dx.cursor_blink and dx._cursor_visible
+
+
+async def test_the_calculator_has_one_owner_the_main_screen(app):
+    """The app reads the screen's calculator; there is no second copy to fall out of step."""
+    from textual.reactive import Reactive
+
+    from infusion_calc.tui.app import InfusionCalcApp
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.calculator is app.main_screen.calculator is not None
+        assert not isinstance(InfusionCalcApp.__dict__["calculator"], Reactive)
