@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -66,3 +68,37 @@ def tui_first_frame(repeats: int) -> Figure:
         f"{TUI_FACTORY} {ours * 1000:.0f} ms / minimal Textual app {minimal * 1000:.0f} ms, launch to first "
         f"frame, headless, medians of {repeats}, interleaved",
     )
+
+
+# Commands that print and exit without calculating: each must start without pint or pydantic
+# (tests/test_import_hygiene.py checks the imports). pint alone is about 6x `python -c pass`, so a
+# target of 2x (3x for the log, which opens SQLite) can only be met by a start-up that skips it.
+LIGHT_COMMANDS = {"--version": 2.0, "--help": 2.0, "log path": 3.0, "log list": 3.0}
+
+
+def light_command_start_ups(repeats: int) -> list[Figure]:
+    """Each light command's start-up as a ratio to `python -c pass`, on an empty log in a scratch folder."""
+    commands = {"python -c pass": [sys.executable, "-c", "pass"]}
+    commands |= {words: [*cli_command(), *words.split()] for words in LIGHT_COMMANDS}
+    saved = {name: os.environ.get(name) for name in ("INFUSION_CALC_CONFIG_DIR", "INFUSION_CALC_DATA_DIR")}
+    with tempfile.TemporaryDirectory(prefix="infusion-calc-startup-") as scratch:
+        try:
+            for name in saved:  # the children inherit these: nothing of the user's is read or timed
+                os.environ[name] = str(Path(scratch) / name.lower())
+            medians = interleaved_medians(commands, repeats)
+        finally:
+            for name, value in saved.items():
+                if value is None:
+                    os.environ.pop(name, None)
+                else:
+                    os.environ[name] = value
+    python_wall, python_cpu = medians.pop("python -c pass")
+    figures = []
+    for words, (wall, cpu) in medians.items():
+        ratio, target = wall / python_wall, LIGHT_COMMANDS[words]
+        figures.append(Figure(
+            f"start-up {words}", f"{ratio:.2f}x", f"<= {target}x", ratio <= target,
+            f"infusion-calc {words} {wall * 1000:.0f} ms / python -c pass {python_wall * 1000:.0f} ms, "
+            f"medians of {repeats}, interleaved; CPU time {cpu / python_cpu:.2f}x",
+        ))
+    return figures

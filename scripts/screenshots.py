@@ -16,8 +16,8 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import shutil
 import re
+import shutil
 import subprocess
 import sys
 import tempfile

@@ -1,10 +1,38 @@
-"""Shared fixtures: keep every test away from the developer's real config and data."""
+"""Shared fixtures: keep every test away from the developer's real config and data.
+
+Also sorts tests into tiers by where they live, so the fast tiers (core, CLI, log,
+batch) run alone with `pytest -m "not app and not browser"`; the markers are
+registered in pyproject.toml.
+"""
 
 from __future__ import annotations
+
+from pathlib import Path
 
 import pytest
 
 from infusion_calc.core.catalog import Catalog, packaged_catalog
+
+TESTS = Path(__file__).resolve().parent
+# Tier -> the test files in it, as paths under tests/ (a folder ends with "/").
+TIERS = {
+    # Textual pilot, snapshot and tmux tests, and the benchmarks' quick run (it starts the app
+    # headless to time its first frame).
+    "app": ("tui/", "test_benchmarks_smoke.py"),
+    # `serve`: a server in a subprocess per test, and real Chromium.
+    "browser": ("test_serve",),
+}
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        try:
+            where = item.path.resolve().relative_to(TESTS).as_posix()
+        except ValueError:  # a test file outside tests/
+            continue
+        for tier, prefixes in TIERS.items():
+            if where.startswith(prefixes):
+                item.add_marker(tier)
 
 
 @pytest.fixture(autouse=True)

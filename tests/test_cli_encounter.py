@@ -145,3 +145,15 @@ def test_administration_details_reach_the_note_and_rate_changes_may_span_lines(c
                  "Rate changes: slowed 10:05\n  resumed 10:20\n", "Post-infusion observation: 60 min, no reaction\n",
                  "Diluent and bag: 100 mL 0.9% NaCl\n", "Filter: 0.2 micron in-line\n"):
         assert line in note
+
+
+def test_a_check_that_raises_leaves_the_result_with_one_error_to_check_by_hand(capsys, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("bug")
+
+    monkeypatch.setattr("infusion_calc.cli.encounter_options.run_checks", broken)
+    assert main(["calc", "--dose", "300 mg", "--json"]) == 0  # checks never change the exit status
+    result = json.loads(capsys.readouterr().out)
+    assert result["administered_units"] == 300 and result["note"].startswith("Drug administration note\n")
+    [check] = result["checks"]
+    assert check["code"] == "CHECKS_FAILED" and check["severity"] == "error" and "by hand" in check["message"]

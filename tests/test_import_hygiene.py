@@ -1,9 +1,13 @@
-"""The core never imports Textual or rich; the calc path never loads the TUI."""
+"""The core never imports Textual or rich; the calc path never loads the TUI; each command's start-up
+imports only what that command needs."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+
+import pytest
 
 CHECK = """
 import importlib, pkgutil, sys
@@ -49,3 +53,66 @@ def test_no_core_source_file_imports_textual_or_rich_even_lazily():
             offenders += [f"{path.name}:{node.lineno} {name}" for name in names
                           if name.split(".")[0] in {"textual", "rich"} or name.startswith("infusion_calc.tui")]
     assert offenders == []
+
+
+# Each entry point, run in a fresh interpreter: what it must not import (harlequin tests each entry point).
+# pint and pydantic cost ~100 ms and ~60 ms; importlib.metadata ~20 ms. None is needed to print the
+# version, the help, the log's path or its recent entries.
+ENTRY_POINT = """
+import sys
+from infusion_calc.cli import main
+try:
+    status = main({arguments!r})
+except SystemExit as exit_:
+    status = exit_.code
+heavy = {{"pint", "pydantic", "pydantic_core", "textual", "rich", "importlib.metadata"}}
+print("STATUS:" + str(status), file=sys.stderr)
+print("LOADED:" + ",".join(sorted(name for name in sys.modules if name in heavy)), file=sys.stderr)
+"""
+
+
+def _loaded_by(arguments: list[str], tmp_path) -> set[str]:
+    env = {**os.environ, "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data")}
+    result = subprocess.run([sys.executable, "-c", ENTRY_POINT.format(arguments=arguments)],
+                            capture_output=True, text=True, timeout=60, env=env)
+    lines = result.stderr.strip().splitlines()
+    assert result.returncode == 0 and lines[-2] in ("STATUS:0", "STATUS:None"), result.stdout + result.stderr
+    return {name for name in lines[-1].removeprefix("LOADED:").split(",") if name}
+
+
+@pytest.mark.parametrize("arguments", [["--version"], ["--help"], ["log", "path"], ["log", "list"]],
+                         ids=" ".join)
+def test_light_commands_start_without_pint_pydantic_or_the_ui(arguments, tmp_path):
+    assert _loaded_by(arguments, tmp_path) - {"importlib.metadata"} == set()
+
+
+def test_the_version_is_printed_without_reading_package_metadata(tmp_path):
+    assert _loaded_by(["--version"], tmp_path) == set()
+
+
+def test_log_list_reads_saved_entries_without_pint_or_pydantic(tmp_path):
+    """Not only an empty log: an entry saved by `calc --save` is listed without the calculator's imports."""
+    env = {**os.environ, "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data")}
+    saved = subprocess.run([sys.executable, "-m", "infusion_calc", "calc", "--dose", "300 mg", "--save"],
+                           capture_output=True, text=True, timeout=60, env=env)
+    assert saved.returncode == 0, saved.stderr
+    result = subprocess.run([sys.executable, "-c", ENTRY_POINT.format(arguments=["log", "list"])],
+                            capture_output=True, text=True, timeout=60, env=env)
+    assert "J2323" in result.stdout, result.stdout + result.stderr
+    assert result.stderr.strip().splitlines()[-1] == "LOADED:"
+
+
+def test_the_help_list_shows_each_command_with_the_line_its_module_registers():
+    """`--help` lists the commands from a table (so it imports none of them): the table matches the modules."""
+    import argparse
+    import importlib
+
+    from infusion_calc.cli import COMMANDS, build_parser
+
+    for name, (module, summary) in COMMANDS.items():
+        commands = argparse.ArgumentParser().add_subparsers()
+        importlib.import_module(module).register(commands)
+        registered = {action.dest: action.help for action in commands._choices_actions}
+        assert registered == {name: summary}
+    listing = build_parser().format_help()
+    assert all(name in listing for name in COMMANDS)

@@ -27,6 +27,9 @@ from infusion_calc.core.catalog import packaged_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.log import save
 
+import infusion_calc.core.site_config, infusion_calc.log.record  # save() imports these on first use:
+# loaded before "ready", the parent's kill lands in a save rather than in an import.
+
 calc = calculate(packaged_catalog(), CalcRequest("250 mg"))
 print("ready", flush=True)
 if len(sys.argv) > 1:  # wait for the parent's go, so two savers start together

@@ -77,7 +77,7 @@ def test_log_export_json_is_one_valid_object_per_entry(big_log, tmp_path):
     with out.open(encoding="utf-8") as stream:
         first = json.loads(next(stream))
         last = None
-        for last in stream:
+        for last in stream:  # noqa: B007 (read to the end; the last line is kept)
             pass
     assert first["id"] == 1 and first["note"] == "chart text" and first["result"]["lines"][1]["modifiers"] == ["JW"]
     assert json.loads(last)["id"] == COPIES + 1

@@ -15,9 +15,9 @@ import urllib.error
 import urllib.request
 
 import pytest
-from test_serve import RawTab, children_of, listening_addresses, start_server  # noqa: F401 (fixture)
 
 from infusion_calc.serve.hosts import AllowedHosts, request_refusal
+from test_serve import RawTab, children_of, listening_addresses, start_server  # noqa: F401 (fixture)
 
 SERVE = [sys.executable, "-m", "infusion_calc", "serve", "--port", "0"]
 

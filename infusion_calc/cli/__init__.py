@@ -32,9 +32,25 @@ class StrictParser(argparse.ArgumentParser):
         return super()._get_values(action, arg_strings)
 
 
-def build_parser() -> StrictParser:
+# The subcommands in the order `--help` lists them: name -> (module, the line `--help` shows).
+# Only the module of the command typed is imported, so `--version`, `--help` or `log path`
+# never pay for the calculator's imports (pint, pydantic). Each module's register() gives
+# the same line (a test compares them).
+COMMANDS = {
+    "calc": ("infusion_calc.cli.calc", "calculate vials, volume, billing units and claim lines for one dose"),
+    "batch": ("infusion_calc.cli.batch", "calculate every order in a CSV file; one output row per claim line"),
+    "serve": ("infusion_calc.cli.serve", "open the chair-side app in web browsers (one app per tab)"),
+    "log": ("infusion_calc.cli.log", "the administration log: list, show and export calculations saved with --save"),
+    "data": ("infusion_calc.cli.data", "import CMS's quarterly drug files, or show which quarters are loaded"),
+    "catalog": ("infusion_calc.cli.catalog_list", "list the drug codes the calculator knows"),
+}
+
+
+def build_parser(command: str | None = None) -> StrictParser:
+    """The parser with `command` fully registered; every other subcommand is a name and its help line."""
+    import importlib
+
     from infusion_calc import __version__
-    from infusion_calc.cli import batch, calc, catalog_list, data, log, serve
     from infusion_calc.cli.common import add_catalog_option
 
     parser = StrictParser(
@@ -44,13 +60,21 @@ def build_parser() -> StrictParser:
     parser.add_argument("--version", action="version", version=f"infusion-calc {__version__}")
     add_catalog_option(parser)  # `infusion-calc --catalog PATH` opens the app with that site file
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=StrictParser)
-    calc.register(commands)
-    batch.register(commands)
-    serve.register(commands)
-    log.register(commands)
-    data.register(commands)
-    catalog_list.register(commands)
+    for name, (module, summary) in COMMANDS.items():
+        if name == command:
+            importlib.import_module(module).register(commands)
+        else:
+            commands.add_parser(name, help=summary, add_help=False)
     return parser
+
+
+def parse(arguments: list[str]) -> argparse.Namespace:
+    """Two passes: the first finds which command was typed (or answers --help and --version);
+    the second parses with only that command's module imported and registered."""
+    typed, _ = build_parser().parse_known_args(arguments)
+    if typed.command is None:
+        return build_parser().parse_args(arguments)  # no command: extra words are still an error
+    return build_parser(typed.command).parse_args(arguments)
 
 
 def undecodable_argument(arguments: Sequence[str]) -> str | None:
@@ -82,9 +106,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Opening the app skips build_parser: the subcommands import the core, and the
         # app's first frame must not wait for pint and the catalog (README, start-up).
         return launch(app_only)
-    parser = build_parser()
     try:
-        options = parser.parse_args(arguments)
+        options = parse(arguments)
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if options.command is None:

@@ -14,7 +14,7 @@ from datetime import date
 from infusion_calc.cli.common import catalog_for, site_policy
 from infusion_calc.cli.earlier_doses import earlier_doses
 from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.checks import run_checks
+from infusion_calc.core.checks import checks_failed, run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT, EncounterText, parse_encounter
 from infusion_calc.core.engine import Calculation
@@ -89,7 +89,11 @@ def encounter_extras(calc: Calculation, options: argparse.Namespace, policy: Sit
     """The JSON keys `note` and `checks`; raises InputError for a malformed encounter field."""
     encounter = parse_encounter(encounter_text(options))
     earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None)) if calc.drug.generic == "nusinersen" else ()
-    checks = run_checks(calc, encounter, catalog=catalog_for(options), policy=policy, earlier_doses=earlier)
+    catalog = catalog_for(options)  # a bad site catalog is the user's to fix: its error is not swallowed below
+    try:
+        checks = run_checks(calc, encounter, catalog=catalog, policy=policy, earlier_doses=earlier)
+    except Exception as error:  # a bug in a check must not take the result down with it (as in the app)
+        checks = (checks_failed(error),)
     return {"note": chart_note(calc, encounter), "checks": [check.to_dict() for check in checks]}
 
 

@@ -17,7 +17,6 @@ from typing import IO, Any
 
 from infusion_calc.cli.common import fail
 
-
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
 LARGEST_LIMIT = 1_000_000_000

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from infusion_calc.core.check_types import Check, Severity, SitePolicy
+from infusion_calc.core.check_types import INFO, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.encounter import Encounter
 
 INFUSION_MINIMUM_MINUTES = 15  # more than this to be an infusion
@@ -27,6 +27,10 @@ FIRST_CODE_MINUTES = 60
 PART_HOUR_MINUTES = 30  # a remaining part must exceed this to count as another hour
 COMPLEX_CLASSES = ("complex-biologic", "antineoplastic")
 TIMING_STATUS = "(timing rules from secondary sources only, PARTIAL: confirm with the payer)"
+
+ADMIN_CODE = CheckSpec("ADMIN_CODE", INFO, "the administration code suggested by drug class, route and time")
+ADMIN_TIMES_MISSING = CheckSpec("ADMIN_TIMES_MISSING", WARNING, "an IV drug without start and stop times")
+ADMIN_NOT_INFUSION = CheckSpec("ADMIN_NOT_INFUSION", WARNING, "IV start to stop of 15 minutes or less")
 
 
 class CodePair(NamedTuple):
@@ -94,12 +98,12 @@ def _record_must_show(pair: CodePair, drug_class: str) -> str:
     return " The record must show the start and stop times."
 
 
+@emits(ADMIN_CODE, ADMIN_TIMES_MISSING, ADMIN_NOT_INFUSION)
 def administration_checks(drug_class: str, generic: str, route: str, encounter: Encounter, policy: SitePolicy) -> list[Check]:
     """The administration code to suggest, or what is missing to suggest one."""
     route = route.strip().lower()
     if route == "intrathecal" and generic == "nusinersen":
-        return [Check(
-            "ADMIN_CODE", Severity.INFO,
+        return [ADMIN_CODE(
             "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal puncture), as CMS "
             "article A58579 gives for nusinersen.",
         )]
@@ -108,21 +112,18 @@ def administration_checks(drug_class: str, generic: str, route: str, encounter: 
     pair = code_pair(drug_class, policy)
     minutes = encounter.infusion_minutes
     if minutes is None:
-        return [Check(
-            "ADMIN_TIMES_MISSING", Severity.WARNING,
+        return [ADMIN_TIMES_MISSING(
             f"Record the infusion start and stop times: {pair.name} ({pair.first}, {pair.additional}) is billed by time.",
         )]
     codes = infusion_codes(minutes, pair)
     if codes is None:
         push = "(96374)" if pair is INFUSION else "(the push code for a complex drug is not verified here)"
-        return [Check(
-            "ADMIN_NOT_INFUSION", Severity.WARNING,
+        return [ADMIN_NOT_INFUSION(
             f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or less is not coded as "
             f"an infusion but as an IV push {push} {TIMING_STATUS}. Check the times; {generic} is given as an "
             "infusion.",
         )]
-    return [Check(
-        "ADMIN_CODE", Severity.INFO,
+    return [ADMIN_CODE(
         f"Suggested administration code for a {describe_minutes(minutes)} IV infusion of "
         f"{_class_words(generic, drug_class)}: {describe_codes(codes)} ({pair.name})."
         + _record_must_show(pair, drug_class)

@@ -5,7 +5,7 @@ The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`
 `dose_given` when an infusion stopped short of the dose prepared);
 any other column is encounter data and passes through untouched. Rows are read and
 answered one at a time, so a file of any length costs the memory of one row. A bad
-row becomes an `Outcome` carrying its sentence, and the rows after it still run.
+row becomes a `RowOutcome` carrying its sentence, and the rows after it still run.
 """
 
 from __future__ import annotations
@@ -116,8 +116,10 @@ class UnreadableRow:
 
 
 @dataclass(frozen=True, slots=True)
-class Outcome:
-    """One input row answered: its claim-line records, or the reason it was refused."""
+class RowOutcome:
+    """One input row of a batch answered: its claim-line records, or the reason it was refused.
+
+    Not the app's `Outcome` (tui/state.py), which is what the screen shows for the form."""
 
     row: int
     """The row number as a spreadsheet shows it: the header is row 1."""
@@ -206,7 +208,7 @@ def answer_rows(
     rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2,
     date_340b: date | None = None,
     pricing: Pricing | None = None,
-) -> Iterator[Outcome]:
+) -> Iterator[RowOutcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
 
     `date_340b`: the service date when the site buys its drugs under 340B (its lines then carry
@@ -217,12 +219,12 @@ def answer_rows(
     names = columns.passthrough_names
     for row, cells in enumerate(rows, start=first_row):
         if isinstance(cells, UnreadableRow):
-            yield Outcome(row, error=cells.reason)
+            yield RowOutcome(row, error=cells.reason)
             continue
         if not any(cell.strip() for cell in cells):
             continue  # blank lines and the ",,,," rows spreadsheets leave at the end
         if len(cells) > width and any(cell.strip() for cell in cells[width:]):
-            yield Outcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
+            yield RowOutcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
             continue
         passthrough = {name: cells[index] if index < len(cells) else "" for name, index in zip(names, columns.passthrough)}
         try:
@@ -231,6 +233,6 @@ def answer_rows(
                 calc = with_340b_modifier(calc, date_340b)
             if pricing is not None:
                 calc = _priced(calc, cells, columns, pricing)
-            yield Outcome(row, claim_records(calc, row, passthrough))
+            yield RowOutcome(row, claim_records(calc, row, passthrough))
         except Exception as error:  # one bad row never stops the file
-            yield Outcome(row, error=describe(error, columns))
+            yield RowOutcome(row, error=describe(error, columns))

@@ -48,7 +48,12 @@ class ClaimLine:
 
 @dataclass(frozen=True, slots=True)
 class Notice:
-    """A warning attached to a result: a stable code and a sentence."""
+    """What a reader of a result or an export must know about how it was made: a stable code and
+    a sentence (JSON `warnings`). No severity: it describes the result, it asks nothing to be fixed.
+
+    Not a `Check` (core/check_types.py): a check is a finding about the claim as it stands,
+    with a severity, run before submitting; a notice comes with the calculation itself.
+    """
 
     code: str
     message: str

@@ -43,7 +43,7 @@ class DoseRange:
         return f"{format_amount(self.low, 'mg').removesuffix(' mg')} to {format_amount(self.high, unit)}"
 
 
-def _bound(raw: dict, key: str) -> tuple[Decimal, bool]:
+def _bound(raw: dict[str, Any], key: str) -> tuple[Decimal, bool]:
     value = raw.get(key)
     if type(value) is not str:
         raise ValueError(f"'{key}' must be text such as \"300 mg\" or \"3 mg/kg\"")

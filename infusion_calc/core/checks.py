@@ -17,7 +17,9 @@ from datetime import date
 from infusion_calc.core.admin_codes import administration_checks
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Catalog, packaged_catalog
-from infusion_calc.core.check_types import SEVERITY_ORDER, Check, Severity, SitePolicy
+from infusion_calc.core.check_types import (
+    ERROR, INFO, REGISTRY, SEVERITY_ORDER, WARNING, Check, CheckSpec, Registered, Severity, SitePolicy, emits,
+)
 from infusion_calc.core.claim_checks import check_lines, label
 from infusion_calc.core.dose_checks import dose_checks, nusinersen_frequency, vial_plan_checks
 from infusion_calc.core.modifier_340b import checks_340b
@@ -27,7 +29,40 @@ from infusion_calc.core.indications import ClinicalRules, clinical_rules, long_d
 from infusion_calc.core.record_checks import record_checks
 from infusion_calc.core.units import format_amount
 
-__all__ = ["Check", "Severity", "SitePolicy", "run_checks"]
+__all__ = ["Check", "Severity", "SitePolicy", "checks_failed", "registry", "run_checks"]
+
+DX_MISSING = CheckSpec("DX_MISSING", WARNING, "no diagnosis entered")
+DX_NOT_YET_VALID = CheckSpec("DX_NOT_YET_VALID", ERROR, "a diagnosis code not yet valid on the date of service")
+DX_NOT_BILLABLE = CheckSpec("DX_NOT_BILLABLE", ERROR, "a header code, or any code with listed subcodes")
+DX_NOT_CHECKED = CheckSpec("DX_NOT_CHECKED", INFO, "no verified indication list for this drug")
+DX_NOT_INDICATED = CheckSpec(
+    "DX_NOT_INDICATED", WARNING, "not among the drug's diagnoses (an error where a Medicare rule binds)", also=(ERROR,)
+)
+DX_SUPPORT_NEEDED = CheckSpec("DX_SUPPORT_NEEDED", WARNING, "a listed diagnosis that needs documented support")
+PAYER_MISSING = CheckSpec("PAYER_MISSING", INFO, "no payer type: prior authorization and step therapy not checked")
+PA_MISSING = CheckSpec("PA_MISSING", INFO, "a payer that may need prior authorization, without its number")
+STEP_THERAPY_NOT_ATTESTED = CheckSpec("STEP_THERAPY_NOT_ATTESTED", INFO, "commercial payer, step therapy not attested")
+REMS_NOT_CONFIRMED = CheckSpec("REMS_NOT_CONFIRMED", ERROR, "a REMS drug without the REMS confirmation")
+LOT_MISSING = CheckSpec("LOT_MISSING", WARNING, "a vial opened without lot or expiration")
+LOT_COUNT = CheckSpec("LOT_COUNT", WARNING, "more lots than vials opened")
+VIAL_EXPIRED = CheckSpec("VIAL_EXPIRED", ERROR, "a vial's expiration is before the date of service")
+WASTE_UNDOCUMENTED = CheckSpec("WASTE_UNDOCUMENTED", WARNING, "discarded drug without date, time, amount or reason")
+WASTE_TIME_MISSING = CheckSpec("WASTE_TIME_MISSING", WARNING, "a JW line without the date and time given")
+CHECKS_FAILED = CheckSpec("CHECKS_FAILED", ERROR, "the checks themselves could not run: check the claim by hand")
+
+
+def registry() -> dict[str, Registered]:
+    """Every check code, declared once with its severity, summary and producer (all check modules are imported here)."""
+    return dict(REGISTRY)
+
+
+@emits(CHECKS_FAILED)
+def checks_failed(error: Exception) -> Check:
+    """The one finding shown when a check raised: a bug in a check must not take the result down with it."""
+    return CHECKS_FAILED(
+        f"The pre-submission checks could not run ({type(error).__name__}): check this claim by hand, "
+        "and please report it."
+    )
 
 
 def run_checks(
@@ -69,10 +104,11 @@ def run_checks(
     return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
 
 
+@emits(DX_MISSING, DX_NOT_YET_VALID, DX_NOT_BILLABLE, DX_NOT_CHECKED, DX_NOT_INDICATED, DX_SUPPORT_NEEDED)
 def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: ClinicalRules) -> list[Check]:
     dx = encounter.dx
     if dx is None:
-        return [Check("DX_MISSING", Severity.WARNING, "No diagnosis: enter the ICD-10-CM code the order is for.")]
+        return [DX_MISSING("No diagnosis: enter the ICD-10-CM code the order is for.")]
     indications = rules.for_drug(calc.drug.generic)
     usable = ()
     if indications is not None:
@@ -82,7 +118,7 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
         )
     problem = rules.not_yet_valid(dx, day)
     if problem:
-        return [Check("DX_NOT_YET_VALID", Severity.ERROR, f"{problem} Use the code valid on the date of service.")]
+        return [DX_NOT_YET_VALID(f"{problem} Use the code valid on the date of service.")]
     problem = rules.header_problem(dx, day)
     if problem:
         subcodes = ", ".join(rules.subcodes(dx, day))
@@ -90,10 +126,9 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
         related = [code for code in usable if code.startswith(dx)]
         if related:
             advice += f" For {calc.drug.generic}: {' or '.join(related)}."
-        return [Check("DX_NOT_BILLABLE", Severity.ERROR, problem + advice)]
+        return [DX_NOT_BILLABLE(problem + advice)]
     if indications is None:
-        return [Check(
-            "DX_NOT_CHECKED", Severity.INFO,
+        return [DX_NOT_CHECKED(
             f"infusion-calc has no verified indication list for {calc.drug.generic}: check {dx} against the payer's policy.",
         )]
     rule = indications.rule_for(dx)
@@ -114,45 +149,45 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
                 " That list is a Medicare contractor's rule; "
                 + ("this payer's own policy decides." if encounter.payer else "for Medicare it is an error.")
             )
-        return [Check("DX_NOT_INDICATED", severity, message)]
+        return [DX_NOT_INDICATED(message, severity)]
     if rule.condition:
-        return [Check("DX_SUPPORT_NEEDED", Severity.WARNING, f"{dx}: {rule.condition}.")]
+        return [DX_SUPPORT_NEEDED(f"{dx}: {rule.condition}.")]
     return []
 
 
+@emits(PAYER_MISSING, PA_MISSING, STEP_THERAPY_NOT_ATTESTED)
 def _payer(encounter: Encounter) -> list[Check]:
     payer = encounter.payer
     if payer is None:
-        return [Check("PAYER_MISSING", Severity.INFO, "No payer type: prior authorization and step therapy were not checked.")]
+        return [PAYER_MISSING("No payer type: prior authorization and step therapy were not checked.")]
     found = []
     if payer in (Payer.COMMERCIAL, Payer.MEDICAID, Payer.MEDICARE_ADVANTAGE) and not encounter.prior_auth:
-        found.append(Check(
-            "PA_MISSING", Severity.INFO,
+        found.append(PA_MISSING(
             f"No prior authorization number for a {payer.value.replace('-', ' ')} payer: if the plan requires prior authorization "
             "for this drug, record the number before submitting (infusion-calc has no verified payer rule).",
         ))
     if payer is Payer.COMMERCIAL and not encounter.step_therapy:
-        found.append(Check(
-            "STEP_THERAPY_NOT_ATTESTED", Severity.INFO,
+        found.append(STEP_THERAPY_NOT_ATTESTED(
             "Step therapy not attested for a commercial payer: if the plan's policy requires other therapies "
             "to have been tried first, document them and attest it (infusion-calc has no verified payer rule).",
         ))
     return found
 
 
+@emits(REMS_NOT_CONFIRMED)
 def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list[Check]:
     program = rules.rems_for(calc.drug.hcpcs)
     if encounter.rems_checked or (program is None and calc.drug.generic != "natalizumab"):
         return []
     name = program.program if program else "its REMS program"
     requires = program.requires if program else "the program's requirements"
-    return [Check(
-        "REMS_NOT_CONFIRMED", Severity.ERROR,
+    return [REMS_NOT_CONFIRMED(
         f"{calc.drug.display_name} may be given only under the {name}: confirm {requires} before infusing, "
         "and record it.",
     )]
 
 
+@emits(LOT_MISSING, LOT_COUNT, VIAL_EXPIRED)
 def _vials(calc: Calculation, encounter: Encounter, day: date) -> list[Check]:
     opened = sum(use.count for use in calc.vials)
     records = encounter.vials
@@ -166,27 +201,25 @@ def _vials(calc: Calculation, encounter: Encounter, day: date) -> list[Check]:
             which = "the vial opened" if opened == 1 else f"any of the {opened} vials opened"
         else:
             which = ("vial " if len(missing) == 1 else "vials ") + ", ".join(str(n) for n in missing) + f" of {opened}"
-        found.append(Check(
-            "LOT_MISSING", Severity.WARNING,
+        found.append(LOT_MISSING(
             f"Lot or expiration not recorded for {which}: record both for each vial, in the order the vials "
             "are listed.",
         ))
     if len(records) > opened:
-        found.append(Check(
-            "LOT_COUNT", Severity.WARNING,
+        found.append(LOT_COUNT(
             f"{len(records)} lots/expirations entered for {opened} vial{'s' if opened != 1 else ''} opened: "
             "enter one per vial opened (repeat a lot shared by several vials).",
         ))
     for number, record in enumerate(records, start=1):
         if record.expires is not None and record.expires.last_day < day:
-            found.append(Check(
-                "VIAL_EXPIRED", Severity.ERROR,
+            found.append(VIAL_EXPIRED(
                 f"Vial {number} expired ({record.expires}, last usable day {long_date(record.expires.last_day)}) "
                 f"before the date of service {long_date(day)}: check the expiration entered, or do not use the vial.",
             ))
     return found
 
 
+@emits(WASTE_UNDOCUMENTED, WASTE_TIME_MISSING)
 def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], policy: SitePolicy) -> list[Check]:
     """The record of discarded drug: date, time, amount and reason (Palmetto; domain-facts §3 rule 12).
 
@@ -201,15 +234,13 @@ def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], 
         return _unbilled_waste(calc, lines, missing if encounter.given_at else ["the date and time", *missing])
     found = []
     if missing:
-        found.append(Check(
-            "WASTE_UNDOCUMENTED", Severity.WARNING,
+        found.append(WASTE_UNDOCUMENTED(
             f"{label(jw[0])} bills discarded drug: the record must show the date, time, amount and reason of the "
             f"waste (the amount, {format_amount(calc.billing.discarded_mg, 'mg')}, is in the chart note). "
             f"Not recorded: {' and '.join(missing)}.",
         ))
     if encounter.given_at is None:
-        found.append(Check(
-            "WASTE_TIME_MISSING", Severity.WARNING,
+        found.append(WASTE_TIME_MISSING(
             "Discarded drug is billed: the record must show the date, time and quantity wasted (Palmetto); "
             "enter the date and time given.",
         ))
@@ -228,8 +259,7 @@ def _unbilled_waste(calc: Calculation, lines: Sequence[ClaimLine], missing: list
     jz = next((line for line in lines if "JZ" in {m.strip().upper() for m in line.modifiers}), None)
     opened = sum(use.count for use in calc.vials)
     billed = f"{label(jz)}" if jz else "no JW line"
-    return [Check(
-        "WASTE_UNDOCUMENTED", Severity.WARNING,
+    return [WASTE_UNDOCUMENTED(
         f"{format_amount(discarded, 'mg')} of the {'vials' if opened > 1 else 'vial'} opened is discarded but not "
         f"billed ({billed}): the record must still show the date, time, amount and reason of that waste, or "
         f"{'the JZ' if jz else 'the claim'} is unsupported. Not recorded: {' and '.join(missing)}.",

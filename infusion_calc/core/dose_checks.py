@@ -20,7 +20,7 @@ from collections.abc import Sequence
 from datetime import date
 from decimal import Decimal
 
-from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
 from infusion_calc.core.dosing import parse_weight
 from infusion_calc.core.encounter import Payer
 from infusion_calc.core.engine import Calculation
@@ -34,7 +34,18 @@ FIRST_YEAR_DOSES = 6  # Noridian A58578: at most 6 doses in the first 12 months 
 LATER_YEAR_DOSES = 3  # then at most 3 in any rolling 12 months
 A58578 = "Noridian article A58578 (https://verity.backworkai.com/policy/A58578)"
 
+DOSE_NOT_LABELED = CheckSpec("DOSE_NOT_LABELED", WARNING, "dose differs from the labeled dose: allowed, document why")
+DOSE_OUT_OF_RANGE = CheckSpec("DOSE_OUT_OF_RANGE", ERROR, "dose below half or above twice the label's dose range")
+VIAL_PLAN_NOT_LEAST_WASTE = CheckSpec(
+    "VIAL_PLAN_NOT_LEAST_WASTE", WARNING, "vials chosen by hand discard more units than the least-waste plan"
+)
+NUSINERSEN_FREQUENCY = CheckSpec(
+    "NUSINERSEN_FREQUENCY", ERROR, "more nusinersen doses than Noridian A58578 allows (a warning for non-Medicare)",
+    also=(WARNING,),
+)
 
+
+@emits(DOSE_NOT_LABELED, DOSE_OUT_OF_RANGE)
 def dose_checks(calc: Calculation) -> list[Check]:
     out_of_range = _out_of_range(calc)
     if out_of_range:
@@ -42,8 +53,7 @@ def dose_checks(calc: Calculation) -> list[Check]:
     labeled = calc.drug.labeled_dose
     if labeled is None or calc.dose_mg == labeled.value:
         return []
-    return [Check(
-        "DOSE_NOT_LABELED", Severity.WARNING,
+    return [DOSE_NOT_LABELED(
         f"The dose {format_amount(calc.dose_mg, 'mg')} differs from the labeled {labeled} for {calc.drug.display_name}: "
         "allowed, but document the reason for this dose in the order.",
     )]
@@ -74,14 +84,14 @@ def _out_of_range(calc: Calculation) -> list[Check]:
         return []
     typed = calc.request.dose.strip()
     how = f" (typed as {typed})" if typed != format_amount(calc.dose_mg, "mg") else ""
-    return [Check(
-        "DOSE_OUT_OF_RANGE", Severity.ERROR,
+    return [DOSE_OUT_OF_RANGE(
         f"The dose {shown}{how} is far outside the labeled dose of {calc.drug.display_name}, "
         f"{labeled.describe()} (source: {labeled.source}). Check the unit and the field it was typed in "
         "(mL read as mg? mcg typed for mg?) and confirm the order before copying or saving this result.",
     )]
 
 
+@emits(VIAL_PLAN_NOT_LEAST_WASTE)
 def vial_plan_checks(calc: Calculation) -> list[Check]:
     """Vials chosen by hand that discard more billable units than the drug's best combination."""
     if not calc.request.vials or not calc.single_dose:
@@ -100,8 +110,7 @@ def vial_plan_checks(calc: Calculation) -> list[Check]:
         f"{count} × {product.label}" for product, count in zip(products, best.counts) if count
     )
     chosen = " + ".join(f"{use.count} × {use.product.label}" for use in calc.vials)
-    return [Check(
-        "VIAL_PLAN_NOT_LEAST_WASTE", Severity.WARNING,
+    return [VIAL_PLAN_NOT_LEAST_WASTE(
         f"The vials chosen ({chosen}) discard {more} billing unit{'s' if more != 1 else ''} more than the "
         f"least-waste combination ({best_text}). Medicare contractors (CGS, Noridian) ask for the smallest vials "
         "that give the dose: use them, or document why these vials were used.",
@@ -114,6 +123,7 @@ def _months_later(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+@emits(NUSINERSEN_FREQUENCY)
 def nusinersen_frequency(calc: Calculation, payer: Payer | None, day: date, earlier: Sequence[date]) -> list[Check]:
     """Noridian A58578: at most 6 doses in the first 12 months, then 3 in any rolling 12 months.
 
@@ -135,10 +145,10 @@ def nusinersen_frequency(calc: Calculation, payer: Payer | None, day: date, earl
     if count <= limit:
         return []
     medicare = payer is Payer.MEDICARE
-    return [Check(
-        "NUSINERSEN_FREQUENCY", Severity.ERROR if medicare else Severity.WARNING,
+    return [NUSINERSEN_FREQUENCY(
         f"This is nusinersen dose {count} in {window}; {A58578} allows at most {limit} "
         f"({FIRST_YEAR_DOSES} in the first 12 months, then {LATER_YEAR_DOSES} per rolling 12 months). "
         + ("Check the dates in the log, or document why this dose is needed."
            if medicare else "That is a Medicare contractor's limit: check this payer's policy."),
+        Severity.ERROR if medicare else Severity.WARNING,
     )]

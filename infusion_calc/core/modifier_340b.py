@@ -17,12 +17,18 @@ from dataclasses import replace
 from datetime import date
 
 from infusion_calc.core.billing import ClaimLine, Notice
-from infusion_calc.core.check_types import Check, Severity, SitePolicy
+from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.engine import Calculation
 
 TB_FROM = date(2025, 1, 1)
 JG_LAST_DAY = date(2024, 12, 31)
 STATUS = "CMS HCPCS file, October 2025: JG ended 31 Dec 2024, TB in effect (VERIFIED)"
+
+JG_DISCONTINUED = CheckSpec("JG_DISCONTINUED", ERROR, "JG on a line for a service after 31 Dec 2024 (use TB)")
+MODIFIER_340B_MISSING = CheckSpec("MODIFIER_340B_MISSING", ERROR, "a 340B site, service from 2025, a drug line without TB")
+MODIFIER_340B_BY_HAND = CheckSpec(
+    "MODIFIER_340B_BY_HAND", WARNING, "a 340B site, service before 2025: add JG or TB by hand"
+)
 
 
 def with_340b_modifier(calc: Calculation, service_date: date) -> Calculation:
@@ -44,20 +50,19 @@ def _has(line: ClaimLine, modifier: str) -> bool:
     return modifier in {m.strip().upper() for m in line.modifiers}
 
 
+@emits(JG_DISCONTINUED, MODIFIER_340B_MISSING, MODIFIER_340B_BY_HAND)
 def checks_340b(lines: Sequence[ClaimLine], policy: SitePolicy, day: date) -> list[Check]:
     found = []
     jg = [line for line in lines if _has(line, "JG")]
     if jg and day > JG_LAST_DAY:
-        found.append(Check(
-            "JG_DISCONTINUED", Severity.ERROR,
+        found.append(JG_DISCONTINUED(
             f"{jg[0].code} × {jg[0].units}: JG was discontinued after 31 Dec 2024; mark a 340B-acquired drug with TB "
             f"({STATUS}).",
         ))
     if not policy.acquired_340b:
         return found
     if day < TB_FROM:
-        found.append(Check(
-            "MODIFIER_340B_BY_HAND", Severity.WARNING,
+        found.append(MODIFIER_340B_BY_HAND(
             "The site buys its drugs under 340B, and this service is before 1 Jan 2025, when the modifier was JG or TB "
             "depending on the type of covered entity (secondary sources only, PARTIAL): add the one that applies "
             "to each drug line.",
@@ -65,8 +70,7 @@ def checks_340b(lines: Sequence[ClaimLine], policy: SitePolicy, day: date) -> li
         return found
     bare = [line for line in lines if not _has(line, "TB") and not _has(line, "JG")]
     if bare:
-        found.append(Check(
-            "MODIFIER_340B_MISSING", Severity.ERROR,
+        found.append(MODIFIER_340B_MISSING(
             f"{', '.join(f'{line.code} × {line.units}' for line in bare)}: the site buys its drugs under 340B "
             f"([billing] acquired_340b), so each drug line carries TB ({STATUS}).",
         ))

@@ -4,26 +4,30 @@ reminder to record it. Neither changes the claim lines."""
 
 from __future__ import annotations
 
-from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.core.check_types import INFO, WARNING, Check, CheckSpec, emits
 from infusion_calc.core.encounter import Encounter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules
 from infusion_calc.core.rounding import plain
 
+DOSE_GIVEN_NO_REASON = CheckSpec("DOSE_GIVEN_NO_REASON", WARNING, "less given than prepared, without the reason")
+OBSERVATION_NOT_RECORDED = CheckSpec(
+    "OBSERVATION_NOT_RECORDED", INFO, "the label asks for post-infusion observation and none is recorded"
+)
 
+
+@emits(DOSE_GIVEN_NO_REASON, OBSERVATION_NOT_RECORDED)
 def record_checks(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list[Check]:
     found = []
     given = calc.given_mg
     if given is not None and given < calc.dose_mg and not encounter.stop_reason:
-        found.append(Check(
-            "DOSE_GIVEN_NO_REASON", Severity.WARNING,
+        found.append(DOSE_GIVEN_NO_REASON(
             f"{plain(given)} mg of the {plain(calc.dose_mg)} mg prepared was given, but not why the infusion "
             "stopped: record the reason (a reaction, the patient left), with the start and stop times.",
         ))
     observation = rules.observation_for(calc.drug.hcpcs)
     if observation is not None and not encounter.observation:
-        found.append(Check(
-            "OBSERVATION_NOT_RECORDED", Severity.INFO,
+        found.append(OBSERVATION_NOT_RECORDED(
             f"The {calc.drug.display_name} label asks to {observation.label}: record the observation "
             "(how long, and what was seen).",
         ))

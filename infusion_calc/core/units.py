@@ -23,7 +23,7 @@ import pint
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.rounding import plain
 
-ureg = pint.UnitRegistry(
+ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(
     str(files("infusion_calc.data").joinpath("units.txt")),
     non_int_type=Decimal,
 )
@@ -83,7 +83,7 @@ class Measure:
     def __str__(self) -> str:
         return format_amount(self.value, self.unit)
 
-    def to_quantity(self) -> pint.Quantity:
+    def to_quantity(self) -> pint.Quantity[Decimal]:
         """The same value as a pint Quantity of the package registry."""
         return Q_(self.value, self.unit)
 

@@ -22,15 +22,17 @@ import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc import __version__
-from infusion_calc.core.engine import Calculation
 from infusion_calc.core.errors import InfusionCalcError
-from infusion_calc.core.site_config import SiteConfig, load_site_config
-from infusion_calc.log.record import Record, clean_patient_id, record_for
+
+if TYPE_CHECKING:  # imported by save() only: reading the log (`log list`, `log path`) needs no pint or pydantic
+    from infusion_calc.core.engine import Calculation
+    from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.log.record import Record
 
 LOG_FILE = "administrations.sqlite3"
 BUSY_TIMEOUT_S = 5.0
@@ -233,6 +235,9 @@ def save(
     (default BUSY_TIMEOUT_S), cannot be written, or a patient identifier is given that
     the site config does not allow or that holds control or invisible characters.
     """
+    from infusion_calc.core.site_config import load_site_config
+    from infusion_calc.log.record import clean_patient_id, record_for
+
     timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
     try:
         patient_id = clean_patient_id(patient_id)
@@ -247,7 +252,7 @@ def save(
         )
     record = record_for(calc, note, checks, encounter)
     target = Path(path) if path is not None else default_log_path()
-    saved_at = datetime.now(timezone.utc).isoformat(timespec="seconds")
+    saved_at = datetime.now(UTC).isoformat(timespec="seconds")
     consequence = "This calculation was NOT saved; try again."
     from infusion_calc.log.privacy import NotPrivate
 

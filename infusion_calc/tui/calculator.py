@@ -17,7 +17,7 @@ from datetime import date
 from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, Drug, packaged_catalog
-from infusion_calc.core.checks import SitePolicy, run_checks
+from infusion_calc.core.checks import Check, SitePolicy, checks_failed, run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.drug_search import DrugIndex
 from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
@@ -28,7 +28,7 @@ from infusion_calc.core.payment import with_payment
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
 from infusion_calc.tui.state import (
-    ALL_PRESENTATIONS, TYPED_SIZE, CheckRow, ClaimRow, FormValues, Outcome, Problem, ResultView,
+    ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView,
 )
 
 # Engine field -> the form field its message is shown under.
@@ -43,7 +43,7 @@ def load_calculator(site_catalog: Path | None) -> "Calculator":
     A site file that fails to load must not leave the nurse without a calculator: the
     packaged catalog (verified data only) is used, and the reason travels with it.
     """
-    from infusion_calc.cli.common import catalog_for, quarters_for
+    from infusion_calc.loading import catalog_for, quarters_for
 
     policy, config_problem = _site_rounding_policy()
     site = _site_check_policy() if config_problem is None else SitePolicy()
@@ -80,7 +80,7 @@ def _site_rounding_policy() -> tuple[str | None, str | None]:
 
 def _site_check_policy() -> SitePolicy:
     """The site's check policy (340B, waste witness, complex codes); read only when config.toml exists."""
-    from infusion_calc.cli.common import site_policy
+    from infusion_calc.loading import site_policy
 
     return site_policy()
 
@@ -283,15 +283,11 @@ class Calculator:
             given=format_amount(calc.administered_mg, "mg"),
         )
 
-    def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[CheckRow, ...]:
+    def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[Check, ...]:
         try:
-            checks = run_checks(calc, encounter, catalog=self.catalog, policy=self.site_policy)
+            return run_checks(calc, encounter, catalog=self.catalog, policy=self.site_policy)
         except Exception as error:  # a bug in a check must not take the result down with it
-            return (CheckRow("CHECKS_FAILED", "error", (
-                f"The pre-submission checks could not run ({type(error).__name__}): check this claim by hand, "
-                "and please report it."
-            )),)
-        return tuple(CheckRow(check.code, check.severity.value, check.message) for check in checks)
+            return (checks_failed(error),)
 
     @staticmethod
     def _preparation(calc: Calculation) -> tuple[str, ...]:

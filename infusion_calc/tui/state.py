@@ -1,4 +1,5 @@
-"""What the form holds and what the result shows: plain frozen values, no core types.
+"""What the form holds and what the result shows: plain frozen values; of the core's types
+only the checks, which the calculator bridge puts in the result as the core made them.
 
 The main screen keeps a `FormValues` in a reactive and replaces it whole on every
 keystroke; the calculator bridge (`calculator.py`) turns it into an `Outcome` made of
@@ -11,7 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-if TYPE_CHECKING:  # types only: importing the core here would delay the first frame
+if TYPE_CHECKING:  # types only: the first frame needs no core module
+    from infusion_calc.core.check_types import Check
     from infusion_calc.core.encounter import EncounterText
     from infusion_calc.core.engine import Calculation
 
@@ -95,16 +97,6 @@ class ClaimRow:
     ndc_quantity: str
 
 
-@dataclass(frozen=True, slots=True)
-class CheckRow:
-    """One pre-submission check as shown: the core's code, severity and message."""
-
-    code: str
-    severity: str
-    """"error", "warning" or "info"."""
-    message: str
-
-
 @dataclass(frozen=True)
 class ResultView:
     """One valid calculation, as the screen shows it. Every figure comes from the engine."""
@@ -126,7 +118,7 @@ class ResultView:
     chart_text: str
     """The chart note, with the encounter details entered."""
     claim_text: str
-    checks: tuple[CheckRow, ...] = ()
+    checks: tuple[Check, ...] = ()
     """Pre-submission checks, errors first."""
     vial_labels: tuple[str, ...] = ()
     """One presentation label per vial opened, in vial order ("300 mg/15 mL"): a lot row each."""

@@ -17,6 +17,7 @@ from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
 
+
 def note(catalog, request: CalcRequest, **typed) -> str:
     encounter = parse_encounter(EncounterText(**typed)) if typed else None
     return chart_note(calculate(catalog, request), encounter)

@@ -7,7 +7,14 @@ from datetime import date, datetime, time
 import pytest
 
 from infusion_calc.core.encounter import (
-    FORM_FIELDS, Encounter, EncounterText, Expiry, Payer, VialRecord, parse_encounter, read_encounter,
+    FORM_FIELDS,
+    Encounter,
+    EncounterText,
+    Expiry,
+    Payer,
+    VialRecord,
+    parse_encounter,
+    read_encounter,
 )
 from infusion_calc.core.errors import InputError
 

@@ -4,7 +4,7 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -17,7 +17,7 @@ MedicationAdministration = pytest.importorskip(
     "fhir.resources.R4B.medicationadministration", reason="fhir.resources is a dependency of infusion-calc"
 ).MedicationAdministration
 
-WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 NDC = "http://hl7.org/fhir/sid/ndc"
 HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 R4_MEDICATION = {

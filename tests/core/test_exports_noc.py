@@ -3,7 +3,7 @@ format, or the claim is refused with a sentence (issue 14 item 3)."""
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,7 +16,7 @@ from infusion_calc.core.exports import ExportError, export, render
 from infusion_calc.core.site_config import ExportSettings
 from tests.core.test_exports_x12 import envelope, validate
 
-WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 CLAIM_FORMATS = ("837p", "837i", "cms1500", "ub04")
 
 

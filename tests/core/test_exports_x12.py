@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import io
 import logging
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -25,7 +25,7 @@ pyx12_document = pytest.importorskip(
 )
 import pyx12.params  # noqa: E402
 
-WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 CHARGES = ExportSettings(charges={"J2323": Decimal("4.00")})
 
 GUIDES = {"837p": "005010X222A1", "837i": "005010X223A2"}

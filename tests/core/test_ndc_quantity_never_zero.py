@@ -3,7 +3,7 @@ and a payer that accepts only ME gets ME when the product can be stated in it (i
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
@@ -16,7 +16,7 @@ from infusion_calc.core.exports import ExportError, render
 from infusion_calc.core.site_config import ClaimRules, ExportSettings
 from tests.core.test_exports_x12 import envelope, validate
 
-WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=timezone.utc)
+WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 
 BIG_POWDER = """
 [[drug]]

@@ -215,3 +215,16 @@ async def test_administration_details_typed_in_the_panel_reach_the_note(app):
             assert line in text
         await type_into(pilot, iv_site="x" * 81)  # the core's length limit, shown under the field
         assert "at most 80" in field_error(app, "iv_site") and "IV site:" not in chart_text(app)
+
+
+async def test_a_check_that_raises_shows_one_error_to_check_by_hand_and_keeps_the_result(app, monkeypatch):
+    def broken(*args, **kwargs):
+        raise KeyError("bug")
+
+    monkeypatch.setattr("infusion_calc.tui.calculator.run_checks", broken)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        [row] = app.main_screen.query_one("#checks").shown
+        assert row.code == "CHECKS_FAILED" and row.severity == "error"
+        assert "KeyError" in row.message and "by hand" in row.message
+        assert "J2323" in chart_text(app)  # the result and its note are still there

@@ -17,7 +17,6 @@ from infusion_calc.core.check_types import Check, Severity
 from infusion_calc.tui.app import make_app
 from tui_helpers import choose, type_into
 
-
 FIXED_NOTE = "Chart note: fixed text for the layout snapshots.\nSecond line.\n"
 FIXED_CHECKS = (
     Check("FIXED_ERROR", Severity.ERROR, "A fixed error for the layout snapshots: long enough to wrap onto a second "

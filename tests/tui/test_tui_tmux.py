@@ -101,10 +101,10 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_
         tmux.run("paste-buffer", "-t", "app")
         try:
             screen = tmux.wait_for("300\ufffdmg", timeout=4)
-        except AssertionError:
+        except AssertionError as waited:
             time.sleep(1)
             raise AssertionError(f"the app did not show the pasted text; status "
-                                 f"{status_file.read_text() if status_file.exists() else 'running'}:\n{tmux.screen()}")
+                                 f"{status_file.read_text() if status_file.exists() else 'running'}:\n{tmux.screen()}") from waited
         assert "NOT VALID" in screen or "✖" in screen  # the dose field says what is wrong
         tmux.run("send-keys", "-t", "app", "C-u")  # the form still takes keys
         # The field itself cleared (its placeholder back), not only the result: Ctrl+U is a binding,

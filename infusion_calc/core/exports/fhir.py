@@ -81,7 +81,10 @@ def _medication(calc: Calculation) -> dict[str, Any]:
         id="medication",
         code=CodeableConcept(coding=[_hcpcs(calc)], text=calc.drug.display_name),
         ingredient=[
-            MedicationIngredient(itemReference=Reference(reference=f"#{product.id}", display=product.code.text), isActive=True)
+            MedicationIngredient(
+                itemReference=Reference(reference=f"#{product.id}", display=product.code.text if product.code else None),
+                isActive=True,
+            )
             for product in contained
         ],
     )

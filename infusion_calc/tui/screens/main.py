@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING, Callable
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.reactive import reactive, var
@@ -118,6 +119,11 @@ class MainScreen(Screen[None]):
         self.result_panel.show(self.outcome)
         self.set_focus(self.query_one("#dose"))  # now, not later: the app replays early keys into it
         self.post_message(FormBuilt())
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Fields built later (the encounter panel's, on opening) follow the app's cursor_blink too.
+        if not self._cursor_blink and hasattr(event.widget, "cursor_blink"):
+            event.widget.cursor_blink = False  # type: ignore[attr-defined]
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:

@@ -9,12 +9,15 @@ next (updated, hidden or added), rather than rebuilt.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import events
 from textual.containers import Vertical
 from textual.content import Content
 from textual.widgets import Static
 
-from infusion_calc.tui.state import CheckRow
+if TYPE_CHECKING:
+    from infusion_calc.core.check_types import Check
 
 BADGES = {"error": "✖ ERROR", "warning": "▲ WARNING", "info": "• INFO"}
 SEVERITIES = tuple(BADGES)
@@ -23,17 +26,17 @@ BADGE_WIDTH = 11
 
 
 class CheckLine(Static):
-    def __init__(self, row: CheckRow) -> None:
+    def __init__(self, row: Check) -> None:
         super().__init__("", classes="check-line")
         self._row = row
-        self._drawn_for: tuple[CheckRow, int] | None = None
+        self._drawn_for: tuple[Check, int] | None = None
         self._draw()
 
     @property
-    def row(self) -> CheckRow:
+    def row(self) -> Check:
         return self._row
 
-    def show(self, row: CheckRow) -> None:
+    def show(self, row: Check) -> None:
         self._row = row
         self._draw()
 
@@ -61,7 +64,7 @@ class CheckLine(Static):
 class ChecksList(Vertical):
     """Every check of the current result, errors first (the core's order)."""
 
-    def show(self, rows: tuple[CheckRow, ...]) -> None:
+    def show(self, rows: tuple[Check, ...]) -> None:
         lines = list(self.query_children(CheckLine))
         for line, row in zip(lines, rows):
             line.show(row)
@@ -72,12 +75,12 @@ class ChecksList(Vertical):
             self.mount_all(CheckLine(row) for row in rows[len(lines):])
 
     @property
-    def shown(self) -> tuple[CheckRow, ...]:
+    def shown(self) -> tuple[Check, ...]:
         """The checks on screen, in order (for tests)."""
         return tuple(line.row for line in self.query_children(CheckLine) if line.display)
 
 
-def summary(rows: tuple[CheckRow, ...]) -> str:
+def summary(rows: tuple[Check, ...]) -> str:
     """'1 error, 5 warnings, 2 info' (or 'none')."""
     counts = [(sum(row.severity == severity for row in rows), severity) for severity in SEVERITIES]
     parts = [f"{count} {severity}{'s' if count > 1 and severity != 'info' else ''}" for count, severity in counts if count]

@@ -1,0 +1,37 @@
+"""The layers written down in pyproject.toml ([tool.importlinter]) hold: front ends (cli, then
+tui and serve) above the edge (loading, log, locations) above the core; the app never imports the CLI."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+LINT_IMPORTS = Path(sys.executable).parent / "lint-imports"
+
+
+def _lint(package_parent: Path) -> subprocess.CompletedProcess[str]:
+    """lint-imports with the project's contracts, reading the package found under package_parent."""
+    return subprocess.run(
+        [str(LINT_IMPORTS), "--no-cache", "--no-logo", str(ROOT / "pyproject.toml")],
+        cwd=package_parent, capture_output=True, text=True, timeout=120,
+        env={"PATH": "", "PYTHONPATH": str(package_parent)},
+    )
+
+
+def test_every_import_respects_the_layers():
+    result = _lint(ROOT)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 broken" in result.stdout
+
+
+def test_the_app_importing_the_cli_breaks_the_contract(tmp_path):
+    """The arrow that used to run back up (the app loading its catalog through the CLI) is caught."""
+    shutil.copytree(ROOT / "infusion_calc", tmp_path / "infusion_calc", ignore=shutil.ignore_patterns("__pycache__"))
+    with (tmp_path / "infusion_calc" / "tui" / "calculator.py").open("a", encoding="utf-8") as module:
+        module.write("\nfrom infusion_calc.cli.common import catalog_for  # noqa: E402,F401\n")
+    result = _lint(tmp_path)
+    assert result.returncode != 0
+    assert "infusion_calc.tui is not allowed to import infusion_calc.cli" in result.stdout
