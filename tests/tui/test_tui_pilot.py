@@ -371,9 +371,15 @@ async def test_without_blink_every_focused_field_has_a_steady_cursor_even_ones_b
     async with app.run_test(size=(120, 40)) as pilot:
         await open_encounter(pilot)
         dx = app.main_screen.query_one("#dx", Input)
-        dx.focus()
+        for _ in range(100):  # under load the form may still be placing the focus as it settles
+            dx.focus()
+            await pilot.pause()
+            if dx.has_focus and not dx.cursor_blink:
+                break
         await pilot.pause(0.7)  # longer than one blink
-        assert dx.has_focus and not dx.cursor_blink and dx._cursor_visible
+        assert dx.has_focus
+        assert not dx.cursor_blink
+        assert dx._cursor_visible
 
 
 async def test_the_calculator_has_one_owner_the_main_screen(app):
