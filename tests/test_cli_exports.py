@@ -91,7 +91,9 @@ def test_save_then_list_show_and_export(capsys, site_config):
     assert listing.splitlines()[1].split()[0] == "1" and "J2323 × 250; J2323-JW × 50" in listing
 
     _, shown, _ = run(capsys, "log", "show", "1")
-    assert "J2323-JW" in shown and "N4 64406000801 ML 2.5" in shown and "Chart note" in shown
+    # The NDC as the carton and the calc summary show it; the claim syntax (N4...) is for the exports.
+    assert "J2323-JW" in shown and "NDC 64406-0008-01, 2.5 mL" in shown and "Chart note" in shown
+    assert "Vials          1 × 300 mg/15 mL (NDC 64406-0008-01)" in shown
 
     _, exported, _ = run(capsys, "log", "export", "--format", "csv")
     header, *rows = exported.splitlines()

@@ -16,9 +16,8 @@ from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.payment import with_payment
-from infusion_calc.core.rounding import plain
+from infusion_calc.core.presentation import summary
 from infusion_calc.core.safe_text import json_safe, terminal_safe
-from infusion_calc.core.units import format_amount
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -120,72 +119,3 @@ def write_output(calc: Calculation, extras: dict, options: argparse.Namespace) -
         if options.note:  # the chart note and the checks (cli/encounter_options.py)
             sys.stdout.write(terminal_safe("\n" + extras["note"] + "\n" + format_checks(extras["checks"])))
     return 0
-
-
-NDC_UNIT_WORDS = {"ML": "mL", "ME": "mg", "GR": "g", "UN": "vial", "F2": "IU"}
-# UN counts the NDC's packages: here, the vials a dose is planned from.
-"""The claim's NDC unit qualifiers in the words of the summary."""
-
-
-def summary(calc: Calculation) -> str:
-    """A short plain-text answer a person reads in one glance."""
-    drug = calc.drug
-    out = [f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}"]
-    out.append(f"  Dose          {format_amount(calc.dose_mg, 'mg')}")
-    if calc.given_mg is not None and calc.given_mg < calc.dose_mg:
-        out.append(f"  Given         {format_amount(calc.given_mg, 'mg')} of the dose prepared")
-    for use in calc.vials:
-        ndc = f"NDC {use.product.ndc}" if use.product.ndc else "NDC not verified"
-        out.append(f"  Open          {use.count} × {use.product.label} vial  ({ndc})")
-    for use, diluent in calc.preparation.reconstitution:
-        out.append(f"  Reconstitute  each of {use.count} × {use.product.label} with {plain(diluent)} mL sterile water")
-    draw = calc.preparation.draw_volume_ml
-    out.append(f"  Draw          {format_amount(draw, 'mL') if draw is not None else 'see label'}")
-    out.append(
-        f"  Units         {calc.billing.administered_units} administered, "
-        f"{calc.billing.discarded_units} discarded ({format_amount(calc.billing.discarded_mg, 'mg')} left in the vials)"
-    )
-    out.append("  Claim lines")
-    # As a person reads a carton (NDC 64406-0008-01, 12.5 mL); the exports keep the claim syntax (N4…ML12.5).
-    cartons = {use.product.ndc11: use.product.ndc for use in calc.vials if use.product.ndc}
-    for line in calc.lines:
-        ndc = "NDC from the carton (not verified)"
-        if line.ndc:
-            amount = f", {plain(line.ndc_quantity)} {NDC_UNIT_WORDS.get(line.ndc_unit or '', line.ndc_unit)}" \
-                if line.ndc_quantity is not None else ""
-            ndc = f"NDC {cartons.get(line.ndc, line.ndc)}{amount}"
-        out.append(f"    {line.code:<14}{line.units:>6} {'unit ' if line.units == 1 else 'units'}   {ndc}")
-    out.extend(payment_lines(calc))
-    if calc.rounding_threshold is not None:
-        option = calc.rounding_option
-        if option is None:
-            out.append(f"  Whole-vial option: none within {plain(calc.rounding_threshold)}%")
-        else:
-            vials = " + ".join(f"{use.count} × {use.product.label}" for use in option.vials)
-            payment = calc.payment
-            dollars = ""
-            if payment is not None and payment.whole_vial_total is not None:
-                difference = payment.whole_vial_total - payment.total
-                dollars = f", Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}"
-            out.append(
-                f"  Whole-vial option: {format_amount(option.dose_mg, 'mg')} "
-                f"({plain(option.change_percent)}%, {vials}{dollars}); not applied: the order stands"
-            )
-    out.append("  Arithmetic")
-    out.extend(f"    {step}" for step in calc.steps)
-    for notice in calc.warnings:
-        out.append(f"  ! {notice.message}")
-    return "\n".join(out) + "\n"
-
-
-def payment_lines(calc: Calculation) -> list[str]:
-    """What Medicare allows, per line and in total; nothing when no quarter prices the code."""
-    payment = calc.payment
-    if payment is None:
-        return []
-    per_line = ", ".join(f"{line.code} ${amount:,}" for line, amount in zip(calc.lines, payment.line_amounts))
-    out = [f"  Medicare      ${payment.total:,} allowed ({per_line}; {payment.quarter} limit ${payment.limit} per unit)"]
-    if payment.discarded:
-        out.append(f"                the JW line recovers ${payment.discarded:,}")
-    out.append(f"                coinsurance {plain(payment.coinsurance_percent)}%: ${payment.coinsurance:,}")
-    return out

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from infusion_calc.cli.common import fail
+from infusion_calc.core.presentation import code_label, ndc_for_people, vial_text
 
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
@@ -152,13 +153,14 @@ def _show_text(entry: dict[str, Any]) -> str:
         out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
     for vial in result["vials"]:
         size = f"{vial['strength']}/{vial['volume']}" if vial["volume"] else vial["strength"]
-        out.append(f"Vials          {vial['count']} × {size} (NDC {vial['ndc'] or 'not verified'})")
+        out.append(f"Vials          {vial_text(vial['count'], size)} ({ndc_for_people(vial['ndc'])})")
     out.append(f"Draw           {result['draw_volume'] or 'see label'}")
     out.append(f"Units          {result['administered_units']} administered, {result['discarded_units']} discarded ({result['discarded_amount']})")
     out.append("Claim lines")
     for line in result["lines"]:
-        label = "-".join((line["hcpcs"], *line["modifiers"]))
-        ndc = f"N4 {line['ndc']} {line['ndc_unit']} {line['ndc_quantity']}" if line["ndc"] else "NDC from carton"
+        label = code_label(line["hcpcs"], line["modifiers"])
+        # As a person reads the carton (NDC 64406-0008-01, 2.5 mL); the claim syntax is for the exports.
+        ndc = ndc_for_people(line["ndc"], line["ndc_quantity"], line["ndc_unit"], missing="NDC from carton")
         out.append(f"  {label:<12}{line['units']:>6} units   {ndc}")
     out.extend(f"! {warning['message']}" for warning in result["warnings"])
     for check in entry["checks"] or []:

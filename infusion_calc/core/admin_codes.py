@@ -21,6 +21,7 @@ from typing import NamedTuple
 
 from infusion_calc.core.check_types import INFO, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.encounter import Encounter
+from infusion_calc.core.presentation import line_brief
 
 INFUSION_MINIMUM_MINUTES = 15  # more than this to be an infusion
 FIRST_CODE_MINUTES = 60
@@ -64,7 +65,7 @@ def code_pair(drug_class: str, policy: SitePolicy) -> CodePair:
 
 def describe_codes(codes: tuple[tuple[str, int], ...]) -> str:
     """'96365 × 1 + 96366 × 2'."""
-    return " + ".join(f"{code} × {units}" for code, units in codes)
+    return " + ".join(line_brief(code, (), units) for code, units in codes)
 
 
 def describe_minutes(minutes: int) -> str:

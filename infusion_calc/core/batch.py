@@ -22,6 +22,7 @@ from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.payment import with_payment
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.modifier_340b import with_340b_modifier
+from infusion_calc.core.presentation import uses_text
 from infusion_calc.core.units import format_amount
 
 ORDER_COLUMNS = ("drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given")
@@ -159,7 +160,7 @@ def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> t
         "dose_ordered": str(calc.order.amount),
         "dose": format_amount(calc.dose_mg, "mg"),
         "dose_given": format_amount(calc.given_mg, "mg") if calc.given_mg is not None else None,
-        "vials": " + ".join(f"{use.count} × {use.product.label}" for use in calc.vials),
+        "vials": uses_text(calc.vials),
         "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
         if calc.preparation.draw_volume_ml is not None else None,
         "administered_units": calc.billing.administered_units,

@@ -17,7 +17,9 @@ from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.catalog import Product
+from infusion_calc.core.presentation import code_label
 from infusion_calc.core.rounding import ceil_div, floor_div, plain
+from infusion_calc.core.steps import Step, StepKind
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +45,7 @@ class ClaimLine:
     @property
     def code(self) -> str:
         """'J2323-JW': the code with its modifiers, as billers write it."""
-        return "-".join((self.hcpcs, *self.modifiers))
+        return code_label(self.hcpcs, self.modifiers)
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,7 +69,7 @@ class Billing:
     discarded_mg: Decimal
     lines: tuple[ClaimLine, ...]
     notices: tuple[Notice, ...]
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
 
 
 def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
@@ -86,8 +88,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     labeled = sum((use.labeled_mg for use in uses), Decimal(0))
     administered = ceil_div(dose, billing_unit)
     labeled_units = floor_div(labeled, billing_unit)
-    unit_text = f"{plain(billing_unit)} mg"
-    steps = [f"Administered: {plain(dose)} mg ÷ {unit_text} per unit = {_ratio(dose, billing_unit)} → {administered} units (rounded up)"]
+    steps = [Step.of(StepKind.ADMINISTERED, dose=dose, unit=billing_unit, ratio=_ratio(dose, billing_unit), units=administered)]
     notices: list[Notice] = []
     single_dose = all(use.product.container == "single-dose" for use in uses)
     discarded_mg = labeled - dose
@@ -99,10 +100,10 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
     discarded = floor_div(discarded_mg, billing_unit)
-    steps.append(
-        f"Discarded: {plain(labeled)} mg opened − {plain(dose)} mg = {plain(discarded_mg)} mg ÷ {unit_text} "
-        f"= {_ratio(discarded_mg, billing_unit)} → {discarded} units (rounded down)"
-    )
+    steps.append(Step.of(
+        StepKind.DISCARDED, labeled=labeled, dose=dose, discarded=discarded_mg, unit=billing_unit,
+        ratio=_ratio(discarded_mg, billing_unit), units=discarded,
+    ))
     cap = max(labeled_units - administered, 0)
     if discarded > 0 and cap == 0:
         # Rule 4: no JW line when the administered units already pay for every labeled unit
@@ -113,7 +114,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
             f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
             f"drug twice); JZ on the one line. Document the {plain(discarded_mg)} mg discarded in the record.",
         ))
-        steps.append(f"Cap: {administered} + JW ≤ {labeled_units} labeled units → 0 JW units")
+        steps.append(Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=0))
         discarded = 0
     elif discarded > cap:
         notices.append(Notice(
@@ -121,7 +122,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
             f"JW units capped at {cap} so that administered + discarded units do not exceed the "
             f"{labeled_units} units on the vial labels.",
         ))
-        steps.append(f"Cap: {administered} + JW ≤ {labeled_units} labeled units → {cap} JW units")
+        steps.append(Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=cap))
         discarded = cap
     elif discarded == 0 and discarded_mg > 0:
         notices.append(Notice(
@@ -137,8 +138,8 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
 _RATIO_STEP = Decimal("0.001")  # built once: this runs twice per calculation
 
 
-def _ratio(amount: Decimal, unit: Decimal) -> str:
-    return plain(rounding.round_half_up(amount / unit, _RATIO_STEP))
+def _ratio(amount: Decimal, unit: Decimal) -> Decimal:
+    return rounding.round_half_up(amount / unit, _RATIO_STEP)
 
 
 def _split_lines(

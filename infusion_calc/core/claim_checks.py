@@ -15,6 +15,7 @@ from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import NATALIZUMAB_J2326_MESSAGE, Catalog, Product
 from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.presentation import line_brief
 from infusion_calc.core.rounding import ceil_div, floor_div
 from infusion_calc.core.units import format_amount
 
@@ -40,7 +41,7 @@ JW_UNITS_DIFFER = CheckSpec(
 
 def label(line: ClaimLine) -> str:
     """'J2323-JW × 50' as the line reads on a claim."""
-    return f"{line.code} × {line.units}"
+    return line_brief(line.hcpcs, line.modifiers, line.units)
 
 
 def _modifiers(line: ClaimLine) -> set[str]:

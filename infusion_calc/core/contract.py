@@ -100,7 +100,7 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "discarded_amount": _mg(calc.billing.discarded_mg),
         "single_dose": calc.single_dose,
         "lines": [line_to_dict(line) | {"medicare_payment": amount} for line, amount in zip(calc.lines, _line_payments(calc))],
-        "calculation": list(calc.steps),
+        "calculation": [step.text for step in calc.steps],
         "warnings": [{"code": notice.code, "message": notice.message} for notice in calc.warnings],
     }
     result["payment"] = payment_to_dict(calc.payment)

@@ -17,7 +17,9 @@ from infusion_calc.core.encounter import ClockTime, Encounter
 from infusion_calc.core.admin_codes import describe_minutes
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import clinical_rules
+from infusion_calc.core.presentation import line_brief, ndc_for_people, vial_text
 from infusion_calc.core.rounding import plain
+from infusion_calc.core.steps import BILLING, DOSE_ARITHMETIC
 from infusion_calc.core.units import format_amount
 
 BLANK_NAME = "______________________"
@@ -38,7 +40,7 @@ def chart_note(calc: Calculation, encounter: Encounter | None = None) -> str:
     out.extend(_vials(calc, encounter))
     out.extend(_preparation(calc, encounter))
     out.append("Billing units:")
-    out.extend(f"  {step}" for step in calc.steps if step.startswith(("Vials:", "Administered", "Discarded", "Cap")))
+    out.extend(f"  {step.text}" for step in calc.steps if step.kind in BILLING)
     out.append(_waste(calc, encounter))
     out.append("Claim lines:")
     out.extend(f"  {_claim_line(line)}" for line in calc.lines)
@@ -112,11 +114,7 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     """
     ordered = str(calc.order.amount)
     out = [f"Dose ordered: {ordered}"]
-    for step in calc.steps:
-        if step.startswith("Vials:"):
-            break  # dose arithmetic comes before the vial plan in the steps
-        if not step.startswith("Dose ordered"):
-            out.append(f"  {step}")
+    out.extend(f"  {step.text}" for step in calc.steps if step.kind in DOSE_ARITHMETIC)
     prepared = format_amount(calc.dose_mg, "mg")
     out.append(f"Dose prepared: {prepared}")
     given = calc.given_mg
@@ -138,8 +136,8 @@ def _vials(calc: Calculation, encounter: Encounter) -> list[str]:
     for use in calc.vials:
         product = use.product
         plural = "s" if use.count != 1 else ""
-        ndc = f"NDC {product.ndc}" if product.ndc else "NDC not verified: record it from the carton"
-        out.append(f"  {use.count} × {product.brand} {product.label} {product.container} vial{plural}, {ndc}")
+        ndc = ndc_for_people(product.ndc, missing="NDC not verified: record it from the carton")
+        out.append(f"  {vial_text(use.count, f'{product.brand} {product.label}')} {product.container} vial{plural}, {ndc}")
     records = encounter.vials
     if records:
         sizes = [use.product.label for use in calc.vials for _ in range(use.count)]
@@ -166,7 +164,7 @@ def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
     result, not a record of this administration, so only what the nurse entered is charted."""
     out = []
     for use, diluent in calc.preparation.reconstitution:
-        vials = f"{use.count} × {use.product.label} vials, each" if use.count != 1 else f"1 × {use.product.label} vial"
+        vials = f"{vial_text(use.count, use.product.label)} vial" + ("s, each" if use.count != 1 else "")
         out.append(f"Reconstituted: {vials} with {plain(diluent)} mL diluent")
     draw = calc.preparation.draw_volume_ml
     if draw is not None:
@@ -212,9 +210,9 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
 
 
 def _claim_line(line: ClaimLine) -> str:
-    code = line.code
-    ndc = f"NDC {line.ndc}, {plain(line.ndc_quantity)} {line.ndc_unit}" if line.ndc and line.ndc_quantity is not None else "NDC from the carton"
-    return f"{code} × {line.units} unit{'s' if line.units != 1 else ''}; {ndc}"
+    """'J2323-JW × 50 units; NDC 64406-0008-01, 2.5 mL': the NDC as the carton and the summary show it."""
+    ndc = ndc_for_people(line.ndc, line.ndc_quantity, line.ndc_unit, missing="NDC from the carton")
+    return f"{line_brief(line.hcpcs, line.modifiers, line.units)} unit{'s' if line.units != 1 else ''}; {ndc}"
 
 
 def _stamp(moment: ClockTime) -> str:

@@ -24,6 +24,7 @@ from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, Sev
 from infusion_calc.core.dosing import parse_weight
 from infusion_calc.core.encounter import Payer
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.presentation import uses_text, vials_text
 from infusion_calc.core.rounding import floor_div
 from infusion_calc.core.units import DoseBasis, format_amount
 from infusion_calc.core.vials import plan_vials
@@ -106,10 +107,8 @@ def vial_plan_checks(calc: Calculation) -> list[Check]:
     more = floor_div(calc.labeled_mg - calc.dose_mg, unit) - floor_div(best.total - calc.dose_mg, unit)
     if more < 1:
         return []
-    best_text = " + ".join(
-        f"{count} × {product.label}" for product, count in zip(products, best.counts) if count
-    )
-    chosen = " + ".join(f"{use.count} × {use.product.label}" for use in calc.vials)
+    best_text = vials_text((count, product.label) for product, count in zip(products, best.counts) if count)
+    chosen = uses_text(calc.vials)
     return [VIAL_PLAN_NOT_LEAST_WASTE(
         f"The vials chosen ({chosen}) discard {more} billing unit{'s' if more != 1 else ''} more than the "
         f"least-waste combination ({best_text}). Medicare contractors (CGS, Noridian) ask for the smallest vials "

@@ -12,6 +12,7 @@ from decimal import Decimal
 from infusion_calc.core import rounding
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.rounding import plain
+from infusion_calc.core.steps import Step, StepKind
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, parse_measure
 
 # Plausible human ranges: outside them the number is a typo, not a patient.
@@ -34,7 +35,7 @@ class PatientSize:
 class ResolvedDose:
     dose_mg: Decimal
     patient: PatientSize
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
     rounded_from: Decimal | None = None
     """The unrounded product, when the calculated dose was rounded to 0.01 mg."""
 
@@ -90,7 +91,7 @@ def resolve_dose(
     bsa_m2 = parse_bsa(bsa or "") if _given(bsa) else None
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
-        return ResolvedDose(amount, PatientSize(), (f"Dose ordered: {order.amount}",))
+        return ResolvedDose(amount, PatientSize(), (Step.of(StepKind.DOSE_ORDERED, order=str(order.amount)),))
 
     if order.basis is DoseBasis.VOLUME:
         if concentration_mg_per_ml is None:
@@ -102,51 +103,48 @@ def resolve_dose(
         dose = amount * concentration_mg_per_ml
         return _calculated(
             dose, PatientSize(),
-            f"{order.amount} × {plain(concentration_mg_per_ml)} mg/mL = {{dose}} mg",
+            Step.of(StepKind.DOSE_BY_VOLUME, volume=str(order.amount), concentration=concentration_mg_per_ml),
         )
 
     if order.basis is DoseBasis.PER_KG:
         if weight_kg is None:
             raise InputError("weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg.")
-        steps = []
+        steps: list[Step] = []
         factor = f"{plain(weight_kg)} kg"
         if not weight.strip().lower().endswith("kg"):
             # A converted weight is shown as a nurse reads it (73.03 kg), but the dose uses
             # the exact conversion, so the product is written with the weight as typed.
-            steps.append(f"Weight: {weight.strip()} ≈ {plain(rounding.weight_shown(weight_kg))} kg")
+            steps.append(Step.of(StepKind.WEIGHT, typed=weight.strip(), kg=rounding.weight_shown(weight_kg)))
             factor = weight.strip()
         return _calculated(
             amount * weight_kg, PatientSize(weight_kg=weight_kg),
-            f"{plain(amount)} mg/kg × {factor} = {{dose}} mg", steps,
+            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor), steps,
         )
 
     # Per m²: a BSA given directly wins; otherwise Mosteller from height and weight.
-    steps = []
+    steps: list[Step] = []
     if bsa_m2 is not None:
         patient = PatientSize(bsa_m2=bsa_m2)
-        steps.append(f"BSA (given): {plain(bsa_m2)} m²")
+        steps.append(Step.of(StepKind.BSA_GIVEN, bsa=bsa_m2))
     elif height_cm is not None and weight_kg is not None:
         bsa_m2 = mosteller_bsa(height_cm, weight_kg)
         if not BSA_RANGE_M2[0] <= bsa_m2 <= BSA_RANGE_M2[1]:
             raise InputError("height", f"The BSA from this height and weight ({plain(bsa_m2)} m²) is not plausible.")
         patient = PatientSize(weight_kg=weight_kg, height_cm=height_cm, bsa_m2=bsa_m2, bsa_from_mosteller=True)
-        steps.append(
-            f"BSA (Mosteller): √({plain(height_cm)} cm × {plain(weight_kg)} kg ÷ 3600) = {plain(bsa_m2)} m²"
-        )
+        steps.append(Step.of(StepKind.BSA_MOSTELLER, height=height_cm, weight=weight_kg, bsa=bsa_m2))
     else:
         field = "bsa" if not _given(height) and not _given(weight) else ("height" if not _given(height) else "weight")
         raise InputError(field, "This dose is per m²: enter the BSA (e.g. 1.9 m2), or the height and weight.")
     return _calculated(
-        amount * bsa_m2, patient, f"{plain(amount)} mg/m² × {plain(bsa_m2)} m² = {{dose}} mg", steps,
+        amount * bsa_m2, patient, Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2), steps,
     )
 
 
-def _calculated(exact: Decimal, patient: PatientSize, template: str, steps: list[str] | None = None) -> ResolvedDose:
+def _calculated(exact: Decimal, patient: PatientSize, arithmetic: Step, steps: list[Step] | None = None) -> ResolvedDose:
+    """The dose rounded to 0.01 mg; `arithmetic` (without the result) gets the dose and what it was rounded from."""
     dose = rounding.calculated_dose(exact)
     if dose <= 0:
         raise InputError("dose", "The calculated dose rounds to 0 mg: check the dose and the patient's size.")
-    line = template.format(dose=plain(dose))
     rounded_from = exact if dose != exact else None
-    if rounded_from is not None:
-        line += f" (from {plain(exact)} mg, rounded to 0.01 mg)"
+    line = Step.of(arithmetic.kind, **dict(arithmetic.figures), dose=dose, rounded_from=rounded_from)
     return ResolvedDose(dose, patient, tuple(steps or ()) + (line,), rounded_from)

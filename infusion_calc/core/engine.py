@@ -20,6 +20,7 @@ from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
+from infusion_calc.core.steps import Step, StepKind
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
 
@@ -81,7 +82,8 @@ class Calculation:
     billing: Billing
     rounding_option: RoundingOption | None
     rounding_threshold: Decimal | None
-    steps: tuple[str, ...]
+    steps: tuple[Step, ...]
+    """The arithmetic, step by step; `step.text` is the sentence, `step.kind` says which step it is."""
     warnings: tuple[Notice, ...] = field(default=())
     given_mg: Decimal | None = None
     """The amount actually given when it was entered (at most `dose_mg`, the dose ordered and
@@ -343,11 +345,9 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     partly = partly_given_notice(dose, given, single_dose=_single_dose(uses)) if given is not None else None
     if partly is not None:
         warnings += (partly,)
-    vial_text = " + ".join(f"{use.count} × {use.product.label}" for use in uses)
-    given_step = (f"Dose given: {plain(given)} mg of the {plain(dose)} mg prepared",) if partly is not None else ()
-    steps = resolved.steps + (
-        f"Vials: {vial_text} = {plain(combination.total)} mg labeled",
-    ) + given_step + billing.steps
+    vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total)
+    given_step = (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose),) if partly is not None else ()
+    steps = resolved.steps + (vials,) + given_step + billing.steps
     return Calculation(
         request=request, drug=drug, order=order, dose_mg=dose, patient=resolved.patient,
         vials=uses, labeled_mg=combination.total, preparation=preparation, billing=billing,

@@ -19,6 +19,7 @@ from datetime import date
 from infusion_calc.core.billing import ClaimLine, Notice
 from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.presentation import line_brief
 
 TB_FROM = date(2025, 1, 1)
 JG_LAST_DAY = date(2024, 12, 31)
@@ -56,7 +57,7 @@ def checks_340b(lines: Sequence[ClaimLine], policy: SitePolicy, day: date) -> li
     jg = [line for line in lines if _has(line, "JG")]
     if jg and day > JG_LAST_DAY:
         found.append(JG_DISCONTINUED(
-            f"{jg[0].code} × {jg[0].units}: JG was discontinued after 31 Dec 2024; mark a 340B-acquired drug with TB "
+            f"{line_brief(jg[0].hcpcs, jg[0].modifiers, jg[0].units)}: JG was discontinued after 31 Dec 2024; mark a 340B-acquired drug with TB "
             f"({STATUS}).",
         ))
     if not policy.acquired_340b:
@@ -71,7 +72,7 @@ def checks_340b(lines: Sequence[ClaimLine], policy: SitePolicy, day: date) -> li
     bare = [line for line in lines if not _has(line, "TB") and not _has(line, "JG")]
     if bare:
         found.append(MODIFIER_340B_MISSING(
-            f"{', '.join(f'{line.code} × {line.units}' for line in bare)}: the site buys its drugs under 340B "
+            f"{', '.join(line_brief(line.hcpcs, line.modifiers, line.units) for line in bare)}: the site buys its drugs under 340B "
             f"([billing] acquired_340b), so each drug line carries TB ({STATUS}).",
         ))
     return found

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from infusion_calc.core.presentation import line_brief
 from infusion_calc.log.store import BUSY_TIMEOUT_S, LogError, default_log_path, open_for_reading, schema_version, sqlite_errors
 
 CSV_COLUMNS = (
@@ -21,11 +22,21 @@ CSV_COLUMNS = (
     "line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity", "medicare_payment",
 )
 
-_LINES_TEXT = (
-    "(SELECT group_concat(hcpcs || CASE WHEN modifiers = '' THEN '' ELSE '-' || replace(modifiers, ' ', '-') END"
-    " || ' × ' || units, '; ') FROM claim_line WHERE administration_id = a.id)"
+# Each claim line's code, modifiers (space-separated) and units, as fields (\x1f) of records (\x1e):
+# the words are written by core/presentation.py, like every other claim line shown.
+_LINES_FIELDS = (
+    "(SELECT group_concat(hcpcs || char(31) || modifiers || char(31) || units, char(30))"
+    " FROM claim_line WHERE administration_id = a.id)"
 )
-_SUMMARY = f"SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, {_LINES_TEXT} FROM administration a"
+_SUMMARY = f"SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, {_LINES_FIELDS} FROM administration a"
+
+
+def _lines_text(fields: str | None) -> str:
+    """'J2323 × 250; J2323-JW × 50' from the fields _LINES_FIELDS gives."""
+    if not fields:
+        return ""
+    lines = (record.split("\x1f") for record in fields.split("\x1e"))
+    return "; ".join(line_brief(hcpcs, modifiers.split(), units) for hcpcs, modifiers, units in lines)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +105,7 @@ class AdministrationLog:
         else:
             rows = self._rows(f"SELECT * FROM ({_SUMMARY} ORDER BY a.id DESC LIMIT ?) ORDER BY id", (limit,))
         for row in rows:
-            yield Summary(row[0], row[1], row[2], row[3], row[4], row[5] or "")
+            yield Summary(row[0], row[1], row[2], row[3], row[4], _lines_text(row[5]))
 
     def entry(self, entry_id: int) -> dict[str, Any] | None:
         """Everything saved for one entry, JSON columns decoded; None if there is no such id."""

@@ -25,8 +25,12 @@ from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, ca
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
 from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.payment import with_payment
+from infusion_calc.core.presentation import (
+    amount, claim_grid, modifiers_text, opened_vials, preparation_steps, waste_modifier_note, whole_vial_advice,
+)
 from infusion_calc.core.rounding import plain
-from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
+from infusion_calc.core.steps import DOSE_ARITHMETIC, StepKind
+from infusion_calc.core.units import DoseBasis, parse_dose
 from infusion_calc.tui.state import (
     ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView,
 )
@@ -241,29 +245,25 @@ class Calculator:
     def _view(self, calc: Calculation, typed: EncounterText, encounter: Encounter) -> ResultView:
         drug = calc.drug
         billing = calc.billing
-        dose_steps = tuple(step for step in calc.steps if not step.startswith(("Dose ordered", "Vials", "Administered", "Discarded", "Cap")))
+        dose_steps = tuple(step.text for step in calc.steps if step.kind in DOSE_ARITHMETIC or step.kind is StepKind.DOSE_GIVEN)
         warnings = tuple(dict.fromkeys(notice.message for notice in calc.warnings))  # once each, in order
         if self.catalog_problem:
             warnings += ("The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",)
         return ResultView(
             heading=f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}",
-            dose=format_amount(calc.dose_mg, "mg"),
+            dose=amount(calc.dose_mg, "mg"),
             dose_steps=dose_steps,
-            vials=tuple(
-                f"{use.count} × {use.product.label} {use.product.brand} vial{'s' if use.count > 1 else ''}"
-                f" · NDC {use.product.ndc or NOT_VERIFIED}"
-                for use in calc.vials
-            ),
-            preparation=self._preparation(calc),
+            vials=tuple(f"{opened_vials(use)} · NDC {use.product.ndc or NOT_VERIFIED}" for use in calc.vials),
+            preparation=preparation_steps(calc),
             administered_units=billing.administered_units,
             discarded_units=billing.discarded_units,
-            discarded_amount=format_amount(billing.discarded_mg, "mg"),
-            modifier_note=self._modifier_note(calc),
+            discarded_amount=amount(billing.discarded_mg, "mg"),
+            modifier_note=waste_modifier_note(calc),
             waste_modifier=next((m for line in calc.lines for m in line.modifiers if m in ("JW", "JZ")), ""),
             claim_rows=tuple(
                 ClaimRow(
                     hcpcs=line.hcpcs,
-                    modifiers="-".join(line.modifiers),
+                    modifiers=modifiers_text(line.modifiers),
                     units=str(line.units),
                     ndc=line.ndc or NOT_VERIFIED,
                     ndc_unit=line.ndc_unit or "",
@@ -271,7 +271,7 @@ class Calculator:
                 )
                 for line in calc.lines
             ),
-            rounding=self._rounding(calc),
+            rounding=whole_vial_advice(calc),
             payment=payment_text(calc),
             warnings=warnings,
             chart_text=chart_note(calc, encounter),
@@ -280,7 +280,7 @@ class Calculator:
             vial_labels=tuple(use.product.label for use in calc.vials for _ in range(use.count)),
             calculation=calc,
             encounter=typed,
-            given=format_amount(calc.administered_mg, "mg"),
+            given=amount(calc.administered_mg, "mg"),
         )
 
     def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[Check, ...]:
@@ -288,53 +288,6 @@ class Calculator:
             return run_checks(calc, encounter, catalog=self.catalog, policy=self.site_policy)
         except Exception as error:  # a bug in a check must not take the result down with it
             return (checks_failed(error),)
-
-    @staticmethod
-    def _preparation(calc: Calculation) -> tuple[str, ...]:
-        steps = [
-            (f"Reconstitute each of the {use.count} × {use.product.label} vials" if use.count > 1
-             else f"Reconstitute the {use.product.label} vial")
-            + f" with {format_amount(diluent, 'mL')} sterile water"
-            for use, diluent in calc.preparation.reconstitution
-        ]
-        draw = calc.preparation.draw_volume_ml
-        steps.append(f"Draw {format_amount(draw, 'mL')}" if draw is not None else "Draw the volume per the label")
-        return tuple(steps)
-
-    @staticmethod
-    def _modifier_note(calc: Calculation) -> str:
-        billing = calc.billing
-        if not calc.single_dose:
-            return "Multi-dose container: no JW or JZ; discarded drug is not billed."
-        if billing.discarded_units == 0 and not billing.discarded_mg:
-            return "JZ: nothing discarded; the whole labeled amount was given."
-        if billing.discarded_units == 0 and billing.discarded_mg >= calc.drug.billing_unit.value:
-            return f"JZ: the units billed already cover the vials ({format_amount(billing.discarded_mg, 'mg')} left)."
-        if billing.discarded_units == 0:
-            return f"JZ: less than one billing unit discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
-        units = f"{billing.discarded_units} unit{'s' if billing.discarded_units > 1 else ''}"
-        return f"JW line: {units} discarded ({format_amount(billing.discarded_mg, 'mg')} left)."
-
-    @staticmethod
-    def _rounding(calc: Calculation) -> str | None:
-        if calc.rounding_threshold is None:
-            return None
-        threshold = plain(calc.rounding_threshold)
-        option = calc.rounding_option
-        if option is None:
-            return f"Whole-vial option: none within {threshold}% of the order."
-        vials = " + ".join(f"{use.count} × {use.product.label}" for use in option.vials)
-        sign = "+" if option.change_percent > 0 else ""
-        payment = calc.payment
-        dollars = ""
-        if payment is not None and payment.whole_vial_total is not None:
-            difference = payment.whole_vial_total - payment.total
-            dollars = f", Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}"
-        return (
-            f"Whole-vial option (site policy, within {threshold}%): {format_amount(option.dose_mg, 'mg')} "
-            f"= {vials} ({sign}{plain(option.change_percent)}%{dollars}). NOT applied: the result above is the dose as "
-            "ordered; use this only if the prescriber changes the order."
-        )
 
 
 def payment_text(calc: Calculation) -> str | None:
@@ -348,21 +301,12 @@ def payment_text(calc: Calculation) -> str | None:
             f"({payment.quarter} limit ${payment.limit} per unit; coinsurance ${payment.coinsurance:,}).")
     if payment.discarded:
         text += f" The JW line recovers ${payment.discarded:,}."
+    if payment.whole_vial_total is not None:  # the site's whole-vial option, in dollars
+        difference = payment.whole_vial_total - payment.total
+        text += f" The whole-vial option: Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}."
     return text
 
 
 def claim_text(calc: Calculation) -> str:
     """The claim lines as tab-separated text, with a header: pastes into a billing grid."""
-    header = "HCPCS\tModifier\tUnits\tNDC\tNDC unit\tNDC quantity"
-    rows = [
-        "\t".join((
-            line.hcpcs,
-            "-".join(line.modifiers),
-            str(line.units),
-            line.ndc or f"NDC {NOT_VERIFIED}",
-            line.ndc_unit or "",
-            plain(line.ndc_quantity) if line.ndc_quantity is not None else "",
-        ))
-        for line in calc.lines
-    ]
-    return "\n".join([header, *rows]) + "\n"
+    return claim_grid(calc, f"NDC {NOT_VERIFIED}")

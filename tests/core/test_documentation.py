@@ -55,7 +55,7 @@ def test_full_vial_natalizumab_with_every_detail(catalog):
           Discarded: 300 mg opened − 300 mg = 0 mg ÷ 1 mg = 0 → 0 units (rounded down)
         Waste: none; the full labeled amount opened was given (JZ)
         Claim lines:
-          J2323-JZ × 300 units; NDC 64406000801, 15 ML
+          J2323-JZ × 300 units; NDC 64406-0008-01, 15 mL
         Infusion: start 09:40, stop 10:45 (1 h 5 min)
         Signatures:
           Administering nurse (administration, waste and this note): Sam Park, RN
@@ -98,8 +98,8 @@ def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
           Discarded: 300 mg opened − 250 mg = 50 mg ÷ 1 mg = 50 → 50 units (rounded down)
         Waste: 50 mg (2.5 mL) discarded = 50 billing units on the JW line, 2026-03-02 09:40; reason: dose reduced to 250 mg per order; witnessed by Ana Ruiz, RN
         Claim lines:
-          J2323 × 250 units; NDC 64406000801, 12.5 ML
-          J2323-JW × 50 units; NDC 64406000801, 2.5 ML
+          J2323 × 250 units; NDC 64406-0008-01, 12.5 mL
+          J2323-JW × 50 units; NDC 64406-0008-01, 2.5 mL
         Infusion: start 09:40, stop 10:45 (1 h 5 min)
         Adverse events/deviations: None observed.
         Signatures:
@@ -144,8 +144,8 @@ def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog
           Discarded: 400 mg opened − 365 mg = 35 mg ÷ 10 mg = 3.5 → 3 units (rounded down)
         Waste: 35 mg (3.5 mL) discarded = 3 billing units on the JW line, 2026-03-02 13:05; reason: partial vial after dose drawn; witnessed by Ana Ruiz, RN
         Claim lines:
-          J1745 × 37 units; NDC 57894003001, 3.65 UN
-          J1745-JW × 3 units; NDC 57894003001, 0.35 UN
+          J1745 × 37 units; NDC 57894-0030-01, 3.65 vial
+          J1745-JW × 3 units; NDC 57894-0030-01, 0.35 vial
         Infusion: start 13:05, stop 15:20 (2 h 15 min)
         Signatures:
           Administering nurse (administration, waste and this note): Sam Park, RN
@@ -182,7 +182,7 @@ def test_nusinersen_is_intrathecal_with_no_rems_line(catalog):
           Discarded: 12 mg opened − 12 mg = 0 mg ÷ 0.1 mg = 0 → 0 units (rounded down)
         Waste: none; the full labeled amount opened was given (JZ)
         Claim lines:
-          J2326-JZ × 120 units; NDC 64406005801, 5 ML
+          J2326-JZ × 120 units; NDC 64406-0058-01, 5 mL
         Administration: start 11:10, stop 11:13 (3 min)
         Signatures:
           Administering nurse (administration, waste and this note): ______________________
@@ -295,8 +295,8 @@ def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_re
           Discarded: 300 mg opened − 200 mg = 100 mg ÷ 1 mg = 100 → 100 units (rounded down)
         Waste: 100 mg (5 mL) discarded (100 mg of it prepared but not infused) = 100 billing units on the JW line, 2026-03-02 09:40; reason: infusion stopped early
         Claim lines:
-          J2323 × 200 units; NDC 64406000801, 10 ML
-          J2323-JW × 100 units; NDC 64406000801, 5 ML
+          J2323 × 200 units; NDC 64406-0008-01, 10 mL
+          J2323-JW × 100 units; NDC 64406-0008-01, 5 mL
         Infusion: start 09:40, stop 10:20 (40 min)
         Rate changes: stopped 10:20
         Post-infusion observation: 60 min after stopping, hives resolved

@@ -16,6 +16,7 @@ from hypothesis import strategies as st
 
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.steps import StepKind
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.rounding import ceil_div
 
@@ -63,7 +64,9 @@ def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog):
     assert calc.dose_mg == Decimal(300) and calc.given_mg == Decimal(200)
     assert calc.preparation.draw_volume_ml == Decimal(15)  # 15 mL was drawn into the bag
     assert [(line.ndc_quantity) for line in calc.lines] == [Decimal("10.000"), Decimal("5.000")]  # 10 mL given, 5 mL not
-    assert "Dose given: 200 mg of the 300 mg prepared" in calc.steps
+    given = next(step for step in calc.steps if step.kind is StepKind.DOSE_GIVEN)
+    assert (given.figure("given"), given.figure("dose")) == (Decimal(200), Decimal(300))
+    assert given.text == "Dose given: 200 mg of the 300 mg prepared"
 
 
 def test_a_result_with_less_given_says_the_jw_treatment_is_not_verified(catalog):

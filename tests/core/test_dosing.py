@@ -9,6 +9,7 @@ import pytest
 from infusion_calc.core.dosing import mosteller_bsa
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import InputError, PlanError
+from infusion_calc.core.steps import StepKind
 
 
 def test_per_kg_dose_with_weight_in_pounds_is_exact(catalog):
@@ -30,7 +31,7 @@ def test_per_m2_dose_from_height_and_weight(catalog):
     assert calc.dose_mg == Decimal("682.50")
     # 682.5 mg: 500 + 2 x 100 = 700 mg is the least labeled amount that covers it.
     assert sorted((use.product.label, use.count) for use in calc.vials) == [("100 mg/10 mL", 2), ("500 mg/50 mL", 1)]
-    assert any("Mosteller" in step for step in calc.steps)
+    assert any(step.kind is StepKind.BSA_MOSTELLER and "Mosteller" in step.text for step in calc.steps)
 
 
 def test_given_bsa_wins_over_height_and_weight(catalog):

@@ -29,7 +29,8 @@ from pydantic import ValidationError
 from infusion_calc.core.billing import Notice
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.engine import Calculation
-from infusion_calc.core.exports.lines import ExportError, prepare, quantity
+from infusion_calc.core.exports.lines import ExportError, prepare
+from infusion_calc.core.presentation import line_brief, ndc_for_people, vial_text
 from infusion_calc.core.site_config import ExportSettings
 from infusion_calc.core.units import format_amount
 
@@ -95,13 +96,11 @@ def _medication(calc: Calculation) -> dict[str, Any]:
 
 
 def _notes(calc: Calculation) -> list[Annotation]:
-    vials = "; ".join(
-        f"{use.count} × {use.product.label} (NDC {use.product.ndc or 'not verified'})" for use in calc.vials
-    )
+    vials = "; ".join(f"{vial_text(use.count, use.product.label)} ({ndc_for_people(use.product.ndc)})" for use in calc.vials)
     billing = calc.billing
     lines = "; ".join(
-        f"{'-'.join((line.hcpcs, *line.modifiers))} × {line.units}"
-        + (f" (NDC {line.ndc} {line.ndc_unit} {quantity(line.ndc_quantity)})" if line.ndc and line.ndc_quantity is not None else "")
+        line_brief(line.hcpcs, line.modifiers, line.units)
+        + (f" ({ndc_for_people(line.ndc, line.ndc_quantity, line.ndc_unit)})" if line.ndc and line.ndc_quantity is not None else "")
         for line in calc.lines
     )
     texts = [

@@ -15,6 +15,7 @@ from infusion_calc.core.billing import ClaimLine, Notice
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.errors import InfusionCalcError
+from infusion_calc.core.presentation import claim_line_ndc
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.site_config import ExportSettings
 
@@ -46,12 +47,8 @@ def quantity(amount: Decimal) -> str:
 
 
 def ndc_field(line: ExportLine, spacing: str) -> str:
-    """'N464406000801 ML15' (one-space), 'N464406000801ML15' (none), or qualifier at position 17."""
-    if line.ndc is None or line.ndc_unit is None or line.ndc_quantity is None:
-        return ""
-    head = f"N4{line.ndc}"
-    gap = {"one-space": " ", "none": "", "columns": " " * (16 - len(head))}[spacing]
-    return f"{head}{gap}{line.ndc_unit}{quantity(line.ndc_quantity)}"
+    """'N464406000801 ML15' (one-space), 'N464406000801ML15' (none), or qualifier at position 17; '' without an NDC."""
+    return claim_line_ndc(line, spacing) or ""
 
 
 def _mg_per(unit: str, product: Product) -> Decimal | None:

@@ -8,21 +8,22 @@ from decimal import Decimal
 from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
-from infusion_calc.core.exports.lines import money, prepare, quantity
+from infusion_calc.core.exports.lines import money, ndc_field, prepare
 from infusion_calc.core.exports.table import table
 from infusion_calc.core.site_config import ExportSettings
-from infusion_calc.core.units import format_amount
+from infusion_calc.core.presentation import amount
 
 
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
     lines, notices = prepare(calc, settings)
     drug = calc.drug
-    title = f"{drug.display_name} {format_amount(calc.dose_mg, 'mg')}: {drug.hcpcs} {drug.descriptor}"
+    title = f"{drug.display_name} {amount(calc.dose_mg, 'mg')}: {drug.hcpcs} {drug.descriptor}"
     rows = [
         (
             line.code,
             str(line.units),
-            f"N4 {line.ndc} {line.ndc_unit} {quantity(line.ndc_quantity)}" if line.ndc and line.ndc_quantity is not None else NO_NDC,
+            # The claim syntax, spaced as this payer's form wants it: what the biller keys in.
+            ndc_field(line, settings.rules.ndc_spacing) or NO_NDC,
             money(line.charge) if line.charge is not None else NO_CHARGE,
         )
         for line in lines
