@@ -161,15 +161,16 @@ def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path):
 
 def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_user_dirs):
     from infusion_calc.loading import packaged_catalog
+    from infusion_calc.tui.actions import save_to_log
     from infusion_calc.tui.calculator import Calculator
     from infusion_calc.tui.state import FormValues
 
     data = isolated_user_dirs / "data"
     calculator = Calculator(packaged_catalog())
     result = calculator.evaluate(FormValues(drug="J2323", dose="300 mg")).result
-    assert Calculator.save_to_log(result).ok
+    assert save_to_log(result).ok
     os.chmod(data, 0o755)
-    delivery = Calculator.save_to_log(result)
+    delivery = save_to_log(result)
     assert delivery.ok and "Saved as entry 2" in delivery.message
     assert "(mode 755); made it private (700)" in delivery.message
     assert mode(data) == 0o700

@@ -38,9 +38,35 @@ class DrugIndex:
             " " + " ".join(SEPARATORS.split(" ".join((listed[index][0], *listed[index][2])).lower())).strip()
             for index in order
         )
+        # Each entry's whole names, spaced as searched ("natalizumab", "tysabri"), and how many entries have each.
+        self._names = tuple(
+            frozenset(filter(None, (_spaced(name) for name in listed[index][2]))) for index in order
+        )
+        self._holders: dict[str, int] = {}
+        for names in self._names:
+            for name in names:
+                self._holders[name] = self._holders.get(name, 0) + 1
 
     def __len__(self) -> int:
         return len(self._hits)
+
+    def shared_name(self, query: str) -> tuple[str, int] | None:
+        """The name the first hit is being typed as, when other entries have it too: (name, entries).
+
+        "natal" is the start of natalizumab, which Tysabri and its biosimilar share: the
+        nurse must pick one, never have the first taken for them. "remi" (Remicade only)
+        or a code ("j2323") is no such name.
+        """
+        typed = _spaced(query)
+        if not typed:
+            return None
+        whole = " " + typed
+        first = next((index for index, text in enumerate(self._text) if whole in text), None)
+        if first is None:
+            return None
+        shared = [(name, self._holders[name]) for name in sorted(self._names[first])
+                  if name.startswith(typed) and self._holders[name] > 1]
+        return shared[0] if shared else None
 
     def search(self, query: str, limit: int | None = None) -> tuple[tuple[DrugHit, ...], int]:
         """The hits for `query` in order (at most `limit`), and how many there are in all.
@@ -69,3 +95,7 @@ class DrugIndex:
                         if index not in first and all(word in text for word in words)]
         ranked = starts + word_starts + contains
         return tuple(self._hits[index] for index in ranked[:limit]), len(ranked)
+
+
+def _spaced(text: str) -> str:
+    return " ".join(word for word in SEPARATORS.split(text.lower().strip()) if word)

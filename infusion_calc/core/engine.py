@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 from decimal import Decimal
 
@@ -19,6 +20,7 @@ from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.rounding import plain
+from infusion_calc.core.presentation import drug_choices
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, fits_typed_form, parse_dose, parse_measure, parse_vial_size
@@ -121,9 +123,8 @@ def _unlisted_code(request: CalcRequest) -> Drug:
     acting = next((char for char in name if acts(char)), None)
     if acting is not None:  # the name goes into the chart note and the claim: one plain line
         raise InputError("drug", f"The drug name contains the control or line-break character U+{ord(acting):04X}: type it as plain text on one line.")
-    products = tuple(_typed_product(text, None, "unlisted product") for text in request.vials)
     try:
-        return _unlisted_drug(code, request, products)
+        return _unlisted_drug(code, request.drug, request.billing_unit, tuple(request.vials))
     except ValueError as error:  # pydantic's ValidationError: a typed value the catalog rules refuse
         first = error.errors()[0] if hasattr(error, "errors") else {"loc": (), "msg": str(error)}
         field_name = {"billing_unit": "billing_unit", "generic": "drug", "product": "vial"}.get(
@@ -131,12 +132,14 @@ def _unlisted_code(request: CalcRequest) -> Drug:
         raise InputError(field_name, re.sub(r"^(Value|Assertion) error, ", "", first["msg"])) from None
 
 
-def _unlisted_drug(code: str, request: CalcRequest, products: tuple[Product, ...]) -> Drug:
+@lru_cache(maxsize=256)  # validated by the catalog's schema once per typed order, not per batch row
+def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[str, ...]) -> Drug:
+    products = tuple(_typed_product(text, None, "unlisted product") for text in vials)
     return Drug.model_validate({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",
-        "generic": (request.drug or "").strip() or f"unlisted drug ({code})",
-        "billing_unit": _billing_unit(request.billing_unit),
+        "generic": (drug or "").strip() or f"unlisted drug ({code})",
+        "billing_unit": _billing_unit(billing_unit),
         "route": "as ordered",
         "sources": ["entered by the user"],
         "product": products,
@@ -150,12 +153,6 @@ def _billing_unit(text: str) -> Measure:
     if not fits_typed_form(measure.value):
         raise InputError("billing_unit", f"That number has too many digits. Enter {Kind.MASS.example}.")
     return measure
-
-
-def _choices(drugs: tuple[Drug, ...]) -> str:
-    return "; ".join(
-        f"{drug.hcpcs} {drug.generic}" + (f" ({', '.join(drug.brands[:3])})" if drug.brands else "") for drug in drugs
-    )
 
 
 def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
@@ -199,7 +196,7 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     if len(named) > 1:
         raise InputError(
             "drug",
-            f"'{shown(name)}' names {len(named)} codes: {_choices(named)}. "
+            f"'{shown(name)}' names {len(named)} codes: {drug_choices(named)}. "
             "Give the brand (--drug) or the code (--hcpcs).",
         )
     if named:

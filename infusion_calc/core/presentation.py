@@ -20,6 +20,7 @@ from infusion_calc.core.steps import Figure, Step, StepKind
 
 if TYPE_CHECKING:
     from infusion_calc.core.billing import ClaimLine, VialUse
+    from infusion_calc.core.catalog import Drug
     from infusion_calc.core.engine import Calculation
 
 
@@ -277,3 +278,10 @@ def claim_grid(calc: Calculation, missing_ndc: str) -> str:
         for line in calc.lines
     ]
     return "\n".join([header, *rows]) + "\n"
+
+
+def drug_choices(drugs: Iterable[Drug]) -> str:
+    """'J1745 infliximab (Remicade); Q5103 infliximab (Inflectra, infliximab-dyyb)': the codes a name could mean."""
+    return "; ".join(
+        f"{drug.hcpcs} {drug.generic}" + (f" ({', '.join(drug.brands[:3])})" if drug.brands else "") for drug in drugs
+    )

@@ -138,6 +138,21 @@ class BillingSettings(BaseModel):
     """The site's drugs are bought under the 340B program: each drug line carries the 340B modifier."""
 
 
+# Textual key names, comma-separated: "f2", "ctrl+y", "ctrl+shift+c, f9".
+_KEYS = re.compile(r"[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*(?:\s*,\s*[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*)*")
+
+
+def _keys(value: Any) -> str:
+    if not isinstance(value, str) or not _KEYS.fullmatch(value.strip()):
+        raise ValueError(
+            f"{value!r} is not a key: use Textual's key names, e.g. \"f2\", \"ctrl+y\" or \"ctrl+y, f9\""
+        )
+    return ",".join(part.strip() for part in value.split(","))
+
+
+KeySpec = Annotated[str, BeforeValidator(_keys)]
+
+
 class SiteConfig(BaseModel):
     """The whole config file, validated."""
 
@@ -153,6 +168,8 @@ class SiteConfig(BaseModel):
     documentation: DocumentationSettings = DocumentationSettings()
     administration: AdministrationSettings = AdministrationSettings()
     billing: BillingSettings = BillingSettings()
+    keys: dict[str, KeySpec] = Field(default_factory=dict)
+    """The app's key bindings by binding id ("copy-claim-lines" = "ctrl+y"): the keys replace the default."""
     _origin: str = PrivateAttr(default="the default site config")
 
     def check_policy(self) -> SitePolicy:

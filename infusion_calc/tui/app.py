@@ -23,12 +23,11 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
-from textual.reactive import var
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.worker import Worker, WorkerState
 
-from infusion_calc.tui.messages import CalculatorReady, FormBuilt
+from infusion_calc.tui.messages import CalculatorReady, FormBuilt, KeymapLoaded
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
@@ -52,8 +51,11 @@ class InfusionCalcApp(App[None]):
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
-    calculator: var["Calculator | None"] = var(None)
-    """The catalog and engine bridge, once loaded; the main screen watches it."""
+    @property
+    def calculator(self) -> "Calculator | None":
+        """The presenter, once loaded: the main screen owns it, beside the form and the outcome."""
+        screens = [screen for screen in self.screen_stack if isinstance(screen, MainScreen)]
+        return screens[0].calculator if screens else None
 
     def __init__(
         self,
@@ -76,6 +78,15 @@ class InfusionCalcApp(App[None]):
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
             self.theme = theme
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Without blinking (tests, screenshots), every text field's cursor is steady when it
+        gets the focus, including fields built later (the encounter panel, a vial's lot row):
+        a snapshot never depends on when the blink timer last fired."""
+        from textual.widgets import Input
+
+        if not self._cursor_blink and isinstance(event.widget, Input) and event.widget.cursor_blink:
+            event.widget.cursor_blink = False  # pauses the blink with the cursor shown
 
     def get_driver_class(self) -> type[Driver]:
         return tolerate_invalid_bytes(super().get_driver_class())
@@ -131,6 +142,7 @@ class InfusionCalcApp(App[None]):
     async def on_form_built(self, message: FormBuilt) -> None:
         # Replayed here, in the app's own queue, so keys typed after this come after them.
         await self.release_input()
+        self.run_worker(self._load_keymap, thread=True, name="load-keymap", exit_on_error=False)
         if self._given_calculator is not None:
             self.post_message(CalculatorReady(self._given_calculator))
         else:
@@ -146,9 +158,26 @@ class InfusionCalcApp(App[None]):
 
         self.post_message(CalculatorReady(load_calculator(self._loading_context or Context())))
 
+    def _load_keymap(self) -> None:
+        from infusion_calc.tui.keymap import site_keymap
+
+        self.post_message(KeymapLoaded(*site_keymap()))
+
+    def on_keymap_loaded(self, message: KeymapLoaded) -> None:
+        """The site's keys replace the defaults of the bindings they name (config.toml [keys])."""
+        from infusion_calc.tui.keymap import binding_ids, known_only
+
+        keymap, unknown = known_only(message.keymap, binding_ids(self.BINDINGS, MainScreen.BINDINGS))
+        if keymap:
+            self.set_keymap(keymap)
+        for problem in (message.problem, unknown):
+            if problem:
+                self.notify(problem, title="Site config", severity="warning", timeout=30, markup=False)
+
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name == "count-drug-uses" and event.state is WorkerState.SUCCESS and self.calculator:
-            self.main_screen.order_form.reorder_drugs(self.calculator)
+            if any(isinstance(screen, MainScreen) for screen in self.screen_stack):  # not while closing
+                self.main_screen.order_form.reorder_drugs(self.calculator)
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
             error = event.worker.error
             self.main_screen.query_one("#result-status").update(  # type: ignore[attr-defined]
@@ -156,7 +185,7 @@ class InfusionCalcApp(App[None]):
             )
 
     def on_calculator_ready(self, message: CalculatorReady) -> None:
-        self.calculator = message.calculator
+        self.main_screen.calculator = message.calculator
         # The drug list starts in catalog order; the log's counts (most-used first) follow, from a
         # thread, since importing the log would delay the first result by half a second.
         self.run_worker(message.calculator.count_drug_uses, thread=True, name="count-drug-uses", exit_on_error=False)
@@ -194,7 +223,9 @@ class InfusionCalcApp(App[None]):
         yield SystemCommand("Encounter details", "Open or close the encounter panel (chart note and checks)",
                             lambda: self.run_action("toggle_encounter", main))
         if self.calculator is not None:  # the export formats come from the core, loaded with it
-            for fmt, description in self.calculator.export_formats():
+            from infusion_calc.tui.actions import export_formats
+
+            for fmt, description in export_formats():
                 yield SystemCommand(f"Copy as {fmt}", f"Copy the claim lines as {description}",
                                     lambda fmt=fmt: self.run_action(f"copy_as('{fmt}')", main))
         yield SystemCommand("Help", "JW/JZ, the rounding rule and the J2326 matter (F1)", self.action_help)

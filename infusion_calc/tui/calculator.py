@@ -2,13 +2,15 @@
 
 Imported only after the first frame, since importing the core builds the pint
 registry. It does no unit arithmetic of its own: every figure comes from
-`core.engine.calculate` and is written with the core's own formatters; the chart note,
-the checks, the exports and the log are the core's and the log's own. The exports and
-the log (pydantic, the FHIR models, sqlite3) are imported on first use.
+`core.engine.calculate` and is written with the core's own formatters; the chart note
+and the checks are the core's own. It presents, nothing more: copying in an export
+format and saving to the log are `actions.py`'s; the state (the form, this calculator,
+the outcome) is the main screen's.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
@@ -20,6 +22,7 @@ from infusion_calc.core.encounter import Encounter, EncounterText, read_encounte
 from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
 from infusion_calc.core.modifier_340b import with_340b_modifier
+from infusion_calc.core.payment import with_payment
 from infusion_calc.core.presentation import (
     amount, claim_grid, modifiers_text, opened_vials, preparation_steps, waste_modifier_note, whole_vial_advice,
 )
@@ -28,7 +31,7 @@ from infusion_calc.core.steps import DOSE_ARITHMETIC, StepKind
 from infusion_calc.core.units import DoseBasis, parse_dose
 from infusion_calc.loading import Context
 from infusion_calc.tui.state import (
-    ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, Delivery, FormValues, Outcome, Problem, ResultView,
+    ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView,
 )
 
 # Engine field -> the form field its message is shown under.
@@ -48,8 +51,11 @@ def load_calculator(context: Context) -> "Calculator":
     policy, config_problem = _site_rounding_policy(context)
     site = context.policy if config_problem is None else SitePolicy()
     try:
-        return Calculator(context.catalog, rounding_policy=policy, config_problem=config_problem,
-                          site_policy=site, context=context)
+        # The CLI's own catalog: curated, CMS's codes (packaged and imported quarters) and the site file.
+        calculator = Calculator(context.catalog, rounding_policy=policy, config_problem=config_problem,
+                                site_policy=site, context=context, quarters=context.quarters)
+        calculator.drug_entries()  # here, in the loading thread: every code's label, built once
+        return calculator
     except CatalogError as error:
         problem = str(error)
     try:
@@ -101,10 +107,13 @@ class Calculator:
     def __init__(
         self, catalog: Catalog, catalog_problem: str | None = None, rounding_policy: str | None = None,
         config_problem: str | None = None, site_policy: SitePolicy | None = None, context: Context | None = None,
+        quarters: Sequence = (),
     ) -> None:
         self.catalog = catalog
         self.context = context or Context()
         """Where the clinical rules and the site config come from (loaded once, on first use)."""
+        self.quarters = tuple(quarters)
+        """The CMS quarters loaded (oldest first): the Medicare payment of the date of service."""
         self.site_policy = site_policy or SitePolicy()
         """The site's rules for the checks and the claim lines (config.toml)."""
         self.catalog_problem = catalog_problem
@@ -115,21 +124,33 @@ class Calculator:
         """The site's whole-vial rounding threshold from config.toml ("10"), if it has one."""
         self._last: tuple[FormValues, Outcome] | None = None
         self._drug_index: DrugIndex | None = None
+        self._drug_entries: tuple[tuple[str, str, tuple[str, ...]], ...] | None = None
         self.drug_uses: dict[str, int] = {}
         """Saved administrations per HCPCS code (empty until counted): the drug list's order."""
 
     # -- choices for the form ---------------------------------------------------------
 
+    def drug_entries(self) -> tuple[tuple[str, str, tuple[str, ...]], ...]:
+        """(code, label, names) for every code the catalog answers for: the curated and site
+        entries in file order, then each code only CMS lists, with the names CMS gives it."""
+        if self._drug_entries is None:
+            cms = self.catalog.cms
+            listed = {drug.hcpcs for drug in self.catalog.drugs}
+            drugs = [*self.catalog.drugs, *(self.catalog.by_code(code) for code in self.catalog.codes() if code not in listed)]
+            self._drug_entries = tuple(
+                (drug.hcpcs, drug_label(drug), (drug.generic, *drug.brands,
+                                                *(sorted(cms.names(drug.hcpcs)) if cms is not None and drug.hcpcs in cms.codes else ())))
+                for drug in drugs if drug is not None
+            )
+        return self._drug_entries
+
     def drug_choices(self) -> tuple[tuple[str, str], ...]:
-        return tuple((drug_label(drug), drug.hcpcs) for drug in self.catalog.drugs)
+        return tuple((label, code) for code, label, _ in self.drug_entries())
 
     def drug_index(self) -> DrugIndex:
-        """The catalog, searchable by generic, brand and code, most-used first (built once per count)."""
+        """Every code, searchable by generic, brand and code, most-used first (built once per count)."""
         if self._drug_index is None:
-            self._drug_index = DrugIndex(
-                ((drug.hcpcs, drug_label(drug), (drug.generic, *drug.brands)) for drug in self.catalog.drugs),
-                uses=self.drug_uses,
-            )
+            self._drug_index = DrugIndex(self.drug_entries(), uses=self.drug_uses)
         return self._drug_index
 
     def count_drug_uses(self) -> None:
@@ -195,8 +216,11 @@ class Calculator:
         )
         try:
             calc = calculate(self.catalog, request)
+            service_date = encounter.service_date or date.today()
             if self.site_policy.acquired_340b:
-                calc = with_340b_modifier(calc, encounter.service_date or date.today())
+                calc = with_340b_modifier(calc, service_date)
+            if self.quarters:  # what Medicare allows on that day, or a warning naming the quarter to import
+                calc = with_payment(calc, list(self.quarters), service_date)
         except InputError as error:
             return Outcome("invalid", basis, problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)))
         except (PlanError, InfusionCalcError) as error:
@@ -237,6 +261,7 @@ class Calculator:
                 for line in calc.lines
             ),
             rounding=whole_vial_advice(calc),
+            payment=payment_text(calc),
             warnings=warnings,
             chart_text=chart_note(calc, encounter, rules=self.context.rules),
             claim_text=claim_text(calc),
@@ -253,53 +278,22 @@ class Calculator:
         except Exception as error:  # a bug in a check must not take the result down with it
             return (checks_failed(error),)
 
-    # -- exports and the administration log (imported on first use) ----------------------
 
-    @staticmethod
-    def export_formats() -> tuple[tuple[str, str], ...]:
-        """(format, description) for every export format, in the core's order."""
-        from infusion_calc.core.exports import DESCRIPTIONS, FORMATS
-
-        return tuple((fmt, DESCRIPTIONS.get(fmt, fmt)) for fmt in FORMATS)
-
-    def copy_as(self, result: ResultView, fmt: str) -> Delivery:
-        """The claim lines of `result` in `fmt`, with the site's claim rules and charges."""
-        from infusion_calc.core.exports import DESCRIPTIONS, ExportError, render
-        from infusion_calc.core.site_config import SiteConfigError
-
-        encounter, _ = read_encounter(result.encounter or EncounterText())
-        given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
-        try:
-            config = self.context.site_config
-            # A payer type with its own [payer.NAME] table in the site config gets its rules.
-            payer = encounter.payer.value if encounter.payer is not None else None
-            settings = config.export_settings(payer if payer in config.payer else None)
-            export = render(result.calculation, fmt, settings, when=given_at)
-        except (SiteConfigError, ExportError) as error:
-            return Delivery(False, f"Nothing copied: {error}")
-        rules = f", with the [payer.{settings.payer}] rules" if settings.payer else ""
-        return Delivery(
-            True, f"Copied the claim lines as {fmt} ({DESCRIPTIONS.get(fmt, fmt)}{rules})",
-            export.text, tuple(notice.message for notice in export.notices),
-        )
-
-    @staticmethod
-    def save_to_log(result: ResultView) -> Delivery:
-        """Append the result, its chart note, checks and encounter details to the administration log."""
-        from infusion_calc.core.site_config import SiteConfigError
-        from infusion_calc.log import LogError, save
-
-        typed = result.encounter or EncounterText()
-        details = {name: value for name, value in typed._asdict().items() if value}
-        try:
-            entry = save(result.calculation, note=result.chart_text, checks=result.checks, encounter=details or None)
-        except LogError as error:
-            return Delivery(False, str(error))
-        except SiteConfigError as error:
-            return Delivery(False, f"{error} Nothing was saved.")
-        # A log folder or file others could read was made private first: the nurse is told, as the CLI tells.
-        fixed = "".join(f" Note: {notice[0].upper()}{notice[1:]}." for notice in entry.notices)
-        return Delivery(True, f"Saved as entry {entry.id} in {entry.path}.{fixed}" if fixed else f"Saved as entry {entry.id} in {entry.path}")
+def payment_text(calc: Calculation) -> str | None:
+    """What Medicare allows per claim line and in all, and what the JW line recovers; None
+    when no loaded quarter prices this code on this day (a warning then says why)."""
+    payment = calc.payment
+    if payment is None:
+        return None
+    per_line = ", ".join(f"{line.code} ${amount:,}" for line, amount in zip(calc.lines, payment.line_amounts))
+    text = (f"Medicare allows ${payment.total:,}: {per_line} "
+            f"({payment.quarter} limit ${payment.limit} per unit; coinsurance ${payment.coinsurance:,}).")
+    if payment.discarded:
+        text += f" The JW line recovers ${payment.discarded:,}."
+    if payment.whole_vial_total is not None:  # the site's whole-vial option, in dollars
+        difference = payment.whole_vial_total - payment.total
+        text += f" The whole-vial option: Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}."
+    return text
 
 
 def claim_text(calc: Calculation) -> str:

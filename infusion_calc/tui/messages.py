@@ -21,3 +21,11 @@ class CalculatorReady(Message):
 class FormBuilt(Message):
     """The form and result exist and the dose field has the focus (just after the first frame):
     time to replay keys typed before it, and to load the catalog."""
+
+
+@dataclass
+class KeymapLoaded(Message):
+    """The site's `[keys]` table was read (posted from a thread): binding id -> keys."""
+
+    keymap: dict[str, str]
+    problem: str | None = None

@@ -12,8 +12,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-if TYPE_CHECKING:  # the result carries the core's checks; the first frame needs no core module
+if TYPE_CHECKING:  # types only: the first frame needs no core module
     from infusion_calc.core.check_types import Check
+    from infusion_calc.core.encounter import EncounterText
+    from infusion_calc.core.engine import Calculation
 
 ALL_PRESENTATIONS = "*"
 """Vial choice: plan with every presentation of the product (the least-waste combination)."""
@@ -120,12 +122,14 @@ class ResultView:
     """Pre-submission checks, errors first."""
     vial_labels: tuple[str, ...] = ()
     """One presentation label per vial opened, in vial order ("300 mg/15 mL"): a lot row each."""
-    calculation: Any = field(default=None, compare=False, repr=False)
+    calculation: "Calculation | None" = field(default=None, compare=False, repr=False)
     """The core `Calculation` itself, for tests and for anything that needs more."""
-    encounter: Any = field(default=None, compare=False, repr=False)
+    encounter: "EncounterText | None" = field(default=None, compare=False, repr=False)
     """The core `EncounterText` typed, for the log and the exports (a bad field left out)."""
     given: str = ""
     """What the administered units are billed from: the amount given ("200 mg"), else the dose."""
+    payment: str | None = None
+    """What Medicare allows per claim line and in all, and what the JW line recovers (None: not priced)."""
 
 
 @dataclass(frozen=True, slots=True)

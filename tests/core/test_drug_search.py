@@ -62,3 +62,27 @@ def test_any_text_searches_without_error_and_every_hit_is_a_catalog_entry(query)
     hits, total = DrugIndex(ENTRIES).search(query)
     assert len(hits) == total <= len(ENTRIES)
     assert {hit.code for hit in hits} <= {code for code, _, _ in ENTRIES}
+
+
+@pytest.mark.parametrize(
+    ("query", "shared"),
+    [
+        ("natal", ("natalizumab", 2)),  # Tysabri and Tyruko: the nurse must pick
+        ("natalizumab", ("natalizumab", 2)),
+        ("tysabri", None),  # a brand names one product
+        ("remi", None),
+        ("inflix", None),  # one infliximab here
+        ("j2323", None),  # a code is never shared
+        ("natal tyr", None),
+        ("zzz", None),
+        ("", None),
+    ],
+)
+def test_a_name_several_entries_share_is_reported_so_the_app_asks(query, shared):
+    assert DrugIndex(ENTRIES).shared_name(query) == shared
+
+
+@given(st.text(max_size=12))
+def test_shared_name_never_fails(query):
+    found = DrugIndex(ENTRIES).shared_name(query)
+    assert found is None or found[1] >= 2

@@ -34,7 +34,9 @@ async def test_a_code_or_a_generic_name_finds_the_drug_too(app):
         assert app.main_screen.form.drug == "J9312"
         await pilot.press("shift+tab", *"natal")
         assert app.main_screen.query_one("#drug").listed == ("J2323", "Q5134")
-        await pilot.press("down", "enter")
+        await pilot.press("enter")  # natalizumab names two codes: Enter alone never picks one
+        assert app.main_screen.form.drug == "J9312" and app.main_screen.query_one("#drug").expanded
+        await pilot.press("down", "down", "enter")
         assert app.main_screen.form.drug == "Q5134"
 
 

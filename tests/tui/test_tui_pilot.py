@@ -11,7 +11,7 @@ import pytest
 from textual.widgets import Input
 
 from infusion_calc.tui.state import ClaimRow
-from tui_helpers import choose, field_error, ready, shown, status_text, type_into
+from tui_helpers import choose, field_error, open_encounter, ready, shown, status_text, type_into
 
 TYSABRI_NDC = "64406000801"
 REMICADE_NDC = "57894003001"
@@ -262,6 +262,15 @@ async def test_high_contrast_theme_is_available_and_switchable(app):
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)  # not mid-build: an app torn down while its Selects mount raises inside Textual
         assert "ward-high-contrast" in app.available_themes
+        # A theme change restyles every widget: wait until the form's Selects have their
+        # overlays, or restyling a Select still composing finds no SelectOverlay (seen under load).
+        for _ in range(200):
+            if app.main_screen.query("SelectOverlay"):
+                break
+            await pilot.pause()
+        else:
+            raise AssertionError("the Selects never got their overlays")
+        await pilot.pause()
         app.action_toggle_high_contrast()
         await pilot.pause()
         assert app.theme == "ward-high-contrast"
@@ -354,3 +363,33 @@ async def test_the_key_bar_fits_the_terminal_with_help_always_on_it(app, width):
             assert {"f4", "ctrl+q", "ctrl+p"} <= shown_keys
         await pilot.press("f4")  # left off the bar on a narrow terminal, but it still works
         assert any("Written to" in str(note.message) for note in app._notifications)
+
+
+async def test_without_blink_every_focused_field_has_a_steady_cursor_even_ones_built_later(app):
+    """Snapshots must not depend on the blink timer: the encounter fields are built after the form."""
+    from textual.widgets import Input
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_encounter(pilot)
+        dx = app.main_screen.query_one("#dx", Input)
+        for _ in range(100):  # under load the form may still be placing the focus as it settles
+            dx.focus()
+            await pilot.pause()
+            if dx.has_focus and not dx.cursor_blink:
+                break
+        await pilot.pause(0.7)  # longer than one blink
+        assert dx.has_focus
+        assert not dx.cursor_blink
+        assert dx._cursor_visible
+
+
+async def test_the_calculator_has_one_owner_the_main_screen(app):
+    """The app reads the screen's calculator; there is no second copy to fall out of step."""
+    from textual.reactive import Reactive
+
+    from infusion_calc.tui.app import InfusionCalcApp
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        assert app.calculator is app.main_screen.calculator is not None
+        assert not isinstance(InfusionCalcApp.__dict__["calculator"], Reactive)

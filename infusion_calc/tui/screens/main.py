@@ -81,7 +81,8 @@ class MainScreen(Screen[None]):
     form: var[FormValues] = var(FormValues)
     """The text in every field, exactly as typed."""
     calculator: var["Calculator | None"] = var(None)
-    """The catalog and engine bridge; None until they have loaded (after the first frame)."""
+    """The presenter over the catalog; None until it has loaded (after the first frame). The
+    app sets it here, its one owner; `app.calculator` reads it."""
     outcome: reactive[Outcome] = reactive(LOADING, init=False)
     """What the engine makes of `form`: a result, or the problem to fix first."""
 
@@ -117,7 +118,6 @@ class MainScreen(Screen[None]):
         self._fit_key_bar()
         self.result_panel.show(self.outcome)
         self.set_focus(self.query_one("#dose"))  # now, not later: the app replays early keys into it
-        self.watch(self.app, "calculator", self._calculator_arrived)
         self.post_message(FormBuilt())
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -159,10 +159,6 @@ class MainScreen(Screen[None]):
     @property
     def result_panel(self) -> "ResultPanel":
         return self.query_one("#result")  # type: ignore[return-value]
-
-    def _calculator_arrived(self, calculator: "Calculator | None") -> None:
-        if calculator is not None:
-            self.calculator = calculator
 
     # -- reactives ----------------------------------------------------------------------------
 
@@ -265,20 +261,18 @@ class MainScreen(Screen[None]):
                                   lambda: self._copy_as(result, fmt))
 
     def _copy_as(self, result: ResultView, fmt: str) -> None:
-        if self.calculator is None:
-            return
+        from infusion_calc.tui import actions
+
         if fmt:
-            self._deliver(self.calculator.copy_as(result, fmt))
+            self._deliver(actions.copy_as(result, fmt, self.calculator.context))
             return
         from infusion_calc.tui.screens.copy_as import CopyAsScreen
 
-        calculator = self.calculator
-
         def chosen(choice: str | None) -> None:
             if choice:
-                self._deliver(calculator.copy_as(result, choice))
+                self._deliver(actions.copy_as(result, choice, self.calculator.context))
 
-        self.app.push_screen(CopyAsScreen(calculator.export_formats()), chosen)
+        self.app.push_screen(CopyAsScreen(actions.export_formats()), chosen)
 
     def _deliver(self, delivery: Delivery) -> None:
         if not delivery.ok:
@@ -304,7 +298,9 @@ class MainScreen(Screen[None]):
             self.notify(f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
                         "Ctrl+N for the next patient.", severity="warning", timeout=10, markup=False)
             return
-        form, save = self.form, self.calculator.save_to_log
+        from infusion_calc.tui.actions import save_to_log
+
+        form, save = self.form, save_to_log
         self._saving = True
         # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
         self.run_worker(lambda: (form, save(result)), thread=True, name="save-to-log", exit_on_error=False)

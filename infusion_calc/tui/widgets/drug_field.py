@@ -4,7 +4,8 @@ list under it at once, most-used first; Enter takes the highlighted one.
 A text field rather than a drop-down, so that with hundreds of catalog entries the
 nurse never scrolls a list: `remi` Enter is Remicade. The field shows the chosen drug's
 label; focusing it selects that label, so typing replaces it with a search. Up/Down
-move through the matches, Esc (or leaving the field) keeps the drug as it was. Enter on
+move through the matches; a generic name several codes share highlights none, so Enter
+waits until the nurse picks one. Esc (or leaving the field) keeps the drug as it was. Enter on
 the field without typing lists every drug, most-used first.
 """
 
@@ -158,8 +159,15 @@ class DrugField(Vertical):
                                   disabled=True))
         elif total > len(hits):
             options.append(Option(Content(f"… {total - len(hits)} more: keep typing"), disabled=True))
+        # A name several codes share (natalizumab: Tysabri and its biosimilar) is never chosen
+        # for the nurse: nothing is highlighted, so Enter waits until one is picked with ↓.
+        shared = self._index.shared_name(query) if hits else None
+        if shared is not None:
+            name, count = shared
+            options.insert(0, Option(Content(f"{count} codes share the name {name}: pick one with ↓ and Enter"),
+                                     disabled=True))
         self.matches.set_options(options)
-        self.matches.highlighted = 0 if hits else None
+        self.matches.highlighted = 0 if hits and shared is None else None
         self.add_class("-searching")
 
     def _close(self) -> None:

@@ -35,6 +35,7 @@ class ResultPanel(VerticalScroll):
             yield Static("", id="rounding-option", markup=False)
             yield Label("Claim lines", classes="section-title")
             yield ClaimLines(id="claim-lines")
+            yield Static("", id="payment", markup=False)
             yield Static("", id="result-warnings")
             yield Label("Pre-submission checks", classes="section-title", id="checks-title")
             yield ChecksList(id="checks")
@@ -81,6 +82,9 @@ class ResultPanel(VerticalScroll):
         rounding.update(view.rounding or "")
         rounding.display = view.rounding is not None
         self.query_one("#claim-lines", ClaimLines).show(view.claim_rows)
+        payment = self.query_one("#payment", Static)
+        payment.update(view.payment or "")
+        payment.display = view.payment is not None
         warnings = self.query_one("#result-warnings", Static)
         warnings.update(Content("\n").join(Content.assemble(("⚠ ", "bold"), text) for text in view.warnings))
         warnings.display = bool(view.warnings)

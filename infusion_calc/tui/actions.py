@@ -1,0 +1,65 @@
+"""What the nurse does with a result: copy it in an export format, save it to the log.
+
+Kept apart from the presenter (`calculator.py`, form in, text out) since these touch the
+world: the site config, the exports (pydantic, the FHIR models) and the log (sqlite3),
+each imported on first use. Each answers with a `Delivery`: the text to copy and what to
+tell the nurse, never an exception.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from infusion_calc.tui.state import Delivery, ResultView
+
+if TYPE_CHECKING:
+    from infusion_calc.loading import Context
+
+
+def export_formats() -> tuple[tuple[str, str], ...]:
+    """(format, description) for every export format, in the core's order."""
+    from infusion_calc.core.exports import DESCRIPTIONS, FORMATS
+
+    return tuple((fmt, DESCRIPTIONS.get(fmt, fmt)) for fmt in FORMATS)
+
+
+def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
+    """The claim lines of `result` in `fmt`, with the site's claim rules and charges (the context's config)."""
+    from infusion_calc.core.encounter import EncounterText, read_encounter
+    from infusion_calc.core.exports import DESCRIPTIONS, ExportError, render
+    from infusion_calc.core.site_config import SiteConfigError
+
+    encounter, _ = read_encounter(result.encounter or EncounterText())
+    given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
+    try:
+        config = context.site_config
+        # A payer type with its own [payer.NAME] table in the site config gets its rules.
+        payer = encounter.payer.value if encounter.payer is not None else None
+        settings = config.export_settings(payer if payer in config.payer else None)
+        export = render(result.calculation, fmt, settings, when=given_at)
+    except (SiteConfigError, ExportError) as error:
+        return Delivery(False, f"Nothing copied: {error}")
+    rules = f", with the [payer.{settings.payer}] rules" if settings.payer else ""
+    return Delivery(
+        True, f"Copied the claim lines as {fmt} ({DESCRIPTIONS.get(fmt, fmt)}{rules})",
+        export.text, tuple(notice.message for notice in export.notices),
+    )
+
+
+def save_to_log(result: ResultView) -> Delivery:
+    """Append the result, its chart note, checks and encounter details to the administration log."""
+    from infusion_calc.core.encounter import EncounterText
+    from infusion_calc.core.site_config import SiteConfigError
+    from infusion_calc.log import LogError, save
+
+    typed = result.encounter or EncounterText()
+    details = {name: value for name, value in typed._asdict().items() if value}
+    try:
+        entry = save(result.calculation, note=result.chart_text, checks=result.checks, encounter=details or None)
+    except LogError as error:
+        return Delivery(False, str(error))
+    except SiteConfigError as error:
+        return Delivery(False, f"{error} Nothing was saved.")
+    # A log folder or file others could read was made private first: the nurse is told, as the CLI tells.
+    fixed = "".join(f" Note: {notice[0].upper()}{notice[1:]}." for notice in entry.notices)
+    return Delivery(True, f"Saved as entry {entry.id} in {entry.path}.{fixed}" if fixed else f"Saved as entry {entry.id} in {entry.path}")
