@@ -152,16 +152,23 @@ class InfusionCalcApp(App[None]):
     def _start_loading(self) -> None:
         self.run_worker(self._load, thread=True, name="load-catalog", exit_on_error=False)
 
+    def _the_context(self) -> Context:
+        """The context given, or one built here: catalog, config and keymap all come from it."""
+        if self._loading_context is None:
+            from infusion_calc.loading import Context
+
+            self._loading_context = Context()
+        return self._loading_context
+
     def _load(self) -> None:
-        from infusion_calc.loading import Context
         from infusion_calc.tui.calculator import load_calculator
 
-        self.post_message(CalculatorReady(load_calculator(self._loading_context or Context())))
+        self.post_message(CalculatorReady(load_calculator(self._the_context())))
 
     def _load_keymap(self) -> None:
         from infusion_calc.tui.keymap import site_keymap
 
-        self.post_message(KeymapLoaded(*site_keymap()))
+        self.post_message(KeymapLoaded(*site_keymap(self._the_context())))
 
     def on_keymap_loaded(self, message: KeymapLoaded) -> None:
         """The site's keys replace the defaults of the bindings they name (config.toml [keys])."""

@@ -8,22 +8,22 @@ default keys then stay, so the app is never left without a way to do something.
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
 
+if TYPE_CHECKING:
+    from infusion_calc.loading import Context
 
-def site_keymap() -> tuple[dict[str, str], str | None]:
+
+def site_keymap(context: Context) -> tuple[dict[str, str], str | None]:
     """The `[keys]` table (binding id -> keys), and why it is not in use when it is not."""
-    from infusion_calc.core.files import present
-    from infusion_calc.locations import site_config_path
-
-    if not present(site_config_path()):
+    if not context.has_site_config:
         return {}, None
     from infusion_calc.core.errors import SiteConfigError
-    from infusion_calc.core.site_config import load_site_config
 
     try:
-        return dict(load_site_config().keys), None
+        return dict(context.site_config.keys), None
     except SiteConfigError as error:
         return {}, f"The site's key bindings are not in use: {error}"
 
