@@ -50,6 +50,8 @@ def test_formula_cells_get_a_text_mark_and_numbers_stay_numbers():
         assert cell(text) == text
     assert cell(None) is None and cell(5) == 5 and cell("") == ""
     assert cell(" plain") == " plain" and cell("\ud800x") == "\\ud800x"  # a lone surrogate cannot even be encoded
+    assert cell("1 × 300 mg/15 mL") == "1 × 300 mg/15 mL" and cell("é=1") == "é=1"  # printable text, any script
+    assert cell("\u2028=1") == "\\u2028=1" and cell("\u202e=1") == "\\u202e=1"  # acting characters escaped
 
 
 def test_log_export_csv_neutralises_a_patient_id_and_keeps_json_exact(capsys, tmp_path):
@@ -103,6 +105,22 @@ def test_calc_format_csv_is_read_back_as_the_lines_written(capsys):
     assert main(["calc", "--dose", "250 mg", "--format", "csv", "--given-at", "2026-05-01 10:30"]) == 0
     rows = read_as_spreadsheet(capsys.readouterr().out)
     assert rows[1][:4] == ["1", "J2323", "", "250"]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.one_of(st.text(), st.sampled_from(["1 × 300 mg/15 mL", " =1", "a\rb", "-5", "é=", ""]),
+                          st.integers(-10**6, 10**6), st.decimals(allow_nan=False, allow_infinity=False), st.none()),
+                max_size=8))
+def test_a_row_is_written_as_each_cell_made_safe_alone(row):
+    """The writer's pass over a row skips nothing: every cell is written as `cell()` makes it,
+    and a row with a CR in any cell is quoted throughout."""
+    written = io.StringIO()
+    CsvWriter(written).writerow(row)
+    cells = [cell(value) for value in row]
+    quoting = csv.QUOTE_ALL if any(isinstance(text, str) and "\r" in text for text in cells) else csv.QUOTE_MINIMAL
+    expected = io.StringIO()
+    csv.writer(expected, lineterminator="\n", quoting=quoting).writerow(cells)
+    assert written.getvalue() == expected.getvalue()
 
 
 @settings(max_examples=300, deadline=None)

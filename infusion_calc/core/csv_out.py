@@ -24,13 +24,21 @@ FORMULA_START = frozenset("=+-@\t\r")
 _BLANK = " \t\r\n"  # what a spreadsheet skips before it looks for a formula
 _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 TEXT_MARK = "'"
+_PLAIN_START_UNSAFE = frozenset("=+-@ ")
+"""Of the printable characters, those a cell may not start with and pass unchanged."""
+
+
+def _plain(value: str) -> bool:
+    """A cell `cell()` leaves as it is without looking further: printable (nothing to escape,
+    no CR or LF), and not starting with a formula character or a blank. Empty counts as plain."""
+    return value.isprintable() and value[:1] not in _PLAIN_START_UNSAFE
 
 
 def cell(value: Any) -> Any:
     """A value as it is safe to write in a CSV cell; numbers and None unchanged."""
-    if not isinstance(value, str) or not value:
+    if not isinstance(value, str) or _plain(value):
         return value
-    if not (value.isascii() and value.isprintable()):
+    if not value.isprintable():
         value = escape_controls(value, keep="\n\r\t")
     first = value[0]
     if first in FORMULA_START or (first in _BLANK and value.lstrip(_BLANK)[:1] in FORMULA_START):
@@ -49,12 +57,15 @@ class CsvWriter:
         self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def writerow(self, values: Iterable[Any]) -> None:
-        cells = [cell(value) for value in values]
+        # One pass: a plain cell (most of them) is left as it is and cannot hold a CR, so only
+        # the cells `cell()` changes are looked at again.
+        cells = list(values)
         writer = self._minimal
-        for text in cells:
-            if isinstance(text, str) and "\r" in text:
-                writer = self._quoted
-                break
+        for index, value in enumerate(cells):
+            if isinstance(value, str) and not _plain(value):
+                cells[index] = value = cell(value)
+                if "\r" in value:
+                    writer = self._quoted
         writer.writerow(cells)
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
