@@ -167,6 +167,10 @@ class Drug:
         return {self.generic.lower(), *(brand.lower() for brand in brands)}
 
 
+_LOOKUPS_KEPT = 4096
+"""Names whose answers a catalog keeps (a few hundred KB at most, however many names a file types)."""
+
+
 @dataclass(frozen=True)
 class Catalog:
     """All drugs by HCPCS code, in file order (the first entry for a generic is its default)."""
@@ -205,9 +209,19 @@ class Catalog:
 
     def lookup(self, name: str) -> tuple[Drug, ...]:
         """Every entry a generic name, brand or code names (several: the user must choose)."""
-        from infusion_calc.core.drug_names import lookup
+        found = self._lookups.get(name)
+        if found is None:
+            from infusion_calc.core.drug_names import lookup
 
-        return lookup(self, name)
+            found = lookup(self, name)
+            if len(self._lookups) < _LOOKUPS_KEPT:
+                self._lookups[name] = found
+        return found
+
+    @cached_property
+    def _lookups(self) -> dict[str, tuple[Drug, ...]]:
+        # A catalog never changes, so a name's answer is kept: a batch file names the same few drugs on every row.
+        return {}
 
     @cached_property
     def _by_name(self) -> dict[str, Drug]:

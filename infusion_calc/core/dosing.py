@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import lru_cache
 
 from infusion_calc.core import rounding
 from infusion_calc.core.errors import InputError
@@ -51,16 +52,21 @@ def _in_range(measure: Measure, bounds: tuple[Decimal, Decimal], field: str, wha
     return measure.value
 
 
+# Cached per spelling: a batch file repeats its patients' measures, and a value read and
+# range-checked once is the same Decimal every time (a refused one raises again, uncached).
+@lru_cache(maxsize=1024)
 def parse_weight(text: str) -> Decimal:
     measure = parse_measure(text, Kind.BODY_WEIGHT, "weight")
     return _in_range(measure, WEIGHT_RANGE_KG, "weight", "Weight", "kg")
 
 
+@lru_cache(maxsize=1024)
 def parse_height(text: str) -> Decimal:
     measure = parse_measure(text, Kind.HEIGHT, "height")
     return _in_range(measure, HEIGHT_RANGE_CM, "height", "Height", "cm")
 
 
+@lru_cache(maxsize=1024)
 def parse_bsa(text: str) -> Decimal:
     measure = parse_measure(text, Kind.AREA, "bsa")
     return _in_range(measure, BSA_RANGE_M2, "bsa", "BSA", "m²")

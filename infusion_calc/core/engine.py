@@ -35,6 +35,9 @@ _PERCENT = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2})?")
 MAX_VIAL_SIZES = 8
 """More distinct vial sizes than this for one dose is a typing slip, and would slow the search."""
 
+# A batch file repeats its orders: each dose spelling is read once (a refused one raises again, uncached).
+_dose_order = lru_cache(maxsize=1024)(parse_dose)
+
 
 @dataclass(frozen=True, slots=True)
 class CalcRequest:
@@ -307,7 +310,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
                 "billing_unit",
                 f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {given}.",
             )
-    order = parse_dose(request.dose)
+    order = _dose_order(request.dose)
     products = _presentations(drug, request)
     _one_kind_of_container(drug, products)
     threshold = parse_rounding_threshold(request.round_within)
