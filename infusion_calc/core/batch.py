@@ -198,8 +198,8 @@ class Pricing:
     today: date | None = None
 
 
-def _priced(calc: Calculation, cells: Sequence[str], columns: Columns, pricing: Pricing) -> Calculation:
-    index = columns.given_at_index
+def _priced(calc: Calculation, cells: Sequence[str], index: int | None, pricing: Pricing) -> Calculation:
+    """`index`: where the row's `given_at` cell is (Columns.given_at_index), or None."""
     given = parse_date_time(cells[index], "given_at") if index is not None and index < len(cells) else None
     day = given.date() if given is not None else pricing.today
     return with_payment(calc, list(pricing.quarters), day) if day is not None else calc
@@ -218,6 +218,7 @@ def answer_rows(
     """
     width = len(columns.header)
     names = columns.passthrough_names
+    given_at = columns.given_at_index  # found once per file, not per row
     for row, cells in enumerate(rows, start=first_row):
         if isinstance(cells, UnreadableRow):
             yield RowOutcome(row, error=cells.reason)
@@ -233,7 +234,7 @@ def answer_rows(
             if date_340b is not None:
                 calc = with_340b_modifier(calc, date_340b)
             if pricing is not None:
-                calc = _priced(calc, cells, columns, pricing)
+                calc = _priced(calc, cells, given_at, pricing)
             yield RowOutcome(row, claim_records(calc, row, passthrough))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))

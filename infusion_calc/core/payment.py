@@ -13,6 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 
 from infusion_calc.core import rounding
 from infusion_calc.core.billing import ClaimLine, Notice, bill
@@ -47,6 +48,12 @@ def price(lines: tuple[ClaimLine, ...], limit: Decimal, coinsurance_percent: Dec
     )
 
 
+@lru_cache(maxsize=256)
+def _listed_unit_mg(text: str) -> Decimal:
+    """A quarter's billing unit ("10 mg") in mg, read once per spelling rather than once per priced line."""
+    return parse_measure(text, Kind.MASS, "billing_unit").value
+
+
 def _quarter_name(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
@@ -69,7 +76,7 @@ def with_payment(calc, quarters: list, day: date):
             "the local Medicare contractor prices it.",
         )
         return replace(calc, warnings=calc.warnings + (notice,))
-    if parse_measure(listed["billing_unit"], Kind.MASS, "billing_unit").value != calc.drug.billing_unit.value:
+    if _listed_unit_mg(listed["billing_unit"]) != calc.drug.billing_unit.value:
         notice = Notice(
             "PAYMENT_UNIT_DIFFERS",
             f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per {listed['billing_unit']}, "
