@@ -25,7 +25,7 @@ from typing import IO, Any
 
 from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, Pricing, answer_rows
 from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.csv_out import csv_text
+from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
 
 CHUNK_ROWS = 500
@@ -33,10 +33,7 @@ CHUNK_ROWS = 500
 
 
 class CsvOut:
-    """One CSV row per record; a list (modifiers, warnings) becomes one cell joined by ';'.
-
-    A chunk's rows are kept and written together at `finish()`: the check that no cell needs
-    making safe is then one pass over the chunk's text (core/csv_out.py, `csv_text`)."""
+    """One CSV row per record; a list (modifiers, warnings) becomes one cell joined by ';'."""
 
     LIST_COLUMNS = ("modifiers", "warnings")
 
@@ -46,22 +43,17 @@ class CsvOut:
         self.lists = [names.index(name) for name in self.LIST_COLUMNS]
         # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/csv_out.py);
         # None is written as an empty cell.
-        self.stream = stream
+        self.writer = CsvWriter(stream)
         self.names = names
-        self.rows: list[list[Any]] = []
 
     def header(self) -> None:
-        self.stream.write(csv_text([self.names]))
+        self.writer.writerow(self.names)
 
     def write(self, record: dict[str, Any]) -> None:
         cells = list(self.cells(record))
         for index in self.lists:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
-        self.rows.append(cells)
-
-    def finish(self) -> None:
-        self.stream.write(csv_text(self.rows))
-        self.rows = []
+        self.writer.writerow(cells)
 
 
 class JsonLinesOut:
@@ -76,9 +68,6 @@ class JsonLinesOut:
     def write(self, record: dict[str, Any]) -> None:
         self.stream.write(json_safe(json.dumps(record, ensure_ascii=False)))  # same value, nothing that acts
         self.stream.write("\n")
-
-    def finish(self) -> None:
-        pass
 
 
 WRITERS = {"csv": CsvOut, "jsonl": JsonLinesOut}
@@ -115,7 +104,6 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
         answered += 1
         for record in outcome.records:
             out.write(record)
-    out.finish()
     return Rendered(sink.getvalue(), tuple(errors), answered)
 
 

@@ -13,9 +13,8 @@ always quoted, so a reader finds as many records as were written.
 from __future__ import annotations
 
 import csv
-import io
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import IO, Any
 
 from infusion_calc.core.safe_text import escape_controls
@@ -72,27 +71,3 @@ class CsvWriter:
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:
             self.writerow(row)
-
-
-# Where a cell starts in csv.writer's text (the text's start, after a comma or a line end, past an
-# opening quote) followed by a character `cell()` looks further at: a formula start or a blank.
-_CELL_START_TO_CHECK = re.compile(r'(?:^|[,\n])"?[-=+@ ]')
-
-
-def csv_text(rows: Sequence[Sequence[Any]]) -> str:
-    """`rows` as CSV text, exactly as CsvWriter writes them, at C speed when no cell needs making safe.
-
-    The rows are first written as they are. That text is kept when nothing in it is anything
-    `cell()` would change or CsvWriter would quote: every character printable or LF (so no
-    CR, nothing to escape), and no cell starting with a formula character or a blank. A
-    false alarm (a comma inside a cell, a negative number) only costs writing the rows again
-    through CsvWriter, which is what happens whenever the check does not pass.
-    """
-    buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\n").writerows(rows)
-    text = buffer.getvalue()
-    if text.replace("\n", "").isprintable() and not _CELL_START_TO_CHECK.search(text):
-        return text
-    buffer = io.StringIO()
-    CsvWriter(buffer).writerows(rows)
-    return buffer.getvalue()
