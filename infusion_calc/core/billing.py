@@ -174,22 +174,26 @@ def _split_lines(
         carries_whole_vials = not last or (discarded == 0 and whole_vials_billed)
         given_mg = use.labeled_mg if carries_whole_vials else given_mg
         unit = use.product.billing_ndc_unit
-        opened, given = _ndc_amount(use.product, use.labeled_mg), _ndc_amount(use.product, given_mg)
         jw = last and discarded > 0
-        if rounding.ndc_quantity_lost(given) or (jw and rounding.ndc_quantity(opened) == rounding.ndc_quantity(given)):
+        given = _ndc_amount(use.product, given_mg)
+        given_quantity = rounding.ndc_quantity(given)
+        # The amount opened counts only on a JW line (opened - given is what was discarded).
+        opened_quantity = rounding.ndc_quantity(_ndc_amount(use.product, use.labeled_mg)) if jw else given_quantity
+        if rounding.ndc_quantity_lost(given) or (jw and opened_quantity == given_quantity):
             # 1 mg of a 5,000 mg vial is 0.0002 UN, 0 at the 3 decimals a claim carries: in mg (ME) the
             # lines of this NDC say exactly what was given and discarded, and no line claims 0.
-            unit, opened, given = "ME", use.labeled_mg, given_mg
+            unit = "ME"
+            given_quantity = rounding.ndc_quantity(given_mg)
+            opened_quantity = rounding.ndc_quantity(use.labeled_mg) if jw else given_quantity
             if use.product.ndc11 is not None:
                 notices.append(Notice(
                     "NDC_QUANTITY_IN_ME",
                     f"NDC {use.product.ndc11}: in {use.product.billing_ndc_unit} a line's NDC quantity would round to 0 "
                     "at the 3 decimals a claim carries, so this NDC's quantities are given in ME (milligrams).",
                 ))
-        lines.append(_line(hcpcs, modifiers, units, use.product, unit, rounding.ndc_quantity(given)))
+        lines.append(_line(hcpcs, modifiers, units, use.product, unit, given_quantity))
         if jw:
-            wasted = rounding.ndc_quantity(opened) - rounding.ndc_quantity(given)
-            lines.append(_line(hcpcs, ("JW",), discarded, use.product, unit, wasted))
+            lines.append(_line(hcpcs, ("JW",), discarded, use.product, unit, opened_quantity - given_quantity))
     return tuple(lines)
 
 
