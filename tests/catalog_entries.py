@@ -5,7 +5,7 @@ entry reads as "a valid drug, with this one thing different". The defaults: J999
 examplemab billed per 10 mg, given IV, with one 100 mg/10 mL single-dose solution vial
 under a made-up NDC.
 
-    site = write_site_catalog(tmp_path, drug_entry(products=[product(container="multi-dose")]))
+    site = write_site_catalog(tmp_path, drug_entry(products=[product_entry(container="multi-dose")]))
 """
 
 from __future__ import annotations
@@ -64,7 +64,7 @@ def _table(header: str, fields: Mapping[str, object]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def product(
+def product_entry(
     brand: str = "Examplemab",
     *,
     ndc: str | None = _DEFAULT,
@@ -86,10 +86,10 @@ def product(
     return _table("[[drug.product]]", values | fields)
 
 
-def powder(brand: str = "Examplemab", *, strength: str, reconstitute_with: str, reconstituted_concentration: str,
+def powder_entry(brand: str = "Examplemab", *, strength: str, reconstitute_with: str, reconstituted_concentration: str,
            **fields: object) -> str:
     """One lyophilized [[drug.product]]: no labeled volume, reconstituted before use."""
-    return product(brand, strength=strength, volume=None, form="lyophilized", reconstitute_with=reconstitute_with,
+    return product_entry(brand, strength=strength, volume=None, form="lyophilized", reconstitute_with=reconstitute_with,
                    reconstituted_concentration=reconstituted_concentration, **fields)
 
 
@@ -113,7 +113,7 @@ def drug_entry(
     """
     values = {"hcpcs": hcpcs, "descriptor": descriptor or f"Injection, {generic}, {billing_unit}", "generic": generic,
               "brands": brands, "billing_unit": billing_unit, "route": route, "sources": list(sources)}
-    tables = [_table("[[drug]]", values | fields), *(products if products is not None else [product()])]
+    tables = [_table("[[drug]]", values | fields), *(products if products is not None else [product_entry()])]
     return "".join(tables)
 
 

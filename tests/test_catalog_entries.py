@@ -7,7 +7,7 @@ import tomllib
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.catalog_entries import EXAMPLE_NDC, drug_entry, powder, product, site_catalog, toml_value
+from tests.catalog_entries import EXAMPLE_NDC, drug_entry, powder_entry, product_entry, site_catalog, toml_value
 
 
 def test_the_default_entry_is_a_valid_single_dose_vial():
@@ -21,8 +21,8 @@ def test_the_default_entry_is_a_valid_single_dose_vial():
 
 def test_a_note_replaces_the_ndc_and_a_powder_has_no_volume():
     drug = site_catalog(drug_entry(products=[
-        product(ndc_note="site stock"),
-        powder(strength="500 mg", reconstitute_with="10 mL", reconstituted_concentration="50 mg/mL"),
+        product_entry(ndc_note="site stock"),
+        powder_entry(strength="500 mg", reconstitute_with="10 mL", reconstituted_concentration="50 mg/mL"),
     ])).drugs[0]
     assert [(item.ndc, item.ndc_note, str(item.volume), item.form) for item in drug.products] == [
         (None, "site stock", "10 mL", "solution"),

@@ -7,13 +7,13 @@ import pytest
 from infusion_calc.core.engine import CalcRequest, calculate, find_drug
 from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.loading import load_catalog, packaged_catalog
-from tests.catalog_entries import drug_entry, product, write_site_catalog
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 
 def tysabri_entry(code="J2323", generic="natalizumab", ndc="64406-0008-01", volume="15 mL", unit="1 mg",
                   descriptor="Injection, natalizumab, 1 mg"):
     return drug_entry(code, generic=generic, billing_unit=unit, descriptor=descriptor, sources=["site pharmacy"],
-                      products=[product("Tysabri", ndc=ndc, strength="300 mg", volume=volume)])
+                      products=[product_entry("Tysabri", ndc=ndc, strength="300 mg", volume=volume)])
 
 
 def _site(tmp_path, **fields):

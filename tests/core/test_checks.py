@@ -16,7 +16,7 @@ from infusion_calc.core.checks import Severity, SitePolicy, run_checks
 from infusion_calc.core.encounter import EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.loading import clinical_rules
-from tests.catalog_entries import drug_entry, product
+from tests.catalog_entries import drug_entry, product_entry
 
 TODAY = date(2026, 3, 2)
 
@@ -28,7 +28,7 @@ CLEAN = dict(
 )
 
 MULTI_DOSE_SITE = drug_entry("J9998", generic="testmab", billing_unit="10 mg",
-                             products=[product("Testmab", strength="100 mg", volume="10 mL", container="multi-dose")])
+                             products=[product_entry("Testmab", strength="100 mg", volume="10 mL", container="multi-dose")])
 
 
 def encounter(**changes):

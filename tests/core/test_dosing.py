@@ -10,7 +10,7 @@ from infusion_calc.core.dosing import mosteller_bsa
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import InputError, PlanError
 from infusion_calc.core.steps import StepKind
-from tests.catalog_entries import drug_entry, product, write_site_catalog
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 
 def test_per_kg_dose_with_weight_in_pounds_is_exact(catalog):
@@ -118,8 +118,8 @@ def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(catalog, tmp_path
     from infusion_calc.loading import load_catalog
 
     site = write_site_catalog(tmp_path, drug_entry("J9998", billing_unit="10 mg", products=[
-        product("MDV", ndc="12345-6789-01", strength="500 mg", volume="50 mL", container="multi-dose"),
-        product("SDV", ndc="12345-6789-02", strength="100 mg", volume="10 mL", container="single-dose"),
+        product_entry("MDV", ndc="12345-6789-01", strength="500 mg", volume="50 mL", container="multi-dose"),
+        product_entry("SDV", ndc="12345-6789-02", strength="100 mg", volume="10 mL", container="single-dose"),
     ]))
     with pytest.raises(InputError, match="single-dose and multi-dose") as caught:
         calculate(load_catalog(site), CalcRequest("550 mg", hcpcs="J9998"))
