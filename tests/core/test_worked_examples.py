@@ -111,8 +111,7 @@ MULTI_DOSE_ENTRY = drug_entry("J9998", billing_unit="1 mg", products=[
 
 
 def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
-    site = tmp_path / "site.toml"
-    site.write_text(MULTI_DOSE_ENTRY, encoding="utf-8")
+    site = write_site_catalog(tmp_path, MULTI_DOSE_ENTRY)
     from infusion_calc.loading import load_catalog
 
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
@@ -147,7 +146,6 @@ def test_no_jw_line_when_the_administered_units_cover_every_labeled_unit(catalog
 def test_multi_dose_ndc_quantity_is_the_amount_drawn(catalog, tmp_path):
     from infusion_calc.loading import load_catalog
 
-    site = tmp_path / "site.toml"
-    site.write_text(MULTI_DOSE_ENTRY, encoding="utf-8")
+    site = write_site_catalog(tmp_path, MULTI_DOSE_ENTRY)
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
     assert [(line.ndc_unit, str(line.ndc_quantity)) for line in calc.lines] == [("ML", "12.000")]
