@@ -111,7 +111,7 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
     if dx is None:
         return [DX_MISSING("No diagnosis: enter the ICD-10-CM code the order is for.")]
     indications = rules.for_drug(calc.drug.generic)
-    usable = ()
+    usable: tuple[str, ...] = ()
     if indications is not None:
         usable = tuple(
             code for code in indications.listed_codes

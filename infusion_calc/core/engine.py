@@ -129,7 +129,7 @@ def _unlisted_code(request: CalcRequest) -> Drug:
         first = error.errors()[0] if hasattr(error, "errors") else {"loc": (), "msg": str(error)}
         field_name = {"billing_unit": "billing_unit", "generic": "drug", "product": "vial"}.get(
             str(first["loc"][0]) if first["loc"] else "", "hcpcs")
-        raise InputError(field_name, re.sub(r"^(Value|Assertion) error, ", "", first["msg"])) from None
+        raise InputError(field_name, re.sub(r"^(Value|Assertion) error, ", "", str(first["msg"]))) from None
 
 
 @lru_cache(maxsize=256)  # validated by the catalog's schema once per typed order, not per batch row
@@ -214,12 +214,13 @@ def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
             if product.strength.value == size.strength.value and same_volume:
                 return product
+    note: str | None
     ndc, note, sources = None, f"Vial size {text.strip()} was entered by hand: take its 11-digit NDC from the carton.", ["entered by the user"]
     listed = [item for item in (drug.cms_items if drug is not None else ()) if item.strength.value == size.strength.value]
     if len({item.ndc for item in listed}) == 1:
         ndc, note, brand = listed[0].ndc, None, listed[0].brand
         sources = [*sources, f"NDC from CMS's crosswalk ({listed[0].labeler})"]
-    elif listed:
+    elif listed and drug is not None:  # listed comes from the drug's CMS items
         # Several packages hold this amount per item: the carton says which one was opened.
         note = (
             f"{len(listed)} NDCs under {drug.hcpcs} hold {size.strength} per item "
@@ -301,11 +302,11 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     """Everything the chair and the billing desk need for one dose."""
     drug = find_drug(catalog, request)
     if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
-        given = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
-        if given.value != drug.billing_unit.value:
+        typed_unit = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
+        if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
-                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {given}.",
+                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
             )
     order = parse_dose(request.dose)
     products = _presentations(drug, request)
@@ -360,8 +361,9 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
 def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
     concentrations = {use.product.concentration for use in uses}
     draw = None
-    if None not in concentrations and len(concentrations) == 1:
-        draw = rounding.volume(dose / concentrations.pop())
+    concentration = concentrations.pop() if len(concentrations) == 1 else None
+    if concentration is not None:
+        draw = rounding.volume(dose / concentration)
     reconstitution = tuple(
         (use, use.product.reconstitute_with.value)
         for use in uses

@@ -29,7 +29,7 @@ def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime)
         for line in lines
     ]
     out = title + "\n" + table(("Code", "Units", "NDC", "Charge"), rows, right=(1, 3))
-    charges = [line.charge for line in lines]
-    if charges and None not in charges:
-        out += f"Total charge {money(sum(charges, Decimal(0)))}\n"  # type: ignore[arg-type]
+    charges = [line.charge for line in lines if line.charge is not None]
+    if lines and len(charges) == len(lines):  # a total only when every line has its charge
+        out += f"Total charge {money(sum(charges, Decimal(0)))}\n"
     return out, notices
