@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.billing import Billing, ClaimLine, Notice, VialUse, bill
@@ -19,11 +19,20 @@ from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESS
 from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
-from infusion_calc.core.rounding import plain
 from infusion_calc.core.presentation import drug_choices
+from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, fits_typed_form, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.units import (
+    DoseBasis,
+    DoseOrder,
+    Kind,
+    Measure,
+    fits_typed_form,
+    parse_dose,
+    parse_measure,
+    parse_vial_size,
+)
 from infusion_calc.core.vials import plan_vials
 
 if TYPE_CHECKING:
@@ -160,7 +169,11 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     for field_name, given in (("drug", request.drug), ("hcpcs", request.hcpcs)):
         if given is not None and not given.strip():
             # An empty value from a script is a slip, not a request for the default drug.
-            raise InputError(field_name, f"The {'drug name' if field_name == 'drug' else 'HCPCS code'} is empty: give one, or leave the option out for Tysabri.")
+            raise InputError(
+                field_name,
+                f"The {'drug name' if field_name == 'drug' else 'HCPCS code'} is empty: "
+                "give one, or leave the option out for Tysabri.",
+            )
     name = (request.drug or "").strip()
     typed_code = (request.hcpcs or "").strip()
     code = typed_code.upper()
@@ -249,7 +262,8 @@ def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
         raise InputError(
             "vial",
             f"{drug.hcpcs} ({drug.generic}) is known only from CMS's files, which do not say which items are "
-            f"single-dose vials: give the size on the carton with --vial (strength/volume, e.g. \"100 mg/4 mL\", or the strength alone for a powder; {_cms_sizes(drug)}).",
+            "single-dose vials: give the size on the carton with --vial (strength/volume, e.g. \"100 mg/4 mL\", "
+            f"or the strength alone for a powder; {_cms_sizes(drug)}).",
         )
     if not request.vials:
         return drug.products
