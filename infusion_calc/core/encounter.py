@@ -333,8 +333,8 @@ def _times_problem(start: ClockTime | None, stop: ClockTime | None) -> str | Non
 def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ...]]:
     """Parse every field; a bad field is left empty and reported, so a form can mark them all."""
     errors: list[InputError] = []
-    # Each field's own parser gives its value's type; Encounter(**values) below is where they
-    # meet the dataclass's fields, which a dict keyed by name cannot express to the type checker.
+    # Any: each field's parser gives its own type, and a dict keyed by field name cannot say which;
+    # the values meet the dataclass's typed fields in Encounter(**present) below.
     values: dict[str, Any] = {}
 
     def attempt(name: str, parse: Callable[[], object]) -> None:
