@@ -23,20 +23,12 @@ from infusion_calc.core.presentation import drug_choices
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.units import (
-    DoseBasis,
-    DoseOrder,
-    Kind,
-    Measure,
-    fits_typed_form,
-    parse_dose,
-    parse_measure,
-    parse_vial_size,
-)
+from infusion_calc.core.units import DoseBasis, Kind, fits_typed_form, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
 
 if TYPE_CHECKING:
     from infusion_calc.core.payment import Payment
+    from infusion_calc.core.units import DoseOrder, Measure
 
 DEFAULT_DRUG = "Tysabri"
 HCPCS_PATTERN = re.compile(r"[A-Z][0-9]{4}")  # ASCII only: str.isalpha() would let "Ä1234" through
@@ -169,11 +161,8 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     for field_name, given in (("drug", request.drug), ("hcpcs", request.hcpcs)):
         if given is not None and not given.strip():
             # An empty value from a script is a slip, not a request for the default drug.
-            raise InputError(
-                field_name,
-                f"The {'drug name' if field_name == 'drug' else 'HCPCS code'} is empty: "
-                "give one, or leave the option out for Tysabri.",
-            )
+            what = "drug name" if field_name == "drug" else "HCPCS code"
+            raise InputError(field_name, f"The {what} is empty: give one, or leave the option out for Tysabri.")
     name = (request.drug or "").strip()
     typed_code = (request.hcpcs or "").strip()
     code = typed_code.upper()
@@ -374,10 +363,8 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
 
 def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
     concentrations = {use.product.concentration for use in uses}
-    draw = None
     concentration = concentrations.pop() if len(concentrations) == 1 else None
-    if concentration is not None:
-        draw = rounding.volume(dose / concentration)
+    draw = rounding.volume(dose / concentration) if concentration is not None else None
     reconstitution = tuple(
         (use, use.product.reconstitute_with.value)
         for use in uses
