@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
-from typing import NamedTuple
+from functools import partial
+from typing import Any, NamedTuple
 
 from infusion_calc.core.encounter_fields import CLOCK_FORMAT, DATE_TIME_FORMAT, ENCOUNTER_FIELDS, EXPIRY_FORMAT
 from infusion_calc.core.errors import InputError, shown
@@ -331,9 +333,11 @@ def _times_problem(start: ClockTime | None, stop: ClockTime | None) -> str | Non
 def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ...]]:
     """Parse every field; a bad field is left empty and reported, so a form can mark them all."""
     errors: list[InputError] = []
-    values: dict[str, object] = {}
+    # Any: each field's parser gives its own type, and a dict keyed by field name cannot say which;
+    # the values meet the dataclass's typed fields in Encounter(**present) below.
+    values: dict[str, Any] = {}
 
-    def attempt(name: str, parse) -> None:
+    def attempt(name: str, parse: Callable[[], object]) -> None:
         try:
             values[name] = parse()
         except InputError as error:
@@ -346,16 +350,18 @@ def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ..
     attempt("start", lambda: parse_clock(text.start, "start"))
     attempt("stop", lambda: parse_clock(text.stop, "stop"))
     for name, field in FREE_TEXT.items():
-        attempt(name, lambda name=name, field=field: clean_text(
-            getattr(text, name), name, field.label, multiline=field.multiline))
+        attempt(name, partial(clean_text, getattr(text, name), name, field.label, multiline=field.multiline))
 
-    problem = _times_problem(values.get("start"), values.get("stop"))  # type: ignore[arg-type]
+    problem = _times_problem(values.get("start"), values.get("stop"))
     if problem:
         errors.append(InputError("stop", problem))
         values["stop"] = None
-    flags = {"step_therapy": text.step_therapy, "consent": text.consent, "rems_checked": text.rems_checked}
     present = {name: value for name, value in values.items() if value is not None}
-    return Encounter(**present, **{name: bool(flag) for name, flag in flags.items()}), tuple(errors)
+    encounter = Encounter(
+        **present,
+        step_therapy=bool(text.step_therapy), consent=bool(text.consent), rems_checked=bool(text.rems_checked),
+    )
+    return encounter, tuple(errors)
 
 
 def parse_encounter(text: EncounterText) -> Encounter:
