@@ -36,8 +36,10 @@ _PERCENT = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2})?")
 MAX_VIAL_SIZES = 8
 """More distinct vial sizes than this for one dose is a typing slip, and would slow the search."""
 
-# A batch file repeats its orders: each dose spelling is read once (a refused one raises again, uncached).
+# A batch file repeats its orders: each dose and vial-size spelling is read once (a refused one
+# raises again, uncached).
 _dose_order = lru_cache(maxsize=1024)(parse_dose)
+_vial_size = lru_cache(maxsize=256)(parse_vial_size)
 
 
 @dataclass(frozen=True, slots=True)
@@ -213,7 +215,7 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
 
 
 def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
-    size = parse_vial_size(text)
+    size = _vial_size(text)
     if drug is not None:
         for product in drug.products:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
