@@ -320,3 +320,25 @@ def test_a_dose_given_column_bills_what_was_given_and_refuses_more_than_prepared
     ]
     assert "DOSE_PARTLY_GIVEN" in records[0]["warnings"]
     assert status == 2 and err.startswith("error: row 4: Dose Given: 400 mg given is more than the 300 mg prepared")
+
+
+def test_each_row_is_priced_from_the_quarter_of_its_given_at_like_calc(tmp_path, capsys):
+    text = (
+        "visit,drug,dose,given_at\n"
+        "V1,Tysabri,250 mg,2026-02-03 10:00\n"  # 2026Q1: $24.512 per 1 mg unit, 250 units and JW 50
+        "V2,Tysabri,300 mg,2026-05-04 09:00\n"  # no quarter loaded covers May
+        "V3,Tyruko,300 mg,2026-02-03 10:00\n"  # Q5134 has no limit in the 2026Q1 file
+    )
+    status, out, err = run_batch(tmp_path, capsys, text)
+    assert status == 0, err
+    records: dict[str, list[dict]] = {}
+    for record in csv.DictReader(io.StringIO(out)):
+        records.setdefault(record["visit"], []).append(record)
+    assert [r["medicare_payment"] for r in records["V1"]] == ["6128.00", "1225.60"]
+    assert [r["medicare_payment"] for r in records["V2"] + records["V3"]] == ["", ""]
+    for visit, drug, dose, given_at in (("V1", "Tysabri", "250 mg", "2026-02-03 10:00"), ("V2", "Tysabri", "300 mg", "2026-05-04 09:00"),
+                                        ("V3", "Tyruko", "300 mg", "2026-02-03 10:00")):
+        calc = calc_json(capsys, "--drug", drug, "--dose", dose, "--given-at", given_at)
+        codes = [w["code"] for w in calc["warnings"] if w["code"].startswith("PAYMENT_") or w["code"].startswith("NDC_")]
+        assert [code for code in records[visit][0]["warnings"].split(";") if code] == list(dict.fromkeys(codes))
+        assert [r["medicare_payment"] or None for r in records[visit]] == [line["medicare_payment"] for line in calc["lines"]]

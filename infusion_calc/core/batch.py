@@ -15,13 +15,14 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from infusion_calc.core.billing import Notice
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.contract import line_to_dict
 from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.modifier_340b import with_340b_modifier
-from infusion_calc.core.payment import PricedQuarter, with_payment
+from infusion_calc.core.payment import Payment, PricedQuarter, payment_for
 from infusion_calc.core.presentation import uses_text
 from infusion_calc.core.units import format_amount
 
@@ -151,8 +152,15 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
     )
 
 
-def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
-    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names)."""
+def claim_records(
+    calc: Calculation, row: int, passthrough: dict[str, str], priced: Payment | Notice | None = None,
+) -> tuple[dict[str, Any], ...]:
+    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names).
+
+    `priced`: the lines' payment, or the notice why there is none (`payment_for`), when the
+    calculation does not carry it; the records are then those of `with_payment`'s calculation."""
+    payment = priced if isinstance(priced, Payment) else calc.payment
+    notices = calc.warnings + (priced,) if isinstance(priced, Notice) else calc.warnings
     common = {
         "row": row,
         "hcpcs": calc.drug.hcpcs,
@@ -168,9 +176,9 @@ def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> t
         # The nearest whole-vial dose within round_within: an option for the prescriber, never applied.
         "dose_rounding": format_amount(calc.rounding_option.dose_mg, "mg") if calc.rounding_option else None,
     }
-    warnings = list(dict.fromkeys(notice.code for notice in calc.warnings))  # codes once each, in order
+    warnings = list(dict.fromkeys(notice.code for notice in notices))  # codes once each, in order
     records = []
-    amounts = calc.payment.line_amounts if calc.payment is not None else (None,) * len(calc.lines)
+    amounts = payment.line_amounts if payment is not None else (None,) * len(calc.lines)
     for number, (line, amount) in enumerate(zip(calc.lines, amounts), start=1):
         contract_line = line_to_dict(line)
         del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
@@ -198,11 +206,11 @@ class Pricing:
     today: date | None = None
 
 
-def _priced(calc: Calculation, cells: Sequence[str], index: int | None, pricing: Pricing) -> Calculation:
+def _priced(calc: Calculation, cells: Sequence[str], index: int | None, pricing: Pricing) -> Payment | Notice | None:
     """`index`: where the row's `given_at` cell is (Columns.given_at_index), or None."""
     given = parse_date_time(cells[index], "given_at") if index is not None and index < len(cells) else None
     day = given.date() if given is not None else pricing.today
-    return with_payment(calc, list(pricing.quarters), day) if day is not None else calc
+    return payment_for(calc, pricing.quarters, day) if day is not None else None
 
 
 def answer_rows(
@@ -233,8 +241,7 @@ def answer_rows(
             calc = calculate(catalog, request_from_cells(cells, columns))
             if date_340b is not None:
                 calc = with_340b_modifier(calc, date_340b)
-            if pricing is not None:
-                calc = _priced(calc, cells, given_at, pricing)
-            yield RowOutcome(row, claim_records(calc, row, passthrough))
+            priced = _priced(calc, cells, given_at, pricing) if pricing is not None else None
+            yield RowOutcome(row, claim_records(calc, row, passthrough, priced))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))

@@ -80,6 +80,17 @@ def _quarter_name(day: date) -> str:
 
 def with_payment(calc: Calculation, quarters: Sequence[PricedQuarter], day: date) -> Calculation:
     """The calculation with its payment, or with a warning saying which quarter to import."""
+    found = payment_for(calc, quarters, day)
+    if isinstance(found, Notice):
+        return replace(calc, warnings=calc.warnings + (found,))
+    return replace(calc, payment=found)
+
+
+def payment_for(calc: Calculation, quarters: Sequence[PricedQuarter], day: date) -> Payment | Notice:
+    """What Medicare pays for the calculation's lines, or the notice saying why nothing is paid.
+
+    `with_payment` puts it on the calculation; batch writes it straight into the row's
+    records, without a copy of the calculation per row."""
     quarter = next((q for q in quarters if q.effective_from <= day <= q.effective_to), None)
     if quarter is None:
         notice = Notice(
@@ -87,7 +98,7 @@ def with_payment(calc: Calculation, quarters: Sequence[PricedQuarter], day: date
             f"No Medicare payment: no CMS quarter loaded covers {day.isoformat()}. Import the {_quarter_name(day)} "
             "ASP crosswalk and payment-limit files with 'infusion-calc data import'.",
         )
-        return replace(calc, warnings=calc.warnings + (notice,))
+        return notice
     listed = quarter.prices.get(calc.drug.hcpcs)
     if listed is None:
         notice = Notice(
@@ -95,14 +106,14 @@ def with_payment(calc: Calculation, quarters: Sequence[PricedQuarter], day: date
             f"No Medicare payment: {calc.drug.hcpcs} has no payment limit in CMS's {quarter.quarter} file; "
             "the local Medicare contractor prices it.",
         )
-        return replace(calc, warnings=calc.warnings + (notice,))
+        return notice
     if _listed_unit_mg(listed["billing_unit"]) != calc.drug.billing_unit.value:
         notice = Notice(
             "PAYMENT_UNIT_DIFFERS",
             f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per {listed['billing_unit']}, "
             f"not per {calc.drug.billing_unit} as the catalog bills it.",
         )
-        return replace(calc, warnings=calc.warnings + (notice,))
+        return notice
     limit, percent = Decimal(listed["payment_limit"]), Decimal(listed["coinsurance_percent"])
     payment = price(calc.lines, limit, percent, quarter)
     option = calc.rounding_option
@@ -110,4 +121,4 @@ def with_payment(calc: Calculation, quarters: Sequence[PricedQuarter], day: date
         # The option's own claim lines, billed by the same rules, priced by the same limit.
         lines = bill(calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials).lines
         payment = replace(payment, whole_vial_total=price(lines, limit, percent, quarter).total)
-    return replace(calc, payment=payment)
+    return payment
