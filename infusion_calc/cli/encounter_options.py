@@ -106,12 +106,3 @@ def answer(calc: Calculation, entered: Entered, context: Context, options: argpa
     except Exception as error:  # a bug in a check must not take the result down with it (as in the app)
         checks = (checks_failed(error),)
     return Answer(calc, entered, checks, chart_note(calc, entered.encounter, rules=context.rules))
-
-
-def format_checks(checks: tuple[Check, ...]) -> str:
-    """The checks as plain lines for the readable output, errors first."""
-    if not checks:
-        return "Pre-submission checks: none\n"
-    lines = ["Pre-submission checks:"]
-    lines.extend(f"  {check.severity.value:<8}{check.code}: {check.message}" for check in checks)
-    return "\n".join(lines) + "\n"

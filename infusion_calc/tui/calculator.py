@@ -24,7 +24,8 @@ from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputErro
 from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.payment import with_payment
 from infusion_calc.core.presentation import (
-    amount, claim_grid, modifiers_text, opened_vials, preparation_steps, waste_modifier_note, whole_vial_advice,
+    amount, claim_grid, drug_heading, modifiers_text, ndc_for_people, opened_vials, payment_sentence, preparation_steps,
+    waste_modifier_note, whole_vial_advice,
 )
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import DOSE_ARITHMETIC, StepKind
@@ -239,10 +240,10 @@ class Calculator:
         if self.catalog_problem:
             warnings += ("The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",)
         return ResultView(
-            heading=f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}",
+            heading=drug_heading(drug.generic, drug.brands[0] if drug.brands else None, drug.hcpcs, drug.descriptor),
             dose=amount(calc.dose_mg, "mg"),
             dose_steps=dose_steps,
-            vials=tuple(f"{opened_vials(use)} · NDC {use.product.ndc or NOT_VERIFIED}" for use in calc.vials),
+            vials=tuple(f"{opened_vials(use)} · {ndc_for_people(use.product.ndc, missing=f'NDC {NOT_VERIFIED}')}" for use in calc.vials),
             preparation=preparation_steps(calc),
             administered_units=billing.administered_units,
             discarded_units=billing.discarded_units,
@@ -261,7 +262,7 @@ class Calculator:
                 for line in calc.lines
             ),
             rounding=whole_vial_advice(calc),
-            payment=payment_text(calc),
+            payment=payment_sentence(calc),
             warnings=warnings,
             chart_text=chart_note(calc, encounter, rules=self.context.rules),
             claim_text=claim_text(calc),
@@ -277,23 +278,6 @@ class Calculator:
             return run_checks(calc, encounter, catalog=self.catalog, rules=self.context.rules, policy=self.site_policy)
         except Exception as error:  # a bug in a check must not take the result down with it
             return (checks_failed(error),)
-
-
-def payment_text(calc: Calculation) -> str | None:
-    """What Medicare allows per claim line and in all, and what the JW line recovers; None
-    when no loaded quarter prices this code on this day (a warning then says why)."""
-    payment = calc.payment
-    if payment is None:
-        return None
-    per_line = ", ".join(f"{line.code} ${amount:,}" for line, amount in zip(calc.lines, payment.line_amounts))
-    text = (f"Medicare allows ${payment.total:,}: {per_line} "
-            f"({payment.quarter} limit ${payment.limit} per unit; coinsurance ${payment.coinsurance:,}).")
-    if payment.discarded:
-        text += f" The JW line recovers ${payment.discarded:,}."
-    if payment.whole_vial_total is not None:  # the site's whole-vial option, in dollars
-        difference = payment.whole_vial_total - payment.total
-        text += f" The whole-vial option: Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}."
-    return text
 
 
 def claim_text(calc: Calculation) -> str:
