@@ -98,7 +98,7 @@ def with_site_rules(calc: Calculation, entered: Entered, policy: SitePolicy) -> 
 
 def answer(calc: Calculation, entered: Entered, context: Context, options: argparse.Namespace) -> Answer:
     """The checks and the chart note for this calculation and encounter."""
-    earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None)) if calc.drug.generic == "nusinersen" else ()
+    earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None), context.log_path) if calc.drug.generic == "nusinersen" else ()
     catalog = context.catalog  # a bad site catalog is the user's to fix: its error is not swallowed below
     try:
         checks = run_checks(calc, entered.encounter, catalog=catalog, rules=context.rules,

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, Drug
 from infusion_calc.core.checks import Check, SitePolicy, checks_failed, run_checks
@@ -76,13 +77,13 @@ def _site_rounding_policy(context: Context) -> tuple[str | None, str | None]:
         return None, f"The site's whole-vial rounding policy is not in use: {error}"
 
 
-def drug_uses() -> dict[str, int]:
+def drug_uses(log_path: Path) -> dict[str, int]:
     """Saved administrations per HCPCS code from the log; none when it cannot be read (the
     order of the drug list is a convenience, never a reason to fail)."""
     from infusion_calc.log import AdministrationLog
 
     try:
-        return AdministrationLog(busy_timeout=0.2).uses_by_code()
+        return AdministrationLog(log_path, busy_timeout=0.2).uses_by_code()
     except Exception:
         return {}
 
@@ -157,7 +158,7 @@ class Calculator:
     def count_drug_uses(self) -> None:
         """Read how often each drug was saved to the log (importing the log takes a while: the
         app does this in a thread, after the calculator is live); the index is rebuilt with it."""
-        self.drug_uses = drug_uses()
+        self.drug_uses = drug_uses(self.context.log_path)
         self._drug_index = None
 
     @property

@@ -300,10 +300,10 @@ class MainScreen(Screen[None]):
             return
         from infusion_calc.tui.actions import save_to_log
 
-        form, save = self.form, save_to_log
+        form, save, log_path = self.form, save_to_log, self.calculator.context.log_path
         self._saving = True
         # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
-        self.run_worker(lambda: (form, save(result)), thread=True, name="save-to-log", exit_on_error=False)
+        self.run_worker(lambda: (form, save(result, log_path)), thread=True, name="save-to-log", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "save-to-log" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
