@@ -328,8 +328,13 @@ def _times_problem(start: ClockTime | None, stop: ClockTime | None) -> str | Non
     return None
 
 
+_ONE_FIELD_PARSERS = {"date_time": parse_date_time, "clock": parse_clock, "dx": parse_dx, "payer": parse_payer}
+"""The strict parser of each kind of field in the table that is read on its own."""
+
+
 def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ...]]:
-    """Parse every field; a bad field is left empty and reported, so a form can mark them all."""
+    """Parse every field, in the table's (the form's) order; a bad field is left empty and
+    reported, so a form can mark them all. Each field is read by the parser its table row names."""
     errors: list[InputError] = []
     values: dict[str, object] = {}
 
@@ -339,23 +344,26 @@ def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ..
         except InputError as error:
             errors.append(error)
 
-    attempt("given_at", lambda: parse_date_time(text.given_at, "given_at"))
-    attempt("dx", lambda: parse_dx(text.dx))
-    attempt("payer", lambda: parse_payer(text.payer))
-    attempt("vials", lambda: _vials(tuple(text.lots), tuple(text.expires)))
-    attempt("start", lambda: parse_clock(text.start, "start"))
-    attempt("stop", lambda: parse_clock(text.stop, "stop"))
-    for name, field in FREE_TEXT.items():
-        attempt(name, lambda name=name, field=field: clean_text(
-            getattr(text, name), name, field.label, multiline=field.multiline))
+    for field in ENCOUNTER_FIELDS:
+        typed = getattr(text, field.name)
+        if field.parser in _ONE_FIELD_PARSERS:
+            attempt(field.name, lambda parse=_ONE_FIELD_PARSERS[field.parser], typed=typed, name=field.name: parse(typed, name))
+        elif field.name in FREE_TEXT:
+            free = FREE_TEXT[field.name]
+            attempt(field.name, lambda typed=typed, name=field.name, free=free: clean_text(
+                typed, name, free.label, multiline=free.multiline))
+        elif field.parser == "lots":  # lots and expiries pair up by position, one record per vial
+            attempt("vials", lambda: _vials(tuple(text.lots), tuple(text.expires)))
+        elif field.parser == "flag":
+            values[field.name] = bool(typed)
+        # "expires" is read with the lots; "dose" is the engine's (it changes the billed units).
 
     problem = _times_problem(values.get("start"), values.get("stop"))  # type: ignore[arg-type]
     if problem:
         errors.append(InputError("stop", problem))
         values["stop"] = None
-    flags = {"step_therapy": text.step_therapy, "consent": text.consent, "rems_checked": text.rems_checked}
     present = {name: value for name, value in values.items() if value is not None}
-    return Encounter(**present, **{name: bool(flag) for name, flag in flags.items()}), tuple(errors)
+    return Encounter(**present), tuple(errors)  # type: ignore[arg-type]
 
 
 def parse_encounter(text: EncounterText) -> Encounter:

@@ -12,7 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-if TYPE_CHECKING:  # types only: the first frame needs no core module
+from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS
+
+if TYPE_CHECKING:  # types only: the first frame needs no core module but the field table (standard library only)
     from infusion_calc.core.check_types import Check
     from infusion_calc.core.encounter import EncounterText
     from infusion_calc.core.engine import Calculation
@@ -33,34 +35,9 @@ FIELD_LABELS = {
     "round_within": "Rounding %",
 }
 
-# Encounter panel fields by the core's EncounterText names (its InputError.field), with their labels.
-ENCOUNTER_LABELS = {
-    "given_at": "Date/time given",
-    "start": "Infusion start",
-    "stop": "Infusion stop",
-    "dx": "Diagnosis (ICD-10-CM)",
-    "payer": "Payer type",
-    "prior_auth": "Prior authorization no.",
-    "step_therapy": "Step therapy attested",
-    "rems_checked": "REMS checklist done",
-    "consent": "Consent on file",
-    "lots": "Lot of each vial opened",
-    "expires": "Expiry of each vial opened",
-    "waste_reason": "Waste reason",
-    "waste_witness": "Waste witness",
-    "nurse": "Administered by (nurse)",
-    "provider": "Ordering provider",
-    "site": "Site of care",
-    "events": "Adverse events / deviations",
-    "dose_given": "Dose given, if less than prepared",
-    "stop_reason": "Why less was given",
-    "iv_site": "IV site",
-    "premeds": "Premedications",
-    "rate_changes": "Rate changes",
-    "observation": "Post-infusion observation",
-    "diluent": "Diluent and bag used",
-    "filter": "Filter used",
-}
+ENCOUNTER_LABELS = {field.name: field.label for field in ENCOUNTER_FIELDS}
+"""Encounter panel fields by the core's EncounterText names (its InputError.field), with their
+labels: from the one field table, which imports only the standard library."""
 
 EncounterValues = tuple[tuple[str, Any], ...]
 """The encounter panel as typed: (EncounterText field name, text or tick) pairs; the

@@ -38,3 +38,23 @@ def test_each_fields_cli_option_fills_that_field(field):
     assert getattr(text, field.name) == value
     assert all(getattr(text, other) in ("", (), False) for other in EncounterText._fields if other != field.name)
     assert OPTION_FOR_FIELD[field.name] == field.flag  # an error about the field names this option
+
+
+def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():
+    import dataclasses
+
+    from infusion_calc.core.encounter import Encounter
+
+    # Lots and expiries become one record per vial; the amount given is the engine's (it is billed).
+    expected = {field.name for field in ENCOUNTER_FIELDS if field.parser not in ("lots", "expires", "dose")} | {"vials"}
+    assert {field.name for field in dataclasses.fields(Encounter)} == expected
+
+
+@pytest.mark.parametrize("field", [field for field in ENCOUNTER_FIELDS if field.parser not in ("flag", "lots", "expires", "dose", "payer")],
+                         ids=lambda field: field.name)
+def test_the_reader_reads_each_field_with_the_parser_its_row_names(field):
+    from infusion_calc.core.encounter import EncounterText, read_encounter
+
+    bad = "x\x1b[2J" if field.parser == "text" else "not-a-value"
+    _, errors = read_encounter(EncounterText(**{field.name: bad}))
+    assert [error.field for error in errors] == [field.name]
