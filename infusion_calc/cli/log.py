@@ -177,12 +177,12 @@ def _rounding_threshold(inputs: dict[str, Any]):
 
 def _saved_checks(saved: list[Any]) -> tuple[list[Any], list[str]]:
     """The stored checks as the core's `Check`; anything else a hand-edited log holds, as text."""
-    from infusion_calc.core.check_types import Check, Severity
+    from infusion_calc.core.check_types import Check
 
     checks, unreadable = [], []
     for item in saved:
         try:
-            checks.append(Check(item["code"], Severity(item["severity"]), item["message"]))
+            checks.append(Check.from_dict(item))
         except (TypeError, KeyError, ValueError):
             unreadable.append(str(item))
     return checks, unreadable

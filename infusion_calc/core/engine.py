@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from infusion_calc.core import rounding
-from infusion_calc.core.billing import Billing, ClaimLine, Notice, VialUse, bill
+from infusion_calc.core.billing import Billing, ClaimLine, VialUse, bill
 from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
 from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
@@ -25,6 +25,14 @@ from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, fits_typed_form, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
+from infusion_calc.core.notices import Notice, NoticeSpec
+
+CONTAINER_NOT_VERIFIED = NoticeSpec("CONTAINER_NOT_VERIFIED", "calculation", "a code known only from CMS's files: planned as single-dose vials, check the carton")
+DESCRIPTOR_PARTIAL = NoticeSpec("DESCRIPTOR_PARTIAL", "calculation", "the code's descriptor is only partly verified: the catalog's note says what is not")
+NDC_NOT_VERIFIED = NoticeSpec("NDC_NOT_VERIFIED", "calculation", "a vial without a verified NDC: take it from the carton")
+NDC_SPLIT = NoticeSpec("NDC_SPLIT", "calculation", "vials of more than one size: one administered line per NDC")
+DOSE_ROUNDED = NoticeSpec("DOSE_ROUNDED", "calculation", "a calculated dose stated to 0.01 mg")
+DRAW_VOLUME_UNKNOWN = NoticeSpec("DRAW_VOLUME_UNKNOWN", "calculation", "the concentration after reconstitution is not in the catalog: draw per the label")
 
 if TYPE_CHECKING:
     from infusion_calc.core.payment import Payment
@@ -373,24 +381,22 @@ def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
 def _warnings(drug: Drug, uses: tuple[VialUse, ...], rounded_from: Decimal | None, preparation: Preparation) -> tuple[Notice, ...]:
     notices: list[Notice] = []
     if drug.source == "cms":
-        notices.append(Notice(
-            "CONTAINER_NOT_VERIFIED",
+        notices.append(CONTAINER_NOT_VERIFIED(
             f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is a single-dose vial, "
             "a multi-dose vial or a prefilled syringe, nor its route: the vials were planned as single-dose vials "
             "as entered. Check the carton says single-dose before billing the JW or JZ line.",
         ))
     if drug.descriptor_note:
-        notices.append(Notice("DESCRIPTOR_PARTIAL", drug.descriptor_note))
+        notices.append(DESCRIPTOR_PARTIAL(drug.descriptor_note))
     for use in uses:
         if use.product.ndc is None:
-            notices.append(Notice("NDC_NOT_VERIFIED", use.product.ndc_note or "NDC not known."))
+            notices.append(NDC_NOT_VERIFIED(use.product.ndc_note or "NDC not known."))
     if len(uses) > 1:
-        notices.append(Notice("NDC_SPLIT", "Vials of more than one size: one administered line per NDC."))
+        notices.append(NDC_SPLIT("Vials of more than one size: one administered line per NDC."))
     if rounded_from is not None:
-        notices.append(Notice("DOSE_ROUNDED", f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg."))
+        notices.append(DOSE_ROUNDED(f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg."))
     if preparation.draw_volume_ml is None:
-        notices.append(Notice(
-            "DRAW_VOLUME_UNKNOWN",
+        notices.append(DRAW_VOLUME_UNKNOWN(
             "The concentration after reconstitution is not in the catalog: draw the volume per the label.",
         ))
     return tuple(notices)

@@ -15,8 +15,13 @@ from datetime import date
 from decimal import Decimal
 
 from infusion_calc.core import rounding
-from infusion_calc.core.billing import ClaimLine, Notice, bill
+from infusion_calc.core.billing import ClaimLine, bill
 from infusion_calc.core.units import Kind, parse_measure
+from infusion_calc.core.notices import NoticeSpec
+
+PAYMENT_QUARTER_MISSING = NoticeSpec("PAYMENT_QUARTER_MISSING", "calculation", "no loaded CMS quarter covers the date of service: no Medicare payment")
+PAYMENT_NOT_LISTED = NoticeSpec("PAYMENT_NOT_LISTED", "calculation", "the quarter has no payment limit for the code: the local contractor prices it")
+PAYMENT_UNIT_DIFFERS = NoticeSpec("PAYMENT_UNIT_DIFFERS", "calculation", "CMS prices the code per another unit than the catalog bills: no Medicare payment")
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,23 +60,20 @@ def with_payment(calc, quarters: list, day: date):
     """The calculation with its payment, or with a warning saying which quarter to import."""
     quarter = next((q for q in quarters if q.effective_from <= day <= q.effective_to), None)
     if quarter is None:
-        notice = Notice(
-            "PAYMENT_QUARTER_MISSING",
+        notice = PAYMENT_QUARTER_MISSING(
             f"No Medicare payment: no CMS quarter loaded covers {day.isoformat()}. Import the {_quarter_name(day)} "
             "ASP crosswalk and payment-limit files with 'infusion-calc data import'.",
         )
         return replace(calc, warnings=calc.warnings + (notice,))
     listed = quarter.prices.get(calc.drug.hcpcs)
     if listed is None:
-        notice = Notice(
-            "PAYMENT_NOT_LISTED",
+        notice = PAYMENT_NOT_LISTED(
             f"No Medicare payment: {calc.drug.hcpcs} has no payment limit in CMS's {quarter.quarter} file; "
             "the local Medicare contractor prices it.",
         )
         return replace(calc, warnings=calc.warnings + (notice,))
     if parse_measure(listed["billing_unit"], Kind.MASS, "billing_unit").value != calc.drug.billing_unit.value:
-        notice = Notice(
-            "PAYMENT_UNIT_DIFFERS",
+        notice = PAYMENT_UNIT_DIFFERS(
             f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per {listed['billing_unit']}, "
             f"not per {calc.drug.billing_unit} as the catalog bills it.",
         )

@@ -26,7 +26,7 @@ from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
 from pydantic import ValidationError
 
-from infusion_calc.core.billing import Notice
+from infusion_calc.core.notices import Notice
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import ExportError, prepare
