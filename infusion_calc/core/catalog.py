@@ -154,7 +154,7 @@ class Drug:
     @classmethod
     def model_validate(cls, raw: Any) -> "Drug":
         """One [[drug]] entry, validated; raises pydantic's ValidationError when it is bad."""
-        return _schema().Drug.model_validate(raw).record()
+        return _schema().DrugEntry.model_validate(raw).record()
 
     @property
     def display_name(self) -> str:
@@ -286,11 +286,13 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     drugs = []
     for index, raw in enumerate(entries):
         try:
-            drugs.append(_schema().Drug.model_validate(raw).record())
+            drugs.append(_schema().DrugEntry.model_validate(raw).record())
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
             message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
+            if first["type"] == "model_type":  # pydantic names the model class; the file names a table
+                message = f"Input should be a table of fields ({'[[drug.product]]' if 'product' in first['loc'] else '[[drug]]'})"
             raise CatalogError(f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}") from None
     # Counted once: list.count per code was quadratic (6 s for a 10,000-entry site file).
     duplicates = sorted(code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1)
