@@ -1,12 +1,12 @@
-"""Billing units and claim lines from a dose and the vials opened (domain-facts §3).
+"""Billing units and claim lines from a dose and the vials opened.
 
-- administered units = dose ÷ billing unit, rounded up (rule 2-3);
-- discarded units = (labeled amount opened − dose) ÷ billing unit, rounded down (rule 3);
-- administered + discarded never exceeds the labeled units (rule 7): the JW count is capped;
-  this cap is also the whole of rule 4 (no JW when one unit covers the dose plus the waste),
+- administered units = dose ÷ billing unit, rounded up;
+- discarded units = (labeled amount opened − dose) ÷ billing unit, rounded down;
+- administered + discarded never exceeds the labeled units: the JW count is capped;
+  this cap is also the whole of the rule "no JW when one unit covers the dose plus the waste",
   so a dose under one unit from a vial of many units still bills its discarded units on JW;
-- a JW line only for at least one whole discarded unit, otherwise JZ on the one line (rules 4-6);
-- no JW/JZ at all for multi-dose containers (rule 9); overfill is never counted (rule 8),
+- a JW line only for at least one whole discarded unit, otherwise JZ on the one line;
+- no JW/JZ at all for multi-dose containers; overfill is never counted,
   because only labeled amounts enter the sums.
 """
 
@@ -100,7 +100,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     ))
     cap = max(labeled_units - administered, 0)
     if discarded > 0 and cap == 0:
-        # Rule 4: no JW line when the administered units already pay for every labeled unit
+        # No JW line when the administered units already pay for every labeled unit
         # opened (7 mg from a 10 mg vial billed per 10 mg): a JW unit would pay for drug twice.
         notices.append(JW_NOT_PERMITTED(
             f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "

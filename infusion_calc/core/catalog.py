@@ -28,7 +28,7 @@ NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
 PRODUCT_NDC_UNITS = ("GR", "ME", "ML", "UN")
 
 # Codes the HCPCS file gives to one drug, that a look-alike page (coding.health) or a
-# brief wrongly gave to another. domain-facts §0-§1: J2326 is nusinersen 0.1 mg.
+# brief wrongly gave to another: in CMS's HCPCS file J2326 is nusinersen 0.1 mg.
 NATALIZUMAB_CODES = ("J2323", "Q5134")
 NATALIZUMAB_J2326_MESSAGE = (
     "J2326 is 'Injection, nusinersen, 0.1 mg' (Spinraza) in the HCPCS file, not natalizumab. "

@@ -70,7 +70,7 @@ class Encounter:
     """What the chart note and the checks know about one administration. All optional.
 
     A frozen dataclass, not a pydantic model: `calc --json` builds one on every run, and
-    importing pydantic would cost a third of that command's start-up (issue 6). The
+    importing pydantic would cost a third of that command's start-up. The
     invariants a model would enforce are checked in `__post_init__`; typed text goes
     through `read_encounter`.
     """

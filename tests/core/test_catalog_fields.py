@@ -34,7 +34,7 @@ def _drug(extra=""):
     return parse_catalog(ENTRY.format(extra=extra), "site.toml").drugs[0]
 
 
-def test_the_packaged_classes_are_the_issues_list():
+def test_monoclonal_antibodies_are_complex_biologics_rituximab_an_antineoplastic():
     classes = {drug.generic: drug.drug_class for drug in packaged_catalog().drugs}
     for generic in ("natalizumab", "infliximab", "ocrelizumab", "vedolizumab", "belimumab"):
         assert classes[generic] == "complex-biologic", generic

@@ -1,4 +1,4 @@
-"""The drug field (issue 13): search as you type by generic, brand or code, most-used first."""
+"""The drug field: search as you type by generic, brand or code, most-used first."""
 
 from __future__ import annotations
 

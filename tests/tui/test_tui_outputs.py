@@ -1,6 +1,6 @@
-"""Getting results out (issue 5): copy as an export format, and save to the administration log.
+"""Getting results out: copy as an export format, and save to the administration log.
 
-Expected segments come from the X12 and CSV layouts in domain-facts §4 (an SV1 line per
+Expected segments come from the X12 837 and CSV layouts (an SV1 line per
 claim line: `SV1*HC:J2323:JZ`, units `UN*300`; LIN with N4 and the 11-digit NDC), not
 from the code under test. The log is the isolated data folder tests/conftest.py sets.
 """

@@ -1,4 +1,4 @@
-"""CMS-1500 (02/12) item 24, one row per claim line (domain-facts §4).
+"""CMS-1500 (02/12) item 24, one row per claim line (NUCC's layout of item 24).
 
 24A shaded: N4, the 11-digit NDC, the payer's spacing, unit qualifier, quantity.
 24D: HCPCS and modifiers. 24F: charges. 24G: units (whole HCPCS billing units).

@@ -24,7 +24,7 @@ NDC_UNIT_CONVERTED = NoticeSpec("NDC_UNIT_CONVERTED", "export", "the payer does 
 NDC_MISSING = NoticeSpec("NDC_MISSING", "export", "a line without a verified NDC is exported without one: add it from the carton")
 CHARGE_MISSING = NoticeSpec("CHARGE_MISSING", "export", "no charge for the code in the site chargemaster: the charge is left blank")
 
-REVENUE_CODE = "0636"  # NUBC: drugs requiring detailed coding (domain-facts §4, VERIFIED)
+REVENUE_CODE = "0636"  # NUBC revenue code 0636: drugs requiring detailed coding
 MAX_QUANTITY_DIGITS = 8  # NUCC: up to 8 digits before the decimal point in the NDC quantity
 
 

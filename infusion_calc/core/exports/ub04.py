@@ -1,4 +1,4 @@
-"""UB-04 / CMS-1450 service lines (domain-facts §4).
+"""UB-04 / CMS-1450 service lines, form locators 42-47.
 
 FL42 revenue code 0636; FL43 the NDC in N4 form (same spacing rule as 24A), then, for a
 not-otherwise-classified code, the drug's name and dose (exports/noc.py); FL44 HCPCS
