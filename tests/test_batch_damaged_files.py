@@ -95,3 +95,20 @@ def test_any_non_utf8_byte_anywhere_in_a_row_costs_that_row_only(tmp_path, capsy
     assert status == 2
     assert [row["encounter"] for row in written] == [f"E{n}" for n in range(count) if n != target]
     assert f"error: row {target + 2}: byte 0x{bad[0]:02X} is not UTF-8" in err
+
+
+def test_a_line_with_no_end_costs_its_row_and_never_fills_memory(tmp_path, capsys):
+    rows = orders(3)
+    rows[1] = b"Tysabri,300 mg," + b"x" * 3_000_000 + b"\n"  # a pasted blob: three times the line limit
+    status, written, err = run_bytes(tmp_path, capsys, b"drug,dose,encounter\n" + b"".join(rows))
+    assert status == 2
+    assert [row["encounter"] for row in written] == ["E0", "E2"]
+    assert "row 3: a line is longer than 1,048,576 characters" in err
+
+
+def test_a_device_that_never_ends_is_refused_at_its_header_at_once():
+    """`batch /dev/zero` read one endless line into memory until killed."""
+    result = subprocess.run([sys.executable, "-m", "infusion_calc", "batch", "/dev/zero"],
+                            capture_output=True, text=True, timeout=60)
+    assert result.returncode == 2
+    assert result.stderr.startswith("error: /dev/zero: the header row (row 1): a line is longer than")

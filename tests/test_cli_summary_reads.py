@@ -26,10 +26,18 @@ def test_the_ndc_reads_as_on_the_carton_with_the_amount_and_its_unit(capsys):
 
 
 def test_an_unverified_ndc_says_to_take_it_from_the_carton(capsys):
-    assert main(["calc", "--drug", "entyvio", "--dose", "300 mg"]) == 0
+    assert main(["calc", "--drug", "tyruko", "--dose", "300 mg"]) == 0
     assert "NDC from the carton" in claim_lines(capsys.readouterr().out)[0]
 
 
 def test_the_exports_keep_the_claim_syntax(capsys):
     assert main(["calc", "--dose", "300 mg", "--format", "cms1500"]) == 0
     assert "N464406000801 ML15" in capsys.readouterr().out
+
+
+def test_entyvio_and_rituxan_bill_the_ndcs_cms_lists_for_their_vials(capsys):
+    assert main(["calc", "--drug", "entyvio", "--dose", "300 mg"]) == 0
+    assert "64764-0300-20" in claim_lines(capsys.readouterr().out)[0]
+    assert main(["calc", "--drug", "rituxan", "--dose", "600 mg"]) == 0  # one 500 mg and one 100 mg vial
+    ndcs = " ".join(claim_lines(capsys.readouterr().out))
+    assert "50242-0053-06" in ndcs and "50242-0051-21" in ndcs

@@ -274,3 +274,13 @@ def test_a_corrupt_cache_is_a_miss_not_an_error(tmp_path, capsys):
     cached.write_bytes(b"\x80\x05 truncated")
     status, out, err = run(capsys, "calc", "--dose", "300 mg", "--json")
     assert status == 0 and json.loads(out)["hcpcs"] == "J2323"
+
+
+def test_another_pint_release_is_a_new_cache(tmp_path, capsys, monkeypatch):
+    """The cache keeps pint's answers about units: answers from another pint are never read."""
+    from infusion_calc import catalog_cache
+
+    assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
+    monkeypatch.setattr(catalog_cache, "_pint_release", lambda: "pint upgraded")
+    assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
+    assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 2

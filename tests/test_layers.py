@@ -35,3 +35,10 @@ def test_the_app_importing_the_cli_breaks_the_contract(tmp_path):
     result = _lint(tmp_path)
     assert result.returncode != 0
     assert "infusion_calc.tui is not allowed to import infusion_calc.cli" in result.stdout
+
+
+def test_no_module_is_over_400_lines():
+    """Short modules with one job: past 400 lines a module is doing two, and should be split."""
+    long = {str(path.relative_to(ROOT)): lines for path in (ROOT / "infusion_calc").rglob("*.py")
+            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    assert long == {}

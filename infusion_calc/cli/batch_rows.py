@@ -12,6 +12,10 @@ Two more ways a file goes wrong without the csv module noticing:
 - A byte that is not UTF-8 (a file saved in another encoding, one corrupt sector). The
   file is decoded with `surrogateescape`, so such a byte arrives as a lone surrogate;
   the record holding it is refused with the byte named, and the rows around it run.
+- A line with no end (a file of one endless line, or `/dev/zero`) would be read into memory
+  whole. Lines are read at most `LINE_LIMIT` characters at a time; a longer one is refused
+  as a row, and the rest of it is skipped piece by piece, only when the next row is asked for
+  (so a header that is one endless line fails at once).
 - A quotation mark opened and never closed turns the lines after it into one cell.
   A record that ends at the end of the file still inside quotes, or whose order cell
   (drug, dose, ...) runs over several lines, is refused with the lines it swallowed,
@@ -23,17 +27,34 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
+from typing import IO
 
 from infusion_calc.core.batch import UnreadableRow
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
 
+LINE_LIMIT = 1 << 20
+"""Characters in one line of the orders file: eight cells at the csv module's own cell limit."""
+_OVERLONG = object()  # stands for a line longer than LINE_LIMIT
+
+
+def bounded_lines(stream: IO[str]) -> Iterator[str | object]:
+    """The lines of `stream`; a line longer than LINE_LIMIT is `_OVERLONG`, its rest dropped on the next read."""
+    while line := stream.readline(LINE_LIMIT):
+        if len(line) < LINE_LIMIT or line.endswith(("\n", "\r")):
+            yield line
+            continue
+        yield _OVERLONG
+        while (piece := stream.readline(LINE_LIMIT)) and not piece.endswith(("\n", "\r")):
+            pass
+
 
 class RecordReader:
     """`csv.reader` over `lines` that turns an unreadable record into an `UnreadableRow` and reads on."""
 
-    def __init__(self, lines: Iterable[str]) -> None:
-        self._lines = iter(lines)
+    def __init__(self, lines: IO[str] | Iterable[str]) -> None:
+        self._lines: Iterator[str | object] = bounded_lines(lines) if hasattr(lines, "readline") else iter(lines)
+        self._overlong = False  # the record being read holds a line longer than LINE_LIMIT
         self._quotes = 0  # quotation marks in the lines of the record being read
         self._bad_byte: int | None = None  # the first undecodable byte in the record being read
         self._ended = False
@@ -43,6 +64,10 @@ class RecordReader:
 
     def _counted(self) -> Iterator[str]:
         for line in self._lines:
+            if not isinstance(line, str):  # _OVERLONG: an empty record stands in for it
+                self._overlong = True
+                yield "\n"
+                continue
             self._quotes += line.count('"')
             if self._bad_byte is None and not line.isascii():
                 found = _UNDECODABLE.search(line)
@@ -51,22 +76,24 @@ class RecordReader:
             yield line
         self._ended = True
 
-    @property
-    def line_num(self) -> int:
-        return self._reader.line_num
-
     def __iter__(self) -> RecordReader:
         return self
 
     def __next__(self) -> list[str] | UnreadableRow:
         self._quotes = 0
         self._bad_byte = None
+        self._overlong = False
         first_line = self._reader.line_num + 1
         try:
             cells = next(self._reader)
         except csv.Error as error:
             self._skip_rest_of_record()
             return UnreadableRow(_reason(error))
+        if self._overlong:
+            return UnreadableRow(
+                f"a line is longer than {LINE_LIMIT:,} characters, more than any order needs; the row was skipped "
+                "(is this the orders file?)"
+            )
         if self._bad_byte is not None:
             return UnreadableRow(
                 f"byte 0x{self._bad_byte:02X} is not UTF-8 text; the row was skipped "
@@ -108,7 +135,8 @@ class RecordReader:
             line = next(self._lines, None)
             if line is None:
                 return
-            self._quotes += line.count('"')
+            if isinstance(line, str):
+                self._quotes += line.count('"')
 
 
 def _reason(error: csv.Error) -> str:

@@ -3,31 +3,43 @@
 pint's expression parser is far too lenient for clinical input ("1,5 mg" is 15 mg,
 "1 000 mg" is 0 mg, "-5 mg" and "nan mg" are accepted). So free text
 never reaches it: a strict pattern splits number from unit, the number is built as
-a Decimal, and only the unit (one word at a time) goes to `ureg.parse_units`, whose
+a Decimal, and only the unit (one word at a time) goes to pint's `parse_units`, whose
 dimension is then checked. Values come back in one canonical unit per kind
-(mg, mL, kg, cm, m²) as exact Decimals; conversion factors are cached per spelling,
-so repeated parses cost a dictionary lookup rather than a pint conversion.
+(mg, mL, kg, cm, m²) as exact Decimals.
+
+pint is asked each question once: whether a spelling is a unit, its dimension, its exact
+factor to a canonical unit, its printed symbol. The answers are kept (`pint_answers`),
+and the edge stores those for every spelling the parser maps in its compiled cache and
+hands them back at start (`remember`), so a warm start parses and prints without building
+the registry or importing pint (~0.2 s). A spelling not answered yet builds the one
+registry on first need; every answer still comes from it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from importlib.resources import files
-
-import pint
+from typing import TYPE_CHECKING
 
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.rounding import plain
 
-ureg: pint.UnitRegistry[Decimal] = pint.UnitRegistry(
-    str(files("infusion_calc.data").joinpath("units.txt")),
-    non_int_type=Decimal,
-)
-Q_ = ureg.Quantity
+if TYPE_CHECKING:
+    import pint
+
+
+@lru_cache(maxsize=1)
+def registry() -> pint.UnitRegistry[Decimal]:
+    """The one unit registry, with exact Decimal magnitudes; built when pint is first asked something."""
+    from importlib.resources import files
+
+    import pint
+
+    return pint.UnitRegistry(str(files("infusion_calc.data").joinpath("units.txt")), non_int_type=Decimal)
 
 
 class Kind(Enum):
@@ -83,47 +95,96 @@ class Measure:
     def __str__(self) -> str:
         return format_amount(self.value, self.unit)
 
-    def to_quantity(self) -> pint.Quantity[Decimal]:
-        """The same value as a pint Quantity of the package registry."""
-        return Q_(self.value, self.unit)
-
 
 def format_amount(value: Decimal, unit: str) -> str:
     """"300 mg", "12.5 mL", "1.9 m²": no exponent, no trailing zeros, pint's short symbols."""
     return f"{plain(value)} {_pretty_unit(unit)}"
 
 
-@lru_cache(maxsize=64)
+# -- what pint says about a unit, asked once per question and kept ---------------------------
+
+# (question, spelling, about) -> pint's answer. Keyed by our spelling ("mL" for "ML" or "ml"):
+# hashing a str costs nothing, and these are read several times per calculation.
+_answers: dict[tuple[str, str, str], Decimal | bool | str] = {}
+_MAX_ANSWERS = 4096  # a batch of junk spellings cannot grow it without bound
+
+# The canonical units each dimension is converted to, and the units amounts are printed in.
+_CANONICAL = {"[mass]": ("mg", "kg"), "[volume]": ("mL",), "[length]": ("cm",), "[area]": ("m**2",)}
+_PRINTED_UNITS = ("mg", "mL", "kg", "cm", "m**2", "mg/kg", "mg/m**2", "mg/mL")
+
+
+def _spelling(word: str) -> str:
+    """The registry's spelling of a typed unit word ("ML" -> "mL"); other words as typed."""
+    return _SPELLINGS.get(word.strip().lower(), word.strip())
+
+
+def _ask_pint(question: str, spelling: str, about: str) -> Decimal | bool | str:
+    units = registry()
+    if question == "symbol":
+        return format(units.parse_units(spelling), "~P")
+    unit = units.parse_units(spelling)  # one word through pint's unit parser, never its expression parser
+    if question == "unit":
+        return True
+    quantity = units.Quantity(Decimal(1), unit)
+    if question == "dimension":
+        return bool(quantity.check(about))
+    magnitude: Decimal = quantity.to(about).magnitude  # "factor": exact, since every definition is decimal
+    return magnitude
+
+
+def _ask(question: str, spelling: str, about: str = "") -> Decimal | bool | str:
+    key = (question, spelling, about)
+    found = _answers.get(key)
+    if found is None:
+        found = _ask_pint(question, spelling, about)
+        if len(_answers) < _MAX_ANSWERS:
+            _answers[key] = found
+    return found
+
+
+def pint_answers() -> dict[tuple[str, str, str], Decimal | bool | str]:
+    """pint's answers for every spelling the parser maps and every unit printed, to keep across starts."""
+    for spelling in sorted(set(_SPELLINGS.values())):
+        _ask("unit", spelling)
+        for dimension, canonical_units in _CANONICAL.items():
+            if _ask("dimension", spelling, dimension):
+                for canonical in canonical_units:
+                    _ask("factor", spelling, canonical)
+    for unit in _PRINTED_UNITS:
+        _ask("symbol", unit)
+    return dict(_answers)
+
+
+def remember(answers: Mapping[tuple[str, str, str], Decimal | bool | str]) -> None:
+    """Answers `pint_answers()` gave in an earlier start, computed by this same registry."""
+    _answers.update(answers)
+
+
 def _pretty_unit(unit: str) -> str:
-    return format(ureg.parse_units(unit), "~P")
+    return str(_ask("symbol", unit))
 
 
-@lru_cache(maxsize=256)
-def _unit_word(word: str) -> pint.Unit:
-    """One unit word through pint's unit parser (never its expression parser)."""
+def _check_unit_word(word: str) -> None:
+    """Refuse an error-prone spelling, or a word pint's unit parser does not know, with why."""
     key = word.strip().lower()
     if key in _REFUSED_SPELLINGS:
         raise ValueError(f"'{word}': {_REFUSED_SPELLINGS[key]}")
-    spelling = _SPELLINGS.get(key, word.strip())
     try:
-        return ureg.parse_units(spelling)
+        _ask("unit", _spelling(word))
     except Exception:  # pint raises AssertionError, UndefinedUnitError, ... on junk
         raise ValueError(f"'{word}' is not a unit this calculator knows") from None
 
 
-# The two caches below are keyed by the unit word as typed (a known-good word: the
-# caller has been through _unit_or_error), not by the pint Unit: hashing a str costs
-# nothing, hashing a Unit runs Python code, and these run several times per calculation.
-@lru_cache(maxsize=256)
+# Both take a word already through _unit_or_error.
 def _factor(word: str, canonical: str) -> Decimal:
-    """How many canonical units one `word` is: exact, since every definition is decimal."""
-    return Q_(Decimal(1), _unit_word(word)).to(canonical).magnitude
+    """How many canonical units one `word` is."""
+    factor = _ask("factor", _spelling(word), canonical)
+    assert isinstance(factor, Decimal)
+    return factor
 
 
-@lru_cache(maxsize=256)
 def _has_dimension(word: str, dimension: str) -> bool:
-    """Cached dimension check: pint builds a Quantity for it, so do that once per unit."""
-    return Q_(Decimal(1), _unit_word(word)).check(dimension)
+    return bool(_ask("dimension", _spelling(word), dimension))
 
 
 def _split(text: str, field: str, example: str) -> tuple[Decimal, str, str | None]:
@@ -160,9 +221,9 @@ def _explain_mismatch(raw: str, example: str) -> str:
     return f"Could not read '{shown(raw)}'. Enter {example}."
 
 
-def _unit_or_error(word: str, field: str, example: str) -> pint.Unit:
+def _unit_or_error(word: str, field: str, example: str) -> None:
     try:
-        return _unit_word(word)
+        _check_unit_word(word)
     except ValueError as error:
         raise InputError(field, f"{error}. Enter {example}.") from None
 

@@ -21,7 +21,7 @@ def rows_with(lines: list[str], *words: str) -> list[str]:
 
 async def test_claim_figures_stay_whole_after_a_patient_with_an_unverified_ndc(app):
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "drug", "J3380")  # Entyvio: "not verified: take it from the carton" as its NDC
+        await choose(pilot, "drug", "Q5134")  # Tyruko: "not verified: take it from the carton" as its NDC
         await type_into(pilot, dose="300 mg")
         await pilot.press("ctrl+n")
         await choose(pilot, "drug", "J2323")
@@ -34,7 +34,7 @@ async def test_claim_figures_stay_whole_after_a_patient_with_an_unverified_ndc(a
 
 async def test_a_three_decimal_ndc_quantity_is_shown_whole(app):
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "drug", "J3380")
+        await choose(pilot, "drug", "Q5134")
         await type_into(pilot, dose="300 mg")
         await choose(pilot, "drug", "J0490")  # Benlysta: two presentations, quantities like 5.667
         await type_into(pilot, dose="680 mg")
@@ -47,7 +47,7 @@ async def test_a_three_decimal_ndc_quantity_is_shown_whole(app):
 
 async def test_an_unverified_ndc_wraps_inside_its_column_and_keeps_the_figures_whole(app):
     async with app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "drug", "J3380")
+        await choose(pilot, "drug", "Q5134")
         await type_into(pilot, dose="300 mg")
         await scroll_to(pilot, "#claim-lines")
         lines = screen_lines(app)
@@ -58,11 +58,11 @@ async def test_an_unverified_ndc_wraps_inside_its_column_and_keeps_the_figures_w
 
 async def test_a_terminal_too_narrow_for_the_claim_lines_says_so_instead_of_cutting_them(app):
     async with app.run_test(size=(50, 24)) as pilot:
-        await choose(pilot, "drug", "J3380")
+        await choose(pilot, "drug", "Q5134")
         await type_into(pilot, dose="300 mg")
         await scroll_to(pilot, "#claim-lines")
         text = "\n".join(screen_lines(app))
-        assert "do not fit this terminal" in text and "J3380" not in text.split("Claim lines")[-1].split("⚠")[0]
+        assert "do not fit this terminal" in text and "Q5134" not in text.split("Claim lines")[-1].split("⚠")[0]
 
 
 async def test_enter_after_a_per_m2_dose_goes_to_height_then_weight_as_the_screen_shows_them(app):

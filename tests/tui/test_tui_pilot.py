@@ -320,7 +320,7 @@ async def test_a_bad_rounding_threshold_is_shown_under_its_field(app):
 
 async def test_warnings_are_shown_with_the_result(app):
     async with app.run_test(size=(120, 40)) as pilot:
-        await choose(pilot, "drug", "J3380")  # Entyvio: NDC package code not verified
+        await choose(pilot, "drug", "Q5134")  # Tyruko: NDC not verified
         await type_into(pilot, dose="300 mg")
         warnings = app.main_screen.query_one("#result-warnings")
         assert shown(app, "#result-warnings")
