@@ -25,14 +25,8 @@ from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
 from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, fits_typed_form, parse_dose, parse_measure, parse_vial_size
 from infusion_calc.core.vials import plan_vials
-from infusion_calc.core.notices import Notice, NoticeSpec
-
-CONTAINER_NOT_VERIFIED = NoticeSpec("CONTAINER_NOT_VERIFIED", "calculation", "a code known only from CMS's files: planned as single-dose vials, check the carton")
-DESCRIPTOR_PARTIAL = NoticeSpec("DESCRIPTOR_PARTIAL", "calculation", "the code's descriptor is only partly verified: the catalog's note says what is not")
-NDC_NOT_VERIFIED = NoticeSpec("NDC_NOT_VERIFIED", "calculation", "a vial without a verified NDC: take it from the carton")
-NDC_SPLIT = NoticeSpec("NDC_SPLIT", "calculation", "vials of more than one size: one administered line per NDC")
-DOSE_ROUNDED = NoticeSpec("DOSE_ROUNDED", "calculation", "a calculated dose stated to 0.01 mg")
-DRAW_VOLUME_UNKNOWN = NoticeSpec("DRAW_VOLUME_UNKNOWN", "calculation", "the concentration after reconstitution is not in the catalog: draw per the label")
+from infusion_calc.core.notices import Notice
+from infusion_calc.core.plan_notices import plan_notices
 
 if TYPE_CHECKING:
     from infusion_calc.core.payment import Payment
@@ -350,7 +344,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     # opened amount, so it is counted with the rest of what was discarded.
     billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses)
     preparation = _prepare(uses, dose)
-    warnings = _warnings(drug, uses, resolved.rounded_from, preparation) + billing.notices
+    warnings = plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml) + billing.notices
     partly = partly_given_notice(dose, given, single_dose=_single_dose(uses)) if given is not None else None
     if partly is not None:
         warnings += (partly,)
@@ -376,27 +370,3 @@ def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
         if use.product.form == "lyophilized" and use.product.reconstitute_with is not None
     )
     return Preparation(draw, reconstitution)
-
-
-def _warnings(drug: Drug, uses: tuple[VialUse, ...], rounded_from: Decimal | None, preparation: Preparation) -> tuple[Notice, ...]:
-    notices: list[Notice] = []
-    if drug.source == "cms":
-        notices.append(CONTAINER_NOT_VERIFIED(
-            f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is a single-dose vial, "
-            "a multi-dose vial or a prefilled syringe, nor its route: the vials were planned as single-dose vials "
-            "as entered. Check the carton says single-dose before billing the JW or JZ line.",
-        ))
-    if drug.descriptor_note:
-        notices.append(DESCRIPTOR_PARTIAL(drug.descriptor_note))
-    for use in uses:
-        if use.product.ndc is None:
-            notices.append(NDC_NOT_VERIFIED(use.product.ndc_note or "NDC not known."))
-    if len(uses) > 1:
-        notices.append(NDC_SPLIT("Vials of more than one size: one administered line per NDC."))
-    if rounded_from is not None:
-        notices.append(DOSE_ROUNDED(f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg."))
-    if preparation.draw_volume_ml is None:
-        notices.append(DRAW_VOLUME_UNKNOWN(
-            "The concentration after reconstitution is not in the catalog: draw the volume per the label.",
-        ))
-    return tuple(notices)

@@ -59,10 +59,10 @@ class NoticeSpec:
 def notice_registry() -> dict[str, NoticeSpec]:
     """Every notice code, declared once with where it comes from and its summary."""
     import infusion_calc.core.dose_given  # noqa: F401  (each import declares its notices)
-    import infusion_calc.core.engine  # noqa: F401
     import infusion_calc.core.exports  # noqa: F401
     import infusion_calc.core.exports.lines  # noqa: F401
     import infusion_calc.core.modifier_340b  # noqa: F401
     import infusion_calc.core.payment  # noqa: F401
+    import infusion_calc.core.plan_notices  # noqa: F401
 
     return dict(NOTICES)
