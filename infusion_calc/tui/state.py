@@ -12,9 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS
-
-if TYPE_CHECKING:  # types only: the first frame needs no core module but the field table (standard library only)
+if TYPE_CHECKING:  # types only: the first frame needs no core module
     from infusion_calc.core.check_types import Check
     from infusion_calc.core.encounter import EncounterText
     from infusion_calc.core.engine import Calculation
@@ -35,9 +33,15 @@ FIELD_LABELS = {
     "round_within": "Rounding %",
 }
 
-ENCOUNTER_LABELS = {field.name: field.label for field in ENCOUNTER_FIELDS}
-"""Encounter panel fields by the core's EncounterText names (its InputError.field), with their
-labels: from the one field table, which imports only the standard library."""
+
+def encounter_label(name: str) -> str:
+    """The label of the encounter field the core's InputError.field names (an EncounterText
+    attribute), from the one field table; the name itself for anything else. Read when a
+    problem is shown, so the first frame imports no core module."""
+    from infusion_calc.core.encounter_fields import FIELD
+
+    field = FIELD.get(name)
+    return field.label if field is not None else name
 
 EncounterValues = tuple[tuple[str, Any], ...]
 """The encounter panel as typed: (EncounterText field name, text or tick) pairs; the

@@ -25,7 +25,7 @@ from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
-from infusion_calc.tui.state import ENCOUNTER_LABELS, LOADING, Delivery, FormValues, Outcome, ResultView
+from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
@@ -202,7 +202,7 @@ class MainScreen(Screen[None]):
             return None
         if with_encounter and outcome.encounter_problems:
             fields = ", ".join(dict.fromkeys(
-                ENCOUNTER_LABELS.get(str(problem.field), str(problem.field)) for problem in outcome.encounter_problems
+                encounter_label(str(problem.field)) for problem in outcome.encounter_problems
             ))
             self.notify(f"{nothing}: fix the encounter field marked in red first ({fields}); "
                         "the chart note would leave it out.", severity="warning", timeout=10)
