@@ -53,6 +53,12 @@ def code_label(hcpcs: str, modifiers: Iterable[str]) -> str:
     return "-".join((hcpcs, *modifiers))
 
 
+def code_for_claims(hcpcs: str, modifiers: Iterable[str]) -> str:
+    """'J2323 JW': the code and its modifiers as a claim form's procedure field holds them
+    (CMS-1500 24D, UB-04 FL44), exports only."""
+    return " ".join((hcpcs, *modifiers))
+
+
 def line_brief(hcpcs: str, modifiers: Iterable[str], units: int | str) -> str:
     """'J2323-JW × 50': a claim line in one phrase."""
     return f"{code_label(hcpcs, modifiers)} × {units}"

@@ -14,6 +14,7 @@ from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import money, ndc_field, prepare
 from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
+from infusion_calc.core.presentation import code_for_claims
 from infusion_calc.core.site_config import ExportSettings
 
 NO_NDC = "(NDC from carton)"
@@ -27,7 +28,7 @@ def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime)
         (
             str(line.number),
             ndc_field(line, settings.rules.ndc_spacing) or NO_NDC,
-            " ".join((line.hcpcs, *line.modifiers)),
+            code_for_claims(line.hcpcs, line.modifiers),
             money(line.charge) if line.charge is not None else NO_CHARGE,
             str(line.units),
         )

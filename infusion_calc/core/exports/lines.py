@@ -154,7 +154,7 @@ def prepare(calc: Calculation, settings: ExportSettings) -> tuple[tuple[ExportLi
     for number, line in enumerate(payer_lines, start=1):
         if line.ndc is None:
             notices.append(NDC_MISSING(
-                f"Line {number} ({'-'.join((line.hcpcs, *line.modifiers))}): no verified NDC, so none is exported. "
+                f"Line {number} ({line.code}): no verified NDC, so none is exported. "
                 "Take the 11-digit NDC from the carton and add it (N4, unit, quantity) before the claim goes out.",
             ))
         if line.ndc_quantity is not None and len(str(int(line.ndc_quantity))) > MAX_QUANTITY_DIGITS:

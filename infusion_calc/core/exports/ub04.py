@@ -15,6 +15,7 @@ from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
 from infusion_calc.core.exports.lines import REVENUE_CODE, money, ndc_field, prepare
 from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
+from infusion_calc.core.presentation import code_for_claims
 from infusion_calc.core.site_config import ExportSettings
 
 
@@ -26,7 +27,7 @@ def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime)
             str(line.number),
             REVENUE_CODE,
             " ".join(part for part in (ndc_field(line, settings.rules.ndc_spacing) or NO_NDC, description) if part),
-            " ".join((line.hcpcs, *line.modifiers)),
+            code_for_claims(line.hcpcs, line.modifiers),
             str(line.units),
             money(line.charge) if line.charge is not None else NO_CHARGE,
         )
