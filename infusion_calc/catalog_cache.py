@@ -21,10 +21,16 @@ import sys
 from dataclasses import dataclass
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.units import remember
 from infusion_calc.site_files import read_site_file
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from infusion_calc.cms.store import LoadedQuarter
 
 CACHE_FORMAT = 2
 _PREFIX = "catalog-"
@@ -34,9 +40,9 @@ _KEEP = 4
 @dataclass(frozen=True)
 class Compiled:
     catalog: Catalog
-    quarters: tuple
+    quarters: tuple[LoadedQuarter, ...]
     """The CMS quarters loaded (store.LoadedQuarter), oldest first."""
-    unit_answers: dict
+    unit_answers: dict[tuple[str, str, str], Decimal | bool | str]
     """pint's answers for the parser's unit spellings (core.units.remember)."""
 
 
@@ -71,7 +77,7 @@ def _key(parts: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()[:40]
 
 
-def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list) -> Compiled:
+def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list[tuple[str, str, bytes]]) -> Compiled:
     from infusion_calc.cms.compile import compile_quarters
     from infusion_calc.core.catalog import parse_catalog
     from infusion_calc.core.units import pint_answers

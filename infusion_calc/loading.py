@@ -17,6 +17,7 @@ from infusion_calc.site_files import MB, SITE_CATALOG_LIMIT, UnreadableFile, pre
 
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
     from infusion_calc.catalog_cache import Compiled
+    from infusion_calc.cms.store import LoadedQuarter
     from infusion_calc.core.catalog import Catalog
     from infusion_calc.core.check_types import SitePolicy
     from infusion_calc.core.cms_codes import CmsLayer
@@ -81,7 +82,7 @@ def load_site_config(path: Path | None = None) -> SiteConfig:
     from infusion_calc.core.site_config import SiteConfig, parse_site_config
 
     explicit = path is not None
-    target = Path(path) if explicit else default_site_config_path()
+    target = Path(path) if path is not None else default_site_config_path()
     if not explicit and not present(target):
         return SiteConfig()
     try:
@@ -127,7 +128,7 @@ class Context:
         return self.compiled.catalog
 
     @property
-    def quarters(self) -> list:
+    def quarters(self) -> list[LoadedQuarter]:
         """The CMS quarters loaded (packaged and imported), oldest first."""
         return list(self.compiled.quarters)
 

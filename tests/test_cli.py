@@ -9,6 +9,7 @@ import sys
 import pytest
 
 from infusion_calc.cli import main
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 CONTRACT_KEYS = {
     "hcpcs", "drug", "billing_unit", "vials", "draw_volume", "administered_units",
@@ -115,27 +116,18 @@ def test_usage_errors_are_error_lines_too(capsys):
 
 
 def test_site_catalog_pairing_natalizumab_with_j2326_is_refused(tmp_path, capsys):
-    site = tmp_path / "site.toml"
-    site.write_text(
-        '[[drug]]\nhcpcs = "J2326"\ndescriptor = "Injection, natalizumab, 1 mg"\ngeneric = "natalizumab"\n'
-        'billing_unit = "1 mg"\nroute = "IV"\nsources = ["x"]\n[[drug.product]]\nbrand = "Tysabri"\n'
-        'ndc = "64406-0008-01"\nstrength = "300 mg"\nvolume = "15 mL"\nform = "solution"\ncontainer = "single-dose"\n',
-        encoding="utf-8",
-    )
+    site = write_site_catalog(tmp_path, drug_entry("J2326", generic="natalizumab", billing_unit="1 mg", products=[
+        product_entry("Tysabri", ndc="64406-0008-01", strength="300 mg", volume="15 mL"),
+    ]))
     assert main(["calc", "--dose", "300 mg", "--catalog", str(site)]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {site}: entry 1 (J2326): field 'hcpcs'") and "J2323" in err
 
 
 def test_site_catalog_in_the_config_folder_is_used(tmp_path, capsys, monkeypatch):
-    folder = tmp_path / "config"
-    folder.mkdir(exist_ok=True)
-    (folder / "catalog.toml").write_text(
-        '[[drug]]\nhcpcs = "J9035"\ndescriptor = "Injection, bevacizumab, 10 mg"\ngeneric = "bevacizumab"\n'
-        'billing_unit = "10 mg"\nroute = "IV"\nsources = ["site"]\n[[drug.product]]\nbrand = "Avastin"\n'
-        'ndc_note = "site has not entered it"\nstrength = "100 mg"\nvolume = "4 mL"\nform = "solution"\ncontainer = "single-dose"\n',
-        encoding="utf-8",
-    )
+    write_site_catalog(tmp_path / "config", drug_entry("J9035", generic="bevacizumab", billing_unit="10 mg", products=[
+        product_entry("Avastin", ndc_note="site has not entered it", strength="100 mg", volume="4 mL"),
+    ]), name="catalog.toml")
     result = run_json(capsys, "--dose", "5 mg/kg", "--drug", "avastin", "--weight", "70 kg")
     assert (result["hcpcs"], result["administered_units"], result["discarded_units"]) == ("J9035", 35, 5)
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from infusion_calc.cli import main
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 DATA = Path(__file__).parent / "data" / "cms"
 
@@ -192,29 +193,14 @@ def test_catalog_list_json_has_one_object_per_code_with_its_source(capsys):
     assert not any(code[0].isdigit() for code in entries)
 
 
-SITE_ENTRY = """
-[[drug]]
-hcpcs = "Q5126"
-descriptor = "Injection, bevacizumab-maly, biosimilar, (alymsys), {unit}"
-generic = "bevacizumab-maly"
-brands = ["Alymsys"]
-billing_unit = "{unit}"
-route = "IV"
-sources = ["pharmacy carton check 2026-01"]
-
-  [[drug.product]]
-  brand = "Alymsys"
-  ndc = "70121-1754-01"
-  strength = "100 mg"
-  volume = "4 mL"
-  form = "solution"
-  container = "single-dose"
-"""
+def alymsys_entry(unit: str) -> str:
+    return drug_entry("Q5126", descriptor=f"Injection, bevacizumab-maly, biosimilar, (alymsys), {unit}", generic="bevacizumab-maly",
+                      brands=["Alymsys"], billing_unit=unit, sources=["pharmacy carton check 2026-01"],
+                      products=[product_entry("Alymsys", ndc="70121-1754-01", strength="100 mg", volume="4 mL")])
 
 
 def test_a_site_file_confirms_a_cms_code_and_plans_without_vials_typed(tmp_path, capsys):
-    site = tmp_path / "site.toml"
-    site.write_text(SITE_ENTRY.format(unit="10 mg"), encoding="utf-8")
+    site = write_site_catalog(tmp_path, alymsys_entry("10 mg"))
     result = calc_json(capsys, "--drug", "alymsys", "--dose", "300 mg", "--catalog", str(site), "--given-at", "2026-02-03 10:00")
     assert result["vials"][0]["count"] == 3 and "CONTAINER_NOT_VERIFIED" not in [w["code"] for w in result["warnings"]]
     status, out, _ = run(capsys, "catalog", "list", "--json", "--catalog", str(site))
@@ -222,8 +208,7 @@ def test_a_site_file_confirms_a_cms_code_and_plans_without_vials_typed(tmp_path,
 
 
 def test_a_site_file_cannot_change_the_billing_unit_cms_gives(tmp_path, capsys):
-    site = tmp_path / "site.toml"
-    site.write_text(SITE_ENTRY.format(unit="1 mg"), encoding="utf-8")
+    site = write_site_catalog(tmp_path, alymsys_entry("1 mg"))
     status, _, err = run(capsys, "calc", "--drug", "alymsys", "--dose", "300 mg", "--catalog", str(site))
     assert status == 2 and "CMS's crosswalk bills Q5126 in units of 10 mg" in err
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -119,6 +121,37 @@ def test_hcpcs_workbook_gives_descriptors_for_codes_only():
     assert descriptors["J2323"]["descriptor"] == "Injection, natalizumab, 1 mg"
     assert descriptors["J1569"]["short"] == "Gammagard liquid injection"
     assert all(code[0].isalpha() for code in descriptors)  # CPT text never kept
+
+
+def _workbook(rows: list[str]) -> bytes:
+    """A one-sheet xlsx with inline strings: the rows are the sheet's <row> elements as written."""
+    sheet = (
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><sheetData>'
+        + "".join(rows) + "</sheetData></worksheet>"
+    )
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", sheet)
+    return buffer.getvalue()
+
+
+def _cell(text: str, reference: str | None) -> str:
+    where = f' r="{reference}"' if reference else ""
+    return f'<c{where} t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+def test_hcpcs_workbook_cells_written_without_their_reference_follow_the_previous_cell():
+    # The spreadsheet format lets a writer leave out a cell's reference ("B2"): the cell is then the
+    # column after the previous one. Such a workbook was a traceback; it reads like any other.
+    header = ["HCPC", "SEQNUM", "RECID", "LONG DESCRIPTION", "SHORT DESCRIPTION"]
+    values = ["J2323", "0010", "3", "Injection, natalizumab, 1 mg", "Natalizumab injection"]
+    data = _workbook([
+        "<row>" + "".join(_cell(text, f"{letter}1") for text, letter in zip(header, "ABCDE")) + "</row>",
+        "<row>" + "".join(_cell(text, None) for text in values) + "</row>",
+    ])
+    assert read_hcpcs_xlsx(data, "resaved.xlsx") == {
+        "J2323": {"descriptor": "Injection, natalizumab, 1 mg", "short": "Natalizumab injection"},
+    }
 
 
 def test_a_crosswalk_without_its_payment_file_is_refused_whole():

@@ -7,6 +7,7 @@ import json
 import pytest
 
 from infusion_calc.cli import main
+from tests.catalog_entries import drug_entry, write_site_catalog
 
 
 def write_config(tmp_path, text: str, encoding: str = "utf-8") -> str:
@@ -41,14 +42,7 @@ def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
 def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
     from infusion_calc.loading import load_catalog
 
-    site = tmp_path / "catalog.toml"
-    site.write_text(
-        '[[drug]]\nhcpcs = "J9999"\ndescriptor = "Not otherwise classified, antineoplastic drugs"\n'
-        'generic = "examplemab"\nbilling_unit = "1 mg"\nroute = "intravenous"\nsources = ["site pharmacy"]\n'
-        '[[drug.product]]\nbrand = "Example"\nndc_note = "site stock"\nstrength = "100 mg"\nvolume = "10 mL"\n'
-        'form = "solution"\ncontainer = "single-dose"\n',
-        encoding="utf-8-sig",
-    )
+    site = write_site_catalog(tmp_path, drug_entry(generic="examplemab"), name="catalog.toml", encoding="utf-8-sig")
     assert load_catalog(site).by_name("examplemab") is not None
 
 

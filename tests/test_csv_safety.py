@@ -16,6 +16,7 @@ from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.site_config import parse_site_config
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import save
+from tests.catalog_entries import NOC_DESCRIPTOR, drug_entry, product_entry, write_site_catalog
 
 HOSTILE = [" =1+1", "\n@x", "=1+1", "+1+2", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("http://evil.example","x")', "\t=1+1", "\r=1+1"]
 NUMBERS = ["-5", "-0.5", "12.5", "0"]
@@ -64,14 +65,8 @@ def test_log_export_csv_neutralises_a_patient_id_and_keeps_json_exact(capsys, tm
 
 
 def test_log_export_csv_neutralises_a_site_catalog_drug_name(tmp_path, capsys):
-    site = tmp_path / "site.toml"
-    site.write_text(
-        '[[drug]]\nhcpcs = "J9999"\ndescriptor = "Not otherwise classified, antineoplastic drugs"\n'
-        'generic = "=1+2"\nbilling_unit = "1 mg"\nroute = "IV"\nsources = ["site"]\n'
-        '[[drug.product]]\nbrand = "X"\nstrength = "100 mg"\nvolume = "10 mL"\nform = "solution"\n'
-        'container = "single-dose"\nndc_note = "site"\n',
-        encoding="utf-8",
-    )
+    site = write_site_catalog(tmp_path, drug_entry("J9999", descriptor=NOC_DESCRIPTOR, generic="=1+2", billing_unit="1 mg",
+                                                   products=[product_entry("X", ndc_note="site")]))
     assert main(["calc", "--catalog", str(site), "--drug", "=1+2", "--dose", "50 mg", "--save"]) == 0
     capsys.readouterr()
     assert main(["log", "export", "--format", "csv"]) == 0

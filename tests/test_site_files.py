@@ -16,6 +16,7 @@ import pytest
 
 from infusion_calc.core.errors import CatalogError, SiteConfigError
 from infusion_calc.loading import SITE_CATALOG_LIMIT, load_catalog, load_site_config
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 
@@ -107,28 +108,14 @@ def test_no_catalog_file_at_all_is_still_the_packaged_catalog(tmp_path):
     assert done.returncode == 0 and "J2323" in done.stdout
 
 
-SITE_ENTRY = '''[[drug]]
-hcpcs = "{code}"
-descriptor = "Site drug {number}"
-generic = "sitedrug{number}"
-billing_unit = "1 mg"
-route = "intravenous"
-sources = ["site pharmacy"]
-[[drug.product]]
-brand = "Brand{number}"
-ndc_note = "site stock"
-strength = "100 mg"
-volume = "10 mL"
-form = "solution"
-container = "single-dose"
-'''
+def site_entry(code: str, number: int | str) -> str:
+    return drug_entry(code, generic=f"sitedrug{number}", billing_unit="1 mg", products=[product_entry(f"Brand{number}", ndc_note="site stock")])
 
 
 def test_a_ten_thousand_entry_site_catalog_loads_and_still_finds_a_code_listed_twice(tmp_path):
     # The duplicate check counted each code through the whole list: 6.3 s for this file.
     codes = [f"{letter}{number:04d}" for letter in "KLM" for number in range(1, 10_000)][:10_000]
-    entries = [SITE_ENTRY.format(code=code, number=index) for index, code in enumerate(codes)]
-    site = tmp_path / "catalog.toml"
-    site.write_text("".join(entries) + SITE_ENTRY.format(code=codes[1234], number="x"))
+    entries = [site_entry(code, index) for index, code in enumerate(codes)]
+    site = write_site_catalog(tmp_path, *entries, site_entry(codes[1234], "x"), name="catalog.toml")
     with pytest.raises(CatalogError, match=f"HCPCS code\\(s\\) listed twice: {codes[1234]}$"):
         load_catalog(site)

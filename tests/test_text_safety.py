@@ -14,6 +14,7 @@ from infusion_calc.core.encounter import TEXT_LIMITS, clean_text, parse_dx
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.safe_text import acts, terminal_safe
 from infusion_calc.loading import packaged_catalog
+from tests.catalog_entries import NOC_DESCRIPTOR, drug_entry, product_entry, write_site_catalog
 
 HOSTILE_NAME = "x\x1b]0;PWNED\x07\x1b[2Jy\u202e\u2028z\rw\x9b"
 RAW_ACTORS = ("\x1b", "\x07", "\u202e", "\u2028", "\r", "\x9b")
@@ -29,15 +30,8 @@ def assert_inert(text: str, keep: str = "") -> None:
 def hostile_catalog(tmp_path) -> str:
     """A site catalog whose drug name holds escape sequences (TOML \\u escapes): the catalog is the site's
     text, so it reaches every output, which must show it, never act on it."""
-    toml_name = "".join(char if char.isalnum() else f"\\u{ord(char):04X}" for char in HOSTILE_NAME)
-    site = tmp_path / "site.toml"
-    site.write_text(
-        f'[[drug]]\nhcpcs = "J9999"\ndescriptor = "Not otherwise classified, antineoplastic drugs"\n'
-        f'generic = "{toml_name}"\nbilling_unit = "1 mg"\nroute = "IV"\nsources = ["site"]\n'
-        '[[drug.product]]\nbrand = "X"\nstrength = "100 mg"\nvolume = "10 mL"\nform = "solution"\n'
-        'container = "single-dose"\nndc_note = "site"\n',
-        encoding="utf-8",
-    )
+    site = write_site_catalog(tmp_path, drug_entry("J9999", descriptor=NOC_DESCRIPTOR, generic=HOSTILE_NAME, billing_unit="1 mg",
+                                                   products=[product_entry("X", ndc_note="site")]))
     return str(site)
 
 

@@ -12,6 +12,7 @@ import gzip
 import marshal
 import zlib
 from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
@@ -36,7 +37,7 @@ class CompiledCms:
         return CmsLayer(self.latest, LazyCodes(self.blobs), self.names, self.text)
 
 
-def _validated(data: bytes, where: str) -> dict:
+def _validated(data: bytes, where: str) -> dict[str, Any]:
     try:
         return Quarter.model_validate_json(gzip.decompress(data)).model_dump(mode="json")
     except (OSError, EOFError, zlib.error, binascii.Error, ValueError, ValidationError) as error:
@@ -46,7 +47,7 @@ def _validated(data: bytes, where: str) -> dict:
 
 def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
     """`sources` as store.quarter_files() gives them: (origin, where, bytes)."""
-    by_label: dict[str, tuple[str, dict]] = {}
+    by_label: dict[str, tuple[str, dict[str, Any]]] = {}
     for origin, where, data in sources:
         raw = _validated(data, where)
         by_label[raw["quarter"]] = (origin, raw)  # imported files come after packaged ones: they win

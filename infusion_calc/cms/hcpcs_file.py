@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 import zipfile
 from io import BytesIO
-from xml.etree.ElementTree import iterparse
+from xml.etree.ElementTree import Element, iterparse
 
 from infusion_calc.core.errors import InputError
 
@@ -34,10 +34,26 @@ def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
     return strings
 
 
-def _cells(row, strings: list[str]) -> dict[str, str]:
+def _next_column(column: str) -> str:
+    """'' -> 'A', 'A' -> 'B', 'Z' -> 'AA', 'AZ' -> 'BA'."""
+    number = 0
+    for letter in column:
+        number = number * 26 + ord(letter) - ord("A") + 1
+    number += 1
+    letters = ""
+    while number:
+        number, rest = divmod(number - 1, 26)
+        letters = chr(ord("A") + rest) + letters
+    return letters
+
+
+def _cells(row: Element, strings: list[str]) -> dict[str, str]:
     cells = {}
+    column = ""
     for cell in row.iter(f"{_NS}c"):
-        column = _COLUMN.match(cell.get("r", "")).group()
+        # A writer may leave out a cell's reference ("C7"): the cell is then the column after the previous one.
+        reference = _COLUMN.match(cell.get("r", ""))
+        column = reference.group() if reference else _next_column(column)
         kind = cell.get("t")
         if kind == "inlineStr":
             value = "".join(text.text or "" for text in cell.iter(f"{_NS}t"))

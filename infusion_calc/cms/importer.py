@@ -100,7 +100,9 @@ def build_quarters(found: Found, descriptors: dict[str, dict[str, str]]) -> list
     return quarters
 
 
-def _quarter(label: str, crosswalk: tuple, pricing: tuple, descriptors: dict[str, dict[str, str]]) -> Quarter:
+def _quarter(
+    label: str, crosswalk: tuple[Table, str, str], pricing: tuple[Table, str, str], descriptors: dict[str, dict[str, str]],
+) -> Quarter:
     table = crosswalk[0]
     if (pricing[0].effective_from, pricing[0].effective_to) != (table.effective_from, table.effective_to):
         raise InputError("file", f"{pricing[1]}: its effective dates differ from {crosswalk[1]}'s")
@@ -113,12 +115,14 @@ def _quarter(label: str, crosswalk: tuple, pricing: tuple, descriptors: dict[str
         if entry is not None and price is not None and price["billing_unit"] != entry["billing_unit"]:
             refused[PRICING_UNIT_DIFFERS] += 1
             price = None
+        listed = entry or price
+        assert listed is not None, code  # each code comes from the crosswalk or the pricing file
         described = descriptors.get(code, {})
         codes.append({
             "hcpcs": code,
             "short_description": (entry or {}).get("short_description") or described.get("short", ""),
             "descriptor": described.get("descriptor") or None,
-            "billing_unit": (entry or price)["billing_unit"],
+            "billing_unit": listed["billing_unit"],
             "payment_limit": price["payment_limit"] if price else None,
             "coinsurance_percent": price["coinsurance_percent"] if price else None,
             "items": [

@@ -10,6 +10,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from infusion_calc.cms.dosage import DosageRefused, billing_unit
 from infusion_calc.cms.tables import Table
@@ -59,8 +60,9 @@ def _unit(text: str) -> str:
 class Reading:
     """What one file gave: records by HCPCS code, and the refused rows counted by reason."""
 
-    codes: dict[str, dict] = field(default_factory=dict)
-    refused: Counter = field(default_factory=Counter)
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    """Each code's fields as read; the quarter's model (cms.models.CmsCode) validates them."""
+    refused: Counter[str] = field(default_factory=Counter)
 
 
 def read_crosswalk(table: Table) -> Reading:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
+from typing import Any
 
 from infusion_calc.core.errors import CatalogError
 
@@ -93,12 +94,13 @@ def stored_descriptors() -> dict[str, dict[str, str]]:
     if not path.is_file():
         return {}
     try:
-        return json.loads(gzip.decompress(path.read_bytes()))
+        descriptors: dict[str, dict[str, str]] = json.loads(gzip.decompress(path.read_bytes()))
+        return descriptors
     except (OSError, ValueError, EOFError):
         return {}  # only a convenience for the next import; that import's own HCPCS file can replace it
 
 
-def quarter_from_json(raw: dict, origin: str) -> LoadedQuarter:
+def quarter_from_json(raw: dict[str, Any], origin: str) -> LoadedQuarter:
     """A stored quarter (already validated) as plain data."""
     return LoadedQuarter(
         quarter=raw["quarter"],

@@ -19,9 +19,9 @@ from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.contract import line_to_dict
 from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
-from infusion_calc.core.payment import with_payment
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.modifier_340b import with_340b_modifier
+from infusion_calc.core.payment import PricedQuarter, with_payment
 from infusion_calc.core.presentation import uses_text
 from infusion_calc.core.units import format_amount
 
@@ -194,7 +194,7 @@ def describe(error: Exception, columns: Columns) -> str:
 class Pricing:
     """The CMS quarters to price lines with, and the day for a row without a `given_at` cell."""
 
-    quarters: tuple = ()
+    quarters: tuple[PricedQuarter, ...] = ()
     today: date | None = None
 
 

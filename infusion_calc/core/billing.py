@@ -17,16 +17,26 @@ from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.catalog import Product
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.presentation import code_label
 from infusion_calc.core.rounding import ceil_div, floor_div, plain
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.notices import Notice, NoticeSpec
 
-MULTI_DOSE = NoticeSpec("MULTI_DOSE", "calculation", "a multi-dose container: no JW or JZ, and discarded drug is not billed")
-JW_NOT_PERMITTED = NoticeSpec("JW_NOT_PERMITTED", "calculation", "the administered units already cover every labeled unit opened: no JW line")
-JW_CAPPED = NoticeSpec("JW_CAPPED", "calculation", "JW units capped so that administered + discarded do not exceed the labeled units")
-LEFTOVER_UNDER_ONE_UNIT = NoticeSpec("LEFTOVER_UNDER_ONE_UNIT", "calculation", "less than one billing unit left over: no JW line, JZ on the administered line")
-NDC_QUANTITY_IN_ME = NoticeSpec("NDC_QUANTITY_IN_ME", "calculation", "an NDC quantity that would round to 0 at 3 decimals is given in ME (milligrams)")
+MULTI_DOSE = NoticeSpec(
+    "MULTI_DOSE", "calculation", "a multi-dose container: no JW or JZ, and discarded drug is not billed"
+)
+JW_NOT_PERMITTED = NoticeSpec(
+    "JW_NOT_PERMITTED", "calculation", "the administered units already cover every labeled unit opened: no JW line"
+)
+JW_CAPPED = NoticeSpec(
+    "JW_CAPPED", "calculation", "JW units capped so that administered + discarded do not exceed the labeled units"
+)
+LEFTOVER_UNDER_ONE_UNIT = NoticeSpec(
+    "LEFTOVER_UNDER_ONE_UNIT", "calculation", "less than one billing unit left over: no JW line, JZ on the administered line"
+)
+NDC_QUANTITY_IN_ME = NoticeSpec(
+    "NDC_QUANTITY_IN_ME", "calculation", "an NDC quantity that would round to 0 at 3 decimals is given in ME (milligrams)"
+)
 
 
 @dataclass(frozen=True, slots=True)

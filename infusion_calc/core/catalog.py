@@ -16,12 +16,16 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from functools import cached_property
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass
 from infusion_calc.core.cms_codes import CmsItem, CmsLayer
 from infusion_calc.core.errors import CatalogError
 from infusion_calc.core.units import Measure
+
+if TYPE_CHECKING:
+    from infusion_calc.core import catalog_schema
+    from infusion_calc.core.drug_names import NameIndex
 
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
 # A product's own NDC unit: F2 (international units) cannot be derived from a labeled mass.
@@ -154,7 +158,7 @@ class Drug:
     @classmethod
     def model_validate(cls, raw: Any) -> "Drug":
         """One [[drug]] entry, validated; raises pydantic's ValidationError when it is bad."""
-        return _schema().DrugEntry.model_validate(raw).record()
+        return _schema().model_validate(raw).record()
 
     @property
     def display_name(self) -> str:
@@ -198,7 +202,7 @@ class Catalog:
         return sorted({drug.hcpcs for drug in self.drugs} | set(self.cms.codes if self.cms is not None else ()))
 
     @cached_property
-    def name_index(self):
+    def name_index(self) -> NameIndex:
         from infusion_calc.core.drug_names import build_index
 
         return build_index(self)
@@ -286,7 +290,7 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     drugs = []
     for index, raw in enumerate(entries):
         try:
-            drugs.append(_schema().DrugEntry.model_validate(raw).record())
+            drugs.append(_schema().model_validate(raw).record())
         except ValidationError as error:
             first = error.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
@@ -301,7 +305,8 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     return Catalog(tuple(drugs), origin)
 
 
-def _schema():
+def _schema() -> type[catalog_schema.DrugEntry]:
+    """The pydantic model of one [[drug]] entry, imported only when a catalog is validated."""
     from infusion_calc.core import catalog_schema
 
-    return catalog_schema
+    return catalog_schema.DrugEntry

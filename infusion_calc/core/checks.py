@@ -18,14 +18,24 @@ from infusion_calc.core.admin_codes import administration_checks
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.check_types import (
-    ERROR, INFO, REGISTRY, SEVERITY_ORDER, WARNING, Check, CheckSpec, Registered, Severity, SitePolicy, emits,
+    ERROR,
+    INFO,
+    REGISTRY,
+    SEVERITY_ORDER,
+    WARNING,
+    Check,
+    CheckSpec,
+    Registered,
+    Severity,
+    SitePolicy,
+    emits,
 )
 from infusion_calc.core.claim_checks import check_lines, label
 from infusion_calc.core.dose_checks import dose_checks, nusinersen_frequency, vial_plan_checks
-from infusion_calc.core.modifier_340b import checks_340b
 from infusion_calc.core.encounter import Encounter, Payer
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules, long_date
+from infusion_calc.core.modifier_340b import checks_340b
 from infusion_calc.core.record_checks import record_checks
 from infusion_calc.core.units import format_amount
 
@@ -111,7 +121,7 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
     if dx is None:
         return [DX_MISSING("No diagnosis: enter the ICD-10-CM code the order is for.")]
     indications = rules.for_drug(calc.drug.generic)
-    usable = ()
+    usable: tuple[str, ...] = ()
     if indications is not None:
         usable = tuple(
             code for code in indications.listed_codes

@@ -12,18 +12,35 @@ from __future__ import annotations
 
 import marshal
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
+from typing import TYPE_CHECKING, TypedDict
 
 from infusion_calc.core.units import Kind, Measure, parse_measure
+
+if TYPE_CHECKING:
+    from infusion_calc.core.catalog import Drug
 
 # Fields of one NDC row in a stored quarter (infusion_calc.cms.models.ITEM_FIELDS).
 _NDC, _LABELER, _BRAND, _SIZE, _COUNT, _PER_ITEM = range(6)
 _BIOSIMILAR_SUFFIX = re.compile(r"^([a-z][a-z ]*[a-z])-[a-z]{4}$")
 _TRADEMARKS = str.maketrans("", "", "®™")
 _TRAILING_AMOUNT = re.compile(r"\s+[0-9.]+\s*(?:mg|mcg|g)$", re.IGNORECASE)
+
+
+class StoredCode(TypedDict):
+    """One code's stored fields: infusion_calc.cms.models.CmsCode dumped as JSON (decimals as text)."""
+
+    hcpcs: str
+    short_description: str
+    descriptor: str | None
+    billing_unit: str
+    payment_limit: str | None
+    coinsurance_percent: str | None
+    items: Sequence[Sequence[str]]
+    """One row per NDC, its fields in the order of infusion_calc.cms.models.ITEM_FIELDS."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,14 +75,14 @@ def brand_name(text: str) -> str:
     return " ".join(text.translate(_TRADEMARKS).split())
 
 
-class LazyCodes(Mapping):
+class LazyCodes(Mapping[str, StoredCode]):
     """code -> stored fields, each unpacked from its blob on first use."""
 
     def __init__(self, blobs: dict[str, bytes]) -> None:
         self.blobs = blobs
-        self.unpacked: dict[str, dict] = {}
+        self.unpacked: dict[str, StoredCode] = {}
 
-    def __getitem__(self, code: str) -> dict:
+    def __getitem__(self, code: str) -> StoredCode:
         found = self.unpacked.get(code)
         if found is None:
             found = self.unpacked[code] = marshal.loads(self.blobs[code])
@@ -90,7 +107,7 @@ class CmsLayer:
     """
 
     quarter: str
-    codes: Mapping[str, dict]
+    codes: Mapping[str, StoredCode]
     precomputed_names: dict[str, tuple[str, ...]] | None = None
     precomputed_text: dict[str, str] | None = None
 
@@ -118,10 +135,10 @@ class CmsLayer:
         return word in re.split(r"[^a-z0-9]+", self.descriptor_text(code))
 
     @cached_property
-    def _drugs(self) -> dict:
+    def _drugs(self) -> dict[str, Drug]:
         return {}
 
-    def drug(self, code: str):
+    def drug(self, code: str) -> Drug | None:
         """The catalog entry for a code only CMS knows, or None."""
         if code not in self.codes:
             return None
@@ -144,7 +161,7 @@ class CmsLayer:
             for row in raw["items"]
         )
 
-    def _build(self, code: str):
+    def _build(self, code: str) -> Drug:
         from infusion_calc.core.catalog import Drug
 
         raw = self.codes[code]

@@ -8,12 +8,16 @@ strings, so no reader ever sees a float.
 
 from __future__ import annotations
 
-from typing import Any
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc.core.billing import ClaimLine, VialUse
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import format_amount
+
+if TYPE_CHECKING:
+    from infusion_calc.core.payment import Payment
 
 CONTRACT_VERSION = 1
 
@@ -48,7 +52,7 @@ def _line_payments(calc: Calculation) -> list[str | None]:
     return [str(amount) for amount in calc.payment.line_amounts]
 
 
-def payment_to_dict(payment) -> dict[str, str] | None:
+def payment_to_dict(payment: Payment | None) -> dict[str, str] | None:
     """Decimal strings with cents ("7353.60"), so no reader ever sees a float."""
     if payment is None:
         return None
@@ -64,7 +68,7 @@ def payment_to_dict(payment) -> dict[str, str] | None:
     }
 
 
-def _mg(value) -> str:
+def _mg(value: Decimal) -> str:
     return format_amount(value, "mg")
 
 

@@ -12,9 +12,9 @@ from datetime import datetime
 from decimal import Decimal
 
 from infusion_calc.core import rounding
+from infusion_calc.core.admin_codes import describe_minutes
 from infusion_calc.core.billing import ClaimLine, VialUse
 from infusion_calc.core.encounter import ClockTime, Encounter
-from infusion_calc.core.admin_codes import describe_minutes
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules
 from infusion_calc.core.presentation import line_brief, ndc_for_people, vial_text

@@ -17,11 +17,13 @@ from __future__ import annotations
 from decimal import Decimal
 
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import Kind, parse_measure
-from infusion_calc.core.notices import Notice, NoticeSpec
 
-DOSE_PARTLY_GIVEN = NoticeSpec("DOSE_PARTLY_GIVEN", "calculation", "less given than prepared: what was not infused is counted as discarded (not billed from a multi-dose vial)")
+DOSE_PARTLY_GIVEN = NoticeSpec(
+    "DOSE_PARTLY_GIVEN", "calculation", "less given than prepared: what was not infused is counted as discarded (not billed from a multi-dose vial)"
+)
 
 FIELD = "dose_given"
 JW_STATUS = "PARTIAL"

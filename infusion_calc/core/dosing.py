@@ -111,18 +111,19 @@ def resolve_dose(
             raise InputError("weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg.")
         steps: list[Step] = []
         factor = f"{plain(weight_kg)} kg"
-        if not weight.strip().lower().endswith("kg"):
+        typed = (weight or "").strip()  # given: weight_kg was parsed from it
+        if not typed.lower().endswith("kg"):
             # A converted weight is shown as a nurse reads it (73.03 kg), but the dose uses
             # the exact conversion, so the product is written with the weight as typed.
-            steps.append(Step.of(StepKind.WEIGHT, typed=weight.strip(), kg=rounding.weight_shown(weight_kg)))
-            factor = weight.strip()
+            steps.append(Step.of(StepKind.WEIGHT, typed=typed, kg=rounding.weight_shown(weight_kg)))
+            factor = typed
         return _calculated(
             amount * weight_kg, PatientSize(weight_kg=weight_kg),
             Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor), steps,
         )
 
     # Per m²: a BSA given directly wins; otherwise Mosteller from height and weight.
-    steps: list[Step] = []
+    steps = []
     if bsa_m2 is not None:
         patient = PatientSize(bsa_m2=bsa_m2)
         steps.append(Step.of(StepKind.BSA_GIVEN, bsa=bsa_m2))

@@ -12,8 +12,12 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from infusion_calc.core.cms_codes import base_generic
+
+if TYPE_CHECKING:
+    from infusion_calc.core.catalog import Catalog, Drug
 
 _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 
@@ -34,7 +38,7 @@ class NameIndex:
                 codes.append(code)
 
 
-def build_index(catalog) -> NameIndex:
+def build_index(catalog: Catalog) -> NameIndex:
     """Curated and site entries first (in file order), then every code CMS lists."""
     index = NameIndex()
     for drug in catalog.drugs:
@@ -53,14 +57,14 @@ def build_index(catalog) -> NameIndex:
     return index
 
 
-def _describes(catalog, code: str, word: str) -> bool:
+def _describes(catalog: Catalog, code: str, word: str) -> bool:
     drug = catalog.by_code(code)
     if drug is not None and word in re.split(r"[^a-z0-9]+", drug.descriptor.lower()):
         return True
     return catalog.cms is not None and code in catalog.cms.codes and catalog.cms.describes(code, word)
 
 
-def lookup(catalog, text: str) -> tuple:
+def lookup(catalog: Catalog, text: str) -> tuple[Drug, ...]:
     """Every entry `text` names: one is an answer, several need a choice, none is unknown."""
     key = " ".join(text.split()).lower()
     if _HCPCS.fullmatch(key.upper()):

@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import calendar
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time
 from enum import Enum
-from typing import NamedTuple
+from functools import partial
+from typing import Any, NamedTuple
 
 from infusion_calc.core.encounter_fields import CLOCK_FORMAT, DATE_TIME_FORMAT, ENCOUNTER_FIELDS, EXPIRY_FORMAT
 from infusion_calc.core.errors import InputError, shown
@@ -328,7 +330,9 @@ def _times_problem(start: ClockTime | None, stop: ClockTime | None) -> str | Non
     return None
 
 
-_ONE_FIELD_PARSERS = {"date_time": parse_date_time, "clock": parse_clock, "dx": parse_dx, "payer": parse_payer}
+_ONE_FIELD_PARSERS: dict[str, Callable[[str, str], object]] = {
+    "date_time": parse_date_time, "clock": parse_clock, "dx": parse_dx, "payer": parse_payer,
+}
 """The strict parser of each kind of field in the table that is read on its own."""
 
 
@@ -336,9 +340,11 @@ def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ..
     """Parse every field, in the table's (the form's) order; a bad field is left empty and
     reported, so a form can mark them all. Each field is read by the parser its table row names."""
     errors: list[InputError] = []
-    values: dict[str, object] = {}
+    # Any: each field's parser gives its own type, and a dict keyed by field name cannot say which;
+    # the values meet the dataclass's typed fields in Encounter(**present) below.
+    values: dict[str, Any] = {}
 
-    def attempt(name: str, parse) -> None:
+    def attempt(name: str, parse: Callable[[], object]) -> None:
         try:
             values[name] = parse()
         except InputError as error:
@@ -347,23 +353,22 @@ def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ..
     for field in ENCOUNTER_FIELDS:
         typed = getattr(text, field.name)
         if field.parser in _ONE_FIELD_PARSERS:
-            attempt(field.name, lambda parse=_ONE_FIELD_PARSERS[field.parser], typed=typed, name=field.name: parse(typed, name))
+            attempt(field.name, partial(_ONE_FIELD_PARSERS[field.parser], typed, field.name))
         elif field.name in FREE_TEXT:
             free = FREE_TEXT[field.name]
-            attempt(field.name, lambda typed=typed, name=field.name, free=free: clean_text(
-                typed, name, free.label, multiline=free.multiline))
+            attempt(field.name, partial(clean_text, typed, field.name, free.label, multiline=free.multiline))
         elif field.parser == "lots":  # lots and expiries pair up by position, one record per vial
-            attempt("vials", lambda: _vials(tuple(text.lots), tuple(text.expires)))
+            attempt("vials", partial(_vials, tuple(text.lots), tuple(text.expires)))
         elif field.parser == "flag":
             values[field.name] = bool(typed)
         # "expires" is read with the lots; "dose" is the engine's (it changes the billed units).
 
-    problem = _times_problem(values.get("start"), values.get("stop"))  # type: ignore[arg-type]
+    problem = _times_problem(values.get("start"), values.get("stop"))
     if problem:
         errors.append(InputError("stop", problem))
         values["stop"] = None
     present = {name: value for name, value in values.items() if value is not None}
-    return Encounter(**present), tuple(errors)  # type: ignore[arg-type]
+    return Encounter(**present), tuple(errors)
 
 
 def parse_encounter(text: EncounterText) -> Encounter:

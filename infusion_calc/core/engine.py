@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
-from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.billing import Billing, ClaimLine, VialUse, bill
@@ -19,17 +19,18 @@ from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESS
 from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
-from infusion_calc.core.rounding import plain
-from infusion_calc.core.presentation import drug_choices
-from infusion_calc.core.safe_text import acts
-from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, fits_typed_form, parse_dose, parse_measure, parse_vial_size
-from infusion_calc.core.vials import plan_vials
 from infusion_calc.core.notices import Notice
 from infusion_calc.core.plan_notices import plan_notices
+from infusion_calc.core.presentation import drug_choices
+from infusion_calc.core.rounding import plain
+from infusion_calc.core.safe_text import acts
+from infusion_calc.core.steps import Step, StepKind
+from infusion_calc.core.units import DoseBasis, Kind, fits_typed_form, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.vials import plan_vials
 
 if TYPE_CHECKING:
     from infusion_calc.core.payment import Payment
+    from infusion_calc.core.units import DoseOrder, Measure
 
 DEFAULT_DRUG = "Tysabri"
 HCPCS_PATTERN = re.compile(r"[A-Z][0-9]{4}")  # ASCII only: str.isalpha() would let "Ä1234" through
@@ -131,7 +132,7 @@ def _unlisted_code(request: CalcRequest) -> Drug:
         first = error.errors()[0] if hasattr(error, "errors") else {"loc": (), "msg": str(error)}
         field_name = {"billing_unit": "billing_unit", "generic": "drug", "product": "vial"}.get(
             str(first["loc"][0]) if first["loc"] else "", "hcpcs")
-        raise InputError(field_name, re.sub(r"^(Value|Assertion) error, ", "", first["msg"])) from None
+        raise InputError(field_name, re.sub(r"^(Value|Assertion) error, ", "", str(first["msg"]))) from None
 
 
 @lru_cache(maxsize=256)  # validated by the catalog's schema once per typed order, not per batch row
@@ -162,7 +163,8 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     for field_name, given in (("drug", request.drug), ("hcpcs", request.hcpcs)):
         if given is not None and not given.strip():
             # An empty value from a script is a slip, not a request for the default drug.
-            raise InputError(field_name, f"The {'drug name' if field_name == 'drug' else 'HCPCS code'} is empty: give one, or leave the option out for Tysabri.")
+            what = "drug name" if field_name == "drug" else "HCPCS code"
+            raise InputError(field_name, f"The {what} is empty: give one, or leave the option out for Tysabri.")
     name = (request.drug or "").strip()
     typed_code = (request.hcpcs or "").strip()
     code = typed_code.upper()
@@ -216,12 +218,13 @@ def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
             if product.strength.value == size.strength.value and same_volume:
                 return product
+    note: str | None
     ndc, note, sources = None, f"Vial size {text.strip()} was entered by hand: take its 11-digit NDC from the carton.", ["entered by the user"]
     listed = [item for item in (drug.cms_items if drug is not None else ()) if item.strength.value == size.strength.value]
     if len({item.ndc for item in listed}) == 1:
         ndc, note, brand = listed[0].ndc, None, listed[0].brand
         sources = [*sources, f"NDC from CMS's crosswalk ({listed[0].labeler})"]
-    elif listed:
+    elif listed and drug is not None:  # listed comes from the drug's CMS items
         # Several packages hold this amount per item: the carton says which one was opened.
         note = (
             f"{len(listed)} NDCs under {drug.hcpcs} hold {size.strength} per item "
@@ -250,7 +253,8 @@ def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
         raise InputError(
             "vial",
             f"{drug.hcpcs} ({drug.generic}) is known only from CMS's files, which do not say which items are "
-            f"single-dose vials: give the size on the carton with --vial (strength/volume, e.g. \"100 mg/4 mL\", or the strength alone for a powder; {_cms_sizes(drug)}).",
+            "single-dose vials: give the size on the carton with --vial (strength/volume, e.g. \"100 mg/4 mL\", "
+            f"or the strength alone for a powder; {_cms_sizes(drug)}).",
         )
     if not request.vials:
         return drug.products
@@ -303,11 +307,11 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     """Everything the chair and the billing desk need for one dose."""
     drug = find_drug(catalog, request)
     if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
-        given = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
-        if given.value != drug.billing_unit.value:
+        typed_unit = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
+        if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
-                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {given}.",
+                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
             )
     order = parse_dose(request.dose)
     products = _presentations(drug, request)
@@ -361,9 +365,8 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
 
 def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
     concentrations = {use.product.concentration for use in uses}
-    draw = None
-    if None not in concentrations and len(concentrations) == 1:
-        draw = rounding.volume(dose / concentrations.pop())
+    concentration = concentrations.pop() if len(concentrations) == 1 else None
+    draw = rounding.volume(dose / concentration) if concentration is not None else None
     reconstitution = tuple(
         (use, use.product.reconstitute_with.value)
         for use in uses

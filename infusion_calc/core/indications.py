@@ -16,7 +16,7 @@ from __future__ import annotations
 import re
 import tomllib
 from datetime import date, timedelta
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from infusion_calc.core.errors import CatalogError
 
@@ -24,6 +24,8 @@ from infusion_calc.core.errors import CatalogError
 ICD_CODE = re.compile(r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?")
 HCPCS = re.compile(r"[A-Z][0-9]{4}")
 SEVERITIES = ("error", "warning")
+
+_T = TypeVar("_T")
 
 
 class CodeFact(NamedTuple):
@@ -181,17 +183,15 @@ class _Entry:
             raise CatalogError(f"{where}: unknown field(s) {', '.join(unknown)}")
         self.raw, self.where = raw, where
 
-    def get(self, key: str, kind: type | tuple[type, ...], *, required: bool = False) -> Any:
+    def get(self, key: str, kind: type[_T], *, required: bool = False) -> _T | None:
         if key not in self.raw:
             if required:
                 raise CatalogError(f"{self.where}: field '{key}' is required")
             return None
         value = self.raw[key]
         # bool is an int subclass and datetime a date subclass: compare exact types.
-        kinds = kind if isinstance(kind, tuple) else (kind,)
-        if type(value) not in kinds:
-            names = " or ".join(k.__name__ for k in kinds)
-            raise CatalogError(f"{self.where}: field '{key}': expected {names}, got {value!r}")
+        if type(value) is not kind:
+            raise CatalogError(f"{self.where}: field '{key}': expected {kind.__name__}, got {value!r}")
         return value
 
     def text(self, key: str, *, required: bool = False, pattern: re.Pattern[str] | None = None) -> str | None:

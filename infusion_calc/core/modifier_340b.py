@@ -19,10 +19,12 @@ from datetime import date
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.engine import Calculation
-from infusion_calc.core.presentation import line_brief
 from infusion_calc.core.notices import NoticeSpec
+from infusion_calc.core.presentation import line_brief
 
-MODIFIER_340B = NoticeSpec("MODIFIER_340B", "calculation", "TB added to each drug line: the site buys its drugs under 340B")
+MODIFIER_340B = NoticeSpec(
+    "MODIFIER_340B", "calculation", "TB added to each drug line: the site buys its drugs under 340B"
+)
 
 TB_FROM = date(2025, 1, 1)
 JG_LAST_DAY = date(2024, 12, 31)

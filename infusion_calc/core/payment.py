@@ -10,18 +10,44 @@ an amount is never invented. Takes the quarters as data (see infusion_calc.cms.s
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Protocol
 
 from infusion_calc.core import rounding
 from infusion_calc.core.billing import ClaimLine, bill
-from infusion_calc.core.units import Kind, parse_measure
 from infusion_calc.core.notices import NoticeSpec
+from infusion_calc.core.units import Kind, parse_measure
 
-PAYMENT_QUARTER_MISSING = NoticeSpec("PAYMENT_QUARTER_MISSING", "calculation", "no loaded CMS quarter covers the date of service: no Medicare payment")
-PAYMENT_NOT_LISTED = NoticeSpec("PAYMENT_NOT_LISTED", "calculation", "the quarter has no payment limit for the code: the local contractor prices it")
-PAYMENT_UNIT_DIFFERS = NoticeSpec("PAYMENT_UNIT_DIFFERS", "calculation", "CMS prices the code per another unit than the catalog bills: no Medicare payment")
+PAYMENT_QUARTER_MISSING = NoticeSpec(
+    "PAYMENT_QUARTER_MISSING", "calculation", "no loaded CMS quarter covers the date of service: no Medicare payment"
+)
+PAYMENT_NOT_LISTED = NoticeSpec(
+    "PAYMENT_NOT_LISTED", "calculation", "the quarter has no payment limit for the code: the local contractor prices it"
+)
+PAYMENT_UNIT_DIFFERS = NoticeSpec(
+    "PAYMENT_UNIT_DIFFERS", "calculation", "CMS prices the code per another unit than the catalog bills: no Medicare payment"
+)
+
+if TYPE_CHECKING:
+    from infusion_calc.core.engine import Calculation
+
+
+class PricedQuarter(Protocol):
+    """What pricing reads of one quarter (infusion_calc.cms.store.LoadedQuarter has it)."""
+
+    @property
+    def quarter(self) -> str: ...
+    @property
+    def effective_from(self) -> date: ...
+    @property
+    def effective_to(self) -> date: ...
+    @property
+    def prices(self) -> Mapping[str, Mapping[str, str]]:
+        """code -> {"billing_unit", "payment_limit", "coinsurance_percent"} (decimal strings)."""
+        ...
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,7 +67,7 @@ class Payment:
     """What the whole-vial rounding option's lines would be paid (None without an option)."""
 
 
-def price(lines: tuple[ClaimLine, ...], limit: Decimal, coinsurance_percent: Decimal, quarter) -> Payment:
+def price(lines: tuple[ClaimLine, ...], limit: Decimal, coinsurance_percent: Decimal, quarter: PricedQuarter) -> Payment:
     amounts = tuple(rounding.cents(line.units * limit) for line in lines)
     total = sum(amounts, Decimal("0.00"))
     discarded = sum((amount for line, amount in zip(lines, amounts) if "JW" in line.modifiers), Decimal("0.00"))
@@ -56,7 +82,7 @@ def _quarter_name(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def with_payment(calc, quarters: list, day: date):
+def with_payment(calc: Calculation, quarters: Sequence[PricedQuarter], day: date) -> Calculation:
     """The calculation with its payment, or with a warning saying which quarter to import."""
     quarter = next((q for q in quarters if q.effective_from <= day <= q.effective_to), None)
     if quarter is None:

@@ -9,12 +9,22 @@ from infusion_calc.core.catalog import Drug
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.rounding import plain
 
-CONTAINER_NOT_VERIFIED = NoticeSpec("CONTAINER_NOT_VERIFIED", "calculation", "a code known only from CMS's files: planned as single-dose vials, check the carton")
-DESCRIPTOR_PARTIAL = NoticeSpec("DESCRIPTOR_PARTIAL", "calculation", "the code's descriptor is only partly verified: the catalog's note says what is not")
-NDC_NOT_VERIFIED = NoticeSpec("NDC_NOT_VERIFIED", "calculation", "a vial without a verified NDC: take it from the carton")
-NDC_SPLIT = NoticeSpec("NDC_SPLIT", "calculation", "vials of more than one size: one administered line per NDC")
+CONTAINER_NOT_VERIFIED = NoticeSpec(
+    "CONTAINER_NOT_VERIFIED", "calculation", "a code known only from CMS's files: planned as single-dose vials, check the carton"
+)
+DESCRIPTOR_PARTIAL = NoticeSpec(
+    "DESCRIPTOR_PARTIAL", "calculation", "the code's descriptor is only partly verified: the catalog's note says what is not"
+)
+NDC_NOT_VERIFIED = NoticeSpec(
+    "NDC_NOT_VERIFIED", "calculation", "a vial without a verified NDC: take it from the carton"
+)
+NDC_SPLIT = NoticeSpec(
+    "NDC_SPLIT", "calculation", "vials of more than one size: one administered line per NDC"
+)
 DOSE_ROUNDED = NoticeSpec("DOSE_ROUNDED", "calculation", "a calculated dose stated to 0.01 mg")
-DRAW_VOLUME_UNKNOWN = NoticeSpec("DRAW_VOLUME_UNKNOWN", "calculation", "the concentration after reconstitution is not in the catalog: draw per the label")
+DRAW_VOLUME_UNKNOWN = NoticeSpec(
+    "DRAW_VOLUME_UNKNOWN", "calculation", "the concentration after reconstitution is not in the catalog: draw per the label"
+)
 
 
 def plan_notices(

@@ -14,9 +14,10 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Annotated, Any, Literal, Mapping
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
 
@@ -246,7 +247,10 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         first = error.errors()[0]
         message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
         if first["type"] == "extra_forbidden":
-            message = "unknown setting" if len(first["loc"]) > 1 else "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing], [documentation], [administration], [billing])"
+            message = "unknown setting" if len(first["loc"]) > 1 else (
+                "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing], [documentation], "
+                "[administration], [billing])"
+            )
         elif first["type"] == "too_short":
             message = "give at least one NDC unit qualifier: F2, GR, ME, ML or UN"
         elif first["type"] in ("dict_type", "model_type"):

@@ -8,7 +8,7 @@ not exist yet reads as empty.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -68,12 +68,13 @@ class AdministrationLog:
         if notice and notice not in self.notices:
             self.notices.append(notice)
 
-    def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Iterator[tuple[Any, ...]]:
+    def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Generator[tuple[Any, ...], None, None]:
         """Rows one at a time; nothing when the log does not exist or has no entries yet."""
         from infusion_calc.log.privacy import make_private
 
         if not self._exists():
             return
+        notice: str | None
         for notice in make_private(self.path, fix=False):  # ours and readable by others: made private now
             self._note(notice)
         with sqlite_errors(self.path, "Nothing was read.", self.busy_timeout):

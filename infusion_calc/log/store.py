@@ -152,7 +152,7 @@ def open_for_reading(path: Path, timeout: float) -> tuple[sqlite3.Connection, st
 
 
 def schema_version(connection: sqlite3.Connection, path: Path) -> int:
-    version = connection.execute("PRAGMA user_version").fetchone()[0]
+    version: int = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise LogError(f"{path} was written by a newer infusion-calc (log format {version}); update infusion-calc to use it.")
     return version

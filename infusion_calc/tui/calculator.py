@@ -25,16 +25,22 @@ from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputErro
 from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.payment import with_payment
 from infusion_calc.core.presentation import (
-    amount, claim_grid, drug_heading, modifiers_text, ndc_for_people, opened_vials, payment_sentence, preparation_steps,
-    waste_modifier_note, whole_vial_advice,
+    amount,
+    claim_grid,
+    drug_heading,
+    modifiers_text,
+    ndc_for_people,
+    opened_vials,
+    payment_sentence,
+    preparation_steps,
+    waste_modifier_note,
+    whole_vial_advice,
 )
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import DOSE_ARITHMETIC, StepKind
 from infusion_calc.core.units import DoseBasis, parse_dose
 from infusion_calc.loading import Context
-from infusion_calc.tui.state import (
-    ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView,
-)
+from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView
 
 # Engine field -> the form field its message is shown under.
 FORM_FIELD = {"hcpcs": "drug", "billing_unit": None}

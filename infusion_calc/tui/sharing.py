@@ -14,7 +14,6 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
-
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 

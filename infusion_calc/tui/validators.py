@@ -8,8 +8,9 @@ engine's decision (a weight only for a per-kg dose, and so on).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import import_module
-from typing import Any, Callable
+from typing import Any
 
 from textual.validation import ValidationResult, Validator
 

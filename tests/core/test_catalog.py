@@ -7,30 +7,17 @@ import pytest
 from infusion_calc.core.engine import CalcRequest, calculate, find_drug
 from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.loading import load_catalog, packaged_catalog
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
-TYSABRI_ENTRY = """
-[[drug]]
-hcpcs = "{code}"
-descriptor = "Injection, natalizumab, 1 mg"
-generic = "{generic}"
-billing_unit = "1 mg"
-route = "IV"
-sources = ["site pharmacy"]
-  [[drug.product]]
-  brand = "Tysabri"
-  ndc = "{ndc}"
-  strength = "300 mg"
-  volume = "{volume}"
-  form = "solution"
-  container = "single-dose"
-"""
+
+def tysabri_entry(code="J2323", generic="natalizumab", ndc="64406-0008-01", volume="15 mL", unit="1 mg",
+                  descriptor="Injection, natalizumab, 1 mg"):
+    return drug_entry(code, generic=generic, billing_unit=unit, descriptor=descriptor, sources=["site pharmacy"],
+                      products=[product_entry("Tysabri", ndc=ndc, strength="300 mg", volume=volume)])
 
 
 def _site(tmp_path, **fields):
-    values = {"code": "J2323", "generic": "natalizumab", "ndc": "64406-0008-01", "volume": "15 mL"} | fields
-    path = tmp_path / "site.toml"
-    path.write_text(TYSABRI_ENTRY.format(**values), encoding="utf-8")
-    return path
+    return write_site_catalog(tmp_path, tysabri_entry(**fields))
 
 
 def test_packaged_catalog_has_the_required_drugs_with_sources():
@@ -148,12 +135,7 @@ def test_a_site_file_that_is_not_utf8_is_a_clear_error(tmp_path):
     ],
 )
 def test_a_site_file_cannot_quietly_change_what_a_code_bills(tmp_path, fields, says):
-    values = {"code": "J2323", "generic": "natalizumab", "ndc": "64406-0008-01", "volume": "15 mL"}
-    unit = fields.pop("unit", "1 mg")
-    descriptor = fields.pop("descriptor", "Injection, natalizumab, 1 mg")
-    text = TYSABRI_ENTRY.format(**(values | fields)).replace('billing_unit = "1 mg"', f'billing_unit = "{unit}"')
-    path = tmp_path / "site.toml"
-    path.write_text(text.replace("Injection, natalizumab, 1 mg", descriptor), encoding="utf-8")
+    path = _site(tmp_path, **fields)
     with pytest.raises(CatalogError) as caught:
         load_catalog(path)
     assert says in str(caught.value)

@@ -6,32 +6,14 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog import parse_catalog
 from infusion_calc.core.catalog_fields import DoseRange
 from infusion_calc.core.errors import CatalogError
 from infusion_calc.loading import packaged_catalog
-
-ENTRY = """
-[[drug]]
-hcpcs = "J9990"
-descriptor = "Injection, examplemab, 10 mg"
-generic = "examplemab"
-billing_unit = "10 mg"
-route = "IV"
-sources = ["site pharmacy"]
-{extra}
-  [[drug.product]]
-  brand = "Examplemab"
-  ndc = "12345-6789-01"
-  strength = "100 mg"
-  volume = "10 mL"
-  form = "solution"
-  container = "single-dose"
-"""
+from tests.catalog_entries import drug_entry, site_catalog
 
 
-def _drug(extra=""):
-    return parse_catalog(ENTRY.format(extra=extra), "site.toml").drugs[0]
+def _drug(**fields):
+    return site_catalog(drug_entry("J9990", generic="examplemab", **fields)).drugs[0]
 
 
 def test_monoclonal_antibodies_are_complex_biologics_rituximab_an_antineoplastic():
@@ -44,27 +26,27 @@ def test_monoclonal_antibodies_are_complex_biologics_rituximab_an_antineoplastic
 
 def test_a_drug_without_a_class_is_other_and_a_site_may_mark_its_own():
     assert _drug().drug_class == "other"
-    assert _drug('drug_class = "complex-biologic"').drug_class == "complex-biologic"
+    assert _drug(drug_class="complex-biologic").drug_class == "complex-biologic"
 
 
-@pytest.mark.parametrize("extra, says", [
-    ('drug_class = "biologic"', "field 'drug_class'"),
-    ('drug_class = "Complex-Biologic"', "field 'drug_class'"),
-    ('dose_range = { low = "3 mg/kg", high = "10 mg" }', "same unit"),
-    ('dose_range = { low = "600 mg", high = "300 mg", source = "label" }', "'low' is more than 'high'"),
-    ('dose_range = { low = "300 mg", high = "300 mg" }', "'source' must name the label"),
-    ('dose_range = { low = "15 mL", high = "15 mL", source = "label" }', "in mg or mg/kg"),
-    ('dose_range = { low = "300 mg", high = "300 mg", source = "label", typo = 1 }', "unknown key"),
-    ('dose_range = "300 mg"', "as a table"),
+@pytest.mark.parametrize("fields, says", [
+    ({"drug_class": "biologic"}, "field 'drug_class'"),
+    ({"drug_class": "Complex-Biologic"}, "field 'drug_class'"),
+    ({"dose_range": {"low": "3 mg/kg", "high": "10 mg"}}, "same unit"),
+    ({"dose_range": {"low": "600 mg", "high": "300 mg", "source": "label"}}, "'low' is more than 'high'"),
+    ({"dose_range": {"low": "300 mg", "high": "300 mg"}}, "'source' must name the label"),
+    ({"dose_range": {"low": "15 mL", "high": "15 mL", "source": "label"}}, "in mg or mg/kg"),
+    ({"dose_range": {"low": "300 mg", "high": "300 mg", "source": "label", "typo": 1}}, "unknown key"),
+    ({"dose_range": "300 mg"}, "as a table"),
 ])
-def test_a_bad_class_or_range_names_the_entry_and_the_field(extra, says):
+def test_a_bad_class_or_range_names_the_entry_and_the_field(fields, says):
     with pytest.raises(CatalogError) as caught:
-        _drug(extra)
+        _drug(**fields)
     assert "entry 1 (J9990)" in str(caught.value) and says in str(caught.value)
 
 
 def test_a_range_reads_in_mg_or_mg_per_kg_with_its_source():
-    flat = _drug('dose_range = { low = "300 mg", high = "600 mg", source = "label" }').dose_range
+    flat = _drug(dose_range={"low": "300 mg", "high": "600 mg", "source": "label"}).dose_range
     assert flat == DoseRange(Decimal(300), Decimal(600), False, "label")
     assert flat.describe() == "300 to 600 mg"
     per_kg = packaged_catalog().by_code("J1745").dose_range

@@ -16,6 +16,7 @@ from infusion_calc.core.checks import Severity, SitePolicy, run_checks
 from infusion_calc.core.encounter import EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.loading import clinical_rules
+from tests.catalog_entries import drug_entry, product_entry
 
 TODAY = date(2026, 3, 2)
 
@@ -26,23 +27,8 @@ CLEAN = dict(
     observation="60 min, no reaction",
 )
 
-MULTI_DOSE_SITE = """
-[[drug]]
-hcpcs = "J9998"
-descriptor = "Injection, testmab, 10 mg"
-generic = "testmab"
-billing_unit = "10 mg"
-route = "IV"
-sources = ["test"]
-
-  [[drug.product]]
-  brand = "Testmab"
-  ndc = "12345-6789-01"
-  strength = "100 mg"
-  volume = "10 mL"
-  form = "solution"
-  container = "multi-dose"
-"""
+MULTI_DOSE_SITE = drug_entry("J9998", generic="testmab", billing_unit="10 mg",
+                             products=[product_entry("Testmab", strength="100 mg", volume="10 mL", container="multi-dose")])
 
 
 def encounter(**changes):

@@ -10,6 +10,7 @@ from infusion_calc.core.dosing import mosteller_bsa
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import InputError, PlanError
 from infusion_calc.core.steps import StepKind
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 
 def test_per_kg_dose_with_weight_in_pounds_is_exact(catalog):
@@ -116,16 +117,10 @@ def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog, request_, field
 def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(catalog, tmp_path):
     from infusion_calc.loading import load_catalog
 
-    site = tmp_path / "site.toml"
-    site.write_text(
-        '[[drug]]\nhcpcs = "J9998"\ndescriptor = "Injection, example, 10 mg"\ngeneric = "exampledrug"\n'
-        'billing_unit = "10 mg"\nroute = "IV"\nsources = ["test"]\n'
-        '[[drug.product]]\nbrand = "MDV"\nndc = "12345-6789-01"\nstrength = "500 mg"\nvolume = "50 mL"\n'
-        'form = "solution"\ncontainer = "multi-dose"\n'
-        '[[drug.product]]\nbrand = "SDV"\nndc = "12345-6789-02"\nstrength = "100 mg"\nvolume = "10 mL"\n'
-        'form = "solution"\ncontainer = "single-dose"\n',
-        encoding="utf-8",
-    )
+    site = write_site_catalog(tmp_path, drug_entry("J9998", billing_unit="10 mg", products=[
+        product_entry("MDV", ndc="12345-6789-01", strength="500 mg", volume="50 mL", container="multi-dose"),
+        product_entry("SDV", ndc="12345-6789-02", strength="100 mg", volume="10 mL", container="single-dose"),
+    ]))
     with pytest.raises(InputError, match="single-dose and multi-dose") as caught:
         calculate(load_catalog(site), CalcRequest("550 mg", hcpcs="J9998"))
     assert caught.value.field == "vial"

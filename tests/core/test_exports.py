@@ -14,34 +14,18 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog import parse_catalog
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import FORMATS, ExportError, export, render
 from infusion_calc.core.site_config import ClaimRules, ExportSettings
 from infusion_calc.loading import packaged_catalog
+from tests.catalog_entries import drug_entry, packaged_with, product_entry
 
 CHARGES = ExportSettings(charges={"J2323": Decimal("4.00"), "J2326": Decimal("35.10"), "J9998": Decimal("12.00")})
 
-TEST_DRUG = """
-[[drug]]
-hcpcs = "J9998"
-descriptor = "Injection, testumab, 10 mg"
-generic = "testumab"
-brands = ["Testa"]
-billing_unit = "10 mg"
-route = "IV"
-sources = ["test fixture"]
-
-  [[drug.product]]
-  brand = "Testa"
-  ndc = "12345-6789-01"
-  strength = "100 mg"
-  volume = "10 mL"
-  form = "solution"
-  container = "single-dose"
-  ndc_unit = "ME"
-"""
+TEST_DRUG = drug_entry("J9998", generic="testumab", brands=["Testa"], billing_unit="10 mg", products=[
+    product_entry("Testa", strength="100 mg", volume="10 mL", ndc_unit="ME"),
+])
 
 
 def calc_for(dose: str, **kwargs):
@@ -55,7 +39,7 @@ def milligram_calc():
     as a fraction of a vial (reported as an engine issue), and this test is about the
     payer conversion, not that.
     """
-    catalog = packaged_catalog().merged_with(parse_catalog(TEST_DRUG, "test catalog"))
+    catalog = packaged_with(TEST_DRUG)
     calc = calculate(catalog, CalcRequest("70 mg", hcpcs="J9998"))
     lines = tuple(
         replace(line, ndc_unit="ME", ndc_quantity=mg)

@@ -8,10 +8,10 @@ from datetime import UTC, datetime
 
 import pytest
 
-from infusion_calc.core.catalog import parse_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import render
 from infusion_calc.loading import packaged_catalog
+from tests.catalog_entries import drug_entry, packaged_with, product_entry
 from tests.core.test_exports_fhir import R4_ELEMENTS
 
 MedicationAdministration = pytest.importorskip(
@@ -27,35 +27,12 @@ R4_MEDICATION = {
 }
 R4_INGREDIENT = {"id", "extension", "modifierExtension", "itemCodeableConcept", "itemReference", "isActive", "strength"}
 
-TWO_PRODUCTS = """
-[[drug]]
-hcpcs = "J9998"
-descriptor = "Injection, twoproduct, 1 mg"
-generic = "twoproduct"
-brands = ["Twoprod"]
-billing_unit = "1 mg"
-route = "IV"
-sources = ["site"]
-[[drug.product]]
-brand = "Twoprod"
-ndc = "12345-6789-01"
-strength = "500 mg"
-volume = "50 mL"
-form = "solution"
-container = "single-dose"
-[[drug.product]]
-brand = "Twoprod"
-{second_ndc}
-strength = "100 mg"
-volume = "10 mL"
-form = "solution"
-container = "single-dose"
-"""
-
-
-def resource(second_ndc: str = 'ndc = "12345-6789-02"') -> dict:
-    site = parse_catalog(TWO_PRODUCTS.format(second_ndc=second_ndc), "site.toml")
-    calc = calculate(packaged_catalog().merged_with(site), CalcRequest("650 mg", drug="twoproduct"))
+def resource(second_ndc: str | None = "12345-6789-02", second_ndc_note: str | None = None) -> dict:
+    site = drug_entry("J9998", generic="twoproduct", brands=["Twoprod"], billing_unit="1 mg", products=[
+        product_entry("Twoprod", ndc="12345-6789-01", strength="500 mg", volume="50 mL"),
+        product_entry("Twoprod", ndc=second_ndc, ndc_note=second_ndc_note, strength="100 mg", volume="10 mL"),
+    ])
+    calc = calculate(packaged_with(site), CalcRequest("650 mg", drug="twoproduct"))
     assert len({use.product.label for use in calc.vials}) == 2
     return json.loads(render(calc, "fhir", when=WHEN).text)
 
@@ -87,7 +64,7 @@ def test_every_element_of_the_contained_medications_exists_in_r4():
 
 
 def test_a_product_without_a_verified_ndc_is_named_but_not_coded():
-    data = resource(second_ndc='ndc_note = "not verified"')
+    data = resource(second_ndc=None, second_ndc_note="not verified")
     MedicationAdministration.model_validate(data)
     products = [item for item in data["contained"] if item["id"] != "medication"]
     assert [len(item["code"].get("coding", [])) for item in products] == [1, 0]

@@ -10,37 +10,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.catalog import parse_catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import ExportError, render
 from infusion_calc.core.site_config import ClaimRules, ExportSettings
 from infusion_calc.loading import packaged_catalog
+from tests.catalog_entries import NOC_DESCRIPTOR, drug_entry, packaged_with, powder_entry
 from tests.core.test_exports_x12 import envelope, validate
 
 WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 
-BIG_POWDER = """
-[[drug]]
-hcpcs = "J9999"
-descriptor = "Not otherwise classified, antineoplastic drugs"
-generic = "bigpowder"
-billing_unit = "1 mg"
-route = "IV"
-sources = ["site"]
-[[drug.product]]
-brand = "Bigpowder"
-ndc = "12345-6789-01"
-strength = "{strength} mg"
-form = "lyophilized"
-container = "single-dose"
-reconstitute_with = "100 mL"
-reconstituted_concentration = "{concentration} mg/mL"
-"""
-
-
 def big_powder(strength: int = 5000):
-    site = parse_catalog(BIG_POWDER.format(strength=strength, concentration=Decimal(strength) / 100), "site.toml")
-    return packaged_catalog().merged_with(site)
+    vial = powder_entry("Bigpowder", strength=f"{strength} mg", reconstitute_with="100 mL",
+                        reconstituted_concentration=f"{Decimal(strength) / 100} mg/mL")
+    return packaged_with(drug_entry("J9999", descriptor=NOC_DESCRIPTOR, generic="bigpowder", billing_unit="1 mg", products=[vial]))
 
 
 def test_one_mg_left_of_a_5000_mg_powder_is_stated_in_me_on_both_lines():

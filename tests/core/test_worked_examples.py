@@ -8,6 +8,7 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.core.engine import CalcRequest, calculate
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 
 def _lines(calc):
@@ -104,27 +105,13 @@ def test_jw_is_capped_at_the_labeled_units(catalog):
     assert "JW_CAPPED" in {notice.code for notice in calc.warnings}
 
 
-MULTI_DOSE_ENTRY = """
-[[drug]]
-hcpcs = "J9998"
-descriptor = "Injection, example, 1 mg"
-generic = "exampledrug"
-billing_unit = "1 mg"
-route = "IV"
-sources = ["test"]
-  [[drug.product]]
-  brand = "Example MDV"
-  ndc = "12345-6789-01"
-  strength = "500 mg"
-  volume = "50 mL"
-  form = "solution"
-  container = "multi-dose"
-"""
+MULTI_DOSE_ENTRY = drug_entry("J9998", billing_unit="1 mg", products=[
+    product_entry("Example MDV", strength="500 mg", volume="50 mL", container="multi-dose"),
+])
 
 
 def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
-    site = tmp_path / "site.toml"
-    site.write_text(MULTI_DOSE_ENTRY, encoding="utf-8")
+    site = write_site_catalog(tmp_path, MULTI_DOSE_ENTRY)
     from infusion_calc.loading import load_catalog
 
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
@@ -138,27 +125,9 @@ def test_ndc_quantity_is_stated_in_the_products_ndc_unit(tmp_path, ndc_unit, giv
 
     from infusion_calc.loading import load_catalog
 
-    site = tmp_path / "site.toml"
-    site.write_text(
-        f"""
-[[drug]]
-hcpcs = "J9997"
-descriptor = "Injection, example, 10 mg"
-generic = "exampledrug"
-billing_unit = "10 mg"
-route = "IV"
-sources = ["test"]
-  [[drug.product]]
-  brand = "Example"
-  ndc = "12345-6789-01"
-  strength = "100 mg"
-  volume = "10 mL"
-  form = "solution"
-  container = "single-dose"
-  ndc_unit = "{ndc_unit}"
-""",
-        encoding="utf-8",
-    )
+    site = write_site_catalog(tmp_path, drug_entry("J9997", billing_unit="10 mg", products=[
+        product_entry("Example", strength="100 mg", volume="10 mL", ndc_unit=ndc_unit),
+    ]))
     calc = calculate(load_catalog(site), CalcRequest("70 mg", hcpcs="J9997"))
     assert [(line.ndc_unit, line.ndc_quantity) for line in calc.lines] == [
         (ndc_unit, Decimal(given)), (ndc_unit, Decimal(wasted)),
@@ -177,7 +146,6 @@ def test_no_jw_line_when_the_administered_units_cover_every_labeled_unit(catalog
 def test_multi_dose_ndc_quantity_is_the_amount_drawn(catalog, tmp_path):
     from infusion_calc.loading import load_catalog
 
-    site = tmp_path / "site.toml"
-    site.write_text(MULTI_DOSE_ENTRY, encoding="utf-8")
+    site = write_site_catalog(tmp_path, MULTI_DOSE_ENTRY)
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
     assert [(line.ndc_unit, str(line.ndc_quantity)) for line in calc.lines] == [("ML", "12.000")]

@@ -4,32 +4,16 @@ from __future__ import annotations
 
 import subprocess
 import sys
-import textwrap
 
 from textual.widgets import Button, Static
 
 from infusion_calc.tui.app import make_app
 from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen
+from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 from tui_helpers import built, shown, type_into
 
-NATALIZUMAB_AS_J2326 = textwrap.dedent("""\
-    [[drug]]
-    hcpcs = "J2326"
-    descriptor = "Injection, natalizumab, 1 mg"
-    generic = "natalizumab"
-    brands = ["Tysabri"]
-    billing_unit = "1 mg"
-    route = "IV"
-    sources = ["a brief that copied coding.health"]
-
-      [[drug.product]]
-      brand = "Tysabri"
-      ndc = "64406-0008-01"
-      strength = "300 mg"
-      volume = "15 mL"
-      form = "solution"
-      container = "single-dose"
-""")
+NATALIZUMAB_AS_J2326 = drug_entry("J2326", generic="natalizumab", brands=["Tysabri"], billing_unit="1 mg",
+                                  products=[product_entry("Tysabri", ndc="64406-0008-01", strength="300 mg", volume="15 mL")])
 
 
 async def loaded(pilot) -> None:
@@ -54,8 +38,7 @@ async def test_without_a_catalog_the_app_loads_the_packaged_one_after_the_first_
 
 
 async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_right_codes(tmp_path):
-    site = tmp_path / "catalog.toml"
-    site.write_text(NATALIZUMAB_AS_J2326, encoding="utf-8")
+    site = write_site_catalog(tmp_path, NATALIZUMAB_AS_J2326, name="catalog.toml")
     app = make_app(site_catalog=site, cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
@@ -86,9 +69,7 @@ async def test_quitting_from_the_catalog_problem_ends_the_app(tmp_path):
 
 
 async def test_the_site_file_in_the_config_folder_is_used(isolated_user_dirs):
-    config = isolated_user_dirs / "config"
-    config.mkdir()
-    (config / "catalog.toml").write_text(NATALIZUMAB_AS_J2326, encoding="utf-8")
+    write_site_catalog(isolated_user_dirs / "config", NATALIZUMAB_AS_J2326, name="catalog.toml")
     app = make_app(cursor_blink=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)

@@ -23,11 +23,13 @@ from importlib import import_module
 
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import ExportError
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.core.site_config import ExportSettings
-from infusion_calc.core.notices import Notice, NoticeSpec
 
-SERVICE_DATE_TODAY = NoticeSpec("SERVICE_DATE_TODAY", "export", "no date of administration given: a dated format is dated now")
+SERVICE_DATE_TODAY = NoticeSpec(
+    "SERVICE_DATE_TODAY", "export", "no date of administration given: a dated format is dated now"
+)
 
 FORMATS: dict[str, str] = {
     "cms1500": "cms1500",

@@ -15,14 +15,20 @@ from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.errors import InfusionCalcError
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.presentation import claim_line_ndc
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.site_config import ExportSettings
-from infusion_calc.core.notices import Notice, NoticeSpec
 
-NDC_UNIT_CONVERTED = NoticeSpec("NDC_UNIT_CONVERTED", "export", "the payer does not accept the line's NDC unit: the quantity is given in another")
-NDC_MISSING = NoticeSpec("NDC_MISSING", "export", "a line without a verified NDC is exported without one: add it from the carton")
-CHARGE_MISSING = NoticeSpec("CHARGE_MISSING", "export", "no charge for the code in the site chargemaster: the charge is left blank")
+NDC_UNIT_CONVERTED = NoticeSpec(
+    "NDC_UNIT_CONVERTED", "export", "the payer does not accept the line's NDC unit: the quantity is given in another"
+)
+NDC_MISSING = NoticeSpec(
+    "NDC_MISSING", "export", "a line without a verified NDC is exported without one: add it from the carton"
+)
+CHARGE_MISSING = NoticeSpec(
+    "CHARGE_MISSING", "export", "no charge for the code in the site chargemaster: the charge is left blank"
+)
 
 REVENUE_CODE = "0636"  # NUBC revenue code 0636: drugs requiring detailed coding
 MAX_QUANTITY_DIGITS = 8  # NUCC: up to 8 digits before the decimal point in the NDC quantity

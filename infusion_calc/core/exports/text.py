@@ -5,13 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from infusion_calc.core.notices import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
 from infusion_calc.core.exports.lines import money, ndc_field, prepare
 from infusion_calc.core.exports.table import table
-from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.notices import Notice
 from infusion_calc.core.presentation import amount
+from infusion_calc.core.site_config import ExportSettings
 
 
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
@@ -29,7 +29,7 @@ def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime)
         for line in lines
     ]
     out = title + "\n" + table(("Code", "Units", "NDC", "Charge"), rows, right=(1, 3))
-    charges = [line.charge for line in lines]
-    if charges and None not in charges:
-        out += f"Total charge {money(sum(charges, Decimal(0)))}\n"  # type: ignore[arg-type]
+    charges = [line.charge for line in lines if line.charge is not None]
+    if lines and len(charges) == len(lines):  # a total only when every line has its charge
+        out += f"Total charge {money(sum(charges, Decimal(0)))}\n"
     return out, notices

@@ -14,12 +14,15 @@ from textual.widgets import Static
 
 HELP_TEXT = """\
 [b $text-primary]infusion-calc: help[/]
-• [b]Enter[/] goes to the next field the dose needs, in the order on screen (a per-kg dose: Weight; per m²: Height, then Weight).
+• [b]Enter[/] goes to the next field the dose needs, in the order on screen (a per-kg dose: \
+Weight; per m²: Height, then Weight).
 • [b]F7[/] jumps to the result, then the checks, then the chart text, then back to the form. [b]PageUp[/] / [b]PageDown[/] scroll the result from any field.
 • [b]F2[/] copies the claim lines, [b]F3[/] the chart text; [b]F5[/] copies them as CMS-1500, UB-04, 837P/837I, FHIR, CSV, JSON or text.
 • [b]F6[/] saves to the administration log; [b]F4[/] writes the chart text and claim lines to a text file (not the log).
 • [b]Ctrl+N[/] next patient (the drug stays) · [b]Ctrl+P[/] every command · [b]Ctrl+Q[/] quit · [b]Esc[/] closes this help.
-• The [b]Encounter[/] panel under the form (Tab to it, Enter opens it) adds the date, times, diagnosis, payer, lots and the rest to the chart note; the pre-submission checks follow the claim lines. Its [b]Dose given[/] is for an infusion stopped early: the units are then billed from the amount given.
+• The [b]Encounter[/] panel under the form (Tab to it, Enter opens it) adds the date, times, diagnosis, payer, lots \
+and the rest to the chart note; the pre-submission checks follow the claim lines. Its [b]Dose given[/] \
+is for an infusion stopped early: the units are then billed from the amount given.
 
 [b $text-primary]JW and JZ[/] (Medicare Part B, single-dose vials)
 • [b]Administered units[/] = dose ÷ billing unit, rounded [b]up[/].
@@ -29,10 +32,12 @@ HELP_TEXT = """\
 • Tysabri 300 mg: J2323-JZ × 300. Tysabri 250 mg: J2323 × 250 and J2323-JW × 50.
 
 [b $text-primary]Whole-vial rounding[/] (site policy)
-Enter the site's threshold (e.g. 10 %) to see the nearest whole-vial dose within it. It is an [b]option for the prescriber, never applied[/]: the result and the claim stay those of the dose as ordered.
+Enter the site's threshold (e.g. 10 %) to see the nearest whole-vial dose within it. It is an \
+[b]option for the prescriber, never applied[/]: the result and the claim stay those of the dose as ordered.
 
 [b $text-primary]J2326 is not natalizumab[/]
-J2326 is [i]Injection, nusinersen, 0.1 mg[/] (Spinraza). Natalizumab is [b]J2323[/] (Tysabri) or [b]Q5134[/] (Tyruko). Billing natalizumab as J2326 would claim 0.1 mg units of another drug, so the app refuses that pairing, also from a site catalog.
+J2326 is [i]Injection, nusinersen, 0.1 mg[/] (Spinraza). Natalizumab is [b]J2323[/] (Tysabri) or [b]Q5134[/] (Tyruko). \
+Billing natalizumab as J2326 would claim 0.1 mg units of another drug, so the app refuses that pairing, also from a site catalog.
 """
 
 

@@ -12,8 +12,9 @@ exists and replays them into the dose field).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
