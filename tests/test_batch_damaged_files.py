@@ -1,4 +1,4 @@
-"""A damaged orders file costs only the rows that are damaged, and every row not read is named (issue 14 item 10)."""
+"""A damaged orders file costs only the rows that are damaged, and every row not read is named."""
 
 from __future__ import annotations
 

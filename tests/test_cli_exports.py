@@ -93,7 +93,7 @@ def test_save_then_list_show_and_export(capsys, site_config):
     _, shown, _ = run(capsys, "log", "show", "1")
     # The NDC as the carton and the calc summary show it; the claim syntax (N4...) is for the exports.
     assert "J2323-JW" in shown and "NDC 64406-0008-01, 2.5 mL" in shown and "Chart note" in shown
-    assert "Vials          1 × 300 mg/15 mL (NDC 64406-0008-01)" in shown
+    assert "  Open          1 × 300 mg/15 mL vial  (NDC 64406-0008-01)" in shown  # as calc printed it
 
     _, exported, _ = run(capsys, "log", "export", "--format", "csv")
     header, *rows = exported.splitlines()
@@ -268,7 +268,7 @@ def test_the_log_keeps_the_amount_given_and_the_administration_details(capsys):
         "observation": "30 min, no reaction",
     }
     _, shown, _ = run(capsys, "log", "show", "1")
-    assert "Dose given     200 mg\n" in shown and "J2323-JW" in shown
+    assert "  Given         200 mg of the dose prepared\n" in shown and "J2323-JW" in shown
 
 
 def test_an_entry_saved_before_the_amount_given_existed_still_shows(capsys):

@@ -1,4 +1,4 @@
-"""`calc`'s summary is read by a person at a glance (issue 13.7): words, not claim syntax."""
+"""`calc`'s summary is read by a person at a glance: words, not claim syntax."""
 
 from __future__ import annotations
 

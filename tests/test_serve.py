@@ -1,7 +1,7 @@
 """`infusion-calc serve` without a browser: binding, the offline page, and no orphan app.
 
-The orphan tests use a stand-in app that behaves like the one stack-notes §6 saw left
-behind: it ignores textual-serve's quit request and SIGTERM, and has started a child
+The orphan tests use a stand-in app that behaves like one seen left behind after an
+abrupt disconnect: it ignores textual-serve's quit request and SIGTERM, and has started a child
 of its own. The server runs in a subprocess, as it does for a user, and the tests
 read /proc to see which processes exist.
 """
@@ -346,7 +346,7 @@ def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_se
 
 
 def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server):
-    # The case stack-notes §6 saw orphaned: the browser gone during the app's start-up.
+    # The case seen orphaned: the browser gone during the app's start-up.
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     tab = RawTab(server.port)
     app = app_of_new_tab(server, set())

@@ -4,7 +4,7 @@ The csv module gives up on a record it cannot read (most often a cell longer tha
 field limit, 131,072 characters: a pasted document, or a quotation mark never closed)
 and, left alone, that error would end the whole batch. Here the record becomes an
 `UnreadableRow` with the reason, the reader skips to where the next record starts, and
-the rows after it still run (issue 6: bad rows are reported and the run carries on).
+the rows after it still run (a bad row is reported; the run carries on).
 The field limit itself is left as it is: it is process-wide state, and it keeps one
 runaway cell from filling memory.
 

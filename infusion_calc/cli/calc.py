@@ -14,7 +14,6 @@ from infusion_calc.cli.encounter_options import (
     add_encounter_arguments,
     add_field_option,
     answer,
-    format_checks,
     read_entered,
     with_site_rules,
 )
@@ -24,7 +23,7 @@ from infusion_calc.core.encounter_fields import FIELD
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.payment import with_payment
-from infusion_calc.core.presentation import summary
+from infusion_calc.core.presentation import checks_text, summary
 from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.loading import Context, context_for
 
@@ -101,6 +100,6 @@ def write_output(result: Answer, options: argparse.Namespace) -> int:
     else:
         # A typed drug name or note may hold ESC or U+2028: printed as a visible escape, never acted on.
         sys.stdout.write(terminal_safe(summary(calc)))
-        if options.note:  # the chart note and the checks (cli/encounter_options.py)
-            sys.stdout.write(terminal_safe("\n" + result.note + "\n" + format_checks(result.checks)))
+        if options.note:  # the chart note and the checks
+            sys.stdout.write(terminal_safe("\n" + result.note + "\n" + checks_text(result.checks)))
     return 0

@@ -10,17 +10,18 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
+from pathlib import Path
 
 
-def earlier_doses(hcpcs: str, patient_id: str | None) -> tuple[date, ...]:
-    """The days this patient was given `hcpcs`, per the log; () when unknown."""
+def earlier_doses(hcpcs: str, patient_id: str | None, log_path: Path) -> tuple[date, ...]:
+    """The days this patient was given `hcpcs`, per the log at `log_path`; () when unknown."""
     if not patient_id or not patient_id.strip():
         return ()
     from infusion_calc.log import AdministrationLog, LogError
 
     days: set[date] = set()
     try:
-        for text in AdministrationLog().json_lines():
+        for text in AdministrationLog(log_path).json_lines():
             entry = json.loads(text)
             if entry.get("patient_id") != patient_id.strip() or (entry.get("result") or {}).get("hcpcs") != hcpcs:
                 continue

@@ -98,7 +98,7 @@ def with_site_rules(calc: Calculation, entered: Entered, policy: SitePolicy) -> 
 
 def answer(calc: Calculation, entered: Entered, context: Context, options: argparse.Namespace) -> Answer:
     """The checks and the chart note for this calculation and encounter."""
-    earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None)) if calc.drug.generic == "nusinersen" else ()
+    earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None), context.log_path) if calc.drug.generic == "nusinersen" else ()
     catalog = context.catalog  # a bad site catalog is the user's to fix: its error is not swallowed below
     try:
         checks = run_checks(calc, entered.encounter, catalog=catalog, rules=context.rules,
@@ -106,12 +106,3 @@ def answer(calc: Calculation, entered: Entered, context: Context, options: argpa
     except Exception as error:  # a bug in a check must not take the result down with it (as in the app)
         checks = (checks_failed(error),)
     return Answer(calc, entered, checks, chart_note(calc, entered.encounter, rules=context.rules))
-
-
-def format_checks(checks: tuple[Check, ...]) -> str:
-    """The checks as plain lines for the readable output, errors first."""
-    if not checks:
-        return "Pre-submission checks: none\n"
-    lines = ["Pre-submission checks:"]
-    lines.extend(f"  {check.severity.value:<8}{check.code}: {check.message}" for check in checks)
-    return "\n".join(lines) + "\n"

@@ -16,7 +16,6 @@ from pathlib import Path
 from typing import IO, Any
 
 from infusion_calc.cli.common import fail
-from infusion_calc.core.presentation import code_label, ndc_for_people, vial_text
 
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
@@ -91,20 +90,22 @@ _current: list = []
 """The log the running command reads (set by `_guarded`), so its notices are shown once."""
 
 
-def _log():
+def _log(options: argparse.Namespace):
+    """The log the command's context names (`Context.log_path`: the data folder's unless it says otherwise)."""
+    from infusion_calc.loading import context_for
     from infusion_calc.log import AdministrationLog
 
-    return _current[-1] if _current else AdministrationLog()
+    return _current[-1] if _current else AdministrationLog(context_for(options).log_path)
 
 
 def _local(saved_at: str) -> str:
     return datetime.fromisoformat(saved_at).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _guarded(action) -> int:
+def _guarded(options: argparse.Namespace, action) -> int:
     from infusion_calc.log import LogError
 
-    _current.append(_log())
+    _current.append(_log(options))
     try:
         return action()
     except LogError as error:
@@ -115,13 +116,13 @@ def _guarded(action) -> int:
 
 
 def run_path(options: argparse.Namespace) -> int:
-    sys.stdout.write(f"{_log().path}\n")
+    sys.stdout.write(f"{_log(options).path}\n")
     return 0
 
 
 def run_list(options: argparse.Namespace) -> int:
     def action() -> int:
-        log = _log()
+        log = _log(options)
         printed = 0
         for summary in log.recent(None if options.all else options.limit):
             if not printed:
@@ -136,38 +137,25 @@ def run_list(options: argparse.Namespace) -> int:
             sys.stdout.write(f"The administration log is empty ({log.path}). Save a calculation with 'infusion-calc calc ... --save'.\n")
         return 0
 
-    return _guarded(action)
+    return _guarded(options, action)
 
 
 def _show_text(entry: dict[str, Any]) -> str:
+    """The entry's details around the summary `calc` printed for it (core/presentation.py)."""
+    from infusion_calc.core.presentation import checks_text, result_summary
+
     result = entry["result"]
     out = [f"Entry {entry['id']}, saved {_local(entry['saved_at'])} by infusion-calc {entry['tool_version']}"]
     if entry["patient_id"]:
         out.append(f"Patient ID     {entry['patient_id']}")
-    out.append(f"Drug           {result['drug']} ({result.get('brand') or ''}) · {result['hcpcs']} {result['descriptor']}")
-    out.append(f"Dose           {result['dose']} (ordered {result['dose_ordered']})")
-    if result.get("dose_given"):  # entries saved before the amount given was recorded have no such key
-        out.append(f"Dose given     {result['dose_given']}")
     patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
     if patient:
         out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
-    for vial in result["vials"]:
-        size = f"{vial['strength']}/{vial['volume']}" if vial["volume"] else vial["strength"]
-        out.append(f"Vials          {vial_text(vial['count'], size)} ({ndc_for_people(vial['ndc'])})")
-    out.append(f"Draw           {result['draw_volume'] or 'see label'}")
-    out.append(f"Units          {result['administered_units']} administered, {result['discarded_units']} discarded ({result['discarded_amount']})")
-    out.append("Claim lines")
-    for line in result["lines"]:
-        label = code_label(line["hcpcs"], line["modifiers"])
-        # As a person reads the carton (NDC 64406-0008-01, 2.5 mL); the claim syntax is for the exports.
-        ndc = ndc_for_people(line["ndc"], line["ndc_quantity"], line["ndc_unit"], missing="NDC from carton")
-        out.append(f"  {label:<12}{line['units']:>6} units   {ndc}")
-    out.extend(f"! {warning['message']}" for warning in result["warnings"])
-    for check in entry["checks"] or []:
-        if isinstance(check, dict):
-            out.append(f"Check [{check.get('severity', '')}] {check.get('code', '')}: {check.get('message', '')}")
-        else:
-            out.append(f"Check {check}")
+    out.extend(result_summary(result, _rounding_threshold(entry["inputs"])).splitlines())
+    if entry["checks"] is not None:
+        checks, unreadable = _saved_checks(entry["checks"])
+        out.extend(checks_text(checks).splitlines())
+        out.extend(f"  {item}" for item in unreadable)
     if entry["note"]:
         out.append("Chart note")
         out.extend(f"  {line}" for line in entry["note"].rstrip("\n").splitlines())
@@ -176,9 +164,33 @@ def _show_text(entry: dict[str, Any]) -> str:
     return "\n".join(_shown(line) for line in out) + "\n"
 
 
+def _rounding_threshold(inputs: dict[str, Any]):
+    """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
+    from infusion_calc.core.engine import parse_rounding_threshold
+    from infusion_calc.core.errors import InputError
+
+    try:
+        return parse_rounding_threshold(inputs.get("round_within"))
+    except InputError:  # an entry edited by hand: the summary then says only "none"
+        return None
+
+
+def _saved_checks(saved: list[Any]) -> tuple[list[Any], list[str]]:
+    """The stored checks as the core's `Check`; anything else a hand-edited log holds, as text."""
+    from infusion_calc.core.check_types import Check
+
+    checks, unreadable = [], []
+    for item in saved:
+        try:
+            checks.append(Check.from_dict(item))
+        except (TypeError, KeyError, ValueError):
+            unreadable.append(str(item))
+    return checks, unreadable
+
+
 def run_show(options: argparse.Namespace) -> int:
     def action() -> int:
-        entry = _log().entry(options.id)
+        entry = _log(options).entry(options.id)
         if entry is None:
             return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
         if options.json:
@@ -190,13 +202,12 @@ def run_show(options: argparse.Namespace) -> int:
             sys.stdout.write(_show_text(entry))
         return 0
 
-    return _guarded(action)
+    return _guarded(options, action)
 
 
-def _write_export(stream: IO[str], fmt: str) -> int:
+def _write_export(log, stream: IO[str], fmt: str) -> int:
     from infusion_calc.log import CSV_COLUMNS
 
-    log = _log()
     if fmt == "csv":
         from infusion_calc.core.csv_out import CsvWriter
 
@@ -230,9 +241,9 @@ def _is_part_of_the_log(target: Path, log_path: Path) -> bool:
 
 def run_export(options: argparse.Namespace) -> int:
     if options.out is None:
-        return _guarded(lambda: _write_export(sys.stdout, options.format))
+        return _guarded(options, lambda: _write_export(_log(options), sys.stdout, options.format))
     target = Path(options.out)
-    if _is_part_of_the_log(target, _log().path):
+    if _is_part_of_the_log(target, _log(options).path):
         return fail("--out: that is the log file itself (or its journal); choose another file name")
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the log is private: so is a copy
@@ -240,6 +251,6 @@ def run_export(options: argparse.Namespace) -> int:
         return fail(f"--out: cannot write {target} ({error.strerror})")
     try:
         with open(descriptor, "w", encoding="utf-8", newline="") as stream:
-            return _guarded(lambda: _write_export(stream, options.format))
+            return _guarded(options, lambda: _write_export(_log(options), stream, options.format))
     except OSError as error:  # a full disk: the copy is cut short; the log itself is untouched
         return fail(f"--out: cannot write {target} ({error.strerror}); the export there is incomplete, the log is unchanged")

@@ -1,4 +1,4 @@
-"""The administration code a drug's class, its route and the infusion time suggest (domain-facts §4).
+"""The administration code a drug's class, its route and the infusion time suggest.
 
 Monoclonal antibodies and other complex biologics, and antineoplastics, are coded as complex
 drug administration: 96413 (first hour) + 96415 (each additional hour). Noridian (article

@@ -15,13 +15,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from infusion_calc.core.billing import Notice
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.contract import line_to_dict
 from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.modifier_340b import with_340b_modifier
+from infusion_calc.core.notices import Notice
 from infusion_calc.core.payment import Payment, PricedQuarter, payment_for
 from infusion_calc.core.presentation import uses_text
 from infusion_calc.core.units import format_amount

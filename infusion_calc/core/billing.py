@@ -1,12 +1,12 @@
-"""Billing units and claim lines from a dose and the vials opened (domain-facts §3).
+"""Billing units and claim lines from a dose and the vials opened.
 
-- administered units = dose ÷ billing unit, rounded up (rule 2-3);
-- discarded units = (labeled amount opened − dose) ÷ billing unit, rounded down (rule 3);
-- administered + discarded never exceeds the labeled units (rule 7): the JW count is capped;
-  this cap is also the whole of rule 4 (no JW when one unit covers the dose plus the waste),
+- administered units = dose ÷ billing unit, rounded up;
+- discarded units = (labeled amount opened − dose) ÷ billing unit, rounded down;
+- administered + discarded never exceeds the labeled units: the JW count is capped;
+  this cap is also the whole of the rule "no JW when one unit covers the dose plus the waste",
   so a dose under one unit from a vial of many units still bills its discarded units on JW;
-- a JW line only for at least one whole discarded unit, otherwise JZ on the one line (rules 4-6);
-- no JW/JZ at all for multi-dose containers (rule 9); overfill is never counted (rule 8),
+- a JW line only for at least one whole discarded unit, otherwise JZ on the one line;
+- no JW/JZ at all for multi-dose containers; overfill is never counted,
   because only labeled amounts enter the sums.
 """
 
@@ -17,9 +17,26 @@ from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.catalog import Product
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.presentation import code_label
 from infusion_calc.core.rounding import ceil_div, floor_div, plain
 from infusion_calc.core.steps import Step, StepKind
+
+MULTI_DOSE = NoticeSpec(
+    "MULTI_DOSE", "calculation", "a multi-dose container: no JW or JZ, and discarded drug is not billed"
+)
+JW_NOT_PERMITTED = NoticeSpec(
+    "JW_NOT_PERMITTED", "calculation", "the administered units already cover every labeled unit opened: no JW line"
+)
+JW_CAPPED = NoticeSpec(
+    "JW_CAPPED", "calculation", "JW units capped so that administered + discarded do not exceed the labeled units"
+)
+LEFTOVER_UNDER_ONE_UNIT = NoticeSpec(
+    "LEFTOVER_UNDER_ONE_UNIT", "calculation", "less than one billing unit left over: no JW line, JZ on the administered line"
+)
+NDC_QUANTITY_IN_ME = NoticeSpec(
+    "NDC_QUANTITY_IN_ME", "calculation", "an NDC quantity that would round to 0 at 3 decimals is given in ME (milligrams)"
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,19 +63,6 @@ class ClaimLine:
     def code(self) -> str:
         """'J2323-JW': the code with its modifiers, as billers write it."""
         return code_label(self.hcpcs, self.modifiers)
-
-
-@dataclass(frozen=True, slots=True)
-class Notice:
-    """What a reader of a result or an export must know about how it was made: a stable code and
-    a sentence (JSON `warnings`). No severity: it describes the result, it asks nothing to be fixed.
-
-    Not a `Check` (core/check_types.py): a check is a finding about the claim as it stands,
-    with a severity, run before submitting; a notice comes with the calculation itself.
-    """
-
-    code: str
-    message: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +98,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     discarded_mg = labeled - dose
 
     if not single_dose:
-        notices.append(Notice("MULTI_DOSE", "Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
+        notices.append(MULTI_DOSE("Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
         # What stays in a multi-dose vial is not this patient's: the NDC quantity is the dose drawn.
         lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False)
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
@@ -106,10 +110,9 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     ))
     cap = max(labeled_units - administered, 0)
     if discarded > 0 and cap == 0:
-        # Rule 4: no JW line when the administered units already pay for every labeled unit
+        # No JW line when the administered units already pay for every labeled unit
         # opened (7 mg from a 10 mg vial billed per 10 mg): a JW unit would pay for drug twice.
-        notices.append(Notice(
-            "JW_NOT_PERMITTED",
+        notices.append(JW_NOT_PERMITTED(
             f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "
             f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
             f"drug twice); JZ on the one line. Document the {plain(discarded_mg)} mg discarded in the record.",
@@ -117,16 +120,14 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         steps.append(Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=0))
         discarded = 0
     elif discarded > cap:
-        notices.append(Notice(
-            "JW_CAPPED",
+        notices.append(JW_CAPPED(
             f"JW units capped at {cap} so that administered + discarded units do not exceed the "
             f"{labeled_units} units on the vial labels.",
         ))
         steps.append(Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=cap))
         discarded = cap
     elif discarded == 0 and discarded_mg > 0:
-        notices.append(Notice(
-            "LEFTOVER_UNDER_ONE_UNIT",
+        notices.append(LEFTOVER_UNDER_ONE_UNIT(
             f"{plain(discarded_mg)} mg left over is less than one billing unit: no JW line, JZ on the "
             "administered line (the CMS FAQ wording for this case is not verified).",
         ))
@@ -186,8 +187,7 @@ def _split_lines(
             given_quantity = rounding.ndc_quantity(given_mg)
             opened_quantity = rounding.ndc_quantity(use.labeled_mg) if jw else given_quantity
             if use.product.ndc11 is not None:
-                notices.append(Notice(
-                    "NDC_QUANTITY_IN_ME",
+                notices.append(NDC_QUANTITY_IN_ME(
                     f"NDC {use.product.ndc11}: in {use.product.billing_ndc_unit} a line's NDC quantity would round to 0 "
                     "at the 3 decimals a claim carries, so this NDC's quantities are given in ME (milligrams).",
                 ))

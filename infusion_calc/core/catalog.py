@@ -32,7 +32,7 @@ NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
 PRODUCT_NDC_UNITS = ("GR", "ME", "ML", "UN")
 
 # Codes the HCPCS file gives to one drug, that a look-alike page (coding.health) or a
-# brief wrongly gave to another. domain-facts §0-§1: J2326 is nusinersen 0.1 mg.
+# brief wrongly gave to another: in CMS's HCPCS file J2326 is nusinersen 0.1 mg.
 NATALIZUMAB_CODES = ("J2323", "Q5134")
 NATALIZUMAB_J2326_MESSAGE = (
     "J2326 is 'Injection, nusinersen, 0.1 mg' (Spinraza) in the HCPCS file, not natalizumab. "
@@ -309,6 +309,8 @@ def parse_catalog(text: str, origin: str) -> Catalog:
             first = error.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
             message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
+            if first["type"] == "model_type":  # pydantic names the model class; the file names a table
+                message = f"Input should be a table of fields ({'[[drug.product]]' if 'product' in first['loc'] else '[[drug]]'})"
             raise CatalogError(f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}") from None
     # Counted once: list.count per code was quadratic (6 s for a 10,000-entry site file).
     duplicates = sorted(code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1)
@@ -317,8 +319,8 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     return Catalog(tuple(drugs), origin)
 
 
-def _schema() -> type[catalog_schema.Drug]:
+def _schema() -> type[catalog_schema.DrugEntry]:
     """The pydantic model of one [[drug]] entry, imported only when a catalog is validated."""
     from infusion_calc.core import catalog_schema
 
-    return catalog_schema.Drug
+    return catalog_schema.DrugEntry

@@ -58,9 +58,9 @@ Volume = Annotated[Measure, BeforeValidator(_quantity(Kind.VOLUME)), PlainSerial
 Concentration = Annotated[Measure, BeforeValidator(_concentration), PlainSerializer(str, return_type=str)]
 
 
-# Named like the records they build: pydantic puts the class name in its messages
-# ("Input should be a valid dictionary or instance of Product").
-class Product(BaseModel):
+# Named apart from the records they build (catalog.Product, catalog.Drug); pydantic's message
+# naming the class for a value that is not a table is reworded in catalog.parse_catalog.
+class ProductEntry(BaseModel):
     """One [[drug.product]] table: the fields and rules of `catalog.Product`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -78,7 +78,7 @@ class Product(BaseModel):
     sources: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
-    def _consistent(self) -> "Product":
+    def _consistent(self) -> "ProductEntry":
         problem = product_problem(self.form, self.volume, self.ndc, self.ndc_note)
         if problem:
             raise ValueError(problem)
@@ -88,7 +88,7 @@ class Product(BaseModel):
         return records.Product(**{field.name: getattr(self, field.name) for field in fields(records.Product)})
 
 
-class Drug(BaseModel):
+class DrugEntry(BaseModel):
     """One [[drug]] table: the fields and rules of `catalog.Drug`."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -103,13 +103,13 @@ class Drug(BaseModel):
     route: str
     preparation: str | None = None
     sources: list[str] = Field(min_length=1)
-    products: tuple[Annotated[Product, BeforeValidator(_record_as_fields)], ...] = Field(alias="product", min_length=1)
+    products: tuple[Annotated[ProductEntry, BeforeValidator(_record_as_fields)], ...] = Field(alias="product", min_length=1)
     max_vials: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
     drug_class: DrugClass = DEFAULT_DRUG_CLASS
     dose_range: Annotated[DoseRange, BeforeValidator(read_dose_range)] | None = None
 
     @model_validator(mode="after")
-    def _consistent_as_a_whole(self) -> "Drug":
+    def _consistent_as_a_whole(self) -> "DrugEntry":
         problem = drug_problem(self.hcpcs, self.generic, self.descriptor, self.billing_unit)
         if problem:
             raise ValueError(problem)

@@ -43,6 +43,11 @@ class Check(NamedTuple):
     def to_dict(self) -> dict[str, str]:
         return {"code": self.code, "severity": self.severity.value, "message": self.message}
 
+    @classmethod
+    def from_dict(cls, saved: dict[str, str]) -> Check:
+        """The check `to_dict` wrote (the log keeps them so); KeyError or ValueError for anything else."""
+        return cls(saved["code"], Severity(saved["severity"]), saved["message"])
+
 
 class CheckSpec(NamedTuple):
     """One kind of check, declared once: its code, usual severity, a one-line summary, and any

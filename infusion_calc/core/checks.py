@@ -232,7 +232,7 @@ def _vials(calc: Calculation, encounter: Encounter, day: date) -> list[Check]:
 
 @emits(WASTE_UNDOCUMENTED, WASTE_TIME_MISSING)
 def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], policy: SitePolicy) -> list[Check]:
-    """The record of discarded drug: date, time, amount and reason (Palmetto; domain-facts §3 rule 12).
+    """The record of discarded drug: date, time, amount and reason (Palmetto's list).
 
     The amount is in the chart note already. A witness is asked for only when the site's policy
     says so: no Medicare source requires one for a drug that is not a controlled substance.
@@ -261,8 +261,8 @@ def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], 
 def _unbilled_waste(calc: Calculation, lines: Sequence[ClaimLine], missing: list[str]) -> list[Check]:
     """Drug discarded with no JW line (under one billing unit, say): the record must still show it.
 
-    The discarded amount is documented (rule 12), and JZ needs a record that either shows the
-    whole container given or documents the waste (rule 5).
+    The discarded amount is documented, and JZ needs a record that either shows the whole
+    container given or documents the waste.
     """
     discarded = calc.billing.discarded_mg
     if discarded <= 0 or not missing or not calc.single_dose:  # multi-dose: no JW/JZ, waste not billed

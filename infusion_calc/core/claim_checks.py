@@ -1,4 +1,4 @@
-"""Checks on a drug's claim lines against the calculation (domain-facts §3 rules 4-9, §4).
+"""Checks on a drug's claim lines against the calculation: code, NDC, JW/JZ, units.
 
 They take the lines as given, not as the engine made them, so lines edited by hand or
 imported from elsewhere are held to the same rules: the right code and NDC for the drug,
@@ -189,7 +189,7 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
             f"{expected_jw} billable unit{'s' if expected_jw != 1 else ''} of {calc.drug.billing_unit}. Remove JZ "
             "and bill them on a JW line.",
         ))
-    # Rule 4: no JW when the administered units already pay for every labeled unit opened.
+    # No JW when the administered units already pay for every labeled unit opened.
     one_unit_covers_all = (
         bool(jw_lines) and calc.administered_mg < calc.drug.billing_unit.value and labeled_units <= expected_given
     )

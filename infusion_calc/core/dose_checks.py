@@ -8,7 +8,7 @@
   decision the order documents. An error, so the app asks for confirmation before copying or saving.
 - VIAL_PLAN_NOT_LEAST_WASTE: vials forced by the user (`--vial`, the app's single-size choice)
   discard more billing units than the least-waste combination of the drug's vials. CGS and
-  Noridian: bill the smallest vials that give the dose (domain-facts §3 rule 10, VERIFIED).
+  Noridian: bill the smallest vials that give the dose (VERIFIED).
 - NUSINERSEN_FREQUENCY: more doses than Noridian article A58578 allows, from the earlier doses
   the caller read from the administration log (the core reads no files).
 """

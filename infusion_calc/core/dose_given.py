@@ -16,10 +16,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from infusion_calc.core.billing import Notice
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.units import Kind, parse_measure
+
+DOSE_PARTLY_GIVEN = NoticeSpec(
+    "DOSE_PARTLY_GIVEN", "calculation", "less given than prepared: what was not infused is counted as discarded (not billed from a multi-dose vial)"
+)
 
 FIELD = "dose_given"
 JW_STATUS = "PARTIAL"
@@ -55,9 +59,8 @@ def partly_given_notice(prepared_mg: Decimal, given_mg: Decimal, *, single_dose:
         f"billed from the {plain(given_mg)} mg given"
     )
     if not single_dose:
-        return Notice("DOSE_PARTLY_GIVEN", f"{head}; the {not_given} mg not infused is not billed (multi-dose container).")
-    return Notice(
-        "DOSE_PARTLY_GIVEN",
+        return DOSE_PARTLY_GIVEN(f"{head}; the {not_given} mg not infused is not billed (multi-dose container).")
+    return DOSE_PARTLY_GIVEN(
         f"{head}, and the {not_given} mg prepared but not infused is counted as discarded (JW, in whole units). "
         f"Reporting an unused prepared dose with JW is {JW_STATUS}, not verified against a CMS or MAC text: "
         "confirm with your MAC. Record the amount given, the amount discarded and why the infusion stopped.",

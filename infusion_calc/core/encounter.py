@@ -72,7 +72,7 @@ class Encounter:
     """What the chart note and the checks know about one administration. All optional.
 
     A frozen dataclass, not a pydantic model: `calc --json` builds one on every run, and
-    importing pydantic would cost a third of that command's start-up (issue 6). The
+    importing pydantic would cost a third of that command's start-up. The
     invariants a model would enforce are checked in `__post_init__`; typed text goes
     through `read_encounter`.
     """
@@ -330,8 +330,15 @@ def _times_problem(start: ClockTime | None, stop: ClockTime | None) -> str | Non
     return None
 
 
+_ONE_FIELD_PARSERS: dict[str, Callable[[str, str], object]] = {
+    "date_time": parse_date_time, "clock": parse_clock, "dx": parse_dx, "payer": parse_payer,
+}
+"""The strict parser of each kind of field in the table that is read on its own."""
+
+
 def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ...]]:
-    """Parse every field; a bad field is left empty and reported, so a form can mark them all."""
+    """Parse every field, in the table's (the form's) order; a bad field is left empty and
+    reported, so a form can mark them all. Each field is read by the parser its table row names."""
     errors: list[InputError] = []
     # Any: each field's parser gives its own type, and a dict keyed by field name cannot say which;
     # the values meet the dataclass's typed fields in Encounter(**present) below.
@@ -343,25 +350,25 @@ def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ..
         except InputError as error:
             errors.append(error)
 
-    attempt("given_at", lambda: parse_date_time(text.given_at, "given_at"))
-    attempt("dx", lambda: parse_dx(text.dx))
-    attempt("payer", lambda: parse_payer(text.payer))
-    attempt("vials", lambda: _vials(tuple(text.lots), tuple(text.expires)))
-    attempt("start", lambda: parse_clock(text.start, "start"))
-    attempt("stop", lambda: parse_clock(text.stop, "stop"))
-    for name, field in FREE_TEXT.items():
-        attempt(name, partial(clean_text, getattr(text, name), name, field.label, multiline=field.multiline))
+    for field in ENCOUNTER_FIELDS:
+        typed = getattr(text, field.name)
+        if field.parser in _ONE_FIELD_PARSERS:
+            attempt(field.name, partial(_ONE_FIELD_PARSERS[field.parser], typed, field.name))
+        elif field.name in FREE_TEXT:
+            free = FREE_TEXT[field.name]
+            attempt(field.name, partial(clean_text, typed, field.name, free.label, multiline=free.multiline))
+        elif field.parser == "lots":  # lots and expiries pair up by position, one record per vial
+            attempt("vials", partial(_vials, tuple(text.lots), tuple(text.expires)))
+        elif field.parser == "flag":
+            values[field.name] = bool(typed)
+        # "expires" is read with the lots; "dose" is the engine's (it changes the billed units).
 
     problem = _times_problem(values.get("start"), values.get("stop"))
     if problem:
         errors.append(InputError("stop", problem))
         values["stop"] = None
     present = {name: value for name, value in values.items() if value is not None}
-    encounter = Encounter(
-        **present,
-        step_therapy=bool(text.step_therapy), consent=bool(text.consent), rems_checked=bool(text.rems_checked),
-    )
-    return encounter, tuple(errors)
+    return Encounter(**present), tuple(errors)
 
 
 def parse_encounter(text: EncounterText) -> Encounter:

@@ -2,8 +2,9 @@
 
 The CLI's encounter options (cli/encounter_options.py), the app's encounter panel
 (tui/widgets/encounter_panel.py), the CLI's error lines (which option to blame) and the
-strict reader's free-text limits (core/encounter.py) are all built from this table, so
-a new field is one row here plus its attribute on `EncounterText` (a test checks both
+strict reader (core/encounter.py: which parser reads each field, the free-text limits) are
+all built from this table, so a new field is one row here plus its typed attribute on
+`EncounterText` and `Encounter`, which a type checker needs declared (tests check all three
 list the same names). Rows are in the order the panel shows them; nothing here imports
 more than the standard library, since the app's first frame imports it.
 """

@@ -14,11 +14,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from infusion_calc.core import rounding
-from infusion_calc.core.billing import Billing, ClaimLine, Notice, VialUse, bill
+from infusion_calc.core.billing import Billing, ClaimLine, VialUse, bill
 from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
 from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
+from infusion_calc.core.notices import Notice
+from infusion_calc.core.plan_notices import plan_notices
 from infusion_calc.core.presentation import drug_choices
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
@@ -351,7 +353,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     # opened amount, so it is counted with the rest of what was discarded.
     billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses)
     preparation = _prepare(uses, dose)
-    warnings = _warnings(drug, uses, resolved.rounded_from, preparation) + billing.notices
+    warnings = plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml) + billing.notices
     partly = partly_given_notice(dose, given, single_dose=_single_dose(uses)) if given is not None else None
     if partly is not None:
         warnings += (partly,)
@@ -376,29 +378,3 @@ def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
         if use.product.form == "lyophilized" and use.product.reconstitute_with is not None
     )
     return Preparation(draw, reconstitution)
-
-
-def _warnings(drug: Drug, uses: tuple[VialUse, ...], rounded_from: Decimal | None, preparation: Preparation) -> tuple[Notice, ...]:
-    notices: list[Notice] = []
-    if drug.source == "cms":
-        notices.append(Notice(
-            "CONTAINER_NOT_VERIFIED",
-            f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is a single-dose vial, "
-            "a multi-dose vial or a prefilled syringe, nor its route: the vials were planned as single-dose vials "
-            "as entered. Check the carton says single-dose before billing the JW or JZ line.",
-        ))
-    if drug.descriptor_note:
-        notices.append(Notice("DESCRIPTOR_PARTIAL", drug.descriptor_note))
-    for use in uses:
-        if use.product.ndc is None:
-            notices.append(Notice("NDC_NOT_VERIFIED", use.product.ndc_note or "NDC not known."))
-    if len(uses) > 1:
-        notices.append(Notice("NDC_SPLIT", "Vials of more than one size: one administered line per NDC."))
-    if rounded_from is not None:
-        notices.append(Notice("DOSE_ROUNDED", f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg."))
-    if preparation.draw_volume_ml is None:
-        notices.append(Notice(
-            "DRAW_VOLUME_UNKNOWN",
-            "The concentration after reconstitution is not in the catalog: draw the volume per the label.",
-        ))
-    return tuple(notices)

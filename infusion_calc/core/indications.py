@@ -5,8 +5,8 @@ this module answers the questions the checks ask: is this code billable on that 
 diagnoses is this drug indicated for, which REMS program applies to this HCPCS code.
 
 The file is read by a small strict reader rather than pydantic: `calc --json` runs the checks
-on every call, and pydantic's import alone would cost a third of that command's start-up
-(issue 6); for the same reason the records are NamedTuples, which define several times
+on every call, and pydantic's import alone would cost a third of that command's
+start-up; for the same reason the records are NamedTuples, which define several times
 faster than dataclasses. The reader refuses unknown keys, wrong types and malformed codes,
 naming the entry and the field.
 """

@@ -16,10 +16,15 @@ from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
 
-from infusion_calc.core.billing import ClaimLine, Notice
+from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.notices import NoticeSpec
 from infusion_calc.core.presentation import line_brief
+
+MODIFIER_340B = NoticeSpec(
+    "MODIFIER_340B", "calculation", "TB added to each drug line: the site buys its drugs under 340B"
+)
 
 TB_FROM = date(2025, 1, 1)
 JG_LAST_DAY = date(2024, 12, 31)
@@ -40,8 +45,7 @@ def with_340b_modifier(calc: Calculation, service_date: date) -> Calculation:
         line if "TB" in line.modifiers else replace(line, modifiers=(*line.modifiers, "TB"))
         for line in calc.lines
     )
-    notice = Notice(
-        "MODIFIER_340B",
+    notice = MODIFIER_340B(
         f"TB added to each drug line: the site buys its drugs under 340B ([billing] acquired_340b). {STATUS}.",
     )
     return replace(calc, billing=replace(calc.billing, lines=lines), warnings=(*calc.warnings, notice))

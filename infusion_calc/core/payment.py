@@ -18,8 +18,19 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from infusion_calc.core import rounding
-from infusion_calc.core.billing import ClaimLine, Notice, bill
+from infusion_calc.core.billing import ClaimLine, bill
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.units import Kind, parse_measure
+
+PAYMENT_QUARTER_MISSING = NoticeSpec(
+    "PAYMENT_QUARTER_MISSING", "calculation", "no loaded CMS quarter covers the date of service: no Medicare payment"
+)
+PAYMENT_NOT_LISTED = NoticeSpec(
+    "PAYMENT_NOT_LISTED", "calculation", "the quarter has no payment limit for the code: the local contractor prices it"
+)
+PAYMENT_UNIT_DIFFERS = NoticeSpec(
+    "PAYMENT_UNIT_DIFFERS", "calculation", "CMS prices the code per another unit than the catalog bills: no Medicare payment"
+)
 
 if TYPE_CHECKING:
     from infusion_calc.core.engine import Calculation
@@ -93,27 +104,21 @@ def payment_for(calc: Calculation, quarters: Sequence[PricedQuarter], day: date)
     records, without a copy of the calculation per row."""
     quarter = next((q for q in quarters if q.effective_from <= day <= q.effective_to), None)
     if quarter is None:
-        notice = Notice(
-            "PAYMENT_QUARTER_MISSING",
+        return PAYMENT_QUARTER_MISSING(
             f"No Medicare payment: no CMS quarter loaded covers {day.isoformat()}. Import the {_quarter_name(day)} "
             "ASP crosswalk and payment-limit files with 'infusion-calc data import'.",
         )
-        return notice
     listed = quarter.prices.get(calc.drug.hcpcs)
     if listed is None:
-        notice = Notice(
-            "PAYMENT_NOT_LISTED",
+        return PAYMENT_NOT_LISTED(
             f"No Medicare payment: {calc.drug.hcpcs} has no payment limit in CMS's {quarter.quarter} file; "
             "the local Medicare contractor prices it.",
         )
-        return notice
     if _listed_unit_mg(listed["billing_unit"]) != calc.drug.billing_unit.value:
-        notice = Notice(
-            "PAYMENT_UNIT_DIFFERS",
+        return PAYMENT_UNIT_DIFFERS(
             f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per {listed['billing_unit']}, "
             f"not per {calc.drug.billing_unit} as the catalog bills it.",
         )
-        return notice
     limit, percent = Decimal(listed["payment_limit"]), Decimal(listed["coinsurance_percent"])
     payment = price(calc.lines, limit, percent, quarter)
     option = calc.rounding_option

@@ -11,9 +11,9 @@ log's listing can use it without paying for the unit library.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import Figure, Step, StepKind
@@ -21,6 +21,7 @@ from infusion_calc.core.steps import Figure, Step, StepKind
 if TYPE_CHECKING:
     from infusion_calc.core.billing import ClaimLine, VialUse
     from infusion_calc.core.catalog import Drug
+    from infusion_calc.core.check_types import Check
     from infusion_calc.core.engine import Calculation
 
 
@@ -50,6 +51,12 @@ def uses_text(uses: Iterable[VialUse]) -> str:
 def code_label(hcpcs: str, modifiers: Iterable[str]) -> str:
     """'J2323-JW': the code with its modifiers, as billers write it."""
     return "-".join((hcpcs, *modifiers))
+
+
+def code_for_claims(hcpcs: str, modifiers: Iterable[str]) -> str:
+    """'J2323 JW': the code and its modifiers as a claim form's procedure field holds them
+    (CMS-1500 24D, UB-04 FL44), exports only."""
+    return " ".join((hcpcs, *modifiers))
 
 
 def line_brief(hcpcs: str, modifiers: Iterable[str], units: int | str) -> str:
@@ -153,67 +160,119 @@ def step_text(step: Step) -> str:
 
 def summary(calc: Calculation) -> str:
     """A short plain-text answer a person reads in one glance (what `calc` prints)."""
-    drug = calc.drug
-    out = [f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}"]
-    out.append(f"  Dose          {amount(calc.dose_mg, 'mg')}")
-    if calc.given_mg is not None and calc.given_mg < calc.dose_mg:
-        out.append(f"  Given         {amount(calc.given_mg, 'mg')} of the dose prepared")
-    for use in calc.vials:
-        out.append(f"  Open          {vial_text(use.count, use.product.label)} vial  ({ndc_for_people(use.product.ndc)})")
-    for use, diluent in calc.preparation.reconstitution:
-        out.append(f"  Reconstitute  each of {vial_text(use.count, use.product.label)} with {plain(diluent)} mL sterile water")
-    draw = calc.preparation.draw_volume_ml
-    out.append(f"  Draw          {amount(draw, 'mL') if draw is not None else 'see label'}")
+    from infusion_calc.core.contract import calculation_to_dict  # the engine: only when a summary is written
+
+    return result_summary(calculation_to_dict(calc), calc.rounding_threshold)
+
+
+def drug_heading(generic: str, brand: str | None, hcpcs: str, descriptor: str) -> str:
+    """'natalizumab (Tysabri) · J2323 Injection, natalizumab, 1 mg'."""
+    name = f"{generic} ({brand})" if brand else generic
+    return f"{name} · {hcpcs} {descriptor}"
+
+
+def vial_size(vial: Mapping[str, Any]) -> str:
+    """'300 mg/15 mL' for a solution, '100 mg' for a powder, from the contract's vial."""
+    return f"{vial['strength']}/{vial['volume']}" if vial["volume"] else vial["strength"]
+
+
+def result_summary(result: Mapping[str, Any], rounding_threshold: Decimal | None = None) -> str:
+    """The summary from the JSON contract (`calculation_to_dict`): `calc` prints it for the
+    calculation it made and `log show` for the one it saved, so the two read alike.
+
+    `rounding_threshold` says "none within N%" when the site's whole-vial option found none
+    (the contract then holds `dose_rounding: null`, without the threshold).
+    """
+    out = [drug_heading(result["drug"], result["brand"], result["hcpcs"], result["descriptor"])]
+    out.append(f"  Dose          {result['dose']}")
+    given = result.get("dose_given")  # entries saved before the amount given was recorded have no such key
+    if given and given != result["dose"]:
+        out.append(f"  Given         {given} of the dose prepared")
+    for vial in result["vials"]:
+        out.append(f"  Open          {vial_text(vial['count'], vial_size(vial))} vial  ({ndc_for_people(_carton_ndc(vial['ndc']))})")
+    for vial, diluent in _reconstituted(result):
+        out.append(f"  Reconstitute  each of {vial} with {diluent} sterile water")
+    out.append(f"  Draw          {result['draw_volume'] or 'see label'}")
     out.append(
-        f"  Units         {calc.billing.administered_units} administered, "
-        f"{calc.billing.discarded_units} discarded ({amount(calc.billing.discarded_mg, 'mg')} left in the vials)"
+        f"  Units         {result['administered_units']} administered, "
+        f"{result['discarded_units']} discarded ({result['discarded_amount']} left in the vials)"
     )
     out.append("  Claim lines")
-    cartons = {use.product.ndc11: use.product.ndc for use in calc.vials if use.product.ndc}
-    for line in calc.lines:
-        ndc = ndc_for_people(cartons.get(line.ndc, line.ndc) if line.ndc else None, line.ndc_quantity, line.ndc_unit,
+    for line in result["lines"]:
+        ndc = ndc_for_people(_carton_ndc(line["ndc"]), line["ndc_quantity"], line["ndc_unit"],
                              missing="NDC from the carton (not verified)")
-        out.append(f"    {line.code:<14}{line.units:>6} {'unit ' if line.units == 1 else 'units'}   {ndc}")
-    out.extend(payment_lines(calc))
-    option_line = whole_vial_option(calc)
+        units = line["units"]
+        out.append(f"    {code_label(line['hcpcs'], line['modifiers']):<14}{units:>6} {'unit ' if units == 1 else 'units'}   {ndc}")
+    out.extend(_payment_lines(result))
+    option_line = _whole_vial_option(result, rounding_threshold)
     if option_line is not None:
         out.append(f"  {option_line}")
     out.append("  Arithmetic")
-    out.extend(f"    {step.text}" for step in calc.steps)
-    for notice in calc.warnings:
-        out.append(f"  ! {notice.message}")
+    out.extend(f"    {step}" for step in result["calculation"])
+    out.extend(f"  ! {warning['message']}" for warning in result["warnings"])
     return "\n".join(out) + "\n"
 
 
-def whole_vial_option(calc: Calculation) -> str | None:
+def _carton_ndc(ndc: str | None) -> str | None:
+    """The contract's 11 digits as the carton prints them (the catalog's NDCs are all 5-4-2)."""
+    return readable_ndc(ndc) if ndc else None
+
+
+def _reconstituted(result: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """('4 × 100 mg', '10 mL') per powder reconstituted: the contract gives each its vial count,
+    in the order of the powders among the vials (a powder without a diluent is left out)."""
+    powders = [vial for vial in result["vials"] if vial.get("form") == "lyophilized"]
+    out = []
+    for entry in result.get("reconstitution") or ():
+        while powders and powders[0]["count"] != entry["vials"]:
+            powders.pop(0)
+        size = vial_size(powders.pop(0)) if powders else "vial"
+        out.append((vial_text(entry["vials"], size), entry["diluent_per_vial"]))
+    return out
+
+
+def _whole_vial_option(result: Mapping[str, Any], threshold: Decimal | None) -> str | None:
     """The nearest whole-vial dose within the site's threshold, in one line; None without a threshold."""
-    if calc.rounding_threshold is None:
+    if "dose_rounding" not in result:
         return None
-    option = calc.rounding_option
+    option = result["dose_rounding"]
     if option is None:
-        return f"Whole-vial option: none within {plain(calc.rounding_threshold)}%"
-    payment = calc.payment
+        return f"Whole-vial option: none within {plain(threshold)}%" if threshold is not None else "Whole-vial option: none"
+    difference = option.get("medicare_payment_difference")
     dollars = ""
-    if payment is not None and payment.whole_vial_total is not None:
-        difference = payment.whole_vial_total - payment.total
-        dollars = f", Medicare {'+' if difference >= 0 else '-'}{money(abs(difference))}"
+    if difference is not None:
+        value = Decimal(difference)
+        dollars = f", Medicare {'+' if value >= 0 else '-'}{money(abs(value))}"
+    vials = vials_text((vial["count"], vial_size(vial)) for vial in option["vials"])
     return (
-        f"Whole-vial option: {amount(option.dose_mg, 'mg')} "
-        f"({plain(option.change_percent)}%, {uses_text(option.vials)}{dollars}); not applied: the order stands"
+        f"Whole-vial option: {option['dose']} "
+        f"({option['change_percent']}%, {vials}{dollars}); not applied: the order stands"
     )
 
 
-def payment_lines(calc: Calculation) -> list[str]:
+def _payment_lines(result: Mapping[str, Any]) -> list[str]:
     """What Medicare allows, per line and in total; nothing when no quarter prices the code."""
-    payment = calc.payment
+    payment = result.get("payment")
     if payment is None:
         return []
-    per_line = ", ".join(f"{line.code} {money(value)}" for line, value in zip(calc.lines, payment.line_amounts))
-    out = [f"  Medicare      {money(payment.total)} allowed ({per_line}; {payment.quarter} limit ${payment.limit} per unit)"]
-    if payment.discarded:
-        out.append(f"                the JW line recovers {money(payment.discarded)}")
-    out.append(f"                coinsurance {plain(payment.coinsurance_percent)}%: {money(payment.coinsurance)}")
+    per_line = ", ".join(
+        f"{code_label(line['hcpcs'], line['modifiers'])} {money(Decimal(line['medicare_payment']))}"
+        for line in result["lines"]
+    )
+    out = [f"  Medicare      {money(Decimal(payment['total']))} allowed "
+           f"({per_line}; {payment['quarter']} limit ${payment['limit_per_unit']} per unit)"]
+    if Decimal(payment["discarded"]):
+        out.append(f"                the JW line recovers {money(Decimal(payment['discarded']))}")
+    out.append(f"                coinsurance {payment['coinsurance_percent']}%: {money(Decimal(payment['coinsurance']))}")
     return out
+
+
+def checks_text(checks: Iterable[Check]) -> str:
+    """The pre-submission checks as plain lines for the readable output (`calc --note`, `log show`)."""
+    rows = [f"  {check.severity.value:<8}{check.code}: {check.message}" for check in checks]
+    if not rows:
+        return "Pre-submission checks: none\n"
+    return "\n".join(["Pre-submission checks:", *rows]) + "\n"
 
 
 # -- the app's result panel (the same facts, in the chair's words) ------------------------
@@ -261,6 +320,23 @@ def whole_vial_advice(calc: Calculation) -> str | None:
         f"= {uses_text(option.vials)} ({sign}{plain(option.change_percent)}%). NOT applied: the result above is the dose as "
         "ordered; use this only if the prescriber changes the order."
     )
+
+
+def payment_sentence(calc: Calculation) -> str | None:
+    """What Medicare allows per claim line and in all, and what the JW line recovers, as the app
+    shows it; None when no loaded quarter prices this code on this day (a warning then says why)."""
+    payment = calc.payment
+    if payment is None:
+        return None
+    per_line = ", ".join(f"{line.code} {money(value)}" for line, value in zip(calc.lines, payment.line_amounts))
+    text = (f"Medicare allows {money(payment.total)}: {per_line} "
+            f"({payment.quarter} limit ${payment.limit} per unit; coinsurance {money(payment.coinsurance)}).")
+    if payment.discarded:
+        text += f" The JW line recovers {money(payment.discarded)}."
+    if payment.whole_vial_total is not None:  # the site's whole-vial option, in dollars
+        difference = payment.whole_vial_total - payment.total
+        text += f" The whole-vial option: Medicare {'+' if difference >= 0 else '-'}{money(abs(difference))}."
+    return text
 
 
 def claim_grid(calc: Calculation, missing_ndc: str) -> str:

@@ -1,6 +1,6 @@
 """Every rounding rule in one place.
 
-Billing rules (domain-facts §3): administered units round UP to the next billing
+Billing rules: administered units round UP to the next billing
 unit, discarded units round DOWN. Display precisions are fixed here too, so the
 TUI, CLI, chart text and exports all show the same figure for the same number.
 All arithmetic is Decimal; `divmod` on Decimals is exact, so ceilings and floors

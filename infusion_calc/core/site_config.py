@@ -1,6 +1,6 @@
 """The site config file: payer claim rules, the chargemaster, and log privacy, as data.
 
-Payers differ in small ways that are settings, not code (domain-facts §4): the spacing
+Payers differ in small ways that are settings, not code: the spacing
 of the NDC in CMS-1500 item 24A, and which NDC unit qualifiers they accept (some
 refuse ME). Charges come from the site's chargemaster by HCPCS code, per billing
 unit; a code without a charge is a warning at export time, never an invented number.

@@ -1,7 +1,7 @@
 """The one unit registry, and the strict parser every typed quantity goes through.
 
 pint's expression parser is far too lenient for clinical input ("1,5 mg" is 15 mg,
-"1 000 mg" is 0 mg, "-5 mg" and "nan mg" are accepted; stack-notes §2). So free text
+"1 000 mg" is 0 mg, "-5 mg" and "nan mg" are accepted). So free text
 never reaches it: a strict pattern splits number from unit, the number is built as
 a Decimal, and only the unit (one word at a time) goes to pint's `parse_units`, whose
 dimension is then checked. Values come back in one canonical unit per kind

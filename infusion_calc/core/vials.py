@@ -1,7 +1,7 @@
 """Choose the vials to open: the least labeled amount that covers the dose, then fewest vials.
 
 Medicare bills against the smallest vial combination that gives the dose with the
-least waste (domain-facts §3 rule 10). The search runs over exact integer multiples
+least waste. The search runs over exact integer multiples
 of the strengths' common step, with Python big integers as bit sets: bit t of
 `layers[n]` says "a total of t steps is reachable with exactly n vials". Each layer is
 k shifts of the previous one, done in C, so a 100-vial search over six presentations

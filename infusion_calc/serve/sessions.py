@@ -1,8 +1,8 @@
 """One browser tab's app process, which never outlives the tab.
 
 textual-serve starts each app through a shell and, when the tab goes, asks it to quit
-and waits for it without limit. An app that misses the request (stack-notes §6: after
-an abrupt disconnect one was left spinning at ~95% CPU, deaf to SIGTERM) is then
+and waits for it without limit. An app that misses the request (after an abrupt
+disconnect one has been seen spinning at ~95% CPU, deaf to SIGTERM) is then
 orphaned. Here the app is exec'd directly in a session of its own, gets a short grace
 period to quit, and then its whole process group is killed with SIGKILL, which
 nothing can ignore.

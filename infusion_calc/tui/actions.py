@@ -13,6 +13,8 @@ from typing import TYPE_CHECKING
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from infusion_calc.loading import Context
 
 
@@ -46,8 +48,9 @@ def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
     )
 
 
-def save_to_log(result: ResultView) -> Delivery:
-    """Append the result, its chart note, checks and encounter details to the administration log."""
+def save_to_log(result: ResultView, log_path: Path | None = None) -> Delivery:
+    """Append the result, its chart note, checks and encounter details to the administration log
+    (the app's context's; the data folder's when none is given)."""
     from infusion_calc.core.encounter import EncounterText
     from infusion_calc.core.site_config import SiteConfigError
     from infusion_calc.log import LogError, save
@@ -55,7 +58,8 @@ def save_to_log(result: ResultView) -> Delivery:
     typed = result.encounter or EncounterText()
     details = {name: value for name, value in typed._asdict().items() if value}
     try:
-        entry = save(result.calculation, note=result.chart_text, checks=result.checks, encounter=details or None)
+        entry = save(result.calculation, note=result.chart_text, checks=result.checks, encounter=details or None,
+                     path=log_path)
     except LogError as error:
         return Delivery(False, str(error))
     except SiteConfigError as error:

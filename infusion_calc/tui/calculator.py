@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import replace
 from datetime import date
+from pathlib import Path
 
 from infusion_calc.core.catalog import Catalog, Drug
 from infusion_calc.core.checks import Check, SitePolicy, checks_failed, run_checks
@@ -26,8 +27,11 @@ from infusion_calc.core.payment import with_payment
 from infusion_calc.core.presentation import (
     amount,
     claim_grid,
+    drug_heading,
     modifiers_text,
+    ndc_for_people,
     opened_vials,
+    payment_sentence,
     preparation_steps,
     waste_modifier_note,
     whole_vial_advice,
@@ -79,13 +83,13 @@ def _site_rounding_policy(context: Context) -> tuple[str | None, str | None]:
         return None, f"The site's whole-vial rounding policy is not in use: {error}"
 
 
-def drug_uses() -> dict[str, int]:
+def drug_uses(log_path: Path) -> dict[str, int]:
     """Saved administrations per HCPCS code from the log; none when it cannot be read (the
     order of the drug list is a convenience, never a reason to fail)."""
     from infusion_calc.log import AdministrationLog
 
     try:
-        return AdministrationLog(busy_timeout=0.2).uses_by_code()
+        return AdministrationLog(log_path, busy_timeout=0.2).uses_by_code()
     except Exception:
         return {}
 
@@ -160,7 +164,7 @@ class Calculator:
     def count_drug_uses(self) -> None:
         """Read how often each drug was saved to the log (importing the log takes a while: the
         app does this in a thread, after the calculator is live); the index is rebuilt with it."""
-        self.drug_uses = drug_uses()
+        self.drug_uses = drug_uses(self.context.log_path)
         self._drug_index = None
 
     @property
@@ -243,10 +247,10 @@ class Calculator:
         if self.catalog_problem:
             warnings += ("The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",)
         return ResultView(
-            heading=f"{drug.display_name} · {drug.hcpcs} {drug.descriptor}",
+            heading=drug_heading(drug.generic, drug.brands[0] if drug.brands else None, drug.hcpcs, drug.descriptor),
             dose=amount(calc.dose_mg, "mg"),
             dose_steps=dose_steps,
-            vials=tuple(f"{opened_vials(use)} · NDC {use.product.ndc or NOT_VERIFIED}" for use in calc.vials),
+            vials=tuple(f"{opened_vials(use)} · {ndc_for_people(use.product.ndc, missing=f'NDC {NOT_VERIFIED}')}" for use in calc.vials),
             preparation=preparation_steps(calc),
             administered_units=billing.administered_units,
             discarded_units=billing.discarded_units,
@@ -265,7 +269,7 @@ class Calculator:
                 for line in calc.lines
             ),
             rounding=whole_vial_advice(calc),
-            payment=payment_text(calc),
+            payment=payment_sentence(calc),
             warnings=warnings,
             chart_text=chart_note(calc, encounter, rules=self.context.rules),
             claim_text=claim_text(calc),
@@ -281,23 +285,6 @@ class Calculator:
             return run_checks(calc, encounter, catalog=self.catalog, rules=self.context.rules, policy=self.site_policy)
         except Exception as error:  # a bug in a check must not take the result down with it
             return (checks_failed(error),)
-
-
-def payment_text(calc: Calculation) -> str | None:
-    """What Medicare allows per claim line and in all, and what the JW line recovers; None
-    when no loaded quarter prices this code on this day (a warning then says why)."""
-    payment = calc.payment
-    if payment is None:
-        return None
-    per_line = ", ".join(f"{line.code} ${amount:,}" for line, amount in zip(calc.lines, payment.line_amounts))
-    text = (f"Medicare allows ${payment.total:,}: {per_line} "
-            f"({payment.quarter} limit ${payment.limit} per unit; coinsurance ${payment.coinsurance:,}).")
-    if payment.discarded:
-        text += f" The JW line recovers ${payment.discarded:,}."
-    if payment.whole_vial_total is not None:  # the site's whole-vial option, in dollars
-        difference = payment.whole_vial_total - payment.total
-        text += f" The whole-vial option: Medicare {'+' if difference >= 0 else '-'}${abs(difference):,}."
-    return text
 
 
 def claim_text(calc: Calculation) -> str:

@@ -33,34 +33,15 @@ FIELD_LABELS = {
     "round_within": "Rounding %",
 }
 
-# Encounter panel fields by the core's EncounterText names (its InputError.field), with their labels.
-ENCOUNTER_LABELS = {
-    "given_at": "Date/time given",
-    "start": "Infusion start",
-    "stop": "Infusion stop",
-    "dx": "Diagnosis (ICD-10-CM)",
-    "payer": "Payer type",
-    "prior_auth": "Prior authorization no.",
-    "step_therapy": "Step therapy attested",
-    "rems_checked": "REMS checklist done",
-    "consent": "Consent on file",
-    "lots": "Lot of each vial opened",
-    "expires": "Expiry of each vial opened",
-    "waste_reason": "Waste reason",
-    "waste_witness": "Waste witness",
-    "nurse": "Administered by (nurse)",
-    "provider": "Ordering provider",
-    "site": "Site of care",
-    "events": "Adverse events / deviations",
-    "dose_given": "Dose given, if less than prepared",
-    "stop_reason": "Why less was given",
-    "iv_site": "IV site",
-    "premeds": "Premedications",
-    "rate_changes": "Rate changes",
-    "observation": "Post-infusion observation",
-    "diluent": "Diluent and bag used",
-    "filter": "Filter used",
-}
+
+def encounter_label(name: str) -> str:
+    """The label of the encounter field the core's InputError.field names (an EncounterText
+    attribute), from the one field table; the name itself for anything else. Read when a
+    problem is shown, so the first frame imports no core module."""
+    from infusion_calc.core.encounter_fields import FIELD
+
+    field = FIELD.get(name)
+    return field.label if field is not None else name
 
 EncounterValues = tuple[tuple[str, Any], ...]
 """The encounter panel as typed: (EncounterText field name, text or tick) pairs; the

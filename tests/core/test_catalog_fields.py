@@ -16,7 +16,7 @@ def _drug(**fields):
     return site_catalog(drug_entry("J9990", generic="examplemab", **fields)).drugs[0]
 
 
-def test_the_packaged_classes_are_the_issues_list():
+def test_monoclonal_antibodies_are_complex_biologics_rituximab_an_antineoplastic():
     classes = {drug.generic: drug.drug_class for drug in packaged_catalog().drugs}
     for generic in ("natalizumab", "infliximab", "ocrelizumab", "vedolizumab", "belimumab"):
         assert classes[generic] == "complex-biologic", generic

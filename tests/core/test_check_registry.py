@@ -25,7 +25,7 @@ def readme_table() -> dict[str, list[str]]:
     """code -> the severity words of its row, in the order the row names them."""
     text = README.read_text(encoding="utf-8")
     section = text[text.index(SECTION):]
-    section = section[:section.index("\n## ", len(SECTION))]
+    section = section[:section.index("\n### Notices", len(SECTION))]  # the notices' table follows
     rows = {}
     for line in section.splitlines():
         match = re.match(r"\| `([A-Z0-9_]+)` \| ([^|]+) \|", line)

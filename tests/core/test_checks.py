@@ -124,7 +124,7 @@ CASES = [
     ("JW_AND_JZ_ON_LINE", "error", lambda c: run(c, "250 mg", lines=edit(1, modifiers=("JW", "JZ"))), lambda c: run(c, "250 mg")),
     ("JW_JZ_MULTI_DOSE", "error", lambda c: multi_dose_run(c, edit(0, modifiers=("JZ",))), lambda c: multi_dose_run(c)),
     ("JW_UNDER_ONE_UNIT", "error", lambda c: run(c, "250 mg", lines=edit(1, units=0)), lambda c: run(c, "250 mg")),
-    ("JW_DOSE_UNDER_ONE_UNIT", "error",  # rule 4: a JW line although one unit covers all that was opened
+    ("JW_DOSE_UNDER_ONE_UNIT", "error",  # a JW line although one unit covers all that was opened
      lambda c: run(c, "7 mg", ONE_UNIT_VIAL, lines=_with_jw_line(1)),
      # a dose under one unit from a vial of many units: the JW line is right (0.5 mg of Tysabri: 1 + JW 299)
      lambda c: run(c, "0.5 mg", lines=_with_jw_line(299))),
@@ -282,7 +282,7 @@ def test_jz_is_caught_even_when_the_engine_wrote_it(catalog):
 
 def test_waste_not_billed_under_jz_still_needs_documenting(catalog):
     """Spinraza 11.95 mg: 0.05 mg is discarded, under one 0.1 mg unit, so the line is JZ with no JW line
-    (domain-facts §3 rules 5 and 12: the record must still document that waste)."""
+    (JZ needs a record of the whole vial given or of the waste, and the amount discarded is documented)."""
     spinraza = {"hcpcs": "J2326"}
     undocumented = run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason="", given_at="")
     assert codes(undocumented)["WASTE_UNDOCUMENTED"] is Severity.WARNING

@@ -1,4 +1,4 @@
-"""The drugs added for issue 11, each with a typical dose worked out by hand.
+"""The curated drugs beyond the first three, each with a typical dose worked out by hand.
 
 Every row was computed from the label's vial strengths and the code's billing unit,
 before running the engine: dose -> vials opened -> administered units (rounded up) and

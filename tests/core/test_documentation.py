@@ -1,8 +1,8 @@
 """The chart note, word for word, for the scenarios a nurse meets most.
 
-Each expected note was read line by line against domain-facts: Tysabri 300 mg/15 mL is 20 mg/mL
+Each expected note was read line by line against the labels and billing rules: Tysabri 300 mg/15 mL is 20 mg/mL
 in 100 mL saline over about an hour; Remicade 100 mg powder takes 10 mL sterile water (10 mg/mL);
-infliximab 365 mg from 4 vials bills J1745 × 37 + J1745-JW × 3 (§3, "applied to our drugs");
+infliximab 365 mg from 4 vials bills J1745 × 37 + J1745-JW × 3 (37 units given, 3 whole units discarded);
 Spinraza 12 mg/5 mL is 2.4 mg/mL, intrathecal, 120 units of 0.1 mg; NDC quantities are mL for
 solutions and UN for powders and add up to what was opened.
 """
@@ -217,7 +217,7 @@ def test_tyruko_names_its_own_rems_program_and_the_missing_ndc(catalog):
 
 
 def test_leftover_under_one_unit_is_documented_but_not_billed(catalog):
-    # 95.5 mg from a 100 mg vial at 10 mg per unit: 4.5 mg left, 0 JW units (domain-facts §3 rule 6).
+    # 95.5 mg from a 100 mg vial at 10 mg per unit: 4.5 mg left, 0 JW units (less than one unit left: JZ, no JW line).
     text = note(
         catalog, CalcRequest("95.5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
         given_at="2026-03-02 10:00", waste_reason="remainder of vial", waste_witness="Ana Ruiz, RN",

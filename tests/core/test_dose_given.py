@@ -1,4 +1,4 @@
-"""The amount actually given (issue 10 §3): billed administered units come from what reached the
+"""The amount actually given: billed administered units come from what reached the
 patient, and the part prepared but not infused is counted with the rest of what was discarded.
 
 Rows are worked by hand: administered units = given ÷ billing unit rounded up; discarded units =
@@ -27,7 +27,7 @@ def _lines(calc):
 
 # (case, request, expected claim lines as (code, units))
 GIVEN_ROWS = [
-    ("issue 10: Tysabri ordered 300 mg, one 300 mg vial opened, 200 mg given",
+    ("Tysabri ordered 300 mg, one 300 mg vial opened, 200 mg given",
      CalcRequest("300 mg", dose_given="200 mg"),
      [("J2323", 200), ("J2323-JW", 100)]),
     ("infliximab 5 mg/kg x 73 kg = 365 mg from 4 x 100 mg, stopped at 200 mg: 20 + JW 20",

@@ -179,7 +179,7 @@ def test_service_date_comes_from_given_at_then_a_dated_start():
     assert parsed(start="10:00", stop="11:00").service_date is None
 
 
-# The chart fields added for issue 10: (field, label in the message, longest text, may span lines).
+# The administration-record fields: (field, label in the message, longest text, may span lines).
 ADMINISTRATION_FIELDS = [
     ("stop_reason", "The reason less was given", 200, False),
     ("iv_site", "IV site", 80, False),

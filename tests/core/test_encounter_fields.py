@@ -23,9 +23,12 @@ def test_every_free_text_field_has_a_limit_and_a_message_label():
 
 
 def test_the_apps_labels_are_the_tables():
-    from infusion_calc.tui.state import ENCOUNTER_LABELS
+    from infusion_calc.tui.state import encounter_label
 
-    assert ENCOUNTER_LABELS == {field.name: field.label for field in ENCOUNTER_FIELDS}
+    assert {field.name: encounter_label(field.name) for field in ENCOUNTER_FIELDS} == {
+        field.name: field.label for field in ENCOUNTER_FIELDS
+    }
+    assert encounter_label("vials") == "vials"  # not a panel field: named as the core names it
 
 
 @pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
@@ -38,3 +41,23 @@ def test_each_fields_cli_option_fills_that_field(field):
     assert getattr(text, field.name) == value
     assert all(getattr(text, other) in ("", (), False) for other in EncounterText._fields if other != field.name)
     assert OPTION_FOR_FIELD[field.name] == field.flag  # an error about the field names this option
+
+
+def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():
+    import dataclasses
+
+    from infusion_calc.core.encounter import Encounter
+
+    # Lots and expiries become one record per vial; the amount given is the engine's (it is billed).
+    expected = {field.name for field in ENCOUNTER_FIELDS if field.parser not in ("lots", "expires", "dose")} | {"vials"}
+    assert {field.name for field in dataclasses.fields(Encounter)} == expected
+
+
+@pytest.mark.parametrize("field", [field for field in ENCOUNTER_FIELDS if field.parser not in ("flag", "lots", "expires", "dose", "payer")],
+                         ids=lambda field: field.name)
+def test_the_reader_reads_each_field_with_the_parser_its_row_names(field):
+    from infusion_calc.core.encounter import EncounterText, read_encounter
+
+    bad = "x\x1b[2J" if field.parser == "text" else "not-a-value"
+    _, errors = read_encounter(EncounterText(**{field.name: bad}))
+    assert [error.field for error in errors] == [field.name]

@@ -1,6 +1,6 @@
 """Claim-line exports: the fields a biller types or pastes, payer settings, and honest gaps.
 
-Expected values come from domain-facts §4 (CMS-1500 24A/24D/24F/24G, UB-04 FL42-47,
+Expected values come from the claim layouts (CMS-1500 24A/24D/24F/24G, UB-04 FL42-47,
 NUCC quantity rules) applied by hand to the engine's lines.
 """
 

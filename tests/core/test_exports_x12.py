@@ -1,7 +1,7 @@
-"""837P/837I service lines, proved against a real X12 validator (pyx12, stack-notes §9).
+"""837P/837I service lines, proved against a real X12 validator (pyx12).
 
 The export writes only the service-line loops; here they are wrapped in the smallest
-interchange envelope that pyx12 accepted (stack-notes §9; the NPI 1234567893 is a
+interchange envelope that pyx12 accepts (the NPI 1234567893 is a
 check-digit-valid test number), then validated. A deliberately bad unit qualifier
 must fail, so a pass means something.
 """

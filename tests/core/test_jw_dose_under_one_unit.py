@@ -1,4 +1,4 @@
-"""JW for a dose under one billing unit (issue 10 §1): the cap is the whole rule.
+"""JW for a dose under one billing unit: the cap is the whole rule.
 
 JW is not permitted only when the administered units already cover every labeled unit
 opened (7 mg from a 10 mg vial billed per 10 mg). A dose under one unit from a vial that

@@ -1,5 +1,5 @@
-"""A claim never states an NDC quantity of 0 for a drug that was given or discarded (issue 14 item 4),
-and a payer that accepts only ME gets ME when the product can be stated in it (item 5)."""
+"""A claim never states an NDC quantity of 0 for a drug that was given or discarded,
+and a payer that accepts only ME gets ME when the product can be stated in it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Checks on the administration record (issue 10): a dose stopped short needs its reason, and a
+"""Checks on the administration record: a dose stopped short needs its reason, and a
 label that asks for post-infusion observation gets a reminder until the observation is recorded."""
 
 from __future__ import annotations

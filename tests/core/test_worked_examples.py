@@ -1,4 +1,4 @@
-"""Every worked example in domain-facts §3 (and the ones applied to our drugs), as a table.
+"""Every published worked example of the JW/JZ billing rules (and the same rules applied to our drugs), as a table.
 
 Each row is what a MAC or specialty society published; the engine must bill it the same way.
 """
@@ -74,7 +74,7 @@ def test_cgs_example_prefers_three_small_vials_over_one_large(catalog):
 
 
 def test_leftover_under_one_unit_bills_jz_and_says_the_faq_is_unverified(catalog):
-    """domain-facts §3 rule 6: 95.5 mg from a 100 mg vial, 10 mg unit -> 10 units JZ, 0 JW."""
+    """Less than one unit left over: 95.5 mg from a 100 mg vial, 10 mg unit -> 10 units JZ, 0 JW."""
     calc = calculate(catalog, CalcRequest("95.5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)))
     assert _lines(calc) == [("J9999-JZ", 10)]
     assert "LEFTOVER_UNDER_ONE_UNIT" in {notice.code for notice in calc.warnings}
@@ -135,7 +135,7 @@ def test_ndc_quantity_is_stated_in_the_products_ndc_unit(tmp_path, ndc_unit, giv
 
 
 def test_no_jw_line_when_the_administered_units_cover_every_labeled_unit(catalog):
-    """Rule 4 as corrected: 5 mg from a 15 mg vial in 10 mg units is 1 unit administered, and the
+    """No JW once the administered units cover every labeled unit: 5 mg from a 15 mg vial in 10 mg units is 1 unit administered, and the
     vial holds 1 whole unit, so the 10 mg discarded cannot be billed again: one JZ line."""
     calc = calculate(catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",)))
     assert _lines(calc) == [("J9999-JZ", 1)]

@@ -1,4 +1,4 @@
-"""The chair at 80×24 (issue 13): every figure whole, Enter in screen order, no key lost.
+"""The chair at 80×24: every figure whole, Enter in screen order, no key lost.
 
 Each test drives the app at the size where the defect was seen, and reads what is on the
 terminal (not only the state behind it), since a figure cut at the edge reads wrong.

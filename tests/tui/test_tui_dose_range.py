@@ -1,4 +1,4 @@
-"""A dose far outside the label's range (issue 13.4): nothing leaves the app without the nurse's explicit word.
+"""A dose far outside the label's range: nothing leaves the app without the nurse's explicit word.
 
 The core's DOSE_OUT_OF_RANGE check (an error) says how far the dose is from the label.
 Before F2, F3, F5 copy, F4 writes or F6 saves such a result, a dialog shows that

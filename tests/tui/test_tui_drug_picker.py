@@ -1,4 +1,4 @@
-"""The drug field (issue 13): search as you type by generic, brand or code, most-used first."""
+"""The drug field: search as you type by generic, brand or code, most-used first."""
 
 from __future__ import annotations
 
@@ -60,7 +60,7 @@ async def test_no_match_says_what_to_try(app):
 async def test_the_most_used_drugs_come_first(monkeypatch, catalog):
     from infusion_calc.tui.app import make_app
 
-    monkeypatch.setattr("infusion_calc.tui.calculator.drug_uses", lambda: {"J9312": 12, "J1745": 3})
+    monkeypatch.setattr("infusion_calc.tui.calculator.drug_uses", lambda log_path: {"J9312": 12, "J1745": 3})
     app = make_app(catalog, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(200):  # counted in a thread once the calculator is live
@@ -74,12 +74,12 @@ async def test_the_most_used_drugs_come_first(monkeypatch, catalog):
 
 async def test_the_usage_counts_come_from_the_administration_log(isolated_user_dirs, catalog):
     from infusion_calc.core.engine import CalcRequest, calculate
-    from infusion_calc.log import save
+    from infusion_calc.log import default_log_path, save
     from infusion_calc.tui.calculator import drug_uses
 
     for code, dose in (("J1745", "300 mg"), ("J1745", "400 mg"), ("J9312", "500 mg")):
         save(calculate(catalog, CalcRequest(dose=dose, hcpcs=code)))
-    assert drug_uses() == {"J1745": 2, "J9312": 1}
+    assert drug_uses(default_log_path()) == {"J1745": 2, "J9312": 1}
 
 
 async def test_a_search_typed_fast_then_the_dose_loses_nothing(app):

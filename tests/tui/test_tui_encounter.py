@@ -1,4 +1,4 @@
-"""The encounter panel (issue 4): what the nurse enters reaches the chart note and the checks.
+"""The encounter panel: what the nurse enters reaches the chart note and the checks.
 
 Assertions are on what the nurse sees and copies: the chart text on screen and in the
 clipboard, the checks listed with their severity, and errors under the fields.

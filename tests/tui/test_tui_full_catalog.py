@@ -1,4 +1,4 @@
-"""The app on the CLI's full catalog (issue 11): every CMS code searchable, a shared generic
+"""The app on the CLI's full catalog: every CMS code searchable, a shared generic
 asks which code, a CMS-only code plans from a typed vial, and Medicare's payment is shown."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Nothing typed may crash the app (issue 14 item 8): a lone surrogate in a free-text field, then F3.
+"""Nothing typed may crash the app: a lone surrogate in a free-text field, then F3.
 
 The invalid UTF-8 byte from the terminal is tested end to end in tmux
 (test_tui_tmux.py), since it breaks in the terminal driver's input thread, which the

@@ -1,6 +1,6 @@
-"""Getting results out (issue 5): copy as an export format, and save to the administration log.
+"""Getting results out: copy as an export format, and save to the administration log.
 
-Expected segments come from the X12 and CSV layouts in domain-facts §4 (an SV1 line per
+Expected segments come from the X12 837 and CSV layouts (an SV1 line per
 claim line: `SV1*HC:J2323:JZ`, units `UN*300`; LIN with N4 and the 11-digit NDC), not
 from the code under test. The log is the isolated data folder tests/conftest.py sets.
 """
@@ -175,3 +175,17 @@ async def test_save_to_log_and_write_to_file_are_told_apart(app):
         await type_into(pilot, dose="300 mg")
         await pilot.press("f4")
         assert any("not the administration log" in text for text in notices(app))
+
+
+async def test_save_to_log_writes_the_log_the_apps_context_names(catalog, tmp_path):
+    from infusion_calc.loading import Context
+    from infusion_calc.tui.app import make_app
+
+    elsewhere = tmp_path / "elsewhere" / "log.sqlite3"
+    app = make_app(catalog, context=Context(log_file=elsewhere), cursor_blink=False)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await pilot.press("f6")
+        await saved(pilot)
+        assert f"Saved as entry 1 in {elsewhere}" in notices(app)
+    assert not (tmp_path / "data" / "administrations.sqlite3").exists()

@@ -1,6 +1,7 @@
 """The chair-side app driven through Textual's pilot; assertions are on what a nurse sees.
 
-Expected figures come from the billing rules and worked examples in domain-facts §3
+Expected figures come from the billing rules (administered units round up, discarded units
+round down, a JW line for whole discarded units) and their worked examples
 (Tysabri 300 mg: J2323-JZ × 300; 250 mg: J2323 × 250 + J2323-JW × 50; infliximab
 5 mg/kg × 73 kg: J1745 × 37 + J1745-JW × 3), not from the code under test.
 """

@@ -21,11 +21,15 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 
-from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import ExportError
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.core.site_config import ExportSettings
+
+SERVICE_DATE_TODAY = NoticeSpec(
+    "SERVICE_DATE_TODAY", "export", "no date of administration given: a dated format is dated now"
+)
 
 FORMATS: dict[str, str] = {
     "cms1500": "cms1500",
@@ -85,13 +89,12 @@ def render(
         text = json_safe(text)
     elif fmt != "csv":
         text = terminal_safe(text)
-    return Export(text, tuple(Notice(notice.code, terminal_safe(notice.message)) for notice in notices))
+    return Export(text, tuple(notice.reworded(terminal_safe(notice.message)) for notice in notices))
 
 
 def _dated_today(fmt: str, moment: datetime) -> Notice:
     where = "effectiveDateTime" if fmt == "fhir" else "the DTP*472 service date"
-    return Notice(
-        "SERVICE_DATE_TODAY",
+    return SERVICE_DATE_TODAY(
         f"No date and time of administration was given, so {where} is now, {moment:%Y-%m-%d %H:%M}: if the "
         "drug was given at another time, give it (--given-at, or Date/time given in the app) and export again.",
     )

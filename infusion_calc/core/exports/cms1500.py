@@ -1,4 +1,4 @@
-"""CMS-1500 (02/12) item 24, one row per claim line (domain-facts §4).
+"""CMS-1500 (02/12) item 24, one row per claim line (NUCC's layout of item 24).
 
 24A shaded: N4, the 11-digit NDC, the payer's spacing, unit qualifier, quantity.
 24D: HCPCS and modifiers. 24F: charges. 24G: units (whole HCPCS billing units).
@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import money, ndc_field, prepare
 from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
+from infusion_calc.core.notices import Notice
+from infusion_calc.core.presentation import code_for_claims
 from infusion_calc.core.site_config import ExportSettings
 
 NO_NDC = "(NDC from carton)"
@@ -27,7 +28,7 @@ def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime)
         (
             str(line.number),
             ndc_field(line, settings.rules.ndc_spacing) or NO_NDC,
-            " ".join((line.hcpcs, *line.modifiers)),
+            code_for_claims(line.hcpcs, line.modifiers),
             money(line.charge) if line.charge is not None else NO_CHARGE,
             str(line.units),
         )

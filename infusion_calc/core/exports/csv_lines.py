@@ -8,10 +8,10 @@ from __future__ import annotations
 import io
 from datetime import datetime
 
-from infusion_calc.core.billing import Notice
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import money, prepare, quantity
+from infusion_calc.core.notices import Notice
 from infusion_calc.core.site_config import ExportSettings
 
 COLUMNS = ("line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity", "charge")

@@ -9,9 +9,9 @@ from __future__ import annotations
 import json
 from datetime import datetime
 
-from infusion_calc.core.billing import Notice
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.notices import Notice
 from infusion_calc.core.site_config import ExportSettings
 
 

@@ -11,15 +11,26 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from infusion_calc.core import rounding
-from infusion_calc.core.billing import ClaimLine, Notice
+from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.errors import InfusionCalcError
+from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.presentation import claim_line_ndc
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.site_config import ExportSettings
 
-REVENUE_CODE = "0636"  # NUBC: drugs requiring detailed coding (domain-facts §4, VERIFIED)
+NDC_UNIT_CONVERTED = NoticeSpec(
+    "NDC_UNIT_CONVERTED", "export", "the payer does not accept the line's NDC unit: the quantity is given in another"
+)
+NDC_MISSING = NoticeSpec(
+    "NDC_MISSING", "export", "a line without a verified NDC is exported without one: add it from the carton"
+)
+CHARGE_MISSING = NoticeSpec(
+    "CHARGE_MISSING", "export", "no charge for the code in the site chargemaster: the charge is left blank"
+)
+
+REVENUE_CODE = "0636"  # NUBC revenue code 0636: drugs requiring detailed coding
 MAX_QUANTITY_DIGITS = 8  # NUCC: up to 8 digits before the decimal point in the NDC quantity
 
 
@@ -130,8 +141,7 @@ def _for_payer(calc: Calculation, settings: ExportSettings) -> tuple[list[ClaimL
         for number, line in same_ndc:
             assert line.ndc_quantity is not None
             converted = rounding.ndc_quantity(line.ndc_quantity * factor)
-            notices.append(Notice(
-                "NDC_UNIT_CONVERTED",
+            notices.append(NDC_UNIT_CONVERTED(
                 f"Line {number} ({line.code}): {_payer_name(settings)} does not accept NDC unit {line.ndc_unit}; "
                 f"quantity given as {target} {quantity(converted)} instead of {line.ndc_unit} {quantity(line.ndc_quantity)}.",
             ))
@@ -149,9 +159,8 @@ def prepare(calc: Calculation, settings: ExportSettings) -> tuple[tuple[ExportLi
     notices.extend(converted)
     for number, line in enumerate(payer_lines, start=1):
         if line.ndc is None:
-            notices.append(Notice(
-                "NDC_MISSING",
-                f"Line {number} ({'-'.join((line.hcpcs, *line.modifiers))}): no verified NDC, so none is exported. "
+            notices.append(NDC_MISSING(
+                f"Line {number} ({line.code}): no verified NDC, so none is exported. "
                 "Take the 11-digit NDC from the carton and add it (N4, unit, quantity) before the claim goes out.",
             ))
         if line.ndc_quantity is not None and len(str(int(line.ndc_quantity))) > MAX_QUANTITY_DIGITS:
@@ -159,8 +168,7 @@ def prepare(calc: Calculation, settings: ExportSettings) -> tuple[tuple[ExportLi
         rate = settings.charge_per_unit(line.hcpcs)
         if rate is None and line.hcpcs not in uncharged:
             uncharged.add(line.hcpcs)
-            notices.append(Notice(
-                "CHARGE_MISSING",
+            notices.append(CHARGE_MISSING(
                 f"No charge for {line.hcpcs} in the site chargemaster ([chargemaster] in config.toml): "
                 "the charge is left blank; enter it before the claim goes out.",
             ))

@@ -1,4 +1,4 @@
-"""UB-04 / CMS-1450 service lines (domain-facts §4).
+"""UB-04 / CMS-1450 service lines, form locators 42-47.
 
 FL42 revenue code 0636; FL43 the NDC in N4 form (same spacing rule as 24A), then, for a
 not-otherwise-classified code, the drug's name and dose (exports/noc.py); FL44 HCPCS
@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
 from infusion_calc.core.exports.lines import REVENUE_CODE, money, ndc_field, prepare
 from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
+from infusion_calc.core.notices import Notice
+from infusion_calc.core.presentation import code_for_claims
 from infusion_calc.core.site_config import ExportSettings
 
 
@@ -26,7 +27,7 @@ def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime)
             str(line.number),
             REVENUE_CODE,
             " ".join(part for part in (ndc_field(line, settings.rules.ndc_spacing) or NO_NDC, description) if part),
-            " ".join((line.hcpcs, *line.modifiers)),
+            code_for_claims(line.hcpcs, line.modifiers),
             str(line.units),
             money(line.charge) if line.charge is not None else NO_CHARGE,
         )

@@ -14,10 +14,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from infusion_calc.core.billing import Notice
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import REVENUE_CODE, ExportLine, money, prepare, quantity
 from infusion_calc.core.exports.noc import noc_description
+from infusion_calc.core.notices import Notice
 from infusion_calc.core.site_config import ExportSettings
 
 ELEMENT = "*"

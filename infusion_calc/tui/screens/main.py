@@ -26,7 +26,7 @@ from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
-from infusion_calc.tui.state import ENCOUNTER_LABELS, LOADING, Delivery, FormValues, Outcome, ResultView
+from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
@@ -203,7 +203,7 @@ class MainScreen(Screen[None]):
             return None
         if with_encounter and outcome.encounter_problems:
             fields = ", ".join(dict.fromkeys(
-                ENCOUNTER_LABELS.get(str(problem.field), str(problem.field)) for problem in outcome.encounter_problems
+                encounter_label(str(problem.field)) for problem in outcome.encounter_problems
             ))
             self.notify(f"{nothing}: fix the encounter field marked in red first ({fields}); "
                         "the chart note would leave it out.", severity="warning", timeout=10)
@@ -301,10 +301,10 @@ class MainScreen(Screen[None]):
             return
         from infusion_calc.tui.actions import save_to_log
 
-        form, save = self.form, save_to_log
+        form, save, log_path = self.form, save_to_log, self.calculator.context.log_path
         self._saving = True
         # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
-        self.run_worker(lambda: (form, save(result)), thread=True, name="save-to-log", exit_on_error=False)
+        self.run_worker(lambda: (form, save(result, log_path)), thread=True, name="save-to-log", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "save-to-log" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):

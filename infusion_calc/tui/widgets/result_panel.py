@@ -14,7 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.widgets import Label, Static
 
-from infusion_calc.tui.state import ENCOUNTER_LABELS, FIELD_LABELS, Outcome, Problem, ResultView
+from infusion_calc.tui.state import FIELD_LABELS, Outcome, Problem, ResultView, encounter_label
 from infusion_calc.tui.widgets.big_figure import BigFigure
 from infusion_calc.tui.widgets.checks_list import ChecksList, summary
 from infusion_calc.tui.widgets.claim_lines import ClaimLines
@@ -95,7 +95,7 @@ class ResultPanel(VerticalScroll):
     def _show_left_out(self, problems: tuple[Problem, ...]) -> None:
         """Say which encounter fields the note leaves out because they could not be read."""
         note = self.query_one("#chart-text-note", Static)
-        fields = dict.fromkeys(ENCOUNTER_LABELS.get(str(problem.field), str(problem.field)) for problem in problems)
+        fields = dict.fromkeys(encounter_label(str(problem.field)) for problem in problems)
         note.update(Content.assemble(
             ("⚠ Left out of the note until fixed: ", "bold"), ", ".join(fields),
             " (marked in the encounter panel). Copy and save wait for the fix.",
