@@ -15,7 +15,7 @@ import multiprocessing
 import signal
 import sys
 from collections import deque
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
@@ -150,61 +150,33 @@ def _render_in_worker(first_row: int, rows: list[Sequence[str]]) -> Rendered:
     return render(_WORKER_JOB, first_row, rows)
 
 
-HERE_SLICE_ROWS = 100
-"""This process answers its chunks in slices of this many rows, handing the workers more between slices."""
+def _answered_here(job: Job, piece: tuple[int, list[Sequence[str]]]) -> Future[Rendered]:
+    done: Future[Rendered] = Future()
+    done.set_result(render(job, *piece))
+    return done
 
 
 def _render_in_workers(job: Job, started: list, pieces: Iterator, jobs: int) -> Iterator[Rendered]:
-    """`jobs` processes answer chunks: jobs - 1 forked workers, and this one while each worker has a
-    chunk running and one waiting. This process holds the catalog already, so each process it saves
-    is a copy of the catalog and the engine less in memory.
-
-    This process answers a chunk of its own a slice at a time and tops the workers up between
-    slices, so a worker never waits for it to finish a whole chunk."""
+    """`jobs` processes answer chunks: jobs - 1 forked workers, and this one whenever the workers
+    have a chunk each and one waiting, instead of sitting idle. This process holds the catalog
+    already, so each process it saves is a copy of the catalog and the engine less in memory."""
     context = multiprocessing.get_context("fork")
     workers = jobs - 1
-    most_queued = workers * 2  # one running and one waiting per worker
-    source = chain(started, pieces)
+    queued_per_worker = 2  # one being answered, one ready: a worker never waits for this process
+    most_pending = jobs * 4  # chunks answered but not yet written: memory stays flat
     with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
-        pending: deque[Future[Rendered]] = deque()  # every chunk, in file order
-        sent: list[Future[Rendered]] = []  # the workers' chunks not answered yet
-
-        def top_up() -> bool:
-            """Hand the workers chunks until each has one running and one waiting; False once the input ends."""
-            sent[:] = [future for future in sent if not future.done()]
-            while len(sent) < most_queued:
-                piece = next(source, None)
-                if piece is None:
-                    return False
-                future = pool.submit(_render_in_worker, *piece)
-                sent.append(future)
-                pending.append(future)
-            return True
-
+        pending: deque[Future[Rendered]] = deque()
         try:
-            while top_up():
-                while pending and pending[0].done():
+            for piece in chain(started, pieces):
+                busy = sum(not future.done() for future in pending)
+                if busy >= workers * queued_per_worker:
+                    pending.append(_answered_here(job, piece))
+                else:
+                    pending.append(pool.submit(_render_in_worker, *piece))
+                while pending and (pending[0].done() or len(pending) >= most_pending):
                     yield pending.popleft().result()
-                piece = next(source, None)
-                if piece is None:
-                    break
-                here: Future[Rendered] = Future()
-                pending.append(here)  # its place in file order, before the chunks sent while it is answered
-                here.set_result(_render_in_slices(job, piece, top_up))
             while pending:
                 yield pending.popleft().result()
         finally:
             for future in pending:
                 future.cancel()
-
-
-def _render_in_slices(job: Job, piece: tuple[int, list[Sequence[str]]], between: Callable[[], object]) -> Rendered:
-    first_row, rows = piece
-    parts = []
-    for start in range(0, len(rows), HERE_SLICE_ROWS):
-        parts.append(render(job, first_row + start, rows[start:start + HERE_SLICE_ROWS]))
-        between()
-    return Rendered(
-        "".join(part.text for part in parts), tuple(error for part in parts for error in part.errors),
-        sum(part.answered for part in parts),
-    )
