@@ -240,30 +240,6 @@ def test_worker_processes_give_byte_for_byte_the_same_output_and_errors(tmp_path
     assert runs[0].stdout.count("\n") > 2000 and runs[0].stderr.count("error: row") == 14
 
 
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="worker processes are forked on Linux only")
-def test_jobs_n_is_this_process_and_n_minus_1_workers_with_the_output_in_file_order(monkeypatch):
-    """Memory: --jobs 2 holds the catalog in two processes, not three; the command answers chunks too."""
-    from infusion_calc.cli import batch_render
-    from infusion_calc.core.batch import read_header
-    from infusion_calc.loading import packaged_catalog
-
-    answer = batch_render.render
-
-    def answer_and_sign(job, first_row, rows):  # who answered each chunk, written into its text
-        rendered = answer(job, first_row, rows)
-        return batch_render.Rendered(f"{os.getpid()}\n{rendered.text}", rendered.errors, rendered.answered)
-
-    monkeypatch.setattr(batch_render, "render", answer_and_sign)  # forked workers inherit it
-    columns = read_header(["drug", "dose", "visit"])
-    rows = [["Tysabri", "300 mg", f"V{index}"] for index in range(batch_render.CHUNK_ROWS * 12)]
-    job = batch_render.Job(columns, packaged_catalog(), "csv")
-    chunks = list(batch_render.render_all(job, rows, jobs=2))
-    signers = [int(chunk.text.split("\n", 1)[0]) for chunk in chunks]
-    assert os.getpid() in signers and len(set(signers)) == 2  # this process and one worker
-    visits = [line.split(",")[0] for chunk in chunks for line in chunk.text.splitlines()[1:]]
-    assert visits == [f"V{index}" for index in range(len(rows))]
-
-
 def test_results_flow_out_before_the_input_ends(tmp_path):
     """Streaming, observed: with stdin still open, claim lines for the first rows already arrive."""
     process = subprocess.Popen(

@@ -60,8 +60,8 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument(
         "--jobs", type=_jobs, default=default_jobs(), metavar="N",
         help=(
-            "processes answering rows side by side: this one and N-1 forked workers (default: one per CPU, "
-            f"here %(default)s; 1: this one alone; at most {JOBS_PER_CPU} per CPU)"
+            "worker processes answering rows side by side (default: one per CPU, here %(default)s; 1: none; "
+            f"at most {JOBS_PER_CPU} per CPU)"
         ),
     )
     add_catalog_option(parser)

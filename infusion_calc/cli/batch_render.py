@@ -3,8 +3,8 @@
 Rows are cut into chunks of CHUNK_ROWS; each chunk is answered by the core and
 rendered to CSV or JSON-lines text, and the chunks come back in file order. With
 more than one CPU and more than one chunk, forked workers answer chunks side by side
-with this process, which also reads and writes; at most a few chunks are in flight, so
-memory stays flat however long the file is.
+while this process reads and writes; at most a few chunks are in flight, so memory
+stays flat however long the file is.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
-from itertools import chain, islice
+from itertools import islice
 from operator import itemgetter
 from typing import IO, Any
 
@@ -150,30 +150,15 @@ def _render_in_worker(first_row: int, rows: list[Sequence[str]]) -> Rendered:
     return render(_WORKER_JOB, first_row, rows)
 
 
-def _answered_here(job: Job, piece: tuple[int, list[Sequence[str]]]) -> Future[Rendered]:
-    done: Future[Rendered] = Future()
-    done.set_result(render(job, *piece))
-    return done
-
-
 def _render_in_workers(job: Job, started: list, pieces: Iterator, jobs: int) -> Iterator[Rendered]:
-    """`jobs` processes answer chunks: jobs - 1 forked workers, and this one whenever the workers
-    have a chunk each and one waiting, instead of sitting idle. This process holds the catalog
-    already, so each process it saves is a copy of the catalog and the engine less in memory."""
     context = multiprocessing.get_context("fork")
-    workers = jobs - 1
-    queued_per_worker = 2  # one being answered, one ready: a worker never waits for this process
-    most_pending = jobs * 4  # chunks answered but not yet written: memory stays flat
-    with ProcessPoolExecutor(workers, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
-        pending: deque[Future[Rendered]] = deque()
+    window = jobs * 2  # chunks in flight: enough to keep every worker busy, few enough to stay flat
+    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
+        pending: deque[Future[Rendered]] = deque(pool.submit(_render_in_worker, *piece) for piece in started)
         try:
-            for piece in chain(started, pieces):
-                busy = sum(not future.done() for future in pending)
-                if busy >= workers * queued_per_worker:
-                    pending.append(_answered_here(job, piece))
-                else:
-                    pending.append(pool.submit(_render_in_worker, *piece))
-                while pending and (pending[0].done() or len(pending) >= most_pending):
+            for piece in pieces:
+                pending.append(pool.submit(_render_in_worker, *piece))
+                while len(pending) >= window:
                     yield pending.popleft().result()
             while pending:
                 yield pending.popleft().result()
