@@ -38,11 +38,6 @@ _PERCENT = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2})?")
 MAX_VIAL_SIZES = 8
 """More distinct vial sizes than this for one dose is a typing slip, and would slow the search."""
 
-# A batch file repeats its orders: each dose and vial-size spelling is read once (a refused one
-# raises again, uncached).
-_dose_order = lru_cache(maxsize=1024)(parse_dose)
-_vial_size = lru_cache(maxsize=256)(parse_vial_size)
-
 
 @dataclass(frozen=True, slots=True)
 class CalcRequest:
@@ -217,7 +212,7 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
 
 
 def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
-    size = _vial_size(text)
+    size = parse_vial_size(text)
     if drug is not None:
         for product in drug.products:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
@@ -318,7 +313,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
                 "billing_unit",
                 f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
             )
-    order = _dose_order(request.dose)
+    order = parse_dose(request.dose)
     products = _presentations(drug, request)
     _one_kind_of_container(drug, products)
     threshold = parse_rounding_threshold(request.round_within)

@@ -275,6 +275,9 @@ class DoseOrder:
 _DOSE_EXAMPLE = "a dose with a unit, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL"
 
 
+# Cached per spelling (both results are frozen): a batch file repeats its orders row after row.
+# A refused text raises again each time, uncached.
+@lru_cache(maxsize=1024)
 def parse_dose(text: str, field: str = "dose") -> DoseOrder:
     """Parse an ordered dose: flat mass, mass per kg, mass per m², or a volume."""
     number, word, per = _split(text, field, _DOSE_EXAMPLE)
@@ -313,6 +316,7 @@ _VIAL_EXAMPLE = "a vial size such as 300 mg/15 mL, or 100 mg for a powder"
 _VIAL_PATTERN = re.compile(r"^(?P<strength>[^/]+?)\s*(?:/\s*(?P<volume>\d.*))?$")
 
 
+@lru_cache(maxsize=256)
 def parse_vial_size(text: str, field: str = "vial") -> VialSize:
     """Parse a vial presentation: strength, optionally "/" and the labeled volume."""
     raw = text.strip() if isinstance(text, str) else ""

@@ -34,8 +34,16 @@ def parsed(where: str, text: str) -> object:
 
 @pytest.fixture
 def fresh_start(monkeypatch):
-    """A new process's state: no answers yet (restored afterwards for the other tests)."""
+    """A new process's state: no answers yet, no typed text read (restored afterwards for the other tests)."""
     monkeypatch.setattr(units, "_answers", {})
+    forget_parsed_texts()
+    yield
+    forget_parsed_texts()
+
+
+def forget_parsed_texts():
+    units.parse_dose.cache_clear()
+    units.parse_vial_size.cache_clear()
 
 
 def no_pint():
@@ -48,6 +56,7 @@ def test_with_the_kept_answers_every_mapped_spelling_parses_and_prints_as_pint_s
     kept = units.pint_answers()
 
     monkeypatch.setattr(units, "_answers", {})  # the next start ...
+    forget_parsed_texts()
     units.remember(kept)  # ... given what the cache kept
     monkeypatch.setattr(units, "registry", no_pint)
     assert {(where, text): parsed(where, text) for where, text in TYPED} == from_pint
