@@ -1,10 +1,11 @@
-"""Build the packaged CMS quarter (infusion_calc/data/cms-<quarter>.json.gz) from ../shared/data/cms.
+"""Build the packaged CMS quarters (infusion_calc/data/cms-quarters.jsonl.xz) from ../shared/data/cms.
 
-    python scripts/build_cms_data.py [CMS_FOLDER] [QUARTER]
+    python scripts/build_cms_data.py [CMS_FOLDER]
 
-Runs the same reader and pydantic models as `infusion-calc data import`, with the
-HCPCS Level II file for the descriptors; only what the calculator needs is kept
-(mass-billed HCPCS codes, their NDCs, payment limits, descriptors), and no CPT row.
+Every quarter whose crosswalk and payment-limit files are in the folder is built, by the
+same reader and pydantic models as `infusion-calc data import`, with the newest HCPCS
+Level II file for the descriptors; only what the calculator needs is kept (mass-billed
+HCPCS codes, their NDCs, payment limits, descriptors), and no CPT row.
 """
 
 from __future__ import annotations
@@ -13,22 +14,34 @@ import sys
 from pathlib import Path
 
 from infusion_calc.cms.importer import build_quarters, read_paths
-from infusion_calc.cms.store import compress
+from infusion_calc.cms.models import Quarter
+from infusion_calc.cms.store import PACKAGED_FILE, pack_quarters
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def build(folder: Path) -> list[Quarter]:
+    """Every quarter in the folder, oldest first."""
+    hcpcs = sorted(folder.glob("HCPC*.xlsx"))[-1]
+    labels = sorted(path.name.removeprefix("asp-ndc-hcpcs-crosswalk-").removesuffix(".csv")
+                    for path in folder.glob("asp-ndc-hcpcs-crosswalk-*.csv"))
+    descriptors = read_paths([hcpcs]).hcpcs or {}
+    quarters = []
+    for label in labels:
+        found = read_paths([folder / f"asp-ndc-hcpcs-crosswalk-{label}.csv", folder / f"asp-payment-limits-{label}.csv"])
+        quarters.extend(build_quarters(found, descriptors))
+    return quarters
+
+
 def main() -> int:
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "cms"
-    label = sys.argv[2] if len(sys.argv) > 2 else "2026Q1"
-    hcpcs = sorted(folder.glob("HCPC*.xlsx"))[-1]
-    paths = [folder / f"asp-ndc-hcpcs-crosswalk-{label}.csv", folder / f"asp-payment-limits-{label}.csv", hcpcs]
-    found = read_paths(paths)
-    (quarter,) = build_quarters(found, found.hcpcs or {})
-    target = ROOT / "infusion_calc" / "data" / f"cms-{label}.json.gz"
-    target.write_bytes(compress(quarter.model_dump_json()))
-    items = sum(len(code.items) for code in quarter.codes)
-    print(f"{target.relative_to(ROOT)}: {len(quarter.codes)} codes, {items} NDCs, {target.stat().st_size} bytes")
+    quarters = build(folder)
+    target = ROOT / "infusion_calc" / "data" / PACKAGED_FILE
+    target.write_bytes(pack_quarters([quarter.model_dump_json() for quarter in quarters]))
+    for quarter in quarters:
+        items = sum(len(code.items) for code in quarter.codes)
+        print(f"{quarter.quarter}: {len(quarter.codes)} codes, {items} NDCs")
+    print(f"{target.relative_to(ROOT)}: {len(quarters)} quarters, {target.stat().st_size} bytes")
     return 0
 
 

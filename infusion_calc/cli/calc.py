@@ -60,20 +60,21 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def request_from(options: argparse.Namespace, context: Context) -> CalcRequest:
+def request_from(options: argparse.Namespace, context: Context, service_date: date | None = None) -> CalcRequest:
     return CalcRequest(
         dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
         weight=options.weight, height=options.height, bsa=options.bsa,
         round_within=options.round_within if options.round_within is not None else context.rounding_policy,
-        billing_unit=options.billing_unit, dose_given=options.dose_given,
+        billing_unit=options.billing_unit, dose_given=options.dose_given, service_date=service_date,
     )
 
 
 def run(options: argparse.Namespace) -> int:
     context = context_for(options)
     try:
-        calc = calculate(context.catalog, request_from(options, context))
         entered = read_entered(options)  # the encounter, parsed once for the claim, the price, the checks and the log
+        # The date of service picks the code in effect that day (its billing unit, NDCs and payment).
+        calc = calculate(context.catalog, request_from(options, context, entered.encounter.service_date))
         calc = priced(with_site_rules(calc, entered, context.policy), entered, context)
         result = answer(calc, entered, context, options)
     except InputError as error:
@@ -84,9 +85,8 @@ def run(options: argparse.Namespace) -> int:
 
 
 def priced(calc: Calculation, entered: Entered, context: Context) -> Calculation:
-    """The Medicare payment from the quarter holding the date given (--given-at), today without one."""
-    given = entered.encounter.given_at
-    return with_payment(calc, context.quarters, given.date() if given is not None else date.today())
+    """The Medicare payment from the quarter holding the date of service (--given-at), today without one."""
+    return with_payment(calc, context.quarters, entered.encounter.service_date or date.today())
 
 
 def write_output(result: Answer, options: argparse.Namespace) -> int:

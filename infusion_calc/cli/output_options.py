@@ -67,11 +67,11 @@ def export_or_save(result: Answer, options: argparse.Namespace) -> int | None:
     if fmt in (None, "json") and not options.save and options.payer_rules is None:
         return None
 
-    from infusion_calc.core.exports import ExportError, render
+    from infusion_calc.core.exports import ExportError, export_moment, render
     from infusion_calc.core.site_config import SiteConfigError
     from infusion_calc.loading import context_for
 
-    given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
+    given_at = export_moment(encounter)
     payer = encounter.payer.value if encounter.payer is not None else None
     try:
         context = context_for(options)

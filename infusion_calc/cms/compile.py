@@ -2,22 +2,25 @@
 
 Runs only when the catalog cache misses (see infusion_calc/catalog_cache.py), so pydantic
 is imported here and nowhere on the warm path. The latest quarter's codes are kept as
-one marshal blob each: a start-up unpacks only the codes it is asked about.
+one marshal blob each: a start-up unpacks only the codes it is asked about. Each earlier
+quarter is one packed blob (core/code_dates.py), unpacked only for a date of service in it.
 """
 
 from __future__ import annotations
 
 import binascii
-import gzip
+import lzma
 import marshal
 import zlib
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from pydantic import ValidationError
 
 from infusion_calc.cms.models import Quarter
-from infusion_calc.cms.store import LoadedQuarter, quarter_from_json
+from infusion_calc.cms.store import LoadedQuarter, quarter_from_json, quarter_texts
+from infusion_calc.core.code_dates import CodeHistory, QuarterSpan, pack
 from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
 from infusion_calc.core.errors import CatalogError
 
@@ -30,17 +33,21 @@ class CompiledCms:
     blobs: dict[str, bytes]
     names: dict[str, tuple[str, ...]]
     text: dict[str, str]
+    history: CodeHistory | None = None
 
     def layer(self) -> CmsLayer | None:
         if self.latest is None:
             return None
-        return CmsLayer(self.latest, LazyCodes(self.blobs), self.names, self.text)
+        layer = CmsLayer(self.latest, LazyCodes(self.blobs), self.names, self.text, history=self.history)
+        if self.history is not None:
+            self.history.attach(layer)
+        return layer
 
 
-def _validated(data: bytes, where: str) -> dict[str, Any]:
+def _validated(data: bytes, where: str) -> list[dict[str, Any]]:
     try:
-        return Quarter.model_validate_json(gzip.decompress(data)).model_dump(mode="json")
-    except (OSError, EOFError, zlib.error, binascii.Error, ValueError, ValidationError) as error:
+        return [Quarter.model_validate_json(text).model_dump(mode="json") for text in quarter_texts(data)]
+    except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError, ValidationError) as error:
         reason = "not a valid quarter" if isinstance(error, ValidationError) else "not a readable quarter file"
         raise CatalogError(f"{where}: {reason}; import the CMS files again") from None
 
@@ -49,8 +56,8 @@ def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
     """`sources` as store.quarter_files() gives them: (origin, where, bytes)."""
     by_label: dict[str, tuple[str, dict[str, Any]]] = {}
     for origin, where, data in sources:
-        raw = _validated(data, where)
-        by_label[raw["quarter"]] = (origin, raw)  # imported files come after packaged ones: they win
+        for raw in _validated(data, where):
+            by_label[raw["quarter"]] = (origin, raw)  # imported files come after packaged ones: they win
     ordered = sorted(by_label.values(), key=lambda pair: pair[1]["effective_from"])
     quarters = tuple(quarter_from_json(raw, origin) for origin, raw in ordered)
     if not ordered:
@@ -59,9 +66,33 @@ def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
     codes = {code["hcpcs"]: code for code in latest["codes"]}
     layer = CmsLayer(latest["quarter"], codes)
     return CompiledCms(
+        history=_history([raw for _, raw in ordered]),
         quarters=quarters,
         latest=latest["quarter"],
         blobs={code: marshal.dumps(raw) for code, raw in codes.items()},
         names={code: tuple(sorted(layer.names(code))) for code in codes},
         text={code: layer.descriptor_text(code) for code in codes},
     )
+
+
+def _history(ordered: list[dict[str, Any]]) -> CodeHistory:
+    """Every quarter's dates and codes; all but the newest packed, with their names precomputed."""
+    listed: dict[str, list[str]] = {}
+    dates: dict[str, tuple[str | None, str | None]] = {}
+    packed = {}
+    for raw in ordered:
+        codes = {code["hcpcs"]: code for code in raw["codes"]}
+        for code, fields in codes.items():
+            listed.setdefault(code, []).append(raw["quarter"])
+            if fields.get("hcpcs_added") or fields.get("hcpcs_terminated"):  # the newest HCPCS file read wins
+                dates[code] = (fields.get("hcpcs_added"), fields.get("hcpcs_terminated"))
+        if raw is not ordered[-1]:
+            layer = CmsLayer(raw["quarter"], codes)
+            packed[raw["quarter"]] = pack(
+                codes, {code: tuple(sorted(layer.names(code))) for code in codes}, {code: layer.descriptor_text(code) for code in codes},
+            )
+    spans = tuple(
+        QuarterSpan(raw["quarter"], date.fromisoformat(raw["effective_from"]), date.fromisoformat(raw["effective_to"]))
+        for raw in ordered
+    )
+    return CodeHistory(spans, {code: tuple(labels) for code, labels in listed.items()}, packed, dates)

@@ -19,6 +19,8 @@ _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 _COLUMN = re.compile(r"[A-Z]+")
 _WANTED = ("HCPC", "RECID", "LONG DESCRIPTION", "SHORT DESCRIPTION")
+_DATES = {"ADD DT": "added", "TERM DT": "terminated"}
+"""Optional columns: a code's first and last day (the date of service decides the code, core/code_dates.py)."""
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -64,8 +66,18 @@ def _cells(row: Element, strings: list[str]) -> dict[str, str]:
     return cells
 
 
+def _dates(cells: dict[str, str], columns: dict[str, str]) -> dict[str, str]:
+    """The code's ADD DT and TERM DT (YYYYMMDD) as ISO dates: when it may be billed from and until."""
+    found = {}
+    for title, key in _DATES.items():
+        value = cells.get(columns.get(title, ""), "")
+        if re.fullmatch(r"(19|20)[0-9]{6}", value):
+            found[key] = f"{value[:4]}-{value[4:6]}-{value[6:]}"
+    return found
+
+
 def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
-    """Code -> {"descriptor": long description, "short": short description} for drug codes."""
+    """Code -> {"descriptor", "short"} for drug codes, with "added" and "terminated" (ISO dates) where the file gives them."""
     try:
         archive = zipfile.ZipFile(BytesIO(data))
         strings = _shared_strings(archive)
@@ -82,7 +94,7 @@ def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
         if columns is None:
             by_title = {title.upper(): column for column, title in cells.items()}
             if all(title in by_title for title in _WANTED):
-                columns = {title: by_title[title] for title in _WANTED}
+                columns = {title: by_title[title] for title in (*_WANTED, *_DATES) if title in by_title}
             continue
         code = cells.get(columns["HCPC"], "")
         if cells.get(columns["RECID"]) != "3" or not _HCPCS.fullmatch(code):
@@ -90,6 +102,7 @@ def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
         codes[code] = {
             "descriptor": cells.get(columns["LONG DESCRIPTION"], ""),
             "short": cells.get(columns["SHORT DESCRIPTION"], ""),
+            **_dates(cells, columns),
         }
     if columns is None:
         raise InputError("file", f"{name}: no header row with {', '.join(_WANTED)}; is it the HCPCS Level II file?")

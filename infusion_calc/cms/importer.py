@@ -122,6 +122,7 @@ def _quarter(
             "hcpcs": code,
             "short_description": (entry or {}).get("short_description") or described.get("short", ""),
             "descriptor": described.get("descriptor") or None,
+            "hcpcs_added": described.get("added"), "hcpcs_terminated": described.get("terminated"),
             "billing_unit": listed["billing_unit"],
             "payment_limit": price["payment_limit"] if price else None,
             "coinsurance_percent": price["coinsurance_percent"] if price else None,

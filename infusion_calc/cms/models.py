@@ -40,6 +40,9 @@ class CmsCode(BaseModel):
     short_description: str
     descriptor: str | None = None
     """The HCPCS Level II long descriptor, when a HCPCS file was available."""
+    hcpcs_added: date | None = None
+    hcpcs_terminated: date | None = None
+    """The code's first and last day in the HCPCS Level II file (ADD DT, TERM DT), when it gives them."""
     billing_unit: str
     payment_limit: Annotated[Decimal, Field(ge=0)] | None = None
     """Dollars per billing unit (already 106% of ASP)."""

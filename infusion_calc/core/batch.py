@@ -12,12 +12,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.contract import line_to_dict
-from infusion_calc.core.encounter import parse_date_time
+from infusion_calc.core.encounter import parse_given_at
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.modifier_340b import with_340b_modifier
@@ -129,7 +129,7 @@ class RowOutcome:
     error: str | None = None
 
 
-def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
+def request_from_cells(cells: Sequence[str], columns: Columns, service_date: date | None = None) -> CalcRequest:
     width = len(columns.header)
     if len(cells) < width:  # a short row: the missing cells are empty
         cells = [*cells, *[""] * (width - len(cells))]
@@ -149,6 +149,7 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
         vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
         weight=get("weight"), height=get("height"), bsa=get("bsa"),
         round_within=get("round_within"), billing_unit=get("billing_unit"), dose_given=get("dose_given"),
+        service_date=service_date,
     )
 
 
@@ -206,10 +207,14 @@ class Pricing:
     today: date | None = None
 
 
-def _priced(calc: Calculation, cells: Sequence[str], index: int | None, pricing: Pricing) -> Payment | Notice | None:
-    """`index`: where the row's `given_at` cell is (Columns.given_at_index), or None."""
-    given = parse_date_time(cells[index], "given_at") if index is not None and index < len(cells) else None
-    day = given.date() if given is not None else pricing.today
+def _service_date(cells: Sequence[str], index: int | None) -> date | None:
+    """The row's date of service: its `given_at` cell (a date, or a date and time), at `index` (Columns.given_at_index)."""
+    given = parse_given_at(cells[index], "given_at") if index is not None and index < len(cells) else None
+    return given.date() if isinstance(given, datetime) else given
+
+
+def _priced(calc: Calculation, day: date | None, pricing: Pricing) -> Payment | Notice | None:
+    day = day or pricing.today
     return payment_for(calc, pricing.quarters, day) if day is not None else None
 
 
@@ -238,10 +243,11 @@ def answer_rows(
             continue
         passthrough = {name: cells[index] if index < len(cells) else "" for name, index in zip(names, columns.passthrough)}
         try:
-            calc = calculate(catalog, request_from_cells(cells, columns))
+            day = _service_date(cells, given_at)  # the code in effect that day, and its quarter's payment
+            calc = calculate(catalog, request_from_cells(cells, columns, day))
             if date_340b is not None:
                 calc = with_340b_modifier(calc, date_340b)
-            priced = _priced(calc, cells, given_at, pricing) if pricing is not None else None
+            priced = _priced(calc, day, pricing) if pricing is not None else None
             yield RowOutcome(row, claim_records(calc, row, passthrough, priced))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))

@@ -14,6 +14,7 @@ import re
 import tomllib
 from collections import Counter
 from dataclasses import dataclass, field, replace
+from datetime import date
 from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
@@ -200,6 +201,31 @@ class Catalog:
 
     def with_cms(self, layer: CmsLayer | None) -> "Catalog":
         return Catalog(self.drugs, self.origin, layer)
+
+    def on(self, day: date | None) -> "Catalog":
+        """The catalog for a date of service: CMS's codes from the quarter in effect that day (core/code_dates.py).
+
+        Without a date, or without quarters, the newest quarter's codes: this catalog itself."""
+        history = self.cms.history if self.cms is not None else None
+        if history is None or self.cms is None:
+            return self
+        label = history.reference(day).label
+        if label == self.cms.quarter:
+            return self
+        found = self._dated.get(label)
+        if found is None:
+            found = self._dated[label] = Catalog(self.drugs, self.origin, history.layer(label))
+        return found
+
+    def out_of_effect(self, code: str, day: date | None) -> str | None:
+        """Why a code CMS lists is not billable on the date of service (naming the code that is), or None."""
+        if self.cms is None or self.cms.history is None:
+            return None
+        return self.cms.history.out_of_effect(code, day)
+
+    @cached_property
+    def _dated(self) -> dict[str, "Catalog"]:
+        return {}
 
     def codes(self) -> list[str]:
         """Every code the catalog answers for (curated, site and CMS's), in code order."""

@@ -12,7 +12,7 @@ no verified rule for (prior authorization and step therapy differ by plan: info 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, datetime
 
 from infusion_calc.core.admin_codes import administration_checks
 from infusion_calc.core.billing import ClaimLine
@@ -242,7 +242,7 @@ def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], 
     if policy.require_waste_witness and not encounter.waste_witness:
         missing.append("the witness (site policy)")
     if not jw:
-        return _unbilled_waste(calc, lines, missing if encounter.given_at else ["the date and time", *missing])
+        return _unbilled_waste(calc, lines, missing if isinstance(encounter.given_at, datetime) else ["the date and time", *missing])
     found = []
     if missing:
         found.append(WASTE_UNDOCUMENTED(
@@ -250,7 +250,7 @@ def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], 
             f"waste (the amount, {format_amount(calc.billing.discarded_mg, 'mg')}, is in the chart note). "
             f"Not recorded: {' and '.join(missing)}.",
         ))
-    if encounter.given_at is None:
+    if not isinstance(encounter.given_at, datetime):  # a date alone does not time the waste
         found.append(WASTE_TIME_MISSING(
             "Discarded drug is billed: the record must show the date, time and quantity wasted (Palmetto); "
             "enter the date and time given.",

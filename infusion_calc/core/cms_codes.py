@@ -16,12 +16,13 @@ from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
-from typing import TYPE_CHECKING, TypedDict
+from typing import TYPE_CHECKING, NotRequired, TypedDict
 
 from infusion_calc.core.units import Kind, Measure, parse_measure
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog import Drug
+    from infusion_calc.core.code_dates import CodeHistory
 
 # Fields of one NDC row in a stored quarter (infusion_calc.cms.models.ITEM_FIELDS).
 _NDC, _LABELER, _BRAND, _SIZE, _COUNT, _PER_ITEM = range(6)
@@ -36,6 +37,8 @@ class StoredCode(TypedDict):
     hcpcs: str
     short_description: str
     descriptor: str | None
+    hcpcs_added: NotRequired[str | None]
+    hcpcs_terminated: NotRequired[str | None]
     billing_unit: str
     payment_limit: str | None
     coinsurance_percent: str | None
@@ -110,6 +113,8 @@ class CmsLayer:
     codes: Mapping[str, StoredCode]
     precomputed_names: dict[str, tuple[str, ...]] | None = None
     precomputed_text: dict[str, str] | None = None
+    history: CodeHistory | None = None
+    """Every loaded quarter (core/code_dates.py): the catalog answers for a date of service from it."""
 
     def names(self, code: str) -> set[str]:
         """Every lowercase name this code answers to: generic, its base, and the brands listed."""
@@ -123,6 +128,10 @@ class CmsLayer:
             names.add(base)
         names.discard("")
         return names
+
+    def generic(self, code: str) -> str:
+        raw = self.codes[code]
+        return generic_name(raw.get("descriptor") or raw["short_description"])
 
     def descriptor_text(self, code: str) -> str:
         if self.precomputed_text is not None:

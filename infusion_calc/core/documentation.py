@@ -8,7 +8,7 @@ No patient name or identifier is asked for, so none is printed.
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from infusion_calc.core import rounding
@@ -218,8 +218,10 @@ def _claim_line(line: ClaimLine) -> str:
     return f"{line_brief(line.hcpcs, line.modifiers, line.units)} unit{'s' if line.units != 1 else ''}; {ndc}"
 
 
-def _stamp(moment: ClockTime) -> str:
-    return f"{moment:%Y-%m-%d %H:%M}" if isinstance(moment, datetime) else f"{moment:%H:%M}"
+def _stamp(moment: ClockTime | date) -> str:
+    if isinstance(moment, datetime):
+        return f"{moment:%Y-%m-%d %H:%M}"
+    return f"{moment:%Y-%m-%d}" if isinstance(moment, date) else f"{moment:%H:%M}"  # a date of service alone
 
 
 def _times(calc: Calculation, encounter: Encounter) -> list[str]:

@@ -19,7 +19,7 @@ from enum import Enum
 from functools import partial
 from typing import Any, NamedTuple
 
-from infusion_calc.core.encounter_fields import CLOCK_FORMAT, DATE_TIME_FORMAT, ENCOUNTER_FIELDS, EXPIRY_FORMAT
+from infusion_calc.core.encounter_fields import CLOCK_FORMAT, DATE_TIME_FORMAT, ENCOUNTER_FIELDS, EXPIRY_FORMAT, SERVICE_DATE_FORMAT
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.safe_text import free_text
 
@@ -77,7 +77,7 @@ class Encounter:
     through `read_encounter`.
     """
 
-    given_at: datetime | None = None
+    given_at: datetime | date | None = None  # the date of service, with the time when known
     site: str | None = None
     nurse: str | None = None
     provider: str | None = None
@@ -123,8 +123,10 @@ class Encounter:
     @property
     def service_date(self) -> date | None:
         """The date of service: the date given, else the start's date when it has one."""
-        if self.given_at is not None:
+        if isinstance(self.given_at, datetime):
             return self.given_at.date()
+        if self.given_at is not None:
+            return self.given_at
         if isinstance(self.start, datetime):
             return self.start.date()
         return None
@@ -178,6 +180,7 @@ class EncounterText(NamedTuple):
 
 # Patterns as text: `re` compiles and caches each on first use, so start-up pays for none.
 _DATE_TIME = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})[T ]([0-9]{2}):([0-9]{2})$"
+_DATE = r"^([0-9]{4})-([0-9]{2})-([0-9]{2})$"
 _CLOCK = r"^([0-9]{2}):([0-9]{2})$"
 _EXPIRY = r"^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$"
 # ICD-10-CM: letter, digit, letter/digit, then optionally a dot and 1-4 letters/digits.
@@ -226,6 +229,17 @@ def parse_date_time(value: str, field: str = "given_at") -> datetime | None:
         return datetime(year, month, day, hour, minute)
     except ValueError:
         raise InputError(field, f"'{shown(raw)}' is not a real date and time. Enter {DATE_TIME_FORMAT}.") from None
+
+
+def parse_given_at(value: str, field: str = "given_at") -> datetime | date | None:
+    """'2026-03-02' -> date (a claim's date of service is a date); '2026-03-02 14:05' -> datetime; blank -> None."""
+    raw = value.strip()
+    if re.match(_DATE, raw):  # a date alone: the date of service, with no time to chart
+        moment = parse_date_time(f"{raw} 00:00", field)
+        return moment.date() if moment is not None else None
+    if raw and not re.match(_DATE_TIME, raw):
+        raise InputError(field, f"Could not read '{shown(raw)}'. Enter {SERVICE_DATE_FORMAT}.")
+    return parse_date_time(raw, field)
 
 
 def parse_clock(value: str, field: str) -> ClockTime | None:
@@ -331,7 +345,7 @@ def _times_problem(start: ClockTime | None, stop: ClockTime | None) -> str | Non
 
 
 _ONE_FIELD_PARSERS: dict[str, Callable[[str, str], object]] = {
-    "date_time": parse_date_time, "clock": parse_clock, "dx": parse_dx, "payer": parse_payer,
+    "date_time": parse_given_at, "clock": parse_clock, "dx": parse_dx, "payer": parse_payer,
 }
 """The strict parser of each kind of field in the table that is read on its own."""
 

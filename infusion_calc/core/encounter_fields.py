@@ -40,6 +40,7 @@ class EncounterField(NamedTuple):
 
 
 DATE_TIME_FORMAT = "YYYY-MM-DD HH:MM (24-hour, e.g. 2026-03-02 14:05)"
+SERVICE_DATE_FORMAT = "YYYY-MM-DD, or YYYY-MM-DD HH:MM with the time (24-hour, e.g. 2026-03-02 14:05)"
 CLOCK_FORMAT = "HH:MM (24-hour, e.g. 09:05) or YYYY-MM-DD HH:MM"
 EXPIRY_FORMAT = "YYYY-MM-DD or YYYY-MM (e.g. 2027-03)"
 
@@ -47,7 +48,7 @@ _NAME = "name, credentials"
 
 # The limits are long enough for real entries and short enough for a chart line.
 ENCOUNTER_FIELDS = (
-    EncounterField("given_at", "Date/time given", "--given-at", "date_time", f"date and time given: {DATE_TIME_FORMAT}",
+    EncounterField("given_at", "Date/time given", "--given-at", "date_time", f"date of service, with the time given when known: {SERVICE_DATE_FORMAT}",
                    "2026-03-02 09:40", "DATETIME"),
     EncounterField("start", "Infusion start", "--start", "clock", f"infusion start: {CLOCK_FORMAT}", "09:40", "TIME"),
     EncounterField("stop", "Infusion stop", "--stop", "clock", f"infusion stop: {CLOCK_FORMAT}", "10:45", "TIME"),

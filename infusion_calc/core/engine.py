@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
@@ -55,6 +56,8 @@ class CalcRequest:
     billing_unit: str | None = None
     dose_given: str | None = None
     """The amount actually given, when the infusion stopped short of the dose prepared; None or "" for all of it."""
+    service_date: date | None = None
+    """The date of service: CMS's codes, billing units and NDCs of the quarter in effect that day; None: the newest."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -158,6 +161,13 @@ def _billing_unit(text: str) -> Measure:
     return measure
 
 
+def _in_effect(catalog: Catalog, code: str, day: date | None, field_name: str) -> None:
+    """Refuse a code CMS's loaded quarters place before or after the date of service, naming the code in effect."""
+    why = catalog.out_of_effect(code, day)
+    if why is not None:
+        raise InputError(field_name, why)
+
+
 def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     """The catalog entry for --drug / --hcpcs, refusing inconsistent pairs and ambiguous names."""
     for field_name, given in (("drug", request.drug), ("hcpcs", request.hcpcs)):
@@ -182,6 +192,7 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
         natalizumab = "natalizumab" in name.lower() or any(drug.generic == "natalizumab" for drug in named)
         if code == "J2326" and natalizumab:
             raise InputError("hcpcs", NATALIZUMAB_J2326_MESSAGE)
+        _in_effect(catalog, code, request.service_date, "hcpcs")
         by_code = catalog.by_code(code)
         if by_code is None:
             if natalizumab:
@@ -305,7 +316,9 @@ def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialU
 
 def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     """Everything the chair and the billing desk need for one dose."""
+    catalog = catalog.on(request.service_date)
     drug = find_drug(catalog, request)
+    _in_effect(catalog, drug.hcpcs, request.service_date, "drug" if request.drug else "hcpcs")
     if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
         typed_unit = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
         if typed_unit.value != drug.billing_unit.value:

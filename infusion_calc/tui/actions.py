@@ -28,11 +28,11 @@ def export_formats() -> tuple[tuple[str, str], ...]:
 def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
     """The claim lines of `result` in `fmt`, with the site's claim rules and charges (the context's config)."""
     from infusion_calc.core.encounter import EncounterText, read_encounter
-    from infusion_calc.core.exports import DESCRIPTIONS, ExportError, render
+    from infusion_calc.core.exports import DESCRIPTIONS, ExportError, export_moment, render
     from infusion_calc.core.site_config import SiteConfigError
 
     encounter, _ = read_encounter(result.encounter or EncounterText())
-    given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
+    given_at = export_moment(encounter)
     try:
         config = context.site_config
         # A payer type with its own [payer.NAME] table in the site config gets its rules.

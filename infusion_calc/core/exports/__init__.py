@@ -18,9 +18,10 @@ Each format lives in its own module, imported only when asked for
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from importlib import import_module
 
+from infusion_calc.core.encounter import Encounter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import ExportError
 from infusion_calc.core.notices import Notice, NoticeSpec
@@ -66,13 +67,19 @@ class Export:
     notices: tuple[Notice, ...]
 
 
+def export_moment(encounter: Encounter) -> date | None:
+    """The administration's date and time in local time; the date alone when no time was given."""
+    given = encounter.given_at
+    return given.astimezone() if isinstance(given, datetime) else given
+
+
 def render(
-    calc: Calculation, fmt: str, settings: ExportSettings | None = None, *, when: datetime | None = None
+    calc: Calculation, fmt: str, settings: ExportSettings | None = None, *, when: date | None = None
 ) -> Export:
     """The claim lines of `calc` in `fmt`, with the warnings that go with them.
 
     `when` is the date and time of the administration (the 837 service date, the FHIR
-    effectiveDateTime); default: now, in local time, with a SERVICE_DATE_TODAY notice
+    effectiveDateTime), or its date alone when no time was given; default: now, in local time, with a SERVICE_DATE_TODAY notice
     so no claim dates itself silently.
     """
     module_name = FORMATS.get(fmt)
@@ -101,7 +108,7 @@ def _dated_today(fmt: str, moment: datetime) -> Notice:
 
 
 def export(
-    calc: Calculation, fmt: str, settings: ExportSettings | None = None, *, when: datetime | None = None
+    calc: Calculation, fmt: str, settings: ExportSettings | None = None, *, when: date | None = None
 ) -> str:
     """Just the text of `render` (for a clipboard)."""
     return render(calc, fmt, settings, when=when).text

@@ -14,7 +14,7 @@ cardinality, and the status code is in R4's value set, so the JSON reads as R4 t
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from fhir.resources.R4B.annotation import Annotation
@@ -111,7 +111,7 @@ def _notes(calc: Calculation) -> list[Annotation]:
     return [Annotation(text=text) for text in texts]
 
 
-def build(calc: Calculation, when: datetime) -> MedicationAdministration:
+def build(calc: Calculation, when: date) -> MedicationAdministration:
     """The resource as a validated model; raises ExportError if the library refuses it."""
     dose = calc.administered_mg  # the record of what was administered: the amount given when entered
     if len(dose.as_tuple().digits) > EXACT_DIGITS:
@@ -121,7 +121,7 @@ def build(calc: Calculation, when: datetime) -> MedicationAdministration:
             status="completed",
             **_medication(calc),
             subject=Reference(display="Patient (not identified by infusion-calc)"),
-            effectiveDateTime=when.replace(microsecond=0),
+            effectiveDateTime=when.replace(microsecond=0) if isinstance(when, datetime) else when,  # FHIR takes a date alone
             note=_notes(calc),
             dosage=MedicationAdministrationDosage(
                 text=f"{format_amount(dose, 'mg')} {calc.drug.route}",
@@ -133,7 +133,7 @@ def build(calc: Calculation, when: datetime) -> MedicationAdministration:
         raise ExportError(f"The FHIR library refused the MedicationAdministration: {error.errors()[0]['msg']}") from None
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+def write(calc: Calculation, fmt: str, settings: ExportSettings, when: date) -> tuple[str, tuple[Notice, ...]]:
     _, notices = prepare(calc, settings)
     ndc_notices = tuple(notice for notice in notices if notice.code.startswith("NDC_"))
     return build(calc, when).model_dump_json(indent=2) + "\n", ndc_notices

@@ -12,7 +12,7 @@ route in SV101-7 / SV202-7 (exports/noc.py).
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date
 
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.exports.lines import REVENUE_CODE, ExportLine, money, prepare, quantity
@@ -55,7 +55,7 @@ def _service(line: ExportLine, fmt: str, description: str | None) -> str:
     return segment("SV2", REVENUE_CODE, procedure, _charge(line), "UN", str(line.units))
 
 
-def loop(line: ExportLine, fmt: str, when: datetime, description: str | None = None) -> list[str]:
+def loop(line: ExportLine, fmt: str, when: date, description: str | None = None) -> list[str]:
     """Loop 2400 (and 2410 when the NDC is known) for one claim line; `description` for a NOC code."""
     segments = [
         segment("LX", str(line.number)),
@@ -68,12 +68,12 @@ def loop(line: ExportLine, fmt: str, when: datetime, description: str | None = N
     return segments
 
 
-def service_segments(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[list[str], tuple[Notice, ...]]:
+def service_segments(calc: Calculation, fmt: str, settings: ExportSettings, when: date) -> tuple[list[str], tuple[Notice, ...]]:
     description = noc_description(calc)  # SV101-7 / SV202-7: required for a not-otherwise-classified code
     lines, notices = prepare(calc, settings)
     return [text for line in lines for text in loop(line, fmt, when, description)], notices
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+def write(calc: Calculation, fmt: str, settings: ExportSettings, when: date) -> tuple[str, tuple[Notice, ...]]:
     segments, notices = service_segments(calc, fmt, settings, when)
     return "\n".join(segments) + "\n", notices
