@@ -189,7 +189,8 @@ def _answer_all(
     answered = refused = 0
     with target if options.out else _keep_open(target):
         WRITERS[options.format](target, columns).header()
-        job = Job(columns, catalog, options.format, date_340b, Pricing(tuple(context_for(options).quarters), date.today()))
+        job = Job(columns, catalog, options.format, date_340b, Pricing(tuple(context_for(options).quarters), date.today()),
+                  context_for(options).policy)
         for chunk in render_all(job, rows, options.jobs):
             target.write(chunk.text)
             answered += chunk.answered

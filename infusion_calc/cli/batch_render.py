@@ -25,6 +25,7 @@ from typing import IO, Any
 
 from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, Pricing, answer_rows
 from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
 
@@ -88,8 +89,10 @@ class Job:
     catalog: Catalog
     output_format: str
     date_340b: date | None = None
-    """Today, when the site buys its drugs under 340B (a batch has no date column); else None."""
+    """Today, when the site buys drugs under 340B (a row's own given_at comes first); else None."""
     pricing: Pricing | None = None
+    policy: SitePolicy | None = None
+    """The site's policy: which drugs it buys under 340B."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -97,7 +100,7 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b, job.pricing):
+    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b, job.pricing, job.policy):
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue

@@ -92,7 +92,7 @@ def read_entered(options: argparse.Namespace) -> Entered:
 def with_site_rules(calc: Calculation, entered: Entered, policy: SitePolicy) -> Calculation:
     """The calculation with the site's claim-line rules applied (340B modifier from the service date)."""
     if policy.acquired_340b:
-        calc = with_340b_modifier(calc, entered.encounter.service_date or date.today())
+        calc = with_340b_modifier(calc, entered.encounter.service_date or date.today(), policy, entered.encounter.payer)
     return calc
 
 

@@ -20,8 +20,8 @@ from pydantic import ValidationError
 
 from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.store import LoadedQuarter, quarter_from_json, quarter_texts
-from infusion_calc.core.code_dates import CodeHistory, QuarterSpan, pack
 from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
+from infusion_calc.core.code_dates import CodeHistory, QuarterSpan, pack
 from infusion_calc.core.errors import CatalogError
 
 

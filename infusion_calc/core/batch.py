@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import Any
 
 from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.contract import line_to_dict
 from infusion_calc.core.encounter import parse_given_at
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
@@ -222,11 +223,12 @@ def answer_rows(
     rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2,
     date_340b: date | None = None,
     pricing: Pricing | None = None,
+    policy: SitePolicy | None = None,
 ) -> Iterator[RowOutcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
 
-    `date_340b`: the service date when the site buys its drugs under 340B (its lines then carry
-    the 340B modifier); None otherwise. With `pricing`, each line carries its Medicare payment
+    `date_340b`: the service date for rows without `given_at` when the site buys drugs under 340B
+    (the lines of `policy`'s 340B drugs then carry the 340B modifier); None otherwise. With `pricing`, each line carries its Medicare payment
     from the quarter of the row's `given_at` (a pass-through column), or of `pricing.today`.
     """
     width = len(columns.header)
@@ -245,8 +247,8 @@ def answer_rows(
         try:
             day = _service_date(cells, given_at)  # the code in effect that day, and its quarter's payment
             calc = calculate(catalog, request_from_cells(cells, columns, day))
-            if date_340b is not None:
-                calc = with_340b_modifier(calc, date_340b)
+            if date_340b is not None:  # a row names no payer: its claim is Medicare's
+                calc = with_340b_modifier(calc, day or date_340b, policy)
             priced = _priced(calc, day, pricing) if pricing is not None else None
             yield RowOutcome(row, claim_records(calc, row, passthrough, priced))
         except Exception as error:  # one bad row never stops the file

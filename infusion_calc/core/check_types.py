@@ -112,4 +112,11 @@ class SitePolicy(NamedTuple):
     complex_biologic_codes: str = "complex"
     """[administration] complex_biologic_codes: "complex" (96413/96415) or "infusion" (96365/96366)."""
     acquired_340b: bool = False
-    """[billing] acquired_340b: the site's drugs are bought under 340B; each drug line gets its modifier."""
+    """[billing] acquired_340b or drugs_340b: the site buys drugs under 340B; their Medicare lines get the modifier."""
+    drugs_340b: tuple[str, ...] = ()
+    """[billing] drugs_340b: the HCPCS codes bought under 340B; empty with acquired_340b: every drug."""
+    payers_340b: tuple[str, ...] = ()
+    """Payer types besides Medicare whose `[payer.NAME]` table says modifier_340b = true."""
+
+    def buys_340b(self, hcpcs: str) -> bool:
+        return self.acquired_340b and (not self.drugs_340b or hcpcs in self.drugs_340b)

@@ -102,7 +102,7 @@ def run_checks(
         *_diagnosis(calc, encounter, day, rules),
         *_payer(encounter),
         *check_lines(calc, claim_lines, catalog),
-        *checks_340b(claim_lines, policy, day),
+        *checks_340b(claim_lines, policy, day, encounter.payer),
         *dose_checks(calc),
         *vial_plan_checks(calc),
         *nusinersen_frequency(calc, encounter.payer, day, earlier_doses),

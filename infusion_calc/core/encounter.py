@@ -19,7 +19,13 @@ from enum import Enum
 from functools import partial
 from typing import Any, NamedTuple
 
-from infusion_calc.core.encounter_fields import CLOCK_FORMAT, DATE_TIME_FORMAT, ENCOUNTER_FIELDS, EXPIRY_FORMAT, SERVICE_DATE_FORMAT
+from infusion_calc.core.encounter_fields import (
+    CLOCK_FORMAT,
+    DATE_TIME_FORMAT,
+    ENCOUNTER_FIELDS,
+    EXPIRY_FORMAT,
+    SERVICE_DATE_FORMAT,
+)
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.safe_text import free_text
 

@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    ValidationError,
+    model_validator,
+)
 
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
 from infusion_calc.core.check_types import SitePolicy
@@ -82,6 +92,8 @@ class ClaimRules(BaseModel):
     """Between the 11-digit NDC and the unit qualifier on CMS-1500 24A and UB-04 FL43."""
     ndc_units: Annotated[tuple[NdcUnit, ...], Field(min_length=1), AfterValidator(_unique_units)] = NDC_UNIT_QUALIFIERS  # type: ignore[assignment]
     """NDC unit qualifiers the payer accepts; a line in another unit is converted or refused."""
+    modifier_340b: StrictBool = False
+    """[payer.NAME]: this payer's claims carry the 340B modifier too (JG/TB are Medicare's; Medicare's always do)."""
 
 
 class LogSettings(BaseModel):
@@ -132,11 +144,26 @@ class AdministrationSettings(BaseModel):
     IV infusion codes (96365/96366) when its records do not support complex administration."""
 
 
+def _hcpcs_code(value: Any) -> str:
+    code = value.strip().upper() if isinstance(value, str) else ""
+    if not _HCPCS.fullmatch(code):
+        raise ValueError(f"{value!r} is not a HCPCS code: one letter and four digits, e.g. \"J2323\"")
+    return code
+
+
 class BillingSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     acquired_340b: StrictBool = False
-    """The site's drugs are bought under the 340B program: each drug line carries the 340B modifier."""
+    """Every drug the site gives is bought under the 340B program: its Medicare drug lines carry the 340B modifier."""
+    drugs_340b: tuple[Annotated[str, BeforeValidator(_hcpcs_code)], ...] = ()
+    """Only these drugs (HCPCS codes) are bought under 340B."""
+
+    @model_validator(mode="after")
+    def _one_way_to_say_it(self) -> "BillingSettings":
+        if self.acquired_340b and self.drugs_340b:
+            raise ValueError("give acquired_340b = true (every drug) or drugs_340b = [...] (only these), not both")
+        return self
 
 
 # Textual key names, comma-separated: "f2", "ctrl+y", "ctrl+shift+c, f9".
@@ -178,7 +205,9 @@ class SiteConfig(BaseModel):
         return SitePolicy(
             require_waste_witness=self.documentation.require_waste_witness,
             complex_biologic_codes=self.administration.complex_biologic_codes,
-            acquired_340b=self.billing.acquired_340b,
+            acquired_340b=self.billing.acquired_340b or bool(self.billing.drugs_340b),
+            drugs_340b=self.billing.drugs_340b,
+            payers_340b=tuple(sorted(name for name, rules in self.payer.items() if rules.modifier_340b)),
         )
 
     def export_settings(self, payer: str | None = None) -> "ExportSettings":

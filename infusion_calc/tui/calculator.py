@@ -227,7 +227,7 @@ class Calculator:
             calc = calculate(self.catalog, request)
             service_date = encounter.service_date or date.today()
             if self.site_policy.acquired_340b:
-                calc = with_340b_modifier(calc, service_date)
+                calc = with_340b_modifier(calc, service_date, self.site_policy, encounter.payer)
             if self.quarters:  # what Medicare allows on that day, or a warning naming the quarter to import
                 calc = with_payment(calc, list(self.quarters), service_date)
         except InputError as error:
