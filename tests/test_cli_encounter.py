@@ -83,7 +83,7 @@ def test_lots_and_expirations_follow_vial_order(capsys):
 @pytest.mark.parametrize("option, value, expected", [
     ("--start", "25:00", "error: --start: '25:00' is not a time of day. Enter HH:MM"),
     ("--start", "9.30", "error: --start: Could not read '9.30'. Enter HH:MM"),
-    ("--given-at", "03/02/2026 09:40", "error: --given-at: Could not read '03/02/2026 09:40'. Enter YYYY-MM-DD HH:MM"),
+    ("--given-at", "03/02/2026 09:40", "error: --given-at: Could not read '03/02/2026 09:40'. Enter YYYY-MM-DD, or YYYY-MM-DD HH:MM"),
     ("--given-at", "2026-02-30 09:40", "error: --given-at: '2026-02-30 09:40' is not a real date and time."),
     ("--dx", "G35-A", "error: --dx: 'G35-A' is not an ICD-10-CM code"),
     ("--expires", "03/2027", "error: --expires: Vial 1: Could not read '03/2027' as an expiration date."),

@@ -188,7 +188,7 @@ def test_catalog_list_json_has_one_object_per_code_with_its_source(capsys):
         "hcpcs": "J2323", "drug": "natalizumab", "brands": ["Tysabri"], "billing_unit": "1 mg", "products": 1, "source": "curated",
     }
     assert entries["Q5126"]["source"] == "cms" and entries["Q5126"]["brands"] == ["Alymsys"]
-    assert entries["Q5126"]["products"] == 2  # its NDCs in the crosswalk
+    assert entries["Q5126"]["products"] == 4  # its NDCs in the newest quarter's crosswalk (2026Q3; 2 in 2026Q1)
     assert all(set(entry) == {"hcpcs", "drug", "brands", "billing_unit", "products", "source"} for entry in entries.values())
     assert not any(code[0].isdigit() for code in entries)
 

@@ -19,13 +19,8 @@ from enum import Enum
 from functools import partial
 from typing import Any, NamedTuple
 
-from infusion_calc.core.encounter_fields import (
-    CLOCK_FORMAT,
-    DATE_TIME_FORMAT,
-    ENCOUNTER_FIELDS,
-    EXPIRY_FORMAT,
-    SERVICE_DATE_FORMAT,
-)
+from infusion_calc.core.encounter_fields import CLOCK_FORMAT, DATE_TIME_FORMAT, ENCOUNTER_FIELDS, EXPIRY_FORMAT
+from infusion_calc.core.encounter_fields import SERVICE_DATE_FORMAT as _SERVICE_DATE  # own line: the one above is full
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.safe_text import free_text
 
@@ -129,10 +124,8 @@ class Encounter:
     @property
     def service_date(self) -> date | None:
         """The date of service: the date given, else the start's date when it has one."""
-        if isinstance(self.given_at, datetime):
-            return self.given_at.date()
         if self.given_at is not None:
-            return self.given_at
+            return self.given_at.date() if isinstance(self.given_at, datetime) else self.given_at
         if isinstance(self.start, datetime):
             return self.start.date()
         return None
@@ -241,10 +234,13 @@ def parse_given_at(value: str, field: str = "given_at") -> datetime | date | Non
     """'2026-03-02' -> date (a claim's date of service is a date); '2026-03-02 14:05' -> datetime; blank -> None."""
     raw = value.strip()
     if re.match(_DATE, raw):  # a date alone: the date of service, with no time to chart
-        moment = parse_date_time(f"{raw} 00:00", field)
-        return moment.date() if moment is not None else None
+        _in_years(int(raw[:4]), field, _SERVICE_DATE)
+        try:
+            return date.fromisoformat(raw)
+        except ValueError:
+            raise InputError(field, f"'{shown(raw)}' is not a real date. Enter {_SERVICE_DATE}.") from None
     if raw and not re.match(_DATE_TIME, raw):
-        raise InputError(field, f"Could not read '{shown(raw)}'. Enter {SERVICE_DATE_FORMAT}.")
+        raise InputError(field, f"Could not read '{shown(raw)}'. Enter {_SERVICE_DATE}.")
     return parse_date_time(raw, field)
 
 
