@@ -9,6 +9,7 @@ quarter is one packed blob (core/code_dates.py), unpacked only for a date of ser
 from __future__ import annotations
 
 import binascii
+import json
 import lzma
 import marshal
 import zlib
@@ -46,7 +47,11 @@ class CompiledCms:
 
 def _validated(data: bytes, where: str) -> list[dict[str, Any]]:
     try:
-        return [Quarter.model_validate_json(text).model_dump(mode="json") for text in quarter_texts(data)]
+        texts = quarter_texts(data)
+        for text in texts:
+            Quarter.model_validate_json(text)
+        # Each stored text is the models' own JSON (import, packaging): once valid, it is the data as it is.
+        return [json.loads(text) for text in texts]
     except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError, ValidationError) as error:
         reason = "not a valid quarter" if isinstance(error, ValidationError) else "not a readable quarter file"
         raise CatalogError(f"{where}: {reason}; import the CMS files again") from None
@@ -76,7 +81,7 @@ def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
 
 
 def _history(ordered: list[dict[str, Any]]) -> CodeHistory:
-    """Every quarter's dates and codes; all but the newest packed, with their names precomputed."""
+    """Every quarter's dates and codes; all but the newest packed."""
     listed: dict[str, list[str]] = {}
     dates: dict[str, tuple[str | None, str | None]] = {}
     packed = {}
@@ -87,10 +92,7 @@ def _history(ordered: list[dict[str, Any]]) -> CodeHistory:
             if fields.get("hcpcs_added") or fields.get("hcpcs_terminated"):  # the newest HCPCS file read wins
                 dates[code] = (fields.get("hcpcs_added"), fields.get("hcpcs_terminated"))
         if raw is not ordered[-1]:
-            layer = CmsLayer(raw["quarter"], codes)
-            packed[raw["quarter"]] = pack(
-                codes, {code: tuple(sorted(layer.names(code))) for code in codes}, {code: layer.descriptor_text(code) for code in codes},
-            )
+            packed[raw["quarter"]] = pack(codes)  # names are found when a date asks for the quarter
     spans = tuple(
         QuarterSpan(raw["quarter"], date.fromisoformat(raw["effective_from"]), date.fromisoformat(raw["effective_to"]))
         for raw in ordered

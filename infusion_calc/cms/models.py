@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
@@ -22,6 +23,12 @@ package) and BILLUNITS (billing units per item); billing units per package is th
 
 Ndc = Annotated[str, Field(pattern=r"^[0-9]{5}-[0-9]{4}-[0-9]{2}$")]
 Positive = Annotated[Decimal, Field(gt=0)]
+
+
+@lru_cache(maxsize=256)
+def _mass_text(value: str) -> str:
+    """A billing unit as the strict parser writes it: read once per spelling, not once per code of every quarter."""
+    return str(parse_measure(value, Kind.MASS, "billing_unit"))
 
 
 class Source(BaseModel):
@@ -53,7 +60,7 @@ class CmsCode(BaseModel):
     @classmethod
     def _a_mass(cls, value: str) -> str:
         try:
-            return str(parse_measure(value, Kind.MASS, "billing_unit"))
+            return _mass_text(value)
         except InputError as error:
             raise ValueError(error.message) from None
 

@@ -32,9 +32,9 @@ def quarter_of(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def pack(codes: dict[str, Any], names: dict[str, tuple[str, ...]], text: dict[str, str]) -> bytes:
+def pack(codes: dict[str, Any]) -> bytes:
     """One quarter's codes as one blob: a start-up that never asks for the quarter never unpacks it."""
-    return zlib.compress(marshal.dumps((codes, names, text)), 1)
+    return zlib.compress(marshal.dumps(codes), 1)
 
 
 @dataclass(frozen=True)
@@ -72,8 +72,7 @@ class CodeHistory:
         if found is None:
             from infusion_calc.core.cms_codes import CmsLayer
 
-            codes, names, text = marshal.loads(zlib.decompress(self.packed[label]))
-            found = self._layers[label] = CmsLayer(label, codes, names, text, history=self)
+            found = self._layers[label] = CmsLayer(label, marshal.loads(zlib.decompress(self.packed[label])), history=self)
         return found
 
     def out_of_effect(self, code: str, day: date | None) -> str | None:
