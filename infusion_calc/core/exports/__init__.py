@@ -86,10 +86,10 @@ def render(
     if module_name is None:
         raise ExportError(f"'{fmt}' is not an export format; choose one of: {', '.join(FORMATS)}.")
     module = import_module(f"infusion_calc.core.exports.{module_name}")
-    moment = when if when is not None else datetime.now().astimezone()
-    text, notices = module.write(calc, fmt, settings or ExportSettings(), moment)
+    now = datetime.now().astimezone()
+    text, notices = module.write(calc, fmt, settings or ExportSettings(), when if when is not None else now)
     if when is None and fmt in DATED_FORMATS:  # a claim that dates itself says so: never a silent default
-        notices = (*notices, _dated_today(fmt, moment))
+        notices = (*notices, _dated_today(fmt, now))
     # A typed drug name may hold ESC or U+2028: shown as an escape, never acted on. JSON keeps
     # the exact value, with such characters as \u escapes; the CSV writer escapes cell by cell.
     if fmt in ("json", "fhir"):

@@ -116,12 +116,14 @@ def build(calc: Calculation, when: date) -> MedicationAdministration:
     dose = calc.administered_mg  # the record of what was administered: the amount given when entered
     if len(dose.as_tuple().digits) > EXACT_DIGITS:
         raise ExportError(f"The dose {dose} mg has more digits than FHIR JSON carries exactly.")
+    # A FHIR dateTime may be a date alone ("2025-01-10"): a date of service given without its time.
+    effective: Any = when.replace(microsecond=0) if isinstance(when, datetime) else when
     try:
         return MedicationAdministration(
             status="completed",
             **_medication(calc),
             subject=Reference(display="Patient (not identified by infusion-calc)"),
-            effectiveDateTime=when.replace(microsecond=0) if isinstance(when, datetime) else when,  # FHIR takes a date alone
+            effectiveDateTime=effective,
             note=_notes(calc),
             dosage=MedicationAdministrationDosage(
                 text=f"{format_amount(dose, 'mg')} {calc.drug.route}",
