@@ -30,7 +30,8 @@ from infusion_calc.core.notices import NoticeSpec
 from infusion_calc.core.presentation import line_brief
 
 MODIFIER_340B = NoticeSpec(
-    "MODIFIER_340B", "calculation", "TB added to each drug line: the site buys its drugs under 340B"
+    "MODIFIER_340B", "calculation",
+    "TB added to each drug line: the site buys the drug under 340B, and the claim is Medicare's (or its `[payer.NAME]` asks)",
 )
 
 TB_FROM = date(2025, 1, 1)
@@ -38,9 +39,11 @@ JG_LAST_DAY = date(2024, 12, 31)
 STATUS = "CMS HCPCS file, October 2025: JG ended 31 Dec 2024, TB in effect (VERIFIED)"
 
 JG_DISCONTINUED = CheckSpec("JG_DISCONTINUED", ERROR, "JG on a line for a service after 31 Dec 2024 (use TB)")
-MODIFIER_340B_MISSING = CheckSpec("MODIFIER_340B_MISSING", ERROR, "a 340B site, service from 2025, a drug line without TB")
+MODIFIER_340B_MISSING = CheckSpec(
+    "MODIFIER_340B_MISSING", ERROR, "a 340B drug on a claim that takes the modifier, service from 2025, a line without TB",
+)
 MODIFIER_340B_BY_HAND = CheckSpec(
-    "MODIFIER_340B_BY_HAND", WARNING, "a 340B site, service before 2025: add JG or TB by hand"
+    "MODIFIER_340B_BY_HAND", WARNING, "a 340B drug on a claim that takes the modifier, service before 2025: add JG or TB by hand"
 )
 
 
