@@ -87,11 +87,11 @@ async def test_the_medicare_payment_per_line_and_what_the_jw_line_recovers(full_
 async def test_a_date_no_loaded_quarter_covers_names_the_quarter_to_import(full_app):
     async with full_app.run_test(size=SIZE) as pilot:
         await open_encounter(pilot)
-        full_app.main_screen.query_one("#given-at", Input).value = "2024-05-02 09:40"
+        full_app.main_screen.query_one("#given-at", Input).value = "2026-05-02 09:40"
         await type_into(pilot, dose="300 mg")
         view = result(full_app)
         assert view.payment is None and not full_app.main_screen.query_one("#payment").display
-        assert any("no CMS quarter loaded covers 2024-05-02" in text and "2024Q2" in text for text in view.warnings)
+        assert any("no CMS quarter loaded covers 2026-05-02" in text and "2026Q2" in text for text in view.warnings)
 
 
 async def test_the_whole_vial_option_shows_its_difference_in_dollars(full_app):
