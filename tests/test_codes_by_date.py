@@ -155,7 +155,7 @@ def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history):
         assert [each.hcpcs for each in drug if each.generic == "eculizumab"] == (["J1300"] if label == "2025Q1" else ["J1299"])
         from infusion_calc.core.engine import CalcRequest, calculate
 
-        result = calculate(catalog, CalcRequest(dose="900 mg", drug="soliris", vials=("300 mg/30 mL",), service_date=day))
+        result = calculate(catalog, CalcRequest(dose="900 mg", drug="soliris", vials=("300 mg/30 mL",)), day)
         payment = payment_for(result, quarters, day)
         assert getattr(payment, "quarter", None) == label
         if label == "2025Q1":

@@ -23,9 +23,8 @@ from itertools import islice
 from operator import itemgetter
 from typing import IO, Any
 
-from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, Pricing, answer_rows
-from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.check_types import SitePolicy
+from infusion_calc.core.administration import Site
+from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
 
@@ -86,13 +85,10 @@ class Rendered:
 @dataclass(frozen=True, slots=True)
 class Job:
     columns: Columns
-    catalog: Catalog
+    site: Site
     output_format: str
-    date_340b: date | None = None
-    """Today, when the site buys drugs under 340B (a row's own given_at comes first); else None."""
-    pricing: Pricing | None = None
-    policy: SitePolicy | None = None
-    """The site's policy: which drugs it buys under 340B."""
+    today: date | None = None
+    """The date of service of a row without a `given_at` cell (the day the batch runs)."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -100,7 +96,7 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b, job.pricing, job.policy):
+    for outcome in answer_rows(rows, job.columns, job.site, first_row, job.today):
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue

@@ -5,24 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from functools import partial
 
 from infusion_calc.cli.common import add_catalog_option, describe_input_error, fail
-from infusion_calc.cli.encounter_options import (
-    Answer,
-    Entered,
-    add_encounter_arguments,
-    add_field_option,
-    answer,
-    read_entered,
-    with_site_rules,
-)
+from infusion_calc.cli.earlier_doses import earlier_doses
+from infusion_calc.cli.encounter_options import Entered, add_encounter_arguments, add_field_option, read_entered
 from infusion_calc.cli.output_options import add_output_options, export_or_save
-from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.administration import Administration, administer
 from infusion_calc.core.encounter_fields import FIELD
-from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.engine import CalcRequest
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
-from infusion_calc.core.payment import with_payment
 from infusion_calc.core.presentation import checks_text, summary
 from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.loading import Context, context_for
@@ -60,12 +52,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def request_from(options: argparse.Namespace, context: Context, service_date: date | None = None) -> CalcRequest:
+def request_from(options: argparse.Namespace, context: Context) -> CalcRequest:
     return CalcRequest(
         dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
         weight=options.weight, height=options.height, bsa=options.bsa,
         round_within=options.round_within if options.round_within is not None else context.rounding_policy,
-        billing_unit=options.billing_unit, dose_given=options.dose_given, service_date=service_date,
+        billing_unit=options.billing_unit, dose_given=options.dose_given,
     )
 
 
@@ -73,33 +65,25 @@ def run(options: argparse.Namespace) -> int:
     context = context_for(options)
     try:
         entered = read_entered(options)  # the encounter, parsed once for the claim, the price, the checks and the log
-        # The date of service picks the code in effect that day (its billing unit, NDCs and payment).
-        calc = calculate(context.catalog, request_from(options, context, entered.encounter.service_date))
-        calc = priced(with_site_rules(calc, entered, context.policy), entered, context)
-        result = answer(calc, entered, context, options)
+        result = administer(request_from(options, context), entered.encounter, context.site(),
+                            earlier_doses=partial(earlier_doses, patient_id=options.patient_id, log_path=context.log_path))
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError, SiteConfigError) as error:
         return fail(str(error))
-    return write_output(result, options)
+    return write_output(result, entered, options)
 
 
-def priced(calc: Calculation, entered: Entered, context: Context) -> Calculation:
-    """The Medicare payment from the quarter holding the date of service (--given-at), today without one."""
-    return with_payment(calc, context.quarters, entered.encounter.service_date or date.today())
-
-
-def write_output(result: Answer, options: argparse.Namespace) -> int:
-    handled = export_or_save(result, options)  # --format, --save (cli/output_options.py)
+def write_output(result: Administration, entered: Entered, options: argparse.Namespace) -> int:
+    handled = export_or_save(result, entered, options)  # --format, --save (cli/output_options.py)
     if handled is not None:
         return handled
-    calc, extras = result.calc, result.extras()
     if options.json:
         # json_safe: the same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
-        sys.stdout.write(json_safe(json.dumps(calculation_to_dict(calc) | extras, ensure_ascii=False, indent=2)) + "\n")
+        sys.stdout.write(json_safe(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)) + "\n")
     else:
         # A typed drug name or note may hold ESC or U+2028: printed as a visible escape, never acted on.
-        sys.stdout.write(terminal_safe(summary(calc)))
+        sys.stdout.write(terminal_safe(summary(result.calculation)))
         if options.note:  # the chart note and the checks
             sys.stdout.write(terminal_safe("\n" + result.note + "\n" + checks_text(result.checks)))
     return 0

@@ -12,18 +12,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
-from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.check_types import SitePolicy
+from infusion_calc.core.administration import Site, administer
 from infusion_calc.core.contract import line_to_dict
-from infusion_calc.core.encounter import parse_given_at
-from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.encounter import Encounter, parse_given_at
+from infusion_calc.core.engine import CalcRequest, Calculation
 from infusion_calc.core.errors import InfusionCalcError, InputError
-from infusion_calc.core.modifier_340b import with_340b_modifier
-from infusion_calc.core.notices import Notice
-from infusion_calc.core.payment import Payment, PricedQuarter, payment_for
 from infusion_calc.core.presentation import uses_text
 from infusion_calc.core.units import format_amount
 
@@ -130,7 +126,7 @@ class RowOutcome:
     error: str | None = None
 
 
-def request_from_cells(cells: Sequence[str], columns: Columns, service_date: date | None = None) -> CalcRequest:
+def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
     width = len(columns.header)
     if len(cells) < width:  # a short row: the missing cells are empty
         cells = [*cells, *[""] * (width - len(cells))]
@@ -150,19 +146,12 @@ def request_from_cells(cells: Sequence[str], columns: Columns, service_date: dat
         vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
         weight=get("weight"), height=get("height"), bsa=get("bsa"),
         round_within=get("round_within"), billing_unit=get("billing_unit"), dose_given=get("dose_given"),
-        service_date=service_date,
     )
 
 
-def claim_records(
-    calc: Calculation, row: int, passthrough: dict[str, str], priced: Payment | Notice | None = None,
-) -> tuple[dict[str, Any], ...]:
-    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names).
-
-    `priced`: the lines' payment, or the notice why there is none (`payment_for`), when the
-    calculation does not carry it; the records are then those of `with_payment`'s calculation."""
-    payment = priced if isinstance(priced, Payment) else calc.payment
-    notices = calc.warnings + (priced,) if isinstance(priced, Notice) else calc.warnings
+def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names)."""
+    payment, notices = calc.payment, calc.warnings
     common = {
         "row": row,
         "hcpcs": calc.drug.hcpcs,
@@ -200,36 +189,15 @@ def describe(error: Exception, columns: Columns) -> str:
     return f"internal error ({type(error).__name__}: {error}); please report it"
 
 
-@dataclass(frozen=True, slots=True)
-class Pricing:
-    """The CMS quarters to price lines with, and the day for a row without a `given_at` cell."""
-
-    quarters: tuple[PricedQuarter, ...] = ()
-    today: date | None = None
-
-
-def _service_date(cells: Sequence[str], index: int | None) -> date | None:
-    """The row's date of service: its `given_at` cell (a date, or a date and time), at `index` (Columns.given_at_index)."""
-    given = parse_given_at(cells[index], "given_at") if index is not None and index < len(cells) else None
-    return given.date() if isinstance(given, datetime) else given
-
-
-def _priced(calc: Calculation, day: date | None, pricing: Pricing) -> Payment | Notice | None:
-    day = day or pricing.today
-    return payment_for(calc, pricing.quarters, day) if day is not None else None
-
-
 def answer_rows(
-    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2,
-    date_340b: date | None = None,
-    pricing: Pricing | None = None,
-    policy: SitePolicy | None = None,
+    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, site: Site, first_row: int = 2,
+    today: date | None = None,
 ) -> Iterator[RowOutcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
 
-    `date_340b`: the service date for rows without `given_at` when the site buys drugs under 340B
-    (the lines of `policy`'s 340B drugs then carry the 340B modifier); None otherwise. With `pricing`, each line carries its Medicare payment
-    from the quarter of the row's `given_at` (a pass-through column), or of `pricing.today`.
+    Each row is administered at `site` (core/administration.py) on its date of service: the
+    row's `given_at` (a pass-through column), else `today`. That date dates the 340B modifier
+    and the payment quarter, as for `calc` and the app.
     """
     width = len(columns.header)
     names = columns.passthrough_names
@@ -245,11 +213,14 @@ def answer_rows(
             continue
         passthrough = {name: cells[index] if index < len(cells) else "" for name, index in zip(names, columns.passthrough)}
         try:
-            day = _service_date(cells, given_at)  # the code in effect that day, and its quarter's payment
-            calc = calculate(catalog, request_from_cells(cells, columns, day))
-            if date_340b is not None:  # a row names no payer: its claim is Medicare's
-                calc = with_340b_modifier(calc, day or date_340b, policy)
-            priced = _priced(calc, day, pricing) if pricing is not None else None
-            yield RowOutcome(row, claim_records(calc, row, passthrough, priced))
+            done = administer(request_from_cells(cells, columns), _encounter(cells, given_at), site, today=today,
+                              document=False)  # claim lines only: a batch writes no note and no checks
+            yield RowOutcome(row, claim_records(done.calculation, row, passthrough))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))
+
+
+def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
+    """The row's encounter: its `given_at` cell (Columns.given_at_index), the one encounter column batch reads."""
+    given = parse_given_at(cells[index], "given_at") if index is not None and index < len(cells) else None  # a date, or a date and time
+    return Encounter(given_at=given) if given is not None else None

@@ -56,8 +56,6 @@ class CalcRequest:
     billing_unit: str | None = None
     dose_given: str | None = None
     """The amount actually given, when the infusion stopped short of the dose prepared; None or "" for all of it."""
-    service_date: date | None = None
-    """The date of service: CMS's codes, billing units and NDCs of the quarter in effect that day; None: the newest."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,7 +166,7 @@ def _in_effect(catalog: Catalog, code: str, day: date | None, field_name: str) -
         raise InputError(field_name, why)
 
 
-def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
+def find_drug(catalog: Catalog, request: CalcRequest, service_date: date | None = None) -> Drug:
     """The catalog entry for --drug / --hcpcs, refusing inconsistent pairs and ambiguous names."""
     for field_name, given in (("drug", request.drug), ("hcpcs", request.hcpcs)):
         if given is not None and not given.strip():
@@ -192,7 +190,7 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
         natalizumab = "natalizumab" in name.lower() or any(drug.generic == "natalizumab" for drug in named)
         if code == "J2326" and natalizumab:
             raise InputError("hcpcs", NATALIZUMAB_J2326_MESSAGE)
-        _in_effect(catalog, code, request.service_date, "hcpcs")
+        _in_effect(catalog, code, service_date, "hcpcs")
         by_code = catalog.by_code(code)
         if by_code is None:
             if natalizumab:
@@ -314,11 +312,14 @@ def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialU
     return tuple(sorted(uses, key=lambda use: -use.product.strength.value))
 
 
-def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
-    """Everything the chair and the billing desk need for one dose."""
-    catalog = catalog.on(request.service_date)
-    drug = find_drug(catalog, request)
-    _in_effect(catalog, drug.hcpcs, request.service_date, "drug" if request.drug else "hcpcs")
+def calculate(catalog: Catalog, request: CalcRequest, service_date: date | None = None) -> Calculation:
+    """Everything the chair and the billing desk need for one dose.
+
+    `service_date`: CMS's codes, billing units and NDCs of the quarter in effect that day
+    (core/administration.py decides it); None: the newest quarter's."""
+    catalog = catalog.on(service_date)
+    drug = find_drug(catalog, request, service_date)
+    _in_effect(catalog, drug.hcpcs, service_date, "drug" if request.drug else "hcpcs")
     if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
         typed_unit = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
         if typed_unit.value != drug.billing_unit.value:
