@@ -131,7 +131,9 @@ def quarter_from_json(raw: dict[str, Any], origin: str) -> LoadedQuarter:
         effective_to=date.fromisoformat(raw["effective_to"]),
         origin=origin,
         prices={
-            code["hcpcs"]: {key: code[key] for key in ("billing_unit", "payment_limit", "coinsurance_percent")}
+            # A literal, not a comprehension per code: ten quarters hold some 6,000 priced codes.
+            code["hcpcs"]: {"billing_unit": code["billing_unit"], "payment_limit": code["payment_limit"],
+                            "coinsurance_percent": code["coinsurance_percent"]}
             for code in raw["codes"] if code.get("payment_limit") is not None
         },
         code_count=len(raw["codes"]),
