@@ -101,3 +101,16 @@ async def test_the_whole_vial_option_shows_its_difference_in_dollars(full_app):
         await type_into(pilot, dose="290 mg", round_within="10")  # 300 mg is within 10%
         payment = result(full_app).payment
         assert "The whole-vial option: Medicare +$" in payment
+
+
+async def test_a_code_not_in_effect_on_the_date_given_is_refused_naming_the_code_that_is(full_app):
+    # The list offers the newest quarter's codes (eculizumab J1299, from 2025Q2); on 2025-02-15 it is J1300.
+    async with full_app.run_test(size=SIZE) as pilot:
+        await open_encounter(pilot)
+        full_app.main_screen.query_one("#given-at", Input).value = "2025-02-15"
+        await choose(pilot, "drug", "J1299")
+        await choose(pilot, "vial-choice", TYPED_SIZE)
+        await type_into(pilot, dose="900 mg", vial="300 mg/30 mL")
+        outcome = full_app.main_screen.outcome
+        assert outcome.result is None and outcome.problem is not None
+        assert "J1299 starts in 2025Q2" in outcome.problem.message and "the code is J1300" in outcome.problem.message
