@@ -70,24 +70,16 @@ def _threshold(options: argparse.Namespace, context: Any) -> Decimal | None:
 
 def build(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
     """The contract dictionary for the options, and how many entries could not be read."""
-    from infusion_calc.core.report import Filters, build_report, report_to_dict
+    from infusion_calc.core.report import Filters
     from infusion_calc.loading import context_for
-    from infusion_calc.log import AdministrationLog
-    from infusion_calc.log.report_source import catalog_strengths, read_records
+    from infusion_calc.report.load import report_for
 
     context = context_for(options)
-    threshold = _threshold(options, context)
-    catalog = context.catalog
-    log = AdministrationLog(context.log_path)
-    skipped: list[int] = []
-    report = build_report(
-        read_records(log, catalog, skipped), _period(options),
-        filters=Filters(options.drug, options.payer), round_within=threshold,
-        catalog_strengths=catalog_strengths(catalog), details=options.details,
-    )
-    for notice in log.notices:
+    report, skipped, notices = report_for(context, _period(options), Filters(options.drug, options.payer),
+                                          _threshold(options, context), options.details)
+    for notice in notices:
         sys.stderr.write(f"warning: {notice}\n")
-    return report_to_dict(report), len(skipped)
+    return report, skipped
 
 
 def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
