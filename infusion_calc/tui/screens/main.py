@@ -378,12 +378,11 @@ class MainScreen(Screen[None]):
             self.focused.scroll_visible(animate=False)
 
     def action_report(self) -> None:
-        if self.calculator is None:
-            self.notify("Still loading the catalog; try the report again in a moment.")
-            return
         from infusion_calc.tui.screens.report import ReportScreen
 
-        self.app.push_screen(ReportScreen(self.calculator.context))
+        # The app's context, whether or not the calculator has loaded yet (the report loads its own).
+        context = self.calculator.context if self.calculator else self.app._the_context()  # type: ignore[attr-defined]
+        self.app.push_screen(ReportScreen(context))
 
     def action_clear(self) -> None:
         self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
