@@ -147,7 +147,12 @@ class Figures:
             mine = getattr(self, name)
             if isinstance(value, dict):
                 for key, item in value.items():
-                    mine[key] = mine[key] + item
+                    if isinstance(item, list):
+                        mine[key].extend(item)
+                    else:
+                        mine[key] += item
+            elif isinstance(value, list):
+                mine.extend(value)  # in place: the totals gather every id once, not once per merge
             else:
                 setattr(self, name, mine + value)
 
@@ -183,12 +188,16 @@ def build_report(
     """The report over the entries given in the period that pass the filters."""
     catalog = catalog_strengths or {}
     kept = [entry for entry in entries if period.holds(entry.day) and filters.keeps(entry)]
-    searches = Searches(ceilings(kept, catalog, round_within))
     # Entries saved with the same figures (a fixed dose, the same vials and price) add the same
     # amounts: each distinct one is worked out once per month and counted as many times.
     alike: dict[tuple[str, tuple[object, ...]], tuple[SavedAdministration, list[int]]] = {}
+    months: dict[date, str] = {}
     for entry in kept:
-        alike.setdefault((entry.month, entry[2:]), (entry, []))[1].append(entry.id)
+        month = months.get(entry.day)
+        if month is None:
+            month = months[entry.day] = entry.month
+        alike.setdefault((month, entry[2:]), (entry, []))[1].append(entry.id)
+    searches = Searches(ceilings([entry for entry, _ in alike.values()], catalog, round_within))
     groups: dict[tuple[str, str], Figures] = {}
     names: dict[str, str] = {}
     changes: dict[tuple[object, ...], EntryWhatIf] = {}

@@ -184,21 +184,43 @@ def _result_figures(result_text: str, inputs_text: str, strengths: Mapping[str, 
     return figures
 
 
+_by_checks: dict[str, tuple[bool, tuple[str, ...]]] = {}
+
+
+def _findings(checks_text: str | None) -> tuple[bool, tuple[str, ...]] | None:
+    """(waste undocumented, codes of the errors) from the saved checks; None when none were saved.
+
+    The same findings are saved again and again (the same drug, the same gaps): read once per text.
+    """
+    if checks_text is None:
+        return None
+    found = _by_checks.get(checks_text)
+    if found is None:
+        try:
+            checks = _CHECKS.decode(checks_text)
+        except (msgspec.DecodeError, msgspec.ValidationError) as error:
+            raise Unreadable(str(error)) from None
+        if checks is None:
+            return None
+        found = (any(check.code == "WASTE_UNDOCUMENTED" for check in checks),
+                 tuple(sorted(check.code for check in checks if check.severity == "error")))
+        if len(_by_checks) < _CACHED:
+            _by_checks[checks_text] = found
+    return found
+
+
 def record_from(row: tuple[int, str, str, str, str | None, str | None], strengths: Mapping[str, tuple[Decimal, ...]]) -> SavedAdministration:
     """One stored row as a report record; Unreadable when a field is not what the engine writes."""
     entry_id, saved_at, inputs_text, result_text, checks_text, encounter_text = row
     (hcpcs, drug, unit, dose, labeled, discarded, administered_units, discarded_units, single_dose, lines,
      vial_count, given, limit, planned) = _result_figures(result_text, inputs_text, strengths)
     try:
-        checks = _CHECKS.decode(checks_text or "null")
         encounter = _ENCOUNTER.decode(encounter_text or "null")
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         raise Unreadable(str(error)) from None
-    if checks is None:  # saved without checks: undocumented unless a waste reason was typed
-        undocumented, errors = not (encounter and encounter.waste_reason), ()
-    else:
-        undocumented = any(check.code == "WASTE_UNDOCUMENTED" for check in checks)
-        errors = tuple(sorted(check.code for check in checks if check.severity == "error"))
+    found = _findings(checks_text)
+    # Saved without checks: the waste is undocumented unless a waste reason was typed.
+    undocumented, errors = found if found is not None else (not (encounter and encounter.waste_reason), ())
     return SavedAdministration(
         entry_id, _day(saved_at, encounter), hcpcs, drug, unit, dose, labeled, discarded, administered_units,
         discarded_units, single_dose, lines, vial_count, given, encounter.payer if encounter else None, limit,
