@@ -1,7 +1,7 @@
 """The report's static charts, drawn with matplotlib's object API (no pyplot, no GUI backend).
 
 Three charts from the contract dictionary: payment by drug (administered and JW lines),
-waste by drug (billed on JW lines and not billable, in billing units), and the monthly
+waste share by drug (billed on JW lines and not billable, in % of what was opened), and the monthly
 trend of what the JW lines recovered and what non-billable waste cost at the payment limit.
 SVG for the HTML page (text drawn as paths: the page needs no font), PNG for `--format png`.
 """
@@ -12,7 +12,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-CHART_TITLES = ("Medicare payment by drug", "Waste by drug", "Monthly trend")
+CHART_TITLES = ("Medicare payment by drug", "Waste share by drug", "Monthly trend")
 COLOURS = {"administered": "#1f5fa8", "jw": "#e08a00", "billable": "#c0392b", "non_billable": "#7f8c8d"}
 
 
@@ -37,14 +37,20 @@ def _payment_by_drug(axes: Any, report: dict[str, Any]) -> None:
     axes.legend(loc="lower right", fontsize="small")
 
 
+def _share(part: float, drug: dict[str, Any]) -> float:
+    opened = _number(drug["units_opened"])
+    return 100 * part / opened if opened else 0.0
+
+
 def _waste_by_drug(axes: Any, report: dict[str, Any]) -> None:
+    # In percent of what was opened: billing units differ from drug to drug (1 mg, 10 mg, 50 mg).
     drugs = report["by_drug"]
     names = [_label(drug) for drug in drugs]
-    billed = [float(drug["units_discarded"]) for drug in drugs]
-    not_billed = [max(_number(drug["units_wasted"]) - float(drug["units_discarded"]), 0.0) for drug in drugs]
+    billed = [_share(float(drug["units_discarded"]), drug) for drug in drugs]
+    not_billed = [_share(max(_number(drug["units_wasted"]) - float(drug["units_discarded"]), 0.0), drug) for drug in drugs]
     axes.barh(names, billed, color=COLOURS["billable"], label="billed on JW lines")
     axes.barh(names, not_billed, left=billed, color=COLOURS["non_billable"], label="not billable")
-    axes.set_xlabel("billing units discarded")
+    axes.set_xlabel("% of the amount opened that was discarded")
     axes.invert_yaxis()
     axes.legend(loc="lower right", fontsize="small")
 
@@ -91,7 +97,8 @@ def chart_svgs(report: dict[str, Any]) -> list[str]:
         figure = _figure(7.5, 3.2 if drawing is _monthly_trend else height)
         _draw(figure.add_subplot(), title, drawing, report)
         out = io.StringIO()
-        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": "infusion-calc"})
+        # No metadata block: its RDF namespaces are the only URLs an SVG would otherwise carry.
+        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
         drawn.append(out.getvalue())
     return drawn
 
