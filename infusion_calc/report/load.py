@@ -11,9 +11,10 @@ from infusion_calc.log import AdministrationLog
 from infusion_calc.log.report_source import catalog_strengths, read_records
 
 
-def report_for(context: Context, period: Period, filters: Filters = Filters(), round_within: Decimal | None = None,
+def report_for(context: Context, period: Period, filters: Filters | None = None, round_within: Decimal | None = None,
                details: bool = False) -> tuple[dict[str, Any], int, list[str]]:
     """(the contract dictionary, how many entries could not be read, what reading the log had to say)."""
+    filters = filters or Filters()
     catalog = context.catalog
     log = AdministrationLog(context.log_path)
     skipped: list[int] = []
