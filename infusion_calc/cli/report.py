@@ -39,7 +39,8 @@ def register(commands: argparse._SubParsersAction) -> None:
                     "and what-ifs (never applied). No patient identifier is shown.",
     )
     parser.add_argument("--from", dest="first", type=_day, metavar="DATE", help="first day (YYYY-MM-DD); default: the last full month")
-    parser.add_argument("--to", dest="last", type=_day, metavar="DATE", help="last day, included (YYYY-MM-DD)")
+    parser.add_argument("--to", dest="last", type=_day, metavar="DATE",
+                        help="last day, included (YYYY-MM-DD); default: today with --from, else the last full month's end")
     parser.add_argument("--drug", metavar="DRUG", help="one drug: its HCPCS code or part of its name")
     parser.add_argument("--payer", metavar="PAYER", help="one payer type as saved with the encounter (e.g. medicare)")
     parser.add_argument("--round-within", metavar="PERCENT",
@@ -55,8 +56,8 @@ def _period(options: argparse.Namespace) -> Any:
 
     if options.first is None and options.last is None:
         return last_full_month(date.today())
-    default = last_full_month(date.today())
-    first = options.first or (options.last.replace(day=1) if options.last else default.first)
+    # One end given: --from alone runs to today; --to alone starts on the first of its month.
+    first = options.first or options.last.replace(day=1)
     last = options.last or date.today()
     return Period(first, last)
 

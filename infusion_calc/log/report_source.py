@@ -88,6 +88,8 @@ class Unreadable(ValueError):
 _amounts: dict[str, Decimal] = {}
 _payments: dict[str, Decimal] = {}
 _CACHED = 100_000
+_TEXTS_CACHED = 8_192
+"""Saved results and checks kept by their text (a few KB each): about 20 MB at most."""
 
 
 def _mg(text: str) -> Decimal:
@@ -179,7 +181,7 @@ def _result_figures(result_text: str, inputs_text: str, strengths: Mapping[str, 
         _money(result.payment.limit_per_unit if result.payment else None),
         tuple(sorted({_typed_strength(text) for text in typed})) if typed else strengths.get(result.hcpcs, ()),
     )
-    if len(_by_result) < _CACHED:
+    if len(_by_result) < _TEXTS_CACHED:
         _by_result[key] = figures
     return figures
 
@@ -204,7 +206,7 @@ def _findings(checks_text: str | None) -> tuple[bool, tuple[str, ...]] | None:
             return None
         found = (any(check.code == "WASTE_UNDOCUMENTED" for check in checks),
                  tuple(sorted(check.code for check in checks if check.severity == "error")))
-        if len(_by_checks) < _CACHED:
+        if len(_by_checks) < _TEXTS_CACHED:
             _by_checks[checks_text] = found
     return found
 
