@@ -176,3 +176,25 @@ def test_bad_input_is_one_error_line(seeded, capsys):
     ]:
         status, out, err = run(capsys, "report", *arguments)
         assert status == 2 and err.startswith("error: ") and expected in err and "Traceback" not in err, err
+
+
+def test_the_json_contract_holds_its_keys_and_amounts_as_decimal_strings(seeded, capsys):
+    report = report_json(capsys, "--round-within", "10")
+    assert {"from", "to", "totals", "by_drug"} <= set(report)
+    required = {"administrations", "units_administered", "units_discarded", "administered_payment", "jw_payment", "what_if"}
+    assert required <= set(report["totals"])
+    assert {"rounding", "least_waste", "non_billable_waste"} <= set(report["totals"]["what_if"])
+    for figures in [report["totals"], *report["by_drug"]]:
+        for key in ("administered_payment", "jw_payment"):
+            assert isinstance(figures[key], str) and Decimal(figures[key]) == Decimal(figures[key]).quantize(CENT)
+    assert all(isinstance(drug["hcpcs"], str) and required <= set(drug) for drug in report["by_drug"])
+
+
+def test_png_and_html_are_written_to_out(seeded, capsys, tmp_path):
+    for fmt, start in (("png", b"\x89PNG\r\n\x1a\n"), ("html", b"<!DOCTYPE html>")):
+        target = tmp_path / f"report.{fmt}"
+        status, out, err = run(capsys, "report", "--from", "2025-07-01", "--to", "2026-06-30", "--format", fmt, "--out", str(target))
+        assert status == 0 and out == "", err
+        assert target.read_bytes().startswith(start) and target.stat().st_mode & 0o777 == 0o600
+    page = (tmp_path / "report.html").read_text(encoding="utf-8")
+    assert page.count("<svg") == 3 and "<script" not in page and PATIENT not in page

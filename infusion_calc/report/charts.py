@@ -21,8 +21,13 @@ def _number(text: str | None) -> float:
     return float(Decimal(text)) if text else 0.0
 
 
+def _plain_text(text: str) -> str:
+    """Text as drawn: a `$` would start matplotlib's math notation (a hand-edited log may hold one)."""
+    return text.replace("$", r"\$")
+
+
 def _label(drug: dict[str, Any]) -> str:
-    return str(drug["hcpcs"])
+    return _plain_text(str(drug["hcpcs"]))
 
 
 def _payment_by_drug(axes: Any, report: dict[str, Any]) -> None:
@@ -56,7 +61,7 @@ def _waste_by_drug(axes: Any, report: dict[str, Any]) -> None:
 
 
 def _monthly_trend(axes: Any, report: dict[str, Any]) -> None:
-    months = [month["month"] for month in report["by_month"]]
+    months = [_plain_text(month["month"]) for month in report["by_month"]]
     recovered = [_number(month["jw_payment"]) for month in report["by_month"]]
     lost = [_number(month["what_if"]["non_billable_waste"]["dollars_at_payment_limit"]) for month in report["by_month"]]
     axes.plot(months, recovered, marker="o", color=COLOURS["jw"], label="recovered on JW lines")
