@@ -1,6 +1,6 @@
 """The catalog every command uses, validated once and kept compiled in the user cache folder.
 
-Sources: the packaged catalog, the site catalog file, the packaged CMS quarter and the
+Sources: the packaged catalog, the site catalog file, the packaged CMS quarters and the
 quarters imported. On a miss every source goes through the pydantic models (the one
 validation path), the result is pickled under a name made from the package's own
 code and the hashes of the sources, and later starts load that file without
