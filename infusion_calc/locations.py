@@ -8,6 +8,7 @@ log, copied text and imported CMS quarters, INFUSION_CALC_CACHE_DIR for the comp
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 APP_NAME = "infusion-calc"
@@ -74,3 +75,47 @@ def ensure_data_dir() -> Path:
     folder = data_dir()
     make_private_dirs(folder)
     return folder
+
+
+def ensure_cache_dir() -> Path:
+    folder = cache_dir()
+    make_private_dirs(folder)
+    return folder
+
+
+_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_private_dir(folder: Path) -> int | None:
+    """An open descriptor of `folder` when it is a folder (not a link) that this user owns
+    and no one else can write; None otherwise. Whatever is read through the descriptor is
+    in that very folder, even if the path is swapped afterwards."""
+    try:
+        descriptor = os.open(folder, _OPEN_FLAGS | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    status = os.fstat(descriptor)
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.geteuid() or status.st_mode & 0o022:
+        os.close(descriptor)
+        return None
+    return descriptor
+
+
+def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
+    """The bytes of `name` in the open folder when it is a regular file (not a link) of this
+    user that no one else can write, of at most `limit` bytes; None otherwise."""
+    from infusion_calc.site_files import UnreadableFile, read_open_file
+
+    try:
+        descriptor = os.open(name, _OPEN_FLAGS | os.O_NONBLOCK, dir_fd=folder)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if status.st_uid != os.geteuid() or status.st_mode & 0o022:
+            return None
+        return read_open_file(descriptor, limit)
+    except UnreadableFile:
+        return None
+    finally:
+        os.close(descriptor)

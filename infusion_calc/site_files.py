@@ -52,6 +52,14 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             raise UnreadableFile("it is a link to a file that does not exist") from None
         raise UnreadableFile(str(error.strerror or error)) from None
     try:
+        return read_open_file(descriptor, limit)
+    finally:
+        os.close(descriptor)
+
+
+def read_open_file(descriptor: int, limit: int) -> bytes:
+    """The bytes of an open regular file, at most `limit` of them; raises UnreadableFile (the caller closes it)."""
+    try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise UnreadableFile(f"it is {_kind(status.st_mode)}, not a regular file")
@@ -66,8 +74,6 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         return b"".join(chunks)
     except OSError as error:
         raise UnreadableFile(str(error.strerror or error)) from None
-    finally:
-        os.close(descriptor)
 
 
 def read_text_file(path: Path, limit: int) -> str:

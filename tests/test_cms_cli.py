@@ -243,19 +243,19 @@ def test_whole_vial_option_shows_its_difference_in_dollars(capsys):
 def test_the_compiled_catalog_is_reused_and_other_installations_caches_are_kept(tmp_path, capsys):
     cache = tmp_path / "cache"
     cache.mkdir()
-    other = cache / "catalog-0000000000000000000000000000000000000000.pickle"
+    other = cache / "catalog-0000000000000000000000000000000000000000.json"
     other.write_bytes(b"another installation's cache")
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
-    written = sorted(cache.glob("catalog-*.pickle"))
+    written = sorted(cache.glob("catalog-*.json"))
     assert other in written and len(written) == 2
     mtime = max(path.stat().st_mtime_ns for path in written)
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0  # a hit: nothing rewritten
-    assert max(path.stat().st_mtime_ns for path in cache.glob("catalog-*.pickle")) == mtime
+    assert max(path.stat().st_mtime_ns for path in cache.glob("catalog-*.json")) == mtime
 
 
 def test_a_corrupt_cache_is_a_miss_not_an_error(tmp_path, capsys):
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
-    (cached,) = (tmp_path / "cache").glob("catalog-*.pickle")
+    (cached,) = (tmp_path / "cache").glob("catalog-*.json")
     cached.write_bytes(b"\x80\x05 truncated")
     status, out, err = run(capsys, "calc", "--dose", "300 mg", "--json")
     assert status == 0 and json.loads(out)["hcpcs"] == "J2323"
@@ -268,4 +268,4 @@ def test_another_pint_release_is_a_new_cache(tmp_path, capsys, monkeypatch):
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
     monkeypatch.setattr(catalog_cache, "_pint_release", lambda: "pint upgraded")
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
-    assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 2
+    assert len(list((tmp_path / "cache").glob("catalog-*.json"))) == 2

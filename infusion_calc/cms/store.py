@@ -52,7 +52,9 @@ def _write_private(path: Path, payload: bytes) -> None:
     """Whole file or nothing: a temporary file in the same folder, 0600, then renamed."""
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from infusion_calc.locations import make_private_dirs
+
+    make_private_dirs(path.parent)  # and its parents, 0700 whatever the umask
     os.chmod(path.parent, 0o700)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
     try:
