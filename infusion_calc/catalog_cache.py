@@ -102,7 +102,9 @@ def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter
     return Compiled(catalog, cms.quarters, pint_answers())
 
 
-def _schema() -> Schema:
+def _schema(packed: list[str]) -> Schema:
+    """The classes a cache holds. Each CMS code's JSON text goes on a line of its own after
+    the main JSON (`packed`), so a start parses only the codes it is asked about."""
     from infusion_calc.cms.store import LoadedQuarter
     from infusion_calc.core.catalog import Drug, Product
     from infusion_calc.core.catalog_fields import DoseRange
@@ -110,20 +112,37 @@ def _schema() -> Schema:
     from infusion_calc.core.drug_names import NameIndex
     from infusion_calc.core.units import Measure
 
+    def pack(codes: LazyCodes) -> list[object]:
+        start = len(packed)
+        packed.extend(codes.blobs.values())
+        return [start, list(codes.blobs)]
+
+    def unpack(raw: object) -> LazyCodes:
+        if not (type(raw) is list and len(raw) == 2 and type(raw[0]) is int and type(raw[1]) is list):
+            raise NotCacheData("packed codes are [first line, codes]")
+        start, codes = raw
+        lines = packed[start:start + len(codes)]
+        if start < 0 or len(lines) != len(codes) or not all(type(code) is str for code in codes):
+            raise NotCacheData("packed codes out of range")
+        return LazyCodes(dict(zip(codes, lines, strict=True)))
+
     classes: list[type] = [Compiled, LoadedQuarter, Catalog, Drug, Product, DoseRange, CmsLayer, LazyCodes, NameIndex, Measure]
     return Schema(
         classes={cls.__name__: cls for cls in classes},
         kept={"Catalog": ("name_index",)},
-        adapters={LazyCodes: (lambda codes: codes.blobs, _lazy_codes)},
+        adapters={LazyCodes: (pack, unpack)},
     )
 
 
-def _lazy_codes(blobs: object) -> LazyCodes:
-    from infusion_calc.core.cms_codes import LazyCodes
+def _encoded(compiled: Compiled) -> bytes:
+    packed: list[str] = []
+    main = encode(compiled, _schema(packed))  # one line: JSON escapes every newline inside a string
+    return "\n".join([main, *packed]).encode("utf-8")
 
-    if type(blobs) is not dict or not all(type(text) is str for text in blobs.values()):
-        raise NotCacheData("packed codes are code -> JSON text")
-    return LazyCodes(blobs)
+
+def _decoded(body: bytes) -> object:
+    main, *packed = body.decode("utf-8").split("\n")
+    return decode(main, _schema(packed))
 
 
 def _header(key: str, body: bytes) -> bytes:
@@ -139,8 +158,8 @@ def _read(folder: int, key: str) -> Compiled | None:
     if not newline or header + newline != _header(key, body):
         return None  # another format, another key renamed to this one, or a byte changed
     try:
-        compiled = decode(body, _schema())
-    except NotCacheData:
+        compiled = _decoded(body)
+    except (NotCacheData, UnicodeDecodeError):
         return None
     return compiled if isinstance(compiled, Compiled) else None
 
@@ -156,7 +175,7 @@ def _write(key: str, compiled: Compiled) -> None:
         if descriptor is None:
             return  # a folder another user owns or can write: the cache is never kept there
         os.close(descriptor)
-        body = encode(compiled, _schema()).encode("utf-8")
+        body = _encoded(compiled)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-")  # 0600
         try:
             with os.fdopen(handle, "wb") as out:
