@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
 from importlib.resources import files
@@ -148,3 +150,20 @@ def packaged_descriptors() -> dict[str, dict[str, str]]:
             for code in json.loads(gzip.decompress(data))["codes"]:
                 descriptors[code["hcpcs"]] = {"descriptor": code.get("descriptor") or "", "short": code["short_description"]}
     return descriptors
+
+
+@contextmanager
+def import_lock() -> Iterator[None]:
+    """One import at a time compares with and replaces the stored quarters (two terminals, two imports)."""
+    import fcntl
+
+    from infusion_calc.locations import make_private_dirs
+
+    folder = cms_dir()
+    make_private_dirs(folder)
+    descriptor = os.open(folder / ".import.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock, as a killed process's does
