@@ -216,7 +216,7 @@ def test_the_data_folder_and_its_parents_are_created_0700_under_umask_000(tmp_pa
     home.mkdir(mode=0o700)
     data = Path(__file__).parent / "data" / "cms"
     files = [str(data / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"), str(data / "asp-payment-limits-2025Q3.csv")]
-    under_umask_000(f"from infusion_calc.cli import main; main(['data', 'import', *{files!r}])", default_folders_env(home))
+    under_umask_000(f"from infusion_calc.cli import main; main(['data', 'import', '--replace', *{files!r}])", default_folders_env(home))
     folder = home / ".local" / "share" / "infusion-calc" / "cms"
     assert (folder / "asp-2025Q3.json.gz").is_file()
     for each in (home / ".local", home / ".local" / "share", folder.parent, folder):

@@ -164,6 +164,8 @@ def import_lock() -> Iterator[None]:
     descriptor = os.open(folder / ".import.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
+        for left in folder.glob(".import-*"):  # written by an import that was killed: no import is writing now
+            left.unlink(missing_ok=True)
         yield
     finally:
         os.close(descriptor)  # closing releases the lock, as a killed process's does
