@@ -53,11 +53,12 @@ def _plain(value: Any, schema: Schema) -> Any:
             return {key: _plain(item, schema) for key, item in value.items()}
         return {"$m": [[_plain(key, schema), _plain(item, schema)] for key, item in value.items()]}
     name = type(value).__name__
-    if schema.classes.get(name) is not type(value):
+    if schema.classes.get(name) is not type(value) or not dataclasses.is_dataclass(value) and type(value) not in schema.adapters:
         raise TypeError(f"{name} is not a class this cache may hold")
     adapter = schema.adapters.get(type(value))
     if adapter is not None:
         return {"$c": name, "v": _plain(adapter[0](value), schema)}
+    assert dataclasses.is_dataclass(value)  # checked above: a listed class without an adapter is a dataclass
     fields = {field.name: _plain(getattr(value, field.name), schema) for field in dataclasses.fields(value) if field.init}
     cached = {key: _plain(value.__dict__[key], schema) for key in schema.kept.get(name, ()) if key in value.__dict__}
     return {"$c": name, "f": fields, **({"k": cached} if cached else {})}

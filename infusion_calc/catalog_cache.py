@@ -31,8 +31,8 @@ from typing import TYPE_CHECKING
 from infusion_calc.cache_codec import NotCacheData, Schema, decode, encode
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.units import remember
-from infusion_calc.locations import open_private_dir, read_private_file
-from infusion_calc.site_files import read_site_file
+from infusion_calc.locations import open_private_dir
+from infusion_calc.site_files import read_private_file, read_site_file
 
 if TYPE_CHECKING:
     from decimal import Decimal

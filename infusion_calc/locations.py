@@ -99,23 +99,3 @@ def open_private_dir(folder: Path) -> int | None:
         os.close(descriptor)
         return None
     return descriptor
-
-
-def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
-    """The bytes of `name` in the open folder when it is a regular file (not a link) of this
-    user that no one else can write, of at most `limit` bytes; None otherwise."""
-    from infusion_calc.site_files import UnreadableFile, read_open_file
-
-    try:
-        descriptor = os.open(name, _OPEN_FLAGS | os.O_NONBLOCK, dir_fd=folder)
-    except OSError:
-        return None
-    try:
-        status = os.fstat(descriptor)
-        if status.st_uid != os.geteuid() or status.st_mode & 0o022:
-            return None
-        return read_open_file(descriptor, limit)
-    except UnreadableFile:
-        return None
-    finally:
-        os.close(descriptor)

@@ -76,6 +76,24 @@ def read_open_file(descriptor: int, limit: int) -> bytes:
         raise UnreadableFile(str(error.strerror or error)) from None
 
 
+def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
+    """The bytes of `name` in the open folder when it is a regular file (not a link) of this
+    user that no one else can write, of at most `limit` bytes; None otherwise."""
+    try:
+        descriptor = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0), dir_fd=folder)
+    except OSError:
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if status.st_uid != os.geteuid() or status.st_mode & 0o022:
+            return None
+        return read_open_file(descriptor, limit)
+    except UnreadableFile:
+        return None
+    finally:
+        os.close(descriptor)
+
+
 def read_text_file(path: Path, limit: int) -> str:
     """`read_regular_file` decoded as UTF-8, a byte-order mark at the start dropped (editors on Windows add one)."""
     data = read_regular_file(path, limit)

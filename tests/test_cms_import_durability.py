@@ -11,7 +11,6 @@ with more rounds (IMPORT_KILL_ROUNDS=200).
 from __future__ import annotations
 
 import gzip
-import json
 import os
 import random
 import signal
@@ -98,6 +97,7 @@ def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path, c
         child.wait(timeout=10)
         assert stored_codes(tmp_path, "2026Q1") in allowed, f"seed {seed}"
     assert done, f"no import finished before any kill (seed {seed}): the kills never landed after one"
+    print(f"{KILL_ROUNDS} kills, {done} imports finished between them, seed {seed}")  # README's figure (-s)
     capsys.readouterr()
     assert main(["data", "status"]) == 0  # and the next import cleans what a killed one left
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0
@@ -110,7 +110,7 @@ def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(tmp_path, mo
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0
     whole = stored_codes(tmp_path / "expected", "2026Q1")
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(tmp_path / "data"))
-    rounds = 6
+    rounds = int(os.environ.get("IMPORT_CONCURRENT_ROUNDS", "6"))
     children = [
         importer(str(rounds), f"whole={given['whole']}", stdin=subprocess.PIPE),
         importer(str(rounds), f"smaller={given['smaller']}", f"q3={given['q3']}", stdin=subprocess.PIPE),

@@ -12,7 +12,6 @@ import zipfile
 import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path, PurePath
 
 from infusion_calc.cms.archives import FILE_LIMIT, checked_zip

@@ -142,7 +142,8 @@ def read_table(data: bytes, name: str) -> Table:
 
 
 def _read(reader: Any, data: bytes, name: str) -> Table:
-    effective, kind, cells, where = None, None, (), f"{name}: line 1"
+    effective, kind, where = None, None, f"{name}: line 1"
+    cells: tuple[str, ...] = ()
     for row in reader:
         cells, where = _trimmed(row), f"{name}: line {reader.line_num}"
         effective = effective or _effective(cells, where)
@@ -158,7 +159,7 @@ def _read(reader: Any, data: bytes, name: str) -> Table:
         raise InputError("file", f"{where}: no 'Effective <date> through <date>' line above the header")
     positions = _column_positions(kind, cells, where)
     header_line, required = reader.line_num, len(COLUMNS[kind])
-    rows = []
+    rows: list[tuple[int, tuple[str, ...]]] = []
     for row in reader:
         trimmed = _trimmed(row)
         if trimmed:
