@@ -97,7 +97,8 @@ def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path, c
         child.wait(timeout=10)
         assert stored_codes(tmp_path, "2026Q1") in allowed, f"seed {seed}"
     assert done, f"no import finished before any kill (seed {seed}): the kills never landed after one"
-    print(f"{KILL_ROUNDS} kills, {done} imports finished between them, seed {seed}")  # README's figure (-s)
+    with capsys.disabled():  # README's figure (pytest -s)
+        print(f"\n{KILL_ROUNDS} kills, {done} imports finished between them, seed {seed}")
     capsys.readouterr()
     assert main(["data", "status"]) == 0  # and the next import cleans what a killed one left
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0
