@@ -21,12 +21,14 @@ neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import sys
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, fields
 from importlib.resources import files
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cache_codec import NotCacheData, Schema, decode, encode
 from infusion_calc.core.catalog import Catalog
@@ -38,7 +40,6 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
     from infusion_calc.cms.store import LoadedQuarter
-    from infusion_calc.core.cms_codes import LazyCodes
 
 CACHE_FORMAT = 3
 _PREFIX = "catalog-"
@@ -102,9 +103,33 @@ def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter
     return Compiled(catalog, cms.quarters, pint_answers())
 
 
+class PackedMapping(Mapping[str, Any]):
+    """A mapping kept as its JSON line until first read: a start decodes only what it uses
+    (the one quarter's prices it bills from; the names only a lookup by a new word needs)."""
+
+    def __init__(self, text: str, tuples: bool = False) -> None:
+        self._text, self._tuples = text, tuples
+        self._data: dict[str, Any] | None = None
+
+    def _loaded(self) -> dict[str, Any]:
+        if self._data is None:
+            data = json.loads(self._text)  # the file's SHA-256 was checked: this is the line written
+            self._data = {key: tuple(value) for key, value in data.items()} if self._tuples else data
+        return self._data
+
+    def __getitem__(self, key: str) -> Any:
+        return self._loaded()[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(self._loaded())
+
+
 def _schema(packed: list[str]) -> Schema:
-    """The classes a cache holds. Each CMS code's JSON text goes on a line of its own after
-    the main JSON (`packed`), so a start parses only the codes it is asked about."""
+    """The classes a cache holds. What a start seldom reads goes on a line of its own after the
+    main JSON (`packed`): each CMS code's fields, each quarter's prices, the CMS names and text."""
     from infusion_calc.cms.store import LoadedQuarter
     from infusion_calc.core.catalog import Drug, Product
     from infusion_calc.core.catalog_fields import DoseRange
@@ -112,25 +137,48 @@ def _schema(packed: list[str]) -> Schema:
     from infusion_calc.core.drug_names import NameIndex
     from infusion_calc.core.units import Measure
 
-    def pack(codes: LazyCodes) -> list[object]:
-        start = len(packed)
-        packed.extend(codes.blobs.values())
-        return [start, list(codes.blobs)]
+    def line(value: object) -> int | None:
+        if value is None:
+            return None
+        packed.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        return len(packed) - 1
 
-    def unpack(raw: object) -> LazyCodes:
-        if not (type(raw) is list and len(raw) == 2 and type(raw[0]) is int and type(raw[1]) is list):
-            raise NotCacheData("packed codes are [first line, codes]")
-        start, codes = raw
-        lines = packed[start:start + len(codes)]
-        if start < 0 or len(lines) != len(codes) or not all(type(code) is str for code in codes):
-            raise NotCacheData("packed codes out of range")
-        return LazyCodes(dict(zip(codes, lines, strict=True)))
+    def lines(first: object, count: int) -> list[str]:
+        if type(first) is not int or first < 0 or first + count > len(packed):
+            raise NotCacheData("a packed line out of range")
+        return packed[first:first + count]
 
-    classes: list[type] = [Compiled, LoadedQuarter, Catalog, Drug, Product, DoseRange, CmsLayer, LazyCodes, NameIndex, Measure]
+    def pack_quarter(quarter: LoadedQuarter) -> dict[str, object]:
+        return {**{field.name: getattr(quarter, field.name) for field in fields(quarter)}, "prices": line(dict(quarter.prices))}
+
+    def unpack_quarter(raw: Any) -> LoadedQuarter:
+        return LoadedQuarter(**{**raw, "prices": PackedMapping(lines(raw["prices"], 1)[0])})
+
+    def pack_layer(layer: CmsLayer) -> dict[str, object]:
+        codes = layer.codes
+        blobs = codes.blobs if isinstance(codes, LazyCodes) else {code: json.dumps(raw) for code, raw in codes.items()}
+        first = len(packed)
+        packed.extend(blobs.values())
+        names = None if layer.precomputed_names is None else {code: list(each) for code, each in layer.precomputed_names.items()}
+        text = None if layer.precomputed_text is None else dict(layer.precomputed_text)
+        return {"quarter": layer.quarter, "first": first, "codes": list(blobs), "names": line(names), "text": line(text)}
+
+    def unpack_layer(raw: Any) -> CmsLayer:
+        codes = raw["codes"]
+        if type(codes) is not list or not all(type(code) is str for code in codes):
+            raise NotCacheData("packed codes are a list of codes")
+        names, text = raw["names"], raw["text"]
+        return CmsLayer(
+            raw["quarter"], LazyCodes(dict(zip(codes, lines(raw["first"], len(codes)), strict=True))),
+            None if names is None else PackedMapping(lines(names, 1)[0], tuples=True),
+            None if text is None else PackedMapping(lines(text, 1)[0]),
+        )
+
+    classes: list[type] = [Compiled, LoadedQuarter, Catalog, Drug, Product, DoseRange, CmsLayer, NameIndex, Measure]
     return Schema(
         classes={cls.__name__: cls for cls in classes},
         kept={"Catalog": ("name_index",)},
-        adapters={LazyCodes: (pack, unpack)},
+        adapters={LoadedQuarter: (pack_quarter, unpack_quarter), CmsLayer: (pack_layer, unpack_layer)},
     )
 
 

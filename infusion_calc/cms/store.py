@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date
@@ -33,7 +33,7 @@ class LoadedQuarter:
     effective_from: date
     effective_to: date
     origin: str  # "packaged" or "imported"
-    prices: dict[str, dict[str, str]]
+    prices: Mapping[str, Mapping[str, str]]
     """code -> {"billing_unit", "payment_limit", "coinsurance_percent"} (decimal strings)."""
     code_count: int
     ndc_count: int

@@ -108,8 +108,8 @@ class CmsLayer:
 
     quarter: str
     codes: Mapping[str, StoredCode]
-    precomputed_names: dict[str, tuple[str, ...]] | None = None
-    precomputed_text: dict[str, str] | None = None
+    precomputed_names: Mapping[str, tuple[str, ...]] | None = None
+    precomputed_text: Mapping[str, str] | None = None
 
     def names(self, code: str) -> set[str]:
         """Every lowercase name this code answers to: generic, its base, and the brands listed."""
