@@ -7,8 +7,14 @@ import json
 import sys
 from pathlib import Path
 
+from typing import TYPE_CHECKING
+
 from infusion_calc.cli.common import fail
 from infusion_calc.core.errors import CatalogError, InputError
+
+if TYPE_CHECKING:
+    from infusion_calc.cms.importer import Found
+    from infusion_calc.cms.models import Quarter
 
 
 def register(commands: argparse._SubParsersAction) -> None:
@@ -60,7 +66,7 @@ def run_import(options: argparse.Namespace) -> int:
     return 0
 
 
-def _store(found, quarters) -> list[str]:
+def _store(found: Found, quarters: list[Quarter]) -> list[str]:
     """Write what was read (every check already passed) and say what was written."""
     from infusion_calc.cms.store import save_descriptors, save_quarter
 
