@@ -10,6 +10,7 @@ import csv
 import gzip
 import io
 import json
+import re
 import shutil
 import tempfile
 from functools import lru_cache
@@ -77,9 +78,20 @@ def renamed(data: bytes, column: int, name: str) -> bytes:
     return csv_bytes(rows)
 
 
+def in_range_below_20(value: str) -> bool:
+    try:
+        return 0 <= float(value) < 20
+    except ValueError:
+        return False
+
+
 def with_value(data: bytes, row: int, column: int, value: str) -> bytes:
+    """`value` in one HCPCS row (not CPT). A coinsurance below 20 is out of range only where the
+    row does not say why (CMS notes inflation-adjusted coinsurance, PrEP, vaccines): such a row."""
     rows = rows_of(data)
-    body = [cells for cells in rows[HEADER_LINE:] if cells and cells[0][:1].isalpha()]  # HCPCS rows, not CPT
+    body = [cells for cells in rows[HEADER_LINE:] if cells and cells[0][:1].isalpha()]
+    if column == 4 and in_range_below_20(value):
+        body = [cells for cells in body if not re.search(r"coinsurance|\bprep\b|vaccine", ",".join(cells), re.IGNORECASE)]
     cells = body[row % len(body)]
     while len(cells) <= column:
         cells.append("")

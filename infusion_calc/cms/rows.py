@@ -135,10 +135,10 @@ def read_pricing(table: Table) -> Reading:
             if len(cells) < 5:
                 raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
             code = _code(cells[0])
+            unit = _unit(cells[2])
             if cells[3] == "N/A":
                 raise RowRefused(NO_LIMIT)
             limit, coinsurance = _payment_values(table, line, code, cells)
-            unit = _unit(cells[2])
         except RowRefused as refusal:
             reading.refused[str(refusal)] += 1
             continue
