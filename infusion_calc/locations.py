@@ -83,7 +83,7 @@ def ensure_cache_dir() -> Path:
     return folder
 
 
-_OPEN_FLAGS = os.O_RDONLY | os.O_NOFOLLOW | getattr(os, "O_CLOEXEC", 0)
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
 
 
 def open_private_dir(folder: Path) -> int | None:

@@ -80,8 +80,9 @@ def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
     """The bytes of `name` in the open folder when it is a regular file (not a link) of this
     user that no one else can write, of at most `limit` bytes; None otherwise."""
     try:
-        descriptor = os.open(name, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0), dir_fd=folder)
-    except OSError:
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        descriptor = os.open(name, flags, dir_fd=folder)
+    except (OSError, NotImplementedError):  # absent, a link, or no dir_fd on this system: not trusted
         return None
     try:
         status = os.fstat(descriptor)
