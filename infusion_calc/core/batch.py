@@ -16,6 +16,7 @@ from datetime import date
 from typing import Any
 
 from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.contract import line_to_dict
 from infusion_calc.core.encounter import parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation, calculate
@@ -159,6 +160,7 @@ def claim_records(
 
     `priced`: the lines' payment, or the notice why there is none (`payment_for`), when the
     calculation does not carry it; the records are then those of `with_payment`'s calculation."""
+    require_valid_claim_lines(calc, "written for this row")  # never a broken line in a batch output
     payment = priced if isinstance(priced, Payment) else calc.payment
     notices = calc.warnings + (priced,) if isinstance(priced, Notice) else calc.warnings
     common = {

@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.admin_codes import describe_minutes
-from infusion_calc.core.billing import ClaimLine, VialUse
+from infusion_calc.core.billing import ClaimLine, VialUse, given_from
+from infusion_calc.core.dose_given import drawn_from_text
 from infusion_calc.core.encounter import ClockTime, Encounter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules
@@ -126,6 +127,8 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     else:
         reason = encounter.stop_reason or "not recorded"
         out.append(f"Dose given: {format_amount(given, 'mg')} of the {prepared} prepared; stopped early, reason: {reason}")
+        if len(calc.vials) > 1:  # which containers the lines bill the amount given from: the order drawn
+            out.append(f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given))}")
     out.append(f"Route: {calc.drug.route}")
     if encounter.iv_site:
         out.append(f"IV site: {encounter.iv_site}")
@@ -203,13 +206,26 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
         text = f"Waste: {amount}, less than one billing unit: not billed (JZ)"
     else:  # the administered units already pay for every labeled unit opened
         text = f"Waste: {amount}, already covered by the administered units: not billed again (JZ)"
-    if encounter.given_at is not None:
-        text += f", {_stamp(encounter.given_at)}"
+    when = _waste_time(encounter)
+    if when:
+        text += f", {when}"
     if encounter.waste_reason:
         text += f"; reason: {encounter.waste_reason}"
     if encounter.waste_witness:
         text += f"; witnessed by {encounter.waste_witness}"
     return text
+
+
+def _waste_time(encounter: Encounter) -> str | None:
+    """When the waste happened: at the infusion's stop (the drug left in the bag and vials is
+    discarded then), on the date given; the time given when no stop was recorded."""
+    stop = encounter.stop
+    if isinstance(stop, datetime):
+        return _stamp(stop)
+    if stop is not None:
+        day = f"{encounter.given_at:%Y-%m-%d} " if encounter.given_at is not None else ""
+        return f"{day}{stop:%H:%M}"
+    return _stamp(encounter.given_at) if encounter.given_at is not None else None
 
 
 def _claim_line(line: ClaimLine) -> str:

@@ -349,7 +349,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses)
     preparation = _prepare(uses, dose)
     warnings = plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml) + billing.notices
-    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses)) if given is not None else None
+    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses), uses=uses) if given is not None else None
     if partly is not None:
         warnings += (partly,)
     vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total)
