@@ -76,7 +76,8 @@ def export_or_save(result: Answer, options: argparse.Namespace) -> int | None:
     given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
     payer = encounter.payer.value if encounter.payer is not None else None
     try:
-        require_valid_claim_lines(calc, "exported or saved")  # exit 2 before a format or the log sees it
+        # Exit 2 before a format or the log sees a broken line (or a container nobody confirmed).
+        require_valid_claim_lines(calc, "exported or saved", claim=options.save or fmt not in (None, "json", "text"))
         context = context_for(options)
         config = context.site_config
         settings = config.export_settings(_payer_rules(options, payer, config.payer))

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.catalog import Product
+from infusion_calc.core.container import CONTAINER_UNCONFIRMED, UNCONFIRMED, unconfirmed_message
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.presentation import code_label
 from infusion_calc.core.rounding import ceil_div, floor_div, plain
@@ -111,7 +112,11 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     discarded_mg = labeled - dose
 
     if not single_dose:
-        notices.append(MULTI_DOSE("Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
+        unconfirmed = [use.product.label for use in uses if use.product.container == UNCONFIRMED]
+        if unconfirmed:  # neither JW nor JZ is attested for a container nobody has confirmed
+            notices.append(CONTAINER_UNCONFIRMED(unconfirmed_message(hcpcs, unconfirmed)))
+        else:
+            notices.append(MULTI_DOSE("Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
         # What stays in a multi-dose vial is not this patient's: the NDC quantity is the dose drawn.
         lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False)
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))

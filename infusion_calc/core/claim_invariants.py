@@ -17,6 +17,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from infusion_calc.core.billing import ClaimLine, VialUse, mg_per_ndc_unit
+from infusion_calc.core.container import UNCONFIRMED, unconfirmed_message
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.presentation import readable_ndc
@@ -36,8 +37,15 @@ def claim_line_problems(calc: Calculation) -> tuple[str, ...]:
     return tuple(problems)
 
 
-def require_valid_claim_lines(calc: Calculation, what: str = "exported") -> None:
-    """Raise ClaimLineError naming every broken invariant; `what` says what was refused (exported, saved)."""
+def require_valid_claim_lines(calc: Calculation, what: str = "exported", *, claim: bool = True) -> None:
+    """Raise ClaimLineError naming every broken invariant; `what` says what was refused (exported, saved).
+
+    `claim`: the output is a claim (a claim format, a batch row, the log billers export from), so a
+    container nobody confirmed is refused too: its lines attest neither JW nor JZ.
+    """
+    unconfirmed = [use.product.label for use in calc.vials if use.product.container == UNCONFIRMED]
+    if claim and unconfirmed:
+        raise ClaimLineError(f"Nothing was {what}: {unconfirmed_message(calc.drug.hcpcs, unconfirmed)}")
     problems = claim_line_problems(calc)
     if problems:
         raise ClaimLineError(

@@ -143,7 +143,8 @@ def _vials(calc: Calculation, encounter: Encounter) -> list[str]:
         product = use.product
         plural = "s" if use.count != 1 else ""
         ndc = ndc_for_people(product.ndc, missing="NDC not verified: record it from the carton")
-        out.append(f"  {vial_text(use.count, f'{product.brand} {product.label}')} {product.container} vial{plural}, {ndc}")
+        kind = f"{product.container} vial{plural}" if product.container != "unconfirmed" else f"vial{plural} (single- or multi-dose NOT confirmed)"
+        out.append(f"  {vial_text(use.count, f'{product.brand} {product.label}')} {kind}, {ndc}")
     records = encounter.vials
     if records:
         sizes = [use.product.label for use in calc.vials for _ in range(use.count)]
@@ -186,6 +187,8 @@ def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
 
 def _waste(calc: Calculation, encounter: Encounter) -> str:
     billing = calc.billing
+    if not calc.container_confirmed:
+        return "Waste: not billed: single-dose or multi-dose is not confirmed, so neither JW nor JZ is written"
     if not calc.single_dose:
         return "Waste: multi-dose container; no JW/JZ, and any remainder is not billed"
     if billing.discarded_mg == 0:

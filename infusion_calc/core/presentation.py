@@ -294,6 +294,8 @@ def waste_modifier_note(calc: Calculation) -> str:
     """Why the lines carry JW, JZ or neither, in one sentence."""
     billing = calc.billing
     left = amount(billing.discarded_mg, "mg")
+    if not calc.container_confirmed:
+        return "Single-dose or multi-dose not confirmed: no JW or JZ until the carton is checked."
     if not calc.single_dose:
         return "Multi-dose container: no JW or JZ; discarded drug is not billed."
     if billing.discarded_units == 0 and not billing.discarded_mg:

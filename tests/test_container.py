@@ -1,0 +1,147 @@
+"""Single-dose or multi-dose (issue 18 §2): what no catalog verifies, the carton says.
+
+A code known only from CMS's files (Alymsys, Q5126, here) is UNCONFIRMED until someone
+answers: no JW, no JZ, and every claim format refuses. `--container`, the batch column
+`container` and the site catalog's `[[container]]` answer it; a multi-dose answer bills
+the units of the amount given with neither modifier.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from infusion_calc.cli import main
+from infusion_calc.core.catalog import parse_catalog
+from infusion_calc.core.container import parse_container
+from infusion_calc.core.errors import CatalogError, InputError
+
+ALYMSYS = ["--drug", "alymsys", "--dose", "690 mg", "--vial", "400 mg/16 mL", "--vial", "100 mg/4 mL",
+           "--given-at", "2026-02-03 10:00"]
+
+
+def run(capsys, *args: str) -> tuple[int, str, str]:
+    status = main(list(args))
+    captured = capsys.readouterr()
+    return status, captured.out, captured.err
+
+
+def calc_json(capsys, *args: str) -> dict:
+    status, out, err = run(capsys, "calc", *args, "--json")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def _lines(result: dict) -> list[tuple[str, tuple[str, ...], int]]:
+    return [(line["hcpcs"], tuple(line["modifiers"]), line["units"]) for line in result["lines"]]
+
+
+def test_unconfirmed_writes_neither_jw_nor_jz_and_says_why(capsys):
+    result = calc_json(capsys, *ALYMSYS)
+    assert _lines(result) == [("Q5126", (), 40), ("Q5126", (), 29)]
+    codes = [warning["code"] for warning in result["warnings"]]
+    assert "CONTAINER_UNCONFIRMED" in codes and "MULTI_DOSE" not in codes
+    assert "NOT confirmed" in result["note"] and "single-dose or multi-dose is not confirmed" in result["note"]
+
+
+@pytest.mark.parametrize("fmt", ["cms1500", "ub04", "837p", "837i", "fhir", "csv"])
+def test_unconfirmed_is_refused_by_every_claim_format(capsys, fmt):
+    status, out, err = run(capsys, "calc", *ALYMSYS, "--format", fmt)
+    assert status == 2 and out == ""
+    assert err.startswith("error: Nothing was exported or saved: Q5126") and "--container" in err
+
+
+def test_unconfirmed_is_not_saved(capsys):
+    status, _, err = run(capsys, "calc", *ALYMSYS, "--save")
+    assert status == 2 and "Nothing was exported or saved" in err
+    assert run(capsys, "log", "list")[1].count("Q5126") == 0
+
+
+def test_single_dose_from_the_carton_bills_jw(capsys):
+    result = calc_json(capsys, *ALYMSYS, "--container", "single-dose")
+    assert _lines(result) == [("Q5126", (), 40), ("Q5126", (), 29), ("Q5126", ("JW",), 1)]
+    message = next(w["message"] for w in result["warnings"] if w["code"] == "CONTAINER_NOT_VERIFIED")
+    assert "planned as single-dose (as entered from the carton" in message
+    assert run(capsys, "calc", *ALYMSYS, "--container", "single-dose", "--format", "cms1500")[0] == 0
+
+
+def test_multi_dose_from_the_carton_bills_the_amount_given_with_no_modifier(capsys):
+    result = calc_json(capsys, *ALYMSYS, "--container", "multi-dose", "--dose-given", "500 mg")
+    assert _lines(result) == [("Q5126", (), 40), ("Q5126", (), 10)]
+    assert result["discarded_units"] == 0
+    assert "Waste: multi-dose container" in result["note"]
+    assert "multi-dose vial" in result["note"]
+
+
+def test_a_container_that_contradicts_the_label_is_refused(capsys):
+    status, _, err = run(capsys, "calc", "--dose", "300 mg", "--container", "multi-dose")
+    assert status == 2 and "--container:" in err and "single-dose container per the label" in err
+
+
+@pytest.mark.parametrize(("typed", "kind"), [
+    ("single-dose", "single-dose"), ("Single Dose", "single-dose"), ("SDV", "single-dose"),
+    ("multi-dose", "multi-dose"), ("Multiple-Dose", "multi-dose"), ("mdv", "multi-dose"), ("", None), (None, None),
+])
+def test_container_spellings(typed, kind):
+    assert parse_container(typed) == kind
+
+
+def test_a_bad_container_is_one_sentence():
+    with pytest.raises(InputError, match="single-dose or multi-dose"):
+        parse_container("vial")
+
+
+SITE = """
+[[container]]
+hcpcs = "Q5126"
+strength = "400 mg"
+container = "single-dose"
+confirmed_by = "Ana Ruiz, PharmD"
+confirmed_on = 2026-12-01
+
+[[container]]
+hcpcs = "Q5126"
+strength = "100 mg"
+container = "single-dose"
+confirmed_by = "Ana Ruiz, PharmD"
+confirmed_on = 2026-12-01
+"""
+
+
+def test_the_site_catalog_keeps_the_answer_once_per_product_with_who_and_when(capsys, tmp_path: Path):
+    site = tmp_path / "site.toml"
+    site.write_text(SITE, encoding="utf-8")
+    result = calc_json(capsys, "--catalog", str(site), *ALYMSYS)
+    assert _lines(result)[-1] == ("Q5126", ("JW",), 1)
+    message = next(w["message"] for w in result["warnings"] if w["code"] == "CONTAINER_NOT_VERIFIED")
+    assert "confirmed by Ana Ruiz, PharmD on 2026-12-01 (site catalog)" in message
+
+
+@pytest.mark.parametrize(("entry", "field"), [
+    ('hcpcs = "Q512"', "hcpcs"),
+    ('container = "vial"', "container"),
+    ('confirmed_on = "yesterday"', "confirmed_on"),
+    ('confirmed_by = ""', "confirmed_by"),
+    ('strength = "400"', "strength"),
+])
+def test_a_bad_container_entry_names_its_field(entry, field):
+    key = entry.split(" = ")[0]
+    text = "\n".join(line if not line.startswith(f"{key} =") else entry for line in SITE.split("\n"))
+    with pytest.raises(CatalogError, match=f"container 1: field '{field}'"):
+        parse_catalog(text, "site.toml")
+
+
+def test_a_container_column_in_a_batch_file(capsys, tmp_path: Path):
+    orders = tmp_path / "orders.csv"
+    orders.write_text(
+        "drug,dose,vial,container\n"
+        "alymsys,690 mg,400 mg/16 mL;100 mg/4 mL,multi-dose\n"
+        "alymsys,690 mg,400 mg/16 mL;100 mg/4 mL,\n",
+        encoding="utf-8",
+    )
+    status, out, err = run(capsys, "batch", str(orders), "--format", "jsonl")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert status == 2 and [(row["row"], row["modifiers"], row["units"]) for row in rows] == [(2, [], 40), (2, [], 29)]
+    assert "error: row 3: Nothing was written for this row: Q5126" in err
