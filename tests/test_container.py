@@ -145,3 +145,27 @@ def test_a_container_column_in_a_batch_file(capsys, tmp_path: Path):
     rows = [json.loads(line) for line in out.splitlines()]
     assert status == 2 and [(row["row"], row["modifiers"], row["units"]) for row in rows] == [(2, [], 40), (2, [], 29)]
     assert "error: row 3: Nothing was written for this row: Q5126" in err
+
+
+# --- the trastuzumab family, curated from FDA's listing and the labels ---------------------
+
+TRASTUZUMAB = [("kanjinti", "Q5117"), ("trazimera", "Q5116"), ("herzuma", "Q5113"), ("ontruzant", "Q5112")]
+
+
+@pytest.mark.parametrize(("brand", "code"), TRASTUZUMAB)
+def test_a_420_mg_trastuzumab_vial_is_multi_dose_no_jw_no_jz(capsys, brand, code):
+    result = calc_json(capsys, "--drug", brand, "--dose", "6 mg/kg", "--weight", "70 kg", "--vial", "420 mg")
+    assert _lines(result) == [(code, (), 42)]
+    assert "MULTI_DOSE" in [warning["code"] for warning in result["warnings"]]
+    assert "multi-dose vial" in result["note"] and "JZ" not in result["note"].split("Claim lines:")[1]
+
+
+@pytest.mark.parametrize(("brand", "code"), TRASTUZUMAB)
+def test_a_150_mg_trastuzumab_vial_is_single_dose(capsys, brand, code):
+    result = calc_json(capsys, "--drug", brand, "--dose", "140 mg", "--vial", "150 mg")
+    assert _lines(result) == [(code, (), 14), (code, ("JW",), 1)]
+
+
+def test_a_multi_dose_vial_given_in_part_bills_the_amount_given(capsys):
+    result = calc_json(capsys, "--drug", "kanjinti", "--dose", "420 mg", "--vial", "420 mg", "--dose-given", "301 mg")
+    assert _lines(result) == [("Q5117", (), 31)]
