@@ -221,6 +221,7 @@ class Calculator:
             bsa=form.bsa if by_area else None,
             round_within=form.round_within or None,
             dose_given=typed.dose_given or None,  # typed in the encounter panel; it changes the billed units
+            container=form.container or None,  # the answer to the container question, when asked
         )
         try:
             calc = calculate(self.catalog, request)
