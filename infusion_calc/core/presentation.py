@@ -163,8 +163,12 @@ def step_text(step: Step) -> str:
 def summary(calc: Calculation) -> str:
     """A short plain-text answer a person reads in one glance (what `calc` prints)."""
     from infusion_calc.core.contract import calculation_to_dict  # the engine: only when a summary is written
+    from infusion_calc.core.dose_checks import dose_checks
 
-    return result_summary(calculation_to_dict(calc), calc.rounding_threshold)
+    heading, rest = result_summary(calculation_to_dict(calc), calc.rounding_threshold).split("\n", 1)
+    # A dose far outside the label is said under the heading, before "Open 20 vials" is read.
+    alerts = [f"  ! CHECK THE DOSE: {check.message}" for check in dose_checks(calc) if check.code == "DOSE_OUT_OF_RANGE"]
+    return "\n".join([heading, *alerts, rest])
 
 
 def drug_heading(generic: str, brand: str | None, hcpcs: str, descriptor: str) -> str:

@@ -39,3 +39,21 @@ def test_the_maximum_is_read_with_the_range():
 def test_a_maximum_must_be_a_flat_mg_amount(bad):
     with pytest.raises(ValueError, match="max_per_infusion"):
         read_dose_range({"low": "4 mg/kg", "high": "12 mg/kg", "max_per_infusion": bad, "source": "label"})
+
+
+# --- the problem on the result itself (issue 18 §4) ------------------------------------
+
+def test_the_cli_summary_says_the_dose_problem_under_the_heading(catalog):
+    from infusion_calc.core.presentation import summary
+
+    lines = summary(calculate(catalog, CalcRequest("300 mL"))).splitlines()
+    assert lines[1].startswith("  ! CHECK THE DOSE: The dose 6000 mg (typed as 300 mL) is far outside")
+    assert lines[3].startswith("  Open          20 ×")  # the alert comes before the vials to open
+    assert "CHECK THE DOSE" not in summary(calculate(catalog, CalcRequest("300 mg")))
+
+
+def test_the_summary_says_an_actemra_dose_above_the_maximum(catalog):
+    from infusion_calc.core.presentation import summary
+
+    text = summary(calculate(catalog, CalcRequest("8 mg/kg", drug="actemra", weight="110 kg")))
+    assert "! CHECK THE DOSE: The dose 880 mg is above the label's maximum" in text
