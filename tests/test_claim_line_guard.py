@@ -13,8 +13,8 @@ from infusion_calc.core.batch import claim_records
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports import FORMATS, ExportError, render
-from infusion_calc.log import AdministrationLog, LogError, save
 from infusion_calc.loading import packaged_catalog
+from infusion_calc.log import AdministrationLog, LogError, save
 
 CATALOG = packaged_catalog()
 

@@ -89,7 +89,8 @@ class Product:
     strength: Measure
     volume: Measure | None = None
     form: Literal["solution", "lyophilized"]
-    container: Literal["single-dose", "multi-dose"]
+    container: Literal["single-dose", "multi-dose", "unconfirmed"]
+    """As the label says; "unconfirmed" only for a vial typed for a code no catalog verifies (core/container.py)."""
     reconstitute_with: Measure | None = None
     reconstituted_concentration: Measure | None = None
     ndc_unit: Literal["GR", "ME", "ML", "UN"] | None = None

@@ -14,8 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from decimal import Decimal
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final, Literal
 
 from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.core.notices import NoticeSpec
@@ -23,9 +22,10 @@ from infusion_calc.core.notices import NoticeSpec
 if TYPE_CHECKING:
     from infusion_calc.core.catalog import Drug, Product
 
-SINGLE_DOSE = "single-dose"
-MULTI_DOSE = "multi-dose"
-UNCONFIRMED = "unconfirmed"
+ContainerKind = Literal["single-dose", "multi-dose", "unconfirmed"]
+SINGLE_DOSE: Final = "single-dose"
+MULTI_DOSE: Final = "multi-dose"
+UNCONFIRMED: Final = "unconfirmed"
 """A product's container when nothing verified it and nobody answered: neither JW nor JZ is written."""
 CHOICES = (SINGLE_DOSE, MULTI_DOSE)
 FIELD = "container"
@@ -35,14 +35,14 @@ CONTAINER_UNCONFIRMED = NoticeSpec(
     "CONTAINER_UNCONFIRMED", "calculation",
     "single-dose or multi-dose is not verified for this product: no JW/JZ until the carton is checked; claim formats refuse",
 )
-_SPELLINGS = {
+_SPELLINGS: dict[str, ContainerKind] = {
     "single-dose": SINGLE_DOSE, "single dose": SINGLE_DOSE, "singledose": SINGLE_DOSE, "sdv": SINGLE_DOSE,
     "multi-dose": MULTI_DOSE, "multi dose": MULTI_DOSE, "multidose": MULTI_DOSE, "multiple-dose": MULTI_DOSE,
     "multiple dose": MULTI_DOSE, "mdv": MULTI_DOSE,
 }
 
 
-def parse_container(text: str | None) -> str | None:
+def parse_container(text: str | None) -> ContainerKind | None:
     """'single-dose', 'multi-dose' (or None when not given); InputError for anything else."""
     if text is None or not text.strip():
         return None
@@ -58,7 +58,7 @@ class ConfirmedContainer:
 
     hcpcs: str
     strength_mg: Decimal
-    container: str
+    container: ContainerKind
     confirmed_by: str
     confirmed_on: date
 
@@ -86,14 +86,14 @@ def unconfirmed_message(hcpcs: str, labels: list[str]) -> str:
 class Container:
     """The container answer for one calculation: typed (`given`), or kept by the site (`remembered`)."""
 
-    given: str | None
+    given: ContainerKind | None
     remembered: tuple[ConfirmedContainer, ...] = ()
 
     @classmethod
     def of(cls, text: str | None, remembered: tuple[ConfirmedContainer, ...]) -> Container:
         return cls(parse_container(text), remembered)
 
-    def for_typed(self, drug: Drug | None, strength_mg: Decimal) -> tuple[str, str | None]:
+    def for_typed(self, drug: Drug | None, strength_mg: Decimal) -> tuple[ContainerKind, str | None]:
         """The container of a vial typed by hand, and the source line that says who said so.
 
         A code known only from CMS stays UNCONFIRMED until someone answers; a code typed with
@@ -152,9 +152,9 @@ def _confirmed(entry: object, where: str) -> ConfirmedContainer:
         raise CatalogError(f"{where}: field 'confirmed_on': a TOML date, e.g. 2026-12-06")
     try:
         strength = parse_measure(str(entry["strength"]), Kind.MASS, "strength").value
-        kind = parse_container(str(entry["container"])) or ""
+        kind = parse_container(str(entry["container"]))
     except InputError as error:
         raise CatalogError(f"{where}: field '{error.field}': {error.message}") from None
-    if not kind:
+    if kind is None:
         raise CatalogError(f"{where}: field 'container': single-dose or multi-dose")
     return ConfirmedContainer(hcpcs.strip().upper(), strength, kind, by.strip(), on)

@@ -246,7 +246,7 @@ def _typed_product(text: str, drug: Drug | None, brand: str, container: Containe
         strength=size.strength,
         volume=size.volume,
         form="solution" if size.volume is not None else "lyophilized",
-        container=kind,  # type: ignore[arg-type]  # single-dose, multi-dose or unconfirmed (core/container.py)
+        container=kind,  # single-dose, multi-dose or unconfirmed (core/container.py)
         sources=[*sources, source] if source else sources,
     )
 

@@ -12,7 +12,6 @@ log's listing can use it without paying for the unit library.
 from __future__ import annotations
 
 import re
-
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any

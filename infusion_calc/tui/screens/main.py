@@ -26,12 +26,11 @@ from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
-from infusion_calc.tui.state import (
-    LOADING, ContainerAnswer, Delivery, FormValues, Outcome, ResultView, encounter_label, with_container_answer,
-)
+from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label, with_container_answer
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
+    from infusion_calc.tui.state import ContainerAnswer
     from infusion_calc.tui.widgets.order_form import OrderForm
     from infusion_calc.tui.widgets.result_panel import ResultPanel
 
@@ -225,13 +224,11 @@ class MainScreen(Screen[None]):
     def _when_dose_confirmed(self, result: ResultView, nothing: str, doing: str, then: Callable[[], None],
                              again: Callable[[], None] | None = None) -> None:
         """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it.
-
-        First, a vial nobody confirmed as single- or multi-dose is asked about; the answer recalculates and runs `again`."""
+        First, a vial nobody confirmed as single- or multi-dose is asked about; an answer recalculates and runs `again`."""
+        from infusion_calc.tui.screens.confirm_container import ask
         from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
 
         if again is not None and not result.calculation.container_confirmed:
-            from infusion_calc.tui.screens.confirm_container import ask
-
             return ask(self, result, nothing, doing, again)
 
         message = out_of_range_message(result.checks)
