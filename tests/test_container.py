@@ -169,3 +169,11 @@ def test_a_150_mg_trastuzumab_vial_is_single_dose(capsys, brand, code):
 def test_a_multi_dose_vial_given_in_part_bills_the_amount_given(capsys):
     result = calc_json(capsys, "--drug", "kanjinti", "--dose", "420 mg", "--vial", "420 mg", "--dose-given", "301 mg")
     assert _lines(result) == [("Q5117", (), 31)]
+
+
+def test_the_json_says_whether_the_container_is_confirmed(capsys):
+    unconfirmed = calc_json(capsys, *ALYMSYS)
+    assert unconfirmed["container_confirmed"] is False and unconfirmed["single_dose"] is False
+    assert {vial["container"] for vial in unconfirmed["vials"]} == {"unconfirmed"}
+    confirmed = calc_json(capsys, *ALYMSYS, "--container", "single-dose")
+    assert confirmed["container_confirmed"] is True and confirmed["single_dose"] is True
