@@ -177,3 +177,39 @@ def test_the_json_says_whether_the_container_is_confirmed(capsys):
     assert {vial["container"] for vial in unconfirmed["vials"]} == {"unconfirmed"}
     confirmed = calc_json(capsys, *ALYMSYS, "--container", "single-dose")
     assert confirmed["container_confirmed"] is True and confirmed["single_dose"] is True
+
+
+# --- keeping the answer for the site: `catalog confirm-container` -------------------------
+
+def test_confirm_container_keeps_the_answer_and_later_calculations_use_it(capsys, isolated_user_dirs):
+    status, out, err = run(capsys, "catalog", "confirm-container", "--hcpcs", "q5126", "--strength", "400 mg",
+                           "--container", "single-dose", "--confirmed-by", "Ana Ruiz, PharmD")
+    assert status == 0, err
+    assert "kept: single-dose per the carton, confirmed by Ana Ruiz, PharmD on " in out
+    run(capsys, "catalog", "confirm-container", "--hcpcs", "Q5126", "--strength", "100 mg",
+        "--container", "single-dose", "--confirmed-by", "Ana Ruiz, PharmD")
+    result = calc_json(capsys, *ALYMSYS)
+    assert result["container_confirmed"] is True and _lines(result)[-1] == ("Q5126", ("JW",), 1)
+
+
+def test_a_second_answer_for_the_same_product_is_refused_and_the_file_is_unchanged(capsys, isolated_user_dirs):
+    args = ["catalog", "confirm-container", "--hcpcs", "Q5126", "--strength", "400 mg", "--confirmed-by", "A"]
+    assert run(capsys, *args, "--container", "single-dose")[0] == 0
+    path = isolated_user_dirs / "config" / "catalog.toml"
+    before = path.read_text(encoding="utf-8")
+    status, _, err = run(capsys, *args, "--container", "multi-dose")
+    assert status == 2 and "listed twice" in err
+    assert path.read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize(("option", "value", "said"), [
+    ("--container", "vial", "single-dose or multi-dose"),
+    ("--strength", "400", "strength"),
+    ("--hcpcs", "Q51", "hcpcs"),
+    ("--confirmed-by", " ", "confirmed_by"),
+])
+def test_a_bad_answer_is_one_error_line(capsys, isolated_user_dirs, option, value, said):
+    args = {"--hcpcs": "Q5126", "--strength": "400 mg", "--container": "single-dose", "--confirmed-by": "A", option: value}
+    status, _, err = run(capsys, "catalog", "confirm-container", *[part for pair in args.items() for part in pair])
+    assert status == 2 and err.startswith("error: ") and said in err and err.count("\n") == 1
+    assert not (isolated_user_dirs / "config" / "catalog.toml").exists()

@@ -42,7 +42,7 @@ COMMANDS = {
     "serve": ("infusion_calc.cli.serve", "open the chair-side app in web browsers (one app per tab)"),
     "log": ("infusion_calc.cli.log", "the administration log: list, show and export calculations saved with --save"),
     "data": ("infusion_calc.cli.data", "import CMS's quarterly drug files, or show which quarters are loaded"),
-    "catalog": ("infusion_calc.cli.catalog_list", "list the drug codes the calculator knows"),
+    "catalog": ("infusion_calc.cli.catalog_list", "list the drug codes the calculator knows, or keep a vial's container"),
 }
 
 

@@ -10,6 +10,7 @@ lines carry neither JW nor JZ and claim formats refuse it.
 
 from __future__ import annotations
 
+import json
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -130,7 +131,27 @@ def parse_confirmed_containers(raw: object, origin: str) -> tuple[ConfirmedConta
     """A site catalog's `[[container]]` tables; CatalogError naming the file, entry and field."""
     if not isinstance(raw, list):
         raise CatalogError(f"{origin}: 'container' must be a list of [[container]] tables")
-    return tuple(_confirmed(entry, f"{origin}: container {index}") for index, entry in enumerate(raw, start=1))
+    entries = tuple(_confirmed(entry, f"{origin}: container {index}") for index, entry in enumerate(raw, start=1))
+    seen: set[tuple[str, Decimal]] = set()
+    for index, entry in enumerate(entries, start=1):
+        if (entry.hcpcs, entry.strength_mg) in seen:  # two answers for one product: which one holds?
+            raise CatalogError(f"{origin}: container {index}: {entry.hcpcs} {entry.strength_mg} mg is listed twice; keep one")
+        seen.add((entry.hcpcs, entry.strength_mg))
+    return entries
+
+
+def confirmed_toml(entry: ConfirmedContainer) -> str:
+    """The `[[container]]` table that keeps one answer in a site catalog, as `parse_confirmed_containers` reads it."""
+    from infusion_calc.core.rounding import plain
+
+    return (
+        "\n[[container]]\n"
+        f"hcpcs = {json.dumps(entry.hcpcs)}\n"
+        f"strength = {json.dumps(plain(entry.strength_mg) + ' mg')}\n"
+        f"container = {json.dumps(entry.container)}\n"
+        f"confirmed_by = {json.dumps(entry.confirmed_by, ensure_ascii=False)}\n"
+        f"confirmed_on = {entry.confirmed_on:%Y-%m-%d}\n"
+    )
 
 
 def _confirmed(entry: object, where: str) -> ConfirmedContainer:
