@@ -51,7 +51,7 @@ def test_the_log_refuses_the_save_and_saves_nothing(broken):
 @pytest.mark.parametrize("extra", [["--format", "cms1500"], ["--format", "837p"], ["--save"]])
 def test_the_cli_refuses_with_one_error_line_and_status_2(capsys, monkeypatch, extra):
     real = engine.calculate
-    monkeypatch.setattr("infusion_calc.cli.calc.calculate", lambda *args: _negative(real(*args)))
+    monkeypatch.setattr("infusion_calc.core.administration.calculate", lambda *args: _negative(real(*args)))
     status = main(["calc", "--dose", "300 mg", "--dose-given", "200 mg", *extra])
     captured = capsys.readouterr()
     assert status == 2 and captured.out == ""
