@@ -204,7 +204,9 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
         amount += " discarded"
     if billing.discarded_units:
         units = "unit" if billing.discarded_units == 1 else "units"
-        text = f"Waste: {amount} = {billing.discarded_units} billing {units} on the JW line"
+        jw_lines = sum(1 for line in calc.lines if "JW" in line.modifiers)  # one per NDC with drug left
+        where = "the JW line" if jw_lines < 2 else f"{jw_lines} JW lines (one per NDC)"
+        text = f"Waste: {amount} = {billing.discarded_units} billing {units} on {where}"
     elif billing.discarded_mg < calc.drug.billing_unit.value:
         text = f"Waste: {amount}, less than one billing unit: not billed (JZ)"
     else:  # the administered units already pay for every labeled unit opened

@@ -332,7 +332,7 @@ def test_a_stopped_infusion_from_two_vial_sizes_says_which_vials_and_times_the_w
         "  Billed as drawn from the vials in order (largest first): 300 mg from the 400 mg/20 mL vial; "
         "2 × 80 mg/4 mL vials: not used\n"
     ) in text
-    assert "on the JW line, 2026-03-02 10:20\n" in text  # at the stop, not at the start (09:40)
+    assert "= 260 billing units on 2 JW lines (one per NDC), 2026-03-02 10:20\n" in text  # at the stop, not the start
     assert "  J3262 × 300 units; NDC 50242-0137-01, 15 mL\n" in text
     assert "  J3262-JW × 160 units; NDC 50242-0135-01, 8 mL\n" in text
 
