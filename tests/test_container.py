@@ -9,6 +9,7 @@ the units of the amount given with neither modifier.
 from __future__ import annotations
 
 import json
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -221,3 +222,17 @@ def test_cisplatin_multi_dose_vials_bill_the_amount_given_with_no_modifier(capsy
     assert sum(units for _, _, units in _lines(result)) == 14
     assert all(modifiers == () for _, modifiers, _ in _lines(result))
     assert {vial["container"] for vial in result["vials"]} == {"multi-dose"}
+
+
+def test_the_packaged_fda_2019_listing_is_a_hint_by_ndc():
+    from infusion_calc.core.catalog import Product
+    from infusion_calc.core.container import fda_hint
+    from infusion_calc.core.units import Measure
+    from infusion_calc.loading import fda_2019_containers
+
+    hints = fda_2019_containers()
+    assert hints["61703033950"] == "multi-dose" and hints["76075010101"] == "single-dose"
+    kyprolis = Product(brand="Kyprolis", ndc="76075-0101-01", strength=Measure(Decimal(60), "mg"), form="lyophilized",
+                       container="unconfirmed")
+    assert fda_hint((kyprolis,), hints) == "FDA listing (2019): NDC 76075-0101-01 single-dose"
+    assert fda_hint((kyprolis,), {}) is None

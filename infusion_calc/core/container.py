@@ -179,3 +179,20 @@ def _confirmed(entry: object, where: str) -> ConfirmedContainer:
     if kind is None:
         raise CatalogError(f"{where}: field 'container': single-dose or multi-dose")
     return ConfirmedContainer(hcpcs.strip().upper(), strength, kind, by.strip(), on)
+
+
+def parse_fda_hints(text: str) -> dict[str, str]:
+    """The packaged fda-2019-containers.tsv: NDC (11 digits) -> "single-dose" or "multi-dose"."""
+    hints = {}
+    for line in text.splitlines():
+        if line and not line.startswith("#"):
+            ndc, said = line.split("\t")
+            hints[ndc] = said
+    return hints
+
+
+def fda_hint(products: tuple[Product, ...], hints: dict[str, str]) -> str | None:
+    """'FDA listing (2019): NDC 68817-0134-50 single-dose', shown beside the question: a dated hint from
+    FDA's NDC Directory of April 2019, never a verified fact, so it never answers the question itself."""
+    said = [f"NDC {product.ndc} {hints[product.ndc11]}" for product in products if product.ndc11 in hints]
+    return f"FDA listing (2019): {'; '.join(said)}" if said else None

@@ -41,10 +41,12 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
     #confirm-container-buttons Button { margin: 0 1; }
     """
 
-    def __init__(self, product: str, doing: str) -> None:
+    def __init__(self, product: str, doing: str, hint: str | None = None) -> None:
         super().__init__()
         self.product = product
         self.doing = doing
+        self.hint = hint
+        """'FDA listing (2019): NDC … multi-dose': a dated hint beside the question, never the answer."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-container-dialog"):
@@ -54,6 +56,8 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
                 "JW/JZ modifiers depend on it (none at all for a multi-dose vial).",
                 id="confirm-container-reason", markup=False,
             )
+            if self.hint:
+                yield Static(f"{self.hint} (seven years old: the carton decides)", id="confirm-container-hint", markup=False)
             yield Static(f"Answer as the carton says to {self.doing}.", markup=False)
             with Horizontal(id="confirm-container-buttons"):
                 yield Button("Go back", id="back", variant="primary")
@@ -79,8 +83,12 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
 
 def ask(screen: Any, result: ResultView, nothing: str, doing: str, again: Callable[[], None]) -> None:
     """Push the question; an answer recalculates with it and runs `again` (the action the nurse asked for)."""
+    from infusion_calc.core.container import fda_hint
+    from infusion_calc.loading import fda_2019_containers
+
     calc = result.calculation
     product = f"{calc.drug.hcpcs} {', '.join(use.product.label for use in calc.vials)}"
+    hint = fda_hint(tuple(use.product for use in calc.vials), fda_2019_containers())
 
     def answered(kind: str | None) -> None:
         if kind is None:
@@ -92,4 +100,4 @@ def ask(screen: Any, result: ResultView, nothing: str, doing: str, again: Callab
         screen.form = with_container_answer(form, screen.container_answer)
         screen.call_after_refresh(again)
 
-    screen.app.push_screen(ConfirmContainerScreen(product, doing), answered)
+    screen.app.push_screen(ConfirmContainerScreen(product, doing, hint), answered)
