@@ -88,8 +88,7 @@ class MainScreen(Screen[None]):
     """The presenter over the catalog; None until it has loaded (after the first frame). The
     app sets it here, its one owner; `app.calculator` reads it."""
     outcome: reactive[Outcome] = reactive(LOADING, init=False)
-    container_answer: ContainerAnswer | None = None
-    """The nurse's answer to "single-dose or multi-dose?" for the drug and vial size it was given for."""
+    container_answer: ContainerAnswer | None = None  # "single-dose or multi-dose?" answered for one drug and vial size
     """What the engine makes of `form`: a result, or the problem to fix first."""
 
     def __init__(self, *, round_within: str = "", cursor_blink: bool = True) -> None:
