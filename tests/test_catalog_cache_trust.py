@@ -221,3 +221,18 @@ def test_the_data_folder_and_its_parents_are_created_0700_under_umask_000(tmp_pa
     assert (folder / "asp-2025Q3.json.gz").is_file()
     for each in (home / ".local", home / ".local" / "share", folder.parent, folder):
         assert stat.S_IMODE(each.stat().st_mode) == 0o700, each
+
+
+def test_what_the_cache_holds_reads_back_equal(capsys):
+    """Every class the compiled catalog holds is one the format knows (a new one would make every start a miss)."""
+    from infusion_calc import catalog_cache
+
+    compiled = catalog_cache.load()
+    again = catalog_cache._decoded(catalog_cache._encoded(compiled))
+    assert isinstance(again, catalog_cache.Compiled)
+    assert again.catalog.drugs == compiled.catalog.drugs
+    assert again.quarters == compiled.quarters
+    assert again.unit_answers == compiled.unit_answers
+    assert again.catalog.name_index == compiled.catalog.name_index
+    for code in ("J9173", "J0480", "J2323"):
+        assert again.catalog.by_code(code) == compiled.catalog.by_code(code)
