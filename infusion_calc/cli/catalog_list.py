@@ -11,7 +11,7 @@ from infusion_calc.core.errors import CatalogError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("catalog", help="list the drug codes the calculator knows")
+    parser = commands.add_parser("catalog", help="list the drug codes the calculator knows, or keep a vial's container")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
     listing = actions.add_parser(
         "list", help="one line (or JSON object) per HCPCS code",
@@ -20,6 +20,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print a JSON array, one object per code")
     add_catalog_option(listing)
     listing.set_defaults(run=run)
+    from infusion_calc.cli import catalog_confirm
+
+    catalog_confirm.register(actions)
 
 
 def entries(catalog) -> list[dict]:
@@ -46,10 +49,14 @@ def run(options: argparse.Namespace) -> int:
         json.dump(listed, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
+    from infusion_calc.core.safe_text import escape_controls
+
     for entry in listed:
         brands = ", ".join(entry["brands"][:3]) + (", ..." if len(entry["brands"]) > 3 else "")
-        sys.stdout.write(
+        # Names come from CMS's files and site files: a control character in one must show, not act.
+        line = (
             f"{entry['hcpcs']}  {entry['source']:<7}  {entry['billing_unit']:>8}  {entry['drug']}"
-            f"{f' ({brands})' if brands else ''}  {entry['products']} products\n"
+            f"{f' ({brands})' if brands else ''}  {entry['products']} products"
         )
+        sys.stdout.write(escape_controls(line, keep="") + "\n")
     return 0

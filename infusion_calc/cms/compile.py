@@ -2,8 +2,8 @@
 
 Runs only when the catalog cache misses (see infusion_calc/catalog_cache.py), so pydantic
 is imported here and nowhere on the warm path. The latest quarter's codes are kept as
-one marshal blob each: a start-up unpacks only the codes it is asked about. Each earlier
-quarter is one packed blob (core/code_dates.py), unpacked only for a date of service in it.
+one JSON text each: a start-up unpacks only the codes it is asked about. Each earlier
+quarter is one packed text (core/code_dates.py), unpacked only for a date of service in it.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from __future__ import annotations
 import binascii
 import json
 import lzma
-import marshal
 import zlib
 from dataclasses import dataclass
 from datetime import date
@@ -31,7 +30,7 @@ class CompiledCms:
     quarters: tuple[LoadedQuarter, ...]
     """Oldest first; an imported quarter replaces the packaged one of the same label."""
     latest: str | None
-    blobs: dict[str, bytes]
+    blobs: dict[str, str]
     names: dict[str, tuple[str, ...]]
     text: dict[str, str]
     history: CodeHistory | None = None
@@ -74,7 +73,7 @@ def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
         history=_history([raw for _, raw in ordered]),
         quarters=quarters,
         latest=latest["quarter"],
-        blobs={code: marshal.dumps(raw) for code, raw in codes.items()},
+        blobs={code: json.dumps(raw, ensure_ascii=False, separators=(",", ":")) for code, raw in codes.items()},
         names={code: tuple(sorted(layer.names(code))) for code in codes},
         text={code: layer.descriptor_text(code) for code in codes},
     )

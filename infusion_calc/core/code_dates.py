@@ -6,13 +6,15 @@ quarter answers for its own dates with its own codes, billing units and NDCs. A 
 loaded quarter covers takes the newest quarter that had started by then (a date in a
 quarter not loaded, or after the newest one), else the oldest. Takes the quarters as
 plain data; the newest quarter's codes are the catalog's own layer, the others are
-packed (zlib of marshal) and unpacked only when a date asks for them.
+packed (zlib of their JSON) and unpacked only when a date asks for them.
 """
 
 from __future__ import annotations
 
-import marshal
+import base64
+import json
 import zlib
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -32,9 +34,15 @@ def quarter_of(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
 
-def pack(codes: dict[str, Any]) -> bytes:
-    """One quarter's codes as one blob: a start-up that never asks for the quarter never unpacks it."""
-    return zlib.compress(marshal.dumps(codes), 1)
+def pack(codes: dict[str, Any]) -> str:
+    """One quarter's codes as one line of text (zlib of their JSON, base64): a start-up that never
+    asks for the quarter never unpacks it, and the cache file stays small (it is hashed on each start)."""
+    return base64.b64encode(zlib.compress(json.dumps(codes, ensure_ascii=False, separators=(",", ":")).encode(), 1)).decode("ascii")
+
+
+def unpack(text: str) -> dict[str, Any]:
+    unpacked: dict[str, Any] = json.loads(zlib.decompress(base64.b64decode(text)))
+    return unpacked
 
 
 @dataclass(frozen=True)
@@ -43,11 +51,11 @@ class CodeHistory:
 
     spans: tuple[QuarterSpan, ...]
     """Oldest first; the last is the newest quarter, whose codes are the catalog's own layer."""
-    listed: dict[str, tuple[str, ...]]
+    listed: Mapping[str, tuple[str, ...]]
     """code -> the labels of the quarters that list it, oldest first."""
-    packed: dict[str, bytes]
+    packed: Mapping[str, str]
     """label -> pack(...) of every quarter but the newest."""
-    hcpcs_dates: dict[str, tuple[str | None, str | None]] = field(default_factory=dict)
+    hcpcs_dates: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
     """code -> (first day, last day) as ISO dates, where CMS's HCPCS file gives them."""
     _layers: dict[str, CmsLayer] = field(default_factory=dict, compare=False, repr=False)
 
@@ -72,7 +80,7 @@ class CodeHistory:
         if found is None:
             from infusion_calc.core.cms_codes import CmsLayer
 
-            found = self._layers[label] = CmsLayer(label, marshal.loads(zlib.decompress(self.packed[label])), history=self)
+            found = self._layers[label] = CmsLayer(label, unpack(self.packed[label]), history=self)
         return found
 
     def out_of_effect(self, code: str, day: date | None) -> str | None:

@@ -21,8 +21,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import import_module
 
+from infusion_calc.core.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.encounter import Encounter
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports.lines import ExportError
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.safe_text import json_safe, terminal_safe
@@ -85,6 +87,10 @@ def render(
     module_name = FORMATS.get(fmt)
     if module_name is None:
         raise ExportError(f"'{fmt}' is not an export format; choose one of: {', '.join(FORMATS)}.")
+    try:  # the last line of defence: a line that breaks a claim-line invariant never leaves
+        require_valid_claim_lines(calc, claim=fmt not in ("json", "text"))
+    except ClaimLineError as error:
+        raise ExportError(str(error)) from None
     module = import_module(f"infusion_calc.core.exports.{module_name}")
     now = datetime.now().astimezone()
     text, notices = module.write(calc, fmt, settings or ExportSettings(), when if when is not None else now)
