@@ -101,9 +101,9 @@ def test_a_date_without_a_time_is_a_date_of_service(capsys):
 def test_batch_rows_bill_the_code_of_their_own_date(tmp_path, capsys):
     orders = tmp_path / "orders.csv"
     orders.write_text(
-        "drug,dose,vial,given_at\n"
-        "soliris,900 mg,300 mg/30 mL,2025-02-15\n"
-        "soliris,900 mg,300 mg/30 mL,2025-06-01 10:00\n",
+        "drug,dose,vial,container,given_at\n"
+        "soliris,900 mg,300 mg/30 mL,single-dose,2025-02-15\n"
+        "soliris,900 mg,300 mg/30 mL,single-dose,2025-06-01 10:00\n",
         encoding="utf-8",
     )
     status = main(["batch", str(orders), "--format", "jsonl"])
