@@ -24,7 +24,7 @@ import hashlib
 import json
 import os
 import sys
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from importlib.resources import files
@@ -128,13 +128,6 @@ class PackedMapping(Mapping[str, Any]):
         return len(self._loaded())
 
 
-def _extend(packed: list[str], texts: Iterable[str]) -> int:
-    """Texts (one line each) added after the main JSON; the index of the first."""
-    first = len(packed)
-    packed.extend(texts)
-    return first
-
-
 def _schema(packed: list[str]) -> Schema:
     """The classes a cache holds. What a start seldom reads goes on a line of its own after the
     main JSON (`packed`): each CMS code's fields, each quarter's prices, the CMS names and text."""
@@ -194,13 +187,12 @@ def _schema(packed: list[str]) -> Schema:
             "spans": [[span.label, span.effective_from.isoformat(), span.effective_to.isoformat()] for span in history.spans],
             "listed": line({code: list(labels) for code, labels in history.listed.items()}),
             "dates": line({code: list(dates) for code, dates in history.hcpcs_dates.items()}),
-            "first": _extend(packed, history.packed.values()), "labels": list(history.packed),
+            "packed": line(dict(history.packed)),
         }
 
     def unpack_history(raw: Any) -> CodeHistory:
         spans = tuple(QuarterSpan(label, date.fromisoformat(start), date.fromisoformat(end)) for label, start, end in raw["spans"])
-        blobs = dict(zip(raw["labels"], lines(raw["first"], len(raw["labels"])), strict=True))
-        return CodeHistory(spans, PackedMapping(lines(raw["listed"], 1)[0], tuples=True), blobs,
+        return CodeHistory(spans, PackedMapping(lines(raw["listed"], 1)[0], tuples=True), PackedMapping(lines(raw["packed"], 1)[0]),
                            PackedMapping(lines(raw["dates"], 1)[0], tuples=True))
 
     classes: list[type] = [Compiled, LoadedQuarter, Catalog, Drug, Product, DoseRange, CmsLayer, CodeHistory, NameIndex, Measure]
