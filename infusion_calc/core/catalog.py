@@ -218,7 +218,7 @@ class Catalog:
             return self
         found = self._dated.get(label)
         if found is None:
-            found = self._dated[label] = Catalog(self.drugs, self.origin, history.layer(label))
+            found = self._dated[label] = replace(self, cms=history.layer(label))  # every other field kept
         return found
 
     def out_of_effect(self, code: str, day: date | None) -> str | None:
