@@ -179,7 +179,13 @@ class Context:
         # The environment wins, and then config.toml (and pydantic) is not read just to find the log.
         configured = None
         if not os.environ.get(URL_VARIABLE, "").strip() and self.has_site_config:
-            configured = self.site_config.log.url
+            from infusion_calc.core.errors import SiteConfigError
+            from infusion_calc.log.location import unusable
+
+            try:
+                configured = self.site_config.log.url
+            except SiteConfigError as error:  # where the log is cannot be known: said when it is used
+                return unusable(f"{error} (it says where the administration log is). Nothing was saved or read.")
         return log_location(configured)
 
 

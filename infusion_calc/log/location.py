@@ -28,9 +28,16 @@ class CenterLog:
     """A center log on a PostgreSQL server; `str()` is the URL, which holds no secret."""
 
     url: str
+    problem: str | None = None
+    """Why the log named cannot be used (a URL holding a password, a broken site config): said at first use."""
 
     def __str__(self) -> str:
-        return self.url
+        return self.url if self.problem is None else "the center log"
+
+    def checked(self) -> CenterLog:
+        if self.problem is not None:
+            raise LogError(self.problem)
+        return self
 
 
 LogLocation = Path | CenterLog
@@ -55,13 +62,23 @@ def center_log(url: str, source: str) -> CenterLog:
     return CenterLog(text)
 
 
+def unusable(problem: str) -> CenterLog:
+    """A log that cannot be used, for a caller to find out at its first read or save (both report a LogError)."""
+    return CenterLog("", problem)
+
+
 def log_location(configured_url: str | None = None) -> LogLocation:
-    """INFUSION_CALC_LOG_URL, else the site config's `[log] url`, else the SQLite file in the data folder."""
-    from_environment = os.environ.get(URL_VARIABLE, "").strip()
-    if from_environment:
-        return center_log(from_environment, URL_VARIABLE)
-    if configured_url:
-        return center_log(configured_url, "[log] url in the site config")
+    """INFUSION_CALC_LOG_URL, else the site config's `[log] url`, else the SQLite file in the data folder.
+
+    A URL that cannot be used is returned as `unusable`, so finding the log never raises.
+    """
+    named = [(os.environ.get(URL_VARIABLE, "").strip(), URL_VARIABLE), (configured_url or "", "[log] url in the site config")]
+    for url, source in named:
+        if url:
+            try:
+                return center_log(url, source)
+            except LogError as error:
+                return unusable(str(error))
     from infusion_calc.log.store import default_log_path
 
     return default_log_path()

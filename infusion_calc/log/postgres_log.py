@@ -151,7 +151,7 @@ class PostgresLog:
     def __str__(self) -> str:
         return str(self.log)
 
-    def _append_once(self, entry: NewEntry) -> tuple[int, str]:
+    def _append_once(self, entry: NewEntry) -> tuple[int, str, bool]:
         connection = _connection(self.log)
         migrate(self.log, connection)
 
@@ -165,7 +165,7 @@ class PostgresLog:
         with connection.transaction():
             return write_entry(execute, execute_many, entry)
 
-    def append(self, entry: NewEntry) -> tuple[int, str]:
+    def append(self, entry: NewEntry) -> tuple[int, str, bool]:
         """Save the entry (or find it saved already), retrying a lost connection; LogError otherwise."""
         import psycopg
 

@@ -121,7 +121,7 @@ class AdministrationLog:
             if int(row[0]) in chain:  # a loop cannot be saved, but an edited log could hold one
                 break
             chain.insert(0, int(row[0]))
-        while (row := self._first(_LATEST_CORRECTION.replace("a.id", "?"), (chain[-1],))) and row[0] is not None:
+        while (row := self._first("SELECT max(id) FROM administration WHERE corrects = ?", (chain[-1],))) and row[0] is not None:
             if int(row[0]) in chain:
                 break
             chain.append(int(row[0]))

@@ -106,8 +106,10 @@ Execute = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 """Run one statement (`?` placeholders) in the current transaction and return its rows."""
 
 
-def write_entry(execute: Execute, execute_many: Callable[[str, list[tuple[Any, ...]]], None], entry: NewEntry) -> tuple[int, str]:
-    """Insert the entry and its claim lines, or find it when its uuid is saved already: (id, saved_at).
+def write_entry(
+    execute: Execute, execute_many: Callable[[str, list[tuple[Any, ...]]], None], entry: NewEntry
+) -> tuple[int, str, bool]:
+    """Insert the entry and its claim lines, or find it when its uuid is saved already: (id, saved_at, new?).
 
     Called inside one transaction: the entry is there whole or not at all.
     """
@@ -124,11 +126,11 @@ def write_entry(execute: Execute, execute_many: Callable[[str, list[tuple[Any, .
     )
     if not inserted:  # saved before: a retry after a lost acknowledgement
         entry_id, saved_at = execute("SELECT id, saved_at FROM administration WHERE uuid = ?", (entry.uuid,))[0]
-        return int(entry_id), str(saved_at)
+        return int(entry_id), str(saved_at), False
     entry_id = int(inserted[0][0])
     execute_many(
         "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(entry_id, *line) for line in record.claim_lines],
     )
-    return entry_id, entry.saved_at
+    return entry_id, entry.saved_at, True

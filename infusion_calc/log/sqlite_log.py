@@ -112,7 +112,7 @@ def _migrate(connection: sqlite3.Connection, path: Path) -> None:
             connection.execute(f"PRAGMA user_version = {migration.version}")
 
 
-def _append(target: Path, timeout: float, entry: NewEntry) -> tuple[int, str]:
+def _append(target: Path, timeout: float, entry: NewEntry) -> tuple[int, str, bool]:
     """One attempt: one connection, one transaction; rolled back unless it commits."""
     connection = connect(target, timeout, create=True)
     try:
@@ -139,7 +139,7 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
-def _retrying(attempt: Callable[[float], tuple[int, str]], timeout: float) -> tuple[int, str]:
+def _retrying(attempt: Callable[[float], tuple[int, str, bool]], timeout: float) -> tuple[int, str, bool]:
     """Run `attempt(seconds left)` until it succeeds or `timeout` has passed.
 
     SQLite's busy handler covers most waits but not all: two processes switching a new
@@ -174,7 +174,7 @@ class SqliteLog:
         if notice and notice not in self.notices:
             self.notices.append(notice)
 
-    def append(self, entry: NewEntry) -> tuple[int, str]:
+    def append(self, entry: NewEntry) -> tuple[int, str, bool]:
         """Save the entry (or find it saved already); LogError saying nothing was saved otherwise."""
         from infusion_calc.log.privacy import NotPrivate
 

@@ -43,7 +43,7 @@ class LogStore(Protocol):
     """SQL: a claim line's saved Medicare payment (aliases `a`, `l`)."""
     notices: list[str]
 
-    def append(self, entry: NewEntry) -> tuple[int, str]: ...
+    def append(self, entry: NewEntry) -> tuple[int, str, bool]: ...
 
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Generator[tuple[Any, ...], None, None]: ...
 
@@ -54,7 +54,7 @@ def open_log(location: LogLocation, timeout: float | None = None) -> LogStore:
     if isinstance(location, CenterLog):
         from infusion_calc.log.postgres_log import PostgresLog
 
-        return PostgresLog(location, seconds)
+        return PostgresLog(location.checked(), seconds)
     from infusion_calc.log.sqlite_log import SqliteLog
 
     return SqliteLog(Path(location), seconds)
@@ -134,7 +134,7 @@ def save(
         corrects=corrects,
     )
     store = open_log(target, BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout)
-    entry_id, saved_at = store.append(entry)
+    entry_id, saved_at, _ = store.append(entry)
     return SavedEntry(entry_id, saved_at, target, tuple(store.notices), entry.uuid)
 
 
