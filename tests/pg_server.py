@@ -104,7 +104,8 @@ class Cluster:
 
     def grant_workstation(self) -> None:
         """What README tells a center to run once the tables exist: INSERT and SELECT, nothing else."""
-        self.sql("GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO workstation", database="center")
+        self.sql("GRANT USAGE ON SCHEMA public TO workstation; GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO workstation",
+                 database="center")
 
     def reset(self) -> None:
         """An empty center log (the tables dropped), for a test that needs a fresh one."""

@@ -15,6 +15,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from infusion_calc.log.errors import LogError
 from infusion_calc.log.location import CenterLog
 from infusion_calc.log.record import Record
 from infusion_calc.log.schema import NewEntry
@@ -40,11 +41,16 @@ def derived_uuid(workstation: str, entry_id: int, saved_at: str, inputs: str, re
 
 def copy_log(source: Path, target: CenterLog, workstation: str, timeout: float | None = None) -> Copied:
     """Copy every entry of `source` into `target`; how many were new and how many were there already."""
-    from infusion_calc.log.postgres_log import PostgresLog, _connection, migrate
+    import psycopg
+
+    from infusion_calc.log.postgres_log import _connection, forget_connection, migrate, one_line
 
     center = open_log(target, timeout)
-    assert isinstance(center, PostgresLog)
-    migrate(target, _connection(target))  # the tables first, even with nothing to copy
+    try:
+        migrate(target, _connection(target))  # the tables first, even with nothing to copy
+    except psycopg.Error as error:
+        forget_connection(target)
+        raise LogError(f"The center log {target} cannot be used: {one_line(error)}. Nothing was copied.") from None
     local = open_log(source, timeout)
     center_ids: dict[int, int] = {}
     new = old = 0

@@ -89,10 +89,10 @@ def forget_connection(log: CenterLog) -> None:
 
 def _version(connection: psycopg.Connection[tuple[Any, ...]]) -> int:
     """The schema version the center log is at; 0 before the first migration."""
-    row = connection.execute(
-        "SELECT CASE WHEN to_regclass('schema_version') IS NULL THEN 0"
-        " ELSE (SELECT coalesce(max(version), 0) FROM schema_version) END"
-    ).fetchone()
+    exists = connection.execute("SELECT to_regclass('schema_version') IS NOT NULL").fetchone()
+    if not exists or not exists[0]:
+        return 0
+    row = connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
     return int(row[0]) if row else 0
 
 
