@@ -112,12 +112,14 @@ def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> 
     try:
         with connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            version = _version(connection)  # another workstation may have migrated while this one waited
-            if version == 0:
-                connection.execute(
-                    "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMPTZ NOT NULL DEFAULT now(),"
-                    " tool_version TEXT NOT NULL)"
-                )
+            # Another workstation may have migrated while this one waited. IF NOT EXISTS and reading the
+            # table itself (not to_regclass, which may answer from this session's catalog cache) see its work.
+            connection.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
+                " applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), tool_version TEXT NOT NULL)"
+            )
+            row = connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+            version = int(row[0]) if row else 0
             for migration in MIGRATIONS:
                 if migration.version > version:
                     for statement in migration.postgres:
