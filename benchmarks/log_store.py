@@ -1,0 +1,152 @@
+"""The administration log on both back ends: saves per second (1 and 8 writers), and the log
+commands over 100,000 entries (`log list --all`, `log export` as CSV and as JSON).
+
+PostgreSQL is a throwaway cluster from the installed server binaries (tests/pg_server.py),
+on this machine's loopback, fsync on; SQLite is a file in a temporary folder (WAL,
+synchronous=FULL). Writers are forked processes saving 250 mg of natalizumab, each save its
+own transaction (SQLite: its own connection, as each CLI save; PostgreSQL: one connection
+per writer, as the app keeps it). The 100,000 entries are copies of one saved entry, made in
+SQL. Each command is a fresh `python -m infusion_calc` process writing to /dev/null; its
+wall time and its own peak memory (wait4) are reported.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from benchmarks.report import Figure
+
+ROOT = Path(__file__).resolve().parent.parent
+BACK_ENDS = ("sqlite", "postgresql")
+COMMANDS = {"log list --all": ("list", "--all"), "log export csv": ("export", "--format", "csv"),
+            "log export json": ("export", "--format", "json")}
+FIGURE_NAMES = tuple([f"log saves {back_end} {writers}w" for back_end in BACK_ENDS for writers in (1, 8)]
+                     + [f"{command} {back_end}" for back_end in BACK_ENDS for command in COMMANDS])
+_COPIES = (
+    "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})"
+    " INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, hcpcs, dose,"
+    " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter)"
+    " SELECT 'copy-' || n.i, a.workstation, NULL, a.saved_at, a.tool_version, a.drug, a.hcpcs, a.dose,"
+    " a.administered_units, a.discarded_units, a.patient_id, a.inputs, a.result, a.note, a.checks, a.encounter"
+    " FROM administration a, n WHERE a.id = 1"
+)
+_LINES = (
+    "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity)"
+    " SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity"
+    " FROM administration a, claim_line l WHERE a.id > 1 AND l.administration_id = 1"
+)
+
+
+def _writer(location, count: int) -> None:
+    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.loading import packaged_catalog
+    from infusion_calc.log import save
+    from infusion_calc.log.postgres_log import _connections
+
+    _connections.clear()  # the parent's connection stays the parent's
+    calc = calculate(packaged_catalog(), CalcRequest("250 mg"))
+    for _ in range(count):
+        save(calc, path=location, note="Natalizumab 250 mg IV.")
+
+
+def _saves_per_second(location, writers: int, count: int) -> float:
+    started = time.perf_counter()
+    pids = []
+    for _ in range(writers):
+        pid = os.fork()
+        if pid == 0:
+            try:
+                _writer(location, count)
+            finally:
+                os._exit(0)
+        pids.append(pid)
+    for pid in pids:
+        os.waitpid(pid, 0)
+    return writers * count / (time.perf_counter() - started)
+
+
+def _fill(location, entries: int) -> None:
+    """`entries` in all: copies of the first, with their claim lines, in one transaction."""
+    if isinstance(location, Path):
+        import sqlite3
+
+        with sqlite3.connect(location) as connection:
+            connection.execute("DELETE FROM claim_line WHERE administration_id > 1")
+            connection.execute("DELETE FROM administration WHERE id > 1")
+            connection.execute(_COPIES.format(count=entries - 1))
+            connection.execute(_LINES)
+        return
+    from infusion_calc.log.postgres_log import _connection
+
+    connection = _connection(location)
+    with connection.transaction():
+        connection.execute("DELETE FROM claim_line WHERE administration_id > 1")
+        connection.execute("DELETE FROM administration WHERE id > 1")
+        connection.execute(_COPIES.format(count=entries - 1))  # type: ignore[arg-type]
+        connection.execute(_LINES)
+    connection.execute("VACUUM ANALYZE administration")
+    connection.execute("VACUUM ANALYZE claim_line")
+
+
+def _command(env: dict[str, str], *args: str) -> tuple[float, float]:
+    """Wall seconds and peak MB of one `infusion-calc log ...` process."""
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "infusion_calc", "log", *args], env=env, cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - started
+    if status != 0:
+        raise RuntimeError(f"log {' '.join(args)} failed: {process.stderr.read().decode() if process.stderr else ''}")
+    return wall, usage.ru_maxrss / 1024
+
+
+def log_figures(quick: bool) -> list[Figure]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import pg_server
+
+    from infusion_calc.log import CenterLog, save  # noqa: F401
+
+    entries, saves = (2_000, 10) if quick else (100_000, 200)
+    figures: list[Figure] = []
+    binaries, why = pg_server.find_binaries()
+    cluster = pg_server.Cluster(binaries) if binaries else None
+    with tempfile.TemporaryDirectory(prefix="infusion-calc-log-bench-") as folder:
+        try:
+            if cluster:
+                cluster.start()
+                os.environ["PGPASSWORD"] = pg_server.PASSWORD
+            for back_end in BACK_ENDS:
+                if back_end == "postgresql" and cluster is None:
+                    figures += [Figure(name, "n/a", "", False, why) for name in FIGURE_NAMES if back_end in name]
+                    continue
+                figures += _back_end_figures(back_end, cluster, Path(folder), entries, saves)
+        finally:
+            if cluster:
+                cluster.close()
+    return figures
+
+
+def _back_end_figures(back_end: str, cluster, folder: Path, entries: int, saves: int) -> list[Figure]:
+    from infusion_calc.log import CenterLog
+
+    env = {**os.environ, "INFUSION_CALC_DATA_DIR": str(folder / back_end), "INFUSION_CALC_CONFIG_DIR": str(folder / "config")}
+    env.pop("INFUSION_CALC_LOG_URL", None)
+    location = CenterLog(cluster.url("log_owner")) if back_end == "postgresql" else folder / back_end / "administrations.sqlite3"
+    if back_end == "postgresql":
+        env["INFUSION_CALC_LOG_URL"] = location.url
+    figures = []
+    for writers in (1, 8):
+        rate = _saves_per_second(location, writers, saves if writers == 1 else max(saves // 4, 5))
+        figures.append(Figure(f"log saves {back_end} {writers}w", f"{rate:,.0f} saves/s", "≥ 50/s", rate >= 50,
+                              f"{writers} writer{'s' * (writers > 1)}, each save one transaction"))
+    _fill(location, entries)
+    for name, args in COMMANDS.items():
+        wall, peak = _command(env, *args)
+        figures.append(Figure(f"{name} {back_end}", f"{wall:.2f} s", "≤ 1.5 s", wall <= 1.5,
+                              f"{entries:,} entries, peak {peak:.0f} MB"))
+    return figures
