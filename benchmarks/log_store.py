@@ -108,7 +108,6 @@ def _command(env: dict[str, str], *args: str) -> tuple[float, float]:
 def log_figures(quick: bool) -> list[Figure]:
     sys.path.insert(0, str(ROOT / "tests"))
     import pg_server
-
     from infusion_calc.log import CenterLog, save  # noqa: F401
 
     entries, saves = (2_000, 10) if quick else (100_000, 200)

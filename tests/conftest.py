@@ -72,7 +72,6 @@ def pg_cluster():
 def center_log(pg_cluster, monkeypatch):
     """An empty center log, reached as its owner with the password from PGPASSWORD (never in the URL)."""
     import pg_server
-
     from infusion_calc.log import CenterLog
     from infusion_calc.log.postgres_log import _connections
 

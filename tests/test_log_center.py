@@ -12,9 +12,9 @@ import os
 import subprocess
 import sys
 
-import pg_server
 import pytest
 
+import pg_server
 from infusion_calc.log import AdministrationLog
 
 

@@ -173,9 +173,9 @@ def run_list(options: argparse.Namespace) -> int:
         for summary in log.recent(None if options.all else options.limit):
             if not printed:
                 sys.stdout.write(f"{'ID':>7}  {'Saved':<16}  {'Drug':<28}  {'Dose':<12}  Claim lines\n")
-            patient = f"  (patient {summary.patient_id})" if summary.patient_id else ""
+            patient = (f"  (patient {summary.patient_id})" if summary.patient_id else "") + _corrections(summary)
             sys.stdout.write(
-                _shown(f"{summary.id:>7}  {_local(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}{_corrections(summary)}")
+                _shown(f"{summary.id:>7}  {_local(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}")
                 + "\n"
             )
             printed += 1

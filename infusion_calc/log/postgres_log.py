@@ -123,7 +123,7 @@ def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> 
             for migration in MIGRATIONS:
                 if migration.version > version:
                     for statement in migration.postgres:
-                        connection.execute(statement)  # type: ignore[arg-type]  # our own constant SQL
+                        connection.execute(statement)  # our own constant SQL
                     connection.execute("INSERT INTO schema_version (version, tool_version) VALUES (%s, %s)",
                                        (migration.version, _tool_version()))
     except psycopg.errors.InsufficientPrivilege:
@@ -158,11 +158,11 @@ class PostgresLog:
         migrate(self.log, connection)
 
         def execute(sql: str, parameters: Any) -> list[tuple[Any, ...]]:
-            cursor = connection.execute(sql.replace("?", "%s"), parameters)  # type: ignore[call-overload]
+            cursor = connection.execute(sql.replace("?", "%s"), parameters)
             return cursor.fetchall() if cursor.description else []
 
         def execute_many(sql: str, rows: list[tuple[Any, ...]]) -> None:
-            connection.cursor().executemany(sql.replace("?", "%s"), rows)  # type: ignore[call-overload]
+            connection.cursor().executemany(sql.replace("?", "%s"), rows)
 
         with connection.transaction():
             return write_entry(execute, execute_many, entry)
@@ -205,7 +205,7 @@ class PostgresLog:
                 return
             with connection.transaction(), connection.cursor(name=f"infusion_calc_{next(_cursor_numbers)}") as cursor:
                 cursor.itersize = ROWS_PER_FETCH
-                cursor.execute(sql.replace("?", "%s"), parameters)  # type: ignore[arg-type]  # our own SQL
+                cursor.execute(sql.replace("?", "%s"), parameters)  # our own SQL
                 yield from cursor
         except psycopg.Error as error:
             forget_connection(self.log)

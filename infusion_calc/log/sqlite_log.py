@@ -123,7 +123,8 @@ def _append(target: Path, timeout: float, entry: NewEntry) -> tuple[int, str, bo
         try:
             _migrate(connection, target)
             saved = write_entry(
-                lambda sql, parameters: connection.execute(sql, parameters).fetchall(), connection.executemany, entry
+                lambda sql, parameters: connection.execute(sql, parameters).fetchall(),
+                lambda sql, rows: None if connection.executemany(sql, rows) else None, entry,
             )
             connection.execute("COMMIT")
         except BaseException:
