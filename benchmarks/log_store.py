@@ -31,13 +31,16 @@ _COPIES = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})"
     " INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, hcpcs, dose,"
     " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter)"
-    " SELECT 'copy-' || n.i, a.workstation, NULL, a.saved_at, a.tool_version, a.drug, a.hcpcs, a.dose,"
+    " SELECT 'copy-' || n.i, a.workstation, NULL, {saved_at}, a.tool_version, a.drug, a.hcpcs, a.dose,"
     " a.administered_units, a.discarded_units, a.patient_id, a.inputs, a.result, a.note, a.checks, a.encounter"
     " FROM administration a, n WHERE a.id = 1"
 )
+# One saved minute apart, so every entry's time is its own (as in a real log) and converted on its own.
+_SQLITE_MINUTES = "strftime('%Y-%m-%dT%H:%M:%S+00:00', '2026-01-01', '+' || n.i || ' minutes')"
+_POSTGRES_MINUTES = "to_char(timestamp '2026-01-01' + n.i * interval '1 minute', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
 _LINES = (
-    "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity)"
-    " SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity"
+    "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity, medicare_payment)"
+    " SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity, l.medicare_payment"
     " FROM administration a, claim_line l WHERE a.id > 1 AND l.administration_id = 1"
 )
 
@@ -78,7 +81,7 @@ def _fill(location, entries: int) -> None:
         with sqlite3.connect(location) as connection:
             connection.execute("DELETE FROM claim_line WHERE administration_id > 1")
             connection.execute("DELETE FROM administration WHERE id > 1")
-            connection.execute(_COPIES.format(count=entries - 1))
+            connection.execute(_COPIES.format(count=entries - 1, saved_at=_SQLITE_MINUTES))
             connection.execute(_LINES)
         return
     from infusion_calc.log.postgres_log import _connection
@@ -87,7 +90,7 @@ def _fill(location, entries: int) -> None:
     with connection.transaction():
         connection.execute("DELETE FROM claim_line WHERE administration_id > 1")
         connection.execute("DELETE FROM administration WHERE id > 1")
-        connection.execute(_COPIES.format(count=entries - 1))  # type: ignore[arg-type]
+        connection.execute(_COPIES.format(count=entries - 1, saved_at=_POSTGRES_MINUTES))  # type: ignore[arg-type]
         connection.execute(_LINES)
     connection.execute("VACUUM ANALYZE administration")
     connection.execute("VACUUM ANALYZE claim_line")

@@ -12,6 +12,7 @@ import os
 import re
 import sys
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -109,7 +110,15 @@ def _log(options: argparse.Namespace):
 
 
 def _local(saved_at: str) -> str:
-    return datetime.fromisoformat(saved_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    """'2026-12-06 17:43', this machine's time, from a stored '2026-12-06T16:43:12+00:00'."""
+    if len(saved_at) == 25 and saved_at[16] == ":" and saved_at[19] in "+-":  # the seconds do not change the minute shown: dropped, so
+        return _local_minute(saved_at[:16] + saved_at[19:])  # saves of one minute are converted once
+    return _local_minute(saved_at)
+
+
+@lru_cache(maxsize=1024)
+def _local_minute(saved_at: str) -> str:
+    return datetime.fromisoformat(saved_at).astimezone().isoformat(" ", "minutes")[:16]
 
 
 def _guarded(options: argparse.Namespace, action) -> int:

@@ -58,7 +58,7 @@ def copy_log(source: Path, target: CenterLog, workstation: str, timeout: float |
         (entry_id, entry_uuid, made_at, corrects, saved_at, drug, hcpcs, dose, administered, discarded, patient_id,
          inputs, result, note, checks, encounter) = row
         lines = tuple(local.rows(
-            "SELECT line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity FROM claim_line"
+            "SELECT line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity, medicare_payment FROM claim_line"
             " WHERE administration_id = ? ORDER BY line", (entry_id,),
         ))
         record = Record(drug, hcpcs, dose, administered, discarded, inputs, result, lines, note, checks, encounter)

@@ -10,7 +10,9 @@ never create anything: a log that does not exist yet reads as empty.
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
+from functools import lru_cache
+from json import encoder as _encoder
 from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +34,7 @@ _ENTRY_COLUMNS = (
 _LATEST_CORRECTION = "(SELECT max(c.id) FROM administration c WHERE c.corrects = a.id)"
 
 
+@lru_cache(maxsize=4096)  # a center gives the same doses again and again: each combination is worded once
 def _lines_text(fields: str | None) -> str:
     """'J2323 × 250; J2323-JW × 50' from the back end's `lines_fields`."""
     if not fields:
@@ -134,7 +137,8 @@ class AdministrationLog:
             " a.discarded_units, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity,"
             # The payment lives in the saved result (the contract's lines, in line order); entries saved
             # before payments existed, or without a quarter for their date, give an empty cell.
-            f" {self.store.line_payment}, a.uuid, a.workstation, a.corrects"
+            # Saved beside the line since log format 2 ("" for none); older entries: from the result.
+            f" NULLIF(coalesce(l.medicare_payment, {self.store.line_payment}), ''), a.uuid, a.workstation, a.corrects"
             " FROM administration a JOIN claim_line l ON l.administration_id = a.id ORDER BY a.id, l.line"
         )
 
@@ -145,14 +149,21 @@ class AdministrationLog:
         json.dumps), so a million rows are not parsed and re-encoded.
         """
         rows = self._rows(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration ORDER BY id")
-        dumps = json.dumps
+        # json.dumps(text) and json.dumps(text, ensure_ascii=False) write a string exactly so; called
+        # directly, without json.dumps' own work per call (seven strings a row).
+        ascii_text, text = _encoder.encode_basestring_ascii, _encoder.encode_basestring
         for entry_id, saved_at, version, patient_id, inputs, result, note, checks, encounter, uuid, workstation, corrects in rows:
             yield (
-                f'{{"id":{entry_id},"saved_at":{dumps(saved_at)},"tool_version":{dumps(version)},'
-                f'"patient_id":{dumps(patient_id)},"inputs":{inputs},"result":{result},'
-                f'"note":{dumps(note, ensure_ascii=False)},"checks":{checks or "null"},"encounter":{encounter or "null"},'
-                f'"uuid":{dumps(uuid)},"workstation":{dumps(workstation, ensure_ascii=False)},"corrects":{dumps(corrects)}}}'
+                f'{{"id":{entry_id},"saved_at":{ascii_text(saved_at)},"tool_version":{ascii_text(version)},'
+                f'"patient_id":{_or_null(patient_id, ascii_text)},"inputs":{inputs},"result":{result},'
+                f'"note":{_or_null(note, text)},"checks":{checks or "null"},"encounter":{encounter or "null"},'
+                f'"uuid":{_or_null(uuid, ascii_text)},"workstation":{_or_null(workstation, text)},'
+                f'"corrects":{"null" if corrects is None else int(corrects)}}}'
             )
+
+
+def _or_null(value: str | None, encode: Callable[[str], str]) -> str:
+    return "null" if value is None else encode(value)
 
 
 def _id_or_none(value: Any) -> int | None:

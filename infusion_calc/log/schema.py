@@ -72,21 +72,24 @@ MIGRATIONS = (
             "ALTER TABLE administration ADD COLUMN corrects INTEGER REFERENCES administration(id)",
             "CREATE UNIQUE INDEX administration_uuid ON administration(uuid)",
             "CREATE INDEX administration_corrects ON administration(corrects)",
+            "ALTER TABLE claim_line ADD COLUMN medicare_payment TEXT",  # NULL before version 2: read from the result
         ),
         postgres=(
             "ALTER TABLE administration ADD COLUMN uuid TEXT NOT NULL UNIQUE",
             "ALTER TABLE administration ADD COLUMN workstation TEXT NOT NULL",
             "ALTER TABLE administration ADD COLUMN corrects BIGINT REFERENCES administration(id)",
             "CREATE INDEX administration_corrects ON administration(corrects)",
+            "ALTER TABLE claim_line ADD COLUMN medicare_payment TEXT",
         ),
     ),
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
 # What a version-1 SQLite log lacks, as the columns a read of it gives (read-only: it is not migrated).
-VERSION_1_VIEW = (
+VERSION_1_VIEWS = (
     "CREATE TEMP VIEW administration AS SELECT *, NULL AS uuid, NULL AS workstation, NULL AS corrects"
-    " FROM main.administration"
+    " FROM main.administration",
+    "CREATE TEMP VIEW claim_line AS SELECT *, NULL AS medicare_payment FROM main.claim_line",
 )
 
 
@@ -129,8 +132,8 @@ def write_entry(
         return int(entry_id), str(saved_at), False
     entry_id = int(inserted[0][0])
     execute_many(
-        "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity,"
+        " medicare_payment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(entry_id, *line) for line in record.claim_lines],
     )
     return entry_id, entry.saved_at, True

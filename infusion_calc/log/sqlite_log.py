@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from infusion_calc.log.errors import LogError
-from infusion_calc.log.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_1_VIEW, NewEntry, write_entry
+from infusion_calc.log.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_1_VIEWS, NewEntry, write_entry
 
 # A claim line's fields (\x1f) and lines (\x1e), and a line's saved payment, in SQLite's words.
 LINES_FIELDS = (
@@ -213,7 +213,8 @@ class SqliteLog:
                 if version == 0:
                     return
                 if version == 1:  # saved by an older version and not written to since: read as it is
-                    connection.execute(VERSION_1_VIEW)
+                    for view in VERSION_1_VIEWS:
+                        connection.execute(view)
                 yield from connection.execute(sql, parameters)
             finally:
                 connection.close()
