@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Generator, Iterator
-from functools import lru_cache
-from json import encoder as _encoder
 from contextlib import closing
 from dataclasses import dataclass
+from functools import lru_cache
+from json import encoder as _encoder
 from pathlib import Path
 from typing import Any
 
