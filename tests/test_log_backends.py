@@ -86,3 +86,34 @@ def test_a_url_with_a_password_is_refused_without_repeating_it(monkeypatch):
     with pytest.raises(LogError) as refused:
         AdministrationLog(location)
     assert "PGPASSWORD" in str(refused.value) and "hunter2" not in str(refused.value) and "hunter2" not in str(location)
+
+
+def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by_the_next_save(isolated_user_dirs):
+    import sqlite3
+
+    from infusion_calc.log.schema import MIGRATIONS
+
+    path = isolated_user_dirs / "data" / "administrations.sqlite3"
+    save(calc_for("250 mg"), path=path)
+    with sqlite3.connect(path) as connection:  # the same entry as an older version stored it: format 1
+        old = isolated_user_dirs / "old.sqlite3"
+        old_db = sqlite3.connect(old)
+        for statement in MIGRATIONS[0].sqlite:
+            old_db.execute(statement)
+        columns = "saved_at, tool_version, drug, hcpcs, dose, administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter"
+        old_db.execute(f"INSERT INTO administration ({columns}) VALUES ({', '.join('?' * 13)})",
+                       connection.execute(f"SELECT {columns} FROM administration").fetchone())
+        old_db.executemany("INSERT INTO claim_line VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                           connection.execute("SELECT administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity"
+                                              " FROM claim_line").fetchall())
+        old_db.execute("PRAGMA user_version = 1")
+        old_db.commit()
+        old_db.close()
+    before = AdministrationLog(old)
+    assert [(s.id, s.corrects, s.workstation) for s in before.recent()] == [(1, None, None)]
+    assert [row[16:] for row in before.csv_rows()] == [(None, None, None)] * 2
+    entry = save(calc_for("300 mg"), path=old, corrects=1)  # the save migrates the file to format 2, once
+    after = AdministrationLog(old)
+    assert [(s.id, s.corrects, s.corrected_by) for s in after.recent()] == [(1, None, 2), (2, 1, None)]
+    assert after.entry(entry.id)["uuid"] == entry.uuid and after.entry(1)["uuid"] is None
+    assert len(list(after.csv_rows())) == 3  # the old entry's lines (payment read from its result) and the new one
