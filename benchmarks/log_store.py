@@ -30,9 +30,10 @@ FIGURE_NAMES = tuple([f"log saves {back_end} {writers}w" for back_end in BACK_EN
 _COPIES = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})"
     " INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, hcpcs, dose,"
-    " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter)"
+    " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter, line_summary)"
     " SELECT 'copy-' || n.i, a.workstation, NULL, {saved_at}, a.tool_version, a.drug, a.hcpcs, a.dose,"
-    " a.administered_units, a.discarded_units, a.patient_id, a.inputs, a.result, a.note, a.checks, a.encounter"
+    " a.administered_units, a.discarded_units, a.patient_id, a.inputs, a.result, a.note, a.checks, a.encounter,"
+    " a.line_summary"
     " FROM administration a, n WHERE a.id = 1"
 )
 # One saved minute apart, so every entry's time is its own (as in a real log) and converted on its own.

@@ -110,7 +110,7 @@ def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by
         old_db.commit()
         old_db.close()
     before = AdministrationLog(old)
-    assert [(s.id, s.corrects, s.workstation) for s in before.recent()] == [(1, None, None)]
+    assert [(s.id, s.corrects, s.workstation, s.lines) for s in before.recent()] == [(1, None, None, "J2323 × 250; J2323-JW × 50")]
     assert [row[16:] for row in before.csv_rows()] == [(None, None, None)] * 2
     entry = save(calc_for("300 mg"), path=old, corrects=1)  # the save migrates the file to format 2, once
     after = AdministrationLog(old)

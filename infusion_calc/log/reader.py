@@ -31,7 +31,6 @@ _ENTRY_COLUMNS = (
     "id", "saved_at", "tool_version", "patient_id", "inputs", "result", "note", "checks", "encounter",
     "uuid", "workstation", "corrects",
 )
-_LATEST_CORRECTION = "(SELECT max(c.id) FROM administration c WHERE c.corrects = a.id)"
 
 
 @lru_cache(maxsize=4096)  # a center gives the same doses again and again: each combination is worded once
@@ -90,17 +89,31 @@ class AdministrationLog:
 
     def recent(self, limit: int | None = 20) -> Iterator[Summary]:
         """The last `limit` entries (all when None), oldest first."""
+        # The lines saved with the entry (format 2); older entries: from claim_line (coalesce looks no further
+        # than the first value it finds).
         summary = (
-            f"SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, {self.store.lines_fields}, a.corrects,"
-            f" {_LATEST_CORRECTION}, a.workstation FROM administration a"
+            f"SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, coalesce(a.line_summary, {self.store.lines_fields}),"
+            " a.corrects, a.workstation FROM administration a"
         )
-        if limit is None:
-            rows = self._rows(f"{summary} ORDER BY a.id")
-        else:
-            rows = self._rows(f"SELECT * FROM ({summary} ORDER BY a.id DESC LIMIT ?) AS latest ORDER BY id", (limit,))
+        # The first entry listed: the limit-th from the end (0 when there are fewer).
+        first, parameters = ("0", ()) if limit is None else (
+            "coalesce((SELECT id FROM administration ORDER BY id DESC LIMIT 1 OFFSET ?), 0)", (limit - 1,)
+        )
+        corrected_by = self._latest_corrections(first, parameters)
+        rows = self._rows(f"{summary} WHERE a.id >= {first} ORDER BY a.id", parameters)
         for row in rows:
-            yield Summary(int(row[0]), row[1], row[2], row[3], row[4], _lines_text(row[5]),
-                          _id_or_none(row[6]), _id_or_none(row[7]), row[8])
+            entry_id = int(row[0])
+            yield Summary(entry_id, row[1], row[2], row[3], row[4], _lines_text(row[5]),
+                          _id_or_none(row[6]), corrected_by.get(entry_id), row[7])
+
+    def _latest_corrections(self, first: str, parameters: tuple[Any, ...]) -> dict[int, int]:
+        """Corrected entry -> its latest correction, for entries from `first` on: one small query, since
+        corrections are the exception (a subquery per listed entry cost more than the rest of the listing)."""
+        return {
+            int(corrected): int(latest) for corrected, latest in self._rows(
+                f"SELECT corrects, max(id) FROM administration WHERE corrects >= {first} GROUP BY corrects", parameters
+            )
+        }
 
     def entry(self, entry_id: int) -> dict[str, Any] | None:
         """Everything saved for one entry, JSON columns decoded, with its corrections; None if there is no such id."""

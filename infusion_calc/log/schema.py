@@ -73,6 +73,7 @@ MIGRATIONS = (
             "CREATE UNIQUE INDEX administration_uuid ON administration(uuid)",
             "CREATE INDEX administration_corrects ON administration(corrects)",
             "ALTER TABLE claim_line ADD COLUMN medicare_payment TEXT",  # NULL before version 2: read from the result
+            "ALTER TABLE administration ADD COLUMN line_summary TEXT",  # NULL before version 2: read from claim_line
         ),
         postgres=(
             "ALTER TABLE administration ADD COLUMN uuid TEXT NOT NULL UNIQUE",
@@ -80,6 +81,7 @@ MIGRATIONS = (
             "ALTER TABLE administration ADD COLUMN corrects BIGINT REFERENCES administration(id)",
             "CREATE INDEX administration_corrects ON administration(corrects)",
             "ALTER TABLE claim_line ADD COLUMN medicare_payment TEXT",
+            "ALTER TABLE administration ADD COLUMN line_summary TEXT",
         ),
     ),
 )
@@ -87,7 +89,7 @@ SCHEMA_VERSION = MIGRATIONS[-1].version
 
 # What a version-1 SQLite log lacks, as the columns a read of it gives (read-only: it is not migrated).
 VERSION_1_VIEWS = (
-    "CREATE TEMP VIEW administration AS SELECT *, NULL AS uuid, NULL AS workstation, NULL AS corrects"
+    "CREATE TEMP VIEW administration AS SELECT *, NULL AS uuid, NULL AS workstation, NULL AS corrects, NULL AS line_summary"
     " FROM main.administration",
     "CREATE TEMP VIEW claim_line AS SELECT *, NULL AS medicare_payment FROM main.claim_line",
 )
@@ -103,6 +105,12 @@ class NewEntry:
     saved_at: str
     patient_id: str | None = None
     corrects: int | None = None
+
+
+def line_summary(record: Record) -> str:
+    """The claim lines as `log list` reads them (code, modifiers, units: fields joined by \x1f, lines by \x1e),
+    kept with the entry so a listing reads one row per entry (the back ends' `lines_fields` say the same)."""
+    return "\x1e".join(f"{line[1]}\x1f{line[2]}\x1f{line[3]}" for line in record.claim_lines)
 
 
 Execute = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
@@ -121,11 +129,11 @@ def write_entry(
     record = entry.record
     inserted = execute(
         "INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, hcpcs, dose,"
-        " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING RETURNING id",
+        " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter, line_summary)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING RETURNING id",
         (entry.uuid, entry.workstation, entry.corrects, entry.saved_at, __version__, record.drug, record.hcpcs,
          record.dose, record.administered_units, record.discarded_units, entry.patient_id, record.inputs,
-         record.result, record.note, record.checks, record.encounter),
+         record.result, record.note, record.checks, record.encounter, line_summary(record)),
     )
     if not inserted:  # saved before: a retry after a lost acknowledgement
         entry_id, saved_at = execute("SELECT id, saved_at FROM administration WHERE uuid = ?", (entry.uuid,))[0]
