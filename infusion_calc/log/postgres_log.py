@@ -38,7 +38,7 @@ LINE_PAYMENT = "(a.result::json -> 'lines' -> (l.line - 1) ->> 'medicare_payment
 MIGRATION_LOCK = 0x1F0C_A1C0_0106
 """The advisory lock taken to migrate: workstations starting together migrate one at a time."""
 CONNECT_TIMEOUT_S = 5
-ROWS_PER_FETCH = 5000
+ROWS_PER_FETCH = 2000
 _cursor_numbers = itertools.count()
 
 # What a lost connection says (libpq's words): worth a new connection and another try.
