@@ -7,6 +7,8 @@ start printing at once and stay in flat memory on a log of a million rows.
 from __future__ import annotations
 
 import argparse
+import io
+import itertools
 import json
 import os
 import re
@@ -21,6 +23,7 @@ from infusion_calc.cli.common import fail
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
 LARGEST_LIMIT = 1_000_000_000
+EXPORT_CHUNK = 500
 
 
 def _whole_number(text: str, largest: int) -> int | None:
@@ -272,18 +275,30 @@ def run_show(options: argparse.Namespace) -> int:
 def _write_export(log, stream: IO[str], fmt: str) -> int:
     from infusion_calc.log import CSV_COLUMNS
 
+    # Rows are written to the output EXPORT_CHUNK at a time: one guarded write per chunk rather than
+    # per row, still in flat memory (the cursor is consumed lazily).
     if fmt == "csv":
         from infusion_calc.core.csv_out import CsvWriter
 
-        writer = CsvWriter(stream)  # a patient id "=1+1" is text to a spreadsheet, not a formula
+        chunk = io.StringIO()
+        writer = CsvWriter(chunk)  # a patient id "=1+1" is text to a spreadsheet, not a formula
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
+        rows = log.csv_rows()
+        while True:
+            writer.writerows(itertools.islice(rows, EXPORT_CHUNK))
+            if not chunk.tell():
+                break
+            stream.write(chunk.getvalue())
+            chunk.seek(0)
+            chunk.truncate()
     else:
         from infusion_calc.core.safe_text import json_safe
 
-        for line in log.json_lines():
-            stream.write(json_safe(line))  # the same JSON value; C1 controls, bidi marks as \u escapes
-            stream.write("\n")
+        lines = log.json_lines()
+        # The same JSON value; C1 controls, bidi marks as \u escapes.
+        while block := [json_safe(line) for line in itertools.islice(lines, EXPORT_CHUNK)]:
+            block.append("")
+            stream.write("\n".join(block))
     return 0
 
 
