@@ -97,6 +97,9 @@ class MainScreen(Screen[None]):
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
         self._last_saved: tuple[FormValues, str] | None = None
+        self._unsaved: tuple[FormValues, str] | None = None
+        """The form whose save failed and the entry identifier it was sent with: saving it again sends the
+        same one, so a save the log took but could not acknowledge is not made twice."""
         """The form last saved to the log, and where it went: the same one is not saved twice."""
 
     def compose(self) -> ComposeResult:
@@ -302,9 +305,15 @@ class MainScreen(Screen[None]):
         from infusion_calc.tui.actions import save_to_log
 
         form, save, log_path = self.form, save_to_log, self.calculator.context.log_path
+        if self._unsaved is None or self._unsaved[0] != form:
+            from uuid import uuid4
+
+            self._unsaved = (form, str(uuid4()))
+        entry_uuid = self._unsaved[1]
         self._saving = True
         # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
-        self.run_worker(lambda: (form, save(result, log_path)), thread=True, name="save-to-log", exit_on_error=False)
+        self.run_worker(lambda: (form, save(result, log_path, entry_uuid)), thread=True, name="save-to-log",
+                        exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "save-to-log" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
@@ -317,7 +326,7 @@ class MainScreen(Screen[None]):
             return
         form, delivery = event.worker.result
         if delivery.ok:
-            self._last_saved = (form, delivery.message)
+            self._last_saved, self._unsaved = (form, delivery.message), None
             self.notify(delivery.message, title="Saved to the log", timeout=15, markup=False)
         else:
             self.notify(delivery.message, title="NOT saved", severity="error", timeout=20, markup=False)
@@ -376,6 +385,6 @@ class MainScreen(Screen[None]):
             self.focused.scroll_visible(animate=False)
 
     def action_clear(self) -> None:
-        self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
+        self._last_saved = self._unsaved = None  # the next patient's save is a new entry, even if the form reads the same
         if self.built:
             self.order_form.clear()
