@@ -87,3 +87,20 @@ def test_a_center_log_that_refuses_is_one_error_line_exit_2_no_secret(center_log
     saving = cli("calc", "--dose", "300 mg", "--save", env=env)  # a save: exit 1, the log refused it (README)
     assert saving.returncode == 1 and saving.stdout == "" and "Traceback" not in saving.stderr
     assert pg_server.PASSWORD not in saving.stderr and saving.stderr.startswith("error: ")
+
+
+def test_the_password_can_come_from_a_pgpass_file_as_for_any_libpq_client(center_log, pg_cluster, tmp_path, monkeypatch):
+    from infusion_calc.log import save
+    from infusion_calc.log.postgres_log import forget_connection
+
+    monkeypatch.delenv("PGPASSWORD")
+    forget_connection(center_log)
+    pgpass = tmp_path / "pgpass"
+    pgpass.write_text(f"127.0.0.1:{pg_cluster.port}:center:log_owner:{pg_server.PASSWORD}\n")
+    pgpass.chmod(0o600)  # libpq ignores a password file others can read
+    monkeypatch.setenv("PGPASSFILE", str(pgpass))
+    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.loading import packaged_catalog
+
+    save(calculate(packaged_catalog(), CalcRequest("300 mg")), path=center_log)
+    assert AdministrationLog(center_log).count() == 1
