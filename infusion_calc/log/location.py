@@ -11,10 +11,8 @@ list, so it is refused. libpq finds the password where its users keep it (PGPASS
 from __future__ import annotations
 
 import os
-import socket
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qsl, urlsplit
 
 from infusion_calc.log.errors import LogError
 
@@ -45,6 +43,8 @@ LogLocation = Path | CenterLog
 
 def center_log(url: str, source: str) -> CenterLog:
     """The URL checked: a PostgreSQL URL with no password in it; LogError saying what to do otherwise."""
+    from urllib.parse import parse_qsl, urlsplit  # only when a center log is named: a SQLite start does without
+
     text = url.strip()
     try:
         parts = urlsplit(text)
@@ -86,4 +86,6 @@ def log_location(configured_url: str | None = None) -> LogLocation:
 
 def workstation_name(configured: str | None = None) -> str:
     """The name saved with each entry: the site config's `[log] workstation`, else the host name."""
+    import socket  # only a save names its workstation: reading the log does not import it
+
     return (configured or "").strip() or socket.gethostname() or "unnamed workstation"

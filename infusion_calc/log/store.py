@@ -10,7 +10,6 @@ No patient identifier is stored unless the site config says `[log] store_patient
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -79,6 +78,8 @@ def default_log_path() -> Path:
 
 
 def new_entry_uuid() -> str:
+    import uuid  # imported by a save only: reading the log (`log list`) does without it
+
     return str(uuid.uuid4())
 
 
@@ -139,6 +140,8 @@ def save(
 
 
 def _checked_uuid(text: str) -> str:
+    import uuid
+
     try:
         return str(uuid.UUID(text))
     except ValueError:
