@@ -25,8 +25,11 @@ ROOT = Path(__file__).resolve().parent.parent
 BACK_ENDS = ("sqlite", "postgresql")
 COMMANDS = {"log list --all": ("list", "--all"), "log export csv": ("export", "--format", "csv"),
             "log export json": ("export", "--format", "json")}
-FIGURE_NAMES = tuple([f"log saves {back_end} {writers}w" for back_end in BACK_ENDS for writers in (1, 8)]
-                     + [f"{command} {back_end}" for back_end in BACK_ENDS for command in COMMANDS])
+FIGURE_NAMES = tuple(
+    name for back_end in BACK_ENDS
+    for name in (f"log saves {back_end} 1w", f"log saves {back_end} 8w", *(f"{command} {back_end}" for command in COMMANDS))
+)
+"""In the order printed: per back end, its saves, then its commands."""
 _COPIES = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})"
     " INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, hcpcs, dose,"
@@ -108,15 +111,33 @@ def _fill(location, entries: int) -> None:
 
 
 def _command(env: dict[str, str], *args: str) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak MB of one `infusion-calc log ...` process (CPU moves less with load)."""
+    """Wall seconds, CPU seconds and peak MB of one `infusion-calc log ...` process (CPU moves less with load).
+
+    The peak is the process's own high-water mark (VmHWM), read as it runs: getrusage's maxrss of a
+    child counts the memory of this (large) process it was forked from before it started the command.
+    """
     started = time.perf_counter()
     process = subprocess.Popen([sys.executable, "-m", "infusion_calc", "log", *args], env=env, cwd=ROOT,
                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(process.pid, 0)
+    peak_kb = 0
+    while True:
+        peak_kb = max(peak_kb, _high_water_kb(process.pid))
+        pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+        if pid:
+            break
+        time.sleep(0.005)
     wall = time.perf_counter() - started
     if status != 0:
         raise RuntimeError(f"log {' '.join(args)} failed: {process.stderr.read().decode() if process.stderr else ''}")
-    return wall, usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024
+    return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024
+
+
+def _high_water_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as status:
+            return next((int(line.split()[1]) for line in status if line.startswith("VmHWM:")), 0)
+    except OSError:
+        return 0
 
 
 def log_figures(quick: bool) -> list[Figure]:
