@@ -104,3 +104,22 @@ def test_the_password_can_come_from_a_pgpass_file_as_for_any_libpq_client(center
 
     save(calculate(packaged_catalog(), CalcRequest("300 mg")), path=center_log)
     assert AdministrationLog(center_log).count() == 1
+
+
+def test_a_save_in_one_thread_while_another_reads_commits_on_its_own(center_log, pg_cluster):
+    """The app saves in a worker thread while its form may be reading the log: two connections, two transactions."""
+    import threading
+
+    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.loading import packaged_catalog
+    from infusion_calc.log import save
+
+    calc = calculate(packaged_catalog(), CalcRequest("300 mg"))
+    save(calc, path=center_log)
+    reading = AdministrationLog(center_log).recent(None)
+    next(reading)  # a read in progress: its transaction is open on this thread's connection
+    saver = threading.Thread(target=lambda: save(calc, path=center_log))
+    saver.start()
+    saver.join()
+    assert pg_cluster.sql("SELECT count(*) FROM administration", database="center") == "2"  # committed, seen elsewhere
+    reading.close()

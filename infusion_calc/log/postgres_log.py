@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import os
 import random
+import threading
 import time
 from collections.abc import Generator
 from typing import TYPE_CHECKING, Any
@@ -49,13 +50,19 @@ _TRANSIENT = (
     "timeout expired", "in recovery mode",
 )
 
-_connections: dict[str, psycopg.Connection[tuple[Any, ...]]] = {}
-"""One connection per center log and process, kept for the next save (the app saves many times)."""
+_connections: dict[tuple[str, int, int], psycopg.Connection[tuple[Any, ...]]] = {}
+"""One connection per center log, process and thread, kept for the next save (the app saves many times).
+Per thread: the app saves in a worker thread while it may read on another, and two transactions
+must never share one connection; per process: a forked process never uses its parent's."""
+
+
+def _key(log: CenterLog) -> tuple[str, int, int]:
+    return log.url, os.getpid(), threading.get_ident()
 
 
 def one_line(error: BaseException) -> str:
     text = " ".join(str(error).split())
-    return text.removeprefix("connection failed: ") or type(error).__name__
+    return text.removeprefix("connection failed: ").rstrip(".") or type(error).__name__
 
 
 def _transient(error: BaseException) -> bool:
@@ -67,19 +74,19 @@ def _connection(log: CenterLog) -> psycopg.Connection[tuple[Any, ...]]:
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
-    connection = _connections.get(log.url)
+    connection = _connections.get(_key(log))
     if connection is not None and not connection.closed:
         return connection
     extra: dict[str, Any] = {"application_name": "infusion-calc"}
     if "connect_timeout" not in conninfo_to_dict(log.url) and "PGCONNECT_TIMEOUT" not in os.environ:
         extra["connect_timeout"] = CONNECT_TIMEOUT_S
     connection = psycopg.connect(log.url, autocommit=True, **extra)
-    _connections[log.url] = connection
+    _connections[_key(log)] = connection
     return connection
 
 
 def forget_connection(log: CenterLog) -> None:
-    connection = _connections.pop(log.url, None)
+    connection = _connections.pop(_key(log), None)
     if connection is not None:
         try:
             connection.close()
