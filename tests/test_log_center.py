@@ -123,3 +123,15 @@ def test_a_save_in_one_thread_while_another_reads_commits_on_its_own(center_log,
     saver.join()
     assert pg_cluster.sql("SELECT count(*) FROM administration", database="center") == "2"  # committed, seen elsewhere
     reading.close()
+
+
+def test_the_site_configs_log_url_names_the_center_log(center_log, isolated_user_dirs):
+    config = isolated_user_dirs / "config"
+    config.mkdir(exist_ok=True)
+    (config / "config.toml").write_text(f'[log]\nurl = "{center_log.url}"\nworkstation = "pharmacy"\n', encoding="utf-8")
+    assert cli("log", "path").stdout.strip() == center_log.url
+    assert cli("calc", "--dose", "300 mg", "--save").returncode == 0
+    assert AdministrationLog(center_log).entry(1)["workstation"] == "pharmacy"
+    (config / "config.toml").write_text(f'[log]\nurl = "{center_log.url.replace("@", ":" + pg_server.PASSWORD + "@")}"\n')
+    line = refused(cli("log", "list"))
+    assert "[log] url in the site config" in line and "holds a password" in line
