@@ -117,3 +117,10 @@ def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by
     assert [(s.id, s.corrects, s.corrected_by) for s in after.recent()] == [(1, None, 2), (2, 1, None)]
     assert after.entry(entry.id)["uuid"] == entry.uuid and after.entry(1)["uuid"] is None
     assert len(list(after.csv_rows())) == 3  # the old entry's lines (payment read from its result) and the new one
+
+
+def test_the_report_reads_a_corrected_entry_once_through_its_correction(any_log):
+    first = save(calc_for("250 mg"), path=any_log)
+    second = save(calc_for("300 mg"), path=any_log, corrects=first.id)
+    other = save(calc_for("100 mg"), path=any_log)
+    assert [row[0] for row in AdministrationLog(any_log).report_rows()] == [second.id, other.id]
