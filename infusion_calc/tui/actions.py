@@ -8,7 +8,7 @@ tell the nurse, never an exception.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc.tui.state import Delivery, ResultView
 
@@ -46,6 +46,16 @@ def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
         True, f"Copied the claim lines as {fmt} ({DESCRIPTIONS.get(fmt, fmt)}{rules})",
         export.text, tuple(notice.message for notice in export.notices),
     )
+
+
+def retry_identifier(unsaved: tuple[Any, str] | None, form: Any) -> tuple[Any, str]:
+    """(form, entry identifier) for a save: the identifier a failed save of this same form was sent with, so
+    a save the log took but could not acknowledge is not made twice; a new one for any other form."""
+    if unsaved is not None and unsaved[0] == form:
+        return unsaved
+    from uuid import uuid4
+
+    return form, str(uuid4())
 
 
 def save_to_log(result: ResultView, log_path: LogLocation | None = None, entry_uuid: str | None = None) -> Delivery:

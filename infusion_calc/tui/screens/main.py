@@ -101,10 +101,8 @@ class MainScreen(Screen[None]):
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
         self._last_saved: tuple[FormValues, str] | None = None
-        self._unsaved: tuple[FormValues, str] | None = None
-        """The form whose save failed and the entry identifier it was sent with: saving it again sends the
-        same one, so a save the log took but could not acknowledge is not made twice."""
         """The form last saved to the log, and where it went: the same one is not saved twice."""
+        self._unsaved: tuple[FormValues, str] | None = None  # a failed save's form and entry id (actions.retry_identifier)
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, id="opening", markup=False)
@@ -312,18 +310,12 @@ class MainScreen(Screen[None]):
             self.notify(f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
                         "Ctrl+N for the next patient.", severity="warning", timeout=10, markup=False)
             return
-        from infusion_calc.tui.actions import save_to_log
+        from infusion_calc.tui.actions import retry_identifier, save_to_log
 
-        form, save, log_path = self.form, save_to_log, self.calculator.context.log_path
-        if self._unsaved is None or self._unsaved[0] != form:
-            from uuid import uuid4
-
-            self._unsaved = (form, str(uuid4()))
-        entry_uuid = self._unsaved[1]
-        self._saving = True
+        form, save, log_path, self._unsaved = self.form, save_to_log, self.calculator.context.log_path, retry_identifier(self._unsaved, self.form)
+        self._saving, entry_uuid = True, self._unsaved[1]
         # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
-        self.run_worker(lambda: (form, save(result, log_path, entry_uuid)), thread=True, name="save-to-log",
-                        exit_on_error=False)
+        self.run_worker(lambda: (form, save(result, log_path, entry_uuid)), thread=True, name="save-to-log", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "save-to-log" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
