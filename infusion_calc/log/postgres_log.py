@@ -16,6 +16,7 @@ psycopg is imported on first use only, so a workstation on SQLite never loads it
 from __future__ import annotations
 
 import itertools
+import math
 import os
 import random
 import threading
@@ -70,7 +71,9 @@ def _transient(error: BaseException) -> bool:
     return any(words in text for words in _TRANSIENT)
 
 
-def _connection(log: CenterLog) -> psycopg.Connection[tuple[Any, ...]]:
+def _connection(log: CenterLog, timeout: float = CONNECT_TIMEOUT_S) -> psycopg.Connection[tuple[Any, ...]]:
+    """This thread's connection to `log`, opened when there is none; a new one waits at most `timeout`
+    seconds (libpq counts whole seconds, 2 at least) unless the URL or PGCONNECT_TIMEOUT says otherwise."""
     import psycopg
     from psycopg.conninfo import conninfo_to_dict
 
@@ -79,7 +82,7 @@ def _connection(log: CenterLog) -> psycopg.Connection[tuple[Any, ...]]:
         return connection
     extra: dict[str, Any] = {"application_name": "infusion-calc"}
     if "connect_timeout" not in conninfo_to_dict(log.url) and "PGCONNECT_TIMEOUT" not in os.environ:
-        extra["connect_timeout"] = CONNECT_TIMEOUT_S
+        extra["connect_timeout"] = max(2, min(CONNECT_TIMEOUT_S, math.ceil(timeout)))
     connection = psycopg.connect(log.url, autocommit=True, **extra)
     _connections[_key(log)] = connection
     return connection
@@ -204,7 +207,7 @@ class PostgresLog:
         import psycopg
 
         try:
-            connection = _connection(self.log)
+            connection = _connection(self.log, self.timeout)  # the app's drug order waits 0.2 s, not 5
             version = _version(connection)
             if version > SCHEMA_VERSION:
                 raise _newer(self.log, version)
