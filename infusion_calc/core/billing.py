@@ -19,8 +19,9 @@ from infusion_calc.core import rounding
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.presentation import code_label
-from infusion_calc.core.rounding import ceil_div, floor_div, plain
+from infusion_calc.core.rounding import ceil_div, floor_div
 from infusion_calc.core.steps import Step, StepKind
+from infusion_calc.core.units import format_amount, unit_symbol
 
 MULTI_DOSE = NoticeSpec(
     "MULTI_DOSE", "calculation", "a multi-dose container: no JW or JZ, and discarded drug is not billed"
@@ -88,11 +89,13 @@ def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
     return mg / product.strength.value  # UN: vials, or a powder without a labeled volume
 
 
-def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, ...]) -> Billing:
+def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, ...], amount_unit: str = "mg") -> Billing:
+    """`dose`, the billing unit and the vials' labeled amounts are all in `amount_unit` (mg, mL, or units)."""
     labeled = sum((use.labeled_mg for use in uses), Decimal(0))
     administered = ceil_div(dose, billing_unit)
     labeled_units = floor_div(labeled, billing_unit)
-    steps = [Step.of(StepKind.ADMINISTERED, dose=dose, unit=billing_unit, ratio=_ratio(dose, billing_unit), units=administered)]
+    u = None if amount_unit == "mg" else unit_symbol(amount_unit)  # the steps' unit; mg unless stated
+    steps = [Step.of(StepKind.ADMINISTERED, dose=dose, unit=billing_unit, ratio=_ratio(dose, billing_unit), units=administered, u=u)]
     notices: list[Notice] = []
     single_dose = all(use.product.container == "single-dose" for use in uses)
     discarded_mg = labeled - dose
@@ -100,13 +103,13 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     if not single_dose:
         notices.append(MULTI_DOSE("Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
         # What stays in a multi-dose vial is not this patient's: the NDC quantity is the dose drawn.
-        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False)
+        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False, by_mass=amount_unit == "mg")
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
     discarded = floor_div(discarded_mg, billing_unit)
     steps.append(Step.of(
         StepKind.DISCARDED, labeled=labeled, dose=dose, discarded=discarded_mg, unit=billing_unit,
-        ratio=_ratio(discarded_mg, billing_unit), units=discarded,
+        ratio=_ratio(discarded_mg, billing_unit), units=discarded, u=u,
     ))
     cap = max(labeled_units - administered, 0)
     if discarded > 0 and cap == 0:
@@ -115,7 +118,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         notices.append(JW_NOT_PERMITTED(
             f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "
             f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
-            f"drug twice); JZ on the one line. Document the {plain(discarded_mg)} mg discarded in the record.",
+            f"drug twice); JZ on the one line. Document the {format_amount(discarded_mg, amount_unit)} discarded in the record.",
         ))
         steps.append(Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=0))
         discarded = 0
@@ -128,11 +131,11 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         discarded = cap
     elif discarded == 0 and discarded_mg > 0:
         notices.append(LEFTOVER_UNDER_ONE_UNIT(
-            f"{plain(discarded_mg)} mg left over is less than one billing unit: no JW line, JZ on the "
+            f"{format_amount(discarded_mg, amount_unit)} left over is less than one billing unit: no JW line, JZ on the "
             "administered line (the CMS FAQ wording for this case is not verified).",
         ))
     modifiers = ("JZ",) if discarded == 0 else ()
-    lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, discarded, modifiers, notices)
+    lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, discarded, modifiers, notices, by_mass=amount_unit == "mg")
     return Billing(administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
 
@@ -153,6 +156,7 @@ def _split_lines(
     modifiers: tuple[str, ...],
     notices: list[Notice],
     whole_vials_billed: bool = True,
+    by_mass: bool = True,
 ) -> tuple[ClaimLine, ...]:
     """One administered line per NDC (vials filled largest first), then the JW line.
 
@@ -180,7 +184,8 @@ def _split_lines(
         given_quantity = rounding.ndc_quantity(given)
         # The amount opened counts only on a JW line (opened - given is what was discarded).
         opened_quantity = rounding.ndc_quantity(_ndc_amount(use.product, use.labeled_mg)) if jw else given_quantity
-        if rounding.ndc_quantity_lost(given) or (jw and opened_quantity == given_quantity):
+        # ME is milligrams: only a drug measured by mass can fall back to it.
+        if by_mass and (rounding.ndc_quantity_lost(given) or (jw and opened_quantity == given_quantity)):
             # 1 mg of a 5,000 mg vial is 0.0002 UN, 0 at the 3 decimals a claim carries: in mg (ME) the
             # lines of this NDC say exactly what was given and discarded, and no line claims 0.
             unit = "ME"

@@ -165,6 +165,11 @@ class Drug:
         brand = self.brands[0] if self.brands else ""
         return f"{self.generic} ({brand})" if brand else self.generic
 
+    @property
+    def amount_unit(self) -> str:
+        """What doses and vials of this code are measured in: "mg", "mL" or its activity kind (units.txt)."""
+        return self.billing_unit.unit
+
     def names(self) -> set[str]:
         """Every name a user may type for this code: generic, brands, product brands."""
         brands = (*self.brands, *(product.brand for product in self.products))

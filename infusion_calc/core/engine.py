@@ -25,7 +25,10 @@ from infusion_calc.core.presentation import drug_choices
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.units import DoseBasis, Kind, fits_typed_form, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.amounts import bind, bind_order
+from infusion_calc.core.units import (
+    DoseBasis, Kind, VialSize, fits_typed_form, format_amount, parse_amount, parse_dose, parse_vial_size, unit_symbol,
+)
 from infusion_calc.core.vials import plan_vials
 
 if TYPE_CHECKING:
@@ -151,8 +154,9 @@ def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[
 
 def _billing_unit(text: str) -> Measure:
     # The parsed measure goes to the catalog model as it is (the model takes a Measure), not back to text;
-    # the catalog holds a billing unit in mg, so it must fit a number the catalog could hold.
-    measure = parse_measure(text, Kind.MASS, "billing_unit")
+    # the catalog holds a billing unit in its canonical unit, so it must fit a number the catalog could hold.
+    # "1 unit" or "1 IU" binds the code to the generic activity kind: this code's own units.
+    measure = parse_amount(text, "billing_unit")
     if not fits_typed_form(measure.value):
         raise InputError("billing_unit", f"That number has too many digits. Enter {Kind.MASS.example}.")
     return measure
@@ -214,6 +218,10 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
 def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
     size = parse_vial_size(text)
     if drug is not None:
+        size = VialSize(bind(size.strength, drug.amount_unit, "vial", _what(drug)), size.volume)
+    if size.strength.unit == "mL":  # a bag or vial of a code billed by volume: its amount is its volume
+        size = VialSize(size.strength, size.strength)
+    if drug is not None:
         for product in drug.products:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
             if product.strength.value == size.strength.value and same_volume:
@@ -242,9 +250,13 @@ def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
     )
 
 
+def _what(drug: Drug) -> str:
+    return f"{drug.display_name} ({drug.hcpcs})"
+
+
 def _cms_sizes(drug: Drug) -> str:
     sizes = sorted({item.strength.value for item in drug.cms_items})
-    shown_sizes = ", ".join(f"{plain(size)} mg" for size in sizes[:8])
+    shown_sizes = ", ".join(format_amount(size, drug.amount_unit) for size in sizes[:8])
     return f"CMS lists items of {shown_sizes}{', ...' if len(sizes) > 8 else ''}" if sizes else "CMS lists no NDC for it"
 
 
@@ -307,19 +319,20 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     """Everything the chair and the billing desk need for one dose."""
     drug = find_drug(catalog, request)
     if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
-        typed_unit = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
+        typed_unit = bind(parse_amount(request.billing_unit, "billing_unit"), drug.amount_unit, "billing_unit", _what(drug))
         if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
                 f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
             )
-    order = parse_dose(request.dose)
+    order = bind_order(parse_dose(request.dose), drug.amount_unit, _what(drug))
     products = _presentations(drug, request)
     _one_kind_of_container(drug, products)
     threshold = parse_rounding_threshold(request.round_within)
     resolved = resolve_dose(
         order, weight=request.weight, height=request.height, bsa=request.bsa,
         concentration_mg_per_ml=_concentration(products) if order.basis is DoseBasis.VOLUME else None,
+        unit=drug.amount_unit,
     )
     dose = resolved.dose_mg
     strengths = [product.strength.value for product in products]
@@ -328,7 +341,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     uses = _uses(products, combination.counts)
     if drug.max_vials is not None and combination.vial_count > drug.max_vials:
         raise PlanError(
-            f"{plain(dose)} mg of {drug.display_name} needs {combination.vial_count} vials; it is given from "
+            f"{format_amount(dose, drug.amount_unit)} of {drug.display_name} needs {combination.vial_count} vials; it is given from "
             f"at most {drug.max_vials} vial per dose (labeled dose "
             f"{drug.labeled_dose if drug.labeled_dose else 'per the label'}). Check the dose."
         )
@@ -343,17 +356,18 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
             change = rounding.percent((nearest.total - dose) / dose * 100)
             option = RoundingOption(nearest.total, change, _uses(products, nearest.counts), threshold)
 
-    given = dose_given(request.dose_given, dose)
+    given = dose_given(request.dose_given, dose, drug.amount_unit, _what(drug))
     # Billed from what reached the patient: the part prepared but not infused is left in the
     # opened amount, so it is counted with the rest of what was discarded.
-    billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses)
+    billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses, drug.amount_unit)
     preparation = _prepare(uses, dose)
     warnings = plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml) + billing.notices
-    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses)) if given is not None else None
+    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses), unit=drug.amount_unit) if given is not None else None
     if partly is not None:
         warnings += (partly,)
-    vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total)
-    given_step = (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose),) if partly is not None else ()
+    u = None if drug.amount_unit == "mg" else unit_symbol(drug.amount_unit)
+    vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total, u=u)
+    given_step = (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose, u=u),) if partly is not None else ()
     steps = resolved.steps + (vials,) + given_step + billing.steps
     return Calculation(
         request=request, drug=drug, order=order, dose_mg=dose, patient=resolved.patient,
