@@ -38,7 +38,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         ),
     )
     parser.add_argument("--dose", required=True, help='ordered dose: "300 mg", "5 mg/kg", "375 mg/m2" or "15 mL"')
-    parser.add_argument("--drug", help="generic or brand name, any case (e.g. natalizumab, Tyruko, infliximab)")
+    parser.add_argument("--drug", help="generic or brand name, any case (e.g. Tysabri, Tyruko, Remicade, botox)")
     parser.add_argument("--hcpcs", help="HCPCS code (e.g. J2323); one not in the catalog needs --billing-unit and --vial")
     parser.add_argument(
         "--vial", action="append", default=[], metavar="SIZE",

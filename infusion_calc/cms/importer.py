@@ -134,5 +134,6 @@ def _quarter(
         "quarter": label, "effective_from": table.effective_from, "effective_to": table.effective_to,
         "sources": [{"file": crosswalk[1], "sha256": crosswalk[2]}, {"file": pricing[1], "sha256": pricing[2]}],
         "refused": dict(sorted(refused.items(), key=lambda pair: -pair[1])),
+        "refused_codes": {code: reason for code, reason in sorted(products.refused_codes.items()) if code not in prices.codes},
         "codes": codes,
     })

@@ -63,6 +63,8 @@ class Reading:
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each code's fields as read; the quarter's model (cms.models.CmsCode) validates them."""
     refused: Counter[str] = field(default_factory=Counter)
+    refused_codes: dict[str, str] = field(default_factory=dict)
+    """Code -> the reason its first refused row gave; kept only for codes with no row imported."""
 
 
 def read_crosswalk(table: Table) -> Reading:
@@ -82,6 +84,8 @@ def read_crosswalk(table: Table) -> Reading:
                 raise RowRefused(PACKAGE_MISMATCH)
         except RowRefused as refusal:
             reading.refused[str(refusal)] += 1
+            if _HCPCS.fullmatch(cells[0]):
+                reading.refused_codes.setdefault(cells[0], str(refusal))
             continue
         entry = reading.codes.setdefault(code, {"hcpcs": code, "short_description": cells[1], "billing_unit": unit, "items": {}})
         if entry["billing_unit"] != unit:
@@ -100,7 +104,10 @@ def read_crosswalk(table: Table) -> Reading:
     for code, ndc in conflicted:
         reading.codes[code]["items"].pop(ndc, None)
     for code in [code for code, entry in reading.codes.items() if not entry["items"]]:
+        reading.refused_codes.setdefault(code, DUPLICATE_NDC)
         del reading.codes[code]
+    for code in reading.codes:
+        reading.refused_codes.pop(code, None)
     return reading
 
 

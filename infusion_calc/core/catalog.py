@@ -105,7 +105,7 @@ class Product:
     @cached_property
     def label(self) -> str:
         """'300 mg/15 mL' for a solution, '100 mg' for a powder."""
-        if self.volume is not None:
+        if self.volume is not None and self.strength.unit != "mL":  # a bag billed by volume: "250 mL"
             return f"{self.strength}/{self.volume}"
         return str(self.strength)
 
