@@ -67,6 +67,9 @@ def run_import(options: argparse.Namespace) -> int:
         refused = sum(quarter.refused.values())
         out.append(f"  rows not imported: {refused}")
         out.extend(f"    {count:>6}  {reason}" for reason, count in quarter.refused.items())
+        if quarter.kept:
+            out.append(f"  rows imported with a notice: {sum(quarter.kept.values())}")
+            out.extend(f"    {count:>6}  {notice}" for notice, count in quarter.kept.items())
     sys.stdout.write("\n".join(out) + "\n")
     return 0
 

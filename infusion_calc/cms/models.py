@@ -76,6 +76,8 @@ class Quarter(BaseModel):
     effective_to: date
     sources: list[Source]
     refused: dict[str, int]
+    kept: dict[str, int] = Field(default_factory=dict)
+    """Rows imported with a notice, counted by it."""
     refused_codes: dict[str, str] = Field(default_factory=dict)
     """HCPCS code -> why none of its rows was imported (a J/Q code CMS lists that the calculator cannot bill)."""
     codes: list[CmsCode]

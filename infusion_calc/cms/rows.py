@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from infusion_calc.cms.dosage import DosageRefused, billing_unit
+from infusion_calc.cms.dosage import PACKAGE_ROUNDED, DosageRefused, code_billing_unit, package_rounded
 from infusion_calc.cms.tables import Table
 
 CPT = "CPT code (numeric; its AMA-copyrighted text is not kept)"
@@ -49,9 +49,9 @@ def _positive(text: str, reason: str) -> Decimal:
     return Decimal(text)
 
 
-def _unit(text: str) -> str:
+def _unit(text: str, descriptor: str | None = None) -> str:
     try:
-        return str(billing_unit(text))
+        return str(code_billing_unit(text, descriptor))
     except DosageRefused as refusal:
         raise RowRefused(str(refusal)) from None
 
@@ -63,11 +63,13 @@ class Reading:
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each code's fields as read; the quarter's model (cms.models.CmsCode) validates them."""
     refused: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+    """Rows imported with a notice, counted by it (a package figure CMS rounded)."""
     refused_codes: dict[str, str] = field(default_factory=dict)
     """Code -> the reason its first refused row gave; kept only for codes with no row imported."""
 
 
-def read_crosswalk(table: Table) -> Reading:
+def read_crosswalk(table: Table, descriptors: dict[str, dict[str, str]] | None = None) -> Reading:
     """Code -> {short_description, billing_unit, items: {ndc: item}} from the crosswalk's rows."""
     reading = Reading()
     conflicted: set[tuple[str, str]] = set()
@@ -76,12 +78,14 @@ def read_crosswalk(table: Table) -> Reading:
             if len(cells) < 10:
                 raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
             code = _code(cells[0])
-            unit = _unit(cells[5])
+            unit = _unit(cells[5], (descriptors or {}).get(code, {}).get("descriptor"))
             if not _NDC.fullmatch(cells[3]):
                 raise RowRefused(BAD_NDC)
             size, count, per_item, per_package = (_positive(cell, BAD_NUMBER) for cell in cells[6:10])
             if per_item * count != per_package:
-                raise RowRefused(PACKAGE_MISMATCH)
+                if not package_rounded(per_item, count, per_package):
+                    raise RowRefused(PACKAGE_MISMATCH)
+                reading.kept[PACKAGE_ROUNDED] += 1
         except RowRefused as refusal:
             reading.refused[str(refusal)] += 1
             if _HCPCS.fullmatch(cells[0]):
@@ -111,7 +115,7 @@ def read_crosswalk(table: Table) -> Reading:
     return reading
 
 
-def read_pricing(table: Table) -> Reading:
+def read_pricing(table: Table, descriptors: dict[str, dict[str, str]] | None = None) -> Reading:
     """Code -> {billing_unit, payment_limit, coinsurance_percent} from the payment-limit rows."""
     reading = Reading()
     for _line, cells in table.rows:
@@ -119,7 +123,7 @@ def read_pricing(table: Table) -> Reading:
             if len(cells) < 5:
                 raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
             code = _code(cells[0])
-            unit = _unit(cells[2])
+            unit = _unit(cells[2], (descriptors or {}).get(code, {}).get("descriptor"))
             if not _NUMBER.fullmatch(cells[3]) or not _NUMBER.fullmatch(cells[4]) or Decimal(cells[4]) > 100:
                 raise RowRefused(BAD_LIMIT)
         except RowRefused as refusal:
