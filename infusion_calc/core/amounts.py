@@ -11,8 +11,9 @@ what the product is measured in.
 
 from __future__ import annotations
 
+from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import ACTIVITY_KINDS, DoseBasis, DoseOrder, Measure, kind_defined
+from infusion_calc.core.units import DoseBasis, DoseOrder, Measure, kind_defined
 
 _GENERIC = {"unit": "this code's own units", "IU": "this code's own IU", "usp_unit": "USP units"}
 

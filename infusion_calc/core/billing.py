@@ -80,7 +80,7 @@ class Billing:
 def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
     """The NDC quantity for `mg` of this product, in its NDC unit: mL, mg (ME), g (GR) or vials (UN)."""
     unit = product.billing_ndc_unit
-    if unit == "ME":
+    if unit in ("ME", "F2"):  # mg, or international units for a product labeled in IU
         return mg
     if unit == "GR":
         return mg / 1000

@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass
 from infusion_calc.core.cms_codes import CmsItem, CmsLayer
 from infusion_calc.core.errors import CatalogError
@@ -122,6 +123,8 @@ class Product:
     def billing_ndc_unit(self) -> str:
         if self.ndc_unit:
             return self.ndc_unit
+        if ACTIVITY_KINDS.get(self.strength.unit, ("", ""))[1] == "IU":  # a product labeled in IU: the NDC quantity is its IU (F2)
+            return "F2"
         return "ML" if self.form == "solution" else "UN"
 
     @cached_property

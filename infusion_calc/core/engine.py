@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from infusion_calc.core import rounding
+from infusion_calc.core.amounts import bind, bind_order
 from infusion_calc.core.billing import Billing, ClaimLine, VialUse, bill
 from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
 from infusion_calc.core.dose_given import dose_given, partly_given_notice
@@ -22,12 +23,18 @@ from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.notices import Notice
 from infusion_calc.core.plan_notices import plan_notices
 from infusion_calc.core.presentation import drug_choices
-from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.amounts import bind, bind_order
 from infusion_calc.core.units import (
-    DoseBasis, Kind, VialSize, fits_typed_form, format_amount, parse_amount, parse_dose, parse_vial_size, unit_symbol,
+    DoseBasis,
+    Kind,
+    VialSize,
+    fits_typed_form,
+    format_amount,
+    parse_amount,
+    parse_dose,
+    parse_vial_size,
+    unit_symbol,
 )
 from infusion_calc.core.vials import plan_vials
 

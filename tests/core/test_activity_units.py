@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 
 from infusion_calc.cli import main
 from infusion_calc.cms.dosage import COMBINATION, NOT_A_MASS, RANGE, DosageRefused, billing_unit
+from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.amounts import bind
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import ACTIVITY_KINDS, Measure, kind_defined, parse_amount, parse_dose, registry
+from infusion_calc.core.units import Measure, kind_defined, parse_amount, parse_dose, registry
 
 
 def _lines(calc):
@@ -136,3 +137,14 @@ def test_cms_billing_units_refused_with_their_reason(text, reason):
 def test_at_least_800_of_the_826_jq_codes_of_2026q1_are_usable(catalog_with_cms):
     usable = [code for code in catalog_with_cms.codes() if code[0] in "JQ"]
     assert len(usable) >= 800
+
+
+def test_a_product_labeled_in_iu_reports_its_ndc_quantity_in_iu_f2():
+    from infusion_calc.core.billing import VialUse, bill
+    from infusion_calc.core.catalog import Product
+
+    vial = Product(brand="BeneFIX", ndc="58394-0633-03", strength=Measure(Decimal(1040), "factor_ix_iu"),
+                   form="lyophilized", container="single-dose")
+    billing = bill("J7195", Decimal(1), Decimal(1000), (VialUse(vial, 1),), "factor_ix_iu")
+    assert [(line.units, line.ndc_unit, line.ndc_quantity) for line in billing.lines] == [
+        (1000, "F2", Decimal(1000)), (40, "F2", Decimal(40))]
