@@ -23,8 +23,8 @@ from itertools import islice
 from operator import itemgetter
 from typing import IO, Any
 
-from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, Pricing, answer_rows
-from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.administration import Site
+from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
 
@@ -85,11 +85,10 @@ class Rendered:
 @dataclass(frozen=True, slots=True)
 class Job:
     columns: Columns
-    catalog: Catalog
+    site: Site
     output_format: str
-    date_340b: date | None = None
-    """Today, when the site buys its drugs under 340B (a batch has no date column); else None."""
-    pricing: Pricing | None = None
+    today: date | None = None
+    """The date of service of a row without a `given_at` cell (the day the batch runs)."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -97,7 +96,7 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b, job.pricing):
+    for outcome in answer_rows(rows, job.columns, job.site, first_row, job.today):
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue
