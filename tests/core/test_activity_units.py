@@ -148,3 +148,14 @@ def test_a_product_labeled_in_iu_reports_its_ndc_quantity_in_iu_f2():
     billing = bill("J7195", Decimal(1), Decimal(1000), (VialUse(vial, 1),), "factor_ix_iu")
     assert [(line.units, line.ndc_unit, line.ndc_quantity) for line in billing.lines] == [
         (1000, "F2", Decimal(1000)), (40, "F2", Decimal(40))]
+
+
+def test_the_drug_options_help_examples_each_name_one_code(capsys, catalog_with_cms):
+    import re
+
+    main(["calc", "--help"])  # argparse's help, printed; the command returns 0
+    help_text = " ".join(capsys.readouterr().out.split())
+    examples = re.search(r"--drug DRUG generic or brand name, any case \(e\.g\. ([^)]*)\)", help_text)
+    assert examples is not None, help_text
+    for name in examples[1].split(", "):
+        assert len(catalog_with_cms.lookup(name)) == 1, name
