@@ -63,7 +63,11 @@ def ndc_field(line: ExportLine, spacing: str) -> str:
 
 
 def _mg_per(unit: str, product: Product) -> Decimal | None:
-    """mg in one NDC unit of this product, where that is defined."""
+    """The product's amount unit (mg, or its own units) in one NDC unit of it, where that is defined."""
+    if unit in ("ME", "GR") and product.strength.unit != "mg":  # milligrams and grams only of a mass
+        return None
+    if unit == "F2":  # international units: defined only for a product labeled in IU
+        return Decimal(1) if product.billing_ndc_unit == "F2" else None
     if unit == "ME":
         return Decimal(1)
     if unit == "GR":
