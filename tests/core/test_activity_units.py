@@ -159,3 +159,14 @@ def test_the_drug_options_help_examples_each_name_one_code(capsys, catalog_with_
     assert examples is not None, help_text
     for name in examples[1].split(", "):
         assert len(catalog_with_cms.lookup(name)) == 1, name
+
+
+@pytest.mark.parametrize("output", [["--note"], ["--format", "fhir"], ["--format", "text"], ["--json"]])
+def test_no_output_writes_a_products_units_as_mg(capsys, output):
+    import re
+
+    main(["calc", "--drug", "myobloc", "--dose", "4000 units", "--vial", "5000 units/1 mL", "--dose-given", "3000 units",
+          "--given-at", "2026-02-01 10:00", *output])
+    out = capsys.readouterr().out
+    assert "units" in out
+    assert not re.search(r"\b[0-9]+ mg\b", out), out
