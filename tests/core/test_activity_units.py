@@ -170,3 +170,11 @@ def test_no_output_writes_a_products_units_as_mg(capsys, output):
     out = capsys.readouterr().out
     assert "units" in out
     assert not re.search(r"\b[0-9]+ mg\b", out), out
+
+
+def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms):
+    # Q2041 (a CAR-T dose, "per therapeutic dose" in CMS's unit column): one bag, one dose, one unit.
+    calc = calculate(catalog_with_cms, CalcRequest("1 dose", hcpcs="Q2041", vials=("1 dose",)))
+    assert _lines(calc) == [("Q2041-JZ", 1)]
+    assert calc.billing.discarded_units == 0
+    assert "1 dose labeled" in " ".join(step.text for step in calc.steps)
