@@ -107,10 +107,11 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
     discarded = floor_div(discarded_mg, billing_unit)
-    steps.append(Step.of(
-        StepKind.DISCARDED, labeled=labeled, dose=dose, discarded=discarded_mg, unit=billing_unit,
-        ratio=_ratio(discarded_mg, billing_unit), units=discarded, u=u,
-    ))
+    if amount_unit != "dose":  # a per-dose code: each container is one dose, so there is no waste arithmetic to show
+        steps.append(Step.of(
+            StepKind.DISCARDED, labeled=labeled, dose=dose, discarded=discarded_mg, unit=billing_unit,
+            ratio=_ratio(discarded_mg, billing_unit), units=discarded, u=u,
+        ))
     cap = max(labeled_units - administered, 0)
     if discarded > 0 and cap == 0:
         # No JW line when the administered units already pay for every labeled unit

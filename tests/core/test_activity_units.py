@@ -178,3 +178,4 @@ def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms)
     assert _lines(calc) == [("Q2041-JZ", 1)]
     assert calc.billing.discarded_units == 0
     assert "1 dose labeled" in " ".join(step.text for step in calc.steps)
+    assert "Discarded" not in " ".join(step.text for step in calc.steps)  # no waste arithmetic for a dose
