@@ -29,6 +29,10 @@ def _lines(calc):
 WORKED = [
     ("Botox 100-unit vial, 60 units -> J0585 x 60 + JW x 40",
      CalcRequest("60 units", drug="botox", vials=("100 units",)), [("J0585", 60), ("J0585-JW", 40)]),
+    ("The issue's command: --hcpcs J0585 --billing-unit '1 unit' --vial '100 units' --dose '60 units'",
+     CalcRequest("60 units", hcpcs="J0585", billing_unit="1 unit", vials=("100 units",)), [("J0585", 60), ("J0585-JW", 40)]),
+    ("A code not in the catalog billed per 10 units, typed by hand",
+     CalcRequest("250 units", hcpcs="J9998", billing_unit="10 units", vials=("1000 units",)), [("J9998", 25), ("J9998-JW", 75)]),
     ("Dysport 500-unit vial, 300 units, 5-unit billing unit -> J0586 x 60 + JW x 40",
      CalcRequest("300 units", drug="dysport", vials=("500 units",)), [("J0586", 60), ("J0586-JW", 40)]),
     ("Myobloc 5,000-unit vial, 4,000 units, 100-unit billing unit -> J0587 x 40 + JW x 10",
