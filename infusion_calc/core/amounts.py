@@ -52,6 +52,18 @@ def bind(measure: Measure, unit: str, field: str, what: str) -> Measure:
     )
 
 
+def fits_listed(listed: str, unit: str) -> bool:
+    """Whether an entry measured in `unit` can bill a code CMS lists in `listed` ("mg", "mL", or a generic kind).
+
+    CMS's generic "unit" or "IU" is the code's own unit: an entry may name the exact kind
+    (Botox's onabotulinumtoxinA_unit for "1 UNIT"), as long as a person types that kind the
+    same way. A mass never fits units, nor units a mass.
+    """
+    if listed in ACTIVITY_KINDS and unit in ACTIVITY_KINDS:
+        return listed == unit or listed in ACTIVITY_KINDS[unit][2]
+    return listed == unit
+
+
 def bind_order(order: DoseOrder, unit: str, what: str) -> DoseOrder:
     """The ordered dose in the drug's unit; a volume is the amount itself for a code billed by volume."""
     if unit == "mL" and order.basis is DoseBasis.VOLUME:

@@ -248,12 +248,15 @@ class Catalog:
 
     def merged_with(self, site: "Catalog") -> "Catalog":
         """This catalog with the site's entries added, or replacing ours by HCPCS code."""
+        from infusion_calc.core.amounts import fits_listed
         ndc_owner = {product.ndc: drug for drug in self.drugs for product in drug.products if product.ndc}
         for drug in site.drugs:
             ours = self._by_code.get(drug.hcpcs)
             where = f"{site.origin}: entry {drug.hcpcs}"
             listed = self.cms.drug(drug.hcpcs) if self.cms is not None and ours is None else None
-            if listed is not None and listed.billing_unit.value != drug.billing_unit.value:
+            if listed is not None and (
+                listed.billing_unit.value != drug.billing_unit.value or not fits_listed(listed.amount_unit, drug.amount_unit)
+            ):
                 raise CatalogError(
                     f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} in units of "
                     f"{listed.billing_unit}, not {drug.billing_unit}."
@@ -263,7 +266,7 @@ class Catalog:
                     f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} as {ours.generic} "
                     f"({ours.descriptor}); a site file cannot give it to {drug.generic}."
                 )
-            if ours is not None and ours.billing_unit.value != drug.billing_unit.value:
+            if ours is not None and (ours.billing_unit.value, ours.amount_unit) != (drug.billing_unit.value, drug.amount_unit):
                 raise CatalogError(
                     f"{where}: field 'billing_unit': {drug.hcpcs} bills in units of {ours.billing_unit} "
                     f"({ours.descriptor}), not {drug.billing_unit}."

@@ -183,3 +183,39 @@ def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms)
     assert calc.billing.discarded_units == 0
     assert "1 dose labeled" in " ".join(step.text for step in calc.steps)
     assert "Discarded" not in " ".join(step.text for step in calc.steps)  # no waste arithmetic for a dose
+
+
+def test_a_site_file_cannot_rebind_a_toxins_units_to_another_product(tmp_path):
+    from infusion_calc.core.catalog import parse_catalog
+    from infusion_calc.core.errors import CatalogError
+    from infusion_calc.loading import packaged_catalog
+
+    site = parse_catalog('''
+[[drug]]
+hcpcs = "J0585"
+descriptor = "Injection, onabotulinumtoxinA, 1 unit"
+unit_kind = "abobotulinumtoxinA_unit"
+generic = "onabotulinumtoxinA"
+billing_unit = "1 unit"
+route = "IM"
+sources = ["site"]
+  [[drug.product]]
+  brand = "Botox"
+  ndc_note = "site"
+  strength = "100 units"
+  form = "lyophilized"
+  container = "single-dose"
+''', "site.toml")
+    with pytest.raises(CatalogError) as raised:
+        packaged_catalog().merged_with(site)
+    assert "billing_unit" in str(raised.value)
+
+
+@pytest.mark.parametrize(("listed", "unit", "fits"), [
+    ("unit", "onabotulinumtoxinA_unit", True), ("IU", "factor_viii_iu", True), ("IU", "onabotulinumtoxinA_unit", False),
+    ("mg", "onabotulinumtoxinA_unit", False), ("unit", "mg", False), ("mL", "mL", True), ("dose", "unit", False),
+])
+def test_what_an_entry_may_name_for_a_code_cms_lists(listed, unit, fits):
+    from infusion_calc.core.amounts import fits_listed
+
+    assert fits_listed(listed, unit) is fits
