@@ -53,6 +53,8 @@ class MainScreen(Screen[None]):
                 tooltip="Save this administration (result, chart note, checks, encounter) to the administration log"),
         Binding("f7", "jump_to_result", "Result", id="jump-to-result",
                 tooltip="Jump to the result, then the checks, then the chart text, then back to the form"),
+        Binding("f8", "report", "Report", id="report",
+                tooltip="Waste and revenue from the administration log: charts by drug and by month, what-ifs"),
         Binding("ctrl+n", "clear", "Next patient", id="clear",
                 tooltip="Clear the form for the next patient"),
         # Tab moves the focus at once, in the app, before the next key is handed on (not later, in
@@ -73,7 +75,7 @@ class MainScreen(Screen[None]):
     JUMPS = ("#result", "#checks-title", "#chart-text-title")
     """Where F7 goes, in turn, before going back to the form."""
 
-    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit"})
+    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit", "report"})
     """Bindings the key bar leaves out below KEY_BAR_FULL_WIDTH columns, with the palette key,
     so that the rest fits 80 columns; F1 Help lists every key, and they all still work."""
     KEY_BAR_FULL_WIDTH = 120
@@ -374,6 +376,13 @@ class MainScreen(Screen[None]):
         scroller.scroll_home(animate=False)
         if self.focused is not None:
             self.focused.scroll_visible(animate=False)
+
+    def action_report(self) -> None:
+        from infusion_calc.tui.screens.report import ReportScreen
+
+        # The app's context, whether or not the calculator has loaded yet (the report loads its own).
+        context = self.calculator.context if self.calculator else self.app._the_context()  # type: ignore[attr-defined]
+        self.app.push_screen(ReportScreen(context))
 
     def action_clear(self) -> None:
         self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
