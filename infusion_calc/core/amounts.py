@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import DoseBasis, DoseOrder, Measure, kind_defined
+from infusion_calc.core.units import DoseBasis, DoseOrder, Measure, VialSize, kind_defined, unit_symbol
 
 _GENERIC = {"unit": "this code's own units", "IU": "this code's own IU", "usp_unit": "USP units"}
 
@@ -50,6 +50,17 @@ def bind(measure: Measure, unit: str, field: str, what: str) -> Measure:
     raise InputError(
         field, f"{what} is measured in {measured_in(unit)}, so '{shown}' cannot be used. Enter e.g. {example(unit)}."
     )
+
+
+def bind_vial(size: VialSize, unit: str, what: str) -> VialSize:
+    """A typed vial size in the drug's unit; a bag or vial of a code billed by volume holds its volume."""
+    strength = bind(size.strength, unit, "vial", what)
+    return VialSize(strength, strength if strength.unit == "mL" else size.volume)
+
+
+def step_unit(unit: str) -> str | None:
+    """The unit figure of a calculation step: left out for mg (the sentences' default), so mass steps read as before."""
+    return None if unit == "mg" else unit_symbol(unit)
 
 
 def fits_listed(listed: str, unit: str) -> bool:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from infusion_calc.core.billing import VialUse, given_from
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.units import Kind, format_amount, parse_amount, parse_measure
@@ -37,11 +38,11 @@ def dose_given(text: str | None, prepared_mg: Decimal, unit: str = "mg", what: s
     """
     if text is None or not text.strip():
         return None
-    from infusion_calc.core.amounts import bind
-
     if unit == "mg":
         given = parse_measure(text, Kind.MASS, FIELD).value
-    else:
+    else:  # units, IU, mL or doses: bound to the drug's own unit, never converted
+        from infusion_calc.core.amounts import bind
+
         given = bind(parse_amount(text, FIELD), unit, FIELD, what).value
     if given > prepared_mg:
         raise InputError(
@@ -53,8 +54,27 @@ def dose_given(text: str | None, prepared_mg: Decimal, unit: str = "mg", what: s
     return given
 
 
-def partly_given_notice(prepared_mg: Decimal, given_mg: Decimal, *, single_dose: bool, unit: str = "mg") -> Notice | None:
-    """The warning every result with less given than prepared carries; None when all was given."""
+def drawn_from_text(shares: tuple[tuple[VialUse, Decimal], ...], unit: str = "mg") -> str:
+    """'300 mg from the 400 mg/20 mL vial; 2 × 80 mg/4 mL vials: not used' (billing.given_from's shares)."""
+    parts = []
+    for use, mg in shares:
+        label = use.product.label
+        if mg == 0:
+            parts.append(f"{use.count} × {label} vial{'s' if use.count != 1 else ''}: not used")
+        else:
+            amount = format_amount(mg, unit)
+            parts.append(f"{amount} from the {label} vial" if use.count == 1 else f"{amount} from the {use.count} × {label} vials")
+    return "; ".join(parts)
+
+
+def partly_given_notice(
+    prepared_mg: Decimal, given_mg: Decimal, *, single_dose: bool, uses: tuple[VialUse, ...] = (), unit: str = "mg",
+) -> Notice | None:
+    """The warning every result with less given than prepared carries; None when all was given.
+
+    It says which vials the amount given is billed from: they are taken in the order drawn
+    (billing.given_from), so what was not given sits on the vials drawn last.
+    """
     if given_mg >= prepared_mg:
         return None
     not_given = format_amount(prepared_mg - given_mg, unit)
@@ -63,10 +83,15 @@ def partly_given_notice(prepared_mg: Decimal, given_mg: Decimal, *, single_dose:
         f"{given} of the {format_amount(prepared_mg, unit)} prepared was given: the administered units are "
         f"billed from the {given} given"
     )
+    drawn = (
+        f" Taken as given from the vials in the order drawn (largest first), so what was not given is on the "
+        f"last ones: {drawn_from_text(given_from(uses, given_mg), unit)}."
+        if uses else ""
+    )
     if not single_dose:
-        return DOSE_PARTLY_GIVEN(f"{head}; the {not_given} not infused is not billed (multi-dose container).")
+        return DOSE_PARTLY_GIVEN(f"{head}; the {not_given} not infused is not billed (multi-dose container).{drawn}")
     return DOSE_PARTLY_GIVEN(
-        f"{head}, and the {not_given} prepared but not infused is counted as discarded (JW, in whole units). "
+        f"{head}, and the {not_given} prepared but not infused is counted as discarded (JW, in whole units).{drawn} "
         f"Reporting an unused prepared dose with JW is {JW_STATUS}, not verified against a CMS or MAC text: "
         "confirm with your MAC. Record the amount given, the amount discarded and why the infusion stopped.",
     )

@@ -11,10 +11,11 @@ from decimal import Decimal
 from functools import lru_cache
 
 from infusion_calc.core import rounding
+from infusion_calc.core.amounts import step_unit
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, parse_measure, unit_symbol
+from infusion_calc.core.units import DoseBasis, DoseOrder, Kind, Measure, parse_measure
 
 # Plausible human ranges: outside them the number is a typo, not a patient.
 WEIGHT_RANGE_KG = (Decimal("0.3"), Decimal("400"))
@@ -110,7 +111,7 @@ def resolve_dose(
         dose = amount * concentration_mg_per_ml
         return _calculated(
             dose, PatientSize(),
-            Step.of(StepKind.DOSE_BY_VOLUME, volume=str(order.amount), concentration=concentration_mg_per_ml, u=_u(unit)),
+            Step.of(StepKind.DOSE_BY_VOLUME, volume=str(order.amount), concentration=concentration_mg_per_ml, u=step_unit(unit)),
         )
 
     if order.basis is DoseBasis.PER_KG:
@@ -126,7 +127,7 @@ def resolve_dose(
             factor = typed
         return _calculated(
             amount * weight_kg, PatientSize(weight_kg=weight_kg),
-            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor, u=_u(unit)), steps,
+            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor, u=step_unit(unit)), steps,
         )
 
     # Per m²: a BSA given directly wins; otherwise Mosteller from height and weight.
@@ -144,13 +145,8 @@ def resolve_dose(
         field = "bsa" if not _given(height) and not _given(weight) else ("height" if not _given(height) else "weight")
         raise InputError(field, "This dose is per m²: enter the BSA (e.g. 1.9 m2), or the height and weight.")
     return _calculated(
-        amount * bsa_m2, patient, Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2, u=_u(unit)), steps,
+        amount * bsa_m2, patient, Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2, u=step_unit(unit)), steps,
     )
-
-
-def _u(unit: str) -> str | None:
-    """The unit figure of a step: left out for mg (the sentences' default), so mass steps stay as they were."""
-    return None if unit == "mg" else unit_symbol(unit)
 
 
 def _calculated(exact: Decimal, patient: PatientSize, arithmetic: Step, steps: list[Step] | None = None) -> ResolvedDose:

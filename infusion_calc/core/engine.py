@@ -14,9 +14,10 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from infusion_calc.core import rounding
-from infusion_calc.core.amounts import bind, bind_order
+from infusion_calc.core.amounts import bind, bind_order, bind_vial, step_unit
 from infusion_calc.core.billing import Billing, ClaimLine, VialUse, bill
 from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
+from infusion_calc.core.container import Container
 from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
@@ -25,17 +26,7 @@ from infusion_calc.core.plan_notices import plan_notices
 from infusion_calc.core.presentation import drug_choices
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.units import (
-    DoseBasis,
-    Kind,
-    VialSize,
-    fits_typed_form,
-    format_amount,
-    parse_amount,
-    parse_dose,
-    parse_vial_size,
-    unit_symbol,
-)
+from infusion_calc.core.units import DoseBasis, Kind, fits_typed_form, format_amount, parse_amount, parse_dose, parse_vial_size
 from infusion_calc.core.vials import plan_vials
 
 if TYPE_CHECKING:
@@ -65,6 +56,8 @@ class CalcRequest:
     billing_unit: str | None = None
     dose_given: str | None = None
     """The amount actually given, when the infusion stopped short of the dose prepared; None or "" for all of it."""
+    container: str | None = None
+    """"single-dose" or "multi-dose" from the carton, for a vial the catalog has not verified; None or "" when not given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +112,11 @@ class Calculation:
     def single_dose(self) -> bool:
         return _single_dose(self.vials)
 
+    @property
+    def container_confirmed(self) -> bool:
+        """False while a vial's single-dose/multi-dose is neither verified nor answered (core/container.py)."""
+        return all(use.product.container != "unconfirmed" for use in self.vials)
+
 
 def _single_dose(uses: tuple[VialUse, ...]) -> bool:
     return all(use.product.container == "single-dose" for use in uses)
@@ -137,7 +135,7 @@ def _unlisted_code(request: CalcRequest) -> Drug:
     if acting is not None:  # the name goes into the chart note and the claim: one plain line
         raise InputError("drug", f"The drug name contains the control or line-break character U+{ord(acting):04X}: type it as plain text on one line.")
     try:
-        return _unlisted_drug(code, request.drug, request.billing_unit, tuple(request.vials))
+        return _unlisted_drug(code, request.drug, request.billing_unit, tuple(request.vials), Container.of(request.container, ()))
     except ValueError as error:  # pydantic's ValidationError: a typed value the catalog rules refuse
         first = error.errors()[0] if hasattr(error, "errors") else {"loc": (), "msg": str(error)}
         field_name = {"billing_unit": "billing_unit", "generic": "drug", "product": "vial"}.get(
@@ -146,8 +144,8 @@ def _unlisted_code(request: CalcRequest) -> Drug:
 
 
 @lru_cache(maxsize=256)  # validated by the catalog's schema once per typed order, not per batch row
-def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[str, ...]) -> Drug:
-    products = tuple(_typed_product(text, None, "unlisted product") for text in vials)
+def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[str, ...], container: Container) -> Drug:
+    products = tuple(_typed_product(text, None, "unlisted product", container) for text in vials)
     return Drug.model_validate({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",
@@ -222,17 +220,15 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     return drug
 
 
-def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
+def _typed_product(text: str, drug: Drug | None, brand: str, container: Container | None = None) -> Product:
     size = parse_vial_size(text)
-    if drug is not None:
-        size = VialSize(bind(size.strength, drug.amount_unit, "vial", _what(drug)), size.volume)
-    if size.strength.unit == "mL":  # a bag or vial of a code billed by volume: its amount is its volume
-        size = VialSize(size.strength, size.strength)
+    size = bind_vial(size, drug.amount_unit, drug.with_code) if drug is not None else bind_vial(size, size.strength.unit, brand)
     if drug is not None:
         for product in drug.products:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
             if product.strength.value == size.strength.value and same_volume:
                 return product
+    kind, source = container.for_typed(drug, size.strength.value) if container is not None else ("single-dose", None)
     note: str | None
     ndc, note, sources = None, f"Vial size {text.strip()} was entered by hand: take its 11-digit NDC from the carton.", ["entered by the user"]
     listed = [item for item in (drug.cms_items if drug is not None else ()) if item.strength.value == size.strength.value]
@@ -252,13 +248,9 @@ def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
         strength=size.strength,
         volume=size.volume,
         form="solution" if size.volume is not None else "lyophilized",
-        container="single-dose",
-        sources=sources,
+        container=kind,  # single-dose, multi-dose or unconfirmed (core/container.py)
+        sources=[*sources, source] if source else sources,
     )
-
-
-def _what(drug: Drug) -> str:
-    return f"{drug.display_name} ({drug.hcpcs})"
 
 
 def _cms_sizes(drug: Drug) -> str:
@@ -267,7 +259,7 @@ def _cms_sizes(drug: Drug) -> str:
     return f"CMS lists items of {shown_sizes}{', ...' if len(sizes) > 8 else ''}" if sizes else "CMS lists no NDC for it"
 
 
-def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
+def _presentations(drug: Drug, request: CalcRequest, container: Container) -> tuple[Product, ...]:
     if not request.vials and not drug.products:
         raise InputError(
             "vial",
@@ -280,7 +272,7 @@ def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
     brand = drug.brands[0] if drug.brands else drug.generic
     chosen: dict[Decimal, Product] = {}
     for text in request.vials:
-        product = _typed_product(text, drug, brand)
+        product = _typed_product(text, drug, brand, container)
         same_strength = chosen.setdefault(product.strength.value, product)
         if same_strength.label != product.label:
             raise InputError(
@@ -326,14 +318,16 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     """Everything the chair and the billing desk need for one dose."""
     drug = find_drug(catalog, request)
     if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
-        typed_unit = bind(parse_amount(request.billing_unit, "billing_unit"), drug.amount_unit, "billing_unit", _what(drug))
+        typed_unit = bind(parse_amount(request.billing_unit, "billing_unit"), drug.amount_unit, "billing_unit", drug.with_code)
         if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
                 f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
             )
-    order = bind_order(parse_dose(request.dose), drug.amount_unit, _what(drug))
-    products = _presentations(drug, request)
+    order = bind_order(parse_dose(request.dose), drug.amount_unit, drug.with_code)
+    container = Container.of(request.container, catalog.containers)
+    products = _presentations(drug, request, container)
+    container.agrees_with(drug, products)
     _one_kind_of_container(drug, products)
     threshold = parse_rounding_threshold(request.round_within)
     resolved = resolve_dose(
@@ -363,16 +357,16 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
             change = rounding.percent((nearest.total - dose) / dose * 100)
             option = RoundingOption(nearest.total, change, _uses(products, nearest.counts), threshold)
 
-    given = dose_given(request.dose_given, dose, drug.amount_unit, _what(drug))
+    given = dose_given(request.dose_given, dose, drug.amount_unit, drug.with_code)
     # Billed from what reached the patient: the part prepared but not infused is left in the
     # opened amount, so it is counted with the rest of what was discarded.
     billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses, drug.amount_unit)
     preparation = _prepare(uses, dose)
     warnings = plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml) + billing.notices
-    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses), unit=drug.amount_unit) if given is not None else None
+    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses), uses=uses, unit=drug.amount_unit) if given is not None else None
     if partly is not None:
         warnings += (partly,)
-    u = None if drug.amount_unit == "mg" else unit_symbol(drug.amount_unit)
+    u = step_unit(drug.amount_unit)
     vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total, u=u)
     given_step = (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose, u=u),) if partly is not None else ()
     steps = resolved.steps + (vials,) + given_step + billing.steps

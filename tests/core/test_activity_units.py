@@ -43,8 +43,10 @@ WORKED = [
      CalcRequest("50 IU/kg", drug="benefix", weight="70 kg", vials=("3540 IU",)), [("J7195", 3500), ("J7195-JW", 40)]),
     ("Heparin 5,000 units from a multi-dose 10,000-unit vial: 5 x 1000 units, no modifier",
      CalcRequest("5000 units", hcpcs="J1644"), [("J1644", 5)]),
-    ("Normal saline 250 cc (J7050), a 250 mL bag: billed by volume",
-     CalcRequest("250 mL", hcpcs="J7050", vials=("250 mL",)), [("J7050-JZ", 1)]),
+    ("Normal saline 250 cc (J7050), a 250 mL bag the nurse says is single-dose: billed by volume",
+     CalcRequest("250 mL", hcpcs="J7050", vials=("250 mL",), container="single-dose"), [("J7050-JZ", 1)]),
+    ("The same bag unconfirmed (CMS does not say): no JW, no JZ until the carton is checked",
+     CalcRequest("250 mL", hcpcs="J7050", vials=("250 mL",)), [("J7050", 1)]),
 ]
 
 
@@ -178,7 +180,7 @@ def test_no_output_writes_a_products_units_as_mg(capsys, output):
 
 def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms):
     # Q2041 (a CAR-T dose, "per therapeutic dose" in CMS's unit column): one bag, one dose, one unit.
-    calc = calculate(catalog_with_cms, CalcRequest("1 dose", hcpcs="Q2041", vials=("1 dose",)))
+    calc = calculate(catalog_with_cms, CalcRequest("1 dose", hcpcs="Q2041", vials=("1 dose",), container="single-dose"))
     assert _lines(calc) == [("Q2041-JZ", 1)]
     assert calc.billing.discarded_units == 0
     assert "1 dose labeled" in " ".join(step.text for step in calc.steps)

@@ -26,10 +26,11 @@ from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
-from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label
+from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label, with_container_answer
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
+    from infusion_calc.tui.state import ContainerAnswer
     from infusion_calc.tui.widgets.order_form import OrderForm
     from infusion_calc.tui.widgets.result_panel import ResultPanel
 
@@ -87,6 +88,7 @@ class MainScreen(Screen[None]):
     """The presenter over the catalog; None until it has loaded (after the first frame). The
     app sets it here, its one owner; `app.calculator` reads it."""
     outcome: reactive[Outcome] = reactive(LOADING, init=False)
+    container_answer: ContainerAnswer | None = None  # "single-dose or multi-dose?" answered for one drug and vial size
     """What the engine makes of `form`: a result, or the problem to fix first."""
 
     def __init__(self, *, round_within: str = "", cursor_blink: bool = True) -> None:
@@ -189,7 +191,7 @@ class MainScreen(Screen[None]):
         self.form = self.order_form.values()  # now, not after the message: no flash of a stale state
 
     def on_order_form_changed(self, event: "OrderForm.Changed") -> None:
-        self.form = event.values
+        self.form = with_container_answer(event.values, self.container_answer)  # the carton's answer, for this product only
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -220,9 +222,15 @@ class MainScreen(Screen[None]):
                     "`infusion-calc calc --format` prints every format")  # F4 writes no export format
         self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.", markup=False)
 
-    def _when_dose_confirmed(self, result: ResultView, nothing: str, doing: str, then: Callable[[], None]) -> None:
-        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it."""
+    def _when_dose_confirmed(self, result: ResultView, nothing: str, doing: str, then: Callable[[], None],
+                             again: Callable[[], None] | None = None) -> None:
+        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it.
+        First, a vial nobody confirmed as single- or multi-dose is asked about; an answer recalculates and runs `again`."""
+        from infusion_calc.tui.screens.confirm_container import ask
         from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
+
+        if again is not None and not result.calculation.container_confirmed:
+            return ask(self, result, nothing, doing, again)
 
         message = out_of_range_message(result.checks)
         if message is None:
@@ -243,13 +251,13 @@ class MainScreen(Screen[None]):
         result = self._result("Nothing copied", with_encounter=False)
         if result is not None:
             self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines",
-                                      lambda: self._copy("claim lines", result.claim_text))
+                                      lambda: self._copy("claim lines", result.claim_text), self.action_copy_claim_lines)
 
     def action_copy_chart_text(self) -> None:
         result = self._result("Nothing copied", with_encounter=True)
         if result is not None:
             self._when_dose_confirmed(result, "Nothing copied", "copy the chart text",
-                                      lambda: self._copy("chart text", result.chart_text))
+                                      lambda: self._copy("chart text", result.chart_text), self.action_copy_chart_text)
 
     def action_copy_as(self, fmt: str = "") -> None:
         """Copy the claim lines in an export format: `fmt`, or the one chosen from the menu."""
@@ -261,7 +269,7 @@ class MainScreen(Screen[None]):
                         severity="warning", timeout=10)
             return
         self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines in an export format",
-                                  lambda: self._copy_as(result, fmt))
+                                  lambda: self._copy_as(result, fmt), lambda: self.action_copy_as(fmt))
 
     def _copy_as(self, result: ResultView, fmt: str) -> None:
         from infusion_calc.tui import actions
@@ -289,7 +297,7 @@ class MainScreen(Screen[None]):
         result = self._result("Nothing saved to the log", with_encounter=True)
         if result is not None:
             self._when_dose_confirmed(result, "Nothing saved to the log", "save it to the administration log",
-                                      lambda: self._save_to_log(result))
+                                      lambda: self._save_to_log(result), self.action_save_to_log)
 
     def _save_to_log(self, result: ResultView) -> None:
         if self.calculator is None:
@@ -327,7 +335,8 @@ class MainScreen(Screen[None]):
     def action_save_to_file(self) -> None:
         result = self._result("Nothing written", with_encounter=True)
         if result is not None:
-            self._when_dose_confirmed(result, "Nothing written", "write it to a file", lambda: self._save_to_file(result))
+            self._when_dose_confirmed(result, "Nothing written", "write it to a file", lambda: self._save_to_file(result),
+                                      self.action_save_to_file)
 
     def _save_to_file(self, result: ResultView) -> None:
         text = f"{result.chart_text.rstrip()}\n\nClaim lines\n{result.claim_text}"
