@@ -224,7 +224,7 @@ def _has_dimension(word: str, dimension: str) -> bool:
     return bool(_ask("dimension", _spelling(word), dimension))
 
 
-def _split(text: str, field: str, example: str) -> tuple[Decimal, str, str | None]:
+def _split(text: str, field: str, example: str, zero_ok: bool = False) -> tuple[Decimal, str, str | None]:
     """Strictly split "300 mg" / "5 mg/kg" into (Decimal number, unit word, per-word)."""
     raw = text.strip() if isinstance(text, str) else ""
     if not raw:
@@ -235,7 +235,7 @@ def _split(text: str, field: str, example: str) -> tuple[Decimal, str, str | Non
     if match is None:
         raise InputError(field, _explain_mismatch(raw, example))
     number = Decimal(match["number"])
-    if number <= 0:
+    if number <= 0 and not (zero_ok and number == 0):
         raise InputError(field, f"The amount must be more than zero. Enter {example}.")
     unit_text = match["unit"]
     top, _, bottom = unit_text.partition("/")
@@ -283,9 +283,9 @@ def fits_typed_form(value: Decimal) -> bool:
     return value < Decimal(10) ** 9 and isinstance(exponent, int) and -exponent <= 6
 
 
-def parse_measure(text: str, kind: Kind, field: str) -> Measure:
+def parse_measure(text: str, kind: Kind, field: str, zero_ok: bool = False) -> Measure:
     """Parse a plain quantity ("70 kg", "154 lb", "1.9 m2") into its kind's canonical unit."""
-    number, word, per = _split(text, field, kind.example)
+    number, word, per = _split(text, field, kind.example, zero_ok)
     if per is not None:
         raise InputError(field, f"Enter {kind.example} (no '/').")
     factor = _require(kind, field, kind.example, word)
@@ -373,16 +373,19 @@ def parse_vial_size(text: str, field: str = "vial") -> VialSize:
     return VialSize(strength, volume)
 
 
-def parse_amount(text: str, field: str) -> Measure:
-    """What a container holds: a mass (mg), activity units as typed ("unit", "IU"), or a volume (mL)."""
-    number, word, per = _split(text, field, _VIAL_EXAMPLE)
+def parse_amount(text: str, field: str, zero_ok: bool = False) -> Measure:
+    """What a container holds: a mass (mg), activity units as typed ("unit", "IU"), or a volume (mL).
+
+    `zero_ok` reads back an amount the engine saved, where "0 mg" (nothing discarded) is a figure.
+    """
+    number, word, per = _split(text, field, _VIAL_EXAMPLE, zero_ok)
     activity = activity_word(word) if per is None else None
     if activity is not None:
         return Measure(number, activity, text.strip())
     try:
-        return parse_measure(text, Kind.MASS, field)
+        return parse_measure(text, Kind.MASS, field, zero_ok)
     except InputError:
-        return parse_measure(text, Kind.VOLUME, field)
+        return parse_measure(text, Kind.VOLUME, field, zero_ok)
 
 
 def parse_concentration(text: str, field: str) -> Measure:
