@@ -9,11 +9,15 @@ billing units and dollars, which add across drugs.
 from __future__ import annotations
 
 import json
+import sqlite3
 from decimal import Decimal
 
 import pytest
 
 from infusion_calc.cli import main
+from infusion_calc.core.errors import InputError
+from infusion_calc.core.units import parse_amount
+from infusion_calc.log.report_source import Unreadable, saved_amount
 
 Q1_J0585 = Decimal("6.510")  # 2026Q1 payment limit per 1 unit (domain-facts §8, issue 21's worked example)
 Q1_J7195 = Decimal("1.834")  # 2026Q1 payment limit per 1 IU
@@ -96,3 +100,35 @@ def test_details_print_each_amount_in_its_own_unit(seeded, capsys):
     assert details["J0585"]["dose"] == "60 units"
     assert details["J7195"]["dose"] == "3500 IU"
     assert details["J2323"]["dose"] == "300 mg"
+
+
+@pytest.mark.parametrize(("text", "value", "unit"), [
+    ("365 mg", "365", "mg"), ("0.5 mg", "0.5", "mg"), ("0 mg", "0", "mg"), ("60 units", "60", "unit"),
+    ("1 unit", "1", "unit"), ("3540 IU", "3540", "IU"), ("250 mL", "250", "mL"), ("1 dose", "1", "dose"),
+    ("0 units", "0", "unit"),
+])
+def test_saved_amounts_read_back_in_their_own_unit(text, value, unit):
+    assert saved_amount(text) == (Decimal(value), unit)
+
+
+@pytest.mark.parametrize("text", ["60 U", "1e3 mg", "-5 mg", "60 units/kg", "mg", "60", "60 grains", "1,000 IU", "٣٠٠ mg"])
+def test_anything_else_is_refused_not_guessed(text):
+    with pytest.raises(Unreadable):
+        saved_amount(text)
+
+
+def test_a_typed_zero_is_still_refused():
+    """Only amounts the engine saved may be zero (nothing discarded); a typed vial or dose may not."""
+    with pytest.raises(InputError):
+        parse_amount("0 mg", "vial")
+    assert parse_amount("0 mg", "saved", zero_ok=True).value == 0
+
+
+def test_an_entry_mixing_units_is_left_out_and_counted(seeded, capsys):
+    """A hand-edited entry whose dose is in mg while its billing unit is in units is not read as either."""
+    path = seeded / "data" / "administrations.sqlite3"
+    with sqlite3.connect(path) as connection:
+        connection.execute("UPDATE administration SET result = json_set(result, '$.dose', '60 mg') WHERE id = 1")
+    figures, err = report(capsys)
+    assert "warning: 1 log entries could not be read" in err
+    assert figures["totals"]["administrations"] == 2

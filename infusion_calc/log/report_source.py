@@ -90,7 +90,7 @@ _TEXTS_CACHED = 8_192
 """Saved results and checks kept by their text (a few KB each): about 20 MB at most."""
 
 
-def _amount(text: str) -> tuple[Decimal, str]:
+def saved_amount(text: str) -> tuple[Decimal, str]:
     """An amount as the engine saved it ("365 mg", "60 units", "3540 IU", "250 mL", "1 dose") and its unit.
 
     Read by the strict parser that reads typed amounts, so whatever it writes reads back
@@ -110,7 +110,7 @@ def _amount(text: str) -> tuple[Decimal, str]:
 
 def _in_unit(texts: tuple[str, ...]) -> tuple[tuple[Decimal, ...], str]:
     """The entry's amounts and the one unit they are all in (an entry never mixes mg and units)."""
-    read = [_amount(text) for text in texts]
+    read = [saved_amount(text) for text in texts]
     units = {unit for _, unit in read}
     if len(units) != 1:
         raise Unreadable(f"amounts in different units in one entry: {', '.join(texts)}")
@@ -166,7 +166,7 @@ def catalog_strengths(catalog: Catalog, single_dose: bool = True) -> dict[tuple[
         drug = catalog.by_code(hcpcs)
         for product in drug.products if drug else ():
             if product.container == kind:
-                value, unit = _amount(format_amount(product.strength.value, product.strength.unit))
+                value, unit = saved_amount(format_amount(product.strength.value, product.strength.unit))
                 found.setdefault((hcpcs, unit), set()).add(value)
     return {key: tuple(sorted(sizes)) for key, sizes in found.items()}
 
