@@ -39,7 +39,7 @@ def test_import_writes_one_private_file_per_quarter_and_prints_a_summary(tmp_pat
         capsys, "data", "import", "--replace", str(DATA / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"), str(DATA / "asp-payment-limits-2025Q3.csv"),
     )
     assert (status, err) == (0, "")
-    assert "2025Q3 (effective 2025-07-01 to 2025-09-30): 3 codes billed by mass, 5 NDCs, 3 with a payment limit" in out
+    assert "2025Q3 (effective 2025-07-01 to 2025-09-30): 3 codes, 5 NDCs, 3 with a payment limit" in out
     stored = cms_folder(tmp_path) / "asp-2025Q3.json.gz"
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
     assert stat.S_IMODE(cms_folder(tmp_path).stat().st_mode) == 0o700

@@ -39,6 +39,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     importing.set_defaults(run=run_import)
     status = actions.add_parser("status", help="list the quarters loaded and their effective dates")
     status.add_argument("--json", action="store_true", help="print the quarters as JSON")
+    status.add_argument(
+        "--refused", action="store_true", help="also list every code CMS lists that was not imported, with the reason",
+    )
     status.set_defaults(run=run_status)
 
 
@@ -82,11 +85,14 @@ def _store(found: Found, quarters: list[Quarter]) -> list[str]:
         priced = sum(1 for code in quarter.codes if code.payment_limit is not None)
         out.append(
             f"{quarter.quarter} (effective {quarter.effective_from} to {quarter.effective_to}): "
-            f"{len(quarter.codes)} codes billed by mass, {items} NDCs, {priced} with a payment limit -> {path}"
+            f"{len(quarter.codes)} codes, {items} NDCs, {priced} with a payment limit -> {path}"
         )
         refused = sum(quarter.refused.values())
         out.append(f"  rows not imported: {refused}")
         out.extend(f"    {count:>6}  {reason}" for reason, count in quarter.refused.items())
+        if quarter.kept:
+            out.append(f"  rows imported with a notice: {sum(quarter.kept.values())}")
+            out.extend(f"    {count:>6}  {notice}" for notice, count in quarter.kept.items())
     return out
 
 
@@ -103,6 +109,7 @@ def quarters_as_dicts() -> list[dict]:
             "ndcs": quarter.ndc_count,
             "priced_codes": len(quarter.prices),
             "sources": list(quarter.sources),
+            "refused_codes": dict(quarter.refused_codes),
         }
         for quarter in load().quarters
     ]
@@ -125,4 +132,8 @@ def run_status(options: argparse.Namespace) -> int:
             f"{quarter['quarter']}  {quarter['effective_from']} to {quarter['effective_to']}  {quarter['origin']:<8}  "
             f"{quarter['codes']} codes, {quarter['ndcs']} NDCs, {quarter['priced_codes']} priced\n"
         )
+        if options.refused:
+            refused = quarter["refused_codes"]
+            sys.stdout.write(f"  {len(refused)} codes not imported:\n")
+            sys.stdout.writelines(f"    {code}  {reason}\n" for code, reason in refused.items())
     return 0

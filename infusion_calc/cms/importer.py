@@ -113,7 +113,8 @@ def _quarter(
     table = crosswalk[0]
     if (pricing[0].effective_from, pricing[0].effective_to) != (table.effective_from, table.effective_to):
         raise InputError("file", f"{pricing[1]}: its effective dates differ from {crosswalk[1]}'s")
-    products, prices = read_crosswalk(table), read_pricing(pricing[0])
+    # The descriptors settle which strength a combination code's unit is billed by (cms/dosage.py).
+    products, prices = read_crosswalk(table, descriptors), read_pricing(pricing[0], descriptors)
     refused = Counter(products.refused) + Counter(prices.refused)
     codes = []
     for code in sorted(set(products.codes) | set(prices.codes)):
@@ -142,5 +143,7 @@ def _quarter(
         "quarter": label, "effective_from": table.effective_from, "effective_to": table.effective_to,
         "sources": [{"file": crosswalk[1], "sha256": crosswalk[2]}, {"file": pricing[1], "sha256": pricing[2]}],
         "refused": dict(sorted(refused.items(), key=lambda pair: -pair[1])),
+        "kept": dict(products.kept),
+        "refused_codes": {code: reason for code, reason in sorted(products.refused_codes.items()) if code not in prices.codes},
         "codes": codes,
     })

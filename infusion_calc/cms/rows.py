@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from infusion_calc.cms.dosage import DosageRefused, billing_unit
+from infusion_calc.cms.dosage import PACKAGE_ROUNDED, DosageRefused, code_billing_unit, package_rounded
 from infusion_calc.cms.tables import Table
 from infusion_calc.core.errors import InputError
 
@@ -55,9 +55,9 @@ def _positive(text: str, reason: str) -> Decimal:
     return Decimal(text)
 
 
-def _unit(text: str) -> str:
+def _unit(text: str, descriptor: str | None = None) -> str:
     try:
-        return str(billing_unit(text))
+        return str(code_billing_unit(text, descriptor))
     except DosageRefused as refusal:
         raise RowRefused(str(refusal)) from None
 
@@ -69,9 +69,13 @@ class Reading:
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     """Each code's fields as read; the quarter's model (cms.models.CmsCode) validates them."""
     refused: Counter[str] = field(default_factory=Counter)
+    kept: Counter[str] = field(default_factory=Counter)
+    """Rows imported with a notice, counted by it (a package figure CMS rounded)."""
+    refused_codes: dict[str, str] = field(default_factory=dict)
+    """Code -> the reason its first refused row gave; kept only for codes with no row imported."""
 
 
-def read_crosswalk(table: Table) -> Reading:
+def read_crosswalk(table: Table, descriptors: dict[str, dict[str, str]] | None = None) -> Reading:
     """Code -> {short_description, billing_unit, items: {ndc: item}} from the crosswalk's rows."""
     reading = Reading()
     conflicted: set[tuple[str, str]] = set()
@@ -80,14 +84,18 @@ def read_crosswalk(table: Table) -> Reading:
             if len(cells) < 10:
                 raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
             code = _code(cells[0])
-            unit = _unit(cells[5])
+            unit = _unit(cells[5], (descriptors or {}).get(code, {}).get("descriptor"))
             if not _NDC.fullmatch(cells[3]):
                 raise RowRefused(BAD_NDC)
             size, count, per_item, per_package = (_positive(cell, BAD_NUMBER) for cell in cells[6:10])
             if per_item * count != per_package:
-                raise RowRefused(PACKAGE_MISMATCH)
+                if not package_rounded(per_item, count, per_package):
+                    raise RowRefused(PACKAGE_MISMATCH)
+                reading.kept[PACKAGE_ROUNDED] += 1
         except RowRefused as refusal:
             reading.refused[str(refusal)] += 1
+            if _HCPCS.fullmatch(cells[0]):
+                reading.refused_codes.setdefault(cells[0], str(refusal))
             continue
         entry = reading.codes.setdefault(code, {"hcpcs": code, "short_description": cells[1], "billing_unit": unit, "items": {}})
         if entry["billing_unit"] != unit:
@@ -106,7 +114,10 @@ def read_crosswalk(table: Table) -> Reading:
     for code, ndc in conflicted:
         reading.codes[code]["items"].pop(ndc, None)
     for code in [code for code, entry in reading.codes.items() if not entry["items"]]:
+        reading.refused_codes.setdefault(code, DUPLICATE_NDC)
         del reading.codes[code]
+    for code in reading.codes:
+        reading.refused_codes.pop(code, None)
     return reading
 
 
@@ -127,7 +138,7 @@ def _payment_values(table: Table, line: int, code: str, cells: tuple[str, ...]) 
     return Decimal(limit), Decimal(coinsurance)
 
 
-def read_pricing(table: Table) -> Reading:
+def read_pricing(table: Table, descriptors: dict[str, dict[str, str]] | None = None) -> Reading:
     """Code -> {billing_unit, payment_limit, coinsurance_percent} from the payment-limit rows."""
     reading = Reading()
     for line, cells in table.rows:
@@ -135,7 +146,7 @@ def read_pricing(table: Table) -> Reading:
             if len(cells) < 5:
                 raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
             code = _code(cells[0])
-            unit = _unit(cells[2])
+            unit = _unit(cells[2], (descriptors or {}).get(code, {}).get("descriptor"))
             if cells[3] == "N/A":
                 raise RowRefused(NO_LIMIT)
             limit, coinsurance = _payment_values(table, line, code, cells)

@@ -16,7 +16,7 @@ import os
 import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -43,6 +43,8 @@ class LoadedQuarter:
     ndc_count: int
     refused: dict[str, int]
     sources: tuple[str, ...]
+    refused_codes: dict[str, str] = field(default_factory=dict)
+    """code -> why none of its rows could be imported (`data status --refused`)."""
 
     def covers(self, day: date) -> bool:
         return self.effective_from <= day <= self.effective_to
@@ -144,6 +146,7 @@ def quarter_from_json(raw: dict[str, Any], origin: str) -> LoadedQuarter:
         ndc_count=sum(len(code["items"]) for code in raw["codes"]),
         refused=dict(raw["refused"]),
         sources=tuple(source["file"] for source in raw["sources"]),
+        refused_codes=dict(raw.get("refused_codes") or {}),
     )
 
 

@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
-from infusion_calc.core.units import Kind, Measure, parse_measure
+from infusion_calc.core.units import Measure, parse_amount
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog import Drug
@@ -159,13 +159,13 @@ class CmsLayer:
         raw = self.codes.get(code)
         if raw is None:
             return ()
-        unit = parse_measure(raw["billing_unit"], Kind.MASS, "billing_unit")
+        unit = parse_amount(raw["billing_unit"], "billing_unit")
         return tuple(
             CmsItem(
                 ndc=row[_NDC], labeler=row[_LABELER], brand=brand_name(row[_BRAND]),
                 package_size=Decimal(row[_SIZE]), package_count=Decimal(row[_COUNT]),
                 units_per_item=Decimal(row[_PER_ITEM]),
-                strength=Measure(Decimal(row[_PER_ITEM]) * unit.value, "mg"),
+                strength=Measure(Decimal(row[_PER_ITEM]) * unit.value, unit.unit),
             )
             for row in raw["items"]
         )
@@ -183,7 +183,7 @@ class CmsLayer:
             descriptor=raw.get("descriptor") or raw["short_description"],
             generic=generic_name(raw.get("descriptor") or raw["short_description"]),
             brands=sorted(brands.values()),
-            billing_unit=parse_measure(raw["billing_unit"], Kind.MASS, "billing_unit"),
+            billing_unit=parse_amount(raw["billing_unit"], "billing_unit"),
             route="not stated in CMS's files",
             sources=[f"CMS ASP NDC-HCPCS crosswalk and payment limits, {self.quarter}"],
             products=(),

@@ -18,6 +18,7 @@ from typing import Any
 from infusion_calc.core import rounding
 from infusion_calc.core.report_records import SavedAdministration
 from infusion_calc.core.report_what_if import EntryWhatIf, Searches, ceilings, what_if
+from infusion_calc.core.units import format_amount
 
 ZERO = Decimal(0)
 HUNDREDTH = Decimal("0.01")
@@ -182,7 +183,7 @@ def build_report(
     *,
     filters: Filters = Filters(),
     round_within: Decimal | None = None,
-    catalog_strengths: Mapping[str, tuple[Decimal, ...]] | None = None,
+    catalog_strengths: Mapping[tuple[str, str], tuple[Decimal, ...]] | None = None,
     details: bool = False,
 ) -> Report:
     """The report over the entries given in the period that pass the filters."""
@@ -316,8 +317,8 @@ def _entry_detail(entry: SavedAdministration, change: EntryWhatIf) -> dict[str, 
     """One entry and what it adds to each figure (no patient identifier: the record holds none)."""
     return {
         "id": entry.id, "date": entry.day.isoformat(), "hcpcs": entry.hcpcs, "payer": entry.payer,
-        "dose": rounding.plain(entry.dose_mg) + " mg",
-        "dose_given": None if entry.given_mg is None else rounding.plain(entry.given_mg) + " mg",
+        "dose": format_amount(entry.dose_mg, entry.amount_unit),
+        "dose_given": None if entry.given_mg is None else format_amount(entry.given_mg, entry.amount_unit),
         "units_administered": entry.administered_units, "units_discarded": entry.discarded_units,
         "lines": [{"modifiers": list(line.modifiers), "units": line.units,
                    "payment": None if line.payment is None else str(line.payment)} for line in entry.lines],
@@ -325,7 +326,7 @@ def _entry_detail(entry: SavedAdministration, change: EntryWhatIf) -> dict[str, 
         "what_if": {
             "rounding_dollars_saved": money(change.rounding_dollars) if change.rounding_moved else None,
             "rounding_vials_saved": change.rounding_vials_saved if change.rounding_moved else None,
-            "least_waste_vials": [f"{count} × {rounding.plain(strength)} mg" for strength, count in change.least_waste_vials] or None,
+            "least_waste_vials": [f"{count} × {format_amount(strength, entry.amount_unit)}" for strength, count in change.least_waste_vials] or None,
             "least_waste_dollars_saved": money(change.least_waste_dollars) if change.least_waste_changed else None,
             "non_billable_dollars": money(change.non_billable_dollars),
         },

@@ -29,7 +29,11 @@ class SavedLine(NamedTuple):
 
 
 class SavedAdministration(NamedTuple):
-    """The figures of one log entry, in mg and billing units (amounts as the engine saved them).
+    """The figures of one log entry, in billing units and amounts as the engine saved them.
+
+    The `*_mg` amounts are in the entry's own `amount_unit`: mg for a code billed by mass,
+    else mL, the product's activity units ("unit", "IU") or doses, never converted. Figures
+    divided by the billing unit are billing units, so they add across drugs; amounts do not.
 
     NamedTuples, not dataclasses: a report builds 100,000 of them, and a frozen dataclass
     takes several times as long to make.
@@ -61,6 +65,8 @@ class SavedAdministration(NamedTuple):
     """Codes of the checks that were errors when it was saved."""
     waste_undocumented: bool = False
     """A JW line was saved while the waste's date, time, amount or reason was not recorded."""
+    amount_unit: str = "mg"
+    """What the amounts are measured in, as the strict parser reads them back: "mg", "mL", "unit", "IU", "dose"."""
 
     @property
     def month(self) -> str:

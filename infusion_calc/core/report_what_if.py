@@ -84,15 +84,15 @@ class Searches:
         return self._answers[key]
 
 
-def least_waste_strengths(entry: SavedAdministration, catalog: Mapping[str, tuple[Decimal, ...]]) -> tuple[Decimal, ...]:
-    """Every single-dose size the catalog knows for the code, and the ones the entry was planned with."""
-    known = catalog.get(entry.hcpcs, ())
+def least_waste_strengths(entry: SavedAdministration, catalog: Mapping[tuple[str, str], tuple[Decimal, ...]]) -> tuple[Decimal, ...]:
+    """Every single-dose size the catalog knows for the code in the entry's unit, and the ones it was planned with."""
+    known = catalog.get((entry.hcpcs, entry.amount_unit), ())
     if known == entry.planned_strengths:
         return known
     return tuple(sorted(set(known) | set(entry.planned_strengths)))
 
 
-def ceilings(entries: list[SavedAdministration], catalog: Mapping[str, tuple[Decimal, ...]],
+def ceilings(entries: list[SavedAdministration], catalog: Mapping[tuple[str, str], tuple[Decimal, ...]],
              threshold: Decimal | None) -> dict[tuple[Decimal, ...], Decimal]:
     """The largest total each set of strengths will be asked for (the search is built up to it)."""
     top: dict[tuple[Decimal, ...], Decimal] = {}
@@ -110,7 +110,7 @@ def _dollars(mg: Decimal, entry: SavedAdministration) -> Decimal:
     return mg / entry.billing_unit_mg * entry.limit_per_unit if entry.limit_per_unit is not None else ZERO
 
 
-def what_if(entry: SavedAdministration, searches: Searches, catalog: Mapping[str, tuple[Decimal, ...]],
+def what_if(entry: SavedAdministration, searches: Searches, catalog: Mapping[tuple[str, str], tuple[Decimal, ...]],
             threshold: Decimal | None) -> EntryWhatIf:
     unpriced = entry.limit_per_unit is None
     multi, under, capped = non_billable_mg(entry)

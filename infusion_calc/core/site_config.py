@@ -27,6 +27,7 @@ from pydantic import (
     Field,
     PrivateAttr,
     StrictBool,
+    StrictStr,
     ValidationError,
     model_validator,
 )
@@ -101,6 +102,10 @@ class LogSettings(BaseModel):
 
     store_patient_id: StrictBool = False
     """Private by default: the log keeps no patient identifier unless the site turns this on."""
+    url: StrictStr | None = None
+    """A center log: "postgresql://host/dbname" (no password in it: the log package checks); none: this workstation's SQLite file."""
+    workstation: StrictStr | None = None
+    """The name saved with each entry; none: the host name."""
 
 
 def _percent(value: Any) -> Decimal:

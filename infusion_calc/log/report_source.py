@@ -9,7 +9,6 @@ report says how many it left out.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator, Mapping
 from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
@@ -21,7 +20,7 @@ import msgspec
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.report_records import SavedAdministration, SavedLine
-from infusion_calc.core.units import parse_vial_size
+from infusion_calc.core.units import format_amount, parse_amount, parse_vial_size
 from infusion_calc.log.reader import AdministrationLog
 
 
@@ -77,7 +76,6 @@ _RESULT = msgspec.json.Decoder(_Result)
 _INPUTS = msgspec.json.Decoder(_Inputs)
 _CHECKS = msgspec.json.Decoder(list[_Check] | None)
 _ENCOUNTER = msgspec.json.Decoder(_Encounter | None)
-_MG = re.compile(r"(\d+(?:\.\d+)?) mg")
 
 
 class Unreadable(ValueError):
@@ -85,24 +83,38 @@ class Unreadable(ValueError):
 
 
 # Amounts and payments repeat from entry to entry (the same doses, vials and prices): each text is read once.
-_amounts: dict[str, Decimal] = {}
+_amounts: dict[str, tuple[Decimal, str]] = {}
 _payments: dict[str, Decimal] = {}
 _CACHED = 100_000
 _TEXTS_CACHED = 8_192
 """Saved results and checks kept by their text (a few KB each): about 20 MB at most."""
 
 
-def _mg(text: str) -> Decimal:
-    """An amount as the engine saved it ("365 mg"); anything else is refused, not guessed."""
-    value = _amounts.get(text)
-    if value is None:
-        match = _MG.fullmatch(text)
-        if match is None:
-            raise Unreadable(f"an amount the report cannot read: {text!r}")
-        value = Decimal(match[1])
+def saved_amount(text: str) -> tuple[Decimal, str]:
+    """An amount as the engine saved it ("365 mg", "60 units", "3540 IU", "250 mL", "1 dose") and its unit.
+
+    Read by the strict parser that reads typed amounts, so whatever it writes reads back
+    and anything else is refused, not guessed. Never converted: units stay units.
+    """
+    found = _amounts.get(text)
+    if found is None:
+        try:
+            measure = parse_amount(text, "saved amount", zero_ok=True)
+        except InputError as error:
+            raise Unreadable(f"an amount the report cannot read: {text!r} ({error.message})") from None
+        found = (measure.value, measure.unit)
         if len(_amounts) < _CACHED:
-            _amounts[text] = value
-    return value
+            _amounts[text] = found
+    return found
+
+
+def _in_unit(texts: tuple[str, ...]) -> tuple[tuple[Decimal, ...], str]:
+    """The entry's amounts and the one unit they are all in (an entry never mixes mg and units)."""
+    read = [saved_amount(text) for text in texts]
+    units = {unit for _, unit in read}
+    if len(units) != 1:
+        raise Unreadable(f"amounts in different units in one entry: {', '.join(texts)}")
+    return tuple(value for value, _ in read), units.pop()
 
 
 def _money(text: str | None) -> Decimal | None:
@@ -126,23 +138,37 @@ def _lines(lines: list[_Line]) -> tuple[SavedLine, ...]:
 
 
 @lru_cache(maxsize=1024)
-def _typed_strength(text: str) -> Decimal:
+def _typed_strength(text: str) -> tuple[Decimal, str]:
     try:
-        return parse_vial_size(text).strength.value
+        strength = parse_vial_size(text).strength
     except InputError as error:
         raise Unreadable(f"a typed vial size the report cannot read: {text!r} ({error.message})") from None
+    return strength.value, strength.unit
 
 
-def catalog_strengths(catalog: Catalog, single_dose: bool = True) -> dict[str, tuple[Decimal, ...]]:
-    """Every code's vial sizes of one container kind, as the catalog knows them."""
+def _typed_strengths(typed: list[str], unit: str) -> tuple[Decimal, ...]:
+    """The typed vial sizes, in the entry's unit; a size in another unit cannot be planned from."""
+    sizes = [_typed_strength(text) for text in typed]
+    if any(size_unit != unit for _, size_unit in sizes):
+        raise Unreadable(f"a typed vial size not in the entry's unit ({unit}): {', '.join(typed)}")
+    return tuple(sorted({value for value, _ in sizes}))
+
+
+def catalog_strengths(catalog: Catalog, single_dose: bool = True) -> dict[tuple[str, str], tuple[Decimal, ...]]:
+    """Every code's vial sizes of one container kind, keyed by (code, unit) as a saved entry reads its amounts.
+
+    The unit is the one the strict parser reads back from the size as the engine prints it
+    ("mg", "mL", "unit", "IU", "dose"), so an entry is only ever planned from sizes in its own unit.
+    """
     kind = "single-dose" if single_dose else "multi-dose"
-    found: dict[str, tuple[Decimal, ...]] = {}
+    found: dict[tuple[str, str], set[Decimal]] = {}
     for hcpcs in catalog.codes():
         drug = catalog.by_code(hcpcs)
-        sizes = tuple(sorted({p.strength.value for p in drug.products if p.container == kind})) if drug else ()
-        if sizes:
-            found[hcpcs] = sizes
-    return found
+        for product in drug.products if drug else ():
+            if product.container == kind:
+                value, unit = saved_amount(format_amount(product.strength.value, product.strength.unit))
+                found.setdefault((hcpcs, unit), set()).add(value)
+    return {key: tuple(sorted(sizes)) for key, sizes in found.items()}
 
 
 @lru_cache(maxsize=4096)
@@ -162,7 +188,7 @@ _Figures = tuple[Any, ...]
 _by_result: dict[tuple[str, str], _Figures] = {}
 
 
-def _result_figures(result_text: str, inputs_text: str, strengths: Mapping[str, tuple[Decimal, ...]]) -> _Figures:
+def _result_figures(result_text: str, inputs_text: str, strengths: Mapping[tuple[str, str], tuple[Decimal, ...]]) -> _Figures:
     """The record's fields from the saved result and inputs, read once per distinct text (fixed doses repeat)."""
     key = (result_text, inputs_text)
     cached = _by_result.get(key)
@@ -173,13 +199,15 @@ def _result_figures(result_text: str, inputs_text: str, strengths: Mapping[str, 
         typed = _INPUTS.decode(inputs_text).vials
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         raise Unreadable(str(error)) from None
+    texts = (result.billing_unit, result.dose, result.labeled_amount, result.discarded_amount)
+    (unit_amount, dose, labeled, discarded, *given), unit = _in_unit(texts + ((result.dose_given,) if result.dose_given else ()))
     figures = (
         result.hcpcs, f"{result.drug} ({result.brand})" if result.brand else result.drug,
-        _mg(result.billing_unit), _mg(result.dose), _mg(result.labeled_amount), _mg(result.discarded_amount),
+        unit_amount, dose, labeled, discarded,
         result.administered_units, result.discarded_units, result.single_dose, _lines(result.lines),
-        sum(vial.count for vial in result.vials), _mg(result.dose_given) if result.dose_given else None,
+        sum(vial.count for vial in result.vials), given[0] if given else None,
         _money(result.payment.limit_per_unit if result.payment else None),
-        tuple(sorted({_typed_strength(text) for text in typed})) if typed else strengths.get(result.hcpcs, ()),
+        _typed_strengths(typed, unit) if typed else strengths.get((result.hcpcs, unit), ()), unit,
     )
     if len(_by_result) < _TEXTS_CACHED:
         _by_result[key] = figures
@@ -211,11 +239,11 @@ def _findings(checks_text: str | None) -> tuple[bool, tuple[str, ...]] | None:
     return found
 
 
-def record_from(row: tuple[int, str, str, str, str | None, str | None], strengths: Mapping[str, tuple[Decimal, ...]]) -> SavedAdministration:
+def record_from(row: tuple[int, str, str, str, str | None, str | None], strengths: Mapping[tuple[str, str], tuple[Decimal, ...]]) -> SavedAdministration:
     """One stored row as a report record; Unreadable when a field is not what the engine writes."""
     entry_id, saved_at, inputs_text, result_text, checks_text, encounter_text = row
     (hcpcs, drug, unit, dose, labeled, discarded, administered_units, discarded_units, single_dose, lines,
-     vial_count, given, limit, planned) = _result_figures(result_text, inputs_text, strengths)
+     vial_count, given, limit, planned, amount_unit) = _result_figures(result_text, inputs_text, strengths)
     try:
         encounter = _ENCOUNTER.decode(encounter_text or "null")
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
@@ -226,7 +254,7 @@ def record_from(row: tuple[int, str, str, str, str | None, str | None], strength
     return SavedAdministration(
         entry_id, _day(saved_at, encounter), hcpcs, drug, unit, dose, labeled, discarded, administered_units,
         discarded_units, single_dose, lines, vial_count, given, encounter.payer if encounter else None, limit,
-        planned, errors, undocumented,
+        planned, errors, undocumented, amount_unit,
     )
 
 

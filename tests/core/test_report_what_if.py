@@ -71,7 +71,7 @@ def test_least_waste_uses_every_presentation_the_catalog_knows(planned_sizes, ca
     known = tuple(sorted(catalog_sizes))
     dose = Decimal(dose_mg)
     saved = entry(dose, planned)
-    figures = build_report([saved], PERIOD, catalog_strengths={"J0000": known}).totals
+    figures = build_report([saved], PERIOD, catalog_strengths={("J0000", "mg"): known}).totals
     best = least_cover(tuple(sorted(set(planned) | set(known))), dose)
     assert best <= saved.labeled_mg
     if best == saved.labeled_mg:
@@ -96,7 +96,7 @@ def test_non_billable_waste_is_what_no_jw_unit_pays_for(wasted_mg, unit_mg, jw_u
 
 def test_what_ifs_skip_multi_dose_containers():
     saved = entry(Decimal(420), (Decimal(50), Decimal(150), Decimal(450)), Decimal(50), single_dose=False)
-    figures = build_report([saved], PERIOD, round_within=Decimal(10), catalog_strengths={"J0000": (Decimal(50),)}).totals
+    figures = build_report([saved], PERIOD, round_within=Decimal(10), catalog_strengths={("J0000", "mg"): (Decimal(50),)}).totals
     assert figures.rounding_moved == [] and figures.least_waste_changed == []
     assert figures.non_billable_units["multi_dose"] == Decimal("0.6")
 
