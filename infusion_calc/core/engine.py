@@ -168,10 +168,8 @@ def _billing_unit(text: str) -> Measure:
     return measure
 
 
-def _in_effect(catalog: Catalog, code: str, day: date | None, field_name: str) -> None:
-    """Refuse a code CMS's loaded quarters place before or after the date of service, naming the code in effect."""
-    why = catalog.out_of_effect(code, day)
-    if why is not None:
+def _in_effect(catalog: Catalog, code: str, day: date | None, field_name: str) -> None:  # else: naming the code that is
+    if (why := catalog.out_of_effect(code, day)) is not None:
         raise InputError(field_name, why)
 
 
@@ -324,10 +322,7 @@ def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialU
 
 
 def calculate(catalog: Catalog, request: CalcRequest, service_date: date | None = None) -> Calculation:
-    """Everything the chair and the billing desk need for one dose.
-
-    `service_date`: CMS's codes, billing units and NDCs of the quarter in effect that day
-    (core/administration.py decides it); None: the newest quarter's."""
+    """Everything the chair and the billing desk need for one dose, with the codes in effect on `service_date` (None: newest)."""
     catalog = catalog.on(service_date)
     drug = find_drug(catalog, request, service_date)
     _in_effect(catalog, drug.hcpcs, service_date, "drug" if request.drug else "hcpcs")
