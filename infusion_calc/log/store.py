@@ -236,7 +236,6 @@ def save(
     (default BUSY_TIMEOUT_S), cannot be written, or a patient identifier is given that
     the site config does not allow or that holds control or invisible characters.
     """
-    from infusion_calc.core.site_config import SiteConfig
     from infusion_calc.log.record import clean_patient_id, record_for
 
     timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
@@ -245,9 +244,9 @@ def save(
     except ValueError as error:
         message = str(error)
         raise LogError(f"{message[0].upper()}{message[1:]}. Nothing was saved.") from None
-    # The caller passes the site config it loaded; without one, the defaults (no patient identifier).
-    settings = config if config is not None else SiteConfig()
-    if patient_id and not settings.log.store_patient_id:
+    # The caller passes the site config it loaded; without one, the defaults (no patient identifier),
+    # known without building a SiteConfig: that would import pydantic for a plain save.
+    if patient_id and (config is None or not config.log.store_patient_id):
         raise LogError(
             "The site config does not allow storing a patient identifier in the log "
             "([log] store_patient_id = true turns it on). Nothing was saved."
