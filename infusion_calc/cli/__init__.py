@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from infusion_calc.cli.exits import one_line
 
@@ -26,7 +26,7 @@ class StrictParser(argparse.ArgumentParser):
         sys.stderr.write(f"error: {one_line(message)} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
-    def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # type: ignore[override]
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
         # `--drug=--` gives the value "--". Python 3.11's argparse strips that "--" as if it
         # ended the options and hands the option an empty list, which no command expects.
         if action.option_strings and action.nargs is None and arg_strings == ["--"]:
@@ -136,7 +136,7 @@ def run_command(options: argparse.Namespace) -> int:
     from infusion_calc.cli import exits
 
     real_stdout = sys.stdout
-    sys.stdout = exits.GuardedOutput(real_stdout)  # type: ignore[assignment]  # a text stream in all but name
+    sys.stdout = exits.GuardedOutput(real_stdout)  # a text stream in all but name
     try:
         command: Callable[[argparse.Namespace], int] = options.run
         status = command(options)

@@ -6,12 +6,13 @@ import argparse
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 from infusion_calc.cli.common import fail
 from infusion_calc.core.errors import CatalogError, InputError
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "data", help="import CMS's quarterly drug files, or show which quarters are loaded",
         description="CMS's ASP NDC-HCPCS crosswalk and payment-limit files (and the HCPCS Level II file).",
@@ -68,7 +69,7 @@ def run_import(options: argparse.Namespace) -> int:
     return 0
 
 
-def quarters_as_dicts() -> list[dict]:
+def quarters_as_dicts() -> list[dict[str, Any]]:
     from infusion_calc.catalog_cache import load
 
     return [

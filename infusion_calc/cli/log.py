@@ -11,11 +11,17 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from infusion_calc.log import AdministrationLog
 
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
@@ -59,7 +65,7 @@ def _shown(text: str) -> str:
     return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "log",
         help="the administration log: list, show and export calculations saved with --save",
@@ -86,11 +92,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     where.set_defaults(run=run_path)
 
 
-_current: list = []
+_current: list[AdministrationLog] = []
 """The log the running command reads (set by `_guarded`), so its notices are shown once."""
 
 
-def _log(options: argparse.Namespace):
+def _log(options: argparse.Namespace) -> AdministrationLog:
     """The log the command's context names (`Context.log_path`: the data folder's unless it says otherwise)."""
     from infusion_calc.loading import context_for
     from infusion_calc.log import AdministrationLog
@@ -102,7 +108,7 @@ def _local(saved_at: str) -> str:
     return datetime.fromisoformat(saved_at).astimezone().strftime("%Y-%m-%d %H:%M")
 
 
-def _guarded(options: argparse.Namespace, action) -> int:
+def _guarded(options: argparse.Namespace, action: Callable[[], int]) -> int:
     from infusion_calc.log import LogError
 
     _current.append(_log(options))
@@ -164,7 +170,7 @@ def _show_text(entry: dict[str, Any]) -> str:
     return "\n".join(_shown(line) for line in out) + "\n"
 
 
-def _rounding_threshold(inputs: dict[str, Any]):
+def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
     """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
     from infusion_calc.core.engine import parse_rounding_threshold
     from infusion_calc.core.errors import InputError
@@ -205,7 +211,7 @@ def run_show(options: argparse.Namespace) -> int:
     return _guarded(options, action)
 
 
-def _write_export(log, stream: IO[str], fmt: str) -> int:
+def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
     from infusion_calc.log import CSV_COLUMNS
 
     if fmt == "csv":

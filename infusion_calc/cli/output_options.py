@@ -91,11 +91,12 @@ def export_or_save(result: Administration, entered: Entered, options: CalcOption
             "--patient-id: the site config does not allow a patient identifier in the log "
             "([log] store_patient_id = true in config.toml turns it on); nothing was saved"
         )
-    saved = None
+    saved: SavedEntry | None = None
     if options.save:
-        saved = _save(result, entered, patient_id, config, context)
-        if isinstance(saved, int):
-            return saved
+        entry = _save(result, entered, patient_id, config, context)
+        if isinstance(entry, int):
+            return entry
+        saved = entry
     if rendered is None:
         return Printing(saved)
     try:

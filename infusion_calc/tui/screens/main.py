@@ -21,6 +21,7 @@ from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.reactive import reactive, var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -124,7 +125,7 @@ class MainScreen(Screen[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Fields built later (the encounter panel's, on opening) follow the app's cursor_blink too.
         if not self._cursor_blink and hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+            event.widget.cursor_blink = False
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -264,14 +265,16 @@ class MainScreen(Screen[None]):
     def _copy_as(self, result: ResultView, fmt: str) -> None:
         from infusion_calc.tui import actions
 
+        assert self.calculator is not None  # a result is only made by the calculator
+        context = self.calculator.context
         if fmt:
-            self._deliver(actions.copy_as(result, fmt, self.calculator.context))
+            self._deliver(actions.copy_as(result, fmt, context))
             return
         from infusion_calc.tui.screens.copy_as import CopyAsScreen
 
         def chosen(choice: str | None) -> None:
             if choice:
-                self._deliver(actions.copy_as(result, choice, self.calculator.context))
+                self._deliver(actions.copy_as(result, choice, context))
 
         self.app.push_screen(CopyAsScreen(actions.export_formats()), chosen)
 
@@ -315,6 +318,8 @@ class MainScreen(Screen[None]):
             self.notify(f"Nothing was saved to the log: internal error ({type(error).__name__}: {error}). "
                         "Please report it.", severity="error", timeout=20, markup=False)
             return
+        if event.worker.result is None:
+            return
         form, delivery = event.worker.result
         if delivery.ok:
             self._last_saved = (form, delivery.message)
@@ -345,7 +350,7 @@ class MainScreen(Screen[None]):
         if not panel.collapsed:
             self.set_focus(self.query_one("#given-at"))
 
-    def _result_scroller(self):
+    def _result_scroller(self) -> Widget:
         """What scrolls to show the result: the whole page when stacked, the result pane when side by side."""
         return self.query_one("#workspace") if self.has_class("-narrow") else self.result_panel
 
