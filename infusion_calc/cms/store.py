@@ -38,9 +38,6 @@ class LoadedQuarter:
     refused: dict[str, int]
     sources: tuple[str, ...]
 
-    def covers(self, day: date) -> bool:
-        return self.effective_from <= day <= self.effective_to
-
 
 def cms_dir() -> Path:
     from infusion_calc.locations import data_dir
