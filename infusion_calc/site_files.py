@@ -11,6 +11,8 @@ import os
 import stat
 from pathlib import Path
 
+from infusion_calc.core.errors import CatalogError
+
 MB = 1_000_000
 
 _KINDS = (
@@ -86,8 +88,6 @@ SITE_CATALOG_LIMIT = 16 * MB
 
 def read_site_file(site_file: Path) -> str:
     """A site catalog file's text; CatalogError naming the file when it cannot be used."""
-    from infusion_calc.core.errors import CatalogError
-
     try:
         return read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
     except UnreadableFile as problem:

@@ -17,6 +17,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
+from infusion_calc.core.check_types import Check
+from infusion_calc.core.errors import InputError
+from infusion_calc.core.safe_text import json_safe
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -173,7 +176,6 @@ def _show_text(entry: dict[str, Any]) -> str:
 def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
     """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
     from infusion_calc.core.engine import parse_rounding_threshold
-    from infusion_calc.core.errors import InputError
 
     try:
         return parse_rounding_threshold(inputs.get("round_within"))
@@ -183,8 +185,6 @@ def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
 
 def _saved_checks(saved: list[Any]) -> tuple[list[Any], list[str]]:
     """The stored checks as the core's `Check`; anything else a hand-edited log holds, as text."""
-    from infusion_calc.core.check_types import Check
-
     checks, unreadable = [], []
     for item in saved:
         try:
@@ -200,8 +200,6 @@ def run_show(options: argparse.Namespace) -> int:
         if entry is None:
             return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
         if options.json:
-            from infusion_calc.core.safe_text import json_safe
-
             # The same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
             sys.stdout.write(json_safe(json.dumps(entry, ensure_ascii=False, indent=2)) + "\n")
         else:
@@ -221,8 +219,6 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
         writer.writerow(CSV_COLUMNS)
         writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
     else:
-        from infusion_calc.core.safe_text import json_safe
-
         for line in log.json_lines():
             stream.write(json_safe(line))  # the same JSON value; C1 controls, bidi marks as \u escapes
             stream.write("\n")

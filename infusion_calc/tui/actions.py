@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
@@ -31,7 +32,6 @@ NO_CALCULATION = "Nothing to copy or save: the result holds no calculation."
 def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
     """The claim lines of `result` in `fmt`, with the site's claim rules and charges (the context's config)."""
     from infusion_calc.core.encounter import EncounterText, read_encounter
-    from infusion_calc.core.errors import SiteConfigError
     from infusion_calc.core.exports import DESCRIPTIONS, ExportError, render
 
     if result.calculation is None:
@@ -57,7 +57,6 @@ def save_to_log(result: ResultView, log_path: Path | None = None) -> Delivery:
     """Append the result, its chart note, checks and encounter details to the administration log
     (the app's context's; the data folder's when none is given)."""
     from infusion_calc.core.encounter import EncounterText
-    from infusion_calc.core.errors import SiteConfigError
     from infusion_calc.log import LogError, save
 
     if result.calculation is None:

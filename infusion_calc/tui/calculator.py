@@ -20,7 +20,7 @@ from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.drug_search import DrugIndex
 from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
 from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation
-from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
+from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.payment import PricedQuarter
 from infusion_calc.core.presentation import (
     amount,
@@ -73,8 +73,6 @@ def load_calculator(context: Context) -> "Calculator":
 
 def _site_rounding_policy(context: Context) -> tuple[str | None, str | None]:
     """The site's whole-vial policy from config.toml (same rule as `calc`), or why it is not used."""
-    from infusion_calc.core.errors import SiteConfigError
-
     try:
         return context.rounding_policy, None
     except SiteConfigError as error:
