@@ -20,6 +20,7 @@ from infusion_calc.cli.common import fail
 from infusion_calc.core.check_types import Check
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.safe_text import json_safe
+from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -101,7 +102,6 @@ _current: list[AdministrationLog] = []
 
 def _log(options: argparse.Namespace) -> AdministrationLog:
     """The log the command's context names (`Context.log_path`: the data folder's unless it says otherwise)."""
-    from infusion_calc.loading import context_for
     from infusion_calc.log import AdministrationLog
 
     return _current[-1] if _current else AdministrationLog(context_for(options).log_path)

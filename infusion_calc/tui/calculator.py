@@ -37,7 +37,7 @@ from infusion_calc.core.presentation import (
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import DOSE_ARITHMETIC, StepKind
 from infusion_calc.core.units import DoseBasis, parse_dose
-from infusion_calc.loading import Context
+from infusion_calc.loading import Context, packaged_catalog
 from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView
 
 # Engine field -> the form field its message is shown under.
@@ -52,8 +52,6 @@ def load_calculator(context: Context) -> "Calculator":
     A site file that fails to load must not leave the nurse without a calculator: the
     packaged catalog (verified data only) is used, and the reason travels with it.
     """
-    from infusion_calc.loading import packaged_catalog
-
     policy, config_problem = _site_rounding_policy(context)
     site = context.policy if config_problem is None else SitePolicy()
     try:
