@@ -13,8 +13,6 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.site_files import MB, SITE_CATALOG_LIMIT, UnreadableFile, present, read_site_file, read_text_file  # noqa: F401  (SITE_CATALOG_LIMIT, read_site_file: re-exported)
 
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
@@ -22,6 +20,7 @@ if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calcu
     from infusion_calc.cms.store import LoadedQuarter
     from infusion_calc.core.administration import Site
     from infusion_calc.core.catalog import Catalog
+    from infusion_calc.core.check_types import SitePolicy
     from infusion_calc.core.cms_codes import CmsLayer
     from infusion_calc.core.indications import ClinicalRules
     from infusion_calc.core.site_config import SiteConfig
@@ -80,6 +79,8 @@ def load_site_config(path: Path | None = None) -> SiteConfig:
     Something at the default place that is not a readable file (a folder, a named pipe,
     a broken link) is an error, not a reason to use the defaults unnoticed.
     """
+    # Here, not at the top: the app imports this module before its first frame, which imports no core module.
+    from infusion_calc.core.errors import SiteConfigError
     from infusion_calc.core.site_config import SiteConfig, parse_site_config
 
     explicit = path is not None
@@ -161,6 +162,8 @@ class Context:
     @property
     def policy(self) -> SitePolicy:
         """The site's check policy (340B, waste witness, complex codes); the defaults without pydantic when there is no file."""
+        from infusion_calc.core.check_types import SitePolicy  # no core module before the app's first frame
+
         return self.site_config.check_policy() if self.has_site_config else SitePolicy()
 
     @property

@@ -11,8 +11,6 @@ import os
 import stat
 from pathlib import Path
 
-from infusion_calc.core.errors import CatalogError
-
 MB = 1_000_000
 
 _KINDS = (
@@ -88,6 +86,8 @@ SITE_CATALOG_LIMIT = 16 * MB
 
 def read_site_file(site_file: Path) -> str:
     """A site catalog file's text; CatalogError naming the file when it cannot be used."""
+    from infusion_calc.core.errors import CatalogError  # no core module before the app's first frame
+
     try:
         return read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
     except UnreadableFile as problem:
