@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calcu
     from infusion_calc.core.administration import Site
     from infusion_calc.core.catalog import Catalog
     from infusion_calc.core.check_types import SitePolicy
-    from infusion_calc.core.cms_codes import CmsLayer
     from infusion_calc.core.indications import ClinicalRules
     from infusion_calc.core.site_config import SiteConfig
 
@@ -54,16 +53,6 @@ def clinical_rules() -> ClinicalRules:
 
 SITE_CONFIG_LIMIT = 4 * MB
 """Room for a chargemaster of every HCPCS code; a bigger file is the wrong file."""
-
-
-def load_catalog(site_file: Path | None = None, cms: CmsLayer | None = None) -> Catalog:
-    """The packaged catalog with CMS's codes when given, merged with a site catalog file when one is given."""
-    from infusion_calc.core.catalog import parse_catalog
-
-    catalog = packaged_catalog() if cms is None else packaged_catalog().with_cms(cms)
-    if site_file is None:
-        return catalog
-    return catalog.merged_with(parse_catalog(read_site_file(site_file), str(site_file)))
 
 
 def default_site_config_path() -> Path:

@@ -12,13 +12,13 @@ from decimal import Decimal
 
 import pytest
 
-from administration_orders import ORDERS, cli_json, contract_view
 from infusion_calc.cli import main
 from infusion_calc.core.administration import Site, administer, date_of_service
 from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest
 from infusion_calc.core.presentation import money
 from infusion_calc.loading import Context
+from tests.administration_orders import ORDERS, cli_json, contract_view
 
 
 def _config(isolated_user_dirs, text: str) -> None:
