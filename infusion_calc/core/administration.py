@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
-from typing import Any
+from typing import Any, NamedTuple
 
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Catalog
@@ -49,9 +49,11 @@ class Site:
     quarters: tuple[PricedQuarter, ...] | None = None
 
 
-@dataclass(frozen=True, slots=True)
-class Administration:
-    """Everything one administration comes to: what every front end renders and the log keeps."""
+class Administration(NamedTuple):
+    """Everything one administration comes to: what every front end renders and the log keeps.
+
+    Immutable; a NamedTuple rather than a frozen dataclass because batch makes one per row, and
+    a NamedTuple is built in a fraction of the time (as `Check` is)."""
 
     claim: Calculation
     """The engine's calculation with the site's modifiers (340B) on its lines, before its payment."""
