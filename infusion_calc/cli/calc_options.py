@@ -37,6 +37,8 @@ class CalcOptions:
     bsa: str | None = None
     round_within: str | None = None
     billing_unit: str | None = None
+    container: str | None = None
+    """single-dose or multi-dose, as the carton says, for a vial no catalog verified."""
     encounter: EncounterText = EncounterText()
     """The encounter options as typed (the amount given among them); parsed by the core."""
     json: bool = False
@@ -57,7 +59,7 @@ class CalcOptions:
         return cls(
             dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
             weight=options.weight, height=options.height, bsa=options.bsa, round_within=options.round_within,
-            billing_unit=options.billing_unit, encounter=encounter,
+            billing_unit=options.billing_unit, container=options.container, encounter=encounter,
             json=options.json, note=options.note, format=options.format, payer_rules=options.payer_rules,
             save=options.save, patient_id=options.patient_id,
         )

@@ -16,7 +16,7 @@ if TYPE_CHECKING:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("catalog", help="list the drug codes the calculator knows")
+    parser = commands.add_parser("catalog", help="list the drug codes the calculator knows, or keep a vial's container")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
     listing = actions.add_parser(
         "list", help="one line (or JSON object) per HCPCS code",
@@ -25,6 +25,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.add_argument("--json", action="store_true", help="print a JSON array, one object per code")
     add_catalog_option(listing)
     listing.set_defaults(run=run)
+    from infusion_calc.cli import catalog_confirm
+
+    catalog_confirm.register(actions)
 
 
 def entries(catalog: Catalog) -> list[dict[str, Any]]:

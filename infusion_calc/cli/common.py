@@ -13,6 +13,7 @@ from infusion_calc.core.errors import InputError
 OPTION_FOR_FIELD = {
     "dose": "--dose", "drug": "--drug", "hcpcs": "--hcpcs", "vial": "--vial", "weight": "--weight",
     "height": "--height", "bsa": "--bsa", "round_within": "--round-within", "billing_unit": "--billing-unit",
+    "container": "--container",
     # encounter fields: each one's option, from the field table
     **{field.name: field.flag for field in ENCOUNTER_FIELDS},
 }

@@ -15,7 +15,8 @@ from typing import TYPE_CHECKING
 
 from infusion_calc.cli.common import fail
 from infusion_calc.cli.exits import SavedThenFailed
-from infusion_calc.core.errors import SiteConfigError
+from infusion_calc.core.claim_invariants import require_valid_claim_lines
+from infusion_calc.core.errors import ClaimLineError, SiteConfigError
 
 if TYPE_CHECKING:
     from infusion_calc.cli.calc_options import CalcOptions
@@ -82,6 +83,12 @@ def export_or_save(result: Administration, entered: Entered, options: CalcOption
             return fail(f"--patient-id: {error}; nothing was saved")
     if fmt in (None, "json") and not options.save and options.payer_rules is None:
         return Printing()
+    try:
+        # Exit 2 before a format or the log sees a broken line (or a container nobody confirmed).
+        require_valid_claim_lines(result.calculation, "exported or saved",
+                                  claim=options.save or fmt not in (None, "json", "text"))
+    except ClaimLineError as error:
+        return fail(str(error))
     found = _config_and_export(result, options, context)
     if isinstance(found, str):
         return fail(found)
