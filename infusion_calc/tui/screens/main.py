@@ -1,20 +1,18 @@
 """The one working screen: the order form beside (or above) the live result.
 
-State: `form` (the text typed, replaced whole on each change) and `calculator` (set
-once the catalog has loaded). `outcome` is computed from the two by the core engine;
-its watcher only hands the outcome to the widgets.
+State: `form` (the text typed, replaced whole on each change) and `calculator` (set once the catalog
+has loaded). `outcome` is computed from the two by the core engine; its watcher hands it to the widgets.
 
-Start-up: the first frame is a single line, as cheap as a bare Textual app; the form
-and result (and the widget modules behind them) are built right after it, and the
-catalog is loaded after that (see app.py, which also holds keys typed before the form
-exists and replays them into the dose field).
+Start-up: the first frame is a single line, as cheap as a bare Textual app; the form and result (and the
+widget modules behind them) are built right after it, and the catalog is loaded after that (see app.py,
+which also holds keys typed before the form exists and replays them into the dose field).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import ComposeResult
@@ -328,9 +326,7 @@ class MainScreen(Screen[None]):
             self.notify(f"Nothing was saved to the log: internal error ({type(error).__name__}: {error}). "
                         "Please report it.", severity="error", timeout=20, markup=False)
             return
-        if event.worker.result is None:
-            return
-        form, delivery = event.worker.result
+        form, delivery = cast("tuple[FormValues, Delivery]", event.worker.result)  # a success carries its result
         if delivery.ok:
             self._last_saved = (form, delivery.message)
             self.notify(delivery.message, title="Saved to the log", timeout=15, markup=False)
