@@ -10,7 +10,7 @@ container type is not verified.
 
 from __future__ import annotations
 
-import marshal
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -76,16 +76,16 @@ def brand_name(text: str) -> str:
 
 
 class LazyCodes(Mapping[str, StoredCode]):
-    """code -> stored fields, each unpacked from its blob on first use."""
+    """code -> stored fields, each unpacked from its JSON text on first use."""
 
-    def __init__(self, blobs: dict[str, bytes]) -> None:
+    def __init__(self, blobs: dict[str, str]) -> None:
         self.blobs = blobs
         self.unpacked: dict[str, StoredCode] = {}
 
     def __getitem__(self, code: str) -> StoredCode:
         found = self.unpacked.get(code)
         if found is None:
-            found = self.unpacked[code] = marshal.loads(self.blobs[code])
+            found = self.unpacked[code] = json.loads(self.blobs[code])
         return found
 
     def __contains__(self, code: object) -> bool:
@@ -108,8 +108,8 @@ class CmsLayer:
 
     quarter: str
     codes: Mapping[str, StoredCode]
-    precomputed_names: dict[str, tuple[str, ...]] | None = None
-    precomputed_text: dict[str, str] | None = None
+    precomputed_names: Mapping[str, tuple[str, ...]] | None = None
+    precomputed_text: Mapping[str, str] | None = None
 
     def names(self, code: str) -> set[str]:
         """Every lowercase name this code answers to: generic, its base, and the brands listed."""
