@@ -21,7 +21,6 @@ if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calcu
     from infusion_calc.core.administration import Site
     from infusion_calc.core.catalog import Catalog
     from infusion_calc.core.check_types import SitePolicy
-    from infusion_calc.core.cms_codes import CmsLayer
     from infusion_calc.core.indications import ClinicalRules
     from infusion_calc.core.site_config import SiteConfig
     from infusion_calc.log.location import LogLocation
@@ -66,16 +65,6 @@ SITE_CONFIG_LIMIT = 4 * MB
 """Room for a chargemaster of every HCPCS code; a bigger file is the wrong file."""
 
 
-def load_catalog(site_file: Path | None = None, cms: CmsLayer | None = None) -> Catalog:
-    """The packaged catalog with CMS's codes when given, merged with a site catalog file when one is given."""
-    from infusion_calc.core.catalog import parse_catalog
-
-    catalog = packaged_catalog() if cms is None else packaged_catalog().with_cms(cms)
-    if site_file is None:
-        return catalog
-    return catalog.merged_with(parse_catalog(read_site_file(site_file), str(site_file)))
-
-
 def default_site_config_path() -> Path:
     """`config.toml` in the config folder, whether or not it exists."""
     from infusion_calc.locations import site_config_path
@@ -89,6 +78,7 @@ def load_site_config(path: Path | None = None) -> SiteConfig:
     Something at the default place that is not a readable file (a folder, a named pipe,
     a broken link) is an error, not a reason to use the defaults unnoticed.
     """
+    # Here, not at the top: the app imports this module before its first frame, which imports no core module.
     from infusion_calc.core.errors import SiteConfigError
     from infusion_calc.core.site_config import SiteConfig, parse_site_config
 
@@ -171,7 +161,7 @@ class Context:
     @property
     def policy(self) -> SitePolicy:
         """The site's check policy (340B, waste witness, complex codes); the defaults without pydantic when there is no file."""
-        from infusion_calc.core.check_types import SitePolicy
+        from infusion_calc.core.check_types import SitePolicy  # no core module before the app's first frame
 
         return self.site_config.check_policy() if self.has_site_config else SitePolicy()
 

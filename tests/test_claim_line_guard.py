@@ -4,12 +4,15 @@ lines that break an invariant (core/claim_invariants.py), with one sentence and 
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import date
 
 import pytest
 
 from infusion_calc.cli import main
 from infusion_calc.core import engine
+from infusion_calc.core.administration import Administration
 from infusion_calc.core.batch import claim_records
+from infusion_calc.core.encounter import Encounter
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports import FORMATS, ExportError, render
@@ -39,7 +42,7 @@ def test_every_export_format_refuses_a_broken_line(broken, fmt):
 
 def test_the_batch_output_refuses_the_row(broken):
     with pytest.raises(ClaimLineError, match="-100 units"):
-        claim_records(broken, 2, {})
+        claim_records(Administration(broken, Encounter(), date(2026, 2, 2), None, broken.warnings, (), ""), 2, {})
 
 
 def test_the_log_refuses_the_save_and_saves_nothing(broken):

@@ -40,7 +40,7 @@ def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
 
 
 def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
-    from infusion_calc.loading import load_catalog
+    from tests.site_catalogs import load_catalog
 
     site = write_site_catalog(tmp_path, drug_entry(generic="examplemab"), name="catalog.toml", encoding="utf-8-sig")
     assert load_catalog(site).by_name("examplemab") is not None

@@ -31,7 +31,7 @@ def test_the_app_importing_the_cli_breaks_the_contract(tmp_path):
     """The arrow that used to run back up (the app loading its catalog through the CLI) is caught."""
     shutil.copytree(ROOT / "infusion_calc", tmp_path / "infusion_calc", ignore=shutil.ignore_patterns("__pycache__"))
     with (tmp_path / "infusion_calc" / "tui" / "calculator.py").open("a", encoding="utf-8") as module:
-        module.write("\nfrom infusion_calc.cli.common import catalog_for  # noqa: E402,F401\n")
+        module.write("\nfrom infusion_calc.cli.common import fail  # noqa: E402,F401\n")
     result = _lint(tmp_path)
     assert result.returncode != 0
     assert "infusion_calc.tui is not allowed to import infusion_calc.cli" in result.stdout

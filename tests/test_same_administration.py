@@ -11,14 +11,17 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from administration_orders import ORDERS, cli_json, contract_view
 from infusion_calc.cli import main
 from infusion_calc.core.administration import Site, administer, date_of_service
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
 from infusion_calc.core.engine import CalcRequest
 from infusion_calc.core.presentation import money
 from infusion_calc.loading import Context
+from tests.administration_orders import ORDERS, cli_json, contract_view
 
 
 def _config(isolated_user_dirs, text: str) -> None:
@@ -101,3 +104,23 @@ def test_an_administration_without_a_document_is_the_same_claim():
     claim = administer(request, encounter, site, today=date(2026, 2, 2), document=False)
     assert (claim.lines, claim.payment, claim.notices) == (full.lines, full.payment, full.notices)
     assert full.note and full.checks and (claim.note, claim.checks) == ("", ())
+
+
+_SITE = Context()
+
+
+@settings(max_examples=60, deadline=None)
+@given(day=st.dates(date(2024, 1, 1), date(2027, 12, 31)), acquired_340b=st.booleans(),
+       dose=st.sampled_from(["250 mg", "300 mg", "600 mg"]))
+def test_one_date_decides_the_modifier_the_payment_and_the_checks(day, acquired_340b, dose):
+    site = Site(_SITE.catalog, _SITE.rules, SitePolicy(acquired_340b=acquired_340b), tuple(_SITE.quarters))
+    done = administer(CalcRequest(dose=dose, hcpcs="J2323"), None, site, today=day)
+    assert done.service_date == day
+    assert all(("TB" in line.modifiers) == (acquired_340b and day >= date(2025, 1, 1)) for line in done.lines)
+    covering = [q for q in _SITE.quarters if q.effective_from <= day <= q.effective_to]
+    if covering:
+        assert done.payment is not None and done.payment.quarter == covering[0].quarter
+    else:
+        assert done.payment is None and "PAYMENT_QUARTER_MISSING" in {notice.code for notice in done.notices}
+    claim = administer(CalcRequest(dose=dose, hcpcs="J2323"), None, site, today=day, document=False)
+    assert (claim.lines, claim.payment, claim.notices) == (done.lines, done.payment, done.notices)

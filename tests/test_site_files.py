@@ -15,8 +15,9 @@ from pathlib import Path
 import pytest
 
 from infusion_calc.core.errors import CatalogError, SiteConfigError
-from infusion_calc.loading import SITE_CATALOG_LIMIT, load_catalog, load_site_config
+from infusion_calc.loading import SITE_CATALOG_LIMIT, load_site_config
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
+from tests.site_catalogs import load_catalog
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 

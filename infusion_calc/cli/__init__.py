@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 from infusion_calc.cli.exits import one_line
+
+if TYPE_CHECKING:
+    from infusion_calc.log import SavedEntry
 
 
 class StrictParser(argparse.ArgumentParser):
@@ -22,7 +26,7 @@ class StrictParser(argparse.ArgumentParser):
         sys.stderr.write(f"error: {one_line(message)} (see '{self.prog} --help')\n")
         raise SystemExit(2)
 
-    def _get_values(self, action: argparse.Action, arg_strings: list[str]):  # type: ignore[override]
+    def _get_values(self, action: argparse.Action, arg_strings: list[str]) -> Any:
         # `--drug=--` gives the value "--". Python 3.11's argparse strips that "--" as if it
         # ended the options and hands the option an empty list, which no command expects.
         if action.option_strings and action.nargs is None and arg_strings == ["--"]:
@@ -132,28 +136,40 @@ def run_command(options: argparse.Namespace) -> int:
     """Run a subcommand; every way it can fail is one `error:` line and a status that tells it (cli/exits.py)."""
     from infusion_calc.cli import exits
 
-    exits.saved_entry = None
     real_stdout = sys.stdout
-    sys.stdout = exits.GuardedOutput(real_stdout)  # type: ignore[assignment]
+    sys.stdout = exits.GuardedOutput(real_stdout)  # a text stream in all but name
     try:
-        status = options.run(options)
+        command: Callable[[argparse.Namespace], int] = options.run
+        status = command(options)
         sys.stdout.flush()  # now, while a failure can still be reported, not at exit
         return status
-    except exits.OutputFailed as failure:
-        exits.discard_pending_output(real_stdout)
-        return exits.output_failed(failure)
+    except exits.SavedThenFailed as failed:  # the save happened first: the status says so (exit 3)
+        return _failed(failed.__cause__, real_stdout, failed.entry)
     except KeyboardInterrupt:
         return 130
-    except RecursionError:
-        sys.stderr.write("error: the input is nested too deeply to read; nothing was saved\n")
-        return 2
-    except OSError as error:  # the environment, not the input: a full disk on --out, an unreadable folder
-        exits.discard_pending_output(real_stdout)
-        return exits.environment_failed(error)
-    except Exception as error:  # never a traceback for a user; say what happened
-        saved = exits.saved_entry
-        also = f"; the calculation WAS saved as administration log entry {saved.id}: do not save it again" if saved else ""
-        sys.stderr.write(f"error: internal error ({type(error).__name__}: {one_line(str(error))}); please report it{also}\n")
-        return exits.SAVED_BUT_OUTPUT_FAILED if saved else exits.INTERNAL
+    except Exception as error:
+        return _failed(error, real_stdout)
     finally:
         sys.stdout = real_stdout
+
+
+def _failed(error: BaseException | None, real_stdout: TextIO, saved: SavedEntry | None = None) -> int:
+    """The `error:` line and the status for a command that raised `error` (after saving `saved`, if any)."""
+    from infusion_calc.cli import exits
+
+    if isinstance(error, exits.OutputFailed):
+        exits.discard_pending_output(real_stdout)
+        return exits.output_failed(error, saved)
+    if isinstance(error, KeyboardInterrupt):
+        return 130
+    if isinstance(error, RecursionError):
+        sys.stderr.write("error: the input is nested too deeply to read; nothing was saved\n")
+        return 2
+    if isinstance(error, OSError):  # the environment, not the input: a full disk on --out, an unreadable folder
+        exits.discard_pending_output(real_stdout)
+        return exits.environment_failed(error, saved)
+    # Never a traceback for a user; say what happened.
+    what = f"{type(error).__name__}: {one_line(str(error))}"
+    also = f"; the calculation WAS saved as administration log entry {saved.id}: do not save it again" if saved else ""
+    sys.stderr.write(f"error: internal error ({what}); please report it{also}\n")
+    return exits.SAVED_BUT_OUTPUT_FAILED if saved else exits.INTERNAL

@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
@@ -29,7 +29,7 @@ from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
     from infusion_calc.core.administration import Site
-    from infusion_calc.core.batch import Columns
+    from infusion_calc.core.batch import Columns, UnreadableRow
 
 # The batch modules are imported when the command runs: every command builds this
 # parser, and `calc` must not pay for multiprocessing or the batch core at start-up.
@@ -38,7 +38,7 @@ FORMATS = ("csv", "jsonl")
 JOBS_PER_CPU = 4
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "batch",
         help="calculate every order in a CSV file; one output row per claim line",
@@ -98,7 +98,7 @@ def _jobs(text: str) -> int:
 class Progress:
     """A one-line bar on stderr, redrawn at most ten times a second; silent when stderr is not a terminal."""
 
-    def __init__(self, stream: IO[str], total_bytes: int | None, position) -> None:
+    def __init__(self, stream: IO[str], total_bytes: int | None, position: Callable[[], int] | None) -> None:
         self.stream = stream
         self.enabled = stream.isatty()
         self.total = total_bytes
@@ -115,7 +115,7 @@ class Progress:
             return
         self.next_draw = now + 0.1
         counts = f"{rows:,} rows" + (f", {refused:,} refused" if refused else "")
-        if self.total:
+        if self.total and self.position is not None:
             fraction = min(self.position() / self.total, 1.0)
             bar = "#" * int(fraction * 30)
             self.stream.write(f"\r[{bar:<30}] {fraction:4.0%}  {counts}\x1b[K")
@@ -172,7 +172,8 @@ def run(options: argparse.Namespace) -> int:
 
 
 def _answer_all(
-    options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, site: Site,
+    options: argparse.Namespace, source: IO[str], size: int | None, rows: Iterator[list[str] | UnreadableRow],
+    columns: Columns, site: Site,
 ) -> int:
     from infusion_calc.cli.batch_render import WRITERS, Job, render_all
 

@@ -15,18 +15,21 @@ import multiprocessing
 import signal
 import sys
 from collections import deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date
 from itertools import islice
 from operator import itemgetter
-from typing import IO, Any
+from typing import IO, Any, Protocol
 
 from infusion_calc.core.administration import Site
-from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
+from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, UnreadableRow, answer_rows
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
+
+Row = Sequence[str] | UnreadableRow
+"""A row's cells, or why the CSV reader could not read it."""
 
 CHUNK_ROWS = 500
 """About 40 ms of work per chunk: long enough to make handing it to a worker cheap."""
@@ -70,7 +73,14 @@ class JsonLinesOut:
         self.stream.write("\n")
 
 
-WRITERS = {"csv": CsvOut, "jsonl": JsonLinesOut}
+class Writer(Protocol):
+    """What a batch output format does: its header (if any), then one record at a time."""
+
+    def header(self) -> None: ...
+    def write(self, record: dict[str, Any]) -> None: ...
+
+
+WRITERS: dict[str, Callable[[IO[str], Columns], Writer]] = {"csv": CsvOut, "jsonl": JsonLinesOut}
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,7 +101,7 @@ class Job:
     """The date of service of a row without a `given_at` cell (the day the batch runs)."""
 
 
-def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
+def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
     sink = io.StringIO()
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
@@ -106,7 +116,7 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     return Rendered(sink.getvalue(), tuple(errors), answered)
 
 
-def chunks(rows: Iterable[Sequence[str]], first_row: int = 2) -> Iterator[tuple[int, list[Sequence[str]]]]:
+def chunks(rows: Iterable[Row], first_row: int = 2) -> Iterator[tuple[int, list[Row]]]:
     """(number of the chunk's first row, its rows), reading only as far as asked."""
     rows = iter(rows)
     while chunk := list(islice(rows, CHUNK_ROWS)):
@@ -119,7 +129,7 @@ def _can_fork() -> bool:
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
-def render_all(job: Job, rows: Iterable[Sequence[str]], jobs: int) -> Iterator[Rendered]:
+def render_all(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Rendered]:
     """Every chunk rendered, in file order; in worker processes when that can help."""
     pieces = chunks(rows)
     first = next(pieces, None)
@@ -144,12 +154,14 @@ def _start_worker(job: Job) -> None:
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
 
 
-def _render_in_worker(first_row: int, rows: list[Sequence[str]]) -> Rendered:
+def _render_in_worker(first_row: int, rows: list[Row]) -> Rendered:
     assert _WORKER_JOB is not None
     return render(_WORKER_JOB, first_row, rows)
 
 
-def _render_in_workers(job: Job, started: list, pieces: Iterator, jobs: int) -> Iterator[Rendered]:
+def _render_in_workers(
+    job: Job, started: list[tuple[int, list[Row]]], pieces: Iterator[tuple[int, list[Row]]], jobs: int,
+) -> Iterator[Rendered]:
     context = multiprocessing.get_context("fork")
     window = jobs * 2  # chunks in flight: enough to keep every worker busy, few enough to stay flat
     with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:

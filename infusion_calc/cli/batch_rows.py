@@ -27,7 +27,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable, Iterator
-from typing import IO
+from typing import IO, cast
 
 from infusion_calc.core.batch import UnreadableRow
 
@@ -53,7 +53,7 @@ class RecordReader:
     """`csv.reader` over `lines` that turns an unreadable record into an `UnreadableRow` and reads on."""
 
     def __init__(self, lines: IO[str] | Iterable[str]) -> None:
-        self._lines: Iterator[str | object] = bounded_lines(lines) if hasattr(lines, "readline") else iter(lines)
+        self._lines: Iterator[str | object] = bounded_lines(cast("IO[str]", lines)) if hasattr(lines, "readline") else iter(lines)
         self._overlong = False  # the record being read holds a line longer than LINE_LIMIT
         self._quotes = 0  # quotation marks in the lines of the record being read
         self._bad_byte: int | None = None  # the first undecodable byte in the record being read

@@ -7,10 +7,12 @@ import json
 import sys
 from functools import partial
 
+from infusion_calc.cli.calc_options import CalcOptions
 from infusion_calc.cli.common import add_catalog_option, describe_input_error, fail
 from infusion_calc.cli.earlier_doses import earlier_doses
 from infusion_calc.cli.encounter_options import Entered, add_encounter_arguments, add_field_option, read_entered
-from infusion_calc.cli.output_options import add_output_options, export_or_save
+from infusion_calc.cli.exits import SavedThenFailed
+from infusion_calc.cli.output_options import Printing, add_output_options, export_or_save
 from infusion_calc.core.administration import Administration, administer
 from infusion_calc.core.encounter_fields import FIELD
 from infusion_calc.core.engine import CalcRequest
@@ -20,7 +22,7 @@ from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.loading import Context, context_for
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "calc",
         help="calculate vials, volume, billing units and claim lines for one dose",
@@ -57,33 +59,44 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.set_defaults(run=run)
 
 
-def request_from(options: argparse.Namespace, context: Context) -> CalcRequest:
+def request_from(options: CalcOptions, context: Context) -> CalcRequest:
     return CalcRequest(
-        dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
+        dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=options.vials,
         weight=options.weight, height=options.height, bsa=options.bsa,
         round_within=options.round_within if options.round_within is not None else context.rounding_policy,
-        billing_unit=options.billing_unit, dose_given=options.dose_given, container=options.container,
+        billing_unit=options.billing_unit, dose_given=options.encounter.dose_given or None, container=options.container,
     )
 
 
-def run(options: argparse.Namespace) -> int:
-    context = context_for(options)
+def run(namespace: argparse.Namespace) -> int:
+    context = context_for(namespace)
+    options = CalcOptions.read(namespace)
     try:
-        entered = read_entered(options)  # the encounter, parsed once for the claim, the price, the checks and the log
+        entered = read_entered(options.encounter)  # parsed once for the claim, the price, the checks and the log
         result = administer(request_from(options, context), entered.encounter, context.site(),
                             earlier_doses=partial(earlier_doses, patient_id=options.patient_id, log_path=context.log_path))
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError, SiteConfigError) as error:
         return fail(str(error))
-    return write_output(result, entered, options)
+    return write_output(result, entered, options, context)
 
 
-def write_output(result: Administration, entered: Entered, options: argparse.Namespace) -> int:
-    handled = export_or_save(result, entered, options)  # --format, --save (cli/output_options.py)
-    if handled is not None:
+def write_output(result: Administration, entered: Entered, options: CalcOptions, context: Context) -> int:
+    handled = export_or_save(result, entered, options, context)  # --format, --save (cli/output_options.py)
+    if not isinstance(handled, Printing):
         return handled
-    if options.json:
+    try:
+        print_result(result, options)
+    except Exception as error:
+        if handled.saved is None:
+            raise
+        raise SavedThenFailed(handled.saved) from error  # the save happened: the status must say so (exit 3)
+    return 0
+
+
+def print_result(result: Administration, options: CalcOptions) -> None:
+    if options.wants_json:
         # json_safe: the same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
         sys.stdout.write(json_safe(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)) + "\n")
     else:
@@ -91,4 +104,3 @@ def write_output(result: Administration, entered: Entered, options: argparse.Nam
         sys.stdout.write(terminal_safe(summary(result.calculation)))
         if options.note:  # the chart note and the checks
             sys.stdout.write(terminal_safe("\n" + result.note + "\n" + checks_text(result.checks)))
-    return 0

@@ -17,7 +17,7 @@ from pathlib import Path
 from infusion_calc.cli.common import fail
 
 
-def register(actions: argparse._SubParsersAction) -> None:
+def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = actions.add_parser(
         "confirm-container", help="keep single-dose or multi-dose for a product in the site catalog",
         description="Add a [[container]] table to the site catalog: the code, the vial strength, what the carton "

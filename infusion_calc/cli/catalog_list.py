@@ -5,12 +5,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from typing import TYPE_CHECKING, Any
 
-from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
+from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.core.errors import CatalogError
+from infusion_calc.loading import catalog_for
+
+if TYPE_CHECKING:
+    from infusion_calc.core.catalog import Catalog
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("catalog", help="list the drug codes the calculator knows, or keep a vial's container")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
     listing = actions.add_parser(
@@ -25,10 +30,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     catalog_confirm.register(actions)
 
 
-def entries(catalog) -> list[dict]:
+def entries(catalog: Catalog) -> list[dict[str, Any]]:
     out = []
     for code in catalog.codes():
         drug = catalog.by_code(code)
+        if drug is None:  # codes() lists only codes it answers for
+            continue
         out.append({
             "hcpcs": drug.hcpcs,
             "drug": drug.generic,

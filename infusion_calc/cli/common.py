@@ -9,9 +9,6 @@ from infusion_calc.cli.exits import one_line
 from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS
 from infusion_calc.core.errors import InputError
 
-# Loading lives at the edge (infusion_calc/loading.py): each command builds one Context there.
-from infusion_calc.loading import catalog_for  # noqa: F401  (re-exported for the subcommands)
-
 # Core field names -> the option a CLI user typed, so the error points at it.
 OPTION_FOR_FIELD = {
     "dose": "--dose", "drug": "--drug", "hcpcs": "--hcpcs", "vial": "--vial", "weight": "--weight",

@@ -6,7 +6,7 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
 from infusion_calc.core.errors import CatalogError, InputError
@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from infusion_calc.cms.models import Quarter
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "data", help="import CMS's quarterly drug files, or show which quarters are loaded",
         description="CMS's ASP NDC-HCPCS crosswalk and payment-limit files (and the HCPCS Level II file).",
@@ -96,7 +96,7 @@ def _store(found: Found, quarters: list[Quarter]) -> list[str]:
     return out
 
 
-def quarters_as_dicts() -> list[dict]:
+def quarters_as_dicts() -> list[dict[str, Any]]:
     from infusion_calc.catalog_cache import load
 
     return [

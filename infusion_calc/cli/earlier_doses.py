@@ -10,10 +10,13 @@ from __future__ import annotations
 import json
 import sys
 from datetime import date
-from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from infusion_calc.log.location import LogLocation
 
 
-def earlier_doses(hcpcs: str, patient_id: str | None, log_path: Path) -> tuple[date, ...]:
+def earlier_doses(hcpcs: str, patient_id: str | None, log_path: LogLocation) -> tuple[date, ...]:
     """The days this patient was given `hcpcs`, per the log at `log_path`; () when unknown."""
     if not patient_id or not patient_id.strip():
         return ()

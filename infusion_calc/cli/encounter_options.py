@@ -36,19 +36,7 @@ def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
     group.add_argument("--note", action="store_true", help="also print the chart note and the pre-submission checks")
 
 
-def encounter_text(options: argparse.Namespace) -> EncounterText:
-    def typed(field: EncounterField) -> object:
-        value = getattr(options, field.name, None)
-        if field.parser == "flag":
-            return bool(value)
-        if field.parser in ("lots", "expires"):
-            return tuple(value or ())
-        return value or ""
-
-    return EncounterText(**{field.name: typed(field) for field in ENCOUNTER_FIELDS})
-
-
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Entered:
     """The encounter as typed (kept in the log) and as parsed once (for the claim, the checks and the note)."""
 
@@ -61,7 +49,6 @@ class Entered:
         return {name: value for name, value in self.typed._asdict().items() if value} or None
 
 
-def read_entered(options: argparse.Namespace) -> Entered:
+def read_entered(typed: EncounterText) -> Entered:
     """The encounter options, parsed once; InputError naming the field for a malformed one."""
-    typed = encounter_text(options)
     return Entered(typed, parse_encounter(typed))

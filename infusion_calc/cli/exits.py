@@ -17,16 +17,17 @@ from __future__ import annotations
 import errno
 import os
 import sys
-from typing import IO, Any
+from collections.abc import Iterable
+from typing import IO, TYPE_CHECKING, Any
 
-OK = 0
+if TYPE_CHECKING:
+    from infusion_calc.log import SavedEntry
+
 INTERNAL = 1
 REFUSED = 2
 SAVED_BUT_OUTPUT_FAILED = 3
 PIPE_CLOSED = 128 + 13
 
-saved_entry: Any = None
-"""The log entry this command saved, if any (set by the save), so a later failure can say so."""
 
 
 def one_line(message: str) -> str:
@@ -68,7 +69,7 @@ class GuardedOutput:
         except (OSError, UnicodeEncodeError) as error:
             raise _failure(error, getattr(self.stream, "encoding", "?")) from None
 
-    def writelines(self, lines) -> None:
+    def writelines(self, lines: Iterable[str]) -> None:
         for line in lines:
             self.write(line)
 
@@ -95,7 +96,7 @@ def discard_pending_output(stream: IO[str]) -> None:
     os.close(null)
 
 
-def output_failed(failure: OutputFailed) -> int:
+def output_failed(failure: OutputFailed, saved_entry: SavedEntry | None = None) -> int:
     """Say what happened (and whether the calculation was saved); the exit status that tells it."""
     if saved_entry is not None:
         sys.stderr.write(
@@ -109,7 +110,7 @@ def output_failed(failure: OutputFailed) -> int:
     return REFUSED
 
 
-def environment_failed(error: OSError) -> int:
+def environment_failed(error: OSError, saved_entry: SavedEntry | None = None) -> int:
     """An OSError no command turned into a sentence (a full disk on --out, an unreadable folder)."""
     where = f" ({one_line(str(error.filename))})" if error.filename else ""
     reason = error.strerror or str(error)
@@ -121,3 +122,12 @@ def environment_failed(error: OSError) -> int:
         return SAVED_BUT_OUTPUT_FAILED
     sys.stderr.write(f"error: {reason}{where}; the command stopped, and any output it wrote is incomplete\n")
     return REFUSED
+
+
+class SavedThenFailed(Exception):
+    """The command saved to the log, then failed (its output, the disk, a bug): raised from the
+    failure, carrying the entry, so the status says the save happened (exit 3) and it is not retried."""
+
+    def __init__(self, entry: SavedEntry) -> None:
+        super().__init__(f"saved as administration log entry {entry.id}")
+        self.entry = entry

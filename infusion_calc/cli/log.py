@@ -13,12 +13,23 @@ import json
 import os
 import re
 import sys
+from collections.abc import Callable
 from datetime import datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
+from infusion_calc.core.check_types import Check
+from infusion_calc.core.errors import InputError
+from infusion_calc.core.safe_text import json_safe
+from infusion_calc.loading import context_for
+
+if TYPE_CHECKING:
+    from decimal import Decimal
+
+    from infusion_calc.log import AdministrationLog
+    from infusion_calc.log.reader import Summary
 
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
@@ -63,7 +74,7 @@ def _shown(text: str) -> str:
     return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in text)
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "log",
         help="the administration log: list, show and export calculations saved with --save",
@@ -100,13 +111,12 @@ def register(commands: argparse._SubParsersAction) -> None:
     migrate.set_defaults(run=run_migrate)
 
 
-_current: list = []
+_current: list[AdministrationLog] = []
 """The log the running command reads (set by `_guarded`), so its notices are shown once."""
 
 
-def _log(options: argparse.Namespace):
+def _log(options: argparse.Namespace) -> AdministrationLog:
     """The log the command's context names (`Context.log_path`: the data folder's unless it says otherwise)."""
-    from infusion_calc.loading import context_for
     from infusion_calc.log import AdministrationLog
 
     return _current[-1] if _current else AdministrationLog(context_for(options).log_path)
@@ -124,7 +134,7 @@ def _local_minute(saved_at: str) -> str:
     return datetime.fromisoformat(saved_at).astimezone().isoformat(" ", "minutes")[:16]
 
 
-def _guarded(options: argparse.Namespace, action) -> int:
+def _guarded(options: argparse.Namespace, action: Callable[[], int]) -> int:
     from infusion_calc.log import LogError
 
     try:
@@ -170,7 +180,7 @@ def run_migrate(options: argparse.Namespace) -> int:
     return 0
 
 
-def _corrections(summary) -> str:
+def _corrections(summary: Summary) -> str:
     """'  (corrects #3)', '  (corrected by #9)': the chain, one link each way."""
     marks = ([f"corrects #{summary.corrects}"] if summary.corrects is not None else []) + (
         [f"corrected by #{summary.corrected_by}"] if summary.corrected_by is not None else []
@@ -229,10 +239,9 @@ def _show_text(entry: dict[str, Any]) -> str:
     return "\n".join(_shown(line) for line in out) + "\n"
 
 
-def _rounding_threshold(inputs: dict[str, Any]):
+def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
     """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
     from infusion_calc.core.engine import parse_rounding_threshold
-    from infusion_calc.core.errors import InputError
 
     try:
         return parse_rounding_threshold(inputs.get("round_within"))
@@ -242,8 +251,6 @@ def _rounding_threshold(inputs: dict[str, Any]):
 
 def _saved_checks(saved: list[Any]) -> tuple[list[Any], list[str]]:
     """The stored checks as the core's `Check`; anything else a hand-edited log holds, as text."""
-    from infusion_calc.core.check_types import Check
-
     checks, unreadable = [], []
     for item in saved:
         try:
@@ -261,8 +268,6 @@ def run_show(options: argparse.Namespace) -> int:
             return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
         entry["chain"] = log.correction_chain(options.id)
         if options.json:
-            from infusion_calc.core.safe_text import json_safe
-
             # The same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
             sys.stdout.write(json_safe(json.dumps(entry, ensure_ascii=False, indent=2)) + "\n")
         else:
@@ -272,7 +277,7 @@ def run_show(options: argparse.Namespace) -> int:
     return _guarded(options, action)
 
 
-def _write_export(log, stream: IO[str], fmt: str) -> int:
+def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
     from infusion_calc.log import CSV_COLUMNS
 
     # Rows are written to the output EXPORT_CHUNK at a time: one guarded write per chunk rather than
@@ -292,8 +297,6 @@ def _write_export(log, stream: IO[str], fmt: str) -> int:
             chunk.seek(0)
             chunk.truncate()
     else:
-        from infusion_calc.core.safe_text import json_safe
-
         lines = log.json_lines()
         # The same JSON value; C1 controls, bidi marks as \u escapes.
         while block := [json_safe(line) for line in itertools.islice(lines, EXPORT_CHUNK)]:

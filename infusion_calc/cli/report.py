@@ -14,9 +14,12 @@ import sys
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
+
+if TYPE_CHECKING:
+    from infusion_calc.log.location import LogLocation
 
 FORMATS = ("text", "json", "csv", "html", "png")
 
@@ -30,7 +33,7 @@ def _day(text: str) -> date:
         raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31") from None
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "report",
         help="waste and revenue from the administration log: per drug and month, risks and what-ifs",
@@ -110,10 +113,10 @@ def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
     return "\n".join(_shown(line) for line in report_text(report, skipped).split("\n"))
 
 
-def _write(target: Path, content: str | bytes, log_path: Path) -> int:
+def _write(target: Path, content: str | bytes, log_path: LogLocation) -> int:
     from infusion_calc.cli.log import _is_part_of_the_log
 
-    if _is_part_of_the_log(target, log_path):
+    if isinstance(log_path, Path) and _is_part_of_the_log(target, log_path):  # a center log is no file here
         return fail("--out: that is the log file itself (or its journal); choose another file name")
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)

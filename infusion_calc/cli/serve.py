@@ -7,8 +7,9 @@ import re
 import sys
 from pathlib import Path
 
-from infusion_calc.cli.common import add_catalog_option, catalog_for, fail
+from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.core.errors import CatalogError
+from infusion_calc.loading import catalog_for
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -21,7 +22,7 @@ EXPOSED_WARNING = (
 )
 
 
-def register(commands: argparse._SubParsersAction) -> None:
+def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "serve",
         help="open the chair-side app in web browsers (one app per tab)",

@@ -46,9 +46,6 @@ class LoadedQuarter:
     refused_codes: dict[str, str] = field(default_factory=dict)
     """code -> why none of its rows could be imported (`data status --refused`)."""
 
-    def covers(self, day: date) -> bool:
-        return self.effective_from <= day <= self.effective_to
-
 
 def cms_dir() -> Path:
     from infusion_calc.locations import data_dir

@@ -16,11 +16,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from infusion_calc.core.administration import Site, administer
+from infusion_calc.core.administration import Administration, Site, administer
 from infusion_calc.core.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.contract import line_to_dict
 from infusion_calc.core.encounter import Encounter, parse_given_at
-from infusion_calc.core.engine import CalcRequest, Calculation
+from infusion_calc.core.engine import CalcRequest
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.presentation import uses_text
 from infusion_calc.core.units import format_amount
@@ -154,10 +154,12 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
     )
 
 
-def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
-    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names)."""
+def claim_records(done: Administration, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names).
+
+    Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
+    calc, payment, notices = done.claim, done.payment, done.notices
     require_valid_claim_lines(calc, "written for this row")  # never a broken line in a batch output
-    payment, notices = calc.payment, calc.warnings
     common = {
         "row": row,
         "hcpcs": calc.drug.hcpcs,
@@ -221,12 +223,12 @@ def answer_rows(
         try:
             done = administer(request_from_cells(cells, columns), _encounter(cells, given_at), site, today=today,
                               document=False)  # claim lines only: a batch writes no note and no checks
-            yield RowOutcome(row, claim_records(done.calculation, row, passthrough))
+            yield RowOutcome(row, claim_records(done, row, passthrough))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))
 
 
 def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
     """The row's encounter: its `given_at` cell (Columns.given_at_index), the one encounter column batch reads."""
-    given = parse_given_at(cells[index], "given_at") if index is not None and index < len(cells) else None  # a date, or a date and time
+    given = parse_given_at(cells[index], "given_at") if index is not None and index < len(cells) else None
     return Encounter(given_at=given) if given is not None else None

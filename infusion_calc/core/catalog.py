@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from infusion_calc.core.drug_names import NameIndex
 
 NDC_UNIT_QUALIFIERS = ("F2", "GR", "ME", "ML", "UN")
-# A product's own NDC unit: F2 (international units) cannot be derived from a labeled mass.
-PRODUCT_NDC_UNITS = ("GR", "ME", "ML", "UN")
 
 # Codes the HCPCS file gives to one drug, that a look-alike page (coding.health) or a
 # brief wrongly gave to another: in CMS's HCPCS file J2326 is nusinersen 0.1 mg.

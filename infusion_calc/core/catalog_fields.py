@@ -19,7 +19,6 @@ from typing import Any, Literal
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.units import DoseBasis, format_amount, parse_dose
 
-DRUG_CLASSES = ("complex-biologic", "antineoplastic", "other")
 DrugClass = Literal["complex-biologic", "antineoplastic", "other"]
 DEFAULT_DRUG_CLASS: DrugClass = "other"
 

@@ -36,6 +36,7 @@ from infusion_calc.core.encounter import Encounter, Payer
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules, long_date
 from infusion_calc.core.modifier_340b import checks_340b
+from infusion_calc.core.notices import import_every_core_module
 from infusion_calc.core.record_checks import record_checks
 from infusion_calc.core.units import format_amount
 
@@ -62,7 +63,8 @@ CHECKS_FAILED = CheckSpec("CHECKS_FAILED", ERROR, "the checks themselves could n
 
 
 def registry() -> dict[str, Registered]:
-    """Every check code, declared once with its severity, summary and producer (all check modules are imported here)."""
+    """Every check code, declared once with its severity, summary and producer (every core module imported first)."""
+    import_every_core_module()
     return dict(REGISTRY)
 
 

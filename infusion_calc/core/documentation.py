@@ -16,6 +16,7 @@ from infusion_calc.core.admin_codes import describe_minutes
 from infusion_calc.core.billing import ClaimLine, VialUse, given_from
 from infusion_calc.core.dose_given import drawn_from_text
 from infusion_calc.core.encounter import ClockTime, Encounter
+from infusion_calc.core.encounter_fields import FIELD
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules
 from infusion_calc.core.presentation import line_brief, ndc_for_people, vial_text
@@ -49,9 +50,9 @@ def chart_note(calc: Calculation, encounter: Encounter | None = None, *, rules: 
     out.append("Claim lines:")
     out.extend(f"  {_claim_line(line)}" for line in calc.lines)
     out.extend(_times(calc, encounter))
-    out.extend(_text("Rate changes", encounter.rate_changes))
-    out.extend(_text("Post-infusion observation", encounter.observation))
-    out.extend(_text("Adverse events/deviations", encounter.events))
+    out.extend(_text(FIELD["rate_changes"].in_chart, encounter.rate_changes))
+    out.extend(_text(FIELD["observation"].in_chart, encounter.observation))
+    out.extend(_text(FIELD["events"].in_chart, encounter.events))
     out.extend(_signatures(encounter))
     return "\n".join(out) + "\n"
 
@@ -79,13 +80,9 @@ def _who_when_why(encounter: Encounter, rules: ClinicalRules) -> list[str]:
     out = []
     if encounter.given_at is not None:
         out.append(f"Date/time given: {_stamp(encounter.given_at)}")
-    for label, value in (
-        ("Site of care", encounter.site),
-        ("Ordering/supervising provider", encounter.provider),
-        ("Administered by", encounter.nurse),
-    ):
+    for name, value in (("site", encounter.site), ("provider", encounter.provider), ("nurse", encounter.nurse)):
         if value:
-            out.append(f"{label}: {value}")
+            out.append(f"{FIELD[name].in_chart}: {value}")
     if encounter.dx:
         fact = rules.code(encounter.dx)
         title = f" {fact.title}" if fact is not None and fact.title else ""
@@ -93,7 +90,7 @@ def _who_when_why(encounter: Encounter, rules: ClinicalRules) -> list[str]:
     if encounter.payer is not None:
         out.append(f"Payer type: {encounter.payer.value.capitalize()}")
     if encounter.prior_auth:
-        out.append(f"Prior authorization: {encounter.prior_auth}")
+        out.append(f"{FIELD['prior_auth'].in_chart}: {encounter.prior_auth}")
     if encounter.step_therapy:
         out.append("Step therapy: attested")
     if encounter.consent:
@@ -132,9 +129,9 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
             out.append(f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given), unit)}")
     out.append(f"Route: {calc.drug.route}")
     if encounter.iv_site:
-        out.append(f"IV site: {encounter.iv_site}")
+        out.append(f"{FIELD['iv_site'].in_chart}: {encounter.iv_site}")
     if encounter.premeds:
-        out.append(f"Premedications: {encounter.premeds}")
+        out.append(f"{FIELD['premeds'].in_chart}: {encounter.premeds}")
     return out
 
 
@@ -181,9 +178,9 @@ def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
         at = f" ({format_amount(calc.dose_mg, unit)} at {format_amount(concentration, unit)}/mL)" if concentration else ""
         out.append(f"Volume drawn: {format_amount(draw, 'mL')}{at}")
     if encounter.diluent:
-        out.append(f"Diluent and bag: {encounter.diluent}")
+        out.append(f"{FIELD['diluent'].in_chart}: {encounter.diluent}")
     if encounter.filter:
-        out.append(f"Filter: {encounter.filter}")
+        out.append(f"{FIELD['filter'].in_chart}: {encounter.filter}")
     return out
 
 

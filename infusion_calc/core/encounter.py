@@ -394,6 +394,3 @@ def parse_encounter(text: EncounterText) -> Encounter:
         raise errors[0]
     return encounter
 
-
-FORM_FIELDS = EncounterText._fields
-"""Every InputError.field read_encounter can report is one of these names."""

@@ -56,13 +56,19 @@ class NoticeSpec:
         return Notice(self.code, message)
 
 
+def import_every_core_module() -> None:
+    """Import each module of the core, so every notice and check it declares is registered: the
+    registries are complete without a hand-kept list of the modules that declare codes."""
+    import importlib
+    import pkgutil
+
+    import infusion_calc.core as core
+
+    for module in pkgutil.walk_packages(core.__path__, f"{core.__name__}."):
+        importlib.import_module(module.name)
+
+
 def notice_registry() -> dict[str, NoticeSpec]:
     """Every notice code, declared once with where it comes from and its summary."""
-    import infusion_calc.core.dose_given  # noqa: F401  (each import declares its notices)
-    import infusion_calc.core.exports  # noqa: F401
-    import infusion_calc.core.exports.lines  # noqa: F401
-    import infusion_calc.core.modifier_340b  # noqa: F401
-    import infusion_calc.core.payment  # noqa: F401
-    import infusion_calc.core.plan_notices  # noqa: F401
-
+    import_every_core_module()
     return dict(NOTICES)

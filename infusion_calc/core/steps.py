@@ -53,9 +53,6 @@ class Step:
         """A step from named figures; a figure given as None is left out (e.g. no rounding)."""
         return cls(kind, tuple([(name, value) for name, value in figures.items() if value is not None]))  # a list: faster than a generator
 
-    def figure(self, name: str) -> Figure | None:
-        return next((value for key, value in self.figures if key == name), None)
-
     @property
     def text(self) -> str:
         from infusion_calc.core.presentation import step_text

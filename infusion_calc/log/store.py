@@ -108,7 +108,6 @@ def save(
     correct does not exist, or a patient identifier is given that the site config does not
     allow or that holds control or invisible characters.
     """
-    from infusion_calc.core.site_config import SiteConfig
     from infusion_calc.log.location import log_location, workstation_name
     from infusion_calc.log.record import clean_patient_id, record_for
     from infusion_calc.log.schema import NewEntry
@@ -118,9 +117,9 @@ def save(
     except ValueError as error:
         message = str(error)
         raise LogError(f"{message[0].upper()}{message[1:]}. Nothing was saved.") from None
-    # The caller passes the site config it loaded; without one, the defaults (no patient identifier).
-    settings = config if config is not None else SiteConfig()
-    if patient_id and not settings.log.store_patient_id:
+    # The caller passes the site config it loaded; without one, the defaults (no patient identifier),
+    # known without building a SiteConfig: that would import pydantic for a plain save.
+    if patient_id and (config is None or not config.log.store_patient_id):
         raise LogError(
             "The site config does not allow storing a patient identifier in the log "
             "([log] store_patient_id = true turns it on). Nothing was saved."
@@ -132,11 +131,12 @@ def save(
         require_valid_claim_lines(calc, "saved")
     except ClaimLineError as error:
         raise LogError(str(error)) from None
-    target = path if path is not None else log_location(settings.log.url)
+    log_settings = config.log if config is not None else None
+    target = path if path is not None else log_location(log_settings.url if log_settings else None)
     entry = NewEntry(
         record=record_for(calc, note, checks, encounter),
         uuid=_checked_uuid(entry_uuid) if entry_uuid else new_entry_uuid(),
-        workstation=workstation_name(settings.log.workstation),
+        workstation=workstation_name(log_settings.workstation if log_settings else None),
         saved_at=datetime.now(UTC).isoformat(timespec="seconds"),
         patient_id=patient_id or None,
         corrects=corrects,

@@ -10,20 +10,23 @@ from __future__ import annotations
 import errno
 import socket
 
+SocketAddress = tuple[str, int] | tuple[str, int, int, int] | tuple[int, bytes]
+"""What getaddrinfo gives: (host, port) for IPv4, (host, port, flow, scope) for IPv6."""
+
 ATTEMPTS = 5
 """For --port 0: how often to pick a new port when another program took it on a second address."""
 
 
-def _addresses(host: str, port: int) -> list[tuple[int, tuple]]:
+def _addresses(host: str, port: int) -> list[tuple[int, SocketAddress]]:
     found = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM, flags=socket.AI_PASSIVE)
-    unique: list[tuple[int, tuple]] = []
+    unique: list[tuple[int, SocketAddress]] = []
     for family, _, _, _, address in found:
         if (family, address) not in unique:
             unique.append((family, address))
     return unique
 
 
-def _bound(family: int, address: tuple, port: int) -> socket.socket:
+def _bound(family: int, address: SocketAddress, port: int) -> socket.socket:
     sock = socket.socket(family, socket.SOCK_STREAM)
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

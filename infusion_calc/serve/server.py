@@ -13,7 +13,7 @@ import logging
 import shlex
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import TextIO
 
 from aiohttp import WSCloseCode, web
@@ -39,7 +39,7 @@ SECURITY_HEADERS = {
 }
 
 
-def url_for(host: str, port: int) -> str:
+def url_for(host: str, port: int | str) -> str:
     if ":" in host and not host.startswith("["):
         host = f"[{host}]"  # IPv6 literal
     return f"http://{host}:{port}/"
@@ -67,7 +67,9 @@ class BrowserServer(Server):
         return app
 
     @web.middleware
-    async def _refuse_other_hosts(self, request: web.Request, handler: Callable) -> web.StreamResponse:
+    async def _refuse_other_hosts(
+        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+    ) -> web.StreamResponse:
         """Every route (page, assets, downloads, websocket) only for this server's own names."""
         refusal = request_refusal(request.headers, self.allowed_hosts)
         if refusal:
@@ -79,7 +81,7 @@ class BrowserServer(Server):
     async def _security_headers(request: web.Request, response: web.StreamResponse) -> None:
         response.headers.update(SECURITY_HEADERS)
 
-    async def handle_index(self, request: web.Request) -> web.Response:  # type: ignore[override]
+    async def handle_index(self, request: web.Request) -> web.Response:
         font_size = min(max(to_int(request.query.get("fontsize", "16"), 16), 8), 48)
         response = web.Response(text=render_page(self.title, font_size), content_type="text/html")
         response.headers["Content-Security-Policy"] = CONTENT_SECURITY_POLICY

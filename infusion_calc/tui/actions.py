@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
@@ -25,14 +26,18 @@ def export_formats() -> tuple[tuple[str, str], ...]:
     return tuple((fmt, DESCRIPTIONS.get(fmt, fmt)) for fmt in FORMATS)
 
 
+NO_CALCULATION = "Nothing to copy or save: the result holds no calculation."
+
+
 def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
     """The claim lines of `result` in `fmt`, with the site's claim rules and charges (the context's config)."""
     from infusion_calc.core.encounter import EncounterText, read_encounter
     from infusion_calc.core.exports import DESCRIPTIONS, ExportError, export_moment, render
-    from infusion_calc.core.site_config import SiteConfigError
 
+    if result.calculation is None:
+        return Delivery(False, NO_CALCULATION)
     encounter, _ = read_encounter(result.encounter or EncounterText())
-    given_at = export_moment(encounter)
+    given_at = export_moment(encounter)  # a date alone stays a date
     try:
         config = context.site_config
         # A payer type with its own [payer.NAME] table in the site config gets its rules.
@@ -63,9 +68,10 @@ def save_to_log(result: ResultView, log_path: LogLocation | None = None, entry_u
     (the app's context's; the data folder's when none is given). `entry_uuid`: the identifier of
     this administration, the same when a failed save is tried again (a new one when None)."""
     from infusion_calc.core.encounter import EncounterText
-    from infusion_calc.core.site_config import SiteConfigError
     from infusion_calc.log import LogError, save
 
+    if result.calculation is None:
+        return Delivery(False, NO_CALCULATION)
     typed = result.encounter or EncounterText()
     details = {name: value for name, value in typed._asdict().items() if value}
     try:

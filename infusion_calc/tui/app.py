@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from textual import events
 from textual.app import App, SystemCommand
@@ -91,7 +91,7 @@ class InfusionCalcApp(App[None]):
     def get_driver_class(self) -> type[Driver]:
         return tolerate_invalid_bytes(super().get_driver_class())
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[Any]:
         return MainScreen(round_within=self._round_within, cursor_blink=self._cursor_blink)
 
     @property
@@ -219,7 +219,7 @@ class InfusionCalcApp(App[None]):
     def action_toggle_high_contrast(self) -> None:
         self.theme = "textual-dark" if self.theme == HIGH_CONTRAST else HIGH_CONTRAST
 
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every binding of the main screen and the app, plus the high-contrast switch."""
         yield from super().get_system_commands(screen)
         main = self.main_screen

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infusion_calc.core.administration import Administration, Site, administer
 from infusion_calc.core.catalog import Catalog, Drug
@@ -20,7 +20,7 @@ from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.drug_search import DrugIndex
 from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
 from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation
-from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
+from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.payment import PricedQuarter
 from infusion_calc.core.presentation import (
     amount,
@@ -38,8 +38,11 @@ from infusion_calc.core.presentation import (
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import DOSE_ARITHMETIC, StepKind
 from infusion_calc.core.units import DoseBasis, parse_dose
-from infusion_calc.loading import Context
+from infusion_calc.loading import Context, packaged_catalog
 from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView
+
+if TYPE_CHECKING:
+    from infusion_calc.log.location import LogLocation
 
 # Engine field -> the form field its message is shown under.
 FORM_FIELD = {"hcpcs": "drug", "billing_unit": None}
@@ -53,8 +56,6 @@ def load_calculator(context: Context) -> "Calculator":
     A site file that fails to load must not leave the nurse without a calculator: the
     packaged catalog (verified data only) is used, and the reason travels with it.
     """
-    from infusion_calc.loading import packaged_catalog
-
     policy, config_problem = _site_rounding_policy(context)
     site = context.policy if config_problem is None else SitePolicy()
     try:
@@ -74,15 +75,13 @@ def load_calculator(context: Context) -> "Calculator":
 
 def _site_rounding_policy(context: Context) -> tuple[str | None, str | None]:
     """The site's whole-vial policy from config.toml (same rule as `calc`), or why it is not used."""
-    from infusion_calc.core.errors import SiteConfigError
-
     try:
         return context.rounding_policy, None
     except SiteConfigError as error:
         return None, f"The site's whole-vial rounding policy is not in use: {error}"
 
 
-def drug_uses(log_path: Path) -> dict[str, int]:
+def drug_uses(log_path: LogLocation) -> dict[str, int]:
     """Saved administrations per HCPCS code from the log; none when it cannot be read (the
     order of the drug list is a convenience, never a reason to fail)."""
     from infusion_calc.log import AdministrationLog

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING
 
 from textual.binding import Binding, BindingType
 
+from infusion_calc.core.errors import SiteConfigError
+
 if TYPE_CHECKING:
     from infusion_calc.loading import Context
 
@@ -20,7 +22,6 @@ def site_keymap(context: Context) -> tuple[dict[str, str], str | None]:
     """The `[keys]` table (binding id -> keys), and why it is not in use when it is not."""
     if not context.has_site_config:
         return {}, None
-    from infusion_calc.core.errors import SiteConfigError
 
     try:
         return dict(context.site_config.keys), None

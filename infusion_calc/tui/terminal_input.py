@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import codecs
 import sys
+from collections.abc import Callable
 from functools import partial
 
 
-def forgiving_decoder_factory(encoding: str):
+def forgiving_decoder_factory(encoding: str) -> Callable[[], codecs.IncrementalDecoder]:
     """Like codecs.getincrementaldecoder, but the decoders it makes replace invalid bytes."""
     return partial(codecs.getincrementaldecoder(encoding), errors="replace")
 
@@ -24,5 +25,5 @@ def tolerate_invalid_bytes(driver_class: type) -> type:
     """Make the driver class's module decode terminal input forgivingly; returns the class."""
     module = sys.modules.get(driver_class.__module__)
     if module is not None and getattr(module, "getincrementaldecoder", None) is codecs.getincrementaldecoder:
-        module.getincrementaldecoder = forgiving_decoder_factory
+        setattr(module, "getincrementaldecoder", forgiving_decoder_factory)  # noqa: B010  (the driver module's own name, replaced)
     return driver_class

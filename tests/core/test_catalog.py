@@ -6,8 +6,9 @@ import pytest
 
 from infusion_calc.core.engine import CalcRequest, calculate, find_drug
 from infusion_calc.core.errors import CatalogError, InputError
-from infusion_calc.loading import load_catalog, packaged_catalog
+from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
+from tests.site_catalogs import load_catalog
 
 
 def tysabri_entry(code="J2323", generic="natalizumab", ndc="64406-0008-01", volume="15 mL", unit="1 mg",

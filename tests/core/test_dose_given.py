@@ -65,7 +65,7 @@ def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog):
     assert calc.preparation.draw_volume_ml == Decimal(15)  # 15 mL was drawn into the bag
     assert [(line.ndc_quantity) for line in calc.lines] == [Decimal("10.000"), Decimal("5.000")]  # 10 mL given, 5 mL not
     given = next(step for step in calc.steps if step.kind is StepKind.DOSE_GIVEN)
-    assert (given.figure("given"), given.figure("dose")) == (Decimal(200), Decimal(300))
+    assert (dict(given.figures)["given"], dict(given.figures)["dose"]) == (Decimal(200), Decimal(300))
     assert given.text == "Dose given: 200 mg of the 300 mg prepared"
 
 

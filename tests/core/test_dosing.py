@@ -115,7 +115,7 @@ def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog, request_, field
 
 
 def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(catalog, tmp_path):
-    from infusion_calc.loading import load_catalog
+    from tests.site_catalogs import load_catalog
 
     site = write_site_catalog(tmp_path, drug_entry("J9998", billing_unit="10 mg", products=[
         product_entry("MDV", ndc="12345-6789-01", strength="500 mg", volume="50 mL", container="multi-dose"),

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.cli import build_parser
+from infusion_calc.cli.calc_options import CalcOptions
 from infusion_calc.cli.common import OPTION_FOR_FIELD
-from infusion_calc.cli.encounter_options import encounter_text
 from infusion_calc.core.encounter import FREE_TEXT, EncounterText
-from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS
+from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, FIELD
 
 
 def test_the_table_lists_every_encounter_text_field_once():
@@ -37,10 +37,23 @@ def test_each_fields_cli_option_fills_that_field(field):
     typed = [field.flag] if field.parser == "flag" else [field.flag, "A1" if field.parser == "lots" else
                                                          "2027-03" if field.parser == "expires" else "typed"]
     options = build_parser("calc").parse_args(["calc", "--dose", "300 mg", *typed])
-    text = encounter_text(options)
+    text = CalcOptions.read(options).encounter
     assert getattr(text, field.name) == value
     assert all(getattr(text, other) in ("", (), False) for other in EncounterText._fields if other != field.name)
     assert OPTION_FOR_FIELD[field.name] == field.flag  # an error about the field names this option
+
+
+def test_the_chart_note_writes_each_fields_label_from_the_table():
+    from infusion_calc.core.documentation import chart_note
+    from infusion_calc.core.encounter import parse_encounter
+    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.loading import clinical_rules, packaged_catalog
+
+    inside_a_sentence = {"stop_reason", "waste_reason", "waste_witness"}  # "stopped early, reason: ...", the waste line
+    written = {field.name: "typed" for field in ENCOUNTER_FIELDS if field.parser == "text" and field.name not in inside_a_sentence}
+    note = chart_note(calculate(packaged_catalog(), CalcRequest("300 mg")), parse_encounter(EncounterText(**written)),
+                      rules=clinical_rules())
+    assert {name for name in written if f"{FIELD[name].in_chart}: typed" in note} == set(written)
 
 
 def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():

@@ -78,7 +78,7 @@ def test_steps_are_data_and_their_text_is_written_once(catalog):
     kinds = [step.kind for step in calc.steps]
     assert kinds == [StepKind.WEIGHT, StepKind.DOSE_PER_KG, StepKind.VIALS, StepKind.ADMINISTERED, StepKind.DISCARDED]
     administered = calc.steps[3]
-    assert administered.figure("units") == calc.billing.administered_units
+    assert dict(administered.figures)["units"] == calc.billing.administered_units
     assert administered.text == str(administered) == step_text(administered)
     assert administered.text.startswith("Administered: 349.27 mg ÷ 10 mg per unit")
     assert calc.steps[1].text == "5 mg/kg × 154 lb = 349.27 mg (from 349.2661249 mg, rounded to 0.01 mg)"

@@ -112,7 +112,7 @@ MULTI_DOSE_ENTRY = drug_entry("J9998", billing_unit="1 mg", products=[
 
 def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
     site = write_site_catalog(tmp_path, MULTI_DOSE_ENTRY)
-    from infusion_calc.loading import load_catalog
+    from tests.site_catalogs import load_catalog
 
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
     assert _lines(calc) == [("J9998", 120)]
@@ -123,7 +123,7 @@ def test_multi_dose_container_has_no_jw_or_jz(catalog, tmp_path):
 def test_ndc_quantity_is_stated_in_the_products_ndc_unit(tmp_path, ndc_unit, given, wasted):
     from decimal import Decimal
 
-    from infusion_calc.loading import load_catalog
+    from tests.site_catalogs import load_catalog
 
     site = write_site_catalog(tmp_path, drug_entry("J9997", billing_unit="10 mg", products=[
         product_entry("Example", strength="100 mg", volume="10 mL", ndc_unit=ndc_unit),
@@ -144,7 +144,7 @@ def test_no_jw_line_when_the_administered_units_cover_every_labeled_unit(catalog
 
 
 def test_multi_dose_ndc_quantity_is_the_amount_drawn(catalog, tmp_path):
-    from infusion_calc.loading import load_catalog
+    from tests.site_catalogs import load_catalog
 
     site = write_site_catalog(tmp_path, MULTI_DOSE_ENTRY)
     calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, Select, Static
 
-from infusion_calc.core.encounter import FORM_FIELDS
+from infusion_calc.core.encounter import EncounterText
 from tui_helpers import choose, field_error, open_encounter, ready, shown, type_into
 
 
@@ -166,7 +166,7 @@ async def test_every_encounter_field_of_the_core_has_a_control(app):
         screen = app.main_screen
         controls = {"lots": "lot-1", "expires": "expires-1"}
         await open_encounter(pilot)
-        for field in FORM_FIELDS:  # each has a control, and what it reports goes back under that name
+        for field in EncounterText._fields:  # each has a control, and what it reports goes back under that name
             widget = screen.query_one(f"#{controls.get(field, field.replace('_', '-'))}")
             if isinstance(widget, Checkbox):
                 widget.value = True
@@ -175,7 +175,7 @@ async def test_every_encounter_field_of_the_core_has_a_control(app):
             else:
                 widget.value = "2027-03" if field == "expires" else "x"
         await pilot.pause()
-        assert set(dict(screen.form.encounter)) == set(FORM_FIELDS)
+        assert set(dict(screen.form.encounter)) == set(EncounterText._fields)
 
 
 async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app):

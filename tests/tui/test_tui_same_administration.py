@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pytest
 
-from administration_orders import ENGINE_FIELDS, ORDERS, cli_json, contract_view
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.loading import Context
 from infusion_calc.tui.app import make_app
+from tests.administration_orders import ENGINE_FIELDS, ORDERS, cli_json, contract_view
 from tui_helpers import choose, open_encounter, type_into
 
 

@@ -87,6 +87,8 @@ def ask(screen: Any, result: ResultView, nothing: str, doing: str, again: Callab
     from infusion_calc.loading import fda_2019_containers
 
     calc = result.calculation
+    if calc is None:  # a result is always made with its calculation; nothing to ask about without one
+        return
     product = f"{calc.drug.hcpcs} {', '.join(use.product.label for use in calc.vials)}"
     hint = fda_hint(tuple(use.product for use in calc.vials), fda_2019_containers())
 

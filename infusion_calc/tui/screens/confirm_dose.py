@@ -9,12 +9,18 @@ nurse must choose: fix the dose (the default, and Esc) or confirm it as ordered.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
+
+if TYPE_CHECKING:
+    from infusion_calc.core.check_types import Check
 
 CHECK_CODE = "DOSE_OUT_OF_RANGE"
 
@@ -65,7 +71,7 @@ class ConfirmDoseScreen(ModalScreen[bool]):
         self.dismiss(True)
 
 
-def out_of_range_message(checks) -> str | None:
+def out_of_range_message(checks: Iterable[Check]) -> str | None:
     """The DOSE_OUT_OF_RANGE check's sentence(s), or None when the dose is within range."""
     messages = [check.message for check in checks if check.code == CHECK_CODE]
     return "\n".join(messages) if messages else None

@@ -1,26 +1,25 @@
 """The one working screen: the order form beside (or above) the live result.
 
-State: `form` (the text typed, replaced whole on each change) and `calculator` (set
-once the catalog has loaded). `outcome` is computed from the two by the core engine;
-its watcher only hands the outcome to the widgets.
+State: `form` (the text typed, replaced whole on each change) and `calculator` (set once the catalog
+has loaded). `outcome` is computed from the two by the core engine; its watcher hands it to the widgets.
 
-Start-up: the first frame is a single line, as cheap as a bare Textual app; the form
-and result (and the widget modules behind them) are built right after it, and the
-catalog is loaded after that (see app.py, which also holds keys typed before the form
-exists and replays them into the dose field).
+Start-up: the first frame is a single line, as cheap as a bare Textual app; the form and result (and the
+widget modules behind them) are built right after it, and the catalog is loaded after that (see app.py,
+which also holds keys typed before the form exists and replays them into the dose field).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding, Binding
 from textual.reactive import reactive, var
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Static
 from textual.worker import Worker, WorkerState
 
@@ -129,7 +128,7 @@ class MainScreen(Screen[None]):
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Fields built later (the encounter panel's, on opening) follow the app's cursor_blink too.
         if not self._cursor_blink and hasattr(event.widget, "cursor_blink"):
-            event.widget.cursor_blink = False  # type: ignore[attr-defined]
+            event.widget.cursor_blink = False
 
     @property
     def active_bindings(self) -> dict[str, ActiveBinding]:
@@ -230,7 +229,7 @@ class MainScreen(Screen[None]):
         from infusion_calc.tui.screens.confirm_container import ask
         from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
 
-        if again is not None and not result.calculation.container_confirmed:
+        if again is not None and result.calculation is not None and not result.calculation.container_confirmed:
             return ask(self, result, nothing, doing, again)
 
         message = out_of_range_message(result.checks)
@@ -275,14 +274,16 @@ class MainScreen(Screen[None]):
     def _copy_as(self, result: ResultView, fmt: str) -> None:
         from infusion_calc.tui import actions
 
+        assert self.calculator is not None  # a result is only made by the calculator
+        context = self.calculator.context
         if fmt:
-            self._deliver(actions.copy_as(result, fmt, self.calculator.context))
+            self._deliver(actions.copy_as(result, fmt, context))
             return
         from infusion_calc.tui.screens.copy_as import CopyAsScreen
 
         def chosen(choice: str | None) -> None:
             if choice:
-                self._deliver(actions.copy_as(result, choice, self.calculator.context))
+                self._deliver(actions.copy_as(result, choice, context))
 
         self.app.push_screen(CopyAsScreen(actions.export_formats()), chosen)
 
@@ -326,7 +327,7 @@ class MainScreen(Screen[None]):
             self.notify(f"Nothing was saved to the log: internal error ({type(error).__name__}: {error}). "
                         "Please report it.", severity="error", timeout=20, markup=False)
             return
-        form, delivery = event.worker.result
+        form, delivery = cast("tuple[FormValues, Delivery]", event.worker.result)  # a success carries its result
         if delivery.ok:
             self._last_saved, self._unsaved = (form, delivery.message), None
             self.notify(delivery.message, title="Saved to the log", timeout=15, markup=False)
@@ -357,7 +358,7 @@ class MainScreen(Screen[None]):
         if not panel.collapsed:
             self.set_focus(self.query_one("#given-at"))
 
-    def _result_scroller(self):
+    def _result_scroller(self) -> Widget:
         """What scrolls to show the result: the whole page when stacked, the result pane when side by side."""
         return self.query_one("#workspace") if self.has_class("-narrow") else self.result_panel
 

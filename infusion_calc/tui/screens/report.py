@@ -106,9 +106,12 @@ class ReportScreen(Screen[None]):
         if event.state is WorkerState.ERROR:
             summary.update(f"The report could not be made: {event.worker.error}")
             return
-        self.report = event.worker.result
-        summary.update(summary_text(self.report))
-        self._draw(self.report)
+        report = event.worker.result
+        if report is None:
+            return
+        self.report = report
+        summary.update(summary_text(report))
+        self._draw(report)
 
     def _draw(self, report: dict[str, Any]) -> None:
         by_drug = self.query_one("#by-drug-chart", PlotextPlot)
@@ -118,7 +121,8 @@ class ReportScreen(Screen[None]):
         codes = [drug["hcpcs"] for drug in report["by_drug"]] or ["none"]
         administered = [_number(drug["administered_payment"]) for drug in report["by_drug"]] or [0.0]
         recovered = [_number(drug["jw_payment"]) for drug in report["by_drug"]] or [0.0]
-        plt.stacked_bar(codes, [administered, recovered], labels=["administered", "JW"], orientation="horizontal")
+        plt.stacked_bar(codes, [administered, recovered], labels=["administered", "JW"],  # type: ignore[call-arg]  # stub says label=, the code labels=
+                        orientation="horizontal")
         by_drug.refresh()
         trend = self.query_one("#trend-chart", PlotextPlot)
         plt = trend.plt
@@ -126,7 +130,7 @@ class ReportScreen(Screen[None]):
         plt.title("Monthly: JW recovered, waste lost")
         months = [month["month"][2:] for month in report["by_month"]] or ["none"]
         places = list(range(1, len(months) + 1))  # plotext reads text on the x axis as dates: numbers, labelled
-        plt.xticks(places, months)
+        plt.xticks(places, months)  # type: ignore[arg-type]  # whole numbers are ticks too (the stub asks list[float])
         plt.plot(places, [_number(month["jw_payment"]) for month in report["by_month"]] or [0.0], label="JW $", marker="braille")
         plt.plot(places, [_number(month["what_if"]["non_billable_waste"]["dollars_at_payment_limit"])
                           for month in report["by_month"]] or [0.0], label="lost $", marker="braille")

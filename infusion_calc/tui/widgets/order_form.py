@@ -245,7 +245,7 @@ class OrderForm(Vertical):
     def _encounter_opened(self, event: Collapsible.Expanded) -> None:
         # Enter on the title opened it: go into its first field, so what is typed next lands there.
         if self._is_encounter_title(self.screen.focused):
-            self.call_after_refresh(lambda: (self.query_one("#given-at").focus(), self._focus_arrived()))
+            self.call_after_refresh(self._into_the_encounter)
         else:
             self._focus_arrived()
 
@@ -278,10 +278,14 @@ class OrderForm(Vertical):
         rows = self.query(f"#{self._row_for(problem.field)}")
         return rows.first(FormField).control if rows and rows.first().display else None
 
+    def _into_the_encounter(self) -> None:
+        self.query_one("#given-at").focus()
+        self._focus_arrived()
+
     # -- helpers ----------------------------------------------------------------------------
 
     @staticmethod
-    def _field_of(control: Input | Select) -> str:
+    def _field_of(control: Input | Select[str]) -> str:
         return "round_within" if control.id == "round-within" else str(control.id)
 
     def _row_for(self, field: str) -> str:
@@ -293,12 +297,12 @@ class OrderForm(Vertical):
         if self._calculator is None:
             return
         self._vials_for = code
-        choice = self.query_one("#vial-choice", Select)
+        choice: Select[str] = self.query_one("#vial-choice", Select)
         choice.set_options(self._calculator.vial_choices(code))
         choice.value = ALL_PRESENTATIONS if code else TYPED_SIZE
         # Select keeps showing the old option's label when the new list has the same
         # value ("*"); forcing the watcher redraws it for the new drug.
-        choice.mutate_reactive(Select.value)
+        choice.mutate_reactive(Select.value)  # type: ignore[misc]  # Textual's own idiom: the descriptor, through the class
         self.set_class(choice.value == TYPED_SIZE, "-vial-typed")
 
     def _show_rows_for(self, basis: str) -> None:
