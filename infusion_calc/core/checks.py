@@ -63,6 +63,7 @@ CHECKS_FAILED = CheckSpec("CHECKS_FAILED", ERROR, "the checks themselves could n
 
 def registry() -> dict[str, Registered]:
     """Every check code, declared once with its severity, summary and producer (all check modules are imported here)."""
+    import infusion_calc.core.visit_checks  # noqa: F401  (the visit's checks; it imports no check module back)
     return dict(REGISTRY)
 
 

@@ -64,5 +64,6 @@ def notice_registry() -> dict[str, NoticeSpec]:
     import infusion_calc.core.modifier_340b  # noqa: F401
     import infusion_calc.core.payment  # noqa: F401
     import infusion_calc.core.plan_notices  # noqa: F401
+    import infusion_calc.core.visit_exports  # noqa: F401
 
     return dict(NOTICES)

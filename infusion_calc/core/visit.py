@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from infusion_calc.core.admin_codes import code_pair, COMPLEX
+from infusion_calc.core.admin_codes import COMPLEX, code_pair
 from infusion_calc.core.admin_hierarchy import AdminLine, Finding, Kind, Route, Service, Setting, VisitCodes, visit_codes
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.check_types import ERROR, INFO, Check, CheckSpec, SitePolicy, emits
+from infusion_calc.core.check_types import Check, SitePolicy
 from infusion_calc.core.checks import run_checks
 from infusion_calc.core.contract import calculation_to_dict, line_to_dict
 from infusion_calc.core.documentation import chart_note
@@ -27,10 +27,9 @@ from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.indications import ClinicalRules
 from infusion_calc.core.modifier_340b import with_340b_modifier
 from infusion_calc.core.payment import PricedQuarter, with_payment
+from infusion_calc.core.visit_checks import visit_checks
 from infusion_calc.core.visit_file import AdministrationSpec, VisitSpec
 
-VISIT_TIMES_MISSING = CheckSpec("VISIT_TIMES_MISSING", ERROR, "a visit's administration without the times its code needs")
-VISIT_NOT_BILLED = CheckSpec("VISIT_NOT_BILLED", INFO, "a visit's administration that the rules leave off the claim")
 # A drug's own administration suggestion is for a drug given alone; the visit's codes replace it.
 SUPERSEDED_BY_VISIT = frozenset({"ADMIN_CODE", "ADMIN_NOT_INFUSION", "ADMIN_TIMES_MISSING"})
 _ROUTES = {"infusion": Route.INFUSION, "push": Route.PUSH, "injection": Route.INJECTION, "on-body": Route.ON_BODY}
@@ -141,19 +140,7 @@ def run_visit(visit: VisitSpec, tools: VisitTools) -> VisitResult:
         results.append(AdministrationResult(spec, drug))
     services = tuple(_service(item.spec, item.drug, tools.policy) for item in results)
     codes = visit_codes(services, Setting(visit.setting))
-    return VisitResult(visit, tuple(results), codes, tuple(visit_checks(codes.findings, results)))
-
-
-@emits(VISIT_TIMES_MISSING, VISIT_NOT_BILLED)
-def visit_checks(findings: Sequence[Finding], results: Sequence[AdministrationResult]) -> list[Check]:
-    out = []
-    for finding in findings:
-        what = _label(results[finding.service])
-        if finding.name == "ADMIN_TIMES_MISSING":
-            out.append(VISIT_TIMES_MISSING(f"{what}: {finding.message}; record it before the claim goes out."))
-        else:
-            out.append(VISIT_NOT_BILLED(f"{what}: {finding.message}."))
-    return out
+    return VisitResult(visit, tuple(results), codes, tuple(visit_checks(codes.findings, [_label(item) for item in results])))
 
 
 def _label(item: AdministrationResult) -> str:
