@@ -15,7 +15,7 @@ from datetime import date
 from typing import Any
 
 from infusion_calc.core.admin_codes import COMPLEX, code_pair
-from infusion_calc.core.admin_hierarchy import AdminLine, Finding, Kind, Route, Service, Setting, VisitCodes, visit_codes
+from infusion_calc.core.admin_hierarchy import AdminLine, Kind, Route, Service, Setting, VisitCodes, visit_codes
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.check_types import Check, SitePolicy
@@ -86,11 +86,12 @@ def encounter_text(visit: VisitSpec, spec: AdministrationSpec) -> EncounterText:
     """The encounter fields of one administration: the visit's, with this drug's times and vial record."""
     shared = visit.encounter
     start = spec.text("start") or ""
+    lot, expires = spec.text("lot"), spec.text("expires")
     return EncounterText(
         given_at=f"{visit.encounter['date']} {start or '00:00'}", site=shared.get("site", ""),
         nurse=shared.get("nurse", ""), provider=shared.get("provider", ""), dx=shared.get("dx", ""),
         payer=shared.get("payer", ""), start=start, stop=spec.text("stop") or "",
-        lots=(spec.text("lot"),) if spec.text("lot") else (), expires=(spec.text("expires"),) if spec.text("expires") else (),
+        lots=(lot,) if lot else (), expires=(expires,) if expires else (),
         waste_reason=spec.text("waste_reason") or "", stop_reason=spec.text("stop_reason") or "",
         dose_given=spec.text("dose_given") or "", iv_site=spec.text("iv_site") or "",
     )

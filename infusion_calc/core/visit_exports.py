@@ -84,7 +84,7 @@ def _table(result: VisitResult, fmt: str, settings: ExportSettings) -> tuple[str
     spacing = settings.rules.ndc_spacing
     charge = [money(item.line.charge) if item.line.charge is not None else NO_CHARGE for item in lines]
     if fmt == "cms1500":
-        rows = [(str(item.line.number), ndc_field(item.line, spacing) or ("" if item.administration else NO_NDC),
+        rows: list[tuple[str, ...]] = [(str(item.line.number), ndc_field(item.line, spacing) or ("" if item.administration else NO_NDC),
                  code_for_claims(item.line.hcpcs, item.line.modifiers), cost, str(item.line.units))
                 for item, cost in zip(lines, charge, strict=True)]
         return table(("Line", "24A shaded (NDC)", "24D code, modifiers", "24F charges", "24G units"), rows, right=(3, 4)), notices
