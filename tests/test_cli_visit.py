@@ -117,3 +117,12 @@ def test_the_visits_drug_lines_equal_the_single_drug_calculations(picked):
         calculate(context.catalog, CalcRequest(dose=dose, drug=drug, weight="70 kg", bsa="1.9 m2")),
         context.quarters, date(2026, 3, 2)).lines]
     assert list(result.drug_lines) == alone
+
+
+def test_save_keeps_the_visit_as_one_log_entry_with_its_administrations(capsys):
+    status, _, err = run(capsys, "visit", str(EXAMPLE), "--save")
+    assert status == 0 and "the whole visit" in err
+    status, out, _ = run(capsys, "log", "list")
+    assert out.count("visit: ") == 1 and "96415 × 3" in out
+    status, out, _ = run(capsys, "log", "show", "1")
+    assert status == 0 and "96375 × 2" in out and "J9312-JW × 8" in out and "Visit administration note" in out

@@ -30,6 +30,7 @@ def register(commands: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=EXPORT_FORMATS, metavar="F", default=None,
                         help="print the visit's claim as F: " + ", ".join(EXPORT_FORMATS))
     parser.add_argument("--note", action="store_true", help="also print the chart note and the checks")
+    parser.add_argument("--save", action="store_true", help="append the visit to the administration log as one entry")
     add_catalog_option(parser)
     parser.set_defaults(run=run)
 
@@ -61,7 +62,29 @@ def run(options: argparse.Namespace) -> int:
         return fail(f"{path}: {error.field}: {error.message}")
     except (CatalogError, PlanError, SiteConfigError) as error:
         return fail(f"{path}: {error}")
+    if options.save and not result.drugs:
+        return fail(f"{path}: a visit without a drug has nothing to save")
+    if options.save and (status := _save(result, options)) is not None:
+        return status
     return _write(result, options)
+
+
+def _save(result: VisitResult, options: argparse.Namespace) -> int | None:
+    """The visit as one log entry; an exit status when it could not be saved."""
+    from infusion_calc.cli import exits
+    from infusion_calc.log import LogError, save
+    from infusion_calc.log.visit_record import record_for_visit
+
+    context = context_for(options)
+    try:
+        entry = save(result.drugs[0].calc, record=record_for_visit(result), config=context.site_config,
+                     path=context.log_path)
+    except LogError as error:
+        sys.stderr.write(f"error: {error}\n")
+        return 1
+    exits.saved_entry = entry
+    sys.stderr.write(f"saved: administration log entry {entry.id} ({entry.path}), the whole visit\n")
+    return None
 
 
 def _write(result: VisitResult, options: argparse.Namespace) -> int:

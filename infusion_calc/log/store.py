@@ -229,6 +229,7 @@ def save(
     config: SiteConfig | None = None,
     path: Path | None = None,
     busy_timeout: float | None = None,
+    record: Record | None = None,
 ) -> SavedEntry:
     """Append one finished calculation; return its id once it is on disk.
 
@@ -252,7 +253,8 @@ def save(
             "The site config does not allow storing a patient identifier in the log "
             "([log] store_patient_id = true turns it on). Nothing was saved."
         )
-    record = record_for(calc, note, checks, encounter)
+    if record is None:  # a visit passes its one record of several drugs (log/visit_record.py)
+        record = record_for(calc, note, checks, encounter)
     target = Path(path) if path is not None else default_log_path()
     saved_at = datetime.now(UTC).isoformat(timespec="seconds")
     consequence = "This calculation was NOT saved; try again."
