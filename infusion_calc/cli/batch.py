@@ -175,7 +175,7 @@ def run(options: argparse.Namespace) -> int:
 def _answer_all(
     options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, catalog, date_340b=None,
 ) -> int:
-    from infusion_calc.cli.batch_render import WRITERS, Job, render_all
+    from infusion_calc.cli.batch_render import WRITERS, Job
     from infusion_calc.core.batch import Pricing
 
     buffer = getattr(source, "buffer", None)
@@ -190,7 +190,7 @@ def _answer_all(
     with target if options.out else _keep_open(target):
         WRITERS[options.format](target, columns).header()
         job = Job(columns, catalog, options.format, date_340b, Pricing(tuple(context_for(options).quarters), date.today()))
-        for chunk in render_all(job, rows, options.jobs):
+        for chunk in _rendered(job, rows, options.jobs, context_for(options).policy):
             target.write(chunk.text)
             answered += chunk.answered
             if chunk.errors:
@@ -203,6 +203,23 @@ def _answer_all(
         sys.stderr.write(f"error: {refused:,} of {answered + refused:,} rows refused (above); the other rows were written\n")
         return 2
     return 0
+
+
+def _rendered(job, rows, jobs: int, policy):
+    """The chunks in file order; a file with a `visit` column is answered visit by visit, in this process,
+    each visit's administration lines after its rows (core/batch_visit.py)."""
+    from dataclasses import replace
+
+    from infusion_calc.cli.batch_render import render, render_all
+    from infusion_calc.core.batch_visit import visit_groups, visit_index
+
+    index = visit_index(job.columns)
+    if index is None:
+        yield from render_all(job, rows, jobs)
+        return
+    job = replace(job, visit_policy=policy)
+    for first_row, group in visit_groups(rows, index):
+        yield render(job, first_row, group)
 
 
 class _keep_open:

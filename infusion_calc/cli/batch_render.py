@@ -24,7 +24,9 @@ from operator import itemgetter
 from typing import IO, Any
 
 from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, Pricing, answer_rows
+from infusion_calc.core.batch_visit import with_visit_lines
 from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
 
@@ -90,6 +92,8 @@ class Job:
     date_340b: date | None = None
     """Today, when the site buys its drugs under 340B (a batch has no date column); else None."""
     pricing: Pricing | None = None
+    visit_policy: SitePolicy | None = None
+    """Set when the file has a `visit` column: each chunk is one visit, its administration lines after its rows."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -97,11 +101,14 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b, job.pricing):
+    outcomes = answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b, job.pricing)
+    if job.visit_policy is not None:
+        outcomes = with_visit_lines(outcomes, job.columns, job.catalog, job.visit_policy)
+    for outcome in outcomes:
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue
-        answered += 1
+        answered += outcome.records[0].get("line") != "admin" if outcome.records else 1
         for record in outcome.records:
             out.write(record)
     return Rendered(sink.getvalue(), tuple(errors), answered)

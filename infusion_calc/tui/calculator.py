@@ -278,6 +278,7 @@ class Calculator:
             calculation=calc,
             encounter=typed,
             given=amount(calc.administered_mg, "mg"),
+            rems=self.context.rules.rems_for(drug.hcpcs) is not None,
         )
 
     def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[Check, ...]:

@@ -377,5 +377,12 @@ class MainScreen(Screen[None]):
 
     def action_clear(self) -> None:
         self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
+        self._jumps = 0  # F7 starts again at the result
         if self.built:
-            self.order_form.clear()
+            self.order_form.clear()  # closes the encounter panel, keeps the clinic day
+            self.call_after_refresh(self._result_first)
+
+    def _result_first(self) -> None:
+        """The page back at its top, the result in view (not the encounter fields below the form)."""
+        self._result_scroller().scroll_home(animate=False)
+        self.query_one("#workspace").scroll_home(animate=False)

@@ -134,6 +134,8 @@ class OrderForm(Vertical):
         for problem in outcome.encounter_problems:  # the first message for a row is the one shown
             self._encounter_problems.setdefault(ENCOUNTER_ROW.get(str(problem.field), str(problem.field)), problem.message)
         self._show_errors()
+        if outcome.result is not None and self.encounter_panel.show_rems(outcome.result.rems):
+            self._report()  # an unticked REMS box of the last drug is not sent for this one
         if outcome.result is not None and self.encounter_panel.show_vials(outcome.result.vial_labels):
             self._report()  # lots of vials no longer opened are no longer sent (and come back with them)
 
