@@ -1,7 +1,7 @@
 """Batch rows of one visit become one claim: the rows sharing a `visit` cell (consecutive rows) are
 answered as usual, then the visit's administration lines follow them (core/admin_hierarchy.py).
 
-The `visit` column and the columns it reads (`route`, `start`, `stop`, `setting`, `iv_site`) are
+A file with a `visit` and a `route` column is read this way. The `visit` column and the columns it reads (`route`, `start`, `stop`, `setting`, `iv_site`) are
 pass-through columns: a file without `visit` is answered exactly as before. Pure.
 """
 
@@ -23,8 +23,10 @@ _CLOCK = re.compile(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?([01][0-9]|2[0-3]):([0
 
 
 def visit_index(columns: Columns) -> int | None:
-    """Where the `visit` pass-through column is, or None (the file is answered row by row)."""
-    return next((index for index in columns.passthrough if column_key(columns.header[index]) == VISIT_COLUMN), None)
+    """Where the `visit` pass-through column is, when the file also has a `route` column; else None (the
+    file is answered row by row, as before: a `visit` column alone was always free text passed through)."""
+    keys = {column_key(columns.header[index]): index for index in columns.passthrough}
+    return keys.get(VISIT_COLUMN) if "route" in keys else None
 
 
 def visit_groups(rows: Iterable[Sequence[str]], index: int, first_row: int = 2) -> Iterator[tuple[int, list[Sequence[str]]]]:
