@@ -201,3 +201,26 @@ def combined_checks(result: VisitResult) -> tuple[Check, ...]:
             seen.add((check.code, check.message))
             out.append(check)
     return tuple(out)
+
+
+def _clock_minutes(moment: object) -> int | None:
+    hour, minute = getattr(moment, "hour", None), getattr(moment, "minute", None)
+    return None if hour is None or minute is None else hour * 60 + minute
+
+
+def route_of(calc: Calculation) -> Route:
+    """The route a drug's catalog entry implies: SC/IM is an injection, anything else an IV infusion
+    (billed as a push when start to stop is 15 minutes or less)."""
+    route = calc.drug.route.strip().lower()
+    return Route.INJECTION if route in ("sc", "subcutaneous", "im", "intramuscular", "sc/im") else Route.INFUSION
+
+
+def codes_for(items: Sequence[tuple[Calculation, Encounter]], setting: Setting, policy: SitePolicy) -> VisitCodes:
+    """The administration codes of drugs added to a visit one by one (the app), from each one's times."""
+    services = tuple(
+        Service(calc.drug.hcpcs, Kind.CHEMO if code_pair(calc.drug.drug_class, policy) is COMPLEX else Kind.THERAPEUTIC,
+                route_of(calc), _clock_minutes(encounter.start), _clock_minutes(encounter.stop),
+                iv_site=encounter.iv_site or "1")
+        for calc, encounter in items
+    )
+    return visit_codes(services, setting)

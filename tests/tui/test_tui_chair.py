@@ -55,3 +55,30 @@ async def test_the_rems_box_shows_only_for_a_drug_with_a_rems_program(app):
         assert not shown(app, "#rems-checked")
         assert "rems_checked" not in dict(screen.form.encounter)
         assert not any("REMS" in line for line in screen_lines(app))
+
+
+async def _add(pilot, drug: str, start: str, stop: str, **fields: str) -> None:
+    await choose(pilot, "drug", drug)
+    await type_into(pilot, **fields)
+    await open_encounter(pilot)
+    await type_into(pilot, given_at="2026-03-02 09:00", start=start, stop=stop)
+    await pilot.press("f8")
+    await pilot.pause()
+
+
+async def test_a_three_drug_visit_lists_its_drugs_and_the_whole_claim(app):
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _add(pilot, "J1756", "09:00", "09:05", dose="200 mg")  # iron sucrose, a 5-minute push
+        await _add(pilot, "J3380", "09:10", "09:40", dose="300 mg")  # vedolizumab
+        await _add(pilot, "J9312", "09:45", "13:45", dose="375 mg/m2", bsa="1.9 m2")  # rituximab
+        screen = app.main_screen
+        text = str(screen.query_one("#visit").content)
+        assert "Visit: 3 drugs" in text
+        assert text.index("J1756") < text.index("J3380") < text.index("J9312")
+        for line in ("J9312-JW × 8", "96413 × 1", "96415 × 3", "96417 × 1", "96375 × 1"):
+            assert line in text, line
+        assert screen.query_one("#encounter").collapsed  # the next drug starts with the panel closed
+        assert screen.query_one("#given-at", Input).value == "2026-03-02 09:00"  # the visit's day stays
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert not screen.query_one("#visit").display

@@ -53,6 +53,8 @@ class MainScreen(Screen[None]):
                 tooltip="Save this administration (result, chart note, checks, encounter) to the administration log"),
         Binding("f7", "jump_to_result", "Result", id="jump-to-result",
                 tooltip="Jump to the result, then the checks, then the chart text, then back to the form"),
+        Binding("f8", "add_to_visit", "Add drug", id="add-to-visit",
+                tooltip="Add the drug on screen to this patient's visit, and start the next drug of the visit"),
         Binding("ctrl+n", "clear", "Next patient", id="clear",
                 tooltip="Clear the form for the next patient"),
         # Tab moves the focus at once, in the app, before the next key is handed on (not later, in
@@ -73,7 +75,7 @@ class MainScreen(Screen[None]):
     JUMPS = ("#result", "#checks-title", "#chart-text-title")
     """Where F7 goes, in turn, before going back to the form."""
 
-    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit"})
+    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit", "add-to-visit"})
     """Bindings the key bar leaves out below KEY_BAR_FULL_WIDTH columns, with the palette key,
     so that the rest fits 80 columns; F1 Help lists every key, and they all still work."""
     KEY_BAR_FULL_WIDTH = 120
@@ -96,6 +98,8 @@ class MainScreen(Screen[None]):
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
+        self._visit: list[ResultView] = []
+        """The drugs of this patient's visit added so far (F8); Ctrl+N starts a new one."""
         self._last_saved: tuple[FormValues, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
 
@@ -378,9 +382,32 @@ class MainScreen(Screen[None]):
     def action_clear(self) -> None:
         self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
         self._jumps = 0  # F7 starts again at the result
+        self._visit.clear()
         if self.built:
+            self._show_visit()
             self.order_form.clear()  # closes the encounter panel, keeps the clinic day
             self.call_after_refresh(self._result_first)
+
+    def action_add_to_visit(self) -> None:
+        """F8: this drug joins the visit; the form is ready for the visit's next drug."""
+        result = self._result("Nothing added to the visit", with_encounter=True)
+        if result is None or result.calculation is None:
+            return
+        self._visit.append(result)
+        self._jumps = 0
+        self._show_visit()
+        self.order_form.next_drug()
+        self.call_after_refresh(self._result_first)
+        self.notify(f"Added to the visit ({len(self._visit)} so far). Choose the next drug, or Ctrl+N for the next patient.",
+                    markup=False)
+
+    def _show_visit(self) -> None:
+        from infusion_calc.tui.visit_view import visit_text
+
+        panel = self.query_one("#visit", Static)
+        panel.display = bool(self._visit)
+        if self._visit and self.calculator is not None:
+            panel.update(visit_text(self._visit, self.calculator.site_policy))
 
     def _result_first(self) -> None:
         """The page back at its top, the result in view (not the encounter fields below the form)."""

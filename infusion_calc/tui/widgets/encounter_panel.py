@@ -175,6 +175,15 @@ class EncounterPanel(Collapsible):
             return True
         return False
 
+    def next_drug(self) -> None:
+        """The next drug of the same visit: its own times, vials and amount given; the rest stays. The panel closes."""
+        for name in ("start", "stop", "dose_given", "stop_reason", "waste_reason", "waste_witness"):
+            if name in self._texts:
+                self._texts[name].clear()
+        if self._lots is not None:
+            self._lots.clear()
+        self.collapsed = True
+
     def clear(self) -> None:
         """A new patient: every field blank, except the clinic day's date (the time is now); the panel closes."""
         given_at = self._texts.get("given_at")

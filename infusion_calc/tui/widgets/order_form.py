@@ -154,6 +154,16 @@ class OrderForm(Vertical):
         self.query_one("#dose", Input).focus()
         self._report()
 
+    def next_drug(self) -> None:
+        """The next drug of the visit: a new drug and dose; the patient's size and the encounter stay."""
+        for field in ("dose", "vial"):
+            self.query_one(f"#{field}", Input).clear()
+        self._validator_errors.clear()
+        self.query_one("#vial-choice", Select).value = ALL_PRESENTATIONS
+        self.encounter_panel.next_drug()
+        self.query_one("#drug").focus()
+        self._report()
+
     # -- reading the form -------------------------------------------------------------------
 
     def values(self) -> FormValues:

@@ -36,6 +36,7 @@ class ResultPanel(VerticalScroll):
             yield Label("Claim lines", classes="section-title")
             yield ClaimLines(id="claim-lines")
             yield Static("", id="payment", markup=False)
+            yield Static("", id="visit", markup=False)  # the visit's drugs and whole claim (F8), when there is one
             yield Static("", id="result-warnings")
             yield Label("Pre-submission checks", classes="section-title", id="checks-title")
             yield ChecksList(id="checks")
