@@ -72,7 +72,7 @@ class MainScreen(Screen[None]):
     KEY_BAR_SHORT = {"save-to-log": "Save log", "clear": "Next", "copy-claim-lines": "Claim",
                      "copy-chart-text": "Chart"}
     """Shorter words on the key bar below KEY_BAR_LONG_WORDS columns, so every key it shows fits."""
-    JUMPS = ("#result", "#checks-title", "#chart-text-title")
+    JUMPS = ("#result", "#visit", "#checks-title", "#chart-text-title")
     """Where F7 goes, in turn, before going back to the form."""
 
     KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit", "add-to-visit"})

@@ -36,13 +36,14 @@ class ResultPanel(VerticalScroll):
             yield Label("Claim lines", classes="section-title")
             yield ClaimLines(id="claim-lines")
             yield Static("", id="payment", markup=False)
-            yield Static("", id="visit", markup=False)  # the visit's drugs and whole claim (F8), when there is one
             yield Static("", id="result-warnings")
             yield Label("Pre-submission checks", classes="section-title", id="checks-title")
             yield ChecksList(id="checks")
             yield Label("Chart text", classes="section-title", id="chart-text-title")
             yield Static("", id="chart-text-note")
             yield Static("", id="chart-text", markup=False)
+        # The visit's drugs and its whole claim (F8): outside the result body, so it stays in view between drugs.
+        yield Static("", id="visit", markup=False)
 
     def show(self, outcome: Outcome) -> None:
         self.set_class(not outcome.valid, "-no-result")
