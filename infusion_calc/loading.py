@@ -18,6 +18,7 @@ from infusion_calc.site_files import MB, SITE_CATALOG_LIMIT, UnreadableFile, pre
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
     from infusion_calc.catalog_cache import Compiled
     from infusion_calc.cms.store import LoadedQuarter
+    from infusion_calc.core.administration import Site
     from infusion_calc.core.catalog import Catalog
     from infusion_calc.core.check_types import SitePolicy
     from infusion_calc.core.cms_codes import CmsLayer
@@ -135,6 +136,12 @@ class Context:
     @property
     def rules(self) -> ClinicalRules:
         return clinical_rules()
+
+    def site(self) -> Site:
+        """The catalog, rules, policy and CMS quarters, as the administration pipeline takes them."""
+        from infusion_calc.core.administration import Site  # the core: only when a command calculates
+
+        return Site(self.catalog, self.rules, self.policy, tuple(self.quarters))
 
     @cached_property
     def config_path(self) -> Path:

@@ -153,7 +153,7 @@ def test_a_check_that_raises_leaves_the_result_with_one_error_to_check_by_hand(c
     def broken(*args, **kwargs):
         raise KeyError("bug")
 
-    monkeypatch.setattr("infusion_calc.cli.encounter_options.run_checks", broken)
+    monkeypatch.setattr("infusion_calc.core.administration.run_checks", broken)
     assert main(["calc", "--dose", "300 mg", "--json"]) == 0  # checks never change the exit status
     result = json.loads(capsys.readouterr().out)
     assert result["administered_units"] == 300 and result["note"].startswith("Drug administration note\n")

@@ -108,7 +108,7 @@ DRUGS = [("Rituxan", "375 mg/m2"), ("Venofer", "200 mg"), ("Tysabri", "300 mg"),
 @given(st.lists(st.sampled_from(DRUGS), min_size=1, max_size=3))
 def test_the_visits_drug_lines_equal_the_single_drug_calculations(picked):
     context = Context()
-    tools = VisitTools(context.catalog, context.rules, context.policy, context.quarters)
+    tools = VisitTools(context.site())
     blocks = [f'[[administration]]\ndrug = "{drug}"\ndose = "{dose}"\nroute = "infusion"\n'
               f'start = "{9 + 2 * n:02d}:00"\nstop = "{10 + 2 * n:02d}:30"\n' for n, (drug, dose) in enumerate(picked)]
     visit = read_visit('date = "2026-03-02"\nsetting = "office"\nweight = "70 kg"\nbsa = "1.9 m2"\n' + "".join(blocks))

@@ -28,6 +28,7 @@ from infusion_calc.core.safe_text import terminal_safe
 from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
+    from infusion_calc.core.administration import Site
     from infusion_calc.core.batch import Columns
 
 # The batch modules are imported when the command runs: every command builds this
@@ -147,9 +148,7 @@ def run(options: argparse.Namespace) -> int:
     from infusion_calc.core.batch import HeaderError, UnreadableRow, read_header
 
     try:
-        context = context_for(options)
-        catalog = context.catalog
-        date_340b = date.today() if context.policy.acquired_340b else None
+        site = context_for(options).site()
     except (CatalogError, SiteConfigError) as error:
         return fail(str(error))
     try:
@@ -167,16 +166,15 @@ def run(options: argparse.Namespace) -> int:
             except HeaderError as error:
                 return fail(f"{options.orders}: {error}")
             rows.single_line_cells = {index: columns.header[index] for index in columns.order.values()}
-            return _answer_all(options, source, size, rows, columns, catalog, date_340b)
+            return _answer_all(options, source, size, rows, columns, site)
         except UnicodeDecodeError:
             return fail(f"{options.orders}: not UTF-8 text; save the file as CSV UTF-8")
 
 
 def _answer_all(
-    options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, catalog, date_340b=None,
+    options, source: IO[str], size: int | None, rows: Iterator[list[str]], columns: Columns, site: Site,
 ) -> int:
     from infusion_calc.cli.batch_render import WRITERS, Job
-    from infusion_calc.core.batch import Pricing
 
     buffer = getattr(source, "buffer", None)
     progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
@@ -189,8 +187,8 @@ def _answer_all(
     answered = refused = 0
     with target if options.out else _keep_open(target):
         WRITERS[options.format](target, columns).header()
-        job = Job(columns, catalog, options.format, date_340b, Pricing(tuple(context_for(options).quarters), date.today()))
-        for chunk in _rendered(job, rows, options.jobs, context_for(options).policy):
+        job = Job(columns, site, options.format, date.today())
+        for chunk in _rendered(job, rows, options.jobs):
             target.write(chunk.text)
             answered += chunk.answered
             if chunk.errors:
@@ -205,7 +203,7 @@ def _answer_all(
     return 0
 
 
-def _rendered(job, rows, jobs: int, policy):
+def _rendered(job, rows, jobs: int):
     """The chunks in file order; a file with a `visit` column is answered visit by visit, in this process,
     each visit's administration lines after its rows (core/batch_visit.py)."""
     from dataclasses import replace
@@ -217,7 +215,7 @@ def _rendered(job, rows, jobs: int, policy):
     if index is None:
         yield from render_all(job, rows, jobs)
         return
-    job = replace(job, visit_policy=policy)
+    job = replace(job, visit=True)
     for first_row, group in visit_groups(rows, index):
         yield render(job, first_row, group)
 

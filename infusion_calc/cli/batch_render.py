@@ -23,10 +23,9 @@ from itertools import islice
 from operator import itemgetter
 from typing import IO, Any
 
-from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, Pricing, answer_rows
+from infusion_calc.core.administration import Site
+from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, answer_rows
 from infusion_calc.core.batch_visit import with_visit_lines
-from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
 
@@ -87,13 +86,12 @@ class Rendered:
 @dataclass(frozen=True, slots=True)
 class Job:
     columns: Columns
-    catalog: Catalog
+    site: Site
     output_format: str
-    date_340b: date | None = None
-    """Today, when the site buys its drugs under 340B (a batch has no date column); else None."""
-    pricing: Pricing | None = None
-    visit_policy: SitePolicy | None = None
-    """Set when the file has a `visit` column: each chunk is one visit, its administration lines after its rows."""
+    today: date | None = None
+    """The date of service of a row without a `given_at` cell (the day the batch runs)."""
+    visit: bool = False
+    """Set when the file has `visit` and `route` columns: each chunk is one visit, its administration lines after its rows."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
@@ -101,9 +99,9 @@ def render(job: Job, first_row: int, rows: Sequence[Sequence[str]]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    outcomes = answer_rows(rows, job.columns, job.catalog, first_row, job.date_340b, job.pricing)
-    if job.visit_policy is not None:
-        outcomes = with_visit_lines(outcomes, job.columns, job.catalog, job.visit_policy)
+    outcomes = answer_rows(rows, job.columns, job.site, first_row, job.today)
+    if job.visit:
+        outcomes = with_visit_lines(outcomes, job.columns, job.site.catalog, job.site.policy)
     for outcome in outcomes:
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")

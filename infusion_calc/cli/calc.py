@@ -5,24 +5,16 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from datetime import date
+from functools import partial
 
 from infusion_calc.cli.common import add_catalog_option, describe_input_error, fail
-from infusion_calc.cli.encounter_options import (
-    Answer,
-    Entered,
-    add_encounter_arguments,
-    add_field_option,
-    answer,
-    read_entered,
-    with_site_rules,
-)
+from infusion_calc.cli.earlier_doses import earlier_doses
+from infusion_calc.cli.encounter_options import Entered, add_encounter_arguments, add_field_option, read_entered
 from infusion_calc.cli.output_options import add_output_options, export_or_save
-from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.administration import Administration, administer
 from infusion_calc.core.encounter_fields import FIELD
-from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.engine import CalcRequest
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
-from infusion_calc.core.payment import with_payment
 from infusion_calc.core.presentation import checks_text, summary
 from infusion_calc.core.safe_text import json_safe, terminal_safe
 from infusion_calc.loading import Context, context_for
@@ -72,34 +64,26 @@ def request_from(options: argparse.Namespace, context: Context) -> CalcRequest:
 def run(options: argparse.Namespace) -> int:
     context = context_for(options)
     try:
-        calc = calculate(context.catalog, request_from(options, context))
         entered = read_entered(options)  # the encounter, parsed once for the claim, the price, the checks and the log
-        calc = priced(with_site_rules(calc, entered, context.policy), entered, context)
-        result = answer(calc, entered, context, options)
+        result = administer(request_from(options, context), entered.encounter, context.site(),
+                            earlier_doses=partial(earlier_doses, patient_id=options.patient_id, log_path=context.log_path))
     except InputError as error:
         return fail(describe_input_error(error))
     except (CatalogError, PlanError, SiteConfigError) as error:
         return fail(str(error))
-    return write_output(result, options)
+    return write_output(result, entered, options)
 
 
-def priced(calc: Calculation, entered: Entered, context: Context) -> Calculation:
-    """The Medicare payment from the quarter holding the date given (--given-at), today without one."""
-    given = entered.encounter.given_at
-    return with_payment(calc, context.quarters, given.date() if given is not None else date.today())
-
-
-def write_output(result: Answer, options: argparse.Namespace) -> int:
-    handled = export_or_save(result, options)  # --format, --save (cli/output_options.py)
+def write_output(result: Administration, entered: Entered, options: argparse.Namespace) -> int:
+    handled = export_or_save(result, entered, options)  # --format, --save (cli/output_options.py)
     if handled is not None:
         return handled
-    calc, extras = result.calc, result.extras()
     if options.json:
         # json_safe: the same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
-        sys.stdout.write(json_safe(json.dumps(calculation_to_dict(calc) | extras, ensure_ascii=False, indent=2)) + "\n")
+        sys.stdout.write(json_safe(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)) + "\n")
     else:
         # A typed drug name or note may hold ESC or U+2028: printed as a visible escape, never acted on.
-        sys.stdout.write(terminal_safe(summary(calc)))
+        sys.stdout.write(terminal_safe(summary(result.calculation)))
         if options.note:  # the chart note and the checks
             sys.stdout.write(terminal_safe("\n" + result.note + "\n" + checks_text(result.checks)))
     return 0

@@ -10,17 +10,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
-from datetime import date
 
-from infusion_calc.cli.earlier_doses import earlier_doses
-from infusion_calc.core.check_types import Check, SitePolicy
-from infusion_calc.core.checks import checks_failed, run_checks
-from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
 from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, EncounterField
-from infusion_calc.core.engine import Calculation
-from infusion_calc.core.modifier_340b import with_340b_modifier
-from infusion_calc.loading import Context
 
 
 def add_field_option(group: argparse._ActionsContainer, field: EncounterField) -> None:
@@ -69,40 +61,7 @@ class Entered:
         return {name: value for name, value in self.typed._asdict().items() if value} or None
 
 
-@dataclass(frozen=True)
-class Answer:
-    """One `calc` call, parsed and calculated once, handed as it is to the output, the exports and the log."""
-
-    calc: Calculation
-    entered: Entered
-    checks: tuple[Check, ...]
-    note: str
-
-    def extras(self) -> dict:
-        """The JSON keys `calc` adds to the core contract."""
-        return {"note": self.note, "checks": [check.to_dict() for check in self.checks]}
-
-
 def read_entered(options: argparse.Namespace) -> Entered:
     """The encounter options, parsed once; InputError naming the field for a malformed one."""
     typed = encounter_text(options)
     return Entered(typed, parse_encounter(typed))
-
-
-def with_site_rules(calc: Calculation, entered: Entered, policy: SitePolicy) -> Calculation:
-    """The calculation with the site's claim-line rules applied (340B modifier from the service date)."""
-    if policy.acquired_340b:
-        calc = with_340b_modifier(calc, entered.encounter.service_date or date.today())
-    return calc
-
-
-def answer(calc: Calculation, entered: Entered, context: Context, options: argparse.Namespace) -> Answer:
-    """The checks and the chart note for this calculation and encounter."""
-    earlier = earlier_doses(calc.drug.hcpcs, getattr(options, "patient_id", None), context.log_path) if calc.drug.generic == "nusinersen" else ()
-    catalog = context.catalog  # a bad site catalog is the user's to fix: its error is not swallowed below
-    try:
-        checks = run_checks(calc, entered.encounter, catalog=catalog, rules=context.rules,
-                            policy=context.policy, earlier_doses=earlier)
-    except Exception as error:  # a bug in a check must not take the result down with it (as in the app)
-        checks = (checks_failed(error),)
-    return Answer(calc, entered, checks, chart_note(calc, entered.encounter, rules=context.rules))

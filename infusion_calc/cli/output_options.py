@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 from infusion_calc.cli.common import fail
 
 if TYPE_CHECKING:
-    from infusion_calc.cli.encounter_options import Answer
+    from infusion_calc.cli.encounter_options import Entered
+    from infusion_calc.core.administration import Administration
 
 EXPORT_FORMATS = ("cms1500", "ub04", "837p", "837i", "fhir", "csv", "json", "text")
 
@@ -47,9 +48,9 @@ def _payer_rules(options: argparse.Namespace, payer: str | None, defined: Any) -
     return payer if payer in defined else None
 
 
-def export_or_save(result: Answer, options: argparse.Namespace) -> int | None:
+def export_or_save(result: Administration, entered: Entered, options: argparse.Namespace) -> int | None:
     """Handle --format/--save; an exit status when the output is done, None to print as usual."""
-    calc, encounter = result.calc, result.entered.encounter
+    calc, encounter = result.calculation, result.encounter
     fmt = options.format
     if options.json and fmt not in (None, "json"):
         return fail(f"--json and --format {fmt} ask for two outputs; give one of them")
@@ -92,7 +93,7 @@ def export_or_save(result: Answer, options: argparse.Namespace) -> int | None:
         try:
             entry = save(
                 calc, note=result.note, checks=result.checks,
-                encounter=result.entered.details, patient_id=options.patient_id, config=config,
+                encounter=entered.details, patient_id=options.patient_id, config=config,
                 path=context.log_path,
             )
         except LogError as error:

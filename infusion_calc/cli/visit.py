@@ -55,7 +55,7 @@ def run(options: argparse.Namespace) -> int:
         where = f"{path}:{error.line}" if error.line else path
         return fail(f"{where}: {error}")
     context = context_for(options)
-    tools = VisitTools(context.catalog, context.rules, context.policy, context.quarters, context.rounding_policy)
+    tools = VisitTools(context.site(), context.rounding_policy)
     try:
         result = run_visit(spec, tools)
     except InputError as error:

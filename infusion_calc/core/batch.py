@@ -15,14 +15,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.administration import Site, administer
 from infusion_calc.core.contract import line_to_dict
-from infusion_calc.core.encounter import parse_date_time
-from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.encounter import Encounter, parse_date_time
+from infusion_calc.core.engine import CalcRequest, Calculation
 from infusion_calc.core.errors import InfusionCalcError, InputError
-from infusion_calc.core.modifier_340b import with_340b_modifier
-from infusion_calc.core.notices import Notice
-from infusion_calc.core.payment import Payment, PricedQuarter, payment_for
 from infusion_calc.core.presentation import uses_text
 from infusion_calc.core.units import format_amount
 
@@ -152,15 +149,9 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
     )
 
 
-def claim_records(
-    calc: Calculation, row: int, passthrough: dict[str, str], priced: Payment | Notice | None = None,
-) -> tuple[dict[str, Any], ...]:
-    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names).
-
-    `priced`: the lines' payment, or the notice why there is none (`payment_for`), when the
-    calculation does not carry it; the records are then those of `with_payment`'s calculation."""
-    payment = priced if isinstance(priced, Payment) else calc.payment
-    notices = calc.warnings + (priced,) if isinstance(priced, Notice) else calc.warnings
+def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names)."""
+    payment, notices = calc.payment, calc.warnings
     common = {
         "row": row,
         "hcpcs": calc.drug.hcpcs,
@@ -198,31 +189,15 @@ def describe(error: Exception, columns: Columns) -> str:
     return f"internal error ({type(error).__name__}: {error}); please report it"
 
 
-@dataclass(frozen=True, slots=True)
-class Pricing:
-    """The CMS quarters to price lines with, and the day for a row without a `given_at` cell."""
-
-    quarters: tuple[PricedQuarter, ...] = ()
-    today: date | None = None
-
-
-def _priced(calc: Calculation, cells: Sequence[str], index: int | None, pricing: Pricing) -> Payment | Notice | None:
-    """`index`: where the row's `given_at` cell is (Columns.given_at_index), or None."""
-    given = parse_date_time(cells[index], "given_at") if index is not None and index < len(cells) else None
-    day = given.date() if given is not None else pricing.today
-    return payment_for(calc, pricing.quarters, day) if day is not None else None
-
-
 def answer_rows(
-    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, catalog: Catalog, first_row: int = 2,
-    date_340b: date | None = None,
-    pricing: Pricing | None = None,
+    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, site: Site, first_row: int = 2,
+    today: date | None = None,
 ) -> Iterator[RowOutcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
 
-    `date_340b`: the service date when the site buys its drugs under 340B (its lines then carry
-    the 340B modifier); None otherwise. With `pricing`, each line carries its Medicare payment
-    from the quarter of the row's `given_at` (a pass-through column), or of `pricing.today`.
+    Each row is administered at `site` (core/administration.py) on its date of service: the
+    row's `given_at` (a pass-through column), else `today`. That date dates the 340B modifier
+    and the payment quarter, as for `calc` and the app.
     """
     width = len(columns.header)
     names = columns.passthrough_names
@@ -238,10 +213,14 @@ def answer_rows(
             continue
         passthrough = {name: cells[index] if index < len(cells) else "" for name, index in zip(names, columns.passthrough)}
         try:
-            calc = calculate(catalog, request_from_cells(cells, columns))
-            if date_340b is not None:
-                calc = with_340b_modifier(calc, date_340b)
-            priced = _priced(calc, cells, given_at, pricing) if pricing is not None else None
-            yield RowOutcome(row, claim_records(calc, row, passthrough, priced))
+            done = administer(request_from_cells(cells, columns), _encounter(cells, given_at), site, today=today,
+                              document=False)  # claim lines only: a batch writes no note and no checks
+            yield RowOutcome(row, claim_records(done.calculation, row, passthrough))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))
+
+
+def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
+    """The row's encounter: its `given_at` cell (Columns.given_at_index), the one encounter column batch reads."""
+    given = parse_date_time(cells[index], "given_at") if index is not None and index < len(cells) else None
+    return Encounter(given_at=given) if given is not None else None

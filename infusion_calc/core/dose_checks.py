@@ -122,6 +122,10 @@ def _months_later(day: date, months: int) -> date:
     return date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
+FREQUENCY_CHECKED = frozenset({"nusinersen"})
+"""The drugs whose checks count the patient's earlier doses: the log is read only for these."""
+
+
 @emits(NUSINERSEN_FREQUENCY)
 def nusinersen_frequency(calc: Calculation, payer: Payer | None, day: date, earlier: Sequence[date]) -> list[Check]:
     """Noridian A58578: at most 6 doses in the first 12 months, then 3 in any rolling 12 months.
@@ -130,7 +134,7 @@ def nusinersen_frequency(calc: Calculation, payer: Payer | None, day: date, earl
     rolling window after the first year counts only doses after the first year, so the loading
     doses do not count against maintenance.
     """
-    if calc.drug.generic != "nusinersen" or not earlier:
+    if calc.drug.generic not in FREQUENCY_CHECKED or not earlier:
         return []
     doses = sorted({*(d for d in earlier if d < day), day})  # a dose saved twice is one dose
     first = doses[0]

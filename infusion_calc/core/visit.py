@@ -1,8 +1,7 @@
 """A visit: several administrations for one patient on one date of service, one claim, one note.
 
-Each drug is calculated exactly as `calc` calculates it alone (`_administer_one`, the one place
-that calls the per-drug pipeline, so it can become `core.administration.administer` in one
-edit); the visit adds what only the whole visit knows: the administration codes in their
+Each drug is calculated exactly as `calc` calculates it alone (`_administer_one` calls
+`core.administration.administer`, the one pipeline of every front end); the visit adds what only the whole visit knows: the administration codes in their
 hierarchy (core/admin_hierarchy.py), the claim lines in the order billers list them, and one
 chart note in time order.
 """
@@ -16,17 +15,12 @@ from typing import Any
 
 from infusion_calc.core.admin_codes import COMPLEX, code_pair
 from infusion_calc.core.admin_hierarchy import AdminLine, Kind, Route, Service, Setting, VisitCodes, visit_codes
+from infusion_calc.core.administration import Site, administer
 from infusion_calc.core.billing import ClaimLine
-from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.check_types import Check, SitePolicy
-from infusion_calc.core.checks import run_checks
 from infusion_calc.core.contract import calculation_to_dict, line_to_dict
-from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
-from infusion_calc.core.engine import CalcRequest, Calculation, calculate
-from infusion_calc.core.indications import ClinicalRules
-from infusion_calc.core.modifier_340b import with_340b_modifier
-from infusion_calc.core.payment import PricedQuarter, with_payment
+from infusion_calc.core.engine import CalcRequest, Calculation
 from infusion_calc.core.visit_checks import visit_checks
 from infusion_calc.core.visit_file import AdministrationSpec, VisitSpec
 
@@ -37,13 +31,14 @@ _ROUTES = {"infusion": Route.INFUSION, "push": Route.PUSH, "injection": Route.IN
 
 @dataclass(frozen=True, slots=True)
 class VisitTools:
-    """What the caller loaded: the per-drug pipeline reads no file."""
+    """What the caller loaded: the site (catalog, rules, policy, quarters) and its rounding policy."""
 
-    catalog: Catalog
-    rules: ClinicalRules
-    policy: SitePolicy
-    quarters: Sequence[PricedQuarter]
+    site: Site
     rounding_policy: str | None = None
+
+    @property
+    def policy(self) -> SitePolicy:
+        return self.site.policy
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,16 +103,9 @@ def request_for(visit: VisitSpec, spec: AdministrationSpec, rounding_policy: str
 
 
 def _administer_one(request: CalcRequest, typed: EncounterText, tools: VisitTools) -> DrugResult:
-    """One drug through the per-drug pipeline `calc` runs (calculate, site rules, payment, checks, note).
-
-    The single seam for `core.administration.administer(...)` when it lands."""
-    encounter = parse_encounter(typed)
-    calc = calculate(tools.catalog, request)
-    if tools.policy.acquired_340b:
-        calc = with_340b_modifier(calc, encounter.service_date or date.today())
-    calc = with_payment(calc, tools.quarters, encounter.service_date or date.today())
-    checks = run_checks(calc, encounter, catalog=tools.catalog, rules=tools.rules, policy=tools.policy)
-    return DrugResult(calc, encounter, checks, chart_note(calc, encounter, rules=tools.rules))
+    """One drug through the one administration pipeline every front end uses (core/administration.py)."""
+    done = administer(request, parse_encounter(typed), tools.site)
+    return DrugResult(done.calculation, done.encounter, done.checks, done.note)
 
 
 def _service(spec: AdministrationSpec, drug: DrugResult | None, policy: SitePolicy) -> Service:

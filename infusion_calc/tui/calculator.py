@@ -12,18 +12,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import replace
-from datetime import date
 from pathlib import Path
 
+from infusion_calc.core.administration import Administration, Site, administer
 from infusion_calc.core.catalog import Catalog, Drug
-from infusion_calc.core.checks import Check, SitePolicy, checks_failed, run_checks
-from infusion_calc.core.documentation import chart_note
+from infusion_calc.core.check_types import SitePolicy
 from infusion_calc.core.drug_search import DrugIndex
 from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
-from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation, calculate
+from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError
-from infusion_calc.core.modifier_340b import with_340b_modifier
-from infusion_calc.core.payment import with_payment
+from infusion_calc.core.payment import PricedQuarter
 from infusion_calc.core.presentation import (
     amount,
     claim_grid,
@@ -115,7 +113,7 @@ class Calculator:
     def __init__(
         self, catalog: Catalog, catalog_problem: str | None = None, rounding_policy: str | None = None,
         config_problem: str | None = None, site_policy: SitePolicy | None = None, context: Context | None = None,
-        quarters: Sequence = (),
+        quarters: Sequence[PricedQuarter] = (),
     ) -> None:
         self.catalog = catalog
         self.context = context or Context()
@@ -131,6 +129,7 @@ class Calculator:
         self.rounding_policy = rounding_policy
         """The site's whole-vial rounding threshold from config.toml ("10"), if it has one."""
         self._last: tuple[FormValues, Outcome] | None = None
+        self._site: Site | None = None
         self._drug_index: DrugIndex | None = None
         self._drug_entries: tuple[tuple[str, str, tuple[str, ...]], ...] | None = None
         self.drug_uses: dict[str, int] = {}
@@ -223,12 +222,7 @@ class Calculator:
             dose_given=typed.dose_given or None,  # typed in the encounter panel; it changes the billed units
         )
         try:
-            calc = calculate(self.catalog, request)
-            service_date = encounter.service_date or date.today()
-            if self.site_policy.acquired_340b:
-                calc = with_340b_modifier(calc, service_date)
-            if self.quarters:  # what Medicare allows on that day, or a warning naming the quarter to import
-                calc = with_payment(calc, list(self.quarters), service_date)
+            done = administer(request, encounter, self.site())
         except InputError as error:
             return Outcome("invalid", basis, problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)))
         except (PlanError, InfusionCalcError) as error:
@@ -237,9 +231,17 @@ class Calculator:
             return Outcome("invalid", basis, problem=Problem(
                 f"Internal error ({type(error).__name__}): no result can be given for this input. Please report it."
             ))
-        return Outcome("valid", basis, result=self._view(calc, typed, encounter))
+        return Outcome("valid", basis, result=self._view(done, typed))
 
-    def _view(self, calc: Calculation, typed: EncounterText, encounter: Encounter) -> ResultView:
+    def site(self) -> Site:
+        """The catalog, rules, policy and quarters this calculator answers with (built once)."""
+        if self._site is None:
+            # No quarters (a bare catalog in a test or script): no payment asked, as before.
+            self._site = Site(self.catalog, self.context.rules, self.site_policy, self.quarters or None)
+        return self._site
+
+    def _view(self, done: Administration, typed: EncounterText) -> ResultView:
+        calc = done.calculation
         drug = calc.drug
         billing = calc.billing
         dose_steps = tuple(step.text for step in calc.steps if step.kind in DOSE_ARITHMETIC or step.kind is StepKind.DOSE_GIVEN)
@@ -271,21 +273,15 @@ class Calculator:
             rounding=whole_vial_advice(calc),
             payment=payment_sentence(calc),
             warnings=warnings,
-            chart_text=chart_note(calc, encounter, rules=self.context.rules),
+            chart_text=done.note,
             claim_text=claim_text(calc),
-            checks=self._checks(calc, encounter),
+            checks=done.checks,
             vial_labels=tuple(use.product.label for use in calc.vials for _ in range(use.count)),
             calculation=calc,
             encounter=typed,
             given=amount(calc.administered_mg, "mg"),
             rems=self.context.rules.rems_for(drug.hcpcs) is not None,
         )
-
-    def _checks(self, calc: Calculation, encounter: Encounter) -> tuple[Check, ...]:
-        try:
-            return run_checks(calc, encounter, catalog=self.catalog, rules=self.context.rules, policy=self.site_policy)
-        except Exception as error:  # a bug in a check must not take the result down with it
-            return (checks_failed(error),)
 
 
 def claim_text(calc: Calculation) -> str:

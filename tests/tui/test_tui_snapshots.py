@@ -28,8 +28,8 @@ FIXED_CHECKS = (
 
 @pytest.fixture(autouse=True)
 def fixed_chart_note_and_checks(monkeypatch):
-    monkeypatch.setattr("infusion_calc.tui.calculator.chart_note", lambda calc, *args, **kwargs: FIXED_NOTE)
-    monkeypatch.setattr("infusion_calc.tui.calculator.run_checks", lambda calc, *args, **kwargs: FIXED_CHECKS)
+    monkeypatch.setattr("infusion_calc.core.administration.chart_note", lambda calc, *args, **kwargs: FIXED_NOTE)
+    monkeypatch.setattr("infusion_calc.core.administration.run_checks", lambda calc, *args, **kwargs: FIXED_CHECKS)
 
 
 def app():

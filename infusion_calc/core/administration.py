@@ -1,0 +1,151 @@
+"""One administration, whatever front end asked: the order calculated, the site's claim-line
+modifiers, the Medicare payment, the pre-submission checks and the chart note, as one value.
+
+`calc`, `batch`, the app (and the browser mode, which is the app) and the log all take their
+result from `administer`, so a price, a modifier or a check can no longer differ between
+them. The date of service is decided here once (`date_of_service`): the date given, else the
+encounter's dated start, else today; it dates the 340B modifier, the payment quarter and the
+checks alike. Pure: the caller loads the catalog, the rules, the policy and the quarters.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, fields
+from datetime import date
+from typing import Any
+
+from infusion_calc.core.billing import ClaimLine
+from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.check_types import Check, SitePolicy
+from infusion_calc.core.checks import checks_failed, run_checks
+from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.documentation import chart_note
+from infusion_calc.core.dose_checks import FREQUENCY_CHECKED
+from infusion_calc.core.encounter import Encounter
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.indications import ClinicalRules
+from infusion_calc.core.modifier_340b import with_340b_modifier
+from infusion_calc.core.notices import Notice
+from infusion_calc.core.payment import Payment, PricedQuarter, payment_for
+
+NO_ENCOUNTER = Encounter()
+
+EarlierDoses = Callable[[str], Sequence[date]]
+"""HCPCS code -> the days this patient was given it before (from the log)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    """What the site's setting decides for every administration: its catalog, the clinical rules
+    (diagnoses, REMS), its policy (config.toml: 340B, witness, codes) and the CMS quarters loaded.
+
+    `quarters` None: no CMS data at hand, so no payment is asked for (a bare catalog in a test
+    or a script); an empty tuple asks, and the lines then carry PAYMENT_QUARTER_MISSING."""
+
+    catalog: Catalog
+    rules: ClinicalRules
+    policy: SitePolicy = SitePolicy()
+    quarters: tuple[PricedQuarter, ...] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Administration:
+    """Everything one administration comes to: what every front end renders and the log keeps."""
+
+    calculation: Calculation
+    """The engine's answer with the site's modifiers (340B) on its lines and its payment."""
+    encounter: Encounter
+    service_date: date
+    """The one date the modifiers, the payment quarter and the checks were decided by."""
+    checks: tuple[Check, ...]
+    note: str
+    """The chart note; "" when the caller asked for the claim only (`document=False`: batch)."""
+
+    @property
+    def lines(self) -> tuple[ClaimLine, ...]:
+        return self.calculation.lines
+
+    @property
+    def payment(self) -> Payment | None:
+        return self.calculation.payment
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        return self.calculation.warnings
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON contract of `calc --json`: the calculation's keys, then the note, the checks
+        and the date of service the claim was decided by."""
+        return calculation_to_dict(self.calculation) | self.extras()
+
+    def extras(self) -> dict[str, Any]:
+        """The keys the administration adds to the calculation's contract."""
+        return {
+            "note": self.note,
+            "checks": [check.to_dict() for check in self.checks],
+            "service_date": self.service_date.isoformat(),
+        }
+
+
+def date_of_service(encounter: Encounter, today: date | None = None) -> date:
+    """The date given, else the start's date when it has one, else `today` (default: the system date)."""
+    return encounter.service_date or today or date.today()
+
+
+def claim(calc: Calculation, site: Site, day: date) -> Calculation:
+    """The calculation's claim as the site bills it on `day`: 340B modifier, then the payment."""
+    if site.policy.acquired_340b:
+        calc = with_340b_modifier(calc, day)
+    if site.quarters is None:
+        return calc
+    found = payment_for(calc, site.quarters, day)  # what Medicare allows that day, or why nothing
+    if isinstance(found, Notice):
+        return _copy(calc, warnings=(*calc.warnings, found))
+    return _copy(calc, payment=found)
+
+
+def _copy(calc: Calculation, **changes: Any) -> Calculation:
+    """`dataclasses.replace` without its per-field bookkeeping, which cost batch a tenth of its rows
+    per second: every field copied as it is but the ones changed (Calculation has no __post_init__)."""
+    copy = object.__new__(Calculation)
+    for name in _CALCULATION_FIELDS:
+        object.__setattr__(copy, name, changes[name] if name in changes else getattr(calc, name))
+    return copy
+
+
+_CALCULATION_FIELDS = tuple(field.name for field in fields(Calculation))
+
+
+def administer(
+    request: CalcRequest,
+    encounter: Encounter | None,
+    site: Site,
+    *,
+    today: date | None = None,
+    earlier_doses: EarlierDoses | None = None,
+    document: bool = True,
+) -> Administration:
+    """The whole administration for this order and encounter at this site.
+
+    Raises what `calculate` raises (InputError, PlanError, CatalogError) for an order that
+    cannot be answered. A bug in a check becomes one CHECKS_FAILED finding, never a lost
+    result. `earlier_doses`: this patient's earlier days given a code (the log's, read by the
+    caller), asked only for a drug whose frequency is checked. `document=False` stops at the claim (no checks, no note): batch writes claim lines.
+    """
+    encounter = encounter or NO_ENCOUNTER
+    day = date_of_service(encounter, today)
+    calc = claim(calculate(site.catalog, request), site, day)
+    if not document:
+        return Administration(calc, encounter, day, (), "")
+    earlier = earlier_doses(calc.drug.hcpcs) if earlier_doses and calc.drug.generic in FREQUENCY_CHECKED else ()
+    return Administration(calc, encounter, day, _checks(calc, encounter, site, day, earlier),
+                          chart_note(calc, encounter, rules=site.rules))
+
+
+def _checks(calc: Calculation, encounter: Encounter, site: Site, day: date, earlier: Sequence[date]) -> tuple[Check, ...]:
+    try:
+        return run_checks(calc, encounter, catalog=site.catalog, rules=site.rules, policy=site.policy,
+                          today=day, earlier_doses=earlier)
+    except Exception as error:  # a bug in a check must not take the result down with it
+        return (checks_failed(error),)
