@@ -8,6 +8,7 @@ import time
 from pathlib import Path
 
 import pytest
+
 from test_tui_tmux import TMUX, Tmux
 
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
