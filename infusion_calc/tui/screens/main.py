@@ -27,6 +27,7 @@ from textual.worker import Worker, WorkerState
 from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
 from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label
+from infusion_calc.tui.visit_keys import VisitKeys
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 OPENING = "infusion-calc · dose, vials, billing units · opening the form…"
 
 
-class MainScreen(Screen[None]):
+class MainScreen(VisitKeys, Screen[None]):
     AUTO_FOCUS = None  # the dose field gets the focus once it exists
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDING_GROUP_TITLE = "Result"
@@ -387,27 +388,6 @@ class MainScreen(Screen[None]):
             self._show_visit()
             self.order_form.clear()  # closes the encounter panel, keeps the clinic day
             self.call_after_refresh(self._result_first)
-
-    def action_add_to_visit(self) -> None:
-        """F8: this drug joins the visit; the form is ready for the visit's next drug."""
-        result = self._result("Nothing added to the visit", with_encounter=True)
-        if result is None or result.calculation is None:
-            return
-        self._visit.append(result)
-        self._jumps = 0
-        self._show_visit()
-        self.order_form.next_drug()
-        self.call_after_refresh(self._result_first)
-        self.notify(f"Added to the visit ({len(self._visit)} so far). Choose the next drug, or Ctrl+N for the next patient.",
-                    markup=False)
-
-    def _show_visit(self) -> None:
-        from infusion_calc.tui.visit_view import visit_text
-
-        panel = self.query_one("#visit", Static)
-        panel.display = bool(self._visit)
-        if self._visit and self.calculator is not None:
-            panel.update(visit_text(self._visit, self.calculator.site_policy))
 
     def _result_first(self) -> None:
         """The page back at its top, the result in view (not the encounter fields below the form)."""
