@@ -193,8 +193,9 @@ def test_check_stays_quiet_on_its_neighbour(catalog, code, _severity, _trigger, 
 def test_every_registered_check_code_has_a_case():
     from infusion_calc.core.checks import registry
 
-    # Tested elsewhere: the record checks (test_record_checks.py) and the fallback when a check raises.
-    elsewhere = {"DOSE_GIVEN_NO_REASON", "OBSERVATION_NOT_RECORDED", "CHECKS_FAILED"}
+    # Tested elsewhere: the record checks (test_record_checks.py), the fallback when a check raises, and
+    # the checks only a whole visit makes (test_cli_visit.py).
+    elsewhere = {"DOSE_GIVEN_NO_REASON", "OBSERVATION_NOT_RECORDED", "CHECKS_FAILED", "VISIT_TIMES_MISSING", "VISIT_NOT_BILLED"}
     assert set(registry()) - elsewhere == {case[0] for case in CASES}
 
 
