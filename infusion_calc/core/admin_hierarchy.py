@@ -22,7 +22,7 @@ HYDRATION_MINIMUM_MINUTES = 30  # hydration must run more than this to be billed
 DISTINCT_SITE_MODIFIER = "59"
 
 
-class Kind(Enum):
+class ServiceKind(Enum):
     CHEMO = "chemotherapy or complex biologic"
     THERAPEUTIC = "therapeutic"
     HYDRATION = "hydration"
@@ -45,7 +45,7 @@ class Service:
     """One administration of a visit. Times are minutes after midnight of the date of service."""
 
     drug: str
-    kind: Kind
+    kind: ServiceKind
     route: Route
     start: int | None = None
     stop: int | None = None
@@ -94,14 +94,14 @@ class VisitCodes:
 
 # code for (kind, route): initial, additional hour, sequential (new drug), repeat (same drug)
 _INITIAL = {
-    (Kind.CHEMO, Route.INFUSION): "96413", (Kind.CHEMO, Route.PUSH): "96409",
-    (Kind.THERAPEUTIC, Route.INFUSION): "96365", (Kind.THERAPEUTIC, Route.PUSH): "96374",
-    (Kind.HYDRATION, Route.INFUSION): "96360",
+    (ServiceKind.CHEMO, Route.INFUSION): "96413", (ServiceKind.CHEMO, Route.PUSH): "96409",
+    (ServiceKind.THERAPEUTIC, Route.INFUSION): "96365", (ServiceKind.THERAPEUTIC, Route.PUSH): "96374",
+    (ServiceKind.HYDRATION, Route.INFUSION): "96360",
 }
-_ADDITIONAL_HOUR = {Kind.CHEMO: "96415", Kind.THERAPEUTIC: "96366", Kind.HYDRATION: "96361"}
+_ADDITIONAL_HOUR = {ServiceKind.CHEMO: "96415", ServiceKind.THERAPEUTIC: "96366", ServiceKind.HYDRATION: "96361"}
 _SEQUENTIAL = {
-    (Kind.CHEMO, Route.INFUSION): "96417", (Kind.CHEMO, Route.PUSH): "96411",
-    (Kind.THERAPEUTIC, Route.INFUSION): "96367", (Kind.THERAPEUTIC, Route.PUSH): "96375",
+    (ServiceKind.CHEMO, Route.INFUSION): "96417", (ServiceKind.CHEMO, Route.PUSH): "96411",
+    (ServiceKind.THERAPEUTIC, Route.INFUSION): "96367", (ServiceKind.THERAPEUTIC, Route.PUSH): "96375",
 }
 REPEAT_PUSH = "96376"  # the same drug pushed again: facility only
 CONCURRENT = "96368"  # once per visit
@@ -109,8 +109,8 @@ INITIAL_CODES = frozenset(_INITIAL.values())
 ADDITIONAL_HOUR_CODES = frozenset(_ADDITIONAL_HOUR.values())
 # The facility hierarchy, highest first (CPT via Noridian; CMS Pub 100-04 ch.12 §30.5).
 _RANK = [
-    (Kind.CHEMO, Route.INFUSION), (Kind.CHEMO, Route.PUSH), (Kind.THERAPEUTIC, Route.INFUSION),
-    (Kind.THERAPEUTIC, Route.PUSH), (Kind.HYDRATION, Route.INFUSION),
+    (ServiceKind.CHEMO, Route.INFUSION), (ServiceKind.CHEMO, Route.PUSH), (ServiceKind.THERAPEUTIC, Route.INFUSION),
+    (ServiceKind.THERAPEUTIC, Route.PUSH), (ServiceKind.HYDRATION, Route.INFUSION),
 ]
 
 
@@ -154,13 +154,13 @@ def _unbillable(index: int, service: Service, services: tuple[Service, ...]) -> 
     minutes = service.minutes
     if service.route is Route.INFUSION and minutes is None:
         return Finding("ADMIN_TIMES_MISSING", index, "start and stop times are missing: an infusion is billed by time")
-    if service.kind is Kind.HYDRATION:
+    if service.kind is ServiceKind.HYDRATION:
         if minutes is not None and minutes <= HYDRATION_MINIMUM_MINUTES:
             return Finding("HYDRATION_NOT_BILLED", index, f"hydration of {minutes} min (30 minutes or less) is not billed")
-        if any(other.kind is not Kind.HYDRATION and other.billed_route is Route.INFUSION and _overlaps(service, other)
+        if any(other.kind is not ServiceKind.HYDRATION and other.billed_route is Route.INFUSION and _overlaps(service, other)
                for other in services if other is not service):
             return Finding("HYDRATION_NOT_BILLED", index, "hydration concurrent with another infusion is not billed")
-    if service.kind is Kind.HYDRATION and service.billed_route is not Route.INFUSION:
+    if service.kind is ServiceKind.HYDRATION and service.billed_route is not Route.INFUSION:
         return Finding("HYDRATION_NOT_BILLED", index, "hydration is billed only as an infusion")
     return None
 
@@ -176,7 +176,7 @@ def _time_findings(index: int, service: Service) -> list[Finding]:
 def _injection_line(service: Service) -> AdminLine:
     if service.route is Route.ON_BODY:
         return AdminLine("96377", 1)
-    if service.kind is Kind.CHEMO:
+    if service.kind is ServiceKind.CHEMO:
         return AdminLine("96402" if service.hormonal else "96401", 1)
     return AdminLine("96372", 1)
 
@@ -220,14 +220,14 @@ def _site_lines(
     lines = [AdminLine(_INITIAL[(chosen.kind, chosen.billed_route)], 1)]
     findings: list[Finding] = []
     lines += _hours(chosen, initial=True)
-    pushed: set[tuple[str, Kind]] = {(chosen.drug, chosen.kind)} if chosen.billed_route is Route.PUSH else set()
+    pushed: set[tuple[str, ServiceKind]] = {(chosen.drug, chosen.kind)} if chosen.billed_route is Route.PUSH else set()
     infusions = [chosen] if chosen.billed_route is Route.INFUSION else []
     for index, service in items:
         if index == first:
             continue
         route = service.billed_route
         if route is Route.INFUSION and any(_overlaps(service, other) for other in infusions):
-            if service.kind is not Kind.HYDRATION and not concurrent_billed:
+            if service.kind is not ServiceKind.HYDRATION and not concurrent_billed:
                 lines.append(AdminLine(CONCURRENT, 1))
                 concurrent_billed = True
             else:
@@ -235,13 +235,13 @@ def _site_lines(
             infusions.append(service)
             continue
         if route is Route.PUSH and (service.drug, service.kind) in pushed:
-            if setting is Setting.HOSPITAL and service.kind is Kind.THERAPEUTIC:
+            if setting is Setting.HOSPITAL and service.kind is ServiceKind.THERAPEUTIC:
                 lines.append(AdminLine(REPEAT_PUSH, 1))
             else:
                 findings.append(Finding("REPEAT_PUSH_NOT_BILLED", index, "a repeat push of the same drug is billed only by a facility (96376)"))
             continue
-        if service.kind is Kind.HYDRATION:
-            lines.append(AdminLine(_ADDITIONAL_HOUR[Kind.HYDRATION], hydration_hours(service.minutes or 0)))
+        if service.kind is ServiceKind.HYDRATION:
+            lines.append(AdminLine(_ADDITIONAL_HOUR[ServiceKind.HYDRATION], hydration_hours(service.minutes or 0)))
             continue
         lines.append(AdminLine(_SEQUENTIAL[(service.kind, route)], 1))
         lines += _hours(service, initial=False)
@@ -255,7 +255,7 @@ def _site_lines(
 def _hours(service: Service, *, initial: bool) -> list[AdminLine]:
     if service.billed_route is not Route.INFUSION or service.minutes is None:
         return []
-    if service.kind is Kind.HYDRATION and not initial:
+    if service.kind is ServiceKind.HYDRATION and not initial:
         return []  # a later hydration is counted in hours of its own (hydration_hours)
     hours = additional_hours(service.minutes)
     return [AdminLine(_ADDITIONAL_HOUR[service.kind], hours)] if hours else []

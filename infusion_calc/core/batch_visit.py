@@ -12,7 +12,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from infusion_calc.core.admin_codes import COMPLEX, code_pair
-from infusion_calc.core.admin_hierarchy import Kind, Route, Service, Setting, visit_codes
+from infusion_calc.core.admin_hierarchy import Route, Service, ServiceKind, Setting, visit_codes
 from infusion_calc.core.batch import RESULT_COLUMNS, Columns, RowOutcome, column_key
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.check_types import SitePolicy
@@ -55,7 +55,7 @@ def _service(record: dict[str, Any], cell: dict[str, str], catalog: Catalog, pol
         return None
     drug = catalog.by_code(record["hcpcs"])
     complex_ = drug is not None and code_pair(drug.drug_class, policy) is COMPLEX
-    return Service(record["hcpcs"], Kind.CHEMO if complex_ else Kind.THERAPEUTIC, route,
+    return Service(record["hcpcs"], ServiceKind.CHEMO if complex_ else ServiceKind.THERAPEUTIC, route,
                    _minutes(cell.get("start", "")), _minutes(cell.get("stop", "")), cell.get("iv_site", "").strip() or "1")
 
 

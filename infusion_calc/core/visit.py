@@ -14,7 +14,7 @@ from datetime import date
 from typing import Any
 
 from infusion_calc.core.admin_codes import COMPLEX, code_pair
-from infusion_calc.core.admin_hierarchy import AdminLine, Kind, Route, Service, Setting, VisitCodes, visit_codes
+from infusion_calc.core.admin_hierarchy import AdminLine, Route, Service, ServiceKind, Setting, VisitCodes, visit_codes
 from infusion_calc.core.administration import Site, administer
 from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.check_types import Check, SitePolicy
@@ -110,10 +110,10 @@ def _administer_one(request: CalcRequest, typed: EncounterText, tools: VisitTool
 
 def _service(spec: AdministrationSpec, drug: DrugResult | None, policy: SitePolicy) -> Service:
     if drug is None:
-        kind, name = Kind.HYDRATION, "hydration"
+        kind, name = ServiceKind.HYDRATION, "hydration"
     else:
         complex_ = code_pair(drug.calc.drug.drug_class, policy) is COMPLEX
-        kind, name = (Kind.CHEMO if complex_ else Kind.THERAPEUTIC), drug.calc.drug.hcpcs
+        kind, name = (ServiceKind.CHEMO if complex_ else ServiceKind.THERAPEUTIC), drug.calc.drug.hcpcs
     return Service(
         name, kind, _ROUTES[spec.values["route"]], spec.minutes("start"), spec.minutes("stop"),
         iv_site=spec.text("iv_site") or "1", reason=spec.flag("reason"),
@@ -206,7 +206,7 @@ def route_of(calc: Calculation) -> Route:
 def codes_for(items: Sequence[tuple[Calculation, Encounter]], setting: Setting, policy: SitePolicy) -> VisitCodes:
     """The administration codes of drugs added to a visit one by one (the app), from each one's times."""
     services = tuple(
-        Service(calc.drug.hcpcs, Kind.CHEMO if code_pair(calc.drug.drug_class, policy) is COMPLEX else Kind.THERAPEUTIC,
+        Service(calc.drug.hcpcs, ServiceKind.CHEMO if code_pair(calc.drug.drug_class, policy) is COMPLEX else ServiceKind.THERAPEUTIC,
                 route_of(calc), _clock_minutes(encounter.start), _clock_minutes(encounter.stop),
                 iv_site=encounter.iv_site or "1")
         for calc, encounter in items

@@ -10,15 +10,15 @@ from infusion_calc.core.admin_hierarchy import (
     ADDITIONAL_HOUR_CODES,
     INITIAL_CODES,
     AdminLine,
-    Kind,
     Route,
     Service,
+    ServiceKind,
     Setting,
     additional_hours,
     visit_codes,
 )
 
-C, T, H = Kind.CHEMO, Kind.THERAPEUTIC, Kind.HYDRATION
+C, T, H = ServiceKind.CHEMO, ServiceKind.THERAPEUTIC, ServiceKind.HYDRATION
 INF, PUSH, INJ, BODY = Route.INFUSION, Route.PUSH, Route.INJECTION, Route.ON_BODY
 OFFICE, HOSPITAL = Setting.OFFICE, Setting.HOSPITAL
 
@@ -28,7 +28,7 @@ def at(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def svc(drug: str, kind: Kind, route: Route, start: str | None, stop: str | None, **extra: object) -> Service:
+def svc(drug: str, kind: ServiceKind, route: Route, start: str | None, stop: str | None, **extra: object) -> Service:
     return Service(drug, kind, route, at(start) if start else None, at(stop) if stop else None, **extra)  # type: ignore[arg-type]
 
 
@@ -117,7 +117,7 @@ def test_a_missing_time_is_a_finding_and_an_untimed_infusion_is_not_coded() -> N
 
 services = st.builds(
     lambda drug, kind, route, start, length, site: Service(drug, kind, route, start, start + length, site),
-    st.sampled_from(["a", "b", "c"]), st.sampled_from(list(Kind)), st.sampled_from(list(Route)),
+    st.sampled_from(["a", "b", "c"]), st.sampled_from(list(ServiceKind)), st.sampled_from(list(Route)),
     st.integers(0, 600), st.integers(1, 600), st.sampled_from(["1", "2"]),
 )
 
