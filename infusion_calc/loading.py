@@ -35,6 +35,15 @@ def _packaged_text(name: str) -> str:
 
 
 @lru_cache(maxsize=1)
+def fda_2019_containers() -> dict[str, str]:
+    """NDC -> single-dose/multi-dose as FDA's NDC Directory of 2019-04 described the package: a dated hint
+    shown beside the container question (scripts/build_fda_container_hints.py), never a verified fact."""
+    from infusion_calc.core.container import parse_fda_hints
+
+    return parse_fda_hints(_packaged_text("fda-2019-containers.tsv"))
+
+
+@lru_cache(maxsize=1)
 def packaged_catalog() -> Catalog:
     """The curated catalog shipped with the package (verified data only), without CMS's codes."""
     from infusion_calc.core.catalog import parse_catalog

@@ -20,8 +20,8 @@ TIERS = {
     # Textual pilot, snapshot and tmux tests, and the benchmarks' quick run (it starts the app
     # headless to time its first frame).
     "app": ("tui/", "test_benchmarks_smoke.py"),
-    # `serve`: a server in a subprocess per test, and real Chromium.
-    "browser": ("test_serve",),
+    # `serve`: a server in a subprocess per test, and real Chromium (also the report's HTML page).
+    "browser": ("test_serve", "test_report_browser"),
 }
 
 

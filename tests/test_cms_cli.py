@@ -109,7 +109,7 @@ def test_cms_only_code_needs_the_vial_picked_and_says_which_sizes_cms_lists(caps
 
 def test_cms_only_code_gets_exact_units_the_ndc_and_a_container_warning(capsys):
     result = calc_json(capsys, "--drug", "alymsys", "--dose", "10 mg/kg", "--weight", "69 kg", "--vial", "400 mg/16 mL",
-                       "--vial", "100 mg/4 mL", "--given-at", "2026-02-03 10:00")
+                       "--vial", "100 mg/4 mL", "--given-at", "2026-02-03 10:00", "--container", "single-dose")
     assert result["dose"] == "690 mg" and result["administered_units"] == 69 and result["discarded_units"] == 1
     assert {vial["ndc"] for vial in result["vials"]} == {"70121175401", "70121175501"}
     # Q5126 2026Q1: $33.012 per 10 mg. 69 units = 2277.828 -> 2277.83; JW 1 unit = 33.012 -> 33.01.
@@ -117,7 +117,7 @@ def test_cms_only_code_gets_exact_units_the_ndc_and_a_container_warning(capsys):
     codes = [warning["code"] for warning in result["warnings"]]
     assert "CONTAINER_NOT_VERIFIED" in codes
     message = next(w["message"] for w in result["warnings"] if w["code"] == "CONTAINER_NOT_VERIFIED")
-    assert "single-dose" in message and "carton" in message
+    assert "single-dose" in message and "carton" in message and "as entered from the carton" in message
 
 
 def test_ivig_in_grams_per_kg(capsys):

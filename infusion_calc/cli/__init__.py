@@ -42,8 +42,9 @@ COMMANDS = {
     "batch": ("infusion_calc.cli.batch", "calculate every order in a CSV file; one output row per claim line"),
     "serve": ("infusion_calc.cli.serve", "open the chair-side app in web browsers (one app per tab)"),
     "log": ("infusion_calc.cli.log", "the administration log: list, show and export calculations saved with --save"),
+    "report": ("infusion_calc.cli.report", "waste and revenue from the administration log: per drug and month, risks and what-ifs"),
     "data": ("infusion_calc.cli.data", "import CMS's quarterly drug files, or show which quarters are loaded"),
-    "catalog": ("infusion_calc.cli.catalog_list", "list the drug codes the calculator knows"),
+    "catalog": ("infusion_calc.cli.catalog_list", "list the drug codes the calculator knows, or keep a vial's container"),
 }
 
 

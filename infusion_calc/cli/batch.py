@@ -45,7 +45,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         description=(
             "Calculate every order in ORDERS (a CSV file with a header row; '-' reads standard input) and "
             "write one row per claim line. Order columns: drug, hcpcs, dose, weight, height, bsa, vial, "
-            "round_within, billing_unit, dose_given (drug or hcpcs, and dose, are required; several vial sizes go in one "
+            "round_within, billing_unit, dose_given, container (drug or hcpcs, and dose, are required; several vial sizes go in one "
             "cell separated by ';'). "
             "Any other column passes through to the output. Header names ignore case, spaces and dashes. "
             "Rows are numbered as a spreadsheet shows them (the header is row 1). A refused row is reported "

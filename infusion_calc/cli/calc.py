@@ -45,6 +45,11 @@ def register(commands: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" (must match the catalog)')
     add_field_option(parser, FIELD["dose_given"])
+    parser.add_argument(
+        "--container", metavar="KIND",
+        help="single-dose or multi-dose, as the carton says, for a vial the catalog has not verified "
+        "(a code known only from CMS's files): decides JW/JZ",
+    )
     parser.add_argument("--json", action="store_true", help="print the result as one JSON object (the stable contract)")
     add_catalog_option(parser)
     add_output_options(parser)
@@ -57,7 +62,7 @@ def request_from(options: argparse.Namespace, context: Context) -> CalcRequest:
         dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
         weight=options.weight, height=options.height, bsa=options.bsa,
         round_within=options.round_within if options.round_within is not None else context.rounding_policy,
-        billing_unit=options.billing_unit, dose_given=options.dose_given,
+        billing_unit=options.billing_unit, dose_given=options.dose_given, container=options.container,
     )
 
 

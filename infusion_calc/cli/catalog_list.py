@@ -11,7 +11,7 @@ from infusion_calc.core.errors import CatalogError
 
 
 def register(commands: argparse._SubParsersAction) -> None:
-    parser = commands.add_parser("catalog", help="list the drug codes the calculator knows")
+    parser = commands.add_parser("catalog", help="list the drug codes the calculator knows, or keep a vial's container")
     actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
     listing = actions.add_parser(
         "list", help="one line (or JSON object) per HCPCS code",
@@ -20,6 +20,9 @@ def register(commands: argparse._SubParsersAction) -> None:
     listing.add_argument("--json", action="store_true", help="print a JSON array, one object per code")
     add_catalog_option(listing)
     listing.set_defaults(run=run)
+    from infusion_calc.cli import catalog_confirm
+
+    catalog_confirm.register(actions)
 
 
 def entries(catalog) -> list[dict]:

@@ -16,6 +16,7 @@ from infusion_calc.loading import catalog_for  # noqa: F401  (re-exported for th
 OPTION_FOR_FIELD = {
     "dose": "--dose", "drug": "--drug", "hcpcs": "--hcpcs", "vial": "--vial", "weight": "--weight",
     "height": "--height", "bsa": "--bsa", "round_within": "--round-within", "billing_unit": "--billing-unit",
+    "container": "--container",
     # encounter fields: each one's option, from the field table
     **{field.name: field.flag for field in ENCOUNTER_FIELDS},
 }

@@ -68,6 +68,8 @@ def export_or_save(result: Administration, entered: Entered, options: argparse.N
     if fmt in (None, "json") and not options.save and options.payer_rules is None:
         return None
 
+    from infusion_calc.core.claim_invariants import require_valid_claim_lines
+    from infusion_calc.core.errors import ClaimLineError
     from infusion_calc.core.exports import ExportError, render
     from infusion_calc.core.site_config import SiteConfigError
     from infusion_calc.loading import context_for
@@ -75,11 +77,13 @@ def export_or_save(result: Administration, entered: Entered, options: argparse.N
     given_at = encounter.given_at.astimezone() if encounter.given_at is not None else None
     payer = encounter.payer.value if encounter.payer is not None else None
     try:
+        # Exit 2 before a format or the log sees a broken line (or a container nobody confirmed).
+        require_valid_claim_lines(calc, "exported or saved", claim=options.save or fmt not in (None, "json", "text"))
         context = context_for(options)
         config = context.site_config
         settings = config.export_settings(_payer_rules(options, payer, config.payer))
         rendered = render(calc, fmt, settings, when=given_at) if fmt not in (None, "json") else None
-    except (SiteConfigError, ExportError) as error:
+    except (SiteConfigError, ExportError, ClaimLineError) as error:
         return fail(str(error))
 
     if options.patient_id is not None and not config.log.store_patient_id:

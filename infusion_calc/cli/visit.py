@@ -75,7 +75,15 @@ def _save(result: VisitResult, options: argparse.Namespace) -> int | None:
     from infusion_calc.log import LogError, save
     from infusion_calc.log.visit_record import record_for_visit
 
+    from infusion_calc.core.claim_invariants import require_valid_claim_lines
+    from infusion_calc.core.errors import ClaimLineError
+
     context = context_for(options)
+    try:
+        for drug in result.drugs:  # each drug's lines hold the claim-line invariants, as a single save checks
+            require_valid_claim_lines(drug.calc, "saved")
+    except ClaimLineError as error:
+        return fail(f"{error}; nothing was saved")
     try:
         entry = save(result.drugs[0].calc, record=record_for_visit(result), config=context.site_config,
                      path=context.log_path)

@@ -2,7 +2,8 @@
 
 The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`,
 `height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them, and
-`dose_given` when an infusion stopped short of the dose prepared);
+`dose_given` when an infusion stopped short of the dose prepared, `container` (single-dose or
+multi-dose) for a vial no catalog verified);
 any other column is encounter data and passes through untouched. Rows are read and
 answered one at a time, so a file of any length costs the memory of one row. A bad
 row becomes a `RowOutcome` carrying its sentence, and the rows after it still run.
@@ -16,6 +17,7 @@ from datetime import date
 from typing import Any
 
 from infusion_calc.core.administration import Site, administer
+from infusion_calc.core.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.contract import line_to_dict
 from infusion_calc.core.encounter import Encounter, parse_date_time
 from infusion_calc.core.engine import CalcRequest, Calculation
@@ -23,7 +25,9 @@ from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.presentation import uses_text
 from infusion_calc.core.units import format_amount
 
-ORDER_COLUMNS = ("drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given")
+ORDER_COLUMNS = (
+    "drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given", "container",
+)
 """The columns `calculate` reads. Every other column passes through to the output."""
 _ALIASES = {"vials": "vial"}
 
@@ -146,11 +150,13 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
         vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
         weight=get("weight"), height=get("height"), bsa=get("bsa"),
         round_within=get("round_within"), billing_unit=get("billing_unit"), dose_given=get("dose_given"),
+        container=get("container"),
     )
 
 
 def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
     """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names)."""
+    require_valid_claim_lines(calc, "written for this row")  # never a broken line in a batch output
     payment, notices = calc.payment, calc.warnings
     common = {
         "row": row,

@@ -17,6 +17,7 @@ from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.catalog import Product
+from infusion_calc.core.container import CONTAINER_UNCONFIRMED, UNCONFIRMED, unconfirmed_message
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.presentation import code_label
 from infusion_calc.core.rounding import ceil_div, floor_div, plain
@@ -76,6 +77,19 @@ class Billing:
     steps: tuple[Step, ...]
 
 
+def mg_per_ndc_unit(unit: str, product: Product) -> Decimal | None:
+    """mg in one NDC unit of this product (ME, GR, UN, ML), where that is defined."""
+    if unit == "ME":
+        return Decimal(1)
+    if unit == "GR":
+        return Decimal(1000)
+    if unit == "UN":
+        return product.strength.value
+    if unit == "ML" and product.volume is not None:
+        return product.strength.value / product.volume.value
+    return None
+
+
 def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
     """The NDC quantity for `mg` of this product, in its NDC unit: mL, mg (ME), g (GR) or vials (UN)."""
     unit = product.billing_ndc_unit
@@ -98,7 +112,11 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
     discarded_mg = labeled - dose
 
     if not single_dose:
-        notices.append(MULTI_DOSE("Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
+        unconfirmed = [use.product.label for use in uses if use.product.container == UNCONFIRMED]
+        if unconfirmed:  # neither JW nor JZ is attested for a container nobody has confirmed
+            notices.append(CONTAINER_UNCONFIRMED(unconfirmed_message(hcpcs, unconfirmed)))
+        else:
+            notices.append(MULTI_DOSE("Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
         # What stays in a multi-dose vial is not this patient's: the NDC quantity is the dose drawn.
         lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False)
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
@@ -143,6 +161,50 @@ def _ratio(amount: Decimal, unit: Decimal) -> Decimal:
     return rounding.round_half_up(amount / unit, _RATIO_STEP)
 
 
+def given_from(uses: tuple[VialUse, ...], given_mg: Decimal) -> tuple[tuple[VialUse, Decimal], ...]:
+    """How much of the amount given came from each product's vials, in the order they are drawn.
+
+    The vials are drawn as listed (largest first, as prepared), so an infusion stopped short
+    used the first ones and left the remainder on the last: what was not given sits on the
+    vials drawn last, and a product none of the amount given came from gets 0.
+    """
+    remaining = given_mg
+    shares = []
+    for use in _drawing_order(uses):
+        taken = min(use.labeled_mg, remaining)
+        shares.append((use, taken))
+        remaining -= taken
+    return tuple(shares)
+
+
+def _drawing_order(uses: tuple[VialUse, ...]) -> tuple[VialUse, ...]:
+    return tuple(sorted(uses, key=lambda use: -use.product.strength.value))
+
+
+def _apportion(total: int, amounts: list[Decimal], unit: Decimal) -> list[int]:
+    """`total` whole units over `amounts` (mg): each amount its own units rounded down, in order,
+    the rest on the last; then every amount at least one unit while another has one to spare.
+
+    No share is ever negative: the running count only grows, and is capped at `total`. An
+    amount left with 0 units (fewer units than amounts) gets no line of its own.
+    """
+    shares: list[int] = []
+    through = 0
+    running = Decimal(0)
+    for index, amount in enumerate(amounts):
+        running += amount
+        upto = total if index == len(amounts) - 1 else min(floor_div(running, unit), total)
+        shares.append(upto - through)
+        through = upto
+    for index in [i for i, share in enumerate(shares) if share == 0]:
+        donor = max(range(len(shares)), key=lambda i: (shares[i], i))
+        if shares[donor] < 2:
+            break
+        shares[donor] -= 1
+        shares[index] += 1
+    return shares
+
+
 def _split_lines(
     hcpcs: str,
     billing_unit: Decimal,
@@ -154,47 +216,55 @@ def _split_lines(
     notices: list[Notice],
     whole_vials_billed: bool = True,
 ) -> tuple[ClaimLine, ...]:
-    """One administered line per NDC (vials filled largest first), then the JW line.
+    """Per NDC, in drawing order: its administered line, then its JW line.
 
-    Larger vials are drawn completely first, so only the last product has a partly used
-    vial; it carries the remainder of the administered units and the JW line. For
-    single-dose vials the NDC quantities on the lines add up to what was opened: with no
-    JW line the one line carries every vial, since its units pay for all of them. For a
-    multi-dose vial (`whole_vials_billed` False) the quantity is what was drawn.
+    `dose` (the amount given) is taken from the vials in drawing order (`given_from`); the
+    administered units are shared over the NDCs it came from, the JW units over the NDCs
+    with something left, so no line is ever below one unit and no NDC carries more than was
+    opened from it. For single-dose vials an NDC without a JW line carries its whole opened
+    amount on its administered line (its units pay for all of it); for a multi-dose vial
+    (`whole_vials_billed` False) a line's quantity is what was drawn.
     """
-    ordered = sorted(uses, key=lambda use: -use.product.strength.value)
-    remaining_dose = dose
-    remaining_units = administered
+    shares = given_from(uses, dose)
+    drawn = [(use, mg) for use, mg in shares if mg > 0]
+    left = [(use, use.labeled_mg - mg) for use, mg in shares if use.labeled_mg > mg]
+    units = dict(zip((id(use) for use, _ in drawn), _apportion(administered, [mg for _, mg in drawn], billing_unit)))
+    jw_units = dict(zip((id(use) for use, _ in left), _apportion(discarded, [mg for _, mg in left], billing_unit)))
     lines: list[ClaimLine] = []
-    for index, use in enumerate(ordered):
-        last = index == len(ordered) - 1
-        given_mg = use.labeled_mg if not last else remaining_dose
-        units = remaining_units if last else floor_div(given_mg, billing_unit)
-        remaining_dose -= given_mg
-        remaining_units -= units
-        carries_whole_vials = not last or (discarded == 0 and whole_vials_billed)
-        given_mg = use.labeled_mg if carries_whole_vials else given_mg
-        unit = use.product.billing_ndc_unit
-        jw = last and discarded > 0
-        given = _ndc_amount(use.product, given_mg)
-        given_quantity = rounding.ndc_quantity(given)
-        # The amount opened counts only on a JW line (opened - given is what was discarded).
-        opened_quantity = rounding.ndc_quantity(_ndc_amount(use.product, use.labeled_mg)) if jw else given_quantity
-        if rounding.ndc_quantity_lost(given) or (jw and opened_quantity == given_quantity):
-            # 1 mg of a 5,000 mg vial is 0.0002 UN, 0 at the 3 decimals a claim carries: in mg (ME) the
-            # lines of this NDC say exactly what was given and discarded, and no line claims 0.
-            unit = "ME"
-            given_quantity = rounding.ndc_quantity(given_mg)
-            opened_quantity = rounding.ndc_quantity(use.labeled_mg) if jw else given_quantity
-            if use.product.ndc11 is not None:
-                notices.append(NDC_QUANTITY_IN_ME(
-                    f"NDC {use.product.ndc11}: in {use.product.billing_ndc_unit} a line's NDC quantity would round to 0 "
-                    "at the 3 decimals a claim carries, so this NDC's quantities are given in ME (milligrams).",
-                ))
-        lines.append(_line(hcpcs, modifiers, units, use.product, unit, given_quantity))
-        if jw:
-            lines.append(_line(hcpcs, ("JW",), discarded, use.product, unit, opened_quantity - given_quantity))
+    for use, given_mg in shares:
+        line_units, jw = units.get(id(use), 0), jw_units.get(id(use), 0)
+        carried_mg = use.labeled_mg if (whole_vials_billed and jw == 0) else given_mg
+        unit, given_quantity, opened_quantity = _quantities(use, carried_mg, jw > 0, notices)
+        if line_units > 0:
+            lines.append(_line(hcpcs, modifiers, line_units, use.product, unit, given_quantity))
+        if jw > 0:
+            lines.append(_line(hcpcs, ("JW",), jw, use.product, unit, opened_quantity - given_quantity))
     return tuple(lines)
+
+
+def _quantities(use: VialUse, given_mg: Decimal, jw_line: bool, notices: list[Notice]) -> tuple[str, Decimal, Decimal]:
+    """This NDC's unit, and the NDC quantities of what was given and of what was opened.
+
+    The JW line's quantity is opened − given at claim precision, so an NDC's lines add up
+    to what was opened. A quantity that would round to 0 (1 mg of a 5,000 mg vial is
+    0.0002 UN) moves the NDC's lines to mg (ME), where they say exactly what was given and
+    discarded, and no line claims 0.
+    """
+    product = use.product
+    unit = product.billing_ndc_unit
+    given = _ndc_amount(product, given_mg)
+    given_quantity = rounding.ndc_quantity(given)
+    opened_quantity = rounding.ndc_quantity(_ndc_amount(product, use.labeled_mg))
+    if rounding.ndc_quantity_lost(given) or (jw_line and opened_quantity == given_quantity):
+        unit = "ME"
+        given_quantity = rounding.ndc_quantity(given_mg)
+        opened_quantity = rounding.ndc_quantity(use.labeled_mg)
+        if product.ndc11 is not None:
+            notices.append(NDC_QUANTITY_IN_ME(
+                f"NDC {product.ndc11}: in {product.billing_ndc_unit} a line's NDC quantity would round to 0 "
+                "at the 3 decimals a claim carries, so this NDC's quantities are given in ME (milligrams).",
+            ))
+    return unit, given_quantity, opened_quantity
 
 
 def _line(hcpcs: str, modifiers: tuple[str, ...], units: int, product: Product, unit: str, quantity: Decimal) -> ClaimLine:

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass
 from infusion_calc.core.cms_codes import CmsItem, CmsLayer
+from infusion_calc.core.container import ConfirmedContainer, parse_confirmed_containers
 from infusion_calc.core.errors import CatalogError
 from infusion_calc.core.units import Measure
 
@@ -88,7 +89,8 @@ class Product:
     strength: Measure
     volume: Measure | None = None
     form: Literal["solution", "lyophilized"]
-    container: Literal["single-dose", "multi-dose"]
+    container: Literal["single-dose", "multi-dose", "unconfirmed"]
+    """As the label says; "unconfirmed" only for a vial typed for a code no catalog verifies (core/container.py)."""
     reconstitute_with: Measure | None = None
     reconstituted_concentration: Measure | None = None
     ndc_unit: Literal["GR", "ME", "ML", "UN"] | None = None
@@ -183,6 +185,8 @@ class Catalog:
     """The curated and site entries; codes known only from CMS come from `cms` when asked for."""
     origin: str = "packaged catalog"
     cms: CmsLayer | None = None
+    containers: tuple[ConfirmedContainer, ...] = ()
+    """A site's answers to "single-dose or multi-dose?" for products no catalog verified ([[container]])."""
 
     @cached_property
     def _by_code(self) -> dict[str, Drug]:
@@ -199,7 +203,7 @@ class Catalog:
         return found
 
     def with_cms(self, layer: CmsLayer | None) -> "Catalog":
-        return Catalog(self.drugs, self.origin, layer)
+        return Catalog(self.drugs, self.origin, layer, self.containers)
 
     def codes(self) -> list[str]:
         """Every code the catalog answers for (curated, site and CMS's), in code order."""
@@ -270,7 +274,7 @@ class Catalog:
         replaced = {drug.hcpcs for drug in site.drugs}
         kept = tuple(drug for drug in self.drugs if drug.hcpcs not in replaced)
         added = tuple(replace(drug, source="site") for drug in site.drugs)
-        return Catalog(kept + added, f"{self.origin} + {site.origin}", self.cms)
+        return Catalog(kept + added, f"{self.origin} + {site.origin}", self.cms, self.containers + site.containers)
 
 
 def _whole_entry_field(message: str) -> str:
@@ -293,11 +297,12 @@ def parse_catalog(text: str, origin: str) -> Catalog:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
     except RecursionError:  # arrays nested a thousand deep: no catalog needs more than three
         raise CatalogError(f"{origin}: not valid TOML for a catalog: values nested too deeply") from None
-    unknown = set(data) - {"drug"}
+    unknown = set(data) - {"drug", "container"}
     if unknown:
         raise CatalogError(f"{origin}: unknown top-level key(s) {sorted(unknown)}; entries go under [[drug]]")
+    containers = parse_confirmed_containers(data.get("container", []), origin)
     entries = data.get("drug", [])
-    if not isinstance(entries, list) or not entries:
+    if not isinstance(entries, list) or not (entries or containers):
         raise CatalogError(f"{origin}: no [[drug]] entries found")
     from pydantic import ValidationError
 
@@ -316,7 +321,7 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     duplicates = sorted(code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1)
     if duplicates:
         raise CatalogError(f"{origin}: HCPCS code(s) listed twice: {', '.join(duplicates)}")
-    return Catalog(tuple(drugs), origin)
+    return Catalog(tuple(drugs), origin, containers=containers)
 
 
 def _schema() -> type[catalog_schema.DrugEntry]:

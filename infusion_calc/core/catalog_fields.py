@@ -23,7 +23,7 @@ DRUG_CLASSES = ("complex-biologic", "antineoplastic", "other")
 DrugClass = Literal["complex-biologic", "antineoplastic", "other"]
 DEFAULT_DRUG_CLASS: DrugClass = "other"
 
-_RANGE_KEYS = frozenset({"low", "high", "source"})
+_RANGE_KEYS = frozenset({"low", "high", "source", "max_per_infusion"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,13 +34,19 @@ class DoseRange:
     high: Decimal
     per_kg: bool
     source: str
+    max_per_infusion: Decimal | None = None
+    """The label's most per infusion in mg, where it states one (Actemra: 800 mg), whatever mg/kg gives."""
 
     def describe(self) -> str:
-        """'300 mg', '300 to 600 mg' or '3 to 10 mg/kg'."""
+        """'300 mg', '300 to 600 mg', '3 to 10 mg/kg' or '4 to 12 mg/kg, at most 800 mg per infusion'."""
         unit = "mg/kg" if self.per_kg else "mg"
         if self.low == self.high:
-            return format_amount(self.low, unit)
-        return f"{format_amount(self.low, 'mg').removesuffix(' mg')} to {format_amount(self.high, unit)}"
+            text = format_amount(self.low, unit)
+        else:
+            text = f"{format_amount(self.low, 'mg').removesuffix(' mg')} to {format_amount(self.high, unit)}"
+        if self.max_per_infusion is not None:
+            text += f", at most {format_amount(self.max_per_infusion, 'mg')} per infusion"
+        return text
 
 
 def _bound(raw: dict[str, Any], key: str) -> tuple[Decimal, bool]:
@@ -66,7 +72,7 @@ def read_dose_range(raw: Any) -> DoseRange:
         raise ValueError('write the range as a table: { low = "300 mg", high = "300 mg", source = "label URL" }')
     unknown = sorted(set(raw) - _RANGE_KEYS)
     if unknown:
-        raise ValueError(f"unknown key(s) {unknown}: a dose range has low, high and source")
+        raise ValueError(f"unknown key(s) {unknown}: a dose range has low, high, source and optionally max_per_infusion")
     low, low_per_kg = _bound(raw, "low")
     high, high_per_kg = _bound(raw, "high")
     if low_per_kg != high_per_kg:
@@ -76,4 +82,9 @@ def read_dose_range(raw: Any) -> DoseRange:
     source = raw.get("source")
     if type(source) is not str or not source.strip():
         raise ValueError("'source' must name the label the range comes from")
-    return DoseRange(low, high, low_per_kg, source)
+    maximum = None
+    if "max_per_infusion" in raw:
+        maximum, per_kg = _bound(raw, "max_per_infusion")
+        if per_kg:
+            raise ValueError("'max_per_infusion': give the label's most per infusion in mg, e.g. \"800 mg\"")
+    return DoseRange(low, high, low_per_kg, source, maximum)

@@ -103,6 +103,7 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "discarded_units": calc.billing.discarded_units,
         "discarded_amount": _mg(calc.billing.discarded_mg),
         "single_dose": calc.single_dose,
+        "container_confirmed": calc.container_confirmed,  # false: no JW/JZ yet, claim formats refuse
         "lines": [line_to_dict(line) | {"medicare_payment": amount} for line, amount in zip(calc.lines, _line_payments(calc))],
         "calculation": [step.text for step in calc.steps],
         "warnings": [{"code": notice.code, "message": notice.message} for notice in calc.warnings],

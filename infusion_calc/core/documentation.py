@@ -13,7 +13,8 @@ from decimal import Decimal
 
 from infusion_calc.core import rounding
 from infusion_calc.core.admin_codes import describe_minutes
-from infusion_calc.core.billing import ClaimLine, VialUse
+from infusion_calc.core.billing import ClaimLine, VialUse, given_from
+from infusion_calc.core.dose_given import drawn_from_text
 from infusion_calc.core.encounter import ClockTime, Encounter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules
@@ -126,6 +127,8 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     else:
         reason = encounter.stop_reason or "not recorded"
         out.append(f"Dose given: {format_amount(given, 'mg')} of the {prepared} prepared; stopped early, reason: {reason}")
+        if len(calc.vials) > 1:  # which containers the lines bill the amount given from: the order drawn
+            out.append(f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given))}")
     out.append(f"Route: {calc.drug.route}")
     if encounter.iv_site:
         out.append(f"IV site: {encounter.iv_site}")
@@ -140,7 +143,8 @@ def _vials(calc: Calculation, encounter: Encounter) -> list[str]:
         product = use.product
         plural = "s" if use.count != 1 else ""
         ndc = ndc_for_people(product.ndc, missing="NDC not verified: record it from the carton")
-        out.append(f"  {vial_text(use.count, f'{product.brand} {product.label}')} {product.container} vial{plural}, {ndc}")
+        kind = f"{product.container} vial{plural}" if product.container != "unconfirmed" else f"vial{plural} (single- or multi-dose NOT confirmed)"
+        out.append(f"  {vial_text(use.count, f'{product.brand} {product.label}')} {kind}, {ndc}")
     records = encounter.vials
     if records:
         sizes = [use.product.label for use in calc.vials for _ in range(use.count)]
@@ -183,6 +187,8 @@ def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
 
 def _waste(calc: Calculation, encounter: Encounter) -> str:
     billing = calc.billing
+    if not calc.container_confirmed:
+        return "Waste: not billed: single-dose or multi-dose is not confirmed, so neither JW nor JZ is written"
     if not calc.single_dose:
         return "Waste: multi-dose container; no JW/JZ, and any remainder is not billed"
     if billing.discarded_mg == 0:
@@ -198,18 +204,33 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
         amount += " discarded"
     if billing.discarded_units:
         units = "unit" if billing.discarded_units == 1 else "units"
-        text = f"Waste: {amount} = {billing.discarded_units} billing {units} on the JW line"
+        jw_lines = sum(1 for line in calc.lines if "JW" in line.modifiers)  # one per NDC with drug left
+        where = "the JW line" if jw_lines < 2 else f"{jw_lines} JW lines (one per NDC)"
+        text = f"Waste: {amount} = {billing.discarded_units} billing {units} on {where}"
     elif billing.discarded_mg < calc.drug.billing_unit.value:
         text = f"Waste: {amount}, less than one billing unit: not billed (JZ)"
     else:  # the administered units already pay for every labeled unit opened
         text = f"Waste: {amount}, already covered by the administered units: not billed again (JZ)"
-    if encounter.given_at is not None:
-        text += f", {_stamp(encounter.given_at)}"
+    when = _waste_time(encounter)
+    if when:
+        text += f", {when}"
     if encounter.waste_reason:
         text += f"; reason: {encounter.waste_reason}"
     if encounter.waste_witness:
         text += f"; witnessed by {encounter.waste_witness}"
     return text
+
+
+def _waste_time(encounter: Encounter) -> str | None:
+    """When the waste happened: at the infusion's stop (the drug left in the bag and vials is
+    discarded then), on the date given; the time given when no stop was recorded."""
+    stop = encounter.stop
+    if isinstance(stop, datetime):
+        return _stamp(stop)
+    if stop is not None:
+        day = f"{encounter.given_at:%Y-%m-%d} " if encounter.given_at is not None else ""
+        return f"{day}{stop:%H:%M}"
+    return _stamp(encounter.given_at) if encounter.given_at is not None else None
 
 
 def _claim_line(line: ClaimLine) -> str:

@@ -2,7 +2,7 @@
 
 - DOSE_NOT_LABELED: a dose other than the label's single dose; allowed, document why.
 - DOSE_OUT_OF_RANGE: a dose far from the label's range (the catalog's `dose_range`, only where the
-  label fact is verified). Far means below half the labeled minimum or above twice the maximum:
+  label fact is verified), or above the label's per-infusion maximum where it states one. Far means below half the labeled minimum or above twice the maximum:
   a unit misread or a value typed in the wrong field (300 mL of Tysabri read as 6,000 mg, 300 mcg
   typed for mg) is off by ten times or more, while a dose within a factor of two is a clinical
   decision the order documents. An error, so the app asks for confirmation before copying or saving.
@@ -36,7 +36,9 @@ LATER_YEAR_DOSES = 3  # then at most 3 in any rolling 12 months
 A58578 = "Noridian article A58578 (https://verity.backworkai.com/policy/A58578)"
 
 DOSE_NOT_LABELED = CheckSpec("DOSE_NOT_LABELED", WARNING, "dose differs from the labeled dose: allowed, document why")
-DOSE_OUT_OF_RANGE = CheckSpec("DOSE_OUT_OF_RANGE", ERROR, "dose below half or above twice the label's dose range")
+DOSE_OUT_OF_RANGE = CheckSpec(
+    "DOSE_OUT_OF_RANGE", ERROR, "dose below half or above twice the label's dose range, or above its per-infusion maximum"
+)
 VIAL_PLAN_NOT_LEAST_WASTE = CheckSpec(
     "VIAL_PLAN_NOT_LEAST_WASTE", WARNING, "vials chosen by hand discard more units than the least-waste plan"
 )
@@ -69,10 +71,26 @@ def _per_kg(calc: Calculation) -> Decimal | None:
     return calc.dose_mg / weight if weight else None
 
 
+def _above_maximum(calc: Calculation) -> list[Check]:
+    """Above the label's per-infusion maximum: the label advises against it, whatever mg/kg gives."""
+    labeled = calc.drug.dose_range
+    if labeled is None or labeled.max_per_infusion is None or calc.dose_mg <= labeled.max_per_infusion:
+        return []
+    return [DOSE_OUT_OF_RANGE(
+        f"The dose {format_amount(calc.dose_mg, 'mg')} is above the label's maximum for {calc.drug.display_name}: "
+        f"doses above {format_amount(labeled.max_per_infusion, 'mg')} per infusion are not recommended "
+        f"(source: {labeled.source}). Check the order (a weight-based dose is capped there) and confirm it "
+        "before copying or saving this result.",
+    )]
+
+
 def _out_of_range(calc: Calculation) -> list[Check]:
     labeled = calc.drug.dose_range
     if labeled is None:
         return []
+    above = _above_maximum(calc)
+    if above:
+        return above
     if labeled.per_kg:
         value = _per_kg(calc)
         if value is None:

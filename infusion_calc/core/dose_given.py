@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from infusion_calc.core.billing import VialUse, given_from
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.rounding import plain
@@ -49,8 +50,26 @@ def dose_given(text: str | None, prepared_mg: Decimal) -> Decimal | None:
     return given
 
 
-def partly_given_notice(prepared_mg: Decimal, given_mg: Decimal, *, single_dose: bool) -> Notice | None:
-    """The warning every result with less given than prepared carries; None when all was given."""
+def drawn_from_text(shares: tuple[tuple[VialUse, Decimal], ...]) -> str:
+    """'300 mg from the 400 mg/20 mL vial; 2 × 80 mg/4 mL vials: not used' (billing.given_from's shares)."""
+    parts = []
+    for use, mg in shares:
+        label = use.product.label
+        if mg == 0:
+            parts.append(f"{use.count} × {label} vial{'s' if use.count != 1 else ''}: not used")
+        else:
+            parts.append(f"{plain(mg)} mg from the {label} vial" if use.count == 1 else f"{plain(mg)} mg from the {use.count} × {label} vials")
+    return "; ".join(parts)
+
+
+def partly_given_notice(
+    prepared_mg: Decimal, given_mg: Decimal, *, single_dose: bool, uses: tuple[VialUse, ...] = ()
+) -> Notice | None:
+    """The warning every result with less given than prepared carries; None when all was given.
+
+    It says which vials the amount given is billed from: they are taken in the order drawn
+    (billing.given_from), so what was not given sits on the vials drawn last.
+    """
     if given_mg >= prepared_mg:
         return None
     not_given = plain(prepared_mg - given_mg)
@@ -58,10 +77,15 @@ def partly_given_notice(prepared_mg: Decimal, given_mg: Decimal, *, single_dose:
         f"{plain(given_mg)} mg of the {plain(prepared_mg)} mg prepared was given: the administered units are "
         f"billed from the {plain(given_mg)} mg given"
     )
+    drawn = (
+        f" Taken as given from the vials in the order drawn (largest first), so what was not given is on the "
+        f"last ones: {drawn_from_text(given_from(uses, given_mg))}."
+        if uses else ""
+    )
     if not single_dose:
-        return DOSE_PARTLY_GIVEN(f"{head}; the {not_given} mg not infused is not billed (multi-dose container).")
+        return DOSE_PARTLY_GIVEN(f"{head}; the {not_given} mg not infused is not billed (multi-dose container).{drawn}")
     return DOSE_PARTLY_GIVEN(
-        f"{head}, and the {not_given} mg prepared but not infused is counted as discarded (JW, in whole units). "
+        f"{head}, and the {not_given} mg prepared but not infused is counted as discarded (JW, in whole units).{drawn} "
         f"Reporting an unused prepared dose with JW is {JW_STATUS}, not verified against a CMS or MAC text: "
         "confirm with your MAC. Record the amount given, the amount discarded and why the infusion stopped.",
     )

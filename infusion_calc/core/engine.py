@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 from infusion_calc.core import rounding
 from infusion_calc.core.billing import Billing, ClaimLine, VialUse, bill
 from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
+from infusion_calc.core.container import Container
 from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
 from infusion_calc.core.errors import InputError, PlanError, shown
@@ -55,6 +56,8 @@ class CalcRequest:
     billing_unit: str | None = None
     dose_given: str | None = None
     """The amount actually given, when the infusion stopped short of the dose prepared; None or "" for all of it."""
+    container: str | None = None
+    """"single-dose" or "multi-dose" from the carton, for a vial the catalog has not verified; None or "" when not given."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -109,6 +112,11 @@ class Calculation:
     def single_dose(self) -> bool:
         return _single_dose(self.vials)
 
+    @property
+    def container_confirmed(self) -> bool:
+        """False while a vial's single-dose/multi-dose is neither verified nor answered (core/container.py)."""
+        return all(use.product.container != "unconfirmed" for use in self.vials)
+
 
 def _single_dose(uses: tuple[VialUse, ...]) -> bool:
     return all(use.product.container == "single-dose" for use in uses)
@@ -127,7 +135,7 @@ def _unlisted_code(request: CalcRequest) -> Drug:
     if acting is not None:  # the name goes into the chart note and the claim: one plain line
         raise InputError("drug", f"The drug name contains the control or line-break character U+{ord(acting):04X}: type it as plain text on one line.")
     try:
-        return _unlisted_drug(code, request.drug, request.billing_unit, tuple(request.vials))
+        return _unlisted_drug(code, request.drug, request.billing_unit, tuple(request.vials), Container.of(request.container, ()))
     except ValueError as error:  # pydantic's ValidationError: a typed value the catalog rules refuse
         first = error.errors()[0] if hasattr(error, "errors") else {"loc": (), "msg": str(error)}
         field_name = {"billing_unit": "billing_unit", "generic": "drug", "product": "vial"}.get(
@@ -136,8 +144,8 @@ def _unlisted_code(request: CalcRequest) -> Drug:
 
 
 @lru_cache(maxsize=256)  # validated by the catalog's schema once per typed order, not per batch row
-def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[str, ...]) -> Drug:
-    products = tuple(_typed_product(text, None, "unlisted product") for text in vials)
+def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[str, ...], container: Container) -> Drug:
+    products = tuple(_typed_product(text, None, "unlisted product", container) for text in vials)
     return Drug.model_validate({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",
@@ -211,13 +219,14 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
     return drug
 
 
-def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
+def _typed_product(text: str, drug: Drug | None, brand: str, container: Container | None = None) -> Product:
     size = parse_vial_size(text)
     if drug is not None:
         for product in drug.products:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
             if product.strength.value == size.strength.value and same_volume:
                 return product
+    kind, source = container.for_typed(drug, size.strength.value) if container is not None else ("single-dose", None)
     note: str | None
     ndc, note, sources = None, f"Vial size {text.strip()} was entered by hand: take its 11-digit NDC from the carton.", ["entered by the user"]
     listed = [item for item in (drug.cms_items if drug is not None else ()) if item.strength.value == size.strength.value]
@@ -237,8 +246,8 @@ def _typed_product(text: str, drug: Drug | None, brand: str) -> Product:
         strength=size.strength,
         volume=size.volume,
         form="solution" if size.volume is not None else "lyophilized",
-        container="single-dose",
-        sources=sources,
+        container=kind,  # single-dose, multi-dose or unconfirmed (core/container.py)
+        sources=[*sources, source] if source else sources,
     )
 
 
@@ -248,7 +257,7 @@ def _cms_sizes(drug: Drug) -> str:
     return f"CMS lists items of {shown_sizes}{', ...' if len(sizes) > 8 else ''}" if sizes else "CMS lists no NDC for it"
 
 
-def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
+def _presentations(drug: Drug, request: CalcRequest, container: Container) -> tuple[Product, ...]:
     if not request.vials and not drug.products:
         raise InputError(
             "vial",
@@ -261,7 +270,7 @@ def _presentations(drug: Drug, request: CalcRequest) -> tuple[Product, ...]:
     brand = drug.brands[0] if drug.brands else drug.generic
     chosen: dict[Decimal, Product] = {}
     for text in request.vials:
-        product = _typed_product(text, drug, brand)
+        product = _typed_product(text, drug, brand, container)
         same_strength = chosen.setdefault(product.strength.value, product)
         if same_strength.label != product.label:
             raise InputError(
@@ -314,7 +323,9 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
                 f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
             )
     order = parse_dose(request.dose)
-    products = _presentations(drug, request)
+    container = Container.of(request.container, catalog.containers)
+    products = _presentations(drug, request, container)
+    container.agrees_with(drug, products)
     _one_kind_of_container(drug, products)
     threshold = parse_rounding_threshold(request.round_within)
     resolved = resolve_dose(
@@ -349,7 +360,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses)
     preparation = _prepare(uses, dose)
     warnings = plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml) + billing.notices
-    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses)) if given is not None else None
+    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses), uses=uses) if given is not None else None
     if partly is not None:
         warnings += (partly,)
     vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total)

@@ -40,3 +40,8 @@ class SiteConfigError(InfusionCalcError):
 
     Defined here, not in site_config.py, so callers can catch it without importing pydantic.
     """
+
+
+class ClaimLineError(InfusionCalcError):
+    """Claim lines that break an invariant (a line under one unit, more than was opened from an
+    NDC, more units than labeled): refused before any export or save (core/claim_invariants.py)."""

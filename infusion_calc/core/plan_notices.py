@@ -6,11 +6,13 @@ from decimal import Decimal
 
 from infusion_calc.core.billing import VialUse
 from infusion_calc.core.catalog import Drug
+from infusion_calc.core.container import UNCONFIRMED
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.rounding import plain
 
 CONTAINER_NOT_VERIFIED = NoticeSpec(
-    "CONTAINER_NOT_VERIFIED", "calculation", "a code known only from CMS's files: planned as single-dose vials, check the carton"
+    "CONTAINER_NOT_VERIFIED", "calculation",
+    "a code known only from CMS's files: the container is as the user or the site confirmed it, the route is not verified"
 )
 DESCRIPTOR_PARTIAL = NoticeSpec(
     "DESCRIPTOR_PARTIAL", "calculation", "the code's descriptor is only partly verified: the catalog's note says what is not"
@@ -27,6 +29,14 @@ DRAW_VOLUME_UNKNOWN = NoticeSpec(
 )
 
 
+def _container_said(uses: tuple[VialUse, ...]) -> str:
+    said = [use.product for use in uses if use.product.container != UNCONFIRMED]
+    if not said:
+        return "the container is not confirmed, so no JW or JZ is written. Check the carton."
+    who = "; ".join(dict.fromkeys(product.sources[-1] for product in said if product.sources))
+    return f"the vials were planned as {said[0].container} ({who}). Check the carton says so before the claim goes out."
+
+
 def plan_notices(
     drug: Drug, uses: tuple[VialUse, ...], rounded_from: Decimal | None, draw_volume_ml: Decimal | None
 ) -> tuple[Notice, ...]:
@@ -35,8 +45,7 @@ def plan_notices(
     if drug.source == "cms":
         notices.append(CONTAINER_NOT_VERIFIED(
             f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is a single-dose vial, "
-            "a multi-dose vial or a prefilled syringe, nor its route: the vials were planned as single-dose vials "
-            "as entered. Check the carton says single-dose before billing the JW or JZ line.",
+            f"a multi-dose vial or a prefilled syringe, nor its route: {_container_said(uses)}",
         ))
     if drug.descriptor_note:
         notices.append(DESCRIPTOR_PARTIAL(drug.descriptor_note))

@@ -11,6 +11,7 @@ log's listing can use it without paying for the unit library.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
@@ -161,8 +162,12 @@ def step_text(step: Step) -> str:
 def summary(calc: Calculation) -> str:
     """A short plain-text answer a person reads in one glance (what `calc` prints)."""
     from infusion_calc.core.contract import calculation_to_dict  # the engine: only when a summary is written
+    from infusion_calc.core.dose_checks import dose_checks
 
-    return result_summary(calculation_to_dict(calc), calc.rounding_threshold)
+    heading, rest = result_summary(calculation_to_dict(calc), calc.rounding_threshold).split("\n", 1)
+    # A dose far outside the label is said under the heading, before "Open 20 vials" is read.
+    alerts = [f"  ! CHECK THE DOSE: {check.message}" for check in dose_checks(calc) if check.code == "DOSE_OUT_OF_RANGE"]
+    return "\n".join([heading, *alerts, rest])
 
 
 def drug_heading(generic: str, brand: str | None, hcpcs: str, descriptor: str) -> str:
@@ -294,6 +299,8 @@ def waste_modifier_note(calc: Calculation) -> str:
     """Why the lines carry JW, JZ or neither, in one sentence."""
     billing = calc.billing
     left = amount(billing.discarded_mg, "mg")
+    if not calc.container_confirmed:
+        return "Single-dose or multi-dose not confirmed: no JW or JZ until the carton is checked."
     if not calc.single_dose:
         return "Multi-dose container: no JW or JZ; discarded drug is not billed."
     if billing.discarded_units == 0 and not billing.discarded_mg:
@@ -357,7 +364,23 @@ def claim_grid(calc: Calculation, missing_ndc: str) -> str:
 
 
 def drug_choices(drugs: Iterable[Drug]) -> str:
-    """'J1745 infliximab (Remicade); Q5103 infliximab (Inflectra, infliximab-dyyb)': the codes a name could mean."""
+    """'J1745 infliximab (Remicade); Q5103 infliximab (Inflectra, infliximab-dyyb)': the codes a name could mean,
+    each with the use its descriptor limits it to ('— for ESRD on dialysis')."""
     return "; ".join(
-        f"{drug.hcpcs} {drug.generic}" + (f" ({', '.join(drug.brands[:3])})" if drug.brands else "") for drug in drugs
+        f"{drug.hcpcs} {drug.generic}" + (f" ({', '.join(drug.brands[:3])})" if drug.brands else "")
+        + (f" — {note}" if (note := use_note(drug.descriptor)) else "")
+        for drug in drugs
     )
+
+
+_USE_NOTE = re.compile(r"[0-9]\s*(?:mg|mcg|g|units?)\s*\(([^()]+)\)\s*$", re.IGNORECASE)
+_ESRD = re.compile(r"\besrd\b", re.IGNORECASE)
+
+
+def use_note(descriptor: str) -> str | None:
+    """The use a descriptor ends with after its unit ('1 mg (non-esrd use)' -> 'non-ESRD use'), or None.
+
+    Two codes of one drug can differ only there (ferumoxytol: Q0138 non-ESRD, Q0139 ESRD on
+    dialysis), so a pick list that shows both must show it."""
+    found = _USE_NOTE.search(descriptor)
+    return _ESRD.sub("ESRD", found[1].strip()) if found else None

@@ -131,6 +131,14 @@ class AdministrationLog:
             " FROM administration a JOIN claim_line l ON l.administration_id = a.id ORDER BY a.id, l.line"
         )
 
+    def report_rows(self) -> Iterator[tuple[int, str, str, str, str | None, str | None]]:
+        """(id, saved_at, inputs, result, checks, encounter) per entry in save order, JSON as stored.
+
+        What `infusion-calc report` reads: no patient identifier and no chart note (the
+        report shows neither, and the note is half of each row's size).
+        """
+        return self._rows("SELECT id, saved_at, inputs, result, checks, encounter FROM administration ORDER BY id")
+
     def json_lines(self) -> Iterator[str]:
         """One JSON object per saved calculation, as text, in save order.
 

@@ -253,6 +253,13 @@ def save(
             "The site config does not allow storing a patient identifier in the log "
             "([log] store_patient_id = true turns it on). Nothing was saved."
         )
+    from infusion_calc.core.claim_invariants import require_valid_claim_lines
+    from infusion_calc.core.errors import ClaimLineError
+
+    try:  # the last line of defence: a broken claim line is never logged as billable
+        require_valid_claim_lines(calc, "saved")
+    except ClaimLineError as error:
+        raise LogError(str(error)) from None
     if record is None:  # a visit passes its one record of several drugs (log/visit_record.py)
         record = record_for(calc, note, checks, encounter)
     target = Path(path) if path is not None else default_log_path()

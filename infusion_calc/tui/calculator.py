@@ -31,6 +31,7 @@ from infusion_calc.core.presentation import (
     opened_vials,
     payment_sentence,
     preparation_steps,
+    use_note,
     waste_modifier_note,
     whole_vial_advice,
 )
@@ -93,10 +94,11 @@ def drug_uses(log_path: Path) -> dict[str, int]:
 
 
 def drug_label(drug: Drug) -> str:
-    """'Tysabri (natalizumab) · J2323': brand first, as the carton reads."""
-    if drug.brands:
-        return f"{drug.brands[0]} ({drug.generic}) · {drug.hcpcs}"
-    return f"{drug.generic} · {drug.hcpcs}"
+    """'Tysabri (natalizumab) · J2323': brand first, as the carton reads; then the use the code is for, if
+    its descriptor limits it ('Feraheme (ferumoxytol) · Q0139 · for ESRD on dialysis')."""
+    note = use_note(drug.descriptor)
+    named = f"{drug.brands[0]} ({drug.generic}) · {drug.hcpcs}" if drug.brands else f"{drug.generic} · {drug.hcpcs}"
+    return f"{named} · {note}" if note else named
 
 
 def dose_basis(text: str) -> str:
@@ -220,6 +222,7 @@ class Calculator:
             bsa=form.bsa if by_area else None,
             round_within=form.round_within or None,
             dose_given=typed.dose_given or None,  # typed in the encounter panel; it changes the billed units
+            container=form.container or None,  # the answer to the container question, when asked
         )
         try:
             done = administer(request, encounter, self.site())

@@ -9,7 +9,7 @@ draw before the core is imported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # types only: the first frame needs no core module
@@ -66,6 +66,19 @@ class FormValues:
     """The vial picker says "Other size": the typed size is the plan, and blank is not an answer."""
     encounter: EncounterValues = ()
     """The encounter panel's fields, for the chart note and the checks (empty: nothing entered)."""
+    container: str = ""
+    """Single-dose or multi-dose as the nurse read the carton (the app's question); empty: not asked."""
+
+
+ContainerAnswer = tuple[str, str, str]
+"""(drug code, vial size, "single-dose" or "multi-dose"): the nurse's answer for one product."""
+
+
+def with_container_answer(values: FormValues, answer: ContainerAnswer | None) -> FormValues:
+    """The form with the container answered for its drug and vial size; unchanged for another product."""
+    if answer is not None and (values.drug, values.vial) == answer[:2]:
+        return replace(values, container=answer[2])
+    return values
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""F8 on the main screen: the drug on screen joins the patient's visit (tui/visit_view.py draws it)."""
+"""F9 on the main screen: the drug on screen joins the patient's visit (tui/visit_view.py draws it)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class VisitKeys:
     _jumps: int
 
     def action_add_to_visit(self: Any) -> None:
-        """F8: this drug joins the visit; the form is ready for the visit's next drug."""
+        """F9: this drug joins the visit; the form is ready for the visit's next drug."""
         result = self._result("Nothing added to the visit", with_encounter=True)
         if result is None or result.calculation is None:
             return

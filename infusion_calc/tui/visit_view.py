@@ -1,4 +1,4 @@
-"""The visit as the result panel shows it: the drugs added (F8) in time order, then the whole claim."""
+"""The visit as the result panel shows it: the drugs added (F9) in time order, then the whole claim."""
 
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ def visit_text(views: Sequence[ResultView], policy: SitePolicy, setting: Setting
     """'Visit: 3 drugs' with one row each, then every drug line and the administration lines."""
     items = [(view.calculation, _encounter(view)) for view in views if view.calculation is not None]
     items.sort(key=lambda item: (item[1].start is None, f"{item[1].start:%H:%M}" if item[1].start else ""))
-    out = [f"Visit: {len(items)} drug{'s' if len(items) != 1 else ''} (F8 adds the one on screen; Ctrl+N next patient)"]
+    out = [f"Visit: {len(items)} drug{'s' if len(items) != 1 else ''} (F9 adds the one on screen; Ctrl+N next patient)"]
     for number, (calc, encounter) in enumerate(items, start=1):
         out.append(f"  {number}. {_when(encounter)}  {calc.drug.hcpcs} {calc.drug.display_name} {calc.order.amount}")
     out.append("Claim for the visit:")

@@ -97,7 +97,7 @@ def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
           Vials: 1 × 300 mg/15 mL = 300 mg labeled
           Administered: 250 mg ÷ 1 mg per unit = 250 → 250 units (rounded up)
           Discarded: 300 mg opened − 250 mg = 50 mg ÷ 1 mg = 50 → 50 units (rounded down)
-        Waste: 50 mg (2.5 mL) discarded = 50 billing units on the JW line, 2026-03-02 09:40; reason: dose reduced to 250 mg per order; witnessed by Ana Ruiz, RN
+        Waste: 50 mg (2.5 mL) discarded = 50 billing units on the JW line, 2026-03-02 10:45; reason: dose reduced to 250 mg per order; witnessed by Ana Ruiz, RN
         Claim lines:
           J2323 × 250 units; NDC 64406-0008-01, 12.5 mL
           J2323-JW × 50 units; NDC 64406-0008-01, 2.5 mL
@@ -143,7 +143,7 @@ def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog
           Vials: 4 × 100 mg = 400 mg labeled
           Administered: 365 mg ÷ 10 mg per unit = 36.5 → 37 units (rounded up)
           Discarded: 400 mg opened − 365 mg = 35 mg ÷ 10 mg = 3.5 → 3 units (rounded down)
-        Waste: 35 mg (3.5 mL) discarded = 3 billing units on the JW line, 2026-03-02 13:05; reason: partial vial after dose drawn; witnessed by Ana Ruiz, RN
+        Waste: 35 mg (3.5 mL) discarded = 3 billing units on the JW line, 2026-03-02 15:20; reason: partial vial after dose drawn; witnessed by Ana Ruiz, RN
         Claim lines:
           J1745 × 37 units; NDC 57894-0030-01, 3.65 vial
           J1745-JW × 3 units; NDC 57894-0030-01, 0.35 vial
@@ -294,7 +294,7 @@ def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_re
           Vials: 1 × 300 mg/15 mL = 300 mg labeled
           Administered: 200 mg ÷ 1 mg per unit = 200 → 200 units (rounded up)
           Discarded: 300 mg opened − 200 mg = 100 mg ÷ 1 mg = 100 → 100 units (rounded down)
-        Waste: 100 mg (5 mL) discarded (100 mg of it prepared but not infused) = 100 billing units on the JW line, 2026-03-02 09:40; reason: infusion stopped early
+        Waste: 100 mg (5 mL) discarded (100 mg of it prepared but not infused) = 100 billing units on the JW line, 2026-03-02 10:20; reason: infusion stopped early
         Claim lines:
           J2323 × 200 units; NDC 64406-0008-01, 10 mL
           J2323-JW × 100 units; NDC 64406-0008-01, 5 mL
@@ -321,3 +321,22 @@ def test_the_label_instructions_are_not_charted_as_what_was_done(catalog):
     with_filter = note(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"),
                        diluent="250 mL 0.9% NaCl", filter="1.2 micron in-line")
     assert "Diluent and bag: 250 mL 0.9% NaCl\nFilter: 1.2 micron in-line\n" in with_filter
+
+
+def test_a_stopped_infusion_from_two_vial_sizes_says_which_vials_and_times_the_waste_at_the_stop(catalog):
+    text = note(
+        catalog, CalcRequest(dose="8 mg/kg", drug="actemra", weight="70 kg", dose_given="300 mg"),
+        given_at="2026-03-02 09:40", start="09:40", stop="10:20", stop_reason="rigors",
+    )
+    assert (
+        "  Billed as drawn from the vials in order (largest first): 300 mg from the 400 mg/20 mL vial; "
+        "2 × 80 mg/4 mL vials: not used\n"
+    ) in text
+    assert "= 260 billing units on 2 JW lines (one per NDC), 2026-03-02 10:20\n" in text  # at the stop, not the start
+    assert "  J3262 × 300 units; NDC 50242-0137-01, 15 mL\n" in text
+    assert "  J3262-JW × 160 units; NDC 50242-0135-01, 8 mL\n" in text
+
+
+def test_waste_with_a_full_date_stop_is_timed_at_that_stop(catalog):
+    text = note(catalog, CalcRequest(dose="250 mg"), start="2026-03-02 23:30", stop="2026-03-03 00:40")
+    assert "on the JW line, 2026-03-03 00:40\n" in text

@@ -62,7 +62,7 @@ async def _add(pilot, drug: str, start: str, stop: str, **fields: str) -> None:
     await type_into(pilot, **fields)
     await open_encounter(pilot)
     await type_into(pilot, given_at="2026-03-02 09:00", start=start, stop=stop)
-    await pilot.press("f8")
+    await pilot.press("f9")
     await pilot.pause()
 
 

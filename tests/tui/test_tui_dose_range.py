@@ -90,3 +90,16 @@ async def test_the_dialog_follows_the_check_code_and_says_its_message(app, monke
         assert dialog(app).message == injected.message
         shown = str(dialog(app).query_one("#confirm-dose-reason").render())
         assert "1,000 times below" in shown
+
+
+async def test_the_problem_is_on_the_result_at_once_at_80x24_above_the_vials(app):
+    from tui_helpers import screen_lines
+
+    async with app.run_test(size=SIZE) as pilot:
+        await type_into(pilot, dose="300 mL")
+        lines = screen_lines(app)
+        alert = next(index for index, line in enumerate(lines) if "CHECK THE DOSE" in line)
+        opened = next(index for index, line in enumerate(lines) if "Open" in line and "20 ×" in line)
+        assert alert < opened, "\n".join(lines)
+        await type_into(pilot, dose="300 mg")
+        assert not any("CHECK THE DOSE" in line for line in screen_lines(app))

@@ -1,4 +1,4 @@
-"""A three-drug visit in the real app at 80×24, in tmux, as a nurse keys it: F8 after each drug."""
+"""A three-drug visit in the real app at 80×24, in tmux, as a nurse keys it: F9 after each drug."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from test_tui_tmux import TMUX, Tmux
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
 
 
-def test_three_drugs_by_f8_show_the_visit_and_its_whole_claim_at_80_by_24(isolated_user_dirs):
+def test_three_drugs_by_f9_show_the_visit_and_its_whole_claim_at_80_by_24(isolated_user_dirs):
     command = Path(sys.executable).parent / "infusion-calc"
     tmux = Tmux(f"infusion-calc-visit-{os.getpid()}")
     environment = [
@@ -25,7 +25,7 @@ def test_three_drugs_by_f8_show_the_visit_and_its_whole_claim_at_80_by_24(isolat
         tmux.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", *environment, f"'{command}'")
         tmux.run("send-keys", "-t", "app", "-l", "300 mg")  # Tysabri, the default drug
         tmux.wait_for("J2323", "300 mg given", timeout=20)
-        tmux.run("send-keys", "-t", "app", "F8")
+        tmux.run("send-keys", "-t", "app", "F9")
         tmux.wait_for("Visit: 1 drug")
         for count, (drug, dose, code) in enumerate((("venofer", "200 mg", "J1756"), ("entyvio", "300 mg", "J3380")), start=2):
             tmux.run("send-keys", "-t", "app", "-l", drug)
@@ -34,7 +34,7 @@ def test_three_drugs_by_f8_show_the_visit_and_its_whole_claim_at_80_by_24(isolat
             time.sleep(0.5)
             tmux.run("send-keys", "-t", "app", "-l", dose)
             tmux.wait_for(code, f"{dose} given", timeout=20)  # this drug's result, not the last one's
-            tmux.run("send-keys", "-t", "app", "F8")
+            tmux.run("send-keys", "-t", "app", "F9")
             tmux.wait_for(f"Visit: {count} drugs", timeout=20)
         screen = tmux.wait_for("Visit: 3 drugs", "J2323-JZ × 300", "J1756-JZ × 200", "J3380-JZ × 30")
         lines = screen.splitlines()

@@ -21,7 +21,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from importlib import import_module
 
+from infusion_calc.core.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.engine import Calculation
+from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports.lines import ExportError
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.safe_text import json_safe, terminal_safe
@@ -78,6 +80,10 @@ def render(
     module_name = FORMATS.get(fmt)
     if module_name is None:
         raise ExportError(f"'{fmt}' is not an export format; choose one of: {', '.join(FORMATS)}.")
+    try:  # the last line of defence: a line that breaks a claim-line invariant never leaves
+        require_valid_claim_lines(calc, claim=fmt not in ("json", "text"))
+    except ClaimLineError as error:
+        raise ExportError(str(error)) from None
     module = import_module(f"infusion_calc.core.exports.{module_name}")
     moment = when if when is not None else datetime.now().astimezone()
     text, notices = module.write(calc, fmt, settings or ExportSettings(), moment)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from infusion_calc.core import rounding
-from infusion_calc.core.billing import ClaimLine
+from infusion_calc.core.billing import ClaimLine, mg_per_ndc_unit
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.errors import InfusionCalcError
@@ -64,15 +64,7 @@ def ndc_field(line: ExportLine, spacing: str) -> str:
 
 def _mg_per(unit: str, product: Product) -> Decimal | None:
     """mg in one NDC unit of this product, where that is defined."""
-    if unit == "ME":
-        return Decimal(1)
-    if unit == "GR":
-        return Decimal(1000)
-    if unit == "UN":
-        return product.strength.value
-    if unit == "ML" and product.volume is not None:
-        return product.strength.value / product.volume.value
-    return None
+    return mg_per_ndc_unit(unit, product)
 
 
 def _product(calc: Calculation, ndc: str) -> Product | None:

@@ -26,11 +26,12 @@ from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
-from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label
+from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label, with_container_answer
 from infusion_calc.tui.visit_keys import VisitKeys
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
+    from infusion_calc.tui.state import ContainerAnswer
     from infusion_calc.tui.widgets.order_form import OrderForm
     from infusion_calc.tui.widgets.result_panel import ResultPanel
 
@@ -54,7 +55,9 @@ class MainScreen(VisitKeys, Screen[None]):
                 tooltip="Save this administration (result, chart note, checks, encounter) to the administration log"),
         Binding("f7", "jump_to_result", "Result", id="jump-to-result",
                 tooltip="Jump to the result, then the checks, then the chart text, then back to the form"),
-        Binding("f8", "add_to_visit", "Add drug", id="add-to-visit",
+        Binding("f8", "report", "Report", id="report",
+                tooltip="Waste and revenue from the administration log: charts by drug and by month, what-ifs"),
+        Binding("f9", "add_to_visit", "Add drug", id="add-to-visit",
                 tooltip="Add the drug on screen to this patient's visit, and start the next drug of the visit"),
         Binding("ctrl+n", "clear", "Next patient", id="clear",
                 tooltip="Clear the form for the next patient"),
@@ -76,7 +79,7 @@ class MainScreen(VisitKeys, Screen[None]):
     JUMPS = ("#result", "#visit", "#checks-title", "#chart-text-title")
     """Where F7 goes, in turn, before going back to the form."""
 
-    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit", "add-to-visit"})
+    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit", "report", "add-to-visit"})
     """Bindings the key bar leaves out below KEY_BAR_FULL_WIDTH columns, with the palette key,
     so that the rest fits 80 columns; F1 Help lists every key, and they all still work."""
     KEY_BAR_FULL_WIDTH = 120
@@ -88,6 +91,7 @@ class MainScreen(VisitKeys, Screen[None]):
     """The presenter over the catalog; None until it has loaded (after the first frame). The
     app sets it here, its one owner; `app.calculator` reads it."""
     outcome: reactive[Outcome] = reactive(LOADING, init=False)
+    container_answer: ContainerAnswer | None = None  # "single-dose or multi-dose?" answered for one drug and vial size
     """What the engine makes of `form`: a result, or the problem to fix first."""
 
     def __init__(self, *, round_within: str = "", cursor_blink: bool = True) -> None:
@@ -100,7 +104,7 @@ class MainScreen(VisitKeys, Screen[None]):
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
         self._visit: list[ResultView] = []
-        """The drugs of this patient's visit added so far (F8); Ctrl+N starts a new one."""
+        """The drugs of this patient's visit added so far (F9); Ctrl+N starts a new one."""
         self._last_saved: tuple[FormValues, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
 
@@ -192,7 +196,7 @@ class MainScreen(VisitKeys, Screen[None]):
         self.form = self.order_form.values()  # now, not after the message: no flash of a stale state
 
     def on_order_form_changed(self, event: "OrderForm.Changed") -> None:
-        self.form = event.values
+        self.form = with_container_answer(event.values, self.container_answer)  # the carton's answer, for this product only
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -223,9 +227,15 @@ class MainScreen(VisitKeys, Screen[None]):
                     "`infusion-calc calc --format` prints every format")  # F4 writes no export format
         self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.", markup=False)
 
-    def _when_dose_confirmed(self, result: ResultView, nothing: str, doing: str, then: Callable[[], None]) -> None:
-        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it."""
+    def _when_dose_confirmed(self, result: ResultView, nothing: str, doing: str, then: Callable[[], None],
+                             again: Callable[[], None] | None = None) -> None:
+        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it.
+        First, a vial nobody confirmed as single- or multi-dose is asked about; an answer recalculates and runs `again`."""
+        from infusion_calc.tui.screens.confirm_container import ask
         from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
+
+        if again is not None and not result.calculation.container_confirmed:
+            return ask(self, result, nothing, doing, again)
 
         message = out_of_range_message(result.checks)
         if message is None:
@@ -246,13 +256,13 @@ class MainScreen(VisitKeys, Screen[None]):
         result = self._result("Nothing copied", with_encounter=False)
         if result is not None:
             self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines",
-                                      lambda: self._copy("claim lines", result.claim_text))
+                                      lambda: self._copy("claim lines", result.claim_text), self.action_copy_claim_lines)
 
     def action_copy_chart_text(self) -> None:
         result = self._result("Nothing copied", with_encounter=True)
         if result is not None:
             self._when_dose_confirmed(result, "Nothing copied", "copy the chart text",
-                                      lambda: self._copy("chart text", result.chart_text))
+                                      lambda: self._copy("chart text", result.chart_text), self.action_copy_chart_text)
 
     def action_copy_as(self, fmt: str = "") -> None:
         """Copy the claim lines in an export format: `fmt`, or the one chosen from the menu."""
@@ -264,7 +274,7 @@ class MainScreen(VisitKeys, Screen[None]):
                         severity="warning", timeout=10)
             return
         self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines in an export format",
-                                  lambda: self._copy_as(result, fmt))
+                                  lambda: self._copy_as(result, fmt), lambda: self.action_copy_as(fmt))
 
     def _copy_as(self, result: ResultView, fmt: str) -> None:
         from infusion_calc.tui import actions
@@ -292,7 +302,7 @@ class MainScreen(VisitKeys, Screen[None]):
         result = self._result("Nothing saved to the log", with_encounter=True)
         if result is not None:
             self._when_dose_confirmed(result, "Nothing saved to the log", "save it to the administration log",
-                                      lambda: self._save_to_log(result))
+                                      lambda: self._save_to_log(result), self.action_save_to_log)
 
     def _save_to_log(self, result: ResultView) -> None:
         if self.calculator is None:
@@ -330,7 +340,8 @@ class MainScreen(VisitKeys, Screen[None]):
     def action_save_to_file(self) -> None:
         result = self._result("Nothing written", with_encounter=True)
         if result is not None:
-            self._when_dose_confirmed(result, "Nothing written", "write it to a file", lambda: self._save_to_file(result))
+            self._when_dose_confirmed(result, "Nothing written", "write it to a file", lambda: self._save_to_file(result),
+                                      self.action_save_to_file)
 
     def _save_to_file(self, result: ResultView) -> None:
         text = f"{result.chart_text.rstrip()}\n\nClaim lines\n{result.claim_text}"
@@ -379,6 +390,13 @@ class MainScreen(VisitKeys, Screen[None]):
         scroller.scroll_home(animate=False)
         if self.focused is not None:
             self.focused.scroll_visible(animate=False)
+
+    def action_report(self) -> None:
+        from infusion_calc.tui.screens.report import ReportScreen
+
+        # The app's context, whether or not the calculator has loaded yet (the report loads its own).
+        context = self.calculator.context if self.calculator else self.app._the_context()  # type: ignore[attr-defined]
+        self.app.push_screen(ReportScreen(context))
 
     def action_clear(self) -> None:
         self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same

@@ -19,12 +19,17 @@ from infusion_calc.tui.widgets.big_figure import BigFigure
 from infusion_calc.tui.widgets.checks_list import ChecksList, summary
 from infusion_calc.tui.widgets.claim_lines import ClaimLines
 
+DOSE_ALERT = "DOSE_OUT_OF_RANGE"
+"""The check shown on the result itself, not only among the checks below it and at F2."""
+
 
 class ResultPanel(VerticalScroll):
     """Everything that follows from the form, updated on each keystroke."""
 
     def compose(self) -> ComposeResult:
         yield Static("", id="result-heading", markup=False)
+        # A dose far outside the label shows here, above "Open 20 vials", before anyone copies anything.
+        yield Static("", id="dose-alert")
         yield Static("", id="result-status")
         with Vertical(id="result-body"):
             yield Static("", id="result-facts")
@@ -42,7 +47,7 @@ class ResultPanel(VerticalScroll):
             yield Label("Chart text", classes="section-title", id="chart-text-title")
             yield Static("", id="chart-text-note")
             yield Static("", id="chart-text", markup=False)
-        # The visit's drugs and its whole claim (F8): outside the result body, so it stays in view between drugs.
+        # The visit's drugs and its whole claim (F9): outside the result body, so it stays in view between drugs.
         yield Static("", id="visit", markup=False)
 
     def show(self, outcome: Outcome) -> None:
@@ -56,6 +61,7 @@ class ResultPanel(VerticalScroll):
             self._show_left_out(outcome.encounter_problems)
             return
         self.query_one("#result-heading", Static).display = False
+        self.query_one("#dose-alert", Static).display = False
         problem = outcome.problem
         message = problem.message if problem else ""
         if problem is not None and problem.field in FIELD_LABELS:
@@ -72,6 +78,10 @@ class ResultPanel(VerticalScroll):
     def _show_result(self, view: ResultView) -> None:
         self.query_one("#result-heading", Static).update(view.heading)
         self.query_one("#result-heading", Static).display = True
+        alert = self.query_one("#dose-alert", Static)
+        problems = [check.message for check in view.checks if check.code == DOSE_ALERT]
+        alert.update(Content.assemble(("✖ CHECK THE DOSE: ", "bold"), " ".join(problems)) if problems else Content(""))
+        alert.display = bool(problems)
         self.query_one("#result-facts", Static).update(_facts(view))
         administered = self.query_one("#administered", BigFigure)
         administered.show(view.administered_units, f"{view.given or view.dose} given")

@@ -1,0 +1,151 @@
+"""`infusion-calc report`: waste and revenue from the administration log, per drug and month, with what-ifs.
+
+Thin: the log layer reads the entries as records (log/report_source.py), the core sums
+them (core/report.py), infusion_calc/report/ draws them. matplotlib is imported only for
+`--format html` and `png`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from datetime import date
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from infusion_calc.cli.common import fail
+
+FORMATS = ("text", "json", "csv", "html", "png")
+
+
+def _day(text: str) -> date:
+    try:
+        if len(text.strip()) != 10:
+            raise ValueError
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31") from None
+
+
+def register(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser(
+        "report",
+        help="waste and revenue from the administration log: per drug and month, risks and what-ifs",
+        description="Waste and revenue from the administration log: per drug and per month, administrations, units "
+                    "given and discarded, the waste share, what the JW lines recovered, JZ attestations, the risks, "
+                    "and what-ifs (never applied). No patient identifier is shown.",
+    )
+    parser.add_argument("--from", dest="first", type=_day, metavar="DATE", help="first day (YYYY-MM-DD); default: the last full month")
+    parser.add_argument("--to", dest="last", type=_day, metavar="DATE",
+                        help="last day, included (YYYY-MM-DD); default: today with --from, else the last full month's end")
+    parser.add_argument("--drug", metavar="DRUG", help="one drug: its HCPCS code or part of its name")
+    parser.add_argument("--payer", metavar="PAYER", help="one payer type as saved with the encounter (e.g. medicare)")
+    parser.add_argument("--round-within", metavar="PERCENT",
+                        help="whole-vial rounding threshold for the what-if; default: the site's [dosing] round_within")
+    parser.add_argument("--details", action="store_true", help="list every entry each figure comes from")
+    parser.add_argument("--format", choices=FORMATS, default="text", help="text (default), json, csv, html or png (the charts)")
+    parser.add_argument("--out", metavar="FILE", help="write to FILE (created readable by you only) instead of standard output")
+    parser.set_defaults(run=run_report)
+
+
+def _period(options: argparse.Namespace) -> Any:
+    from infusion_calc.core.report import Period, last_full_month
+
+    if options.first is None and options.last is None:
+        return last_full_month(date.today())
+    # One end given: --from alone runs to today; --to alone starts on the first of its month.
+    first = options.first or options.last.replace(day=1)
+    last = options.last or date.today()
+    return Period(first, last)
+
+
+def _threshold(options: argparse.Namespace, context: Any) -> Decimal | None:
+    from infusion_calc.core.engine import parse_rounding_threshold
+
+    text = options.round_within if options.round_within is not None else context.rounding_policy
+    return parse_rounding_threshold(text)
+
+
+def build(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
+    """The contract dictionary for the options, and how many entries could not be read."""
+    from infusion_calc.core.report import Filters
+    from infusion_calc.loading import context_for
+    from infusion_calc.report.load import report_for
+
+    context = context_for(options)
+    report, skipped, notices = report_for(context, _period(options), Filters(options.drug, options.payer),
+                                          _threshold(options, context), options.details)
+    for notice in notices:
+        sys.stderr.write(f"warning: {notice}\n")
+    return report, skipped
+
+
+def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
+    if fmt == "json":
+        from infusion_calc.core.safe_text import json_safe
+
+        return json_safe(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
+    if fmt == "csv":
+        import io
+
+        from infusion_calc.report.tables import write_csv
+
+        stream = io.StringIO()
+        write_csv(report, stream)
+        return stream.getvalue()
+    if fmt == "html":
+        from infusion_calc.report.page import report_html
+
+        return report_html(report)
+    if fmt == "png":
+        from infusion_calc.report.charts import charts_png
+
+        return charts_png(report)
+    from infusion_calc.cli.log import _shown
+    from infusion_calc.report.text import report_text
+
+    return "\n".join(_shown(line) for line in report_text(report, skipped).split("\n"))
+
+
+def _write(target: Path, content: str | bytes, log_path: Path) -> int:
+    from infusion_calc.cli.log import _is_part_of_the_log
+
+    if _is_part_of_the_log(target, log_path):
+        return fail("--out: that is the log file itself (or its journal); choose another file name")
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with open(descriptor, "wb") as stream:
+            stream.write(content.encode("utf-8") if isinstance(content, str) else content)
+    except OSError as error:
+        return fail(f"--out: cannot write {target} ({error.strerror})")
+    return 0
+
+
+def run_report(options: argparse.Namespace) -> int:
+    from infusion_calc.cli.common import describe_input_error
+    from infusion_calc.core.errors import InputError, SiteConfigError
+    from infusion_calc.log import LogError
+
+    if options.first and options.last and options.first > options.last:
+        return fail(f"--from {options.first} is after --to {options.last}: give the earlier day first")
+    if options.format == "png" and options.out is None:
+        return fail("--format png draws an image: give --out FILE (e.g. --out report.png)")
+    try:
+        report, skipped = build(options)
+    except InputError as error:
+        return fail(describe_input_error(error))
+    except (LogError, SiteConfigError) as error:
+        return fail(str(error))
+    content = rendered(report, options.format, skipped)
+    if skipped and options.format != "text":
+        sys.stderr.write(f"warning: {skipped} log entries could not be read and are left out\n")
+    if options.out is not None:
+        from infusion_calc.loading import context_for
+
+        return _write(Path(options.out), content, context_for(options).log_path)
+    assert isinstance(content, str)  # png is refused without --out above
+    sys.stdout.write(content)
+    return 0

@@ -1,0 +1,92 @@
+"""Single-dose or multi-dose, asked before anything leaves the app (issue 18 §2).
+
+A code known only from CMS's files (J0121, omadacycline) planned from a typed vial is
+UNCONFIRMED: the result carries neither JW nor JZ. F2 (or any copy or save) first asks the
+nurse to read the carton; "Go back" (the default, and Esc) copies nothing, an answer
+recalculates and carries on with the copy.
+"""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+
+from infusion_calc.tui.app import InfusionCalcApp
+from infusion_calc.tui.state import TYPED_SIZE
+from tui_helpers import choose, type_into
+
+SIZE = (80, 24)
+
+
+@functools.cache
+def compiled():
+    from infusion_calc.catalog_cache import load
+
+    return load()
+
+
+@pytest.fixture
+def full_app() -> InfusionCalcApp:
+    from infusion_calc.tui.calculator import Calculator
+
+    return InfusionCalcApp(calculator=Calculator(compiled().catalog, quarters=compiled().quarters), cursor_blink=False)
+
+
+def question(app):
+    from infusion_calc.tui.screens.confirm_container import ConfirmContainerScreen
+
+    return app.screen if isinstance(app.screen, ConfirmContainerScreen) else None
+
+
+async def _omadacycline(pilot) -> None:
+    await choose(pilot, "drug", "J0121")
+    await choose(pilot, "vial-choice", TYPED_SIZE)
+    await type_into(pilot, dose="150 mg", vial="100 mg")
+
+
+async def test_go_back_copies_nothing(full_app):
+    async with full_app.run_test(size=SIZE) as pilot:
+        await _omadacycline(pilot)
+        assert not full_app.main_screen.outcome.result.calculation.container_confirmed
+        await pilot.press("f2")
+        assert question(full_app) is not None
+        await pilot.press("enter")  # "Go back" has the focus: Enter alone never answers for the carton
+        assert question(full_app) is None and full_app.clipboard == ""
+
+
+async def test_single_dose_answer_recalculates_and_copies_with_jw(full_app):
+    async with full_app.run_test(size=SIZE) as pilot:
+        await _omadacycline(pilot)
+        await pilot.press("f2")
+        await pilot.press("tab", "enter")  # Single-dose
+        for _ in range(20):
+            await pilot.pause()
+            if full_app.clipboard:
+                break
+        assert question(full_app) is None
+        assert "J0121\tJW\t" in full_app.clipboard  # 150 of 200 mg: JW for the 50 mg discarded
+        assert full_app.main_screen.outcome.result.calculation.container_confirmed
+
+
+async def test_multi_dose_answer_copies_without_a_modifier(full_app):
+    async with full_app.run_test(size=SIZE) as pilot:
+        await _omadacycline(pilot)
+        await pilot.press("f2")
+        await pilot.press("tab", "tab", "enter")  # Multi-dose
+        for _ in range(20):
+            await pilot.pause()
+            if full_app.clipboard:
+                break
+        assert "JW" not in full_app.clipboard and "JZ" not in full_app.clipboard and "J0121" in full_app.clipboard
+
+
+async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_answer(full_app):
+    async with full_app.run_test(size=SIZE) as pilot:
+        await choose(pilot, "drug", "J9047")  # Kyprolis: CMS only; FDA's 2019 listing says single-dose
+        await choose(pilot, "vial-choice", TYPED_SIZE)
+        await type_into(pilot, dose="60 mg", vial="60 mg")
+        assert not full_app.main_screen.outcome.result.calculation.container_confirmed  # a hint is not an answer
+        await pilot.press("f2")
+        shown = str(question(full_app).query_one("#confirm-container-hint").render())
+        assert "FDA listing (2019): NDC 76075-0101-01 single-dose" in shown
