@@ -72,11 +72,10 @@ def run(options: argparse.Namespace) -> int:
 def _save(result: VisitResult, options: argparse.Namespace) -> int | None:
     """The visit as one log entry; an exit status when it could not be saved."""
     from infusion_calc.cli import exits
-    from infusion_calc.log import LogError, save
-    from infusion_calc.log.visit_record import record_for_visit
-
     from infusion_calc.core.claim_invariants import require_valid_claim_lines
     from infusion_calc.core.errors import ClaimLineError
+    from infusion_calc.log import LogError, save
+    from infusion_calc.log.visit_record import record_for_visit
 
     context = context_for(options)
     try:
