@@ -6,11 +6,11 @@ import json
 
 from infusion_calc.cli import main
 
-ORDERS = """visit,hcpcs,drug,dose,bsa,vial,route,start,stop,setting
-A,J1200,,50 mg,,50 mg/1 mL,push,09:00,09:02,office
-A,J0131,,1000 mg,,1000 mg/100 mL,infusion,09:05,09:20,office
-A,,Rituxan,375 mg/m2,1.9 m2,,infusion,09:30,13:45,office
-B,,Venofer,200 mg,,,push,10:00,10:05,hospital
+ORDERS = """visit,hcpcs,drug,dose,bsa,vial,container,route,start,stop,setting
+A,J1200,,50 mg,,50 mg/1 mL,single-dose,push,09:00,09:02,office
+A,J0131,,1000 mg,,1000 mg/100 mL,single-dose,infusion,09:05,09:20,office
+A,,Rituxan,375 mg/m2,1.9 m2,,,infusion,09:30,13:45,office
+B,,Venofer,200 mg,,,,push,10:00,10:05,hospital
 """
 
 

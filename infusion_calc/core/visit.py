@@ -98,7 +98,7 @@ def request_for(visit: VisitSpec, spec: AdministrationSpec, rounding_policy: str
         dose=spec.text("dose") or "", drug=spec.text("drug"), hcpcs=spec.text("hcpcs"),
         vials=vial if isinstance(vial, tuple) else ((vial,) if vial else ()),
         weight=visit.encounter.get("weight"), height=visit.encounter.get("height"), bsa=visit.encounter.get("bsa"),
-        round_within=rounding_policy, dose_given=spec.text("dose_given"),
+        round_within=rounding_policy, dose_given=spec.text("dose_given"), container=spec.text("container"),
     )
 
 

@@ -38,6 +38,7 @@ ADMINISTRATION_KEYS = {
     "stop": "stop time, HH:MM",
     "vial": 'vial size, or a list of them, e.g. "100 mg/10 mL"',
     "dose_given": "amount given when less than the dose prepared",
+    "container": "single-dose or multi-dose, as the carton says (for a code known only from CMS)",
     "stop_reason": "why less than the dose prepared was given",
     "iv_site": "the IV site (a second site needs its own initial service)",
     "reason": "true for the reason for the visit (the office's initial service)",

@@ -1,4 +1,5 @@
-"""F9 on the main screen: the drug on screen joins the patient's visit (tui/visit_view.py draws it)."""
+"""Between drugs and patients on the main screen: F9 adds the drug on screen to the patient's visit
+(tui/visit_view.py draws it), Ctrl+N starts the next patient."""
 
 from __future__ import annotations
 
@@ -10,10 +11,25 @@ from infusion_calc.tui.state import ResultView
 
 
 class VisitKeys:
-    """The visit's actions, mixed into MainScreen (which holds `_visit`, `_jumps` and the form)."""
+    """The next-drug and next-patient actions, mixed into MainScreen (which holds `_visit`, `_jumps`, the form)."""
 
     _visit: list[ResultView]
     _jumps: int
+    _last_saved: object
+
+    def action_clear(self: Any) -> None:
+        self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
+        self._jumps = 0  # F7 starts again at the result
+        self._visit.clear()
+        if self.built:
+            self._show_visit()
+            self.order_form.clear()  # closes the encounter panel, keeps the clinic day
+            self.call_after_refresh(self._result_first)
+
+    def _result_first(self: Any) -> None:
+        """The page back at its top, the result in view (not the encounter fields below the form)."""
+        self._result_scroller().scroll_home(animate=False)
+        self.query_one("#workspace").scroll_home(animate=False)
 
     def action_add_to_visit(self: Any) -> None:
         """F9: this drug joins the visit; the form is ready for the visit's next drug."""

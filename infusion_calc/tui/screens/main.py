@@ -79,9 +79,11 @@ class MainScreen(VisitKeys, Screen[None]):
     JUMPS = ("#result", "#visit", "#checks-title", "#chart-text-title")
     """Where F7 goes, in turn, before going back to the form."""
 
-    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit", "report", "add-to-visit"})
+    KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit", "report"})
     """Bindings the key bar leaves out below KEY_BAR_FULL_WIDTH columns, with the palette key,
     so that the rest fits 80 columns; F1 Help lists every key, and they all still work."""
+    KEY_BAR_WIDEST_ONLY = frozenset({"add-to-visit"})
+    """Left out of the key bar below KEY_BAR_LONG_WORDS columns (F1 lists it): at 120 the rest just fit."""
     KEY_BAR_FULL_WIDTH = 120
     KEY_BAR_LONG_WORDS = 140
 
@@ -103,8 +105,7 @@ class MainScreen(VisitKeys, Screen[None]):
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
-        self._visit: list[ResultView] = []
-        """The drugs of this patient's visit added so far (F9); Ctrl+N starts a new one."""
+        self._visit: list[ResultView] = []  # this patient's drugs added so far (F9); Ctrl+N starts a new visit
         self._last_saved: tuple[FormValues, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
 
@@ -146,7 +147,7 @@ class MainScreen(VisitKeys, Screen[None]):
 
     def _fitted_key(self, active: ActiveBinding, *, short_of_keys: bool) -> ActiveBinding:
         binding = active.binding
-        if short_of_keys and binding.id in self.KEY_BAR_WIDE_ONLY:
+        if binding.id in self.KEY_BAR_WIDEST_ONLY or (short_of_keys and binding.id in self.KEY_BAR_WIDE_ONLY):
             return active._replace(binding=replace(binding, show=False))
         if binding.id in self.KEY_BAR_SHORT:
             return active._replace(binding=replace(binding, description=self.KEY_BAR_SHORT[binding.id]))
@@ -397,17 +398,3 @@ class MainScreen(VisitKeys, Screen[None]):
         # The app's context, whether or not the calculator has loaded yet (the report loads its own).
         context = self.calculator.context if self.calculator else self.app._the_context()  # type: ignore[attr-defined]
         self.app.push_screen(ReportScreen(context))
-
-    def action_clear(self) -> None:
-        self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
-        self._jumps = 0  # F7 starts again at the result
-        self._visit.clear()
-        if self.built:
-            self._show_visit()
-            self.order_form.clear()  # closes the encounter panel, keeps the clinic day
-            self.call_after_refresh(self._result_first)
-
-    def _result_first(self) -> None:
-        """The page back at its top, the result in view (not the encounter fields below the form)."""
-        self._result_scroller().scroll_home(animate=False)
-        self.query_one("#workspace").scroll_home(animate=False)

@@ -48,7 +48,9 @@ class ResultPanel(VerticalScroll):
             yield Static("", id="chart-text-note")
             yield Static("", id="chart-text", markup=False)
         # The visit's drugs and its whole claim (F9): outside the result body, so it stays in view between drugs.
-        yield Static("", id="visit", markup=False)
+        visit = Static("", id="visit", markup=False)
+        visit.display = False  # until a drug is added to the visit
+        yield visit
 
     def show(self, outcome: Outcome) -> None:
         self.set_class(not outcome.valid, "-no-result")
