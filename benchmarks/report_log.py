@@ -43,7 +43,7 @@ def build_log(path: Path, entries: int, seed: int = 24) -> Path:
     from infusion_calc.core.payment import with_payment
     from infusion_calc.loading import Context
     from infusion_calc.log.record import record_for
-    from infusion_calc.log.store import SCHEMA, SCHEMA_VERSION, _insert
+    from infusion_calc.log.schema import MIGRATIONS, SCHEMA_VERSION, NewEntry, write_entry
 
     rng = random.Random(seed)
     context = Context()
@@ -51,16 +51,18 @@ def build_log(path: Path, entries: int, seed: int = 24) -> Path:
     connection = sqlite3.connect(path, isolation_level=None)
     connection.execute("PRAGMA journal_mode = WAL")
     connection.execute("BEGIN")
-    for statement in SCHEMA:
-        connection.execute(statement)
+    for migration in MIGRATIONS:
+        for statement in migration.sqlite:
+            connection.execute(statement)
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     for index in range(min(DISTINCT, entries)):
         day = date(2026, 1 + index % 3, 1 + index % 28)  # each distinct one priced in 2026Q1
         calc = with_payment(calculate(catalog, _varied(SCENARIOS[index % len(SCENARIOS)], rng)), quarters, day)
         encounter = Encounter(given_at=datetime(day.year, day.month, day.day, 9), payer=Payer.MEDICARE)
         checks = run_checks(calc, encounter, catalog=catalog, rules=rules)
-        _insert(connection, record_for(calc, "chart note " * 150, checks, {"given_at": f"{day} 09:00", "payer": "medicare"}),
-                "2026-01-01T12:00:00+00:00", None)
+        record = record_for(calc, "chart note " * 150, checks, {"given_at": f"{day} 09:00", "payer": "medicare"})
+        write_entry(lambda sql, parameters: connection.execute(sql, parameters).fetchall(), connection.executemany,
+                    NewEntry(record, f"bench-{index}", "benchmark", "2026-01-01T12:00:00+00:00"))
     # Copies, each with its own date given over the year (a distinct encounter text per entry).
     copies = entries - min(DISTINCT, entries)
     connection.execute(

@@ -24,6 +24,7 @@ if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calcu
     from infusion_calc.core.cms_codes import CmsLayer
     from infusion_calc.core.indications import ClinicalRules
     from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.log.location import LogLocation
 
 
 # -- packaged data: read from the package, parsed by the core -----------------------------
@@ -183,10 +184,25 @@ class Context:
         return None if policy is None else str(policy)
 
     @cached_property
-    def log_path(self) -> Path:
-        from infusion_calc.log.store import default_log_path
+    def log_path(self) -> LogLocation:
+        """The log file given, else the center log (INFUSION_CALC_LOG_URL, the config's `[log] url`), else the data folder's."""
+        import os
 
-        return Path(self.log_file) if self.log_file else default_log_path()
+        from infusion_calc.log.location import URL_VARIABLE, log_location
+
+        if self.log_file:
+            return Path(self.log_file)
+        # The environment wins, and then config.toml (and pydantic) is not read just to find the log.
+        configured = None
+        if not os.environ.get(URL_VARIABLE, "").strip() and self.has_site_config:
+            from infusion_calc.core.errors import SiteConfigError
+            from infusion_calc.log.location import unusable
+
+            try:
+                configured = self.site_config.log.url
+            except SiteConfigError as error:  # where the log is cannot be known: said when it is used
+                return unusable(f"{error} (it says where the administration log is). Nothing was saved or read.")
+        return log_location(configured)
 
 
 def context_for(options: Any) -> Context:

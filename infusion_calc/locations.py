@@ -8,6 +8,7 @@ log, copied text and imported CMS quarters, INFUSION_CALC_CACHE_DIR for the comp
 from __future__ import annotations
 
 import os
+import stat
 from pathlib import Path
 
 APP_NAME = "infusion-calc"
@@ -74,3 +75,27 @@ def ensure_data_dir() -> Path:
     folder = data_dir()
     make_private_dirs(folder)
     return folder
+
+
+def ensure_cache_dir() -> Path:
+    folder = cache_dir()
+    make_private_dirs(folder)
+    return folder
+
+
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+
+
+def open_private_dir(folder: Path) -> int | None:
+    """An open descriptor of `folder` when it is a folder (not a link) that this user owns
+    and no one else can write; None otherwise. Whatever is read through the descriptor is
+    in that very folder, even if the path is swapped afterwards."""
+    try:
+        descriptor = os.open(folder, _OPEN_FLAGS | getattr(os, "O_DIRECTORY", 0))
+    except OSError:
+        return None
+    status = os.fstat(descriptor)
+    if not stat.S_ISDIR(status.st_mode) or status.st_uid != os.geteuid() or status.st_mode & 0o022:
+        os.close(descriptor)
+        return None
+    return descriptor

@@ -52,6 +52,14 @@ def read_regular_file(path: Path, limit: int) -> bytes:
             raise UnreadableFile("it is a link to a file that does not exist") from None
         raise UnreadableFile(str(error.strerror or error)) from None
     try:
+        return read_open_file(descriptor, limit)
+    finally:
+        os.close(descriptor)
+
+
+def read_open_file(descriptor: int, limit: int) -> bytes:
+    """The bytes of an open regular file, at most `limit` of them; raises UnreadableFile (the caller closes it)."""
+    try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise UnreadableFile(f"it is {_kind(status.st_mode)}, not a regular file")
@@ -66,6 +74,23 @@ def read_regular_file(path: Path, limit: int) -> bytes:
         return b"".join(chunks)
     except OSError as error:
         raise UnreadableFile(str(error.strerror or error)) from None
+
+
+def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
+    """The bytes of `name` in the open folder when it is a regular file (not a link) of this
+    user that no one else can write, of at most `limit` bytes; None otherwise."""
+    try:
+        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        descriptor = os.open(name, flags, dir_fd=folder)
+    except (OSError, NotImplementedError):  # absent, a link, or no dir_fd on this system: not trusted
+        return None
+    try:
+        status = os.fstat(descriptor)
+        if status.st_uid != os.geteuid() or status.st_mode & 0o022:
+            return None
+        return read_open_file(descriptor, limit)
+    except UnreadableFile:
+        return None
     finally:
         os.close(descriptor)
 

@@ -48,3 +48,44 @@ def isolated_user_dirs(tmp_path, monkeypatch):
 @pytest.fixture
 def catalog() -> Catalog:
     return packaged_catalog()
+
+
+@pytest.fixture(scope="session")
+def pg_cluster():
+    """A throwaway PostgreSQL server for the center-log tests (tests/pg_server.py); skipped, saying why, without one."""
+    import pg_server
+
+    binaries, why = pg_server.find_binaries()
+    if binaries is None:
+        pytest.skip(f"PostgreSQL tests skipped: {why}")
+    cluster = pg_server.Cluster(binaries)
+    try:
+        cluster.start()
+    except Exception as error:  # e.g. no `postgres` user to run it as
+        cluster.close()
+        pytest.skip(f"PostgreSQL tests skipped: the test server did not start ({error})")
+    yield cluster
+    cluster.close()
+
+
+@pytest.fixture
+def center_log(pg_cluster, monkeypatch):
+    """An empty center log, reached as its owner with the password from PGPASSWORD (never in the URL)."""
+    import pg_server
+    from infusion_calc.log import CenterLog
+    from infusion_calc.log.postgres_log import _connections
+
+    for connection in list(_connections.values()):
+        connection.close()
+    _connections.clear()
+    pg_cluster.reset()
+    monkeypatch.setenv("PGPASSWORD", pg_server.PASSWORD)
+    return CenterLog(pg_cluster.url("log_owner"))
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_log(request, isolated_user_dirs):
+    """Each back end in turn: the same test, the same store interface."""
+    if request.param == "sqlite":
+        return isolated_user_dirs / "data" / "administrations.sqlite3"
+    return request.getfixturevalue("center_log")

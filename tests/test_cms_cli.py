@@ -35,10 +35,11 @@ def cms_folder(tmp_path: Path) -> Path:
 
 def test_import_writes_one_private_file_per_quarter_and_prints_a_summary(tmp_path, capsys):
     status, out, err = run(
-        capsys, "data", "import", str(DATA / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"), str(DATA / "asp-payment-limits-2025Q3.csv"),
+        # --replace: the subset holds a few codes of the quarter, which may be packaged whole.
+        capsys, "data", "import", "--replace", str(DATA / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"), str(DATA / "asp-payment-limits-2025Q3.csv"),
     )
     assert (status, err) == (0, "")
-    assert "2025Q3 (effective 2025-07-01 to 2025-09-30): 3 codes billed by mass, 5 NDCs, 3 with a payment limit" in out
+    assert "2025Q3 (effective 2025-07-01 to 2025-09-30): 3 codes, 5 NDCs, 3 with a payment limit" in out
     stored = cms_folder(tmp_path) / "asp-2025Q3.json.gz"
     assert stat.S_IMODE(stored.stat().st_mode) == 0o600
     assert stat.S_IMODE(cms_folder(tmp_path).stat().st_mode) == 0o700
@@ -51,7 +52,7 @@ def test_import_reads_the_zip_as_cms_publishes_it(tmp_path, capsys):
         out.write(DATA / "asp-payment-limits-2024Q1.csv", "section 508 version of January 2024 ASP Pricing File.csv")
         out.writestr("readme.pdf", b"%PDF-1.4")
         out.writestr("section 508 version of January 2024 NOC Pricing File.csv", b"Drug Generic Name,Dosage\r\n")
-    status, out, err = run(capsys, "data", "import", str(archive))
+    status, out, err = run(capsys, "data", "import", "--replace", str(archive))
     assert (status, err) == (0, "")
     assert "2024Q1" in out and "CPT code" in out  # refused rows counted by reason
     assert "skipped" in out and "NOC Pricing File.csv: not an ASP crosswalk or payment-limit table" in out
@@ -161,7 +162,7 @@ def test_no_quarter_for_the_date_means_no_payment_and_a_warning_naming_the_quart
 
 
 def test_an_imported_quarter_prices_its_own_dates(capsys):
-    run(capsys, "data", "import", str(DATA / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"), str(DATA / "asp-payment-limits-2025Q3.csv"))
+    run(capsys, "data", "import", "--replace", str(DATA / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"), str(DATA / "asp-payment-limits-2025Q3.csv"))
     result = calc_json(capsys, "--dose", "300 mg", "--given-at", "2025-08-01 09:00")
     assert result["payment"]["quarter"] == "2025Q3"
     assert Decimal(result["payment"]["total"]) == Decimal("24.126") * 300
@@ -243,19 +244,19 @@ def test_whole_vial_option_shows_its_difference_in_dollars(capsys):
 def test_the_compiled_catalog_is_reused_and_other_installations_caches_are_kept(tmp_path, capsys):
     cache = tmp_path / "cache"
     cache.mkdir()
-    other = cache / "catalog-0000000000000000000000000000000000000000.pickle"
+    other = cache / "catalog-0000000000000000000000000000000000000000.json"
     other.write_bytes(b"another installation's cache")
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
-    written = sorted(cache.glob("catalog-*.pickle"))
+    written = sorted(cache.glob("catalog-*.json"))
     assert other in written and len(written) == 2
     mtime = max(path.stat().st_mtime_ns for path in written)
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0  # a hit: nothing rewritten
-    assert max(path.stat().st_mtime_ns for path in cache.glob("catalog-*.pickle")) == mtime
+    assert max(path.stat().st_mtime_ns for path in cache.glob("catalog-*.json")) == mtime
 
 
 def test_a_corrupt_cache_is_a_miss_not_an_error(tmp_path, capsys):
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
-    (cached,) = (tmp_path / "cache").glob("catalog-*.pickle")
+    (cached,) = (tmp_path / "cache").glob("catalog-*.json")
     cached.write_bytes(b"\x80\x05 truncated")
     status, out, err = run(capsys, "calc", "--dose", "300 mg", "--json")
     assert status == 0 and json.loads(out)["hcpcs"] == "J2323"
@@ -268,4 +269,4 @@ def test_another_pint_release_is_a_new_cache(tmp_path, capsys, monkeypatch):
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
     monkeypatch.setattr(catalog_cache, "_pint_release", lambda: "pint upgraded")
     assert run(capsys, "calc", "--dose", "300 mg")[0] == 0
-    assert len(list((tmp_path / "cache").glob("catalog-*.pickle"))) == 2
+    assert len(list((tmp_path / "cache").glob("catalog-*.json"))) == 2

@@ -33,7 +33,8 @@ def big_log():
                       inputs, result, note, checks, encounter FROM administration, n WHERE id = 1"""
         )
         connection.execute(
-            """INSERT INTO claim_line SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity
+            """INSERT INTO claim_line SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity,
+                      l.medicare_payment
                FROM administration a, claim_line l WHERE a.id > 1 AND l.administration_id = 1"""
         )
     return entry.path

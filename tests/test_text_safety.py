@@ -194,3 +194,15 @@ def test_any_typed_drug_name_in_any_output_is_inert_or_refused(name, fmt):
         text.encode("utf-8")
     if status == 2:
         assert err.getvalue().startswith("error: ") and err.getvalue().count("\n") == 1
+
+
+def test_no_acting_character_is_printable_so_json_safe_may_pass_printable_text_as_it_is():
+    """json_safe's fast path returns printable text unchanged: safe only while this holds."""
+    import sys
+    import unicodedata
+
+    from infusion_calc.core.safe_text import ACTING_CATEGORIES
+
+    printable_acting = [hex(code) for code in range(sys.maxunicode + 1)
+                        if unicodedata.category(chr(code)) in ACTING_CATEGORIES and chr(code).isprintable()]
+    assert printable_acting == []

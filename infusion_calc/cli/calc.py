@@ -29,12 +29,12 @@ def register(commands: argparse._SubParsersAction) -> None:
             "claim lines (JZ, or a JW line for discarded units). Without --drug or --hcpcs: natalizumab (Tysabri)."
         ),
     )
-    parser.add_argument("--dose", required=True, help='ordered dose: "300 mg", "5 mg/kg", "375 mg/m2" or "15 mL"')
-    parser.add_argument("--drug", help="generic or brand name, any case (e.g. natalizumab, Tyruko, infliximab)")
+    parser.add_argument("--dose", required=True, help='ordered dose: "300 mg", "5 mg/kg", "375 mg/m2", "15 mL", "60 units" or "50 IU/kg"')
+    parser.add_argument("--drug", help="generic or brand name, any case (e.g. Tysabri, Tyruko, Remicade, botox)")
     parser.add_argument("--hcpcs", help="HCPCS code (e.g. J2323); one not in the catalog needs --billing-unit and --vial")
     parser.add_argument(
         "--vial", action="append", default=[], metavar="SIZE",
-        help='vial size to plan with, repeatable: "300 mg/15 mL", or "100 mg" for a powder',
+        help='vial size to plan with, repeatable: "300 mg/15 mL", "100 mg" for a powder, "100 units", "1040 IU" (the carton\'s assayed potency)',
     )
     parser.add_argument("--weight", help='patient weight for a per-kg dose or BSA: "70 kg" or "154 lb"')
     parser.add_argument("--height", help='patient height for Mosteller BSA: "170 cm" or "67 in"')
@@ -43,7 +43,7 @@ def register(commands: argparse._SubParsersAction) -> None:
         "--round-within", metavar="PERCENT",
         help="also report the nearest whole-vial dose within this percent of the order (an option; never applied)",
     )
-    parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" (must match the catalog)')
+    parser.add_argument("--billing-unit", metavar="QTY", help='HCPCS billing unit, e.g. "10 mg" or "5 units" (must match the catalog)')
     add_field_option(parser, FIELD["dose_given"])
     parser.add_argument(
         "--container", metavar="KIND",

@@ -49,10 +49,14 @@ def run(options: argparse.Namespace) -> int:
         json.dump(listed, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
+    from infusion_calc.core.safe_text import escape_controls
+
     for entry in listed:
         brands = ", ".join(entry["brands"][:3]) + (", ..." if len(entry["brands"]) > 3 else "")
-        sys.stdout.write(
+        # Names come from CMS's files and site files: a control character in one must show, not act.
+        line = (
             f"{entry['hcpcs']}  {entry['source']:<7}  {entry['billing_unit']:>8}  {entry['drug']}"
-            f"{f' ({brands})' if brands else ''}  {entry['products']} products\n"
+            f"{f' ({brands})' if brands else ''}  {entry['products']} products"
         )
+        sys.stdout.write(escape_controls(line, keep="") + "\n")
     return 0

@@ -1,17 +1,20 @@
 """`infusion-calc log`: list, show and export the administration log (see infusion_calc/log/).
 
-Everything streams row by row from SQLite, so `log list --all` and `log export`
+Everything streams row by row from the log (a SQLite file, or a center's PostgreSQL log), so `log list --all` and `log export`
 start printing at once and stay in flat memory on a log of a million rows.
 """
 
 from __future__ import annotations
 
 import argparse
+import io
+import itertools
 import json
 import os
 import re
 import sys
 from datetime import datetime
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any
 
@@ -20,6 +23,7 @@ from infusion_calc.cli.common import fail
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
 LARGEST_LIMIT = 1_000_000_000
+EXPORT_CHUNK = 500
 
 
 def _whole_number(text: str, largest: int) -> int | None:
@@ -82,8 +86,18 @@ def register(commands: argparse._SubParsersAction) -> None:
     export.add_argument("--out", metavar="FILE", help="write to FILE (created readable by you only) instead of standard output")
     export.set_defaults(run=run_export)
 
-    where = actions.add_parser("path", help="print where the log file is")
+    where = actions.add_parser("path", help="print where the log file is (or the center log's URL)")
     where.set_defaults(run=run_path)
+
+    migrate = actions.add_parser(
+        "migrate", help="copy this workstation's log into a center's PostgreSQL log (safe to run again)",
+        description="Copy this workstation's SQLite log into a center log, creating or updating its tables first. "
+        "Entries already there (by their identifier) are not copied again. The password comes from PGPASSWORD, "
+        "~/.pgpass or a service file, never from the URL.",
+    )
+    migrate.add_argument("--to", required=True, metavar="URL", help="the center log, e.g. postgresql://loghost/infusions")
+    migrate.add_argument("--from", dest="source", metavar="FILE", help="the SQLite log to copy (default: this workstation's)")
+    migrate.set_defaults(run=run_migrate)
 
 
 _current: list = []
@@ -99,13 +113,24 @@ def _log(options: argparse.Namespace):
 
 
 def _local(saved_at: str) -> str:
-    return datetime.fromisoformat(saved_at).astimezone().strftime("%Y-%m-%d %H:%M")
+    """'2026-12-06 17:43', this machine's time, from a stored '2026-12-06T16:43:12+00:00'."""
+    if len(saved_at) == 25 and saved_at[16] == ":" and saved_at[19] in "+-":  # the seconds do not change the minute shown: dropped, so
+        return _local_minute(saved_at[:16] + saved_at[19:])  # saves of one minute are converted once
+    return _local_minute(saved_at)
+
+
+@lru_cache(maxsize=1024)
+def _local_minute(saved_at: str) -> str:
+    return datetime.fromisoformat(saved_at).astimezone().isoformat(" ", "minutes")[:16]
 
 
 def _guarded(options: argparse.Namespace, action) -> int:
     from infusion_calc.log import LogError
 
-    _current.append(_log(options))
+    try:
+        _current.append(_log(options))
+    except LogError as error:  # e.g. a center log URL holding a password
+        return fail(str(error))
     try:
         return action()
     except LogError as error:
@@ -116,8 +141,41 @@ def _guarded(options: argparse.Namespace, action) -> int:
 
 
 def run_path(options: argparse.Namespace) -> int:
-    sys.stdout.write(f"{_log(options).path}\n")
+    from infusion_calc.log import LogError
+
+    try:
+        sys.stdout.write(f"{_log(options).path}\n")
+    except LogError as error:
+        return fail(str(error))
     return 0
+
+
+def run_migrate(options: argparse.Namespace) -> int:
+    from infusion_calc.loading import context_for
+    from infusion_calc.log import LogError, default_log_path
+    from infusion_calc.log.location import center_log, workstation_name
+    from infusion_calc.log.migrate import copy_log
+
+    source = Path(options.source) if options.source else default_log_path()
+    try:
+        target = center_log(options.to, "--to")
+        context = context_for(options)
+        workstation = workstation_name(context.site_config.log.workstation if context.has_site_config else None)
+        copied = copy_log(source, target, workstation)
+    except LogError as error:
+        return fail(str(error))
+    sys.stdout.write(
+        f"Copied {copied.entries} entries from {source} to {target}; {copied.already_there} were there already.\n"
+    )
+    return 0
+
+
+def _corrections(summary) -> str:
+    """'  (corrects #3)', '  (corrected by #9)': the chain, one link each way."""
+    marks = ([f"corrects #{summary.corrects}"] if summary.corrects is not None else []) + (
+        [f"corrected by #{summary.corrected_by}"] if summary.corrected_by is not None else []
+    )
+    return f"  ({'; '.join(marks)})" if marks else ""
 
 
 def run_list(options: argparse.Namespace) -> int:
@@ -127,7 +185,7 @@ def run_list(options: argparse.Namespace) -> int:
         for summary in log.recent(None if options.all else options.limit):
             if not printed:
                 sys.stdout.write(f"{'ID':>7}  {'Saved':<16}  {'Drug':<28}  {'Dose':<12}  Claim lines\n")
-            patient = f"  (patient {summary.patient_id})" if summary.patient_id else ""
+            patient = (f"  (patient {summary.patient_id})" if summary.patient_id else "") + _corrections(summary)
             sys.stdout.write(
                 _shown(f"{summary.id:>7}  {_local(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}")
                 + "\n"
@@ -145,7 +203,14 @@ def _show_text(entry: dict[str, Any]) -> str:
     from infusion_calc.core.presentation import checks_text, result_summary
 
     result = entry["result"]
-    out = [f"Entry {entry['id']}, saved {_local(entry['saved_at'])} by infusion-calc {entry['tool_version']}"]
+    where = f" on {entry['workstation']}" if entry.get("workstation") else ""
+    out = [f"Entry {entry['id']}, saved {_local(entry['saved_at'])}{where} by infusion-calc {entry['tool_version']}"]
+    if entry.get("corrects") is not None:
+        out.append(f"Corrects       entry {entry['corrects']}")
+    if entry.get("corrected_by"):
+        out.append(f"Corrected by   entry {', '.join(str(later) for later in entry['corrected_by'])}: see the latest")
+    if len(entry.get("chain", ())) > 1:
+        out.append("Chain          " + " → ".join(f"[{step}]" if step == entry["id"] else str(step) for step in entry["chain"]))
     if entry["patient_id"]:
         out.append(f"Patient ID     {entry['patient_id']}")
     if "administration_lines" in result:  # a whole visit saved by `visit --save` (log/visit_record.py)
@@ -201,9 +266,11 @@ def _saved_checks(saved: list[Any]) -> tuple[list[Any], list[str]]:
 
 def run_show(options: argparse.Namespace) -> int:
     def action() -> int:
-        entry = _log(options).entry(options.id)
+        log = _log(options)
+        entry = log.entry(options.id)
         if entry is None:
             return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
+        entry["chain"] = log.correction_chain(options.id)
         if options.json:
             from infusion_calc.core.safe_text import json_safe
 
@@ -219,18 +286,30 @@ def run_show(options: argparse.Namespace) -> int:
 def _write_export(log, stream: IO[str], fmt: str) -> int:
     from infusion_calc.log import CSV_COLUMNS
 
+    # Rows are written to the output EXPORT_CHUNK at a time: one guarded write per chunk rather than
+    # per row, still in flat memory (the cursor is consumed lazily).
     if fmt == "csv":
         from infusion_calc.core.csv_out import CsvWriter
 
-        writer = CsvWriter(stream)  # a patient id "=1+1" is text to a spreadsheet, not a formula
+        chunk = io.StringIO()
+        writer = CsvWriter(chunk)  # a patient id "=1+1" is text to a spreadsheet, not a formula
         writer.writerow(CSV_COLUMNS)
-        writer.writerows(log.csv_rows())  # consumes the cursor lazily, row by row
+        rows = log.csv_rows()
+        while True:
+            writer.writerows(itertools.islice(rows, EXPORT_CHUNK))
+            if not chunk.tell():
+                break
+            stream.write(chunk.getvalue())
+            chunk.seek(0)
+            chunk.truncate()
     else:
         from infusion_calc.core.safe_text import json_safe
 
-        for line in log.json_lines():
-            stream.write(json_safe(line))  # the same JSON value; C1 controls, bidi marks as \u escapes
-            stream.write("\n")
+        lines = log.json_lines()
+        # The same JSON value; C1 controls, bidi marks as \u escapes.
+        while block := [json_safe(line) for line in itertools.islice(lines, EXPORT_CHUNK)]:
+            block.append("")
+            stream.write("\n".join(block))
     return 0
 
 
@@ -254,7 +333,13 @@ def run_export(options: argparse.Namespace) -> int:
     if options.out is None:
         return _guarded(options, lambda: _write_export(_log(options), sys.stdout, options.format))
     target = Path(options.out)
-    if _is_part_of_the_log(target, _log(options).path):
+    from infusion_calc.log import LogError
+
+    try:
+        location = _log(options).path
+    except LogError as error:
+        return fail(str(error))
+    if isinstance(location, Path) and _is_part_of_the_log(target, location):
         return fail("--out: that is the log file itself (or its journal); choose another file name")
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the log is private: so is a copy

@@ -35,6 +35,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
     )
     group.add_argument("--save", action="store_true", help="append this calculation to the administration log")
     group.add_argument(
+        "--corrects", metavar="ENTRY", type=int, default=None,
+        help="with --save: this entry corrects log entry ENTRY (the log is append-only; 'log show' shows the chain)",
+    )
+    group.add_argument(
         "--patient-id", metavar="ID", default=None,
         help="store a patient identifier with --save (refused unless the site config allows it)",
     )
@@ -54,6 +58,8 @@ def export_or_save(result: Administration, entered: Entered, options: argparse.N
     fmt = options.format
     if options.json and fmt not in (None, "json"):
         return fail(f"--json and --format {fmt} ask for two outputs; give one of them")
+    if getattr(options, "corrects", None) is not None and not options.save:
+        return fail("--corrects makes a correction in the administration log: add --save")
     if options.patient_id is not None and not options.save:
         return fail("--patient-id is only kept in the administration log: add --save")
     if options.patient_id is not None:
@@ -98,7 +104,7 @@ def export_or_save(result: Administration, entered: Entered, options: argparse.N
             entry = save(
                 calc, note=result.note, checks=result.checks,
                 encounter=entered.details, patient_id=options.patient_id, config=config,
-                path=context.log_path,
+                path=context.log_path, corrects=getattr(options, "corrects", None),
             )
         except LogError as error:
             sys.stderr.write(f"error: {error}\n")

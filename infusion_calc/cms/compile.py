@@ -2,14 +2,14 @@
 
 Runs only when the catalog cache misses (see infusion_calc/catalog_cache.py), so pydantic
 is imported here and nowhere on the warm path. The latest quarter's codes are kept as
-one marshal blob each: a start-up unpacks only the codes it is asked about.
+one JSON text each: a start-up unpacks only the codes it is asked about.
 """
 
 from __future__ import annotations
 
 import binascii
 import gzip
-import marshal
+import json
 import zlib
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +27,7 @@ class CompiledCms:
     quarters: tuple[LoadedQuarter, ...]
     """Oldest first; an imported quarter replaces the packaged one of the same label."""
     latest: str | None
-    blobs: dict[str, bytes]
+    blobs: dict[str, str]
     names: dict[str, tuple[str, ...]]
     text: dict[str, str]
 
@@ -61,7 +61,7 @@ def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
     return CompiledCms(
         quarters=quarters,
         latest=latest["quarter"],
-        blobs={code: marshal.dumps(raw) for code, raw in codes.items()},
+        blobs={code: json.dumps(raw, ensure_ascii=False, separators=(",", ":")) for code, raw in codes.items()},
         names={code: tuple(sorted(layer.names(code))) for code in codes},
         text={code: layer.descriptor_text(code) for code in codes},
     )

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import re
 import zipfile
-from io import BytesIO
-from xml.etree.ElementTree import Element, iterparse
+from typing import IO
+from xml.etree.ElementTree import Element, ParseError, iterparse
 
+from infusion_calc.cms.archives import checked_zip
 from infusion_calc.core.errors import InputError
 
 _NS = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -64,14 +65,8 @@ def _cells(row: Element, strings: list[str]) -> dict[str, str]:
     return cells
 
 
-def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
-    """Code -> {"descriptor": long description, "short": short description} for drug codes."""
-    try:
-        archive = zipfile.ZipFile(BytesIO(data))
-        strings = _shared_strings(archive)
-        sheet = archive.open("xl/worksheets/sheet1.xml")
-    except (zipfile.BadZipFile, KeyError) as error:
-        raise InputError("file", f"{name}: not a HCPCS Level II workbook ({error})") from None
+def _drug_rows(sheet: IO[bytes], strings: list[str]) -> tuple[dict[str, str] | None, dict[str, dict[str, str]]]:
+    """The header's columns (None: no header found) and the drug codes' descriptors."""
     columns: dict[str, str] | None = None
     codes: dict[str, dict[str, str]] = {}
     for _event, row in iterparse(sheet):
@@ -91,6 +86,21 @@ def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
             "descriptor": cells.get(columns["LONG DESCRIPTION"], ""),
             "short": cells.get(columns["SHORT DESCRIPTION"], ""),
         }
+    return columns, codes
+
+
+def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
+    """Code -> {"descriptor": long description, "short": short description} for drug codes."""
+    archive = checked_zip(data, name)
+    try:
+        strings = _shared_strings(archive)
+        sheet = archive.open("xl/worksheets/sheet1.xml")
+    except (zipfile.BadZipFile, KeyError, ParseError, OSError, EOFError) as error:
+        raise InputError("file", f"{name}: not a HCPCS Level II workbook ({error})") from None
+    try:
+        columns, codes = _drug_rows(sheet, strings)
+    except (zipfile.BadZipFile, ParseError, OSError, EOFError, IndexError, ValueError) as error:
+        raise InputError("file", f"{name}: not a readable HCPCS Level II workbook ({error})") from None
     if columns is None:
         raise InputError("file", f"{name}: no header row with {', '.join(_WANTED)}; is it the HCPCS Level II file?")
     return codes

@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import zipfile
+import zlib
 from collections import Counter
 from dataclasses import dataclass, field
-from io import BytesIO
 from pathlib import Path, PurePath
 
+from infusion_calc.cms.archives import FILE_LIMIT, checked_zip
 from infusion_calc.cms.hcpcs_file import read_hcpcs_xlsx
 from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.rows import read_crosswalk, read_pricing
 from infusion_calc.cms.tables import Table, read_table
 from infusion_calc.core.errors import InputError
+from infusion_calc.site_files import UnreadableFile, read_regular_file
 
 PRICING_UNIT_DIFFERS = "payment file gives the code another billing unit than the crosswalk"
 
@@ -45,20 +47,24 @@ def _take(found: Found, name: str, data: bytes) -> None:
         raise InputError("file", f"{name}: not a file this import reads (an ASP .csv, a HCPC*.xlsx, or a zip of them)")
 
 
-def _read_zip(found: Found, path: Path, data: bytes) -> None:
+def _member(archive: zipfile.ZipFile, name: str, member: str) -> bytes:
     try:
-        archive = zipfile.ZipFile(BytesIO(data))
-    except zipfile.BadZipFile:
-        raise InputError("file", f"{path}: not a readable zip file") from None
+        return archive.read(member)
+    except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError, zlib.error) as error:
+        raise InputError("file", f"{name}:{member}: cannot unzip it ({error})") from None
+
+
+def _read_zip(found: Found, path: Path, data: bytes) -> None:
+    archive = checked_zip(data, str(path))
     taken = 0
     for member in archive.namelist():
         lowered = member.lower()
         # A CMS zip also holds PDFs and spreadsheets of the same tables: only these two kinds are read.
         if lowered.endswith(".csv") or (lowered.endswith(".xlsx") and PurePath(lowered).name.startswith("hcpc")):
             try:
-                _take(found, f"{path}:{member}", archive.read(member))
-            except InputError:
-                if not lowered.endswith(".csv"):
+                _take(found, f"{path}:{member}", _member(archive, str(path), member))
+            except InputError as error:
+                if not lowered.endswith(".csv") or not error.message.startswith(f"{path}:{member}: not a CMS ASP"):
                     raise
                 found.skipped.append(f"{path}:{member}")  # another CMS table, not one this import reads
                 continue
@@ -71,9 +77,10 @@ def read_paths(paths: list[Path]) -> Found:
     found = Found()
     for path in paths:
         try:
-            data = Path(path).read_bytes()
-        except OSError as error:
-            raise InputError("file", f"{path}: cannot read ({error.strerror})") from None
+            # Regular files only, and bounded: a FIFO, /dev/zero or a device is refused as a site file is.
+            data = read_regular_file(Path(path), FILE_LIMIT)
+        except UnreadableFile as problem:
+            raise InputError("file", f"{path}: cannot read it: {problem}") from None
         if data[:4] == b"PK\x03\x04" and not str(path).lower().endswith(".xlsx"):
             _read_zip(found, Path(path), data)
         else:
@@ -106,7 +113,8 @@ def _quarter(
     table = crosswalk[0]
     if (pricing[0].effective_from, pricing[0].effective_to) != (table.effective_from, table.effective_to):
         raise InputError("file", f"{pricing[1]}: its effective dates differ from {crosswalk[1]}'s")
-    products, prices = read_crosswalk(table), read_pricing(pricing[0])
+    # The descriptors settle which strength a combination code's unit is billed by (cms/dosage.py).
+    products, prices = read_crosswalk(table, descriptors), read_pricing(pricing[0], descriptors)
     refused = Counter(products.refused) + Counter(prices.refused)
     codes = []
     for code in sorted(set(products.codes) | set(prices.codes)):
@@ -134,5 +142,7 @@ def _quarter(
         "quarter": label, "effective_from": table.effective_from, "effective_to": table.effective_to,
         "sources": [{"file": crosswalk[1], "sha256": crosswalk[2]}, {"file": pricing[1], "sha256": pricing[2]}],
         "refused": dict(sorted(refused.items(), key=lambda pair: -pair[1])),
+        "kept": dict(products.kept),
+        "refused_codes": {code: reason for code, reason in sorted(products.refused_codes.items()) if code not in prices.codes},
         "codes": codes,
     })

@@ -13,7 +13,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import Kind, parse_measure
+from infusion_calc.core.units import parse_amount
 
 FORMAT = 1
 ITEM_FIELDS = ("ndc", "labeler", "brand", "package_size", "package_count", "units_per_item")
@@ -32,7 +32,7 @@ class Source(BaseModel):
 
 
 class CmsCode(BaseModel):
-    """One HCPCS code billed by mass: its NDCs and, when the pricing file lists it, its payment limit."""
+    """One HCPCS code billed by mass, volume, activity units or per dose: its NDCs and, when the pricing file lists it, its payment limit."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -48,9 +48,10 @@ class CmsCode(BaseModel):
 
     @field_validator("billing_unit")
     @classmethod
-    def _a_mass(cls, value: str) -> str:
+    def _an_amount(cls, value: str) -> str:
+        """A mass, a volume, or this code's own units, IU or doses (cms/dosage.py reads CMS's spellings)."""
         try:
-            return str(parse_measure(value, Kind.MASS, "billing_unit"))
+            return str(parse_amount(value, "billing_unit"))
         except InputError as error:
             raise ValueError(error.message) from None
 
@@ -75,6 +76,10 @@ class Quarter(BaseModel):
     effective_to: date
     sources: list[Source]
     refused: dict[str, int]
+    kept: dict[str, int] = Field(default_factory=dict)
+    """Rows imported with a notice, counted by it."""
+    refused_codes: dict[str, str] = Field(default_factory=dict)
+    """HCPCS code -> why none of its rows was imported (a J/Q code CMS lists that the calculator cannot bill)."""
     codes: list[CmsCode]
 
     @model_validator(mode="after")

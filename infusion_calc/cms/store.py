@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import os
 import re
-from dataclasses import dataclass
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from datetime import date
 from importlib.resources import files
 from pathlib import Path
@@ -31,12 +33,14 @@ class LoadedQuarter:
     effective_from: date
     effective_to: date
     origin: str  # "packaged" or "imported"
-    prices: dict[str, dict[str, str]]
+    prices: Mapping[str, Mapping[str, str]]
     """code -> {"billing_unit", "payment_limit", "coinsurance_percent"} (decimal strings)."""
     code_count: int
     ndc_count: int
     refused: dict[str, int]
     sources: tuple[str, ...]
+    refused_codes: dict[str, str] = field(default_factory=dict)
+    """code -> why none of its rows could be imported (`data status --refused`)."""
 
     def covers(self, day: date) -> bool:
         return self.effective_from <= day <= self.effective_to
@@ -52,7 +56,9 @@ def _write_private(path: Path, payload: bytes) -> None:
     """Whole file or nothing: a temporary file in the same folder, 0600, then renamed."""
     import tempfile
 
-    path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    from infusion_calc.locations import make_private_dirs
+
+    make_private_dirs(path.parent)  # and its parents, 0700 whatever the umask
     os.chmod(path.parent, 0o700)
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
     try:
@@ -115,6 +121,7 @@ def quarter_from_json(raw: dict[str, Any], origin: str) -> LoadedQuarter:
         ndc_count=sum(len(code["items"]) for code in raw["codes"]),
         refused=dict(raw["refused"]),
         sources=tuple(source["file"] for source in raw["sources"]),
+        refused_codes=dict(raw.get("refused_codes") or {}),
     )
 
 
@@ -146,3 +153,22 @@ def packaged_descriptors() -> dict[str, dict[str, str]]:
             for code in json.loads(gzip.decompress(data))["codes"]:
                 descriptors[code["hcpcs"]] = {"descriptor": code.get("descriptor") or "", "short": code["short_description"]}
     return descriptors
+
+
+@contextmanager
+def import_lock() -> Iterator[None]:
+    """One import at a time compares with and replaces the stored quarters (two terminals, two imports)."""
+    import fcntl
+
+    from infusion_calc.locations import make_private_dirs
+
+    folder = cms_dir()
+    make_private_dirs(folder)
+    descriptor = os.open(folder / ".import.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    try:
+        fcntl.flock(descriptor, fcntl.LOCK_EX)
+        for left in folder.glob(".import-*"):  # written by an import that was killed: no import is writing now
+            left.unlink(missing_ok=True)
+        yield
+    finally:
+        os.close(descriptor)  # closing releases the lock, as a killed process's does

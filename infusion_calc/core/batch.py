@@ -163,15 +163,15 @@ def claim_records(calc: Calculation, row: int, passthrough: dict[str, str]) -> t
         "hcpcs": calc.drug.hcpcs,
         "drug": calc.drug.generic,
         "dose_ordered": str(calc.order.amount),
-        "dose": format_amount(calc.dose_mg, "mg"),
-        "dose_given": format_amount(calc.given_mg, "mg") if calc.given_mg is not None else None,
+        "dose": format_amount(calc.dose_mg, calc.drug.amount_unit),
+        "dose_given": format_amount(calc.given_mg, calc.drug.amount_unit) if calc.given_mg is not None else None,
         "vials": uses_text(calc.vials),
         "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
         if calc.preparation.draw_volume_ml is not None else None,
         "administered_units": calc.billing.administered_units,
         "discarded_units": calc.billing.discarded_units,
         # The nearest whole-vial dose within round_within: an option for the prescriber, never applied.
-        "dose_rounding": format_amount(calc.rounding_option.dose_mg, "mg") if calc.rounding_option else None,
+        "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit) if calc.rounding_option else None,
     }
     warnings = list(dict.fromkeys(notice.code for notice in notices))  # codes once each, in order
     records = []

@@ -16,12 +16,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from infusion_calc.core import rounding
+from infusion_calc.core.amounts import step_unit
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.container import CONTAINER_UNCONFIRMED, UNCONFIRMED, unconfirmed_message
 from infusion_calc.core.notices import Notice, NoticeSpec
 from infusion_calc.core.presentation import code_label
-from infusion_calc.core.rounding import ceil_div, floor_div, plain
+from infusion_calc.core.rounding import ceil_div, floor_div
 from infusion_calc.core.steps import Step, StepKind
+from infusion_calc.core.units import format_amount
 
 MULTI_DOSE = NoticeSpec(
     "MULTI_DOSE", "calculation", "a multi-dose container: no JW or JZ, and discarded drug is not billed"
@@ -78,7 +80,11 @@ class Billing:
 
 
 def mg_per_ndc_unit(unit: str, product: Product) -> Decimal | None:
-    """mg in one NDC unit of this product (ME, GR, UN, ML), where that is defined."""
+    """The product's amount (mg, or its own units) in one NDC unit of it (ME, GR, F2, UN, ML), where that is defined."""
+    if unit in ("ME", "GR") and product.strength.unit != "mg":  # milligrams and grams only of a mass
+        return None
+    if unit == "F2":  # international units: defined only for a product labeled in IU
+        return Decimal(1) if product.billing_ndc_unit == "F2" else None
     if unit == "ME":
         return Decimal(1)
     if unit == "GR":
@@ -93,7 +99,7 @@ def mg_per_ndc_unit(unit: str, product: Product) -> Decimal | None:
 def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
     """The NDC quantity for `mg` of this product, in its NDC unit: mL, mg (ME), g (GR) or vials (UN)."""
     unit = product.billing_ndc_unit
-    if unit == "ME":
+    if unit in ("ME", "F2"):  # mg, or international units for a product labeled in IU
         return mg
     if unit == "GR":
         return mg / 1000
@@ -102,11 +108,14 @@ def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
     return mg / product.strength.value  # UN: vials, or a powder without a labeled volume
 
 
-def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, ...]) -> Billing:
+def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, ...], amount_unit: str = "mg") -> Billing:
+    """`dose`, the billing unit and the vials' labeled amounts are all in `amount_unit` (mg, mL, or units)."""
     labeled = sum((use.labeled_mg for use in uses), Decimal(0))
     administered = ceil_div(dose, billing_unit)
     labeled_units = floor_div(labeled, billing_unit)
-    steps = [Step.of(StepKind.ADMINISTERED, dose=dose, unit=billing_unit, ratio=_ratio(dose, billing_unit), units=administered)]
+    u = step_unit(amount_unit)
+    by_mass = amount_unit == "mg"
+    steps = [Step.of(StepKind.ADMINISTERED, dose=dose, unit=billing_unit, ratio=_ratio(dose, billing_unit), units=administered, u=u)]
     notices: list[Notice] = []
     single_dose = all(use.product.container == "single-dose" for use in uses)
     discarded_mg = labeled - dose
@@ -118,14 +127,15 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         else:
             notices.append(MULTI_DOSE("Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
         # What stays in a multi-dose vial is not this patient's: the NDC quantity is the dose drawn.
-        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False)
+        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False, by_mass=by_mass)
         return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
     discarded = floor_div(discarded_mg, billing_unit)
-    steps.append(Step.of(
-        StepKind.DISCARDED, labeled=labeled, dose=dose, discarded=discarded_mg, unit=billing_unit,
-        ratio=_ratio(discarded_mg, billing_unit), units=discarded,
-    ))
+    if amount_unit != "dose":  # a per-dose code: each container is one dose, so there is no waste arithmetic to show
+        steps.append(Step.of(
+            StepKind.DISCARDED, labeled=labeled, dose=dose, discarded=discarded_mg, unit=billing_unit,
+            ratio=_ratio(discarded_mg, billing_unit), units=discarded, u=u,
+        ))
     cap = max(labeled_units - administered, 0)
     if discarded > 0 and cap == 0:
         # No JW line when the administered units already pay for every labeled unit
@@ -133,7 +143,7 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         notices.append(JW_NOT_PERMITTED(
             f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "
             f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
-            f"drug twice); JZ on the one line. Document the {plain(discarded_mg)} mg discarded in the record.",
+            f"drug twice); JZ on the one line. Document the {format_amount(discarded_mg, amount_unit)} discarded in the record.",
         ))
         steps.append(Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=0))
         discarded = 0
@@ -146,11 +156,11 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         discarded = cap
     elif discarded == 0 and discarded_mg > 0:
         notices.append(LEFTOVER_UNDER_ONE_UNIT(
-            f"{plain(discarded_mg)} mg left over is less than one billing unit: no JW line, JZ on the "
+            f"{format_amount(discarded_mg, amount_unit)} left over is less than one billing unit: no JW line, JZ on the "
             "administered line (the CMS FAQ wording for this case is not verified).",
         ))
     modifiers = ("JZ",) if discarded == 0 else ()
-    lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, discarded, modifiers, notices)
+    lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, discarded, modifiers, notices, by_mass=by_mass)
     return Billing(administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
 
 
@@ -215,6 +225,7 @@ def _split_lines(
     modifiers: tuple[str, ...],
     notices: list[Notice],
     whole_vials_billed: bool = True,
+    by_mass: bool = True,
 ) -> tuple[ClaimLine, ...]:
     """Per NDC, in drawing order: its administered line, then its JW line.
 
@@ -234,7 +245,7 @@ def _split_lines(
     for use, given_mg in shares:
         line_units, jw = units.get(id(use), 0), jw_units.get(id(use), 0)
         carried_mg = use.labeled_mg if (whole_vials_billed and jw == 0) else given_mg
-        unit, given_quantity, opened_quantity = _quantities(use, carried_mg, jw > 0, notices)
+        unit, given_quantity, opened_quantity = _quantities(use, carried_mg, jw > 0, notices, by_mass)
         if line_units > 0:
             lines.append(_line(hcpcs, modifiers, line_units, use.product, unit, given_quantity))
         if jw > 0:
@@ -242,7 +253,9 @@ def _split_lines(
     return tuple(lines)
 
 
-def _quantities(use: VialUse, given_mg: Decimal, jw_line: bool, notices: list[Notice]) -> tuple[str, Decimal, Decimal]:
+def _quantities(
+    use: VialUse, given_mg: Decimal, jw_line: bool, notices: list[Notice], by_mass: bool = True,
+) -> tuple[str, Decimal, Decimal]:
     """This NDC's unit, and the NDC quantities of what was given and of what was opened.
 
     The JW line's quantity is opened − given at claim precision, so an NDC's lines add up
@@ -255,7 +268,8 @@ def _quantities(use: VialUse, given_mg: Decimal, jw_line: bool, notices: list[No
     given = _ndc_amount(product, given_mg)
     given_quantity = rounding.ndc_quantity(given)
     opened_quantity = rounding.ndc_quantity(_ndc_amount(product, use.labeled_mg))
-    if rounding.ndc_quantity_lost(given) or (jw_line and opened_quantity == given_quantity):
+    # ME is milligrams: only a drug measured by mass can fall back to it.
+    if by_mass and (rounding.ndc_quantity_lost(given) or (jw_line and opened_quantity == given_quantity)):
         unit = "ME"
         given_quantity = rounding.ndc_quantity(given_mg)
         opened_quantity = rounding.ndc_quantity(use.labeled_mg)

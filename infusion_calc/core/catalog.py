@@ -18,6 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
+from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass
 from infusion_calc.core.cms_codes import CmsItem, CmsLayer
 from infusion_calc.core.container import ConfirmedContainer, parse_confirmed_containers
@@ -107,7 +108,7 @@ class Product:
     @cached_property
     def label(self) -> str:
         """'300 mg/15 mL' for a solution, '100 mg' for a powder."""
-        if self.volume is not None:
+        if self.volume is not None and self.strength.unit != "mL":  # a bag billed by volume: "250 mL"
             return f"{self.strength}/{self.volume}"
         return str(self.strength)
 
@@ -124,6 +125,8 @@ class Product:
     def billing_ndc_unit(self) -> str:
         if self.ndc_unit:
             return self.ndc_unit
+        if ACTIVITY_KINDS.get(self.strength.unit, ("", ""))[1] == "IU":  # a product labeled in IU: the NDC quantity is its IU (F2)
+            return "F2"
         return "ML" if self.form == "solution" else "UN"
 
     @cached_property
@@ -166,6 +169,16 @@ class Drug:
     def display_name(self) -> str:
         brand = self.brands[0] if self.brands else ""
         return f"{self.generic} ({brand})" if brand else self.generic
+
+    @property
+    def amount_unit(self) -> str:
+        """What doses and vials of this code are measured in: "mg", "mL" or its activity kind (units.txt)."""
+        return self.billing_unit.unit
+
+    @property
+    def with_code(self) -> str:
+        """'onabotulinumtoxinA (Botox) (J0585)': the drug as a message names it."""
+        return f"{self.display_name} ({self.hcpcs})"
 
     def names(self) -> set[str]:
         """Every name a user may type for this code: generic, brands, product brands."""
@@ -244,12 +257,15 @@ class Catalog:
 
     def merged_with(self, site: "Catalog") -> "Catalog":
         """This catalog with the site's entries added, or replacing ours by HCPCS code."""
+        from infusion_calc.core.amounts import fits_listed
         ndc_owner = {product.ndc: drug for drug in self.drugs for product in drug.products if product.ndc}
         for drug in site.drugs:
             ours = self._by_code.get(drug.hcpcs)
             where = f"{site.origin}: entry {drug.hcpcs}"
             listed = self.cms.drug(drug.hcpcs) if self.cms is not None and ours is None else None
-            if listed is not None and listed.billing_unit.value != drug.billing_unit.value:
+            if listed is not None and (
+                listed.billing_unit.value != drug.billing_unit.value or not fits_listed(listed.amount_unit, drug.amount_unit)
+            ):
                 raise CatalogError(
                     f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} in units of "
                     f"{listed.billing_unit}, not {drug.billing_unit}."
@@ -259,7 +275,7 @@ class Catalog:
                     f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} as {ours.generic} "
                     f"({ours.descriptor}); a site file cannot give it to {drug.generic}."
                 )
-            if ours is not None and ours.billing_unit.value != drug.billing_unit.value:
+            if ours is not None and (ours.billing_unit.value, ours.amount_unit) != (drug.billing_unit.value, drug.amount_unit):
                 raise CatalogError(
                     f"{where}: field 'billing_unit': {drug.hcpcs} bills in units of {ours.billing_unit} "
                     f"({ours.descriptor}), not {drug.billing_unit}."

@@ -14,10 +14,12 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 from infusion_calc.core import catalog as records
+from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
+from infusion_calc.core.amounts import bind
 from infusion_calc.core.catalog import drug_problem, product_problem
 from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass, read_dose_range
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import Kind, Measure, parse_concentration, parse_measure
+from infusion_calc.core.units import Kind, Measure, kind_defined, parse_amount, parse_concentration, parse_measure
 
 
 def _quantity(kind: Kind) -> Callable[[Any], Measure]:
@@ -41,6 +43,16 @@ def _concentration(value: Any) -> Measure:
         return value
     try:
         return parse_concentration(str(value), "catalog")
+    except InputError as error:
+        raise ValueError(error.message) from None
+
+
+def _bound(value: Any, kind: str, what: str) -> Any:
+    """A text amount read in the entry's activity kind; anything else is left for the field's own validator."""
+    if not isinstance(value, str):
+        return value
+    try:
+        return bind(parse_amount(value, "catalog"), kind, "catalog", what)
     except InputError as error:
         raise ValueError(error.message) from None
 
@@ -96,6 +108,8 @@ class DrugEntry(BaseModel):
     hcpcs: Annotated[str, Field(pattern=r"^[A-Z][0-9]{4}$")]
     descriptor: str
     descriptor_note: str | None = None
+    unit_kind: str | None = None
+    """The activity kind (units.txt) a code billed in units is measured in; None: by mass."""
     generic: str
     brands: list[str] = Field(default_factory=list)
     billing_unit: Mass
@@ -107,6 +121,27 @@ class DrugEntry(BaseModel):
     max_vials: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
     drug_class: DrugClass = DEFAULT_DRUG_CLASS
     dose_range: Annotated[DoseRange, BeforeValidator(read_dose_range)] | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _in_its_unit_kind(cls, raw: Any) -> Any:
+        """"1 unit", "100 units" bound to the entry's unit_kind before the amount fields are read."""
+        if not isinstance(raw, dict) or raw.get("unit_kind") is None:
+            return raw
+        kind = raw["unit_kind"]
+        if not isinstance(kind, str) or not kind_defined(kind):
+            raise ValueError(f"unit_kind '{kind}' is not an activity kind of units.txt ({', '.join(ACTIVITY_KINDS)})")
+        what = f"{raw.get('generic', 'this drug')} ({raw.get('hcpcs', '')})"
+        bound = dict(raw)
+        for name in ("billing_unit", "labeled_dose"):
+            bound[name] = _bound(raw.get(name), kind, what)
+        products = raw.get("product")
+        if isinstance(products, list):
+            bound["product"] = [
+                {**product, "strength": _bound(product.get("strength"), kind, what)} if isinstance(product, dict) else product
+                for product in products
+            ]
+        return bound
 
     @model_validator(mode="after")
     def _consistent_as_a_whole(self) -> "DrugEntry":

@@ -248,7 +248,7 @@ def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], 
     if missing:
         found.append(WASTE_UNDOCUMENTED(
             f"{label(jw[0])} bills discarded drug: the record must show the date, time, amount and reason of the "
-            f"waste (the amount, {format_amount(calc.billing.discarded_mg, 'mg')}, is in the chart note). "
+            f"waste (the amount, {format_amount(calc.billing.discarded_mg, calc.drug.amount_unit)}, is in the chart note). "
             f"Not recorded: {' and '.join(missing)}.",
         ))
     if encounter.given_at is None:
@@ -272,7 +272,7 @@ def _unbilled_waste(calc: Calculation, lines: Sequence[ClaimLine], missing: list
     opened = sum(use.count for use in calc.vials)
     billed = f"{label(jz)}" if jz else "no JW line"
     return [WASTE_UNDOCUMENTED(
-        f"{format_amount(discarded, 'mg')} of the {'vials' if opened > 1 else 'vial'} opened is discarded but not "
+        f"{format_amount(discarded, calc.drug.amount_unit)} of the {'vials' if opened > 1 else 'vial'} opened is discarded but not "
         f"billed ({billed}): the record must still show the date, time, amount and reason of that waste, or "
         f"{'the JZ' if jz else 'the claim'} is unsupported. Not recorded: {' and '.join(missing)}.",
     )]

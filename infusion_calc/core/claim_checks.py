@@ -152,8 +152,8 @@ def billable_units(calc: Calculation) -> tuple[int, int, int]:
 def _amount_billed(calc: Calculation) -> str:
     """'the dose of 300 mg', or 'the amount given, 200 mg,' when less than the dose was given."""
     if calc.given_mg is not None:
-        return f"the amount given, {format_amount(calc.given_mg, 'mg')},"
-    return f"the dose of {format_amount(calc.dose_mg, 'mg')}"
+        return f"the amount given, {format_amount(calc.given_mg, calc.drug.amount_unit)},"
+    return f"the dose of {format_amount(calc.dose_mg, calc.drug.amount_unit)}"
 
 
 @emits(ADMIN_UNITS_DIFFER, JWJZ_MISSING, JZ_BUT_DISCARDED, JW_DOSE_UNDER_ONE_UNIT, JW_OVER_LABELED, JW_UNITS_DIFFER)
@@ -185,7 +185,7 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
             ))
     if expected_jw and any("JZ" in _modifiers(line) for line in lines):
         found.append(JZ_BUT_DISCARDED(
-            f"JZ says nothing was discarded, but {format_amount(calc.labeled_mg - calc.administered_mg, 'mg')} was: "
+            f"JZ says nothing was discarded, but {format_amount(calc.labeled_mg - calc.administered_mg, calc.drug.amount_unit)} was: "
             f"{expected_jw} billable unit{'s' if expected_jw != 1 else ''} of {calc.drug.billing_unit}. Remove JZ "
             "and bill them on a JW line.",
         ))
@@ -196,7 +196,7 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
     if one_unit_covers_all:
         found.append(JW_DOSE_UNDER_ONE_UNIT(
             f"Remove {label(jw_lines[0])}: {_amount_billed(calc)} is billed as one unit "
-            f"of {calc.drug.billing_unit}, which already covers all {format_amount(calc.labeled_mg, 'mg')} opened, "
+            f"of {calc.drug.billing_unit}, which already covers all {format_amount(calc.labeled_mg, calc.drug.amount_unit)} opened, "
             "so JW is not permitted. Bill the administered line with JZ, and document the waste in the record.",
         ))
     elif administered + discarded > labeled_units:

@@ -10,7 +10,7 @@ container type is not verified.
 
 from __future__ import annotations
 
-import marshal
+import json
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -18,7 +18,7 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, TypedDict
 
-from infusion_calc.core.units import Kind, Measure, parse_measure
+from infusion_calc.core.units import Measure, parse_amount
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog import Drug
@@ -76,16 +76,16 @@ def brand_name(text: str) -> str:
 
 
 class LazyCodes(Mapping[str, StoredCode]):
-    """code -> stored fields, each unpacked from its blob on first use."""
+    """code -> stored fields, each unpacked from its JSON text on first use."""
 
-    def __init__(self, blobs: dict[str, bytes]) -> None:
+    def __init__(self, blobs: dict[str, str]) -> None:
         self.blobs = blobs
         self.unpacked: dict[str, StoredCode] = {}
 
     def __getitem__(self, code: str) -> StoredCode:
         found = self.unpacked.get(code)
         if found is None:
-            found = self.unpacked[code] = marshal.loads(self.blobs[code])
+            found = self.unpacked[code] = json.loads(self.blobs[code])
         return found
 
     def __contains__(self, code: object) -> bool:
@@ -108,8 +108,8 @@ class CmsLayer:
 
     quarter: str
     codes: Mapping[str, StoredCode]
-    precomputed_names: dict[str, tuple[str, ...]] | None = None
-    precomputed_text: dict[str, str] | None = None
+    precomputed_names: Mapping[str, tuple[str, ...]] | None = None
+    precomputed_text: Mapping[str, str] | None = None
 
     def names(self, code: str) -> set[str]:
         """Every lowercase name this code answers to: generic, its base, and the brands listed."""
@@ -150,13 +150,13 @@ class CmsLayer:
         raw = self.codes.get(code)
         if raw is None:
             return ()
-        unit = parse_measure(raw["billing_unit"], Kind.MASS, "billing_unit")
+        unit = parse_amount(raw["billing_unit"], "billing_unit")
         return tuple(
             CmsItem(
                 ndc=row[_NDC], labeler=row[_LABELER], brand=brand_name(row[_BRAND]),
                 package_size=Decimal(row[_SIZE]), package_count=Decimal(row[_COUNT]),
                 units_per_item=Decimal(row[_PER_ITEM]),
-                strength=Measure(Decimal(row[_PER_ITEM]) * unit.value, "mg"),
+                strength=Measure(Decimal(row[_PER_ITEM]) * unit.value, unit.unit),
             )
             for row in raw["items"]
         )
@@ -174,7 +174,7 @@ class CmsLayer:
             descriptor=raw.get("descriptor") or raw["short_description"],
             generic=generic_name(raw.get("descriptor") or raw["short_description"]),
             brands=sorted(brands.values()),
-            billing_unit=parse_measure(raw["billing_unit"], Kind.MASS, "billing_unit"),
+            billing_unit=parse_amount(raw["billing_unit"], "billing_unit"),
             route="not stated in CMS's files",
             sources=[f"CMS ASP NDC-HCPCS crosswalk and payment limits, {self.quarter}"],
             products=(),

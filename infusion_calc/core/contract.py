@@ -68,12 +68,13 @@ def payment_to_dict(payment: Payment | None) -> dict[str, str] | None:
     }
 
 
-def _mg(value: Decimal) -> str:
-    return format_amount(value, "mg")
-
-
 def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
     patient = calc.patient
+    unit = calc.drug.amount_unit
+
+    def _mg(value: Decimal) -> str:  # "300 mg", or "60 units" for a drug measured in units
+        return format_amount(value, unit)
+
     result: dict[str, Any] = {
         "contract": CONTRACT_VERSION,
         "hcpcs": calc.drug.hcpcs,
@@ -81,6 +82,7 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "drug": calc.drug.generic,
         "brand": calc.drug.brands[0] if calc.drug.brands else None,
         "billing_unit": str(calc.drug.billing_unit),
+        "amount_unit": unit,
         "dose_ordered": str(calc.order.amount),
         "dose_basis": calc.order.basis.value,
         "dose": _mg(calc.dose_mg),

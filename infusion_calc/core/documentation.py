@@ -119,16 +119,17 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     ordered = str(calc.order.amount)
     out = [f"Dose ordered: {ordered}"]
     out.extend(f"  {step.text}" for step in calc.steps if step.kind in DOSE_ARITHMETIC)
-    prepared = format_amount(calc.dose_mg, "mg")
+    unit = calc.drug.amount_unit  # mg, mL, or the product's own units: never "mg" for 60 units of Botox
+    prepared = format_amount(calc.dose_mg, unit)
     out.append(f"Dose prepared: {prepared}")
     given = calc.given_mg
     if given is None or given >= calc.dose_mg:
         out.append(f"Dose given: {prepared}, the whole dose prepared")
     else:
         reason = encounter.stop_reason or "not recorded"
-        out.append(f"Dose given: {format_amount(given, 'mg')} of the {prepared} prepared; stopped early, reason: {reason}")
+        out.append(f"Dose given: {format_amount(given, unit)} of the {prepared} prepared; stopped early, reason: {reason}")
         if len(calc.vials) > 1:  # which containers the lines bill the amount given from: the order drawn
-            out.append(f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given))}")
+            out.append(f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given), unit)}")
     out.append(f"Route: {calc.drug.route}")
     if encounter.iv_site:
         out.append(f"IV site: {encounter.iv_site}")
@@ -176,7 +177,8 @@ def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
     draw = calc.preparation.draw_volume_ml
     if draw is not None:
         concentration = _single_concentration(calc.vials)
-        at = f" ({format_amount(calc.dose_mg, 'mg')} at {plain(concentration)} mg/mL)" if concentration else ""
+        unit = calc.drug.amount_unit
+        at = f" ({format_amount(calc.dose_mg, unit)} at {format_amount(concentration, unit)}/mL)" if concentration else ""
         out.append(f"Volume drawn: {format_amount(draw, 'mL')}{at}")
     if encounter.diluent:
         out.append(f"Diluent and bag: {encounter.diluent}")
@@ -193,13 +195,14 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
         return "Waste: multi-dose container; no JW/JZ, and any remainder is not billed"
     if billing.discarded_mg == 0:
         return "Waste: none; the full labeled amount opened was given (JZ)"
-    amount = format_amount(billing.discarded_mg, "mg")
+    unit = calc.drug.amount_unit
+    amount = format_amount(billing.discarded_mg, unit)
     concentration = _single_concentration(calc.vials)
     if concentration:
         amount += f" ({format_amount(rounding.volume(billing.discarded_mg / concentration), 'mL')})"
     not_infused = calc.dose_mg - calc.administered_mg
     if not_infused > 0:  # the part of the dose prepared that never reached the patient is waste too
-        amount += f" discarded ({format_amount(not_infused, 'mg')} of it prepared but not infused)"
+        amount += f" discarded ({format_amount(not_infused, unit)} of it prepared but not infused)"
     else:
         amount += " discarded"
     if billing.discarded_units:

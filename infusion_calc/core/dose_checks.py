@@ -57,7 +57,7 @@ def dose_checks(calc: Calculation) -> list[Check]:
     if labeled is None or calc.dose_mg == labeled.value:
         return []
     return [DOSE_NOT_LABELED(
-        f"The dose {format_amount(calc.dose_mg, 'mg')} differs from the labeled {labeled} for {calc.drug.display_name}: "
+        f"The dose {format_amount(calc.dose_mg, calc.drug.amount_unit)} differs from the labeled {labeled} for {calc.drug.display_name}: "
         "allowed, but document the reason for this dose in the order.",
     )]
 
@@ -95,14 +95,14 @@ def _out_of_range(calc: Calculation) -> list[Check]:
         value = _per_kg(calc)
         if value is None:
             return []  # no weight: mg/kg cannot be known
-        shown = f"{format_amount(value.quantize(Decimal('0.01')).normalize(), 'mg/kg')} ({format_amount(calc.dose_mg, 'mg')})"
+        shown = f"{format_amount(value.quantize(Decimal('0.01')).normalize(), 'mg/kg')} ({format_amount(calc.dose_mg, calc.drug.amount_unit)})"
     else:
         value = calc.dose_mg
         shown = format_amount(value, "mg")
     if FAR_BELOW * labeled.low <= value <= FAR_ABOVE * labeled.high:
         return []
     typed = calc.request.dose.strip()
-    how = f" (typed as {typed})" if typed != format_amount(calc.dose_mg, "mg") else ""
+    how = f" (typed as {typed})" if typed != format_amount(calc.dose_mg, calc.drug.amount_unit) else ""
     return [DOSE_OUT_OF_RANGE(
         f"The dose {shown}{how} is far outside the labeled dose of {calc.drug.display_name}, "
         f"{labeled.describe()} (source: {labeled.source}). Check the unit and the field it was typed in "

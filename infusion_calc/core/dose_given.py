@@ -19,8 +19,7 @@ from decimal import Decimal
 from infusion_calc.core.billing import VialUse, given_from
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.notices import Notice, NoticeSpec
-from infusion_calc.core.rounding import plain
-from infusion_calc.core.units import Kind, parse_measure
+from infusion_calc.core.units import Kind, format_amount, parse_amount, parse_measure
 
 DOSE_PARTLY_GIVEN = NoticeSpec(
     "DOSE_PARTLY_GIVEN", "calculation", "less given than prepared: what was not infused is counted as discarded (not billed from a multi-dose vial)"
@@ -31,7 +30,7 @@ JW_STATUS = "PARTIAL"
 """Status of "the unused part of a prepared single-dose dose is reported with JW" (see the module doc)."""
 
 
-def dose_given(text: str | None, prepared_mg: Decimal) -> Decimal | None:
+def dose_given(text: str | None, prepared_mg: Decimal, unit: str = "mg", what: str = "This drug") -> Decimal | None:
     """The amount given in mg, strictly parsed; None when blank (the whole dose prepared was given).
 
     More than was prepared cannot have been given from this preparation, so it is refused
@@ -39,18 +38,23 @@ def dose_given(text: str | None, prepared_mg: Decimal) -> Decimal | None:
     """
     if text is None or not text.strip():
         return None
-    given = parse_measure(text, Kind.MASS, FIELD).value
+    if unit == "mg":
+        given = parse_measure(text, Kind.MASS, FIELD).value
+    else:  # units, IU, mL or doses: bound to the drug's own unit, never converted
+        from infusion_calc.core.amounts import bind
+
+        given = bind(parse_amount(text, FIELD), unit, FIELD, what).value
     if given > prepared_mg:
         raise InputError(
             FIELD,
-            f"{plain(given)} mg given is more than the {plain(prepared_mg)} mg prepared for this order. "
+            f"{format_amount(given, unit)} given is more than the {format_amount(prepared_mg, unit)} prepared for this order. "
             "Enter the amount that reached the patient (at most the dose prepared), or leave it blank "
             "when the whole dose was given.",
         )
     return given
 
 
-def drawn_from_text(shares: tuple[tuple[VialUse, Decimal], ...]) -> str:
+def drawn_from_text(shares: tuple[tuple[VialUse, Decimal], ...], unit: str = "mg") -> str:
     """'300 mg from the 400 mg/20 mL vial; 2 × 80 mg/4 mL vials: not used' (billing.given_from's shares)."""
     parts = []
     for use, mg in shares:
@@ -58,12 +62,13 @@ def drawn_from_text(shares: tuple[tuple[VialUse, Decimal], ...]) -> str:
         if mg == 0:
             parts.append(f"{use.count} × {label} vial{'s' if use.count != 1 else ''}: not used")
         else:
-            parts.append(f"{plain(mg)} mg from the {label} vial" if use.count == 1 else f"{plain(mg)} mg from the {use.count} × {label} vials")
+            amount = format_amount(mg, unit)
+            parts.append(f"{amount} from the {label} vial" if use.count == 1 else f"{amount} from the {use.count} × {label} vials")
     return "; ".join(parts)
 
 
 def partly_given_notice(
-    prepared_mg: Decimal, given_mg: Decimal, *, single_dose: bool, uses: tuple[VialUse, ...] = ()
+    prepared_mg: Decimal, given_mg: Decimal, *, single_dose: bool, uses: tuple[VialUse, ...] = (), unit: str = "mg",
 ) -> Notice | None:
     """The warning every result with less given than prepared carries; None when all was given.
 
@@ -72,20 +77,21 @@ def partly_given_notice(
     """
     if given_mg >= prepared_mg:
         return None
-    not_given = plain(prepared_mg - given_mg)
+    not_given = format_amount(prepared_mg - given_mg, unit)
+    given = format_amount(given_mg, unit)
     head = (
-        f"{plain(given_mg)} mg of the {plain(prepared_mg)} mg prepared was given: the administered units are "
-        f"billed from the {plain(given_mg)} mg given"
+        f"{given} of the {format_amount(prepared_mg, unit)} prepared was given: the administered units are "
+        f"billed from the {given} given"
     )
     drawn = (
         f" Taken as given from the vials in the order drawn (largest first), so what was not given is on the "
-        f"last ones: {drawn_from_text(given_from(uses, given_mg))}."
+        f"last ones: {drawn_from_text(given_from(uses, given_mg), unit)}."
         if uses else ""
     )
     if not single_dose:
-        return DOSE_PARTLY_GIVEN(f"{head}; the {not_given} mg not infused is not billed (multi-dose container).{drawn}")
+        return DOSE_PARTLY_GIVEN(f"{head}; the {not_given} not infused is not billed (multi-dose container).{drawn}")
     return DOSE_PARTLY_GIVEN(
-        f"{head}, and the {not_given} mg prepared but not infused is counted as discarded (JW, in whole units).{drawn} "
+        f"{head}, and the {not_given} prepared but not infused is counted as discarded (JW, in whole units).{drawn} "
         f"Reporting an unused prepared dose with JW is {JW_STATUS}, not verified against a CMS or MAC text: "
         "confirm with your MAC. Record the amount given, the amount discarded and why the infusion stopped.",
     )

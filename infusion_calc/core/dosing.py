@@ -11,6 +11,7 @@ from decimal import Decimal
 from functools import lru_cache
 
 from infusion_calc.core import rounding
+from infusion_calc.core.amounts import step_unit
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.rounding import plain
 from infusion_calc.core.steps import Step, StepKind
@@ -88,6 +89,7 @@ def resolve_dose(
     height: str | None = None,
     bsa: str | None = None,
     concentration_mg_per_ml: Decimal | None = None,
+    unit: str = "mg",
 ) -> ResolvedDose:
     """The dose in mg for this order and patient, with the arithmetic in words."""
     # A body measure typed but not needed is still checked: a typo is a typo. Each is
@@ -109,7 +111,7 @@ def resolve_dose(
         dose = amount * concentration_mg_per_ml
         return _calculated(
             dose, PatientSize(),
-            Step.of(StepKind.DOSE_BY_VOLUME, volume=str(order.amount), concentration=concentration_mg_per_ml),
+            Step.of(StepKind.DOSE_BY_VOLUME, volume=str(order.amount), concentration=concentration_mg_per_ml, u=step_unit(unit)),
         )
 
     if order.basis is DoseBasis.PER_KG:
@@ -125,7 +127,7 @@ def resolve_dose(
             factor = typed
         return _calculated(
             amount * weight_kg, PatientSize(weight_kg=weight_kg),
-            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor), steps,
+            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor, u=step_unit(unit)), steps,
         )
 
     # Per m²: a BSA given directly wins; otherwise Mosteller from height and weight.
@@ -143,7 +145,7 @@ def resolve_dose(
         field = "bsa" if not _given(height) and not _given(weight) else ("height" if not _given(height) else "weight")
         raise InputError(field, "This dose is per m²: enter the BSA (e.g. 1.9 m2), or the height and weight.")
     return _calculated(
-        amount * bsa_m2, patient, Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2), steps,
+        amount * bsa_m2, patient, Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2, u=step_unit(unit)), steps,
     )
 
 
@@ -151,7 +153,7 @@ def _calculated(exact: Decimal, patient: PatientSize, arithmetic: Step, steps: l
     """The dose rounded to 0.01 mg; `arithmetic` (without the result) gets the dose and what it was rounded from."""
     dose = rounding.calculated_dose(exact)
     if dose <= 0:
-        raise InputError("dose", "The calculated dose rounds to 0 mg: check the dose and the patient's size.")
+        raise InputError("dose", "The calculated dose rounds to 0: check the dose and the patient's size.")
     rounded_from = exact if dose != exact else None
     line = Step.of(arithmetic.kind, **dict(arithmetic.figures), dose=dose, rounded_from=rounded_from)
     return ResolvedDose(dose, patient, tuple(steps or ()) + (line,), rounded_from)

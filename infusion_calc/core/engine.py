@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from infusion_calc.core import rounding
+from infusion_calc.core.amounts import bind, bind_order, bind_vial, step_unit
 from infusion_calc.core.billing import Billing, ClaimLine, VialUse, bill
 from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
 from infusion_calc.core.container import Container
@@ -23,10 +24,9 @@ from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.notices import Notice
 from infusion_calc.core.plan_notices import plan_notices
 from infusion_calc.core.presentation import drug_choices
-from infusion_calc.core.rounding import plain
 from infusion_calc.core.safe_text import acts
 from infusion_calc.core.steps import Step, StepKind
-from infusion_calc.core.units import DoseBasis, Kind, fits_typed_form, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.units import DoseBasis, Kind, fits_typed_form, format_amount, parse_amount, parse_dose, parse_vial_size
 from infusion_calc.core.vials import plan_vials
 
 if TYPE_CHECKING:
@@ -159,8 +159,9 @@ def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[
 
 def _billing_unit(text: str) -> Measure:
     # The parsed measure goes to the catalog model as it is (the model takes a Measure), not back to text;
-    # the catalog holds a billing unit in mg, so it must fit a number the catalog could hold.
-    measure = parse_measure(text, Kind.MASS, "billing_unit")
+    # the catalog holds a billing unit in its canonical unit, so it must fit a number the catalog could hold.
+    # "1 unit" or "1 IU" binds the code to the generic activity kind: this code's own units.
+    measure = parse_amount(text, "billing_unit")
     if not fits_typed_form(measure.value):
         raise InputError("billing_unit", f"That number has too many digits. Enter {Kind.MASS.example}.")
     return measure
@@ -221,6 +222,7 @@ def find_drug(catalog: Catalog, request: CalcRequest) -> Drug:
 
 def _typed_product(text: str, drug: Drug | None, brand: str, container: Container | None = None) -> Product:
     size = parse_vial_size(text)
+    size = bind_vial(size, drug.amount_unit, drug.with_code) if drug is not None else bind_vial(size, size.strength.unit, brand)
     if drug is not None:
         for product in drug.products:
             same_volume = size.volume is None or (product.volume is not None and product.volume.value == size.volume.value)
@@ -253,7 +255,7 @@ def _typed_product(text: str, drug: Drug | None, brand: str, container: Containe
 
 def _cms_sizes(drug: Drug) -> str:
     sizes = sorted({item.strength.value for item in drug.cms_items})
-    shown_sizes = ", ".join(f"{plain(size)} mg" for size in sizes[:8])
+    shown_sizes = ", ".join(format_amount(size, drug.amount_unit) for size in sizes[:8])
     return f"CMS lists items of {shown_sizes}{', ...' if len(sizes) > 8 else ''}" if sizes else "CMS lists no NDC for it"
 
 
@@ -316,13 +318,13 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     """Everything the chair and the billing desk need for one dose."""
     drug = find_drug(catalog, request)
     if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
-        typed_unit = parse_measure(request.billing_unit, Kind.MASS, "billing_unit")
+        typed_unit = bind(parse_amount(request.billing_unit, "billing_unit"), drug.amount_unit, "billing_unit", drug.with_code)
         if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
                 f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
             )
-    order = parse_dose(request.dose)
+    order = bind_order(parse_dose(request.dose), drug.amount_unit, drug.with_code)
     container = Container.of(request.container, catalog.containers)
     products = _presentations(drug, request, container)
     container.agrees_with(drug, products)
@@ -331,6 +333,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     resolved = resolve_dose(
         order, weight=request.weight, height=request.height, bsa=request.bsa,
         concentration_mg_per_ml=_concentration(products) if order.basis is DoseBasis.VOLUME else None,
+        unit=drug.amount_unit,
     )
     dose = resolved.dose_mg
     strengths = [product.strength.value for product in products]
@@ -339,7 +342,7 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
     uses = _uses(products, combination.counts)
     if drug.max_vials is not None and combination.vial_count > drug.max_vials:
         raise PlanError(
-            f"{plain(dose)} mg of {drug.display_name} needs {combination.vial_count} vials; it is given from "
+            f"{format_amount(dose, drug.amount_unit)} of {drug.display_name} needs {combination.vial_count} vials; it is given from "
             f"at most {drug.max_vials} vial per dose (labeled dose "
             f"{drug.labeled_dose if drug.labeled_dose else 'per the label'}). Check the dose."
         )
@@ -354,17 +357,18 @@ def calculate(catalog: Catalog, request: CalcRequest) -> Calculation:
             change = rounding.percent((nearest.total - dose) / dose * 100)
             option = RoundingOption(nearest.total, change, _uses(products, nearest.counts), threshold)
 
-    given = dose_given(request.dose_given, dose)
+    given = dose_given(request.dose_given, dose, drug.amount_unit, drug.with_code)
     # Billed from what reached the patient: the part prepared but not infused is left in the
     # opened amount, so it is counted with the rest of what was discarded.
-    billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses)
+    billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses, drug.amount_unit)
     preparation = _prepare(uses, dose)
     warnings = plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml) + billing.notices
-    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses), uses=uses) if given is not None else None
+    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses), uses=uses, unit=drug.amount_unit) if given is not None else None
     if partly is not None:
         warnings += (partly,)
-    vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total)
-    given_step = (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose),) if partly is not None else ()
+    u = step_unit(drug.amount_unit)
+    vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total, u=u)
+    given_step = (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose, u=u),) if partly is not None else ()
     steps = resolved.steps + (vials,) + given_step + billing.steps
     return Calculation(
         request=request, drug=drug, order=order, dose_mg=dose, patient=resolved.patient,

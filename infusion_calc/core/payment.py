@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Protocol
 from infusion_calc.core import rounding
 from infusion_calc.core.billing import ClaimLine, bill
 from infusion_calc.core.notices import Notice, NoticeSpec
-from infusion_calc.core.units import Kind, parse_measure
+from infusion_calc.core.units import parse_amount
 
 PAYMENT_QUARTER_MISSING = NoticeSpec(
     "PAYMENT_QUARTER_MISSING", "calculation", "no loaded CMS quarter covers the date of service: no Medicare payment"
@@ -81,8 +81,8 @@ def price(lines: tuple[ClaimLine, ...], limit: Decimal, coinsurance_percent: Dec
 
 @lru_cache(maxsize=256)
 def _listed_unit_mg(text: str) -> Decimal:
-    """A quarter's billing unit ("10 mg") in mg, read once per spelling rather than once per priced line."""
-    return parse_measure(text, Kind.MASS, "billing_unit").value
+    """A quarter's billing unit ("10 mg", "5 units") in its own unit, read once per spelling rather than once per priced line."""
+    return parse_amount(text, "billing_unit").value
 
 
 def _quarter_name(day: date) -> str:

@@ -128,14 +128,14 @@ STEP_TEXTS = {
     StepKind.WEIGHT: "Weight: {typed} ≈ {kg} kg",
     StepKind.BSA_GIVEN: "BSA (given): {bsa} m²",
     StepKind.BSA_MOSTELLER: "BSA (Mosteller): √({height} cm × {weight} kg ÷ 3600) = {bsa} m²",
-    StepKind.DOSE_BY_VOLUME: "{volume} × {concentration} mg/mL = {dose} mg",
-    StepKind.DOSE_PER_KG: "{per_kg} mg/kg × {weight} = {dose} mg",
-    StepKind.DOSE_PER_M2: "{per_m2} mg/m² × {bsa} m² = {dose} mg",
-    StepKind.VIALS: "Vials: {vials} = {labeled} mg labeled",
-    StepKind.DOSE_GIVEN: "Dose given: {given} mg of the {dose} mg prepared",
-    StepKind.ADMINISTERED: "Administered: {dose} mg ÷ {unit} mg per unit = {ratio} → {units} units (rounded up)",
+    StepKind.DOSE_BY_VOLUME: "{volume} × {concentration} {u}/mL = {dose} {u}",
+    StepKind.DOSE_PER_KG: "{per_kg} {u}/kg × {weight} = {dose} {u}",
+    StepKind.DOSE_PER_M2: "{per_m2} {u}/m² × {bsa} m² = {dose} {u}",
+    StepKind.VIALS: "Vials: {vials} = {labeled} {u} labeled",
+    StepKind.DOSE_GIVEN: "Dose given: {given} {u} of the {dose} {u} prepared",
+    StepKind.ADMINISTERED: "Administered: {dose} {u} ÷ {unit} {u} per unit = {ratio} → {units} units (rounded up)",
     StepKind.DISCARDED: (
-        "Discarded: {labeled} mg opened − {dose} mg = {discarded} mg ÷ {unit} mg = {ratio} → {units} units (rounded down)"
+        "Discarded: {labeled} {u} opened − {dose} {u} = {discarded} {u} ÷ {unit} {u} = {ratio} → {units} units (rounded down)"
     ),
     StepKind.CAP: "Cap: {administered} + JW ≤ {labeled_units} labeled units → {jw} JW units",
 }
@@ -150,10 +150,12 @@ def _figure(value: Figure) -> str:
 
 
 def step_text(step: Step) -> str:
-    figures = {name: _figure(value) for name, value in step.figures}
+    figures = {"u": "mg"} | {name: _figure(value) for name, value in step.figures}  # u: the amount's unit, mg unless stated
     text = STEP_TEXTS[step.kind].format(**figures)
-    if "rounded_from" in figures:  # a calculated dose stated to 0.01 mg
-        text += f" (from {figures['rounded_from']} mg, rounded to 0.01 mg)"
+    if figures["u"].endswith("s"):  # "1 doses labeled", "÷ 1 units per unit": one of a counted unit is singular
+        text = re.sub(rf"(?<![0-9.]){re.escape('1 ' + figures['u'])}\b", "1 " + figures["u"][:-1], text)
+    if "rounded_from" in figures:  # a calculated dose stated to 0.01 of its unit
+        text += f" (from {figures['rounded_from']} {figures['u']}, rounded to 0.01 {figures['u']})"
     return text
 
 
@@ -298,7 +300,7 @@ def preparation_steps(calc: Calculation) -> tuple[str, ...]:
 def waste_modifier_note(calc: Calculation) -> str:
     """Why the lines carry JW, JZ or neither, in one sentence."""
     billing = calc.billing
-    left = amount(billing.discarded_mg, "mg")
+    left = amount(billing.discarded_mg, calc.drug.amount_unit)
     if not calc.container_confirmed:
         return "Single-dose or multi-dose not confirmed: no JW or JZ until the carton is checked."
     if not calc.single_dose:
@@ -323,7 +325,7 @@ def whole_vial_advice(calc: Calculation) -> str | None:
         return f"Whole-vial option: none within {threshold}% of the order."
     sign = "+" if option.change_percent > 0 else ""
     return (
-        f"Whole-vial option (site policy, within {threshold}%): {amount(option.dose_mg, 'mg')} "
+        f"Whole-vial option (site policy, within {threshold}%): {amount(option.dose_mg, calc.drug.amount_unit)} "
         f"= {uses_text(option.vials)} ({sign}{plain(option.change_percent)}%). NOT applied: the result above is the dose as "
         "ordered; use this only if the prescriber changes the order."
     )

@@ -8,7 +8,7 @@ from infusion_calc.core.check_types import INFO, WARNING, Check, CheckSpec, emit
 from infusion_calc.core.encounter import Encounter
 from infusion_calc.core.engine import Calculation
 from infusion_calc.core.indications import ClinicalRules
-from infusion_calc.core.rounding import plain
+from infusion_calc.core.units import format_amount
 
 DOSE_GIVEN_NO_REASON = CheckSpec("DOSE_GIVEN_NO_REASON", WARNING, "less given than prepared, without the reason")
 OBSERVATION_NOT_RECORDED = CheckSpec(
@@ -22,7 +22,8 @@ def record_checks(calc: Calculation, encounter: Encounter, rules: ClinicalRules)
     given = calc.given_mg
     if given is not None and given < calc.dose_mg and not encounter.stop_reason:
         found.append(DOSE_GIVEN_NO_REASON(
-            f"{plain(given)} mg of the {plain(calc.dose_mg)} mg prepared was given, but not why the infusion "
+            f"{format_amount(given, calc.drug.amount_unit)} of the {format_amount(calc.dose_mg, calc.drug.amount_unit)} "
+            "prepared was given, but not why the infusion "
             "stopped: record the reason (a reaction, the patient left), with the start and stop times.",
         ))
     observation = rules.observation_for(calc.drug.hcpcs)

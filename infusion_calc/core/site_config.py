@@ -19,7 +19,17 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, StrictBool, ValidationError
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    StrictBool,
+    StrictStr,
+    ValidationError,
+)
 
 from infusion_calc.core.catalog import NDC_UNIT_QUALIFIERS
 from infusion_calc.core.check_types import SitePolicy
@@ -89,6 +99,10 @@ class LogSettings(BaseModel):
 
     store_patient_id: StrictBool = False
     """Private by default: the log keeps no patient identifier unless the site turns this on."""
+    url: StrictStr | None = None
+    """A center log: "postgresql://host/dbname" (no password in it: the log package checks); none: this workstation's SQLite file."""
+    workstation: StrictStr | None = None
+    """The name saved with each entry; none: the host name."""
 
 
 def _percent(value: Any) -> Decimal:

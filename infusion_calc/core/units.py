@@ -25,6 +25,7 @@ from enum import Enum
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from infusion_calc.core.activity_kinds import ACTIVITY_KINDS, TYPED_ACTIVITY
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.rounding import plain
 
@@ -75,6 +76,8 @@ _SPELLINGS = {
     "lb": "lb", "lbs": "lb", "cm": "cm", "in": "in", "inch": "in", "inches": "in", "m": "m",
     "ml": "mL", "l": "L",
     "m2": "m**2", "m²": "m**2", "m^2": "m**2", "m**2": "m**2",
+    # Activity units as typed: bound to the product's own kind by core/amounts.py, never converted.
+    "unit": "unit", "units": "unit", "iu": "IU", "dose": "dose", "doses": "dose",
 }
 # Spellings that are well-known sources of dosing errors: refuse them and say why.
 _REFUSED_SPELLINGS = {
@@ -82,11 +85,9 @@ _REFUSED_SPELLINGS = {
     "μg": "write mcg: µg is easily misread as mg",
     "ug": "write mcg: ug is easily misread as mg",
     "cc": "write mL: cc is easily misread as U or 00",
-    "u": "doses in units are not supported; this calculator doses by mass (mg)",
-    "iu": "doses in units are not supported; this calculator doses by mass (mg)",
-    "unit": "doses in units are not supported; this calculator doses by mass (mg)",
-    "units": "doses in units are not supported; this calculator doses by mass (mg)",
+    "u": "write units: U is easily misread as 0, 4 or cc",
 }
+
 
 _MAX_TEXT = 40
 # [0-9], not \d: \d also matches Arabic-Indic and fullwidth digits, which no chart uses.
@@ -109,7 +110,8 @@ class Measure:
 
 def format_amount(value: Decimal, unit: str) -> str:
     """"300 mg", "12.5 mL", "1.9 m²": no exponent, no trailing zeros, pint's short symbols."""
-    return f"{plain(value)} {_pretty_unit(unit)}"
+    printed = _pretty_unit(unit)
+    return f"{plain(value)} {printed[:-1] if value == 1 and printed.endswith(('units', 'doses')) else printed}"
 
 
 # -- what pint says about a unit, asked once per question and kept ---------------------------
@@ -120,7 +122,10 @@ _answers: dict[tuple[str, str, str], Decimal | bool | str] = {}
 _MAX_ANSWERS = 4096  # a batch of junk spellings cannot grow it without bound
 
 # The canonical units each dimension is converted to, and the units amounts are printed in.
-_CANONICAL = {"[mass]": ("mg", "kg"), "[volume]": ("mL",), "[length]": ("cm",), "[area]": ("m**2",)}
+_CANONICAL = {
+    "[mass]": ("mg", "kg"), "[volume]": ("mL",), "[length]": ("cm",), "[area]": ("m**2",),
+    "[activity]": ("unit",), "[international_activity]": ("IU",), "[dose_count]": ("dose",),
+}
 _PRINTED_UNITS = ("mg", "mL", "kg", "cm", "m**2", "mg/kg", "mg/m**2", "mg/mL")
 
 
@@ -163,6 +168,8 @@ def pint_answers() -> dict[tuple[str, str, str], Decimal | bool | str]:
                     _ask("factor", spelling, canonical)
     for unit in _PRINTED_UNITS:
         _ask("symbol", unit)
+    for kind, (dimension, _printed, _typed) in ACTIVITY_KINDS.items():
+        _ask("dimension", kind, dimension)
     return dict(_answers)
 
 
@@ -172,7 +179,26 @@ def remember(answers: Mapping[tuple[str, str, str], Decimal | bool | str]) -> No
 
 
 def _pretty_unit(unit: str) -> str:
+    top, slash, per = unit.partition("/")
+    if top in ACTIVITY_KINDS:  # printed by our table: pint would print the kind's internal name
+        return ACTIVITY_KINDS[top][1] + (slash + str(_ask("symbol", per)) if slash else "")
     return str(_ask("symbol", unit))
+
+
+def unit_symbol(unit: str) -> str:
+    """How a canonical unit or activity kind is printed: "mg", "mL", "units", "IU"."""
+    return _pretty_unit(unit)
+
+
+def activity_word(word: str) -> str | None:
+    """"unit" or "IU" when a typed unit word is an activity unit, else None."""
+    spelling = _spelling(word)
+    return spelling if spelling in TYPED_ACTIVITY else None
+
+
+def kind_defined(kind: str) -> bool:
+    """Whether the registry defines this activity kind with the dimension ACTIVITY_KINDS gives it."""
+    return kind in ACTIVITY_KINDS and bool(_ask("dimension", kind, ACTIVITY_KINDS[kind][0]))
 
 
 def _check_unit_word(word: str) -> None:
@@ -283,7 +309,7 @@ class DoseOrder:
     basis: DoseBasis
 
 
-_DOSE_EXAMPLE = "a dose with a unit, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL"
+_DOSE_EXAMPLE = "a dose with a unit, e.g. 300 mg, 5 mg/kg, 375 mg/m2, 15 mL, 60 units or 50 IU/kg"
 
 
 # Cached per spelling (both results are frozen): a batch file repeats its orders row after row.
@@ -293,25 +319,28 @@ def parse_dose(text: str, field: str = "dose") -> DoseOrder:
     """Parse an ordered dose: flat mass, mass per kg, mass per m², or a volume."""
     number, word, per = _split(text, field, _DOSE_EXAMPLE)
     _unit_or_error(word, field, _DOSE_EXAMPLE)
+    activity = activity_word(word)
     if per is None:
+        if activity is not None:  # bound to the product's own kind by the engine (core/amounts.py)
+            return DoseOrder(Measure(number, activity, text.strip()), DoseBasis.FLAT)
         if _has_dimension(word, "[mass]"):
             return DoseOrder(Measure(number * _factor(word, "mg"), "mg", text.strip()), DoseBasis.FLAT)
         if _has_dimension(word, "[volume]"):
             return DoseOrder(Measure(number * _factor(word, "mL"), "mL", text.strip()), DoseBasis.VOLUME)
         raise InputError(field, f"'{word}' is not a dose unit. Enter {_DOSE_EXAMPLE}.")
-    if not _has_dimension(word, "[mass]"):
-        raise InputError(field, f"A per-kg or per-m² dose must start with a mass. Enter {_DOSE_EXAMPLE}.")
+    if activity is None and not _has_dimension(word, "[mass]"):
+        raise InputError(field, f"A per-kg or per-m² dose must start with a mass or units. Enter {_DOSE_EXAMPLE}.")
     _unit_or_error(per, field, _DOSE_EXAMPLE)
-    mass_factor = _factor(word, "mg")
+    amount, top = (number, activity) if activity is not None else (number * _factor(word, "mg"), "mg")
     if _has_dimension(per, "[mass]"):
         # Orders are written per kg; "mg/lb" would need an inexact 1/0.45359237.
         if _factor(per, "kg") != 1:
             raise InputError(field, f"Write a weight-based dose per kg, e.g. 5 mg/kg (not per {per}).")
-        return DoseOrder(Measure(number * mass_factor, "mg/kg", text.strip()), DoseBasis.PER_KG)
+        return DoseOrder(Measure(amount, f"{top}/kg", text.strip()), DoseBasis.PER_KG)
     if _has_dimension(per, "[area]"):
         if _factor(per, "m**2") != 1:
             raise InputError(field, f"Write a BSA-based dose per m2, e.g. 375 mg/m2 (not per {per}).")
-        return DoseOrder(Measure(number * mass_factor, "mg/m**2", text.strip()), DoseBasis.PER_M2)
+        return DoseOrder(Measure(amount, f"{top}/m**2", text.strip()), DoseBasis.PER_M2)
     raise InputError(field, f"'{per}' is not kg or m2. Enter {_DOSE_EXAMPLE}.")
 
 
@@ -323,7 +352,7 @@ class VialSize:
     volume: Measure | None
 
 
-_VIAL_EXAMPLE = "a vial size such as 300 mg/15 mL, or 100 mg for a powder"
+_VIAL_EXAMPLE = "a vial size such as 300 mg/15 mL, 100 mg for a powder, 100 units, 5000 units/5 mL or 1000 mL"
 _VIAL_PATTERN = re.compile(r"^(?P<strength>[^/]+?)\s*(?:/\s*(?P<volume>\d.*))?$")
 
 
@@ -335,11 +364,25 @@ def parse_vial_size(text: str, field: str = "vial") -> VialSize:
     if not raw or match is None:
         raise InputError(field, f"Enter {_VIAL_EXAMPLE}.")
     try:
-        strength = parse_measure(match["strength"], Kind.MASS, field)
+        strength = parse_amount(match["strength"], field)
         volume = parse_measure(match["volume"], Kind.VOLUME, field) if match["volume"] else None
+        if volume is not None and strength.unit == "mL":
+            raise InputError(field, "a volume per volume")
     except InputError:
         raise InputError(field, f"Could not read '{shown(raw)}'. Enter {_VIAL_EXAMPLE}.") from None
     return VialSize(strength, volume)
+
+
+def parse_amount(text: str, field: str) -> Measure:
+    """What a container holds: a mass (mg), activity units as typed ("unit", "IU"), or a volume (mL)."""
+    number, word, per = _split(text, field, _VIAL_EXAMPLE)
+    activity = activity_word(word) if per is None else None
+    if activity is not None:
+        return Measure(number, activity, text.strip())
+    try:
+        return parse_measure(text, Kind.MASS, field)
+    except InputError:
+        return parse_measure(text, Kind.VOLUME, field)
 
 
 def parse_concentration(text: str, field: str) -> Measure:

@@ -1,38 +1,41 @@
-"""Reading the administration log: recent entries, one entry, and row-by-row exports.
+"""Reading the administration log: recent entries, one entry, correction chains and row-by-row exports.
 
-Every read streams from a SQLite cursor, so `log list --all` and `log export` run in
-flat memory on a log of a million rows. Reads never create the file: a log that does
-not exist yet reads as empty.
+One reader for both back ends (`store.open_log`): the SQL is shared, and the two places
+where SQLite and PostgreSQL say a thing differently (an entry's claim lines in one field,
+a line's saved payment) come from the back end. Every read streams from a cursor, so
+`log list --all` and `log export` run in flat memory on a log of a million rows. Reads
+never create anything: a log that does not exist yet reads as empty.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
+from functools import lru_cache
+from json import encoder as _encoder
 from pathlib import Path
 from typing import Any
 
 from infusion_calc.core.presentation import line_brief
-from infusion_calc.log.store import BUSY_TIMEOUT_S, LogError, default_log_path, open_for_reading, schema_version, sqlite_errors
+from infusion_calc.log.location import LogLocation
+from infusion_calc.log.store import BUSY_TIMEOUT_S, LogStore, default_log_path, open_log
 
 CSV_COLUMNS = (
     "id", "saved_at", "tool_version", "patient_id", "drug", "dose", "administered_units", "discarded_units",
     "line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity", "medicare_payment",
+    "uuid", "workstation", "corrects",
+)
+_ENTRY_COLUMNS = (
+    "id", "saved_at", "tool_version", "patient_id", "inputs", "result", "note", "checks", "encounter",
+    "uuid", "workstation", "corrects",
 )
 
-# Each claim line's code, modifiers (space-separated) and units, as fields (\x1f) of records (\x1e):
-# the words are written by core/presentation.py, like every other claim line shown.
-_LINES_FIELDS = (
-    "(SELECT group_concat(hcpcs || char(31) || modifiers || char(31) || units, char(30))"
-    " FROM claim_line WHERE administration_id = a.id)"
-)
-_SUMMARY = f"SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, {_LINES_FIELDS} FROM administration a"
 
-
+@lru_cache(maxsize=4096)  # a center gives the same doses again and again: each combination is worded once
 def _lines_text(fields: str | None) -> str:
-    """'J2323 × 250; J2323-JW × 50' from the fields _LINES_FIELDS gives."""
+    """'J2323 × 250; J2323-JW × 50' from the back end's `lines_fields`."""
     if not fields:
         return ""
     lines = (record.split("\x1f") for record in fields.split("\x1e"))
@@ -47,45 +50,30 @@ class Summary:
     dose: str
     patient_id: str | None
     lines: str
+    corrects: int | None = None
+    """The entry this one corrects."""
+    corrected_by: int | None = None
+    """The latest entry that corrects this one."""
+    workstation: str | None = None
 
 
 class AdministrationLog:
-    """Read access to one log file (default: the one `save()` writes)."""
+    """Read access to one log (default: the data folder's file; a CenterLog for a center's PostgreSQL log)."""
 
-    def __init__(self, path: Path | None = None, busy_timeout: float | None = None) -> None:
-        self.path = Path(path) if path is not None else default_log_path()
+    def __init__(self, path: LogLocation | None = None, busy_timeout: float | None = None) -> None:
+        self.path: LogLocation = path if path is not None else default_log_path()
+        if isinstance(self.path, str):
+            self.path = Path(self.path)
         self.busy_timeout = BUSY_TIMEOUT_S if busy_timeout is None else busy_timeout
-        self.notices: list[str] = []
+        self.store: LogStore = open_log(self.path, self.busy_timeout)
+
+    @property
+    def notices(self) -> list[str]:
         """What reading found and did about the log's privacy or a read-only disk, as sentences to show."""
-
-    def _exists(self) -> bool:
-        try:
-            return self.path.is_file()
-        except OSError as error:  # e.g. a data folder this user cannot search
-            raise LogError(f"Cannot read the administration log {self.path}: {error.strerror}. Nothing was read.") from None
-
-    def _note(self, notice: str | None) -> None:
-        if notice and notice not in self.notices:
-            self.notices.append(notice)
+        return self.store.notices
 
     def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Generator[tuple[Any, ...], None, None]:
-        """Rows one at a time; nothing when the log does not exist or has no entries yet."""
-        from infusion_calc.log.privacy import make_private
-
-        if not self._exists():
-            return
-        notice: str | None
-        for notice in make_private(self.path, fix=False):  # ours and readable by others: made private now
-            self._note(notice)
-        with sqlite_errors(self.path, "Nothing was read.", self.busy_timeout):
-            connection, notice = open_for_reading(self.path, self.busy_timeout)
-            self._note(notice)
-            try:
-                if schema_version(connection, self.path) == 0:
-                    return
-                yield from connection.execute(sql, parameters)
-            finally:
-                connection.close()
+        return self.store.rows(sql, parameters)
 
     def _first(self, sql: str, parameters: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
         with closing(self._rows(sql, parameters)) as rows:  # closes the connection now, not at GC
@@ -93,32 +81,67 @@ class AdministrationLog:
 
     def uses_by_code(self) -> dict[str, int]:
         """How many administrations were saved per HCPCS code (the app lists the most-used drugs first)."""
-        return dict(self._rows("SELECT hcpcs, count(*) FROM administration GROUP BY hcpcs"))
+        return {code: int(count) for code, count in self._rows("SELECT hcpcs, count(*) FROM administration GROUP BY hcpcs")}
 
     def count(self) -> int:
         row = self._first("SELECT count(*) FROM administration")
-        return row[0] if row else 0
+        return int(row[0]) if row else 0
 
     def recent(self, limit: int | None = 20) -> Iterator[Summary]:
         """The last `limit` entries (all when None), oldest first."""
-        if limit is None:
-            rows = self._rows(f"{_SUMMARY} ORDER BY a.id")
-        else:
-            rows = self._rows(f"SELECT * FROM ({_SUMMARY} ORDER BY a.id DESC LIMIT ?) ORDER BY id", (limit,))
+        # The lines saved with the entry (format 2); older entries: from claim_line (coalesce looks no further
+        # than the first value it finds).
+        summary = (
+            f"SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, coalesce(a.line_summary, {self.store.lines_fields}),"
+            " a.corrects, a.workstation FROM administration a"
+        )
+        # The first entry listed: the limit-th from the end (0 when there are fewer).
+        first, parameters = ("0", ()) if limit is None else (
+            "coalesce((SELECT id FROM administration ORDER BY id DESC LIMIT 1 OFFSET ?), 0)", (limit - 1,)
+        )
+        corrected_by = self._latest_corrections(first, parameters)
+        rows = self._rows(f"{summary} WHERE a.id >= {first} ORDER BY a.id", parameters)
         for row in rows:
-            yield Summary(row[0], row[1], row[2], row[3], row[4], _lines_text(row[5]))
+            entry_id = int(row[0])
+            yield Summary(entry_id, row[1], row[2], row[3], row[4], _lines_text(row[5]),
+                          _id_or_none(row[6]), corrected_by.get(entry_id), row[7])
+
+    def _latest_corrections(self, first: str, parameters: tuple[Any, ...]) -> dict[int, int]:
+        """Corrected entry -> its latest correction, for entries from `first` on: one small query, since
+        corrections are the exception (a subquery per listed entry cost more than the rest of the listing)."""
+        return {
+            int(corrected): int(latest) for corrected, latest in self._rows(
+                f"SELECT corrects, max(id) FROM administration WHERE corrects >= {first} GROUP BY corrects", parameters
+            )
+        }
 
     def entry(self, entry_id: int) -> dict[str, Any] | None:
-        """Everything saved for one entry, JSON columns decoded; None if there is no such id."""
-        columns = ("id", "saved_at", "tool_version", "patient_id", "inputs", "result", "note", "checks", "encounter")
-        row = self._first(f"SELECT {', '.join(columns)} FROM administration WHERE id = ?", (entry_id,))
+        """Everything saved for one entry, JSON columns decoded, with its corrections; None if there is no such id."""
+        row = self._first(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration WHERE id = ?", (entry_id,))
         if row is None:
             return None
-        entry = dict(zip(columns, row))
+        entry = dict(zip(_ENTRY_COLUMNS, row))
+        entry["id"], entry["corrects"] = int(entry["id"]), _id_or_none(entry["corrects"])
         for key in ("inputs", "result", "checks", "encounter"):
             if entry[key] is not None:
                 entry[key] = json.loads(entry[key])
+        entry["corrected_by"] = [int(later) for (later,) in self._rows(
+            "SELECT id FROM administration WHERE corrects = ? ORDER BY id", (entry_id,)
+        )]
         return entry
+
+    def correction_chain(self, entry_id: int) -> list[int]:
+        """The entry's chain, first entry to latest correction: [3, 7, 9] when 7 corrects 3 and 9 corrects 7."""
+        chain = [entry_id]
+        while (row := self._first("SELECT corrects FROM administration WHERE id = ?", (chain[0],))) and row[0] is not None:
+            if int(row[0]) in chain:  # a loop cannot be saved, but an edited log could hold one
+                break
+            chain.insert(0, int(row[0]))
+        while (row := self._first("SELECT max(id) FROM administration WHERE corrects = ?", (chain[-1],))) and row[0] is not None:
+            if int(row[0]) in chain:
+                break
+            chain.append(int(row[0]))
+        return chain
 
     def csv_rows(self) -> Iterator[tuple[Any, ...]]:
         """One row per claim line (CSV_COLUMNS), in save order."""
@@ -127,7 +150,8 @@ class AdministrationLog:
             " a.discarded_units, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity,"
             # The payment lives in the saved result (the contract's lines, in line order); entries saved
             # before payments existed, or without a quarter for their date, give an empty cell.
-            " json_extract(a.result, '$.lines[' || (l.line - 1) || '].medicare_payment')"
+            # Saved beside the line since log format 2 ("" for none); older entries: from the result.
+            f" NULLIF(coalesce(l.medicare_payment, {self.store.line_payment}), ''), a.uuid, a.workstation, a.corrects"
             " FROM administration a JOIN claim_line l ON l.administration_id = a.id ORDER BY a.id, l.line"
         )
 
@@ -135,9 +159,13 @@ class AdministrationLog:
         """(id, saved_at, inputs, result, checks, encounter) per entry in save order, JSON as stored.
 
         What `infusion-calc report` reads: no patient identifier and no chart note (the
-        report shows neither, and the note is half of each row's size).
+        report shows neither, and the note is half of each row's size). An entry a later
+        one corrects is left out: the correction stands in its place, so nothing is counted twice.
         """
-        return self._rows("SELECT id, saved_at, inputs, result, checks, encounter FROM administration ORDER BY id")
+        return self._rows(
+            "SELECT id, saved_at, inputs, result, checks, encounter FROM administration a"
+            " WHERE NOT EXISTS (SELECT 1 FROM administration c WHERE c.corrects = a.id) ORDER BY id"
+        )
 
     def json_lines(self) -> Iterator[str]:
         """One JSON object per saved calculation, as text, in save order.
@@ -145,13 +173,23 @@ class AdministrationLog:
         The stored JSON columns are spliced in as they are (they were written by
         json.dumps), so a million rows are not parsed and re-encoded.
         """
-        rows = self._rows(
-            "SELECT id, saved_at, tool_version, patient_id, inputs, result, note, checks, encounter"
-            " FROM administration ORDER BY id"
-        )
-        for entry_id, saved_at, version, patient_id, inputs, result, note, checks, encounter in rows:
+        rows = self._rows(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration ORDER BY id")
+        # json.dumps(text) and json.dumps(text, ensure_ascii=False) write a string exactly so; called
+        # directly, without json.dumps' own work per call (seven strings a row).
+        ascii_text, text = _encoder.encode_basestring_ascii, _encoder.encode_basestring
+        for entry_id, saved_at, version, patient_id, inputs, result, note, checks, encounter, uuid, workstation, corrects in rows:
             yield (
-                f'{{"id":{entry_id},"saved_at":{json.dumps(saved_at)},"tool_version":{json.dumps(version)},'
-                f'"patient_id":{json.dumps(patient_id)},"inputs":{inputs},"result":{result},'
-                f'"note":{json.dumps(note, ensure_ascii=False)},"checks":{checks or "null"},"encounter":{encounter or "null"}}}'
+                f'{{"id":{entry_id},"saved_at":{ascii_text(saved_at)},"tool_version":{ascii_text(version)},'
+                f'"patient_id":{_or_null(patient_id, ascii_text)},"inputs":{inputs},"result":{result},'
+                f'"note":{_or_null(note, text)},"checks":{checks or "null"},"encounter":{encounter or "null"},'
+                f'"uuid":{_or_null(uuid, ascii_text)},"workstation":{_or_null(workstation, text)},'
+                f'"corrects":{"null" if corrects is None else int(corrects)}}}'
             )
+
+
+def _or_null(value: str | None, encode: Callable[[str], str]) -> str:
+    return "null" if value is None else encode(value)
+
+
+def _id_or_none(value: Any) -> int | None:
+    return None if value is None else int(value)

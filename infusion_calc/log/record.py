@@ -84,10 +84,17 @@ class Record:
     discarded_units: int
     inputs: str
     result: str
-    claim_lines: tuple[tuple[int, str, str, int, str | None, str | None, str | None], ...]
+    claim_lines: tuple[tuple[int, str, str, int, str | None, str | None, str | None, str], ...]
+    """(line, code, modifiers, units, NDC, NDC unit, NDC quantity, Medicare payment or "" when none)."""
     note: str | None
     checks: str | None
     encounter: str | None
+
+
+def _payment_text(amount: Any) -> str:
+    """The payment as the saved result's JSON has it (a string), "" for none: stored beside the line, so an
+    export reads it without parsing the whole result (entries saved before this have NULL there)."""
+    return "" if amount is None else str(plain_data(amount))
 
 
 def record_for(
@@ -98,7 +105,8 @@ def record_for(
 ) -> Record:
     result = calculation_to_dict(calc)
     lines = tuple(
-        (number, line["hcpcs"], " ".join(line["modifiers"]), line["units"], line["ndc"], line["ndc_unit"], line["ndc_quantity"])
+        (number, line["hcpcs"], " ".join(line["modifiers"]), line["units"], line["ndc"], line["ndc_unit"], line["ndc_quantity"],
+         _payment_text(line.get("medicare_payment")))
         for number, line in enumerate(result["lines"], start=1)
     )
     return Record(

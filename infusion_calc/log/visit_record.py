@@ -2,16 +2,22 @@
 
 from __future__ import annotations
 
+from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.visit import VisitResult, combined_checks, visit_note, visit_to_dict
 from infusion_calc.log.record import Record, to_json
+
+
+def _payment(amount: object) -> str:
+    return "" if amount is None else str(amount)
 
 
 def record_for_visit(result: VisitResult) -> Record:
     """One row for the whole visit; its `result` is the visit's JSON (drugs, administrations, codes)."""
     drugs = result.drugs
-    lines = [(line.hcpcs, " ".join(line.modifiers), line.units, line.ndc, line.ndc_unit,
-              str(line.ndc_quantity) if line.ndc_quantity is not None else None) for line in result.drug_lines]
-    lines += [(line.code, " ".join(line.modifiers), line.units, None, None, None) for line in result.codes.lines]
+    lines = [(line["hcpcs"], " ".join(line["modifiers"]), line["units"], line["ndc"], line["ndc_unit"],
+              line["ndc_quantity"], _payment(line.get("medicare_payment")))
+             for drug in drugs for line in calculation_to_dict(drug.calc)["lines"]]
+    lines += [(line.code, " ".join(line.modifiers), line.units, None, None, None, "") for line in result.codes.lines]
     spec = result.spec
     return Record(
         drug="visit: " + ", ".join(drug.calc.drug.display_name for drug in drugs),

@@ -8,14 +8,14 @@ tell the nurse, never an exception.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
-    from pathlib import Path
 
     from infusion_calc.loading import Context
+    from infusion_calc.log.location import LogLocation
 
 
 def export_formats() -> tuple[tuple[str, str], ...]:
@@ -48,9 +48,20 @@ def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
     )
 
 
-def save_to_log(result: ResultView, log_path: Path | None = None) -> Delivery:
+def retry_identifier(unsaved: tuple[Any, str] | None, form: Any) -> tuple[Any, str]:
+    """(form, entry identifier) for a save: the identifier a failed save of this same form was sent with, so
+    a save the log took but could not acknowledge is not made twice; a new one for any other form."""
+    if unsaved is not None and unsaved[0] == form:
+        return unsaved
+    from uuid import uuid4
+
+    return form, str(uuid4())
+
+
+def save_to_log(result: ResultView, log_path: LogLocation | None = None, entry_uuid: str | None = None) -> Delivery:
     """Append the result, its chart note, checks and encounter details to the administration log
-    (the app's context's; the data folder's when none is given)."""
+    (the app's context's; the data folder's when none is given). `entry_uuid`: the identifier of
+    this administration, the same when a failed save is tried again (a new one when None)."""
     from infusion_calc.core.encounter import EncounterText
     from infusion_calc.core.site_config import SiteConfigError
     from infusion_calc.log import LogError, save
@@ -59,7 +70,7 @@ def save_to_log(result: ResultView, log_path: Path | None = None) -> Delivery:
     details = {name: value for name, value in typed._asdict().items() if value}
     try:
         entry = save(result.calculation, note=result.chart_text, checks=result.checks, encounter=details or None,
-                     path=log_path)
+                     path=log_path, entry_uuid=entry_uuid)
     except LogError as error:
         return Delivery(False, str(error))
     except SiteConfigError as error:

@@ -253,13 +253,13 @@ class Calculator:
             warnings += ("The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",)
         return ResultView(
             heading=drug_heading(drug.generic, drug.brands[0] if drug.brands else None, drug.hcpcs, drug.descriptor),
-            dose=amount(calc.dose_mg, "mg"),
+            dose=amount(calc.dose_mg, drug.amount_unit),
             dose_steps=dose_steps,
             vials=tuple(f"{opened_vials(use)} · {ndc_for_people(use.product.ndc, missing=f'NDC {NOT_VERIFIED}')}" for use in calc.vials),
             preparation=preparation_steps(calc),
             administered_units=billing.administered_units,
             discarded_units=billing.discarded_units,
-            discarded_amount=amount(billing.discarded_mg, "mg"),
+            discarded_amount=amount(billing.discarded_mg, drug.amount_unit),
             modifier_note=waste_modifier_note(calc),
             waste_modifier=next((m for line in calc.lines for m in line.modifiers if m in ("JW", "JZ")), ""),
             claim_rows=tuple(
@@ -282,7 +282,7 @@ class Calculator:
             vial_labels=tuple(use.product.label for use in calc.vials for _ in range(use.count)),
             calculation=calc,
             encounter=typed,
-            given=amount(calc.administered_mg, "mg"),
+            given=amount(calc.administered_mg, drug.amount_unit),
             rems=self.context.rules.rems_for(drug.hcpcs) is not None,
         )
 

@@ -18,7 +18,7 @@ class VisitKeys:
     _last_saved: object
 
     def action_clear(self: Any) -> None:
-        self._last_saved = None  # the next patient's save is a new entry, even if the form reads the same
+        self._last_saved = self._unsaved = None  # the next patient's save is a new entry, even if the form reads the same
         self._jumps = 0  # F7 starts again at the result
         self._visit.clear()
         if self.built:

@@ -52,9 +52,12 @@ def _row_text(row: dict[str, str]) -> str:
 
 
 def _dosage_mg(text: str) -> Decimal | None:
-    """'10 MG' -> 10, '500 MG' -> 500; None for a dosage that is not a plain mass."""
+    """'10 MG' -> 10, '500 MG' -> 500, '5 UNITS' -> 5; None for a dosage that is not a plain amount."""
     match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*(MG|G|MCG)", text.strip().upper())
-    return Decimal(match[1]) * _MG_PER[match[2]] if match else None
+    if match:
+        return Decimal(match[1]) * _MG_PER[match[2]]
+    units = re.fullmatch(r"([0-9]+)\s*(UNITS?|IU)", text.strip().upper())  # activity units: the count itself
+    return Decimal(units[1]) if units else None
 
 
 def _units_per_item(drug: Drug, product: Product) -> Decimal:
@@ -100,6 +103,11 @@ def test_a_product_without_a_verified_ndc_is_still_a_presentation_cms_bills_unde
         assert drug.hcpcs not in CODES, f"{CMS} now lists {drug.hcpcs}: check its NDCs against {CATALOG}"
         return
     rows = [row for row in ROWS if row["HCPCS"] == drug.hcpcs]
+    if drug.amount_unit.endswith("_iu"):
+        # A clotting factor's vial is billed by the assayed IU on its carton, which varies by lot:
+        # CMS lists each such NDC as 1 billing unit per item, so no nominal size can match a row.
+        assert rows and all(row["BILLUNITS"] == "1" and row["HCPCS dosage"] == "1 IU" for row in rows)
+        return
     assert any(not disagreements(drug, product, row) for row in rows), (
         f"{CATALOG}: {drug.hcpcs} {product.brand} {product.label} matches no item {CMS} lists under "
         f"{drug.hcpcs}: {[_row_text(row) for row in rows]}"

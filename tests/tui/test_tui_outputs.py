@@ -189,3 +189,30 @@ async def test_save_to_log_writes_the_log_the_apps_context_names(catalog, tmp_pa
         await saved(pilot)
         assert f"Saved as entry 1 in {elsewhere}" in notices(app)
     assert not (tmp_path / "data" / "administrations.sqlite3").exists()
+
+
+async def test_a_save_whose_acknowledgement_was_lost_is_not_made_twice_when_tried_again(app, isolated_user_dirs, monkeypatch):
+    """The log took the entry but the app heard an error (a center log's connection dropped at commit):
+    saving the same form again sends the same identifier, and the log answers with the entry it has."""
+    import infusion_calc.log as log_package
+
+    real_save, identifiers = log_package.save, []
+
+    def acknowledgement_lost_once(*args, **kwargs):
+        identifiers.append(kwargs.get("entry_uuid"))
+        entry = real_save(*args, **kwargs)
+        if len(identifiers) == 1:
+            raise log_package.LogError("The center log could not be reached. This calculation was probably NOT saved.")
+        return entry
+
+    monkeypatch.setattr(log_package, "save", acknowledgement_lost_once)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await pilot.press("f6")
+        await saved(pilot)
+        assert any("NOT saved" in text for text in notices(app))
+        await pilot.press("f6")  # the nurse tries again
+        await saved(pilot)
+        assert any("Saved as entry 1" in text for text in notices(app))
+    assert len(identifiers) == 2 and identifiers[0] == identifiers[1] is not None
+    assert len(log_rows(isolated_user_dirs / "data")) == 1

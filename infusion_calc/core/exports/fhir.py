@@ -15,6 +15,7 @@ cardinality, and the status code is in R4's value set, so the JSON reads as R4 t
 from __future__ import annotations
 
 from datetime import datetime
+from decimal import Decimal
 from typing import Any
 
 from fhir.resources.R4B.annotation import Annotation
@@ -105,17 +106,24 @@ def _notes(calc: Calculation) -> list[Annotation]:
     )
     texts = [
         f"Vials opened: {vials}.",
-        f"Discarded: {format_amount(billing.discarded_mg, 'mg')} ({billing.discarded_units} billing units of {calc.drug.billing_unit}).",
+        f"Discarded: {format_amount(billing.discarded_mg, calc.drug.amount_unit)} ({billing.discarded_units} billing units of {calc.drug.billing_unit}).",
         f"Claim lines: {lines}.",
     ]
     return [Annotation(text=text) for text in texts]
+
+
+def _quantity(dose: Decimal, unit: str) -> Quantity:
+    """mg and mL in UCUM; a product's own activity units have no UCUM code, so the unit is named only."""
+    if unit in ("mg", "mL"):
+        return Quantity(value=dose, unit=unit, system=UCUM, code=unit)
+    return Quantity(value=dose, unit=format_amount(dose, unit).split(" ", 1)[1])
 
 
 def build(calc: Calculation, when: datetime) -> MedicationAdministration:
     """The resource as a validated model; raises ExportError if the library refuses it."""
     dose = calc.administered_mg  # the record of what was administered: the amount given when entered
     if len(dose.as_tuple().digits) > EXACT_DIGITS:
-        raise ExportError(f"The dose {dose} mg has more digits than FHIR JSON carries exactly.")
+        raise ExportError(f"The dose {format_amount(dose, calc.drug.amount_unit)} has more digits than FHIR JSON carries exactly.")
     try:
         return MedicationAdministration(
             status="completed",
@@ -124,9 +132,9 @@ def build(calc: Calculation, when: datetime) -> MedicationAdministration:
             effectiveDateTime=when.replace(microsecond=0),
             note=_notes(calc),
             dosage=MedicationAdministrationDosage(
-                text=f"{format_amount(dose, 'mg')} {calc.drug.route}",
+                text=f"{format_amount(dose, calc.drug.amount_unit)} {calc.drug.route}",
                 route=CodeableConcept(text=calc.drug.route),
-                dose=Quantity(value=dose, unit="mg", system=UCUM, code="mg"),
+                dose=_quantity(dose, calc.drug.amount_unit),
             ),
         )
     except ValidationError as error:  # a bug here, not a user error: say which field

@@ -17,7 +17,7 @@ from infusion_calc.core.site_config import ExportSettings
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
     lines, notices = prepare(calc, settings)
     drug = calc.drug
-    title = f"{drug.display_name} {amount(calc.dose_mg, 'mg')}: {drug.hcpcs} {drug.descriptor}"
+    title = f"{drug.display_name} {amount(calc.dose_mg, calc.drug.amount_unit)}: {drug.hcpcs} {drug.descriptor}"
     rows = [
         (
             line.code,

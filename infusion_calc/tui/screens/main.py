@@ -106,6 +106,7 @@ class MainScreen(VisitKeys, Screen[None]):
         self._visit: list[ResultView] = []  # this patient's drugs added so far (F9); Ctrl+N starts a new visit
         self._last_saved: tuple[FormValues, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
+        self._unsaved: tuple[FormValues, str] | None = None  # a failed save's form and entry id (actions.retry_identifier)
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, id="opening", markup=False)
@@ -313,12 +314,12 @@ class MainScreen(VisitKeys, Screen[None]):
             self.notify(f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
                         "Ctrl+N for the next patient.", severity="warning", timeout=10, markup=False)
             return
-        from infusion_calc.tui.actions import save_to_log
+        from infusion_calc.tui.actions import retry_identifier, save_to_log
 
-        form, save, log_path = self.form, save_to_log, self.calculator.context.log_path
-        self._saving = True
+        form, save, log_path, self._unsaved = self.form, save_to_log, self.calculator.context.log_path, retry_identifier(self._unsaved, self.form)
+        self._saving, entry_uuid = True, self._unsaved[1]
         # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
-        self.run_worker(lambda: (form, save(result, log_path)), thread=True, name="save-to-log", exit_on_error=False)
+        self.run_worker(lambda: (form, save(result, log_path, entry_uuid)), thread=True, name="save-to-log", exit_on_error=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.name != "save-to-log" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
@@ -331,7 +332,7 @@ class MainScreen(VisitKeys, Screen[None]):
             return
         form, delivery = event.worker.result
         if delivery.ok:
-            self._last_saved = (form, delivery.message)
+            self._last_saved, self._unsaved = (form, delivery.message), None
             self.notify(delivery.message, title="Saved to the log", timeout=15, markup=False)
         else:
             self.notify(delivery.message, title="NOT saved", severity="error", timeout=20, markup=False)

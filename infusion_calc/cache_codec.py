@@ -1,0 +1,113 @@
+"""The compiled catalog as plain JSON data, and back: a format that cannot run code when read.
+
+A pickle names any importable callable and calls it on load, so a planted or flipped
+file runs code. Here the file holds only JSON's own types. A few of them are tagged
+objects: a Decimal, a date, a tuple, a mapping with keys other than text, and a record
+of one of the classes the caller lists (`{"$c": "Drug", "f": {...fields}}`). Reading
+builds only those classes, from their fields, through their own constructors; a tag or
+class name outside the list is an error (the cache reader makes it a miss). A field's
+cached value is kept only where the caller names it (the catalog's name index).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from collections.abc import Callable, Mapping
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+
+class NotCacheData(ValueError):
+    """The text is not data this codec wrote for these classes."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Schema:
+    """The classes a file may hold, by name; `kept` names the cached attributes written with them."""
+
+    classes: Mapping[str, type]
+    kept: Mapping[str, tuple[str, ...]]
+    adapters: Mapping[type, tuple[Callable[[Any], Any], Callable[[Any], Any]]]
+    """Non-dataclass types: (to plain data, from plain data), tagged by class name."""
+
+
+def encode(value: Any, schema: Schema) -> str:
+    return json.dumps(_plain(value, schema), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+
+
+def _plain(value: Any, schema: Schema) -> Any:
+    if value is None or isinstance(value, (bool, int, str)):
+        return value
+    if isinstance(value, Decimal):
+        return {"$d": str(value)}
+    if isinstance(value, date):
+        return {"$day": value.isoformat()}
+    if isinstance(value, tuple):
+        return {"$t": [_plain(item, schema) for item in value]}
+    if isinstance(value, list):
+        return [_plain(item, schema) for item in value]
+    if isinstance(value, dict):
+        if all(isinstance(key, str) and not key.startswith("$") for key in value):
+            return {key: _plain(item, schema) for key, item in value.items()}
+        return {"$m": [[_plain(key, schema), _plain(item, schema)] for key, item in value.items()]}
+    name = type(value).__name__
+    if schema.classes.get(name) is not type(value) or not dataclasses.is_dataclass(value) and type(value) not in schema.adapters:
+        raise TypeError(f"{name} is not a class this cache may hold")
+    adapter = schema.adapters.get(type(value))
+    if adapter is not None:
+        return {"$c": name, "v": _plain(adapter[0](value), schema)}
+    assert dataclasses.is_dataclass(value)  # checked above: a listed class without an adapter is a dataclass
+    fields = {field.name: _plain(getattr(value, field.name), schema) for field in dataclasses.fields(value) if field.init}
+    cached = {key: _plain(value.__dict__[key], schema) for key in schema.kept.get(name, ()) if key in value.__dict__}
+    return {"$c": name, "f": fields, **({"k": cached} if cached else {})}
+
+
+def decode(text: str | bytes, schema: Schema) -> Any:
+    """The value `encode` wrote; NotCacheData for anything else (never a call outside the schema)."""
+    try:
+        return json.loads(text, object_hook=lambda raw: _object(raw, schema), parse_float=_no_float)
+    except NotCacheData:
+        raise
+    except Exception as error:  # a constructor's own check, a bad decimal or date, nesting too deep: not our data
+        raise NotCacheData(f"{type(error).__name__}: {error}") from None
+
+
+def _no_float(text: str) -> Any:
+    raise NotCacheData(f"a float ({text}): the cache holds exact decimals only")
+
+
+def _object(raw: dict[str, Any], schema: Schema) -> Any:
+    if "$c" in raw:
+        return _record(raw, schema)
+    if len(raw) != 1 or not next(iter(raw)).startswith("$"):
+        return raw
+    ((tag, value),) = raw.items()
+    if tag == "$d" and type(value) is str:
+        return Decimal(value)
+    if tag == "$day" and type(value) is str:
+        return date.fromisoformat(value)
+    if tag == "$t" and type(value) is list:
+        return tuple(value)
+    if tag == "$m" and type(value) is list:
+        return {key: item for key, item in value}
+    raise NotCacheData(f"unknown tag {tag}")
+
+
+def _record(raw: dict[str, Any], schema: Schema) -> Any:
+    cls = schema.classes.get(raw["$c"]) if type(raw["$c"]) is str else None
+    if cls is None:
+        raise NotCacheData(f"class {raw['$c']!r} is not one this cache may hold")
+    adapter = schema.adapters.get(cls)
+    if adapter is not None:
+        return adapter[1](raw["v"])
+    fields = raw["f"]
+    if type(fields) is not dict:
+        raise NotCacheData("a record without its fields")
+    value = cls(**fields)
+    for key, cached in (raw.get("k") or {}).items():
+        if key not in schema.kept.get(raw["$c"], ()):
+            raise NotCacheData(f"{raw['$c']}.{key} is not kept in this cache")
+        value.__dict__[key] = cached  # a cached_property's slot, as computing it would fill it
+    return value
