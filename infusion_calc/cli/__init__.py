@@ -42,6 +42,7 @@ class StrictParser(argparse.ArgumentParser):
 # the same line (a test compares them).
 COMMANDS = {
     "calc": ("infusion_calc.cli.calc", "calculate vials, volume, billing units and claim lines for one dose"),
+    "visit": ("infusion_calc.cli.visit", "calculate every drug of one visit (a TOML file): drug lines, administration codes, one claim and note"),
     "batch": ("infusion_calc.cli.batch", "calculate every order in a CSV file; one output row per claim line"),
     "serve": ("infusion_calc.cli.serve", "open the chair-side app in web browsers (one app per tab)"),
     "log": ("infusion_calc.cli.log", "the administration log: list, show and export calculations saved with --save"),

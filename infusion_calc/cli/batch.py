@@ -18,7 +18,7 @@ import os
 import re
 import sys
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
@@ -28,6 +28,7 @@ from infusion_calc.core.safe_text import terminal_safe
 from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
+    from infusion_calc.cli.batch_render import Job, Rendered, Row
     from infusion_calc.core.administration import Site
     from infusion_calc.core.batch import Columns, UnreadableRow
 
@@ -175,7 +176,7 @@ def _answer_all(
     options: argparse.Namespace, source: IO[str], size: int | None, rows: Iterator[list[str] | UnreadableRow],
     columns: Columns, site: Site,
 ) -> int:
-    from infusion_calc.cli.batch_render import WRITERS, Job, render_all
+    from infusion_calc.cli.batch_render import WRITERS, Job
 
     buffer = getattr(source, "buffer", None)
     progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
@@ -189,7 +190,7 @@ def _answer_all(
     with target if options.out else _keep_open(target):
         WRITERS[options.format](target, columns).header()
         job = Job(columns, site, options.format, date.today())
-        for chunk in render_all(job, rows, options.jobs):
+        for chunk in _rendered(job, rows, options.jobs):
             target.write(chunk.text)
             answered += chunk.answered
             if chunk.errors:
@@ -202,6 +203,23 @@ def _answer_all(
         sys.stderr.write(f"error: {refused:,} of {answered + refused:,} rows refused (above); the other rows were written\n")
         return 2
     return 0
+
+
+def _rendered(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Rendered]:
+    """The chunks in file order; a file with a `visit` column is answered visit by visit, in this process,
+    each visit's administration lines after its rows (core/batch_visit.py)."""
+    from dataclasses import replace
+
+    from infusion_calc.cli.batch_render import render, render_all
+    from infusion_calc.core.batch_visit import visit_groups, visit_index
+
+    index = visit_index(job.columns)
+    if index is None:
+        yield from render_all(job, rows, jobs)
+        return
+    job = replace(job, visit=True)
+    for first_row, group in visit_groups(rows, index):
+        yield render(job, first_row, group)
 
 
 class _keep_open:

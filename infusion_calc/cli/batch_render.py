@@ -25,6 +25,7 @@ from typing import IO, Any, Protocol
 
 from infusion_calc.core.administration import Site
 from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, UnreadableRow, answer_rows
+from infusion_calc.core.batch_visit import with_visit_lines
 from infusion_calc.core.csv_out import CsvWriter
 from infusion_calc.core.safe_text import json_safe
 
@@ -99,6 +100,8 @@ class Job:
     output_format: str
     today: date | None = None
     """The date of service of a row without a `given_at` cell (the day the batch runs)."""
+    visit: bool = False
+    """Set when the file has `visit` and `route` columns: each chunk is one visit, its administration lines after its rows."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
@@ -106,11 +109,14 @@ def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    for outcome in answer_rows(rows, job.columns, job.site, first_row, job.today):
+    outcomes = answer_rows(rows, job.columns, job.site, first_row, job.today)
+    if job.visit:
+        outcomes = with_visit_lines(outcomes, job.columns, job.site.catalog, job.site.policy)
+    for outcome in outcomes:
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue
-        answered += 1
+        answered += outcome.records[0].get("line") != "admin" if outcome.records else 1
         for record in outcome.records:
             out.write(record)
     return Rendered(sink.getvalue(), tuple(errors), answered)

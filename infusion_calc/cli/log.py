@@ -223,10 +223,13 @@ def _show_text(entry: dict[str, Any]) -> str:
         out.append("Chain          " + " → ".join(f"[{step}]" if step == entry["id"] else str(step) for step in entry["chain"]))
     if entry["patient_id"]:
         out.append(f"Patient ID     {entry['patient_id']}")
-    patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
-    if patient:
-        out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
-    out.extend(result_summary(result, _rounding_threshold(entry["inputs"])).splitlines())
+    if "administration_lines" in result:  # a whole visit saved by `visit --save` (log/visit_record.py)
+        out.extend(_visit_lines(result))
+    else:
+        patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
+        if patient:
+            out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
+        out.extend(result_summary(result, _rounding_threshold(entry["inputs"])).splitlines())
     if entry["checks"] is not None:
         checks, unreadable = _saved_checks(entry["checks"])
         out.extend(checks_text(checks).splitlines())
@@ -237,6 +240,14 @@ def _show_text(entry: dict[str, Any]) -> str:
     typed = ", ".join(f"{key} {value!r}" for key, value in entry["inputs"].items() if value)
     out.append(f"Typed          {typed}")
     return "\n".join(_shown(line) for line in out) + "\n"
+
+
+def _visit_lines(result: dict[str, Any]) -> list[str]:
+    visit = result["visit"]
+    out = [f"Visit          {visit['date']}, {visit['setting']}, {len(result['administrations'])} administrations"]
+    out += [f"  {line['hcpcs']}{''.join('-' + m for m in line['modifiers'])} × {line['units']}" for line in result["lines"]]
+    out += [f"  {line['code']}{''.join('-' + m for m in line['modifiers'])} × {line['units']}" for line in result["administration_lines"]]
+    return out
 
 
 def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:

@@ -27,6 +27,10 @@ INFUSION_MINIMUM_MINUTES = 15  # more than this to be an infusion
 FIRST_CODE_MINUTES = 60
 PART_HOUR_MINUTES = 30  # a remaining part must exceed this to count as another hour
 COMPLEX_CLASSES = ("complex-biologic", "antineoplastic")
+CMS_ROUTE_UNKNOWN = "not stated in CMS's files"  # the route of a code known only from CMS (cms_codes.py)
+# Drugs whose label allows an IV push (slow injection) as well as an infusion: a short start-to-stop is no alarm.
+# Iron sucrose: Venofer label §2 (DailyMed), "slow intravenous injection" over 2 to 5 minutes, or infusion.
+PUSH_ALLOWED_BY_LABEL = frozenset({"iron sucrose"})
 TIMING_STATUS = "(timing rules from secondary sources only, PARTIAL: confirm with the payer)"
 
 ADMIN_CODE = CheckSpec("ADMIN_CODE", INFO, "the administration code suggested by drug class, route and time")
@@ -84,6 +88,11 @@ def _class_words(generic: str, drug_class: str) -> str:
 
 
 def _record_must_show(pair: CodePair, drug_class: str) -> str:
+    if pair is COMPLEX and drug_class == "antineoplastic":
+        return (
+            " The record must show the start and stop times. Chemotherapy is always coded as chemotherapy "
+            "administration; the IV infusion codes are no fallback for it."
+        )
     if pair is COMPLEX:
         return (
             " The record must show the start and stop times and support complex administration (the elements the "
@@ -108,6 +117,8 @@ def administration_checks(drug_class: str, generic: str, route: str, encounter: 
             "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal puncture), as CMS "
             "article A58579 gives for nusinersen.",
         )]
+    if route == CMS_ROUTE_UNKNOWN.lower():
+        return [ADMIN_CODE(_by_route_unknown(encounter.infusion_minutes))]
     if route not in ("iv", "intravenous"):
         return []
     pair = code_pair(drug_class, policy)
@@ -119,6 +130,11 @@ def administration_checks(drug_class: str, generic: str, route: str, encounter: 
     codes = infusion_codes(minutes, pair)
     if codes is None:
         push = "(96374)" if pair is INFUSION else "(the push code for a complex drug is not verified here)"
+        if generic in PUSH_ALLOWED_BY_LABEL and pair is INFUSION:
+            return [ADMIN_CODE(
+                f"Suggested administration code for a {describe_minutes(minutes)} IV push of {generic}: 96374 × 1 "
+                f"(its label allows a slow IV injection) {TIMING_STATUS}. The record must show the start and stop times.",
+            )]
         return [ADMIN_NOT_INFUSION(
             f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or less is not coded as "
             f"an infusion but as an IV push {push} {TIMING_STATUS}. Check the times; {generic} is given as an "
@@ -131,3 +147,20 @@ def administration_checks(drug_class: str, generic: str, route: str, encounter: 
         + f" {pair.first} covers up to 90 minutes; {pair.additional} is added per further hour or remaining part "
         f"over 30 minutes {TIMING_STATUS}.",
     )]
+
+
+def _by_route_unknown(minutes: int | None) -> str:
+    """A code known only from CMS: its files name no route and no class, so every route's code is offered."""
+    if minutes is None:
+        timed = "Record the start and stop times: an IV administration is coded by time."
+    elif minutes <= INFUSION_MINIMUM_MINUTES:
+        timed = f"Start to stop is {describe_minutes(minutes)}: by vein that is a push (96374, or 96409 for chemotherapy)."
+    else:
+        codes = describe_codes(infusion_codes(minutes) or ())
+        timed = f"Start to stop is {describe_minutes(minutes)}: by vein that is an infusion ({codes}, or 96413 and 96415 for chemotherapy)."
+    return (
+        "Administration code by route (CMS's files name neither the route nor whether the drug is chemotherapy; "
+        "choose from the order): IV infusion 96365 (+ 96366 per further hour), IV push 96374, SC/IM injection 96372, "
+        "on-body injector 96377; for chemotherapy or a complex biologic IV infusion 96413 (+ 96415), IV push 96409, "
+        f"SC/IM injection 96401. {timed} {TIMING_STATUS}"
+    )

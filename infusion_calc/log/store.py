@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # imported by save() only: reading the log (`log list`, `log 
     from infusion_calc.core.check_types import Check
     from infusion_calc.core.engine import Calculation
     from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.log.record import Record
     from infusion_calc.log.schema import NewEntry
 
 __all__ = ["BUSY_TIMEOUT_S", "LOG_FILE", "LogError", "LogStore", "SavedEntry", "default_log_path", "open_log", "save"]
@@ -93,6 +94,7 @@ def save(
     config: SiteConfig | None = None,
     path: LogLocation | None = None,
     busy_timeout: float | None = None,
+    record: Record | None = None,
     entry_uuid: str | None = None,
     corrects: int | None = None,
 ) -> SavedEntry:
@@ -134,7 +136,8 @@ def save(
     log_settings = config.log if config is not None else None
     target = path if path is not None else log_location(log_settings.url if log_settings else None)
     entry = NewEntry(
-        record=record_for(calc, note, checks, encounter),
+        # a visit passes its one record of several drugs (log/visit_record.py)
+        record=record if record is not None else record_for(calc, note, checks, encounter),
         uuid=_checked_uuid(entry_uuid) if entry_uuid else new_entry_uuid(),
         workstation=workstation_name(log_settings.workstation if log_settings else None),
         saved_at=datetime.now(UTC).isoformat(timespec="seconds"),

@@ -282,6 +282,7 @@ class Calculator:
             calculation=calc,
             encounter=typed,
             given=amount(calc.administered_mg, drug.amount_unit),
+            rems=self.context.rules.rems_for(drug.hcpcs) is not None,
         )
 
 

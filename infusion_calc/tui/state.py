@@ -124,6 +124,8 @@ class ResultView:
     """What the administered units are billed from: the amount given ("200 mg"), else the dose."""
     payment: str | None = None
     """What Medicare allows per claim line and in all, and what the JW line recovers (None: not priced)."""
+    rems: bool = False
+    """The drug has a REMS program (rules.rems_for): only then does the encounter panel ask for its confirmation."""
 
 
 @dataclass(frozen=True, slots=True)

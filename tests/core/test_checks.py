@@ -193,8 +193,9 @@ def test_check_stays_quiet_on_its_neighbour(catalog, code, _severity, _trigger, 
 def test_every_registered_check_code_has_a_case():
     from infusion_calc.core.checks import registry
 
-    # Tested elsewhere: the record checks (test_record_checks.py) and the fallback when a check raises.
-    elsewhere = {"DOSE_GIVEN_NO_REASON", "OBSERVATION_NOT_RECORDED", "CHECKS_FAILED"}
+    # Tested elsewhere: the record checks (test_record_checks.py), the fallback when a check raises, and
+    # the checks only a whole visit makes (test_cli_visit.py).
+    elsewhere = {"DOSE_GIVEN_NO_REASON", "OBSERVATION_NOT_RECORDED", "CHECKS_FAILED", "VISIT_TIMES_MISSING", "VISIT_NOT_BILLED"}
     assert set(registry()) - elsewhere == {case[0] for case in CASES}
 
 
@@ -427,6 +428,9 @@ def test_a_push_length_administration_points_at_96374(catalog):
 def test_complex_biologics_and_antineoplastics_get_complex_administration(catalog, request_, dose, starts):
     text = message(run(catalog, dose, request_, dx="", start="09:00", stop="11:05"), "ADMIN_CODE")
     assert starts in text
+    if "antineoplastic" in starts:  # chemotherapy is never offered the IV infusion fallback (issue 18 §4)
+        assert "record must show the start and stop times" in text and "96365/96366" not in text
+        return
     assert "record must show the start and stop times and support complex administration" in text
     assert "article 10529" in text and "use 96365/96366" in text
 

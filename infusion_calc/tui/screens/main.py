@@ -26,6 +26,7 @@ from textual.worker import Worker, WorkerState
 from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
 from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label, with_container_answer
+from infusion_calc.tui.visit_keys import VisitKeys
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
@@ -36,7 +37,7 @@ if TYPE_CHECKING:
 OPENING = "infusion-calc · dose, vials, billing units · opening the form…"
 
 
-class MainScreen(Screen[None]):
+class MainScreen(VisitKeys, Screen[None]):
     AUTO_FOCUS = None  # the dose field gets the focus once it exists
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDING_GROUP_TITLE = "Result"
@@ -55,6 +56,8 @@ class MainScreen(Screen[None]):
                 tooltip="Jump to the result, then the checks, then the chart text, then back to the form"),
         Binding("f8", "report", "Report", id="report",
                 tooltip="Waste and revenue from the administration log: charts by drug and by month, what-ifs"),
+        Binding("f9", "add_to_visit", "Add drug", id="add-to-visit", show=False,  # the bar is full: F1 and README list it
+                tooltip="Add the drug on screen to this patient's visit, and start the next drug of the visit"),
         Binding("ctrl+n", "clear", "Next patient", id="clear",
                 tooltip="Clear the form for the next patient"),
         # Tab moves the focus at once, in the app, before the next key is handed on (not later, in
@@ -72,7 +75,7 @@ class MainScreen(Screen[None]):
     KEY_BAR_SHORT = {"save-to-log": "Save log", "clear": "Next", "copy-claim-lines": "Claim",
                      "copy-chart-text": "Chart"}
     """Shorter words on the key bar below KEY_BAR_LONG_WORDS columns, so every key it shows fits."""
-    JUMPS = ("#result", "#checks-title", "#chart-text-title")
+    JUMPS = ("#result", "#visit", "#checks-title", "#chart-text-title")
     """Where F7 goes, in turn, before going back to the form."""
 
     KEY_BAR_WIDE_ONLY = frozenset({"save-to-file", "quit", "report"})
@@ -99,6 +102,7 @@ class MainScreen(Screen[None]):
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
+        self._visit: list[ResultView] = []  # this patient's drugs added so far (F9); Ctrl+N starts a new visit
         self._last_saved: tuple[FormValues, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
         self._unsaved: tuple[FormValues, str] | None = None  # a failed save's form and entry id (actions.retry_identifier)
@@ -394,8 +398,3 @@ class MainScreen(Screen[None]):
         # The app's context, whether or not the calculator has loaded yet (the report loads its own).
         context = self.calculator.context if self.calculator else self.app._the_context()  # type: ignore[attr-defined]
         self.app.push_screen(ReportScreen(context))
-
-    def action_clear(self) -> None:
-        self._last_saved = self._unsaved = None  # the next patient's save is a new entry, even if the form reads the same
-        if self.built:
-            self.order_form.clear()

@@ -8,6 +8,8 @@ patient name or identifier is asked for.
 
 from __future__ import annotations
 
+import re
+from datetime import datetime
 from typing import Any
 
 from textual.containers import Horizontal, Vertical
@@ -24,6 +26,15 @@ PAYERS = (
     ("Not given", ""), ("Medicare", "medicare"), ("Medicare Advantage", "medicare-advantage"),
     ("Medicaid", "medicaid"), ("Commercial", "commercial"),
 )
+
+
+class Tick(Checkbox):
+    """A checkbox whose box is empty until ticked: Textual's draws an X in both states (only the colour
+    differs), which reads as ticked to a new user."""
+
+    @property
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802  (Textual reads the class constant through the instance)
+        return "X" if self.value else " "
 
 
 def control_id(field: str) -> str:
@@ -95,6 +106,7 @@ class EncounterPanel(Collapsible):
         super().__init__(title=TITLE, collapsed=True, id="encounter")
         self._texts: dict[str, Input] = {}
         self._flags: dict[str, Checkbox] = {}
+        self._rems = False  # the drug shown has a REMS program: its confirmation box is shown
         self._payer: Select[str] | None = None
         self._lots: VialLots | None = None
         self._vial_labels: tuple[str, ...] = ()
@@ -113,7 +125,7 @@ class EncounterPanel(Collapsible):
         """The fields in the field table's order (core/encounter_fields.py): its label, placeholder and id."""
         self._payer = Select(PAYERS, id="payer", allow_blank=False)
         self._lots = VialLots(self._vial_labels)
-        self._flags = {field.name: Checkbox(field.label, id=control_id(field.name))
+        self._flags = {field.name: Tick(field.label, id=control_id(field.name))
                        for field in ENCOUNTER_FIELDS if field.parser == "flag"}
         widgets: list[Widget] = []
         for field in ENCOUNTER_FIELDS:
@@ -129,6 +141,7 @@ class EncounterPanel(Collapsible):
                 self._texts[field.name] = Input(placeholder=field.placeholder, id=control_id(field.name))
                 widgets.append(FormField(field.label, self._texts[field.name], field=field.name))
         self.rows = tuple(widget for widget in widgets if isinstance(widget, FormField))
+        self.show_rems(self._rems)
         self.query_one(Collapsible.Contents).mount_all(widgets)
 
     def values(self) -> EncounterValues:
@@ -150,9 +163,36 @@ class EncounterPanel(Collapsible):
         self._vial_labels = labels
         return self._lots.show_vials(labels) if self._lots is not None else False
 
+    def show_rems(self, rems: bool) -> bool:
+        """The REMS confirmation only for a drug with a REMS program; True if what is sent changed (a tick hidden)."""
+        self._rems = rems
+        box = self._flags.get("rems_checked")
+        if box is None:
+            return False
+        box.display = rems
+        if not rems and box.value:
+            box.value = False
+            return True
+        return False
+
+    def next_drug(self) -> None:
+        """The next drug of the same visit: its own times, vials and amount given; the rest stays. The panel closes."""
+        for name in ("start", "stop", "dose_given", "stop_reason", "waste_reason", "waste_witness"):
+            if name in self._texts:
+                self._texts[name].clear()
+        if self._lots is not None:
+            self._lots.clear()
+        self.collapsed = True
+
     def clear(self) -> None:
+        """A new patient: every field blank, except the clinic day's date (the time is now); the panel closes."""
+        given_at = self._texts.get("given_at")
+        day = given_at.value.strip()[:10] if given_at is not None else ""
         for control in self._texts.values():
             control.clear()
+        if given_at is not None and re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", day):
+            given_at.value = f"{day} {datetime.now():%H:%M}"
+        self.collapsed = True
         for box in self._flags.values():
             box.value = False
         if self._payer is not None:

@@ -134,6 +134,8 @@ class OrderForm(Vertical):
         for problem in outcome.encounter_problems:  # the first message for a row is the one shown
             self._encounter_problems.setdefault(ENCOUNTER_ROW.get(str(problem.field), str(problem.field)), problem.message)
         self._show_errors()
+        if outcome.result is not None and self.encounter_panel.show_rems(outcome.result.rems):
+            self._report()  # an unticked REMS box of the last drug is not sent for this one
         if outcome.result is not None and self.encounter_panel.show_vials(outcome.result.vial_labels):
             self._report()  # lots of vials no longer opened are no longer sent (and come back with them)
 
@@ -150,6 +152,16 @@ class OrderForm(Vertical):
         self.query_one("#vial-choice", Select).value = ALL_PRESENTATIONS
         self.encounter_panel.clear()  # a new patient is a new encounter
         self.query_one("#dose", Input).focus()
+        self._report()
+
+    def next_drug(self) -> None:
+        """The next drug of the visit: a new drug and dose; the patient's size and the encounter stay."""
+        for field in ("dose", "vial"):
+            self.query_one(f"#{field}", Input).clear()
+        self._validator_errors.clear()
+        self.query_one("#vial-choice", Select).value = ALL_PRESENTATIONS
+        self.encounter_panel.next_drug()
+        self.query_one("#drug").focus()
         self._report()
 
     # -- reading the form -------------------------------------------------------------------

@@ -47,6 +47,10 @@ class ResultPanel(VerticalScroll):
             yield Label("Chart text", classes="section-title", id="chart-text-title")
             yield Static("", id="chart-text-note")
             yield Static("", id="chart-text", markup=False)
+        # The visit's drugs and its whole claim (F9): outside the result body, so it stays in view between drugs.
+        visit = Static("", id="visit", markup=False)
+        visit.display = False  # until a drug is added to the visit
+        yield visit
 
     def show(self, outcome: Outcome) -> None:
         self.set_class(not outcome.valid, "-no-result")
