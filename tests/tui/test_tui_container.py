@@ -83,10 +83,11 @@ async def test_multi_dose_answer_copies_without_a_modifier(full_app):
 
 async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_answer(full_app):
     async with full_app.run_test(size=SIZE) as pilot:
-        await choose(pilot, "drug", "J9047")  # Kyprolis: CMS only; FDA's 2019 listing says single-dose
+        # Adcetris: CMS only, one NDC of 50 mg in the newest quarter; FDA's 2019 listing says single-dose
+        await choose(pilot, "drug", "J9042")
         await choose(pilot, "vial-choice", TYPED_SIZE)
-        await type_into(pilot, dose="60 mg", vial="60 mg")
+        await type_into(pilot, dose="50 mg", vial="50 mg")
         assert not full_app.main_screen.outcome.result.calculation.container_confirmed  # a hint is not an answer
         await pilot.press("f2")
         shown = str(question(full_app).query_one("#confirm-container-hint").render())
-        assert "FDA listing (2019): NDC 76075-0101-01 single-dose" in shown
+        assert "FDA listing (2019): NDC 51144-0050-01 single-dose" in shown
