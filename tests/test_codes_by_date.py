@@ -160,3 +160,27 @@ def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history):
         assert getattr(payment, "quarter", None) == label
         if label == "2025Q1":
             assert getattr(payment, "total", None) == Decimal("20174.31")
+
+
+# A product picked from the app's list follows to its code of the day; a code typed never does.
+@pytest.mark.parametrize(("code", "day", "billed", "follows"), [
+    pytest.param("J1299", date(2025, 2, 15), "J1300", True, id="eculizumab-back-to-J1300"),
+    pytest.param("J1300", date(2025, 6, 2), "J1299", True, id="eculizumab-on-to-J1299"),
+    pytest.param("J1299", date(2025, 6, 2), "J1299", False, id="in-effect-unchanged"),
+    pytest.param("J9075", date(2024, 2, 15), "J9070", True, id="cyclophosphamide-back-to-J9070"),
+])
+def test_a_picked_product_is_billed_under_the_code_in_effect_that_day(code, day, billed, follows):
+    from infusion_calc.core.administration import administer
+    from infusion_calc.core.encounter import Encounter
+    from infusion_calc.core.engine import CalcRequest
+
+    site = Context().site()
+    request = CalcRequest(dose="900 mg", hcpcs=code, vials=("300 mg/30 mL",), container="single-dose")
+    done = administer(request, Encounter(given_at=datetime.combine(day, datetime.min.time()).astimezone()), site, follow_code=True)
+    assert done.calculation.drug.hcpcs == billed
+    assert any(notice.code == "CODE_IN_EFFECT" for notice in done.notices) is follows
+    if follows:  # the same order with the code typed is refused, naming the code in effect
+        from infusion_calc.core.errors import InputError
+
+        with pytest.raises(InputError, match=f"the code is {billed}"):
+            administer(request, Encounter(given_at=datetime.combine(day, datetime.min.time()).astimezone()), site)

@@ -19,6 +19,7 @@ from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.check_types import Check, SitePolicy
 from infusion_calc.core.checks import checks_failed, run_checks
+from infusion_calc.core.code_in_effect import followed
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.dose_checks import FREQUENCY_CHECKED
@@ -123,6 +124,7 @@ def administer(
     today: date | None = None,
     earlier_doses: EarlierDoses | None = None,
     document: bool = True,
+    follow_code: bool = False,
 ) -> Administration:
     """The whole administration for this order and encounter at this site.
 
@@ -130,11 +132,18 @@ def administer(
     cannot be answered. A bug in a check becomes one CHECKS_FAILED finding, never a lost
     result. `earlier_doses`: this patient's earlier days given a code (the log's, read by the
     caller), asked only for a drug whose frequency is checked. `document=False` stops at the claim (no checks, no note): batch writes claim lines.
+    `follow_code`: the code was picked as a product (the app's list), so it follows the product to the
+    code in effect on the date of service, with a CODE_IN_EFFECT notice; a typed code never does.
     """
     encounter = encounter or NO_ENCOUNTER
     day = date_of_service(encounter, today)
     # The code in effect that day: its quarter's billing unit, NDCs and payment (core/code_dates.py).
+    followed_to = None
+    if follow_code:
+        request, followed_to = followed(request, site.catalog, day)
     calc = marked(calculate(site.catalog, request, day), site, day, encounter.payer)
+    if followed_to is not None:
+        calc = replace(calc, warnings=(followed_to, *calc.warnings))
     payment, notices = priced(calc, site, day)
     if not document:
         return Administration(calc, encounter, day, payment, notices, (), "")

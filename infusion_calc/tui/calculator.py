@@ -224,7 +224,7 @@ class Calculator:
             container=form.container or None,  # the answer to the container question, when asked
         )
         try:
-            done = administer(request, encounter, self.site())
+            done = administer(request, encounter, self.site(), follow_code=True)  # a product picked from the list
         except InputError as error:
             return Outcome("invalid", basis, problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)))
         except (PlanError, InfusionCalcError) as error:

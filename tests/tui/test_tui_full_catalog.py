@@ -103,14 +103,18 @@ async def test_the_whole_vial_option_shows_its_difference_in_dollars(full_app):
         assert "The whole-vial option: Medicare +$" in payment
 
 
-async def test_a_code_not_in_effect_on_the_date_given_is_refused_naming_the_code_that_is(full_app):
-    # The list offers the newest quarter's codes (eculizumab J1299, from 2025Q2); on 2025-02-15 it is J1300.
+async def test_a_product_picked_is_billed_under_the_code_in_effect_on_the_date_given(full_app):
+    # The list offers the newest quarter's codes (eculizumab J1299, from 2025Q2); on 2025-02-15 the code is
+    # J1300 (10 mg): the product picked follows to it, priced from 2025Q1, and the result says so.
     async with full_app.run_test(size=SIZE) as pilot:
         await open_encounter(pilot)
         full_app.main_screen.query_one("#given-at", Input).value = "2025-02-15"
         await choose(pilot, "drug", "J1299")
         await choose(pilot, "vial-choice", TYPED_SIZE)
         await type_into(pilot, dose="900 mg", vial="300 mg/30 mL")
-        outcome = full_app.main_screen.outcome
-        assert outcome.result is None and outcome.problem is not None
-        assert "J1299 starts in 2025Q2" in outcome.problem.message and "the code is J1300" in outcome.problem.message
+        calculation = result(full_app).calculation
+        assert calculation.drug.hcpcs == "J1300"
+        assert [(line.hcpcs, line.units) for line in calculation.lines] == [("J1300", 90)]
+        followed = [notice.message for notice in calculation.warnings if notice.code == "CODE_IN_EFFECT"]
+        assert followed and "Billed as J1300" in followed[0] and "J1299 starts in 2025Q2" in followed[0]
+        assert calculation.payment is not None and "2025Q1" in str(calculation.payment.quarter)
