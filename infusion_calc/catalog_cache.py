@@ -14,7 +14,7 @@ that no one else can write; its first line names this cache format and this very
 and the SHA-256 of its content matches the one on that line. Writing is best effort.
 
 The cache also keeps pint's answers about every unit spelling the strict parser maps
-(`core.units.pint_answers`), computed by the one registry on a miss, so a warm start
+(`core.numbers.units.pint_answers`), computed by the one registry on a miss, so a warm start
 neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
 """
 
@@ -32,8 +32,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cache_codec import NotCacheData, Schema, decode, encode
-from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.units import remember
+from infusion_calc.core.catalog.catalog import Catalog
+from infusion_calc.core.numbers.units import remember
 from infusion_calc.locations import open_private_dir
 from infusion_calc.site_files import read_private_file, read_site_file
 
@@ -57,16 +57,17 @@ class Compiled:
     quarters: tuple[LoadedQuarter, ...]
     """The CMS quarters loaded (store.LoadedQuarter), oldest first."""
     unit_answers: dict[tuple[str, str, str], Decimal | bool | str]
-    """pint's answers for the parser's unit spellings (core.units.remember)."""
+    """pint's answers for the parser's unit spellings (core.numbers.units.remember)."""
 
 
 # The code that reads the sources and defines the cached classes: a change to any of
 # them (a new release, or an edit in a development checkout) is a new cache. This is
 # the package version made exact, and costs no importlib.metadata (~20 ms) per start.
 _COMPILER = (
-    "catalog_cache.py", "cache_codec.py", "core/catalog.py", "core/catalog_fields.py", "core/catalog_schema.py", "core/cms_codes.py",
-    "core/drug_names.py", "core/code_dates.py", "core/units.py", "core/activity_kinds.py", "cms/compile.py", "cms/models.py",
-    "cms/store.py", "data/units.txt",
+    "catalog_cache.py", "cache_codec.py", "core/catalog/catalog.py", "core/catalog/catalog_fields.py",
+    "core/catalog/catalog_schema.py", "core/catalog/cms_codes.py", "core/catalog/drug_names.py",
+    "core/catalog/code_dates.py", "core/numbers/units.py", "core/numbers/activity_kinds.py", "cms/compile.py",
+    "cms/models.py", "cms/store.py", "data/units.txt",
 )
 
 
@@ -94,8 +95,8 @@ def _key(parts: list[tuple[str, bytes]]) -> str:
 
 def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list[tuple[str, str, bytes]]) -> Compiled:
     from infusion_calc.cms.compile import compile_quarters
-    from infusion_calc.core.catalog import parse_catalog
-    from infusion_calc.core.units import pint_answers
+    from infusion_calc.core.catalog.catalog import parse_catalog
+    from infusion_calc.core.numbers.units import pint_answers
 
     cms = compile_quarters(quarter_files)
     catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
@@ -133,12 +134,12 @@ def _schema(packed: list[str]) -> Schema:
     """The classes a cache holds. What a start seldom reads goes on a line of its own after the
     main JSON (`packed`): each CMS code's fields, each quarter's prices, the CMS names and text."""
     from infusion_calc.cms.store import LoadedQuarter
-    from infusion_calc.core.catalog import Drug, Product
-    from infusion_calc.core.catalog_fields import DoseRange
-    from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
-    from infusion_calc.core.code_dates import CodeHistory, QuarterSpan
-    from infusion_calc.core.drug_names import NameIndex
-    from infusion_calc.core.units import Measure
+    from infusion_calc.core.catalog.catalog import Drug, Product
+    from infusion_calc.core.catalog.catalog_fields import DoseRange
+    from infusion_calc.core.catalog.cms_codes import CmsLayer, LazyCodes
+    from infusion_calc.core.catalog.code_dates import CodeHistory, QuarterSpan
+    from infusion_calc.core.catalog.drug_names import NameIndex
+    from infusion_calc.core.numbers.units import Measure
 
     def line(value: object) -> int | None:
         if value is None:

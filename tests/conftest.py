@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.loading import packaged_catalog
 
 TESTS = Path(__file__).resolve().parent

@@ -14,9 +14,9 @@ import pytest
 
 import infusion_calc.core
 from infusion_calc.cli import main
-from infusion_calc.core.checks import run_checks
-from infusion_calc.core.documentation import chart_note
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.checks.checks import run_checks
+from infusion_calc.core.pipeline.documentation import chart_note
 from infusion_calc.log import AdministrationLog
 
 ENCOUNTER = ["--given-at", "2026-03-02 09:40", "--dx", "G35.A", "--payer", "medicare", "--lot", "TY2291"]

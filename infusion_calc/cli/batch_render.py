@@ -23,11 +23,11 @@ from itertools import islice
 from operator import itemgetter
 from typing import IO, Any, Protocol
 
-from infusion_calc.core.administration import Site
-from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, UnreadableRow, answer_rows
-from infusion_calc.core.batch_visit import with_visit_lines
-from infusion_calc.core.csv_out import CsvWriter
-from infusion_calc.core.safe_text import json_safe
+from infusion_calc.core.exports.csv_out import CsvWriter
+from infusion_calc.core.pipeline.administration import Site
+from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, Columns, UnreadableRow, answer_rows
+from infusion_calc.core.record.safe_text import json_safe
+from infusion_calc.core.visit.batch_visit import with_visit_lines
 
 Row = Sequence[str] | UnreadableRow
 """A row's cells, or why the CSV reader could not read it."""
@@ -45,7 +45,7 @@ class CsvOut:
         names = columns.output_names
         self.cells = itemgetter(*names)  # one C call per record instead of a loop over 20 columns
         self.lists = [names.index(name) for name in self.LIST_COLUMNS]
-        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/csv_out.py);
+        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/exports/csv_out.py);
         # None is written as an empty cell.
         self.writer = CsvWriter(stream)
         self.names = names

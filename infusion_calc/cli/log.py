@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
-from infusion_calc.core.check_types import Check
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.safe_text import json_safe
+from infusion_calc.core.record.check_types import Check
+from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
@@ -209,8 +209,8 @@ def run_list(options: argparse.Namespace) -> int:
 
 
 def _show_text(entry: dict[str, Any]) -> str:
-    """The entry's details around the summary `calc` printed for it (core/presentation.py)."""
-    from infusion_calc.core.presentation import checks_text, result_summary
+    """The entry's details around the summary `calc` printed for it (core/words/presentation.py)."""
+    from infusion_calc.core.words.presentation import checks_text, result_summary
 
     result = entry["result"]
     where = f" on {entry['workstation']}" if entry.get("workstation") else ""
@@ -252,7 +252,7 @@ def _visit_lines(result: dict[str, Any]) -> list[str]:
 
 def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
     """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
-    from infusion_calc.core.engine import parse_rounding_threshold
+    from infusion_calc.core.calculation.engine import parse_rounding_threshold
 
     try:
         return parse_rounding_threshold(inputs.get("round_within"))
@@ -294,7 +294,7 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
     # Rows are written to the output EXPORT_CHUNK at a time: one guarded write per chunk rather than
     # per row, still in flat memory (the cursor is consumed lazily).
     if fmt == "csv":
-        from infusion_calc.core.csv_out import CsvWriter
+        from infusion_calc.core.exports.csv_out import CsvWriter
 
         chunk = io.StringIO()
         writer = CsvWriter(chunk)  # a patient id "=1+1" is text to a spreadsheet, not a formula

@@ -3,7 +3,7 @@
 Runs only when the catalog cache misses (see infusion_calc/catalog_cache.py), so pydantic
 is imported here and nowhere on the warm path. The latest quarter's codes are kept as
 one JSON text each: a start-up unpacks only the codes it is asked about. Each earlier
-quarter is one packed text (core/code_dates.py), unpacked only for a date of service in it.
+quarter is one packed text (core/catalog/code_dates.py), unpacked only for a date of service in it.
 """
 
 from __future__ import annotations
@@ -20,8 +20,8 @@ from pydantic import ValidationError
 
 from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.store import LoadedQuarter, quarter_from_json, quarter_texts
-from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
-from infusion_calc.core.code_dates import CodeHistory, QuarterSpan, pack
+from infusion_calc.core.catalog.cms_codes import CmsLayer, LazyCodes
+from infusion_calc.core.catalog.code_dates import CodeHistory, QuarterSpan, pack
 from infusion_calc.core.errors import CatalogError
 
 

@@ -22,9 +22,9 @@ from infusion_calc.log.location import CenterLog, LogLocation
 if TYPE_CHECKING:  # imported by save() only: reading the log (`log list`, `log path`) needs no pint or pydantic
     from collections.abc import Generator
 
-    from infusion_calc.core.check_types import Check
-    from infusion_calc.core.engine import Calculation
-    from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.core.calculation.engine import Calculation
+    from infusion_calc.core.pipeline.site_config import SiteConfig
+    from infusion_calc.core.record.check_types import Check
     from infusion_calc.log.record import Record
     from infusion_calc.log.schema import NewEntry
 
@@ -126,7 +126,7 @@ def save(
             "The site config does not allow storing a patient identifier in the log "
             "([log] store_patient_id = true turns it on). Nothing was saved."
         )
-    from infusion_calc.core.claim_invariants import require_valid_claim_lines
+    from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
     from infusion_calc.core.errors import ClaimLineError
 
     try:  # the last line of defence: a broken claim line is never logged as billable

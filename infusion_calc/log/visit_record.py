@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from infusion_calc.core.contract import calculation_to_dict
-from infusion_calc.core.visit import VisitResult, combined_checks, visit_note, visit_to_dict
+from infusion_calc.core.visit.visit import VisitResult, combined_checks, visit_note, visit_to_dict
+from infusion_calc.core.words.contract import calculation_to_dict
 from infusion_calc.log.record import Record, to_json
 
 

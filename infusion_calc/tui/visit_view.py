@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from infusion_calc.core.admin_hierarchy import Setting
-from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.encounter import Encounter, read_encounter
-from infusion_calc.core.presentation import line_brief
-from infusion_calc.core.visit import codes_for
+from infusion_calc.core.record.check_types import SitePolicy
+from infusion_calc.core.record.encounter import Encounter, read_encounter
+from infusion_calc.core.visit.admin_hierarchy import Setting
+from infusion_calc.core.visit.visit import codes_for
+from infusion_calc.core.words.presentation import line_brief
 from infusion_calc.tui.state import ResultView
 
 

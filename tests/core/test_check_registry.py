@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import infusion_calc
-from infusion_calc.core.check_types import CheckSpec, Severity
-from infusion_calc.core.checks import checks_failed, registry
+from infusion_calc.core.checks.checks import checks_failed, registry
+from infusion_calc.core.record.check_types import CheckSpec, Severity
 from infusion_calc.loading import clinical_rules
 
 PACKAGE = Path(infusion_calc.__file__).parent

@@ -14,11 +14,11 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.contract import calculation_to_dict
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import CalcRequest, calculate
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.rounding import ceil_div
-from infusion_calc.core.steps import StepKind
+from infusion_calc.core.numbers.rounding import ceil_div
+from infusion_calc.core.record.steps import StepKind
+from infusion_calc.core.words.contract import calculation_to_dict
 
 
 def _lines(calc):

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.dosing import mosteller_bsa
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.dosing import mosteller_bsa
+from infusion_calc.core.calculation.engine import CalcRequest, calculate
 from infusion_calc.core.errors import InputError, PlanError
-from infusion_calc.core.steps import StepKind
+from infusion_calc.core.record.steps import StepKind
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 

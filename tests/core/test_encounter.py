@@ -6,8 +6,16 @@ from datetime import date, datetime, time
 
 import pytest
 
-from infusion_calc.core.encounter import Encounter, EncounterText, Expiry, Payer, VialRecord, parse_encounter, read_encounter
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.record.encounter import (
+    Encounter,
+    EncounterText,
+    Expiry,
+    Payer,
+    VialRecord,
+    parse_encounter,
+    read_encounter,
+)
 
 
 def parsed(**fields) -> Encounter:

@@ -10,10 +10,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infusion_calc.core import presentation
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import CalcRequest, calculate
 from infusion_calc.core.exports import render
-from infusion_calc.core.presentation import (
+from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.steps import BILLING, DOSE_ARITHMETIC, Step, StepKind
+from infusion_calc.core.words import presentation
+from infusion_calc.core.words.presentation import (
     code_label,
     ndc_for_claims,
     ndc_for_people,
@@ -22,8 +24,6 @@ from infusion_calc.core.presentation import (
     vial_text,
     vials_text,
 )
-from infusion_calc.core.site_config import ExportSettings
-from infusion_calc.core.steps import BILLING, DOSE_ARITHMETIC, Step, StepKind
 
 
 @pytest.mark.parametrize(("count", "size", "text"), [
@@ -85,7 +85,7 @@ def test_steps_are_data_and_their_text_is_written_once(catalog):
 
 
 def test_the_contract_keeps_the_steps_as_sentences(catalog):
-    from infusion_calc.core.contract import calculation_to_dict
+    from infusion_calc.core.words.contract import calculation_to_dict
 
     calc = calculate(catalog, CalcRequest("250 mg"))
     assert calculation_to_dict(calc)["calculation"] == [

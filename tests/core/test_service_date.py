@@ -11,8 +11,8 @@ from datetime import date, datetime
 import pytest
 
 from infusion_calc.cli import main
-from infusion_calc.core.encounter import EncounterText, parse_given_at, read_encounter
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.record.encounter import EncounterText, parse_given_at, read_encounter
 
 READ = [
     ("2025-01-10", date(2025, 1, 10)),

@@ -6,8 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core import units
-from infusion_calc.core.units import Kind, format_amount, parse_concentration, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.numbers import units
+from infusion_calc.core.numbers.units import Kind, format_amount, parse_concentration, parse_dose, parse_measure, parse_vial_size
 
 # Every spelling the parser maps, in each place it can be typed.
 TYPED = [

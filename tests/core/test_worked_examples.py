@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import CalcRequest, calculate
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 

@@ -1,0 +1,279 @@
+"""Pre-submission checks: what a biller should fix or confirm before the claim goes out.
+
+`run_checks(calc, encounter)` returns every finding, errors first, each with a stable code,
+a severity and a message that says what to fix. The claim lines checked default to the
+calculation's; pass `lines=` to check lines that were edited or imported.
+
+Severities: an error means the claim would be returned or denied, or is wrong; a warning is
+a likely denial or a documentation gap; info is a suggestion or something infusion-calc has
+no verified rule for (prior authorization and step therapy differ by plan: info only).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from infusion_calc.core.calculation.billing import ClaimLine
+from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.catalog.catalog import Catalog
+from infusion_calc.core.catalog.indications import ClinicalRules, long_date
+from infusion_calc.core.checks.admin_codes import administration_checks
+from infusion_calc.core.checks.claim_checks import check_lines, label
+from infusion_calc.core.checks.dose_checks import dose_checks, nusinersen_frequency, vial_plan_checks
+from infusion_calc.core.checks.modifier_340b import checks_340b
+from infusion_calc.core.checks.record_checks import record_checks
+from infusion_calc.core.numbers.units import format_amount
+from infusion_calc.core.record.check_types import (
+    ERROR,
+    INFO,
+    REGISTRY,
+    SEVERITY_ORDER,
+    WARNING,
+    Check,
+    CheckSpec,
+    Registered,
+    Severity,
+    SitePolicy,
+    emits,
+)
+from infusion_calc.core.record.encounter import Encounter, Payer
+from infusion_calc.core.record.notices import import_every_core_module
+
+__all__ = ["Check", "Severity", "SitePolicy", "checks_failed", "registry", "run_checks"]
+
+DX_MISSING = CheckSpec("DX_MISSING", WARNING, "no diagnosis entered")
+DX_NOT_YET_VALID = CheckSpec("DX_NOT_YET_VALID", ERROR, "a diagnosis code not yet valid on the date of service")
+DX_NOT_BILLABLE = CheckSpec("DX_NOT_BILLABLE", ERROR, "a header code, or any code with listed subcodes")
+DX_NOT_CHECKED = CheckSpec("DX_NOT_CHECKED", INFO, "no verified indication list for this drug")
+DX_NOT_INDICATED = CheckSpec(
+    "DX_NOT_INDICATED", WARNING, "not among the drug's diagnoses (an error where a Medicare rule binds)", also=(ERROR,)
+)
+DX_SUPPORT_NEEDED = CheckSpec("DX_SUPPORT_NEEDED", WARNING, "a listed diagnosis that needs documented support")
+PAYER_MISSING = CheckSpec("PAYER_MISSING", INFO, "no payer type: prior authorization and step therapy not checked")
+PA_MISSING = CheckSpec("PA_MISSING", INFO, "a payer that may need prior authorization, without its number")
+STEP_THERAPY_NOT_ATTESTED = CheckSpec("STEP_THERAPY_NOT_ATTESTED", INFO, "commercial payer, step therapy not attested")
+REMS_NOT_CONFIRMED = CheckSpec("REMS_NOT_CONFIRMED", ERROR, "a REMS drug without the REMS confirmation")
+LOT_MISSING = CheckSpec("LOT_MISSING", WARNING, "a vial opened without lot or expiration")
+LOT_COUNT = CheckSpec("LOT_COUNT", WARNING, "more lots than vials opened")
+VIAL_EXPIRED = CheckSpec("VIAL_EXPIRED", ERROR, "a vial's expiration is before the date of service")
+WASTE_UNDOCUMENTED = CheckSpec("WASTE_UNDOCUMENTED", WARNING, "discarded drug without date, time, amount or reason")
+WASTE_TIME_MISSING = CheckSpec("WASTE_TIME_MISSING", WARNING, "a JW line without the date and time given")
+CHECKS_FAILED = CheckSpec("CHECKS_FAILED", ERROR, "the checks themselves could not run: check the claim by hand")
+
+
+def registry() -> dict[str, Registered]:
+    """Every check code, declared once with its severity, summary and producer (every core module imported first)."""
+    import_every_core_module()
+    return dict(REGISTRY)
+
+
+@emits(CHECKS_FAILED)
+def checks_failed(error: Exception) -> Check:
+    """The one finding shown when a check raised: a bug in a check must not take the result down with it."""
+    return CHECKS_FAILED(
+        f"The pre-submission checks could not run ({type(error).__name__}): check this claim by hand, "
+        "and please report it."
+    )
+
+
+def run_checks(
+    calc: Calculation,
+    encounter: Encounter | None = None,
+    *,
+    catalog: Catalog,
+    rules: ClinicalRules,
+    lines: Sequence[ClaimLine] | None = None,
+    today: date | None = None,
+    policy: SitePolicy | None = None,
+    earlier_doses: Sequence[date] = (),
+) -> tuple[Check, ...]:
+    """Every finding for this calculation, encounter and claim lines: errors, then warnings, then info.
+
+    The service date is the encounter's (date given, or a dated start), else `today`
+    (default: the system date); it decides which diagnosis codes are valid. `catalog` and
+    `rules` are the ones the caller loaded (the core reads no file). `policy` is the
+    site's (config.toml; defaults when None). `earlier_doses` are the dates of this patient's
+    earlier doses of the same drug, read from the administration log by the caller.
+    """
+    encounter = encounter or Encounter()
+    policy = policy or SitePolicy()
+    claim_lines = calc.lines if lines is None else tuple(lines)
+    day = encounter.service_date or today or date.today()
+    found = [
+        *_diagnosis(calc, encounter, day, rules),
+        *_payer(encounter),
+        *check_lines(calc, claim_lines, catalog),
+        *checks_340b(claim_lines, policy, day, encounter.payer),
+        *dose_checks(calc),
+        *vial_plan_checks(calc),
+        *nusinersen_frequency(calc, encounter.payer, day, earlier_doses),
+        *_rems(calc, encounter, rules),
+        *_vials(calc, encounter, day),
+        *_waste(calc, encounter, claim_lines, policy),
+        *administration_checks(calc.drug.drug_class, calc.drug.generic, calc.drug.route, encounter, policy),
+        *record_checks(calc, encounter, rules),
+    ]
+    return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
+
+
+@emits(DX_MISSING, DX_NOT_YET_VALID, DX_NOT_BILLABLE, DX_NOT_CHECKED, DX_NOT_INDICATED, DX_SUPPORT_NEEDED)
+def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: ClinicalRules) -> list[Check]:
+    dx = encounter.dx
+    if dx is None:
+        return [DX_MISSING("No diagnosis: enter the ICD-10-CM code the order is for.")]
+    indications = rules.for_drug(calc.drug.generic)
+    usable: tuple[str, ...] = ()
+    if indications is not None:
+        usable = tuple(
+            code for code in indications.listed_codes
+            if rules.not_yet_valid(code, day) is None and rules.header_problem(code, day) is None
+        )
+    problem = rules.not_yet_valid(dx, day)
+    if problem:
+        return [DX_NOT_YET_VALID(f"{problem} Use the code valid on the date of service.")]
+    problem = rules.header_problem(dx, day)
+    if problem:
+        subcodes = ", ".join(rules.subcodes(dx, day))
+        advice = f" Code the documented type: {subcodes}." if subcodes else " Code the documented, more specific subcode."
+        related = [code for code in usable if code.startswith(dx)]
+        if related:
+            advice += f" For {calc.drug.generic}: {' or '.join(related)}."
+        return [DX_NOT_BILLABLE(problem + advice)]
+    if indications is None:
+        return [DX_NOT_CHECKED(
+            f"infusion-calc has no verified indication list for {calc.drug.generic}: check {dx} against the payer's policy.",
+        )]
+    rule = indications.rule_for(dx)
+    if rule is None:
+        fact = rules.code(dx)
+        named = f"{dx} ({fact.title})" if fact and fact.title else dx
+        message = (
+            f"{named} is not among the diagnoses {calc.drug.generic} is billed for ({indications.basis}): "
+            f"use {', '.join(usable)} if the record supports it, or document the payer's coverage for this use."
+        )
+        if indications.note:
+            message += f" {indications.note}"
+        severity = Severity(indications.unlisted)
+        if severity is Severity.ERROR and encounter.payer is not Payer.MEDICARE:
+            # The list is a Medicare contractor's billing article: binding for Medicare claims only.
+            severity = Severity.WARNING
+            message += (
+                " That list is a Medicare contractor's rule; "
+                + ("this payer's own policy decides." if encounter.payer else "for Medicare it is an error.")
+            )
+        return [DX_NOT_INDICATED(message, severity)]
+    if rule.condition:
+        return [DX_SUPPORT_NEEDED(f"{dx}: {rule.condition}.")]
+    return []
+
+
+@emits(PAYER_MISSING, PA_MISSING, STEP_THERAPY_NOT_ATTESTED)
+def _payer(encounter: Encounter) -> list[Check]:
+    payer = encounter.payer
+    if payer is None:
+        return [PAYER_MISSING("No payer type: prior authorization and step therapy were not checked.")]
+    found = []
+    if payer in (Payer.COMMERCIAL, Payer.MEDICAID, Payer.MEDICARE_ADVANTAGE) and not encounter.prior_auth:
+        found.append(PA_MISSING(
+            f"No prior authorization number for a {payer.value.replace('-', ' ')} payer: if the plan requires prior authorization "
+            "for this drug, record the number before submitting (infusion-calc has no verified payer rule).",
+        ))
+    if payer is Payer.COMMERCIAL and not encounter.step_therapy:
+        found.append(STEP_THERAPY_NOT_ATTESTED(
+            "Step therapy not attested for a commercial payer: if the plan's policy requires other therapies "
+            "to have been tried first, document them and attest it (infusion-calc has no verified payer rule).",
+        ))
+    return found
+
+
+@emits(REMS_NOT_CONFIRMED)
+def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list[Check]:
+    program = rules.rems_for(calc.drug.hcpcs)
+    if encounter.rems_checked or (program is None and calc.drug.generic != "natalizumab"):
+        return []
+    name = program.program if program else "its REMS program"
+    requires = program.requires if program else "the program's requirements"
+    return [REMS_NOT_CONFIRMED(
+        f"{calc.drug.display_name} may be given only under the {name}: confirm {requires} before infusing, "
+        "and record it.",
+    )]
+
+
+@emits(LOT_MISSING, LOT_COUNT, VIAL_EXPIRED)
+def _vials(calc: Calculation, encounter: Encounter, day: date) -> list[Check]:
+    opened = sum(use.count for use in calc.vials)
+    records = encounter.vials
+    found = []
+    missing = [
+        number for number in range(1, opened + 1)
+        if number > len(records) or records[number - 1].lot is None or records[number - 1].expires is None
+    ]
+    if missing:
+        if len(missing) == opened:
+            which = "the vial opened" if opened == 1 else f"any of the {opened} vials opened"
+        else:
+            which = ("vial " if len(missing) == 1 else "vials ") + ", ".join(str(n) for n in missing) + f" of {opened}"
+        found.append(LOT_MISSING(
+            f"Lot or expiration not recorded for {which}: record both for each vial, in the order the vials "
+            "are listed.",
+        ))
+    if len(records) > opened:
+        found.append(LOT_COUNT(
+            f"{len(records)} lots/expirations entered for {opened} vial{'s' if opened != 1 else ''} opened: "
+            "enter one per vial opened (repeat a lot shared by several vials).",
+        ))
+    for number, record in enumerate(records, start=1):
+        if record.expires is not None and record.expires.last_day < day:
+            found.append(VIAL_EXPIRED(
+                f"Vial {number} expired ({record.expires}, last usable day {long_date(record.expires.last_day)}) "
+                f"before the date of service {long_date(day)}: check the expiration entered, or do not use the vial.",
+            ))
+    return found
+
+
+@emits(WASTE_UNDOCUMENTED, WASTE_TIME_MISSING)
+def _waste(calc: Calculation, encounter: Encounter, lines: Sequence[ClaimLine], policy: SitePolicy) -> list[Check]:
+    """The record of discarded drug: date, time, amount and reason (Palmetto's list).
+
+    The amount is in the chart note already. A witness is asked for only when the site's policy
+    says so: no Medicare source requires one for a drug that is not a controlled substance.
+    """
+    jw = [line for line in lines if "JW" in {m.strip().upper() for m in line.modifiers}]
+    missing = [] if encounter.waste_reason else ["the reason"]
+    if policy.require_waste_witness and not encounter.waste_witness:
+        missing.append("the witness (site policy)")
+    if not jw:
+        return _unbilled_waste(calc, lines, missing if isinstance(encounter.given_at, datetime) else ["the date and time", *missing])
+    found = []
+    if missing:
+        found.append(WASTE_UNDOCUMENTED(
+            f"{label(jw[0])} bills discarded drug: the record must show the date, time, amount and reason of the "
+            f"waste (the amount, {format_amount(calc.billing.discarded_mg, calc.drug.amount_unit)}, is in the chart note). "
+            f"Not recorded: {' and '.join(missing)}.",
+        ))
+    if not isinstance(encounter.given_at, datetime):  # a date alone does not time the waste
+        found.append(WASTE_TIME_MISSING(
+            "Discarded drug is billed: the record must show the date, time and quantity wasted (Palmetto); "
+            "enter the date and time given.",
+        ))
+    return found
+
+
+def _unbilled_waste(calc: Calculation, lines: Sequence[ClaimLine], missing: list[str]) -> list[Check]:
+    """Drug discarded with no JW line (under one billing unit, say): the record must still show it.
+
+    The discarded amount is documented, and JZ needs a record that either shows the whole
+    container given or documents the waste.
+    """
+    discarded = calc.billing.discarded_mg
+    if discarded <= 0 or not missing or not calc.single_dose:  # multi-dose: no JW/JZ, waste not billed
+        return []
+    jz = next((line for line in lines if "JZ" in {m.strip().upper() for m in line.modifiers}), None)
+    opened = sum(use.count for use in calc.vials)
+    billed = f"{label(jz)}" if jz else "no JW line"
+    return [WASTE_UNDOCUMENTED(
+        f"{format_amount(discarded, calc.drug.amount_unit)} of the {'vials' if opened > 1 else 'vial'} opened is discarded but not "
+        f"billed ({billed}): the record must still show the date, time, amount and reason of that waste, or "
+        f"{'the JZ' if jz else 'the claim'} is unsupported. Not recorded: {' and '.join(missing)}.",
+    )]
