@@ -19,7 +19,7 @@ from infusion_calc.core.calculation.engine import CalcRequest
 from infusion_calc.core.pipeline.administration import Site, administer, date_of_service
 from infusion_calc.core.record.check_types import SitePolicy
 from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter
-from infusion_calc.core.words.presentation import money
+from infusion_calc.core.words.labels import money
 from infusion_calc.loading import Context
 from tests.administration_orders import ORDERS, cli_json, contract_view
 

@@ -16,9 +16,10 @@ from infusion_calc.cli.output_options import Printing, add_output_options, expor
 from infusion_calc.core.calculation.engine import CalcRequest
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.pipeline.administration import Administration, administer
+from infusion_calc.core.pipeline.summary import summary
 from infusion_calc.core.record.encounter_fields import FIELD
 from infusion_calc.core.record.safe_text import json_safe, terminal_safe
-from infusion_calc.core.words.presentation import checks_text, summary
+from infusion_calc.core.words.labels import checks_text
 from infusion_calc.loading import Context, context_for
 
 

@@ -210,7 +210,8 @@ def run_list(options: argparse.Namespace) -> int:
 
 def _show_text(entry: dict[str, Any]) -> str:
     """The entry's details around the summary `calc` printed for it (core/words/presentation.py)."""
-    from infusion_calc.core.words.presentation import checks_text, result_summary
+    from infusion_calc.core.words.labels import checks_text
+    from infusion_calc.core.words.summary_text import result_summary
 
     result = entry["result"]
     where = f" on {entry['workstation']}" if entry.get("workstation") else ""

@@ -15,7 +15,7 @@ from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteC
 from infusion_calc.core.record.safe_text import json_safe, terminal_safe
 from infusion_calc.core.visit.visit import VisitResult, VisitTools, combined_checks, run_visit, visit_note, visit_to_dict
 from infusion_calc.core.visit.visit_file import VisitFileError, read_visit
-from infusion_calc.core.words.presentation import checks_text
+from infusion_calc.core.words.labels import checks_text
 from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
@@ -129,7 +129,7 @@ def _write(result: VisitResult, options: argparse.Namespace) -> int:
 
 
 def visit_summary(result: VisitResult) -> str:
-    from infusion_calc.core.words.presentation import line_brief
+    from infusion_calc.core.words.labels import line_brief
 
     out = [f"Visit {result.spec.encounter['date']} ({result.spec.setting}): {len(result.administrations)} administrations"]
     out.append("  Drug lines")

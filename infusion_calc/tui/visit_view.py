@@ -8,7 +8,7 @@ from infusion_calc.core.record.check_types import SitePolicy
 from infusion_calc.core.record.encounter import Encounter, read_encounter
 from infusion_calc.core.visit.admin_hierarchy import Setting
 from infusion_calc.core.visit.visit import codes_for
-from infusion_calc.core.words.presentation import line_brief
+from infusion_calc.core.words.labels import line_brief
 from infusion_calc.tui.state import ResultView
 
 

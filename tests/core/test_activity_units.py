@@ -20,6 +20,7 @@ from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.numbers.amounts import bind
 from infusion_calc.core.numbers.units import Measure, kind_defined, parse_amount, parse_dose, registry
+from infusion_calc.core.words.step_text import step_text
 
 
 def _lines(calc):
@@ -183,8 +184,8 @@ def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms)
     calc = calculate(catalog_with_cms, CalcRequest("1 dose", hcpcs="Q2041", vials=("1 dose",), container="single-dose"))
     assert _lines(calc) == [("Q2041-JZ", 1)]
     assert calc.billing.discarded_units == 0
-    assert "1 dose labeled" in " ".join(step.text for step in calc.steps)
-    assert "Discarded" not in " ".join(step.text for step in calc.steps)  # no waste arithmetic for a dose
+    assert "1 dose labeled" in " ".join(map(step_text, calc.steps))
+    assert "Discarded" not in " ".join(map(step_text, calc.steps))  # no waste arithmetic for a dose
 
 
 def test_a_site_file_cannot_rebind_a_toxins_units_to_another_product(tmp_path):

@@ -21,9 +21,9 @@ from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div
 from infusion_calc.core.numbers.units import format_amount
+from infusion_calc.core.record.claim_code import code_label
 from infusion_calc.core.record.notices import Notice, NoticeSpec
 from infusion_calc.core.record.steps import Step, StepKind
-from infusion_calc.core.words.presentation import code_label
 
 MULTI_DOSE = NoticeSpec(
     "MULTI_DOSE", "calculation", "a multi-dose container: no JW or JZ, and discarded drug is not billed"

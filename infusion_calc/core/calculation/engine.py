@@ -20,6 +20,7 @@ from infusion_calc.core.calculation.dosing import PatientSize, resolve_dose
 from infusion_calc.core.calculation.plan_notices import plan_notices
 from infusion_calc.core.calculation.vials import plan_vials
 from infusion_calc.core.catalog.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
+from infusion_calc.core.catalog.code_choices import drug_choices
 from infusion_calc.core.catalog.container import Container
 from infusion_calc.core.errors import InputError, PlanError, shown
 from infusion_calc.core.numbers import rounding
@@ -36,7 +37,6 @@ from infusion_calc.core.numbers.units import (
 from infusion_calc.core.record.notices import Notice
 from infusion_calc.core.record.safe_text import acts
 from infusion_calc.core.record.steps import Step, StepKind
-from infusion_calc.core.words.presentation import drug_choices
 
 if TYPE_CHECKING:
     from infusion_calc.core.calculation.payment import Payment
@@ -100,7 +100,7 @@ class Calculation:
     rounding_option: RoundingOption | None
     rounding_threshold: Decimal | None
     steps: tuple[Step, ...]
-    """The arithmetic, step by step; `step.text` is the sentence, `step.kind` says which step it is."""
+    """The arithmetic, step by step; `words.step_text.step_text(step)` is the sentence, `step.kind` says which step it is."""
     warnings: tuple[Notice, ...] = field(default=())
     given_mg: Decimal | None = None
     """The amount actually given when it was entered (at most `dose_mg`, the dose ordered and

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 from infusion_calc.core.record.check_types import INFO, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.record.encounter import Encounter
-from infusion_calc.core.words.presentation import line_brief
+from infusion_calc.core.words.labels import line_brief
 
 INFUSION_MINIMUM_MINUTES = 15  # more than this to be an infusion
 FIRST_CODE_MINUTES = 60

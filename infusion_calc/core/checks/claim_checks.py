@@ -17,7 +17,7 @@ from infusion_calc.core.catalog.catalog import NATALIZUMAB_J2326_MESSAGE, Catalo
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
-from infusion_calc.core.words.presentation import line_brief
+from infusion_calc.core.words.labels import line_brief
 
 # Routes that put the drug into the whole body (or CSF): no side of the body to name.
 SYSTEMIC_ROUTES = {"iv", "intravenous", "intrathecal", "subcutaneous", "intramuscular"}

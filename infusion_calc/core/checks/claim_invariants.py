@@ -21,7 +21,7 @@ from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.catalog.container import UNCONFIRMED, unconfirmed_message
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div, plain
-from infusion_calc.core.words.presentation import readable_ndc
+from infusion_calc.core.words.labels import readable_ndc
 
 _HALF_CLAIM_STEP = Decimal("0.0005")
 """A claim states NDC quantities to 3 decimals: an opened amount may round up by half a step."""

@@ -27,7 +27,7 @@ from infusion_calc.core.numbers.rounding import floor_div
 from infusion_calc.core.numbers.units import DoseBasis, format_amount
 from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
 from infusion_calc.core.record.encounter import Payer
-from infusion_calc.core.words.presentation import uses_text, vials_text
+from infusion_calc.core.words.labels import uses_text, vials_text
 
 FAR_BELOW = Decimal("0.5")
 FAR_ABOVE = Decimal(2)

@@ -27,7 +27,7 @@ from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.record.encounter import Payer
 from infusion_calc.core.record.notices import NoticeSpec
-from infusion_calc.core.words.presentation import line_brief
+from infusion_calc.core.words.labels import line_brief
 
 MODIFIER_340B = NoticeSpec(
     "MODIFIER_340B", "calculation",

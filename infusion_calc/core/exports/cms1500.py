@@ -15,7 +15,7 @@ from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
 from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.core.record.notices import Notice
-from infusion_calc.core.words.presentation import code_for_claims
+from infusion_calc.core.words.labels import code_for_claims
 
 NO_NDC = "(NDC from carton)"
 NO_CHARGE = "(not in CDM)"

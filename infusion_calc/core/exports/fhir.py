@@ -33,7 +33,7 @@ from infusion_calc.core.exports.lines import ExportError, prepare
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.core.record.notices import Notice
-from infusion_calc.core.words.presentation import line_brief, ndc_for_people, vial_text
+from infusion_calc.core.words.labels import line_brief, ndc_for_people, vial_text
 
 NDC_SYSTEM = "http://hl7.org/fhir/sid/ndc"
 HCPCS_SYSTEM = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"

@@ -18,7 +18,7 @@ from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.core.record.notices import Notice, NoticeSpec
-from infusion_calc.core.words.presentation import claim_line_ndc
+from infusion_calc.core.words.labels import claim_line_ndc
 
 NDC_UNIT_CONVERTED = NoticeSpec(
     "NDC_UNIT_CONVERTED", "export", "the payer does not accept the line's NDC unit: the quantity is given in another"

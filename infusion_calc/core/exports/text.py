@@ -11,7 +11,7 @@ from infusion_calc.core.exports.lines import money, ndc_field, prepare
 from infusion_calc.core.exports.table import table
 from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.core.record.notices import Notice
-from infusion_calc.core.words.presentation import amount
+from infusion_calc.core.words.labels import amount
 
 
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:

@@ -23,7 +23,7 @@ from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
 from infusion_calc.core.record.encounter import Encounter, parse_given_at
 from infusion_calc.core.words.contract import line_to_dict
-from infusion_calc.core.words.presentation import uses_text
+from infusion_calc.core.words.labels import uses_text
 
 ORDER_COLUMNS = (
     "drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given", "container",

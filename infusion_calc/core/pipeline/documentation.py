@@ -22,7 +22,8 @@ from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.encounter import ClockTime, Encounter
 from infusion_calc.core.record.encounter_fields import FIELD
 from infusion_calc.core.record.steps import BILLING, DOSE_ARITHMETIC
-from infusion_calc.core.words.presentation import line_brief, ndc_for_people, vial_text
+from infusion_calc.core.words.labels import line_brief, ndc_for_people, vial_text
+from infusion_calc.core.words.step_text import step_text
 
 BLANK_NAME = "______________________"
 SIGN_HERE = "Signature: ______________________  Date/time: ________________"
@@ -45,7 +46,7 @@ def chart_note(calc: Calculation, encounter: Encounter | None = None, *, rules: 
     out.extend(_vials(calc, encounter))
     out.extend(_preparation(calc, encounter))
     out.append("Billing units:")
-    out.extend(f"  {step.text}" for step in calc.steps if step.kind in BILLING)
+    out.extend(f"  {step_text(step)}" for step in calc.steps if step.kind in BILLING)
     out.append(_waste(calc, encounter))
     out.append("Claim lines:")
     out.extend(f"  {_claim_line(line)}" for line in calc.lines)
@@ -115,7 +116,7 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     """
     ordered = str(calc.order.amount)
     out = [f"Dose ordered: {ordered}"]
-    out.extend(f"  {step.text}" for step in calc.steps if step.kind in DOSE_ARITHMETIC)
+    out.extend(f"  {step_text(step)}" for step in calc.steps if step.kind in DOSE_ARITHMETIC)
     unit = calc.drug.amount_unit  # mg, mL, or the product's own units: never "mg" for 60 units of Botox
     prepared = format_amount(calc.dose_mg, unit)
     out.append(f"Dose prepared: {prepared}")

@@ -1,8 +1,8 @@
 """The arithmetic of a calculation as data: what each step is, and its figures.
 
 Code that needs "the billing steps" or "the dose arithmetic" asks a step its `kind`,
-never its first words. The sentence a person reads is `step.text`, written by
-`core/words/presentation.py` (the one place the words live).
+never its first words. The sentence a person reads is `step_text(step)`, written
+after the arithmetic by `core/words/step_text.py` (the one place the words live).
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ Figure = Decimal | int | str | tuple[tuple[int, str], ...]
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step: its kind and the figures its sentence states, by name (see presentation.STEP_TEXTS)."""
+    """One step: its kind and the figures its sentence states, by name (see words/step_text.STEP_TEXTS)."""
 
     kind: StepKind
     figures: tuple[tuple[str, Figure], ...]
@@ -53,11 +53,3 @@ class Step:
         """A step from named figures; a figure given as None is left out (e.g. no rounding)."""
         return cls(kind, tuple([(name, value) for name, value in figures.items() if value is not None]))  # a list: faster than a generator
 
-    @property
-    def text(self) -> str:
-        from infusion_calc.core.words.presentation import step_text
-
-        return step_text(self)
-
-    def __str__(self) -> str:
-        return self.text

@@ -33,7 +33,7 @@ from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.core.record.notices import Notice, NoticeSpec
 from infusion_calc.core.record.safe_text import json_safe, terminal_safe
 from infusion_calc.core.visit.visit import VisitResult
-from infusion_calc.core.words.presentation import code_for_claims
+from infusion_calc.core.words.labels import code_for_claims
 
 ADMIN_REVENUE_CODE = "0260"  # NUBC 026X IV therapy; a site may bill chemotherapy administration under 033X
 ADMIN_REVENUE = NoticeSpec(

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from infusion_calc.core.checks.admin_codes import describe_minutes
 from infusion_calc.core.pipeline.documentation import _claim_line, _dose, _preparation, _signatures, _vials, _waste
-from infusion_calc.core.words.presentation import line_brief
+from infusion_calc.core.words.labels import line_brief
 
 if TYPE_CHECKING:
     from infusion_calc.core.visit.visit import AdministrationResult, VisitResult

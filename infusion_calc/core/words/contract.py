@@ -15,6 +15,7 @@ from infusion_calc.core.calculation.billing import ClaimLine, VialUse
 from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.numbers.units import format_amount
+from infusion_calc.core.words.step_text import step_text
 
 if TYPE_CHECKING:
     from infusion_calc.core.calculation.payment import Payment
@@ -107,7 +108,7 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "single_dose": calc.single_dose,
         "container_confirmed": calc.container_confirmed,  # false: no JW/JZ yet, claim formats refuse
         "lines": [line_to_dict(line) | {"medicare_payment": amount} for line, amount in zip(calc.lines, _line_payments(calc))],
-        "calculation": [step.text for step in calc.steps],
+        "calculation": [step_text(step) for step in calc.steps],
         "warnings": [{"code": notice.code, "message": notice.message} for notice in calc.warnings],
     }
     result["payment"] = payment_to_dict(calc.payment)
