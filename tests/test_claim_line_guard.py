@@ -10,7 +10,8 @@ import pytest
 
 from infusion_calc.cli import main
 from infusion_calc.core.calculation import engine
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports import FORMATS, ExportError, render
 from infusion_calc.core.pipeline.administration import Administration

@@ -14,7 +14,8 @@ import pytest
 
 import infusion_calc.core
 from infusion_calc.cli import main
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.checks import run_checks
 from infusion_calc.core.pipeline.documentation import chart_note
 from infusion_calc.log import AdministrationLog

@@ -25,7 +25,8 @@ SAVER = """
 import sys
 from infusion_calc.core.record.check_types import Check, Severity
 from infusion_calc.loading import packaged_catalog
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.log import save
 
 import infusion_calc.core.pipeline.site_config, infusion_calc.log.record  # save() imports these on first use:

@@ -15,7 +15,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.calculation.engine import CalcRequest
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.pipeline.administration import Site, administer, date_of_service
 from infusion_calc.core.record.check_types import SitePolicy
 from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter

@@ -13,7 +13,7 @@ from infusion_calc.cli.earlier_doses import earlier_doses
 from infusion_calc.cli.encounter_options import Entered, add_encounter_arguments, add_field_option, read_entered
 from infusion_calc.cli.exits import SavedThenFailed
 from infusion_calc.cli.output_options import Printing, add_output_options, export_or_save
-from infusion_calc.core.calculation.engine import CalcRequest
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.pipeline.administration import Administration, administer
 from infusion_calc.core.pipeline.summary import summary

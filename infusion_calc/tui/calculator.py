@@ -14,8 +14,9 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from infusion_calc.core.calculation.engine import DEFAULT_DRUG, CalcRequest, Calculation
+from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.calculation.payment import PricedQuarter
+from infusion_calc.core.calculation.request import DEFAULT_DRUG, CalcRequest
 from infusion_calc.core.catalog.catalog import Catalog, Drug
 from infusion_calc.core.catalog.code_choices import use_note
 from infusion_calc.core.catalog.drug_search import DrugIndex

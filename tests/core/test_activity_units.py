@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from infusion_calc.cli import main
 from infusion_calc.cms.dosage import COMBINATION, NOT_A_MASS, RANGE, DosageRefused, billing_unit
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.numbers.amounts import bind

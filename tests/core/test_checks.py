@@ -11,7 +11,8 @@ from datetime import date
 
 import pytest
 
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import NATALIZUMAB_J2326_MESSAGE, parse_catalog
 from infusion_calc.core.checks.checks import Severity, SitePolicy, run_checks
 from infusion_calc.core.record.encounter import EncounterText, parse_encounter

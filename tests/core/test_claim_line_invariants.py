@@ -19,7 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.core.calculation.billing import VialUse, bill
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import Product
 from infusion_calc.core.checks.claim_invariants import claim_line_problems, require_valid_claim_lines
 from infusion_calc.core.errors import ClaimLineError

@@ -7,7 +7,8 @@ from decimal import Decimal
 import pytest
 
 from infusion_calc.core.calculation.dosing import mosteller_bsa
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import InputError, PlanError
 from infusion_calc.core.record.steps import StepKind
 from infusion_calc.core.words.step_text import step_text

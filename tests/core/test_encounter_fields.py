@@ -44,7 +44,8 @@ def test_each_fields_cli_option_fills_that_field(field):
 
 
 def test_the_chart_note_writes_each_fields_label_from_the_table():
-    from infusion_calc.core.calculation.engine import CalcRequest, calculate
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.core.pipeline.documentation import chart_note
     from infusion_calc.core.record.encounter import parse_encounter
     from infusion_calc.loading import clinical_rules, packaged_catalog

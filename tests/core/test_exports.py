@@ -14,7 +14,8 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import FORMATS, ExportError, export, render
 from infusion_calc.core.pipeline.site_config import ClaimRules, ExportSettings
 from infusion_calc.core.words.contract import calculation_to_dict

@@ -10,7 +10,8 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog_fields import read_dose_range
 from infusion_calc.core.checks.dose_checks import dose_checks
 

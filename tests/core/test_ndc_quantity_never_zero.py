@@ -10,7 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import ExportError, render
 from infusion_calc.core.pipeline.site_config import ClaimRules, ExportSettings
 from infusion_calc.loading import packaged_catalog

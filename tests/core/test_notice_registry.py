@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import infusion_calc
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.checks import registry as check_registry
 from infusion_calc.core.record.notices import Notice, NoticeSpec, notice_registry
 

@@ -10,7 +10,8 @@ from math import ceil, floor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.calculation.vials import plan_vials
 from infusion_calc.core.errors import InputError, PlanError
 from infusion_calc.core.numbers.units import parse_dose

@@ -6,7 +6,8 @@ from datetime import date
 
 import pytest
 
-from infusion_calc.core.calculation.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.checks import run_checks
 from infusion_calc.core.checks.modifier_340b import with_340b_modifier
 from infusion_calc.core.errors import SiteConfigError

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import date
 
-from infusion_calc.core.calculation.engine import CalcRequest
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.record.notices import Notice, NoticeSpec
 

@@ -17,8 +17,9 @@ from typing import Any, NamedTuple
 
 from infusion_calc.core.calculation.billing import ClaimLine
 from infusion_calc.core.calculation.code_in_effect import followed
-from infusion_calc.core.calculation.engine import CalcRequest, Calculation, calculate
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.payment import Payment, PricedQuarter, payment_for
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.catalog.indications import ClinicalRules
 from infusion_calc.core.checks.checks import checks_failed, run_checks

@@ -15,7 +15,8 @@ from datetime import date
 from typing import Any
 
 from infusion_calc.core.calculation.billing import ClaimLine
-from infusion_calc.core.calculation.engine import CalcRequest, Calculation
+from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.admin_codes import COMPLEX, code_pair
 from infusion_calc.core.pipeline.administration import Site, administer
 from infusion_calc.core.record.check_types import Check, SitePolicy
