@@ -14,7 +14,7 @@ that no one else can write; its first line names this cache format and this very
 and the SHA-256 of its content matches the one on that line. Writing is best effort.
 
 The cache also keeps pint's answers about every unit spelling the strict parser maps
-(`core.numbers.units.pint_answers`), computed by the one registry on a miss, so a warm start
+(`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm start
 neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
 """
 
@@ -33,9 +33,9 @@ from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cache_codec import NotCacheData, Schema, decode, encode
 from infusion_calc.core.catalog.catalog import Catalog
-from infusion_calc.core.numbers.units import remember
 from infusion_calc.locations import open_private_dir
 from infusion_calc.site_files import read_private_file, read_site_file
+from infusion_calc.unit_definitions import use_packaged_units
 
 if TYPE_CHECKING:
     from decimal import Decimal
@@ -57,7 +57,7 @@ class Compiled:
     quarters: tuple[LoadedQuarter, ...]
     """The CMS quarters loaded (store.LoadedQuarter), oldest first."""
     unit_answers: dict[tuple[str, str, str], Decimal | bool | str]
-    """pint's answers for the parser's unit spellings (core.numbers.units.remember)."""
+    """pint's answers for the parser's unit spellings (core.numbers.unit_book.use_units)."""
 
 
 # The code that reads the sources and defines the cached classes: a change to any of
@@ -96,14 +96,14 @@ def _key(parts: list[tuple[str, bytes]]) -> str:
 def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list[tuple[str, str, bytes]]) -> Compiled:
     from infusion_calc.cms.compile import compile_quarters
     from infusion_calc.core.catalog.catalog import parse_catalog
-    from infusion_calc.core.numbers.units import pint_answers
 
+    book = use_packaged_units()  # before the catalog is read: its amounts are parsed with it
     cms = compile_quarters(quarter_files)
     catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
     if site is not None:
         catalog = catalog.merged_with(parse_catalog(site.decode("utf-8"), str(site_file)))
     catalog.name_index  # noqa: B018 -- computed now, so the cache holds it (cached_property)
-    return Compiled(catalog, cms.quarters, pint_answers())
+    return Compiled(catalog, cms.quarters, book.every_answer())
 
 
 class PackedMapping(Mapping[str, Any]):
@@ -290,5 +290,5 @@ def load(site_file: Path | None = None) -> Compiled:
     if compiled is None:
         compiled = _compile(curated, site_file, site, quarters)
         _write(key, compiled)
-    remember(compiled.unit_answers)
+    use_packaged_units(compiled.unit_answers)
     return compiled

@@ -47,7 +47,9 @@ def fda_2019_containers() -> dict[str, str]:
 def packaged_catalog() -> Catalog:
     """The curated catalog shipped with the package (verified data only), without CMS's codes."""
     from infusion_calc.core.catalog.catalog import parse_catalog
+    from infusion_calc.unit_definitions import use_packaged_units
 
+    use_packaged_units()  # the catalog's amounts are parsed with the packaged unit definitions
     return parse_catalog(_packaged_text("catalog.toml"), "packaged catalog")
 
 

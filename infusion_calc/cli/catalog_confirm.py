@@ -37,7 +37,9 @@ def run(options: argparse.Namespace) -> int:
     from infusion_calc.core.errors import CatalogError
     from infusion_calc.locations import site_catalog_path
     from infusion_calc.site_files import present, read_site_file
+    from infusion_calc.unit_definitions import use_packaged_units
 
+    use_packaged_units()  # the answer's strength and the file's amounts are parsed
     path = Path(options.catalog) if options.catalog else site_catalog_path()
     try:
         raw = {"hcpcs": options.hcpcs, "strength": options.strength, "container": options.container,

@@ -20,7 +20,8 @@ from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.numbers.amounts import bind
-from infusion_calc.core.numbers.units import Measure, kind_defined, parse_amount, parse_dose, registry
+from infusion_calc.core.numbers.unit_book import unit_book
+from infusion_calc.core.numbers.units import Measure, kind_defined, parse_amount, parse_dose
 from infusion_calc.core.words.step_text import step_text
 
 
@@ -96,7 +97,7 @@ def test_a_toxin_vial_in_units_is_not_another_toxins_vial(catalog):
 
 
 def test_every_activity_kind_is_its_own_dimension_in_the_registry():
-    units = registry()
+    units = unit_book().registry
     for kind, (dimension, _printed, _typed) in ACTIVITY_KINDS.items():
         assert kind_defined(kind)
         one = units.Quantity(Decimal(1), units.parse_units(kind))

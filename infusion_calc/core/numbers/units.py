@@ -7,51 +7,24 @@ a Decimal, and only the unit (one word at a time) goes to pint's `parse_units`, 
 dimension is then checked. Values come back in one canonical unit per kind
 (mg, mL, kg, cm, m²) as exact Decimals.
 
-pint is asked each question once: whether a spelling is a unit, its dimension, its exact
-factor to a canonical unit, its printed symbol. The answers are kept (`pint_answers`),
-and the edge stores those for every spelling the parser maps in its compiled cache and
-hands them back at start (`remember`), so a warm start parses and prints without building
-the registry or importing pint (~0.2 s). A spelling not answered yet builds the one
-registry on first need; every answer still comes from it.
+pint is asked each question once, through the book of units the edge hands over
+(core/numbers/unit_book.py), so a warm start parses and prints without importing pint.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 from functools import lru_cache
-from typing import TYPE_CHECKING
 
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS, TYPED_ACTIVITY
 from infusion_calc.core.numbers.rounding import plain
-
-if TYPE_CHECKING:
-    import pint
-
-
-@lru_cache(maxsize=1)
-def registry() -> pint.UnitRegistry[Decimal]:
-    """The one unit registry, with exact Decimal magnitudes; built when pint is first asked something."""
-    import sys
-    from importlib.resources import files
-
-    # pint imports numpy whenever it is installed (the report's charts install it), and the
-    # registry needs none of it: ~0.1 s of every cold start. Hidden while pint loads, unless
-    # something (a chart) loaded it already; afterwards numpy imports as usual.
-    hidden = "numpy" not in sys.modules
-    if hidden:
-        sys.modules["numpy"] = None  # type: ignore[assignment]
-    try:
-        import pint
-    finally:
-        if hidden:
-            del sys.modules["numpy"]
-
-    return pint.UnitRegistry(str(files("infusion_calc.data").joinpath("units.txt")), non_int_type=Decimal)
+from infusion_calc.core.numbers.unit_book import ask as _ask
+from infusion_calc.core.numbers.unit_book import spelling as _spelling
+from infusion_calc.core.numbers.unit_book import unit_book
 
 
 class Kind(Enum):
@@ -69,16 +42,6 @@ class Kind(Enum):
         self.example = example
 
 
-# How people type units at the chair, mapped to the spelling our registry defines.
-# Looked up case-insensitively ("ML", "Mg", "KG" are all meant the obvious way).
-_SPELLINGS = {
-    "mg": "mg", "g": "g", "mcg": "mcg", "kg": "kg", "gram": "g", "grams": "g",
-    "lb": "lb", "lbs": "lb", "cm": "cm", "in": "in", "inch": "in", "inches": "in", "m": "m",
-    "ml": "mL", "l": "L",
-    "m2": "m**2", "m²": "m**2", "m^2": "m**2", "m**2": "m**2",
-    # Activity units as typed: bound to the product's own kind by core/numbers/amounts.py, never converted.
-    "unit": "unit", "units": "unit", "iu": "IU", "dose": "dose", "doses": "dose",
-}
 # Spellings that are well-known sources of dosing errors: refuse them and say why.
 _REFUSED_SPELLINGS = {
     "µg": "write mcg: µg is easily misread as mg",
@@ -114,70 +77,6 @@ def format_amount(value: Decimal, unit: str) -> str:
     return f"{plain(value)} {printed[:-1] if value == 1 and printed.endswith(('units', 'doses')) else printed}"
 
 
-# -- what pint says about a unit, asked once per question and kept ---------------------------
-
-# (question, spelling, about) -> pint's answer. Keyed by our spelling ("mL" for "ML" or "ml"):
-# hashing a str costs nothing, and these are read several times per calculation.
-_answers: dict[tuple[str, str, str], Decimal | bool | str] = {}
-_MAX_ANSWERS = 4096  # a batch of junk spellings cannot grow it without bound
-
-# The canonical units each dimension is converted to, and the units amounts are printed in.
-_CANONICAL = {
-    "[mass]": ("mg", "kg"), "[volume]": ("mL",), "[length]": ("cm",), "[area]": ("m**2",),
-    "[activity]": ("unit",), "[international_activity]": ("IU",), "[dose_count]": ("dose",),
-}
-_PRINTED_UNITS = ("mg", "mL", "kg", "cm", "m**2", "mg/kg", "mg/m**2", "mg/mL")
-
-
-def _spelling(word: str) -> str:
-    """The registry's spelling of a typed unit word ("ML" -> "mL"); other words as typed."""
-    return _SPELLINGS.get(word.strip().lower(), word.strip())
-
-
-def _ask_pint(question: str, spelling: str, about: str) -> Decimal | bool | str:
-    units = registry()
-    if question == "symbol":
-        return format(units.parse_units(spelling), "~P")
-    unit = units.parse_units(spelling)  # one word through pint's unit parser, never its expression parser
-    if question == "unit":
-        return True
-    quantity = units.Quantity(Decimal(1), unit)
-    if question == "dimension":
-        return bool(quantity.check(about))
-    magnitude: Decimal = quantity.to(about).magnitude  # "factor": exact, since every definition is decimal
-    return magnitude
-
-
-def _ask(question: str, spelling: str, about: str = "") -> Decimal | bool | str:
-    key = (question, spelling, about)
-    found = _answers.get(key)
-    if found is None:
-        found = _ask_pint(question, spelling, about)
-        if len(_answers) < _MAX_ANSWERS:
-            _answers[key] = found
-    return found
-
-
-def pint_answers() -> dict[tuple[str, str, str], Decimal | bool | str]:
-    """pint's answers for every spelling the parser maps and every unit printed, to keep across starts."""
-    for spelling in sorted(set(_SPELLINGS.values())):
-        _ask("unit", spelling)
-        for dimension, canonical_units in _CANONICAL.items():
-            if _ask("dimension", spelling, dimension):
-                for canonical in canonical_units:
-                    _ask("factor", spelling, canonical)
-    for unit in _PRINTED_UNITS:
-        _ask("symbol", unit)
-    for kind, (dimension, _printed, _typed) in ACTIVITY_KINDS.items():
-        _ask("dimension", kind, dimension)
-    return dict(_answers)
-
-
-def remember(answers: Mapping[tuple[str, str, str], Decimal | bool | str]) -> None:
-    """Answers `pint_answers()` gave in an earlier start, computed by this same registry."""
-    _answers.update(answers)
-
-
 def _pretty_unit(unit: str) -> str:
     top, slash, per = unit.partition("/")
     if top in ACTIVITY_KINDS:  # printed by our table: pint would print the kind's internal name
@@ -206,8 +105,9 @@ def _check_unit_word(word: str) -> None:
     key = word.strip().lower()
     if key in _REFUSED_SPELLINGS:
         raise ValueError(f"'{word}': {_REFUSED_SPELLINGS[key]}")
+    book = unit_book()  # outside the try: no definitions handed over is the edge's slip, not the user's
     try:
-        _ask("unit", _spelling(word))
+        book.ask("unit", _spelling(word))
     except Exception:  # pint raises AssertionError, UndefinedUnitError, ... on junk
         raise ValueError(f"'{word}' is not a unit this calculator knows") from None
 
