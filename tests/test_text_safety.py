@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from infusion_calc.cli import main
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.record.encounter import TEXT_LIMITS, clean_text, parse_dx
+from infusion_calc.core.record.encounter_values import TEXT_LIMITS, clean_text, parse_dx
 from infusion_calc.core.record.safe_text import acts, terminal_safe
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import NOC_DESCRIPTOR, drug_entry, product_entry, write_site_catalog

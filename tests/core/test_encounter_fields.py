@@ -7,8 +7,9 @@ import pytest
 from infusion_calc.cli import build_parser
 from infusion_calc.cli.calc_options import CalcOptions
 from infusion_calc.cli.common import OPTION_FOR_FIELD
-from infusion_calc.core.record.encounter import FREE_TEXT, EncounterText
+from infusion_calc.core.record.encounter import EncounterText
 from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter_values import FREE_TEXT
 
 
 def test_the_table_lists_every_encounter_text_field_once():

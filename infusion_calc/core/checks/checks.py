@@ -37,7 +37,8 @@ from infusion_calc.core.record.check_types import (
     SitePolicy,
     emits,
 )
-from infusion_calc.core.record.encounter import Encounter, Payer
+from infusion_calc.core.record.encounter import Encounter
+from infusion_calc.core.record.encounter_values import Payer
 from infusion_calc.core.record.notices import import_every_core_module
 
 __all__ = ["Check", "Severity", "SitePolicy", "checks_failed", "registry", "run_checks"]

@@ -26,7 +26,7 @@ from infusion_calc.core.calculation.vials import plan_vials
 from infusion_calc.core.numbers.rounding import floor_div
 from infusion_calc.core.numbers.units import DoseBasis, format_amount
 from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
-from infusion_calc.core.record.encounter import Payer
+from infusion_calc.core.record.encounter_values import Payer
 from infusion_calc.core.words.labels import uses_text, vials_text
 
 FAR_BELOW = Decimal("0.5")

@@ -25,7 +25,7 @@ from datetime import date
 from infusion_calc.core.calculation.billing import ClaimLine
 from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
-from infusion_calc.core.record.encounter import Payer
+from infusion_calc.core.record.encounter_values import Payer
 from infusion_calc.core.record.notices import NoticeSpec
 from infusion_calc.core.words.labels import line_brief
 

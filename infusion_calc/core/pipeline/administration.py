@@ -27,7 +27,8 @@ from infusion_calc.core.checks.dose_checks import FREQUENCY_CHECKED
 from infusion_calc.core.checks.modifier_340b import with_340b_modifier
 from infusion_calc.core.pipeline.documentation import chart_note
 from infusion_calc.core.record.check_types import Check, SitePolicy
-from infusion_calc.core.record.encounter import Encounter, Payer
+from infusion_calc.core.record.encounter import Encounter
+from infusion_calc.core.record.encounter_values import Payer
 from infusion_calc.core.record.notices import Notice
 from infusion_calc.core.words.contract import calculation_to_dict
 

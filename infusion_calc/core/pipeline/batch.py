@@ -21,7 +21,8 @@ from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
-from infusion_calc.core.record.encounter import Encounter, parse_given_at
+from infusion_calc.core.record.encounter import Encounter
+from infusion_calc.core.record.encounter_values import parse_given_at
 from infusion_calc.core.words.contract import line_to_dict
 from infusion_calc.core.words.labels import uses_text
 

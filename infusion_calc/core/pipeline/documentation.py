@@ -19,8 +19,9 @@ from infusion_calc.core.checks.admin_codes import describe_minutes
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.numbers.units import format_amount
-from infusion_calc.core.record.encounter import ClockTime, Encounter
+from infusion_calc.core.record.encounter import Encounter
 from infusion_calc.core.record.encounter_fields import FIELD
+from infusion_calc.core.record.encounter_values import ClockTime
 from infusion_calc.core.record.steps import BILLING, DOSE_ARITHMETIC
 from infusion_calc.core.words.labels import line_brief, ndc_for_people, vial_text
 from infusion_calc.core.words.step_text import step_text
