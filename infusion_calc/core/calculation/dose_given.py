@@ -18,6 +18,7 @@ from decimal import Decimal
 
 from infusion_calc.core.calculation.billing import VialUse, given_from
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.numbers.amounts import bind
 from infusion_calc.core.numbers.units import Kind, format_amount, parse_amount, parse_measure
 from infusion_calc.core.record.notices import Notice, NoticeSpec
 
@@ -41,8 +42,6 @@ def dose_given(text: str | None, prepared_mg: Decimal, unit: str = "mg", what: s
     if unit == "mg":
         given = parse_measure(text, Kind.MASS, FIELD).value
     else:  # units, IU, mL or doses: bound to the drug's own unit, never converted
-        from infusion_calc.core.numbers.amounts import bind
-
         given = bind(parse_amount(text, FIELD), unit, FIELD, what).value
     if given > prepared_mg:
         raise InputError(

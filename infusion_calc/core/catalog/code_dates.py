@@ -17,10 +17,9 @@ import zlib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from infusion_calc.core.catalog.cms_codes import CmsLayer
+from infusion_calc.core.catalog.cms_codes import CmsLayer
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,8 +77,6 @@ class CodeHistory:
         """The codes of one loaded quarter as a catalog layer."""
         found = self._layers.get(label)
         if found is None:
-            from infusion_calc.core.catalog.cms_codes import CmsLayer
-
             found = self._layers[label] = CmsLayer(label, unpack(self.packed[label]), history=self)
         return found
 

@@ -18,6 +18,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Final, Literal
 
 from infusion_calc.core.errors import CatalogError, InputError
+from infusion_calc.core.numbers.rounding import plain
+from infusion_calc.core.numbers.units import Kind, parse_measure
 from infusion_calc.core.record.notices import NoticeSpec
 
 if TYPE_CHECKING:
@@ -142,8 +144,6 @@ def parse_confirmed_containers(raw: object, origin: str) -> tuple[ConfirmedConta
 
 def confirmed_toml(entry: ConfirmedContainer) -> str:
     """The `[[container]]` table that keeps one answer in a site catalog, as `parse_confirmed_containers` reads it."""
-    from infusion_calc.core.numbers.rounding import plain
-
     return (
         "\n[[container]]\n"
         f"hcpcs = {json.dumps(entry.hcpcs)}\n"
@@ -155,8 +155,6 @@ def confirmed_toml(entry: ConfirmedContainer) -> str:
 
 
 def _confirmed(entry: object, where: str) -> ConfirmedContainer:
-    from infusion_calc.core.numbers.units import Kind, parse_measure
-
     if not isinstance(entry, dict):
         raise CatalogError(f"{where}: must be a table with {', '.join(_CONFIRMED_FIELDS)}")
     missing = [name for name in _CONFIRMED_FIELDS if name not in entry]

@@ -11,6 +11,7 @@ registry from the definitions on first need; every answer still comes from it.
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
 from decimal import Decimal
 from functools import cached_property
@@ -62,8 +63,6 @@ class UnitBook:
     @cached_property
     def registry(self) -> pint.UnitRegistry[Decimal]:
         """The one unit registry, with exact Decimal magnitudes; built when pint is first asked something."""
-        import sys
-
         # pint imports numpy whenever it is installed (the report's charts install it), and the
         # registry needs none of it: ~0.1 s of every cold start. Hidden while pint loads, unless
         # something (a chart) loaded it already; afterwards numpy imports as usual.

@@ -111,7 +111,7 @@ class LogSettings(BaseModel):
 def _percent(value: Any) -> Decimal:
     # The rule a typed --round-within meets, so a value calc would refuse is refused here,
     # naming config.toml, and not later as an option nobody typed.
-    from infusion_calc.core.calculation.engine import parse_rounding_threshold
+    from infusion_calc.core.calculation.engine import parse_rounding_threshold  # the engine: not for a config without the option
 
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError("write the percent as a number from 0 to 50, e.g. 10")

@@ -15,8 +15,12 @@ each one alike, beside the result. Light to import: the standard library only.
 
 from __future__ import annotations
 
+import importlib
+import pkgutil
 from dataclasses import dataclass, replace
 from typing import Literal
+
+import infusion_calc.core as core
 
 Source = Literal["calculation", "export"]
 """Where a notice is made: with every calculation (JSON `warnings`), or by an export format."""
@@ -59,11 +63,6 @@ class NoticeSpec:
 def import_every_core_module() -> None:
     """Import each module of the core, so every notice and check it declares is registered: the
     registries are complete without a hand-kept list of the modules that declare codes."""
-    import importlib
-    import pkgutil
-
-    import infusion_calc.core as core
-
     for module in pkgutil.walk_packages(core.__path__, f"{core.__name__}."):
         importlib.import_module(module.name)
 

@@ -24,6 +24,7 @@ from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_
 from infusion_calc.core.visit.admin_hierarchy import AdminLine, Route, Service, ServiceKind, Setting, VisitCodes, visit_codes
 from infusion_calc.core.visit.visit_checks import visit_checks
 from infusion_calc.core.visit.visit_file import AdministrationSpec, VisitSpec
+from infusion_calc.core.visit.visit_note import visit_note_text
 from infusion_calc.core.words.contract import calculation_to_dict, line_to_dict
 
 # A drug's own administration suggestion is for a drug given alone; the visit's codes replace it.
@@ -175,8 +176,6 @@ def _in_time_order(result: VisitResult) -> list[AdministrationResult]:
 
 def visit_note(result: VisitResult) -> str:
     """One chart note for the visit: the encounter once, each administration in time order with its waste."""
-    from infusion_calc.core.visit.visit_note import visit_note_text
-
     return visit_note_text(result, _in_time_order(result))
 
 

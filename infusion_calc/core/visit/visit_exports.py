@@ -131,7 +131,7 @@ def _csv(result: VisitResult, settings: ExportSettings) -> tuple[str, list[Notic
 
 def _fhir(result: VisitResult) -> str:
     """A collection Bundle: each drug's MedicationAdministration, then one Procedure per administration line."""
-    from infusion_calc.core.exports.fhir import build
+    from infusion_calc.core.exports.fhir import build  # fhir.resources (pydantic models): only a FHIR export pays
 
     entries = [{"resource": json.loads(build(item.drug.calc, _moment(result, item.spec.text("start"))).model_dump_json())}
                for item in result.administrations if item.drug is not None]
