@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from infusion_calc.core.checks.check_input import CheckInput, producer
 from infusion_calc.core.record.check_types import INFO, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.record.encounter import Encounter
 from infusion_calc.core.words.labels import line_brief
@@ -106,6 +107,12 @@ def _record_must_show(pair: CodePair, drug_class: str) -> str:
             "Noridian pays complex biologics as complex administration (96413/96415) when the record supports it."
         )
     return " The record must show the start and stop times."
+
+
+@producer(90)
+def _administration_findings(given: CheckInput) -> list[Check]:
+    drug = given.calc.drug
+    return administration_checks(drug.drug_class, drug.generic, drug.route, given.encounter, given.policy)
 
 
 @emits(ADMIN_CODE, ADMIN_TIMES_MISSING, ADMIN_NOT_INFUSION)

@@ -18,11 +18,8 @@ from infusion_calc.core.calculation.billing import ClaimLine
 from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.catalog.indications import ClinicalRules, long_date
-from infusion_calc.core.checks.admin_codes import administration_checks
-from infusion_calc.core.checks.claim_checks import check_lines, label
-from infusion_calc.core.checks.dose_checks import dose_checks, nusinersen_frequency, vial_plan_checks
-from infusion_calc.core.checks.modifier_340b import checks_340b
-from infusion_calc.core.checks.record_checks import record_checks
+from infusion_calc.core.checks.check_input import CheckInput, producer, producers
+from infusion_calc.core.checks.claim_checks import label
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.check_types import (
     ERROR,
@@ -98,24 +95,27 @@ def run_checks(
     earlier doses of the same drug, read from the administration log by the caller.
     """
     encounter = encounter or Encounter()
-    policy = policy or SitePolicy()
-    claim_lines = calc.lines if lines is None else tuple(lines)
     day = encounter.service_date or today or date.today()
-    found = [
-        *_diagnosis(calc, encounter, day, rules),
-        *_payer(encounter),
-        *check_lines(calc, claim_lines, catalog),
-        *checks_340b(claim_lines, policy, day, encounter.payer),
-        *dose_checks(calc),
-        *vial_plan_checks(calc),
-        *nusinersen_frequency(calc, encounter.payer, day, earlier_doses),
-        *_rems(calc, encounter, rules),
-        *_vials(calc, encounter, day),
-        *_waste(calc, encounter, claim_lines, policy),
-        *administration_checks(calc.drug.drug_class, calc.drug.generic, calc.drug.route, encounter, policy),
-        *record_checks(calc, encounter, rules),
-    ]
+    claim_lines = calc.lines if lines is None else tuple(lines)
+    given = CheckInput(calc, encounter, claim_lines, day, catalog, rules, policy or SitePolicy(), earlier_doses)
+    found = [check for produce in producers() for check in produce(given)]  # each producer, in rank order
     return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
+
+
+@producer(10)
+def _encounter_findings(given: CheckInput) -> list[Check]:
+    """The diagnosis and the payer: first, as a biller reads a claim."""
+    return [*_diagnosis(given.calc, given.encounter, given.day, given.rules), *_payer(given.encounter)]
+
+
+@producer(60)
+def _record_findings(given: CheckInput) -> list[Check]:
+    """REMS, the vials' lots and the waste's documentation."""
+    return [
+        *_rems(given.calc, given.encounter, given.rules),
+        *_vials(given.calc, given.encounter, given.day),
+        *_waste(given.calc, given.encounter, given.lines, given.policy),
+    ]
 
 
 @emits(DX_MISSING, DX_NOT_YET_VALID, DX_NOT_BILLABLE, DX_NOT_CHECKED, DX_NOT_INDICATED, DX_SUPPORT_NEEDED)

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from infusion_calc.core.calculation.billing import ClaimLine
 from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.catalog.catalog import NATALIZUMAB_J2326_MESSAGE, Catalog, Product
+from infusion_calc.core.checks.check_input import CheckInput, producer
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
@@ -68,6 +69,11 @@ def check_lines(calc: Calculation, lines: Sequence[ClaimLine], catalog: Catalog)
         found.extend(_line_modifiers(calc, line))
     found.extend(_totals(calc, lines))
     return found
+
+
+@producer(30)
+def _claim_findings(given: CheckInput) -> list[Check]:
+    return check_lines(given.calc, given.lines, given.catalog)
 
 
 @emits(CODE_DRUG_MISMATCH, NDC_DRUG_MISMATCH)

@@ -23,6 +23,7 @@ from decimal import Decimal
 from infusion_calc.core.calculation.dosing import parse_weight
 from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.calculation.vials import plan_vials
+from infusion_calc.core.checks.check_input import CheckInput, producer
 from infusion_calc.core.numbers.rounding import floor_div
 from infusion_calc.core.numbers.units import DoseBasis, format_amount
 from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, Severity, emits
@@ -46,6 +47,16 @@ NUSINERSEN_FREQUENCY = CheckSpec(
     "NUSINERSEN_FREQUENCY", ERROR, "more nusinersen doses than Noridian A58578 allows (a warning for non-Medicare)",
     also=(WARNING,),
 )
+
+
+@producer(50)
+def _dose_findings(given: CheckInput) -> list[Check]:
+    calc = given.calc
+    return [
+        *dose_checks(calc),
+        *vial_plan_checks(calc),
+        *nusinersen_frequency(calc, given.encounter.payer, given.day, given.earlier_doses),
+    ]
 
 
 @emits(DOSE_NOT_LABELED, DOSE_OUT_OF_RANGE)

@@ -24,6 +24,7 @@ from datetime import date
 
 from infusion_calc.core.calculation.billing import ClaimLine
 from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.checks.check_input import CheckInput, producer
 from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
 from infusion_calc.core.record.encounter_values import Payer
 from infusion_calc.core.record.notices import NoticeSpec
@@ -79,6 +80,11 @@ def with_340b_modifier(
 
 def _has(line: ClaimLine, modifier: str) -> bool:
     return modifier in {m.strip().upper() for m in line.modifiers}
+
+
+@producer(40)
+def _340b_findings(given: CheckInput) -> list[Check]:
+    return checks_340b(given.lines, given.policy, given.day, given.encounter.payer)
 
 
 @emits(JG_DISCONTINUED, MODIFIER_340B_MISSING, MODIFIER_340B_BY_HAND)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.catalog.indications import ClinicalRules
+from infusion_calc.core.checks.check_input import CheckInput, producer
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.check_types import INFO, WARNING, Check, CheckSpec, emits
 from infusion_calc.core.record.encounter import Encounter
@@ -14,6 +15,11 @@ DOSE_GIVEN_NO_REASON = CheckSpec("DOSE_GIVEN_NO_REASON", WARNING, "less given th
 OBSERVATION_NOT_RECORDED = CheckSpec(
     "OBSERVATION_NOT_RECORDED", INFO, "the label asks for post-infusion observation and none is recorded"
 )
+
+
+@producer(100)
+def _chart_findings(given: CheckInput) -> list[Check]:
+    return record_checks(given.calc, given.encounter, given.rules)
 
 
 @emits(DOSE_GIVEN_NO_REASON, OBSERVATION_NOT_RECORDED)
