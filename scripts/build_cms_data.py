@@ -16,6 +16,7 @@ from pathlib import Path
 from infusion_calc.cms.importer import build_quarters, read_paths
 from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.store import PACKAGED_FILE, pack_quarters
+from infusion_calc.unit_definitions import use_packaged_units
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -34,6 +35,7 @@ def build(folder: Path) -> list[Quarter]:
 
 
 def main() -> int:
+    use_packaged_units()  # CMS's billing units are parsed by the core, with the definitions handed over
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "cms"
     quarters = build(folder)
     target = ROOT / "infusion_calc" / "data" / PACKAGED_FILE
