@@ -209,7 +209,7 @@ def run_list(options: argparse.Namespace) -> int:
 
 
 def _show_text(entry: dict[str, Any]) -> str:
-    """The entry's details around the summary `calc` printed for it (core/words/presentation.py)."""
+    """The entry's details around the summary `calc` printed for it (core/words/summary_text.py)."""
     from infusion_calc.core.words.labels import checks_text
     from infusion_calc.core.words.summary_text import result_summary
 
