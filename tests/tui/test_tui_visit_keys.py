@@ -136,3 +136,12 @@ async def test_f6_saves_the_visit_as_one_entry_that_log_show_renders_as_the_visi
     for line in ("J9312-JW × 8", "96413 × 1", "96415 × 3", "96417 × 1", "96375 × 1"):
         assert line in shown, line
     assert shown.count("Visit administration note") == 1
+
+
+async def test_opening_the_encounter_from_the_palette_the_first_time_goes_to_its_first_field(app: InfusionCalcApp) -> None:
+    async with app.run_test(size=(80, 24)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        await app.run_action("toggle_encounter", app.main_screen)  # the palette's "Encounter details"
+        await pilot.pause()
+        await pilot.pause()
+        assert app.is_running and app.focused is not None and app.focused.id == "given-at"

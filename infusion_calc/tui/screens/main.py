@@ -203,8 +203,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             return
         panel = self.order_form.encounter_panel
         panel.collapsed = not panel.collapsed
-        if not panel.collapsed:
-            self.set_focus(self.query_one("#given-at"))
+        if not panel.collapsed:  # the first opening builds its fields: they exist after the next refresh
+            self.call_after_refresh(lambda: [self.set_focus(field) for field in self.query("#given-at")])
 
     def _result_scroller(self) -> Widget:
         """What scrolls to show the result: the whole page when stacked, the result pane when side by side."""
