@@ -204,7 +204,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         panel = self.order_form.encounter_panel
         panel.collapsed = not panel.collapsed
         if not panel.collapsed:  # the first opening builds its fields: they exist after the next refresh
-            self.call_after_refresh(lambda: [self.set_focus(field) for field in self.query("#given-at")])
+            self.call_after_refresh(self._focus_first_encounter_field)
+
+    def _focus_first_encounter_field(self) -> None:
+        for field in self.query("#given-at"):
+            self.set_focus(field)
 
     def _result_scroller(self) -> Widget:
         """What scrolls to show the result: the whole page when stacked, the result pane when side by side."""
