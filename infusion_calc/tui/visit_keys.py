@@ -56,7 +56,7 @@ class VisitKeys:
         self.order_form.next_drug()
         self.call_after_refresh(self._result_first)
         self.notify(f"Added to the visit ({len(self._visit)} so far). Choose the next drug, or Ctrl+N for the next "
-                    "patient. F2, F3, F5 and F6 now take the whole visit.", markup=False)
+                    "patient. F2 to F6 now take the whole visit.", markup=False)
 
     def _visit_now(self: Any) -> VisitResult:
         """The visit of the drugs added, billed by the site's setting (`[administration] setting`)."""
