@@ -275,7 +275,8 @@ def _quantities(
     # The opened quantity counts only on a JW line (opened - given is what was discarded).
     opened_quantity = rounding.ndc_quantity(_ndc_amount(product, use.labeled_mg)) if jw_line else given_quantity
     # ME is milligrams: only a drug measured by mass can fall back to it.
-    if by_mass and (rounding.ndc_quantity_lost(given) or (jw_line and opened_quantity == given_quantity)):
+    # Lost only when it rounded to 0, so the rule in rounding.py is asked only then.
+    if by_mass and ((not given_quantity and rounding.ndc_quantity_lost(given)) or (jw_line and opened_quantity == given_quantity)):
         unit = "ME"
         given_quantity = rounding.ndc_quantity(given_mg)
         opened_quantity = rounding.ndc_quantity(use.labeled_mg) if jw_line else given_quantity
