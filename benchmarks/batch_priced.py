@@ -75,20 +75,34 @@ def _dose(cells: list[str], concentration: Decimal | None) -> Decimal:
     return amount * concentration if unit == "mL" else amount
 
 
-def _vials(sizes: list[tuple[Decimal, Decimal | None]], dose: Decimal) -> tuple[int, ...]:
-    """Counts per size (one or two sizes, largest first) covering the dose with the least left over."""
+def _vials(sizes: list[tuple[Decimal, Decimal | None]], dose: Decimal) -> tuple[tuple[int, ...], list[Decimal]]:
+    """Counts per size (one or two sizes, largest first) covering the dose with the least left over,
+    and the whole-vial totals met on the way (where a rounding option is looked for)."""
     if len(sizes) == 1:
-        return (int((dose / sizes[0][0]).to_integral_value(ROUND_CEILING)),)
+        strength = sizes[0][0]
+        whole = int((dose / strength).to_integral_value(ROUND_FLOOR))
+        return (int((dose / strength).to_integral_value(ROUND_CEILING)),), [whole * strength, (whole + 1) * strength]
     large, small = sizes[1][0], sizes[0][0]
     best: tuple[Decimal, tuple[int, ...]] | None = None
+    totals = []
     for big in range(int((dose / large).to_integral_value(ROUND_CEILING)) + 1):
         rest = dose - big * large
         few = int((rest / small).to_integral_value(ROUND_CEILING)) if rest > 0 else 0
         total = big * large + few * small
+        totals += [total, total - small] if few else [total]
         if best is None or total < best[0]:
             best = (total, (few, big))
     assert best is not None
-    return best[1]
+    return best[1], totals
+
+
+def _rounding_option(cells: list[str], dose: Decimal, totals: list[Decimal]) -> Decimal | None:
+    """The whole-vial total nearest the dose within the row's round_within percent, if any."""
+    if not cells[8]:
+        return None
+    band = dose * Decimal(cells[8]) / 100
+    near = [total for total in totals if dose - band <= total <= dose + band]
+    return min(near, key=lambda total: abs(total - dose)) if near else None
 
 
 def floor_rows(orders: Path, table: dict, sink: io.StringIO) -> int:
@@ -105,7 +119,10 @@ def floor_rows(orders: Path, table: dict, sink: io.StringIO) -> int:
                 dose = _dose(cells, concentration)
             except (ArithmeticError, ValueError, TypeError):  # the row spoiled on purpose
                 continue
-            counts = _vials(sizes, dose)
+            counts, totals = _vials(sizes, dose)
+            option = _rounding_option(cells, dose, totals)
+            option_paid = (int((option / unit).to_integral_value(ROUND_CEILING)) * limit).quantize(_CENT, ROUND_HALF_UP) \
+                if option is not None and limit is not None else None
             opened = sum(strength * count for (strength, _), count in zip(sizes, counts))
             administered = int((dose / unit).to_integral_value(ROUND_CEILING))
             labeled = int((opened / unit).to_integral_value(ROUND_FLOOR))
@@ -117,7 +134,7 @@ def floor_rows(orders: Path, table: dict, sink: io.StringIO) -> int:
             for units, modifier, mg in lines:
                 quantity = (mg * volume / strength if volume else mg / strength).quantize(_MILLI, ROUND_HALF_UP)
                 paid = (units * limit).quantize(_CENT, ROUND_HALF_UP) if limit is not None else None
-                writer.writerow([*cells, dose, ";".join(map(str, counts)), units, modifier, quantity, paid])
+                writer.writerow([*cells, dose, ";".join(map(str, counts)), units, modifier, quantity, paid, option, option_paid])
                 written += 1
     return written
 

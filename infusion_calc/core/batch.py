@@ -13,9 +13,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from functools import lru_cache, partial
-from operator import itemgetter
 from datetime import date
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from infusion_calc.core.administration import Administration, Site, administer
@@ -169,7 +169,7 @@ def rows_records(parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[
     """The row's records: its pass-through cells and number, then each line's part (`record_parts`)."""
     records = []
     for part in parts:
-        record = passthrough.copy()
+        record: dict[str, Any] = passthrough.copy()
         record["row"] = row
         record.update(part)
         records.append(record)
@@ -239,16 +239,16 @@ def answer_rows(
         if isinstance(cells, UnreadableRow):
             yield RowOutcome(row, error=cells.reason)
             continue
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines and the ",,,," rows spreadsheets leave at the end
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        if not "".join(cells).strip():
+            continue  # blank lines and the ",,,," rows spreadsheets leave at the end (one C-level test per row)
+        if len(cells) > width and "".join(cells[width:]).strip():
             yield RowOutcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
             continue
         if len(cells) < width:  # a short row: the missing cells are empty
             cells = [*cells, *[""] * (width - len(cells))]
         passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
         try:
-            done, parts = memo.answer(read(cells), partial(_answered, cells, columns, site, today))
+            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today)
             require_valid_claim_lines(done.claim, "written for this row")  # every row, kept answer or not
             yield RowOutcome(row, rows_records(parts, row, passthrough))
         except Exception as error:  # one bad row never stops the file

@@ -51,7 +51,7 @@ class Step:
     @classmethod
     def of(cls, kind: StepKind, **figures: Figure | None) -> Step:
         """A step from named figures; a figure given as None is left out (e.g. no rounding)."""
-        return cls(kind, tuple([item for item in figures.items() if item[1] is not None]))  # a list: faster than a generator
+        return cls(kind, tuple([(name, value) for name, value in figures.items() if value is not None]))  # a list: faster than a generator
 
     @property
     def text(self) -> str:
