@@ -66,7 +66,7 @@ class Compiled:
 _COMPILER = (
     "catalog_cache.py", "cache_codec.py", "core/catalog.py", "core/catalog_fields.py", "core/catalog_schema.py", "core/cms_codes.py",
     "core/drug_names.py", "core/code_dates.py", "core/units.py", "core/activity_kinds.py", "cms/compile.py", "cms/models.py",
-    "cms/store.py", "data/units.txt",
+    "cms/store.py", "cms/sealed.py", "data/units.txt",
 )
 
 
