@@ -44,22 +44,29 @@ class CompiledCms:
         return layer
 
 
-def _validated(origin: str, data: bytes, where: str) -> list[dict[str, Any]]:
-    """The quarters in one stored file, validated by the models unless the build sealed these very bytes."""
+def _check(texts: list[bytes], where: str) -> None:
+    """The models' one validation path: pydantic is imported only when a quarter needs it."""
     from pydantic import ValidationError
 
     from infusion_calc.cms.models import Quarter
 
     try:
+        for text in texts:
+            Quarter.model_validate_json(text)
+    except ValidationError:
+        raise CatalogError(f"{where}: not a valid quarter; import the CMS files again") from None
+
+
+def _validated(origin: str, data: bytes, where: str) -> list[dict[str, Any]]:
+    """The quarters in one stored file, validated by the models unless the build sealed these very bytes."""
+    try:
         texts = quarter_texts(data)
         if origin != "packaged" or hashlib.sha256(data).hexdigest() != sealed.PACKAGED_SHA256:
-            for text in texts:
-                Quarter.model_validate_json(text)
+            _check(texts, where)
         # Each stored text is the models' own JSON (import, packaging): once valid, it is the data as it is.
         return [json.loads(text) for text in texts]
-    except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError, ValidationError) as error:
-        reason = "not a valid quarter" if isinstance(error, ValidationError) else "not a readable quarter file"
-        raise CatalogError(f"{where}: {reason}; import the CMS files again") from None
+    except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError):
+        raise CatalogError(f"{where}: not a readable quarter file; import the CMS files again") from None
 
 
 def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
