@@ -42,7 +42,7 @@ if TYPE_CHECKING:
 
     from infusion_calc.cms.store import LoadedQuarter
 
-CACHE_FORMAT = 3
+CACHE_FORMAT = 4
 _PREFIX = "catalog-"
 _SUFFIX = ".json"
 _KEEP = 4
@@ -138,6 +138,7 @@ def _schema(packed: list[str]) -> Schema:
     from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
     from infusion_calc.core.code_dates import CodeHistory, QuarterSpan
     from infusion_calc.core.drug_names import NameIndex
+    from infusion_calc.core.packed_records import PackedRecords
     from infusion_calc.core.units import Measure
 
     def line(value: object) -> int | None:
@@ -182,6 +183,28 @@ def _schema(packed: list[str]) -> Schema:
             layer.history.attach(layer)
         return layer
 
+    def pack_catalog(catalog: Catalog) -> dict[str, object]:
+        # Each entry on a line of its own: a start builds only the entries it is asked about (core/packed_records.py).
+        first = len(packed)
+        packed.extend(encode(drug, schema) for drug in catalog.drugs)
+        rest = {field.name: getattr(catalog, field.name) for field in fields(catalog) if field.name != "drugs"}
+        return {**rest, "first": first, "codes": [drug.hcpcs for drug in catalog.drugs], "name_index": catalog.name_index}
+
+    def unpack_drug(text: str) -> Drug:
+        drug = decode(text, schema)
+        if type(drug) is not Drug:
+            raise NotCacheData("a catalog entry that is not a Drug")
+        return drug
+
+    def unpack_catalog(raw: Any) -> Catalog:
+        codes, name_index = raw.pop("codes"), raw.pop("name_index")
+        if type(codes) is not list or not all(type(code) is str for code in codes) or type(name_index) is not NameIndex:
+            raise NotCacheData("a catalog without its codes and names")
+        drugs = PackedRecords(tuple(codes), lines(raw.pop("first"), len(codes)), unpack_drug)
+        catalog = Catalog(drugs, **raw)
+        catalog.__dict__["name_index"] = name_index  # a cached_property's slot, as computing it would fill it
+        return catalog
+
     def pack_history(history: CodeHistory) -> dict[str, object]:
         # The earlier quarters' codes, each on a line of its own: read only when a date asks for one.
         return {
@@ -197,12 +220,13 @@ def _schema(packed: list[str]) -> Schema:
                            PackedMapping(lines(raw["dates"], 1)[0], tuples=True))
 
     classes: list[type] = [Compiled, LoadedQuarter, Catalog, Drug, Product, DoseRange, CmsLayer, CodeHistory, NameIndex, Measure]
-    return Schema(
+    schema = Schema(
         classes={cls.__name__: cls for cls in classes},
-        kept={"Catalog": ("name_index",)},
+        kept={},
         adapters={LoadedQuarter: (pack_quarter, unpack_quarter), CmsLayer: (pack_layer, unpack_layer),
-                  CodeHistory: (pack_history, unpack_history)},
+                  CodeHistory: (pack_history, unpack_history), Catalog: (pack_catalog, unpack_catalog)},
     )
+    return schema
 
 
 def _encoded(compiled: Compiled) -> bytes:

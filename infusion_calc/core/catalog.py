@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import tomllib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal
@@ -24,6 +25,7 @@ from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, Dru
 from infusion_calc.core.cms_codes import CmsItem, CmsLayer
 from infusion_calc.core.container import ConfirmedContainer, parse_confirmed_containers
 from infusion_calc.core.errors import CatalogError
+from infusion_calc.core.packed_records import PackedRecords
 from infusion_calc.core.units import Measure
 
 if TYPE_CHECKING:
@@ -193,23 +195,34 @@ _LOOKUPS_KEPT = 4096
 class Catalog:
     """All drugs by HCPCS code, in file order (the first entry for a generic is its default)."""
 
-    drugs: tuple[Drug, ...]
-    """The curated and site entries; codes known only from CMS come from `cms` when asked for."""
+    drugs: Sequence[Drug]
+    """The curated and site entries (a tuple, or PackedRecords from the cache: each built when asked for);
+    codes known only from CMS come from `cms` when asked for."""
     origin: str = "packaged catalog"
     cms: CmsLayer | None = None
     containers: tuple[ConfirmedContainer, ...] = ()
     """A site's answers to "single-dose or multi-dose?" for products no catalog verified ([[container]])."""
 
     @cached_property
-    def _by_code(self) -> dict[str, Drug]:
-        return {drug.hcpcs: drug for drug in self.drugs}
+    def _own_codes(self) -> tuple[str, ...]:
+        drugs = self.drugs
+        return drugs.codes if isinstance(drugs, PackedRecords) else tuple(drug.hcpcs for drug in drugs)
+
+    @cached_property
+    def _positions(self) -> dict[str, int]:
+        return {code: position for position, code in enumerate(self._own_codes)}
+
+    def _own(self, code: str) -> Drug | None:
+        """A curated or site entry by its code; a packed one is built now, and only it."""
+        position = self._positions.get(code)
+        return None if position is None else self.drugs[position]
 
     def by_code(self, hcpcs: str) -> Drug | None:
         code = hcpcs.strip()
         if not code.isascii():  # 'ſ2323'.upper() is S2323
             return None
         code = code.upper()
-        found = self._by_code.get(code)
+        found = self._own(code)
         if found is None and self.cms is not None:
             return self.cms.drug(code)
         return found
@@ -244,7 +257,7 @@ class Catalog:
 
     def codes(self) -> list[str]:
         """Every code the catalog answers for (curated, site and CMS's), in code order."""
-        return sorted({drug.hcpcs for drug in self.drugs} | set(self.cms.codes if self.cms is not None else ()))
+        return sorted(set(self._own_codes) | set(self.cms.codes if self.cms is not None else ()))
 
     @cached_property
     def name_index(self) -> NameIndex:
@@ -284,7 +297,7 @@ class Catalog:
         from infusion_calc.core.amounts import fits_listed
         ndc_owner = {product.ndc: drug for drug in self.drugs for product in drug.products if product.ndc}
         for drug in site.drugs:
-            ours = self._by_code.get(drug.hcpcs)
+            ours = self._own(drug.hcpcs)
             where = f"{site.origin}: entry {drug.hcpcs}"
             listed = self.cms.drug(drug.hcpcs) if self.cms is not None and ours is None else None
             if listed is not None and (
