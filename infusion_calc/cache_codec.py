@@ -56,33 +56,33 @@ def _init_fields(cls: type) -> tuple[tuple[str, Any], ...]:
 
 
 def _plain(value: Any, schema: Schema) -> Any:
-    if type(value) in _SCALARS or isinstance(value, (bool, int, str)):
+    kind = type(value)
+    if kind in _SCALARS or isinstance(value, (bool, int, str)):
         return value
-    if isinstance(value, Decimal):
+    if kind is Decimal:
         return {"$d": str(value)}
     if isinstance(value, date):
         return {"$day": value.isoformat()}
     if isinstance(value, tuple):
-        return {"$t": [_plain(item, schema) for item in value]}
+        return {"$t": [item if type(item) in _SCALARS else _plain(item, schema) for item in value]}
     if isinstance(value, list):
-        return [_plain(item, schema) for item in value]
+        return [item if type(item) in _SCALARS else _plain(item, schema) for item in value]
     if isinstance(value, dict):
-        if all(isinstance(key, str) and not key.startswith("$") for key in value):
-            return {key: _plain(item, schema) for key, item in value.items()}
+        if all(type(key) is str and not key.startswith("$") for key in value):
+            return {key: item if type(item) in _SCALARS else _plain(item, schema) for key, item in value.items()}
         return {"$m": [[_plain(key, schema), _plain(item, schema)] for key, item in value.items()]}
-    name = type(value).__name__
-    if schema.classes.get(name) is not type(value) or not dataclasses.is_dataclass(value) and type(value) not in schema.adapters:
+    name = kind.__name__
+    adapter = schema.adapters.get(kind)
+    if schema.classes.get(name) is not kind or adapter is None and not dataclasses.is_dataclass(value):
         raise TypeError(f"{name} is not a class this cache may hold")
-    adapter = schema.adapters.get(type(value))
     if adapter is not None:
         return {"$c": name, "v": _plain(adapter[0](value), schema)}
-    assert dataclasses.is_dataclass(value)  # checked above: a listed class without an adapter is a dataclass
     fields = {}
-    for field, default in _init_fields(type(value)):
+    for field, default in _init_fields(kind):
         given = getattr(value, field)
         # A field at its default is left out: the constructor gives it back (and the file stays small).
         if default is _REQUIRED or type(given) is not type(default) or given != default:
-            fields[field] = _plain(given, schema)
+            fields[field] = given if type(given) in _SCALARS else _plain(given, schema)
     cached = {key: _plain(value.__dict__[key], schema) for key in schema.kept.get(name, ()) if key in value.__dict__}
     return {"$c": name, "f": fields, **({"k": cached} if cached else {})}
 
