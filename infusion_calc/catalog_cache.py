@@ -64,7 +64,8 @@ class Compiled:
 # them (a new release, or an edit in a development checkout) is a new cache. This is
 # the package version made exact, and costs no importlib.metadata (~20 ms) per start.
 _COMPILER = (
-    "catalog_cache.py", "cache_codec.py", "core/catalog.py", "core/catalog_fields.py", "core/catalog_schema.py", "core/cms_codes.py",
+    "catalog_cache.py", "cache_codec.py", "core/catalog.py", "core/catalog_records.py", "core/packed_records.py",
+    "core/catalog_fields.py", "core/catalog_schema.py", "core/cms_codes.py",
     "core/drug_names.py", "core/code_dates.py", "core/units.py", "core/activity_kinds.py", "cms/compile.py", "cms/models.py",
     "cms/store.py", "cms/sealed.py", "data/units.txt",
 )

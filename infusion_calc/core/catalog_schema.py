@@ -14,11 +14,11 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
-from infusion_calc.core import catalog as records
+from infusion_calc.core import catalog_records as records
 from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.amounts import bind
-from infusion_calc.core.catalog import drug_problem, product_problem
 from infusion_calc.core.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass, read_dose_range
+from infusion_calc.core.catalog_records import drug_problem, product_problem
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.units import Kind, Measure, kind_defined, parse_amount, parse_concentration, parse_measure
 

@@ -11,13 +11,12 @@ names the word win (J1569 is defined as Gammagard Liquid; J1566 merely lists Gam
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from infusion_calc.core.cms_codes import base_generic
-
-if TYPE_CHECKING:
-    from infusion_calc.core.catalog import Catalog, Drug
+from infusion_calc.core.catalog_records import Drug
+from infusion_calc.core.cms_codes import CmsLayer, base_generic
 
 _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 
@@ -36,6 +35,21 @@ class NameIndex:
             codes = self.first_word.setdefault(first, [])
             if code not in codes:
                 codes.append(code)
+
+
+class Catalog(Protocol):
+    """What a name is looked up in (core/catalog.py's Catalog), named here so that this module needs not import it."""
+
+    @property
+    def drugs(self) -> Sequence[Drug]: ...
+
+    @property
+    def cms(self) -> CmsLayer | None: ...
+
+    @property
+    def name_index(self) -> NameIndex: ...
+
+    def by_code(self, hcpcs: str) -> Drug | None: ...
 
 
 def build_index(catalog: Catalog) -> NameIndex:
