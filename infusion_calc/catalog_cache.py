@@ -32,7 +32,7 @@ from infusion_calc.cache_layout import Compiled as Compiled  # named from here a
 from infusion_calc.cache_layout import decoded, encoded
 from infusion_calc.core.units import remember
 from infusion_calc.locations import open_private_dir
-from infusion_calc.site_files import read_private_file, read_site_file
+from infusion_calc.site_files import read_private_file, read_site_bytes, site_file_text
 
 CACHE_FORMAT = 4
 _PREFIX = "catalog-"
@@ -83,8 +83,8 @@ def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter
 
     cms = compile_quarters(quarter_files)
     catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
-    if site is not None:
-        catalog = catalog.merged_with(parse_catalog(site.decode("utf-8"), str(site_file)))
+    if site is not None and site_file is not None:
+        catalog = catalog.merged_with(parse_catalog(site_file_text(site_file, site), str(site_file)))
     catalog.name_index  # noqa: B018 -- computed now, so the cache holds it (cached_property)
     return Compiled(catalog, cms.quarters, pint_answers())
 
@@ -154,7 +154,7 @@ def load(site_file: Path | None = None) -> Compiled:
     from infusion_calc.cms.store import quarter_files
 
     curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
-    site = read_site_file(site_file).encode("utf-8") if site_file is not None else None
+    site = read_site_bytes(site_file) if site_file is not None else None  # hashed as it is; decoded on a miss
     quarters = quarter_files()
     parts = [("catalog.toml", curated), (f"site:{site_file}", site or b""), *((where, data) for _, where, data in quarters)]
     key = _key(parts)
