@@ -57,9 +57,10 @@ class PackedMapping(Mapping[str, Any]):
         return len(self._loaded())
 
 
-def cache_schema(packed: list[str]) -> Schema:
+def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
     """The classes a cache holds. What a start seldom reads goes on a line of its own after the
-    main JSON (`packed`): each CMS code's fields, each quarter's prices, the CMS names and text."""
+    main JSON (`packed` when writing, `read` when reading): each catalog entry, each CMS code's
+    fields, each quarter's prices, the CMS names and text. A line read is decoded only when used."""
     from infusion_calc.cms.store import LoadedQuarter
     from infusion_calc.core.catalog import Drug, Product
     from infusion_calc.core.catalog_fields import DoseRange
@@ -75,10 +76,13 @@ def cache_schema(packed: list[str]) -> Schema:
         packed.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
         return len(packed) - 1
 
-    def lines(first: object, count: int) -> list[str]:
-        if type(first) is not int or first < 0 or first + count > len(packed):
+    def raw_lines(first: object, count: int) -> list[bytes]:
+        if read is None or type(first) is not int or first < 0 or first + count > len(read):
             raise NotCacheData("a packed line out of range")
-        return packed[first:first + count]
+        return read[first:first + count]
+
+    def lines(first: object, count: int) -> list[str]:
+        return [text.decode("utf-8") for text in raw_lines(first, count)]
 
     def pack_quarter(quarter: LoadedQuarter) -> dict[str, object]:
         return {**{field.name: getattr(quarter, field.name) for field in fields(quarter)}, "prices": line(dict(quarter.prices))}
@@ -118,7 +122,7 @@ def cache_schema(packed: list[str]) -> Schema:
         rest = {field.name: getattr(catalog, field.name) for field in fields(catalog) if field.name != "drugs"}
         return {**rest, "first": first, "codes": [drug.hcpcs for drug in catalog.drugs], "name_index": catalog.name_index}
 
-    def unpack_drug(text: str) -> Drug:
+    def unpack_drug(text: str | bytes) -> Drug:
         drug = decode(text, schema)
         if type(drug) is not Drug:
             raise NotCacheData("a catalog entry that is not a Drug")
@@ -128,7 +132,7 @@ def cache_schema(packed: list[str]) -> Schema:
         codes, name_index = raw.pop("codes"), raw.pop("name_index")
         if type(codes) is not list or not all(type(code) is str for code in codes) or type(name_index) is not NameIndex:
             raise NotCacheData("a catalog without its codes and names")
-        drugs = PackedRecords(tuple(codes), lines(raw.pop("first"), len(codes)), unpack_drug)
+        drugs = PackedRecords(tuple(codes), raw_lines(raw.pop("first"), len(codes)), unpack_drug)
         catalog = Catalog(drugs, **raw)
         catalog.__dict__["name_index"] = name_index  # a cached_property's slot, as computing it would fill it
         return catalog
@@ -164,5 +168,6 @@ def encoded(compiled: Compiled) -> bytes:
 
 
 def decoded(body: bytes) -> object:
-    main, *packed = body.decode("utf-8").split("\n")
-    return decode(main, cache_schema(packed))
+    # Split as bytes: 10,000 site entries are some 6 MB that a start never decodes as a whole.
+    main, *packed = body.split(b"\n")
+    return decode(main.decode("utf-8"), cache_schema([], packed))

@@ -20,7 +20,7 @@ class PackedRecords(Sequence[Record], Generic[Record]):
 
     __hash__ = None  # type: ignore[assignment]  # compared by value, as the tuple it stands for
 
-    def __init__(self, codes: tuple[str, ...], texts: Sequence[str], unpack: Callable[[str], Record]) -> None:
+    def __init__(self, codes: tuple[str, ...], texts: Sequence[str | bytes], unpack: Callable[[str | bytes], Record]) -> None:
         if len(codes) != len(texts):
             raise ValueError("one text per code")
         self.codes = codes
