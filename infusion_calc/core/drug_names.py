@@ -37,7 +37,7 @@ class NameIndex:
                 codes.append(code)
 
 
-class Catalog(Protocol):
+class NamedCatalog(Protocol):
     """What a name is looked up in (core/catalog.py's Catalog), named here so that this module needs not import it."""
 
     @property
@@ -52,7 +52,7 @@ class Catalog(Protocol):
     def by_code(self, hcpcs: str) -> Drug | None: ...
 
 
-def build_index(catalog: Catalog) -> NameIndex:
+def build_index(catalog: NamedCatalog) -> NameIndex:
     """Curated and site entries first (in file order), then every code CMS lists."""
     index = NameIndex()
     for drug in catalog.drugs:
@@ -71,14 +71,14 @@ def build_index(catalog: Catalog) -> NameIndex:
     return index
 
 
-def _describes(catalog: Catalog, code: str, word: str) -> bool:
+def _describes(catalog: NamedCatalog, code: str, word: str) -> bool:
     drug = catalog.by_code(code)
     if drug is not None and word in re.split(r"[^a-z0-9]+", drug.descriptor.lower()):
         return True
     return catalog.cms is not None and code in catalog.cms.codes and catalog.cms.describes(code, word)
 
 
-def lookup(catalog: Catalog, text: str) -> tuple[Drug, ...]:
+def lookup(catalog: NamedCatalog, text: str) -> tuple[Drug, ...]:
     """Every entry `text` names: one is an answer, several need a choice, none is unknown."""
     key = " ".join(text.split()).lower()
     if _HCPCS.fullmatch(key.upper()):
