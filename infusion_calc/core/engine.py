@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from infusion_calc.core import rounding
 from infusion_calc.core.amounts import bind, bind_order, bind_vial, step_unit
 from infusion_calc.core.billing import Billing, ClaimLine, VialUse, bill
-from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
+from infusion_calc.core.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product, validate_drug
 from infusion_calc.core.container import Container
 from infusion_calc.core.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.dosing import PatientSize, resolve_dose
@@ -147,7 +147,7 @@ def _unlisted_code(request: CalcRequest) -> Drug:
 @lru_cache(maxsize=256)  # validated by the catalog's schema once per typed order, not per batch row
 def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[str, ...], container: Container) -> Drug:
     products = tuple(_typed_product(text, None, "unlisted product", container) for text in vials)
-    return Drug.model_validate({
+    return validate_drug({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",
         "generic": (drug or "").strip() or f"unlisted drug ({code})",
