@@ -84,15 +84,10 @@ def _import_cycles(package: str) -> list[list[str]]:
     return cycles
 
 
-# The catalog's records and their pydantic schema still import each other (lazily): the rework that
-# keeps one declaration of them (issue 20, section 4, helper h21c) removes it. Only this one is let be.
-CATALOG_CYCLE = sorted(f"infusion_calc.core.catalog.{name}" for name in ("catalog", "catalog_schema", "cms_codes", "drug_names"))
-
-
 def test_no_import_cycle_anywhere():
     """No module imports, even lazily inside a function, a module that imports it back: the rooms
     of the core read bottom to top, and the package as a whole is a tree of layers."""
-    assert [cycle for cycle in _import_cycles("infusion_calc") if cycle != CATALOG_CYCLE] == []
+    assert _import_cycles("infusion_calc") == []
 
 
 def test_the_arithmetic_writing_words_breaks_the_rooms_contract(tmp_path):

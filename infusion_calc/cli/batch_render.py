@@ -17,7 +17,7 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from operator import itemgetter
@@ -25,7 +25,8 @@ from typing import IO, Any, Protocol
 
 from infusion_calc.core.exports.csv_out import CsvWriter
 from infusion_calc.core.pipeline.administration import Site
-from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, Columns, UnreadableRow, answer_rows
+from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, Answered, Columns, UnreadableRow, answer_rows
+from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
 
@@ -102,6 +103,8 @@ class Job:
     """The date of service of a row without a `given_at` cell (the day the batch runs)."""
     visit: bool = False
     """Set when the file has `visit` and `route` columns: each chunk is one visit, its administration lines after its rows."""
+    memo: RowMemo[Answered] = field(default_factory=RowMemo, compare=False, repr=False)
+    """The orders answered so far in this process, for the chunks after (core/pipeline/batch_memo.py); a worker has its own copy."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
@@ -109,7 +112,7 @@ def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    outcomes = answer_rows(rows, job.columns, job.site, first_row, job.today)
+    outcomes = answer_rows(rows, job.columns, job.site, first_row, job.today, job.memo)
     if job.visit:
         outcomes = with_visit_lines(outcomes, job.columns, job.site.catalog, job.site.policy)
     for outcome in outcomes:

@@ -181,13 +181,16 @@ def given_from(uses: tuple[VialUse, ...], given_mg: Decimal) -> tuple[tuple[Vial
     remaining = given_mg
     shares = []
     for use in _drawing_order(uses):
-        taken = min(use.labeled_mg, remaining)
+        labeled = use.labeled_mg
+        taken = labeled if labeled < remaining else remaining  # min(), without the call
         shares.append((use, taken))
         remaining -= taken
     return tuple(shares)
 
 
 def _drawing_order(uses: tuple[VialUse, ...]) -> tuple[VialUse, ...]:
+    if len(uses) < 2:  # most plans open one size: nothing to order
+        return uses
     return tuple(sorted(uses, key=lambda use: -use.product.strength.value))
 
 
@@ -198,6 +201,8 @@ def _apportion(total: int, amounts: list[Decimal], unit: Decimal) -> list[int]:
     No share is ever negative: the running count only grows, and is capped at `total`. An
     amount left with 0 units (fewer units than amounts) gets no line of its own.
     """
+    if len(amounts) < 2:  # one amount takes every unit (what the loops below come to, without them)
+        return [total] * len(amounts)
     shares: list[int] = []
     through = 0
     running = Decimal(0)
@@ -237,13 +242,13 @@ def _split_lines(
     (`whole_vials_billed` False) a line's quantity is what was drawn.
     """
     shares = given_from(uses, dose)
-    drawn = [(use, mg) for use, mg in shares if mg > 0]
-    left = [(use, use.labeled_mg - mg) for use, mg in shares if use.labeled_mg > mg]
-    units = dict(zip((id(use) for use, _ in drawn), _apportion(administered, [mg for _, mg in drawn], billing_unit)))
-    jw_units = dict(zip((id(use) for use, _ in left), _apportion(discarded, [mg for _, mg in left], billing_unit)))
+    drawn = [(index, mg) for index, (_, mg) in enumerate(shares) if mg > 0]
+    left = [(index, use.labeled_mg - mg) for index, (use, mg) in enumerate(shares) if use.labeled_mg > mg]
+    units = dict(zip((index for index, _ in drawn), _apportion(administered, [mg for _, mg in drawn], billing_unit)))
+    jw_units = dict(zip((index for index, _ in left), _apportion(discarded, [mg for _, mg in left], billing_unit)))
     lines: list[ClaimLine] = []
-    for use, given_mg in shares:
-        line_units, jw = units.get(id(use), 0), jw_units.get(id(use), 0)
+    for index, (use, given_mg) in enumerate(shares):
+        line_units, jw = units.get(index, 0), jw_units.get(index, 0)
         carried_mg = use.labeled_mg if (whole_vials_billed and jw == 0) else given_mg
         unit, given_quantity, opened_quantity = _quantities(use, carried_mg, jw > 0, notices, by_mass)
         if line_units > 0:
@@ -267,12 +272,14 @@ def _quantities(
     unit = product.billing_ndc_unit
     given = _ndc_amount(product, given_mg)
     given_quantity = rounding.ndc_quantity(given)
-    opened_quantity = rounding.ndc_quantity(_ndc_amount(product, use.labeled_mg))
+    # The opened quantity counts only on a JW line (opened - given is what was discarded).
+    opened_quantity = rounding.ndc_quantity(_ndc_amount(product, use.labeled_mg)) if jw_line else given_quantity
     # ME is milligrams: only a drug measured by mass can fall back to it.
-    if by_mass and (rounding.ndc_quantity_lost(given) or (jw_line and opened_quantity == given_quantity)):
+    # Lost only when it rounded to 0, so the rule in rounding.py is asked only then.
+    if by_mass and ((not given_quantity and rounding.ndc_quantity_lost(given)) or (jw_line and opened_quantity == given_quantity)):
         unit = "ME"
         given_quantity = rounding.ndc_quantity(given_mg)
-        opened_quantity = rounding.ndc_quantity(use.labeled_mg)
+        opened_quantity = rounding.ndc_quantity(use.labeled_mg) if jw_line else given_quantity
         if product.ndc11 is not None:
             notices.append(NDC_QUANTITY_IN_ME(
                 f"NDC {product.ndc11}: in {product.billing_ndc_unit} a line's NDC quantity would round to 0 "

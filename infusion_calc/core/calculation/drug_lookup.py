@@ -9,7 +9,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from infusion_calc.core.catalog.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product
+from infusion_calc.core.catalog.catalog import NATALIZUMAB_CODES, NATALIZUMAB_J2326_MESSAGE, Catalog, Drug, Product, validate_drug
 from infusion_calc.core.catalog.code_choices import drug_choices
 from infusion_calc.core.catalog.container import Container
 from infusion_calc.core.errors import InputError, shown
@@ -51,7 +51,7 @@ def _unlisted_code(request: CalcRequest) -> Drug:
 @lru_cache(maxsize=256)  # validated by the catalog's schema once per typed order, not per batch row
 def _unlisted_drug(code: str, drug: str | None, billing_unit: str, vials: tuple[str, ...], container: Container) -> Drug:
     products = tuple(_typed_product(text, None, "unlisted product", container) for text in vials)
-    return Drug.model_validate({
+    return validate_drug({
         "hcpcs": code,
         "descriptor": f"{code} (not in the catalog; billing unit as entered)",
         "generic": (drug or "").strip() or f"unlisted drug ({code})",

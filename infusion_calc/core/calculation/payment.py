@@ -17,7 +17,7 @@ from decimal import Decimal
 from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
-from infusion_calc.core.calculation.billing import ClaimLine, bill
+from infusion_calc.core.calculation.billing import ClaimLine, VialUse, bill
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.units import parse_amount
 from infusion_calc.core.record.notices import Notice, NoticeSpec
@@ -124,6 +124,24 @@ def payment_for(calc: Calculation, quarters: Sequence[PricedQuarter], day: date)
     option = calc.rounding_option
     if option is not None:
         # The option's own claim lines, billed by the same rules, priced by the same limit.
-        lines = bill(calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials).lines
+        lines = _option_lines(calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials)
         payment = replace(payment, whole_vial_total=price(lines, limit, percent, quarter).total)
     return payment
+
+
+_OPTION_LINES: dict[tuple[object, ...], tuple[tuple[VialUse, ...], tuple[ClaimLine, ...]]] = {}
+_OPTION_LINES_KEPT = 512
+
+
+def _option_lines(hcpcs: str, billing_unit: Decimal, dose: Decimal, vials: tuple[VialUse, ...]) -> tuple[ClaimLine, ...]:
+    """`bill(...)`'s lines for a whole-vial option, kept: whole-vial doses repeat where patients' doses do not.
+
+    Keyed by the products' identity (a Product holds lists, so it has no hash); each entry holds its
+    vials, so no key's id can be reused by another product while the entry lives."""
+    key = (hcpcs, billing_unit, dose, tuple((id(use.product), use.count) for use in vials))
+    found = _OPTION_LINES.get(key)
+    if found is None:
+        if len(_OPTION_LINES) >= _OPTION_LINES_KEPT:
+            _OPTION_LINES.clear()  # flat memory
+        found = _OPTION_LINES[key] = (vials, bill(hcpcs, billing_unit, dose, vials).lines)
+    return found[1]

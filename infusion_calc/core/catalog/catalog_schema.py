@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import fields
+from functools import cache, lru_cache
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
-from infusion_calc.core.catalog import catalog as records
-from infusion_calc.core.catalog.catalog import drug_problem, product_problem
+from infusion_calc.core.catalog import catalog_records as records
 from infusion_calc.core.catalog.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass, read_dose_range
+from infusion_calc.core.catalog.catalog_records import drug_problem, product_problem
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.numbers.amounts import bind
@@ -31,11 +32,23 @@ def _quantity(kind: Kind) -> Callable[[Any], Measure]:
         if not isinstance(value, str):
             raise ValueError(f"expected text such as '{kind.example.split('such as ')[1]}'")
         try:
-            return parse_measure(value, kind, "catalog")
+            return _measure(value, kind)
         except InputError as error:
             raise ValueError(error.message) from None
 
     return validate
+
+
+@lru_cache(maxsize=4096)
+def _measure(text: str, kind: Kind) -> Measure:
+    """A catalog's quantity read once per spelling: a 10,000-entry site file repeats a few dozen ("100 mg")."""
+    return parse_measure(text, kind, "catalog")  # a Measure is frozen: one may stand in many entries
+
+
+@cache
+def _record_fields(record: type) -> tuple[str, ...]:
+    """The fields a record is built from, found once per class (not per entry of a large file)."""
+    return tuple(field.name for field in fields(record))
 
 
 def _concentration(value: Any) -> Measure:
@@ -97,7 +110,7 @@ class ProductEntry(BaseModel):
         return self
 
     def record(self) -> records.Product:
-        return records.Product(**{field.name: getattr(self, field.name) for field in fields(records.Product)})
+        return records.Product(**{name: getattr(self, name) for name in _record_fields(records.Product)})
 
 
 class DrugEntry(BaseModel):
@@ -152,5 +165,6 @@ class DrugEntry(BaseModel):
 
     def record(self) -> records.Drug:
         # source and cms_items are set by the loader, not written in a catalog file.
-        values = {field.name: getattr(self, field.name) for field in fields(records.Drug) if field.name in type(self).model_fields and field.name != "products"}
+        written = type(self).model_fields
+        values = {name: getattr(self, name) for name in _record_fields(records.Drug) if name in written and name != "products"}
         return records.Drug(**values, products=tuple(product.record() for product in self.products))

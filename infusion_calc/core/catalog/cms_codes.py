@@ -18,10 +18,11 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
+from infusion_calc.core.catalog.catalog_records import CmsItem as CmsItem  # named from here as it always was
+from infusion_calc.core.catalog.catalog_records import Drug
 from infusion_calc.core.numbers.units import Measure, parse_amount
 
 if TYPE_CHECKING:
-    from infusion_calc.core.catalog.catalog import Drug
     from infusion_calc.core.catalog.code_dates import CodeHistory
 
 # Fields of one NDC row in a stored quarter (infusion_calc.cms.models.ITEM_FIELDS).
@@ -44,21 +45,6 @@ class StoredCode(TypedDict):
     coinsurance_percent: str | None
     items: Sequence[Sequence[str]]
     """One row per NDC, its fields in the order of infusion_calc.cms.models.ITEM_FIELDS."""
-
-
-@dataclass(frozen=True, slots=True)
-class CmsItem:
-    """One NDC under a code, as the crosswalk lists it."""
-
-    ndc: str
-    labeler: str
-    brand: str
-    package_size: Decimal
-    """PKG SIZE: the amount in one item (mL for a solution, 1 for a single item; CMS gives no unit)."""
-    package_count: Decimal
-    units_per_item: Decimal
-    strength: Measure
-    """Billing units per item x the billing unit: the labeled amount in one item."""
 
 
 def generic_name(descriptor: str) -> str:
@@ -171,8 +157,6 @@ class CmsLayer:
         )
 
     def _build(self, code: str) -> Drug:
-        from infusion_calc.core.catalog.catalog import Drug
-
         raw = self.codes[code]
         items = self.items(code)
         brands: dict[str, str] = {}

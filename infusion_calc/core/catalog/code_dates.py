@@ -57,6 +57,7 @@ class CodeHistory:
     hcpcs_dates: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
     """code -> (first day, last day) as ISO dates, where CMS's HCPCS file gives them."""
     _layers: dict[str, CmsLayer] = field(default_factory=dict, compare=False, repr=False)
+    _effect: dict[tuple[str, date | None], str | None] = field(default_factory=dict, compare=False, repr=False)
 
     @property
     def newest(self) -> str:
@@ -87,6 +88,14 @@ class CodeHistory:
         otherwise the ASP quarters listing the code: a date before its first listed quarter,
         or after its last one while a later quarter is loaded. A quarter in between that does
         not list a code (no ASP reported) does not retire it. Without a date, the newest quarter's."""
+        key = (code, day)
+        if key not in self._effect:  # pure in (code, day): a batch asks the same pair on many rows
+            if len(self._effect) >= 4096:
+                self._effect.clear()  # flat memory
+            self._effect[key] = self._out_of_effect(code, day)
+        return self._effect[key]
+
+    def _out_of_effect(self, code: str, day: date | None) -> str | None:
         span = self.reference(day)
         on = day if day is not None else span.effective_from
         why = self._before_start(code, on, span) or self._after_end(code, on, span)

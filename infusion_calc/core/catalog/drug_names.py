@@ -11,13 +11,12 @@ names the word win (J1569 is defined as Gammagard Liquid; J1566 merely lists Gam
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import Protocol
 
-from infusion_calc.core.catalog.cms_codes import base_generic
-
-if TYPE_CHECKING:
-    from infusion_calc.core.catalog.catalog import Catalog, Drug
+from infusion_calc.core.catalog.catalog_records import Drug
+from infusion_calc.core.catalog.cms_codes import CmsLayer, base_generic
 
 _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 
@@ -38,7 +37,22 @@ class NameIndex:
                 codes.append(code)
 
 
-def build_index(catalog: Catalog) -> NameIndex:
+class NamedCatalog(Protocol):
+    """What a name is looked up in (core/catalog/catalog.py's Catalog), named here so that this module needs not import it."""
+
+    @property
+    def drugs(self) -> Sequence[Drug]: ...
+
+    @property
+    def cms(self) -> CmsLayer | None: ...
+
+    @property
+    def name_index(self) -> NameIndex: ...
+
+    def by_code(self, hcpcs: str) -> Drug | None: ...
+
+
+def build_index(catalog: NamedCatalog) -> NameIndex:
     """Curated and site entries first (in file order), then every code CMS lists."""
     index = NameIndex()
     for drug in catalog.drugs:
@@ -57,14 +71,14 @@ def build_index(catalog: Catalog) -> NameIndex:
     return index
 
 
-def _describes(catalog: Catalog, code: str, word: str) -> bool:
+def _describes(catalog: NamedCatalog, code: str, word: str) -> bool:
     drug = catalog.by_code(code)
     if drug is not None and word in re.split(r"[^a-z0-9]+", drug.descriptor.lower()):
         return True
     return catalog.cms is not None and code in catalog.cms.codes and catalog.cms.describes(code, word)
 
 
-def lookup(catalog: Catalog, text: str) -> tuple[Drug, ...]:
+def lookup(catalog: NamedCatalog, text: str) -> tuple[Drug, ...]:
     """Every entry `text` names: one is an answer, several need a choice, none is unknown."""
     key = " ".join(text.split()).lower()
     if _HCPCS.fullmatch(key.upper()):

@@ -29,11 +29,25 @@ WASTE_MODIFIERS = frozenset({"JW", "JZ"})
 
 
 def claim_line_problems(calc: Calculation) -> tuple[str, ...]:
-    """Every broken invariant of `calc`'s lines, one sentence each; () when the lines hold."""
-    lines = calc.lines
-    problems = [problem for number, line in enumerate(lines, start=1) if (problem := _line_problem(number, line))]
-    problems.extend(_opened_problems(lines, calc.vials))
-    problems.extend(_unit_problems(lines, calc))
+    """Every broken invariant of `calc`'s lines, one sentence each; () when the lines hold.
+
+    One pass over the lines gathers what the invariants read (batch checks every row's lines)."""
+    problems = []
+    by_ndc: dict[str, list[ClaimLine]] = {}  # in the order the NDCs first appear
+    jw = administered = 0
+    waste_modifier = False
+    for number, line in enumerate(calc.lines, start=1):
+        if (problem := _line_problem(number, line)) is not None:
+            problems.append(problem)
+        if line.ndc is not None:
+            by_ndc.setdefault(line.ndc, []).append(line)
+        if "JW" in line.modifiers:
+            jw += line.units
+        else:
+            administered += line.units
+        waste_modifier = waste_modifier or not WASTE_MODIFIERS.isdisjoint(line.modifiers)
+    problems.extend(_opened_problems(by_ndc, calc.vials))
+    problems.extend(_unit_problems(jw, administered, waste_modifier, calc))
     return tuple(problems)
 
 
@@ -63,10 +77,10 @@ def _line_problem(number: int, line: ClaimLine) -> str | None:
     return None
 
 
-def _opened_problems(lines: tuple[ClaimLine, ...], uses: tuple[VialUse, ...]) -> list[str]:
+def _opened_problems(by_ndc: dict[str, list[ClaimLine]], uses: tuple[VialUse, ...]) -> list[str]:
     problems = []
     opened: dict[str, VialUse] = {use.product.ndc11: use for use in uses if use.product.ndc11 is not None}
-    for ndc in dict.fromkeys(line.ndc for line in lines if line.ndc is not None):
+    for ndc, lines in by_ndc.items():
         use = opened.get(ndc)
         if use is None:
             problems.append(f"NDC {readable_ndc(ndc)} is on a line but no vial of it was opened.")
@@ -74,8 +88,8 @@ def _opened_problems(lines: tuple[ClaimLine, ...], uses: tuple[VialUse, ...]) ->
         stated = Decimal(0)
         allowance = Decimal(0)
         for line in lines:
-            mg_per = mg_per_ndc_unit(line.ndc_unit or "", use.product) if line.ndc == ndc else None
-            if line.ndc == ndc and mg_per is not None and line.ndc_quantity is not None:
+            mg_per = mg_per_ndc_unit(line.ndc_unit or "", use.product)
+            if mg_per is not None and line.ndc_quantity is not None:
                 stated += line.ndc_quantity * mg_per
                 allowance = max(allowance, _HALF_CLAIM_STEP * mg_per)
         if stated > use.labeled_mg + allowance:
@@ -86,12 +100,11 @@ def _opened_problems(lines: tuple[ClaimLine, ...], uses: tuple[VialUse, ...]) ->
     return problems
 
 
-def _unit_problems(lines: tuple[ClaimLine, ...], calc: Calculation) -> list[str]:
+def _unit_problems(jw: int, administered: int, waste_modifier: bool, calc: Calculation) -> list[str]:
+    """`jw` and `administered`: the units of the JW lines and of the others; `waste_modifier`: a line has JW or JZ."""
     unit = calc.drug.billing_unit.value
     labeled = sum((use.labeled_mg for use in calc.vials), Decimal(0))
     labeled_units = floor_div(labeled, unit)
-    jw = sum(line.units for line in lines if "JW" in line.modifiers)
-    administered = sum(line.units for line in lines if "JW" not in line.modifiers)
     problems = []
     if administered > ceil_div(labeled, unit):
         problems.append(f"{administered} administered units are more than the {plain(labeled)} mg opened holds.")
@@ -99,6 +112,6 @@ def _unit_problems(lines: tuple[ClaimLine, ...], calc: Calculation) -> list[str]
         problems.append(
             f"{administered} administered + {jw} JW units exceed the {labeled_units} labeled units opened."
         )
-    if not calc.single_dose and any(WASTE_MODIFIERS & set(line.modifiers) for line in lines):
+    if waste_modifier and not calc.single_dose:
         problems.append("A multi-dose container takes no JW or JZ modifier.")
     return problems

@@ -14,6 +14,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from operator import itemgetter
 from typing import Any
 
 from infusion_calc.core.calculation.request import CalcRequest
@@ -21,6 +23,7 @@ from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
+from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.record.encounter import Encounter
 from infusion_calc.core.record.encounter_values import parse_given_at
 from infusion_calc.core.words.contract import line_to_dict
@@ -158,11 +161,28 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
 def claim_records(done: Administration, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
     """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names).
 
+    The claim lines are checked here, for every row (never a broken line in a batch output)."""
+    require_valid_claim_lines(done.claim, "written for this row")
+    return rows_records(record_parts(done), row, passthrough)
+
+
+def rows_records(parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    """The row's records: its pass-through cells and number, then each line's part (`record_parts`)."""
+    records = []
+    for part in parts:
+        record: dict[str, Any] = passthrough.copy()
+        record["row"] = row
+        record.update(part)
+        records.append(record)
+    return tuple(records)
+
+
+def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+    """What each line's record says after `row`, from the administration alone (so a batch may keep it).
+
     Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
     calc, payment, notices = done.claim, done.payment, done.notices
-    require_valid_claim_lines(calc, "written for this row")  # never a broken line in a batch output
     common = {
-        "row": row,
         "hcpcs": calc.drug.hcpcs,
         "drug": calc.drug.generic,
         "dose_ordered": str(calc.order.amount),
@@ -177,16 +197,16 @@ def claim_records(done: Administration, row: int, passthrough: dict[str, str]) -
         "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit) if calc.rounding_option else None,
     }
     warnings = list(dict.fromkeys(notice.code for notice in notices))  # codes once each, in order
-    records = []
+    parts = []
     amounts = payment.line_amounts if payment is not None else (None,) * len(calc.lines)
     for number, (line, amount) in enumerate(zip(calc.lines, amounts), start=1):
         contract_line = line_to_dict(line)
         del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
-        records.append({
-            **passthrough, **common, "line": number, **contract_line, "warnings": warnings,
+        parts.append({
+            **common, "line": number, **contract_line, "warnings": warnings,
             "medicare_payment": str(amount) if amount is not None else None,
         })
-    return tuple(records)
+    return tuple(parts)
 
 
 def describe(error: Exception, columns: Columns) -> str:
@@ -200,36 +220,58 @@ def describe(error: Exception, columns: Columns) -> str:
 
 def answer_rows(
     rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, site: Site, first_row: int = 2,
-    today: date | None = None,
+    today: date | None = None, memo: RowMemo[Answered] | None = None,
 ) -> Iterator[RowOutcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
 
     Each row is administered at `site` (core/pipeline/administration.py) on its date of service: the
     row's `given_at` (a pass-through column), else `today`. That date dates the 340B modifier
-    and the payment quarter, as for `calc` and the app.
+    and the payment quarter, as for `calc` and the app. `memo` keeps the answers across calls
+    (a batch's chunks): a row whose order and `given_at` cells were answered before takes that
+    answer (core/pipeline/batch_memo.py); its claim lines are still checked, row by row.
     """
     width = len(columns.header)
     names = columns.passthrough_names
     given_at = columns.given_at_index  # found once per file, not per row
+    memo = memo if memo is not None else RowMemo()
+    memo.scope(site, today, columns)
+    read = itemgetter(*columns.order.values(), *([given_at] if given_at is not None else []))
     for row, cells in enumerate(rows, start=first_row):
         if isinstance(cells, UnreadableRow):
             yield RowOutcome(row, error=cells.reason)
             continue
-        if not any(cell.strip() for cell in cells):
-            continue  # blank lines and the ",,,," rows spreadsheets leave at the end
-        if len(cells) > width and any(cell.strip() for cell in cells[width:]):
+        if not "".join(cells).strip():
+            continue  # blank lines and the ",,,," rows spreadsheets leave at the end (one C-level test per row)
+        if len(cells) > width and "".join(cells[width:]).strip():
             yield RowOutcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
             continue
-        passthrough = {name: cells[index] if index < len(cells) else "" for name, index in zip(names, columns.passthrough)}
+        if len(cells) < width:  # a short row: the missing cells are empty
+            cells = [*cells, *[""] * (width - len(cells))]
+        passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
         try:
-            done = administer(request_from_cells(cells, columns), _encounter(cells, given_at), site, today=today,
-                              document=False)  # claim lines only: a batch writes no note and no checks
-            yield RowOutcome(row, claim_records(done, row, passthrough))
+            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today)
+            require_valid_claim_lines(done.claim, "written for this row")  # every row, kept answer or not
+            yield RowOutcome(row, rows_records(parts, row, passthrough))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))
 
 
+Answered = tuple[Administration, tuple[dict[str, Any], ...]]
+"""A row's administration and its records' parts (`record_parts`): what a batch keeps per order."""
+
+
+def _answered(cells: Sequence[str], columns: Columns, site: Site, today: date | None) -> Answered:
+    done = administer(request_from_cells(cells, columns), _encounter(cells, columns.given_at_index), site, today=today,
+                      document=False)  # claim lines only: a batch writes no note and no checks
+    return done, record_parts(done)
+
+
 def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
     """The row's encounter: its `given_at` cell (Columns.given_at_index), the one encounter column batch reads."""
-    given = parse_given_at(cells[index], "given_at") if index is not None and index < len(cells) else None
+    return _given_at(cells[index]) if index is not None and index < len(cells) else None
+
+
+@lru_cache(maxsize=512)  # a batch's rows share a few days; a refused cell raises (not kept) every time
+def _given_at(text: str) -> Encounter | None:
+    given = parse_given_at(text, "given_at")
     return Encounter(given_at=given) if given is not None else None
