@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.engine import CalcRequest, calculate, find_drug
 from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.loading import packaged_catalog
@@ -17,11 +20,11 @@ def tysabri_entry(code="J2323", generic="natalizumab", ndc="64406-0008-01", volu
                       products=[product_entry("Tysabri", ndc=ndc, strength="300 mg", volume=volume)])
 
 
-def _site(tmp_path, **fields):
+def _site(tmp_path: Path, **fields):
     return write_site_catalog(tmp_path, tysabri_entry(**fields))
 
 
-def test_packaged_catalog_has_the_required_drugs_with_sources():
+def test_packaged_catalog_has_the_required_drugs_with_sources() -> None:
     catalog = packaged_catalog()
     assert {drug.hcpcs for drug in catalog.drugs} >= {"J2323", "Q5134", "J2326", "J1745", "J0490", "J2350", "J3380", "J9312"}
     assert all(drug.sources and all(p.sources for p in drug.products) for drug in catalog.drugs)
@@ -29,7 +32,7 @@ def test_packaged_catalog_has_the_required_drugs_with_sources():
     assert str(catalog.by_code("J2326").billing_unit) == "0.1 mg"
 
 
-def test_unverified_ndcs_stay_empty_and_the_result_says_so(catalog):
+def test_unverified_ndcs_stay_empty_and_the_result_says_so(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("300 mg", drug="tyruko"))
     assert calc.drug.hcpcs == "Q5134"
     assert all(line.ndc is None for line in calc.lines)
@@ -46,7 +49,7 @@ def test_unverified_ndcs_stay_empty_and_the_result_says_so(catalog):
         ({"code": "J1745"}, "cannot give it to natalizumab"),
     ],
 )
-def test_a_bad_site_file_names_the_file_the_entry_and_the_field(tmp_path, fields, says):
+def test_a_bad_site_file_names_the_file_the_entry_and_the_field(tmp_path: Path, fields, says: str) -> None:
     path = _site(tmp_path, **fields)
     with pytest.raises(CatalogError) as caught:
         load_catalog(path)
@@ -55,7 +58,7 @@ def test_a_bad_site_file_names_the_file_the_entry_and_the_field(tmp_path, fields
     assert says in str(caught.value)
 
 
-def test_unreadable_or_malformed_site_files_are_clear_errors(tmp_path):
+def test_unreadable_or_malformed_site_files_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="cannot read"):
         load_catalog(tmp_path / "missing.toml")
     broken = tmp_path / "broken.toml"
@@ -64,7 +67,7 @@ def test_unreadable_or_malformed_site_files_are_clear_errors(tmp_path):
         load_catalog(broken)
 
 
-def test_a_site_entry_replaces_the_packaged_one_by_code(tmp_path, catalog):
+def test_a_site_entry_replaces_the_packaged_one_by_code(tmp_path: Path, catalog: Catalog) -> None:
     merged = load_catalog(_site(tmp_path, volume="15 mL"))
     assert merged.by_code("J2323").sources == ["site pharmacy"]
     assert len(merged.drugs) == len(catalog.drugs)
@@ -83,19 +86,19 @@ def test_a_site_entry_replaces_the_packaged_one_by_code(tmp_path, catalog):
         ("aspirin", "J2323", "'aspirin' is not in the catalog"),
     ],
 )
-def test_inconsistent_drug_and_code_are_refused(catalog, drug, code, says):
+def test_inconsistent_drug_and_code_are_refused(catalog: Catalog, drug: str | None, code: str | None, says: str) -> None:
     with pytest.raises(InputError) as caught:
         find_drug(catalog, CalcRequest("300 mg", drug=drug, hcpcs=code))
     assert says in caught.value.message
 
 
-def test_drug_names_match_generic_or_brand_in_any_case(catalog):
+def test_drug_names_match_generic_or_brand_in_any_case(catalog: Catalog) -> None:
     assert find_drug(catalog, CalcRequest("1 mg", drug="SPINRAZA")).hcpcs == "J2326"
     assert find_drug(catalog, CalcRequest("1 mg", drug="tysabri")).hcpcs == "J2323"
     assert find_drug(catalog, CalcRequest("1 mg")).hcpcs == "J2323"
 
 
-def test_a_generic_name_two_codes_share_is_a_choice_not_a_guess(catalog):
+def test_a_generic_name_two_codes_share_is_a_choice_not_a_guess(catalog: Catalog) -> None:
     # Tysabri (J2323) and its biosimilar Tyruko (Q5134) are both natalizumab: the code decides the claim.
     with pytest.raises(InputError, match="names 2 codes: J2323 natalizumab .*Q5134") as caught:
         find_drug(catalog, CalcRequest("1 mg", drug="Natalizumab"))
@@ -104,19 +107,19 @@ def test_a_generic_name_two_codes_share_is_a_choice_not_a_guess(catalog):
 
 
 @pytest.mark.parametrize("code", ["Ä1234", "J232", "J23233", "2J323", "J２３２３"])
-def test_hcpcs_codes_are_one_ascii_letter_and_four_digits(catalog, code):
+def test_hcpcs_codes_are_one_ascii_letter_and_four_digits(catalog: Catalog, code: str) -> None:
     with pytest.raises(InputError, match="not a HCPCS code"):
         find_drug(catalog, CalcRequest("300 mg", hcpcs=code, billing_unit="1 mg", vials=("100 mg",)))
 
 
-def test_too_many_vial_sizes_is_a_typing_slip(catalog):
+def test_too_many_vial_sizes_is_a_typing_slip(catalog: Catalog) -> None:
     sizes = tuple(f"{n} mg/1 mL" for n in range(1, 10))
     with pytest.raises(InputError, match="at most 8") as caught:
         calculate(catalog, CalcRequest("300 mg", hcpcs="J9999", billing_unit="1 mg", vials=sizes))
     assert caught.value.field == "vial"
 
 
-def test_a_site_file_that_is_not_utf8_is_a_clear_error(tmp_path):
+def test_a_site_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     path = _site(tmp_path)
     path.write_bytes(path.read_text(encoding="utf-8").replace("site pharmacy", "pharmacie d'été").encode("latin-1"))
     with pytest.raises(CatalogError, match="not a UTF-8 text file"):
@@ -135,7 +138,7 @@ def test_a_site_file_that_is_not_utf8_is_a_clear_error(tmp_path):
         ({"code": "J٢٣٢٣"}, "field 'hcpcs'"),
     ],
 )
-def test_a_site_file_cannot_quietly_change_what_a_code_bills(tmp_path, fields, says):
+def test_a_site_file_cannot_quietly_change_what_a_code_bills(tmp_path: Path, fields, says: str) -> None:
     path = _site(tmp_path, **fields)
     with pytest.raises(CatalogError) as caught:
         load_catalog(path)

@@ -87,7 +87,7 @@ WITHOUT_NDC = [(drug, product) for drug in CURATED for product in drug.products 
 
 
 @pytest.mark.parametrize(("drug", "product"), WITH_NDC, ids=[f"{d.hcpcs}-{p.ndc}" for d, p in WITH_NDC])
-def test_every_curated_ndc_bills_the_code_and_units_cms_lists(drug, product):
+def test_every_curated_ndc_bills_the_code_and_units_cms_lists(drug, product) -> None:
     if drug.hcpcs in CONTRACTOR_PRICED:
         assert product.ndc not in BY_NDC, f"{CMS} now lists {product.ndc}: check it against {CATALOG}"
         return
@@ -97,7 +97,7 @@ def test_every_curated_ndc_bills_the_code_and_units_cms_lists(drug, product):
 
 
 @pytest.mark.parametrize(("drug", "product"), WITHOUT_NDC, ids=[f"{d.hcpcs}-{p.label}" for d, p in WITHOUT_NDC])
-def test_a_product_without_a_verified_ndc_is_still_a_presentation_cms_bills_under_its_code(drug, product):
+def test_a_product_without_a_verified_ndc_is_still_a_presentation_cms_bills_under_its_code(drug, product) -> None:
     """No NDC to look up: the code must still list an item with this amount and these units."""
     if drug.hcpcs in CONTRACTOR_PRICED:
         assert drug.hcpcs not in CODES, f"{CMS} now lists {drug.hcpcs}: check its NDCs against {CATALOG}"
@@ -114,19 +114,19 @@ def test_a_product_without_a_verified_ndc_is_still_a_presentation_cms_bills_unde
     )
 
 
-def test_every_curated_code_priced_by_cms_is_in_the_crosswalk():
+def test_every_curated_code_priced_by_cms_is_in_the_crosswalk() -> None:
     missing = sorted(drug.hcpcs for drug in CURATED if drug.hcpcs not in CODES | CONTRACTOR_PRICED)
     assert missing == [], f"{CATALOG} codes absent from {CMS}: {missing}"
 
 
-def test_the_copied_subset_is_the_real_file_header_and_rows():
+def test_the_copied_subset_is_the_real_file_header_and_rows() -> None:
     assert len(CURATED) >= 30
     assert CROSSWALK_FILE.read_bytes().startswith(b"January 2026 ASP NDC - HCPCS Crosswalk")
     assert BY_NDC["64406-0008-01"]["BILLUNITS"] == "300"  # Tysabri, a row the CMS README quotes
     assert not any(code[0].isdigit() for code in CODES)  # no CPT rows: their text is AMA-copyrighted
 
 
-def test_a_disagreement_names_the_catalog_and_the_crosswalk():
+def test_a_disagreement_names_the_catalog_and_the_crosswalk() -> None:
     tysabri = packaged_catalog().by_code("J2323")
     wrong = Product(
         brand="Tysabri", ndc="64406-0008-01", strength=parse_measure("200 mg", Kind.MASS, "test"),
@@ -137,6 +137,6 @@ def test_a_disagreement_names_the_catalog_and_the_crosswalk():
     assert "holds 200" in message and "CMS crosswalk 2026Q1" in message and "billing units per item 300" in message
 
 
-def test_no_ndc_is_given_to_two_curated_products():
+def test_no_ndc_is_given_to_two_curated_products() -> None:
     ndcs = [product.ndc for _, product in WITH_NDC]
     assert sorted({ndc for ndc in ndcs if ndcs.count(ndc) > 1}) == []

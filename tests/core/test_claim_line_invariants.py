@@ -59,19 +59,19 @@ PARTLY_GIVEN_ROWS = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), PARTLY_GIVEN_ROWS, ids=[row[0] for row in PARTLY_GIVEN_ROWS])
-def test_partly_given_lines_split_by_ndc_hold(case, request_, expected):
+def test_partly_given_lines_split_by_ndc_hold(case: str, request_, expected: list[tuple[str, int, str, Decimal]]) -> None:
     calc = calculate(CATALOG, request_)
     assert _lines(calc) == expected
     assert claim_line_problems(calc) == ()
 
 
-def test_the_totals_of_the_actemra_example():
+def test_the_totals_of_the_actemra_example() -> None:
     calc = calculate(CATALOG, CalcRequest("8 mg/kg", drug="actemra", weight="70 kg", dose_given="300 mg"))
     assert calc.billing.administered_units == 300
     assert calc.billing.discarded_units == 260
 
 
-def test_the_result_says_which_vials_the_amount_given_came_from():
+def test_the_result_says_which_vials_the_amount_given_came_from() -> None:
     calc = calculate(CATALOG, CalcRequest("8 mg/kg", drug="actemra", weight="70 kg", dose_given="300 mg"))
     partly = next(notice for notice in calc.warnings if notice.code == "DOSE_PARTLY_GIVEN")
     assert "300 mg from the 400 mg/20 mL vial" in partly.message
@@ -111,7 +111,7 @@ settings_ = settings(max_examples=400, deadline=None, suppress_health_check=[Hea
 
 @settings_
 @given(vial_mixes())
-def test_every_vial_mix_and_amount_given_holds_the_three_invariants(mix):
+def test_every_vial_mix_and_amount_given_holds_the_three_invariants(mix) -> None:
     unit, uses, given_mg = mix
     billing = bill("J9999", unit, given_mg, uses)
     opened = {use.product.ndc11: use.product for use in uses}
@@ -147,7 +147,7 @@ DRUG_ORDERS = [
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(DRUG_ORDERS), st.data())
-def test_curated_drugs_with_any_dose_and_amount_given_pass_the_check(order, data):
+def test_curated_drugs_with_any_dose_and_amount_given_pass_the_check(order: tuple[str, str, int, int], data) -> None:
     drug, unit, low, high = order
     dose = data.draw(st.integers(low, high))
     given_mg = data.draw(st.integers(1, dose))
@@ -165,7 +165,7 @@ def _broken(calc, **changes):
     return replace(calc, billing=replace(calc.billing, lines=tuple(lines)))
 
 
-def test_a_negative_line_is_refused_with_a_sentence():
+def test_a_negative_line_is_refused_with_a_sentence() -> None:
     calc = _broken(calculate(CATALOG, CalcRequest("300 mg")), units=-100)
     problems = claim_line_problems(calc)
     assert problems and "line 1" in problems[0].lower() and "-100" in problems[0]
@@ -173,12 +173,12 @@ def test_a_negative_line_is_refused_with_a_sentence():
         require_valid_claim_lines(calc)
 
 
-def test_more_than_was_opened_from_an_ndc_is_refused():
+def test_more_than_was_opened_from_an_ndc_is_refused() -> None:
     calc = _broken(calculate(CATALOG, CalcRequest("300 mg")), ndc_quantity=Decimal(77))
     assert any("opened" in problem for problem in claim_line_problems(calc))
 
 
-def test_more_units_than_labeled_is_refused():
+def test_more_units_than_labeled_is_refused() -> None:
     calc = calculate(CATALOG, CalcRequest("300 mg", dose_given="200 mg"))
     calc = _broken(calc, units=290)  # 290 administered + 100 JW > the 300 labeled units
     assert any("labeled" in problem for problem in claim_line_problems(calc))

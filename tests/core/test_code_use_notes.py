@@ -19,11 +19,11 @@ FERAHEME = [
 
 
 @pytest.mark.parametrize(("descriptor", "note"), FERAHEME)
-def test_the_use_a_descriptor_ends_with(descriptor, note):
+def test_the_use_a_descriptor_ends_with(descriptor: str, note: str | None) -> None:
     assert use_note(descriptor) == note
 
 
-def test_the_cli_pick_list_says_which_feraheme_code_is_esrd(capsys):
+def test_the_cli_pick_list_says_which_feraheme_code_is_esrd(capsys: pytest.CaptureFixture[str]) -> None:
     from infusion_calc.cli import main
 
     assert main(["calc", "--drug", "feraheme", "--dose", "510 mg"]) == 2
@@ -32,7 +32,7 @@ def test_the_cli_pick_list_says_which_feraheme_code_is_esrd(capsys):
     assert "Q0139 ferumoxytol (Feraheme, Ferumoxytol) — for ESRD on dialysis" in err
 
 
-def test_the_app_label_says_it_too():
+def test_the_app_label_says_it_too() -> None:
     from infusion_calc.catalog_cache import load
     from infusion_calc.tui.calculator import drug_label
 

@@ -14,6 +14,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.errors import InputError
@@ -55,11 +56,11 @@ GIVEN_ROWS = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), GIVEN_ROWS, ids=[row[0] for row in GIVEN_ROWS])
-def test_billed_from_the_amount_given(catalog, case, request_, expected):
+def test_billed_from_the_amount_given(catalog: Catalog, case: str, request_, expected: list[tuple[str, int]]) -> None:
     assert _lines(calculate(catalog, request_)) == expected
 
 
-def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog):
+def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("300 mg", dose_given="200 mg"))
     assert calc.dose_mg == Decimal(300) and calc.given_mg == Decimal(200)
     assert calc.preparation.draw_volume_ml == Decimal(15)  # 15 mL was drawn into the bag
@@ -69,7 +70,7 @@ def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog):
     assert given.text == "Dose given: 200 mg of the 300 mg prepared"
 
 
-def test_a_result_with_less_given_says_the_jw_treatment_is_not_verified(catalog):
+def test_a_result_with_less_given_says_the_jw_treatment_is_not_verified(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("300 mg", dose_given="200 mg"))
     notice = next(notice for notice in calc.warnings if notice.code == "DOSE_PARTLY_GIVEN")
     assert "100 mg prepared but not infused is counted as discarded" in notice.message
@@ -77,12 +78,12 @@ def test_a_result_with_less_given_says_the_jw_treatment_is_not_verified(catalog)
 
 
 @pytest.mark.parametrize("typed", [None, "", "300 mg"])
-def test_no_notice_when_the_whole_dose_was_given(catalog, typed):
+def test_no_notice_when_the_whole_dose_was_given(catalog: Catalog, typed: str | None) -> None:
     calc = calculate(catalog, CalcRequest("300 mg", dose_given=typed))
     assert "DOSE_PARTLY_GIVEN" not in {notice.code for notice in calc.warnings}
 
 
-def test_the_contract_adds_dose_given_and_keeps_dose_as_the_dose_ordered(catalog):
+def test_the_contract_adds_dose_given_and_keeps_dose_as_the_dose_ordered(catalog: Catalog) -> None:
     partly = calculation_to_dict(calculate(catalog, CalcRequest("300 mg", dose_given="200 mg")))
     assert (partly["dose"], partly["dose_given"], partly["administered_units"]) == ("300 mg", "200 mg", 200)
     assert calculation_to_dict(calculate(catalog, CalcRequest("300 mg")))["dose_given"] is None
@@ -99,7 +100,7 @@ def test_the_contract_adds_dose_given_and_keeps_dose_as_the_dose_ordered(catalog
     ("200 µg", "write mcg"),
     ("nan mg", "Start with a number"),
 ])
-def test_a_bad_amount_given_is_refused_naming_the_field(catalog, typed, says):
+def test_a_bad_amount_given_is_refused_naming_the_field(catalog: Catalog, typed: str, says: str) -> None:
     with pytest.raises(InputError) as raised:
         calculate(catalog, CalcRequest("300 mg", dose_given=typed))
     assert raised.value.field == "dose_given"
@@ -115,7 +116,7 @@ SCENARIOS = st.sampled_from([
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(SCENARIOS, st.integers(1, 10_000))
-def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog, order, ten_thousandths):
+def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog: Catalog, order, ten_thousandths: int) -> None:
     prepared = calculate(catalog, order).dose_mg
     amount = max((prepared * ten_thousandths / 10_000).quantize(Decimal("0.01")), Decimal("0.01"))
     calc = calculate(catalog, CalcRequest(**{**_fields(order), "dose_given": f"{amount} mg"}))
@@ -136,7 +137,7 @@ def _fields(request: CalcRequest) -> dict:
     return {name: getattr(request, name) for name in CalcRequest.__slots__}
 
 
-def test_a_not_otherwise_classified_claim_names_the_amount_given(catalog):
+def test_a_not_otherwise_classified_claim_names_the_amount_given(catalog: Catalog) -> None:
     from infusion_calc.core.exports.noc import noc_description
 
     request = CalcRequest("95 mg", drug="testmab", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL",))

@@ -36,7 +36,7 @@ LAYER = CmsLayer("2026Q1", {
         ("Ondansetron 1 mg", "ondansetron", None),
     ],
 )
-def test_generic_name_from_the_hcpcs_descriptor(descriptor, generic, base):
+def test_generic_name_from_the_hcpcs_descriptor(descriptor: str, generic: str, base: str | None) -> None:
     assert generic_name(descriptor) == generic
     assert base_generic(generic) == base
 
@@ -50,12 +50,12 @@ def test_generic_name_from_the_hcpcs_descriptor(descriptor, generic, base):
         ("infliximab", ["J1745"]), ("aspirin", []),
     ],
 )
-def test_lookup_returns_every_code_a_name_names(typed, codes):
+def test_lookup_returns_every_code_a_name_names(typed: str, codes) -> None:
     found = Catalog((), "no curated entries", LAYER).lookup(typed)
     assert sorted(drug.hcpcs for drug in found) == codes
 
 
-def test_curated_entries_and_cms_codes_share_one_index(catalog):
+def test_curated_entries_and_cms_codes_share_one_index(catalog: Catalog) -> None:
     merged = catalog.with_cms(LAYER)
     assert merged.by_code("J1745").source == "curated"  # the curated entry wins for its code
     assert merged.by_code("J1745").products == catalog.by_code("J1745").products

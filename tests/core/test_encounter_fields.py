@@ -11,18 +11,18 @@ from infusion_calc.core.encounter import FREE_TEXT, EncounterText
 from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, FIELD
 
 
-def test_the_table_lists_every_encounter_text_field_once():
+def test_the_table_lists_every_encounter_text_field_once() -> None:
     names = [field.name for field in ENCOUNTER_FIELDS]
     assert sorted(names) == sorted(EncounterText._fields) and len(set(names)) == len(names)
 
 
-def test_every_free_text_field_has_a_limit_and_a_message_label():
+def test_every_free_text_field_has_a_limit_and_a_message_label() -> None:
     texts = [field for field in ENCOUNTER_FIELDS if field.parser == "text"]
     assert {field.name for field in texts} == set(FREE_TEXT)
     assert all(field.limit and field.message_label for field in texts)
 
 
-def test_the_apps_labels_are_the_tables():
+def test_the_apps_labels_are_the_tables() -> None:
     from infusion_calc.tui.state import encounter_label
 
     assert {field.name: encounter_label(field.name) for field in ENCOUNTER_FIELDS} == {
@@ -32,7 +32,7 @@ def test_the_apps_labels_are_the_tables():
 
 
 @pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
-def test_each_fields_cli_option_fills_that_field(field):
+def test_each_fields_cli_option_fills_that_field(field) -> None:
     value = {"flag": True, "lots": ("A1",), "expires": ("2027-03",)}.get(field.parser, "typed")
     typed = [field.flag] if field.parser == "flag" else [field.flag, "A1" if field.parser == "lots" else
                                                          "2027-03" if field.parser == "expires" else "typed"]
@@ -43,7 +43,7 @@ def test_each_fields_cli_option_fills_that_field(field):
     assert OPTION_FOR_FIELD[field.name] == field.flag  # an error about the field names this option
 
 
-def test_the_chart_note_writes_each_fields_label_from_the_table():
+def test_the_chart_note_writes_each_fields_label_from_the_table() -> None:
     from infusion_calc.core.documentation import chart_note
     from infusion_calc.core.encounter import parse_encounter
     from infusion_calc.core.engine import CalcRequest, calculate
@@ -56,7 +56,7 @@ def test_the_chart_note_writes_each_fields_label_from_the_table():
     assert {name for name in written if f"{FIELD[name].in_chart}: typed" in note} == set(written)
 
 
-def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():
+def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads() -> None:
     import dataclasses
 
     from infusion_calc.core.encounter import Encounter
@@ -68,7 +68,7 @@ def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():
 
 @pytest.mark.parametrize("field", [field for field in ENCOUNTER_FIELDS if field.parser not in ("flag", "lots", "expires", "dose", "payer")],
                          ids=lambda field: field.name)
-def test_the_reader_reads_each_field_with_the_parser_its_row_names(field):
+def test_the_reader_reads_each_field_with_the_parser_its_row_names(field) -> None:
     from infusion_calc.core.encounter import EncounterText, read_encounter
 
     bad = "x\x1b[2J" if field.parser == "text" else "not-a-value"

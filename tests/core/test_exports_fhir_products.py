@@ -37,7 +37,7 @@ def resource(second_ndc: str | None = "12345-6789-02", second_ndc_note: str | No
     return json.loads(render(calc, "fhir", when=WHEN).text)
 
 
-def test_each_product_is_a_contained_medication_with_its_own_ndc():
+def test_each_product_is_a_contained_medication_with_its_own_ndc() -> None:
     data = resource()
     MedicationAdministration.model_validate(data)
     assert "medicationCodeableConcept" not in data
@@ -51,7 +51,7 @@ def test_each_product_is_a_contained_medication_with_its_own_ndc():
         assert [coding["system"] for coding in product["code"]["coding"]] == [NDC]
 
 
-def test_every_element_of_the_contained_medications_exists_in_r4():
+def test_every_element_of_the_contained_medications_exists_in_r4() -> None:
     data = resource()
     assert set(data) <= R4_ELEMENTS["MedicationAdministration"]
     for item in data["contained"]:
@@ -63,7 +63,7 @@ def test_every_element_of_the_contained_medications_exists_in_r4():
     assert set(data["medicationReference"]) <= R4_ELEMENTS["Reference"]
 
 
-def test_a_product_without_a_verified_ndc_is_named_but_not_coded():
+def test_a_product_without_a_verified_ndc_is_named_but_not_coded() -> None:
     data = resource(second_ndc=None, second_ndc_note="not verified")
     MedicationAdministration.model_validate(data)
     products = [item for item in data["contained"] if item["id"] != "medication"]
@@ -71,7 +71,7 @@ def test_a_product_without_a_verified_ndc_is_named_but_not_coded():
     assert products[1]["code"]["text"] == "Twoprod 100 mg/10 mL"
 
 
-def test_one_product_keeps_the_codeable_concept():
+def test_one_product_keeps_the_codeable_concept() -> None:
     calc = calculate(packaged_catalog(), CalcRequest("250 mg"))
     data = json.loads(render(calc, "fhir", when=WHEN).text)
     assert "contained" not in data

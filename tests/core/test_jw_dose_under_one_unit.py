@@ -51,13 +51,13 @@ UNDER_ONE_UNIT = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), UNDER_ONE_UNIT, ids=[row[0] for row in UNDER_ONE_UNIT])
-def test_dose_under_one_unit_bills_like_any_other_dose(case, request_, expected):
+def test_dose_under_one_unit_bills_like_any_other_dose(case: str, request_, expected: list[tuple[str, int]]) -> None:
     calc = calculate(CATALOG, request_)
     assert _lines(calc) == expected
     assert "DOSE_BELOW_ONE_UNIT" not in {notice.code for notice in calc.warnings}
 
 
-def test_a_hundredth_of_a_mg_does_not_flip_the_claim():
+def test_a_hundredth_of_a_mg_does_not_flip_the_claim() -> None:
     just_under = calculate(CATALOG, CalcRequest("9.99 mg", drug="remicade"))
     one_unit = calculate(CATALOG, CalcRequest("10 mg", drug="remicade"))
     assert _lines(just_under) == _lines(one_unit)
@@ -83,7 +83,7 @@ def _bill(unit, strength, dose):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario):
+def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario) -> None:
     """JW units = min(discarded units, labeled units - administered units), whatever the dose."""
     unit, strength, dose = scenario
     calc = _bill(unit, strength, dose)
@@ -96,7 +96,7 @@ def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_any_dose_up_to_one_unit_bills_exactly_like_one_unit(scenario):
+def test_any_dose_up_to_one_unit_bills_exactly_like_one_unit(scenario) -> None:
     """Below one unit, the dose changes nothing but itself: the same vial, the same lines as one unit."""
     unit, strength, dose = scenario
     if strength < unit:
@@ -111,7 +111,7 @@ CLAIM_LINE_CODES = {"JWJZ_MISSING", "JZ_BUT_DISCARDED", "JW_DOSE_UNDER_ONE_UNIT"
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_the_claim_checks_agree_with_the_engine_for_every_dose(scenario):
+def test_the_claim_checks_agree_with_the_engine_for_every_dose(scenario) -> None:
     """The checks compute the units on their own: the engine's lines must pass them, above and below one unit."""
     from infusion_calc.core.checks import run_checks
 

@@ -39,7 +39,7 @@ def _calc(unit, dose, vials):
 
 @fast
 @given(scenarios())
-def test_units_follow_the_rounding_rules_exactly(scenario):
+def test_units_follow_the_rounding_rules_exactly(scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     billing = calc.billing
@@ -55,7 +55,7 @@ def test_units_follow_the_rounding_rules_exactly(scenario):
 
 @fast
 @given(scenarios())
-def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario):
+def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     assert (calc.billing.administered_units + calc.billing.discarded_units) * unit <= calc.labeled_mg
@@ -63,7 +63,7 @@ def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario):
 
 @fast
 @given(scenarios())
-def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario):
+def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     has_jw = any("JW" in line.modifiers for line in calc.lines)
@@ -75,7 +75,7 @@ def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario):
 
 @fast
 @given(scenarios())
-def test_vial_plan_is_the_least_labeled_amount_then_fewest_vials(scenario):
+def test_vial_plan_is_the_least_labeled_amount_then_fewest_vials(scenario) -> None:
     _, strengths, dose, _ = scenario
     plan, _ = plan_vials(strengths, dose)
     # Exhaustive reference over every count up to what one strength alone would need.
@@ -91,7 +91,7 @@ def test_vial_plan_is_the_least_labeled_amount_then_fewest_vials(scenario):
 
 @fast
 @given(st.integers(1, 10**6), st.sampled_from(["J2323", "J2326", "J1745", "J0490"]))
-def test_same_dose_in_g_mg_or_mcg_gives_the_same_lines(micrograms, code):
+def test_same_dose_in_g_mg_or_mcg_gives_the_same_lines(micrograms: int, code: str) -> None:
     dose_mg = Decimal(micrograms) / 1000
     texts = [f"{dose_mg} mg", f"{dose_mg / 1000} g", f"{micrograms} mcg"]
 
@@ -106,7 +106,7 @@ def test_same_dose_in_g_mg_or_mcg_gives_the_same_lines(micrograms, code):
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(max_size=30))
-def test_hostile_strings_never_crash_the_parser(text):
+def test_hostile_strings_never_crash_the_parser(text: str) -> None:
     try:
         order = parse_dose(text)
     except InputError as error:
@@ -117,7 +117,7 @@ def test_hostile_strings_never_crash_the_parser(text):
 
 @settings(max_examples=200, deadline=None)
 @given(st.from_regex(r"\A[0-9.,\-e*^ ]{0,6}\s?(mg|g|mcg|mL|kg|m2|units|µg|cc|lb)?(/(kg|m2|mL|lb))?\Z"))
-def test_near_miss_quantities_never_crash_a_whole_calculation(text):
+def test_near_miss_quantities_never_crash_a_whole_calculation(text: str) -> None:
     try:
         calculate(CATALOG, CalcRequest(text, weight="70 kg", bsa="1.8 m2"))
     except InputError as error:
