@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 
 import pytest
+from textual.pilot import Pilot
 
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.state import TYPED_SIZE
@@ -33,19 +34,19 @@ def full_app() -> InfusionCalcApp:
     return InfusionCalcApp(calculator=Calculator(compiled().catalog, quarters=compiled().quarters), cursor_blink=False)
 
 
-def question(app):
+def question(app: InfusionCalcApp):
     from infusion_calc.tui.screens.confirm_container import ConfirmContainerScreen
 
     return app.screen if isinstance(app.screen, ConfirmContainerScreen) else None
 
 
-async def _omadacycline(pilot) -> None:
+async def _omadacycline(pilot: Pilot[None]) -> None:
     await choose(pilot, "drug", "J0121")
     await choose(pilot, "vial-choice", TYPED_SIZE)
     await type_into(pilot, dose="150 mg", vial="100 mg")
 
 
-async def test_go_back_copies_nothing(full_app):
+async def test_go_back_copies_nothing(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await _omadacycline(pilot)
         assert not full_app.main_screen.outcome.result.calculation.container_confirmed
@@ -55,7 +56,7 @@ async def test_go_back_copies_nothing(full_app):
         assert question(full_app) is None and full_app.clipboard == ""
 
 
-async def test_single_dose_answer_recalculates_and_copies_with_jw(full_app):
+async def test_single_dose_answer_recalculates_and_copies_with_jw(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await _omadacycline(pilot)
         await pilot.press("f2")
@@ -69,7 +70,7 @@ async def test_single_dose_answer_recalculates_and_copies_with_jw(full_app):
         assert full_app.main_screen.outcome.result.calculation.container_confirmed
 
 
-async def test_multi_dose_answer_copies_without_a_modifier(full_app):
+async def test_multi_dose_answer_copies_without_a_modifier(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await _omadacycline(pilot)
         await pilot.press("f2")
@@ -81,7 +82,7 @@ async def test_multi_dose_answer_copies_without_a_modifier(full_app):
         assert "JW" not in full_app.clipboard and "JZ" not in full_app.clipboard and "J0121" in full_app.clipboard
 
 
-async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_answer(full_app):
+async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_answer(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         # Adcetris: CMS only, one NDC of 50 mg in the newest quarter; FDA's 2019 listing says single-dose
         await choose(pilot, "drug", "J9042")

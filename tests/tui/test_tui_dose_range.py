@@ -9,26 +9,29 @@ one injects a check to pin the dialog to the code, whatever the core's wording.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.tui.app import InfusionCalcApp
 from tui_helpers import type_into
 
 SIZE = (80, 24)
 
 
-def dialog(app):
+def dialog(app: InfusionCalcApp):
     from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen
 
     return app.screen if isinstance(app.screen, ConfirmDoseScreen) else None
 
 
-def notices(app) -> str:
+def notices(app: InfusionCalcApp) -> str:
     return " | ".join(str(note.message) for note in app._notifications)
 
 
 @pytest.mark.parametrize("key", ["f2", "f3", "f5"])
-async def test_no_copy_of_a_dose_far_outside_the_label_without_confirming(app, key):
+async def test_no_copy_of_a_dose_far_outside_the_label_without_confirming(app: InfusionCalcApp, key: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mL")  # Tysabri: 6,000 mg, twenty times the labeled 300 mg
         assert any(check.code == "DOSE_OUT_OF_RANGE" for check in app.main_screen.outcome.result.checks)
@@ -41,7 +44,7 @@ async def test_no_copy_of_a_dose_far_outside_the_label_without_confirming(app, k
         assert "Nothing copied" in notices(app)
 
 
-async def test_fix_is_the_default_and_confirm_must_be_chosen(app):
+async def test_fix_is_the_default_and_confirm_must_be_chosen(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mL")
         await pilot.press("f2")
@@ -54,7 +57,7 @@ async def test_fix_is_the_default_and_confirm_must_be_chosen(app):
         assert "J2323\tJZ" in app.clipboard or "J2323\t" in app.clipboard
 
 
-async def test_write_to_file_and_save_to_log_ask_too(app, isolated_user_dirs):
+async def test_write_to_file_and_save_to_log_ask_too(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mL")
         for key in ("f4", "f6"):
@@ -72,7 +75,7 @@ async def test_write_to_file_and_save_to_log_ask_too(app, isolated_user_dirs):
         assert "Saved as entry" in notices(app)
 
 
-async def test_a_dose_within_the_label_asks_nothing(app):
+async def test_a_dose_within_the_label_asks_nothing(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mg")
         await pilot.press("f2")
@@ -80,7 +83,7 @@ async def test_a_dose_within_the_label_asks_nothing(app):
         assert "J2323\tJZ\t300" in app.clipboard
 
 
-async def test_the_dialog_follows_the_check_code_and_says_its_message(app, monkeypatch):
+async def test_the_dialog_follows_the_check_code_and_says_its_message(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
     injected = Check("DOSE_OUT_OF_RANGE", Severity.ERROR, "The dose 0.3 mg is 1,000 times below the labeled 300 mg.")
     monkeypatch.setattr("infusion_calc.core.administration.run_checks", lambda *args, **kwargs: (injected,))
     async with app.run_test(size=SIZE) as pilot:
@@ -92,7 +95,7 @@ async def test_the_dialog_follows_the_check_code_and_says_its_message(app, monke
         assert "1,000 times below" in shown
 
 
-async def test_the_problem_is_on_the_result_at_once_at_80x24_above_the_vials(app):
+async def test_the_problem_is_on_the_result_at_once_at_80x24_above_the_vials(app: InfusionCalcApp) -> None:
     from tui_helpers import screen_lines
 
     async with app.run_test(size=SIZE) as pilot:

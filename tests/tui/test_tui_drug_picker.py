@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
+import pytest
+from textual.pilot import Pilot
 from textual.widgets import Input
 
+from infusion_calc.core.catalog import Catalog
+from infusion_calc.tui.app import InfusionCalcApp
 from tui_helpers import ready, screen_lines, type_fast
 
 SIZE = (80, 24)
 
 
-async def focus_drug(pilot) -> None:
+async def focus_drug(pilot: Pilot[None]) -> None:
     await ready(pilot)
     await pilot.press("shift+tab")  # from the dose back to the drug
     assert pilot.app.focused.id == "drug-search"
 
 
-async def test_typing_a_brand_lists_it_at_once_without_enter(app):
+async def test_typing_a_brand_lists_it_at_once_without_enter(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await focus_drug(pilot)
         await pilot.press(*"remi")
@@ -27,7 +33,7 @@ async def test_typing_a_brand_lists_it_at_once_without_enter(app):
         assert app.focused.id == "dose"  # on to the dose, ready to type
 
 
-async def test_a_code_or_a_generic_name_finds_the_drug_too(app):
+async def test_a_code_or_a_generic_name_finds_the_drug_too(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await focus_drug(pilot)
         await pilot.press(*"j93", "enter")
@@ -40,7 +46,7 @@ async def test_a_code_or_a_generic_name_finds_the_drug_too(app):
         assert app.main_screen.form.drug == "Q5134"
 
 
-async def test_esc_keeps_the_drug_and_shows_its_name_again(app):
+async def test_esc_keeps_the_drug_and_shows_its_name_again(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await focus_drug(pilot)
         await pilot.press(*"ritu", "escape")
@@ -48,7 +54,7 @@ async def test_esc_keeps_the_drug_and_shows_its_name_again(app):
         assert app.main_screen.query_one("#drug-search", Input).value.startswith("Tysabri")
 
 
-async def test_no_match_says_what_to_try(app):
+async def test_no_match_says_what_to_try(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await focus_drug(pilot)
         await pilot.press(*"zzz")
@@ -57,7 +63,7 @@ async def test_no_match_says_what_to_try(app):
         assert app.main_screen.form.drug == "J2323"  # Enter on no match changes nothing
 
 
-async def test_the_most_used_drugs_come_first(monkeypatch, catalog):
+async def test_the_most_used_drugs_come_first(monkeypatch: pytest.MonkeyPatch, catalog: Catalog) -> None:
     from infusion_calc.tui.app import make_app
 
     monkeypatch.setattr("infusion_calc.tui.calculator.drug_uses", lambda log_path: {"J9312": 12, "J1745": 3})
@@ -72,7 +78,7 @@ async def test_the_most_used_drugs_come_first(monkeypatch, catalog):
         assert app.main_screen.query_one("#drug").listed[:3] == ("J9312", "J1745", "J2323")
 
 
-async def test_the_usage_counts_come_from_the_administration_log(isolated_user_dirs, catalog):
+async def test_the_usage_counts_come_from_the_administration_log(isolated_user_dirs: Path, catalog: Catalog) -> None:
     from infusion_calc.core.engine import CalcRequest, calculate
     from infusion_calc.log import default_log_path, save
     from infusion_calc.tui.calculator import drug_uses
@@ -82,7 +88,7 @@ async def test_the_usage_counts_come_from_the_administration_log(isolated_user_d
     assert drug_uses(default_log_path()) == {"J1745": 2, "J9312": 1}
 
 
-async def test_a_search_typed_fast_then_the_dose_loses_nothing(app):
+async def test_a_search_typed_fast_then_the_dose_loses_nothing(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await focus_drug(pilot)
         await type_fast(pilot, *"remi", "enter", *"5 mg/kg", "enter", *"73 kg")

@@ -6,21 +6,23 @@ clipboard, the checks listed with their severity, and errors under the fields.
 
 from __future__ import annotations
 
+import pytest
 from textual.widgets import Checkbox, Input, Select, Static
 
 from infusion_calc.core.encounter import EncounterText
+from infusion_calc.tui.app import InfusionCalcApp
 from tui_helpers import choose, field_error, open_encounter, ready, shown, type_into
 
 
-def chart_text(app) -> str:
+def chart_text(app: InfusionCalcApp) -> str:
     return str(app.main_screen.query_one("#chart-text", Static).content)
 
 
-def check_codes(app) -> list[str]:
+def check_codes(app: InfusionCalcApp) -> list[str]:
     return [row.code for row in app.main_screen.query_one("#checks").shown]
 
 
-async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app):
+async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         panel = app.main_screen.query_one("#encounter")
@@ -36,7 +38,7 @@ async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app):
         assert "Date/time given: 2026-03-02 09:40" in chart_text(app)
 
 
-async def test_a_diagnosis_changes_the_note_and_the_checks(app):
+async def test_a_diagnosis_changes_the_note_and_the_checks(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         assert "Diagnosis" not in chart_text(app)
@@ -49,7 +51,7 @@ async def test_a_diagnosis_changes_the_note_and_the_checks(app):
         assert "DX_NOT_INDICATED" in check_codes(app)
 
 
-async def test_checks_show_their_severity_in_words_and_colour_errors_first(app):
+async def test_checks_show_their_severity_in_words_and_colour_errors_first(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")  # Tysabri without the TOUCH checklist: an error
         lines = [line for line in app.main_screen.query(".check-line") if line.display]
@@ -68,7 +70,7 @@ async def test_checks_show_their_severity_in_words_and_colour_errors_first(app):
         assert "TOUCH Prescribing Program: patient authorization" in chart_text(app)
 
 
-async def test_a_long_check_wraps_under_its_message_not_under_the_badge(app):
+async def test_a_long_check_wraps_under_its_message_not_under_the_badge(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         first = next(line for line in app.main_screen.query(".check-line") if line.display)
@@ -77,7 +79,7 @@ async def test_a_long_check_wraps_under_its_message_not_under_the_badge(app):
         assert all(row.startswith(" " * 11) and row.strip() for row in rows[1:])
 
 
-async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app):
+async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         await open_encounter(pilot)
@@ -96,7 +98,7 @@ async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app):
         assert "Infusion: start 09:40, stop 10:45 (1 h 5 min)" in chart_text(app)
 
 
-async def test_a_stop_before_the_start_is_an_error_under_the_stop(app):
+async def test_a_stop_before_the_start_is_an_error_under_the_stop(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -104,7 +106,7 @@ async def test_a_stop_before_the_start_is_an_error_under_the_stop(app):
         assert "not after the start" in field_error(app, "stop")
 
 
-async def test_one_lot_row_per_vial_opened_in_vial_order(app):
+async def test_one_lot_row_per_vial_opened_in_vial_order(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", "J1745")
         await type_into(pilot, dose="5 mg/kg", weight="73 kg")  # four 100 mg vials
@@ -123,7 +125,7 @@ async def test_one_lot_row_per_vial_opened_in_vial_order(app):
         assert "lot L3" in chart_text(app)
 
 
-async def test_a_bad_expiry_names_the_vial_under_the_lots(app):
+async def test_a_bad_expiry_names_the_vial_under_the_lots(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -131,7 +133,7 @@ async def test_a_bad_expiry_names_the_vial_under_the_lots(app):
         assert "Vial 1" in field_error(app, "vials")
 
 
-async def test_copy_chart_text_copies_the_whole_note_with_the_encounter(app):
+async def test_copy_chart_text_copies_the_whole_note_with_the_encounter(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         await open_encounter(pilot)
@@ -147,7 +149,7 @@ async def test_copy_chart_text_copies_the_whole_note_with_the_encounter(app):
             assert entered in copied, entered
 
 
-async def test_next_patient_clears_the_encounter_too(app):
+async def test_next_patient_clears_the_encounter_too(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -160,7 +162,7 @@ async def test_next_patient_clears_the_encounter_too(app):
         assert "G35.A" not in chart_text(app) and "Sam Park" not in chart_text(app)
 
 
-async def test_every_encounter_field_of_the_core_has_a_control(app):
+async def test_every_encounter_field_of_the_core_has_a_control(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         screen = app.main_screen
@@ -178,7 +180,7 @@ async def test_every_encounter_field_of_the_core_has_a_control(app):
         assert set(dict(screen.form.encounter)) == set(EncounterText._fields)
 
 
-async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app):
+async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -190,7 +192,7 @@ async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app):
         assert app.main_screen.query_one("#administered").border_subtitle == "200 mg given"
 
 
-async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app):
+async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -201,7 +203,7 @@ async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app)
         assert app.main_screen.outcome.result.claim_rows[0].units == "300"
 
 
-async def test_administration_details_typed_in_the_panel_reach_the_note(app):
+async def test_administration_details_typed_in_the_panel_reach_the_note(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -217,8 +219,8 @@ async def test_administration_details_typed_in_the_panel_reach_the_note(app):
         assert "at most 80" in field_error(app, "iv_site") and "IV site:" not in chart_text(app)
 
 
-async def test_a_check_that_raises_shows_one_error_to_check_by_hand_and_keeps_the_result(app, monkeypatch):
-    def broken(*args, **kwargs):
+async def test_a_check_that_raises_shows_one_error_to_check_by_hand_and_keeps_the_result(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args, **kwargs) -> None:
         raise KeyError("bug")
 
     monkeypatch.setattr("infusion_calc.core.administration.run_checks", broken)

@@ -31,11 +31,11 @@ def full_app() -> InfusionCalcApp:
     return InfusionCalcApp(calculator=Calculator(catalog, quarters=compiled().quarters), cursor_blink=False)
 
 
-def result(app):
+def result(app: InfusionCalcApp):
     return app.main_screen.outcome.result
 
 
-async def test_the_drug_search_covers_every_code_the_cli_knows(full_app):
+async def test_the_drug_search_covers_every_code_the_cli_knows(full_app: InfusionCalcApp) -> None:
     catalog = compiled().catalog
     async with full_app.run_test(size=SIZE) as pilot:
         await ready(pilot)
@@ -46,7 +46,7 @@ async def test_the_drug_search_covers_every_code_the_cli_knows(full_app):
             assert code in drug.listed, query
 
 
-async def test_a_generic_several_codes_share_is_a_pick_list_never_a_silent_choice(full_app):
+async def test_a_generic_several_codes_share_is_a_pick_list_never_a_silent_choice(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("shift+tab", *"infliximab")
@@ -61,7 +61,7 @@ async def test_a_generic_several_codes_share_is_a_pick_list_never_a_silent_choic
         assert full_app.main_screen.form.drug == listed[1]
 
 
-async def test_a_cms_only_code_plans_from_the_typed_vial_and_says_the_container_is_not_verified(full_app):
+async def test_a_cms_only_code_plans_from_the_typed_vial_and_says_the_container_is_not_verified(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await choose(pilot, "drug", "J0121")  # omadacycline: CMS lists it, the curated catalog does not
         await choose(pilot, "vial-choice", TYPED_SIZE)
@@ -72,7 +72,7 @@ async def test_a_cms_only_code_plans_from_the_typed_vial_and_says_the_container_
         assert any("known only from CMS's files" in text and "Check the carton" in text for text in view.warnings)
 
 
-async def test_the_medicare_payment_per_line_and_what_the_jw_line_recovers(full_app):
+async def test_the_medicare_payment_per_line_and_what_the_jw_line_recovers(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await open_encounter(pilot)
         full_app.main_screen.query_one("#given-at", Input).value = "2026-02-10 09:40"
@@ -84,7 +84,7 @@ async def test_the_medicare_payment_per_line_and_what_the_jw_line_recovers(full_
         assert shown.display and "JW line recovers" in str(shown.render())
 
 
-async def test_a_date_no_loaded_quarter_covers_names_the_quarter_to_import(full_app):
+async def test_a_date_no_loaded_quarter_covers_names_the_quarter_to_import(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await open_encounter(pilot)
         full_app.main_screen.query_one("#given-at", Input).value = "2026-05-02 09:40"
@@ -94,7 +94,7 @@ async def test_a_date_no_loaded_quarter_covers_names_the_quarter_to_import(full_
         assert any("no CMS quarter loaded covers 2026-05-02" in text and "2026Q2" in text for text in view.warnings)
 
 
-async def test_the_whole_vial_option_shows_its_difference_in_dollars(full_app):
+async def test_the_whole_vial_option_shows_its_difference_in_dollars(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await open_encounter(pilot)
         full_app.main_screen.query_one("#given-at", Input).value = "2026-02-10 09:40"
@@ -103,7 +103,7 @@ async def test_the_whole_vial_option_shows_its_difference_in_dollars(full_app):
         assert "The whole-vial option: Medicare +$" in payment
 
 
-async def test_a_product_picked_is_billed_under_the_code_in_effect_on_the_date_given(full_app):
+async def test_a_product_picked_is_billed_under_the_code_in_effect_on_the_date_given(full_app: InfusionCalcApp) -> None:
     # The list offers the newest quarter's codes (eculizumab J1299, from 2025Q2); on 2025-02-15 the code is
     # J1300 (10 mg): the product picked follows to it, priced from 2025Q1, and the result says so.
     async with full_app.run_test(size=SIZE) as pilot:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from infusion_calc.tui.app import make_app
+from pathlib import Path
+
+from infusion_calc.tui.app import InfusionCalcApp, make_app
 from infusion_calc.tui.state import TYPED_SIZE
 from test_tui_outputs import log_rows, saved
 from tui_helpers import choose, field_error, ready, type_into
 
 
-async def test_next_patient_is_a_new_log_entry_even_when_the_form_reads_the_same(app, isolated_user_dirs):
+async def test_next_patient_is_a_new_log_entry_even_when_the_form_reads_the_same(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
     """300 mg Tysabri with nothing else is the everyday case: two patients, two entries."""
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
@@ -21,7 +23,7 @@ async def test_next_patient_is_a_new_log_entry_even_when_the_form_reads_the_same
         assert len(log_rows(isolated_user_dirs / "data")) == 2
 
 
-async def test_the_site_rounding_policy_fills_the_rounding_field_and_offers_the_option(isolated_user_dirs):
+async def test_the_site_rounding_policy_fills_the_rounding_field_and_offers_the_option(isolated_user_dirs: Path) -> None:
     config = isolated_user_dirs / "config"
     config.mkdir()
     (config / "config.toml").write_text("[dosing]\nround_within = 10\n", encoding="utf-8")
@@ -37,7 +39,7 @@ async def test_the_site_rounding_policy_fills_the_rounding_field_and_offers_the_
         assert [(row.modifiers, row.units) for row in result.claim_rows] == [("", "280"), ("JW", "20")]
 
 
-async def test_a_bad_site_config_is_a_notice_not_a_catalog_failure(isolated_user_dirs):
+async def test_a_bad_site_config_is_a_notice_not_a_catalog_failure(isolated_user_dirs: Path) -> None:
     config = isolated_user_dirs / "config"
     config.mkdir()
     (config / "config.toml").write_text("[dosing]\nround_within = 75\n", encoding="utf-8")
@@ -49,7 +51,7 @@ async def test_a_bad_site_config_is_a_notice_not_a_catalog_failure(isolated_user
         assert notes and not any(note.markup for note in notes)  # "[dosing]" shown, not eaten as markup
 
 
-async def test_messages_naming_config_tables_are_not_read_as_markup(app, isolated_user_dirs):
+async def test_messages_naming_config_tables_are_not_read_as_markup(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
     config = isolated_user_dirs / "config"
     config.mkdir()
     (config / "config.toml").write_text('[chargemaster]\nJ2323 = "4.005"\n', encoding="utf-8")
@@ -61,7 +63,7 @@ async def test_messages_naming_config_tables_are_not_read_as_markup(app, isolate
         assert notes and not any(note.markup for note in notes)
 
 
-async def test_other_size_with_nothing_typed_is_not_a_plan(app):
+async def test_other_size_with_nothing_typed_is_not_a_plan(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", "J0490")
         await type_into(pilot, dose="600 mg")
@@ -72,7 +74,7 @@ async def test_other_size_with_nothing_typed_is_not_a_plan(app):
         assert app.main_screen.outcome.state == "valid"
 
 
-async def test_palette_entries_for_export_formats_read_as_sentences(app):
+async def test_palette_entries_for_export_formats_read_as_sentences(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         helps = [command.help for command in app.get_system_commands(app.main_screen) if command.title.startswith("Copy as")]

@@ -17,13 +17,13 @@ def _result(policy):
     return outcome.result
 
 
-def test_the_app_puts_tb_on_each_line_for_a_340b_site():
+def test_the_app_puts_tb_on_each_line_for_a_340b_site() -> None:
     rows = _result(SitePolicy(acquired_340b=True)).claim_rows
     assert [row.modifiers for row in rows] == ["TB", "JW-TB"]
     assert [row.modifiers for row in _result(None).claim_rows] == ["", "JW"]
 
 
-def test_the_app_checks_follow_the_sites_witness_and_code_choices():
+def test_the_app_checks_follow_the_sites_witness_and_code_choices() -> None:
     default = {row.code: row.message for row in _result(None).checks}
     assert "WASTE_UNDOCUMENTED" not in default and "96413 × 1" in default["ADMIN_CODE"]
     strict = {row.code: row.message for row in _result(SitePolicy(True, "infusion")).checks}

@@ -47,7 +47,7 @@ class Tmux:
             (folder / self.socket).unlink(missing_ok=True)
 
 
-def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path, isolated_user_dirs):
+def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path: Path, isolated_user_dirs: Path) -> None:
     command = Path(sys.executable).parent / "infusion-calc"
     assert command.exists(), f"the console script is not installed next to {sys.executable}"
     status_file = tmp_path / "exit-status"
@@ -82,7 +82,7 @@ def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path, iso
         tmux.kill()
 
 
-def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_path, isolated_user_dirs):
+def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_path: Path, isolated_user_dirs: Path) -> None:
     """Issue 14 item 8: `300\\xffmg` pasted from tmux's buffer killed the app from its input thread."""
     command = Path(sys.executable).parent / "infusion-calc"
     status_file = tmp_path / "exit-status"
@@ -121,7 +121,7 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_
         tmux.kill()
 
 
-def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_fields(tmp_path, isolated_user_dirs):
+def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_fields(tmp_path: Path, isolated_user_dirs: Path) -> None:
     """Issue 13.3, end to end: `remi` Enter in the drug field, then `5 mg/kg` newline `73 kg` pasted at once."""
     command = Path(sys.executable).parent / "infusion-calc"
     tmux = Tmux(f"infusion-calc-paste-{os.getpid()}")

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from textual.pilot import Pilot
 from textual.widgets import Input
 
 from infusion_calc.tui.app import InfusionCalcApp
 
 
-async def built(pilot) -> None:
+async def built(pilot: Pilot[None]) -> None:
     """Wait until the form exists: it is built just after the first frame."""
     for _ in range(200):
         if pilot.app.main_screen.built:
@@ -16,7 +17,7 @@ async def built(pilot) -> None:
     raise AssertionError("the form was never built")
 
 
-async def ready(pilot) -> None:
+async def ready(pilot: Pilot[None]) -> None:
     """Wait until the form exists and calculates (the catalog given to make_app has arrived)."""
     await built(pilot)
     for _ in range(200):
@@ -26,7 +27,7 @@ async def ready(pilot) -> None:
     raise AssertionError("the calculator never arrived")
 
 
-async def type_into(pilot, **fields: str) -> None:
+async def type_into(pilot: Pilot[None], **fields: str) -> None:
     """Set fields as if typed: Input.Changed fires as for keys, without ~75 ms per key."""
     await ready(pilot)  # also for snap_compare, which calls run_before at once
     screen = pilot.app.main_screen
@@ -35,14 +36,14 @@ async def type_into(pilot, **fields: str) -> None:
     await pilot.pause()
 
 
-async def open_encounter(pilot) -> None:
+async def open_encounter(pilot: Pilot[None]) -> None:
     """Open the encounter panel (its fields are built the first time it opens)."""
     await ready(pilot)
     pilot.app.main_screen.query_one("#encounter").collapsed = False
     await pilot.pause()
 
 
-async def choose(pilot, select_id: str, value: str) -> None:
+async def choose(pilot: Pilot[None], select_id: str, value: str) -> None:
     await ready(pilot)
     pilot.app.main_screen.query_one(f"#{select_id}").value = value  # a Select, or the drug field
     await pilot.pause()
@@ -69,7 +70,7 @@ def screen_lines(app: InfusionCalcApp) -> list[str]:
     return [strips[0].text for strips in update.strips]
 
 
-async def scroll_to(pilot, selector: str) -> None:
+async def scroll_to(pilot: Pilot[None], selector: str) -> None:
     """Scroll the workspace so the widget is at the top of what is visible (as PageDown would)."""
     screen = pilot.app.main_screen
     widget = screen.query_one(selector)
@@ -80,7 +81,7 @@ async def scroll_to(pilot, selector: str) -> None:
     await pilot.pause()
 
 
-async def type_fast(pilot, *keys: str) -> None:
+async def type_fast(pilot: Pilot[None], *keys: str) -> None:
     """Send every key at once, as a fast typist (or tmux's paste) does: none waits for the
     app to finish with the one before, unlike `pilot.press`."""
 
