@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path, monkeypatch):
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A site catalog or log on this machine must never change a test's answer."""
     monkeypatch.setenv("INFUSION_CALC_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(tmp_path / "data"))
@@ -69,7 +69,7 @@ def pg_cluster():
 
 
 @pytest.fixture
-def center_log(pg_cluster, monkeypatch):
+def center_log(pg_cluster, monkeypatch: pytest.MonkeyPatch):
     """An empty center log, reached as its owner with the password from PGPASSWORD (never in the URL)."""
     import pg_server
     from infusion_calc.log import CenterLog
@@ -84,7 +84,7 @@ def center_log(pg_cluster, monkeypatch):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_log(request, isolated_user_dirs):
+def any_log(request, isolated_user_dirs: Path):
     """Each back end in turn: the same test, the same store interface."""
     if request.param == "sqlite":
         return isolated_user_dirs / "data" / "administrations.sqlite3"

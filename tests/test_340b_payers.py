@@ -9,6 +9,7 @@ buys through 340B (`[billing] drugs_340b`, or every drug with `acquired_340b = t
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -17,13 +18,13 @@ from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.core.site_config import parse_site_config
 
 
-def _config(isolated_user_dirs, text):
+def _config(isolated_user_dirs: Path, text) -> None:
     folder = isolated_user_dirs / "config"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(text, encoding="utf-8")
 
 
-def _result(capsys, *args):
+def _result(capsys: pytest.CaptureFixture[str], *args):
     assert main(["calc", "--dose", "250 mg", "--given-at", "2026-03-02 09:00", *args, "--json"]) == 0
     return json.loads(capsys.readouterr().out)
 
@@ -53,7 +54,7 @@ PAYERS = [
 
 
 @pytest.mark.parametrize(("config", "payer", "tb"), PAYERS)
-def test_tb_goes_on_medicare_claims_and_on_others_only_where_the_site_says(capsys, isolated_user_dirs, config, payer, tb):
+def test_tb_goes_on_medicare_claims_and_on_others_only_where_the_site_says(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, config, payer: str | None, tb: bool) -> None:
     _config(isolated_user_dirs, config)
     result = _result(capsys, *(("--payer", payer) if payer else ()))
     assert _modifiers(result) == ([["TB"], ["JW", "TB"]] if tb else [[], ["JW"]])
@@ -61,7 +62,7 @@ def test_tb_goes_on_medicare_claims_and_on_others_only_where_the_site_says(capsy
     assert "MODIFIER_340B_MISSING" not in _codes(result, "checks")
 
 
-def test_a_site_lists_the_drugs_it_buys_through_340b(capsys, isolated_user_dirs):
+def test_a_site_lists_the_drugs_it_buys_through_340b(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path) -> None:
     _config(isolated_user_dirs, '[billing]\ndrugs_340b = ["J1745", "j2323"]\n')
     assert _modifiers(_result(capsys)) == [["TB"], ["JW", "TB"]]  # natalizumab, J2323
     other = _result(capsys, "--drug", "ocrevus", "--dose", "600 mg")
@@ -74,7 +75,7 @@ def test_a_site_lists_the_drugs_it_buys_through_340b(capsys, isolated_user_dirs)
     ('[billing]\nacquired_340b = true\ndrugs_340b = ["J2323"]\n', "drugs_340b"),
     ('[payer.medicaid]\nmodifier_340b = "yes"\n', "modifier_340b"),
 ])
-def test_a_bad_340b_setting_is_refused_naming_the_field(text, says):
+def test_a_bad_340b_setting_is_refused_naming_the_field(text: str, says: str) -> None:
     with pytest.raises(SiteConfigError) as caught:
         parse_site_config(text, "config.toml")
     assert says in str(caught.value)

@@ -35,24 +35,24 @@ def broken():
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_every_export_format_refuses_a_broken_line(broken, fmt):
+def test_every_export_format_refuses_a_broken_line(broken, fmt) -> None:
     with pytest.raises(ExportError, match="not valid, so nothing was exported"):
         render(broken, fmt)
 
 
-def test_the_batch_output_refuses_the_row(broken):
+def test_the_batch_output_refuses_the_row(broken) -> None:
     with pytest.raises(ClaimLineError, match="-100 units"):
         claim_records(Administration(broken, Encounter(), date(2026, 2, 2), None, broken.warnings, (), ""), 2, {})
 
 
-def test_the_log_refuses_the_save_and_saves_nothing(broken):
+def test_the_log_refuses_the_save_and_saves_nothing(broken) -> None:
     with pytest.raises(LogError, match="nothing was saved"):
         save(broken)
     assert AdministrationLog().count() == 0
 
 
 @pytest.mark.parametrize("extra", [["--format", "cms1500"], ["--format", "837p"], ["--save"]])
-def test_the_cli_refuses_with_one_error_line_and_status_2(capsys, monkeypatch, extra):
+def test_the_cli_refuses_with_one_error_line_and_status_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, extra: list[str]) -> None:
     real = engine.calculate
     monkeypatch.setattr("infusion_calc.core.administration.calculate", lambda *args: _negative(real(*args)))
     status = main(["calc", "--dose", "300 mg", "--dose-given", "200 mg", *extra])

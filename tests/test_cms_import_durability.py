@@ -79,7 +79,7 @@ def stored_codes(tmp_path: Path, label: str) -> frozenset[str]:
     return frozenset(code.hcpcs for code in Quarter.model_validate_json(data).codes)
 
 
-def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path, capsys):
+def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     given = versions(tmp_path)
     pair = {name: given[name] for name in ("whole", "smaller")}
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0
@@ -105,7 +105,7 @@ def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path, c
     assert not list((tmp_path / "data" / "cms").glob(".import-*"))
 
 
-def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(tmp_path, monkeypatch):
+def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     given = versions(tmp_path)
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(tmp_path / "expected" / "data"))
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0

@@ -16,6 +16,7 @@ import tempfile
 from functools import lru_cache
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -126,7 +127,7 @@ def mutate(mutation: tuple) -> tuple[str, bytes]:
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutation=mutations)
-def test_a_mutated_cms_file_is_refused_or_imported_with_exactly_the_right_values(capsys, monkeypatch, mutation):
+def test_a_mutated_cms_file_is_refused_or_imported_with_exactly_the_right_values(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mutation) -> None:
     folder, expected = baseline()
     capsys.readouterr()  # the baseline's own summary, on the first example
     which, data = mutate(mutation)

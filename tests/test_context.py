@@ -14,6 +14,7 @@ import pytest
 
 import infusion_calc.core
 from infusion_calc.cli import main
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.checks import run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.engine import CalcRequest, calculate
@@ -22,7 +23,7 @@ from infusion_calc.log import AdministrationLog
 ENCOUNTER = ["--given-at", "2026-03-02 09:40", "--dx", "G35.A", "--payer", "medicare", "--lot", "TY2291"]
 
 
-def counting(monkeypatch, module, name):
+def counting(monkeypatch: pytest.MonkeyPatch, module, name):
     calls = []
     original = getattr(module, name)
 
@@ -34,7 +35,7 @@ def counting(monkeypatch, module, name):
     return calls
 
 
-def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(isolated_user_dirs, monkeypatch, capsys):
+def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     import infusion_calc.catalog_cache as catalog_cache
     import infusion_calc.cli.encounter_options as encounter_options
     import infusion_calc.loading as loading
@@ -56,13 +57,13 @@ def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(iso
     assert entry["encounter"]["dx"] == "G35.A"
 
 
-def test_the_log_keeps_the_checks_calc_printed(capsys):
+def test_the_log_keeps_the_checks_calc_printed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "250 mg", "--drug", "Tysabri", "--json", "--save", *ENCOUNTER]) == 0
     printed = json.loads(capsys.readouterr().out)["checks"]
     assert printed and AdministrationLog().entry(1)["checks"] == printed
 
 
-def test_the_core_is_given_the_catalog_and_the_rules(catalog):
+def test_the_core_is_given_the_catalog_and_the_rules(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("250 mg", drug="Tysabri"))
     with pytest.raises(TypeError, match="catalog"):
         run_checks(calc)  # no silent fallback to the packaged catalog
@@ -70,7 +71,7 @@ def test_the_core_is_given_the_catalog_and_the_rules(catalog):
         chart_note(calc)
 
 
-def test_no_core_module_reads_files_or_knows_the_user_folders():
+def test_no_core_module_reads_files_or_knows_the_user_folders() -> None:
     """Reading (packaged data, the site's files, the cache) and the folders live at the edge (loading.py)."""
     edge_only = {"importlib.resources", "infusion_calc.locations", "infusion_calc.loading", "platformdirs"}
     found = {}

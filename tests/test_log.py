@@ -7,6 +7,7 @@ import stat
 import threading
 import time
 from datetime import datetime
+from pathlib import Path
 
 import pytest
 
@@ -26,7 +27,7 @@ def mode(path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
-def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version():
+def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version() -> None:
     before = datetime.now().astimezone()
     entry = save(
         calc_for("5 mg/kg", drug="remicade", weight="73 kg"),
@@ -45,13 +46,13 @@ def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version():
     assert (datetime.fromisoformat(stored["saved_at"]) - before).total_seconds() < 60
 
 
-def test_the_log_lives_in_the_data_dir_given_by_the_environment(isolated_user_dirs):
+def test_the_log_lives_in_the_data_dir_given_by_the_environment(isolated_user_dirs: Path) -> None:
     entry = save(calc_for())
     assert entry.path == default_log_path() == isolated_user_dirs / "data" / "administrations.sqlite3"
     assert entry.path.is_file()
 
 
-def test_ids_grow_and_list_shows_the_latest_oldest_first():
+def test_ids_grow_and_list_shows_the_latest_oldest_first() -> None:
     ids = [save(calc_for(dose)).id for dose in ("100 mg", "200 mg", "300 mg")]
     assert ids == sorted(ids) and len(set(ids)) == 3
     recent = list(AdministrationLog().recent(limit=2))
@@ -59,7 +60,7 @@ def test_ids_grow_and_list_shows_the_latest_oldest_first():
     assert recent[-1].lines == "J2323-JZ × 300"
 
 
-def test_the_file_and_its_wal_are_readable_by_the_owner_only():
+def test_the_file_and_its_wal_are_readable_by_the_owner_only() -> None:
     first = save(calc_for())
     assert mode(first.path) == 0o600
     assert mode(first.path.parent) == 0o700
@@ -74,13 +75,13 @@ def test_the_file_and_its_wal_are_readable_by_the_owner_only():
         holder.close()
 
 
-def test_wal_mode_is_on_the_file():
+def test_wal_mode_is_on_the_file() -> None:
     entry = save(calc_for())
     with sqlite3.connect(entry.path) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
-def test_no_patient_identifier_unless_the_site_turns_it_on():
+def test_no_patient_identifier_unless_the_site_turns_it_on() -> None:
     with pytest.raises(LogError, match=r"store_patient_id = true.*Nothing was saved"):
         save(calc_for(), patient_id="MRN-0042")
     assert AdministrationLog().count() == 0
@@ -97,7 +98,7 @@ def _hold_write_lock(path):
     return connection
 
 
-def test_a_locked_log_waits_then_says_nothing_was_saved():
+def test_a_locked_log_waits_then_says_nothing_was_saved() -> None:
     path = save(calc_for()).path
     holder = _hold_write_lock(path)
     try:
@@ -111,7 +112,7 @@ def test_a_locked_log_waits_then_says_nothing_was_saved():
     assert AdministrationLog().count() == 1
 
 
-def test_a_briefly_locked_log_still_takes_the_save():
+def test_a_briefly_locked_log_still_takes_the_save() -> None:
     path = save(calc_for()).path
     holder = _hold_write_lock(path)
     release = threading.Timer(0.3, lambda: (holder.execute("COMMIT"), holder.close()))
@@ -123,13 +124,13 @@ def test_a_briefly_locked_log_still_takes_the_save():
     assert AdministrationLog().entry(entry.id)["result"]["dose"] == "100 mg"
 
 
-def test_reading_a_log_that_does_not_exist_creates_nothing():
+def test_reading_a_log_that_does_not_exist_creates_nothing() -> None:
     log = AdministrationLog()
     assert log.count() == 0 and list(log.recent()) == [] and list(log.csv_rows()) == [] and log.entry(1) is None
     assert not log.path.exists()
 
 
-def test_a_file_that_is_not_a_log_is_refused_not_overwritten():
+def test_a_file_that_is_not_a_log_is_refused_not_overwritten() -> None:
     path = default_log_path()
     path.parent.mkdir(parents=True)
     path.write_text("not a database, but somebody's notes\n" * 200)
@@ -138,7 +139,7 @@ def test_a_file_that_is_not_a_log_is_refused_not_overwritten():
     assert path.read_text().startswith("not a database")
 
 
-def test_a_log_from_a_newer_version_is_refused():
+def test_a_log_from_a_newer_version_is_refused() -> None:
     path = save(calc_for()).path
     with sqlite3.connect(path) as connection:
         connection.execute("PRAGMA user_version = 99")
@@ -146,7 +147,7 @@ def test_a_log_from_a_newer_version_is_refused():
         save(calc_for())
 
 
-def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself():
+def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself() -> None:
     """The check is in save(), so every caller (CLI, app) is held to it, not only the command line."""
     allowed = parse_site_config("[log]\nstore_patient_id = true\n", "config.toml")
     with pytest.raises(LogError, match=r"^The patient identifier contains the invisible character U\+001B.*Nothing was saved\.$"):

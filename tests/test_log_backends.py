@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import uuid
+from pathlib import Path
 
 import pytest
 
@@ -21,7 +22,7 @@ def calc_for(dose: str = "250 mg", **kwargs):
     return calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
 
 
-def test_a_save_reads_back_the_same_on_both(any_log):
+def test_a_save_reads_back_the_same_on_both(any_log) -> None:
     entry = save(calc_for("5 mg/kg", drug="remicade", weight="73 kg"), note="Infliximab 365 mg IV.", path=any_log,
                  encounter={"nurse": "RN Lee"})
     log = AdministrationLog(any_log)
@@ -36,7 +37,7 @@ def test_a_save_reads_back_the_same_on_both(any_log):
     assert exported[0]["uuid"] == entry.uuid and exported[0]["result"]["hcpcs"] == "J1745"
 
 
-def test_a_retry_with_the_same_identifier_never_makes_a_second_entry(any_log):
+def test_a_retry_with_the_same_identifier_never_makes_a_second_entry(any_log) -> None:
     made_here = str(uuid.uuid4())
     first = save(calc_for(), path=any_log, entry_uuid=made_here)
     again = save(calc_for(), path=any_log, entry_uuid=made_here)  # the acknowledgement was lost: saved again
@@ -45,7 +46,7 @@ def test_a_retry_with_the_same_identifier_never_makes_a_second_entry(any_log):
     assert log.count() == 1 and len(list(log.csv_rows())) == 2
 
 
-def test_an_entry_is_written_whole_or_not_at_all(any_log, monkeypatch):
+def test_an_entry_is_written_whole_or_not_at_all(any_log, monkeypatch: pytest.MonkeyPatch) -> None:
     def lines_fail(execute, execute_many, entry):
         return write_entry(execute, lambda sql, rows: execute_many(sql.replace("claim_line", "no_such_table"), rows), entry)
 
@@ -58,7 +59,7 @@ def test_an_entry_is_written_whole_or_not_at_all(any_log, monkeypatch):
     assert log.count() == 1 and {row[5] for row in log.csv_rows()} == {"100 mg"}  # no entry without its lines
 
 
-def test_a_correction_is_a_new_entry_and_the_chain_is_shown(any_log):
+def test_a_correction_is_a_new_entry_and_the_chain_is_shown(any_log) -> None:
     first = save(calc_for("250 mg"), path=any_log)
     second = save(calc_for("300 mg"), path=any_log, corrects=first.id)
     third = save(calc_for("310 mg"), path=any_log, corrects=second.id)
@@ -72,12 +73,12 @@ def test_a_correction_is_a_new_entry_and_the_chain_is_shown(any_log):
         save(calc_for(), path=any_log, corrects=999)
 
 
-def test_an_empty_log_reads_as_empty(any_log):
+def test_an_empty_log_reads_as_empty(any_log) -> None:
     log = AdministrationLog(any_log)
     assert list(log.recent()) == [] and log.count() == 0 and log.entry(1) is None and log.uses_by_code() == {}
 
 
-def test_a_url_with_a_password_is_refused_without_repeating_it(monkeypatch):
+def test_a_url_with_a_password_is_refused_without_repeating_it(monkeypatch: pytest.MonkeyPatch) -> None:
     from infusion_calc.log.location import log_location
 
     monkeypatch.setenv("INFUSION_CALC_LOG_URL", "postgresql://nurse:hunter2@loghost/center")
@@ -88,7 +89,7 @@ def test_a_url_with_a_password_is_refused_without_repeating_it(monkeypatch):
     assert "PGPASSWORD" in str(refused.value) and "hunter2" not in str(refused.value) and "hunter2" not in str(location)
 
 
-def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by_the_next_save(isolated_user_dirs):
+def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by_the_next_save(isolated_user_dirs: Path) -> None:
     import sqlite3
 
     from infusion_calc.log.schema import MIGRATIONS
@@ -119,7 +120,7 @@ def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by
     assert len(list(after.csv_rows())) == 3  # the old entry's lines (payment read from its result) and the new one
 
 
-def test_the_report_reads_a_corrected_entry_once_through_its_correction(any_log):
+def test_the_report_reads_a_corrected_entry_once_through_its_correction(any_log) -> None:
     first = save(calc_for("250 mg"), path=any_log)
     second = save(calc_for("300 mg"), path=any_log, corrects=first.id)
     other = save(calc_for("100 mg"), path=any_log)

@@ -63,7 +63,7 @@ def stored(connection: sqlite3.Connection) -> dict[int, int]:
     return dict(rows.fetchall())
 
 
-def test_sigkill_at_random_points_loses_no_reported_save_and_leaves_the_file_intact():
+def test_sigkill_at_random_points_loses_no_reported_save_and_leaves_the_file_intact() -> None:
     seed = random.randrange(1 << 30)
     chance = random.Random(seed)
     reported: list[int] = []
@@ -86,7 +86,7 @@ def test_sigkill_at_random_points_loses_no_reported_save_and_leaves_the_file_int
     assert set(entries.values()) == {2}, f"seed {seed}"
 
 
-def test_two_processes_saving_at_once_both_land():
+def test_two_processes_saving_at_once_both_land() -> None:
     per_process = 25
     children = [saver(str(per_process), stdin=subprocess.PIPE) for _ in range(2)]
     for child in children:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
 
 import pytest
 
@@ -27,14 +28,14 @@ CALCULATIONS = [
 ]
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     status = main(list(args))
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
 
 @pytest.mark.parametrize("arguments", CALCULATIONS, ids=lambda arguments: " ".join(arguments))
-def test_log_show_holds_the_summary_calc_printed(capsys, arguments):
+def test_log_show_holds_the_summary_calc_printed(capsys: pytest.CaptureFixture[str], arguments: list[str]) -> None:
     status, printed, _ = run(capsys, "calc", *arguments)
     assert status == 0
     assert run(capsys, "calc", *arguments, "--save")[0] == 0
@@ -43,7 +44,7 @@ def test_log_show_holds_the_summary_calc_printed(capsys, arguments):
     assert printed in shown  # the same lines, in the same order, from the one presentation module
 
 
-def test_log_show_keeps_the_entry_details_around_the_summary(capsys):
+def test_log_show_keeps_the_entry_details_around_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "calc", "--dose", "250 mg", "--note", "--save")
     _, shown, _ = run(capsys, "log", "show", "1")
     first, *_ = shown.splitlines()
@@ -57,7 +58,7 @@ def _options(log_file, **values) -> argparse.Namespace:
     return options
 
 
-def test_every_log_command_reads_the_log_of_the_commands_context(capsys, tmp_path):
+def test_every_log_command_reads_the_log_of_the_commands_context(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     from infusion_calc.core.engine import CalcRequest, calculate
     from infusion_calc.loading import packaged_catalog
     from infusion_calc.log import save

@@ -10,6 +10,7 @@ import csv
 import json
 import sqlite3
 import tracemalloc
+from pathlib import Path
 
 import pytest
 
@@ -50,7 +51,7 @@ def peak_bytes(rows) -> tuple[int, int]:
         tracemalloc.stop()
 
 
-def test_exports_stream_in_flat_memory(big_log):
+def test_exports_stream_in_flat_memory(big_log) -> None:
     log = AdministrationLog()
     # ~6 MB of CSV rows and ~45 MB of JSON pass through; a copy held in memory would show here
     lines, peak = peak_bytes(log.csv_rows())
@@ -59,7 +60,7 @@ def test_exports_stream_in_flat_memory(big_log):
     assert entries == COPIES + 1 and peak < 2_000_000
 
 
-def test_log_export_csv_writes_every_claim_line(big_log, tmp_path, capsys):
+def test_log_export_csv_writes_every_claim_line(big_log, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "log.csv"
     assert main(["log", "export", "--format", "csv", "--out", str(out)]) == 0
     with out.open(newline="") as stream:
@@ -72,7 +73,7 @@ def test_log_export_csv_writes_every_claim_line(big_log, tmp_path, capsys):
     assert out.stat().st_mode & 0o777 == 0o600
 
 
-def test_log_export_json_is_one_valid_object_per_entry(big_log, tmp_path):
+def test_log_export_json_is_one_valid_object_per_entry(big_log, tmp_path: Path) -> None:
     out = tmp_path / "log.jsonl"
     assert main(["log", "export", "--format", "json", "--out", str(out)]) == 0
     with out.open(encoding="utf-8") as stream:
@@ -84,7 +85,7 @@ def test_log_export_json_is_one_valid_object_per_entry(big_log, tmp_path):
     assert json.loads(last)["id"] == COPIES + 1
 
 
-def test_log_list_shows_only_the_latest_entries(big_log, capsys):
+def test_log_list_shows_only_the_latest_entries(big_log, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["log", "list", "--limit", "3"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert [row.split()[0] for row in rows] == ["ID", str(COPIES - 1), str(COPIES), str(COPIES + 1)]

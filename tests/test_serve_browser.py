@@ -177,7 +177,7 @@ def command_line(pid: int) -> list[str]:
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path: Path):
     started = ServerProcess([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"], tmp_path)
     try:
         started.wait_for_url()
@@ -190,7 +190,7 @@ def server(tmp_path):
             os.kill(pid, signal.SIGKILL)
 
 
-def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server, tmp_path):
+def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server, tmp_path: Path) -> None:
     requests: list[str] = []
     console_errors: list[str] = []
     with playwright_api.sync_playwright() as playwright:

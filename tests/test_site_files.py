@@ -51,7 +51,7 @@ def fifo(path: Path) -> Path:
     return path
 
 
-def test_a_fifo_given_as_the_catalog_is_refused_at_once_by_every_command(tmp_path):
+def test_a_fifo_given_as_the_catalog_is_refused_at_once_by_every_command(tmp_path: Path) -> None:
     pipe = fifo(tmp_path / "catalog.toml")
     orders = tmp_path / "orders.csv"
     orders.write_text("drug,dose\nTysabri,300 mg\n")
@@ -60,7 +60,7 @@ def test_a_fifo_given_as_the_catalog_is_refused_at_once_by_every_command(tmp_pat
         assert_one_error(done, str(pipe), "named pipe (FIFO), not a regular file")
 
 
-def test_dev_zero_as_the_catalog_is_refused_without_reading_it(tmp_path):
+def test_dev_zero_as_the_catalog_is_refused_without_reading_it(tmp_path: Path) -> None:
     done = run(["calc", "--dose", "300 mg", "--catalog", "/dev/zero"], tmp_path)
     assert_one_error(done, "/dev/zero", "it is a device, not a regular file")
 
@@ -75,7 +75,7 @@ def test_dev_zero_as_the_catalog_is_refused_without_reading_it(tmp_path):
     ],
     ids=["folder", "fifo", "broken-link", "link-to-dev-zero"],
 )
-def test_a_config_folder_catalog_that_is_not_a_file_is_an_error_not_skipped(tmp_path, make, says):
+def test_a_config_folder_catalog_that_is_not_a_file_is_an_error_not_skipped(tmp_path: Path, make, says: str) -> None:
     target = tmp_path / "config" / "catalog.toml"
     target.parent.mkdir(parents=True, exist_ok=True)
     make(target)
@@ -83,12 +83,12 @@ def test_a_config_folder_catalog_that_is_not_a_file_is_an_error_not_skipped(tmp_
 
 
 @pytest.mark.parametrize("command", [["calc", "--dose", "300 mg"], ["calc", "--dose", "300 mg", "--format", "cms1500"]])
-def test_a_fifo_as_config_toml_is_an_error_not_a_hang(tmp_path, command):
+def test_a_fifo_as_config_toml_is_an_error_not_a_hang(tmp_path: Path, command: list[str]) -> None:
     pipe = fifo(tmp_path / "config" / "config.toml")
     assert_one_error(run(command, tmp_path), str(pipe), "named pipe (FIFO)")
 
 
-def test_a_catalog_over_the_size_limit_is_refused_saying_the_limit(tmp_path):
+def test_a_catalog_over_the_size_limit_is_refused_saying_the_limit(tmp_path: Path) -> None:
     huge = tmp_path / "catalog.toml"
     with open(huge, "wb") as file:
         file.truncate(SITE_CATALOG_LIMIT + 1)  # sparse: costs no disk
@@ -96,7 +96,7 @@ def test_a_catalog_over_the_size_limit_is_refused_saying_the_limit(tmp_path):
         load_catalog(huge)
 
 
-def test_config_over_the_size_limit_is_refused(tmp_path):
+def test_config_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     huge = tmp_path / "config.toml"
     with open(huge, "wb") as file:
         file.truncate(50_000_000)
@@ -104,7 +104,7 @@ def test_config_over_the_size_limit_is_refused(tmp_path):
         load_site_config(huge)
 
 
-def test_no_catalog_file_at_all_is_still_the_packaged_catalog(tmp_path):
+def test_no_catalog_file_at_all_is_still_the_packaged_catalog(tmp_path: Path) -> None:
     done = run(["calc", "--dose", "300 mg"], tmp_path)
     assert done.returncode == 0 and "J2323" in done.stdout
 
@@ -113,7 +113,7 @@ def site_entry(code: str, number: int | str) -> str:
     return drug_entry(code, generic=f"sitedrug{number}", billing_unit="1 mg", products=[product_entry(f"Brand{number}", ndc_note="site stock")])
 
 
-def test_a_ten_thousand_entry_site_catalog_loads_and_still_finds_a_code_listed_twice(tmp_path):
+def test_a_ten_thousand_entry_site_catalog_loads_and_still_finds_a_code_listed_twice(tmp_path: Path) -> None:
     # The duplicate check counted each code through the whole list: 6.3 s for this file.
     codes = [f"{letter}{number:04d}" for letter in "KLM" for number in range(1, 10_000)][:10_000]
     entries = [site_entry(code, index) for index, code in enumerate(codes)]
