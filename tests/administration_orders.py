@@ -41,4 +41,5 @@ def cli_json(capsys: pytest.CaptureFixture[str], order: dict[str, str], *extra: 
         if name != "drug":
             args += [f"--{name.replace('_', '-')}", value]
     assert main([*args, "--json", *extra]) == 0
-    return json.loads(capsys.readouterr().out)
+    answer: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return answer

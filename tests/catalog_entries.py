@@ -87,7 +87,7 @@ def product_entry(
 
 
 def powder_entry(brand: str = "Examplemab", *, strength: str, reconstitute_with: str, reconstituted_concentration: str,
-           **fields: object) -> str:
+           **fields: Any) -> str:
     """One lyophilized [[drug.product]]: no labeled volume, reconstituted before use."""
     return product_entry(brand, strength=strength, volume=None, form="lyophilized", reconstitute_with=reconstitute_with,
                    reconstituted_concentration=reconstituted_concentration, **fields)

@@ -7,12 +7,15 @@ registered in pyproject.toml.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.loading import packaged_catalog
+from infusion_calc.log import CenterLog
+from tests import pg_server
 
 TESTS = Path(__file__).resolve().parent
 # Tier -> the test files in it, as paths under tests/ (a folder ends with "/").
@@ -37,7 +40,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A site catalog or log on this machine must never change a test's answer."""
     monkeypatch.setenv("INFUSION_CALC_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(tmp_path / "data"))
@@ -51,10 +54,8 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def pg_cluster():
+def pg_cluster() -> Iterator[pg_server.Cluster]:
     """A throwaway PostgreSQL server for the center-log tests (tests/pg_server.py); skipped, saying why, without one."""
-    import pg_server
-
     binaries, why = pg_server.find_binaries()
     if binaries is None:
         pytest.skip(f"PostgreSQL tests skipped: {why}")
@@ -69,10 +70,8 @@ def pg_cluster():
 
 
 @pytest.fixture
-def center_log(pg_cluster, monkeypatch: pytest.MonkeyPatch):
+def center_log(pg_cluster: pg_server.Cluster, monkeypatch: pytest.MonkeyPatch) -> CenterLog:
     """An empty center log, reached as its owner with the password from PGPASSWORD (never in the URL)."""
-    import pg_server
-    from infusion_calc.log import CenterLog
     from infusion_calc.log.postgres_log import _connections
 
     for connection in list(_connections.values()):
@@ -84,8 +83,9 @@ def center_log(pg_cluster, monkeypatch: pytest.MonkeyPatch):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_log(request, isolated_user_dirs: Path):
+def any_log(request: pytest.FixtureRequest, isolated_user_dirs: Path) -> Path | CenterLog:
     """Each back end in turn: the same test, the same store interface."""
     if request.param == "sqlite":
         return isolated_user_dirs / "data" / "administrations.sqlite3"
-    return request.getfixturevalue("center_log")
+    log: CenterLog = request.getfixturevalue("center_log")
+    return log
