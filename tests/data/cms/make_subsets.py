@@ -43,7 +43,7 @@ def subset_hcpcs(source: Path, target: Path, codes: set[str]) -> None:
         value = re.search(r"<v>(.*?)</v>", cell)
         return text(strings[int(value[1])]) if value and 't="s"' in cell else (value[1] if value else "")
 
-    def column(cell: str) -> str:
+    def column_of(cell: str) -> str:
         found = re.search(r'r="([A-Z]+)', cell)
         assert found, cell
         return found[1]
@@ -52,7 +52,7 @@ def subset_hcpcs(source: Path, target: Path, codes: set[str]) -> None:
         cells = re.findall(r"<c [^>]*?(?:/>|>.*?</c>)", row, re.S)
         first = cell_text(cells[0]) if cells else ""
         if index == 0 or first in codes:
-            kept.append([(column(cell), cell_text(cell)) for cell in cells])
+            kept.append([(column_of(cell), cell_text(cell)) for cell in cells])
     out_rows = []
     for number, cells in enumerate(kept, start=1):
         out_cells = []
