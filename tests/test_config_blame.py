@@ -41,10 +41,10 @@ def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path, capsys: p
 
 
 def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    from tests.site_catalogs import load_catalog
+    from infusion_calc.loading import Context
 
     site = write_site_catalog(tmp_path, drug_entry(generic="examplemab"), name="catalog.toml", encoding="utf-8-sig")
-    assert load_catalog(site).by_name("examplemab") is not None
+    assert Context(catalog_file=site).catalog.by_name("examplemab") is not None
 
 
 @pytest.mark.parametrize(

@@ -119,8 +119,8 @@ def test_the_help_list_shows_each_command_with_the_line_its_module_registers() -
     assert all(name in listing for name in COMMANDS)
 
 
-@pytest.mark.parametrize("save", [[], ["--save"]], ids=["calc", "calc --save"])
-def test_calc_without_a_site_config_never_imports_pydantic(save, tmp_path: Path) -> None:
+@pytest.mark.parametrize("save", [[], ["--save"], ["--save", "--json"], ["--format", "json", "--save"]], ids=" ".join)
+def test_calc_without_a_site_config_never_imports_pydantic(save: list[str], tmp_path: Path) -> None:
     """loading.py's promise: a site without config.toml does not pay for pydantic, saving or not."""
     _loaded_by(["calc", "--dose", "300 mg"], tmp_path)  # the first run may compile the catalog cache
     assert {"pydantic", "pydantic_core"} & _loaded_by(["calc", "--dose", "300 mg", *save], tmp_path) == set()

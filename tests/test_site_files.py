@@ -15,9 +15,8 @@ from pathlib import Path
 import pytest
 
 from infusion_calc.core.errors import CatalogError, SiteConfigError
-from infusion_calc.loading import SITE_CATALOG_LIMIT, load_site_config
+from infusion_calc.loading import SITE_CATALOG_LIMIT, Context, load_site_config
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
-from tests.site_catalogs import load_catalog
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 
@@ -93,7 +92,7 @@ def test_a_catalog_over_the_size_limit_is_refused_saying_the_limit(tmp_path: Pat
     with open(huge, "wb") as file:
         file.truncate(SITE_CATALOG_LIMIT + 1)  # sparse: costs no disk
     with pytest.raises(CatalogError, match=r"at most 16 MB"):
-        load_catalog(huge)
+        Context(catalog_file=huge).catalog
 
 
 def test_config_over_the_size_limit_is_refused(tmp_path: Path) -> None:
@@ -119,4 +118,4 @@ def test_a_ten_thousand_entry_site_catalog_loads_and_still_finds_a_code_listed_t
     entries = [site_entry(code, index) for index, code in enumerate(codes)]
     site = write_site_catalog(tmp_path, *entries, site_entry(codes[1234], "x"), name="catalog.toml")
     with pytest.raises(CatalogError, match=f"HCPCS code\\(s\\) listed twice: {codes[1234]}$"):
-        load_catalog(site)
+        Context(catalog_file=site).catalog

@@ -9,9 +9,8 @@ import pytest
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.engine import CalcRequest, calculate, find_drug
 from infusion_calc.core.errors import CatalogError, InputError
-from infusion_calc.loading import packaged_catalog
+from infusion_calc.loading import Context, packaged_catalog
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
-from tests.site_catalogs import load_catalog
 
 
 def tysabri_entry(code="J2323", generic="natalizumab", ndc="64406-0008-01", volume="15 mL", unit="1 mg",
@@ -52,7 +51,7 @@ def test_unverified_ndcs_stay_empty_and_the_result_says_so(catalog: Catalog) -> 
 def test_a_bad_site_file_names_the_file_the_entry_and_the_field(tmp_path: Path, fields, says: str) -> None:
     path = _site(tmp_path, **fields)
     with pytest.raises(CatalogError) as caught:
-        load_catalog(path)
+        Context(catalog_file=path).catalog
     assert str(path) in str(caught.value)
     assert "entry" in str(caught.value)
     assert says in str(caught.value)
@@ -60,15 +59,15 @@ def test_a_bad_site_file_names_the_file_the_entry_and_the_field(tmp_path: Path, 
 
 def test_unreadable_or_malformed_site_files_are_clear_errors(tmp_path: Path) -> None:
     with pytest.raises(CatalogError, match="cannot read"):
-        load_catalog(tmp_path / "missing.toml")
+        Context(catalog_file=tmp_path / "missing.toml").catalog
     broken = tmp_path / "broken.toml"
     broken.write_text("[[drug]\nhcpcs = ", encoding="utf-8")
     with pytest.raises(CatalogError, match="not valid TOML"):
-        load_catalog(broken)
+        Context(catalog_file=broken).catalog
 
 
 def test_a_site_entry_replaces_the_packaged_one_by_code(tmp_path: Path, catalog: Catalog) -> None:
-    merged = load_catalog(_site(tmp_path, volume="15 mL"))
+    merged = Context(catalog_file=_site(tmp_path, volume="15 mL")).catalog
     assert merged.by_code("J2323").sources == ["site pharmacy"]
     assert len(merged.drugs) == len(catalog.drugs)
 
@@ -123,7 +122,7 @@ def test_a_site_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
     path = _site(tmp_path)
     path.write_bytes(path.read_text(encoding="utf-8").replace("site pharmacy", "pharmacie d'été").encode("latin-1"))
     with pytest.raises(CatalogError, match="not a UTF-8 text file"):
-        load_catalog(path)
+        Context(catalog_file=path).catalog
 
 
 @pytest.mark.parametrize(
@@ -141,5 +140,5 @@ def test_a_site_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
 def test_a_site_file_cannot_quietly_change_what_a_code_bills(tmp_path: Path, fields, says: str) -> None:
     path = _site(tmp_path, **fields)
     with pytest.raises(CatalogError) as caught:
-        load_catalog(path)
+        Context(catalog_file=path).catalog
     assert says in str(caught.value)

@@ -117,14 +117,14 @@ def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog: Catalog, reques
 
 
 def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(catalog: Catalog, tmp_path: Path) -> None:
-    from tests.site_catalogs import load_catalog
+    from infusion_calc.loading import Context
 
     site = write_site_catalog(tmp_path, drug_entry("J9998", billing_unit="10 mg", products=[
         product_entry("MDV", ndc="12345-6789-01", strength="500 mg", volume="50 mL", container="multi-dose"),
         product_entry("SDV", ndc="12345-6789-02", strength="100 mg", volume="10 mL", container="single-dose"),
     ]))
     with pytest.raises(InputError, match="single-dose and multi-dose") as caught:
-        calculate(load_catalog(site), CalcRequest("550 mg", hcpcs="J9998"))
+        calculate(Context(catalog_file=site).catalog, CalcRequest("550 mg", hcpcs="J9998"))
     assert caught.value.field == "vial"
-    calc = calculate(load_catalog(site), CalcRequest("550 mg", hcpcs="J9998", vials=("100 mg/10 mL",)))
+    calc = calculate(Context(catalog_file=site).catalog, CalcRequest("550 mg", hcpcs="J9998", vials=("100 mg/10 mL",)))
     assert [(line.modifiers, line.units) for line in calc.lines] == [((), 55), (("JW",), 5)]

@@ -115,9 +115,9 @@ MULTI_DOSE_ENTRY = drug_entry("J9998", billing_unit="1 mg", products=[
 
 def test_multi_dose_container_has_no_jw_or_jz(catalog: Catalog, tmp_path: Path) -> None:
     site = write_site_catalog(tmp_path, MULTI_DOSE_ENTRY)
-    from tests.site_catalogs import load_catalog
+    from infusion_calc.loading import Context
 
-    calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
+    calc = calculate(Context(catalog_file=site).catalog, CalcRequest("120 mg", hcpcs="J9998"))
     assert _lines(calc) == [("J9998", 120)]
     assert "MULTI_DOSE" in {notice.code for notice in calc.warnings}
 
@@ -126,12 +126,12 @@ def test_multi_dose_container_has_no_jw_or_jz(catalog: Catalog, tmp_path: Path) 
 def test_ndc_quantity_is_stated_in_the_products_ndc_unit(tmp_path: Path, ndc_unit: str, given: str, wasted: str) -> None:
     from decimal import Decimal
 
-    from tests.site_catalogs import load_catalog
+    from infusion_calc.loading import Context
 
     site = write_site_catalog(tmp_path, drug_entry("J9997", billing_unit="10 mg", products=[
         product_entry("Example", strength="100 mg", volume="10 mL", ndc_unit=ndc_unit),
     ]))
-    calc = calculate(load_catalog(site), CalcRequest("70 mg", hcpcs="J9997"))
+    calc = calculate(Context(catalog_file=site).catalog, CalcRequest("70 mg", hcpcs="J9997"))
     assert [(line.ndc_unit, line.ndc_quantity) for line in calc.lines] == [
         (ndc_unit, Decimal(given)), (ndc_unit, Decimal(wasted)),
     ]
@@ -147,8 +147,8 @@ def test_no_jw_line_when_the_administered_units_cover_every_labeled_unit(catalog
 
 
 def test_multi_dose_ndc_quantity_is_the_amount_drawn(catalog: Catalog, tmp_path: Path) -> None:
-    from tests.site_catalogs import load_catalog
+    from infusion_calc.loading import Context
 
     site = write_site_catalog(tmp_path, MULTI_DOSE_ENTRY)
-    calc = calculate(load_catalog(site), CalcRequest("120 mg", hcpcs="J9998"))
+    calc = calculate(Context(catalog_file=site).catalog, CalcRequest("120 mg", hcpcs="J9998"))
     assert [(line.ndc_unit, str(line.ndc_quantity)) for line in calc.lines] == [("ML", "12.000")]
