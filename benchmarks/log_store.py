@@ -147,8 +147,8 @@ def _high_water_kb(pid: int) -> int:
 
 def log_figures(quick: bool) -> list[Figure]:
     sys.path.insert(0, str(ROOT))
-    from tests import pg_server
     from infusion_calc.log import CenterLog, save  # noqa: F401
+    from tests import pg_server
 
     entries, saves = (2_000, 10) if quick else (100_000, 200)
     figures: list[Figure] = []

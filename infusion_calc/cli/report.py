@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
+from infusion_calc.cli.exits import one_line
+from infusion_calc.cli.log_export import is_part_of_the_log
 
 if TYPE_CHECKING:
     from infusion_calc.log.location import LogLocation
@@ -107,16 +109,13 @@ def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
         from infusion_calc.report.charts import charts_png
 
         return charts_png(report)
-    from infusion_calc.cli.log import _shown
     from infusion_calc.report.text import report_text
 
-    return "\n".join(_shown(line) for line in report_text(report, skipped).split("\n"))
+    return "\n".join(one_line(line) for line in report_text(report, skipped).split("\n"))
 
 
 def _write(target: Path, content: str | bytes, log_path: LogLocation) -> int:
-    from infusion_calc.cli.log import _is_part_of_the_log
-
-    if isinstance(log_path, Path) and _is_part_of_the_log(target, log_path):  # a center log is no file here
+    if isinstance(log_path, Path) and is_part_of_the_log(target, log_path):  # a center log is no file here
         return fail("--out: that is the log file itself (or its journal); choose another file name")
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
