@@ -24,17 +24,24 @@ import hashlib
 import json
 import os
 import sys
+import tempfile
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, fields
 from datetime import date
 from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cache_codec import NotCacheData, Schema, decode, encode
-from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.units import remember
-from infusion_calc.locations import open_private_dir
+from infusion_calc.cms.store import LoadedQuarter, quarter_files
+from infusion_calc.core.catalog import Catalog, Drug, Product, parse_catalog
+from infusion_calc.core.catalog_fields import DoseRange
+from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
+from infusion_calc.core.code_dates import CodeHistory, QuarterSpan
+from infusion_calc.core.drug_names import NameIndex
+from infusion_calc.core.units import Measure, pint_answers, remember
+from infusion_calc.locations import cache_dir, ensure_cache_dir, open_private_dir
 from infusion_calc.site_files import read_private_file, read_site_file
 
 if TYPE_CHECKING:
@@ -72,8 +79,6 @@ _COMPILER = (
 
 def _pint_release() -> str:
     """Which pint is installed, without importing it: its package file's size and time (an upgrade rewrites it)."""
-    from importlib.util import find_spec
-
     spec = find_spec("pint")
     if spec is None or spec.origin is None:
         return "no pint"
@@ -92,12 +97,10 @@ def _key(parts: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()[:40]
 
 
-def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list[tuple[str, str, bytes]]) -> Compiled:
-    from infusion_calc.cms.compile import compile_quarters
-    from infusion_calc.core.catalog import parse_catalog
-    from infusion_calc.core.units import pint_answers
+def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_texts: list[tuple[str, str, bytes]]) -> Compiled:
+    from infusion_calc.cms.compile import compile_quarters  # lazy: pydantic, for a cache miss only (a warm calc skips it)
 
-    cms = compile_quarters(quarter_files)
+    cms = compile_quarters(quarter_texts)
     catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
     if site is not None:
         catalog = catalog.merged_with(parse_catalog(site.decode("utf-8"), str(site_file)))
@@ -132,14 +135,6 @@ class PackedMapping(Mapping[str, Any]):
 def _schema(packed: list[str]) -> Schema:
     """The classes a cache holds. What a start seldom reads goes on a line of its own after the
     main JSON (`packed`): each CMS code's fields, each quarter's prices, the CMS names and text."""
-    from infusion_calc.cms.store import LoadedQuarter
-    from infusion_calc.core.catalog import Drug, Product
-    from infusion_calc.core.catalog_fields import DoseRange
-    from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
-    from infusion_calc.core.code_dates import CodeHistory, QuarterSpan
-    from infusion_calc.core.drug_names import NameIndex
-    from infusion_calc.core.units import Measure
-
     def line(value: object) -> int | None:
         if value is None:
             return None
@@ -236,10 +231,6 @@ def _read(folder: int, key: str) -> Compiled | None:
 
 
 def _write(key: str, compiled: Compiled) -> None:
-    import tempfile
-
-    from infusion_calc.locations import ensure_cache_dir
-
     try:
         folder = ensure_cache_dir()
         descriptor = open_private_dir(folder)
@@ -265,8 +256,6 @@ def _write(key: str, compiled: Compiled) -> None:
 
 
 def _cached(key: str) -> Compiled | None:
-    from infusion_calc.locations import cache_dir
-
     folder = open_private_dir(cache_dir())
     if folder is None:
         return None
@@ -278,8 +267,6 @@ def _cached(key: str) -> Compiled | None:
 
 def load(site_file: Path | None = None) -> Compiled:
     """The catalog (packaged + site + CMS) and the quarters, from the cache when its sources are unchanged."""
-    from infusion_calc.cms.store import quarter_files
-
     curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
     site = read_site_file(site_file).encode("utf-8") if site_file is not None else None
     quarters = quarter_files()

@@ -111,7 +111,7 @@ SITE_CATALOG_LIMIT = 16 * MB
 
 def read_site_file(site_file: Path) -> str:
     """A site catalog file's text; CatalogError naming the file when it cannot be used."""
-    from infusion_calc.core.errors import CatalogError  # no core module before the app's first frame
+    from infusion_calc.core.errors import CatalogError  # lazy: no core module before the app's first frame
 
     try:
         return read_text_file(Path(site_file), SITE_CATALOG_LIMIT)

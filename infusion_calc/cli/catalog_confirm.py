@@ -15,6 +15,11 @@ from datetime import date
 from pathlib import Path
 
 from infusion_calc.cli.common import fail
+from infusion_calc.core.catalog import parse_catalog
+from infusion_calc.core.container import ConfirmedContainer, confirmed_toml, parse_confirmed_containers
+from infusion_calc.core.errors import CatalogError
+from infusion_calc.locations import site_catalog_path
+from infusion_calc.site_files import present, read_site_file
 
 
 def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -32,12 +37,6 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run(options: argparse.Namespace) -> int:
-    from infusion_calc.core.catalog import parse_catalog
-    from infusion_calc.core.container import ConfirmedContainer, confirmed_toml, parse_confirmed_containers
-    from infusion_calc.core.errors import CatalogError
-    from infusion_calc.locations import site_catalog_path
-    from infusion_calc.site_files import present, read_site_file
-
     path = Path(options.catalog) if options.catalog else site_catalog_path()
     try:
         raw = {"hcpcs": options.hcpcs, "strength": options.strength, "container": options.container,

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from infusion_calc.cli.common import fail
 from infusion_calc.loading import context_for
+from infusion_calc.log import AdministrationLog, LogError
 
 if TYPE_CHECKING:
     from infusion_calc.log import AdministrationLog
@@ -23,8 +24,6 @@ _current: list[AdministrationLog] = []
 
 def open_log(options: argparse.Namespace) -> AdministrationLog:
     """The log the command's context names (`Context.log_path`: the data folder's unless it says otherwise)."""
-    from infusion_calc.log import AdministrationLog  # the log package opens SQLite or psycopg: only when a command reads it
-
     return _current[-1] if _current else AdministrationLog(context_for(options).log_path)
 
 
@@ -41,8 +40,6 @@ def _local_minute(saved_at: str) -> str:
 
 
 def guarded(options: argparse.Namespace, action: Callable[[], int]) -> int:
-    from infusion_calc.log import LogError
-
     try:
         _current.append(open_log(options))
     except LogError as error:  # e.g. a center log URL holding a password

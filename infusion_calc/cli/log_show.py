@@ -13,6 +13,7 @@ from infusion_calc.cli.exits import one_line
 from infusion_calc.cli.log_common import guarded, local_time, open_log
 from infusion_calc.core.check_types import Check
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.presentation import checks_text, result_summary
 from infusion_calc.core.safe_text import json_safe
 
 if TYPE_CHECKING:
@@ -40,7 +41,6 @@ def run_show(options: argparse.Namespace) -> int:
 def _show_text(entry: dict[str, Any]) -> str:
     """The entry's details around the summary `calc` printed for it (core/presentation.py)."""
     # Lazy: every `log` action imports this module for its parser, and presentation loads pint.
-    from infusion_calc.core.presentation import checks_text, result_summary
 
     result = entry["result"]
     where = f" on {entry['workstation']}" if entry.get("workstation") else ""
@@ -82,7 +82,7 @@ def _visit_lines(result: dict[str, Any]) -> list[str]:
 
 def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
     """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
-    from infusion_calc.core.engine import parse_rounding_threshold  # lazy: the engine loads pint (see _show_text)
+    from infusion_calc.core.engine import parse_rounding_threshold  # lazy: the engine loads pint, `log list` does not
 
     try:
         return parse_rounding_threshold(inputs.get("round_within"))
