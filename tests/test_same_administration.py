@@ -10,6 +10,7 @@ import json
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -88,7 +89,7 @@ def test_batch_dates_the_340b_modifier_by_each_rows_date_of_service(capsys: pyte
         ({}, date(2026, 5, 1), date(2026, 5, 1)),
     ],
 )
-def test_the_date_of_service_is_given_at_else_a_dated_start_else_today(typed, today: date, expected: date) -> None:
+def test_the_date_of_service_is_given_at_else_a_dated_start_else_today(typed: dict[str, Any], today: date, expected: date) -> None:
     encounter = parse_encounter(EncounterText(**typed))
     assert date_of_service(encounter, today) == expected
     site = Context().site()

@@ -21,6 +21,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -363,7 +364,7 @@ def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server)
         ({"Host": "rebound.example:{port}", "Origin": "http://rebound.example:{port}"}, "a name that is not loopback"),
     ],
 )
-def test_a_page_from_another_site_cannot_open_an_app(start_server, headers, why: str) -> None:
+def test_a_page_from_another_site_cannot_open_an_app(start_server, headers: dict[str, Any], why: str) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     headers = {name: value.format(port=server.port) for name, value in headers.items()}
     RawTab(server.port, headers, expect=403)

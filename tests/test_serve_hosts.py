@@ -13,6 +13,7 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 
@@ -68,7 +69,7 @@ ON_LOOPBACK = AllowedHosts("127.0.0.1")
         (ON_LOOPBACK, {"Host": "127.0.0.1:port"}, False),
     ],
 )
-def test_only_this_servers_names_are_served(allowed, headers, served: bool) -> None:
+def test_only_this_servers_names_are_served(allowed, headers: dict[str, Any], served: bool) -> None:
     assert (request_refusal(headers, allowed) is None) is served
 
 

@@ -53,7 +53,7 @@ WORKED = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), WORKED, ids=[row[0] for row in WORKED])
-def test_worked_examples_in_activity_units(catalog_with_cms, case: str, request_, expected: list[tuple[str, int]]) -> None:
+def test_worked_examples_in_activity_units(catalog_with_cms, case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
     assert _lines(calculate(catalog_with_cms, request_)) == expected
 
 

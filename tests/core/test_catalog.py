@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def test_unverified_ndcs_stay_empty_and_the_result_says_so(catalog: Catalog) -> 
         ({"code": "J1745"}, "cannot give it to natalizumab"),
     ],
 )
-def test_a_bad_site_file_names_the_file_the_entry_and_the_field(tmp_path: Path, fields, says: str) -> None:
+def test_a_bad_site_file_names_the_file_the_entry_and_the_field(tmp_path: Path, fields: dict[str, Any], says: str) -> None:
     path = _site(tmp_path, **fields)
     with pytest.raises(CatalogError) as caught:
         Context(catalog_file=path).catalog
@@ -137,7 +138,7 @@ def test_a_site_file_that_is_not_utf8_is_a_clear_error(tmp_path: Path) -> None:
         ({"code": "J٢٣٢٣"}, "field 'hcpcs'"),
     ],
 )
-def test_a_site_file_cannot_quietly_change_what_a_code_bills(tmp_path: Path, fields, says: str) -> None:
+def test_a_site_file_cannot_quietly_change_what_a_code_bills(tmp_path: Path, fields: dict[str, Any], says: str) -> None:
     path = _site(tmp_path, **fields)
     with pytest.raises(CatalogError) as caught:
         Context(catalog_file=path).catalog

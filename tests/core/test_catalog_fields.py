@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
@@ -39,7 +40,7 @@ def test_a_drug_without_a_class_is_other_and_a_site_may_mark_its_own() -> None:
     ({"dose_range": {"low": "300 mg", "high": "300 mg", "source": "label", "typo": 1}}, "unknown key"),
     ({"dose_range": "300 mg"}, "as a table"),
 ])
-def test_a_bad_class_or_range_names_the_entry_and_the_field(fields, says: str) -> None:
+def test_a_bad_class_or_range_names_the_entry_and_the_field(fields: dict[str, Any], says: str) -> None:
     with pytest.raises(CatalogError) as caught:
         _drug(**fields)
     assert "entry 1 (J9990)" in str(caught.value) and says in str(caught.value)

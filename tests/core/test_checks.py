@@ -6,44 +6,53 @@ check that fired always, or never, fails here.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import replace
 from datetime import date
+from typing import Any
 
 import pytest
 
+from infusion_calc.core.billing import ClaimLine
 from infusion_calc.core.catalog import NATALIZUMAB_J2326_MESSAGE, Catalog, parse_catalog
+from infusion_calc.core.check_types import Check
 from infusion_calc.core.checks import Severity, SitePolicy, run_checks
-from infusion_calc.core.encounter import EncounterText, parse_encounter
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.loading import clinical_rules
 from tests.catalog_entries import drug_entry, product_entry
 
 TODAY = date(2026, 3, 2)
 
 # A natalizumab encounter with nothing to flag (only the administration code suggestion).
-CLEAN = dict(
+CLEAN: dict[str, Any] = dict(
     given_at="2026-03-02 09:40", dx="G35.A", payer="medicare", lots=("TY2291",), expires=("2027-03",),
     start="09:40", stop="10:45", rems_checked=True, waste_reason="dose reduced per order", waste_witness="Ana Ruiz, RN",
     observation="60 min, no reaction",
 )
 
+LinesEditor = Callable[[Sequence[ClaimLine]], list[ClaimLine]]
+"""Changes the engine's claim lines as a biller editing an exported claim would."""
+Case = Callable[[Catalog], tuple[Check, ...]]
+
 MULTI_DOSE_SITE = drug_entry("J9998", generic="testmab", billing_unit="10 mg",
                              products=[product_entry("Testmab", strength="100 mg", volume="10 mL", container="multi-dose")])
 
 
-def encounter(**changes):
+def encounter(**changes: Any) -> Encounter:
     return parse_encounter(EncounterText(**(CLEAN | changes)))
 
 
-def calc_for(catalog: Catalog, dose="300 mg", **request):
+def calc_for(catalog: Catalog, dose: str = "300 mg", **request: Any) -> Calculation:
     return calculate(catalog, CalcRequest(dose=dose, **request))
 
 
-def codes(checks) -> dict[str, Severity]:
+def codes(checks: Sequence[Check]) -> dict[str, Severity]:
     return {check.code: check.severity for check in checks}
 
 
-def run(catalog: Catalog, dose="300 mg", request=None, lines=None, policy=None, earlier=(), **changes):
+def run(catalog: Catalog, dose: str = "300 mg", request: dict[str, Any] | None = None, lines: LinesEditor | None = None,
+        policy: SitePolicy | None = None, earlier: tuple[date, ...] = (), **changes: Any) -> tuple[Check, ...]:
     calc = calc_for(catalog, dose, **(request or {}))
     chosen = lines(calc.lines) if lines else None
     return run_checks(calc, encounter(**changes), lines=chosen, catalog=catalog, rules=clinical_rules(), today=TODAY, policy=policy,
@@ -54,7 +63,7 @@ SITE_340B = SitePolicy(acquired_340b=True)
 SPINRAZA = {"hcpcs": "J2326"}
 
 
-def spinraza_run(catalog: Catalog, given_at, earlier, payer="medicare"):
+def spinraza_run(catalog: Catalog, given_at: str, earlier: list[str], payer: str = "medicare") -> tuple[Check, ...]:
     """A clean nusinersen encounter on `given_at` with earlier doses on the dates given."""
     return run(catalog, "12 mg", SPINRAZA, dx="G12.0", given_at=f"{given_at} 09:40", payer=payer, start="", stop="",
                rems_checked=False, earlier=tuple(date.fromisoformat(day) for day in earlier))
@@ -64,18 +73,18 @@ def spinraza_run(catalog: Catalog, given_at, earlier, payer="medicare"):
 SPINRAZA_SCHEDULE = ["2025-01-06", "2025-01-20", "2025-02-03", "2025-03-10", "2025-07-10", "2025-11-10"]
 
 
-def edit(index, **fields):
+def edit(index: int, **fields: Any) -> LinesEditor:
     """A lines editor: change one field of line `index` (as a biller editing an exported claim would)."""
-    def apply(lines):
-        lines = list(lines)
-        lines[index] = replace(lines[index], **fields)
-        return lines
+    def apply(lines: Sequence[ClaimLine]) -> list[ClaimLine]:
+        edited = list(lines)
+        edited[index] = replace(edited[index], **fields)
+        return edited
     return apply
 
 
-def _with_jw_line(units):
+def _with_jw_line(units: int) -> LinesEditor:
     """A lines editor: the administered line without JZ, plus a JW line of `units`."""
-    def apply(lines):
+    def apply(lines: Sequence[ClaimLine]) -> list[ClaimLine]:
         return [replace(lines[0], modifiers=()), replace(lines[0], modifiers=("JW",), units=units)]
     return apply
 
@@ -84,7 +93,7 @@ ONE_UNIT_VIAL = {"hcpcs": "J9999", "billing_unit": "10 mg", "vials": ("10 mg/1 m
 """A vial that holds exactly one 10 mg billing unit: 7 mg from it is one JZ line, never JW."""
 
 
-def multi_dose_run(catalog: Catalog, lines=None):
+def multi_dose_run(catalog: Catalog, lines: LinesEditor | None = None) -> tuple[Check, ...]:
     site = catalog.merged_with(parse_catalog(MULTI_DOSE_SITE, "site"))
     calc = calculate(site, CalcRequest(dose="70 mg", hcpcs="J9998"))
     return run_checks(calc, encounter(dx="", rems_checked=False), lines=lines(calc.lines) if lines else None,
@@ -168,14 +177,14 @@ CASES = [
 
 
 @pytest.mark.parametrize("code, severity, trigger, _quiet", CASES, ids=[case[0] for case in CASES])
-def test_check_fires_with_its_severity(catalog: Catalog, code: str, severity: str, trigger, _quiet) -> None:
+def test_check_fires_with_its_severity(catalog: Catalog, code: str, severity: str, trigger: Case, _quiet: Case) -> None:
     checks = trigger(catalog)
     found = codes(checks)
     assert found.get(code) == Severity(severity), found
     assert_registered(checks)
 
 
-def assert_registered(checks) -> None:
+def assert_registered(checks: Sequence[Check]) -> None:
     """Every finding carries a code declared in the registry, with one of its declared severities."""
     from infusion_calc.core.checks import registry
 
@@ -186,7 +195,7 @@ def assert_registered(checks) -> None:
 
 
 @pytest.mark.parametrize("code, _severity, _trigger, quiet", CASES, ids=[case[0] for case in CASES])
-def test_check_stays_quiet_on_its_neighbour(catalog: Catalog, code: str, _severity: str, _trigger, quiet) -> None:
+def test_check_stays_quiet_on_its_neighbour(catalog: Catalog, code: str, _severity: str, _trigger: Case, quiet: Case) -> None:
     assert code not in codes(quiet(catalog))
 
 
@@ -209,7 +218,7 @@ def test_errors_come_first_then_warnings_then_info(catalog: Catalog) -> None:
 # --- what the messages tell the biller to do ---
 
 
-def message(checks, code) -> str:
+def message(checks: Sequence[Check], code: str) -> str:
     return next(check.message for check in checks if check.code == code)
 
 
@@ -425,7 +434,7 @@ def test_a_push_length_administration_points_at_96374(catalog: Catalog) -> None:
     ({"drug": "vedolizumab"}, "300 mg", "IV infusion of vedolizumab, a complex biologic: 96413 × 1 + 96415 × 1"),
     ({"drug": "belimumab"}, "640 mg", "IV infusion of belimumab, a complex biologic: 96413 × 1 + 96415 × 1"),
 ])
-def test_complex_biologics_and_antineoplastics_get_complex_administration(catalog: Catalog, request_, dose: str, starts: str) -> None:
+def test_complex_biologics_and_antineoplastics_get_complex_administration(catalog: Catalog, request_: dict[str, Any], dose: str, starts: str) -> None:
     text = message(run(catalog, dose, request_, dx="", start="09:00", stop="11:05"), "ADMIN_CODE")
     assert starts in text
     if "antineoplastic" in starts:  # chemotherapy is never offered the IV infusion fallback (issue 18 §4)
@@ -464,7 +473,7 @@ def test_times_missing_names_the_codes_of_the_drugs_class(catalog: Catalog) -> N
     ("medicare", Severity.ERROR), ("medicare-advantage", Severity.WARNING), ("Medicare Advantage", Severity.WARNING),
     ("medicaid", Severity.WARNING), ("commercial", Severity.WARNING), ("", Severity.WARNING),
 ])
-def test_a_mac_articles_diagnosis_list_is_an_error_for_medicare_only(catalog: Catalog, payer: str, severity) -> None:
+def test_a_mac_articles_diagnosis_list_is_an_error_for_medicare_only(catalog: Catalog, payer: str, severity: Severity) -> None:
     checks = run(catalog, "12 mg", SPINRAZA, dx="G12.8", payer=payer)
     assert codes(checks)["DX_NOT_INDICATED"] is severity
     text = message(checks, "DX_NOT_INDICATED")
@@ -488,7 +497,7 @@ def test_medicare_advantage_is_a_payer_type_that_may_need_prior_authorization(ca
     ("50 mg/kg", {"drug": "remicade", "weight": "70 kg"}, "The dose 50 mg/kg (3500 mg) (typed as 50 mg/kg) is far outside"),
     ("1500 mg", {"drug": "remicade", "weight": "70 kg"}, "The dose 21.43 mg/kg (1500 mg) is far outside"),
 ])
-def test_a_dose_far_from_the_label_is_an_error_citing_the_labels_range(catalog: Catalog, dose: str, request_, shown: str) -> None:
+def test_a_dose_far_from_the_label_is_an_error_citing_the_labels_range(catalog: Catalog, dose: str, request_: dict[str, Any], shown: str) -> None:
     checks = run(catalog, dose, request_)
     text = message(checks, "DOSE_OUT_OF_RANGE")
     assert text.startswith(shown), text
@@ -502,7 +511,7 @@ def test_a_dose_far_from_the_label_is_an_error_citing_the_labels_range(catalog: 
     ("1200 mg", {"drug": "ocrelizumab"}),
     ("5000 mg", {"drug": "belimumab"}),  # no verified label range: no check
 ])
-def test_doses_near_the_label_or_without_a_verified_range_pass(catalog: Catalog, dose: str, request_) -> None:
+def test_doses_near_the_label_or_without_a_verified_range_pass(catalog: Catalog, dose: str, request_: dict[str, Any]) -> None:
     assert "DOSE_OUT_OF_RANGE" not in codes(run(catalog, dose, request_))
 
 
@@ -525,7 +534,7 @@ def test_forced_vials_say_how_many_units_more_are_discarded(catalog: Catalog) ->
     ("2026-09-01", SPINRAZA_SCHEDULE + ["2026-03-10", "2026-05-01", "2026-07-10"], True),  # 4 after the first year
     ("2026-09-01", [], False),                        # nothing in the log: nothing to count
 ])
-def test_nusinersen_frequency_follows_a58578(catalog: Catalog, given_at: str, earlier, fires: bool) -> None:
+def test_nusinersen_frequency_follows_a58578(catalog: Catalog, given_at: str, earlier: list[str], fires: bool) -> None:
     assert ("NUSINERSEN_FREQUENCY" in codes(spinraza_run(catalog, given_at, earlier))) is fires
 
 

@@ -59,7 +59,7 @@ PARTLY_GIVEN_ROWS = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), PARTLY_GIVEN_ROWS, ids=[row[0] for row in PARTLY_GIVEN_ROWS])
-def test_partly_given_lines_split_by_ndc_hold(case: str, request_, expected: list[tuple[str, int, str, Decimal]]) -> None:
+def test_partly_given_lines_split_by_ndc_hold(case: str, request_: CalcRequest, expected: list[tuple[str, int, str, Decimal]]) -> None:
     calc = calculate(CATALOG, request_)
     assert _lines(calc) == expected
     assert claim_line_problems(calc) == ()

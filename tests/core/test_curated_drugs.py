@@ -90,7 +90,7 @@ WORKED_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("case", "request_", "vials", "lines"), WORKED_EXAMPLES, ids=[row[0] for row in WORKED_EXAMPLES])
-def test_a_typical_dose_of_each_new_drug_bills_as_worked_out_by_hand(catalog: Catalog, case: str, request_, vials: list[tuple[str, int]], lines: list[tuple[str, int]]) -> None:
+def test_a_typical_dose_of_each_new_drug_bills_as_worked_out_by_hand(catalog: Catalog, case: str, request_: CalcRequest, vials: list[tuple[str, int]], lines: list[tuple[str, int]]) -> None:
     assert _plan(calculate(catalog, request_)) == (vials, lines)
 
 

@@ -10,6 +10,7 @@ solutions and UN for powders and add up to what was opened.
 from __future__ import annotations
 
 from textwrap import dedent
+from typing import Any
 
 import pytest
 
@@ -255,7 +256,7 @@ def test_times_past_midnight_and_multiline_events(catalog: Catalog) -> None:
     ({"start": "10:00"}, "Infusion: start 10:00, stop not recorded"),
     ({"stop": "11:00"}, "Infusion: stop 11:00, start not recorded"),
 ])
-def test_a_single_time_is_shown_with_the_other_marked_missing(catalog: Catalog, typed, line: str) -> None:
+def test_a_single_time_is_shown_with_the_other_marked_missing(catalog: Catalog, typed: dict[str, Any], line: str) -> None:
     assert line + "\n" in note(catalog, CalcRequest(dose="300 mg"), **typed)
 
 

@@ -56,7 +56,7 @@ GIVEN_ROWS = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), GIVEN_ROWS, ids=[row[0] for row in GIVEN_ROWS])
-def test_billed_from_the_amount_given(catalog: Catalog, case: str, request_, expected: list[tuple[str, int]]) -> None:
+def test_billed_from_the_amount_given(catalog: Catalog, case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
     assert _lines(calculate(catalog, request_)) == expected
 
 

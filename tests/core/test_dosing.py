@@ -64,7 +64,7 @@ def test_volume_dose_uses_the_product_concentration(catalog: Catalog) -> None:
         (CalcRequest("300 mg", round_within="80"), "round_within", "percent"),
     ],
 )
-def test_missing_or_implausible_patient_data_names_the_field(catalog: Catalog, request_, field: str, says: str) -> None:
+def test_missing_or_implausible_patient_data_names_the_field(catalog: Catalog, request_: CalcRequest, field: str, says: str) -> None:
     with pytest.raises(InputError) as caught:
         calculate(catalog, request_)
     assert caught.value.field == field
@@ -110,7 +110,7 @@ def test_nusinersen_is_one_intrathecal_vial_per_dose(catalog: Catalog) -> None:
         (CalcRequest("300 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL", "100 mg/5 mL")), "vial", "same strength"),
     ],
 )
-def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog: Catalog, request_, field: str, says: str) -> None:
+def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog: Catalog, request_: CalcRequest, field: str, says: str) -> None:
     with pytest.raises(InputError) as caught:
         calculate(catalog, request_)
     assert caught.value.field == field and says in caught.value.message

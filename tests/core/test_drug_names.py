@@ -50,7 +50,7 @@ def test_generic_name_from_the_hcpcs_descriptor(descriptor: str, generic: str, b
         ("infliximab", ["J1745"]), ("aspirin", []),
     ],
 )
-def test_lookup_returns_every_code_a_name_names(typed: str, codes) -> None:
+def test_lookup_returns_every_code_a_name_names(typed: str, codes: list[str]) -> None:
     found = Catalog((), "no curated entries", LAYER).lookup(typed)
     assert sorted(drug.hcpcs for drug in found) == codes
 

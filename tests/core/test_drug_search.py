@@ -36,7 +36,7 @@ def codes(index: DrugIndex, query: str) -> list[str]:
         ("", ["J2323", "Q5134", "J1745", "J9312", "J2326"]),
     ],
 )
-def test_search_by_generic_brand_or_code(query: str, expected) -> None:
+def test_search_by_generic_brand_or_code(query: str, expected: list[str]) -> None:
     assert codes(DrugIndex(ENTRIES), query) == expected
 
 

@@ -100,7 +100,7 @@ def test_mixed_time_forms_and_day_long_infusions_are_refused() -> None:
     ("2028-02", Expiry(2028, 2), date(2028, 2, 29)),
     ("2027-02-15", Expiry(2027, 2, 15), date(2027, 2, 15)),
 ])
-def test_expiration_by_month_runs_to_the_end_of_the_month(typed: str, expiry, last: date) -> None:
+def test_expiration_by_month_runs_to_the_end_of_the_month(typed: str, expiry: Expiry, last: date) -> None:
     record = parsed(lots=("A1",), expires=(typed,)).vials[0]
     assert record.expires == expiry and record.expires.last_day == last
     assert str(record.expires) == typed

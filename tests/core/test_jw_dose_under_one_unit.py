@@ -51,7 +51,7 @@ UNDER_ONE_UNIT = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), UNDER_ONE_UNIT, ids=[row[0] for row in UNDER_ONE_UNIT])
-def test_dose_under_one_unit_bills_like_any_other_dose(case: str, request_, expected: list[tuple[str, int]]) -> None:
+def test_dose_under_one_unit_bills_like_any_other_dose(case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
     calc = calculate(CATALOG, request_)
     assert _lines(calc) == expected
     assert "DOSE_BELOW_ONE_UNIT" not in {notice.code for notice in calc.warnings}

@@ -38,7 +38,7 @@ def test_the_same_order_again_is_the_same_calculation_as_in_a_fresh_catalog() ->
     (CalcRequest(dose="95 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/x",)), "vial"),
     (CalcRequest(dose="300 mg", drug="no such drug"), "drug"),
 ])
-def test_a_refused_value_is_refused_on_every_row(order, field: str) -> None:
+def test_a_refused_value_is_refused_on_every_row(order: CalcRequest, field: str) -> None:
     for _ in range(3):
         with pytest.raises(InputError) as refused:
             calculate(packaged_catalog(), order)

@@ -29,7 +29,7 @@ from infusion_calc.core.units import DoseBasis, Kind, parse_concentration, parse
         ("0.015 L", "15", "mL", DoseBasis.VOLUME),
     ],
 )
-def test_accepted_doses_are_exact_in_canonical_units(text: str, value: str, unit: str, basis) -> None:
+def test_accepted_doses_are_exact_in_canonical_units(text: str, value: str, unit: str, basis: DoseBasis) -> None:
     order = parse_dose(text)
     assert order.amount.value == Decimal(value)
     assert order.amount.unit == unit
@@ -86,7 +86,7 @@ def test_pint_traps_are_refused_with_what_to_type(text: str, says: str) -> None:
         ("1.9 m²", Kind.AREA, "1.9"),
     ],
 )
-def test_body_measures_convert_exactly(text: str, kind, value: str) -> None:
+def test_body_measures_convert_exactly(text: str, kind: Kind, value: str) -> None:
     assert parse_measure(text, kind, "x").value == Decimal(value)
 
 

@@ -63,7 +63,7 @@ WORKED_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), WORKED_EXAMPLES, ids=[row[0] for row in WORKED_EXAMPLES])
-def test_worked_example_bills_as_published(catalog: Catalog, case: str, request_, expected: list[tuple[str, int]]) -> None:
+def test_worked_example_bills_as_published(catalog: Catalog, case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
     assert _lines(calculate(catalog, request_)) == expected
 
 

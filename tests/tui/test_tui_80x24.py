@@ -132,7 +132,7 @@ async def test_f7_jumps_to_the_result_then_the_checks_then_the_chart_text_then_b
 
 
 @pytest.mark.parametrize("size", [SIZE, (120, 24)])
-async def test_page_down_and_up_scroll_the_result_from_the_form_wide_and_narrow(app: InfusionCalcApp, size) -> None:
+async def test_page_down_and_up_scroll_the_result_from_the_form_wide_and_narrow(app: InfusionCalcApp, size: tuple[int, int]) -> None:
         async with app.run_test(size=size) as pilot:
             await type_into(pilot, dose="250 mg")
             scroller = app.main_screen._result_scroller()

@@ -15,7 +15,7 @@ from infusion_calc.core.catalog import Catalog
     ("arguments", "catalog"),
     [([], None), (["--catalog", "site.toml"], "site.toml"), (["--catalog=site.toml"], "site.toml")],
 )
-def test_opening_the_app_takes_no_command_or_only_a_catalog(arguments, catalog: Catalog) -> None:
+def test_opening_the_app_takes_no_command_or_only_a_catalog(arguments: list[str], catalog: Catalog) -> None:
     options = app_options(arguments)
     assert options is not None and options.catalog == catalog
 
