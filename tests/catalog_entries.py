@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from infusion_calc.core.catalog import Catalog, parse_catalog
+from infusion_calc.core.catalog import Catalog, Drug, parse_catalog
 from infusion_calc.loading import packaged_catalog
 
 EXAMPLE_NDC = "12345-6789-01"  # a well-formed NDC that no real product has
@@ -115,6 +115,13 @@ def drug_entry(
               "brands": brands, "billing_unit": billing_unit, "route": route, "sources": list(sources)}
     tables = [_table("[[drug]]", values | fields), *(products if products is not None else [product_entry()])]
     return "".join(tables)
+
+
+def coded(catalog: Catalog, hcpcs: str) -> Drug:
+    """The catalog's entry for a code the test knows it holds."""
+    drug = catalog.by_code(hcpcs)
+    assert drug is not None, f"{hcpcs} is not in the catalog"
+    return drug
 
 
 def catalog_text(*entries: str) -> str:

@@ -19,12 +19,12 @@ from infusion_calc.cms.dosage import COMBINATION, NOT_A_MASS, RANGE, DosageRefus
 from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.amounts import bind
 from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.units import Measure, kind_defined, parse_amount, parse_dose, registry
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int]]:
     return [("-".join((line.hcpcs, *line.modifiers)), line.units) for line in calc.lines]
 
 
@@ -53,12 +53,12 @@ WORKED = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), WORKED, ids=[row[0] for row in WORKED])
-def test_worked_examples_in_activity_units(catalog_with_cms, case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
+def test_worked_examples_in_activity_units(catalog_with_cms: Catalog, case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
     assert _lines(calculate(catalog_with_cms, request_)) == expected
 
 
 @pytest.fixture
-def catalog_with_cms():
+def catalog_with_cms() -> Catalog:
     from infusion_calc.loading import Context
 
     return Context().catalog
@@ -136,13 +136,13 @@ def test_cms_billing_units_read(text: str, amount: str) -> None:
     ("0.25 MG - 5 MG", RANGE), ("3 MG & 3 MG", RANGE), ("Less than or equal to 100 MG", RANGE),
     ("PER VIAL", NOT_A_MASS), ("2 MEQ", NOT_A_MASS), ("1 million PFU", NOT_A_MASS), ("1 SQ CM", NOT_A_MASS),
 ])
-def test_cms_billing_units_refused_with_their_reason(text: str, reason) -> None:
+def test_cms_billing_units_refused_with_their_reason(text: str, reason: str) -> None:
     with pytest.raises(DosageRefused) as refused:
         billing_unit(text)
     assert str(refused.value) == reason
 
 
-def test_at_least_800_of_the_826_jq_codes_of_2026q1_are_usable(catalog_with_cms) -> None:
+def test_at_least_800_of_the_826_jq_codes_of_2026q1_are_usable(catalog_with_cms: Catalog) -> None:
     usable = [code for code in catalog_with_cms.codes() if code[0] in "JQ"]
     assert len(usable) >= 800
 
@@ -158,7 +158,7 @@ def test_a_product_labeled_in_iu_reports_its_ndc_quantity_in_iu_f2() -> None:
         (1000, "F2", Decimal(1000)), (40, "F2", Decimal(40))]
 
 
-def test_the_drug_options_help_examples_each_name_one_code(capsys: pytest.CaptureFixture[str], catalog_with_cms) -> None:
+def test_the_drug_options_help_examples_each_name_one_code(capsys: pytest.CaptureFixture[str], catalog_with_cms: Catalog) -> None:
     import re
 
     main(["calc", "--help"])  # argparse's help, printed; the command returns 0
@@ -180,7 +180,7 @@ def test_no_output_writes_a_products_units_as_mg(capsys: pytest.CaptureFixture[s
     assert not re.search(r"\b[0-9]+ mg\b", out), out
 
 
-def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms) -> None:
+def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms: Catalog) -> None:
     # Q2041 (a CAR-T dose, "per therapeutic dose" in CMS's unit column): one bag, one dose, one unit.
     calc = calculate(catalog_with_cms, CalcRequest("1 dose", hcpcs="Q2041", vials=("1 dose",), container="single-dose"))
     assert _lines(calc) == [("Q2041-JZ", 1)]

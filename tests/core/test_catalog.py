@@ -11,16 +11,16 @@ from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.engine import CalcRequest, calculate, find_drug
 from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.loading import Context, packaged_catalog
-from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
+from tests.catalog_entries import coded, drug_entry, product_entry, write_site_catalog
 
 
-def tysabri_entry(code="J2323", generic="natalizumab", ndc="64406-0008-01", volume="15 mL", unit="1 mg",
-                  descriptor="Injection, natalizumab, 1 mg"):
+def tysabri_entry(code: str = "J2323", generic: str = "natalizumab", ndc: str = "64406-0008-01", volume: str = "15 mL",
+                  unit: str = "1 mg", descriptor: str = "Injection, natalizumab, 1 mg") -> str:
     return drug_entry(code, generic=generic, billing_unit=unit, descriptor=descriptor, sources=["site pharmacy"],
                       products=[product_entry("Tysabri", ndc=ndc, strength="300 mg", volume=volume)])
 
 
-def _site(tmp_path: Path, **fields):
+def _site(tmp_path: Path, **fields: str) -> Path:
     return write_site_catalog(tmp_path, tysabri_entry(**fields))
 
 
@@ -28,8 +28,8 @@ def test_packaged_catalog_has_the_required_drugs_with_sources() -> None:
     catalog = packaged_catalog()
     assert {drug.hcpcs for drug in catalog.drugs} >= {"J2323", "Q5134", "J2326", "J1745", "J0490", "J2350", "J3380", "J9312"}
     assert all(drug.sources and all(p.sources for p in drug.products) for drug in catalog.drugs)
-    assert catalog.by_code("J2326").generic == "nusinersen"
-    assert str(catalog.by_code("J2326").billing_unit) == "0.1 mg"
+    assert coded(catalog, "J2326").generic == "nusinersen"
+    assert str(coded(catalog, "J2326").billing_unit) == "0.1 mg"
 
 
 def test_unverified_ndcs_stay_empty_and_the_result_says_so(catalog: Catalog) -> None:
@@ -69,7 +69,7 @@ def test_unreadable_or_malformed_site_files_are_clear_errors(tmp_path: Path) -> 
 
 def test_a_site_entry_replaces_the_packaged_one_by_code(tmp_path: Path, catalog: Catalog) -> None:
     merged = Context(catalog_file=_site(tmp_path, volume="15 mL")).catalog
-    assert merged.by_code("J2323").sources == ["site pharmacy"]
+    assert coded(merged, "J2323").sources == ["site pharmacy"]
     assert len(merged.drugs) == len(catalog.drugs)
 
 

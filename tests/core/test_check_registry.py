@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import infusion_calc
@@ -58,7 +59,7 @@ def test_every_registered_check_has_a_one_line_summary_and_a_producer() -> None:
         assert callable(entry.producer), code
 
 
-def _calls(tree: ast.AST, name: str):
+def _calls(tree: ast.AST, name: str) -> Iterator[ast.Call]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == name:
             yield node
@@ -96,7 +97,8 @@ def test_the_indication_lists_use_only_severities_registered_for_dx_not_indicate
     allowed = {severity.value for severity in registry()["DX_NOT_INDICATED"].spec.severities}
     rules = clinical_rules()
     for generic in ("natalizumab", "nusinersen"):
-        assert rules.for_drug(generic).unlisted in allowed, generic
+        indications = rules.for_drug(generic)
+        assert indications is not None and indications.unlisted in allowed, generic
 
 
 def test_checks_that_could_not_run_say_so_as_a_registered_error() -> None:

@@ -13,15 +13,16 @@ hand from that reading (issue 18's five examples).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.billing import VialUse, bill
+from infusion_calc.core.billing import ClaimLine, VialUse, bill
 from infusion_calc.core.catalog import Product
 from infusion_calc.core.claim_invariants import claim_line_problems, require_valid_claim_lines
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.rounding import floor_div
 from infusion_calc.core.units import Measure
@@ -30,7 +31,7 @@ from infusion_calc.loading import packaged_catalog
 CATALOG = packaged_catalog()
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int, str | None, Decimal | None]]:
     return [(line.code, line.units, line.ndc, line.ndc_quantity) for line in calc.lines]
 
 
@@ -91,7 +92,7 @@ def _product(index: int, strength: Decimal, unit: str, container: str) -> Produc
 
 
 @st.composite
-def vial_mixes(draw):
+def vial_mixes(draw: st.DrawFn) -> tuple[Decimal, tuple[VialUse, ...], Decimal]:
     """1-4 NDCs of distinct strengths (some smaller than the billing unit), counts, a billing unit, and an amount given."""
     unit = Decimal(draw(st.sampled_from(["0.1", "1", "2", "10", "50", "100", "500"])))
     strengths = draw(st.lists(st.integers(1, 4000), min_size=1, max_size=4, unique=True))
@@ -111,7 +112,7 @@ settings_ = settings(max_examples=400, deadline=None, suppress_health_check=[Hea
 
 @settings_
 @given(vial_mixes())
-def test_every_vial_mix_and_amount_given_holds_the_three_invariants(mix) -> None:
+def test_every_vial_mix_and_amount_given_holds_the_three_invariants(mix: tuple[Decimal, tuple[VialUse, ...], Decimal]) -> None:
     unit, uses, given_mg = mix
     billing = bill("J9999", unit, given_mg, uses)
     opened = {use.product.ndc11: use.product for use in uses}
@@ -135,7 +136,8 @@ def _mg_per(unit: str, product: Product) -> Decimal:
     return {"ME": Decimal(1), "GR": Decimal(1000), "UN": product.strength.value}.get(unit, product.strength.value / 10)
 
 
-def _mg(line, product: Product) -> Decimal:
+def _mg(line: ClaimLine, product: Product) -> Decimal:
+    assert line.ndc_quantity is not None and line.ndc_unit is not None, line  # every line of an NDC'd product states both
     return line.ndc_quantity * _mg_per(line.ndc_unit, product)
 
 
@@ -147,7 +149,7 @@ DRUG_ORDERS = [
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(DRUG_ORDERS), st.data())
-def test_curated_drugs_with_any_dose_and_amount_given_pass_the_check(order: tuple[str, str, int, int], data) -> None:
+def test_curated_drugs_with_any_dose_and_amount_given_pass_the_check(order: tuple[str, str, int, int], data: st.DataObject) -> None:
     drug, unit, low, high = order
     dose = data.draw(st.integers(low, high))
     given_mg = data.draw(st.integers(1, dose))
@@ -157,7 +159,7 @@ def test_curated_drugs_with_any_dose_and_amount_given_pass_the_check(order: tupl
 
 # --- the last line of defence -------------------------------------------------------------
 
-def _broken(calc, **changes):
+def _broken(calc: Calculation, **changes: Any) -> Calculation:
     from dataclasses import replace
 
     lines = list(calc.billing.lines)

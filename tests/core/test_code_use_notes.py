@@ -9,6 +9,7 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.core.presentation import drug_choices, use_note
+from tests.catalog_entries import coded
 
 FERAHEME = [
     ("Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (non-esrd use)", "non-ESRD use"),
@@ -37,5 +38,5 @@ def test_the_app_label_says_it_too() -> None:
     from infusion_calc.tui.calculator import drug_label
 
     catalog = load().catalog
-    assert drug_label(catalog.by_code("Q0139")).endswith("· Q0139 · for ESRD on dialysis")
-    assert "non-ESRD" in drug_choices([catalog.by_code("Q0138")])
+    assert drug_label(coded(catalog, "Q0139")).endswith("· Q0139 · for ESRD on dialysis")
+    assert "non-ESRD" in drug_choices([coded(catalog, "Q0138")])

@@ -10,11 +10,12 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.loading import clinical_rules
+from tests.catalog_entries import coded
 
 
-def _plan(calc):
+def _plan(calc: Calculation) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     vials = [(use.product.label, use.count) for use in calc.vials]
     lines = [("-".join((line.hcpcs, *line.modifiers)), line.units) for line in calc.lines]
     return vials, lines
@@ -90,7 +91,9 @@ WORKED_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("case", "request_", "vials", "lines"), WORKED_EXAMPLES, ids=[row[0] for row in WORKED_EXAMPLES])
-def test_a_typical_dose_of_each_new_drug_bills_as_worked_out_by_hand(catalog: Catalog, case: str, request_: CalcRequest, vials: list[tuple[str, int]], lines: list[tuple[str, int]]) -> None:
+def test_a_typical_dose_of_each_new_drug_bills_as_worked_out_by_hand(
+    catalog: Catalog, case: str, request_: CalcRequest, vials: list[tuple[str, int]], lines: list[tuple[str, int]],
+) -> None:
     assert _plan(calculate(catalog, request_)) == (vials, lines)
 
 
@@ -106,10 +109,10 @@ def test_a_brand_or_biosimilar_name_finds_its_own_code(catalog: Catalog, name: s
 def test_codes_that_also_cover_syringes_for_another_route_list_only_iv_vials(catalog: Catalog) -> None:
     """J0129 (abatacept) and J3262 (tocilizumab) also bill subcutaneous syringes; an IV plan never uses one."""
     for code in ("J0129", "J3262", "J3358"):
-        drug = catalog.by_code(code)
+        drug = coded(catalog, code)
         assert drug.route == "IV"
         assert all(product.container == "single-dose" for product in drug.products)
-    assert [p.label for p in catalog.by_code("J0129").products] == ["250 mg"]
+    assert [p.label for p in coded(catalog, "J0129").products] == ["250 mg"]
 
 
 def test_every_new_entry_says_how_it_is_administered_for_billing(catalog: Catalog) -> None:

@@ -21,7 +21,7 @@ from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.loading import clinical_rules
 
 
-def note(catalog: Catalog, request: CalcRequest, **typed) -> str:
+def note(catalog: Catalog, request: CalcRequest, **typed: Any) -> str:
     encounter = parse_encounter(EncounterText(**typed)) if typed else None
     return chart_note(calculate(catalog, request), encounter, rules=clinical_rules())
 

@@ -9,6 +9,7 @@ exceeds the labeled units.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,13 +17,13 @@ from hypothesis import strategies as st
 
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.contract import calculation_to_dict
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.rounding import ceil_div
 from infusion_calc.core.steps import StepKind
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int]]:
     return [(line.code, line.units) for line in calc.lines]
 
 
@@ -116,7 +117,7 @@ SCENARIOS = st.sampled_from([
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(SCENARIOS, st.integers(1, 10_000))
-def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog: Catalog, order, ten_thousandths: int) -> None:
+def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog: Catalog, order: CalcRequest, ten_thousandths: int) -> None:
     prepared = calculate(catalog, order).dose_mg
     amount = max((prepared * ten_thousandths / 10_000).quantize(Decimal("0.01")), Decimal("0.01"))
     calc = calculate(catalog, CalcRequest(**{**_fields(order), "dose_given": f"{amount} mg"}))
@@ -129,11 +130,13 @@ def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog
         product, count = calc.vials[0].product, calc.vials[0].count
         # A quantity that would round to 0 moves the NDC's lines to ME (mg), so compare in their unit.
         per_vial = {"ML": product.volume.value if product.volume else None, "ME": product.strength.value, "UN": 1}
-        opened = count * per_vial[calc.lines[0].ndc_unit]
+        each = per_vial[calc.lines[0].ndc_unit or ""]
+        assert each is not None, "a line in ML comes from a vial with a volume"
+        opened = count * each
         assert sum(quantities) == opened
 
 
-def _fields(request: CalcRequest) -> dict:
+def _fields(request: CalcRequest) -> dict[str, Any]:
     return {name: getattr(request, name) for name in CalcRequest.__slots__}
 
 

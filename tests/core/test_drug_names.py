@@ -5,14 +5,16 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.cms_codes import CmsLayer, base_generic, generic_name
+from infusion_calc.core.cms_codes import CmsLayer, StoredCode, base_generic, generic_name
 from infusion_calc.core.engine import CalcRequest, find_drug
 from infusion_calc.core.errors import InputError
+from tests.catalog_entries import coded
 
 
-def code(hcpcs: str, descriptor: str, *brands: str, unit: str = "10 mg") -> dict:
+def code(hcpcs: str, descriptor: str, *brands: str, unit: str = "10 mg") -> StoredCode:
     items = [[f"00000-000{index}-01", "Labeler", brand, "1", "1", "10"] for index, brand in enumerate(brands)]
-    return {"hcpcs": hcpcs, "short_description": descriptor, "descriptor": descriptor, "billing_unit": unit, "items": items}
+    return {"hcpcs": hcpcs, "short_description": descriptor, "descriptor": descriptor, "billing_unit": unit, "items": items,
+            "payment_limit": None, "coinsurance_percent": None}
 
 
 LAYER = CmsLayer("2026Q1", {
@@ -57,9 +59,9 @@ def test_lookup_returns_every_code_a_name_names(typed: str, codes: list[str]) ->
 
 def test_curated_entries_and_cms_codes_share_one_index(catalog: Catalog) -> None:
     merged = catalog.with_cms(LAYER)
-    assert merged.by_code("J1745").source == "curated"  # the curated entry wins for its code
-    assert merged.by_code("J1745").products == catalog.by_code("J1745").products
-    assert merged.by_code("J1566").source == "cms" and merged.by_code("J1566").products == ()
+    assert coded(merged, "J1745").source == "curated"  # the curated entry wins for its code
+    assert coded(merged, "J1745").products == coded(catalog, "J1745").products
+    assert coded(merged, "J1566").source == "cms" and coded(merged, "J1566").products == ()
     # 'immune globulin' names the curated J1569 and the CMS-only J1566 alike.
     with pytest.raises(InputError, match="'immune globulin' names 2 codes: J1569 .*J1566"):
         find_drug(merged, CalcRequest("100 mg", drug="immune globulin"))

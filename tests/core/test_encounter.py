@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, time
+from typing import Any
 
 import pytest
 
@@ -10,11 +11,11 @@ from infusion_calc.core.encounter import Encounter, EncounterText, Expiry, Payer
 from infusion_calc.core.errors import InputError
 
 
-def parsed(**fields) -> Encounter:
+def parsed(**fields: Any) -> Encounter:
     return parse_encounter(EncounterText(**fields))
 
 
-def refused(**fields) -> InputError:
+def refused(**fields: Any) -> InputError:
     with pytest.raises(InputError) as caught:
         parse_encounter(EncounterText(**fields))
     return caught.value
@@ -124,7 +125,7 @@ def test_lots_and_expirations_pair_by_position_even_when_counts_differ() -> None
     ("A1\nB2", "a line break"),
     ("X" * 21, "at most 20"),
 ])
-def test_lots_must_be_short_plain_text(lot, fragment: str) -> None:
+def test_lots_must_be_short_plain_text(lot: str, fragment: str) -> None:
     error = refused(lots=(lot,))
     assert error.field == "lots"
     assert fragment in error.message

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from infusion_calc.cli import build_parser
 from infusion_calc.cli.calc_options import CalcOptions
 from infusion_calc.cli.common import OPTION_FOR_FIELD
 from infusion_calc.core.encounter import FREE_TEXT, EncounterText
-from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, FIELD, EncounterField
 
 
 def test_the_table_lists_every_encounter_text_field_once() -> None:
@@ -32,7 +34,7 @@ def test_the_apps_labels_are_the_tables() -> None:
 
 
 @pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
-def test_each_fields_cli_option_fills_that_field(field) -> None:
+def test_each_fields_cli_option_fills_that_field(field: EncounterField) -> None:
     value = {"flag": True, "lots": ("A1",), "expires": ("2027-03",)}.get(field.parser, "typed")
     typed = [field.flag] if field.parser == "flag" else [field.flag, "A1" if field.parser == "lots" else
                                                          "2027-03" if field.parser == "expires" else "typed"]
@@ -50,7 +52,7 @@ def test_the_chart_note_writes_each_fields_label_from_the_table() -> None:
     from infusion_calc.loading import clinical_rules, packaged_catalog
 
     inside_a_sentence = {"stop_reason", "waste_reason", "waste_witness"}  # "stopped early, reason: ...", the waste line
-    written = {field.name: "typed" for field in ENCOUNTER_FIELDS if field.parser == "text" and field.name not in inside_a_sentence}
+    written: dict[str, Any] = {field.name: "typed" for field in ENCOUNTER_FIELDS if field.parser == "text" and field.name not in inside_a_sentence}
     note = chart_note(calculate(packaged_catalog(), CalcRequest("300 mg")), parse_encounter(EncounterText(**written)),
                       rules=clinical_rules())
     assert {name for name in written if f"{FIELD[name].in_chart}: typed" in note} == set(written)
@@ -68,9 +70,10 @@ def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads() -> No
 
 @pytest.mark.parametrize("field", [field for field in ENCOUNTER_FIELDS if field.parser not in ("flag", "lots", "expires", "dose", "payer")],
                          ids=lambda field: field.name)
-def test_the_reader_reads_each_field_with_the_parser_its_row_names(field) -> None:
+def test_the_reader_reads_each_field_with_the_parser_its_row_names(field: EncounterField) -> None:
     from infusion_calc.core.encounter import EncounterText, read_encounter
 
     bad = "x\x1b[2J" if field.parser == "text" else "not-a-value"
-    _, errors = read_encounter(EncounterText(**{field.name: bad}))
+    typed: dict[str, Any] = {field.name: bad}
+    _, errors = read_encounter(EncounterText(**typed))
     assert [error.field for error in errors] == [field.name]

@@ -11,13 +11,14 @@ import io
 import json
 from dataclasses import replace
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
 from infusion_calc.core.contract import calculation_to_dict
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.exports import FORMATS, ExportError, export, render
-from infusion_calc.core.site_config import ClaimRules, ExportSettings
+from infusion_calc.core.site_config import ClaimRules, ExportSettings, NdcSpacing
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import drug_entry, packaged_with, product_entry
 
@@ -28,11 +29,11 @@ TEST_DRUG = drug_entry("J9998", generic="testumab", brands=["Testa"], billing_un
 ])
 
 
-def calc_for(dose: str, **kwargs):
+def calc_for(dose: str, **kwargs: Any) -> Calculation:
     return calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
 
 
-def milligram_calc():
+def milligram_calc() -> Calculation:
     """70 mg of a 100 mg/10 mL vial billed in ME: J9998 x 7 (ME 70) + JW x 3 (ME 30).
 
     The lines are set by hand: the engine states a catalog `ndc_unit = "ME"` quantity
@@ -85,7 +86,7 @@ def test_ndc_quantity_keeps_three_decimals_and_charges_are_exact_cents() -> None
         ("columns", "N464406000801   ML15"),  # qualifier from position 17
     ],
 )
-def test_ndc_spacing_is_a_payer_setting(spacing: str, field: str) -> None:
+def test_ndc_spacing_is_a_payer_setting(spacing: NdcSpacing, field: str) -> None:
     settings = ExportSettings(ClaimRules(ndc_spacing=spacing), CHARGES.charges)
     text = export(calc_for("300 mg"), "cms1500", settings)
     assert field in text

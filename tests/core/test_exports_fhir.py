@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import render
+from infusion_calc.core.notices import Notice
 from infusion_calc.loading import packaged_catalog
 
 MedicationAdministration = pytest.importorskip(
@@ -41,7 +43,7 @@ R4_ELEMENTS = {
 R4_STATUS = {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
 
 
-def resource_for(dose: str, **kwargs) -> tuple[dict, tuple]:
+def resource_for(dose: str, **kwargs: Any) -> tuple[dict[str, Any], tuple[Notice, ...]]:
     calc = calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
     result = render(calc, "fhir", when=WHEN)
     return json.loads(result.text), result.notices

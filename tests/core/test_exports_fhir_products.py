@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -27,14 +28,15 @@ R4_MEDICATION = {
 }
 R4_INGREDIENT = {"id", "extension", "modifierExtension", "itemCodeableConcept", "itemReference", "isActive", "strength"}
 
-def resource(second_ndc: str | None = "12345-6789-02", second_ndc_note: str | None = None) -> dict:
+def resource(second_ndc: str | None = "12345-6789-02", second_ndc_note: str | None = None) -> dict[str, Any]:
     site = drug_entry("J9998", generic="twoproduct", brands=["Twoprod"], billing_unit="1 mg", products=[
         product_entry("Twoprod", ndc="12345-6789-01", strength="500 mg", volume="50 mL"),
         product_entry("Twoprod", ndc=second_ndc, ndc_note=second_ndc_note, strength="100 mg", volume="10 mL"),
     ])
     calc = calculate(packaged_with(site), CalcRequest("650 mg", drug="twoproduct"))
     assert len({use.product.label for use in calc.vials}) == 2
-    return json.loads(render(calc, "fhir", when=WHEN).text)
+    written: dict[str, Any] = json.loads(render(calc, "fhir", when=WHEN).text)
+    return written
 
 
 def test_each_product_is_a_contained_medication_with_its_own_ndc() -> None:

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.exports import ExportError, export, render
 from infusion_calc.core.site_config import ExportSettings
 from infusion_calc.loading import packaged_catalog
@@ -20,7 +20,7 @@ WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 CLAIM_FORMATS = ("837p", "837i", "cms1500", "ub04")
 
 
-def unlisted(code: str, drug: str | None, dose: str = "250 mg"):
+def unlisted(code: str, drug: str | None, dose: str = "250 mg") -> Calculation:
     request = CalcRequest(dose, drug=drug, hcpcs=code, billing_unit="1 mg", vials=("100 mg/10 mL",))
     return calculate(packaged_catalog(), request)
 
@@ -71,7 +71,7 @@ def test_the_cli_refuses_a_noc_claim_without_a_name(capsys: pytest.CaptureFixtur
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1, max_size=120).filter(lambda text: text.strip()))
-def test_any_typed_name_makes_a_valid_segment_or_a_refusal(name) -> None:
+def test_any_typed_name_makes_a_valid_segment_or_a_refusal(name: str) -> None:
     """The sweep's kinds of names: separators, controls, other scripts, very long ones."""
     try:
         calc = unlisted("J3490", name)

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from infusion_calc.core.site_config import ClaimRules, SiteConfig, SiteConfigError, parse_site_config
+from infusion_calc.core.errors import SiteConfigError
+from infusion_calc.core.site_config import ClaimRules, SiteConfig, parse_site_config
 from infusion_calc.loading import default_site_config_path, load_site_config
 
 EXAMPLE = """
@@ -51,7 +52,8 @@ def test_the_file_next_to_the_site_catalog_is_read(isolated_user_dirs: Path) -> 
 def test_charges_are_exact_decimals_whether_written_as_numbers_or_text() -> None:
     config = parse_site_config(EXAMPLE, "config.toml")
     assert config.chargemaster["J2323"] == Decimal("35.10") and type(config.chargemaster["J2323"]) is Decimal
-    assert config.export_settings().charge_per_unit("J2326") * 3 == Decimal("361.50")
+    charge = config.export_settings().charge_per_unit("J2326")
+    assert charge is not None and charge * 3 == Decimal("361.50")
 
 
 @pytest.mark.parametrize("written", ['"-0"', "-0.0", '"-0.00"', '"$0"'])

@@ -12,10 +12,11 @@ import io
 import logging
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.exports import export, render
 from infusion_calc.core.site_config import ExportSettings
 from infusion_calc.loading import packaged_catalog
@@ -92,7 +93,7 @@ def validate(x12: str) -> tuple[bool, list[str]]:
     return bool(ok), messages
 
 
-def calc_for(dose: str, **kwargs):
+def calc_for(dose: str, **kwargs: Any) -> Calculation:
     return calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
 
 

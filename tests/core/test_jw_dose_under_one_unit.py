@@ -16,13 +16,13 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.loading import clinical_rules, packaged_catalog
 
 CATALOG = packaged_catalog()
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int]]:
     return [(line.code, line.units) for line in calc.lines]
 
 
@@ -67,7 +67,7 @@ BILLING_UNITS = ["0.1", "1", "2.5", "10", "30", "100"]
 
 
 @st.composite
-def one_vial_scenarios(draw):
+def one_vial_scenarios(draw: st.DrawFn) -> tuple[Decimal, Decimal, Decimal]:
     """A billing unit, one vial strength (not necessarily a whole number of units) and a dose it holds."""
     unit = Decimal(draw(st.sampled_from(BILLING_UNITS)))
     strength = unit * Decimal(draw(st.integers(10, 6000))) / 10  # 1 to 600 units, often with a fraction
@@ -75,7 +75,7 @@ def one_vial_scenarios(draw):
     return unit, strength, max(dose.quantize(Decimal("0.001")), Decimal("0.001"))
 
 
-def _bill(unit, strength, dose):
+def _bill(unit: Decimal, strength: Decimal, dose: Decimal) -> Calculation:
     return calculate(CATALOG, CalcRequest(
         f"{dose} mg", hcpcs="J9999", billing_unit=f"{unit} mg", vials=(f"{strength} mg/10 mL",),
     ))
@@ -83,7 +83,7 @@ def _bill(unit, strength, dose):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario) -> None:
+def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario: tuple[Decimal, Decimal, Decimal]) -> None:
     """JW units = min(discarded units, labeled units - administered units), whatever the dose."""
     unit, strength, dose = scenario
     calc = _bill(unit, strength, dose)
@@ -96,7 +96,7 @@ def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario) -> None
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_any_dose_up_to_one_unit_bills_exactly_like_one_unit(scenario) -> None:
+def test_any_dose_up_to_one_unit_bills_exactly_like_one_unit(scenario: tuple[Decimal, Decimal, Decimal]) -> None:
     """Below one unit, the dose changes nothing but itself: the same vial, the same lines as one unit."""
     unit, strength, dose = scenario
     if strength < unit:
@@ -111,7 +111,7 @@ CLAIM_LINE_CODES = {"JWJZ_MISSING", "JZ_BUT_DISCARDED", "JW_DOSE_UNDER_ONE_UNIT"
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_the_claim_checks_agree_with_the_engine_for_every_dose(scenario) -> None:
+def test_the_claim_checks_agree_with_the_engine_for_every_dose(scenario: tuple[Decimal, Decimal, Decimal]) -> None:
     """The checks compute the units on their own: the engine's lines must pass them, above and below one unit."""
     from infusion_calc.core.checks import run_checks
 

@@ -13,10 +13,10 @@ import pytest
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.catalog_fields import read_dose_range
 from infusion_calc.core.dose_checks import dose_checks
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 
 
-def _codes(calc):
+def _codes(calc: Calculation) -> list[tuple[str, str]]:
     return [(check.code, check.severity.value) for check in dose_checks(calc)]
 
 

@@ -10,6 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.exports import ExportError, render
 from infusion_calc.core.site_config import ClaimRules, ExportSettings
@@ -19,7 +20,7 @@ from tests.core.test_exports_x12 import envelope, validate
 
 WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 
-def big_powder(strength: int = 5000):
+def big_powder(strength: int = 5000) -> Catalog:
     vial = powder_entry("Bigpowder", strength=f"{strength} mg", reconstitute_with="100 mL",
                         reconstituted_concentration=f"{Decimal(strength) / 100} mg/mL")
     return packaged_with(drug_entry("J9999", descriptor=NOC_DESCRIPTOR, generic="bigpowder", billing_unit="1 mg", products=[vial]))
@@ -63,7 +64,7 @@ def test_a_payer_that_accepts_only_me_gets_me_for_a_solution() -> None:
 
 @settings(max_examples=150, deadline=None)
 @given(strength=st.integers(100, 100_000), data=st.data())
-def test_no_line_ever_claims_zero(strength: int, data) -> None:
+def test_no_line_ever_claims_zero(strength: int, data: st.DataObject) -> None:
     dose = data.draw(st.integers(1, strength * 3))
     calc = calculate(big_powder(strength), CalcRequest(f"{dose} mg", drug="bigpowder"))
     for line in calc.lines:

@@ -28,7 +28,9 @@ def readme_notices() -> dict[str, str]:
     """code -> where it comes from, as the README's table of notices says."""
     text = README.read_text(encoding="utf-8")
     section = text[text.index(SECTION):]
-    section = section[:re.search(r"\n#{2,3} |\n<!--", section[len(SECTION):]).start() + len(SECTION)]
+    end = re.search(r"\n#{2,3} |\n<!--", section[len(SECTION):])
+    assert end is not None, "the section ends at the next heading or comment"
+    section = section[:end.start() + len(SECTION)]
     rows = {}
     for line in section.splitlines():
         match = re.match(r"\| `([A-Z0-9_]+)` \| ([^|]+) \|", line)

@@ -44,7 +44,7 @@ def test_several_vial_sizes_are_joined_with_plus() -> None:
     ("J2323", ("JW",), "J2323-JW"),
     ("J9035", ("JZ", "TB"), "J9035-JZ-TB"),
 ])
-def test_a_code_label_joins_the_modifiers_with_hyphens(hcpcs: str, modifiers, label: str) -> None:
+def test_a_code_label_joins_the_modifiers_with_hyphens(hcpcs: str, modifiers: tuple[str, ...], label: str) -> None:
     assert code_label(hcpcs, modifiers) == label
 
 

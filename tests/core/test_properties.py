@@ -10,7 +10,8 @@ from math import ceil, floor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.billing import ClaimLine
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import InputError, PlanError
 from infusion_calc.core.units import parse_dose
 from infusion_calc.core.vials import plan_vials
@@ -21,8 +22,12 @@ BILLING_UNITS = ["0.1", "1", "2.5", "5", "10", "25", "100"]
 fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+Scenario = tuple[Decimal, list[Decimal], Decimal, tuple[str, ...]]
+"""A billing unit, vial strengths, a dose, and the vials as typed."""
+
+
 @st.composite
-def scenarios(draw):
+def scenarios(draw: st.DrawFn) -> Scenario:
     """A billing unit, 1-3 vial strengths that are whole multiples of it, and a dose."""
     unit = Decimal(draw(st.sampled_from(BILLING_UNITS)))
     multiples = draw(st.lists(st.integers(1, 60), min_size=1, max_size=3, unique=True))
@@ -33,13 +38,13 @@ def scenarios(draw):
     return unit, strengths, dose, vials
 
 
-def _calc(unit, dose, vials):
+def _calc(unit: Decimal, dose: Decimal, vials: tuple[str, ...]) -> Calculation:
     return calculate(CATALOG, CalcRequest(f"{dose} mg", hcpcs="J9999", billing_unit=f"{unit} mg", vials=vials))
 
 
 @fast
 @given(scenarios())
-def test_units_follow_the_rounding_rules_exactly(scenario) -> None:
+def test_units_follow_the_rounding_rules_exactly(scenario: Scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     billing = calc.billing
@@ -55,7 +60,7 @@ def test_units_follow_the_rounding_rules_exactly(scenario) -> None:
 
 @fast
 @given(scenarios())
-def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario) -> None:
+def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario: Scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     assert (calc.billing.administered_units + calc.billing.discarded_units) * unit <= calc.labeled_mg
@@ -63,7 +68,7 @@ def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario) -> None:
 
 @fast
 @given(scenarios())
-def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario) -> None:
+def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario: Scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     has_jw = any("JW" in line.modifiers for line in calc.lines)
@@ -75,7 +80,7 @@ def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario) -> None:
 
 @fast
 @given(scenarios())
-def test_vial_plan_is_the_least_labeled_amount_then_fewest_vials(scenario) -> None:
+def test_vial_plan_is_the_least_labeled_amount_then_fewest_vials(scenario: Scenario) -> None:
     _, strengths, dose, _ = scenario
     plan, _ = plan_vials(strengths, dose)
     # Exhaustive reference over every count up to what one strength alone would need.
@@ -95,7 +100,7 @@ def test_same_dose_in_g_mg_or_mcg_gives_the_same_lines(micrograms: int, code: st
     dose_mg = Decimal(micrograms) / 1000
     texts = [f"{dose_mg} mg", f"{dose_mg / 1000} g", f"{micrograms} mcg"]
 
-    def outcome(text):
+    def outcome(text: str) -> tuple[ClaimLine, ...] | str:
         try:
             return tuple(calculate(CATALOG, CalcRequest(text, hcpcs=code)).lines)
         except PlanError as refused:  # e.g. nusinersen over one vial: refused alike in every unit

@@ -3,6 +3,8 @@ label that asks for post-infusion observation gets a reminder until the observat
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from infusion_calc.core.catalog import Catalog
@@ -12,7 +14,7 @@ from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.loading import clinical_rules
 
 
-def codes(catalog: Catalog, request: CalcRequest, **typed) -> dict[str, Severity]:
+def codes(catalog: Catalog, request: CalcRequest, **typed: Any) -> dict[str, Severity]:
     checks = run_checks(calculate(catalog, request), parse_encounter(EncounterText(**typed)), catalog=catalog, rules=clinical_rules())
     return {check.code: check.severity for check in checks}
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -33,7 +34,7 @@ def parsed(where: str, text: str) -> object:
 
 
 @pytest.fixture
-def fresh_start(monkeypatch: pytest.MonkeyPatch):
+def fresh_start(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A new process's state: no answers yet, no typed text read (restored afterwards for the other tests)."""
     monkeypatch.setattr(units, "_answers", {})
     forget_parsed_texts()
@@ -50,7 +51,7 @@ def no_pint() -> None:
     raise AssertionError("the registry was built: pint was asked")
 
 
-def test_with_the_kept_answers_every_mapped_spelling_parses_and_prints_as_pint_says_without_pint(fresh_start, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_with_the_kept_answers_every_mapped_spelling_parses_and_prints_as_pint_says_without_pint(fresh_start: None, monkeypatch: pytest.MonkeyPatch) -> None:
     from_pint = {(where, text): parsed(where, text) for where, text in TYPED}
     printed = {unit: format_amount(Decimal("1.5"), unit) for unit in units._PRINTED_UNITS}
     kept = units.pint_answers()
@@ -64,13 +65,13 @@ def test_with_the_kept_answers_every_mapped_spelling_parses_and_prints_as_pint_s
     assert printed["m**2"] == "1.5 m²" and printed["mg/mL"] == "1.5 mg/mL"
 
 
-def test_a_spelling_not_kept_is_asked_of_the_registry(fresh_start) -> None:
+def test_a_spelling_not_kept_is_asked_of_the_registry(fresh_start: None) -> None:
     units.remember({("unit", "mg", ""): True})
     assert parse_dose("0.15 dL").amount.value == Decimal(15)  # decilitre: a pint prefix, in no table of ours
     assert units._answers[("factor", "dL", "mL")] == Decimal(100)
 
 
-def test_refused_and_unknown_words_still_say_why_with_the_answers_kept(fresh_start, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_refused_and_unknown_words_still_say_why_with_the_answers_kept(fresh_start: None, monkeypatch: pytest.MonkeyPatch) -> None:
     units.remember(units.pint_answers())
     with pytest.raises(Exception, match="easily misread as mg"):
         parse_dose("300 ug")

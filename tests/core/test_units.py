@@ -97,6 +97,7 @@ def test_wrong_dimension_names_what_was_expected() -> None:
 
 def test_vial_sizes_and_concentrations() -> None:
     solution = parse_vial_size("300 mg/15 mL")
+    assert solution.volume is not None
     assert (solution.strength.value, solution.volume.value) == (Decimal(300), Decimal(15))
     powder = parse_vial_size("100 mg")
     assert powder.volume is None

@@ -10,11 +10,11 @@ from pathlib import Path
 import pytest
 
 from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int]]:
     return [("-".join((line.hcpcs, *line.modifiers)), line.units) for line in calc.lines]
 
 
