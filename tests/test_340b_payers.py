@@ -54,7 +54,9 @@ PAYERS = [
 
 
 @pytest.mark.parametrize(("config", "payer", "tb"), PAYERS)
-def test_tb_goes_on_medicare_claims_and_on_others_only_where_the_site_says(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, config: str, payer: str | None, tb: bool) -> None:
+def test_tb_goes_on_medicare_claims_and_on_others_only_where_the_site_says(
+    capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, config: str, payer: str | None, tb: bool,
+) -> None:
     _config(isolated_user_dirs, config)
     result = _result(capsys, *(("--payer", payer) if payer else ()))
     assert _modifiers(result) == ([["TB"], ["JW", "TB"]] if tb else [[], ["JW"]])

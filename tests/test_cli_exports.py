@@ -232,7 +232,9 @@ def test_log_export_refuses_a_hard_link_to_the_log(capsys: pytest.CaptureFixture
         ("M" * 65, "65 characters long"),
     ],
 )
-def test_a_patient_id_with_control_or_invisible_characters_is_refused(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, patient_id, says: str) -> None:
+def test_a_patient_id_with_control_or_invisible_characters_is_refused(
+    capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, patient_id, says: str,
+) -> None:
     path = isolated_user_dirs / "config" / "config.toml"
     path.parent.mkdir(parents=True)
     path.write_text("[log]\nstore_patient_id = true\n", encoding="utf-8")

@@ -127,7 +127,9 @@ def mutate(mutation: tuple) -> tuple[str, bytes]:
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutation=mutations)
-def test_a_mutated_cms_file_is_refused_or_imported_with_exactly_the_right_values(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mutation) -> None:
+def test_a_mutated_cms_file_is_refused_or_imported_with_exactly_the_right_values(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mutation,
+) -> None:
     folder, expected = baseline()
     capsys.readouterr()  # the baseline's own summary, on the first example
     which, data = mutate(mutation)

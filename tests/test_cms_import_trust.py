@@ -94,7 +94,9 @@ def priced(tmp_path: Path, label: str) -> dict[str, tuple]:
     }
 
 
-def test_columns_are_found_by_their_names_so_swapped_columns_import_the_same_values(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_columns_are_found_by_their_names_so_swapped_columns_import_the_same_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Item 2: Payment Limit and Co-insurance Percentage swapped, header and data."""
     assert run(capsys, "data", "import", "--replace", str(CROSSWALK), str(PRICING))[0] == 0
     expected = priced(tmp_path, "2026Q1")
@@ -155,7 +157,9 @@ def test_a_file_cut_inside_its_last_row_is_refused(tmp_path: Path, capsys: pytes
     (b"Effective January 2, 2026 through March 31, 2026", "one calendar quarter"),
     (b"Effective January 1, 2026 through March 30, 2026", "one calendar quarter"),
 ])
-def test_the_effective_line_must_be_a_date_range_of_one_calendar_quarter(tmp_path: Path, capsys: pytest.CaptureFixture[str], effective: bytes, says: str) -> None:
+def test_the_effective_line_must_be_a_date_range_of_one_calendar_quarter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], effective: bytes, says: str,
+) -> None:
     """Item 4: an impossible date was an internal error; two quarters were accepted."""
     line = b'"Effective January 1, 2026 through March 31, 2026"'
     crosswalk = write(tmp_path, "crosswalk.csv", CROSSWALK.read_bytes().replace(line[1:-1], effective, 1))
@@ -173,7 +177,9 @@ def test_the_effective_line_must_be_a_date_range_of_one_calendar_quarter(tmp_pat
     (b"24.512", b"2", "Co-insurance"),
     (b"24.512", b"abc", "Co-insurance"),
 ])
-def test_payment_values_out_of_kind_or_range_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], limit: bytes, coinsurance: bytes, says: str) -> None:
+def test_payment_values_out_of_kind_or_range_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], limit: bytes, coinsurance: bytes, says: str,
+) -> None:
     data = PRICING.read_bytes()
     row = next(line for line in data.split(b"\r\n") if line.startswith(b"J2323,"))
     cells = row.split(b",")

@@ -43,7 +43,15 @@ BILLABLE = [
 
 
 @pytest.mark.parametrize(("args", "code", "units", "total", "limit", "quarter"), BILLABLE)
-def test_a_code_is_billable_with_its_quarters_unit_and_payment(capsys: pytest.CaptureFixture[str], args, code: str, units: int, total: str | None, limit: str | None, quarter: str) -> None:
+def test_a_code_is_billable_with_its_quarters_unit_and_payment(
+    capsys: pytest.CaptureFixture[str],
+    args,
+    code: str,
+    units: int,
+    total: str | None,
+    limit: str | None,
+    quarter: str,
+) -> None:
     status, result, err = calc(capsys, *args)
     assert status == 0, err
     assert result is not None
@@ -70,7 +78,11 @@ OUT_OF_EFFECT = [
 
 
 @pytest.mark.parametrize(("args", "expected"), OUT_OF_EFFECT)
-def test_a_code_outside_its_dates_is_refused_naming_the_code_in_effect(capsys: pytest.CaptureFixture[str], args: tuple[str, str, str, str, str, str, str, str] | tuple[str, str, str, str, str, str], expected: tuple[str, str]) -> None:
+def test_a_code_outside_its_dates_is_refused_naming_the_code_in_effect(
+    capsys: pytest.CaptureFixture[str],
+    args: tuple[str, str, str, str, str, str, str, str] | tuple[str, str, str, str, str, str],
+    expected: tuple[str, str],
+) -> None:
     status, _, err = calc(capsys, *args)
     assert status != 0
     for text in expected:

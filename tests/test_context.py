@@ -35,7 +35,9 @@ def counting(monkeypatch: pytest.MonkeyPatch, module, name):
     return calls
 
 
-def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(
+    isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
     import infusion_calc.catalog_cache as catalog_cache
     import infusion_calc.cli.encounter_options as encounter_options
     import infusion_calc.loading as loading
