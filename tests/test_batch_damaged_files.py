@@ -7,6 +7,7 @@ import io
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -17,7 +18,7 @@ from infusion_calc.cli import main
 GOOD = "Tysabri,300 mg,{n}\n"
 
 
-def run_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes) -> tuple[int, list[dict], str]:
+def run_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes) -> tuple[int, list[dict[str, Any]], str]:
     orders = tmp_path / "orders.csv"
     orders.write_bytes(data)
     status = main(["batch", str(orders), "--jobs", "1"])
@@ -87,7 +88,9 @@ def test_a_pass_through_cell_on_several_lines_is_still_fine(tmp_path: Path, caps
     count=st.integers(1, 8), data=st.data(),
     bad=st.sampled_from([b"\xff", b"\x80", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe2\x82"]),
 )
-def test_any_non_utf8_byte_anywhere_in_a_row_costs_that_row_only(tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int, data, bad: bytes) -> None:
+def test_any_non_utf8_byte_anywhere_in_a_row_costs_that_row_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int, data: st.DataObject, bad: bytes,
+) -> None:
     rows = orders(count)
     target = data.draw(st.integers(0, count - 1))
     line = rows[target]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,7 +18,7 @@ B,,Venofer,200 mg,,,,push,10:00,10:05,hospital
 """
 
 
-def records(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> list[dict]:
+def records(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> list[dict[str, Any]]:
     path = tmp_path / "orders.csv"
     path.write_text(text, encoding="utf-8")
     assert main(["batch", str(path), "--format", "jsonl"]) == 0

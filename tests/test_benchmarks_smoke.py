@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
 from benchmarks.run import FIGURES  # the repository root is on sys.path (pyproject: pythonpath)
 
@@ -69,7 +70,7 @@ def test_a_warm_calculation_makes_no_pint_call() -> None:
         calculation_to_dict(calculate(catalog, request))
     pint_calls = []
 
-    def watch(frame, event, arg) -> None:
+    def watch(frame: FrameType, event: str, arg: object) -> None:
         if event == "call" and "/pint/" in frame.f_code.co_filename.replace("\\", "/"):
             pint_calls.append(f"{frame.f_code.co_filename}:{frame.f_code.co_name}")
 

@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -41,7 +42,8 @@ def only_cache(folder: Path) -> Path:
 def payment(capsys: pytest.CaptureFixture[str]) -> str:
     status, out, err = run(capsys, *TYSABRI_2026Q1)
     assert status == 0, err
-    return json.loads(out)["payment"]["limit_per_unit"]
+    limit: str = json.loads(out)["payment"]["limit_per_unit"]
+    return limit
 
 
 
@@ -51,7 +53,7 @@ class Planted:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[Path], None], tuple[Path]]:
         return (Path.touch, (self.marker,))
 
 

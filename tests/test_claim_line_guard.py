@@ -13,7 +13,7 @@ from infusion_calc.core import engine
 from infusion_calc.core.administration import Administration
 from infusion_calc.core.batch import claim_records
 from infusion_calc.core.encounter import Encounter
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports import FORMATS, ExportError, render
 from infusion_calc.loading import packaged_catalog
@@ -22,7 +22,7 @@ from infusion_calc.log import AdministrationLog, LogError, save
 CATALOG = packaged_catalog()
 
 
-def _negative(calc):
+def _negative(calc: Calculation) -> Calculation:
     """A result whose first line went negative, as the stopped-infusion split once did."""
     lines = list(calc.billing.lines)
     lines[0] = replace(lines[0], units=-100)
@@ -30,22 +30,22 @@ def _negative(calc):
 
 
 @pytest.fixture
-def broken():
+def broken() -> Calculation:
     return _negative(calculate(CATALOG, CalcRequest("300 mg", dose_given="200 mg")))
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_every_export_format_refuses_a_broken_line(broken, fmt) -> None:
+def test_every_export_format_refuses_a_broken_line(broken: Calculation, fmt: str) -> None:
     with pytest.raises(ExportError, match="not valid, so nothing was exported"):
         render(broken, fmt)
 
 
-def test_the_batch_output_refuses_the_row(broken) -> None:
+def test_the_batch_output_refuses_the_row(broken: Calculation) -> None:
     with pytest.raises(ClaimLineError, match="-100 units"):
         claim_records(Administration(broken, Encounter(), date(2026, 2, 2), None, broken.warnings, (), ""), 2, {})
 
 
-def test_the_log_refuses_the_save_and_saves_nothing(broken) -> None:
+def test_the_log_refuses_the_save_and_saves_nothing(broken: Calculation) -> None:
     with pytest.raises(LogError, match="nothing was saved"):
         save(broken)
     assert AdministrationLog().count() == 0

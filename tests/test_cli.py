@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,9 +19,10 @@ CONTRACT_KEYS = {
 }
 
 
-def run_json(capsys: pytest.CaptureFixture[str], *args):
+def run_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["calc", *args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    result: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return result
 
 
 def test_default_drug_is_tysabri_and_300_mg_is_one_jz_line(capsys: pytest.CaptureFixture[str]) -> None:

@@ -101,7 +101,7 @@ def test_lots_and_expirations_follow_vial_order(capsys: pytest.CaptureFixture[st
     ("--diluent", "D" * 121, "error: --diluent: Diluent and bag is 121 characters long; at most 120"),
     ("--filter", "F" * 81, "error: --filter: Filter is 81 characters long; at most 80"),
 ])
-def test_malformed_encounter_input_is_one_error_line_with_status_2(capsys: pytest.CaptureFixture[str], option: str, value, expected: str) -> None:
+def test_malformed_encounter_input_is_one_error_line_with_status_2(capsys: pytest.CaptureFixture[str], option: str, value: str, expected: str) -> None:
     assert main(["calc", "--dose", "300 mg", option, value]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -151,7 +151,7 @@ def test_administration_details_reach_the_note_and_rate_changes_may_span_lines(c
 
 
 def test_a_check_that_raises_leaves_the_result_with_one_error_to_check_by_hand(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args, **kwargs) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("bug")
 
     monkeypatch.setattr("infusion_calc.core.administration.run_checks", broken)

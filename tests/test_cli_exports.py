@@ -20,7 +20,7 @@ J2323 = "4.00"
 
 
 @pytest.fixture
-def site_config(isolated_user_dirs: Path):
+def site_config(isolated_user_dirs: Path) -> Path:
     path = isolated_user_dirs / "config" / "config.toml"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(SITE_CONFIG, encoding="utf-8")
@@ -33,13 +33,13 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
-def test_format_cms1500_prints_item_24_with_the_site_charge(capsys: pytest.CaptureFixture[str], site_config) -> None:
+def test_format_cms1500_prints_item_24_with_the_site_charge(capsys: pytest.CaptureFixture[str], site_config: Path) -> None:
     status, out, err = run(capsys, "calc", "--dose", "300 mg", "--format", "cms1500")
     assert status == 0 and err == ""
     assert out.splitlines()[1].split() == ["1", "N464406000801", "ML15", "J2323", "JZ", "1200.00", "300"]
 
 
-def test_payer_rules_apply_that_payers_spacing(capsys: pytest.CaptureFixture[str], site_config) -> None:
+def test_payer_rules_apply_that_payers_spacing(capsys: pytest.CaptureFixture[str], site_config: Path) -> None:
     status, out, _ = run(capsys, "calc", "--dose", "300 mg", "--format", "ub04", "--payer-rules", "medicaid")
     assert status == 0 and "N464406000801ML15" in out
 
@@ -83,7 +83,7 @@ def test_a_bad_site_config_names_the_file_and_field(capsys: pytest.CaptureFixtur
     assert status == 2 and f"{path}: [chargemaster] code J2323" in err
 
 
-def test_save_then_list_show_and_export(capsys: pytest.CaptureFixture[str], site_config) -> None:
+def test_save_then_list_show_and_export(capsys: pytest.CaptureFixture[str], site_config: Path) -> None:
     status, out, err = run(capsys, "calc", "--dose", "250 mg", "--save")
     assert status == 0 and "Claim lines" in out  # the usual summary still prints
     assert err.startswith("saved: administration log entry 1 (")

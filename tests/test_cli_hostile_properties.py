@@ -47,7 +47,7 @@ def assert_clean(status: int, err: str) -> None:
 
 
 @pytest.fixture
-def sweep_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+def sweep_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Relative --out names land here; nothing the sweep writes leaves the test's folder."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -74,7 +74,7 @@ def test_any_words_after_calc(capsys: pytest.CaptureFixture[str], arguments) -> 
     action=st.sampled_from([["list", "--limit"], ["show"], ["show", "--json"], ["export", "--format"], ["export", "--out"]]),
     value=HOSTILE,
 )
-def test_any_value_of_any_log_option(capsys: pytest.CaptureFixture[str], sweep_folder, action: list[str], value) -> None:
+def test_any_value_of_any_log_option(capsys: pytest.CaptureFixture[str], sweep_folder: Path, action: list[str], value) -> None:
     if action[-1] == "--out" and ("/" in value or value in ("", ".", "..")):
         value = f"x{value.replace('/', '_')}"  # a file name in the test's folder, never elsewhere
     status = main(["log", *action, value])
@@ -83,7 +83,7 @@ def test_any_value_of_any_log_option(capsys: pytest.CaptureFixture[str], sweep_f
 
 @SWEEP
 @given(option=st.sampled_from(["--jobs", "--format", "--out", "--catalog"]), value=HOSTILE, attached=st.booleans())
-def test_any_value_of_any_batch_option(capsys: pytest.CaptureFixture[str], sweep_folder, option: str, value, attached: bool) -> None:
+def test_any_value_of_any_batch_option(capsys: pytest.CaptureFixture[str], sweep_folder: Path, option: str, value, attached: bool) -> None:
     (sweep_folder / "orders.csv").write_text("drug,dose\nTysabri,300 mg\n")
     if option == "--out" and ("/" in value or value in ("", ".", "..", "orders.csv")):
         value = f"x{value.replace('/', '_')}"

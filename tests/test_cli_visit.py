@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -32,7 +33,7 @@ def write(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
-def brief(lines: list[dict], code: str = "hcpcs") -> list[tuple[str, tuple[str, ...], int]]:
+def brief(lines: list[dict[str, Any]], code: str = "hcpcs") -> list[tuple[str, tuple[str, ...], int]]:
     return [(line[code], tuple(line["modifiers"]), line["units"]) for line in lines]
 
 

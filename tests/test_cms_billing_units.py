@@ -44,7 +44,7 @@ def test_a_combination_bills_its_first_named_strength_when_the_descriptor_says_w
 
 
 @pytest.mark.parametrize(("code", "unit", "descriptor", "reason"), STILL_REFUSED, ids=[row[0] for row in STILL_REFUSED])
-def test_a_combination_the_descriptor_does_not_settle_stays_refused(code: str, unit: str, descriptor: str | None, reason) -> None:
+def test_a_combination_the_descriptor_does_not_settle_stays_refused(code: str, unit: str, descriptor: str | None, reason: str) -> None:
     with pytest.raises(DosageRefused) as refused:
         code_billing_unit(unit, descriptor)
     assert str(refused.value) == reason

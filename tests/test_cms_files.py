@@ -13,13 +13,14 @@ from infusion_calc.cms import dosage, rows
 from infusion_calc.cms.dosage import DosageRefused, billing_unit
 from infusion_calc.cms.hcpcs_file import read_hcpcs_xlsx
 from infusion_calc.cms.importer import build_quarters, read_paths
+from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.tables import read_table
 from infusion_calc.core.errors import InputError
 
 DATA = Path(__file__).parent / "data" / "cms"
 
 
-def quarter(label: str, with_hcpcs: bool = False):
+def quarter(label: str, with_hcpcs: bool = False) -> Quarter:
     paths = [DATA / f"asp-ndc-hcpcs-crosswalk-{label}.csv", DATA / f"asp-payment-limits-{label}.csv"]
     found = read_paths(paths + ([DATA / "HCPC2025_OCT_ANWEB-subset.xlsx"] if with_hcpcs else []))
     (built,) = build_quarters(found, found.hcpcs or {})
@@ -49,7 +50,7 @@ def test_billing_units_written_every_which_way_read_as_exact_masses(text: str, m
         ("", dosage.UNREADABLE),
     ],
 )
-def test_billing_units_that_are_not_one_plain_mass_are_refused_with_the_reason(text: str, reason) -> None:
+def test_billing_units_that_are_not_one_plain_mass_are_refused_with_the_reason(text: str, reason: str) -> None:
     with pytest.raises(DosageRefused) as refused:
         billing_unit(text)
     assert str(refused.value) == reason

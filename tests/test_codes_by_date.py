@@ -18,6 +18,8 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
+from infusion_calc.cms.store import LoadedQuarter
+from infusion_calc.core.catalog import Catalog
 from infusion_calc.core.payment import payment_for
 from infusion_calc.loading import Context
 
@@ -130,7 +132,7 @@ def test_batch_rows_bill_the_code_of_their_own_date(tmp_path: Path, capsys: pyte
 # -- a date of service picks exactly one quarter ---------------------------------------------
 
 @pytest.fixture(scope="module")
-def history():
+def history() -> tuple[Catalog, list[LoadedQuarter]]:
     context = Context()
     catalog = context.catalog
     assert catalog.cms is not None and catalog.cms.history is not None
@@ -146,7 +148,7 @@ _FIRST, _LAST = datetime(2024, 1, 1, 0, 0), datetime(2026, 9, 30, 23, 59)
 @example(int((datetime(2025, 4, 1, 0, 0) - _FIRST).total_seconds() // 60))
 @example(int((datetime(2024, 12, 31, 23, 59) - _FIRST).total_seconds() // 60))
 @example(int((datetime(2025, 1, 1, 0, 0) - _FIRST).total_seconds() // 60))
-def test_a_date_of_service_picks_exactly_one_quarter(history, minutes: int) -> None:
+def test_a_date_of_service_picks_exactly_one_quarter(history: tuple[Catalog, list[LoadedQuarter]], minutes: int) -> None:
     catalog, quarters = history
     moment = _FIRST + timedelta(minutes=minutes)
     day = moment.date()
@@ -161,7 +163,7 @@ def test_a_date_of_service_picks_exactly_one_quarter(history, minutes: int) -> N
     assert catalog.cms.history.reference(day).label == expected_label
 
 
-def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history) -> None:
+def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history: tuple[Catalog, list[LoadedQuarter]]) -> None:
     catalog, quarters = history
     for day, label in ((date(2025, 3, 31), "2025Q1"), (date(2025, 4, 1), "2025Q2")):
         drug = catalog.on(day).lookup("eculizumab")

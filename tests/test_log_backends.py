@@ -22,7 +22,7 @@ def calc_for(dose: str = "250 mg", **kwargs):
     return calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
 
 
-def test_a_save_reads_back_the_same_on_both(any_log) -> None:
+def test_a_save_reads_back_the_same_on_both(any_log: Path | CenterLog) -> None:
     entry = save(calc_for("5 mg/kg", drug="remicade", weight="73 kg"), note="Infliximab 365 mg IV.", path=any_log,
                  encounter={"nurse": "RN Lee"})
     log = AdministrationLog(any_log)
@@ -37,7 +37,7 @@ def test_a_save_reads_back_the_same_on_both(any_log) -> None:
     assert exported[0]["uuid"] == entry.uuid and exported[0]["result"]["hcpcs"] == "J1745"
 
 
-def test_a_retry_with_the_same_identifier_never_makes_a_second_entry(any_log) -> None:
+def test_a_retry_with_the_same_identifier_never_makes_a_second_entry(any_log: Path | CenterLog) -> None:
     made_here = str(uuid.uuid4())
     first = save(calc_for(), path=any_log, entry_uuid=made_here)
     again = save(calc_for(), path=any_log, entry_uuid=made_here)  # the acknowledgement was lost: saved again
@@ -46,7 +46,7 @@ def test_a_retry_with_the_same_identifier_never_makes_a_second_entry(any_log) ->
     assert log.count() == 1 and len(list(log.csv_rows())) == 2
 
 
-def test_an_entry_is_written_whole_or_not_at_all(any_log, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_entry_is_written_whole_or_not_at_all(any_log: Path | CenterLog, monkeypatch: pytest.MonkeyPatch) -> None:
     def lines_fail(execute, execute_many, entry):
         return write_entry(execute, lambda sql, rows: execute_many(sql.replace("claim_line", "no_such_table"), rows), entry)
 
@@ -59,7 +59,7 @@ def test_an_entry_is_written_whole_or_not_at_all(any_log, monkeypatch: pytest.Mo
     assert log.count() == 1 and {row[5] for row in log.csv_rows()} == {"100 mg"}  # no entry without its lines
 
 
-def test_a_correction_is_a_new_entry_and_the_chain_is_shown(any_log) -> None:
+def test_a_correction_is_a_new_entry_and_the_chain_is_shown(any_log: Path | CenterLog) -> None:
     first = save(calc_for("250 mg"), path=any_log)
     second = save(calc_for("300 mg"), path=any_log, corrects=first.id)
     third = save(calc_for("310 mg"), path=any_log, corrects=second.id)
@@ -73,7 +73,7 @@ def test_a_correction_is_a_new_entry_and_the_chain_is_shown(any_log) -> None:
         save(calc_for(), path=any_log, corrects=999)
 
 
-def test_an_empty_log_reads_as_empty(any_log) -> None:
+def test_an_empty_log_reads_as_empty(any_log: Path | CenterLog) -> None:
     log = AdministrationLog(any_log)
     assert list(log.recent()) == [] and log.count() == 0 and log.entry(1) is None and log.uses_by_code() == {}
 
@@ -120,7 +120,7 @@ def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by
     assert len(list(after.csv_rows())) == 3  # the old entry's lines (payment read from its result) and the new one
 
 
-def test_the_report_reads_a_corrected_entry_once_through_its_correction(any_log) -> None:
+def test_the_report_reads_a_corrected_entry_once_through_its_correction(any_log: Path | CenterLog) -> None:
     first = save(calc_for("250 mg"), path=any_log)
     second = save(calc_for("300 mg"), path=any_log, corrects=first.id)
     other = save(calc_for("100 mg"), path=any_log)

@@ -24,6 +24,7 @@ import pytest
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, CenterLog, LogError, save
+from tests import pg_server
 
 NAMESPACE = uuid.UUID("0d8c7f0e-31a5-4a43-8d0e-6a8f3e9d2b11")
 
@@ -89,7 +90,7 @@ def check_log(log, expected: dict[str, int]) -> None:
     assert set(lines_per_entry.values()) == {2}  # 250 mg of natalizumab: J2323 and J2323-JW, never half of them
 
 
-def test_eight_workstations_saving_500_each_at_once(center_log, tmp_path: Path) -> None:
+def test_eight_workstations_saving_500_each_at_once(center_log: CenterLog, tmp_path: Path) -> None:
     pids = [fork(workstation, center_log, f"pod-{k}", 0, 500, tmp_path / f"acks-{k}", errors=tmp_path / "errors") for k in range(8)]
     assert all(os.waitpid(pid, 0)[1] == 0 for pid in pids)
     assert not (tmp_path / "errors").exists(), (tmp_path / "errors").read_text()[:2000]
@@ -103,7 +104,7 @@ def test_eight_workstations_saving_500_each_at_once(center_log, tmp_path: Path) 
 
 
 @pytest.mark.parametrize("rounds", [200])
-def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates_nothing(any_log, tmp_path: Path, rounds: int) -> None:
+def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates_nothing(any_log: Path | CenterLog, tmp_path: Path, rounds: int) -> None:
     acks = tmp_path / "acks"
     random.seed(25)
     for _ in range(rounds):
@@ -118,7 +119,7 @@ def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates
     check_log(any_log, acknowledged(acks))
 
 
-def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(center_log, pg_cluster, tmp_path: Path) -> None:
+def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(center_log: CenterLog, pg_cluster: pg_server.Cluster, tmp_path: Path) -> None:
     errors, stop = tmp_path / "errors", tmp_path / "stop"
     pids = [fork(workstation, center_log, f"pod-{k}", 0, 10**6, tmp_path / f"acks-{k}", timeout=0.3, errors=errors, until=stop)
             for k in range(2)]
@@ -144,7 +145,7 @@ def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(center_l
     assert all(line.startswith("error: The center log postgresql://") and "Traceback" not in line for line in shown)
 
 
-def test_a_center_log_url_in_the_environment_is_the_log_everything_reads(center_log, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_center_log_url_in_the_environment_is_the_log_everything_reads(center_log: CenterLog, monkeypatch: pytest.MonkeyPatch) -> None:
     from infusion_calc.loading import Context
 
     monkeypatch.setenv("INFUSION_CALC_LOG_URL", center_log.url)

@@ -17,13 +17,13 @@ import pytest
 from infusion_calc.cli import main
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.loading import packaged_catalog
-from infusion_calc.log import CSV_COLUMNS, AdministrationLog, save
+from infusion_calc.log import CSV_COLUMNS, AdministrationLog, LogLocation, save
 
 COPIES = 20_000
 
 
 @pytest.fixture
-def big_log():
+def big_log() -> LogLocation:
     entry = save(calculate(packaged_catalog(), CalcRequest("250 mg")), note="chart text")
     with sqlite3.connect(entry.path) as connection:
         connection.execute(
@@ -51,7 +51,7 @@ def peak_bytes(rows) -> tuple[int, int]:
         tracemalloc.stop()
 
 
-def test_exports_stream_in_flat_memory(big_log) -> None:
+def test_exports_stream_in_flat_memory(big_log: LogLocation) -> None:
     log = AdministrationLog()
     # ~6 MB of CSV rows and ~45 MB of JSON pass through; a copy held in memory would show here
     lines, peak = peak_bytes(log.csv_rows())
@@ -60,7 +60,7 @@ def test_exports_stream_in_flat_memory(big_log) -> None:
     assert entries == COPIES + 1 and peak < 2_000_000
 
 
-def test_log_export_csv_writes_every_claim_line(big_log, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_export_csv_writes_every_claim_line(big_log: LogLocation, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "log.csv"
     assert main(["log", "export", "--format", "csv", "--out", str(out)]) == 0
     with out.open(newline="") as stream:
@@ -73,7 +73,7 @@ def test_log_export_csv_writes_every_claim_line(big_log, tmp_path: Path, capsys:
     assert out.stat().st_mode & 0o777 == 0o600
 
 
-def test_log_export_json_is_one_valid_object_per_entry(big_log, tmp_path: Path) -> None:
+def test_log_export_json_is_one_valid_object_per_entry(big_log: LogLocation, tmp_path: Path) -> None:
     out = tmp_path / "log.jsonl"
     assert main(["log", "export", "--format", "json", "--out", str(out)]) == 0
     with out.open(encoding="utf-8") as stream:
@@ -85,7 +85,7 @@ def test_log_export_json_is_one_valid_object_per_entry(big_log, tmp_path: Path) 
     assert json.loads(last)["id"] == COPIES + 1
 
 
-def test_log_list_shows_only_the_latest_entries(big_log, capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_list_shows_only_the_latest_entries(big_log: LogLocation, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["log", "list", "--limit", "3"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert [row.split()[0] for row in rows] == ["ID", str(COPIES - 1), str(COPIES), str(COPIES + 1)]

@@ -12,6 +12,7 @@ import json
 import sqlite3
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -43,14 +44,14 @@ def run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, 
 
 
 @pytest.fixture
-def seeded(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path):
+def seeded(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path) -> Path:
     for arguments in SAVES:
         status, _, err = run(capsys, "calc", *arguments, "--save")
         assert status == 0, err
     return isolated_user_dirs
 
 
-def report(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[dict, str]:
+def report(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[dict[str, Any], str]:
     status, out, err = run(capsys, "report", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "json", *extra)
     assert status == 0, err
     return json.loads(out), err
@@ -60,13 +61,13 @@ def cents(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def test_the_dates_of_service_fall_in_2026q1(seeded, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_dates_of_service_fall_in_2026q1(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "calc", *SAVES[0], "--json")
     assert status == 0, err
     assert json.loads(out)["payment"]["quarter"] == "2026Q1"
 
 
-def test_entries_in_units_and_iu_are_read_and_counted(seeded, capsys: pytest.CaptureFixture[str]) -> None:
+def test_entries_in_units_and_iu_are_read_and_counted(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     figures, err = report(capsys)
     assert "could not be read" not in err
     totals = figures["totals"]
@@ -85,7 +86,7 @@ def test_entries_in_units_and_iu_are_read_and_counted(seeded, capsys: pytest.Cap
     assert (by_drug["J7195"]["units_administered"], by_drug["J7195"]["units_discarded"]) == (3500, 40)
 
 
-def test_what_ifs_work_in_each_entry_s_own_unit(seeded, capsys: pytest.CaptureFixture[str]) -> None:
+def test_what_ifs_work_in_each_entry_s_own_unit(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     what_if = report(capsys, "--round-within", "10")[0]["totals"]["what_if"]
     # Botox 60 units: no whole-vial total of 100 or 200 units lies within 54-66 units; nothing moves.
     # BeneFIX 3,500 IU planned from the typed 3,540 IU vial only: it moves up to that vial, saving nothing.
@@ -96,7 +97,7 @@ def test_what_ifs_work_in_each_entry_s_own_unit(seeded, capsys: pytest.CaptureFi
     assert what_if["non_billable_waste"]["administrations"] == 0
 
 
-def test_details_print_each_amount_in_its_own_unit(seeded, capsys: pytest.CaptureFixture[str]) -> None:
+def test_details_print_each_amount_in_its_own_unit(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     details = {entry["hcpcs"]: entry for entry in report(capsys, "--details")[0]["details"]}
     assert details["J0585"]["dose"] == "60 units"
     assert details["J7195"]["dose"] == "3500 IU"
@@ -125,7 +126,7 @@ def test_a_typed_zero_is_still_refused() -> None:
     assert parse_amount("0 mg", "saved", zero_ok=True).value == 0
 
 
-def test_an_entry_mixing_units_is_left_out_and_counted(seeded, capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_entry_mixing_units_is_left_out_and_counted(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A hand-edited entry whose dose is in mg while its billing unit is in units is not read as either."""
     path = seeded / "data" / "administrations.sqlite3"
     with sqlite3.connect(path) as connection:

@@ -19,7 +19,7 @@ import sys
 import textwrap
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -147,8 +147,12 @@ class ServerProcess:
             raise AssertionError(f"server ignored SIGTERM for {timeout} s") from None
 
 
+StartServer = Callable[[list[str]], ServerProcess]
+"""The start_server fixture: starts a server with these arguments and waits for its address."""
+
+
 @pytest.fixture
-def start_server(tmp_path: Path):
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
     started: list[ServerProcess] = []
 
     def start(argv: list[str]) -> ServerProcess:
@@ -167,7 +171,7 @@ def start_server(tmp_path: Path):
             os.kill(pid, signal.SIGKILL)
 
 
-def stand_in_server(start_server, app_source: str) -> ServerProcess:
+def stand_in_server(start_server: StartServer, app_source: str) -> ServerProcess:
     return start_server([sys.executable, "-c", SERVE_COMMAND, sys.executable, "-c", app_source])
 
 
@@ -250,7 +254,7 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
-def test_serve_listens_on_loopback_only_by_default_and_says_where(start_server) -> None:
+def test_serve_listens_on_loopback_only_by_default_and_says_where(start_server: StartServer) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     assert server.url.startswith("http://127.0.0.1:")
     assert listening_addresses(server.port) == {"127.0.0.1"}
@@ -258,7 +262,7 @@ def test_serve_listens_on_loopback_only_by_default_and_says_where(start_server) 
     assert server.stop() == 0
 
 
-def test_serve_warns_when_other_machines_can_connect(start_server) -> None:
+def test_serve_warns_when_other_machines_can_connect(start_server: StartServer) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--host", "0.0.0.0", "--port", "0"])
     warning = server.stderr
     assert warning.startswith("warning: serving on 0.0.0.0, which other machines can reach.")
@@ -293,7 +297,7 @@ def test_a_bad_catalog_is_refused_before_serving(tmp_path: Path) -> None:
     assert "serving" not in done.stdout
 
 
-def test_the_page_only_refers_to_this_server(start_server) -> None:
+def test_the_page_only_refers_to_this_server(start_server: StartServer) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     with urllib.request.urlopen(server.url, timeout=10) as response:
         page = response.read().decode()
@@ -311,7 +315,7 @@ def test_the_page_only_refers_to_this_server(start_server) -> None:
     assert server.stop() == 0
 
 
-def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_server) -> None:
+def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_server: StartServer) -> None:
     server = stand_in_server(start_server, STUBBORN_APP)
     tab = RawTab(server.port)
     tab.wait_for(b"stubborn app running")
@@ -328,7 +332,7 @@ def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_
     assert server.stop() == 0
 
 
-def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_server) -> None:
+def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_server: StartServer) -> None:
     server = stand_in_server(start_server, STUBBORN_APP)
     first = RawTab(server.port)
     first.wait_for(b"stubborn app running")
@@ -346,7 +350,7 @@ def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_se
     second.sock.close()
 
 
-def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server) -> None:
+def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server: StartServer) -> None:
     # The case seen orphaned: the browser gone during the app's start-up.
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     tab = RawTab(server.port)
@@ -364,7 +368,7 @@ def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server)
         ({"Host": "rebound.example:{port}", "Origin": "http://rebound.example:{port}"}, "a name that is not loopback"),
     ],
 )
-def test_a_page_from_another_site_cannot_open_an_app(start_server, headers: dict[str, Any], why: str) -> None:
+def test_a_page_from_another_site_cannot_open_an_app(start_server: StartServer, headers: dict[str, Any], why: str) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     headers = {name: value.format(port=server.port) for name, value in headers.items()}
     RawTab(server.port, headers, expect=403)

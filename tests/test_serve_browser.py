@@ -19,13 +19,14 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 from rich.cells import cell_len
 
-from test_serve import APP_GONE_WITHIN, ServerProcess, children_of, members_of_groups, process_table, wait_until
+from tests.test_serve import APP_GONE_WITHIN, ServerProcess, children_of, members_of_groups, process_table, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -177,7 +178,7 @@ def command_line(pid: int) -> list[str]:
 
 
 @pytest.fixture
-def server(tmp_path: Path):
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
     started = ServerProcess([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"], tmp_path)
     try:
         started.wait_for_url()
@@ -190,7 +191,7 @@ def server(tmp_path: Path):
             os.kill(pid, signal.SIGKILL)
 
 
-def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server, tmp_path: Path) -> None:
+def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server: ServerProcess, tmp_path: Path) -> None:
     requests: list[str] = []
     console_errors: list[str] = []
     with playwright_api.sync_playwright() as playwright:

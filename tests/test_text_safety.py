@@ -37,7 +37,7 @@ def hostile_catalog(tmp_path: Path) -> str:
 
 
 @pytest.mark.parametrize("output", [[], ["--note"], *(["--format", f] for f in ("text", "cms1500", "ub04", "837p", "837i", "csv"))])
-def test_a_drug_name_with_escape_sequences_is_printed_as_visible_escapes(tmp_path: Path, capsys: pytest.CaptureFixture[str], output) -> None:
+def test_a_drug_name_with_escape_sequences_is_printed_as_visible_escapes(tmp_path: Path, capsys: pytest.CaptureFixture[str], output: list[str]) -> None:
     args = ["calc", "--catalog", hostile_catalog(tmp_path), "--hcpcs", "J9999", "--dose", "95 mg"]
     status = main([*args, "--given-at", "2026-05-01 10:30", *output])
     captured = capsys.readouterr()
@@ -165,7 +165,7 @@ def test_batch_jsonl_escapes_acting_characters_and_keeps_the_value(tmp_path: Pat
 
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(max_size=5), st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=20), max_size=4))
-def test_json_safe_is_the_same_value_with_nothing_that_acts(value) -> None:
+def test_json_safe_is_the_same_value_with_nothing_that_acts(value: dict[str, str]) -> None:
     from infusion_calc.core.safe_text import json_safe
 
     text = json_safe(json.dumps(value, ensure_ascii=False, indent=2))

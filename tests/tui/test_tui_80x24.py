@@ -11,7 +11,7 @@ import re
 import pytest
 
 from infusion_calc.tui.app import InfusionCalcApp
-from tui_helpers import choose, ready, screen_lines, scroll_to, type_fast, type_into
+from tui_helpers import choose, ready, result_of, screen_lines, scroll_to, type_fast, type_into
 
 SIZE = (80, 24)
 
@@ -41,7 +41,7 @@ async def test_a_three_decimal_ndc_quantity_is_shown_whole(app: InfusionCalcApp)
         await type_into(pilot, dose="680 mg")
         await scroll_to(pilot, "#claim-lines")
         lines = screen_lines(app)
-        for row in app.main_screen.outcome.result.claim_rows:
+        for row in result_of(app).claim_rows:
             cells = [cell for cell in (row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity) if cell]
             assert rows_with(lines, *cells), f"{cells} not whole on one line:\n" + "\n".join(lines)
 
@@ -52,7 +52,7 @@ async def test_an_unverified_ndc_wraps_inside_its_column_and_keeps_the_figures_w
         await type_into(pilot, dose="300 mg")
         await scroll_to(pilot, "#claim-lines")
         lines = screen_lines(app)
-        row = app.main_screen.outcome.result.claim_rows[0]
+        row = result_of(app).claim_rows[0]
         assert rows_with(lines, row.hcpcs, row.units, "not", row.ndc_unit, row.ndc_quantity), "\n".join(lines)
         assert any("carton" in line for line in lines)
 

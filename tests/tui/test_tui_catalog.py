@@ -12,7 +12,7 @@ from textual.widgets import Button, Static
 from infusion_calc.tui.app import make_app
 from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
-from tui_helpers import built, shown, type_into
+from tui_helpers import built, result_of, shown, type_into
 
 NATALIZUMAB_AS_J2326 = drug_entry("J2326", generic="natalizumab", brands=["Tysabri"], billing_unit="1 mg",
                                   products=[product_entry("Tysabri", ndc="64406-0008-01", strength="300 mg", volume="15 mL")])
@@ -36,7 +36,7 @@ async def test_without_a_catalog_the_app_loads_the_packaged_one_after_the_first_
         assert app.main_screen.query_one("#drug").value == "J2323"
         assert not shown(app, "#catalog-problem")
         await type_into(pilot, dose="300 mg")
-        assert app.main_screen.outcome.result.claim_rows[0].modifiers == "JZ"
+        assert result_of(app).claim_rows[0].modifiers == "JZ"
 
 
 async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_right_codes(tmp_path: Path) -> None:

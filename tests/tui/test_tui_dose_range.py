@@ -15,7 +15,7 @@ import pytest
 
 from infusion_calc.core.check_types import Check, Severity
 from infusion_calc.tui.app import InfusionCalcApp
-from tui_helpers import type_into
+from tui_helpers import result_of, type_into
 
 SIZE = (80, 24)
 
@@ -34,7 +34,7 @@ def notices(app: InfusionCalcApp) -> str:
 async def test_no_copy_of_a_dose_far_outside_the_label_without_confirming(app: InfusionCalcApp, key: str) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mL")  # Tysabri: 6,000 mg, twenty times the labeled 300 mg
-        assert any(check.code == "DOSE_OUT_OF_RANGE" for check in app.main_screen.outcome.result.checks)
+        assert any(check.code == "DOSE_OUT_OF_RANGE" for check in result_of(app).checks)
         await pilot.press(key)
         assert dialog(app) is not None
         assert "far outside the labeled dose" in dialog(app).message

@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Input, Select, Static
 
 from infusion_calc.core.encounter import EncounterText
 from infusion_calc.tui.app import InfusionCalcApp
-from tui_helpers import choose, field_error, open_encounter, ready, shown, type_into
+from tui_helpers import choose, field_error, open_encounter, ready, result_of, shown, type_into
 
 
 def chart_text(app: InfusionCalcApp) -> str:
@@ -143,7 +143,7 @@ async def test_copy_chart_text_copies_the_whole_note_with_the_encounter(app: Inf
         await pilot.pause()
         await pilot.press("f3")
         copied = app.clipboard
-        assert copied == app.main_screen.outcome.result.chart_text
+        assert copied == result_of(app).chart_text
         for entered in ("2026-03-02 09:40", "G35.A", "Payer type: Medicare", "lot TY2291, exp 2027-03",
                         "dose reduced per order", "Ana Ruiz, RN", "J2323-JW × 50"):
             assert entered in copied, entered
@@ -200,7 +200,7 @@ async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app:
         assert not app.main_screen.outcome.valid  # no claim lines billed from an impossible amount
         assert "more than the 300 mg prepared" in field_error(app, "dose_given")
         await type_into(pilot, dose_given="")  # cleared: the whole dose prepared is given again
-        assert app.main_screen.outcome.result.claim_rows[0].units == "300"
+        assert result_of(app).claim_rows[0].units == "300"
 
 
 async def test_administration_details_typed_in_the_panel_reach_the_note(app: InfusionCalcApp) -> None:

@@ -9,7 +9,7 @@ from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.core.site_config import parse_site_config
 from infusion_calc.locations import site_config_path
 from infusion_calc.tui.app import InfusionCalcApp
-from tui_helpers import ready, type_into
+from tui_helpers import ready, result_of, type_into
 
 
 def write_config(text: str) -> None:
@@ -47,7 +47,7 @@ async def test_an_id_no_binding_has_is_named_and_the_others_still_apply(app: Inf
                    for message in messages)
         await type_into(pilot, dose="250 mg")
         await pilot.press("f9")
-        assert app.clipboard.rstrip("\n") == app.main_screen.outcome.result.chart_text.rstrip("\n")
+        assert app.clipboard.rstrip("\n") == result_of(app).chart_text.rstrip("\n")
 
 
 async def test_a_bad_keys_table_keeps_the_default_keys_and_says_why(app: InfusionCalcApp) -> None:

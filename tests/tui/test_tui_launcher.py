@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,7 +27,7 @@ def test_anything_else_goes_to_the_full_parser(arguments: list[str]) -> None:
 
 
 def test_main_without_a_command_runs_the_app_with_the_site_file(monkeypatch: pytest.MonkeyPatch) -> None:
-    seen = {}
+    seen: dict[str, Any] = {}
 
     class FakeApp:
         return_code = 0
@@ -34,7 +35,7 @@ def test_main_without_a_command_runs_the_app_with_the_site_file(monkeypatch: pyt
         def run(self) -> None:
             seen["ran"] = True
 
-    def fake_make_app(**kwargs):
+    def fake_make_app(**kwargs: Any) -> FakeApp:
         seen.update(kwargs)
         return FakeApp()
 

@@ -15,7 +15,7 @@ from textual.widgets import Input
 
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.state import ClaimRow
-from tui_helpers import choose, field_error, open_encounter, ready, shown, status_text, type_into
+from tui_helpers import choose, field_error, open_encounter, ready, result_of, shown, status_text, type_into
 
 TYSABRI_NDC = "64406000801"
 REMICADE_NDC = "57894003001"
@@ -76,7 +76,7 @@ async def test_a_per_kg_dose_asks_for_the_weight_then_bills_the_worked_example(a
             ["J1745", "", "37", REMICADE_NDC, "UN", "3.65"],
             ["J1745", "JW", "3", REMICADE_NDC, "UN", "0.35"],
         ]
-        assert app.main_screen.outcome.result.vials[0].startswith("4 × 100 mg")
+        assert result_of(app).vials[0].startswith("4 × 100 mg")
 
 
 async def test_a_per_m2_dose_shows_height_weight_and_bsa(app: InfusionCalcApp) -> None:
@@ -86,7 +86,7 @@ async def test_a_per_m2_dose_shows_height_weight_and_bsa(app: InfusionCalcApp) -
         assert shown(app, "#height") and shown(app, "#bsa") and shown(app, "#weight")
         await type_into(pilot, bsa="1.9 m2")
         # 375 × 1.9 = 712.5 mg; 10 mg units: 71.25 rounded up.
-        assert app.main_screen.outcome.result.administered_units == 72
+        assert result_of(app).administered_units == 72
 
 
 GARBAGE = ["1,5 mg", "three hundred", "[red]300[/red] mg", "10**10**10 mg", "-5 mg", "nan mg", "300 mgs",
@@ -147,7 +147,7 @@ async def test_copy_chart_text_puts_the_chart_note_in_the_clipboard(app: Infusio
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         await pilot.press("f3")
-        assert app.clipboard == chart_note(app.main_screen.outcome.result.calculation, rules=clinical_rules())
+        assert app.clipboard == chart_note(result_of(app).calculation, rules=clinical_rules())
         assert "250 mg" in app.clipboard
 
 
@@ -215,7 +215,7 @@ async def test_a_drug_with_two_vial_sizes_offers_both_and_the_least_waste_plan(a
         assert "120 mg only" in labels and "400 mg only" in labels
         await choose(pilot, "vial-choice", "120 mg")
         await type_into(pilot, dose="400 mg")
-        assert app.main_screen.outcome.result.vials[0].startswith("4 × 120 mg")
+        assert result_of(app).vials[0].startswith("4 × 120 mg")
 
 
 async def test_f1_opens_help_on_jw_jz_rounding_and_j2326(app: InfusionCalcApp) -> None:
@@ -328,7 +328,7 @@ async def test_warnings_are_shown_with_the_result(app: InfusionCalcApp) -> None:
         warnings = app.main_screen.query_one("#result-warnings")
         assert shown(app, "#result-warnings")
         assert "from the carton" in warnings.render().plain
-        assert app.main_screen.outcome.result.claim_rows[0].ndc.startswith("not verified")
+        assert result_of(app).claim_rows[0].ndc.startswith("not verified")
 
 
 async def test_keys_typed_before_the_form_exists_land_in_the_dose_field(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:

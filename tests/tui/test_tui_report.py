@@ -43,10 +43,10 @@ async def report_shown(pilot: Pilot[None]) -> report_screen.ReportScreen:
     return screen
 
 
-async def test_f8_shows_the_report_with_both_charts_at_80x24(seeded_log, app: InfusionCalcApp) -> None:
+async def test_f8_shows_the_report_with_both_charts_at_80x24(seeded_log: None, app: InfusionCalcApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await report_shown(pilot)
-        assert screen.report["totals"]["administrations"] == 3
+        assert screen.report is not None and screen.report["totals"]["administrations"] == 3
         text = "\n".join(screen_lines(app))
         assert "Waste and revenue 2025-04-01 to 2026-03-31: 3 administrations" in text, text
         assert "NOT applied" in text and "rounding within 10%" in text, text
@@ -65,5 +65,5 @@ async def test_an_empty_log_shows_an_empty_report_not_an_error(app: InfusionCalc
     monkeypatch.setattr(report_screen, "today", lambda: date(2026, 3, 31))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await report_shown(pilot)
-        assert screen.report["totals"]["administrations"] == 0
+        assert screen.report is not None and screen.report["totals"]["administrations"] == 0
         assert "0 administrations" in "\n".join(screen_lines(app))

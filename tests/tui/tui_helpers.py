@@ -8,6 +8,7 @@ from textual.widgets import Collapsible, Input, Select, Static
 
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.screens.main import MainScreen
+from infusion_calc.tui.state import ResultView
 from infusion_calc.tui.widgets.drug_field import DrugField
 from infusion_calc.tui.widgets.form_field import FormField
 
@@ -63,6 +64,13 @@ async def choose(pilot: Pilot[None], select_id: str, value: str) -> None:
     assert isinstance(widget, (Select, DrugField)), widget
     widget.value = value
     await pilot.pause()
+
+
+def result_of(app: InfusionCalcApp) -> ResultView:
+    """The result the panel shows now (the test has typed an order that calculates)."""
+    result = app.main_screen.outcome.result
+    assert result is not None, app.main_screen.outcome
+    return result
 
 
 def field_error(app: InfusionCalcApp, field: str) -> str:

@@ -34,7 +34,8 @@ def subset_csv(source: Path, target: Path, codes: set[str]) -> None:
 def subset_hcpcs(source: Path, target: Path, codes: set[str]) -> None:
     archive = zipfile.ZipFile(source)
     strings = re.findall(r"<si>(.*?)</si>", archive.read("xl/sharedStrings.xml").decode("utf-8"), re.S)
-    text = lambda si: re.sub(r"<[^>]+>", "", si)  # noqa: E731
+    def text(shared: str) -> str:
+        return re.sub(r"<[^>]+>", "", shared)
     sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     rows = re.findall(r"<row [^>]*>.*?</row>", sheet, re.S)
     kept, table = [], []
