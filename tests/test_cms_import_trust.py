@@ -10,6 +10,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -37,8 +38,9 @@ def snapshot(tmp_path: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())} if folder.is_dir() else {}
 
 
-def stored(tmp_path: Path, label: str) -> dict:
-    return json.loads(gzip.decompress((cms_folder(tmp_path) / f"asp-{label}.json.gz").read_bytes()))
+def stored(tmp_path: Path, label: str) -> dict[str, Any]:
+    quarter: dict[str, Any] = json.loads(gzip.decompress((cms_folder(tmp_path) / f"asp-{label}.json.gz").read_bytes()))
+    return quarter
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> str:
@@ -87,7 +89,7 @@ def line_of(data: bytes, start: bytes) -> int:
     return data[: data.index(b"\r\n" + start)].count(b"\r\n") + 2
 
 
-def priced(tmp_path: Path, label: str) -> dict[str, tuple]:
+def priced(tmp_path: Path, label: str) -> dict[str, tuple[Any, ...]]:
     return {
         code["hcpcs"]: (code["billing_unit"], code["payment_limit"], code["coinsurance_percent"], sorted(map(tuple, code["items"])))
         for code in stored(tmp_path, label)["codes"]
@@ -134,7 +136,9 @@ def test_the_ndc_column_renamed_ndc_as_in_2026q3_is_read(tmp_path: Path, capsys:
     (PRICING, b",Payment Limit,", b",Payment,", "Payment Limit"),
     (PRICING, b",Co-insurance Percentage,", b",Coinsurance %,", "Co-insurance Percentage"),
 ])
-def test_a_required_column_missing_by_name_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], file, old: bytes, new: bytes, column: str) -> None:
+def test_a_required_column_missing_by_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], file: Path, old: bytes, new: bytes, column: str,
+) -> None:
     changed = write(tmp_path, file.name, file.read_bytes().replace(old, new, 1))
     others = [str(CROSSWALK if file == PRICING else PRICING)]
     assert_refused(capsys, tmp_path, ["--replace", changed, *others], file.name, "line 9", column)

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,13 +30,14 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
-def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     status, out, err = run(capsys, "calc", *args, "--json")
     assert status == 0, err
-    return json.loads(out)
+    result: dict[str, Any] = json.loads(out)
+    return result
 
 
-def _lines(result: dict) -> list[tuple[str, tuple[str, ...], int]]:
+def _lines(result: dict[str, Any]) -> list[tuple[str, tuple[str, ...], int]]:
     return [(line["hcpcs"], tuple(line["modifiers"]), line["units"]) for line in result["lines"]]
 
 

@@ -6,7 +6,9 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
 from pathlib import Path
+from typing import Literal
 
 import pytest
 from hypothesis import given, settings
@@ -108,13 +110,13 @@ def test_calc_format_csv_is_read_back_as_the_lines_written(capsys: pytest.Captur
 @given(st.lists(st.one_of(st.text(), st.sampled_from(["1 × 300 mg/15 mL", " =1", "a\rb", "-5", "é=", ""]),
                           st.integers(-10**6, 10**6), st.decimals(allow_nan=False, allow_infinity=False), st.none()),
                 max_size=8))
-def test_a_row_is_written_as_each_cell_made_safe_alone(row) -> None:
+def test_a_row_is_written_as_each_cell_made_safe_alone(row: list[str | int | Decimal | None]) -> None:
     """The writer's pass over a row skips nothing: every cell is written as `cell()` makes it,
     and a row with a CR in any cell is quoted throughout."""
     written = io.StringIO()
     CsvWriter(written).writerow(row)
     cells = [cell(value) for value in row]
-    quoting = csv.QUOTE_ALL if any(isinstance(text, str) and "\r" in text for text in cells) else csv.QUOTE_MINIMAL
+    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_ALL if any(isinstance(text, str) and "\r" in text for text in cells) else csv.QUOTE_MINIMAL
     expected = io.StringIO()
     csv.writer(expected, lineterminator="\n", quoting=quoting).writerow(cells)
     assert written.getvalue() == expected.getvalue()
@@ -122,7 +124,7 @@ def test_a_row_is_written_as_each_cell_made_safe_alone(row) -> None:
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.one_of(st.text(), st.integers(-10**6, 10**6), st.none()), min_size=1, max_size=6), max_size=5))
-def test_any_cells_read_back_as_the_same_records_none_a_formula(rows) -> None:
+def test_any_cells_read_back_as_the_same_records_none_a_formula(rows: list[list[str | int | None]]) -> None:
     """The sweep's kinds of input: controls, CR, quotes, separators, formula starts, surrogates."""
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
@@ -139,7 +141,7 @@ def test_any_cells_read_back_as_the_same_records_none_a_formula(rows) -> None:
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), st.sampled_from(["a\rb", "\r", "=1+1\r\n", '"', "-5"])), min_size=1, max_size=6))
-def test_any_pass_through_cells_come_back_one_record_each_and_none_a_formula(notes) -> None:
+def test_any_pass_through_cells_come_back_one_record_each_and_none_a_formula(notes: list[str]) -> None:
     """The sweep's pass-through cells (quotes, CR, LF, ESC, formula starts, other scripts) through batch."""
     import tempfile
     from contextlib import redirect_stderr, redirect_stdout

@@ -17,13 +17,15 @@ import random
 import signal
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.loading import packaged_catalog
-from infusion_calc.log import AdministrationLog, CenterLog, LogError, save
+from infusion_calc.log import AdministrationLog, CenterLog, LogError, LogLocation, save
 from tests import pg_server
 
 NAMESPACE = uuid.UUID("0d8c7f0e-31a5-4a43-8d0e-6a8f3e9d2b11")
@@ -41,7 +43,7 @@ def acknowledged(acks: Path) -> dict[str, int]:
     return {uuid_: int(entry_id) for uuid_, entry_id in (line.split() for line in lines)}
 
 
-def workstation(log, name: str, start: int, stop: int, acks: Path, timeout: float = 5.0, errors: Path | None = None,
+def workstation(log: LogLocation, name: str, start: int, stop: int, acks: Path, timeout: float = 5.0, errors: Path | None = None,
                 until: Path | None = None) -> None:
     """In a forked child: save n = start..stop-1 (or until the file `until` exists), acknowledging each; never returns."""
     from infusion_calc.log.postgres_log import _connections
@@ -67,7 +69,7 @@ def workstation(log, name: str, start: int, stop: int, acks: Path, timeout: floa
     os._exit(0)
 
 
-def fork(target, *args, **kwargs) -> int:
+def fork(target: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     pid = os.fork()
     if pid == 0:
         try:
@@ -77,7 +79,7 @@ def fork(target, *args, **kwargs) -> int:
     return pid
 
 
-def check_log(log, expected: dict[str, int]) -> None:
+def check_log(log: LogLocation, expected: dict[str, int]) -> None:
     """Exactly the acknowledged saves, each once, with its id, each with both its claim lines."""
     reader = AdministrationLog(log)
     saved = {}

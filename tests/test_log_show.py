@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from infusion_calc.cli import log as log_command
-from infusion_calc.cli import main
+from infusion_calc.cli import log_export, log_show, main
 from infusion_calc.loading import Context
 
 CALCULATIONS = [
@@ -52,7 +53,7 @@ def test_log_show_keeps_the_entry_details_around_the_summary(capsys: pytest.Capt
     assert "Pre-submission checks:" in shown and "Chart note" in shown and "Typed          dose '250 mg'" in shown
 
 
-def _options(log_file, **values) -> argparse.Namespace:
+def _options(log_file: Path, **values: Any) -> argparse.Namespace:
     options = argparse.Namespace(**values)
     options.context = Context(log_file=log_file)
     return options
@@ -70,7 +71,7 @@ def test_every_log_command_reads_the_log_of_the_commands_context(capsys: pytest.
     assert capsys.readouterr().out == f"{elsewhere}\n"
     assert log_command.run_list(_options(elsewhere, all=True, limit=20)) == 0
     assert "J2323 × 250; J2323-JW × 50" in capsys.readouterr().out
-    assert log_command.run_show(_options(elsewhere, id=1, json=False)) == 0
+    assert log_show.run_show(_options(elsewhere, id=1, json=False)) == 0
     assert "J2323-JW" in capsys.readouterr().out
-    assert log_command.run_export(_options(elsewhere, format="csv", out=None)) == 0
+    assert log_export.run_export(_options(elsewhere, format="csv", out=None)) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3  # the header and the two claim lines

@@ -10,6 +10,7 @@ import csv
 import json
 import sqlite3
 import tracemalloc
+from collections.abc import Iterable
 from pathlib import Path
 
 import pytest
@@ -25,6 +26,7 @@ COPIES = 20_000
 @pytest.fixture
 def big_log() -> LogLocation:
     entry = save(calculate(packaged_catalog(), CalcRequest("250 mg")), note="chart text")
+    assert isinstance(entry.path, Path)  # the workstation's SQLite log
     with sqlite3.connect(entry.path) as connection:
         connection.execute(
             f"""INSERT INTO administration (saved_at, tool_version, drug, hcpcs, dose, administered_units,
@@ -41,7 +43,7 @@ def big_log() -> LogLocation:
     return entry.path
 
 
-def peak_bytes(rows) -> tuple[int, int]:
+def peak_bytes(rows: Iterable[object]) -> tuple[int, int]:
     """(rows consumed, peak Python memory while consuming them)."""
     tracemalloc.start()
     try:
@@ -82,7 +84,7 @@ def test_log_export_json_is_one_valid_object_per_entry(big_log: LogLocation, tmp
         for last in stream:  # noqa: B007 (read to the end; the last line is kept)
             pass
     assert first["id"] == 1 and first["note"] == "chart text" and first["result"]["lines"][1]["modifiers"] == ["JW"]
-    assert json.loads(last)["id"] == COPIES + 1
+    assert last is not None and json.loads(last)["id"] == COPIES + 1
 
 
 def test_log_list_shows_only_the_latest_entries(big_log: LogLocation, capsys: pytest.CaptureFixture[str]) -> None:

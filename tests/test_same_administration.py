@@ -33,7 +33,7 @@ def _config(isolated_user_dirs: Path, text: str) -> None:
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda order: f"{order['drug']}-{order['dose']}")
-def test_calc_prices_by_the_date_of_service_even_from_a_dated_start(capsys: pytest.CaptureFixture[str], order) -> None:
+def test_calc_prices_by_the_date_of_service_even_from_a_dated_start(capsys: pytest.CaptureFixture[str], order: dict[str, str]) -> None:
     result = cli_json(capsys, order)
     assert result["payment"] is not None and result["payment"]["quarter"] == "2026Q1"
     assert "PAYMENT_QUARTER_MISSING" not in {notice["code"] for notice in result["warnings"]}
@@ -41,7 +41,7 @@ def test_calc_prices_by_the_date_of_service_even_from_a_dated_start(capsys: pyte
 
 
 @pytest.mark.parametrize("order", [order for order in ORDERS if "given_at" in order], ids=lambda order: order["drug"])
-def test_a_batch_row_gives_the_lines_and_payment_calc_gives(capsys: pytest.CaptureFixture[str], tmp_path: Path, order) -> None:
+def test_a_batch_row_gives_the_lines_and_payment_calc_gives(capsys: pytest.CaptureFixture[str], tmp_path: Path, order: dict[str, str]) -> None:
     expected = contract_view(cli_json(capsys, order))
     orders = tmp_path / "orders.csv"
     with orders.open("w", encoding="utf-8", newline="") as stream:
@@ -54,7 +54,7 @@ def test_a_batch_row_gives_the_lines_and_payment_calc_gives(capsys: pytest.Captu
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda order: f"{order['drug']}-{order['dose']}")
-def test_a_saved_then_shown_entry_holds_what_calc_printed(capsys: pytest.CaptureFixture[str], order) -> None:
+def test_a_saved_then_shown_entry_holds_what_calc_printed(capsys: pytest.CaptureFixture[str], order: dict[str, str]) -> None:
     printed = cli_json(capsys, order)
     saved = cli_json(capsys, order, "--save")
     assert saved == printed

@@ -10,12 +10,14 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 from infusion_calc.core.errors import CatalogError, SiteConfigError
-from infusion_calc.loading import SITE_CATALOG_LIMIT, Context, load_site_config
+from infusion_calc.loading import Context, load_site_config
+from infusion_calc.site_files import SITE_CATALOG_LIMIT
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 pytestmark = pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
@@ -24,7 +26,7 @@ HANG_LIMIT_S = 30
 """A command that has not answered by then is hanging on the file."""
 
 
-def run(arguments: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
+def run(arguments: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     environment = os.environ | {
         "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data"),
     }
@@ -37,7 +39,7 @@ def run(arguments: list[str], tmp_path: Path) -> subprocess.CompletedProcess:
         raise AssertionError(f"infusion-calc {' '.join(arguments)} hung for {HANG_LIMIT_S} s") from None
 
 
-def assert_one_error(done: subprocess.CompletedProcess, *says: str) -> None:
+def assert_one_error(done: subprocess.CompletedProcess[str], *says: str) -> None:
     assert done.returncode == 2, done.stderr
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
     for text in says:
@@ -74,7 +76,7 @@ def test_dev_zero_as_the_catalog_is_refused_without_reading_it(tmp_path: Path) -
     ],
     ids=["folder", "fifo", "broken-link", "link-to-dev-zero"],
 )
-def test_a_config_folder_catalog_that_is_not_a_file_is_an_error_not_skipped(tmp_path: Path, make, says: str) -> None:
+def test_a_config_folder_catalog_that_is_not_a_file_is_an_error_not_skipped(tmp_path: Path, make: Callable[[Path], object], says: str) -> None:
     target = tmp_path / "config" / "catalog.toml"
     target.parent.mkdir(parents=True, exist_ok=True)
     make(target)

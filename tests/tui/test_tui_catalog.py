@@ -11,8 +11,9 @@ from textual.widgets import Button, Static
 
 from infusion_calc.tui.app import make_app
 from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen
+from infusion_calc.tui.widgets.drug_field import DrugField
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
-from tui_helpers import built, result_of, shown, type_into
+from tui_helpers import app_of, built, result_of, shown, type_into
 
 NATALIZUMAB_AS_J2326 = drug_entry("J2326", generic="natalizumab", brands=["Tysabri"], billing_unit="1 mg",
                                   products=[product_entry("Tysabri", ndc="64406-0008-01", strength="300 mg", volume="15 mL")])
@@ -21,7 +22,7 @@ NATALIZUMAB_AS_J2326 = drug_entry("J2326", generic="natalizumab", brands=["Tysab
 async def loaded(pilot: Pilot[None]) -> None:
     await built(pilot)
     for _ in range(100):  # the loading worker starts after the form's first frame
-        if pilot.app.workers or pilot.app.calculator is not None:
+        if pilot.app.workers or app_of(pilot).calculator is not None:
             break
         await pilot.pause()
     await pilot.app.workers.wait_for_complete()
@@ -33,7 +34,7 @@ async def test_without_a_catalog_the_app_loads_the_packaged_one_after_the_first_
     app = make_app(cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        assert app.main_screen.query_one("#drug").value == "J2323"
+        assert app.main_screen.query_one("#drug", DrugField).value == "J2323"
         assert not shown(app, "#catalog-problem")
         await type_into(pilot, dose="300 mg")
         assert result_of(app).claim_rows[0].modifiers == "JZ"

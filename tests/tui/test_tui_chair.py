@@ -4,7 +4,7 @@ puts the result first and F7 back at its start; an unticked box looks unticked; 
 from __future__ import annotations
 
 from textual.pilot import Pilot
-from textual.widgets import Checkbox, Input
+from textual.widgets import Checkbox, Collapsible, Input, Static
 
 from infusion_calc.tui.app import InfusionCalcApp
 from tui_helpers import choose, open_encounter, screen_lines, shown, type_into
@@ -21,7 +21,7 @@ async def test_next_patient_closes_the_panel_keeps_the_day_and_shows_the_result_
         await pilot.press("ctrl+n")
         await pilot.pause()
         await pilot.pause()
-        assert screen.query_one("#encounter").collapsed
+        assert screen.query_one("#encounter", Collapsible).collapsed
         assert screen.query_one("#given-at", Input).value.startswith("2026-03-02 ")
         assert screen.query_one("#dx", Input).value == ""
         assert screen._jumps == 0
@@ -74,12 +74,12 @@ async def test_a_three_drug_visit_lists_its_drugs_and_the_whole_claim(app: Infus
         await _add(pilot, "J3380", "09:10", "09:40", dose="300 mg")  # vedolizumab
         await _add(pilot, "J9312", "09:45", "13:45", dose="375 mg/m2", bsa="1.9 m2")  # rituximab
         screen = app.main_screen
-        text = str(screen.query_one("#visit").content)
+        text = str(screen.query_one("#visit", Static).content)
         assert "Visit: 3 drugs" in text
         assert text.index("J1756") < text.index("J3380") < text.index("J9312")
         for line in ("J9312-JW × 8", "96413 × 1", "96415 × 3", "96417 × 1", "96375 × 1"):
             assert line in text, line
-        assert screen.query_one("#encounter").collapsed  # the next drug starts with the panel closed
+        assert screen.query_one("#encounter", Collapsible).collapsed  # the next drug starts with the panel closed
         assert screen.query_one("#given-at", Input).value == "2026-03-02 09:00"  # the visit's day stays
         await pilot.press("ctrl+n")
         await pilot.pause()

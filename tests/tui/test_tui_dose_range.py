@@ -15,15 +15,21 @@ import pytest
 
 from infusion_calc.core.check_types import Check, Severity
 from infusion_calc.tui.app import InfusionCalcApp
+from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen
 from tui_helpers import result_of, type_into
 
 SIZE = (80, 24)
 
 
-def dialog(app: InfusionCalcApp):
-    from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen
-
+def dialog(app: InfusionCalcApp) -> ConfirmDoseScreen | None:
     return app.screen if isinstance(app.screen, ConfirmDoseScreen) else None
+
+
+def shown_dialog(app: InfusionCalcApp) -> ConfirmDoseScreen:
+    """The dose dialog, which the test has just made appear."""
+    screen = dialog(app)
+    assert screen is not None, app.screen
+    return screen
 
 
 def notices(app: InfusionCalcApp) -> str:
@@ -37,7 +43,7 @@ async def test_no_copy_of_a_dose_far_outside_the_label_without_confirming(app: I
         assert any(check.code == "DOSE_OUT_OF_RANGE" for check in result_of(app).checks)
         await pilot.press(key)
         assert dialog(app) is not None
-        assert "far outside the labeled dose" in dialog(app).message
+        assert "far outside the labeled dose" in shown_dialog(app).message
         await pilot.press("escape")
         assert dialog(app) is None and app.screen is app.main_screen
         assert app.clipboard == ""
@@ -50,7 +56,7 @@ async def test_fix_is_the_default_and_confirm_must_be_chosen(app: InfusionCalcAp
         await pilot.press("f2")
         await pilot.press("enter")  # the focused button is "Fix the dose": Enter alone never confirms
         assert dialog(app) is None and app.clipboard == ""
-        assert app.focused.id == "dose"  # back in the dose field, to fix it
+        assert app.focused is not None and app.focused.id == "dose"  # back in the dose field, to fix it
         await pilot.press("f2")
         await pilot.press("tab", "enter")  # "Confirm this dose" chosen on purpose
         assert dialog(app) is None
@@ -90,8 +96,8 @@ async def test_the_dialog_follows_the_check_code_and_says_its_message(app: Infus
         await type_into(pilot, dose="300 mcg")
         await pilot.press("f3")
         assert dialog(app) is not None
-        assert dialog(app).message == injected.message
-        shown = str(dialog(app).query_one("#confirm-dose-reason").render())
+        assert shown_dialog(app).message == injected.message
+        shown = str(shown_dialog(app).query_one("#confirm-dose-reason").render())
         assert "1,000 times below" in shown
 
 
