@@ -18,7 +18,7 @@ from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.core.site_config import parse_site_config
 
 
-def _config(isolated_user_dirs: Path, text) -> None:
+def _config(isolated_user_dirs: Path, text: str) -> None:
     folder = isolated_user_dirs / "config"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(text, encoding="utf-8")

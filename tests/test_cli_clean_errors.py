@@ -40,7 +40,8 @@ def log_entries(tmp_path: Path) -> int:
     if not path.exists():
         return 0
     with sqlite3.connect(path) as connection:
-        return connection.execute("SELECT count(*) FROM administration").fetchone()[0]
+        answer: int = connection.execute("SELECT count(*) FROM administration").fetchone()[0]
+        return answer
 
 
 @pytest.mark.parametrize(

@@ -4,21 +4,23 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from infusion_calc.cli import main
 
 
-def _config(isolated_user_dirs: Path, text) -> None:
+def _config(isolated_user_dirs: Path, text: str) -> None:
     folder = isolated_user_dirs / "config"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(text, encoding="utf-8")
 
 
-def _json(capsys: pytest.CaptureFixture[str], *args):
+def _json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["calc", *args, "--json"]) == 0  # checks never change the exit status
-    return json.loads(capsys.readouterr().out)
+    answer: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return answer
 
 
 def test_a_340b_site_gets_tb_on_each_line_and_says_so(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path) -> None:
@@ -61,7 +63,7 @@ def test_nusinersen_frequency_counts_this_patients_earlier_doses_in_the_log(caps
                      "--save", "--patient-id", "P1"]) == 0
     capsys.readouterr()
 
-    def codes(patient):
+    def codes(patient: str) -> dict[str, str]:
         result = _json(capsys, "--drug", "spinraza", "--dose", "12 mg", "--given-at", "2025-12-01 09:00",
                        "--payer", "medicare", "--save", "--patient-id", patient)
         return {check["code"]: check["severity"] for check in result["checks"]}

@@ -12,6 +12,7 @@ import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
@@ -26,7 +27,7 @@ from infusion_calc.loading import Context
 SOLIRIS = ("--drug", "soliris", "--dose", "900 mg", "--vial", "300 mg/30 mL")
 
 
-def calc(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict | None, str]:
+def calc(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any] | None, str]:
     status = main(["calc", *args, "--json"])
     captured = capsys.readouterr()
     return status, (json.loads(captured.out) if status == 0 else None), captured.err
@@ -47,7 +48,7 @@ BILLABLE = [
 @pytest.mark.parametrize(("args", "code", "units", "total", "limit", "quarter"), BILLABLE)
 def test_a_code_is_billable_with_its_quarters_unit_and_payment(
     capsys: pytest.CaptureFixture[str],
-    args,
+    args: tuple[str, ...],
     code: str,
     units: int,
     total: str | None,

@@ -28,7 +28,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def cli(arguments: list[str], data: Path, umask: int | None = None, wrap: list[str] | None = None) -> subprocess.CompletedProcess:
+def cli(arguments: list[str], data: Path, umask: int | None = None, wrap: list[str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = os.environ | {"INFUSION_CALC_DATA_DIR": str(data), "INFUSION_CALC_CONFIG_DIR": str(data.parent / "config")}
     return subprocess.run(
         [*(wrap or []), sys.executable, "-m", "infusion_calc", *arguments], env=environment, capture_output=True,
@@ -36,7 +36,7 @@ def cli(arguments: list[str], data: Path, umask: int | None = None, wrap: list[s
     )
 
 
-def save(data: Path, dose: str = "300 mg", umask: int | None = None) -> subprocess.CompletedProcess:
+def save(data: Path, dose: str = "300 mg", umask: int | None = None) -> subprocess.CompletedProcess[str]:
     return cli(["calc", "--dose", dose, "--save"], data, umask)
 
 
@@ -115,7 +115,7 @@ READ_ONLY = read_only_mount()
 needs_read_only_mount = pytest.mark.skipif(READ_ONLY is None, reason="needs unshare -rm (user namespaces) for a read-only mount")
 
 
-def list_read_only(data: Path) -> subprocess.CompletedProcess:
+def list_read_only(data: Path) -> subprocess.CompletedProcess[str]:
     os.environ["DIR"] = str(data)
     try:
         return cli(["log", "list"], data, wrap=READ_ONLY)
@@ -168,6 +168,7 @@ def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_use
     data = isolated_user_dirs / "data"
     calculator = Calculator(packaged_catalog())
     result = calculator.evaluate(FormValues(drug="J2323", dose="300 mg")).result
+    assert result is not None
     assert save_to_log(result).ok
     os.chmod(data, 0o755)
     delivery = save_to_log(result)

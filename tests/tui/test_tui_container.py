@@ -13,15 +13,17 @@ import functools
 import pytest
 from textual.pilot import Pilot
 
+from infusion_calc.catalog_cache import Compiled
 from infusion_calc.tui.app import InfusionCalcApp
+from infusion_calc.tui.screens.confirm_container import ConfirmContainerScreen
 from infusion_calc.tui.state import TYPED_SIZE
-from tui_helpers import choose, result_of, type_into
+from tui_helpers import calculation_of, choose, type_into
 
 SIZE = (80, 24)
 
 
 @functools.cache
-def compiled():
+def compiled() -> Compiled:
     from infusion_calc.catalog_cache import load
 
     return load()
@@ -34,9 +36,7 @@ def full_app() -> InfusionCalcApp:
     return InfusionCalcApp(calculator=Calculator(compiled().catalog, quarters=compiled().quarters), cursor_blink=False)
 
 
-def question(app: InfusionCalcApp):
-    from infusion_calc.tui.screens.confirm_container import ConfirmContainerScreen
-
+def question(app: InfusionCalcApp) -> ConfirmContainerScreen | None:
     return app.screen if isinstance(app.screen, ConfirmContainerScreen) else None
 
 
@@ -49,7 +49,7 @@ async def _omadacycline(pilot: Pilot[None]) -> None:
 async def test_go_back_copies_nothing(full_app: InfusionCalcApp) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await _omadacycline(pilot)
-        assert not result_of(full_app).calculation.container_confirmed
+        assert not calculation_of(full_app).container_confirmed
         await pilot.press("f2")
         assert question(full_app) is not None
         await pilot.press("enter")  # "Go back" has the focus: Enter alone never answers for the carton
@@ -67,7 +67,7 @@ async def test_single_dose_answer_recalculates_and_copies_with_jw(full_app: Infu
                 break
         assert question(full_app) is None
         assert "J0121\tJW\t" in full_app.clipboard  # 150 of 200 mg: JW for the 50 mg discarded
-        assert result_of(full_app).calculation.container_confirmed
+        assert calculation_of(full_app).container_confirmed
 
 
 async def test_multi_dose_answer_copies_without_a_modifier(full_app: InfusionCalcApp) -> None:
@@ -88,7 +88,7 @@ async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_a
         await choose(pilot, "drug", "J9042")
         await choose(pilot, "vial-choice", TYPED_SIZE)
         await type_into(pilot, dose="50 mg", vial="50 mg")
-        assert not result_of(full_app).calculation.container_confirmed  # a hint is not an answer
+        assert not calculation_of(full_app).container_confirmed  # a hint is not an answer
         await pilot.press("f2")
         shown = str(question(full_app).query_one("#confirm-container-hint").render())
         assert "FDA listing (2019): NDC 51144-0050-01 single-dose" in shown

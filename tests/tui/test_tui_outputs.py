@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import OptionList
+from textual.widgets import OptionList, Select
 
 from infusion_calc.core.catalog import Catalog
+from infusion_calc.log import SavedEntry
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.screens.copy_as import CopyAsScreen
 from tui_helpers import choose, open_encounter, ready, type_into
@@ -26,7 +28,7 @@ def notices(app: InfusionCalcApp) -> list[str]:
     return [str(note.message) for note in app._notifications]
 
 
-def log_rows(data_dir) -> list[tuple]:
+def log_rows(data_dir: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(data_dir / "administrations.sqlite3") as db:
         return db.execute("SELECT id, hcpcs, administered_units, note, checks, encounter FROM administration").fetchall()
 
@@ -110,7 +112,7 @@ async def test_the_payer_types_own_rules_from_the_site_config_apply(app: Infusio
         await pilot.pause()
         assert not any("[payer.medicaid]" in text for text in notices(app))  # no payer type: the defaults
         await open_encounter(pilot)
-        app.main_screen.query_one("#payer").value = "medicaid"
+        app.main_screen.query_one("#payer", Select).value = "medicaid"
         await pilot.pause()
         await app.run_action("copy_as('csv')", app.main_screen)
         await pilot.pause()
@@ -205,7 +207,7 @@ async def test_a_save_whose_acknowledgement_was_lost_is_not_made_twice_when_trie
 
     real_save, identifiers = log_package.save, []
 
-    def acknowledgement_lost_once(*args, **kwargs):
+    def acknowledgement_lost_once(*args: Any, **kwargs: Any) -> SavedEntry:
         identifiers.append(kwargs.get("entry_uuid"))
         entry = real_save(*args, **kwargs)
         if len(identifiers) == 1:

@@ -5,15 +5,15 @@ from __future__ import annotations
 from infusion_calc.core.checks import SitePolicy
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.tui.calculator import Calculator
-from infusion_calc.tui.state import FormValues
+from infusion_calc.tui.state import FormValues, ResultView
 
 ENCOUNTER = (("given_at", "2026-03-02 09:00"), ("start", "09:00"), ("stop", "10:05"), ("waste_reason", "dose reduced"))
 
 
-def _result(policy):
+def _result(policy: SitePolicy) -> ResultView:
     calculator = Calculator(packaged_catalog(), site_policy=policy)
     outcome = calculator.evaluate(FormValues(drug="J2323", dose="250 mg", encounter=ENCOUNTER))
-    assert outcome.state == "valid", outcome.problem
+    assert outcome.state == "valid" and outcome.result is not None, outcome.problem
     return outcome.result
 
 

@@ -21,11 +21,12 @@ class Tmux:
     def __init__(self, socket: str) -> None:
         self.socket = socket
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         return subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=10)
 
     def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "app").stdout
+        screen: str = self.run("capture-pane", "-p", "-t", "app").stdout
+        return screen
 
     def wait_for(self, *texts: str, timeout: float = 10.0) -> str:
         deadline = time.monotonic() + timeout

@@ -6,6 +6,7 @@ from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Select, Static
 
+from infusion_calc.core.engine import Calculation
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.state import ResultView
@@ -71,6 +72,13 @@ def result_of(app: InfusionCalcApp) -> ResultView:
     result = app.main_screen.outcome.result
     assert result is not None, app.main_screen.outcome
     return result
+
+
+def calculation_of(app: InfusionCalcApp) -> Calculation:
+    """The calculation behind the result the panel shows now."""
+    calculation = result_of(app).calculation
+    assert calculation is not None, "the result is a drug line, not a visit's"
+    return calculation
 
 
 def field_error(app: InfusionCalcApp, field: str) -> str:
