@@ -9,6 +9,7 @@ import pytest
 
 from infusion_calc.cli import main
 from infusion_calc.log import AdministrationLog
+from tests.saved_entries import entry_in, sqlite_file
 
 SITE_CONFIG = """
 [payer.medicaid]
@@ -107,7 +108,7 @@ def test_save_then_list_show_and_export(capsys: pytest.CaptureFixture[str], site
 def test_save_with_a_format_prints_the_export_and_stores_the_calculation(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "calc", "--dose", "12 mg", "--drug", "spinraza", "--format", "csv", "--save")
     assert status == 0 and out.startswith("line,hcpcs") and "saved: administration log entry 1" in err
-    assert AdministrationLog().entry(1)["result"]["hcpcs"] == "J2326"
+    assert entry_in(AdministrationLog(), 1)["result"]["hcpcs"] == "J2326"
 
 
 def test_patient_id_is_stored_when_the_site_allows_it(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path) -> None:
@@ -160,7 +161,7 @@ def test_the_time_given_dates_the_837_and_the_log_keeps_the_encounter(capsys: py
         "--dx", "G35.A", "--lot", "AB123", "--save",
     )
     assert status == 0 and "DTP*472*D8*20260302~" in out.splitlines()
-    entry = AdministrationLog().entry(1)
+    entry = entry_in(AdministrationLog(), 1)
     assert entry["encounter"] == {"given_at": "2026-03-02 14:05", "dx": "G35.A", "lots": ["AB123"]}
     assert "AB123" in entry["note"] and isinstance(entry["checks"], list)
 
@@ -197,7 +198,7 @@ def test_log_export_never_writes_over_the_log_or_its_sqlite_companions(capsys: p
 
     run(capsys, "calc", "--dose", "300 mg", "--save")
     log_path = AdministrationLog().path
-    keeper = sqlite3.connect(log_path)  # an open reader keeps the -wal and -shm files in place
+    keeper = sqlite3.connect(sqlite_file(log_path))  # an open reader keeps the -wal and -shm files in place
     keeper.execute("SELECT count(*) FROM administration").fetchone()
     try:
         target = log_path.with_name(log_path.name + suffix)
@@ -216,7 +217,7 @@ def test_log_export_never_writes_over_the_log_or_its_sqlite_companions(capsys: p
 def test_log_export_refuses_a_hard_link_to_the_log(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     run(capsys, "calc", "--dose", "300 mg", "--save")
     link = tmp_path / "copy.csv"
-    link.hardlink_to(AdministrationLog().path)
+    link.hardlink_to(sqlite_file(AdministrationLog().path))
     status, _, err = run(capsys, "log", "export", "--out", str(link))
     assert status == 2 and "the log file itself" in err
     assert AdministrationLog().count() == 1
@@ -249,7 +250,7 @@ def test_log_list_and_show_escape_control_characters_already_in_a_log(capsys: py
     import sqlite3
 
     run(capsys, "calc", "--dose", "300 mg", "--save")
-    with sqlite3.connect(AdministrationLog().path) as connection:
+    with sqlite3.connect(sqlite_file(AdministrationLog().path)) as connection:
         connection.execute("UPDATE administration SET patient_id = ?, note = ?", ("MRN\x1b[2J7", "given\x07 ok"))
     _, listing, _ = run(capsys, "log", "list")
     _, shown, _ = run(capsys, "log", "show", "1")
@@ -264,7 +265,7 @@ def test_the_log_keeps_the_amount_given_and_the_administration_details(capsys: p
         "--iv-site", "left forearm", "--observation", "30 min, no reaction", "--save",
     )
     assert status == 0
-    entry = AdministrationLog().entry(1)
+    entry = entry_in(AdministrationLog(), 1)
     assert entry["result"]["dose_given"] == "200 mg" and entry["inputs"]["dose_given"] == "200 mg"
     assert entry["encounter"] == {
         "dose_given": "200 mg", "stop_reason": "patient left", "iv_site": "left forearm",
@@ -279,8 +280,8 @@ def test_an_entry_saved_before_the_amount_given_existed_still_shows(capsys: pyte
 
     assert run(capsys, "calc", "--dose", "300 mg", "--save")[0] == 0
     log = AdministrationLog()
-    with sqlite3.connect(log.path) as connection:  # as an older version wrote it: no dose_given key
+    with sqlite3.connect(sqlite_file(log.path)) as connection:  # as an older version wrote it: no dose_given key
         connection.execute("UPDATE administration SET result = json_remove(result, '$.dose_given')")
-    assert "dose_given" not in log.entry(1)["result"]
+    assert "dose_given" not in entry_in(log, 1)["result"]
     status, shown, err = run(capsys, "log", "show", "1")
     assert status == 0 and err == "" and "Dose given     " not in shown and "J2323-JZ" in shown

@@ -19,6 +19,7 @@ from infusion_calc.core.checks import run_checks
 from infusion_calc.core.documentation import chart_note
 from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.log import AdministrationLog
+from tests.saved_entries import entry_in
 
 ENCOUNTER = ["--given-at", "2026-03-02 09:40", "--dx", "G35.A", "--payer", "medicare", "--lot", "TY2291"]
 
@@ -54,7 +55,7 @@ def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(
 
     assert status == 0, capsys.readouterr().err
     assert (len(config_reads), len(encounter_parses), len(catalog_loads)) == (1, 1, 1)
-    entry = AdministrationLog().entry(1)
+    entry = entry_in(AdministrationLog(), 1)
     assert entry["patient_id"] == "P-1"  # the one config read reached the log
     assert entry["encounter"]["dx"] == "G35.A"
 
@@ -62,7 +63,7 @@ def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(
 def test_the_log_keeps_the_checks_calc_printed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "250 mg", "--drug", "Tysabri", "--json", "--save", *ENCOUNTER]) == 0
     printed = json.loads(capsys.readouterr().out)["checks"]
-    assert printed and AdministrationLog().entry(1)["checks"] == printed
+    assert printed and entry_in(AdministrationLog(), 1)["checks"] == printed
 
 
 def test_the_core_is_given_the_catalog_and_the_rules(catalog: Catalog) -> None:

@@ -17,6 +17,7 @@ from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.core.site_config import SiteConfig, parse_site_config
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, LogError, default_log_path, save
+from tests.saved_entries import entry_in, sqlite_file
 
 
 def calc_for(dose: str = "250 mg", **kwargs):
@@ -35,7 +36,7 @@ def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version() -> N
         checks=[Check("DX_MISSING", Severity.WARNING, "No diagnosis entered.")],
         encounter={"nurse": "RN Lee", "lots": ["A123"]},
     )
-    stored = AdministrationLog().entry(entry.id)
+    stored = entry_in(AdministrationLog(), entry.id)
     assert stored["inputs"]["dose"] == "5 mg/kg" and stored["inputs"]["weight"] == "73 kg"
     assert stored["result"]["vials"][0]["count"] == 4
     assert [(line["modifiers"], line["units"]) for line in stored["result"]["lines"]] == [([], 37), (["JW"], 3)]
@@ -63,13 +64,13 @@ def test_ids_grow_and_list_shows_the_latest_oldest_first() -> None:
 def test_the_file_and_its_wal_are_readable_by_the_owner_only() -> None:
     first = save(calc_for())
     assert mode(first.path) == 0o600
-    assert mode(first.path.parent) == 0o700
-    holder = sqlite3.connect(first.path)  # keeps the WAL and shared-memory files in place
+    assert mode(sqlite_file(first.path).parent) == 0o700
+    holder = sqlite3.connect(sqlite_file(first.path))  # keeps the WAL and shared-memory files in place
     try:
         holder.execute("SELECT count(*) FROM administration").fetchone()
         save(calc_for())
         for suffix in ("-wal", "-shm"):
-            sidecar = first.path.with_name(first.path.name + suffix)
+            sidecar = sqlite_file(first.path).with_name(sqlite_file(first.path).name + suffix)
             assert sidecar.exists() and mode(sidecar) == 0o600, suffix
     finally:
         holder.close()
@@ -77,7 +78,7 @@ def test_the_file_and_its_wal_are_readable_by_the_owner_only() -> None:
 
 def test_wal_mode_is_on_the_file() -> None:
     entry = save(calc_for())
-    with sqlite3.connect(entry.path) as connection:
+    with sqlite3.connect(sqlite_file(entry.path)) as connection:
         assert connection.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
 
 
@@ -87,9 +88,9 @@ def test_no_patient_identifier_unless_the_site_turns_it_on() -> None:
     assert AdministrationLog().count() == 0
     allowed = parse_site_config("[log]\nstore_patient_id = true\n", "config.toml")
     entry = save(calc_for(), patient_id="MRN-0042", config=allowed)
-    assert AdministrationLog().entry(entry.id)["patient_id"] == "MRN-0042"
+    assert entry_in(AdministrationLog(), entry.id)["patient_id"] == "MRN-0042"
     plain = save(calc_for(), config=SiteConfig())
-    assert AdministrationLog().entry(plain.id)["patient_id"] is None
+    assert entry_in(AdministrationLog(), plain.id)["patient_id"] is None
 
 
 def _hold_write_lock(path):
@@ -121,13 +122,13 @@ def test_a_briefly_locked_log_still_takes_the_save() -> None:
         entry = save(calc_for("100 mg"), busy_timeout=5)
     finally:
         release.join()
-    assert AdministrationLog().entry(entry.id)["result"]["dose"] == "100 mg"
+    assert entry_in(AdministrationLog(), entry.id)["result"]["dose"] == "100 mg"
 
 
 def test_reading_a_log_that_does_not_exist_creates_nothing() -> None:
     log = AdministrationLog()
     assert log.count() == 0 and list(log.recent()) == [] and list(log.csv_rows()) == [] and log.entry(1) is None
-    assert not log.path.exists()
+    assert not sqlite_file(log.path).exists()
 
 
 def test_a_file_that_is_not_a_log_is_refused_not_overwritten() -> None:
@@ -141,7 +142,7 @@ def test_a_file_that_is_not_a_log_is_refused_not_overwritten() -> None:
 
 def test_a_log_from_a_newer_version_is_refused() -> None:
     path = save(calc_for()).path
-    with sqlite3.connect(path) as connection:
+    with sqlite3.connect(sqlite_file(path)) as connection:
         connection.execute("PRAGMA user_version = 99")
     with pytest.raises(LogError, match="newer infusion-calc"):
         save(calc_for())
@@ -154,4 +155,4 @@ def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself(
         save(calc_for(), patient_id="MRN\x1b]0;pwned\x07", config=allowed)
     assert AdministrationLog().count() == 0
     entry = save(calc_for(), patient_id="  MRN-0042 ", config=allowed)
-    assert AdministrationLog().entry(entry.id)["patient_id"] == "MRN-0042"
+    assert entry_in(AdministrationLog(), entry.id)["patient_id"] == "MRN-0042"

@@ -16,6 +16,7 @@ from infusion_calc.core.engine import CalcRequest, calculate
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, CenterLog, LogError, save
 from infusion_calc.log.schema import write_entry
+from tests.saved_entries import entry_in
 
 
 def calc_for(dose: str = "250 mg", **kwargs):
@@ -26,7 +27,7 @@ def test_a_save_reads_back_the_same_on_both(any_log: Path | CenterLog) -> None:
     entry = save(calc_for("5 mg/kg", drug="remicade", weight="73 kg"), note="Infliximab 365 mg IV.", path=any_log,
                  encounter={"nurse": "RN Lee"})
     log = AdministrationLog(any_log)
-    stored = log.entry(entry.id)
+    stored = entry_in(log, entry.id)
     assert stored["inputs"]["dose"] == "5 mg/kg" and stored["note"] == "Infliximab 365 mg IV."
     assert stored["uuid"] == entry.uuid and stored["workstation"] and stored["corrects"] is None
     assert [s.lines for s in log.recent()] == ["J1745 × 37; J1745-JW × 3"]
@@ -66,7 +67,7 @@ def test_a_correction_is_a_new_entry_and_the_chain_is_shown(any_log: Path | Cent
     log = AdministrationLog(any_log)
     summaries = {s.id: s for s in log.recent()}
     assert summaries[first.id].corrected_by == second.id and summaries[second.id].corrects == first.id
-    assert log.entry(first.id)["corrected_by"] == [second.id] and log.entry(second.id)["corrects"] == first.id
+    assert entry_in(log, first.id)["corrected_by"] == [second.id] and entry_in(log, second.id)["corrects"] == first.id
     assert log.correction_chain(second.id) == [first.id, second.id, third.id]
     assert log.count() == 3  # the corrected entries are still there, unchanged
     with pytest.raises(LogError, match="no entry 999 to correct"):
@@ -116,7 +117,7 @@ def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by
     entry = save(calc_for("300 mg"), path=old, corrects=1)  # the save migrates the file to format 2, once
     after = AdministrationLog(old)
     assert [(s.id, s.corrects, s.corrected_by) for s in after.recent()] == [(1, None, 2), (2, 1, None)]
-    assert after.entry(entry.id)["uuid"] == entry.uuid and after.entry(1)["uuid"] is None
+    assert entry_in(after, entry.id)["uuid"] == entry.uuid and entry_in(after, 1)["uuid"] is None
     assert len(list(after.csv_rows())) == 3  # the old entry's lines (payment read from its result) and the new one
 
 

@@ -18,6 +18,7 @@ import pytest
 
 from infusion_calc.log import AdministrationLog, CenterLog
 from tests import pg_server
+from tests.saved_entries import entry_in
 
 
 def cli(*args: str, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess[str]:
@@ -136,7 +137,7 @@ def test_the_site_configs_log_url_names_the_center_log(center_log: CenterLog, is
     (config / "config.toml").write_text(f'[log]\nurl = "{center_log.url}"\nworkstation = "pharmacy"\n', encoding="utf-8")
     assert cli("log", "path").stdout.strip() == center_log.url
     assert cli("calc", "--dose", "300 mg", "--save").returncode == 0
-    entry = AdministrationLog(center_log).entry(1)
+    entry = entry_in(AdministrationLog(center_log), 1)
     assert entry is not None and entry["workstation"] == "pharmacy"
     (config / "config.toml").write_text(f'[log]\nurl = "{center_log.url.replace("@", ":" + pg_server.PASSWORD + "@")}"\n')
     line = refused(cli("log", "list"))
