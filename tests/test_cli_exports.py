@@ -177,7 +177,7 @@ def test_the_time_given_dates_the_837_and_the_log_keeps_the_encounter(capsys: py
         ["list", "--limit", "²"],
     ],
 )
-def test_log_numbers_out_of_range_are_one_error_line_and_status_2(capsys: pytest.CaptureFixture[str], args) -> None:
+def test_log_numbers_out_of_range_are_one_error_line_and_status_2(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     run(capsys, "calc", "--dose", "300 mg", "--save")
     status, out, err = run(capsys, "log", *args)
     assert status == 2 and out == ""
@@ -197,8 +197,8 @@ def test_log_export_never_writes_over_the_log_or_its_sqlite_companions(capsys: p
     import sqlite3
 
     run(capsys, "calc", "--dose", "300 mg", "--save")
-    log_path = AdministrationLog().path
-    keeper = sqlite3.connect(sqlite_file(log_path))  # an open reader keeps the -wal and -shm files in place
+    log_path = sqlite_file(AdministrationLog().path)
+    keeper = sqlite3.connect(log_path)  # an open reader keeps the -wal and -shm files in place
     keeper.execute("SELECT count(*) FROM administration").fetchone()
     try:
         target = log_path.with_name(log_path.name + suffix)
@@ -234,7 +234,7 @@ def test_log_export_refuses_a_hard_link_to_the_log(capsys: pytest.CaptureFixture
     ],
 )
 def test_a_patient_id_with_control_or_invisible_characters_is_refused(
-    capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, patient_id, says: str,
+    capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, patient_id: str, says: str,
 ) -> None:
     path = isolated_user_dirs / "config" / "config.toml"
     path.parent.mkdir(parents=True)

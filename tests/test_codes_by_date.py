@@ -132,6 +132,13 @@ def test_batch_rows_bill_the_code_of_their_own_date(tmp_path: Path, capsys: pyte
 
 # -- a date of service picks exactly one quarter ---------------------------------------------
 
+def quarter_of(catalog: Catalog, day: date) -> str:
+    """The CMS quarter whose codes answer on `day`."""
+    layer = catalog.on(day).cms
+    assert layer is not None, "the catalog holds CMS's codes"
+    return layer.quarter
+
+
 @pytest.fixture(scope="module")
 def history() -> tuple[Catalog, list[LoadedQuarter]]:
     context = Context()
@@ -157,10 +164,11 @@ def test_a_date_of_service_picks_exactly_one_quarter(history: tuple[Catalog, lis
     expected_label = f"{day.year}Q{(day.month - 1) // 3 + 1}"
     if expected_label == "2026Q2":  # not published anywhere reachable: no quarter, and the 2026Q1 codes answer
         assert covering == []
-        assert catalog.on(day).cms.quarter == "2026Q1"
+        assert quarter_of(catalog, day) == "2026Q1"
         return
     assert [quarter.quarter for quarter in covering] == [expected_label]
-    assert catalog.on(day).cms.quarter == expected_label
+    assert quarter_of(catalog, day) == expected_label
+    assert catalog.cms is not None and catalog.cms.history is not None
     assert catalog.cms.history.reference(day).label == expected_label
 
 

@@ -8,23 +8,24 @@ import threading
 import time
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from infusion_calc import __version__
 from infusion_calc.core.check_types import Check, Severity  # the log takes the core's checks, typed
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.core.site_config import SiteConfig, parse_site_config
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, LogError, default_log_path, save
 from tests.saved_entries import entry_in, sqlite_file
 
 
-def calc_for(dose: str = "250 mg", **kwargs):
+def calc_for(dose: str = "250 mg", **kwargs: Any) -> Calculation:
     return calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
 
 
-def mode(path) -> int:
+def mode(path: Path) -> int:
     return stat.S_IMODE(path.stat().st_mode)
 
 
@@ -93,7 +94,7 @@ def test_no_patient_identifier_unless_the_site_turns_it_on() -> None:
     assert entry_in(AdministrationLog(), plain.id)["patient_id"] is None
 
 
-def _hold_write_lock(path):
+def _hold_write_lock(path: Path) -> sqlite3.Connection:
     connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
     connection.execute("BEGIN IMMEDIATE")
     return connection

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import json
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.engine import CalcRequest, Calculation, calculate
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, CenterLog, LogError, save
-from infusion_calc.log.schema import write_entry
+from infusion_calc.log.schema import Execute, NewEntry, write_entry
 from tests.saved_entries import entry_in
 
 
-def calc_for(dose: str = "250 mg", **kwargs):
+def calc_for(dose: str = "250 mg", **kwargs: Any) -> Calculation:
     return calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
 
 
@@ -48,7 +50,7 @@ def test_a_retry_with_the_same_identifier_never_makes_a_second_entry(any_log: Pa
 
 
 def test_an_entry_is_written_whole_or_not_at_all(any_log: Path | CenterLog, monkeypatch: pytest.MonkeyPatch) -> None:
-    def lines_fail(execute, execute_many, entry):
+    def lines_fail(execute: Execute, execute_many: Callable[[str, list[tuple[Any, ...]]], None], entry: NewEntry) -> tuple[int, str, bool]:
         return write_entry(execute, lambda sql, rows: execute_many(sql.replace("claim_line", "no_such_table"), rows), entry)
 
     save(calc_for("100 mg"), path=any_log)

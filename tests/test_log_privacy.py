@@ -144,6 +144,7 @@ def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path: Pat
         "import sqlite3, sys, time\n"
         f"c = sqlite3.connect({str(data / LOG)!r}); c.execute('SELECT 1 FROM administration').fetchall()\n"
         "print('ready', flush=True); time.sleep(120)\n")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
     try:
         assert holder.stdout.readline().strip() == "ready"
         assert save(data, "250 mg").returncode == 0

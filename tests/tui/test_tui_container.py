@@ -90,5 +90,7 @@ async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_a
         await type_into(pilot, dose="50 mg", vial="50 mg")
         assert not calculation_of(full_app).container_confirmed  # a hint is not an answer
         await pilot.press("f2")
-        shown = str(question(full_app).query_one("#confirm-container-hint").render())
+        asked = question(full_app)
+        assert asked is not None
+        shown = str(asked.query_one("#confirm-container-hint").render())
         assert "FDA listing (2019): NDC 51144-0050-01 single-dose" in shown

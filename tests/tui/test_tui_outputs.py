@@ -173,9 +173,11 @@ async def test_a_log_that_cannot_be_written_says_nothing_was_saved(app: Infusion
 
 
 async def test_save_to_log_and_write_to_file_are_told_apart(app: InfusionCalcApp) -> None:
+    from textual.binding import Binding
+
     from infusion_calc.tui.screens.main import MainScreen
 
-    labels = {binding.id: binding.description for binding in MainScreen.BINDINGS}
+    labels = {binding.id: binding.description for binding in MainScreen.BINDINGS if isinstance(binding, Binding)}
     assert labels["save-to-log"] == "Save to log" and labels["save-to-file"] == "Write to file"
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)

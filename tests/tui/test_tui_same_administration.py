@@ -25,6 +25,7 @@ async def test_the_app_gives_the_administration_calc_gives(capsys: pytest.Captur
         outcome = app.main_screen.outcome
         assert outcome.valid and not outcome.encounter_problems, outcome.problem
         result = outcome.result
+        assert result is not None and result.calculation is not None
         assert contract_view(calculation_to_dict(result.calculation)) == contract_view(expected)
         assert [check.to_dict() for check in result.checks] == expected["checks"]
         assert result.chart_text == expected["note"]

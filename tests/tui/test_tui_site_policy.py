@@ -10,7 +10,7 @@ from infusion_calc.tui.state import FormValues, ResultView
 ENCOUNTER = (("given_at", "2026-03-02 09:00"), ("start", "09:00"), ("stop", "10:05"), ("waste_reason", "dose reduced"))
 
 
-def _result(policy: SitePolicy) -> ResultView:
+def _result(policy: SitePolicy | None) -> ResultView:
     calculator = Calculator(packaged_catalog(), site_policy=policy)
     outcome = calculator.evaluate(FormValues(drug="J2323", dose="250 mg", encounter=ENCOUNTER))
     assert outcome.state == "valid" and outcome.result is not None, outcome.problem

@@ -15,6 +15,12 @@ TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
 
 
+def tmux_path() -> str:
+    """tmux's path (the tests are skipped without it)."""
+    assert TMUX is not None
+    return TMUX
+
+
 class Tmux:
     """One private tmux server (-L socket), so the test never touches the user's sessions."""
 
@@ -22,7 +28,7 @@ class Tmux:
         self.socket = socket
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=10)
+        return subprocess.run([tmux_path(), "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=10)
 
     def screen(self) -> str:
         screen: str = self.run("capture-pane", "-p", "-t", "app").stdout
@@ -98,7 +104,7 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_
             f"'{command}'; echo $? > '{status_file}.part'; mv '{status_file}.part' '{status_file}'; sleep 60",
         )
         tmux.wait_for("Ordered dose", "Type the ordered dose")
-        subprocess.run([TMUX, "-L", tmux.socket, "load-buffer", "-"], input=b"300\xffmg", check=True, timeout=10)
+        subprocess.run([tmux_path(), "-L", tmux.socket, "load-buffer", "-"], input=b"300\xffmg", check=True, timeout=10)
         tmux.run("paste-buffer", "-t", "app")
         try:
             screen = tmux.wait_for("300\ufffdmg", timeout=4)
@@ -138,7 +144,7 @@ def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_f
         tmux.wait_for("Remicade (infliximab) · J1745")
         tmux.run("send-keys", "-t", "app", "Enter")
         # tmux pastes without bracketing: the app gets the keys as if typed, newline as Enter, at once.
-        subprocess.run([TMUX, "-L", tmux.socket, "load-buffer", "-"], input=b"5 mg/kg\n73 kg", check=True, timeout=10)
+        subprocess.run([tmux_path(), "-L", tmux.socket, "load-buffer", "-"], input=b"5 mg/kg\n73 kg", check=True, timeout=10)
         tmux.run("paste-buffer", "-t", "app")
         screen = tmux.wait_for("365 mg given")
         assert "5 mg/kg73" not in screen
