@@ -8,7 +8,9 @@ import os
 import sqlite3
 import subprocess
 import sys
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,7 +26,7 @@ def assert_one_error(status: int, err: str, expected_status: int = 2) -> None:
     assert "internal error" not in err and "Traceback" not in err
 
 
-def cli(arguments: list, tmp_path: Path, **options) -> subprocess.CompletedProcess:
+def cli(arguments: Sequence[str | bytes], tmp_path: Path, **options: Any) -> subprocess.CompletedProcess[Any]:
     """The real command in a subprocess: argv bytes, real file descriptors, real exit statuses."""
     environment = os.environ | {
         "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data"),
@@ -115,8 +117,8 @@ def test_a_config_folder_that_cannot_be_searched_is_one_error(tmp_path: Path, ca
     folder = tmp_path / "config"
     real_lstat, real_open = os.lstat, os.open
 
-    def refused(function):
-        def call(path, *args, **kwargs):
+    def refused(function: Callable[..., Any]) -> Callable[..., Any]:
+        def call(path: object, *args: Any, **kwargs: Any) -> Any:
             if str(path).startswith(str(folder)):
                 raise PermissionError(13, "Permission denied", str(path))
             return function(path, *args, **kwargs)

@@ -8,6 +8,7 @@ import stat
 import zipfile
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -23,10 +24,11 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
-def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     status, out, err = run(capsys, "calc", *args, "--json")
     assert status == 0, err
-    return json.loads(out)
+    answer: dict[str, Any] = json.loads(out)
+    return answer
 
 
 def cms_folder(tmp_path: Path) -> Path:
@@ -47,11 +49,11 @@ def test_import_writes_one_private_file_per_quarter_and_prints_a_summary(tmp_pat
 
 def test_import_reads_the_zip_as_cms_publishes_it(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     archive = tmp_path / "january-2024.zip"
-    with zipfile.ZipFile(archive, "w") as out:
-        out.write(DATA / "asp-ndc-hcpcs-crosswalk-2024Q1.csv", "section 508 version of January 2024 ASP NDC-HCPCS Crosswalk.csv")
-        out.write(DATA / "asp-payment-limits-2024Q1.csv", "section 508 version of January 2024 ASP Pricing File.csv")
-        out.writestr("readme.pdf", b"%PDF-1.4")
-        out.writestr("section 508 version of January 2024 NOC Pricing File.csv", b"Drug Generic Name,Dosage\r\n")
+    with zipfile.ZipFile(archive, "w") as packed:
+        packed.write(DATA / "asp-ndc-hcpcs-crosswalk-2024Q1.csv", "section 508 version of January 2024 ASP NDC-HCPCS Crosswalk.csv")
+        packed.write(DATA / "asp-payment-limits-2024Q1.csv", "section 508 version of January 2024 ASP Pricing File.csv")
+        packed.writestr("readme.pdf", b"%PDF-1.4")
+        packed.writestr("section 508 version of January 2024 NOC Pricing File.csv", b"Drug Generic Name,Dosage\r\n")
     status, out, err = run(capsys, "data", "import", "--replace", str(archive))
     assert (status, err) == (0, "")
     assert "2024Q1" in out and "CPT code" in out  # refused rows counted by reason

@@ -64,7 +64,7 @@ def test_ids_grow_and_list_shows_the_latest_oldest_first() -> None:
 
 def test_the_file_and_its_wal_are_readable_by_the_owner_only() -> None:
     first = save(calc_for())
-    assert mode(first.path) == 0o600
+    assert mode(sqlite_file(first.path)) == 0o600
     assert mode(sqlite_file(first.path).parent) == 0o700
     holder = sqlite3.connect(sqlite_file(first.path))  # keeps the WAL and shared-memory files in place
     try:
@@ -101,7 +101,7 @@ def _hold_write_lock(path: Path) -> sqlite3.Connection:
 
 
 def test_a_locked_log_waits_then_says_nothing_was_saved() -> None:
-    path = save(calc_for()).path
+    path = sqlite_file(save(calc_for()).path)
     holder = _hold_write_lock(path)
     try:
         started = time.monotonic()
@@ -115,9 +115,13 @@ def test_a_locked_log_waits_then_says_nothing_was_saved() -> None:
 
 
 def test_a_briefly_locked_log_still_takes_the_save() -> None:
-    path = save(calc_for()).path
+    path = sqlite_file(save(calc_for()).path)
     holder = _hold_write_lock(path)
-    release = threading.Timer(0.3, lambda: (holder.execute("COMMIT"), holder.close()))
+    def release_lock() -> None:
+        holder.execute("COMMIT")
+        holder.close()
+
+    release = threading.Timer(0.3, release_lock)
     release.start()
     try:
         entry = save(calc_for("100 mg"), busy_timeout=5)
