@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -24,16 +25,17 @@ def _config(isolated_user_dirs: Path, text: str) -> None:
     (folder / "config.toml").write_text(text, encoding="utf-8")
 
 
-def _result(capsys: pytest.CaptureFixture[str], *args):
+def _result(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["calc", "--dose", "250 mg", "--given-at", "2026-03-02 09:00", *args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    answer: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return answer
 
 
-def _modifiers(result):
+def _modifiers(result: dict[str, Any]) -> list[list[str]]:
     return [line["modifiers"] for line in result["lines"]]
 
 
-def _codes(result, key):
+def _codes(result: dict[str, Any], key: str) -> set[str]:
     return {item["code"] for item in result[key]}
 
 

@@ -12,6 +12,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -38,16 +39,17 @@ def run_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, *op
     return status, captured.out, captured.err
 
 
-def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict:
+def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["calc", *args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    answer: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return answer
 
 
 def test_each_claim_line_is_a_row_with_the_encounter_columns_passed_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_batch(tmp_path, capsys, ORDERS)
     records = list(csv.DictReader(io.StringIO(out)))
     assert list(records[0])[:2] == ["Encounter", "Chair"]  # pass-through first, in input order
-    by_encounter: dict[str, list[dict]] = {}
+    by_encounter: dict[str, list[dict[str, str]]] = {}
     for record in records:
         by_encounter.setdefault(record["Encounter"], []).append(record)
     assert sorted(by_encounter) == ["E1", "E2", "E4", "E5", "E7"]
@@ -247,6 +249,7 @@ def test_results_flow_out_before_the_input_ends(tmp_path: Path) -> None:
         [sys.executable, "-m", "infusion_calc", "batch", "-", "--jobs", "1"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )
+    assert process.stdin is not None and isinstance(process.stdout, io.BufferedReader)  # both piped above (read1: what has come)
     try:
         process.stdin.write(_orders_text(3000).encode())
         process.stdin.flush()
@@ -307,7 +310,7 @@ def test_each_row_is_priced_from_the_quarter_of_its_given_at_like_calc(tmp_path:
     )
     status, out, err = run_batch(tmp_path, capsys, text)
     assert status == 0, err
-    records: dict[str, list[dict]] = {}
+    records: dict[str, list[dict[str, str]]] = {}
     for record in csv.DictReader(io.StringIO(out)):
         records.setdefault(record["visit"], []).append(record)
     assert [r["medicare_payment"] for r in records["V1"]] == ["6128.00", "1225.60"]

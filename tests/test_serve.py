@@ -21,7 +21,7 @@ import time
 import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import pytest
 
@@ -84,7 +84,11 @@ def members_of_groups(groups: set[int]) -> set[int]:
     return {pid for pid, (_, group, _) in process_table().items() if group in groups}
 
 
-def wait_until(condition: Callable[[], object], timeout: float, what: str) -> object:
+Found = TypeVar("Found")
+
+
+def wait_until(condition: Callable[[], Found], timeout: float, what: str) -> Found:
+    """What `condition` gives as soon as it gives something (a match, a non-empty set), or AssertionError naming `what`."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -124,12 +128,14 @@ class ServerProcess:
         return self.stderr_path.read_text()
 
     def wait_for_url(self, timeout: float = 20.0) -> str:
-        def announced():
+        def announced() -> re.Match[str] | None:
             if self.process.poll() is not None:
                 raise AssertionError(f"server exited with {self.process.returncode}: {self.stderr}")
             return self.ANNOUNCE.search(self.stdout)
 
-        self.url = wait_until(announced, timeout, "the server did not announce its address").group(1)
+        found = wait_until(announced, timeout, "the server did not announce its address")
+        assert found is not None
+        self.url = found.group(1)
         return self.url
 
     @property
