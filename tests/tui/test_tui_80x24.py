@@ -9,9 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from textual.widgets import Input
 
 from infusion_calc.tui.app import InfusionCalcApp
-from tui_helpers import choose, ready, result_of, screen_lines, scroll_to, type_fast, type_into
+from tui_helpers import choose, focused_id, ready, result_of, screen_lines, scroll_to, type_fast, type_into
 
 SIZE = (80, 24)
 
@@ -87,8 +88,8 @@ async def test_a_weight_typed_right_after_enter_lands_in_the_weight_field(app: I
         await type_fast(pilot, *"5 mg/kg", "enter", *"73 kg")
         screen = app.main_screen
         assert (screen.form.dose, screen.form.weight) == ("5 mg/kg", "73 kg")
-        assert app.focused.id == "weight"
-        assert screen.outcome.result.claim_rows[0].units == "37"
+        assert focused_id(app) == "weight"
+        assert result_of(app).claim_rows[0].units == "37"
 
 
 async def test_a_pasted_dose_and_weight_on_two_lines_fill_both_fields(app: InfusionCalcApp) -> None:
@@ -109,7 +110,7 @@ async def test_a_weight_in_lb_reads_to_two_decimals_and_the_dose_is_computed_exa
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "drug", "J1745")
         await type_into(pilot, dose="5 mg/kg", weight="161 lb")
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         steps = " / ".join(result.dose_steps)
         assert "161 lb ≈ 73.03 kg" in steps, steps
         assert "73.028" not in steps  # the exact 73.02837157 kg is used, not shown
@@ -120,7 +121,7 @@ async def test_a_weight_in_lb_reads_to_two_decimals_and_the_dose_is_computed_exa
 async def test_f7_jumps_to_the_result_then_the_checks_then_the_chart_text_then_back_to_the_form(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="250 mg")
-        assert app.focused.id == "dose"
+        assert focused_id(app) == "dose"
         for title in ("natalizumab (Tysabri)", "Pre-submission checks", "Chart text"):
             await pilot.press("f7")
             lines = screen_lines(app)
@@ -128,7 +129,7 @@ async def test_f7_jumps_to_the_result_then_the_checks_then_the_chart_text_then_b
             assert first.strip().startswith(title), "\n".join(lines)
         await pilot.press("f7")
         assert any("Ordered dose" in line for line in screen_lines(app))
-        assert app.focused.id == "dose"  # typing goes on where it was; the drug list never opens
+        assert focused_id(app) == "dose"  # typing goes on where it was; the drug list never opens
 
 
 @pytest.mark.parametrize("size", [SIZE, (120, 24)])
@@ -138,7 +139,7 @@ async def test_page_down_and_up_scroll_the_result_from_the_form_wide_and_narrow(
             scroller = app.main_screen._result_scroller()
             await pilot.press("pagedown")
             assert scroller.scroll_y > 0
-            assert app.focused.id == "dose"
+            assert focused_id(app) == "dose"
             await pilot.press("pageup", "pageup")
             assert scroller.scroll_y == 0
 
@@ -225,8 +226,8 @@ async def test_text_typed_right_after_a_tab_from_the_expiry_lands_in_the_next_fi
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="250 mg")
         await open_encounter(pilot)
-        app.main_screen.query_one("#expires-1").focus()
+        app.main_screen.query_one("#expires-1", Input).focus()
         await pilot.pause()
         await type_fast(pilot, *"2027-03", "tab", *"abc")
-        assert app.main_screen.query_one("#expires-1").value == "2027-03"
+        assert app.main_screen.query_one("#expires-1", Input).value == "2027-03"
         assert app.focused.value == "abc"

@@ -54,7 +54,7 @@ async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_rig
         assert not isinstance(app.screen, CatalogProblemScreen)
         assert shown(app, "#catalog-problem")  # the banner stays
         await type_into(pilot, dose="300 mg")
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         assert result.claim_rows[0].hcpcs == "J2323"  # never J2326 for natalizumab
         assert any("site catalog is not loaded" in warning for warning in result.warnings)
 

@@ -16,7 +16,7 @@ import pytest
 from infusion_calc.core.check_types import Check, Severity
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen
-from tui_helpers import result_of, type_into
+from tui_helpers import focused_id, result_of, type_into
 
 SIZE = (80, 24)
 
@@ -56,7 +56,7 @@ async def test_fix_is_the_default_and_confirm_must_be_chosen(app: InfusionCalcAp
         await pilot.press("f2")
         await pilot.press("enter")  # the focused button is "Fix the dose": Enter alone never confirms
         assert dialog(app) is None and app.clipboard == ""
-        assert app.focused is not None and app.focused.id == "dose"  # back in the dose field, to fix it
+        assert app.focused is not None and focused_id(app) == "dose"  # back in the dose field, to fix it
         await pilot.press("f2")
         await pilot.press("tab", "enter")  # "Confirm this dose" chosen on purpose
         assert dialog(app) is None

@@ -10,7 +10,8 @@ from textual.widgets import Input
 
 from infusion_calc.core.catalog import Catalog
 from infusion_calc.tui.app import InfusionCalcApp
-from tui_helpers import ready, screen_lines, type_fast
+from infusion_calc.tui.widgets.drug_field import DrugField
+from tui_helpers import focused_id, ready, screen_lines, type_fast
 
 SIZE = (80, 24)
 
@@ -18,19 +19,19 @@ SIZE = (80, 24)
 async def focus_drug(pilot: Pilot[None]) -> None:
     await ready(pilot)
     await pilot.press("shift+tab")  # from the dose back to the drug
-    assert pilot.app.focused.id == "drug-search"
+    assert focused_id(pilot.app) == "drug-search"
 
 
 async def test_typing_a_brand_lists_it_at_once_without_enter(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await focus_drug(pilot)
         await pilot.press(*"remi")
-        drug = app.main_screen.query_one("#drug")
+        drug = app.main_screen.query_one("#drug", DrugField)
         assert drug.expanded and drug.listed == ("J1745",)
         assert any("Remicade (infliximab) · J1745" in line for line in screen_lines(app))
         await pilot.press("enter")
         assert app.main_screen.form.drug == "J1745" and not drug.expanded
-        assert app.focused.id == "dose"  # on to the dose, ready to type
+        assert focused_id(app) == "dose"  # on to the dose, ready to type
 
 
 async def test_a_code_or_a_generic_name_finds_the_drug_too(app: InfusionCalcApp) -> None:
@@ -39,9 +40,9 @@ async def test_a_code_or_a_generic_name_finds_the_drug_too(app: InfusionCalcApp)
         await pilot.press(*"j93", "enter")
         assert app.main_screen.form.drug == "J9312"
         await pilot.press("shift+tab", *"natal")
-        assert app.main_screen.query_one("#drug").listed == ("J2323", "Q5134")
+        assert app.main_screen.query_one("#drug", DrugField).listed == ("J2323", "Q5134")
         await pilot.press("enter")  # natalizumab names two codes: Enter alone never picks one
-        assert app.main_screen.form.drug == "J9312" and app.main_screen.query_one("#drug").expanded
+        assert app.main_screen.form.drug == "J9312" and app.main_screen.query_one("#drug", DrugField).expanded
         await pilot.press("down", "down", "enter")
         assert app.main_screen.form.drug == "Q5134"
 
@@ -75,7 +76,7 @@ async def test_the_most_used_drugs_come_first(monkeypatch: pytest.MonkeyPatch, c
             await pilot.pause()
         await focus_drug(pilot)
         await pilot.press("enter")  # Enter without typing lists every drug
-        assert app.main_screen.query_one("#drug").listed[:3] == ("J9312", "J1745", "J2323")
+        assert app.main_screen.query_one("#drug", DrugField).listed[:3] == ("J9312", "J1745", "J2323")
 
 
 async def test_the_usage_counts_come_from_the_administration_log(isolated_user_dirs: Path, catalog: Catalog) -> None:

@@ -7,11 +7,12 @@ clipboard, the checks listed with their severity, and errors under the fields.
 from __future__ import annotations
 
 import pytest
-from textual.widgets import Checkbox, Input, Select, Static
+from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 
 from infusion_calc.core.encounter import EncounterText
 from infusion_calc.tui.app import InfusionCalcApp
-from tui_helpers import choose, field_error, open_encounter, ready, result_of, shown, type_into
+from infusion_calc.tui.widgets.checks_list import ChecksList
+from tui_helpers import choose, field_error, focused_id, open_encounter, ready, result_of, shown, type_into
 
 
 def chart_text(app: InfusionCalcApp) -> str:
@@ -19,22 +20,22 @@ def chart_text(app: InfusionCalcApp) -> str:
 
 
 def check_codes(app: InfusionCalcApp) -> list[str]:
-    return [row.code for row in app.main_screen.query_one("#checks").shown]
+    return [row.code for row in app.main_screen.query_one("#checks", ChecksList).shown]
 
 
 async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
-        panel = app.main_screen.query_one("#encounter")
+        panel = app.main_screen.query_one("#encounter", Collapsible)
         assert panel.collapsed and not app.main_screen.query("#dx")  # the dose form stays short
         app.main_screen.query_one("#round-within", Input).focus()
         await pilot.press("tab")  # the panel's title comes right after the last dose field
         await pilot.press("enter")
         assert not panel.collapsed and shown(app, "#dx")
-        assert app.focused.id == "given-at"  # into the first field, so what is typed next is not lost
+        assert focused_id(app) == "given-at"  # into the first field, so what is typed next is not lost
         await type_into(pilot, given_at="2026-03-02 09:40")
         await pilot.press("enter")  # Enter goes on to the next field
-        assert app.focused.id == "start"
+        assert focused_id(app) == "start"
         assert "Date/time given: 2026-03-02 09:40" in chart_text(app)
 
 
@@ -62,7 +63,7 @@ async def test_checks_show_their_severity_in_words_and_colour_errors_first(app: 
         assert badge.style.color.triplet.hex.lower() == app.theme_variables["text-error"].lower()  # ... and colour
         severities = [line.row.severity for line in lines]
         assert severities == sorted(severities, key=["error", "warning", "info"].index)
-        assert "1 error" in str(app.main_screen.query_one("#checks-title").content)
+        assert "1 error" in str(app.main_screen.query_one("#checks-title", Label).content)
         await open_encounter(pilot)
         app.main_screen.query_one("#rems-checked", Checkbox).value = True
         await pilot.pause()
@@ -88,7 +89,7 @@ async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app: Infu
         assert app.is_running and app.main_screen.outcome.valid  # the dose result stands
         assert "start 9:40" not in chart_text(app)
         assert shown(app, "#chart-text-note")  # the note says what it leaves out
-        assert "Infusion start" in str(app.main_screen.query_one("#chart-text-note").content)
+        assert "Infusion start" in str(app.main_screen.query_one("#chart-text-note", Static).content)
         app.copy_to_clipboard("before")
         await pilot.press("f3")
         assert app.clipboard == "before"  # no note that silently lacks what was typed
@@ -185,7 +186,7 @@ async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app: Inf
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
         await type_into(pilot, dose_given="200 mg", stop_reason="hives at 40 min, infusion stopped")
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         assert [(row.modifiers, row.units) for row in result.claim_rows] == [("", "200"), ("JW", "100")]
         assert "Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 40 min, infusion stopped" in chart_text(app)
         assert any("PARTIAL, not verified" in warning for warning in result.warnings)
@@ -226,7 +227,7 @@ async def test_a_check_that_raises_shows_one_error_to_check_by_hand_and_keeps_th
     monkeypatch.setattr("infusion_calc.core.administration.run_checks", broken)
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
-        [row] = app.main_screen.query_one("#checks").shown
+        [row] = app.main_screen.query_one("#checks", ChecksList).shown
         assert row.code == "CHECKS_FAILED" and row.severity == "error"
         assert "KeyError" in row.message and "by hand" in row.message
         assert "J2323" in chart_text(app)  # the result and its note are still there

@@ -10,7 +10,8 @@ from textual.widgets import Input
 
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.state import TYPED_SIZE
-from tui_helpers import choose, open_encounter, ready, type_into
+from infusion_calc.tui.widgets.drug_field import DrugField
+from tui_helpers import choose, open_encounter, ready, result_of, type_into
 
 SIZE = (100, 40)
 
@@ -32,14 +33,14 @@ def full_app() -> InfusionCalcApp:
 
 
 def result(app: InfusionCalcApp):
-    return app.main_screen.outcome.result
+    return result_of(app)
 
 
 async def test_the_drug_search_covers_every_code_the_cli_knows(full_app: InfusionCalcApp) -> None:
     catalog = compiled().catalog
     async with full_app.run_test(size=SIZE) as pilot:
         await ready(pilot)
-        drug = full_app.main_screen.query_one("#drug")
+        drug = full_app.main_screen.query_one("#drug", DrugField)
         assert len(drug._index) == len(catalog.codes()) > 600
         for query, code in (("inflectra", "Q5103"), ("avastin", "J9035"), ("gammagard", "J1569"), ("nuzyra", "J0121")):
             drug._open(query)
@@ -50,7 +51,7 @@ async def test_a_generic_several_codes_share_is_a_pick_list_never_a_silent_choic
     async with full_app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("shift+tab", *"infliximab")
-        drug = full_app.main_screen.query_one("#drug")
+        drug = full_app.main_screen.query_one("#drug", DrugField)
         assert {"J1745", "Q5103", "Q5104", "Q5121"} <= set(drug.listed)
         assert drug.matches.highlighted is None
         assert "codes share the name infliximab: pick one" in str(drug.matches.get_option_at_index(0).prompt)

@@ -15,7 +15,8 @@ from textual.widgets import Input
 
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.state import ClaimRow
-from tui_helpers import choose, field_error, open_encounter, ready, result_of, shown, status_text, type_into
+from infusion_calc.tui.widgets.drug_field import DrugField
+from tui_helpers import choose, field_error, focused_id, open_encounter, ready, result_of, shown, status_text, type_into
 
 TYSABRI_NDC = "64406000801"
 REMICADE_NDC = "57894003001"
@@ -34,14 +35,14 @@ def figures(app: InfusionCalcApp) -> tuple[int | None, int | None]:
 async def test_typing_300_mg_and_enter_gives_one_jz_line_with_nothing_else_touched(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
-        assert app.focused.id == "dose"  # the nurse starts typing at once
+        assert focused_id(app) == "dose"  # the nurse starts typing at once
         await pilot.press(*"300 mg", "enter")
         outcome = app.main_screen.outcome
         assert outcome.valid
         assert outcome.result.claim_rows == (ClaimRow("J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"),)
         assert claim_table(app) == [["J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"]]
         assert figures(app) == (300, 0)
-        assert app.focused.id == "dose"  # nothing else is needed, so Enter stays put
+        assert focused_id(app) == "dose"  # nothing else is needed, so Enter stays put
 
 
 async def test_250_mg_adds_a_jw_line_for_the_50_units_discarded(app: InfusionCalcApp) -> None:
@@ -52,7 +53,7 @@ async def test_250_mg_adds_a_jw_line_for_the_50_units_discarded(app: InfusionCal
             ["J2323", "JW", "50", TYSABRI_NDC, "ML", "2.5"],
         ]
         assert figures(app) == (250, 50)
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         assert "Draw 12.5 mL" in result.preparation
         assert any("1 × 300 mg/15 mL" in line and "64406-0008-01" in line for line in result.vials)
 
@@ -69,7 +70,7 @@ async def test_a_per_kg_dose_asks_for_the_weight_then_bills_the_worked_example(a
         assert "NOT VALID" in status_text(app)
         assert not shown(app, "#claim-lines")  # no figures while the result is not valid
         await pilot.press("enter")
-        assert app.focused.id == "weight"  # Enter goes to the field still needed
+        assert focused_id(app) == "weight"  # Enter goes to the field still needed
         await type_into(pilot, weight="73 kg")
         assert field_error(app, "weight") == ""
         assert claim_table(app) == [
@@ -181,14 +182,14 @@ async def test_next_patient_clears_the_form_and_returns_to_the_dose(app: Infusio
         screen = app.main_screen
         assert screen.query_one("#dose", Input).value == "" and screen.query_one("#weight", Input).value == ""
         assert screen.form.drug == "J1745"  # a Remicade day stays Remicade
-        assert app.focused.id == "dose"
+        assert focused_id(app) == "dose"
         assert screen.outcome.state == "waiting"
 
 
 async def test_rounding_option_is_offered_but_never_applied(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="280 mg", round_within="10")
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         assert "300 mg" in result.rounding and "NOT applied" in result.rounding
         assert [row.units for row in result.claim_rows] == ["280", "20"]  # the order as written
         assert shown(app, "#rounding-option")
@@ -201,7 +202,7 @@ async def test_a_vial_size_typed_by_hand_is_checked_and_flagged_without_ndc(app:
         await type_into(pilot, dose="250 mg", vial="300 mg/")
         assert field_error(app, "vial")
         await type_into(pilot, vial="150 mg/7.5 mL")
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         assert result.vials[0].startswith("2 × 150 mg/7.5 mL")
         assert "not verified" in result.vials[0]
 
@@ -299,7 +300,7 @@ async def test_the_drug_list_is_searchable_from_the_keyboard(app: InfusionCalcAp
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         await pilot.press("shift+tab")  # from the dose back to the drug
-        assert app.focused.id == "drug-search"
+        assert focused_id(app) == "drug-search"
         await pilot.press("enter", *"remi", "enter")
         assert app.main_screen.form.drug == "J1745"
 
@@ -309,9 +310,9 @@ async def test_the_mouse_works_too(app: InfusionCalcApp) -> None:
         await type_into(pilot, dose="250 mg")
         app.main_screen.query_one("#round-within", Input).blur()
         await pilot.click("#round-within")
-        assert app.focused.id == "round-within"
+        assert focused_id(app) == "round-within"
         await pilot.click("#drug")
-        assert app.main_screen.query_one("#drug").expanded  # the list opened under the pointer
+        assert app.main_screen.query_one("#drug", DrugField).expanded  # the list opened under the pointer
 
 
 async def test_a_bad_rounding_threshold_is_shown_under_its_field(app: InfusionCalcApp) -> None:
@@ -345,7 +346,7 @@ async def test_keys_typed_before_the_form_exists_land_in_the_dose_field(app: Inf
         await ready(pilot)
         await pilot.pause()
         assert screen.query_one("#dose", Input).value == "300 mg"
-        assert app.focused.id == "dose"
+        assert focused_id(app) == "dose"
         assert claim_table(app) == [["J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"]]
         await pilot.press("backspace", "backspace", "backspace", "backspace", *"0 mg")  # later keys follow them, in order
         assert screen.query_one("#dose", Input).value == "300 mg"

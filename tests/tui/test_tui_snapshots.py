@@ -14,6 +14,7 @@ from collections.abc import Callable
 
 import pytest
 from textual.pilot import Pilot
+from textual.widgets import Collapsible
 
 from infusion_calc.core.check_types import Check, Severity
 from infusion_calc.loading import packaged_catalog
@@ -81,7 +82,7 @@ def test_encounter_panel_open_with_an_error_beside_the_checks(snap_compare: Call
     async def run_before(pilot: Pilot[None]) -> None:
         await type_into(pilot, dose="250 mg")
         screen = pilot.app.main_screen
-        screen.query_one("#encounter").collapsed = False
+        screen.query_one("#encounter", Collapsible).collapsed = False
         await pilot.pause()  # its fields are built as it opens
         await type_into(pilot, given_at="2026-03-02 09:40", start="09:40", stop="9:5", dx="G35.A", lot_1="TY2291",
                         expires_1="2027-03")

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from textual.app import App
 from textual.pilot import Pilot
 from textual.widget import Widget
 from textual.widgets import Collapsible, Input, Select, Static
@@ -79,6 +82,11 @@ def calculation_of(app: InfusionCalcApp) -> Calculation:
     calculation = result_of(app).calculation
     assert calculation is not None, "the result is a drug line, not a visit's"
     return calculation
+
+
+def focused_id(app: App[Any]) -> str | None:
+    """The id of the widget that has the focus (None when nothing has it)."""
+    return app.focused.id if app.focused is not None else None
 
 
 def field_error(app: InfusionCalcApp, field: str) -> str:
