@@ -230,4 +230,4 @@ async def test_text_typed_right_after_a_tab_from_the_expiry_lands_in_the_next_fi
         await pilot.pause()
         await type_fast(pilot, *"2027-03", "tab", *"abc")
         assert app.main_screen.query_one("#expires-1", Input).value == "2027-03"
-        assert app.focused.value == "abc"
+        assert isinstance(app.focused, Input) and app.focused.value == "abc"

@@ -11,7 +11,7 @@ from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 
 from infusion_calc.core.encounter import EncounterText
 from infusion_calc.tui.app import InfusionCalcApp
-from infusion_calc.tui.widgets.checks_list import ChecksList
+from infusion_calc.tui.widgets.checks_list import CheckLine, ChecksList
 from tui_helpers import choose, field_error, focused_id, open_encounter, ready, result_of, shown, type_into
 
 
@@ -55,12 +55,14 @@ async def test_a_diagnosis_changes_the_note_and_the_checks(app: InfusionCalcApp)
 async def test_checks_show_their_severity_in_words_and_colour_errors_first(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")  # Tysabri without the TOUCH checklist: an error
-        lines = [line for line in app.main_screen.query(".check-line") if line.display]
+        lines = [line for line in app.main_screen.query(".check-line").results(CheckLine) if line.display]
         first = lines[0]
         assert first.row.code == "REMS_NOT_CONFIRMED" and first.has_class("-error")
         badge = next(iter(first.render_lines(first.region.reset_offset)[0]))
         assert badge.text.startswith("✖ ERROR")  # in words ...
-        assert badge.style.color.triplet.hex.lower() == app.theme_variables["text-error"].lower()  # ... and colour
+        colour = badge.style.color if badge.style else None
+        assert colour is not None and colour.triplet is not None
+        assert colour.triplet.hex.lower() == app.theme_variables["text-error"].lower()  # ... and colour
         severities = [line.row.severity for line in lines]
         assert severities == sorted(severities, key=["error", "warning", "info"].index)
         assert "1 error" in str(app.main_screen.query_one("#checks-title", Label).content)
@@ -176,6 +178,7 @@ async def test_every_encounter_field_of_the_core_has_a_control(app: InfusionCalc
             elif isinstance(widget, Select):
                 widget.value = "commercial"
             else:
+                assert isinstance(widget, Input), widget
                 widget.value = "2027-03" if field == "expires" else "x"
         await pilot.pause()
         assert set(dict(screen.form.encounter)) == set(EncounterText._fields)
@@ -221,7 +224,7 @@ async def test_administration_details_typed_in_the_panel_reach_the_note(app: Inf
 
 
 async def test_a_check_that_raises_shows_one_error_to_check_by_hand_and_keeps_the_result(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
-    def broken(*args, **kwargs) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("bug")
 
     monkeypatch.setattr("infusion_calc.core.administration.run_checks", broken)

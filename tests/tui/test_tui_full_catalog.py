@@ -8,16 +8,17 @@ import functools
 import pytest
 from textual.widgets import Input
 
+from infusion_calc.catalog_cache import Compiled
 from infusion_calc.tui.app import InfusionCalcApp
-from infusion_calc.tui.state import TYPED_SIZE
+from infusion_calc.tui.state import TYPED_SIZE, ResultView
 from infusion_calc.tui.widgets.drug_field import DrugField
-from tui_helpers import choose, open_encounter, ready, result_of, type_into
+from tui_helpers import calculation_of, choose, open_encounter, ready, result_of, type_into
 
 SIZE = (100, 40)
 
 
 @functools.cache
-def compiled():
+def compiled() -> Compiled:
     """Curated + the packaged CMS quarter, compiled once for this module (as `calc` loads it)."""
     from infusion_calc.catalog_cache import load
 
@@ -32,7 +33,7 @@ def full_app() -> InfusionCalcApp:
     return InfusionCalcApp(calculator=Calculator(catalog, quarters=compiled().quarters), cursor_blink=False)
 
 
-def result(app: InfusionCalcApp):
+def result(app: InfusionCalcApp) -> ResultView:
     return result_of(app)
 
 
@@ -41,7 +42,7 @@ async def test_the_drug_search_covers_every_code_the_cli_knows(full_app: Infusio
     async with full_app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         drug = full_app.main_screen.query_one("#drug", DrugField)
-        assert len(drug._index) == len(catalog.codes()) > 600
+        assert drug._index is not None and len(drug._index) == len(catalog.codes()) > 600
         for query, code in (("inflectra", "Q5103"), ("avastin", "J9035"), ("gammagard", "J1569"), ("nuzyra", "J0121")):
             drug._open(query)
             assert code in drug.listed, query
@@ -101,7 +102,7 @@ async def test_the_whole_vial_option_shows_its_difference_in_dollars(full_app: I
         full_app.main_screen.query_one("#given-at", Input).value = "2026-02-10 09:40"
         await type_into(pilot, dose="290 mg", round_within="10")  # 300 mg is within 10%
         payment = result(full_app).payment
-        assert "The whole-vial option: Medicare +$" in payment
+        assert payment is not None and "The whole-vial option: Medicare +$" in payment
 
 
 async def test_a_product_picked_is_billed_under_the_code_in_effect_on_the_date_given(full_app: InfusionCalcApp) -> None:
@@ -113,7 +114,7 @@ async def test_a_product_picked_is_billed_under_the_code_in_effect_on_the_date_g
         await choose(pilot, "drug", "J1299")
         await choose(pilot, "vial-choice", TYPED_SIZE)
         await type_into(pilot, dose="900 mg", vial="300 mg/30 mL")
-        calculation = result(full_app).calculation
+        calculation = calculation_of(full_app)
         assert calculation.drug.hcpcs == "J1300"
         assert [(line.hcpcs, line.units) for line in calculation.lines] == [("J1300", 90)]
         followed = [notice.message for notice in calculation.warnings if notice.code == "CODE_IN_EFFECT"]

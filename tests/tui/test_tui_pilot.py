@@ -11,25 +11,39 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input
+from textual.binding import Binding
+from textual.widgets import Input, Select, Static
 
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.state import ClaimRow
+from infusion_calc.tui.widgets.big_figure import BigFigure
+from infusion_calc.tui.widgets.claim_lines import ClaimLines
 from infusion_calc.tui.widgets.drug_field import DrugField
-from tui_helpers import choose, field_error, focused_id, open_encounter, ready, result_of, shown, status_text, type_into
+from tui_helpers import (
+    calculation_of,
+    choose,
+    field_error,
+    focused_id,
+    open_encounter,
+    ready,
+    result_of,
+    shown,
+    status_text,
+    type_into,
+)
 
 TYSABRI_NDC = "64406000801"
 REMICADE_NDC = "57894003001"
 
 
 def claim_table(app: InfusionCalcApp) -> list[list[str]]:
-    rows = app.main_screen.query_one("#claim-lines").rows
+    rows = app.main_screen.query_one("#claim-lines", ClaimLines).rows
     return [[row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity] for row in rows]
 
 
 def figures(app: InfusionCalcApp) -> tuple[int | None, int | None]:
     screen = app.main_screen
-    return screen.query_one("#administered").value, screen.query_one("#discarded").value
+    return screen.query_one("#administered", BigFigure).value, screen.query_one("#discarded", BigFigure).value
 
 
 async def test_typing_300_mg_and_enter_gives_one_jz_line_with_nothing_else_touched(app: InfusionCalcApp) -> None:
@@ -38,7 +52,7 @@ async def test_typing_300_mg_and_enter_gives_one_jz_line_with_nothing_else_touch
         assert focused_id(app) == "dose"  # the nurse starts typing at once
         await pilot.press(*"300 mg", "enter")
         outcome = app.main_screen.outcome
-        assert outcome.valid
+        assert outcome.valid and outcome.result is not None
         assert outcome.result.claim_rows == (ClaimRow("J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"),)
         assert claim_table(app) == [["J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"]]
         assert figures(app) == (300, 0)
@@ -148,7 +162,7 @@ async def test_copy_chart_text_puts_the_chart_note_in_the_clipboard(app: Infusio
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         await pilot.press("f3")
-        assert app.clipboard == chart_note(result_of(app).calculation, rules=clinical_rules())
+        assert app.clipboard == chart_note(calculation_of(app), rules=clinical_rules())
         assert "250 mg" in app.clipboard
 
 
@@ -190,7 +204,7 @@ async def test_rounding_option_is_offered_but_never_applied(app: InfusionCalcApp
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="280 mg", round_within="10")
         result = result_of(app)
-        assert "300 mg" in result.rounding and "NOT applied" in result.rounding
+        assert result.rounding is not None and "300 mg" in result.rounding and "NOT applied" in result.rounding
         assert [row.units for row in result.claim_rows] == ["280", "20"]  # the order as written
         assert shown(app, "#rounding-option")
 
@@ -210,7 +224,7 @@ async def test_a_vial_size_typed_by_hand_is_checked_and_flagged_without_ndc(app:
 async def test_a_drug_with_two_vial_sizes_offers_both_and_the_least_waste_plan(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", "J0490")
-        select = app.main_screen.query_one("#vial-choice")
+        select = app.main_screen.query_one("#vial-choice", Select)
         labels = [str(prompt) for prompt, _ in select._options]
         assert labels[0].startswith("Least waste from 120 mg and 400 mg")
         assert "120 mg only" in labels and "400 mg only" in labels
@@ -228,7 +242,7 @@ async def test_f1_opens_help_on_jw_jz_rounding_and_j2326(app: InfusionCalcApp) -
         await ready(pilot)
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
-        text = app.screen.query_one("#help-text", Static).render().plain
+        text = str(app.screen.query_one("#help-text", Static).render())
         for words in ("JW", "JZ", "rounded up", "rounded down", "never applied", "nusinersen", "J2323", "Q5134"):
             assert words in text
         await pilot.press("escape")
@@ -260,7 +274,7 @@ async def test_bindings_have_ids_so_sites_can_remap_keys(app: InfusionCalcApp) -
     from infusion_calc.tui.screens.main import MainScreen
 
     for binding in [*MainScreen.BINDINGS, *type(app).BINDINGS]:
-        assert binding.id, binding
+        assert isinstance(binding, Binding) and binding.id, binding
 
 
 async def test_high_contrast_theme_is_available_and_switchable(app: InfusionCalcApp) -> None:
@@ -326,9 +340,9 @@ async def test_warnings_are_shown_with_the_result(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", "Q5134")  # Tyruko: NDC not verified
         await type_into(pilot, dose="300 mg")
-        warnings = app.main_screen.query_one("#result-warnings")
+        warnings = app.main_screen.query_one("#result-warnings", Static)
         assert shown(app, "#result-warnings")
-        assert "from the carton" in warnings.render().plain
+        assert "from the carton" in str(warnings.render())
         assert result_of(app).claim_rows[0].ndc.startswith("not verified")
 
 
