@@ -13,7 +13,7 @@ hand from that reading (issue 18's five examples).
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -81,13 +81,15 @@ def test_the_result_says_which_vials_the_amount_given_came_from() -> None:
 
 # --- properties -------------------------------------------------------------------------
 
+NdcUnit = Literal["GR", "ME", "ML", "UN"]
+Container = Literal["single-dose", "multi-dose"]
 NDCS = ("11111111111", "22222222222", "33333333333", "44444444444")
 
 
-def _product(index: int, strength: Decimal, unit: str, container: str) -> Product:
+def _product(index: int, strength: Decimal, unit: NdcUnit, container: Container) -> Product:
     return Product(
         brand="Test", ndc=NDCS[index], strength=Measure(strength, "mg"), volume=Measure(Decimal(10), "mL"),
-        form="solution", container=container, ndc_unit=unit,  # type: ignore[arg-type]
+        form="solution", container=container, ndc_unit=unit,
     )
 
 
@@ -96,8 +98,8 @@ def vial_mixes(draw: st.DrawFn) -> tuple[Decimal, tuple[VialUse, ...], Decimal]:
     """1-4 NDCs of distinct strengths (some smaller than the billing unit), counts, a billing unit, and an amount given."""
     unit = Decimal(draw(st.sampled_from(["0.1", "1", "2", "10", "50", "100", "500"])))
     strengths = draw(st.lists(st.integers(1, 4000), min_size=1, max_size=4, unique=True))
-    ndc_unit = draw(st.sampled_from(["ML", "UN", "ME", "GR"]))
-    container = draw(st.sampled_from(["single-dose", "single-dose", "multi-dose"]))
+    ndc_unit: NdcUnit = draw(st.sampled_from(["ML", "UN", "ME", "GR"]))
+    container: Container = draw(st.sampled_from(["single-dose", "single-dose", "multi-dose"]))
     uses = tuple(
         VialUse(_product(index, Decimal(strength) / 4, ndc_unit, container), draw(st.integers(1, 5)))
         for index, strength in enumerate(sorted(strengths, reverse=True))
