@@ -94,7 +94,6 @@ def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
     if fmt == "json":
         return json_safe(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
     if fmt == "csv":
-
         stream = io.StringIO()
         write_csv(report, stream)
         return stream.getvalue()
@@ -106,7 +105,6 @@ def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
         from infusion_calc.report.charts import charts_png  # lazy: matplotlib, never for json or text
 
         return charts_png(report)
-
     return "\n".join(one_line(line) for line in report_text(report, skipped).split("\n"))
 
 
