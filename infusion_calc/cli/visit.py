@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING
 from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.cli.exits import SavedThenFailed
 from infusion_calc.cli.output_options import EXPORT_FORMATS
-from infusion_calc.core.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import CatalogError, ClaimLineError, InputError, PlanError, SiteConfigError
 from infusion_calc.core.exports import ExportError
 from infusion_calc.core.presentation import checks_text, line_brief
@@ -20,8 +19,8 @@ from infusion_calc.core.visit import VisitResult, VisitTools, combined_checks, r
 from infusion_calc.core.visit_exports import render_visit
 from infusion_calc.core.visit_file import VisitFileError, read_visit
 from infusion_calc.loading import context_for
-from infusion_calc.log import LogError, save
-from infusion_calc.log.visit_record import record_for_visit
+from infusion_calc.log import LogError
+from infusion_calc.log.visit_record import save_visit
 
 if TYPE_CHECKING:
     from infusion_calc.log.store import SavedEntry
@@ -89,13 +88,9 @@ def _save(result: VisitResult, options: argparse.Namespace) -> SavedEntry | int:
     """The visit as one log entry; an exit status when it could not be saved."""
     context = context_for(options)
     try:
-        for drug in result.drugs:  # each drug's lines hold the claim-line invariants, as a single save checks
-            require_valid_claim_lines(drug.calc, "saved")
+        entry = save_visit(result, config=context.site_config, path=context.log_path)
     except ClaimLineError as error:
         return fail(f"{error}; nothing was saved")
-    try:
-        entry = save(result.drugs[0].calc, record=record_for_visit(result), config=context.site_config,
-                     path=context.log_path)
     except LogError as error:
         sys.stderr.write(f"error: {error}\n")
         return 1
