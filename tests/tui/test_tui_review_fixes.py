@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from textual.widgets import Select
+from textual.widgets import Input
 
 from infusion_calc.tui.app import InfusionCalcApp, make_app
 from infusion_calc.tui.state import TYPED_SIZE
@@ -39,7 +39,7 @@ async def test_the_site_rounding_policy_fills_the_rounding_field_and_offers_the_
         await ready(pilot)
         await type_into(pilot, dose="280 mg")
         screen = app.main_screen
-        assert screen.query_one("#round-within", Select).value == "10"
+        assert screen.query_one("#round-within", Input).value == "10"
         result = screen.outcome.result
         assert result is not None and result.rounding is not None and "300 mg" in result.rounding
         # The order stands: the lines are those of 280 mg.
