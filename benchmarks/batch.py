@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 from benchmarks.orders import write_orders
 from benchmarks.report import Figure
@@ -15,14 +16,15 @@ RATE_TARGET = 20_000
 MEMORY_TARGET_MIB = 150
 
 
-def run_batch(orders: Path, out: Path, jobs: int | None = None) -> dict:
+def run_batch(orders: Path, out: Path, jobs: int | None = None) -> dict[str, Any]:
     """`infusion-calc batch` under benchmarks/child.py, which reports wall time and peak memory."""
     command = [*cli_command(), "batch", str(orders), "--out", str(out)]
     if jobs is not None:
         command += ["--jobs", str(jobs)]
     child = Path(__file__).with_name("child.py")
     result = subprocess.run([sys.executable, str(child), *command], capture_output=True, text=True, check=True)
-    return json.loads(result.stdout)
+    summary: dict[str, Any] = json.loads(result.stdout)
+    return summary
 
 
 def batch(rows: int, workdir: Path, single_process_too: bool) -> list[Figure]:

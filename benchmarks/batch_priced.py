@@ -30,16 +30,18 @@ RATIO_TARGET = 3.0
 SERVICE_MONTH = "2026-09"  # in the newest packaged quarter (2026Q3), so every listed code is priced
 _CENT, _MILLI, _HUNDREDTH = Decimal("0.01"), Decimal("0.001"), Decimal("0.01")
 _LB = Decimal("0.45359237")
+DrugRow = tuple[Decimal, list[tuple[Decimal, Decimal | None]], Decimal | None]
+"""A drug's billing unit, its (strength, volume) sizes and its payment limit."""
 
 
-def _drug_table() -> dict[tuple[str, str], tuple]:
+def _drug_table() -> dict[tuple[str, str], DrugRow]:
     """(drug cell, hcpcs cell) -> billing unit, [(strength, volume)], payment limit: read once, untimed."""
     from benchmarks.scenarios import SCENARIOS
     from infusion_calc.loading import Context
 
     context = Context()
     catalog, quarter = context.catalog, context.quarters[-1]
-    table = {}
+    table: dict[tuple[str, str], DrugRow] = {}
     for scenario in SCENARIOS:
         drug = catalog.lookup(scenario.drug or "Tysabri")[0] if not scenario.hcpcs else catalog.by_code(scenario.hcpcs)
         if drug is None:  # the unlisted code: its unit and vial as typed
@@ -61,7 +63,7 @@ def _number(text: str) -> tuple[Decimal, str]:
 def _dose(cells: list[str], concentration: Decimal | None) -> Decimal:
     amount, unit = _number(cells[3])
     if unit.endswith("/kg") or unit.endswith("/m2"):
-        weight = None
+        weight = Decimal(0)  # a weight-based row always carries a weight in the benchmark's orders
         if cells[4]:
             value, weight_unit = _number(cells[4])
             weight = value * _LB if weight_unit == "lb" else value
@@ -72,7 +74,9 @@ def _dose(cells: list[str], concentration: Decimal | None) -> Decimal:
         else:
             bsa = (_number(cells[5])[0] * weight / 3600).sqrt().quantize(_HUNDREDTH, ROUND_HALF_UP)
         return (amount * bsa).quantize(_HUNDREDTH, ROUND_HALF_UP)
-    return amount * concentration if unit == "mL" else amount
+    if unit == "mL" and concentration is not None:
+        return amount * concentration
+    return amount
 
 
 def _vials(sizes: list[tuple[Decimal, Decimal | None]], dose: Decimal) -> tuple[tuple[int, ...], list[Decimal]]:
@@ -105,7 +109,7 @@ def _rounding_option(cells: list[str], dose: Decimal, totals: list[Decimal]) -> 
     return min(near, key=lambda total: abs(total - dose)) if near else None
 
 
-def floor_rows(orders: Path, table: dict, sink: io.StringIO) -> int:
+def floor_rows(orders: Path, table: dict[tuple[str, str], DrugRow], sink: io.StringIO) -> int:
     """The floor: every row of `orders` answered with plain Decimal arithmetic and written with csv."""
     written = 0
     with orders.open(encoding="utf-8", newline="") as stream:
@@ -149,7 +153,7 @@ def _run_batch(orders: Path, out: Path) -> float:
     return usage.ru_utime + usage.ru_stime
 
 
-def _run_floor(orders: Path, table: dict) -> float:
+def _run_floor(orders: Path, table: dict[tuple[str, str], DrugRow]) -> float:
     start = time.process_time()
     floor_rows(orders, table, io.StringIO())
     return time.process_time() - start

@@ -39,7 +39,7 @@ async def _measure(rounds: int) -> tuple[list[float], list[float]]:
     from infusion_calc.core.catalog.drug_search import DrugIndex
     from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.app import make_app
-    from infusion_calc.tui.widgets.drug_field import SHOWN
+    from infusion_calc.tui.widgets.drug_field import SHOWN, DrugField
 
     entries = synthetic_catalog(ENTRIES)
     index = DrugIndex(entries, uses={code: number % 7 for number, (code, _, _) in enumerate(entries)})
@@ -50,7 +50,7 @@ async def _measure(rounds: int) -> tuple[list[float], list[float]]:
     async with app.run_test(size=(80, 24)) as pilot:
         while not (app.main_screen.built and app.main_screen.calculator is not None):
             await pilot.pause(0.01)
-        field = app.main_screen.query_one("#drug")
+        field = app.main_screen.query_one("#drug", DrugField)
         field.load(index, labels)
         for _ in range(rounds):
             for query in QUERIES:

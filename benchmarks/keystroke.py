@@ -12,8 +12,15 @@ from __future__ import annotations
 import asyncio
 import statistics
 import time
+from typing import TYPE_CHECKING, Any
 
 from benchmarks.report import Figure
+
+if TYPE_CHECKING:  # types only: the figure imports the app inside itself, to time its start
+    from rich.console import RenderableType
+    from textual.screen import Screen
+
+    from infusion_calc.tui.state import Outcome
 
 TARGET_MS = 5.0
 FACTORY = "infusion_calc.tui.app:make_app"
@@ -40,16 +47,18 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int]:
         show, display = panel.show, app._display
         marks: dict[str, float] = {}
 
-        def timed_show(outcome) -> None:
+        def timed_show(outcome: Outcome) -> None:
             show(outcome)
             marks.setdefault("shown", time.perf_counter())
 
-        def timed_display(frame_screen, renderable) -> None:
+        def timed_display(frame_screen: Screen[Any], renderable: RenderableType | None) -> None:
             display(frame_screen, renderable)
             if "shown" in marks and renderable is not None:
                 marks.setdefault("painted", time.perf_counter())
 
-        panel.show, app._display = timed_show, timed_display
+        # Wrapped in place to stamp the moments the outcome arrives and is painted.
+        panel.show = timed_show  # type: ignore[method-assign]  # a timing wrapper, same signature
+        app._display = timed_display  # type: ignore[method-assign,assignment]  # a timing wrapper, same signature
         valid = 0
         for index in range(samples):
             marks.clear()

@@ -18,8 +18,13 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.report import Figure
+
+if TYPE_CHECKING:  # types only: each figure imports what it times inside itself
+    from infusion_calc.log import CenterLog
+    from tests import pg_server
 
 ROOT = Path(__file__).resolve().parent.parent
 BACK_ENDS = ("sqlite", "postgresql")
@@ -49,7 +54,7 @@ _LINES = (
 )
 
 
-def _writer(location, count: int, ready: int, go: int) -> None:
+def _writer(location: Path | CenterLog, count: int, ready: int, go: int) -> None:
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.loading import packaged_catalog
@@ -64,7 +69,7 @@ def _writer(location, count: int, ready: int, go: int) -> None:
         save(calc, path=location, note="Natalizumab 250 mg IV.")
 
 
-def _saves_per_second(location, writers: int, count: int) -> float:
+def _saves_per_second(location: Path | CenterLog, writers: int, count: int) -> float:
     """Saves per second from the moment every writer is ready to the last one's end."""
     ready_read, ready = os.pipe()
     go_read, go = os.pipe()
@@ -88,7 +93,7 @@ def _saves_per_second(location, writers: int, count: int) -> float:
     return writers * count / (time.perf_counter() - started)
 
 
-def _fill(location, entries: int) -> None:
+def _fill(location: Path | CenterLog, entries: int) -> None:
     """`entries` in all: copies of the first, with their claim lines, in one transaction."""
     if isinstance(location, Path):
         import sqlite3
@@ -101,14 +106,14 @@ def _fill(location, entries: int) -> None:
         return
     from infusion_calc.log.postgres_log import _connection
 
-    connection = _connection(location)
-    with connection.transaction():
-        connection.execute("DELETE FROM claim_line WHERE administration_id > 1")
-        connection.execute("DELETE FROM administration WHERE id > 1")
-        connection.execute(_COPIES.format(count=entries - 1, saved_at=_POSTGRES_MINUTES))  # type: ignore[arg-type]
-        connection.execute(_LINES)
-    connection.execute("VACUUM ANALYZE administration")
-    connection.execute("VACUUM ANALYZE claim_line")
+    postgres = _connection(location)
+    with postgres.transaction():
+        postgres.execute("DELETE FROM claim_line WHERE administration_id > 1")
+        postgres.execute("DELETE FROM administration WHERE id > 1")
+        postgres.execute(_COPIES.format(count=entries - 1, saved_at=_POSTGRES_MINUTES))
+        postgres.execute(_LINES)
+    postgres.execute("VACUUM ANALYZE administration")
+    postgres.execute("VACUUM ANALYZE claim_line")
 
 
 def _command(env: dict[str, str], *args: str) -> tuple[float, float, float]:
@@ -142,9 +147,9 @@ def _high_water_kb(pid: int) -> int:
 
 
 def log_figures(quick: bool) -> list[Figure]:
-    sys.path.insert(0, str(ROOT / "tests"))
-    import pg_server
+    sys.path.insert(0, str(ROOT))
     from infusion_calc.log import CenterLog, save  # noqa: F401
+    from tests import pg_server
 
     entries, saves = (2_000, 10) if quick else (100_000, 200)
     figures: list[Figure] = []
@@ -166,13 +171,15 @@ def log_figures(quick: bool) -> list[Figure]:
     return figures
 
 
-def _back_end_figures(back_end: str, cluster, folder: Path, entries: int, saves: int) -> list[Figure]:
+def _back_end_figures(back_end: str, cluster: pg_server.Cluster | None, folder: Path, entries: int, saves: int) -> list[Figure]:
     from infusion_calc.log import CenterLog
 
     env = {**os.environ, "INFUSION_CALC_DATA_DIR": str(folder / back_end), "INFUSION_CALC_CONFIG_DIR": str(folder / "config")}
     env.pop("INFUSION_CALC_LOG_URL", None)
-    location = CenterLog(cluster.url("log_owner")) if back_end == "postgresql" else folder / back_end / "administrations.sqlite3"
+    location: Path | CenterLog = folder / back_end / "administrations.sqlite3"
     if back_end == "postgresql":
+        assert cluster is not None, "a PostgreSQL figure needs the test cluster"
+        location = CenterLog(cluster.url("log_owner"))
         env["INFUSION_CALC_LOG_URL"] = location.url
     figures = []
     for writers in (1, 8):

@@ -13,11 +13,12 @@ import random
 from pathlib import Path
 
 from benchmarks.scenarios import SCENARIOS
+from infusion_calc.core.calculation.request import CalcRequest
 
 HEADER = ("encounter", "drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "date")
 
 
-def _varied(scenario, rng: random.Random) -> list[str]:
+def _varied(scenario: CalcRequest, rng: random.Random) -> list[str]:
     weight = scenario.weight
     if weight and weight.endswith("kg"):
         weight = f"{rng.uniform(45, 120):.1f} kg"

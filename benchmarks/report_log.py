@@ -21,12 +21,13 @@ from pathlib import Path
 from benchmarks.report import Figure, interleaved_medians
 from benchmarks.scenarios import SCENARIOS
 from benchmarks.startup import cli_command
+from infusion_calc.core.calculation.request import CalcRequest
 
 TARGET_S = 2.0
 DISTINCT = 2_000
 
 
-def _varied(request, rng: random.Random):
+def _varied(request: CalcRequest, rng: random.Random) -> CalcRequest:
     weight = request.weight
     if weight and weight.endswith("kg"):
         weight = f"{rng.uniform(45, 120):.1f} kg"
@@ -62,7 +63,8 @@ def build_log(path: Path, entries: int, seed: int = 24) -> Path:
         encounter = Encounter(given_at=datetime(day.year, day.month, day.day, 9), payer=Payer.MEDICARE)
         checks = run_checks(calc, encounter, catalog=catalog, rules=rules)
         record = record_for(calc, "chart note " * 150, checks, {"given_at": f"{day} 09:00", "payer": "medicare"})
-        write_entry(lambda sql, parameters: connection.execute(sql, parameters).fetchall(), connection.executemany,
+        write_entry(lambda sql, parameters: connection.execute(sql, parameters).fetchall(),
+                    lambda sql, rows: None if connection.executemany(sql, rows) else None,
                     NewEntry(record, f"bench-{index}", "benchmark", "2026-01-01T12:00:00+00:00"))
     # Copies, each with its own date given over the year (a distinct encounter text per entry).
     copies = entries - min(DISTINCT, entries)

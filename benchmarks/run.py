@@ -11,13 +11,14 @@ import argparse
 import compileall
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks import batch, batch_priced, cms, drug_search, engine, keystroke, log_store, report_log, site_catalog, startup  # noqa: E402
-from benchmarks.report import machine  # noqa: E402
+from benchmarks.report import Figure, machine  # noqa: E402
 
 FIGURES = (
     "cli cold start",
@@ -50,7 +51,7 @@ def main(argv: list[str] | None = None) -> int:
     compileall.compile_dir(str(ROOT / "infusion_calc"), quiet=2)
     print(machine(), flush=True)
     print(f"figures ({'quick: small counts, values indicative only' if quick else 'full'}):", flush=True)
-    figures = [
+    figures: list[Callable[[], list[Figure]]] = [
         lambda: [startup.cli_cold_start(3 if quick else 21)],
         lambda: startup.light_command_start_ups(3 if quick else 21),
         lambda: [cms.cache_miss(2 if quick else 9)],

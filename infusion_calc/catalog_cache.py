@@ -24,13 +24,16 @@ from __future__ import annotations
 import hashlib
 import os
 import sys
+import tempfile
 from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 
 from infusion_calc.cache_codec import NotCacheData
 from infusion_calc.cache_layout import Compiled as Compiled  # named from here as it always was
 from infusion_calc.cache_layout import decoded, encoded
-from infusion_calc.locations import open_private_dir
+from infusion_calc.cms.store import quarter_files
+from infusion_calc.locations import cache_dir, ensure_cache_dir, open_private_dir
 from infusion_calc.site_files import read_private_file, read_site_bytes, site_file_text
 from infusion_calc.unit_definitions import use_packaged_units
 
@@ -58,8 +61,6 @@ _COMPILER = (
 
 def _pint_release() -> str:
     """Which pint is installed, without importing it: its package file's size and time (an upgrade rewrites it)."""
-    from importlib.util import find_spec
-
     spec = find_spec("pint")
     if spec is None or spec.origin is None:
         return "no pint"
@@ -79,7 +80,7 @@ def _key(parts: list[tuple[str, bytes]]) -> str:
 
 
 def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list[tuple[str, str, bytes]]) -> Compiled:
-    from infusion_calc.cms.compile import compile_quarters
+    from infusion_calc.cms.compile import compile_quarters  # lazy: pydantic, for a cache miss only (a warm calc skips it)
     from infusion_calc.core.catalog.catalog import parse_catalog
 
     book = use_packaged_units()  # before the catalog is read: its amounts are parsed with it
@@ -111,10 +112,6 @@ def _read(folder: int, key: str) -> Compiled | None:
 
 
 def _write(key: str, compiled: Compiled) -> None:
-    import tempfile
-
-    from infusion_calc.locations import ensure_cache_dir
-
     try:
         folder = ensure_cache_dir()
         descriptor = open_private_dir(folder)
@@ -140,8 +137,6 @@ def _write(key: str, compiled: Compiled) -> None:
 
 
 def _cached(key: str) -> Compiled | None:
-    from infusion_calc.locations import cache_dir
-
     folder = open_private_dir(cache_dir())
     if folder is None:
         return None
@@ -153,8 +148,6 @@ def _cached(key: str) -> Compiled | None:
 
 def load(site_file: Path | None = None) -> Compiled:
     """The catalog (packaged + site + CMS) and the quarters, from the cache when its sources are unchanged."""
-    from infusion_calc.cms.store import quarter_files
-
     curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
     site = read_site_bytes(site_file) if site_file is not None else None  # hashed as it is; decoded on a miss
     quarters = quarter_files()

@@ -18,7 +18,7 @@ def config_dir() -> Path:
     override = os.environ.get("INFUSION_CALC_CONFIG_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_config_path
+    from platformdirs import user_config_path  # lazy: not loaded when the folder is given (light commands)
 
     return user_config_path(APP_NAME, appauthor=False)
 
@@ -27,7 +27,7 @@ def data_dir() -> Path:
     override = os.environ.get("INFUSION_CALC_DATA_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_data_path
+    from platformdirs import user_data_path  # lazy: not loaded when the folder is given (light commands)
 
     return user_data_path(APP_NAME, appauthor=False)
 
@@ -37,7 +37,7 @@ def cache_dir() -> Path:
     override = os.environ.get("INFUSION_CALC_CACHE_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_cache_path
+    from platformdirs import user_cache_path  # lazy: not loaded when the folder is given (light commands)
 
     return user_cache_path(APP_NAME, appauthor=False)
 

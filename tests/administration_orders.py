@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import pytest
+
 from infusion_calc.cli import main
 
 ORDERS: tuple[dict[str, str], ...] = (
@@ -32,11 +34,12 @@ def contract_view(result: dict[str, Any]) -> dict[str, Any]:
     }
 
 
-def cli_json(capsys, order: dict[str, str], *extra: str) -> dict[str, Any]:
+def cli_json(capsys: pytest.CaptureFixture[str], order: dict[str, str], *extra: str) -> dict[str, Any]:
     """`calc --json` for the order: the contract, the note and the checks."""
     args = ["calc", "--hcpcs", order["drug"]]
     for name, value in order.items():
         if name != "drug":
             args += [f"--{name.replace('_', '-')}", value]
     assert main([*args, "--json", *extra]) == 0
-    return json.loads(capsys.readouterr().out)
+    answer: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return answer

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from infusion_calc.core.catalog.catalog import Catalog, parse_catalog
+from infusion_calc.core.catalog.catalog import Catalog, Drug, parse_catalog
 from infusion_calc.loading import packaged_catalog
 
 EXAMPLE_NDC = "12345-6789-01"  # a well-formed NDC that no real product has
@@ -87,7 +87,7 @@ def product_entry(
 
 
 def powder_entry(brand: str = "Examplemab", *, strength: str, reconstitute_with: str, reconstituted_concentration: str,
-           **fields: object) -> str:
+           **fields: Any) -> str:
     """One lyophilized [[drug.product]]: no labeled volume, reconstituted before use."""
     return product_entry(brand, strength=strength, volume=None, form="lyophilized", reconstitute_with=reconstitute_with,
                    reconstituted_concentration=reconstituted_concentration, **fields)
@@ -117,6 +117,13 @@ def drug_entry(
     return "".join(tables)
 
 
+def coded(catalog: Catalog, hcpcs: str) -> Drug:
+    """The catalog's entry for a code the test knows it holds."""
+    drug = catalog.by_code(hcpcs)
+    assert drug is not None, f"{hcpcs} is not in the catalog"
+    return drug
+
+
 def catalog_text(*entries: str) -> str:
     """The text of a site catalog file holding the entries given."""
     return "\n".join(entries)
@@ -136,5 +143,5 @@ def site_catalog(*entries: str, origin: str = "site.toml") -> Catalog:
 
 
 def packaged_with(*entries: str, origin: str = "site.toml") -> Catalog:
-    """The packaged catalog with the site entries merged in, as `load_catalog` merges a site file."""
+    """The packaged catalog with the site entries merged in, as the core merges a site catalog (no file, no cache)."""
     return packaged_catalog().merged_with(site_catalog(*entries, origin=origin))

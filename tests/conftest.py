@@ -7,13 +7,16 @@ registered in pyproject.toml.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.loading import packaged_catalog
+from infusion_calc.log import CenterLog
 from infusion_calc.unit_definitions import use_packaged_units
+from tests import pg_server
 
 # Tests call the core's parser directly, as the edge does once it has read data/units.txt.
 use_packaged_units()
@@ -41,7 +44,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 @pytest.fixture(autouse=True)
-def isolated_user_dirs(tmp_path, monkeypatch):
+def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """A site catalog or log on this machine must never change a test's answer."""
     monkeypatch.setenv("INFUSION_CALC_CONFIG_DIR", str(tmp_path / "config"))
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(tmp_path / "data"))
@@ -55,10 +58,8 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="session")
-def pg_cluster():
+def pg_cluster() -> Iterator[pg_server.Cluster]:
     """A throwaway PostgreSQL server for the center-log tests (tests/pg_server.py); skipped, saying why, without one."""
-    import pg_server
-
     binaries, why = pg_server.find_binaries()
     if binaries is None:
         pytest.skip(f"PostgreSQL tests skipped: {why}")
@@ -73,10 +74,8 @@ def pg_cluster():
 
 
 @pytest.fixture
-def center_log(pg_cluster, monkeypatch):
+def center_log(pg_cluster: pg_server.Cluster, monkeypatch: pytest.MonkeyPatch) -> CenterLog:
     """An empty center log, reached as its owner with the password from PGPASSWORD (never in the URL)."""
-    import pg_server
-    from infusion_calc.log import CenterLog
     from infusion_calc.log.postgres_log import _connections
 
     for connection in list(_connections.values()):
@@ -88,8 +87,9 @@ def center_log(pg_cluster, monkeypatch):
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def any_log(request, isolated_user_dirs):
+def any_log(request: pytest.FixtureRequest, isolated_user_dirs: Path) -> Path | CenterLog:
     """Each back end in turn: the same test, the same store interface."""
     if request.param == "sqlite":
         return isolated_user_dirs / "data" / "administrations.sqlite3"
-    return request.getfixturevalue("center_log")
+    log: CenterLog = request.getfixturevalue("center_log")
+    return log

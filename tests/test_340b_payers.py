@@ -9,6 +9,8 @@ buys through 340B (`[billing] drugs_340b`, or every drug with `acquired_340b = t
 from __future__ import annotations
 
 import json
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -17,22 +19,23 @@ from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.core.pipeline.site_config import parse_site_config
 
 
-def _config(isolated_user_dirs, text):
+def _config(isolated_user_dirs: Path, text: str) -> None:
     folder = isolated_user_dirs / "config"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(text, encoding="utf-8")
 
 
-def _result(capsys, *args):
+def _result(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["calc", "--dose", "250 mg", "--given-at", "2026-03-02 09:00", *args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    answer: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return answer
 
 
-def _modifiers(result):
+def _modifiers(result: dict[str, Any]) -> list[list[str]]:
     return [line["modifiers"] for line in result["lines"]]
 
 
-def _codes(result, key):
+def _codes(result: dict[str, Any], key: str) -> set[str]:
     return {item["code"] for item in result[key]}
 
 
@@ -53,7 +56,9 @@ PAYERS = [
 
 
 @pytest.mark.parametrize(("config", "payer", "tb"), PAYERS)
-def test_tb_goes_on_medicare_claims_and_on_others_only_where_the_site_says(capsys, isolated_user_dirs, config, payer, tb):
+def test_tb_goes_on_medicare_claims_and_on_others_only_where_the_site_says(
+    capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, config: str, payer: str | None, tb: bool,
+) -> None:
     _config(isolated_user_dirs, config)
     result = _result(capsys, *(("--payer", payer) if payer else ()))
     assert _modifiers(result) == ([["TB"], ["JW", "TB"]] if tb else [[], ["JW"]])
@@ -61,7 +66,7 @@ def test_tb_goes_on_medicare_claims_and_on_others_only_where_the_site_says(capsy
     assert "MODIFIER_340B_MISSING" not in _codes(result, "checks")
 
 
-def test_a_site_lists_the_drugs_it_buys_through_340b(capsys, isolated_user_dirs):
+def test_a_site_lists_the_drugs_it_buys_through_340b(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path) -> None:
     _config(isolated_user_dirs, '[billing]\ndrugs_340b = ["J1745", "j2323"]\n')
     assert _modifiers(_result(capsys)) == [["TB"], ["JW", "TB"]]  # natalizumab, J2323
     other = _result(capsys, "--drug", "ocrevus", "--dose", "600 mg")
@@ -74,7 +79,7 @@ def test_a_site_lists_the_drugs_it_buys_through_340b(capsys, isolated_user_dirs)
     ('[billing]\nacquired_340b = true\ndrugs_340b = ["J2323"]\n', "drugs_340b"),
     ('[payer.medicaid]\nmodifier_340b = "yes"\n', "modifier_340b"),
 ])
-def test_a_bad_340b_setting_is_refused_naming_the_field(text, says):
+def test_a_bad_340b_setting_is_refused_naming_the_field(text: str, says: str) -> None:
     with pytest.raises(SiteConfigError) as caught:
         parse_site_config(text, "config.toml")
     assert says in str(caught.value)

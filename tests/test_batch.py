@@ -11,6 +11,8 @@ import select
 import subprocess
 import sys
 import time
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,7 +31,7 @@ E7,belimumab,,10 mg/kg,81.5 kg,,,120 mg;400 mg,,,G
 """
 
 
-def run_batch(tmp_path, capsys, text: str, *options: str) -> tuple[int, str, str]:
+def run_batch(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, *options: str) -> tuple[int, str, str]:
     orders = tmp_path / "orders.csv"
     orders.write_text(text, encoding="utf-8")
     status = main(["batch", str(orders), "--jobs", "1", *options])
@@ -37,16 +39,17 @@ def run_batch(tmp_path, capsys, text: str, *options: str) -> tuple[int, str, str
     return status, captured.out, captured.err
 
 
-def calc_json(capsys, *args: str) -> dict:
+def calc_json(capsys: pytest.CaptureFixture[str], *args: str) -> dict[str, Any]:
     assert main(["calc", *args, "--json"]) == 0
-    return json.loads(capsys.readouterr().out)
+    answer: dict[str, Any] = json.loads(capsys.readouterr().out)
+    return answer
 
 
-def test_each_claim_line_is_a_row_with_the_encounter_columns_passed_through(tmp_path, capsys):
+def test_each_claim_line_is_a_row_with_the_encounter_columns_passed_through(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_batch(tmp_path, capsys, ORDERS)
     records = list(csv.DictReader(io.StringIO(out)))
     assert list(records[0])[:2] == ["Encounter", "Chair"]  # pass-through first, in input order
-    by_encounter: dict[str, list[dict]] = {}
+    by_encounter: dict[str, list[dict[str, str]]] = {}
     for record in records:
         by_encounter.setdefault(record["Encounter"], []).append(record)
     assert sorted(by_encounter) == ["E1", "E2", "E4", "E5", "E7"]
@@ -61,7 +64,7 @@ def test_each_claim_line_is_a_row_with_the_encounter_columns_passed_through(tmp_
     assert status == 2 and "E6" not in by_encounter
 
 
-def test_bad_rows_are_reported_by_row_number_and_the_rows_after_them_still_run(tmp_path, capsys):
+def test_bad_rows_are_reported_by_row_number_and_the_rows_after_them_still_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_batch(tmp_path, capsys, ORDERS)
     lines = err.splitlines()
     assert lines[0].startswith("error: row 4: ")  # E3: the csv split "1,5 mg" over two cells
@@ -72,13 +75,13 @@ def test_bad_rows_are_reported_by_row_number_and_the_rows_after_them_still_run(t
     assert "E7" in out  # after both refusals
 
 
-def test_too_many_cells_is_a_refusal_naming_the_row(tmp_path, capsys):
+def test_too_many_cells_is_a_refusal_naming_the_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_batch(tmp_path, capsys, "drug,dose\nTysabri,300 mg\nTysabri,1,5 mg\n")
     assert err.splitlines()[0] == "error: row 3: 3 cells, but the header names 2 columns"
     assert status == 2 and out.count("J2323") == 1
 
 
-def test_an_oversized_cell_refuses_its_row_only_and_the_rows_after_it_still_run(tmp_path, capsys):
+def test_an_oversized_cell_refuses_its_row_only_and_the_rows_after_it_still_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Over the csv module's 131,072-character cell limit: once in a plain cell, once in a quoted cell
     running over several lines (its inner lines must not be read as orders), once in an unclosed quote."""
     huge = "x" * 140_000
@@ -102,14 +105,14 @@ def test_an_oversized_cell_refuses_its_row_only_and_the_rows_after_it_still_run(
     assert lines[3].startswith("error: 3 of 6 rows refused") and len(lines) == 4
 
 
-def test_an_oversized_header_cell_is_one_error_line(tmp_path, capsys):
+def test_an_oversized_header_cell_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run_batch(tmp_path, capsys, "drug,dose," + "x" * 140_000 + "\nTysabri,300 mg,\n")
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and "orders.csv: the header row (row 1): a cell is longer than" in err
 
 
 @pytest.mark.parametrize("jobs", ["5000", "99999999999999999999", "0", "-1", "٣", "2.5"])
-def test_a_number_of_workers_the_machine_cannot_use_is_refused(tmp_path, capsys, jobs):
+def test_a_number_of_workers_the_machine_cannot_use_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], jobs: str) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text("drug,dose\nTysabri,300 mg\n", encoding="utf-8")
     assert main(["batch", str(orders), "--jobs", jobs]) == 2
@@ -119,7 +122,7 @@ def test_a_number_of_workers_the_machine_cannot_use_is_refused(tmp_path, capsys,
         assert "at most" in captured.err and "per CPU" in captured.err
 
 
-def test_the_most_workers_allowed_is_accepted(tmp_path, capsys):
+def test_the_most_workers_allowed_is_accepted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from infusion_calc.cli.batch import max_jobs
 
     orders = tmp_path / "orders.csv"
@@ -129,14 +132,14 @@ def test_the_most_workers_allowed_is_accepted(tmp_path, capsys):
     assert "J2323" in capsys.readouterr().out
 
 
-def test_a_clean_file_exits_zero_and_says_nothing_on_stderr(tmp_path, capsys):
+def test_a_clean_file_exits_zero_and_says_nothing_on_stderr(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # The empty unnamed columns a spreadsheet leaves at the right are not an error.
     status, out, err = run_batch(tmp_path, capsys, "drug,dose,,\nTysabri,300 mg,,\nocrevus,600 mg\n")
     assert (status, err) == (0, "")
     assert [r["hcpcs"] for r in csv.DictReader(io.StringIO(out))] == ["J2323", "J2350"]
 
 
-def test_every_row_matches_calc_json_for_the_same_order(tmp_path, capsys):
+def test_every_row_matches_calc_json_for_the_same_order(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """The batch is the calculator run per row: its lines are the contract's lines."""
     orders = [
         ("Tysabri", "", "250 mg", "", "", "", "", "", ""),
@@ -170,7 +173,7 @@ def test_every_row_matches_calc_json_for_the_same_order(tmp_path, capsys):
         assert mine[0]["warnings"] == list(dict.fromkeys(w["code"] for w in expected["warnings"]))
 
 
-def test_jsonl_has_the_csv_columns_as_keys_with_json_types(tmp_path, capsys):
+def test_jsonl_has_the_csv_columns_as_keys_with_json_types(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     _, csv_out, _ = run_batch(tmp_path, capsys, ORDERS)
     _, jsonl_out, _ = run_batch(tmp_path, capsys, ORDERS, "--format", "jsonl")
     header = csv_out.splitlines()[0].split(",")
@@ -180,7 +183,7 @@ def test_jsonl_has_the_csv_columns_as_keys_with_json_types(tmp_path, capsys):
     assert records[0]["units"] == 300 and records[0]["modifiers"] == ["JZ"] and records[0]["ndc_quantity"] == "15"
 
 
-def test_out_writes_the_file_and_nothing_to_stdout(tmp_path, capsys):
+def test_out_writes_the_file_and_nothing_to_stdout(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     target = tmp_path / "claims.csv"
     status, out, err = run_batch(tmp_path, capsys, "drug,dose\nTysabri,300 mg\n", "--out", str(target))
     assert (status, out, err) == (0, "", "")
@@ -195,18 +198,18 @@ def test_out_writes_the_file_and_nothing_to_stdout(tmp_path, capsys):
     ("drug,,dose\nTysabri,,300 mg\n", "column 2 has no name"),
     ("", "the first row must name the columns"),
 ])
-def test_an_unusable_header_is_one_error_line_naming_the_file(tmp_path, capsys, text, says):
+def test_an_unusable_header_is_one_error_line_naming_the_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str, says: str) -> None:
     status, out, err = run_batch(tmp_path, capsys, text)
     assert status == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("error: ") and "orders.csv: " in err and says in err
 
 
-def test_a_spreadsheet_export_with_a_byte_order_mark_reads_its_first_column(tmp_path, capsys):
+def test_a_spreadsheet_export_with_a_byte_order_mark_reads_its_first_column(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run_batch(tmp_path, capsys, "\ufeffdrug,dose\nTysabri,300 mg\n")
     assert status == 0 and "J2323" in out
 
 
-def test_the_orders_file_is_never_overwritten_by_the_results(tmp_path, capsys):
+def test_the_orders_file_is_never_overwritten_by_the_results(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text("drug,dose\nTysabri,300 mg\n", encoding="utf-8")
     assert main(["batch", str(orders), "--out", str(tmp_path / "." / "orders.csv")]) == 2
@@ -214,7 +217,7 @@ def test_the_orders_file_is_never_overwritten_by_the_results(tmp_path, capsys):
     assert orders.read_text(encoding="utf-8") == "drug,dose\nTysabri,300 mg\n"
 
 
-def test_a_missing_file_is_one_error_line(tmp_path, capsys):
+def test_a_missing_file_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["batch", str(tmp_path / "nope.csv")]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1 and "nope.csv: cannot read the orders file" in err
@@ -227,7 +230,7 @@ def _orders_text(rows: int) -> str:
     return "\n".join(lines) + "\n"
 
 
-def test_worker_processes_give_byte_for_byte_the_same_output_and_errors(tmp_path):
+def test_worker_processes_give_byte_for_byte_the_same_output_and_errors(tmp_path: Path) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text(_orders_text(1300), encoding="utf-8")  # three chunks: the workers are used
     runs = [
@@ -240,12 +243,13 @@ def test_worker_processes_give_byte_for_byte_the_same_output_and_errors(tmp_path
     assert runs[0].stdout.count("\n") > 2000 and runs[0].stderr.count("error: row") == 14
 
 
-def test_results_flow_out_before_the_input_ends(tmp_path):
+def test_results_flow_out_before_the_input_ends(tmp_path: Path) -> None:
     """Streaming, observed: with stdin still open, claim lines for the first rows already arrive."""
     process = subprocess.Popen(
         [sys.executable, "-m", "infusion_calc", "batch", "-", "--jobs", "1"],
         stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
     )
+    assert process.stdin is not None and isinstance(process.stdout, io.BufferedReader)  # both piped above (read1: what has come)
     try:
         process.stdin.write(_orders_text(3000).encode())
         process.stdin.flush()
@@ -258,7 +262,7 @@ def test_results_flow_out_before_the_input_ends(tmp_path):
         process.wait(timeout=30)
 
 
-def test_progress_bar_only_on_a_terminal(tmp_path):
+def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text(_orders_text(40), encoding="utf-8")
     command = [sys.executable, "-m", "infusion_calc", "batch", str(orders), "--out", str(tmp_path / "o.csv")]
@@ -285,7 +289,7 @@ def test_progress_bar_only_on_a_terminal(tmp_path):
     assert b"\r[" in seen and b"40 rows" in seen
 
 
-def test_a_dose_given_column_bills_what_was_given_and_refuses_more_than_prepared(tmp_path, capsys):
+def test_a_dose_given_column_bills_what_was_given_and_refuses_more_than_prepared(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     orders = "drug,dose,Dose Given,stop_reason\nTysabri,300 mg,200 mg,hives\nTysabri,300 mg,,\nTysabri,300 mg,400 mg,x\n"
     status, out, err = run_batch(tmp_path, capsys, orders)
     records = list(csv.DictReader(io.StringIO(out)))
@@ -297,7 +301,7 @@ def test_a_dose_given_column_bills_what_was_given_and_refuses_more_than_prepared
     assert status == 2 and err.startswith("error: row 4: Dose Given: 400 mg given is more than the 300 mg prepared")
 
 
-def test_each_row_is_priced_from_the_quarter_of_its_given_at_like_calc(tmp_path, capsys):
+def test_each_row_is_priced_from_the_quarter_of_its_given_at_like_calc(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     text = (
         "visit,drug,dose,given_at\n"
         "V1,Tysabri,250 mg,2026-02-03 10:00\n"  # 2026Q1: $24.512 per 1 mg unit, 250 units and JW 50
@@ -306,7 +310,7 @@ def test_each_row_is_priced_from_the_quarter_of_its_given_at_like_calc(tmp_path,
     )
     status, out, err = run_batch(tmp_path, capsys, text)
     assert status == 0, err
-    records: dict[str, list[dict]] = {}
+    records: dict[str, list[dict[str, str]]] = {}
     for record in csv.DictReader(io.StringIO(out)):
         records.setdefault(record["visit"], []).append(record)
     assert [r["medicare_payment"] for r in records["V1"]] == ["6128.00", "1225.60"]

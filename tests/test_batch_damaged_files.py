@@ -6,7 +6,10 @@ import csv
 import io
 import subprocess
 import sys
+from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,7 +18,7 @@ from infusion_calc.cli import main
 GOOD = "Tysabri,300 mg,{n}\n"
 
 
-def run_bytes(tmp_path, capsys, data: bytes) -> tuple[int, list[dict], str]:
+def run_bytes(tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes) -> tuple[int, list[dict[str, Any]], str]:
     orders = tmp_path / "orders.csv"
     orders.write_bytes(data)
     status = main(["batch", str(orders), "--jobs", "1"])
@@ -27,7 +30,7 @@ def orders(count: int) -> list[bytes]:
     return [GOOD.format(n=f"E{number}").encode() for number in range(count)]
 
 
-def test_one_bad_byte_refuses_its_row_and_the_rows_around_it_run(tmp_path, capsys):
+def test_one_bad_byte_refuses_its_row_and_the_rows_around_it_run(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = orders(3)
     rows[1] = b"Tysabri,3\xff00 mg,E1\n"
     status, written, err = run_bytes(tmp_path, capsys, b"drug,dose,encounter\n" + b"".join(rows))
@@ -39,13 +42,13 @@ def test_one_bad_byte_refuses_its_row_and_the_rows_around_it_run(tmp_path, capsy
     ]
 
 
-def test_a_bad_byte_in_the_header_is_one_error_line(tmp_path, capsys):
+def test_a_bad_byte_in_the_header_is_one_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, written, err = run_bytes(tmp_path, capsys, b"drug,d\xe9se\n" + b"".join(orders(2)))
     assert status == 2 and written == []
     assert err.startswith("error: ") and "row 1" in err and "0xE9" in err and err.count("\n") == 1
 
 
-def test_standard_input_with_a_bad_byte_goes_on_too():
+def test_standard_input_with_a_bad_byte_goes_on_too() -> None:
     data = b"drug,dose,encounter\n" + b"".join(orders(2)) + b"Tysabri,\x80,E9\n" + GOOD.format(n="E3").encode()
     result = subprocess.run(
         [sys.executable, "-m", "infusion_calc", "batch", "-", "--jobs", "1"], input=data, capture_output=True, timeout=120,
@@ -56,7 +59,7 @@ def test_standard_input_with_a_bad_byte_goes_on_too():
     assert b"row 4: byte 0x80 is not UTF-8" in result.stderr
 
 
-def test_a_quote_never_closed_names_the_rows_it_swallowed(tmp_path, capsys):
+def test_a_quote_never_closed_names_the_rows_it_swallowed(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = b'drug,dose,note\nTysabri,300 mg,ok\nTysabri,300 mg,"opened\nTysabri,300 mg,x\nTysabri,300 mg,y\n'
     status, written, err = run_bytes(tmp_path, capsys, data)
     assert status == 2 and len(written) == 1
@@ -64,7 +67,7 @@ def test_a_quote_never_closed_names_the_rows_it_swallowed(tmp_path, capsys):
     assert "lines 4–5 were not read" in err
 
 
-def test_a_quote_closed_rows_later_in_an_order_cell_is_refused_naming_the_lines(tmp_path, capsys):
+def test_a_quote_closed_rows_later_in_an_order_cell_is_refused_naming_the_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = b'drug,dose,note\nTysabri,"300 mg,a\nTysabri,300 mg,b\nTysabri,300 mg",c\nTysabri,300 mg,d\n'
     status, written, err = run_bytes(tmp_path, capsys, data)
     assert status == 2
@@ -73,7 +76,7 @@ def test_a_quote_closed_rows_later_in_an_order_cell_is_refused_naming_the_lines(
     assert "rows on lines 3–4 were not read" in err
 
 
-def test_a_pass_through_cell_on_several_lines_is_still_fine(tmp_path, capsys):
+def test_a_pass_through_cell_on_several_lines_is_still_fine(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = b'drug,dose,note\nTysabri,300 mg,"first line\nsecond line"\nTysabri,300 mg,e\n'
     status, written, err = run_bytes(tmp_path, capsys, data)
     assert status == 0, err
@@ -85,7 +88,9 @@ def test_a_pass_through_cell_on_several_lines_is_still_fine(tmp_path, capsys):
     count=st.integers(1, 8), data=st.data(),
     bad=st.sampled_from([b"\xff", b"\x80", b"\xc3", b"\xed\xa0\x80", b"\xf4\x90\x80\x80", b"\xe2\x82"]),
 )
-def test_any_non_utf8_byte_anywhere_in_a_row_costs_that_row_only(tmp_path, capsys, count, data, bad):
+def test_any_non_utf8_byte_anywhere_in_a_row_costs_that_row_only(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], count: int, data: st.DataObject, bad: bytes,
+) -> None:
     rows = orders(count)
     target = data.draw(st.integers(0, count - 1))
     line = rows[target]
@@ -97,7 +102,7 @@ def test_any_non_utf8_byte_anywhere_in_a_row_costs_that_row_only(tmp_path, capsy
     assert f"error: row {target + 2}: byte 0x{bad[0]:02X} is not UTF-8" in err
 
 
-def test_a_line_with_no_end_costs_its_row_and_never_fills_memory(tmp_path, capsys):
+def test_a_line_with_no_end_costs_its_row_and_never_fills_memory(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     rows = orders(3)
     rows[1] = b"Tysabri,300 mg," + b"x" * 3_000_000 + b"\n"  # a pasted blob: three times the line limit
     status, written, err = run_bytes(tmp_path, capsys, b"drug,dose,encounter\n" + b"".join(rows))
@@ -106,7 +111,7 @@ def test_a_line_with_no_end_costs_its_row_and_never_fills_memory(tmp_path, capsy
     assert "row 3: a line is longer than 1,048,576 characters" in err
 
 
-def test_a_device_that_never_ends_is_refused_at_its_header_at_once():
+def test_a_device_that_never_ends_is_refused_at_its_header_at_once() -> None:
     """`batch /dev/zero` read one endless line into memory until killed."""
     result = subprocess.run([sys.executable, "-m", "infusion_calc", "batch", "/dev/zero"],
                             capture_output=True, text=True, timeout=60)

@@ -54,9 +54,13 @@ def test_a_repeated_order_is_administered_once_and_its_lines_checked_on_every_ro
     site: Site, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     checked: list[str] = []
-    real_check = batch_module.require_valid_claim_lines
-    monkeypatch.setattr(batch_module, "require_valid_claim_lines",
-                        lambda calc, what: (checked.append(calc.drug.hcpcs), real_check(calc, what)))
+    real_check = batch_module.require_valid_claim_lines  # type: ignore[attr-defined]  # patched where batch calls it
+
+    def counted_check(calc: Any, what: str) -> None:
+        checked.append(calc.drug.hcpcs)
+        real_check(calc, what)
+
+    monkeypatch.setattr(batch_module, "require_valid_claim_lines", counted_check)
     memo: RowMemo[Any] = RowMemo()
     rows = [[f"E{number}", *ORDERS[0]] for number in range(5)]
     outcomes = _outcomes(site, rows, memo)

@@ -7,6 +7,7 @@ import re
 import subprocess
 import sys
 from pathlib import Path
+from types import FrameType
 
 from benchmarks.run import FIGURES  # the repository root is on sys.path (pyproject: pythonpath)
 
@@ -15,7 +16,7 @@ ROOT = Path(__file__).resolve().parent.parent
 LINE = re.compile(r"^(?P<name>.+?)\s{2,}(?P<value>\S.*?)\s+target (?P<target>.+?)\s+(?P<verdict>PASS|MISS)\b")
 
 
-def test_quick_run_prints_one_line_per_figure_with_its_target():
+def test_quick_run_prints_one_line_per_figure_with_its_target() -> None:
     result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
                             capture_output=True, text=True, timeout=180, cwd=ROOT)
     assert result.returncode == 0, result.stderr[-2000:]
@@ -27,7 +28,7 @@ def test_quick_run_prints_one_line_per_figure_with_its_target():
     assert broken == [], f"these figures could not be measured: {broken}\n{result.stdout}"
 
 
-def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing():
+def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing() -> None:
     """Each of these would cost calc's start-up (target: 1.3x `import pint`) for nothing it uses."""
     check = (
         "import sys\nfrom infusion_calc.cli import main\n"
@@ -44,7 +45,7 @@ def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing()
     assert result.stderr.strip().splitlines()[-1] == "[]"
 
 
-def test_a_warm_calc_neither_builds_the_unit_registry_nor_imports_pint():
+def test_a_warm_calc_neither_builds_the_unit_registry_nor_imports_pint() -> None:
     """pint's answers for every spelling the parser maps are kept in the compiled cache (~0.2 s a start)."""
     check = (
         "import sys\nfrom infusion_calc.cli import main\n"
@@ -57,7 +58,7 @@ def test_a_warm_calc_neither_builds_the_unit_registry_nor_imports_pint():
     assert result.stderr.strip().splitlines()[-1] == "0 []"
 
 
-def test_a_warm_calculation_makes_no_pint_call():
+def test_a_warm_calculation_makes_no_pint_call() -> None:
     """The hot path by design: each unit word is parsed by pint once, then a cached exact factor is used."""
     from benchmarks.scenarios import SCENARIOS
     from infusion_calc.core.calculation.engine import calculate
@@ -69,7 +70,7 @@ def test_a_warm_calculation_makes_no_pint_call():
         calculation_to_dict(calculate(catalog, request))
     pint_calls = []
 
-    def watch(frame, event, arg):
+    def watch(frame: FrameType, event: str, arg: object) -> None:
         if event == "call" and "/pint/" in frame.f_code.co_filename.replace("\\", "/"):
             pint_calls.append(f"{frame.f_code.co_filename}:{frame.f_code.co_name}")
 

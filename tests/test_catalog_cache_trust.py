@@ -11,6 +11,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -23,7 +24,7 @@ OTHER_UID = 12345
 TYSABRI_2026Q1 = ["calc", "--drug", "Tysabri", "--dose", "250 mg", "--given-at", "2026-02-03 10:00", "--json"]
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     status = main(list(args))
     captured = capsys.readouterr()
     return status, captured.out, captured.err
@@ -38,10 +39,11 @@ def only_cache(folder: Path) -> Path:
     return found
 
 
-def payment(capsys) -> str:
+def payment(capsys: pytest.CaptureFixture[str]) -> str:
     status, out, err = run(capsys, *TYSABRI_2026Q1)
     assert status == 0, err
-    return json.loads(out)["payment"]["limit_per_unit"]
+    limit: str = json.loads(out)["payment"]["limit_per_unit"]
+    return limit
 
 
 
@@ -51,11 +53,11 @@ class Planted:
     def __init__(self, marker: Path) -> None:
         self.marker = marker
 
-    def __reduce__(self):
+    def __reduce__(self) -> tuple[Callable[[Path], None], tuple[Path]]:
         return (Path.touch, (self.marker,))
 
 
-def test_a_planted_pickle_under_the_cache_name_never_runs(tmp_path, capsys):
+def test_a_planted_pickle_under_the_cache_name_never_runs(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 7: the file the next start loads is replaced by a pickle owned by another user."""
     expected = payment(capsys)
     cached = only_cache(tmp_path / "cache")
@@ -66,7 +68,7 @@ def test_a_planted_pickle_under_the_cache_name_never_runs(tmp_path, capsys):
     assert not marker.exists()
 
 
-def test_a_cache_written_in_the_right_format_by_another_user_is_not_trusted(tmp_path, capsys):
+def test_a_cache_written_in_the_right_format_by_another_user_is_not_trusted(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     expected = payment(capsys)
     cached = only_cache(tmp_path / "cache")
     data = cached.read_bytes()
@@ -76,7 +78,7 @@ def test_a_cache_written_in_the_right_format_by_another_user_is_not_trusted(tmp_
     assert only_cache(tmp_path / "cache").stat().st_uid == os.geteuid()  # rebuilt, and the next start trusts that
 
 
-def test_a_cache_folder_of_another_user_is_never_read(tmp_path, capsys, monkeypatch):
+def test_a_cache_folder_of_another_user_is_never_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     shared = tmp_path / "shared"
     monkeypatch.setenv("INFUSION_CALC_CACHE_DIR", str(shared))
     expected = payment(capsys)
@@ -89,7 +91,7 @@ def test_a_cache_folder_of_another_user_is_never_read(tmp_path, capsys, monkeypa
 
 
 @pytest.mark.parametrize("mode", [0o777, 0o770, 0o1777, 0o722])
-def test_a_cache_folder_others_can_write_is_never_read(tmp_path, capsys, mode):
+def test_a_cache_folder_others_can_write_is_never_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], mode: int) -> None:
     expected = payment(capsys)
     folder = tmp_path / "cache"
     cached = only_cache(folder)
@@ -98,7 +100,7 @@ def test_a_cache_folder_others_can_write_is_never_read(tmp_path, capsys, mode):
     assert payment(capsys) == expected
 
 
-def test_a_symlinked_cache_folder_or_file_is_never_read(tmp_path, capsys, monkeypatch):
+def test_a_symlinked_cache_folder_or_file_is_never_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     expected = payment(capsys)
     real = tmp_path / "cache"
     cached = only_cache(real)
@@ -114,7 +116,7 @@ def test_a_symlinked_cache_folder_or_file_is_never_read(tmp_path, capsys, monkey
     assert payment(capsys) == expected
 
 
-def test_a_second_real_user_planting_in_a_shared_folder_runs_nothing(capsys, monkeypatch):
+def test_a_second_real_user_planting_in_a_shared_folder_runs_nothing(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     """Two real users: the cache folder is a shared one (mode 1777); uid 12345 plants a pickle
     under every cache name there, then this user's next `calc` runs."""
     if os.geteuid() != 0:
@@ -139,7 +141,7 @@ def test_a_second_real_user_planting_in_a_shared_folder_runs_nothing(capsys, mon
         subprocess.run(["rm", "-rf", str(shared)], check=False)
 
 
-def test_one_changed_digit_in_the_cache_never_changes_a_payment(tmp_path, capsys):
+def test_one_changed_digit_in_the_cache_never_changes_a_payment(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 9: Tysabri's 2026Q1 limit 24.512 -> 94.512 inside the cache."""
     expected = payment(capsys)
     cached = only_cache(tmp_path / "cache")
@@ -149,7 +151,7 @@ def test_one_changed_digit_in_the_cache_never_changes_a_payment(tmp_path, capsys
     assert payment(capsys) == expected
 
 
-def test_a_flipped_bit_in_a_packed_ndc_list_is_a_miss_and_rebuilt(tmp_path, capsys):
+def test_a_flipped_bit_in_a_packed_ndc_list_is_a_miss_and_rebuilt(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 10: the byte before an NDC of a CMS-only code (J9173, Imfinzi) loses a bit."""
     status, listed, err = run(capsys, "catalog", "list")
     assert status == 0, err
@@ -167,7 +169,7 @@ def test_a_flipped_bit_in_a_packed_ndc_list_is_a_miss_and_rebuilt(tmp_path, caps
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(where=st.floats(min_value=0, max_value=1, exclude_max=True), bit=st.integers(0, 7))
-def test_any_flipped_bit_is_a_miss_never_an_error_or_another_answer(tmp_path, capsys, where, bit):
+def test_any_flipped_bit_is_a_miss_never_an_error_or_another_answer(tmp_path: Path, capsys: pytest.CaptureFixture[str], where: float, bit: int) -> None:
     folder = tmp_path / "cache"
     expected = payment(capsys)
     cached = only_cache(folder)
@@ -177,7 +179,7 @@ def test_any_flipped_bit_is_a_miss_never_an_error_or_another_answer(tmp_path, ca
     assert payment(capsys) == expected
 
 
-def test_the_cache_is_plain_json_data_that_names_no_code(tmp_path, capsys):
+def test_the_cache_is_plain_json_data_that_names_no_code(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     payment(capsys)
     data = only_cache(tmp_path / "cache").read_bytes()
     header, *lines = data.split(b"\n")
@@ -199,7 +201,7 @@ def default_folders_env(home: Path) -> dict[str, str]:
     return env
 
 
-def test_the_default_cache_folder_and_its_parents_are_created_0700_under_umask_000(tmp_path):
+def test_the_default_cache_folder_and_its_parents_are_created_0700_under_umask_000(tmp_path: Path) -> None:
     """Item 8: ~/.cache and ~/.cache/infusion-calc."""
     home = tmp_path / "home"
     home.mkdir(mode=0o700)
@@ -210,7 +212,7 @@ def test_the_default_cache_folder_and_its_parents_are_created_0700_under_umask_0
         assert stat.S_IMODE(cached.stat().st_mode) & 0o077 == 0, cached
 
 
-def test_the_data_folder_and_its_parents_are_created_0700_under_umask_000(tmp_path):
+def test_the_data_folder_and_its_parents_are_created_0700_under_umask_000(tmp_path: Path) -> None:
     """Item 8: ~/.local, ~/.local/share, ~/.local/share/infusion-calc and its cms/ folder."""
     home = tmp_path / "home"
     home.mkdir(mode=0o700)
@@ -223,12 +225,12 @@ def test_the_data_folder_and_its_parents_are_created_0700_under_umask_000(tmp_pa
         assert stat.S_IMODE(each.stat().st_mode) == 0o700, each
 
 
-def test_what_the_cache_holds_reads_back_equal(capsys):
+def test_what_the_cache_holds_reads_back_equal(capsys: pytest.CaptureFixture[str]) -> None:
     """Every class the compiled catalog holds is one the format knows (a new one would make every start a miss)."""
-    from infusion_calc import catalog_cache
+    from infusion_calc import cache_layout, catalog_cache
 
     compiled = catalog_cache.load()
-    again = catalog_cache.decoded(catalog_cache.encoded(compiled))
+    again = cache_layout.decoded(cache_layout.encoded(compiled))
     assert isinstance(again, catalog_cache.Compiled)
     assert again.catalog.drugs == compiled.catalog.drugs
     assert again.quarters == compiled.quarters

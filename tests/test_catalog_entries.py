@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from tests.catalog_entries import EXAMPLE_NDC, drug_entry, powder_entry, product_entry, site_catalog, toml_value
 
 
-def test_the_default_entry_is_a_valid_single_dose_vial():
+def test_the_default_entry_is_a_valid_single_dose_vial() -> None:
     drug = site_catalog(drug_entry()).drugs[0]
     assert (drug.hcpcs, drug.generic, str(drug.billing_unit), drug.descriptor) == ("J9998", "examplemab", "10 mg",
                                                                                      "Injection, examplemab, 10 mg")
@@ -19,7 +19,7 @@ def test_the_default_entry_is_a_valid_single_dose_vial():
         EXAMPLE_NDC, "100 mg", "10 mL", "solution", "single-dose")
 
 
-def test_a_note_replaces_the_ndc_and_a_powder_has_no_volume():
+def test_a_note_replaces_the_ndc_and_a_powder_has_no_volume() -> None:
     drug = site_catalog(drug_entry(products=[
         product_entry(ndc_note="site stock"),
         powder_entry(strength="500 mg", reconstitute_with="10 mL", reconstituted_concentration="50 mg/mL"),
@@ -31,7 +31,7 @@ def test_a_note_replaces_the_ndc_and_a_powder_has_no_volume():
 
 
 @given(st.text(), st.integers(), st.lists(st.text(max_size=5), max_size=3))
-def test_any_value_reads_back_as_written(text, number, texts):
+def test_any_value_reads_back_as_written(text: str, number: int, texts: list[str]) -> None:
     table = {"text": text, "number": number, "texts": texts, "table": {"inner": text}}
     written = "\n".join(f"{key} = {toml_value(value)}" for key, value in table.items())
     assert tomllib.loads(written) == table

@@ -10,7 +10,7 @@ import pytest
 
 from infusion_calc.cli import main
 from infusion_calc.core.calculation import engine
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports import FORMATS, ExportError, render
@@ -23,7 +23,7 @@ from infusion_calc.log import AdministrationLog, LogError, save
 CATALOG = packaged_catalog()
 
 
-def _negative(calc):
+def _negative(calc: Calculation) -> Calculation:
     """A result whose first line went negative, as the stopped-infusion split once did."""
     lines = list(calc.billing.lines)
     lines[0] = replace(lines[0], units=-100)
@@ -31,29 +31,29 @@ def _negative(calc):
 
 
 @pytest.fixture
-def broken():
+def broken() -> Calculation:
     return _negative(calculate(CATALOG, CalcRequest("300 mg", dose_given="200 mg")))
 
 
 @pytest.mark.parametrize("fmt", list(FORMATS))
-def test_every_export_format_refuses_a_broken_line(broken, fmt):
+def test_every_export_format_refuses_a_broken_line(broken: Calculation, fmt: str) -> None:
     with pytest.raises(ExportError, match="not valid, so nothing was exported"):
         render(broken, fmt)
 
 
-def test_the_batch_output_refuses_the_row(broken):
+def test_the_batch_output_refuses_the_row(broken: Calculation) -> None:
     with pytest.raises(ClaimLineError, match="-100 units"):
         claim_records(Administration(broken, Encounter(), date(2026, 2, 2), None, broken.warnings, (), ""), 2, {})
 
 
-def test_the_log_refuses_the_save_and_saves_nothing(broken):
+def test_the_log_refuses_the_save_and_saves_nothing(broken: Calculation) -> None:
     with pytest.raises(LogError, match="nothing was saved"):
         save(broken)
     assert AdministrationLog().count() == 0
 
 
 @pytest.mark.parametrize("extra", [["--format", "cms1500"], ["--format", "837p"], ["--save"]])
-def test_the_cli_refuses_with_one_error_line_and_status_2(capsys, monkeypatch, extra):
+def test_the_cli_refuses_with_one_error_line_and_status_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, extra: list[str]) -> None:
     real = engine.calculate
     monkeypatch.setattr("infusion_calc.core.pipeline.administration.calculate", lambda *args: _negative(real(*args)))
     status = main(["calc", "--dose", "300 mg", "--dose-given", "200 mg", *extra])

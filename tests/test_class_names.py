@@ -15,7 +15,7 @@ import infusion_calc
 PACKAGE = Path(infusion_calc.__file__).parent
 
 
-def test_no_two_classes_share_a_name():
+def test_no_two_classes_share_a_name() -> None:
     where = defaultdict(list)
     for path in sorted(PACKAGE.rglob("*.py")):
         for node in ast.parse(path.read_text(encoding="utf-8")).body:

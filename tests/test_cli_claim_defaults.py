@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from infusion_calc.cli import main
@@ -18,7 +20,7 @@ ndc_spacing = "none"
 
 
 @pytest.mark.parametrize("fmt", ["837p", "837i", "fhir"])
-def test_a_claim_that_dates_itself_warns_on_stderr(capsys, fmt):
+def test_a_claim_that_dates_itself_warns_on_stderr(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     assert main(["calc", "--dose", "300 mg", "--format", fmt]) == 0
     err = capsys.readouterr().err
     assert "warning: No date and time of administration was given, so " in err
@@ -28,18 +30,18 @@ def test_a_claim_that_dates_itself_warns_on_stderr(capsys, fmt):
 
 
 @pytest.mark.parametrize("fmt", ["cms1500", "ub04", "csv", "text", "json"])
-def test_formats_without_a_date_do_not_warn_about_one(capsys, fmt):
+def test_formats_without_a_date_do_not_warn_about_one(capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     assert main(["calc", "--dose", "300 mg", "--format", fmt]) == 0
     assert "No date and time" not in capsys.readouterr().err
 
 
-def test_the_warning_is_returned_by_the_export_for_the_app_to_show():
+def test_the_warning_is_returned_by_the_export_for_the_app_to_show() -> None:
     calc = calculate(packaged_catalog(), CalcRequest("300 mg"))
     codes = [notice.code for notice in render(calc, "837p").notices]
     assert "SERVICE_DATE_TODAY" in codes
 
 
-def test_payer_applies_its_table_from_the_site_config(isolated_user_dirs, capsys):
+def test_payer_applies_its_table_from_the_site_config(isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str]) -> None:
     config = isolated_user_dirs / "config"
     config.mkdir(exist_ok=True)
     (config / "config.toml").write_text(CONFIG, encoding="utf-8")

@@ -9,6 +9,7 @@ import pytest
 from infusion_calc.cli import main
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.pipeline.documentation import chart_note
 from infusion_calc.core.record.encounter import EncounterText, parse_encounter
 from infusion_calc.loading import clinical_rules
@@ -22,7 +23,7 @@ ENCOUNTER = [
 ]
 
 
-def test_json_carries_the_note_and_the_checks(capsys, catalog):
+def test_json_carries_the_note_and_the_checks(capsys: pytest.CaptureFixture[str], catalog: Catalog) -> None:
     assert main(["calc", "--dose", "250 mg", "--json", *ENCOUNTER]) == 0
     result = json.loads(capsys.readouterr().out)
     expected_note = chart_note(
@@ -45,7 +46,7 @@ def test_json_carries_the_note_and_the_checks(capsys, catalog):
     assert result["lines"][1]["modifiers"] == ["JW"]  # the contract keys are untouched
 
 
-def test_json_without_encounter_options_still_lists_what_is_missing(capsys):
+def test_json_without_encounter_options_still_lists_what_is_missing(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "300 mg", "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert {check["code"] for check in result["checks"]} == {
@@ -56,7 +57,7 @@ def test_json_without_encounter_options_still_lists_what_is_missing(capsys):
     assert result["note"].startswith("Drug administration note\n")
 
 
-def test_note_option_prints_summary_then_note_then_checks(capsys):
+def test_note_option_prints_summary_then_note_then_checks(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "300 mg", "--note", "--dx", "G35", "--given-at", "2026-03-02 09:40"]) == 0
     out = capsys.readouterr().out
     summary, note, checks = out.split("\n\n")
@@ -66,13 +67,13 @@ def test_note_option_prints_summary_then_note_then_checks(capsys):
     assert checks.startswith("Pre-submission checks:\n  error   DX_NOT_BILLABLE: G35 is a non-billable header")
 
 
-def test_without_note_the_summary_is_unchanged(capsys):
+def test_without_note_the_summary_is_unchanged(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "300 mg", "--dx", "G35.A"]) == 0
     out = capsys.readouterr().out
     assert "Drug administration note" not in out and "Pre-submission checks" not in out
 
 
-def test_lots_and_expirations_follow_vial_order(capsys):
+def test_lots_and_expirations_follow_vial_order(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["calc", "--dose", "5 mg/kg", "--drug", "remicade", "--weight", "73 kg", "--json"]
     for lot, expiry in (("A1", "2027-01"), ("A1", "2027-01"), ("B2", "2027-06-30"), ("B2", "2027-06-30")):
         args += ["--lot", lot, "--expires", expiry]
@@ -101,7 +102,7 @@ def test_lots_and_expirations_follow_vial_order(capsys):
     ("--diluent", "D" * 121, "error: --diluent: Diluent and bag is 121 characters long; at most 120"),
     ("--filter", "F" * 81, "error: --filter: Filter is 81 characters long; at most 80"),
 ])
-def test_malformed_encounter_input_is_one_error_line_with_status_2(capsys, option, value, expected):
+def test_malformed_encounter_input_is_one_error_line_with_status_2(capsys: pytest.CaptureFixture[str], option: str, value: str, expected: str) -> None:
     assert main(["calc", "--dose", "300 mg", option, value]) == 2
     captured = capsys.readouterr()
     assert captured.out == ""
@@ -109,17 +110,17 @@ def test_malformed_encounter_input_is_one_error_line_with_status_2(capsys, optio
     assert captured.err.count("\n") == 1 and "Traceback" not in captured.err
 
 
-def test_stop_before_start_points_at_stop(capsys):
+def test_stop_before_start_points_at_stop(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "300 mg", "--start", "10:00", "--stop", "09:00", "--json"]) == 2
     assert capsys.readouterr().err.startswith("error: --stop: The stop time is not after the start time.")
 
 
-def test_flags_take_no_value(capsys):
+def test_flags_take_no_value(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "300 mg", "--rems-checked", "yes"]) == 2
     assert capsys.readouterr().err.startswith("error: unrecognized arguments: yes")
 
 
-def test_dose_given_bills_what_was_given_and_the_json_keeps_dose_as_ordered(capsys):
+def test_dose_given_bills_what_was_given_and_the_json_keeps_dose_as_ordered(capsys: pytest.CaptureFixture[str]) -> None:
     args = ["calc", "--dose", "300 mg", "--dose-given", "200 mg", "--stop-reason", "hives at 40 min", "--json"]
     assert main(args) == 0
     result = json.loads(capsys.readouterr().out)
@@ -129,14 +130,14 @@ def test_dose_given_bills_what_was_given_and_the_json_keeps_dose_as_ordered(caps
     assert "Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 40 min" in result["note"]
 
 
-def test_the_summary_shows_the_amount_given_and_the_unverified_jw_notice(capsys):
+def test_the_summary_shows_the_amount_given_and_the_unverified_jw_notice(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "300 mg", "--dose-given", "200 mg"]) == 0
     out = capsys.readouterr().out
     assert "  Given         200 mg of the dose prepared\n" in out
     assert "PARTIAL, not verified" in out
 
 
-def test_administration_details_reach_the_note_and_rate_changes_may_span_lines(capsys):
+def test_administration_details_reach_the_note_and_rate_changes_may_span_lines(capsys: pytest.CaptureFixture[str]) -> None:
     args = [
         "calc", "--dose", "300 mg", "--note", "--iv-site", "left forearm, 22G", "--premeds", "acetaminophen 650 mg PO",
         "--rate-changes", "slowed 10:05\nresumed 10:20", "--observation", "60 min, no reaction",
@@ -150,8 +151,8 @@ def test_administration_details_reach_the_note_and_rate_changes_may_span_lines(c
         assert line in note
 
 
-def test_a_check_that_raises_leaves_the_result_with_one_error_to_check_by_hand(capsys, monkeypatch):
-    def broken(*args, **kwargs):
+def test_a_check_that_raises_leaves_the_result_with_one_error_to_check_by_hand(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("bug")
 
     monkeypatch.setattr("infusion_calc.core.pipeline.administration.run_checks", broken)

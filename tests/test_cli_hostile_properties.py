@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -46,7 +47,7 @@ def assert_clean(status: int, err: str) -> None:
 
 
 @pytest.fixture
-def sweep_folder(tmp_path, monkeypatch):
+def sweep_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Relative --out names land here; nothing the sweep writes leaves the test's folder."""
     monkeypatch.chdir(tmp_path)
     return tmp_path
@@ -54,7 +55,7 @@ def sweep_folder(tmp_path, monkeypatch):
 
 @SWEEP
 @given(option=st.sampled_from(CALC_OPTIONS), value=HOSTILE, attached=st.booleans())
-def test_any_value_of_any_calc_option(capsys, option, value, attached):
+def test_any_value_of_any_calc_option(capsys: pytest.CaptureFixture[str], option: str, value: str, attached: bool) -> None:
     arguments = [f"{option}={value}"] if attached else [option, value]
     base = [] if option == "--dose" else ["--dose", "300 mg"]
     status = main(["calc", *base, *arguments])
@@ -63,7 +64,7 @@ def test_any_value_of_any_calc_option(capsys, option, value, attached):
 
 @SWEEP
 @given(arguments=st.lists(st.sampled_from(["--json", "--note", "--"]) | HOSTILE, max_size=4))
-def test_any_words_after_calc(capsys, arguments):
+def test_any_words_after_calc(capsys: pytest.CaptureFixture[str], arguments: list[str]) -> None:
     status = main(["calc", "--dose", "300 mg", *arguments])
     assert_clean(status, capsys.readouterr().err)
 
@@ -73,7 +74,7 @@ def test_any_words_after_calc(capsys, arguments):
     action=st.sampled_from([["list", "--limit"], ["show"], ["show", "--json"], ["export", "--format"], ["export", "--out"]]),
     value=HOSTILE,
 )
-def test_any_value_of_any_log_option(capsys, sweep_folder, action, value):
+def test_any_value_of_any_log_option(capsys: pytest.CaptureFixture[str], sweep_folder: Path, action: list[str], value: str) -> None:
     if action[-1] == "--out" and ("/" in value or value in ("", ".", "..")):
         value = f"x{value.replace('/', '_')}"  # a file name in the test's folder, never elsewhere
     status = main(["log", *action, value])
@@ -82,7 +83,7 @@ def test_any_value_of_any_log_option(capsys, sweep_folder, action, value):
 
 @SWEEP
 @given(option=st.sampled_from(["--jobs", "--format", "--out", "--catalog"]), value=HOSTILE, attached=st.booleans())
-def test_any_value_of_any_batch_option(capsys, sweep_folder, option, value, attached):
+def test_any_value_of_any_batch_option(capsys: pytest.CaptureFixture[str], sweep_folder: Path, option: str, value: str, attached: bool) -> None:
     (sweep_folder / "orders.csv").write_text("drug,dose\nTysabri,300 mg\n")
     if option == "--out" and ("/" in value or value in ("", ".", "..", "orders.csv")):
         value = f"x{value.replace('/', '_')}"
@@ -95,7 +96,7 @@ def test_any_value_of_any_batch_option(capsys, sweep_folder, option, value, atta
 
 @settings(max_examples=300, deadline=None)
 @given(value=HOSTILE)
-def test_serve_host_port_and_allow_host_are_accepted_or_one_line_refusals(value):
+def test_serve_host_port_and_allow_host_are_accepted_or_one_line_refusals(value: str) -> None:
     for check in (listen_host, allowed_host, port_number):
         try:
             check(value)
@@ -108,7 +109,7 @@ HEADER = st.one_of(HOSTILE, st.sampled_from(["127.0.0.1:8000", "localhost", "[::
 
 @settings(max_examples=300, deadline=None)
 @given(host=HEADER, origin=st.none() | HEADER, forwarded=st.none() | HEADER, bound=st.sampled_from(["127.0.0.1", "0.0.0.0", "::"]))
-def test_the_host_check_never_fails_and_serves_only_loopback_or_listed_names(host, origin, forwarded, bound):
+def test_the_host_check_never_fails_and_serves_only_loopback_or_listed_names(host: str, origin: str | None, forwarded: str | None, bound: str) -> None:
     headers = {"Host": host} | ({"Origin": origin} if origin is not None else {}) | (
         {"X-Forwarded-Host": forwarded} if forwarded is not None else {})
     allowed = AllowedHosts(bound, ["calc.hospital.example"])
@@ -122,7 +123,7 @@ def test_the_host_check_never_fails_and_serves_only_loopback_or_listed_names(hos
 @pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes need a POSIX system")
 @SWEEP
 @given(content=st.binary(max_size=200))
-def test_any_bytes_as_config_toml_or_site_catalog(capsys, tmp_path, content):
+def test_any_bytes_as_config_toml_or_site_catalog(capsys: pytest.CaptureFixture[str], tmp_path: Path, content: bytes) -> None:
     folder = tmp_path / "config"
     folder.mkdir(exist_ok=True)
     for name in ("config.toml", "catalog.toml"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -21,7 +22,7 @@ from infusion_calc.loading import Context
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "visit-rituximab.toml"
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     status = main(list(args))
     captured = capsys.readouterr()
     return status, captured.out, captured.err
@@ -33,11 +34,11 @@ def write(tmp_path: Path, text: str) -> str:
     return str(path)
 
 
-def brief(lines: list[dict], code: str = "hcpcs") -> list[tuple[str, tuple[str, ...], int]]:
+def brief(lines: list[dict[str, Any]], code: str = "hcpcs") -> list[tuple[str, tuple[str, ...], int]]:
     return [(line[code], tuple(line["modifiers"]), line["units"]) for line in lines]
 
 
-def test_the_readme_visit_bills_each_drug_and_the_administration_hierarchy(capsys):
+def test_the_readme_visit_bills_each_drug_and_the_administration_hierarchy(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "visit", str(EXAMPLE), "--json")
     assert status == 0, err
     result = json.loads(out)
@@ -55,7 +56,7 @@ def test_the_readme_visit_bills_each_drug_and_the_administration_hierarchy(capsy
     ("cms1500", "96415"), ("ub04", "0260"), ("837p", "SV1*HC:96413**UN*1"), ("837i", "SV2*0260*HC:96375**UN*2"),
     ("csv", "8,96375,,2"), ("fhir", '"code": "96413"'), ("text", "96415 × 3"),
 ])
-def test_every_format_carries_the_drug_and_administration_lines(capsys, fmt, expected):
+def test_every_format_carries_the_drug_and_administration_lines(capsys: pytest.CaptureFixture[str], fmt: str, expected: str) -> None:
     status, out, err = run(capsys, "visit", str(EXAMPLE), "--format", fmt)
     assert status == 0, err
     assert expected in out
@@ -75,7 +76,7 @@ def test_every_format_carries_the_drug_and_administration_lines(capsys, fmt, exp
      'route = "infusion"\npatient = "B-2"\n', 8, "one patient"),
     ('date = "2026-03-02"\nsetting = "clinic"\n', 2, "expected office or hospital"),
 ])
-def test_a_bad_visit_file_is_one_error_line_with_file_and_line(capsys, tmp_path, text, line, says):
+def test_a_bad_visit_file_is_one_error_line_with_file_and_line(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str, line: int, says: str) -> None:
     path = write(tmp_path, text)
     status, out, err = run(capsys, "visit", path)
     assert status == 2 and out == ""
@@ -83,7 +84,7 @@ def test_a_bad_visit_file_is_one_error_line_with_file_and_line(capsys, tmp_path,
     assert says in err
 
 
-def test_a_missing_time_is_a_failing_check_and_no_code(capsys, tmp_path):
+def test_a_missing_time_is_a_failing_check_and_no_code(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = write(tmp_path, 'date = "2026-03-02"\nsetting = "hospital"\nbsa = "1.9 m2"\n[[administration]]\n'
                            'drug = "Rituxan"\ndose = "375 mg/m2"\nroute = "infusion"\nstart = "09:30"\n')
     status, out, _ = run(capsys, "visit", path, "--json")
@@ -92,7 +93,7 @@ def test_a_missing_time_is_a_failing_check_and_no_code(capsys, tmp_path):
     assert [check["code"] for check in result["checks"] if check["severity"] == "error"][:1] == ["VISIT_TIMES_MISSING"]
 
 
-def test_hydration_beside_the_chemotherapy_is_not_billed_and_says_so(capsys, tmp_path):
+def test_hydration_beside_the_chemotherapy_is_not_billed_and_says_so(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     path = write(tmp_path, 'date = "2026-03-02"\nsetting = "hospital"\n[[administration]]\nhydration = true\n'
                            'route = "infusion"\nstart = "09:00"\nstop = "11:00"\n[[administration]]\ndrug = "Rituxan"\n'
                            'dose = "500 mg"\nroute = "infusion"\nstart = "09:10"\nstop = "10:40"\nconcurrent = true\n')
@@ -107,7 +108,7 @@ DRUGS = [("Rituxan", "375 mg/m2"), ("Venofer", "200 mg"), ("Tysabri", "300 mg"),
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.lists(st.sampled_from(DRUGS), min_size=1, max_size=3))
-def test_the_visits_drug_lines_equal_the_single_drug_calculations(picked):
+def test_the_visits_drug_lines_equal_the_single_drug_calculations(picked: list[tuple[str, str]]) -> None:
     context = Context()
     tools = VisitTools(context.site())
     blocks = [f'[[administration]]\ndrug = "{drug}"\ndose = "{dose}"\nroute = "infusion"\n'
@@ -120,7 +121,7 @@ def test_the_visits_drug_lines_equal_the_single_drug_calculations(picked):
     assert list(result.drug_lines) == alone
 
 
-def test_save_keeps_the_visit_as_one_log_entry_with_its_administrations(capsys):
+def test_save_keeps_the_visit_as_one_log_entry_with_its_administrations(capsys: pytest.CaptureFixture[str]) -> None:
     status, _, err = run(capsys, "visit", str(EXAMPLE), "--save")
     assert status == 0 and "the whole visit" in err
     status, out, _ = run(capsys, "log", "list")

@@ -39,12 +39,12 @@ STILL_REFUSED = [
 
 
 @pytest.mark.parametrize(("code", "unit", "descriptor", "billed"), FIRST_NAMED, ids=[row[0] for row in FIRST_NAMED])
-def test_a_combination_bills_its_first_named_strength_when_the_descriptor_says_which(code, unit, descriptor, billed):
+def test_a_combination_bills_its_first_named_strength_when_the_descriptor_says_which(code: str, unit: str, descriptor: str, billed: str) -> None:
     assert str(code_billing_unit(unit, descriptor)) == billed
 
 
 @pytest.mark.parametrize(("code", "unit", "descriptor", "reason"), STILL_REFUSED, ids=[row[0] for row in STILL_REFUSED])
-def test_a_combination_the_descriptor_does_not_settle_stays_refused(code, unit, descriptor, reason):
+def test_a_combination_the_descriptor_does_not_settle_stays_refused(code: str, unit: str, descriptor: str | None, reason: str) -> None:
     with pytest.raises(DosageRefused) as refused:
         code_billing_unit(unit, descriptor)
     assert str(refused.value) == reason
@@ -58,16 +58,16 @@ def test_a_combination_the_descriptor_does_not_settle_stays_refused(code, unit, 
     ("30", "2", "30", False),    # J1301 edaravone bags: the per-package figure is the wrong one
     ("10", "10", "10", False),   # J0295 ampicillin-sulbactam: per item 10 for a 1-unit vial
 ])
-def test_only_a_package_figure_rounded_up_from_an_exact_per_item_figure_is_kept(per_item, count, per_package, kept):
+def test_only_a_package_figure_rounded_up_from_an_exact_per_item_figure_is_kept(per_item: str, count: str, per_package: str, kept: bool) -> None:
     assert package_rounded(Decimal(per_item), Decimal(count), Decimal(per_package)) is kept
 
 
 @given(st.integers(1, 10**4), st.integers(1, 100))
-def test_a_whole_package_figure_that_agrees_is_never_read_as_rounded(per_item, count):
+def test_a_whole_package_figure_that_agrees_is_never_read_as_rounded(per_item: int, count: int) -> None:
     assert not package_rounded(Decimal(per_item), Decimal(count), Decimal(per_item * count))
 
 
-def test_data_status_lists_every_code_not_imported_with_its_reason(capsys):
+def test_data_status_lists_every_code_not_imported_with_its_reason(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["data", "status", "--json"]) == 0
     quarters = {quarter["quarter"]: quarter for quarter in json.loads(capsys.readouterr().out)["quarters"]}
     refused = quarters["2026Q1"]["refused_codes"]  # one of the ten packaged quarters: the status lists each one's
@@ -80,7 +80,7 @@ def test_data_status_lists_every_code_not_imported_with_its_reason(capsys):
 
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="the real CMS files are not at ../shared/data/cms")
-def test_2026q3_imports_its_rounded_packages_and_refuses_only_what_readme_justifies(capsys):
+def test_2026q3_imports_its_rounded_packages_and_refuses_only_what_readme_justifies(capsys: pytest.CaptureFixture[str]) -> None:
     files = [str(SHARED / name) for name in (
         "asp-ndc-hcpcs-crosswalk-2026Q3.csv", "asp-payment-limits-2026Q3.csv", "HCPC2025_OCT_ANWEB.xlsx")]
     assert main(["data", "import", *files]) == 0

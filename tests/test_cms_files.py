@@ -13,13 +13,14 @@ from infusion_calc.cms import dosage, rows
 from infusion_calc.cms.dosage import DosageRefused, billing_unit
 from infusion_calc.cms.hcpcs_file import read_hcpcs_xlsx
 from infusion_calc.cms.importer import build_quarters, read_paths
+from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.tables import read_table
 from infusion_calc.core.errors import InputError
 
 DATA = Path(__file__).parent / "data" / "cms"
 
 
-def quarter(label: str, with_hcpcs: bool = False):
+def quarter(label: str, with_hcpcs: bool = False) -> Quarter:
     paths = [DATA / f"asp-ndc-hcpcs-crosswalk-{label}.csv", DATA / f"asp-payment-limits-{label}.csv"]
     found = read_paths(paths + ([DATA / "HCPC2025_OCT_ANWEB-subset.xlsx"] if with_hcpcs else []))
     (built,) = build_quarters(found, found.hcpcs or {})
@@ -33,7 +34,7 @@ def quarter(label: str, with_hcpcs: bool = False):
         (".625 GM", "625"), ("1.5 GM", "1500"), ("1 GM", "1000"), ("20 MCG", "0.02"), ("1\xa0MG", "1"),
     ],
 )
-def test_billing_units_written_every_which_way_read_as_exact_masses(text, mg):
+def test_billing_units_written_every_which_way_read_as_exact_masses(text: str, mg: str) -> None:
     assert billing_unit(text).value == Decimal(mg)
 
 
@@ -49,7 +50,7 @@ def test_billing_units_written_every_which_way_read_as_exact_masses(text, mg):
         ("", dosage.UNREADABLE),
     ],
 )
-def test_billing_units_that_are_not_one_plain_mass_are_refused_with_the_reason(text, reason):
+def test_billing_units_that_are_not_one_plain_mass_are_refused_with_the_reason(text: str, reason: str) -> None:
     with pytest.raises(DosageRefused) as refused:
         billing_unit(text)
     assert str(refused.value) == reason
@@ -65,7 +66,7 @@ def test_billing_units_that_are_not_one_plain_mass_are_refused_with_the_reason(t
         ("asp-payment-limits-2026Q1.csv", "pricing", "HCPCS Code", "2026-01-01", "2026-03-31"),
     ],
 )
-def test_the_header_is_found_by_its_content_and_trailing_empty_columns_dropped(name, kind, first_column, start, end):
+def test_the_header_is_found_by_its_content_and_trailing_empty_columns_dropped(name: str, kind: str, first_column: str, start: str, end: str) -> None:
     table = read_table((DATA / name).read_bytes(), name)
     assert (table.kind, table.header[0]) == (kind, first_column)
     assert (str(table.effective_from), str(table.effective_to)) == (start, end)
@@ -73,12 +74,12 @@ def test_the_header_is_found_by_its_content_and_trailing_empty_columns_dropped(n
     assert max(len(cells) for _, cells in table.rows) <= len(table.header) <= 11
 
 
-def test_a_file_that_is_not_a_cms_table_is_an_error_naming_it():
+def test_a_file_that_is_not_a_cms_table_is_an_error_naming_it() -> None:
     with pytest.raises(InputError, match="notes.csv: not a CMS ASP crosswalk"):
         read_table(b"a,b,c\r\n1,2,3\r\n", "notes.csv")
 
 
-def test_known_rows_of_2026q1_are_read_exactly():
+def test_known_rows_of_2026q1_are_read_exactly() -> None:
     codes = {code.hcpcs: code for code in quarter("2026Q1", with_hcpcs=True).codes}
     items = {item[0]: item[1:] for item in codes["J2323"].items}
     assert items["64406-0008-01"] == ("Biogen Inc.", "Tysabri", Decimal(15), Decimal(1), Decimal(300))
@@ -92,12 +93,12 @@ def test_known_rows_of_2026q1_are_read_exactly():
 
 
 @pytest.mark.parametrize(("label", "limit"), [("2024Q1", "24.452"), ("2025Q3", "24.126"), ("2026Q1", "24.512")])
-def test_payment_limit_per_billing_unit_for_each_quirky_quarter(label, limit):
+def test_payment_limit_per_billing_unit_for_each_quirky_quarter(label: str, limit: str) -> None:
     codes = {code.hcpcs: code for code in quarter(label).codes}
     assert codes["J2323"].payment_limit == Decimal(limit)
 
 
-def test_refused_rows_are_counted_by_reason_and_cpt_rows_are_never_kept():
+def test_refused_rows_are_counted_by_reason_and_cpt_rows_are_never_kept() -> None:
     built = quarter("2026Q1")
     assert built.refused[rows.CPT] == 10  # 90371 and 90375 in both files
     assert built.refused[dosage.RANGE] > 0 and built.refused[rows.PACKAGE_MISMATCH] > 0
@@ -110,13 +111,13 @@ def test_refused_rows_are_counted_by_reason_and_cpt_rows_are_never_kept():
     assert kept + sum(crosswalk_only.refused.values()) == len(table.rows)
 
 
-def test_the_double_space_of_2024q1_and_its_trailing_commas_read_cleanly():
+def test_the_double_space_of_2024q1_and_its_trailing_commas_read_cleanly() -> None:
     codes = {code.hcpcs: code for code in quarter("2024Q1").codes}
     assert codes["J7512"].billing_unit == "1 mg"  # '1  MG'
     assert codes["J2323"].items[0][:3] == ("64406-0008-01", "BIOGEN", "TYSABRI")  # 2024 wrote names in capitals
 
 
-def test_hcpcs_workbook_gives_descriptors_for_codes_only():
+def test_hcpcs_workbook_gives_descriptors_for_codes_only() -> None:
     descriptors = read_hcpcs_xlsx((DATA / "HCPC2025_OCT_ANWEB-subset.xlsx").read_bytes(), "subset")
     assert descriptors["J2323"]["descriptor"] == "Injection, natalizumab, 1 mg"
     assert descriptors["J1569"]["short"] == "Gammagard liquid injection"
@@ -140,7 +141,7 @@ def _cell(text: str, reference: str | None) -> str:
     return f'<c{where} t="inlineStr"><is><t>{text}</t></is></c>'
 
 
-def test_hcpcs_workbook_cells_written_without_their_reference_follow_the_previous_cell():
+def test_hcpcs_workbook_cells_written_without_their_reference_follow_the_previous_cell() -> None:
     # The spreadsheet format lets a writer leave out a cell's reference ("B2"): the cell is then the
     # column after the previous one. Such a workbook was a traceback; it reads like any other.
     header = ["HCPC", "SEQNUM", "RECID", "LONG DESCRIPTION", "SHORT DESCRIPTION"]
@@ -154,7 +155,7 @@ def test_hcpcs_workbook_cells_written_without_their_reference_follow_the_previou
     }
 
 
-def test_a_crosswalk_without_its_payment_file_is_refused_whole():
+def test_a_crosswalk_without_its_payment_file_is_refused_whole() -> None:
     found = read_paths([DATA / "asp-ndc-hcpcs-crosswalk-2026Q1.csv"])
     with pytest.raises(InputError, match="2026Q1 needs its payment-limit"):
         build_quarters(found, {})

@@ -23,6 +23,7 @@ import pytest
 
 from infusion_calc.cli import main
 from infusion_calc.cms.models import Quarter
+from tests.pipes import stdin_of, stdout_of
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")
 
@@ -50,7 +51,7 @@ for number in range(count):
 """
 
 
-def importer(*args: str, stdin=None) -> subprocess.Popen:
+def importer(*args: str, stdin: int | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", IMPORTER, *args], stdout=subprocess.PIPE, stdin=stdin, text=True,
         stderr=subprocess.DEVNULL, env=os.environ.copy(),
@@ -79,7 +80,7 @@ def stored_codes(tmp_path: Path, label: str) -> frozenset[str]:
     return frozenset(code.hcpcs for code in Quarter.model_validate_json(data).codes)
 
 
-def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path, capsys):
+def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     given = versions(tmp_path)
     pair = {name: given[name] for name in ("whole", "smaller")}
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0
@@ -90,10 +91,10 @@ def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path, c
     done = 0
     for _ in range(KILL_ROUNDS):
         child = importer("loop", *(f"{name}={files}" for name, files in pair.items()))
-        assert child.stdout.readline().strip() == "ready"
+        assert stdout_of(child).readline().strip() == "ready"
         time.sleep(chance.uniform(0.0, 1.0))  # the first import takes ~0.3 s, each next ~0.1 s
         child.send_signal(signal.SIGKILL)
-        done += len(child.stdout.read().split())
+        done += len(stdout_of(child).read().split())
         child.wait(timeout=10)
         assert stored_codes(tmp_path, "2026Q1") in allowed, f"seed {seed}"
     assert done, f"no import finished before any kill (seed {seed}): the kills never landed after one"
@@ -105,7 +106,7 @@ def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path, c
     assert not list((tmp_path / "data" / "cms").glob(".import-*"))
 
 
-def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(tmp_path, monkeypatch):
+def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     given = versions(tmp_path)
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(tmp_path / "expected" / "data"))
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0
@@ -117,10 +118,10 @@ def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(tmp_path, mo
         importer(str(rounds), f"smaller={given['smaller']}", f"q3={given['q3']}", stdin=subprocess.PIPE),
     ]
     for child in children:
-        assert child.stdout.readline().strip() == "ready"
+        assert stdout_of(child).readline().strip() == "ready"
     for child in children:  # both start on a data folder that does not exist yet
-        child.stdin.write("go\n")
-        child.stdin.flush()
+        stdin_of(child).write("go\n")
+        stdin_of(child).flush()
     outputs = [child.communicate(timeout=120)[0] for child in children]
     assert [child.returncode for child in children] == [0, 0]
     assert [len(output.split()) for output in outputs] == [rounds, rounds]

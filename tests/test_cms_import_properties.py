@@ -15,7 +15,9 @@ import shutil
 import tempfile
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -37,7 +39,7 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
     return out.getvalue().encode("latin-1")
 
 
-def values(stored: dict) -> dict[str, tuple]:
+def values(stored: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     return {
         code["hcpcs"]: (code["billing_unit"], code["payment_limit"], code["coinsurance_percent"], {tuple(item) for item in code["items"]})
         for code in stored["codes"]
@@ -45,7 +47,7 @@ def values(stored: dict) -> dict[str, tuple]:
 
 
 @lru_cache(maxsize=1)
-def baseline() -> tuple[Path, dict[str, tuple]]:
+def baseline() -> tuple[Path, dict[str, tuple[Any, ...]]]:
     """The unmutated files imported once (kept for the session): the folder and what it stored."""
     import os
 
@@ -112,7 +114,7 @@ mutations = st.one_of(
 )
 
 
-def mutate(mutation: tuple) -> tuple[str, bytes]:
+def mutate(mutation: tuple[Any, ...]) -> tuple[str, bytes]:
     kind, which, *rest = mutation
     data = FILES[which].read_bytes()
     if kind == "truncate":
@@ -126,7 +128,9 @@ def mutate(mutation: tuple) -> tuple[str, bytes]:
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(mutation=mutations)
-def test_a_mutated_cms_file_is_refused_or_imported_with_exactly_the_right_values(capsys, monkeypatch, mutation):
+def test_a_mutated_cms_file_is_refused_or_imported_with_exactly_the_right_values(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mutation: tuple[Any, ...],
+) -> None:
     folder, expected = baseline()
     capsys.readouterr()  # the baseline's own summary, on the first example
     which, data = mutate(mutation)

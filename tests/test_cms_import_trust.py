@@ -10,6 +10,7 @@ import json
 import os
 import zipfile
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -22,7 +23,7 @@ CROSSWALK_Q3 = DATA / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"
 PRICING_Q3 = DATA / "asp-payment-limits-2025Q3.csv"
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     status = main(list(args))
     captured = capsys.readouterr()
     return status, captured.out, captured.err
@@ -37,8 +38,9 @@ def snapshot(tmp_path: Path) -> dict[str, bytes]:
     return {path.name: path.read_bytes() for path in sorted(folder.iterdir())} if folder.is_dir() else {}
 
 
-def stored(tmp_path: Path, label: str) -> dict:
-    return json.loads(gzip.decompress((cms_folder(tmp_path) / f"asp-{label}.json.gz").read_bytes()))
+def stored(tmp_path: Path, label: str) -> dict[str, Any]:
+    quarter: dict[str, Any] = json.loads(gzip.decompress((cms_folder(tmp_path) / f"asp-{label}.json.gz").read_bytes()))
+    return quarter
 
 
 def write(tmp_path: Path, name: str, data: bytes) -> str:
@@ -51,7 +53,7 @@ def lines_of(path: Path) -> list[bytes]:
     return path.read_bytes().split(b"\r\n")
 
 
-def assert_refused(capsys, tmp_path: Path, args: list[str], *says: str) -> str:
+def assert_refused(capsys: pytest.CaptureFixture[str], tmp_path: Path, args: list[str], *says: str) -> str:
     before = snapshot(tmp_path)
     status, out, err = run(capsys, "data", "import", *args)
     assert (status, out) == (2, ""), err
@@ -62,7 +64,7 @@ def assert_refused(capsys, tmp_path: Path, args: list[str], *says: str) -> str:
     return err
 
 
-def test_files_with_only_their_preamble_and_header_are_refused(tmp_path, capsys):
+def test_files_with_only_their_preamble_and_header_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 1: they used to replace the packaged 2026Q1 with an empty quarter."""
     crosswalk = write(tmp_path, "crosswalk.csv", b"\r\n".join(lines_of(CROSSWALK)[:9]) + b"\r\n")
     pricing = write(tmp_path, "pricing.csv", b"\r\n".join(lines_of(PRICING)[:9]) + b"\r\n")
@@ -87,14 +89,16 @@ def line_of(data: bytes, start: bytes) -> int:
     return data[: data.index(b"\r\n" + start)].count(b"\r\n") + 2
 
 
-def priced(tmp_path: Path, label: str) -> dict[str, tuple]:
+def priced(tmp_path: Path, label: str) -> dict[str, tuple[Any, ...]]:
     return {
         code["hcpcs"]: (code["billing_unit"], code["payment_limit"], code["coinsurance_percent"], sorted(map(tuple, code["items"])))
         for code in stored(tmp_path, label)["codes"]
     }
 
 
-def test_columns_are_found_by_their_names_so_swapped_columns_import_the_same_values(tmp_path, capsys, monkeypatch):
+def test_columns_are_found_by_their_names_so_swapped_columns_import_the_same_values(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """Item 2: Payment Limit and Co-insurance Percentage swapped, header and data."""
     assert run(capsys, "data", "import", "--replace", str(CROSSWALK), str(PRICING))[0] == 0
     expected = priced(tmp_path, "2026Q1")
@@ -109,14 +113,14 @@ def test_columns_are_found_by_their_names_so_swapped_columns_import_the_same_val
     }
 
 
-def test_swapped_values_under_the_right_header_are_refused(tmp_path, capsys):
+def test_swapped_values_under_the_right_header_are_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = swap_columns(PRICING.read_bytes(), 3, 4, header_too=False)
     swapped = write(tmp_path, "swapped.csv", data)
     first_priced = f"line {line_of(data, b'J0129,')}"  # the CPT rows above it are set aside unread
     assert_refused(capsys, tmp_path, ["--replace", str(CROSSWALK), swapped], "swapped.csv", first_priced, "Co-insurance")
 
 
-def test_the_ndc_column_renamed_ndc_as_in_2026q3_is_read(tmp_path, capsys, monkeypatch):
+def test_the_ndc_column_renamed_ndc_as_in_2026q3_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     assert run(capsys, "data", "import", "--replace", str(CROSSWALK), str(PRICING))[0] == 0
     expected = priced(tmp_path, "2026Q1")
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(tmp_path / "other"))
@@ -132,13 +136,15 @@ def test_the_ndc_column_renamed_ndc_as_in_2026q3_is_read(tmp_path, capsys, monke
     (PRICING, b",Payment Limit,", b",Payment,", "Payment Limit"),
     (PRICING, b",Co-insurance Percentage,", b",Coinsurance %,", "Co-insurance Percentage"),
 ])
-def test_a_required_column_missing_by_name_is_refused(tmp_path, capsys, file, old, new, column):
+def test_a_required_column_missing_by_name_is_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], file: Path, old: bytes, new: bytes, column: str,
+) -> None:
     changed = write(tmp_path, file.name, file.read_bytes().replace(old, new, 1))
     others = [str(CROSSWALK if file == PRICING else PRICING)]
     assert_refused(capsys, tmp_path, ["--replace", changed, *others], file.name, "line 9", column)
 
 
-def test_a_file_cut_inside_its_last_row_is_refused(tmp_path, capsys):
+def test_a_file_cut_inside_its_last_row_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 3: cut inside the last row's coinsurance cell, `20.000` -> `2`."""
     data = PRICING.read_bytes().rstrip(b"\r\n")
     assert data.endswith(b"20.000") or b"20.000" in data.rsplit(b"\r\n", 1)[1]
@@ -155,7 +161,9 @@ def test_a_file_cut_inside_its_last_row_is_refused(tmp_path, capsys):
     (b"Effective January 2, 2026 through March 31, 2026", "one calendar quarter"),
     (b"Effective January 1, 2026 through March 30, 2026", "one calendar quarter"),
 ])
-def test_the_effective_line_must_be_a_date_range_of_one_calendar_quarter(tmp_path, capsys, effective, says):
+def test_the_effective_line_must_be_a_date_range_of_one_calendar_quarter(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], effective: bytes, says: str,
+) -> None:
     """Item 4: an impossible date was an internal error; two quarters were accepted."""
     line = b'"Effective January 1, 2026 through March 31, 2026"'
     crosswalk = write(tmp_path, "crosswalk.csv", CROSSWALK.read_bytes().replace(line[1:-1], effective, 1))
@@ -173,7 +181,9 @@ def test_the_effective_line_must_be_a_date_range_of_one_calendar_quarter(tmp_pat
     (b"24.512", b"2", "Co-insurance"),
     (b"24.512", b"abc", "Co-insurance"),
 ])
-def test_payment_values_out_of_kind_or_range_are_refused(tmp_path, capsys, limit, coinsurance, says):
+def test_payment_values_out_of_kind_or_range_are_refused(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], limit: bytes, coinsurance: bytes, says: str,
+) -> None:
     data = PRICING.read_bytes()
     row = next(line for line in data.split(b"\r\n") if line.startswith(b"J2323,"))
     cells = row.split(b",")
@@ -183,7 +193,7 @@ def test_payment_values_out_of_kind_or_range_are_refused(tmp_path, capsys, limit
     assert_refused(capsys, tmp_path, ["--replace", str(CROSSWALK), changed], "pricing.csv", f"line {number}", says)
 
 
-def test_a_lower_coinsurance_is_kept_where_cms_notes_say_why(tmp_path, capsys):
+def test_a_lower_coinsurance_is_kept_where_cms_notes_say_why(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     data = PRICING.read_bytes()
     row = next(line for line in data.split(b"\r\n") if line.startswith(b"J2323,"))
     cells = row.split(b",")
@@ -193,7 +203,7 @@ def test_a_lower_coinsurance_is_kept_where_cms_notes_say_why(tmp_path, capsys):
     assert priced(tmp_path, "2026Q1")["J2323"][2] in ("15.060", "15.06")
 
 
-def test_special_files_are_refused_as_site_files_are(tmp_path, capsys):
+def test_special_files_are_refused_as_site_files_are(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 5: a FIFO hung forever; /dev/zero and /dev/urandom grew until memory ran out."""
     fifo = tmp_path / "pipe.csv"
     os.mkfifo(fifo)
@@ -203,12 +213,12 @@ def test_special_files_are_refused_as_site_files_are(tmp_path, capsys):
     assert_refused(capsys, tmp_path, [str(tmp_path), str(PRICING)], "folder")
 
 
-def test_a_file_of_nuls_is_refused_not_an_internal_error(tmp_path, capsys):
+def test_a_file_of_nuls_is_refused_not_an_internal_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     nuls = write(tmp_path, "nuls.csv", b"\x00" * 1_000_000)
     assert_refused(capsys, tmp_path, [nuls, str(PRICING)], "nuls.csv")
 
 
-def test_a_zip_bomb_is_refused_before_it_is_expanded(tmp_path, capsys):
+def test_a_zip_bomb_is_refused_before_it_is_expanded(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     bomb = tmp_path / "bomb.zip"
     with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
         with out.open("asp-payment-limits-2026Q1.csv", "w", force_zip64=True) as member:
@@ -219,7 +229,7 @@ def test_a_zip_bomb_is_refused_before_it_is_expanded(tmp_path, capsys):
     assert_refused(capsys, tmp_path, [str(bomb)], "bomb.zip", "asp-payment-limits-2026Q1.csv")
 
 
-def test_a_zip_of_too_many_members_is_refused(tmp_path, capsys):
+def test_a_zip_of_too_many_members_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     many = tmp_path / "many.zip"
     with zipfile.ZipFile(many, "w") as out:
         for number in range(1000):
@@ -227,7 +237,7 @@ def test_a_zip_of_too_many_members_is_refused(tmp_path, capsys):
     assert_refused(capsys, tmp_path, [str(many)], "many.zip", "members")
 
 
-def test_a_file_of_too_many_rows_is_refused(tmp_path, capsys, monkeypatch):
+def test_a_file_of_too_many_rows_is_refused(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
     from infusion_calc.cms import tables
 
     monkeypatch.setattr(tables, "MAX_ROWS", 20)
@@ -238,7 +248,7 @@ def quarter_2027(path: Path) -> bytes:
     return path.read_bytes().replace(b"January 1, 2026 through March 31, 2026", b"January 1, 2027 through March 31, 2027", 1)
 
 
-def test_catalog_list_escapes_control_characters_from_an_imported_crosswalk(tmp_path, capsys):
+def test_catalog_list_escapes_control_characters_from_an_imported_crosswalk(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """Item 6: ESC/BEL and a C1 CSI in a drug name reached the terminal raw."""
     data = quarter_2027(CROSSWALK)
     assert b",Simulect," in data  # J0480, a code only CMS's files give
@@ -261,7 +271,7 @@ def without_code(path: Path, code: bytes) -> bytes:
     return b"\r\n".join(line for line in path.read_bytes().split(b"\r\n") if not line.startswith(code + b","))
 
 
-def test_a_quarter_that_lost_codes_replaces_the_stored_one_only_when_asked(tmp_path, capsys):
+def test_a_quarter_that_lost_codes_replaces_the_stored_one_only_when_asked(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert run(capsys, "data", "import", "--replace", str(CROSSWALK), str(PRICING))[0] == 0
     before = codes_of(tmp_path, "2026Q1")
     crosswalk = write(tmp_path, "crosswalk.csv", without_code(CROSSWALK, b"J0480"))
@@ -277,7 +287,7 @@ def test_a_quarter_that_lost_codes_replaces_the_stored_one_only_when_asked(tmp_p
     assert "adds 1 code: J0480" in out and "removes 0 codes" in out
 
 
-def test_every_import_says_what_it_adds_and_removes(tmp_path, capsys):
+def test_every_import_says_what_it_adds_and_removes(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "data", "import", str(quarter_2027_file(tmp_path, CROSSWALK)), str(quarter_2027_file(tmp_path, PRICING)))
     assert status == 0, err
     assert "2027Q1: a new quarter" in out and "adds" in out

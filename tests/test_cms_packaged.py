@@ -22,7 +22,7 @@ def packaged() -> list[Quarter]:
     return [Quarter.model_validate_json(text) for text in quarter_texts(PACKAGED.read_bytes())]
 
 
-def test_every_quarter_ships_oldest_first_and_passes_the_models_with_no_cpt_row():
+def test_every_quarter_ships_oldest_first_and_passes_the_models_with_no_cpt_row() -> None:
     quarters = packaged()
     assert tuple(quarter.quarter for quarter in quarters) == SHIPPED
     assert (str(quarters[-1].effective_from), str(quarters[-1].effective_to)) == ("2026-07-01", "2026-09-30")
@@ -33,18 +33,18 @@ def test_every_quarter_ships_oldest_first_and_passes_the_models_with_no_cpt_row(
     assert "Hep b ig" not in text and "Rabies ig" not in text  # AMA-copyrighted CPT descriptions
 
 
-def test_the_2026Q3_file_is_read_although_its_ndc_column_is_named_NDC():
+def test_the_2026Q3_file_is_read_although_its_ndc_column_is_named_NDC() -> None:
     newest = {code.hcpcs: code for code in packaged()[-1].codes}
     assert newest["J2323"].payment_limit == Decimal("24.406")
     assert "64406-0008-01" in {item[0] for item in newest["J2323"].items}
     assert "J9232" in newest and "Q5156" in newest  # new in 2026Q3
 
 
-def test_the_packaged_quarters_are_small():
+def test_the_packaged_quarters_are_small() -> None:
     assert len(PACKAGED.read_bytes()) < 300_000  # ten quarters; the brief: well under 1 MB
 
 
-def test_the_packaged_quarters_are_what_the_script_builds_from_cms_files():
+def test_the_packaged_quarters_are_what_the_script_builds_from_cms_files() -> None:
     if not (SHARED / "asp-ndc-hcpcs-crosswalk-2026Q3.csv").is_file():
         pytest.skip(f"CMS source files not found at {SHARED}: cannot rebuild the packaged quarters here")
     import importlib.util

@@ -11,19 +11,23 @@ from __future__ import annotations
 import json
 from datetime import date, datetime, timedelta
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
+from infusion_calc.cms.store import LoadedQuarter
 from infusion_calc.core.calculation.payment import payment_for
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.loading import Context
 
 SOLIRIS = ("--drug", "soliris", "--dose", "900 mg", "--vial", "300 mg/30 mL")
 
 
-def calc(capsys, *args: str) -> tuple[int, dict | None, str]:
+def calc(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, dict[str, Any] | None, str]:
     status = main(["calc", *args, "--json"])
     captured = capsys.readouterr()
     return status, (json.loads(captured.out) if status == 0 else None), captured.err
@@ -42,7 +46,15 @@ BILLABLE = [
 
 
 @pytest.mark.parametrize(("args", "code", "units", "total", "limit", "quarter"), BILLABLE)
-def test_a_code_is_billable_with_its_quarters_unit_and_payment(capsys, args, code, units, total, limit, quarter):
+def test_a_code_is_billable_with_its_quarters_unit_and_payment(
+    capsys: pytest.CaptureFixture[str],
+    args: tuple[str, ...],
+    code: str,
+    units: int,
+    total: str | None,
+    limit: str | None,
+    quarter: str,
+) -> None:
     status, result, err = calc(capsys, *args)
     assert status == 0, err
     assert result is not None
@@ -69,20 +81,24 @@ OUT_OF_EFFECT = [
 
 
 @pytest.mark.parametrize(("args", "expected"), OUT_OF_EFFECT)
-def test_a_code_outside_its_dates_is_refused_naming_the_code_in_effect(capsys, args, expected):
+def test_a_code_outside_its_dates_is_refused_naming_the_code_in_effect(
+    capsys: pytest.CaptureFixture[str],
+    args: tuple[str, str, str, str, str, str, str, str] | tuple[str, str, str, str, str, str],
+    expected: tuple[str, str],
+) -> None:
     status, _, err = calc(capsys, *args)
     assert status != 0
     for text in expected:
         assert text in err
 
 
-def test_without_a_date_a_name_resolves_to_the_newest_quarters_code(capsys):
+def test_without_a_date_a_name_resolves_to_the_newest_quarters_code(capsys: pytest.CaptureFixture[str]) -> None:
     status, result, err = calc(capsys, *SOLIRIS)
     assert status == 0, err
     assert result is not None and result["hcpcs"] == "J1299"
 
 
-def test_a_curated_code_absent_from_older_asp_files_stays_billable_from_its_hcpcs_start(capsys):
+def test_a_curated_code_absent_from_older_asp_files_stays_billable_from_its_hcpcs_start(capsys: pytest.CaptureFixture[str]) -> None:
     # Q5134 (Tyruko) is in the HCPCS file from 2024-04-01 but in no ASP quarter before 2026Q3:
     # the stronger source (the HCPCS file's ADD DT) decides; the contractor prices it.
     status, result, err = calc(capsys, "--drug", "tyruko", "--dose", "300 mg", "--given-at", "2025-02-15")
@@ -92,13 +108,13 @@ def test_a_curated_code_absent_from_older_asp_files_stays_billable_from_its_hcpc
     assert status != 0 and "Q5134 starts in 2024Q2" in err
 
 
-def test_a_date_without_a_time_is_a_date_of_service(capsys):
+def test_a_date_without_a_time_is_a_date_of_service(capsys: pytest.CaptureFixture[str]) -> None:
     status, result, err = calc(capsys, *SOLIRIS, "--given-at", "2025-02-15")
     assert status == 0, err
     assert result is not None and (result["hcpcs"], result["payment"]["total"]) == ("J1300", "20174.31")
 
 
-def test_batch_rows_bill_the_code_of_their_own_date(tmp_path, capsys):
+def test_batch_rows_bill_the_code_of_their_own_date(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text(
         "drug,dose,vial,container,given_at\n"
@@ -116,8 +132,15 @@ def test_batch_rows_bill_the_code_of_their_own_date(tmp_path, capsys):
 
 # -- a date of service picks exactly one quarter ---------------------------------------------
 
+def quarter_of(catalog: Catalog, day: date) -> str:
+    """The CMS quarter whose codes answer on `day`."""
+    layer = catalog.on(day).cms
+    assert layer is not None, "the catalog holds CMS's codes"
+    return layer.quarter
+
+
 @pytest.fixture(scope="module")
-def history():
+def history() -> tuple[Catalog, list[LoadedQuarter]]:
     context = Context()
     catalog = context.catalog
     assert catalog.cms is not None and catalog.cms.history is not None
@@ -133,7 +156,7 @@ _FIRST, _LAST = datetime(2024, 1, 1, 0, 0), datetime(2026, 9, 30, 23, 59)
 @example(int((datetime(2025, 4, 1, 0, 0) - _FIRST).total_seconds() // 60))
 @example(int((datetime(2024, 12, 31, 23, 59) - _FIRST).total_seconds() // 60))
 @example(int((datetime(2025, 1, 1, 0, 0) - _FIRST).total_seconds() // 60))
-def test_a_date_of_service_picks_exactly_one_quarter(history, minutes):
+def test_a_date_of_service_picks_exactly_one_quarter(history: tuple[Catalog, list[LoadedQuarter]], minutes: int) -> None:
     catalog, quarters = history
     moment = _FIRST + timedelta(minutes=minutes)
     day = moment.date()
@@ -141,14 +164,15 @@ def test_a_date_of_service_picks_exactly_one_quarter(history, minutes):
     expected_label = f"{day.year}Q{(day.month - 1) // 3 + 1}"
     if expected_label == "2026Q2":  # not published anywhere reachable: no quarter, and the 2026Q1 codes answer
         assert covering == []
-        assert catalog.on(day).cms.quarter == "2026Q1"
+        assert quarter_of(catalog, day) == "2026Q1"
         return
     assert [quarter.quarter for quarter in covering] == [expected_label]
-    assert catalog.on(day).cms.quarter == expected_label
+    assert quarter_of(catalog, day) == expected_label
+    assert catalog.cms is not None and catalog.cms.history is not None
     assert catalog.cms.history.reference(day).label == expected_label
 
 
-def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history):
+def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history: tuple[Catalog, list[LoadedQuarter]]) -> None:
     catalog, quarters = history
     for day, label in ((date(2025, 3, 31), "2025Q1"), (date(2025, 4, 1), "2025Q2")):
         drug = catalog.on(day).lookup("eculizumab")
@@ -170,7 +194,7 @@ def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history):
     pytest.param("J1299", date(2025, 6, 2), "J1299", False, id="in-effect-unchanged"),
     pytest.param("J9075", date(2024, 2, 15), "J9070", True, id="cyclophosphamide-back-to-J9070"),
 ])
-def test_a_picked_product_is_billed_under_the_code_in_effect_that_day(code, day, billed, follows):
+def test_a_picked_product_is_billed_under_the_code_in_effect_that_day(code: str, day: date, billed: str, follows: bool) -> None:
     from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.core.pipeline.administration import administer
     from infusion_calc.core.record.encounter import Encounter

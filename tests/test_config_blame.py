@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 
@@ -10,7 +11,7 @@ from infusion_calc.cli import main
 from tests.catalog_entries import drug_entry, write_site_catalog
 
 
-def write_config(tmp_path, text: str, encoding: str = "utf-8") -> str:
+def write_config(tmp_path: Path, text: str, encoding: str = "utf-8") -> str:
     folder = tmp_path / "config"
     folder.mkdir(exist_ok=True)
     path = folder / "config.toml"
@@ -19,7 +20,7 @@ def write_config(tmp_path, text: str, encoding: str = "utf-8") -> str:
 
 
 @pytest.mark.parametrize("value", ["5.555", "-1", "51", '"5.555"', "1e1", "99999999999999999999999999"])
-def test_a_rounding_policy_calc_would_refuse_is_blamed_on_the_config_file(tmp_path, capsys, value):
+def test_a_rounding_policy_calc_would_refuse_is_blamed_on_the_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
     path = write_config(tmp_path, f"[dosing]\nround_within = {value}\n")
     assert main(["calc", "--dose", "300 mg"]) == 2
     err = capsys.readouterr().err
@@ -27,23 +28,23 @@ def test_a_rounding_policy_calc_would_refuse_is_blamed_on_the_config_file(tmp_pa
     assert "--round-within" not in err
 
 
-def test_a_valid_policy_still_applies(tmp_path, capsys):
+def test_a_valid_policy_still_applies(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_config(tmp_path, "[dosing]\nround_within = 10.25\n")
     assert main(["calc", "--dose", "280 mg", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["dose_rounding"]["threshold_percent"] == "10.25"
 
 
-def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
+def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     write_config(tmp_path, "[dosing]\nround_within = 10\n", encoding="utf-8-sig")
     assert main(["calc", "--dose", "280 mg", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["dose_rounding"]["threshold_percent"] == "10"
 
 
-def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
-    from tests.site_catalogs import load_catalog
+def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    from infusion_calc.loading import Context
 
     site = write_site_catalog(tmp_path, drug_entry(generic="examplemab"), name="catalog.toml", encoding="utf-8-sig")
-    assert load_catalog(site).by_name("examplemab") is not None
+    assert Context(catalog_file=site).catalog.by_name("examplemab") is not None
 
 
 @pytest.mark.parametrize(
@@ -55,7 +56,7 @@ def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path, capsys):
         '[claims]\nndc_units = ["ML\\n"]\n',
     ],
 )
-def test_a_value_with_a_newline_is_still_a_one_line_error(tmp_path, capsys, text):
+def test_a_value_with_a_newline_is_still_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
     write_config(tmp_path, text)
     assert main(["calc", "--dose", "300 mg", "--format", "cms1500"]) == 2
     err = capsys.readouterr().err

@@ -9,6 +9,7 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -16,18 +17,20 @@ import infusion_calc.core
 from infusion_calc.cli import main
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.checks.checks import run_checks
 from infusion_calc.core.pipeline.documentation import chart_note
 from infusion_calc.log import AdministrationLog
+from tests.saved_entries import entry_in
 
 ENCOUNTER = ["--given-at", "2026-03-02 09:40", "--dx", "G35.A", "--payer", "medicare", "--lot", "TY2291"]
 
 
-def counting(monkeypatch, module, name):
-    calls = []
+def counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[tuple[Any, ...]]:
+    calls: list[tuple[Any, ...]] = []
     original = getattr(module, name)
 
-    def counted(*args, **kwargs):
+    def counted(*args: Any, **kwargs: Any) -> Any:
         calls.append(args)
         return original(*args, **kwargs)
 
@@ -35,7 +38,9 @@ def counting(monkeypatch, module, name):
     return calls
 
 
-def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(isolated_user_dirs, monkeypatch, capsys):
+def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(
+    isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+) -> None:
     import infusion_calc.catalog_cache as catalog_cache
     import infusion_calc.cli.encounter_options as encounter_options
     import infusion_calc.loading as loading
@@ -52,26 +57,26 @@ def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(iso
 
     assert status == 0, capsys.readouterr().err
     assert (len(config_reads), len(encounter_parses), len(catalog_loads)) == (1, 1, 1)
-    entry = AdministrationLog().entry(1)
+    entry = entry_in(AdministrationLog(), 1)
     assert entry["patient_id"] == "P-1"  # the one config read reached the log
     assert entry["encounter"]["dx"] == "G35.A"
 
 
-def test_the_log_keeps_the_checks_calc_printed(capsys):
+def test_the_log_keeps_the_checks_calc_printed(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "250 mg", "--drug", "Tysabri", "--json", "--save", *ENCOUNTER]) == 0
     printed = json.loads(capsys.readouterr().out)["checks"]
-    assert printed and AdministrationLog().entry(1)["checks"] == printed
+    assert printed and entry_in(AdministrationLog(), 1)["checks"] == printed
 
 
-def test_the_core_is_given_the_catalog_and_the_rules(catalog):
+def test_the_core_is_given_the_catalog_and_the_rules(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("250 mg", drug="Tysabri"))
     with pytest.raises(TypeError, match="catalog"):
-        run_checks(calc)  # no silent fallback to the packaged catalog
+        run_checks(calc)  # type: ignore[call-arg]  # the call the test proves is refused: no silent fallback
     with pytest.raises(TypeError, match="rules"):
-        chart_note(calc)
+        chart_note(calc)  # type: ignore[call-arg]  # the call the test proves is refused
 
 
-def test_no_core_module_reads_files_or_knows_the_user_folders():
+def test_no_core_module_reads_files_or_knows_the_user_folders() -> None:
     """Reading (packaged data, the site's files, the cache) and the folders live at the edge (loading.py)."""
     edge_only = {"importlib.resources", "infusion_calc.locations", "infusion_calc.loading", "platformdirs"}
     found = {}

@@ -6,7 +6,11 @@ from __future__ import annotations
 import csv
 import io
 import json
+from decimal import Decimal
+from pathlib import Path
+from typing import Literal
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -45,7 +49,7 @@ def read_as_spreadsheet(text: str) -> list[list[str]]:
     return rows
 
 
-def test_formula_cells_get_a_text_mark_and_numbers_stay_numbers():
+def test_formula_cells_get_a_text_mark_and_numbers_stay_numbers() -> None:
     for text in HOSTILE:
         assert cell(text) == "'" + text
     for text in NUMBERS:
@@ -56,7 +60,7 @@ def test_formula_cells_get_a_text_mark_and_numbers_stay_numbers():
     assert cell("\u2028=1") == "\\u2028=1" and cell("\u202e=1") == "\\u202e=1"  # acting characters escaped
 
 
-def test_log_export_csv_neutralises_a_patient_id_and_keeps_json_exact(capsys, tmp_path):
+def test_log_export_csv_neutralises_a_patient_id_and_keeps_json_exact(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     allowed = parse_site_config("[log]\nstore_patient_id = true\n", "config.toml")
     save(calculate(packaged_catalog(), CalcRequest("250 mg")), patient_id="=1+1", config=allowed)
     assert main(["log", "export", "--format", "csv"]) == 0
@@ -67,7 +71,7 @@ def test_log_export_csv_neutralises_a_patient_id_and_keeps_json_exact(capsys, tm
     assert json.loads(capsys.readouterr().out.splitlines()[0])["patient_id"] == "=1+1"
 
 
-def test_log_export_csv_neutralises_a_site_catalog_drug_name(tmp_path, capsys):
+def test_log_export_csv_neutralises_a_site_catalog_drug_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     site = write_site_catalog(tmp_path, drug_entry("J9999", descriptor=NOC_DESCRIPTOR, generic="=1+2", billing_unit="1 mg",
                                                    products=[product_entry("X", ndc_note="site")]))
     assert main(["calc", "--catalog", str(site), "--drug", "=1+2", "--dose", "50 mg", "--save"]) == 0
@@ -77,7 +81,7 @@ def test_log_export_csv_neutralises_a_site_catalog_drug_name(tmp_path, capsys):
     assert rows[1][rows[0].index("drug")].startswith("'=1+2")
 
 
-def test_batch_pass_through_cells_are_neutralised_numbers_kept_and_jsonl_exact(tmp_path, capsys):
+def test_batch_pass_through_cells_are_neutralised_numbers_kept_and_jsonl_exact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     cells = [*HOSTILE, *NUMBERS, "a\x1b]0;PWNED\x07b", "line\ronly-cr"]
     body = "".join(
         '"{}",Tysabri,300 mg\n'.format(text.replace('"', '""')) for text in cells
@@ -97,7 +101,7 @@ def test_batch_pass_through_cells_are_neutralised_numbers_kept_and_jsonl_exact(t
     assert [record["Note"] for record in records] == cells  # JSON carries the exact text
 
 
-def test_calc_format_csv_is_read_back_as_the_lines_written(capsys):
+def test_calc_format_csv_is_read_back_as_the_lines_written(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--dose", "250 mg", "--format", "csv", "--given-at", "2026-05-01 10:30"]) == 0
     rows = read_as_spreadsheet(capsys.readouterr().out)
     assert rows[1][:4] == ["1", "J2323", "", "250"]
@@ -107,13 +111,13 @@ def test_calc_format_csv_is_read_back_as_the_lines_written(capsys):
 @given(st.lists(st.one_of(st.text(), st.sampled_from(["1 × 300 mg/15 mL", " =1", "a\rb", "-5", "é=", ""]),
                           st.integers(-10**6, 10**6), st.decimals(allow_nan=False, allow_infinity=False), st.none()),
                 max_size=8))
-def test_a_row_is_written_as_each_cell_made_safe_alone(row):
+def test_a_row_is_written_as_each_cell_made_safe_alone(row: list[str | int | Decimal | None]) -> None:
     """The writer's pass over a row skips nothing: every cell is written as `cell()` makes it,
     and a row with a CR in any cell is quoted throughout."""
     written = io.StringIO()
     CsvWriter(written).writerow(row)
     cells = [cell(value) for value in row]
-    quoting = csv.QUOTE_ALL if any(isinstance(text, str) and "\r" in text for text in cells) else csv.QUOTE_MINIMAL
+    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_ALL if any(isinstance(text, str) and "\r" in text for text in cells) else csv.QUOTE_MINIMAL
     expected = io.StringIO()
     csv.writer(expected, lineterminator="\n", quoting=quoting).writerow(cells)
     assert written.getvalue() == expected.getvalue()
@@ -121,7 +125,7 @@ def test_a_row_is_written_as_each_cell_made_safe_alone(row):
 
 @settings(max_examples=300, deadline=None)
 @given(st.lists(st.lists(st.one_of(st.text(), st.integers(-10**6, 10**6), st.none()), min_size=1, max_size=6), max_size=5))
-def test_any_cells_read_back_as_the_same_records_none_a_formula(rows):
+def test_any_cells_read_back_as_the_same_records_none_a_formula(rows: list[list[str | int | None]]) -> None:
     """The sweep's kinds of input: controls, CR, quotes, separators, formula starts, surrogates."""
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
@@ -138,7 +142,7 @@ def test_any_cells_read_back_as_the_same_records_none_a_formula(rows):
 
 @settings(max_examples=60, deadline=None)
 @given(st.lists(st.one_of(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), st.sampled_from(["a\rb", "\r", "=1+1\r\n", '"', "-5"])), min_size=1, max_size=6))
-def test_any_pass_through_cells_come_back_one_record_each_and_none_a_formula(notes):
+def test_any_pass_through_cells_come_back_one_record_each_and_none_a_formula(notes: list[str]) -> None:
     """The sweep's pass-through cells (quotes, CR, LF, ESC, formula starts, other scripts) through batch."""
     import tempfile
     from contextlib import redirect_stderr, redirect_stdout

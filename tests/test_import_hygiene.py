@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -26,16 +27,16 @@ def _leaked(extra: str = "") -> str:
     return result.stderr.strip().splitlines()[-1].removeprefix("LEAKED:")
 
 
-def test_every_core_module_imports_without_textual_or_rich():
+def test_every_core_module_imports_without_textual_or_rich() -> None:
     assert _leaked() == ""
 
 
-def test_the_calc_command_runs_without_textual_or_rich():
+def test_the_calc_command_runs_without_textual_or_rich() -> None:
     extra = "from infusion_calc.cli import main\nmain(['calc', '--dose', '300 mg', '--json'])"
     assert _leaked(extra) == ""
 
 
-def test_no_core_source_file_imports_textual_or_rich_even_lazily():
+def test_no_core_source_file_imports_textual_or_rich_even_lazily() -> None:
     """Static twin of the run-time check: catches an import hidden inside a function."""
     import ast
     from pathlib import Path
@@ -50,7 +51,8 @@ def test_no_core_source_file_imports_textual_or_rich_even_lazily():
                 names = [alias.name for alias in node.names]
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
-            offenders += [f"{path.name}:{node.lineno} {name}" for name in names
+            line = node.lineno if isinstance(node, (ast.Import, ast.ImportFrom)) else 0
+            offenders += [f"{path.name}:{line} {name}" for name in names
                           if name.split(".")[0] in {"textual", "rich"} or name.startswith("infusion_calc.tui")]
     assert offenders == []
 
@@ -71,7 +73,7 @@ print("LOADED:" + ",".join(sorted(name for name in sys.modules if name in heavy)
 """
 
 
-def _loaded_by(arguments: list[str], tmp_path) -> set[str]:
+def _loaded_by(arguments: list[str], tmp_path: Path) -> set[str]:
     env = {**os.environ, "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data")}
     result = subprocess.run([sys.executable, "-c", ENTRY_POINT.format(arguments=arguments)],
                             capture_output=True, text=True, timeout=60, env=env)
@@ -82,15 +84,15 @@ def _loaded_by(arguments: list[str], tmp_path) -> set[str]:
 
 @pytest.mark.parametrize("arguments", [["--version"], ["--help"], ["log", "path"], ["log", "list"]],
                          ids=" ".join)
-def test_light_commands_start_without_pint_pydantic_or_the_ui(arguments, tmp_path):
+def test_light_commands_start_without_pint_pydantic_or_the_ui(arguments: list[str], tmp_path: Path) -> None:
     assert _loaded_by(arguments, tmp_path) - {"importlib.metadata"} == set()
 
 
-def test_the_version_is_printed_without_reading_package_metadata(tmp_path):
+def test_the_version_is_printed_without_reading_package_metadata(tmp_path: Path) -> None:
     assert _loaded_by(["--version"], tmp_path) == set()
 
 
-def test_log_list_reads_saved_entries_without_pint_or_pydantic(tmp_path):
+def test_log_list_reads_saved_entries_without_pint_or_pydantic(tmp_path: Path) -> None:
     """Not only an empty log: an entry saved by `calc --save` is listed without the calculator's imports."""
     env = {**os.environ, "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data")}
     saved = subprocess.run([sys.executable, "-m", "infusion_calc", "calc", "--dose", "300 mg", "--save"],
@@ -102,7 +104,7 @@ def test_log_list_reads_saved_entries_without_pint_or_pydantic(tmp_path):
     assert result.stderr.strip().splitlines()[-1] == "LOADED:"
 
 
-def test_the_help_list_shows_each_command_with_the_line_its_module_registers():
+def test_the_help_list_shows_each_command_with_the_line_its_module_registers() -> None:
     """`--help` lists the commands from a table (so it imports none of them): the table matches the modules."""
     import argparse
     import importlib
@@ -118,8 +120,8 @@ def test_the_help_list_shows_each_command_with_the_line_its_module_registers():
     assert all(name in listing for name in COMMANDS)
 
 
-@pytest.mark.parametrize("save", [[], ["--save"]], ids=["calc", "calc --save"])
-def test_calc_without_a_site_config_never_imports_pydantic(save, tmp_path):
+@pytest.mark.parametrize("save", [[], ["--save"], ["--save", "--json"], ["--format", "json", "--save"]], ids=" ".join)
+def test_calc_without_a_site_config_never_imports_pydantic(save: list[str], tmp_path: Path) -> None:
     """loading.py's promise: a site without config.toml does not pay for pydantic, saving or not."""
     _loaded_by(["calc", "--dose", "300 mg"], tmp_path)  # the first run may compile the catalog cache
     assert {"pydantic", "pydantic_core"} & _loaded_by(["calc", "--dose", "300 mg", *save], tmp_path) == set()

@@ -21,13 +21,13 @@ def _lint(package_parent: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_every_import_respects_the_layers():
+def test_every_import_respects_the_layers() -> None:
     result = _lint(ROOT)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "0 broken" in result.stdout
 
 
-def test_the_app_importing_the_cli_breaks_the_contract(tmp_path):
+def test_the_app_importing_the_cli_breaks_the_contract(tmp_path: Path) -> None:
     """The arrow that used to run back up (the app loading its catalog through the CLI) is caught."""
     shutil.copytree(ROOT / "infusion_calc", tmp_path / "infusion_calc", ignore=shutil.ignore_patterns("__pycache__"))
     with (tmp_path / "infusion_calc" / "tui" / "calculator.py").open("a", encoding="utf-8") as module:
@@ -37,7 +37,7 @@ def test_the_app_importing_the_cli_breaks_the_contract(tmp_path):
     assert "infusion_calc.tui is not allowed to import infusion_calc.cli" in result.stdout
 
 
-def test_no_module_is_over_400_lines():
+def test_no_module_is_over_400_lines() -> None:
     """Short modules with one job: past 400 lines a module is doing two, and should be split."""
     long = {str(path.relative_to(ROOT)): lines for path in (ROOT / "infusion_calc").rglob("*.py")
             if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400}
@@ -84,13 +84,13 @@ def _import_cycles(package: str) -> list[list[str]]:
     return cycles
 
 
-def test_no_import_cycle_anywhere():
+def test_no_import_cycle_anywhere() -> None:
     """No module imports, even lazily inside a function, a module that imports it back: the rooms
     of the core read bottom to top, and the package as a whole is a tree of layers."""
     assert _import_cycles("infusion_calc") == []
 
 
-def test_the_arithmetic_writing_words_breaks_the_rooms_contract(tmp_path):
+def test_the_arithmetic_writing_words_breaks_the_rooms_contract(tmp_path: Path) -> None:
     """Presentation is the last step: the engine importing a sentence writer is caught."""
     shutil.copytree(ROOT / "infusion_calc", tmp_path / "infusion_calc", ignore=shutil.ignore_patterns("__pycache__"))
     with (tmp_path / "infusion_calc" / "core" / "calculation" / "engine.py").open("a", encoding="utf-8") as module:

@@ -18,6 +18,7 @@ import time
 import pytest
 
 from infusion_calc.log import default_log_path
+from tests.pipes import stdin_of, stdout_of
 
 pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL is POSIX only")
 
@@ -45,7 +46,7 @@ for _ in range(count):
 KILL_ROUNDS = 8
 
 
-def saver(*args: str, stdin=None) -> subprocess.Popen:
+def saver(*args: str, stdin: int | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
         [sys.executable, "-c", SAVER, *args], stdout=subprocess.PIPE, stdin=stdin, text=True, env=os.environ.copy(),
     )
@@ -64,16 +65,16 @@ def stored(connection: sqlite3.Connection) -> dict[int, int]:
     return dict(rows.fetchall())
 
 
-def test_sigkill_at_random_points_loses_no_reported_save_and_leaves_the_file_intact():
+def test_sigkill_at_random_points_loses_no_reported_save_and_leaves_the_file_intact() -> None:
     seed = random.randrange(1 << 30)
     chance = random.Random(seed)
     reported: list[int] = []
     for _ in range(KILL_ROUNDS):
         child = saver()
-        assert child.stdout.readline().strip() == "ready"
+        assert stdout_of(child).readline().strip() == "ready"
         time.sleep(chance.uniform(0.0, 0.2))  # somewhere in the middle of a save, most of the time
         child.send_signal(signal.SIGKILL)
-        output = child.stdout.read()
+        output = stdout_of(child).read()
         child.wait(timeout=10)
         reported.extend(reported_ids(output))
 
@@ -87,14 +88,14 @@ def test_sigkill_at_random_points_loses_no_reported_save_and_leaves_the_file_int
     assert set(entries.values()) == {2}, f"seed {seed}"
 
 
-def test_two_processes_saving_at_once_both_land():
+def test_two_processes_saving_at_once_both_land() -> None:
     per_process = 25
     children = [saver(str(per_process), stdin=subprocess.PIPE) for _ in range(2)]
     for child in children:
-        assert child.stdout.readline().strip() == "ready"
+        assert stdout_of(child).readline().strip() == "ready"
     for child in children:  # both start on a log that does not exist yet
-        child.stdin.write("go\n")
-        child.stdin.flush()
+        stdin_of(child).write("go\n")
+        stdin_of(child).flush()
     outputs = [child.communicate(timeout=60)[0] for child in children]
     assert [child.returncode for child in children] == [0, 0]
 

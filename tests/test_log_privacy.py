@@ -28,7 +28,7 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def cli(arguments: list[str], data: Path, umask: int | None = None, wrap: list[str] | None = None) -> subprocess.CompletedProcess:
+def cli(arguments: list[str], data: Path, umask: int | None = None, wrap: list[str] | None = None) -> subprocess.CompletedProcess[str]:
     environment = os.environ | {"INFUSION_CALC_DATA_DIR": str(data), "INFUSION_CALC_CONFIG_DIR": str(data.parent / "config")}
     return subprocess.run(
         [*(wrap or []), sys.executable, "-m", "infusion_calc", *arguments], env=environment, capture_output=True,
@@ -36,11 +36,11 @@ def cli(arguments: list[str], data: Path, umask: int | None = None, wrap: list[s
     )
 
 
-def save(data: Path, dose: str = "300 mg", umask: int | None = None) -> subprocess.CompletedProcess:
+def save(data: Path, dose: str = "300 mg", umask: int | None = None) -> subprocess.CompletedProcess[str]:
     return cli(["calc", "--dose", dose, "--save"], data, umask)
 
 
-def test_under_umask_000_every_folder_created_is_0700_and_every_file_0600(tmp_path):
+def test_under_umask_000_every_folder_created_is_0700_and_every_file_0600(tmp_path: Path) -> None:
     data = tmp_path / "a" / "b" / "data"
     done = save(data, umask=0o000)
     assert done.returncode == 0, done.stderr
@@ -50,7 +50,7 @@ def test_under_umask_000_every_folder_created_is_0700_and_every_file_0600(tmp_pa
         assert mode(file) == 0o600, file
 
 
-def test_make_private_dirs_ignores_the_umask(tmp_path):
+def test_make_private_dirs_ignores_the_umask(tmp_path: Path) -> None:
     old = os.umask(0)
     try:
         make_private_dirs(tmp_path / "x" / "y")
@@ -59,7 +59,7 @@ def test_make_private_dirs_ignores_the_umask(tmp_path):
     assert mode(tmp_path / "x") == mode(tmp_path / "x" / "y") == 0o700
 
 
-def test_a_log_others_can_read_is_made_private_before_the_next_save_and_the_user_told(tmp_path):
+def test_a_log_others_can_read_is_made_private_before_the_next_save_and_the_user_told(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert save(data).returncode == 0
     os.chmod(data, 0o755)
@@ -78,7 +78,7 @@ def test_a_log_others_can_read_is_made_private_before_the_next_save_and_the_user
     assert done.stderr.splitlines()[-1].startswith("saved: administration log entry 2 ")
 
 
-def test_reading_a_log_others_can_read_makes_it_private_saying_so(tmp_path):
+def test_reading_a_log_others_can_read_makes_it_private_saying_so(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert save(data).returncode == 0
     os.chmod(data / LOG, 0o640)
@@ -89,7 +89,7 @@ def test_reading_a_log_others_can_read_makes_it_private_saying_so(tmp_path):
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="giving the folder to another user needs root (chown)")
-def test_a_log_folder_of_another_user_is_refused_and_nothing_saved(tmp_path):
+def test_a_log_folder_of_another_user_is_refused_and_nothing_saved(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
     os.chown(data, 65534, 65534)
@@ -115,7 +115,7 @@ READ_ONLY = read_only_mount()
 needs_read_only_mount = pytest.mark.skipif(READ_ONLY is None, reason="needs unshare -rm (user namespaces) for a read-only mount")
 
 
-def list_read_only(data: Path) -> subprocess.CompletedProcess:
+def list_read_only(data: Path) -> subprocess.CompletedProcess[str]:
     os.environ["DIR"] = str(data)
     try:
         return cli(["log", "list"], data, wrap=READ_ONLY)
@@ -124,7 +124,7 @@ def list_read_only(data: Path) -> subprocess.CompletedProcess:
 
 
 @needs_read_only_mount
-def test_log_list_reads_a_log_on_a_read_only_mount(tmp_path):
+def test_log_list_reads_a_log_on_a_read_only_mount(tmp_path: Path) -> None:
     data = tmp_path / "data"
     for dose in ("300 mg", "250 mg"):
         assert save(data, dose).returncode == 0
@@ -136,7 +136,7 @@ def test_log_list_reads_a_log_on_a_read_only_mount(tmp_path):
 
 
 @needs_read_only_mount
-def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path):
+def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path: Path) -> None:
     data = tmp_path / "data"
     assert save(data, "300 mg").returncode == 0
     # Another reader keeps the WAL from being folded into the database, then dies with it (kill -9).
@@ -144,6 +144,7 @@ def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path):
         "import sqlite3, sys, time\n"
         f"c = sqlite3.connect({str(data / LOG)!r}); c.execute('SELECT 1 FROM administration').fetchall()\n"
         "print('ready', flush=True); time.sleep(120)\n")], stdout=subprocess.PIPE, text=True)
+    assert holder.stdout is not None
     try:
         assert holder.stdout.readline().strip() == "ready"
         assert save(data, "250 mg").returncode == 0
@@ -159,7 +160,7 @@ def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path):
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_user_dirs):
+def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_user_dirs: Path) -> None:
     from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.actions import save_to_log
     from infusion_calc.tui.calculator import Calculator
@@ -168,6 +169,7 @@ def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_use
     data = isolated_user_dirs / "data"
     calculator = Calculator(packaged_catalog())
     result = calculator.evaluate(FormValues(drug="J2323", dose="300 mg")).result
+    assert result is not None
     assert save_to_log(result).ok
     os.chmod(data, 0o755)
     delivery = save_to_log(result)
@@ -176,7 +178,7 @@ def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_use
     assert mode(data) == 0o700
 
 
-def test_a_shared_sticky_folder_is_refused_not_closed_to_everyone(tmp_path):
+def test_a_shared_sticky_folder_is_refused_not_closed_to_everyone(tmp_path: Path) -> None:
     shared = tmp_path / "shared"
     shared.mkdir()
     os.chmod(shared, 0o1777)  # as /tmp is

@@ -17,14 +17,17 @@ import random
 import signal
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.loading import packaged_catalog
-from infusion_calc.log import AdministrationLog, CenterLog, LogError, save
+from infusion_calc.log import AdministrationLog, CenterLog, LogError, LogLocation, save
+from tests import pg_server
 
 NAMESPACE = uuid.UUID("0d8c7f0e-31a5-4a43-8d0e-6a8f3e9d2b11")
 
@@ -41,7 +44,7 @@ def acknowledged(acks: Path) -> dict[str, int]:
     return {uuid_: int(entry_id) for uuid_, entry_id in (line.split() for line in lines)}
 
 
-def workstation(log, name: str, start: int, stop: int, acks: Path, timeout: float = 5.0, errors: Path | None = None,
+def workstation(log: LogLocation, name: str, start: int, stop: int, acks: Path, timeout: float = 5.0, errors: Path | None = None,
                 until: Path | None = None) -> None:
     """In a forked child: save n = start..stop-1 (or until the file `until` exists), acknowledging each; never returns."""
     from infusion_calc.log.postgres_log import _connections
@@ -67,7 +70,7 @@ def workstation(log, name: str, start: int, stop: int, acks: Path, timeout: floa
     os._exit(0)
 
 
-def fork(target, *args, **kwargs) -> int:
+def fork(target: Callable[..., None], *args: Any, **kwargs: Any) -> int:
     pid = os.fork()
     if pid == 0:
         try:
@@ -77,7 +80,7 @@ def fork(target, *args, **kwargs) -> int:
     return pid
 
 
-def check_log(log, expected: dict[str, int]) -> None:
+def check_log(log: LogLocation, expected: dict[str, int]) -> None:
     """Exactly the acknowledged saves, each once, with its id, each with both its claim lines."""
     reader = AdministrationLog(log)
     saved = {}
@@ -90,7 +93,7 @@ def check_log(log, expected: dict[str, int]) -> None:
     assert set(lines_per_entry.values()) == {2}  # 250 mg of natalizumab: J2323 and J2323-JW, never half of them
 
 
-def test_eight_workstations_saving_500_each_at_once(center_log, tmp_path):
+def test_eight_workstations_saving_500_each_at_once(center_log: CenterLog, tmp_path: Path) -> None:
     pids = [fork(workstation, center_log, f"pod-{k}", 0, 500, tmp_path / f"acks-{k}", errors=tmp_path / "errors") for k in range(8)]
     assert all(os.waitpid(pid, 0)[1] == 0 for pid in pids)
     assert not (tmp_path / "errors").exists(), (tmp_path / "errors").read_text()[:2000]
@@ -104,7 +107,7 @@ def test_eight_workstations_saving_500_each_at_once(center_log, tmp_path):
 
 
 @pytest.mark.parametrize("rounds", [200])
-def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates_nothing(any_log, tmp_path, rounds):
+def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates_nothing(any_log: Path | CenterLog, tmp_path: Path, rounds: int) -> None:
     acks = tmp_path / "acks"
     random.seed(25)
     for _ in range(rounds):
@@ -119,7 +122,7 @@ def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates
     check_log(any_log, acknowledged(acks))
 
 
-def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(center_log, pg_cluster, tmp_path):
+def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(center_log: CenterLog, pg_cluster: pg_server.Cluster, tmp_path: Path) -> None:
     errors, stop = tmp_path / "errors", tmp_path / "stop"
     pids = [fork(workstation, center_log, f"pod-{k}", 0, 10**6, tmp_path / f"acks-{k}", timeout=0.3, errors=errors, until=stop)
             for k in range(2)]
@@ -145,7 +148,7 @@ def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(center_l
     assert all(line.startswith("error: The center log postgresql://") and "Traceback" not in line for line in shown)
 
 
-def test_a_center_log_url_in_the_environment_is_the_log_everything_reads(center_log, monkeypatch):
+def test_a_center_log_url_in_the_environment_is_the_log_everything_reads(center_log: CenterLog, monkeypatch: pytest.MonkeyPatch) -> None:
     from infusion_calc.loading import Context
 
     monkeypatch.setenv("INFUSION_CALC_LOG_URL", center_log.url)

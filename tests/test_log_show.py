@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
+from pathlib import Path
+from typing import Any
 
 import pytest
 
 from infusion_calc.cli import log as log_command
-from infusion_calc.cli import main
+from infusion_calc.cli import log_export, log_show, main
 from infusion_calc.loading import Context
 
 CALCULATIONS = [
@@ -27,14 +29,14 @@ CALCULATIONS = [
 ]
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     status = main(list(args))
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
 
 @pytest.mark.parametrize("arguments", CALCULATIONS, ids=lambda arguments: " ".join(arguments))
-def test_log_show_holds_the_summary_calc_printed(capsys, arguments):
+def test_log_show_holds_the_summary_calc_printed(capsys: pytest.CaptureFixture[str], arguments: list[str]) -> None:
     status, printed, _ = run(capsys, "calc", *arguments)
     assert status == 0
     assert run(capsys, "calc", *arguments, "--save")[0] == 0
@@ -43,7 +45,7 @@ def test_log_show_holds_the_summary_calc_printed(capsys, arguments):
     assert printed in shown  # the same lines, in the same order, from the one presentation module
 
 
-def test_log_show_keeps_the_entry_details_around_the_summary(capsys):
+def test_log_show_keeps_the_entry_details_around_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
     run(capsys, "calc", "--dose", "250 mg", "--note", "--save")
     _, shown, _ = run(capsys, "log", "show", "1")
     first, *_ = shown.splitlines()
@@ -51,13 +53,13 @@ def test_log_show_keeps_the_entry_details_around_the_summary(capsys):
     assert "Pre-submission checks:" in shown and "Chart note" in shown and "Typed          dose '250 mg'" in shown
 
 
-def _options(log_file, **values) -> argparse.Namespace:
+def _options(log_file: Path, **values: Any) -> argparse.Namespace:
     options = argparse.Namespace(**values)
     options.context = Context(log_file=log_file)
     return options
 
 
-def test_every_log_command_reads_the_log_of_the_commands_context(capsys, tmp_path):
+def test_every_log_command_reads_the_log_of_the_commands_context(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.loading import packaged_catalog
@@ -70,7 +72,7 @@ def test_every_log_command_reads_the_log_of_the_commands_context(capsys, tmp_pat
     assert capsys.readouterr().out == f"{elsewhere}\n"
     assert log_command.run_list(_options(elsewhere, all=True, limit=20)) == 0
     assert "J2323 × 250; J2323-JW × 50" in capsys.readouterr().out
-    assert log_command.run_show(_options(elsewhere, id=1, json=False)) == 0
+    assert log_show.run_show(_options(elsewhere, id=1, json=False)) == 0
     assert "J2323-JW" in capsys.readouterr().out
-    assert log_command.run_export(_options(elsewhere, format="csv", out=None)) == 0
+    assert log_export.run_export(_options(elsewhere, format="csv", out=None)) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3  # the header and the two claim lines

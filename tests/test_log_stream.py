@@ -10,6 +10,8 @@ import csv
 import json
 import sqlite3
 import tracemalloc
+from collections.abc import Iterable
+from pathlib import Path
 
 import pytest
 
@@ -17,14 +19,15 @@ from infusion_calc.cli import main
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.loading import packaged_catalog
-from infusion_calc.log import CSV_COLUMNS, AdministrationLog, save
+from infusion_calc.log import CSV_COLUMNS, AdministrationLog, LogLocation, save
 
 COPIES = 20_000
 
 
 @pytest.fixture
-def big_log():
+def big_log() -> LogLocation:
     entry = save(calculate(packaged_catalog(), CalcRequest("250 mg")), note="chart text")
+    assert isinstance(entry.path, Path)  # the workstation's SQLite log
     with sqlite3.connect(entry.path) as connection:
         connection.execute(
             f"""INSERT INTO administration (saved_at, tool_version, drug, hcpcs, dose, administered_units,
@@ -41,7 +44,7 @@ def big_log():
     return entry.path
 
 
-def peak_bytes(rows) -> tuple[int, int]:
+def peak_bytes(rows: Iterable[object]) -> tuple[int, int]:
     """(rows consumed, peak Python memory while consuming them)."""
     tracemalloc.start()
     try:
@@ -51,7 +54,7 @@ def peak_bytes(rows) -> tuple[int, int]:
         tracemalloc.stop()
 
 
-def test_exports_stream_in_flat_memory(big_log):
+def test_exports_stream_in_flat_memory(big_log: LogLocation) -> None:
     log = AdministrationLog()
     # ~6 MB of CSV rows and ~45 MB of JSON pass through; a copy held in memory would show here
     lines, peak = peak_bytes(log.csv_rows())
@@ -60,7 +63,7 @@ def test_exports_stream_in_flat_memory(big_log):
     assert entries == COPIES + 1 and peak < 2_000_000
 
 
-def test_log_export_csv_writes_every_claim_line(big_log, tmp_path, capsys):
+def test_log_export_csv_writes_every_claim_line(big_log: LogLocation, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out = tmp_path / "log.csv"
     assert main(["log", "export", "--format", "csv", "--out", str(out)]) == 0
     with out.open(newline="") as stream:
@@ -73,7 +76,7 @@ def test_log_export_csv_writes_every_claim_line(big_log, tmp_path, capsys):
     assert out.stat().st_mode & 0o777 == 0o600
 
 
-def test_log_export_json_is_one_valid_object_per_entry(big_log, tmp_path):
+def test_log_export_json_is_one_valid_object_per_entry(big_log: LogLocation, tmp_path: Path) -> None:
     out = tmp_path / "log.jsonl"
     assert main(["log", "export", "--format", "json", "--out", str(out)]) == 0
     with out.open(encoding="utf-8") as stream:
@@ -82,10 +85,10 @@ def test_log_export_json_is_one_valid_object_per_entry(big_log, tmp_path):
         for last in stream:  # noqa: B007 (read to the end; the last line is kept)
             pass
     assert first["id"] == 1 and first["note"] == "chart text" and first["result"]["lines"][1]["modifiers"] == ["JW"]
-    assert json.loads(last)["id"] == COPIES + 1
+    assert last is not None and json.loads(last)["id"] == COPIES + 1
 
 
-def test_log_list_shows_only_the_latest_entries(big_log, capsys):
+def test_log_list_shows_only_the_latest_entries(big_log: LogLocation, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["log", "list", "--limit", "3"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert [row.split()[0] for row in rows] == ["ID", str(COPIES - 1), str(COPIES), str(COPIES + 1)]

@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 import sqlite3
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -35,21 +37,21 @@ SAVES = [
 ]
 
 
-def run(capsys, *arguments: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
     status = main(list(arguments))
     out, err = capsys.readouterr()
     return status, out, err
 
 
 @pytest.fixture
-def seeded(capsys, isolated_user_dirs):
+def seeded(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path) -> Path:
     for arguments in SAVES:
         status, _, err = run(capsys, "calc", *arguments, "--save")
         assert status == 0, err
     return isolated_user_dirs
 
 
-def report(capsys, *extra: str) -> tuple[dict, str]:
+def report(capsys: pytest.CaptureFixture[str], *extra: str) -> tuple[dict[str, Any], str]:
     status, out, err = run(capsys, "report", "--from", "2026-01-01", "--to", "2026-03-31", "--format", "json", *extra)
     assert status == 0, err
     return json.loads(out), err
@@ -59,13 +61,13 @@ def cents(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def test_the_dates_of_service_fall_in_2026q1(seeded, capsys):
+def test_the_dates_of_service_fall_in_2026q1(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "calc", *SAVES[0], "--json")
     assert status == 0, err
     assert json.loads(out)["payment"]["quarter"] == "2026Q1"
 
 
-def test_entries_in_units_and_iu_are_read_and_counted(seeded, capsys):
+def test_entries_in_units_and_iu_are_read_and_counted(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     figures, err = report(capsys)
     assert "could not be read" not in err
     totals = figures["totals"]
@@ -84,7 +86,7 @@ def test_entries_in_units_and_iu_are_read_and_counted(seeded, capsys):
     assert (by_drug["J7195"]["units_administered"], by_drug["J7195"]["units_discarded"]) == (3500, 40)
 
 
-def test_what_ifs_work_in_each_entry_s_own_unit(seeded, capsys):
+def test_what_ifs_work_in_each_entry_s_own_unit(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     what_if = report(capsys, "--round-within", "10")[0]["totals"]["what_if"]
     # Botox 60 units: no whole-vial total of 100 or 200 units lies within 54-66 units; nothing moves.
     # BeneFIX 3,500 IU planned from the typed 3,540 IU vial only: it moves up to that vial, saving nothing.
@@ -95,7 +97,7 @@ def test_what_ifs_work_in_each_entry_s_own_unit(seeded, capsys):
     assert what_if["non_billable_waste"]["administrations"] == 0
 
 
-def test_details_print_each_amount_in_its_own_unit(seeded, capsys):
+def test_details_print_each_amount_in_its_own_unit(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     details = {entry["hcpcs"]: entry for entry in report(capsys, "--details")[0]["details"]}
     assert details["J0585"]["dose"] == "60 units"
     assert details["J7195"]["dose"] == "3500 IU"
@@ -107,24 +109,24 @@ def test_details_print_each_amount_in_its_own_unit(seeded, capsys):
     ("1 unit", "1", "unit"), ("3540 IU", "3540", "IU"), ("250 mL", "250", "mL"), ("1 dose", "1", "dose"),
     ("0 units", "0", "unit"),
 ])
-def test_saved_amounts_read_back_in_their_own_unit(text, value, unit):
+def test_saved_amounts_read_back_in_their_own_unit(text: str, value: str, unit: str) -> None:
     assert saved_amount(text) == (Decimal(value), unit)
 
 
 @pytest.mark.parametrize("text", ["60 U", "1e3 mg", "-5 mg", "60 units/kg", "mg", "60", "60 grains", "1,000 IU", "٣٠٠ mg"])
-def test_anything_else_is_refused_not_guessed(text):
+def test_anything_else_is_refused_not_guessed(text: str) -> None:
     with pytest.raises(Unreadable):
         saved_amount(text)
 
 
-def test_a_typed_zero_is_still_refused():
+def test_a_typed_zero_is_still_refused() -> None:
     """Only amounts the engine saved may be zero (nothing discarded); a typed vial or dose may not."""
     with pytest.raises(InputError):
         parse_amount("0 mg", "vial")
     assert parse_amount("0 mg", "saved", zero_ok=True).value == 0
 
 
-def test_an_entry_mixing_units_is_left_out_and_counted(seeded, capsys):
+def test_an_entry_mixing_units_is_left_out_and_counted(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """A hand-edited entry whose dose is in mg while its billing unit is in units is not read as either."""
     path = seeded / "data" / "administrations.sqlite3"
     with sqlite3.connect(path) as connection:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from test_report_seeded_log import run, seeded  # noqa: F401  (the seeded log fixture)
+from tests.test_report_seeded_log import run, seeded  # noqa: F401  (the seeded log fixture)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
@@ -24,7 +24,7 @@ if not Path(CHROMIUM).exists():
     pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package (.ci/run does)", allow_module_level=True)
 
 
-def test_the_html_report_renders_offline_with_every_chart_visible(seeded, capsys, tmp_path):  # noqa: F811
+def test_the_html_report_renders_offline_with_every_chart_visible(seeded: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:  # noqa: F811
     page_file = tmp_path / "report.html"
     status, _, err = run(capsys, "report", "--from", "2025-07-01", "--to", "2026-06-30", "--round-within", "10",
                          "--format", "html", "--out", str(page_file))

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -16,7 +17,7 @@ REPORT_ONLY = {"matplotlib", "msgspec", "plotext", "textual_plotext", "numpy", "
     "from infusion_calc.cli import main\nmain(['report', '--format', 'json'])",  # json and text: no plotting library
     "import infusion_calc.tui.app",
 ])
-def test_no_report_library_is_imported_outside_the_report_that_needs_it(code, isolated_user_dirs):
+def test_no_report_library_is_imported_outside_the_report_that_needs_it(code: str, isolated_user_dirs: Path) -> None:
     check = f"import sys\n{code}\nprint(sorted({{n.split('.')[0] for n in sys.modules}} & set({sorted(REPORT_ONLY)!r})), file=sys.stderr)\n"
     result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
     assert result.returncode == 0, result.stderr
@@ -25,7 +26,7 @@ def test_no_report_library_is_imported_outside_the_report_that_needs_it(code, is
     assert loaded == expected
 
 
-def test_html_and_png_load_matplotlib_without_pyplot(isolated_user_dirs, tmp_path):
+def test_html_and_png_load_matplotlib_without_pyplot(isolated_user_dirs: Path, tmp_path: Path) -> None:
     check = (
         "import sys\nfrom infusion_calc.cli import main\n"
         f"main(['report', '--format', 'html', '--out', {str(tmp_path / 'r.html')!r}])\n"

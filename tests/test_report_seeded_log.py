@@ -13,6 +13,7 @@ import io
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,14 +49,14 @@ SAVES = [
 ]
 
 
-def run(capsys, *arguments: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *arguments: str) -> tuple[int, str, str]:
     status = main(list(arguments))
     out, err = capsys.readouterr()
     return status, out, err
 
 
 @pytest.fixture
-def seeded(capsys, isolated_user_dirs):
+def seeded(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path) -> Path:
     config = isolated_user_dirs / "config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.toml").write_text("[log]\nstore_patient_id = true\n")
@@ -68,17 +69,18 @@ def seeded(capsys, isolated_user_dirs):
     return isolated_user_dirs
 
 
-def report_json(capsys, *extra: str) -> dict:
+def report_json(capsys: pytest.CaptureFixture[str], *extra: str) -> dict[str, Any]:
     status, out, err = run(capsys, "report", "--from", "2025-07-01", "--to", "2026-06-30", "--format", "json", *extra)
     assert status == 0, err
-    return json.loads(out)
+    report: dict[str, Any] = json.loads(out)
+    return report
 
 
 def cents(value: Decimal) -> str:
     return str(value.quantize(CENT))
 
 
-def test_totals_match_the_hand_computed_figures(seeded, capsys):
+def test_totals_match_the_hand_computed_figures(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = report_json(capsys, "--round-within", "10")
     totals = report["totals"]
     assert (report["from"], report["to"]) == ("2025-07-01", "2026-06-30")
@@ -99,7 +101,7 @@ def test_totals_match_the_hand_computed_figures(seeded, capsys):
     assert totals["risks"] == {"waste_without_jw": 0, "jw_without_waste_documented": 1, "saved_with_error": 1}
 
 
-def test_what_ifs_match_the_hand_computed_figures(seeded, capsys):
+def test_what_ifs_match_the_hand_computed_figures(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     what_if = report_json(capsys, "--round-within", "10")["totals"]["what_if"]
     # Rounding: only E4 moves (407.5 mg -> 400 mg, 4 vials instead of 5): 10 units at the 2026Q1 limit.
     assert what_if["rounding"] == {"applied": False, "round_within_percent": "10", "doses_moved": 1, "vials_saved": 1,
@@ -115,7 +117,7 @@ def test_what_ifs_match_the_hand_computed_figures(seeded, capsys):
     assert all(part["applied"] is False for part in (what_if["rounding"], least, waste))
 
 
-def test_by_drug_holds_the_same_keys_as_totals_and_adds_up(seeded, capsys):
+def test_by_drug_holds_the_same_keys_as_totals_and_adds_up(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = report_json(capsys)
     by_drug = {drug["hcpcs"]: drug for drug in report["by_drug"]}
     assert set(by_drug) == {"J2323", "J1745", "J9045", "J9035"}
@@ -130,7 +132,7 @@ def test_by_drug_holds_the_same_keys_as_totals_and_adds_up(seeded, capsys):
     assert report["totals"]["what_if"]["rounding"]["round_within_percent"] is None  # no site policy, no --round-within
 
 
-def test_filters_by_drug_payer_and_period(seeded, capsys):
+def test_filters_by_drug_payer_and_period(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert report_json(capsys, "--drug", "remicade")["totals"]["administrations"] == 1
     assert report_json(capsys, "--drug", "j2323")["totals"]["administrations"] == 4
     assert report_json(capsys, "--payer", "commercial")["totals"]["administrations"] == 1
@@ -138,7 +140,7 @@ def test_filters_by_drug_payer_and_period(seeded, capsys):
     assert status == 0 and json.loads(out)["totals"]["administrations"] == 2
 
 
-def test_details_trace_every_figure_to_its_entries(seeded, capsys):
+def test_details_trace_every_figure_to_its_entries(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = report_json(capsys, "--details", "--round-within", "10")
     details = report["details"]
     assert sorted(entry["id"] for entry in details) == list(range(1, 8))
@@ -151,7 +153,7 @@ def test_details_trace_every_figure_to_its_entries(seeded, capsys):
 
 
 @pytest.mark.parametrize("fmt", ["text", "json", "csv", "html"])
-def test_no_output_shows_the_stored_patient_identifier(seeded, capsys, fmt):
+def test_no_output_shows_the_stored_patient_identifier(seeded: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     status, out, err = run(capsys, "report", "--from", "2025-07-01", "--to", "2026-06-30", "--format", fmt, "--details")
     assert status == 0, err
     assert PATIENT not in out and PATIENT not in err
@@ -159,7 +161,7 @@ def test_no_output_shows_the_stored_patient_identifier(seeded, capsys, fmt):
     assert PATIENT in out  # it is stored: the report leaves it out
 
 
-def test_csv_holds_a_row_per_total_drug_and_month(seeded, capsys):
+def test_csv_holds_a_row_per_total_drug_and_month(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     status, out, _ = run(capsys, "report", "--from", "2025-07-01", "--to", "2026-06-30", "--format", "csv")
     rows = list(csv.DictReader(io.StringIO(out)))
     scopes = [row["scope"] for row in rows]
@@ -167,7 +169,7 @@ def test_csv_holds_a_row_per_total_drug_and_month(seeded, capsys):
     assert rows[0]["jw_payment"] == "6526.43"
 
 
-def test_bad_input_is_one_error_line(seeded, capsys):
+def test_bad_input_is_one_error_line(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     for arguments, expected in [
         (["--from", "2026-13-01"], "is not a date"),
         (["--from", "2026-02-01", "--to", "2026-01-01"], "is after --to"),
@@ -178,7 +180,7 @@ def test_bad_input_is_one_error_line(seeded, capsys):
         assert status == 2 and err.startswith("error: ") and expected in err and "Traceback" not in err, err
 
 
-def test_the_json_contract_holds_its_keys_and_amounts_as_decimal_strings(seeded, capsys):
+def test_the_json_contract_holds_its_keys_and_amounts_as_decimal_strings(seeded: Path, capsys: pytest.CaptureFixture[str]) -> None:
     report = report_json(capsys, "--round-within", "10")
     assert {"from", "to", "totals", "by_drug"} <= set(report)
     required = {"administrations", "units_administered", "units_discarded", "administered_payment", "jw_payment", "what_if"}
@@ -190,7 +192,7 @@ def test_the_json_contract_holds_its_keys_and_amounts_as_decimal_strings(seeded,
     assert all(isinstance(drug["hcpcs"], str) and required <= set(drug) for drug in report["by_drug"])
 
 
-def test_png_and_html_are_written_to_out(seeded, capsys, tmp_path):
+def test_png_and_html_are_written_to_out(seeded: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
     for fmt, start in (("png", b"\x89PNG\r\n\x1a\n"), ("html", b"<!DOCTYPE html>")):
         target = tmp_path / f"report.{fmt}"
         status, out, err = run(capsys, "report", "--from", "2025-07-01", "--to", "2026-06-30", "--format", fmt, "--out", str(target))

@@ -9,6 +9,8 @@ import io
 import json
 from datetime import date
 from decimal import Decimal
+from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
@@ -24,14 +26,14 @@ from infusion_calc.loading import Context
 from tests.administration_orders import ORDERS, cli_json, contract_view
 
 
-def _config(isolated_user_dirs, text: str) -> None:
+def _config(isolated_user_dirs: Path, text: str) -> None:
     folder = isolated_user_dirs / "config"
     folder.mkdir(parents=True, exist_ok=True)
     (folder / "config.toml").write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda order: f"{order['drug']}-{order['dose']}")
-def test_calc_prices_by_the_date_of_service_even_from_a_dated_start(capsys, order):
+def test_calc_prices_by_the_date_of_service_even_from_a_dated_start(capsys: pytest.CaptureFixture[str], order: dict[str, str]) -> None:
     result = cli_json(capsys, order)
     assert result["payment"] is not None and result["payment"]["quarter"] == "2026Q1"
     assert "PAYMENT_QUARTER_MISSING" not in {notice["code"] for notice in result["warnings"]}
@@ -39,7 +41,7 @@ def test_calc_prices_by_the_date_of_service_even_from_a_dated_start(capsys, orde
 
 
 @pytest.mark.parametrize("order", [order for order in ORDERS if "given_at" in order], ids=lambda order: order["drug"])
-def test_a_batch_row_gives_the_lines_and_payment_calc_gives(capsys, tmp_path, order):
+def test_a_batch_row_gives_the_lines_and_payment_calc_gives(capsys: pytest.CaptureFixture[str], tmp_path: Path, order: dict[str, str]) -> None:
     expected = contract_view(cli_json(capsys, order))
     orders = tmp_path / "orders.csv"
     with orders.open("w", encoding="utf-8", newline="") as stream:
@@ -52,7 +54,7 @@ def test_a_batch_row_gives_the_lines_and_payment_calc_gives(capsys, tmp_path, or
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda order: f"{order['drug']}-{order['dose']}")
-def test_a_saved_then_shown_entry_holds_what_calc_printed(capsys, order):
+def test_a_saved_then_shown_entry_holds_what_calc_printed(capsys: pytest.CaptureFixture[str], order: dict[str, str]) -> None:
     printed = cli_json(capsys, order)
     saved = cli_json(capsys, order, "--save")
     assert saved == printed
@@ -65,7 +67,7 @@ def test_a_saved_then_shown_entry_holds_what_calc_printed(capsys, order):
     assert f"Medicare      {money(Decimal(printed['payment']['total']))} allowed" in shown
 
 
-def test_batch_dates_the_340b_modifier_by_each_rows_date_of_service(capsys, isolated_user_dirs, tmp_path):
+def test_batch_dates_the_340b_modifier_by_each_rows_date_of_service(capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path, tmp_path: Path) -> None:
     _config(isolated_user_dirs, "[billing]\nacquired_340b = true\n")
     orders = tmp_path / "orders.csv"
     orders.write_text("hcpcs,dose,given_at\nJ2323,250 mg,2024-06-03 09:00\nJ2323,250 mg,2026-03-02 09:00\n", encoding="utf-8")
@@ -87,7 +89,7 @@ def test_batch_dates_the_340b_modifier_by_each_rows_date_of_service(capsys, isol
         ({}, date(2026, 5, 1), date(2026, 5, 1)),
     ],
 )
-def test_the_date_of_service_is_given_at_else_a_dated_start_else_today(typed, today, expected):
+def test_the_date_of_service_is_given_at_else_a_dated_start_else_today(typed: dict[str, Any], today: date, expected: date) -> None:
     encounter = parse_encounter(EncounterText(**typed))
     assert date_of_service(encounter, today) == expected
     site = Context().site()
@@ -97,7 +99,7 @@ def test_the_date_of_service_is_given_at_else_a_dated_start_else_today(typed, to
     assert quarter == ("2026Q1" if expected < date(2026, 4, 1) else None)
 
 
-def test_an_administration_without_a_document_is_the_same_claim():
+def test_an_administration_without_a_document_is_the_same_claim() -> None:
     site = Site(Context().catalog, Context().rules, quarters=tuple(Context().quarters))
     request, encounter = CalcRequest(dose="250 mg", hcpcs="J2323"), Encounter()
     full = administer(request, encounter, site, today=date(2026, 2, 2))
@@ -112,7 +114,7 @@ _SITE = Context()
 @settings(max_examples=60, deadline=None)
 @given(day=st.dates(date(2024, 1, 1), date(2027, 12, 31)), acquired_340b=st.booleans(),
        dose=st.sampled_from(["250 mg", "300 mg", "600 mg"]))
-def test_one_date_decides_the_modifier_the_payment_and_the_checks(day, acquired_340b, dose):
+def test_one_date_decides_the_modifier_the_payment_and_the_checks(day: date, acquired_340b: bool, dose: str) -> None:
     site = Site(_SITE.catalog, _SITE.rules, SitePolicy(acquired_340b=acquired_340b), tuple(_SITE.quarters))
     done = administer(CalcRequest(dose=dose, hcpcs="J2323"), None, site, today=day)
     assert done.service_date == day

@@ -19,8 +19,9 @@ import sys
 import textwrap
 import time
 import urllib.request
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 import pytest
 
@@ -83,7 +84,11 @@ def members_of_groups(groups: set[int]) -> set[int]:
     return {pid for pid, (_, group, _) in process_table().items() if group in groups}
 
 
-def wait_until(condition: Callable[[], object], timeout: float, what: str) -> object:
+Found = TypeVar("Found")
+
+
+def wait_until(condition: Callable[[], Found], timeout: float, what: str) -> Found:
+    """What `condition` gives as soon as it gives something (a match, a non-empty set), or AssertionError naming `what`."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()
@@ -123,12 +128,14 @@ class ServerProcess:
         return self.stderr_path.read_text()
 
     def wait_for_url(self, timeout: float = 20.0) -> str:
-        def announced():
+        def announced() -> re.Match[str] | None:
             if self.process.poll() is not None:
                 raise AssertionError(f"server exited with {self.process.returncode}: {self.stderr}")
             return self.ANNOUNCE.search(self.stdout)
 
-        self.url = wait_until(announced, timeout, "the server did not announce its address").group(1)
+        found = wait_until(announced, timeout, "the server did not announce its address")
+        assert found is not None
+        self.url = found.group(1)
         return self.url
 
     @property
@@ -146,8 +153,12 @@ class ServerProcess:
             raise AssertionError(f"server ignored SIGTERM for {timeout} s") from None
 
 
+StartServer = Callable[[list[str]], ServerProcess]
+"""The start_server fixture: starts a server with these arguments and waits for its address."""
+
+
 @pytest.fixture
-def start_server(tmp_path):
+def start_server(tmp_path: Path) -> Iterator[StartServer]:
     started: list[ServerProcess] = []
 
     def start(argv: list[str]) -> ServerProcess:
@@ -166,7 +177,7 @@ def start_server(tmp_path):
             os.kill(pid, signal.SIGKILL)
 
 
-def stand_in_server(start_server, app_source: str) -> ServerProcess:
+def stand_in_server(start_server: StartServer, app_source: str) -> ServerProcess:
     return start_server([sys.executable, "-c", SERVE_COMMAND, sys.executable, "-c", app_source])
 
 
@@ -224,11 +235,11 @@ def app_of_new_tab(server: ServerProcess, known: set[int]) -> int:
     [("127.0.0.1", True), ("127.1.2.3", True), ("localhost", True), ("::1", True), ("[::1]", True),
      ("0.0.0.0", False), ("::", False), ("192.168.1.20", False), ("calc.example.org", False)],
 )
-def test_only_loopback_addresses_count_as_private(host, loopback):
+def test_only_loopback_addresses_count_as_private(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
 
 
-def test_urls_bracket_ipv6_hosts():
+def test_urls_bracket_ipv6_hosts() -> None:
     assert url_for("::1", 8000) == "http://[::1]:8000/"
     assert url_for("127.0.0.1", 8000) == "http://127.0.0.1:8000/"
 
@@ -249,7 +260,7 @@ def listening_addresses(port: int) -> set[str]:
     return found
 
 
-def test_serve_listens_on_loopback_only_by_default_and_says_where(start_server):
+def test_serve_listens_on_loopback_only_by_default_and_says_where(start_server: StartServer) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     assert server.url.startswith("http://127.0.0.1:")
     assert listening_addresses(server.port) == {"127.0.0.1"}
@@ -257,7 +268,7 @@ def test_serve_listens_on_loopback_only_by_default_and_says_where(start_server):
     assert server.stop() == 0
 
 
-def test_serve_warns_when_other_machines_can_connect(start_server):
+def test_serve_warns_when_other_machines_can_connect(start_server: StartServer) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--host", "0.0.0.0", "--port", "0"])
     warning = server.stderr
     assert warning.startswith("warning: serving on 0.0.0.0, which other machines can reach.")
@@ -266,7 +277,7 @@ def test_serve_warns_when_other_machines_can_connect(start_server):
     assert server.stop() == 0
 
 
-def test_a_port_already_in_use_is_an_error_not_a_traceback():
+def test_a_port_already_in_use_is_an_error_not_a_traceback() -> None:
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -280,7 +291,7 @@ def test_a_port_already_in_use_is_an_error_not_a_traceback():
     assert "Traceback" not in done.stderr
 
 
-def test_a_bad_catalog_is_refused_before_serving(tmp_path):
+def test_a_bad_catalog_is_refused_before_serving(tmp_path: Path) -> None:
     broken = tmp_path / "catalog.toml"
     broken.write_text("this is not toml [")
     done = subprocess.run(
@@ -292,7 +303,7 @@ def test_a_bad_catalog_is_refused_before_serving(tmp_path):
     assert "serving" not in done.stdout
 
 
-def test_the_page_only_refers_to_this_server(start_server):
+def test_the_page_only_refers_to_this_server(start_server: StartServer) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     with urllib.request.urlopen(server.url, timeout=10) as response:
         page = response.read().decode()
@@ -310,7 +321,7 @@ def test_the_page_only_refers_to_this_server(start_server):
     assert server.stop() == 0
 
 
-def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_server):
+def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_server: StartServer) -> None:
     server = stand_in_server(start_server, STUBBORN_APP)
     tab = RawTab(server.port)
     tab.wait_for(b"stubborn app running")
@@ -327,7 +338,7 @@ def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_
     assert server.stop() == 0
 
 
-def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_server):
+def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_server: StartServer) -> None:
     server = stand_in_server(start_server, STUBBORN_APP)
     first = RawTab(server.port)
     first.wait_for(b"stubborn app running")
@@ -345,7 +356,7 @@ def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_se
     second.sock.close()
 
 
-def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server):
+def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server: StartServer) -> None:
     # The case seen orphaned: the browser gone during the app's start-up.
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     tab = RawTab(server.port)
@@ -363,7 +374,7 @@ def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server)
         ({"Host": "rebound.example:{port}", "Origin": "http://rebound.example:{port}"}, "a name that is not loopback"),
     ],
 )
-def test_a_page_from_another_site_cannot_open_an_app(start_server, headers, why):
+def test_a_page_from_another_site_cannot_open_an_app(start_server: StartServer, headers: dict[str, Any], why: str) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     headers = {name: value.format(port=server.port) for name, value in headers.items()}
     RawTab(server.port, headers, expect=403)

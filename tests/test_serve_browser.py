@@ -19,13 +19,15 @@ import shutil
 import signal
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from playwright.sync_api import BrowserContext, WebSocket
 from rich.cells import cell_len
 
-from test_serve import APP_GONE_WITHIN, ServerProcess, children_of, members_of_groups, process_table, wait_until
+from tests.test_serve import APP_GONE_WITHIN, ServerProcess, children_of, members_of_groups, process_table, wait_until
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
@@ -97,18 +99,18 @@ class TerminalScreen:
 class Tab:
     """One browser tab on the server, with the screen its app sent it."""
 
-    def __init__(self, context, url: str, addresses: list[str]) -> None:
+    def __init__(self, context: BrowserContext, url: str, addresses: list[str]) -> None:
         self.page = context.new_page()
         self.screen = TerminalScreen()
 
-        def connected(socket) -> None:
+        def connected(socket: WebSocket) -> None:
             addresses.append(socket.url)
             socket.on("framereceived", self.screen.feed)
 
         self.page.on("websocket", connected)
         self.page.goto(url)
 
-    def wait_for_text(self, pattern: str, timeout: float) -> re.Match:
+    def wait_for_text(self, pattern: str, timeout: float) -> re.Match[str]:
         deadline = time.monotonic() + timeout
         while not (found := re.search(pattern, self.screen.text())):
             if time.monotonic() > deadline:
@@ -117,13 +119,13 @@ class Tab:
         return found
 
 
-def lit_pixels(context, png: bytes) -> int:
+def lit_pixels(context: BrowserContext, png: bytes) -> int:
     """How many pixels of a screenshot are bright (text on the dark theme), counted by the browser."""
     import base64
 
     probe = context.new_page()  # about:blank: no page policy in the way of a data: image
     try:
-        return probe.evaluate(
+        lit: int = probe.evaluate(
             """async (source) => {
                 const image = new Image();
                 image.src = source;
@@ -144,6 +146,7 @@ def lit_pixels(context, png: bytes) -> int:
         )
     finally:
         probe.close()
+    return lit
 
 
 def chromium_main_process() -> int:
@@ -177,7 +180,7 @@ def command_line(pid: int) -> list[str]:
 
 
 @pytest.fixture
-def server(tmp_path):
+def server(tmp_path: Path) -> Iterator[ServerProcess]:
     started = ServerProcess([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"], tmp_path)
     try:
         started.wait_for_url()
@@ -190,7 +193,7 @@ def server(tmp_path):
             os.kill(pid, signal.SIGKILL)
 
 
-def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server, tmp_path):
+def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server: ServerProcess, tmp_path: Path) -> None:
     requests: list[str] = []
     console_errors: list[str] = []
     with playwright_api.sync_playwright() as playwright:
@@ -199,15 +202,15 @@ def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server, tmp_pa
             context = browser.new_context(viewport=VIEWPORT)
             context.grant_permissions(["clipboard-read", "clipboard-write"])
             context.on("request", lambda request: requests.append(request.url))
-            context.on("console", lambda message: message.type == "error" and console_errors.append(message.text))
+            context.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
             # A request to anywhere else is recorded above, then aborted: nothing leaves the machine.
             context.route(lambda url: urlsplit(url).hostname != "127.0.0.1", lambda route: route.abort())
 
             tab = Tab(context, server.url, requests)
             tab.wait_for_text(r"Ordered dose", APP_READY_WITHIN)
-            app = wait_until(lambda: children_of(server.pid), 10, "no app process for the tab")
-            assert len(app) == 1
-            app = app.pop()
+            apps = wait_until(lambda: children_of(server.pid), 10, "no app process for the tab")
+            assert len(apps) == 1
+            app = apps.pop()
             server.app_groups.add(app)
             assert command_line(app)[1:] == ["-m", "infusion_calc"], "the tab runs the real app"
             tab.page.wait_for_timeout(400)  # the page fades the terminal in over 0.3 s
@@ -238,10 +241,10 @@ def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server, tmp_pa
             # A second tab gets an app of its own.
             second = Tab(context, server.url, requests)
             second.wait_for_text(r"Ordered dose", APP_READY_WITHIN)
-            other = wait_until(lambda: children_of(server.pid) - {app}, 10, "no app process for the second tab")
-            server.app_groups |= other
-            assert len(other) == 1 and app not in other
-            other = other.pop()
+            others = wait_until(lambda: children_of(server.pid) - {app}, 10, "no app process for the second tab")
+            server.app_groups |= others
+            assert len(others) == 1 and app not in others
+            other = others.pop()
 
             # Offline: every request either tab made went to this server.
             assert len([url for url in requests if url.startswith("ws://")]) == 2, requests

@@ -13,11 +13,12 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from typing import Any
 
 import pytest
 
 from infusion_calc.serve.hosts import AllowedHosts, request_refusal
-from test_serve import RawTab, children_of, listening_addresses, start_server  # noqa: F401 (fixture)
+from tests.test_serve import RawTab, StartServer, children_of, listening_addresses, start_server  # noqa: F401 (fixture)
 
 SERVE = [sys.executable, "-m", "infusion_calc", "serve", "--port", "0"]
 
@@ -68,13 +69,13 @@ ON_LOOPBACK = AllowedHosts("127.0.0.1")
         (ON_LOOPBACK, {"Host": "127.0.0.1:port"}, False),
     ],
 )
-def test_only_this_servers_names_are_served(allowed, headers, served):
+def test_only_this_servers_names_are_served(allowed: AllowedHosts, headers: dict[str, Any], served: bool) -> None:
     assert (request_refusal(headers, allowed) is None) is served
 
 
 # -- the running server -----------------------------------------------------------------
 
-def test_a_rebound_name_is_refused_on_every_route_of_a_server_on_every_interface(start_server):
+def test_a_rebound_name_is_refused_on_every_route_of_a_server_on_every_interface(start_server: StartServer) -> None:
     server = start_server([*SERVE, "--host", "0.0.0.0"])
     rebound = {"Host": f"evil.example:{server.port}", "Origin": f"http://evil.example:{server.port}"}
     RawTab(server.port, rebound, expect=403)
@@ -89,7 +90,7 @@ def test_a_rebound_name_is_refused_on_every_route_of_a_server_on_every_interface
     assert server.stop() == 0
 
 
-def test_a_name_the_site_lists_is_served(start_server):
+def test_a_name_the_site_lists_is_served(start_server: StartServer) -> None:
     server = start_server([*SERVE, "--host", "0.0.0.0", "--allow-host", "calc.hospital.example"])
     status, _ = get(server.port, "/", {"Host": f"calc.hospital.example:{server.port}"})
     assert status == 200
@@ -97,7 +98,7 @@ def test_a_name_the_site_lists_is_served(start_server):
     assert server.stop() == 0
 
 
-def test_behind_a_reverse_proxy_its_public_name_must_be_listed(start_server):
+def test_behind_a_reverse_proxy_its_public_name_must_be_listed(start_server: StartServer) -> None:
     proxied = {"X-Forwarded-Host": "calc.hospital.example", "Origin": "https://calc.hospital.example"}
     unlisted = start_server(SERVE)
     RawTab(unlisted.port, proxied, expect=403)
@@ -108,7 +109,7 @@ def test_behind_a_reverse_proxy_its_public_name_must_be_listed(start_server):
     assert listed.stop() == 0
 
 
-def test_every_response_says_nosniff_and_no_referrer_and_names_no_versions(start_server):
+def test_every_response_says_nosniff_and_no_referrer_and_names_no_versions(start_server: StartServer) -> None:
     server = start_server(SERVE)
     for path, expected in (("/", 200), ("/no-such-page", 404), ("/static/no-such-file.js", 404)):
         status, headers = get(server.port, path)
@@ -121,7 +122,7 @@ def test_every_response_says_nosniff_and_no_referrer_and_names_no_versions(start
     assert server.stop() == 0
 
 
-def test_a_name_with_two_addresses_listens_on_one_port_for_both(start_server):
+def test_a_name_with_two_addresses_listens_on_one_port_for_both(start_server: StartServer) -> None:
     try:
         addresses = {info[4][0] for info in socket.getaddrinfo("localhost", 0, type=socket.SOCK_STREAM)}
     except OSError:
@@ -146,7 +147,7 @@ def test_a_name_with_two_addresses_listens_on_one_port_for_both(start_server):
         (["--allow-host", "evil.example/"], "not a host name or an IP address"),
     ],
 )
-def test_a_host_that_is_not_one_is_a_one_line_error(arguments, says):
+def test_a_host_that_is_not_one_is_a_one_line_error(arguments: list[str], says: str) -> None:
     done = subprocess.run([*SERVE, *arguments], capture_output=True, text=True, timeout=30)
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and done.stderr.count("\n") == 1, done.stderr
@@ -154,12 +155,12 @@ def test_a_host_that_is_not_one_is_a_one_line_error(arguments, says):
     assert "serving" not in done.stdout
 
 
-def test_every_address_of_a_name_gets_the_same_free_port(monkeypatch):
+def test_every_address_of_a_name_gets_the_same_free_port(monkeypatch: pytest.MonkeyPatch) -> None:
     from infusion_calc.serve import listen
 
     both = [(socket.AF_INET6, socket.SOCK_STREAM, 6, "", ("::1", 0, 0, 0)),
             (socket.AF_INET, socket.SOCK_STREAM, 6, "", ("127.0.0.1", 0))]
-    monkeypatch.setattr(listen.socket, "getaddrinfo", lambda *args, **kwargs: both)
+    monkeypatch.setattr(socket, "getaddrinfo", lambda *args, **kwargs: both)
     sockets = listen.listening_sockets("localhost", 0)
     try:
         assert [sock.family for sock in sockets] == [socket.AF_INET6, socket.AF_INET]

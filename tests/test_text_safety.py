@@ -4,6 +4,7 @@ and checked as ASCII before any case folding."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
@@ -27,7 +28,7 @@ def assert_inert(text: str, keep: str = "") -> None:
             assert char not in text, f"{char!r} reached the output raw"
 
 
-def hostile_catalog(tmp_path) -> str:
+def hostile_catalog(tmp_path: Path) -> str:
     """A site catalog whose drug name holds escape sequences (TOML \\u escapes): the catalog is the site's
     text, so it reaches every output, which must show it, never act on it."""
     site = write_site_catalog(tmp_path, drug_entry("J9999", descriptor=NOC_DESCRIPTOR, generic=HOSTILE_NAME, billing_unit="1 mg",
@@ -36,7 +37,7 @@ def hostile_catalog(tmp_path) -> str:
 
 
 @pytest.mark.parametrize("output", [[], ["--note"], *(["--format", f] for f in ("text", "cms1500", "ub04", "837p", "837i", "csv"))])
-def test_a_drug_name_with_escape_sequences_is_printed_as_visible_escapes(tmp_path, capsys, output):
+def test_a_drug_name_with_escape_sequences_is_printed_as_visible_escapes(tmp_path: Path, capsys: pytest.CaptureFixture[str], output: list[str]) -> None:
     args = ["calc", "--catalog", hostile_catalog(tmp_path), "--hcpcs", "J9999", "--dose", "95 mg"]
     status = main([*args, "--given-at", "2026-05-01 10:30", *output])
     captured = capsys.readouterr()
@@ -47,19 +48,19 @@ def test_a_drug_name_with_escape_sequences_is_printed_as_visible_escapes(tmp_pat
         assert "x\\x1b]0;PWNED\\x07" in captured.out  # shown, so the nurse sees what the catalog says
 
 
-def test_a_typed_drug_name_with_escape_sequences_is_refused_in_one_inert_line(capsys):
+def test_a_typed_drug_name_with_escape_sequences_is_refused_in_one_inert_line(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", *UNLISTED, "--drug", HOSTILE_NAME]) == 2
     err = capsys.readouterr().err
     assert err.startswith("error: --drug: ") and err.count("\n") == 1
     assert_inert(err)
 
 
-def test_json_keeps_the_exact_name(tmp_path, capsys):
+def test_json_keeps_the_exact_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["calc", "--catalog", hostile_catalog(tmp_path), "--hcpcs", "J9999", "--dose", "95 mg", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["drug"] == HOSTILE_NAME
 
 
-def test_batch_writes_a_hostile_drug_name_and_error_lines_inert(tmp_path, capsys):
+def test_batch_writes_a_hostile_drug_name_and_error_lines_inert(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text("hcpcs,dose\nJ9999,95 mg\nJ9999,lots\n", encoding="utf-8")
     assert main(["batch", str(orders), "--jobs", "1", "--catalog", hostile_catalog(tmp_path)]) == 2
@@ -74,14 +75,14 @@ ONE_LINE_BREAKERS = ["\u2028", "\u2029", "\x85", "\x0b", "\x0c", "\r", "\n"]
 
 @pytest.mark.parametrize("breaker", ONE_LINE_BREAKERS)
 @pytest.mark.parametrize("option", ["--site", "--nurse", "--provider", "--pa", "--waste-reason", "--witness", "--lot"])
-def test_one_line_fields_refuse_every_line_break(capsys, option, breaker):
+def test_one_line_fields_refuse_every_line_break(capsys: pytest.CaptureFixture[str], option: str, breaker: str) -> None:
     assert main(["calc", "--dose", "300 mg", option, f"none{breaker}DOSE CHANGED"]) == 2
     err = capsys.readouterr().err
     assert err.startswith(f"error: {option}: ") and err.count("\n") == 1
 
 
 @pytest.mark.parametrize("breaker", ["\u2028", "\u2029", "\x85", "\r"])
-def test_events_take_ordinary_line_breaks_only(capsys, breaker):
+def test_events_take_ordinary_line_breaks_only(capsys: pytest.CaptureFixture[str], breaker: str) -> None:
     assert main(["calc", "--dose", "300 mg", "--events", f"none{breaker}DOSE CHANGED TO 300 MG", "--note"]) == 2
     assert "line or paragraph separator" in capsys.readouterr().err
     assert main(["calc", "--dose", "300 mg", "--events", "none\nsecond line", "--note"]) == 0
@@ -89,12 +90,12 @@ def test_events_take_ordinary_line_breaks_only(capsys, breaker):
 
 
 @pytest.mark.parametrize("args", [["--dx", "g35.ſ"], ["--hcpcs", "ſ2323", "--billing-unit", "1 mg", "--vial", "100 mg"], ["--dx", "ｇ35.A"]])
-def test_look_alike_letters_are_refused_not_folded_into_a_code(capsys, args):
+def test_look_alike_letters_are_refused_not_folded_into_a_code(capsys: pytest.CaptureFixture[str], args: list[str]) -> None:
     assert main(["calc", "--dose", "300 mg", *args]) == 2
     assert "is not a" in capsys.readouterr().err
 
 
-def test_the_catalog_finds_no_code_by_a_look_alike():
+def test_the_catalog_finds_no_code_by_a_look_alike() -> None:
     catalog = packaged_catalog()
     assert catalog.by_code("j2323") is not None
     assert catalog.by_code("ȷ2323") is None and catalog.by_code("J２323") is None
@@ -102,7 +103,7 @@ def test_the_catalog_finds_no_code_by_a_look_alike():
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(alphabet=st.characters(codec=None, exclude_categories=())))
-def test_terminal_safe_leaves_no_acting_character_but_lf_and_tab(text):
+def test_terminal_safe_leaves_no_acting_character_but_lf_and_tab(text: str) -> None:
     safe = terminal_safe(text)
     assert all(char in "\n\t" or not acts(char) for char in safe)
     if text.isascii() and text.isprintable():
@@ -112,7 +113,7 @@ def test_terminal_safe_leaves_no_acting_character_but_lf_and_tab(text):
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=12))
-def test_a_diagnosis_is_ascii_as_typed_or_refused(text):
+def test_a_diagnosis_is_ascii_as_typed_or_refused(text: str) -> None:
     try:
         code = parse_dx(text)
     except InputError:
@@ -124,7 +125,7 @@ def test_a_diagnosis_is_ascii_as_typed_or_refused(text):
 
 @settings(max_examples=500, deadline=None)
 @given(st.text(max_size=60), st.booleans())
-def test_free_text_accepted_holds_no_acting_character(text, multiline):
+def test_free_text_accepted_holds_no_acting_character(text: str, multiline: bool) -> None:
     try:
         value = clean_text(text, "events" if multiline else "site", "Field", multiline=multiline)
     except InputError:
@@ -134,7 +135,7 @@ def test_free_text_accepted_holds_no_acting_character(text, multiline):
         assert all((multiline and char == "\n") or not acts(char) for char in value)
 
 
-def test_the_fast_filter_covers_every_acting_character_of_this_unicode():
+def test_the_fast_filter_covers_every_acting_character_of_this_unicode() -> None:
     from infusion_calc.core.record.safe_text import _candidates
 
     candidate = _candidates()
@@ -143,7 +144,7 @@ def test_the_fast_filter_covers_every_acting_character_of_this_unicode():
 
 
 @pytest.mark.parametrize("fmt", ["json", "fhir"])
-def test_json_outputs_escape_acting_characters_and_keep_the_value(tmp_path, capsys, fmt):
+def test_json_outputs_escape_acting_characters_and_keep_the_value(tmp_path: Path, capsys: pytest.CaptureFixture[str], fmt: str) -> None:
     args = ["calc", "--catalog", hostile_catalog(tmp_path), "--hcpcs", "J9999", "--dose", "95 mg", "--given-at", "2026-05-01 10:30"]
     assert main([*args, "--format", fmt] if fmt == "fhir" else [*args, "--json"]) == 0
     out = capsys.readouterr().out
@@ -153,7 +154,7 @@ def test_json_outputs_escape_acting_characters_and_keep_the_value(tmp_path, caps
     assert shown.startswith(HOSTILE_NAME)
 
 
-def test_batch_jsonl_escapes_acting_characters_and_keeps_the_value(tmp_path, capsys):
+def test_batch_jsonl_escapes_acting_characters_and_keeps_the_value(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     orders = tmp_path / "orders.csv"
     orders.write_text('note,drug,dose\n"a\x9b\u2028b",Tysabri,300 mg\n', encoding="utf-8")
     assert main(["batch", str(orders), "--jobs", "1", "--format", "jsonl"]) == 0
@@ -164,7 +165,7 @@ def test_batch_jsonl_escapes_acting_characters_and_keeps_the_value(tmp_path, cap
 
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(max_size=5), st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=20), max_size=4))
-def test_json_safe_is_the_same_value_with_nothing_that_acts(value):
+def test_json_safe_is_the_same_value_with_nothing_that_acts(value: dict[str, str]) -> None:
     from infusion_calc.core.record.safe_text import json_safe
 
     text = json_safe(json.dumps(value, ensure_ascii=False, indent=2))
@@ -178,7 +179,7 @@ def test_json_safe_is_the_same_value_with_nothing_that_acts(value):
     name=st.text(alphabet=st.characters(codec=None, exclude_categories=()), min_size=1, max_size=30),
     fmt=st.sampled_from(["text", "cms1500", "ub04", "837p", "837i", "csv", "fhir", "json", None]),
 )
-def test_any_typed_drug_name_in_any_output_is_inert_or_refused(name, fmt):
+def test_any_typed_drug_name_in_any_output_is_inert_or_refused(name: str, fmt: None | str) -> None:
     """The sweep's drug names through calc: exit 0 or a one-line error, and no character that acts."""
     import io
     from contextlib import redirect_stderr, redirect_stdout
@@ -196,7 +197,7 @@ def test_any_typed_drug_name_in_any_output_is_inert_or_refused(name, fmt):
         assert err.getvalue().startswith("error: ") and err.getvalue().count("\n") == 1
 
 
-def test_no_acting_character_is_printable_so_json_safe_may_pass_printable_text_as_it_is():
+def test_no_acting_character_is_printable_so_json_safe_may_pass_printable_text_as_it_is() -> None:
     """json_safe's fast path returns printable text unchanged: safe only while this holds."""
     import sys
     import unicodedata

@@ -19,12 +19,17 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
+from infusion_calc.cli.batch_render import WRITERS, Job, render, render_all
+from infusion_calc.cli.batch_rows import RecordReader
 from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.core.errors import CatalogError, SiteConfigError
+from infusion_calc.core.pipeline.batch import HeaderError, UnreadableRow, read_header
 from infusion_calc.core.record.safe_text import terminal_safe
+from infusion_calc.core.visit.batch_visit import visit_groups, visit_index
 from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
@@ -145,9 +150,6 @@ def _open_orders(path: str) -> tuple[IO[str], int | None]:
 
 
 def run(options: argparse.Namespace) -> int:
-    from infusion_calc.cli.batch_rows import RecordReader
-    from infusion_calc.core.pipeline.batch import HeaderError, UnreadableRow, read_header
-
     try:
         site = context_for(options).site()
     except (CatalogError, SiteConfigError) as error:
@@ -176,8 +178,6 @@ def _answer_all(
     options: argparse.Namespace, source: IO[str], size: int | None, rows: Iterator[list[str] | UnreadableRow],
     columns: Columns, site: Site,
 ) -> int:
-    from infusion_calc.cli.batch_render import WRITERS, Job
-
     buffer = getattr(source, "buffer", None)
     progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
     if options.out and options.orders != "-" and os.path.exists(options.out) and os.path.samefile(options.out, options.orders):
@@ -208,10 +208,6 @@ def _answer_all(
 def _rendered(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Rendered]:
     """The chunks in file order; a file with a `visit` column is answered visit by visit, in this process,
     each visit's administration lines after its rows (core/visit/batch_visit.py)."""
-    from dataclasses import replace
-
-    from infusion_calc.cli.batch_render import render, render_all
-    from infusion_calc.core.visit.batch_visit import visit_groups, visit_index
 
     index = visit_index(job.columns)
     if index is None:

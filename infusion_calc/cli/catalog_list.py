@@ -7,8 +7,10 @@ import json
 import sys
 from typing import TYPE_CHECKING, Any
 
+from infusion_calc.cli import catalog_confirm
 from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.core.errors import CatalogError
+from infusion_calc.core.record.safe_text import escape_controls
 from infusion_calc.loading import catalog_for
 
 if TYPE_CHECKING:
@@ -25,7 +27,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing.add_argument("--json", action="store_true", help="print a JSON array, one object per code")
     add_catalog_option(listing)
     listing.set_defaults(run=run)
-    from infusion_calc.cli import catalog_confirm
 
     catalog_confirm.register(actions)
 
@@ -56,7 +57,6 @@ def run(options: argparse.Namespace) -> int:
         json.dump(listed, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    from infusion_calc.core.record.safe_text import escape_controls
 
     for entry in listed:
         brands = ", ".join(entry["brands"][:3]) + (", ..." if len(entry["brands"]) > 3 else "")

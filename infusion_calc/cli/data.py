@@ -8,7 +8,13 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from pydantic import ValidationError
+
+from infusion_calc.catalog_cache import load
 from infusion_calc.cli.common import fail
+from infusion_calc.cms.changes import change
+from infusion_calc.cms.importer import build_quarters, read_paths
+from infusion_calc.cms.store import import_lock, packaged_descriptors, save_descriptors, save_quarter, stored_descriptors
 from infusion_calc.core.errors import CatalogError, InputError
 
 if TYPE_CHECKING:
@@ -46,12 +52,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def run_import(options: argparse.Namespace) -> int:
-    from pydantic import ValidationError
-
-    from infusion_calc.cms.changes import change
-    from infusion_calc.cms.importer import build_quarters, read_paths
-    from infusion_calc.cms.store import import_lock, packaged_descriptors, stored_descriptors
-
     try:
         found = read_paths(options.paths)
         descriptors = found.hcpcs or stored_descriptors() or packaged_descriptors()
@@ -70,8 +70,6 @@ def run_import(options: argparse.Namespace) -> int:
 
 def _store(found: Found, quarters: list[Quarter]) -> list[str]:
     """Write what was read (every check already passed) and say what was written."""
-    from infusion_calc.cms.store import save_descriptors, save_quarter
-
     out = [f"skipped {name}: not an ASP crosswalk or payment-limit table" for name in found.skipped]
     if found.hcpcs is not None:
         path = save_descriptors(found.hcpcs)
@@ -97,8 +95,6 @@ def _store(found: Found, quarters: list[Quarter]) -> list[str]:
 
 
 def quarters_as_dicts() -> list[dict[str, Any]]:
-    from infusion_calc.catalog_cache import load
-
     return [
         {
             "quarter": quarter.quarter,

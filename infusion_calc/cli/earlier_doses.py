@@ -12,6 +12,8 @@ import sys
 from datetime import date
 from typing import TYPE_CHECKING
 
+from infusion_calc.log import AdministrationLog, LogError
+
 if TYPE_CHECKING:
     from infusion_calc.log.location import LogLocation
 
@@ -20,7 +22,6 @@ def earlier_doses(hcpcs: str, patient_id: str | None, log_path: LogLocation) -> 
     """The days this patient was given `hcpcs`, per the log at `log_path`; () when unknown."""
     if not patient_id or not patient_id.strip():
         return ()
-    from infusion_calc.log import AdministrationLog, LogError
 
     days: set[date] = set()
     try:

@@ -17,6 +17,7 @@ from infusion_calc.cli.common import fail
 from infusion_calc.cli.exits import SavedThenFailed
 from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import ClaimLineError, SiteConfigError
+from infusion_calc.log import LogError, save
 
 if TYPE_CHECKING:
     from infusion_calc.cli.calc_options import CalcOptions
@@ -81,7 +82,7 @@ def export_or_save(result: Administration, entered: Entered, options: CalcOption
         return fail("--patient-id is only kept in the administration log: add --save")
     patient_id = None
     if options.patient_id is not None:
-        from infusion_calc.log.record import clean_patient_id
+        from infusion_calc.log.record import clean_patient_id  # lazy: the record's code, for --patient-id only (calc's budget)
 
         try:
             patient_id = clean_patient_id(options.patient_id)
@@ -131,7 +132,7 @@ def _config_and_export(
     fmt, encounter = options.format, result.encounter
     if fmt in (None, "json") and options.payer_rules is None and not context.has_site_config:
         return None, None
-    from infusion_calc.core.exports import ExportError, export_moment, render  # the exports need pydantic: only here
+    from infusion_calc.core.exports import ExportError, export_moment, render  # lazy: the exports need pydantic
 
     try:
         config = context.site_config
@@ -147,8 +148,6 @@ def _config_and_export(
 def _save(result: Administration, entered: Entered, patient_id: str | None, config: SiteConfig | None,
           context: Context, corrects: int | None) -> SavedEntry | int:
     """The log entry written, or exit status 1 when the log refused it (nothing saved)."""
-    from infusion_calc.log import LogError, save
-
     try:
         entry = save(result.calculation, note=result.note, checks=result.checks, encounter=entered.details,
                      patient_id=patient_id, config=config, path=context.log_path,

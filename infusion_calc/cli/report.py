@@ -8,6 +8,7 @@ them (core/report/report.py), infusion_calc/report/ draws them. matplotlib is im
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import sys
@@ -16,7 +17,18 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from infusion_calc.cli.common import fail
+from infusion_calc.cli.common import describe_input_error, fail
+from infusion_calc.cli.exits import one_line
+from infusion_calc.cli.log_export import is_part_of_the_log
+from infusion_calc.core.calculation.engine import parse_rounding_threshold
+from infusion_calc.core.errors import InputError, SiteConfigError
+from infusion_calc.core.record.safe_text import json_safe
+from infusion_calc.core.report.report import Filters, Period, last_full_month
+from infusion_calc.loading import context_for
+from infusion_calc.log import LogError
+from infusion_calc.report.load import report_for
+from infusion_calc.report.tables import write_csv
+from infusion_calc.report.text import report_text
 
 if TYPE_CHECKING:
     from infusion_calc.log.location import LogLocation
@@ -55,8 +67,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _period(options: argparse.Namespace) -> Any:
-    from infusion_calc.core.report.report import Period, last_full_month
-
     if options.first is None and options.last is None:
         return last_full_month(date.today())
     # One end given: --from alone runs to today; --to alone starts on the first of its month.
@@ -66,18 +76,12 @@ def _period(options: argparse.Namespace) -> Any:
 
 
 def _threshold(options: argparse.Namespace, context: Any) -> Decimal | None:
-    from infusion_calc.core.calculation.engine import parse_rounding_threshold
-
     text = options.round_within if options.round_within is not None else context.rounding_policy
     return parse_rounding_threshold(text)
 
 
 def build(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
     """The contract dictionary for the options, and how many entries could not be read."""
-    from infusion_calc.core.report.report import Filters
-    from infusion_calc.loading import context_for
-    from infusion_calc.report.load import report_for
-
     context = context_for(options)
     report, skipped, notices = report_for(context, _period(options), Filters(options.drug, options.payer),
                                           _threshold(options, context), options.details)
@@ -88,35 +92,24 @@ def build(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
 
 def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
     if fmt == "json":
-        from infusion_calc.core.record.safe_text import json_safe
-
         return json_safe(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
     if fmt == "csv":
-        import io
-
-        from infusion_calc.report.tables import write_csv
-
         stream = io.StringIO()
         write_csv(report, stream)
         return stream.getvalue()
     if fmt == "html":
-        from infusion_calc.report.page import report_html
+        from infusion_calc.report.page import report_html  # lazy: matplotlib, never for json or text (test_report_imports)
 
         return report_html(report)
     if fmt == "png":
-        from infusion_calc.report.charts import charts_png
+        from infusion_calc.report.charts import charts_png  # lazy: matplotlib, never for json or text
 
         return charts_png(report)
-    from infusion_calc.cli.log import _shown
-    from infusion_calc.report.text import report_text
-
-    return "\n".join(_shown(line) for line in report_text(report, skipped).split("\n"))
+    return "\n".join(one_line(line) for line in report_text(report, skipped).split("\n"))
 
 
 def _write(target: Path, content: str | bytes, log_path: LogLocation) -> int:
-    from infusion_calc.cli.log import _is_part_of_the_log
-
-    if isinstance(log_path, Path) and _is_part_of_the_log(target, log_path):  # a center log is no file here
+    if isinstance(log_path, Path) and is_part_of_the_log(target, log_path):  # a center log is no file here
         return fail("--out: that is the log file itself (or its journal); choose another file name")
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -128,10 +121,6 @@ def _write(target: Path, content: str | bytes, log_path: LogLocation) -> int:
 
 
 def run_report(options: argparse.Namespace) -> int:
-    from infusion_calc.cli.common import describe_input_error
-    from infusion_calc.core.errors import InputError, SiteConfigError
-    from infusion_calc.log import LogError
-
     if options.first and options.last and options.first > options.last:
         return fail(f"--from {options.first} is after --to {options.last}: give the earlier day first")
     if options.format == "png" and options.out is None:
@@ -146,8 +135,6 @@ def run_report(options: argparse.Namespace) -> int:
     if skipped and options.format != "text":
         sys.stderr.write(f"warning: {skipped} log entries could not be read and are left out\n")
     if options.out is not None:
-        from infusion_calc.loading import context_for
-
         return _write(Path(options.out), content, context_for(options).log_path)
     assert isinstance(content, str)  # png is refused without --out above
     sys.stdout.write(content)

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
+import logging
 import re
 import sys
 from pathlib import Path
@@ -10,6 +12,8 @@ from pathlib import Path
 from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.core.errors import CatalogError
 from infusion_calc.loading import catalog_for
+from infusion_calc.serve.hosts import WILDCARDS, host_problem, normal_host
+from infusion_calc.serve.server import BrowserServer, is_loopback, url_for
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_PORT = 8000
@@ -53,8 +57,6 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def listen_host(text: str) -> str:
-    from infusion_calc.serve.hosts import host_problem
-
     problem = host_problem(text)
     if problem:
         raise argparse.ArgumentTypeError(problem)
@@ -62,8 +64,6 @@ def listen_host(text: str) -> str:
 
 
 def allowed_host(text: str) -> str:
-    from infusion_calc.serve.hosts import WILDCARDS, host_problem, normal_host
-
     problem = host_problem(text)
     if problem:
         raise argparse.ArgumentTypeError(problem)
@@ -91,11 +91,7 @@ def app_command(options: argparse.Namespace) -> list[str]:
 
 def run(options: argparse.Namespace) -> int:
     # Imported here so that loading the parser for `calc` stays cheap.
-    import asyncio
-    import logging
 
-    from infusion_calc.serve.hosts import WILDCARDS
-    from infusion_calc.serve.server import BrowserServer, is_loopback, url_for
 
     try:
         catalog_for(options)  # a bad catalog is one error now, not one broken app per tab

@@ -11,12 +11,16 @@ from typing import TYPE_CHECKING
 from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.cli.exits import SavedThenFailed
 from infusion_calc.cli.output_options import EXPORT_FORMATS
-from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
+from infusion_calc.core.errors import CatalogError, ClaimLineError, InputError, PlanError, SiteConfigError
+from infusion_calc.core.exports import ExportError
 from infusion_calc.core.record.safe_text import json_safe, terminal_safe
 from infusion_calc.core.visit.visit import VisitResult, VisitTools, combined_checks, run_visit, visit_note, visit_to_dict
+from infusion_calc.core.visit.visit_exports import render_visit
 from infusion_calc.core.visit.visit_file import VisitFileError, read_visit
-from infusion_calc.core.words.labels import checks_text
+from infusion_calc.core.words.labels import checks_text, line_brief
 from infusion_calc.loading import context_for
+from infusion_calc.log import LogError
+from infusion_calc.log.visit_record import save_visit
 
 if TYPE_CHECKING:
     from infusion_calc.log.store import SavedEntry
@@ -82,10 +86,6 @@ def run(options: argparse.Namespace) -> int:
 
 def _save(result: VisitResult, options: argparse.Namespace) -> SavedEntry | int:
     """The visit as one log entry; an exit status when it could not be saved."""
-    from infusion_calc.core.errors import ClaimLineError
-    from infusion_calc.log import LogError
-    from infusion_calc.log.visit_record import save_visit
-
     context = context_for(options)
     try:
         entry = save_visit(result, config=context.site_config, path=context.log_path)
@@ -104,9 +104,6 @@ def _write(result: VisitResult, options: argparse.Namespace) -> int:
         sys.stdout.write(json_safe(json.dumps(visit_to_dict(result), ensure_ascii=False, indent=2)) + "\n")
         return 0
     if fmt not in (None, "text"):
-        from infusion_calc.core.exports import ExportError
-        from infusion_calc.core.visit.visit_exports import render_visit
-
         try:
             rendered = render_visit(result, fmt, context_for(options).site_config.export_settings(
                 result.spec.encounter.get("payer") if result.spec.encounter.get("payer") in
@@ -124,8 +121,6 @@ def _write(result: VisitResult, options: argparse.Namespace) -> int:
 
 
 def visit_summary(result: VisitResult) -> str:
-    from infusion_calc.core.words.labels import line_brief
-
     out = [f"Visit {result.spec.encounter['date']} ({result.spec.setting}): {len(result.administrations)} administrations"]
     out.append("  Drug lines")
     out += [f"    {line_brief(line.hcpcs, line.modifiers, line.units)}" for line in result.drug_lines]

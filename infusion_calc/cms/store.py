@@ -12,8 +12,11 @@ read; a file that does not have the expected shape is reported, never half-used.
 
 from __future__ import annotations
 
+import json
+import lzma
 import os
 import re
+import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from infusion_calc.core.errors import CatalogError
+from infusion_calc.locations import data_dir, make_private_dirs
 
 PACKAGED_FILE = "cms-quarters.jsonl.xz"
 IMPORTED_PATTERN = re.compile(r"asp-([0-9]{4}Q[1-4])\.json\.gz")
@@ -48,16 +52,11 @@ class LoadedQuarter:
 
 
 def cms_dir() -> Path:
-    from infusion_calc.locations import data_dir
-
     return data_dir() / "cms"
 
 
 def _write_private(path: Path, payload: bytes) -> None:
     """Whole file or nothing: a temporary file in the same folder, 0600, then renamed."""
-    import tempfile
-
-    from infusion_calc.locations import make_private_dirs
 
     make_private_dirs(path.parent)  # and its parents, 0700 whatever the umask
     os.chmod(path.parent, 0o700)
@@ -73,7 +72,7 @@ def _write_private(path: Path, payload: bytes) -> None:
 
 
 def compress(text: str) -> bytes:
-    import gzip
+    import gzip  # lazy: a warm calc reads no gzip file (calc's budget)
 
     # mtime=0: the same quarter always gives the same bytes (a reproducible packaged file).
     return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
@@ -86,16 +85,13 @@ def save_quarter(quarter_json: str, label: str) -> Path:
 
 
 def save_descriptors(descriptors: dict[str, dict[str, str]]) -> Path:
-    import json
-
     path = cms_dir() / DESCRIPTORS_FILE
     _write_private(path, compress(json.dumps(descriptors, separators=(",", ":"), sort_keys=True)))
     return path
 
 
 def stored_descriptors() -> dict[str, dict[str, str]]:
-    import gzip
-    import json
+    import gzip  # lazy: a warm calc reads no gzip file (calc's budget)
 
     path = cms_dir() / DESCRIPTORS_FILE
     if not path.is_file():
@@ -109,8 +105,6 @@ def stored_descriptors() -> dict[str, dict[str, str]]:
 
 def pack_quarters(quarter_jsons: list[str]) -> bytes:
     """The packaged file: one quarter per line; the same quarters always give the same bytes."""
-    import lzma
-
     return lzma.compress("\n".join(quarter_jsons).encode("utf-8"), preset=9 | lzma.PRESET_EXTREME)
 
 
@@ -118,8 +112,7 @@ def quarter_texts(data: bytes) -> list[bytes]:
     """The quarter JSON texts in a stored file: several in the packaged xz file, one in an imported gzip file.
 
     Raises OSError, EOFError, zlib.error or lzma.LZMAError when the bytes are not such a file."""
-    import gzip
-    import lzma
+    import gzip  # lazy: a warm calc reads no gzip file (calc's budget)
 
     if data[:6] == b"\xfd7zXZ\x00":
         return lzma.decompress(data).split(b"\n")
@@ -166,8 +159,6 @@ def quarter_files() -> list[tuple[str, str, bytes]]:
 
 def packaged_descriptors() -> dict[str, dict[str, str]]:
     """The HCPCS descriptors the packaged quarters carry (the newest wins): used by an import given no HCPCS file."""
-    import json
-
     descriptors: dict[str, dict[str, str]] = {}
     for origin, _where, data in quarter_files():
         if origin == "packaged":
@@ -182,9 +173,8 @@ def packaged_descriptors() -> dict[str, dict[str, str]]:
 @contextmanager
 def import_lock() -> Iterator[None]:
     """One import at a time compares with and replaces the stored quarters (two terminals, two imports)."""
-    import fcntl
+    import fcntl  # lazy: only `data import` locks the store (calc's budget)
 
-    from infusion_calc.locations import make_private_dirs
 
     folder = cms_dir()
     make_private_dirs(folder)

@@ -12,6 +12,9 @@ import io
 from decimal import Decimal
 from typing import Any
 
+import matplotlib
+from matplotlib.figure import Figure
+
 CHART_TITLES = ("Medicare payment by drug", "Waste share by drug", "Monthly trend")
 COLOURS = {"administered": "#1f5fa8", "jw": "#e08a00", "billable": "#c0392b", "non_billable": "#7f8c8d"}
 
@@ -75,8 +78,6 @@ DRAWINGS = (_payment_by_drug, _waste_by_drug, _monthly_trend)
 
 
 def _figure(width: float, height: float) -> Any:
-    from matplotlib.figure import Figure
-
     return Figure(figsize=(width, height), layout="constrained")
 
 
@@ -92,8 +93,6 @@ def _draw(axes: Any, title: str, drawing: Any, report: dict[str, Any]) -> None:
 
 def chart_svgs(report: dict[str, Any]) -> list[str]:
     """One SVG document per chart (text as paths, no external reference), for the HTML page."""
-    import matplotlib
-
     matplotlib.rcParams["svg.fonttype"] = "path"
     matplotlib.rcParams["svg.hashsalt"] = "infusion-calc"  # the same report gives the same bytes
     drawn = []

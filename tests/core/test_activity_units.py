@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 from hypothesis import given
@@ -15,8 +16,9 @@ from hypothesis import strategies as st
 
 from infusion_calc.cli import main
 from infusion_calc.cms.dosage import COMBINATION, NOT_A_MASS, RANGE, DosageRefused, billing_unit
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.numbers.amounts import bind
@@ -25,7 +27,7 @@ from infusion_calc.core.numbers.units import Measure, kind_defined, parse_amount
 from infusion_calc.core.words.step_text import step_text
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int]]:
     return [("-".join((line.hcpcs, *line.modifiers)), line.units) for line in calc.lines]
 
 
@@ -54,18 +56,18 @@ WORKED = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), WORKED, ids=[row[0] for row in WORKED])
-def test_worked_examples_in_activity_units(catalog_with_cms, case, request_, expected):
+def test_worked_examples_in_activity_units(catalog_with_cms: Catalog, case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
     assert _lines(calculate(catalog_with_cms, request_)) == expected
 
 
 @pytest.fixture
-def catalog_with_cms():
+def catalog_with_cms() -> Catalog:
     from infusion_calc.loading import Context
 
     return Context().catalog
 
 
-def test_botox_60_units_is_651_dollars_at_the_2026q1_limit(capsys):
+def test_botox_60_units_is_651_dollars_at_the_2026q1_limit(capsys: pytest.CaptureFixture[str]) -> None:
     # Each line is units x limit to the cent: 60 x 6.510 + 40 x 6.510 = 390.60 + 260.40, the
     # same $651.00 as the whole 100-unit vial at $6.510 per unit.
     assert main(["calc", "--drug", "botox", "--dose", "60 units", "--given-at", "2026-02-01 10:00", "--json"]) == 0
@@ -77,26 +79,26 @@ def test_botox_60_units_is_651_dollars_at_the_2026q1_limit(capsys):
 
 
 @pytest.mark.parametrize("dose", ["60 mg", "60 IU", "5 mL/kg"])
-def test_botox_refuses_a_mass_or_iu_saying_what_it_is_measured_in(catalog, dose):
+def test_botox_refuses_a_mass_or_iu_saying_what_it_is_measured_in(catalog: Catalog, dose: str) -> None:
     with pytest.raises(InputError) as raised:
         calculate(catalog, CalcRequest(dose, drug="botox"))
     assert "units of onabotulinumtoxinA" in raised.value.message or "units" in raised.value.message
 
 
-def test_a_mass_drug_refuses_units(catalog):
+def test_a_mass_drug_refuses_units(catalog: Catalog) -> None:
     with pytest.raises(InputError) as raised:
         calculate(catalog, CalcRequest("300 units", drug="tysabri"))
     assert "measured in mass (mg)" in raised.value.message
 
 
-def test_a_toxin_vial_in_units_is_not_another_toxins_vial(catalog):
+def test_a_toxin_vial_in_units_is_not_another_toxins_vial(catalog: Catalog) -> None:
     # 500 units typed for Botox: no Botox vial holds 500 units; it is a vial entered by hand, never Dysport's.
     calc = calculate(catalog, CalcRequest("60 units", drug="botox", vials=("500 units",)))
     assert calc.vials[0].product.ndc is None
     assert calc.vials[0].product.strength.unit == "onabotulinumtoxinA_unit"
 
 
-def test_every_activity_kind_is_its_own_dimension_in_the_registry():
+def test_every_activity_kind_is_its_own_dimension_in_the_registry() -> None:
     units = unit_book().registry
     for kind, (dimension, _printed, _typed) in ACTIVITY_KINDS.items():
         assert kind_defined(kind)
@@ -107,7 +109,7 @@ def test_every_activity_kind_is_its_own_dimension_in_the_registry():
 
 
 @given(st.integers(min_value=1, max_value=10**6), st.sampled_from(["mg", "g", "mcg", "mL"]))
-def test_no_mass_or_volume_binds_to_an_activity_kind(number, unit):
+def test_no_mass_or_volume_binds_to_an_activity_kind(number: int, unit: str) -> None:
     measure = parse_amount(f"{number} {unit}", "dose")
     for kind in ACTIVITY_KINDS:
         with pytest.raises(InputError):
@@ -115,7 +117,7 @@ def test_no_mass_or_volume_binds_to_an_activity_kind(number, unit):
 
 
 @given(st.integers(min_value=1, max_value=10**6))
-def test_typed_units_bind_without_changing_the_number(number):
+def test_typed_units_bind_without_changing_the_number(number: int) -> None:
     measure = parse_dose(f"{number} units").amount
     bound = bind(measure, "rimabotulinumtoxinB_unit", "dose", "Myobloc")
     assert bound == Measure(Decimal(number), "rimabotulinumtoxinB_unit", measure.text)
@@ -128,7 +130,7 @@ def test_typed_units_bind_without_changing_the_number(number):
     ("PER IMPLANT", "1 dose"), ("UP TO 200 MILLION CAR T CELLS", "1 dose"), ("UP TO 5 MG", "5 mg"),
     ("UP TO 40 UNITS", "40 units"), ("10 MG (rituximab)", "10 mg"),
 ])
-def test_cms_billing_units_read(text, amount):
+def test_cms_billing_units_read(text: str, amount: str) -> None:
     assert str(billing_unit(text)) == amount
 
 
@@ -137,18 +139,18 @@ def test_cms_billing_units_read(text, amount):
     ("0.25 MG - 5 MG", RANGE), ("3 MG & 3 MG", RANGE), ("Less than or equal to 100 MG", RANGE),
     ("PER VIAL", NOT_A_MASS), ("2 MEQ", NOT_A_MASS), ("1 million PFU", NOT_A_MASS), ("1 SQ CM", NOT_A_MASS),
 ])
-def test_cms_billing_units_refused_with_their_reason(text, reason):
+def test_cms_billing_units_refused_with_their_reason(text: str, reason: str) -> None:
     with pytest.raises(DosageRefused) as refused:
         billing_unit(text)
     assert str(refused.value) == reason
 
 
-def test_at_least_800_of_the_826_jq_codes_of_2026q1_are_usable(catalog_with_cms):
+def test_at_least_800_of_the_826_jq_codes_of_2026q1_are_usable(catalog_with_cms: Catalog) -> None:
     usable = [code for code in catalog_with_cms.codes() if code[0] in "JQ"]
     assert len(usable) >= 800
 
 
-def test_a_product_labeled_in_iu_reports_its_ndc_quantity_in_iu_f2():
+def test_a_product_labeled_in_iu_reports_its_ndc_quantity_in_iu_f2() -> None:
     from infusion_calc.core.calculation.billing import VialUse, bill
     from infusion_calc.core.catalog.catalog import Product
 
@@ -159,7 +161,7 @@ def test_a_product_labeled_in_iu_reports_its_ndc_quantity_in_iu_f2():
         (1000, "F2", Decimal(1000)), (40, "F2", Decimal(40))]
 
 
-def test_the_drug_options_help_examples_each_name_one_code(capsys, catalog_with_cms):
+def test_the_drug_options_help_examples_each_name_one_code(capsys: pytest.CaptureFixture[str], catalog_with_cms: Catalog) -> None:
     import re
 
     main(["calc", "--help"])  # argparse's help, printed; the command returns 0
@@ -171,7 +173,7 @@ def test_the_drug_options_help_examples_each_name_one_code(capsys, catalog_with_
 
 
 @pytest.mark.parametrize("output", [["--note"], ["--format", "fhir"], ["--format", "text"], ["--json"]])
-def test_no_output_writes_a_products_units_as_mg(capsys, output):
+def test_no_output_writes_a_products_units_as_mg(capsys: pytest.CaptureFixture[str], output: list[str]) -> None:
     import re
 
     main(["calc", "--drug", "myobloc", "--dose", "4000 units", "--vial", "5000 units/1 mL", "--dose-given", "3000 units",
@@ -181,7 +183,7 @@ def test_no_output_writes_a_products_units_as_mg(capsys, output):
     assert not re.search(r"\b[0-9]+ mg\b", out), out
 
 
-def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms):
+def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms: Catalog) -> None:
     # Q2041 (a CAR-T dose, "per therapeutic dose" in CMS's unit column): one bag, one dose, one unit.
     calc = calculate(catalog_with_cms, CalcRequest("1 dose", hcpcs="Q2041", vials=("1 dose",), container="single-dose"))
     assert _lines(calc) == [("Q2041-JZ", 1)]
@@ -190,7 +192,7 @@ def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms)
     assert "Discarded" not in " ".join(map(step_text, calc.steps))  # no waste arithmetic for a dose
 
 
-def test_a_site_file_cannot_rebind_a_toxins_units_to_another_product(tmp_path):
+def test_a_site_file_cannot_rebind_a_toxins_units_to_another_product(tmp_path: Path) -> None:
     from infusion_calc.core.catalog.catalog import parse_catalog
     from infusion_calc.core.errors import CatalogError
     from infusion_calc.loading import packaged_catalog
@@ -220,7 +222,7 @@ sources = ["site"]
     ("unit", "onabotulinumtoxinA_unit", True), ("IU", "factor_viii_iu", True), ("IU", "onabotulinumtoxinA_unit", False),
     ("mg", "onabotulinumtoxinA_unit", False), ("unit", "mg", False), ("mL", "mL", True), ("dose", "unit", False),
 ])
-def test_what_an_entry_may_name_for_a_code_cms_lists(listed, unit, fits):
+def test_what_an_entry_may_name_for_a_code_cms_lists(listed: str, unit: str, fits: bool) -> None:
     from infusion_calc.core.numbers.amounts import fits_listed
 
     assert fits_listed(listed, unit) is fits

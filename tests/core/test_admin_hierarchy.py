@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -28,8 +30,8 @@ def at(clock: str) -> int:
     return int(hours) * 60 + int(minutes)
 
 
-def svc(drug: str, kind: ServiceKind, route: Route, start: str | None, stop: str | None, **extra: object) -> Service:
-    return Service(drug, kind, route, at(start) if start else None, at(stop) if stop else None, **extra)  # type: ignore[arg-type]
+def svc(drug: str, kind: ServiceKind, route: Route, start: str | None, stop: str | None, **extra: Any) -> Service:
+    return Service(drug, kind, route, at(start) if start else None, at(stop) if stop else None, **extra)
 
 
 def codes(services: list[Service], setting: Setting = OFFICE) -> list[tuple[str, int, tuple[str, ...]]]:

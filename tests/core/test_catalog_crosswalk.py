@@ -21,6 +21,7 @@ import pytest
 from infusion_calc.core.catalog.catalog import Drug, Product
 from infusion_calc.core.numbers.units import Kind, parse_measure
 from infusion_calc.loading import packaged_catalog
+from tests.catalog_entries import coded
 
 CROSSWALK_FILE = Path(__file__).parent.parent / "data" / "cms" / "crosswalk-2026Q1-curated.csv"
 CMS = "CMS crosswalk 2026Q1 (tests/data/cms/crosswalk-2026Q1-curated.csv)"
@@ -87,17 +88,18 @@ WITHOUT_NDC = [(drug, product) for drug in CURATED for product in drug.products 
 
 
 @pytest.mark.parametrize(("drug", "product"), WITH_NDC, ids=[f"{d.hcpcs}-{p.ndc}" for d, p in WITH_NDC])
-def test_every_curated_ndc_bills_the_code_and_units_cms_lists(drug, product):
+def test_every_curated_ndc_bills_the_code_and_units_cms_lists(drug: Drug, product: Product) -> None:
     if drug.hcpcs in CONTRACTOR_PRICED:
         assert product.ndc not in BY_NDC, f"{CMS} now lists {product.ndc}: check it against {CATALOG}"
         return
+    assert product.ndc is not None  # WITH_NDC holds the products that give one
     row = BY_NDC.get(product.ndc)
     assert row is not None, f"{CATALOG} gives {drug.hcpcs} {product.brand} NDC {product.ndc}; {CMS} does not list it"
     assert disagreements(drug, product, row) == []
 
 
 @pytest.mark.parametrize(("drug", "product"), WITHOUT_NDC, ids=[f"{d.hcpcs}-{p.label}" for d, p in WITHOUT_NDC])
-def test_a_product_without_a_verified_ndc_is_still_a_presentation_cms_bills_under_its_code(drug, product):
+def test_a_product_without_a_verified_ndc_is_still_a_presentation_cms_bills_under_its_code(drug: Drug, product: Product) -> None:
     """No NDC to look up: the code must still list an item with this amount and these units."""
     if drug.hcpcs in CONTRACTOR_PRICED:
         assert drug.hcpcs not in CODES, f"{CMS} now lists {drug.hcpcs}: check its NDCs against {CATALOG}"
@@ -114,20 +116,20 @@ def test_a_product_without_a_verified_ndc_is_still_a_presentation_cms_bills_unde
     )
 
 
-def test_every_curated_code_priced_by_cms_is_in_the_crosswalk():
+def test_every_curated_code_priced_by_cms_is_in_the_crosswalk() -> None:
     missing = sorted(drug.hcpcs for drug in CURATED if drug.hcpcs not in CODES | CONTRACTOR_PRICED)
     assert missing == [], f"{CATALOG} codes absent from {CMS}: {missing}"
 
 
-def test_the_copied_subset_is_the_real_file_header_and_rows():
+def test_the_copied_subset_is_the_real_file_header_and_rows() -> None:
     assert len(CURATED) >= 30
     assert CROSSWALK_FILE.read_bytes().startswith(b"January 2026 ASP NDC - HCPCS Crosswalk")
     assert BY_NDC["64406-0008-01"]["BILLUNITS"] == "300"  # Tysabri, a row the CMS README quotes
     assert not any(code[0].isdigit() for code in CODES)  # no CPT rows: their text is AMA-copyrighted
 
 
-def test_a_disagreement_names_the_catalog_and_the_crosswalk():
-    tysabri = packaged_catalog().by_code("J2323")
+def test_a_disagreement_names_the_catalog_and_the_crosswalk() -> None:
+    tysabri = coded(packaged_catalog(), "J2323")
     wrong = Product(
         brand="Tysabri", ndc="64406-0008-01", strength=parse_measure("200 mg", Kind.MASS, "test"),
         volume=parse_measure("15 mL", Kind.VOLUME, "test"), form="solution", container="single-dose",
@@ -137,6 +139,6 @@ def test_a_disagreement_names_the_catalog_and_the_crosswalk():
     assert "holds 200" in message and "CMS crosswalk 2026Q1" in message and "billing units per item 300" in message
 
 
-def test_no_ndc_is_given_to_two_curated_products():
-    ndcs = [product.ndc for _, product in WITH_NDC]
+def test_no_ndc_is_given_to_two_curated_products() -> None:
+    ndcs = [product.ndc for _, product in WITH_NDC if product.ndc is not None]
     assert sorted({ndc for ndc in ndcs if ndcs.count(ndc) > 1}) == []

@@ -9,9 +9,13 @@ from __future__ import annotations
 
 import ast
 import re
+from collections.abc import Iterator
 from pathlib import Path
 
+import pytest
+
 import infusion_calc
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.checks.checks import checks_failed, registry
 from infusion_calc.core.record.check_types import CheckSpec, Severity
 from infusion_calc.loading import clinical_rules
@@ -36,7 +40,7 @@ def readme_table() -> dict[str, list[str]]:
     return rows
 
 
-def test_the_readme_table_lists_exactly_the_registered_checks():
+def test_the_readme_table_lists_exactly_the_registered_checks() -> None:
     listed = readme_table()
     assert sorted(listed) == sorted(registry()), (
         f"missing from the README: {sorted(set(registry()) - set(listed))}; "
@@ -44,27 +48,27 @@ def test_the_readme_table_lists_exactly_the_registered_checks():
     )
 
 
-def test_the_readme_gives_each_check_its_registered_severities_usual_one_first():
+def test_the_readme_gives_each_check_its_registered_severities_usual_one_first() -> None:
     for code, entry in registry().items():
         words = readme_table()[code]
         assert words and words[0] == entry.spec.severity.value, code
         assert set(words) == {severity.value for severity in entry.spec.severities}, code
 
 
-def test_every_registered_check_has_a_one_line_summary_and_a_producer():
+def test_every_registered_check_has_a_one_line_summary_and_a_producer() -> None:
     for code, entry in registry().items():
         assert entry.spec.code == code
         assert entry.spec.summary.strip() and "\n" not in entry.spec.summary, code
         assert callable(entry.producer), code
 
 
-def _calls(tree: ast.AST, name: str):
+def _calls(tree: ast.AST, name: str) -> Iterator[ast.Call]:
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == name:
             yield node
 
 
-def test_no_check_is_made_outside_the_registry():
+def test_no_check_is_made_outside_the_registry() -> None:
     """Checks are made by a registered CheckSpec; `Check(...)` appears only where the type is defined."""
     bare, declared = [], set()
     for path in PACKAGE.rglob("*.py"):
@@ -76,13 +80,13 @@ def test_no_check_is_made_outside_the_registry():
     assert declared == set(registry()), "a CheckSpec that no producer registers with @emits"
 
 
-def test_a_check_made_from_a_spec_carries_its_code_and_usual_severity():
+def test_a_check_made_from_a_spec_carries_its_code_and_usual_severity() -> None:
     spec = registry()["DX_MISSING"].spec
     check = spec("No diagnosis.")
     assert (check.code, check.severity, check.message) == ("DX_MISSING", Severity.WARNING, "No diagnosis.")
 
 
-def test_a_severity_the_spec_does_not_allow_is_refused():
+def test_a_severity_the_spec_does_not_allow_is_refused() -> None:
     spec = CheckSpec("TEST_ONLY", Severity.INFO, "a test")
     try:
         spec("x", Severity.ERROR)
@@ -92,20 +96,21 @@ def test_a_severity_the_spec_does_not_allow_is_refused():
         raise AssertionError("an undeclared severity was accepted")
 
 
-def test_the_indication_lists_use_only_severities_registered_for_dx_not_indicated():
+def test_the_indication_lists_use_only_severities_registered_for_dx_not_indicated() -> None:
     allowed = {severity.value for severity in registry()["DX_NOT_INDICATED"].spec.severities}
     rules = clinical_rules()
     for generic in ("natalizumab", "nusinersen"):
-        assert rules.for_drug(generic).unlisted in allowed, generic
+        indications = rules.for_drug(generic)
+        assert indications is not None and indications.unlisted in allowed, generic
 
 
-def test_checks_that_could_not_run_say_so_as_a_registered_error():
+def test_checks_that_could_not_run_say_so_as_a_registered_error() -> None:
     check = checks_failed(RuntimeError("boom"))
     assert check.code == "CHECKS_FAILED" and check.severity is Severity.ERROR
     assert "RuntimeError" in check.message and "by hand" in check.message
 
 
-def test_run_checks_runs_every_registered_producer_in_rank_order(catalog, monkeypatch):
+def test_run_checks_runs_every_registered_producer_in_rank_order(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
     """run_checks keeps no list of its producers: one registered in the checks room is run, in its rank."""
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest

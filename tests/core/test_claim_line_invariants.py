@@ -13,13 +13,14 @@ hand from that reading (issue 18's five examples).
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any, Literal
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.calculation.billing import VialUse, bill
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.billing import ClaimLine, VialUse, bill
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import Product
 from infusion_calc.core.checks.claim_invariants import claim_line_problems, require_valid_claim_lines
@@ -31,7 +32,7 @@ from infusion_calc.loading import packaged_catalog
 CATALOG = packaged_catalog()
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int, str | None, Decimal | None]]:
     return [(line.code, line.units, line.ndc, line.ndc_quantity) for line in calc.lines]
 
 
@@ -60,19 +61,19 @@ PARTLY_GIVEN_ROWS = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), PARTLY_GIVEN_ROWS, ids=[row[0] for row in PARTLY_GIVEN_ROWS])
-def test_partly_given_lines_split_by_ndc_hold(case, request_, expected):
+def test_partly_given_lines_split_by_ndc_hold(case: str, request_: CalcRequest, expected: list[tuple[str, int, str, Decimal]]) -> None:
     calc = calculate(CATALOG, request_)
     assert _lines(calc) == expected
     assert claim_line_problems(calc) == ()
 
 
-def test_the_totals_of_the_actemra_example():
+def test_the_totals_of_the_actemra_example() -> None:
     calc = calculate(CATALOG, CalcRequest("8 mg/kg", drug="actemra", weight="70 kg", dose_given="300 mg"))
     assert calc.billing.administered_units == 300
     assert calc.billing.discarded_units == 260
 
 
-def test_the_result_says_which_vials_the_amount_given_came_from():
+def test_the_result_says_which_vials_the_amount_given_came_from() -> None:
     calc = calculate(CATALOG, CalcRequest("8 mg/kg", drug="actemra", weight="70 kg", dose_given="300 mg"))
     partly = next(notice for notice in calc.warnings if notice.code == "DOSE_PARTLY_GIVEN")
     assert "300 mg from the 400 mg/20 mL vial" in partly.message
@@ -81,23 +82,25 @@ def test_the_result_says_which_vials_the_amount_given_came_from():
 
 # --- properties -------------------------------------------------------------------------
 
+NdcUnit = Literal["GR", "ME", "ML", "UN"]
+Container = Literal["single-dose", "multi-dose"]
 NDCS = ("11111111111", "22222222222", "33333333333", "44444444444")
 
 
-def _product(index: int, strength: Decimal, unit: str, container: str) -> Product:
+def _product(index: int, strength: Decimal, unit: NdcUnit, container: Container) -> Product:
     return Product(
         brand="Test", ndc=NDCS[index], strength=Measure(strength, "mg"), volume=Measure(Decimal(10), "mL"),
-        form="solution", container=container, ndc_unit=unit,  # type: ignore[arg-type]
+        form="solution", container=container, ndc_unit=unit,
     )
 
 
 @st.composite
-def vial_mixes(draw):
+def vial_mixes(draw: st.DrawFn) -> tuple[Decimal, tuple[VialUse, ...], Decimal]:
     """1-4 NDCs of distinct strengths (some smaller than the billing unit), counts, a billing unit, and an amount given."""
     unit = Decimal(draw(st.sampled_from(["0.1", "1", "2", "10", "50", "100", "500"])))
     strengths = draw(st.lists(st.integers(1, 4000), min_size=1, max_size=4, unique=True))
-    ndc_unit = draw(st.sampled_from(["ML", "UN", "ME", "GR"]))
-    container = draw(st.sampled_from(["single-dose", "single-dose", "multi-dose"]))
+    ndc_unit: NdcUnit = draw(st.sampled_from(["ML", "UN", "ME", "GR"]))
+    container: Container = draw(st.sampled_from(["single-dose", "single-dose", "multi-dose"]))
     uses = tuple(
         VialUse(_product(index, Decimal(strength) / 4, ndc_unit, container), draw(st.integers(1, 5)))
         for index, strength in enumerate(sorted(strengths, reverse=True))
@@ -112,7 +115,7 @@ settings_ = settings(max_examples=400, deadline=None, suppress_health_check=[Hea
 
 @settings_
 @given(vial_mixes())
-def test_every_vial_mix_and_amount_given_holds_the_three_invariants(mix):
+def test_every_vial_mix_and_amount_given_holds_the_three_invariants(mix: tuple[Decimal, tuple[VialUse, ...], Decimal]) -> None:
     unit, uses, given_mg = mix
     billing = bill("J9999", unit, given_mg, uses)
     opened = {use.product.ndc11: use.product for use in uses}
@@ -136,7 +139,8 @@ def _mg_per(unit: str, product: Product) -> Decimal:
     return {"ME": Decimal(1), "GR": Decimal(1000), "UN": product.strength.value}.get(unit, product.strength.value / 10)
 
 
-def _mg(line, product: Product) -> Decimal:
+def _mg(line: ClaimLine, product: Product) -> Decimal:
+    assert line.ndc_quantity is not None and line.ndc_unit is not None, line  # every line of an NDC'd product states both
     return line.ndc_quantity * _mg_per(line.ndc_unit, product)
 
 
@@ -148,7 +152,7 @@ DRUG_ORDERS = [
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.sampled_from(DRUG_ORDERS), st.data())
-def test_curated_drugs_with_any_dose_and_amount_given_pass_the_check(order, data):
+def test_curated_drugs_with_any_dose_and_amount_given_pass_the_check(order: tuple[str, str, int, int], data: st.DataObject) -> None:
     drug, unit, low, high = order
     dose = data.draw(st.integers(low, high))
     given_mg = data.draw(st.integers(1, dose))
@@ -158,7 +162,7 @@ def test_curated_drugs_with_any_dose_and_amount_given_pass_the_check(order, data
 
 # --- the last line of defence -------------------------------------------------------------
 
-def _broken(calc, **changes):
+def _broken(calc: Calculation, **changes: Any) -> Calculation:
     from dataclasses import replace
 
     lines = list(calc.billing.lines)
@@ -166,7 +170,7 @@ def _broken(calc, **changes):
     return replace(calc, billing=replace(calc.billing, lines=tuple(lines)))
 
 
-def test_a_negative_line_is_refused_with_a_sentence():
+def test_a_negative_line_is_refused_with_a_sentence() -> None:
     calc = _broken(calculate(CATALOG, CalcRequest("300 mg")), units=-100)
     problems = claim_line_problems(calc)
     assert problems and "line 1" in problems[0].lower() and "-100" in problems[0]
@@ -174,12 +178,12 @@ def test_a_negative_line_is_refused_with_a_sentence():
         require_valid_claim_lines(calc)
 
 
-def test_more_than_was_opened_from_an_ndc_is_refused():
+def test_more_than_was_opened_from_an_ndc_is_refused() -> None:
     calc = _broken(calculate(CATALOG, CalcRequest("300 mg")), ndc_quantity=Decimal(77))
     assert any("opened" in problem for problem in claim_line_problems(calc))
 
 
-def test_more_units_than_labeled_is_refused():
+def test_more_units_than_labeled_is_refused() -> None:
     calc = calculate(CATALOG, CalcRequest("300 mg", dose_given="200 mg"))
     calc = _broken(calc, units=290)  # 290 administered + 100 JW > the 300 labeled units
     assert any("labeled" in problem for problem in claim_line_problems(calc))

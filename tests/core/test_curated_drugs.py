@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.loading import clinical_rules
+from tests.catalog_entries import coded
 
 
-def _plan(calc):
+def _plan(calc: Calculation) -> tuple[list[tuple[str, int]], list[tuple[str, int]]]:
     vials = [(use.product.label, use.count) for use in calc.vials]
     lines = [("-".join((line.hcpcs, *line.modifiers)), line.units) for line in calc.lines]
     return vials, lines
@@ -90,7 +92,9 @@ WORKED_EXAMPLES = [
 
 
 @pytest.mark.parametrize(("case", "request_", "vials", "lines"), WORKED_EXAMPLES, ids=[row[0] for row in WORKED_EXAMPLES])
-def test_a_typical_dose_of_each_new_drug_bills_as_worked_out_by_hand(catalog, case, request_, vials, lines):
+def test_a_typical_dose_of_each_new_drug_bills_as_worked_out_by_hand(
+    catalog: Catalog, case: str, request_: CalcRequest, vials: list[tuple[str, int]], lines: list[tuple[str, int]],
+) -> None:
     assert _plan(calculate(catalog, request_)) == (vials, lines)
 
 
@@ -99,20 +103,20 @@ def test_a_typical_dose_of_each_new_drug_bills_as_worked_out_by_hand(catalog, ca
     [("inflectra", "Q5103"), ("renflexis", "Q5104"), ("avsola", "Q5121"), ("avastin", "J9035"),
      ("mvasi", "Q5107"), ("zirabev", "Q5118"), ("gammagard", "J1569"), ("infliximab-dyyb", "Q5103")],
 )
-def test_a_brand_or_biosimilar_name_finds_its_own_code(catalog, name, code):
+def test_a_brand_or_biosimilar_name_finds_its_own_code(catalog: Catalog, name: str, code: str) -> None:
     assert calculate(catalog, CalcRequest("100 mg", drug=name)).drug.hcpcs == code
 
 
-def test_codes_that_also_cover_syringes_for_another_route_list_only_iv_vials(catalog):
+def test_codes_that_also_cover_syringes_for_another_route_list_only_iv_vials(catalog: Catalog) -> None:
     """J0129 (abatacept) and J3262 (tocilizumab) also bill subcutaneous syringes; an IV plan never uses one."""
     for code in ("J0129", "J3262", "J3358"):
-        drug = catalog.by_code(code)
+        drug = coded(catalog, code)
         assert drug.route == "IV"
         assert all(product.container == "single-dose" for product in drug.products)
-    assert [p.label for p in catalog.by_code("J0129").products] == ["250 mg"]
+    assert [p.label for p in coded(catalog, "J0129").products] == ["250 mg"]
 
 
-def test_every_new_entry_says_how_it_is_administered_for_billing(catalog):
+def test_every_new_entry_says_how_it_is_administered_for_billing(catalog: Catalog) -> None:
     classes = {drug.hcpcs: drug.drug_class for drug in catalog.drugs}
     assert classes["J9271"] == classes["J9035"] == "antineoplastic"
     assert classes["Q5103"] == classes["J3262"] == "complex-biologic"
@@ -125,7 +129,7 @@ def test_every_new_entry_says_how_it_is_administered_for_billing(catalog):
     ("inflectra", "5 mg/kg", "70 kg", False),
     ("tepezza", "200 mg/kg", "70 kg", True),  # mg/kg typed ten times over
 ])
-def test_a_labeled_dose_range_catches_a_dose_typed_far_off(catalog, drug, dose, weight, flagged):
+def test_a_labeled_dose_range_catches_a_dose_typed_far_off(catalog: Catalog, drug: str, dose: str, weight: str | None, flagged: bool) -> None:
     from infusion_calc.core.checks.checks import run_checks
 
     checks = run_checks(calculate(catalog, CalcRequest(dose, drug=drug, weight=weight)), catalog=catalog, rules=clinical_rules())

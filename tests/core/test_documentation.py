@@ -10,22 +10,24 @@ solutions and UN for powders and add up to what was opened.
 from __future__ import annotations
 
 from textwrap import dedent
+from typing import Any
 
 import pytest
 
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.pipeline.documentation import chart_note
 from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter
 from infusion_calc.loading import clinical_rules
 
 
-def note(catalog, request: CalcRequest, **typed) -> str:
+def note(catalog: Catalog, request: CalcRequest, **typed: Any) -> str:
     encounter = parse_encounter(EncounterText(**typed)) if typed else None
     return chart_note(calculate(catalog, request), encounter, rules=clinical_rules())
 
 
-def test_full_vial_natalizumab_with_every_detail(catalog):
+def test_full_vial_natalizumab_with_every_detail(catalog: Catalog) -> None:
     text = note(
         catalog, CalcRequest(dose="300 mg"),
         given_at="2026-03-02 09:40", site="Infusion Suite 2", nurse="Sam Park, RN", provider="Mei Lee, MD",
@@ -67,7 +69,7 @@ def test_full_vial_natalizumab_with_every_detail(catalog):
         """)
 
 
-def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
+def test_partial_vial_documents_the_waste_for_the_jw_line(catalog: Catalog) -> None:
     text = note(
         catalog, CalcRequest(dose="250 mg"),
         given_at="2026-03-02 09:40", nurse="Sam Park, RN", provider="Mei Lee, MD", dx="G35.C1",
@@ -112,7 +114,7 @@ def test_partial_vial_documents_the_waste_for_the_jw_line(catalog):
         """)
 
 
-def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog):
+def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog: Catalog) -> None:
     text = note(
         catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"),
         given_at="2026-03-02 13:05", nurse="Sam Park, RN", dx="K50.10", payer="medicaid", prior_auth="MCD-55120",
@@ -157,7 +159,7 @@ def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog
         """)
 
 
-def test_nusinersen_is_intrathecal_with_no_rems_line(catalog):
+def test_nusinersen_is_intrathecal_with_no_rems_line(catalog: Catalog) -> None:
     text = note(
         catalog, CalcRequest(dose="12 mg", hcpcs="J2326"),
         given_at="2026-03-02 11:10", provider="Raj Patel, MD", dx="G12.1", lots=("SP0420",), expires=("2026-11",),
@@ -194,7 +196,7 @@ def test_nusinersen_is_intrathecal_with_no_rems_line(catalog):
         """)
 
 
-def test_without_an_encounter_the_note_states_an_unconfirmed_rems_and_prints_no_blanks(catalog):
+def test_without_an_encounter_the_note_states_an_unconfirmed_rems_and_prints_no_blanks(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest(dose="300 mg"))
     text = chart_note(calc, rules=clinical_rules())  # the TUI's call
     assert text == chart_note(calc, Encounter(), rules=clinical_rules())
@@ -209,7 +211,7 @@ def test_without_an_encounter_the_note_states_an_unconfirmed_rems_and_prints_no_
     )
 
 
-def test_tyruko_names_its_own_rems_program_and_the_missing_ndc(catalog):
+def test_tyruko_names_its_own_rems_program_and_the_missing_ndc(catalog: Catalog) -> None:
     text = note(catalog, CalcRequest(dose="300 mg", drug="Tyruko"), rems_checked=True)
     assert "Tyruko REMS program: the REMS requirements confirmed before infusion\n" in text
     assert "TOUCH" not in text
@@ -217,7 +219,7 @@ def test_tyruko_names_its_own_rems_program_and_the_missing_ndc(catalog):
     assert "  Q5134-JZ × 300 units; NDC from the carton\n" in text
 
 
-def test_leftover_under_one_unit_is_documented_but_not_billed(catalog):
+def test_leftover_under_one_unit_is_documented_but_not_billed(catalog: Catalog) -> None:
     # 95.5 mg from a 100 mg vial at 10 mg per unit: 4.5 mg left, 0 JW units (less than one unit left: JZ, no JW line).
     text = note(
         catalog, CalcRequest("95.5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
@@ -229,20 +231,20 @@ def test_leftover_under_one_unit_is_documented_but_not_billed(catalog):
     ) in text
 
 
-def test_waste_under_one_unit_dose_is_billed_on_jw_and_never_called_jz(catalog):
+def test_waste_under_one_unit_dose_is_billed_on_jw_and_never_called_jz(catalog: Catalog) -> None:
     """Infliximab 7 mg from a 100 mg vial: the 93 mg discarded is 9 units on the JW line."""
     text = note(catalog, CalcRequest("7 mg", drug="remicade"))
     assert "Waste: 93 mg (9.3 mL) discarded = 9 billing units on the JW line" in text
     assert "(JZ)" not in text and "not billed" not in text
 
 
-def test_waste_covered_by_the_one_unit_billed_is_not_called_under_one_unit(catalog):
+def test_waste_covered_by_the_one_unit_billed_is_not_called_under_one_unit(catalog: Catalog) -> None:
     """5 mg from a 15 mg vial, 10 mg units: 10 mg discarded, but the one unit billed covers the vial."""
     text = note(catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",)))
     assert "Waste: 10 mg (1 mL) discarded, already covered by the administered units: not billed again (JZ)" in text
 
 
-def test_times_past_midnight_and_multiline_events(catalog):
+def test_times_past_midnight_and_multiline_events(catalog: Catalog) -> None:
     text = note(
         catalog, CalcRequest(dose="300 mg"), start="2026-03-02 23:30", stop="2026-03-03 00:40",
         events="Flushing at 23:50.\nRate halved; resolved.",
@@ -255,17 +257,17 @@ def test_times_past_midnight_and_multiline_events(catalog):
     ({"start": "10:00"}, "Infusion: start 10:00, stop not recorded"),
     ({"stop": "11:00"}, "Infusion: stop 11:00, start not recorded"),
 ])
-def test_a_single_time_is_shown_with_the_other_marked_missing(catalog, typed, line):
+def test_a_single_time_is_shown_with_the_other_marked_missing(catalog: Catalog, typed: dict[str, Any], line: str) -> None:
     assert line + "\n" in note(catalog, CalcRequest(dose="300 mg"), **typed)
 
 
-def test_more_lots_than_vials_are_printed_and_marked(catalog):
+def test_more_lots_than_vials_are_printed_and_marked(catalog: Catalog) -> None:
     text = note(catalog, CalcRequest(dose="300 mg"), lots=("A1", "B2"))
     assert "  Vial 1 (300 mg/15 mL): lot A1, exp not recorded\n" in text
     assert "  Vial 2 (more lots entered than vials opened): lot B2, exp not recorded\n" in text
 
 
-def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_reason(catalog):
+def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_reason(catalog: Catalog) -> None:
     text = note(
         catalog, CalcRequest(dose="300 mg", dose_given="200 mg"),
         given_at="2026-03-02 09:40", nurse="Sam Park, RN", provider="Mei Lee, MD",
@@ -310,12 +312,12 @@ def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_re
         """)
 
 
-def test_a_dose_given_without_a_reason_says_the_reason_is_not_recorded(catalog):
+def test_a_dose_given_without_a_reason_says_the_reason_is_not_recorded(catalog: Catalog) -> None:
     text = note(catalog, CalcRequest(dose="300 mg", dose_given="250 mg"))
     assert "Dose given: 250 mg of the 300 mg prepared; stopped early, reason: not recorded\n" in text
 
 
-def test_the_label_instructions_are_not_charted_as_what_was_done(catalog):
+def test_the_label_instructions_are_not_charted_as_what_was_done(catalog: Catalog) -> None:
     # Remicade's label asks for an in-line filter: the note charts a filter only when one is entered.
     text = note(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"))
     assert "per label" not in text and "Filter" not in text and "Diluent" not in text
@@ -324,7 +326,7 @@ def test_the_label_instructions_are_not_charted_as_what_was_done(catalog):
     assert "Diluent and bag: 250 mL 0.9% NaCl\nFilter: 1.2 micron in-line\n" in with_filter
 
 
-def test_a_stopped_infusion_from_two_vial_sizes_says_which_vials_and_times_the_waste_at_the_stop(catalog):
+def test_a_stopped_infusion_from_two_vial_sizes_says_which_vials_and_times_the_waste_at_the_stop(catalog: Catalog) -> None:
     text = note(
         catalog, CalcRequest(dose="8 mg/kg", drug="actemra", weight="70 kg", dose_given="300 mg"),
         given_at="2026-03-02 09:40", start="09:40", stop="10:20", stop_reason="rigors",
@@ -338,6 +340,6 @@ def test_a_stopped_infusion_from_two_vial_sizes_says_which_vials_and_times_the_w
     assert "  J3262-JW × 160 units; NDC 50242-0135-01, 8 mL\n" in text
 
 
-def test_waste_with_a_full_date_stop_is_timed_at_that_stop(catalog):
+def test_waste_with_a_full_date_stop_is_timed_at_that_stop(catalog: Catalog) -> None:
     text = note(catalog, CalcRequest(dose="250 mg"), start="2026-03-02 23:30", stop="2026-03-03 00:40")
     assert "on the JW line, 2026-03-03 00:40\n" in text

@@ -9,13 +9,15 @@ exceeds the labeled units.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.rounding import ceil_div
 from infusion_calc.core.record.steps import StepKind
@@ -23,7 +25,7 @@ from infusion_calc.core.words.contract import calculation_to_dict
 from infusion_calc.core.words.step_text import step_text
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int]]:
     return [(line.code, line.units) for line in calc.lines]
 
 
@@ -57,11 +59,11 @@ GIVEN_ROWS = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), GIVEN_ROWS, ids=[row[0] for row in GIVEN_ROWS])
-def test_billed_from_the_amount_given(catalog, case, request_, expected):
+def test_billed_from_the_amount_given(catalog: Catalog, case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
     assert _lines(calculate(catalog, request_)) == expected
 
 
-def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog):
+def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("300 mg", dose_given="200 mg"))
     assert calc.dose_mg == Decimal(300) and calc.given_mg == Decimal(200)
     assert calc.preparation.draw_volume_ml == Decimal(15)  # 15 mL was drawn into the bag
@@ -71,7 +73,7 @@ def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog):
     assert step_text(given) == "Dose given: 200 mg of the 300 mg prepared"
 
 
-def test_a_result_with_less_given_says_the_jw_treatment_is_not_verified(catalog):
+def test_a_result_with_less_given_says_the_jw_treatment_is_not_verified(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("300 mg", dose_given="200 mg"))
     notice = next(notice for notice in calc.warnings if notice.code == "DOSE_PARTLY_GIVEN")
     assert "100 mg prepared but not infused is counted as discarded" in notice.message
@@ -79,12 +81,12 @@ def test_a_result_with_less_given_says_the_jw_treatment_is_not_verified(catalog)
 
 
 @pytest.mark.parametrize("typed", [None, "", "300 mg"])
-def test_no_notice_when_the_whole_dose_was_given(catalog, typed):
+def test_no_notice_when_the_whole_dose_was_given(catalog: Catalog, typed: str | None) -> None:
     calc = calculate(catalog, CalcRequest("300 mg", dose_given=typed))
     assert "DOSE_PARTLY_GIVEN" not in {notice.code for notice in calc.warnings}
 
 
-def test_the_contract_adds_dose_given_and_keeps_dose_as_the_dose_ordered(catalog):
+def test_the_contract_adds_dose_given_and_keeps_dose_as_the_dose_ordered(catalog: Catalog) -> None:
     partly = calculation_to_dict(calculate(catalog, CalcRequest("300 mg", dose_given="200 mg")))
     assert (partly["dose"], partly["dose_given"], partly["administered_units"]) == ("300 mg", "200 mg", 200)
     assert calculation_to_dict(calculate(catalog, CalcRequest("300 mg")))["dose_given"] is None
@@ -101,7 +103,7 @@ def test_the_contract_adds_dose_given_and_keeps_dose_as_the_dose_ordered(catalog
     ("200 µg", "write mcg"),
     ("nan mg", "Start with a number"),
 ])
-def test_a_bad_amount_given_is_refused_naming_the_field(catalog, typed, says):
+def test_a_bad_amount_given_is_refused_naming_the_field(catalog: Catalog, typed: str, says: str) -> None:
     with pytest.raises(InputError) as raised:
         calculate(catalog, CalcRequest("300 mg", dose_given=typed))
     assert raised.value.field == "dose_given"
@@ -117,7 +119,7 @@ SCENARIOS = st.sampled_from([
 
 @settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(SCENARIOS, st.integers(1, 10_000))
-def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog, order, ten_thousandths):
+def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog: Catalog, order: CalcRequest, ten_thousandths: int) -> None:
     prepared = calculate(catalog, order).dose_mg
     amount = max((prepared * ten_thousandths / 10_000).quantize(Decimal("0.01")), Decimal("0.01"))
     calc = calculate(catalog, CalcRequest(**{**_fields(order), "dose_given": f"{amount} mg"}))
@@ -130,15 +132,17 @@ def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(catalog
         product, count = calc.vials[0].product, calc.vials[0].count
         # A quantity that would round to 0 moves the NDC's lines to ME (mg), so compare in their unit.
         per_vial = {"ML": product.volume.value if product.volume else None, "ME": product.strength.value, "UN": 1}
-        opened = count * per_vial[calc.lines[0].ndc_unit]
+        each = per_vial[calc.lines[0].ndc_unit or ""]
+        assert each is not None, "a line in ML comes from a vial with a volume"
+        opened = count * each
         assert sum(quantities) == opened
 
 
-def _fields(request: CalcRequest) -> dict:
+def _fields(request: CalcRequest) -> dict[str, Any]:
     return {name: getattr(request, name) for name in CalcRequest.__slots__}
 
 
-def test_a_not_otherwise_classified_claim_names_the_amount_given(catalog):
+def test_a_not_otherwise_classified_claim_names_the_amount_given(catalog: Catalog) -> None:
     from infusion_calc.core.exports.noc import noc_description
 
     request = CalcRequest("95 mg", drug="testmab", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL",))

@@ -3,19 +3,21 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
 from infusion_calc.core.calculation.dosing import mosteller_bsa
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.errors import InputError, PlanError
 from infusion_calc.core.record.steps import StepKind
 from infusion_calc.core.words.step_text import step_text
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 
-def test_per_kg_dose_with_weight_in_pounds_is_exact(catalog):
+def test_per_kg_dose_with_weight_in_pounds_is_exact(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("5 mg/kg", drug="remicade", weight="154 lb"))
     # 154 lb = 69.85322498 kg; × 5 = 349.2661249 mg, stated to 0.01 mg.
     assert calc.dose_mg == Decimal("349.27")
@@ -23,12 +25,12 @@ def test_per_kg_dose_with_weight_in_pounds_is_exact(catalog):
     assert calc.billing.administered_units == 35
 
 
-def test_mosteller_bsa_is_shown_and_used_to_two_decimals():
+def test_mosteller_bsa_is_shown_and_used_to_two_decimals() -> None:
     # √(170 × 70 / 3600) = 1.8181... -> 1.82
     assert mosteller_bsa(Decimal(170), Decimal(70)) == Decimal("1.82")
 
 
-def test_per_m2_dose_from_height_and_weight(catalog):
+def test_per_m2_dose_from_height_and_weight(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("375 mg/m2", drug="rituxan", height="170 cm", weight="70 kg"))
     assert calc.patient.bsa_m2 == Decimal("1.82") and calc.patient.bsa_from_mosteller
     assert calc.dose_mg == Decimal("682.50")
@@ -37,12 +39,12 @@ def test_per_m2_dose_from_height_and_weight(catalog):
     assert any(step.kind is StepKind.BSA_MOSTELLER and "Mosteller" in step_text(step) for step in calc.steps)
 
 
-def test_given_bsa_wins_over_height_and_weight(catalog):
+def test_given_bsa_wins_over_height_and_weight(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("375 mg/m2", drug="rituxan", bsa="2 m2", height="170 cm", weight="70 kg"))
     assert calc.dose_mg == Decimal(750)
 
 
-def test_volume_dose_uses_the_product_concentration(catalog):
+def test_volume_dose_uses_the_product_concentration(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("15 mL"))
     assert calc.dose_mg == Decimal(300)
     assert calc.preparation.draw_volume_ml == Decimal(15)
@@ -64,14 +66,14 @@ def test_volume_dose_uses_the_product_concentration(catalog):
         (CalcRequest("300 mg", round_within="80"), "round_within", "percent"),
     ],
 )
-def test_missing_or_implausible_patient_data_names_the_field(catalog, request_, field, says):
+def test_missing_or_implausible_patient_data_names_the_field(catalog: Catalog, request_: CalcRequest, field: str, says: str) -> None:
     with pytest.raises(InputError) as caught:
         calculate(catalog, request_)
     assert caught.value.field == field
     assert says in caught.value.message
 
 
-def test_whole_vial_rounding_is_an_option_not_applied(catalog):
+def test_whole_vial_rounding_is_an_option_not_applied(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("5 mg/kg", drug="remicade", weight="62 kg", round_within="10"))
     assert calc.dose_mg == Decimal(310)
     option = calc.rounding_option
@@ -81,17 +83,17 @@ def test_whole_vial_rounding_is_an_option_not_applied(catalog):
     assert [(line.modifiers, line.units) for line in calc.lines] == [((), 31), (("JW",), 9)]
 
 
-def test_no_rounding_option_outside_the_threshold(catalog):
+def test_no_rounding_option_outside_the_threshold(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("350 mg", drug="remicade", round_within="10"))
     assert calc.rounding_threshold == Decimal(10) and calc.rounding_option is None
 
 
-def test_an_absurd_number_of_vials_is_refused_at_once(catalog):
+def test_an_absurd_number_of_vials_is_refused_at_once(catalog: Catalog) -> None:
     with pytest.raises(PlanError, match="more than 100 vials"):
         calculate(catalog, CalcRequest("10000 mg", hcpcs="J9999", billing_unit="1 mg", vials=("1 mg/1 mL", "5 mg/1 mL", "10 mg/1 mL"), round_within="10"))
 
 
-def test_nusinersen_is_one_intrathecal_vial_per_dose(catalog):
+def test_nusinersen_is_one_intrathecal_vial_per_dose(catalog: Catalog) -> None:
     with pytest.raises(PlanError, match="at most 1 vial per dose"):
         calculate(catalog, CalcRequest("50 mg", drug="spinraza"))
     assert calculate(catalog, CalcRequest("12 mg", drug="spinraza")).billing.administered_units == 120
@@ -110,21 +112,21 @@ def test_nusinersen_is_one_intrathecal_vial_per_dose(catalog):
         (CalcRequest("300 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL", "100 mg/5 mL")), "vial", "same strength"),
     ],
 )
-def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog, request_, field, says):
+def test_slips_a_script_or_a_keyboard_makes_are_refused(catalog: Catalog, request_: CalcRequest, field: str, says: str) -> None:
     with pytest.raises(InputError) as caught:
         calculate(catalog, request_)
     assert caught.value.field == field and says in caught.value.message
 
 
-def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(catalog, tmp_path):
-    from tests.site_catalogs import load_catalog
+def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(catalog: Catalog, tmp_path: Path) -> None:
+    from infusion_calc.loading import Context
 
     site = write_site_catalog(tmp_path, drug_entry("J9998", billing_unit="10 mg", products=[
         product_entry("MDV", ndc="12345-6789-01", strength="500 mg", volume="50 mL", container="multi-dose"),
         product_entry("SDV", ndc="12345-6789-02", strength="100 mg", volume="10 mL", container="single-dose"),
     ]))
     with pytest.raises(InputError, match="single-dose and multi-dose") as caught:
-        calculate(load_catalog(site), CalcRequest("550 mg", hcpcs="J9998"))
+        calculate(Context(catalog_file=site).catalog, CalcRequest("550 mg", hcpcs="J9998"))
     assert caught.value.field == "vial"
-    calc = calculate(load_catalog(site), CalcRequest("550 mg", hcpcs="J9998", vials=("100 mg/10 mL",)))
+    calc = calculate(Context(catalog_file=site).catalog, CalcRequest("550 mg", hcpcs="J9998", vials=("100 mg/10 mL",)))
     assert [(line.modifiers, line.units) for line in calc.lines] == [((), 55), (("JW",), 5)]

@@ -7,13 +7,15 @@ import pytest
 from infusion_calc.core.calculation.drug_lookup import find_drug
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import Catalog
-from infusion_calc.core.catalog.cms_codes import CmsLayer, base_generic, generic_name
+from infusion_calc.core.catalog.cms_codes import CmsLayer, StoredCode, base_generic, generic_name
 from infusion_calc.core.errors import InputError
+from tests.catalog_entries import coded
 
 
-def code(hcpcs: str, descriptor: str, *brands: str, unit: str = "10 mg") -> dict:
+def code(hcpcs: str, descriptor: str, *brands: str, unit: str = "10 mg") -> StoredCode:
     items = [[f"00000-000{index}-01", "Labeler", brand, "1", "1", "10"] for index, brand in enumerate(brands)]
-    return {"hcpcs": hcpcs, "short_description": descriptor, "descriptor": descriptor, "billing_unit": unit, "items": items}
+    return {"hcpcs": hcpcs, "short_description": descriptor, "descriptor": descriptor, "billing_unit": unit, "items": items,
+            "payment_limit": None, "coinsurance_percent": None}
 
 
 LAYER = CmsLayer("2026Q1", {
@@ -37,7 +39,7 @@ LAYER = CmsLayer("2026Q1", {
         ("Ondansetron 1 mg", "ondansetron", None),
     ],
 )
-def test_generic_name_from_the_hcpcs_descriptor(descriptor, generic, base):
+def test_generic_name_from_the_hcpcs_descriptor(descriptor: str, generic: str, base: str | None) -> None:
     assert generic_name(descriptor) == generic
     assert base_generic(generic) == base
 
@@ -51,16 +53,16 @@ def test_generic_name_from_the_hcpcs_descriptor(descriptor, generic, base):
         ("infliximab", ["J1745"]), ("aspirin", []),
     ],
 )
-def test_lookup_returns_every_code_a_name_names(typed, codes):
+def test_lookup_returns_every_code_a_name_names(typed: str, codes: list[str]) -> None:
     found = Catalog((), "no curated entries", LAYER).lookup(typed)
     assert sorted(drug.hcpcs for drug in found) == codes
 
 
-def test_curated_entries_and_cms_codes_share_one_index(catalog):
+def test_curated_entries_and_cms_codes_share_one_index(catalog: Catalog) -> None:
     merged = catalog.with_cms(LAYER)
-    assert merged.by_code("J1745").source == "curated"  # the curated entry wins for its code
-    assert merged.by_code("J1745").products == catalog.by_code("J1745").products
-    assert merged.by_code("J1566").source == "cms" and merged.by_code("J1566").products == ()
+    assert coded(merged, "J1745").source == "curated"  # the curated entry wins for its code
+    assert coded(merged, "J1745").products == coded(catalog, "J1745").products
+    assert coded(merged, "J1566").source == "cms" and coded(merged, "J1566").products == ()
     # 'immune globulin' names the curated J1569 and the CMS-only J1566 alike.
     with pytest.raises(InputError, match="'immune globulin' names 2 codes: J1569 .*J1566"):
         find_drug(merged, CalcRequest("100 mg", drug="immune globulin"))

@@ -2,28 +2,30 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
 from infusion_calc.cli import build_parser
 from infusion_calc.cli.calc_options import CalcOptions
 from infusion_calc.cli.common import OPTION_FOR_FIELD
 from infusion_calc.core.record.encounter import EncounterText
-from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD, EncounterField
 from infusion_calc.core.record.encounter_values import FREE_TEXT
 
 
-def test_the_table_lists_every_encounter_text_field_once():
+def test_the_table_lists_every_encounter_text_field_once() -> None:
     names = [field.name for field in ENCOUNTER_FIELDS]
     assert sorted(names) == sorted(EncounterText._fields) and len(set(names)) == len(names)
 
 
-def test_every_free_text_field_has_a_limit_and_a_message_label():
+def test_every_free_text_field_has_a_limit_and_a_message_label() -> None:
     texts = [field for field in ENCOUNTER_FIELDS if field.parser == "text"]
     assert {field.name for field in texts} == set(FREE_TEXT)
     assert all(field.limit and field.message_label for field in texts)
 
 
-def test_the_apps_labels_are_the_tables():
+def test_the_apps_labels_are_the_tables() -> None:
     from infusion_calc.tui.state import encounter_label
 
     assert {field.name: encounter_label(field.name) for field in ENCOUNTER_FIELDS} == {
@@ -33,7 +35,7 @@ def test_the_apps_labels_are_the_tables():
 
 
 @pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
-def test_each_fields_cli_option_fills_that_field(field):
+def test_each_fields_cli_option_fills_that_field(field: EncounterField) -> None:
     value = {"flag": True, "lots": ("A1",), "expires": ("2027-03",)}.get(field.parser, "typed")
     typed = [field.flag] if field.parser == "flag" else [field.flag, "A1" if field.parser == "lots" else
                                                          "2027-03" if field.parser == "expires" else "typed"]
@@ -44,7 +46,7 @@ def test_each_fields_cli_option_fills_that_field(field):
     assert OPTION_FOR_FIELD[field.name] == field.flag  # an error about the field names this option
 
 
-def test_the_chart_note_writes_each_fields_label_from_the_table():
+def test_the_chart_note_writes_each_fields_label_from_the_table() -> None:
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.core.pipeline.documentation import chart_note
@@ -52,13 +54,13 @@ def test_the_chart_note_writes_each_fields_label_from_the_table():
     from infusion_calc.loading import clinical_rules, packaged_catalog
 
     inside_a_sentence = {"stop_reason", "waste_reason", "waste_witness"}  # "stopped early, reason: ...", the waste line
-    written = {field.name: "typed" for field in ENCOUNTER_FIELDS if field.parser == "text" and field.name not in inside_a_sentence}
+    written: dict[str, Any] = {field.name: "typed" for field in ENCOUNTER_FIELDS if field.parser == "text" and field.name not in inside_a_sentence}
     note = chart_note(calculate(packaged_catalog(), CalcRequest("300 mg")), parse_encounter(EncounterText(**written)),
                       rules=clinical_rules())
     assert {name for name in written if f"{FIELD[name].in_chart}: typed" in note} == set(written)
 
 
-def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():
+def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads() -> None:
     import dataclasses
 
     from infusion_calc.core.record.encounter import Encounter
@@ -70,9 +72,10 @@ def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():
 
 @pytest.mark.parametrize("field", [field for field in ENCOUNTER_FIELDS if field.parser not in ("flag", "lots", "expires", "dose", "payer")],
                          ids=lambda field: field.name)
-def test_the_reader_reads_each_field_with_the_parser_its_row_names(field):
+def test_the_reader_reads_each_field_with_the_parser_its_row_names(field: EncounterField) -> None:
     from infusion_calc.core.record.encounter import EncounterText, read_encounter
 
     bad = "x\x1b[2J" if field.parser == "text" else "not-a-value"
-    _, errors = read_encounter(EncounterText(**{field.name: bad}))
+    typed: dict[str, Any] = {field.name: bad}
+    _, errors = read_encounter(EncounterText(**typed))
     assert [error.field for error in errors] == [field.name]

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import json
 from datetime import datetime, timedelta, timezone
+from typing import Any
 
 import pytest
 
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import render
+from infusion_calc.core.record.notices import Notice
 from infusion_calc.loading import packaged_catalog
 
 MedicationAdministration = pytest.importorskip(
@@ -42,19 +44,19 @@ R4_ELEMENTS = {
 R4_STATUS = {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
 
 
-def resource_for(dose: str, **kwargs) -> tuple[dict, tuple]:
+def resource_for(dose: str, **kwargs: Any) -> tuple[dict[str, Any], tuple[Notice, ...]]:
     calc = calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
     result = render(calc, "fhir", when=WHEN)
     return json.loads(result.text), result.notices
 
 
-def test_the_resource_passes_the_library_validation():
+def test_the_resource_passes_the_library_validation() -> None:
     resource, _ = resource_for("250 mg")
     parsed = MedicationAdministration.model_validate(resource)  # raises on anything invalid
     assert parsed.status == "completed"
 
 
-def test_every_element_emitted_exists_in_fhir_r4():
+def test_every_element_emitted_exists_in_fhir_r4() -> None:
     resource, _ = resource_for("5 mg/kg", drug="remicade", weight="73 kg")
     assert set(resource) <= R4_ELEMENTS["MedicationAdministration"]
     assert resource["status"] in R4_STATUS
@@ -69,7 +71,7 @@ def test_every_element_emitted_exists_in_fhir_r4():
     assert set(resource["subject"]) <= R4_ELEMENTS["Reference"]
 
 
-def test_medication_is_coded_by_hcpcs_and_ndc_and_the_dose_is_exact_ucum_mg():
+def test_medication_is_coded_by_hcpcs_and_ndc_and_the_dose_is_exact_ucum_mg() -> None:
     resource, notices = resource_for("5 mg/kg", drug="remicade", weight="73.3 kg")  # 366.5 mg
     codings = {coding["system"]: coding["code"] for coding in resource["medicationCodeableConcept"]["coding"]}
     assert codings == {
@@ -81,14 +83,14 @@ def test_medication_is_coded_by_hcpcs_and_ndc_and_the_dose_is_exact_ucum_mg():
     assert notices == ()
 
 
-def test_notes_carry_the_discarded_amount_and_the_claim_lines():
+def test_notes_carry_the_discarded_amount_and_the_claim_lines() -> None:
     resource, _ = resource_for("250 mg")
     notes = " ".join(note["text"] for note in resource["note"])
     assert "Discarded: 50 mg (50 billing units of 1 mg)" in notes
     assert "J2323-JW × 50" in notes
 
 
-def test_an_unverified_ndc_is_left_out_and_warned_about():
+def test_an_unverified_ndc_is_left_out_and_warned_about() -> None:
     resource, notices = resource_for("300 mg", drug="tyruko")
     systems = [coding["system"] for coding in resource["medicationCodeableConcept"]["coding"]]
     assert systems == ["http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"]
@@ -96,6 +98,6 @@ def test_an_unverified_ndc_is_left_out_and_warned_about():
     MedicationAdministration.model_validate(resource)
 
 
-def test_the_dose_administered_is_the_amount_given_when_the_infusion_stopped_early():
+def test_the_dose_administered_is_the_amount_given_when_the_infusion_stopped_early() -> None:
     resource, _ = resource_for("300 mg", dose_given="200 mg")
     assert resource["dosage"]["dose"]["value"] == 200 and resource["dosage"]["text"] == "200 mg IV"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 from datetime import UTC, datetime
+from typing import Any
 
 import pytest
 
@@ -28,17 +29,18 @@ R4_MEDICATION = {
 }
 R4_INGREDIENT = {"id", "extension", "modifierExtension", "itemCodeableConcept", "itemReference", "isActive", "strength"}
 
-def resource(second_ndc: str | None = "12345-6789-02", second_ndc_note: str | None = None) -> dict:
+def resource(second_ndc: str | None = "12345-6789-02", second_ndc_note: str | None = None) -> dict[str, Any]:
     site = drug_entry("J9998", generic="twoproduct", brands=["Twoprod"], billing_unit="1 mg", products=[
         product_entry("Twoprod", ndc="12345-6789-01", strength="500 mg", volume="50 mL"),
         product_entry("Twoprod", ndc=second_ndc, ndc_note=second_ndc_note, strength="100 mg", volume="10 mL"),
     ])
     calc = calculate(packaged_with(site), CalcRequest("650 mg", drug="twoproduct"))
     assert len({use.product.label for use in calc.vials}) == 2
-    return json.loads(render(calc, "fhir", when=WHEN).text)
+    written: dict[str, Any] = json.loads(render(calc, "fhir", when=WHEN).text)
+    return written
 
 
-def test_each_product_is_a_contained_medication_with_its_own_ndc():
+def test_each_product_is_a_contained_medication_with_its_own_ndc() -> None:
     data = resource()
     MedicationAdministration.model_validate(data)
     assert "medicationCodeableConcept" not in data
@@ -52,7 +54,7 @@ def test_each_product_is_a_contained_medication_with_its_own_ndc():
         assert [coding["system"] for coding in product["code"]["coding"]] == [NDC]
 
 
-def test_every_element_of_the_contained_medications_exists_in_r4():
+def test_every_element_of_the_contained_medications_exists_in_r4() -> None:
     data = resource()
     assert set(data) <= R4_ELEMENTS["MedicationAdministration"]
     for item in data["contained"]:
@@ -64,7 +66,7 @@ def test_every_element_of_the_contained_medications_exists_in_r4():
     assert set(data["medicationReference"]) <= R4_ELEMENTS["Reference"]
 
 
-def test_a_product_without_a_verified_ndc_is_named_but_not_coded():
+def test_a_product_without_a_verified_ndc_is_named_but_not_coded() -> None:
     data = resource(second_ndc=None, second_ndc_note="not verified")
     MedicationAdministration.model_validate(data)
     products = [item for item in data["contained"] if item["id"] != "medication"]
@@ -72,7 +74,7 @@ def test_a_product_without_a_verified_ndc_is_named_but_not_coded():
     assert products[1]["code"]["text"] == "Twoprod 100 mg/10 mL"
 
 
-def test_one_product_keeps_the_codeable_concept():
+def test_one_product_keeps_the_codeable_concept() -> None:
     calc = calculate(packaged_catalog(), CalcRequest("250 mg"))
     data = json.loads(render(calc, "fhir", when=WHEN).text)
     assert "contained" not in data

@@ -10,7 +10,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import ExportError, export, render
 from infusion_calc.core.pipeline.site_config import ExportSettings
@@ -21,14 +21,14 @@ WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 CLAIM_FORMATS = ("837p", "837i", "cms1500", "ub04")
 
 
-def unlisted(code: str, drug: str | None, dose: str = "250 mg"):
+def unlisted(code: str, drug: str | None, dose: str = "250 mg") -> Calculation:
     request = CalcRequest(dose, drug=drug, hcpcs=code, billing_unit="1 mg", vials=("100 mg/10 mL",))
     return calculate(packaged_catalog(), request)
 
 
 @pytest.mark.parametrize("fmt", ["837p", "837i"])
 @pytest.mark.parametrize("code", ["J3490", "J3590", "J9999"])
-def test_the_837_names_the_drug_in_component_7_and_passes_pyx12(fmt, code):
+def test_the_837_names_the_drug_in_component_7_and_passes_pyx12(fmt: str, code: str) -> None:
     calc = unlisted(code, "pemetrexed")
     text = export(calc, fmt, ExportSettings(charges={code: Decimal("2.00")}), when=WHEN)
     services = [line for line in text.splitlines() if line.startswith(("SV1", "SV2"))]
@@ -39,30 +39,30 @@ def test_the_837_names_the_drug_in_component_7_and_passes_pyx12(fmt, code):
     assert ok and errors == [], errors
 
 
-def test_cms1500_item_19_and_ub04_fl43_carry_name_and_dose():
+def test_cms1500_item_19_and_ub04_fl43_carry_name_and_dose() -> None:
     calc = unlisted("J9999", "pemetrexed")
     assert "Item 19 (not otherwise classified J9999): pemetrexed 250 mg\n" in export(calc, "cms1500")
     assert all("pemetrexed 250 mg" in row for row in export(calc, "ub04").splitlines()[1:])
 
 
 @pytest.mark.parametrize("fmt", CLAIM_FORMATS)
-def test_a_noc_code_without_a_drug_name_is_refused_with_a_sentence(fmt):
+def test_a_noc_code_without_a_drug_name_is_refused_with_a_sentence(fmt: str) -> None:
     with pytest.raises(ExportError, match=r"^J3490 is a not-otherwise-classified code, so the claim must name the drug"):
         export(unlisted("J3490", None), fmt)
 
 
-def test_formats_that_are_not_claims_still_export_it():
+def test_formats_that_are_not_claims_still_export_it() -> None:
     calc = unlisted("J3490", None)
     for fmt in ("csv", "json", "text", "fhir"):
         assert export(calc, fmt, when=WHEN)
 
 
-def test_a_catalog_listed_code_gets_no_description():
+def test_a_catalog_listed_code_gets_no_description() -> None:
     text = export(calculate(packaged_catalog(), CalcRequest("300 mg")), "837p", when=WHEN)
     assert "SV1*HC:J2323:JZ**" in text
 
 
-def test_the_cli_refuses_a_noc_claim_without_a_name(capsys):
+def test_the_cli_refuses_a_noc_claim_without_a_name(capsys: pytest.CaptureFixture[str]) -> None:
     from infusion_calc.cli import main
 
     status = main(["calc", "--hcpcs", "J9999", "--billing-unit", "1 mg", "--vial", "100 mg", "--dose", "95 mg", "--format", "837p"])
@@ -72,7 +72,7 @@ def test_the_cli_refuses_a_noc_claim_without_a_name(capsys):
 
 @settings(max_examples=200, deadline=None)
 @given(st.text(min_size=1, max_size=120).filter(lambda text: text.strip()))
-def test_any_typed_name_makes_a_valid_segment_or_a_refusal(name):
+def test_any_typed_name_makes_a_valid_segment_or_a_refusal(name: str) -> None:
     """The sweep's kinds of names: separators, controls, other scripts, very long ones."""
     try:
         calc = unlisted("J3490", name)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
 
-from infusion_calc.core.pipeline.site_config import ClaimRules, SiteConfig, SiteConfigError, parse_site_config
+from infusion_calc.core.errors import SiteConfigError
+from infusion_calc.core.pipeline.site_config import ClaimRules, SiteConfig, parse_site_config
 from infusion_calc.loading import default_site_config_path, load_site_config
 
 EXAMPLE = """
@@ -28,7 +30,7 @@ store_patient_id = true
 """
 
 
-def test_no_file_means_the_defaults():
+def test_no_file_means_the_defaults() -> None:
     config = load_site_config()
     assert config == SiteConfig()
     settings = config.export_settings()
@@ -37,7 +39,7 @@ def test_no_file_means_the_defaults():
     assert config.log.store_patient_id is False  # private by default
 
 
-def test_the_file_next_to_the_site_catalog_is_read(isolated_user_dirs):
+def test_the_file_next_to_the_site_catalog_is_read(isolated_user_dirs: Path) -> None:
     path = isolated_user_dirs / "config" / "config.toml"
     assert default_site_config_path() == path
     path.parent.mkdir(parents=True)
@@ -47,14 +49,15 @@ def test_the_file_next_to_the_site_catalog_is_read(isolated_user_dirs):
     assert config.log.store_patient_id is True
 
 
-def test_charges_are_exact_decimals_whether_written_as_numbers_or_text():
+def test_charges_are_exact_decimals_whether_written_as_numbers_or_text() -> None:
     config = parse_site_config(EXAMPLE, "config.toml")
     assert config.chargemaster["J2323"] == Decimal("35.10") and type(config.chargemaster["J2323"]) is Decimal
-    assert config.export_settings().charge_per_unit("J2326") * 3 == Decimal("361.50")
+    charge = config.export_settings().charge_per_unit("J2326")
+    assert charge is not None and charge * 3 == Decimal("361.50")
 
 
 @pytest.mark.parametrize("written", ['"-0"', "-0.0", '"-0.00"', '"$0"'])
-def test_a_zero_charge_is_plain_zero_never_minus_zero(written, capsys, isolated_user_dirs):
+def test_a_zero_charge_is_plain_zero_never_minus_zero(written: str, capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path) -> None:
     config = parse_site_config(f"[chargemaster]\nJ2323 = {written}\n", "config.toml")
     assert not config.chargemaster["J2323"].is_signed() and config.chargemaster["J2323"] == 0
     from infusion_calc.cli import main
@@ -67,12 +70,12 @@ def test_a_zero_charge_is_plain_zero_never_minus_zero(written, capsys, isolated_
     assert "-0" not in out and out.splitlines()[1].endswith(",0.00")
 
 
-def test_the_largest_charge_allowed_prints_in_full():
+def test_the_largest_charge_allowed_prints_in_full() -> None:
     config = parse_site_config('[chargemaster]\nJ2323 = "$999999.99"\n', "config.toml")
     assert config.chargemaster["J2323"] == Decimal("999999.99")
 
 
-def test_a_payer_table_overrides_only_what_it_lists():
+def test_a_payer_table_overrides_only_what_it_lists() -> None:
     config = parse_site_config(EXAMPLE, "config.toml")
     medicaid = config.export_settings("medicaid")
     assert medicaid.rules.ndc_units == ("F2", "GR", "ML", "UN") and medicaid.rules.ndc_spacing == "one-space"
@@ -80,7 +83,7 @@ def test_a_payer_table_overrides_only_what_it_lists():
     assert medicaid.payer == "medicaid" and medicaid.charges == config.chargemaster
 
 
-def test_an_unknown_payer_names_the_ones_defined():
+def test_an_unknown_payer_names_the_ones_defined() -> None:
     config = parse_site_config(EXAMPLE, "site/config.toml")
     with pytest.raises(SiteConfigError, match=r"site/config.toml: no \[payer.acme\] table.*fixed-columns, medicaid"):
         config.export_settings("acme")
@@ -115,18 +118,18 @@ def test_an_unknown_payer_names_the_ones_defined():
         ("[claims\n", r"not valid TOML"),
     ],
 )
-def test_a_bad_file_names_the_file_and_the_field(text, message):
+def test_a_bad_file_names_the_file_and_the_field(text: str, message: str) -> None:
     with pytest.raises(SiteConfigError, match=message) as caught:
         parse_site_config(text, "/etc/site/config.toml")
     assert str(caught.value).startswith("/etc/site/config.toml: ")
 
 
-def test_an_unreadable_explicit_file_is_a_clear_error(tmp_path):
+def test_an_unreadable_explicit_file_is_a_clear_error(tmp_path: Path) -> None:
     with pytest.raises(SiteConfigError, match="cannot read the site config file"):
         load_site_config(tmp_path / "missing.toml")
 
 
-def test_site_rounding_policy_applies_when_the_call_gives_none(tmp_path, capsys):
+def test_site_rounding_policy_applies_when_the_call_gives_none(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     import json
 
     from infusion_calc.cli import main
@@ -141,7 +144,7 @@ def test_site_rounding_policy_applies_when_the_call_gives_none(tmp_path, capsys)
     assert json.loads(capsys.readouterr().out)["dose_rounding"] is None
 
 
-def test_a_bad_site_rounding_policy_is_an_error_line(tmp_path, capsys):
+def test_a_bad_site_rounding_policy_is_an_error_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     from infusion_calc.cli import main
 
     folder = tmp_path / "config"

@@ -12,10 +12,11 @@ import io
 import logging
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 import pytest
 
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import export, render
 from infusion_calc.core.pipeline.site_config import ExportSettings
@@ -93,11 +94,11 @@ def validate(x12: str) -> tuple[bool, list[str]]:
     return bool(ok), messages
 
 
-def calc_for(dose: str, **kwargs):
+def calc_for(dose: str, **kwargs: Any) -> Calculation:
     return calculate(packaged_catalog(), CalcRequest(dose, **kwargs))
 
 
-def test_837p_loop_for_a_full_vial_is_the_documented_segments():
+def test_837p_loop_for_a_full_vial_is_the_documented_segments() -> None:
     text = export(calc_for("300 mg"), "837p", CHARGES, when=WHEN)
     assert text.splitlines() == [
         "LX*1~",
@@ -108,7 +109,7 @@ def test_837p_loop_for_a_full_vial_is_the_documented_segments():
     ]
 
 
-def test_837i_uses_sv2_with_revenue_code_0636():
+def test_837i_uses_sv2_with_revenue_code_0636() -> None:
     text = export(calc_for("250 mg"), "837i", CHARGES, when=WHEN)
     assert "SV2*0636*HC:J2323*1000.00*UN*250~" in text.splitlines()
     assert "SV2*0636*HC:J2323:JW*200.00*UN*50~" in text.splitlines()
@@ -117,7 +118,7 @@ def test_837i_uses_sv2_with_revenue_code_0636():
 
 @pytest.mark.parametrize("fmt", ["837p", "837i"])
 @pytest.mark.parametrize("dose", ["300 mg", "250 mg"])
-def test_the_export_inside_a_minimal_envelope_passes_pyx12(fmt, dose):
+def test_the_export_inside_a_minimal_envelope_passes_pyx12(fmt: str, dose: str) -> None:
     calc = calc_for(dose)
     total = f"{Decimal('4.00') * calc.billing.administered_units + Decimal('4.00') * calc.billing.discarded_units:.2f}"
     ok, errors = validate(envelope(export(calc, fmt, CHARGES, when=WHEN), fmt, total))
@@ -125,14 +126,14 @@ def test_the_export_inside_a_minimal_envelope_passes_pyx12(fmt, dose):
     assert errors == []
 
 
-def test_a_bad_unit_qualifier_fails_pyx12():
+def test_a_bad_unit_qualifier_fails_pyx12() -> None:
     good = export(calc_for("300 mg"), "837p", CHARGES, when=WHEN)
     ok, errors = validate(envelope(good.replace("*15*ML~", "*15*XX~"), "837p", "1200.00"))
     assert not ok
     assert any("CTP05" in message for message in errors), errors
 
 
-def test_a_missing_charge_is_left_empty_so_the_claim_cannot_pass_unnoticed():
+def test_a_missing_charge_is_left_empty_so_the_claim_cannot_pass_unnoticed() -> None:
     result = render(calc_for("300 mg"), "837p", ExportSettings(), when=WHEN)
     assert "SV1*HC:J2323:JZ**UN*300***1~" in result.text.splitlines()
     assert [notice.code for notice in result.notices] == ["CHARGE_MISSING"]
@@ -140,7 +141,7 @@ def test_a_missing_charge_is_left_empty_so_the_claim_cannot_pass_unnoticed():
     assert not ok and any("SV102" in message for message in errors), errors
 
 
-def test_a_line_without_an_ndc_has_no_lin_segment():
+def test_a_line_without_an_ndc_has_no_lin_segment() -> None:
     result = render(calc_for("300 mg", drug="tyruko"), "837p", ExportSettings(charges={"Q5134": Decimal("4.00")}), when=WHEN)
     assert "LIN" not in result.text and "CTP" not in result.text
     assert [notice.code for notice in result.notices] == ["NDC_MISSING"]

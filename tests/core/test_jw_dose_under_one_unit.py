@@ -16,14 +16,14 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.loading import clinical_rules, packaged_catalog
 
 CATALOG = packaged_catalog()
 
 
-def _lines(calc):
+def _lines(calc: Calculation) -> list[tuple[str, int]]:
     return [(line.code, line.units) for line in calc.lines]
 
 
@@ -52,13 +52,13 @@ UNDER_ONE_UNIT = [
 
 
 @pytest.mark.parametrize(("case", "request_", "expected"), UNDER_ONE_UNIT, ids=[row[0] for row in UNDER_ONE_UNIT])
-def test_dose_under_one_unit_bills_like_any_other_dose(case, request_, expected):
+def test_dose_under_one_unit_bills_like_any_other_dose(case: str, request_: CalcRequest, expected: list[tuple[str, int]]) -> None:
     calc = calculate(CATALOG, request_)
     assert _lines(calc) == expected
     assert "DOSE_BELOW_ONE_UNIT" not in {notice.code for notice in calc.warnings}
 
 
-def test_a_hundredth_of_a_mg_does_not_flip_the_claim():
+def test_a_hundredth_of_a_mg_does_not_flip_the_claim() -> None:
     just_under = calculate(CATALOG, CalcRequest("9.99 mg", drug="remicade"))
     one_unit = calculate(CATALOG, CalcRequest("10 mg", drug="remicade"))
     assert _lines(just_under) == _lines(one_unit)
@@ -68,7 +68,7 @@ BILLING_UNITS = ["0.1", "1", "2.5", "10", "30", "100"]
 
 
 @st.composite
-def one_vial_scenarios(draw):
+def one_vial_scenarios(draw: st.DrawFn) -> tuple[Decimal, Decimal, Decimal]:
     """A billing unit, one vial strength (not necessarily a whole number of units) and a dose it holds."""
     unit = Decimal(draw(st.sampled_from(BILLING_UNITS)))
     strength = unit * Decimal(draw(st.integers(10, 6000))) / 10  # 1 to 600 units, often with a fraction
@@ -76,7 +76,7 @@ def one_vial_scenarios(draw):
     return unit, strength, max(dose.quantize(Decimal("0.001")), Decimal("0.001"))
 
 
-def _bill(unit, strength, dose):
+def _bill(unit: Decimal, strength: Decimal, dose: Decimal) -> Calculation:
     return calculate(CATALOG, CalcRequest(
         f"{dose} mg", hcpcs="J9999", billing_unit=f"{unit} mg", vials=(f"{strength} mg/10 mL",),
     ))
@@ -84,7 +84,7 @@ def _bill(unit, strength, dose):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario):
+def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario: tuple[Decimal, Decimal, Decimal]) -> None:
     """JW units = min(discarded units, labeled units - administered units), whatever the dose."""
     unit, strength, dose = scenario
     calc = _bill(unit, strength, dose)
@@ -97,7 +97,7 @@ def test_jw_units_are_the_cap_formula_above_and_below_one_unit(scenario):
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_any_dose_up_to_one_unit_bills_exactly_like_one_unit(scenario):
+def test_any_dose_up_to_one_unit_bills_exactly_like_one_unit(scenario: tuple[Decimal, Decimal, Decimal]) -> None:
     """Below one unit, the dose changes nothing but itself: the same vial, the same lines as one unit."""
     unit, strength, dose = scenario
     if strength < unit:
@@ -112,7 +112,7 @@ CLAIM_LINE_CODES = {"JWJZ_MISSING", "JZ_BUT_DISCARDED", "JW_DOSE_UNDER_ONE_UNIT"
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(one_vial_scenarios())
-def test_the_claim_checks_agree_with_the_engine_for_every_dose(scenario):
+def test_the_claim_checks_agree_with_the_engine_for_every_dose(scenario: tuple[Decimal, Decimal, Decimal]) -> None:
     """The checks compute the units on their own: the engine's lines must pass them, above and below one unit."""
     from infusion_calc.core.checks.checks import run_checks
 

@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.exports import render
 from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.core.record.steps import BILLING, DOSE_ARITHMETIC, Step, StepKind
@@ -24,11 +25,11 @@ from infusion_calc.core.words.step_text import step_text
     (1, "300 mg/15 mL", "1 × 300 mg/15 mL"),
     (3, "100 mg", "3 × 100 mg"),
 ])
-def test_a_vial_is_count_times_size(count, size, text):
+def test_a_vial_is_count_times_size(count: int, size: str, text: str) -> None:
     assert vial_text(count, size) == text
 
 
-def test_several_vial_sizes_are_joined_with_plus():
+def test_several_vial_sizes_are_joined_with_plus() -> None:
     assert vials_text(((1, "400 mg/16 mL"), (3, "100 mg/4 mL"))) == "1 × 400 mg/16 mL + 3 × 100 mg/4 mL"
 
 
@@ -37,7 +38,7 @@ def test_several_vial_sizes_are_joined_with_plus():
     ("J2323", ("JW",), "J2323-JW"),
     ("J9035", ("JZ", "TB"), "J9035-JZ-TB"),
 ])
-def test_a_code_label_joins_the_modifiers_with_hyphens(hcpcs, modifiers, label):
+def test_a_code_label_joins_the_modifiers_with_hyphens(hcpcs: str, modifiers: tuple[str, ...], label: str) -> None:
     assert code_label(hcpcs, modifiers) == label
 
 
@@ -48,7 +49,7 @@ def test_a_code_label_joins_the_modifiers_with_hyphens(hcpcs, modifiers, label):
     ("64406-0008-01", None, None, "NDC 64406-0008-01"),
     (None, None, None, "NDC not verified"),
 ])
-def test_a_person_reads_the_ndc_as_the_carton_prints_it(ndc, quantity, unit, text):
+def test_a_person_reads_the_ndc_as_the_carton_prints_it(ndc: str | None, quantity: Decimal | str | None, unit: str | None, text: str) -> None:
     assert ndc_for_people(ndc, quantity, unit) == text
 
 
@@ -57,17 +58,17 @@ def test_a_person_reads_the_ndc_as_the_carton_prints_it(ndc, quantity, unit, tex
     ("none", "N464406000801ML12.5"),
     ("columns", "N464406000801   ML12.5"),  # the unit qualifier at position 17
 ])
-def test_a_claim_form_gets_the_n4_syntax_spaced_as_the_payer_wants(spacing, text):
+def test_a_claim_form_gets_the_n4_syntax_spaced_as_the_payer_wants(spacing: str, text: str) -> None:
     assert ndc_for_claims("64406000801", "ML", Decimal("12.5"), spacing) == text
 
 
 @given(st.text(alphabet="0123456789", min_size=11, max_size=11))
-def test_the_readable_ndc_is_the_claim_ndc_with_hyphens(ndc):
+def test_the_readable_ndc_is_the_claim_ndc_with_hyphens(ndc: str) -> None:
     shown = readable_ndc(ndc)
     assert shown.replace("-", "") == ndc and [len(part) for part in shown.split("-")] == [5, 4, 2]
 
 
-def test_steps_are_data_and_their_text_is_written_once(catalog):
+def test_steps_are_data_and_their_text_is_written_once(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("5 mg/kg", drug="remicade", weight="154 lb"))
     kinds = [step.kind for step in calc.steps]
     assert kinds == [StepKind.WEIGHT, StepKind.DOSE_PER_KG, StepKind.VIALS, StepKind.ADMINISTERED, StepKind.DISCARDED]
@@ -77,7 +78,7 @@ def test_steps_are_data_and_their_text_is_written_once(catalog):
     assert step_text(calc.steps[1]) == "5 mg/kg × 154 lb = 349.27 mg (from 349.2661249 mg, rounded to 0.01 mg)"
 
 
-def test_the_contract_keeps_the_steps_as_sentences(catalog):
+def test_the_contract_keeps_the_steps_as_sentences(catalog: Catalog) -> None:
     from infusion_calc.core.words.contract import calculation_to_dict
 
     calc = calculate(catalog, CalcRequest("250 mg"))
@@ -89,17 +90,17 @@ def test_the_contract_keeps_the_steps_as_sentences(catalog):
     ]
 
 
-def test_the_step_groups_cover_every_kind_but_the_order_and_the_amount_given():
+def test_the_step_groups_cover_every_kind_but_the_order_and_the_amount_given() -> None:
     assert set(StepKind) - DOSE_ARITHMETIC - BILLING == {StepKind.DOSE_ORDERED, StepKind.DOSE_GIVEN}
     assert set(step_texts.STEP_TEXTS) == set(StepKind)  # every kind has its sentence
 
 
-def test_a_cap_step_states_the_labeled_units():
+def test_a_cap_step_states_the_labeled_units() -> None:
     step = Step.of(StepKind.CAP, administered=1, labeled_units=1, jw=0)
     assert step_text(step) == "Cap: 1 + JW ≤ 1 labeled units → 0 JW units"
 
 
-def test_the_fhir_note_reads_the_ndc_as_the_carton_prints_it(catalog):
+def test_the_fhir_note_reads_the_ndc_as_the_carton_prints_it(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("250 mg"))
     from datetime import datetime
 

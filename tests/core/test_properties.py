@@ -10,7 +10,8 @@ from math import ceil, floor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.billing import ClaimLine
+from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.calculation.vials import plan_vials
 from infusion_calc.core.errors import InputError, PlanError
@@ -22,8 +23,12 @@ BILLING_UNITS = ["0.1", "1", "2.5", "5", "10", "25", "100"]
 fast = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
+Scenario = tuple[Decimal, list[Decimal], Decimal, tuple[str, ...]]
+"""A billing unit, vial strengths, a dose, and the vials as typed."""
+
+
 @st.composite
-def scenarios(draw):
+def scenarios(draw: st.DrawFn) -> Scenario:
     """A billing unit, 1-3 vial strengths that are whole multiples of it, and a dose."""
     unit = Decimal(draw(st.sampled_from(BILLING_UNITS)))
     multiples = draw(st.lists(st.integers(1, 60), min_size=1, max_size=3, unique=True))
@@ -34,13 +39,13 @@ def scenarios(draw):
     return unit, strengths, dose, vials
 
 
-def _calc(unit, dose, vials):
+def _calc(unit: Decimal, dose: Decimal, vials: tuple[str, ...]) -> Calculation:
     return calculate(CATALOG, CalcRequest(f"{dose} mg", hcpcs="J9999", billing_unit=f"{unit} mg", vials=vials))
 
 
 @fast
 @given(scenarios())
-def test_units_follow_the_rounding_rules_exactly(scenario):
+def test_units_follow_the_rounding_rules_exactly(scenario: Scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     billing = calc.billing
@@ -56,7 +61,7 @@ def test_units_follow_the_rounding_rules_exactly(scenario):
 
 @fast
 @given(scenarios())
-def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario):
+def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario: Scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     assert (calc.billing.administered_units + calc.billing.discarded_units) * unit <= calc.labeled_mg
@@ -64,7 +69,7 @@ def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario):
 
 @fast
 @given(scenarios())
-def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario):
+def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario: Scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
     has_jw = any("JW" in line.modifiers for line in calc.lines)
@@ -76,7 +81,7 @@ def test_jw_line_exactly_when_a_whole_unit_is_discarded(scenario):
 
 @fast
 @given(scenarios())
-def test_vial_plan_is_the_least_labeled_amount_then_fewest_vials(scenario):
+def test_vial_plan_is_the_least_labeled_amount_then_fewest_vials(scenario: Scenario) -> None:
     _, strengths, dose, _ = scenario
     plan, _ = plan_vials(strengths, dose)
     # Exhaustive reference over every count up to what one strength alone would need.
@@ -92,11 +97,11 @@ def test_vial_plan_is_the_least_labeled_amount_then_fewest_vials(scenario):
 
 @fast
 @given(st.integers(1, 10**6), st.sampled_from(["J2323", "J2326", "J1745", "J0490"]))
-def test_same_dose_in_g_mg_or_mcg_gives_the_same_lines(micrograms, code):
+def test_same_dose_in_g_mg_or_mcg_gives_the_same_lines(micrograms: int, code: str) -> None:
     dose_mg = Decimal(micrograms) / 1000
     texts = [f"{dose_mg} mg", f"{dose_mg / 1000} g", f"{micrograms} mcg"]
 
-    def outcome(text):
+    def outcome(text: str) -> tuple[ClaimLine, ...] | str:
         try:
             return tuple(calculate(CATALOG, CalcRequest(text, hcpcs=code)).lines)
         except PlanError as refused:  # e.g. nusinersen over one vial: refused alike in every unit
@@ -107,7 +112,7 @@ def test_same_dose_in_g_mg_or_mcg_gives_the_same_lines(micrograms, code):
 
 @settings(max_examples=400, deadline=None)
 @given(st.text(max_size=30))
-def test_hostile_strings_never_crash_the_parser(text):
+def test_hostile_strings_never_crash_the_parser(text: str) -> None:
     try:
         order = parse_dose(text)
     except InputError as error:
@@ -118,7 +123,7 @@ def test_hostile_strings_never_crash_the_parser(text):
 
 @settings(max_examples=200, deadline=None)
 @given(st.from_regex(r"\A[0-9.,\-e*^ ]{0,6}\s?(mg|g|mcg|mL|kg|m2|units|µg|cc|lb)?(/(kg|m2|mL|lb))?\Z"))
-def test_near_miss_quantities_never_crash_a_whole_calculation(text):
+def test_near_miss_quantities_never_crash_a_whole_calculation(text: str) -> None:
     try:
         calculate(CATALOG, CalcRequest(text, weight="70 kg", bsa="1.8 m2"))
     except InputError as error:

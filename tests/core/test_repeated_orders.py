@@ -4,6 +4,8 @@ read would, and a refused value is refused on every row, not only the first."""
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -22,7 +24,7 @@ ORDERS = (
 )
 
 
-def test_the_same_order_again_is_the_same_calculation_as_in_a_fresh_catalog():
+def test_the_same_order_again_is_the_same_calculation_as_in_a_fresh_catalog() -> None:
     catalog = packaged_catalog()
     first = [calculate(catalog, order) for order in ORDERS]
     again = [calculate(catalog, order) for order in ORDERS]
@@ -37,7 +39,7 @@ def test_the_same_order_again_is_the_same_calculation_as_in_a_fresh_catalog():
     (CalcRequest(dose="95 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/x",)), "vial"),
     (CalcRequest(dose="300 mg", drug="no such drug"), "drug"),
 ])
-def test_a_refused_value_is_refused_on_every_row(order, field):
+def test_a_refused_value_is_refused_on_every_row(order: CalcRequest, field: str) -> None:
     for _ in range(3):
         with pytest.raises(InputError) as refused:
             calculate(packaged_catalog(), order)
@@ -46,7 +48,7 @@ def test_a_refused_value_is_refused_on_every_row(order, field):
 
 @settings(max_examples=60, deadline=None)
 @given(weight=st.decimals(min_value="30", max_value="150", places=1), repeats=st.integers(1, 3))
-def test_a_weight_read_again_gives_the_dose_it_gave_the_first_time(weight, repeats):
+def test_a_weight_read_again_gives_the_dose_it_gave_the_first_time(weight: Decimal, repeats: int) -> None:
     order = CalcRequest(dose="5 mg/kg", drug="Remicade", weight=f"{weight} kg")
     doses = {calculate(packaged_catalog(), order).dose_mg for _ in range(repeats)}
     assert doses == {weight * 5}

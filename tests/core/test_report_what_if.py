@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterator
 from datetime import date
 from decimal import Decimal
 
@@ -18,14 +19,14 @@ PERIOD = Period(date(2026, 1, 1), date(2026, 1, 31))
 LIMIT = Decimal("3.5")
 
 
-def combinations(strengths: tuple[Decimal, ...], most: int = 12):
+def combinations(strengths: tuple[Decimal, ...], most: int = 12) -> Iterator[tuple[Decimal, int]]:
     """Every (total, vial count) of up to `most` vials."""
     for counts in itertools.product(range(most + 1), repeat=len(strengths)):
         if 0 < sum(counts) <= most:
-            yield sum(c * s for c, s in zip(counts, strengths)), sum(counts)
+            yield sum((c * s for c, s in zip(counts, strengths)), Decimal(0)), sum(counts)
 
 
-def least_cover(strengths, dose):
+def least_cover(strengths: tuple[Decimal, ...], dose: Decimal) -> Decimal:
     return min(total for total, _ in combinations(strengths) if total >= dose)
 
 
@@ -47,7 +48,7 @@ SIZES = st.lists(st.sampled_from([Decimal(v) for v in (20, 50, 80, 100, 150, 400
 
 @settings(max_examples=150, deadline=None)
 @given(SIZES, st.integers(min_value=15, max_value=200), st.sampled_from([Decimal(5), Decimal(10), Decimal(20)]))
-def test_rounding_moves_to_the_nearest_whole_vial_total_within_the_threshold(sizes, dose_mg, threshold):
+def test_rounding_moves_to_the_nearest_whole_vial_total_within_the_threshold(sizes: list[Decimal], dose_mg: int, threshold: Decimal) -> None:
     planned = tuple(sorted(sizes))
     dose = Decimal(dose_mg)
     saved = entry(dose, planned)
@@ -66,7 +67,7 @@ def test_rounding_moves_to_the_nearest_whole_vial_total_within_the_threshold(siz
 
 @settings(max_examples=150, deadline=None)
 @given(SIZES, SIZES, st.integers(min_value=15, max_value=200))
-def test_least_waste_uses_every_presentation_the_catalog_knows(planned_sizes, catalog_sizes, dose_mg):
+def test_least_waste_uses_every_presentation_the_catalog_knows(planned_sizes: list[Decimal], catalog_sizes: list[Decimal], dose_mg: int) -> None:
     planned = tuple(sorted(planned_sizes))
     known = tuple(sorted(catalog_sizes))
     dose = Decimal(dose_mg)
@@ -82,7 +83,7 @@ def test_least_waste_uses_every_presentation_the_catalog_knows(planned_sizes, ca
 
 
 @given(st.integers(min_value=0, max_value=500), st.integers(min_value=1, max_value=5), st.integers(min_value=0, max_value=60))
-def test_non_billable_waste_is_what_no_jw_unit_pays_for(wasted_mg, unit_mg, jw_units):
+def test_non_billable_waste_is_what_no_jw_unit_pays_for(wasted_mg: int, unit_mg: int, jw_units: int) -> None:
     unit, wasted = Decimal(unit_mg), Decimal(wasted_mg)
     whole = wasted_mg // unit_mg
     jw = min(jw_units, whole)  # a JW line never bills more than was discarded
@@ -91,17 +92,17 @@ def test_non_billable_waste_is_what_no_jw_unit_pays_for(wasted_mg, unit_mg, jw_u
     assert multi == 0 and under + capped + jw * unit == wasted
     assert under < unit
     multi_dose = saved._replace(single_dose=False, discarded_units=0)
-    assert non_billable_mg(multi_dose) == (wasted, 0, 0)
+    assert non_billable_mg(multi_dose) == (wasted, Decimal(0), Decimal(0))
 
 
-def test_what_ifs_skip_multi_dose_containers():
+def test_what_ifs_skip_multi_dose_containers() -> None:
     saved = entry(Decimal(420), (Decimal(50), Decimal(150), Decimal(450)), Decimal(50), single_dose=False)
     figures = build_report([saved], PERIOD, round_within=Decimal(10), catalog_strengths={("J0000", "mg"): (Decimal(50),)}).totals
     assert figures.rounding_moved == [] and figures.least_waste_changed == []
     assert figures.non_billable_units["multi_dose"] == Decimal("0.6")
 
 
-def test_an_entry_without_a_payment_limit_counts_no_dollars_and_is_flagged():
+def test_an_entry_without_a_payment_limit_counts_no_dollars_and_is_flagged() -> None:
     saved = entry(Decimal(410), (Decimal(100),))._replace(limit_per_unit=None)
     figures = build_report([saved], PERIOD, round_within=Decimal(10)).totals
     assert figures.rounding_moved == [1] and figures.rounding_dollars == 0 and figures.what_if_unpriced == [1]

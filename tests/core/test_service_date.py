@@ -25,7 +25,7 @@ READ = [
 
 
 @pytest.mark.parametrize(("typed", "expected"), READ)
-def test_a_date_or_a_date_and_time_is_read(typed, expected):
+def test_a_date_or_a_date_and_time_is_read(typed: str, expected: date | datetime | None) -> None:
     assert parse_given_at(typed) == expected
     assert type(parse_given_at(typed)) is type(expected)
 
@@ -34,26 +34,26 @@ def test_a_date_or_a_date_and_time_is_read(typed, expected):
     ("2025-02-30", "not a real date"), ("2025-01-1x", "YYYY-MM-DD, or YYYY-MM-DD HH:MM"), ("1899-01-10", "not plausible"),
     ("10/01/2025", "YYYY-MM-DD, or YYYY-MM-DD HH:MM"),
 ])
-def test_anything_else_is_refused_saying_what_to_type(typed, says):
+def test_anything_else_is_refused_saying_what_to_type(typed: str, says: str) -> None:
     with pytest.raises(InputError) as caught:
         parse_given_at(typed)
     assert says in caught.value.message
 
 
-def test_the_encounter_has_the_date_of_service_and_no_invented_time():
+def test_the_encounter_has_the_date_of_service_and_no_invented_time() -> None:
     encounter, errors = read_encounter(EncounterText(given_at="2025-01-10"))
     assert errors == ()
     assert encounter.service_date == date(2025, 1, 10)
     assert encounter.given_at == date(2025, 1, 10)
 
 
-def run(capsys, *args: str) -> tuple[int, str, str]:
+def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     status = main(["calc", "--dose", "250 mg", *args])
     captured = capsys.readouterr()
     return status, captured.out, captured.err
 
 
-def test_calc_prices_a_date_alone_from_its_quarter_and_the_note_shows_the_date(capsys):
+def test_calc_prices_a_date_alone_from_its_quarter_and_the_note_shows_the_date(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--given-at", "2025-01-10", "--json", "--note")
     assert status == 0, err
     result = json.loads(out)
@@ -62,7 +62,7 @@ def test_calc_prices_a_date_alone_from_its_quarter_and_the_note_shows_the_date(c
     assert "00:00" not in result["note"]
 
 
-def test_claim_exports_carry_the_date_alone(capsys):
+def test_claim_exports_carry_the_date_alone(capsys: pytest.CaptureFixture[str]) -> None:
     status, out, err = run(capsys, "--given-at", "2025-01-10", "--format", "fhir")
     assert status == 0, err
     assert json.loads(out)["effectiveDateTime"] == "2025-01-10"

@@ -8,6 +8,7 @@ import pytest
 
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.checks.checks import run_checks
 from infusion_calc.core.checks.modifier_340b import with_340b_modifier
 from infusion_calc.core.errors import SiteConfigError
@@ -17,12 +18,12 @@ from infusion_calc.core.record.encounter import EncounterText, parse_encounter
 from infusion_calc.loading import clinical_rules
 
 
-def test_no_config_means_no_witness_complex_codes_and_no_340b():
+def test_no_config_means_no_witness_complex_codes_and_no_340b() -> None:
     assert parse_site_config("", "config.toml").check_policy() == SitePolicy()
     assert SitePolicy() == SitePolicy(require_waste_witness=False, complex_biologic_codes="complex", acquired_340b=False)
 
 
-def test_each_setting_reads_from_its_table():
+def test_each_setting_reads_from_its_table() -> None:
     config = parse_site_config(
         "[documentation]\nrequire_waste_witness = true\n"
         '[administration]\ncomplex_biologic_codes = "infusion"\n'
@@ -37,13 +38,13 @@ def test_each_setting_reads_from_its_table():
     ('[billing]\nacquired_340b = "yes"\n', "[billing] field 'acquired_340b': write true or false"),
     ("[documentation]\nwitness = true\n", "[documentation] field 'witness': unknown setting"),
 ])
-def test_a_bad_setting_names_the_table_and_field(text, says):
+def test_a_bad_setting_names_the_table_and_field(text: str, says: str) -> None:
     with pytest.raises(SiteConfigError) as caught:
         parse_site_config(text, "config.toml")
     assert says in str(caught.value)
 
 
-def test_340b_puts_tb_on_every_drug_line_from_2025(catalog):
+def test_340b_puts_tb_on_every_drug_line_from_2025(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("250 mg"))
     marked = with_340b_modifier(calc, date(2025, 1, 1))
     assert [line.code for line in marked.lines] == ["J2323-TB", "J2323-JW-TB"]
@@ -55,6 +56,6 @@ def test_340b_puts_tb_on_every_drug_line_from_2025(catalog):
     assert not {"MODIFIER_340B_MISSING", "JG_DISCONTINUED", "JWJZ_MISSING"} & found
 
 
-def test_before_2025_no_modifier_is_chosen(catalog):
+def test_before_2025_no_modifier_is_chosen(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("300 mg"))
     assert with_340b_modifier(calc, date(2024, 12, 31)) is calc

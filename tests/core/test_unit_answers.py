@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -40,7 +42,7 @@ DEFINITIONS = (Path(__file__).resolve().parents[2] / "infusion_calc" / "data" / 
 
 
 @pytest.fixture
-def fresh_start(monkeypatch):
+def fresh_start(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """A new process's state: a book with no answers yet, no typed text read (the book in use is
     put back afterwards for the other tests)."""
     monkeypatch.setattr(unit_book_module, "_in_use", [UnitBook(DEFINITIONS)])
@@ -49,18 +51,18 @@ def fresh_start(monkeypatch):
     forget_parsed_texts()
 
 
-def forget_parsed_texts():
+def forget_parsed_texts() -> None:
     units.parse_dose.cache_clear()
     units.parse_vial_size.cache_clear()
 
 
 class NoPint(UnitBook):
     @property
-    def registry(self):  # type: ignore[override]
+    def registry(self) -> Any:
         raise AssertionError("the registry was built: pint was asked")
 
 
-def test_with_the_kept_answers_every_mapped_spelling_parses_and_prints_as_pint_says_without_pint(fresh_start, monkeypatch):
+def test_with_the_kept_answers_every_mapped_spelling_parses_and_prints_as_pint_says_without_pint(fresh_start: None, monkeypatch: pytest.MonkeyPatch) -> None:
     from_pint = {(where, text): parsed(where, text) for where, text in TYPED}
     printed = {unit: format_amount(Decimal("1.5"), unit) for unit in PRINTED_UNITS}
     kept = unit_book().every_answer()
@@ -72,13 +74,13 @@ def test_with_the_kept_answers_every_mapped_spelling_parses_and_prints_as_pint_s
     assert printed["m**2"] == "1.5 m²" and printed["mg/mL"] == "1.5 mg/mL"
 
 
-def test_a_spelling_not_kept_is_asked_of_the_registry(fresh_start):
+def test_a_spelling_not_kept_is_asked_of_the_registry(fresh_start: None) -> None:
     use_units(DEFINITIONS, {("unit", "mg", ""): True})
     assert parse_dose("0.15 dL").amount.value == Decimal(15)  # decilitre: a pint prefix, in no table of ours
     assert unit_book().answers[("factor", "dL", "mL")] == Decimal(100)
 
 
-def test_refused_and_unknown_words_still_say_why_with_the_answers_kept(fresh_start, monkeypatch):
+def test_refused_and_unknown_words_still_say_why_with_the_answers_kept(fresh_start: None, monkeypatch: pytest.MonkeyPatch) -> None:
     use_units(DEFINITIONS, unit_book().every_answer())
     with pytest.raises(Exception, match="easily misread as mg"):
         parse_dose("300 ug")
@@ -87,13 +89,13 @@ def test_refused_and_unknown_words_still_say_why_with_the_answers_kept(fresh_sta
     assert not any("furlong" in key for key in unit_book().answers)  # junk is never kept
 
 
-def test_the_registry_is_built_from_the_definitions_handed_over(fresh_start, monkeypatch):
+def test_the_registry_is_built_from_the_definitions_handed_over(fresh_start: None, monkeypatch: pytest.MonkeyPatch) -> None:
     """The core reads no file: a definition the edge passes in is the one pint is asked about."""
     monkeypatch.setattr(unit_book_module, "_in_use", [UnitBook(DEFINITIONS + "\nsmidgen = 0.1 * mg\n")])
     assert parse_dose("30 smidgen").amount.value == Decimal(3)
 
 
-def test_without_definitions_handed_over_the_parser_says_the_edge_must_pass_them(monkeypatch):
+def test_without_definitions_handed_over_the_parser_says_the_edge_must_pass_them(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(unit_book_module, "_in_use", [])
     forget_parsed_texts()
     with pytest.raises(RuntimeError, match="the edge passes them in"):
@@ -101,7 +103,7 @@ def test_without_definitions_handed_over_the_parser_says_the_edge_must_pass_them
     forget_parsed_texts()
 
 
-def test_no_core_module_opens_a_file():
+def test_no_core_module_opens_a_file() -> None:
     """The core takes text from the edge: no open(), read_text() or importlib.resources in it."""
     core = Path(__file__).resolve().parents[2] / "infusion_calc" / "core"
     readers = re.compile(r"\bopen\(|\.read_text\(|\.read_bytes\(|importlib\.resources|\bfiles\(")

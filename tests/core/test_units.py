@@ -29,7 +29,7 @@ from infusion_calc.core.numbers.units import DoseBasis, Kind, parse_concentratio
         ("0.015 L", "15", "mL", DoseBasis.VOLUME),
     ],
 )
-def test_accepted_doses_are_exact_in_canonical_units(text, value, unit, basis):
+def test_accepted_doses_are_exact_in_canonical_units(text: str, value: str, unit: str, basis: DoseBasis) -> None:
     order = parse_dose(text)
     assert order.amount.value == Decimal(value)
     assert order.amount.unit == unit
@@ -65,7 +65,7 @@ def test_accepted_doses_are_exact_in_canonical_units(text, value, unit, basis):
         ("5 mL/kg", "start with a mass"),
     ],
 )
-def test_pint_traps_are_refused_with_what_to_type(text, says):
+def test_pint_traps_are_refused_with_what_to_type(text: str, says: str) -> None:
     with pytest.raises(InputError) as caught:
         parse_dose(text)
     assert caught.value.field == "dose"
@@ -86,17 +86,18 @@ def test_pint_traps_are_refused_with_what_to_type(text, says):
         ("1.9 m²", Kind.AREA, "1.9"),
     ],
 )
-def test_body_measures_convert_exactly(text, kind, value):
+def test_body_measures_convert_exactly(text: str, kind: Kind, value: str) -> None:
     assert parse_measure(text, kind, "x").value == Decimal(value)
 
 
-def test_wrong_dimension_names_what_was_expected():
+def test_wrong_dimension_names_what_was_expected() -> None:
     with pytest.raises(InputError, match="not a weight"):
         parse_measure("70 mL", Kind.BODY_WEIGHT, "weight")
 
 
-def test_vial_sizes_and_concentrations():
+def test_vial_sizes_and_concentrations() -> None:
     solution = parse_vial_size("300 mg/15 mL")
+    assert solution.volume is not None
     assert (solution.strength.value, solution.volume.value) == (Decimal(300), Decimal(15))
     powder = parse_vial_size("100 mg")
     assert powder.volume is None

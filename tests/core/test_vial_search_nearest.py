@@ -33,7 +33,7 @@ def _every_total_nearest(search: VialSearch, low: Decimal, high: Decimal, dose: 
     dose=st.decimals(min_value=Decimal("0.5"), max_value=Decimal("900"), places=2),
     threshold=st.sampled_from([Decimal(0), Decimal(5), Decimal(10), Decimal("12.5"), Decimal(25), Decimal(50)]),
 )
-def test_nearest_matches_visiting_every_reachable_total(strengths, dose, threshold):
+def test_nearest_matches_visiting_every_reachable_total(strengths: list[int], dose: Decimal, threshold: Decimal) -> None:
     low, high = dose * (1 - threshold / 100), dose * (1 + threshold / 100)
     search = VialSearch([Decimal(s) for s in strengths], high)
     found = search.nearest(low, high, dose)
@@ -41,6 +41,7 @@ def test_nearest_matches_visiting_every_reachable_total(strengths, dose, thresho
     assert (found.total if found is not None else None) == expected
 
 
-def test_a_tie_keeps_the_smaller_dose():
+def test_a_tie_keeps_the_smaller_dose() -> None:
     search = VialSearch([Decimal(10)], Decimal(30))
-    assert search.nearest(Decimal(10), Decimal(30), Decimal(15)).total == 10  # 10 and 20 are both 5 away
+    nearest = search.nearest(Decimal(10), Decimal(30), Decimal(15))
+    assert nearest is not None and nearest.total == 10  # 10 and 20 are both 5 away

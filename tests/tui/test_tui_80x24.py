@@ -9,8 +9,10 @@ from __future__ import annotations
 import re
 
 import pytest
+from textual.widgets import Input
 
-from tui_helpers import choose, ready, screen_lines, scroll_to, type_fast, type_into
+from infusion_calc.tui.app import InfusionCalcApp
+from tui_helpers import choose, focused_id, ready, result_of, screen_lines, scroll_to, type_fast, type_into
 
 SIZE = (80, 24)
 
@@ -19,7 +21,7 @@ def rows_with(lines: list[str], *words: str) -> list[str]:
     return [line for line in lines if all(re.search(rf"(?<!\S){re.escape(word)}(?!\S)", line) for word in words)]
 
 
-async def test_claim_figures_stay_whole_after_a_patient_with_an_unverified_ndc(app):
+async def test_claim_figures_stay_whole_after_a_patient_with_an_unverified_ndc(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "drug", "Q5134")  # Tyruko: "not verified: take it from the carton" as its NDC
         await type_into(pilot, dose="300 mg")
@@ -32,7 +34,7 @@ async def test_claim_figures_stay_whole_after_a_patient_with_an_unverified_ndc(a
         assert rows_with(lines, "J2323", "JW", "50", "64406000801", "ML", "2.5"), "\n".join(lines)
 
 
-async def test_a_three_decimal_ndc_quantity_is_shown_whole(app):
+async def test_a_three_decimal_ndc_quantity_is_shown_whole(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "drug", "Q5134")
         await type_into(pilot, dose="300 mg")
@@ -40,23 +42,23 @@ async def test_a_three_decimal_ndc_quantity_is_shown_whole(app):
         await type_into(pilot, dose="680 mg")
         await scroll_to(pilot, "#claim-lines")
         lines = screen_lines(app)
-        for row in app.main_screen.outcome.result.claim_rows:
+        for row in result_of(app).claim_rows:
             cells = [cell for cell in (row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity) if cell]
             assert rows_with(lines, *cells), f"{cells} not whole on one line:\n" + "\n".join(lines)
 
 
-async def test_an_unverified_ndc_wraps_inside_its_column_and_keeps_the_figures_whole(app):
+async def test_an_unverified_ndc_wraps_inside_its_column_and_keeps_the_figures_whole(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "drug", "Q5134")
         await type_into(pilot, dose="300 mg")
         await scroll_to(pilot, "#claim-lines")
         lines = screen_lines(app)
-        row = app.main_screen.outcome.result.claim_rows[0]
+        row = result_of(app).claim_rows[0]
         assert rows_with(lines, row.hcpcs, row.units, "not", row.ndc_unit, row.ndc_quantity), "\n".join(lines)
         assert any("carton" in line for line in lines)
 
 
-async def test_a_terminal_too_narrow_for_the_claim_lines_says_so_instead_of_cutting_them(app):
+async def test_a_terminal_too_narrow_for_the_claim_lines_says_so_instead_of_cutting_them(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(50, 24)) as pilot:
         await choose(pilot, "drug", "Q5134")
         await type_into(pilot, dose="300 mg")
@@ -65,7 +67,7 @@ async def test_a_terminal_too_narrow_for_the_claim_lines_says_so_instead_of_cutt
         assert "do not fit this terminal" in text and "Q5134" not in text.split("Claim lines")[-1].split("⚠")[0]
 
 
-async def test_enter_after_a_per_m2_dose_goes_to_height_then_weight_as_the_screen_shows_them(app):
+async def test_enter_after_a_per_m2_dose_goes_to_height_then_weight_as_the_screen_shows_them(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "drug", "J9312")  # Rituxan
         app.main_screen.query_one("#dose").focus()
@@ -79,18 +81,18 @@ async def test_enter_after_a_per_m2_dose_goes_to_height_then_weight_as_the_scree
         assert rows == ["height-field", "weight-field", "bsa-field"]  # the order Enter followed
 
 
-async def test_a_weight_typed_right_after_enter_lands_in_the_weight_field(app):
+async def test_a_weight_typed_right_after_enter_lands_in_the_weight_field(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "drug", "J1745")  # Remicade
         app.main_screen.query_one("#dose").focus()
         await type_fast(pilot, *"5 mg/kg", "enter", *"73 kg")
         screen = app.main_screen
         assert (screen.form.dose, screen.form.weight) == ("5 mg/kg", "73 kg")
-        assert app.focused.id == "weight"
-        assert screen.outcome.result.claim_rows[0].units == "37"
+        assert focused_id(app) == "weight"
+        assert result_of(app).claim_rows[0].units == "37"
 
 
-async def test_a_pasted_dose_and_weight_on_two_lines_fill_both_fields(app):
+async def test_a_pasted_dose_and_weight_on_two_lines_fill_both_fields(app: InfusionCalcApp) -> None:
     from textual import events
 
     async with app.run_test(size=SIZE) as pilot:
@@ -104,11 +106,11 @@ async def test_a_pasted_dose_and_weight_on_two_lines_fill_both_fields(app):
         assert (screen.form.dose, screen.form.weight) == ("5 mg/kg", "73 kg")
 
 
-async def test_a_weight_in_lb_reads_to_two_decimals_and_the_dose_is_computed_exactly(app):
+async def test_a_weight_in_lb_reads_to_two_decimals_and_the_dose_is_computed_exactly(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await choose(pilot, "drug", "J1745")
         await type_into(pilot, dose="5 mg/kg", weight="161 lb")
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         steps = " / ".join(result.dose_steps)
         assert "161 lb ≈ 73.03 kg" in steps, steps
         assert "73.028" not in steps  # the exact 73.02837157 kg is used, not shown
@@ -116,10 +118,10 @@ async def test_a_weight_in_lb_reads_to_two_decimals_and_the_dose_is_computed_exa
         assert "5 mg/kg × 161 lb = 365.14 mg" in steps
 
 
-async def test_f7_jumps_to_the_result_then_the_checks_then_the_chart_text_then_back_to_the_form(app):
+async def test_f7_jumps_to_the_result_then_the_checks_then_the_chart_text_then_back_to_the_form(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="250 mg")
-        assert app.focused.id == "dose"
+        assert focused_id(app) == "dose"
         for title in ("natalizumab (Tysabri)", "Pre-submission checks", "Chart text"):
             await pilot.press("f7")
             lines = screen_lines(app)
@@ -127,22 +129,22 @@ async def test_f7_jumps_to_the_result_then_the_checks_then_the_chart_text_then_b
             assert first.strip().startswith(title), "\n".join(lines)
         await pilot.press("f7")
         assert any("Ordered dose" in line for line in screen_lines(app))
-        assert app.focused.id == "dose"  # typing goes on where it was; the drug list never opens
+        assert focused_id(app) == "dose"  # typing goes on where it was; the drug list never opens
 
 
 @pytest.mark.parametrize("size", [SIZE, (120, 24)])
-async def test_page_down_and_up_scroll_the_result_from_the_form_wide_and_narrow(app, size):
+async def test_page_down_and_up_scroll_the_result_from_the_form_wide_and_narrow(app: InfusionCalcApp, size: tuple[int, int]) -> None:
         async with app.run_test(size=size) as pilot:
             await type_into(pilot, dose="250 mg")
             scroller = app.main_screen._result_scroller()
             await pilot.press("pagedown")
             assert scroller.scroll_y > 0
-            assert app.focused.id == "dose"
+            assert focused_id(app) == "dose"
             await pilot.press("pageup", "pageup")
             assert scroller.scroll_y == 0
 
 
-async def test_f1_and_the_key_bar_name_the_result_key(app):
+async def test_f1_and_the_key_bar_name_the_result_key(app: InfusionCalcApp) -> None:
     from textual.widgets import Footer
     from textual.widgets._footer import FooterKey
 
@@ -155,7 +157,7 @@ async def test_f1_and_the_key_bar_name_the_result_key(app):
         assert "F7" in HELP_TEXT and "PageDown" in HELP_TEXT
 
 
-async def test_f1_help_never_breaks_a_sentence_at_80_columns(app):
+async def test_f1_help_never_breaks_a_sentence_at_80_columns(app: InfusionCalcApp) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await ready(pilot)
         await pilot.press("f1")
@@ -173,7 +175,7 @@ async def test_f1_help_never_breaks_a_sentence_at_80_columns(app):
                     f"broken mid-sentence:\n{line}\n{following}"
 
 
-async def test_placeholders_are_dim_and_italic_so_they_never_read_as_entered_data(app):
+async def test_placeholders_are_dim_and_italic_so_they_never_read_as_entered_data(app: InfusionCalcApp) -> None:
     from textual.widgets import Input
 
     async with app.run_test(size=SIZE) as pilot:
@@ -184,7 +186,7 @@ async def test_placeholders_are_dim_and_italic_so_they_never_read_as_entered_dat
         assert placeholder.color != dose.rich_style.color  # not the colour of typed text
 
 
-async def test_a_notice_at_80_columns_sits_along_the_bottom_not_over_the_form(app):
+async def test_a_notice_at_80_columns_sits_along_the_bottom_not_over_the_form(app: InfusionCalcApp) -> None:
     from textual.widgets._toast import Toast
 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -198,7 +200,7 @@ async def test_a_notice_at_80_columns_sits_along_the_bottom_not_over_the_form(ap
             assert toast.region.y >= SIZE[1] - 8  # along the bottom, above the key bar
 
 
-async def test_the_copy_as_menu_opens_clear_of_notices(app):
+async def test_the_copy_as_menu_opens_clear_of_notices(app: InfusionCalcApp) -> None:
     from textual.widgets._toast import Toast
 
     async with app.run_test(size=SIZE, notifications=True) as pilot:
@@ -210,7 +212,7 @@ async def test_the_copy_as_menu_opens_clear_of_notices(app):
 
 
 @pytest.mark.parametrize("width", [80, 120, 140])
-async def test_every_key_on_the_bar_is_shown_with_its_word_never_cut(app, width):
+async def test_every_key_on_the_bar_is_shown_with_its_word_never_cut(app: InfusionCalcApp, width: int) -> None:
     async with app.run_test(size=(width, 30)) as pilot:
         await type_into(pilot, dose="300 mg")
         await pilot.pause()
@@ -218,14 +220,14 @@ async def test_every_key_on_the_bar_is_shown_with_its_word_never_cut(app, width)
         assert "f7 Result" in bar and "f1 Help" in bar, bar
 
 
-async def test_text_typed_right_after_a_tab_from_the_expiry_lands_in_the_next_field(app):
+async def test_text_typed_right_after_a_tab_from_the_expiry_lands_in_the_next_field(app: InfusionCalcApp) -> None:
     from tui_helpers import open_encounter
 
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="250 mg")
         await open_encounter(pilot)
-        app.main_screen.query_one("#expires-1").focus()
+        app.main_screen.query_one("#expires-1", Input).focus()
         await pilot.pause()
         await type_fast(pilot, *"2027-03", "tab", *"abc")
-        assert app.main_screen.query_one("#expires-1").value == "2027-03"
-        assert app.focused.value == "abc"
+        assert app.main_screen.query_one("#expires-1", Input).value == "2027-03"
+        assert isinstance(app.focused, Input) and app.focused.value == "abc"

@@ -4,22 +4,25 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
+from textual.pilot import Pilot
 from textual.widgets import Button, Static
 
 from infusion_calc.tui.app import make_app
 from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen
+from infusion_calc.tui.widgets.drug_field import DrugField
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
-from tui_helpers import built, shown, type_into
+from tui_helpers import app_of, built, result_of, shown, type_into
 
 NATALIZUMAB_AS_J2326 = drug_entry("J2326", generic="natalizumab", brands=["Tysabri"], billing_unit="1 mg",
                                   products=[product_entry("Tysabri", ndc="64406-0008-01", strength="300 mg", volume="15 mL")])
 
 
-async def loaded(pilot) -> None:
+async def loaded(pilot: Pilot[None]) -> None:
     await built(pilot)
     for _ in range(100):  # the loading worker starts after the form's first frame
-        if pilot.app.workers or pilot.app.calculator is not None:
+        if pilot.app.workers or app_of(pilot).calculator is not None:
             break
         await pilot.pause()
     await pilot.app.workers.wait_for_complete()
@@ -27,17 +30,17 @@ async def loaded(pilot) -> None:
     await pilot.pause()
 
 
-async def test_without_a_catalog_the_app_loads_the_packaged_one_after_the_first_frame():
+async def test_without_a_catalog_the_app_loads_the_packaged_one_after_the_first_frame() -> None:
     app = make_app(cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:
         await loaded(pilot)
-        assert app.main_screen.query_one("#drug").value == "J2323"
+        assert app.main_screen.query_one("#drug", DrugField).value == "J2323"
         assert not shown(app, "#catalog-problem")
         await type_into(pilot, dose="300 mg")
-        assert app.main_screen.outcome.result.claim_rows[0].modifiers == "JZ"
+        assert result_of(app).claim_rows[0].modifiers == "JZ"
 
 
-async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_right_codes(tmp_path):
+async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_right_codes(tmp_path: Path) -> None:
     site = write_site_catalog(tmp_path, NATALIZUMAB_AS_J2326, name="catalog.toml")
     app = make_app(site_catalog=site, cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -51,12 +54,12 @@ async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_rig
         assert not isinstance(app.screen, CatalogProblemScreen)
         assert shown(app, "#catalog-problem")  # the banner stays
         await type_into(pilot, dose="300 mg")
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         assert result.claim_rows[0].hcpcs == "J2323"  # never J2326 for natalizumab
         assert any("site catalog is not loaded" in warning for warning in result.warnings)
 
 
-async def test_quitting_from_the_catalog_problem_ends_the_app(tmp_path):
+async def test_quitting_from_the_catalog_problem_ends_the_app(tmp_path: Path) -> None:
     site = tmp_path / "catalog.toml"
     site.write_text("this is = not [valid toml", encoding="utf-8")
     app = make_app(site_catalog=site, cursor_blink=False)
@@ -68,7 +71,7 @@ async def test_quitting_from_the_catalog_problem_ends_the_app(tmp_path):
         assert not app.is_running
 
 
-async def test_the_site_file_in_the_config_folder_is_used(isolated_user_dirs):
+async def test_the_site_file_in_the_config_folder_is_used(isolated_user_dirs: Path) -> None:
     write_site_catalog(isolated_user_dirs / "config", NATALIZUMAB_AS_J2326, name="catalog.toml")
     app = make_app(cursor_blink=False)
     async with app.run_test(size=(100, 30)) as pilot:
@@ -76,7 +79,7 @@ async def test_the_site_file_in_the_config_folder_is_used(isolated_user_dirs):
         assert isinstance(app.screen, CatalogProblemScreen)
 
 
-def test_opening_the_app_imports_neither_pint_nor_the_core_before_the_first_frame():
+def test_opening_the_app_imports_neither_pint_nor_the_core_before_the_first_frame() -> None:
     """Start-up speed: the modules the first frame needs leave the core for the worker."""
     check = (
         "import sys\n"

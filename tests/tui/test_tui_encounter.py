@@ -6,37 +6,40 @@ clipboard, the checks listed with their severity, and errors under the fields.
 
 from __future__ import annotations
 
-from textual.widgets import Checkbox, Input, Select, Static
+import pytest
+from textual.widgets import Checkbox, Collapsible, Input, Label, Select, Static
 
 from infusion_calc.core.record.encounter import EncounterText
-from tui_helpers import choose, field_error, open_encounter, ready, shown, type_into
+from infusion_calc.tui.app import InfusionCalcApp
+from infusion_calc.tui.widgets.checks_list import CheckLine, ChecksList
+from tui_helpers import choose, field_error, focused_id, open_encounter, ready, result_of, shown, type_into
 
 
-def chart_text(app) -> str:
+def chart_text(app: InfusionCalcApp) -> str:
     return str(app.main_screen.query_one("#chart-text", Static).content)
 
 
-def check_codes(app) -> list[str]:
-    return [row.code for row in app.main_screen.query_one("#checks").shown]
+def check_codes(app: InfusionCalcApp) -> list[str]:
+    return [row.code for row in app.main_screen.query_one("#checks", ChecksList).shown]
 
 
-async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app):
+async def test_the_panel_is_collapsed_until_opened_from_the_keyboard(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
-        panel = app.main_screen.query_one("#encounter")
+        panel = app.main_screen.query_one("#encounter", Collapsible)
         assert panel.collapsed and not app.main_screen.query("#dx")  # the dose form stays short
         app.main_screen.query_one("#round-within", Input).focus()
         await pilot.press("tab")  # the panel's title comes right after the last dose field
         await pilot.press("enter")
         assert not panel.collapsed and shown(app, "#dx")
-        assert app.focused.id == "given-at"  # into the first field, so what is typed next is not lost
+        assert focused_id(app) == "given-at"  # into the first field, so what is typed next is not lost
         await type_into(pilot, given_at="2026-03-02 09:40")
         await pilot.press("enter")  # Enter goes on to the next field
-        assert app.focused.id == "start"
+        assert focused_id(app) == "start"
         assert "Date/time given: 2026-03-02 09:40" in chart_text(app)
 
 
-async def test_a_diagnosis_changes_the_note_and_the_checks(app):
+async def test_a_diagnosis_changes_the_note_and_the_checks(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         assert "Diagnosis" not in chart_text(app)
@@ -49,18 +52,20 @@ async def test_a_diagnosis_changes_the_note_and_the_checks(app):
         assert "DX_NOT_INDICATED" in check_codes(app)
 
 
-async def test_checks_show_their_severity_in_words_and_colour_errors_first(app):
+async def test_checks_show_their_severity_in_words_and_colour_errors_first(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")  # Tysabri without the TOUCH checklist: an error
-        lines = [line for line in app.main_screen.query(".check-line") if line.display]
+        lines = [line for line in app.main_screen.query(".check-line").results(CheckLine) if line.display]
         first = lines[0]
         assert first.row.code == "REMS_NOT_CONFIRMED" and first.has_class("-error")
         badge = next(iter(first.render_lines(first.region.reset_offset)[0]))
         assert badge.text.startswith("✖ ERROR")  # in words ...
-        assert badge.style.color.triplet.hex.lower() == app.theme_variables["text-error"].lower()  # ... and colour
+        colour = badge.style.color if badge.style else None
+        assert colour is not None and colour.triplet is not None
+        assert colour.triplet.hex.lower() == app.theme_variables["text-error"].lower()  # ... and colour
         severities = [line.row.severity for line in lines]
         assert severities == sorted(severities, key=["error", "warning", "info"].index)
-        assert "1 error" in str(app.main_screen.query_one("#checks-title").content)
+        assert "1 error" in str(app.main_screen.query_one("#checks-title", Label).content)
         await open_encounter(pilot)
         app.main_screen.query_one("#rems-checked", Checkbox).value = True
         await pilot.pause()
@@ -68,7 +73,7 @@ async def test_checks_show_their_severity_in_words_and_colour_errors_first(app):
         assert "TOUCH Prescribing Program: patient authorization" in chart_text(app)
 
 
-async def test_a_long_check_wraps_under_its_message_not_under_the_badge(app):
+async def test_a_long_check_wraps_under_its_message_not_under_the_badge(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(100, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         first = next(line for line in app.main_screen.query(".check-line") if line.display)
@@ -77,7 +82,7 @@ async def test_a_long_check_wraps_under_its_message_not_under_the_badge(app):
         assert all(row.startswith(" " * 11) and row.strip() for row in rows[1:])
 
 
-async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app):
+async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         await open_encounter(pilot)
@@ -86,7 +91,7 @@ async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app):
         assert app.is_running and app.main_screen.outcome.valid  # the dose result stands
         assert "start 9:40" not in chart_text(app)
         assert shown(app, "#chart-text-note")  # the note says what it leaves out
-        assert "Infusion start" in str(app.main_screen.query_one("#chart-text-note").content)
+        assert "Infusion start" in str(app.main_screen.query_one("#chart-text-note", Static).content)
         app.copy_to_clipboard("before")
         await pilot.press("f3")
         assert app.clipboard == "before"  # no note that silently lacks what was typed
@@ -96,7 +101,7 @@ async def test_a_bad_time_is_shown_under_its_field_and_nothing_crashes(app):
         assert "Infusion: start 09:40, stop 10:45 (1 h 5 min)" in chart_text(app)
 
 
-async def test_a_stop_before_the_start_is_an_error_under_the_stop(app):
+async def test_a_stop_before_the_start_is_an_error_under_the_stop(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -104,7 +109,7 @@ async def test_a_stop_before_the_start_is_an_error_under_the_stop(app):
         assert "not after the start" in field_error(app, "stop")
 
 
-async def test_one_lot_row_per_vial_opened_in_vial_order(app):
+async def test_one_lot_row_per_vial_opened_in_vial_order(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", "J1745")
         await type_into(pilot, dose="5 mg/kg", weight="73 kg")  # four 100 mg vials
@@ -123,7 +128,7 @@ async def test_one_lot_row_per_vial_opened_in_vial_order(app):
         assert "lot L3" in chart_text(app)
 
 
-async def test_a_bad_expiry_names_the_vial_under_the_lots(app):
+async def test_a_bad_expiry_names_the_vial_under_the_lots(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -131,7 +136,7 @@ async def test_a_bad_expiry_names_the_vial_under_the_lots(app):
         assert "Vial 1" in field_error(app, "vials")
 
 
-async def test_copy_chart_text_copies_the_whole_note_with_the_encounter(app):
+async def test_copy_chart_text_copies_the_whole_note_with_the_encounter(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         await open_encounter(pilot)
@@ -141,13 +146,13 @@ async def test_copy_chart_text_copies_the_whole_note_with_the_encounter(app):
         await pilot.pause()
         await pilot.press("f3")
         copied = app.clipboard
-        assert copied == app.main_screen.outcome.result.chart_text
+        assert copied == result_of(app).chart_text
         for entered in ("2026-03-02 09:40", "G35.A", "Payer type: Medicare", "lot TY2291, exp 2027-03",
                         "dose reduced per order", "Ana Ruiz, RN", "J2323-JW × 50"):
             assert entered in copied, entered
 
 
-async def test_next_patient_clears_the_encounter_too(app):
+async def test_next_patient_clears_the_encounter_too(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -160,7 +165,7 @@ async def test_next_patient_clears_the_encounter_too(app):
         assert "G35.A" not in chart_text(app) and "Sam Park" not in chart_text(app)
 
 
-async def test_every_encounter_field_of_the_core_has_a_control(app):
+async def test_every_encounter_field_of_the_core_has_a_control(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         screen = app.main_screen
@@ -173,24 +178,25 @@ async def test_every_encounter_field_of_the_core_has_a_control(app):
             elif isinstance(widget, Select):
                 widget.value = "commercial"
             else:
+                assert isinstance(widget, Input), widget
                 widget.value = "2027-03" if field == "expires" else "x"
         await pilot.pause()
         assert set(dict(screen.form.encounter)) == set(EncounterText._fields)
 
 
-async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app):
+async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
         await type_into(pilot, dose_given="200 mg", stop_reason="hives at 40 min, infusion stopped")
-        result = app.main_screen.outcome.result
+        result = result_of(app)
         assert [(row.modifiers, row.units) for row in result.claim_rows] == [("", "200"), ("JW", "100")]
         assert "Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 40 min, infusion stopped" in chart_text(app)
         assert any("PARTIAL, not verified" in warning for warning in result.warnings)
         assert app.main_screen.query_one("#administered").border_subtitle == "200 mg given"
 
 
-async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app):
+async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -198,10 +204,10 @@ async def test_more_given_than_prepared_is_shown_under_the_dose_given_field(app)
         assert not app.main_screen.outcome.valid  # no claim lines billed from an impossible amount
         assert "more than the 300 mg prepared" in field_error(app, "dose_given")
         await type_into(pilot, dose_given="")  # cleared: the whole dose prepared is given again
-        assert app.main_screen.outcome.result.claim_rows[0].units == "300"
+        assert result_of(app).claim_rows[0].units == "300"
 
 
-async def test_administration_details_typed_in_the_panel_reach_the_note(app):
+async def test_administration_details_typed_in_the_panel_reach_the_note(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -217,14 +223,14 @@ async def test_administration_details_typed_in_the_panel_reach_the_note(app):
         assert "at most 80" in field_error(app, "iv_site") and "IV site:" not in chart_text(app)
 
 
-async def test_a_check_that_raises_shows_one_error_to_check_by_hand_and_keeps_the_result(app, monkeypatch):
-    def broken(*args, **kwargs):
+async def test_a_check_that_raises_shows_one_error_to_check_by_hand_and_keeps_the_result(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*args: object, **kwargs: object) -> None:
         raise KeyError("bug")
 
     monkeypatch.setattr("infusion_calc.core.pipeline.administration.run_checks", broken)
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
-        [row] = app.main_screen.query_one("#checks").shown
+        [row] = app.main_screen.query_one("#checks", ChecksList).shown
         assert row.code == "CHECKS_FAILED" and row.severity == "error"
         assert "KeyError" in row.message and "by hand" in row.message
         assert "J2323" in chart_text(app)  # the result and its note are still there

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
 from textual_plotext import PlotextPlot
 
 from infusion_calc.cli import main
+from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.screens import report as report_screen
 from tui_helpers import ready, screen_lines
 
@@ -15,7 +18,7 @@ PATIENT = "MRN-SECRET-4242"
 
 
 @pytest.fixture
-def seeded_log(isolated_user_dirs, monkeypatch, capsys):
+def seeded_log(isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     config = isolated_user_dirs / "config"
     config.mkdir(parents=True, exist_ok=True)
     (config / "config.toml").write_text("[log]\nstore_patient_id = true\n\n[dosing]\nround_within = 10\n")
@@ -27,7 +30,7 @@ def seeded_log(isolated_user_dirs, monkeypatch, capsys):
     monkeypatch.setattr(report_screen, "today", lambda: date(2026, 3, 31))
 
 
-async def report_shown(pilot) -> report_screen.ReportScreen:
+async def report_shown(pilot: Pilot[None]) -> report_screen.ReportScreen:
     await ready(pilot)
     await pilot.press("f8")
     screen = pilot.app.screen
@@ -40,10 +43,10 @@ async def report_shown(pilot) -> report_screen.ReportScreen:
     return screen
 
 
-async def test_f8_shows_the_report_with_both_charts_at_80x24(seeded_log, app):
+async def test_f8_shows_the_report_with_both_charts_at_80x24(seeded_log: None, app: InfusionCalcApp) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await report_shown(pilot)
-        assert screen.report["totals"]["administrations"] == 3
+        assert screen.report is not None and screen.report["totals"]["administrations"] == 3
         text = "\n".join(screen_lines(app))
         assert "Waste and revenue 2025-04-01 to 2026-03-31: 3 administrations" in text, text
         assert "NOT applied" in text and "rounding within 10%" in text, text
@@ -58,9 +61,9 @@ async def test_f8_shows_the_report_with_both_charts_at_80x24(seeded_log, app):
         assert app.screen is app.main_screen
 
 
-async def test_an_empty_log_shows_an_empty_report_not_an_error(app, monkeypatch):
+async def test_an_empty_log_shows_an_empty_report_not_an_error(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(report_screen, "today", lambda: date(2026, 3, 31))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await report_shown(pilot)
-        assert screen.report["totals"]["administrations"] == 0
+        assert screen.report is not None and screen.report["totals"]["administrations"] == 0
         assert "0 administrations" in "\n".join(screen_lines(app))

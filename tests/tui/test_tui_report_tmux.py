@@ -15,7 +15,7 @@ from test_tui_tmux import TMUX, Tmux
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
 
 
-def test_f8_in_an_80x24_terminal_shows_the_report_and_esc_returns(isolated_user_dirs, capsys):
+def test_f8_in_an_80x24_terminal_shows_the_report_and_esc_returns(isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str]) -> None:
     # Saved this month, so the report's twelve months ending today hold it whatever the date.
     given = date.today().replace(day=1).isoformat()
     assert main(["calc", "--dose", "250 mg", "--given-at", f"{given} 09:00", "--save"]) == 0

@@ -14,7 +14,7 @@ from tui_helpers import choose, open_encounter, type_into
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda order: f"{order['drug']}-{order['dose']}")
-async def test_the_app_gives_the_administration_calc_gives(capsys, order):
+async def test_the_app_gives_the_administration_calc_gives(capsys: pytest.CaptureFixture[str], order: dict[str, str]) -> None:
     expected = cli_json(capsys, order)
     app = make_app(context=Context(), cursor_blink=False)  # as `infusion-calc` starts: quarters and all
     async with app.run_test(size=(120, 40)) as pilot:
@@ -25,6 +25,7 @@ async def test_the_app_gives_the_administration_calc_gives(capsys, order):
         outcome = app.main_screen.outcome
         assert outcome.valid and not outcome.encounter_problems, outcome.problem
         result = outcome.result
+        assert result is not None and result.calculation is not None
         assert contract_view(calculation_to_dict(result.calculation)) == contract_view(expected)
         assert [check.to_dict() for check in result.checks] == expected["checks"]
         assert result.chart_text == expected["note"]

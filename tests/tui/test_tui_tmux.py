@@ -15,17 +15,24 @@ TMUX = shutil.which("tmux")
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
 
 
+def tmux_path() -> str:
+    """tmux's path (the tests are skipped without it)."""
+    assert TMUX is not None
+    return TMUX
+
+
 class Tmux:
     """One private tmux server (-L socket), so the test never touches the user's sessions."""
 
     def __init__(self, socket: str) -> None:
         self.socket = socket
 
-    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess:
-        return subprocess.run([TMUX, "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=10)
+    def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([tmux_path(), "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=10)
 
     def screen(self) -> str:
-        return self.run("capture-pane", "-p", "-t", "app").stdout
+        screen: str = self.run("capture-pane", "-p", "-t", "app").stdout
+        return screen
 
     def wait_for(self, *texts: str, timeout: float = 10.0) -> str:
         deadline = time.monotonic() + timeout
@@ -47,7 +54,7 @@ class Tmux:
             (folder / self.socket).unlink(missing_ok=True)
 
 
-def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path, isolated_user_dirs):
+def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path: Path, isolated_user_dirs: Path) -> None:
     command = Path(sys.executable).parent / "infusion-calc"
     assert command.exists(), f"the console script is not installed next to {sys.executable}"
     status_file = tmp_path / "exit-status"
@@ -82,7 +89,7 @@ def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path, iso
         tmux.kill()
 
 
-def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_path, isolated_user_dirs):
+def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_path: Path, isolated_user_dirs: Path) -> None:
     """Issue 14 item 8: `300\\xffmg` pasted from tmux's buffer killed the app from its input thread."""
     command = Path(sys.executable).parent / "infusion-calc"
     status_file = tmp_path / "exit-status"
@@ -97,7 +104,7 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_
             f"'{command}'; echo $? > '{status_file}.part'; mv '{status_file}.part' '{status_file}'; sleep 60",
         )
         tmux.wait_for("Ordered dose", "Type the ordered dose")
-        subprocess.run([TMUX, "-L", tmux.socket, "load-buffer", "-"], input=b"300\xffmg", check=True, timeout=10)
+        subprocess.run([tmux_path(), "-L", tmux.socket, "load-buffer", "-"], input=b"300\xffmg", check=True, timeout=10)
         tmux.run("paste-buffer", "-t", "app")
         try:
             screen = tmux.wait_for("300\ufffdmg", timeout=4)
@@ -121,7 +128,7 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_
         tmux.kill()
 
 
-def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_fields(tmp_path, isolated_user_dirs):
+def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_fields(tmp_path: Path, isolated_user_dirs: Path) -> None:
     """Issue 13.3, end to end: `remi` Enter in the drug field, then `5 mg/kg` newline `73 kg` pasted at once."""
     command = Path(sys.executable).parent / "infusion-calc"
     tmux = Tmux(f"infusion-calc-paste-{os.getpid()}")
@@ -137,7 +144,7 @@ def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_f
         tmux.wait_for("Remicade (infliximab) · J1745")
         tmux.run("send-keys", "-t", "app", "Enter")
         # tmux pastes without bracketing: the app gets the keys as if typed, newline as Enter, at once.
-        subprocess.run([TMUX, "-L", tmux.socket, "load-buffer", "-"], input=b"5 mg/kg\n73 kg", check=True, timeout=10)
+        subprocess.run([tmux_path(), "-L", tmux.socket, "load-buffer", "-"], input=b"5 mg/kg\n73 kg", check=True, timeout=10)
         tmux.run("paste-buffer", "-t", "app")
         screen = tmux.wait_for("365 mg given")
         assert "5 mg/kg73" not in screen

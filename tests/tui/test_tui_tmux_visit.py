@@ -14,7 +14,7 @@ from test_tui_tmux import TMUX, Tmux
 pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
 
 
-def test_three_drugs_by_f9_show_the_visit_and_its_whole_claim_at_80_by_24(isolated_user_dirs):
+def test_three_drugs_by_f9_show_the_visit_and_its_whole_claim_at_80_by_24(isolated_user_dirs: Path) -> None:
     command = Path(sys.executable).parent / "infusion-calc"
     tmux = Tmux(f"infusion-calc-visit-{os.getpid()}")
     environment = [

@@ -34,7 +34,8 @@ def subset_csv(source: Path, target: Path, codes: set[str]) -> None:
 def subset_hcpcs(source: Path, target: Path, codes: set[str]) -> None:
     archive = zipfile.ZipFile(source)
     strings = re.findall(r"<si>(.*?)</si>", archive.read("xl/sharedStrings.xml").decode("utf-8"), re.S)
-    text = lambda si: re.sub(r"<[^>]+>", "", si)  # noqa: E731
+    def text(shared: str) -> str:
+        return re.sub(r"<[^>]+>", "", shared)
     sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     rows = re.findall(r"<row [^>]*>.*?</row>", sheet, re.S)
     kept, table = [], []
@@ -43,11 +44,16 @@ def subset_hcpcs(source: Path, target: Path, codes: set[str]) -> None:
         value = re.search(r"<v>(.*?)</v>", cell)
         return text(strings[int(value[1])]) if value and 't="s"' in cell else (value[1] if value else "")
 
+    def column_of(cell: str) -> str:
+        found = re.search(r'r="([A-Z]+)', cell)
+        assert found, cell
+        return found[1]
+
     for index, row in enumerate(rows):
         cells = re.findall(r"<c [^>]*?(?:/>|>.*?</c>)", row, re.S)
         first = cell_text(cells[0]) if cells else ""
         if index == 0 or first in codes:
-            kept.append([(re.search(r'r="([A-Z]+)', cell)[1], cell_text(cell)) for cell in cells])
+            kept.append([(column_of(cell), cell_text(cell)) for cell in cells])
     out_rows = []
     for number, cells in enumerate(kept, start=1):
         out_cells = []
