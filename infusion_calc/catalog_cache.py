@@ -33,6 +33,7 @@ from infusion_calc.cache_codec import NotCacheData
 from infusion_calc.cache_layout import Compiled as Compiled  # named from here as it always was
 from infusion_calc.cache_layout import decoded, encoded
 from infusion_calc.cms.store import quarter_files
+from infusion_calc.core.catalog.catalog import parse_catalog
 from infusion_calc.locations import cache_dir, ensure_cache_dir, open_private_dir
 from infusion_calc.site_files import read_private_file, read_site_bytes, site_file_text
 from infusion_calc.unit_definitions import use_packaged_units
@@ -81,8 +82,6 @@ def _key(parts: list[tuple[str, bytes]]) -> str:
 
 def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list[tuple[str, str, bytes]]) -> Compiled:
     from infusion_calc.cms.compile import compile_quarters  # lazy: pydantic, for a cache miss only (a warm calc skips it)
-    from infusion_calc.core.catalog.catalog import parse_catalog
-
     book = use_packaged_units()  # before the catalog is read: its amounts are parsed with it
     cms = compile_quarters(quarter_files)
     catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())

@@ -130,7 +130,7 @@ def read_site_bytes(site_file: Path) -> bytes:
 
 def site_file_text(site_file: Path, data: bytes) -> str:
     """The bytes `read_site_bytes` gave, as text; CatalogError naming the file when they are not UTF-8."""
-    from infusion_calc.core.errors import CatalogError
+    from infusion_calc.core.errors import CatalogError  # no core module before the app's first frame
 
     try:
         return utf8_text(data)

@@ -23,9 +23,8 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
     # Rows are written to the output EXPORT_CHUNK at a time: one guarded write per chunk rather than
     # per row, still in flat memory (the cursor is consumed lazily).
     if fmt == "csv":
-        from infusion_calc.core.exports.csv_out import (
-            CsvWriter,  # lazy: `log list` and `log path` import this module for the parser
-        )
+        # lazy: `log list` and `log path` import this module for the parser
+        from infusion_calc.core.exports.csv_out import CsvWriter
 
         chunk = io.StringIO()
         writer = CsvWriter(chunk)  # a patient id "=1+1" is text to a spreadsheet, not a formula

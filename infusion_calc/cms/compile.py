@@ -46,9 +46,9 @@ class CompiledCms:
 
 def _check(texts: list[bytes], where: str) -> None:
     """The models' one validation path: pydantic is imported only when a quarter needs it."""
-    from pydantic import ValidationError
+    from pydantic import ValidationError  # lazy: a miss on the sealed packaged quarters never needs pydantic
 
-    from infusion_calc.cms.models import Quarter
+    from infusion_calc.cms.models import Quarter  # lazy: the pydantic models, as above
 
     try:
         for text in texts:
