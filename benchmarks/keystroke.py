@@ -45,6 +45,7 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int]:
         panel = screen.result_panel
         show, display = panel.show, app._display
         marks: dict[str, float] = {}
+        drawn = asyncio.Event()  # waited on, not polled: a polling loop would take turns from the app
 
         def timed_show(outcome) -> None:
             show(outcome)
@@ -53,8 +54,9 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int]:
 
         def timed_display(frame_screen, renderable) -> None:
             display(frame_screen, renderable)
-            if "shown" in marks and renderable is not None:
-                marks.setdefault("painted", time.perf_counter())
+            if "shown" in marks and renderable is not None and "painted" not in marks:
+                marks["painted"] = time.perf_counter()
+                drawn.set()
 
         panel.show, app._display = timed_show, timed_display
         valid = 0
@@ -62,12 +64,13 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int]:
             key, char = ("backspace", "\b") if index % 2 == 0 else (str(1 + index // 2 % 9),) * 2
             expected = "20 mg" if key == "backspace" else f"2{key}0 mg"
             marks.clear()
+            drawn.clear()
             start = time.perf_counter()
             _type(app, key, char)
-            while "painted" not in marks:
-                if time.perf_counter() - start > 5:
-                    raise RuntimeError(f"the result for {expected!r} did not show within 5 s (field: {dose.value!r})")
-                await asyncio.sleep(0)
+            try:
+                await asyncio.wait_for(drawn.wait(), 5)
+            except TimeoutError:
+                raise RuntimeError(f"the result for {expected!r} did not show within 5 s (field: {dose.value!r})") from None
             updated.append(marks["shown"] - start)
             painted.append(marks["painted"] - start)
             valid += screen.outcome.valid and screen.form.dose == expected

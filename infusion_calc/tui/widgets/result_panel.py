@@ -64,8 +64,8 @@ class ResultPanel(VerticalScroll):
         yield visit
 
     def show(self, outcome: Outcome) -> None:
-        self.set_class(not outcome.valid, "-no-result")
-        self.set_class(outcome.state == "invalid", "-invalid")
+        # Together: each class change restyles the whole panel.
+        self.update_classes({"-no-result": not outcome.valid, "-invalid": outcome.state == "invalid"})
         status = self._part("#result-status", Static)
         status.display = not outcome.valid
         if outcome.valid and outcome.result is not None:
