@@ -62,7 +62,8 @@ def _child(mode: str) -> None:
         if renderable is None or app._batch_count:
             return
         if done():
-            sys.stdout.write(f"{time.monotonic()!r}\n")
+            cpu = os.times()
+            sys.stdout.write(f"{time.monotonic()!r} {cpu.user + cpu.system!r}\n")
             sys.stdout.flush()
             os._exit(0)  # the frame is out; tearing down is not part of the figure
         focused = app.focused
@@ -75,12 +76,14 @@ def _child(mode: str) -> None:
     sys.exit("the app exited without reaching the moment timed")
 
 
-def _seconds(command: list[str]) -> float:
+def _seconds(command: list[str]) -> tuple[float, float]:
+    """Launch to the moment timed, and the CPU the process had used by then (steadier under load)."""
     launched = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
     if result.returncode != 0 or not result.stdout.strip():
         raise RuntimeError(f"{' '.join(command[1:])}: {result.stderr.strip()[-500:]}")
-    return float(result.stdout.split()[0]) - launched
+    moment, cpu = result.stdout.split()[:2]
+    return float(moment) - launched, float(cpu)
 
 
 def usable_form(repeats: int) -> list[Figure]:
@@ -92,23 +95,27 @@ def usable_form(repeats: int) -> list[Figure]:
         "ahead": [sys.executable, __file__, "ahead"],
     }
     times: dict[str, list[float]] = {name: [] for name in commands}
+    cpus: dict[str, list[float]] = {name: [] for name in commands}
     try:
         for _ in range(repeats):
             for name, command in commands.items():  # interleaved: load drifts hit all alike
-                times[name].append(_seconds(command))
+                wall, cpu = _seconds(command)
+                times[name].append(wall)
+                cpus[name].append(cpu)
     except (RuntimeError, subprocess.TimeoutExpired) as error:
         return [Figure(name, "n/a", "", False, f"could not measure: {error}")
                 for name in FIGURE_NAMES]
     minimal, usable, ahead = (statistics.median(times[name]) for name in commands)
+    cpu = {name: statistics.median(values) for name, values in cpus.items()}
     spread = {name: f"{min(values) * 1000:.0f}–{max(values) * 1000:.0f}" for name, values in times.items()}
     yardstick = f"minimal Textual app's first frame {minimal * 1000:.0f} ms ({spread['minimal']})"
     return [
         Figure("tui usable form", f"{usable / minimal:.2f}x", f"<= {USABLE_TARGET}x", usable / minimal <= USABLE_TARGET,
                f"dose field focused and a typed key drawn {usable * 1000:.0f} ms ({spread['usable']}) / {yardstick}, "
-               f"from launch, headless, medians of {repeats}, interleaved"),
+               f"from launch, headless, medians of {repeats}, interleaved; CPU time {cpu['usable'] / cpu['minimal']:.2f}x"),
         Figure("tui typed-ahead result", f"{ahead / minimal:.2f}x", f"<= {AHEAD_TARGET}x", ahead / minimal <= AHEAD_TARGET,
                f"'{TYPED}' typed at the first frame -> its result drawn {ahead * 1000:.0f} ms ({spread['ahead']}) "
-               f"/ the same yardstick"),
+               f"/ the same yardstick; CPU time {cpu['ahead'] / cpu['minimal']:.2f}x"),
     ]
 
 

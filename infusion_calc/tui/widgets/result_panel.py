@@ -32,7 +32,8 @@ class ResultPanel(VerticalScroll):
     """Everything that follows from the form, updated on each keystroke."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        super().__init__(id=id)
+        # No result yet (the catalog is loading): the body starts hidden, not restyled away after the first frame.
+        super().__init__(id=id, classes="-no-result")
         self._drawn: dict[str, object] = {}
         """What each part of the result body last showed (its widgets keep it while hidden)."""
         self._parts: dict[str, Widget] = {}
