@@ -106,16 +106,16 @@ def usable_form(repeats: int) -> list[Figure]:
         return [Figure(name, "n/a", "", False, f"could not measure: {error}")
                 for name in FIGURE_NAMES]
     minimal, usable, ahead = (statistics.median(times[name]) for name in commands)
-    cpu = {name: statistics.median(values) for name, values in cpus.items()}
+    cpu_median = {name: statistics.median(values) for name, values in cpus.items()}
     spread = {name: f"{min(values) * 1000:.0f}–{max(values) * 1000:.0f}" for name, values in times.items()}
     yardstick = f"minimal Textual app's first frame {minimal * 1000:.0f} ms ({spread['minimal']})"
     return [
         Figure("tui usable form", f"{usable / minimal:.2f}x", f"<= {USABLE_TARGET}x", usable / minimal <= USABLE_TARGET,
                f"dose field focused and a typed key drawn {usable * 1000:.0f} ms ({spread['usable']}) / {yardstick}, "
-               f"from launch, headless, medians of {repeats}, interleaved; CPU time {cpu['usable'] / cpu['minimal']:.2f}x"),
+               f"from launch, headless, medians of {repeats}, interleaved; CPU time {cpu_median['usable'] / cpu_median['minimal']:.2f}x"),
         Figure("tui typed-ahead result", f"{ahead / minimal:.2f}x", f"<= {AHEAD_TARGET}x", ahead / minimal <= AHEAD_TARGET,
                f"'{TYPED}' typed at the first frame -> its result drawn {ahead * 1000:.0f} ms ({spread['ahead']}) "
-               f"/ the same yardstick; CPU time {cpu['ahead'] / cpu['minimal']:.2f}x"),
+               f"/ the same yardstick; CPU time {cpu_median['ahead'] / cpu_median['minimal']:.2f}x"),
     ]
 
 
