@@ -51,7 +51,7 @@ async def _measure(rounds: int) -> tuple[list[float], list[float]]:
         while not (app.main_screen.built and app.main_screen.calculator is not None):
             await pilot.pause(0.01)
         field = app.main_screen.query_one("#drug", DrugField)
-        field.load(index, labels)
+        field.load(lambda: index, lambda code: labels.get(code, ""), any_drug=True)
         for _ in range(rounds):
             for query in QUERIES:
                 start = time.perf_counter()

@@ -17,7 +17,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import batch, batch_priced, cms, drug_search, engine, keystroke, log_store, report_log, site_catalog, startup  # noqa: E402
+from benchmarks import (  # noqa: E402
+    batch,
+    batch_priced,
+    cms,
+    drug_search,
+    engine,
+    keystroke,
+    log_store,
+    report_log,
+    site_catalog,
+    startup,
+    usable_form,
+)
 from benchmarks.report import Figure, machine  # noqa: E402
 
 FIGURES = (
@@ -27,6 +39,7 @@ FIGURES = (
     "import one quarter",
     *site_catalog.FIGURE_NAMES,
     "tui first frame",
+    *usable_form.FIGURE_NAMES,
     "keystroke",
     "drug search",
     "engine",
@@ -58,6 +71,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: [cms.import_quarter(1 if quick else 5)],
         lambda: site_catalog.site_catalog(2 if quick else 9, 1_000 if quick else site_catalog.ENTRIES, 1 if quick else 3),
         lambda: [startup.tui_first_frame(2 if quick else 15)],
+        lambda: usable_form.usable_form(2 if quick else 15),
         lambda: [keystroke.keystroke(5 if quick else 100)],
         lambda: [drug_search.drug_search(1 if quick else 10)],
         lambda: [engine.engine_rate(0.3 if quick else 6.0)],

@@ -161,9 +161,10 @@ class InfusionCalcApp(App[None]):
         return self._loading_context
 
     def _load(self) -> None:
+        from infusion_calc.tui.background import beside_the_ui
         from infusion_calc.tui.calculator import load_calculator
 
-        self.post_message(CalculatorReady(load_calculator(self._the_context())))
+        self.post_message(CalculatorReady(beside_the_ui(lambda: load_calculator(self._the_context()))))
 
     def _load_keymap(self) -> None:
         from infusion_calc.tui.keymap import site_keymap
@@ -182,7 +183,7 @@ class InfusionCalcApp(App[None]):
                 self.notify(problem, title="Site config", severity="warning", timeout=30, markup=False)
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name == "count-drug-uses" and event.state is WorkerState.SUCCESS and self.calculator:
+        if event.worker.name == "prepare-drug-list" and event.state is WorkerState.SUCCESS and self.calculator:
             if any(isinstance(screen, MainScreen) for screen in self.screen_stack):  # not while closing
                 self.main_screen.order_form.reorder_drugs(self.calculator)
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
@@ -193,9 +194,12 @@ class InfusionCalcApp(App[None]):
 
     def on_calculator_ready(self, message: CalculatorReady) -> None:
         self.main_screen.calculator = message.calculator
-        # The drug list starts in catalog order; the log's counts (most-used first) follow, from a
-        # thread, since importing the log would delay the first result by half a second.
-        self.run_worker(message.calculator.count_drug_uses, thread=True, name="count-drug-uses", exit_on_error=False)
+        # The drug list (most-used first: the log's counts) is built in a thread once the first result
+        # is drawn: importing the log and unpacking every code would delay it (a search sooner builds it).
+        from infusion_calc.tui.background import beside_the_ui
+
+        self.call_after_refresh(self.run_worker, lambda: beside_the_ui(message.calculator.prepare_drug_list),
+                                thread=True, name="prepare-drug-list", exit_on_error=False)
         if message.calculator.config_problem:
             self.notify(message.calculator.config_problem, title="Site config", severity="warning",
                         timeout=30, markup=False)

@@ -10,6 +10,7 @@ the outcome) is the main screen's.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -59,10 +60,10 @@ def load_calculator(context: Context) -> "Calculator":
     site = context.policy if config_problem is None else SitePolicy()
     try:
         # The CLI's own catalog: curated, CMS's codes (packaged and imported quarters) and the site file.
-        calculator = Calculator(context.catalog, rounding_policy=policy, config_problem=config_problem,
-                                site_policy=site, context=context, quarters=context.quarters)
-        calculator.drug_entries()  # here, in the loading thread: every code's label, built once
-        return calculator
+        # The drug list (every code's label: hundreds of CMS codes to unpack) is built after the first
+        # result, from a thread (Calculator.prepare_drug_list), or on the first search if that comes first.
+        return Calculator(context.catalog, rounding_policy=policy, config_problem=config_problem,
+                          site_policy=site, context=context, quarters=context.quarters)
     except CatalogError as error:
         problem = str(error)
     try:
@@ -131,6 +132,8 @@ class Calculator:
         self._last: tuple[FormValues, Outcome] | None = None
         self._site: Site | None = None
         self._drug_index: DrugIndex | None = None
+        self._drug_list_lock = threading.Lock()
+        """The drug list is built by a thread, or by the first search if it comes sooner: once."""
         self._drug_entries: tuple[tuple[str, str, tuple[str, ...]], ...] | None = None
         self.drug_uses: dict[str, int] = {}
         """Saved administrations per HCPCS code (empty until counted): the drug list's order."""
@@ -151,20 +154,32 @@ class Calculator:
             )
         return self._drug_entries
 
-    def drug_choices(self) -> tuple[tuple[str, str], ...]:
-        return tuple((label, code) for code, label, _ in self.drug_entries())
+    def drug_label_of(self, code: str) -> str:
+        """The label the drug list shows for a code (the same entry `drug_entries` takes for it),
+        without unpacking every other code."""
+        drug = self.catalog.by_code(code) if code else None
+        return drug_label(drug) if drug is not None else ""
+
+    @property
+    def any_drug(self) -> bool:
+        return bool(self.catalog.drugs) or (self.catalog.cms is not None and bool(self.catalog.cms.codes))
 
     def drug_index(self) -> DrugIndex:
         """Every code, searchable by generic, brand and code, most-used first (built once per count)."""
-        if self._drug_index is None:
-            self._drug_index = DrugIndex(self.drug_entries(), uses=self.drug_uses)
-        return self._drug_index
+        with self._drug_list_lock:
+            if self._drug_index is None:
+                self._drug_index = DrugIndex(self.drug_entries(), uses=self.drug_uses)
+            return self._drug_index
 
-    def count_drug_uses(self) -> None:
-        """Read how often each drug was saved to the log (importing the log takes a while: the
-        app does this in a thread, after the calculator is live); the index is rebuilt with it."""
-        self.drug_uses = drug_uses(self.context.log_path)
-        self._drug_index = None
+    def prepare_drug_list(self) -> None:
+        """Read how often each drug was saved to the log, then build the drug list in that order
+        (importing the log and unpacking every code take a while: the app does this in a thread,
+        after the first result is drawn)."""
+        uses = drug_uses(self.context.log_path)
+        with self._drug_list_lock:
+            self.drug_uses = uses
+            self._drug_index = None
+        self.drug_index()
 
     @property
     def default_drug(self) -> str:

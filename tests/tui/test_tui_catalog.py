@@ -21,8 +21,8 @@ NATALIZUMAB_AS_J2326 = drug_entry("J2326", generic="natalizumab", brands=["Tysab
 
 async def loaded(pilot: Pilot[None]) -> None:
     await built(pilot)
-    for _ in range(100):  # the loading worker starts after the form's first frame
-        if pilot.app.workers or app_of(pilot).calculator is not None:
+    for _ in range(100):  # the loading worker starts after the form's first frame (the keymap's, at once)
+        if any(worker.name == "load-catalog" for worker in pilot.app.workers) or app_of(pilot).calculator is not None:
             break
         await pilot.pause()
     await pilot.app.workers.wait_for_complete()

@@ -3,9 +3,9 @@
 State: `form` (the text typed, replaced whole on each change) and `calculator` (set once the catalog
 has loaded). `outcome` is computed from the two by the core engine; its watcher hands it to the widgets.
 
-Start-up: the first frame is a single line, as cheap as a bare Textual app; the form and result (and the
-widget modules behind them) are built right after it, and the catalog is loaded after that (see app.py,
-which also holds keys typed before the form exists and replays them into the dose field).
+Start-up: the first frame is the form itself, with the dose field focused (a placeholder frame only put
+off the moment a nurse can type); the catalog is loaded after it (see app.py, which also holds keys typed
+before the form exists and replays them into the dose field).
 """
 
 from __future__ import annotations
@@ -31,8 +31,6 @@ if TYPE_CHECKING:
     from infusion_calc.tui.state import ContainerAnswer
     from infusion_calc.tui.widgets.order_form import OrderForm
     from infusion_calc.tui.widgets.result_panel import ResultPanel
-
-OPENING = "infusion-calc · dose, vials, billing units · opening the form…"
 
 
 class MainScreen(VisitKeys, ResultKeys, Screen[None]):
@@ -96,7 +94,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._round_within = round_within
         self._cursor_blink = cursor_blink
         self.built = False
-        """True once the form and result exist (just after the first frame)."""
+        """True once the form and result exist (mounted before the first frame)."""
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
@@ -106,10 +104,10 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._unsaved: tuple[object, str] | None = None  # a failed save's form and entry id (actions.retry_identifier)
 
     def compose(self) -> ComposeResult:
-        yield Static(OPENING, id="opening", markup=False)
+        yield from ()  # the form is mounted on mount (below), before the first frame
 
-    def on_mount(self) -> None:
-        self.call_after_refresh(self._build)
+    async def on_mount(self) -> None:
+        await self._build()
 
     async def _build(self) -> None:
         from textual.widgets import Input
@@ -117,7 +115,6 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         from infusion_calc.tui.widgets.workspace import main_widgets
 
         await self.mount_all(main_widgets(self._round_within))
-        await self.query_one("#opening").remove()
         if not self._cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False

@@ -12,6 +12,7 @@ class BigFigure(Vertical):
     def __init__(self, title: str, *, id: str) -> None:
         super().__init__(id=id)
         self.border_title = title
+        self._shown: tuple[int, str] | None = None
 
     def compose(self) -> ComposeResult:
         yield BigNumber()
@@ -21,5 +22,8 @@ class BigFigure(Vertical):
         return self.query_one(BigNumber).number
 
     def show(self, value: int, note: str = "") -> None:
+        if self._shown == (value, note):  # on every keystroke: redraw only a change
+            return
+        self._shown = (value, note)
         self.query_one(BigNumber).show(value)
         self.border_subtitle = note

@@ -48,8 +48,9 @@ class CheckLine(Static):
         if self._drawn_for == (row, width):
             return
         self._drawn_for = (row, width)
-        for severity in SEVERITIES:
-            self.set_class(row.severity == severity, f"-{severity}")
+        # The severity as a class, for what reads the DOM; no stylesheet rule selects it (the badge carries the
+        # colour), so no restyle: when the checks shift by one line, restyling them was most of a keystroke.
+        self.update_classes({f"-{severity}": row.severity == severity for severity in SEVERITIES}, update=False)
         badge = Content.styled(BADGES.get(row.severity, row.severity.upper()).ljust(BADGE_WIDTH),
                                BADGE_STYLES.get(row.severity, "bold"))
         message = Content.assemble(row.message, " ", (f"[{row.code}]", "dim"))

@@ -11,6 +11,7 @@ the field without typing lists every drug, most-used first.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -64,7 +65,9 @@ class DrugField(Vertical):
         self.matches = OptionList(id="drug-matches")
         self.matches.can_focus = False  # the typing stays in the search box
         self._index: DrugIndex | None = None
-        self._labels: dict[str, str] = {}
+        """The searchable list, once asked for: built on the first search, or handed in built."""
+        self._index_source: Callable[[], DrugIndex] | None = None
+        self._label_of: Callable[[str], str] = lambda code: ""
         self._value = ""
 
     def compose(self) -> ComposeResult:
@@ -73,10 +76,12 @@ class DrugField(Vertical):
 
     # -- what the form sets -----------------------------------------------------------
 
-    def load(self, index: "DrugIndex", labels: dict[str, str]) -> None:
-        self._index = index
-        self._labels = labels
-        self.search.placeholder = "type a name, brand or HCPCS code" if labels else "No catalog loaded"
+    def load(self, index: "Callable[[], DrugIndex]", label_of: Callable[[str], str], *, any_drug: bool) -> None:
+        """Where the list comes from, asked for on the first search (hundreds of codes: not unpacked
+        at start-up), and the label shown for a chosen code."""
+        self._index, self._index_source = None, index
+        self._label_of = label_of
+        self.search.placeholder = "type a name, brand or HCPCS code" if any_drug else "No catalog loaded"
 
     @property
     def value(self) -> str:
@@ -110,7 +115,7 @@ class DrugField(Vertical):
     @on(Input.Changed, "#drug-search")
     def _typed(self, event: Input.Changed) -> None:
         event.stop()  # not a quantity: the form's own field handling is not for this box
-        if self._index is not None and event.value != self._labels.get(self._value, ""):
+        if self._index_source is not None and event.value != self._label_of(self._value):
             self._open(event.value)
 
     @on(Input.Submitted, "#drug-search")
@@ -119,7 +124,7 @@ class DrugField(Vertical):
         picked = self._highlighted() if self.expanded else None
         if picked is not None:
             self.value = picked
-        elif self._index is not None and not self.expanded:
+        elif self._index_source is not None and not self.expanded:
             self._open("")
         self.post_message(self.Entered(self, picked is not None))
 
@@ -131,7 +136,7 @@ class DrugField(Vertical):
             self.search.focus()
 
     def on_click(self) -> None:
-        if not self.expanded and self._index is not None:  # a click on the field lists the drugs
+        if not self.expanded and self._index_source is not None:  # a click on the field lists the drugs
             self._open("")
 
     @on(events.DescendantBlur)
@@ -141,7 +146,7 @@ class DrugField(Vertical):
     def action_move(self, step: int) -> None:
         if self.expanded:
             (self.matches.action_cursor_down if step > 0 else self.matches.action_cursor_up)()
-        elif self._index is not None:
+        elif self._index_source is not None:
             self._open("")
 
     def action_cancel(self) -> None:
@@ -150,7 +155,9 @@ class DrugField(Vertical):
     # -- helpers ----------------------------------------------------------------------
 
     def _open(self, query: str) -> None:
-        assert self._index is not None
+        assert self._index_source is not None
+        if self._index is None:
+            self._index = self._index_source()
         hits, total = self._index.search(query, SHOWN)
         # Content, not markup: a site's drug name may hold "[" and must show as typed.
         options = [Option(Content(hit.label), id=hit.code) for hit in hits]
@@ -172,7 +179,7 @@ class DrugField(Vertical):
 
     def _close(self) -> None:
         self.remove_class("-searching")
-        label = self._labels.get(self._value, "")
+        label = self._label_of(self._value) if self._value else ""
         if self.search.value != label:
             with self.search.prevent(Input.Changed):
                 self.search.value = label

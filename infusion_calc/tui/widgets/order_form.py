@@ -15,6 +15,7 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.message import Message
+from textual.validation import ValidationResult
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Select
 
@@ -36,6 +37,11 @@ SCREEN_ORDER = ("drug", "dose", "height", "weight", "bsa", "vial", "round_within
 
 # Encounter fields whose problems are shown under another row: lots and expiries share the vials row.
 ENCOUNTER_ROW = {"lots": "vials", "expires": "vials"}
+
+CHECKED = ("dose", "height", "weight", "bsa", "vial")
+"""The fields the core's parsers check as they are typed, once the core is loaded with the catalog
+(before that, a check would import it there and then, and the key typed would wait for pint)."""
+ON_EVERY_CHANGE = ("blur", "changed", "submitted")
 
 
 class OrderForm(Vertical):
@@ -69,22 +75,22 @@ class OrderForm(Vertical):
         )
         yield FormField(
             FIELD_LABELS["dose"],
-            Input(placeholder="e.g. 300 mg, 5 mg/kg, 375 mg/m2", id="dose", validators=[validators.dose()]),
+            Input(placeholder="e.g. 300 mg, 5 mg/kg, 375 mg/m2", id="dose", validators=[validators.dose()], validate_on=()),
             field="dose",
         )
         yield FormField(
             FIELD_LABELS["height"],
-            Input(placeholder="170 cm or 67 in", id="height", validators=[validators.height()]),
+            Input(placeholder="170 cm or 67 in", id="height", validators=[validators.height()], validate_on=()),
             field="height", classes="-by-area", hint="Height and weight give the BSA (Mosteller)",
         )
         yield FormField(
             FIELD_LABELS["weight"],
-            Input(placeholder="70 kg or 154 lb", id="weight", validators=[validators.weight()]),
+            Input(placeholder="70 kg or 154 lb", id="weight", validators=[validators.weight()], validate_on=()),
             field="weight", classes="-by-weight",
         )
         yield FormField(
             "or BSA",
-            Input(placeholder="1.9 m2", id="bsa", validators=[validators.bsa()]),
+            Input(placeholder="1.9 m2", id="bsa", validators=[validators.bsa()], validate_on=()),
             field="bsa", classes="-by-area", hint="A BSA given here is used instead",
         )
         yield FormField(
@@ -94,7 +100,8 @@ class OrderForm(Vertical):
         )
         yield FormField(
             FIELD_LABELS["vial"],
-            Input(placeholder="100 mg/4 mL, or 100 mg for a powder", id="vial", validators=[validators.vial_size()]),
+            Input(placeholder="100 mg/4 mL, or 100 mg for a powder", id="vial", validators=[validators.vial_size()],
+                  validate_on=()),
             field="vial", classes="-typed-vial",
         )
         yield FormField(
@@ -109,6 +116,7 @@ class OrderForm(Vertical):
     def load_choices(self, calculator: Calculator) -> None:
         """The catalog is ready: list its drugs, pick the default, list its vials."""
         self._calculator = calculator
+        self._start_checking()
         rounding = self.query_one("#round-within", Input)
         if calculator.rounding_policy and not rounding.value:  # a policy given to the app wins
             self._round_within = rounding.value = calculator.rounding_policy
@@ -121,8 +129,8 @@ class OrderForm(Vertical):
 
     def reorder_drugs(self, calculator: Calculator) -> None:
         """Give the drug field the calculator's index (again, once the log's counts are in)."""
-        labels = {code: label for label, code in calculator.drug_choices()}
-        self.query_one("#drug", DrugField).load(calculator.drug_index(), labels)
+        self.query_one("#drug", DrugField).load(calculator.drug_index, calculator.drug_label_of,
+                                                any_drug=calculator.any_drug)
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Show the rows this dose needs and each field's problem under it."""
@@ -188,14 +196,26 @@ class OrderForm(Vertical):
 
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
-        field = self._field_of(event.input)
-        failures = event.validation_result.failure_descriptions if event.validation_result else []
+        self._note_check(event.input, event.validation_result)
+        self._show_errors()
+        self._report()
+
+    def _note_check(self, control: Input, result: ValidationResult | None) -> None:
+        field = self._field_of(control)
+        failures = result.failure_descriptions if result else []
         if failures:
             self._validator_errors[field] = failures[0]
         else:
             self._validator_errors.pop(field, None)
+
+    def _start_checking(self) -> None:
+        """The core is loaded: check each field as typed from now on, and what was typed before now."""
+        for name in CHECKED:
+            control = self.query_one(f"#{name}", Input)
+            if not control.validate_on:
+                control.validate_on = set(ON_EVERY_CHANGE)
+                self._note_check(control, control.validate(control.value))
         self._show_errors()
-        self._report()
 
     @on(DrugField.Changed)
     def _drug_chosen(self, event: DrugField.Changed) -> None:

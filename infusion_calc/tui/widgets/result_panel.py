@@ -7,11 +7,14 @@ why, so a figure from an earlier input can never be read as the answer.
 
 from __future__ import annotations
 
+from typing import TypeVar
+
 from rich.table import Table
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
+from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from infusion_calc.tui.state import FIELD_LABELS, Outcome, Problem, ResultView, encounter_label
@@ -19,12 +22,21 @@ from infusion_calc.tui.widgets.big_figure import BigFigure
 from infusion_calc.tui.widgets.checks_list import ChecksList, summary
 from infusion_calc.tui.widgets.claim_lines import ClaimLines
 
+PartT = TypeVar("PartT", bound=Widget)
+
 DOSE_ALERT = "DOSE_OUT_OF_RANGE"
 """The check shown on the result itself, not only among the checks below it and at F2."""
 
 
 class ResultPanel(VerticalScroll):
     """Everything that follows from the form, updated on each keystroke."""
+
+    def __init__(self, *, id: str | None = None) -> None:
+        # No result yet (the catalog is loading): the body starts hidden, not restyled away after the first frame.
+        super().__init__(id=id, classes="-no-result")
+        self._drawn: dict[str, object] = {}
+        """What each part of the result body last showed (its widgets keep it while hidden)."""
+        self._parts: dict[str, Widget] = {}
 
     def compose(self) -> ComposeResult:
         yield Static("", id="result-heading", markup=False)
@@ -53,21 +65,24 @@ class ResultPanel(VerticalScroll):
         yield visit
 
     def show(self, outcome: Outcome) -> None:
-        self.set_class(not outcome.valid, "-no-result")
-        self.set_class(outcome.state == "invalid", "-invalid")
-        status = self.query_one("#result-status", Static)
+        # Together: each class change restyles the whole panel.
+        self.update_classes({"-no-result": not outcome.valid, "-invalid": outcome.state == "invalid"})
+        status = self._part("#result-status", Static)
         status.display = not outcome.valid
         if outcome.valid and outcome.result is not None:
-            status.update(Content(""))
+            if self._changed("status", ""):
+                status.update(Content(""))
             self._show_result(outcome.result)
             self._show_left_out(outcome.encounter_problems)
             return
-        self.query_one("#result-heading", Static).display = False
-        self.query_one("#dose-alert", Static).display = False
+        self._part("#result-heading", Static).display = False
+        self._part("#dose-alert", Static).display = False
         problem = outcome.problem
         message = problem.message if problem else ""
         if problem is not None and problem.field in FIELD_LABELS:
             message = f"{FIELD_LABELS[problem.field]}: {message}"
+        if not self._changed("status", (outcome.state, message)):
+            return
         if outcome.state == "loading":
             status.update(Content("Loading the drug catalog…"))
         elif outcome.state == "waiting":
@@ -78,43 +93,69 @@ class ResultPanel(VerticalScroll):
             ))
 
     def _show_result(self, view: ResultView) -> None:
-        self.query_one("#result-heading", Static).update(view.heading)
-        self.query_one("#result-heading", Static).display = True
-        alert = self.query_one("#dose-alert", Static)
-        problems = [check.message for check in view.checks if check.code == DOSE_ALERT]
-        alert.update(Content.assemble(("✖ CHECK THE DOSE: ", "bold"), " ".join(problems)) if problems else Content(""))
+        # Each part is redrawn only when what it shows changed: a keystroke mostly moves a few figures.
+        heading = self._part("#result-heading", Static)
+        heading.display = True
+        if self._changed("heading", view.heading):
+            heading.update(view.heading)
+        alert = self._part("#dose-alert", Static)
+        problems = tuple(check.message for check in view.checks if check.code == DOSE_ALERT)
         alert.display = bool(problems)
-        self.query_one("#result-facts", Static).update(_facts(view))
-        administered = self.query_one("#administered", BigFigure)
-        administered.show(view.administered_units, f"{view.given or view.dose} given")
-        discarded = self.query_one("#discarded", BigFigure)
+        if self._changed("alert", problems):
+            alert.update(Content.assemble(("✖ CHECK THE DOSE: ", "bold"), " ".join(problems)) if problems else Content(""))
+        if self._changed("facts", (view.dose, view.dose_steps, view.vials, view.preparation)):
+            self._part("#result-facts", Static).update(_facts(view))
+        self._part("#administered", BigFigure).show(view.administered_units, f"{view.given or view.dose} given")
+        discarded = self._part("#discarded", BigFigure)
         tag = {"JW": " · JW line", "JZ": " · JZ"}.get(view.waste_modifier, "")
         discarded.show(view.discarded_units, f"{view.discarded_amount} left{tag}")
         discarded.set_class(view.discarded_units > 0, "-has-waste")
-        self.query_one("#modifier-note", Static).update(view.modifier_note)
-        rounding = self.query_one("#rounding-option", Static)
-        rounding.update(view.rounding or "")
+        if self._changed("modifier-note", view.modifier_note):
+            self._part("#modifier-note", Static).update(view.modifier_note)
+        rounding = self._part("#rounding-option", Static)
         rounding.display = view.rounding is not None
-        self.query_one("#claim-lines", ClaimLines).show(view.claim_rows)
-        payment = self.query_one("#payment", Static)
-        payment.update(view.payment or "")
+        if self._changed("rounding", view.rounding):
+            rounding.update(view.rounding or "")
+        self._part("#claim-lines", ClaimLines).show(view.claim_rows)
+        payment = self._part("#payment", Static)
         payment.display = view.payment is not None
-        warnings = self.query_one("#result-warnings", Static)
-        warnings.update(Content("\n").join(Content.assemble(("⚠ ", "bold"), text) for text in view.warnings))
+        if self._changed("payment", view.payment):
+            payment.update(view.payment or "")
+        warnings = self._part("#result-warnings", Static)
         warnings.display = bool(view.warnings)
-        self.query_one("#checks-title", Label).update(f"Pre-submission checks: {summary(view.checks)}")
-        self.query_one("#checks", ChecksList).show(view.checks)
-        self.query_one("#chart-text", Static).update(view.chart_text.rstrip("\n"))
+        if self._changed("warnings", view.warnings):
+            warnings.update(Content("\n").join(Content.assemble(("⚠ ", "bold"), text) for text in view.warnings))
+        if self._changed("checks", view.checks):
+            self._part("#checks-title", Label).update(f"Pre-submission checks: {summary(view.checks)}")
+            self._part("#checks", ChecksList).show(view.checks)
+        if self._changed("chart-text", view.chart_text):
+            self._part("#chart-text", Static).update(view.chart_text.rstrip("\n"))
+
+    def _changed(self, part: str, shows: object) -> bool:
+        """Whether `part` must be redrawn to show `shows` (noted as shown when it must)."""
+        if part in self._drawn and self._drawn[part] == shows:
+            return False
+        self._drawn[part] = shows
+        return True
+
+    def _part(self, selector: str, kind: type[PartT]) -> PartT:
+        """One of the panel's widgets, looked up once (a keystroke updates a dozen of them)."""
+        found = self._parts.get(selector)
+        if found is None:
+            found = self._parts[selector] = self.query_one(selector, kind)
+        return found  # type: ignore[return-value]
 
     def _show_left_out(self, problems: tuple[Problem, ...]) -> None:
         """Say which encounter fields the note leaves out because they could not be read."""
-        note = self.query_one("#chart-text-note", Static)
-        fields = dict.fromkeys(encounter_label(str(problem.field)) for problem in problems)
+        fields = tuple(dict.fromkeys(encounter_label(str(problem.field)) for problem in problems))
+        note = self._part("#chart-text-note", Static)
+        note.display = bool(fields)
+        if not self._changed("left-out", fields):
+            return
         note.update(Content.assemble(
             ("⚠ Left out of the note until fixed: ", "bold"), ", ".join(fields),
             " (marked in the encounter panel). Copy and save wait for the fix.",
         ) if fields else Content(""))
-        note.display = bool(fields)
 
 
 def _facts(view: ResultView) -> Table:

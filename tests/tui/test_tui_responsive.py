@@ -1,0 +1,106 @@
+"""The form is usable at once and keeps up with typing (issue 23): the first frame is the form
+with the dose field focused, the catalog's drug list is not unpacked before it is needed,
+a key typed while the core loads never waits for it, and a keystroke redraws only what changed."""
+
+from __future__ import annotations
+
+import sys
+import threading
+from typing import Any
+
+import pytest
+from textual.widgets import Input, Static
+
+from infusion_calc.tui.app import InfusionCalcApp, make_app
+from infusion_calc.tui.widgets.form_field import FormField
+from tui_helpers import ready, type_fast, type_into
+
+
+async def test_the_first_frame_is_the_form_with_the_dose_field_focused() -> None:
+    app = make_app(cursor_blink=False)  # the real start-up: the catalog loads after the first frame
+    seen: list[str | None] = []
+    display = app._display
+
+    def first_frame(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not seen:
+            seen.append(app.focused.id if app.focused is not None else None)
+        display(screen, renderable)
+
+    app._display = first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+    assert seen == ["dose"]
+
+
+async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
+    """No check imports the core in the UI thread (the key would wait for it); none is skipped either."""
+    from infusion_calc.tui import validators
+
+    checked: list[tuple[str, bool]] = []
+    validate = validators.CoreParser.validate
+
+    def noting(parser: validators.CoreParser, value: str) -> Any:
+        checked.append((value, threading.current_thread() is threading.main_thread()))
+        return validate(parser, value)
+
+    monkeypatch.setattr(validators.CoreParser, "validate", noting)
+    monkeypatch.setattr(InfusionCalcApp, "_start_loading", lambda app: None)  # the catalog never comes by itself
+    app = make_app(cursor_blink=False)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await pilot.pause()
+        await type_fast(pilot, *"300 furlongs")
+        assert app.main_screen.query_one("#dose", Input).value == "300 furlongs"
+        assert checked == []  # nothing parsed before the core is there
+        app._load()  # what the loading worker does, here at once
+        await ready(pilot)
+        await pilot.pause()
+        assert ("300 furlongs", True) in checked
+        assert "furlongs" in app.main_screen.query_one("#dose-field", FormField).error  # the same check, as soon as it can run
+
+
+def test_loading_the_calculator_leaves_the_drug_list_for_later() -> None:
+    from infusion_calc.loading import Context
+    from infusion_calc.tui.calculator import load_calculator
+
+    calculator = load_calculator(Context())
+    assert calculator._drug_entries is None  # not unpacked in the loading thread
+    assert calculator.drug_label_of(calculator.default_drug).startswith("Tysabri (natalizumab) · J2323")
+    calculator.prepare_drug_list()
+    entries = calculator.drug_entries()
+    assert len(entries) > 600
+    # A chosen code's label is the one the list shows for it, without unpacking the list.
+    assert all(calculator.drug_label_of(code) == label for code, label, _ in entries)
+    assert len(calculator.drug_index()) == len(entries)
+
+
+async def test_showing_the_same_result_again_redraws_nothing(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        panel = app.main_screen.result_panel
+        outcome = app.main_screen.outcome
+        assert outcome.valid
+        updated: list[str | None] = []
+        update = Static.update
+
+        def noting(widget: Static, *args: Any, **kwargs: Any) -> None:
+            updated.append(widget.id)
+            update(widget, *args, **kwargs)
+
+        monkeypatch.setattr(Static, "update", noting)
+        panel.show(outcome)
+        assert updated == []
+        await type_into(pilot, dose="270 mg")  # the same drug and vials: the heading and the notes stay
+        assert "result-heading" not in updated and "result-facts" in updated and "chart-text" in updated
+        assert str(panel.query_one("#result-facts", Static).render()) != ""
+
+
+def test_background_work_hands_the_interpreter_to_the_ui_sooner_and_gives_the_interval_back() -> None:
+    from infusion_calc.tui.background import UI_TURN, beside_the_ui
+
+    before = sys.getswitchinterval()
+    inner = beside_the_ui(lambda: beside_the_ui(sys.getswitchinterval))  # nested: two threads at once
+    assert inner == pytest.approx(UI_TURN) and UI_TURN < before
+    assert sys.getswitchinterval() == before
+    with pytest.raises(ZeroDivisionError):
+        beside_the_ui(lambda: 1 / 0)
+    assert sys.getswitchinterval() == before
