@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import io
 import itertools
-import json
 import os
 import re
 import sys
@@ -20,9 +19,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
-from infusion_calc.core.check_types import Check
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.safe_text import json_safe
 from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
@@ -151,10 +148,12 @@ def _guarded(options: argparse.Namespace, action: Callable[[], int]) -> int:
 
 
 def run_path(options: argparse.Namespace) -> int:
-    from infusion_calc.log import LogError
+    from infusion_calc.log.errors import LogError
+    from infusion_calc.log.location import CenterLog
 
+    location = context_for(options).log_path  # where the log is, without opening it
     try:
-        sys.stdout.write(f"{_log(options).path}\n")
+        sys.stdout.write(f"{location.checked() if isinstance(location, CenterLog) else location}\n")
     except LogError as error:
         return fail(str(error))
     return 0
@@ -262,6 +261,8 @@ def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
 
 def _saved_checks(saved: list[Any]) -> tuple[list[Any], list[str]]:
     """The stored checks as the core's `Check`; anything else a hand-edited log holds, as text."""
+    from infusion_calc.core.check_types import Check  # `log show` only: `log list` starts without it
+
     checks, unreadable = [], []
     for item in saved:
         try:
@@ -279,6 +280,10 @@ def run_show(options: argparse.Namespace) -> int:
             return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
         entry["chain"] = log.correction_chain(options.id)
         if options.json:
+            import json
+
+            from infusion_calc.core.safe_text import json_safe
+
             # The same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
             sys.stdout.write(json_safe(json.dumps(entry, ensure_ascii=False, indent=2)) + "\n")
         else:
@@ -308,6 +313,8 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
             chunk.seek(0)
             chunk.truncate()
     else:
+        from infusion_calc.core.safe_text import json_safe
+
         lines = log.json_lines()
         # The same JSON value; C1 controls, bidi marks as \u escapes.
         while block := [json_safe(line) for line in itertools.islice(lines, EXPORT_CHUNK)]:
