@@ -16,11 +16,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import batch, cms, drug_search, engine, keystroke, log_store, report_log, startup  # noqa: E402
+from benchmarks import batch, cms, drug_search, engine, first_runs, keystroke, log_store, report_log, startup  # noqa: E402
 from benchmarks.report import machine  # noqa: E402
 
 FIGURES = ("cli cold start", *(f"start-up {words}" for words in startup.LIGHT_COMMANDS), "catalog cache miss",
-           "import one quarter", "tui first frame", "keystroke", "drug search", "engine", "vial search worst case",
+           "import one quarter", *first_runs.FIGURE_NAMES, "tui first frame", "keystroke", "drug search", "engine", "vial search worst case",
            "vial search, answered", "batch", "batch peak memory", "report over the log", *log_store.FIGURE_NAMES)
 """The name each printed line starts with, in order (the smoke test checks for each)."""
 
@@ -40,6 +40,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: startup.light_command_start_ups(3 if quick else 21),
         lambda: [cms.cache_miss(2 if quick else 9)],
         lambda: [cms.import_quarter(1 if quick else 5)],
+        lambda: first_runs.first_runs(quick),
         lambda: [startup.tui_first_frame(2 if quick else 15)],
         lambda: [keystroke.keystroke(5 if quick else 100)],
         lambda: [drug_search.drug_search(1 if quick else 10)],
