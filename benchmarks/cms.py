@@ -27,10 +27,11 @@ SHARED = ROOT.parent / "shared" / "data" / "cms"
 SUBSET = ROOT / "tests" / "data" / "cms"
 
 
-def quarter_files(with_hcpcs: bool = False) -> tuple[list[str], str]:
+def quarter_files(with_hcpcs: bool = False, real: bool = True) -> tuple[list[str], str]:
     """A user's import: the newest quarter's crosswalk and payment limits (and the HCPCS workbook) as
-    CMS publishes them when ../shared/data/cms holds them, else the test subsets; and which it is."""
-    for folder, kind in ((SHARED, "real CMS files"), (SUBSET, "test subset: the real files are not beside the repository")):
+    CMS publishes them when ../shared/data/cms holds them (and `real`), else the test subsets; and which."""
+    subset = (SUBSET, "test subset" + (": the real files are not beside the repository" if real else ""))
+    for folder, kind in ((SHARED, "real CMS files"), subset) if real else (subset,):
         crosswalks = sorted(folder.glob("asp-ndc-hcpcs-crosswalk-20[0-9][0-9]Q[1-4].csv"))
         quarter = crosswalks[-1].stem.rsplit("-", 1)[-1] if crosswalks else ""
         limits = folder / f"asp-payment-limits-{quarter}.csv"
