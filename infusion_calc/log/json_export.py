@@ -1,11 +1,12 @@
 """`log export --format json`: JSON Lines made safe a block of lines at a time.
 
 Each line goes out as `json_safe` makes it (core/safe_text.py: the same JSON value, nothing that
-acts on a terminal). Looking up every character of every line for that was a third of the export
-(100,000 entries are 160 MB of text); a block's UTF-8 encoding is screened instead, at C speed:
-deleting its printable ASCII bytes leaves only the non-ASCII characters and the controls, a few
-bytes a line. When those are all printable, `json_safe` would change nothing and the block is
-written as it is; any other block goes line by line through `json_safe`.
+acts on a terminal). Its printable fast path looks every character up in the Unicode tables, 160 MB
+of text over 100,000 entries (the results hold ×, → and −); a block's UTF-8 encoding is screened
+instead: deleting its printable ASCII bytes leaves only the non-ASCII characters and the controls,
+a few bytes a line. When those are all printable, `json_safe` would change nothing and the block
+is written as it is; any other block goes line by line through `json_safe`. (Counted with
+cachegrind over 100,000 entries: 7% fewer instructions for the whole export.)
 """
 
 from __future__ import annotations
