@@ -313,9 +313,13 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
             chunk.seek(0)
             chunk.truncate()
     else:
-        from infusion_calc.log.json_export import write_json_lines
+        from infusion_calc.core.safe_text import json_safe
 
-        write_json_lines(log.json_lines(), stream)  # the same JSON value; C1 controls, bidi marks as \u escapes
+        lines = log.json_lines()
+        # The same JSON value; C1 controls, bidi marks as \u escapes.
+        while block := [json_safe(line) for line in itertools.islice(lines, EXPORT_CHUNK)]:
+            block.append("")
+            stream.write("\n".join(block))
     return 0
 
 
