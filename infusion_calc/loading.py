@@ -166,6 +166,11 @@ class Context:
         return self.site_config.check_policy() if self.has_site_config else SitePolicy()
 
     @property
+    def visit_setting(self) -> str:
+        """Where the site bills a visit (`[administration] setting`): "office" or "hospital"; office without a config."""
+        return self.site_config.administration.setting if self.has_site_config else "office"
+
+    @property
     def rounding_policy(self) -> str | None:
         """The site's `[dosing] round_within` as typed in a form ("10"), or None."""
         if not self.has_site_config:

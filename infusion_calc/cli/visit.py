@@ -82,20 +82,15 @@ def run(options: argparse.Namespace) -> int:
 
 def _save(result: VisitResult, options: argparse.Namespace) -> SavedEntry | int:
     """The visit as one log entry; an exit status when it could not be saved."""
-    from infusion_calc.core.claim_invariants import require_valid_claim_lines
     from infusion_calc.core.errors import ClaimLineError
-    from infusion_calc.log import LogError, save
-    from infusion_calc.log.visit_record import record_for_visit
+    from infusion_calc.log import LogError
+    from infusion_calc.log.visit_record import save_visit
 
     context = context_for(options)
     try:
-        for drug in result.drugs:  # each drug's lines hold the claim-line invariants, as a single save checks
-            require_valid_claim_lines(drug.calc, "saved")
+        entry = save_visit(result, config=context.site_config, path=context.log_path)
     except ClaimLineError as error:
         return fail(f"{error}; nothing was saved")
-    try:
-        entry = save(result.drugs[0].calc, record=record_for_visit(result), config=context.site_config,
-                     path=context.log_path)
     except LogError as error:
         sys.stderr.write(f"error: {error}\n")
         return 1

@@ -147,6 +147,9 @@ class AdministrationSettings(BaseModel):
     complex_biologic_codes: Literal["complex", "infusion"] = "complex"
     """Complex biologics: complex drug administration (96413/96415), or the site's fallback of
     IV infusion codes (96365/96366) when its records do not support complex administration."""
+    setting: Literal["office", "hospital"] = "office"
+    """Where the app's visits are billed: the physician office (the reason for the visit is the initial
+    service) or the hospital outpatient department (the hierarchy decides; a repeat push is billed)."""
 
 
 def _hcpcs_code(value: Any) -> str:

@@ -127,7 +127,12 @@ def run_visit(visit: VisitSpec, tools: VisitTools) -> VisitResult:
         drug = None if spec.flag("hydration") else _administer_one(
             request_for(visit, spec, tools.rounding_policy), encounter_text(visit, spec), tools)
         results.append(AdministrationResult(spec, drug))
-    services = tuple(_service(item.spec, item.drug, tools.policy) for item in results)
+    return assemble_visit(visit, results, tools.policy)
+
+
+def assemble_visit(visit: VisitSpec, results: Sequence[AdministrationResult], policy: SitePolicy) -> VisitResult:
+    """The visit's administration codes (by its setting's rules) and checks, over drugs already calculated."""
+    services = tuple(_service(item.spec, item.drug, policy) for item in results)
     codes = visit_codes(services, Setting(visit.setting))
     return VisitResult(visit, tuple(results), codes, tuple(visit_checks(codes.findings, [_label(item) for item in results])))
 
@@ -190,25 +195,3 @@ def combined_checks(result: VisitResult) -> tuple[Check, ...]:
             out.append(check)
     return tuple(out)
 
-
-def _clock_minutes(moment: object) -> int | None:
-    hour, minute = getattr(moment, "hour", None), getattr(moment, "minute", None)
-    return None if hour is None or minute is None else hour * 60 + minute
-
-
-def route_of(calc: Calculation) -> Route:
-    """The route a drug's catalog entry implies: SC/IM is an injection, anything else an IV infusion
-    (billed as a push when start to stop is 15 minutes or less)."""
-    route = calc.drug.route.strip().lower()
-    return Route.INJECTION if route in ("sc", "subcutaneous", "im", "intramuscular", "sc/im") else Route.INFUSION
-
-
-def codes_for(items: Sequence[tuple[Calculation, Encounter]], setting: Setting, policy: SitePolicy) -> VisitCodes:
-    """The administration codes of drugs added to a visit one by one (the app), from each one's times."""
-    services = tuple(
-        Service(calc.drug.hcpcs, ServiceKind.CHEMO if code_pair(calc.drug.drug_class, policy) is COMPLEX else ServiceKind.THERAPEUTIC,
-                route_of(calc), _clock_minutes(encounter.start), _clock_minutes(encounter.stop),
-                iv_site=encounter.iv_site or "1")
-        for calc, encounter in items
-    )
-    return visit_codes(services, setting)

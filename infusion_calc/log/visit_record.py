@@ -2,9 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from infusion_calc.core.contract import calculation_to_dict
 from infusion_calc.core.visit import VisitResult, combined_checks, visit_note, visit_to_dict
 from infusion_calc.log.record import Record, to_json
+
+if TYPE_CHECKING:
+    from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.log.location import LogLocation
+    from infusion_calc.log.store import SavedEntry
 
 
 def _payment(amount: object) -> str:
@@ -32,3 +39,15 @@ def record_for_visit(result: VisitResult) -> Record:
         checks=to_json([check.to_dict() for check in combined_checks(result)]),
         encounter=to_json(spec.encounter),
     )
+
+
+def save_visit(result: VisitResult, *, config: SiteConfig | None = None, path: LogLocation | None = None,
+               entry_uuid: str | None = None) -> SavedEntry:
+    """The visit as one log entry, each drug's lines checked as a single save checks them (ClaimLineError,
+    nothing saved); LogError when the log cannot take it. The CLI's `visit --save` and the app's F6."""
+    from infusion_calc.core.claim_invariants import require_valid_claim_lines
+    from infusion_calc.log.store import save
+
+    for drug in result.drugs:
+        require_valid_claim_lines(drug.calc, "saved")
+    return save(result.drugs[0].calc, record=record_for_visit(result), config=config, path=path, entry_uuid=entry_uuid)

@@ -20,7 +20,7 @@ Weight; per m²: Height, then Weight).
 • [b]F2[/] copies the claim lines, [b]F3[/] the chart text; [b]F5[/] copies them as CMS-1500, UB-04, 837P/837I, FHIR, CSV, JSON or text.
 • [b]F6[/] saves to the administration log; [b]F4[/] writes the chart text and claim lines to a text file (not the log).
 • [b]F8[/] shows the report of the last twelve months from the log: waste and revenue by drug and by month, in charts.
-• [b]F9[/] adds the drug on screen to the patient's visit (its drugs and whole claim show below the result).
+• [b]F9[/] adds the drug on screen to the patient's visit (its drugs and whole claim show below the result); F2, F3, F4, F5 and F6 then take the whole visit.
 • [b]Ctrl+N[/] next patient (the drug stays) · [b]Ctrl+P[/] every command · [b]Ctrl+Q[/] quit · [b]Esc[/] closes this help.
 • The [b]Encounter[/] panel under the form (Tab to it, Enter opens it) adds the date, times, diagnosis, payer, lots \
 and the rest to the chart note; the pre-submission checks follow the claim lines. Its [b]Dose given[/] \

@@ -10,9 +10,8 @@ which also holds keys typed before the form exists and replays them into the dos
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import replace
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
@@ -21,11 +20,10 @@ from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Static
-from textual.worker import Worker, WorkerState
 
-from infusion_calc.tui import sharing
 from infusion_calc.tui.messages import FormBuilt
-from infusion_calc.tui.state import LOADING, Delivery, FormValues, Outcome, ResultView, encounter_label, with_container_answer
+from infusion_calc.tui.result_keys import ResultKeys
+from infusion_calc.tui.state import LOADING, FormValues, Outcome, ResultView, with_container_answer
 from infusion_calc.tui.visit_keys import VisitKeys
 
 if TYPE_CHECKING:
@@ -37,7 +35,7 @@ if TYPE_CHECKING:
 OPENING = "infusion-calc · dose, vials, billing units · opening the form…"
 
 
-class MainScreen(VisitKeys, Screen[None]):
+class MainScreen(VisitKeys, ResultKeys, Screen[None]):
     AUTO_FOCUS = None  # the dose field gets the focus once it exists
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDING_GROUP_TITLE = "Result"
@@ -103,9 +101,9 @@ class MainScreen(VisitKeys, Screen[None]):
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
         self._visit: list[ResultView] = []  # this patient's drugs added so far (F9); Ctrl+N starts a new visit
-        self._last_saved: tuple[FormValues, str] | None = None
+        self._last_saved: tuple[object, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
-        self._unsaved: tuple[FormValues, str] | None = None  # a failed save's form and entry id (actions.retry_identifier)
+        self._unsaved: tuple[object, str] | None = None  # a failed save's form and entry id (actions.retry_identifier)
 
     def compose(self) -> ComposeResult:
         yield Static(OPENING, id="opening", markup=False)
@@ -199,168 +197,18 @@ class MainScreen(VisitKeys, Screen[None]):
 
     # -- actions --------------------------------------------------------------------------------
 
-    def _result(self, nothing: str, *, with_encounter: bool) -> ResultView | None:
-        """The current valid result, or None and a notice saying why `nothing` was done.
-
-        With `with_encounter`, an encounter field the core could not read also refuses:
-        the chart note would silently leave it out.
-        """
-        outcome = self.outcome
-        if not outcome.valid or outcome.result is None:
-            self.notify(f"{nothing}: there is no valid result yet.", severity="warning")
-            return None
-        if with_encounter and outcome.encounter_problems:
-            fields = ", ".join(dict.fromkeys(
-                encounter_label(str(problem.field)) for problem in outcome.encounter_problems
-            ))
-            self.notify(f"{nothing}: fix the encounter field marked in red first ({fields}); "
-                        "the chart note would leave it out.", severity="warning", timeout=10)
-            return None
-        return outcome.result
-
-    def _copy(self, what: str, text: str, done: str = "") -> None:
-        text = sharing.encodable(text)
-        self.app.copy_to_clipboard(text)
-        extra = " (also in the tmux buffer)" if sharing.load_tmux_buffer(text) else ""
-        fallback = ("press F4 to write the chart text and claim lines to a file" if not done else
-                    "`infusion-calc calc --format` prints every format")  # F4 writes no export format
-        self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.", markup=False)
-
-    def _when_dose_confirmed(self, result: ResultView, nothing: str, doing: str, then: Callable[[], None],
-                             again: Callable[[], None] | None = None) -> None:
-        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it.
-        First, a vial nobody confirmed as single- or multi-dose is asked about; an answer recalculates and runs `again`."""
-        from infusion_calc.tui.screens.confirm_container import ask
-        from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
-
-        if again is not None and result.calculation is not None and not result.calculation.container_confirmed:
-            return ask(self, result, nothing, doing, again)
-
-        message = out_of_range_message(result.checks)
-        if message is None:
-            then()
-            return
-
-        def answered(confirmed: bool | None) -> None:
-            if confirmed:
-                then()
-                return
-            self.notify(f"{nothing}: the dose is far outside the labeled dose. Fix it, or confirm it as ordered.",
-                        severity="warning", timeout=8)
-            self.order_form.query_one("#dose").focus()
-
-        self.app.push_screen(ConfirmDoseScreen(message, doing), answered)
-
-    def action_copy_claim_lines(self) -> None:
-        result = self._result("Nothing copied", with_encounter=False)
-        if result is not None:
-            self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines",
-                                      lambda: self._copy("claim lines", result.claim_text), self.action_copy_claim_lines)
-
-    def action_copy_chart_text(self) -> None:
-        result = self._result("Nothing copied", with_encounter=True)
-        if result is not None:
-            self._when_dose_confirmed(result, "Nothing copied", "copy the chart text",
-                                      lambda: self._copy("chart text", result.chart_text), self.action_copy_chart_text)
-
-    def action_copy_as(self, fmt: str = "") -> None:
-        """Copy the claim lines in an export format: `fmt`, or the one chosen from the menu."""
-        result = self._result("Nothing copied", with_encounter=False)
-        if result is None or self.calculator is None:
-            return
-        if any(problem.field == "given_at" for problem in self.outcome.encounter_problems):
-            self.notify("Nothing copied: fix the date/time given first; the export carries it.",
-                        severity="warning", timeout=10)
-            return
-        self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines in an export format",
-                                  lambda: self._copy_as(result, fmt), lambda: self.action_copy_as(fmt))
-
-    def _copy_as(self, result: ResultView, fmt: str) -> None:
-        from infusion_calc.tui import actions
-
-        assert self.calculator is not None  # a result is only made by the calculator
-        context = self.calculator.context
-        if fmt:
-            self._deliver(actions.copy_as(result, fmt, context))
-            return
-        from infusion_calc.tui.screens.copy_as import CopyAsScreen
-
-        def chosen(choice: str | None) -> None:
-            if choice:
-                self._deliver(actions.copy_as(result, choice, context))
-
-        self.app.push_screen(CopyAsScreen(actions.export_formats()), chosen)
-
-    def _deliver(self, delivery: Delivery) -> None:
-        if not delivery.ok:
-            self.notify(delivery.message, severity="error", timeout=15, markup=False)
-            return
-        self._copy("export", delivery.text, delivery.message)
-        for notice in delivery.notices:
-            self.notify(notice, title="Check before submitting", severity="warning", timeout=20, markup=False)
-
-    def action_save_to_log(self) -> None:
-        result = self._result("Nothing saved to the log", with_encounter=True)
-        if result is not None:
-            self._when_dose_confirmed(result, "Nothing saved to the log", "save it to the administration log",
-                                      lambda: self._save_to_log(result), self.action_save_to_log)
-
-    def _save_to_log(self, result: ResultView) -> None:
-        if self.calculator is None:
-            return
-        if self._saving:
-            self.notify("Still saving the last one to the log…")
-            return
-        if self._last_saved is not None and self._last_saved[0] == self.form:
-            self.notify(f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
-                        "Ctrl+N for the next patient.", severity="warning", timeout=10, markup=False)
-            return
-        from infusion_calc.tui.actions import retry_identifier, save_to_log
-
-        form, save, log_path, self._unsaved = self.form, save_to_log, self.calculator.context.log_path, retry_identifier(self._unsaved, self.form)
-        self._saving, entry_uuid = True, self._unsaved[1]
-        # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
-        self.run_worker(lambda: (form, save(result, log_path, entry_uuid)), thread=True, name="save-to-log", exit_on_error=False)
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name != "save-to-log" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
-            return
-        self._saving = False
-        if event.state is WorkerState.ERROR:
-            error = event.worker.error
-            self.notify(f"Nothing was saved to the log: internal error ({type(error).__name__}: {error}). "
-                        "Please report it.", severity="error", timeout=20, markup=False)
-            return
-        form, delivery = cast("tuple[FormValues, Delivery]", event.worker.result)  # a success carries its result
-        if delivery.ok:
-            self._last_saved, self._unsaved = (form, delivery.message), None
-            self.notify(delivery.message, title="Saved to the log", timeout=15, markup=False)
-        else:
-            self.notify(delivery.message, title="NOT saved", severity="error", timeout=20, markup=False)
-
-    def action_save_to_file(self) -> None:
-        result = self._result("Nothing written", with_encounter=True)
-        if result is not None:
-            self._when_dose_confirmed(result, "Nothing written", "write it to a file", lambda: self._save_to_file(result),
-                                      self.action_save_to_file)
-
-    def _save_to_file(self, result: ResultView) -> None:
-        text = f"{result.chart_text.rstrip()}\n\nClaim lines\n{result.claim_text}"
-        try:
-            path = sharing.save_text(text)
-        except OSError as error:
-            self.notify(f"Could not write the file: {error.strerror or error}", severity="error", timeout=10, markup=False)
-            return
-        self.notify(f"Written to {path} (a text file; not the administration log)", title="Written", timeout=15, markup=False)
-
     def action_toggle_encounter(self) -> None:
         """Open (and go to) or close the encounter panel."""
         if not self.built:
             return
         panel = self.order_form.encounter_panel
         panel.collapsed = not panel.collapsed
-        if not panel.collapsed:
-            self.set_focus(self.query_one("#given-at"))
+        if not panel.collapsed:  # the first opening builds its fields: they exist after the next refresh
+            self.call_after_refresh(self._focus_first_encounter_field)
+
+    def _focus_first_encounter_field(self) -> None:
+        for field in self.query("#given-at"):
+            self.set_focus(field)
 
     def _result_scroller(self) -> Widget:
         """What scrolls to show the result: the whole page when stacked, the result pane when side by side."""
