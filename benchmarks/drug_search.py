@@ -36,7 +36,7 @@ def synthetic_catalog(size: int) -> list[tuple[str, str, tuple[str, ...]]]:
 
 
 async def _measure(rounds: int) -> tuple[list[float], list[float]]:
-    from infusion_calc.core.drug_search import DrugIndex
+    from infusion_calc.core.catalog.drug_search import DrugIndex
     from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.app import make_app
     from infusion_calc.tui.widgets.drug_field import SHOWN

@@ -7,8 +7,9 @@ import time
 
 from benchmarks.report import Figure
 from benchmarks.scenarios import SCENARIOS
-from infusion_calc.core import vials
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation import vials
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import InfusionCalcError
 from infusion_calc.loading import packaged_catalog
 

@@ -50,7 +50,8 @@ _LINES = (
 
 
 def _writer(location, count: int, ready: int, go: int) -> None:
-    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.loading import packaged_catalog
     from infusion_calc.log import save
     from infusion_calc.log.postgres_log import _connections

@@ -32,14 +32,15 @@ def _varied(scenario, rng: random.Random) -> list[str]:
     ]
 
 
-def write_orders(path: Path, rows: int, seed: int = 6) -> Path:
+def write_orders(path: Path, rows: int, seed: int = 6, date_column: str = "date", month: str = "2026-10") -> Path:
+    """`date_column` "given_at" makes each row's date its date of service (every line priced in `month`)."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")
-        writer.writerow(HEADER)
+        writer.writerow((*HEADER[:-1], date_column))
         for index in range(rows):
             cells = _varied(SCENARIOS[index % len(SCENARIOS)], rng)
             if index % 1000 == 999:
                 cells[2] = "1,5 mg"  # refused: a comma decimal
-            writer.writerow([f"E{index + 1:07d}", *cells, f"2026-10-{index % 28 + 1:02d}"])
+            writer.writerow([f"E{index + 1:07d}", *cells, f"{month}-{index % 28 + 1:02d}"])
     return path

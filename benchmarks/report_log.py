@@ -37,10 +37,11 @@ def _varied(request, rng: random.Random):
 
 
 def build_log(path: Path, entries: int, seed: int = 24) -> Path:
-    from infusion_calc.core.checks import run_checks
-    from infusion_calc.core.encounter import Encounter, Payer
-    from infusion_calc.core.engine import calculate
-    from infusion_calc.core.payment import with_payment
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.payment import with_payment
+    from infusion_calc.core.checks.checks import run_checks
+    from infusion_calc.core.record.encounter import Encounter
+    from infusion_calc.core.record.encounter_values import Payer
     from infusion_calc.loading import Context
     from infusion_calc.log.record import record_for
     from infusion_calc.log.schema import MIGRATIONS, SCHEMA_VERSION, NewEntry, write_entry

@@ -16,12 +16,28 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import batch, cms, drug_search, engine, first_runs, keystroke, log_store, report_log, startup  # noqa: E402
+from benchmarks import batch, batch_priced, cms, drug_search, engine, first_runs, keystroke, log_store, report_log, site_catalog, startup  # noqa: E402
 from benchmarks.report import machine  # noqa: E402
 
-FIGURES = ("cli cold start", *(f"start-up {words}" for words in startup.LIGHT_COMMANDS), "catalog cache miss",
-           "import one quarter", *first_runs.FIGURE_NAMES, "tui first frame", "keystroke", "drug search", "engine", "vial search worst case",
-           "vial search, answered", "batch", "batch peak memory", "report over the log", *log_store.FIGURE_NAMES)
+FIGURES = (
+    "cli cold start",
+    *(f"start-up {words}" for words in startup.LIGHT_COMMANDS),
+    "catalog cache miss",
+    "import one quarter",
+    *first_runs.FIGURE_NAMES,
+    *site_catalog.FIGURE_NAMES,
+    "tui first frame",
+    "keystroke",
+    "drug search",
+    "engine",
+    "vial search worst case",
+    "vial search, answered",
+    "batch",
+    "batch peak memory",
+    "batch priced ÷ floor",
+    "report over the log",
+    *log_store.FIGURE_NAMES,
+)
 """The name each printed line starts with, in order (the smoke test checks for each)."""
 
 
@@ -41,6 +57,7 @@ def main(argv: list[str] | None = None) -> int:
         lambda: [cms.cache_miss(2 if quick else 9)],
         lambda: [cms.import_quarter(1 if quick else 5)],
         lambda: first_runs.first_runs(quick),
+        lambda: site_catalog.site_catalog(2 if quick else 9, 1_000 if quick else site_catalog.ENTRIES, 1 if quick else 3),
         lambda: [startup.tui_first_frame(2 if quick else 15)],
         lambda: [keystroke.keystroke(5 if quick else 100)],
         lambda: [drug_search.drug_search(1 if quick else 10)],
@@ -49,6 +66,7 @@ def main(argv: list[str] | None = None) -> int:
     ]
     with tempfile.TemporaryDirectory(prefix="infusion-calc-bench-") as workdir:
         figures.append(lambda: batch.batch(3_000 if quick else 100_000, Path(workdir), single_process_too=not quick))
+        figures.append(lambda: [batch_priced.batch_priced(2_000 if quick else 50_000, Path(workdir), 1 if quick else 3)])
         figures.append(lambda: [report_log.report_time(2_000 if quick else 100_000, Path(workdir), 1 if quick else 5)])
         figures.append(lambda: log_store.log_figures(quick))
         missed = 0

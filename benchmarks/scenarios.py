@@ -7,7 +7,7 @@ whole-vial rounding, a powder, and a code that is not in the catalog.
 
 from __future__ import annotations
 
-from infusion_calc.core.engine import CalcRequest
+from infusion_calc.core.calculation.request import CalcRequest
 
 SCENARIOS: tuple[CalcRequest, ...] = (
     CalcRequest(dose="300 mg"),

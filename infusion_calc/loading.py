@@ -18,11 +18,11 @@ from infusion_calc.site_files import MB, SITE_CATALOG_LIMIT, UnreadableFile, pre
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
     from infusion_calc.catalog_cache import Compiled
     from infusion_calc.cms.store import LoadedQuarter
-    from infusion_calc.core.administration import Site
-    from infusion_calc.core.catalog import Catalog
-    from infusion_calc.core.check_types import SitePolicy
-    from infusion_calc.core.indications import ClinicalRules
-    from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.core.catalog.catalog import Catalog
+    from infusion_calc.core.catalog.indications import ClinicalRules
+    from infusion_calc.core.pipeline.administration import Site
+    from infusion_calc.core.pipeline.site_config import SiteConfig
+    from infusion_calc.core.record.check_types import SitePolicy
     from infusion_calc.log.location import LogLocation
 
 
@@ -38,7 +38,7 @@ def _packaged_text(name: str) -> str:
 def fda_2019_containers() -> dict[str, str]:
     """NDC -> single-dose/multi-dose as FDA's NDC Directory of 2019-04 described the package: a dated hint
     shown beside the container question (scripts/build_fda_container_hints.py), never a verified fact."""
-    from infusion_calc.core.container import parse_fda_hints
+    from infusion_calc.core.catalog.container import parse_fda_hints
 
     return parse_fda_hints(_packaged_text("fda-2019-containers.tsv"))
 
@@ -46,15 +46,17 @@ def fda_2019_containers() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def packaged_catalog() -> Catalog:
     """The curated catalog shipped with the package (verified data only), without CMS's codes."""
-    from infusion_calc.core.catalog import parse_catalog
+    from infusion_calc.core.catalog.catalog import parse_catalog
+    from infusion_calc.unit_definitions import use_packaged_units
 
+    use_packaged_units()  # the catalog's amounts are parsed with the packaged unit definitions
     return parse_catalog(_packaged_text("catalog.toml"), "packaged catalog")
 
 
 @lru_cache(maxsize=1)
 def clinical_rules() -> ClinicalRules:
     """The packaged ICD-10-CM facts, indications, REMS programs and observation rules."""
-    from infusion_calc.core.indications import parse_rules
+    from infusion_calc.core.catalog.indications import parse_rules
 
     return parse_rules(_packaged_text("indications.toml"), "packaged indications")
 
@@ -80,7 +82,7 @@ def load_site_config(path: Path | None = None) -> SiteConfig:
     """
     # Here, not at the top: the app imports this module before its first frame, which imports no core module.
     from infusion_calc.core.errors import SiteConfigError
-    from infusion_calc.core.site_config import SiteConfig, parse_site_config
+    from infusion_calc.core.pipeline.site_config import SiteConfig, parse_site_config
 
     explicit = path is not None
     target = Path(path) if path is not None else default_site_config_path()
@@ -139,7 +141,7 @@ class Context:
 
     def site(self) -> Site:
         """The catalog, rules, policy and CMS quarters, as the administration pipeline takes them."""
-        from infusion_calc.core.administration import Site  # the core: only when a command calculates
+        from infusion_calc.core.pipeline.administration import Site  # the core: only when a command calculates
 
         return Site(self.catalog, self.rules, self.policy, tuple(self.quarters))
 
@@ -161,7 +163,7 @@ class Context:
     @property
     def policy(self) -> SitePolicy:
         """The site's check policy (340B, waste witness, complex codes); the defaults without pydantic when there is no file."""
-        from infusion_calc.core.check_types import SitePolicy  # no core module before the app's first frame
+        from infusion_calc.core.record.check_types import SitePolicy  # no core module before the app's first frame
 
         return self.site_config.check_policy() if self.has_site_config else SitePolicy()
 

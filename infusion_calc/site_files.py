@@ -97,7 +97,11 @@ def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
 
 def read_text_file(path: Path, limit: int) -> str:
     """`read_regular_file` decoded as UTF-8, a byte-order mark at the start dropped (editors on Windows add one)."""
-    data = read_regular_file(path, limit)
+    return utf8_text(read_regular_file(path, limit))
+
+
+def utf8_text(data: bytes) -> str:
+    """A file's bytes as text (a byte-order mark at the start dropped); UnreadableFile saying where it is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
@@ -111,9 +115,24 @@ SITE_CATALOG_LIMIT = 16 * MB
 
 def read_site_file(site_file: Path) -> str:
     """A site catalog file's text; CatalogError naming the file when it cannot be used."""
+    return site_file_text(site_file, read_site_bytes(site_file))
+
+
+def read_site_bytes(site_file: Path) -> bytes:
+    """A site catalog file's bytes, as a warm start hashes them (decoded only when the cache misses)."""
     from infusion_calc.core.errors import CatalogError  # no core module before the app's first frame
 
     try:
-        return read_text_file(Path(site_file), SITE_CATALOG_LIMIT)
+        return read_regular_file(Path(site_file), SITE_CATALOG_LIMIT)
+    except UnreadableFile as problem:
+        raise CatalogError(f"{site_file}: cannot read the catalog file: {problem}") from None
+
+
+def site_file_text(site_file: Path, data: bytes) -> str:
+    """The bytes `read_site_bytes` gave, as text; CatalogError naming the file when they are not UTF-8."""
+    from infusion_calc.core.errors import CatalogError
+
+    try:
+        return utf8_text(data)
     except UnreadableFile as problem:
         raise CatalogError(f"{site_file}: cannot read the catalog file: {problem}") from None

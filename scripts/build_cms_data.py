@@ -10,12 +10,14 @@ HCPCS codes, their NDCs, payment limits, descriptors), and no CPT row.
 
 from __future__ import annotations
 
+import hashlib
 import sys
 from pathlib import Path
 
 from infusion_calc.cms.importer import build_quarters, read_paths
 from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.store import PACKAGED_FILE, pack_quarters
+from infusion_calc.unit_definitions import use_packaged_units
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -33,11 +35,22 @@ def build(folder: Path) -> list[Quarter]:
     return quarters
 
 
+def write_seal(packed: bytes) -> None:
+    """Record the digest of what was just validated and written: a cache miss trusts these bytes (cms/sealed.py)."""
+    seal = ROOT / "infusion_calc" / "cms" / "sealed.py"
+    text = seal.read_text(encoding="utf-8")
+    start = text.index('PACKAGED_SHA256 = "') + len('PACKAGED_SHA256 = "')
+    seal.write_text(text[:start] + hashlib.sha256(packed).hexdigest() + text[start + 64:], encoding="utf-8")
+
+
 def main() -> int:
+    use_packaged_units()  # CMS's billing units are parsed by the core, with the definitions handed over
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "cms"
     quarters = build(folder)
     target = ROOT / "infusion_calc" / "data" / PACKAGED_FILE
-    target.write_bytes(pack_quarters([quarter.model_dump_json() for quarter in quarters]))
+    packed = pack_quarters([quarter.model_dump_json() for quarter in quarters])
+    target.write_bytes(packed)
+    write_seal(packed)
     for quarter in quarters:
         items = sum(len(code.items) for code in quarter.codes)
         print(f"{quarter.quarter}: {len(quarter.codes)} codes, {items} NDCs")

@@ -14,7 +14,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-from infusion_calc.core.catalog import Catalog, parse_catalog
+from infusion_calc.core.catalog.catalog import Catalog, parse_catalog
 from infusion_calc.loading import packaged_catalog
 
 EXAMPLE_NDC = "12345-6789-01"  # a well-formed NDC that no real product has

@@ -11,8 +11,12 @@ from pathlib import Path
 
 import pytest
 
-from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.loading import packaged_catalog
+from infusion_calc.unit_definitions import use_packaged_units
+
+# Tests call the core's parser directly, as the edge does once it has read data/units.txt.
+use_packaged_units()
 
 TESTS = Path(__file__).resolve().parent
 # Tier -> the test files in it, as paths under tests/ (a folder ends with "/").

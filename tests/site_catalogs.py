@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from infusion_calc.core.catalog import Catalog, parse_catalog
+from infusion_calc.core.catalog.catalog import Catalog, parse_catalog
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.site_files import read_site_file
 

@@ -14,7 +14,7 @@ import pytest
 
 from infusion_calc.cli import main
 from infusion_calc.core.errors import SiteConfigError
-from infusion_calc.core.site_config import parse_site_config
+from infusion_calc.core.pipeline.site_config import parse_site_config
 
 
 def _config(isolated_user_dirs, text):

@@ -60,8 +60,8 @@ def test_a_warm_calc_neither_builds_the_unit_registry_nor_imports_pint():
 def test_a_warm_calculation_makes_no_pint_call():
     """The hot path by design: each unit word is parsed by pint once, then a cached exact factor is used."""
     from benchmarks.scenarios import SCENARIOS
-    from infusion_calc.core.contract import calculation_to_dict
-    from infusion_calc.core.engine import calculate
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.words.contract import calculation_to_dict
     from infusion_calc.loading import packaged_catalog
 
     catalog = packaged_catalog()

@@ -228,7 +228,7 @@ def test_what_the_cache_holds_reads_back_equal(capsys):
     from infusion_calc import catalog_cache
 
     compiled = catalog_cache.load()
-    again = catalog_cache._decoded(catalog_cache._encoded(compiled))
+    again = catalog_cache.decoded(catalog_cache.encoded(compiled))
     assert isinstance(again, catalog_cache.Compiled)
     assert again.catalog.drugs == compiled.catalog.drugs
     assert again.quarters == compiled.quarters

@@ -1,5 +1,5 @@
 """The last line of defence: every export, the batch output and the log save refuse claim
-lines that break an invariant (core/claim_invariants.py), with one sentence and nothing lost."""
+lines that break an invariant (core/checks/claim_invariants.py), with one sentence and nothing lost."""
 
 from __future__ import annotations
 
@@ -9,13 +9,14 @@ from datetime import date
 import pytest
 
 from infusion_calc.cli import main
-from infusion_calc.core import engine
-from infusion_calc.core.administration import Administration
-from infusion_calc.core.batch import claim_records
-from infusion_calc.core.encounter import Encounter
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation import engine
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports import FORMATS, ExportError, render
+from infusion_calc.core.pipeline.administration import Administration
+from infusion_calc.core.pipeline.batch import claim_records
+from infusion_calc.core.record.encounter import Encounter
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, LogError, save
 
@@ -54,7 +55,7 @@ def test_the_log_refuses_the_save_and_saves_nothing(broken):
 @pytest.mark.parametrize("extra", [["--format", "cms1500"], ["--format", "837p"], ["--save"]])
 def test_the_cli_refuses_with_one_error_line_and_status_2(capsys, monkeypatch, extra):
     real = engine.calculate
-    monkeypatch.setattr("infusion_calc.core.administration.calculate", lambda *args: _negative(real(*args)))
+    monkeypatch.setattr("infusion_calc.core.pipeline.administration.calculate", lambda *args: _negative(real(*args)))
     status = main(["calc", "--dose", "300 mg", "--dose-given", "200 mg", *extra])
     captured = capsys.readouterr()
     assert status == 2 and captured.out == ""

@@ -1,7 +1,7 @@
 """One name, one meaning: no two classes in the package share a name, without exception.
 
-(The catalog file's tables are `ProductEntry` and `DrugEntry` in core/catalog_schema.py; the
-records they build are `Product` and `Drug` in core/catalog.py.)
+(The catalog file's tables are `ProductEntry` and `DrugEntry` in core/catalog/catalog_schema.py; the
+records they build are `Product` and `Drug` in core/catalog/catalog_records.py.)
 """
 
 from __future__ import annotations

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.cli import main
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import render
 from infusion_calc.loading import packaged_catalog
 

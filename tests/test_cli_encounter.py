@@ -7,9 +7,10 @@ import json
 import pytest
 
 from infusion_calc.cli import main
-from infusion_calc.core.documentation import chart_note
-from infusion_calc.core.encounter import EncounterText, parse_encounter
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.pipeline.documentation import chart_note
+from infusion_calc.core.record.encounter import EncounterText, parse_encounter
 from infusion_calc.loading import clinical_rules
 
 ENCOUNTER = [
@@ -153,7 +154,7 @@ def test_a_check_that_raises_leaves_the_result_with_one_error_to_check_by_hand(c
     def broken(*args, **kwargs):
         raise KeyError("bug")
 
-    monkeypatch.setattr("infusion_calc.core.administration.run_checks", broken)
+    monkeypatch.setattr("infusion_calc.core.pipeline.administration.run_checks", broken)
     assert main(["calc", "--dose", "300 mg", "--json"]) == 0  # checks never change the exit status
     result = json.loads(capsys.readouterr().out)
     assert result["administered_units"] == 300 and result["note"].startswith("Drug administration note\n")

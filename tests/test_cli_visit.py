@@ -11,10 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.engine import CalcRequest, calculate
-from infusion_calc.core.payment import with_payment
-from infusion_calc.core.visit import VisitTools, run_visit
-from infusion_calc.core.visit_file import read_visit
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.payment import with_payment
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.visit.visit import VisitTools, run_visit
+from infusion_calc.core.visit.visit_file import read_visit
 from infusion_calc.loading import Context
 
 EXAMPLE = Path(__file__).resolve().parents[1] / "docs" / "examples" / "visit-rituximab.toml"

@@ -17,7 +17,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.payment import payment_for
+from infusion_calc.core.calculation.payment import payment_for
 from infusion_calc.loading import Context
 
 SOLIRIS = ("--drug", "soliris", "--dose", "900 mg", "--vial", "300 mg/30 mL")
@@ -153,7 +153,8 @@ def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history):
     for day, label in ((date(2025, 3, 31), "2025Q1"), (date(2025, 4, 1), "2025Q2")):
         drug = catalog.on(day).lookup("eculizumab")
         assert [each.hcpcs for each in drug if each.generic == "eculizumab"] == (["J1300"] if label == "2025Q1" else ["J1299"])
-        from infusion_calc.core.engine import CalcRequest, calculate
+        from infusion_calc.core.calculation.engine import calculate
+        from infusion_calc.core.calculation.request import CalcRequest
 
         result = calculate(catalog, CalcRequest(dose="900 mg", drug="soliris", vials=("300 mg/30 mL",)), day)
         payment = payment_for(result, quarters, day)
@@ -170,9 +171,9 @@ def test_pricing_and_codes_agree_on_the_quarter_at_its_edges(history):
     pytest.param("J9075", date(2024, 2, 15), "J9070", True, id="cyclophosphamide-back-to-J9070"),
 ])
 def test_a_picked_product_is_billed_under_the_code_in_effect_that_day(code, day, billed, follows):
-    from infusion_calc.core.administration import administer
-    from infusion_calc.core.encounter import Encounter
-    from infusion_calc.core.engine import CalcRequest
+    from infusion_calc.core.calculation.request import CalcRequest
+    from infusion_calc.core.pipeline.administration import administer
+    from infusion_calc.core.record.encounter import Encounter
 
     site = Context().site()
     request = CalcRequest(dose="900 mg", hcpcs=code, vials=("300 mg/30 mL",), container="single-dose")

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from infusion_calc.cli import main
-from infusion_calc.core.catalog import parse_catalog
-from infusion_calc.core.container import parse_container
+from infusion_calc.core.catalog.catalog import parse_catalog
+from infusion_calc.core.catalog.container import parse_container
 from infusion_calc.core.errors import CatalogError, InputError
 
 ALYMSYS = ["--drug", "alymsys", "--dose", "690 mg", "--vial", "400 mg/16 mL", "--vial", "100 mg/4 mL",
@@ -225,9 +225,9 @@ def test_cisplatin_multi_dose_vials_bill_the_amount_given_with_no_modifier(capsy
 
 
 def test_the_packaged_fda_2019_listing_is_a_hint_by_ndc():
-    from infusion_calc.core.catalog import Product
-    from infusion_calc.core.container import fda_hint
-    from infusion_calc.core.units import Measure
+    from infusion_calc.core.catalog.catalog import Product
+    from infusion_calc.core.catalog.container import fda_hint
+    from infusion_calc.core.numbers.units import Measure
     from infusion_calc.loading import fda_2019_containers
 
     hints = fda_2019_containers()

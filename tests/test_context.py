@@ -14,9 +14,10 @@ import pytest
 
 import infusion_calc.core
 from infusion_calc.cli import main
-from infusion_calc.core.checks import run_checks
-from infusion_calc.core.documentation import chart_note
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.checks.checks import run_checks
+from infusion_calc.core.pipeline.documentation import chart_note
 from infusion_calc.log import AdministrationLog
 
 ENCOUNTER = ["--given-at", "2026-03-02 09:40", "--dx", "G35.A", "--payer", "medicare", "--lot", "TY2291"]
@@ -74,7 +75,7 @@ def test_no_core_module_reads_files_or_knows_the_user_folders():
     """Reading (packaged data, the site's files, the cache) and the folders live at the edge (loading.py)."""
     edge_only = {"importlib.resources", "infusion_calc.locations", "infusion_calc.loading", "platformdirs"}
     found = {}
-    for path in Path(infusion_calc.core.__file__).parent.glob("*.py"):
+    for path in Path(infusion_calc.core.__file__).parent.rglob("*.py"):  # every room
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.ImportFrom) and node.module in edge_only:
                 found[path.name] = node.module
@@ -84,6 +85,5 @@ def test_no_core_module_reads_files_or_knows_the_user_folders():
                 for alias in node.names:
                     if alias.name in edge_only:
                         found[path.name] = alias.name
-    # units.py builds pint's registry from the packaged units.txt at import: those definitions are the
-    # strict parser's own vocabulary (fixed with the code, never a site's choice), not data a context varies.
-    assert found == {"units.py": "importlib.resources"}
+    # Not even the unit definitions: the edge (unit_definitions.py) reads units.txt and hands the text over.
+    assert found == {}

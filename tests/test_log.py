@@ -11,9 +11,10 @@ from datetime import datetime
 import pytest
 
 from infusion_calc import __version__
-from infusion_calc.core.check_types import Check, Severity  # the log takes the core's checks, typed
-from infusion_calc.core.engine import CalcRequest, calculate
-from infusion_calc.core.site_config import SiteConfig, parse_site_config
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.pipeline.site_config import SiteConfig, parse_site_config
+from infusion_calc.core.record.check_types import Check, Severity  # the log takes the core's checks, typed
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, LogError, default_log_path, save
 

@@ -99,7 +99,8 @@ def test_the_password_can_come_from_a_pgpass_file_as_for_any_libpq_client(center
     pgpass.write_text(f"127.0.0.1:{pg_cluster.port}:center:log_owner:{pg_server.PASSWORD}\n")
     pgpass.chmod(0o600)  # libpq ignores a password file others can read
     monkeypatch.setenv("PGPASSFILE", str(pgpass))
-    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.loading import packaged_catalog
 
     save(calculate(packaged_catalog(), CalcRequest("300 mg")), path=center_log)
@@ -110,7 +111,8 @@ def test_a_save_in_one_thread_while_another_reads_commits_on_its_own(center_log,
     """The app saves in a worker thread while its form may be reading the log: two connections, two transactions."""
     import threading
 
-    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.loading import packaged_catalog
     from infusion_calc.log import save
 

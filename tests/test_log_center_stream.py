@@ -7,7 +7,7 @@ import tracemalloc
 from collections.abc import Iterator
 from typing import Any
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import CalcRequest, calculate
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, CenterLog, save
 from infusion_calc.log.postgres_log import _connection

@@ -23,12 +23,13 @@ pytestmark = pytest.mark.skipif(not hasattr(signal, "SIGKILL"), reason="SIGKILL 
 
 SAVER = """
 import sys
-from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.core.record.check_types import Check, Severity
 from infusion_calc.loading import packaged_catalog
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.log import save
 
-import infusion_calc.core.site_config, infusion_calc.log.record  # save() imports these on first use:
+import infusion_calc.core.pipeline.site_config, infusion_calc.log.record  # save() imports these on first use:
 # loaded before "ready", the parent's kill lands in a save rather than in an import.
 
 calc = calculate(packaged_catalog(), CalcRequest("250 mg"))

@@ -21,7 +21,8 @@ from pathlib import Path
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, CenterLog, LogError, save
 

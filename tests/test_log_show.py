@@ -58,7 +58,8 @@ def _options(log_file, **values) -> argparse.Namespace:
 
 
 def test_every_log_command_reads_the_log_of_the_commands_context(capsys, tmp_path):
-    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.loading import packaged_catalog
     from infusion_calc.log import save
 

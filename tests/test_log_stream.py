@@ -14,7 +14,8 @@ import tracemalloc
 import pytest
 
 from infusion_calc.cli import main
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import CSV_COLUMNS, AdministrationLog, save
 

@@ -16,7 +16,7 @@ import pytest
 
 from infusion_calc.cli import main
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import parse_amount
+from infusion_calc.core.numbers.units import parse_amount
 from infusion_calc.log.report_source import Unreadable, saved_amount
 
 Q1_J0585 = Decimal("6.510")  # 2026Q1 payment limit per 1 unit (domain-facts §8, issue 21's worked example)

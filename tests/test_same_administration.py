@@ -15,11 +15,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.administration import Site, administer, date_of_service
-from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
-from infusion_calc.core.engine import CalcRequest
-from infusion_calc.core.presentation import money
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.pipeline.administration import Site, administer, date_of_service
+from infusion_calc.core.record.check_types import SitePolicy
+from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter
+from infusion_calc.core.words.labels import money
 from infusion_calc.loading import Context
 from tests.administration_orders import ORDERS, cli_json, contract_view
 

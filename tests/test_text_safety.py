@@ -10,9 +10,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.cli import main
-from infusion_calc.core.encounter import TEXT_LIMITS, clean_text, parse_dx
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.safe_text import acts, terminal_safe
+from infusion_calc.core.record.encounter_values import TEXT_LIMITS, clean_text, parse_dx
+from infusion_calc.core.record.safe_text import acts, terminal_safe
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import NOC_DESCRIPTOR, drug_entry, product_entry, write_site_catalog
 
@@ -135,7 +135,7 @@ def test_free_text_accepted_holds_no_acting_character(text, multiline):
 
 
 def test_the_fast_filter_covers_every_acting_character_of_this_unicode():
-    from infusion_calc.core.safe_text import _candidates
+    from infusion_calc.core.record.safe_text import _candidates
 
     candidate = _candidates()
     missed = [hex(code) for code in range(0x110000) if acts(chr(code)) and not candidate.match(chr(code))]
@@ -165,7 +165,7 @@ def test_batch_jsonl_escapes_acting_characters_and_keeps_the_value(tmp_path, cap
 @settings(max_examples=300, deadline=None)
 @given(st.dictionaries(st.text(max_size=5), st.text(alphabet=st.characters(codec=None, exclude_categories=()), max_size=20), max_size=4))
 def test_json_safe_is_the_same_value_with_nothing_that_acts(value):
-    from infusion_calc.core.safe_text import json_safe
+    from infusion_calc.core.record.safe_text import json_safe
 
     text = json_safe(json.dumps(value, ensure_ascii=False, indent=2))
     assert json.loads(text) == value
@@ -201,7 +201,7 @@ def test_no_acting_character_is_printable_so_json_safe_may_pass_printable_text_a
     import sys
     import unicodedata
 
-    from infusion_calc.core.safe_text import ACTING_CATEGORIES
+    from infusion_calc.core.record.safe_text import ACTING_CATEGORIES
 
     printable_acting = [hex(code) for code in range(sys.maxunicode + 1)
                         if unicodedata.category(chr(code)) in ACTING_CATEGORIES and chr(code).isprintable()]

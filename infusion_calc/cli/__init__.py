@@ -116,6 +116,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         sys.stderr.write(f"error: {problem}\n")
         return 2
+    from infusion_calc.unit_definitions import use_packaged_units
+
+    use_packaged_units()  # the core's parser reads no file: the edge hands it the unit definitions, once per start
     from infusion_calc.cli.tui_launcher import app_options, launch
 
     if (app_only := app_options(arguments)) is not None:

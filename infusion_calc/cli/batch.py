@@ -24,13 +24,13 @@ from typing import IO, TYPE_CHECKING
 
 from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.core.errors import CatalogError, SiteConfigError
-from infusion_calc.core.safe_text import terminal_safe
+from infusion_calc.core.record.safe_text import terminal_safe
 from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
     from infusion_calc.cli.batch_render import Job, Rendered, Row
-    from infusion_calc.core.administration import Site
-    from infusion_calc.core.batch import Columns, UnreadableRow
+    from infusion_calc.core.pipeline.administration import Site
+    from infusion_calc.core.pipeline.batch import Columns, UnreadableRow
 
 # The batch modules are imported when the command runs: every command builds this
 # parser, and `calc` must not pay for multiprocessing or the batch core at start-up.
@@ -146,7 +146,7 @@ def _open_orders(path: str) -> tuple[IO[str], int | None]:
 
 def run(options: argparse.Namespace) -> int:
     from infusion_calc.cli.batch_rows import RecordReader
-    from infusion_calc.core.batch import HeaderError, UnreadableRow, read_header
+    from infusion_calc.core.pipeline.batch import HeaderError, UnreadableRow, read_header
 
     try:
         site = context_for(options).site()
@@ -207,11 +207,11 @@ def _answer_all(
 
 def _rendered(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Rendered]:
     """The chunks in file order; a file with a `visit` column is answered visit by visit, in this process,
-    each visit's administration lines after its rows (core/batch_visit.py)."""
+    each visit's administration lines after its rows (core/visit/batch_visit.py)."""
     from dataclasses import replace
 
     from infusion_calc.cli.batch_render import render, render_all
-    from infusion_calc.core.batch_visit import visit_groups, visit_index
+    from infusion_calc.core.visit.batch_visit import visit_groups, visit_index
 
     index = visit_index(job.columns)
     if index is None:

@@ -17,17 +17,18 @@ import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from operator import itemgetter
 from typing import IO, Any, Protocol
 
-from infusion_calc.core.administration import Site
-from infusion_calc.core.batch import VIAL_SEPARATOR, Columns, UnreadableRow, answer_rows
-from infusion_calc.core.batch_visit import with_visit_lines
-from infusion_calc.core.csv_out import CsvWriter
-from infusion_calc.core.safe_text import json_safe
+from infusion_calc.core.exports.csv_out import CsvWriter
+from infusion_calc.core.pipeline.administration import Site
+from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, Answered, Columns, UnreadableRow, answer_rows
+from infusion_calc.core.pipeline.batch_memo import RowMemo
+from infusion_calc.core.record.safe_text import json_safe
+from infusion_calc.core.visit.batch_visit import with_visit_lines
 
 Row = Sequence[str] | UnreadableRow
 """A row's cells, or why the CSV reader could not read it."""
@@ -45,7 +46,7 @@ class CsvOut:
         names = columns.output_names
         self.cells = itemgetter(*names)  # one C call per record instead of a loop over 20 columns
         self.lists = [names.index(name) for name in self.LIST_COLUMNS]
-        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/csv_out.py);
+        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/exports/csv_out.py);
         # None is written as an empty cell.
         self.writer = CsvWriter(stream)
         self.names = names
@@ -102,6 +103,8 @@ class Job:
     """The date of service of a row without a `given_at` cell (the day the batch runs)."""
     visit: bool = False
     """Set when the file has `visit` and `route` columns: each chunk is one visit, its administration lines after its rows."""
+    memo: RowMemo[Answered] = field(default_factory=RowMemo, compare=False, repr=False)
+    """The orders answered so far in this process, for the chunks after (core/pipeline/batch_memo.py); a worker has its own copy."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
@@ -109,7 +112,7 @@ def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
     out = WRITERS[job.output_format](sink, job.columns)
     errors: list[str] = []
     answered = 0
-    outcomes = answer_rows(rows, job.columns, job.site, first_row, job.today)
+    outcomes = answer_rows(rows, job.columns, job.site, first_row, job.today, job.memo)
     if job.visit:
         outcomes = with_visit_lines(outcomes, job.columns, job.site.catalog, job.site.policy)
     for outcome in outcomes:

@@ -29,7 +29,7 @@ import re
 from collections.abc import Iterable, Iterator
 from typing import IO, cast
 
-from infusion_calc.core.batch import UnreadableRow
+from infusion_calc.core.pipeline.batch import UnreadableRow
 
 _UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
 

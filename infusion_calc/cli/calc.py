@@ -13,12 +13,13 @@ from infusion_calc.cli.earlier_doses import earlier_doses
 from infusion_calc.cli.encounter_options import Entered, add_encounter_arguments, add_field_option, read_entered
 from infusion_calc.cli.exits import SavedThenFailed
 from infusion_calc.cli.output_options import Printing, add_output_options, export_or_save
-from infusion_calc.core.administration import Administration, administer
-from infusion_calc.core.encounter_fields import FIELD
-from infusion_calc.core.engine import CalcRequest
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
-from infusion_calc.core.presentation import checks_text, summary
-from infusion_calc.core.safe_text import json_safe, terminal_safe
+from infusion_calc.core.pipeline.administration import Administration, administer
+from infusion_calc.core.pipeline.summary import summary
+from infusion_calc.core.record.encounter_fields import FIELD
+from infusion_calc.core.record.safe_text import json_safe, terminal_safe
+from infusion_calc.core.words.labels import checks_text
 from infusion_calc.loading import Context, context_for
 
 

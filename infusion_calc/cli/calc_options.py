@@ -10,8 +10,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from infusion_calc.core.encounter import EncounterText
-from infusion_calc.core.encounter_fields import FIELD, EncounterField
+from infusion_calc.core.record.encounter import EncounterText
+from infusion_calc.core.record.encounter_fields import FIELD, EncounterField
 
 
 def _typed(options: argparse.Namespace, field: EncounterField) -> str | bool | tuple[str, ...]:

@@ -32,12 +32,14 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
 
 
 def run(options: argparse.Namespace) -> int:
-    from infusion_calc.core.catalog import parse_catalog
-    from infusion_calc.core.container import ConfirmedContainer, confirmed_toml, parse_confirmed_containers
+    from infusion_calc.core.catalog.catalog import parse_catalog
+    from infusion_calc.core.catalog.container import ConfirmedContainer, confirmed_toml, parse_confirmed_containers
     from infusion_calc.core.errors import CatalogError
     from infusion_calc.locations import site_catalog_path
     from infusion_calc.site_files import present, read_site_file
+    from infusion_calc.unit_definitions import use_packaged_units
 
+    use_packaged_units()  # the answer's strength and the file's amounts are parsed
     path = Path(options.catalog) if options.catalog else site_catalog_path()
     try:
         raw = {"hcpcs": options.hcpcs, "strength": options.strength, "container": options.container,

@@ -12,7 +12,7 @@ from infusion_calc.core.errors import CatalogError
 from infusion_calc.loading import catalog_for
 
 if TYPE_CHECKING:
-    from infusion_calc.core.catalog import Catalog
+    from infusion_calc.core.catalog.catalog import Catalog
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -56,7 +56,7 @@ def run(options: argparse.Namespace) -> int:
         json.dump(listed, sys.stdout, ensure_ascii=False, indent=2)
         sys.stdout.write("\n")
         return 0
-    from infusion_calc.core.safe_text import escape_controls
+    from infusion_calc.core.record.safe_text import escape_controls
 
     for entry in listed:
         brands = ", ".join(entry["brands"][:3]) + (", ..." if len(entry["brands"]) > 3 else "")

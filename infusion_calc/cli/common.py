@@ -6,8 +6,8 @@ import argparse
 import sys
 
 from infusion_calc.cli.exits import one_line
-from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
 
 # Core field names -> the option a CLI user typed, so the error points at it.
 OPTION_FOR_FIELD = {

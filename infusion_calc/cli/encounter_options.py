@@ -1,7 +1,7 @@
 """`infusion-calc calc` encounter options: details for the chart note and the pre-submission checks.
 
-Thin: the options are built from the field table (core/encounter_fields.py), and the text
-typed goes to core.encounter's strict parsers unchanged, so a malformed date, time or code is
+Thin: the options are built from the field table (core/record/encounter_fields.py), and the text
+typed goes to core.record.encounter's strict parsers unchanged, so a malformed date, time or code is
 an InputError naming the field, shown as `error: --start: ...` (exit 2; cli/common.py
 OPTION_FOR_FIELD takes each field's option from the same table).
 """
@@ -11,8 +11,8 @@ from __future__ import annotations
 import argparse
 from dataclasses import dataclass
 
-from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
-from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, EncounterField
+from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, EncounterField
 
 
 def add_field_option(group: argparse._ActionsContainer, field: EncounterField) -> None:

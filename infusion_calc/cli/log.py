@@ -208,8 +208,9 @@ def run_list(options: argparse.Namespace) -> int:
 
 
 def _show_text(entry: dict[str, Any]) -> str:
-    """The entry's details around the summary `calc` printed for it (core/presentation.py)."""
-    from infusion_calc.core.presentation import checks_text, result_summary
+    """The entry's details around the summary `calc` printed for it (core/words/summary_text.py)."""
+    from infusion_calc.core.words.labels import checks_text
+    from infusion_calc.core.words.summary_text import result_summary
 
     result = entry["result"]
     where = f" on {entry['workstation']}" if entry.get("workstation") else ""
@@ -251,7 +252,7 @@ def _visit_lines(result: dict[str, Any]) -> list[str]:
 
 def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
     """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
-    from infusion_calc.core.engine import parse_rounding_threshold
+    from infusion_calc.core.calculation.engine import parse_rounding_threshold
 
     try:
         return parse_rounding_threshold(inputs.get("round_within"))
@@ -261,7 +262,7 @@ def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
 
 def _saved_checks(saved: list[Any]) -> tuple[list[Any], list[str]]:
     """The stored checks as the core's `Check`; anything else a hand-edited log holds, as text."""
-    from infusion_calc.core.check_types import Check  # `log show` only: `log list` starts without it
+    from infusion_calc.core.record.check_types import Check  # `log show` only: `log list` starts without it
 
     checks, unreadable = [], []
     for item in saved:
@@ -282,7 +283,7 @@ def run_show(options: argparse.Namespace) -> int:
         if options.json:
             import json
 
-            from infusion_calc.core.safe_text import json_safe
+            from infusion_calc.core.record.safe_text import json_safe
 
             # The same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
             sys.stdout.write(json_safe(json.dumps(entry, ensure_ascii=False, indent=2)) + "\n")
@@ -299,7 +300,7 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
     # Rows are written to the output EXPORT_CHUNK at a time: one guarded write per chunk rather than
     # per row, still in flat memory (the cursor is consumed lazily).
     if fmt == "csv":
-        from infusion_calc.core.csv_out import CsvWriter
+        from infusion_calc.core.exports.csv_out import CsvWriter
 
         chunk = io.StringIO()
         writer = CsvWriter(chunk)  # a patient id "=1+1" is text to a spreadsheet, not a formula
@@ -313,7 +314,7 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
             chunk.seek(0)
             chunk.truncate()
     else:
-        from infusion_calc.core.safe_text import json_safe
+        from infusion_calc.core.record.safe_text import json_safe
 
         lines = log.json_lines()
         # The same JSON value; C1 controls, bidi marks as \u escapes.

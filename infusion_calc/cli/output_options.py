@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING
 
 from infusion_calc.cli.common import fail
 from infusion_calc.cli.exits import SavedThenFailed
-from infusion_calc.core.claim_invariants import require_valid_claim_lines
+from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import ClaimLineError, SiteConfigError
 
 if TYPE_CHECKING:
     from infusion_calc.cli.calc_options import CalcOptions
     from infusion_calc.cli.encounter_options import Entered
-    from infusion_calc.core.administration import Administration
     from infusion_calc.core.exports import Export
-    from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.core.pipeline.administration import Administration
+    from infusion_calc.core.pipeline.site_config import SiteConfig
     from infusion_calc.loading import Context
     from infusion_calc.log import SavedEntry
 

@@ -1,7 +1,7 @@
 """`infusion-calc report`: waste and revenue from the administration log, per drug and month, with what-ifs.
 
 Thin: the log layer reads the entries as records (log/report_source.py), the core sums
-them (core/report.py), infusion_calc/report/ draws them. matplotlib is imported only for
+them (core/report/report.py), infusion_calc/report/ draws them. matplotlib is imported only for
 `--format html` and `png`.
 """
 
@@ -55,7 +55,7 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 
 def _period(options: argparse.Namespace) -> Any:
-    from infusion_calc.core.report import Period, last_full_month
+    from infusion_calc.core.report.report import Period, last_full_month
 
     if options.first is None and options.last is None:
         return last_full_month(date.today())
@@ -66,7 +66,7 @@ def _period(options: argparse.Namespace) -> Any:
 
 
 def _threshold(options: argparse.Namespace, context: Any) -> Decimal | None:
-    from infusion_calc.core.engine import parse_rounding_threshold
+    from infusion_calc.core.calculation.engine import parse_rounding_threshold
 
     text = options.round_within if options.round_within is not None else context.rounding_policy
     return parse_rounding_threshold(text)
@@ -74,7 +74,7 @@ def _threshold(options: argparse.Namespace, context: Any) -> Decimal | None:
 
 def build(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
     """The contract dictionary for the options, and how many entries could not be read."""
-    from infusion_calc.core.report import Filters
+    from infusion_calc.core.report.report import Filters
     from infusion_calc.loading import context_for
     from infusion_calc.report.load import report_for
 
@@ -88,7 +88,7 @@ def build(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
 
 def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
     if fmt == "json":
-        from infusion_calc.core.safe_text import json_safe
+        from infusion_calc.core.record.safe_text import json_safe
 
         return json_safe(json.dumps(report, ensure_ascii=False, indent=2)) + "\n"
     if fmt == "csv":

@@ -12,10 +12,10 @@ from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.cli.exits import SavedThenFailed
 from infusion_calc.cli.output_options import EXPORT_FORMATS
 from infusion_calc.core.errors import CatalogError, InputError, PlanError, SiteConfigError
-from infusion_calc.core.presentation import checks_text
-from infusion_calc.core.safe_text import json_safe, terminal_safe
-from infusion_calc.core.visit import VisitResult, VisitTools, combined_checks, run_visit, visit_note, visit_to_dict
-from infusion_calc.core.visit_file import VisitFileError, read_visit
+from infusion_calc.core.record.safe_text import json_safe, terminal_safe
+from infusion_calc.core.visit.visit import VisitResult, VisitTools, combined_checks, run_visit, visit_note, visit_to_dict
+from infusion_calc.core.visit.visit_file import VisitFileError, read_visit
+from infusion_calc.core.words.labels import checks_text
 from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
@@ -105,7 +105,7 @@ def _write(result: VisitResult, options: argparse.Namespace) -> int:
         return 0
     if fmt not in (None, "text"):
         from infusion_calc.core.exports import ExportError
-        from infusion_calc.core.visit_exports import render_visit
+        from infusion_calc.core.visit.visit_exports import render_visit
 
         try:
             rendered = render_visit(result, fmt, context_for(options).site_config.export_settings(
@@ -124,7 +124,7 @@ def _write(result: VisitResult, options: argparse.Namespace) -> int:
 
 
 def visit_summary(result: VisitResult) -> str:
-    from infusion_calc.core.presentation import line_brief
+    from infusion_calc.core.words.labels import line_brief
 
     out = [f"Visit {result.spec.encounter['date']} ({result.spec.setting}): {len(result.administrations)} administrations"]
     out.append("  Drug lines")

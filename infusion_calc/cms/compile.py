@@ -1,14 +1,16 @@
 """Every stored quarter validated by the models, compiled into the plain data a start-up needs.
 
 Runs only when the catalog cache misses (see infusion_calc/catalog_cache.py), so pydantic
-is imported here and nowhere on the warm path. The latest quarter's codes are kept as
+is imported here and nowhere on the warm path; and only for quarters not sealed (cms/sealed.py):
+the packaged file the build validated is not validated again, an imported one always is. The latest quarter's codes are kept as
 one JSON text each: a start-up unpacks only the codes it is asked about. Each earlier
-quarter is one packed text (core/code_dates.py), unpacked only for a date of service in it.
+quarter is one packed text (core/catalog/code_dates.py), unpacked only for a date of service in it.
 """
 
 from __future__ import annotations
 
 import binascii
+import hashlib
 import json
 import lzma
 import zlib
@@ -16,12 +18,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from pydantic import ValidationError
-
-from infusion_calc.cms.models import Quarter
+from infusion_calc.cms import sealed
 from infusion_calc.cms.store import LoadedQuarter, quarter_from_json, quarter_texts
-from infusion_calc.core.cms_codes import CmsLayer, LazyCodes
-from infusion_calc.core.code_dates import CodeHistory, QuarterSpan, pack
+from infusion_calc.core.catalog.cms_codes import CmsLayer, LazyCodes
+from infusion_calc.core.catalog.code_dates import CodeHistory, QuarterSpan, pack
 from infusion_calc.core.errors import CatalogError
 
 
@@ -44,23 +44,36 @@ class CompiledCms:
         return layer
 
 
-def _validated(data: bytes, where: str) -> list[dict[str, Any]]:
+def _check(texts: list[bytes], where: str) -> None:
+    """The models' one validation path: pydantic is imported only when a quarter needs it."""
+    from pydantic import ValidationError
+
+    from infusion_calc.cms.models import Quarter
+
     try:
-        texts = quarter_texts(data)
         for text in texts:
             Quarter.model_validate_json(text)
+    except ValidationError:
+        raise CatalogError(f"{where}: not a valid quarter; import the CMS files again") from None
+
+
+def _validated(origin: str, data: bytes, where: str) -> list[dict[str, Any]]:
+    """The quarters in one stored file, validated by the models unless the build sealed these very bytes."""
+    try:
+        texts = quarter_texts(data)
+        if origin != "packaged" or hashlib.sha256(data).hexdigest() != sealed.PACKAGED_SHA256:
+            _check(texts, where)
         # Each stored text is the models' own JSON (import, packaging): once valid, it is the data as it is.
         return [json.loads(text) for text in texts]
-    except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError, ValidationError) as error:
-        reason = "not a valid quarter" if isinstance(error, ValidationError) else "not a readable quarter file"
-        raise CatalogError(f"{where}: {reason}; import the CMS files again") from None
+    except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError):
+        raise CatalogError(f"{where}: not a readable quarter file; import the CMS files again") from None
 
 
 def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
     """`sources` as store.quarter_files() gives them: (origin, where, bytes)."""
     by_label: dict[str, tuple[str, dict[str, Any]]] = {}
     for origin, where, data in sources:
-        for raw in _validated(data, where):
+        for raw in _validated(origin, data, where):
             by_label[raw["quarter"]] = (origin, raw)  # imported files come after packaged ones: they win
     ordered = sorted(by_label.values(), key=lambda pair: pair[1]["effective_from"])
     quarters = tuple(quarter_from_json(raw, origin) for origin, raw in ordered)

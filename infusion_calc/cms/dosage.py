@@ -17,7 +17,7 @@ from decimal import ROUND_CEILING, Decimal
 from functools import lru_cache
 
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import Measure, parse_amount
+from infusion_calc.core.numbers.units import Measure, parse_amount
 
 # CMS's spellings of units, mapped to the strict parser's.
 _WORDS = {

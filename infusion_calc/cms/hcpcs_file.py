@@ -21,7 +21,7 @@ _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 _COLUMN = re.compile(r"[A-Z]+")
 _WANTED = ("HCPC", "RECID", "LONG DESCRIPTION", "SHORT DESCRIPTION")
 _DATES = {"ADD DT": "added", "TERM DT": "terminated"}
-"""Optional columns: a code's first and last day (the date of service decides the code, core/code_dates.py)."""
+"""Optional columns: a code's first and last day (the date of service decides the code, core/catalog/code_dates.py)."""
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:

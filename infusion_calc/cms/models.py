@@ -14,7 +14,7 @@ from typing import Annotated
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import parse_amount
+from infusion_calc.core.numbers.units import parse_amount
 
 FORMAT = 1
 ITEM_FIELDS = ("ndc", "labeler", "brand", "package_size", "package_count", "units_per_item")

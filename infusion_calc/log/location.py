@@ -79,9 +79,17 @@ def log_location(configured_url: str | None = None) -> LogLocation:
                 return center_log(url, source)
             except LogError as error:
                 return unusable(str(error))
-    from infusion_calc.log.store import default_log_path
-
     return default_log_path()
+
+
+LOG_FILE = "administrations.sqlite3"
+
+
+def default_log_path() -> Path:
+    """`administrations.sqlite3` in the data folder (INFUSION_CALC_DATA_DIR overrides it)."""
+    from infusion_calc.locations import data_dir
+
+    return data_dir() / LOG_FILE
 
 
 def workstation_name(configured: str | None = None) -> str:

@@ -15,7 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from infusion_calc.core.presentation import line_brief
+from infusion_calc.core.words.labels import line_brief
 from infusion_calc.log.location import LogLocation
 from infusion_calc.log.store import BUSY_TIMEOUT_S, LogStore, default_log_path, open_log
 

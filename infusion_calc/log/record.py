@@ -18,9 +18,9 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from infusion_calc.core.check_types import Check
-from infusion_calc.core.contract import calculation_to_dict
-from infusion_calc.core.engine import Calculation
+from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.record.check_types import Check
+from infusion_calc.core.words.contract import calculation_to_dict
 
 
 def plain_data(value: Any) -> Any:

@@ -1,4 +1,4 @@
-"""The log's entries as the report's records (core/report_records.py): read, decoded, nothing identifying.
+"""The log's entries as the report's records (core/report/report_records.py): read, decoded, nothing identifying.
 
 Reads through `AdministrationLog.report_rows()` (no patient identifier, no chart note is
 even fetched) and decodes only the fields the report uses with msgspec: on 100,000
@@ -17,10 +17,10 @@ from typing import Any
 
 import msgspec
 
-from infusion_calc.core.catalog import Catalog
+from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.report_records import SavedAdministration, SavedLine
-from infusion_calc.core.units import format_amount, parse_amount, parse_vial_size
+from infusion_calc.core.numbers.units import format_amount, parse_amount, parse_vial_size
+from infusion_calc.core.report.report_records import SavedAdministration, SavedLine
 from infusion_calc.log.reader import AdministrationLog
 
 

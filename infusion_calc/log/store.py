@@ -17,20 +17,19 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from infusion_calc.log.errors import LogError
-from infusion_calc.log.location import CenterLog, LogLocation
+from infusion_calc.log.location import LOG_FILE, CenterLog, LogLocation, default_log_path
 
 if TYPE_CHECKING:  # imported by save() only: reading the log (`log list`, `log path`) needs no pint or pydantic
     from collections.abc import Generator
 
-    from infusion_calc.core.check_types import Check
-    from infusion_calc.core.engine import Calculation
-    from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.core.calculation.engine import Calculation
+    from infusion_calc.core.pipeline.site_config import SiteConfig
+    from infusion_calc.core.record.check_types import Check
     from infusion_calc.log.record import Record
     from infusion_calc.log.schema import NewEntry
 
 __all__ = ["BUSY_TIMEOUT_S", "LOG_FILE", "LogError", "LogStore", "SavedEntry", "default_log_path", "open_log", "save"]
 
-LOG_FILE = "administrations.sqlite3"
 BUSY_TIMEOUT_S = 5.0
 
 
@@ -69,13 +68,6 @@ class SavedEntry:
     """What was changed to keep the log private (e.g. a 0644 file made 0600), as sentences to show."""
     uuid: str = ""
     """The identifier made at the workstation: saving again with it finds this entry."""
-
-
-def default_log_path() -> Path:
-    """`administrations.sqlite3` in the data folder (INFUSION_CALC_DATA_DIR overrides it)."""
-    from infusion_calc.locations import data_dir
-
-    return data_dir() / LOG_FILE
 
 
 def new_entry_uuid() -> str:
@@ -126,7 +118,7 @@ def save(
             "The site config does not allow storing a patient identifier in the log "
             "([log] store_patient_id = true turns it on). Nothing was saved."
         )
-    from infusion_calc.core.claim_invariants import require_valid_claim_lines
+    from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
     from infusion_calc.core.errors import ClaimLineError
 
     try:  # the last line of defence: a broken claim line is never logged as billable

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from infusion_calc.core.contract import calculation_to_dict
-from infusion_calc.core.visit import VisitResult, combined_checks, visit_note, visit_to_dict
+from infusion_calc.core.visit.visit import VisitResult, combined_checks, visit_note, visit_to_dict
+from infusion_calc.core.words.contract import calculation_to_dict
 from infusion_calc.log.record import Record, to_json
 
 if TYPE_CHECKING:
-    from infusion_calc.core.site_config import SiteConfig
+    from infusion_calc.core.pipeline.site_config import SiteConfig
     from infusion_calc.log.location import LogLocation
     from infusion_calc.log.store import SavedEntry
 
@@ -45,7 +45,7 @@ def save_visit(result: VisitResult, *, config: SiteConfig | None = None, path: L
                entry_uuid: str | None = None) -> SavedEntry:
     """The visit as one log entry, each drug's lines checked as a single save checks them (ClaimLineError,
     nothing saved); LogError when the log cannot take it. The CLI's `visit --save` and the app's F6."""
-    from infusion_calc.core.claim_invariants import require_valid_claim_lines
+    from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
     from infusion_calc.log.store import save
 
     for drug in result.drugs:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from infusion_calc.core.report import Filters, Period, build_report, report_to_dict
+from infusion_calc.core.report.report import Filters, Period, build_report, report_to_dict
 from infusion_calc.loading import Context
 from infusion_calc.log import AdministrationLog
 from infusion_calc.log.report_source import catalog_strengths, read_records

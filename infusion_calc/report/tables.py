@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from infusion_calc.core.csv_out import CsvWriter
+from infusion_calc.core.exports.csv_out import CsvWriter
 
 FIGURE_COLUMNS = ("administrations", "units_administered", "units_discarded", "units_opened", "units_wasted", "waste_percent",
                   "administered_payment", "jw_payment", "jz_attestations", "dose_given_entries", "entries_without_payment")

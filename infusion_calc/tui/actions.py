@@ -31,8 +31,8 @@ NO_CALCULATION = "Nothing to copy or save: the result holds no calculation."
 
 def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
     """The claim lines of `result` in `fmt`, with the site's claim rules and charges (the context's config)."""
-    from infusion_calc.core.encounter import EncounterText, read_encounter
     from infusion_calc.core.exports import DESCRIPTIONS, ExportError, export_moment, render
+    from infusion_calc.core.record.encounter import EncounterText, read_encounter
 
     if result.calculation is None:
         return Delivery(False, NO_CALCULATION)
@@ -67,7 +67,7 @@ def save_to_log(result: ResultView, log_path: LogLocation | None = None, entry_u
     """Append the result, its chart note, checks and encounter details to the administration log
     (the app's context's; the data folder's when none is given). `entry_uuid`: the identifier of
     this administration, the same when a failed save is tried again (a new one when None)."""
-    from infusion_calc.core.encounter import EncounterText
+    from infusion_calc.core.record.encounter import EncounterText
     from infusion_calc.log import LogError, save
 
     if result.calculation is None:

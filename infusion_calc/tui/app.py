@@ -37,7 +37,7 @@ HOLD_AT_MOST = 2.0
 (generous: on a loaded machine the field Enter goes to may take a while to appear)."""
 
 if TYPE_CHECKING:
-    from infusion_calc.core.catalog import Catalog
+    from infusion_calc.core.catalog.catalog import Catalog
     from infusion_calc.loading import Context
     from infusion_calc.tui.calculator import Calculator
 

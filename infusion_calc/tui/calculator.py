@@ -2,7 +2,7 @@
 
 Imported only after the first frame, since importing the core builds the pint
 registry. It does no unit arithmetic of its own: every figure comes from
-`core.engine.calculate` and is written with the core's own formatters; the chart note
+`core.calculation.engine.calculate` and is written with the core's own formatters; the chart note
 and the checks are the core's own. It presents, nothing more: copying in an export
 format and saving to the log are `actions.py`'s; the state (the form, this calculator,
 the outcome) is the main screen's.
@@ -14,30 +14,29 @@ from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from infusion_calc.core.administration import Administration, Site, administer
-from infusion_calc.core.catalog import Catalog, Drug
-from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.drug_search import DrugIndex
-from infusion_calc.core.encounter import Encounter, EncounterText, read_encounter
-from infusion_calc.core.engine import DEFAULT_DRUG, CalcRequest, Calculation
+from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.calculation.payment import PricedQuarter
+from infusion_calc.core.calculation.request import DEFAULT_DRUG, CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog, Drug
+from infusion_calc.core.catalog.code_choices import use_note
+from infusion_calc.core.catalog.drug_search import DrugIndex
 from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError, SiteConfigError
-from infusion_calc.core.payment import PricedQuarter
-from infusion_calc.core.presentation import (
-    amount,
+from infusion_calc.core.numbers.rounding import plain
+from infusion_calc.core.numbers.units import DoseBasis, parse_dose
+from infusion_calc.core.pipeline.administration import Administration, Site, administer
+from infusion_calc.core.record.check_types import SitePolicy
+from infusion_calc.core.record.encounter import Encounter, EncounterText, read_encounter
+from infusion_calc.core.record.steps import DOSE_ARITHMETIC, StepKind
+from infusion_calc.core.words.labels import amount, modifiers_text, ndc_for_people, opened_vials
+from infusion_calc.core.words.presentation import (
     claim_grid,
-    drug_heading,
-    modifiers_text,
-    ndc_for_people,
-    opened_vials,
     payment_sentence,
     preparation_steps,
-    use_note,
     waste_modifier_note,
     whole_vial_advice,
 )
-from infusion_calc.core.rounding import plain
-from infusion_calc.core.steps import DOSE_ARITHMETIC, StepKind
-from infusion_calc.core.units import DoseBasis, parse_dose
+from infusion_calc.core.words.step_text import step_text
+from infusion_calc.core.words.summary_text import drug_heading
 from infusion_calc.loading import Context, packaged_catalog
 from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView
 
@@ -246,7 +245,7 @@ class Calculator:
         calc = done.calculation
         drug = calc.drug
         billing = calc.billing
-        dose_steps = tuple(step.text for step in calc.steps if step.kind in DOSE_ARITHMETIC or step.kind is StepKind.DOSE_GIVEN)
+        dose_steps = tuple(step_text(step) for step in calc.steps if step.kind in DOSE_ARITHMETIC or step.kind is StepKind.DOSE_GIVEN)
         warnings = tuple(dict.fromkeys(notice.message for notice in calc.warnings))  # once each, in order
         if self.catalog_problem:
             warnings += ("The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",)

@@ -13,9 +13,9 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any, Literal
 
 if TYPE_CHECKING:  # types only: the first frame needs no core module
-    from infusion_calc.core.check_types import Check
-    from infusion_calc.core.encounter import EncounterText
-    from infusion_calc.core.engine import Calculation
+    from infusion_calc.core.calculation.engine import Calculation
+    from infusion_calc.core.record.check_types import Check
+    from infusion_calc.core.record.encounter import EncounterText
 
 ALL_PRESENTATIONS = "*"
 """Vial choice: plan with every presentation of the product (the least-waste combination)."""
@@ -38,7 +38,7 @@ def encounter_label(name: str) -> str:
     """The label of the encounter field the core's InputError.field names (an EncounterText
     attribute), from the one field table; the name itself for anything else. Read when a
     problem is shown, so the first frame imports no core module."""
-    from infusion_calc.core.encounter_fields import FIELD
+    from infusion_calc.core.record.encounter_fields import FIELD
 
     field = FIELD.get(name)
     return field.label if field is not None else name

@@ -38,20 +38,20 @@ class CoreParser(Validator):
 
 
 def dose() -> CoreParser:
-    return CoreParser("infusion_calc.core.units", "parse_dose")
+    return CoreParser("infusion_calc.core.numbers.units", "parse_dose")
 
 
 def weight() -> CoreParser:
-    return CoreParser("infusion_calc.core.dosing", "parse_weight")
+    return CoreParser("infusion_calc.core.calculation.dosing", "parse_weight")
 
 
 def height() -> CoreParser:
-    return CoreParser("infusion_calc.core.dosing", "parse_height")
+    return CoreParser("infusion_calc.core.calculation.dosing", "parse_height")
 
 
 def bsa() -> CoreParser:
-    return CoreParser("infusion_calc.core.dosing", "parse_bsa")
+    return CoreParser("infusion_calc.core.calculation.dosing", "parse_bsa")
 
 
 def vial_size() -> CoreParser:
-    return CoreParser("infusion_calc.core.units", "parse_vial_size")
+    return CoreParser("infusion_calc.core.numbers.units", "parse_vial_size")

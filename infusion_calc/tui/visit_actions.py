@@ -1,6 +1,6 @@
 """What the copy and save keys do with a visit (F9's drugs): the whole claim, the one chart note, an
 export, one log entry. Each drug added is the app's own calculation; the visit around them is the
-core's (core/visit_of_drugs.py), so the app's visit bills as `infusion-calc visit` does.
+core's (core/visit/visit_of_drugs.py), so the app's visit bills as `infusion-calc visit` does.
 
 Kept apart from the screen: text in, text or a `Delivery` out, never an exception.
 """
@@ -13,8 +13,8 @@ from typing import TYPE_CHECKING
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
-    from infusion_calc.core.check_types import SitePolicy
-    from infusion_calc.core.visit import VisitResult
+    from infusion_calc.core.record.check_types import SitePolicy
+    from infusion_calc.core.visit.visit import VisitResult
     from infusion_calc.loading import Context
     from infusion_calc.log.location import LogLocation
 
@@ -23,9 +23,9 @@ MISSING_NDC = "NDC not verified: take it from the carton"
 
 def visit_result(views: Sequence[ResultView], policy: SitePolicy, setting: str) -> VisitResult:
     """The visit of the drugs added, in time order, billed by the site's setting ("office" or "hospital")."""
-    from infusion_calc.core.encounter import Encounter, read_encounter
-    from infusion_calc.core.visit import DrugResult
-    from infusion_calc.core.visit_of_drugs import visit_of
+    from infusion_calc.core.record.encounter import Encounter, read_encounter
+    from infusion_calc.core.visit.visit import DrugResult
+    from infusion_calc.core.visit.visit_of_drugs import visit_of
 
     drugs = [DrugResult(view.calculation, read_encounter(view.encounter)[0] if view.encounter else Encounter(),
                         view.checks, view.chart_text) for view in views if view.calculation is not None]
@@ -35,7 +35,7 @@ def visit_result(views: Sequence[ResultView], policy: SitePolicy, setting: str) 
 def claim_text(result: VisitResult) -> str:
     """The visit's claim as tab-separated text: every drug line (JW/JZ on them) in time order, then the
     administration lines, as billers list them."""
-    from infusion_calc.core.presentation import claim_grid
+    from infusion_calc.core.words.presentation import claim_grid
 
     header, *_ = claim_grid(result.drugs[0].calc, MISSING_NDC).splitlines()
     rows = [row for drug in result.drugs for row in claim_grid(drug.calc, MISSING_NDC).splitlines()[1:]]
@@ -45,8 +45,8 @@ def claim_text(result: VisitResult) -> str:
 
 def summary(result: VisitResult) -> str:
     """'Visit: 3 drugs (hospital outpatient department)', one row per drug in time order, then the whole claim."""
-    from infusion_calc.core.presentation import line_brief
-    from infusion_calc.core.visit_note import SETTING_WORDS
+    from infusion_calc.core.visit.visit_note import SETTING_WORDS
+    from infusion_calc.core.words.labels import line_brief
 
     count = len(result.drugs)
     out = [f"Visit: {count} drug{'s' if count != 1 else ''}, {SETTING_WORDS[result.spec.setting]} "
@@ -65,7 +65,7 @@ def summary(result: VisitResult) -> str:
 
 def note_and_claim(result: VisitResult) -> str:
     """What F4 writes for a visit: the visit's chart note, then its claim lines."""
-    from infusion_calc.core.visit import visit_note
+    from infusion_calc.core.visit.visit import visit_note
 
     return f"{visit_note(result).rstrip()}\n\nClaim lines\n{claim_text(result)}"
 
@@ -76,9 +76,9 @@ def copy_as(result: VisitResult, fmt: str, context: Context) -> Delivery:
 
     from infusion_calc.core.errors import SiteConfigError
     from infusion_calc.core.exports import DESCRIPTIONS, ExportError
-    from infusion_calc.core.safe_text import json_safe
-    from infusion_calc.core.visit import visit_to_dict
-    from infusion_calc.core.visit_exports import render_visit
+    from infusion_calc.core.record.safe_text import json_safe
+    from infusion_calc.core.visit.visit import visit_to_dict
+    from infusion_calc.core.visit.visit_exports import render_visit
 
     what = f"Copied the visit's claim ({len(result.drugs)} drugs and the administration lines) as {fmt}"
     if fmt == "json":

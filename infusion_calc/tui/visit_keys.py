@@ -12,7 +12,7 @@ from textual.widgets import Static
 from infusion_calc.tui.state import ResultView
 
 if TYPE_CHECKING:
-    from infusion_calc.core.visit import VisitResult
+    from infusion_calc.core.visit.visit import VisitResult
 
 NOTHING = {"copy-claim": "Nothing copied", "copy-chart": "Nothing copied", "copy-as": "Nothing copied",
            "save-to-log": "Nothing saved to the log", "save-to-file": "Nothing written"}
@@ -97,7 +97,7 @@ class VisitKeys:
         self._visit_actions()[key](visit, fmt)
 
     def _visit_actions(self: Any) -> dict[str, Callable[[VisitResult, str], None]]:
-        from infusion_calc.core.visit import visit_note
+        from infusion_calc.core.visit.visit import visit_note
         from infusion_calc.tui import visit_actions as do
 
         context = self.calculator.context

@@ -15,11 +15,14 @@ from hypothesis import strategies as st
 
 from infusion_calc.cli import main
 from infusion_calc.cms.dosage import COMBINATION, NOT_A_MASS, RANGE, DosageRefused, billing_unit
-from infusion_calc.core.activity_kinds import ACTIVITY_KINDS
-from infusion_calc.core.amounts import bind
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import Measure, kind_defined, parse_amount, parse_dose, registry
+from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
+from infusion_calc.core.numbers.amounts import bind
+from infusion_calc.core.numbers.unit_book import unit_book
+from infusion_calc.core.numbers.units import Measure, kind_defined, parse_amount, parse_dose
+from infusion_calc.core.words.step_text import step_text
 
 
 def _lines(calc):
@@ -94,7 +97,7 @@ def test_a_toxin_vial_in_units_is_not_another_toxins_vial(catalog):
 
 
 def test_every_activity_kind_is_its_own_dimension_in_the_registry():
-    units = registry()
+    units = unit_book().registry
     for kind, (dimension, _printed, _typed) in ACTIVITY_KINDS.items():
         assert kind_defined(kind)
         one = units.Quantity(Decimal(1), units.parse_units(kind))
@@ -146,8 +149,8 @@ def test_at_least_800_of_the_826_jq_codes_of_2026q1_are_usable(catalog_with_cms)
 
 
 def test_a_product_labeled_in_iu_reports_its_ndc_quantity_in_iu_f2():
-    from infusion_calc.core.billing import VialUse, bill
-    from infusion_calc.core.catalog import Product
+    from infusion_calc.core.calculation.billing import VialUse, bill
+    from infusion_calc.core.catalog.catalog import Product
 
     vial = Product(brand="BeneFIX", ndc="58394-0633-03", strength=Measure(Decimal(1040), "factor_ix_iu"),
                    form="lyophilized", container="single-dose")
@@ -183,12 +186,12 @@ def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms)
     calc = calculate(catalog_with_cms, CalcRequest("1 dose", hcpcs="Q2041", vials=("1 dose",), container="single-dose"))
     assert _lines(calc) == [("Q2041-JZ", 1)]
     assert calc.billing.discarded_units == 0
-    assert "1 dose labeled" in " ".join(step.text for step in calc.steps)
-    assert "Discarded" not in " ".join(step.text for step in calc.steps)  # no waste arithmetic for a dose
+    assert "1 dose labeled" in " ".join(map(step_text, calc.steps))
+    assert "Discarded" not in " ".join(map(step_text, calc.steps))  # no waste arithmetic for a dose
 
 
 def test_a_site_file_cannot_rebind_a_toxins_units_to_another_product(tmp_path):
-    from infusion_calc.core.catalog import parse_catalog
+    from infusion_calc.core.catalog.catalog import parse_catalog
     from infusion_calc.core.errors import CatalogError
     from infusion_calc.loading import packaged_catalog
 
@@ -218,6 +221,6 @@ sources = ["site"]
     ("mg", "onabotulinumtoxinA_unit", False), ("unit", "mg", False), ("mL", "mL", True), ("dose", "unit", False),
 ])
 def test_what_an_entry_may_name_for_a_code_cms_lists(listed, unit, fits):
-    from infusion_calc.core.amounts import fits_listed
+    from infusion_calc.core.numbers.amounts import fits_listed
 
     assert fits_listed(listed, unit) is fits

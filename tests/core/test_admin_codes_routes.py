@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.admin_codes import administration_checks
-from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.encounter import EncounterText, parse_encounter
+from infusion_calc.core.checks.admin_codes import administration_checks
+from infusion_calc.core.record.check_types import SitePolicy
+from infusion_calc.core.record.encounter import EncounterText, parse_encounter
 
 
 def texts(drug_class: str, generic: str, route: str, start: str = "", stop: str = "") -> list[tuple[str, str]]:

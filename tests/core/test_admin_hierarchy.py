@@ -1,4 +1,4 @@
-"""The administration codes of a visit (core/admin_hierarchy.py), rule by rule, from worked examples."""
+"""The administration codes of a visit (core/visit/admin_hierarchy.py), rule by rule, from worked examples."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infusion_calc.core.admin_hierarchy import (
+from infusion_calc.core.visit.admin_hierarchy import (
     ADDITIONAL_HOUR_CODES,
     INITIAL_CODES,
     AdminLine,

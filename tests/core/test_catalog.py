@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate, find_drug
+from infusion_calc.core.calculation.drug_lookup import find_drug
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import CatalogError, InputError
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog

@@ -18,8 +18,8 @@ from pathlib import Path
 
 import pytest
 
-from infusion_calc.core.catalog import Drug, Product
-from infusion_calc.core.units import Kind, parse_measure
+from infusion_calc.core.catalog.catalog import Drug, Product
+from infusion_calc.core.numbers.units import Kind, parse_measure
 from infusion_calc.loading import packaged_catalog
 
 CROSSWALK_FILE = Path(__file__).parent.parent / "data" / "cms" / "crosswalk-2026Q1-curated.csv"

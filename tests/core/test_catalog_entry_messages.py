@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.catalog import parse_catalog
+from infusion_calc.core.catalog.catalog import parse_catalog
 from infusion_calc.core.errors import CatalogError
 
 ENTRY = """[[drug]]

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog_fields import DoseRange
+from infusion_calc.core.catalog.catalog_fields import DoseRange
 from infusion_calc.core.errors import CatalogError
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import drug_entry, site_catalog

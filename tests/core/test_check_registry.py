@@ -12,8 +12,8 @@ import re
 from pathlib import Path
 
 import infusion_calc
-from infusion_calc.core.check_types import CheckSpec, Severity
-from infusion_calc.core.checks import checks_failed, registry
+from infusion_calc.core.checks.checks import checks_failed, registry
+from infusion_calc.core.record.check_types import CheckSpec, Severity
 from infusion_calc.loading import clinical_rules
 
 PACKAGE = Path(infusion_calc.__file__).parent
@@ -103,3 +103,18 @@ def test_checks_that_could_not_run_say_so_as_a_registered_error():
     check = checks_failed(RuntimeError("boom"))
     assert check.code == "CHECKS_FAILED" and check.severity is Severity.ERROR
     assert "RuntimeError" in check.message and "by hand" in check.message
+
+
+def test_run_checks_runs_every_registered_producer_in_rank_order(catalog, monkeypatch):
+    """run_checks keeps no list of its producers: one registered in the checks room is run, in its rank."""
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
+    from infusion_calc.core.checks import check_input
+    from infusion_calc.core.checks.checks import run_checks
+
+    producers = check_input.producers()
+    ranks = [rank for rank, _ in sorted(check_input._PRODUCERS.values(), key=lambda entry: entry[0])]
+    assert len(producers) == len(ranks) >= 6 and ranks == sorted(set(ranks))  # one rank each, none shared
+    monkeypatch.setitem(check_input._PRODUCERS, "test.extra", (55, lambda given: [checks_failed(RuntimeError())]))
+    found = run_checks(calculate(catalog, CalcRequest("300 mg")), catalog=catalog, rules=clinical_rules())
+    assert "CHECKS_FAILED" in [check.code for check in found]

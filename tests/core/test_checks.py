@@ -11,10 +11,11 @@ from datetime import date
 
 import pytest
 
-from infusion_calc.core.catalog import NATALIZUMAB_J2326_MESSAGE, parse_catalog
-from infusion_calc.core.checks import Severity, SitePolicy, run_checks
-from infusion_calc.core.encounter import EncounterText, parse_encounter
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import NATALIZUMAB_J2326_MESSAGE, parse_catalog
+from infusion_calc.core.checks.checks import Severity, SitePolicy, run_checks
+from infusion_calc.core.record.encounter import EncounterText, parse_encounter
 from infusion_calc.loading import clinical_rules
 from tests.catalog_entries import drug_entry, product_entry
 
@@ -177,7 +178,7 @@ def test_check_fires_with_its_severity(catalog, code, severity, trigger, _quiet)
 
 def assert_registered(checks) -> None:
     """Every finding carries a code declared in the registry, with one of its declared severities."""
-    from infusion_calc.core.checks import registry
+    from infusion_calc.core.checks.checks import registry
 
     declared = registry()
     for check in checks:
@@ -191,7 +192,7 @@ def test_check_stays_quiet_on_its_neighbour(catalog, code, _severity, _trigger, 
 
 
 def test_every_registered_check_code_has_a_case():
-    from infusion_calc.core.checks import registry
+    from infusion_calc.core.checks.checks import registry
 
     # Tested elsewhere: the record checks (test_record_checks.py), the fallback when a check raises, and
     # the checks only a whole visit makes (test_cli_visit.py).

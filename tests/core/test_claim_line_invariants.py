@@ -18,13 +18,14 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.billing import VialUse, bill
-from infusion_calc.core.catalog import Product
-from infusion_calc.core.claim_invariants import claim_line_problems, require_valid_claim_lines
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.billing import VialUse, bill
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Product
+from infusion_calc.core.checks.claim_invariants import claim_line_problems, require_valid_claim_lines
 from infusion_calc.core.errors import ClaimLineError
-from infusion_calc.core.rounding import floor_div
-from infusion_calc.core.units import Measure
+from infusion_calc.core.numbers.rounding import floor_div
+from infusion_calc.core.numbers.units import Measure
 from infusion_calc.loading import packaged_catalog
 
 CATALOG = packaged_catalog()

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.presentation import drug_choices, use_note
+from infusion_calc.core.catalog.code_choices import drug_choices, use_note
 
 FERAHEME = [
     ("Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (non-esrd use)", "non-ESRD use"),

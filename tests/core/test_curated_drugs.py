@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.loading import clinical_rules
 
 
@@ -125,7 +126,7 @@ def test_every_new_entry_says_how_it_is_administered_for_billing(catalog):
     ("tepezza", "200 mg/kg", "70 kg", True),  # mg/kg typed ten times over
 ])
 def test_a_labeled_dose_range_catches_a_dose_typed_far_off(catalog, drug, dose, weight, flagged):
-    from infusion_calc.core.checks import run_checks
+    from infusion_calc.core.checks.checks import run_checks
 
     checks = run_checks(calculate(catalog, CalcRequest(dose, drug=drug, weight=weight)), catalog=catalog, rules=clinical_rules())
     assert ("DOSE_OUT_OF_RANGE" in {check.code for check in checks}) is flagged

@@ -13,9 +13,10 @@ from textwrap import dedent
 
 import pytest
 
-from infusion_calc.core.documentation import chart_note
-from infusion_calc.core.encounter import Encounter, EncounterText, parse_encounter
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.pipeline.documentation import chart_note
+from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter
 from infusion_calc.loading import clinical_rules
 
 

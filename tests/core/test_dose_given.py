@@ -14,11 +14,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.contract import calculation_to_dict
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.rounding import ceil_div
-from infusion_calc.core.steps import StepKind
+from infusion_calc.core.numbers.rounding import ceil_div
+from infusion_calc.core.record.steps import StepKind
+from infusion_calc.core.words.contract import calculation_to_dict
+from infusion_calc.core.words.step_text import step_text
 
 
 def _lines(calc):
@@ -66,7 +68,7 @@ def test_the_order_and_the_vials_stay_those_of_the_dose_prepared(catalog):
     assert [(line.ndc_quantity) for line in calc.lines] == [Decimal("10.000"), Decimal("5.000")]  # 10 mL given, 5 mL not
     given = next(step for step in calc.steps if step.kind is StepKind.DOSE_GIVEN)
     assert (dict(given.figures)["given"], dict(given.figures)["dose"]) == (Decimal(200), Decimal(300))
-    assert given.text == "Dose given: 200 mg of the 300 mg prepared"
+    assert step_text(given) == "Dose given: 200 mg of the 300 mg prepared"
 
 
 def test_a_result_with_less_given_says_the_jw_treatment_is_not_verified(catalog):

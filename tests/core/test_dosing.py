@@ -6,10 +6,12 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.dosing import mosteller_bsa
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.dosing import mosteller_bsa
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import InputError, PlanError
-from infusion_calc.core.steps import StepKind
+from infusion_calc.core.record.steps import StepKind
+from infusion_calc.core.words.step_text import step_text
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 
@@ -32,7 +34,7 @@ def test_per_m2_dose_from_height_and_weight(catalog):
     assert calc.dose_mg == Decimal("682.50")
     # 682.5 mg: 500 + 2 x 100 = 700 mg is the least labeled amount that covers it.
     assert sorted((use.product.label, use.count) for use in calc.vials) == [("100 mg/10 mL", 2), ("500 mg/50 mL", 1)]
-    assert any(step.kind is StepKind.BSA_MOSTELLER and "Mosteller" in step.text for step in calc.steps)
+    assert any(step.kind is StepKind.BSA_MOSTELLER and "Mosteller" in step_text(step) for step in calc.steps)
 
 
 def test_given_bsa_wins_over_height_and_weight(catalog):

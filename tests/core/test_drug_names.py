@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.catalog import Catalog
-from infusion_calc.core.cms_codes import CmsLayer, base_generic, generic_name
-from infusion_calc.core.engine import CalcRequest, find_drug
+from infusion_calc.core.calculation.drug_lookup import find_drug
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
+from infusion_calc.core.catalog.cms_codes import CmsLayer, base_generic, generic_name
 from infusion_calc.core.errors import InputError
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infusion_calc.core.drug_search import DrugIndex
+from infusion_calc.core.catalog.drug_search import DrugIndex
 
 ENTRIES = [
     ("J2323", "Tysabri (natalizumab) · J2323", ("natalizumab", "Tysabri")),

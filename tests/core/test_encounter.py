@@ -6,8 +6,9 @@ from datetime import date, datetime, time
 
 import pytest
 
-from infusion_calc.core.encounter import Encounter, EncounterText, Expiry, Payer, VialRecord, parse_encounter, read_encounter
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter, read_encounter
+from infusion_calc.core.record.encounter_values import Expiry, Payer, VialRecord
 
 
 def parsed(**fields) -> Encounter:

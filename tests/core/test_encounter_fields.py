@@ -7,8 +7,9 @@ import pytest
 from infusion_calc.cli import build_parser
 from infusion_calc.cli.calc_options import CalcOptions
 from infusion_calc.cli.common import OPTION_FOR_FIELD
-from infusion_calc.core.encounter import FREE_TEXT, EncounterText
-from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter import EncounterText
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter_values import FREE_TEXT
 
 
 def test_the_table_lists_every_encounter_text_field_once():
@@ -44,9 +45,10 @@ def test_each_fields_cli_option_fills_that_field(field):
 
 
 def test_the_chart_note_writes_each_fields_label_from_the_table():
-    from infusion_calc.core.documentation import chart_note
-    from infusion_calc.core.encounter import parse_encounter
-    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
+    from infusion_calc.core.pipeline.documentation import chart_note
+    from infusion_calc.core.record.encounter import parse_encounter
     from infusion_calc.loading import clinical_rules, packaged_catalog
 
     inside_a_sentence = {"stop_reason", "waste_reason", "waste_witness"}  # "stopped early, reason: ...", the waste line
@@ -59,7 +61,7 @@ def test_the_chart_note_writes_each_fields_label_from_the_table():
 def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():
     import dataclasses
 
-    from infusion_calc.core.encounter import Encounter
+    from infusion_calc.core.record.encounter import Encounter
 
     # Lots and expiries become one record per vial; the amount given is the engine's (it is billed).
     expected = {field.name for field in ENCOUNTER_FIELDS if field.parser not in ("lots", "expires", "dose")} | {"vials"}
@@ -69,7 +71,7 @@ def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads():
 @pytest.mark.parametrize("field", [field for field in ENCOUNTER_FIELDS if field.parser not in ("flag", "lots", "expires", "dose", "payer")],
                          ids=lambda field: field.name)
 def test_the_reader_reads_each_field_with_the_parser_its_row_names(field):
-    from infusion_calc.core.encounter import EncounterText, read_encounter
+    from infusion_calc.core.record.encounter import EncounterText, read_encounter
 
     bad = "x\x1b[2J" if field.parser == "text" else "not-a-value"
     _, errors = read_encounter(EncounterText(**{field.name: bad}))

@@ -14,10 +14,11 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.contract import calculation_to_dict
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import FORMATS, ExportError, export, render
-from infusion_calc.core.site_config import ClaimRules, ExportSettings
+from infusion_calc.core.pipeline.site_config import ClaimRules, ExportSettings
+from infusion_calc.core.words.contract import calculation_to_dict
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import drug_entry, packaged_with, product_entry
 

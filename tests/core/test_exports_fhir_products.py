@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import render
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import drug_entry, packaged_with, product_entry

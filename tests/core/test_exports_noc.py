@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import ExportError, export, render
-from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.loading import packaged_catalog
 from tests.core.test_exports_x12 import envelope, validate
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.site_config import ClaimRules, SiteConfig, SiteConfigError, parse_site_config
+from infusion_calc.core.pipeline.site_config import ClaimRules, SiteConfig, SiteConfigError, parse_site_config
 from infusion_calc.loading import default_site_config_path, load_site_config
 
 EXAMPLE = """

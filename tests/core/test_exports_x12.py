@@ -15,9 +15,10 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import export, render
-from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.loading import packaged_catalog
 
 pyx12_document = pytest.importorskip(

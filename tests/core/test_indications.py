@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
+from infusion_calc.core.catalog.indications import parse_rules
 from infusion_calc.core.errors import CatalogError
-from infusion_calc.core.indications import parse_rules
 
 BASE = """
 [[code]]

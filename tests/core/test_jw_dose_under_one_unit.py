@@ -16,7 +16,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.loading import clinical_rules, packaged_catalog
 
 CATALOG = packaged_catalog()
@@ -113,7 +114,7 @@ CLAIM_LINE_CODES = {"JWJZ_MISSING", "JZ_BUT_DISCARDED", "JW_DOSE_UNDER_ONE_UNIT"
 @given(one_vial_scenarios())
 def test_the_claim_checks_agree_with_the_engine_for_every_dose(scenario):
     """The checks compute the units on their own: the engine's lines must pass them, above and below one unit."""
-    from infusion_calc.core.checks import run_checks
+    from infusion_calc.core.checks.checks import run_checks
 
     unit, strength, dose = scenario
     # A dose whose rounded-up units exceed the whole units on the label (0.101 mg from a 0.11 mg

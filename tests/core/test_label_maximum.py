@@ -10,9 +10,10 @@ from decimal import Decimal
 
 import pytest
 
-from infusion_calc.core.catalog_fields import read_dose_range
-from infusion_calc.core.dose_checks import dose_checks
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog_fields import read_dose_range
+from infusion_calc.core.checks.dose_checks import dose_checks
 
 
 def _codes(calc):
@@ -44,7 +45,7 @@ def test_a_maximum_must_be_a_flat_mg_amount(bad):
 # --- the problem on the result itself (issue 18 §4) ------------------------------------
 
 def test_the_cli_summary_says_the_dose_problem_under_the_heading(catalog):
-    from infusion_calc.core.presentation import summary
+    from infusion_calc.core.pipeline.summary import summary
 
     lines = summary(calculate(catalog, CalcRequest("300 mL"))).splitlines()
     assert lines[1].startswith("  ! CHECK THE DOSE: The dose 6000 mg (typed as 300 mL) is far outside")
@@ -53,7 +54,7 @@ def test_the_cli_summary_says_the_dose_problem_under_the_heading(catalog):
 
 
 def test_the_summary_says_an_actemra_dose_above_the_maximum(catalog):
-    from infusion_calc.core.presentation import summary
+    from infusion_calc.core.pipeline.summary import summary
 
     text = summary(calculate(catalog, CalcRequest("8 mg/kg", drug="actemra", weight="110 kg")))
     assert "! CHECK THE DOSE: The dose 880 mg is above the label's maximum" in text

@@ -10,9 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import ExportError, render
-from infusion_calc.core.site_config import ClaimRules, ExportSettings
+from infusion_calc.core.pipeline.site_config import ClaimRules, ExportSettings
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import NOC_DESCRIPTOR, drug_entry, packaged_with, powder_entry
 from tests.core.test_exports_x12 import envelope, validate

@@ -14,9 +14,10 @@ from pathlib import Path
 import pytest
 
 import infusion_calc
-from infusion_calc.core.checks import registry as check_registry
-from infusion_calc.core.engine import CalcRequest, calculate
-from infusion_calc.core.notices import Notice, NoticeSpec, notice_registry
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.checks.checks import registry as check_registry
+from infusion_calc.core.record.notices import Notice, NoticeSpec, notice_registry
 
 PACKAGE = Path(infusion_calc.__file__).parent
 README = PACKAGE.parent / "README.md"

@@ -9,8 +9,8 @@ from types import SimpleNamespace
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infusion_calc.core.billing import ClaimLine
-from infusion_calc.core.payment import price
+from infusion_calc.core.calculation.billing import ClaimLine
+from infusion_calc.core.calculation.payment import price
 
 QUARTER = SimpleNamespace(quarter="2026Q1", effective_from=date(2026, 1, 1), effective_to=date(2026, 3, 31))
 

@@ -10,20 +10,14 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from infusion_calc.core import presentation
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.exports import render
-from infusion_calc.core.presentation import (
-    code_label,
-    ndc_for_claims,
-    ndc_for_people,
-    readable_ndc,
-    step_text,
-    vial_text,
-    vials_text,
-)
-from infusion_calc.core.site_config import ExportSettings
-from infusion_calc.core.steps import BILLING, DOSE_ARITHMETIC, Step, StepKind
+from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.steps import BILLING, DOSE_ARITHMETIC, Step, StepKind
+from infusion_calc.core.words import step_text as step_texts
+from infusion_calc.core.words.labels import code_label, ndc_for_claims, ndc_for_people, readable_ndc, vial_text, vials_text
+from infusion_calc.core.words.step_text import step_text
 
 
 @pytest.mark.parametrize(("count", "size", "text"), [
@@ -79,13 +73,12 @@ def test_steps_are_data_and_their_text_is_written_once(catalog):
     assert kinds == [StepKind.WEIGHT, StepKind.DOSE_PER_KG, StepKind.VIALS, StepKind.ADMINISTERED, StepKind.DISCARDED]
     administered = calc.steps[3]
     assert dict(administered.figures)["units"] == calc.billing.administered_units
-    assert administered.text == str(administered) == step_text(administered)
-    assert administered.text.startswith("Administered: 349.27 mg ÷ 10 mg per unit")
-    assert calc.steps[1].text == "5 mg/kg × 154 lb = 349.27 mg (from 349.2661249 mg, rounded to 0.01 mg)"
+    assert step_text(administered).startswith("Administered: 349.27 mg ÷ 10 mg per unit")
+    assert step_text(calc.steps[1]) == "5 mg/kg × 154 lb = 349.27 mg (from 349.2661249 mg, rounded to 0.01 mg)"
 
 
 def test_the_contract_keeps_the_steps_as_sentences(catalog):
-    from infusion_calc.core.contract import calculation_to_dict
+    from infusion_calc.core.words.contract import calculation_to_dict
 
     calc = calculate(catalog, CalcRequest("250 mg"))
     assert calculation_to_dict(calc)["calculation"] == [
@@ -98,12 +91,12 @@ def test_the_contract_keeps_the_steps_as_sentences(catalog):
 
 def test_the_step_groups_cover_every_kind_but_the_order_and_the_amount_given():
     assert set(StepKind) - DOSE_ARITHMETIC - BILLING == {StepKind.DOSE_ORDERED, StepKind.DOSE_GIVEN}
-    assert set(presentation.STEP_TEXTS) == set(StepKind)  # every kind has its sentence
+    assert set(step_texts.STEP_TEXTS) == set(StepKind)  # every kind has its sentence
 
 
 def test_a_cap_step_states_the_labeled_units():
     step = Step.of(StepKind.CAP, administered=1, labeled_units=1, jw=0)
-    assert step.text == "Cap: 1 + JW ≤ 1 labeled units → 0 JW units"
+    assert step_text(step) == "Cap: 1 + JW ≤ 1 labeled units → 0 JW units"
 
 
 def test_the_fhir_note_reads_the_ndc_as_the_carton_prints_it(catalog):

@@ -10,10 +10,11 @@ from math import ceil, floor
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.calculation.vials import plan_vials
 from infusion_calc.core.errors import InputError, PlanError
-from infusion_calc.core.units import parse_dose
-from infusion_calc.core.vials import plan_vials
+from infusion_calc.core.numbers.units import parse_dose
 from infusion_calc.loading import packaged_catalog
 
 CATALOG = packaged_catalog()

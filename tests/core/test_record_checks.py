@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.checks import Severity, run_checks
-from infusion_calc.core.encounter import EncounterText, parse_encounter
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.checks.checks import Severity, run_checks
+from infusion_calc.core.record.encounter import EncounterText, parse_encounter
 from infusion_calc.loading import clinical_rules
 
 

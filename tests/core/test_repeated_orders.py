@@ -8,8 +8,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.catalog import parse_catalog
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import parse_catalog
 from infusion_calc.core.errors import InputError
 from infusion_calc.loading import _packaged_text, packaged_catalog
 

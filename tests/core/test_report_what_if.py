@@ -9,9 +9,9 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.report import Period, build_report
-from infusion_calc.core.report_records import SavedAdministration, SavedLine
-from infusion_calc.core.report_what_if import non_billable_mg
+from infusion_calc.core.report.report import Period, build_report
+from infusion_calc.core.report.report_records import SavedAdministration, SavedLine
+from infusion_calc.core.report.report_what_if import non_billable_mg
 
 DAY = date(2026, 1, 15)
 PERIOD = Period(date(2026, 1, 1), date(2026, 1, 31))

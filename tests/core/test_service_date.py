@@ -11,8 +11,9 @@ from datetime import date, datetime
 import pytest
 
 from infusion_calc.cli import main
-from infusion_calc.core.encounter import EncounterText, parse_given_at, read_encounter
 from infusion_calc.core.errors import InputError
+from infusion_calc.core.record.encounter import EncounterText, read_encounter
+from infusion_calc.core.record.encounter_values import parse_given_at
 
 READ = [
     ("2025-01-10", date(2025, 1, 10)),

@@ -6,13 +6,14 @@ from datetime import date
 
 import pytest
 
-from infusion_calc.core.check_types import SitePolicy
-from infusion_calc.core.checks import run_checks
-from infusion_calc.core.encounter import EncounterText, parse_encounter
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.checks.checks import run_checks
+from infusion_calc.core.checks.modifier_340b import with_340b_modifier
 from infusion_calc.core.errors import SiteConfigError
-from infusion_calc.core.modifier_340b import with_340b_modifier
-from infusion_calc.core.site_config import parse_site_config
+from infusion_calc.core.pipeline.site_config import parse_site_config
+from infusion_calc.core.record.check_types import SitePolicy
+from infusion_calc.core.record.encounter import EncounterText, parse_encounter
 from infusion_calc.loading import clinical_rules
 
 

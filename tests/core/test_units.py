@@ -7,7 +7,7 @@ from decimal import Decimal
 import pytest
 
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.units import DoseBasis, Kind, parse_concentration, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.numbers.units import DoseBasis, Kind, parse_concentration, parse_dose, parse_measure, parse_vial_size
 
 
 @pytest.mark.parametrize(

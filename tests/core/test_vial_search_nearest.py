@@ -11,7 +11,7 @@ from decimal import Decimal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.vials import VialSearch
+from infusion_calc.core.calculation.vials import VialSearch
 
 STRENGTHS = st.lists(st.sampled_from(["0.5", "1", "2.5", "5", "7.5", "10", "12", "40", "100", "120", "300", "400", "500"]),
                      min_size=1, max_size=4, unique=True)

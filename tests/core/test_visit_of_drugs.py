@@ -1,4 +1,4 @@
-"""The app's visit (drugs calculated one by one, core/visit_of_drugs.py) bills as the CLI's visit file:
+"""The app's visit (drugs calculated one by one, core/visit/visit_of_drugs.py) bills as the CLI's visit file:
 the same drug lines, the same administration codes, by the site's setting."""
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.core.errors import SiteConfigError
-from infusion_calc.core.site_config import parse_site_config
-from infusion_calc.core.visit import VisitResult, VisitTools, run_visit
-from infusion_calc.core.visit_file import read_visit
-from infusion_calc.core.visit_of_drugs import visit_of
+from infusion_calc.core.pipeline.site_config import parse_site_config
+from infusion_calc.core.visit.visit import VisitResult, VisitTools, run_visit
+from infusion_calc.core.visit.visit_file import read_visit
+from infusion_calc.core.visit.visit_of_drugs import visit_of
 from infusion_calc.loading import Context
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "docs" / "examples" / "visit-rituximab.toml"

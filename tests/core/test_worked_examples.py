@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.engine import CalcRequest, calculate
+from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.request import CalcRequest
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 
 

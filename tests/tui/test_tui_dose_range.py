@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.core.record.check_types import Check, Severity
 from tui_helpers import type_into
 
 SIZE = (80, 24)
@@ -82,7 +82,7 @@ async def test_a_dose_within_the_label_asks_nothing(app):
 
 async def test_the_dialog_follows_the_check_code_and_says_its_message(app, monkeypatch):
     injected = Check("DOSE_OUT_OF_RANGE", Severity.ERROR, "The dose 0.3 mg is 1,000 times below the labeled 300 mg.")
-    monkeypatch.setattr("infusion_calc.core.administration.run_checks", lambda *args, **kwargs: (injected,))
+    monkeypatch.setattr("infusion_calc.core.pipeline.administration.run_checks", lambda *args, **kwargs: (injected,))
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mcg")
         await pilot.press("f3")

@@ -73,7 +73,8 @@ async def test_the_most_used_drugs_come_first(monkeypatch, catalog):
 
 
 async def test_the_usage_counts_come_from_the_administration_log(isolated_user_dirs, catalog):
-    from infusion_calc.core.engine import CalcRequest, calculate
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.log import default_log_path, save
     from infusion_calc.tui.calculator import drug_uses
 

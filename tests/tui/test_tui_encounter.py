@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from textual.widgets import Checkbox, Input, Select, Static
 
-from infusion_calc.core.encounter import EncounterText
+from infusion_calc.core.record.encounter import EncounterText
 from tui_helpers import choose, field_error, open_encounter, ready, shown, type_into
 
 
@@ -221,7 +221,7 @@ async def test_a_check_that_raises_shows_one_error_to_check_by_hand_and_keeps_th
     def broken(*args, **kwargs):
         raise KeyError("bug")
 
-    monkeypatch.setattr("infusion_calc.core.administration.run_checks", broken)
+    monkeypatch.setattr("infusion_calc.core.pipeline.administration.run_checks", broken)
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         [row] = app.main_screen.query_one("#checks").shown

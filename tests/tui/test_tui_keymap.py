@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from infusion_calc.core.errors import SiteConfigError
-from infusion_calc.core.site_config import parse_site_config
+from infusion_calc.core.pipeline.site_config import parse_site_config
 from infusion_calc.locations import site_config_path
 from tui_helpers import ready, type_into
 

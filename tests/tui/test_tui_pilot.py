@@ -138,7 +138,7 @@ async def test_copy_claim_lines_puts_tab_separated_lines_in_the_clipboard(app):
 
 
 async def test_copy_chart_text_puts_the_chart_note_in_the_clipboard(app):
-    from infusion_calc.core.documentation import chart_note
+    from infusion_calc.core.pipeline.documentation import chart_note
     from infusion_calc.loading import clinical_rules
 
     async with app.run_test(size=(120, 40)) as pilot:

@@ -1,12 +1,12 @@
 """The app gives what `calc --json` gives for the same order and encounter: the same claim lines,
-payment, checks and chart note (one pipeline, core/administration.py; the CLI, batch and the log
+payment, checks and chart note (one pipeline, core/pipeline/administration.py; the CLI, batch and the log
 are compared in tests/test_same_administration.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.contract import calculation_to_dict
+from infusion_calc.core.words.contract import calculation_to_dict
 from infusion_calc.loading import Context
 from infusion_calc.tui.app import make_app
 from tests.administration_orders import ENGINE_FIELDS, ORDERS, cli_json, contract_view

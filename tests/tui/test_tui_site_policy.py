@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from infusion_calc.core.checks import SitePolicy
+from infusion_calc.core.checks.checks import SitePolicy
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.tui.calculator import Calculator
 from infusion_calc.tui.state import FormValues

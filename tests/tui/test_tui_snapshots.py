@@ -2,7 +2,7 @@
 
 Baselines live in tests/tui/__snapshots__/; after a deliberate change, look at the
 report and accept with `pytest tests/tui/test_tui_snapshots.py --snapshot-update`.
-The chart note (core/documentation.py) and the checks (core/checks.py), which grow on
+The chart note (core/pipeline/documentation.py) and the checks (core/checks/checks.py), which grow on
 their own, are replaced by fixed ones here, so these pin the app's layout rather than
 the core's wording. Every snapshot shows the encounter panel: collapsed (the first four)
 or open, with an error under a field, beside the checks.
@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import pytest
 
-from infusion_calc.core.check_types import Check, Severity
+from infusion_calc.core.record.check_types import Check, Severity
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.tui.app import make_app
 from tui_helpers import choose, type_into
@@ -28,8 +28,8 @@ FIXED_CHECKS = (
 
 @pytest.fixture(autouse=True)
 def fixed_chart_note_and_checks(monkeypatch):
-    monkeypatch.setattr("infusion_calc.core.administration.chart_note", lambda calc, *args, **kwargs: FIXED_NOTE)
-    monkeypatch.setattr("infusion_calc.core.administration.run_checks", lambda calc, *args, **kwargs: FIXED_CHECKS)
+    monkeypatch.setattr("infusion_calc.core.pipeline.administration.chart_note", lambda calc, *args, **kwargs: FIXED_NOTE)
+    monkeypatch.setattr("infusion_calc.core.pipeline.administration.run_checks", lambda calc, *args, **kwargs: FIXED_CHECKS)
 
 
 def app():

@@ -10,7 +10,7 @@ NDC unit qualifiers, chargemaster); None means the defaults with no charges. Not
 are warnings the biller must act on (a line without a verified NDC, a code with no
 charge, an NDC quantity converted for the payer); the text itself never invents an
 NDC or a charge. Text and notices are safe to print and paste: a control character,
-bidi override or U+2028 in a typed name is written as a visible escape (core/safe_text.py).
+bidi override or U+2028 in a typed name is written as a visible escape (core/record/safe_text.py).
 Each format lives in its own module, imported only when asked for
 (the FHIR models alone take ~0.1 s to import).
 """
@@ -21,14 +21,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from importlib import import_module
 
-from infusion_calc.core.claim_invariants import require_valid_claim_lines
-from infusion_calc.core.encounter import Encounter
-from infusion_calc.core.engine import Calculation
+from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.exports.lines import ExportError
-from infusion_calc.core.notices import Notice, NoticeSpec
-from infusion_calc.core.safe_text import json_safe, terminal_safe
-from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.encounter import Encounter
+from infusion_calc.core.record.notices import Notice, NoticeSpec
+from infusion_calc.core.record.safe_text import json_safe, terminal_safe
 
 SERVICE_DATE_TODAY = NoticeSpec(
     "SERVICE_DATE_TODAY", "export", "no date of administration given: a dated format is dated now"

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from infusion_calc.core.engine import Calculation
+from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.exports.lines import money, ndc_field, prepare
 from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
-from infusion_calc.core.notices import Notice
-from infusion_calc.core.presentation import code_for_claims
-from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.notices import Notice
+from infusion_calc.core.words.labels import code_for_claims
 
 NO_NDC = "(NDC from carton)"
 NO_CHARGE = "(not in CDM)"

@@ -27,13 +27,13 @@ from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
 from pydantic import ValidationError
 
-from infusion_calc.core.catalog import Product
-from infusion_calc.core.engine import Calculation
+from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.catalog.catalog import Product
 from infusion_calc.core.exports.lines import ExportError, prepare
-from infusion_calc.core.notices import Notice
-from infusion_calc.core.presentation import line_brief, ndc_for_people, vial_text
-from infusion_calc.core.site_config import ExportSettings
-from infusion_calc.core.units import format_amount
+from infusion_calc.core.numbers.units import format_amount
+from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.notices import Notice
+from infusion_calc.core.words.labels import line_brief, ndc_for_people, vial_text
 
 NDC_SYSTEM = "http://hl7.org/fhir/sid/ndc"
 HCPCS_SYSTEM = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"

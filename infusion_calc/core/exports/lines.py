@@ -10,15 +10,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from infusion_calc.core import rounding
-from infusion_calc.core.billing import ClaimLine, mg_per_ndc_unit
-from infusion_calc.core.catalog import Product
-from infusion_calc.core.engine import Calculation
+from infusion_calc.core.calculation.billing import ClaimLine, mg_per_ndc_unit
+from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.catalog.catalog import Product
 from infusion_calc.core.errors import InfusionCalcError
-from infusion_calc.core.notices import Notice, NoticeSpec
-from infusion_calc.core.presentation import claim_line_ndc
-from infusion_calc.core.rounding import plain
-from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.numbers import rounding
+from infusion_calc.core.numbers.rounding import plain
+from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.notices import Notice, NoticeSpec
+from infusion_calc.core.words.labels import claim_line_ndc
 
 NDC_UNIT_CONVERTED = NoticeSpec(
     "NDC_UNIT_CONVERTED", "export", "the payer does not accept the line's NDC unit: the quantity is given in another"

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 import re
 
-from infusion_calc.core.engine import Calculation
+from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.exports.lines import ExportError
-from infusion_calc.core.units import format_amount
+from infusion_calc.core.numbers.units import format_amount
 
 NOC_CODES = frozenset({"J3490", "J3590", "J9999"})
 """Unclassified drugs, unclassified biologics, not otherwise classified antineoplastic drugs."""

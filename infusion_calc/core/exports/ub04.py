@@ -9,14 +9,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from infusion_calc.core.engine import Calculation
+from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
 from infusion_calc.core.exports.lines import REVENUE_CODE, money, ndc_field, prepare
 from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
-from infusion_calc.core.notices import Notice
-from infusion_calc.core.presentation import code_for_claims
-from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.notices import Notice
+from infusion_calc.core.words.labels import code_for_claims
 
 
 def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:

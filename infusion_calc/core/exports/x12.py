@@ -14,11 +14,11 @@ from __future__ import annotations
 
 from datetime import date
 
-from infusion_calc.core.engine import Calculation
+from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.exports.lines import REVENUE_CODE, ExportLine, money, prepare, quantity
 from infusion_calc.core.exports.noc import noc_description
-from infusion_calc.core.notices import Notice
-from infusion_calc.core.site_config import ExportSettings
+from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.notices import Notice
 
 ELEMENT = "*"
 COMPONENT = ":"

@@ -1,7 +1,7 @@
 """Asked before a result whose container nobody has confirmed leaves the app (copied, written or saved).
 
 A code known only from CMS's files does not say whether its vial is single-dose or
-multi-dose, and the JW/JZ modifiers depend on it (core/container.py). The nurse holding the
+multi-dose, and the JW/JZ modifiers depend on it (core/catalog/container.py). The nurse holding the
 carton answers here; the answer stays with this drug and vial size until either changes.
 To ask it only once per product, the site catalog keeps it (`[[container]]`, README).
 """
@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from infusion_calc.core.container import MULTI_DOSE, SINGLE_DOSE
+from infusion_calc.core.catalog.container import MULTI_DOSE, SINGLE_DOSE
 from infusion_calc.tui.state import with_container_answer
 
 if TYPE_CHECKING:
@@ -83,7 +83,7 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
 
 def ask(screen: Any, result: ResultView, nothing: str, doing: str, again: Callable[[], None]) -> None:
     """Push the question; an answer recalculates with it and runs `again` (the action the nurse asked for)."""
-    from infusion_calc.core.container import fda_hint
+    from infusion_calc.core.catalog.container import fda_hint
     from infusion_calc.loading import fda_2019_containers
 
     calc = result.calculation

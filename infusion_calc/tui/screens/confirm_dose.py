@@ -20,7 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
 if TYPE_CHECKING:
-    from infusion_calc.core.check_types import Check
+    from infusion_calc.core.record.check_types import Check
 
 CHECK_CODE = "DOSE_OUT_OF_RANGE"
 

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 
 def twelve_months(today: date) -> Any:
     """From the first day of the month eleven months back, to today."""
-    from infusion_calc.core.report import Period
+    from infusion_calc.core.report.report import Period
 
     months = today.year * 12 + today.month - 1 - 11
     return Period(date(months // 12, months % 12 + 1, 1), today)
@@ -57,7 +57,7 @@ def _number(text: str) -> float:
 
 def _report(context: Context, period: Any) -> dict[str, Any]:
     """The report with the site's whole-vial policy as the rounding what-if (as `infusion-calc report`)."""
-    from infusion_calc.core.engine import parse_rounding_threshold
+    from infusion_calc.core.calculation.engine import parse_rounding_threshold
     from infusion_calc.core.errors import InfusionCalcError
     from infusion_calc.report.load import report_for
 

@@ -17,7 +17,7 @@ from textual.content import Content
 from textual.widgets import Static
 
 if TYPE_CHECKING:
-    from infusion_calc.core.check_types import Check
+    from infusion_calc.core.record.check_types import Check
 
 BADGES = {"error": "✖ ERROR", "warning": "▲ WARNING", "info": "• INFO"}
 SEVERITIES = tuple(BADGES)

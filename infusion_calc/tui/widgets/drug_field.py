@@ -24,7 +24,7 @@ from textual.widgets import Input, OptionList
 from textual.widgets.option_list import Option
 
 if TYPE_CHECKING:
-    from infusion_calc.core.drug_search import DrugIndex
+    from infusion_calc.core.catalog.drug_search import DrugIndex
 
 SHOWN = 12
 """Matches listed at once (the list shows 8 lines; more are reached by typing more)."""

@@ -16,7 +16,7 @@ from textual.containers import Horizontal, Vertical
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select
 
-from infusion_calc.core.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD
 from infusion_calc.tui.state import EncounterValues
 from infusion_calc.tui.widgets.form_field import FormField
 
@@ -122,7 +122,7 @@ class EncounterPanel(Collapsible):
             self._build()
 
     def _build(self) -> None:
-        """The fields in the field table's order (core/encounter_fields.py): its label, placeholder and id."""
+        """The fields in the field table's order (core/record/encounter_fields.py): its label, placeholder and id."""
         self._payer = Select(PAYERS, id="payer", allow_blank=False)
         self._lots = VialLots(self._vial_labels)
         self._flags = {field.name: Tick(field.label, id=control_id(field.name))

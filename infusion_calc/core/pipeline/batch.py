@@ -1,0 +1,277 @@
+"""Many orders at once: CSV rows in, one result per claim line out. Pure: iterables in, iterables out.
+
+The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`,
+`height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them, and
+`dose_given` when an infusion stopped short of the dose prepared, `container` (single-dose or
+multi-dose) for a vial no catalog verified);
+any other column is encounter data and passes through untouched. Rows are read and
+answered one at a time, so a file of any length costs the memory of one row. A bad
+row becomes a `RowOutcome` carrying its sentence, and the rows after it still run.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from operator import itemgetter
+from typing import Any
+
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
+from infusion_calc.core.errors import InfusionCalcError, InputError
+from infusion_calc.core.numbers.units import format_amount
+from infusion_calc.core.pipeline.administration import Administration, Site, administer
+from infusion_calc.core.pipeline.batch_memo import RowMemo
+from infusion_calc.core.record.encounter import Encounter
+from infusion_calc.core.record.encounter_values import parse_given_at
+from infusion_calc.core.words.contract import line_to_dict
+from infusion_calc.core.words.labels import uses_text
+
+ORDER_COLUMNS = (
+    "drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given", "container",
+)
+"""The columns `calculate` reads. Every other column passes through to the output."""
+_ALIASES = {"vials": "vial"}
+
+RESULT_COLUMNS = (
+    "row", "hcpcs", "drug", "dose_ordered", "dose", "dose_given", "vials", "draw_volume",
+    "administered_units", "discarded_units", "dose_rounding", "line", "modifiers", "units",
+    "ndc", "ndc_unit", "ndc_quantity", "warnings", "medicare_payment",
+)
+"""What each output record adds after the pass-through columns; names follow the JSON contract."""
+
+VIAL_SEPARATOR = ";"
+
+
+class HeaderError(ValueError):
+    """The header row cannot be used; the message says what to change."""
+
+
+def column_key(name: str) -> str:
+    """'Round within', 'round-within' and 'ROUND_WITHIN' all name the same column."""
+    key = "_".join(name.strip().lower().replace("-", " ").split())
+    return _ALIASES.get(key, key)
+
+
+@dataclass(frozen=True, slots=True)
+class Columns:
+    """Where each order field sits in a row, and which columns pass through."""
+
+    header: tuple[str, ...]
+    order: dict[str, int]
+    passthrough: tuple[int, ...]
+
+    @property
+    def passthrough_names(self) -> tuple[str, ...]:
+        return tuple(self.header[index] for index in self.passthrough)
+
+    @property
+    def output_names(self) -> tuple[str, ...]:
+        return self.passthrough_names + RESULT_COLUMNS
+
+    @property
+    def given_at_index(self) -> int | None:
+        """The pass-through `given_at` column (date of service), if the file has one."""
+        return next((index for index in self.passthrough if column_key(self.header[index]) == "given_at"), None)
+
+    def column_for(self, field: str) -> str:
+        if field == "given_at" and self.given_at_index is not None:
+            return self.header[self.given_at_index]
+        """The header as the user wrote it for an engine field ("Dose" for "dose")."""
+        index = self.order.get(field)
+        return self.header[index] if index is not None else field
+
+
+def read_header(header: Sequence[str]) -> Columns:
+    """Check the header row and locate the order columns."""
+    cells = [cell.strip() for cell in header]
+    while cells and not cells[-1]:
+        cells.pop()  # the unnamed empty columns a spreadsheet leaves at the right
+    if not cells:
+        raise HeaderError("the first row must name the columns, e.g. drug,dose,weight")
+    order: dict[str, int] = {}
+    passthrough: list[int] = []
+    seen: dict[str, str] = {}
+    for index, name in enumerate(cells):
+        key = column_key(name)
+        if not key:
+            raise HeaderError(f"column {index + 1} has no name in the header row")
+        if key in seen:
+            raise HeaderError(f"columns '{seen[key]}' and '{name}' are the same column; keep one")
+        seen[key] = name
+        if key in ORDER_COLUMNS:
+            order[key] = index
+        elif key in RESULT_COLUMNS:
+            raise HeaderError(f"column '{name}' would clash with the output column of that name; rename it")
+        else:
+            passthrough.append(index)
+    if "dose" not in order:
+        raise HeaderError("no 'dose' column: add one with the ordered dose, e.g. 300 mg or 5 mg/kg")
+    if "drug" not in order and "hcpcs" not in order:
+        raise HeaderError("no 'drug' or 'hcpcs' column: add one so each row names what was given")
+    return Columns(tuple(cells), order, tuple(passthrough))
+
+
+@dataclass(frozen=True, slots=True)
+class UnreadableRow:
+    """A row the CSV reader could not read (a cell too long, say): in place of its cells, it is refused
+    with this reason and the rows after it still run."""
+
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class RowOutcome:
+    """One input row of a batch answered: its claim-line records, or the reason it was refused.
+
+    Not the app's `Outcome` (tui/state.py), which is what the screen shows for the form."""
+
+    row: int
+    """The row number as a spreadsheet shows it: the header is row 1."""
+    records: tuple[dict[str, Any], ...] = ()
+    error: str | None = None
+
+
+def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
+    width = len(columns.header)
+    if len(cells) < width:  # a short row: the missing cells are empty
+        cells = [*cells, *[""] * (width - len(cells))]
+    typed = {field: cells[index].strip() or None for field, index in columns.order.items()}
+    get = typed.get
+    dose = get("dose")
+    if dose is None:
+        raise InputError("dose", "Enter the ordered dose, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL.")
+    drug, hcpcs = get("drug"), get("hcpcs")
+    if drug is None and hcpcs is None:
+        # calc's default drug is for a person at a keyboard; a file names every row's drug.
+        field = "drug" if "drug" in columns.order else "hcpcs"
+        raise InputError(field, "Name the drug or its HCPCS code on every row.")
+    vials = get("vial")
+    return CalcRequest(
+        dose=dose, drug=drug, hcpcs=hcpcs,
+        vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
+        weight=get("weight"), height=get("height"), bsa=get("bsa"),
+        round_within=get("round_within"), billing_unit=get("billing_unit"), dose_given=get("dose_given"),
+        container=get("container"),
+    )
+
+
+def claim_records(done: Administration, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names).
+
+    The claim lines are checked here, for every row (never a broken line in a batch output)."""
+    require_valid_claim_lines(done.claim, "written for this row")
+    return rows_records(record_parts(done), row, passthrough)
+
+
+def rows_records(parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+    """The row's records: its pass-through cells and number, then each line's part (`record_parts`)."""
+    records = []
+    for part in parts:
+        record: dict[str, Any] = passthrough.copy()
+        record["row"] = row
+        record.update(part)
+        records.append(record)
+    return tuple(records)
+
+
+def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+    """What each line's record says after `row`, from the administration alone (so a batch may keep it).
+
+    Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
+    calc, payment, notices = done.claim, done.payment, done.notices
+    common = {
+        "hcpcs": calc.drug.hcpcs,
+        "drug": calc.drug.generic,
+        "dose_ordered": str(calc.order.amount),
+        "dose": format_amount(calc.dose_mg, calc.drug.amount_unit),
+        "dose_given": format_amount(calc.given_mg, calc.drug.amount_unit) if calc.given_mg is not None else None,
+        "vials": uses_text(calc.vials),
+        "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
+        if calc.preparation.draw_volume_ml is not None else None,
+        "administered_units": calc.billing.administered_units,
+        "discarded_units": calc.billing.discarded_units,
+        # The nearest whole-vial dose within round_within: an option for the prescriber, never applied.
+        "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit) if calc.rounding_option else None,
+    }
+    warnings = list(dict.fromkeys(notice.code for notice in notices))  # codes once each, in order
+    parts = []
+    amounts = payment.line_amounts if payment is not None else (None,) * len(calc.lines)
+    for number, (line, amount) in enumerate(zip(calc.lines, amounts), start=1):
+        contract_line = line_to_dict(line)
+        del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
+        parts.append({
+            **common, "line": number, **contract_line, "warnings": warnings,
+            "medicare_payment": str(amount) if amount is not None else None,
+        })
+    return tuple(parts)
+
+
+def describe(error: Exception, columns: Columns) -> str:
+    """The sentence for a refused row, naming the column at fault as the header spells it."""
+    if isinstance(error, InputError):
+        return f"{columns.column_for(error.field)}: {error.message}"
+    if isinstance(error, InfusionCalcError):
+        return str(error)
+    return f"internal error ({type(error).__name__}: {error}); please report it"
+
+
+def answer_rows(
+    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, site: Site, first_row: int = 2,
+    today: date | None = None, memo: RowMemo[Answered] | None = None,
+) -> Iterator[RowOutcome]:
+    """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
+
+    Each row is administered at `site` (core/pipeline/administration.py) on its date of service: the
+    row's `given_at` (a pass-through column), else `today`. That date dates the 340B modifier
+    and the payment quarter, as for `calc` and the app. `memo` keeps the answers across calls
+    (a batch's chunks): a row whose order and `given_at` cells were answered before takes that
+    answer (core/pipeline/batch_memo.py); its claim lines are still checked, row by row.
+    """
+    width = len(columns.header)
+    names = columns.passthrough_names
+    given_at = columns.given_at_index  # found once per file, not per row
+    memo = memo if memo is not None else RowMemo()
+    memo.scope(site, today, columns)
+    read = itemgetter(*columns.order.values(), *([given_at] if given_at is not None else []))
+    for row, cells in enumerate(rows, start=first_row):
+        if isinstance(cells, UnreadableRow):
+            yield RowOutcome(row, error=cells.reason)
+            continue
+        if not "".join(cells).strip():
+            continue  # blank lines and the ",,,," rows spreadsheets leave at the end (one C-level test per row)
+        if len(cells) > width and "".join(cells[width:]).strip():
+            yield RowOutcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
+            continue
+        if len(cells) < width:  # a short row: the missing cells are empty
+            cells = [*cells, *[""] * (width - len(cells))]
+        passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
+        try:
+            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today)
+            require_valid_claim_lines(done.claim, "written for this row")  # every row, kept answer or not
+            yield RowOutcome(row, rows_records(parts, row, passthrough))
+        except Exception as error:  # one bad row never stops the file
+            yield RowOutcome(row, error=describe(error, columns))
+
+
+Answered = tuple[Administration, tuple[dict[str, Any], ...]]
+"""A row's administration and its records' parts (`record_parts`): what a batch keeps per order."""
+
+
+def _answered(cells: Sequence[str], columns: Columns, site: Site, today: date | None) -> Answered:
+    done = administer(request_from_cells(cells, columns), _encounter(cells, columns.given_at_index), site, today=today,
+                      document=False)  # claim lines only: a batch writes no note and no checks
+    return done, record_parts(done)
+
+
+def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
+    """The row's encounter: its `given_at` cell (Columns.given_at_index), the one encounter column batch reads."""
+    return _given_at(cells[index]) if index is not None and index < len(cells) else None
+
+
+@lru_cache(maxsize=512)  # a batch's rows share a few days; a refused cell raises (not kept) every time
+def _given_at(text: str) -> Encounter | None:
+    given = parse_given_at(text, "given_at")
+    return Encounter(given_at=given) if given is not None else None

@@ -1,0 +1,1 @@
+"""The report over saved administrations: totals, what-if searches."""

@@ -1,0 +1,1 @@
+"""A visit: several administrations, their administration codes (hierarchy), checks, note and exports."""

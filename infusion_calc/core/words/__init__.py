@@ -1,0 +1,1 @@
+"""The words a person reads, written after the arithmetic: labels, step sentences, summaries, the JSON contract."""

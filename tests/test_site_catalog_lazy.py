@@ -1,0 +1,72 @@
+"""A large site catalog (issue 23 item 4): a start unpacks only the entries it is asked about, from the
+compiled cache, and a 10,000-entry file still answers every lookup by code and by name as it was written."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from infusion_calc import catalog_cache
+from infusion_calc.core.catalog.packed_records import PackedRecords as PackedDrugs
+
+SITE_CODES = [f"{letter}{number:04d}" for letter in "KLM" for number in range(1, 10_000)]
+
+
+def site_text(count: int) -> str:
+    return "".join(
+        f'[[drug]]\nhcpcs = "{code}"\ndescriptor = "Site drug {index}"\ngeneric = "sitedrug{index}"\n'
+        f'billing_unit = "{index % 7 + 1} mg"\nroute = "IV"\nsources = ["site pharmacy"]\n'
+        f'[[drug.product]]\nbrand = "Brand{index}"\nndc_note = "site stock"\nstrength = "{(index % 7 + 1) * 10} mg"\n'
+        f'volume = "10 mL"\nform = "solution"\ncontainer = "single-dose"\n\n'
+        for index, code in enumerate(SITE_CODES[:count])
+    )
+
+
+def site_file(tmp_path: Path, count: int) -> Path:
+    path = tmp_path / "site.toml"
+    path.write_text(site_text(count), encoding="utf-8")
+    return path
+
+
+def test_a_warm_start_unpacks_no_entry_until_one_is_asked_for(tmp_path: Path) -> None:
+    site = site_file(tmp_path, 300)
+    catalog_cache.load(site)  # the miss: compiles and writes the cache
+    catalog = catalog_cache.load(site).catalog  # a warm start
+    drugs = catalog.drugs
+    assert isinstance(drugs, PackedDrugs)
+    assert drugs.unpacked_count == 0
+    assert len(catalog.codes()) > 300 and drugs.unpacked_count == 0
+    (found,) = catalog.lookup("sitedrug17")
+    assert (found.hcpcs, found.source, str(found.billing_unit)) == (SITE_CODES[17], "site", "4 mg")
+    assert drugs.unpacked_count == 1
+    assert catalog.by_code(SITE_CODES[17]) is found  # unpacked once, then kept
+    assert drugs.unpacked_count == 1
+
+
+def test_ten_thousand_site_entries_answer_every_lookup_as_written(tmp_path: Path) -> None:
+    site = site_file(tmp_path, 10_000)
+    compiled = catalog_cache.load(site).catalog
+    warm = catalog_cache.load(site).catalog
+    assert isinstance(warm.drugs, PackedDrugs) and len(warm.drugs) == len(compiled.drugs)
+    for index, code in enumerate(SITE_CODES[:10_000]):
+        (by_name,) = warm.lookup(f"Sitedrug{index}")
+        assert by_name is warm.by_code(code)
+        assert by_name == compiled.by_code(code)
+        assert by_name.products[0].strength.value == (index % 7 + 1) * 10
+    assert list(warm.drugs) == list(compiled.drugs)  # every entry, in file order
+    assert warm.by_code("J2323") == compiled.by_code("J2323")  # the packaged entries too
+
+
+@pytest.mark.parametrize("where", ["a packed entry", "the main line"])
+def test_a_cache_with_one_byte_changed_anywhere_is_rebuilt_not_read(tmp_path: Path, where: str) -> None:
+    site = site_file(tmp_path, 50)
+    catalog_cache.load(site)
+    (cached,) = (tmp_path / "cache").glob("catalog-*.json")
+    data = cached.read_bytes()
+    target = data.index(b"sitedrug42") if where == "a packed entry" else data.index(b"packaged catalog")
+    cached.write_bytes(data[:target] + b"X" + data[target + 1:])
+    catalog = catalog_cache.load(site).catalog
+    (found,) = catalog.lookup("sitedrug42")
+    assert found.generic == "sitedrug42"
+    assert b"Xitedrug42" not in cached.read_bytes() and b"Xackaged catalog" not in cached.read_bytes()
