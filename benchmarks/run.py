@@ -16,7 +16,19 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks import batch, batch_priced, cms, drug_search, engine, first_runs, keystroke, log_store, report_log, site_catalog, startup  # noqa: E402
+from benchmarks import (  # noqa: E402
+    batch,
+    batch_priced,
+    cms,
+    drug_search,
+    engine,
+    first_runs,
+    keystroke,
+    log_store,
+    report_log,
+    site_catalog,
+    startup,
+)
 from benchmarks.report import machine  # noqa: E402
 
 FIGURES = (
