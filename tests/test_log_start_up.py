@@ -23,7 +23,7 @@ print("LOADED:" + ",".join(sorted(name for name in sys.modules if name in {watch
 
 # Reading and writing the SQLite file, and what only `log show`, `log export` or a save need.
 OPENING_THE_LOG = {"sqlite3", "infusion_calc.log.reader", "infusion_calc.log.sqlite_log", "infusion_calc.log.schema",
-                   "infusion_calc.core.words.labels", "decimal"}
+                   "infusion_calc.core.words.labels"}
 SHOWING_OR_SAVING = {"json", "random", "uuid", "infusion_calc.core.record.check_types", "infusion_calc.core.record.safe_text",
                      "infusion_calc.log.record"}
 
