@@ -162,3 +162,16 @@ def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself(
     assert AdministrationLog().count() == 0
     entry = save(calc_for(), patient_id="  MRN-0042 ", config=allowed)
     assert entry_in(AdministrationLog(), entry.id)["patient_id"] == "MRN-0042"
+
+
+def test_an_export_of_a_hand_edited_entry_writes_no_raw_escape(capsys: pytest.CaptureFixture[str]) -> None:
+    """A log edited by hand can hold a raw ESC in a stored JSON column (spliced into the export as it
+    is): `log export --format json` writes it as \\u001b, never as a byte that drives the terminal."""
+    from infusion_calc.cli import main
+
+    entry = save(calc_for(), note="chart text")
+    with sqlite3.connect(sqlite_file(entry.path)) as connection:
+        connection.execute("UPDATE administration SET inputs = ?", ('{"dose": "250 mg\x1b[2J"}',))
+    assert main(["log", "export", "--format", "json"]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\\u001b[2J" in out

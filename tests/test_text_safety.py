@@ -207,3 +207,14 @@ def test_no_acting_character_is_printable_so_json_safe_may_pass_printable_text_a
     printable_acting = [hex(code) for code in range(sys.maxunicode + 1)
                         if unicodedata.category(chr(code)) in ACTING_CATEGORIES and chr(code).isprintable()]
     assert printable_acting == []
+
+
+@pytest.mark.parametrize("raw", ['{"dose": "250 mg\x1b[2J"}', '{"dose": "250 mg\x07"}', '{"dose": "\x1b]0;x\x07"}'])
+def test_json_safe_escapes_a_raw_ascii_control_that_json_dumps_did_not_write(raw: str) -> None:
+    """An exported line splices stored JSON in as it is: all-ASCII text from a hand-edited log can hold
+    a raw ESC or BEL, so json_safe may not assume json.dumps escaped every ASCII control."""
+    from infusion_calc.core.record.safe_text import json_safe
+
+    text = json_safe(raw)
+    assert json.loads(text) == json.loads(raw.replace("\x1b", "\\u001b").replace("\x07", "\\u0007"))
+    assert not any(acts(char) for char in text)

@@ -15,11 +15,9 @@ from pathlib import Path
 from infusion_calc.cli.common import fail
 from infusion_calc.cli.exits import one_line
 from infusion_calc.cli.log_common import guarded, local_time, open_log
-from infusion_calc.cli.log_export import run_export
-from infusion_calc.cli.log_show import run_show
 from infusion_calc.loading import context_for
 from infusion_calc.log import LogError, Summary, default_log_path
-from infusion_calc.log.location import center_log, workstation_name
+from infusion_calc.log.location import CenterLog, center_log, workstation_name
 
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
@@ -90,9 +88,25 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     migrate.set_defaults(run=run_migrate)
 
 
+
+def run_show(options: argparse.Namespace) -> int:
+    # lazy: `log list` and `log path` start without the renderers `log show` needs
+    from infusion_calc.cli.log_show import run_show as show
+
+    return show(options)
+
+
+def run_export(options: argparse.Namespace) -> int:
+    # lazy: as above, for the export's writers
+    from infusion_calc.cli.log_export import run_export as export
+
+    return export(options)
+
+
 def run_path(options: argparse.Namespace) -> int:
+    location = context_for(options).log_path  # where the log is, without opening it
     try:
-        sys.stdout.write(f"{open_log(options).path}\n")
+        sys.stdout.write(f"{location.checked() if isinstance(location, CenterLog) else location}\n")
     except LogError as error:
         return fail(str(error))
     return 0

@@ -15,7 +15,6 @@ psycopg is imported on first use only, so a workstation on SQLite never loads it
 
 from __future__ import annotations
 
-import itertools
 import math
 import os
 import random
@@ -41,7 +40,6 @@ MIGRATION_LOCK = 0x1F0C_A1C0_0106
 """The advisory lock taken to migrate: workstations starting together migrate one at a time."""
 CONNECT_TIMEOUT_S = 5
 ROWS_PER_FETCH = 2000
-_cursor_numbers = itertools.count()
 
 # What a lost connection says (libpq's words): worth a new connection and another try.
 _TRANSIENT = (
@@ -203,7 +201,13 @@ class PostgresLog:
         return LogError(f"The center log {self.log} refused the save: {one_line(error)}. This calculation was NOT saved.")
 
     def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Generator[tuple[Any, ...], None, None]:
-        """Rows one at a time through a server-side cursor (flat memory); nothing before the first save."""
+        """Rows one at a time, streamed (flat memory); nothing before the first save.
+
+        Streamed rather than fetched through a server-side cursor: the server keeps sending
+        while this process formats what it received (with a cursor, each FETCH waited for its
+        batch, so the two took turns). A stream left early is cancelled by psycopg, which costs
+        a connection to send the cancel: a query of one row is read to its end (reader._first).
+        """
         import psycopg
 
         try:
@@ -213,10 +217,14 @@ class PostgresLog:
                 raise _newer(self.log, version)
             if version == 0:
                 return
-            with connection.transaction(), connection.cursor(name=f"infusion_calc_{next(_cursor_numbers)}") as cursor:
-                cursor.itersize = ROWS_PER_FETCH
-                cursor.execute(sql.replace("?", "%s"), parameters)  # our own SQL
-                yield from cursor
+            yield from connection.cursor().stream(sql.replace("?", "%s"), parameters, size=_stream_size())  # our own SQL
         except psycopg.Error as error:
             forget_connection(self.log)
             raise LogError(f"The center log {self.log} cannot be read: {one_line(error)}. Nothing was read.") from None
+
+
+def _stream_size() -> int:
+    """Rows per chunk the server sends; 1 (row by row) with a libpq older than 17, which has no chunks."""
+    from psycopg import capabilities
+
+    return ROWS_PER_FETCH if capabilities.has_stream_chunked() else 1

@@ -9,12 +9,9 @@ never create anything: a log that does not exist yet reads as empty.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Generator, Iterator
-from contextlib import closing
 from dataclasses import dataclass
 from functools import lru_cache
-from json import encoder as _encoder
 from pathlib import Path
 from typing import Any
 
@@ -76,8 +73,10 @@ class AdministrationLog:
         return self.store.rows(sql, parameters)
 
     def _first(self, sql: str, parameters: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
-        with closing(self._rows(sql, parameters)) as rows:  # closes the connection now, not at GC
-            return next(rows, None)
+        """The row of a query that gives one at most: read to its end, so the connection is closed
+        (SQLite) or free (a center log's stream is then complete, not cancelled) now."""
+        rows = list(self._rows(sql, parameters))
+        return rows[0] if rows else None
 
     def uses_by_code(self) -> dict[str, int]:
         """How many administrations were saved per HCPCS code (the app lists the most-used drugs first)."""
@@ -120,6 +119,8 @@ class AdministrationLog:
         row = self._first(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration WHERE id = ?", (entry_id,))
         if row is None:
             return None
+        import json  # one entry shown: `log list` starts without it
+
         entry = dict(zip(_ENTRY_COLUMNS, row))
         entry["id"], entry["corrects"] = int(entry["id"]), _id_or_none(entry["corrects"])
         for key in ("inputs", "result", "checks", "encounter"):
@@ -174,9 +175,11 @@ class AdministrationLog:
         json.dumps), so a million rows are not parsed and re-encoded.
         """
         rows = self._rows(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration ORDER BY id")
+        from json import encoder  # an export: `log list` starts without json
+
         # json.dumps(text) and json.dumps(text, ensure_ascii=False) write a string exactly so; called
         # directly, without json.dumps' own work per call (seven strings a row).
-        ascii_text, text = _encoder.encode_basestring_ascii, _encoder.encode_basestring
+        ascii_text, text = encoder.encode_basestring_ascii, encoder.encode_basestring
         for entry_id, saved_at, version, patient_id, inputs, result, note, checks, encounter, uuid, workstation, corrects in rows:
             yield (
                 f'{{"id":{entry_id},"saved_at":{ascii_text(saved_at)},"tool_version":{ascii_text(version)},'

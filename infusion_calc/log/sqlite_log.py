@@ -15,7 +15,6 @@ Durable and private by construction:
 from __future__ import annotations
 
 import os
-import random
 import sqlite3
 import time
 from collections.abc import Callable, Generator, Iterator
@@ -154,6 +153,8 @@ def _retrying(attempt: Callable[[float], tuple[int, str, bool]], timeout: float)
         except sqlite3.OperationalError as error:
             if not _is_busy(error) or time.monotonic() >= deadline:
                 raise
+        import random  # only when busy: reading the log (`log list`) starts without it
+
         time.sleep(random.uniform(0.005, 0.05))
 
 

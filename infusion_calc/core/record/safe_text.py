@@ -84,11 +84,11 @@ def json_safe(json_text: str) -> str:
     escapes C0 controls but leaves C1 controls (U+009B is a CSI), bidi overrides, U+2028
     and lone surrogates (which cannot even be written as UTF-8) as they are.
     """
-    if json_text.isascii():  # O(1): CPython knows a str is ASCII
-        if "\x7f" not in json_text:
-            return json_text  # json.dumps already escaped every other ASCII control
-    elif json_text.isprintable():
-        return json_text  # no character of an acting category is printable (a test checks): nothing to escape
+    if json_text.isprintable():
+        # No character of an acting category is printable (a test checks): nothing to escape. Not
+        # "ASCII, so json.dumps escaped it": an exported line is the stored text, which a hand-edited
+        # log can hold with a raw ESC in it.
+        return json_text
 
     def replace(match: re.Match[str]) -> str:
         char = match.group()
