@@ -43,7 +43,11 @@ def _drug_table() -> dict[tuple[str, str], DrugRow]:
     catalog, quarter = context.catalog, context.quarters[-1]
     table: dict[tuple[str, str], DrugRow] = {}
     for scenario in SCENARIOS:
-        drug = catalog.lookup(scenario.drug or "Tysabri")[0] if not scenario.hcpcs else catalog.by_code(scenario.hcpcs)
+        drug = (
+            catalog.lookup(scenario.drug or "Tysabri")[0]
+            if not scenario.hcpcs
+            else catalog.by_code(scenario.hcpcs)
+        )
         if drug is None:  # the unlisted code: its unit and vial as typed
             table[("", scenario.hcpcs or "")] = (Decimal(1), [(Decimal(100), Decimal(10))], None)
             continue
@@ -51,7 +55,10 @@ def _drug_table() -> dict[tuple[str, str], DrugRow]:
         listed = quarter.prices.get(drug.hcpcs)
         limit = Decimal(listed["payment_limit"]) if listed else None
         table[(scenario.drug or ("" if scenario.hcpcs else "Tysabri"), scenario.hcpcs or "")] = (
-            drug.billing_unit.value, sizes, limit)
+            drug.billing_unit.value,
+            sizes,
+            limit,
+        )
     return table
 
 
@@ -79,13 +86,18 @@ def _dose(cells: list[str], concentration: Decimal | None) -> Decimal:
     return amount
 
 
-def _vials(sizes: list[tuple[Decimal, Decimal | None]], dose: Decimal) -> tuple[tuple[int, ...], list[Decimal]]:
+def _vials(
+    sizes: list[tuple[Decimal, Decimal | None]], dose: Decimal
+) -> tuple[tuple[int, ...], list[Decimal]]:
     """Counts per size (one or two sizes, largest first) covering the dose with the least left over,
     and the whole-vial totals met on the way (where a rounding option is looked for)."""
     if len(sizes) == 1:
         strength = sizes[0][0]
         whole = int((dose / strength).to_integral_value(ROUND_FLOOR))
-        return (int((dose / strength).to_integral_value(ROUND_CEILING)),), [whole * strength, (whole + 1) * strength]
+        return (int((dose / strength).to_integral_value(ROUND_CEILING)),), [
+            whole * strength,
+            (whole + 1) * strength,
+        ]
     large, small = sizes[1][0], sizes[0][0]
     best: tuple[Decimal, tuple[int, ...]] | None = None
     totals = []
@@ -125,20 +137,42 @@ def floor_rows(orders: Path, table: dict[tuple[str, str], DrugRow], sink: io.Str
                 continue
             counts, totals = _vials(sizes, dose)
             option = _rounding_option(cells, dose, totals)
-            option_paid = (int((option / unit).to_integral_value(ROUND_CEILING)) * limit).quantize(_CENT, ROUND_HALF_UP) \
-                if option is not None and limit is not None else None
+            option_paid = (
+                (int((option / unit).to_integral_value(ROUND_CEILING)) * limit).quantize(
+                    _CENT, ROUND_HALF_UP
+                )
+                if option is not None and limit is not None
+                else None
+            )
             opened = sum(strength * count for (strength, _), count in zip(sizes, counts))
             administered = int((dose / unit).to_integral_value(ROUND_CEILING))
             labeled = int((opened / unit).to_integral_value(ROUND_FLOOR))
-            discarded = min(int(((opened - dose) / unit).to_integral_value(ROUND_FLOOR)), max(labeled - administered, 0))
+            discarded = min(
+                int(((opened - dose) / unit).to_integral_value(ROUND_FLOOR)),
+                max(labeled - administered, 0),
+            )
             lines = [(administered, "" if discarded else "JZ", dose)]
             if discarded:
                 lines.append((discarded, "JW", opened - dose))
             strength, volume = sizes[0]
             for units, modifier, mg in lines:
-                quantity = (mg * volume / strength if volume else mg / strength).quantize(_MILLI, ROUND_HALF_UP)
+                quantity = (mg * volume / strength if volume else mg / strength).quantize(
+                    _MILLI, ROUND_HALF_UP
+                )
                 paid = (units * limit).quantize(_CENT, ROUND_HALF_UP) if limit is not None else None
-                writer.writerow([*cells, dose, ";".join(map(str, counts)), units, modifier, quantity, paid, option, option_paid])
+                writer.writerow(
+                    [
+                        *cells,
+                        dose,
+                        ";".join(map(str, counts)),
+                        units,
+                        modifier,
+                        quantity,
+                        paid,
+                        option,
+                        option_paid,
+                    ]
+                )
                 written += 1
     return written
 
@@ -160,7 +194,9 @@ def _run_floor(orders: Path, table: dict[tuple[str, str], DrugRow]) -> float:
 
 
 def batch_priced(rows: int, workdir: Path, repeats: int) -> Figure:
-    orders = write_orders(workdir / f"priced-orders-{rows}.csv", rows, date_column="given_at", month=SERVICE_MONTH)
+    orders = write_orders(
+        workdir / f"priced-orders-{rows}.csv", rows, date_column="given_at", month=SERVICE_MONTH
+    )
     table = _drug_table()
     batch_cpu, floor_cpu = [], []
     for _ in range(repeats):  # interleaved: a drift in load hits both
@@ -171,7 +207,10 @@ def batch_priced(rows: int, workdir: Path, repeats: int) -> Figure:
     ratio = batch_us / floor_us
     spread = (max(batch_cpu) - min(batch_cpu)) / statistics.median(batch_cpu) * 100
     return Figure(
-        "batch priced ÷ floor", f"{ratio:.2f}×", f"<= {RATIO_TARGET:.0f}×", ratio <= RATIO_TARGET,
+        "batch priced ÷ floor",
+        f"{ratio:.2f}×",
+        f"<= {RATIO_TARGET:.0f}×",
+        ratio <= RATIO_TARGET,
         f"one process (--jobs 1), {rows:,} rows with given_at in {SERVICE_MONTH}: {batch_us:.1f} µs/row CPU "
         f"({1e6 / batch_us:,.0f} rows/s, start to exit) against the Decimal+csv floor's {floor_us:.1f} µs/row "
         f"(target {RATIO_TARGET * floor_us:.0f} µs/row); medians of {repeats}, batch spread {spread:.0f}%",
@@ -182,4 +221,6 @@ if __name__ == "__main__":
     import tempfile
 
     with tempfile.TemporaryDirectory() as folder:
-        print(batch_priced(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000, Path(folder), 3).line())
+        print(
+            batch_priced(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000, Path(folder), 3).line()
+        )

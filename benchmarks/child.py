@@ -23,7 +23,9 @@ def _tree_rss_kib(pid: int) -> int:
         current = stack.pop()
         try:
             status = Path(f"/proc/{current}/status").read_text()
-            total += next(int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:"))
+            total += next(
+                int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")
+            )
             for task in Path(f"/proc/{current}/task").iterdir():
                 stack.extend(int(child) for child in (task / "children").read_text().split())
         except (OSError, StopIteration, ValueError):
@@ -49,10 +51,17 @@ def main(command: list[str]) -> None:
     done.set()
     sampler.join()
     usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    print(json.dumps({
-        "status": process.returncode, "wall": wall, "maxrss_mib": usage.ru_maxrss / 1024,
-        "tree_peak_mib": peak_tree / 1024, "stderr_lines": stderr.decode(errors="replace").count("\n"),
-    }))
+    print(
+        json.dumps(
+            {
+                "status": process.returncode,
+                "wall": wall,
+                "maxrss_mib": usage.ru_maxrss / 1024,
+                "tree_peak_mib": peak_tree / 1024,
+                "stderr_lines": stderr.decode(errors="replace").count("\n"),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

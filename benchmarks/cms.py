@@ -30,7 +30,10 @@ SUBSET = ROOT / "tests" / "data" / "cms"
 def quarter_files(with_hcpcs: bool = False, real: bool = True) -> tuple[list[str], str]:
     """A user's import: the newest quarter's crosswalk and payment limits (and the HCPCS workbook) as
     CMS publishes them when ../shared/data/cms holds them (and `real`), else the test subsets; and which."""
-    subset = (SUBSET, "test subset" + (": the real files are not beside the repository" if real else ""))
+    subset = (
+        SUBSET,
+        "test subset" + (": the real files are not beside the repository" if real else ""),
+    )
     for folder, kind in ((SHARED, "real CMS files"), subset) if real else (subset,):
         crosswalks = sorted(folder.glob("asp-ndc-hcpcs-crosswalk-20[0-9][0-9]Q[1-4].csv"))
         quarter = crosswalks[-1].stem.rsplit("-", 1)[-1] if crosswalks else ""
@@ -38,13 +41,17 @@ def quarter_files(with_hcpcs: bool = False, real: bool = True) -> tuple[list[str
         workbooks = sorted(folder.glob("HCPC*.xlsx"))
         if crosswalks and limits.is_file() and (workbooks or not with_hcpcs):
             files = [crosswalks[-1], limits, *(workbooks[-1:] if with_hcpcs else [])]
-            return [str(file) for file in files], f"{quarter}, {kind}: {', '.join(file.name for file in files)}"
+            return [
+                str(file) for file in files
+            ], f"{quarter}, {kind}: {', '.join(file.name for file in files)}"
     raise FileNotFoundError(f"no CMS quarter in {SHARED} or {SUBSET}")
 
 
 def _wall(command: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
-    subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False)
+    subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env, check=False
+    )
     return time.perf_counter() - start
 
 
@@ -62,18 +69,28 @@ def _side_by_side(command: list[str], repeats: int, fresh: tuple[str, ...]) -> t
 def cache_miss(repeats: int) -> Figure:
     ours, pint = _side_by_side(calc_command(), repeats, ("INFUSION_CALC_CACHE_DIR",))
     return Figure(
-        "catalog cache miss", f"{ours * 1000:.0f} ms", f"< {MISS_TARGET_S:g} s", ours < MISS_TARGET_S,
+        "catalog cache miss",
+        f"{ours * 1000:.0f} ms",
+        f"< {MISS_TARGET_S:g} s",
+        ours < MISS_TARGET_S,
         f"calc with an empty cache folder (packaged quarters checked by their seal, every other source validated; compiled, cached) = {ours / pint:.2f}x "
-        f"python -c \"import pint\" {pint * 1000:.0f} ms, medians of {repeats}",
+        f'python -c "import pint" {pint * 1000:.0f} ms, medians of {repeats}',
     )
 
 
 def import_quarter(repeats: int) -> Figure:
     files, what = quarter_files()
     # --replace: the test subset holds a few codes of a quarter that is packaged whole.
-    ours, pint = _side_by_side([*cli_command(), "data", "import", "--replace", *files], repeats, ("INFUSION_CALC_DATA_DIR",))
+    ours, pint = _side_by_side(
+        [*cli_command(), "data", "import", "--replace", *files],
+        repeats,
+        ("INFUSION_CALC_DATA_DIR",),
+    )
     return Figure(
-        "import one quarter", f"{ours:.2f} s", f"<= {IMPORT_TARGET_S:g} s", ours <= IMPORT_TARGET_S,
+        "import one quarter",
+        f"{ours:.2f} s",
+        f"<= {IMPORT_TARGET_S:g} s",
+        ours <= IMPORT_TARGET_S,
         f"infusion-calc data import ({what}) = {ours / pint:.1f}x "
-        f"python -c \"import pint\" {pint * 1000:.0f} ms, medians of {repeats}",
+        f'python -c "import pint" {pint * 1000:.0f} ms, medians of {repeats}',
     )

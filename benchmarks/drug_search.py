@@ -19,7 +19,25 @@ from benchmarks.report import Figure
 
 FRAME_MS = 1000 / 60
 ENTRIES = 1_000
-QUERIES = ("r", "ri", "rit", "ritu", "ritux", "i", "in", "inf", "infl", "j", "j9", "j93", "j931", "na", "nat", "xy", "")
+QUERIES = (
+    "r",
+    "ri",
+    "rit",
+    "ritu",
+    "ritux",
+    "i",
+    "in",
+    "inf",
+    "infl",
+    "j",
+    "j9",
+    "j93",
+    "j931",
+    "na",
+    "nat",
+    "xy",
+    "",
+)
 
 
 def synthetic_catalog(size: int) -> list[tuple[str, str, tuple[str, ...]]]:
@@ -42,7 +60,9 @@ async def _measure(rounds: int) -> tuple[list[float], list[float]]:
     from infusion_calc.tui.widgets.drug_field import SHOWN, DrugField
 
     entries = synthetic_catalog(ENTRIES)
-    index = DrugIndex(entries, uses={code: number % 7 for number, (code, _, _) in enumerate(entries)})
+    index = DrugIndex(
+        entries, uses={code: number % 7 for number, (code, _, _) in enumerate(entries)}
+    )
     labels = {code: label for code, label, _ in entries}
     searched: list[float] = []
     refilled: list[float] = []
@@ -68,10 +88,19 @@ def drug_search(rounds: int) -> Figure:
     try:
         searched, refilled = asyncio.run(_measure(rounds))
     except Exception as error:  # say what broke, never crash the run
-        return Figure("drug search", "n/a", "< 1 frame", False, f"could not measure: {type(error).__name__}: {error}")
+        return Figure(
+            "drug search",
+            "n/a",
+            "< 1 frame",
+            False,
+            f"could not measure: {type(error).__name__}: {error}",
+        )
     ratio = statistics.median(refilled) * 1000 / FRAME_MS
     return Figure(
-        "drug search", f"{ratio:.3f} frame", "< 1 frame", ratio < 1,
+        "drug search",
+        f"{ratio:.3f} frame",
+        "< 1 frame",
+        ratio < 1,
         f"{ENTRIES} entries (every real code, then synthetic ones), median of {len(refilled)} keystrokes: search + list refill "
         f"{statistics.median(refilled) * 1000:.2f} ms (search alone {statistics.median(searched) * 1000:.3f} ms; "
         f"worst refill {max(refilled) / (FRAME_MS / 1000):.2f} frame) of a 16.7 ms frame",

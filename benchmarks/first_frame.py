@@ -14,7 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-sys.path.insert(1, str(Path(__file__).resolve().parent.parent))  # `benchmarks.minimal_app` from any directory
+sys.path.insert(
+    1, str(Path(__file__).resolve().parent.parent)
+)  # `benchmarks.minimal_app` from any directory
 
 
 def main(spec: str) -> None:
@@ -26,7 +28,9 @@ def main(spec: str) -> None:
         display(screen, renderable)
         if renderable is not None and not app._batch_count:
             cpu = os.times()
-            sys.stdout.write(f"{time.monotonic()!r} {cpu.user + cpu.system!r}\n")  # then the process's CPU seconds
+            sys.stdout.write(
+                f"{time.monotonic()!r} {cpu.user + cpu.system!r}\n"
+            )  # then the process's CPU seconds
             sys.stdout.flush()
             os._exit(0)  # the frame is out; tearing down is not part of the figure
 

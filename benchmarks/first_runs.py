@@ -38,15 +38,26 @@ PINT = [sys.executable, "-c", "import pint"]
 def _wall(command: list[str], env: dict[str, str]) -> float:
     """Seconds `command` took; it must succeed (a failed start is not a fast one)."""
     started = time.perf_counter()
-    done = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False)
+    done = subprocess.run(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env=env, check=False
+    )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
-        raise RuntimeError(f"{' '.join(command)} exited with {done.returncode}: {done.stderr.decode()[-500:]}")
+        raise RuntimeError(
+            f"{' '.join(command)} exited with {done.returncode}: {done.stderr.decode()[-500:]}"
+        )
     return elapsed
 
 
 def _folders(root: Path) -> dict[str, str]:
-    return {name: str(root / name.lower()) for name in ("INFUSION_CALC_CACHE_DIR", "INFUSION_CALC_DATA_DIR", "INFUSION_CALC_CONFIG_DIR")}
+    return {
+        name: str(root / name.lower())
+        for name in (
+            "INFUSION_CALC_CACHE_DIR",
+            "INFUSION_CALC_DATA_DIR",
+            "INFUSION_CALC_CONFIG_DIR",
+        )
+    }
 
 
 def _medians(repeats: int, timed: Callable[[Path], float]) -> tuple[float, float]:
@@ -61,8 +72,14 @@ def _medians(repeats: int, timed: Callable[[Path], float]) -> tuple[float, float
 
 def _fresh_install(folder: Path) -> float:
     source = folder / "source"
-    shutil.copytree(ROOT / "infusion_calc", source / "infusion_calc", ignore=shutil.ignore_patterns("__pycache__"))
-    env = os.environ | _folders(folder) | {"PYTHONPATH": str(source)}  # found before the installed package
+    shutil.copytree(
+        ROOT / "infusion_calc",
+        source / "infusion_calc",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    env = (
+        os.environ | _folders(folder) | {"PYTHONPATH": str(source)}
+    )  # found before the installed package
     env.pop("PYTHONDONTWRITEBYTECODE", None)  # a first run writes its bytecode, as a user's does
     return _wall(calc_command(), env)
 
@@ -71,9 +88,12 @@ def fresh_install_first_run(repeats: int) -> Figure:
     ours, pint = _medians(repeats, _fresh_install)
     ratio = ours / pint
     return Figure(
-        "fresh-install first run", f"{ratio:.2f}x", f"<= {FRESH_TARGET}x", ratio <= FRESH_TARGET,
-        f"calc --dose \"300 mg\" --json {ours * 1000:.0f} ms, no bytecode of the package, empty cache / "
-        f"python -c \"import pint\" {pint * 1000:.0f} ms, medians of {repeats}",
+        "fresh-install first run",
+        f"{ratio:.2f}x",
+        f"<= {FRESH_TARGET}x",
+        ratio <= FRESH_TARGET,
+        f'calc --dose "300 mg" --json {ours * 1000:.0f} ms, no bytecode of the package, empty cache / '
+        f'python -c "import pint" {pint * 1000:.0f} ms, medians of {repeats}',
     )
 
 
@@ -82,8 +102,11 @@ def import_with_hcpcs(repeats: int, real: bool = True) -> Figure:
     command = [*cli_command(), "data", "import", "--replace", *files]
     ours, pint = _medians(repeats, lambda folder: _wall(command, os.environ | _folders(folder)))
     return Figure(
-        "import with HCPCS file", f"{ours:.2f} s", f"<= {IMPORT_TARGET_S:g} s", ours <= IMPORT_TARGET_S,
-        f"infusion-calc data import ({what}) = {ours / pint:.1f}x python -c \"import pint\" "
+        "import with HCPCS file",
+        f"{ours:.2f} s",
+        f"<= {IMPORT_TARGET_S:g} s",
+        ours <= IMPORT_TARGET_S,
+        f'infusion-calc data import ({what}) = {ours / pint:.1f}x python -c "import pint" '
         f"{pint * 1000:.0f} ms, medians of {repeats}",
     )
 
@@ -102,13 +125,19 @@ def first_start_after_import(repeats: int) -> Figure:
     files, what = quarter_files()
     ours, pint = _medians(repeats, _after_import(files))
     return Figure(
-        "first start after import", f"{ours * 1000:.0f} ms", f"< {MISS_TARGET_S:g} s", ours < MISS_TARGET_S,
-        f"calc right after data import ({what}) = {ours / pint:.2f}x python -c \"import pint\" "
+        "first start after import",
+        f"{ours * 1000:.0f} ms",
+        f"< {MISS_TARGET_S:g} s",
+        ours < MISS_TARGET_S,
+        f'calc right after data import ({what}) = {ours / pint:.2f}x python -c "import pint" '
         f"{pint * 1000:.0f} ms, medians of {repeats}",
     )
 
 
 def first_runs(quick: bool) -> list[Figure]:
     # --quick reads the test subset's workbook: the real one alone takes seconds to read.
-    return [fresh_install_first_run(1 if quick else 9), import_with_hcpcs(1 if quick else 5, real=not quick),
-            first_start_after_import(1 if quick else 7)]
+    return [
+        fresh_install_first_run(1 if quick else 9),
+        import_with_hcpcs(1 if quick else 5, real=not quick),
+        first_start_after_import(1 if quick else 7),
+    ]

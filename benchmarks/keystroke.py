@@ -38,7 +38,9 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int, list[fl
     app = make_app(cursor_blink=False)
     updated: list[float] = []
     painted: list[float] = []
-    worked: list[float] = []  # the UI thread's CPU time from the key to the result shown: steadier under load
+    worked: list[
+        float
+    ] = []  # the UI thread's CPU time from the key to the result shown: steadier under load
     async with app.run_test(size=(120, 40)) as pilot:
         screen = app.main_screen
         deadline = time.monotonic() + 30
@@ -47,14 +49,18 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int, list[fl
                 raise RuntimeError("the form did not come alive within 30 s")
             await pilot.pause(0.01)
         while any(not worker.is_finished for worker in app.workers):
-            await pilot.pause(0.01)  # the drug list's counts and index come from threads after the catalog
+            await pilot.pause(
+                0.01
+            )  # the drug list's counts and index come from threads after the catalog
         dose = screen.query_one("#dose", Input)
         dose.value, dose.cursor_position = "250 mg", 2
         await pilot.pause()
         panel = screen.result_panel
         show, display = panel.show, app._display
         marks: dict[str, float] = {}
-        drawn = asyncio.Event()  # waited on, not polled: a polling loop would take turns from the app
+        drawn = (
+            asyncio.Event()
+        )  # waited on, not polled: a polling loop would take turns from the app
 
         def timed_show(outcome: Outcome) -> None:
             show(outcome)
@@ -81,7 +87,9 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int, list[fl
             try:
                 await asyncio.wait_for(drawn.wait(), 5)
             except TimeoutError:
-                raise RuntimeError(f"the result for {expected!r} did not show within 5 s (field: {dose.value!r})") from None
+                raise RuntimeError(
+                    f"the result for {expected!r} did not show within 5 s (field: {dose.value!r})"
+                ) from None
             updated.append(marks["shown"] - start)
             painted.append(marks["painted"] - start)
             worked.append(marks["shown_cpu"] - start_cpu)
@@ -102,11 +110,21 @@ def _type(app: InfusionCalcApp, key: str, char: str) -> None:
 def keystroke(samples: int) -> Figure:
     try:
         updated, painted, valid, worked = asyncio.run(_measure(samples))
-    except Exception as error:  # the TUI is someone else's moving target: say what broke, do not crash the run
-        return Figure("keystroke", "n/a", f"<= {TARGET_MS:.0f} ms", False, f"could not measure: {type(error).__name__}: {error}")
+    except (
+        Exception
+    ) as error:  # the TUI is someone else's moving target: say what broke, do not crash the run
+        return Figure(
+            "keystroke",
+            "n/a",
+            f"<= {TARGET_MS:.0f} ms",
+            False,
+            f"could not measure: {type(error).__name__}: {error}",
+        )
     median, p95 = statistics.median(updated) * 1000, _p95(updated) * 1000
     return Figure(
-        "keystroke", f"{median:.2f} ms", f"<= {TARGET_MS:.0f} ms, p95 <= {P95_TARGET_MS:.0f}",
+        "keystroke",
+        f"{median:.2f} ms",
+        f"<= {TARGET_MS:.0f} ms, p95 <= {P95_TARGET_MS:.0f}",
         median <= TARGET_MS and p95 <= P95_TARGET_MS,
         f"a key typed in the dose field -> result panel updated: median of {samples} keys through the driver "
         f"in run_test, p95 {p95:.2f} ms ({valid} valid results); to the frame drawn: median "
@@ -116,4 +134,8 @@ def keystroke(samples: int) -> Figure:
 
 
 def _p95(samples: list[float]) -> float:
-    return statistics.quantiles(samples, n=20, method="inclusive")[-1] if len(samples) > 1 else samples[0]
+    return (
+        statistics.quantiles(samples, n=20, method="inclusive")[-1]
+        if len(samples) > 1
+        else samples[0]
+    )

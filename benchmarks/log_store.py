@@ -28,11 +28,19 @@ if TYPE_CHECKING:  # types only: each figure imports what it times inside itself
 
 ROOT = Path(__file__).resolve().parent.parent
 BACK_ENDS = ("sqlite", "postgresql")
-COMMANDS = {"log list --all": ("list", "--all"), "log export csv": ("export", "--format", "csv"),
-            "log export json": ("export", "--format", "json")}
+COMMANDS = {
+    "log list --all": ("list", "--all"),
+    "log export csv": ("export", "--format", "csv"),
+    "log export json": ("export", "--format", "json"),
+}
 FIGURE_NAMES = tuple(
-    name for back_end in BACK_ENDS
-    for name in (f"log saves {back_end} 1w", f"log saves {back_end} 8w", *(f"{command} {back_end}" for command in COMMANDS))
+    name
+    for back_end in BACK_ENDS
+    for name in (
+        f"log saves {back_end} 1w",
+        f"log saves {back_end} 8w",
+        *(f"{command} {back_end}" for command in COMMANDS),
+    )
 )
 """In the order printed: per back end, its saves, then its commands."""
 _COPIES = (
@@ -123,8 +131,13 @@ def _command(env: dict[str, str], *args: str) -> tuple[float, float, float]:
     child counts the memory of this (large) process it was forked from before it started the command.
     """
     started = time.perf_counter()
-    process = subprocess.Popen([sys.executable, "-m", "infusion_calc", "log", *args], env=env, cwd=ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    process = subprocess.Popen(
+        [sys.executable, "-m", "infusion_calc", "log", *args],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
     peak_kb = 0
     while True:
         peak_kb = max(peak_kb, _high_water_kb(process.pid))
@@ -134,7 +147,9 @@ def _command(env: dict[str, str], *args: str) -> tuple[float, float, float]:
         time.sleep(0.005)
     wall = time.perf_counter() - started
     if status != 0:
-        raise RuntimeError(f"log {' '.join(args)} failed: {process.stderr.read().decode() if process.stderr else ''}")
+        raise RuntimeError(
+            f"log {' '.join(args)} failed: {process.stderr.read().decode() if process.stderr else ''}"
+        )
     return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024
 
 
@@ -162,7 +177,11 @@ def log_figures(quick: bool) -> list[Figure]:
                 os.environ["PGPASSWORD"] = pg_server.PASSWORD
             for back_end in BACK_ENDS:
                 if back_end == "postgresql" and cluster is None:
-                    figures += [Figure(name, "n/a", "", False, why) for name in FIGURE_NAMES if back_end in name]
+                    figures += [
+                        Figure(name, "n/a", "", False, why)
+                        for name in FIGURE_NAMES
+                        if back_end in name
+                    ]
                     continue
                 figures += _back_end_figures(back_end, cluster, Path(folder), entries, saves)
         finally:
@@ -171,10 +190,16 @@ def log_figures(quick: bool) -> list[Figure]:
     return figures
 
 
-def _back_end_figures(back_end: str, cluster: pg_server.Cluster | None, folder: Path, entries: int, saves: int) -> list[Figure]:
+def _back_end_figures(
+    back_end: str, cluster: pg_server.Cluster | None, folder: Path, entries: int, saves: int
+) -> list[Figure]:
     from infusion_calc.log import CenterLog
 
-    env = {**os.environ, "INFUSION_CALC_DATA_DIR": str(folder / back_end), "INFUSION_CALC_CONFIG_DIR": str(folder / "config")}
+    env = {
+        **os.environ,
+        "INFUSION_CALC_DATA_DIR": str(folder / back_end),
+        "INFUSION_CALC_CONFIG_DIR": str(folder / "config"),
+    }
     env.pop("INFUSION_CALC_LOG_URL", None)
     location: Path | CenterLog = folder / back_end / "administrations.sqlite3"
     if back_end == "postgresql":
@@ -184,11 +209,25 @@ def _back_end_figures(back_end: str, cluster: pg_server.Cluster | None, folder: 
     figures = []
     for writers in (1, 8):
         rate = _saves_per_second(location, writers, saves if writers == 1 else max(saves // 4, 5))
-        figures.append(Figure(f"log saves {back_end} {writers}w", f"{rate:,.0f} saves/s", "≥ 50/s", rate >= 50,
-                              f"{writers} writer{'s' * (writers > 1)} started together, each save one transaction"))
+        figures.append(
+            Figure(
+                f"log saves {back_end} {writers}w",
+                f"{rate:,.0f} saves/s",
+                "≥ 50/s",
+                rate >= 50,
+                f"{writers} writer{'s' * (writers > 1)} started together, each save one transaction",
+            )
+        )
     _fill(location, entries)
     for name, args in COMMANDS.items():
         wall, cpu, peak = _command(env, *args)
-        figures.append(Figure(f"{name} {back_end}", f"{wall:.2f} s", "≤ 1.5 s", wall <= 1.5,
-                              f"{entries:,} entries, CPU {cpu:.2f} s, peak {peak:.0f} MB"))
+        figures.append(
+            Figure(
+                f"{name} {back_end}",
+                f"{wall:.2f} s",
+                "≤ 1.5 s",
+                wall <= 1.5,
+                f"{entries:,} entries, CPU {cpu:.2f} s, peak {peak:.0f} MB",
+            )
+        )
     return figures

@@ -15,7 +15,19 @@ from pathlib import Path
 from benchmarks.scenarios import SCENARIOS
 from infusion_calc.core.calculation.request import CalcRequest
 
-HEADER = ("encounter", "drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "date")
+HEADER = (
+    "encounter",
+    "drug",
+    "hcpcs",
+    "dose",
+    "weight",
+    "height",
+    "bsa",
+    "vial",
+    "round_within",
+    "billing_unit",
+    "date",
+)
 
 
 def _varied(scenario: CalcRequest, rng: random.Random) -> list[str]:
@@ -28,12 +40,21 @@ def _varied(scenario: CalcRequest, rng: random.Random) -> list[str]:
     bsa = f"{rng.uniform(1.4, 2.3):.2f} m2" if scenario.bsa else ""
     return [
         # A file names every row's drug; calc's default (Tysabri) is for a person at a keyboard.
-        scenario.drug or ("" if scenario.hcpcs else "Tysabri"), scenario.hcpcs or "", scenario.dose, weight or "", height, bsa,
-        ";".join(scenario.vials), scenario.round_within or "", scenario.billing_unit or "",
+        scenario.drug or ("" if scenario.hcpcs else "Tysabri"),
+        scenario.hcpcs or "",
+        scenario.dose,
+        weight or "",
+        height,
+        bsa,
+        ";".join(scenario.vials),
+        scenario.round_within or "",
+        scenario.billing_unit or "",
     ]
 
 
-def write_orders(path: Path, rows: int, seed: int = 6, date_column: str = "date", month: str = "2026-10") -> Path:
+def write_orders(
+    path: Path, rows: int, seed: int = 6, date_column: str = "date", month: str = "2026-10"
+) -> Path:
     """`date_column` "given_at" makes each row's date its date of service (every line priced in `month`)."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as stream:

@@ -35,16 +35,24 @@ def machine() -> str:
                 break
     except OSError:
         pass
-    load = " ".join(f"{value:.2f}" for value in os.getloadavg()) if hasattr(os, "getloadavg") else "n/a"
-    return (f"machine: {os.cpu_count()} CPUs ({model}), Python {platform.python_version()} "
-            f"({sys.executable}), load average {load}")
+    load = (
+        " ".join(f"{value:.2f}" for value in os.getloadavg())
+        if hasattr(os, "getloadavg")
+        else "n/a"
+    )
+    return (
+        f"machine: {os.cpu_count()} CPUs ({model}), Python {platform.python_version()} "
+        f"({sys.executable}), load average {load}"
+    )
 
 
 def median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
 
 
-def interleaved_medians(commands: dict[str, list[str]], repeats: int) -> dict[str, tuple[float, float]]:
+def interleaved_medians(
+    commands: dict[str, list[str]], repeats: int
+) -> dict[str, tuple[float, float]]:
     """Median wall time and median CPU time (user + system), in seconds, of each command.
 
     The commands run in turn (A B A B ...) so that drifts in machine load hit all alike.
@@ -56,11 +64,15 @@ def interleaved_medians(commands: dict[str, list[str]], repeats: int) -> dict[st
     for _ in range(repeats):
         for name, command in commands.items():
             start = time.perf_counter()
-            process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            process = subprocess.Popen(
+                command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
+            )
             _, status, usage = os.wait4(process.pid, 0)
             walls[name].append(time.perf_counter() - start)
             process.returncode = os.waitstatus_to_exitcode(status)
             if process.returncode != 0:
                 raise RuntimeError(f"{' '.join(command)} exited with {process.returncode}")
             cpus[name].append(usage.ru_utime + usage.ru_stime)
-    return {name: (statistics.median(walls[name]), statistics.median(cpus[name])) for name in commands}
+    return {
+        name: (statistics.median(walls[name]), statistics.median(cpus[name])) for name in commands
+    }

@@ -33,8 +33,12 @@ def _varied(request: CalcRequest, rng: random.Random) -> CalcRequest:
         weight = f"{rng.uniform(45, 120):.1f} kg"
     elif weight:
         weight = f"{rng.randint(100, 260)} lb"
-    return replace(request, weight=weight, height=f"{rng.randint(150, 195)} cm" if request.height else None,
-                   bsa=f"{rng.uniform(1.4, 2.3):.2f} m2" if request.bsa else None)
+    return replace(
+        request,
+        weight=weight,
+        height=f"{rng.randint(150, 195)} cm" if request.height else None,
+        bsa=f"{rng.uniform(1.4, 2.3):.2f} m2" if request.bsa else None,
+    )
 
 
 def build_log(path: Path, entries: int, seed: int = 24) -> Path:
@@ -59,13 +63,21 @@ def build_log(path: Path, entries: int, seed: int = 24) -> Path:
     connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
     for index in range(min(DISTINCT, entries)):
         day = date(2026, 1 + index % 3, 1 + index % 28)  # each distinct one priced in 2026Q1
-        calc = with_payment(calculate(catalog, _varied(SCENARIOS[index % len(SCENARIOS)], rng)), quarters, day)
-        encounter = Encounter(given_at=datetime(day.year, day.month, day.day, 9), payer=Payer.MEDICARE)
+        calc = with_payment(
+            calculate(catalog, _varied(SCENARIOS[index % len(SCENARIOS)], rng)), quarters, day
+        )
+        encounter = Encounter(
+            given_at=datetime(day.year, day.month, day.day, 9), payer=Payer.MEDICARE
+        )
         checks = run_checks(calc, encounter, catalog=catalog, rules=rules)
-        record = record_for(calc, "chart note " * 150, checks, {"given_at": f"{day} 09:00", "payer": "medicare"})
-        write_entry(lambda sql, parameters: connection.execute(sql, parameters).fetchall(),
-                    lambda sql, rows: None if connection.executemany(sql, rows) else None,
-                    NewEntry(record, f"bench-{index}", "benchmark", "2026-01-01T12:00:00+00:00"))
+        record = record_for(
+            calc, "chart note " * 150, checks, {"given_at": f"{day} 09:00", "payer": "medicare"}
+        )
+        write_entry(
+            lambda sql, parameters: connection.execute(sql, parameters).fetchall(),
+            lambda sql, rows: None if connection.executemany(sql, rows) else None,
+            NewEntry(record, f"bench-{index}", "benchmark", "2026-01-01T12:00:00+00:00"),
+        )
     # Copies, each with its own date given over the year (a distinct encounter text per entry).
     copies = entries - min(DISTINCT, entries)
     connection.execute(
@@ -87,9 +99,22 @@ def report_time(entries: int, workdir: Path, repeats: int) -> Figure:
     data.mkdir(exist_ok=True)
     if not (data / "administrations.sqlite3").exists():
         build_log(data / "administrations.sqlite3", entries)
-    command = [*cli_command(), "report", "--from", "2026-01-01", "--to", "2026-12-31", "--round-within", "10", "--format", "json"]
+    command = [
+        *cli_command(),
+        "report",
+        "--from",
+        "2026-01-01",
+        "--to",
+        "2026-12-31",
+        "--round-within",
+        "10",
+        "--format",
+        "json",
+    ]
     environment = {**os.environ, "INFUSION_CALC_DATA_DIR": str(data)}
-    result = subprocess.run(command, env=environment, capture_output=True, text=True, check=True)  # warm: caches, OS file cache
+    result = subprocess.run(
+        command, env=environment, capture_output=True, text=True, check=True
+    )  # warm: caches, OS file cache
     counted = f'"administrations": {entries},' in result.stdout
     previous = os.environ.get("INFUSION_CALC_DATA_DIR")
     os.environ["INFUSION_CALC_DATA_DIR"] = str(data)
@@ -100,8 +125,16 @@ def report_time(entries: int, workdir: Path, repeats: int) -> Figure:
             del os.environ["INFUSION_CALC_DATA_DIR"]
         else:
             os.environ["INFUSION_CALC_DATA_DIR"] = previous
-    detail = (f"{entries:,} log entries, all in the period, --round-within 10 --format json; median of {repeats}, "
-              f"process start to exit; CPU {cpu:.2f} s")
+    detail = (
+        f"{entries:,} log entries, all in the period, --round-within 10 --format json; median of {repeats}, "
+        f"process start to exit; CPU {cpu:.2f} s"
+    )
     if not counted:
         detail += "; UNEXPECTED: the report did not count every entry"
-    return Figure("report over the log", f"{wall:.2f} s", f"< {TARGET_S:g} s", wall < TARGET_S and counted, detail)
+    return Figure(
+        "report over the log",
+        f"{wall:.2f} s",
+        f"< {TARGET_S:g} s",
+        wall < TARGET_S and counted,
+        detail,
+    )

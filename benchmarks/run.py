@@ -58,21 +58,28 @@ FIGURES = (
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="small counts: checks every figure runs, in seconds")
+    parser.add_argument(
+        "--quick", action="store_true", help="small counts: checks every figure runs, in seconds"
+    )
     options = parser.parse_args(argv)
     quick = options.quick
     # Installed packages carry compiled bytecode; a source checkout may not (PYTHONDONTWRITEBYTECODE),
     # and compiling every module on every start would be timed as start-up.
     compileall.compile_dir(str(ROOT / "infusion_calc"), quiet=2)
     print(machine(), flush=True)
-    print(f"figures ({'quick: small counts, values indicative only' if quick else 'full'}):", flush=True)
+    print(
+        f"figures ({'quick: small counts, values indicative only' if quick else 'full'}):",
+        flush=True,
+    )
     figures: list[Callable[[], list[Figure]]] = [
         lambda: [startup.cli_cold_start(3 if quick else 21)],
         lambda: startup.light_command_start_ups(3 if quick else 21),
         lambda: [cms.cache_miss(2 if quick else 9)],
         lambda: [cms.import_quarter(1 if quick else 5)],
         lambda: first_runs.first_runs(quick),
-        lambda: site_catalog.site_catalog(2 if quick else 9, 1_000 if quick else site_catalog.ENTRIES, 1 if quick else 3),
+        lambda: site_catalog.site_catalog(
+            2 if quick else 9, 1_000 if quick else site_catalog.ENTRIES, 1 if quick else 3
+        ),
         lambda: [startup.tui_first_frame(2 if quick else 15)],
         lambda: usable_form.usable_form(2 if quick else 15),
         lambda: [keystroke.keystroke(5 if quick else 100)],
@@ -81,9 +88,25 @@ def main(argv: list[str] | None = None) -> int:
         lambda: engine.vial_search(2 if quick else 15),
     ]
     with tempfile.TemporaryDirectory(prefix="infusion-calc-bench-") as workdir:
-        figures.append(lambda: batch.batch(3_000 if quick else 100_000, Path(workdir), single_process_too=not quick))
-        figures.append(lambda: [batch_priced.batch_priced(2_000 if quick else 50_000, Path(workdir), 1 if quick else 3)])
-        figures.append(lambda: [report_log.report_time(2_000 if quick else 100_000, Path(workdir), 1 if quick else 5)])
+        figures.append(
+            lambda: batch.batch(
+                3_000 if quick else 100_000, Path(workdir), single_process_too=not quick
+            )
+        )
+        figures.append(
+            lambda: [
+                batch_priced.batch_priced(
+                    2_000 if quick else 50_000, Path(workdir), 1 if quick else 3
+                )
+            ]
+        )
+        figures.append(
+            lambda: [
+                report_log.report_time(
+                    2_000 if quick else 100_000, Path(workdir), 1 if quick else 5
+                )
+            ]
+        )
         figures.append(lambda: log_store.log_figures(quick))
         missed = 0
         for measure in figures:

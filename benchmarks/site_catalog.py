@@ -39,7 +39,10 @@ def site_text(count: int) -> str:
 @contextmanager
 def _folders(folder: Path) -> Iterator[None]:
     """Cache and config folders of the benchmark's own, for the commands it starts."""
-    saved = {name: os.environ.get(name) for name in ("INFUSION_CALC_CACHE_DIR", "INFUSION_CALC_CONFIG_DIR")}
+    saved = {
+        name: os.environ.get(name)
+        for name in ("INFUSION_CALC_CACHE_DIR", "INFUSION_CALC_CONFIG_DIR")
+    }
     os.environ["INFUSION_CALC_CACHE_DIR"] = str(folder / "cache")
     os.environ["INFUSION_CALC_CONFIG_DIR"] = str(folder / "config")
     try:
@@ -69,19 +72,27 @@ def site_catalog(repeats: int, count: int = ENTRIES, misses: int = 3) -> list[Fi
         site.write_text(site_text(count), encoding="utf-8")
         plain, with_site = calc_command(), [*calc_command(), "--catalog", str(site)]
         with _folders(folder / "warm"):
-            medians = interleaved_medians({"plain": plain, "site": with_site}, 1)  # fills both caches
+            medians = interleaved_medians(
+                {"plain": plain, "site": with_site}, 1
+            )  # fills both caches
             medians = interleaved_medians({"plain": plain, "site": with_site}, repeats)
         miss = _miss_seconds(with_site, folder, misses)
     (site_wall, site_cpu), (plain_wall, plain_cpu) = medians["site"], medians["plain"]
     ratio = site_wall / plain_wall
     return [
         Figure(
-            FIGURE_NAMES[0], f"{ratio:.2f}x", f"<= {WARM_TARGET}x", ratio <= WARM_TARGET,
+            FIGURE_NAMES[0],
+            f"{ratio:.2f}x",
+            f"<= {WARM_TARGET}x",
+            ratio <= WARM_TARGET,
             f"calc --catalog with {count:,} entries {site_wall * 1000:.0f} ms / the same calc without it "
             f"{plain_wall * 1000:.0f} ms, medians of {repeats}, interleaved; CPU time {site_cpu / plain_cpu:.2f}x",
         ),
         Figure(
-            FIGURE_NAMES[1], f"{miss * 1000:.0f} ms", f"< {MISS_TARGET_S:g} s", miss < MISS_TARGET_S,
+            FIGURE_NAMES[1],
+            f"{miss * 1000:.0f} ms",
+            f"< {MISS_TARGET_S:g} s",
+            miss < MISS_TARGET_S,
             f"calc --catalog with {count:,} entries and an empty cache folder (CMS quarters and the site file "
             f"validated, compiled, cached), median of {misses}",
         ),
@@ -91,5 +102,8 @@ def site_catalog(repeats: int, count: int = ENTRIES, misses: int = 3) -> list[Fi
 if __name__ == "__main__":
     import sys
 
-    for figure in site_catalog(int(sys.argv[1]) if len(sys.argv) > 1 else 9, misses=int(sys.argv[2]) if len(sys.argv) > 2 else 3):
+    for figure in site_catalog(
+        int(sys.argv[1]) if len(sys.argv) > 1 else 9,
+        misses=int(sys.argv[2]) if len(sys.argv) > 2 else 3,
+    ):
         print(figure.line(), flush=True)

@@ -31,13 +31,20 @@ def calc_command() -> list[str]:
 
 def cli_cold_start(repeats: int) -> Figure:
     # One run first: the compiled catalog is then in the user cache, as on every start but the first.
-    subprocess.run(calc_command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False)
-    medians = interleaved_medians({"pint": [sys.executable, "-c", "import pint"], "calc": calc_command()}, repeats)
+    subprocess.run(
+        calc_command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
+    )
+    medians = interleaved_medians(
+        {"pint": [sys.executable, "-c", "import pint"], "calc": calc_command()}, repeats
+    )
     (calc_wall, calc_cpu), (pint_wall, pint_cpu) = medians["calc"], medians["pint"]
     ratio = calc_wall / pint_wall
     return Figure(
-        "cli cold start", f"{ratio:.2f}x", f"<= {COLD_START_TARGET}x", ratio <= COLD_START_TARGET,
-        f"infusion-calc calc --dose \"300 mg\" --json {calc_wall * 1000:.0f} ms / python -c \"import pint\" "
+        "cli cold start",
+        f"{ratio:.2f}x",
+        f"<= {COLD_START_TARGET}x",
+        ratio <= COLD_START_TARGET,
+        f'infusion-calc calc --dose "300 mg" --json {calc_wall * 1000:.0f} ms / python -c "import pint" '
         f"{pint_wall * 1000:.0f} ms, medians of {repeats}, interleaved; CPU time {calc_cpu / pint_cpu:.2f}x",
     )
 
@@ -46,7 +53,10 @@ def _first_frame_seconds(factory: str) -> float:
     launched = time.monotonic()
     result = subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "first_frame.py"), factory],
-        capture_output=True, text=True, timeout=60, cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        cwd=ROOT,
     )
     if result.returncode != 0 or not result.stdout.strip():
         raise RuntimeError(f"{factory} drew no frame: {result.stderr.strip()[-500:]}")
@@ -60,11 +70,22 @@ def tui_first_frame(repeats: int) -> Figure:
             for factory in times:  # interleaved: load drifts hit both alike
                 times[factory].append(_first_frame_seconds(factory))
     except (RuntimeError, ImportError, subprocess.TimeoutExpired) as error:
-        return Figure("tui first frame", "n/a", f"<= {FIRST_FRAME_TARGET}x", False, f"could not measure: {error}")
-    ours, minimal = (statistics.median(times[factory]) for factory in (TUI_FACTORY, MINIMAL_FACTORY))
+        return Figure(
+            "tui first frame",
+            "n/a",
+            f"<= {FIRST_FRAME_TARGET}x",
+            False,
+            f"could not measure: {error}",
+        )
+    ours, minimal = (
+        statistics.median(times[factory]) for factory in (TUI_FACTORY, MINIMAL_FACTORY)
+    )
     ratio = ours / minimal
     return Figure(
-        "tui first frame", f"{ratio:.2f}x", f"<= {FIRST_FRAME_TARGET}x", ratio <= FIRST_FRAME_TARGET,
+        "tui first frame",
+        f"{ratio:.2f}x",
+        f"<= {FIRST_FRAME_TARGET}x",
+        ratio <= FIRST_FRAME_TARGET,
         f"{TUI_FACTORY} {ours * 1000:.0f} ms / minimal Textual app {minimal * 1000:.0f} ms, launch to first "
         f"frame, headless, medians of {repeats}, interleaved",
     )
@@ -80,7 +101,10 @@ def light_command_start_ups(repeats: int) -> list[Figure]:
     """Each light command's start-up as a ratio to `python -c pass`, on an empty log in a scratch folder."""
     commands = {"python -c pass": [sys.executable, "-c", "pass"]}
     commands |= {words: [*cli_command(), *words.split()] for words in LIGHT_COMMANDS}
-    saved = {name: os.environ.get(name) for name in ("INFUSION_CALC_CONFIG_DIR", "INFUSION_CALC_DATA_DIR")}
+    saved = {
+        name: os.environ.get(name)
+        for name in ("INFUSION_CALC_CONFIG_DIR", "INFUSION_CALC_DATA_DIR")
+    }
     with tempfile.TemporaryDirectory(prefix="infusion-calc-startup-") as scratch:
         try:
             for name in saved:  # the children inherit these: nothing of the user's is read or timed
@@ -96,9 +120,14 @@ def light_command_start_ups(repeats: int) -> list[Figure]:
     figures = []
     for words, (wall, cpu) in medians.items():
         ratio, target = wall / python_wall, LIGHT_COMMANDS[words]
-        figures.append(Figure(
-            f"start-up {words}", f"{ratio:.2f}x", f"<= {target}x", ratio <= target,
-            f"infusion-calc {words} {wall * 1000:.0f} ms / python -c pass {python_wall * 1000:.0f} ms, "
-            f"medians of {repeats}, interleaved; CPU time {cpu / python_cpu:.2f}x",
-        ))
+        figures.append(
+            Figure(
+                f"start-up {words}",
+                f"{ratio:.2f}x",
+                f"<= {target}x",
+                ratio <= target,
+                f"infusion-calc {words} {wall * 1000:.0f} ms / python -c pass {python_wall * 1000:.0f} ms, "
+                f"medians of {repeats}, interleaved; CPU time {cpu / python_cpu:.2f}x",
+            )
+        )
     return figures

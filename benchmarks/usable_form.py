@@ -55,7 +55,12 @@ def _child(mode: str) -> None:
             outcome = getattr(app.screen, "outcome", None)
             return outcome is not None and outcome.valid
         focused = app.focused
-        return bool(sent) and focused is not None and focused.id == "dose" and getattr(focused, "value", "") == "3"
+        return (
+            bool(sent)
+            and focused is not None
+            and focused.id == "dose"
+            and getattr(focused, "value", "") == "3"
+        )
 
     def frame(screen: Any, renderable: Any) -> None:
         display(screen, renderable)
@@ -103,19 +108,32 @@ def usable_form(repeats: int) -> list[Figure]:
                 times[name].append(wall)
                 cpus[name].append(cpu)
     except (RuntimeError, subprocess.TimeoutExpired) as error:
-        return [Figure(name, "n/a", "", False, f"could not measure: {error}")
-                for name in FIGURE_NAMES]
+        return [
+            Figure(name, "n/a", "", False, f"could not measure: {error}") for name in FIGURE_NAMES
+        ]
     minimal, usable, ahead = (statistics.median(times[name]) for name in commands)
     cpu_median = {name: statistics.median(values) for name, values in cpus.items()}
-    spread = {name: f"{min(values) * 1000:.0f}–{max(values) * 1000:.0f}" for name, values in times.items()}
+    spread = {
+        name: f"{min(values) * 1000:.0f}–{max(values) * 1000:.0f}" for name, values in times.items()
+    }
     yardstick = f"minimal Textual app's first frame {minimal * 1000:.0f} ms ({spread['minimal']})"
     return [
-        Figure("tui usable form", f"{usable / minimal:.2f}x", f"<= {USABLE_TARGET}x", usable / minimal <= USABLE_TARGET,
-               f"dose field focused and a typed key drawn {usable * 1000:.0f} ms ({spread['usable']}) / {yardstick}, "
-               f"from launch, headless, medians of {repeats}, interleaved; CPU time {cpu_median['usable'] / cpu_median['minimal']:.2f}x"),
-        Figure("tui typed-ahead result", f"{ahead / minimal:.2f}x", f"<= {AHEAD_TARGET}x", ahead / minimal <= AHEAD_TARGET,
-               f"'{TYPED}' typed at the first frame -> its result drawn {ahead * 1000:.0f} ms ({spread['ahead']}) "
-               f"/ the same yardstick; CPU time {cpu_median['ahead'] / cpu_median['minimal']:.2f}x"),
+        Figure(
+            "tui usable form",
+            f"{usable / minimal:.2f}x",
+            f"<= {USABLE_TARGET}x",
+            usable / minimal <= USABLE_TARGET,
+            f"dose field focused and a typed key drawn {usable * 1000:.0f} ms ({spread['usable']}) / {yardstick}, "
+            f"from launch, headless, medians of {repeats}, interleaved; CPU time {cpu_median['usable'] / cpu_median['minimal']:.2f}x",
+        ),
+        Figure(
+            "tui typed-ahead result",
+            f"{ahead / minimal:.2f}x",
+            f"<= {AHEAD_TARGET}x",
+            ahead / minimal <= AHEAD_TARGET,
+            f"'{TYPED}' typed at the first frame -> its result drawn {ahead * 1000:.0f} ms ({spread['ahead']}) "
+            f"/ the same yardstick; CPU time {cpu_median['ahead'] / cpu_median['minimal']:.2f}x",
+        ),
     ]
 
 

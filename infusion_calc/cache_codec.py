@@ -34,7 +34,9 @@ class Schema:
 
 
 def encode(value: Any, schema: Schema) -> str:
-    return json.dumps(_plain(value, schema), ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+    return json.dumps(
+        _plain(value, schema), ensure_ascii=False, separators=(",", ":"), allow_nan=False
+    )
 
 
 _SCALARS = frozenset({type(None), bool, int, str})
@@ -48,9 +50,16 @@ def _init_fields(cls: type) -> tuple[tuple[str, Any], ...]:
     found = _FIELDS.get(cls)
     if found is None:
         found = _FIELDS[cls] = tuple(
-            (field.name, field.default if field.default is not dataclasses.MISSING
-             else _REQUIRED if field.default_factory is dataclasses.MISSING else field.default_factory())
-            for field in dataclasses.fields(cls) if field.init
+            (
+                field.name,
+                field.default
+                if field.default is not dataclasses.MISSING
+                else _REQUIRED
+                if field.default_factory is dataclasses.MISSING
+                else field.default_factory(),
+            )
+            for field in dataclasses.fields(cls)
+            if field.init
         )
     return found
 
@@ -69,11 +78,18 @@ def _plain(value: Any, schema: Schema) -> Any:
         return [item if type(item) in _SCALARS else _plain(item, schema) for item in value]
     if isinstance(value, dict):
         if all(type(key) is str and not key.startswith("$") for key in value):
-            return {key: item if type(item) in _SCALARS else _plain(item, schema) for key, item in value.items()}
+            return {
+                key: item if type(item) in _SCALARS else _plain(item, schema)
+                for key, item in value.items()
+            }
         return {"$m": [[_plain(key, schema), _plain(item, schema)] for key, item in value.items()]}
     name = kind.__name__
     adapter = schema.adapters.get(kind)
-    if schema.classes.get(name) is not kind or adapter is None and not dataclasses.is_dataclass(value):
+    if (
+        schema.classes.get(name) is not kind
+        or adapter is None
+        and not dataclasses.is_dataclass(value)
+    ):
         raise TypeError(f"{name} is not a class this cache may hold")
     if adapter is not None:
         return {"$c": name, "v": _plain(adapter[0](value), schema)}
@@ -83,7 +99,11 @@ def _plain(value: Any, schema: Schema) -> Any:
         # A field at its default is left out: the constructor gives it back (and the file stays small).
         if default is _REQUIRED or type(given) is not type(default) or given != default:
             fields[field] = given if type(given) in _SCALARS else _plain(given, schema)
-    cached = {key: _plain(value.__dict__[key], schema) for key in schema.kept.get(name, ()) if key in value.__dict__}
+    cached = {
+        key: _plain(value.__dict__[key], schema)
+        for key in schema.kept.get(name, ())
+        if key in value.__dict__
+    }
     return {"$c": name, "f": fields, **({"k": cached} if cached else {})}
 
 
@@ -93,7 +113,9 @@ def decode(text: str | bytes, schema: Schema) -> Any:
         return json.loads(text, object_hook=lambda raw: _object(raw, schema), parse_float=_no_float)
     except NotCacheData:
         raise
-    except Exception as error:  # a constructor's own check, a bad decimal or date, nesting too deep: not our data
+    except (
+        Exception
+    ) as error:  # a constructor's own check, a bad decimal or date, nesting too deep: not our data
         raise NotCacheData(f"{type(error).__name__}: {error}") from None
 
 

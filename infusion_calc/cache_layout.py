@@ -43,8 +43,12 @@ class PackedMapping(Mapping[str, Any]):
 
     def _loaded(self) -> dict[str, Any]:
         if self._data is None:
-            data = json.loads(self._text)  # the file's SHA-256 was checked: this is the line written
-            self._data = {key: tuple(value) for key, value in data.items()} if self._tuples else data
+            data = json.loads(
+                self._text
+            )  # the file's SHA-256 was checked: this is the line written
+            self._data = (
+                {key: tuple(value) for key, value in data.items()} if self._tuples else data
+            )
         return self._data
 
     def __getitem__(self, key: str) -> Any:
@@ -79,26 +83,43 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
     def raw_lines(first: object, count: int) -> list[bytes]:
         if read is None or type(first) is not int or first < 0 or first + count > len(read):
             raise NotCacheData("a packed line out of range")
-        return read[first:first + count]
+        return read[first : first + count]
 
     def lines(first: object, count: int) -> list[str]:
         return [text.decode("utf-8") for text in raw_lines(first, count)]
 
     def pack_quarter(quarter: LoadedQuarter) -> dict[str, object]:
-        return {**{field.name: getattr(quarter, field.name) for field in fields(quarter)}, "prices": line(dict(quarter.prices))}
+        return {
+            **{field.name: getattr(quarter, field.name) for field in fields(quarter)},
+            "prices": line(dict(quarter.prices)),
+        }
 
     def unpack_quarter(raw: Any) -> LoadedQuarter:
         return LoadedQuarter(**{**raw, "prices": PackedMapping(lines(raw["prices"], 1)[0])})
 
     def pack_layer(layer: CmsLayer) -> dict[str, object]:
         codes = layer.codes
-        blobs = codes.blobs if isinstance(codes, LazyCodes) else {code: json.dumps(raw) for code, raw in codes.items()}
+        blobs = (
+            codes.blobs
+            if isinstance(codes, LazyCodes)
+            else {code: json.dumps(raw) for code, raw in codes.items()}
+        )
         first = len(packed)
         packed.extend(blobs.values())
-        names = None if layer.precomputed_names is None else {code: list(each) for code, each in layer.precomputed_names.items()}
+        names = (
+            None
+            if layer.precomputed_names is None
+            else {code: list(each) for code, each in layer.precomputed_names.items()}
+        )
         text = None if layer.precomputed_text is None else dict(layer.precomputed_text)
-        return {"quarter": layer.quarter, "first": first, "codes": list(blobs), "names": line(names), "text": line(text),
-                "history": layer.history}
+        return {
+            "quarter": layer.quarter,
+            "first": first,
+            "codes": list(blobs),
+            "names": line(names),
+            "text": line(text),
+            "history": layer.history,
+        }
 
     def unpack_layer(raw: Any) -> CmsLayer:
         codes = raw["codes"]
@@ -106,7 +127,8 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
             raise NotCacheData("packed codes are a list of codes")
         names, text = raw["names"], raw["text"]
         layer = CmsLayer(
-            raw["quarter"], LazyCodes(dict(zip(codes, lines(raw["first"], len(codes)), strict=True))),
+            raw["quarter"],
+            LazyCodes(dict(zip(codes, lines(raw["first"], len(codes)), strict=True))),
             None if names is None else PackedMapping(lines(names, 1)[0], tuples=True),
             None if text is None else PackedMapping(lines(text, 1)[0]),
             history=raw.get("history"),
@@ -119,8 +141,17 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
         # Each entry on a line of its own: a start builds only the entries it is asked about (core/catalog/packed_records.py).
         first = len(packed)
         packed.extend(encode(drug, schema) for drug in catalog.drugs)
-        rest = {field.name: getattr(catalog, field.name) for field in fields(catalog) if field.name != "drugs"}
-        return {**rest, "first": first, "codes": [drug.hcpcs for drug in catalog.drugs], "name_index": catalog.name_index}
+        rest = {
+            field.name: getattr(catalog, field.name)
+            for field in fields(catalog)
+            if field.name != "drugs"
+        }
+        return {
+            **rest,
+            "first": first,
+            "codes": [drug.hcpcs for drug in catalog.drugs],
+            "name_index": catalog.name_index,
+        }
 
     def unpack_drug(text: str | bytes) -> Drug:
         drug = decode(text, schema)
@@ -130,40 +161,73 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
 
     def unpack_catalog(raw: Any) -> Catalog:
         codes, name_index = raw.pop("codes"), raw.pop("name_index")
-        if type(codes) is not list or not all(type(code) is str for code in codes) or type(name_index) is not NameIndex:
+        if (
+            type(codes) is not list
+            or not all(type(code) is str for code in codes)
+            or type(name_index) is not NameIndex
+        ):
             raise NotCacheData("a catalog without its codes and names")
         drugs = PackedRecords(tuple(codes), raw_lines(raw.pop("first"), len(codes)), unpack_drug)
         catalog = Catalog(drugs, **raw)
-        catalog.__dict__["name_index"] = name_index  # a cached_property's slot, as computing it would fill it
+        catalog.__dict__["name_index"] = (
+            name_index  # a cached_property's slot, as computing it would fill it
+        )
         return catalog
 
     def pack_history(history: CodeHistory) -> dict[str, object]:
         # The earlier quarters' codes, each on a line of its own: read only when a date asks for one.
         return {
-            "spans": [[span.label, span.effective_from.isoformat(), span.effective_to.isoformat()] for span in history.spans],
+            "spans": [
+                [span.label, span.effective_from.isoformat(), span.effective_to.isoformat()]
+                for span in history.spans
+            ],
             "listed": line({code: list(labels) for code, labels in history.listed.items()}),
             "dates": line({code: list(dates) for code, dates in history.hcpcs_dates.items()}),
             "packed": line(dict(history.packed)),
         }
 
     def unpack_history(raw: Any) -> CodeHistory:
-        spans = tuple(QuarterSpan(label, date.fromisoformat(start), date.fromisoformat(end)) for label, start, end in raw["spans"])
-        return CodeHistory(spans, PackedMapping(lines(raw["listed"], 1)[0], tuples=True), PackedMapping(lines(raw["packed"], 1)[0]),
-                           PackedMapping(lines(raw["dates"], 1)[0], tuples=True))
+        spans = tuple(
+            QuarterSpan(label, date.fromisoformat(start), date.fromisoformat(end))
+            for label, start, end in raw["spans"]
+        )
+        return CodeHistory(
+            spans,
+            PackedMapping(lines(raw["listed"], 1)[0], tuples=True),
+            PackedMapping(lines(raw["packed"], 1)[0]),
+            PackedMapping(lines(raw["dates"], 1)[0], tuples=True),
+        )
 
-    classes: list[type] = [Compiled, LoadedQuarter, Catalog, Drug, Product, DoseRange, CmsLayer, CodeHistory, NameIndex, Measure]
+    classes: list[type] = [
+        Compiled,
+        LoadedQuarter,
+        Catalog,
+        Drug,
+        Product,
+        DoseRange,
+        CmsLayer,
+        CodeHistory,
+        NameIndex,
+        Measure,
+    ]
     schema = Schema(
         classes={cls.__name__: cls for cls in classes},
         kept={},
-        adapters={LoadedQuarter: (pack_quarter, unpack_quarter), CmsLayer: (pack_layer, unpack_layer),
-                  CodeHistory: (pack_history, unpack_history), Catalog: (pack_catalog, unpack_catalog)},
+        adapters={
+            LoadedQuarter: (pack_quarter, unpack_quarter),
+            CmsLayer: (pack_layer, unpack_layer),
+            CodeHistory: (pack_history, unpack_history),
+            Catalog: (pack_catalog, unpack_catalog),
+        },
     )
     return schema
 
 
 def encoded(compiled: Compiled) -> bytes:
     packed: list[str] = []
-    main = encode(compiled, cache_schema(packed))  # one line: JSON escapes every newline inside a string
+    main = encode(
+        compiled, cache_schema(packed)
+    )  # one line: JSON escapes every newline inside a string
     return "\n".join([main, *packed]).encode("utf-8")
 
 

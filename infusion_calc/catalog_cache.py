@@ -51,11 +51,24 @@ _LIMIT = 256 * 1_000_000
 # them (a new release, or an edit in a development checkout) is a new cache. This is
 # the package version made exact, and costs no importlib.metadata (~20 ms) per start.
 _COMPILER = (
-    "catalog_cache.py", "cache_codec.py", "cache_layout.py", "core/catalog/catalog.py",
-    "core/catalog/catalog_records.py", "core/catalog/packed_records.py", "core/catalog/catalog_fields.py",
-    "core/catalog/catalog_schema.py", "core/catalog/cms_codes.py", "core/catalog/drug_names.py",
-    "core/catalog/code_dates.py", "core/numbers/units.py", "core/numbers/unit_book.py",
-    "core/numbers/activity_kinds.py", "cms/compile.py", "cms/models.py", "cms/store.py", "cms/sealed.py",
+    "catalog_cache.py",
+    "cache_codec.py",
+    "cache_layout.py",
+    "core/catalog/catalog.py",
+    "core/catalog/catalog_records.py",
+    "core/catalog/packed_records.py",
+    "core/catalog/catalog_fields.py",
+    "core/catalog/catalog_schema.py",
+    "core/catalog/cms_codes.py",
+    "core/catalog/drug_names.py",
+    "core/catalog/code_dates.py",
+    "core/numbers/units.py",
+    "core/numbers/unit_book.py",
+    "core/numbers/activity_kinds.py",
+    "cms/compile.py",
+    "cms/models.py",
+    "cms/store.py",
+    "cms/sealed.py",
     "data/units.txt",
 )
 
@@ -80,19 +93,34 @@ def _key(parts: list[tuple[str, bytes]]) -> str:
     return digest.hexdigest()[:40]
 
 
-def _compile(curated: bytes, site_file: Path | None, site: bytes | None, quarter_files: list[tuple[str, str, bytes]]) -> Compiled:
-    from infusion_calc.cms.compile import compile_quarters  # lazy: pydantic, for a cache miss only (a warm calc skips it)
+def _compile(
+    curated: bytes,
+    site_file: Path | None,
+    site: bytes | None,
+    quarter_files: list[tuple[str, str, bytes]],
+) -> Compiled:
+    from infusion_calc.cms.compile import (
+        compile_quarters,
+    )  # lazy: pydantic, for a cache miss only (a warm calc skips it)
+
     book = use_packaged_units()  # before the catalog is read: its amounts are parsed with it
     cms = compile_quarters(quarter_files)
     catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
     if site is not None and site_file is not None:
-        catalog = catalog.merged_with(parse_catalog(site_file_text(site_file, site), str(site_file)))
+        catalog = catalog.merged_with(
+            parse_catalog(site_file_text(site_file, site), str(site_file))
+        )
     catalog.name_index  # noqa: B018 -- computed now, so the cache holds it (cached_property)
     return Compiled(catalog, cms.quarters, book.every_answer())
 
 
 def _header(key: str, body: bytes) -> bytes:
-    return b"%s %d %s sha256=%s\n" % (_HEADER, CACHE_FORMAT, key.encode(), hashlib.sha256(body).hexdigest().encode())
+    return b"%s %d %s sha256=%s\n" % (
+        _HEADER,
+        CACHE_FORMAT,
+        key.encode(),
+        hashlib.sha256(body).hexdigest().encode(),
+    )
 
 
 def _read(folder: int, key: str) -> Compiled | None:
@@ -128,7 +156,11 @@ def _write(key: str, compiled: Compiled) -> None:
             raise
         # Several installations (a release and a checkout, two versions) may share this folder:
         # deleting every other cache would make them rebuild in turn on each start. Keep the newest few.
-        caches = sorted(folder.glob(f"{_PREFIX}*{_SUFFIX}"), key=lambda entry: entry.stat().st_mtime, reverse=True)
+        caches = sorted(
+            folder.glob(f"{_PREFIX}*{_SUFFIX}"),
+            key=lambda entry: entry.stat().st_mtime,
+            reverse=True,
+        )
         for old in caches[_KEEP:]:
             old.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
@@ -148,9 +180,15 @@ def _cached(key: str) -> Compiled | None:
 def load(site_file: Path | None = None) -> Compiled:
     """The catalog (packaged + site + CMS) and the quarters, from the cache when its sources are unchanged."""
     curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
-    site = read_site_bytes(site_file) if site_file is not None else None  # hashed as it is; decoded on a miss
+    site = (
+        read_site_bytes(site_file) if site_file is not None else None
+    )  # hashed as it is; decoded on a miss
     quarters = quarter_files()
-    parts = [("catalog.toml", curated), (f"site:{site_file}", site or b""), *((where, data) for _, where, data in quarters)]
+    parts = [
+        ("catalog.toml", curated),
+        (f"site:{site_file}", site or b""),
+        *((where, data) for _, where, data in quarters),
+    ]
     key = _key(parts)
     compiled = _cached(key)
     if compiled is None:

@@ -13,7 +13,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from infusion_calc.site_files import MB, SITE_CATALOG_LIMIT, UnreadableFile, present, read_site_file, read_text_file  # noqa: F401  (SITE_CATALOG_LIMIT, read_site_file: re-exported)
+from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file  # noqa: F401  (SITE_CATALOG_LIMIT, read_site_file: re-exported)
 
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
     from infusion_calc.catalog_cache import Compiled
@@ -28,8 +28,11 @@ if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calcu
 
 # -- packaged data: read from the package, parsed by the core -----------------------------
 
+
 def _packaged_text(name: str) -> str:
-    from importlib.resources import files  # ~10 ms with tempfile: only the commands that load data pay
+    from importlib.resources import (
+        files,
+    )  # ~10 ms with tempfile: only the commands that load data pay
 
     return files("infusion_calc.data").joinpath(name).read_text(encoding="utf-8")
 
@@ -97,6 +100,7 @@ def load_site_config(path: Path | None = None) -> SiteConfig:
 
 # -- the context every front end builds once and passes down --------------------------------
 
+
 class Context:
     """What a command or the app works with: each part loaded on first use, then kept.
 
@@ -106,8 +110,12 @@ class Context:
     `--version` and `log path` would pay for nothing.
     """
 
-    def __init__(self, catalog_file: Path | None = None, config_file: Path | None = None,
-                 log_file: Path | None = None) -> None:
+    def __init__(
+        self,
+        catalog_file: Path | None = None,
+        config_file: Path | None = None,
+        log_file: Path | None = None,
+    ) -> None:
         self.catalog_file = catalog_file
         self.config_file = config_file
         self.log_file = log_file
@@ -141,7 +149,9 @@ class Context:
 
     def site(self) -> Site:
         """The catalog, rules, policy and CMS quarters, as the administration pipeline takes them."""
-        from infusion_calc.core.pipeline.administration import Site  # the core: only when a command calculates
+        from infusion_calc.core.pipeline.administration import (
+            Site,
+        )  # the core: only when a command calculates
 
         return Site(self.catalog, self.rules, self.policy, tuple(self.quarters))
 
@@ -163,7 +173,9 @@ class Context:
     @property
     def policy(self) -> SitePolicy:
         """The site's check policy (340B, waste witness, complex codes); the defaults without pydantic when there is no file."""
-        from infusion_calc.core.record.check_types import SitePolicy  # no core module before the app's first frame
+        from infusion_calc.core.record.check_types import (
+            SitePolicy,
+        )  # no core module before the app's first frame
 
         return self.site_config.check_policy() if self.has_site_config else SitePolicy()
 
@@ -197,8 +209,12 @@ class Context:
 
             try:
                 configured = self.site_config.log.url
-            except SiteConfigError as error:  # where the log is cannot be known: said when it is used
-                return unusable(f"{error} (it says where the administration log is). Nothing was saved or read.")
+            except (
+                SiteConfigError
+            ) as error:  # where the log is cannot be known: said when it is used
+                return unusable(
+                    f"{error} (it says where the administration log is). Nothing was saved or read."
+                )
         return log_location(configured)
 
 

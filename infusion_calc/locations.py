@@ -18,7 +18,9 @@ def config_dir() -> Path:
     override = os.environ.get("INFUSION_CALC_CONFIG_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_config_path  # lazy: not loaded when the folder is given (light commands)
+    from platformdirs import (
+        user_config_path,
+    )  # lazy: not loaded when the folder is given (light commands)
 
     return user_config_path(APP_NAME, appauthor=False)
 
@@ -27,7 +29,9 @@ def data_dir() -> Path:
     override = os.environ.get("INFUSION_CALC_DATA_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_data_path  # lazy: not loaded when the folder is given (light commands)
+    from platformdirs import (
+        user_data_path,
+    )  # lazy: not loaded when the folder is given (light commands)
 
     return user_data_path(APP_NAME, appauthor=False)
 
@@ -37,7 +41,9 @@ def cache_dir() -> Path:
     override = os.environ.get("INFUSION_CALC_CACHE_DIR")
     if override:
         return Path(override)
-    from platformdirs import user_cache_path  # lazy: not loaded when the folder is given (light commands)
+    from platformdirs import (
+        user_cache_path,
+    )  # lazy: not loaded when the folder is given (light commands)
 
     return user_cache_path(APP_NAME, appauthor=False)
 

@@ -46,7 +46,10 @@ def read_regular_file(path: Path, limit: int) -> bytes:
     """The bytes of the regular file at `path`, at most `limit` of them; raises UnreadableFile."""
     try:
         # O_NONBLOCK: opening a FIFO with no writer would otherwise wait for one, forever.
-        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0))
+        descriptor = os.open(
+            path,
+            os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_CLOEXEC", 0),
+        )
     except OSError as error:
         if os.path.islink(path) and not os.path.exists(path):
             raise UnreadableFile("it is a link to a file that does not exist") from None
@@ -64,13 +67,17 @@ def read_open_file(descriptor: int, limit: int) -> bytes:
         if not stat.S_ISREG(status.st_mode):
             raise UnreadableFile(f"it is {_kind(status.st_mode)}, not a regular file")
         if status.st_size > limit:
-            raise UnreadableFile(f"it is {status.st_size / MB:,.1f} MB; a file of this kind is at most {limit / MB:g} MB")
+            raise UnreadableFile(
+                f"it is {status.st_size / MB:,.1f} MB; a file of this kind is at most {limit / MB:g} MB"
+            )
         chunks, size = [], 0
         while chunk := os.read(descriptor, 1 << 20):
             chunks.append(chunk)
             size += len(chunk)
             if size > limit:  # grew while being read
-                raise UnreadableFile(f"it is over {limit / MB:g} MB; a file of this kind is at most {limit / MB:g} MB")
+                raise UnreadableFile(
+                    f"it is over {limit / MB:g} MB; a file of this kind is at most {limit / MB:g} MB"
+                )
         return b"".join(chunks)
     except OSError as error:
         raise UnreadableFile(str(error.strerror or error)) from None
@@ -80,9 +87,14 @@ def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
     """The bytes of `name` in the open folder when it is a regular file (not a link) of this
     user that no one else can write, of at most `limit` bytes; None otherwise."""
     try:
-        flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        flags = (
+            os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
+        )
         descriptor = os.open(name, flags, dir_fd=folder)
-    except (OSError, NotImplementedError):  # absent, a link, or no dir_fd on this system: not trusted
+    except (
+        OSError,
+        NotImplementedError,
+    ):  # absent, a link, or no dir_fd on this system: not trusted
         return None
     try:
         status = os.fstat(descriptor)
@@ -106,7 +118,9 @@ def utf8_text(data: bytes) -> str:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        raise UnreadableFile(f"not a UTF-8 text file (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8") from None
+        raise UnreadableFile(
+            f"not a UTF-8 text file (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
+        ) from None
 
 
 SITE_CATALOG_LIMIT = 16 * MB
@@ -120,7 +134,9 @@ def read_site_file(site_file: Path) -> str:
 
 def read_site_bytes(site_file: Path) -> bytes:
     """A site catalog file's bytes, as a warm start hashes them (decoded only when the cache misses)."""
-    from infusion_calc.core.errors import CatalogError  # no core module before the app's first frame
+    from infusion_calc.core.errors import (
+        CatalogError,
+    )  # no core module before the app's first frame
 
     try:
         return read_regular_file(Path(site_file), SITE_CATALOG_LIMIT)
@@ -130,7 +146,9 @@ def read_site_bytes(site_file: Path) -> bytes:
 
 def site_file_text(site_file: Path, data: bytes) -> str:
     """The bytes `read_site_bytes` gave, as text; CatalogError naming the file when they are not UTF-8."""
-    from infusion_calc.core.errors import CatalogError  # no core module before the app's first frame
+    from infusion_calc.core.errors import (
+        CatalogError,
+    )  # no core module before the app's first frame
 
     try:
         return utf8_text(data)

@@ -13,6 +13,8 @@ from infusion_calc.core.numbers.unit_book import UnitBook, use_units
 UNITS_FILE = Path(__file__).resolve().parent / "data" / "units.txt"
 
 
-def use_packaged_units(answers: Mapping[tuple[str, str, str], Decimal | bool | str] | None = None) -> UnitBook:
+def use_packaged_units(
+    answers: Mapping[tuple[str, str, str], Decimal | bool | str] | None = None,
+) -> UnitBook:
     """Hand the core the packaged unit definitions and, when a cache kept them, pint's answers."""
     return use_units(UNITS_FILE.read_text(encoding="utf-8"), answers)

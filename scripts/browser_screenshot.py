@@ -21,8 +21,13 @@ from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
 ANNOUNCE = re.compile(r"serving the app on (http://\S+/)")
@@ -67,18 +72,34 @@ def browser_screenshot(target: Path) -> None:
         out = Path(folder) / "server.out"
         environment = {**os.environ, "INFUSION_CALC_DATA_DIR": str(Path(folder) / "data")}
         with open(out, "w") as stdout:
-            server = subprocess.Popen([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"],
-                                      stdout=stdout, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, env=environment)
+            server = subprocess.Popen(
+                [sys.executable, "-m", "infusion_calc", "serve", "--port", "0"],
+                stdout=stdout,
+                stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL,
+                env=environment,
+            )
         apps: set[int] = set()
         try:
-            url = _wait(lambda: ANNOUNCE.search(out.read_text()), 30, "the server did not announce its address").group(1)
+            url = _wait(
+                lambda: ANNOUNCE.search(out.read_text()),
+                30,
+                "the server did not announce its address",
+            ).group(1)
             received = bytearray()
             with sync_playwright() as playwright:
                 browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
                 try:
                     page = browser.new_context(viewport=VIEWPORT).new_page()
-                    page.on("websocket", lambda socket: socket.on(
-                        "framereceived", lambda frame: received.extend(frame) if isinstance(frame, bytes) else None))
+                    page.on(
+                        "websocket",
+                        lambda socket: socket.on(
+                            "framereceived",
+                            lambda frame: (
+                                received.extend(frame) if isinstance(frame, bytes) else None
+                            ),
+                        ),
+                    )
                     page.goto(url)
 
                     def sent(text: bytes, timeout: float) -> None:
@@ -86,7 +107,9 @@ def browser_screenshot(target: Path) -> None:
                         while text not in received:
                             if time.monotonic() > deadline:
                                 raise RuntimeError(f"the app never sent {text!r} to the tab")
-                            page.wait_for_timeout(50)  # lets Playwright deliver the frames meanwhile
+                            page.wait_for_timeout(
+                                50
+                            )  # lets Playwright deliver the frames meanwhile
 
                     sent(b"Ordered dose", 30)
                     apps |= _children(server.pid)

@@ -25,12 +25,19 @@ ROOT = Path(__file__).resolve().parent.parent
 def build(folder: Path) -> list[Quarter]:
     """Every quarter in the folder, oldest first."""
     hcpcs = sorted(folder.glob("HCPC*.xlsx"))[-1]
-    labels = sorted(path.name.removeprefix("asp-ndc-hcpcs-crosswalk-").removesuffix(".csv")
-                    for path in folder.glob("asp-ndc-hcpcs-crosswalk-*.csv"))
+    labels = sorted(
+        path.name.removeprefix("asp-ndc-hcpcs-crosswalk-").removesuffix(".csv")
+        for path in folder.glob("asp-ndc-hcpcs-crosswalk-*.csv")
+    )
     descriptors = read_paths([hcpcs]).hcpcs or {}
     quarters = []
     for label in labels:
-        found = read_paths([folder / f"asp-ndc-hcpcs-crosswalk-{label}.csv", folder / f"asp-payment-limits-{label}.csv"])
+        found = read_paths(
+            [
+                folder / f"asp-ndc-hcpcs-crosswalk-{label}.csv",
+                folder / f"asp-payment-limits-{label}.csv",
+            ]
+        )
         quarters.extend(build_quarters(found, descriptors))
     return quarters
 
@@ -40,7 +47,9 @@ def write_seal(packed: bytes) -> None:
     seal = ROOT / "infusion_calc" / "cms" / "sealed.py"
     text = seal.read_text(encoding="utf-8")
     start = text.index('PACKAGED_SHA256 = "') + len('PACKAGED_SHA256 = "')
-    seal.write_text(text[:start] + hashlib.sha256(packed).hexdigest() + text[start + 64:], encoding="utf-8")
+    seal.write_text(
+        text[:start] + hashlib.sha256(packed).hexdigest() + text[start + 64 :], encoding="utf-8"
+    )
 
 
 def main() -> int:

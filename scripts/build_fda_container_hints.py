@@ -63,11 +63,18 @@ def main(package_txt: Path, folder: Path) -> int:
             said = kind(row.get("PACKAGEDESCRIPTION") or "")
             if code in wanted and said is not None:
                 hints[code] = said
-    OUT.write_text(HEADER + "".join(f"{code}\t{said}\n" for code, said in sorted(hints.items())), encoding="utf-8")
+    OUT.write_text(
+        HEADER + "".join(f"{code}\t{said}\n" for code, said in sorted(hints.items())),
+        encoding="utf-8",
+    )
     print(f"{len(hints)} of {len(wanted)} J/Q NDCs have a 2019 FDA container description: {OUT}")
     return 0
 
 
 if __name__ == "__main__":
-    cms = Path(sys.argv[2]) if len(sys.argv) > 2 else Path(__file__).parent.parent.parent / "shared" / "data" / "cms"
+    cms = (
+        Path(sys.argv[2])
+        if len(sys.argv) > 2
+        else Path(__file__).parent.parent.parent / "shared" / "data" / "cms"
+    )
     sys.exit(main(Path(sys.argv[1]), cms))

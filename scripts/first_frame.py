@@ -44,7 +44,9 @@ Minimal().run()
 
 
 def tmux(socket: str, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["tmux", "-L", socket, *args], capture_output=True, text=True, check=False)
+    return subprocess.run(
+        ["tmux", "-L", socket, *args], capture_output=True, text=True, check=False
+    )
 
 
 def wait_for(socket: str, marker: str, started: float, timeout: float = 15) -> float:
@@ -59,7 +61,11 @@ def wait_for(socket: str, marker: str, started: float, timeout: float = 15) -> f
 
 
 def timed_run(
-    command: str, markers: list[str], environment: dict[str, str], type_after: str = "", type_at_launch: str = "",
+    command: str,
+    markers: list[str],
+    environment: dict[str, str],
+    type_after: str = "",
+    type_at_launch: str = "",
 ) -> list[float]:
     # A fresh server per run: reusing a socket races with the previous server's exit.
     socket = f"first-frame-{os.getpid()}-{time.monotonic_ns()}"
@@ -77,7 +83,9 @@ def timed_run(
         return times
     finally:
         tmux(socket, "kill-server")
-        (Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / socket).unlink(missing_ok=True)
+        (Path(os.environ.get("TMUX_TMPDIR", "/tmp")) / f"tmux-{os.getuid()}" / socket).unlink(
+            missing_ok=True
+        )
 
 
 def keystroke_cost(samples: int = 300) -> float:
@@ -110,28 +118,42 @@ def main() -> int:
     with tempfile.TemporaryDirectory() as folder:
         minimal = Path(folder) / "minimal.py"
         minimal.write_text(MINIMAL_APP, encoding="utf-8")
-        environment = {"INFUSION_CALC_CONFIG_DIR": f"{folder}/config", "INFUSION_CALC_DATA_DIR": f"{folder}/data"}
+        environment = {
+            "INFUSION_CALC_CONFIG_DIR": f"{folder}/config",
+            "INFUSION_CALC_DATA_DIR": f"{folder}/data",
+        }
         bare, first, built, ready, result, at_launch = [], [], [], [], [], []
         for _ in range(options.runs):
             bare += timed_run(f"'{sys.executable}' '{minimal}'", ["minimal app ready"], environment)
             frame, form, loaded, typed = timed_run(
                 f"'{bin_dir / 'infusion-calc'}'",
-                ["opening the form|Ordered dose", "Ordered dose", "Tysabri (natalizumab)"], environment, "250 mg",
+                ["opening the form|Ordered dose", "Ordered dose", "Tysabri (natalizumab)"],
+                environment,
+                "250 mg",
             )
             first.append(frame)
             built.append(form)
             ready.append(loaded)
             result.append(typed)
-            at_launch += timed_run(f"'{bin_dir / 'infusion-calc'}'", ["J2323  JW"], environment, type_at_launch="250 mg")
+            at_launch += timed_run(
+                f"'{bin_dir / 'infusion-calc'}'",
+                ["J2323  JW"],
+                environment,
+                type_at_launch="250 mg",
+            )
     median = statistics.median
     print(f"runs: {options.runs} each, medians")
     print(f"minimal Textual app, first frame:   {median(bare) * 1000:6.0f} ms")
-    print(f"infusion-calc, first frame:         {median(first) * 1000:6.0f} ms  "
-          f"({median(first) / median(bare):.2f}x the minimal app)")
+    print(
+        f"infusion-calc, first frame:         {median(first) * 1000:6.0f} ms  "
+        f"({median(first) / median(bare):.2f}x the minimal app)"
+    )
     print(f"infusion-calc, form on screen:      {median(built) * 1000:6.0f} ms")
     print(f"infusion-calc, catalog ready:       {median(ready) * 1000:6.0f} ms")
     print(f"typing '250 mg' until the JW line:  {median(result) * 1000:6.0f} ms")
-    print(f"'250 mg' typed at launch, JW line:  {median(at_launch) * 1000:6.0f} ms  (from new-session)")
+    print(
+        f"'250 mg' typed at launch, JW line:  {median(at_launch) * 1000:6.0f} ms  (from new-session)"
+    )
     print(f"per keystroke, engine + widgets:    {keystroke_cost() * 1e6:6.0f} µs")
     return 0
 

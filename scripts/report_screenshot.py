@@ -18,9 +18,12 @@ CHROMIUM = "/usr/bin/chromium"
 DATA = ROOT / "tests" / "data" / "cms"
 
 ORDERS = [
-    ["--dose", "300 mg", "--rems-checked"], ["--dose", "250 mg", "--rems-checked"],
-    ["--hcpcs", "J1745", "--dose", "5 mg/kg", "--weight", "81.5 kg"], ["--hcpcs", "J1745", "--dose", "5 mg/kg", "--weight", "68 kg"],
-    ["--hcpcs", "J9045", "--dose", "420 mg"], ["--hcpcs", "J9035", "--dose", "450 mg", "--vial", "400 mg/16 mL"],
+    ["--dose", "300 mg", "--rems-checked"],
+    ["--dose", "250 mg", "--rems-checked"],
+    ["--hcpcs", "J1745", "--dose", "5 mg/kg", "--weight", "81.5 kg"],
+    ["--hcpcs", "J1745", "--dose", "5 mg/kg", "--weight", "68 kg"],
+    ["--hcpcs", "J9045", "--dose", "420 mg"],
+    ["--hcpcs", "J9035", "--dose", "450 mg", "--vial", "400 mg/16 mL"],
     ["--dose", "250 mg", "--dose-given", "200 mg", "--stop-reason", "reaction", "--rems-checked"],
 ]
 DAYS = ["2025-08-05", "2025-09-09", "2026-01-13", "2026-02-10", "2026-03-10", "2025-07-15"]
@@ -43,7 +46,9 @@ async def app_screen(svg_path: Path) -> None:
         while getattr(app.screen, "report", None) is None:
             await pilot.pause(0.05)
         await pilot.pause(0.3)
-        svg_path.write_text(app.export_screenshot(title="infusion-calc · report (F8) at 80×24"), encoding="utf-8")
+        svg_path.write_text(
+            app.export_screenshot(title="infusion-calc · report (F8) at 80×24"), encoding="utf-8"
+        )
 
 
 def main() -> int:
@@ -54,17 +59,47 @@ def main() -> int:
             os.environ[f"INFUSION_CALC_{name}_DIR"] = str(Path(home) / name.lower())
         config = Path(home) / "config"
         config.mkdir()
-        (config / "config.toml").write_text("[dosing]\nround_within = 10\n", encoding="utf-8")  # the app's rounding what-if
+        (config / "config.toml").write_text(
+            "[dosing]\nround_within = 10\n", encoding="utf-8"
+        )  # the app's rounding what-if
         from infusion_calc.cli import main as cli
 
-        cli(["data", "import", str(DATA / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"), str(DATA / "asp-payment-limits-2025Q3.csv")])
+        cli(
+            [
+                "data",
+                "import",
+                str(DATA / "asp-ndc-hcpcs-crosswalk-2025Q3.csv"),
+                str(DATA / "asp-payment-limits-2025Q3.csv"),
+            ]
+        )
         for number, day in enumerate(DAYS):
             for order in ORDERS[: 3 + number % 5]:
-                cli(["calc", *order, "--given-at", f"{day} 09:00", "--payer", "medicare", "--waste-reason", "vial size", "--save"])
+                cli(
+                    [
+                        "calc",
+                        *order,
+                        "--given-at",
+                        f"{day} 09:00",
+                        "--payer",
+                        "medicare",
+                        "--waste-reason",
+                        "vial size",
+                        "--save",
+                    ]
+                )
         page_file = Path(home) / "report.html"
         period = ["--from", "2025-07-01", "--to", "2026-03-31", "--round-within", "10"]
         cli(["report", *period, "--format", "html", "--out", str(page_file)])
-        cli(["report", *period, "--format", "png", "--out", str(ROOT / "screenshots" / "report-charts.png")])
+        cli(
+            [
+                "report",
+                *period,
+                "--format",
+                "png",
+                "--out",
+                str(ROOT / "screenshots" / "report-charts.png"),
+            ]
+        )
         import asyncio
 
         sys.path.insert(0, str(ROOT / "scripts"))
@@ -78,7 +113,9 @@ def main() -> int:
             drawable.write_text(for_png(svg.read_text(encoding="utf-8")), encoding="utf-8")
             convert(drawable, ROOT / "screenshots" / "report-80x24.png")
         with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+            browser = playwright.chromium.launch(
+                executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"]
+            )
             page = browser.new_page(viewport={"width": 1100, "height": 900})
             page.route(lambda url: url != page_file.as_uri(), lambda route: route.abort())
             page.goto(page_file.as_uri())

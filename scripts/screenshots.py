@@ -46,28 +46,60 @@ class Scene:
 
 SCENES = (
     Scene("full-vial-natalizumab-jz", "Tysabri 300 mg: one full vial, JZ", {"dose": "300 mg"}),
-    Scene("partial-dose-jw", "Tysabri 250 mg: a JW line for the 50 mg discarded", {"dose": "250 mg"}),
     Scene(
-        "weight-based-infliximab", "Remicade 5 mg/kg × 73 kg: four vials, JW line",
-        {"dose": "5 mg/kg", "weight": "73 kg"}, drug="J1745",
+        "partial-dose-jw", "Tysabri 250 mg: a JW line for the 50 mg discarded", {"dose": "250 mg"}
     ),
-    Scene("input-error", "A dose typed with a comma: the error under the field", {"dose": "1,5 mg"}),
-    Scene("narrow-80x24", "80×24 terminal: form above the result", {"dose": "250 mg"}, size=(80, 24)),
     Scene(
-        "high-contrast", "High-contrast theme; a whole-vial option offered, not applied",
+        "weight-based-infliximab",
+        "Remicade 5 mg/kg × 73 kg: four vials, JW line",
+        {"dose": "5 mg/kg", "weight": "73 kg"},
+        drug="J1745",
+    ),
+    Scene(
+        "input-error", "A dose typed with a comma: the error under the field", {"dose": "1,5 mg"}
+    ),
+    Scene(
+        "narrow-80x24", "80×24 terminal: form above the result", {"dose": "250 mg"}, size=(80, 24)
+    ),
+    Scene(
+        "high-contrast",
+        "High-contrast theme; a whole-vial option offered, not applied",
         {"dose": "280 mg", "round-within": "10"},
-        theme="ward-high-contrast", size=(120, 40),
+        theme="ward-high-contrast",
+        size=(120, 40),
     ),
     Scene(
-        "encounter-checks", "Encounter panel open: the chart note and the pre-submission checks follow it",
-        {"dose": "250 mg", "given-at": "2026-03-02 09:40", "start": "09:40", "stop": "10:45", "dx": "G35.A",
-         "payer": "medicare", "lot-1": "TY2291", "expires-1": "2027-03", "consent": True},
-        encounter=True, focus="dx", size=(120, 44),
+        "encounter-checks",
+        "Encounter panel open: the chart note and the pre-submission checks follow it",
+        {
+            "dose": "250 mg",
+            "given-at": "2026-03-02 09:40",
+            "start": "09:40",
+            "stop": "10:45",
+            "dx": "G35.A",
+            "payer": "medicare",
+            "lot-1": "TY2291",
+            "expires-1": "2027-03",
+            "consent": True,
+        },
+        encounter=True,
+        focus="dx",
+        size=(120, 44),
     ),
-    Scene("drug-search-80x24", "The drug field at 80×24: 'mab' typed, matches listed at once, most-used first",
-          {"drug-search": "mab"}, focus="drug-search", size=(80, 24)),
-    Scene("dose-range-question-80x24", "300 mL of Tysabri is 6,000 mg: F2 asks before anything is copied",
-          {"dose": "300 mL"}, size=(80, 24), keys=("f2",)),
+    Scene(
+        "drug-search-80x24",
+        "The drug field at 80×24: 'mab' typed, matches listed at once, most-used first",
+        {"drug-search": "mab"},
+        focus="drug-search",
+        size=(80, 24),
+    ),
+    Scene(
+        "dose-range-question-80x24",
+        "300 mL of Tysabri is 6,000 mg: F2 asks before anything is copied",
+        {"dose": "300 mL"},
+        size=(80, 24),
+        keys=("f2",),
+    ),
 )
 
 
@@ -113,13 +145,21 @@ def for_png(svg: str) -> str:
     lands too far left in the PNG. Moving x right by those cells, and shortening
     textLength to match, draws it where the terminal does.
     """
+
     def shift(match: re.Match) -> str:
-        x, length, spaces, rest = float(match[2]), float(match[4]), match[6].count("&#160;"), match[7]
+        x, length, spaces, rest = (
+            float(match[2]),
+            float(match[4]),
+            match[6].count("&#160;"),
+            match[7],
+        )
         cells = spaces + len(re.sub(r"&[^;]+;", "_", rest[: -len("</text>")]))
         cell = length / cells if cells else 0
         if spaces == cells:  # nothing but spaces: nothing to draw
             return match[0]
-        return f"{match[1]}{x + spaces * cell:g}{match[3]}{length - spaces * cell:g}{match[5]}{rest}"
+        return (
+            f"{match[1]}{x + spaces * cell:g}{match[3]}{length - spaces * cell:g}{match[5]}{rest}"
+        )
 
     return LEADING_SPACES.sub(shift, svg)
 
@@ -131,11 +171,17 @@ def png_converter():
         subprocess.run(["apt-get", "update", "-qq"], check=False, stdout=subprocess.DEVNULL)
         subprocess.run(
             ["apt-get", "install", "-y", "-qq", "librsvg2-bin", "fonts-firacode"],
-            check=False, stdout=subprocess.DEVNULL, env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
+            check=False,
+            stdout=subprocess.DEVNULL,
+            env={**os.environ, "DEBIAN_FRONTEND": "noninteractive"},
         )
     if shutil.which("rsvg-convert"):
+
         def rsvg(svg: Path, png: Path) -> None:
-            subprocess.run(["rsvg-convert", "-w", str(PNG_WIDTH), str(svg), "-o", str(png)], check=True)
+            subprocess.run(
+                ["rsvg-convert", "-w", str(PNG_WIDTH), str(svg), "-o", str(png)], check=True
+            )
+
         return rsvg
     try:
         import cairosvg  # type: ignore[import-not-found]
@@ -144,13 +190,18 @@ def png_converter():
 
     def cairo(svg: Path, png: Path) -> None:
         cairosvg.svg2png(url=str(svg), write_to=str(png), output_width=PNG_WIDTH)
+
     return cairo
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=ROOT / "screenshots", help="folder for the images")
-    parser.add_argument("--only", nargs="*", default=None, help="scene names to redo (default: all)")
+    parser.add_argument(
+        "--out", type=Path, default=ROOT / "screenshots", help="folder for the images"
+    )
+    parser.add_argument(
+        "--only", nargs="*", default=None, help="scene names to redo (default: all)"
+    )
     options = parser.parse_args(argv)
     # Never pick up this machine's own site catalog, or its log (whose counts order the drug list).
     os.environ["INFUSION_CALC_CONFIG_DIR"] = str(options.out / ".no-config")
@@ -178,9 +229,16 @@ def main(argv: list[str] | None = None) -> int:
             status = 1
         else:
             browser_screenshot(options.out / "browser.png")
-            print((options.out / "browser.png").relative_to(ROOT) if options.out.is_relative_to(ROOT) else "browser.png")
+            print(
+                (options.out / "browser.png").relative_to(ROOT)
+                if options.out.is_relative_to(ROOT)
+                else "browser.png"
+            )
     if convert is None:
-        print("No PNGs: install librsvg2-bin and fonts-firacode (apt), or cairosvg (pip).", file=sys.stderr)
+        print(
+            "No PNGs: install librsvg2-bin and fonts-firacode (apt), or cairosvg (pip).",
+            file=sys.stderr,
+        )
         return 1
     return status
 

@@ -29,12 +29,17 @@ def contract_view(result: dict[str, Any]) -> dict[str, Any]:
     """What must agree, from a contract dict (calc --json, a saved entry's result)."""
     payment = result.get("payment")
     return {
-        "lines": [(line["hcpcs"], tuple(line["modifiers"]), line["units"], line.get("medicare_payment")) for line in result["lines"]],
+        "lines": [
+            (line["hcpcs"], tuple(line["modifiers"]), line["units"], line.get("medicare_payment"))
+            for line in result["lines"]
+        ],
         "payment": None if payment is None else (payment["quarter"], payment["total"]),
     }
 
 
-def cli_json(capsys: pytest.CaptureFixture[str], order: dict[str, str], *extra: str) -> dict[str, Any]:
+def cli_json(
+    capsys: pytest.CaptureFixture[str], order: dict[str, str], *extra: str
+) -> dict[str, Any]:
     """`calc --json` for the order: the contract, the note and the checks."""
     args = ["calc", "--hcpcs", order["drug"]]
     for name, value in order.items():

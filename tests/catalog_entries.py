@@ -60,7 +60,9 @@ def _toml_string(text: str) -> str:
 
 
 def _table(header: str, fields: Mapping[str, object]) -> str:
-    lines = [header] + [f"{key} = {toml_value(value)}" for key, value in fields.items() if value is not None]
+    lines = [header] + [
+        f"{key} = {toml_value(value)}" for key, value in fields.items() if value is not None
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -81,16 +83,36 @@ def product_entry(
     """
     if ndc is _DEFAULT:
         ndc = None if ndc_note else EXAMPLE_NDC
-    values = {"brand": brand, "ndc": ndc, "ndc_note": ndc_note, "strength": strength, "volume": volume,
-              "form": form, "container": container}
+    values = {
+        "brand": brand,
+        "ndc": ndc,
+        "ndc_note": ndc_note,
+        "strength": strength,
+        "volume": volume,
+        "form": form,
+        "container": container,
+    }
     return _table("[[drug.product]]", values | fields)
 
 
-def powder_entry(brand: str = "Examplemab", *, strength: str, reconstitute_with: str, reconstituted_concentration: str,
-           **fields: Any) -> str:
+def powder_entry(
+    brand: str = "Examplemab",
+    *,
+    strength: str,
+    reconstitute_with: str,
+    reconstituted_concentration: str,
+    **fields: Any,
+) -> str:
     """One lyophilized [[drug.product]]: no labeled volume, reconstituted before use."""
-    return product_entry(brand, strength=strength, volume=None, form="lyophilized", reconstitute_with=reconstitute_with,
-                   reconstituted_concentration=reconstituted_concentration, **fields)
+    return product_entry(
+        brand,
+        strength=strength,
+        volume=None,
+        form="lyophilized",
+        reconstitute_with=reconstitute_with,
+        reconstituted_concentration=reconstituted_concentration,
+        **fields,
+    )
 
 
 def drug_entry(
@@ -111,9 +133,19 @@ def drug_entry(
     billing unit as the loader requires. Further fields (drug_class, dose_range, max_vials, ...)
     are written as given.
     """
-    values = {"hcpcs": hcpcs, "descriptor": descriptor or f"Injection, {generic}, {billing_unit}", "generic": generic,
-              "brands": brands, "billing_unit": billing_unit, "route": route, "sources": list(sources)}
-    tables = [_table("[[drug]]", values | fields), *(products if products is not None else [product_entry()])]
+    values = {
+        "hcpcs": hcpcs,
+        "descriptor": descriptor or f"Injection, {generic}, {billing_unit}",
+        "generic": generic,
+        "brands": brands,
+        "billing_unit": billing_unit,
+        "route": route,
+        "sources": list(sources),
+    }
+    tables = [
+        _table("[[drug]]", values | fields),
+        *(products if products is not None else [product_entry()]),
+    ]
     return "".join(tables)
 
 
@@ -129,7 +161,9 @@ def catalog_text(*entries: str) -> str:
     return "\n".join(entries)
 
 
-def write_site_catalog(folder: Path, *entries: str, name: str = "site.toml", encoding: str = "utf-8") -> Path:
+def write_site_catalog(
+    folder: Path, *entries: str, name: str = "site.toml", encoding: str = "utf-8"
+) -> Path:
     """A site catalog file in `folder` (made if missing), as a pharmacy saves one; its path."""
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / name

@@ -36,7 +36,10 @@ def find_binaries() -> tuple[Path | None, str]:
     initdb = shutil.which("initdb")
     if initdb and shutil.which("pg_ctl"):
         return Path(initdb).resolve().parent, ""
-    return None, "no PostgreSQL server binaries (initdb, pg_ctl) installed: apt-get install postgresql (.ci/run does)"
+    return (
+        None,
+        "no PostgreSQL server binaries (initdb, pg_ctl) installed: apt-get install postgresql (.ci/run does)",
+    )
 
 
 def _free_port() -> int:
@@ -65,8 +68,18 @@ class Cluster:
         return subprocess.run(argv, capture_output=True, text=True, check=check, cwd=self.root)
 
     def start(self) -> None:
-        self._run("initdb", "-D", str(self.data), "-U", "postgres", "--auth-local=trust", "--auth-host=scram-sha-256",
-                  "-E", "UTF8", "--no-sync")
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "--auth-local=trust",
+            "--auth-host=scram-sha-256",
+            "-E",
+            "UTF8",
+            "--no-sync",
+        )
         with open(self.data / "postgresql.conf", "a") as conf:
             conf.write(
                 f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.root}'\n"
@@ -74,11 +87,25 @@ class Cluster:
             )
         self.start_server()
         self.sql("CREATE DATABASE center")
-        self.sql(f"CREATE ROLE log_owner LOGIN PASSWORD '{PASSWORD}'; CREATE ROLE workstation LOGIN PASSWORD '{PASSWORD}'")
-        self.sql("ALTER DATABASE center OWNER TO log_owner; GRANT CONNECT ON DATABASE center TO workstation")
+        self.sql(
+            f"CREATE ROLE log_owner LOGIN PASSWORD '{PASSWORD}'; CREATE ROLE workstation LOGIN PASSWORD '{PASSWORD}'"
+        )
+        self.sql(
+            "ALTER DATABASE center OWNER TO log_owner; GRANT CONNECT ON DATABASE center TO workstation"
+        )
 
     def start_server(self) -> None:
-        self._run("pg_ctl", "-D", str(self.data), "-l", str(self.root / "server.log"), "-w", "-t", "30", "start")
+        self._run(
+            "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.root / "server.log"),
+            "-w",
+            "-t",
+            "30",
+            "start",
+        )
 
     def stop_server(self, mode: str = "fast") -> None:
         self._run("pg_ctl", "-D", str(self.data), "-m", mode, "-w", "-t", "30", "stop", check=False)
@@ -91,25 +118,46 @@ class Cluster:
     def sql(self, statement: str, database: str = "postgres") -> str:
         """Run SQL as the superuser over the socket; the text psql prints (unaligned, tuples only)."""
         done = subprocess.run(
-            ["psql" if not (self.binaries / "psql").exists() else str(self.binaries / "psql"),
-             "-h", str(self.root), "-p", str(self.port), "-U", "postgres", "-d", database,
-             "-v", "ON_ERROR_STOP=1", "-qAtc", statement],
-            capture_output=True, text=True, check=True,
+            [
+                "psql" if not (self.binaries / "psql").exists() else str(self.binaries / "psql"),
+                "-h",
+                str(self.root),
+                "-p",
+                str(self.port),
+                "-U",
+                "postgres",
+                "-d",
+                database,
+                "-v",
+                "ON_ERROR_STOP=1",
+                "-qAtc",
+                statement,
+            ],
+            capture_output=True,
+            text=True,
+            check=True,
         )
         return done.stdout.strip()
 
     def url(self, role: str = "workstation", database: str = "center", **params: str) -> str:
         query = "&".join(f"{key}={value}" for key, value in params.items())
-        return f"postgresql://{role}@127.0.0.1:{self.port}/{database}" + (f"?{query}" if query else "")
+        return f"postgresql://{role}@127.0.0.1:{self.port}/{database}" + (
+            f"?{query}" if query else ""
+        )
 
     def grant_workstation(self) -> None:
         """What README tells a center to run once the tables exist: INSERT and SELECT, nothing else."""
-        self.sql("GRANT USAGE ON SCHEMA public TO workstation; GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO workstation",
-                 database="center")
+        self.sql(
+            "GRANT USAGE ON SCHEMA public TO workstation; GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO workstation",
+            database="center",
+        )
 
     def reset(self) -> None:
         """An empty center log (the tables dropped), for a test that needs a fresh one."""
-        self.sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public AUTHORIZATION log_owner", database="center")
+        self.sql(
+            "DROP SCHEMA public CASCADE; CREATE SCHEMA public AUTHORIZATION log_owner",
+            database="center",
+        )
 
     def close(self) -> None:
         self.stop_server("immediate")

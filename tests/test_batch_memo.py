@@ -17,7 +17,18 @@ from infusion_calc.core.pipeline.batch import RowOutcome, answer_rows, read_head
 from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.loading import Context
 
-HEADER = ("encounter", "drug", "hcpcs", "dose", "weight", "bsa", "vial", "round_within", "billing_unit", "given_at")
+HEADER = (
+    "encounter",
+    "drug",
+    "hcpcs",
+    "dose",
+    "weight",
+    "bsa",
+    "vial",
+    "round_within",
+    "billing_unit",
+    "given_at",
+)
 ORDERS = [  # cells after the encounter: a few orders that repeat, one refused, one unlisted code
     ("Tysabri", "", "300 mg", "", "", "", "", "", "2026-09-01"),
     ("remicade", "", "5 mg/kg", "73 kg", "", "", "10", "", "2026-09-02"),
@@ -36,22 +47,37 @@ def site() -> Site:
     return Context().site()
 
 
-def _outcomes(site: Site, rows: list[list[str]], memo: RowMemo[Any] | None, first_row: int = 2) -> list[RowOutcome]:
-    return list(answer_rows(rows, read_header(HEADER), site, first_row, today=date(2026, 9, 10), memo=memo))
+def _outcomes(
+    site: Site, rows: list[list[str]], memo: RowMemo[Any] | None, first_row: int = 2
+) -> list[RowOutcome]:
+    return list(
+        answer_rows(rows, read_header(HEADER), site, first_row, today=date(2026, 9, 10), memo=memo)
+    )
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.lists(st.integers(0, len(ORDERS) - 1), min_size=1, max_size=40), st.integers(1, 4))
-def test_kept_answers_give_the_records_computed_afresh_in_any_order(site: Site, picks: list[int], size: int) -> None:
+def test_kept_answers_give_the_records_computed_afresh_in_any_order(
+    site: Site, picks: list[int], size: int
+) -> None:
     rows = [[f"E{number}", *ORDERS[pick]] for number, pick in enumerate(picks)]
-    fresh = [_outcomes(site, [row], None, 2 + index) for index, row in enumerate(rows)]  # each alone, afresh
+    fresh = [
+        _outcomes(site, [row], None, 2 + index) for index, row in enumerate(rows)
+    ]  # each alone, afresh
     kept = _outcomes(site, rows, RowMemo(size))  # a tiny memo: answers are kept, reused and dropped
-    assert [outcome.records for outcome in kept] == [outcome.records for group in fresh for outcome in group]
-    assert [outcome.error for outcome in kept] == [outcome.error for group in fresh for outcome in group]
+    assert [outcome.records for outcome in kept] == [
+        outcome.records for group in fresh for outcome in group
+    ]
+    assert [outcome.error for outcome in kept] == [
+        outcome.error for group in fresh for outcome in group
+    ]
 
 
 def test_a_repeated_order_is_administered_once_and_its_lines_checked_on_every_row(
-    site: Site, monkeypatch: pytest.MonkeyPatch,
+    site: Site,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     checked: list[str] = []
     real_check = batch_module.require_valid_claim_lines  # type: ignore[attr-defined]  # patched where batch calls it
@@ -64,7 +90,9 @@ def test_a_repeated_order_is_administered_once_and_its_lines_checked_on_every_ro
     memo: RowMemo[Any] = RowMemo()
     rows = [[f"E{number}", *ORDERS[0]] for number in range(5)]
     outcomes = _outcomes(site, rows, memo)
-    assert [outcome.records[0]["encounter"] for outcome in outcomes] == [f"E{number}" for number in range(5)]
+    assert [outcome.records[0]["encounter"] for outcome in outcomes] == [
+        f"E{number}" for number in range(5)
+    ]
     assert [outcome.row for outcome in outcomes] == [2, 3, 4, 5, 6]
     assert (memo.misses, memo.hits) == (1, 4)
     assert checked == ["J2323"] * 5
@@ -73,7 +101,9 @@ def test_a_repeated_order_is_administered_once_and_its_lines_checked_on_every_ro
 def test_a_refused_row_is_never_kept_and_says_why_each_time(site: Site) -> None:
     memo: RowMemo[Any] = RowMemo()
     outcomes = _outcomes(site, [[f"E{number}", *ORDERS[6]] for number in range(3)], memo)
-    assert [outcome.error is not None and "dose:" in outcome.error for outcome in outcomes] == [True] * 3
+    assert [outcome.error is not None and "dose:" in outcome.error for outcome in outcomes] == [
+        True
+    ] * 3
     assert (memo.hits, memo.misses) == (0, 0)
 
 
@@ -104,27 +134,42 @@ def test_the_whole_vial_option_lines_kept_are_the_lines_billed(site: Site) -> No
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
 
-    for request in (CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg", round_within="10"),
-                    CalcRequest(dose="375 mg/m2", drug="Rituxan", bsa="1.9 m2", round_within="10")):
+    for request in (
+        CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg", round_within="10"),
+        CalcRequest(dose="375 mg/m2", drug="Rituxan", bsa="1.9 m2", round_within="10"),
+    ):
         calc = calculate(site.catalog, request)
         option = calc.rounding_option
         assert option is not None
         for _ in range(2):  # computed, then kept
-            assert _option_lines(calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials) == bill(
-                calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials).lines
+            assert (
+                _option_lines(
+                    calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials
+                )
+                == bill(
+                    calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials
+                ).lines
+            )
 
 
 def test_a_site_without_quarters_is_answered_the_same_with_or_without_the_memo(site: Site) -> None:
     bare = Site(site.catalog, site.rules, site.policy, None)
     rows = [[f"E{number}", *ORDERS[number % 6]] for number in range(12)]
     assert [o.records for o in _outcomes(bare, rows, RowMemo())] == [
-        o.records for index, row in enumerate(rows) for o in _outcomes(bare, [row], None, 2 + index)]
+        o.records for index, row in enumerate(rows) for o in _outcomes(bare, [row], None, 2 + index)
+    ]
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(st.sampled_from(["J1300", "J1299", "J2323", "J9312", "Q5134", "J0490", "J9999"]),
-       st.one_of(st.none(), st.dates(date(2023, 6, 1), date(2027, 6, 1))))
-def test_the_in_effect_answer_kept_per_code_and_day_is_the_one_computed(site: Site, code: str, day: date | None) -> None:
+@settings(
+    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.sampled_from(["J1300", "J1299", "J2323", "J9312", "Q5134", "J0490", "J9999"]),
+    st.one_of(st.none(), st.dates(date(2023, 6, 1), date(2027, 6, 1))),
+)
+def test_the_in_effect_answer_kept_per_code_and_day_is_the_one_computed(
+    site: Site, code: str, day: date | None
+) -> None:
     cms = site.catalog.cms
     assert cms is not None and cms.history is not None
     history = cms.history

@@ -25,14 +25,23 @@ def records(capsys: pytest.CaptureFixture[str], tmp_path: Path, text: str) -> li
     return [json.loads(line) for line in capsys.readouterr().out.splitlines()]
 
 
-def test_each_visit_gets_its_administration_lines_after_its_rows(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
-    found = [(r["visit"], r["hcpcs"], r["line"], tuple(r["modifiers"]), r["units"]) for r in records(capsys, tmp_path, ORDERS)]
+def test_each_visit_gets_its_administration_lines_after_its_rows(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    found = [
+        (r["visit"], r["hcpcs"], r["line"], tuple(r["modifiers"]), r["units"])
+        for r in records(capsys, tmp_path, ORDERS)
+    ]
     admin = [(visit, code, units) for visit, code, line, _, units in found if line == "admin"]
     assert admin == [("A", "96413", 1), ("A", "96415", 3), ("A", "96375", 2), ("B", "96374", 1)]
-    assert [item[0] for item in found] == ["A"] * 8 + ["B"] * 2  # each visit's lines together, in file order
+    assert [item[0] for item in found] == ["A"] * 8 + [
+        "B"
+    ] * 2  # each visit's lines together, in file order
     assert ("A", "J9312", 3, ("JW",), 8) in found
 
 
-def test_a_file_without_a_visit_column_has_no_administration_lines(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_a_file_without_a_visit_column_has_no_administration_lines(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     text = "\n".join(line.split(",", 1)[1] for line in ORDERS.splitlines()) + "\n"
     assert all(r["line"] != "admin" for r in records(capsys, tmp_path, text))

@@ -13,12 +13,19 @@ from benchmarks.run import FIGURES  # the repository root is on sys.path (pyproj
 
 ROOT = Path(__file__).resolve().parent.parent
 
-LINE = re.compile(r"^(?P<name>.+?)\s{2,}(?P<value>\S.*?)\s+target (?P<target>.+?)\s+(?P<verdict>PASS|MISS)\b")
+LINE = re.compile(
+    r"^(?P<name>.+?)\s{2,}(?P<value>\S.*?)\s+target (?P<target>.+?)\s+(?P<verdict>PASS|MISS)\b"
+)
 
 
 def test_quick_run_prints_one_line_per_figure_with_its_target() -> None:
-    result = subprocess.run([sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
-                            capture_output=True, text=True, timeout=180, cwd=ROOT)
+    result = subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "run.py"), "--quick"],
+        capture_output=True,
+        text=True,
+        timeout=180,
+        cwd=ROOT,
+    )
     assert result.returncode == 0, result.stderr[-2000:]
     lines = result.stdout.splitlines()
     assert lines[0].startswith("machine: ") and "Python 3" in lines[0]
@@ -40,7 +47,9 @@ def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing()
     # every later start loads that cache (the case measured and checked here).
     warm = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
     assert warm.returncode == 0, warm.stderr
-    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1] == "[]"
 
@@ -53,7 +62,9 @@ def test_a_warm_calc_neither_builds_the_unit_registry_nor_imports_pint() -> None
         "print(status, sorted({name.split('.')[0] for name in sys.modules} & {'pint', 'flexparser'}), file=sys.stderr)\n"
     )
     for _start in ("cold", "warm"):  # the first may compile the cache, and asks pint then
-        result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+        result = subprocess.run(
+            [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+        )
         assert result.returncode == 0, result.stderr
     assert result.stderr.strip().splitlines()[-1] == "0 []"
 

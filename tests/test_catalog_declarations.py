@@ -29,6 +29,20 @@ def test_a_drug_table_has_the_fields_of_a_drug_but_those_the_loader_sets() -> No
 def test_a_stored_cms_code_is_the_import_models_json() -> None:
     stored = cms_codes.StoredCode.__required_keys__ | cms_codes.StoredCode.__optional_keys__
     assert stored == set(CmsCode.model_fields)
-    positions = (cms_codes._NDC, cms_codes._LABELER, cms_codes._BRAND, cms_codes._SIZE, cms_codes._COUNT, cms_codes._PER_ITEM)
+    positions = (
+        cms_codes._NDC,
+        cms_codes._LABELER,
+        cms_codes._BRAND,
+        cms_codes._SIZE,
+        cms_codes._COUNT,
+        cms_codes._PER_ITEM,
+    )
     assert positions == tuple(range(len(ITEM_FIELDS)))
-    assert ITEM_FIELDS == ("ndc", "labeler", "brand", "package_size", "package_count", "units_per_item")
+    assert ITEM_FIELDS == (
+        "ndc",
+        "labeler",
+        "brand",
+        "package_size",
+        "package_count",
+        "units_per_item",
+    )

@@ -28,8 +28,10 @@ def test_no_two_catalog_modules_import_each_other_by_any_path(graph: grimp.Impor
     modules = [name for name in CATALOG_MODULES if name in graph.modules]
     assert len(modules) == len(CATALOG_MODULES)
     both_ways = [
-        (first, second) for first, second in permutations(modules, 2)
-        if first < second and graph.chain_exists(importer=first, imported=second)
+        (first, second)
+        for first, second in permutations(modules, 2)
+        if first < second
+        and graph.chain_exists(importer=first, imported=second)
         and graph.chain_exists(importer=second, imported=first)
     ]
     assert both_ways == []

@@ -43,7 +43,11 @@ def test_every_export_format_refuses_a_broken_line(broken: Calculation, fmt: str
 
 def test_the_batch_output_refuses_the_row(broken: Calculation) -> None:
     with pytest.raises(ClaimLineError, match="-100 units"):
-        claim_records(Administration(broken, Encounter(), date(2026, 2, 2), None, broken.warnings, (), ""), 2, {})
+        claim_records(
+            Administration(broken, Encounter(), date(2026, 2, 2), None, broken.warnings, (), ""),
+            2,
+            {},
+        )
 
 
 def test_the_log_refuses_the_save_and_saves_nothing(broken: Calculation) -> None:
@@ -53,11 +57,18 @@ def test_the_log_refuses_the_save_and_saves_nothing(broken: Calculation) -> None
 
 
 @pytest.mark.parametrize("extra", [["--format", "cms1500"], ["--format", "837p"], ["--save"]])
-def test_the_cli_refuses_with_one_error_line_and_status_2(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, extra: list[str]) -> None:
+def test_the_cli_refuses_with_one_error_line_and_status_2(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, extra: list[str]
+) -> None:
     real = engine.calculate
-    monkeypatch.setattr("infusion_calc.core.pipeline.administration.calculate", lambda *args: _negative(real(*args)))
+    monkeypatch.setattr(
+        "infusion_calc.core.pipeline.administration.calculate", lambda *args: _negative(real(*args))
+    )
     status = main(["calc", "--dose", "300 mg", "--dose-given", "200 mg", *extra])
     captured = capsys.readouterr()
     assert status == 2 and captured.out == ""
-    assert captured.err.startswith("error: These claim lines are not valid") and captured.err.count("\n") == 1
+    assert (
+        captured.err.startswith("error: These claim lines are not valid")
+        and captured.err.count("\n") == 1
+    )
     assert AdministrationLog().count() == 0

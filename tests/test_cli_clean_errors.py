@@ -26,14 +26,24 @@ def assert_one_error(status: int, err: str, expected_status: int = 2) -> None:
     assert "internal error" not in err and "Traceback" not in err
 
 
-def cli(arguments: Sequence[str | bytes], tmp_path: Path, **options: Any) -> subprocess.CompletedProcess[Any]:
+def cli(
+    arguments: Sequence[str | bytes], tmp_path: Path, **options: Any
+) -> subprocess.CompletedProcess[Any]:
     """The real command in a subprocess: argv bytes, real file descriptors, real exit statuses."""
-    environment = os.environ | {
-        "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data"),
-    } | options.pop("env", {})
+    environment = (
+        os.environ
+        | {
+            "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"),
+            "INFUSION_CALC_DATA_DIR": str(tmp_path / "data"),
+        }
+        | options.pop("env", {})
+    )
     return subprocess.run(
-        [sys.executable, "-m", "infusion_calc", *arguments], env=environment, timeout=60,
-        stderr=subprocess.PIPE, **({"stdout": subprocess.PIPE} | options),
+        [sys.executable, "-m", "infusion_calc", *arguments],
+        env=environment,
+        timeout=60,
+        stderr=subprocess.PIPE,
+        **({"stdout": subprocess.PIPE} | options),
     )
 
 
@@ -60,12 +70,16 @@ def log_entries(tmp_path: Path) -> int:
         ["log", "show", "--json", "--", "--"],
     ],
 )
-def test_an_option_whose_value_is_two_dashes_is_a_clean_error(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_option_whose_value_is_two_dashes_is_a_clean_error(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(arguments)
     assert_one_error(status, capsys.readouterr().err)
 
 
-def test_a_file_named_two_dashes_is_just_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_named_two_dashes_is_just_a_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     (tmp_path / "orders.csv").write_text("drug,dose\nTysabri,300 mg\n")
     assert main(["batch", "orders.csv", "--jobs", "1", "--out=--"]) == 0
@@ -80,7 +94,9 @@ def test_a_file_named_two_dashes_is_just_a_file(tmp_path: Path, capsys: pytest.C
         ["--billing-unit", "1000000 kg"],
     ],
 )
-def test_a_huge_billing_unit_is_one_line_naming_the_option(arguments: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_huge_billing_unit_is_one_line_naming_the_option(
+    arguments: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
     status = main(["calc", "--dose", "300 mg", *arguments])
     err = capsys.readouterr().err
     assert_one_error(status, err)
@@ -88,7 +104,9 @@ def test_a_huge_billing_unit_is_one_line_naming_the_option(arguments: list[str],
 
 
 def test_invalid_utf8_in_an_argument_is_refused_before_anything_is_saved(tmp_path: Path) -> None:
-    done = cli([b"calc", b"--dose", b"300 mg", b"--nurse", b"Sam\xffP", b"--save", b"--note"], tmp_path)
+    done = cli(
+        [b"calc", b"--dose", b"300 mg", b"--nurse", b"Sam\xffP", b"--save", b"--note"], tmp_path
+    )
     err = done.stderr.decode()
     assert_one_error(done.returncode, err)
     assert "not UTF-8 text (byte 0xff)" in err and "Sam\\xffP" in err
@@ -102,7 +120,9 @@ def test_an_output_that_cannot_hold_a_character_is_one_error(tmp_path: Path) -> 
 
 
 @pytest.mark.parametrize("kind", ["catalog", "config"])
-def test_toml_nested_a_thousand_deep_is_one_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str) -> None:
+def test_toml_nested_a_thousand_deep_is_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kind: str
+) -> None:
     folder = tmp_path / "config"
     folder.mkdir()
     (folder / f"{kind}.toml").write_text("x = " + "[" * 1000 + "]" * 1000 + "\n")
@@ -112,7 +132,9 @@ def test_toml_nested_a_thousand_deep_is_one_error(tmp_path: Path, capsys: pytest
     assert "nested too deeply" in err and f"{kind}.toml" in err
 
 
-def test_a_config_folder_that_cannot_be_searched_is_one_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_config_folder_that_cannot_be_searched_is_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     # Simulated: the tests may run as root, whom chmod 000 does not stop.
     folder = tmp_path / "config"
     real_lstat, real_open = os.lstat, os.open
@@ -122,6 +144,7 @@ def test_a_config_folder_that_cannot_be_searched_is_one_error(tmp_path: Path, ca
             if str(path).startswith(str(folder)):
                 raise PermissionError(13, "Permission denied", str(path))
             return function(path, *args, **kwargs)
+
         return call
 
     monkeypatch.setattr(os, "lstat", refused(real_lstat))
@@ -132,7 +155,9 @@ def test_a_config_folder_that_cannot_be_searched_is_one_error(tmp_path: Path, ca
     assert "Permission denied" in err and str(folder) in err
 
 
-def test_a_config_folder_that_is_a_file_is_one_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_config_folder_that_is_a_file_is_one_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     (tmp_path / "config").write_text("not a folder")
     status = main(["calc", "--dose", "300 mg"])
     assert_one_error(status, capsys.readouterr().err)
@@ -141,14 +166,21 @@ def test_a_config_folder_that_is_a_file_is_one_error(tmp_path: Path, capsys: pyt
 @pytest.mark.skipif(not HAS_DEV_FULL, reason="needs /dev/full (Linux)")
 @pytest.mark.parametrize(
     "arguments",
-    [["calc", "--dose", "300 mg"], ["calc", "--dose", "300 mg", "--json"], ["log", "list"], ["log", "export"],
-     ["calc", "--dose", "300 mg", "--format", "837p", "--given-at", "2026-11-30 09:00"]],
+    [
+        ["calc", "--dose", "300 mg"],
+        ["calc", "--dose", "300 mg", "--json"],
+        ["log", "list"],
+        ["log", "export"],
+        ["calc", "--dose", "300 mg", "--format", "837p", "--given-at", "2026-11-30 09:00"],
+    ],
 )
 def test_a_full_disk_on_standard_output_is_one_error(tmp_path: Path, arguments: list[str]) -> None:
     with open("/dev/full", "w") as full:
         done = cli(arguments, tmp_path, stdout=full)
     err = done.stderr.decode()
-    errors = [line for line in err.splitlines() if not line.startswith("warning: ")]  # an export's own notices
+    errors = [
+        line for line in err.splitlines() if not line.startswith("warning: ")
+    ]  # an export's own notices
     assert_one_error(done.returncode, "\n".join(errors) + "\n")
     assert "No space left on device" in err
 
@@ -209,16 +241,35 @@ def test_a_good_run_still_exits_0_with_its_output(tmp_path: Path) -> None:
 
 
 def test_a_closed_standard_output_is_one_error_and_a_save_says_it_happened(tmp_path: Path) -> None:
-    done = cli(["calc", "--dose", "300 mg"], tmp_path, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
+    done = cli(
+        ["calc", "--dose", "300 mg"],
+        tmp_path,
+        stdout=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(1),
+    )
     assert_one_error(done.returncode, done.stderr.decode())
     assert "standard output is closed" in done.stderr.decode()
-    done = cli(["calc", "--dose", "300 mg", "--save"], tmp_path, stdout=subprocess.DEVNULL, preexec_fn=lambda: os.close(1))
-    assert done.returncode == 3 and "WAS saved as administration log entry 1" in done.stderr.decode()
+    done = cli(
+        ["calc", "--dose", "300 mg", "--save"],
+        tmp_path,
+        stdout=subprocess.DEVNULL,
+        preexec_fn=lambda: os.close(1),
+    )
+    assert (
+        done.returncode == 3 and "WAS saved as administration log entry 1" in done.stderr.decode()
+    )
 
 
-@pytest.mark.parametrize("value, shown", [("\ud800", "'\\ud800') is not UTF-8 text (a lone surrogate)"),
-                                          ("a\udcff", "'a\\xff') is not UTF-8 text (byte 0xff)")])
-def test_a_lone_surrogate_from_a_caller_is_one_error_not_a_traceback(value: str, shown: str, capsys: pytest.CaptureFixture[str]) -> None:
+@pytest.mark.parametrize(
+    "value, shown",
+    [
+        ("\ud800", "'\\ud800') is not UTF-8 text (a lone surrogate)"),
+        ("a\udcff", "'a\\xff') is not UTF-8 text (byte 0xff)"),
+    ],
+)
+def test_a_lone_surrogate_from_a_caller_is_one_error_not_a_traceback(
+    value: str, shown: str, capsys: pytest.CaptureFixture[str]
+) -> None:
     """main() called from Python can pass any str, a high lone surrogate too (no shell makes one)."""
     assert main(["calc", "--drug", value, "--dose", "300 mg"]) == 2
     err = capsys.readouterr().err

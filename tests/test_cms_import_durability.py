@@ -53,17 +53,26 @@ for number in range(count):
 
 def importer(*args: str, stdin: int | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", IMPORTER, *args], stdout=subprocess.PIPE, stdin=stdin, text=True,
-        stderr=subprocess.DEVNULL, env=os.environ.copy(),
+        [sys.executable, "-c", IMPORTER, *args],
+        stdout=subprocess.PIPE,
+        stdin=stdin,
+        text=True,
+        stderr=subprocess.DEVNULL,
+        env=os.environ.copy(),
     )
 
 
 def versions(tmp_path: Path) -> dict[str, str]:
     """Two versions of 2026Q1 (the second without J0480) and the 2025Q3 subset."""
-    crosswalk, pricing = DATA / "asp-ndc-hcpcs-crosswalk-2026Q1.csv", DATA / "asp-payment-limits-2026Q1.csv"
+    crosswalk, pricing = (
+        DATA / "asp-ndc-hcpcs-crosswalk-2026Q1.csv",
+        DATA / "asp-payment-limits-2026Q1.csv",
+    )
     smaller = []
     for path in (crosswalk, pricing):
-        lines = [line for line in path.read_bytes().split(b"\r\n") if not line.startswith(b"J0480,")]
+        lines = [
+            line for line in path.read_bytes().split(b"\r\n") if not line.startswith(b"J0480,")
+        ]
         target = tmp_path / f"smaller-{path.name}"
         target.write_bytes(b"\r\n".join(lines))
         smaller.append(str(target))
@@ -80,7 +89,9 @@ def stored_codes(tmp_path: Path, label: str) -> frozenset[str]:
     return frozenset(code.hcpcs for code in Quarter.model_validate_json(data).codes)
 
 
-def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     given = versions(tmp_path)
     pair = {name: given[name] for name in ("whole", "smaller")}
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0
@@ -97,7 +108,9 @@ def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path: P
         done += len(stdout_of(child).read().split())
         child.wait(timeout=10)
         assert stored_codes(tmp_path, "2026Q1") in allowed, f"seed {seed}"
-    assert done, f"no import finished before any kill (seed {seed}): the kills never landed after one"
+    assert done, (
+        f"no import finished before any kill (seed {seed}): the kills never landed after one"
+    )
     with capsys.disabled():  # README's figure (pytest -s)
         print(f"\n{KILL_ROUNDS} kills, {done} imports finished between them, seed {seed}")
     capsys.readouterr()
@@ -106,7 +119,9 @@ def test_sigkill_at_random_moments_leaves_every_stored_quarter_whole(tmp_path: P
     assert not list((tmp_path / "data" / "cms").glob(".import-*"))
 
 
-def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     given = versions(tmp_path)
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(tmp_path / "expected" / "data"))
     assert main(["data", "import", "--replace", *given["whole"].split(",")]) == 0
@@ -115,7 +130,9 @@ def test_two_imports_at_once_both_land_and_each_quarter_stays_whole(tmp_path: Pa
     rounds = int(os.environ.get("IMPORT_CONCURRENT_ROUNDS", "6"))
     children = [
         importer(str(rounds), f"whole={given['whole']}", stdin=subprocess.PIPE),
-        importer(str(rounds), f"smaller={given['smaller']}", f"q3={given['q3']}", stdin=subprocess.PIPE),
+        importer(
+            str(rounds), f"smaller={given['smaller']}", f"q3={given['q3']}", stdin=subprocess.PIPE
+        ),
     ]
     for child in children:
         assert stdout_of(child).readline().strip() == "ready"

@@ -24,7 +24,10 @@ from hypothesis import strategies as st
 from infusion_calc.cli import main
 
 DATA = Path(__file__).parent / "data" / "cms"
-FILES = {"crosswalk": DATA / "asp-ndc-hcpcs-crosswalk-2026Q1.csv", "pricing": DATA / "asp-payment-limits-2026Q1.csv"}
+FILES = {
+    "crosswalk": DATA / "asp-ndc-hcpcs-crosswalk-2026Q1.csv",
+    "pricing": DATA / "asp-payment-limits-2026Q1.csv",
+}
 HEADER_LINE = 9  # 1-based, in both files
 STORED = "asp-2026Q1.json.gz"
 
@@ -41,7 +44,12 @@ def csv_bytes(rows: list[list[str]]) -> bytes:
 
 def values(stored: dict[str, Any]) -> dict[str, tuple[Any, ...]]:
     return {
-        code["hcpcs"]: (code["billing_unit"], code["payment_limit"], code["coinsurance_percent"], {tuple(item) for item in code["items"]})
+        code["hcpcs"]: (
+            code["billing_unit"],
+            code["payment_limit"],
+            code["coinsurance_percent"],
+            {tuple(item) for item in code["items"]},
+        )
         for code in stored["codes"]
     }
 
@@ -67,7 +75,7 @@ def truncated(data: bytes, where: float) -> bytes:
 
 def swapped(data: bytes, first: int, second: int) -> bytes:
     rows = rows_of(data)
-    for cells in rows[HEADER_LINE - 1:]:
+    for cells in rows[HEADER_LINE - 1 :]:
         while len(cells) <= max(first, second):
             cells.append("")
         cells[first], cells[second] = cells[second], cells[first]
@@ -93,7 +101,11 @@ def with_value(data: bytes, row: int, column: int, value: str) -> bytes:
     rows = rows_of(data)
     body = [cells for cells in rows[HEADER_LINE:] if cells and cells[0][:1].isalpha()]
     if column == 4 and in_range_below_20(value):
-        body = [cells for cells in body if not re.search(r"coinsurance|\bprep\b|vaccine", ",".join(cells), re.IGNORECASE)]
+        body = [
+            cells
+            for cells in body
+            if not re.search(r"coinsurance|\bprep\b|vaccine", ",".join(cells), re.IGNORECASE)
+        ]
     cells = body[row % len(body)]
     while len(cells) <= column:
         cells.append("")
@@ -105,12 +117,29 @@ BAD_LIMITS = ["0", "0.000", "-24.512", "24.5121", "", "abc", "1e3", "24,512", "N
 BAD_COINSURANCE = ["20.001", "21", "100", "-1", "2", "0", "15.060", "", "abc", "1e1"]
 
 mutations = st.one_of(
-    st.tuples(st.just("truncate"), st.sampled_from(sorted(FILES)), st.floats(0, 1, exclude_max=True)),
-    st.tuples(st.just("swap"), st.sampled_from(sorted(FILES)), st.integers(0, 10), st.integers(0, 10)),
-    st.tuples(st.just("rename"), st.sampled_from(sorted(FILES)), st.integers(0, 10),
-              st.sampled_from(["NDC", "NDC2", "NDC 2", "Payment", "Coinsurance", "", "HCPCS", "Notes", "PKG"])),
-    st.tuples(st.just("limit"), st.just("pricing"), st.integers(0, 100), st.sampled_from(BAD_LIMITS)),
-    st.tuples(st.just("coinsurance"), st.just("pricing"), st.integers(0, 100), st.sampled_from(BAD_COINSURANCE)),
+    st.tuples(
+        st.just("truncate"), st.sampled_from(sorted(FILES)), st.floats(0, 1, exclude_max=True)
+    ),
+    st.tuples(
+        st.just("swap"), st.sampled_from(sorted(FILES)), st.integers(0, 10), st.integers(0, 10)
+    ),
+    st.tuples(
+        st.just("rename"),
+        st.sampled_from(sorted(FILES)),
+        st.integers(0, 10),
+        st.sampled_from(
+            ["NDC", "NDC2", "NDC 2", "Payment", "Coinsurance", "", "HCPCS", "Notes", "PKG"]
+        ),
+    ),
+    st.tuples(
+        st.just("limit"), st.just("pricing"), st.integers(0, 100), st.sampled_from(BAD_LIMITS)
+    ),
+    st.tuples(
+        st.just("coinsurance"),
+        st.just("pricing"),
+        st.integers(0, 100),
+        st.sampled_from(BAD_COINSURANCE),
+    ),
 )
 
 
@@ -126,10 +155,14 @@ def mutate(mutation: tuple[Any, ...]) -> tuple[str, bytes]:
     return which, with_value(data, rest[0], 3 if kind == "limit" else 4, rest[1])
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(mutation=mutations)
 def test_a_mutated_cms_file_is_refused_or_imported_with_exactly_the_right_values(
-    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, mutation: tuple[Any, ...],
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    mutation: tuple[Any, ...],
 ) -> None:
     folder, expected = baseline()
     capsys.readouterr()  # the baseline's own summary, on the first example
@@ -146,11 +179,15 @@ def test_a_mutated_cms_file_is_refused_or_imported_with_exactly_the_right_values
         out, err = capsys.readouterr()
         stored = (work / "data" / "cms" / STORED).read_bytes()
         if status != 0:
-            assert status == 2 and out == "" and err.startswith("error: ") and err.count("\n") == 1, (status, err)
+            assert (
+                status == 2 and out == "" and err.startswith("error: ") and err.count("\n") == 1
+            ), (status, err)
             assert stored == before  # nothing already imported changed
             return
         got = values(json.loads(gzip.decompress(stored)))
-        assert got.keys() == expected.keys()  # any code lost is refused: 3% of 22 codes is under one
+        assert (
+            got.keys() == expected.keys()
+        )  # any code lost is refused: 3% of 22 codes is under one
         for code, (unit, limit, coinsurance, items) in got.items():
             assert (unit, limit, coinsurance) == expected[code][:3], code
             assert items <= expected[code][3], code

@@ -45,21 +45,31 @@ def test_a_miss_validates_no_packaged_quarter_the_build_sealed(validations: list
     assert len(compiled.quarters) == 10 and compiled.latest == "2026Q3"
 
 
-def test_the_sealed_file_compiles_to_what_the_validated_one_does(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_sealed_file_compiles_to_what_the_validated_one_does(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     trusted = compile_quarters([("packaged", "packaged file", PACKAGED)])
     monkeypatch.setattr(sealed, "PACKAGED_SHA256", "0" * 64)
     checked = compile_quarters([("packaged", "packaged file", PACKAGED)])
     assert (trusted.quarters, trusted.blobs, trusted.names, trusted.text) == (
-        checked.quarters, checked.blobs, checked.names, checked.text)
+        checked.quarters,
+        checked.blobs,
+        checked.names,
+        checked.text,
+    )
 
 
 def _edited(old: bytes, new: bytes) -> bytes:
     texts = quarter_texts(PACKAGED)
     assert old in texts[-1]
-    return pack_quarters([text.decode() for text in texts[:-1]] + [texts[-1].replace(old, new, 1).decode()])
+    return pack_quarters(
+        [text.decode() for text in texts[:-1]] + [texts[-1].replace(old, new, 1).decode()]
+    )
 
 
-def test_a_packaged_file_edited_after_the_build_is_validated_and_refused(validations: list[str]) -> None:
+def test_a_packaged_file_edited_after_the_build_is_validated_and_refused(
+    validations: list[str],
+) -> None:
     edited = _edited(b'"payment_limit":"24.406"', b'"payment_limit":"-24.406"')
     with pytest.raises(CatalogError, match="not a valid quarter"):
         compile_quarters([("packaged", "packaged file", edited)])
@@ -78,7 +88,15 @@ def test_an_imported_quarter_is_always_validated(validations: list[str]) -> None
     compile_quarters([("imported", "asp-2026Q3.json.gz", gzip.compress(newest))])
     assert len(validations) == 1
     with pytest.raises(CatalogError, match="not a valid quarter"):
-        compile_quarters([("imported", "asp-2026Q3.json.gz", gzip.compress(newest.replace(b'"24.406"', b'"-1"', 1)))])
+        compile_quarters(
+            [
+                (
+                    "imported",
+                    "asp-2026Q3.json.gz",
+                    gzip.compress(newest.replace(b'"24.406"', b'"-1"', 1)),
+                )
+            ]
+        )
 
 
 def test_an_imported_file_with_the_sealed_bytes_is_still_validated(validations: list[str]) -> None:

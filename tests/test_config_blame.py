@@ -19,12 +19,18 @@ def write_config(tmp_path: Path, text: str, encoding: str = "utf-8") -> str:
     return str(path)
 
 
-@pytest.mark.parametrize("value", ["5.555", "-1", "51", '"5.555"', "1e1", "99999999999999999999999999"])
-def test_a_rounding_policy_calc_would_refuse_is_blamed_on_the_config_file(tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str) -> None:
+@pytest.mark.parametrize(
+    "value", ["5.555", "-1", "51", '"5.555"', "1e1", "99999999999999999999999999"]
+)
+def test_a_rounding_policy_calc_would_refuse_is_blamed_on_the_config_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], value: str
+) -> None:
     path = write_config(tmp_path, f"[dosing]\nround_within = {value}\n")
     assert main(["calc", "--dose", "300 mg"]) == 2
     err = capsys.readouterr().err
-    assert err.startswith(f"error: {path}: [dosing] field 'round_within': ") and err.count("\n") == 1, err
+    assert (
+        err.startswith(f"error: {path}: [dosing] field 'round_within': ") and err.count("\n") == 1
+    ), err
     assert "--round-within" not in err
 
 
@@ -34,16 +40,22 @@ def test_a_valid_policy_still_applies(tmp_path: Path, capsys: pytest.CaptureFixt
     assert json.loads(capsys.readouterr().out)["dose_rounding"]["threshold_percent"] == "10.25"
 
 
-def test_a_config_saved_with_a_byte_order_mark_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_config_saved_with_a_byte_order_mark_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     write_config(tmp_path, "[dosing]\nround_within = 10\n", encoding="utf-8-sig")
     assert main(["calc", "--dose", "280 mg", "--json"]) == 0
     assert json.loads(capsys.readouterr().out)["dose_rounding"]["threshold_percent"] == "10"
 
 
-def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     from infusion_calc.loading import Context
 
-    site = write_site_catalog(tmp_path, drug_entry(generic="examplemab"), name="catalog.toml", encoding="utf-8-sig")
+    site = write_site_catalog(
+        tmp_path, drug_entry(generic="examplemab"), name="catalog.toml", encoding="utf-8-sig"
+    )
     assert Context(catalog_file=site).catalog.by_name("examplemab") is not None
 
 
@@ -56,7 +68,9 @@ def test_a_site_catalog_saved_with_a_byte_order_mark_is_read(tmp_path: Path, cap
         '[claims]\nndc_units = ["ML\\n"]\n',
     ],
 )
-def test_a_value_with_a_newline_is_still_a_one_line_error(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str) -> None:
+def test_a_value_with_a_newline_is_still_a_one_line_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str
+) -> None:
     write_config(tmp_path, text)
     assert main(["calc", "--dose", "300 mg", "--format", "cms1500"]) == 2
     err = capsys.readouterr().err

@@ -23,7 +23,16 @@ from infusion_calc.core.pipeline.documentation import chart_note
 from infusion_calc.log import AdministrationLog
 from tests.saved_entries import entry_in
 
-ENCOUNTER = ["--given-at", "2026-03-02 09:40", "--dx", "G35.A", "--payer", "medicare", "--lot", "TY2291"]
+ENCOUNTER = [
+    "--given-at",
+    "2026-03-02 09:40",
+    "--dx",
+    "G35.A",
+    "--payer",
+    "medicare",
+    "--lot",
+    "TY2291",
+]
 
 
 def counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list[tuple[Any, ...]]:
@@ -39,7 +48,9 @@ def counting(monkeypatch: pytest.MonkeyPatch, module: object, name: str) -> list
 
 
 def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(
-    isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str],
+    isolated_user_dirs: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     import infusion_calc.catalog_cache as catalog_cache
     import infusion_calc.cli.encounter_options as encounter_options
@@ -47,13 +58,28 @@ def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(
 
     config = isolated_user_dirs / "config"
     config.mkdir()
-    (config / "config.toml").write_text("[dosing]\nround_within = 10\n[log]\nstore_patient_id = true\n")
+    (config / "config.toml").write_text(
+        "[dosing]\nround_within = 10\n[log]\nstore_patient_id = true\n"
+    )
     config_reads = counting(monkeypatch, loading, "load_site_config")
     encounter_parses = counting(monkeypatch, encounter_options, "parse_encounter")
     catalog_loads = counting(monkeypatch, catalog_cache, "load")
 
-    status = main(["calc", "--dose", "250 mg", "--drug", "Tysabri", *ENCOUNTER, "--save", "--patient-id", "P-1",
-                   "--format", "837p"])
+    status = main(
+        [
+            "calc",
+            "--dose",
+            "250 mg",
+            "--drug",
+            "Tysabri",
+            *ENCOUNTER,
+            "--save",
+            "--patient-id",
+            "P-1",
+            "--format",
+            "837p",
+        ]
+    )
 
     assert status == 0, capsys.readouterr().err
     assert (len(config_reads), len(encounter_parses), len(catalog_loads)) == (1, 1, 1)
@@ -63,7 +89,9 @@ def test_calc_with_a_site_config_reads_it_once_and_parses_the_encounter_once(
 
 
 def test_the_log_keeps_the_checks_calc_printed(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["calc", "--dose", "250 mg", "--drug", "Tysabri", "--json", "--save", *ENCOUNTER]) == 0
+    assert (
+        main(["calc", "--dose", "250 mg", "--drug", "Tysabri", "--json", "--save", *ENCOUNTER]) == 0
+    )
     printed = json.loads(capsys.readouterr().out)["checks"]
     assert printed and entry_in(AdministrationLog(), 1)["checks"] == printed
 
@@ -78,7 +106,12 @@ def test_the_core_is_given_the_catalog_and_the_rules(catalog: Catalog) -> None:
 
 def test_no_core_module_reads_files_or_knows_the_user_folders() -> None:
     """Reading (packaged data, the site's files, the cache) and the folders live at the edge (loading.py)."""
-    edge_only = {"importlib.resources", "infusion_calc.locations", "infusion_calc.loading", "platformdirs"}
+    edge_only = {
+        "importlib.resources",
+        "infusion_calc.locations",
+        "infusion_calc.loading",
+        "platformdirs",
+    }
     found = {}
     for path in Path(infusion_calc.core.__file__).parent.rglob("*.py"):  # every room
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):

@@ -23,7 +23,17 @@ from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import save
 from tests.catalog_entries import NOC_DESCRIPTOR, drug_entry, product_entry, write_site_catalog
 
-HOSTILE = [" =1+1", "\n@x", "=1+1", "+1+2", "-2+3", "@SUM(A1:A2)", '=HYPERLINK("http://evil.example","x")', "\t=1+1", "\r=1+1"]
+HOSTILE = [
+    " =1+1",
+    "\n@x",
+    "=1+1",
+    "+1+2",
+    "-2+3",
+    "@SUM(A1:A2)",
+    '=HYPERLINK("http://evil.example","x")',
+    "\t=1+1",
+    "\r=1+1",
+]
 NUMBERS = ["-5", "-0.5", "12.5", "0"]
 
 
@@ -45,7 +55,9 @@ def read_as_spreadsheet(text: str) -> list[list[str]]:
     for row in rows:
         for value in row:
             assert not would_run_as_formula(value), f"cell {value!r} would run as a formula"
-            assert "\x1b" not in value and "\x07" not in value, f"cell {value!r} holds a terminal control"
+            assert "\x1b" not in value and "\x07" not in value, (
+                f"cell {value!r} holds a terminal control"
+            )
     return rows
 
 
@@ -55,12 +67,20 @@ def test_formula_cells_get_a_text_mark_and_numbers_stay_numbers() -> None:
     for text in NUMBERS:
         assert cell(text) == text
     assert cell(None) is None and cell(5) == 5 and cell("") == ""
-    assert cell(" plain") == " plain" and cell("\ud800x") == "\\ud800x"  # a lone surrogate cannot even be encoded
-    assert cell("1 × 300 mg/15 mL") == "1 × 300 mg/15 mL" and cell("é=1") == "é=1"  # printable text, any script
-    assert cell("\u2028=1") == "\\u2028=1" and cell("\u202e=1") == "\\u202e=1"  # acting characters escaped
+    assert (
+        cell(" plain") == " plain" and cell("\ud800x") == "\\ud800x"
+    )  # a lone surrogate cannot even be encoded
+    assert (
+        cell("1 × 300 mg/15 mL") == "1 × 300 mg/15 mL" and cell("é=1") == "é=1"
+    )  # printable text, any script
+    assert (
+        cell("\u2028=1") == "\\u2028=1" and cell("\u202e=1") == "\\u202e=1"
+    )  # acting characters escaped
 
 
-def test_log_export_csv_neutralises_a_patient_id_and_keeps_json_exact(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_log_export_csv_neutralises_a_patient_id_and_keeps_json_exact(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     allowed = parse_site_config("[log]\nstore_patient_id = true\n", "config.toml")
     save(calculate(packaged_catalog(), CalcRequest("250 mg")), patient_id="=1+1", config=allowed)
     assert main(["log", "export", "--format", "csv"]) == 0
@@ -71,21 +91,33 @@ def test_log_export_csv_neutralises_a_patient_id_and_keeps_json_exact(capsys: py
     assert json.loads(capsys.readouterr().out.splitlines()[0])["patient_id"] == "=1+1"
 
 
-def test_log_export_csv_neutralises_a_site_catalog_drug_name(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    site = write_site_catalog(tmp_path, drug_entry("J9999", descriptor=NOC_DESCRIPTOR, generic="=1+2", billing_unit="1 mg",
-                                                   products=[product_entry("X", ndc_note="site")]))
-    assert main(["calc", "--catalog", str(site), "--drug", "=1+2", "--dose", "50 mg", "--save"]) == 0
+def test_log_export_csv_neutralises_a_site_catalog_drug_name(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    site = write_site_catalog(
+        tmp_path,
+        drug_entry(
+            "J9999",
+            descriptor=NOC_DESCRIPTOR,
+            generic="=1+2",
+            billing_unit="1 mg",
+            products=[product_entry("X", ndc_note="site")],
+        ),
+    )
+    assert (
+        main(["calc", "--catalog", str(site), "--drug", "=1+2", "--dose", "50 mg", "--save"]) == 0
+    )
     capsys.readouterr()
     assert main(["log", "export", "--format", "csv"]) == 0
     rows = read_as_spreadsheet(capsys.readouterr().out)
     assert rows[1][rows[0].index("drug")].startswith("'=1+2")
 
 
-def test_batch_pass_through_cells_are_neutralised_numbers_kept_and_jsonl_exact(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_batch_pass_through_cells_are_neutralised_numbers_kept_and_jsonl_exact(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     cells = [*HOSTILE, *NUMBERS, "a\x1b]0;PWNED\x07b", "line\ronly-cr"]
-    body = "".join(
-        '"{}",Tysabri,300 mg\n'.format(text.replace('"', '""')) for text in cells
-    )
+    body = "".join('"{}",Tysabri,300 mg\n'.format(text.replace('"', '""')) for text in cells)
     orders = tmp_path / "orders.csv"
     orders.write_text("Note,Drug,Dose\n" + body, encoding="utf-8", newline="")
     assert main(["batch", str(orders), "--jobs", "1"]) == 0
@@ -93,7 +125,7 @@ def test_batch_pass_through_cells_are_neutralised_numbers_kept_and_jsonl_exact(t
     assert len(rows) == 1 + len(cells)  # the CR cell did not split a record
     notes = [row[0] for row in rows[1:]]
     assert notes[: len(HOSTILE)] == ["'" + text for text in HOSTILE]
-    assert notes[len(HOSTILE): len(HOSTILE) + len(NUMBERS)] == NUMBERS
+    assert notes[len(HOSTILE) : len(HOSTILE) + len(NUMBERS)] == NUMBERS
     assert notes[-2] == "a\\x1b]0;PWNED\\x07b"
     assert notes[-1] == "line\ronly-cr"
     assert main(["batch", str(orders), "--jobs", "1", "--format", "jsonl"]) == 0
@@ -101,31 +133,59 @@ def test_batch_pass_through_cells_are_neutralised_numbers_kept_and_jsonl_exact(t
     assert [record["Note"] for record in records] == cells  # JSON carries the exact text
 
 
-def test_calc_format_csv_is_read_back_as_the_lines_written(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["calc", "--dose", "250 mg", "--format", "csv", "--given-at", "2026-05-01 10:30"]) == 0
+def test_calc_format_csv_is_read_back_as_the_lines_written(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert (
+        main(["calc", "--dose", "250 mg", "--format", "csv", "--given-at", "2026-05-01 10:30"]) == 0
+    )
     rows = read_as_spreadsheet(capsys.readouterr().out)
     assert rows[1][:4] == ["1", "J2323", "", "250"]
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.one_of(st.text(), st.sampled_from(["1 × 300 mg/15 mL", " =1", "a\rb", "-5", "é=", ""]),
-                          st.integers(-10**6, 10**6), st.decimals(allow_nan=False, allow_infinity=False), st.none()),
-                max_size=8))
-def test_a_row_is_written_as_each_cell_made_safe_alone(row: list[str | int | Decimal | None]) -> None:
+@given(
+    st.lists(
+        st.one_of(
+            st.text(),
+            st.sampled_from(["1 × 300 mg/15 mL", " =1", "a\rb", "-5", "é=", ""]),
+            st.integers(-(10**6), 10**6),
+            st.decimals(allow_nan=False, allow_infinity=False),
+            st.none(),
+        ),
+        max_size=8,
+    )
+)
+def test_a_row_is_written_as_each_cell_made_safe_alone(
+    row: list[str | int | Decimal | None],
+) -> None:
     """The writer's pass over a row skips nothing: every cell is written as `cell()` makes it,
     and a row with a CR in any cell is quoted throughout."""
     written = io.StringIO()
     CsvWriter(written).writerow(row)
     cells = [cell(value) for value in row]
-    quoting: Literal[0, 1, 2, 3] = csv.QUOTE_ALL if any(isinstance(text, str) and "\r" in text for text in cells) else csv.QUOTE_MINIMAL
+    quoting: Literal[0, 1, 2, 3] = (
+        csv.QUOTE_ALL
+        if any(isinstance(text, str) and "\r" in text for text in cells)
+        else csv.QUOTE_MINIMAL
+    )
     expected = io.StringIO()
     csv.writer(expected, lineterminator="\n", quoting=quoting).writerow(cells)
     assert written.getvalue() == expected.getvalue()
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.lists(st.lists(st.one_of(st.text(), st.integers(-10**6, 10**6), st.none()), min_size=1, max_size=6), max_size=5))
-def test_any_cells_read_back_as_the_same_records_none_a_formula(rows: list[list[str | int | None]]) -> None:
+@given(
+    st.lists(
+        st.lists(
+            st.one_of(st.text(), st.integers(-(10**6), 10**6), st.none()), min_size=1, max_size=6
+        ),
+        max_size=5,
+    )
+)
+def test_any_cells_read_back_as_the_same_records_none_a_formula(
+    rows: list[list[str | int | None]],
+) -> None:
     """The sweep's kinds of input: controls, CR, quotes, separators, formula starts, surrogates."""
     buffer = io.StringIO()
     writer = CsvWriter(buffer)
@@ -136,20 +196,37 @@ def test_any_cells_read_back_as_the_same_records_none_a_formula(rows: list[list[
     for written, got in zip(rows, read):
         assert len(got) == len(written)
         for value, text in zip(written, got):
-            if isinstance(value, str) and value.isprintable() and value.lstrip()[:1] not in ("=", "+", "-", "@"):
+            if (
+                isinstance(value, str)
+                and value.isprintable()
+                and value.lstrip()[:1] not in ("=", "+", "-", "@")
+            ):
                 assert text == value  # ordinary text is not touched
 
 
 @settings(max_examples=60, deadline=None)
-@given(st.lists(st.one_of(st.text(alphabet=st.characters(codec="utf-8"), max_size=40), st.sampled_from(["a\rb", "\r", "=1+1\r\n", '"', "-5"])), min_size=1, max_size=6))
-def test_any_pass_through_cells_come_back_one_record_each_and_none_a_formula(notes: list[str]) -> None:
+@given(
+    st.lists(
+        st.one_of(
+            st.text(alphabet=st.characters(codec="utf-8"), max_size=40),
+            st.sampled_from(["a\rb", "\r", "=1+1\r\n", '"', "-5"]),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_any_pass_through_cells_come_back_one_record_each_and_none_a_formula(
+    notes: list[str],
+) -> None:
     """The sweep's pass-through cells (quotes, CR, LF, ESC, formula starts, other scripts) through batch."""
     import tempfile
     from contextlib import redirect_stderr, redirect_stdout
     from pathlib import Path
 
     source = io.StringIO()
-    writer = csv.writer(source, lineterminator="\n", quoting=csv.QUOTE_ALL)  # the input is well formed
+    writer = csv.writer(
+        source, lineterminator="\n", quoting=csv.QUOTE_ALL
+    )  # the input is well formed
     writer.writerow(["note", "drug", "dose"])
     for note in notes:
         writer.writerow([note, "Tysabri", "300 mg"])

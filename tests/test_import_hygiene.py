@@ -22,7 +22,12 @@ print("LEAKED:" + ",".join(leaked), file=sys.stderr)
 
 
 def _leaked(extra: str = "") -> str:
-    result = subprocess.run([sys.executable, "-c", CHECK.format(extra=extra)], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", CHECK.format(extra=extra)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert result.returncode == 0, result.stderr
     return result.stderr.strip().splitlines()[-1].removeprefix("LEAKED:")
 
@@ -52,8 +57,11 @@ def test_no_core_source_file_imports_textual_or_rich_even_lazily() -> None:
             elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
                 names = [node.module]
             line = node.lineno if isinstance(node, (ast.Import, ast.ImportFrom)) else 0
-            offenders += [f"{path.name}:{line} {name}" for name in names
-                          if name.split(".")[0] in {"textual", "rich"} or name.startswith("infusion_calc.tui")]
+            offenders += [
+                f"{path.name}:{line} {name}"
+                for name in names
+                if name.split(".")[0] in {"textual", "rich"} or name.startswith("infusion_calc.tui")
+            ]
     assert offenders == []
 
 
@@ -74,17 +82,31 @@ print("LOADED:" + ",".join(sorted(name for name in sys.modules if name in heavy)
 
 
 def _loaded_by(arguments: list[str], tmp_path: Path) -> set[str]:
-    env = {**os.environ, "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data")}
-    result = subprocess.run([sys.executable, "-c", ENTRY_POINT.format(arguments=arguments)],
-                            capture_output=True, text=True, timeout=60, env=env)
+    env = {
+        **os.environ,
+        "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"),
+        "INFUSION_CALC_DATA_DIR": str(tmp_path / "data"),
+    }
+    result = subprocess.run(
+        [sys.executable, "-c", ENTRY_POINT.format(arguments=arguments)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     lines = result.stderr.strip().splitlines()
-    assert result.returncode == 0 and lines[-2] in ("STATUS:0", "STATUS:None"), result.stdout + result.stderr
+    assert result.returncode == 0 and lines[-2] in ("STATUS:0", "STATUS:None"), (
+        result.stdout + result.stderr
+    )
     return {name for name in lines[-1].removeprefix("LOADED:").split(",") if name}
 
 
-@pytest.mark.parametrize("arguments", [["--version"], ["--help"], ["log", "path"], ["log", "list"]],
-                         ids=" ".join)
-def test_light_commands_start_without_pint_pydantic_or_the_ui(arguments: list[str], tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "arguments", [["--version"], ["--help"], ["log", "path"], ["log", "list"]], ids=" ".join
+)
+def test_light_commands_start_without_pint_pydantic_or_the_ui(
+    arguments: list[str], tmp_path: Path
+) -> None:
     assert _loaded_by(arguments, tmp_path) - {"importlib.metadata"} == set()
 
 
@@ -94,12 +116,26 @@ def test_the_version_is_printed_without_reading_package_metadata(tmp_path: Path)
 
 def test_log_list_reads_saved_entries_without_pint_or_pydantic(tmp_path: Path) -> None:
     """Not only an empty log: an entry saved by `calc --save` is listed without the calculator's imports."""
-    env = {**os.environ, "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data")}
-    saved = subprocess.run([sys.executable, "-m", "infusion_calc", "calc", "--dose", "300 mg", "--save"],
-                           capture_output=True, text=True, timeout=60, env=env)
+    env = {
+        **os.environ,
+        "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"),
+        "INFUSION_CALC_DATA_DIR": str(tmp_path / "data"),
+    }
+    saved = subprocess.run(
+        [sys.executable, "-m", "infusion_calc", "calc", "--dose", "300 mg", "--save"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert saved.returncode == 0, saved.stderr
-    result = subprocess.run([sys.executable, "-c", ENTRY_POINT.format(arguments=["log", "list"])],
-                            capture_output=True, text=True, timeout=60, env=env)
+    result = subprocess.run(
+        [sys.executable, "-c", ENTRY_POINT.format(arguments=["log", "list"])],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env=env,
+    )
     assert "J2323" in result.stdout, result.stdout + result.stderr
     assert result.stderr.strip().splitlines()[-1] == "LOADED:"
 
@@ -120,8 +156,14 @@ def test_the_help_list_shows_each_command_with_the_line_its_module_registers() -
     assert all(name in listing for name in COMMANDS)
 
 
-@pytest.mark.parametrize("save", [[], ["--save"], ["--save", "--json"], ["--format", "json", "--save"]], ids=" ".join)
+@pytest.mark.parametrize(
+    "save", [[], ["--save"], ["--save", "--json"], ["--format", "json", "--save"]], ids=" ".join
+)
 def test_calc_without_a_site_config_never_imports_pydantic(save: list[str], tmp_path: Path) -> None:
     """loading.py's promise: a site without config.toml does not pay for pydantic, saving or not."""
-    _loaded_by(["calc", "--dose", "300 mg"], tmp_path)  # the first run may compile the catalog cache
-    assert {"pydantic", "pydantic_core"} & _loaded_by(["calc", "--dose", "300 mg", *save], tmp_path) == set()
+    _loaded_by(
+        ["calc", "--dose", "300 mg"], tmp_path
+    )  # the first run may compile the catalog cache
+    assert {"pydantic", "pydantic_core"} & _loaded_by(
+        ["calc", "--dose", "300 mg", *save], tmp_path
+    ) == set()

@@ -16,7 +16,10 @@ def _lint(package_parent: Path) -> subprocess.CompletedProcess[str]:
     """lint-imports with the project's contracts, reading the package found under package_parent."""
     return subprocess.run(
         [str(LINT_IMPORTS), "--no-cache", "--no-logo", str(ROOT / "pyproject.toml")],
-        cwd=package_parent, capture_output=True, text=True, timeout=120,
+        cwd=package_parent,
+        capture_output=True,
+        text=True,
+        timeout=120,
         env={"PATH": "", "PYTHONPATH": str(package_parent)},
     )
 
@@ -29,8 +32,14 @@ def test_every_import_respects_the_layers() -> None:
 
 def test_the_app_importing_the_cli_breaks_the_contract(tmp_path: Path) -> None:
     """The arrow that used to run back up (the app loading its catalog through the CLI) is caught."""
-    shutil.copytree(ROOT / "infusion_calc", tmp_path / "infusion_calc", ignore=shutil.ignore_patterns("__pycache__"))
-    with (tmp_path / "infusion_calc" / "tui" / "calculator.py").open("a", encoding="utf-8") as module:
+    shutil.copytree(
+        ROOT / "infusion_calc",
+        tmp_path / "infusion_calc",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    with (tmp_path / "infusion_calc" / "tui" / "calculator.py").open(
+        "a", encoding="utf-8"
+    ) as module:
         module.write("\nfrom infusion_calc.cli.common import fail  # noqa: E402,F401\n")
     result = _lint(tmp_path)
     assert result.returncode != 0
@@ -39,8 +48,11 @@ def test_the_app_importing_the_cli_breaks_the_contract(tmp_path: Path) -> None:
 
 def test_no_module_is_over_400_lines() -> None:
     """Short modules with one job: past 400 lines a module is doing two, and should be split."""
-    long = {str(path.relative_to(ROOT)): lines for path in (ROOT / "infusion_calc").rglob("*.py")
-            if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400}
+    long = {
+        str(path.relative_to(ROOT)): lines
+        for path in (ROOT / "infusion_calc").rglob("*.py")
+        if (lines := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    }
     assert long == {}
 
 
@@ -92,9 +104,17 @@ def test_no_import_cycle_anywhere() -> None:
 
 def test_the_arithmetic_writing_words_breaks_the_rooms_contract(tmp_path: Path) -> None:
     """Presentation is the last step: the engine importing a sentence writer is caught."""
-    shutil.copytree(ROOT / "infusion_calc", tmp_path / "infusion_calc", ignore=shutil.ignore_patterns("__pycache__"))
-    with (tmp_path / "infusion_calc" / "core" / "calculation" / "engine.py").open("a", encoding="utf-8") as module:
+    shutil.copytree(
+        ROOT / "infusion_calc",
+        tmp_path / "infusion_calc",
+        ignore=shutil.ignore_patterns("__pycache__"),
+    )
+    with (tmp_path / "infusion_calc" / "core" / "calculation" / "engine.py").open(
+        "a", encoding="utf-8"
+    ) as module:
         module.write("\nfrom infusion_calc.core.words.labels import money  # noqa: E402,F401\n")
     result = _lint(tmp_path)
     assert result.returncode != 0
-    assert "infusion_calc.core.calculation.engine -> infusion_calc.core.words.labels" in result.stdout
+    assert (
+        "infusion_calc.core.calculation.engine -> infusion_calc.core.words.labels" in result.stdout
+    )

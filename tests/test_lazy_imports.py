@@ -15,7 +15,16 @@ from pathlib import Path
 import pytest
 
 PACKAGE = Path(__file__).resolve().parent.parent / "infusion_calc"
-REVIEWED = ["cli", "serve", "report", "cms", "catalog_cache.py", "locations.py", "site_files.py", "cache_codec.py"]
+REVIEWED = [
+    "cli",
+    "serve",
+    "report",
+    "cms",
+    "catalog_cache.py",
+    "locations.py",
+    "site_files.py",
+    "cache_codec.py",
+]
 NOT_YET = {"cli/__init__.py"}
 
 
@@ -37,14 +46,22 @@ def function_level_imports(source: str) -> list[tuple[int, str]]:
             for node in ast.walk(function):
                 if isinstance(node, (ast.Import, ast.ImportFrom)):
                     first, last = node.lineno, node.end_lineno or node.lineno
-                    above = lines[first - 2] if first >= 2 and lines[first - 2].strip().startswith("#") else ""
+                    above = (
+                        lines[first - 2]
+                        if first >= 2 and lines[first - 2].strip().startswith("#")
+                        else ""
+                    )
                     found.append((first, "\n".join([above, *lines[first - 1 : last]])))
     return found
 
 
 @pytest.mark.parametrize("path", _modules(), ids=lambda path: path.relative_to(PACKAGE).as_posix())
 def test_each_import_inside_a_function_says_why(path: Path) -> None:
-    unexplained = [f"{line}: {text.strip()}" for line, text in function_level_imports(path.read_text()) if "#" not in text]
+    unexplained = [
+        f"{line}: {text.strip()}"
+        for line, text in function_level_imports(path.read_text())
+        if "#" not in text
+    ]
     assert unexplained == []
 
 
@@ -53,4 +70,6 @@ def test_an_import_without_its_reason_is_found() -> None:
         "def f() -> None:\n    import gzip\n    from json import dumps  # lazy: a reason\n"
         "    # lazy: a reason too long for the line\n    from csv import (\n        writer,\n    )\n"
     )
-    assert [text.strip() for _, text in function_level_imports(source) if "#" not in text] == ["import gzip"]
+    assert [text.strip() for _, text in function_level_imports(source) if "#" not in text] == [
+        "import gzip"
+    ]

@@ -16,7 +16,10 @@ from infusion_calc import __version__
 from infusion_calc.core.calculation.engine import Calculation, calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.pipeline.site_config import SiteConfig, parse_site_config
-from infusion_calc.core.record.check_types import Check, Severity  # the log takes the core's checks, typed
+from infusion_calc.core.record.check_types import (
+    Check,
+    Severity,
+)  # the log takes the core's checks, typed
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import AdministrationLog, LogError, default_log_path, save
 from tests.saved_entries import entry_in, sqlite_file
@@ -41,9 +44,14 @@ def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version() -> N
     stored = entry_in(AdministrationLog(), entry.id)
     assert stored["inputs"]["dose"] == "5 mg/kg" and stored["inputs"]["weight"] == "73 kg"
     assert stored["result"]["vials"][0]["count"] == 4
-    assert [(line["modifiers"], line["units"]) for line in stored["result"]["lines"]] == [([], 37), (["JW"], 3)]
+    assert [(line["modifiers"], line["units"]) for line in stored["result"]["lines"]] == [
+        ([], 37),
+        (["JW"], 3),
+    ]
     assert stored["note"] == "Infliximab 365 mg IV.\nSignature: ____"
-    assert stored["checks"] == [{"code": "DX_MISSING", "severity": "warning", "message": "No diagnosis entered."}]
+    assert stored["checks"] == [
+        {"code": "DX_MISSING", "severity": "warning", "message": "No diagnosis entered."}
+    ]
     assert stored["encounter"] == {"nurse": "RN Lee", "lots": ["A123"]}
     assert stored["tool_version"] == __version__
     assert (datetime.fromisoformat(stored["saved_at"]) - before).total_seconds() < 60
@@ -51,7 +59,9 @@ def test_a_save_keeps_inputs_vial_plan_lines_note_checks_time_and_version() -> N
 
 def test_the_log_lives_in_the_data_dir_given_by_the_environment(isolated_user_dirs: Path) -> None:
     entry = save(calc_for())
-    assert entry.path == default_log_path() == isolated_user_dirs / "data" / "administrations.sqlite3"
+    assert (
+        entry.path == default_log_path() == isolated_user_dirs / "data" / "administrations.sqlite3"
+    )
     assert entry.path.is_file()
 
 
@@ -67,7 +77,9 @@ def test_the_file_and_its_wal_are_readable_by_the_owner_only() -> None:
     first = save(calc_for())
     assert mode(sqlite_file(first.path)) == 0o600
     assert mode(sqlite_file(first.path).parent) == 0o700
-    holder = sqlite3.connect(sqlite_file(first.path))  # keeps the WAL and shared-memory files in place
+    holder = sqlite3.connect(
+        sqlite_file(first.path)
+    )  # keeps the WAL and shared-memory files in place
     try:
         holder.execute("SELECT count(*) FROM administration").fetchone()
         save(calc_for())
@@ -106,7 +118,10 @@ def test_a_locked_log_waits_then_says_nothing_was_saved() -> None:
     holder = _hold_write_lock(path)
     try:
         started = time.monotonic()
-        with pytest.raises(LogError, match=r"locked by another program \(waited 0.3 s\)\. This calculation was NOT saved"):
+        with pytest.raises(
+            LogError,
+            match=r"locked by another program \(waited 0.3 s\)\. This calculation was NOT saved",
+        ):
             save(calc_for(), busy_timeout=0.3)
         assert time.monotonic() - started >= 0.25  # it did wait
     finally:
@@ -118,6 +133,7 @@ def test_a_locked_log_waits_then_says_nothing_was_saved() -> None:
 def test_a_briefly_locked_log_still_takes_the_save() -> None:
     path = sqlite_file(save(calc_for()).path)
     holder = _hold_write_lock(path)
+
     def release_lock() -> None:
         holder.execute("COMMIT")
         holder.close()
@@ -133,7 +149,12 @@ def test_a_briefly_locked_log_still_takes_the_save() -> None:
 
 def test_reading_a_log_that_does_not_exist_creates_nothing() -> None:
     log = AdministrationLog()
-    assert log.count() == 0 and list(log.recent()) == [] and list(log.csv_rows()) == [] and log.entry(1) is None
+    assert (
+        log.count() == 0
+        and list(log.recent()) == []
+        and list(log.csv_rows()) == []
+        and log.entry(1) is None
+    )
     assert not sqlite_file(log.path).exists()
 
 
@@ -157,14 +178,19 @@ def test_a_log_from_a_newer_version_is_refused() -> None:
 def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself() -> None:
     """The check is in save(), so every caller (CLI, app) is held to it, not only the command line."""
     allowed = parse_site_config("[log]\nstore_patient_id = true\n", "config.toml")
-    with pytest.raises(LogError, match=r"^The patient identifier contains the invisible character U\+001B.*Nothing was saved\.$"):
+    with pytest.raises(
+        LogError,
+        match=r"^The patient identifier contains the invisible character U\+001B.*Nothing was saved\.$",
+    ):
         save(calc_for(), patient_id="MRN\x1b]0;pwned\x07", config=allowed)
     assert AdministrationLog().count() == 0
     entry = save(calc_for(), patient_id="  MRN-0042 ", config=allowed)
     assert entry_in(AdministrationLog(), entry.id)["patient_id"] == "MRN-0042"
 
 
-def test_an_export_of_a_hand_edited_entry_writes_no_raw_escape(capsys: pytest.CaptureFixture[str]) -> None:
+def test_an_export_of_a_hand_edited_entry_writes_no_raw_escape(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     """A log edited by hand can hold a raw ESC in a stored JSON column (spliced into the export as it
     is): `log export --format json` writes it as \\u001b, never as a byte that drives the terminal."""
     from infusion_calc.cli import main

@@ -25,7 +25,8 @@ def _big_center_log(log: CenterLog) -> None:
             " discarded_units, inputs, result, note, line_summary)"
             " SELECT 'copy-' || n, workstation, saved_at, tool_version, drug, hcpcs, dose, administered_units,"
             " discarded_units, inputs, result, note, line_summary FROM administration, generate_series(1, %s) AS n"
-            " WHERE id = 1", (COPIES,),
+            " WHERE id = 1",
+            (COPIES,),
         )
         connection.execute(
             "INSERT INTO claim_line SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit,"

@@ -48,13 +48,21 @@ KILL_ROUNDS = 8
 
 def saver(*args: str, stdin: int | None = None) -> subprocess.Popen[str]:
     return subprocess.Popen(
-        [sys.executable, "-c", SAVER, *args], stdout=subprocess.PIPE, stdin=stdin, text=True, env=os.environ.copy(),
+        [sys.executable, "-c", SAVER, *args],
+        stdout=subprocess.PIPE,
+        stdin=stdin,
+        text=True,
+        env=os.environ.copy(),
     )
 
 
 def reported_ids(output: str) -> list[int]:
     """Ids from complete lines only: a line cut by the kill was never reported."""
-    return [int(line) for line in output.splitlines(keepends=True) if line.endswith("\n") and line.strip().isdigit()]
+    return [
+        int(line)
+        for line in output.splitlines(keepends=True)
+        if line.endswith("\n") and line.strip().isdigit()
+    ]
 
 
 def stored(connection: sqlite3.Connection) -> dict[int, int]:

@@ -28,15 +28,26 @@ def mode(path: Path) -> int:
     return stat.S_IMODE(os.stat(path).st_mode)
 
 
-def cli(arguments: list[str], data: Path, umask: int | None = None, wrap: list[str] | None = None) -> subprocess.CompletedProcess[str]:
-    environment = os.environ | {"INFUSION_CALC_DATA_DIR": str(data), "INFUSION_CALC_CONFIG_DIR": str(data.parent / "config")}
+def cli(
+    arguments: list[str], data: Path, umask: int | None = None, wrap: list[str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    environment = os.environ | {
+        "INFUSION_CALC_DATA_DIR": str(data),
+        "INFUSION_CALC_CONFIG_DIR": str(data.parent / "config"),
+    }
     return subprocess.run(
-        [*(wrap or []), sys.executable, "-m", "infusion_calc", *arguments], env=environment, capture_output=True,
-        text=True, timeout=60, preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
+        [*(wrap or []), sys.executable, "-m", "infusion_calc", *arguments],
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=(lambda: os.umask(umask)) if umask is not None else None,
     )
 
 
-def save(data: Path, dose: str = "300 mg", umask: int | None = None) -> subprocess.CompletedProcess[str]:
+def save(
+    data: Path, dose: str = "300 mg", umask: int | None = None
+) -> subprocess.CompletedProcess[str]:
     return cli(["calc", "--dose", dose, "--save"], data, umask)
 
 
@@ -59,7 +70,9 @@ def test_make_private_dirs_ignores_the_umask(tmp_path: Path) -> None:
     assert mode(tmp_path / "x") == mode(tmp_path / "x" / "y") == 0o700
 
 
-def test_a_log_others_can_read_is_made_private_before_the_next_save_and_the_user_told(tmp_path: Path) -> None:
+def test_a_log_others_can_read_is_made_private_before_the_next_save_and_the_user_told(
+    tmp_path: Path,
+) -> None:
     data = tmp_path / "data"
     assert save(data).returncode == 0
     os.chmod(data, 0o755)
@@ -70,8 +83,13 @@ def test_a_log_others_can_read_is_made_private_before_the_next_save_and_the_user
     done = save(data, "250 mg")
     assert done.returncode == 0, done.stderr
     warnings = [line for line in done.stderr.splitlines() if line.startswith("warning: ")]
-    assert any("log folder" in line and "(mode 755); made it private (700)" in line for line in warnings)
-    assert any(f"{LOG} could be read by other users (mode 644); made it private (600)" in line for line in warnings)
+    assert any(
+        "log folder" in line and "(mode 755); made it private (700)" in line for line in warnings
+    )
+    assert any(
+        f"{LOG} could be read by other users (mode 644); made it private (600)" in line
+        for line in warnings
+    )
     assert mode(data) == 0o700
     for file in data.iterdir():
         assert mode(file) == 0o600, file
@@ -88,7 +106,9 @@ def test_reading_a_log_others_can_read_makes_it_private_saying_so(tmp_path: Path
     assert mode(data / LOG) == 0o600
 
 
-@pytest.mark.skipif(os.geteuid() != 0, reason="giving the folder to another user needs root (chown)")
+@pytest.mark.skipif(
+    os.geteuid() != 0, reason="giving the folder to another user needs root (chown)"
+)
 def test_a_log_folder_of_another_user_is_refused_and_nothing_saved(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir(mode=0o700)
@@ -101,18 +121,31 @@ def test_a_log_folder_of_another_user_is_refused_and_nothing_saved(tmp_path: Pat
 
 # -- a read-only disk ----------------------------------------------------------------------
 
+
 def read_only_mount() -> list[str] | None:
     """A command prefix running the rest with `$DIR` bind-mounted read-only, or None where that is impossible."""
     unshare = shutil.which("unshare")
     if unshare is None:
         return None
     probe = subprocess.run([unshare, "-rm", "true"], capture_output=True, timeout=10)
-    return [unshare, "-rm", "sh", "-c", 'mount --bind "$DIR" "$DIR" && mount -o remount,ro,bind "$DIR" && exec "$@"', "sh"] \
-        if probe.returncode == 0 else None
+    return (
+        [
+            unshare,
+            "-rm",
+            "sh",
+            "-c",
+            'mount --bind "$DIR" "$DIR" && mount -o remount,ro,bind "$DIR" && exec "$@"',
+            "sh",
+        ]
+        if probe.returncode == 0
+        else None
+    )
 
 
 READ_ONLY = read_only_mount()
-needs_read_only_mount = pytest.mark.skipif(READ_ONLY is None, reason="needs unshare -rm (user namespaces) for a read-only mount")
+needs_read_only_mount = pytest.mark.skipif(
+    READ_ONLY is None, reason="needs unshare -rm (user namespaces) for a read-only mount"
+)
 
 
 def list_read_only(data: Path) -> subprocess.CompletedProcess[str]:
@@ -128,7 +161,9 @@ def test_log_list_reads_a_log_on_a_read_only_mount(tmp_path: Path) -> None:
     data = tmp_path / "data"
     for dose in ("300 mg", "250 mg"):
         assert save(data, dose).returncode == 0
-    assert not (data / f"{LOG}-shm").exists()  # cleanly closed: the case SQLite cannot open read-only
+    assert not (
+        data / f"{LOG}-shm"
+    ).exists()  # cleanly closed: the case SQLite cannot open read-only
     done = list_read_only(data)
     assert done.returncode == 0, done.stderr
     assert "300 mg" in done.stdout and "250 mg" in done.stdout
@@ -140,10 +175,19 @@ def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path: Pat
     data = tmp_path / "data"
     assert save(data, "300 mg").returncode == 0
     # Another reader keeps the WAL from being folded into the database, then dies with it (kill -9).
-    holder = subprocess.Popen([sys.executable, "-c", (
-        "import sqlite3, sys, time\n"
-        f"c = sqlite3.connect({str(data / LOG)!r}); c.execute('SELECT 1 FROM administration').fetchall()\n"
-        "print('ready', flush=True); time.sleep(120)\n")], stdout=subprocess.PIPE, text=True)
+    holder = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            (
+                "import sqlite3, sys, time\n"
+                f"c = sqlite3.connect({str(data / LOG)!r}); c.execute('SELECT 1 FROM administration').fetchall()\n"
+                "print('ready', flush=True); time.sleep(120)\n"
+            ),
+        ],
+        stdout=subprocess.PIPE,
+        text=True,
+    )
     assert holder.stdout is not None
     try:
         assert holder.stdout.readline().strip() == "ready"
@@ -160,7 +204,9 @@ def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path: Pat
         assert connection.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
 
 
-def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(isolated_user_dirs: Path) -> None:
+def test_the_apps_save_tells_the_nurse_when_it_made_the_log_private(
+    isolated_user_dirs: Path,
+) -> None:
     from infusion_calc.loading import packaged_catalog
     from infusion_calc.tui.actions import save_to_log
     from infusion_calc.tui.calculator import Calculator

@@ -44,19 +44,35 @@ def acknowledged(acks: Path) -> dict[str, int]:
     return {uuid_: int(entry_id) for uuid_, entry_id in (line.split() for line in lines)}
 
 
-def workstation(log: LogLocation, name: str, start: int, stop: int, acks: Path, timeout: float = 5.0, errors: Path | None = None,
-                until: Path | None = None) -> None:
+def workstation(
+    log: LogLocation,
+    name: str,
+    start: int,
+    stop: int,
+    acks: Path,
+    timeout: float = 5.0,
+    errors: Path | None = None,
+    until: Path | None = None,
+) -> None:
     """In a forked child: save n = start..stop-1 (or until the file `until` exists), acknowledging each; never returns."""
     from infusion_calc.log.postgres_log import _connections
 
-    inherited = list(_connections.values())  # the parent's socket: kept open (closing it would end the parent's session)
+    inherited = list(
+        _connections.values()
+    )  # the parent's socket: kept open (closing it would end the parent's session)
     _connections.clear()
     calc = calculate(packaged_catalog(), CalcRequest("250 mg"))
     descriptor = os.open(acks, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
     n = start
     while n < stop and not (until is not None and until.exists()):
         try:
-            entry = save(calc, path=log, entry_uuid=identifier(name, n), encounter={"workstation": name}, busy_timeout=timeout)
+            entry = save(
+                calc,
+                path=log,
+                entry_uuid=identifier(name, n),
+                encounter={"workstation": name},
+                busy_timeout=timeout,
+            )
         except LogError as error:
             if errors is None:
                 os._exit(3)
@@ -88,13 +104,28 @@ def check_log(log: LogLocation, expected: dict[str, int]) -> None:
     for row in reader.csv_rows():
         saved[row[16]] = row[0]
         lines_per_entry[row[0]] = lines_per_entry.get(row[0], 0) + 1
-    assert reader.count() == len(saved) == len(expected)  # no entry without its lines, no duplicate, none missing
+    assert (
+        reader.count() == len(saved) == len(expected)
+    )  # no entry without its lines, no duplicate, none missing
     assert saved == expected
-    assert set(lines_per_entry.values()) == {2}  # 250 mg of natalizumab: J2323 and J2323-JW, never half of them
+    assert set(lines_per_entry.values()) == {
+        2
+    }  # 250 mg of natalizumab: J2323 and J2323-JW, never half of them
 
 
 def test_eight_workstations_saving_500_each_at_once(center_log: CenterLog, tmp_path: Path) -> None:
-    pids = [fork(workstation, center_log, f"pod-{k}", 0, 500, tmp_path / f"acks-{k}", errors=tmp_path / "errors") for k in range(8)]
+    pids = [
+        fork(
+            workstation,
+            center_log,
+            f"pod-{k}",
+            0,
+            500,
+            tmp_path / f"acks-{k}",
+            errors=tmp_path / "errors",
+        )
+        for k in range(8)
+    ]
     assert all(os.waitpid(pid, 0)[1] == 0 for pid in pids)
     assert not (tmp_path / "errors").exists(), (tmp_path / "errors").read_text()[:2000]
     expected = {}
@@ -103,15 +134,21 @@ def test_eight_workstations_saving_500_each_at_once(center_log: CenterLog, tmp_p
         assert len(acks) == 500
         expected.update(acks)
     check_log(center_log, expected)
-    assert [s.dose for s in AdministrationLog(center_log).recent(3)] == ["250 mg"] * 3  # `log list` from elsewhere
+    assert [s.dose for s in AdministrationLog(center_log).recent(3)] == [
+        "250 mg"
+    ] * 3  # `log list` from elsewhere
 
 
 @pytest.mark.parametrize("rounds", [200])
-def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates_nothing(any_log: Path | CenterLog, tmp_path: Path, rounds: int) -> None:
+def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates_nothing(
+    any_log: Path | CenterLog, tmp_path: Path, rounds: int
+) -> None:
     acks = tmp_path / "acks"
     random.seed(25)
     for _ in range(rounds):
-        start = len(acknowledged(acks))  # the save in flight when it was killed is sent again: the retry
+        start = len(
+            acknowledged(acks)
+        )  # the save in flight when it was killed is sent again: the retry
         pid = fork(workstation, any_log, "pod-1", start, start + 1000, acks)
         time.sleep(random.uniform(0.0, 0.06))
         os.kill(pid, signal.SIGKILL)
@@ -122,10 +159,24 @@ def test_a_workstation_killed_mid_save_loses_nothing_acknowledged_and_duplicates
     check_log(any_log, acknowledged(acks))
 
 
-def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(center_log: CenterLog, pg_cluster: pg_server.Cluster, tmp_path: Path) -> None:
+def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(
+    center_log: CenterLog, pg_cluster: pg_server.Cluster, tmp_path: Path
+) -> None:
     errors, stop = tmp_path / "errors", tmp_path / "stop"
-    pids = [fork(workstation, center_log, f"pod-{k}", 0, 10**6, tmp_path / f"acks-{k}", timeout=0.3, errors=errors, until=stop)
-            for k in range(2)]
+    pids = [
+        fork(
+            workstation,
+            center_log,
+            f"pod-{k}",
+            0,
+            10**6,
+            tmp_path / f"acks-{k}",
+            timeout=0.3,
+            errors=errors,
+            until=stop,
+        )
+        for k in range(2)
+    ]
     saved_before = 0
     for _ in range(5):
         time.sleep(0.4)
@@ -145,10 +196,15 @@ def test_server_restarts_mid_run_lose_nothing_and_the_error_is_one_line(center_l
     check_log(center_log, expected)
     shown = errors.read_text().splitlines() if errors.exists() else []
     assert shown, "no save met a restart: the test proved nothing"
-    assert all(line.startswith("error: The center log postgresql://") and "Traceback" not in line for line in shown)
+    assert all(
+        line.startswith("error: The center log postgresql://") and "Traceback" not in line
+        for line in shown
+    )
 
 
-def test_a_center_log_url_in_the_environment_is_the_log_everything_reads(center_log: CenterLog, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_center_log_url_in_the_environment_is_the_log_everything_reads(
+    center_log: CenterLog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     from infusion_calc.loading import Context
 
     monkeypatch.setenv("INFUSION_CALC_LOG_URL", center_log.url)

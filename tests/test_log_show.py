@@ -25,7 +25,16 @@ CALCULATIONS = [
     ["--dose", "300 mg", "--dose-given", "250 mg"],
     # Medicare's payment for the quarter holding the date given, with a JW line, and beside the whole-vial option.
     ["--dose", "250 mg", "--given-at", "2026-02-03 10:00"],
-    ["--drug", "remicade", "--dose", "310 mg", "--round-within", "10", "--given-at", "2026-02-03 10:00"],
+    [
+        "--drug",
+        "remicade",
+        "--dose",
+        "310 mg",
+        "--round-within",
+        "10",
+        "--given-at",
+        "2026-02-03 10:00",
+    ],
 ]
 
 
@@ -36,7 +45,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
 
 
 @pytest.mark.parametrize("arguments", CALCULATIONS, ids=lambda arguments: " ".join(arguments))
-def test_log_show_holds_the_summary_calc_printed(capsys: pytest.CaptureFixture[str], arguments: list[str]) -> None:
+def test_log_show_holds_the_summary_calc_printed(
+    capsys: pytest.CaptureFixture[str], arguments: list[str]
+) -> None:
     status, printed, _ = run(capsys, "calc", *arguments)
     assert status == 0
     assert run(capsys, "calc", *arguments, "--save")[0] == 0
@@ -45,12 +56,18 @@ def test_log_show_holds_the_summary_calc_printed(capsys: pytest.CaptureFixture[s
     assert printed in shown  # the same lines, in the same order, from the one presentation module
 
 
-def test_log_show_keeps_the_entry_details_around_the_summary(capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_show_keeps_the_entry_details_around_the_summary(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     run(capsys, "calc", "--dose", "250 mg", "--note", "--save")
     _, shown, _ = run(capsys, "log", "show", "1")
     first, *_ = shown.splitlines()
     assert first.startswith("Entry 1, saved ")
-    assert "Pre-submission checks:" in shown and "Chart note" in shown and "Typed          dose '250 mg'" in shown
+    assert (
+        "Pre-submission checks:" in shown
+        and "Chart note" in shown
+        and "Typed          dose '250 mg'" in shown
+    )
 
 
 def _options(log_file: Path, **values: Any) -> argparse.Namespace:
@@ -59,7 +76,9 @@ def _options(log_file: Path, **values: Any) -> argparse.Namespace:
     return options
 
 
-def test_every_log_command_reads_the_log_of_the_commands_context(capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+def test_every_log_command_reads_the_log_of_the_commands_context(
+    capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.loading import packaged_catalog

@@ -63,7 +63,9 @@ def test_exports_stream_in_flat_memory(big_log: LogLocation) -> None:
     assert entries == COPIES + 1 and peak < 2_000_000
 
 
-def test_log_export_csv_writes_every_claim_line(big_log: LogLocation, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_export_csv_writes_every_claim_line(
+    big_log: LogLocation, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     out = tmp_path / "log.csv"
     assert main(["log", "export", "--format", "csv", "--out", str(out)]) == 0
     with out.open(newline="") as stream:
@@ -72,11 +74,17 @@ def test_log_export_csv_writes_every_claim_line(big_log: LogLocation, tmp_path: 
         first = next(reader)
         count = 1 + sum(1 for _ in reader)
     assert count == 2 * (COPIES + 1)
-    assert first[0] == "1" and first[CSV_COLUMNS.index("hcpcs")] == "J2323" and first[CSV_COLUMNS.index("ndc_quantity")] == "12.5"
+    assert (
+        first[0] == "1"
+        and first[CSV_COLUMNS.index("hcpcs")] == "J2323"
+        and first[CSV_COLUMNS.index("ndc_quantity")] == "12.5"
+    )
     assert out.stat().st_mode & 0o777 == 0o600
 
 
-def test_log_export_json_is_one_valid_object_per_entry(big_log: LogLocation, tmp_path: Path) -> None:
+def test_log_export_json_is_one_valid_object_per_entry(
+    big_log: LogLocation, tmp_path: Path
+) -> None:
     out = tmp_path / "log.jsonl"
     assert main(["log", "export", "--format", "json", "--out", str(out)]) == 0
     with out.open(encoding="utf-8") as stream:
@@ -84,11 +92,17 @@ def test_log_export_json_is_one_valid_object_per_entry(big_log: LogLocation, tmp
         last = None
         for last in stream:  # noqa: B007 (read to the end; the last line is kept)
             pass
-    assert first["id"] == 1 and first["note"] == "chart text" and first["result"]["lines"][1]["modifiers"] == ["JW"]
+    assert (
+        first["id"] == 1
+        and first["note"] == "chart text"
+        and first["result"]["lines"][1]["modifiers"] == ["JW"]
+    )
     assert last is not None and json.loads(last)["id"] == COPIES + 1
 
 
-def test_log_list_shows_only_the_latest_entries(big_log: LogLocation, capsys: pytest.CaptureFixture[str]) -> None:
+def test_log_list_shows_only_the_latest_entries(
+    big_log: LogLocation, capsys: pytest.CaptureFixture[str]
+) -> None:
     assert main(["log", "list", "--limit", "3"]) == 0
     rows = capsys.readouterr().out.splitlines()
     assert [row.split()[0] for row in rows] == ["ID", str(COPIES - 1), str(COPIES), str(COPIES + 1)]

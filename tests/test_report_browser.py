@@ -14,20 +14,44 @@ import pytest
 from tests.test_report_seeded_log import run, seeded  # noqa: F401  (the seeded log fixture)
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the Python package playwright is not installed (pip install -e '.[test]')"
+    "playwright.sync_api",
+    reason="the Python package playwright is not installed (pip install -e '.[test]')",
 )
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package (.ci/run does)", allow_module_level=True)
+    pytest.skip(
+        f"{CHROMIUM} not found: install Debian's chromium package (.ci/run does)",
+        allow_module_level=True,
+    )
 
 
-def test_the_html_report_renders_offline_with_every_chart_visible(seeded: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:  # noqa: F811
+def test_the_html_report_renders_offline_with_every_chart_visible(
+    seeded: Path, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:  # noqa: F811
     page_file = tmp_path / "report.html"
-    status, _, err = run(capsys, "report", "--from", "2025-07-01", "--to", "2026-06-30", "--round-within", "10",
-                         "--format", "html", "--out", str(page_file))
+    status, _, err = run(
+        capsys,
+        "report",
+        "--from",
+        "2025-07-01",
+        "--to",
+        "2026-06-30",
+        "--round-within",
+        "10",
+        "--format",
+        "html",
+        "--out",
+        str(page_file),
+    )
     assert status == 0, err
     html = page_file.read_text(encoding="utf-8")
     assert "<script" not in html.lower() and "http://" not in html.replace("http://www.w3.org/", "")
@@ -52,7 +76,9 @@ def test_the_html_report_renders_offline_with_every_chart_visible(seeded: Path, 
                 painted = chart.evaluate("svg => svg.querySelectorAll('path, use, rect').length")
                 assert painted > 20  # bars, lines, axes and text drawn as paths
             assert page.locator("table#by-drug tbody tr").count() == 5  # four drugs and the total
-            assert "NOT applied" in page.inner_text(".what-if") or "not applied" in page.inner_text(".what-if")
+            assert "NOT applied" in page.inner_text(".what-if") or "not applied" in page.inner_text(
+                ".what-if"
+            )
             pdf = page.pdf(format="A4")
             assert pdf.startswith(b"%PDF") and len(pdf) > 20_000
         finally:

@@ -28,7 +28,9 @@ import pytest
 from infusion_calc.serve.server import is_loopback, url_for
 from infusion_calc.serve.sessions import QUIT_GRACE_SECONDS, REAP_SECONDS
 
-pytestmark = pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux only)")
+pytestmark = pytest.mark.skipif(
+    not Path("/proc/self/stat").exists(), reason="reads processes from /proc (Linux only)"
+)
 
 # How long a closed tab's app may survive: the grace period, the SIGKILL, and slack
 # for a loaded 2-core CI machine.
@@ -58,6 +60,7 @@ STUBBORN_APP = textwrap.dedent("""
 
 # -- processes, from /proc ------------------------------------------------------------------
 
+
 def process_table() -> dict[int, tuple[int, int, str]]:
     """pid -> (parent pid, process group, state) for every live process we can see."""
     table = {}
@@ -69,7 +72,7 @@ def process_table() -> dict[int, tuple[int, int, str]]:
         except OSError:
             continue  # it ended while we looked
         # The command name in parentheses may contain spaces: split after the last ')'.
-        fields = stat[stat.rindex(")") + 2:].split()
+        fields = stat[stat.rindex(")") + 2 :].split()
         state, parent, group = fields[0], int(fields[1]), int(fields[2])
         if state not in ("Z", "X"):  # a zombie runs nothing
             table[int(entry.name)] = (parent, group, state)
@@ -100,6 +103,7 @@ def wait_until(condition: Callable[[], Found], timeout: float, what: str) -> Fou
 
 
 # -- a server in a subprocess ------------------------------------------------------------
+
 
 class ServerProcess:
     """A server started like a user would, with its output captured in files."""
@@ -173,7 +177,9 @@ def start_server(tmp_path: Path) -> Iterator[StartServer]:
             server.app_groups |= children_of(server.pid)
             server.process.kill()
             server.process.wait()
-        for pid in members_of_groups(server.app_groups):  # never leave an app behind, whatever failed
+        for pid in members_of_groups(
+            server.app_groups
+        ):  # never leave an app behind, whatever failed
             os.kill(pid, signal.SIGKILL)
 
 
@@ -182,6 +188,7 @@ def stand_in_server(start_server: StartServer, app_source: str) -> ServerProcess
 
 
 # -- a browser tab, reduced to its websocket ------------------------------------------------
+
 
 class RawTab:
     """A websocket opened by hand, so it can be dropped without a goodbye (a TCP reset)."""
@@ -222,7 +229,9 @@ class RawTab:
 
 def app_of_new_tab(server: ServerProcess, known: set[int]) -> int:
     """The app process the server started for the tab just opened."""
-    new = wait_until(lambda: children_of(server.pid) - known, 20, "no app process started for the tab")
+    new = wait_until(
+        lambda: children_of(server.pid) - known, 20, "no app process started for the tab"
+    )
     server.app_groups |= new
     assert len(new) == 1, f"one tab started {len(new)} processes"
     return next(iter(new))
@@ -230,10 +239,20 @@ def app_of_new_tab(server: ServerProcess, known: set[int]) -> int:
 
 # -- tests ---------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize(
     ("host", "loopback"),
-    [("127.0.0.1", True), ("127.1.2.3", True), ("localhost", True), ("::1", True), ("[::1]", True),
-     ("0.0.0.0", False), ("::", False), ("192.168.1.20", False), ("calc.example.org", False)],
+    [
+        ("127.0.0.1", True),
+        ("127.1.2.3", True),
+        ("localhost", True),
+        ("::1", True),
+        ("[::1]", True),
+        ("0.0.0.0", False),
+        ("::", False),
+        ("192.168.1.20", False),
+        ("calc.example.org", False),
+    ],
 )
 def test_only_loopback_addresses_count_as_private(host: str, loopback: bool) -> None:
     assert is_loopback(host) is loopback
@@ -255,12 +274,21 @@ def listening_addresses(port: int) -> set[str]:
                 if len(address) == 8:
                     found.add(socket.inet_ntop(socket.AF_INET, struct.pack("<I", int(address, 16))))
                 else:
-                    found.add(socket.inet_ntop(socket.AF_INET6, b"".join(
-                        struct.pack("<I", int(address[i:i + 8], 16)) for i in range(0, 32, 8))))
+                    found.add(
+                        socket.inet_ntop(
+                            socket.AF_INET6,
+                            b"".join(
+                                struct.pack("<I", int(address[i : i + 8], 16))
+                                for i in range(0, 32, 8)
+                            ),
+                        )
+                    )
     return found
 
 
-def test_serve_listens_on_loopback_only_by_default_and_says_where(start_server: StartServer) -> None:
+def test_serve_listens_on_loopback_only_by_default_and_says_where(
+    start_server: StartServer,
+) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     assert server.url.startswith("http://127.0.0.1:")
     assert listening_addresses(server.port) == {"127.0.0.1"}
@@ -269,7 +297,9 @@ def test_serve_listens_on_loopback_only_by_default_and_says_where(start_server: 
 
 
 def test_serve_warns_when_other_machines_can_connect(start_server: StartServer) -> None:
-    server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--host", "0.0.0.0", "--port", "0"])
+    server = start_server(
+        [sys.executable, "-m", "infusion_calc", "serve", "--host", "0.0.0.0", "--port", "0"]
+    )
     warning = server.stderr
     assert warning.startswith("warning: serving on 0.0.0.0, which other machines can reach.")
     assert "no login" in warning and "reverse proxy" in warning and "single sign-on" in warning
@@ -284,7 +314,9 @@ def test_a_port_already_in_use_is_an_error_not_a_traceback() -> None:
         port = taken.getsockname()[1]
         done = subprocess.run(
             [sys.executable, "-m", "infusion_calc", "serve", "--port", str(port)],
-            capture_output=True, text=True, timeout=30,
+            capture_output=True,
+            text=True,
+            timeout=30,
         )
     assert done.returncode == 2
     assert done.stderr.startswith(f"error: cannot listen on 127.0.0.1 port {port}: ")
@@ -296,7 +328,9 @@ def test_a_bad_catalog_is_refused_before_serving(tmp_path: Path) -> None:
     broken.write_text("this is not toml [")
     done = subprocess.run(
         [sys.executable, "-m", "infusion_calc", "serve", "--port", "0", "--catalog", str(broken)],
-        capture_output=True, text=True, timeout=30,
+        capture_output=True,
+        text=True,
+        timeout=30,
     )
     assert done.returncode == 2
     assert done.stderr.startswith("error: ") and str(broken) in done.stderr
@@ -321,7 +355,9 @@ def test_the_page_only_refers_to_this_server(start_server: StartServer) -> None:
     assert server.stop() == 0
 
 
-def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_server: StartServer) -> None:
+def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(
+    start_server: StartServer,
+) -> None:
     server = stand_in_server(start_server, STUBBORN_APP)
     tab = RawTab(server.port)
     tab.wait_for(b"stubborn app running")
@@ -330,7 +366,9 @@ def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_
     assert len(group) == 2, "the stand-in app and the helper it started"
 
     tab.drop()
-    wait_until(lambda: not members_of_groups({app}), APP_GONE_WITHIN, f"app group {app} still running")
+    wait_until(
+        lambda: not members_of_groups({app}), APP_GONE_WITHIN, f"app group {app} still running"
+    )
     assert "did not quit" in server.stderr and "killing it" in server.stderr
     # The server carries on serving other tabs.
     with urllib.request.urlopen(server.url, timeout=10) as response:
@@ -338,7 +376,9 @@ def test_a_tab_dropped_abruptly_ends_an_app_that_ignores_quit_and_sigterm(start_
     assert server.stop() == 0
 
 
-def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_server: StartServer) -> None:
+def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(
+    start_server: StartServer,
+) -> None:
     server = stand_in_server(start_server, STUBBORN_APP)
     first = RawTab(server.port)
     first.wait_for(b"stubborn app running")
@@ -356,13 +396,17 @@ def test_each_tab_has_its_own_app_and_stopping_the_server_ends_them_all(start_se
     second.sock.close()
 
 
-def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server: StartServer) -> None:
+def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(
+    start_server: StartServer,
+) -> None:
     # The case seen orphaned: the browser gone during the app's start-up.
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     tab = RawTab(server.port)
     app = app_of_new_tab(server, set())
     tab.drop()
-    wait_until(lambda: not members_of_groups({app}), APP_GONE_WITHIN, f"app {app} outlived its dropped tab")
+    wait_until(
+        lambda: not members_of_groups({app}), APP_GONE_WITHIN, f"app {app} outlived its dropped tab"
+    )
     assert server.stop() == 0
 
 
@@ -371,10 +415,15 @@ def test_a_tab_dropped_while_the_real_app_starts_leaves_no_process(start_server:
     [
         ({"Origin": "http://calculator-ads.example"}, "a page from another site"),
         # DNS rebinding: a site's name re-pointed at 127.0.0.1, so its page looks same-origin.
-        ({"Host": "rebound.example:{port}", "Origin": "http://rebound.example:{port}"}, "a name that is not loopback"),
+        (
+            {"Host": "rebound.example:{port}", "Origin": "http://rebound.example:{port}"},
+            "a name that is not loopback",
+        ),
     ],
 )
-def test_a_page_from_another_site_cannot_open_an_app(start_server: StartServer, headers: dict[str, Any], why: str) -> None:
+def test_a_page_from_another_site_cannot_open_an_app(
+    start_server: StartServer, headers: dict[str, Any], why: str
+) -> None:
     server = start_server([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"])
     headers = {name: value.format(port=server.port) for name, value in headers.items()}
     RawTab(server.port, headers, expect=403)
@@ -382,4 +431,3 @@ def test_a_page_from_another_site_cannot_open_an_app(start_server: StartServer, 
     assert not children_of(server.pid), f"{why} started an app"
     assert "refused a browser connection" in server.stderr
     assert server.stop() == 0
-

@@ -27,22 +27,38 @@ import pytest
 from playwright.sync_api import BrowserContext, WebSocket
 from rich.cells import cell_len
 
-from tests.test_serve import APP_GONE_WITHIN, ServerProcess, children_of, members_of_groups, process_table, wait_until
+from tests.test_serve import (
+    APP_GONE_WITHIN,
+    ServerProcess,
+    children_of,
+    members_of_groups,
+    process_table,
+    wait_until,
+)
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_FLAGS = [
-    "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
 ]
 VIEWPORT = {"width": 1280, "height": 800}
 SCREENSHOTS = Path(__file__).resolve().parent.parent / "screenshots"
 APP_READY_WITHIN = 30.0  # first tab on a cold, loaded 2-core CI machine
 
 playwright_api = pytest.importorskip(
-    "playwright.sync_api", reason="the Python package playwright is not installed (pip install -e '.[test]')"
+    "playwright.sync_api",
+    reason="the Python package playwright is not installed (pip install -e '.[test]')",
 )
 if not Path(CHROMIUM).exists():
-    pytest.skip(f"{CHROMIUM} not found: install Debian's chromium package (.ci/run does)", allow_module_level=True)
+    pytest.skip(
+        f"{CHROMIUM} not found: install Debian's chromium package (.ci/run does)",
+        allow_module_level=True,
+    )
 if not Path("/proc/self/stat").exists():
     pytest.skip("reads processes from /proc (Linux only)", allow_module_level=True)
 
@@ -91,7 +107,9 @@ class TerminalScreen:
                         line[column] = character
                         column += max(cell_len(character), 1)
         return "\n".join(
-            "".join(rows.get(r, {}).get(c, " ") for c in range(max(rows.get(r, {}), default=-1) + 1)).rstrip()
+            "".join(
+                rows.get(r, {}).get(c, " ") for c in range(max(rows.get(r, {}), default=-1) + 1)
+            ).rstrip()
             for r in range(max(rows, default=-1) + 1)
         )
 
@@ -114,7 +132,9 @@ class Tab:
         deadline = time.monotonic() + timeout
         while not (found := re.search(pattern, self.screen.text())):
             if time.monotonic() > deadline:
-                raise AssertionError(f"no {pattern!r} on the tab's screen after {timeout} s:\n{self.screen.text()}")
+                raise AssertionError(
+                    f"no {pattern!r} on the tab's screen after {timeout} s:\n{self.screen.text()}"
+                )
             self.page.wait_for_timeout(50)  # lets Playwright deliver the frames meanwhile
         return found
 
@@ -167,8 +187,10 @@ def chromium_main_process() -> int:
         return False
 
     browsers = [
-        pid for pid, (parent, _, _) in table.items()
-        if Path(executable(pid)).name == "chromium" and Path(executable(parent)).name != "chromium"
+        pid
+        for pid, (parent, _, _) in table.items()
+        if Path(executable(pid)).name == "chromium"
+        and Path(executable(parent)).name != "chromium"
         and descends_from_us(pid)
     ]
     assert len(browsers) == 1, f"expected one Chromium browser process of ours, found {browsers}"
@@ -181,7 +203,9 @@ def command_line(pid: int) -> list[str]:
 
 @pytest.fixture
 def server(tmp_path: Path) -> Iterator[ServerProcess]:
-    started = ServerProcess([sys.executable, "-m", "infusion_calc", "serve", "--port", "0"], tmp_path)
+    started = ServerProcess(
+        [sys.executable, "-m", "infusion_calc", "serve", "--port", "0"], tmp_path
+    )
     try:
         started.wait_for_url()
         yield started
@@ -193,7 +217,9 @@ def server(tmp_path: Path) -> Iterator[ServerProcess]:
             os.kill(pid, signal.SIGKILL)
 
 
-def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server: ServerProcess, tmp_path: Path) -> None:
+def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(
+    server: ServerProcess, tmp_path: Path
+) -> None:
     requests: list[str] = []
     console_errors: list[str] = []
     with playwright_api.sync_playwright() as playwright:
@@ -202,9 +228,16 @@ def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server: Server
             context = browser.new_context(viewport=VIEWPORT)
             context.grant_permissions(["clipboard-read", "clipboard-write"])
             context.on("request", lambda request: requests.append(request.url))
-            context.on("console", lambda message: console_errors.append(message.text) if message.type == "error" else None)
+            context.on(
+                "console",
+                lambda message: (
+                    console_errors.append(message.text) if message.type == "error" else None
+                ),
+            )
             # A request to anywhere else is recorded above, then aborted: nothing leaves the machine.
-            context.route(lambda url: urlsplit(url).hostname != "127.0.0.1", lambda route: route.abort())
+            context.route(
+                lambda url: urlsplit(url).hostname != "127.0.0.1", lambda route: route.abort()
+            )
 
             tab = Tab(context, server.url, requests)
             tab.wait_for_text(r"Ordered dose", APP_READY_WITHIN)
@@ -234,14 +267,18 @@ def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server: Server
             # F2 copies the claim lines: in a browser they land on the browser's clipboard.
             tab.page.keyboard.press("F2")
             copied = wait_until(
-                lambda: tab.page.evaluate("navigator.clipboard.readText()"), 10, "F2 put nothing on the clipboard"
+                lambda: tab.page.evaluate("navigator.clipboard.readText()"),
+                10,
+                "F2 put nothing on the clipboard",
             )
             assert "J2323\tJW\t50\t" in copied, copied
 
             # A second tab gets an app of its own.
             second = Tab(context, server.url, requests)
             second.wait_for_text(r"Ordered dose", APP_READY_WITHIN)
-            others = wait_until(lambda: children_of(server.pid) - {app}, 10, "no app process for the second tab")
+            others = wait_until(
+                lambda: children_of(server.pid) - {app}, 10, "no app process for the second tab"
+            )
             server.app_groups |= others
             assert len(others) == 1 and app not in others
             other = others.pop()
@@ -254,13 +291,21 @@ def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(server: Server
 
             # Closing the first tab ends its app, by itself (no kill needed); the other lives on.
             tab.page.close()
-            wait_until(lambda: not members_of_groups({app}), APP_GONE_WITHIN, f"app {app} outlived its closed tab")
+            wait_until(
+                lambda: not members_of_groups({app}),
+                APP_GONE_WITHIN,
+                f"app {app} outlived its closed tab",
+            )
             assert members_of_groups({other}), "closing one tab ended another tab's app"
             assert f"app process {app} did not quit" not in server.stderr
 
             # The browser dies without closing anything: the remaining app still ends.
             os.kill(chromium_main_process(), signal.SIGKILL)
-            wait_until(lambda: not members_of_groups({other}), APP_GONE_WITHIN, f"app {other} outlived the browser")
+            wait_until(
+                lambda: not members_of_groups({other}),
+                APP_GONE_WITHIN,
+                f"app {other} outlived the browser",
+            )
             assert not children_of(server.pid), "the server still has app processes"
         finally:
             try:

@@ -59,14 +59,20 @@ def test_ten_thousand_site_entries_answer_every_lookup_as_written(tmp_path: Path
 
 
 @pytest.mark.parametrize("where", ["a packed entry", "the main line"])
-def test_a_cache_with_one_byte_changed_anywhere_is_rebuilt_not_read(tmp_path: Path, where: str) -> None:
+def test_a_cache_with_one_byte_changed_anywhere_is_rebuilt_not_read(
+    tmp_path: Path, where: str
+) -> None:
     site = site_file(tmp_path, 50)
     catalog_cache.load(site)
     (cached,) = (tmp_path / "cache").glob("catalog-*.json")
     data = cached.read_bytes()
-    target = data.index(b"sitedrug42") if where == "a packed entry" else data.index(b"packaged catalog")
-    cached.write_bytes(data[:target] + b"X" + data[target + 1:])
+    target = (
+        data.index(b"sitedrug42") if where == "a packed entry" else data.index(b"packaged catalog")
+    )
+    cached.write_bytes(data[:target] + b"X" + data[target + 1 :])
     catalog = catalog_cache.load(site).catalog
     (found,) = catalog.lookup("sitedrug42")
     assert found.generic == "sitedrug42"
-    assert b"Xitedrug42" not in cached.read_bytes() and b"Xackaged catalog" not in cached.read_bytes()
+    assert (
+        b"Xitedrug42" not in cached.read_bytes() and b"Xackaged catalog" not in cached.read_bytes()
+    )

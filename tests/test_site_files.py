@@ -28,15 +28,22 @@ HANG_LIMIT_S = 30
 
 def run(arguments: list[str], tmp_path: Path) -> subprocess.CompletedProcess[str]:
     environment = os.environ | {
-        "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"), "INFUSION_CALC_DATA_DIR": str(tmp_path / "data"),
+        "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"),
+        "INFUSION_CALC_DATA_DIR": str(tmp_path / "data"),
     }
     try:
         return subprocess.run(
-            [sys.executable, "-m", "infusion_calc", *arguments], capture_output=True, text=True,
-            timeout=HANG_LIMIT_S, env=environment, stdin=subprocess.DEVNULL,
+            [sys.executable, "-m", "infusion_calc", *arguments],
+            capture_output=True,
+            text=True,
+            timeout=HANG_LIMIT_S,
+            env=environment,
+            stdin=subprocess.DEVNULL,
         )
     except subprocess.TimeoutExpired:
-        raise AssertionError(f"infusion-calc {' '.join(arguments)} hung for {HANG_LIMIT_S} s") from None
+        raise AssertionError(
+            f"infusion-calc {' '.join(arguments)} hung for {HANG_LIMIT_S} s"
+        ) from None
 
 
 def assert_one_error(done: subprocess.CompletedProcess[str], *says: str) -> None:
@@ -71,19 +78,26 @@ def test_dev_zero_as_the_catalog_is_refused_without_reading_it(tmp_path: Path) -
     [
         (lambda path: path.mkdir(), "it is a folder, not a regular file"),
         (fifo, "named pipe (FIFO)"),
-        (lambda path: path.symlink_to(path.parent / "gone.toml"), "a link to a file that does not exist"),
+        (
+            lambda path: path.symlink_to(path.parent / "gone.toml"),
+            "a link to a file that does not exist",
+        ),
         (lambda path: path.symlink_to("/dev/zero"), "it is a device"),
     ],
     ids=["folder", "fifo", "broken-link", "link-to-dev-zero"],
 )
-def test_a_config_folder_catalog_that_is_not_a_file_is_an_error_not_skipped(tmp_path: Path, make: Callable[[Path], object], says: str) -> None:
+def test_a_config_folder_catalog_that_is_not_a_file_is_an_error_not_skipped(
+    tmp_path: Path, make: Callable[[Path], object], says: str
+) -> None:
     target = tmp_path / "config" / "catalog.toml"
     target.parent.mkdir(parents=True, exist_ok=True)
     make(target)
     assert_one_error(run(["calc", "--dose", "300 mg"], tmp_path), str(target), says)
 
 
-@pytest.mark.parametrize("command", [["calc", "--dose", "300 mg"], ["calc", "--dose", "300 mg", "--format", "cms1500"]])
+@pytest.mark.parametrize(
+    "command", [["calc", "--dose", "300 mg"], ["calc", "--dose", "300 mg", "--format", "cms1500"]]
+)
 def test_a_fifo_as_config_toml_is_an_error_not_a_hang(tmp_path: Path, command: list[str]) -> None:
     pipe = fifo(tmp_path / "config" / "config.toml")
     assert_one_error(run(command, tmp_path), str(pipe), "named pipe (FIFO)")
@@ -101,7 +115,9 @@ def test_config_over_the_size_limit_is_refused(tmp_path: Path) -> None:
     huge = tmp_path / "config.toml"
     with open(huge, "wb") as file:
         file.truncate(50_000_000)
-    with pytest.raises(SiteConfigError, match=r"cannot read the site config file: it is 50\.0 MB; .* at most 4 MB"):
+    with pytest.raises(
+        SiteConfigError, match=r"cannot read the site config file: it is 50\.0 MB; .* at most 4 MB"
+    ):
         load_site_config(huge)
 
 
@@ -111,10 +127,17 @@ def test_no_catalog_file_at_all_is_still_the_packaged_catalog(tmp_path: Path) ->
 
 
 def site_entry(code: str, number: int | str) -> str:
-    return drug_entry(code, generic=f"sitedrug{number}", billing_unit="1 mg", products=[product_entry(f"Brand{number}", ndc_note="site stock")])
+    return drug_entry(
+        code,
+        generic=f"sitedrug{number}",
+        billing_unit="1 mg",
+        products=[product_entry(f"Brand{number}", ndc_note="site stock")],
+    )
 
 
-def test_a_ten_thousand_entry_site_catalog_loads_and_still_finds_a_code_listed_twice(tmp_path: Path) -> None:
+def test_a_ten_thousand_entry_site_catalog_loads_and_still_finds_a_code_listed_twice(
+    tmp_path: Path,
+) -> None:
     # The duplicate check counted each code through the whole list: 6.3 s for this file.
     codes = [f"{letter}{number:04d}" for letter in "KLM" for number in range(1, 10_000)][:10_000]
     entries = [site_entry(code, index) for index, code in enumerate(codes)]

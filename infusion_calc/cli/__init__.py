@@ -41,14 +41,38 @@ class StrictParser(argparse.ArgumentParser):
 # never pay for the calculator's imports (pint, pydantic). Each module's register() gives
 # the same line (a test compares them).
 COMMANDS = {
-    "calc": ("infusion_calc.cli.calc", "calculate vials, volume, billing units and claim lines for one dose"),
-    "visit": ("infusion_calc.cli.visit", "calculate every drug of one visit (a TOML file): drug lines, administration codes, one claim and note"),
-    "batch": ("infusion_calc.cli.batch", "calculate every order in a CSV file; one output row per claim line"),
-    "serve": ("infusion_calc.cli.serve", "open the chair-side app in web browsers (one app per tab)"),
-    "log": ("infusion_calc.cli.log", "the administration log: list, show and export calculations saved with --save"),
-    "report": ("infusion_calc.cli.report", "waste and revenue from the administration log: per drug and month, risks and what-ifs"),
-    "data": ("infusion_calc.cli.data", "import CMS's quarterly drug files, or show which quarters are loaded"),
-    "catalog": ("infusion_calc.cli.catalog_list", "list the drug codes the calculator knows, or keep a vial's container"),
+    "calc": (
+        "infusion_calc.cli.calc",
+        "calculate vials, volume, billing units and claim lines for one dose",
+    ),
+    "visit": (
+        "infusion_calc.cli.visit",
+        "calculate every drug of one visit (a TOML file): drug lines, administration codes, one claim and note",
+    ),
+    "batch": (
+        "infusion_calc.cli.batch",
+        "calculate every order in a CSV file; one output row per claim line",
+    ),
+    "serve": (
+        "infusion_calc.cli.serve",
+        "open the chair-side app in web browsers (one app per tab)",
+    ),
+    "log": (
+        "infusion_calc.cli.log",
+        "the administration log: list, show and export calculations saved with --save",
+    ),
+    "report": (
+        "infusion_calc.cli.report",
+        "waste and revenue from the administration log: per drug and month, risks and what-ifs",
+    ),
+    "data": (
+        "infusion_calc.cli.data",
+        "import CMS's quarterly drug files, or show which quarters are loaded",
+    ),
+    "catalog": (
+        "infusion_calc.cli.catalog_list",
+        "list the drug codes the calculator knows, or keep a vial's container",
+    ),
 }
 
 
@@ -106,7 +130,9 @@ def undecodable_argument(arguments: Sequence[str]) -> str | None:
         if bad is not None:
             shown = one_line("".join(_escaped(char) for char in argument))
             what = f"byte 0x{ord(bad) - 0xDC00:02x}" if ord(bad) >= 0xDC80 else "a lone surrogate"
-            return f"argument {position} ('{shown}') is not UTF-8 text ({what}); type it as plain text"
+            return (
+                f"argument {position} ('{shown}') is not UTF-8 text ({what}); type it as plain text"
+            )
     return None
 
 
@@ -157,7 +183,9 @@ def run_command(options: argparse.Namespace) -> int:
         sys.stdout = real_stdout
 
 
-def _failed(error: BaseException | None, real_stdout: TextIO, saved: SavedEntry | None = None) -> int:
+def _failed(
+    error: BaseException | None, real_stdout: TextIO, saved: SavedEntry | None = None
+) -> int:
     """The `error:` line and the status for a command that raised `error` (after saving `saved`, if any)."""
     from infusion_calc.cli import exits
 
@@ -169,11 +197,17 @@ def _failed(error: BaseException | None, real_stdout: TextIO, saved: SavedEntry 
     if isinstance(error, RecursionError):
         sys.stderr.write("error: the input is nested too deeply to read; nothing was saved\n")
         return 2
-    if isinstance(error, OSError):  # the environment, not the input: a full disk on --out, an unreadable folder
+    if isinstance(
+        error, OSError
+    ):  # the environment, not the input: a full disk on --out, an unreadable folder
         exits.discard_pending_output(real_stdout)
         return exits.environment_failed(error, saved)
     # Never a traceback for a user; say what happened.
     what = f"{type(error).__name__}: {one_line(str(error))}"
-    also = f"; the calculation WAS saved as administration log entry {saved.id}: do not save it again" if saved else ""
+    also = (
+        f"; the calculation WAS saved as administration log entry {saved.id}: do not save it again"
+        if saved
+        else ""
+    )
     sys.stderr.write(f"error: internal error ({what}); please report it{also}\n")
     return exits.SAVED_BUT_OUTPUT_FAILED if saved else exits.INTERNAL

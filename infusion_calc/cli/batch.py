@@ -58,14 +58,23 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "on stderr and the rest still run; the exit status is then 2."
         ),
     )
-    parser.add_argument("orders", metavar="ORDERS", help="CSV file of orders, or '-' for standard input")
-    parser.add_argument("--out", metavar="FILE", help="write the results to FILE instead of standard output")
     parser.add_argument(
-        "--format", choices=FORMATS, default="csv",
+        "orders", metavar="ORDERS", help="CSV file of orders, or '-' for standard input"
+    )
+    parser.add_argument(
+        "--out", metavar="FILE", help="write the results to FILE instead of standard output"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="csv",
         help="csv (default) or jsonl: one JSON object per claim line, with the same keys",
     )
     parser.add_argument(
-        "--jobs", type=_jobs, default=default_jobs(), metavar="N",
+        "--jobs",
+        type=_jobs,
+        default=default_jobs(),
+        metavar="N",
         help=(
             "worker processes answering rows side by side (default: one per CPU, here %(default)s; 1: none; "
             f"at most {JOBS_PER_CPU} per CPU)"
@@ -104,7 +113,9 @@ def _jobs(text: str) -> int:
 class Progress:
     """A one-line bar on stderr, redrawn at most ten times a second; silent when stderr is not a terminal."""
 
-    def __init__(self, stream: IO[str], total_bytes: int | None, position: Callable[[], int] | None) -> None:
+    def __init__(
+        self, stream: IO[str], total_bytes: int | None, position: Callable[[], int] | None
+    ) -> None:
         self.stream = stream
         self.enabled = stream.isatty()
         self.total = total_bytes
@@ -144,7 +155,9 @@ def _open_orders(path: str) -> tuple[IO[str], int | None]:
     if path == "-":
         if not hasattr(sys.stdin, "buffer"):  # already text (a test's StringIO)
             return sys.stdin, None
-        return io.TextIOWrapper(sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""), None
+        return io.TextIOWrapper(
+            sys.stdin.buffer, encoding="utf-8-sig", errors="surrogateescape", newline=""
+        ), None
     stream = open(path, encoding="utf-8-sig", errors="surrogateescape", newline="")
     return stream, os.fstat(stream.fileno()).st_size
 
@@ -160,7 +173,9 @@ def run(options: argparse.Namespace) -> int:
         return fail(f"{options.orders}: cannot read the orders file ({error.strerror})")
     with source if options.orders != "-" else _keep_open(source):
         try:
-            rows = RecordReader(source)  # an unreadable record is refused as one row; the rest still run
+            rows = RecordReader(
+                source
+            )  # an unreadable record is refused as one row; the rest still run
             header = next(rows, [])
             if isinstance(header, UnreadableRow):
                 return fail(f"{options.orders}: the header row (row 1): {header.reason}")
@@ -168,19 +183,30 @@ def run(options: argparse.Namespace) -> int:
                 columns = read_header(header)
             except HeaderError as error:
                 return fail(f"{options.orders}: {error}")
-            rows.single_line_cells = {index: columns.header[index] for index in columns.order.values()}
+            rows.single_line_cells = {
+                index: columns.header[index] for index in columns.order.values()
+            }
             return _answer_all(options, source, size, rows, columns, site)
         except UnicodeDecodeError:
             return fail(f"{options.orders}: not UTF-8 text; save the file as CSV UTF-8")
 
 
 def _answer_all(
-    options: argparse.Namespace, source: IO[str], size: int | None, rows: Iterator[list[str] | UnreadableRow],
-    columns: Columns, site: Site,
+    options: argparse.Namespace,
+    source: IO[str],
+    size: int | None,
+    rows: Iterator[list[str] | UnreadableRow],
+    columns: Columns,
+    site: Site,
 ) -> int:
     buffer = getattr(source, "buffer", None)
     progress = Progress(sys.stderr, size, buffer.tell if size and buffer is not None else None)
-    if options.out and options.orders != "-" and os.path.exists(options.out) and os.path.samefile(options.out, options.orders):
+    if (
+        options.out
+        and options.orders != "-"
+        and os.path.exists(options.out)
+        and os.path.samefile(options.out, options.orders)
+    ):
         return fail(f"{options.out}: that is the orders file; write the results to another file")
     try:
         target = open(options.out, "w", encoding="utf-8", newline="") if options.out else sys.stdout
@@ -200,7 +226,9 @@ def _answer_all(
             progress.update(answered + refused, refused)
         progress.clear()
     if refused:
-        sys.stderr.write(f"error: {refused:,} of {answered + refused:,} rows refused (above); the other rows were written\n")
+        sys.stderr.write(
+            f"error: {refused:,} of {answered + refused:,} rows refused (above); the other rows were written\n"
+        )
         return 2
     return 0
 

@@ -25,7 +25,13 @@ from typing import IO, Any, Protocol
 
 from infusion_calc.core.exports.csv_out import CsvWriter
 from infusion_calc.core.pipeline.administration import Site
-from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, Answered, Columns, UnreadableRow, answer_rows
+from infusion_calc.core.pipeline.batch import (
+    VIAL_SEPARATOR,
+    Answered,
+    Columns,
+    UnreadableRow,
+    answer_rows,
+)
 from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
@@ -71,7 +77,9 @@ class JsonLinesOut:
         pass
 
     def write(self, record: dict[str, Any]) -> None:
-        self.stream.write(json_safe(json.dumps(record, ensure_ascii=False)))  # same value, nothing that acts
+        self.stream.write(
+            json_safe(json.dumps(record, ensure_ascii=False))
+        )  # same value, nothing that acts
         self.stream.write("\n")
 
 
@@ -146,7 +154,7 @@ def render_all(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Rendered]:
         return
     second = next(pieces, None)
     if second is None or jobs <= 1 or not _can_fork():
-        for first_row, chunk in ([first] if second is None else [first, second]):
+        for first_row, chunk in [first] if second is None else [first, second]:
             yield render(job, first_row, chunk)
         for first_row, chunk in pieces:
             yield render(job, first_row, chunk)
@@ -169,12 +177,19 @@ def _render_in_worker(first_row: int, rows: list[Row]) -> Rendered:
 
 
 def _render_in_workers(
-    job: Job, started: list[tuple[int, list[Row]]], pieces: Iterator[tuple[int, list[Row]]], jobs: int,
+    job: Job,
+    started: list[tuple[int, list[Row]]],
+    pieces: Iterator[tuple[int, list[Row]]],
+    jobs: int,
 ) -> Iterator[Rendered]:
     context = multiprocessing.get_context("fork")
     window = jobs * 2  # chunks in flight: enough to keep every worker busy, few enough to stay flat
-    with ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker, initargs=(job,)) as pool:
-        pending: deque[Future[Rendered]] = deque(pool.submit(_render_in_worker, *piece) for piece in started)
+    with ProcessPoolExecutor(
+        jobs, mp_context=context, initializer=_start_worker, initargs=(job,)
+    ) as pool:
+        pending: deque[Future[Rendered]] = deque(
+            pool.submit(_render_in_worker, *piece) for piece in started
+        )
         try:
             for piece in pieces:
                 pending.append(pool.submit(_render_in_worker, *piece))

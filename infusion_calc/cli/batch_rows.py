@@ -31,7 +31,9 @@ from typing import IO, cast
 
 from infusion_calc.core.pipeline.batch import UnreadableRow
 
-_UNDECODABLE = re.compile("[\udc80-\udcff]")  # what surrogateescape makes of a byte that is not UTF-8
+_UNDECODABLE = re.compile(
+    "[\udc80-\udcff]"
+)  # what surrogateescape makes of a byte that is not UTF-8
 
 LINE_LIMIT = 1 << 20
 """Characters in one line of the orders file: eight cells at the csv module's own cell limit."""
@@ -53,7 +55,9 @@ class RecordReader:
     """`csv.reader` over `lines` that turns an unreadable record into an `UnreadableRow` and reads on."""
 
     def __init__(self, lines: IO[str] | Iterable[str]) -> None:
-        self._lines: Iterator[str | object] = bounded_lines(cast("IO[str]", lines)) if hasattr(lines, "readline") else iter(lines)
+        self._lines: Iterator[str | object] = (
+            bounded_lines(cast("IO[str]", lines)) if hasattr(lines, "readline") else iter(lines)
+        )
         self._overlong = False  # the record being read holds a line longer than LINE_LIMIT
         self._quotes = 0  # quotation marks in the lines of the record being read
         self._bad_byte: int | None = None  # the first undecodable byte in the record being read

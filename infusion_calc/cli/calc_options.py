@@ -57,11 +57,26 @@ class CalcOptions:
 
     @classmethod
     def read(cls, options: argparse.Namespace) -> CalcOptions:
-        encounter = EncounterText._make(_typed(options, FIELD[name]) for name in EncounterText._fields)
+        encounter = EncounterText._make(
+            _typed(options, FIELD[name]) for name in EncounterText._fields
+        )
         return cls(
-            dose=options.dose, drug=options.drug, hcpcs=options.hcpcs, vials=tuple(options.vial),
-            weight=options.weight, height=options.height, bsa=options.bsa, round_within=options.round_within,
-            billing_unit=options.billing_unit, container=options.container, encounter=encounter,
-            json=options.json, note=options.note, format=options.format, payer_rules=options.payer_rules,
-            save=options.save, patient_id=options.patient_id, corrects=options.corrects,
+            dose=options.dose,
+            drug=options.drug,
+            hcpcs=options.hcpcs,
+            vials=tuple(options.vial),
+            weight=options.weight,
+            height=options.height,
+            bsa=options.bsa,
+            round_within=options.round_within,
+            billing_unit=options.billing_unit,
+            container=options.container,
+            encounter=encounter,
+            json=options.json,
+            note=options.note,
+            format=options.format,
+            payer_rules=options.payer_rules,
+            save=options.save,
+            patient_id=options.patient_id,
+            corrects=options.corrects,
         )

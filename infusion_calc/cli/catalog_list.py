@@ -18,13 +18,20 @@ if TYPE_CHECKING:
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("catalog", help="list the drug codes the calculator knows, or keep a vial's container")
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
+    parser = commands.add_parser(
+        "catalog", help="list the drug codes the calculator knows, or keep a vial's container"
+    )
+    actions = parser.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(parser)
+    )
     listing = actions.add_parser(
-        "list", help="one line (or JSON object) per HCPCS code",
+        "list",
+        help="one line (or JSON object) per HCPCS code",
         description="Source: curated (packaged clinical catalog), site (your catalog file) or cms (CMS's files only).",
     )
-    listing.add_argument("--json", action="store_true", help="print a JSON array, one object per code")
+    listing.add_argument(
+        "--json", action="store_true", help="print a JSON array, one object per code"
+    )
     add_catalog_option(listing)
     listing.set_defaults(run=run)
 
@@ -37,14 +44,16 @@ def entries(catalog: Catalog) -> list[dict[str, Any]]:
         drug = catalog.by_code(code)
         if drug is None:  # codes() lists only codes it answers for
             continue
-        out.append({
-            "hcpcs": drug.hcpcs,
-            "drug": drug.generic,
-            "brands": list(drug.brands),
-            "billing_unit": str(drug.billing_unit),
-            "products": len(drug.products) if drug.source != "cms" else len(drug.cms_items),
-            "source": drug.source,
-        })
+        out.append(
+            {
+                "hcpcs": drug.hcpcs,
+                "drug": drug.generic,
+                "brands": list(drug.brands),
+                "billing_unit": str(drug.billing_unit),
+                "products": len(drug.products) if drug.source != "cms" else len(drug.cms_items),
+                "source": drug.source,
+            }
+        )
     return out
 
 

@@ -11,8 +11,15 @@ from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
 
 # Core field names -> the option a CLI user typed, so the error points at it.
 OPTION_FOR_FIELD = {
-    "dose": "--dose", "drug": "--drug", "hcpcs": "--hcpcs", "vial": "--vial", "weight": "--weight",
-    "height": "--height", "bsa": "--bsa", "round_within": "--round-within", "billing_unit": "--billing-unit",
+    "dose": "--dose",
+    "drug": "--drug",
+    "hcpcs": "--hcpcs",
+    "vial": "--vial",
+    "weight": "--weight",
+    "height": "--height",
+    "bsa": "--bsa",
+    "round_within": "--round-within",
+    "billing_unit": "--billing-unit",
     "container": "--container",
     # encounter fields: each one's option, from the field table
     **{field.name: field.flag for field in ENCOUNTER_FIELDS},
@@ -21,7 +28,9 @@ OPTION_FOR_FIELD = {
 
 def add_catalog_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--catalog", metavar="PATH", default=argparse.SUPPRESS,
+        "--catalog",
+        metavar="PATH",
+        default=argparse.SUPPRESS,
         help="site catalog file (TOML) to add to the packaged catalog; default: catalog.toml in the config folder",
     )
 

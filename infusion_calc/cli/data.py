@@ -14,7 +14,13 @@ from infusion_calc.catalog_cache import load
 from infusion_calc.cli.common import fail
 from infusion_calc.cms.changes import change
 from infusion_calc.cms.importer import build_quarters, read_paths
-from infusion_calc.cms.store import import_lock, packaged_descriptors, save_descriptors, save_quarter, stored_descriptors
+from infusion_calc.cms.store import (
+    import_lock,
+    packaged_descriptors,
+    save_descriptors,
+    save_quarter,
+    stored_descriptors,
+)
 from infusion_calc.core.errors import CatalogError, InputError
 
 if TYPE_CHECKING:
@@ -24,12 +30,16 @@ if TYPE_CHECKING:
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
-        "data", help="import CMS's quarterly drug files, or show which quarters are loaded",
+        "data",
+        help="import CMS's quarterly drug files, or show which quarters are loaded",
         description="CMS's ASP NDC-HCPCS crosswalk and payment-limit files (and the HCPCS Level II file).",
     )
-    actions = parser.add_subparsers(dest="action", metavar="ACTION", required=True, parser_class=type(parser))
+    actions = parser.add_subparsers(
+        dest="action", metavar="ACTION", required=True, parser_class=type(parser)
+    )
     importing = actions.add_parser(
-        "import", help="read CMS zips or files and keep them in the user data folder",
+        "import",
+        help="read CMS zips or files and keep them in the user data folder",
         description=(
             "Read the quarterly ASP zip files as CMS publishes them (or the CSV files inside them: the "
             "NDC-HCPCS crosswalk and the payment-limit file of the same quarter), and optionally the HCPCS "
@@ -37,16 +47,21 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
             "whole; each import says which codes it adds to and removes from the quarter it replaces."
         ),
     )
-    importing.add_argument("paths", nargs="+", metavar="PATH", type=Path, help="a .zip, .csv or HCPC*.xlsx file")
     importing.add_argument(
-        "--replace", action="store_true",
+        "paths", nargs="+", metavar="PATH", type=Path, help="a .zip, .csv or HCPC*.xlsx file"
+    )
+    importing.add_argument(
+        "--replace",
+        action="store_true",
         help="replace a stored quarter even if the new files lose more than 3%% of its codes (the summary lists them)",
     )
     importing.set_defaults(run=run_import)
     status = actions.add_parser("status", help="list the quarters loaded and their effective dates")
     status.add_argument("--json", action="store_true", help="print the quarters as JSON")
     status.add_argument(
-        "--refused", action="store_true", help="also list every code CMS lists that was not imported, with the reason",
+        "--refused",
+        action="store_true",
+        help="also list every code CMS lists that was not imported, with the reason",
     )
     status.set_defaults(run=run_status)
 
@@ -56,8 +71,12 @@ def run_import(options: argparse.Namespace) -> int:
         found = read_paths(options.paths)
         descriptors = found.hcpcs or stored_descriptors() or packaged_descriptors()
         quarters = build_quarters(found, descriptors)
-        with import_lock():  # compared with what is stored and written with no other import in between
-            changes = [change(quarter, quarter.sources[0].file, options.replace) for quarter in quarters]
+        with (
+            import_lock()
+        ):  # compared with what is stored and written with no other import in between
+            changes = [
+                change(quarter, quarter.sources[0].file, options.replace) for quarter in quarters
+            ]
             out = _store(found, quarters)
     except InputError as error:
         return fail(error.message)
@@ -121,7 +140,9 @@ def run_status(options: argparse.Namespace) -> int:
         sys.stdout.write("\n")
         return 0
     if not quarters:
-        sys.stdout.write("No CMS quarter loaded: import one with 'infusion-calc data import PATH...'.\n")
+        sys.stdout.write(
+            "No CMS quarter loaded: import one with 'infusion-calc data import PATH...'.\n"
+        )
         return 0
     for quarter in quarters:
         sys.stdout.write(

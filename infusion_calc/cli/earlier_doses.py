@@ -27,11 +27,16 @@ def earlier_doses(hcpcs: str, patient_id: str | None, log_path: LogLocation) -> 
     try:
         for text in AdministrationLog(log_path).json_lines():
             entry = json.loads(text)
-            if entry.get("patient_id") != patient_id.strip() or (entry.get("result") or {}).get("hcpcs") != hcpcs:
+            if (
+                entry.get("patient_id") != patient_id.strip()
+                or (entry.get("result") or {}).get("hcpcs") != hcpcs
+            ):
                 continue
             given = str((entry.get("encounter") or {}).get("given_at") or "")
             days.add(date.fromisoformat((given or str(entry.get("saved_at") or ""))[:10]))
     except (LogError, ValueError) as error:
-        sys.stderr.write(f"warning: the log's earlier doses could not be read, so their frequency is not checked: {error}\n")
+        sys.stderr.write(
+            f"warning: the log's earlier doses could not be read, so their frequency is not checked: {error}\n"
+        )
         return ()
     return tuple(sorted(days))

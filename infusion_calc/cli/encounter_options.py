@@ -20,8 +20,14 @@ def add_field_option(group: argparse._ActionsContainer, field: EncounterField) -
     if field.parser == "flag":
         group.add_argument(field.flag, dest=field.name, action="store_true", help=field.help)
     elif field.parser in ("lots", "expires"):  # one per vial opened
-        group.add_argument(field.flag, dest=field.name, action="append", default=[], metavar=field.metavar,
-                           help=field.help)
+        group.add_argument(
+            field.flag,
+            dest=field.name,
+            action="append",
+            default=[],
+            metavar=field.metavar,
+            help=field.help,
+        )
     else:
         group.add_argument(field.flag, dest=field.name, metavar=field.metavar, help=field.help)
 
@@ -31,9 +37,15 @@ def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
         "encounter (optional: for the chart note and the pre-submission checks; no patient identifier is needed)"
     )
     for field in ENCOUNTER_FIELDS:
-        if field.parser != "dose":  # the amount given is calc's own option (it changes the billed units)
+        if (
+            field.parser != "dose"
+        ):  # the amount given is calc's own option (it changes the billed units)
             add_field_option(group, field)
-    group.add_argument("--note", action="store_true", help="also print the chart note and the pre-submission checks")
+    group.add_argument(
+        "--note",
+        action="store_true",
+        help="also print the chart note and the pre-submission checks",
+    )
 
 
 @dataclass(frozen=True, slots=True)

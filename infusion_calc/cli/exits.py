@@ -29,13 +29,15 @@ SAVED_BUT_OUTPUT_FAILED = 3
 PIPE_CLOSED = 128 + 13
 
 
-
 def one_line(message: str) -> str:
     """`message` with newlines and other control or invisible characters written as escapes:
     one line that drives no terminal, whatever an argument or a file held."""
     if message.isprintable():
         return message
-    return "".join(char if char.isprintable() else char.encode("unicode_escape").decode("ascii") for char in message)
+    return "".join(
+        char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        for char in message
+    )
 
 
 class OutputFailed(Exception):
@@ -49,7 +51,9 @@ class OutputFailed(Exception):
 
 def _failure(error: Exception, encoding: str) -> OutputFailed:
     if isinstance(error, UnicodeEncodeError):
-        return OutputFailed(f"its encoding, {encoding}, cannot hold some of the characters; use a UTF-8 locale, e.g. LANG=C.UTF-8")
+        return OutputFailed(
+            f"its encoding, {encoding}, cannot hold some of the characters; use a UTF-8 locale, e.g. LANG=C.UTF-8"
+        )
     if isinstance(error, BrokenPipeError) or getattr(error, "errno", None) == errno.EPIPE:
         return OutputFailed("the reader closed the pipe", closed_pipe=True)
     return OutputFailed(getattr(error, "strerror", None) or str(error))
@@ -106,7 +110,9 @@ def output_failed(failure: OutputFailed, saved_entry: SavedEntry | None = None) 
         return SAVED_BUT_OUTPUT_FAILED
     if failure.closed_pipe:
         return PIPE_CLOSED  # quietly, as `yes | head` does: the reader chose to stop
-    sys.stderr.write(f"error: the output could not be written ({failure.reason}); it is incomplete\n")
+    sys.stderr.write(
+        f"error: the output could not be written ({failure.reason}); it is incomplete\n"
+    )
     return REFUSED
 
 
@@ -120,7 +126,9 @@ def environment_failed(error: OSError, saved_entry: SavedEntry | None = None) ->
             f"{saved_entry.id}: do not save it again\n"
         )
         return SAVED_BUT_OUTPUT_FAILED
-    sys.stderr.write(f"error: {reason}{where}; the command stopped, and any output it wrote is incomplete\n")
+    sys.stderr.write(
+        f"error: {reason}{where}; the command stopped, and any output it wrote is incomplete\n"
+    )
     return REFUSED
 
 

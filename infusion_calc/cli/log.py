@@ -60,7 +60,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     actions = parser.add_subparsers(dest="log_action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="the most recent entries, oldest first")
     count = listing.add_mutually_exclusive_group()
-    count.add_argument("--limit", type=_limit, default=20, metavar="N", help="how many recent entries (default 20)")
+    count.add_argument(
+        "--limit", type=_limit, default=20, metavar="N", help="how many recent entries (default 20)"
+    )
     count.add_argument("--all", action="store_true", help="every entry, streamed")
     listing.set_defaults(run=run_list)
 
@@ -69,24 +71,46 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     show.add_argument("--json", action="store_true", help="print the stored record as JSON")
     show.set_defaults(run=run_show)
 
-    export = actions.add_parser("export", help="the whole log as CSV (one row per claim line) or JSON Lines (one object per entry)")
-    export.add_argument("--format", choices=("csv", "json"), default="csv", help="csv (default) or json (JSON Lines)")
-    export.add_argument("--out", metavar="FILE", help="write to FILE (created readable by you only) instead of standard output")
+    export = actions.add_parser(
+        "export",
+        help="the whole log as CSV (one row per claim line) or JSON Lines (one object per entry)",
+    )
+    export.add_argument(
+        "--format",
+        choices=("csv", "json"),
+        default="csv",
+        help="csv (default) or json (JSON Lines)",
+    )
+    export.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write to FILE (created readable by you only) instead of standard output",
+    )
     export.set_defaults(run=run_export)
 
     where = actions.add_parser("path", help="print where the log file is (or the center log's URL)")
     where.set_defaults(run=run_path)
 
     migrate = actions.add_parser(
-        "migrate", help="copy this workstation's log into a center's PostgreSQL log (safe to run again)",
+        "migrate",
+        help="copy this workstation's log into a center's PostgreSQL log (safe to run again)",
         description="Copy this workstation's SQLite log into a center log, creating or updating its tables first. "
         "Entries already there (by their identifier) are not copied again. The password comes from PGPASSWORD, "
         "~/.pgpass or a service file, never from the URL.",
     )
-    migrate.add_argument("--to", required=True, metavar="URL", help="the center log, e.g. postgresql://loghost/infusions")
-    migrate.add_argument("--from", dest="source", metavar="FILE", help="the SQLite log to copy (default: this workstation's)")
+    migrate.add_argument(
+        "--to",
+        required=True,
+        metavar="URL",
+        help="the center log, e.g. postgresql://loghost/infusions",
+    )
+    migrate.add_argument(
+        "--from",
+        dest="source",
+        metavar="FILE",
+        help="the SQLite log to copy (default: this workstation's)",
+    )
     migrate.set_defaults(run=run_migrate)
-
 
 
 def run_show(options: argparse.Namespace) -> int:
@@ -113,13 +137,17 @@ def run_path(options: argparse.Namespace) -> int:
 
 
 def run_migrate(options: argparse.Namespace) -> int:
-    from infusion_calc.log.migrate import copy_log  # lazy: ~35 ms (the record, hashes) `log list` and `log path` skip
+    from infusion_calc.log.migrate import (
+        copy_log,
+    )  # lazy: ~35 ms (the record, hashes) `log list` and `log path` skip
 
     source = Path(options.source) if options.source else default_log_path()
     try:
         target = center_log(options.to, "--to")
         context = context_for(options)
-        workstation = workstation_name(context.site_config.log.workstation if context.has_site_config else None)
+        workstation = workstation_name(
+            context.site_config.log.workstation if context.has_site_config else None
+        )
         copied = copy_log(source, target, workstation)
     except LogError as error:
         return fail(str(error))
@@ -143,15 +171,23 @@ def run_list(options: argparse.Namespace) -> int:
         printed = 0
         for summary in log.recent(None if options.all else options.limit):
             if not printed:
-                sys.stdout.write(f"{'ID':>7}  {'Saved':<16}  {'Drug':<28}  {'Dose':<12}  Claim lines\n")
-            patient = (f"  (patient {summary.patient_id})" if summary.patient_id else "") + _corrections(summary)
+                sys.stdout.write(
+                    f"{'ID':>7}  {'Saved':<16}  {'Drug':<28}  {'Dose':<12}  Claim lines\n"
+                )
+            patient = (
+                f"  (patient {summary.patient_id})" if summary.patient_id else ""
+            ) + _corrections(summary)
             sys.stdout.write(
-                one_line(f"{summary.id:>7}  {local_time(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}")
+                one_line(
+                    f"{summary.id:>7}  {local_time(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}"
+                )
                 + "\n"
             )
             printed += 1
         if not printed:
-            sys.stdout.write(f"The administration log is empty ({log.path}). Save a calculation with 'infusion-calc calc ... --save'.\n")
+            sys.stdout.write(
+                f"The administration log is empty ({log.path}). Save a calculation with 'infusion-calc calc ... --save'.\n"
+            )
         return 0
 
     return guarded(options, action)

@@ -29,8 +29,12 @@ def open_log(options: argparse.Namespace) -> AdministrationLog:
 
 def local_time(saved_at: str) -> str:
     """'2026-12-06 17:43', this machine's time, from a stored '2026-12-06T16:43:12+00:00'."""
-    if len(saved_at) == 25 and saved_at[16] == ":" and saved_at[19] in "+-":  # the seconds do not change the minute shown: dropped, so
-        return _local_minute(saved_at[:16] + saved_at[19:])  # saves of one minute are converted once
+    if (
+        len(saved_at) == 25 and saved_at[16] == ":" and saved_at[19] in "+-"
+    ):  # the seconds do not change the minute shown: dropped, so
+        return _local_minute(
+            saved_at[:16] + saved_at[19:]
+        )  # saves of one minute are converted once
     return _local_minute(saved_at)
 
 
@@ -51,5 +55,3 @@ def guarded(options: argparse.Namespace, action: Callable[[], int]) -> int:
     finally:
         for notice in _current.pop().notices:  # privacy fixed, or a read-only disk: said on stderr
             sys.stderr.write(f"warning: {notice}\n")
-
-

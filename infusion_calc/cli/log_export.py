@@ -49,7 +49,9 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
 def is_part_of_the_log(target: Path, log_path: Path) -> bool:
     """The log file or one of SQLite's companions to it: overwriting the -wal file loses saves
     already reported done, and the -shm and -journal files are SQLite's to write."""
-    parts = [log_path.with_name(log_path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")]
+    parts = [
+        log_path.with_name(log_path.name + suffix) for suffix in ("", "-wal", "-shm", "-journal")
+    ]
     resolved = target.resolve()
     for part in parts:
         if resolved == part.resolve():
@@ -64,7 +66,9 @@ def is_part_of_the_log(target: Path, log_path: Path) -> bool:
 
 def run_export(options: argparse.Namespace) -> int:
     if options.out is None:
-        return guarded(options, lambda: _write_export(open_log(options), sys.stdout, options.format))
+        return guarded(
+            options, lambda: _write_export(open_log(options), sys.stdout, options.format)
+        )
     target = Path(options.out)
     try:
         location = open_log(options).path
@@ -73,11 +77,17 @@ def run_export(options: argparse.Namespace) -> int:
     if isinstance(location, Path) and is_part_of_the_log(target, location):
         return fail("--out: that is the log file itself (or its journal); choose another file name")
     try:
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the log is private: so is a copy
+        descriptor = os.open(
+            target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600
+        )  # the log is private: so is a copy
     except OSError as error:
         return fail(f"--out: cannot write {target} ({error.strerror})")
     try:
         with open(descriptor, "w", encoding="utf-8", newline="") as stream:
-            return guarded(options, lambda: _write_export(open_log(options), stream, options.format))
+            return guarded(
+                options, lambda: _write_export(open_log(options), stream, options.format)
+            )
     except OSError as error:  # a full disk: the copy is cut short; the log itself is untouched
-        return fail(f"--out: cannot write {target} ({error.strerror}); the export there is incomplete, the log is unchanged")
+        return fail(
+            f"--out: cannot write {target} ({error.strerror}); the export there is incomplete, the log is unchanged"
+        )

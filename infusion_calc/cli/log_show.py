@@ -26,7 +26,9 @@ def run_show(options: argparse.Namespace) -> int:
         log = open_log(options)
         entry = log.entry(options.id)
         if entry is None:
-            return fail(f"no entry {options.id} in the administration log (see 'infusion-calc log list')")
+            return fail(
+                f"no entry {options.id} in the administration log (see 'infusion-calc log list')"
+            )
         entry["chain"] = log.correction_chain(options.id)
         if options.json:
             # The same JSON value, with C1 controls, bidi overrides and U+2028 as \u escapes.
@@ -38,26 +40,40 @@ def run_show(options: argparse.Namespace) -> int:
     return guarded(options, action)
 
 
-
 def _show_text(entry: dict[str, Any]) -> str:
     """The entry's details around the summary `calc` printed for it (core/words/summary_text.py)."""
     result = entry["result"]
     where = f" on {entry['workstation']}" if entry.get("workstation") else ""
-    out = [f"Entry {entry['id']}, saved {local_time(entry['saved_at'])}{where} by infusion-calc {entry['tool_version']}"]
+    out = [
+        f"Entry {entry['id']}, saved {local_time(entry['saved_at'])}{where} by infusion-calc {entry['tool_version']}"
+    ]
     if entry.get("corrects") is not None:
         out.append(f"Corrects       entry {entry['corrects']}")
     if entry.get("corrected_by"):
-        out.append(f"Corrected by   entry {', '.join(str(later) for later in entry['corrected_by'])}: see the latest")
+        out.append(
+            f"Corrected by   entry {', '.join(str(later) for later in entry['corrected_by'])}: see the latest"
+        )
     if len(entry.get("chain", ())) > 1:
-        out.append("Chain          " + " → ".join(f"[{step}]" if step == entry["id"] else str(step) for step in entry["chain"]))
+        out.append(
+            "Chain          "
+            + " → ".join(
+                f"[{step}]" if step == entry["id"] else str(step) for step in entry["chain"]
+            )
+        )
     if entry["patient_id"]:
         out.append(f"Patient ID     {entry['patient_id']}")
-    if "administration_lines" in result:  # a whole visit saved by `visit --save` (log/visit_record.py)
+    if (
+        "administration_lines" in result
+    ):  # a whole visit saved by `visit --save` (log/visit_record.py)
         out.extend(_visit_lines(result))
     else:
-        patient = {key: value for key, value in result["patient"].items() if value and key != "bsa_method"}
+        patient = {
+            key: value for key, value in result["patient"].items() if value and key != "bsa_method"
+        }
         if patient:
-            out.append("Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items()))
+            out.append(
+                "Patient size   " + ", ".join(f"{key} {value}" for key, value in patient.items())
+            )
         out.extend(result_summary(result, _rounding_threshold(entry["inputs"])).splitlines())
     if entry["checks"] is not None:
         checks, unreadable = _saved_checks(entry["checks"])
@@ -73,15 +89,25 @@ def _show_text(entry: dict[str, Any]) -> str:
 
 def _visit_lines(result: dict[str, Any]) -> list[str]:
     visit = result["visit"]
-    out = [f"Visit          {visit['date']}, {visit['setting']}, {len(result['administrations'])} administrations"]
-    out += [f"  {line['hcpcs']}{''.join('-' + m for m in line['modifiers'])} × {line['units']}" for line in result["lines"]]
-    out += [f"  {line['code']}{''.join('-' + m for m in line['modifiers'])} × {line['units']}" for line in result["administration_lines"]]
+    out = [
+        f"Visit          {visit['date']}, {visit['setting']}, {len(result['administrations'])} administrations"
+    ]
+    out += [
+        f"  {line['hcpcs']}{''.join('-' + m for m in line['modifiers'])} × {line['units']}"
+        for line in result["lines"]
+    ]
+    out += [
+        f"  {line['code']}{''.join('-' + m for m in line['modifiers'])} × {line['units']}"
+        for line in result["administration_lines"]
+    ]
     return out
 
 
 def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
     """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
-    from infusion_calc.core.calculation.engine import parse_rounding_threshold  # lazy: the engine loads pint, `log list` does not
+    from infusion_calc.core.calculation.engine import (
+        parse_rounding_threshold,
+    )  # lazy: the engine loads pint, `log list` does not
 
     try:
         return parse_rounding_threshold(inputs.get("round_within"))

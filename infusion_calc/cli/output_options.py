@@ -34,28 +34,44 @@ EXPORT_FORMATS = ("cms1500", "ub04", "837p", "837i", "fhir", "csv", "json", "tex
 def add_output_options(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group("claim exports and the administration log")
     group.add_argument(
-        "--format", choices=EXPORT_FORMATS, metavar="F", default=None,
-        help="print the claim lines as F: " + ", ".join(EXPORT_FORMATS) + " (json is the same as --json)",
+        "--format",
+        choices=EXPORT_FORMATS,
+        metavar="F",
+        default=None,
+        help="print the claim lines as F: "
+        + ", ".join(EXPORT_FORMATS)
+        + " (json is the same as --json)",
     )
     group.add_argument(
-        "--payer-rules", metavar="NAME", default=None,
+        "--payer-rules",
+        metavar="NAME",
+        default=None,
         help=(
             "apply [payer.NAME] from the site config (NDC spacing, accepted NDC units) to --format; "
             "default: the --payer type's table, when the site config has one"
         ),
     )
-    group.add_argument("--save", action="store_true", help="append this calculation to the administration log")
     group.add_argument(
-        "--corrects", metavar="ENTRY", type=int, default=None,
+        "--save", action="store_true", help="append this calculation to the administration log"
+    )
+    group.add_argument(
+        "--corrects",
+        metavar="ENTRY",
+        type=int,
+        default=None,
         help="with --save: this entry corrects log entry ENTRY (the log is append-only; 'log show' shows the chain)",
     )
     group.add_argument(
-        "--patient-id", metavar="ID", default=None,
+        "--patient-id",
+        metavar="ID",
+        default=None,
         help="store a patient identifier with --save (refused unless the site config allows it)",
     )
 
 
-def _payer_rules(options: CalcOptions, payer: str | None, defined: Mapping[str, object]) -> str | None:
+def _payer_rules(
+    options: CalcOptions, payer: str | None, defined: Mapping[str, object]
+) -> str | None:
     """The [payer.NAME] table to apply: --payer-rules, else --payer when the site config has its table
     (as the app does: one flag, one meaning)."""
     if options.payer_rules is not None:
@@ -71,7 +87,9 @@ class Printing:
     saved: SavedEntry | None = None
 
 
-def export_or_save(result: Administration, entered: Entered, options: CalcOptions, context: Context) -> int | Printing:
+def export_or_save(
+    result: Administration, entered: Entered, options: CalcOptions, context: Context
+) -> int | Printing:
     """Handle --format/--save; an exit status when the output is done, or Printing to print as usual."""
     fmt = options.format
     if options.json and fmt not in (None, "json"):
@@ -82,7 +100,9 @@ def export_or_save(result: Administration, entered: Entered, options: CalcOption
         return fail("--patient-id is only kept in the administration log: add --save")
     patient_id = None
     if options.patient_id is not None:
-        from infusion_calc.log.record import clean_patient_id  # lazy: the record's code, for --patient-id only (calc's budget)
+        from infusion_calc.log.record import (
+            clean_patient_id,
+        )  # lazy: the record's code, for --patient-id only (calc's budget)
 
         try:
             patient_id = clean_patient_id(options.patient_id)
@@ -92,8 +112,11 @@ def export_or_save(result: Administration, entered: Entered, options: CalcOption
         return Printing()
     try:
         # Exit 2 before a format or the log sees a broken line (or a container nobody confirmed).
-        require_valid_claim_lines(result.calculation, "exported or saved",
-                                  claim=options.save or fmt not in (None, "json", "text"))
+        require_valid_claim_lines(
+            result.calculation,
+            "exported or saved",
+            claim=options.save or fmt not in (None, "json", "text"),
+        )
     except ClaimLineError as error:
         return fail(str(error))
     found = _config_and_export(result, options, context)
@@ -125,33 +148,56 @@ def export_or_save(result: Administration, entered: Entered, options: CalcOption
 
 
 def _config_and_export(
-    result: Administration, options: CalcOptions, context: Context,
+    result: Administration,
+    options: CalcOptions,
+    context: Context,
 ) -> tuple[SiteConfig | None, Export | None] | str:
     """The site config (None without config.toml when no export needs it: pydantic is not loaded
     for a plain --save, as loading.py promises) and the export asked for; or why not."""
     fmt, encounter = options.format, result.encounter
     if fmt in (None, "json") and options.payer_rules is None and not context.has_site_config:
         return None, None
-    from infusion_calc.core.exports import ExportError, export_moment, render  # lazy: the exports need pydantic
+    from infusion_calc.core.exports import (
+        ExportError,
+        export_moment,
+        render,
+    )  # lazy: the exports need pydantic
 
     try:
         config = context.site_config
         payer = encounter.payer.value if encounter.payer is not None else None
         settings = config.export_settings(_payer_rules(options, payer, config.payer))
         given_at = export_moment(encounter)  # a date alone stays a date
-        rendered = render(result.calculation, fmt, settings, when=given_at) if fmt not in (None, "json") else None
+        rendered = (
+            render(result.calculation, fmt, settings, when=given_at)
+            if fmt not in (None, "json")
+            else None
+        )
     except (SiteConfigError, ExportError) as error:
         return str(error)
     return config, rendered
 
 
-def _save(result: Administration, entered: Entered, patient_id: str | None, config: SiteConfig | None,
-          context: Context, corrects: int | None) -> SavedEntry | int:
+def _save(
+    result: Administration,
+    entered: Entered,
+    patient_id: str | None,
+    config: SiteConfig | None,
+    context: Context,
+    corrects: int | None,
+) -> SavedEntry | int:
     """The log entry written, or exit status 1 when the log refused it (nothing saved)."""
     try:
-        entry = save(result.calculation, note=result.note, checks=result.checks, encounter=entered.details,
-                     patient_id=patient_id, config=config, path=context.log_path,
-                     corrects=corrects)
+        entry = save(
+            result.calculation,
+            note=result.note,
+            checks=result.checks,
+            encounter=entered.details,
+            patient_id=patient_id,
+            config=config,
+            path=context.log_path,
+            corrects=corrects,
+        )
     except LogError as error:
         sys.stderr.write(f"error: {error}\n")
         return 1

@@ -42,7 +42,9 @@ def _day(text: str) -> date:
             raise ValueError
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31") from None
+        raise argparse.ArgumentTypeError(
+            f"'{text}' is not a date; write it as YYYY-MM-DD, e.g. 2026-01-31"
+        ) from None
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -50,19 +52,50 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "report",
         help="waste and revenue from the administration log: per drug and month, risks and what-ifs",
         description="Waste and revenue from the administration log: per drug and per month, administrations, units "
-                    "given and discarded, the waste share, what the JW lines recovered, JZ attestations, the risks, "
-                    "and what-ifs (never applied). No patient identifier is shown.",
+        "given and discarded, the waste share, what the JW lines recovered, JZ attestations, the risks, "
+        "and what-ifs (never applied). No patient identifier is shown.",
     )
-    parser.add_argument("--from", dest="first", type=_day, metavar="DATE", help="first day (YYYY-MM-DD); default: the last full month")
-    parser.add_argument("--to", dest="last", type=_day, metavar="DATE",
-                        help="last day, included (YYYY-MM-DD); default: today with --from, else the last full month's end")
-    parser.add_argument("--drug", metavar="DRUG", help="one drug: its HCPCS code or part of its name")
-    parser.add_argument("--payer", metavar="PAYER", help="one payer type as saved with the encounter (e.g. medicare)")
-    parser.add_argument("--round-within", metavar="PERCENT",
-                        help="whole-vial rounding threshold for the what-if; default: the site's [dosing] round_within")
-    parser.add_argument("--details", action="store_true", help="list every entry each figure comes from")
-    parser.add_argument("--format", choices=FORMATS, default="text", help="text (default), json, csv, html or png (the charts)")
-    parser.add_argument("--out", metavar="FILE", help="write to FILE (created readable by you only) instead of standard output")
+    parser.add_argument(
+        "--from",
+        dest="first",
+        type=_day,
+        metavar="DATE",
+        help="first day (YYYY-MM-DD); default: the last full month",
+    )
+    parser.add_argument(
+        "--to",
+        dest="last",
+        type=_day,
+        metavar="DATE",
+        help="last day, included (YYYY-MM-DD); default: today with --from, else the last full month's end",
+    )
+    parser.add_argument(
+        "--drug", metavar="DRUG", help="one drug: its HCPCS code or part of its name"
+    )
+    parser.add_argument(
+        "--payer",
+        metavar="PAYER",
+        help="one payer type as saved with the encounter (e.g. medicare)",
+    )
+    parser.add_argument(
+        "--round-within",
+        metavar="PERCENT",
+        help="whole-vial rounding threshold for the what-if; default: the site's [dosing] round_within",
+    )
+    parser.add_argument(
+        "--details", action="store_true", help="list every entry each figure comes from"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default="text",
+        help="text (default), json, csv, html or png (the charts)",
+    )
+    parser.add_argument(
+        "--out",
+        metavar="FILE",
+        help="write to FILE (created readable by you only) instead of standard output",
+    )
     parser.set_defaults(run=run_report)
 
 
@@ -83,8 +116,13 @@ def _threshold(options: argparse.Namespace, context: Any) -> Decimal | None:
 def build(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
     """The contract dictionary for the options, and how many entries could not be read."""
     context = context_for(options)
-    report, skipped, notices = report_for(context, _period(options), Filters(options.drug, options.payer),
-                                          _threshold(options, context), options.details)
+    report, skipped, notices = report_for(
+        context,
+        _period(options),
+        Filters(options.drug, options.payer),
+        _threshold(options, context),
+        options.details,
+    )
     for notice in notices:
         sys.stderr.write(f"warning: {notice}\n")
     return report, skipped
@@ -98,18 +136,24 @@ def rendered(report: dict[str, Any], fmt: str, skipped: int) -> str | bytes:
         write_csv(report, stream)
         return stream.getvalue()
     if fmt == "html":
-        from infusion_calc.report.page import report_html  # lazy: matplotlib, never for json or text (test_report_imports)
+        from infusion_calc.report.page import (
+            report_html,
+        )  # lazy: matplotlib, never for json or text (test_report_imports)
 
         return report_html(report)
     if fmt == "png":
-        from infusion_calc.report.charts import charts_png  # lazy: matplotlib, never for json or text
+        from infusion_calc.report.charts import (
+            charts_png,
+        )  # lazy: matplotlib, never for json or text
 
         return charts_png(report)
     return "\n".join(one_line(line) for line in report_text(report, skipped).split("\n"))
 
 
 def _write(target: Path, content: str | bytes, log_path: LogLocation) -> int:
-    if isinstance(log_path, Path) and is_part_of_the_log(target, log_path):  # a center log is no file here
+    if isinstance(log_path, Path) and is_part_of_the_log(
+        target, log_path
+    ):  # a center log is no file here
         return fail("--out: that is the log file itself (or its journal); choose another file name")
     try:
         descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
@@ -122,7 +166,9 @@ def _write(target: Path, content: str | bytes, log_path: LogLocation) -> int:
 
 def run_report(options: argparse.Namespace) -> int:
     if options.first and options.last and options.first > options.last:
-        return fail(f"--from {options.first} is after --to {options.last}: give the earlier day first")
+        return fail(
+            f"--from {options.first} is after --to {options.last}: give the earlier day first"
+        )
     if options.format == "png" and options.out is None:
         return fail("--format png draws an image: give --out FILE (e.g. --out report.png)")
     try:

@@ -37,11 +37,17 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
     )
     parser.add_argument(
-        "--host", type=listen_host, default=DEFAULT_HOST,
+        "--host",
+        type=listen_host,
+        default=DEFAULT_HOST,
         help=f"address to listen on (default {DEFAULT_HOST}, this machine only; 0.0.0.0 exposes it: see the README)",
     )
     parser.add_argument(
-        "--allow-host", type=allowed_host, action="append", default=[], metavar="NAME",
+        "--allow-host",
+        type=allowed_host,
+        action="append",
+        default=[],
+        metavar="NAME",
         help=(
             "a host name (or address) browsers use to reach this server, besides loopback names and --host: "
             "the reverse proxy's public name, or this machine's name on the network; repeatable. "
@@ -49,7 +55,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         ),
     )
     parser.add_argument(
-        "--port", type=port_number, default=DEFAULT_PORT,
+        "--port",
+        type=port_number,
+        default=DEFAULT_PORT,
         help=f"TCP port to listen on (default {DEFAULT_PORT}; 0 picks a free one)",
     )
     add_catalog_option(parser)
@@ -68,14 +76,18 @@ def allowed_host(text: str) -> str:
     if problem:
         raise argparse.ArgumentTypeError(problem)
     if normal_host(text) in WILDCARDS:
-        raise argparse.ArgumentTypeError(f"{text} means every interface, not a name browsers use; give the name or address they type")
+        raise argparse.ArgumentTypeError(
+            f"{text} means every interface, not a name browsers use; give the name or address they type"
+        )
     return text
 
 
 def port_number(text: str) -> int:
     # [0-9], not isdigit(): that also takes superscripts and other scripts' digits.
     if not re.fullmatch(r"[0-9]{1,5}", text) or int(text) > 65535:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a port number; expected a whole number from 0 to 65535")
+        raise argparse.ArgumentTypeError(
+            f"{text!r} is not a port number; expected a whole number from 0 to 65535"
+        )
     return int(text)
 
 
@@ -92,23 +104,29 @@ def app_command(options: argparse.Namespace) -> list[str]:
 def run(options: argparse.Namespace) -> int:
     # Imported here so that loading the parser for `calc` stays cheap.
 
-
     try:
         catalog_for(options)  # a bad catalog is one error now, not one broken app per tab
     except CatalogError as error:
         return fail(str(error))
     if not is_loopback(options.host):
         shown_port = options.port or "PORT"
-        sys.stderr.write(EXPOSED_WARNING.format(
-            host=options.host, url=url_for(options.host, shown_port),
-            bound="" if options.host in WILDCARDS else f", by {options.host}",
-            allowed=f" ({', '.join(options.allow_host)})" if options.allow_host else " (none given)",
-        ))
+        sys.stderr.write(
+            EXPOSED_WARNING.format(
+                host=options.host,
+                url=url_for(options.host, shown_port),
+                bound="" if options.host in WILDCARDS else f", by {options.host}",
+                allowed=f" ({', '.join(options.allow_host)})"
+                if options.allow_host
+                else " (none given)",
+            )
+        )
     logging.basicConfig(level=logging.INFO, format="infusion-calc: %(message)s", stream=sys.stderr)
     server = BrowserServer(app_command(options), options.host, options.port, options.allow_host)
     try:
         asyncio.run(server.run())
     except OSError as error:
         reason = error.strerror or str(error)
-        return fail(f"cannot listen on {options.host} port {options.port}: {reason}; choose another with --host/--port")
+        return fail(
+            f"cannot listen on {options.host} port {options.port}: {reason}; choose another with --host/--port"
+        )
     return 0

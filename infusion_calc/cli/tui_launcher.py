@@ -21,7 +21,11 @@ def app_options(arguments: Sequence[str]) -> argparse.Namespace | None:
         return argparse.Namespace(command=None, catalog=None)
     if len(arguments) == 2 and arguments[0] == "--catalog" and not arguments[1].startswith("-"):
         return argparse.Namespace(command=None, catalog=arguments[1])
-    if len(arguments) == 1 and arguments[0].startswith("--catalog=") and len(arguments[0]) > len("--catalog="):
+    if (
+        len(arguments) == 1
+        and arguments[0].startswith("--catalog=")
+        and len(arguments[0]) > len("--catalog=")
+    ):
         return argparse.Namespace(command=None, catalog=arguments[0].split("=", 1)[1])
     return None
 

@@ -11,10 +11,23 @@ from typing import TYPE_CHECKING
 from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.cli.exits import SavedThenFailed
 from infusion_calc.cli.output_options import EXPORT_FORMATS
-from infusion_calc.core.errors import CatalogError, ClaimLineError, InputError, PlanError, SiteConfigError
+from infusion_calc.core.errors import (
+    CatalogError,
+    ClaimLineError,
+    InputError,
+    PlanError,
+    SiteConfigError,
+)
 from infusion_calc.core.exports import ExportError
 from infusion_calc.core.record.safe_text import json_safe, terminal_safe
-from infusion_calc.core.visit.visit import VisitResult, VisitTools, combined_checks, run_visit, visit_note, visit_to_dict
+from infusion_calc.core.visit.visit import (
+    VisitResult,
+    VisitTools,
+    combined_checks,
+    run_visit,
+    visit_note,
+    visit_to_dict,
+)
 from infusion_calc.core.visit.visit_exports import render_visit
 from infusion_calc.core.visit.visit_file import VisitFileError, read_visit
 from infusion_calc.core.words.labels import checks_text, line_brief
@@ -30,16 +43,32 @@ MAX_FILE_BYTES = 1_000_000
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser("visit", help=SUMMARY, description=(
-        "Read a visit file (the encounter once, then one [[administration]] table per drug), calculate each "
-        "drug as calc does, and add the visit's administration codes (one initial service, then sequential, "
-        "concurrent and additional hours). Prints the claim, the chart note and the checks."))
+    parser = commands.add_parser(
+        "visit",
+        help=SUMMARY,
+        description=(
+            "Read a visit file (the encounter once, then one [[administration]] table per drug), calculate each "
+            "drug as calc does, and add the visit's administration codes (one initial service, then sequential, "
+            "concurrent and additional hours). Prints the claim, the chart note and the checks."
+        ),
+    )
     parser.add_argument("file", metavar="FILE", help="the visit file (TOML)")
     parser.add_argument("--json", action="store_true", help="print the visit as one JSON object")
-    parser.add_argument("--format", choices=EXPORT_FORMATS, metavar="F", default=None,
-                        help="print the visit's claim as F: " + ", ".join(EXPORT_FORMATS))
-    parser.add_argument("--note", action="store_true", help="also print the chart note and the checks")
-    parser.add_argument("--save", action="store_true", help="append the visit to the administration log as one entry")
+    parser.add_argument(
+        "--format",
+        choices=EXPORT_FORMATS,
+        metavar="F",
+        default=None,
+        help="print the visit's claim as F: " + ", ".join(EXPORT_FORMATS),
+    )
+    parser.add_argument(
+        "--note", action="store_true", help="also print the chart note and the checks"
+    )
+    parser.add_argument(
+        "--save",
+        action="store_true",
+        help="append the visit to the administration log as one entry",
+    )
     add_catalog_option(parser)
     parser.set_defaults(run=run)
 
@@ -81,7 +110,9 @@ def run(options: argparse.Namespace) -> int:
     except Exception as error:
         if saved is None:
             raise
-        raise SavedThenFailed(saved) from error  # the save happened: the status must say so (exit 3)
+        raise SavedThenFailed(
+            saved
+        ) from error  # the save happened: the status must say so (exit 3)
 
 
 def _save(result: VisitResult, options: argparse.Namespace) -> SavedEntry | int:
@@ -94,20 +125,30 @@ def _save(result: VisitResult, options: argparse.Namespace) -> SavedEntry | int:
     except LogError as error:
         sys.stderr.write(f"error: {error}\n")
         return 1
-    sys.stderr.write(f"saved: administration log entry {entry.id} ({entry.path}), the whole visit\n")
+    sys.stderr.write(
+        f"saved: administration log entry {entry.id} ({entry.path}), the whole visit\n"
+    )
     return entry
 
 
 def _write(result: VisitResult, options: argparse.Namespace) -> int:
     fmt = "json" if options.json else options.format
     if fmt == "json":
-        sys.stdout.write(json_safe(json.dumps(visit_to_dict(result), ensure_ascii=False, indent=2)) + "\n")
+        sys.stdout.write(
+            json_safe(json.dumps(visit_to_dict(result), ensure_ascii=False, indent=2)) + "\n"
+        )
         return 0
     if fmt not in (None, "text"):
         try:
-            rendered = render_visit(result, fmt, context_for(options).site_config.export_settings(
-                result.spec.encounter.get("payer") if result.spec.encounter.get("payer") in
-                context_for(options).site_config.payer else None))
+            rendered = render_visit(
+                result,
+                fmt,
+                context_for(options).site_config.export_settings(
+                    result.spec.encounter.get("payer")
+                    if result.spec.encounter.get("payer") in context_for(options).site_config.payer
+                    else None
+                ),
+            )
         except (ExportError, SiteConfigError) as error:
             return fail(str(error))
         for notice in rendered.notices:
@@ -116,16 +157,30 @@ def _write(result: VisitResult, options: argparse.Namespace) -> int:
         return 0
     sys.stdout.write(terminal_safe(visit_summary(result)))
     if options.note:
-        sys.stdout.write(terminal_safe("\n" + visit_note(result) + "\n" + checks_text(combined_checks(result))))
+        sys.stdout.write(
+            terminal_safe("\n" + visit_note(result) + "\n" + checks_text(combined_checks(result)))
+        )
     return 0
 
 
 def visit_summary(result: VisitResult) -> str:
-    out = [f"Visit {result.spec.encounter['date']} ({result.spec.setting}): {len(result.administrations)} administrations"]
+    out = [
+        f"Visit {result.spec.encounter['date']} ({result.spec.setting}): {len(result.administrations)} administrations"
+    ]
     out.append("  Drug lines")
-    out += [f"    {line_brief(line.hcpcs, line.modifiers, line.units)}" for line in result.drug_lines]
+    out += [
+        f"    {line_brief(line.hcpcs, line.modifiers, line.units)}" for line in result.drug_lines
+    ]
     out.append("  Administration lines")
-    out += [f"    {line_brief(line.code, line.modifiers, line.units)}" for line in result.codes.lines] or ["    none"]
-    problems = [check for check in combined_checks(result) if check.severity in ("error", "warning")]
-    out += [f"  ! {check.code}: {check.message}" for check in problems if check.code.startswith("VISIT_")]
+    out += [
+        f"    {line_brief(line.code, line.modifiers, line.units)}" for line in result.codes.lines
+    ] or ["    none"]
+    problems = [
+        check for check in combined_checks(result) if check.severity in ("error", "warning")
+    ]
+    out += [
+        f"  ! {check.code}: {check.message}"
+        for check in problems
+        if check.code.startswith("VISIT_")
+    ]
     return "\n".join(out) + "\n"

@@ -31,11 +31,17 @@ def checked_zip(data: bytes, name: str) -> zipfile.ZipFile:
         raise InputError("file", f"{name}: not a readable zip file") from None
     members = archive.infolist()
     if len(members) > ZIP_MEMBERS_LIMIT:
-        raise InputError("file", f"{name}: the zip lists {len(members):,} members; CMS's zips hold a handful (at most {ZIP_MEMBERS_LIMIT})")
+        raise InputError(
+            "file",
+            f"{name}: the zip lists {len(members):,} members; CMS's zips hold a handful (at most {ZIP_MEMBERS_LIMIT})",
+        )
     for member in members:
-        if member.file_size > FILE_LIMIT or member.file_size > EXPANSION_LIMIT * max(member.compress_size, 1):
+        if member.file_size > FILE_LIMIT or member.file_size > EXPANSION_LIMIT * max(
+            member.compress_size, 1
+        ):
             raise InputError(
-                "file", f"{name}:{member.filename}: unzips to {member.file_size:,} bytes from {member.compress_size:,}; "
+                "file",
+                f"{name}:{member.filename}: unzips to {member.file_size:,} bytes from {member.compress_size:,}; "
                 f"a CMS file is at most {FILE_LIMIT // MB} MB and expands at most {EXPANSION_LIMIT} times (a zip bomb?)",
             )
     return archive

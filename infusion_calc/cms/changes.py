@@ -45,7 +45,9 @@ def _codes(codes: tuple[str, ...]) -> str:
     noun = "code" if len(codes) == 1 else "codes"
     if not codes:
         return f"0 {noun}"
-    shown = ", ".join(codes[:_LISTED]) + (f", ... ({len(codes) - _LISTED} more)" if len(codes) > _LISTED else "")
+    shown = ", ".join(codes[:_LISTED]) + (
+        f", ... ({len(codes) - _LISTED} more)" if len(codes) > _LISTED else ""
+    )
     return f"{len(codes)} {noun}: {shown}"
 
 
@@ -57,8 +59,13 @@ def _stored_codes(label: str) -> tuple[str, set[str], set[str]] | None:
             raw = json.loads(gzip.decompress(data))
             if raw["quarter"] == label:
                 found = (
-                    origin, {code["hcpcs"] for code in raw["codes"]},
-                    {code["hcpcs"] for code in raw["codes"] if code.get("payment_limit") is not None},
+                    origin,
+                    {code["hcpcs"] for code in raw["codes"]},
+                    {
+                        code["hcpcs"]
+                        for code in raw["codes"]
+                        if code.get("payment_limit") is not None
+                    },
                 )
         except (OSError, EOFError, ValueError, TypeError, KeyError):
             continue  # a damaged stored quarter: the import replaces it
@@ -74,18 +81,28 @@ def change(quarter: Quarter, source: str, replace: bool) -> QuarterChange:
     origin, old, old_priced = stored
     priced = {code.hcpcs for code in quarter.codes if code.payment_limit is not None}
     result = QuarterChange(
-        quarter.quarter, origin, tuple(sorted(codes - old)), tuple(sorted(old - codes)),
+        quarter.quarter,
+        origin,
+        tuple(sorted(codes - old)),
+        tuple(sorted(old - codes)),
         tuple(sorted((old_priced - priced) & codes)),
     )
     lost_priced = len(old_priced - priced)
     if replace:
         return result
-    if len(result.removed) > LOSS_ALLOWED * len(old) or lost_priced > LOSS_ALLOWED * len(old_priced):
+    if len(result.removed) > LOSS_ALLOWED * len(old) or lost_priced > LOSS_ALLOWED * len(
+        old_priced
+    ):
         what = (
-            f"{len(result.removed)} of the {len(old)} codes" if len(result.removed) > LOSS_ALLOWED * len(old)
+            f"{len(result.removed)} of the {len(old)} codes"
+            if len(result.removed) > LOSS_ALLOWED * len(old)
             else f"the payment limit of {lost_priced} of the {len(old_priced)} priced codes"
         )
-        listed = result.removed if len(result.removed) > LOSS_ALLOWED * len(old) else tuple(sorted(old_priced - priced))
+        listed = (
+            result.removed
+            if len(result.removed) > LOSS_ALLOWED * len(old)
+            else tuple(sorted(old_priced - priced))
+        )
         raise InputError(
             "file",
             f"{source}: {quarter.quarter} would lose {what} of the {origin} quarter ({_codes(listed)}); "

@@ -38,7 +38,9 @@ class CompiledCms:
     def layer(self) -> CmsLayer | None:
         if self.latest is None:
             return None
-        layer = CmsLayer(self.latest, LazyCodes(self.blobs), self.names, self.text, history=self.history)
+        layer = CmsLayer(
+            self.latest, LazyCodes(self.blobs), self.names, self.text, history=self.history
+        )
         if self.history is not None:
             self.history.attach(layer)
         return layer
@@ -46,7 +48,9 @@ class CompiledCms:
 
 def _check(texts: list[bytes], where: str) -> None:
     """The models' one validation path: pydantic is imported only when a quarter needs it."""
-    from pydantic import ValidationError  # lazy: a miss on the sealed packaged quarters never needs pydantic
+    from pydantic import (
+        ValidationError,
+    )  # lazy: a miss on the sealed packaged quarters never needs pydantic
 
     from infusion_calc.cms.models import Quarter  # lazy: the pydantic models, as above
 
@@ -66,7 +70,9 @@ def _validated(origin: str, data: bytes, where: str) -> list[dict[str, Any]]:
         # Each stored text is the models' own JSON (import, packaging): once valid, it is the data as it is.
         return [json.loads(text) for text in texts]
     except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError):
-        raise CatalogError(f"{where}: not a readable quarter file; import the CMS files again") from None
+        raise CatalogError(
+            f"{where}: not a readable quarter file; import the CMS files again"
+        ) from None
 
 
 def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
@@ -74,7 +80,10 @@ def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
     by_label: dict[str, tuple[str, dict[str, Any]]] = {}
     for origin, where, data in sources:
         for raw in _validated(origin, data, where):
-            by_label[raw["quarter"]] = (origin, raw)  # imported files come after packaged ones: they win
+            by_label[raw["quarter"]] = (
+                origin,
+                raw,
+            )  # imported files come after packaged ones: they win
     ordered = sorted(by_label.values(), key=lambda pair: pair[1]["effective_from"])
     quarters = tuple(quarter_from_json(raw, origin) for origin, raw in ordered)
     if not ordered:
@@ -86,7 +95,10 @@ def compile_quarters(sources: list[tuple[str, str, bytes]]) -> CompiledCms:
         history=_history([raw for _, raw in ordered]),
         quarters=quarters,
         latest=latest["quarter"],
-        blobs={code: json.dumps(raw, ensure_ascii=False, separators=(",", ":")) for code, raw in codes.items()},
+        blobs={
+            code: json.dumps(raw, ensure_ascii=False, separators=(",", ":"))
+            for code, raw in codes.items()
+        },
         names={code: tuple(sorted(layer.names(code))) for code in codes},
         text={code: layer.descriptor_text(code) for code in codes},
     )
@@ -101,12 +113,20 @@ def _history(ordered: list[dict[str, Any]]) -> CodeHistory:
         codes = {code["hcpcs"]: code for code in raw["codes"]}
         for code, fields in codes.items():
             listed.setdefault(code, []).append(raw["quarter"])
-            if fields.get("hcpcs_added") or fields.get("hcpcs_terminated"):  # the newest HCPCS file read wins
+            if fields.get("hcpcs_added") or fields.get(
+                "hcpcs_terminated"
+            ):  # the newest HCPCS file read wins
                 dates[code] = (fields.get("hcpcs_added"), fields.get("hcpcs_terminated"))
         if raw is not ordered[-1]:
             packed[raw["quarter"]] = pack(codes)  # names are found when a date asks for the quarter
     spans = tuple(
-        QuarterSpan(raw["quarter"], date.fromisoformat(raw["effective_from"]), date.fromisoformat(raw["effective_to"]))
+        QuarterSpan(
+            raw["quarter"],
+            date.fromisoformat(raw["effective_from"]),
+            date.fromisoformat(raw["effective_to"]),
+        )
         for raw in ordered
     )
-    return CodeHistory(spans, {code: tuple(labels) for code, labels in listed.items()}, packed, dates)
+    return CodeHistory(
+        spans, {code: tuple(labels) for code, labels in listed.items()}, packed, dates
+    )

@@ -21,16 +21,29 @@ from infusion_calc.core.numbers.units import Measure, parse_amount
 
 # CMS's spellings of units, mapped to the strict parser's.
 _WORDS = {
-    "MG": "mg", "MCG": "mcg", "GM": "g", "G": "g", "GRAM": "g", "GRAMS": "g",
-    "ML": "mL", "CC": "mL",  # a cc is exactly a mL; typed input still refuses "cc" (misread as U or 00)
-    "UNIT": "units", "UNITS": "units", "IU": "IU", "I.U.": "IU", "USP UNIT": "units", "USP UNITS": "units",
+    "MG": "mg",
+    "MCG": "mcg",
+    "GM": "g",
+    "G": "g",
+    "GRAM": "g",
+    "GRAMS": "g",
+    "ML": "mL",
+    "CC": "mL",  # a cc is exactly a mL; typed input still refuses "cc" (misread as U or 00)
+    "UNIT": "units",
+    "UNITS": "units",
+    "IU": "IU",
+    "I.U.": "IU",
+    "USP UNIT": "units",
+    "USP UNITS": "units",
 }
 _AMOUNT = re.compile(r"^(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-z][A-Za-z. ]*?)$")
 # A parenthesis without digits names the drug ("10 MG (rituximab)"); with digits it splits a combination.
 _DRUG_NOTE = re.compile(r"\s*\([^()0-9]*\)$")
 # "1 I.U. VWF:RCO": the assay named after the unit ("per factor VIII IU" names the factor before it).
 _ASSAY_NOTE = re.compile(r"(?<=I\.U\.)\s+VWF:RCO$", re.IGNORECASE)
-_PER_DOSE = re.compile(r"^PER (THERAPEUTIC )?DOSE$|^PER IMPLANT$|\bCELLS\b.*|^PER INFUSION\b.*", re.IGNORECASE)
+_PER_DOSE = re.compile(
+    r"^PER (THERAPEUTIC )?DOSE$|^PER IMPLANT$|\bCELLS\b.*|^PER INFUSION\b.*", re.IGNORECASE
+)
 _PER_IU = re.compile(r"^PER (FACTOR [IVX]+ )?IU$", re.IGNORECASE)
 _UP_TO = re.compile(r"^UP TO\s+(?=[0-9.])", re.IGNORECASE)
 
@@ -59,7 +72,9 @@ def package_rounded(per_item: Decimal, count: Decimal, per_package: Decimal) -> 
     package; edaravone 30 mg bags, 2 per carton: 30 and 30), and the row stays refused.
     """
     product = per_item * count
-    return product != product.to_integral_value(ROUND_CEILING) and per_package == product.to_integral_value(ROUND_CEILING)
+    return product != product.to_integral_value(
+        ROUND_CEILING
+    ) and per_package == product.to_integral_value(ROUND_CEILING)
 
 
 class DosageRefused(Exception):
@@ -67,11 +82,21 @@ class DosageRefused(Exception):
 
 
 _MASS_AMOUNT = re.compile(r"([0-9]*\.?[0-9]+)\s*(mcg|micrograms?|mg|gm?)\b", re.IGNORECASE)
-_MASS_NAMES = {"mcg": "mcg", "microgram": "mcg", "micrograms": "mcg", "mg": "mg", "g": "g", "gm": "g"}
+_MASS_NAMES = {
+    "mcg": "mcg",
+    "microgram": "mcg",
+    "micrograms": "mcg",
+    "mg": "mg",
+    "g": "g",
+    "gm": "g",
+}
 
 
 def _masses(text: str) -> list[Measure]:
-    return [parse_amount(f"{number} {_MASS_NAMES[word.lower()]}", "billing_unit") for number, word in _MASS_AMOUNT.findall(text)]
+    return [
+        parse_amount(f"{number} {_MASS_NAMES[word.lower()]}", "billing_unit")
+        for number, word in _MASS_AMOUNT.findall(text)
+    ]
 
 
 def first_named(text: str, descriptor: str) -> Measure:
@@ -85,15 +110,22 @@ def first_named(text: str, descriptor: str) -> Measure:
     (a range per component), a unit naming a volume (a cassette of 100 mL) or amounts in
     another order stay refused (DosageRefused) with the unit's own reason.
     """
-    if re.search(r"\bUP TO\b", descriptor, re.IGNORECASE) or re.search(r"[0-9]\s*(ML|CC)\b", text, re.IGNORECASE):
+    if re.search(r"\bUP TO\b", descriptor, re.IGNORECASE) or re.search(
+        r"[0-9]\s*(ML|CC)\b", text, re.IGNORECASE
+    ):
         raise DosageRefused(COMBINATION)
     named = _masses(text)
-    if len(named) > 2 and named[0].unit == "mg" and all(amount.unit == "mg" for amount in named) and (
-        named[0].value == sum(amount.value for amount in named[1:])
+    if (
+        len(named) > 2
+        and named[0].unit == "mg"
+        and all(amount.unit == "mg" for amount in named)
+        and (named[0].value == sum(amount.value for amount in named[1:]))
     ):
         named = named[1:]  # "75MG (50MG cft/25MG taz)": the total first, then its parts
     equivalent = len(named) == 1 and re.search(r"\(\s*[0-9.,]+\s*IU\s*\)", text, re.IGNORECASE)
-    if len(named) < 2 and not equivalent:  # "LESS THAN OR EQUAL TO 100 MG" is one amount, not two strengths
+    if (
+        len(named) < 2 and not equivalent
+    ):  # "LESS THAN OR EQUAL TO 100 MG" is one amount, not two strengths
         raise DosageRefused(COMBINATION)
     described = _masses(descriptor)
     if described[: len(named)] != named:
@@ -118,7 +150,9 @@ def code_billing_unit(text: str, descriptor: str | None) -> Measure:
 def billing_unit(text: str) -> Measure:
     """The amount one billing unit stands for (mg, mL, units, IU or doses), or DosageRefused with the reason."""
     raw = " ".join(text.replace("\xa0", " ").split())
-    if _PER_DOSE.search(raw):  # per (therapeutic) dose, per implant, a CAR-T dose "up to N million cells"
+    if _PER_DOSE.search(
+        raw
+    ):  # per (therapeutic) dose, per implant, a CAR-T dose "up to N million cells"
         return parse_amount("1 dose", "billing_unit")
     if _PER_IU.match(raw):
         return parse_amount("1 IU", "billing_unit")

@@ -77,7 +77,9 @@ def _dates(cells: dict[str, str], columns: dict[str, str]) -> dict[str, str]:
     return found
 
 
-def _drug_rows(sheet: IO[bytes], strings: list[str]) -> tuple[dict[str, str] | None, dict[str, dict[str, str]]]:
+def _drug_rows(
+    sheet: IO[bytes], strings: list[str]
+) -> tuple[dict[str, str] | None, dict[str, dict[str, str]]]:
     """The header's columns (None: no header found) and the drug codes' descriptors."""
     columns: dict[str, str] | None = None
     codes: dict[str, dict[str, str]] = {}
@@ -89,7 +91,9 @@ def _drug_rows(sheet: IO[bytes], strings: list[str]) -> tuple[dict[str, str] | N
         if columns is None:
             by_title = {title.upper(): column for column, title in cells.items()}
             if all(title in by_title for title in _WANTED):
-                columns = {title: by_title[title] for title in (*_WANTED, *_DATES) if title in by_title}
+                columns = {
+                    title: by_title[title] for title in (*_WANTED, *_DATES) if title in by_title
+                }
             continue
         code = cells.get(columns["HCPC"], "")
         if cells.get(columns["RECID"]) != "3" or not _HCPCS.fullmatch(code):
@@ -113,7 +117,12 @@ def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
     try:
         columns, codes = _drug_rows(sheet, strings)
     except (zipfile.BadZipFile, ParseError, OSError, EOFError, IndexError, ValueError) as error:
-        raise InputError("file", f"{name}: not a readable HCPCS Level II workbook ({error})") from None
+        raise InputError(
+            "file", f"{name}: not a readable HCPCS Level II workbook ({error})"
+        ) from None
     if columns is None:
-        raise InputError("file", f"{name}: no header row with {', '.join(_WANTED)}; is it the HCPCS Level II file?")
+        raise InputError(
+            "file",
+            f"{name}: no header row with {', '.join(_WANTED)}; is it the HCPCS Level II file?",
+        )
     return codes

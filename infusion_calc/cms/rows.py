@@ -12,7 +12,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from infusion_calc.cms.dosage import PACKAGE_ROUNDED, DosageRefused, code_billing_unit, package_rounded
+from infusion_calc.cms.dosage import (
+    PACKAGE_ROUNDED,
+    DosageRefused,
+    code_billing_unit,
+    package_rounded,
+)
 from infusion_calc.cms.tables import Table
 from infusion_calc.core.errors import InputError
 
@@ -87,7 +92,9 @@ def read_crosswalk(table: Table, descriptors: dict[str, dict[str, str]] | None =
             unit = _unit(cells[5], (descriptors or {}).get(code, {}).get("descriptor"))
             if not _NDC.fullmatch(cells[3]):
                 raise RowRefused(BAD_NDC)
-            size, count, per_item, per_package = (_positive(cell, BAD_NUMBER) for cell in cells[6:10])
+            size, count, per_item, per_package = (
+                _positive(cell, BAD_NUMBER) for cell in cells[6:10]
+            )
             if per_item * count != per_package:
                 if not package_rounded(per_item, count, per_package):
                     raise RowRefused(PACKAGE_MISMATCH)
@@ -97,13 +104,19 @@ def read_crosswalk(table: Table, descriptors: dict[str, dict[str, str]] | None =
             if _HCPCS.fullmatch(cells[0]):
                 reading.refused_codes.setdefault(cells[0], str(refusal))
             continue
-        entry = reading.codes.setdefault(code, {"hcpcs": code, "short_description": cells[1], "billing_unit": unit, "items": {}})
+        entry = reading.codes.setdefault(
+            code, {"hcpcs": code, "short_description": cells[1], "billing_unit": unit, "items": {}}
+        )
         if entry["billing_unit"] != unit:
             reading.refused[MIXED_UNIT] += 1
             continue
         item = {
-            "ndc": cells[3], "labeler": cells[2], "brand": cells[4],
-            "package_size": size, "package_count": count, "units_per_item": per_item,
+            "ndc": cells[3],
+            "labeler": cells[2],
+            "brand": cells[4],
+            "package_size": size,
+            "package_count": count,
+            "units_per_item": per_item,
         }
         known = entry["items"].get(cells[3])
         if known is not None and known != item:
@@ -121,18 +134,27 @@ def read_crosswalk(table: Table, descriptors: dict[str, dict[str, str]] | None =
     return reading
 
 
-def _payment_values(table: Table, line: int, code: str, cells: tuple[str, ...]) -> tuple[Decimal, Decimal]:
+def _payment_values(
+    table: Table, line: int, code: str, cells: tuple[str, ...]
+) -> tuple[Decimal, Decimal]:
     """The payment limit and coinsurance of a priced row; InputError for a value CMS never writes there:
     a file whose columns moved, or that was damaged, is refused whole rather than priced wrong."""
     where = f"{table.name}: line {line}: {code}"
     limit, coinsurance, notes = cells[3], cells[4], " ".join(cells[5:6] + cells[1:2])
     if not _AMOUNT.fullmatch(limit) or Decimal(limit) <= 0:
-        raise InputError("file", f"{where}: 'Payment Limit' is '{limit}', not dollars per billing unit (more than 0, at most 3 decimals)")
+        raise InputError(
+            "file",
+            f"{where}: 'Payment Limit' is '{limit}', not dollars per billing unit (more than 0, at most 3 decimals)",
+        )
     if not _AMOUNT.fullmatch(coinsurance) or Decimal(coinsurance) > 20:
-        raise InputError("file", f"{where}: 'Co-insurance Percentage' is '{coinsurance}', not a percentage from 0 to 20 (at most 3 decimals)")
+        raise InputError(
+            "file",
+            f"{where}: 'Co-insurance Percentage' is '{coinsurance}', not a percentage from 0 to 20 (at most 3 decimals)",
+        )
     if Decimal(coinsurance) < 20 and not _LOWER_COINSURANCE_EXPLAINED.search(notes):
         raise InputError(
-            "file", f"{where}: 'Co-insurance Percentage' is {coinsurance}, below 20, and no note on the row says why "
+            "file",
+            f"{where}: 'Co-insurance Percentage' is {coinsurance}, below 20, and no note on the row says why "
             "(CMS notes 'Inflation-adjusted coinsurance')",
         )
     return Decimal(limit), Decimal(coinsurance)
@@ -153,5 +175,9 @@ def read_pricing(table: Table, descriptors: dict[str, dict[str, str]] | None = N
         except RowRefused as refusal:
             reading.refused[str(refusal)] += 1
             continue
-        reading.codes[code] = {"billing_unit": unit, "payment_limit": limit, "coinsurance_percent": coinsurance}
+        reading.codes[code] = {
+            "billing_unit": unit,
+            "payment_limit": limit,
+            "coinsurance_percent": coinsurance,
+        }
     return reading

@@ -128,9 +128,13 @@ def quarter_from_json(raw: dict[str, Any], origin: str) -> LoadedQuarter:
         origin=origin,
         prices={
             # A literal, not a comprehension per code: ten quarters hold some 6,000 priced codes.
-            code["hcpcs"]: {"billing_unit": code["billing_unit"], "payment_limit": code["payment_limit"],
-                            "coinsurance_percent": code["coinsurance_percent"]}
-            for code in raw["codes"] if code.get("payment_limit") is not None
+            code["hcpcs"]: {
+                "billing_unit": code["billing_unit"],
+                "payment_limit": code["payment_limit"],
+                "coinsurance_percent": code["coinsurance_percent"],
+            }
+            for code in raw["codes"]
+            if code.get("payment_limit") is not None
         },
         code_count=len(raw["codes"]),
         ndc_count=sum(len(code["items"]) for code in raw["codes"]),
@@ -153,7 +157,9 @@ def quarter_files() -> list[tuple[str, str, bytes]]:
                 try:
                     found.append(("imported", str(path), path.read_bytes()))
                 except OSError as error:
-                    raise CatalogError(f"{path}: cannot read the imported quarter ({error.strerror})") from None
+                    raise CatalogError(
+                        f"{path}: cannot read the imported quarter ({error.strerror})"
+                    ) from None
     return found
 
 
@@ -164,9 +170,17 @@ def packaged_descriptors() -> dict[str, dict[str, str]]:
         if origin == "packaged":
             for text in quarter_texts(data):
                 for code in json.loads(text)["codes"]:
-                    descriptors[code["hcpcs"]] = {"descriptor": code.get("descriptor") or "", "short": code["short_description"]}
-                    dates = {"added": code.get("hcpcs_added"), "terminated": code.get("hcpcs_terminated")}
-                    descriptors[code["hcpcs"]].update({key: value for key, value in dates.items() if value})
+                    descriptors[code["hcpcs"]] = {
+                        "descriptor": code.get("descriptor") or "",
+                        "short": code["short_description"],
+                    }
+                    dates = {
+                        "added": code.get("hcpcs_added"),
+                        "terminated": code.get("hcpcs_terminated"),
+                    }
+                    descriptors[code["hcpcs"]].update(
+                        {key: value for key, value in dates.items() if value}
+                    )
     return descriptors
 
 
@@ -175,13 +189,16 @@ def import_lock() -> Iterator[None]:
     """One import at a time compares with and replaces the stored quarters (two terminals, two imports)."""
     import fcntl  # lazy: only `data import` locks the store (calc's budget)
 
-
     folder = cms_dir()
     make_private_dirs(folder)
-    descriptor = os.open(folder / ".import.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600)
+    descriptor = os.open(
+        folder / ".import.lock", os.O_RDWR | os.O_CREAT | os.O_NOFOLLOW | os.O_CLOEXEC, 0o600
+    )
     try:
         fcntl.flock(descriptor, fcntl.LOCK_EX)
-        for left in folder.glob(".import-*"):  # written by an import that was killed: no import is writing now
+        for left in folder.glob(
+            ".import-*"
+        ):  # written by an import that was killed: no import is writing now
             left.unlink(missing_ok=True)
         yield
     finally:

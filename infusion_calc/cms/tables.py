@@ -20,7 +20,9 @@ from typing import Any
 
 from infusion_calc.core.errors import InputError
 
-_EFFECTIVE = re.compile(r"Effective\s+([A-Za-z]+ [0-9]{1,2}, [0-9]{4})\s+through\s+([A-Za-z]+ [0-9]{1,2}, [0-9]{4})")
+_EFFECTIVE = re.compile(
+    r"Effective\s+([A-Za-z]+ [0-9]{1,2}, [0-9]{4})\s+through\s+([A-Za-z]+ [0-9]{1,2}, [0-9]{4})"
+)
 # The crosswalk's first column names a year that is not always the file's (`_2023_CODE` in January 2024).
 _CROSSWALK_CODE = re.compile(r"_[0-9]{4}_CODE")
 _PREAMBLE_ROWS = 20
@@ -31,15 +33,29 @@ MAX_ROWS = 100_000
 # each with the names CMS has given it; None marks the crosswalk's code column, found by its pattern.
 COLUMNS: dict[str, tuple[tuple[str, ...] | None, ...]] = {
     "crosswalk": (
-        None, ("Short Description",), ("LABELER NAME",), ("NDC2", "NDC"), ("Drug Name",), ("HCPCS dosage",),
-        ("PKG SIZE",), ("PKG QTY",), ("BILLUNITS",), ("BILLUNITSPKG",),
+        None,
+        ("Short Description",),
+        ("LABELER NAME",),
+        ("NDC2", "NDC"),
+        ("Drug Name",),
+        ("HCPCS dosage",),
+        ("PKG SIZE",),
+        ("PKG QTY",),
+        ("BILLUNITS",),
+        ("BILLUNITSPKG",),
     ),
     "pricing": (
-        ("HCPCS Code",), ("Short Description",), ("HCPCS Code Dosage",), ("Payment Limit",),
+        ("HCPCS Code",),
+        ("Short Description",),
+        ("HCPCS Code Dosage",),
+        ("Payment Limit",),
         ("Co-insurance Percentage",),
     ),
 }
-OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {"crosswalk": (), "pricing": (("Notes",),)}
+OPTIONAL_COLUMNS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "crosswalk": (),
+    "pricing": (("Notes",),),
+}
 """Read when present, after the required ones (an empty cell when the file has no such column)."""
 
 
@@ -89,11 +105,18 @@ def _column_positions(kind: str, cells: tuple[str, ...], where: str) -> tuple[in
         by_name[key] = position
     positions = []
     for names in COLUMNS[kind]:
-        found = [by_name[key] for key in ((n.casefold() for n in names) if names else ("_yyyy_code",)) if key in by_name]
+        found = [
+            by_name[key]
+            for key in ((n.casefold() for n in names) if names else ("_yyyy_code",))
+            if key in by_name
+        ]
         if len(found) != 1:
             wanted = " or ".join(f"'{name}'" for name in names) if names else "'_YYYY_CODE'"
             problem = "no column named" if not found else "more than one column named"
-            raise InputError("file", f"{where}: {problem} {wanted} in the header; is it CMS's {kind} file as published?")
+            raise InputError(
+                "file",
+                f"{where}: {problem} {wanted} in the header; is it CMS's {kind} file as published?",
+            )
         positions.extend(found)
     for names in OPTIONAL_COLUMNS[kind]:
         positions.extend(by_name[name.casefold()] for name in names if name.casefold() in by_name)
@@ -109,7 +132,9 @@ def _effective(cells: tuple[str, ...], where: str) -> tuple[date, date] | None:
         try:
             dates.append(datetime.strptime(part, "%B %d, %Y").date())
         except ValueError:
-            raise InputError("file", f"{where}: '{part}' is not a date (expected e.g. 'January 1, 2026')") from None
+            raise InputError(
+                "file", f"{where}: '{part}' is not a date (expected e.g. 'January 1, 2026')"
+            ) from None
     start, end = dates
     if start.month % 3 != 1 or start.day != 1 or end != _last_day_of_quarter(start):
         raise InputError(
@@ -121,7 +146,9 @@ def _effective(cells: tuple[str, ...], where: str) -> tuple[date, date] | None:
 
 
 def _last_day_of_quarter(start: date) -> date:
-    following = date(start.year + 1, 1, 1) if start.month >= 10 else date(start.year, start.month + 3, 1)
+    following = (
+        date(start.year + 1, 1, 1) if start.month >= 10 else date(start.year, start.month + 3, 1)
+    )
     return following - timedelta(days=1)
 
 
@@ -138,7 +165,9 @@ def read_table(data: bytes, name: str) -> Table:
     try:
         return _read(reader, data, name)
     except csv.Error as error:
-        raise InputError("file", f"{name}: line {reader.line_num}: not CSV as CMS writes it ({error})") from None
+        raise InputError(
+            "file", f"{name}: line {reader.line_num}: not CSV as CMS writes it ({error})"
+        ) from None
 
 
 def _read(reader: Any, data: bytes, name: str) -> Table:
@@ -152,11 +181,14 @@ def _read(reader: Any, data: bytes, name: str) -> Table:
             break
     if kind is None:
         raise InputError(
-            "file", f"{name}: not a CMS ASP crosswalk or payment-limit file (no header row naming "
+            "file",
+            f"{name}: not a CMS ASP crosswalk or payment-limit file (no header row naming "
             f"'_YYYY_CODE' or 'HCPCS Code' in its first {_PREAMBLE_ROWS} lines)",
         )
     if effective is None:
-        raise InputError("file", f"{where}: no 'Effective <date> through <date>' line above the header")
+        raise InputError(
+            "file", f"{where}: no 'Effective <date> through <date>' line above the header"
+        )
     positions = _column_positions(kind, cells, where)
     header_line, required = reader.line_num, len(COLUMNS[kind])
     rows: list[tuple[int, tuple[str, ...]]] = []
@@ -164,13 +196,17 @@ def _read(reader: Any, data: bytes, name: str) -> Table:
         trimmed = _trimmed(row)
         if trimmed:
             if len(rows) == MAX_ROWS:
-                raise InputError("file", f"{name}: line {reader.line_num}: more than {MAX_ROWS:,} rows; CMS's files have under 10,000")
+                raise InputError(
+                    "file",
+                    f"{name}: line {reader.line_num}: more than {MAX_ROWS:,} rows; CMS's files have under 10,000",
+                )
             rows.append((reader.line_num, _row(trimmed, positions, required)))
     if not rows:
         raise InputError("file", f"{name}: line {header_line}: no data rows under the header")
     if not data.endswith(b"\n"):
         raise InputError(
-            "file", f"{name}: line {reader.line_num}: the file ends inside a row (no line ending after it): "
+            "file",
+            f"{name}: line {reader.line_num}: the file ends inside a row (no line ending after it): "
             "it was cut short; download it again",
         )
     return Table(kind, tuple(cells), tuple(rows), effective[0], effective[1], name)

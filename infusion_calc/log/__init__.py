@@ -22,14 +22,31 @@ if TYPE_CHECKING:
     from infusion_calc.log.store import BUSY_TIMEOUT_S, SavedEntry, default_log_path, save
 
 _HOMES = {
-    "LogError": "errors", "CenterLog": "location", "LogLocation": "location", "log_location": "location",
-    "CSV_COLUMNS": "reader", "AdministrationLog": "reader", "Summary": "reader",
-    "BUSY_TIMEOUT_S": "store", "SavedEntry": "store", "default_log_path": "store", "save": "store",
+    "LogError": "errors",
+    "CenterLog": "location",
+    "LogLocation": "location",
+    "log_location": "location",
+    "CSV_COLUMNS": "reader",
+    "AdministrationLog": "reader",
+    "Summary": "reader",
+    "BUSY_TIMEOUT_S": "store",
+    "SavedEntry": "store",
+    "default_log_path": "store",
+    "save": "store",
 }
 
 __all__ = [
-    "BUSY_TIMEOUT_S", "CSV_COLUMNS", "AdministrationLog", "CenterLog", "LogError", "LogLocation", "SavedEntry", "Summary",
-    "default_log_path", "log_location", "save",
+    "BUSY_TIMEOUT_S",
+    "CSV_COLUMNS",
+    "AdministrationLog",
+    "CenterLog",
+    "LogError",
+    "LogLocation",
+    "SavedEntry",
+    "Summary",
+    "default_log_path",
+    "log_location",
+    "save",
 ]
 
 

@@ -43,16 +43,25 @@ LogLocation = Path | CenterLog
 
 def center_log(url: str, source: str) -> CenterLog:
     """The URL checked: a PostgreSQL URL with no password in it; LogError saying what to do otherwise."""
-    from urllib.parse import parse_qsl, urlsplit  # only when a center log is named: a SQLite start does without
+    from urllib.parse import (
+        parse_qsl,
+        urlsplit,
+    )  # only when a center log is named: a SQLite start does without
 
     text = url.strip()
     try:
         parts = urlsplit(text)
-        secrets = parts.password is not None or any(key in SECRET_PARAMETERS for key, _ in parse_qsl(parts.query))
+        secrets = parts.password is not None or any(
+            key in SECRET_PARAMETERS for key, _ in parse_qsl(parts.query)
+        )
     except ValueError:
-        raise LogError(f"{source}: the log URL is not a URL; give one such as postgresql://loghost/infusions") from None
+        raise LogError(
+            f"{source}: the log URL is not a URL; give one such as postgresql://loghost/infusions"
+        ) from None
     if parts.scheme not in SCHEMES:
-        raise LogError(f"{source}: the log URL must begin postgresql:// (such as postgresql://loghost/infusions)")
+        raise LogError(
+            f"{source}: the log URL must begin postgresql:// (such as postgresql://loghost/infusions)"
+        )
     if secrets:
         # Not echoed: the message must not repeat the secret it refuses.
         raise LogError(
@@ -72,7 +81,10 @@ def log_location(configured_url: str | None = None) -> LogLocation:
 
     A URL that cannot be used is returned as `unusable`, so finding the log never raises.
     """
-    named = [(os.environ.get(URL_VARIABLE, "").strip(), URL_VARIABLE), (configured_url or "", "[log] url in the site config")]
+    named = [
+        (os.environ.get(URL_VARIABLE, "").strip(), URL_VARIABLE),
+        (configured_url or "", "[log] url in the site config"),
+    ]
     for url, source in named:
         if url:
             try:

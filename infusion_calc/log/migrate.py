@@ -39,7 +39,9 @@ def derived_uuid(workstation: str, entry_id: int, saved_at: str, inputs: str, re
     return str(uuid.uuid5(_NAMESPACE, f"{workstation}\x1f{entry_id}\x1f{saved_at}\x1f{content}"))
 
 
-def copy_log(source: Path, target: CenterLog, workstation: str, timeout: float | None = None) -> Copied:
+def copy_log(
+    source: Path, target: CenterLog, workstation: str, timeout: float | None = None
+) -> Copied:
     """Copy every entry of `source` into `target`; how many were new and how many were there already."""
     import psycopg
 
@@ -50,18 +52,51 @@ def copy_log(source: Path, target: CenterLog, workstation: str, timeout: float |
         migrate(target, _connection(target))  # the tables first, even with nothing to copy
     except psycopg.Error as error:
         forget_connection(target)
-        raise LogError(f"The center log {target} cannot be used: {one_line(error)}. Nothing was copied.") from None
+        raise LogError(
+            f"The center log {target} cannot be used: {one_line(error)}. Nothing was copied."
+        ) from None
     local = open_log(source, timeout)
     center_ids: dict[int, int] = {}
     new = old = 0
     for row in local.rows(f"SELECT {_COLUMNS} FROM administration a ORDER BY id"):
-        (entry_id, entry_uuid, made_at, corrects, saved_at, drug, hcpcs, dose, administered, discarded, patient_id,
-         inputs, result, note, checks, encounter) = row
-        lines = tuple(local.rows(
-            "SELECT line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity, medicare_payment FROM claim_line"
-            " WHERE administration_id = ? ORDER BY line", (entry_id,),
-        ))
-        record = Record(drug, hcpcs, dose, administered, discarded, inputs, result, lines, note, checks, encounter)
+        (
+            entry_id,
+            entry_uuid,
+            made_at,
+            corrects,
+            saved_at,
+            drug,
+            hcpcs,
+            dose,
+            administered,
+            discarded,
+            patient_id,
+            inputs,
+            result,
+            note,
+            checks,
+            encounter,
+        ) = row
+        lines = tuple(
+            local.rows(
+                "SELECT line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity, medicare_payment FROM claim_line"
+                " WHERE administration_id = ? ORDER BY line",
+                (entry_id,),
+            )
+        )
+        record = Record(
+            drug,
+            hcpcs,
+            dose,
+            administered,
+            discarded,
+            inputs,
+            result,
+            lines,
+            note,
+            checks,
+            encounter,
+        )
         entry = NewEntry(
             record=record,
             uuid=entry_uuid or derived_uuid(workstation, entry_id, saved_at, inputs, result),

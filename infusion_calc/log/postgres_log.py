@@ -43,10 +43,22 @@ ROWS_PER_FETCH = 2000
 
 # What a lost connection says (libpq's words): worth a new connection and another try.
 _TRANSIENT = (
-    "connection refused", "starting up", "shutting down", "server closed the connection", "terminating connection",
-    "no connection to the server", "the connection is closed", "connection is lost", "could not receive data",
-    "could not send data", "consuming input failed", "sending query", "eof detected", "connection reset",
-    "timeout expired", "in recovery mode",
+    "connection refused",
+    "starting up",
+    "shutting down",
+    "server closed the connection",
+    "terminating connection",
+    "no connection to the server",
+    "the connection is closed",
+    "connection is lost",
+    "could not receive data",
+    "could not send data",
+    "consuming input failed",
+    "sending query",
+    "eof detected",
+    "connection reset",
+    "timeout expired",
+    "in recovery mode",
 )
 
 _connections: dict[tuple[str, int, int], psycopg.Connection[tuple[Any, ...]]] = {}
@@ -69,7 +81,9 @@ def _transient(error: BaseException) -> bool:
     return any(words in text for words in _TRANSIENT)
 
 
-def _connection(log: CenterLog, timeout: float = CONNECT_TIMEOUT_S) -> psycopg.Connection[tuple[Any, ...]]:
+def _connection(
+    log: CenterLog, timeout: float = CONNECT_TIMEOUT_S
+) -> psycopg.Connection[tuple[Any, ...]]:
     """This thread's connection to `log`, opened when there is none; a new one waits at most `timeout`
     seconds (libpq counts whole seconds, 2 at least) unless the URL or PGCONNECT_TIMEOUT says otherwise."""
     import psycopg
@@ -105,7 +119,9 @@ def _version(connection: psycopg.Connection[tuple[Any, ...]]) -> int:
 
 
 def _newer(log: CenterLog, version: int) -> LogError:
-    return LogError(f"The center log {log} was set up by a newer infusion-calc (log format {version}); update infusion-calc to use it.")
+    return LogError(
+        f"The center log {log} was set up by a newer infusion-calc (log format {version}); update infusion-calc to use it."
+    )
 
 
 def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> None:
@@ -126,14 +142,18 @@ def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> 
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
                 " applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), tool_version TEXT NOT NULL)"
             )
-            row = connection.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()
+            row = connection.execute(
+                "SELECT coalesce(max(version), 0) FROM schema_version"
+            ).fetchone()
             version = int(row[0]) if row else 0
             for migration in MIGRATIONS:
                 if migration.version > version:
                     for statement in migration.postgres:
                         connection.execute(statement)  # our own constant SQL
-                    connection.execute("INSERT INTO schema_version (version, tool_version) VALUES (%s, %s)",
-                                       (migration.version, _tool_version()))
+                    connection.execute(
+                        "INSERT INTO schema_version (version, tool_version) VALUES (%s, %s)",
+                        (migration.version, _tool_version()),
+                    )
     except psycopg.errors.InsufficientPrivilege:
         raise LogError(
             f"The center log {log} needs its tables set up or updated (log format {version} of {SCHEMA_VERSION}), "
@@ -198,9 +218,13 @@ class PostgresLog:
                 f"The center log {self.log} could not be reached (waited {self.timeout:g} s): {one_line(error)}. "
                 "This calculation was probably NOT saved; 'infusion-calc log list' shows whether it was before you save it again."
             )
-        return LogError(f"The center log {self.log} refused the save: {one_line(error)}. This calculation was NOT saved.")
+        return LogError(
+            f"The center log {self.log} refused the save: {one_line(error)}. This calculation was NOT saved."
+        )
 
-    def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Generator[tuple[Any, ...], None, None]:
+    def rows(
+        self, sql: str, parameters: tuple[Any, ...] = ()
+    ) -> Generator[tuple[Any, ...], None, None]:
         """Rows one at a time, streamed (flat memory); nothing before the first save.
 
         Streamed rather than fetched through a server-side cursor: the server keeps sending
@@ -211,16 +235,22 @@ class PostgresLog:
         import psycopg
 
         try:
-            connection = _connection(self.log, self.timeout)  # the app's drug order waits 0.2 s, not 5
+            connection = _connection(
+                self.log, self.timeout
+            )  # the app's drug order waits 0.2 s, not 5
             version = _version(connection)
             if version > SCHEMA_VERSION:
                 raise _newer(self.log, version)
             if version == 0:
                 return
-            yield from connection.cursor().stream(sql.replace("?", "%s"), parameters, size=_stream_size())  # our own SQL
+            yield from connection.cursor().stream(
+                sql.replace("?", "%s"), parameters, size=_stream_size()
+            )  # our own SQL
         except psycopg.Error as error:
             forget_connection(self.log)
-            raise LogError(f"The center log {self.log} cannot be read: {one_line(error)}. Nothing was read.") from None
+            raise LogError(
+                f"The center log {self.log} cannot be read: {one_line(error)}. Nothing was read."
+            ) from None
 
 
 def _stream_size() -> int:

@@ -34,15 +34,21 @@ def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | Non
         return None
     if status.st_uid != os.geteuid():
         if fix:
-            raise NotPrivate(f"{what} {target} belongs to another user (uid {status.st_uid}), who could read every save")
+            raise NotPrivate(
+                f"{what} {target} belongs to another user (uid {status.st_uid}), who could read every save"
+            )
         return None  # reading someone else's log harms no one's privacy here
     mode = stat.S_IMODE(status.st_mode)
     if not mode & 0o077:
         return None
     if mode & stat.S_ISVTX:  # a shared folder such as /tmp: closing it would break everyone else
         if fix:
-            raise NotPrivate(f"{what} {target} is a shared folder (mode {mode:o}); give the log a folder of its own")
-        return f"{what} {target} is a shared folder (mode {mode:o}); give the log a folder of its own"
+            raise NotPrivate(
+                f"{what} {target} is a shared folder (mode {mode:o}); give the log a folder of its own"
+            )
+        return (
+            f"{what} {target} is a shared folder (mode {mode:o}); give the log a folder of its own"
+        )
     try:
         os.chmod(target, private_mode)
     except OSError as error:

@@ -20,23 +20,53 @@ from infusion_calc.log.location import LogLocation
 from infusion_calc.log.store import BUSY_TIMEOUT_S, LogStore, default_log_path, open_log
 
 CSV_COLUMNS = (
-    "id", "saved_at", "tool_version", "patient_id", "drug", "dose", "administered_units", "discarded_units",
-    "line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity", "medicare_payment",
-    "uuid", "workstation", "corrects",
+    "id",
+    "saved_at",
+    "tool_version",
+    "patient_id",
+    "drug",
+    "dose",
+    "administered_units",
+    "discarded_units",
+    "line",
+    "hcpcs",
+    "modifiers",
+    "units",
+    "ndc",
+    "ndc_unit",
+    "ndc_quantity",
+    "medicare_payment",
+    "uuid",
+    "workstation",
+    "corrects",
 )
 _ENTRY_COLUMNS = (
-    "id", "saved_at", "tool_version", "patient_id", "inputs", "result", "note", "checks", "encounter",
-    "uuid", "workstation", "corrects",
+    "id",
+    "saved_at",
+    "tool_version",
+    "patient_id",
+    "inputs",
+    "result",
+    "note",
+    "checks",
+    "encounter",
+    "uuid",
+    "workstation",
+    "corrects",
 )
 
 
-@lru_cache(maxsize=4096)  # a center gives the same doses again and again: each combination is worded once
+@lru_cache(
+    maxsize=4096
+)  # a center gives the same doses again and again: each combination is worded once
 def _lines_text(fields: str | None) -> str:
     """'J2323 × 250; J2323-JW × 50' from the back end's `lines_fields`."""
     if not fields:
         return ""
     lines = (record.split("\x1f") for record in fields.split("\x1e"))
-    return "; ".join(line_brief(hcpcs, modifiers.split(), units) for hcpcs, modifiers, units in lines)
+    return "; ".join(
+        line_brief(hcpcs, modifiers.split(), units) for hcpcs, modifiers, units in lines
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,7 +99,9 @@ class AdministrationLog:
         """What reading found and did about the log's privacy or a read-only disk, as sentences to show."""
         return self.store.notices
 
-    def _rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Generator[tuple[Any, ...], None, None]:
+    def _rows(
+        self, sql: str, parameters: tuple[Any, ...] = ()
+    ) -> Generator[tuple[Any, ...], None, None]:
         return self.store.rows(sql, parameters)
 
     def _first(self, sql: str, parameters: tuple[Any, ...] = ()) -> tuple[Any, ...] | None:
@@ -80,7 +112,12 @@ class AdministrationLog:
 
     def uses_by_code(self) -> dict[str, int]:
         """How many administrations were saved per HCPCS code (the app lists the most-used drugs first)."""
-        return {code: int(count) for code, count in self._rows("SELECT hcpcs, count(*) FROM administration GROUP BY hcpcs")}
+        return {
+            code: int(count)
+            for code, count in self._rows(
+                "SELECT hcpcs, count(*) FROM administration GROUP BY hcpcs"
+            )
+        }
 
     def count(self) -> int:
         row = self._first("SELECT count(*) FROM administration")
@@ -95,28 +132,46 @@ class AdministrationLog:
             " a.corrects, a.workstation FROM administration a"
         )
         # The first entry listed: the limit-th from the end (0 when there are fewer).
-        first, parameters = ("0", ()) if limit is None else (
-            "coalesce((SELECT id FROM administration ORDER BY id DESC LIMIT 1 OFFSET ?), 0)", (limit - 1,)
+        first, parameters = (
+            ("0", ())
+            if limit is None
+            else (
+                "coalesce((SELECT id FROM administration ORDER BY id DESC LIMIT 1 OFFSET ?), 0)",
+                (limit - 1,),
+            )
         )
         corrected_by = self._latest_corrections(first, parameters)
         rows = self._rows(f"{summary} WHERE a.id >= {first} ORDER BY a.id", parameters)
         for row in rows:
             entry_id = int(row[0])
-            yield Summary(entry_id, row[1], row[2], row[3], row[4], _lines_text(row[5]),
-                          _id_or_none(row[6]), corrected_by.get(entry_id), row[7])
+            yield Summary(
+                entry_id,
+                row[1],
+                row[2],
+                row[3],
+                row[4],
+                _lines_text(row[5]),
+                _id_or_none(row[6]),
+                corrected_by.get(entry_id),
+                row[7],
+            )
 
     def _latest_corrections(self, first: str, parameters: tuple[Any, ...]) -> dict[int, int]:
         """Corrected entry -> its latest correction, for entries from `first` on: one small query, since
         corrections are the exception (a subquery per listed entry cost more than the rest of the listing)."""
         return {
-            int(corrected): int(latest) for corrected, latest in self._rows(
-                f"SELECT corrects, max(id) FROM administration WHERE corrects >= {first} GROUP BY corrects", parameters
+            int(corrected): int(latest)
+            for corrected, latest in self._rows(
+                f"SELECT corrects, max(id) FROM administration WHERE corrects >= {first} GROUP BY corrects",
+                parameters,
             )
         }
 
     def entry(self, entry_id: int) -> dict[str, Any] | None:
         """Everything saved for one entry, JSON columns decoded, with its corrections; None if there is no such id."""
-        row = self._first(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration WHERE id = ?", (entry_id,))
+        row = self._first(
+            f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration WHERE id = ?", (entry_id,)
+        )
         if row is None:
             return None
         import json  # one entry shown: `log list` starts without it
@@ -126,19 +181,28 @@ class AdministrationLog:
         for key in ("inputs", "result", "checks", "encounter"):
             if entry[key] is not None:
                 entry[key] = json.loads(entry[key])
-        entry["corrected_by"] = [int(later) for (later,) in self._rows(
-            "SELECT id FROM administration WHERE corrects = ? ORDER BY id", (entry_id,)
-        )]
+        entry["corrected_by"] = [
+            int(later)
+            for (later,) in self._rows(
+                "SELECT id FROM administration WHERE corrects = ? ORDER BY id", (entry_id,)
+            )
+        ]
         return entry
 
     def correction_chain(self, entry_id: int) -> list[int]:
         """The entry's chain, first entry to latest correction: [3, 7, 9] when 7 corrects 3 and 9 corrects 7."""
         chain = [entry_id]
-        while (row := self._first("SELECT corrects FROM administration WHERE id = ?", (chain[0],))) and row[0] is not None:
+        while (
+            row := self._first("SELECT corrects FROM administration WHERE id = ?", (chain[0],))
+        ) and row[0] is not None:
             if int(row[0]) in chain:  # a loop cannot be saved, but an edited log could hold one
                 break
             chain.insert(0, int(row[0]))
-        while (row := self._first("SELECT max(id) FROM administration WHERE corrects = ?", (chain[-1],))) and row[0] is not None:
+        while (
+            row := self._first(
+                "SELECT max(id) FROM administration WHERE corrects = ?", (chain[-1],)
+            )
+        ) and row[0] is not None:
             if int(row[0]) in chain:
                 break
             chain.append(int(row[0]))
@@ -180,7 +244,20 @@ class AdministrationLog:
         # json.dumps(text) and json.dumps(text, ensure_ascii=False) write a string exactly so; called
         # directly, without json.dumps' own work per call (seven strings a row).
         ascii_text, text = encoder.encode_basestring_ascii, encoder.encode_basestring
-        for entry_id, saved_at, version, patient_id, inputs, result, note, checks, encounter, uuid, workstation, corrects in rows:
+        for (
+            entry_id,
+            saved_at,
+            version,
+            patient_id,
+            inputs,
+            result,
+            note,
+            checks,
+            encounter,
+            uuid,
+            workstation,
+            corrects,
+        ) in rows:
             yield (
                 f'{{"id":{entry_id},"saved_at":{ascii_text(saved_at)},"tool_version":{ascii_text(version)},'
                 f'"patient_id":{_or_null(patient_id, ascii_text)},"inputs":{inputs},"result":{result},'

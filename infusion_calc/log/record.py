@@ -34,7 +34,10 @@ def plain_data(value: Any) -> Any:
     if isinstance(value, (datetime, date)):
         return value.isoformat()
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {field.name: plain_data(getattr(value, field.name)) for field in dataclasses.fields(value)}
+        return {
+            field.name: plain_data(getattr(value, field.name))
+            for field in dataclasses.fields(value)
+        }
     if isinstance(value, tuple) and hasattr(value, "_asdict"):  # a NamedTuple keeps its field names
         return plain_data(value._asdict())
     if hasattr(value, "model_dump"):
@@ -62,10 +65,16 @@ def clean_patient_id(value: str | None) -> str | None:
         return None
     for char in text:
         if unicodedata.category(char) in ("Cc", "Cf", "Zl", "Zp"):
-            shown = "a line break" if char in "\r\n" else f"the invisible character U+{ord(char):04X}"
-            raise ValueError(f"the patient identifier contains {shown}: type it as plain text on one line")
+            shown = (
+                "a line break" if char in "\r\n" else f"the invisible character U+{ord(char):04X}"
+            )
+            raise ValueError(
+                f"the patient identifier contains {shown}: type it as plain text on one line"
+            )
     if len(text) > PATIENT_ID_MAX:
-        raise ValueError(f"the patient identifier is {len(text)} characters long; at most {PATIENT_ID_MAX}")
+        raise ValueError(
+            f"the patient identifier is {len(text)} characters long; at most {PATIENT_ID_MAX}"
+        )
     return text
 
 
@@ -105,8 +114,16 @@ def record_for(
 ) -> Record:
     result = calculation_to_dict(calc)
     lines = tuple(
-        (number, line["hcpcs"], " ".join(line["modifiers"]), line["units"], line["ndc"], line["ndc_unit"], line["ndc_quantity"],
-         _payment_text(line.get("medicare_payment")))
+        (
+            number,
+            line["hcpcs"],
+            " ".join(line["modifiers"]),
+            line["units"],
+            line["ndc"],
+            line["ndc_unit"],
+            line["ndc_quantity"],
+            _payment_text(line.get("medicare_payment")),
+        )
         for number, line in enumerate(result["lines"], start=1)
     )
     return Record(

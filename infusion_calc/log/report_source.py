@@ -101,7 +101,9 @@ def saved_amount(text: str) -> tuple[Decimal, str]:
         try:
             measure = parse_amount(text, "saved amount", zero_ok=True)
         except InputError as error:
-            raise Unreadable(f"an amount the report cannot read: {text!r} ({error.message})") from None
+            raise Unreadable(
+                f"an amount the report cannot read: {text!r} ({error.message})"
+            ) from None
         found = (measure.value, measure.unit)
         if len(_amounts) < _CACHED:
             _amounts[text] = found
@@ -134,7 +136,10 @@ def _money(text: str | None) -> Decimal | None:
 
 
 def _lines(lines: list[_Line]) -> tuple[SavedLine, ...]:
-    return tuple(SavedLine(tuple(line.modifiers), line.units, _money(line.medicare_payment)) for line in lines)
+    return tuple(
+        SavedLine(tuple(line.modifiers), line.units, _money(line.medicare_payment))
+        for line in lines
+    )
 
 
 @lru_cache(maxsize=1024)
@@ -142,7 +147,9 @@ def _typed_strength(text: str) -> tuple[Decimal, str]:
     try:
         strength = parse_vial_size(text).strength
     except InputError as error:
-        raise Unreadable(f"a typed vial size the report cannot read: {text!r} ({error.message})") from None
+        raise Unreadable(
+            f"a typed vial size the report cannot read: {text!r} ({error.message})"
+        ) from None
     return strength.value, strength.unit
 
 
@@ -154,7 +161,9 @@ def _typed_strengths(typed: list[str], unit: str) -> tuple[Decimal, ...]:
     return tuple(sorted({value for value, _ in sizes}))
 
 
-def catalog_strengths(catalog: Catalog, single_dose: bool = True) -> dict[tuple[str, str], tuple[Decimal, ...]]:
+def catalog_strengths(
+    catalog: Catalog, single_dose: bool = True
+) -> dict[tuple[str, str], tuple[Decimal, ...]]:
     """Every code's vial sizes of one container kind, keyed by (code, unit) as a saved entry reads its amounts.
 
     The unit is the one the strict parser reads back from the size as the engine prints it
@@ -166,7 +175,9 @@ def catalog_strengths(catalog: Catalog, single_dose: bool = True) -> dict[tuple[
         drug = catalog.by_code(hcpcs)
         for product in drug.products if drug else ():
             if product.container == kind:
-                value, unit = saved_amount(format_amount(product.strength.value, product.strength.unit))
+                value, unit = saved_amount(
+                    format_amount(product.strength.value, product.strength.unit)
+                )
                 found.setdefault((hcpcs, unit), set()).add(value)
     return {key: tuple(sorted(sizes)) for key, sizes in found.items()}
 
@@ -188,7 +199,9 @@ _Figures = tuple[Any, ...]
 _by_result: dict[tuple[str, str], _Figures] = {}
 
 
-def _result_figures(result_text: str, inputs_text: str, strengths: Mapping[tuple[str, str], tuple[Decimal, ...]]) -> _Figures:
+def _result_figures(
+    result_text: str, inputs_text: str, strengths: Mapping[tuple[str, str], tuple[Decimal, ...]]
+) -> _Figures:
     """The record's fields from the saved result and inputs, read once per distinct text (fixed doses repeat)."""
     key = (result_text, inputs_text)
     cached = _by_result.get(key)
@@ -200,14 +213,25 @@ def _result_figures(result_text: str, inputs_text: str, strengths: Mapping[tuple
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         raise Unreadable(str(error)) from None
     texts = (result.billing_unit, result.dose, result.labeled_amount, result.discarded_amount)
-    (unit_amount, dose, labeled, discarded, *given), unit = _in_unit(texts + ((result.dose_given,) if result.dose_given else ()))
+    (unit_amount, dose, labeled, discarded, *given), unit = _in_unit(
+        texts + ((result.dose_given,) if result.dose_given else ())
+    )
     figures = (
-        result.hcpcs, f"{result.drug} ({result.brand})" if result.brand else result.drug,
-        unit_amount, dose, labeled, discarded,
-        result.administered_units, result.discarded_units, result.single_dose, _lines(result.lines),
-        sum(vial.count for vial in result.vials), given[0] if given else None,
+        result.hcpcs,
+        f"{result.drug} ({result.brand})" if result.brand else result.drug,
+        unit_amount,
+        dose,
+        labeled,
+        discarded,
+        result.administered_units,
+        result.discarded_units,
+        result.single_dose,
+        _lines(result.lines),
+        sum(vial.count for vial in result.vials),
+        given[0] if given else None,
         _money(result.payment.limit_per_unit if result.payment else None),
-        _typed_strengths(typed, unit) if typed else strengths.get((result.hcpcs, unit), ()), unit,
+        _typed_strengths(typed, unit) if typed else strengths.get((result.hcpcs, unit), ()),
+        unit,
     )
     if len(_by_result) < _TEXTS_CACHED:
         _by_result[key] = figures
@@ -232,33 +256,74 @@ def _findings(checks_text: str | None) -> tuple[bool, tuple[str, ...]] | None:
             raise Unreadable(str(error)) from None
         if checks is None:
             return None
-        found = (any(check.code == "WASTE_UNDOCUMENTED" for check in checks),
-                 tuple(sorted(check.code for check in checks if check.severity == "error")))
+        found = (
+            any(check.code == "WASTE_UNDOCUMENTED" for check in checks),
+            tuple(sorted(check.code for check in checks if check.severity == "error")),
+        )
         if len(_by_checks) < _TEXTS_CACHED:
             _by_checks[checks_text] = found
     return found
 
 
-def record_from(row: tuple[int, str, str, str, str | None, str | None], strengths: Mapping[tuple[str, str], tuple[Decimal, ...]]) -> SavedAdministration:
+def record_from(
+    row: tuple[int, str, str, str, str | None, str | None],
+    strengths: Mapping[tuple[str, str], tuple[Decimal, ...]],
+) -> SavedAdministration:
     """One stored row as a report record; Unreadable when a field is not what the engine writes."""
     entry_id, saved_at, inputs_text, result_text, checks_text, encounter_text = row
-    (hcpcs, drug, unit, dose, labeled, discarded, administered_units, discarded_units, single_dose, lines,
-     vial_count, given, limit, planned, amount_unit) = _result_figures(result_text, inputs_text, strengths)
+    (
+        hcpcs,
+        drug,
+        unit,
+        dose,
+        labeled,
+        discarded,
+        administered_units,
+        discarded_units,
+        single_dose,
+        lines,
+        vial_count,
+        given,
+        limit,
+        planned,
+        amount_unit,
+    ) = _result_figures(result_text, inputs_text, strengths)
     try:
         encounter = _ENCOUNTER.decode(encounter_text or "null")
     except (msgspec.DecodeError, msgspec.ValidationError) as error:
         raise Unreadable(str(error)) from None
     found = _findings(checks_text)
     # Saved without checks: the waste is undocumented unless a waste reason was typed.
-    undocumented, errors = found if found is not None else (not (encounter and encounter.waste_reason), ())
+    undocumented, errors = (
+        found if found is not None else (not (encounter and encounter.waste_reason), ())
+    )
     return SavedAdministration(
-        entry_id, _day(saved_at, encounter), hcpcs, drug, unit, dose, labeled, discarded, administered_units,
-        discarded_units, single_dose, lines, vial_count, given, encounter.payer if encounter else None, limit,
-        planned, errors, undocumented, amount_unit,
+        entry_id,
+        _day(saved_at, encounter),
+        hcpcs,
+        drug,
+        unit,
+        dose,
+        labeled,
+        discarded,
+        administered_units,
+        discarded_units,
+        single_dose,
+        lines,
+        vial_count,
+        given,
+        encounter.payer if encounter else None,
+        limit,
+        planned,
+        errors,
+        undocumented,
+        amount_unit,
     )
 
 
-def read_records(log: AdministrationLog, catalog: Catalog, skipped: list[int]) -> Iterator[SavedAdministration]:
+def read_records(
+    log: AdministrationLog, catalog: Catalog, skipped: list[int]
+) -> Iterator[SavedAdministration]:
     """Every entry of the log as a record; the ids of those that cannot be read are appended to `skipped`."""
     single = catalog_strengths(catalog)
     for row in log.report_rows():

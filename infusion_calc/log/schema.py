@@ -124,19 +124,41 @@ def write_entry(
 
     Called inside one transaction: the entry is there whole or not at all.
     """
-    if entry.corrects is not None and not execute("SELECT 1 FROM administration WHERE id = ?", (entry.corrects,)):
-        raise LogError(f"There is no entry {entry.corrects} to correct (see 'infusion-calc log list'). Nothing was saved.")
+    if entry.corrects is not None and not execute(
+        "SELECT 1 FROM administration WHERE id = ?", (entry.corrects,)
+    ):
+        raise LogError(
+            f"There is no entry {entry.corrects} to correct (see 'infusion-calc log list'). Nothing was saved."
+        )
     record = entry.record
     inserted = execute(
         "INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, hcpcs, dose,"
         " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter, line_summary)"
         " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING RETURNING id",
-        (entry.uuid, entry.workstation, entry.corrects, entry.saved_at, __version__, record.drug, record.hcpcs,
-         record.dose, record.administered_units, record.discarded_units, entry.patient_id, record.inputs,
-         record.result, record.note, record.checks, record.encounter, line_summary(record)),
+        (
+            entry.uuid,
+            entry.workstation,
+            entry.corrects,
+            entry.saved_at,
+            __version__,
+            record.drug,
+            record.hcpcs,
+            record.dose,
+            record.administered_units,
+            record.discarded_units,
+            entry.patient_id,
+            record.inputs,
+            record.result,
+            record.note,
+            record.checks,
+            record.encounter,
+            line_summary(record),
+        ),
     )
     if not inserted:  # saved before: a retry after a lost acknowledgement
-        entry_id, saved_at = execute("SELECT id, saved_at FROM administration WHERE uuid = ?", (entry.uuid,))[0]
+        entry_id, saved_at = execute(
+            "SELECT id, saved_at FROM administration WHERE uuid = ?", (entry.uuid,)
+        )[0]
         return int(entry_id), str(saved_at), False
     entry_id = int(inserted[0][0])
     execute_many(

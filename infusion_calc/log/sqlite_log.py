@@ -23,7 +23,13 @@ from pathlib import Path
 from typing import Any
 
 from infusion_calc.log.errors import LogError
-from infusion_calc.log.schema import MIGRATIONS, SCHEMA_VERSION, VERSION_1_VIEWS, NewEntry, write_entry
+from infusion_calc.log.schema import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    VERSION_1_VIEWS,
+    NewEntry,
+    write_entry,
+)
 
 # A claim line's fields (\x1f) and lines (\x1e), and a line's saved payment, in SQLite's words.
 LINES_FIELDS = (
@@ -44,9 +50,13 @@ def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None
             raise LogError(
                 f"The administration log {path} is locked by another program (waited {timeout:g} s). {consequence}"
             ) from None
-        raise LogError(f"The administration log {path} cannot be used: {text}. {consequence}") from None
+        raise LogError(
+            f"The administration log {path} cannot be used: {text}. {consequence}"
+        ) from None
     except sqlite3.DatabaseError as error:
-        raise LogError(f"{path} is not an infusion-calc administration log ({error}). {consequence}") from None
+        raise LogError(
+            f"{path} is not an infusion-calc administration log ({error}). {consequence}"
+        ) from None
 
 
 def _create_private(path: Path) -> list[str]:
@@ -61,7 +71,9 @@ def _create_private(path: Path) -> list[str]:
     return notices
 
 
-def connect(path: Path, timeout: float, *, create: bool, query: str | None = None) -> sqlite3.Connection:
+def connect(
+    path: Path, timeout: float, *, create: bool, query: str | None = None
+) -> sqlite3.Connection:
     """Autocommit connection (transactions are explicit); never creates a file unless `create`."""
     uri = path.resolve().as_uri() + ("" if create else f"?{query or 'mode=rw'}")
     connection = sqlite3.connect(uri, uri=True, timeout=timeout, isolation_level=None)
@@ -89,7 +101,9 @@ def open_for_reading(path: Path, timeout: float) -> tuple[sqlite3.Connection, st
     pending = wal.exists() and wal.stat().st_size > 0
     notice = (
         f"{path} is on a read-only disk and its journal ({wal.name}) cannot be read there: "
-        "the newest saves may be missing from what follows" if pending else None
+        "the newest saves may be missing from what follows"
+        if pending
+        else None
     )
     return connect(path, timeout, create=False, query="immutable=1"), notice
 
@@ -97,7 +111,9 @@ def open_for_reading(path: Path, timeout: float) -> tuple[sqlite3.Connection, st
 def schema_version(connection: sqlite3.Connection, path: Path) -> int:
     version: int = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
-        raise LogError(f"{path} was written by a newer infusion-calc (log format {version}); update infusion-calc to use it.")
+        raise LogError(
+            f"{path} was written by a newer infusion-calc (log format {version}); update infusion-calc to use it."
+        )
     return version
 
 
@@ -123,7 +139,8 @@ def _append(target: Path, timeout: float, entry: NewEntry) -> tuple[int, str, bo
             _migrate(connection, target)
             saved = write_entry(
                 lambda sql, parameters: connection.execute(sql, parameters).fetchall(),
-                lambda sql, rows: None if connection.executemany(sql, rows) else None, entry,
+                lambda sql, rows: None if connection.executemany(sql, rows) else None,
+                entry,
             )
             connection.execute("COMMIT")
         except BaseException:
@@ -139,7 +156,9 @@ def _is_busy(error: sqlite3.OperationalError) -> bool:
     return "locked" in str(error) or "busy" in str(error)
 
 
-def _retrying(attempt: Callable[[float], tuple[int, str, bool]], timeout: float) -> tuple[int, str, bool]:
+def _retrying(
+    attempt: Callable[[float], tuple[int, str, bool]], timeout: float
+) -> tuple[int, str, bool]:
     """Run `attempt(seconds left)` until it succeeds or `timeout` has passed.
 
     SQLite's busy handler covers most waits but not all: two processes switching a new
@@ -185,9 +204,13 @@ class SqliteLog:
             for notice in _create_private(self.path):
                 self._note(notice)
         except OSError as error:
-            raise LogError(f"Cannot create the administration log {self.path}: {error.strerror}. {consequence}") from None
+            raise LogError(
+                f"Cannot create the administration log {self.path}: {error.strerror}. {consequence}"
+            ) from None
         except NotPrivate as error:
-            raise LogError(f"Refused to save to a log others could read: {error}. {consequence}") from None
+            raise LogError(
+                f"Refused to save to a log others could read: {error}. {consequence}"
+            ) from None
         with sqlite_errors(self.path, consequence, self.timeout):
             return _retrying(lambda remaining: _append(self.path, remaining, entry), self.timeout)
 
@@ -195,16 +218,22 @@ class SqliteLog:
         try:
             return self.path.is_file()
         except OSError as error:  # e.g. a data folder this user cannot search
-            raise LogError(f"Cannot read the administration log {self.path}: {error.strerror}. Nothing was read.") from None
+            raise LogError(
+                f"Cannot read the administration log {self.path}: {error.strerror}. Nothing was read."
+            ) from None
 
-    def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Generator[tuple[Any, ...], None, None]:
+    def rows(
+        self, sql: str, parameters: tuple[Any, ...] = ()
+    ) -> Generator[tuple[Any, ...], None, None]:
         """Rows one at a time; nothing when the log does not exist or has no entries yet. Never writes."""
         from infusion_calc.log.privacy import make_private
 
         if not self._exists():
             return
         notice: str | None
-        for notice in make_private(self.path, fix=False):  # ours and readable by others: made private now
+        for notice in make_private(
+            self.path, fix=False
+        ):  # ours and readable by others: made private now
             self._note(notice)
         with sqlite_errors(self.path, "Nothing was read.", self.timeout):
             connection, notice = open_for_reading(self.path, self.timeout)
@@ -213,7 +242,9 @@ class SqliteLog:
                 version = schema_version(connection, self.path)
                 if version == 0:
                     return
-                if version == 1:  # saved by an older version and not written to since: read as it is
+                if (
+                    version == 1
+                ):  # saved by an older version and not written to since: read as it is
                     for view in VERSION_1_VIEWS:
                         connection.execute(view)
                 yield from connection.execute(sql, parameters)

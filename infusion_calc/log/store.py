@@ -19,7 +19,9 @@ from typing import TYPE_CHECKING, Any, Protocol
 from infusion_calc.log.errors import LogError
 from infusion_calc.log.location import LOG_FILE, CenterLog, LogLocation, default_log_path
 
-if TYPE_CHECKING:  # imported by save() only: reading the log (`log list`, `log path`) needs no pint or pydantic
+if (
+    TYPE_CHECKING
+):  # imported by save() only: reading the log (`log list`, `log path`) needs no pint or pydantic
     from collections.abc import Generator
 
     from infusion_calc.core.calculation.engine import Calculation
@@ -28,7 +30,16 @@ if TYPE_CHECKING:  # imported by save() only: reading the log (`log list`, `log 
     from infusion_calc.log.record import Record
     from infusion_calc.log.schema import NewEntry
 
-__all__ = ["BUSY_TIMEOUT_S", "LOG_FILE", "LogError", "LogStore", "SavedEntry", "default_log_path", "open_log", "save"]
+__all__ = [
+    "BUSY_TIMEOUT_S",
+    "LOG_FILE",
+    "LogError",
+    "LogStore",
+    "SavedEntry",
+    "default_log_path",
+    "open_log",
+    "save",
+]
 
 BUSY_TIMEOUT_S = 5.0
 
@@ -44,7 +55,9 @@ class LogStore(Protocol):
 
     def append(self, entry: NewEntry) -> tuple[int, str, bool]: ...
 
-    def rows(self, sql: str, parameters: tuple[Any, ...] = ()) -> Generator[tuple[Any, ...], None, None]: ...
+    def rows(
+        self, sql: str, parameters: tuple[Any, ...] = ()
+    ) -> Generator[tuple[Any, ...], None, None]: ...
 
 
 def open_log(location: LogLocation, timeout: float | None = None) -> LogStore:
@@ -147,4 +160,6 @@ def _checked_uuid(text: str) -> str:
     try:
         return str(uuid.UUID(text))
     except ValueError:
-        raise LogError(f"'{text}' is not an entry identifier (a UUID such as {new_entry_uuid()}). Nothing was saved.") from None
+        raise LogError(
+            f"'{text}' is not an entry identifier (a UUID such as {new_entry_uuid()}). Nothing was saved."
+        ) from None

@@ -16,7 +16,12 @@ import matplotlib
 from matplotlib.figure import Figure
 
 CHART_TITLES = ("Medicare payment by drug", "Waste share by drug", "Monthly trend")
-COLOURS = {"administered": "#1f5fa8", "jw": "#e08a00", "billable": "#c0392b", "non_billable": "#7f8c8d"}
+COLOURS = {
+    "administered": "#1f5fa8",
+    "jw": "#e08a00",
+    "billable": "#c0392b",
+    "non_billable": "#7f8c8d",
+}
 
 
 def _number(text: str | None) -> float:
@@ -39,7 +44,9 @@ def _payment_by_drug(axes: Any, report: dict[str, Any]) -> None:
     administered = [_number(drug["administered_payment"]) for drug in drugs]
     recovered = [_number(drug["jw_payment"]) for drug in drugs]
     axes.barh(names, administered, color=COLOURS["administered"], label="administered lines")
-    axes.barh(names, recovered, left=administered, color=COLOURS["jw"], label="JW lines (recovered)")
+    axes.barh(
+        names, recovered, left=administered, color=COLOURS["jw"], label="JW lines (recovered)"
+    )
     axes.set_xlabel("US dollars (saved payments)")
     axes.invert_yaxis()
     axes.legend(loc="lower right", fontsize="small")
@@ -55,7 +62,10 @@ def _waste_by_drug(axes: Any, report: dict[str, Any]) -> None:
     drugs = report["by_drug"]
     names = [_label(drug) for drug in drugs]
     billed = [_share(float(drug["units_discarded"]), drug) for drug in drugs]
-    not_billed = [_share(max(_number(drug["units_wasted"]) - float(drug["units_discarded"]), 0.0), drug) for drug in drugs]
+    not_billed = [
+        _share(max(_number(drug["units_wasted"]) - float(drug["units_discarded"]), 0.0), drug)
+        for drug in drugs
+    ]
     axes.barh(names, billed, color=COLOURS["billable"], label="billed on JW lines")
     axes.barh(names, not_billed, left=billed, color=COLOURS["non_billable"], label="not billable")
     axes.set_xlabel("% of the amount opened that was discarded")
@@ -66,9 +76,18 @@ def _waste_by_drug(axes: Any, report: dict[str, Any]) -> None:
 def _monthly_trend(axes: Any, report: dict[str, Any]) -> None:
     months = [_plain_text(month["month"]) for month in report["by_month"]]
     recovered = [_number(month["jw_payment"]) for month in report["by_month"]]
-    lost = [_number(month["what_if"]["non_billable_waste"]["dollars_at_payment_limit"]) for month in report["by_month"]]
+    lost = [
+        _number(month["what_if"]["non_billable_waste"]["dollars_at_payment_limit"])
+        for month in report["by_month"]
+    ]
     axes.plot(months, recovered, marker="o", color=COLOURS["jw"], label="recovered on JW lines")
-    axes.plot(months, lost, marker="s", color=COLOURS["non_billable"], label="non-billable waste at the limit")
+    axes.plot(
+        months,
+        lost,
+        marker="s",
+        color=COLOURS["non_billable"],
+        label="non-billable waste at the limit",
+    )
     axes.set_ylabel("US dollars")
     axes.tick_params(axis="x", labelrotation=45)
     axes.legend(loc="upper left", fontsize="small")
@@ -84,7 +103,14 @@ def _figure(width: float, height: float) -> Any:
 def _draw(axes: Any, title: str, drawing: Any, report: dict[str, Any]) -> None:
     axes.set_title(title, loc="left", fontsize="medium", fontweight="bold")
     if not report["by_drug"]:
-        axes.text(0.5, 0.5, "no administrations in this period", ha="center", va="center", transform=axes.transAxes)
+        axes.text(
+            0.5,
+            0.5,
+            "no administrations in this period",
+            ha="center",
+            va="center",
+            transform=axes.transAxes,
+        )
         axes.set_axis_off()
         return
     drawing(axes, report)
@@ -102,7 +128,11 @@ def chart_svgs(report: dict[str, Any]) -> list[str]:
         _draw(figure.add_subplot(), title, drawing, report)
         out = io.StringIO()
         # No metadata block: its RDF namespaces are the only URLs an SVG would otherwise carry.
-        figure.savefig(out, format="svg", metadata={"Date": None, "Creator": None, "Format": None, "Type": None})
+        figure.savefig(
+            out,
+            format="svg",
+            metadata={"Date": None, "Creator": None, "Format": None, "Type": None},
+        )
         drawn.append(out.getvalue())
     return drawn
 

@@ -29,22 +29,29 @@ figure.chart svg { width: 100%; height: auto; max-width: 48rem; display: block; 
 
 def _svg_body(svg: str) -> str:
     """matplotlib's SVG document without its XML prolog and DOCTYPE, ready to inline."""
-    return svg[svg.index("<svg"):]
+    return svg[svg.index("<svg") :]
 
 
 def _table(report: dict[str, Any]) -> str:
     head = "".join(f"<th>{escape(title)}</th>" for title, _, _ in COLUMNS) + "<th>Drug</th>"
 
     def row(label: str, figures: dict[str, Any], name: str = "", css: str = "") -> str:
-        cells = "".join(f"<td>{escape('-' if figures[key] is None else str(figures[key]))}</td>" for _, _, key in COLUMNS[1:])
+        cells = "".join(
+            f"<td>{escape('-' if figures[key] is None else str(figures[key]))}</td>"
+            for _, _, key in COLUMNS[1:]
+        )
         return f'<tr class="{css}"><td>{escape(label)}</td>{cells}<td class="name">{escape(name)}</td></tr>'
 
     rows = [row(drug["hcpcs"], drug, drug["drug"]) for drug in report["by_drug"]]
     rows.append(row("Total", report["totals"], css="total"))
     months = [row(month["month"], month) for month in report["by_month"]]
-    month_head = head.replace("<th>Code</th>", "<th>Month</th>").replace("<th>Drug</th>", "<th></th>")
-    return (f'<table id="by-drug"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-            f'<h2>By month</h2><table id="by-month"><thead><tr>{month_head}</tr></thead><tbody>{"".join(months)}</tbody></table>')
+    month_head = head.replace("<th>Code</th>", "<th>Month</th>").replace(
+        "<th>Drug</th>", "<th></th>"
+    )
+    return (
+        f'<table id="by-drug"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        f'<h2>By month</h2><table id="by-month"><thead><tr>{month_head}</tr></thead><tbody>{"".join(months)}</tbody></table>'
+    )
 
 
 def _list(lines: list[str]) -> str:
@@ -53,7 +60,9 @@ def _list(lines: list[str]) -> str:
 
 def report_html(report: dict[str, Any]) -> str:
     filters = ", ".join(f"{key} {value}" for key, value in report["filters"].items() if value)
-    title = f"Waste and revenue, {report['from']} to {report['to']}" + (f" ({filters})" if filters else "")
+    title = f"Waste and revenue, {report['from']} to {report['to']}" + (
+        f" ({filters})" if filters else ""
+    )
     charts = "".join(
         f'<figure class="chart" aria-label="{escape(name)}">{_svg_body(svg)}</figure>'
         for name, svg in zip(CHART_TITLES, chart_svgs(report))

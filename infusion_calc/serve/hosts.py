@@ -92,7 +92,9 @@ def request_refusal(headers: Mapping[str, str], allowed: AllowedHosts) -> str | 
     hostname = _hostname(host)
     if not hostname or not allowed.allows(hostname):
         return f"it was addressed to {host!r}, which is not a name of this server (add it with --allow-host if it is)"
-    forwarded = [name.strip() for name in headers.get("X-Forwarded-Host", "").split(",") if name.strip()]
+    forwarded = [
+        name.strip() for name in headers.get("X-Forwarded-Host", "").split(",") if name.strip()
+    ]
     for name in forwarded:
         forwarded_name = _hostname(name)
         if not forwarded_name or not allowed.allows(forwarded_name):

@@ -31,7 +31,9 @@ def _bound(family: int, address: SocketAddress, port: int) -> socket.socket:
     try:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         if family == socket.AF_INET6:
-            sock.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1)  # the IPv4 address has its own socket
+            sock.setsockopt(
+                socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 1
+            )  # the IPv4 address has its own socket
         sock.bind((address[0], port, *address[2:]))
         sock.listen(128)
     except BaseException:

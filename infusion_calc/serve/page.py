@@ -33,18 +33,20 @@ document.getElementById("reopen").addEventListener("click", () => window.locatio
 
 _SCRIPT_HASH = base64.b64encode(hashlib.sha256(_SCRIPT.encode("utf-8")).digest()).decode("ascii")
 
-CONTENT_SECURITY_POLICY = "; ".join((
-    "default-src 'self'",
-    f"script-src 'self' 'sha256-{_SCRIPT_HASH}'",
-    # textual.js injects xterm's styles as <style> elements.
-    "style-src 'self' 'unsafe-inline'",
-    "img-src 'self' data:",
-    "font-src 'self'",
-    "connect-src 'self'",
-    "base-uri 'none'",
-    "form-action 'none'",
-    "frame-ancestors 'self'",
-))
+CONTENT_SECURITY_POLICY = "; ".join(
+    (
+        "default-src 'self'",
+        f"script-src 'self' 'sha256-{_SCRIPT_HASH}'",
+        # textual.js injects xterm's styles as <style> elements.
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data:",
+        "font-src 'self'",
+        "connect-src 'self'",
+        "base-uri 'none'",
+        "form-action 'none'",
+        "frame-ancestors 'self'",
+    )
+)
 
 _PAGE = """<!DOCTYPE html>
 <html lang="en">

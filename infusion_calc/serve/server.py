@@ -48,7 +48,9 @@ def url_for(host: str, port: int | str) -> str:
 class BrowserServer(Server):
     """Serves `app_argv` to browsers: each websocket runs its own copy of the command."""
 
-    def __init__(self, app_argv: Sequence[str], host: str, port: int, allow_hosts: Sequence[str] = ()) -> None:
+    def __init__(
+        self, app_argv: Sequence[str], host: str, port: int, allow_hosts: Sequence[str] = ()
+    ) -> None:
         super().__init__(shlex.join(app_argv), host=host, port=port, title=TITLE)
         self.app_argv = tuple(app_argv)
         self.allowed_hosts = AllowedHosts(host, allow_hosts)
@@ -56,19 +58,27 @@ class BrowserServer(Server):
 
     async def _make_app(self) -> web.Application:
         app = web.Application(middlewares=[self._refuse_other_hosts])
-        app.add_routes([
-            web.get("/", self.handle_index),
-            web.get("/ws", self.handle_websocket),
-            web.get("/download/{key}", self.handle_download),  # files the app hands to the browser
-            web.static("/static", self.statics_path),  # textual.js, xterm.css, the Roboto Mono files
-        ])
+        app.add_routes(
+            [
+                web.get("/", self.handle_index),
+                web.get("/ws", self.handle_websocket),
+                web.get(
+                    "/download/{key}", self.handle_download
+                ),  # files the app hands to the browser
+                web.static(
+                    "/static", self.statics_path
+                ),  # textual.js, xterm.css, the Roboto Mono files
+            ]
+        )
         app.on_response_prepare.append(self._security_headers)
         app.on_shutdown.append(self.on_shutdown)
         return app
 
     @web.middleware
     async def _refuse_other_hosts(
-        self, request: web.Request, handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
+        self,
+        request: web.Request,
+        handler: Callable[[web.Request], Awaitable[web.StreamResponse]],
     ) -> web.StreamResponse:
         """Every route (page, assets, downloads, websocket) only for this server's own names."""
         refusal = request_refusal(request.headers, self.allowed_hosts)
@@ -101,7 +111,10 @@ class BrowserServer(Server):
         )
         self.sessions[session] = websocket
         try:
-            await session.start(to_int(request.query.get("width", "80"), 80), to_int(request.query.get("height", "24"), 24))
+            await session.start(
+                to_int(request.query.get("width", "80"), 80),
+                to_int(request.query.get("height", "24"), 24),
+            )
             log.info("tab opened: app process %s", session.pid)
             await self._process_messages(websocket, session)
         except Exception:
@@ -118,7 +131,10 @@ class BrowserServer(Server):
     async def on_shutdown(self, app: web.Application) -> None:
         """Server stopping: tell every tab, then stop every app (each with its grace period)."""
         sessions = list(self.sessions.items())
-        closing = [websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down") for _, websocket in sessions]
+        closing = [
+            websocket.close(code=WSCloseCode.GOING_AWAY, message=b"server shutting down")
+            for _, websocket in sessions
+        ]
         stopping = [session.stop() for session, _ in sessions]
         await asyncio.gather(*closing, *stopping, return_exceptions=True)
 
@@ -133,14 +149,20 @@ class BrowserServer(Server):
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stop.set)
-        runner = web.AppRunner(await self._make_app(), handle_signals=False, access_log=None, shutdown_timeout=5)
+        runner = web.AppRunner(
+            await self._make_app(), handle_signals=False, access_log=None, shutdown_timeout=5
+        )
         await runner.setup()
         try:
-            sockets = listening_sockets(self.host, self.port)  # one port for every address, even with --port 0
+            sockets = listening_sockets(
+                self.host, self.port
+            )  # one port for every address, even with --port 0
             for sock in sockets:
                 await web.SockSite(runner, sock).start()
             port = sockets[0].getsockname()[1]
-            announce.write(f"infusion-calc: serving the app on {url_for(self.host, port)} (Ctrl+C to stop)\n")
+            announce.write(
+                f"infusion-calc: serving the app on {url_for(self.host, port)} (Ctrl+C to stop)\n"
+            )
             announce.flush()
             await stop.wait()
         finally:

@@ -40,7 +40,9 @@ class AppSession(AppService):
     def pid(self) -> int | None:
         return None if self._process is None else self._process.pid
 
-    async def _open_app_process(self, width: int = 80, height: int = 24) -> asyncio.subprocess.Process:
+    async def _open_app_process(
+        self, width: int = 80, height: int = 24
+    ) -> asyncio.subprocess.Process:
         # No shell in between (a shell would be the process we signal, not the app),
         # and a new session so the app and anything it starts share one process group.
         process = await asyncio.create_subprocess_exec(
@@ -75,7 +77,11 @@ class AppSession(AppService):
         quitting = asyncio.ensure_future(self._quit_and_wait())
         await asyncio.wait({quitting}, timeout=QUIT_GRACE_SECONDS)
         if not quitting.done():
-            log.warning("app process %d did not quit within %ss of being asked to; killing it", process.pid, QUIT_GRACE_SECONDS)
+            log.warning(
+                "app process %d did not quit within %ss of being asked to; killing it",
+                process.pid,
+                QUIT_GRACE_SECONDS,
+            )
         self.kill()  # also reaches anything the app started, even when the app itself has quit
         await asyncio.wait({quitting}, timeout=REAP_SECONDS)
         if not quitting.done():

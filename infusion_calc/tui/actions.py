@@ -14,7 +14,6 @@ from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
-
     from infusion_calc.loading import Context
     from infusion_calc.log.location import LogLocation
 
@@ -48,8 +47,10 @@ def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
         return Delivery(False, f"Nothing copied: {error}")
     rules = f", with the [payer.{settings.payer}] rules" if settings.payer else ""
     return Delivery(
-        True, f"Copied the claim lines as {fmt} ({DESCRIPTIONS.get(fmt, fmt)}{rules})",
-        export.text, tuple(notice.message for notice in export.notices),
+        True,
+        f"Copied the claim lines as {fmt} ({DESCRIPTIONS.get(fmt, fmt)}{rules})",
+        export.text,
+        tuple(notice.message for notice in export.notices),
     )
 
 
@@ -63,7 +64,9 @@ def retry_identifier(unsaved: tuple[Any, str] | None, form: Any) -> tuple[Any, s
     return form, str(uuid4())
 
 
-def save_to_log(result: ResultView, log_path: LogLocation | None = None, entry_uuid: str | None = None) -> Delivery:
+def save_to_log(
+    result: ResultView, log_path: LogLocation | None = None, entry_uuid: str | None = None
+) -> Delivery:
     """Append the result, its chart note, checks and encounter details to the administration log
     (the app's context's; the data folder's when none is given). `entry_uuid`: the identifier of
     this administration, the same when a failed save is tried again (a new one when None)."""
@@ -75,12 +78,23 @@ def save_to_log(result: ResultView, log_path: LogLocation | None = None, entry_u
     typed = result.encounter or EncounterText()
     details = {name: value for name, value in typed._asdict().items() if value}
     try:
-        entry = save(result.calculation, note=result.chart_text, checks=result.checks, encounter=details or None,
-                     path=log_path, entry_uuid=entry_uuid)
+        entry = save(
+            result.calculation,
+            note=result.chart_text,
+            checks=result.checks,
+            encounter=details or None,
+            path=log_path,
+            entry_uuid=entry_uuid,
+        )
     except LogError as error:
         return Delivery(False, str(error))
     except SiteConfigError as error:
         return Delivery(False, f"{error} Nothing was saved.")
     # A log folder or file others could read was made private first: the nurse is told, as the CLI tells.
     fixed = "".join(f" Note: {notice[0].upper()}{notice[1:]}." for notice in entry.notices)
-    return Delivery(True, f"Saved as entry {entry.id} in {entry.path}.{fixed}" if fixed else f"Saved as entry {entry.id} in {entry.path}")
+    return Delivery(
+        True,
+        f"Saved as entry {entry.id} in {entry.path}.{fixed}"
+        if fixed
+        else f"Saved as entry {entry.id} in {entry.path}",
+    )

@@ -47,7 +47,9 @@ class InfusionCalcApp(App[None]):
     TITLE = "infusion-calc"
     SUB_TITLE = "dose, vials, billing units"
     BINDINGS = [
-        Binding("f1", "help", "Help", id="help", tooltip="JW/JZ, the rounding rule and the J2326 matter"),
+        Binding(
+            "f1", "help", "Help", id="help", tooltip="JW/JZ, the rounding rule and the J2326 matter"
+        ),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
 
@@ -68,7 +70,9 @@ class InfusionCalcApp(App[None]):
     ) -> None:
         super().__init__()
         self._given_calculator = calculator
-        self._loading_context = context  # not `_context`: that name is Textual's own (MessagePump._context)
+        self._loading_context = (
+            context  # not `_context`: that name is Textual's own (MessagePump._context)
+        )
         self._round_within = round_within
         self._cursor_blink = cursor_blink
         self._held_input: list[events.Key | events.Paste] | None = []
@@ -110,7 +114,11 @@ class InfusionCalcApp(App[None]):
             self._held_input.append(event)
             return
         enter_moves_focus = self._enter_moves_focus()
-        if isinstance(event, events.Paste) and enter_moves_focus and len(lines := event.text.splitlines()) > 1:
+        if (
+            isinstance(event, events.Paste)
+            and enter_moves_focus
+            and len(lines := event.text.splitlines()) > 1
+        ):
             for index, line in enumerate(lines):  # each line in its own field, as if typed
                 if index:
                     await self._take_input(events.Key("enter", "\r"))
@@ -125,7 +133,11 @@ class InfusionCalcApp(App[None]):
 
     def _enter_moves_focus(self) -> bool:
         screen = self.screen
-        return isinstance(screen, MainScreen) and screen.built and screen.order_form.enter_moves_focus(self.focused)
+        return (
+            isinstance(screen, MainScreen)
+            and screen.built
+            and screen.order_form.enter_moves_focus(self.focused)
+        )
 
     async def release_input(self) -> None:
         """The focus has arrived: hand on what was held, in order (an Enter among it holds the rest again)."""
@@ -136,7 +148,7 @@ class InfusionCalcApp(App[None]):
         for index, event in enumerate(held):
             await self._take_input(event)
             if self._held_input is not None:
-                self._held_input.extend(held[index + 1:])
+                self._held_input.extend(held[index + 1 :])
                 return
 
     async def on_form_built(self, message: FormBuilt) -> None:
@@ -164,7 +176,9 @@ class InfusionCalcApp(App[None]):
         from infusion_calc.tui.background import beside_the_ui
         from infusion_calc.tui.calculator import load_calculator
 
-        self.post_message(CalculatorReady(beside_the_ui(lambda: load_calculator(self._the_context()))))
+        self.post_message(
+            CalculatorReady(beside_the_ui(lambda: load_calculator(self._the_context())))
+        )
 
     def _load_keymap(self) -> None:
         from infusion_calc.tui.keymap import site_keymap
@@ -175,16 +189,26 @@ class InfusionCalcApp(App[None]):
         """The site's keys replace the defaults of the bindings they name (config.toml [keys])."""
         from infusion_calc.tui.keymap import binding_ids, known_only
 
-        keymap, unknown = known_only(message.keymap, binding_ids(self.BINDINGS, MainScreen.BINDINGS))
+        keymap, unknown = known_only(
+            message.keymap, binding_ids(self.BINDINGS, MainScreen.BINDINGS)
+        )
         if keymap:
             self.set_keymap(keymap)
         for problem in (message.problem, unknown):
             if problem:
-                self.notify(problem, title="Site config", severity="warning", timeout=30, markup=False)
+                self.notify(
+                    problem, title="Site config", severity="warning", timeout=30, markup=False
+                )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name == "prepare-drug-list" and event.state is WorkerState.SUCCESS and self.calculator:
-            if any(isinstance(screen, MainScreen) for screen in self.screen_stack):  # not while closing
+        if (
+            event.worker.name == "prepare-drug-list"
+            and event.state is WorkerState.SUCCESS
+            and self.calculator
+        ):
+            if any(
+                isinstance(screen, MainScreen) for screen in self.screen_stack
+            ):  # not while closing
                 self.main_screen.order_form.reorder_drugs(self.calculator)
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -198,11 +222,21 @@ class InfusionCalcApp(App[None]):
         # is drawn: importing the log and unpacking every code would delay it (a search sooner builds it).
         from infusion_calc.tui.background import beside_the_ui
 
-        self.call_after_refresh(self.run_worker, lambda: beside_the_ui(message.calculator.prepare_drug_list),
-                                thread=True, name="prepare-drug-list", exit_on_error=False)
+        self.call_after_refresh(
+            self.run_worker,
+            lambda: beside_the_ui(message.calculator.prepare_drug_list),
+            thread=True,
+            name="prepare-drug-list",
+            exit_on_error=False,
+        )
         if message.calculator.config_problem:
-            self.notify(message.calculator.config_problem, title="Site config", severity="warning",
-                        timeout=30, markup=False)
+            self.notify(
+                message.calculator.config_problem,
+                title="Site config",
+                severity="warning",
+                timeout=30,
+                markup=False,
+            )
         if message.calculator.catalog_problem:
             from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen
 
@@ -229,19 +263,33 @@ class InfusionCalcApp(App[None]):
         main = self.main_screen
         for binding in main.BINDINGS:
             if isinstance(binding, Binding) and binding.show:  # not Tab, PageDown: plain keys
-                yield SystemCommand(binding.description, binding.tooltip or binding.description,
-                                    lambda action=binding.action: self.run_action(action, main))
-        yield SystemCommand("Encounter details", "Open or close the encounter panel (chart note and checks)",
-                            lambda: self.run_action("toggle_encounter", main))
+                yield SystemCommand(
+                    binding.description,
+                    binding.tooltip or binding.description,
+                    lambda action=binding.action: self.run_action(action, main),
+                )
+        yield SystemCommand(
+            "Encounter details",
+            "Open or close the encounter panel (chart note and checks)",
+            lambda: self.run_action("toggle_encounter", main),
+        )
         if self.calculator is not None:  # the export formats come from the core, loaded with it
             from infusion_calc.tui.actions import export_formats
 
             for fmt, description in export_formats():
-                yield SystemCommand(f"Copy as {fmt}", f"Copy the claim lines as {description}",
-                                    lambda fmt=fmt: self.run_action(f"copy_as('{fmt}')", main))
-        yield SystemCommand("Help", "JW/JZ, the rounding rule and the J2326 matter (F1)", self.action_help)
-        yield SystemCommand("High contrast", "Switch the high-contrast theme for bright ward screens on or off",
-                            self.action_toggle_high_contrast)
+                yield SystemCommand(
+                    f"Copy as {fmt}",
+                    f"Copy the claim lines as {description}",
+                    lambda fmt=fmt: self.run_action(f"copy_as('{fmt}')", main),
+                )
+        yield SystemCommand(
+            "Help", "JW/JZ, the rounding rule and the J2326 matter (F1)", self.action_help
+        )
+        yield SystemCommand(
+            "High contrast",
+            "Switch the high-contrast theme for bright ward screens on or off",
+            self.action_toggle_high_contrast,
+        )
 
 
 def make_app(
@@ -267,6 +315,9 @@ def make_app(
 
         calculator = Calculator(catalog, context=context)
     return InfusionCalcApp(
-        calculator=calculator, context=context, round_within=round_within,
-        theme=theme, cursor_blink=cursor_blink,
+        calculator=calculator,
+        context=context,
+        round_within=round_within,
+        theme=theme,
+        cursor_blink=cursor_blink,
     )

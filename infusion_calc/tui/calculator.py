@@ -21,7 +21,13 @@ from infusion_calc.core.calculation.request import DEFAULT_DRUG, CalcRequest
 from infusion_calc.core.catalog.catalog import Catalog, Drug
 from infusion_calc.core.catalog.code_choices import use_note
 from infusion_calc.core.catalog.drug_search import DrugIndex
-from infusion_calc.core.errors import CatalogError, InfusionCalcError, InputError, PlanError, SiteConfigError
+from infusion_calc.core.errors import (
+    CatalogError,
+    InfusionCalcError,
+    InputError,
+    PlanError,
+    SiteConfigError,
+)
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.numbers.units import DoseBasis, parse_dose
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
@@ -39,7 +45,15 @@ from infusion_calc.core.words.presentation import (
 from infusion_calc.core.words.step_text import step_text
 from infusion_calc.core.words.summary_text import drug_heading
 from infusion_calc.loading import Context, packaged_catalog
-from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, ClaimRow, FormValues, Outcome, Problem, ResultView
+from infusion_calc.tui.state import (
+    ALL_PRESENTATIONS,
+    TYPED_SIZE,
+    ClaimRow,
+    FormValues,
+    Outcome,
+    Problem,
+    ResultView,
+)
 
 if TYPE_CHECKING:
     from infusion_calc.log.location import LogLocation
@@ -62,15 +76,29 @@ def load_calculator(context: Context) -> "Calculator":
         # The CLI's own catalog: curated, CMS's codes (packaged and imported quarters) and the site file.
         # The drug list (every code's label: hundreds of CMS codes to unpack) is built after the first
         # result, from a thread (Calculator.prepare_drug_list), or on the first search if that comes first.
-        return Calculator(context.catalog, rounding_policy=policy, config_problem=config_problem,
-                          site_policy=site, context=context, quarters=context.quarters)
+        return Calculator(
+            context.catalog,
+            rounding_policy=policy,
+            config_problem=config_problem,
+            site_policy=site,
+            context=context,
+            quarters=context.quarters,
+        )
     except CatalogError as error:
         problem = str(error)
     try:
-        return Calculator(packaged_catalog(), catalog_problem=problem, rounding_policy=policy,
-                          config_problem=config_problem, site_policy=site, context=context)
+        return Calculator(
+            packaged_catalog(),
+            catalog_problem=problem,
+            rounding_policy=policy,
+            config_problem=config_problem,
+            site_policy=site,
+            context=context,
+        )
     except CatalogError as error:  # a broken install: nothing to calculate with
-        return Calculator(Catalog((), "no catalog"), catalog_problem=f"{problem}\n{error}", context=context)
+        return Calculator(
+            Catalog((), "no catalog"), catalog_problem=f"{problem}\n{error}", context=context
+        )
 
 
 def _site_rounding_policy(context: Context) -> tuple[str | None, str | None]:
@@ -96,7 +124,11 @@ def drug_label(drug: Drug) -> str:
     """'Tysabri (natalizumab) · J2323': brand first, as the carton reads; then the use the code is for, if
     its descriptor limits it ('Feraheme (ferumoxytol) · Q0139 · for ESRD on dialysis')."""
     note = use_note(drug.descriptor)
-    named = f"{drug.brands[0]} ({drug.generic}) · {drug.hcpcs}" if drug.brands else f"{drug.generic} · {drug.hcpcs}"
+    named = (
+        f"{drug.brands[0]} ({drug.generic}) · {drug.hcpcs}"
+        if drug.brands
+        else f"{drug.generic} · {drug.hcpcs}"
+    )
     return f"{named} · {note}" if note else named
 
 
@@ -112,8 +144,13 @@ class Calculator:
     """One catalog, and the form -> outcome function the screen calls on each keystroke."""
 
     def __init__(
-        self, catalog: Catalog, catalog_problem: str | None = None, rounding_policy: str | None = None,
-        config_problem: str | None = None, site_policy: SitePolicy | None = None, context: Context | None = None,
+        self,
+        catalog: Catalog,
+        catalog_problem: str | None = None,
+        rounding_policy: str | None = None,
+        config_problem: str | None = None,
+        site_policy: SitePolicy | None = None,
+        context: Context | None = None,
         quarters: Sequence[PricedQuarter] = (),
     ) -> None:
         self.catalog = catalog
@@ -146,11 +183,30 @@ class Calculator:
         if self._drug_entries is None:
             cms = self.catalog.cms
             listed = {drug.hcpcs for drug in self.catalog.drugs}
-            drugs = [*self.catalog.drugs, *(self.catalog.by_code(code) for code in self.catalog.codes() if code not in listed)]
+            drugs = [
+                *self.catalog.drugs,
+                *(
+                    self.catalog.by_code(code)
+                    for code in self.catalog.codes()
+                    if code not in listed
+                ),
+            ]
             self._drug_entries = tuple(
-                (drug.hcpcs, drug_label(drug), (drug.generic, *drug.brands,
-                                                *(sorted(cms.names(drug.hcpcs)) if cms is not None and drug.hcpcs in cms.codes else ())))
-                for drug in drugs if drug is not None
+                (
+                    drug.hcpcs,
+                    drug_label(drug),
+                    (
+                        drug.generic,
+                        *drug.brands,
+                        *(
+                            sorted(cms.names(drug.hcpcs))
+                            if cms is not None and drug.hcpcs in cms.codes
+                            else ()
+                        ),
+                    ),
+                )
+                for drug in drugs
+                if drug is not None
             )
         return self._drug_entries
 
@@ -162,7 +218,9 @@ class Calculator:
 
     @property
     def any_drug(self) -> bool:
-        return bool(self.catalog.drugs) or (self.catalog.cms is not None and bool(self.catalog.cms.codes))
+        return bool(self.catalog.drugs) or (
+            self.catalog.cms is not None and bool(self.catalog.cms.codes)
+        )
 
     def drug_index(self) -> DrugIndex:
         """Every code, searchable by generic, brand and code, most-used first (built once per count)."""
@@ -183,7 +241,9 @@ class Calculator:
 
     @property
     def default_drug(self) -> str:
-        drug = self.catalog.by_name(DEFAULT_DRUG) or (self.catalog.drugs[0] if self.catalog.drugs else None)
+        drug = self.catalog.by_name(DEFAULT_DRUG) or (
+            self.catalog.drugs[0] if self.catalog.drugs else None
+        )
         return drug.hcpcs if drug is not None else ""
 
     def vial_choices(self, code: str) -> tuple[tuple[str, str], ...]:
@@ -216,13 +276,23 @@ class Calculator:
 
     def _calculate(self, form: FormValues, typed: EncounterText, encounter: Encounter) -> Outcome:
         if not form.dose.strip():
-            return Outcome("waiting", problem=Problem("Type the ordered dose, e.g. 300 mg, and the result appears here."))
+            return Outcome(
+                "waiting",
+                problem=Problem("Type the ordered dose, e.g. 300 mg, and the result appears here."),
+            )
         basis = dose_basis(form.dose)
         if not form.drug:
-            return Outcome("invalid", basis, problem=Problem("Choose the drug and product first.", "drug"))
+            return Outcome(
+                "invalid", basis, problem=Problem("Choose the drug and product first.", "drug")
+            )
         if form.vial_typed and not form.vial.strip():
-            return Outcome("invalid", basis, problem=Problem(
-                "Type the vial size, e.g. 100 mg/4 mL, or pick one from the list.", "vial"))
+            return Outcome(
+                "invalid",
+                basis,
+                problem=Problem(
+                    "Type the vial size, e.g. 100 mg/4 mL, or pick one from the list.", "vial"
+                ),
+            )
         by_weight = basis in (DoseBasis.PER_KG.value, DoseBasis.PER_M2.value)
         by_area = basis == DoseBasis.PER_M2.value
         # Fields hidden for this kind of dose are not sent: old text there must not block a result.
@@ -234,47 +304,75 @@ class Calculator:
             height=form.height if by_area else None,
             bsa=form.bsa if by_area else None,
             round_within=form.round_within or None,
-            dose_given=typed.dose_given or None,  # typed in the encounter panel; it changes the billed units
+            dose_given=typed.dose_given
+            or None,  # typed in the encounter panel; it changes the billed units
             container=form.container or None,  # the answer to the container question, when asked
         )
         try:
-            done = administer(request, encounter, self.site(), follow_code=True)  # a product picked from the list
+            done = administer(
+                request, encounter, self.site(), follow_code=True
+            )  # a product picked from the list
         except InputError as error:
-            return Outcome("invalid", basis, problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)))
+            return Outcome(
+                "invalid",
+                basis,
+                problem=Problem(error.message, FORM_FIELD.get(error.field, error.field)),
+            )
         except (PlanError, InfusionCalcError) as error:
             return Outcome("invalid", basis, problem=Problem(str(error)))
         except Exception as error:  # a bug must never look like a result, nor crash the chair
-            return Outcome("invalid", basis, problem=Problem(
-                f"Internal error ({type(error).__name__}): no result can be given for this input. Please report it."
-            ))
+            return Outcome(
+                "invalid",
+                basis,
+                problem=Problem(
+                    f"Internal error ({type(error).__name__}): no result can be given for this input. Please report it."
+                ),
+            )
         return Outcome("valid", basis, result=self._view(done, typed))
 
     def site(self) -> Site:
         """The catalog, rules, policy and quarters this calculator answers with (built once)."""
         if self._site is None:
             # No quarters (a bare catalog in a test or script): no payment asked, as before.
-            self._site = Site(self.catalog, self.context.rules, self.site_policy, self.quarters or None)
+            self._site = Site(
+                self.catalog, self.context.rules, self.site_policy, self.quarters or None
+            )
         return self._site
 
     def _view(self, done: Administration, typed: EncounterText) -> ResultView:
         calc = done.calculation
         drug = calc.drug
         billing = calc.billing
-        dose_steps = tuple(step_text(step) for step in calc.steps if step.kind in DOSE_ARITHMETIC or step.kind is StepKind.DOSE_GIVEN)
-        warnings = tuple(dict.fromkeys(notice.message for notice in calc.warnings))  # once each, in order
+        dose_steps = tuple(
+            step_text(step)
+            for step in calc.steps
+            if step.kind in DOSE_ARITHMETIC or step.kind is StepKind.DOSE_GIVEN
+        )
+        warnings = tuple(
+            dict.fromkeys(notice.message for notice in calc.warnings)
+        )  # once each, in order
         if self.catalog_problem:
-            warnings += ("The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",)
+            warnings += (
+                "The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",
+            )
         return ResultView(
-            heading=drug_heading(drug.generic, drug.brands[0] if drug.brands else None, drug.hcpcs, drug.descriptor),
+            heading=drug_heading(
+                drug.generic, drug.brands[0] if drug.brands else None, drug.hcpcs, drug.descriptor
+            ),
             dose=amount(calc.dose_mg, drug.amount_unit),
             dose_steps=dose_steps,
-            vials=tuple(f"{opened_vials(use)} · {ndc_for_people(use.product.ndc, missing=f'NDC {NOT_VERIFIED}')}" for use in calc.vials),
+            vials=tuple(
+                f"{opened_vials(use)} · {ndc_for_people(use.product.ndc, missing=f'NDC {NOT_VERIFIED}')}"
+                for use in calc.vials
+            ),
             preparation=preparation_steps(calc),
             administered_units=billing.administered_units,
             discarded_units=billing.discarded_units,
             discarded_amount=amount(billing.discarded_mg, drug.amount_unit),
             modifier_note=waste_modifier_note(calc),
-            waste_modifier=next((m for line in calc.lines for m in line.modifiers if m in ("JW", "JZ")), ""),
+            waste_modifier=next(
+                (m for line in calc.lines for m in line.modifiers if m in ("JW", "JZ")), ""
+            ),
             claim_rows=tuple(
                 ClaimRow(
                     hcpcs=line.hcpcs,

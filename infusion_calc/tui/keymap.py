@@ -30,8 +30,12 @@ def site_keymap(context: Context) -> tuple[dict[str, str], str | None]:
 
 
 def binding_ids(*binding_lists: Iterable[BindingType]) -> set[str]:
-    return {binding.id for bindings in binding_lists for binding in bindings
-            if isinstance(binding, Binding) and binding.id}
+    return {
+        binding.id
+        for bindings in binding_lists
+        for binding in bindings
+        if isinstance(binding, Binding) and binding.id
+    }
 
 
 def known_only(keymap: Mapping[str, str], known: set[str]) -> tuple[dict[str, str], str | None]:
@@ -40,5 +44,7 @@ def known_only(keymap: Mapping[str, str], known: set[str]) -> tuple[dict[str, st
     usable = {binding_id: keys for binding_id, keys in keymap.items() if binding_id in known}
     if not unknown:
         return usable, None
-    return usable, (f"[keys] in config.toml: no binding has the id {', '.join(unknown)}; "
-                    f"the ids are {', '.join(sorted(known))}.")
+    return usable, (
+        f"[keys] in config.toml: no binding has the id {', '.join(unknown)}; "
+        f"the ids are {', '.join(sorted(known))}."
+    )

@@ -16,8 +16,12 @@ from infusion_calc.tui.state import Delivery, ResultView, encounter_label
 class ResultKeys:
     """Copy, write and save the result on screen (or the visit); `_when_dose_confirmed` asks first when needed."""
 
-    _last_saved: tuple[object, str] | None  # what was last saved (the form, or the visit's drugs) and where
-    _unsaved: tuple[object, str] | None  # a failed save's subject and entry id (actions.retry_identifier)
+    _last_saved: (
+        tuple[object, str] | None
+    )  # what was last saved (the form, or the visit's drugs) and where
+    _unsaved: (
+        tuple[object, str] | None
+    )  # a failed save's subject and entry id (actions.retry_identifier)
     _saving: bool
 
     def _result(self: Any, nothing: str, *, with_encounter: bool) -> ResultView | None:
@@ -31,11 +35,17 @@ class ResultKeys:
             self.notify(f"{nothing}: there is no valid result yet.", severity="warning")
             return None
         if with_encounter and outcome.encounter_problems:
-            fields = ", ".join(dict.fromkeys(
-                encounter_label(str(problem.field)) for problem in outcome.encounter_problems
-            ))
-            self.notify(f"{nothing}: fix the encounter field marked in red first ({fields}); "
-                        "the chart note would leave it out.", severity="warning", timeout=10)
+            fields = ", ".join(
+                dict.fromkeys(
+                    encounter_label(str(problem.field)) for problem in outcome.encounter_problems
+                )
+            )
+            self.notify(
+                f"{nothing}: fix the encounter field marked in red first ({fields}); "
+                "the chart note would leave it out.",
+                severity="warning",
+                timeout=10,
+            )
             return None
         result: ResultView = outcome.result
         return result
@@ -44,18 +54,34 @@ class ResultKeys:
         text = sharing.encodable(text)
         self.app.copy_to_clipboard(text)
         extra = " (also in the tmux buffer)" if sharing.load_tmux_buffer(text) else ""
-        fallback = ("press F4 to write the chart text and claim lines to a file" if not done else
-                    "`infusion-calc calc --format` prints every format")  # F4 writes no export format
-        self.notify(f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.", markup=False)
+        fallback = (
+            "press F4 to write the chart text and claim lines to a file"
+            if not done
+            else "`infusion-calc calc --format` prints every format"
+        )  # F4 writes no export format
+        self.notify(
+            f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.",
+            markup=False,
+        )
 
-    def _when_dose_confirmed(self: Any, result: ResultView, nothing: str, doing: str, then: Callable[[], None],
-                             again: Callable[[], None] | None = None) -> None:
+    def _when_dose_confirmed(
+        self: Any,
+        result: ResultView,
+        nothing: str,
+        doing: str,
+        then: Callable[[], None],
+        again: Callable[[], None] | None = None,
+    ) -> None:
         """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it.
         First, a vial nobody confirmed as single- or multi-dose is asked about; an answer recalculates and runs `again`."""
         from infusion_calc.tui.screens.confirm_container import ask
         from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
 
-        if again is not None and result.calculation is not None and not result.calculation.container_confirmed:
+        if (
+            again is not None
+            and result.calculation is not None
+            and not result.calculation.container_confirmed
+        ):
             return ask(self, result, nothing, doing, again)
 
         message = out_of_range_message(result.checks)
@@ -67,8 +93,11 @@ class ResultKeys:
             if confirmed:
                 then()
                 return
-            self.notify(f"{nothing}: the dose is far outside the labeled dose. Fix it, or confirm it as ordered.",
-                        severity="warning", timeout=8)
+            self.notify(
+                f"{nothing}: the dose is far outside the labeled dose. Fix it, or confirm it as ordered.",
+                severity="warning",
+                timeout=8,
+            )
             self.order_form.query_one("#dose").focus()
 
         self.app.push_screen(ConfirmDoseScreen(message, doing), answered)
@@ -79,8 +108,13 @@ class ResultKeys:
             return
         result = self._result("Nothing copied", with_encounter=False)
         if result is not None:
-            self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines",
-                                      lambda: self._copy("claim lines", result.claim_text), self.action_copy_claim_lines)
+            self._when_dose_confirmed(
+                result,
+                "Nothing copied",
+                "copy the claim lines",
+                lambda: self._copy("claim lines", result.claim_text),
+                self.action_copy_claim_lines,
+            )
 
     def action_copy_chart_text(self: Any) -> None:
         if self._visit:
@@ -88,8 +122,13 @@ class ResultKeys:
             return
         result = self._result("Nothing copied", with_encounter=True)
         if result is not None:
-            self._when_dose_confirmed(result, "Nothing copied", "copy the chart text",
-                                      lambda: self._copy("chart text", result.chart_text), self.action_copy_chart_text)
+            self._when_dose_confirmed(
+                result,
+                "Nothing copied",
+                "copy the chart text",
+                lambda: self._copy("chart text", result.chart_text),
+                self.action_copy_chart_text,
+            )
 
     def action_copy_as(self: Any, fmt: str = "") -> None:
         """Copy the claim lines in an export format: `fmt`, or the one chosen from the menu."""
@@ -100,11 +139,19 @@ class ResultKeys:
         if result is None or self.calculator is None:
             return
         if any(problem.field == "given_at" for problem in self.outcome.encounter_problems):
-            self.notify("Nothing copied: fix the date/time given first; the export carries it.",
-                        severity="warning", timeout=10)
+            self.notify(
+                "Nothing copied: fix the date/time given first; the export carries it.",
+                severity="warning",
+                timeout=10,
+            )
             return
-        self._when_dose_confirmed(result, "Nothing copied", "copy the claim lines in an export format",
-                                  lambda: self._copy_as(result, fmt), lambda: self.action_copy_as(fmt))
+        self._when_dose_confirmed(
+            result,
+            "Nothing copied",
+            "copy the claim lines in an export format",
+            lambda: self._copy_as(result, fmt),
+            lambda: self.action_copy_as(fmt),
+        )
 
     def _copy_as(self: Any, result: ResultView, fmt: str) -> None:
         from infusion_calc.tui import actions
@@ -134,7 +181,13 @@ class ResultKeys:
             return
         self._copy("export", delivery.text, delivery.message)
         for notice in delivery.notices:
-            self.notify(notice, title="Check before submitting", severity="warning", timeout=20, markup=False)
+            self.notify(
+                notice,
+                title="Check before submitting",
+                severity="warning",
+                timeout=20,
+                markup=False,
+            )
 
     def action_save_to_log(self: Any) -> None:
         if self._visit:
@@ -142,8 +195,13 @@ class ResultKeys:
             return
         result = self._result("Nothing saved to the log", with_encounter=True)
         if result is not None:
-            self._when_dose_confirmed(result, "Nothing saved to the log", "save it to the administration log",
-                                      lambda: self._save_to_log(result), self.action_save_to_log)
+            self._when_dose_confirmed(
+                result,
+                "Nothing saved to the log",
+                "save it to the administration log",
+                lambda: self._save_to_log(result),
+                self.action_save_to_log,
+            )
 
     def _save_to_log(self: Any, result: ResultView) -> None:
         if self.calculator is None:
@@ -159,31 +217,50 @@ class ResultKeys:
     def _start_save(self: Any, what: object, save: Callable[[str], Delivery]) -> None:
         """Save `what` (the form, or the visit's drugs) once: `save(entry_uuid)` runs in a thread."""
         if self._last_saved is not None and self._last_saved[0] == what:
-            self.notify(f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
-                        "Ctrl+N for the next patient.", severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
+                "Ctrl+N for the next patient.",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
             return
         from infusion_calc.tui.actions import retry_identifier
 
         self._unsaved = retry_identifier(self._unsaved, what)
         self._saving, entry_uuid = True, self._unsaved[1]
         # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
-        self.run_worker(lambda: (what, save(entry_uuid)), thread=True, name="save-to-log", exit_on_error=False)
+        self.run_worker(
+            lambda: (what, save(entry_uuid)), thread=True, name="save-to-log", exit_on_error=False
+        )
 
     def on_worker_state_changed(self: Any, event: Worker.StateChanged) -> None:
-        if event.worker.name != "save-to-log" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+        if event.worker.name != "save-to-log" or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
             return
         self._saving = False
         if event.state is WorkerState.ERROR:
             error = event.worker.error
-            self.notify(f"Nothing was saved to the log: internal error ({type(error).__name__}: {error}). "
-                        "Please report it.", severity="error", timeout=20, markup=False)
+            self.notify(
+                f"Nothing was saved to the log: internal error ({type(error).__name__}: {error}). "
+                "Please report it.",
+                severity="error",
+                timeout=20,
+                markup=False,
+            )
             return
-        form, delivery = cast("tuple[object, Delivery]", event.worker.result)  # a success carries its result
+        form, delivery = cast(
+            "tuple[object, Delivery]", event.worker.result
+        )  # a success carries its result
         if delivery.ok:
             self._last_saved, self._unsaved = (form, delivery.message), None
             self.notify(delivery.message, title="Saved to the log", timeout=15, markup=False)
         else:
-            self.notify(delivery.message, title="NOT saved", severity="error", timeout=20, markup=False)
+            self.notify(
+                delivery.message, title="NOT saved", severity="error", timeout=20, markup=False
+            )
 
     def action_save_to_file(self: Any) -> None:
         if self._visit:
@@ -191,8 +268,13 @@ class ResultKeys:
             return
         result = self._result("Nothing written", with_encounter=True)
         if result is not None:
-            self._when_dose_confirmed(result, "Nothing written", "write it to a file", lambda: self._save_to_file(result),
-                                      self.action_save_to_file)
+            self._when_dose_confirmed(
+                result,
+                "Nothing written",
+                "write it to a file",
+                lambda: self._save_to_file(result),
+                self.action_save_to_file,
+            )
 
     def _save_to_file(self: Any, result: ResultView) -> None:
         self._write_file(f"{result.chart_text.rstrip()}\n\nClaim lines\n{result.claim_text}")
@@ -201,6 +283,16 @@ class ResultKeys:
         try:
             path = sharing.save_text(text)
         except OSError as error:
-            self.notify(f"Could not write the file: {error.strerror or error}", severity="error", timeout=10, markup=False)
+            self.notify(
+                f"Could not write the file: {error.strerror or error}",
+                severity="error",
+                timeout=10,
+                markup=False,
+            )
             return
-        self.notify(f"Written to {path} (a text file; not the administration log)", title="Written", timeout=15, markup=False)
+        self.notify(
+            f"Written to {path} (a text file; not the administration log)",
+            title="Written",
+            timeout=15,
+            markup=False,
+        )

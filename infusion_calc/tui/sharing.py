@@ -29,8 +29,11 @@ def load_tmux_buffer(text: str) -> bool:
         return False
     try:
         done = subprocess.run(
-            ["tmux", "load-buffer", "-"], input=encodable(text).encode("utf-8"),
-            capture_output=True, timeout=2, check=False,
+            ["tmux", "load-buffer", "-"],
+            input=encodable(text).encode("utf-8"),
+            capture_output=True,
+            timeout=2,
+            check=False,
         )
     except (OSError, subprocess.SubprocessError):
         return False

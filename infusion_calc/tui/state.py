@@ -43,6 +43,7 @@ def encounter_label(name: str) -> str:
     field = FIELD.get(name)
     return field.label if field is not None else name
 
+
 EncounterValues = tuple[tuple[str, Any], ...]
 """The encounter panel as typed: (EncounterText field name, text or tick) pairs; the
 calculator turns them into the core's EncounterText. Plain values keep this module core-free."""

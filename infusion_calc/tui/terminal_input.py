@@ -24,6 +24,9 @@ def forgiving_decoder_factory(encoding: str) -> Callable[[], codecs.IncrementalD
 def tolerate_invalid_bytes(driver_class: type) -> type:
     """Make the driver class's module decode terminal input forgivingly; returns the class."""
     module = sys.modules.get(driver_class.__module__)
-    if module is not None and getattr(module, "getincrementaldecoder", None) is codecs.getincrementaldecoder:
+    if (
+        module is not None
+        and getattr(module, "getincrementaldecoder", None) is codecs.getincrementaldecoder
+    ):
         setattr(module, "getincrementaldecoder", forgiving_decoder_factory)  # noqa: B010  (the driver module's own name, replaced)
     return driver_class

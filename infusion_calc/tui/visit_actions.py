@@ -27,8 +27,16 @@ def visit_result(views: Sequence[ResultView], policy: SitePolicy, setting: str) 
     from infusion_calc.core.visit.visit import DrugResult
     from infusion_calc.core.visit.visit_of_drugs import visit_of
 
-    drugs = [DrugResult(view.calculation, read_encounter(view.encounter)[0] if view.encounter else Encounter(),
-                        view.checks, view.chart_text) for view in views if view.calculation is not None]
+    drugs = [
+        DrugResult(
+            view.calculation,
+            read_encounter(view.encounter)[0] if view.encounter else Encounter(),
+            view.checks,
+            view.chart_text,
+        )
+        for view in views
+        if view.calculation is not None
+    ]
     return visit_of(drugs, setting, policy)
 
 
@@ -38,8 +46,13 @@ def claim_text(result: VisitResult) -> str:
     from infusion_calc.core.words.presentation import claim_grid
 
     header, *_ = claim_grid(result.drugs[0].calc, MISSING_NDC).splitlines()
-    rows = [row for drug in result.drugs for row in claim_grid(drug.calc, MISSING_NDC).splitlines()[1:]]
-    rows += ["\t".join((line.code, " ".join(line.modifiers), str(line.units), "", "", "")) for line in result.codes.lines]
+    rows = [
+        row for drug in result.drugs for row in claim_grid(drug.calc, MISSING_NDC).splitlines()[1:]
+    ]
+    rows += [
+        "\t".join((line.code, " ".join(line.modifiers), str(line.units), "", "", ""))
+        for line in result.codes.lines
+    ]
     return "\n".join([header, *rows]) + "\n"
 
 
@@ -49,13 +62,21 @@ def summary(result: VisitResult) -> str:
     from infusion_calc.core.words.labels import line_brief
 
     count = len(result.drugs)
-    out = [f"Visit: {count} drug{'s' if count != 1 else ''}, {SETTING_WORDS[result.spec.setting]} "
-           "(F9 adds the one on screen; Ctrl+N next patient)"]
+    out = [
+        f"Visit: {count} drug{'s' if count != 1 else ''}, {SETTING_WORDS[result.spec.setting]} "
+        "(F9 adds the one on screen; Ctrl+N next patient)"
+    ]
     for number, item in enumerate(result.administrations, start=1):
-        times = "-".join(filter(None, (item.spec.text("start"), item.spec.text("stop")))) or "times not recorded"
+        times = (
+            "-".join(filter(None, (item.spec.text("start"), item.spec.text("stop"))))
+            or "times not recorded"
+        )
         calc = item.drug.calc if item.drug is not None else None
-        out.append(f"  {number}. {times}  {calc.drug.hcpcs} {calc.drug.display_name} {calc.order.amount}" if calc else
-                   f"  {number}. {times}  hydration")
+        out.append(
+            f"  {number}. {times}  {calc.drug.hcpcs} {calc.drug.display_name} {calc.order.amount}"
+            if calc
+            else f"  {number}. {times}  hydration"
+        )
     out.append("Claim for the visit:")
     out += [f"  {line_brief(line.hcpcs, line.modifiers, line.units)}" for line in result.drug_lines]
     out += [f"  {line_brief(line.code, line.modifiers, line.units)}" for line in result.codes.lines]
@@ -82,7 +103,11 @@ def copy_as(result: VisitResult, fmt: str, context: Context) -> Delivery:
 
     what = f"Copied the visit's claim ({len(result.drugs)} drugs and the administration lines) as {fmt}"
     if fmt == "json":
-        return Delivery(True, what, json_safe(json.dumps(visit_to_dict(result), ensure_ascii=False, indent=2)) + "\n")
+        return Delivery(
+            True,
+            what,
+            json_safe(json.dumps(visit_to_dict(result), ensure_ascii=False, indent=2)) + "\n",
+        )
     if fmt == "text":
         return Delivery(True, what, claim_text(result))
     payer = result.spec.encounter.get("payer")
@@ -93,11 +118,17 @@ def copy_as(result: VisitResult, fmt: str, context: Context) -> Delivery:
     except (SiteConfigError, ExportError) as error:
         return Delivery(False, f"Nothing copied: {error}")
     rules = f", with the [payer.{settings.payer}] rules" if settings.payer else ""
-    return Delivery(True, f"{what} ({DESCRIPTIONS.get(fmt, fmt)}{rules})", export.text,
-                    tuple(notice.message for notice in export.notices))
+    return Delivery(
+        True,
+        f"{what} ({DESCRIPTIONS.get(fmt, fmt)}{rules})",
+        export.text,
+        tuple(notice.message for notice in export.notices),
+    )
 
 
-def save(result: VisitResult, context: Context, log_path: LogLocation | None, entry_uuid: str) -> Delivery:
+def save(
+    result: VisitResult, context: Context, log_path: LogLocation | None, entry_uuid: str
+) -> Delivery:
     """The visit as one administration-log entry (its drugs, administration lines, note and checks)."""
     from infusion_calc.core.errors import ClaimLineError, SiteConfigError
     from infusion_calc.log import LogError
@@ -107,7 +138,12 @@ def save(result: VisitResult, context: Context, log_path: LogLocation | None, en
         config = context.site_config if context.has_site_config else None
         entry = save_visit(result, config=config, path=log_path, entry_uuid=entry_uuid)
     except (LogError, ClaimLineError) as error:
-        return Delivery(False, f"{error}. Nothing was saved." if isinstance(error, ClaimLineError) else str(error))
+        return Delivery(
+            False,
+            f"{error}. Nothing was saved." if isinstance(error, ClaimLineError) else str(error),
+        )
     except SiteConfigError as error:
         return Delivery(False, f"{error} Nothing was saved.")
-    return Delivery(True, f"Saved the visit ({len(result.drugs)} drugs) as entry {entry.id} in {entry.path}")
+    return Delivery(
+        True, f"Saved the visit ({len(result.drugs)} drugs) as entry {entry.id} in {entry.path}"
+    )

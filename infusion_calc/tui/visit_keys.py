@@ -14,8 +14,13 @@ from infusion_calc.tui.state import ResultView
 if TYPE_CHECKING:
     from infusion_calc.core.visit.visit import VisitResult
 
-NOTHING = {"copy-claim": "Nothing copied", "copy-chart": "Nothing copied", "copy-as": "Nothing copied",
-           "save-to-log": "Nothing saved to the log", "save-to-file": "Nothing written"}
+NOTHING = {
+    "copy-claim": "Nothing copied",
+    "copy-chart": "Nothing copied",
+    "copy-as": "Nothing copied",
+    "save-to-log": "Nothing saved to the log",
+    "save-to-file": "Nothing written",
+}
 
 
 class VisitKeys:
@@ -27,7 +32,9 @@ class VisitKeys:
     _unsaved: tuple[object, str] | None
 
     def action_clear(self: Any) -> None:
-        self._last_saved = self._unsaved = None  # the next patient's save is a new entry, even if the form reads the same
+        self._last_saved = self._unsaved = (
+            None  # the next patient's save is a new entry, even if the form reads the same
+        )
         self._jumps = 0  # F7 starts again at the result
         self._visit.clear()
         if self.built:
@@ -46,8 +53,13 @@ class VisitKeys:
         result = self._result("Nothing added to the visit", with_encounter=True)
         if result is None or result.calculation is None:
             return
-        self._when_dose_confirmed(result, "Nothing added to the visit", "add it to the visit",
-                                  lambda: self._add_to_visit(result), self.action_add_to_visit)
+        self._when_dose_confirmed(
+            result,
+            "Nothing added to the visit",
+            "add it to the visit",
+            lambda: self._add_to_visit(result),
+            self.action_add_to_visit,
+        )
 
     def _add_to_visit(self: Any, result: ResultView) -> None:
         self._visit.append(result)
@@ -55,14 +67,19 @@ class VisitKeys:
         self._show_visit()
         self.order_form.next_drug()
         self.call_after_refresh(self._result_first)
-        self.notify(f"Added to the visit ({len(self._visit)} so far). Choose the next drug, or Ctrl+N for the next "
-                    "patient. F2 to F6 now take the whole visit.", markup=False)
+        self.notify(
+            f"Added to the visit ({len(self._visit)} so far). Choose the next drug, or Ctrl+N for the next "
+            "patient. F2 to F6 now take the whole visit.",
+            markup=False,
+        )
 
     def _visit_now(self: Any) -> VisitResult:
         """The visit of the drugs added, billed by the site's setting (`[administration] setting`)."""
         from infusion_calc.tui.visit_actions import visit_result
 
-        return visit_result(self._visit, self.calculator.site_policy, self.calculator.context.visit_setting)
+        return visit_result(
+            self._visit, self.calculator.site_policy, self.calculator.context.visit_setting
+        )
 
     def _show_visit(self: Any) -> None:
         from infusion_calc.core.errors import SiteConfigError
@@ -84,8 +101,13 @@ class VisitKeys:
         nothing = NOTHING[key]
         outcome = self.outcome
         if outcome.valid and outcome.result not in self._visit:
-            self.notify(f"{nothing}: the drug on screen is not in the visit yet. F9 adds it; then this key takes the "
-                        "whole visit (or Ctrl+N for the next patient).", severity="warning", timeout=10, markup=False)
+            self.notify(
+                f"{nothing}: the drug on screen is not in the visit yet. F9 adds it; then this key takes the "
+                "whole visit (or Ctrl+N for the next patient).",
+                severity="warning",
+                timeout=10,
+                markup=False,
+            )
             return
         if self.calculator is None:
             return
@@ -104,8 +126,12 @@ class VisitKeys:
         return {
             "copy-claim": lambda visit, _: self._copy("visit's claim lines", do.claim_text(visit)),
             "copy-chart": lambda visit, _: self._copy("visit's chart note", visit_note(visit)),
-            "copy-as": lambda visit, fmt: self._choose_format(fmt, lambda choice: do.copy_as(visit, choice, context)),
+            "copy-as": lambda visit, fmt: self._choose_format(
+                fmt, lambda choice: do.copy_as(visit, choice, context)
+            ),
             "save-to-file": lambda visit, _: self._write_file(do.note_and_claim(visit)),
             "save-to-log": lambda visit, _: self._start_save(
-                ("visit", tuple(self._visit)), lambda uuid: do.save(visit, context, context.log_path, uuid)),
+                ("visit", tuple(self._visit)),
+                lambda uuid: do.save(visit, context, context.log_path, uuid),
+            ),
         }

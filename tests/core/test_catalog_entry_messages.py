@@ -18,10 +18,16 @@ product = [5]
 """
 
 
-@pytest.mark.parametrize(("text", "said"), [
-    ("drug = [5]\n", "entry 1: field 'entry': Input should be a table of fields ([[drug]])"),
-    (ENTRY, "entry 1 (J9999): field 'product.0': Input should be a table of fields ([[drug.product]])"),
-])
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [
+        ("drug = [5]\n", "entry 1: field 'entry': Input should be a table of fields ([[drug]])"),
+        (
+            ENTRY,
+            "entry 1 (J9999): field 'product.0': Input should be a table of fields ([[drug.product]])",
+        ),
+    ],
+)
 def test_a_value_where_a_table_belongs_is_named_as_the_file_names_it(text: str, said: str) -> None:
     with pytest.raises(CatalogError) as raised:
         parse_catalog(text, "site.toml")

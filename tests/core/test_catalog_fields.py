@@ -31,17 +31,28 @@ def test_a_drug_without_a_class_is_other_and_a_site_may_mark_its_own() -> None:
     assert _drug(drug_class="complex-biologic").drug_class == "complex-biologic"
 
 
-@pytest.mark.parametrize("fields, says", [
-    ({"drug_class": "biologic"}, "field 'drug_class'"),
-    ({"drug_class": "Complex-Biologic"}, "field 'drug_class'"),
-    ({"dose_range": {"low": "3 mg/kg", "high": "10 mg"}}, "same unit"),
-    ({"dose_range": {"low": "600 mg", "high": "300 mg", "source": "label"}}, "'low' is more than 'high'"),
-    ({"dose_range": {"low": "300 mg", "high": "300 mg"}}, "'source' must name the label"),
-    ({"dose_range": {"low": "15 mL", "high": "15 mL", "source": "label"}}, "in mg or mg/kg"),
-    ({"dose_range": {"low": "300 mg", "high": "300 mg", "source": "label", "typo": 1}}, "unknown key"),
-    ({"dose_range": "300 mg"}, "as a table"),
-])
-def test_a_bad_class_or_range_names_the_entry_and_the_field(fields: dict[str, Any], says: str) -> None:
+@pytest.mark.parametrize(
+    "fields, says",
+    [
+        ({"drug_class": "biologic"}, "field 'drug_class'"),
+        ({"drug_class": "Complex-Biologic"}, "field 'drug_class'"),
+        ({"dose_range": {"low": "3 mg/kg", "high": "10 mg"}}, "same unit"),
+        (
+            {"dose_range": {"low": "600 mg", "high": "300 mg", "source": "label"}},
+            "'low' is more than 'high'",
+        ),
+        ({"dose_range": {"low": "300 mg", "high": "300 mg"}}, "'source' must name the label"),
+        ({"dose_range": {"low": "15 mL", "high": "15 mL", "source": "label"}}, "in mg or mg/kg"),
+        (
+            {"dose_range": {"low": "300 mg", "high": "300 mg", "source": "label", "typo": 1}},
+            "unknown key",
+        ),
+        ({"dose_range": "300 mg"}, "as a table"),
+    ],
+)
+def test_a_bad_class_or_range_names_the_entry_and_the_field(
+    fields: dict[str, Any], says: str
+) -> None:
     with pytest.raises(CatalogError) as caught:
         _drug(**fields)
     assert "entry 1 (J9990)" in str(caught.value) and says in str(caught.value)
@@ -51,7 +62,10 @@ def test_a_range_reads_in_mg_or_mg_per_kg_with_its_source() -> None:
     flat = _drug(dose_range={"low": "300 mg", "high": "600 mg", "source": "label"}).dose_range
     assert flat == DoseRange(Decimal(300), Decimal(600), False, "label")
     assert flat.describe() == "300 to 600 mg"
-    per_kg, flat_label = coded(packaged_catalog(), "J1745").dose_range, coded(packaged_catalog(), "J2323").dose_range
+    per_kg, flat_label = (
+        coded(packaged_catalog(), "J1745").dose_range,
+        coded(packaged_catalog(), "J2323").dose_range,
+    )
     assert per_kg is not None and flat_label is not None
     assert per_kg.per_kg and per_kg.describe() == "3 to 10 mg/kg"
     assert flat_label.describe() == "300 mg"

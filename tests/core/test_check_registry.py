@@ -28,8 +28,8 @@ SECTION = "## Chart text and pre-submission checks"
 def readme_table() -> dict[str, list[str]]:
     """code -> the severity words of its row, in the order the row names them."""
     text = README.read_text(encoding="utf-8")
-    section = text[text.index(SECTION):]
-    section = section[:section.index("\n### Notices", len(SECTION))]  # the notices' table follows
+    section = text[text.index(SECTION) :]
+    section = section[: section.index("\n### Notices", len(SECTION))]  # the notices' table follows
     rows = {}
     for line in section.splitlines():
         match = re.match(r"\| `([A-Z0-9_]+)` \| ([^|]+) \|", line)
@@ -64,7 +64,10 @@ def test_every_registered_check_has_a_one_line_summary_and_a_producer() -> None:
 
 def _calls(tree: ast.AST, name: str) -> Iterator[ast.Call]:
     for node in ast.walk(tree):
-        if isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", None)) == name:
+        if (
+            isinstance(node, ast.Call)
+            and getattr(node.func, "id", getattr(node.func, "attr", None)) == name
+        ):
             yield node
 
 
@@ -75,7 +78,11 @@ def test_no_check_is_made_outside_the_registry() -> None:
         tree = ast.parse(path.read_text(encoding="utf-8"))
         if path.name != "check_types.py":
             bare += [f"{path.relative_to(PACKAGE)}:{call.lineno}" for call in _calls(tree, "Check")]
-        declared |= {call.args[0].value for call in _calls(tree, "CheckSpec") if call.args and isinstance(call.args[0], ast.Constant)}
+        declared |= {
+            call.args[0].value
+            for call in _calls(tree, "CheckSpec")
+            if call.args and isinstance(call.args[0], ast.Constant)
+        }
     assert bare == [], "make these checks from a registered CheckSpec"
     assert declared == set(registry()), "a CheckSpec that no producer registers with @emits"
 
@@ -83,7 +90,11 @@ def test_no_check_is_made_outside_the_registry() -> None:
 def test_a_check_made_from_a_spec_carries_its_code_and_usual_severity() -> None:
     spec = registry()["DX_MISSING"].spec
     check = spec("No diagnosis.")
-    assert (check.code, check.severity, check.message) == ("DX_MISSING", Severity.WARNING, "No diagnosis.")
+    assert (check.code, check.severity, check.message) == (
+        "DX_MISSING",
+        Severity.WARNING,
+        "No diagnosis.",
+    )
 
 
 def test_a_severity_the_spec_does_not_allow_is_refused() -> None:
@@ -110,7 +121,9 @@ def test_checks_that_could_not_run_say_so_as_a_registered_error() -> None:
     assert "RuntimeError" in check.message and "by hand" in check.message
 
 
-def test_run_checks_runs_every_registered_producer_in_rank_order(catalog: Catalog, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_run_checks_runs_every_registered_producer_in_rank_order(
+    catalog: Catalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """run_checks keeps no list of its producers: one registered in the checks room is run, in its rank."""
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
@@ -118,8 +131,16 @@ def test_run_checks_runs_every_registered_producer_in_rank_order(catalog: Catalo
     from infusion_calc.core.checks.checks import run_checks
 
     producers = check_input.producers()
-    ranks = [rank for rank, _ in sorted(check_input._PRODUCERS.values(), key=lambda entry: entry[0])]
-    assert len(producers) == len(ranks) >= 6 and ranks == sorted(set(ranks))  # one rank each, none shared
-    monkeypatch.setitem(check_input._PRODUCERS, "test.extra", (55, lambda given: [checks_failed(RuntimeError())]))
-    found = run_checks(calculate(catalog, CalcRequest("300 mg")), catalog=catalog, rules=clinical_rules())
+    ranks = [
+        rank for rank, _ in sorted(check_input._PRODUCERS.values(), key=lambda entry: entry[0])
+    ]
+    assert len(producers) == len(ranks) >= 6 and ranks == sorted(
+        set(ranks)
+    )  # one rank each, none shared
+    monkeypatch.setitem(
+        check_input._PRODUCERS, "test.extra", (55, lambda given: [checks_failed(RuntimeError())])
+    )
+    found = run_checks(
+        calculate(catalog, CalcRequest("300 mg")), catalog=catalog, rules=clinical_rules()
+    )
     assert "CHECKS_FAILED" in [check.code for check in found]

@@ -12,10 +12,19 @@ from infusion_calc.core.catalog.code_choices import drug_choices, use_note
 from tests.catalog_entries import coded
 
 FERAHEME = [
-    ("Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (non-esrd use)", "non-ESRD use"),
-    ("Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (for esrd on dialysis)", "for ESRD on dialysis"),
+    (
+        "Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (non-esrd use)",
+        "non-ESRD use",
+    ),
+    (
+        "Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (for esrd on dialysis)",
+        "for ESRD on dialysis",
+    ),
     ("Injection, natalizumab, 1 mg", None),
-    ("Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg", None),
+    (
+        "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg",
+        None,
+    ),
 ]
 
 
@@ -24,7 +33,9 @@ def test_the_use_a_descriptor_ends_with(descriptor: str, note: str | None) -> No
     assert use_note(descriptor) == note
 
 
-def test_the_cli_pick_list_says_which_feraheme_code_is_esrd(capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_cli_pick_list_says_which_feraheme_code_is_esrd(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     from infusion_calc.cli import main
 
     assert main(["calc", "--drug", "feraheme", "--dose", "510 mg"]) == 2

@@ -29,10 +29,20 @@ def note(catalog: Catalog, request: CalcRequest, **typed: Any) -> str:
 
 def test_full_vial_natalizumab_with_every_detail(catalog: Catalog) -> None:
     text = note(
-        catalog, CalcRequest(dose="300 mg"),
-        given_at="2026-03-02 09:40", site="Infusion Suite 2", nurse="Sam Park, RN", provider="Mei Lee, MD",
-        dx="g35a", payer="medicare", lots=("TY2291",), expires=("2027-03",), start="09:40", stop="10:45",
-        consent=True, rems_checked=True,
+        catalog,
+        CalcRequest(dose="300 mg"),
+        given_at="2026-03-02 09:40",
+        site="Infusion Suite 2",
+        nurse="Sam Park, RN",
+        provider="Mei Lee, MD",
+        dx="g35a",
+        payer="medicare",
+        lots=("TY2291",),
+        expires=("2027-03",),
+        start="09:40",
+        stop="10:45",
+        consent=True,
+        rems_checked=True,
     )
     assert text == dedent("""\
         Drug administration note
@@ -71,11 +81,23 @@ def test_full_vial_natalizumab_with_every_detail(catalog: Catalog) -> None:
 
 def test_partial_vial_documents_the_waste_for_the_jw_line(catalog: Catalog) -> None:
     text = note(
-        catalog, CalcRequest(dose="250 mg"),
-        given_at="2026-03-02 09:40", nurse="Sam Park, RN", provider="Mei Lee, MD", dx="G35.C1",
-        payer="commercial", prior_auth="PA-778812", step_therapy=True, lots=("TY2291",), expires=("2027-03-31",),
-        waste_reason="dose reduced to 250 mg per order", waste_witness="Ana Ruiz, RN", start="09:40",
-        stop="10:45", rems_checked=True, events="None observed.",
+        catalog,
+        CalcRequest(dose="250 mg"),
+        given_at="2026-03-02 09:40",
+        nurse="Sam Park, RN",
+        provider="Mei Lee, MD",
+        dx="G35.C1",
+        payer="commercial",
+        prior_auth="PA-778812",
+        step_therapy=True,
+        lots=("TY2291",),
+        expires=("2027-03-31",),
+        waste_reason="dose reduced to 250 mg per order",
+        waste_witness="Ana Ruiz, RN",
+        start="09:40",
+        stop="10:45",
+        rems_checked=True,
+        events="None observed.",
     )
     assert text == dedent("""\
         Drug administration note
@@ -116,10 +138,19 @@ def test_partial_vial_documents_the_waste_for_the_jw_line(catalog: Catalog) -> N
 
 def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog: Catalog) -> None:
     text = note(
-        catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"),
-        given_at="2026-03-02 13:05", nurse="Sam Park, RN", dx="K50.10", payer="medicaid", prior_auth="MCD-55120",
-        lots=("RX1001", "RX1001", "RX1002", "RX1002"), expires=("2027-06", "2027-06", "2027-08", "2027-08"),
-        waste_reason="partial vial after dose drawn", waste_witness="Ana Ruiz, RN", start="13:05", stop="15:20",
+        catalog,
+        CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"),
+        given_at="2026-03-02 13:05",
+        nurse="Sam Park, RN",
+        dx="K50.10",
+        payer="medicaid",
+        prior_auth="MCD-55120",
+        lots=("RX1001", "RX1001", "RX1002", "RX1002"),
+        expires=("2027-06", "2027-06", "2027-08", "2027-08"),
+        waste_reason="partial vial after dose drawn",
+        waste_witness="Ana Ruiz, RN",
+        start="13:05",
+        stop="15:20",
     )
     assert text == dedent("""\
         Drug administration note
@@ -161,9 +192,16 @@ def test_multi_vial_per_kg_powder_lists_each_vial_and_the_reconstitution(catalog
 
 def test_nusinersen_is_intrathecal_with_no_rems_line(catalog: Catalog) -> None:
     text = note(
-        catalog, CalcRequest(dose="12 mg", hcpcs="J2326"),
-        given_at="2026-03-02 11:10", provider="Raj Patel, MD", dx="G12.1", lots=("SP0420",), expires=("2026-11",),
-        start="11:10", stop="11:13", consent=True,
+        catalog,
+        CalcRequest(dose="12 mg", hcpcs="J2326"),
+        given_at="2026-03-02 11:10",
+        provider="Raj Patel, MD",
+        dx="G12.1",
+        lots=("SP0420",),
+        expires=("2026-11",),
+        start="11:10",
+        stop="11:13",
+        consent=True,
     )
     assert text == dedent("""\
         Drug administration note
@@ -196,12 +234,22 @@ def test_nusinersen_is_intrathecal_with_no_rems_line(catalog: Catalog) -> None:
         """)
 
 
-def test_without_an_encounter_the_note_states_an_unconfirmed_rems_and_prints_no_blanks(catalog: Catalog) -> None:
+def test_without_an_encounter_the_note_states_an_unconfirmed_rems_and_prints_no_blanks(
+    catalog: Catalog,
+) -> None:
     calc = calculate(catalog, CalcRequest(dose="300 mg"))
     text = chart_note(calc, rules=clinical_rules())  # the TUI's call
     assert text == chart_note(calc, Encounter(), rules=clinical_rules())
     assert "TOUCH Prescribing Program: NOT confirmed in this record\n" in text
-    for absent in ("Diagnosis", "Payer", "Prior authorization", "Consent", "Vial 1", "Infusion:", "Adverse"):
+    for absent in (
+        "Diagnosis",
+        "Payer",
+        "Prior authorization",
+        "Consent",
+        "Vial 1",
+        "Infusion:",
+        "Adverse",
+    ):
         assert absent not in text
     assert text.endswith(
         "  Administering nurse (administration, waste and this note): ______________________\n"
@@ -215,15 +263,21 @@ def test_tyruko_names_its_own_rems_program_and_the_missing_ndc(catalog: Catalog)
     text = note(catalog, CalcRequest(dose="300 mg", drug="Tyruko"), rems_checked=True)
     assert "Tyruko REMS program: the REMS requirements confirmed before infusion\n" in text
     assert "TOUCH" not in text
-    assert "1 × Tyruko 300 mg/15 mL single-dose vial, NDC not verified: record it from the carton\n" in text
+    assert (
+        "1 × Tyruko 300 mg/15 mL single-dose vial, NDC not verified: record it from the carton\n"
+        in text
+    )
     assert "  Q5134-JZ × 300 units; NDC from the carton\n" in text
 
 
 def test_leftover_under_one_unit_is_documented_but_not_billed(catalog: Catalog) -> None:
     # 95.5 mg from a 100 mg vial at 10 mg per unit: 4.5 mg left, 0 JW units (less than one unit left: JZ, no JW line).
     text = note(
-        catalog, CalcRequest("95.5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
-        given_at="2026-03-02 10:00", waste_reason="remainder of vial", waste_witness="Ana Ruiz, RN",
+        catalog,
+        CalcRequest("95.5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
+        given_at="2026-03-02 10:00",
+        waste_reason="remainder of vial",
+        waste_witness="Ana Ruiz, RN",
     )
     assert (
         "Waste: 4.5 mg (0.45 mL) discarded, less than one billing unit: not billed (JZ), 2026-03-02 10:00; "
@@ -238,26 +292,41 @@ def test_waste_under_one_unit_dose_is_billed_on_jw_and_never_called_jz(catalog: 
     assert "(JZ)" not in text and "not billed" not in text
 
 
-def test_waste_covered_by_the_one_unit_billed_is_not_called_under_one_unit(catalog: Catalog) -> None:
+def test_waste_covered_by_the_one_unit_billed_is_not_called_under_one_unit(
+    catalog: Catalog,
+) -> None:
     """5 mg from a 15 mg vial, 10 mg units: 10 mg discarded, but the one unit billed covers the vial."""
-    text = note(catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",)))
-    assert "Waste: 10 mg (1 mL) discarded, already covered by the administered units: not billed again (JZ)" in text
+    text = note(
+        catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",))
+    )
+    assert (
+        "Waste: 10 mg (1 mL) discarded, already covered by the administered units: not billed again (JZ)"
+        in text
+    )
 
 
 def test_times_past_midnight_and_multiline_events(catalog: Catalog) -> None:
     text = note(
-        catalog, CalcRequest(dose="300 mg"), start="2026-03-02 23:30", stop="2026-03-03 00:40",
+        catalog,
+        CalcRequest(dose="300 mg"),
+        start="2026-03-02 23:30",
+        stop="2026-03-03 00:40",
         events="Flushing at 23:50.\nRate halved; resolved.",
     )
     assert "Infusion: start 2026-03-02 23:30, stop 2026-03-03 00:40 (1 h 10 min)\n" in text
     assert "Adverse events/deviations: Flushing at 23:50.\n  Rate halved; resolved.\n" in text
 
 
-@pytest.mark.parametrize("typed, line", [
-    ({"start": "10:00"}, "Infusion: start 10:00, stop not recorded"),
-    ({"stop": "11:00"}, "Infusion: stop 11:00, start not recorded"),
-])
-def test_a_single_time_is_shown_with_the_other_marked_missing(catalog: Catalog, typed: dict[str, Any], line: str) -> None:
+@pytest.mark.parametrize(
+    "typed, line",
+    [
+        ({"start": "10:00"}, "Infusion: start 10:00, stop not recorded"),
+        ({"stop": "11:00"}, "Infusion: stop 11:00, start not recorded"),
+    ],
+)
+def test_a_single_time_is_shown_with_the_other_marked_missing(
+    catalog: Catalog, typed: dict[str, Any], line: str
+) -> None:
     assert line + "\n" in note(catalog, CalcRequest(dose="300 mg"), **typed)
 
 
@@ -267,14 +336,25 @@ def test_more_lots_than_vials_are_printed_and_marked(catalog: Catalog) -> None:
     assert "  Vial 2 (more lots entered than vials opened): lot B2, exp not recorded\n" in text
 
 
-def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_reason(catalog: Catalog) -> None:
+def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_reason(
+    catalog: Catalog,
+) -> None:
     text = note(
-        catalog, CalcRequest(dose="300 mg", dose_given="200 mg"),
-        given_at="2026-03-02 09:40", nurse="Sam Park, RN", provider="Mei Lee, MD",
-        stop_reason="hives at 10:20, infusion stopped per protocol", iv_site="left forearm, 22G",
-        premeds="acetaminophen 650 mg PO, diphenhydramine 25 mg IV", diluent="100 mL 0.9% sodium chloride",
-        start="09:40", stop="10:20", rate_changes="stopped 10:20", observation="60 min after stopping, hives resolved",
-        waste_reason="infusion stopped early", rems_checked=True,
+        catalog,
+        CalcRequest(dose="300 mg", dose_given="200 mg"),
+        given_at="2026-03-02 09:40",
+        nurse="Sam Park, RN",
+        provider="Mei Lee, MD",
+        stop_reason="hives at 10:20, infusion stopped per protocol",
+        iv_site="left forearm, 22G",
+        premeds="acetaminophen 650 mg PO, diphenhydramine 25 mg IV",
+        diluent="100 mL 0.9% sodium chloride",
+        start="09:40",
+        stop="10:20",
+        rate_changes="stopped 10:20",
+        observation="60 min after stopping, hives resolved",
+        waste_reason="infusion stopped early",
+        rems_checked=True,
     )
     assert text == dedent("""\
         Drug administration note
@@ -314,32 +394,48 @@ def test_an_infusion_stopped_early_states_ordered_prepared_and_given_with_the_re
 
 def test_a_dose_given_without_a_reason_says_the_reason_is_not_recorded(catalog: Catalog) -> None:
     text = note(catalog, CalcRequest(dose="300 mg", dose_given="250 mg"))
-    assert "Dose given: 250 mg of the 300 mg prepared; stopped early, reason: not recorded\n" in text
+    assert (
+        "Dose given: 250 mg of the 300 mg prepared; stopped early, reason: not recorded\n" in text
+    )
 
 
 def test_the_label_instructions_are_not_charted_as_what_was_done(catalog: Catalog) -> None:
     # Remicade's label asks for an in-line filter: the note charts a filter only when one is entered.
     text = note(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"))
     assert "per label" not in text and "Filter" not in text and "Diluent" not in text
-    with_filter = note(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"),
-                       diluent="250 mL 0.9% NaCl", filter="1.2 micron in-line")
+    with_filter = note(
+        catalog,
+        CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"),
+        diluent="250 mL 0.9% NaCl",
+        filter="1.2 micron in-line",
+    )
     assert "Diluent and bag: 250 mL 0.9% NaCl\nFilter: 1.2 micron in-line\n" in with_filter
 
 
-def test_a_stopped_infusion_from_two_vial_sizes_says_which_vials_and_times_the_waste_at_the_stop(catalog: Catalog) -> None:
+def test_a_stopped_infusion_from_two_vial_sizes_says_which_vials_and_times_the_waste_at_the_stop(
+    catalog: Catalog,
+) -> None:
     text = note(
-        catalog, CalcRequest(dose="8 mg/kg", drug="actemra", weight="70 kg", dose_given="300 mg"),
-        given_at="2026-03-02 09:40", start="09:40", stop="10:20", stop_reason="rigors",
+        catalog,
+        CalcRequest(dose="8 mg/kg", drug="actemra", weight="70 kg", dose_given="300 mg"),
+        given_at="2026-03-02 09:40",
+        start="09:40",
+        stop="10:20",
+        stop_reason="rigors",
     )
     assert (
         "  Billed as drawn from the vials in order (largest first): 300 mg from the 400 mg/20 mL vial; "
         "2 × 80 mg/4 mL vials: not used\n"
     ) in text
-    assert "= 260 billing units on 2 JW lines (one per NDC), 2026-03-02 10:20\n" in text  # at the stop, not the start
+    assert (
+        "= 260 billing units on 2 JW lines (one per NDC), 2026-03-02 10:20\n" in text
+    )  # at the stop, not the start
     assert "  J3262 × 300 units; NDC 50242-0137-01, 15 mL\n" in text
     assert "  J3262-JW × 160 units; NDC 50242-0135-01, 8 mL\n" in text
 
 
 def test_waste_with_a_full_date_stop_is_timed_at_that_stop(catalog: Catalog) -> None:
-    text = note(catalog, CalcRequest(dose="250 mg"), start="2026-03-02 23:30", stop="2026-03-03 00:40")
+    text = note(
+        catalog, CalcRequest(dose="250 mg"), start="2026-03-02 23:30", stop="2026-03-03 00:40"
+    )
     assert "on the JW line, 2026-03-03 00:40\n" in text

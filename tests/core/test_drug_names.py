@@ -13,33 +13,67 @@ from tests.catalog_entries import coded
 
 
 def code(hcpcs: str, descriptor: str, *brands: str, unit: str = "10 mg") -> StoredCode:
-    items = [[f"00000-000{index}-01", "Labeler", brand, "1", "1", "10"] for index, brand in enumerate(brands)]
-    return {"hcpcs": hcpcs, "short_description": descriptor, "descriptor": descriptor, "billing_unit": unit, "items": items,
-            "payment_limit": None, "coinsurance_percent": None}
+    items = [
+        [f"00000-000{index}-01", "Labeler", brand, "1", "1", "10"]
+        for index, brand in enumerate(brands)
+    ]
+    return {
+        "hcpcs": hcpcs,
+        "short_description": descriptor,
+        "descriptor": descriptor,
+        "billing_unit": unit,
+        "items": items,
+        "payment_limit": None,
+        "coinsurance_percent": None,
+    }
 
 
-LAYER = CmsLayer("2026Q1", {
-    "J9035": code("J9035", "Injection, bevacizumab, 10 mg", "Avastin"),
-    "Q5107": code("Q5107", "Injection, bevacizumab-awwb, biosimilar, (mvasi), 10 mg", "Mvasi"),
-    "J1566": code("J1566", "Injection, immune globulin, intravenous, lyophilized (e.g., powder), not otherwise specified, 500 mg",
-                  "Gammagard S/D", "Carimune NF", unit="500 mg"),
-    "J1569": code("J1569", "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg",
-                  "Gammagard Liquid", unit="500 mg"),
-    "J1745": code("J1745", "Injection, infliximab, excludes biosimilar, 10 mg", "Remicade", "Infliximab"),
-})
+LAYER = CmsLayer(
+    "2026Q1",
+    {
+        "J9035": code("J9035", "Injection, bevacizumab, 10 mg", "Avastin"),
+        "Q5107": code("Q5107", "Injection, bevacizumab-awwb, biosimilar, (mvasi), 10 mg", "Mvasi"),
+        "J1566": code(
+            "J1566",
+            "Injection, immune globulin, intravenous, lyophilized (e.g., powder), not otherwise specified, 500 mg",
+            "Gammagard S/D",
+            "Carimune NF",
+            unit="500 mg",
+        ),
+        "J1569": code(
+            "J1569",
+            "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg",
+            "Gammagard Liquid",
+            unit="500 mg",
+        ),
+        "J1745": code(
+            "J1745", "Injection, infliximab, excludes biosimilar, 10 mg", "Remicade", "Infliximab"
+        ),
+    },
+)
 
 
 @pytest.mark.parametrize(
     ("descriptor", "generic", "base"),
     [
-        ("Injection, infliximab-dyyb, biosimilar, (inflectra), 10 mg", "infliximab-dyyb", "infliximab"),
+        (
+            "Injection, infliximab-dyyb, biosimilar, (inflectra), 10 mg",
+            "infliximab-dyyb",
+            "infliximab",
+        ),
         ("Injection, bevacizumab, 10 mg", "bevacizumab", None),
-        ("Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg", "immune globulin", None),
+        (
+            "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg",
+            "immune globulin",
+            None,
+        ),
         ("Injection, burosumab-twza 1 mg", "burosumab-twza", "burosumab"),
         ("Ondansetron 1 mg", "ondansetron", None),
     ],
 )
-def test_generic_name_from_the_hcpcs_descriptor(descriptor: str, generic: str, base: str | None) -> None:
+def test_generic_name_from_the_hcpcs_descriptor(
+    descriptor: str, generic: str, base: str | None
+) -> None:
     assert generic_name(descriptor) == generic
     assert base_generic(generic) == base
 
@@ -47,10 +81,15 @@ def test_generic_name_from_the_hcpcs_descriptor(descriptor: str, generic: str, b
 @pytest.mark.parametrize(
     ("typed", "codes"),
     [
-        ("Avastin", ["J9035"]), ("MVASI", ["Q5107"]), ("bevacizumab", ["J9035", "Q5107"]),
+        ("Avastin", ["J9035"]),
+        ("MVASI", ["Q5107"]),
+        ("bevacizumab", ["J9035", "Q5107"]),
         ("gammagard", ["J1569"]),  # J1569's descriptor names it; J1566 only lists Gammagard S/D
-        ("gammagard s/d", ["J1566"]), ("immune globulin", ["J1566", "J1569"]), ("j1745", ["J1745"]),
-        ("infliximab", ["J1745"]), ("aspirin", []),
+        ("gammagard s/d", ["J1566"]),
+        ("immune globulin", ["J1566", "J1569"]),
+        ("j1745", ["J1745"]),
+        ("infliximab", ["J1745"]),
+        ("aspirin", []),
     ],
 )
 def test_lookup_returns_every_code_a_name_names(typed: str, codes: list[str]) -> None:

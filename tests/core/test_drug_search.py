@@ -42,13 +42,15 @@ def test_search_by_generic_brand_or_code(query: str, expected: list[str]) -> Non
 
 def test_most_used_first_within_each_kind_of_match() -> None:
     index = DrugIndex(ENTRIES, uses={"Q5134": 3, "J1745": 9})
-    assert codes(index, "") [:2] == ["J1745", "Q5134"]
+    assert codes(index, "")[:2] == ["J1745", "Q5134"]
     assert codes(index, "natal") == ["Q5134", "J2323"]
     assert codes(index, "tysabri") == ["J2323"]  # usage never brings in a drug that does not match
 
 
 def test_a_name_that_starts_with_the_text_comes_before_one_that_only_contains_it() -> None:
-    index = DrugIndex(ENTRIES + [("J9999", "Rituximab-like (x) · J9999", ("xrituximab",))], uses={"J9999": 50})
+    index = DrugIndex(
+        ENTRIES + [("J9999", "Rituximab-like (x) · J9999", ("xrituximab",))], uses={"J9999": 50}
+    )
     assert codes(index, "ritux")[0] == "J9312"
 
 
@@ -78,7 +80,9 @@ def test_any_text_searches_without_error_and_every_hit_is_a_catalog_entry(query:
         ("", None),
     ],
 )
-def test_a_name_several_entries_share_is_reported_so_the_app_asks(query: str, shared: tuple[str, int] | None) -> None:
+def test_a_name_several_entries_share_is_reported_so_the_app_asks(
+    query: str, shared: tuple[str, int] | None
+) -> None:
     assert DrugIndex(ENTRIES).shared_name(query) == shared
 
 

@@ -37,12 +37,22 @@ def test_the_apps_labels_are_the_tables() -> None:
 @pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
 def test_each_fields_cli_option_fills_that_field(field: EncounterField) -> None:
     value = {"flag": True, "lots": ("A1",), "expires": ("2027-03",)}.get(field.parser, "typed")
-    typed = [field.flag] if field.parser == "flag" else [field.flag, "A1" if field.parser == "lots" else
-                                                         "2027-03" if field.parser == "expires" else "typed"]
+    typed = (
+        [field.flag]
+        if field.parser == "flag"
+        else [
+            field.flag,
+            "A1" if field.parser == "lots" else "2027-03" if field.parser == "expires" else "typed",
+        ]
+    )
     options = build_parser("calc").parse_args(["calc", "--dose", "300 mg", *typed])
     text = CalcOptions.read(options).encounter
     assert getattr(text, field.name) == value
-    assert all(getattr(text, other) in ("", (), False) for other in EncounterText._fields if other != field.name)
+    assert all(
+        getattr(text, other) in ("", (), False)
+        for other in EncounterText._fields
+        if other != field.name
+    )
     assert OPTION_FOR_FIELD[field.name] == field.flag  # an error about the field names this option
 
 
@@ -53,10 +63,21 @@ def test_the_chart_note_writes_each_fields_label_from_the_table() -> None:
     from infusion_calc.core.record.encounter import parse_encounter
     from infusion_calc.loading import clinical_rules, packaged_catalog
 
-    inside_a_sentence = {"stop_reason", "waste_reason", "waste_witness"}  # "stopped early, reason: ...", the waste line
-    written: dict[str, Any] = {field.name: "typed" for field in ENCOUNTER_FIELDS if field.parser == "text" and field.name not in inside_a_sentence}
-    note = chart_note(calculate(packaged_catalog(), CalcRequest("300 mg")), parse_encounter(EncounterText(**written)),
-                      rules=clinical_rules())
+    inside_a_sentence = {
+        "stop_reason",
+        "waste_reason",
+        "waste_witness",
+    }  # "stopped early, reason: ...", the waste line
+    written: dict[str, Any] = {
+        field.name: "typed"
+        for field in ENCOUNTER_FIELDS
+        if field.parser == "text" and field.name not in inside_a_sentence
+    }
+    note = chart_note(
+        calculate(packaged_catalog(), CalcRequest("300 mg")),
+        parse_encounter(EncounterText(**written)),
+        rules=clinical_rules(),
+    )
     assert {name for name in written if f"{FIELD[name].in_chart}: typed" in note} == set(written)
 
 
@@ -66,12 +87,21 @@ def test_the_parsed_encounter_has_a_field_for_every_row_the_reader_reads() -> No
     from infusion_calc.core.record.encounter import Encounter
 
     # Lots and expiries become one record per vial; the amount given is the engine's (it is billed).
-    expected = {field.name for field in ENCOUNTER_FIELDS if field.parser not in ("lots", "expires", "dose")} | {"vials"}
+    expected = {
+        field.name for field in ENCOUNTER_FIELDS if field.parser not in ("lots", "expires", "dose")
+    } | {"vials"}
     assert {field.name for field in dataclasses.fields(Encounter)} == expected
 
 
-@pytest.mark.parametrize("field", [field for field in ENCOUNTER_FIELDS if field.parser not in ("flag", "lots", "expires", "dose", "payer")],
-                         ids=lambda field: field.name)
+@pytest.mark.parametrize(
+    "field",
+    [
+        field
+        for field in ENCOUNTER_FIELDS
+        if field.parser not in ("flag", "lots", "expires", "dose", "payer")
+    ],
+    ids=lambda field: field.name,
+)
 def test_the_reader_reads_each_field_with_the_parser_its_row_names(field: EncounterField) -> None:
     from infusion_calc.core.record.encounter import EncounterText, read_encounter
 

@@ -23,11 +23,19 @@ from infusion_calc.core.words.contract import calculation_to_dict
 from infusion_calc.loading import packaged_catalog
 from tests.catalog_entries import drug_entry, packaged_with, product_entry
 
-CHARGES = ExportSettings(charges={"J2323": Decimal("4.00"), "J2326": Decimal("35.10"), "J9998": Decimal("12.00")})
+CHARGES = ExportSettings(
+    charges={"J2323": Decimal("4.00"), "J2326": Decimal("35.10"), "J9998": Decimal("12.00")}
+)
 
-TEST_DRUG = drug_entry("J9998", generic="testumab", brands=["Testa"], billing_unit="10 mg", products=[
-    product_entry("Testa", strength="100 mg", volume="10 mL", ndc_unit="ME"),
-])
+TEST_DRUG = drug_entry(
+    "J9998",
+    generic="testumab",
+    brands=["Testa"],
+    billing_unit="10 mg",
+    products=[
+        product_entry("Testa", strength="100 mg", volume="10 mL", ndc_unit="ME"),
+    ],
+)
 
 
 def calc_for(dose: str, **kwargs: Any) -> Calculation:
@@ -116,7 +124,9 @@ def test_a_line_without_a_verified_ndc_is_never_given_one() -> None:
 def test_a_missing_charge_is_a_warning_and_a_blank_never_a_number() -> None:
     calc = calc_for("250 mg")
     result = render(calc, "csv", ExportSettings())
-    assert [notice.code for notice in result.notices] == ["CHARGE_MISSING"]  # once per code, not per line
+    assert [notice.code for notice in result.notices] == [
+        "CHARGE_MISSING"
+    ]  # once per code, not per line
     assert "J2323" in result.notices[0].message
     charges = [row["charge"] for row in csv.DictReader(io.StringIO(result.text))]
     assert charges == ["", ""]
@@ -125,10 +135,15 @@ def test_a_missing_charge_is_a_warning_and_a_blank_never_a_number() -> None:
 
 def test_a_payer_that_refuses_me_gets_the_quantity_in_ml_with_a_notice() -> None:
     calc = milligram_calc()
-    assert [(line.ndc_unit, line.ndc_quantity) for line in calc.lines] == [("ME", Decimal("70")), ("ME", Decimal("30"))]
+    assert [(line.ndc_unit, line.ndc_quantity) for line in calc.lines] == [
+        ("ME", Decimal("70")),
+        ("ME", Decimal("30")),
+    ]
     accepting = render(calc, "cms1500", CHARGES)
     assert "N412345678901 ME70" in accepting.text and not accepting.notices
-    refusing = ExportSettings(ClaimRules(ndc_units=("F2", "GR", "ML", "UN")), CHARGES.charges, payer="medicaid")
+    refusing = ExportSettings(
+        ClaimRules(ndc_units=("F2", "GR", "ML", "UN")), CHARGES.charges, payer="medicaid"
+    )
     result = render(calc, "cms1500", refusing)
     assert rows(result.text) == [
         ["1", "N412345678901 ML7", "J9998", "84.00", "7"],
@@ -139,7 +154,9 @@ def test_a_payer_that_refuses_me_gets_the_quantity_in_ml_with_a_notice() -> None
 
 
 def test_a_unit_the_payer_cannot_take_at_all_is_an_error_naming_the_setting() -> None:
-    only_units = ExportSettings(ClaimRules(ndc_units=("F2",)), payer="acme")  # international units: not from mg
+    only_units = ExportSettings(
+        ClaimRules(ndc_units=("F2",)), payer="acme"
+    )  # international units: not from mg
     with pytest.raises(ExportError, match=r"acme.*accepted: F2.*ndc_units"):
         export(calc_for("300 mg"), "ub04", only_units)
 
@@ -153,10 +170,26 @@ def test_csv_has_one_row_per_line_with_exact_text_values() -> None:
     result = render(calc_for("250 mg"), "csv", CHARGES)
     table = list(csv.DictReader(io.StringIO(result.text)))
     assert table == [
-        {"line": "1", "hcpcs": "J2323", "modifiers": "", "units": "250", "ndc": "64406000801",
-         "ndc_unit": "ML", "ndc_quantity": "12.5", "charge": "1000.00"},
-        {"line": "2", "hcpcs": "J2323", "modifiers": "JW", "units": "50", "ndc": "64406000801",
-         "ndc_unit": "ML", "ndc_quantity": "2.5", "charge": "200.00"},
+        {
+            "line": "1",
+            "hcpcs": "J2323",
+            "modifiers": "",
+            "units": "250",
+            "ndc": "64406000801",
+            "ndc_unit": "ML",
+            "ndc_quantity": "12.5",
+            "charge": "1000.00",
+        },
+        {
+            "line": "2",
+            "hcpcs": "J2323",
+            "modifiers": "JW",
+            "units": "50",
+            "ndc": "64406000801",
+            "ndc_unit": "ML",
+            "ndc_quantity": "2.5",
+            "charge": "200.00",
+        },
     ]
 
 

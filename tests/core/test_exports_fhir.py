@@ -20,7 +20,8 @@ from infusion_calc.core.record.notices import Notice
 from infusion_calc.loading import packaged_catalog
 
 MedicationAdministration = pytest.importorskip(
-    "fhir.resources.R4B.medicationadministration", reason="fhir.resources is a dependency of infusion-calc"
+    "fhir.resources.R4B.medicationadministration",
+    reason="fhir.resources is a dependency of infusion-calc",
 ).MedicationAdministration
 
 WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=timezone(timedelta(hours=-5)))
@@ -28,20 +29,64 @@ WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=timezone(timedelta(hours=-5)))
 # FHIR R4 4.0.1 element names, by the type that holds them.
 R4_ELEMENTS = {
     "MedicationAdministration": {
-        "resourceType", "id", "meta", "implicitRules", "language", "text", "contained", "extension",
-        "modifierExtension", "identifier", "instantiates", "partOf", "status", "statusReason", "category",
-        "medicationCodeableConcept", "medicationReference", "subject", "context", "supportingInformation",
-        "effectiveDateTime", "effectivePeriod", "performer", "reasonCode", "reasonReference", "request",
-        "device", "note", "dosage", "eventHistory",
+        "resourceType",
+        "id",
+        "meta",
+        "implicitRules",
+        "language",
+        "text",
+        "contained",
+        "extension",
+        "modifierExtension",
+        "identifier",
+        "instantiates",
+        "partOf",
+        "status",
+        "statusReason",
+        "category",
+        "medicationCodeableConcept",
+        "medicationReference",
+        "subject",
+        "context",
+        "supportingInformation",
+        "effectiveDateTime",
+        "effectivePeriod",
+        "performer",
+        "reasonCode",
+        "reasonReference",
+        "request",
+        "device",
+        "note",
+        "dosage",
+        "eventHistory",
     },
-    "Dosage": {"id", "extension", "modifierExtension", "text", "site", "route", "method", "dose", "rateRatio", "rateQuantity"},
+    "Dosage": {
+        "id",
+        "extension",
+        "modifierExtension",
+        "text",
+        "site",
+        "route",
+        "method",
+        "dose",
+        "rateRatio",
+        "rateQuantity",
+    },
     "CodeableConcept": {"id", "extension", "coding", "text"},
     "Coding": {"id", "extension", "system", "version", "code", "display", "userSelected"},
     "Quantity": {"id", "extension", "value", "comparator", "unit", "system", "code"},
     "Annotation": {"id", "extension", "authorReference", "authorString", "time", "text"},
     "Reference": {"id", "extension", "reference", "type", "identifier", "display"},
 }
-R4_STATUS = {"in-progress", "not-done", "on-hold", "completed", "entered-in-error", "stopped", "unknown"}
+R4_STATUS = {
+    "in-progress",
+    "not-done",
+    "on-hold",
+    "completed",
+    "entered-in-error",
+    "stopped",
+    "unknown",
+}
 
 
 def resource_for(dose: str, **kwargs: Any) -> tuple[dict[str, Any], tuple[Notice, ...]]:
@@ -73,12 +118,20 @@ def test_every_element_emitted_exists_in_fhir_r4() -> None:
 
 def test_medication_is_coded_by_hcpcs_and_ndc_and_the_dose_is_exact_ucum_mg() -> None:
     resource, notices = resource_for("5 mg/kg", drug="remicade", weight="73.3 kg")  # 366.5 mg
-    codings = {coding["system"]: coding["code"] for coding in resource["medicationCodeableConcept"]["coding"]}
+    codings = {
+        coding["system"]: coding["code"]
+        for coding in resource["medicationCodeableConcept"]["coding"]
+    }
     assert codings == {
         "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets": "J1745",
         "http://hl7.org/fhir/sid/ndc": "57894003001",
     }
-    assert resource["dosage"]["dose"] == {"value": 366.5, "unit": "mg", "system": "http://unitsofmeasure.org", "code": "mg"}
+    assert resource["dosage"]["dose"] == {
+        "value": 366.5,
+        "unit": "mg",
+        "system": "http://unitsofmeasure.org",
+        "code": "mg",
+    }
     assert resource["effectiveDateTime"] == "2026-05-01T10:30:00-05:00"
     assert notices == ()
 

@@ -17,23 +17,62 @@ from tests.catalog_entries import drug_entry, packaged_with, product_entry
 from tests.core.test_exports_fhir import R4_ELEMENTS
 
 MedicationAdministration = pytest.importorskip(
-    "fhir.resources.R4B.medicationadministration", reason="fhir.resources is a dependency of infusion-calc"
+    "fhir.resources.R4B.medicationadministration",
+    reason="fhir.resources is a dependency of infusion-calc",
 ).MedicationAdministration
 
 WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 NDC = "http://hl7.org/fhir/sid/ndc"
 HCPCS = "http://www.cms.gov/Medicare/Coding/HCPCSReleaseCodeSets"
 R4_MEDICATION = {
-    "resourceType", "id", "meta", "implicitRules", "language", "text", "contained", "extension", "modifierExtension",
-    "identifier", "code", "status", "manufacturer", "form", "amount", "ingredient", "batch",
+    "resourceType",
+    "id",
+    "meta",
+    "implicitRules",
+    "language",
+    "text",
+    "contained",
+    "extension",
+    "modifierExtension",
+    "identifier",
+    "code",
+    "status",
+    "manufacturer",
+    "form",
+    "amount",
+    "ingredient",
+    "batch",
 }
-R4_INGREDIENT = {"id", "extension", "modifierExtension", "itemCodeableConcept", "itemReference", "isActive", "strength"}
+R4_INGREDIENT = {
+    "id",
+    "extension",
+    "modifierExtension",
+    "itemCodeableConcept",
+    "itemReference",
+    "isActive",
+    "strength",
+}
 
-def resource(second_ndc: str | None = "12345-6789-02", second_ndc_note: str | None = None) -> dict[str, Any]:
-    site = drug_entry("J9998", generic="twoproduct", brands=["Twoprod"], billing_unit="1 mg", products=[
-        product_entry("Twoprod", ndc="12345-6789-01", strength="500 mg", volume="50 mL"),
-        product_entry("Twoprod", ndc=second_ndc, ndc_note=second_ndc_note, strength="100 mg", volume="10 mL"),
-    ])
+
+def resource(
+    second_ndc: str | None = "12345-6789-02", second_ndc_note: str | None = None
+) -> dict[str, Any]:
+    site = drug_entry(
+        "J9998",
+        generic="twoproduct",
+        brands=["Twoprod"],
+        billing_unit="1 mg",
+        products=[
+            product_entry("Twoprod", ndc="12345-6789-01", strength="500 mg", volume="50 mL"),
+            product_entry(
+                "Twoprod",
+                ndc=second_ndc,
+                ndc_note=second_ndc_note,
+                strength="100 mg",
+                volume="10 mL",
+            ),
+        ],
+    )
     calc = calculate(packaged_with(site), CalcRequest("650 mg", drug="twoproduct"))
     assert len({use.product.label for use in calc.vials}) == 2
     written: dict[str, Any] = json.loads(render(calc, "fhir", when=WHEN).text)
@@ -48,8 +87,14 @@ def test_each_product_is_a_contained_medication_with_its_own_ndc() -> None:
     assert data["medicationReference"]["reference"] == "#medication"
     given = contained["medication"]
     assert [coding["system"] for coding in given["code"]["coding"]] == [HCPCS]
-    products = [contained[ingredient["itemReference"]["reference"][1:]] for ingredient in given["ingredient"]]
-    assert [[coding["code"] for coding in product["code"]["coding"]] for product in products] == [["12345678901"], ["12345678902"]]
+    products = [
+        contained[ingredient["itemReference"]["reference"][1:]]
+        for ingredient in given["ingredient"]
+    ]
+    assert [[coding["code"] for coding in product["code"]["coding"]] for product in products] == [
+        ["12345678901"],
+        ["12345678902"],
+    ]
     for product in products:  # one concept, one NDC: no CodeableConcept holds two
         assert [coding["system"] for coding in product["code"]["coding"]] == [NDC]
 
@@ -78,4 +123,7 @@ def test_one_product_keeps_the_codeable_concept() -> None:
     calc = calculate(packaged_catalog(), CalcRequest("250 mg"))
     data = json.loads(render(calc, "fhir", when=WHEN).text)
     assert "contained" not in data
-    assert [coding["code"] for coding in data["medicationCodeableConcept"]["coding"]] == ["J2323", "64406000801"]
+    assert [coding["code"] for coding in data["medicationCodeableConcept"]["coding"]] == [
+        "J2323",
+        "64406000801",
+    ]

@@ -32,7 +32,9 @@ def test_the_837_names_the_drug_in_component_7_and_passes_pyx12(fmt: str, code: 
     calc = unlisted(code, "pemetrexed")
     text = export(calc, fmt, ExportSettings(charges={code: Decimal("2.00")}), when=WHEN)
     services = [line for line in text.splitlines() if line.startswith(("SV1", "SV2"))]
-    assert services and all(f"HC:{code}:" in line and ":pemetrexed 250 mg" in line for line in services)
+    assert services and all(
+        f"HC:{code}:" in line and ":pemetrexed 250 mg" in line for line in services
+    )
     jw = next(line for line in services if ":JW:" in line)
     assert f"HC:{code}:JW::::pemetrexed 250 mg*" in jw  # modifiers in 3-6, description in 7
     ok, errors = validate(envelope(text, fmt, "600.00"))
@@ -41,13 +43,18 @@ def test_the_837_names_the_drug_in_component_7_and_passes_pyx12(fmt: str, code: 
 
 def test_cms1500_item_19_and_ub04_fl43_carry_name_and_dose() -> None:
     calc = unlisted("J9999", "pemetrexed")
-    assert "Item 19 (not otherwise classified J9999): pemetrexed 250 mg\n" in export(calc, "cms1500")
+    assert "Item 19 (not otherwise classified J9999): pemetrexed 250 mg\n" in export(
+        calc, "cms1500"
+    )
     assert all("pemetrexed 250 mg" in row for row in export(calc, "ub04").splitlines()[1:])
 
 
 @pytest.mark.parametrize("fmt", CLAIM_FORMATS)
 def test_a_noc_code_without_a_drug_name_is_refused_with_a_sentence(fmt: str) -> None:
-    with pytest.raises(ExportError, match=r"^J3490 is a not-otherwise-classified code, so the claim must name the drug"):
+    with pytest.raises(
+        ExportError,
+        match=r"^J3490 is a not-otherwise-classified code, so the claim must name the drug",
+    ):
         export(unlisted("J3490", None), fmt)
 
 
@@ -65,9 +72,27 @@ def test_a_catalog_listed_code_gets_no_description() -> None:
 def test_the_cli_refuses_a_noc_claim_without_a_name(capsys: pytest.CaptureFixture[str]) -> None:
     from infusion_calc.cli import main
 
-    status = main(["calc", "--hcpcs", "J9999", "--billing-unit", "1 mg", "--vial", "100 mg", "--dose", "95 mg", "--format", "837p"])
+    status = main(
+        [
+            "calc",
+            "--hcpcs",
+            "J9999",
+            "--billing-unit",
+            "1 mg",
+            "--vial",
+            "100 mg",
+            "--dose",
+            "95 mg",
+            "--format",
+            "837p",
+        ]
+    )
     err = capsys.readouterr().err
-    assert status == 2 and err.startswith("error: J9999 is a not-otherwise-classified code") and err.count("\n") == 1
+    assert (
+        status == 2
+        and err.startswith("error: J9999 is a not-otherwise-classified code")
+        and err.count("\n") == 1
+    )
 
 
 @settings(max_examples=200, deadline=None)

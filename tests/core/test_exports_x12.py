@@ -23,7 +23,8 @@ from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.loading import packaged_catalog
 
 pyx12_document = pytest.importorskip(
-    "pyx12.x12n_document", reason="pyx12 (a test dependency: pip install -e '.[test]') is not installed"
+    "pyx12.x12n_document",
+    reason="pyx12 (a test dependency: pip install -e '.[test]') is not installed",
 )
 import pyx12.params  # noqa: E402
 
@@ -41,8 +42,11 @@ def envelope(service_lines: str, fmt: str, claim_total: str) -> str:
         subscriber = "SBR*P*18*******MB"
     else:
         claim = [
-            f"CLM*PAT1*{claim_total}***13:A:1**A*Y*Y", "DTP*434*RD8*20260501-20260501", "CL1*1*1*01",
-            "HI*ABK:G35", "NM1*71*1*SMITH*ANN****XX*1234567893",
+            f"CLM*PAT1*{claim_total}***13:A:1**A*Y*Y",
+            "DTP*434*RD8*20260501-20260501",
+            "CL1*1*1*01",
+            "HI*ABK:G35",
+            "NM1*71*1*SMITH*ANN****XX*1234567893",
         ]
         subscriber = "SBR*P*18*******MA"
     transaction = [
@@ -87,7 +91,11 @@ def validate(x12: str) -> tuple[bool, list[str]]:
     logger.addHandler(handler)
     try:
         ok = pyx12_document.x12n_document(
-            param=pyx12.params.params(), src_file=io.StringIO(x12), fd_997=io.StringIO(), fd_html=None, fd_xmldoc=None,
+            param=pyx12.params.params(),
+            src_file=io.StringIO(x12),
+            fd_997=io.StringIO(),
+            fd_html=None,
+            fd_xmldoc=None,
         )
     finally:
         logger.removeHandler(handler)
@@ -142,7 +150,12 @@ def test_a_missing_charge_is_left_empty_so_the_claim_cannot_pass_unnoticed() -> 
 
 
 def test_a_line_without_an_ndc_has_no_lin_segment() -> None:
-    result = render(calc_for("300 mg", drug="tyruko"), "837p", ExportSettings(charges={"Q5134": Decimal("4.00")}), when=WHEN)
+    result = render(
+        calc_for("300 mg", drug="tyruko"),
+        "837p",
+        ExportSettings(charges={"Q5134": Decimal("4.00")}),
+        when=WHEN,
+    )
     assert "LIN" not in result.text and "CTP" not in result.text
     assert [notice.code for notice in result.notices] == ["NDC_MISSING"]
     ok, errors = validate(envelope(result.text, "837p", "1200.00"))

@@ -21,16 +21,30 @@ from tests.core.test_exports_x12 import envelope, validate
 
 WHEN = datetime(2026, 5, 1, 10, 30, tzinfo=UTC)
 
+
 def big_powder(strength: int = 5000) -> Catalog:
-    vial = powder_entry("Bigpowder", strength=f"{strength} mg", reconstitute_with="100 mL",
-                        reconstituted_concentration=f"{Decimal(strength) / 100} mg/mL")
-    return packaged_with(drug_entry("J9999", descriptor=NOC_DESCRIPTOR, generic="bigpowder", billing_unit="1 mg", products=[vial]))
+    vial = powder_entry(
+        "Bigpowder",
+        strength=f"{strength} mg",
+        reconstitute_with="100 mL",
+        reconstituted_concentration=f"{Decimal(strength) / 100} mg/mL",
+    )
+    return packaged_with(
+        drug_entry(
+            "J9999",
+            descriptor=NOC_DESCRIPTOR,
+            generic="bigpowder",
+            billing_unit="1 mg",
+            products=[vial],
+        )
+    )
 
 
 def test_one_mg_left_of_a_5000_mg_powder_is_stated_in_me_on_both_lines() -> None:
     calc = calculate(big_powder(), CalcRequest("4999 mg", drug="bigpowder"))
     assert [(line.modifiers, line.ndc_unit, line.ndc_quantity) for line in calc.lines] == [
-        ((), "ME", Decimal("4999")), (("JW",), "ME", Decimal("1")),
+        ((), "ME", Decimal("4999")),
+        (("JW",), "ME", Decimal("1")),
     ]
     assert "NDC_QUANTITY_IN_ME" in {notice.code for notice in calc.warnings}
     settings_ = ExportSettings(charges={"J9999": Decimal("1.00")})
@@ -52,13 +66,17 @@ def test_a_payer_refusing_me_gets_grams_when_that_keeps_the_quantity_above_zero(
 
 def test_a_payer_whose_units_all_round_to_zero_is_refused_with_a_sentence() -> None:
     calc = calculate(big_powder(), CalcRequest("4999 mg", drug="bigpowder"))
-    with pytest.raises(ExportError, match=r"Line 2 \(J9999-JW\): ME 1 is 0 in UN .*must not state a quantity of 0"):
+    with pytest.raises(
+        ExportError, match=r"Line 2 \(J9999-JW\): ME 1 is 0 in UN .*must not state a quantity of 0"
+    ):
         render(calc, "837p", ExportSettings(ClaimRules(ndc_units=("UN",)), payer="x"), when=WHEN)
 
 
 def test_a_payer_that_accepts_only_me_gets_me_for_a_solution() -> None:
     calc = calculate(packaged_catalog(), CalcRequest("250 mg"))
-    result = render(calc, "837p", ExportSettings(ClaimRules(ndc_units=("ME",)), payer="me-only"), when=WHEN)
+    result = render(
+        calc, "837p", ExportSettings(ClaimRules(ndc_units=("ME",)), payer="me-only"), when=WHEN
+    )
     assert "CTP****250*ME~" in result.text and "CTP****50*ME~" in result.text
     assert {notice.code for notice in result.notices} >= {"NDC_UNIT_CONVERTED"}
 

@@ -28,10 +28,10 @@ SECTION = "### Notices"
 def readme_notices() -> dict[str, str]:
     """code -> where it comes from, as the README's table of notices says."""
     text = README.read_text(encoding="utf-8")
-    section = text[text.index(SECTION):]
-    end = re.search(r"\n#{2,3} |\n<!--", section[len(SECTION):])
+    section = text[text.index(SECTION) :]
+    end = re.search(r"\n#{2,3} |\n<!--", section[len(SECTION) :])
     assert end is not None, "the section ends at the next heading or comment"
-    section = section[:end.start() + len(SECTION)]
+    section = section[: end.start() + len(SECTION)]
     rows = {}
     for line in section.splitlines():
         match = re.match(r"\| `([A-Z0-9_]+)` \| ([^|]+) \|", line)
@@ -65,11 +65,20 @@ def test_no_notice_is_made_outside_the_registry() -> None:
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
         calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call)]
-        named = [(call, getattr(call.func, "id", getattr(call.func, "attr", None))) for call in calls]
+        named = [
+            (call, getattr(call.func, "id", getattr(call.func, "attr", None))) for call in calls
+        ]
         if path.name != "notices.py":
-            bare += [f"{path.relative_to(PACKAGE)}:{call.lineno}" for call, name in named if name == "Notice"]
-        declared |= {call.args[0].value for call, name in named
-                     if name == "NoticeSpec" and call.args and isinstance(call.args[0], ast.Constant)}
+            bare += [
+                f"{path.relative_to(PACKAGE)}:{call.lineno}"
+                for call, name in named
+                if name == "Notice"
+            ]
+        declared |= {
+            call.args[0].value
+            for call, name in named
+            if name == "NoticeSpec" and call.args and isinstance(call.args[0], ast.Constant)
+        }
     assert bare == [], "make these notices from a declared NoticeSpec"
     assert declared == set(notice_registry())
 
@@ -87,4 +96,6 @@ def test_a_result_carries_notices_made_from_their_spec(catalog: Catalog) -> None
     calc = calculate(catalog, CalcRequest("300 mg", dose_given="250 mg"))
     codes = [notice.code for notice in calc.warnings]
     assert "DOSE_PARTLY_GIVEN" in codes
-    assert all(isinstance(notice, Notice) and notice.code in notice_registry() for notice in calc.warnings)
+    assert all(
+        isinstance(notice, Notice) and notice.code in notice_registry() for notice in calc.warnings
+    )

@@ -17,47 +17,83 @@ from infusion_calc.core.exports import render
 from infusion_calc.core.pipeline.site_config import ExportSettings
 from infusion_calc.core.record.steps import BILLING, DOSE_ARITHMETIC, Step, StepKind
 from infusion_calc.core.words import step_text as step_texts
-from infusion_calc.core.words.labels import code_label, ndc_for_claims, ndc_for_people, readable_ndc, vial_text, vials_text
+from infusion_calc.core.words.labels import (
+    code_label,
+    ndc_for_claims,
+    ndc_for_people,
+    readable_ndc,
+    vial_text,
+    vials_text,
+)
 from infusion_calc.core.words.step_text import step_text
 
 
-@pytest.mark.parametrize(("count", "size", "text"), [
-    (1, "300 mg/15 mL", "1 × 300 mg/15 mL"),
-    (3, "100 mg", "3 × 100 mg"),
-])
+@pytest.mark.parametrize(
+    ("count", "size", "text"),
+    [
+        (1, "300 mg/15 mL", "1 × 300 mg/15 mL"),
+        (3, "100 mg", "3 × 100 mg"),
+    ],
+)
 def test_a_vial_is_count_times_size(count: int, size: str, text: str) -> None:
     assert vial_text(count, size) == text
 
 
 def test_several_vial_sizes_are_joined_with_plus() -> None:
-    assert vials_text(((1, "400 mg/16 mL"), (3, "100 mg/4 mL"))) == "1 × 400 mg/16 mL + 3 × 100 mg/4 mL"
+    assert (
+        vials_text(((1, "400 mg/16 mL"), (3, "100 mg/4 mL")))
+        == "1 × 400 mg/16 mL + 3 × 100 mg/4 mL"
+    )
 
 
-@pytest.mark.parametrize(("hcpcs", "modifiers", "label"), [
-    ("J2323", (), "J2323"),
-    ("J2323", ("JW",), "J2323-JW"),
-    ("J9035", ("JZ", "TB"), "J9035-JZ-TB"),
-])
-def test_a_code_label_joins_the_modifiers_with_hyphens(hcpcs: str, modifiers: tuple[str, ...], label: str) -> None:
+@pytest.mark.parametrize(
+    ("hcpcs", "modifiers", "label"),
+    [
+        ("J2323", (), "J2323"),
+        ("J2323", ("JW",), "J2323-JW"),
+        ("J9035", ("JZ", "TB"), "J9035-JZ-TB"),
+    ],
+)
+def test_a_code_label_joins_the_modifiers_with_hyphens(
+    hcpcs: str, modifiers: tuple[str, ...], label: str
+) -> None:
     assert code_label(hcpcs, modifiers) == label
 
 
-@pytest.mark.parametrize(("ndc", "quantity", "unit", "text"), [
-    ("64406-0008-01", Decimal("12.5"), "ML", "NDC 64406-0008-01, 12.5 mL"),
-    ("64406000801", Decimal("2.5"), "ML", "NDC 64406-0008-01, 2.5 mL"),  # 11 digits get the carton's hyphens
-    ("57894003001", "0.35", "UN", "NDC 57894-0030-01, 0.35 vial"),  # a contract string, UN in words
-    ("64406-0008-01", None, None, "NDC 64406-0008-01"),
-    (None, None, None, "NDC not verified"),
-])
-def test_a_person_reads_the_ndc_as_the_carton_prints_it(ndc: str | None, quantity: Decimal | str | None, unit: str | None, text: str) -> None:
+@pytest.mark.parametrize(
+    ("ndc", "quantity", "unit", "text"),
+    [
+        ("64406-0008-01", Decimal("12.5"), "ML", "NDC 64406-0008-01, 12.5 mL"),
+        (
+            "64406000801",
+            Decimal("2.5"),
+            "ML",
+            "NDC 64406-0008-01, 2.5 mL",
+        ),  # 11 digits get the carton's hyphens
+        (
+            "57894003001",
+            "0.35",
+            "UN",
+            "NDC 57894-0030-01, 0.35 vial",
+        ),  # a contract string, UN in words
+        ("64406-0008-01", None, None, "NDC 64406-0008-01"),
+        (None, None, None, "NDC not verified"),
+    ],
+)
+def test_a_person_reads_the_ndc_as_the_carton_prints_it(
+    ndc: str | None, quantity: Decimal | str | None, unit: str | None, text: str
+) -> None:
     assert ndc_for_people(ndc, quantity, unit) == text
 
 
-@pytest.mark.parametrize(("spacing", "text"), [
-    ("one-space", "N464406000801 ML12.5"),
-    ("none", "N464406000801ML12.5"),
-    ("columns", "N464406000801   ML12.5"),  # the unit qualifier at position 17
-])
+@pytest.mark.parametrize(
+    ("spacing", "text"),
+    [
+        ("one-space", "N464406000801 ML12.5"),
+        ("none", "N464406000801ML12.5"),
+        ("columns", "N464406000801   ML12.5"),  # the unit qualifier at position 17
+    ],
+)
 def test_a_claim_form_gets_the_n4_syntax_spaced_as_the_payer_wants(spacing: str, text: str) -> None:
     assert ndc_for_claims("64406000801", "ML", Decimal("12.5"), spacing) == text
 
@@ -71,11 +107,20 @@ def test_the_readable_ndc_is_the_claim_ndc_with_hyphens(ndc: str) -> None:
 def test_steps_are_data_and_their_text_is_written_once(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("5 mg/kg", drug="remicade", weight="154 lb"))
     kinds = [step.kind for step in calc.steps]
-    assert kinds == [StepKind.WEIGHT, StepKind.DOSE_PER_KG, StepKind.VIALS, StepKind.ADMINISTERED, StepKind.DISCARDED]
+    assert kinds == [
+        StepKind.WEIGHT,
+        StepKind.DOSE_PER_KG,
+        StepKind.VIALS,
+        StepKind.ADMINISTERED,
+        StepKind.DISCARDED,
+    ]
     administered = calc.steps[3]
     assert dict(administered.figures)["units"] == calc.billing.administered_units
     assert step_text(administered).startswith("Administered: 349.27 mg ÷ 10 mg per unit")
-    assert step_text(calc.steps[1]) == "5 mg/kg × 154 lb = 349.27 mg (from 349.2661249 mg, rounded to 0.01 mg)"
+    assert (
+        step_text(calc.steps[1])
+        == "5 mg/kg × 154 lb = 349.27 mg (from 349.2661249 mg, rounded to 0.01 mg)"
+    )
 
 
 def test_the_contract_keeps_the_steps_as_sentences(catalog: Catalog) -> None:
@@ -104,7 +149,12 @@ def test_the_fhir_note_reads_the_ndc_as_the_carton_prints_it(catalog: Catalog) -
     calc = calculate(catalog, CalcRequest("250 mg"))
     from datetime import datetime
 
-    resource = json.loads(render(calc, "fhir", ExportSettings(), when=datetime(2026, 1, 5, tzinfo=UTC)).text)
+    resource = json.loads(
+        render(calc, "fhir", ExportSettings(), when=datetime(2026, 1, 5, tzinfo=UTC)).text
+    )
     notes = [note["text"] for note in resource["note"]]
     assert "Vials opened: 1 × 300 mg/15 mL (NDC 64406-0008-01)." in notes
-    assert "Claim lines: J2323 × 250 (NDC 64406-0008-01, 12.5 mL); J2323-JW × 50 (NDC 64406-0008-01, 2.5 mL)." in notes
+    assert (
+        "Claim lines: J2323 × 250 (NDC 64406-0008-01, 12.5 mL); J2323-JW × 50 (NDC 64406-0008-01, 2.5 mL)."
+        in notes
+    )

@@ -40,7 +40,9 @@ def scenarios(draw: st.DrawFn) -> Scenario:
 
 
 def _calc(unit: Decimal, dose: Decimal, vials: tuple[str, ...]) -> Calculation:
-    return calculate(CATALOG, CalcRequest(f"{dose} mg", hcpcs="J9999", billing_unit=f"{unit} mg", vials=vials))
+    return calculate(
+        CATALOG, CalcRequest(f"{dose} mg", hcpcs="J9999", billing_unit=f"{unit} mg", vials=vials)
+    )
 
 
 @fast
@@ -56,7 +58,10 @@ def test_units_follow_the_rounding_rules_exactly(scenario: Scenario) -> None:
     # Vials here hold whole units, so the cap never binds: whatever the dose, below one unit too.
     discarded = floor((Fraction(calc.labeled_mg) - Fraction(dose)) / Fraction(unit))
     assert billing.discarded_units == discarded
-    assert sum(line.units for line in calc.lines) == billing.administered_units + billing.discarded_units
+    assert (
+        sum(line.units for line in calc.lines)
+        == billing.administered_units + billing.discarded_units
+    )
 
 
 @fast
@@ -64,7 +69,9 @@ def test_units_follow_the_rounding_rules_exactly(scenario: Scenario) -> None:
 def test_administered_plus_jw_never_exceeds_the_labeled_units(scenario: Scenario) -> None:
     unit, _, dose, vials = scenario
     calc = _calc(unit, dose, vials)
-    assert (calc.billing.administered_units + calc.billing.discarded_units) * unit <= calc.labeled_mg
+    assert (
+        calc.billing.administered_units + calc.billing.discarded_units
+    ) * unit <= calc.labeled_mg
 
 
 @fast
@@ -122,7 +129,9 @@ def test_hostile_strings_never_crash_the_parser(text: str) -> None:
 
 
 @settings(max_examples=200, deadline=None)
-@given(st.from_regex(r"\A[0-9.,\-e*^ ]{0,6}\s?(mg|g|mcg|mL|kg|m2|units|µg|cc|lb)?(/(kg|m2|mL|lb))?\Z"))
+@given(
+    st.from_regex(r"\A[0-9.,\-e*^ ]{0,6}\s?(mg|g|mcg|mL|kg|m2|units|µg|cc|lb)?(/(kg|m2|mL|lb))?\Z")
+)
 def test_near_miss_quantities_never_crash_a_whole_calculation(text: str) -> None:
     try:
         calculate(CATALOG, CalcRequest(text, weight="70 kg", bsa="1.8 m2"))

@@ -19,7 +19,9 @@ from infusion_calc.loading import _packaged_text, packaged_catalog
 ORDERS = (
     CalcRequest(dose="5 mg/kg", drug="Remicade", weight="154 lb", round_within="10"),
     CalcRequest(dose="375 mg/m2", drug="Rituxan", height="170 cm", weight="70 kg"),
-    CalcRequest(dose="95 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL", "50 mg/5 mL")),
+    CalcRequest(
+        dose="95 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/10 mL", "50 mg/5 mL")
+    ),
     CalcRequest(dose="300 mg", drug="tysabri"),
 )
 
@@ -32,13 +34,19 @@ def test_the_same_order_again_is_the_same_calculation_as_in_a_fresh_catalog() ->
     assert again == first == [calculate(fresh, order) for order in ORDERS]
 
 
-@pytest.mark.parametrize("order, field", [
-    (CalcRequest(dose="1,5 mg"), "dose"),
-    (CalcRequest(dose="5 mg/kg", drug="Remicade", weight="900 kg"), "weight"),
-    (CalcRequest(dose="375 mg/m2", drug="Rituxan", bsa="9 m2"), "bsa"),
-    (CalcRequest(dose="95 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/x",)), "vial"),
-    (CalcRequest(dose="300 mg", drug="no such drug"), "drug"),
-])
+@pytest.mark.parametrize(
+    "order, field",
+    [
+        (CalcRequest(dose="1,5 mg"), "dose"),
+        (CalcRequest(dose="5 mg/kg", drug="Remicade", weight="900 kg"), "weight"),
+        (CalcRequest(dose="375 mg/m2", drug="Rituxan", bsa="9 m2"), "bsa"),
+        (
+            CalcRequest(dose="95 mg", hcpcs="J9999", billing_unit="1 mg", vials=("100 mg/x",)),
+            "vial",
+        ),
+        (CalcRequest(dose="300 mg", drug="no such drug"), "drug"),
+    ],
+)
 def test_a_refused_value_is_refused_on_every_row(order: CalcRequest, field: str) -> None:
     for _ in range(3):
         with pytest.raises(InputError) as refused:
@@ -48,7 +56,9 @@ def test_a_refused_value_is_refused_on_every_row(order: CalcRequest, field: str)
 
 @settings(max_examples=60, deadline=None)
 @given(weight=st.decimals(min_value="30", max_value="150", places=1), repeats=st.integers(1, 3))
-def test_a_weight_read_again_gives_the_dose_it_gave_the_first_time(weight: Decimal, repeats: int) -> None:
+def test_a_weight_read_again_gives_the_dose_it_gave_the_first_time(
+    weight: Decimal, repeats: int
+) -> None:
     order = CalcRequest(dose="5 mg/kg", drug="Remicade", weight=f"{weight} kg")
     doses = {calculate(packaged_catalog(), order).dose_mg for _ in range(repeats)}
     assert doses == {weight * 5}

@@ -30,31 +30,63 @@ def least_cover(strengths: tuple[Decimal, ...], dose: Decimal) -> Decimal:
     return min(total for total, _ in combinations(strengths) if total >= dose)
 
 
-def entry(dose: Decimal, planned: tuple[Decimal, ...], unit: Decimal = Decimal(10), single_dose: bool = True,
-          discarded_units: int | None = None) -> SavedAdministration:
+def entry(
+    dose: Decimal,
+    planned: tuple[Decimal, ...],
+    unit: Decimal = Decimal(10),
+    single_dose: bool = True,
+    discarded_units: int | None = None,
+) -> SavedAdministration:
     """A saved entry planned as calc plans it: the least cover, the fewest vials for it."""
     labeled = least_cover(planned, dose)
     vials = min(count for total, count in combinations(planned) if total == labeled)
     wasted = labeled - dose
     jw = int(wasted // unit) if discarded_units is None else discarded_units
     return SavedAdministration(
-        1, DAY, "J0000", "test drug", unit, dose, labeled, wasted, int(-(-dose // unit)), jw if single_dose else 0,
-        single_dose, (SavedLine((), 1, Decimal(0)),), vials, limit_per_unit=LIMIT, planned_strengths=planned,
+        1,
+        DAY,
+        "J0000",
+        "test drug",
+        unit,
+        dose,
+        labeled,
+        wasted,
+        int(-(-dose // unit)),
+        jw if single_dose else 0,
+        single_dose,
+        (SavedLine((), 1, Decimal(0)),),
+        vials,
+        limit_per_unit=LIMIT,
+        planned_strengths=planned,
     )
 
 
-SIZES = st.lists(st.sampled_from([Decimal(v) for v in (20, 50, 80, 100, 150, 400)]), min_size=1, max_size=3, unique=True)
+SIZES = st.lists(
+    st.sampled_from([Decimal(v) for v in (20, 50, 80, 100, 150, 400)]),
+    min_size=1,
+    max_size=3,
+    unique=True,
+)
 
 
 @settings(max_examples=150, deadline=None)
-@given(SIZES, st.integers(min_value=15, max_value=200), st.sampled_from([Decimal(5), Decimal(10), Decimal(20)]))
-def test_rounding_moves_to_the_nearest_whole_vial_total_within_the_threshold(sizes: list[Decimal], dose_mg: int, threshold: Decimal) -> None:
+@given(
+    SIZES,
+    st.integers(min_value=15, max_value=200),
+    st.sampled_from([Decimal(5), Decimal(10), Decimal(20)]),
+)
+def test_rounding_moves_to_the_nearest_whole_vial_total_within_the_threshold(
+    sizes: list[Decimal], dose_mg: int, threshold: Decimal
+) -> None:
     planned = tuple(sorted(sizes))
     dose = Decimal(dose_mg)
     saved = entry(dose, planned)
     what_if = build_report([saved], PERIOD, round_within=threshold).totals
     low, high = dose * (1 - threshold / 100), dose * (1 + threshold / 100)
-    inside = sorted({total for total, _ in combinations(planned) if low <= total <= high}, key=lambda t: (abs(t - dose), t))
+    inside = sorted(
+        {total for total, _ in combinations(planned) if low <= total <= high},
+        key=lambda t: (abs(t - dose), t),
+    )
     if not inside or inside[0] == dose:
         assert what_if.rounding_moved == []
         return
@@ -67,7 +99,9 @@ def test_rounding_moves_to_the_nearest_whole_vial_total_within_the_threshold(siz
 
 @settings(max_examples=150, deadline=None)
 @given(SIZES, SIZES, st.integers(min_value=15, max_value=200))
-def test_least_waste_uses_every_presentation_the_catalog_knows(planned_sizes: list[Decimal], catalog_sizes: list[Decimal], dose_mg: int) -> None:
+def test_least_waste_uses_every_presentation_the_catalog_knows(
+    planned_sizes: list[Decimal], catalog_sizes: list[Decimal], dose_mg: int
+) -> None:
     planned = tuple(sorted(planned_sizes))
     known = tuple(sorted(catalog_sizes))
     dose = Decimal(dose_mg)
@@ -82,12 +116,20 @@ def test_least_waste_uses_every_presentation_the_catalog_knows(planned_sizes: li
         assert figures.least_waste_dollars == (saved.labeled_mg - best) / Decimal(10) * LIMIT
 
 
-@given(st.integers(min_value=0, max_value=500), st.integers(min_value=1, max_value=5), st.integers(min_value=0, max_value=60))
-def test_non_billable_waste_is_what_no_jw_unit_pays_for(wasted_mg: int, unit_mg: int, jw_units: int) -> None:
+@given(
+    st.integers(min_value=0, max_value=500),
+    st.integers(min_value=1, max_value=5),
+    st.integers(min_value=0, max_value=60),
+)
+def test_non_billable_waste_is_what_no_jw_unit_pays_for(
+    wasted_mg: int, unit_mg: int, jw_units: int
+) -> None:
     unit, wasted = Decimal(unit_mg), Decimal(wasted_mg)
     whole = wasted_mg // unit_mg
     jw = min(jw_units, whole)  # a JW line never bills more than was discarded
-    saved = entry(Decimal(100), (Decimal(100),), unit)._replace(discarded_mg=wasted, discarded_units=jw)
+    saved = entry(Decimal(100), (Decimal(100),), unit)._replace(
+        discarded_mg=wasted, discarded_units=jw
+    )
     multi, under, capped = non_billable_mg(saved)
     assert multi == 0 and under + capped + jw * unit == wasted
     assert under < unit
@@ -96,8 +138,15 @@ def test_non_billable_waste_is_what_no_jw_unit_pays_for(wasted_mg: int, unit_mg:
 
 
 def test_what_ifs_skip_multi_dose_containers() -> None:
-    saved = entry(Decimal(420), (Decimal(50), Decimal(150), Decimal(450)), Decimal(50), single_dose=False)
-    figures = build_report([saved], PERIOD, round_within=Decimal(10), catalog_strengths={("J0000", "mg"): (Decimal(50),)}).totals
+    saved = entry(
+        Decimal(420), (Decimal(50), Decimal(150), Decimal(450)), Decimal(50), single_dose=False
+    )
+    figures = build_report(
+        [saved],
+        PERIOD,
+        round_within=Decimal(10),
+        catalog_strengths={("J0000", "mg"): (Decimal(50),)},
+    ).totals
     assert figures.rounding_moved == [] and figures.least_waste_changed == []
     assert figures.non_billable_units["multi_dose"] == Decimal("0.6")
 
@@ -105,4 +154,8 @@ def test_what_ifs_skip_multi_dose_containers() -> None:
 def test_an_entry_without_a_payment_limit_counts_no_dollars_and_is_flagged() -> None:
     saved = entry(Decimal(410), (Decimal(100),))._replace(limit_per_unit=None)
     figures = build_report([saved], PERIOD, round_within=Decimal(10)).totals
-    assert figures.rounding_moved == [1] and figures.rounding_dollars == 0 and figures.what_if_unpriced == [1]
+    assert (
+        figures.rounding_moved == [1]
+        and figures.rounding_dollars == 0
+        and figures.what_if_unpriced == [1]
+    )

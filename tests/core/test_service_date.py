@@ -30,10 +30,15 @@ def test_a_date_or_a_date_and_time_is_read(typed: str, expected: date | datetime
     assert type(parse_given_at(typed)) is type(expected)
 
 
-@pytest.mark.parametrize(("typed", "says"), [
-    ("2025-02-30", "not a real date"), ("2025-01-1x", "YYYY-MM-DD, or YYYY-MM-DD HH:MM"), ("1899-01-10", "not plausible"),
-    ("10/01/2025", "YYYY-MM-DD, or YYYY-MM-DD HH:MM"),
-])
+@pytest.mark.parametrize(
+    ("typed", "says"),
+    [
+        ("2025-02-30", "not a real date"),
+        ("2025-01-1x", "YYYY-MM-DD, or YYYY-MM-DD HH:MM"),
+        ("1899-01-10", "not plausible"),
+        ("10/01/2025", "YYYY-MM-DD, or YYYY-MM-DD HH:MM"),
+    ],
+)
 def test_anything_else_is_refused_saying_what_to_type(typed: str, says: str) -> None:
     with pytest.raises(InputError) as caught:
         parse_given_at(typed)
@@ -53,7 +58,9 @@ def run(capsys: pytest.CaptureFixture[str], *args: str) -> tuple[int, str, str]:
     return status, captured.out, captured.err
 
 
-def test_calc_prices_a_date_alone_from_its_quarter_and_the_note_shows_the_date(capsys: pytest.CaptureFixture[str]) -> None:
+def test_calc_prices_a_date_alone_from_its_quarter_and_the_note_shows_the_date(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
     status, out, err = run(capsys, "--given-at", "2025-01-10", "--json", "--note")
     assert status == 0, err
     result = json.loads(out)

@@ -20,7 +20,9 @@ from infusion_calc.loading import clinical_rules
 
 def test_no_config_means_no_witness_complex_codes_and_no_340b() -> None:
     assert parse_site_config("", "config.toml").check_policy() == SitePolicy()
-    assert SitePolicy() == SitePolicy(require_waste_witness=False, complex_biologic_codes="complex", acquired_340b=False)
+    assert SitePolicy() == SitePolicy(
+        require_waste_witness=False, complex_biologic_codes="complex", acquired_340b=False
+    )
 
 
 def test_each_setting_reads_from_its_table() -> None:
@@ -33,11 +35,20 @@ def test_each_setting_reads_from_its_table() -> None:
     assert config.check_policy() == SitePolicy(True, "infusion", True)
 
 
-@pytest.mark.parametrize("text, says", [
-    ('[administration]\ncomplex_biologic_codes = "chemo"\n', "[administration] field 'complex_biologic_codes'"),
-    ('[billing]\nacquired_340b = "yes"\n', "[billing] field 'acquired_340b': write true or false"),
-    ("[documentation]\nwitness = true\n", "[documentation] field 'witness': unknown setting"),
-])
+@pytest.mark.parametrize(
+    "text, says",
+    [
+        (
+            '[administration]\ncomplex_biologic_codes = "chemo"\n',
+            "[administration] field 'complex_biologic_codes'",
+        ),
+        (
+            '[billing]\nacquired_340b = "yes"\n',
+            "[billing] field 'acquired_340b': write true or false",
+        ),
+        ("[documentation]\nwitness = true\n", "[documentation] field 'witness': unknown setting"),
+    ],
+)
 def test_a_bad_setting_names_the_table_and_field(text: str, says: str) -> None:
     with pytest.raises(SiteConfigError) as caught:
         parse_site_config(text, "config.toml")
@@ -52,7 +63,16 @@ def test_340b_puts_tb_on_every_drug_line_from_2025(catalog: Catalog) -> None:
     assert "JG ended 31 Dec 2024, TB in effect (VERIFIED)" in marked.warnings[-1].message
     # the checks accept the marked lines
     encounter = parse_encounter(EncounterText(given_at="2026-03-02 09:00"))
-    found = {check.code for check in run_checks(marked, encounter, catalog=catalog, rules=clinical_rules(), policy=SitePolicy(acquired_340b=True))}
+    found = {
+        check.code
+        for check in run_checks(
+            marked,
+            encounter,
+            catalog=catalog,
+            rules=clinical_rules(),
+            policy=SitePolicy(acquired_340b=True),
+        )
+    }
     assert not {"MODIFIER_340B_MISSING", "JG_DISCONTINUED", "JWJZ_MISSING"} & found
 
 

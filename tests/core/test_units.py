@@ -7,7 +7,14 @@ from decimal import Decimal
 import pytest
 
 from infusion_calc.core.errors import InputError
-from infusion_calc.core.numbers.units import DoseBasis, Kind, parse_concentration, parse_dose, parse_measure, parse_vial_size
+from infusion_calc.core.numbers.units import (
+    DoseBasis,
+    Kind,
+    parse_concentration,
+    parse_dose,
+    parse_measure,
+    parse_vial_size,
+)
 
 
 @pytest.mark.parametrize(
@@ -29,7 +36,9 @@ from infusion_calc.core.numbers.units import DoseBasis, Kind, parse_concentratio
         ("0.015 L", "15", "mL", DoseBasis.VOLUME),
     ],
 )
-def test_accepted_doses_are_exact_in_canonical_units(text: str, value: str, unit: str, basis: DoseBasis) -> None:
+def test_accepted_doses_are_exact_in_canonical_units(
+    text: str, value: str, unit: str, basis: DoseBasis
+) -> None:
     order = parse_dose(text)
     assert order.amount.value == Decimal(value)
     assert order.amount.unit == unit
@@ -39,16 +48,16 @@ def test_accepted_doses_are_exact_in_canonical_units(text: str, value: str, unit
 @pytest.mark.parametrize(
     ("text", "says"),
     [
-        ("1,5 mg", "dot for decimals"),          # pint: 15 mg
-        ("1 000 mg", "without spaces"),          # pint: 0 mg
-        ("1..2 mg", "Could not read"),           # pint: 0.2 mg
-        ("2 mg 3", "Could not read"),            # pint: 6 mg
-        ("mg", "Start with a number"),           # pint: 1 mg
+        ("1,5 mg", "dot for decimals"),  # pint: 15 mg
+        ("1 000 mg", "without spaces"),  # pint: 0 mg
+        ("1..2 mg", "Could not read"),  # pint: 0.2 mg
+        ("2 mg 3", "Could not read"),  # pint: 6 mg
+        ("mg", "Start with a number"),  # pint: 1 mg
         ("nan mg", "Start with a number"),
         ("inf mg", "Start with a number"),
         ("-5 mg", "more than zero"),
         ("0 mg", "more than zero"),
-        ("10**10**10 mg", "Could not read"),     # pint's float registry hangs on this
+        ("10**10**10 mg", "Could not read"),  # pint's float registry hangs on this
         ("1e3 mg", "Could not read"),
         ("300", "Add a unit"),
         ("", "Enter a dose"),
@@ -70,7 +79,11 @@ def test_pint_traps_are_refused_with_what_to_type(text: str, says: str) -> None:
         parse_dose(text)
     assert caught.value.field == "dose"
     assert says in caught.value.message
-    assert "e.g." in caught.value.message or "Enter" in caught.value.message or "per kg" in caught.value.message
+    assert (
+        "e.g." in caught.value.message
+        or "Enter" in caught.value.message
+        or "per kg" in caught.value.message
+    )
 
 
 @pytest.mark.parametrize(

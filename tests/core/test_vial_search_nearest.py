@@ -13,11 +13,19 @@ from hypothesis import strategies as st
 
 from infusion_calc.core.calculation.vials import VialSearch
 
-STRENGTHS = st.lists(st.sampled_from(["0.5", "1", "2.5", "5", "7.5", "10", "12", "40", "100", "120", "300", "400", "500"]),
-                     min_size=1, max_size=4, unique=True)
+STRENGTHS = st.lists(
+    st.sampled_from(
+        ["0.5", "1", "2.5", "5", "7.5", "10", "12", "40", "100", "120", "300", "400", "500"]
+    ),
+    min_size=1,
+    max_size=4,
+    unique=True,
+)
 
 
-def _every_total_nearest(search: VialSearch, low: Decimal, high: Decimal, dose: Decimal) -> Decimal | None:
+def _every_total_nearest(
+    search: VialSearch, low: Decimal, high: Decimal, dose: Decimal
+) -> Decimal | None:
     best = None
     for total in range(search.limit + 1):
         value = total * search.step
@@ -31,9 +39,13 @@ def _every_total_nearest(search: VialSearch, low: Decimal, high: Decimal, dose: 
 @given(
     strengths=STRENGTHS,
     dose=st.decimals(min_value=Decimal("0.5"), max_value=Decimal("900"), places=2),
-    threshold=st.sampled_from([Decimal(0), Decimal(5), Decimal(10), Decimal("12.5"), Decimal(25), Decimal(50)]),
+    threshold=st.sampled_from(
+        [Decimal(0), Decimal(5), Decimal(10), Decimal("12.5"), Decimal(25), Decimal(50)]
+    ),
 )
-def test_nearest_matches_visiting_every_reachable_total(strengths: list[int], dose: Decimal, threshold: Decimal) -> None:
+def test_nearest_matches_visiting_every_reachable_total(
+    strengths: list[int], dose: Decimal, threshold: Decimal
+) -> None:
     low, high = dose * (1 - threshold / 100), dose * (1 + threshold / 100)
     search = VialSearch([Decimal(s) for s in strengths], high)
     found = search.nearest(low, high, dose)

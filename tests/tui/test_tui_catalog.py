@@ -15,14 +15,24 @@ from infusion_calc.tui.widgets.drug_field import DrugField
 from tests.catalog_entries import drug_entry, product_entry, write_site_catalog
 from tui_helpers import app_of, built, result_of, shown, type_into
 
-NATALIZUMAB_AS_J2326 = drug_entry("J2326", generic="natalizumab", brands=["Tysabri"], billing_unit="1 mg",
-                                  products=[product_entry("Tysabri", ndc="64406-0008-01", strength="300 mg", volume="15 mL")])
+NATALIZUMAB_AS_J2326 = drug_entry(
+    "J2326",
+    generic="natalizumab",
+    brands=["Tysabri"],
+    billing_unit="1 mg",
+    products=[product_entry("Tysabri", ndc="64406-0008-01", strength="300 mg", volume="15 mL")],
+)
 
 
 async def loaded(pilot: Pilot[None]) -> None:
     await built(pilot)
-    for _ in range(100):  # the loading worker starts after the form's first frame (the keymap's, at once)
-        if any(worker.name == "load-catalog" for worker in pilot.app.workers) or app_of(pilot).calculator is not None:
+    for _ in range(
+        100
+    ):  # the loading worker starts after the form's first frame (the keymap's, at once)
+        if (
+            any(worker.name == "load-catalog" for worker in pilot.app.workers)
+            or app_of(pilot).calculator is not None
+        ):
             break
         await pilot.pause()
     await pilot.app.workers.wait_for_complete()
@@ -40,7 +50,9 @@ async def test_without_a_catalog_the_app_loads_the_packaged_one_after_the_first_
         assert result_of(app).claim_rows[0].modifiers == "JZ"
 
 
-async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_right_codes(tmp_path: Path) -> None:
+async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_right_codes(
+    tmp_path: Path,
+) -> None:
     site = write_site_catalog(tmp_path, NATALIZUMAB_AS_J2326, name="catalog.toml")
     app = make_app(site_catalog=site, cursor_blink=False)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -48,7 +60,9 @@ async def test_a_natalizumab_j2326_site_entry_is_a_blocking_error_naming_the_rig
         assert isinstance(app.screen, CatalogProblemScreen)  # nothing can be typed until it is read
         reason = str(app.screen.query_one("#catalog-problem-reason", Static).content)
         assert str(site) in reason
-        assert "J2326" in reason and "nusinersen" in reason and "J2323" in reason and "Q5134" in reason
+        assert (
+            "J2326" in reason and "nusinersen" in reason and "J2323" in reason and "Q5134" in reason
+        )
         assert app.focused is app.screen.query_one("#continue", Button)
         await pilot.press("enter")  # continue with the packaged catalog
         assert not isinstance(app.screen, CatalogProblemScreen)
@@ -65,7 +79,9 @@ async def test_quitting_from_the_catalog_problem_ends_the_app(tmp_path: Path) ->
     app = make_app(site_catalog=site, cursor_blink=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await loaded(pilot)
-        assert "not valid TOML" in str(app.screen.query_one("#catalog-problem-reason", Static).content)
+        assert "not valid TOML" in str(
+            app.screen.query_one("#catalog-problem-reason", Static).content
+        )
         await pilot.click("#quit")
         await pilot.pause()
         assert not app.is_running
@@ -89,6 +105,8 @@ def test_opening_the_app_imports_neither_pint_nor_the_core_before_the_first_fram
         "print(sorted(m for m in sys.modules if m.split('.')[0] in {'pint', 'pydantic'} "
         "or m.startswith(('infusion_calc.core', 'infusion_calc.tui.calculator'))))\n"
     )
-    result = subprocess.run([sys.executable, "-c", check], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "[]"

@@ -10,7 +10,9 @@ from infusion_calc.tui.app import InfusionCalcApp
 from tui_helpers import choose, open_encounter, screen_lines, shown, type_into
 
 
-async def test_next_patient_closes_the_panel_keeps_the_day_and_shows_the_result_first(app: InfusionCalcApp) -> None:
+async def test_next_patient_closes_the_panel_keeps_the_day_and_shows_the_result_first(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -26,14 +28,18 @@ async def test_next_patient_closes_the_panel_keeps_the_day_and_shows_the_result_
         assert screen.query_one("#dx", Input).value == ""
         assert screen._jumps == 0
         await type_into(pilot, dose="300 mg")
-        assert any("2026-03-02" in value for field, value in screen.form.encounter if field == "given_at")
+        assert any(
+            "2026-03-02" in value for field, value in screen.form.encounter if field == "given_at"
+        )
         await pilot.press("f7")
         await pilot.pause()
         assert screen._jumps == 1  # F7 lands on the result again, not on the checks
         assert screen.query_one("#workspace").scroll_y == 0 or shown(app, "#result")
 
 
-async def test_an_unticked_box_is_drawn_empty_and_a_ticked_one_with_its_x(app: InfusionCalcApp) -> None:
+async def test_an_unticked_box_is_drawn_empty_and_a_ticked_one_with_its_x(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -79,8 +85,12 @@ async def test_a_three_drug_visit_lists_its_drugs_and_the_whole_claim(app: Infus
         assert text.index("J1756") < text.index("J3380") < text.index("J9312")
         for line in ("J9312-JW × 8", "96413 × 1", "96415 × 3", "96417 × 1", "96375 × 1"):
             assert line in text, line
-        assert screen.query_one("#encounter", Collapsible).collapsed  # the next drug starts with the panel closed
-        assert screen.query_one("#given-at", Input).value == "2026-03-02 09:00"  # the visit's day stays
+        assert screen.query_one(
+            "#encounter", Collapsible
+        ).collapsed  # the next drug starts with the panel closed
+        assert (
+            screen.query_one("#given-at", Input).value == "2026-03-02 09:00"
+        )  # the visit's day stays
         await pilot.press("ctrl+n")
         await pilot.pause()
         assert not screen.query_one("#visit").display

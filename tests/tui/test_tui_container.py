@@ -33,7 +33,9 @@ def compiled() -> Compiled:
 def full_app() -> InfusionCalcApp:
     from infusion_calc.tui.calculator import Calculator
 
-    return InfusionCalcApp(calculator=Calculator(compiled().catalog, quarters=compiled().quarters), cursor_blink=False)
+    return InfusionCalcApp(
+        calculator=Calculator(compiled().catalog, quarters=compiled().quarters), cursor_blink=False
+    )
 
 
 def question(app: InfusionCalcApp) -> ConfirmContainerScreen | None:
@@ -52,11 +54,15 @@ async def test_go_back_copies_nothing(full_app: InfusionCalcApp) -> None:
         assert not calculation_of(full_app).container_confirmed
         await pilot.press("f2")
         assert question(full_app) is not None
-        await pilot.press("enter")  # "Go back" has the focus: Enter alone never answers for the carton
+        await pilot.press(
+            "enter"
+        )  # "Go back" has the focus: Enter alone never answers for the carton
         assert question(full_app) is None and full_app.clipboard == ""
 
 
-async def test_single_dose_answer_recalculates_and_copies_with_jw(full_app: InfusionCalcApp) -> None:
+async def test_single_dose_answer_recalculates_and_copies_with_jw(
+    full_app: InfusionCalcApp,
+) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         await _omadacycline(pilot)
         await pilot.press("f2")
@@ -79,10 +85,16 @@ async def test_multi_dose_answer_copies_without_a_modifier(full_app: InfusionCal
             await pilot.pause()
             if full_app.clipboard:
                 break
-        assert "JW" not in full_app.clipboard and "JZ" not in full_app.clipboard and "J0121" in full_app.clipboard
+        assert (
+            "JW" not in full_app.clipboard
+            and "JZ" not in full_app.clipboard
+            and "J0121" in full_app.clipboard
+        )
 
 
-async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_answer(full_app: InfusionCalcApp) -> None:
+async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_answer(
+    full_app: InfusionCalcApp,
+) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
         # Adcetris: CMS only, one NDC of 50 mg in the newest quarter; FDA's 2019 listing says single-dose
         await choose(pilot, "drug", "J9042")

@@ -37,7 +37,9 @@ def notices(app: InfusionCalcApp) -> str:
 
 
 @pytest.mark.parametrize("key", ["f2", "f3", "f5"])
-async def test_no_copy_of_a_dose_far_outside_the_label_without_confirming(app: InfusionCalcApp, key: str) -> None:
+async def test_no_copy_of_a_dose_far_outside_the_label_without_confirming(
+    app: InfusionCalcApp, key: str
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mL")  # Tysabri: 6,000 mg, twenty times the labeled 300 mg
         assert any(check.code == "DOSE_OUT_OF_RANGE" for check in result_of(app).checks)
@@ -54,16 +56,22 @@ async def test_fix_is_the_default_and_confirm_must_be_chosen(app: InfusionCalcAp
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mL")
         await pilot.press("f2")
-        await pilot.press("enter")  # the focused button is "Fix the dose": Enter alone never confirms
+        await pilot.press(
+            "enter"
+        )  # the focused button is "Fix the dose": Enter alone never confirms
         assert dialog(app) is None and app.clipboard == ""
-        assert app.focused is not None and focused_id(app) == "dose"  # back in the dose field, to fix it
+        assert (
+            app.focused is not None and focused_id(app) == "dose"
+        )  # back in the dose field, to fix it
         await pilot.press("f2")
         await pilot.press("tab", "enter")  # "Confirm this dose" chosen on purpose
         assert dialog(app) is None
         assert "J2323\tJZ" in app.clipboard or "J2323\t" in app.clipboard
 
 
-async def test_write_to_file_and_save_to_log_ask_too(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_write_to_file_and_save_to_log_ask_too(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mL")
         for key in ("f4", "f6"):
@@ -89,9 +97,17 @@ async def test_a_dose_within_the_label_asks_nothing(app: InfusionCalcApp) -> Non
         assert "J2323\tJZ\t300" in app.clipboard
 
 
-async def test_the_dialog_follows_the_check_code_and_says_its_message(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
-    injected = Check("DOSE_OUT_OF_RANGE", Severity.ERROR, "The dose 0.3 mg is 1,000 times below the labeled 300 mg.")
-    monkeypatch.setattr("infusion_calc.core.pipeline.administration.run_checks", lambda *args, **kwargs: (injected,))
+async def test_the_dialog_follows_the_check_code_and_says_its_message(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    injected = Check(
+        "DOSE_OUT_OF_RANGE",
+        Severity.ERROR,
+        "The dose 0.3 mg is 1,000 times below the labeled 300 mg.",
+    )
+    monkeypatch.setattr(
+        "infusion_calc.core.pipeline.administration.run_checks", lambda *args, **kwargs: (injected,)
+    )
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mcg")
         await pilot.press("f3")
@@ -101,14 +117,18 @@ async def test_the_dialog_follows_the_check_code_and_says_its_message(app: Infus
         assert "1,000 times below" in shown
 
 
-async def test_the_problem_is_on_the_result_at_once_at_80x24_above_the_vials(app: InfusionCalcApp) -> None:
+async def test_the_problem_is_on_the_result_at_once_at_80x24_above_the_vials(
+    app: InfusionCalcApp,
+) -> None:
     from tui_helpers import screen_lines
 
     async with app.run_test(size=SIZE) as pilot:
         await type_into(pilot, dose="300 mL")
         lines = screen_lines(app)
         alert = next(index for index, line in enumerate(lines) if "CHECK THE DOSE" in line)
-        opened = next(index for index, line in enumerate(lines) if "Open" in line and "20 ×" in line)
+        opened = next(
+            index for index, line in enumerate(lines) if "Open" in line and "20 ×" in line
+        )
         assert alert < opened, "\n".join(lines)
         await type_into(pilot, dose="300 mg")
         assert not any("CHECK THE DOSE" in line for line in screen_lines(app))

@@ -42,7 +42,10 @@ async def test_a_code_or_a_generic_name_finds_the_drug_too(app: InfusionCalcApp)
         await pilot.press("shift+tab", *"natal")
         assert app.main_screen.query_one("#drug", DrugField).listed == ("J2323", "Q5134")
         await pilot.press("enter")  # natalizumab names two codes: Enter alone never picks one
-        assert app.main_screen.form.drug == "J9312" and app.main_screen.query_one("#drug", DrugField).expanded
+        assert (
+            app.main_screen.form.drug == "J9312"
+            and app.main_screen.query_one("#drug", DrugField).expanded
+        )
         await pilot.press("down", "down", "enter")
         assert app.main_screen.form.drug == "Q5134"
 
@@ -64,10 +67,14 @@ async def test_no_match_says_what_to_try(app: InfusionCalcApp) -> None:
         assert app.main_screen.form.drug == "J2323"  # Enter on no match changes nothing
 
 
-async def test_the_most_used_drugs_come_first(monkeypatch: pytest.MonkeyPatch, catalog: Catalog) -> None:
+async def test_the_most_used_drugs_come_first(
+    monkeypatch: pytest.MonkeyPatch, catalog: Catalog
+) -> None:
     from infusion_calc.tui.app import make_app
 
-    monkeypatch.setattr("infusion_calc.tui.calculator.drug_uses", lambda log_path: {"J9312": 12, "J1745": 3})
+    monkeypatch.setattr(
+        "infusion_calc.tui.calculator.drug_uses", lambda log_path: {"J9312": 12, "J1745": 3}
+    )
     app = make_app(catalog, cursor_blink=False)
     async with app.run_test(size=SIZE) as pilot:
         for _ in range(200):  # counted in a thread once the calculator is live
@@ -76,10 +83,16 @@ async def test_the_most_used_drugs_come_first(monkeypatch: pytest.MonkeyPatch, c
             await pilot.pause()
         await focus_drug(pilot)
         await pilot.press("enter")  # Enter without typing lists every drug
-        assert app.main_screen.query_one("#drug", DrugField).listed[:3] == ("J9312", "J1745", "J2323")
+        assert app.main_screen.query_one("#drug", DrugField).listed[:3] == (
+            "J9312",
+            "J1745",
+            "J2323",
+        )
 
 
-async def test_the_usage_counts_come_from_the_administration_log(isolated_user_dirs: Path, catalog: Catalog) -> None:
+async def test_the_usage_counts_come_from_the_administration_log(
+    isolated_user_dirs: Path, catalog: Catalog
+) -> None:
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.log import default_log_path, save
@@ -95,4 +108,8 @@ async def test_a_search_typed_fast_then_the_dose_loses_nothing(app: InfusionCalc
         await focus_drug(pilot)
         await type_fast(pilot, *"remi", "enter", *"5 mg/kg", "enter", *"73 kg")
         screen = app.main_screen
-        assert (screen.form.drug, screen.form.dose, screen.form.weight) == ("J1745", "5 mg/kg", "73 kg")
+        assert (screen.form.drug, screen.form.dose, screen.form.weight) == (
+            "J1745",
+            "5 mg/kg",
+            "73 kg",
+        )

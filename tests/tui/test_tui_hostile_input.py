@@ -15,7 +15,9 @@ from infusion_calc.tui.app import InfusionCalcApp
 from tui_helpers import field_error, open_encounter, type_into
 
 
-async def test_a_lone_surrogate_in_a_free_text_field_then_f3_says_what_to_fix_and_keeps_running(app: InfusionCalcApp) -> None:
+async def test_a_lone_surrogate_in_a_free_text_field_then_f3_says_what_to_fix_and_keeps_running(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await type_into(pilot, dose="300 mg")
         await open_encounter(pilot)
@@ -29,10 +31,14 @@ async def test_a_lone_surrogate_in_a_free_text_field_then_f3_says_what_to_fix_an
         assert app.clipboard.startswith("HCPCS")
 
 
-async def test_text_that_cannot_be_encoded_is_copied_and_written_with_a_replacement_character(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_text_that_cannot_be_encoded_is_copied_and_written_with_a_replacement_character(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await type_into(pilot, dose="300 mg")
-        app.main_screen._copy("chart text", "Given by Sam \udcff RN")  # should any text ever carry one
+        app.main_screen._copy(
+            "chart text", "Given by Sam \udcff RN"
+        )  # should any text ever carry one
         assert app.is_running and app.clipboard == "Given by Sam \ufffd RN"
         from infusion_calc.tui import sharing
 
@@ -40,7 +46,9 @@ async def test_text_that_cannot_be_encoded_is_copied_and_written_with_a_replacem
         assert path.read_text(encoding="utf-8") == "Sam \ufffd RN"
 
 
-async def test_a_lone_surrogate_in_the_dose_is_an_error_under_the_field_not_a_crash(app: InfusionCalcApp) -> None:
+async def test_a_lone_surrogate_in_the_dose_is_an_error_under_the_field_not_a_crash(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await type_into(pilot, dose="300\udcffmg")
         await pilot.press("f2")

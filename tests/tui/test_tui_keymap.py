@@ -27,7 +27,9 @@ async def keymap_applied(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def test_a_key_from_the_site_config_runs_its_binding_and_the_default_key_no_longer_does(app: InfusionCalcApp) -> None:
+async def test_a_key_from_the_site_config_runs_its_binding_and_the_default_key_no_longer_does(
+    app: InfusionCalcApp,
+) -> None:
     write_config('[keys]\ncopy-claim-lines = "ctrl+y"\n')
     async with app.run_test(size=(120, 40)) as pilot:
         await keymap_applied(pilot)
@@ -38,13 +40,17 @@ async def test_a_key_from_the_site_config_runs_its_binding_and_the_default_key_n
         assert app.clipboard.startswith("HCPCS\tModifier") and "J2323\tJW\t50" in app.clipboard
 
 
-async def test_an_id_no_binding_has_is_named_and_the_others_still_apply(app: InfusionCalcApp) -> None:
+async def test_an_id_no_binding_has_is_named_and_the_others_still_apply(
+    app: InfusionCalcApp,
+) -> None:
     write_config('[keys]\ncopy-chart-text = "f9"\ncopy-claims = "f8"\n')
     async with app.run_test(size=(120, 40)) as pilot:
         await keymap_applied(pilot)
         messages = [notification.message for notification in app._notifications]
-        assert any("no binding has the id copy-claims" in message and "copy-claim-lines" in message
-                   for message in messages)
+        assert any(
+            "no binding has the id copy-claims" in message and "copy-claim-lines" in message
+            for message in messages
+        )
         await type_into(pilot, dose="250 mg")
         await pilot.press("f9")
         assert app.clipboard.rstrip("\n") == result_of(app).chart_text.rstrip("\n")
@@ -54,8 +60,11 @@ async def test_a_bad_keys_table_keeps_the_default_keys_and_says_why(app: Infusio
     write_config('[keys]\ncopy-claim-lines = "ctrl+"\n')
     async with app.run_test(size=(120, 40)) as pilot:
         await keymap_applied(pilot)
-        assert any("key bindings are not in use" in notification.message and "'ctrl+' is not a key" in notification.message
-                   for notification in app._notifications)
+        assert any(
+            "key bindings are not in use" in notification.message
+            and "'ctrl+' is not a key" in notification.message
+            for notification in app._notifications
+        )
         await type_into(pilot, dose="250 mg")
         await pilot.press("f2")
         assert app.clipboard.startswith("HCPCS")
@@ -68,4 +77,6 @@ def test_a_keys_entry_must_be_key_names(value: str) -> None:
 
 
 def test_several_keys_for_one_binding_are_kept_in_textuals_form() -> None:
-    assert parse_site_config('[keys]\nclear = "ctrl+n , f12"\n', "config.toml").keys == {"clear": "ctrl+n,f12"}
+    assert parse_site_config('[keys]\nclear = "ctrl+n , f12"\n', "config.toml").keys == {
+        "clear": "ctrl+n,f12"
+    }

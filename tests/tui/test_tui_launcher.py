@@ -16,17 +16,23 @@ from infusion_calc.core.catalog.catalog import Catalog
     ("arguments", "catalog"),
     [([], None), (["--catalog", "site.toml"], "site.toml"), (["--catalog=site.toml"], "site.toml")],
 )
-def test_opening_the_app_takes_no_command_or_only_a_catalog(arguments: list[str], catalog: Catalog) -> None:
+def test_opening_the_app_takes_no_command_or_only_a_catalog(
+    arguments: list[str], catalog: Catalog
+) -> None:
     options = app_options(arguments)
     assert options is not None and options.catalog == catalog
 
 
-@pytest.mark.parametrize("arguments", [["calc", "--dose", "300 mg"], ["--help"], ["--catalog"], ["--catalgo", "x"]])
+@pytest.mark.parametrize(
+    "arguments", [["calc", "--dose", "300 mg"], ["--help"], ["--catalog"], ["--catalgo", "x"]]
+)
 def test_anything_else_goes_to_the_full_parser(arguments: list[str]) -> None:
     assert app_options(arguments) is None
 
 
-def test_main_without_a_command_runs_the_app_with_the_site_file(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_main_without_a_command_runs_the_app_with_the_site_file(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     seen: dict[str, Any] = {}
 
     class FakeApp:
@@ -41,7 +47,9 @@ def test_main_without_a_command_runs_the_app_with_the_site_file(monkeypatch: pyt
 
     monkeypatch.setattr("infusion_calc.tui.app.make_app", fake_make_app)
     assert main(["--catalog", "site.toml"]) == 0
-    assert seen["ran"] and seen["context"].catalog_file == Path("site.toml")  # the one context, built by the CLI
+    assert seen["ran"] and seen["context"].catalog_file == Path(
+        "site.toml"
+    )  # the one context, built by the CLI
 
 
 def test_help_lists_the_catalog_option_for_the_app(capsys: pytest.CaptureFixture[str]) -> None:

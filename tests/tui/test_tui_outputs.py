@@ -30,7 +30,9 @@ def notices(app: InfusionCalcApp) -> list[str]:
 
 def log_rows(data_dir: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(data_dir / "administrations.sqlite3") as db:
-        return db.execute("SELECT id, hcpcs, administered_units, note, checks, encounter FROM administration").fetchall()
+        return db.execute(
+            "SELECT id, hcpcs, administered_units, note, checks, encounter FROM administration"
+        ).fetchall()
 
 
 async def saved(pilot: Pilot[None]) -> None:
@@ -39,7 +41,9 @@ async def saved(pilot: Pilot[None]) -> None:
     await pilot.pause()
 
 
-async def test_copy_as_837p_puts_the_sv1_service_line_in_the_clipboard(app: InfusionCalcApp) -> None:
+async def test_copy_as_837p_puts_the_sv1_service_line_in_the_clipboard(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await pilot.press("f5")
@@ -56,7 +60,9 @@ async def test_copy_as_837p_puts_the_sv1_service_line_in_the_clipboard(app: Infu
         assert any("No charge for J2323" in text for text in notices(app))
 
 
-async def test_copy_as_from_the_palette_and_every_format_copies_something(app: InfusionCalcApp) -> None:
+async def test_copy_as_from_the_palette_and_every_format_copies_something(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         copied = {}
@@ -69,7 +75,9 @@ async def test_copy_as_from_the_palette_and_every_format_copies_something(app: I
         assert len(set(copied.values())) == len(copied)
 
 
-async def test_copy_as_uses_the_date_given_and_warns_about_an_unverified_ndc(app: InfusionCalcApp) -> None:
+async def test_copy_as_uses_the_date_given_and_warns_about_an_unverified_ndc(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", "Q5134")  # Tyruko: NDC not verified
         await open_encounter(pilot)
@@ -88,7 +96,9 @@ async def test_escape_closes_the_menu_without_copying(app: InfusionCalcApp) -> N
         assert not isinstance(app.screen, CopyAsScreen) and app.clipboard == "before"
 
 
-async def test_a_broken_site_config_is_a_message_not_a_crash(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_a_broken_site_config_is_a_message_not_a_crash(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     config = isolated_user_dirs / "config"
     config.mkdir()
     (config / "config.toml").write_text('[chargemaster]\nJ2323 = "4.005"\n', encoding="utf-8")
@@ -102,15 +112,21 @@ async def test_a_broken_site_config_is_a_message_not_a_crash(app: InfusionCalcAp
         assert "config.toml" in message and "fractions of a cent" in message
 
 
-async def test_the_payer_types_own_rules_from_the_site_config_apply(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_the_payer_types_own_rules_from_the_site_config_apply(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     config = isolated_user_dirs / "config"
     config.mkdir()
-    (config / "config.toml").write_text('[payer.medicaid]\nndc_units = ["ML", "UN"]\n', encoding="utf-8")
+    (config / "config.toml").write_text(
+        '[payer.medicaid]\nndc_units = ["ML", "UN"]\n', encoding="utf-8"
+    )
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await app.run_action("copy_as('csv')", app.main_screen)
         await pilot.pause()
-        assert not any("[payer.medicaid]" in text for text in notices(app))  # no payer type: the defaults
+        assert not any(
+            "[payer.medicaid]" in text for text in notices(app)
+        )  # no payer type: the defaults
         await open_encounter(pilot)
         app.main_screen.query_one("#payer", Select).value = "medicaid"
         await pilot.pause()
@@ -119,7 +135,9 @@ async def test_the_payer_types_own_rules_from_the_site_config_apply(app: Infusio
         assert any("with the [payer.medicaid] rules" in text for text in notices(app))
 
 
-async def test_save_to_log_lands_an_entry_in_the_data_folder_and_says_where(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_save_to_log_lands_an_entry_in_the_data_folder_and_says_where(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_encounter(pilot)
         await type_into(pilot, dose="250 mg", dx="G35.A", lot_1="TY2291")
@@ -129,13 +147,17 @@ async def test_save_to_log_lands_an_entry_in_the_data_folder_and_says_where(app:
         assert len(rows) == 1
         entry_id, hcpcs, units, note, checks, encounter = rows[0]
         assert (hcpcs, units) == ("J2323", 250)
-        assert "G35.A" in note and "lot TY2291" in note  # the chart note as shown, encounter included
+        assert (
+            "G35.A" in note and "lot TY2291" in note
+        )  # the chart note as shown, encounter included
         assert '"REMS_NOT_CONFIRMED"' in checks and '"G35.A"' in encounter
         path = isolated_user_dirs / "data" / "administrations.sqlite3"
         assert f"Saved as entry {entry_id} in {path}" in notices(app)
 
 
-async def test_the_same_administration_is_not_saved_twice(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_the_same_administration_is_not_saved_twice(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         await pilot.press("f6")
@@ -150,17 +172,23 @@ async def test_the_same_administration_is_not_saved_twice(app: InfusionCalcApp, 
         assert len(log_rows(isolated_user_dirs / "data")) == 2
 
 
-async def test_nothing_is_saved_while_an_encounter_field_is_wrong(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_nothing_is_saved_while_an_encounter_field_is_wrong(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await open_encounter(pilot)
         await type_into(pilot, dose="300 mg", stop="25:00")
         await pilot.press("f6")
         await saved(pilot)
         assert not (isolated_user_dirs / "data" / "administrations.sqlite3").exists()
-        assert any("Nothing saved to the log" in text and "Infusion stop" in text for text in notices(app))
+        assert any(
+            "Nothing saved to the log" in text and "Infusion stop" in text for text in notices(app)
+        )
 
 
-async def test_a_log_that_cannot_be_written_says_nothing_was_saved(app: InfusionCalcApp, isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_a_log_that_cannot_be_written_says_nothing_was_saved(
+    app: InfusionCalcApp, isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     blocker = isolated_user_dirs / "not-a-folder"
     blocker.write_text("", encoding="utf-8")
     monkeypatch.setenv("INFUSION_CALC_DATA_DIR", str(blocker / "data"))
@@ -177,7 +205,11 @@ async def test_save_to_log_and_write_to_file_are_told_apart(app: InfusionCalcApp
 
     from infusion_calc.tui.screens.main import MainScreen
 
-    labels = {binding.id: binding.description for binding in MainScreen.BINDINGS if isinstance(binding, Binding)}
+    labels = {
+        binding.id: binding.description
+        for binding in MainScreen.BINDINGS
+        if isinstance(binding, Binding)
+    }
     assert labels["save-to-log"] == "Save to log" and labels["save-to-file"] == "Write to file"
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
@@ -186,7 +218,9 @@ async def test_save_to_log_and_write_to_file_are_told_apart(app: InfusionCalcApp
         assert any("not the administration log" in text for text in notices(app))
 
 
-async def test_save_to_log_writes_the_log_the_apps_context_names(catalog: Catalog, tmp_path: Path) -> None:
+async def test_save_to_log_writes_the_log_the_apps_context_names(
+    catalog: Catalog, tmp_path: Path
+) -> None:
     from infusion_calc.loading import Context
     from infusion_calc.tui.app import make_app
 
@@ -201,7 +235,9 @@ async def test_save_to_log_writes_the_log_the_apps_context_names(catalog: Catalo
 
 
 async def test_a_save_whose_acknowledgement_was_lost_is_not_made_twice_when_tried_again(
-    app: InfusionCalcApp, isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch,
+    app: InfusionCalcApp,
+    isolated_user_dirs: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The log took the entry but the app heard an error (a center log's connection dropped at commit):
     saving the same form again sends the same identifier, and the log answers with the entry it has."""
@@ -213,7 +249,9 @@ async def test_a_save_whose_acknowledgement_was_lost_is_not_made_twice_when_trie
         identifiers.append(kwargs.get("entry_uuid"))
         entry = real_save(*args, **kwargs)
         if len(identifiers) == 1:
-            raise log_package.LogError("The center log could not be reached. This calculation was probably NOT saved.")
+            raise log_package.LogError(
+                "The center log could not be reached. This calculation was probably NOT saved."
+            )
         return entry
 
     monkeypatch.setattr(log_package, "save", acknowledgement_lost_once)

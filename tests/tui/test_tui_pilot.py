@@ -38,22 +38,31 @@ REMICADE_NDC = "57894003001"
 
 def claim_table(app: InfusionCalcApp) -> list[list[str]]:
     rows = app.main_screen.query_one("#claim-lines", ClaimLines).rows
-    return [[row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity] for row in rows]
+    return [
+        [row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity]
+        for row in rows
+    ]
 
 
 def figures(app: InfusionCalcApp) -> tuple[int | None, int | None]:
     screen = app.main_screen
-    return screen.query_one("#administered", BigFigure).value, screen.query_one("#discarded", BigFigure).value
+    return screen.query_one("#administered", BigFigure).value, screen.query_one(
+        "#discarded", BigFigure
+    ).value
 
 
-async def test_typing_300_mg_and_enter_gives_one_jz_line_with_nothing_else_touched(app: InfusionCalcApp) -> None:
+async def test_typing_300_mg_and_enter_gives_one_jz_line_with_nothing_else_touched(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         assert focused_id(app) == "dose"  # the nurse starts typing at once
         await pilot.press(*"300 mg", "enter")
         outcome = app.main_screen.outcome
         assert outcome.valid and outcome.result is not None
-        assert outcome.result.claim_rows == (ClaimRow("J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"),)
+        assert outcome.result.claim_rows == (
+            ClaimRow("J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"),
+        )
         assert claim_table(app) == [["J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"]]
         assert figures(app) == (300, 0)
         assert focused_id(app) == "dose"  # nothing else is needed, so Enter stays put
@@ -72,7 +81,9 @@ async def test_250_mg_adds_a_jw_line_for_the_50_units_discarded(app: InfusionCal
         assert any("1 × 300 mg/15 mL" in line and "64406-0008-01" in line for line in result.vials)
 
 
-async def test_a_per_kg_dose_asks_for_the_weight_then_bills_the_worked_example(app: InfusionCalcApp) -> None:
+async def test_a_per_kg_dose_asks_for_the_weight_then_bills_the_worked_example(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await ready(pilot)
         assert not shown(app, "#weight")  # a flat dose needs no weight
@@ -104,11 +115,27 @@ async def test_a_per_m2_dose_shows_height_weight_and_bsa(app: InfusionCalcApp) -
         assert result_of(app).administered_units == 72
 
 
-GARBAGE = ["1,5 mg", "three hundred", "[red]300[/red] mg", "10**10**10 mg", "-5 mg", "nan mg", "300 mgs",
-           "5 µg", "300", "mg", "1 000 mg", "x" * 200, "300 mg/", "3 cc"]
+GARBAGE = [
+    "1,5 mg",
+    "three hundred",
+    "[red]300[/red] mg",
+    "10**10**10 mg",
+    "-5 mg",
+    "nan mg",
+    "300 mgs",
+    "5 µg",
+    "300",
+    "mg",
+    "1 000 mg",
+    "x" * 200,
+    "300 mg/",
+    "3 cc",
+]
 
 
-async def test_garbage_doses_show_an_inline_error_and_no_result_and_never_crash(app: InfusionCalcApp) -> None:
+async def test_garbage_doses_show_an_inline_error_and_no_result_and_never_crash(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         for text in GARBAGE:
             await type_into(pilot, dose=text)
@@ -128,7 +155,9 @@ async def test_the_error_says_what_to_type(app: InfusionCalcApp) -> None:
         assert "dot for decimals" in message and "300 mg" in message
 
 
-async def test_a_weight_left_in_a_hidden_field_does_not_block_a_flat_dose(app: InfusionCalcApp) -> None:
+async def test_a_weight_left_in_a_hidden_field_does_not_block_a_flat_dose(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="5 mg/kg", weight="seventy")
         assert field_error(app, "weight")
@@ -144,7 +173,9 @@ async def test_weight_outside_a_human_range_is_an_error_not_a_dose(app: Infusion
         assert not app.main_screen.outcome.valid
 
 
-async def test_copy_claim_lines_puts_tab_separated_lines_in_the_clipboard(app: InfusionCalcApp) -> None:
+async def test_copy_claim_lines_puts_tab_separated_lines_in_the_clipboard(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         await pilot.press("f2")
@@ -176,7 +207,9 @@ async def test_nothing_is_copied_while_the_input_is_not_valid(app: InfusionCalcA
         assert any("Nothing copied" in str(note.message) for note in app._notifications)
 
 
-async def test_save_writes_the_text_to_the_data_folder_and_says_where(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_save_writes_the_text_to_the_data_folder_and_says_where(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="250 mg")
         await pilot.press("f4")
@@ -194,7 +227,10 @@ async def test_next_patient_clears_the_form_and_returns_to_the_dose(app: Infusio
         app.main_screen.query_one("#weight", Input).focus()
         await pilot.press("ctrl+n")
         screen = app.main_screen
-        assert screen.query_one("#dose", Input).value == "" and screen.query_one("#weight", Input).value == ""
+        assert (
+            screen.query_one("#dose", Input).value == ""
+            and screen.query_one("#weight", Input).value == ""
+        )
         assert screen.form.drug == "J1745"  # a Remicade day stays Remicade
         assert focused_id(app) == "dose"
         assert screen.outcome.state == "waiting"
@@ -204,12 +240,18 @@ async def test_rounding_option_is_offered_but_never_applied(app: InfusionCalcApp
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="280 mg", round_within="10")
         result = result_of(app)
-        assert result.rounding is not None and "300 mg" in result.rounding and "NOT applied" in result.rounding
+        assert (
+            result.rounding is not None
+            and "300 mg" in result.rounding
+            and "NOT applied" in result.rounding
+        )
         assert [row.units for row in result.claim_rows] == ["280", "20"]  # the order as written
         assert shown(app, "#rounding-option")
 
 
-async def test_a_vial_size_typed_by_hand_is_checked_and_flagged_without_ndc(app: InfusionCalcApp) -> None:
+async def test_a_vial_size_typed_by_hand_is_checked_and_flagged_without_ndc(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "vial-choice", "typed")
         assert shown(app, "#vial")
@@ -221,7 +263,9 @@ async def test_a_vial_size_typed_by_hand_is_checked_and_flagged_without_ndc(app:
         assert "not verified" in result.vials[0]
 
 
-async def test_a_drug_with_two_vial_sizes_offers_both_and_the_least_waste_plan(app: InfusionCalcApp) -> None:
+async def test_a_drug_with_two_vial_sizes_offers_both_and_the_least_waste_plan(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", "J0490")
         select = app.main_screen.query_one("#vial-choice", Select)
@@ -243,21 +287,46 @@ async def test_f1_opens_help_on_jw_jz_rounding_and_j2326(app: InfusionCalcApp) -
         await pilot.press("f1")
         assert isinstance(app.screen, HelpScreen)
         text = str(app.screen.query_one("#help-text", Static).render())
-        for words in ("JW", "JZ", "rounded up", "rounded down", "never applied", "nusinersen", "J2323", "Q5134"):
+        for words in (
+            "JW",
+            "JZ",
+            "rounded up",
+            "rounded down",
+            "never applied",
+            "nusinersen",
+            "J2323",
+            "Q5134",
+        ):
             assert words in text
         await pilot.press("escape")
         assert not isinstance(app.screen, HelpScreen)
 
 
-async def test_every_action_is_in_the_command_palette_and_runs_from_there(app: InfusionCalcApp) -> None:
+async def test_every_action_is_in_the_command_palette_and_runs_from_there(
+    app: InfusionCalcApp,
+) -> None:
     from textual.command import CommandList
 
     async with app.run_test(size=(120, 40)) as pilot:
         await type_into(pilot, dose="300 mg")
         names = {command.title for command in app.get_system_commands(app.screen)}
-        assert {"Copy claim", "Copy chart", "Write to file", "Copy as…", "Save to log", "Next patient", "Help", "Quit",
-                "High contrast", "Theme", "Encounter details"} <= names
-        assert {f"Copy as {fmt}" for fmt in ("cms1500", "ub04", "837p", "837i", "fhir", "csv", "json", "text")} <= names
+        assert {
+            "Copy claim",
+            "Copy chart",
+            "Write to file",
+            "Copy as…",
+            "Save to log",
+            "Next patient",
+            "Help",
+            "Quit",
+            "High contrast",
+            "Theme",
+            "Encounter details",
+        } <= names
+        assert {
+            f"Copy as {fmt}"
+            for fmt in ("cms1500", "ub04", "837p", "837i", "fhir", "csv", "json", "text")
+        } <= names
         await pilot.press("ctrl+p")
         await pilot.press(*"copy claim")
         for _ in range(100):  # the palette searches in the background
@@ -279,7 +348,9 @@ async def test_bindings_have_ids_so_sites_can_remap_keys(app: InfusionCalcApp) -
 
 async def test_high_contrast_theme_is_available_and_switchable(app: InfusionCalcApp) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
-        await ready(pilot)  # not mid-build: an app torn down while its Selects mount raises inside Textual
+        await ready(
+            pilot
+        )  # not mid-build: an app torn down while its Selects mount raises inside Textual
         assert "ward-high-contrast" in app.available_themes
         # A theme change restyles every widget: wait until the form's Selects have their
         # overlays, or restyling a Select still composing finds no SelectOverlay (seen under load).
@@ -293,11 +364,15 @@ async def test_high_contrast_theme_is_available_and_switchable(app: InfusionCalc
         app.action_toggle_high_contrast()
         await pilot.pause()
         assert app.theme == "ward-high-contrast"
-        assert app.current_theme.background == "#ffffff" and app.current_theme.foreground == "#000000"
+        assert (
+            app.current_theme.background == "#ffffff" and app.current_theme.foreground == "#000000"
+        )
 
 
 @pytest.mark.parametrize(("size", "side_by_side"), [((120, 40), True), ((80, 24), False)])
-async def test_form_and_result_side_by_side_when_wide_stacked_when_narrow(app: InfusionCalcApp, size: tuple[int, int], side_by_side: bool) -> None:
+async def test_form_and_result_side_by_side_when_wide_stacked_when_narrow(
+    app: InfusionCalcApp, size: tuple[int, int], side_by_side: bool
+) -> None:
     async with app.run_test(size=size) as pilot:
         await type_into(pilot, dose="250 mg")
         form = app.main_screen.query_one("#order-form").region
@@ -326,7 +401,9 @@ async def test_the_mouse_works_too(app: InfusionCalcApp) -> None:
         await pilot.click("#round-within")
         assert focused_id(app) == "round-within"
         await pilot.click("#drug")
-        assert app.main_screen.query_one("#drug", DrugField).expanded  # the list opened under the pointer
+        assert app.main_screen.query_one(
+            "#drug", DrugField
+        ).expanded  # the list opened under the pointer
 
 
 async def test_a_bad_rounding_threshold_is_shown_under_its_field(app: InfusionCalcApp) -> None:
@@ -346,7 +423,9 @@ async def test_warnings_are_shown_with_the_result(app: InfusionCalcApp) -> None:
         assert result_of(app).claim_rows[0].ndc.startswith("not verified")
 
 
-async def test_keys_typed_before_the_form_exists_land_in_the_dose_field(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_keys_typed_before_the_form_exists_land_in_the_dose_field(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A nurse types `300 mg` Enter the moment the app opens, before the form is built."""
     from infusion_calc.tui.screens.main import MainScreen
 
@@ -362,12 +441,16 @@ async def test_keys_typed_before_the_form_exists_land_in_the_dose_field(app: Inf
         assert screen.query_one("#dose", Input).value == "300 mg"
         assert focused_id(app) == "dose"
         assert claim_table(app) == [["J2323", "JZ", "300", TYSABRI_NDC, "ML", "15"]]
-        await pilot.press("backspace", "backspace", "backspace", "backspace", *"0 mg")  # later keys follow them, in order
+        await pilot.press(
+            "backspace", "backspace", "backspace", "backspace", *"0 mg"
+        )  # later keys follow them, in order
         assert screen.query_one("#dose", Input).value == "300 mg"
 
 
 @pytest.mark.parametrize("width", [80, 100, 120])
-async def test_the_key_bar_fits_the_terminal_with_help_always_on_it(app: InfusionCalcApp, width: int) -> None:
+async def test_the_key_bar_fits_the_terminal_with_help_always_on_it(
+    app: InfusionCalcApp, width: int
+) -> None:
     from textual.widgets import Footer
     from textual.widgets._footer import FooterKey
 
@@ -384,7 +467,9 @@ async def test_the_key_bar_fits_the_terminal_with_help_always_on_it(app: Infusio
         assert any("Written to" in str(note.message) for note in app._notifications)
 
 
-async def test_without_blink_every_focused_field_has_a_steady_cursor_even_ones_built_later(app: InfusionCalcApp) -> None:
+async def test_without_blink_every_focused_field_has_a_steady_cursor_even_ones_built_later(
+    app: InfusionCalcApp,
+) -> None:
     """Snapshots must not depend on the blink timer: the encounter fields are built after the form."""
     from textual.widgets import Input
 

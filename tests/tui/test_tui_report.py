@@ -18,13 +18,28 @@ PATIENT = "MRN-SECRET-4242"
 
 
 @pytest.fixture
-def seeded_log(isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def seeded_log(
+    isolated_user_dirs: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     config = isolated_user_dirs / "config"
     config.mkdir(parents=True, exist_ok=True)
-    (config / "config.toml").write_text("[log]\nstore_patient_id = true\n\n[dosing]\nround_within = 10\n")
-    for arguments in (["--dose", "250 mg", "--given-at", "2026-01-10 09:00"],
-                      ["--hcpcs", "J1745", "--dose", "5 mg/kg", "--weight", "81.5 kg", "--given-at", "2026-02-15 09:00"],
-                      ["--dose", "300 mg", "--given-at", "2026-03-03 09:00", "--patient-id", PATIENT]):
+    (config / "config.toml").write_text(
+        "[log]\nstore_patient_id = true\n\n[dosing]\nround_within = 10\n"
+    )
+    for arguments in (
+        ["--dose", "250 mg", "--given-at", "2026-01-10 09:00"],
+        [
+            "--hcpcs",
+            "J1745",
+            "--dose",
+            "5 mg/kg",
+            "--weight",
+            "81.5 kg",
+            "--given-at",
+            "2026-02-15 09:00",
+        ],
+        ["--dose", "300 mg", "--given-at", "2026-03-03 09:00", "--patient-id", PATIENT],
+    ):
         assert main(["calc", *arguments, "--save"]) == 0
     capsys.readouterr()
     monkeypatch.setattr(report_screen, "today", lambda: date(2026, 3, 31))
@@ -43,7 +58,9 @@ async def report_shown(pilot: Pilot[None]) -> report_screen.ReportScreen:
     return screen
 
 
-async def test_f8_shows_the_report_with_both_charts_at_80x24(seeded_log: None, app: InfusionCalcApp) -> None:
+async def test_f8_shows_the_report_with_both_charts_at_80x24(
+    seeded_log: None, app: InfusionCalcApp
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await report_shown(pilot)
         assert screen.report is not None and screen.report["totals"]["administrations"] == 3
@@ -61,7 +78,9 @@ async def test_f8_shows_the_report_with_both_charts_at_80x24(seeded_log: None, a
         assert app.screen is app.main_screen
 
 
-async def test_an_empty_log_shows_an_empty_report_not_an_error(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_an_empty_log_shows_an_empty_report_not_an_error(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr(report_screen, "today", lambda: date(2026, 3, 31))
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await report_shown(pilot)

@@ -32,7 +32,9 @@ async def test_the_first_frame_is_the_form_with_the_dose_field_focused() -> None
     assert seen == ["dose"]
 
 
-async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     """No check imports the core in the UI thread (the key would wait for it); none is skipped either."""
     from infusion_calc.tui import validators
 
@@ -44,7 +46,9 @@ async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(monkeypa
         return validate(parser, value)
 
     monkeypatch.setattr(validators.CoreParser, "validate", noting)
-    monkeypatch.setattr(InfusionCalcApp, "_start_loading", lambda app: None)  # the catalog never comes by itself
+    monkeypatch.setattr(
+        InfusionCalcApp, "_start_loading", lambda app: None
+    )  # the catalog never comes by itself
     app = make_app(cursor_blink=False)
     async with app.run_test(size=(100, 30)) as pilot:
         await pilot.pause()
@@ -55,7 +59,9 @@ async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(monkeypa
         await ready(pilot)
         await pilot.pause()
         assert ("300 furlongs", True) in checked
-        assert "furlongs" in app.main_screen.query_one("#dose-field", FormField).error  # the same check, as soon as it can run
+        assert (
+            "furlongs" in app.main_screen.query_one("#dose-field", FormField).error
+        )  # the same check, as soon as it can run
 
 
 def test_loading_the_calculator_leaves_the_drug_list_for_later() -> None:
@@ -64,7 +70,9 @@ def test_loading_the_calculator_leaves_the_drug_list_for_later() -> None:
 
     calculator = load_calculator(Context())
     assert calculator._drug_entries is None  # not unpacked in the loading thread
-    assert calculator.drug_label_of(calculator.default_drug).startswith("Tysabri (natalizumab) · J2323")
+    assert calculator.drug_label_of(calculator.default_drug).startswith(
+        "Tysabri (natalizumab) · J2323"
+    )
     calculator.prepare_drug_list()
     entries = calculator.drug_entries()
     assert len(entries) > 600
@@ -73,7 +81,9 @@ def test_loading_the_calculator_leaves_the_drug_list_for_later() -> None:
     assert len(calculator.drug_index()) == len(entries)
 
 
-async def test_showing_the_same_result_again_redraws_nothing(app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_showing_the_same_result_again_redraws_nothing(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
     async with app.run_test(size=(100, 30)) as pilot:
         await type_into(pilot, dose="250 mg")
         panel = app.main_screen.result_panel
@@ -89,16 +99,26 @@ async def test_showing_the_same_result_again_redraws_nothing(app: InfusionCalcAp
         monkeypatch.setattr(Static, "update", noting)
         panel.show(outcome)
         assert updated == []
-        await type_into(pilot, dose="270 mg")  # the same drug and vials: the heading and the notes stay
-        assert "result-heading" not in updated and "result-facts" in updated and "chart-text" in updated
+        await type_into(
+            pilot, dose="270 mg"
+        )  # the same drug and vials: the heading and the notes stay
+        assert (
+            "result-heading" not in updated
+            and "result-facts" in updated
+            and "chart-text" in updated
+        )
         assert str(panel.query_one("#result-facts", Static).render()) != ""
 
 
-def test_background_work_hands_the_interpreter_to_the_ui_sooner_and_gives_the_interval_back() -> None:
+def test_background_work_hands_the_interpreter_to_the_ui_sooner_and_gives_the_interval_back() -> (
+    None
+):
     from infusion_calc.tui.background import UI_TURN, beside_the_ui
 
     before = sys.getswitchinterval()
-    inner = beside_the_ui(lambda: beside_the_ui(sys.getswitchinterval))  # nested: two threads at once
+    inner = beside_the_ui(
+        lambda: beside_the_ui(sys.getswitchinterval)
+    )  # nested: two threads at once
     assert inner == pytest.approx(UI_TURN) and UI_TURN < before
     assert sys.getswitchinterval() == before
     with pytest.raises(ZeroDivisionError):

@@ -14,14 +14,27 @@ from tui_helpers import choose, open_encounter, type_into
 
 
 @pytest.mark.parametrize("order", ORDERS, ids=lambda order: f"{order['drug']}-{order['dose']}")
-async def test_the_app_gives_the_administration_calc_gives(capsys: pytest.CaptureFixture[str], order: dict[str, str]) -> None:
+async def test_the_app_gives_the_administration_calc_gives(
+    capsys: pytest.CaptureFixture[str], order: dict[str, str]
+) -> None:
     expected = cli_json(capsys, order)
-    app = make_app(context=Context(), cursor_blink=False)  # as `infusion-calc` starts: quarters and all
+    app = make_app(
+        context=Context(), cursor_blink=False
+    )  # as `infusion-calc` starts: quarters and all
     async with app.run_test(size=(120, 40)) as pilot:
         await choose(pilot, "drug", order["drug"])
-        await type_into(pilot, **{name: value for name, value in order.items() if name in ENGINE_FIELDS and name != "drug"})
+        await type_into(
+            pilot,
+            **{
+                name: value
+                for name, value in order.items()
+                if name in ENGINE_FIELDS and name != "drug"
+            },
+        )
         await open_encounter(pilot)
-        await type_into(pilot, **{name: value for name, value in order.items() if name not in ENGINE_FIELDS})
+        await type_into(
+            pilot, **{name: value for name, value in order.items() if name not in ENGINE_FIELDS}
+        )
         outcome = app.main_screen.outcome
         assert outcome.valid and not outcome.encounter_problems, outcome.problem
         result = outcome.result

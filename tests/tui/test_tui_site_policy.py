@@ -7,7 +7,12 @@ from infusion_calc.loading import packaged_catalog
 from infusion_calc.tui.calculator import Calculator
 from infusion_calc.tui.state import FormValues, ResultView
 
-ENCOUNTER = (("given_at", "2026-03-02 09:00"), ("start", "09:00"), ("stop", "10:05"), ("waste_reason", "dose reduced"))
+ENCOUNTER = (
+    ("given_at", "2026-03-02 09:00"),
+    ("start", "09:00"),
+    ("stop", "10:05"),
+    ("waste_reason", "dose reduced"),
+)
 
 
 def _result(policy: SitePolicy | None) -> ResultView:

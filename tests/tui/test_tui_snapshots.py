@@ -23,8 +23,12 @@ from tui_helpers import choose, main_of, type_into
 
 FIXED_NOTE = "Chart note: fixed text for the layout snapshots.\nSecond line.\n"
 FIXED_CHECKS = (
-    Check("FIXED_ERROR", Severity.ERROR, "A fixed error for the layout snapshots: long enough to wrap onto a second "
-                                         "line, which must stay indented under the message."),
+    Check(
+        "FIXED_ERROR",
+        Severity.ERROR,
+        "A fixed error for the layout snapshots: long enough to wrap onto a second "
+        "line, which must stay indented under the message.",
+    ),
     Check("FIXED_WARNING", Severity.WARNING, "A fixed warning."),
     Check("FIXED_INFO", Severity.INFO, "A fixed piece of information."),
 )
@@ -32,8 +36,14 @@ FIXED_CHECKS = (
 
 @pytest.fixture(autouse=True)
 def fixed_chart_note_and_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr("infusion_calc.core.pipeline.administration.chart_note", lambda calc, *args, **kwargs: FIXED_NOTE)
-    monkeypatch.setattr("infusion_calc.core.pipeline.administration.run_checks", lambda calc, *args, **kwargs: FIXED_CHECKS)
+    monkeypatch.setattr(
+        "infusion_calc.core.pipeline.administration.chart_note",
+        lambda calc, *args, **kwargs: FIXED_NOTE,
+    )
+    monkeypatch.setattr(
+        "infusion_calc.core.pipeline.administration.run_checks",
+        lambda calc, *args, **kwargs: FIXED_CHECKS,
+    )
 
 
 def app() -> InfusionCalcApp:
@@ -78,14 +88,23 @@ def test_full_vial_on_an_80x24_terminal(snap_compare: Callable[..., bool]) -> No
     assert snap_compare(app(), terminal_size=(80, 24), run_before=run_before)
 
 
-def test_encounter_panel_open_with_an_error_beside_the_checks(snap_compare: Callable[..., bool]) -> None:
+def test_encounter_panel_open_with_an_error_beside_the_checks(
+    snap_compare: Callable[..., bool],
+) -> None:
     async def run_before(pilot: Pilot[None]) -> None:
         await type_into(pilot, dose="250 mg")
         screen = main_of(pilot)
         screen.query_one("#encounter", Collapsible).collapsed = False
         await pilot.pause()  # its fields are built as it opens
-        await type_into(pilot, given_at="2026-03-02 09:40", start="09:40", stop="9:5", dx="G35.A", lot_1="TY2291",
-                        expires_1="2027-03")
+        await type_into(
+            pilot,
+            given_at="2026-03-02 09:40",
+            start="09:40",
+            stop="9:5",
+            dx="G35.A",
+            lot_1="TY2291",
+            expires_1="2027-03",
+        )
         screen.query_one("#dx").focus()
         await settled(pilot)
 

@@ -12,7 +12,9 @@ from pathlib import Path
 import pytest
 
 TMUX = shutil.which("tmux")
-pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
+pytestmark = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)"
+)
 
 
 def tmux_path() -> str:
@@ -28,7 +30,13 @@ class Tmux:
         self.socket = socket
 
     def run(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        return subprocess.run([tmux_path(), "-L", self.socket, *args], capture_output=True, text=True, check=check, timeout=10)
+        return subprocess.run(
+            [tmux_path(), "-L", self.socket, *args],
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=10,
+        )
 
     def screen(self) -> str:
         screen: str = self.run("capture-pane", "-p", "-t", "app").stdout
@@ -54,18 +62,30 @@ class Tmux:
             (folder / self.socket).unlink(missing_ok=True)
 
 
-def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path: Path, isolated_user_dirs: Path) -> None:
+def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(
+    tmp_path: Path, isolated_user_dirs: Path
+) -> None:
     command = Path(sys.executable).parent / "infusion-calc"
     assert command.exists(), f"the console script is not installed next to {sys.executable}"
     status_file = tmp_path / "exit-status"
     tmux = Tmux(f"infusion-calc-test-{os.getpid()}")
     environment = [
-        "-e", f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
-        "-e", f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
+        "-e",
+        f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
+        "-e",
+        f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
     ]
     try:
         tmux.run(
-            "new-session", "-d", "-s", "app", "-x", "120", "-y", "40", *environment,
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            "120",
+            "-y",
+            "40",
+            *environment,
             # Textual draws on stderr, so it stays on the terminal; the exit status is kept.
             f"'{command}'; echo $? > '{status_file}.part'; mv '{status_file}.part' '{status_file}'",
         )
@@ -89,29 +109,48 @@ def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(tmp_path: Pat
         tmux.kill()
 
 
-def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_path: Path, isolated_user_dirs: Path) -> None:
+def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(
+    tmp_path: Path, isolated_user_dirs: Path
+) -> None:
     """Issue 14 item 8: `300\\xffmg` pasted from tmux's buffer killed the app from its input thread."""
     command = Path(sys.executable).parent / "infusion-calc"
     status_file = tmp_path / "exit-status"
     tmux = Tmux(f"infusion-calc-byte-{os.getpid()}")
     environment = [
-        "-e", f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
-        "-e", f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
+        "-e",
+        f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
+        "-e",
+        f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
     ]
     try:
         tmux.run(
-            "new-session", "-d", "-s", "app", "-x", "80", "-y", "24", *environment,
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            *environment,
             f"'{command}'; echo $? > '{status_file}.part'; mv '{status_file}.part' '{status_file}'; sleep 60",
         )
         tmux.wait_for("Ordered dose", "Type the ordered dose")
-        subprocess.run([tmux_path(), "-L", tmux.socket, "load-buffer", "-"], input=b"300\xffmg", check=True, timeout=10)
+        subprocess.run(
+            [tmux_path(), "-L", tmux.socket, "load-buffer", "-"],
+            input=b"300\xffmg",
+            check=True,
+            timeout=10,
+        )
         tmux.run("paste-buffer", "-t", "app")
         try:
             screen = tmux.wait_for("300\ufffdmg", timeout=4)
         except AssertionError as waited:
             time.sleep(1)
-            raise AssertionError(f"the app did not show the pasted text; status "
-                                 f"{status_file.read_text() if status_file.exists() else 'running'}:\n{tmux.screen()}") from waited
+            raise AssertionError(
+                f"the app did not show the pasted text; status "
+                f"{status_file.read_text() if status_file.exists() else 'running'}:\n{tmux.screen()}"
+            ) from waited
         assert "NOT VALID" in screen or "✖" in screen  # the dose field says what is wrong
         tmux.run("send-keys", "-t", "app", "C-u")  # the form still takes keys
         # The field itself cleared (its placeholder back), not only the result: Ctrl+U is a binding,
@@ -128,23 +167,43 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(tmp_
         tmux.kill()
 
 
-def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_fields(tmp_path: Path, isolated_user_dirs: Path) -> None:
+def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_fields(
+    tmp_path: Path, isolated_user_dirs: Path
+) -> None:
     """Issue 13.3, end to end: `remi` Enter in the drug field, then `5 mg/kg` newline `73 kg` pasted at once."""
     command = Path(sys.executable).parent / "infusion-calc"
     tmux = Tmux(f"infusion-calc-paste-{os.getpid()}")
     environment = [
-        "-e", f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
-        "-e", f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
+        "-e",
+        f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
+        "-e",
+        f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
     ]
     try:
-        tmux.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", *environment, f"'{command}'; sleep 60")
+        tmux.run(
+            "new-session",
+            "-d",
+            "-s",
+            "app",
+            "-x",
+            "80",
+            "-y",
+            "24",
+            *environment,
+            f"'{command}'; sleep 60",
+        )
         tmux.wait_for("Type the ordered dose")
         tmux.run("send-keys", "-t", "app", "BTab")
         tmux.run("send-keys", "-t", "app", "-l", "remi")
         tmux.wait_for("Remicade (infliximab) · J1745")
         tmux.run("send-keys", "-t", "app", "Enter")
         # tmux pastes without bracketing: the app gets the keys as if typed, newline as Enter, at once.
-        subprocess.run([tmux_path(), "-L", tmux.socket, "load-buffer", "-"], input=b"5 mg/kg\n73 kg", check=True, timeout=10)
+        subprocess.run(
+            [tmux_path(), "-L", tmux.socket, "load-buffer", "-"],
+            input=b"5 mg/kg\n73 kg",
+            check=True,
+            timeout=10,
+        )
         tmux.run("paste-buffer", "-t", "app")
         screen = tmux.wait_for("365 mg given")
         assert "5 mg/kg73" not in screen

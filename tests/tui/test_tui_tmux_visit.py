@@ -11,35 +11,51 @@ import pytest
 
 from test_tui_tmux import TMUX, Tmux
 
-pytestmark = pytest.mark.skipif(TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)")
+pytestmark = pytest.mark.skipif(
+    TMUX is None, reason="tmux is not installed (Debian: apt-get install tmux)"
+)
 
 
-def test_three_drugs_by_f9_show_the_visit_and_its_whole_claim_at_80_by_24(isolated_user_dirs: Path) -> None:
+def test_three_drugs_by_f9_show_the_visit_and_its_whole_claim_at_80_by_24(
+    isolated_user_dirs: Path,
+) -> None:
     command = Path(sys.executable).parent / "infusion-calc"
     tmux = Tmux(f"infusion-calc-visit-{os.getpid()}")
     environment = [
-        "-e", f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
-        "-e", f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
+        "-e",
+        f"INFUSION_CALC_CONFIG_DIR={os.environ['INFUSION_CALC_CONFIG_DIR']}",
+        "-e",
+        f"INFUSION_CALC_DATA_DIR={os.environ['INFUSION_CALC_DATA_DIR']}",
     ]
     config = Path(os.environ["INFUSION_CALC_CONFIG_DIR"])
     config.mkdir(parents=True, exist_ok=True)
-    (config / "config.toml").write_text('[administration]\nsetting = "hospital"\n', encoding="utf-8")
+    (config / "config.toml").write_text(
+        '[administration]\nsetting = "hospital"\n', encoding="utf-8"
+    )
     try:
-        tmux.run("new-session", "-d", "-s", "app", "-x", "80", "-y", "24", *environment, f"'{command}'")
+        tmux.run(
+            "new-session", "-d", "-s", "app", "-x", "80", "-y", "24", *environment, f"'{command}'"
+        )
         tmux.run("send-keys", "-t", "app", "-l", "300 mg")  # Tysabri, the default drug
         tmux.wait_for("J2323", "300 mg given", timeout=20)
         tmux.run("send-keys", "-t", "app", "F9")
         tmux.wait_for("Visit: 1 drug")
-        for count, (drug, dose, code) in enumerate((("venofer", "200 mg", "J1756"), ("entyvio", "300 mg", "J3380")), start=2):
+        for count, (drug, dose, code) in enumerate(
+            (("venofer", "200 mg", "J1756"), ("entyvio", "300 mg", "J3380")), start=2
+        ):
             tmux.run("send-keys", "-t", "app", "-l", drug)
             time.sleep(0.5)
             tmux.run("send-keys", "-t", "app", "Enter")
             time.sleep(0.5)
             tmux.run("send-keys", "-t", "app", "-l", dose)
-            tmux.wait_for(code, f"{dose} given", timeout=20)  # this drug's result, not the last one's
+            tmux.wait_for(
+                code, f"{dose} given", timeout=20
+            )  # this drug's result, not the last one's
             tmux.run("send-keys", "-t", "app", "F9")
             tmux.wait_for(f"Visit: {count} drugs", timeout=20)
-        screen = tmux.wait_for("Visit: 3 drugs", "J2323-JZ × 300", "J1756-JZ × 200", "J3380-JZ × 300")
+        screen = tmux.wait_for(
+            "Visit: 3 drugs", "J2323-JZ × 300", "J1756-JZ × 200", "J3380-JZ × 300"
+        )
         lines = screen.splitlines()
         assert len(lines) <= 24 and all(len(line) <= 80 for line in lines)
         assert "Claim for the visit:" in screen
@@ -53,7 +69,9 @@ def test_three_drugs_by_f9_show_the_visit_and_its_whole_claim_at_80_by_24(isolat
             assert time.monotonic() < deadline, "F2 did not copy the visit's claim"
             time.sleep(0.05)
         buffer = tmux.run("show-buffer").stdout
-        assert all(code in buffer for code in ("J2323\tJZ\t300", "J1756\tJZ\t200", "J3380\tJZ\t300"))
+        assert all(
+            code in buffer for code in ("J2323\tJZ\t300", "J1756\tJZ\t200", "J3380\tJZ\t300")
+        )
         tmux.run("send-keys", "-t", "app", "C-n")
         deadline = time.monotonic() + 10
         while "Visit:" in tmux.screen():

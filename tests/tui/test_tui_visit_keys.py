@@ -27,7 +27,9 @@ def _notices(app: InfusionCalcApp) -> list[str]:
 
 def _config(folder: Path, setting: str) -> None:
     (folder / "config").mkdir(exist_ok=True)
-    (folder / "config" / "config.toml").write_text(f'[administration]\nsetting = "{setting}"\n', encoding="utf-8")
+    (folder / "config" / "config.toml").write_text(
+        f'[administration]\nsetting = "{setting}"\n', encoding="utf-8"
+    )
 
 
 async def _two_iron_pushes(pilot: Any) -> str:
@@ -38,7 +40,10 @@ async def _two_iron_pushes(pilot: Any) -> str:
 
 @pytest.mark.parametrize(("setting", "repeat_billed"), [("hospital", True), ("office", False)])
 async def test_the_apps_visit_follows_the_sites_setting(
-    app: InfusionCalcApp, isolated_user_dirs: Path, setting: str, repeat_billed: bool,
+    app: InfusionCalcApp,
+    isolated_user_dirs: Path,
+    setting: str,
+    repeat_billed: bool,
 ) -> None:
     _config(isolated_user_dirs, setting)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -49,7 +54,9 @@ async def test_the_apps_visit_follows_the_sites_setting(
         assert ("hospital outpatient department" if repeat_billed else "physician office") in text
 
 
-async def test_without_a_site_config_the_visit_is_the_offices(app: InfusionCalcApp, isolated_user_dirs: Path) -> None:
+async def test_without_a_site_config_the_visit_is_the_offices(
+    app: InfusionCalcApp, isolated_user_dirs: Path
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         text = await _two_iron_pushes(pilot)
         assert "physician office" in text and "96376 ×" not in text
@@ -67,13 +74,22 @@ async def test_f2_copies_the_whole_visits_claim_in_biller_order(app: InfusionCal
         await pilot.press("f2")
         await pilot.pause()
         rows = [row.split("\t")[:3] for row in app.clipboard.splitlines()[1:]]
-        codes = [f"{code}{'-' + modifier if modifier else ''} × {units}" for code, modifier, units in rows]
+        codes = [
+            f"{code}{'-' + modifier if modifier else ''} × {units}"
+            for code, modifier, units in rows
+        ]
         drug_lines = [code for code in codes if code[0] == "J"]
-        assert [code.split(" ")[0].split("-")[0] for code in drug_lines] == ["J1756", "J3380", "J9312", "J9312", "J9312"]
+        assert [code.split(" ")[0].split("-")[0] for code in drug_lines] == [
+            "J1756",
+            "J3380",
+            "J9312",
+            "J9312",
+            "J9312",
+        ]
         assert "J9312-JW × 8" in codes and "J1756-JZ × 200" in codes
         # After every drug line, the visit's administration lines as the CLI's visit lists them: vedolizumab,
         # the first of the two complex infusions, is the initial service; rituximab's hours follow its 96417.
-        administration = codes[len(drug_lines):]
+        administration = codes[len(drug_lines) :]
         assert administration == ["96413 × 1", "96375 × 1", "96417 × 1", "96415 × 3"]
         assert any("Copied the visit's claim lines" in text for text in _notices(app))
 
@@ -84,17 +100,25 @@ async def test_f3_copies_the_visits_one_chart_note(app: InfusionCalcApp) -> None
         await pilot.press("f3")
         await pilot.pause()
         note = app.clipboard
-        assert note.startswith("Visit administration note") and note.count("Visit administration note") == 1
+        assert (
+            note.startswith("Visit administration note")
+            and note.count("Visit administration note") == 1
+        )
         assert note.index("09:00-09:05") < note.index("09:10-09:40") < note.index("09:45-13:45")
         assert "Administrations (3, in time order)" in note and "96415 × 3" in note
 
 
-@pytest.mark.parametrize(("fmt", "expected"), [
-    ("ub04", ("J9312", "96413", "96415", "0260")),
-    ("837p", ("SV1*HC:J9312:JW", "SV1*HC:96413", "SV1*HC:96375")),
-    ("csv", ("J1756,JZ,200", "96417,,1")),
-])
-async def test_f5_copies_the_visits_claim_in_the_chosen_format(app: InfusionCalcApp, fmt: str, expected: tuple[str, ...]) -> None:
+@pytest.mark.parametrize(
+    ("fmt", "expected"),
+    [
+        ("ub04", ("J9312", "96413", "96415", "0260")),
+        ("837p", ("SV1*HC:J9312:JW", "SV1*HC:96413", "SV1*HC:96375")),
+        ("csv", ("J1756,JZ,200", "96417,,1")),
+    ],
+)
+async def test_f5_copies_the_visits_claim_in_the_chosen_format(
+    app: InfusionCalcApp, fmt: str, expected: tuple[str, ...]
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _three_drugs(pilot)
         await app.run_action(f"copy_as('{fmt}')", app.main_screen)
@@ -104,7 +128,9 @@ async def test_f5_copies_the_visits_claim_in_the_chosen_format(app: InfusionCalc
         assert app.clipboard.count("J1756") == 1  # each drug once, all of them in one claim
 
 
-async def test_a_drug_on_screen_not_in_the_visit_is_not_left_out_silently(app: InfusionCalcApp) -> None:
+async def test_a_drug_on_screen_not_in_the_visit_is_not_left_out_silently(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _three_drugs(pilot)
         app.copy_to_clipboard("before")
@@ -116,7 +142,9 @@ async def test_a_drug_on_screen_not_in_the_visit_is_not_left_out_silently(app: I
 
 
 async def test_f6_saves_the_visit_as_one_entry_that_log_show_renders_as_the_visit(
-    app: InfusionCalcApp, isolated_user_dirs: Path, capsys: pytest.CaptureFixture[str],
+    app: InfusionCalcApp,
+    isolated_user_dirs: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     async with app.run_test(size=(120, 40)) as pilot:
         await _three_drugs(pilot)
@@ -138,10 +166,14 @@ async def test_f6_saves_the_visit_as_one_entry_that_log_show_renders_as_the_visi
     assert shown.count("Visit administration note") == 1
 
 
-async def test_opening_the_encounter_from_the_palette_the_first_time_goes_to_its_first_field(app: InfusionCalcApp) -> None:
+async def test_opening_the_encounter_from_the_palette_the_first_time_goes_to_its_first_field(
+    app: InfusionCalcApp,
+) -> None:
     async with app.run_test(size=(80, 24)) as pilot:
         await type_into(pilot, dose="300 mg")
-        await app.run_action("toggle_encounter", app.main_screen)  # the palette's "Encounter details"
+        await app.run_action(
+            "toggle_encounter", app.main_screen
+        )  # the palette's "Encounter details"
         await pilot.pause()
         await pilot.pause()
         assert app.is_running and app.focused is not None and app.focused.id == "given-at"

@@ -97,7 +97,9 @@ def field_error(app: InfusionCalcApp, field: str) -> str:
 def shown(app: InfusionCalcApp, selector: str) -> bool:
     """Whether a widget is on screen: displayed itself and inside displayed ancestors."""
     widget = app.main_screen.query_one(selector)
-    return widget.display and all(node.display for node in widget.ancestors if hasattr(node, "display"))
+    return widget.display and all(
+        node.display for node in widget.ancestors if hasattr(node, "display")
+    )
 
 
 def status_text(app: InfusionCalcApp) -> str:
@@ -115,7 +117,11 @@ async def scroll_to(pilot: Pilot[None], selector: str) -> None:
     screen = main_of(pilot)
     widget = screen.query_one(selector)
     for container in widget.ancestors:
-        if isinstance(container, Widget) and container.id in ("result", "workspace") and container.is_scrollable:
+        if (
+            isinstance(container, Widget)
+            and container.id in ("result", "workspace")
+            and container.is_scrollable
+        ):
             container.scroll_to_widget(widget, top=True, animate=False)
     await pilot.pause()
     await pilot.pause()

@@ -16,7 +16,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from infusion_calc.core.catalog.catalog import Product
-from infusion_calc.core.catalog.container import CONTAINER_UNCONFIRMED, UNCONFIRMED, unconfirmed_message
+from infusion_calc.core.catalog.container import (
+    CONTAINER_UNCONFIRMED,
+    UNCONFIRMED,
+    unconfirmed_message,
+)
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div
@@ -26,19 +30,29 @@ from infusion_calc.core.record.notices import Notice, NoticeSpec
 from infusion_calc.core.record.steps import Step, StepKind
 
 MULTI_DOSE = NoticeSpec(
-    "MULTI_DOSE", "calculation", "a multi-dose container: no JW or JZ, and discarded drug is not billed"
+    "MULTI_DOSE",
+    "calculation",
+    "a multi-dose container: no JW or JZ, and discarded drug is not billed",
 )
 JW_NOT_PERMITTED = NoticeSpec(
-    "JW_NOT_PERMITTED", "calculation", "the administered units already cover every labeled unit opened: no JW line"
+    "JW_NOT_PERMITTED",
+    "calculation",
+    "the administered units already cover every labeled unit opened: no JW line",
 )
 JW_CAPPED = NoticeSpec(
-    "JW_CAPPED", "calculation", "JW units capped so that administered + discarded do not exceed the labeled units"
+    "JW_CAPPED",
+    "calculation",
+    "JW units capped so that administered + discarded do not exceed the labeled units",
 )
 LEFTOVER_UNDER_ONE_UNIT = NoticeSpec(
-    "LEFTOVER_UNDER_ONE_UNIT", "calculation", "less than one billing unit left over: no JW line, JZ on the administered line"
+    "LEFTOVER_UNDER_ONE_UNIT",
+    "calculation",
+    "less than one billing unit left over: no JW line, JZ on the administered line",
 )
 NDC_QUANTITY_IN_ME = NoticeSpec(
-    "NDC_QUANTITY_IN_ME", "calculation", "an NDC quantity that would round to 0 at 3 decimals is given in ME (milligrams)"
+    "NDC_QUANTITY_IN_ME",
+    "calculation",
+    "an NDC quantity that would round to 0 at 3 decimals is given in ME (milligrams)",
 )
 
 
@@ -81,7 +95,9 @@ class Billing:
 
 def mg_per_ndc_unit(unit: str, product: Product) -> Decimal | None:
     """The product's amount (mg, or its own units) in one NDC unit of it (ME, GR, F2, UN, ML), where that is defined."""
-    if unit in ("ME", "GR") and product.strength.unit != "mg":  # milligrams and grams only of a mass
+    if (
+        unit in ("ME", "GR") and product.strength.unit != "mg"
+    ):  # milligrams and grams only of a mass
         return None
     if unit == "F2":  # international units: defined only for a product labeled in IU
         return Decimal(1) if product.billing_ndc_unit == "F2" else None
@@ -108,14 +124,29 @@ def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
     return mg / product.strength.value  # UN: vials, or a powder without a labeled volume
 
 
-def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, ...], amount_unit: str = "mg") -> Billing:
+def bill(
+    hcpcs: str,
+    billing_unit: Decimal,
+    dose: Decimal,
+    uses: tuple[VialUse, ...],
+    amount_unit: str = "mg",
+) -> Billing:
     """`dose`, the billing unit and the vials' labeled amounts are all in `amount_unit` (mg, mL, or units)."""
     labeled = sum((use.labeled_mg for use in uses), Decimal(0))
     administered = ceil_div(dose, billing_unit)
     labeled_units = floor_div(labeled, billing_unit)
     u = step_unit(amount_unit)
     by_mass = amount_unit == "mg"
-    steps = [Step.of(StepKind.ADMINISTERED, dose=dose, unit=billing_unit, ratio=_ratio(dose, billing_unit), units=administered, u=u)]
+    steps = [
+        Step.of(
+            StepKind.ADMINISTERED,
+            dose=dose,
+            unit=billing_unit,
+            ratio=_ratio(dose, billing_unit),
+            units=administered,
+            u=u,
+        )
+    ]
     notices: list[Notice] = []
     single_dose = all(use.product.container == "single-dose" for use in uses)
     discarded_mg = labeled - dose
@@ -125,43 +156,92 @@ def bill(hcpcs: str, billing_unit: Decimal, dose: Decimal, uses: tuple[VialUse, 
         if unconfirmed:  # neither JW nor JZ is attested for a container nobody has confirmed
             notices.append(CONTAINER_UNCONFIRMED(unconfirmed_message(hcpcs, unconfirmed)))
         else:
-            notices.append(MULTI_DOSE("Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."))
+            notices.append(
+                MULTI_DOSE(
+                    "Multi-dose container: no JW or JZ modifier, and discarded drug is not billed."
+                )
+            )
         # What stays in a multi-dose vial is not this patient's: the NDC quantity is the dose drawn.
-        lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, 0, (), notices, whole_vials_billed=False, by_mass=by_mass)
-        return Billing(administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
+        lines = _split_lines(
+            hcpcs,
+            billing_unit,
+            dose,
+            uses,
+            administered,
+            0,
+            (),
+            notices,
+            whole_vials_billed=False,
+            by_mass=by_mass,
+        )
+        return Billing(
+            administered, 0, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps)
+        )
 
     discarded = floor_div(discarded_mg, billing_unit)
-    if amount_unit != "dose":  # a per-dose code: each container is one dose, so there is no waste arithmetic to show
-        steps.append(Step.of(
-            StepKind.DISCARDED, labeled=labeled, dose=dose, discarded=discarded_mg, unit=billing_unit,
-            ratio=_ratio(discarded_mg, billing_unit), units=discarded, u=u,
-        ))
+    if (
+        amount_unit != "dose"
+    ):  # a per-dose code: each container is one dose, so there is no waste arithmetic to show
+        steps.append(
+            Step.of(
+                StepKind.DISCARDED,
+                labeled=labeled,
+                dose=dose,
+                discarded=discarded_mg,
+                unit=billing_unit,
+                ratio=_ratio(discarded_mg, billing_unit),
+                units=discarded,
+                u=u,
+            )
+        )
     cap = max(labeled_units - administered, 0)
     if discarded > 0 and cap == 0:
         # No JW line when the administered units already pay for every labeled unit
         # opened (7 mg from a 10 mg vial billed per 10 mg): a JW unit would pay for drug twice.
-        notices.append(JW_NOT_PERMITTED(
-            f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "
-            f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
-            f"drug twice); JZ on the one line. Document the {format_amount(discarded_mg, amount_unit)} discarded in the record.",
-        ))
-        steps.append(Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=0))
+        notices.append(
+            JW_NOT_PERMITTED(
+                f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "
+                f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
+                f"drug twice); JZ on the one line. Document the {format_amount(discarded_mg, amount_unit)} discarded in the record.",
+            )
+        )
+        steps.append(
+            Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=0)
+        )
         discarded = 0
     elif discarded > cap:
-        notices.append(JW_CAPPED(
-            f"JW units capped at {cap} so that administered + discarded units do not exceed the "
-            f"{labeled_units} units on the vial labels.",
-        ))
-        steps.append(Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=cap))
+        notices.append(
+            JW_CAPPED(
+                f"JW units capped at {cap} so that administered + discarded units do not exceed the "
+                f"{labeled_units} units on the vial labels.",
+            )
+        )
+        steps.append(
+            Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=cap)
+        )
         discarded = cap
     elif discarded == 0 and discarded_mg > 0:
-        notices.append(LEFTOVER_UNDER_ONE_UNIT(
-            f"{format_amount(discarded_mg, amount_unit)} left over is less than one billing unit: no JW line, JZ on the "
-            "administered line (the CMS FAQ wording for this case is not verified).",
-        ))
+        notices.append(
+            LEFTOVER_UNDER_ONE_UNIT(
+                f"{format_amount(discarded_mg, amount_unit)} left over is less than one billing unit: no JW line, JZ on the "
+                "administered line (the CMS FAQ wording for this case is not verified).",
+            )
+        )
     modifiers = ("JZ",) if discarded == 0 else ()
-    lines = _split_lines(hcpcs, billing_unit, dose, uses, administered, discarded, modifiers, notices, by_mass=by_mass)
-    return Billing(administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps))
+    lines = _split_lines(
+        hcpcs,
+        billing_unit,
+        dose,
+        uses,
+        administered,
+        discarded,
+        modifiers,
+        notices,
+        by_mass=by_mass,
+    )
+    return Billing(
+        administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps)
+    )
 
 
 _RATIO_STEP = Decimal("0.001")  # built once: this runs twice per calculation
@@ -243,23 +323,45 @@ def _split_lines(
     """
     shares = given_from(uses, dose)
     drawn = [(index, mg) for index, (_, mg) in enumerate(shares) if mg > 0]
-    left = [(index, use.labeled_mg - mg) for index, (use, mg) in enumerate(shares) if use.labeled_mg > mg]
-    units = dict(zip((index for index, _ in drawn), _apportion(administered, [mg for _, mg in drawn], billing_unit)))
-    jw_units = dict(zip((index for index, _ in left), _apportion(discarded, [mg for _, mg in left], billing_unit)))
+    left = [
+        (index, use.labeled_mg - mg)
+        for index, (use, mg) in enumerate(shares)
+        if use.labeled_mg > mg
+    ]
+    units = dict(
+        zip(
+            (index for index, _ in drawn),
+            _apportion(administered, [mg for _, mg in drawn], billing_unit),
+        )
+    )
+    jw_units = dict(
+        zip(
+            (index for index, _ in left),
+            _apportion(discarded, [mg for _, mg in left], billing_unit),
+        )
+    )
     lines: list[ClaimLine] = []
     for index, (use, given_mg) in enumerate(shares):
         line_units, jw = units.get(index, 0), jw_units.get(index, 0)
         carried_mg = use.labeled_mg if (whole_vials_billed and jw == 0) else given_mg
-        unit, given_quantity, opened_quantity = _quantities(use, carried_mg, jw > 0, notices, by_mass)
+        unit, given_quantity, opened_quantity = _quantities(
+            use, carried_mg, jw > 0, notices, by_mass
+        )
         if line_units > 0:
             lines.append(_line(hcpcs, modifiers, line_units, use.product, unit, given_quantity))
         if jw > 0:
-            lines.append(_line(hcpcs, ("JW",), jw, use.product, unit, opened_quantity - given_quantity))
+            lines.append(
+                _line(hcpcs, ("JW",), jw, use.product, unit, opened_quantity - given_quantity)
+            )
     return tuple(lines)
 
 
 def _quantities(
-    use: VialUse, given_mg: Decimal, jw_line: bool, notices: list[Notice], by_mass: bool = True,
+    use: VialUse,
+    given_mg: Decimal,
+    jw_line: bool,
+    notices: list[Notice],
+    by_mass: bool = True,
 ) -> tuple[str, Decimal, Decimal]:
     """This NDC's unit, and the NDC quantities of what was given and of what was opened.
 
@@ -273,22 +375,36 @@ def _quantities(
     given = _ndc_amount(product, given_mg)
     given_quantity = rounding.ndc_quantity(given)
     # The opened quantity counts only on a JW line (opened - given is what was discarded).
-    opened_quantity = rounding.ndc_quantity(_ndc_amount(product, use.labeled_mg)) if jw_line else given_quantity
+    opened_quantity = (
+        rounding.ndc_quantity(_ndc_amount(product, use.labeled_mg)) if jw_line else given_quantity
+    )
     # ME is milligrams: only a drug measured by mass can fall back to it.
     # Lost only when it rounded to 0, so the rule in rounding.py is asked only then.
-    if by_mass and ((not given_quantity and rounding.ndc_quantity_lost(given)) or (jw_line and opened_quantity == given_quantity)):
+    if by_mass and (
+        (not given_quantity and rounding.ndc_quantity_lost(given))
+        or (jw_line and opened_quantity == given_quantity)
+    ):
         unit = "ME"
         given_quantity = rounding.ndc_quantity(given_mg)
         opened_quantity = rounding.ndc_quantity(use.labeled_mg) if jw_line else given_quantity
         if product.ndc11 is not None:
-            notices.append(NDC_QUANTITY_IN_ME(
-                f"NDC {product.ndc11}: in {product.billing_ndc_unit} a line's NDC quantity would round to 0 "
-                "at the 3 decimals a claim carries, so this NDC's quantities are given in ME (milligrams).",
-            ))
+            notices.append(
+                NDC_QUANTITY_IN_ME(
+                    f"NDC {product.ndc11}: in {product.billing_ndc_unit} a line's NDC quantity would round to 0 "
+                    "at the 3 decimals a claim carries, so this NDC's quantities are given in ME (milligrams).",
+                )
+            )
     return unit, given_quantity, opened_quantity
 
 
-def _line(hcpcs: str, modifiers: tuple[str, ...], units: int, product: Product, unit: str, quantity: Decimal) -> ClaimLine:
+def _line(
+    hcpcs: str,
+    modifiers: tuple[str, ...],
+    units: int,
+    product: Product,
+    unit: str,
+    quantity: Decimal,
+) -> ClaimLine:
     if product.ndc11 is None:
         return ClaimLine(hcpcs, modifiers, units, None, None, None)
     return ClaimLine(hcpcs, modifiers, units, product.ndc11, unit, quantity)

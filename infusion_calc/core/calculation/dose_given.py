@@ -23,7 +23,9 @@ from infusion_calc.core.numbers.units import Kind, format_amount, parse_amount, 
 from infusion_calc.core.record.notices import Notice, NoticeSpec
 
 DOSE_PARTLY_GIVEN = NoticeSpec(
-    "DOSE_PARTLY_GIVEN", "calculation", "less given than prepared: what was not infused is counted as discarded (not billed from a multi-dose vial)"
+    "DOSE_PARTLY_GIVEN",
+    "calculation",
+    "less given than prepared: what was not infused is counted as discarded (not billed from a multi-dose vial)",
 )
 
 FIELD = "dose_given"
@@ -31,7 +33,9 @@ JW_STATUS = "PARTIAL"
 """Status of "the unused part of a prepared single-dose dose is reported with JW" (see the module doc)."""
 
 
-def dose_given(text: str | None, prepared_mg: Decimal, unit: str = "mg", what: str = "This drug") -> Decimal | None:
+def dose_given(
+    text: str | None, prepared_mg: Decimal, unit: str = "mg", what: str = "This drug"
+) -> Decimal | None:
     """The amount given in mg, strictly parsed; None when blank (the whole dose prepared was given).
 
     More than was prepared cannot have been given from this preparation, so it is refused
@@ -62,12 +66,21 @@ def drawn_from_text(shares: tuple[tuple[VialUse, Decimal], ...], unit: str = "mg
             parts.append(f"{use.count} × {label} vial{'s' if use.count != 1 else ''}: not used")
         else:
             amount = format_amount(mg, unit)
-            parts.append(f"{amount} from the {label} vial" if use.count == 1 else f"{amount} from the {use.count} × {label} vials")
+            parts.append(
+                f"{amount} from the {label} vial"
+                if use.count == 1
+                else f"{amount} from the {use.count} × {label} vials"
+            )
     return "; ".join(parts)
 
 
 def partly_given_notice(
-    prepared_mg: Decimal, given_mg: Decimal, *, single_dose: bool, uses: tuple[VialUse, ...] = (), unit: str = "mg",
+    prepared_mg: Decimal,
+    given_mg: Decimal,
+    *,
+    single_dose: bool,
+    uses: tuple[VialUse, ...] = (),
+    unit: str = "mg",
 ) -> Notice | None:
     """The warning every result with less given than prepared carries; None when all was given.
 
@@ -85,10 +98,13 @@ def partly_given_notice(
     drawn = (
         f" Taken as given from the vials in the order drawn (largest first), so what was not given is on the "
         f"last ones: {drawn_from_text(given_from(uses, given_mg), unit)}."
-        if uses else ""
+        if uses
+        else ""
     )
     if not single_dose:
-        return DOSE_PARTLY_GIVEN(f"{head}; the {not_given} not infused is not billed (multi-dose container).{drawn}")
+        return DOSE_PARTLY_GIVEN(
+            f"{head}; the {not_given} not infused is not billed (multi-dose container).{drawn}"
+        )
     return DOSE_PARTLY_GIVEN(
         f"{head}, and the {not_given} prepared but not infused is counted as discarded (JW, in whole units).{drawn} "
         f"Reporting an unused prepared dose with JW is {JW_STATUS}, not verified against a CMS or MAC text: "

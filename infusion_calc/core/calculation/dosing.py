@@ -42,7 +42,9 @@ class ResolvedDose:
     """The unrounded product, when the calculated dose was rounded to 0.01 mg."""
 
 
-def _in_range(measure: Measure, bounds: tuple[Decimal, Decimal], field: str, what: str, unit: str) -> Decimal:
+def _in_range(
+    measure: Measure, bounds: tuple[Decimal, Decimal], field: str, what: str, unit: str
+) -> Decimal:
     low, high = bounds
     if not low <= measure.value <= high:
         raise InputError(
@@ -99,7 +101,9 @@ def resolve_dose(
     bsa_m2 = parse_bsa(bsa or "") if _given(bsa) else None
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
-        return ResolvedDose(amount, PatientSize(), (Step.of(StepKind.DOSE_ORDERED, order=str(order.amount)),))
+        return ResolvedDose(
+            amount, PatientSize(), (Step.of(StepKind.DOSE_ORDERED, order=str(order.amount)),)
+        )
 
     if order.basis is DoseBasis.VOLUME:
         if concentration_mg_per_ml is None:
@@ -110,13 +114,21 @@ def resolve_dose(
             )
         dose = amount * concentration_mg_per_ml
         return _calculated(
-            dose, PatientSize(),
-            Step.of(StepKind.DOSE_BY_VOLUME, volume=str(order.amount), concentration=concentration_mg_per_ml, u=step_unit(unit)),
+            dose,
+            PatientSize(),
+            Step.of(
+                StepKind.DOSE_BY_VOLUME,
+                volume=str(order.amount),
+                concentration=concentration_mg_per_ml,
+                u=step_unit(unit),
+            ),
         )
 
     if order.basis is DoseBasis.PER_KG:
         if weight_kg is None:
-            raise InputError("weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg.")
+            raise InputError(
+                "weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg."
+            )
         steps: list[Step] = []
         factor = f"{plain(weight_kg)} kg"
         typed = (weight or "").strip()  # given: weight_kg was parsed from it
@@ -126,8 +138,10 @@ def resolve_dose(
             steps.append(Step.of(StepKind.WEIGHT, typed=typed, kg=rounding.weight_shown(weight_kg)))
             factor = typed
         return _calculated(
-            amount * weight_kg, PatientSize(weight_kg=weight_kg),
-            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor, u=step_unit(unit)), steps,
+            amount * weight_kg,
+            PatientSize(weight_kg=weight_kg),
+            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor, u=step_unit(unit)),
+            steps,
         )
 
     # Per m²: a BSA given directly wins; otherwise Mosteller from height and weight.
@@ -138,22 +152,44 @@ def resolve_dose(
     elif height_cm is not None and weight_kg is not None:
         bsa_m2 = mosteller_bsa(height_cm, weight_kg)
         if not BSA_RANGE_M2[0] <= bsa_m2 <= BSA_RANGE_M2[1]:
-            raise InputError("height", f"The BSA from this height and weight ({plain(bsa_m2)} m²) is not plausible.")
-        patient = PatientSize(weight_kg=weight_kg, height_cm=height_cm, bsa_m2=bsa_m2, bsa_from_mosteller=True)
-        steps.append(Step.of(StepKind.BSA_MOSTELLER, height=height_cm, weight=weight_kg, bsa=bsa_m2))
+            raise InputError(
+                "height",
+                f"The BSA from this height and weight ({plain(bsa_m2)} m²) is not plausible.",
+            )
+        patient = PatientSize(
+            weight_kg=weight_kg, height_cm=height_cm, bsa_m2=bsa_m2, bsa_from_mosteller=True
+        )
+        steps.append(
+            Step.of(StepKind.BSA_MOSTELLER, height=height_cm, weight=weight_kg, bsa=bsa_m2)
+        )
     else:
-        field = "bsa" if not _given(height) and not _given(weight) else ("height" if not _given(height) else "weight")
-        raise InputError(field, "This dose is per m²: enter the BSA (e.g. 1.9 m2), or the height and weight.")
+        field = (
+            "bsa"
+            if not _given(height) and not _given(weight)
+            else ("height" if not _given(height) else "weight")
+        )
+        raise InputError(
+            field, "This dose is per m²: enter the BSA (e.g. 1.9 m2), or the height and weight."
+        )
     return _calculated(
-        amount * bsa_m2, patient, Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2, u=step_unit(unit)), steps,
+        amount * bsa_m2,
+        patient,
+        Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2, u=step_unit(unit)),
+        steps,
     )
 
 
-def _calculated(exact: Decimal, patient: PatientSize, arithmetic: Step, steps: list[Step] | None = None) -> ResolvedDose:
+def _calculated(
+    exact: Decimal, patient: PatientSize, arithmetic: Step, steps: list[Step] | None = None
+) -> ResolvedDose:
     """The dose rounded to 0.01 mg; `arithmetic` (without the result) gets the dose and what it was rounded from."""
     dose = rounding.calculated_dose(exact)
     if dose <= 0:
-        raise InputError("dose", "The calculated dose rounds to 0: check the dose and the patient's size.")
+        raise InputError(
+            "dose", "The calculated dose rounds to 0: check the dose and the patient's size."
+        )
     rounded_from = exact if dose != exact else None
-    line = Step.of(arithmetic.kind, **dict(arithmetic.figures), dose=dose, rounded_from=rounded_from)
+    line = Step.of(
+        arithmetic.kind, **dict(arithmetic.figures), dose=dose, rounded_from=rounded_from
+    )
     return ResolvedDose(dose, patient, tuple(steps or ()) + (line,), rounded_from)

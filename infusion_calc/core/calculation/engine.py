@@ -31,7 +31,13 @@ if TYPE_CHECKING:
     from infusion_calc.core.calculation.payment import Payment
     from infusion_calc.core.numbers.units import DoseOrder
 
-from infusion_calc.core.calculation.drug_lookup import concentration, find_drug, in_effect, one_kind_of_container, presentations
+from infusion_calc.core.calculation.drug_lookup import (
+    concentration,
+    find_drug,
+    in_effect,
+    one_kind_of_container,
+    presentations,
+)
 from infusion_calc.core.calculation.request import CalcRequest
 
 _PERCENT = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2})?")
@@ -106,7 +112,9 @@ def parse_rounding_threshold(text: str | None) -> Decimal | None:
     raw = str(text).strip().rstrip("%").strip()
     value = Decimal(raw) if _PERCENT.fullmatch(raw) else None
     if value is None or not value <= 50:
-        raise InputError("round_within", "Enter the rounding threshold as a percent from 0 to 50, e.g. 10.")
+        raise InputError(
+            "round_within", "Enter the rounding threshold as a percent from 0 to 50, e.g. 10."
+        )
     return value
 
 
@@ -115,13 +123,20 @@ def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialU
     return tuple(sorted(uses, key=lambda use: -use.product.strength.value))
 
 
-def calculate(catalog: Catalog, request: CalcRequest, service_date: date | None = None) -> Calculation:
+def calculate(
+    catalog: Catalog, request: CalcRequest, service_date: date | None = None
+) -> Calculation:
     """Everything the chair and the billing desk need for one dose, with the codes in effect on `service_date` (None: newest)."""
     catalog = catalog.on(service_date)
     drug = find_drug(catalog, request, service_date)
     in_effect(catalog, drug.hcpcs, service_date, "drug" if request.drug else "hcpcs")
     if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
-        typed_unit = bind(parse_amount(request.billing_unit, "billing_unit"), drug.amount_unit, "billing_unit", drug.with_code)
+        typed_unit = bind(
+            parse_amount(request.billing_unit, "billing_unit"),
+            drug.amount_unit,
+            "billing_unit",
+            drug.with_code,
+        )
         if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
@@ -134,8 +149,13 @@ def calculate(catalog: Catalog, request: CalcRequest, service_date: date | None 
     one_kind_of_container(drug, products)
     threshold = parse_rounding_threshold(request.round_within)
     resolved = resolve_dose(
-        order, weight=request.weight, height=request.height, bsa=request.bsa,
-        concentration_mg_per_ml=concentration(products) if order.basis is DoseBasis.VOLUME else None,
+        order,
+        weight=request.weight,
+        height=request.height,
+        bsa=request.bsa,
+        concentration_mg_per_ml=concentration(products)
+        if order.basis is DoseBasis.VOLUME
+        else None,
         unit=drug.amount_unit,
     )
     dose = resolved.dose_mg
@@ -154,29 +174,65 @@ def calculate(catalog: Catalog, request: CalcRequest, service_date: date | None 
     if threshold is not None:
         low, high = dose * (1 - threshold / 100), dose * (1 + threshold / 100)
         if search is None:
-            raise PlanError("internal: rounding needs the vial search")  # plan_vials builds it when ceiling is set
+            raise PlanError(
+                "internal: rounding needs the vial search"
+            )  # plan_vials builds it when ceiling is set
         nearest = search.nearest(low, high, dose)
         if nearest is not None:
             change = rounding.percent((nearest.total - dose) / dose * 100)
-            option = RoundingOption(nearest.total, change, _uses(products, nearest.counts), threshold)
+            option = RoundingOption(
+                nearest.total, change, _uses(products, nearest.counts), threshold
+            )
 
     given = dose_given(request.dose_given, dose, drug.amount_unit, drug.with_code)
     # Billed from what reached the patient: the part prepared but not infused is left in the
     # opened amount, so it is counted with the rest of what was discarded.
-    billing = bill(drug.hcpcs, drug.billing_unit.value, given if given is not None else dose, uses, drug.amount_unit)
+    billing = bill(
+        drug.hcpcs,
+        drug.billing_unit.value,
+        given if given is not None else dose,
+        uses,
+        drug.amount_unit,
+    )
     preparation = _prepare(uses, dose)
-    warnings = plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml) + billing.notices
-    partly = partly_given_notice(dose, given, single_dose=_single_dose(uses), uses=uses, unit=drug.amount_unit) if given is not None else None
+    warnings = (
+        plan_notices(drug, uses, resolved.rounded_from, preparation.draw_volume_ml)
+        + billing.notices
+    )
+    partly = (
+        partly_given_notice(
+            dose, given, single_dose=_single_dose(uses), uses=uses, unit=drug.amount_unit
+        )
+        if given is not None
+        else None
+    )
     if partly is not None:
         warnings += (partly,)
     u = step_unit(drug.amount_unit)
-    vials = Step.of(StepKind.VIALS, vials=tuple((use.count, use.product.label) for use in uses), labeled=combination.total, u=u)
-    given_step = (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose, u=u),) if partly is not None else ()
+    vials = Step.of(
+        StepKind.VIALS,
+        vials=tuple((use.count, use.product.label) for use in uses),
+        labeled=combination.total,
+        u=u,
+    )
+    given_step = (
+        (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose, u=u),) if partly is not None else ()
+    )
     steps = resolved.steps + (vials,) + given_step + billing.steps
     return Calculation(
-        request=request, drug=drug, order=order, dose_mg=dose, patient=resolved.patient,
-        vials=uses, labeled_mg=combination.total, preparation=preparation, billing=billing,
-        rounding_option=option, rounding_threshold=threshold, steps=steps, warnings=warnings,
+        request=request,
+        drug=drug,
+        order=order,
+        dose_mg=dose,
+        patient=resolved.patient,
+        vials=uses,
+        labeled_mg=combination.total,
+        preparation=preparation,
+        billing=billing,
+        rounding_option=option,
+        rounding_threshold=threshold,
+        steps=steps,
+        warnings=warnings,
         given_mg=given,
     )
 

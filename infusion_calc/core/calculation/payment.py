@@ -23,13 +23,19 @@ from infusion_calc.core.numbers.units import parse_amount
 from infusion_calc.core.record.notices import Notice, NoticeSpec
 
 PAYMENT_QUARTER_MISSING = NoticeSpec(
-    "PAYMENT_QUARTER_MISSING", "calculation", "no loaded CMS quarter covers the date of service: no Medicare payment"
+    "PAYMENT_QUARTER_MISSING",
+    "calculation",
+    "no loaded CMS quarter covers the date of service: no Medicare payment",
 )
 PAYMENT_NOT_LISTED = NoticeSpec(
-    "PAYMENT_NOT_LISTED", "calculation", "the quarter has no payment limit for the code: the local contractor prices it"
+    "PAYMENT_NOT_LISTED",
+    "calculation",
+    "the quarter has no payment limit for the code: the local contractor prices it",
 )
 PAYMENT_UNIT_DIFFERS = NoticeSpec(
-    "PAYMENT_UNIT_DIFFERS", "calculation", "CMS prices the code per another unit than the catalog bills: no Medicare payment"
+    "PAYMENT_UNIT_DIFFERS",
+    "calculation",
+    "CMS prices the code per another unit than the catalog bills: no Medicare payment",
 )
 
 if TYPE_CHECKING:
@@ -68,14 +74,27 @@ class Payment:
     """What the whole-vial rounding option's lines would be paid (None without an option)."""
 
 
-def price(lines: tuple[ClaimLine, ...], limit: Decimal, coinsurance_percent: Decimal, quarter: PricedQuarter) -> Payment:
+def price(
+    lines: tuple[ClaimLine, ...],
+    limit: Decimal,
+    coinsurance_percent: Decimal,
+    quarter: PricedQuarter,
+) -> Payment:
     amounts = tuple(rounding.cents(line.units * limit) for line in lines)
     total = sum(amounts, Decimal("0.00"))
-    discarded = sum((amount for line, amount in zip(lines, amounts) if "JW" in line.modifiers), Decimal("0.00"))
+    discarded = sum(
+        (amount for line, amount in zip(lines, amounts) if "JW" in line.modifiers), Decimal("0.00")
+    )
     return Payment(
-        quarter=quarter.quarter, effective_from=quarter.effective_from, effective_to=quarter.effective_to,
-        limit=limit, coinsurance_percent=coinsurance_percent, line_amounts=amounts, total=total,
-        discarded=discarded, coinsurance=rounding.cents(total * coinsurance_percent / 100),
+        quarter=quarter.quarter,
+        effective_from=quarter.effective_from,
+        effective_to=quarter.effective_to,
+        limit=limit,
+        coinsurance_percent=coinsurance_percent,
+        line_amounts=amounts,
+        total=total,
+        discarded=discarded,
+        coinsurance=rounding.cents(total * coinsurance_percent / 100),
     )
 
 
@@ -97,7 +116,9 @@ def with_payment(calc: Calculation, quarters: Sequence[PricedQuarter], day: date
     return replace(calc, payment=found)
 
 
-def payment_for(calc: Calculation, quarters: Sequence[PricedQuarter], day: date) -> Payment | Notice:
+def payment_for(
+    calc: Calculation, quarters: Sequence[PricedQuarter], day: date
+) -> Payment | Notice:
     """What Medicare pays for the calculation's lines, or the notice saying why nothing is paid.
 
     `with_payment` puts it on the calculation; batch writes it straight into the row's
@@ -124,7 +145,9 @@ def payment_for(calc: Calculation, quarters: Sequence[PricedQuarter], day: date)
     option = calc.rounding_option
     if option is not None:
         # The option's own claim lines, billed by the same rules, priced by the same limit.
-        lines = _option_lines(calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials)
+        lines = _option_lines(
+            calc.drug.hcpcs, calc.drug.billing_unit.value, option.dose_mg, option.vials
+        )
         payment = replace(payment, whole_vial_total=price(lines, limit, percent, quarter).total)
     return payment
 
@@ -133,7 +156,9 @@ _OPTION_LINES: dict[tuple[object, ...], tuple[tuple[VialUse, ...], tuple[ClaimLi
 _OPTION_LINES_KEPT = 512
 
 
-def _option_lines(hcpcs: str, billing_unit: Decimal, dose: Decimal, vials: tuple[VialUse, ...]) -> tuple[ClaimLine, ...]:
+def _option_lines(
+    hcpcs: str, billing_unit: Decimal, dose: Decimal, vials: tuple[VialUse, ...]
+) -> tuple[ClaimLine, ...]:
     """`bill(...)`'s lines for a whole-vial option, kept: whole-vial doses repeat where patients' doses do not.
 
     Keyed by the products' identity (a Product holds lists, so it has no hash); each entry holds its

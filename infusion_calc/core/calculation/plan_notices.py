@@ -11,11 +11,14 @@ from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.record.notices import Notice, NoticeSpec
 
 CONTAINER_NOT_VERIFIED = NoticeSpec(
-    "CONTAINER_NOT_VERIFIED", "calculation",
-    "a code known only from CMS's files: the container is as the user or the site confirmed it, the route is not verified"
+    "CONTAINER_NOT_VERIFIED",
+    "calculation",
+    "a code known only from CMS's files: the container is as the user or the site confirmed it, the route is not verified",
 )
 DESCRIPTOR_PARTIAL = NoticeSpec(
-    "DESCRIPTOR_PARTIAL", "calculation", "the code's descriptor is only partly verified: the catalog's note says what is not"
+    "DESCRIPTOR_PARTIAL",
+    "calculation",
+    "the code's descriptor is only partly verified: the catalog's note says what is not",
 )
 NDC_NOT_VERIFIED = NoticeSpec(
     "NDC_NOT_VERIFIED", "calculation", "a vial without a verified NDC: take it from the carton"
@@ -25,7 +28,9 @@ NDC_SPLIT = NoticeSpec(
 )
 DOSE_ROUNDED = NoticeSpec("DOSE_ROUNDED", "calculation", "a calculated dose stated to 0.01 mg")
 DRAW_VOLUME_UNKNOWN = NoticeSpec(
-    "DRAW_VOLUME_UNKNOWN", "calculation", "the concentration after reconstitution is not in the catalog: draw per the label"
+    "DRAW_VOLUME_UNKNOWN",
+    "calculation",
+    "the concentration after reconstitution is not in the catalog: draw per the label",
 )
 
 
@@ -38,15 +43,20 @@ def _container_said(uses: tuple[VialUse, ...]) -> str:
 
 
 def plan_notices(
-    drug: Drug, uses: tuple[VialUse, ...], rounded_from: Decimal | None, draw_volume_ml: Decimal | None
+    drug: Drug,
+    uses: tuple[VialUse, ...],
+    rounded_from: Decimal | None,
+    draw_volume_ml: Decimal | None,
 ) -> tuple[Notice, ...]:
     """What the reader of this vial plan must know: unverified facts, a split by NDC, a rounded dose."""
     notices: list[Notice] = []
     if drug.source == "cms":
-        notices.append(CONTAINER_NOT_VERIFIED(
-            f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is a single-dose vial, "
-            f"a multi-dose vial or a prefilled syringe, nor its route: {_container_said(uses)}",
-        ))
+        notices.append(
+            CONTAINER_NOT_VERIFIED(
+                f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is a single-dose vial, "
+                f"a multi-dose vial or a prefilled syringe, nor its route: {_container_said(uses)}",
+            )
+        )
     if drug.descriptor_note:
         notices.append(DESCRIPTOR_PARTIAL(drug.descriptor_note))
     for use in uses:
@@ -57,7 +67,9 @@ def plan_notices(
     if rounded_from is not None:
         notices.append(DOSE_ROUNDED(f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg."))
     if draw_volume_ml is None:
-        notices.append(DRAW_VOLUME_UNKNOWN(
-            "The concentration after reconstitution is not in the catalog: draw the volume per the label.",
-        ))
+        notices.append(
+            DRAW_VOLUME_UNKNOWN(
+                "The concentration after reconstitution is not in the catalog: draw the volume per the label.",
+            )
+        )
     return tuple(notices)

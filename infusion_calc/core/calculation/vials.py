@@ -79,7 +79,9 @@ class VialSearch:
             layer = 0
             for size in self.sizes:
                 layer |= previous << size
-            if layer.bit_length() > self.limit + 1:  # masking costs a pass over the bits: only when needed
+            if (
+                layer.bit_length() > self.limit + 1
+            ):  # masking costs a pass over the bits: only when needed
                 layer &= mask
             self.layers.append(layer)
             reachable |= layer
@@ -123,7 +125,9 @@ class VialSearch:
                 candidates.append(above_bottom + (window & -window).bit_length() - 1)
         best: int | None = None
         best_distance: Decimal | None = None
-        for total in sorted(candidates):  # ascending, and only a strictly nearer one wins: a tie keeps the smaller
+        for total in sorted(
+            candidates
+        ):  # ascending, and only a strictly nearer one wins: a tie keeps the smaller
             distance = abs(total * self.step - dose)
             if best_distance is None or distance < best_distance:
                 best, best_distance = total, distance
@@ -149,7 +153,9 @@ class VialSearch:
         return Combination(tuple(counts), total * self.step)
 
 
-def plan_vials(strengths: list[Decimal], dose: Decimal, ceiling: Decimal | None = None) -> tuple[Combination, VialSearch | None]:
+def plan_vials(
+    strengths: list[Decimal], dose: Decimal, ceiling: Decimal | None = None
+) -> tuple[Combination, VialSearch | None]:
     """The vials to open for `dose`; the search object is returned for a rounding query."""
     if not strengths:
         raise PlanError("No vial size to plan with: pick a product or enter a vial size.")

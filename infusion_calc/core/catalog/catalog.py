@@ -21,7 +21,9 @@ from typing import TYPE_CHECKING, Any
 
 # The records are declared in catalog_records.py, and named from here as they always were.
 from infusion_calc.core.catalog.catalog_records import NATALIZUMAB_CODES as NATALIZUMAB_CODES
-from infusion_calc.core.catalog.catalog_records import NATALIZUMAB_J2326_MESSAGE as NATALIZUMAB_J2326_MESSAGE
+from infusion_calc.core.catalog.catalog_records import (
+    NATALIZUMAB_J2326_MESSAGE as NATALIZUMAB_J2326_MESSAGE,
+)
 from infusion_calc.core.catalog.catalog_records import NDC_UNIT_QUALIFIERS as NDC_UNIT_QUALIFIERS
 from infusion_calc.core.catalog.catalog_records import Drug as Drug
 from infusion_calc.core.catalog.catalog_records import Product as Product
@@ -56,7 +58,9 @@ class Catalog:
     @cached_property
     def _own_codes(self) -> tuple[str, ...]:
         drugs = self.drugs
-        return drugs.codes if isinstance(drugs, PackedRecords) else tuple(drug.hcpcs for drug in drugs)
+        return (
+            drugs.codes if isinstance(drugs, PackedRecords) else tuple(drug.hcpcs for drug in drugs)
+        )
 
     @cached_property
     def _positions(self) -> dict[str, int]:
@@ -92,7 +96,9 @@ class Catalog:
             return self
         found = self._dated.get(label)
         if found is None:
-            found = self._dated[label] = replace(self, cms=history.layer(label))  # every other field kept
+            found = self._dated[label] = replace(
+                self, cms=history.layer(label)
+            )  # every other field kept
         return found
 
     def out_of_effect(self, code: str, day: date | None) -> str | None:
@@ -141,13 +147,17 @@ class Catalog:
     def merged_with(self, site: "Catalog") -> "Catalog":
         """This catalog with the site's entries added, or replacing ours by HCPCS code."""
         from infusion_calc.core.numbers.amounts import fits_listed
-        ndc_owner = {product.ndc: drug for drug in self.drugs for product in drug.products if product.ndc}
+
+        ndc_owner = {
+            product.ndc: drug for drug in self.drugs for product in drug.products if product.ndc
+        }
         for drug in site.drugs:
             ours = self._own(drug.hcpcs)
             where = f"{site.origin}: entry {drug.hcpcs}"
             listed = self.cms.drug(drug.hcpcs) if self.cms is not None and ours is None else None
             if listed is not None and (
-                listed.billing_unit.value != drug.billing_unit.value or not fits_listed(listed.amount_unit, drug.amount_unit)
+                listed.billing_unit.value != drug.billing_unit.value
+                or not fits_listed(listed.amount_unit, drug.amount_unit)
             ):
                 raise CatalogError(
                     f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} in units of "
@@ -158,7 +168,10 @@ class Catalog:
                     f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} as {ours.generic} "
                     f"({ours.descriptor}); a site file cannot give it to {drug.generic}."
                 )
-            if ours is not None and (ours.billing_unit.value, ours.amount_unit) != (drug.billing_unit.value, drug.amount_unit):
+            if ours is not None and (ours.billing_unit.value, ours.amount_unit) != (
+                drug.billing_unit.value,
+                drug.amount_unit,
+            ):
                 raise CatalogError(
                     f"{where}: field 'billing_unit': {drug.hcpcs} bills in units of {ours.billing_unit} "
                     f"({ours.descriptor}), not {drug.billing_unit}."
@@ -173,7 +186,12 @@ class Catalog:
         replaced = {drug.hcpcs for drug in site.drugs}
         kept = tuple(drug for drug in self.drugs if drug.hcpcs not in replaced)
         added = tuple(replace(drug, source="site") for drug in site.drugs)
-        return Catalog(kept + added, f"{self.origin} + {site.origin}", self.cms, self.containers + site.containers)
+        return Catalog(
+            kept + added,
+            f"{self.origin} + {site.origin}",
+            self.cms,
+            self.containers + site.containers,
+        )
 
 
 def _whole_entry_field(message: str) -> str:
@@ -195,10 +213,14 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
     except RecursionError:  # arrays nested a thousand deep: no catalog needs more than three
-        raise CatalogError(f"{origin}: not valid TOML for a catalog: values nested too deeply") from None
+        raise CatalogError(
+            f"{origin}: not valid TOML for a catalog: values nested too deeply"
+        ) from None
     unknown = set(data) - {"drug", "container"}
     if unknown:
-        raise CatalogError(f"{origin}: unknown top-level key(s) {sorted(unknown)}; entries go under [[drug]]")
+        raise CatalogError(
+            f"{origin}: unknown top-level key(s) {sorted(unknown)}; entries go under [[drug]]"
+        )
     containers = parse_confirmed_containers(data.get("container", []), origin)
     entries = data.get("drug", [])
     if not isinstance(entries, list) or not (entries or containers):
@@ -213,11 +235,17 @@ def parse_catalog(text: str, origin: str) -> Catalog:
             first = error.errors()[0]
             where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
             message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
-            if first["type"] == "model_type":  # pydantic names the model class; the file names a table
+            if (
+                first["type"] == "model_type"
+            ):  # pydantic names the model class; the file names a table
                 message = f"Input should be a table of fields ({'[[drug.product]]' if 'product' in first['loc'] else '[[drug]]'})"
-            raise CatalogError(f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}") from None
+            raise CatalogError(
+                f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}"
+            ) from None
     # Counted once: list.count per code was quadratic (6 s for a 10,000-entry site file).
-    duplicates = sorted(code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1)
+    duplicates = sorted(
+        code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1
+    )
     if duplicates:
         raise CatalogError(f"{origin}: HCPCS code(s) listed twice: {', '.join(duplicates)}")
     return Catalog(tuple(drugs), origin, containers=containers)

@@ -51,7 +51,7 @@ class DoseRange:
 def _bound(raw: dict[str, Any], key: str) -> tuple[Decimal, bool]:
     value = raw.get(key)
     if type(value) is not str:
-        raise ValueError(f"'{key}' must be text such as \"300 mg\" or \"3 mg/kg\"")
+        raise ValueError(f'\'{key}\' must be text such as "300 mg" or "3 mg/kg"')
     try:
         order = parse_dose(value, "catalog")
     except InputError as error:
@@ -68,10 +68,14 @@ def read_dose_range(raw: Any) -> DoseRange:
     if isinstance(raw, DoseRange):
         return raw
     if type(raw) is not dict:
-        raise ValueError('write the range as a table: { low = "300 mg", high = "300 mg", source = "label URL" }')
+        raise ValueError(
+            'write the range as a table: { low = "300 mg", high = "300 mg", source = "label URL" }'
+        )
     unknown = sorted(set(raw) - _RANGE_KEYS)
     if unknown:
-        raise ValueError(f"unknown key(s) {unknown}: a dose range has low, high, source and optionally max_per_infusion")
+        raise ValueError(
+            f"unknown key(s) {unknown}: a dose range has low, high, source and optionally max_per_infusion"
+        )
     low, low_per_kg = _bound(raw, "low")
     high, high_per_kg = _bound(raw, "high")
     if low_per_kg != high_per_kg:
@@ -85,5 +89,7 @@ def read_dose_range(raw: Any) -> DoseRange:
     if "max_per_infusion" in raw:
         maximum, per_kg = _bound(raw, "max_per_infusion")
         if per_kg:
-            raise ValueError("'max_per_infusion': give the label's most per infusion in mg, e.g. \"800 mg\"")
+            raise ValueError(
+                "'max_per_infusion': give the label's most per infusion in mg, e.g. \"800 mg\""
+            )
     return DoseRange(low, high, low_per_kg, source, maximum)

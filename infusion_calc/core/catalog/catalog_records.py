@@ -35,10 +35,12 @@ def ndc_11(value: str) -> str:
     return value.replace("-", "")
 
 
-def product_problem(form: str, volume: Measure | None, ndc: str | None, ndc_note: str | None) -> str | None:
+def product_problem(
+    form: str, volume: Measure | None, ndc: str | None, ndc_note: str | None
+) -> str | None:
     """What makes a product entry inconsistent, or None."""
     if form == "solution" and volume is None:
-        return "a solution needs its labeled volume, e.g. volume = \"15 mL\""
+        return 'a solution needs its labeled volume, e.g. volume = "15 mL"'
     if form == "lyophilized" and volume is not None:
         return "a lyophilized powder has no labeled volume; give reconstitute_with instead"
     if ndc is None and not ndc_note:
@@ -51,7 +53,9 @@ _DESCRIPTOR_UNIT = re.compile(r",\s*([0-9]+(?:\.[0-9]+)?)\s*(mg|mcg|g)\s*$", re.
 _MG_PER = {"mg": Decimal(1), "mcg": Decimal("0.001"), "g": Decimal(1000)}
 
 
-def drug_problem(hcpcs: str, generic: str, descriptor: str = "", billing_unit: Measure | None = None) -> str | None:
+def drug_problem(
+    hcpcs: str, generic: str, descriptor: str = "", billing_unit: Measure | None = None
+) -> str | None:
     """What makes a drug entry unacceptable as a whole, or None."""
     described = _DESCRIPTOR_UNIT.search(descriptor)
     if described and billing_unit is not None:
@@ -110,7 +114,9 @@ class Product:
     @cached_property
     def label(self) -> str:
         """'300 mg/15 mL' for a solution, '100 mg' for a powder."""
-        if self.volume is not None and self.strength.unit != "mL":  # a bag billed by volume: "250 mL"
+        if (
+            self.volume is not None and self.strength.unit != "mL"
+        ):  # a bag billed by volume: "250 mL"
             return f"{self.strength}/{self.volume}"
         return str(self.strength)
 
@@ -127,7 +133,9 @@ class Product:
     def billing_ndc_unit(self) -> str:
         if self.ndc_unit:
             return self.ndc_unit
-        if ACTIVITY_KINDS.get(self.strength.unit, ("", ""))[1] == "IU":  # a product labeled in IU: the NDC quantity is its IU (F2)
+        if (
+            ACTIVITY_KINDS.get(self.strength.unit, ("", ""))[1] == "IU"
+        ):  # a product labeled in IU: the NDC quantity is its IU (F2)
             return "F2"
         return "ML" if self.form == "solution" else "UN"
 

@@ -15,12 +15,24 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, PlainSerializer, model_validator
 
 from infusion_calc.core.catalog import catalog_records as records
-from infusion_calc.core.catalog.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass, read_dose_range
+from infusion_calc.core.catalog.catalog_fields import (
+    DEFAULT_DRUG_CLASS,
+    DoseRange,
+    DrugClass,
+    read_dose_range,
+)
 from infusion_calc.core.catalog.catalog_records import drug_problem, product_problem
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.numbers.amounts import bind
-from infusion_calc.core.numbers.units import Kind, Measure, kind_defined, parse_amount, parse_concentration, parse_measure
+from infusion_calc.core.numbers.units import (
+    Kind,
+    Measure,
+    kind_defined,
+    parse_amount,
+    parse_concentration,
+    parse_measure,
+)
 
 
 def _quantity(kind: Kind) -> Callable[[Any], Measure]:
@@ -42,7 +54,9 @@ def _quantity(kind: Kind) -> Callable[[Any], Measure]:
 @lru_cache(maxsize=4096)
 def _measure(text: str, kind: Kind) -> Measure:
     """A catalog's quantity read once per spelling: a 10,000-entry site file repeats a few dozen ("100 mg")."""
-    return parse_measure(text, kind, "catalog")  # a Measure is frozen: one may stand in many entries
+    return parse_measure(
+        text, kind, "catalog"
+    )  # a Measure is frozen: one may stand in many entries
 
 
 @cache
@@ -78,9 +92,15 @@ def _record_as_fields(value: Any) -> Any:
 
 
 # Written out, not built by a function, so the type checker sees them as types.
-Mass = Annotated[Measure, BeforeValidator(_quantity(Kind.MASS)), PlainSerializer(str, return_type=str)]
-Volume = Annotated[Measure, BeforeValidator(_quantity(Kind.VOLUME)), PlainSerializer(str, return_type=str)]
-Concentration = Annotated[Measure, BeforeValidator(_concentration), PlainSerializer(str, return_type=str)]
+Mass = Annotated[
+    Measure, BeforeValidator(_quantity(Kind.MASS)), PlainSerializer(str, return_type=str)
+]
+Volume = Annotated[
+    Measure, BeforeValidator(_quantity(Kind.VOLUME)), PlainSerializer(str, return_type=str)
+]
+Concentration = Annotated[
+    Measure, BeforeValidator(_concentration), PlainSerializer(str, return_type=str)
+]
 
 
 # Named apart from the records they build (catalog.Product, catalog.Drug); pydantic's message
@@ -110,7 +130,9 @@ class ProductEntry(BaseModel):
         return self
 
     def record(self) -> records.Product:
-        return records.Product(**{name: getattr(self, name) for name in _record_fields(records.Product)})
+        return records.Product(
+            **{name: getattr(self, name) for name in _record_fields(records.Product)}
+        )
 
 
 class DrugEntry(BaseModel):
@@ -130,7 +152,9 @@ class DrugEntry(BaseModel):
     route: str
     preparation: str | None = None
     sources: list[str] = Field(min_length=1)
-    products: tuple[Annotated[ProductEntry, BeforeValidator(_record_as_fields)], ...] = Field(alias="product", min_length=1)
+    products: tuple[Annotated[ProductEntry, BeforeValidator(_record_as_fields)], ...] = Field(
+        alias="product", min_length=1
+    )
     max_vials: Annotated[int, Field(strict=True, ge=1, le=100)] | None = None
     drug_class: DrugClass = DEFAULT_DRUG_CLASS
     dose_range: Annotated[DoseRange, BeforeValidator(read_dose_range)] | None = None
@@ -138,12 +162,14 @@ class DrugEntry(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _in_its_unit_kind(cls, raw: Any) -> Any:
-        """"1 unit", "100 units" bound to the entry's unit_kind before the amount fields are read."""
+        """ "1 unit", "100 units" bound to the entry's unit_kind before the amount fields are read."""
         if not isinstance(raw, dict) or raw.get("unit_kind") is None:
             return raw
         kind = raw["unit_kind"]
         if not isinstance(kind, str) or not kind_defined(kind):
-            raise ValueError(f"unit_kind '{kind}' is not an activity kind of units.txt ({', '.join(ACTIVITY_KINDS)})")
+            raise ValueError(
+                f"unit_kind '{kind}' is not an activity kind of units.txt ({', '.join(ACTIVITY_KINDS)})"
+            )
         what = f"{raw.get('generic', 'this drug')} ({raw.get('hcpcs', '')})"
         bound = dict(raw)
         for name in ("billing_unit", "labeled_dose"):
@@ -151,7 +177,9 @@ class DrugEntry(BaseModel):
         products = raw.get("product")
         if isinstance(products, list):
             bound["product"] = [
-                {**product, "strength": _bound(product.get("strength"), kind, what)} if isinstance(product, dict) else product
+                {**product, "strength": _bound(product.get("strength"), kind, what)}
+                if isinstance(product, dict)
+                else product
                 for product in products
             ]
         return bound
@@ -166,5 +194,9 @@ class DrugEntry(BaseModel):
     def record(self) -> records.Drug:
         # source and cms_items are set by the loader, not written in a catalog file.
         written = type(self).model_fields
-        values = {name: getattr(self, name) for name in _record_fields(records.Drug) if name in written and name != "products"}
+        values = {
+            name: getattr(self, name)
+            for name in _record_fields(records.Drug)
+            if name in written and name != "products"
+        }
         return records.Drug(**values, products=tuple(product.record() for product in self.products))

@@ -18,7 +18,9 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
-from infusion_calc.core.catalog.catalog_records import CmsItem as CmsItem  # named from here as it always was
+from infusion_calc.core.catalog.catalog_records import (
+    CmsItem as CmsItem,
+)  # named from here as it always was
 from infusion_calc.core.catalog.catalog_records import Drug
 from infusion_calc.core.numbers.units import Measure, parse_amount
 
@@ -50,7 +52,11 @@ class StoredCode(TypedDict):
 def generic_name(descriptor: str) -> str:
     """'Injection, infliximab-dyyb, biosimilar, (inflectra), 10 mg' -> 'infliximab-dyyb'."""
     parts = [part.strip() for part in descriptor.split(",")]
-    name = parts[1] if len(parts) > 1 and parts[0].lower() in ("injection", "inj", "inj.") else parts[0]
+    name = (
+        parts[1]
+        if len(parts) > 1 and parts[0].lower() in ("injection", "inj", "inj.")
+        else parts[0]
+    )
     return _TRAILING_AMOUNT.sub("", name).lower()  # 'ondansetron 1 mg': the unit is not the name
 
 
@@ -148,8 +154,11 @@ class CmsLayer:
         unit = parse_amount(raw["billing_unit"], "billing_unit")
         return tuple(
             CmsItem(
-                ndc=row[_NDC], labeler=row[_LABELER], brand=brand_name(row[_BRAND]),
-                package_size=Decimal(row[_SIZE]), package_count=Decimal(row[_COUNT]),
+                ndc=row[_NDC],
+                labeler=row[_LABELER],
+                brand=brand_name(row[_BRAND]),
+                package_size=Decimal(row[_SIZE]),
+                package_count=Decimal(row[_COUNT]),
                 units_per_item=Decimal(row[_PER_ITEM]),
                 strength=Measure(Decimal(row[_PER_ITEM]) * unit.value, unit.unit),
             )

@@ -15,7 +15,8 @@ def drug_choices(drugs: Iterable[Drug]) -> str:
     """'J1745 infliximab (Remicade); Q5103 infliximab (Inflectra, infliximab-dyyb)': the codes a name could mean,
     each with the use its descriptor limits it to ('— for ESRD on dialysis')."""
     return "; ".join(
-        f"{drug.hcpcs} {drug.generic}" + (f" ({', '.join(drug.brands[:3])})" if drug.brands else "")
+        f"{drug.hcpcs} {drug.generic}"
+        + (f" ({', '.join(drug.brands[:3])})" if drug.brands else "")
         + (f" — {note}" if (note := use_note(drug.descriptor)) else "")
         for drug in drugs
     )

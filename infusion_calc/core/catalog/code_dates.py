@@ -36,7 +36,9 @@ def quarter_of(day: date) -> str:
 def pack(codes: dict[str, Any]) -> str:
     """One quarter's codes as one line of text (zlib of their JSON, base64): a start-up that never
     asks for the quarter never unpacks it, and the cache file stays small (it is hashed on each start)."""
-    return base64.b64encode(zlib.compress(json.dumps(codes, ensure_ascii=False, separators=(",", ":")).encode(), 1)).decode("ascii")
+    return base64.b64encode(
+        zlib.compress(json.dumps(codes, ensure_ascii=False, separators=(",", ":")).encode(), 1)
+    ).decode("ascii")
 
 
 def unpack(text: str) -> dict[str, Any]:
@@ -57,7 +59,9 @@ class CodeHistory:
     hcpcs_dates: Mapping[str, tuple[str | None, str | None]] = field(default_factory=dict)
     """code -> (first day, last day) as ISO dates, where CMS's HCPCS file gives them."""
     _layers: dict[str, CmsLayer] = field(default_factory=dict, compare=False, repr=False)
-    _effect: dict[tuple[str, date | None], str | None] = field(default_factory=dict, compare=False, repr=False)
+    _effect: dict[tuple[str, date | None], str | None] = field(
+        default_factory=dict, compare=False, repr=False
+    )
 
     @property
     def newest(self) -> str:
@@ -101,16 +105,28 @@ class CodeHistory:
         why = self._before_start(code, on, span) or self._after_end(code, on, span)
         if why is None:
             return None
-        when = f"on {day.isoformat()}" if day is not None else f"in the newest quarter loaded ({span.label})"
+        when = (
+            f"on {day.isoformat()}"
+            if day is not None
+            else f"in the newest quarter loaded ({span.label})"
+        )
         successor = self.successor(code, span.label)
-        instead = f"{when} the code is {successor}" if successor else f"CMS's {span.label} files list no code of the same drug"
+        instead = (
+            f"{when} the code is {successor}"
+            if successor
+            else f"CMS's {span.label} files list no code of the same drug"
+        )
         return f"{why}; {instead}. A claim uses the code in effect on the date of service."
 
     def _before_start(self, code: str, on: date, span: QuarterSpan) -> str | None:
         added, _ = self.hcpcs_dates.get(code, (None, None))
         if added is not None:
             first = date.fromisoformat(added)
-            return f"{code} starts in {quarter_of(first)} (on {first.isoformat()}, CMS's HCPCS file)" if on < first else None
+            return (
+                f"{code} starts in {quarter_of(first)} (on {first.isoformat()}, CMS's HCPCS file)"
+                if on < first
+                else None
+            )
         listed = self.listed.get(code)
         if listed and self._order(span.label) < self._order(listed[0]):
             return f"{code} starts in {listed[0]} (its first quarter in CMS's ASP files)"

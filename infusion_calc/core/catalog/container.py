@@ -35,13 +35,21 @@ FIELD = "container"
 HCPCS = re.compile(r"[A-Z][0-9]{4}")
 
 CONTAINER_UNCONFIRMED = NoticeSpec(
-    "CONTAINER_UNCONFIRMED", "calculation",
+    "CONTAINER_UNCONFIRMED",
+    "calculation",
     "single-dose or multi-dose is not verified for this product: no JW/JZ until the carton is checked; claim formats refuse",
 )
 _SPELLINGS: dict[str, ContainerKind] = {
-    "single-dose": SINGLE_DOSE, "single dose": SINGLE_DOSE, "singledose": SINGLE_DOSE, "sdv": SINGLE_DOSE,
-    "multi-dose": MULTI_DOSE, "multi dose": MULTI_DOSE, "multidose": MULTI_DOSE, "multiple-dose": MULTI_DOSE,
-    "multiple dose": MULTI_DOSE, "mdv": MULTI_DOSE,
+    "single-dose": SINGLE_DOSE,
+    "single dose": SINGLE_DOSE,
+    "singledose": SINGLE_DOSE,
+    "sdv": SINGLE_DOSE,
+    "multi-dose": MULTI_DOSE,
+    "multi dose": MULTI_DOSE,
+    "multidose": MULTI_DOSE,
+    "multiple-dose": MULTI_DOSE,
+    "multiple dose": MULTI_DOSE,
+    "mdv": MULTI_DOSE,
 }
 
 
@@ -51,7 +59,9 @@ def parse_container(text: str | None) -> ContainerKind | None:
         return None
     found = _SPELLINGS.get(" ".join(text.strip().lower().split()))
     if found is None:
-        raise InputError(FIELD, "Enter the container as the carton says it: single-dose or multi-dose.")
+        raise InputError(
+            FIELD, "Enter the container as the carton says it: single-dose or multi-dose."
+        )
     return found
 
 
@@ -73,7 +83,14 @@ class ConfirmedContainer:
 def confirmed_container(
     remembered: tuple[ConfirmedContainer, ...], hcpcs: str, strength_mg: Decimal
 ) -> ConfirmedContainer | None:
-    return next((entry for entry in remembered if entry.hcpcs == hcpcs and entry.strength_mg == strength_mg), None)
+    return next(
+        (
+            entry
+            for entry in remembered
+            if entry.hcpcs == hcpcs and entry.strength_mg == strength_mg
+        ),
+        None,
+    )
 
 
 def unconfirmed_message(hcpcs: str, labels: list[str]) -> str:
@@ -96,7 +113,9 @@ class Container:
     def of(cls, text: str | None, remembered: tuple[ConfirmedContainer, ...]) -> Container:
         return cls(parse_container(text), remembered)
 
-    def for_typed(self, drug: Drug | None, strength_mg: Decimal) -> tuple[ContainerKind, str | None]:
+    def for_typed(
+        self, drug: Drug | None, strength_mg: Decimal
+    ) -> tuple[ContainerKind, str | None]:
         """The container of a vial typed by hand, and the source line that says who said so.
 
         A code known only from CMS stays UNCONFIRMED until someone answers; a code typed with
@@ -133,11 +152,19 @@ def parse_confirmed_containers(raw: object, origin: str) -> tuple[ConfirmedConta
     """A site catalog's `[[container]]` tables; CatalogError naming the file, entry and field."""
     if not isinstance(raw, list):
         raise CatalogError(f"{origin}: 'container' must be a list of [[container]] tables")
-    entries = tuple(_confirmed(entry, f"{origin}: container {index}") for index, entry in enumerate(raw, start=1))
+    entries = tuple(
+        _confirmed(entry, f"{origin}: container {index}")
+        for index, entry in enumerate(raw, start=1)
+    )
     seen: set[tuple[str, Decimal]] = set()
     for index, entry in enumerate(entries, start=1):
-        if (entry.hcpcs, entry.strength_mg) in seen:  # two answers for one product: which one holds?
-            raise CatalogError(f"{origin}: container {index}: {entry.hcpcs} {entry.strength_mg} mg is listed twice; keep one")
+        if (
+            entry.hcpcs,
+            entry.strength_mg,
+        ) in seen:  # two answers for one product: which one holds?
+            raise CatalogError(
+                f"{origin}: container {index}: {entry.hcpcs} {entry.strength_mg} mg is listed twice; keep one"
+            )
         seen.add((entry.hcpcs, entry.strength_mg))
     return entries
 
@@ -160,13 +187,19 @@ def _confirmed(entry: object, where: str) -> ConfirmedContainer:
     missing = [name for name in _CONFIRMED_FIELDS if name not in entry]
     extra = sorted(set(entry) - set(_CONFIRMED_FIELDS))
     if missing or extra:
-        problem = f"missing {', '.join(missing)}" if missing else f"unknown field(s) {', '.join(extra)}"
-        raise CatalogError(f"{where}: {problem}; a [[container]] gives {', '.join(_CONFIRMED_FIELDS)}")
+        problem = (
+            f"missing {', '.join(missing)}" if missing else f"unknown field(s) {', '.join(extra)}"
+        )
+        raise CatalogError(
+            f"{where}: {problem}; a [[container]] gives {', '.join(_CONFIRMED_FIELDS)}"
+        )
     hcpcs, by, on = entry["hcpcs"], entry["confirmed_by"], entry["confirmed_on"]
     if not isinstance(hcpcs, str) or not HCPCS.fullmatch(hcpcs.strip().upper()):
         raise CatalogError(f"{where}: field 'hcpcs': one letter and four digits, e.g. Q5117")
     if not isinstance(by, str) or not by.strip() or not by.isprintable():
-        raise CatalogError(f"{where}: field 'confirmed_by': the name of who read the carton, on one line")
+        raise CatalogError(
+            f"{where}: field 'confirmed_by': the name of who read the carton, on one line"
+        )
     if not isinstance(on, date) or isinstance(on, datetime):
         raise CatalogError(f"{where}: field 'confirmed_on': a TOML date, e.g. 2026-12-06")
     try:
@@ -192,5 +225,9 @@ def parse_fda_hints(text: str) -> dict[str, str]:
 def fda_hint(products: tuple[Product, ...], hints: dict[str, str]) -> str | None:
     """'FDA listing (2019): NDC 68817-0134-50 single-dose', shown beside the question: a dated hint from
     FDA's NDC Directory of April 2019, never a verified fact, so it never answers the question itself."""
-    said = [f"NDC {product.ndc} {hints[product.ndc11]}" for product in products if product.ndc11 in hints]
+    said = [
+        f"NDC {product.ndc} {hints[product.ndc11]}"
+        for product in products
+        if product.ndc11 in hints
+    ]
     return f"FDA listing (2019): {'; '.join(said)}" if said else None

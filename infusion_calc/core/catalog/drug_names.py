@@ -75,7 +75,9 @@ def _describes(catalog: NamedCatalog, code: str, word: str) -> bool:
     drug = catalog.by_code(code)
     if drug is not None and word in re.split(r"[^a-z0-9]+", drug.descriptor.lower()):
         return True
-    return catalog.cms is not None and code in catalog.cms.codes and catalog.cms.describes(code, word)
+    return (
+        catalog.cms is not None and code in catalog.cms.codes and catalog.cms.describes(code, word)
+    )
 
 
 def lookup(catalog: NamedCatalog, text: str) -> tuple[Drug, ...]:

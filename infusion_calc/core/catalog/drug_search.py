@@ -28,14 +28,23 @@ class DrugHit:
 class DrugIndex:
     """Entries (code, label shown, names searched) in most-used order, searchable by any name."""
 
-    def __init__(self, entries: Iterable[tuple[str, str, Iterable[str]]], uses: Mapping[str, int] | None = None) -> None:
+    def __init__(
+        self,
+        entries: Iterable[tuple[str, str, Iterable[str]]],
+        uses: Mapping[str, int] | None = None,
+    ) -> None:
         uses = uses or {}
         listed = list(entries)
-        order = sorted(range(len(listed)), key=lambda index: (-uses.get(listed[index][0], 0), index))
+        order = sorted(
+            range(len(listed)), key=lambda index: (-uses.get(listed[index][0], 0), index)
+        )
         self._hits = tuple(DrugHit(listed[index][0], listed[index][1]) for index in order)
         # " tysabri natalizumab j2323": a leading space per word, so " ty" finds a word that starts "ty".
         self._text = tuple(
-            " " + " ".join(SEPARATORS.split(" ".join((listed[index][0], *listed[index][2])).lower())).strip()
+            " "
+            + " ".join(
+                SEPARATORS.split(" ".join((listed[index][0], *listed[index][2])).lower())
+            ).strip()
             for index in order
         )
         # Each entry's whole names, spaced as searched ("natalizumab", "tysabri"), and how many entries have each.
@@ -64,8 +73,11 @@ class DrugIndex:
         first = next((index for index, text in enumerate(self._text) if whole in text), None)
         if first is None:
             return None
-        shared = [(name, self._holders[name]) for name in sorted(self._names[first])
-                  if name.startswith(typed) and self._holders[name] > 1]
+        shared = [
+            (name, self._holders[name])
+            for name in sorted(self._names[first])
+            if name.startswith(typed) and self._holders[name] > 1
+        ]
         return shared[0] if shared else None
 
     def search(self, query: str, limit: int | None = None) -> tuple[tuple[DrugHit, ...], int]:
@@ -80,19 +92,29 @@ class DrugIndex:
         # List comprehensions over plain `in` tests: the fastest pass Python has over 1,000 strings.
         starts = [index for index, text in enumerate(texts) if whole in text]
         first = set(starts)
-        if len(words) == 1:  # most searches: one word, so "every word starts a word" is the first kind
+        if (
+            len(words) == 1
+        ):  # most searches: one word, so "every word starts a word" is the first kind
             word_starts: list[int] = []
         else:
             spaced = [" " + word for word in words]
-            word_starts = [index for index, text in enumerate(texts)
-                           if index not in first and all(word in text for word in spaced)]
+            word_starts = [
+                index
+                for index, text in enumerate(texts)
+                if index not in first and all(word in text for word in spaced)
+            ]
             first.update(word_starts)
         if len(words) == 1:
             word = words[0]
-            contains = [index for index, text in enumerate(texts) if word in text and index not in first]
+            contains = [
+                index for index, text in enumerate(texts) if word in text and index not in first
+            ]
         else:
-            contains = [index for index, text in enumerate(texts)
-                        if index not in first and all(word in text for word in words)]
+            contains = [
+                index
+                for index, text in enumerate(texts)
+                if index not in first and all(word in text for word in words)
+            ]
         ranked = starts + word_starts + contains
         return tuple(self._hits[index] for index in ranked[:limit]), len(ranked)
 

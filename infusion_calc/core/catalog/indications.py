@@ -112,10 +112,18 @@ class ClinicalRules:
     """The loaded file: codes, indications, REMS programs and observation periods, looked up by key."""
 
     def __init__(
-        self, codes: tuple[CodeFact, ...], indications: tuple[DrugIndications, ...], rems: tuple[RemsProgram, ...],
+        self,
+        codes: tuple[CodeFact, ...],
+        indications: tuple[DrugIndications, ...],
+        rems: tuple[RemsProgram, ...],
         observation: tuple[Observation, ...] = (),
     ) -> None:
-        self.codes, self.indications, self.rems, self.observation = codes, indications, rems, observation
+        self.codes, self.indications, self.rems, self.observation = (
+            codes,
+            indications,
+            rems,
+            observation,
+        )
         self._codes = {fact.code: fact for fact in codes}
 
     def observation_for(self, hcpcs: str) -> Observation | None:
@@ -133,7 +141,8 @@ class ClinicalRules:
     def subcodes(self, code: str, day: date) -> tuple[str, ...]:
         """Listed codes that begin with `code` and exist on `day`, in file order."""
         return tuple(
-            fact.code for fact in self.codes
+            fact.code
+            for fact in self.codes
             if fact.code != code and fact.code.startswith(code) and fact.exists_on(day)
         )
 
@@ -191,21 +200,31 @@ class _Entry:
         value = self.raw[key]
         # bool is an int subclass and datetime a date subclass: compare exact types.
         if type(value) is not kind:
-            raise CatalogError(f"{self.where}: field '{key}': expected {kind.__name__}, got {value!r}")
+            raise CatalogError(
+                f"{self.where}: field '{key}': expected {kind.__name__}, got {value!r}"
+            )
         return value
 
-    def text(self, key: str, *, required: bool = False, pattern: re.Pattern[str] | None = None) -> str | None:
+    def text(
+        self, key: str, *, required: bool = False, pattern: re.Pattern[str] | None = None
+    ) -> str | None:
         value = self.get(key, str, required=required)
         if value is not None and (not value.strip() or (pattern and not pattern.fullmatch(value))):
             raise CatalogError(f"{self.where}: field '{key}': {value!r} is not acceptable here")
         return value
 
-    def texts(self, key: str, *, required: bool = False, pattern: re.Pattern[str] | None = None) -> tuple[str, ...]:
+    def texts(
+        self, key: str, *, required: bool = False, pattern: re.Pattern[str] | None = None
+    ) -> tuple[str, ...]:
         values = self.get(key, list, required=required) or []
         if required and not values:
             raise CatalogError(f"{self.where}: field '{key}' needs at least one entry")
         for value in values:
-            if not isinstance(value, str) or not value.strip() or (pattern and not pattern.fullmatch(value)):
+            if (
+                not isinstance(value, str)
+                or not value.strip()
+                or (pattern and not pattern.fullmatch(value))
+            ):
                 raise CatalogError(f"{self.where}: field '{key}': {value!r} is not acceptable here")
         return tuple(values)
 
@@ -217,7 +236,9 @@ class _Entry:
 
 
 def _code(raw: Any, where: str) -> CodeFact:
-    entry = _Entry(raw, where, {"code", "title", "valid_from", "billable_until", "billable", "sources"})
+    entry = _Entry(
+        raw, where, {"code", "title", "valid_from", "billable_until", "billable", "sources"}
+    )
     billable = entry.get("billable", bool)
     return CodeFact(
         code=entry.text("code", required=True, pattern=ICD_CODE) or "",
@@ -246,7 +267,9 @@ def _indication(raw: Any, where: str) -> DrugIndications:
     entry = _Entry(raw, where, {"generic", "unlisted", "basis", "note", "sources", "diagnosis"})
     unlisted = entry.text("unlisted", required=True) or ""
     if unlisted not in SEVERITIES:
-        raise CatalogError(f"{where}: field 'unlisted': expected one of {', '.join(SEVERITIES)}, got {unlisted!r}")
+        raise CatalogError(
+            f"{where}: field 'unlisted': expected one of {', '.join(SEVERITIES)}, got {unlisted!r}"
+        )
     return DrugIndications(
         generic=(entry.text("generic", required=True) or "").lower(),
         unlisted=unlisted,
@@ -254,7 +277,8 @@ def _indication(raw: Any, where: str) -> DrugIndications:
         note=entry.text("note"),
         sources=entry.texts("sources", required=True),
         diagnosis=tuple(
-            _rule(item, f"{where}, diagnosis {number}") for number, item in enumerate(entry.tables("diagnosis"), start=1)
+            _rule(item, f"{where}, diagnosis {number}")
+            for number, item in enumerate(entry.tables("diagnosis"), start=1)
         ),
     )
 
@@ -285,9 +309,16 @@ def parse_rules(text: str, origin: str) -> ClinicalRules:
     except tomllib.TOMLDecodeError as error:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
     top = _Entry(data, origin, {"code", "indication", "rems", "observation"})
-    codes = tuple(_code(raw, f"{origin}: code {n}") for n, raw in enumerate(top.tables("code"), start=1))
-    indications = tuple(_indication(raw, f"{origin}: indication {n}") for n, raw in enumerate(top.tables("indication"), start=1))
-    rems = tuple(_rems(raw, f"{origin}: rems {n}") for n, raw in enumerate(top.tables("rems"), start=1))
+    codes = tuple(
+        _code(raw, f"{origin}: code {n}") for n, raw in enumerate(top.tables("code"), start=1)
+    )
+    indications = tuple(
+        _indication(raw, f"{origin}: indication {n}")
+        for n, raw in enumerate(top.tables("indication"), start=1)
+    )
+    rems = tuple(
+        _rems(raw, f"{origin}: rems {n}") for n, raw in enumerate(top.tables("rems"), start=1)
+    )
     names = [fact.code for fact in codes]
     twice = sorted({code for code in names if names.count(code) > 1})
     if twice:
@@ -306,6 +337,10 @@ def parse_rules(text: str, origin: str) -> ClinicalRules:
                     f"{origin}: indication {entry.generic}: header(s) {', '.join(billable)} must be listed "
                     "under [[code]] with billable = false"
                 )
-    observed = top.tables("observation") if "observation" in data else []  # optional: older files have none
-    observation = tuple(_observation(raw, f"{origin}: observation {n}") for n, raw in enumerate(observed, start=1))
+    observed = (
+        top.tables("observation") if "observation" in data else []
+    )  # optional: older files have none
+    observation = tuple(
+        _observation(raw, f"{origin}: observation {n}") for n, raw in enumerate(observed, start=1)
+    )
     return ClinicalRules(codes, indications, rems, observation)

@@ -20,7 +20,12 @@ class PackedRecords(Sequence[Record], Generic[Record]):
 
     __hash__ = None  # type: ignore[assignment]  # compared by value, as the tuple it stands for
 
-    def __init__(self, codes: tuple[str, ...], texts: Sequence[str | bytes], unpack: Callable[[str | bytes], Record]) -> None:
+    def __init__(
+        self,
+        codes: tuple[str, ...],
+        texts: Sequence[str | bytes],
+        unpack: Callable[[str | bytes], Record],
+    ) -> None:
         if len(codes) != len(texts):
             raise ValueError("one text per code")
         self.codes = codes
@@ -41,7 +46,9 @@ class PackedRecords(Sequence[Record], Generic[Record]):
     def __getitem__(self, index: int | slice) -> Record | tuple[Record, ...]:
         if isinstance(index, slice):
             return tuple(self[position] for position in range(len(self.codes))[index])
-        position = range(len(self.codes))[index]  # IndexError as a tuple raises it; a negative index counts back
+        position = range(len(self.codes))[
+            index
+        ]  # IndexError as a tuple raises it; a negative index counts back
         found = self._unpacked.get(position)
         if found is None:
             found = self._unpacked[position] = self._unpack(self._texts[position])
@@ -56,8 +63,9 @@ class PackedRecords(Sequence[Record], Generic[Record]):
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Sequence) or isinstance(other, str):
             return NotImplemented
-        return len(self) == len(other) and all(mine == theirs for mine, theirs in zip(self, other, strict=True))
+        return len(self) == len(other) and all(
+            mine == theirs for mine, theirs in zip(self, other, strict=True)
+        )
 
     def __repr__(self) -> str:
         return f"PackedRecords({len(self.codes)} records, {self.unpacked_count} unpacked)"
-

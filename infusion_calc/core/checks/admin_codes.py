@@ -28,15 +28,23 @@ INFUSION_MINIMUM_MINUTES = 15  # more than this to be an infusion
 FIRST_CODE_MINUTES = 60
 PART_HOUR_MINUTES = 30  # a remaining part must exceed this to count as another hour
 COMPLEX_CLASSES = ("complex-biologic", "antineoplastic")
-CMS_ROUTE_UNKNOWN = "not stated in CMS's files"  # the route of a code known only from CMS (cms_codes.py)
+CMS_ROUTE_UNKNOWN = (
+    "not stated in CMS's files"  # the route of a code known only from CMS (cms_codes.py)
+)
 # Drugs whose label allows an IV push (slow injection) as well as an infusion: a short start-to-stop is no alarm.
 # Iron sucrose: Venofer label §2 (DailyMed), "slow intravenous injection" over 2 to 5 minutes, or infusion.
 PUSH_ALLOWED_BY_LABEL = frozenset({"iron sucrose"})
 TIMING_STATUS = "(timing rules from secondary sources only, PARTIAL: confirm with the payer)"
 
-ADMIN_CODE = CheckSpec("ADMIN_CODE", INFO, "the administration code suggested by drug class, route and time")
-ADMIN_TIMES_MISSING = CheckSpec("ADMIN_TIMES_MISSING", WARNING, "an IV drug without start and stop times")
-ADMIN_NOT_INFUSION = CheckSpec("ADMIN_NOT_INFUSION", WARNING, "IV start to stop of 15 minutes or less")
+ADMIN_CODE = CheckSpec(
+    "ADMIN_CODE", INFO, "the administration code suggested by drug class, route and time"
+)
+ADMIN_TIMES_MISSING = CheckSpec(
+    "ADMIN_TIMES_MISSING", WARNING, "an IV drug without start and stop times"
+)
+ADMIN_NOT_INFUSION = CheckSpec(
+    "ADMIN_NOT_INFUSION", WARNING, "IV start to stop of 15 minutes or less"
+)
 
 
 class CodePair(NamedTuple):
@@ -103,7 +111,7 @@ def _record_must_show(pair: CodePair, drug_class: str) -> str:
         )
     if drug_class in COMPLEX_CLASSES:
         return (
-            " IV infusion codes, as the site chose ([administration] complex_biologic_codes = \"infusion\"); "
+            ' IV infusion codes, as the site chose ([administration] complex_biologic_codes = "infusion"); '
             "Noridian pays complex biologics as complex administration (96413/96415) when the record supports it."
         )
     return " The record must show the start and stop times."
@@ -112,18 +120,24 @@ def _record_must_show(pair: CodePair, drug_class: str) -> str:
 @producer(90)
 def _administration_findings(given: CheckInput) -> list[Check]:
     drug = given.calc.drug
-    return administration_checks(drug.drug_class, drug.generic, drug.route, given.encounter, given.policy)
+    return administration_checks(
+        drug.drug_class, drug.generic, drug.route, given.encounter, given.policy
+    )
 
 
 @emits(ADMIN_CODE, ADMIN_TIMES_MISSING, ADMIN_NOT_INFUSION)
-def administration_checks(drug_class: str, generic: str, route: str, encounter: Encounter, policy: SitePolicy) -> list[Check]:
+def administration_checks(
+    drug_class: str, generic: str, route: str, encounter: Encounter, policy: SitePolicy
+) -> list[Check]:
     """The administration code to suggest, or what is missing to suggest one."""
     route = route.strip().lower()
     if route == "intrathecal" and generic == "nusinersen":
-        return [ADMIN_CODE(
-            "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal puncture), as CMS "
-            "article A58579 gives for nusinersen.",
-        )]
+        return [
+            ADMIN_CODE(
+                "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal puncture), as CMS "
+                "article A58579 gives for nusinersen.",
+            )
+        ]
     if route == CMS_ROUTE_UNKNOWN.lower():
         return [ADMIN_CODE(_by_route_unknown(encounter.infusion_minutes))]
     if route not in ("iv", "intravenous"):
@@ -131,29 +145,41 @@ def administration_checks(drug_class: str, generic: str, route: str, encounter: 
     pair = code_pair(drug_class, policy)
     minutes = encounter.infusion_minutes
     if minutes is None:
-        return [ADMIN_TIMES_MISSING(
-            f"Record the infusion start and stop times: {pair.name} ({pair.first}, {pair.additional}) is billed by time.",
-        )]
+        return [
+            ADMIN_TIMES_MISSING(
+                f"Record the infusion start and stop times: {pair.name} ({pair.first}, {pair.additional}) is billed by time.",
+            )
+        ]
     codes = infusion_codes(minutes, pair)
     if codes is None:
-        push = "(96374)" if pair is INFUSION else "(the push code for a complex drug is not verified here)"
+        push = (
+            "(96374)"
+            if pair is INFUSION
+            else "(the push code for a complex drug is not verified here)"
+        )
         if generic in PUSH_ALLOWED_BY_LABEL and pair is INFUSION:
-            return [ADMIN_CODE(
-                f"Suggested administration code for a {describe_minutes(minutes)} IV push of {generic}: 96374 × 1 "
-                f"(its label allows a slow IV injection) {TIMING_STATUS}. The record must show the start and stop times.",
-            )]
-        return [ADMIN_NOT_INFUSION(
-            f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or less is not coded as "
-            f"an infusion but as an IV push {push} {TIMING_STATUS}. Check the times; {generic} is given as an "
-            "infusion.",
-        )]
-    return [ADMIN_CODE(
-        f"Suggested administration code for a {describe_minutes(minutes)} IV infusion of "
-        f"{_class_words(generic, drug_class)}: {describe_codes(codes)} ({pair.name})."
-        + _record_must_show(pair, drug_class)
-        + f" {pair.first} covers up to 90 minutes; {pair.additional} is added per further hour or remaining part "
-        f"over 30 minutes {TIMING_STATUS}.",
-    )]
+            return [
+                ADMIN_CODE(
+                    f"Suggested administration code for a {describe_minutes(minutes)} IV push of {generic}: 96374 × 1 "
+                    f"(its label allows a slow IV injection) {TIMING_STATUS}. The record must show the start and stop times.",
+                )
+            ]
+        return [
+            ADMIN_NOT_INFUSION(
+                f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or less is not coded as "
+                f"an infusion but as an IV push {push} {TIMING_STATUS}. Check the times; {generic} is given as an "
+                "infusion.",
+            )
+        ]
+    return [
+        ADMIN_CODE(
+            f"Suggested administration code for a {describe_minutes(minutes)} IV infusion of "
+            f"{_class_words(generic, drug_class)}: {describe_codes(codes)} ({pair.name})."
+            + _record_must_show(pair, drug_class)
+            + f" {pair.first} covers up to 90 minutes; {pair.additional} is added per further hour or remaining part "
+            f"over 30 minutes {TIMING_STATUS}.",
+        )
+    ]
 
 
 def _by_route_unknown(minutes: int | None) -> str:

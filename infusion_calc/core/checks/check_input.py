@@ -61,4 +61,6 @@ def producers() -> tuple[Producer, ...]:
     """Every producer, in rank order: each module of the checks room is imported first, so none is missed."""
     for module in pkgutil.iter_modules(checks_room.__path__, f"{checks_room.__name__}."):
         importlib.import_module(module.name)
-    return tuple(produce for _rank, produce in sorted(_PRODUCERS.values(), key=lambda entry: entry[0]))
+    return tuple(
+        produce for _rank, produce in sorted(_PRODUCERS.values(), key=lambda entry: entry[0])
+    )

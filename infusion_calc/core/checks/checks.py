@@ -39,17 +39,34 @@ from infusion_calc.core.record.notices import import_every_core_module
 __all__ = ["Check", "Severity", "SitePolicy", "checks_failed", "registry", "run_checks"]
 
 DX_MISSING = CheckSpec("DX_MISSING", WARNING, "no diagnosis entered")
-DX_NOT_YET_VALID = CheckSpec("DX_NOT_YET_VALID", ERROR, "a diagnosis code not yet valid on the date of service")
-DX_NOT_BILLABLE = CheckSpec("DX_NOT_BILLABLE", ERROR, "a header code, or any code with listed subcodes")
+DX_NOT_YET_VALID = CheckSpec(
+    "DX_NOT_YET_VALID", ERROR, "a diagnosis code not yet valid on the date of service"
+)
+DX_NOT_BILLABLE = CheckSpec(
+    "DX_NOT_BILLABLE", ERROR, "a header code, or any code with listed subcodes"
+)
 DX_NOT_CHECKED = CheckSpec("DX_NOT_CHECKED", INFO, "no verified indication list for this drug")
 DX_NOT_INDICATED = CheckSpec(
-    "DX_NOT_INDICATED", WARNING, "not among the drug's diagnoses (an error where a Medicare rule binds)", also=(ERROR,)
+    "DX_NOT_INDICATED",
+    WARNING,
+    "not among the drug's diagnoses (an error where a Medicare rule binds)",
+    also=(ERROR,),
 )
-DX_SUPPORT_NEEDED = CheckSpec("DX_SUPPORT_NEEDED", WARNING, "a listed diagnosis that needs documented support")
-PAYER_MISSING = CheckSpec("PAYER_MISSING", INFO, "no payer type: prior authorization and step therapy not checked")
-PA_MISSING = CheckSpec("PA_MISSING", INFO, "a payer that may need prior authorization, without its number")
-STEP_THERAPY_NOT_ATTESTED = CheckSpec("STEP_THERAPY_NOT_ATTESTED", INFO, "commercial payer, step therapy not attested")
-CHECKS_FAILED = CheckSpec("CHECKS_FAILED", ERROR, "the checks themselves could not run: check the claim by hand")
+DX_SUPPORT_NEEDED = CheckSpec(
+    "DX_SUPPORT_NEEDED", WARNING, "a listed diagnosis that needs documented support"
+)
+PAYER_MISSING = CheckSpec(
+    "PAYER_MISSING", INFO, "no payer type: prior authorization and step therapy not checked"
+)
+PA_MISSING = CheckSpec(
+    "PA_MISSING", INFO, "a payer that may need prior authorization, without its number"
+)
+STEP_THERAPY_NOT_ATTESTED = CheckSpec(
+    "STEP_THERAPY_NOT_ATTESTED", INFO, "commercial payer, step therapy not attested"
+)
+CHECKS_FAILED = CheckSpec(
+    "CHECKS_FAILED", ERROR, "the checks themselves could not run: check the claim by hand"
+)
 
 
 def registry() -> dict[str, Registered]:
@@ -89,19 +106,35 @@ def run_checks(
     encounter = encounter or Encounter()
     day = encounter.service_date or today or date.today()
     claim_lines = calc.lines if lines is None else tuple(lines)
-    given = CheckInput(calc, encounter, claim_lines, day, catalog, rules, policy or SitePolicy(), earlier_doses)
-    found = [check for produce in producers() for check in produce(given)]  # each producer, in rank order
+    given = CheckInput(
+        calc, encounter, claim_lines, day, catalog, rules, policy or SitePolicy(), earlier_doses
+    )
+    found = [
+        check for produce in producers() for check in produce(given)
+    ]  # each producer, in rank order
     return tuple(sorted(found, key=lambda check: SEVERITY_ORDER[check.severity]))
 
 
 @producer(10)
 def _encounter_findings(given: CheckInput) -> list[Check]:
     """The diagnosis and the payer: first, as a biller reads a claim."""
-    return [*_diagnosis(given.calc, given.encounter, given.day, given.rules), *_payer(given.encounter)]
+    return [
+        *_diagnosis(given.calc, given.encounter, given.day, given.rules),
+        *_payer(given.encounter),
+    ]
 
 
-@emits(DX_MISSING, DX_NOT_YET_VALID, DX_NOT_BILLABLE, DX_NOT_CHECKED, DX_NOT_INDICATED, DX_SUPPORT_NEEDED)
-def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: ClinicalRules) -> list[Check]:
+@emits(
+    DX_MISSING,
+    DX_NOT_YET_VALID,
+    DX_NOT_BILLABLE,
+    DX_NOT_CHECKED,
+    DX_NOT_INDICATED,
+    DX_SUPPORT_NEEDED,
+)
+def _diagnosis(
+    calc: Calculation, encounter: Encounter, day: date, rules: ClinicalRules
+) -> list[Check]:
     dx = encounter.dx
     if dx is None:
         return [DX_MISSING("No diagnosis: enter the ICD-10-CM code the order is for.")]
@@ -109,7 +142,8 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
     usable: tuple[str, ...] = ()
     if indications is not None:
         usable = tuple(
-            code for code in indications.listed_codes
+            code
+            for code in indications.listed_codes
             if rules.not_yet_valid(code, day) is None and rules.header_problem(code, day) is None
         )
     problem = rules.not_yet_valid(dx, day)
@@ -118,15 +152,21 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
     problem = rules.header_problem(dx, day)
     if problem:
         subcodes = ", ".join(rules.subcodes(dx, day))
-        advice = f" Code the documented type: {subcodes}." if subcodes else " Code the documented, more specific subcode."
+        advice = (
+            f" Code the documented type: {subcodes}."
+            if subcodes
+            else " Code the documented, more specific subcode."
+        )
         related = [code for code in usable if code.startswith(dx)]
         if related:
             advice += f" For {calc.drug.generic}: {' or '.join(related)}."
         return [DX_NOT_BILLABLE(problem + advice)]
     if indications is None:
-        return [DX_NOT_CHECKED(
-            f"infusion-calc has no verified indication list for {calc.drug.generic}: check {dx} against the payer's policy.",
-        )]
+        return [
+            DX_NOT_CHECKED(
+                f"infusion-calc has no verified indication list for {calc.drug.generic}: check {dx} against the payer's policy.",
+            )
+        ]
     rule = indications.rule_for(dx)
     if rule is None:
         fact = rules.code(dx)
@@ -141,9 +181,10 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
         if severity is Severity.ERROR and encounter.payer is not Payer.MEDICARE:
             # The list is a Medicare contractor's billing article: binding for Medicare claims only.
             severity = Severity.WARNING
-            message += (
-                " That list is a Medicare contractor's rule; "
-                + ("this payer's own policy decides." if encounter.payer else "for Medicare it is an error.")
+            message += " That list is a Medicare contractor's rule; " + (
+                "this payer's own policy decides."
+                if encounter.payer
+                else "for Medicare it is an error."
             )
         return [DX_NOT_INDICATED(message, severity)]
     if rule.condition:
@@ -155,16 +196,25 @@ def _diagnosis(calc: Calculation, encounter: Encounter, day: date, rules: Clinic
 def _payer(encounter: Encounter) -> list[Check]:
     payer = encounter.payer
     if payer is None:
-        return [PAYER_MISSING("No payer type: prior authorization and step therapy were not checked.")]
+        return [
+            PAYER_MISSING("No payer type: prior authorization and step therapy were not checked.")
+        ]
     found = []
-    if payer in (Payer.COMMERCIAL, Payer.MEDICAID, Payer.MEDICARE_ADVANTAGE) and not encounter.prior_auth:
-        found.append(PA_MISSING(
-            f"No prior authorization number for a {payer.value.replace('-', ' ')} payer: if the plan requires prior authorization "
-            "for this drug, record the number before submitting (infusion-calc has no verified payer rule).",
-        ))
+    if (
+        payer in (Payer.COMMERCIAL, Payer.MEDICAID, Payer.MEDICARE_ADVANTAGE)
+        and not encounter.prior_auth
+    ):
+        found.append(
+            PA_MISSING(
+                f"No prior authorization number for a {payer.value.replace('-', ' ')} payer: if the plan requires prior authorization "
+                "for this drug, record the number before submitting (infusion-calc has no verified payer rule).",
+            )
+        )
     if payer is Payer.COMMERCIAL and not encounter.step_therapy:
-        found.append(STEP_THERAPY_NOT_ATTESTED(
-            "Step therapy not attested for a commercial payer: if the plan's policy requires other therapies "
-            "to have been tried first, document them and attest it (infusion-calc has no verified payer rule).",
-        ))
+        found.append(
+            STEP_THERAPY_NOT_ATTESTED(
+                "Step therapy not attested for a commercial payer: if the plan's policy requires other therapies "
+                "to have been tried first, document them and attest it (infusion-calc has no verified payer rule).",
+            )
+        )
     return found

@@ -51,7 +51,9 @@ def claim_line_problems(calc: Calculation) -> tuple[str, ...]:
     return tuple(problems)
 
 
-def require_valid_claim_lines(calc: Calculation, what: str = "exported", *, claim: bool = True) -> None:
+def require_valid_claim_lines(
+    calc: Calculation, what: str = "exported", *, claim: bool = True
+) -> None:
     """Raise ClaimLineError naming every broken invariant; `what` says what was refused (exported, saved).
 
     `claim`: the output is a claim (a claim format, a batch row, the log billers export from), so a
@@ -59,7 +61,9 @@ def require_valid_claim_lines(calc: Calculation, what: str = "exported", *, clai
     """
     unconfirmed = [use.product.label for use in calc.vials if use.product.container == UNCONFIRMED]
     if claim and unconfirmed:
-        raise ClaimLineError(f"Nothing was {what}: {unconfirmed_message(calc.drug.hcpcs, unconfirmed)}")
+        raise ClaimLineError(
+            f"Nothing was {what}: {unconfirmed_message(calc.drug.hcpcs, unconfirmed)}"
+        )
     problems = claim_line_problems(calc)
     if problems:
         raise ClaimLineError(
@@ -79,7 +83,9 @@ def _line_problem(number: int, line: ClaimLine) -> str | None:
 
 def _opened_problems(by_ndc: dict[str, list[ClaimLine]], uses: tuple[VialUse, ...]) -> list[str]:
     problems = []
-    opened: dict[str, VialUse] = {use.product.ndc11: use for use in uses if use.product.ndc11 is not None}
+    opened: dict[str, VialUse] = {
+        use.product.ndc11: use for use in uses if use.product.ndc11 is not None
+    }
     for ndc, lines in by_ndc.items():
         use = opened.get(ndc)
         if use is None:
@@ -100,14 +106,18 @@ def _opened_problems(by_ndc: dict[str, list[ClaimLine]], uses: tuple[VialUse, ..
     return problems
 
 
-def _unit_problems(jw: int, administered: int, waste_modifier: bool, calc: Calculation) -> list[str]:
+def _unit_problems(
+    jw: int, administered: int, waste_modifier: bool, calc: Calculation
+) -> list[str]:
     """`jw` and `administered`: the units of the JW lines and of the others; `waste_modifier`: a line has JW or JZ."""
     unit = calc.drug.billing_unit.value
     labeled = sum((use.labeled_mg for use in calc.vials), Decimal(0))
     labeled_units = floor_div(labeled, unit)
     problems = []
     if administered > ceil_div(labeled, unit):
-        problems.append(f"{administered} administered units are more than the {plain(labeled)} mg opened holds.")
+        problems.append(
+            f"{administered} administered units are more than the {plain(labeled)} mg opened holds."
+        )
     if jw and administered + jw > labeled_units:
         problems.append(
             f"{administered} administered + {jw} JW units exceed the {labeled_units} labeled units opened."

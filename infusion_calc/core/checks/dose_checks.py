@@ -36,15 +36,23 @@ FIRST_YEAR_DOSES = 6  # Noridian A58578: at most 6 doses in the first 12 months 
 LATER_YEAR_DOSES = 3  # then at most 3 in any rolling 12 months
 A58578 = "Noridian article A58578 (https://verity.backworkai.com/policy/A58578)"
 
-DOSE_NOT_LABELED = CheckSpec("DOSE_NOT_LABELED", WARNING, "dose differs from the labeled dose: allowed, document why")
+DOSE_NOT_LABELED = CheckSpec(
+    "DOSE_NOT_LABELED", WARNING, "dose differs from the labeled dose: allowed, document why"
+)
 DOSE_OUT_OF_RANGE = CheckSpec(
-    "DOSE_OUT_OF_RANGE", ERROR, "dose below half or above twice the label's dose range, or above its per-infusion maximum"
+    "DOSE_OUT_OF_RANGE",
+    ERROR,
+    "dose below half or above twice the label's dose range, or above its per-infusion maximum",
 )
 VIAL_PLAN_NOT_LEAST_WASTE = CheckSpec(
-    "VIAL_PLAN_NOT_LEAST_WASTE", WARNING, "vials chosen by hand discard more units than the least-waste plan"
+    "VIAL_PLAN_NOT_LEAST_WASTE",
+    WARNING,
+    "vials chosen by hand discard more units than the least-waste plan",
 )
 NUSINERSEN_FREQUENCY = CheckSpec(
-    "NUSINERSEN_FREQUENCY", ERROR, "more nusinersen doses than Noridian A58578 allows (a warning for non-Medicare)",
+    "NUSINERSEN_FREQUENCY",
+    ERROR,
+    "more nusinersen doses than Noridian A58578 allows (a warning for non-Medicare)",
     also=(WARNING,),
 )
 
@@ -67,10 +75,12 @@ def dose_checks(calc: Calculation) -> list[Check]:
     labeled = calc.drug.labeled_dose
     if labeled is None or calc.dose_mg == labeled.value:
         return []
-    return [DOSE_NOT_LABELED(
-        f"The dose {format_amount(calc.dose_mg, calc.drug.amount_unit)} differs from the labeled {labeled} for {calc.drug.display_name}: "
-        "allowed, but document the reason for this dose in the order.",
-    )]
+    return [
+        DOSE_NOT_LABELED(
+            f"The dose {format_amount(calc.dose_mg, calc.drug.amount_unit)} differs from the labeled {labeled} for {calc.drug.display_name}: "
+            "allowed, but document the reason for this dose in the order.",
+        )
+    ]
 
 
 def _per_kg(calc: Calculation) -> Decimal | None:
@@ -78,21 +88,29 @@ def _per_kg(calc: Calculation) -> Decimal | None:
         return calc.order.amount.value
     weight = calc.patient.weight_kg
     if weight is None and calc.request.weight and calc.request.weight.strip():
-        weight = parse_weight(calc.request.weight)  # typed beside a flat dose: checked already, not used
+        weight = parse_weight(
+            calc.request.weight
+        )  # typed beside a flat dose: checked already, not used
     return calc.dose_mg / weight if weight else None
 
 
 def _above_maximum(calc: Calculation) -> list[Check]:
     """Above the label's per-infusion maximum: the label advises against it, whatever mg/kg gives."""
     labeled = calc.drug.dose_range
-    if labeled is None or labeled.max_per_infusion is None or calc.dose_mg <= labeled.max_per_infusion:
+    if (
+        labeled is None
+        or labeled.max_per_infusion is None
+        or calc.dose_mg <= labeled.max_per_infusion
+    ):
         return []
-    return [DOSE_OUT_OF_RANGE(
-        f"The dose {format_amount(calc.dose_mg, 'mg')} is above the label's maximum for {calc.drug.display_name}: "
-        f"doses above {format_amount(labeled.max_per_infusion, 'mg')} per infusion are not recommended "
-        f"(source: {labeled.source}). Check the order (a weight-based dose is capped there) and confirm it "
-        "before copying or saving this result.",
-    )]
+    return [
+        DOSE_OUT_OF_RANGE(
+            f"The dose {format_amount(calc.dose_mg, 'mg')} is above the label's maximum for {calc.drug.display_name}: "
+            f"doses above {format_amount(labeled.max_per_infusion, 'mg')} per infusion are not recommended "
+            f"(source: {labeled.source}). Check the order (a weight-based dose is capped there) and confirm it "
+            "before copying or saving this result.",
+        )
+    ]
 
 
 def _out_of_range(calc: Calculation) -> list[Check]:
@@ -113,12 +131,18 @@ def _out_of_range(calc: Calculation) -> list[Check]:
     if FAR_BELOW * labeled.low <= value <= FAR_ABOVE * labeled.high:
         return []
     typed = calc.request.dose.strip()
-    how = f" (typed as {typed})" if typed != format_amount(calc.dose_mg, calc.drug.amount_unit) else ""
-    return [DOSE_OUT_OF_RANGE(
-        f"The dose {shown}{how} is far outside the labeled dose of {calc.drug.display_name}, "
-        f"{labeled.describe()} (source: {labeled.source}). Check the unit and the field it was typed in "
-        "(mL read as mg? mcg typed for mg?) and confirm the order before copying or saving this result.",
-    )]
+    how = (
+        f" (typed as {typed})"
+        if typed != format_amount(calc.dose_mg, calc.drug.amount_unit)
+        else ""
+    )
+    return [
+        DOSE_OUT_OF_RANGE(
+            f"The dose {shown}{how} is far outside the labeled dose of {calc.drug.display_name}, "
+            f"{labeled.describe()} (source: {labeled.source}). Check the unit and the field it was typed in "
+            "(mL read as mg? mcg typed for mg?) and confirm the order before copying or saving this result.",
+        )
+    ]
 
 
 @emits(VIAL_PLAN_NOT_LEAST_WASTE)
@@ -133,16 +157,22 @@ def vial_plan_checks(calc: Calculation) -> list[Check]:
     if best.total >= calc.labeled_mg:
         return []
     unit = calc.drug.billing_unit.value
-    more = floor_div(calc.labeled_mg - calc.dose_mg, unit) - floor_div(best.total - calc.dose_mg, unit)
+    more = floor_div(calc.labeled_mg - calc.dose_mg, unit) - floor_div(
+        best.total - calc.dose_mg, unit
+    )
     if more < 1:
         return []
-    best_text = vials_text((count, product.label) for product, count in zip(products, best.counts) if count)
+    best_text = vials_text(
+        (count, product.label) for product, count in zip(products, best.counts) if count
+    )
     chosen = uses_text(calc.vials)
-    return [VIAL_PLAN_NOT_LEAST_WASTE(
-        f"The vials chosen ({chosen}) discard {more} billing unit{'s' if more != 1 else ''} more than the "
-        f"least-waste combination ({best_text}). Medicare contractors (CGS, Noridian) ask for the smallest vials "
-        "that give the dose: use them, or document why these vials were used.",
-    )]
+    return [
+        VIAL_PLAN_NOT_LEAST_WASTE(
+            f"The vials chosen ({chosen}) discard {more} billing unit{'s' if more != 1 else ''} more than the "
+            f"least-waste combination ({best_text}). Medicare contractors (CGS, Noridian) ask for the smallest vials "
+            "that give the dose: use them, or document why these vials were used.",
+        )
+    ]
 
 
 def _months_later(day: date, months: int) -> date:
@@ -156,7 +186,9 @@ FREQUENCY_CHECKED = frozenset({"nusinersen"})
 
 
 @emits(NUSINERSEN_FREQUENCY)
-def nusinersen_frequency(calc: Calculation, payer: Payer | None, day: date, earlier: Sequence[date]) -> list[Check]:
+def nusinersen_frequency(
+    calc: Calculation, payer: Payer | None, day: date, earlier: Sequence[date]
+) -> list[Check]:
     """Noridian A58578: at most 6 doses in the first 12 months, then 3 in any rolling 12 months.
 
     `earlier` holds the dates of this patient's earlier nusinersen doses (from the log). The
@@ -169,7 +201,11 @@ def nusinersen_frequency(calc: Calculation, payer: Payer | None, day: date, earl
     first = doses[0]
     first_year_end = _months_later(first, 12)
     if day < first_year_end:
-        count, limit, window = len(doses), FIRST_YEAR_DOSES, f"the first 12 months (from {first.isoformat()})"
+        count, limit, window = (
+            len(doses),
+            FIRST_YEAR_DOSES,
+            f"the first 12 months (from {first.isoformat()})",
+        )
     else:
         start = max(first_year_end, _months_later(day, -12))
         count = sum(1 for d in doses if d > start or (d == start and start == first_year_end))
@@ -177,10 +213,15 @@ def nusinersen_frequency(calc: Calculation, payer: Payer | None, day: date, earl
     if count <= limit:
         return []
     medicare = payer is Payer.MEDICARE
-    return [NUSINERSEN_FREQUENCY(
-        f"This is nusinersen dose {count} in {window}; {A58578} allows at most {limit} "
-        f"({FIRST_YEAR_DOSES} in the first 12 months, then {LATER_YEAR_DOSES} per rolling 12 months). "
-        + ("Check the dates in the log, or document why this dose is needed."
-           if medicare else "That is a Medicare contractor's limit: check this payer's policy."),
-        Severity.ERROR if medicare else Severity.WARNING,
-    )]
+    return [
+        NUSINERSEN_FREQUENCY(
+            f"This is nusinersen dose {count} in {window}; {A58578} allows at most {limit} "
+            f"({FIRST_YEAR_DOSES} in the first 12 months, then {LATER_YEAR_DOSES} per rolling 12 months). "
+            + (
+                "Check the dates in the log, or document why this dose is needed."
+                if medicare
+                else "That is a Medicare contractor's limit: check this payer's policy."
+            ),
+            Severity.ERROR if medicare else Severity.WARNING,
+        )
+    ]

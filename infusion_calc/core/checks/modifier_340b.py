@@ -25,13 +25,21 @@ from datetime import date
 from infusion_calc.core.calculation.billing import ClaimLine
 from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.checks.check_input import CheckInput, producer
-from infusion_calc.core.record.check_types import ERROR, WARNING, Check, CheckSpec, SitePolicy, emits
+from infusion_calc.core.record.check_types import (
+    ERROR,
+    WARNING,
+    Check,
+    CheckSpec,
+    SitePolicy,
+    emits,
+)
 from infusion_calc.core.record.encounter_values import Payer
 from infusion_calc.core.record.notices import NoticeSpec
 from infusion_calc.core.words.labels import line_brief
 
 MODIFIER_340B = NoticeSpec(
-    "MODIFIER_340B", "calculation",
+    "MODIFIER_340B",
+    "calculation",
     "TB added to each drug line: the site buys the drug under 340B, and the claim is Medicare's (or its `[payer.NAME]` asks)",
 )
 
@@ -39,12 +47,18 @@ TB_FROM = date(2025, 1, 1)
 JG_LAST_DAY = date(2024, 12, 31)
 STATUS = "CMS HCPCS file, October 2025: JG ended 31 Dec 2024, TB in effect (VERIFIED)"
 
-JG_DISCONTINUED = CheckSpec("JG_DISCONTINUED", ERROR, "JG on a line for a service after 31 Dec 2024 (use TB)")
+JG_DISCONTINUED = CheckSpec(
+    "JG_DISCONTINUED", ERROR, "JG on a line for a service after 31 Dec 2024 (use TB)"
+)
 MODIFIER_340B_MISSING = CheckSpec(
-    "MODIFIER_340B_MISSING", ERROR, "a 340B drug on a claim that takes the modifier, service from 2025, a line without TB",
+    "MODIFIER_340B_MISSING",
+    ERROR,
+    "a 340B drug on a claim that takes the modifier, service from 2025, a line without TB",
 )
 MODIFIER_340B_BY_HAND = CheckSpec(
-    "MODIFIER_340B_BY_HAND", WARNING, "a 340B drug on a claim that takes the modifier, service before 2025: add JG or TB by hand"
+    "MODIFIER_340B_BY_HAND",
+    WARNING,
+    "a 340B drug on a claim that takes the modifier, service before 2025: add JG or TB by hand",
 )
 
 
@@ -56,12 +70,17 @@ def applies_340b(policy: SitePolicy, hcpcs: str, payer: Payer | None) -> bool:
 
 
 def with_340b_modifier(
-    calc: Calculation, service_date: date, policy: SitePolicy | None = None, payer: Payer | None = None,
+    calc: Calculation,
+    service_date: date,
+    policy: SitePolicy | None = None,
+    payer: Payer | None = None,
 ) -> Calculation:
     """The calculation with TB on each drug line, for a service on or after 1 Jan 2025.
 
     With the site's `policy`, only when `applies_340b` (its drug, and a payer that wants it)."""
-    if service_date < TB_FROM or (policy is not None and not applies_340b(policy, calc.drug.hcpcs, payer)):
+    if service_date < TB_FROM or (
+        policy is not None and not applies_340b(policy, calc.drug.hcpcs, payer)
+    ):
         return calc
     lines = tuple(
         line if "TB" in line.modifiers else replace(line, modifiers=(*line.modifiers, "TB"))
@@ -75,7 +94,9 @@ def with_340b_modifier(
         f"TB added to each drug line: the site buys {calc.drug.hcpcs} under 340B ([billing] acquired_340b or drugs_340b), "
         f"and this is {claim}. {STATUS}.",
     )
-    return replace(calc, billing=replace(calc.billing, lines=lines), warnings=(*calc.warnings, notice))
+    return replace(
+        calc, billing=replace(calc.billing, lines=lines), warnings=(*calc.warnings, notice)
+    )
 
 
 def _has(line: ClaimLine, modifier: str) -> bool:
@@ -88,27 +109,39 @@ def _340b_findings(given: CheckInput) -> list[Check]:
 
 
 @emits(JG_DISCONTINUED, MODIFIER_340B_MISSING, MODIFIER_340B_BY_HAND)
-def checks_340b(lines: Sequence[ClaimLine], policy: SitePolicy, day: date, payer: Payer | None = None) -> list[Check]:
+def checks_340b(
+    lines: Sequence[ClaimLine], policy: SitePolicy, day: date, payer: Payer | None = None
+) -> list[Check]:
     found = []
     jg = [line for line in lines if _has(line, "JG")]
     if jg and day > JG_LAST_DAY:
-        found.append(JG_DISCONTINUED(
-            f"{line_brief(jg[0].hcpcs, jg[0].modifiers, jg[0].units)}: JG was discontinued after 31 Dec 2024; mark a 340B-acquired drug with TB "
-            f"({STATUS}).",
-        ))
+        found.append(
+            JG_DISCONTINUED(
+                f"{line_brief(jg[0].hcpcs, jg[0].modifiers, jg[0].units)}: JG was discontinued after 31 Dec 2024; mark a 340B-acquired drug with TB "
+                f"({STATUS}).",
+            )
+        )
     if not any(applies_340b(policy, line.hcpcs, payer) for line in lines):
         return found
     if day < TB_FROM:
-        found.append(MODIFIER_340B_BY_HAND(
-            "The site buys its drugs under 340B, and this service is before 1 Jan 2025, when the modifier was JG or TB "
-            "depending on the type of covered entity (secondary sources only, PARTIAL): add the one that applies "
-            "to each drug line.",
-        ))
+        found.append(
+            MODIFIER_340B_BY_HAND(
+                "The site buys its drugs under 340B, and this service is before 1 Jan 2025, when the modifier was JG or TB "
+                "depending on the type of covered entity (secondary sources only, PARTIAL): add the one that applies "
+                "to each drug line.",
+            )
+        )
         return found
-    bare = [line for line in lines if applies_340b(policy, line.hcpcs, payer) and not _has(line, "TB") and not _has(line, "JG")]
+    bare = [
+        line
+        for line in lines
+        if applies_340b(policy, line.hcpcs, payer) and not _has(line, "TB") and not _has(line, "JG")
+    ]
     if bare:
-        found.append(MODIFIER_340B_MISSING(
-            f"{', '.join(line_brief(line.hcpcs, line.modifiers, line.units) for line in bare)}: the site buys its drugs under 340B "
-            f"([billing] acquired_340b or drugs_340b), so each drug line carries TB ({STATUS}).",
-        ))
+        found.append(
+            MODIFIER_340B_MISSING(
+                f"{', '.join(line_brief(line.hcpcs, line.modifiers, line.units) for line in bare)}: the site buys its drugs under 340B "
+                f"([billing] acquired_340b or drugs_340b), so each drug line carries TB ({STATUS}).",
+            )
+        )
     return found

@@ -11,9 +11,13 @@ from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.check_types import INFO, WARNING, Check, CheckSpec, emits
 from infusion_calc.core.record.encounter import Encounter
 
-DOSE_GIVEN_NO_REASON = CheckSpec("DOSE_GIVEN_NO_REASON", WARNING, "less given than prepared, without the reason")
+DOSE_GIVEN_NO_REASON = CheckSpec(
+    "DOSE_GIVEN_NO_REASON", WARNING, "less given than prepared, without the reason"
+)
 OBSERVATION_NOT_RECORDED = CheckSpec(
-    "OBSERVATION_NOT_RECORDED", INFO, "the label asks for post-infusion observation and none is recorded"
+    "OBSERVATION_NOT_RECORDED",
+    INFO,
+    "the label asks for post-infusion observation and none is recorded",
 )
 
 
@@ -27,15 +31,19 @@ def record_checks(calc: Calculation, encounter: Encounter, rules: ClinicalRules)
     found = []
     given = calc.given_mg
     if given is not None and given < calc.dose_mg and not encounter.stop_reason:
-        found.append(DOSE_GIVEN_NO_REASON(
-            f"{format_amount(given, calc.drug.amount_unit)} of the {format_amount(calc.dose_mg, calc.drug.amount_unit)} "
-            "prepared was given, but not why the infusion "
-            "stopped: record the reason (a reaction, the patient left), with the start and stop times.",
-        ))
+        found.append(
+            DOSE_GIVEN_NO_REASON(
+                f"{format_amount(given, calc.drug.amount_unit)} of the {format_amount(calc.dose_mg, calc.drug.amount_unit)} "
+                "prepared was given, but not why the infusion "
+                "stopped: record the reason (a reaction, the patient left), with the start and stop times.",
+            )
+        )
     observation = rules.observation_for(calc.drug.hcpcs)
     if observation is not None and not encounter.observation:
-        found.append(OBSERVATION_NOT_RECORDED(
-            f"The {calc.drug.display_name} label asks to {observation.label}: record the observation "
-            "(how long, and what was seen).",
-        ))
+        found.append(
+            OBSERVATION_NOT_RECORDED(
+                f"The {calc.drug.display_name} label asks to {observation.label}: record the observation "
+                "(how long, and what was seen).",
+            )
+        )
     return found

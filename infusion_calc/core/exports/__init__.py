@@ -93,8 +93,12 @@ def render(
         raise ExportError(str(error)) from None
     module = import_module(f"infusion_calc.core.exports.{module_name}")
     now = datetime.now().astimezone()
-    text, notices = module.write(calc, fmt, settings or ExportSettings(), when if when is not None else now)
-    if when is None and fmt in DATED_FORMATS:  # a claim that dates itself says so: never a silent default
+    text, notices = module.write(
+        calc, fmt, settings or ExportSettings(), when if when is not None else now
+    )
+    if (
+        when is None and fmt in DATED_FORMATS
+    ):  # a claim that dates itself says so: never a silent default
         notices = (*notices, _dated_today(fmt, now))
     # A typed drug name may hold ESC or U+2028: shown as an escape, never acted on. JSON keeps
     # the exact value, with such characters as \u escapes; the CSV writer escapes cell by cell.

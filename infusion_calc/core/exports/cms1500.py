@@ -21,7 +21,9 @@ NO_NDC = "(NDC from carton)"
 NO_CHARGE = "(not in CDM)"
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+def write(
+    calc: Calculation, fmt: str, settings: ExportSettings, when: datetime
+) -> tuple[str, tuple[Notice, ...]]:
     description = noc_description(calc)
     lines, notices = prepare(calc, settings)
     rows = [

@@ -17,15 +17,24 @@ from infusion_calc.core.record.notices import Notice
 COLUMNS = ("line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity", "charge")
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+def write(
+    calc: Calculation, fmt: str, settings: ExportSettings, when: datetime
+) -> tuple[str, tuple[Notice, ...]]:
     lines, notices = prepare(calc, settings)
     buffer = io.StringIO()
     writer = CsvWriter(buffer)  # formula-like cells neutralised, CR/LF cells quoted
     writer.writerow(COLUMNS)
     for line in lines:
-        writer.writerow((
-            line.number, line.hcpcs, " ".join(line.modifiers), line.units, line.ndc or "", line.ndc_unit or "",
-            quantity(line.ndc_quantity) if line.ndc_quantity is not None else "",
-            money(line.charge) if line.charge is not None else "",
-        ))
+        writer.writerow(
+            (
+                line.number,
+                line.hcpcs,
+                " ".join(line.modifiers),
+                line.units,
+                line.ndc or "",
+                line.ndc_unit or "",
+                quantity(line.ndc_quantity) if line.ndc_quantity is not None else "",
+                money(line.charge) if line.charge is not None else "",
+            )
+        )
     return buffer.getvalue(), notices

@@ -60,7 +60,9 @@ class CsvWriter:
         # One pass: a plain cell (most of them) is left as it is and cannot hold a CR, so only
         # the cells `cell()` changes are looked at again.
         cells = list(values)
-        for value in cells:  # _plain() inlined: a row of plain cells (most rows) costs no call per cell
+        for (
+            value
+        ) in cells:  # _plain() inlined: a row of plain cells (most rows) costs no call per cell
             kind = value.__class__
             if kind is str:
                 if value.isprintable() and value[:1] not in _PLAIN_START_UNSAFE:

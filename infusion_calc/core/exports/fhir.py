@@ -22,7 +22,10 @@ from fhir.resources.R4B.annotation import Annotation
 from fhir.resources.R4B.codeableconcept import CodeableConcept
 from fhir.resources.R4B.coding import Coding
 from fhir.resources.R4B.medication import Medication, MedicationIngredient
-from fhir.resources.R4B.medicationadministration import MedicationAdministration, MedicationAdministrationDosage
+from fhir.resources.R4B.medicationadministration import (
+    MedicationAdministration,
+    MedicationAdministrationDosage,
+)
 from fhir.resources.R4B.quantity import Quantity
 from fhir.resources.R4B.reference import Reference
 from pydantic import ValidationError
@@ -49,12 +52,18 @@ def _hcpcs(calc: Calculation) -> Coding:
 
 def _ndc(product: Product) -> Coding | None:
     ndc = product.ndc11
-    return Coding(system=NDC_SYSTEM, code=ndc, display=f"{product.brand} {product.label}") if ndc else None
+    return (
+        Coding(system=NDC_SYSTEM, code=ndc, display=f"{product.brand} {product.label}")
+        if ndc
+        else None
+    )
 
 
 def _products(calc: Calculation) -> list[Product]:
     """The distinct products opened, in the order the vials are listed."""
-    distinct = {(use.product.brand, use.product.label, use.product.ndc): use.product for use in calc.vials}
+    distinct = {
+        (use.product.brand, use.product.label, use.product.ndc): use.product for use in calc.vials
+    }
     return list(distinct.values())
 
 
@@ -71,11 +80,18 @@ def _medication(calc: Calculation) -> dict[str, Any]:
     products = _products(calc)
     if len(products) <= 1:
         codings = [_hcpcs(calc), *filter(None, (_ndc(product) for product in products))]
-        return {"medicationCodeableConcept": CodeableConcept(coding=codings, text=calc.drug.display_name)}
+        return {
+            "medicationCodeableConcept": CodeableConcept(
+                coding=codings, text=calc.drug.display_name
+            )
+        }
     contained = [
         Medication(
             id=f"product-{number}",
-            code=CodeableConcept(coding=[coding] if (coding := _ndc(product)) else None, text=f"{product.brand} {product.label}"),
+            code=CodeableConcept(
+                coding=[coding] if (coding := _ndc(product)) else None,
+                text=f"{product.brand} {product.label}",
+            ),
         )
         for number, product in enumerate(products, start=1)
     ]
@@ -84,7 +100,9 @@ def _medication(calc: Calculation) -> dict[str, Any]:
         code=CodeableConcept(coding=[_hcpcs(calc)], text=calc.drug.display_name),
         ingredient=[
             MedicationIngredient(
-                itemReference=Reference(reference=f"#{product.id}", display=product.code.text if product.code else None),
+                itemReference=Reference(
+                    reference=f"#{product.id}", display=product.code.text if product.code else None
+                ),
                 isActive=True,
             )
             for product in contained
@@ -97,11 +115,18 @@ def _medication(calc: Calculation) -> dict[str, Any]:
 
 
 def _notes(calc: Calculation) -> list[Annotation]:
-    vials = "; ".join(f"{vial_text(use.count, use.product.label)} ({ndc_for_people(use.product.ndc)})" for use in calc.vials)
+    vials = "; ".join(
+        f"{vial_text(use.count, use.product.label)} ({ndc_for_people(use.product.ndc)})"
+        for use in calc.vials
+    )
     billing = calc.billing
     lines = "; ".join(
         line_brief(line.hcpcs, line.modifiers, line.units)
-        + (f" ({ndc_for_people(line.ndc, line.ndc_quantity, line.ndc_unit)})" if line.ndc and line.ndc_quantity is not None else "")
+        + (
+            f" ({ndc_for_people(line.ndc, line.ndc_quantity, line.ndc_unit)})"
+            if line.ndc and line.ndc_quantity is not None
+            else ""
+        )
         for line in calc.lines
     )
     texts = [
@@ -121,9 +146,13 @@ def _quantity(dose: Decimal, unit: str) -> Quantity:
 
 def build(calc: Calculation, when: date) -> MedicationAdministration:
     """The resource as a validated model; raises ExportError if the library refuses it."""
-    dose = calc.administered_mg  # the record of what was administered: the amount given when entered
+    dose = (
+        calc.administered_mg
+    )  # the record of what was administered: the amount given when entered
     if len(dose.as_tuple().digits) > EXACT_DIGITS:
-        raise ExportError(f"The dose {format_amount(dose, calc.drug.amount_unit)} has more digits than FHIR JSON carries exactly.")
+        raise ExportError(
+            f"The dose {format_amount(dose, calc.drug.amount_unit)} has more digits than FHIR JSON carries exactly."
+        )
     # A FHIR dateTime may be a date alone ("2025-01-10"): a date of service given without its time.
     effective: Any = when.replace(microsecond=0) if isinstance(when, datetime) else when
     try:
@@ -140,10 +169,14 @@ def build(calc: Calculation, when: date) -> MedicationAdministration:
             ),
         )
     except ValidationError as error:  # a bug here, not a user error: say which field
-        raise ExportError(f"The FHIR library refused the MedicationAdministration: {error.errors()[0]['msg']}") from None
+        raise ExportError(
+            f"The FHIR library refused the MedicationAdministration: {error.errors()[0]['msg']}"
+        ) from None
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: date) -> tuple[str, tuple[Notice, ...]]:
+def write(
+    calc: Calculation, fmt: str, settings: ExportSettings, when: date
+) -> tuple[str, tuple[Notice, ...]]:
     _, notices = prepare(calc, settings)
     ndc_notices = tuple(notice for notice in notices if notice.code.startswith("NDC_"))
     return build(calc, when).model_dump_json(indent=2) + "\n", ndc_notices

@@ -15,5 +15,7 @@ from infusion_calc.core.record.notices import Notice
 from infusion_calc.core.words.contract import calculation_to_dict
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+def write(
+    calc: Calculation, fmt: str, settings: ExportSettings, when: datetime
+) -> tuple[str, tuple[Notice, ...]]:
     return json.dumps(calculation_to_dict(calc), ensure_ascii=False, indent=2) + "\n", ()

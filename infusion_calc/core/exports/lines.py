@@ -21,13 +21,19 @@ from infusion_calc.core.record.notices import Notice, NoticeSpec
 from infusion_calc.core.words.labels import claim_line_ndc
 
 NDC_UNIT_CONVERTED = NoticeSpec(
-    "NDC_UNIT_CONVERTED", "export", "the payer does not accept the line's NDC unit: the quantity is given in another"
+    "NDC_UNIT_CONVERTED",
+    "export",
+    "the payer does not accept the line's NDC unit: the quantity is given in another",
 )
 NDC_MISSING = NoticeSpec(
-    "NDC_MISSING", "export", "a line without a verified NDC is exported without one: add it from the carton"
+    "NDC_MISSING",
+    "export",
+    "a line without a verified NDC is exported without one: add it from the carton",
 )
 CHARGE_MISSING = NoticeSpec(
-    "CHARGE_MISSING", "export", "no charge for the code in the site chargemaster: the charge is left blank"
+    "CHARGE_MISSING",
+    "export",
+    "no charge for the code in the site chargemaster: the charge is left blank",
 )
 
 REVENUE_CODE = "0636"  # NUBC revenue code 0636: drugs requiring detailed coding
@@ -82,7 +88,9 @@ def _payer_name(settings: ExportSettings) -> str:
     return f"payer '{settings.payer}'" if settings.payer else "the site's claim rules"
 
 
-def _target_unit(calc: Calculation, same_ndc: list[tuple[int, ClaimLine]], settings: ExportSettings) -> tuple[str, Decimal]:
+def _target_unit(
+    calc: Calculation, same_ndc: list[tuple[int, ClaimLine]], settings: ExportSettings
+) -> tuple[str, Decimal]:
     """The unit every line of one NDC is restated in, and the factor to it; ExportError if none fits.
 
     One unit for all the lines of an NDC, so they still add up to what was opened; the
@@ -125,7 +133,12 @@ def _for_payer(calc: Calculation, settings: ExportSettings) -> tuple[list[ClaimL
     lines = list(calc.lines)
     refused: dict[str, list[tuple[int, ClaimLine]]] = {}
     for number, line in enumerate(lines, start=1):
-        if line.ndc is not None and line.ndc_unit is not None and line.ndc_quantity is not None and line.ndc_unit not in accepted:
+        if (
+            line.ndc is not None
+            and line.ndc_unit is not None
+            and line.ndc_quantity is not None
+            and line.ndc_unit not in accepted
+        ):
             refused.setdefault(line.ndc, []).append((number, line))
     notices: list[Notice] = []
     for same_ndc in refused.values():
@@ -133,39 +146,61 @@ def _for_payer(calc: Calculation, settings: ExportSettings) -> tuple[list[ClaimL
         for number, line in same_ndc:
             assert line.ndc_quantity is not None
             converted = rounding.ndc_quantity(line.ndc_quantity * factor)
-            notices.append(NDC_UNIT_CONVERTED(
-                f"Line {number} ({line.code}): {_payer_name(settings)} does not accept NDC unit {line.ndc_unit}; "
-                f"quantity given as {target} {quantity(converted)} instead of {line.ndc_unit} {quantity(line.ndc_quantity)}.",
-            ))
-            lines[number - 1] = ClaimLine(line.hcpcs, line.modifiers, line.units, line.ndc, target, converted)
+            notices.append(
+                NDC_UNIT_CONVERTED(
+                    f"Line {number} ({line.code}): {_payer_name(settings)} does not accept NDC unit {line.ndc_unit}; "
+                    f"quantity given as {target} {quantity(converted)} instead of {line.ndc_unit} {quantity(line.ndc_quantity)}.",
+                )
+            )
+            lines[number - 1] = ClaimLine(
+                line.hcpcs, line.modifiers, line.units, line.ndc, target, converted
+            )
     return lines, notices
 
 
-def prepare(calc: Calculation, settings: ExportSettings) -> tuple[tuple[ExportLine, ...], tuple[Notice, ...]]:
+def prepare(
+    calc: Calculation, settings: ExportSettings
+) -> tuple[tuple[ExportLine, ...], tuple[Notice, ...]]:
     """The lines as a payer gets them, and the warnings the biller must see."""
     # The engine's own word on a unit change (NDC quantities in ME so none is 0) goes with the lines.
-    notices: list[Notice] = [notice for notice in calc.warnings if notice.code == "NDC_QUANTITY_IN_ME"]
+    notices: list[Notice] = [
+        notice for notice in calc.warnings if notice.code == "NDC_QUANTITY_IN_ME"
+    ]
     lines: list[ExportLine] = []
     uncharged: set[str] = set()
     payer_lines, converted = _for_payer(calc, settings)
     notices.extend(converted)
     for number, line in enumerate(payer_lines, start=1):
         if line.ndc is None:
-            notices.append(NDC_MISSING(
-                f"Line {number} ({line.code}): no verified NDC, so none is exported. "
-                "Take the 11-digit NDC from the carton and add it (N4, unit, quantity) before the claim goes out.",
-            ))
+            notices.append(
+                NDC_MISSING(
+                    f"Line {number} ({line.code}): no verified NDC, so none is exported. "
+                    "Take the 11-digit NDC from the carton and add it (N4, unit, quantity) before the claim goes out.",
+                )
+            )
         if line.ndc_quantity is not None and len(str(int(line.ndc_quantity))) > MAX_QUANTITY_DIGITS:
-            raise ExportError(f"Line {number}: NDC quantity {quantity(line.ndc_quantity)} has more than 8 digits before the decimal point.")
+            raise ExportError(
+                f"Line {number}: NDC quantity {quantity(line.ndc_quantity)} has more than 8 digits before the decimal point."
+            )
         rate = settings.charge_per_unit(line.hcpcs)
         if rate is None and line.hcpcs not in uncharged:
             uncharged.add(line.hcpcs)
-            notices.append(CHARGE_MISSING(
-                f"No charge for {line.hcpcs} in the site chargemaster ([chargemaster] in config.toml): "
-                "the charge is left blank; enter it before the claim goes out.",
-            ))
-        lines.append(ExportLine(
-            line.hcpcs, line.modifiers, line.units, line.ndc, line.ndc_unit, line.ndc_quantity,
-            number=number, charge=rate * line.units if rate is not None else None,
-        ))
+            notices.append(
+                CHARGE_MISSING(
+                    f"No charge for {line.hcpcs} in the site chargemaster ([chargemaster] in config.toml): "
+                    "the charge is left blank; enter it before the claim goes out.",
+                )
+            )
+        lines.append(
+            ExportLine(
+                line.hcpcs,
+                line.modifiers,
+                line.units,
+                line.ndc,
+                line.ndc_unit,
+                line.ndc_quantity,
+                number=number,
+                charge=rate * line.units if rate is not None else None,
+            )
+        )
     return tuple(lines), tuple(notices)

@@ -47,7 +47,9 @@ def noc_description(calc: Calculation) -> str | None:
             "Drug field), or list it in the site catalog."
         )
     route = calc.drug.route if calc.drug.route != "as ordered" else ""
-    given = format_amount(calc.administered_mg, calc.drug.amount_unit)  # the dose administered: the amount given when entered
+    given = format_amount(
+        calc.administered_mg, calc.drug.amount_unit
+    )  # the dose administered: the amount given when entered
     tail = " ".join(part for part in (given, route) if part)
     tail = " ".join(_NOT_CARRIED.sub(" ", tail).split())
     room = DESCRIPTION_LIMIT - len(tail) - 1

@@ -10,7 +10,10 @@ def table(header: Sequence[str], rows: Sequence[Sequence[str]], right: Sequence[
     widths = [max(len(row[index]) for row in (header, *rows)) for index in range(len(header))]
 
     def line(cells: Sequence[str]) -> str:
-        padded = (cell.rjust(width) if index in right else cell.ljust(width) for index, (cell, width) in enumerate(zip(cells, widths)))
+        padded = (
+            cell.rjust(width) if index in right else cell.ljust(width)
+            for index, (cell, width) in enumerate(zip(cells, widths))
+        )
         return "  ".join(padded).rstrip()
 
     return "\n".join([line(header), *(line(row) for row in rows)]) + "\n"

@@ -14,7 +14,9 @@ from infusion_calc.core.record.notices import Notice
 from infusion_calc.core.words.labels import amount
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+def write(
+    calc: Calculation, fmt: str, settings: ExportSettings, when: datetime
+) -> tuple[str, tuple[Notice, ...]]:
     lines, notices = prepare(calc, settings)
     drug = calc.drug
     title = f"{drug.display_name} {amount(calc.dose_mg, calc.drug.amount_unit)}: {drug.hcpcs} {drug.descriptor}"

@@ -19,14 +19,20 @@ from infusion_calc.core.record.notices import Notice
 from infusion_calc.core.words.labels import code_for_claims
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: datetime) -> tuple[str, tuple[Notice, ...]]:
+def write(
+    calc: Calculation, fmt: str, settings: ExportSettings, when: datetime
+) -> tuple[str, tuple[Notice, ...]]:
     description = noc_description(calc)  # a NOC code's FL43 also names the drug and dose
     lines, notices = prepare(calc, settings)
     rows = [
         (
             str(line.number),
             REVENUE_CODE,
-            " ".join(part for part in (ndc_field(line, settings.rules.ndc_spacing) or NO_NDC, description) if part),
+            " ".join(
+                part
+                for part in (ndc_field(line, settings.rules.ndc_spacing) or NO_NDC, description)
+                if part
+            ),
             code_for_claims(line.hcpcs, line.modifiers),
             str(line.units),
             money(line.charge) if line.charge is not None else NO_CHARGE,

@@ -51,7 +51,9 @@ def _charge(line: ExportLine) -> str:
 def _service(line: ExportLine, fmt: str, description: str | None) -> str:
     procedure = _procedure(line, description)
     if fmt == "837p":
-        return segment("SV1", procedure, _charge(line), "UN", str(line.units), "", "", DIAGNOSIS_POINTER)
+        return segment(
+            "SV1", procedure, _charge(line), "UN", str(line.units), "", "", DIAGNOSIS_POINTER
+        )
     return segment("SV2", REVENUE_CODE, procedure, _charge(line), "UN", str(line.units))
 
 
@@ -68,12 +70,18 @@ def loop(line: ExportLine, fmt: str, when: date, description: str | None = None)
     return segments
 
 
-def service_segments(calc: Calculation, fmt: str, settings: ExportSettings, when: date) -> tuple[list[str], tuple[Notice, ...]]:
-    description = noc_description(calc)  # SV101-7 / SV202-7: required for a not-otherwise-classified code
+def service_segments(
+    calc: Calculation, fmt: str, settings: ExportSettings, when: date
+) -> tuple[list[str], tuple[Notice, ...]]:
+    description = noc_description(
+        calc
+    )  # SV101-7 / SV202-7: required for a not-otherwise-classified code
     lines, notices = prepare(calc, settings)
     return [text for line in lines for text in loop(line, fmt, when, description)], notices
 
 
-def write(calc: Calculation, fmt: str, settings: ExportSettings, when: date) -> tuple[str, tuple[Notice, ...]]:
+def write(
+    calc: Calculation, fmt: str, settings: ExportSettings, when: date
+) -> tuple[str, tuple[Notice, ...]]:
     segments, notices = service_segments(calc, fmt, settings, when)
     return "\n".join(segments) + "\n", notices

@@ -18,7 +18,11 @@ ACTIVITY_KINDS: dict[str, tuple[str, str, tuple[str, ...]]] = {
     "factor_viii_iu": ("[factor_viii]", "IU", ("IU", "unit")),
     "factor_ix_iu": ("[factor_ix]", "IU", ("IU", "unit")),
     "heparin_usp_unit": ("[heparin]", "USP units", ("unit",)),
-    "dose": ("[dose_count]", "doses", ("dose",)),  # a code billed per dose: its amount is doses given
+    "dose": (
+        "[dose_count]",
+        "doses",
+        ("dose",),
+    ),  # a code billed per dose: its amount is doses given
 }
 TYPED_ACTIVITY = ("unit", "IU", "dose")
 """The spellings a typed activity word maps to (units._SPELLINGS)."""

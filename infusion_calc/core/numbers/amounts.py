@@ -13,7 +13,14 @@ from __future__ import annotations
 
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
-from infusion_calc.core.numbers.units import DoseBasis, DoseOrder, Measure, VialSize, kind_defined, unit_symbol
+from infusion_calc.core.numbers.units import (
+    DoseBasis,
+    DoseOrder,
+    Measure,
+    VialSize,
+    kind_defined,
+    unit_symbol,
+)
 
 _GENERIC = {"unit": "this code's own units", "IU": "this code's own IU", "usp_unit": "USP units"}
 
@@ -48,7 +55,8 @@ def bind(measure: Measure, unit: str, field: str, what: str) -> Measure:
         return measure
     shown = measure.text or str(measure)
     raise InputError(
-        field, f"{what} is measured in {measured_in(unit)}, so '{shown}' cannot be used. Enter e.g. {example(unit)}."
+        field,
+        f"{what} is measured in {measured_in(unit)}, so '{shown}' cannot be used. Enter e.g. {example(unit)}.",
     )
 
 
@@ -79,6 +87,8 @@ def bind_order(order: DoseOrder, unit: str, what: str) -> DoseOrder:
     """The ordered dose in the drug's unit; a volume is the amount itself for a code billed by volume."""
     if unit == "mL" and order.basis is DoseBasis.VOLUME:
         return DoseOrder(order.amount, DoseBasis.FLAT)
-    if order.basis is DoseBasis.VOLUME:  # mL of a solution: converted by its concentration (mg or units per mL)
+    if (
+        order.basis is DoseBasis.VOLUME
+    ):  # mL of a solution: converted by its concentration (mg or units per mL)
         return order
     return DoseOrder(bind(order.amount, unit, "dose", what), order.basis)

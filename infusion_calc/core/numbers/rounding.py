@@ -13,7 +13,9 @@ from decimal import ROUND_HALF_UP, Decimal
 
 CALCULATED_DOSE_STEP = Decimal("0.01")  # mg: a per-kg or per-m² dose is stated to 0.01 mg
 BSA_STEP = Decimal("0.01")  # m²: Mosteller BSA is shown, and used, to 2 decimals
-WEIGHT_SHOWN_STEP = Decimal("0.01")  # kg: a weight converted from lb is shown to 0.01 kg (used exactly)
+WEIGHT_SHOWN_STEP = Decimal(
+    "0.01"
+)  # kg: a weight converted from lb is shown to 0.01 kg (used exactly)
 VOLUME_STEP = Decimal("0.01")  # mL: volume to draw
 NDC_QUANTITY_STEP = Decimal("0.001")  # NUCC: up to 3 decimals in the NDC quantity
 PERCENT_STEP = Decimal("0.1")

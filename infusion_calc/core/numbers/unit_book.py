@@ -29,18 +29,42 @@ Question = tuple[str, str, str]
 # How people type units at the chair, mapped to the spelling our registry defines.
 # Looked up case-insensitively ("ML", "Mg", "KG" are all meant the obvious way).
 SPELLINGS = {
-    "mg": "mg", "g": "g", "mcg": "mcg", "kg": "kg", "gram": "g", "grams": "g",
-    "lb": "lb", "lbs": "lb", "cm": "cm", "in": "in", "inch": "in", "inches": "in", "m": "m",
-    "ml": "mL", "l": "L",
-    "m2": "m**2", "m²": "m**2", "m^2": "m**2", "m**2": "m**2",
+    "mg": "mg",
+    "g": "g",
+    "mcg": "mcg",
+    "kg": "kg",
+    "gram": "g",
+    "grams": "g",
+    "lb": "lb",
+    "lbs": "lb",
+    "cm": "cm",
+    "in": "in",
+    "inch": "in",
+    "inches": "in",
+    "m": "m",
+    "ml": "mL",
+    "l": "L",
+    "m2": "m**2",
+    "m²": "m**2",
+    "m^2": "m**2",
+    "m**2": "m**2",
     # Activity units as typed: bound to the product's own kind by core/numbers/amounts.py, never converted.
-    "unit": "unit", "units": "unit", "iu": "IU", "dose": "dose", "doses": "dose",
+    "unit": "unit",
+    "units": "unit",
+    "iu": "IU",
+    "dose": "dose",
+    "doses": "dose",
 }
 
 # The canonical units each dimension is converted to, and the units amounts are printed in.
 CANONICAL = {
-    "[mass]": ("mg", "kg"), "[volume]": ("mL",), "[length]": ("cm",), "[area]": ("m**2",),
-    "[activity]": ("unit",), "[international_activity]": ("IU",), "[dose_count]": ("dose",),
+    "[mass]": ("mg", "kg"),
+    "[volume]": ("mL",),
+    "[length]": ("cm",),
+    "[area]": ("m**2",),
+    "[activity]": ("unit",),
+    "[international_activity]": ("IU",),
+    "[dose_count]": ("dose",),
 }
 PRINTED_UNITS = ("mg", "mL", "kg", "cm", "m**2", "mg/kg", "mg/m**2", "mg/mL")
 MAX_ANSWERS = 4096  # a batch of junk spellings cannot grow the answers without bound
@@ -80,13 +104,17 @@ class UnitBook:
         units = self.registry
         if question == "symbol":
             return format(units.parse_units(spelled), "~P")
-        unit = units.parse_units(spelled)  # one word through pint's unit parser, never its expression parser
+        unit = units.parse_units(
+            spelled
+        )  # one word through pint's unit parser, never its expression parser
         if question == "unit":
             return True
         quantity = units.Quantity(Decimal(1), unit)
         if question == "dimension":
             return bool(quantity.check(about))
-        magnitude: Decimal = quantity.to(about).magnitude  # "factor": exact, since every definition is decimal
+        magnitude: Decimal = quantity.to(
+            about
+        ).magnitude  # "factor": exact, since every definition is decimal
         return magnitude
 
     def ask(self, question: str, spelled: str, about: str = "") -> Answer:
@@ -131,7 +159,9 @@ def use_units(definitions: str, answers: Mapping[Question, Answer] | None = None
 def unit_book() -> UnitBook:
     """The book in use; refused, naming the fix, when the edge has handed none over."""
     if not _in_use:
-        raise RuntimeError("no unit definitions: the edge passes them in (infusion_calc.catalog_cache.use_packaged_units)")
+        raise RuntimeError(
+            "no unit definitions: the edge passes them in (infusion_calc.catalog_cache.use_packaged_units)"
+        )
     return _in_use[0]
 
 

@@ -72,7 +72,7 @@ class Measure:
 
 
 def format_amount(value: Decimal, unit: str) -> str:
-    """"300 mg", "12.5 mL", "1.9 m²": no exponent, no trailing zeros, pint's short symbols."""
+    """ "300 mg", "12.5 mL", "1.9 m²": no exponent, no trailing zeros, pint's short symbols."""
     printed = _pretty_unit(unit)
     return f"{plain(value)} {printed[:-1] if value == 1 and printed.endswith(('units', 'doses')) else printed}"
 
@@ -90,7 +90,7 @@ def unit_symbol(unit: str) -> str:
 
 
 def activity_word(word: str) -> str | None:
-    """"unit" or "IU" when a typed unit word is an activity unit, else None."""
+    """ "unit" or "IU" when a typed unit word is an activity unit, else None."""
     spelling = _spelling(word)
     return spelling if spelling in TYPED_ACTIVITY else None
 
@@ -105,7 +105,9 @@ def _check_unit_word(word: str) -> None:
     key = word.strip().lower()
     if key in _REFUSED_SPELLINGS:
         raise ValueError(f"'{word}': {_REFUSED_SPELLINGS[key]}")
-    book = unit_book()  # outside the try: no definitions handed over is the edge's slip, not the user's
+    book = (
+        unit_book()
+    )  # outside the try: no definitions handed over is the edge's slip, not the user's
     try:
         book.ask("unit", _spelling(word))
     except Exception:  # pint raises AssertionError, UndefinedUnitError, ... on junk
@@ -124,7 +126,9 @@ def _has_dimension(word: str, dimension: str) -> bool:
     return bool(_ask("dimension", _spelling(word), dimension))
 
 
-def _split(text: str, field: str, example: str, zero_ok: bool = False) -> tuple[Decimal, str, str | None]:
+def _split(
+    text: str, field: str, example: str, zero_ok: bool = False
+) -> tuple[Decimal, str, str | None]:
     """Strictly split "300 mg" / "5 mg/kg" into (Decimal number, unit word, per-word)."""
     raw = text.strip() if isinstance(text, str) else ""
     if not raw:
@@ -168,7 +172,9 @@ def _unit_or_error(word: str, field: str, example: str) -> None:
 def _require(kind: Kind, field: str, example: str, word: str) -> Decimal:
     _unit_or_error(word, field, example)
     if not _has_dimension(word, kind.dimension):
-        raise InputError(field, f"'{word}' is not {kind.example.split(' such as')[0]}. Enter {example}.")
+        raise InputError(
+            field, f"'{word}' is not {kind.example.split(' such as')[0]}. Enter {example}."
+        )
     return _factor(word, kind.canonical)
 
 
@@ -221,25 +227,40 @@ def parse_dose(text: str, field: str = "dose") -> DoseOrder:
     _unit_or_error(word, field, _DOSE_EXAMPLE)
     activity = activity_word(word)
     if per is None:
-        if activity is not None:  # bound to the product's own kind by the engine (core/numbers/amounts.py)
+        if (
+            activity is not None
+        ):  # bound to the product's own kind by the engine (core/numbers/amounts.py)
             return DoseOrder(Measure(number, activity, text.strip()), DoseBasis.FLAT)
         if _has_dimension(word, "[mass]"):
-            return DoseOrder(Measure(number * _factor(word, "mg"), "mg", text.strip()), DoseBasis.FLAT)
+            return DoseOrder(
+                Measure(number * _factor(word, "mg"), "mg", text.strip()), DoseBasis.FLAT
+            )
         if _has_dimension(word, "[volume]"):
-            return DoseOrder(Measure(number * _factor(word, "mL"), "mL", text.strip()), DoseBasis.VOLUME)
+            return DoseOrder(
+                Measure(number * _factor(word, "mL"), "mL", text.strip()), DoseBasis.VOLUME
+            )
         raise InputError(field, f"'{word}' is not a dose unit. Enter {_DOSE_EXAMPLE}.")
     if activity is None and not _has_dimension(word, "[mass]"):
-        raise InputError(field, f"A per-kg or per-m² dose must start with a mass or units. Enter {_DOSE_EXAMPLE}.")
+        raise InputError(
+            field,
+            f"A per-kg or per-m² dose must start with a mass or units. Enter {_DOSE_EXAMPLE}.",
+        )
     _unit_or_error(per, field, _DOSE_EXAMPLE)
-    amount, top = (number, activity) if activity is not None else (number * _factor(word, "mg"), "mg")
+    amount, top = (
+        (number, activity) if activity is not None else (number * _factor(word, "mg"), "mg")
+    )
     if _has_dimension(per, "[mass]"):
         # Orders are written per kg; "mg/lb" would need an inexact 1/0.45359237.
         if _factor(per, "kg") != 1:
-            raise InputError(field, f"Write a weight-based dose per kg, e.g. 5 mg/kg (not per {per}).")
+            raise InputError(
+                field, f"Write a weight-based dose per kg, e.g. 5 mg/kg (not per {per})."
+            )
         return DoseOrder(Measure(amount, f"{top}/kg", text.strip()), DoseBasis.PER_KG)
     if _has_dimension(per, "[area]"):
         if _factor(per, "m**2") != 1:
-            raise InputError(field, f"Write a BSA-based dose per m2, e.g. 375 mg/m2 (not per {per}).")
+            raise InputError(
+                field, f"Write a BSA-based dose per m2, e.g. 375 mg/m2 (not per {per})."
+            )
         return DoseOrder(Measure(amount, f"{top}/m**2", text.strip()), DoseBasis.PER_M2)
     raise InputError(field, f"'{per}' is not kg or m2. Enter {_DOSE_EXAMPLE}.")
 
@@ -252,7 +273,9 @@ class VialSize:
     volume: Measure | None
 
 
-_VIAL_EXAMPLE = "a vial size such as 300 mg/15 mL, 100 mg for a powder, 100 units, 5000 units/5 mL or 1000 mL"
+_VIAL_EXAMPLE = (
+    "a vial size such as 300 mg/15 mL, 100 mg for a powder, 100 units, 5000 units/5 mL or 1000 mL"
+)
 _VIAL_PATTERN = re.compile(r"^(?P<strength>[^/]+?)\s*(?:/\s*(?P<volume>\d.*))?$")
 
 
@@ -296,5 +319,9 @@ def parse_concentration(text: str, field: str) -> Measure:
         raise InputError(field, f"Enter {example}.")
     _unit_or_error(word, field, example)
     _unit_or_error(per, field, example)
-    value = number * _require(Kind.MASS, field, example, word) / _require(Kind.VOLUME, field, example, per)
+    value = (
+        number
+        * _require(Kind.MASS, field, example, word)
+        / _require(Kind.VOLUME, field, example, per)
+    )
     return Measure(value, "mg/mL", text.strip())

@@ -149,14 +149,34 @@ def administer(
     payment, notices = priced(calc, site, day)
     if not document:
         return Administration(calc, encounter, day, payment, notices, (), "")
-    earlier = earlier_doses(calc.drug.hcpcs) if earlier_doses and calc.drug.generic in FREQUENCY_CHECKED else ()
-    return Administration(calc, encounter, day, payment, notices, _checks(calc, encounter, site, day, earlier),
-                          chart_note(calc, encounter, rules=site.rules))
+    earlier = (
+        earlier_doses(calc.drug.hcpcs)
+        if earlier_doses and calc.drug.generic in FREQUENCY_CHECKED
+        else ()
+    )
+    return Administration(
+        calc,
+        encounter,
+        day,
+        payment,
+        notices,
+        _checks(calc, encounter, site, day, earlier),
+        chart_note(calc, encounter, rules=site.rules),
+    )
 
 
-def _checks(calc: Calculation, encounter: Encounter, site: Site, day: date, earlier: Sequence[date]) -> tuple[Check, ...]:
+def _checks(
+    calc: Calculation, encounter: Encounter, site: Site, day: date, earlier: Sequence[date]
+) -> tuple[Check, ...]:
     try:
-        return run_checks(calc, encounter, catalog=site.catalog, rules=site.rules, policy=site.policy,
-                          today=day, earlier_doses=earlier)
+        return run_checks(
+            calc,
+            encounter,
+            catalog=site.catalog,
+            rules=site.rules,
+            policy=site.policy,
+            today=day,
+            earlier_doses=earlier,
+        )
     except Exception as error:  # a bug in a check must not take the result down with it
         return (checks_failed(error),)

@@ -30,15 +30,41 @@ from infusion_calc.core.words.contract import line_to_dict
 from infusion_calc.core.words.labels import uses_text
 
 ORDER_COLUMNS = (
-    "drug", "hcpcs", "dose", "weight", "height", "bsa", "vial", "round_within", "billing_unit", "dose_given", "container",
+    "drug",
+    "hcpcs",
+    "dose",
+    "weight",
+    "height",
+    "bsa",
+    "vial",
+    "round_within",
+    "billing_unit",
+    "dose_given",
+    "container",
 )
 """The columns `calculate` reads. Every other column passes through to the output."""
 _ALIASES = {"vials": "vial"}
 
 RESULT_COLUMNS = (
-    "row", "hcpcs", "drug", "dose_ordered", "dose", "dose_given", "vials", "draw_volume",
-    "administered_units", "discarded_units", "dose_rounding", "line", "modifiers", "units",
-    "ndc", "ndc_unit", "ndc_quantity", "warnings", "medicare_payment",
+    "row",
+    "hcpcs",
+    "drug",
+    "dose_ordered",
+    "dose",
+    "dose_given",
+    "vials",
+    "draw_volume",
+    "administered_units",
+    "discarded_units",
+    "dose_rounding",
+    "line",
+    "modifiers",
+    "units",
+    "ndc",
+    "ndc_unit",
+    "ndc_quantity",
+    "warnings",
+    "medicare_payment",
 )
 """What each output record adds after the pass-through columns; names follow the JSON contract."""
 
@@ -74,7 +100,10 @@ class Columns:
     @property
     def given_at_index(self) -> int | None:
         """The pass-through `given_at` column (date of service), if the file has one."""
-        return next((index for index in self.passthrough if column_key(self.header[index]) == "given_at"), None)
+        return next(
+            (index for index in self.passthrough if column_key(self.header[index]) == "given_at"),
+            None,
+        )
 
     def column_for(self, field: str) -> str:
         if field == "given_at" and self.given_at_index is not None:
@@ -104,7 +133,9 @@ def read_header(header: Sequence[str]) -> Columns:
         if key in ORDER_COLUMNS:
             order[key] = index
         elif key in RESULT_COLUMNS:
-            raise HeaderError(f"column '{name}' would clash with the output column of that name; rename it")
+            raise HeaderError(
+                f"column '{name}' would clash with the output column of that name; rename it"
+            )
         else:
             passthrough.append(index)
     if "dose" not in order:
@@ -142,7 +173,9 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
     get = typed.get
     dose = get("dose")
     if dose is None:
-        raise InputError("dose", "Enter the ordered dose, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL.")
+        raise InputError(
+            "dose", "Enter the ordered dose, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL."
+        )
     drug, hcpcs = get("drug"), get("hcpcs")
     if drug is None and hcpcs is None:
         # calc's default drug is for a person at a keyboard; a file names every row's drug.
@@ -150,15 +183,25 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
         raise InputError(field, "Name the drug or its HCPCS code on every row.")
     vials = get("vial")
     return CalcRequest(
-        dose=dose, drug=drug, hcpcs=hcpcs,
-        vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()) if vials else (),
-        weight=get("weight"), height=get("height"), bsa=get("bsa"),
-        round_within=get("round_within"), billing_unit=get("billing_unit"), dose_given=get("dose_given"),
+        dose=dose,
+        drug=drug,
+        hcpcs=hcpcs,
+        vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip())
+        if vials
+        else (),
+        weight=get("weight"),
+        height=get("height"),
+        bsa=get("bsa"),
+        round_within=get("round_within"),
+        billing_unit=get("billing_unit"),
+        dose_given=get("dose_given"),
         container=get("container"),
     )
 
 
-def claim_records(done: Administration, row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+def claim_records(
+    done: Administration, row: int, passthrough: dict[str, str]
+) -> tuple[dict[str, Any], ...]:
     """One record per claim line: pass-through columns, then RESULT_COLUMNS (contract key names).
 
     The claim lines are checked here, for every row (never a broken line in a batch output)."""
@@ -166,7 +209,9 @@ def claim_records(done: Administration, row: int, passthrough: dict[str, str]) -
     return rows_records(record_parts(done), row, passthrough)
 
 
-def rows_records(parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]) -> tuple[dict[str, Any], ...]:
+def rows_records(
+    parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]
+) -> tuple[dict[str, Any], ...]:
     """The row's records: its pass-through cells and number, then each line's part (`record_parts`)."""
     records = []
     for part in parts:
@@ -187,14 +232,19 @@ def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
         "drug": calc.drug.generic,
         "dose_ordered": str(calc.order.amount),
         "dose": format_amount(calc.dose_mg, calc.drug.amount_unit),
-        "dose_given": format_amount(calc.given_mg, calc.drug.amount_unit) if calc.given_mg is not None else None,
+        "dose_given": format_amount(calc.given_mg, calc.drug.amount_unit)
+        if calc.given_mg is not None
+        else None,
         "vials": uses_text(calc.vials),
         "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
-        if calc.preparation.draw_volume_ml is not None else None,
+        if calc.preparation.draw_volume_ml is not None
+        else None,
         "administered_units": calc.billing.administered_units,
         "discarded_units": calc.billing.discarded_units,
         # The nearest whole-vial dose within round_within: an option for the prescriber, never applied.
-        "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit) if calc.rounding_option else None,
+        "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit)
+        if calc.rounding_option
+        else None,
     }
     warnings = list(dict.fromkeys(notice.code for notice in notices))  # codes once each, in order
     parts = []
@@ -202,10 +252,15 @@ def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
     for number, (line, amount) in enumerate(zip(calc.lines, amounts), start=1):
         contract_line = line_to_dict(line)
         del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
-        parts.append({
-            **common, "line": number, **contract_line, "warnings": warnings,
-            "medicare_payment": str(amount) if amount is not None else None,
-        })
+        parts.append(
+            {
+                **common,
+                "line": number,
+                **contract_line,
+                "warnings": warnings,
+                "medicare_payment": str(amount) if amount is not None else None,
+            }
+        )
     return tuple(parts)
 
 
@@ -219,8 +274,12 @@ def describe(error: Exception, columns: Columns) -> str:
 
 
 def answer_rows(
-    rows: Iterable[Sequence[str] | UnreadableRow], columns: Columns, site: Site, first_row: int = 2,
-    today: date | None = None, memo: RowMemo[Answered] | None = None,
+    rows: Iterable[Sequence[str] | UnreadableRow],
+    columns: Columns,
+    site: Site,
+    first_row: int = 2,
+    today: date | None = None,
+    memo: RowMemo[Answered] | None = None,
 ) -> Iterator[RowOutcome]:
     """Answer each data row in turn (rows after the header; `first_row` is the first one's number).
 
@@ -250,7 +309,9 @@ def answer_rows(
         passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
         try:
             done, parts = memo.answer(read(cells), _answered, cells, columns, site, today)
-            require_valid_claim_lines(done.claim, "written for this row")  # every row, kept answer or not
+            require_valid_claim_lines(
+                done.claim, "written for this row"
+            )  # every row, kept answer or not
             yield RowOutcome(row, rows_records(parts, row, passthrough))
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))
@@ -261,8 +322,13 @@ Answered = tuple[Administration, tuple[dict[str, Any], ...]]
 
 
 def _answered(cells: Sequence[str], columns: Columns, site: Site, today: date | None) -> Answered:
-    done = administer(request_from_cells(cells, columns), _encounter(cells, columns.given_at_index), site, today=today,
-                      document=False)  # claim lines only: a batch writes no note and no checks
+    done = administer(
+        request_from_cells(cells, columns),
+        _encounter(cells, columns.given_at_index),
+        site,
+        today=today,
+        document=False,
+    )  # claim lines only: a batch writes no note and no checks
     return done, record_parts(done)
 
 
@@ -271,7 +337,9 @@ def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
     return _given_at(cells[index]) if index is not None and index < len(cells) else None
 
 
-@lru_cache(maxsize=512)  # a batch's rows share a few days; a refused cell raises (not kept) every time
+@lru_cache(
+    maxsize=512
+)  # a batch's rows share a few days; a refused cell raises (not kept) every time
 def _given_at(text: str) -> Encounter | None:
     given = parse_given_at(text, "given_at")
     return Encounter(given_at=given) if given is not None else None

@@ -30,7 +30,9 @@ BLANK_NAME = "______________________"
 SIGN_HERE = "Signature: ______________________  Date/time: ________________"
 
 
-def chart_note(calc: Calculation, encounter: Encounter | None = None, *, rules: ClinicalRules) -> str:
+def chart_note(
+    calc: Calculation, encounter: Encounter | None = None, *, rules: ClinicalRules
+) -> str:
     """The administration note for this calculation, with the encounter details entered.
 
     `rules` (the packaged clinical rules, loaded by the caller) name the diagnosis and the REMS program.
@@ -82,7 +84,11 @@ def _who_when_why(encounter: Encounter, rules: ClinicalRules) -> list[str]:
     out = []
     if encounter.given_at is not None:
         out.append(f"Date/time given: {_stamp(encounter.given_at)}")
-    for name, value in (("site", encounter.site), ("provider", encounter.provider), ("nurse", encounter.nurse)):
+    for name, value in (
+        ("site", encounter.site),
+        ("provider", encounter.provider),
+        ("nurse", encounter.nurse),
+    ):
         if value:
             out.append(f"{FIELD[name].in_chart}: {value}")
     if encounter.dx:
@@ -118,7 +124,9 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     ordered = str(calc.order.amount)
     out = [f"Dose ordered: {ordered}"]
     out.extend(f"  {step_text(step)}" for step in calc.steps if step.kind in DOSE_ARITHMETIC)
-    unit = calc.drug.amount_unit  # mg, mL, or the product's own units: never "mg" for 60 units of Botox
+    unit = (
+        calc.drug.amount_unit
+    )  # mg, mL, or the product's own units: never "mg" for 60 units of Botox
     prepared = format_amount(calc.dose_mg, unit)
     out.append(f"Dose prepared: {prepared}")
     given = calc.given_mg
@@ -126,9 +134,15 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
         out.append(f"Dose given: {prepared}, the whole dose prepared")
     else:
         reason = encounter.stop_reason or "not recorded"
-        out.append(f"Dose given: {format_amount(given, unit)} of the {prepared} prepared; stopped early, reason: {reason}")
-        if len(calc.vials) > 1:  # which containers the lines bill the amount given from: the order drawn
-            out.append(f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given), unit)}")
+        out.append(
+            f"Dose given: {format_amount(given, unit)} of the {prepared} prepared; stopped early, reason: {reason}"
+        )
+        if (
+            len(calc.vials) > 1
+        ):  # which containers the lines bill the amount given from: the order drawn
+            out.append(
+                f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given), unit)}"
+            )
     out.append(f"Route: {calc.drug.route}")
     if encounter.iv_site:
         out.append(f"{FIELD['iv_site'].in_chart}: {encounter.iv_site}")
@@ -143,7 +157,11 @@ def _vials(calc: Calculation, encounter: Encounter) -> list[str]:
         product = use.product
         plural = "s" if use.count != 1 else ""
         ndc = ndc_for_people(product.ndc, missing="NDC not verified: record it from the carton")
-        kind = f"{product.container} vial{plural}" if product.container != "unconfirmed" else f"vial{plural} (single- or multi-dose NOT confirmed)"
+        kind = (
+            f"{product.container} vial{plural}"
+            if product.container != "unconfirmed"
+            else f"vial{plural} (single- or multi-dose NOT confirmed)"
+        )
         out.append(f"  {vial_text(use.count, f'{product.brand} {product.label}')} {kind}, {ndc}")
     records = encounter.vials
     if records:
@@ -152,7 +170,11 @@ def _vials(calc: Calculation, encounter: Encounter) -> list[str]:
             record = records[number - 1] if number <= len(records) else None
             lot = record.lot if record and record.lot else "not recorded"
             expires = str(record.expires) if record and record.expires else "not recorded"
-            size = f" ({sizes[number - 1]})" if number <= len(sizes) else " (more lots entered than vials opened)"
+            size = (
+                f" ({sizes[number - 1]})"
+                if number <= len(sizes)
+                else " (more lots entered than vials opened)"
+            )
             out.append(f"  Vial {number}{size}: lot {lot}, exp {expires}")
     return out
 
@@ -171,13 +193,19 @@ def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
     result, not a record of this administration, so only what the nurse entered is charted."""
     out = []
     for use, diluent in calc.preparation.reconstitution:
-        vials = f"{vial_text(use.count, use.product.label)} vial" + ("s, each" if use.count != 1 else "")
+        vials = f"{vial_text(use.count, use.product.label)} vial" + (
+            "s, each" if use.count != 1 else ""
+        )
         out.append(f"Reconstituted: {vials} with {plain(diluent)} mL diluent")
     draw = calc.preparation.draw_volume_ml
     if draw is not None:
         concentration = _single_concentration(calc.vials)
         unit = calc.drug.amount_unit
-        at = f" ({format_amount(calc.dose_mg, unit)} at {format_amount(concentration, unit)}/mL)" if concentration else ""
+        at = (
+            f" ({format_amount(calc.dose_mg, unit)} at {format_amount(concentration, unit)}/mL)"
+            if concentration
+            else ""
+        )
         out.append(f"Volume drawn: {format_amount(draw, 'mL')}{at}")
     if encounter.diluent:
         out.append(f"{FIELD['diluent'].in_chart}: {encounter.diluent}")
@@ -206,7 +234,9 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
         amount += " discarded"
     if billing.discarded_units:
         units = "unit" if billing.discarded_units == 1 else "units"
-        jw_lines = sum(1 for line in calc.lines if "JW" in line.modifiers)  # one per NDC with drug left
+        jw_lines = sum(
+            1 for line in calc.lines if "JW" in line.modifiers
+        )  # one per NDC with drug left
         where = "the JW line" if jw_lines < 2 else f"{jw_lines} JW lines (one per NDC)"
         text = f"Waste: {amount} = {billing.discarded_units} billing {units} on {where}"
     elif billing.discarded_mg < calc.drug.billing_unit.value:
@@ -244,11 +274,15 @@ def _claim_line(line: ClaimLine) -> str:
 def _stamp(moment: ClockTime | date) -> str:
     if isinstance(moment, datetime):
         return f"{moment:%Y-%m-%d %H:%M}"
-    return f"{moment:%Y-%m-%d}" if isinstance(moment, date) else f"{moment:%H:%M}"  # a date of service alone
+    return (
+        f"{moment:%Y-%m-%d}" if isinstance(moment, date) else f"{moment:%H:%M}"
+    )  # a date of service alone
 
 
 def _times(calc: Calculation, encounter: Encounter) -> list[str]:
-    what = "Infusion" if calc.drug.route.strip().lower() in ("iv", "intravenous") else "Administration"
+    what = (
+        "Infusion" if calc.drug.route.strip().lower() in ("iv", "intravenous") else "Administration"
+    )
     start, stop = encounter.start, encounter.stop
     if start is not None and stop is not None:
         minutes = encounter.infusion_minutes or 0

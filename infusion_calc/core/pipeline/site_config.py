@@ -58,17 +58,23 @@ def _charge(value: Any) -> Decimal:
         raise ValueError('write the charge as a number of dollars, e.g. 35.10 or "35.10"')
     if isinstance(value, int) and value.bit_length() > 64:  # str() of a huge int is itself an error
         raise ValueError(f"the charge must be under ${CHARGE_LIMIT:,} per unit")
-    text = str(value).strip()  # a TOML float written 1e30 reads as Decimal('1E+30'): caught here too
+    text = str(
+        value
+    ).strip()  # a TOML float written 1e30 reads as Decimal('1E+30'): caught here too
     text = text[1:].lstrip() if text.startswith("$") else text
     if _EXPONENT.fullmatch(text):
-        raise ValueError(f"'{value}': write the charge as plain dollars and cents, without an exponent, e.g. 35.10")
+        raise ValueError(
+            f"'{value}': write the charge as plain dollars and cents, without an exponent, e.g. 35.10"
+        )
     if not _DOLLARS.fullmatch(text):
         raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10")
     amount = Decimal(text)
     if amount < 0:
         raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10")
     if amount >= CHARGE_LIMIT:
-        raise ValueError(f"'{value}' is too much: the charge must be under ${CHARGE_LIMIT:,} per unit")
+        raise ValueError(
+            f"'{value}' is too much: the charge must be under ${CHARGE_LIMIT:,} per unit"
+        )
     if amount.as_tuple().exponent < -2:  # type: ignore[operator]
         # Whole cents keep every line charge exact: units × rate needs no rounding.
         raise ValueError(f"'{value}' has fractions of a cent; give dollars and cents, e.g. 35.10")
@@ -91,7 +97,9 @@ class ClaimRules(BaseModel):
 
     ndc_spacing: NdcSpacing = "one-space"
     """Between the 11-digit NDC and the unit qualifier on CMS-1500 24A and UB-04 FL43."""
-    ndc_units: Annotated[tuple[NdcUnit, ...], Field(min_length=1), AfterValidator(_unique_units)] = NDC_UNIT_QUALIFIERS  # type: ignore[assignment]
+    ndc_units: Annotated[
+        tuple[NdcUnit, ...], Field(min_length=1), AfterValidator(_unique_units)
+    ] = NDC_UNIT_QUALIFIERS  # type: ignore[assignment]
     """NDC unit qualifiers the payer accepts; a line in another unit is converted or refused."""
     modifier_340b: StrictBool = False
     """[payer.NAME]: this payer's claims carry the 340B modifier too (JG/TB are Medicare's; Medicare's always do)."""
@@ -111,7 +119,9 @@ class LogSettings(BaseModel):
 def _percent(value: Any) -> Decimal:
     # The rule a typed --round-within meets, so a value calc would refuse is refused here,
     # naming config.toml, and not later as an option nobody typed.
-    from infusion_calc.core.calculation.engine import parse_rounding_threshold  # the engine: not for a config without the option
+    from infusion_calc.core.calculation.engine import (
+        parse_rounding_threshold,
+    )  # the engine: not for a config without the option
 
     if isinstance(value, bool) or not isinstance(value, (str, int, Decimal)):
         raise ValueError("write the percent as a number from 0 to 50, e.g. 10")
@@ -120,9 +130,13 @@ def _percent(value: Any) -> Decimal:
     try:
         percent = parse_rounding_threshold(str(value))
     except InputError:
-        raise ValueError(f"'{value}' is not a percent from 0 to 50 with at most two decimals, e.g. 10") from None
+        raise ValueError(
+            f"'{value}' is not a percent from 0 to 50 with at most two decimals, e.g. 10"
+        ) from None
     if percent is None:
-        raise ValueError("write the percent as a number from 0 to 50, e.g. 10, or leave round_within out")
+        raise ValueError(
+            "write the percent as a number from 0 to 50, e.g. 10, or leave round_within out"
+        )
     return percent
 
 
@@ -155,7 +169,7 @@ class AdministrationSettings(BaseModel):
 def _hcpcs_code(value: Any) -> str:
     code = value.strip().upper() if isinstance(value, str) else ""
     if not _HCPCS.fullmatch(code):
-        raise ValueError(f"{value!r} is not a HCPCS code: one letter and four digits, e.g. \"J2323\"")
+        raise ValueError(f'{value!r} is not a HCPCS code: one letter and four digits, e.g. "J2323"')
     return code
 
 
@@ -170,18 +184,22 @@ class BillingSettings(BaseModel):
     @model_validator(mode="after")
     def _one_way_to_say_it(self) -> "BillingSettings":
         if self.acquired_340b and self.drugs_340b:
-            raise ValueError("give acquired_340b = true (every drug) or drugs_340b = [...] (only these), not both")
+            raise ValueError(
+                "give acquired_340b = true (every drug) or drugs_340b = [...] (only these), not both"
+            )
         return self
 
 
 # Textual key names, comma-separated: "f2", "ctrl+y", "ctrl+shift+c, f9".
-_KEYS = re.compile(r"[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*(?:\s*,\s*[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*)*")
+_KEYS = re.compile(
+    r"[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*(?:\s*,\s*[A-Za-z0-9_]+(?:\+[A-Za-z0-9_]+)*)*"
+)
 
 
 def _keys(value: Any) -> str:
     if not isinstance(value, str) or not _KEYS.fullmatch(value.strip()):
         raise ValueError(
-            f"{value!r} is not a key: use Textual's key names, e.g. \"f2\", \"ctrl+y\" or \"ctrl+y, f9\""
+            f'{value!r} is not a key: use Textual\'s key names, e.g. "f2", "ctrl+y" or "ctrl+y, f9"'
         )
     return ",".join(part.strip() for part in value.split(","))
 
@@ -215,7 +233,9 @@ class SiteConfig(BaseModel):
             complex_biologic_codes=self.administration.complex_biologic_codes,
             acquired_340b=self.billing.acquired_340b or bool(self.billing.drugs_340b),
             drugs_340b=self.billing.drugs_340b,
-            payers_340b=tuple(sorted(name for name, rules in self.payer.items() if rules.modifier_340b)),
+            payers_340b=tuple(
+                sorted(name for name, rules in self.payer.items() if rules.modifier_340b)
+            ),
         )
 
     def export_settings(self, payer: str | None = None) -> "ExportSettings":
@@ -248,7 +268,10 @@ def _where(loc: tuple[Any, ...]) -> str:
     parts = [str(part) for part in loc if not isinstance(part, int)]
     if not parts:
         return "the file"
-    if parts[0] in ("claims", "log", "dosing", "documentation", "administration", "billing") and len(parts) > 1:
+    if (
+        parts[0] in ("claims", "log", "dosing", "documentation", "administration", "billing")
+        and len(parts) > 1
+    ):
         return f"[{parts[0]}] field '{'.'.join(parts[1:])}'"
     if parts[0] == "payer" and len(parts) > 2:
         return f"[payer.{parts[1]}] field '{'.'.join(parts[2:])}'"
@@ -266,14 +289,23 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
     except tomllib.TOMLDecodeError as error:
         raise SiteConfigError(f"{origin}: not valid TOML: {error}") from None
     except RecursionError:  # arrays nested a thousand deep: no config needs more than two
-        raise SiteConfigError(f"{origin}: not valid TOML for a site config: values nested too deeply") from None
+        raise SiteConfigError(
+            f"{origin}: not valid TOML for a site config: values nested too deeply"
+        ) from None
     claims = data.get("claims", {})
     payers = data.get("payer", {})
     if isinstance(claims, dict) and isinstance(payers, dict):
         # A payer table lists only what differs from [claims]; the rest is inherited.
-        data["payer"] = {name: {**claims, **rules} if isinstance(rules, dict) else rules for name, rules in payers.items()}
+        data["payer"] = {
+            name: {**claims, **rules} if isinstance(rules, dict) else rules
+            for name, rules in payers.items()
+        }
     charges = data.get("chargemaster", {})
-    bad_codes = [code for code in charges if not _HCPCS.fullmatch(code)] if isinstance(charges, dict) else []
+    bad_codes = (
+        [code for code in charges if not _HCPCS.fullmatch(code)]
+        if isinstance(charges, dict)
+        else []
+    )
     if bad_codes:
         raise SiteConfigError(
             f"{origin}: [chargemaster] code '{bad_codes[0]}': not a HCPCS code (one capital letter and four digits, e.g. J2323)"
@@ -284,9 +316,13 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
         first = error.errors()[0]
         message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
         if first["type"] == "extra_forbidden":
-            message = "unknown setting" if len(first["loc"]) > 1 else (
-                "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing], [documentation], "
-                "[administration], [billing])"
+            message = (
+                "unknown setting"
+                if len(first["loc"]) > 1
+                else (
+                    "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing], [documentation], "
+                    "[administration], [billing])"
+                )
             )
         elif first["type"] == "too_short":
             message = "give at least one NDC unit qualifier: F2, GR, ME, ML or UN"

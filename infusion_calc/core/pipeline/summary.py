@@ -17,9 +17,13 @@ def summary(calc: Calculation) -> str:
     from infusion_calc.core.checks.dose_checks import dose_checks
     from infusion_calc.core.words.contract import calculation_to_dict
 
-    heading, rest = result_summary(calculation_to_dict(calc), calc.rounding_threshold).split("\n", 1)
+    heading, rest = result_summary(calculation_to_dict(calc), calc.rounding_threshold).split(
+        "\n", 1
+    )
     # A dose far outside the label is said under the heading, before "Open 20 vials" is read.
-    alerts = [f"  ! CHECK THE DOSE: {check.message}" for check in dose_checks(calc) if check.code == "DOSE_OUT_OF_RANGE"]
+    alerts = [
+        f"  ! CHECK THE DOSE: {check.message}"
+        for check in dose_checks(calc)
+        if check.code == "DOSE_OUT_OF_RANGE"
+    ]
     return "\n".join([heading, *alerts, rest])
-
-

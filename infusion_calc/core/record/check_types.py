@@ -65,7 +65,9 @@ class CheckSpec(NamedTuple):
     def __call__(self, message: str, severity: Severity | None = None) -> Check:
         """The finding, with the usual severity unless another declared one is given."""
         if severity is not None and severity not in self.severities:
-            raise ValueError(f"{self.code} is declared {', '.join(s.value for s in self.severities)}, not {severity.value}")
+            raise ValueError(
+                f"{self.code} is declared {', '.join(s.value for s in self.severities)}, not {severity.value}"
+            )
         return Check(self.code, severity or self.severity, message)
 
 

@@ -80,7 +80,9 @@ class Encounter:
             raise ValueError(f"dx {self.dx!r} is not a normalised ICD-10-CM code such as G35.A")
         if self.payer is not None and not isinstance(self.payer, Payer):
             raise ValueError(f"payer must be a Payer, not {self.payer!r}")
-        if not isinstance(self.vials, tuple) or not all(isinstance(v, VialRecord) for v in self.vials):
+        if not isinstance(self.vials, tuple) or not all(
+            isinstance(v, VialRecord) for v in self.vials
+        ):
             raise ValueError("vials must be a tuple of VialRecord")
         for record in self.vials:
             if record.expires is not None:
@@ -184,7 +186,10 @@ def _times_problem(start: ClockTime | None, stop: ClockTime | None) -> str | Non
 
 
 _ONE_FIELD_PARSERS: dict[str, Callable[[str, str], object]] = {
-    "date_time": parse_given_at, "clock": parse_clock, "dx": parse_dx, "payer": parse_payer,
+    "date_time": parse_given_at,
+    "clock": parse_clock,
+    "dx": parse_dx,
+    "payer": parse_payer,
 }
 """The strict parser of each kind of field in the table that is read on its own."""
 
@@ -209,7 +214,10 @@ def read_encounter(text: EncounterText) -> tuple[Encounter, tuple[InputError, ..
             attempt(field.name, partial(_ONE_FIELD_PARSERS[field.parser], typed, field.name))
         elif field.name in FREE_TEXT:
             free = FREE_TEXT[field.name]
-            attempt(field.name, partial(clean_text, typed, field.name, free.label, multiline=free.multiline))
+            attempt(
+                field.name,
+                partial(clean_text, typed, field.name, free.label, multiline=free.multiline),
+            )
         elif field.parser == "lots":  # lots and expiries pair up by position, one record per vial
             attempt("vials", partial(_vials, tuple(text.lots), tuple(text.expires)))
         elif field.parser == "flag":

@@ -14,8 +14,15 @@ from enum import Enum
 from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError, shown
-from infusion_calc.core.record.encounter_fields import CLOCK_FORMAT, DATE_TIME_FORMAT, ENCOUNTER_FIELDS, EXPIRY_FORMAT
-from infusion_calc.core.record.encounter_fields import SERVICE_DATE_FORMAT as _SERVICE_DATE  # own line: the one above is full
+from infusion_calc.core.record.encounter_fields import (
+    CLOCK_FORMAT,
+    DATE_TIME_FORMAT,
+    ENCOUNTER_FIELDS,
+    EXPIRY_FORMAT,
+)
+from infusion_calc.core.record.encounter_fields import (
+    SERVICE_DATE_FORMAT as _SERVICE_DATE,
+)  # own line: the one above is full
 from infusion_calc.core.record.safe_text import free_text
 
 
@@ -72,6 +79,7 @@ _DX_TYPED = r"^([A-Z][0-9][0-9A-Z])(?:\.?([0-9A-Z]{1,4}))?$"
 DX_NORMAL = r"^[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{1,4})?$"
 _YEARS = (2000, 2099)  # anything else is a typo in a chart date
 
+
 class FreeText(NamedTuple):
     """How one free-text encounter field is read: its name in messages, its longest text, line breaks."""
 
@@ -83,7 +91,8 @@ class FreeText(NamedTuple):
 # Every free-text encounter field, from the one field table (core/record/encounter_fields.py).
 FREE_TEXT = {
     field.name: FreeText(field.message_label, field.limit, field.multiline)
-    for field in ENCOUNTER_FIELDS if field.parser == "text" and field.limit is not None
+    for field in ENCOUNTER_FIELDS
+    if field.parser == "text" and field.limit is not None
 }
 TEXT_LIMITS = {field.name: field.limit for field in ENCOUNTER_FIELDS if field.limit is not None}
 """Longest text each free field accepts (a lot is one vial's lot number)."""
@@ -112,7 +121,9 @@ def parse_date_time(value: str, field: str = "given_at") -> datetime | None:
     try:
         return datetime(year, month, day, hour, minute)
     except ValueError:
-        raise InputError(field, f"'{shown(raw)}' is not a real date and time. Enter {DATE_TIME_FORMAT}.") from None
+        raise InputError(
+            field, f"'{shown(raw)}' is not a real date and time. Enter {DATE_TIME_FORMAT}."
+        ) from None
 
 
 def parse_given_at(value: str, field: str = "given_at") -> datetime | date | None:
@@ -123,7 +134,9 @@ def parse_given_at(value: str, field: str = "given_at") -> datetime | date | Non
         try:
             return date.fromisoformat(raw)
         except ValueError:
-            raise InputError(field, f"'{shown(raw)}' is not a real date. Enter {_SERVICE_DATE}.") from None
+            raise InputError(
+                field, f"'{shown(raw)}' is not a real date. Enter {_SERVICE_DATE}."
+            ) from None
     if raw and not re.match(_DATE_TIME, raw):
         raise InputError(field, f"Could not read '{shown(raw)}'. Enter {_SERVICE_DATE}.")
     return parse_date_time(raw, field)
@@ -152,14 +165,18 @@ def parse_expiry(value: str, field: str = "expires") -> Expiry | None:
         return None
     match = re.match(_EXPIRY, raw)
     if match is None:
-        raise InputError(field, f"Could not read '{shown(raw)}' as an expiration date. Enter {EXPIRY_FORMAT}.")
+        raise InputError(
+            field, f"Could not read '{shown(raw)}' as an expiration date. Enter {EXPIRY_FORMAT}."
+        )
     year, month = int(match[1]), int(match[2])
     _in_years(year, field, EXPIRY_FORMAT)
     expiry = Expiry(year=year, month=month, day=int(match[3]) if match[3] else None)
     try:
         expiry.last_day
     except ValueError:
-        raise InputError(field, f"'{shown(raw)}' is not a real date. Enter {EXPIRY_FORMAT}.") from None
+        raise InputError(
+            field, f"'{shown(raw)}' is not a real date. Enter {EXPIRY_FORMAT}."
+        ) from None
     return expiry
 
 
@@ -188,4 +205,6 @@ def parse_payer(value: str, field: str = "payer") -> Payer | None:
         return Payer("-".join(raw.lower().replace("_", " ").split()))  # "Medicare Advantage" too
     except ValueError:
         choices = ", ".join(payer.value for payer in Payer)
-        raise InputError(field, f"'{shown(raw)}' is not a payer type. Enter one of: {choices}.") from None
+        raise InputError(
+            field, f"'{shown(raw)}' is not a payer type. Enter one of: {choices}."
+        ) from None

@@ -34,7 +34,9 @@ _CANDIDATE_PATTERN = (
 
 
 def _candidates() -> re.Pattern[str]:
-    return re.compile(_CANDIDATE_PATTERN)  # compiled on first use (re caches it): start-up pays nothing
+    return re.compile(
+        _CANDIDATE_PATTERN
+    )  # compiled on first use (re caches it): start-up pays nothing
 
 
 def acts(char: str) -> bool:
@@ -44,7 +46,13 @@ def acts(char: str) -> bool:
 
 def _escape(char: str) -> str:
     code = ord(char)
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+    return (
+        f"\\x{code:02x}"
+        if code <= 0xFF
+        else f"\\u{code:04x}"
+        if code <= 0xFFFF
+        else f"\\U{code:08x}"
+    )
 
 
 def escape_controls(text: str, keep: str = "\n\t") -> str:
@@ -84,7 +92,9 @@ def json_safe(json_text: str) -> str:
     escapes C0 controls but leaves C1 controls (U+009B is a CSI), bidi overrides, U+2028
     and lone surrogates (which cannot even be written as UTF-8) as they are.
     """
-    between_tokens = json_text.replace("\n", "") if "\n" in json_text else json_text  # an exported line has none
+    between_tokens = (
+        json_text.replace("\n", "") if "\n" in json_text else json_text
+    )  # an exported line has none
     if between_tokens.isprintable():  # in C, no Python per character
         # No character of an acting category is printable (a test checks), and a raw LF is JSON's
         # own whitespace: nothing to escape. Not "ASCII, so json.dumps escaped it": an exported line
@@ -100,7 +110,9 @@ def json_safe(json_text: str) -> str:
     return _candidates().sub(replace, json_text)
 
 
-def free_text(value: str, field: str, label: str, limit: int, *, multiline: bool = False) -> str | None:
+def free_text(
+    value: str, field: str, label: str, limit: int, *, multiline: bool = False
+) -> str | None:
     """Typed free text, trimmed, or None when blank; InputError(field, ...) saying what to fix.
 
     Invisible characters (zero-width, bidirectional overrides) would make the pasted chart text
@@ -113,10 +125,16 @@ def free_text(value: str, field: str, label: str, limit: int, *, multiline: bool
         return None
     for char in text:
         if acts(char) and not (char == "\n" and multiline):
-            advice = "type it as plain text; start a new line with Enter only" if multiline else "type it as plain text on one line"
+            advice = (
+                "type it as plain text; start a new line with Enter only"
+                if multiline
+                else "type it as plain text on one line"
+            )
             raise InputError(field, f"{label} contains {_named(char)}: {advice}.")
     if len(text) > limit:
-        raise InputError(field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note.")
+        raise InputError(
+            field, f"{label} is {len(text)} characters long; at most {limit} fit the chart note."
+        )
     return text
 
 

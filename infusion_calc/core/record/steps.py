@@ -28,10 +28,16 @@ class StepKind(Enum):
     CAP = "cap"
 
 
-DOSE_ARITHMETIC = frozenset({
-    StepKind.WEIGHT, StepKind.BSA_GIVEN, StepKind.BSA_MOSTELLER,
-    StepKind.DOSE_BY_VOLUME, StepKind.DOSE_PER_KG, StepKind.DOSE_PER_M2,
-})
+DOSE_ARITHMETIC = frozenset(
+    {
+        StepKind.WEIGHT,
+        StepKind.BSA_GIVEN,
+        StepKind.BSA_MOSTELLER,
+        StepKind.DOSE_BY_VOLUME,
+        StepKind.DOSE_PER_KG,
+        StepKind.DOSE_PER_M2,
+    }
+)
 """How a per-kg, per-m² or volume order became a dose in mg."""
 
 BILLING = frozenset({StepKind.VIALS, StepKind.ADMINISTERED, StepKind.DISCARDED, StepKind.CAP})
@@ -51,5 +57,6 @@ class Step:
     @classmethod
     def of(cls, kind: StepKind, **figures: Figure | None) -> Step:
         """A step from named figures; a figure given as None is left out (e.g. no rounding)."""
-        return cls(kind, tuple([(name, value) for name, value in figures.items() if value is not None]))  # a list: faster than a generator
-
+        return cls(
+            kind, tuple([(name, value) for name, value in figures.items() if value is not None])
+        )  # a list: faster than a generator

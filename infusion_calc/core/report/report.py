@@ -93,7 +93,9 @@ class Figures:
     least_waste_changed: list[int] = field(default_factory=list)
     least_waste_units_saved: Decimal = ZERO
     least_waste_dollars: Decimal = ZERO
-    non_billable_units: dict[str, Decimal] = field(default_factory=lambda: {"multi_dose": ZERO, "under_one_unit": ZERO, "capped": ZERO})
+    non_billable_units: dict[str, Decimal] = field(
+        default_factory=lambda: {"multi_dose": ZERO, "under_one_unit": ZERO, "capped": ZERO}
+    )
     non_billable_entries: list[int] = field(default_factory=list)
     non_billable_dollars: Decimal = ZERO
     what_if_unpriced: list[int] = field(default_factory=list)
@@ -134,7 +136,11 @@ class Figures:
             self.least_waste_changed += ids
             self.least_waste_units_saved += change.least_waste_mg_saved / unit * count
             self.least_waste_dollars += change.least_waste_dollars * count
-        parts = (("multi_dose", change.multi_dose_mg), ("under_one_unit", change.under_one_unit_mg), ("capped", change.capped_mg))
+        parts = (
+            ("multi_dose", change.multi_dose_mg),
+            ("under_one_unit", change.under_one_unit_mg),
+            ("capped", change.capped_mg),
+        )
         if any(mg for _, mg in parts):
             self.non_billable_entries += ids
             for name, mg in parts:
@@ -212,8 +218,14 @@ def build_report(
     return _rolled_up(period, filters, round_within, groups, names, traced)
 
 
-def _rolled_up(period: Period, filters: Filters, round_within: Decimal | None, groups: dict[tuple[str, str], Figures],
-               names: dict[str, str], traced: list[tuple[SavedAdministration, EntryWhatIf]] | None) -> Report:
+def _rolled_up(
+    period: Period,
+    filters: Filters,
+    round_within: Decimal | None,
+    groups: dict[tuple[str, str], Figures],
+    names: dict[str, str],
+    traced: list[tuple[SavedAdministration, EntryWhatIf]] | None,
+) -> Report:
     totals = Figures()
     by_month: dict[str, Figures] = {}
     drugs: dict[str, DrugFigures] = {}
@@ -223,7 +235,15 @@ def _rolled_up(period: Period, filters: Filters, round_within: Decimal | None, g
         drug.by_month[month] = figures
         by_month.setdefault(month, Figures()).merge(figures)
         totals.merge(figures)
-    return Report(period, filters, round_within, totals, list(drugs.values()), dict(sorted(by_month.items())), traced)
+    return Report(
+        period,
+        filters,
+        round_within,
+        totals,
+        list(drugs.values()),
+        dict(sorted(by_month.items())),
+        traced,
+    )
 
 
 def money(value: Decimal) -> str:
@@ -235,7 +255,11 @@ def _units(value: Decimal) -> str:
 
 
 def waste_percent(figures: Figures) -> Decimal | None:
-    return rounding.percent(figures.wasted_units / figures.opened_units * 100) if figures.opened_units else None
+    return (
+        rounding.percent(figures.wasted_units / figures.opened_units * 100)
+        if figures.opened_units
+        else None
+    )
 
 
 def _what_if_dict(figures: Figures, round_within: Decimal | None, ids: bool) -> dict[str, Any]:
@@ -243,20 +267,26 @@ def _what_if_dict(figures: Figures, round_within: Decimal | None, ids: bool) -> 
         return {"entry_ids": values} if ids else {}
 
     rounding_part: dict[str, Any] = {
-        "applied": False, "round_within_percent": None if round_within is None else rounding.plain(round_within),
-        "doses_moved": len(figures.rounding_moved), "vials_saved": figures.rounding_vials_saved,
-        "units_saved": _units(figures.rounding_units_saved), "dollars_saved": money(figures.rounding_dollars),
+        "applied": False,
+        "round_within_percent": None if round_within is None else rounding.plain(round_within),
+        "doses_moved": len(figures.rounding_moved),
+        "vials_saved": figures.rounding_vials_saved,
+        "units_saved": _units(figures.rounding_units_saved),
+        "dollars_saved": money(figures.rounding_dollars),
         **traced(figures.rounding_moved),
     }
     return {
         "rounding": rounding_part,
         "least_waste": {
-            "applied": False, "doses_changed": len(figures.least_waste_changed),
-            "units_saved": _units(figures.least_waste_units_saved), "dollars_saved": money(figures.least_waste_dollars),
+            "applied": False,
+            "doses_changed": len(figures.least_waste_changed),
+            "units_saved": _units(figures.least_waste_units_saved),
+            "dollars_saved": money(figures.least_waste_dollars),
             **traced(figures.least_waste_changed),
         },
         "non_billable_waste": {
-            "applied": False, "administrations": len(figures.non_billable_entries),
+            "applied": False,
+            "administrations": len(figures.non_billable_entries),
             "units": {name: _units(value) for name, value in figures.non_billable_units.items()},
             "overfill": None,  # the log holds labeled amounts only: overfill is never recorded, so never counted
             "dollars_at_payment_limit": money(figures.non_billable_dollars),
@@ -266,7 +296,9 @@ def _what_if_dict(figures: Figures, round_within: Decimal | None, ids: bool) -> 
     }
 
 
-def figures_dict(figures: Figures, round_within: Decimal | None, ids: bool = False) -> dict[str, Any]:
+def figures_dict(
+    figures: Figures, round_within: Decimal | None, ids: bool = False
+) -> dict[str, Any]:
     """One object of the contract: `totals`, or a drug's or a month's figures."""
     share = waste_percent(figures)
     out: dict[str, Any] = {
@@ -301,11 +333,21 @@ def report_to_dict(report: Report) -> dict[str, Any]:
         "filters": {"drug": report.filters.drug, "payer": report.filters.payer},
         "totals": figures_dict(report.totals, round_within, ids),
         "by_drug": [
-            {"hcpcs": drug.hcpcs, "drug": drug.drug, **figures_dict(drug.figures, round_within, ids),
-             "by_month": [{"month": month, **figures_dict(figures, round_within, ids)} for month, figures in drug.by_month.items()]}
+            {
+                "hcpcs": drug.hcpcs,
+                "drug": drug.drug,
+                **figures_dict(drug.figures, round_within, ids),
+                "by_month": [
+                    {"month": month, **figures_dict(figures, round_within, ids)}
+                    for month, figures in drug.by_month.items()
+                ],
+            }
             for drug in report.by_drug
         ],
-        "by_month": [{"month": month, **figures_dict(figures, round_within, ids)} for month, figures in report.by_month.items()],
+        "by_month": [
+            {"month": month, **figures_dict(figures, round_within, ids)}
+            for month, figures in report.by_month.items()
+        ],
         "risk_meanings": dict(RISKS),
     }
     if report.details is not None:
@@ -316,18 +358,38 @@ def report_to_dict(report: Report) -> dict[str, Any]:
 def _entry_detail(entry: SavedAdministration, change: EntryWhatIf) -> dict[str, Any]:
     """One entry and what it adds to each figure (no patient identifier: the record holds none)."""
     return {
-        "id": entry.id, "date": entry.day.isoformat(), "hcpcs": entry.hcpcs, "payer": entry.payer,
+        "id": entry.id,
+        "date": entry.day.isoformat(),
+        "hcpcs": entry.hcpcs,
+        "payer": entry.payer,
         "dose": format_amount(entry.dose_mg, entry.amount_unit),
-        "dose_given": None if entry.given_mg is None else format_amount(entry.given_mg, entry.amount_unit),
-        "units_administered": entry.administered_units, "units_discarded": entry.discarded_units,
-        "lines": [{"modifiers": list(line.modifiers), "units": line.units,
-                   "payment": None if line.payment is None else str(line.payment)} for line in entry.lines],
+        "dose_given": None
+        if entry.given_mg is None
+        else format_amount(entry.given_mg, entry.amount_unit),
+        "units_administered": entry.administered_units,
+        "units_discarded": entry.discarded_units,
+        "lines": [
+            {
+                "modifiers": list(line.modifiers),
+                "units": line.units,
+                "payment": None if line.payment is None else str(line.payment),
+            }
+            for line in entry.lines
+        ],
         "risks": list(entry_risks(entry)),
         "what_if": {
-            "rounding_dollars_saved": money(change.rounding_dollars) if change.rounding_moved else None,
+            "rounding_dollars_saved": money(change.rounding_dollars)
+            if change.rounding_moved
+            else None,
             "rounding_vials_saved": change.rounding_vials_saved if change.rounding_moved else None,
-            "least_waste_vials": [f"{count} × {format_amount(strength, entry.amount_unit)}" for strength, count in change.least_waste_vials] or None,
-            "least_waste_dollars_saved": money(change.least_waste_dollars) if change.least_waste_changed else None,
+            "least_waste_vials": [
+                f"{count} × {format_amount(strength, entry.amount_unit)}"
+                for strength, count in change.least_waste_vials
+            ]
+            or None,
+            "least_waste_dollars_saved": money(change.least_waste_dollars)
+            if change.least_waste_changed
+            else None,
             "non_billable_dollars": money(change.non_billable_dollars),
         },
     }

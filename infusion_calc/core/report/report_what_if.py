@@ -65,7 +65,9 @@ class Searches:
                 self._built[strengths] = None
         return self._built[strengths]
 
-    def nearest(self, strengths: tuple[Decimal, ...], dose: Decimal, threshold: Decimal) -> Combination | None:
+    def nearest(
+        self, strengths: tuple[Decimal, ...], dose: Decimal, threshold: Decimal
+    ) -> Combination | None:
         """The whole-vial total nearest the dose within ±threshold percent (as `calc --round-within`)."""
         key = ("nearest", strengths, dose, threshold)
         if key not in self._answers:
@@ -84,7 +86,9 @@ class Searches:
         return self._answers[key]
 
 
-def least_waste_strengths(entry: SavedAdministration, catalog: Mapping[tuple[str, str], tuple[Decimal, ...]]) -> tuple[Decimal, ...]:
+def least_waste_strengths(
+    entry: SavedAdministration, catalog: Mapping[tuple[str, str], tuple[Decimal, ...]]
+) -> tuple[Decimal, ...]:
     """Every single-dose size the catalog knows for the code in the entry's unit, and the ones it was planned with."""
     known = catalog.get((entry.hcpcs, entry.amount_unit), ())
     if known == entry.planned_strengths:
@@ -92,39 +96,61 @@ def least_waste_strengths(entry: SavedAdministration, catalog: Mapping[tuple[str
     return tuple(sorted(set(known) | set(entry.planned_strengths)))
 
 
-def ceilings(entries: list[SavedAdministration], catalog: Mapping[tuple[str, str], tuple[Decimal, ...]],
-             threshold: Decimal | None) -> dict[tuple[Decimal, ...], Decimal]:
+def ceilings(
+    entries: list[SavedAdministration],
+    catalog: Mapping[tuple[str, str], tuple[Decimal, ...]],
+    threshold: Decimal | None,
+) -> dict[tuple[Decimal, ...], Decimal]:
     """The largest total each set of strengths will be asked for (the search is built up to it)."""
     top: dict[tuple[Decimal, ...], Decimal] = {}
     stretch = 1 + (threshold or ZERO) / 100
     for entry in entries:
         if not entry.single_dose or not entry.planned_strengths:
             continue
-        for strengths, high in ((entry.planned_strengths, entry.dose_mg * stretch), (least_waste_strengths(entry, catalog), entry.dose_mg)):
+        for strengths, high in (
+            (entry.planned_strengths, entry.dose_mg * stretch),
+            (least_waste_strengths(entry, catalog), entry.dose_mg),
+        ):
             if high > top.get(strengths, ZERO):
                 top[strengths] = high
     return top
 
 
 def _dollars(mg: Decimal, entry: SavedAdministration) -> Decimal:
-    return mg / entry.billing_unit_mg * entry.limit_per_unit if entry.limit_per_unit is not None else ZERO
+    return (
+        mg / entry.billing_unit_mg * entry.limit_per_unit
+        if entry.limit_per_unit is not None
+        else ZERO
+    )
 
 
-def what_if(entry: SavedAdministration, searches: Searches, catalog: Mapping[tuple[str, str], tuple[Decimal, ...]],
-            threshold: Decimal | None) -> EntryWhatIf:
+def what_if(
+    entry: SavedAdministration,
+    searches: Searches,
+    catalog: Mapping[tuple[str, str], tuple[Decimal, ...]],
+    threshold: Decimal | None,
+) -> EntryWhatIf:
     unpriced = entry.limit_per_unit is None
     multi, under, capped = non_billable_mg(entry)
     parts: dict[str, object] = {
-        "multi_dose_mg": multi, "under_one_unit_mg": under, "capped_mg": capped,
+        "multi_dose_mg": multi,
+        "under_one_unit_mg": under,
+        "capped_mg": capped,
         "non_billable_dollars": _dollars(multi + under + capped, entry),
         "unpriced": unpriced and bool(multi or under or capped),
     }
     if entry.single_dose and entry.planned_strengths:
         if threshold is not None:
-            parts.update(_rounding(entry, searches.nearest(entry.planned_strengths, entry.dose_mg, threshold)))
+            parts.update(
+                _rounding(
+                    entry, searches.nearest(entry.planned_strengths, entry.dose_mg, threshold)
+                )
+            )
         strengths = least_waste_strengths(entry, catalog)
         parts.update(_least_waste(entry, strengths, searches.cover(strengths, entry.dose_mg)))
-        parts["unpriced"] = unpriced and bool(parts["unpriced"] or parts.get("rounding_moved") or parts.get("least_waste_changed"))
+        parts["unpriced"] = unpriced and bool(
+            parts["unpriced"] or parts.get("rounding_moved") or parts.get("least_waste_changed")
+        )
     return EntryWhatIf(**parts)  # type: ignore[arg-type]
 
 
@@ -153,7 +179,9 @@ def _rounding(entry: SavedAdministration, nearest: Combination | None) -> dict[s
     }
 
 
-def _least_waste(entry: SavedAdministration, strengths: tuple[Decimal, ...], plan: Combination | None) -> dict[str, object]:
+def _least_waste(
+    entry: SavedAdministration, strengths: tuple[Decimal, ...], plan: Combination | None
+) -> dict[str, object]:
     if plan is None or plan.total >= entry.labeled_mg:
         return {}
     saved_mg = entry.labeled_mg - plan.total

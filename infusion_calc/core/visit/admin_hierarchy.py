@@ -16,7 +16,11 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import Enum
 
-from infusion_calc.core.checks.admin_codes import FIRST_CODE_MINUTES, INFUSION_MINIMUM_MINUTES, PART_HOUR_MINUTES
+from infusion_calc.core.checks.admin_codes import (
+    FIRST_CODE_MINUTES,
+    INFUSION_MINIMUM_MINUTES,
+    PART_HOUR_MINUTES,
+)
 
 HYDRATION_MINIMUM_MINUTES = 30  # hydration must run more than this to be billed
 DISTINCT_SITE_MODIFIER = "59"
@@ -63,7 +67,11 @@ class Service:
     def billed_route(self) -> Route:
         """An infusion of 15 minutes or less is billed as a push."""
         minutes = self.minutes
-        if self.route is Route.INFUSION and minutes is not None and minutes <= INFUSION_MINIMUM_MINUTES:
+        if (
+            self.route is Route.INFUSION
+            and minutes is not None
+            and minutes <= INFUSION_MINIMUM_MINUTES
+        ):
             return Route.PUSH
         return self.route
 
@@ -89,19 +97,29 @@ class Finding:
 class VisitCodes:
     lines: tuple[AdminLine, ...]
     findings: tuple[Finding, ...] = ()
-    initial: dict[str, int] = field(default_factory=dict)  # IV site -> the service chosen as initial
+    initial: dict[str, int] = field(
+        default_factory=dict
+    )  # IV site -> the service chosen as initial
 
 
 # code for (kind, route): initial, additional hour, sequential (new drug), repeat (same drug)
 _INITIAL = {
-    (ServiceKind.CHEMO, Route.INFUSION): "96413", (ServiceKind.CHEMO, Route.PUSH): "96409",
-    (ServiceKind.THERAPEUTIC, Route.INFUSION): "96365", (ServiceKind.THERAPEUTIC, Route.PUSH): "96374",
+    (ServiceKind.CHEMO, Route.INFUSION): "96413",
+    (ServiceKind.CHEMO, Route.PUSH): "96409",
+    (ServiceKind.THERAPEUTIC, Route.INFUSION): "96365",
+    (ServiceKind.THERAPEUTIC, Route.PUSH): "96374",
     (ServiceKind.HYDRATION, Route.INFUSION): "96360",
 }
-_ADDITIONAL_HOUR = {ServiceKind.CHEMO: "96415", ServiceKind.THERAPEUTIC: "96366", ServiceKind.HYDRATION: "96361"}
+_ADDITIONAL_HOUR = {
+    ServiceKind.CHEMO: "96415",
+    ServiceKind.THERAPEUTIC: "96366",
+    ServiceKind.HYDRATION: "96361",
+}
 _SEQUENTIAL = {
-    (ServiceKind.CHEMO, Route.INFUSION): "96417", (ServiceKind.CHEMO, Route.PUSH): "96411",
-    (ServiceKind.THERAPEUTIC, Route.INFUSION): "96367", (ServiceKind.THERAPEUTIC, Route.PUSH): "96375",
+    (ServiceKind.CHEMO, Route.INFUSION): "96417",
+    (ServiceKind.CHEMO, Route.PUSH): "96411",
+    (ServiceKind.THERAPEUTIC, Route.INFUSION): "96367",
+    (ServiceKind.THERAPEUTIC, Route.PUSH): "96375",
 }
 REPEAT_PUSH = "96376"  # the same drug pushed again: facility only
 CONCURRENT = "96368"  # once per visit
@@ -109,8 +127,11 @@ INITIAL_CODES = frozenset(_INITIAL.values())
 ADDITIONAL_HOUR_CODES = frozenset(_ADDITIONAL_HOUR.values())
 # The facility hierarchy, highest first (CPT via Noridian; CMS Pub 100-04 ch.12 §30.5).
 _RANK = [
-    (ServiceKind.CHEMO, Route.INFUSION), (ServiceKind.CHEMO, Route.PUSH), (ServiceKind.THERAPEUTIC, Route.INFUSION),
-    (ServiceKind.THERAPEUTIC, Route.PUSH), (ServiceKind.HYDRATION, Route.INFUSION),
+    (ServiceKind.CHEMO, Route.INFUSION),
+    (ServiceKind.CHEMO, Route.PUSH),
+    (ServiceKind.THERAPEUTIC, Route.INFUSION),
+    (ServiceKind.THERAPEUTIC, Route.PUSH),
+    (ServiceKind.HYDRATION, Route.INFUSION),
 ]
 
 
@@ -153,13 +174,30 @@ def _unbillable(index: int, service: Service, services: tuple[Service, ...]) -> 
     """Hydration that is short or runs beside another infusion; an IV service whose times are missing."""
     minutes = service.minutes
     if service.route is Route.INFUSION and minutes is None:
-        return Finding("ADMIN_TIMES_MISSING", index, "start and stop times are missing: an infusion is billed by time")
+        return Finding(
+            "ADMIN_TIMES_MISSING",
+            index,
+            "start and stop times are missing: an infusion is billed by time",
+        )
     if service.kind is ServiceKind.HYDRATION:
         if minutes is not None and minutes <= HYDRATION_MINIMUM_MINUTES:
-            return Finding("HYDRATION_NOT_BILLED", index, f"hydration of {minutes} min (30 minutes or less) is not billed")
-        if any(other.kind is not ServiceKind.HYDRATION and other.billed_route is Route.INFUSION and _overlaps(service, other)
-               for other in services if other is not service):
-            return Finding("HYDRATION_NOT_BILLED", index, "hydration concurrent with another infusion is not billed")
+            return Finding(
+                "HYDRATION_NOT_BILLED",
+                index,
+                f"hydration of {minutes} min (30 minutes or less) is not billed",
+            )
+        if any(
+            other.kind is not ServiceKind.HYDRATION
+            and other.billed_route is Route.INFUSION
+            and _overlaps(service, other)
+            for other in services
+            if other is not service
+        ):
+            return Finding(
+                "HYDRATION_NOT_BILLED",
+                index,
+                "hydration concurrent with another infusion is not billed",
+            )
     if service.kind is ServiceKind.HYDRATION and service.billed_route is not Route.INFUSION:
         return Finding("HYDRATION_NOT_BILLED", index, "hydration is billed only as an infusion")
     return None
@@ -169,7 +207,11 @@ def _time_findings(index: int, service: Service) -> list[Finding]:
     if service.route is Route.INFUSION:
         return []  # reported by _unbillable when a time is missing
     if service.start is None:
-        return [Finding("ADMIN_TIMES_MISSING", index, "the time given is missing: the record must show it")]
+        return [
+            Finding(
+                "ADMIN_TIMES_MISSING", index, "the time given is missing: the record must show it"
+            )
+        ]
     return []
 
 
@@ -205,22 +247,31 @@ def visit_codes(services: tuple[Service, ...], setting: Setting) -> VisitCodes:
     for number, (site, items) in enumerate(sites.items()):
         first = choose_initial(items, setting)
         initial[site] = first
-        site_lines, concurrent_billed, site_findings = _site_lines(items, first, setting, concurrent_billed)
+        site_lines, concurrent_billed, site_findings = _site_lines(
+            items, first, setting, concurrent_billed
+        )
         modifiers = (DISTINCT_SITE_MODIFIER,) if number else ()
-        raw += [AdminLine(line.code, line.units, modifiers if line.code in INITIAL_CODES else (), site)
-                for line in site_lines]
+        raw += [
+            AdminLine(line.code, line.units, modifiers if line.code in INITIAL_CODES else (), site)
+            for line in site_lines
+        ]
         findings += site_findings
     return VisitCodes(_merged(raw + injections), tuple(findings), initial)
 
 
 def _site_lines(
-    items: list[tuple[int, Service]], first: int, setting: Setting, concurrent_billed: bool,
+    items: list[tuple[int, Service]],
+    first: int,
+    setting: Setting,
+    concurrent_billed: bool,
 ) -> tuple[list[AdminLine], bool, list[Finding]]:
     chosen = dict(items)[first]
     lines = [AdminLine(_INITIAL[(chosen.kind, chosen.billed_route)], 1)]
     findings: list[Finding] = []
     lines += _hours(chosen, initial=True)
-    pushed: set[tuple[str, ServiceKind]] = {(chosen.drug, chosen.kind)} if chosen.billed_route is Route.PUSH else set()
+    pushed: set[tuple[str, ServiceKind]] = (
+        {(chosen.drug, chosen.kind)} if chosen.billed_route is Route.PUSH else set()
+    )
     infusions = [chosen] if chosen.billed_route is Route.INFUSION else []
     for index, service in items:
         if index == first:
@@ -231,17 +282,33 @@ def _site_lines(
                 lines.append(AdminLine(CONCURRENT, 1))
                 concurrent_billed = True
             else:
-                findings.append(Finding("CONCURRENT_NOT_BILLED", index, "a further concurrent infusion is not billed (96368 once per visit)"))
+                findings.append(
+                    Finding(
+                        "CONCURRENT_NOT_BILLED",
+                        index,
+                        "a further concurrent infusion is not billed (96368 once per visit)",
+                    )
+                )
             infusions.append(service)
             continue
         if route is Route.PUSH and (service.drug, service.kind) in pushed:
             if setting is Setting.HOSPITAL and service.kind is ServiceKind.THERAPEUTIC:
                 lines.append(AdminLine(REPEAT_PUSH, 1))
             else:
-                findings.append(Finding("REPEAT_PUSH_NOT_BILLED", index, "a repeat push of the same drug is billed only by a facility (96376)"))
+                findings.append(
+                    Finding(
+                        "REPEAT_PUSH_NOT_BILLED",
+                        index,
+                        "a repeat push of the same drug is billed only by a facility (96376)",
+                    )
+                )
             continue
         if service.kind is ServiceKind.HYDRATION:
-            lines.append(AdminLine(_ADDITIONAL_HOUR[ServiceKind.HYDRATION], hydration_hours(service.minutes or 0)))
+            lines.append(
+                AdminLine(
+                    _ADDITIONAL_HOUR[ServiceKind.HYDRATION], hydration_hours(service.minutes or 0)
+                )
+            )
             continue
         lines.append(AdminLine(_SEQUENTIAL[(service.kind, route)], 1))
         lines += _hours(service, initial=False)
@@ -267,4 +334,8 @@ def _merged(lines: list[AdminLine]) -> tuple[AdminLine, ...]:
     for line in sorted(lines, key=lambda line: line.code not in INITIAL_CODES):
         key = (line.code, line.modifiers, line.iv_site)
         totals[key] = totals.get(key, 0) + line.units
-    return tuple(AdminLine(code, units, modifiers, site) for (code, modifiers, site), units in totals.items() if units)
+    return tuple(
+        AdminLine(code, units, modifiers, site)
+        for (code, modifiers, site), units in totals.items()
+        if units
+    )

@@ -15,10 +15,21 @@ from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.checks.admin_codes import COMPLEX, code_pair
 from infusion_calc.core.pipeline.batch import RESULT_COLUMNS, Columns, RowOutcome, column_key
 from infusion_calc.core.record.check_types import SitePolicy
-from infusion_calc.core.visit.admin_hierarchy import Route, Service, ServiceKind, Setting, visit_codes
+from infusion_calc.core.visit.admin_hierarchy import (
+    Route,
+    Service,
+    ServiceKind,
+    Setting,
+    visit_codes,
+)
 
 VISIT_COLUMN = "visit"
-_ROUTES = {"infusion": Route.INFUSION, "push": Route.PUSH, "injection": Route.INJECTION, "on-body": Route.ON_BODY}
+_ROUTES = {
+    "infusion": Route.INFUSION,
+    "push": Route.PUSH,
+    "injection": Route.INJECTION,
+    "on-body": Route.ON_BODY,
+}
 _CLOCK = re.compile(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
@@ -32,13 +43,20 @@ def visit_index(columns: Columns) -> int | None:
 RowT = TypeVar("RowT")
 """A row of cells, or a row the CSV reader could not read."""
 
-def visit_groups(rows: Iterable[RowT], index: int, first_row: int = 2) -> Iterator[tuple[int, list[RowT]]]:
+
+def visit_groups(
+    rows: Iterable[RowT], index: int, first_row: int = 2
+) -> Iterator[tuple[int, list[RowT]]]:
     """Consecutive rows with the same visit cell, each group with the number of its first row (a row
     the reader could not read, not a list of cells, is a group of its own)."""
     group: list[RowT] = []
     start, key = first_row, None
     for row, cells in enumerate(rows, start=first_row):
-        value = cells[index].strip() if isinstance(cells, (list, tuple)) and index < len(cells) else None
+        value = (
+            cells[index].strip()
+            if isinstance(cells, (list, tuple)) and index < len(cells)
+            else None
+        )
         if group and (value != key or not value):
             yield start, group
             group, start = [], row
@@ -53,18 +71,29 @@ def _minutes(text: str) -> int | None:
     return int(found.group(1)) * 60 + int(found.group(2)) if found else None
 
 
-def _service(record: dict[str, Any], cell: dict[str, str], catalog: Catalog, policy: SitePolicy) -> Service | None:
+def _service(
+    record: dict[str, Any], cell: dict[str, str], catalog: Catalog, policy: SitePolicy
+) -> Service | None:
     route = _ROUTES.get(cell.get("route", "").strip().lower())
     if route is None:
         return None
     drug = catalog.by_code(record["hcpcs"])
     complex_ = drug is not None and code_pair(drug.drug_class, policy) is COMPLEX
-    return Service(record["hcpcs"], ServiceKind.CHEMO if complex_ else ServiceKind.THERAPEUTIC, route,
-                   _minutes(cell.get("start", "")), _minutes(cell.get("stop", "")), cell.get("iv_site", "").strip() or "1")
+    return Service(
+        record["hcpcs"],
+        ServiceKind.CHEMO if complex_ else ServiceKind.THERAPEUTIC,
+        route,
+        _minutes(cell.get("start", "")),
+        _minutes(cell.get("stop", "")),
+        cell.get("iv_site", "").strip() or "1",
+    )
 
 
 def administration_records(
-    outcomes: Sequence[RowOutcome], columns: Columns, catalog: Catalog, policy: SitePolicy,
+    outcomes: Sequence[RowOutcome],
+    columns: Columns,
+    catalog: Catalog,
+    policy: SitePolicy,
 ) -> RowOutcome | None:
     """The visit's administration lines as records after its rows (hcpcs = the CPT code, line = "admin")."""
     answered = [outcome for outcome in outcomes if outcome.records]
@@ -85,15 +114,26 @@ def administration_records(
     passthrough = {name: last.records[0].get(name) for name in columns.passthrough_names}
     blank = dict.fromkeys(RESULT_COLUMNS)
     records = tuple(
-        {**passthrough, **blank, "row": last.row, "hcpcs": line.code, "line": "admin",
-         "modifiers": list(line.modifiers), "units": line.units, "warnings": []}
+        {
+            **passthrough,
+            **blank,
+            "row": last.row,
+            "hcpcs": line.code,
+            "line": "admin",
+            "modifiers": list(line.modifiers),
+            "units": line.units,
+            "warnings": [],
+        }
         for line in codes.lines
     )
     return RowOutcome(last.row, records) if records else None
 
 
 def with_visit_lines(
-    outcomes: Iterable[RowOutcome], columns: Columns, catalog: Catalog, policy: SitePolicy,
+    outcomes: Iterable[RowOutcome],
+    columns: Columns,
+    catalog: Catalog,
+    policy: SitePolicy,
 ) -> Iterator[RowOutcome]:
     """The outcomes of one visit's rows, then one outcome holding its administration lines."""
     kept = list(outcomes)

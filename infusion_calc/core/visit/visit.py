@@ -21,7 +21,15 @@ from infusion_calc.core.checks.admin_codes import COMPLEX, code_pair
 from infusion_calc.core.pipeline.administration import Site, administer
 from infusion_calc.core.record.check_types import Check, SitePolicy
 from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter
-from infusion_calc.core.visit.admin_hierarchy import AdminLine, Route, Service, ServiceKind, Setting, VisitCodes, visit_codes
+from infusion_calc.core.visit.admin_hierarchy import (
+    AdminLine,
+    Route,
+    Service,
+    ServiceKind,
+    Setting,
+    VisitCodes,
+    visit_codes,
+)
 from infusion_calc.core.visit.visit_checks import visit_checks
 from infusion_calc.core.visit.visit_file import AdministrationSpec, VisitSpec
 from infusion_calc.core.visit.visit_note import visit_note_text
@@ -29,7 +37,12 @@ from infusion_calc.core.words.contract import calculation_to_dict, line_to_dict
 
 # A drug's own administration suggestion is for a drug given alone; the visit's codes replace it.
 SUPERSEDED_BY_VISIT = frozenset({"ADMIN_CODE", "ADMIN_NOT_INFUSION", "ADMIN_TIMES_MISSING"})
-_ROUTES = {"infusion": Route.INFUSION, "push": Route.PUSH, "injection": Route.INJECTION, "on-body": Route.ON_BODY}
+_ROUTES = {
+    "infusion": Route.INFUSION,
+    "push": Route.PUSH,
+    "injection": Route.INJECTION,
+    "on-body": Route.ON_BODY,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,22 +99,38 @@ def encounter_text(visit: VisitSpec, spec: AdministrationSpec) -> EncounterText:
     start = spec.text("start") or ""
     lot, expires = spec.text("lot"), spec.text("expires")
     return EncounterText(
-        given_at=f"{visit.encounter['date']} {start or '00:00'}", site=shared.get("site", ""),
-        nurse=shared.get("nurse", ""), provider=shared.get("provider", ""), dx=shared.get("dx", ""),
-        payer=shared.get("payer", ""), start=start, stop=spec.text("stop") or "",
-        lots=(lot,) if lot else (), expires=(expires,) if expires else (),
-        waste_reason=spec.text("waste_reason") or "", stop_reason=spec.text("stop_reason") or "",
-        dose_given=spec.text("dose_given") or "", iv_site=spec.text("iv_site") or "",
+        given_at=f"{visit.encounter['date']} {start or '00:00'}",
+        site=shared.get("site", ""),
+        nurse=shared.get("nurse", ""),
+        provider=shared.get("provider", ""),
+        dx=shared.get("dx", ""),
+        payer=shared.get("payer", ""),
+        start=start,
+        stop=spec.text("stop") or "",
+        lots=(lot,) if lot else (),
+        expires=(expires,) if expires else (),
+        waste_reason=spec.text("waste_reason") or "",
+        stop_reason=spec.text("stop_reason") or "",
+        dose_given=spec.text("dose_given") or "",
+        iv_site=spec.text("iv_site") or "",
     )
 
 
-def request_for(visit: VisitSpec, spec: AdministrationSpec, rounding_policy: str | None) -> CalcRequest:
+def request_for(
+    visit: VisitSpec, spec: AdministrationSpec, rounding_policy: str | None
+) -> CalcRequest:
     vial = spec.values.get("vial")
     return CalcRequest(
-        dose=spec.text("dose") or "", drug=spec.text("drug"), hcpcs=spec.text("hcpcs"),
+        dose=spec.text("dose") or "",
+        drug=spec.text("drug"),
+        hcpcs=spec.text("hcpcs"),
         vials=vial if isinstance(vial, tuple) else ((vial,) if vial else ()),
-        weight=visit.encounter.get("weight"), height=visit.encounter.get("height"), bsa=visit.encounter.get("bsa"),
-        round_within=rounding_policy, dose_given=spec.text("dose_given"), container=spec.text("container"),
+        weight=visit.encounter.get("weight"),
+        height=visit.encounter.get("height"),
+        bsa=visit.encounter.get("bsa"),
+        round_within=rounding_policy,
+        dose_given=spec.text("dose_given"),
+        container=spec.text("container"),
     )
 
 
@@ -116,10 +145,18 @@ def _service(spec: AdministrationSpec, drug: DrugResult | None, policy: SitePoli
         kind, name = ServiceKind.HYDRATION, "hydration"
     else:
         complex_ = code_pair(drug.calc.drug.drug_class, policy) is COMPLEX
-        kind, name = (ServiceKind.CHEMO if complex_ else ServiceKind.THERAPEUTIC), drug.calc.drug.hcpcs
+        kind, name = (
+            (ServiceKind.CHEMO if complex_ else ServiceKind.THERAPEUTIC),
+            drug.calc.drug.hcpcs,
+        )
     return Service(
-        name, kind, _ROUTES[spec.values["route"]], spec.minutes("start"), spec.minutes("stop"),
-        iv_site=spec.text("iv_site") or "1", reason=spec.flag("reason"),
+        name,
+        kind,
+        _ROUTES[spec.values["route"]],
+        spec.minutes("start"),
+        spec.minutes("stop"),
+        iv_site=spec.text("iv_site") or "1",
+        reason=spec.flag("reason"),
     )
 
 
@@ -127,17 +164,29 @@ def run_visit(visit: VisitSpec, tools: VisitTools) -> VisitResult:
     """Every drug of the visit calculated alone, then the visit's administration codes and checks."""
     results = []
     for spec in visit.administrations:
-        drug = None if spec.flag("hydration") else _administer_one(
-            request_for(visit, spec, tools.rounding_policy), encounter_text(visit, spec), tools)
+        drug = (
+            None
+            if spec.flag("hydration")
+            else _administer_one(
+                request_for(visit, spec, tools.rounding_policy), encounter_text(visit, spec), tools
+            )
+        )
         results.append(AdministrationResult(spec, drug))
     return assemble_visit(visit, results, tools.policy)
 
 
-def assemble_visit(visit: VisitSpec, results: Sequence[AdministrationResult], policy: SitePolicy) -> VisitResult:
+def assemble_visit(
+    visit: VisitSpec, results: Sequence[AdministrationResult], policy: SitePolicy
+) -> VisitResult:
     """The visit's administration codes (by its setting's rules) and checks, over drugs already calculated."""
     services = tuple(_service(item.spec, item.drug, policy) for item in results)
     codes = visit_codes(services, Setting(visit.setting))
-    return VisitResult(visit, tuple(results), codes, tuple(visit_checks(codes.findings, [_label(item) for item in results])))
+    return VisitResult(
+        visit,
+        tuple(results),
+        codes,
+        tuple(visit_checks(codes.findings, [_label(item) for item in results])),
+    )
 
 
 def _label(item: AdministrationResult) -> str:
@@ -147,7 +196,12 @@ def _label(item: AdministrationResult) -> str:
 
 
 def admin_line_to_dict(line: AdminLine) -> dict[str, Any]:
-    return {"code": line.code, "units": line.units, "modifiers": list(line.modifiers), "iv_site": line.iv_site}
+    return {
+        "code": line.code,
+        "units": line.units,
+        "modifiers": list(line.modifiers),
+        "iv_site": line.iv_site,
+    }
 
 
 def visit_to_dict(result: VisitResult) -> dict[str, Any]:
@@ -155,7 +209,10 @@ def visit_to_dict(result: VisitResult) -> dict[str, Any]:
     encounter = result.spec.encounter
     return {
         "contract": 1,
-        "visit": {key: encounter.get(key) for key in ("date", "setting", "payer", "weight", "height", "bsa", "dx")},
+        "visit": {
+            key: encounter.get(key)
+            for key in ("date", "setting", "payer", "weight", "height", "bsa", "dx")
+        },
         "lines": [line_to_dict(line) for line in result.drug_lines],
         "administration_lines": [admin_line_to_dict(line) for line in result.codes.lines],
         "administrations": [_administration_dict(item) for item in result.administrations],
@@ -171,12 +228,16 @@ def _administration_dict(item: AdministrationResult) -> dict[str, Any]:
     out["hydration"] = spec.flag("hydration")
     if item.drug is not None:
         out["calculation"] = calculation_to_dict(item.drug.calc) | {
-            "checks": [check.to_dict() for check in item.drug.checks]}
+            "checks": [check.to_dict() for check in item.drug.checks]
+        }
     return out
 
 
 def _in_time_order(result: VisitResult) -> list[AdministrationResult]:
-    return sorted(result.administrations, key=lambda item: (item.spec.minutes("start") is None, item.spec.minutes("start") or 0))
+    return sorted(
+        result.administrations,
+        key=lambda item: (item.spec.minutes("start") is None, item.spec.minutes("start") or 0),
+    )
 
 
 def visit_note(result: VisitResult) -> str:
@@ -195,4 +256,3 @@ def combined_checks(result: VisitResult) -> tuple[Check, ...]:
             seen.add((check.code, check.message))
             out.append(check)
     return tuple(out)
-

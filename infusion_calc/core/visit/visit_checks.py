@@ -8,8 +8,12 @@ from collections.abc import Sequence
 from infusion_calc.core.record.check_types import ERROR, INFO, Check, CheckSpec, emits
 from infusion_calc.core.visit.admin_hierarchy import Finding
 
-VISIT_TIMES_MISSING = CheckSpec("VISIT_TIMES_MISSING", ERROR, "a visit's administration without the times its code needs")
-VISIT_NOT_BILLED = CheckSpec("VISIT_NOT_BILLED", INFO, "a visit's administration that the rules leave off the claim")
+VISIT_TIMES_MISSING = CheckSpec(
+    "VISIT_TIMES_MISSING", ERROR, "a visit's administration without the times its code needs"
+)
+VISIT_NOT_BILLED = CheckSpec(
+    "VISIT_NOT_BILLED", INFO, "a visit's administration that the rules leave off the claim"
+)
 
 
 @emits(VISIT_TIMES_MISSING, VISIT_NOT_BILLED)
@@ -19,7 +23,11 @@ def visit_checks(findings: Sequence[Finding], labels: Sequence[str]) -> list[Che
     for finding in findings:
         what = labels[finding.service]
         if finding.name == "ADMIN_TIMES_MISSING":
-            out.append(VISIT_TIMES_MISSING(f"{what}: {finding.message}; record it before the claim goes out."))
+            out.append(
+                VISIT_TIMES_MISSING(
+                    f"{what}: {finding.message}; record it before the claim goes out."
+                )
+            )
         else:
             out.append(VISIT_NOT_BILLED(f"{what}: {finding.message}."))
     return out

@@ -44,8 +44,10 @@ ADMINISTRATION_KEYS = {
     "reason": "true for the reason for the visit (the office's initial service)",
     "concurrent": "true when this infusion runs beside another one (96368)",
     "hydration": "true for a hydration infusion (no drug line)",
-    "lot": "lot of the vial opened", "expires": "expiration of the vial opened",
-    "waste_reason": "why the leftover was discarded", "patient": "the visit's patient identifier",
+    "lot": "lot of the vial opened",
+    "expires": "expiration of the vial opened",
+    "waste_reason": "why the leftover was discarded",
+    "patient": "the visit's patient identifier",
 }
 ROUTES = ("infusion", "push", "injection", "on-body")
 SETTINGS = ("office", "hospital")
@@ -104,8 +106,11 @@ def _scan(text: str) -> tuple[dict[str, int], list[tuple[int, dict[str, int]]]]:
         header = _TABLE.match(raw)
         if header:
             if header.group(1) != "administration" or not raw.strip().startswith("[["):
-                raise VisitFileError(number, f"unknown table [{header.group(1)}]; a visit file has the encounter's "
-                                             "keys first, then one [[administration]] table per drug")
+                raise VisitFileError(
+                    number,
+                    f"unknown table [{header.group(1)}]; a visit file has the encounter's "
+                    "keys first, then one [[administration]] table per drug",
+                )
             tables.append((number, {}))
             current = tables[-1][1]
             continue
@@ -117,7 +122,9 @@ def _scan(text: str) -> tuple[dict[str, int], list[tuple[int, dict[str, int]]]]:
 
 def _as_text(value: Any, key: str, line: int | None) -> str:
     if isinstance(value, bool) or isinstance(value, (int, float)):
-        raise VisitFileError(line, f"{key} = {value!r}: write it as text with its unit, e.g. {key} = \"...\"")
+        raise VisitFileError(
+            line, f'{key} = {value!r}: write it as text with its unit, e.g. {key} = "..."'
+        )
     if isinstance(value, time):
         return value.strftime("%H:%M")
     if isinstance(value, date):
@@ -127,10 +134,14 @@ def _as_text(value: Any, key: str, line: int | None) -> str:
     return value.strip()
 
 
-def _check_keys(values: dict[str, Any], known: dict[str, str], lines: dict[str, int], where: str) -> None:
+def _check_keys(
+    values: dict[str, Any], known: dict[str, str], lines: dict[str, int], where: str
+) -> None:
     for key in values:
         if key not in known:
-            raise VisitFileError(lines.get(key), f"unknown key '{key}' in {where}; known keys: {', '.join(known)}")
+            raise VisitFileError(
+                lines.get(key), f"unknown key '{key}' in {where}; known keys: {', '.join(known)}"
+            )
 
 
 def _encounter(data: dict[str, Any], lines: dict[str, int]) -> dict[str, str]:
@@ -139,17 +150,26 @@ def _encounter(data: dict[str, Any], lines: dict[str, int]) -> dict[str, str]:
     encounter = {key: _as_text(value, key, lines.get(key)) for key, value in values.items()}
     for key in ("date", "setting"):
         if not encounter.get(key):
-            raise VisitFileError(None, f"no '{key}': add {key} = ... ({ENCOUNTER_KEYS[key]}) before the first [[administration]]")
+            raise VisitFileError(
+                None,
+                f"no '{key}': add {key} = ... ({ENCOUNTER_KEYS[key]}) before the first [[administration]]",
+            )
     try:
         date.fromisoformat(encounter["date"])
     except ValueError:
-        raise VisitFileError(lines.get("date"), f"date = {encounter['date']!r}: expected YYYY-MM-DD") from None
+        raise VisitFileError(
+            lines.get("date"), f"date = {encounter['date']!r}: expected YYYY-MM-DD"
+        ) from None
     if encounter["setting"] not in SETTINGS:
-        raise VisitFileError(lines.get("setting"), f"setting = {encounter['setting']!r}: expected office or hospital")
+        raise VisitFileError(
+            lines.get("setting"), f"setting = {encounter['setting']!r}: expected office or hospital"
+        )
     return encounter
 
 
-def _administration(data: Any, header: int, lines: dict[str, int], patient: str | None) -> AdministrationSpec:
+def _administration(
+    data: Any, header: int, lines: dict[str, int], patient: str | None
+) -> AdministrationSpec:
     if not isinstance(data, dict):
         raise VisitFileError(header, "administration must be written as [[administration]] tables")
     _check_keys(data, ADMINISTRATION_KEYS, lines, "[[administration]]")
@@ -165,8 +185,11 @@ def _administration(data: Any, header: int, lines: dict[str, int], patient: str 
             values[key] = _as_text(value, key, lines.get(key))
     spec = AdministrationSpec(values, lines, header)
     if values.get("patient") is not None and values["patient"] != patient:
-        raise VisitFileError(lines["patient"], f"patient = {values['patient']!r} is not the visit's patient "
-                                               f"({patient or 'none given'}): a visit file holds one patient; write one file per patient")
+        raise VisitFileError(
+            lines["patient"],
+            f"patient = {values['patient']!r} is not the visit's patient "
+            f"({patient or 'none given'}): a visit file holds one patient; write one file per patient",
+        )
     _check_administration(spec)
     return spec
 
@@ -176,33 +199,48 @@ def _check_administration(spec: AdministrationSpec) -> None:
     route = values.get("route")
     if route not in ROUTES:
         where = lines.get("route", spec.line)
-        raise VisitFileError(where, f"route = {route!r}: expected one of {', '.join(ROUTES)}" if route else
-                             f"no route: add route = \"infusion\" (or {', '.join(ROUTES[1:])})")
+        raise VisitFileError(
+            where,
+            f"route = {route!r}: expected one of {', '.join(ROUTES)}"
+            if route
+            else f'no route: add route = "infusion" (or {", ".join(ROUTES[1:])})',
+        )
     if not spec.flag("hydration"):
         if not values.get("drug") and not values.get("hcpcs"):
-            raise VisitFileError(spec.line, "name the drug: add drug = \"...\" or hcpcs = \"...\"")
+            raise VisitFileError(spec.line, 'name the drug: add drug = "..." or hcpcs = "..."')
         if not values.get("dose"):
-            raise VisitFileError(spec.line, "no dose: add dose = \"...\" (e.g. \"375 mg/m2\")")
+            raise VisitFileError(spec.line, 'no dose: add dose = "..." (e.g. "375 mg/m2")')
     for key in ("start", "stop"):
         if values.get(key) is not None and not _CLOCK.match(values[key]):
-            raise VisitFileError(lines.get(key), f"{key} = {values[key]!r}: expected HH:MM (24-hour, e.g. 09:05)")
+            raise VisitFileError(
+                lines.get(key), f"{key} = {values[key]!r}: expected HH:MM (24-hour, e.g. 09:05)"
+            )
     start, stop = spec.minutes("start"), spec.minutes("stop")
     if start is not None and stop is not None and stop < start:
-        raise VisitFileError(lines.get("stop"), f"stop {values['stop']} is before start {values['start']}")
+        raise VisitFileError(
+            lines.get("stop"), f"stop {values['stop']} is before start {values['start']}"
+        )
 
 
 def _overlaps(administrations: tuple[AdministrationSpec, ...]) -> None:
     """Two administrations at once are an error unless the later one says it is concurrent."""
     for index, later in enumerate(administrations):
         for earlier in administrations[:index]:
-            a, b = (earlier.minutes("start"), earlier.minutes("stop")), (later.minutes("start"), later.minutes("stop"))
+            a, b = (
+                (earlier.minutes("start"), earlier.minutes("stop")),
+                (later.minutes("start"), later.minutes("stop")),
+            )
             if None in a or None in b:
                 continue
             if a[0] < b[1] and b[0] < a[1] and not later.flag("concurrent"):  # type: ignore[operator]
-                raise VisitFileError(later.lines.get("start", later.line), (
-                    f"{later.values['start']}-{later.values['stop']} overlaps {earlier.values['start']}-"
-                    f"{earlier.values['stop']} (line {earlier.line}): correct the times, or add concurrent = true "
-                    "if the infusions ran at the same time"))
+                raise VisitFileError(
+                    later.lines.get("start", later.line),
+                    (
+                        f"{later.values['start']}-{later.values['stop']} overlaps {earlier.values['start']}-"
+                        f"{earlier.values['stop']} (line {earlier.line}): correct the times, or add concurrent = true "
+                        "if the infusions ran at the same time"
+                    ),
+                )
 
 
 def read_visit(text: str) -> VisitSpec:
@@ -211,7 +249,9 @@ def read_visit(text: str) -> VisitSpec:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         found = re.search(r"line (\d+)", str(error))
-        raise VisitFileError(int(found.group(1)) if found else None, f"not valid TOML: {error}") from None
+        raise VisitFileError(
+            int(found.group(1)) if found else None, f"not valid TOML: {error}"
+        ) from None
     top, tables = _scan(text)
     encounter = _encounter(data, top)
     raw = data.get("administration")

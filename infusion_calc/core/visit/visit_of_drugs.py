@@ -15,7 +15,12 @@ from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.core.checks.admin_codes import INFUSION_MINIMUM_MINUTES
 from infusion_calc.core.record.check_types import SitePolicy
 from infusion_calc.core.record.encounter import Encounter
-from infusion_calc.core.visit.visit import AdministrationResult, DrugResult, VisitResult, assemble_visit
+from infusion_calc.core.visit.visit import (
+    AdministrationResult,
+    DrugResult,
+    VisitResult,
+    assemble_visit,
+)
 from infusion_calc.core.visit.visit_file import SETTINGS, AdministrationSpec, VisitSpec
 
 _INJECTED = ("sc", "subcutaneous", "im", "intramuscular", "sc/im")
@@ -52,9 +57,16 @@ def _shared(drugs: Sequence[DrugResult], day: date, setting: str) -> dict[str, s
     shared = {"date": day.isoformat(), "setting": setting}
     for drug in drugs:
         encounter, request = drug.encounter, drug.calc.request
-        values = {"payer": encounter.payer.value if encounter.payer is not None else None, "dx": encounter.dx,
-                  "nurse": encounter.nurse, "provider": encounter.provider, "site": encounter.site,
-                  "weight": request.weight, "height": request.height, "bsa": request.bsa}
+        values = {
+            "payer": encounter.payer.value if encounter.payer is not None else None,
+            "dx": encounter.dx,
+            "nurse": encounter.nurse,
+            "provider": encounter.provider,
+            "site": encounter.site,
+            "weight": request.weight,
+            "height": request.height,
+            "bsa": request.bsa,
+        }
         for key, value in values.items():
             if value and key not in shared:
                 shared[key] = str(value)
@@ -63,21 +75,32 @@ def _shared(drugs: Sequence[DrugResult], day: date, setting: str) -> dict[str, s
 
 def _administration(drug: DrugResult) -> AdministrationSpec:
     calc, encounter = drug.calc, drug.encounter
-    values: dict[str, Any] = {"drug": calc.drug.display_name, "hcpcs": calc.drug.hcpcs,
-                                 "dose": str(calc.order.amount), "route": route_word(calc, encounter)}
-    for key, value in (("start", _clock(encounter.start)), ("stop", _clock(encounter.stop)),
-                       ("iv_site", encounter.iv_site)):
+    values: dict[str, Any] = {
+        "drug": calc.drug.display_name,
+        "hcpcs": calc.drug.hcpcs,
+        "dose": str(calc.order.amount),
+        "route": route_word(calc, encounter),
+    }
+    for key, value in (
+        ("start", _clock(encounter.start)),
+        ("stop", _clock(encounter.stop)),
+        ("iv_site", encounter.iv_site),
+    ):
         if value:
             values[key] = value
     return AdministrationSpec(values, {}, 0)
 
 
-def visit_of(drugs: Sequence[DrugResult], setting: str, policy: SitePolicy, today: date | None = None) -> VisitResult:
+def visit_of(
+    drugs: Sequence[DrugResult], setting: str, policy: SitePolicy, today: date | None = None
+) -> VisitResult:
     """The visit of `drugs`, in time order (the order added when a start is missing), under the site's
     `setting`: "office" or "hospital"."""
     if setting not in SETTINGS:
         raise ValueError(f"setting {setting!r}: expected office or hospital")
-    in_order = sorted(drugs, key=lambda drug: (drug.encounter.start is None, _clock(drug.encounter.start) or ""))
+    in_order = sorted(
+        drugs, key=lambda drug: (drug.encounter.start is None, _clock(drug.encounter.start) or "")
+    )
     shared = _shared(in_order, service_day(in_order, today), setting)
     results = [AdministrationResult(_administration(drug), drug) for drug in in_order]
     spec = VisitSpec(shared, tuple(item.spec for item in results))

@@ -90,14 +90,22 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         # The amount given when it was entered; null means the whole dose prepared was billed as given.
         "dose_given": _mg(calc.given_mg) if calc.given_mg is not None else None,
         "patient": {
-            "weight": format_amount(patient.weight_kg, "kg") if patient.weight_kg is not None else None,
-            "height": format_amount(patient.height_cm, "cm") if patient.height_cm is not None else None,
+            "weight": format_amount(patient.weight_kg, "kg")
+            if patient.weight_kg is not None
+            else None,
+            "height": format_amount(patient.height_cm, "cm")
+            if patient.height_cm is not None
+            else None,
             "bsa": format_amount(patient.bsa_m2, "m**2") if patient.bsa_m2 is not None else None,
-            "bsa_method": ("mosteller" if patient.bsa_from_mosteller else "given") if patient.bsa_m2 is not None else None,
+            "bsa_method": ("mosteller" if patient.bsa_from_mosteller else "given")
+            if patient.bsa_m2 is not None
+            else None,
         },
         "vials": [_vial(use) for use in calc.vials],
         "labeled_amount": _mg(calc.labeled_mg),
-        "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL") if calc.preparation.draw_volume_ml is not None else None,
+        "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
+        if calc.preparation.draw_volume_ml is not None
+        else None,
         "reconstitution": [
             {"vials": use.count, "diluent_per_vial": format_amount(diluent, "mL")}
             for use, diluent in calc.preparation.reconstitution
@@ -107,22 +115,30 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "discarded_amount": _mg(calc.billing.discarded_mg),
         "single_dose": calc.single_dose,
         "container_confirmed": calc.container_confirmed,  # false: no JW/JZ yet, claim formats refuse
-        "lines": [line_to_dict(line) | {"medicare_payment": amount} for line, amount in zip(calc.lines, _line_payments(calc))],
+        "lines": [
+            line_to_dict(line) | {"medicare_payment": amount}
+            for line, amount in zip(calc.lines, _line_payments(calc))
+        ],
         "calculation": [step_text(step) for step in calc.steps],
         "warnings": [{"code": notice.code, "message": notice.message} for notice in calc.warnings],
     }
     result["payment"] = payment_to_dict(calc.payment)
     if calc.rounding_threshold is not None:
         option = calc.rounding_option
-        result["dose_rounding"] = None if option is None else {
-            "dose": _mg(option.dose_mg),
-            "change_percent": plain(option.change_percent),
-            "threshold_percent": plain(option.threshold_percent),
-            "vials": [_vial(use) for use in option.vials],
-            # What Medicare would allow for the option minus what it allows for the order: "-24.51".
-            "medicare_payment_difference": (
-                str(calc.payment.whole_vial_total - calc.payment.total)
-                if calc.payment is not None and calc.payment.whole_vial_total is not None else None
-            ),
-        }
+        result["dose_rounding"] = (
+            None
+            if option is None
+            else {
+                "dose": _mg(option.dose_mg),
+                "change_percent": plain(option.change_percent),
+                "threshold_percent": plain(option.threshold_percent),
+                "vials": [_vial(use) for use in option.vials],
+                # What Medicare would allow for the option minus what it allows for the order: "-24.51".
+                "medicare_payment_difference": (
+                    str(calc.payment.whole_vial_total - calc.payment.total)
+                    if calc.payment is not None and calc.payment.whole_vial_total is not None
+                    else None
+                ),
+            }
+        )
     return result

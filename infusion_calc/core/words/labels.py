@@ -15,7 +15,9 @@ from typing import TYPE_CHECKING
 
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.numbers.units import format_amount
-from infusion_calc.core.record.claim_code import code_label as code_label  # made where a claim line's code is
+from infusion_calc.core.record.claim_code import (
+    code_label as code_label,
+)  # made where a claim line's code is
 
 if TYPE_CHECKING:
     from infusion_calc.core.calculation.billing import ClaimLine, VialUse
@@ -63,8 +65,12 @@ def readable_ndc(ndc: str) -> str:
     return ndc
 
 
-def ndc_for_people(ndc: str | None, quantity: Decimal | str | None = None, unit: str | None = None,
-                   missing: str = "NDC not verified") -> str:
+def ndc_for_people(
+    ndc: str | None,
+    quantity: Decimal | str | None = None,
+    unit: str | None = None,
+    missing: str = "NDC not verified",
+) -> str:
     """'NDC 64406-0008-01, 12.5 mL': the NDC and, when given, the amount of it in words."""
     if not ndc:
         return missing
@@ -114,5 +120,3 @@ def checks_text(checks: Iterable[Check]) -> str:
     if not rows:
         return "Pre-submission checks: none\n"
     return "\n".join(["Pre-submission checks:", *rows]) + "\n"
-
-

@@ -14,16 +14,22 @@ if TYPE_CHECKING:
 
 # -- the app's result panel (the same facts, in the chair's words) ------------------------
 
+
 def preparation_steps(calc: Calculation) -> tuple[str, ...]:
     """Reconstitute (powders) and draw, as instructions."""
     steps = [
-        (f"Reconstitute each of the {vial_text(use.count, use.product.label)} vials" if use.count > 1
-         else f"Reconstitute the {use.product.label} vial")
+        (
+            f"Reconstitute each of the {vial_text(use.count, use.product.label)} vials"
+            if use.count > 1
+            else f"Reconstitute the {use.product.label} vial"
+        )
         + f" with {amount(diluent, 'mL')} sterile water"
         for use, diluent in calc.preparation.reconstitution
     ]
     draw = calc.preparation.draw_volume_ml
-    steps.append(f"Draw {amount(draw, 'mL')}" if draw is not None else "Draw the volume per the label")
+    steps.append(
+        f"Draw {amount(draw, 'mL')}" if draw is not None else "Draw the volume per the label"
+    )
     return tuple(steps)
 
 
@@ -67,9 +73,13 @@ def payment_sentence(calc: Calculation) -> str | None:
     payment = calc.payment
     if payment is None:
         return None
-    per_line = ", ".join(f"{line.code} {money(value)}" for line, value in zip(calc.lines, payment.line_amounts))
-    text = (f"Medicare allows {money(payment.total)}: {per_line} "
-            f"({payment.quarter} limit ${payment.limit} per unit; coinsurance {money(payment.coinsurance)}).")
+    per_line = ", ".join(
+        f"{line.code} {money(value)}" for line, value in zip(calc.lines, payment.line_amounts)
+    )
+    text = (
+        f"Medicare allows {money(payment.total)}: {per_line} "
+        f"({payment.quarter} limit ${payment.limit} per unit; coinsurance {money(payment.coinsurance)})."
+    )
     if payment.discarded:
         text += f" The JW line recovers {money(payment.discarded)}."
     if payment.whole_vial_total is not None:  # the site's whole-vial option, in dollars
@@ -82,15 +92,16 @@ def claim_grid(calc: Calculation, missing_ndc: str) -> str:
     """The claim lines as tab-separated text, with a header: pastes into a billing grid."""
     header = "HCPCS\tModifier\tUnits\tNDC\tNDC unit\tNDC quantity"
     rows = [
-        "\t".join((
-            line.hcpcs,
-            modifiers_text(line.modifiers),
-            str(line.units),
-            line.ndc or missing_ndc,
-            line.ndc_unit or "",
-            plain(line.ndc_quantity) if line.ndc_quantity is not None else "",
-        ))
+        "\t".join(
+            (
+                line.hcpcs,
+                modifiers_text(line.modifiers),
+                str(line.units),
+                line.ndc or missing_ndc,
+                line.ndc_unit or "",
+                plain(line.ndc_quantity) if line.ndc_quantity is not None else "",
+            )
+        )
         for line in calc.lines
     ]
     return "\n".join([header, *rows]) + "\n"
-

@@ -36,12 +36,16 @@ def _figure(value: Figure) -> str:
 
 
 def step_text(step: Step) -> str:
-    figures = {"u": "mg"} | {name: _figure(value) for name, value in step.figures}  # u: the amount's unit, mg unless stated
+    figures = {"u": "mg"} | {
+        name: _figure(value) for name, value in step.figures
+    }  # u: the amount's unit, mg unless stated
     text = STEP_TEXTS[step.kind].format(**figures)
-    if figures["u"].endswith("s"):  # "1 doses labeled", "÷ 1 units per unit": one of a counted unit is singular
-        text = re.sub(rf"(?<![0-9.]){re.escape('1 ' + figures['u'])}\b", "1 " + figures["u"][:-1], text)
+    if figures["u"].endswith(
+        "s"
+    ):  # "1 doses labeled", "÷ 1 units per unit": one of a counted unit is singular
+        text = re.sub(
+            rf"(?<![0-9.]){re.escape('1 ' + figures['u'])}\b", "1 " + figures["u"][:-1], text
+        )
     if "rounded_from" in figures:  # a calculated dose stated to 0.01 of its unit
         text += f" (from {figures['rounded_from']} {figures['u']}, rounded to 0.01 {figures['u']})"
     return text
-
-

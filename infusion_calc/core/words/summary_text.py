@@ -8,7 +8,14 @@ from decimal import Decimal
 from typing import Any
 
 from infusion_calc.core.numbers.rounding import plain
-from infusion_calc.core.words.labels import code_label, money, ndc_for_people, readable_ndc, vial_text, vials_text
+from infusion_calc.core.words.labels import (
+    code_label,
+    money,
+    ndc_for_people,
+    readable_ndc,
+    vial_text,
+    vials_text,
+)
 
 
 def drug_heading(generic: str, brand: str | None, hcpcs: str, descriptor: str) -> str:
@@ -31,11 +38,15 @@ def result_summary(result: Mapping[str, Any], rounding_threshold: Decimal | None
     """
     out = [drug_heading(result["drug"], result["brand"], result["hcpcs"], result["descriptor"])]
     out.append(f"  Dose          {result['dose']}")
-    given = result.get("dose_given")  # entries saved before the amount given was recorded have no such key
+    given = result.get(
+        "dose_given"
+    )  # entries saved before the amount given was recorded have no such key
     if given and given != result["dose"]:
         out.append(f"  Given         {given} of the dose prepared")
     for vial in result["vials"]:
-        out.append(f"  Open          {vial_text(vial['count'], vial_size(vial))} vial  ({ndc_for_people(_carton_ndc(vial['ndc']))})")
+        out.append(
+            f"  Open          {vial_text(vial['count'], vial_size(vial))} vial  ({ndc_for_people(_carton_ndc(vial['ndc']))})"
+        )
     for vial, diluent in _reconstituted(result):
         out.append(f"  Reconstitute  each of {vial} with {diluent} sterile water")
     out.append(f"  Draw          {result['draw_volume'] or 'see label'}")
@@ -45,10 +56,16 @@ def result_summary(result: Mapping[str, Any], rounding_threshold: Decimal | None
     )
     out.append("  Claim lines")
     for line in result["lines"]:
-        ndc = ndc_for_people(_carton_ndc(line["ndc"]), line["ndc_quantity"], line["ndc_unit"],
-                             missing="NDC from the carton (not verified)")
+        ndc = ndc_for_people(
+            _carton_ndc(line["ndc"]),
+            line["ndc_quantity"],
+            line["ndc_unit"],
+            missing="NDC from the carton (not verified)",
+        )
         units = line["units"]
-        out.append(f"    {code_label(line['hcpcs'], line['modifiers']):<14}{units:>6} {'unit ' if units == 1 else 'units'}   {ndc}")
+        out.append(
+            f"    {code_label(line['hcpcs'], line['modifiers']):<14}{units:>6} {'unit ' if units == 1 else 'units'}   {ndc}"
+        )
     out.extend(_payment_lines(result))
     option_line = _whole_vial_option(result, rounding_threshold)
     if option_line is not None:
@@ -83,7 +100,11 @@ def _whole_vial_option(result: Mapping[str, Any], threshold: Decimal | None) -> 
         return None
     option = result["dose_rounding"]
     if option is None:
-        return f"Whole-vial option: none within {plain(threshold)}%" if threshold is not None else "Whole-vial option: none"
+        return (
+            f"Whole-vial option: none within {plain(threshold)}%"
+            if threshold is not None
+            else "Whole-vial option: none"
+        )
     difference = option.get("medicare_payment_difference")
     dollars = ""
     if difference is not None:
@@ -105,11 +126,13 @@ def _payment_lines(result: Mapping[str, Any]) -> list[str]:
         f"{code_label(line['hcpcs'], line['modifiers'])} {money(Decimal(line['medicare_payment']))}"
         for line in result["lines"]
     )
-    out = [f"  Medicare      {money(Decimal(payment['total']))} allowed "
-           f"({per_line}; {payment['quarter']} limit ${payment['limit_per_unit']} per unit)"]
+    out = [
+        f"  Medicare      {money(Decimal(payment['total']))} allowed "
+        f"({per_line}; {payment['quarter']} limit ${payment['limit_per_unit']} per unit)"
+    ]
     if Decimal(payment["discarded"]):
         out.append(f"                the JW line recovers {money(Decimal(payment['discarded']))}")
-    out.append(f"                coinsurance {payment['coinsurance_percent']}%: {money(Decimal(payment['coinsurance']))}")
+    out.append(
+        f"                coinsurance {payment['coinsurance_percent']}%: {money(Decimal(payment['coinsurance']))}"
+    )
     return out
-
-

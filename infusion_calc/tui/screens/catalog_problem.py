@@ -33,7 +33,8 @@ class CatalogProblemScreen(ModalScreen[bool]):
                 "The app will calculate with the packaged catalog only (verified data). Drugs, vials and "
                 "NDCs that only the site file has are not available; check each NDC against the carton. "
                 "Ask pharmacy to correct the site file.",
-                id="catalog-problem-advice", markup=False,
+                id="catalog-problem-advice",
+                markup=False,
             )
             with Horizontal(id="catalog-problem-buttons"):
                 yield Button("Continue with the packaged catalog", id="continue", variant="warning")

@@ -54,10 +54,15 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
             yield Static(
                 f"{self.product}: no catalog verifies whether this vial is single-dose or multi-dose, and the "
                 "JW/JZ modifiers depend on it (none at all for a multi-dose vial).",
-                id="confirm-container-reason", markup=False,
+                id="confirm-container-reason",
+                markup=False,
             )
             if self.hint:
-                yield Static(f"{self.hint} (seven years old: the carton decides)", id="confirm-container-hint", markup=False)
+                yield Static(
+                    f"{self.hint} (seven years old: the carton decides)",
+                    id="confirm-container-hint",
+                    markup=False,
+                )
             yield Static(f"Answer as the carton says to {self.doing}.", markup=False)
             with Horizontal(id="confirm-container-buttons"):
                 yield Button("Go back", id="back", variant="primary")
@@ -81,21 +86,28 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
         self.dismiss(MULTI_DOSE)
 
 
-def ask(screen: Any, result: ResultView, nothing: str, doing: str, again: Callable[[], None]) -> None:
+def ask(
+    screen: Any, result: ResultView, nothing: str, doing: str, again: Callable[[], None]
+) -> None:
     """Push the question; an answer recalculates with it and runs `again` (the action the nurse asked for)."""
     from infusion_calc.core.catalog.container import fda_hint
     from infusion_calc.loading import fda_2019_containers
 
     calc = result.calculation
-    if calc is None:  # a result is always made with its calculation; nothing to ask about without one
+    if (
+        calc is None
+    ):  # a result is always made with its calculation; nothing to ask about without one
         return
     product = f"{calc.drug.hcpcs} {', '.join(use.product.label for use in calc.vials)}"
     hint = fda_hint(tuple(use.product for use in calc.vials), fda_2019_containers())
 
     def answered(kind: str | None) -> None:
         if kind is None:
-            screen.notify(f"{nothing}: single-dose or multi-dose is not confirmed; no JW/JZ is written until it is.",
-                          severity="warning", timeout=8)
+            screen.notify(
+                f"{nothing}: single-dose or multi-dose is not confirmed; no JW/JZ is written until it is.",
+                severity="warning",
+                timeout=8,
+            )
             return
         form = screen.form
         screen.container_answer = (form.drug, form.vial, kind)

@@ -50,10 +50,15 @@ class ConfirmDoseScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-dose-dialog"):
-            yield Label("Is this dose right? It is far outside the labeled dose", id="confirm-dose-title")
+            yield Label(
+                "Is this dose right? It is far outside the labeled dose", id="confirm-dose-title"
+            )
             yield Static(self.message, id="confirm-dose-reason", markup=False)
-            yield Static(f"Confirm the dose as ordered to {self.doing}, or go back and fix it.",
-                         id="confirm-dose-question", markup=False)
+            yield Static(
+                f"Confirm the dose as ordered to {self.doing}, or go back and fix it.",
+                id="confirm-dose-question",
+                markup=False,
+            )
             with Horizontal(id="confirm-dose-buttons"):
                 yield Button("Fix the dose", id="fix", variant="primary")
                 yield Button("Confirm this dose", id="confirm", variant="error")

@@ -30,12 +30,16 @@ class CopyAsScreen(ModalScreen[str | None]):
         with Vertical(id="copy-as-dialog"):
             yield Label("Copy the claim lines as…", id="copy-as-title")
             yield OptionList(
-                *(Option(Content.assemble((fmt.ljust(width + 2), "bold"), description), id=fmt)
-                  for fmt, description in self.formats),
+                *(
+                    Option(Content.assemble((fmt.ljust(width + 2), "bold"), description), id=fmt)
+                    for fmt, description in self.formats
+                ),
                 id="copy-as-formats",
             )
-            yield Label("Enter copies · Esc cancels · warnings (no NDC, no charge) follow the copy",
-                        id="copy-as-hint")
+            yield Label(
+                "Enter copies · Esc cancels · warnings (no NDC, no charge) follow the copy",
+                id="copy-as-hint",
+            )
 
     def on_mount(self) -> None:
         self.app.clear_notifications()  # at 80 columns a notice would sit over the menu

@@ -38,38 +38,106 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDING_GROUP_TITLE = "Result"
     BINDINGS = [
-        Binding("f2", "copy_claim_lines", "Copy claim", id="copy-claim-lines",
-                tooltip="Copy the claim lines (HCPCS, modifier, units, NDC) as tab-separated text"),
-        Binding("f3", "copy_chart_text", "Copy chart", id="copy-chart-text",
-                tooltip="Copy the chart documentation text"),
-        Binding("f4", "save_to_file", "Write to file", id="save-to-file",
-                tooltip="Write the chart text and claim lines to a new text file in the user data folder"),
-        Binding("f5", "copy_as", "Copy as…", id="copy-as",
-                tooltip="Copy the claim lines as CMS-1500, UB-04, 837P, 837I, FHIR, CSV, JSON or text"),
-        Binding("f6", "save_to_log", "Save to log", id="save-to-log",
-                tooltip="Save this administration (result, chart note, checks, encounter) to the administration log"),
-        Binding("f7", "jump_to_result", "Result", id="jump-to-result",
-                tooltip="Jump to the result, then the checks, then the chart text, then back to the form"),
-        Binding("f8", "report", "Report", id="report",
-                tooltip="Waste and revenue from the administration log: charts by drug and by month, what-ifs"),
-        Binding("f9", "add_to_visit", "Add drug", id="add-to-visit", show=False,  # the bar is full: F1 and README list it
-                tooltip="Add the drug on screen to this patient's visit, and start the next drug of the visit"),
-        Binding("ctrl+n", "clear", "Next patient", id="clear",
-                tooltip="Clear the form for the next patient"),
+        Binding(
+            "f2",
+            "copy_claim_lines",
+            "Copy claim",
+            id="copy-claim-lines",
+            tooltip="Copy the claim lines (HCPCS, modifier, units, NDC) as tab-separated text",
+        ),
+        Binding(
+            "f3",
+            "copy_chart_text",
+            "Copy chart",
+            id="copy-chart-text",
+            tooltip="Copy the chart documentation text",
+        ),
+        Binding(
+            "f4",
+            "save_to_file",
+            "Write to file",
+            id="save-to-file",
+            tooltip="Write the chart text and claim lines to a new text file in the user data folder",
+        ),
+        Binding(
+            "f5",
+            "copy_as",
+            "Copy as…",
+            id="copy-as",
+            tooltip="Copy the claim lines as CMS-1500, UB-04, 837P, 837I, FHIR, CSV, JSON or text",
+        ),
+        Binding(
+            "f6",
+            "save_to_log",
+            "Save to log",
+            id="save-to-log",
+            tooltip="Save this administration (result, chart note, checks, encounter) to the administration log",
+        ),
+        Binding(
+            "f7",
+            "jump_to_result",
+            "Result",
+            id="jump-to-result",
+            tooltip="Jump to the result, then the checks, then the chart text, then back to the form",
+        ),
+        Binding(
+            "f8",
+            "report",
+            "Report",
+            id="report",
+            tooltip="Waste and revenue from the administration log: charts by drug and by month, what-ifs",
+        ),
+        Binding(
+            "f9",
+            "add_to_visit",
+            "Add drug",
+            id="add-to-visit",
+            show=False,  # the bar is full: F1 and README list it
+            tooltip="Add the drug on screen to this patient's visit, and start the next drug of the visit",
+        ),
+        Binding(
+            "ctrl+n",
+            "clear",
+            "Next patient",
+            id="clear",
+            tooltip="Clear the form for the next patient",
+        ),
         # Tab moves the focus at once, in the app, before the next key is handed on (not later, in
         # the field's own queue): text typed right after a Tab lands in the next field.
         Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="next-field"),
-        Binding("shift+tab", "app.focus_previous", "Previous field", show=False, priority=True,
-                id="previous-field"),
+        Binding(
+            "shift+tab",
+            "app.focus_previous",
+            "Previous field",
+            show=False,
+            priority=True,
+            id="previous-field",
+        ),
         # From the form too (priority): the form is never scrolled by a page, the result is.
-        Binding("pagedown", "scroll_result(1)", "Scroll the result down", id="scroll-result-down",
-                show=False, priority=True),
-        Binding("pageup", "scroll_result(-1)", "Scroll the result up", id="scroll-result-up",
-                show=False, priority=True),
+        Binding(
+            "pagedown",
+            "scroll_result(1)",
+            "Scroll the result down",
+            id="scroll-result-down",
+            show=False,
+            priority=True,
+        ),
+        Binding(
+            "pageup",
+            "scroll_result(-1)",
+            "Scroll the result up",
+            id="scroll-result-up",
+            show=False,
+            priority=True,
+        ),
     ]
 
-    KEY_BAR_SHORT = {"save-to-log": "Save log", "clear": "Next", "copy-claim-lines": "Claim",
-                     "copy-chart-text": "Chart"}
+    KEY_BAR_SHORT = {
+        "save-to-log": "Save log",
+        "clear": "Next",
+        "copy-claim-lines": "Claim",
+        "copy-chart-text": "Chart",
+    }
     """Shorter words on the key bar below KEY_BAR_LONG_WORDS columns, so every key it shows fits."""
     JUMPS = ("#result", "#visit", "#checks-title", "#chart-text-title")
     """Where F7 goes, in turn, before going back to the form."""
@@ -86,7 +154,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
     """The presenter over the catalog; None until it has loaded (after the first frame). The
     app sets it here, its one owner; `app.calculator` reads it."""
     outcome: reactive[Outcome] = reactive(LOADING, init=False)
-    container_answer: ContainerAnswer | None = None  # "single-dose or multi-dose?" answered for one drug and vial size
+    container_answer: ContainerAnswer | None = (
+        None  # "single-dose or multi-dose?" answered for one drug and vial size
+    )
     """What the engine makes of `form`: a result, or the problem to fix first."""
 
     def __init__(self, *, round_within: str = "", cursor_blink: bool = True) -> None:
@@ -98,10 +168,14 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
-        self._visit: list[ResultView] = []  # this patient's drugs added so far (F9); Ctrl+N starts a new visit
+        self._visit: list[
+            ResultView
+        ] = []  # this patient's drugs added so far (F9); Ctrl+N starts a new visit
         self._last_saved: tuple[object, str] | None = None
         """The form last saved to the log, and where it went: the same one is not saved twice."""
-        self._unsaved: tuple[object, str] | None = None  # a failed save's form and entry id (actions.retry_identifier)
+        self._unsaved: tuple[object, str] | None = (
+            None  # a failed save's form and entry id (actions.retry_identifier)
+        )
 
     def compose(self) -> ComposeResult:
         yield from ()  # the form is mounted on mount (below), before the first frame
@@ -121,7 +195,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self.built = True
         self._fit_key_bar()
         self.result_panel.show(self.outcome)
-        self.set_focus(self.query_one("#dose"))  # now, not later: the app replays early keys into it
+        self.set_focus(
+            self.query_one("#dose")
+        )  # now, not later: the app replays early keys into it
         self.post_message(FormBuilt())
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
@@ -135,15 +211,19 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         width = self.size.width
         if width >= self.KEY_BAR_LONG_WORDS:
             return bindings
-        return {key: self._fitted_key(active, short_of_keys=width < self.KEY_BAR_FULL_WIDTH)
-                for key, active in bindings.items()}
+        return {
+            key: self._fitted_key(active, short_of_keys=width < self.KEY_BAR_FULL_WIDTH)
+            for key, active in bindings.items()
+        }
 
     def _fitted_key(self, active: ActiveBinding, *, short_of_keys: bool) -> ActiveBinding:
         binding = active.binding
         if short_of_keys and binding.id in self.KEY_BAR_WIDE_ONLY:
             return active._replace(binding=replace(binding, show=False))
         if binding.id in self.KEY_BAR_SHORT:
-            return active._replace(binding=replace(binding, description=self.KEY_BAR_SHORT[binding.id]))
+            return active._replace(
+                binding=replace(binding, description=self.KEY_BAR_SHORT[binding.id])
+            )
         return active
 
     def on_resize(self) -> None:
@@ -187,10 +267,14 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             )
         banner.display = bool(calculator.catalog_problem)
         self.order_form.load_choices(calculator)
-        self.form = self.order_form.values()  # now, not after the message: no flash of a stale state
+        self.form = (
+            self.order_form.values()
+        )  # now, not after the message: no flash of a stale state
 
     def on_order_form_changed(self, event: "OrderForm.Changed") -> None:
-        self.form = with_container_answer(event.values, self.container_answer)  # the carton's answer, for this product only
+        self.form = with_container_answer(
+            event.values, self.container_answer
+        )  # the carton's answer, for this product only
 
     # -- actions --------------------------------------------------------------------------------
 
@@ -200,7 +284,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             return
         panel = self.order_form.encounter_panel
         panel.collapsed = not panel.collapsed
-        if not panel.collapsed:  # the first opening builds its fields: they exist after the next refresh
+        if (
+            not panel.collapsed
+        ):  # the first opening builds its fields: they exist after the next refresh
             self.call_after_refresh(self._focus_first_encounter_field)
 
     def _focus_first_encounter_field(self) -> None:
@@ -214,8 +300,16 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if action == "scroll_result":  # a list that is open (the drug list) keeps its own PageDown
             focused = self.focused
-            return self.built and (focused is None or self.order_form in focused.ancestors or focused is self.result_panel) \
-                and not getattr(focused, "expanded", False) and type(focused).__name__ != "SelectOverlay"
+            return (
+                self.built
+                and (
+                    focused is None
+                    or self.order_form in focused.ancestors
+                    or focused is self.result_panel
+                )
+                and not getattr(focused, "expanded", False)
+                and type(focused).__name__ != "SelectOverlay"
+            )
         return True
 
     def action_scroll_result(self, pages: int) -> None:
@@ -227,7 +321,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         if not self.built:
             return
         scroller = self._result_scroller()
-        targets = [target for target in map(self.query_one, self.JUMPS) if target.display and target.region.height]
+        targets = [
+            target
+            for target in map(self.query_one, self.JUMPS)
+            if target.display and target.region.height
+        ]
         if self._jumps < len(targets):
             scroller.scroll_to_widget(targets[self._jumps], top=True, animate=False)
             self._jumps += 1

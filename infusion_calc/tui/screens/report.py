@@ -37,8 +37,11 @@ def summary_text(report: dict[str, Any]) -> str:
     what_if = totals["what_if"]
     risks = totals["risks"]
     rounding = what_if["rounding"]
-    rounded = (f"rounding within {rounding['round_within_percent']}% ${rounding['dollars_saved']}"
-               if rounding["round_within_percent"] is not None else "no rounding policy")
+    rounded = (
+        f"rounding within {rounding['round_within_percent']}% ${rounding['dollars_saved']}"
+        if rounding["round_within_percent"] is not None
+        else "no rounding policy"
+    )
     return (
         f"[b]Waste and revenue[/b] {report['from']} to {report['to']}: {totals['administrations']} administrations, "
         f"waste {totals['waste_percent'] or '-'}%\n"
@@ -63,7 +66,9 @@ def _report(context: Context, period: Any) -> dict[str, Any]:
 
     try:
         threshold = parse_rounding_threshold(context.rounding_policy)
-    except InfusionCalcError:  # a broken config: the app says so on its main screen; no rounding what-if here
+    except (
+        InfusionCalcError
+    ):  # a broken config: the app says so on its main screen; no rounding what-if here
         threshold = None
     return report_for(context, period, round_within=threshold)[0]
 
@@ -83,7 +88,9 @@ class ReportScreen(Screen[None]):
 
     def __init__(self, context: Context) -> None:
         super().__init__()
-        self._report_context = context  # not `_context`: that name is Textual's own (MessagePump._context)
+        self._report_context = (
+            context  # not `_context`: that name is Textual's own (MessagePump._context)
+        )
         self._period = twelve_months(today())
         self.report: dict[str, Any] | None = None
 
@@ -97,10 +104,15 @@ class ReportScreen(Screen[None]):
 
     def on_mount(self) -> None:
         context, period = self._report_context, self._period
-        self.run_worker(lambda: _report(context, period), thread=True, name="report", exit_on_error=False)
+        self.run_worker(
+            lambda: _report(context, period), thread=True, name="report", exit_on_error=False
+        )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        if event.worker.name != "report" or event.state not in (WorkerState.SUCCESS, WorkerState.ERROR):
+        if event.worker.name != "report" or event.state not in (
+            WorkerState.SUCCESS,
+            WorkerState.ERROR,
+        ):
             return
         summary = self.query_one("#report-summary", Static)
         if event.state is WorkerState.ERROR:
@@ -119,21 +131,42 @@ class ReportScreen(Screen[None]):
         plt.clear_data()
         plt.title("$ by drug: administered | JW")
         codes = [drug["hcpcs"] for drug in report["by_drug"]] or ["none"]
-        administered = [_number(drug["administered_payment"]) for drug in report["by_drug"]] or [0.0]
+        administered = [_number(drug["administered_payment"]) for drug in report["by_drug"]] or [
+            0.0
+        ]
         recovered = [_number(drug["jw_payment"]) for drug in report["by_drug"]] or [0.0]
-        plt.stacked_bar(codes, [administered, recovered], labels=["administered", "JW"],  # type: ignore[call-arg]  # stub says label=, the code labels=
-                        orientation="horizontal")
+        plt.stacked_bar(
+            codes,
+            [administered, recovered],
+            labels=["administered", "JW"],  # type: ignore[call-arg]  # stub says label=, the code labels=
+            orientation="horizontal",
+        )
         by_drug.refresh()
         trend = self.query_one("#trend-chart", PlotextPlot)
         plt = trend.plt
         plt.clear_data()
         plt.title("Monthly: JW recovered, waste lost")
         months = [month["month"][2:] for month in report["by_month"]] or ["none"]
-        places = list(range(1, len(months) + 1))  # plotext reads text on the x axis as dates: numbers, labelled
+        places = list(
+            range(1, len(months) + 1)
+        )  # plotext reads text on the x axis as dates: numbers, labelled
         plt.xticks(places, months)  # type: ignore[arg-type]  # whole numbers are ticks too (the stub asks list[float])
-        plt.plot(places, [_number(month["jw_payment"]) for month in report["by_month"]] or [0.0], label="JW $", marker="braille")
-        plt.plot(places, [_number(month["what_if"]["non_billable_waste"]["dollars_at_payment_limit"])
-                          for month in report["by_month"]] or [0.0], label="lost $", marker="braille")
+        plt.plot(
+            places,
+            [_number(month["jw_payment"]) for month in report["by_month"]] or [0.0],
+            label="JW $",
+            marker="braille",
+        )
+        plt.plot(
+            places,
+            [
+                _number(month["what_if"]["non_billable_waste"]["dollars_at_payment_limit"])
+                for month in report["by_month"]
+            ]
+            or [0.0],
+            label="lost $",
+            marker="braille",
+        )
         trend.refresh()
 
     def action_close(self) -> None:

@@ -26,9 +26,14 @@ _HALF_BLOCKS = {(True, True): "█", (True, False): "▀", (False, True): "▄",
 
 
 def _glyph(pixels: tuple[str, ...]) -> tuple[str, str, str]:
-    rows = ["...", *pixels]  # 6 pixel rows = 3 text rows; the blank one on top keeps it off the title
+    rows = [
+        "...",
+        *pixels,
+    ]  # 6 pixel rows = 3 text rows; the blank one on top keeps it off the title
     return tuple(  # type: ignore[return-value]
-        "".join(_HALF_BLOCKS[(top == "#", bottom == "#")] for top, bottom in zip(rows[i], rows[i + 1]))
+        "".join(
+            _HALF_BLOCKS[(top == "#", bottom == "#")] for top, bottom in zip(rows[i], rows[i + 1])
+        )
         for i in (0, 2, 4)
     )
 

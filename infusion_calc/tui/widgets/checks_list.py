@@ -21,7 +21,11 @@ if TYPE_CHECKING:
 
 BADGES = {"error": "✖ ERROR", "warning": "▲ WARNING", "info": "• INFO"}
 SEVERITIES = tuple(BADGES)
-BADGE_STYLES = {"error": "bold $text-error", "warning": "bold $text-warning", "info": "bold $text-primary"}
+BADGE_STYLES = {
+    "error": "bold $text-error",
+    "warning": "bold $text-warning",
+    "info": "bold $text-primary",
+}
 BADGE_WIDTH = 11
 
 
@@ -50,11 +54,17 @@ class CheckLine(Static):
         self._drawn_for = (row, width)
         # The severity as a class, for what reads the DOM; no stylesheet rule selects it (the badge carries the
         # colour), so no restyle: when the checks shift by one line, restyling them was most of a keystroke.
-        self.update_classes({f"-{severity}": row.severity == severity for severity in SEVERITIES}, update=False)
-        badge = Content.styled(BADGES.get(row.severity, row.severity.upper()).ljust(BADGE_WIDTH),
-                               BADGE_STYLES.get(row.severity, "bold"))
+        self.update_classes(
+            {f"-{severity}": row.severity == severity for severity in SEVERITIES}, update=False
+        )
+        badge = Content.styled(
+            BADGES.get(row.severity, row.severity.upper()).ljust(BADGE_WIDTH),
+            BADGE_STYLES.get(row.severity, "bold"),
+        )
         message = Content.assemble(row.message, " ", (f"[{row.code}]", "dim"))
-        if width <= BADGE_WIDTH + 10:  # not laid out yet (or absurdly narrow): let the Static wrap it
+        if (
+            width <= BADGE_WIDTH + 10
+        ):  # not laid out yet (or absurdly narrow): let the Static wrap it
             self.update(badge + message)
             return
         first, *rest = message.wrap(width - BADGE_WIDTH)
@@ -70,10 +80,10 @@ class ChecksList(Vertical):
         for line, row in zip(lines, rows):
             line.show(row)
             line.display = True
-        for line in lines[len(rows):]:
+        for line in lines[len(rows) :]:
             line.display = False
         if len(rows) > len(lines):
-            self.mount_all(CheckLine(row) for row in rows[len(lines):])
+            self.mount_all(CheckLine(row) for row in rows[len(lines) :])
 
     @property
     def shown(self) -> tuple[Check, ...]:
@@ -84,5 +94,9 @@ class ChecksList(Vertical):
 def summary(rows: tuple[Check, ...]) -> str:
     """'1 error, 5 warnings, 2 info' (or 'none')."""
     counts = [(sum(row.severity == severity for row in rows), severity) for severity in SEVERITIES]
-    parts = [f"{count} {severity}{'s' if count > 1 and severity != 'info' else ''}" for count, severity in counts if count]
+    parts = [
+        f"{count} {severity}{'s' if count > 1 and severity != 'info' else ''}"
+        for count, severity in counts
+        if count
+    ]
     return ", ".join(parts) or "none"

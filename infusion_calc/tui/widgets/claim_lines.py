@@ -22,8 +22,10 @@ NDC = COLUMNS.index("NDC")
 """The one column that may wrap (its text can be a sentence); the others hold codes and figures."""
 GAP = 2
 
-TOO_NARROW = ("The claim lines do not fit this terminal's width: widen it, or press F2 to copy them "
-              "(nothing is shown cut short).")
+TOO_NARROW = (
+    "The claim lines do not fit this terminal's width: widen it, or press F2 to copy them "
+    "(nothing is shown cut short)."
+)
 
 
 class ClaimLines(Widget):
@@ -56,18 +58,34 @@ class _FitOrSay:
     """
 
     def __init__(self, rows: tuple[ClaimRow, ...]) -> None:
-        cells = [(row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity) for row in rows]
+        cells = [
+            (row.hcpcs, row.modifiers, row.units, row.ndc, row.ndc_unit, row.ndc_quantity)
+            for row in rows
+        ]
         self.rows = cells
-        self.widths = [max(cell_len(text) for text in (name, *(row[index] for row in cells)))
-                       for index, name in enumerate(COLUMNS)]
+        self.widths = [
+            max(cell_len(text) for text in (name, *(row[index] for row in cells)))
+            for index, name in enumerate(COLUMNS)
+        ]
         words = [word for row in cells for word in row[NDC].split()] or [COLUMNS[NDC]]
-        self.minimum = sum(self.widths) - self.widths[NDC] + max(map(cell_len, words)) + GAP * (len(COLUMNS) - 1)
+        self.minimum = (
+            sum(self.widths)
+            - self.widths[NDC]
+            + max(map(cell_len, words))
+            + GAP * (len(COLUMNS) - 1)
+        )
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         if self.minimum > options.max_width:
             yield Text(TOO_NARROW, style="bold")
             return
-        table = Table(box=None, padding=(0, GAP, 0, 0), show_edge=False, header_style="bold", collapse_padding=True)
+        table = Table(
+            box=None,
+            padding=(0, GAP, 0, 0),
+            show_edge=False,
+            header_style="bold",
+            collapse_padding=True,
+        )
         for index, name in enumerate(COLUMNS):
             if index == NDC:
                 table.add_column(name, ratio=1, overflow="fold")

@@ -76,12 +76,16 @@ class DrugField(Vertical):
 
     # -- what the form sets -----------------------------------------------------------
 
-    def load(self, index: "Callable[[], DrugIndex]", label_of: Callable[[str], str], *, any_drug: bool) -> None:
+    def load(
+        self, index: "Callable[[], DrugIndex]", label_of: Callable[[str], str], *, any_drug: bool
+    ) -> None:
         """Where the list comes from, asked for on the first search (hundreds of codes: not unpacked
         at start-up), and the label shown for a chosen code."""
         self._index, self._index_source = None, index
         self._label_of = label_of
-        self.search.placeholder = "type a name, brand or HCPCS code" if any_drug else "No catalog loaded"
+        self.search.placeholder = (
+            "type a name, brand or HCPCS code" if any_drug else "No catalog loaded"
+        )
 
     @property
     def value(self) -> str:
@@ -136,7 +140,9 @@ class DrugField(Vertical):
             self.search.focus()
 
     def on_click(self) -> None:
-        if not self.expanded and self._index_source is not None:  # a click on the field lists the drugs
+        if (
+            not self.expanded and self._index_source is not None
+        ):  # a click on the field lists the drugs
             self._open("")
 
     @on(events.DescendantBlur)
@@ -162,17 +168,30 @@ class DrugField(Vertical):
         # Content, not markup: a site's drug name may hold "[" and must show as typed.
         options = [Option(Content(hit.label), id=hit.code) for hit in hits]
         if not hits:
-            options.append(Option(Content(f"No drug matches '{query}': try the generic name, the brand or the HCPCS code"),
-                                  disabled=True))
+            options.append(
+                Option(
+                    Content(
+                        f"No drug matches '{query}': try the generic name, the brand or the HCPCS code"
+                    ),
+                    disabled=True,
+                )
+            )
         elif total > len(hits):
-            options.append(Option(Content(f"… {total - len(hits)} more: keep typing"), disabled=True))
+            options.append(
+                Option(Content(f"… {total - len(hits)} more: keep typing"), disabled=True)
+            )
         # A name several codes share (natalizumab: Tysabri and its biosimilar) is never chosen
         # for the nurse: nothing is highlighted, so Enter waits until one is picked with ↓.
         shared = self._index.shared_name(query) if hits else None
         if shared is not None:
             name, count = shared
-            options.insert(0, Option(Content(f"{count} codes share the name {name}: pick one with ↓ and Enter"),
-                                     disabled=True))
+            options.insert(
+                0,
+                Option(
+                    Content(f"{count} codes share the name {name}: pick one with ↓ and Enter"),
+                    disabled=True,
+                ),
+            )
         self.matches.set_options(options)
         self.matches.highlighted = 0 if hits and shared is None else None
         self.add_class("-searching")

@@ -23,8 +23,11 @@ from infusion_calc.tui.widgets.form_field import FormField
 TITLE = "Encounter (chart note, checks)"
 
 PAYERS = (
-    ("Not given", ""), ("Medicare", "medicare"), ("Medicare Advantage", "medicare-advantage"),
-    ("Medicaid", "medicaid"), ("Commercial", "commercial"),
+    ("Not given", ""),
+    ("Medicare", "medicare"),
+    ("Medicare Advantage", "medicare-advantage"),
+    ("Medicaid", "medicaid"),
+    ("Commercial", "commercial"),
 )
 
 
@@ -47,9 +50,17 @@ class VialRow(Vertical):
 
     def __init__(self, number: int, presentation: str) -> None:
         self.number_label = Label(_vial_label(number, presentation), classes="vial-number")
-        self.lot = Input(placeholder=FIELD["lots"].placeholder, id=f"lot-{number}", classes="vial-lot")
-        self.expires = Input(placeholder=FIELD["expires"].placeholder, id=f"expires-{number}", classes="vial-expires")
-        super().__init__(self.number_label, Horizontal(self.lot, self.expires, classes="vial-inputs"), classes="vial-row")
+        self.lot = Input(
+            placeholder=FIELD["lots"].placeholder, id=f"lot-{number}", classes="vial-lot"
+        )
+        self.expires = Input(
+            placeholder=FIELD["expires"].placeholder, id=f"expires-{number}", classes="vial-expires"
+        )
+        super().__init__(
+            self.number_label,
+            Horizontal(self.lot, self.expires, classes="vial-inputs"),
+            classes="vial-row",
+        )
 
 
 class VialLots(Vertical):
@@ -59,7 +70,9 @@ class VialLots(Vertical):
     """
 
     def __init__(self, labels: tuple[str, ...] = ()) -> None:
-        self._rows = [VialRow(number, label) for number, label in enumerate(labels or ("",), start=1)]
+        self._rows = [
+            VialRow(number, label) for number, label in enumerate(labels or ("",), start=1)
+        ]
         self._shown = len(self._rows)
         super().__init__(*self._rows, id="vial-lots")
 
@@ -125,20 +138,33 @@ class EncounterPanel(Collapsible):
         """The fields in the field table's order (core/record/encounter_fields.py): its label, placeholder and id."""
         self._payer = Select(PAYERS, id="payer", allow_blank=False)
         self._lots = VialLots(self._vial_labels)
-        self._flags = {field.name: Tick(field.label, id=control_id(field.name))
-                       for field in ENCOUNTER_FIELDS if field.parser == "flag"}
+        self._flags = {
+            field.name: Tick(field.label, id=control_id(field.name))
+            for field in ENCOUNTER_FIELDS
+            if field.parser == "flag"
+        }
         widgets: list[Widget] = []
         for field in ENCOUNTER_FIELDS:
             if field.parser == "flag":
-                if field.name == next(iter(self._flags)):  # the ticks sit together, where the first is listed
+                if field.name == next(
+                    iter(self._flags)
+                ):  # the ticks sit together, where the first is listed
                     widgets.append(Vertical(*self._flags.values(), id="encounter-flags"))
             elif field.parser == "payer":
                 widgets.append(FormField(field.label, self._payer, field=field.name))
             elif field.parser == "lots":  # one row per vial opened holds its lot and its expiry
-                widgets.append(FormField("Lot and expiry, each vial opened", self._lots, field="vials",
-                                         hint="In the order the vials are listed; expiry YYYY-MM or YYYY-MM-DD"))
+                widgets.append(
+                    FormField(
+                        "Lot and expiry, each vial opened",
+                        self._lots,
+                        field="vials",
+                        hint="In the order the vials are listed; expiry YYYY-MM or YYYY-MM-DD",
+                    )
+                )
             elif field.parser != "expires":
-                self._texts[field.name] = Input(placeholder=field.placeholder, id=control_id(field.name))
+                self._texts[field.name] = Input(
+                    placeholder=field.placeholder, id=control_id(field.name)
+                )
                 widgets.append(FormField(field.label, self._texts[field.name], field=field.name))
         self.rows = tuple(widget for widget in widgets if isinstance(widget, FormField))
         self.show_rems(self._rems)

@@ -11,7 +11,9 @@ from textual.widgets import Label, Static
 class FormField(Vertical):
     """A labelled control whose error, when there is one, sits right under it."""
 
-    def __init__(self, label: str, control: Widget, *, field: str, hint: str = "", classes: str = "") -> None:
+    def __init__(
+        self, label: str, control: Widget, *, field: str, hint: str = "", classes: str = ""
+    ) -> None:
         super().__init__(id=f"{field}-field", classes=classes)
         self.field = field
         """The form field name (the core's InputError.field) this row shows errors for."""

@@ -20,7 +20,14 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Select
 
 from infusion_calc.tui import validators
-from infusion_calc.tui.state import ALL_PRESENTATIONS, FIELD_LABELS, TYPED_SIZE, FormValues, Outcome, Problem
+from infusion_calc.tui.state import (
+    ALL_PRESENTATIONS,
+    FIELD_LABELS,
+    TYPED_SIZE,
+    FormValues,
+    Outcome,
+    Problem,
+)
 from infusion_calc.tui.widgets.drug_field import DrugField
 from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 from infusion_calc.tui.widgets.form_field import FormField
@@ -71,43 +78,76 @@ class OrderForm(Vertical):
         yield FormField(
             FIELD_LABELS["drug"],
             DrugField(id="drug"),
-            field="drug", hint="Type a name, brand or code; Enter takes the highlighted match",
+            field="drug",
+            hint="Type a name, brand or code; Enter takes the highlighted match",
         )
         yield FormField(
             FIELD_LABELS["dose"],
-            Input(placeholder="e.g. 300 mg, 5 mg/kg, 375 mg/m2", id="dose", validators=[validators.dose()], validate_on=()),
+            Input(
+                placeholder="e.g. 300 mg, 5 mg/kg, 375 mg/m2",
+                id="dose",
+                validators=[validators.dose()],
+                validate_on=(),
+            ),
             field="dose",
         )
         yield FormField(
             FIELD_LABELS["height"],
-            Input(placeholder="170 cm or 67 in", id="height", validators=[validators.height()], validate_on=()),
-            field="height", classes="-by-area", hint="Height and weight give the BSA (Mosteller)",
+            Input(
+                placeholder="170 cm or 67 in",
+                id="height",
+                validators=[validators.height()],
+                validate_on=(),
+            ),
+            field="height",
+            classes="-by-area",
+            hint="Height and weight give the BSA (Mosteller)",
         )
         yield FormField(
             FIELD_LABELS["weight"],
-            Input(placeholder="70 kg or 154 lb", id="weight", validators=[validators.weight()], validate_on=()),
-            field="weight", classes="-by-weight",
+            Input(
+                placeholder="70 kg or 154 lb",
+                id="weight",
+                validators=[validators.weight()],
+                validate_on=(),
+            ),
+            field="weight",
+            classes="-by-weight",
         )
         yield FormField(
             "or BSA",
             Input(placeholder="1.9 m2", id="bsa", validators=[validators.bsa()], validate_on=()),
-            field="bsa", classes="-by-area", hint="A BSA given here is used instead",
+            field="bsa",
+            classes="-by-area",
+            hint="A BSA given here is used instead",
         )
         yield FormField(
             "Vials",
-            Select([("Least waste (loading…)", ALL_PRESENTATIONS)], id="vial-choice", allow_blank=False),
+            Select(
+                [("Least waste (loading…)", ALL_PRESENTATIONS)], id="vial-choice", allow_blank=False
+            ),
             field="vial-choice",
         )
         yield FormField(
             FIELD_LABELS["vial"],
-            Input(placeholder="100 mg/4 mL, or 100 mg for a powder", id="vial", validators=[validators.vial_size()],
-                  validate_on=()),
-            field="vial", classes="-typed-vial",
+            Input(
+                placeholder="100 mg/4 mL, or 100 mg for a powder",
+                id="vial",
+                validators=[validators.vial_size()],
+                validate_on=(),
+            ),
+            field="vial",
+            classes="-typed-vial",
         )
         yield FormField(
             FIELD_LABELS["round_within"],
-            Input(value=self._round_within, placeholder="off · whole-vial option within %", id="round-within"),
-            field="round_within", hint="Site policy: offers the nearest whole-vial dose within this percent; never applied",
+            Input(
+                value=self._round_within,
+                placeholder="off · whole-vial option within %",
+                id="round-within",
+            ),
+            field="round_within",
+            hint="Site policy: offers the nearest whole-vial dose within this percent; never applied",
         )
         yield EncounterPanel()
 
@@ -129,8 +169,9 @@ class OrderForm(Vertical):
 
     def reorder_drugs(self, calculator: Calculator) -> None:
         """Give the drug field the calculator's index (again, once the log's counts are in)."""
-        self.query_one("#drug", DrugField).load(calculator.drug_index, calculator.drug_label_of,
-                                                any_drug=calculator.any_drug)
+        self.query_one("#drug", DrugField).load(
+            calculator.drug_index, calculator.drug_label_of, any_drug=calculator.any_drug
+        )
 
     def show_outcome(self, outcome: Outcome) -> None:
         """Show the rows this dose needs and each field's problem under it."""
@@ -140,11 +181,15 @@ class OrderForm(Vertical):
         self._problem = outcome.problem
         self._encounter_problems = {}
         for problem in outcome.encounter_problems:  # the first message for a row is the one shown
-            self._encounter_problems.setdefault(ENCOUNTER_ROW.get(str(problem.field), str(problem.field)), problem.message)
+            self._encounter_problems.setdefault(
+                ENCOUNTER_ROW.get(str(problem.field), str(problem.field)), problem.message
+            )
         self._show_errors()
         if outcome.result is not None and self.encounter_panel.show_rems(outcome.result.rems):
             self._report()  # an unticked REMS box of the last drug is not sent for this one
-        if outcome.result is not None and self.encounter_panel.show_vials(outcome.result.vial_labels):
+        if outcome.result is not None and self.encounter_panel.show_vials(
+            outcome.result.vial_labels
+        ):
             self._report()  # lots of vials no longer opened are no longer sent (and come back with them)
 
     @property
@@ -175,7 +220,10 @@ class OrderForm(Vertical):
     # -- reading the form -------------------------------------------------------------------
 
     def values(self) -> FormValues:
-        text = {field: self.query_one(f"#{field}", Input).value for field in ("dose", "weight", "height", "bsa")}
+        text = {
+            field: self.query_one(f"#{field}", Input).value
+            for field in ("dose", "weight", "height", "bsa")
+        }
         choice = self.query_one("#vial-choice", Select).value
         if choice == TYPED_SIZE:
             vial = self.query_one("#vial", Input).value
@@ -248,11 +296,16 @@ class OrderForm(Vertical):
     def enter_moves_focus(self, widget: Widget | None) -> bool:
         """Whether Enter on this widget makes the form move the focus (the app holds the keys
         typed after it until it has): every text field of the form and the encounter title."""
-        return widget is not None and self in widget.ancestors and (
-            isinstance(widget, Input) or self._is_encounter_title(widget))
+        return (
+            widget is not None
+            and self in widget.ancestors
+            and (isinstance(widget, Input) or self._is_encounter_title(widget))
+        )
 
     def _is_encounter_title(self, widget: Widget | None) -> bool:
-        return widget is not None and widget.parent is self.encounter_panel  # its one focusable child
+        return (
+            widget is not None and widget.parent is self.encounter_panel
+        )  # its one focusable child
 
     @on(Input.Submitted)
     def _entered(self, event: Input.Submitted) -> None:
@@ -301,7 +354,7 @@ class OrderForm(Vertical):
         self._show_rows_for(basis)  # now: the row Enter goes to may be appearing with this dose
         needed = () if self.query_one("#bsa", Input).value.strip() else NEEDED.get(basis, ())
         if field in SCREEN_ORDER:
-            for later in SCREEN_ORDER[SCREEN_ORDER.index(field) + 1:]:
+            for later in SCREEN_ORDER[SCREEN_ORDER.index(field) + 1 :]:
                 if later in needed and not self.query_one(f"#{later}", Input).value.strip():
                     return self.query_one(f"#{later}", Input)
         problem = self._problem
@@ -344,11 +397,17 @@ class OrderForm(Vertical):
 
     def _show_errors(self) -> None:
         problem = self._problem
-        problem_row = self._row_for(problem.field) if problem is not None and problem.field else None
-        if self._rows is None:  # the rows never change once built; walking the DOM per keystroke is slow
+        problem_row = (
+            self._row_for(problem.field) if problem is not None and problem.field else None
+        )
+        if (
+            self._rows is None
+        ):  # the rows never change once built; walking the DOM per keystroke is slow
             self._rows = tuple(self.query_children(FormField))
         for row in (*self._rows, *self.encounter_panel.rows):
-            message = self._validator_errors.get(row.field) or self._encounter_problems.get(row.field)
+            message = self._validator_errors.get(row.field) or self._encounter_problems.get(
+                row.field
+            )
             if message is None and problem is not None and row.id == problem_row:
                 message = problem.message
             row.show_error(message)

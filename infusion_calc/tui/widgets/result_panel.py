@@ -66,7 +66,9 @@ class ResultPanel(VerticalScroll):
 
     def show(self, outcome: Outcome) -> None:
         # Together: each class change restyles the whole panel.
-        self.update_classes({"-no-result": not outcome.valid, "-invalid": outcome.state == "invalid"})
+        self.update_classes(
+            {"-no-result": not outcome.valid, "-invalid": outcome.state == "invalid"}
+        )
         status = self._part("#result-status", Static)
         status.display = not outcome.valid
         if outcome.valid and outcome.result is not None:
@@ -88,9 +90,12 @@ class ResultPanel(VerticalScroll):
         elif outcome.state == "waiting":
             status.update(Content(message))
         else:
-            status.update(Content.assemble(
-                ("✖ NOT VALID until the input is fixed\n", "bold"), message,
-            ))
+            status.update(
+                Content.assemble(
+                    ("✖ NOT VALID until the input is fixed\n", "bold"),
+                    message,
+                )
+            )
 
     def _show_result(self, view: ResultView) -> None:
         # Each part is redrawn only when what it shows changed: a keystroke mostly moves a few figures.
@@ -102,10 +107,16 @@ class ResultPanel(VerticalScroll):
         problems = tuple(check.message for check in view.checks if check.code == DOSE_ALERT)
         alert.display = bool(problems)
         if self._changed("alert", problems):
-            alert.update(Content.assemble(("✖ CHECK THE DOSE: ", "bold"), " ".join(problems)) if problems else Content(""))
+            alert.update(
+                Content.assemble(("✖ CHECK THE DOSE: ", "bold"), " ".join(problems))
+                if problems
+                else Content("")
+            )
         if self._changed("facts", (view.dose, view.dose_steps, view.vials, view.preparation)):
             self._part("#result-facts", Static).update(_facts(view))
-        self._part("#administered", BigFigure).show(view.administered_units, f"{view.given or view.dose} given")
+        self._part("#administered", BigFigure).show(
+            view.administered_units, f"{view.given or view.dose} given"
+        )
         discarded = self._part("#discarded", BigFigure)
         tag = {"JW": " · JW line", "JZ": " · JZ"}.get(view.waste_modifier, "")
         discarded.show(view.discarded_units, f"{view.discarded_amount} left{tag}")
@@ -124,9 +135,13 @@ class ResultPanel(VerticalScroll):
         warnings = self._part("#result-warnings", Static)
         warnings.display = bool(view.warnings)
         if self._changed("warnings", view.warnings):
-            warnings.update(Content("\n").join(Content.assemble(("⚠ ", "bold"), text) for text in view.warnings))
+            warnings.update(
+                Content("\n").join(Content.assemble(("⚠ ", "bold"), text) for text in view.warnings)
+            )
         if self._changed("checks", view.checks):
-            self._part("#checks-title", Label).update(f"Pre-submission checks: {summary(view.checks)}")
+            self._part("#checks-title", Label).update(
+                f"Pre-submission checks: {summary(view.checks)}"
+            )
             self._part("#checks", ChecksList).show(view.checks)
         if self._changed("chart-text", view.chart_text):
             self._part("#chart-text", Static).update(view.chart_text.rstrip("\n"))
@@ -152,10 +167,15 @@ class ResultPanel(VerticalScroll):
         note.display = bool(fields)
         if not self._changed("left-out", fields):
             return
-        note.update(Content.assemble(
-            ("⚠ Left out of the note until fixed: ", "bold"), ", ".join(fields),
-            " (marked in the encounter panel). Copy and save wait for the fix.",
-        ) if fields else Content(""))
+        note.update(
+            Content.assemble(
+                ("⚠ Left out of the note until fixed: ", "bold"),
+                ", ".join(fields),
+                " (marked in the encounter panel). Copy and save wait for the fix.",
+            )
+            if fields
+            else Content("")
+        )
 
 
 def _facts(view: ResultView) -> Table:

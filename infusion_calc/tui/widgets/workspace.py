@@ -18,7 +18,8 @@ def main_widgets(round_within: str) -> list[Widget]:
         VerticalScroll(
             OrderForm(round_within=round_within, id="order-form"),
             ResultPanel(id="result"),
-            id="workspace", can_focus=False,
+            id="workspace",
+            can_focus=False,
         ),
         Footer(compact=True),
     ]

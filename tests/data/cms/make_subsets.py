@@ -19,7 +19,7 @@ from xml.sax.saxutils import escape
 HERE = Path(__file__).resolve().parent
 CODES = {
     "2026Q1": "J2323 J1745 J9312 J9311 J3380 J9271 J9035 Q5107 Q5118 Q5126 Q5103 Q5104 Q5121 J1569 J1566 J0129 "
-              "J0741 J9298 J0695 90371 90375 J2350 J2351 J0490 J1580 J0480 J1596",
+    "J0741 J9298 J0695 90371 90375 J2350 J2351 J0490 J1580 J0480 J1596",
     "2024Q1": "J2323 J1745 J7512 90371 J0741 J9312",
     "2025Q3": "J2323 J9311 J1745",
 }
@@ -27,22 +27,32 @@ CODES = {
 
 def subset_csv(source: Path, target: Path, codes: set[str]) -> None:
     lines = source.read_bytes().split(b"\r\n")
-    kept = lines[:9] + [line for line in lines[9:] if line.split(b",", 1)[0].decode("latin-1") in codes]
+    kept = lines[:9] + [
+        line for line in lines[9:] if line.split(b",", 1)[0].decode("latin-1") in codes
+    ]
     target.write_bytes(b"\r\n".join(kept) + b"\r\n")
 
 
 def subset_hcpcs(source: Path, target: Path, codes: set[str]) -> None:
     archive = zipfile.ZipFile(source)
-    strings = re.findall(r"<si>(.*?)</si>", archive.read("xl/sharedStrings.xml").decode("utf-8"), re.S)
+    strings = re.findall(
+        r"<si>(.*?)</si>", archive.read("xl/sharedStrings.xml").decode("utf-8"), re.S
+    )
+
     def text(shared: str) -> str:
         return re.sub(r"<[^>]+>", "", shared)
+
     sheet = archive.read("xl/worksheets/sheet1.xml").decode("utf-8")
     rows = re.findall(r"<row [^>]*>.*?</row>", sheet, re.S)
     kept, table = [], []
 
     def cell_text(cell: str) -> str:
         value = re.search(r"<v>(.*?)</v>", cell)
-        return text(strings[int(value[1])]) if value and 't="s"' in cell else (value[1] if value else "")
+        return (
+            text(strings[int(value[1])])
+            if value and 't="s"' in cell
+            else (value[1] if value else "")
+        )
 
     def column_of(cell: str) -> str:
         found = re.search(r'r="([A-Z]+)', cell)
@@ -63,11 +73,22 @@ def subset_hcpcs(source: Path, target: Path, codes: set[str]) -> None:
         out_rows.append(f'<row r="{number}">{"".join(out_cells)}</row>')
     ns = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
     with zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as out:
-        for name in ("[Content_Types].xml", "_rels/.rels", "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
+        for name in (
+            "[Content_Types].xml",
+            "_rels/.rels",
+            "xl/workbook.xml",
+            "xl/_rels/workbook.xml.rels",
+            "xl/styles.xml",
+        ):
             out.writestr(name, archive.read(name))
-        out.writestr("xl/worksheets/sheet1.xml", f'<worksheet xmlns="{ns}"><sheetData>{"".join(out_rows)}</sheetData></worksheet>')
+        out.writestr(
+            "xl/worksheets/sheet1.xml",
+            f'<worksheet xmlns="{ns}"><sheetData>{"".join(out_rows)}</sheetData></worksheet>',
+        )
         shared = "".join(f"<si><t>{escape(value)}</t></si>" for value in table)
-        out.writestr("xl/sharedStrings.xml", f'<sst xmlns="{ns}" count="{len(table)}">{shared}</sst>')
+        out.writestr(
+            "xl/sharedStrings.xml", f'<sst xmlns="{ns}" count="{len(table)}">{shared}</sst>'
+        )
 
 
 def main() -> None:
@@ -76,7 +97,11 @@ def main() -> None:
         for kind in ("ndc-hcpcs-crosswalk", "payment-limits"):
             name = f"asp-{kind}-{quarter}.csv"
             subset_csv(folder / name, HERE / name, set(codes.split()))
-    subset_hcpcs(folder / "HCPC2025_OCT_ANWEB.xlsx", HERE / "HCPC2025_OCT_ANWEB-subset.xlsx", set(CODES["2026Q1"].split()))
+    subset_hcpcs(
+        folder / "HCPC2025_OCT_ANWEB.xlsx",
+        HERE / "HCPC2025_OCT_ANWEB-subset.xlsx",
+        set(CODES["2026Q1"].split()),
+    )
 
 
 if __name__ == "__main__":
