@@ -174,7 +174,7 @@ class InfusionCalcApp(App[None]):
 
     def _load(self) -> None:
         from infusion_calc.tui.background import beside_the_ui
-        from infusion_calc.tui.calculator import load_calculator
+        from infusion_calc.tui.calculator_loading import load_calculator
 
         self.post_message(
             CalculatorReady(beside_the_ui(lambda: load_calculator(self._the_context())))

@@ -66,7 +66,7 @@ async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(
 
 def test_loading_the_calculator_leaves_the_drug_list_for_later() -> None:
     from infusion_calc.loading import Context
-    from infusion_calc.tui.calculator import load_calculator
+    from infusion_calc.tui.calculator_loading import load_calculator
 
     calculator = load_calculator(Context())
     assert calculator._drug_entries is None  # not unpacked in the loading thread

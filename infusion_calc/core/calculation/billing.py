@@ -15,6 +15,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
+from infusion_calc.core.calculation.ndc_amounts import ndc_amount
 from infusion_calc.core.catalog.catalog import Product
 from infusion_calc.core.catalog.container import (
     CONTAINER_UNCONFIRMED,
@@ -91,37 +92,6 @@ class Billing:
     lines: tuple[ClaimLine, ...]
     notices: tuple[Notice, ...]
     steps: tuple[Step, ...]
-
-
-def mg_per_ndc_unit(unit: str, product: Product) -> Decimal | None:
-    """The product's amount (mg, or its own units) in one NDC unit of it (ME, GR, F2, UN, ML), where that is defined."""
-    if (
-        unit in ("ME", "GR") and product.strength.unit != "mg"
-    ):  # milligrams and grams only of a mass
-        return None
-    if unit == "F2":  # international units: defined only for a product labeled in IU
-        return Decimal(1) if product.billing_ndc_unit == "F2" else None
-    if unit == "ME":
-        return Decimal(1)
-    if unit == "GR":
-        return Decimal(1000)
-    if unit == "UN":
-        return product.strength.value
-    if unit == "ML" and product.volume is not None:
-        return product.strength.value / product.volume.value
-    return None
-
-
-def _ndc_amount(product: Product, mg: Decimal) -> Decimal:
-    """The NDC quantity for `mg` of this product, in its NDC unit: mL, mg (ME), g (GR) or vials (UN)."""
-    unit = product.billing_ndc_unit
-    if unit in ("ME", "F2"):  # mg, or international units for a product labeled in IU
-        return mg
-    if unit == "GR":
-        return mg / 1000
-    if unit == "ML" and product.volume is not None:
-        return mg * product.volume.value / product.strength.value
-    return mg / product.strength.value  # UN: vials, or a powder without a labeled volume
 
 
 def bill(
@@ -372,11 +342,11 @@ def _quantities(
     """
     product = use.product
     unit = product.billing_ndc_unit
-    given = _ndc_amount(product, given_mg)
+    given = ndc_amount(product, given_mg)
     given_quantity = rounding.ndc_quantity(given)
     # The opened quantity counts only on a JW line (opened - given is what was discarded).
     opened_quantity = (
-        rounding.ndc_quantity(_ndc_amount(product, use.labeled_mg)) if jw_line else given_quantity
+        rounding.ndc_quantity(ndc_amount(product, use.labeled_mg)) if jw_line else given_quantity
     )
     # ME is milligrams: only a drug measured by mass can fall back to it.
     # Lost only when it rounded to 0, so the rule in rounding.py is asked only then.

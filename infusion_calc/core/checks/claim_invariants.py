@@ -16,8 +16,9 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from infusion_calc.core.calculation.billing import ClaimLine, VialUse, mg_per_ndc_unit
+from infusion_calc.core.calculation.billing import ClaimLine, VialUse
 from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.calculation.ndc_amounts import mg_per_ndc_unit
 from infusion_calc.core.catalog.container import UNCONFIRMED, unconfirmed_message
 from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div, plain

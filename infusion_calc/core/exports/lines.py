@@ -10,8 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-from infusion_calc.core.calculation.billing import ClaimLine, mg_per_ndc_unit
+from infusion_calc.core.calculation.billing import ClaimLine
 from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.calculation.ndc_amounts import mg_per_ndc_unit
 from infusion_calc.core.catalog.catalog import Product
 from infusion_calc.core.errors import InfusionCalcError
 from infusion_calc.core.numbers import rounding

@@ -19,18 +19,11 @@ from textual.validation import ValidationResult
 from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Select
 
-from infusion_calc.tui import validators
-from infusion_calc.tui.state import (
-    ALL_PRESENTATIONS,
-    FIELD_LABELS,
-    TYPED_SIZE,
-    FormValues,
-    Outcome,
-    Problem,
-)
+from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, FormValues, Outcome, Problem
 from infusion_calc.tui.widgets.drug_field import DrugField
 from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 from infusion_calc.tui.widgets.form_field import FormField
+from infusion_calc.tui.widgets.order_rows import order_rows
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
@@ -75,81 +68,7 @@ class OrderForm(Vertical):
         self._basis = ""
 
     def compose(self) -> ComposeResult:
-        yield FormField(
-            FIELD_LABELS["drug"],
-            DrugField(id="drug"),
-            field="drug",
-            hint="Type a name, brand or code; Enter takes the highlighted match",
-        )
-        yield FormField(
-            FIELD_LABELS["dose"],
-            Input(
-                placeholder="e.g. 300 mg, 5 mg/kg, 375 mg/m2",
-                id="dose",
-                validators=[validators.dose()],
-                validate_on=(),
-            ),
-            field="dose",
-        )
-        yield FormField(
-            FIELD_LABELS["height"],
-            Input(
-                placeholder="170 cm or 67 in",
-                id="height",
-                validators=[validators.height()],
-                validate_on=(),
-            ),
-            field="height",
-            classes="-by-area",
-            hint="Height and weight give the BSA (Mosteller)",
-        )
-        yield FormField(
-            FIELD_LABELS["weight"],
-            Input(
-                placeholder="70 kg or 154 lb",
-                id="weight",
-                validators=[validators.weight()],
-                validate_on=(),
-            ),
-            field="weight",
-            classes="-by-weight",
-        )
-        yield FormField(
-            "or BSA",
-            Input(placeholder="1.9 m2", id="bsa", validators=[validators.bsa()], validate_on=()),
-            field="bsa",
-            classes="-by-area",
-            hint="A BSA given here is used instead",
-        )
-        yield FormField(
-            "Vials",
-            Select(
-                [("Least waste (loading…)", ALL_PRESENTATIONS)], id="vial-choice", allow_blank=False
-            ),
-            field="vial-choice",
-        )
-        yield FormField(
-            FIELD_LABELS["vial"],
-            Input(
-                placeholder="100 mg/4 mL, or 100 mg for a powder",
-                id="vial",
-                validators=[validators.vial_size()],
-                validate_on=(),
-            ),
-            field="vial",
-            classes="-typed-vial",
-        )
-        yield FormField(
-            FIELD_LABELS["round_within"],
-            Input(
-                value=self._round_within,
-                placeholder="off · whole-vial option within %",
-                id="round-within",
-            ),
-            field="round_within",
-            hint="Site policy: offers the nearest whole-vial dose within this percent; never applied",
-        )
-        yield EncounterPanel()
+        yield from order_rows(self._round_within)
 
     # -- what the screen tells the form ---------------------------------------------------
 
