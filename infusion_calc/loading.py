@@ -9,10 +9,12 @@ without config.toml never pays for pydantic (~60 ms) to learn the defaults.
 
 from __future__ import annotations
 
+import os
 from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from infusion_calc.locations import site_catalog_path, site_config_path
 from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file  # noqa: F401  (SITE_CATALOG_LIMIT, read_site_file: re-exported)
 
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
@@ -41,6 +43,7 @@ def _packaged_text(name: str) -> str:
 def fda_2019_containers() -> dict[str, str]:
     """NDC -> single-dose/multi-dose as FDA's NDC Directory of 2019-04 described the package: a dated hint
     shown beside the container question (scripts/build_fda_container_hints.py), never a verified fact."""
+    # lazy: the core: `log list` and the first frame do without
     from infusion_calc.core.catalog.container import parse_fda_hints
 
     return parse_fda_hints(_packaged_text("fda-2019-containers.tsv"))
@@ -49,7 +52,10 @@ def fda_2019_containers() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def packaged_catalog() -> Catalog:
     """The curated catalog shipped with the package (verified data only), without CMS's codes."""
+    # lazy: pint: `log list` and the first frame do without
     from infusion_calc.core.catalog.catalog import parse_catalog
+
+    # lazy: imports the core: not before the first frame
     from infusion_calc.unit_definitions import use_packaged_units
 
     use_packaged_units()  # the catalog's amounts are parsed with the packaged unit definitions
@@ -59,6 +65,7 @@ def packaged_catalog() -> Catalog:
 @lru_cache(maxsize=1)
 def clinical_rules() -> ClinicalRules:
     """The packaged ICD-10-CM facts, indications, REMS programs and observation rules."""
+    # lazy: the core: `log list` and the first frame do without
     from infusion_calc.core.catalog.indications import parse_rules
 
     return parse_rules(_packaged_text("indications.toml"), "packaged indications")
@@ -72,8 +79,6 @@ SITE_CONFIG_LIMIT = 4 * MB
 
 def default_site_config_path() -> Path:
     """`config.toml` in the config folder, whether or not it exists."""
-    from infusion_calc.locations import site_config_path
-
     return site_config_path()
 
 
@@ -85,6 +90,8 @@ def load_site_config(path: Path | None = None) -> SiteConfig:
     """
     # Here, not at the top: the app imports this module before its first frame, which imports no core module.
     from infusion_calc.core.errors import SiteConfigError
+
+    # lazy: pydantic, only when config.toml is present
     from infusion_calc.core.pipeline.site_config import SiteConfig, parse_site_config
 
     explicit = path is not None
@@ -126,8 +133,8 @@ class Context:
     @cached_property
     def compiled(self) -> Compiled:
         """The catalog (packaged + site + CMS) and the CMS quarters, from the compiled cache when unchanged."""
+        # lazy: pint: `log list` and the first frame do without
         from infusion_calc.catalog_cache import load
-        from infusion_calc.locations import site_catalog_path
 
         default = site_catalog_path()
         # A folder, named pipe or broken link there is reported by the catalog reader, not skipped.
@@ -195,8 +202,7 @@ class Context:
     @cached_property
     def log_path(self) -> LogLocation:
         """The log file given, else the center log (INFUSION_CALC_LOG_URL, the config's `[log] url`), else the data folder's."""
-        import os
-
+        # lazy: the app's first frame does without the log
         from infusion_calc.log.location import URL_VARIABLE, log_location
 
         if self.log_file:
@@ -204,7 +210,10 @@ class Context:
         # The environment wins, and then config.toml (and pydantic) is not read just to find the log.
         configured = None
         if not os.environ.get(URL_VARIABLE, "").strip() and self.has_site_config:
+            # lazy: the core: not before the app's first frame
             from infusion_calc.core.errors import SiteConfigError
+
+            # lazy: the app's first frame does without the log
             from infusion_calc.log.location import unusable
 
             try:

@@ -8,11 +8,15 @@ starts as fast as pint alone.
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
+from infusion_calc import __version__
+from infusion_calc.cli import exits
 from infusion_calc.cli.exits import one_line
+from infusion_calc.cli.tui_launcher import app_options, launch
 
 if TYPE_CHECKING:
     from infusion_calc.log import SavedEntry
@@ -78,9 +82,7 @@ COMMANDS = {
 
 def build_parser(command: str | None = None) -> StrictParser:
     """The parser with `command` fully registered; every other subcommand is a name and its help line."""
-    import importlib
-
-    from infusion_calc import __version__
+    # lazy: opening the app skips the parser and its options
     from infusion_calc.cli.common import add_catalog_option
 
     parser = StrictParser(
@@ -142,10 +144,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     if problem:
         sys.stderr.write(f"error: {problem}\n")
         return 2
+    # lazy: imports the core, which `import infusion_calc.cli` (the app) does not
     from infusion_calc.unit_definitions import use_packaged_units
 
     use_packaged_units()  # the core's parser reads no file: the edge hands it the unit definitions, once per start
-    from infusion_calc.cli.tui_launcher import app_options, launch
 
     if (app_only := app_options(arguments)) is not None:
         # Opening the app skips build_parser: the subcommands import the core, and the
@@ -156,16 +158,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exit_:
         return int(exit_.code or 0)
     if options.command is None:
-        from infusion_calc.cli.tui_launcher import launch
-
         return launch(options)
     return run_command(options)
 
 
 def run_command(options: argparse.Namespace) -> int:
     """Run a subcommand; every way it can fail is one `error:` line and a status that tells it (cli/exits.py)."""
-    from infusion_calc.cli import exits
-
     real_stdout = sys.stdout
     sys.stdout = exits.GuardedOutput(real_stdout)  # a text stream in all but name
     try:
@@ -187,8 +185,6 @@ def _failed(
     error: BaseException | None, real_stdout: TextIO, saved: SavedEntry | None = None
 ) -> int:
     """The `error:` line and the status for a command that raised `error` (after saving `saved`, if any)."""
-    from infusion_calc.cli import exits
-
     if isinstance(error, exits.OutputFailed):
         exits.discard_pending_output(real_stdout)
         return exits.output_failed(error, saved)

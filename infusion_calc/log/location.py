@@ -13,7 +13,12 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import (
+    parse_qsl,
+    urlsplit,
+)  # only when a center log is named: a SQLite start does without
 
+from infusion_calc.locations import data_dir
 from infusion_calc.log.errors import LogError
 
 URL_VARIABLE = "INFUSION_CALC_LOG_URL"
@@ -43,11 +48,6 @@ LogLocation = Path | CenterLog
 
 def center_log(url: str, source: str) -> CenterLog:
     """The URL checked: a PostgreSQL URL with no password in it; LogError saying what to do otherwise."""
-    from urllib.parse import (
-        parse_qsl,
-        urlsplit,
-    )  # only when a center log is named: a SQLite start does without
-
     text = url.strip()
     try:
         parts = urlsplit(text)
@@ -99,8 +99,6 @@ LOG_FILE = "administrations.sqlite3"
 
 def default_log_path() -> Path:
     """`administrations.sqlite3` in the data folder (INFUSION_CALC_DATA_DIR overrides it)."""
-    from infusion_calc.locations import data_dir
-
     return data_dir() / LOG_FILE
 
 

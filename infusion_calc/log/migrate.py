@@ -15,8 +15,11 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+import psycopg
+
 from infusion_calc.log.errors import LogError
 from infusion_calc.log.location import CenterLog
+from infusion_calc.log.postgres_log import _connection, forget_connection, migrate, one_line
 from infusion_calc.log.record import Record
 from infusion_calc.log.schema import NewEntry
 from infusion_calc.log.store import open_log
@@ -43,10 +46,6 @@ def copy_log(
     source: Path, target: CenterLog, workstation: str, timeout: float | None = None
 ) -> Copied:
     """Copy every entry of `source` into `target`; how many were new and how many were there already."""
-    import psycopg
-
-    from infusion_calc.log.postgres_log import _connection, forget_connection, migrate, one_line
-
     center = open_log(target, timeout)
     try:
         migrate(target, _connection(target))  # the tables first, even with nothing to copy

@@ -21,14 +21,16 @@ import random
 import threading
 import time
 from collections.abc import Generator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import psycopg
+from psycopg import capabilities
+from psycopg.conninfo import conninfo_to_dict
+
+from infusion_calc import __version__
 from infusion_calc.log.errors import LogError
 from infusion_calc.log.location import CenterLog
 from infusion_calc.log.schema import MIGRATIONS, SCHEMA_VERSION, NewEntry, write_entry
-
-if TYPE_CHECKING:
-    import psycopg
 
 LINES_FIELDS = (
     "(SELECT string_agg(hcpcs || chr(31) || modifiers || chr(31) || units, chr(30) ORDER BY line)"
@@ -86,9 +88,6 @@ def _connection(
 ) -> psycopg.Connection[tuple[Any, ...]]:
     """This thread's connection to `log`, opened when there is none; a new one waits at most `timeout`
     seconds (libpq counts whole seconds, 2 at least) unless the URL or PGCONNECT_TIMEOUT says otherwise."""
-    import psycopg
-    from psycopg.conninfo import conninfo_to_dict
-
     connection = _connections.get(_key(log))
     if connection is not None and not connection.closed:
         return connection
@@ -126,8 +125,6 @@ def _newer(log: CenterLog, version: int) -> LogError:
 
 def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> None:
     """Bring the center log to SCHEMA_VERSION: each migration once, whole, one workstation at a time."""
-    import psycopg
-
     version = _version(connection)
     if version > SCHEMA_VERSION:
         raise _newer(log, version)
@@ -162,8 +159,6 @@ def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> 
 
 
 def _tool_version() -> str:
-    from infusion_calc import __version__
-
     return __version__
 
 
@@ -197,8 +192,6 @@ class PostgresLog:
 
     def append(self, entry: NewEntry) -> tuple[int, str, bool]:
         """Save the entry (or find it saved already), retrying a lost connection; LogError otherwise."""
-        import psycopg
-
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -232,8 +225,6 @@ class PostgresLog:
         batch, so the two took turns). A stream left early is cancelled by psycopg, which costs
         a connection to send the cancel: a query of one row is read to its end (reader._first).
         """
-        import psycopg
-
         try:
             connection = _connection(
                 self.log, self.timeout
@@ -255,6 +246,4 @@ class PostgresLog:
 
 def _stream_size() -> int:
     """Rows per chunk the server sends; 1 (row by row) with a libpq older than 17, which has no chunks."""
-    from psycopg import capabilities
-
     return ROWS_PER_FETCH if capabilities.has_stream_chunked() else 1

@@ -22,7 +22,9 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from infusion_calc.locations import make_private_dirs
 from infusion_calc.log.errors import LogError
+from infusion_calc.log.privacy import NotPrivate, make_private
 from infusion_calc.log.schema import (
     MIGRATIONS,
     SCHEMA_VERSION,
@@ -61,9 +63,6 @@ def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None
 
 def _create_private(path: Path) -> list[str]:
     """Folders 0700 and the file 0600, existing ones made private; what was changed, as sentences."""
-    from infusion_calc.locations import make_private_dirs
-    from infusion_calc.log.privacy import make_private
-
     make_private_dirs(path.parent)
     notices = make_private(path)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -197,8 +196,6 @@ class SqliteLog:
 
     def append(self, entry: NewEntry) -> tuple[int, str, bool]:
         """Save the entry (or find it saved already); LogError saying nothing was saved otherwise."""
-        from infusion_calc.log.privacy import NotPrivate
-
         consequence = "This calculation was NOT saved; try again."
         try:
             for notice in _create_private(self.path):
@@ -226,8 +223,6 @@ class SqliteLog:
         self, sql: str, parameters: tuple[Any, ...] = ()
     ) -> Generator[tuple[Any, ...], None, None]:
         """Rows one at a time; nothing when the log does not exist or has no entries yet. Never writes."""
-        from infusion_calc.log.privacy import make_private
-
         if not self._exists():
             return
         notice: str | None

@@ -16,8 +16,16 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
+from infusion_calc.core.errors import ClaimLineError
 from infusion_calc.log.errors import LogError
-from infusion_calc.log.location import LOG_FILE, CenterLog, LogLocation, default_log_path
+from infusion_calc.log.location import (
+    LOG_FILE,
+    CenterLog,
+    LogLocation,
+    default_log_path,
+    log_location,
+    workstation_name,
+)
 
 if (
     TYPE_CHECKING
@@ -64,10 +72,11 @@ def open_log(location: LogLocation, timeout: float | None = None) -> LogStore:
     """The back end for `location`: a CenterLog URL or a SQLite file's path."""
     seconds = BUSY_TIMEOUT_S if timeout is None else timeout
     if isinstance(location, CenterLog):
+        # lazy: psycopg only when a center log is named
         from infusion_calc.log.postgres_log import PostgresLog
 
         return PostgresLog(location.checked(), seconds)
-    from infusion_calc.log.sqlite_log import SqliteLog
+    from infusion_calc.log.sqlite_log import SqliteLog  # lazy: `log path` opens no log
 
     return SqliteLog(Path(location), seconds)
 
@@ -115,9 +124,9 @@ def save(
     correct does not exist, or a patient identifier is given that the site config does not
     allow or that holds control or invisible characters.
     """
-    from infusion_calc.log.location import log_location, workstation_name
+    # lazy: a save only: `log list`/`log path` stay light
     from infusion_calc.log.record import clean_patient_id, record_for
-    from infusion_calc.log.schema import NewEntry
+    from infusion_calc.log.schema import NewEntry  # lazy: a save only: `log path` stays light
 
     try:
         patient_id = clean_patient_id(patient_id)
@@ -131,8 +140,8 @@ def save(
             "The site config does not allow storing a patient identifier in the log "
             "([log] store_patient_id = true turns it on). Nothing was saved."
         )
+    # lazy: a save only: `log list` imports no pint
     from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
-    from infusion_calc.core.errors import ClaimLineError
 
     try:  # the last line of defence: a broken claim line is never logged as billable
         require_valid_claim_lines(calc, "saved")
@@ -155,7 +164,7 @@ def save(
 
 
 def _checked_uuid(text: str) -> str:
-    import uuid
+    import uuid  # lazy: a save only: `log list` starts without uuid
 
     try:
         return str(uuid.UUID(text))

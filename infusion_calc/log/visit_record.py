@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.visit.visit import VisitResult, combined_checks, visit_note, visit_to_dict
 from infusion_calc.core.words.contract import calculation_to_dict
 from infusion_calc.log.record import Record, to_json
+from infusion_calc.log.store import SavedEntry, save
 
 if TYPE_CHECKING:
     from infusion_calc.core.pipeline.site_config import SiteConfig
     from infusion_calc.log.location import LogLocation
-    from infusion_calc.log.store import SavedEntry
 
 
 def _payment(amount: object) -> str:
@@ -68,9 +69,6 @@ def save_visit(
 ) -> SavedEntry:
     """The visit as one log entry, each drug's lines checked as a single save checks them (ClaimLineError,
     nothing saved); LogError when the log cannot take it. The CLI's `visit --save` and the app's F6."""
-    from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
-    from infusion_calc.log.store import save
-
     for drug in result.drugs:
         require_valid_claim_lines(drug.calc, "saved")
     return save(

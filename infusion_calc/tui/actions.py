@@ -9,8 +9,12 @@ tell the nurse, never an exception.
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
+from uuid import uuid4
 
 from infusion_calc.core.errors import SiteConfigError
+from infusion_calc.core.exports import DESCRIPTIONS, FORMATS, ExportError, export_moment, render
+from infusion_calc.core.record.encounter import EncounterText, read_encounter
+from infusion_calc.log import LogError, save
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
@@ -20,8 +24,6 @@ if TYPE_CHECKING:
 
 def export_formats() -> tuple[tuple[str, str], ...]:
     """(format, description) for every export format, in the core's order."""
-    from infusion_calc.core.exports import DESCRIPTIONS, FORMATS
-
     return tuple((fmt, DESCRIPTIONS.get(fmt, fmt)) for fmt in FORMATS)
 
 
@@ -30,9 +32,6 @@ NO_CALCULATION = "Nothing to copy or save: the result holds no calculation."
 
 def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
     """The claim lines of `result` in `fmt`, with the site's claim rules and charges (the context's config)."""
-    from infusion_calc.core.exports import DESCRIPTIONS, ExportError, export_moment, render
-    from infusion_calc.core.record.encounter import EncounterText, read_encounter
-
     if result.calculation is None:
         return Delivery(False, NO_CALCULATION)
     encounter, _ = read_encounter(result.encounter or EncounterText())
@@ -59,7 +58,6 @@ def retry_identifier(unsaved: tuple[Any, str] | None, form: Any) -> tuple[Any, s
     a save the log took but could not acknowledge is not made twice; a new one for any other form."""
     if unsaved is not None and unsaved[0] == form:
         return unsaved
-    from uuid import uuid4
 
     return form, str(uuid4())
 
@@ -70,9 +68,6 @@ def save_to_log(
     """Append the result, its chart note, checks and encounter details to the administration log
     (the app's context's; the data folder's when none is given). `entry_uuid`: the identifier of
     this administration, the same when a failed save is tried again (a new one when None)."""
-    from infusion_calc.core.record.encounter import EncounterText
-    from infusion_calc.log import LogError, save
-
     if result.calculation is None:
         return Delivery(False, NO_CALCULATION)
     typed = result.encounter or EncounterText()

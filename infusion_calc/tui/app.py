@@ -25,8 +25,11 @@ from textual.binding import Binding
 from textual.driver import Driver
 from textual.screen import Screen
 from textual.timer import Timer
+from textual.widgets import Input
 from textual.worker import Worker, WorkerState
 
+from infusion_calc.loading import Context
+from infusion_calc.tui.background import beside_the_ui
 from infusion_calc.tui.messages import CalculatorReady, FormBuilt, KeymapLoaded
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
@@ -38,7 +41,6 @@ HOLD_AT_MOST = 2.0
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog.catalog import Catalog
-    from infusion_calc.loading import Context
     from infusion_calc.tui.calculator import Calculator
 
 
@@ -87,8 +89,6 @@ class InfusionCalcApp(App[None]):
         """Without blinking (tests, screenshots), every text field's cursor is steady when it
         gets the focus, including fields built later (the encounter panel, a vial's lot row):
         a snapshot never depends on when the blink timer last fired."""
-        from textual.widgets import Input
-
         if not self._cursor_blink and isinstance(event.widget, Input) and event.widget.cursor_blink:
             event.widget.cursor_blink = False  # pauses the blink with the cursor shown
 
@@ -167,13 +167,11 @@ class InfusionCalcApp(App[None]):
     def _the_context(self) -> Context:
         """The context given, or one built here: catalog, config and keymap all come from it."""
         if self._loading_context is None:
-            from infusion_calc.loading import Context
-
             self._loading_context = Context()
         return self._loading_context
 
     def _load(self) -> None:
-        from infusion_calc.tui.background import beside_the_ui
+        # lazy: the core, in the worker after the first frame
         from infusion_calc.tui.calculator_loading import load_calculator
 
         self.post_message(
@@ -181,12 +179,14 @@ class InfusionCalcApp(App[None]):
         )
 
     def _load_keymap(self) -> None:
+        # lazy: imports the core (its errors): after the first frame
         from infusion_calc.tui.keymap import site_keymap
 
         self.post_message(KeymapLoaded(*site_keymap(self._the_context())))
 
     def on_keymap_loaded(self, message: KeymapLoaded) -> None:
         """The site's keys replace the defaults of the bindings they name (config.toml [keys])."""
+        # lazy: imports the core (its errors): after the first frame
         from infusion_calc.tui.keymap import binding_ids, known_only
 
         keymap, unknown = known_only(
@@ -220,7 +220,6 @@ class InfusionCalcApp(App[None]):
         self.main_screen.calculator = message.calculator
         # The drug list (most-used first: the log's counts) is built in a thread once the first result
         # is drawn: importing the log and unpacking every code would delay it (a search sooner builds it).
-        from infusion_calc.tui.background import beside_the_ui
 
         self.call_after_refresh(
             self.run_worker,
@@ -238,6 +237,7 @@ class InfusionCalcApp(App[None]):
                 markup=False,
             )
         if message.calculator.catalog_problem:
+            # lazy: a modal shown on demand: not in the first frame
             from infusion_calc.tui.screens.catalog_problem import CatalogProblemScreen
 
             def decided(go_on: bool | None) -> None:
@@ -249,6 +249,7 @@ class InfusionCalcApp(App[None]):
     # -- actions ------------------------------------------------------------------------------
 
     def action_help(self) -> None:
+        # lazy: a modal shown on demand: not in the first frame
         from infusion_calc.tui.screens.help import HelpScreen
 
         if not isinstance(self.screen, HelpScreen):
@@ -274,6 +275,7 @@ class InfusionCalcApp(App[None]):
             lambda: self.run_action("toggle_encounter", main),
         )
         if self.calculator is not None:  # the export formats come from the core, loaded with it
+            # lazy: imports the core: not before the first frame
             from infusion_calc.tui.actions import export_formats
 
             for fmt, description in export_formats():
@@ -306,11 +308,10 @@ def make_app(
     first frame as `infusion-calc` does. With `catalog`, it calculates with that catalog at
     once (tests, scripts).
     """
-    from infusion_calc.loading import Context  # light: it imports nothing until a part is asked for
-
     context = context or Context(catalog_file=site_catalog)
     calculator = None
     if catalog is not None:
+        # lazy: the core: never before the first frame
         from infusion_calc.tui.calculator import Calculator
 
         calculator = Calculator(catalog, context=context)

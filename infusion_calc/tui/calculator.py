@@ -61,6 +61,7 @@ NOT_VERIFIED = "not verified: take it from the carton"
 def drug_uses(log_path: LogLocation) -> dict[str, int]:
     """Saved administrations per HCPCS code from the log; none when it cannot be read (the
     order of the drug list is a convenience, never a reason to fail)."""
+    # lazy: read in the drug-list thread, after the first result
     from infusion_calc.log import AdministrationLog
 
     try:

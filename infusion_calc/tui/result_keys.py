@@ -74,7 +74,10 @@ class ResultKeys:
     ) -> None:
         """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it.
         First, a vial nobody confirmed as single- or multi-dose is asked about; an answer recalculates and runs `again`."""
+        # lazy: imports the core: not before the first frame
         from infusion_calc.tui.screens.confirm_container import ask
+
+        # lazy: a modal shown on demand: not in the first frame
         from infusion_calc.tui.screens.confirm_dose import ConfirmDoseScreen, out_of_range_message
 
         if (
@@ -154,6 +157,7 @@ class ResultKeys:
         )
 
     def _copy_as(self: Any, result: ResultView, fmt: str) -> None:
+        # lazy: tui.actions imports the core: not before the first frame
         from infusion_calc.tui import actions
 
         assert self.calculator is not None  # a result is only made by the calculator
@@ -162,11 +166,13 @@ class ResultKeys:
 
     def _choose_format(self: Any, fmt: str, copy: Callable[[str], Delivery]) -> None:
         """Deliver `copy(fmt)`, or `copy` of the format chosen from the menu when no `fmt` is given."""
+        # lazy: tui.actions imports the core: not before the first frame
         from infusion_calc.tui import actions
 
         if fmt:
             self._deliver(copy(fmt))
             return
+        # lazy: a modal shown on demand: not in the first frame
         from infusion_calc.tui.screens.copy_as import CopyAsScreen
 
         def chosen(choice: str | None) -> None:
@@ -209,6 +215,7 @@ class ResultKeys:
         if self._saving:
             self.notify("Still saving the last one to the log…")
             return
+        # lazy: imports the core: not before the first frame
         from infusion_calc.tui.actions import save_to_log
 
         log_path = self.calculator.context.log_path
@@ -225,6 +232,7 @@ class ResultKeys:
                 markup=False,
             )
             return
+        # lazy: imports the core: not before the first frame
         from infusion_calc.tui.actions import retry_identifier
 
         self._unsaved = retry_identifier(self._unsaved, what)

@@ -14,6 +14,8 @@ import subprocess
 from datetime import datetime
 from pathlib import Path
 
+from infusion_calc.locations import ensure_data_dir
+
 SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -42,8 +44,6 @@ def load_tmux_buffer(text: str) -> bool:
 
 def save_text(text: str, now: datetime | None = None) -> Path:
     """Write the text to a new file in the user data folder; raises OSError if it cannot."""
-    from infusion_calc.locations import ensure_data_dir
-
     stamp = (now or datetime.now()).strftime("%Y%m%d-%H%M%S")
     folder = ensure_data_dir()
     path = folder / f"infusion-calc-{stamp}.txt"

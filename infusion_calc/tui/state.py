@@ -38,6 +38,7 @@ def encounter_label(name: str) -> str:
     """The label of the encounter field the core's InputError.field names (an EncounterText
     attribute), from the one field table; the name itself for anything else. Read when a
     problem is shown, so the first frame imports no core module."""
+    # lazy: the core: not when the app is made
     from infusion_calc.core.record.encounter_fields import FIELD
 
     field = FIELD.get(name)

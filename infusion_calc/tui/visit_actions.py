@@ -7,14 +7,26 @@ Kept apart from the screen: text in, text or a `Delivery` out, never an exceptio
 
 from __future__ import annotations
 
+import json
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
+from infusion_calc.core.errors import ClaimLineError, SiteConfigError
+from infusion_calc.core.exports import DESCRIPTIONS, ExportError
+from infusion_calc.core.record.encounter import Encounter, read_encounter
+from infusion_calc.core.record.safe_text import json_safe
+from infusion_calc.core.visit.visit import DrugResult, VisitResult, visit_note, visit_to_dict
+from infusion_calc.core.visit.visit_exports import render_visit
+from infusion_calc.core.visit.visit_note import SETTING_WORDS
+from infusion_calc.core.visit.visit_of_drugs import visit_of
+from infusion_calc.core.words.labels import line_brief
+from infusion_calc.core.words.presentation import claim_grid
+from infusion_calc.log import LogError
+from infusion_calc.log.visit_record import save_visit
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
     from infusion_calc.core.record.check_types import SitePolicy
-    from infusion_calc.core.visit.visit import VisitResult
     from infusion_calc.loading import Context
     from infusion_calc.log.location import LogLocation
 
@@ -23,10 +35,6 @@ MISSING_NDC = "NDC not verified: take it from the carton"
 
 def visit_result(views: Sequence[ResultView], policy: SitePolicy, setting: str) -> VisitResult:
     """The visit of the drugs added, in time order, billed by the site's setting ("office" or "hospital")."""
-    from infusion_calc.core.record.encounter import Encounter, read_encounter
-    from infusion_calc.core.visit.visit import DrugResult
-    from infusion_calc.core.visit.visit_of_drugs import visit_of
-
     drugs = [
         DrugResult(
             view.calculation,
@@ -43,8 +51,6 @@ def visit_result(views: Sequence[ResultView], policy: SitePolicy, setting: str) 
 def claim_text(result: VisitResult) -> str:
     """The visit's claim as tab-separated text: every drug line (JW/JZ on them) in time order, then the
     administration lines, as billers list them."""
-    from infusion_calc.core.words.presentation import claim_grid
-
     header, *_ = claim_grid(result.drugs[0].calc, MISSING_NDC).splitlines()
     rows = [
         row for drug in result.drugs for row in claim_grid(drug.calc, MISSING_NDC).splitlines()[1:]
@@ -58,9 +64,6 @@ def claim_text(result: VisitResult) -> str:
 
 def summary(result: VisitResult) -> str:
     """'Visit: 3 drugs (hospital outpatient department)', one row per drug in time order, then the whole claim."""
-    from infusion_calc.core.visit.visit_note import SETTING_WORDS
-    from infusion_calc.core.words.labels import line_brief
-
     count = len(result.drugs)
     out = [
         f"Visit: {count} drug{'s' if count != 1 else ''}, {SETTING_WORDS[result.spec.setting]} "
@@ -86,21 +89,11 @@ def summary(result: VisitResult) -> str:
 
 def note_and_claim(result: VisitResult) -> str:
     """What F4 writes for a visit: the visit's chart note, then its claim lines."""
-    from infusion_calc.core.visit.visit import visit_note
-
     return f"{visit_note(result).rstrip()}\n\nClaim lines\n{claim_text(result)}"
 
 
 def copy_as(result: VisitResult, fmt: str, context: Context) -> Delivery:
     """The visit's claim in `fmt`: an export format, the visit's JSON, or the claim as text."""
-    import json
-
-    from infusion_calc.core.errors import SiteConfigError
-    from infusion_calc.core.exports import DESCRIPTIONS, ExportError
-    from infusion_calc.core.record.safe_text import json_safe
-    from infusion_calc.core.visit.visit import visit_to_dict
-    from infusion_calc.core.visit.visit_exports import render_visit
-
     what = f"Copied the visit's claim ({len(result.drugs)} drugs and the administration lines) as {fmt}"
     if fmt == "json":
         return Delivery(
@@ -130,10 +123,6 @@ def save(
     result: VisitResult, context: Context, log_path: LogLocation | None, entry_uuid: str
 ) -> Delivery:
     """The visit as one administration-log entry (its drugs, administration lines, note and checks)."""
-    from infusion_calc.core.errors import ClaimLineError, SiteConfigError
-    from infusion_calc.log import LogError
-    from infusion_calc.log.visit_record import save_visit
-
     try:
         config = context.site_config if context.has_site_config else None
         entry = save_visit(result, config=config, path=log_path, entry_uuid=entry_uuid)

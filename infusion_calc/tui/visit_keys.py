@@ -75,6 +75,7 @@ class VisitKeys:
 
     def _visit_now(self: Any) -> VisitResult:
         """The visit of the drugs added, billed by the site's setting (`[administration] setting`)."""
+        # lazy: imports the core: not before the first frame
         from infusion_calc.tui.visit_actions import visit_result
 
         return visit_result(
@@ -82,11 +83,13 @@ class VisitKeys:
         )
 
     def _show_visit(self: Any) -> None:
+        # lazy: the core: not before the first frame
         from infusion_calc.core.errors import SiteConfigError
 
         panel = self.query_one("#visit", Static)
         panel.display = bool(self._visit)
         if self._visit and self.calculator is not None:
+            # lazy: imports the core: not before the first frame
             from infusion_calc.tui.visit_actions import summary
 
             try:
@@ -96,6 +99,7 @@ class VisitKeys:
 
     def _visit_key(self: Any, key: str, fmt: str = "") -> None:
         """A copy or save key while the visit holds drugs: the whole visit, never the drug on screen alone."""
+        # lazy: the core: not before the first frame
         from infusion_calc.core.errors import SiteConfigError
 
         nothing = NOTHING[key]
@@ -119,7 +123,10 @@ class VisitKeys:
         self._visit_actions()[key](visit, fmt)
 
     def _visit_actions(self: Any) -> dict[str, Callable[[VisitResult, str], None]]:
+        # lazy: the core: not before the first frame
         from infusion_calc.core.visit.visit import visit_note
+
+        # lazy: visit_actions imports the core: not before the first frame
         from infusion_calc.tui import visit_actions as do
 
         context = self.calculator.context

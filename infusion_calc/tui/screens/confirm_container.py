@@ -18,7 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Static
 
-from infusion_calc.core.catalog.container import MULTI_DOSE, SINGLE_DOSE
+from infusion_calc.core.catalog.container import MULTI_DOSE, SINGLE_DOSE, fda_hint
+from infusion_calc.loading import fda_2019_containers
 from infusion_calc.tui.state import with_container_answer
 
 if TYPE_CHECKING:
@@ -90,9 +91,6 @@ def ask(
     screen: Any, result: ResultView, nothing: str, doing: str, again: Callable[[], None]
 ) -> None:
     """Push the question; an answer recalculates with it and runs `again` (the action the nurse asked for)."""
-    from infusion_calc.core.catalog.container import fda_hint
-    from infusion_calc.loading import fda_2019_containers
-
     calc = result.calculation
     if (
         calc is None

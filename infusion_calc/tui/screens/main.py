@@ -19,7 +19,7 @@ from textual.binding import ActiveBinding, Binding
 from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widget import Widget
-from textual.widgets import Static
+from textual.widgets import Footer, Input, Static
 
 from infusion_calc.tui.messages import FormBuilt
 from infusion_calc.tui.result_keys import ResultKeys
@@ -184,8 +184,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         await self._build()
 
     async def _build(self) -> None:
-        from textual.widgets import Input
-
+        # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
         await self.mount_all(main_widgets(self._round_within))
@@ -231,8 +230,6 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             self._fit_key_bar()
 
     def _fit_key_bar(self) -> None:
-        from textual.widgets import Footer
-
         self.query_one(Footer).show_command_palette = self.size.width >= self.KEY_BAR_FULL_WIDTH
         self.refresh_bindings()
 
@@ -336,6 +333,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             self.focused.scroll_visible(animate=False)
 
     def action_report(self) -> None:
+        # lazy: imports the core: not before the first frame
         from infusion_calc.tui.screens.report import ReportScreen
 
         # The app's context, whether or not the calculator has loaded yet (the report loads its own).

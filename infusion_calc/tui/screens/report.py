@@ -20,14 +20,17 @@ from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 from textual_plotext import PlotextPlot
 
+from infusion_calc.core.calculation.engine import parse_rounding_threshold
+from infusion_calc.core.errors import InfusionCalcError
+from infusion_calc.core.report.report import Period
+from infusion_calc.report.load import report_for
+
 if TYPE_CHECKING:
     from infusion_calc.loading import Context
 
 
 def twelve_months(today: date) -> Any:
     """From the first day of the month eleven months back, to today."""
-    from infusion_calc.core.report.report import Period
-
     months = today.year * 12 + today.month - 1 - 11
     return Period(date(months // 12, months % 12 + 1, 1), today)
 
@@ -60,10 +63,6 @@ def _number(text: str) -> float:
 
 def _report(context: Context, period: Any) -> dict[str, Any]:
     """The report with the site's whole-vial policy as the rounding what-if (as `infusion-calc report`)."""
-    from infusion_calc.core.calculation.engine import parse_rounding_threshold
-    from infusion_calc.core.errors import InfusionCalcError
-    from infusion_calc.report.load import report_for
-
     try:
         threshold = parse_rounding_threshold(context.rounding_policy)
     except (

@@ -267,6 +267,7 @@ class OrderForm(Vertical):
         field = self._field_of(control)
         basis = self._basis
         if self._calculator is not None:
+            # lazy: the core: not before the first frame
             from infusion_calc.tui.calculator import dose_basis
 
             basis = dose_basis(self.query_one("#dose", Input).value) or basis
