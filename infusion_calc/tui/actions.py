@@ -11,10 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 from uuid import uuid4
 
+from infusion_calc import log as the_log  # read at call time: a test stands in for the_log.save
 from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.core.exports import DESCRIPTIONS, FORMATS, ExportError, export_moment, render
 from infusion_calc.core.record.encounter import EncounterText, read_encounter
-from infusion_calc.log import LogError, save
 from infusion_calc.tui.state import Delivery, ResultView
 
 if TYPE_CHECKING:
@@ -73,7 +73,7 @@ def save_to_log(
     typed = result.encounter or EncounterText()
     details = {name: value for name, value in typed._asdict().items() if value}
     try:
-        entry = save(
+        entry = the_log.save(
             result.calculation,
             note=result.chart_text,
             checks=result.checks,
@@ -81,7 +81,7 @@ def save_to_log(
             path=log_path,
             entry_uuid=entry_uuid,
         )
-    except LogError as error:
+    except the_log.LogError as error:
         return Delivery(False, str(error))
     except SiteConfigError as error:
         return Delivery(False, f"{error} Nothing was saved.")
