@@ -11,13 +11,17 @@ import argparse
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from infusion_calc.cli.common import fail
 from infusion_calc.cli.exits import one_line
 from infusion_calc.cli.log_common import guarded, local_time, open_log
 from infusion_calc.loading import context_for
-from infusion_calc.log import LogError, Summary, default_log_path
+from infusion_calc.log import LogError, default_log_path
 from infusion_calc.log.location import CenterLog, center_log, workstation_name
+
+if TYPE_CHECKING:  # a type only: the reader (and its labels) is what `log path` never loads
+    from infusion_calc.log import Summary
 
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 
 from infusion_calc.cli.common import fail
 from infusion_calc.loading import context_for
-from infusion_calc.log import AdministrationLog, LogError
+from infusion_calc.log import LogError
 
 if TYPE_CHECKING:
     from infusion_calc.log import AdministrationLog
@@ -24,6 +24,9 @@ _current: list[AdministrationLog] = []
 
 def open_log(options: argparse.Namespace) -> AdministrationLog:
     """The log the command's context names (`Context.log_path`: the data folder's unless it says otherwise)."""
+    # Imported here: the reader (and the labels it shows) is what `log path` never loads.
+    from infusion_calc.log import AdministrationLog
+
     return _current[-1] if _current else AdministrationLog(context_for(options).log_path)
 
 
