@@ -2,8 +2,8 @@
 
 Sources: the packaged catalog, the site catalog file, the packaged CMS quarters and the
 quarters imported. On a miss every source goes through the pydantic models (the one
-validation path; the packaged quarters only when they are not the very bytes the build
-validated, cms/sealed.py), and the result is written as plain JSON data (`cache_codec`:
+validation path; the CMS quarters only when they are not the very bytes the build or
+their import validated: cms/sealed.py, cms/store.vouched), and the result is written as plain JSON data (`cache_codec`:
 nothing in it can run code when read; `cache_layout`: what each line holds) under a name
 made from the package's own code and the hashes of the sources; later starts load that file without importing pydantic. Any
 change to a source changes the name, so a stale cache is never read.

@@ -1,6 +1,7 @@
 """The packaged CMS quarters are validated once, when scripts/build_cms_data.py builds them: a cache
 miss reads the packaged file whose SHA-256 is the one the build recorded without validating it again.
-Any other bytes (a packaged file edited in a checkout, every imported quarter) go through the models."""
+Any other bytes (a packaged file edited in a checkout, an imported quarter without the digest its
+import recorded: tests/test_cms_import_digest.py) go through the models."""
 
 from __future__ import annotations
 
@@ -83,7 +84,7 @@ def test_a_valid_edit_is_validated_too_then_used(validations: list[str]) -> None
     assert compiled.quarters[-1].prices["J2323"]["payment_limit"] == "24.407"
 
 
-def test_an_imported_quarter_is_always_validated(validations: list[str]) -> None:
+def test_an_imported_quarter_with_no_recorded_digest_is_validated(validations: list[str]) -> None:
     newest = quarter_texts(PACKAGED)[-1]
     compile_quarters([("imported", "asp-2026Q3.json.gz", gzip.compress(newest))])
     assert len(validations) == 1

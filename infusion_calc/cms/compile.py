@@ -1,8 +1,9 @@
 """Every stored quarter validated by the models, compiled into the plain data a start-up needs.
 
 Runs only when the catalog cache misses (see infusion_calc/catalog_cache.py), so pydantic
-is imported here and nowhere on the warm path; and only for quarters not sealed (cms/sealed.py):
-the packaged file the build validated is not validated again, an imported one always is. The latest quarter's codes are kept as
+is imported here and nowhere on the warm path; and only for quarters not already proven: the
+packaged file the build validated (cms/sealed.py) and an imported file whose bytes are those its
+import validated and recorded (store.vouched) are not validated again. The latest quarter's codes are kept as
 one JSON text each: a start-up unpacks only the codes it is asked about. Each earlier
 quarter is one packed text (core/catalog/code_dates.py), unpacked only for a date of service in it.
 """
@@ -16,10 +17,11 @@ import lzma
 import zlib
 from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 from typing import Any
 
 from infusion_calc.cms import sealed
-from infusion_calc.cms.store import LoadedQuarter, quarter_from_json, quarter_texts
+from infusion_calc.cms.store import LoadedQuarter, quarter_from_json, quarter_texts, vouched
 from infusion_calc.core.catalog.cms_codes import CmsLayer, LazyCodes
 from infusion_calc.core.catalog.code_dates import CodeHistory, QuarterSpan, pack
 from infusion_calc.core.errors import CatalogError
@@ -54,18 +56,30 @@ def _check(texts: list[bytes], where: str) -> None:
 
     from infusion_calc.cms.models import Quarter  # lazy: the pydantic models, as above
 
-    try:
-        for text in texts:
+    for line, text in enumerate(texts, start=1):
+        try:
             Quarter.model_validate_json(text)
-    except ValidationError:
-        raise CatalogError(f"{where}: not a valid quarter; import the CMS files again") from None
+        except ValidationError as error:
+            first = error.errors()[0]
+            field = ".".join(str(part) for part in first["loc"]) or "the quarter"
+            raise CatalogError(
+                f"{where}: line {line}: not a valid quarter ({field}: {first['msg']}); "
+                "import the CMS files again"
+            ) from None
+
+
+def _proven(origin: str, data: bytes, where: str) -> bool:
+    """Bytes the models already validated: the packaged file the build sealed, or an import's recorded bytes."""
+    if origin == "packaged":
+        return hashlib.sha256(data).hexdigest() == sealed.PACKAGED_SHA256
+    return vouched(Path(where), data)
 
 
 def _validated(origin: str, data: bytes, where: str) -> list[dict[str, Any]]:
-    """The quarters in one stored file, validated by the models unless the build sealed these very bytes."""
+    """The quarters in one stored file, validated by the models unless these very bytes were (_proven)."""
     try:
         texts = quarter_texts(data)
-        if origin != "packaged" or hashlib.sha256(data).hexdigest() != sealed.PACKAGED_SHA256:
+        if not _proven(origin, data, where):
             _check(texts, where)
         # Each stored text is the models' own JSON (import, packaging): once valid, it is the data as it is.
         return [json.loads(text) for text in texts]

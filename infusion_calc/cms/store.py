@@ -5,17 +5,19 @@ quarters repeat most of their rows, which xz (unlike gzip's 32 KB window) compre
 across quarters (10 quarters: 140 KB, against 780 KB as one gzip file each).
 
 Imported files go to the user data folder (`cms/` under it, 0700; files 0600), written
-whole or not at all. Reading back needs no pydantic: each file was validated by the
-models before it was written (import, or the packaging script), so loading is a JSON
-read; a file that does not have the expected shape is reported, never half-used.
+whole or not at all, each with the SHA-256 of the bytes written beside it (`*.sha256`):
+the models validated those bytes at import, so a cache miss reading the very same bytes
+does not validate them again (`vouched`); any other bytes go through the models.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import lzma
 import os
 import re
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -26,11 +28,15 @@ from pathlib import Path
 from typing import Any
 
 from infusion_calc.core.errors import CatalogError
-from infusion_calc.locations import data_dir, make_private_dirs
+from infusion_calc.locations import data_dir, make_private_dirs, open_private_dir
+from infusion_calc.site_files import read_private_file
 
 PACKAGED_FILE = "cms-quarters.jsonl.xz"
 IMPORTED_PATTERN = re.compile(r"asp-([0-9]{4}Q[1-4])\.json\.gz")
 DESCRIPTORS_FILE = "hcpcs-descriptors.json.gz"
+DIGEST_SUFFIX = ".sha256"
+_VALIDATOR = ("cms/models.py", "core/numbers/units.py", "data/units.txt")
+"""The code that decides whether a quarter is valid: a digest recorded by other models vouches for nothing."""
 
 
 @dataclass(frozen=True)
@@ -79,9 +85,44 @@ def compress(text: str) -> bytes:
 
 
 def save_quarter(quarter_json: str, label: str) -> Path:
+    """The quarter the models just validated, then the digest that says so (killed between: a mismatch)."""
     path = cms_dir() / f"asp-{label}.json.gz"
-    _write_private(path, compress(quarter_json))
+    payload = compress(quarter_json)
+    _write_private(path, payload)
+    _write_private(path.with_name(path.name + DIGEST_SUFFIX), digest_line(payload))
     return path
+
+
+def validator_digest() -> str:
+    package = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for name in _VALIDATOR:
+        digest.update((package / name).read_bytes())
+    return digest.hexdigest()
+
+
+def digest_line(payload: bytes) -> bytes:
+    """What the digest file of a stored quarter holds: its bytes' SHA-256, and which models validated them."""
+    return f"sha256={hashlib.sha256(payload).hexdigest()} models={validator_digest()}\n".encode()
+
+
+def vouched(path: Path, payload: bytes) -> bool:
+    """Whether `payload`, read from the imported `path`, are the bytes the import validated and recorded.
+
+    Only when the folder, the quarter and its digest are this user's and no one else can write them:
+    the same trust the compiled cache asks of its own files (catalog_cache.py)."""
+    folder = open_private_dir(path.parent)
+    if folder is None:
+        return False
+    try:
+        quarter = os.stat(path.name, dir_fd=folder, follow_symlinks=False)
+        recorded = read_private_file(folder, path.name + DIGEST_SUFFIX, 1024)
+    except (OSError, NotImplementedError):
+        return False
+    finally:
+        os.close(folder)
+    mine = stat.S_ISREG(quarter.st_mode) and quarter.st_uid == os.geteuid()
+    return mine and not quarter.st_mode & 0o022 and recorded == digest_line(payload)
 
 
 def save_descriptors(descriptors: dict[str, dict[str, str]]) -> Path:
