@@ -17,8 +17,8 @@ from hypothesis import strategies as st
 from infusion_calc.cli import main
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.core.calculation.request import CalcRequest
-from infusion_calc.core.exports.csv_out import CsvWriter, cell
 from infusion_calc.core.pipeline.site_config import parse_site_config
+from infusion_calc.core.record.csv_out import CsvWriter, cell
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.log import save
 from tests.catalog_entries import NOC_DESCRIPTOR, drug_entry, product_entry, write_site_catalog

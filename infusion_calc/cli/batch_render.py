@@ -23,7 +23,6 @@ from itertools import islice
 from operator import itemgetter
 from typing import IO, Any, Protocol
 
-from infusion_calc.core.exports.csv_out import CsvWriter
 from infusion_calc.core.pipeline.administration import Site
 from infusion_calc.core.pipeline.batch import (
     VIAL_SEPARATOR,
@@ -33,6 +32,7 @@ from infusion_calc.core.pipeline.batch import (
     answer_rows,
 )
 from infusion_calc.core.pipeline.batch_memo import RowMemo
+from infusion_calc.core.record.csv_out import CsvWriter
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
 
@@ -52,7 +52,7 @@ class CsvOut:
         names = columns.output_names
         self.cells = itemgetter(*names)  # one C call per record instead of a loop over 20 columns
         self.lists = [names.index(name) for name in self.LIST_COLUMNS]
-        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/exports/csv_out.py);
+        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/record/csv_out.py);
         # None is written as an empty cell.
         self.writer = CsvWriter(stream)
         self.names = names

@@ -24,7 +24,7 @@ def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
     # per row, still in flat memory (the cursor is consumed lazily).
     if fmt == "csv":
         # lazy: `log list` and `log path` import this module for the parser
-        from infusion_calc.core.exports.csv_out import CsvWriter
+        from infusion_calc.core.record.csv_out import CsvWriter
 
         chunk = io.StringIO()
         writer = CsvWriter(chunk)  # a patient id "=1+1" is text to a spreadsheet, not a formula

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import IO, Any
 
-from infusion_calc.core.exports.csv_out import CsvWriter
+from infusion_calc.core.record.csv_out import CsvWriter
 
 FIGURE_COLUMNS = (
     "administrations",

@@ -1,6 +1,6 @@
 """Claim lines as CSV: one row per line, a header row, money and quantities as exact text.
 
-Written by core/exports/csv_out.py, like every CSV the project writes.
+Written by core/record/csv_out.py, like every CSV the project writes.
 """
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import io
 from datetime import datetime
 
 from infusion_calc.core.calculation.engine import Calculation
-from infusion_calc.core.exports.csv_out import CsvWriter
 from infusion_calc.core.exports.lines import money, prepare, quantity
 from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.csv_out import CsvWriter
 from infusion_calc.core.record.notices import Notice
 
 COLUMNS = ("line", "hcpcs", "modifiers", "units", "ndc", "ndc_unit", "ndc_quantity", "charge")

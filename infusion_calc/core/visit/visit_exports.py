@@ -15,7 +15,6 @@ from datetime import datetime, time
 from infusion_calc.core.exports import Export
 from infusion_calc.core.exports.cms1500 import NO_CHARGE, NO_NDC
 from infusion_calc.core.exports.csv_lines import COLUMNS
-from infusion_calc.core.exports.csv_out import CsvWriter
 from infusion_calc.core.exports.lines import (
     CHARGE_MISSING,
     REVENUE_CODE,
@@ -30,6 +29,7 @@ from infusion_calc.core.exports.noc import noc_description
 from infusion_calc.core.exports.table import table
 from infusion_calc.core.exports.x12 import COMPONENT, loop, segment
 from infusion_calc.core.pipeline.site_config import ExportSettings
+from infusion_calc.core.record.csv_out import CsvWriter
 from infusion_calc.core.record.notices import Notice, NoticeSpec
 from infusion_calc.core.record.safe_text import json_safe, terminal_safe
 from infusion_calc.core.visit.visit import VisitResult
