@@ -154,6 +154,24 @@ def test_swapped_values_under_the_right_header_are_refused(
     )
 
 
+def test_the_dosage_and_the_limit_swapped_under_their_headers_are_refused_not_dropped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Each row's dosage then reads '24.512': refused row by row, the file would have imported
+    with no price at all (a first import has no earlier quarter for the 3% loss rule to guard)."""
+    data = swap_columns(PRICING.read_bytes(), 2, 3, header_too=False)
+    swapped = write(tmp_path, "swapped.csv", data)
+    assert_refused(
+        capsys,
+        tmp_path,
+        [str(CROSSWALK), swapped],
+        "swapped.csv",
+        "line ",
+        "'HCPCS Code Dosage' is",
+        "columns look moved",
+    )
+
+
 def test_the_ndc_column_renamed_ndc_as_in_2026q3_is_read(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

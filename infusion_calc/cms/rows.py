@@ -60,7 +60,15 @@ def _positive(text: str, reason: str) -> Decimal:
     return Decimal(text)
 
 
-def _unit(text: str, descriptor: str | None = None) -> str:
+def _unit(text: str, descriptor: str | None = None, where: str = "") -> str:
+    if _AMOUNT.fullmatch(text):
+        # CMS always writes the dosage with its unit ('1 MG', '100 UNITS'): a bare number there
+        # means the file's columns moved, and every row would be dropped rather than read.
+        raise InputError(
+            "file",
+            f"{where}: 'HCPCS Code Dosage' is '{text}', a bare number where CMS writes an amount "
+            "with its unit (e.g. '1 MG'): the columns look moved",
+        )
     try:
         return str(code_billing_unit(text, descriptor))
     except DosageRefused as refusal:
@@ -89,7 +97,8 @@ def read_crosswalk(table: Table, descriptors: dict[str, dict[str, str]] | None =
             if len(cells) < 10:
                 raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
             code = _code(cells[0])
-            unit = _unit(cells[5], (descriptors or {}).get(code, {}).get("descriptor"))
+            where = f"{table.name}: line {_line}: {code}"
+            unit = _unit(cells[5], (descriptors or {}).get(code, {}).get("descriptor"), where)
             if not _NDC.fullmatch(cells[3]):
                 raise RowRefused(BAD_NDC)
             size, count, per_item, per_package = (
@@ -168,7 +177,8 @@ def read_pricing(table: Table, descriptors: dict[str, dict[str, str]] | None = N
             if len(cells) < 5:
                 raise RowRefused(SHORT_ROW if not _CPT.fullmatch(cells[0]) else CPT)
             code = _code(cells[0])
-            unit = _unit(cells[2], (descriptors or {}).get(code, {}).get("descriptor"))
+            where = f"{table.name}: line {line}: {code}"
+            unit = _unit(cells[2], (descriptors or {}).get(code, {}).get("descriptor"), where)
             if cells[3] == "N/A":
                 raise RowRefused(NO_LIMIT)
             limit, coinsurance = _payment_values(table, line, code, cells)
