@@ -3,10 +3,11 @@
 Sources: the packaged catalog, the site catalog file, the packaged CMS quarters and the
 quarters imported. On a miss every source goes through the pydantic models (the one
 validation path; the CMS quarters only when they are not the very bytes the build or
-their import validated: cms/sealed.py, cms/store.vouched), and the result is written as plain JSON data (`cache_codec`:
-nothing in it can run code when read; `cache_layout`: what each line holds) under a name
-made from the package's own code and the hashes of the sources; later starts load that file without importing pydantic. Any
-change to a source changes the name, so a stale cache is never read.
+their import validated: cms/sealed.py, cms/store.vouched), and the result is written as plain JSON
+data (`cache_codec`: nothing in it can run code when read; `cache_layout`: what each line holds)
+under a name made from the package's own code and the hashes of the sources; later starts load that
+file without importing pydantic. Any change to a source changes the name, so a stale cache is never
+read.
 
 A cache file is trusted only when all of this holds, and is otherwise a miss (rebuilt,
 never an error, never used): its folder is a real folder of this user that no one else
@@ -15,8 +16,8 @@ that no one else can write; its first line names this cache format and this very
 and the SHA-256 of its content matches the one on that line. Writing is best effort.
 
 The cache also keeps pint's answers about every unit spelling the strict parser maps
-(`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm start
-neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
+(`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm
+start neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
 """
 
 from __future__ import annotations
@@ -74,7 +75,8 @@ _COMPILER = (
 
 
 def _pint_release() -> str:
-    """Which pint is installed, without importing it: its package file's size and time (an upgrade rewrites it)."""
+    """Which pint is installed, without importing it:
+    its package file's size and time (an upgrade rewrites it)."""
     spec = find_spec("pint")
     if spec is None or spec.origin is None:
         return "no pint"
@@ -124,7 +126,8 @@ def _header(key: str, body: bytes) -> bytes:
 
 
 def _read(folder: int, key: str) -> Compiled | None:
-    """The cache for `key` from the open private folder, or None (absent, not ours, damaged, another key)."""
+    """The cache for `key` from the open private folder, or None (absent, not ours, damaged,
+    another key)."""
     data = read_private_file(folder, f"{_PREFIX}{key}{_SUFFIX}", _LIMIT)
     if data is None:
         return None
@@ -155,7 +158,8 @@ def _write(key: str, compiled: Compiled) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
         # Several installations (a release and a checkout, two versions) may share this folder:
-        # deleting every other cache would make them rebuild in turn on each start. Keep the newest few.
+        # deleting every other cache would make them rebuild in turn on each start. Keep the newest
+        # few.
         caches = sorted(
             folder.glob(f"{_PREFIX}*{_SUFFIX}"),
             key=lambda entry: entry.stat().st_mtime,
@@ -164,7 +168,9 @@ def _write(key: str, compiled: Compiled) -> None:
         for old in caches[_KEEP:]:
             old.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
-        pass  # a read-only or full cache folder, or a value the format cannot hold: costs speed, never an answer
+        # a read-only or full cache folder, or a value the format cannot hold: costs speed, never an
+        # answer
+        pass
 
 
 def _cached(key: str) -> Compiled | None:
@@ -178,7 +184,8 @@ def _cached(key: str) -> Compiled | None:
 
 
 def load(site_file: Path | None = None) -> Compiled:
-    """The catalog (packaged + site + CMS) and the quarters, from the cache when its sources are unchanged."""
+    """The catalog (packaged + site + CMS) and the quarters,
+    from the cache when its sources are unchanged."""
     curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
     site = (
         read_site_bytes(site_file) if site_file is not None else None
