@@ -288,7 +288,8 @@ def _what_if_dict(figures: Figures, round_within: Decimal | None, ids: bool) -> 
             "applied": False,
             "administrations": len(figures.non_billable_entries),
             "units": {name: _units(value) for name, value in figures.non_billable_units.items()},
-            "overfill": None,  # the log holds labeled amounts only: overfill is never recorded, so never counted
+            # the log holds labeled amounts only: overfill is never recorded, so never counted
+            "overfill": None,
             "dollars_at_payment_limit": money(figures.non_billable_dollars),
             **traced(figures.non_billable_entries),
         },
@@ -324,7 +325,8 @@ def figures_dict(
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
-    """The JSON contract: from, to, totals, by_drug (one object per HCPCS), by_month; details with --details."""
+    """The JSON contract: from, to, totals, by_drug (one object per HCPCS), by_month;
+    details with --details."""
     ids = report.details is not None
     round_within = report.round_within
     out: dict[str, Any] = {
