@@ -1,6 +1,6 @@
 """One chart note for a visit: the encounter once, then each administration in time order with its
-dose, vials, waste and claim lines (the single-drug note's own sections, core/pipeline/documentation.py),
-then the visit's administration codes and the signatures once."""
+dose, vials, waste and claim lines (the single-drug note's own sections,
+core/pipeline/documentation.py), then the visit's administration codes and the signatures once."""
 
 from __future__ import annotations
 
