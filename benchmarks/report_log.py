@@ -94,7 +94,8 @@ def build_log(path: Path, entries: int, seed: int = 24) -> Path:
 
 
 def report_time(entries: int, workdir: Path, repeats: int) -> Figure:
-    """Median wall time (the figure) and CPU time (beside it: it moves less when others share the machine)."""
+    """Median wall time (the figure) and CPU time (beside it:
+    it moves less when others share the machine)."""
     data = workdir / f"report-{entries}"
     data.mkdir(exist_ok=True)
     if not (data / "administrations.sqlite3").exists():
@@ -126,8 +127,8 @@ def report_time(entries: int, workdir: Path, repeats: int) -> Figure:
         else:
             os.environ["INFUSION_CALC_DATA_DIR"] = previous
     detail = (
-        f"{entries:,} log entries, all in the period, --round-within 10 --format json; median of {repeats}, "
-        f"process start to exit; CPU {cpu:.2f} s"
+        f"{entries:,} log entries, all in the period, --round-within 10 --format json; median of "
+        f"{repeats}, process start to exit; CPU {cpu:.2f} s"
     )
     if not counted:
         detail += "; UNEXPECTED: the report did not count every entry"
