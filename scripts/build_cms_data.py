@@ -1,4 +1,5 @@
-"""Build the packaged CMS quarters (infusion_calc/data/cms-quarters.jsonl.xz) from ../shared/data/cms.
+"""Build the packaged CMS quarters (infusion_calc/data/cms-quarters.jsonl.xz) from
+../shared/data/cms.
 
     python scripts/build_cms_data.py [CMS_FOLDER]
 
@@ -43,7 +44,8 @@ def build(folder: Path) -> list[Quarter]:
 
 
 def write_seal(packed: bytes) -> None:
-    """Record the digest of what was just validated and written: a cache miss trusts these bytes (cms/sealed.py)."""
+    """Record the digest of what was just validated and written:
+    a cache miss trusts these bytes (cms/sealed.py)."""
     seal = ROOT / "infusion_calc" / "cms" / "sealed.py"
     text = seal.read_text(encoding="utf-8")
     start = text.index('PACKAGED_SHA256 = "') + len('PACKAGED_SHA256 = "')
@@ -53,7 +55,8 @@ def write_seal(packed: bytes) -> None:
 
 
 def main() -> int:
-    use_packaged_units()  # CMS's billing units are parsed by the core, with the definitions handed over
+    # CMS's billing units are parsed by the core, with the definitions handed over
+    use_packaged_units()
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "cms"
     quarters = build(folder)
     target = ROOT / "infusion_calc" / "data" / PACKAGED_FILE
