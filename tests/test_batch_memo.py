@@ -1,5 +1,6 @@
-"""A batch keeps each order's answer by the text of its cells (core/pipeline/batch_memo.py): kept or not, every row's
-records are the same, its claim lines are still checked, a refusal is never kept, and memory is bounded."""
+"""A batch keeps each order's answer by the text of its cells (core/pipeline/batch_memo.py): kept
+or not, every row's records are the same, its claim lines are still checked, a refusal is never
+kept, and memory is bounded."""
 
 from __future__ import annotations
 

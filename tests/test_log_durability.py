@@ -68,7 +68,8 @@ def reported_ids(output: str) -> list[int]:
 def stored(connection: sqlite3.Connection) -> dict[int, int]:
     """id -> number of claim lines, for every saved entry."""
     rows = connection.execute(
-        "SELECT a.id, count(l.line) FROM administration a LEFT JOIN claim_line l ON l.administration_id = a.id GROUP BY a.id"
+        "SELECT a.id, count(l.line) FROM administration a LEFT JOIN claim_line l ON "
+        "l.administration_id = a.id GROUP BY a.id"
     )
     return dict(rows.fetchall())
 

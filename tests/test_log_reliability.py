@@ -1,4 +1,5 @@
-"""What a shared log meets: many writers at once, a workstation killed mid-save, the server restarting.
+"""What a shared log meets: many writers at once, a workstation killed mid-save,
+the server restarting.
 
 Workstations are forked from this process (each opens its own connection after the fork),
 so hundreds of kills cost milliseconds each. A save is acknowledged when `save()` returned;
@@ -54,7 +55,8 @@ def workstation(
     errors: Path | None = None,
     until: Path | None = None,
 ) -> None:
-    """In a forked child: save n = start..stop-1 (or until the file `until` exists), acknowledging each; never returns."""
+    """In a forked child: save n = start..stop-1 (or until the file `until` exists),
+    acknowledging each; never returns."""
     from infusion_calc.log.postgres_log import _connections
 
     inherited = list(
