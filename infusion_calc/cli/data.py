@@ -33,7 +33,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "data",
         help="import CMS's quarterly drug files, or show which quarters are loaded",
-        description="CMS's ASP NDC-HCPCS crosswalk and payment-limit files (and the HCPCS Level II file).",
+        description=(
+            "CMS's ASP NDC-HCPCS crosswalk and payment-limit files (and the HCPCS Level II file)."
+        ),
     )
     actions = parser.add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=type(parser)

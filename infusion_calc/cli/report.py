@@ -51,7 +51,9 @@ def _day(text: str) -> date:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "report",
-        help="waste and revenue from the administration log: per drug and month, risks and what-ifs",
+        help=(
+            "waste and revenue from the administration log: per drug and month, risks and what-ifs"
+        ),
         description="Waste and revenue from the administration log: per drug and per month, "
         "administrations, units given and discarded, the waste share, what the JW lines "
         "recovered, JZ attestations, the risks, and what-ifs (never applied). No patient "

@@ -25,7 +25,9 @@ HUNDREDTH = Decimal("0.01")
 
 RISKS = {
     "waste_without_jw": "waste recorded (discarded units) with no JW line",
-    "jw_without_waste_documented": "JW line saved without the waste's date, time, amount or reason documented",
+    "jw_without_waste_documented": (
+        "JW line saved without the waste's date, time, amount or reason documented"
+    ),
     "saved_with_error": "saved while a pre-submission check was an error",
 }
 """Each risk the report counts, and what it means (the text and HTML show these words)."""

@@ -58,7 +58,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             "save_to_file",
             "Write to file",
             id="save-to-file",
-            tooltip="Write the chart text and claim lines to a new text file in the user data folder",
+            tooltip=(
+                "Write the chart text and claim lines to a new text file in the user data folder"
+            ),
         ),
         Binding(
             "f5",
@@ -82,7 +84,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             "jump_to_result",
             "Result",
             id="jump-to-result",
-            tooltip="Jump to the result, then the checks, then the chart text, then back to the form",
+            tooltip=(
+                "Jump to the result, then the checks, then the chart text, then back to the form"
+            ),
         ),
         Binding(
             "f8",
