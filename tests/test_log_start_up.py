@@ -18,7 +18,8 @@ try:
     main({arguments!r})
 except SystemExit:
     pass
-print("LOADED:" + ",".join(sorted(name for name in sys.modules if name in {watched!r})), file=sys.stderr)
+print("LOADED:" + ",".join(sorted(name for name in sys.modules if name in {watched!r})), \
+file=sys.stderr)
 """
 
 # Reading and writing the SQLite file, and what only `log show`, `log export` or a save need.
