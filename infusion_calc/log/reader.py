@@ -271,9 +271,12 @@ class AdministrationLog:
             corrects,
         ) in rows:
             yield (
-                f'{{"id":{entry_id},"saved_at":{ascii_text(saved_at)},"tool_version":{ascii_text(version)},'
-                f'"patient_id":{_or_null(patient_id, ascii_text)},"inputs":{inputs},"result":{result},'
-                f'"note":{_or_null(note, text)},"checks":{checks or "null"},"encounter":{encounter or "null"},'
+                f'{{"id":{entry_id},"saved_at":{ascii_text(saved_at)},'
+                f'"tool_version":{ascii_text(version)},'
+                f'"patient_id":{_or_null(patient_id, ascii_text)},'
+                f'"inputs":{inputs},"result":{result},'
+                f'"note":{_or_null(note, text)},"checks":{checks or "null"},'
+                f'"encounter":{encounter or "null"},'
                 f'"uuid":{_or_null(uuid, ascii_text)},"workstation":{_or_null(workstation, text)},'
                 f'"corrects":{"null" if corrects is None else int(corrects)}}}'
             )

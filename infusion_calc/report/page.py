@@ -53,7 +53,8 @@ def _table(report: dict[str, Any]) -> str:
     )
     return (
         f'<table id="by-drug"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        f'<h2>By month</h2><table id="by-month"><thead><tr>{month_head}</tr></thead><tbody>{"".join(months)}</tbody></table>'
+        f'<h2>By month</h2><table id="by-month"><thead><tr>{month_head}</tr></thead>'
+        f"<tbody>{''.join(months)}</tbody></table>"
     )
 
 

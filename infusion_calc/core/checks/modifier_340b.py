@@ -140,10 +140,11 @@ def checks_340b(
         if applies_340b(policy, line.hcpcs, payer) and not _has(line, "TB") and not _has(line, "JG")
     ]
     if bare:
+        briefs = ", ".join(line_brief(line.hcpcs, line.modifiers, line.units) for line in bare)
         found.append(
             MODIFIER_340B_MISSING(
-                f"{', '.join(line_brief(line.hcpcs, line.modifiers, line.units) for line in bare)}: the site buys its drugs under 340B "
-                "([billing] acquired_340b or drugs_340b), "
+                f"{briefs}: "
+                "the site buys its drugs under 340B ([billing] acquired_340b or drugs_340b), "
                 f"so each drug line carries TB ({STATUS}).",
             )
         )

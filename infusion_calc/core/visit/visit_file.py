@@ -236,7 +236,8 @@ def _overlaps(administrations: tuple[AdministrationSpec, ...]) -> None:
             )
             if None in a or None in b:
                 continue
-            if a[0] < b[1] and b[0] < a[1] and not later.flag("concurrent"):  # type: ignore[operator]
+            overlap = a[0] < b[1] and b[0] < a[1]  # type: ignore[operator]
+            if overlap and not later.flag("concurrent"):
                 raise VisitFileError(
                     later.lines.get("start", later.line),
                     (

@@ -354,5 +354,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
 
         # The app's context, whether or not the calculator has loaded yet (the report loads its
         # own).
-        context = self.calculator.context if self.calculator else self.app._the_context()  # type: ignore[attr-defined]
+        if self.calculator:
+            context = self.calculator.context
+        else:
+            context = self.app._the_context()  # type: ignore[attr-defined]
         self.app.push_screen(ReportScreen(context))

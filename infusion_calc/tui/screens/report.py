@@ -140,7 +140,8 @@ class ReportScreen(Screen[None]):
         plt.stacked_bar(
             codes,
             [administered, recovered],
-            labels=["administered", "JW"],  # type: ignore[call-arg]  # stub says label=, the code labels=
+            # stub says label=, the code labels=
+            labels=["administered", "JW"],  # type: ignore[call-arg]
             orientation="horizontal",
         )
         by_drug.refresh()
@@ -152,7 +153,8 @@ class ReportScreen(Screen[None]):
         places = list(
             range(1, len(months) + 1)
         )  # plotext reads text on the x axis as dates: numbers, labelled
-        plt.xticks(places, months)  # type: ignore[arg-type]  # whole numbers are ticks too (the stub asks list[float])
+        # whole numbers are ticks too (the stub asks list[float])
+        plt.xticks(places, months)  # type: ignore[arg-type]
         plt.plot(
             places,
             [_number(month["jw_payment"]) for month in report["by_month"]] or [0.0],

@@ -312,7 +312,8 @@ class OrderForm(Vertical):
         choice.value = ALL_PRESENTATIONS if code else TYPED_SIZE
         # Select keeps showing the old option's label when the new list has the same
         # value ("*"); forcing the watcher redraws it for the new drug.
-        choice.mutate_reactive(Select.value)  # type: ignore[misc]  # Textual's own idiom: the descriptor, through the class
+        # Textual's own idiom: the descriptor, through the class
+        choice.mutate_reactive(Select.value)  # type: ignore[misc]
         self.set_class(choice.value == TYPED_SIZE, "-vial-typed")
 
     def _show_rows_for(self, basis: str) -> None:
