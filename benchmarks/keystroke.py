@@ -76,7 +76,8 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int, list[fl
 
         # Wrapped in place to stamp the moments the outcome arrives and is painted.
         panel.show = timed_show  # type: ignore[method-assign]  # a timing wrapper, same signature
-        app._display = timed_display  # type: ignore[method-assign,assignment]  # a timing wrapper, same signature
+        # a timing wrapper, same signature
+        app._display = timed_display  # type: ignore[method-assign,assignment]
         valid = 0
         for index in range(samples):
             key, char = ("backspace", "\b") if index % 2 == 0 else (str(1 + index // 2 % 9),) * 2

@@ -81,7 +81,8 @@ def test_a_repeated_order_is_administered_once_and_its_lines_checked_on_every_ro
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     checked: list[str] = []
-    real_check = batch_module.require_valid_claim_lines  # type: ignore[attr-defined]  # patched where batch calls it
+    # patched where batch calls it
+    real_check = batch_module.require_valid_claim_lines  # type: ignore[attr-defined]
 
     def counted_check(calc: Any, what: str) -> None:
         checked.append(calc.drug.hcpcs)

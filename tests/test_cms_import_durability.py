@@ -81,7 +81,8 @@ def versions(tmp_path: Path) -> dict[str, str]:
     return {
         "whole": f"{crosswalk},{pricing}",
         "smaller": ",".join(smaller),
-        "q3": f"{DATA / 'asp-ndc-hcpcs-crosswalk-2025Q3.csv'},{DATA / 'asp-payment-limits-2025Q3.csv'}",
+        "q3": f"{DATA / 'asp-ndc-hcpcs-crosswalk-2025Q3.csv'},"
+        f"{DATA / 'asp-payment-limits-2025Q3.csv'}",
     }
 
 

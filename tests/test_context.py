@@ -99,7 +99,8 @@ def test_the_log_keeps_the_checks_calc_printed(capsys: pytest.CaptureFixture[str
 def test_the_core_is_given_the_catalog_and_the_rules(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("250 mg", drug="Tysabri"))
     with pytest.raises(TypeError, match="catalog"):
-        run_checks(calc)  # type: ignore[call-arg]  # the call the test proves is refused: no silent fallback
+        # the call the test proves is refused: no silent fallback
+        run_checks(calc)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="rules"):
         chart_note(calc)  # type: ignore[call-arg]  # the call the test proves is refused
 

@@ -212,5 +212,8 @@ def test_a_center_log_url_in_the_environment_is_the_log_everything_reads(
     monkeypatch.setenv("INFUSION_CALC_LOG_URL", center_log.url)
     location = Context().log_path
     assert location == CenterLog(center_log.url)
-    save(calc_for := calculate(packaged_catalog(), CalcRequest("300 mg")), path=location)  # noqa: F841
+    save(
+        calc_for := calculate(packaged_catalog(), CalcRequest("300 mg")),  # noqa: F841
+        path=location,
+    )
     assert AdministrationLog(Context().log_path).uses_by_code() == {"J2323": 1}

@@ -19,7 +19,13 @@ from typing import Any
 import pytest
 
 from infusion_calc.serve.hosts import AllowedHosts, request_refusal
-from tests.test_serve import RawTab, StartServer, children_of, listening_addresses, start_server  # noqa: F401 (fixture)
+from tests.test_serve import (
+    RawTab,
+    StartServer,
+    children_of,
+    listening_addresses,
+    start_server,  # noqa: F401 (fixture)
+)
 
 SERVE = [sys.executable, "-m", "infusion_calc", "serve", "--port", "0"]
 

@@ -616,7 +616,10 @@ def test_over_labeled_says_how_many_jw_units_fit(catalog: Catalog) -> None:
 
 
 def test_jw_more_than_discarded_but_within_the_labels_is_an_error(catalog: Catalog) -> None:
-    shifted = lambda lines: [replace(lines[0], units=240), replace(lines[1], units=60)]  # noqa: E731
+    shifted = lambda lines: [  # noqa: E731
+        replace(lines[0], units=240),
+        replace(lines[1], units=60),
+    ]
     assert codes(run(catalog, "250 mg", lines=shifted))["JW_UNITS_DIFFER"] is Severity.ERROR
 
 

@@ -130,7 +130,11 @@ def test_837i_uses_sv2_with_revenue_code_0636() -> None:
 @pytest.mark.parametrize("dose", ["300 mg", "250 mg"])
 def test_the_export_inside_a_minimal_envelope_passes_pyx12(fmt: str, dose: str) -> None:
     calc = calc_for(dose)
-    total = f"{Decimal('4.00') * calc.billing.administered_units + Decimal('4.00') * calc.billing.discarded_units:.2f}"
+    charges = (
+        Decimal("4.00") * calc.billing.administered_units
+        + Decimal("4.00") * calc.billing.discarded_units
+    )
+    total = f"{charges:.2f}"
     ok, errors = validate(envelope(export(calc, fmt, CHARGES, when=WHEN), fmt, total))
     assert ok, errors
     assert errors == []

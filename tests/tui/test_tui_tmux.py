@@ -152,7 +152,8 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(
             time.sleep(1)
             raise AssertionError(
                 f"the app did not show the pasted text; status "
-                f"{status_file.read_text() if status_file.exists() else 'running'}:\n{tmux.screen()}"
+                f"{status_file.read_text() if status_file.exists() else 'running'}:\n"
+                f"{tmux.screen()}"
             ) from waited
         # The dose field says what is wrong: at once, or as soon as the core has loaded behind the
         # form (the field's check starts then and checks what was already typed).
