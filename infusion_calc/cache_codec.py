@@ -46,8 +46,8 @@ _FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
 
 
 def _init_fields(cls: type) -> tuple[tuple[str, Any], ...]:
-    """Each field the constructor takes, with its default (_REQUIRED when none),
-    found once per class:
+    """Each field the constructor takes, with its
+    default (_REQUIRED when none), found once per class:
     `dataclasses.fields` on each of 30,000 records was a third of writing a large site catalog."""
     found = _FIELDS.get(cls)
     if found is None:
@@ -98,8 +98,8 @@ def _plain(value: Any, schema: Schema) -> Any:
     fields = {}
     for field, default in _init_fields(kind):
         given = getattr(value, field)
-        # A field at its default is left out: the constructor gives it back (and the file stays
-        # small).
+        # A field at its default is left out: the constructor
+        # gives it back (and the file stays small).
         if default is _REQUIRED or type(given) is not type(default) or given != default:
             fields[field] = given if type(given) in _SCALARS else _plain(given, schema)
     cached = {

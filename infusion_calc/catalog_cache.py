@@ -3,11 +3,11 @@
 Sources: the packaged catalog, the site catalog file, the packaged CMS quarters and the
 quarters imported. On a miss every source goes through the pydantic models (the one
 validation path; the CMS quarters only when they are not the very bytes the build or
-their import validated: cms/sealed.py, cms/store.vouched), and the result is written as plain JSON
-data (`cache_codec`: nothing in it can run code when read; `cache_layout`: what each line holds)
-under a name made from the package's own code and the hashes of the sources; later starts load that
-file without importing pydantic. Any change to a source changes the name, so a stale cache is never
-read.
+their import validated: cms/sealed.py, cms/store.vouched), and the result is
+written as plain JSON data (`cache_codec`: nothing in it can run code when read;
+`cache_layout`: what each line holds) under a name made from the package's own
+code and the hashes of the sources; later starts load that file without importing
+pydantic. Any change to a source changes the name, so a stale cache is never read.
 
 A cache file is trusted only when all of this holds, and is otherwise a miss (rebuilt,
 never an error, never used): its folder is a real folder of this user that no one else
@@ -126,8 +126,8 @@ def _header(key: str, body: bytes) -> bytes:
 
 
 def _read(folder: int, key: str) -> Compiled | None:
-    """The cache for `key` from the open private folder, or None (absent, not ours, damaged,
-    another key)."""
+    """The cache for `key` from the open private folder,
+    or None (absent, not ours, damaged, another key)."""
     data = read_private_file(folder, f"{_PREFIX}{key}{_SUFFIX}", _LIMIT)
     if data is None:
         return None
@@ -158,8 +158,8 @@ def _write(key: str, compiled: Compiled) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
         # Several installations (a release and a checkout, two versions) may share this folder:
-        # deleting every other cache would make them rebuild in turn on each start. Keep the newest
-        # few.
+        # deleting every other cache would make them rebuild
+        # in turn on each start. Keep the newest few.
         caches = sorted(
             folder.glob(f"{_PREFIX}*{_SUFFIX}"),
             key=lambda entry: entry.stat().st_mtime,
@@ -168,8 +168,8 @@ def _write(key: str, compiled: Compiled) -> None:
         for old in caches[_KEEP:]:
             old.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
-        # a read-only or full cache folder, or a value the format cannot hold: costs speed, never an
-        # answer
+        # a read-only or full cache folder, or a value the
+        # format cannot hold: costs speed, never an answer
         pass
 
 

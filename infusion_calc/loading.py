@@ -43,9 +43,9 @@ def _packaged_text(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def fda_2019_containers() -> dict[str, str]:
-    """NDC -> single-dose/multi-dose as FDA's NDC Directory of 2019-04 described the package: a
-    dated hint shown beside the container question (scripts/build_fda_container_hints.py), never
-    a verified fact."""
+    """NDC -> single-dose/multi-dose as FDA's NDC Directory of 2019-04
+    described the package: a dated hint shown beside the container question
+    (scripts/build_fda_container_hints.py), never a verified fact."""
     # lazy: the core: `log list` and the first frame do without
     from infusion_calc.core.catalog.container import parse_fda_hints
 
@@ -199,8 +199,8 @@ class Context:
 
     @property
     def visit_setting(self) -> str:
-        """Where the site bills a visit (`[administration] setting`): "office" or "hospital";
-        office without a config."""
+        """Where the site bills a visit (`[administration] setting`):
+        "office" or "hospital"; office without a config."""
         return self.site_config.administration.setting if self.has_site_config else "office"
 
     @property
@@ -220,8 +220,8 @@ class Context:
 
         if self.log_file:
             return Path(self.log_file)
-        # The environment wins, and then config.toml (and pydantic) is not read just to find the
-        # log.
+        # The environment wins, and then config.toml (and
+        # pydantic) is not read just to find the log.
         configured = None
         if not os.environ.get(URL_VARIABLE, "").strip() and self.has_site_config:
             # lazy: the core: not before the app's first frame
@@ -242,8 +242,8 @@ class Context:
 
 
 def context_for(options: Any) -> Context:
-    """The command's context, built on first use and kept on `options` (so it is built once per
-    command)."""
+    """The command's context, built on first use and kept
+    on `options` (so it is built once per command)."""
     context = getattr(options, "context", None)
     if context is None:
         given = getattr(options, "catalog", None)

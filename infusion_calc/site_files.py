@@ -78,8 +78,8 @@ def read_open_file(descriptor: int, limit: int) -> bytes:
             size += len(chunk)
             if size > limit:  # grew while being read
                 raise UnreadableFile(
-                    f"it is over {limit / MB:g} MB; a file of this kind is at most {limit / MB:g} "
-                    "MB"
+                    f"it is over {limit / MB:g} MB; a file of "
+                    f"this kind is at most {limit / MB:g} MB"
                 )
         return b"".join(chunks)
     except OSError as error:
@@ -111,8 +111,8 @@ def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
 
 
 def read_text_file(path: Path, limit: int) -> str:
-    """`read_regular_file` decoded as UTF-8, a byte-order mark at the start dropped (editors on
-    Windows add one)."""
+    """`read_regular_file` decoded as UTF-8, a byte-order mark
+    at the start dropped (editors on Windows add one)."""
     return utf8_text(read_regular_file(path, limit))
 
 
@@ -124,8 +124,8 @@ def utf8_text(data: bytes) -> str:
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise UnreadableFile(
-            f"not a UTF-8 text file (byte 0x{data[error.start]:02x} on line {line}); "
-            "save it as UTF-8"
+            f"not a UTF-8 text file (byte 0x{data[error.start]:02x} "
+            f"on line {line}); save it as UTF-8"
         ) from None
 
 
@@ -139,8 +139,8 @@ def read_site_file(site_file: Path) -> str:
 
 
 def read_site_bytes(site_file: Path) -> bytes:
-    """A site catalog file's bytes, as a warm start hashes them (decoded only when the cache
-    misses)."""
+    """A site catalog file's bytes, as a warm start
+    hashes them (decoded only when the cache misses)."""
     from infusion_calc.core.errors import (
         CatalogError,
     )  # no core module before the app's first frame

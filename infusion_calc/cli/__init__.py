@@ -51,8 +51,8 @@ COMMANDS = {
     ),
     "visit": (
         "infusion_calc.cli.visit",
-        "calculate every drug of one visit (a TOML file): drug lines, administration codes, "
-        "one claim and note",
+        "calculate every drug of one visit (a TOML file): "
+        "drug lines, administration codes, one claim and note",
     ),
     "batch": (
         "infusion_calc.cli.batch",
@@ -90,8 +90,8 @@ def build_parser(command: str | None = None) -> StrictParser:
     parser = StrictParser(
         prog="infusion-calc",
         description=(
-            "Dose-and-waste calculator for single-dose vials. With no command, opens the "
-            "chair-side app."
+            "Dose-and-waste calculator for single-dose vials. "
+            "With no command, opens the chair-side app."
         ),
     )
     parser.add_argument("--version", action="version", version=f"infusion-calc {__version__}")
@@ -169,8 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(options: argparse.Namespace) -> int:
-    """Run a subcommand; every way it can fail is one `error:` line and a status that tells it
-    (cli/exits.py)."""
+    """Run a subcommand; every way it can fail is one `error:`
+    line and a status that tells it (cli/exits.py)."""
     real_stdout = sys.stdout
     sys.stdout = exits.GuardedOutput(real_stdout)  # a text stream in all but name
     try:
@@ -191,8 +191,8 @@ def run_command(options: argparse.Namespace) -> int:
 def _failed(
     error: BaseException | None, real_stdout: TextIO, saved: SavedEntry | None = None
 ) -> int:
-    """The `error:` line and the status for a command that raised `error` (after saving `saved`,
-    if any)."""
+    """The `error:` line and the status for a command that
+    raised `error` (after saving `saved`, if any)."""
     if isinstance(error, exits.OutputFailed):
         exits.discard_pending_output(real_stdout)
         return exits.output_failed(error, saved)

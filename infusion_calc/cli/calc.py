@@ -33,9 +33,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "calc",
         help="calculate vials, volume, billing units and claim lines for one dose",
         description=(
-            "Calculate vials to open, volume to draw, administered and discarded HCPCS units and "
-            "the claim lines (JZ, or a JW line for discarded units). Without --drug or --hcpcs: "
-            "natalizumab (Tysabri)."
+            "Calculate vials to open, volume to draw, administered and "
+            "discarded HCPCS units and the claim lines (JZ, or a JW line for "
+            "discarded units). Without --drug or --hcpcs: natalizumab (Tysabri)."
         ),
     )
     parser.add_argument(
@@ -69,8 +69,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--round-within",
         metavar="PERCENT",
         help=(
-            "also report the nearest whole-vial dose within this percent of the order (an option; "
-            "never applied)"
+            "also report the nearest whole-vial dose within this "
+            "percent of the order (an option; never applied)"
         ),
     )
     parser.add_argument(
@@ -162,8 +162,8 @@ def print_result(result: Administration, options: CalcOptions) -> None:
             json_safe(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)) + "\n"
         )
     else:
-        # A typed drug name or note may hold ESC or U+2028: printed as a visible escape,
-        # never acted on.
+        # A typed drug name or note may hold ESC or U+2028:
+        # printed as a visible escape, never acted on.
         sys.stdout.write(terminal_safe(summary(result.calculation)))
         if options.note:  # the chart note and the checks
             sys.stdout.write(terminal_safe("\n" + result.note + "\n" + checks_text(result.checks)))

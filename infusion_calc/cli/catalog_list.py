@@ -29,8 +29,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "list",
         help="one line (or JSON object) per HCPCS code",
         description=(
-            "Source: curated (packaged clinical catalog), site (your catalog file) or cms (CMS's "
-            "files only)."
+            "Source: curated (packaged clinical catalog), site "
+            "(your catalog file) or cms (CMS's files only)."
         ),
     )
     listing.add_argument(

@@ -33,8 +33,8 @@ def add_catalog_option(parser: argparse.ArgumentParser) -> None:
         metavar="PATH",
         default=argparse.SUPPRESS,
         help=(
-            "site catalog file (TOML) to add to the packaged catalog; default: catalog.toml in the "
-            "config folder"
+            "site catalog file (TOML) to add to the packaged "
+            "catalog; default: catalog.toml in the config folder"
         ),
     )
 

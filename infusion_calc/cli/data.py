@@ -58,8 +58,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--replace",
         action="store_true",
         help=(
-            "replace a stored quarter even if the new files lose more than 3%% of its codes (the "
-            "summary lists them)"
+            "replace a stored quarter even if the new files lose "
+            "more than 3%% of its codes (the summary lists them)"
         ),
     )
     importing.set_defaults(run=run_import)

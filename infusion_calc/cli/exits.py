@@ -52,8 +52,8 @@ class OutputFailed(Exception):
 def _failure(error: Exception, encoding: str) -> OutputFailed:
     if isinstance(error, UnicodeEncodeError):
         return OutputFailed(
-            f"its encoding, {encoding}, cannot hold some of the characters; use a UTF-8 locale, "
-            "e.g. LANG=C.UTF-8"
+            f"its encoding, {encoding}, cannot hold some of the "
+            "characters; use a UTF-8 locale, e.g. LANG=C.UTF-8"
         )
     if isinstance(error, BrokenPipeError) or getattr(error, "errno", None) == errno.EPIPE:
         return OutputFailed("the reader closed the pipe", closed_pipe=True)
@@ -136,8 +136,8 @@ def environment_failed(error: OSError, saved_entry: SavedEntry | None = None) ->
 
 class SavedThenFailed(Exception):
     """The command saved to the log, then failed (its output, the disk, a bug): raised from the
-    failure, carrying the entry, so the status says the save happened (exit 3) and it is not
-    retried."""
+    failure, carrying the entry, so the status says the
+    save happened (exit 3) and it is not retried."""
 
     def __init__(self, entry: SavedEntry) -> None:
         super().__init__(f"saved as administration log entry {entry.id}")

@@ -1,9 +1,9 @@
 """`infusion-calc log`: list, show and export the administration log (see infusion_calc/log/).
 
-Everything streams row by row from the log (a SQLite file, or a center's PostgreSQL log), so `log
-list --all` and `log export` start printing at once and stay in flat memory on a log of a million
-rows. `log show` is in log_show.py, `log export` in log_export.py, what every action shares in
-log_common.py.
+Everything streams row by row from the log (a SQLite file, or a center's
+PostgreSQL log), so `log list --all` and `log export` start printing at once and
+stay in flat memory on a log of a million rows. `log show` is in log_show.py,
+`log export` in log_export.py, what every action shares in log_common.py.
 """
 
 from __future__ import annotations
@@ -52,8 +52,8 @@ def _limit(text: str) -> int:
     number = _whole_number(text, LARGEST_LIMIT)
     if number is None:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a count; give a whole number from 1 to {LARGEST_LIMIT:,}, "
-            "such as 20, or use --all"
+            f"'{text}' is not a count; give a whole number from "
+            f"1 to {LARGEST_LIMIT:,}, such as 20, or use --all"
         )
     return number
 
@@ -63,8 +63,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "log",
         help="the administration log: list, show and export calculations saved with --save",
         description=(
-            "The administration log: calculations saved with 'infusion-calc calc ... --save' (or "
-            "the app's save)."
+            "The administration log: calculations saved with "
+            "'infusion-calc calc ... --save' (or the app's save)."
         ),
     )
     actions = parser.add_subparsers(dest="log_action", metavar="ACTION", required=True)

@@ -1,5 +1,5 @@
-"""`infusion-calc log show ID`: one saved entry, as text around the summary `calc` printed for it,
-or as its stored JSON."""
+"""`infusion-calc log show ID`: one saved entry, as text around
+the summary `calc` printed for it, or as its stored JSON."""
 
 from __future__ import annotations
 
@@ -45,15 +45,15 @@ def _show_text(entry: dict[str, Any]) -> str:
     result = entry["result"]
     where = f" on {entry['workstation']}" if entry.get("workstation") else ""
     out = [
-        f"Entry {entry['id']}, saved {local_time(entry['saved_at'])}{where} by infusion-calc "
-        f"{entry['tool_version']}"
+        f"Entry {entry['id']}, saved {local_time(entry['saved_at'])}{where} "
+        f"by infusion-calc {entry['tool_version']}"
     ]
     if entry.get("corrects") is not None:
         out.append(f"Corrects       entry {entry['corrects']}")
     if entry.get("corrected_by"):
         out.append(
-            f"Corrected by   entry {', '.join(str(later) for later in entry['corrected_by'])}: "
-            "see the latest"
+            "Corrected by   entry "
+            f"{', '.join(str(later) for later in entry['corrected_by'])}: see the latest"
         )
     if len(entry.get("chain", ())) > 1:
         out.append(

@@ -61,8 +61,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         type=int,
         default=None,
         help=(
-            "with --save: this entry corrects log entry ENTRY (the log is append-only; 'log show' "
-            "shows the chain)"
+            "with --save: this entry corrects log entry ENTRY "
+            "(the log is append-only; 'log show' shows the chain)"
         ),
     )
     group.add_argument(

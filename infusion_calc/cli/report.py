@@ -1,5 +1,5 @@
-"""`infusion-calc report`: waste and revenue from the administration log, per drug and month,
-with what-ifs.
+"""`infusion-calc report`: waste and revenue from the
+administration log, per drug and month, with what-ifs.
 
 Thin: the log layer reads the entries as records (log/report_source.py), the core sums
 them (core/report/report.py), infusion_calc/report/ draws them. matplotlib is imported only for
@@ -72,8 +72,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=_day,
         metavar="DATE",
         help=(
-            "last day, included (YYYY-MM-DD); default: today with --from, else the last full "
-            "month's end"
+            "last day, included (YYYY-MM-DD); default: today "
+            "with --from, else the last full month's end"
         ),
     )
     parser.add_argument(
@@ -88,8 +88,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--round-within",
         metavar="PERCENT",
         help=(
-            "whole-vial rounding threshold for the what-if; default: the site's [dosing] "
-            "round_within"
+            "whole-vial rounding threshold for the what-if; "
+            "default: the site's [dosing] round_within"
         ),
     )
     parser.add_argument(

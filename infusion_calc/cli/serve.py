@@ -41,8 +41,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         type=listen_host,
         default=DEFAULT_HOST,
         help=(
-            f"address to listen on (default {DEFAULT_HOST}, this machine only; 0.0.0.0 exposes it: "
-            "see the README)"
+            f"address to listen on (default {DEFAULT_HOST}, this "
+            "machine only; 0.0.0.0 exposes it: see the README)"
         ),
     )
     parser.add_argument(

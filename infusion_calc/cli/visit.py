@@ -1,5 +1,5 @@
-"""`infusion-calc visit FILE`: every drug of one visit, its administration codes,
-one claim and one note."""
+"""`infusion-calc visit FILE`: every drug of one visit,
+its administration codes, one claim and one note."""
 
 from __future__ import annotations
 
@@ -40,8 +40,8 @@ if TYPE_CHECKING:
     from infusion_calc.log.store import SavedEntry
 
 SUMMARY = (
-    "calculate every drug of one visit (a TOML file): drug lines, administration codes, one claim "
-    "and note"
+    "calculate every drug of one visit (a TOML file): "
+    "drug lines, administration codes, one claim and note"
 )
 MAX_FILE_BYTES = 1_000_000
 

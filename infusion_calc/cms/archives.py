@@ -1,5 +1,5 @@
-"""Zips as CMS publishes them (the quarterly zips, and the HCPCS xlsx, itself a zip),
-opened with limits.
+"""Zips as CMS publishes them (the quarterly zips, and
+the HCPCS xlsx, itself a zip), opened with limits.
 
 A 2 MB zip can hold a 2 GiB CSV: reading it whole ran the import out of memory. A zip's
 directory says how big each member unzips; one that promises more than a CMS file ever
@@ -15,8 +15,8 @@ from infusion_calc.core.errors import InputError
 from infusion_calc.site_files import MB
 
 FILE_LIMIT = 64 * MB
-"""A file given, or a member of a zip, is at most this (CMS's largest, 2025Q4's crosswalk,
-is 2.8 MB)."""
+"""A file given, or a member of a zip, is at most this
+(CMS's largest, 2025Q4's crosswalk, is 2.8 MB)."""
 ZIP_MEMBERS_LIMIT = 200
 """Entries a zip may list (CMS's quarterly zips hold a handful)."""
 EXPANSION_LIMIT = 200

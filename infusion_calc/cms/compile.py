@@ -77,14 +77,14 @@ def _proven(origin: str, data: bytes, where: str) -> bool:
 
 
 def _validated(origin: str, data: bytes, where: str) -> list[dict[str, Any]]:
-    """The quarters in one stored file, validated by the models unless these very bytes were
-    (_proven)."""
+    """The quarters in one stored file, validated by the
+    models unless these very bytes were (_proven)."""
     try:
         texts = quarter_texts(data)
         if not _proven(origin, data, where):
             _check(texts, where)
-        # Each stored text is the models' own JSON (import, packaging): once valid,
-        # it is the data as it is.
+        # Each stored text is the models' own JSON (import,
+        # packaging): once valid, it is the data as it is.
         return [json.loads(text) for text in texts]
     except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError):
         raise CatalogError(

@@ -41,8 +41,8 @@ _AMOUNT = re.compile(r"^(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-z][A-Za-z. 
 # A parenthesis without digits names the drug ("10 MG (rituximab)");
 # with digits it splits a combination.
 _DRUG_NOTE = re.compile(r"\s*\([^()0-9]*\)$")
-# "1 I.U. VWF:RCO": the assay named after the unit ("per factor VIII IU" names the factor before
-# it).
+# "1 I.U. VWF:RCO": the assay named after the unit
+# ("per factor VIII IU" names the factor before it).
 _ASSAY_NOTE = re.compile(r"(?<=I\.U\.)\s+VWF:RCO$", re.IGNORECASE)
 _PER_DOSE = re.compile(
     r"^PER (THERAPEUTIC )?DOSE$|^PER IMPLANT$|\bCELLS\b.*|^PER INFUSION\b.*", re.IGNORECASE
@@ -59,8 +59,8 @@ COMBINATION = (
     "(1500 IU)'): which strength one unit is billed by is not stated in the unit column"
 )
 NOT_A_MASS = (
-    "billing unit is not an amount this calculator can bill in (per vial, per each, mEq, PFU, sq "
-    "cm, days of therapy...)"
+    "billing unit is not an amount this calculator can bill in "
+    "(per vial, per each, mEq, PFU, sq cm, days of therapy...)"
 )
 UNREADABLE = "billing unit unreadable"
 
@@ -145,8 +145,8 @@ def first_named(text: str, descriptor: str) -> Measure:
 
 
 def code_billing_unit(text: str, descriptor: str | None) -> Measure:
-    """`billing_unit(text)`, or a combination's first-named strength where the code's descriptor
-    makes it explicit."""
+    """`billing_unit(text)`, or a combination's first-named
+    strength where the code's descriptor makes it explicit."""
     try:
         return billing_unit(text)
     except DosageRefused as refused:

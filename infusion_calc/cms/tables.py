@@ -23,16 +23,16 @@ from infusion_calc.core.errors import InputError
 _EFFECTIVE = re.compile(
     r"Effective\s+([A-Za-z]+ [0-9]{1,2}, [0-9]{4})\s+through\s+([A-Za-z]+ [0-9]{1,2}, [0-9]{4})"
 )
-# The crosswalk's first column names a year that is not always the file's (`_2023_CODE` in January
-# 2024).
+# The crosswalk's first column names a year that is not
+# always the file's (`_2023_CODE` in January 2024).
 _CROSSWALK_CODE = re.compile(r"_[0-9]{4}_CODE")
 _PREAMBLE_ROWS = 20
 MAX_ROWS = 100_000
 """Data rows a file may have: CMS's have under 10,000 (8,245 in the largest, 2025Q4's crosswalk)."""
 
 # Each table's columns in the order rows are handed on (cms/rows.py reads them by position),
-# each with the names CMS has given it; None marks the crosswalk's code column,
-# found by its pattern.
+# each with the names CMS has given it; None marks
+# the crosswalk's code column, found by its pattern.
 COLUMNS: dict[str, tuple[tuple[str, ...] | None, ...]] = {
     "crosswalk": (
         None,
@@ -68,8 +68,8 @@ class Table:
     kind: str  # "crosswalk" or "pricing"
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
-    """A row without every required column (cut short by CMS's trailing-column trimming) is its
-    code alone."""
+    """A row without every required column (cut short by
+    CMS's trailing-column trimming) is its code alone."""
     effective_from: date
     effective_to: date
     name: str = ""

@@ -32,8 +32,8 @@ class CenterLog:
 
     url: str
     problem: str | None = None
-    """Why the log named cannot be used (a URL holding a password, a broken site config):
-    said at first use."""
+    """Why the log named cannot be used (a URL holding a
+    password, a broken site config): said at first use."""
 
     def __str__(self) -> str:
         return self.url if self.problem is None else "the center log"
@@ -75,8 +75,8 @@ def center_log(url: str, source: str) -> CenterLog:
 
 
 def unusable(problem: str) -> CenterLog:
-    """A log that cannot be used, for a caller to find out at its first read or save (both
-    report a LogError)."""
+    """A log that cannot be used, for a caller to find out
+    at its first read or save (both report a LogError)."""
     return CenterLog("", problem)
 
 

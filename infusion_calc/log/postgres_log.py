@@ -198,8 +198,8 @@ class PostgresLog:
             return write_entry(execute, execute_many, entry)
 
     def append(self, entry: NewEntry) -> tuple[int, str, bool]:
-        """Save the entry (or find it saved already), retrying a lost connection;
-        LogError otherwise."""
+        """Save the entry (or find it saved already),
+        retrying a lost connection; LogError otherwise."""
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -255,6 +255,6 @@ class PostgresLog:
 
 
 def _stream_size() -> int:
-    """Rows per chunk the server sends; 1 (row by row) with a libpq older than 17,
-    which has no chunks."""
+    """Rows per chunk the server sends; 1 (row by row)
+    with a libpq older than 17, which has no chunks."""
     return ROWS_PER_FETCH if capabilities.has_stream_chunked() else 1

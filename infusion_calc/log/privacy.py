@@ -27,8 +27,8 @@ def log_files(path: Path) -> list[Path]:
 
 
 def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | None:
-    """None when `target` is absent or private; a sentence when it was fixed (or, reading,
-    could not be)."""
+    """None when `target` is absent or private; a sentence
+    when it was fixed (or, reading, could not be)."""
     try:
         status = os.stat(target)  # a link to a managed drive is judged by what it points to
     except FileNotFoundError:
@@ -61,12 +61,12 @@ def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | Non
                 f"private ({error.strerror})"
             ) from None
         return (
-            f"{what} {target} can be read by other users (mode {mode:o}); the next save makes it "
-            "private"
+            f"{what} {target} can be read by other users "
+            f"(mode {mode:o}); the next save makes it private"
         )
     return (
-        f"{what} {target} could be read by other users (mode {mode:o}); made it private "
-        f"({private_mode:o})"
+        f"{what} {target} could be read by other users (mode "
+        f"{mode:o}); made it private ({private_mode:o})"
     )
 
 

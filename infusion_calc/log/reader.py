@@ -98,8 +98,8 @@ class AdministrationLog:
 
     @property
     def notices(self) -> list[str]:
-        """What reading found and did about the log's privacy or a read-only disk,
-        as sentences to show."""
+        """What reading found and did about the log's privacy
+        or a read-only disk, as sentences to show."""
         return self.store.notices
 
     def _rows(
@@ -114,8 +114,8 @@ class AdministrationLog:
         return rows[0] if rows else None
 
     def uses_by_code(self) -> dict[str, int]:
-        """How many administrations were saved per HCPCS code (the app lists the most-used drugs
-        first)."""
+        """How many administrations were saved per HCPCS
+        code (the app lists the most-used drugs first)."""
         return {
             code: int(count)
             for code, count in self._rows(
@@ -161,14 +161,14 @@ class AdministrationLog:
             )
 
     def _latest_corrections(self, first: str, parameters: tuple[Any, ...]) -> dict[int, int]:
-        """Corrected entry -> its latest correction, for entries from `first` on: one small query,
-        since corrections are the exception (a subquery per listed entry cost more than the rest
-        of the listing)."""
+        """Corrected entry -> its latest correction, for entries from `first`
+        on: one small query, since corrections are the exception (a subquery
+        per listed entry cost more than the rest of the listing)."""
         return {
             int(corrected): int(latest)
             for corrected, latest in self._rows(
-                f"SELECT corrects, max(id) FROM administration WHERE corrects >= {first} GROUP BY "
-                "corrects",
+                "SELECT corrects, max(id) FROM administration "
+                f"WHERE corrects >= {first} GROUP BY corrects",
                 parameters,
             )
         }
@@ -222,18 +222,18 @@ class AdministrationLog:
             "SELECT a.id, a.saved_at, a.tool_version, a.patient_id, a.drug, a.dose, "
             "a.administered_units, a.discarded_units, l.line, l.hcpcs, l.modifiers, l.units, "
             "l.ndc, l.ndc_unit, l.ndc_quantity,"
-            # The payment lives in the saved result (the contract's lines, in line order); entries
-            # saved before payments existed, or without a quarter for their date, give an empty
-            # cell. Saved beside the line since log format 2 ("" for none); older entries: from the
-            # result.
+            # The payment lives in the saved result (the contract's lines, in
+            # line order); entries saved before payments existed, or without a
+            # quarter for their date, give an empty cell. Saved beside the line
+            # since log format 2 ("" for none); older entries: from the result.
             f" NULLIF(coalesce(l.medicare_payment, {self.store.line_payment}), ''), a.uuid, "
             "a.workstation, a.corrects FROM administration a JOIN claim_line l ON "
             "l.administration_id = a.id ORDER BY a.id, l.line"
         )
 
     def report_rows(self) -> Iterator[tuple[int, str, str, str, str | None, str | None]]:
-        """(id, saved_at, inputs, result, checks, encounter) per entry in save order,
-        JSON as stored.
+        """(id, saved_at, inputs, result, checks,
+        encounter) per entry in save order, JSON as stored.
 
         What `infusion-calc report` reads: no patient identifier and no chart note (the
         report shows neither, and the note is half of each row's size). An entry a later

@@ -102,9 +102,9 @@ class Record:
 
 
 def _payment_text(amount: Any) -> str:
-    """The payment as the saved result's JSON has it (a string), "" for none: stored beside the
-    line, so an export reads it without parsing the whole result (entries saved before this have
-    NULL there)."""
+    """The payment as the saved result's JSON has it (a string), "" for
+    none: stored beside the line, so an export reads it without parsing
+    the whole result (entries saved before this have NULL there)."""
     return "" if amount is None else str(plain_data(amount))
 
 

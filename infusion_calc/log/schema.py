@@ -1,5 +1,5 @@
-"""The log's tables, their migrations (one list for both back ends) and the one way an entry is
-written.
+"""The log's tables, their migrations (one list for
+both back ends) and the one way an entry is written.
 
 Each migration runs once, in one transaction, under the back end's lock for it (SQLite's
 write lock; a PostgreSQL advisory lock), so workstations starting together never run one
@@ -95,8 +95,8 @@ MIGRATIONS = (
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
-# What a version-1 SQLite log lacks, as the columns a read of it gives (read-only:
-# it is not migrated).
+# What a version-1 SQLite log lacks, as the columns a
+# read of it gives (read-only: it is not migrated).
 VERSION_1_VIEWS = (
     "CREATE TEMP VIEW administration AS SELECT *, NULL AS uuid, NULL AS workstation, NULL AS "
     "corrects, NULL AS line_summary FROM main.administration",
@@ -130,8 +130,8 @@ Execute = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 def write_entry(
     execute: Execute, execute_many: Callable[[str, list[tuple[Any, ...]]], None], entry: NewEntry
 ) -> tuple[int, str, bool]:
-    """Insert the entry and its claim lines, or find it when its uuid is saved already: (id,
-    saved_at, new?).
+    """Insert the entry and its claim lines, or find it
+    when its uuid is saved already: (id, saved_at, new?).
 
     Called inside one transaction: the entry is there whole or not at all.
     """
@@ -139,8 +139,8 @@ def write_entry(
         "SELECT 1 FROM administration WHERE id = ?", (entry.corrects,)
     ):
         raise LogError(
-            f"There is no entry {entry.corrects} to correct (see 'infusion-calc log list'). "
-            "Nothing was saved."
+            f"There is no entry {entry.corrects} to correct "
+            "(see 'infusion-calc log list'). Nothing was saved."
         )
     record = entry.record
     inserted = execute(

@@ -50,8 +50,8 @@ def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None
         text = str(error)
         if _is_busy(error):
             raise LogError(
-                f"The administration log {path} is locked by another program (waited {timeout:g} "
-                f"s). {consequence}"
+                f"The administration log {path} is locked by another "
+                f"program (waited {timeout:g} s). {consequence}"
             ) from None
         raise LogError(
             f"The administration log {path} cannot be used: {text}. {consequence}"
@@ -227,8 +227,8 @@ class SqliteLog:
     def rows(
         self, sql: str, parameters: tuple[Any, ...] = ()
     ) -> Generator[tuple[Any, ...], None, None]:
-        """Rows one at a time; nothing when the log does not exist or has no entries yet. Never
-        writes."""
+        """Rows one at a time; nothing when the log does
+        not exist or has no entries yet. Never writes."""
         if not self._exists():
             return
         notice: str | None

@@ -57,8 +57,8 @@ class LogStore(Protocol):
     """What both back ends do (sqlite_log.SqliteLog, postgres_log.PostgresLog)."""
 
     lines_fields: str
-    """SQL: an entry's claim lines as `code \\x1f modifiers \\x1f units` joined by \\x1e (alias
-    `a`)."""
+    """SQL: an entry's claim lines as `code \\x1f
+    modifiers \\x1f units` joined by \\x1e (alias `a`)."""
     line_payment: str
     """SQL: a claim line's saved Medicare payment (aliases `a`, `l`)."""
     notices: list[str]
@@ -173,6 +173,6 @@ def _checked_uuid(text: str) -> str:
         return str(uuid.UUID(text))
     except ValueError:
         raise LogError(
-            f"'{text}' is not an entry identifier (a UUID such as {new_entry_uuid()}). Nothing was "
-            "saved."
+            f"'{text}' is not an entry identifier (a UUID "
+            f"such as {new_entry_uuid()}). Nothing was saved."
         ) from None

@@ -51,8 +51,8 @@ def risk_lines(report: dict[str, Any]) -> list[str]:
     unpriced = report["totals"]["entries_without_payment"]
     if unpriced:
         out.append(
-            f"  {unpriced:>6}  saved without a Medicare payment (no CMS quarter for the date): "
-            "not in the $ columns"
+            f"  {unpriced:>6}  saved without a Medicare payment "
+            "(no CMS quarter for the date): not in the $ columns"
         )
     return out
 
@@ -72,10 +72,10 @@ def what_if_lines(report: dict[str, Any]) -> list[str]:
         )
     else:
         out.append(
-            f"  Dose rounding to whole vials within {rounding['round_within_percent']}%: "
-            f"{rounding['doses_moved']} doses would move, {rounding['vials_saved']} vials and "
-            f"{rounding['units_saved']} billing units saved, ${rounding['dollars_saved']} at the "
-            "payment limit"
+            "  Dose rounding to whole vials within "
+            f"{rounding['round_within_percent']}%: {rounding['doses_moved']} doses "
+            f"would move, {rounding['vials_saved']} vials and {rounding['units_saved']} "
+            f"billing units saved, ${rounding['dollars_saved']} at the payment limit"
         )
     out.append(
         f"  Least-waste plan over every presentation the catalog knows: {least['doses_changed']} "
@@ -121,8 +121,8 @@ def detail_lines(report: dict[str, Any]) -> list[str]:
             notes.append(f"non-billable ${what_if['non_billable_dollars']}")
         out.append(
             f"{entry['id']:>7}  {entry['date']}  {entry['hcpcs']:<6} "
-            f"{entry['units_administered']:>6} {entry['units_discarded']:>6}  {lines:<38}  "
-            f"{'; '.join(notes)}"
+            f"{entry['units_administered']:>6} "
+            f"{entry['units_discarded']:>6}  {lines:<38}  {'; '.join(notes)}"
         )
     return out
 
@@ -143,7 +143,7 @@ def report_text(report: dict[str, Any], skipped: int = 0) -> str:
     if skipped:
         out += [
             "",
-            f"{skipped} log entries could not be read and are left out (see 'infusion-calc log "
-            "show ID').",
+            f"{skipped} log entries could not be read and are "
+            "left out (see 'infusion-calc log show ID').",
         ]
     return "\n".join(out) + "\n"

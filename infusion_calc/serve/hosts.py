@@ -55,8 +55,8 @@ def host_problem(text: str) -> str | None:
     """Why `text` is not a host name or IP address to listen on or allow, or None."""
     if not text:
         return (
-            "give a host name or an IP address, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 "
-            "(every interface)"
+            "give a host name or an IP address, e.g. 127.0.0.1 "
+            "(this machine only) or 0.0.0.0 (every interface)"
         )
     if len(text) > MAX_HOST_LENGTH:
         return f"a host name is at most {MAX_HOST_LENGTH} characters; this one has {len(text):,}"
@@ -99,8 +99,8 @@ def request_refusal(headers: Mapping[str, str], allowed: AllowedHosts) -> str | 
     hostname = _hostname(host)
     if not hostname or not allowed.allows(hostname):
         return (
-            f"it was addressed to {host!r}, which is not a name of this server (add it with "
-            "--allow-host if it is)"
+            f"it was addressed to {host!r}, which is not a name "
+            "of this server (add it with --allow-host if it is)"
         )
     forwarded = [
         name.strip() for name in headers.get("X-Forwarded-Host", "").split(",") if name.strip()

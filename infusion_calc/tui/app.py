@@ -220,9 +220,9 @@ class InfusionCalcApp(App[None]):
 
     def on_calculator_ready(self, message: CalculatorReady) -> None:
         self.main_screen.calculator = message.calculator
-        # The drug list (most-used first: the log's counts) is built in a thread once the first
-        # result is drawn: importing the log and unpacking every code would delay it (a search
-        # sooner builds it).
+        # The drug list (most-used first: the log's counts) is built in a
+        # thread once the first result is drawn: importing the log and
+        # unpacking every code would delay it (a search sooner builds it).
 
         self.call_after_refresh(
             self.run_worker,

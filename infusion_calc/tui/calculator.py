@@ -306,8 +306,8 @@ class Calculator:
         )  # once each, in order
         if self.catalog_problem:
             warnings += (
-                "The site catalog is not loaded: this result uses the packaged catalog. Check the "
-                "NDC against the carton.",
+                "The site catalog is not loaded: this result uses the "
+                "packaged catalog. Check the NDC against the carton.",
             )
         return ResultView(
             heading=drug_heading(

@@ -20,10 +20,10 @@ def load_calculator(context: Context) -> Calculator:
     policy, config_problem = _site_rounding_policy(context)
     site = context.policy if config_problem is None else SitePolicy()
     try:
-        # The CLI's own catalog: curated, CMS's codes (packaged and imported quarters) and the site
-        # file. The drug list (every code's label: hundreds of CMS codes to unpack) is built after
-        # the first result, from a thread (Calculator.prepare_drug_list), or on the first search if
-        # that comes first.
+        # The CLI's own catalog: curated, CMS's codes (packaged and imported
+        # quarters) and the site file. The drug list (every code's label: hundreds of
+        # CMS codes to unpack) is built after the first result, from a thread
+        # (Calculator.prepare_drug_list), or on the first search if that comes first.
         return Calculator(
             context.catalog,
             rounding_policy=policy,

@@ -1,7 +1,7 @@
-"""The result's keys on the main screen: copy the claim (F2), the chart text (F3), an export (F5),
-write a file (F4), save to the log (F6). When the patient's visit holds drugs (F9), each acts on
-the whole visit (tui/visit_keys.py); otherwise on the drug on screen. Mixed into MainScreen,
-which holds the state."""
+"""The result's keys on the main screen: copy the claim (F2), the chart text
+(F3), an export (F5), write a file (F4), save to the log (F6). When the patient's
+visit holds drugs (F9), each acts on the whole visit (tui/visit_keys.py);
+otherwise on the drug on screen. Mixed into MainScreen, which holds the state."""
 
 from __future__ import annotations
 
@@ -244,8 +244,8 @@ class ResultKeys:
 
         self._unsaved = retry_identifier(self._unsaved, what)
         self._saving, entry_uuid = True, self._unsaved[1]
-        # In a thread: a log locked by another program is waited for (up to 5 s) without freezing
-        # the form.
+        # In a thread: a log locked by another program is
+        # waited for (up to 5 s) without freezing the form.
         self.run_worker(
             lambda: (what, save(entry_uuid)), thread=True, name="save-to-log", exit_on_error=False
         )

@@ -69,8 +69,8 @@ class FormValues:
     encounter: EncounterValues = ()
     """The encounter panel's fields, for the chart note and the checks (empty: nothing entered)."""
     container: str = ""
-    """Single-dose or multi-dose as the nurse read the carton (the app's question); empty:
-    not asked."""
+    """Single-dose or multi-dose as the nurse read the
+    carton (the app's question); empty: not asked."""
 
 
 ContainerAnswer = tuple[str, str, str]
@@ -127,8 +127,8 @@ class ResultView:
     given: str = ""
     """What the administered units are billed from: the amount given ("200 mg"), else the dose."""
     payment: str | None = None
-    """What Medicare allows per claim line and in all, and what the JW line recovers (None:
-    not priced)."""
+    """What Medicare allows per claim line and in all,
+    and what the JW line recovers (None: not priced)."""
     rems: bool = False
     """The drug has a REMS program (rules.rems_for):
     only then does the encounter panel ask for its confirmation."""

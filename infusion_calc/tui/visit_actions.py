@@ -64,8 +64,8 @@ def claim_text(result: VisitResult) -> str:
 
 
 def summary(result: VisitResult) -> str:
-    """'Visit: 3 drugs (hospital outpatient department)', one row per drug in time order,
-    then the whole claim."""
+    """'Visit: 3 drugs (hospital outpatient department)',
+    one row per drug in time order, then the whole claim."""
     count = len(result.drugs)
     out = [
         f"Visit: {count} drug{'s' if count != 1 else ''}, {SETTING_WORDS[result.spec.setting]} "
@@ -97,8 +97,8 @@ def note_and_claim(result: VisitResult) -> str:
 def copy_as(result: VisitResult, fmt: str, context: Context) -> Delivery:
     """The visit's claim in `fmt`: an export format, the visit's JSON, or the claim as text."""
     what = (
-        f"Copied the visit's claim ({len(result.drugs)} drugs and the administration lines) as "
-        f"{fmt}"
+        f"Copied the visit's claim ({len(result.drugs)} "
+        f"drugs and the administration lines) as {fmt}"
     )
     if fmt == "json":
         return Delivery(

@@ -25,8 +25,8 @@ NOTHING = {
 
 
 class VisitKeys:
-    """The next-drug and next-patient actions, mixed into MainScreen (which holds `_visit`,
-    `_jumps`, the form)."""
+    """The next-drug and next-patient actions, mixed into
+    MainScreen (which holds `_visit`, `_jumps`, the form)."""
 
     _visit: list[ResultView]
     _jumps: int

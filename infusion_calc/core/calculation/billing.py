@@ -101,8 +101,8 @@ def bill(
     uses: tuple[VialUse, ...],
     amount_unit: str = "mg",
 ) -> Billing:
-    """`dose`, the billing unit and the vials' labeled amounts are all in `amount_unit` (mg, mL,
-    or units)."""
+    """`dose`, the billing unit and the vials' labeled
+    amounts are all in `amount_unit` (mg, mL, or units)."""
     labeled = sum((use.labeled_mg for use in uses), Decimal(0))
     administered = ceil_div(dose, billing_unit)
     labeled_units = floor_div(labeled, billing_unit)
@@ -195,9 +195,9 @@ def bill(
     elif discarded == 0 and discarded_mg > 0:
         notices.append(
             LEFTOVER_UNDER_ONE_UNIT(
-                f"{format_amount(discarded_mg, amount_unit)} left over is less than one billing "
-                "unit: no JW line, JZ on the administered line (the CMS FAQ wording for this "
-                "case is not verified).",
+                f"{format_amount(discarded_mg, amount_unit)} left over is less "
+                "than one billing unit: no JW line, JZ on the administered "
+                "line (the CMS FAQ wording for this case is not verified).",
             )
         )
     modifiers = ("JZ",) if discarded == 0 else ()

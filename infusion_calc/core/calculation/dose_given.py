@@ -25,14 +25,14 @@ from infusion_calc.core.record.notices import Notice, NoticeSpec
 DOSE_PARTLY_GIVEN = NoticeSpec(
     "DOSE_PARTLY_GIVEN",
     "calculation",
-    "less given than prepared: what was not infused is counted as discarded (not billed from a "
-    "multi-dose vial)",
+    "less given than prepared: what was not infused is "
+    "counted as discarded (not billed from a multi-dose vial)",
 )
 
 FIELD = "dose_given"
 JW_STATUS = "PARTIAL"
-"""Status of "the unused part of a prepared single-dose dose is reported with JW" (see the
-module doc)."""
+"""Status of "the unused part of a prepared single-dose
+dose is reported with JW" (see the module doc)."""
 
 
 def dose_given(
@@ -53,9 +53,9 @@ def dose_given(
         raise InputError(
             FIELD,
             f"{format_amount(given, unit)} given is more than the "
-            f"{format_amount(prepared_mg, unit)} prepared for this order. Enter the amount that "
-            "reached the patient (at most the dose prepared), or leave it blank when the whole "
-            "dose was given.",
+            f"{format_amount(prepared_mg, unit)} prepared for this order. "
+            "Enter the amount that reached the patient (at most the dose "
+            "prepared), or leave it blank when the whole dose was given.",
         )
     return given
 

@@ -46,8 +46,8 @@ def _unlisted_code(request: CalcRequest) -> Drug:
     if not request.billing_unit or not request.vials:
         raise InputError(
             "hcpcs",
-            f"{code} is not in the catalog: give its billing unit (e.g. 10 mg) and at least one "
-            "vial size.",
+            f"{code} is not in the catalog: give its billing "
+            "unit (e.g. 10 mg) and at least one vial size.",
         )
     name = request.drug.strip() if request.drug else ""
     acting = next((char for char in name if acts(char)), None)
@@ -96,10 +96,10 @@ def _unlisted_drug(
 
 
 def _billing_unit(text: str) -> Measure:
-    # The parsed measure goes to the catalog model as it is (the model takes a Measure), not back
-    # to text; the catalog holds a billing unit in its canonical unit, so it must fit a number the
-    # catalog could hold. "1 unit" or "1 IU" binds the code to the generic activity kind: this
-    # code's own units.
+    # The parsed measure goes to the catalog model as it is (the model takes a
+    # Measure), not back to text; the catalog holds a billing unit in its
+    # canonical unit, so it must fit a number the catalog could hold. "1 unit" or
+    # "1 IU" binds the code to the generic activity kind: this code's own units.
     measure = parse_amount(text, "billing_unit")
     if not fits_typed_form(measure.value):
         raise InputError(
@@ -131,8 +131,8 @@ def find_drug(catalog: Catalog, request: CalcRequest, service_date: date | None 
     if code and (not typed_code.isascii() or not HCPCS_PATTERN.fullmatch(code)):
         raise InputError(
             "hcpcs",
-            f"'{shown(request.hcpcs or '')}' is not a HCPCS code: one letter and four digits, "
-            "e.g. J2323.",
+            f"'{shown(request.hcpcs or '')}' is not a HCPCS "
+            "code: one letter and four digits, e.g. J2323.",
         )
     named = catalog.lookup(name) if name else ()
     if name and not named and not code:
@@ -158,8 +158,8 @@ def find_drug(catalog: Catalog, request: CalcRequest, service_date: date | None 
             if named:
                 raise InputError(
                     "hcpcs",
-                    f"{name} is billed as {' or '.join(d.hcpcs for d in named)} in the catalog, "
-                    f"not {code}.",
+                    f"{name} is billed as {' or '.join(d.hcpcs for d in named)} "
+                    f"in the catalog, not {code}.",
                 )
             return _unlisted_code(request)
         if name and not named:

@@ -145,8 +145,8 @@ def calculate(
         if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
-                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), "
-                f"not {typed_unit}.",
+                f"{drug.hcpcs} bills in units of {drug.billing_unit} "
+                f"({drug.descriptor}), not {typed_unit}.",
             )
     order = bind_order(parse_dose(request.dose), drug.amount_unit, drug.with_code)
     container = Container.of(request.container, catalog.containers)
@@ -172,9 +172,9 @@ def calculate(
     if drug.max_vials is not None and combination.vial_count > drug.max_vials:
         raise PlanError(
             f"{format_amount(dose, drug.amount_unit)} of {drug.display_name} needs "
-            f"{combination.vial_count} vials; it is given from at most {drug.max_vials} vial per "
-            f"dose (labeled dose {drug.labeled_dose if drug.labeled_dose else 'per the label'}). "
-            "Check the dose."
+            f"{combination.vial_count} vials; it is given from at most {drug.max_vials} vial "
+            "per dose (labeled dose "
+            f"{drug.labeled_dose if drug.labeled_dose else 'per the label'}). Check the dose."
         )
 
     option = None

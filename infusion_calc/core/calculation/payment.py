@@ -128,9 +128,9 @@ def payment_for(
     quarter = next((q for q in quarters if q.effective_from <= day <= q.effective_to), None)
     if quarter is None:
         return PAYMENT_QUARTER_MISSING(
-            f"No Medicare payment: no CMS quarter loaded covers {day.isoformat()}. Import the "
-            f"{_quarter_name(day)} ASP crosswalk and payment-limit files with 'infusion-calc data "
-            "import'.",
+            "No Medicare payment: no CMS quarter loaded covers "
+            f"{day.isoformat()}. Import the {_quarter_name(day)} ASP crosswalk "
+            "and payment-limit files with 'infusion-calc data import'.",
         )
     listed = quarter.prices.get(calc.drug.hcpcs)
     if listed is None:

@@ -42,8 +42,8 @@ def _container_said(uses: tuple[VialUse, ...]) -> str:
         return "the container is not confirmed, so no JW or JZ is written. Check the carton."
     who = "; ".join(dict.fromkeys(product.sources[-1] for product in said if product.sources))
     return (
-        f"the vials were planned as {said[0].container} ({who}). Check the carton says so before "
-        "the claim goes out."
+        f"the vials were planned as {said[0].container} ({who}). "
+        "Check the carton says so before the claim goes out."
     )
 
 
@@ -53,15 +53,15 @@ def plan_notices(
     rounded_from: Decimal | None,
     draw_volume_ml: Decimal | None,
 ) -> tuple[Notice, ...]:
-    """What the reader of this vial plan must know: unverified facts, a split by NDC,
-    a rounded dose."""
+    """What the reader of this vial plan must know:
+    unverified facts, a split by NDC, a rounded dose."""
     notices: list[Notice] = []
     if drug.source == "cms":
         notices.append(
             CONTAINER_NOT_VERIFIED(
-                f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is "
-                "a single-dose vial, a multi-dose vial or a prefilled syringe, nor its route: "
-                f"{_container_said(uses)}",
+                f"{drug.hcpcs} is known only from CMS's files, which do not say "
+                "whether an item is a single-dose vial, a multi-dose vial or a "
+                f"prefilled syringe, nor its route: {_container_said(uses)}",
             )
         )
     if drug.descriptor_note:

@@ -163,9 +163,9 @@ def plan_vials(
     fewest_possible = ceil_div(dose, largest)
     if fewest_possible > MAX_VIALS:
         raise PlanError(
-            f"A dose of {plain(dose)} mg needs at least {fewest_possible} vials of "
-            f"{plain(largest)} mg; more than {MAX_VIALS} vials for one dose is refused. Check the "
-            "dose and the vial size."
+            f"A dose of {plain(dose)} mg needs at least {fewest_possible} "
+            f"vials of {plain(largest)} mg; more than {MAX_VIALS} vials "
+            "for one dose is refused. Check the dose and the vial size."
         )
     if len(strengths) == 1 and ceiling is None:
         return Combination((fewest_possible,), fewest_possible * largest), None

@@ -54,8 +54,8 @@ class Catalog:
     origin: str = "packaged catalog"
     cms: CmsLayer | None = None
     containers: tuple[ConfirmedContainer, ...] = ()
-    """A site's answers to "single-dose or multi-dose?" for products no catalog verified
-    ([[container]])."""
+    """A site's answers to "single-dose or multi-dose?"
+    for products no catalog verified ([[container]])."""
 
     @cached_property
     def _own_codes(self) -> tuple[str, ...]:
@@ -105,8 +105,8 @@ class Catalog:
         return found
 
     def out_of_effect(self, code: str, day: date | None) -> str | None:
-        """Why a code CMS lists is not billable on the date of service (naming the code that
-        is), or None."""
+        """Why a code CMS lists is not billable on the date
+        of service (naming the code that is), or None."""
         if self.cms is None or self.cms.history is None:
             return None
         return self.cms.history.out_of_effect(code, day)
@@ -170,9 +170,9 @@ class Catalog:
                 )
             if ours is not None and ours.generic.lower() != drug.generic.lower():
                 raise CatalogError(
-                    f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} as "
-                    f"{ours.generic} ({ours.descriptor}); a site file cannot give it to "
-                    f"{drug.generic}."
+                    f"{where}: field 'generic': the packaged catalog bills "
+                    f"{drug.hcpcs} as {ours.generic} ({ours.descriptor}); "
+                    f"a site file cannot give it to {drug.generic}."
                 )
             if ours is not None and (ours.billing_unit.value, ours.amount_unit) != (
                 drug.billing_unit.value,

@@ -27,8 +27,8 @@ _ESRD = re.compile(r"\besrd\b", re.IGNORECASE)
 
 
 def use_note(descriptor: str) -> str | None:
-    """The use a descriptor ends with after its unit ('1 mg (non-esrd use)' -> 'non-ESRD use'),
-    or None.
+    """The use a descriptor ends with after its unit
+    ('1 mg (non-esrd use)' -> 'non-ESRD use'), or None.
 
     Two codes of one drug can differ only there (ferumoxytol: Q0138 non-ESRD, Q0139 ESRD on
     dialysis), so a pick list that shows both must show it."""

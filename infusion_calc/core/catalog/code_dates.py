@@ -35,8 +35,8 @@ def quarter_of(day: date) -> str:
 
 def pack(codes: dict[str, Any]) -> str:
     """One quarter's codes as one line of text (zlib of their JSON, base64): a start-up that never
-    asks for the quarter never unpacks it, and the cache file stays small (it is hashed on each
-    start)."""
+    asks for the quarter never unpacks it, and the cache
+    file stays small (it is hashed on each start)."""
     return base64.b64encode(
         zlib.compress(json.dumps(codes, ensure_ascii=False, separators=(",", ":")).encode(), 1)
     ).decode("ascii")
@@ -77,8 +77,8 @@ class CodeHistory:
         return started[-1] if started else self.spans[0]
 
     def attach(self, newest: CmsLayer) -> None:
-        """Called once with the newest quarter's layer (the one the catalog holds),
-        which is never packed."""
+        """Called once with the newest quarter's layer (the
+        one the catalog holds), which is never packed."""
         self._layers[self.newest] = newest
 
     def layer(self, label: str) -> CmsLayer:
@@ -143,8 +143,8 @@ class CodeHistory:
         listed = self.listed.get(code)
         if listed and self._order(span.label) > self._order(listed[-1]):
             return (
-                f"{code} is not listed after {listed[-1]} in CMS's ASP files (read through "
-                f"{span.label})"
+                f"{code} is not listed after {listed[-1]} in "
+                f"CMS's ASP files (read through {span.label})"
             )
         return None
 
@@ -152,8 +152,8 @@ class CodeHistory:
         return [span.label for span in self.spans].index(label)
 
     def successor(self, code: str, label: str) -> str | None:
-        """The code of the same drug in quarter `label`: the same generic name first,
-        else a shared brand."""
+        """The code of the same drug in quarter `label`: the
+        same generic name first, else a shared brand."""
         if code not in self.listed:
             return None
         source = self.layer(self.listed[code][-1])

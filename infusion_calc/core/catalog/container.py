@@ -147,9 +147,9 @@ class Container:
             if product.container in CHOICES and product.container != self.given:
                 raise InputError(
                     FIELD,
-                    f"{drug.display_name} {product.label} is a {product.container} container per "
-                    f"the label (catalog, with sources), not {self.given}: check the carton, or "
-                    "leave the container out.",
+                    f"{drug.display_name} {product.label} is a {product.container} "
+                    "container per the label (catalog, with sources), not "
+                    f"{self.given}: check the carton, or leave the container out.",
                 )
 
 
@@ -171,8 +171,8 @@ def parse_confirmed_containers(raw: object, origin: str) -> tuple[ConfirmedConta
             entry.strength_mg,
         ) in seen:  # two answers for one product: which one holds?
             raise CatalogError(
-                f"{origin}: container {index}: {entry.hcpcs} {entry.strength_mg} mg is listed "
-                "twice; keep one"
+                f"{origin}: container {index}: {entry.hcpcs} "
+                f"{entry.strength_mg} mg is listed twice; keep one"
             )
         seen.add((entry.hcpcs, entry.strength_mg))
     return entries
@@ -233,9 +233,9 @@ def parse_fda_hints(text: str) -> dict[str, str]:
 
 
 def fda_hint(products: tuple[Product, ...], hints: dict[str, str]) -> str | None:
-    """'FDA listing (2019): NDC 68817-0134-50 single-dose', shown beside the question: a dated hint
-    from FDA's NDC Directory of April 2019, never a verified fact, so it never answers the
-    question itself."""
+    """'FDA listing (2019): NDC 68817-0134-50 single-dose', shown beside
+    the question: a dated hint from FDA's NDC Directory of April 2019,
+    never a verified fact, so it never answers the question itself."""
     said = [
         f"NDC {product.ndc} {hints[product.ndc11]}"
         for product in products

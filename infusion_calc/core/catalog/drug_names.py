@@ -1,5 +1,5 @@
-"""Finding a drug by what a user types: a generic name, a brand, or the HCPCS code,
-across all codes.
+"""Finding a drug by what a user types: a generic
+name, a brand, or the HCPCS code, across all codes.
 
 A name can belong to several codes (bevacizumab: Avastin and each biosimilar; a
 biosimilar's 'bevacizumab-awwb' answers to 'bevacizumab' too), and then the caller must

@@ -62,8 +62,8 @@ class DrugIndex:
         return len(self._hits)
 
     def shared_name(self, query: str) -> tuple[str, int] | None:
-        """The name the first hit is being typed as, when other entries have it too: (name,
-        entries).
+        """The name the first hit is being typed as,
+        when other entries have it too: (name, entries).
 
         "natal" is the start of natalizumab, which Tysabri and its biosimilar share: the
         nurse must pick one, never have the first taken for them. "remi" (Remicade only)

@@ -84,8 +84,8 @@ class DrugIndications(NamedTuple):
 
     @property
     def listed_codes(self) -> tuple[str, ...]:
-        """Every code and header matching without a condition, for messages ("G35.A, G35.C1,
-        K50.00, K50.11x")."""
+        """Every code and header matching without a condition,
+        for messages ("G35.A, G35.C1, K50.00, K50.11x")."""
         out: list[str] = []
         for rule in self.diagnosis:
             if not rule.condition:

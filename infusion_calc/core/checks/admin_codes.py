@@ -107,18 +107,18 @@ def _record_must_show(pair: CodePair, drug_class: str) -> str:
         )
     if pair is COMPLEX:
         return (
-            " The record must show the start and stop times and support complex administration "
-            "(the elements the codes require, such as the advanced monitoring given): Noridian "
-            "pays monoclonal, complex biological and rheumatological therapies as complex "
-            "administration only then (article 10529, VERIFIED). If the record does not support "
-            "it, use 96365/96366."
+            " The record must show the start and stop times and support complex "
+            "administration (the elements the codes require, such as the advanced "
+            "monitoring given): Noridian pays monoclonal, complex biological and "
+            "rheumatological therapies as complex administration only then (article "
+            "10529, VERIFIED). If the record does not support it, use 96365/96366."
         )
     if drug_class in COMPLEX_CLASSES:
         return (
             " IV infusion codes, as the site chose ([administration] complex_biologic_codes = "
             '"infusion"); '
-            "Noridian pays complex biologics as complex administration (96413/96415) when the "
-            "record supports it."
+            "Noridian pays complex biologics as complex "
+            "administration (96413/96415) when the record supports it."
         )
     return " The record must show the start and stop times."
 
@@ -197,8 +197,8 @@ def _by_route_unknown(minutes: int | None) -> str:
         timed = "Record the start and stop times: an IV administration is coded by time."
     elif minutes <= INFUSION_MINIMUM_MINUTES:
         timed = (
-            f"Start to stop is {describe_minutes(minutes)}: by vein that is a push (96374, or "
-            "96409 for chemotherapy)."
+            f"Start to stop is {describe_minutes(minutes)}: by vein "
+            "that is a push (96374, or 96409 for chemotherapy)."
         )
     else:
         codes = describe_codes(infusion_codes(minutes) or ())
@@ -207,9 +207,9 @@ def _by_route_unknown(minutes: int | None) -> str:
             "or 96413 and 96415 for chemotherapy)."
         )
     return (
-        "Administration code by route (CMS's files name neither the route nor whether the drug is "
-        "chemotherapy; choose from the order): IV infusion 96365 (+ 96366 per further hour), IV "
-        "push 96374, SC/IM injection 96372, on-body injector 96377; for chemotherapy or a complex "
-        f"biologic IV infusion 96413 (+ 96415), IV push 96409, SC/IM injection 96401. {timed} "
-        f"{TIMING_STATUS}"
+        "Administration code by route (CMS's files name neither the route nor "
+        "whether the drug is chemotherapy; choose from the order): IV infusion 96365 "
+        "(+ 96366 per further hour), IV push 96374, SC/IM injection 96372, on-body "
+        "injector 96377; for chemotherapy or a complex biologic IV infusion 96413 (+ "
+        f"96415), IV push 96409, SC/IM injection 96401. {timed} {TIMING_STATUS}"
     )

@@ -97,8 +97,8 @@ def run_checks(
     policy: SitePolicy | None = None,
     earlier_doses: Sequence[date] = (),
 ) -> tuple[Check, ...]:
-    """Every finding for this calculation, encounter and claim lines: errors, then warnings,
-    then info.
+    """Every finding for this calculation, encounter
+    and claim lines: errors, then warnings, then info.
 
     The service date is the encounter's (date given, or a dated start), else `today`
     (default: the system date); it decides which diagnosis codes are valid. `catalog` and

@@ -126,8 +126,8 @@ def _identity(calc: Calculation, lines: Sequence[ClaimLine], catalog: Catalog) -
         )
         found.append(
             NDC_DRUG_MISMATCH(
-                f"NDC {ndc} is {whose}: the line must carry the NDC of the {drug.display_name} "
-                "vials opened.",
+                f"NDC {ndc} is {whose}: the line must carry the "
+                f"NDC of the {drug.display_name} vials opened.",
             )
         )
     return found
@@ -151,9 +151,9 @@ def _line_modifiers(calc: Calculation, line: ClaimLine) -> list[Check]:
     if sides and calc.drug.route.strip().lower() in SYSTEMIC_ROUTES:
         found.append(
             RT_LT_ON_SYSTEMIC(
-                f"Remove {'/'.join(sides)} from {label(line)}: {calc.drug.generic} is given "
-                f"{calc.drug.route} and acts on the whole body, so a side-of-body modifier does "
-                "not apply.",
+                f"Remove {'/'.join(sides)} from {label(line)}: "
+                f"{calc.drug.generic} is given {calc.drug.route} and acts on "
+                "the whole body, so a side-of-body modifier does not apply.",
             )
         )
     if {"JW", "JZ"} <= modifiers:
@@ -228,8 +228,8 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
         found.append(
             ADMIN_UNITS_DIFFER(
                 f"The administered lines bill {administered} units; {_amount_billed(calc)} is "
-                f"{expected_given} units of {calc.drug.billing_unit} (rounded up). Correct the "
-                "units.",
+                f"{expected_given} units of {calc.drug.billing_unit} "
+                "(rounded up). Correct the units.",
             )
         )
     if not calc.single_dose:
@@ -269,9 +269,9 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
             JW_DOSE_UNDER_ONE_UNIT(
                 f"Remove {label(jw_lines[0])}: {_amount_billed(calc)} is billed as one unit "
                 f"of {calc.drug.billing_unit}, which already covers all "
-                f"{format_amount(calc.labeled_mg, calc.drug.amount_unit)} opened, so JW is not "
-                "permitted. Bill the administered line with JZ, and document the waste in the "
-                "record.",
+                f"{format_amount(calc.labeled_mg, calc.drug.amount_unit)} "
+                "opened, so JW is not permitted. Bill the administered "
+                "line with JZ, and document the waste in the record.",
             )
         )
     elif administered + discarded > labeled_units:

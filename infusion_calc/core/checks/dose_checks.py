@@ -1,5 +1,5 @@
-"""Checks on the dose and the vials chosen: labeled dose, labeled range, least-waste plan,
-frequency.
+"""Checks on the dose and the vials chosen: labeled
+dose, labeled range, least-waste plan, frequency.
 
 - DOSE_NOT_LABELED: a dose other than the label's single dose; allowed, document why.
 - DOSE_OUT_OF_RANGE: a dose far from the label's range (the catalog's `dose_range`, only where the
@@ -147,9 +147,9 @@ def _out_of_range(calc: Calculation) -> list[Check]:
     return [
         DOSE_OUT_OF_RANGE(
             f"The dose {shown}{how} is far outside the labeled dose of {calc.drug.display_name}, "
-            f"{labeled.describe()} (source: {labeled.source}). Check the unit and the field it was "
-            "typed in (mL read as mg? mcg typed for mg?) and confirm the order before copying or "
-            "saving this result.",
+            f"{labeled.describe()} (source: {labeled.source}). Check the unit "
+            "and the field it was typed in (mL read as mg? mcg typed for mg?) "
+            "and confirm the order before copying or saving this result.",
         )
     ]
 
@@ -177,10 +177,10 @@ def vial_plan_checks(calc: Calculation) -> list[Check]:
     chosen = uses_text(calc.vials)
     return [
         VIAL_PLAN_NOT_LEAST_WASTE(
-            f"The vials chosen ({chosen}) discard {more} billing unit{'s' if more != 1 else ''} "
-            f"more than the least-waste combination ({best_text}). Medicare contractors (CGS, "
-            "Noridian) ask for the smallest vials that give the dose: use them, or document why "
-            "these vials were used.",
+            f"The vials chosen ({chosen}) discard {more} billing "
+            f"unit{'s' if more != 1 else ''} more than the least-waste combination "
+            f"({best_text}). Medicare contractors (CGS, Noridian) ask for the smallest "
+            "vials that give the dose: use them, or document why these vials were used.",
         )
     ]
 

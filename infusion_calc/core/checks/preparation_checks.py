@@ -1,6 +1,6 @@
 """What the record of the preparation must show before the claim goes out: the REMS confirmation
-for a REMS drug, each vial's lot and expiration, and the waste documented (date, time, amount,
-reason)."""
+for a REMS drug, each vial's lot and expiration, and
+the waste documented (date, time, amount, reason)."""
 
 from __future__ import annotations
 
@@ -169,9 +169,9 @@ def _unbilled_waste(
     return [
         WASTE_UNDOCUMENTED(
             f"{format_amount(discarded, calc.drug.amount_unit)} of the "
-            f"{'vials' if opened > 1 else 'vial'} opened is discarded but not billed ({billed}): "
-            "the record must still show the date, time, amount and reason of that waste, or "
-            f"{'the JZ' if jz else 'the claim'} is unsupported. Not recorded: "
-            f"{' and '.join(missing)}.",
+            f"{'vials' if opened > 1 else 'vial'} opened is discarded but not "
+            f"billed ({billed}): the record must still show the date, time, amount "
+            f"and reason of that waste, or {'the JZ' if jz else 'the claim'} is "
+            f"unsupported. Not recorded: {' and '.join(missing)}.",
         )
     ]

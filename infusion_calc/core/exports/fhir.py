@@ -153,8 +153,8 @@ def build(calc: Calculation, when: date) -> MedicationAdministration:
     )  # the record of what was administered: the amount given when entered
     if len(dose.as_tuple().digits) > EXACT_DIGITS:
         raise ExportError(
-            f"The dose {format_amount(dose, calc.drug.amount_unit)} has more digits than FHIR JSON "
-            "carries exactly."
+            f"The dose {format_amount(dose, calc.drug.amount_unit)} "
+            "has more digits than FHIR JSON carries exactly."
         )
     # A FHIR dateTime may be a date alone ("2025-01-10"): a date of service given without its time.
     effective: Any = when.replace(microsecond=0) if isinstance(when, datetime) else when

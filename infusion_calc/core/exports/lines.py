@@ -125,10 +125,10 @@ def _target_unit(
             "to ndc_units in the site config, or bill this payer by hand."
         )
     raise ExportError(
-        f"Line {number} ({first.code}) has its NDC quantity in {first.ndc_unit}, which {payer} "
-        f"does not accept (accepted: {', '.join(accepted)}), and it cannot be stated in "
-        f"{', '.join(accepted)} for this product. Add the unit to ndc_units in the site config, or "
-        "bill this payer by hand."
+        f"Line {number} ({first.code}) has its NDC quantity in {first.ndc_unit}, "
+        f"which {payer} does not accept (accepted: {', '.join(accepted)}), and "
+        f"it cannot be stated in {', '.join(accepted)} for this product. Add the "
+        "unit to ndc_units in the site config, or bill this payer by hand."
     )
 
 
@@ -168,8 +168,8 @@ def prepare(
     calc: Calculation, settings: ExportSettings
 ) -> tuple[tuple[ExportLine, ...], tuple[Notice, ...]]:
     """The lines as a payer gets them, and the warnings the biller must see."""
-    # The engine's own word on a unit change (NDC quantities in ME so none is 0) goes with the
-    # lines.
+    # The engine's own word on a unit change (NDC
+    # quantities in ME so none is 0) goes with the lines.
     notices: list[Notice] = [
         notice for notice in calc.warnings if notice.code == "NDC_QUANTITY_IN_ME"
     ]

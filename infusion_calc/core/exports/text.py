@@ -20,8 +20,8 @@ def write(
     lines, notices = prepare(calc, settings)
     drug = calc.drug
     title = (
-        f"{drug.display_name} {amount(calc.dose_mg, calc.drug.amount_unit)}: {drug.hcpcs} "
-        f"{drug.descriptor}"
+        f"{drug.display_name} {amount(calc.dose_mg, calc.drug.amount_unit)}: "
+        f"{drug.hcpcs} {drug.descriptor}"
     )
     rows = [
         (

@@ -35,8 +35,8 @@ def measured_in(unit: str) -> str:
         printed = ACTIVITY_KINDS[unit][1]
         return (
             f"{printed} of {substance.replace('_', ' ')} "
-            f"({'its own ' + printed if word == 'unit' else printed}: never a mass, nor another "
-            "product's units)"
+            f"({'its own ' + printed if word == 'unit' else printed}: "
+            "never a mass, nor another product's units)"
         )
     return {"mg": "mass (mg)", "mL": "volume (mL)"}.get(unit, unit)
 
@@ -64,8 +64,8 @@ def bind(measure: Measure, unit: str, field: str, what: str) -> Measure:
 
 
 def bind_vial(size: VialSize, unit: str, what: str) -> VialSize:
-    """A typed vial size in the drug's unit; a bag or vial of a code billed by volume holds its
-    volume."""
+    """A typed vial size in the drug's unit; a bag or
+    vial of a code billed by volume holds its volume."""
     strength = bind(size.strength, unit, "vial", what)
     return VialSize(strength, strength if strength.unit == "mL" else size.volume)
 
@@ -77,8 +77,8 @@ def step_unit(unit: str) -> str | None:
 
 
 def fits_listed(listed: str, unit: str) -> bool:
-    """Whether an entry measured in `unit` can bill a code CMS lists in `listed` ("mg", "mL",
-    or a generic kind).
+    """Whether an entry measured in `unit` can bill a code
+    CMS lists in `listed` ("mg", "mL", or a generic kind).
 
     CMS's generic "unit" or "IU" is the code's own unit: an entry may name the exact kind
     (Botox's onabotulinumtoxinA_unit for "1 UNIT"), as long as a person types that kind the
@@ -90,8 +90,8 @@ def fits_listed(listed: str, unit: str) -> bool:
 
 
 def bind_order(order: DoseOrder, unit: str, what: str) -> DoseOrder:
-    """The ordered dose in the drug's unit; a volume is the amount itself for a code billed by
-    volume."""
+    """The ordered dose in the drug's unit; a volume is
+    the amount itself for a code billed by volume."""
     if unit == "mL" and order.basis is DoseBasis.VOLUME:
         return DoseOrder(order.amount, DoseBasis.FLAT)
     if (

@@ -49,8 +49,8 @@ SPELLINGS = {
     "m²": "m**2",
     "m^2": "m**2",
     "m**2": "m**2",
-    # Activity units as typed: bound to the product's own kind by core/numbers/amounts.py,
-    # never converted.
+    # Activity units as typed: bound to the product's own
+    # kind by core/numbers/amounts.py, never converted.
     "unit": "unit",
     "units": "unit",
     "iu": "IU",
@@ -130,8 +130,8 @@ class UnitBook:
         return found
 
     def every_answer(self) -> dict[Question, Answer]:
-        """pint's answers for every spelling the parser maps and every unit printed,
-        to keep across starts."""
+        """pint's answers for every spelling the parser maps
+        and every unit printed, to keep across starts."""
         for spelled in sorted(set(SPELLINGS.values())):
             self.ask("unit", spelled)
             for dimension, canonical_units in CANONICAL.items():

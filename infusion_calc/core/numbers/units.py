@@ -183,8 +183,8 @@ def _require(kind: Kind, field: str, example: str, word: str) -> Decimal:
 
 
 def fits_typed_form(value: Decimal) -> bool:
-    """Whether `value` can be written as the parser accepts a number: 9 digits before the point,
-    6 after.
+    """Whether `value` can be written as the parser
+    accepts a number: 9 digits before the point, 6 after.
 
     A converted amount can outgrow what could be typed (1000000 kg is 10^12 mg); a value
     that is stored or billed in its canonical unit must still fit that form.
@@ -302,8 +302,8 @@ def parse_vial_size(text: str, field: str = "vial") -> VialSize:
 
 
 def parse_amount(text: str, field: str, zero_ok: bool = False) -> Measure:
-    """What a container holds: a mass (mg), activity units as typed ("unit", "IU"),
-    or a volume (mL).
+    """What a container holds: a mass (mg), activity
+    units as typed ("unit", "IU"), or a volume (mL).
 
     `zero_ok` reads back an amount the engine saved, where "0 mg" (nothing discarded) is a figure.
     """

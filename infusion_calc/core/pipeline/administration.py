@@ -76,8 +76,8 @@ class Administration(NamedTuple):
     @property
     def calculation(self) -> Calculation:
         """The whole calculation, priced: what the contract, the app and the exports read (made on
-        demand, so batch, which reads the claim, the payment and the notices,
-        copies nothing per row)."""
+        demand, so batch, which reads the claim, the payment
+        and the notices, copies nothing per row)."""
         if self.payment is None and self.notices is self.claim.warnings:
             return self.claim
         return replace(self.claim, payment=self.payment, warnings=self.notices)
@@ -101,8 +101,8 @@ class Administration(NamedTuple):
 
 
 def date_of_service(encounter: Encounter, today: date | None = None) -> date:
-    """The date given, else the start's date when it has one, else `today` (default:
-    the system date)."""
+    """The date given, else the start's date when it has
+    one, else `today` (default: the system date)."""
     return encounter.service_date or today or date.today()
 
 
@@ -113,8 +113,8 @@ def marked(calc: Calculation, site: Site, day: date, payer: Payer | None = None)
 
 
 def priced(calc: Calculation, site: Site, day: date) -> tuple[Payment | None, tuple[Notice, ...]]:
-    """What Medicare allows for the lines on `day`, and the notices with the one saying why not,
-    if any."""
+    """What Medicare allows for the lines on `day`, and
+    the notices with the one saying why not, if any."""
     if site.quarters is None:
         return None, calc.warnings
     found = payment_for(calc, site.quarters, day)

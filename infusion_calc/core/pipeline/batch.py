@@ -1,5 +1,5 @@
-"""Many orders at once: CSV rows in, one result per claim line out. Pure: iterables in,
-iterables out.
+"""Many orders at once: CSV rows in, one result per
+claim line out. Pure: iterables in, iterables out.
 
 The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`,
 `height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them, and
@@ -244,8 +244,8 @@ def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
         else None,
         "administered_units": calc.billing.administered_units,
         "discarded_units": calc.billing.discarded_units,
-        # The nearest whole-vial dose within round_within: an option for the prescriber,
-        # never applied.
+        # The nearest whole-vial dose within round_within:
+        # an option for the prescriber, never applied.
         "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit)
         if calc.rounding_option
         else None,
@@ -304,8 +304,8 @@ def answer_rows(
             yield RowOutcome(row, error=cells.reason)
             continue
         if not "".join(cells).strip():
-            # blank lines and the ",,,," rows spreadsheets leave at the end (one C-level test per
-            # row)
+            # blank lines and the ",,,," rows spreadsheets
+            # leave at the end (one C-level test per row)
             continue
         if len(cells) > width and "".join(cells[width:]).strip():
             yield RowOutcome(row, error=f"{len(cells)} cells, but the header names {width} columns")

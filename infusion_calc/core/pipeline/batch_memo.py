@@ -37,8 +37,8 @@ class RowMemo(Generic[Answer]):
         self.misses = 0
 
     def scope(self, *inputs: object) -> None:
-        """What every kept answer also depends on (the site, today, the columns): when it changes,
-        forget.
+        """What every kept answer also depends on (the
+        site, today, the columns): when it changes, forget.
 
         Compared by identity: a batch passes the same objects for every chunk."""
         scope = tuple(id(value) for value in inputs)

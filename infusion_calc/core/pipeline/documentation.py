@@ -35,8 +35,8 @@ def chart_note(
 ) -> str:
     """The administration note for this calculation, with the encounter details entered.
 
-    `rules` (the packaged clinical rules, loaded by the caller) name the diagnosis and the REMS
-    program.
+    `rules` (the packaged clinical rules, loaded by the
+    caller) name the diagnosis and the REMS program.
     """
     encounter = encounter or Encounter()
     drug = calc.drug
@@ -71,8 +71,8 @@ def _text(label: str, value: str | None) -> list[str]:
 
 
 def _signatures(encounter: Encounter) -> list[str]:
-    """Who signs what: the nurse the administration, the waste and this note;
-    the provider the order."""
+    """Who signs what: the nurse the administration,
+    the waste and this note; the provider the order."""
     return [
         "Signatures:",
         "  Administering nurse (administration, waste and this note): "
@@ -119,8 +119,8 @@ def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list
 
 
 def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
-    """Ordered as typed (with the arithmetic of a per-kg, per-m² or volume order), prepared, given,
-    route.
+    """Ordered as typed (with the arithmetic of a per-kg,
+    per-m² or volume order), prepared, given, route.
 
     Given is what reached the patient: the amount entered, else the whole dose prepared, said
     in those words so the note never passes a copy of the order off as a record.
@@ -139,8 +139,8 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     else:
         reason = encounter.stop_reason or "not recorded"
         out.append(
-            f"Dose given: {format_amount(given, unit)} of the {prepared} prepared; stopped early, "
-            f"reason: {reason}"
+            f"Dose given: {format_amount(given, unit)} of the "
+            f"{prepared} prepared; stopped early, reason: {reason}"
         )
         if (
             len(calc.vials) > 1
@@ -224,8 +224,8 @@ def _waste(calc: Calculation, encounter: Encounter) -> str:
     billing = calc.billing
     if not calc.container_confirmed:
         return (
-            "Waste: not billed: single-dose or multi-dose is not confirmed, so neither JW nor JZ "
-            "is written"
+            "Waste: not billed: single-dose or multi-dose is "
+            "not confirmed, so neither JW nor JZ is written"
         )
     if not calc.single_dose:
         return "Waste: multi-dose container; no JW/JZ, and any remainder is not billed"

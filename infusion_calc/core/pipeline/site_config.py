@@ -64,8 +64,8 @@ def _charge(value: Any) -> Decimal:
     text = text[1:].lstrip() if text.startswith("$") else text
     if _EXPONENT.fullmatch(text):
         raise ValueError(
-            f"'{value}': write the charge as plain dollars and cents, without an exponent, "
-            "e.g. 35.10"
+            f"'{value}': write the charge as plain dollars "
+            "and cents, without an exponent, e.g. 35.10"
         )
     if not _DOLLARS.fullmatch(text):
         raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10")
@@ -103,8 +103,8 @@ class ClaimRules(BaseModel):
     ] = NDC_UNIT_QUALIFIERS  # type: ignore[assignment]
     """NDC unit qualifiers the payer accepts; a line in another unit is converted or refused."""
     modifier_340b: StrictBool = False
-    """[payer.NAME]: this payer's claims carry the 340B modifier too (JG/TB are Medicare's;
-    Medicare's always do)."""
+    """[payer.NAME]: this payer's claims carry the 340B modifier
+    too (JG/TB are Medicare's; Medicare's always do)."""
 
 
 class LogSettings(BaseModel):
@@ -155,8 +155,8 @@ class DocumentationSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     require_waste_witness: StrictBool = False
-    """Site policy: a witness for discarded drug. No Medicare source requires one for
-    non-controlled drugs."""
+    """Site policy: a witness for discarded drug. No Medicare
+    source requires one for non-controlled drugs."""
 
 
 class AdministrationSettings(BaseModel):
@@ -166,9 +166,9 @@ class AdministrationSettings(BaseModel):
     """Complex biologics: complex drug administration (96413/96415), or the site's fallback of
     IV infusion codes (96365/96366) when its records do not support complex administration."""
     setting: Literal["office", "hospital"] = "office"
-    """Where the app's visits are billed: the physician office (the reason for the visit is the
-    initial service) or the hospital outpatient department (the hierarchy decides; a repeat push
-    is billed)."""
+    """Where the app's visits are billed: the physician office (the reason
+    for the visit is the initial service) or the hospital outpatient
+    department (the hierarchy decides; a repeat push is billed)."""
 
 
 def _hcpcs_code(value: Any) -> str:
@@ -191,8 +191,8 @@ class BillingSettings(BaseModel):
     def _one_way_to_say_it(self) -> "BillingSettings":
         if self.acquired_340b and self.drugs_340b:
             raise ValueError(
-                "give acquired_340b = true (every drug) or drugs_340b = [...] (only these), "
-                "not both"
+                "give acquired_340b = true (every drug) or "
+                "drugs_340b = [...] (only these), not both"
             )
         return self
 

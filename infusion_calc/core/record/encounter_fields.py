@@ -1,5 +1,5 @@
-"""Every encounter field, declared once: its name, label, CLI option, parser, limit,
-placeholder and help.
+"""Every encounter field, declared once: its name,
+label, CLI option, parser, limit, placeholder and help.
 
 The CLI's encounter options (cli/encounter_options.py), the app's encounter panel
 (tui/widgets/encounter_panel.py), the CLI's error lines (which option to blame) and the
@@ -174,8 +174,8 @@ ENCOUNTER_FIELDS = (
         flag="--expires",
         parser="expires",
         help=(
-            f"expiration of a vial opened, {EXPIRY_FORMAT}; repeat once per vial, same order as "
-            "--lot"
+            f"expiration of a vial opened, {EXPIRY_FORMAT}; "
+            "repeat once per vial, same order as --lot"
         ),
         placeholder="exp. 2027-03",
         metavar="DATE",

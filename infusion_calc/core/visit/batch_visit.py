@@ -36,9 +36,9 @@ _CLOCK = re.compile(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?([01][0-9]|2[0-3]):([0
 
 
 def visit_index(columns: Columns) -> int | None:
-    """Where the `visit` pass-through column is, when the file also has a `route` column; else None
-    (the file is answered row by row, as before: a `visit` column alone was always free text
-    passed through)."""
+    """Where the `visit` pass-through column is, when the file also has a
+    `route` column; else None (the file is answered row by row, as before:
+    a `visit` column alone was always free text passed through)."""
     keys = {column_key(columns.header[index]): index for index in columns.passthrough}
     return keys.get(VISIT_COLUMN) if "route" in keys else None
 
@@ -98,8 +98,8 @@ def administration_records(
     catalog: Catalog,
     policy: SitePolicy,
 ) -> RowOutcome | None:
-    """The visit's administration lines as records after its rows (hcpcs = the CPT code,
-    line = "admin")."""
+    """The visit's administration lines as records after
+    its rows (hcpcs = the CPT code, line = "admin")."""
     answered = [outcome for outcome in outcomes if outcome.records]
     if not answered:
         return None

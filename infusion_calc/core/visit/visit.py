@@ -198,8 +198,8 @@ def _label(item: AdministrationResult) -> str:
     times = "-".join(filter(None, (item.spec.text("start"), item.spec.text("stop"))))
     name = item.drug.calc.drug.display_name if item.drug else "hydration"
     return (
-        f"{name} ({item.spec.values['route']}{', ' + times if times else ''}, line "
-        f"{item.spec.line})"
+        f"{name} ({item.spec.values['route']}{', ' + times if times else ''}, "
+        f"line {item.spec.line})"
     )
 
 

@@ -66,8 +66,8 @@ def _moment(result: VisitResult, clock: str | None) -> datetime:
 
 
 def claim_lines(result: VisitResult, settings: ExportSettings) -> tuple[list[_Line], list[Notice]]:
-    """Drug lines in time order of their administration, then the administration lines;
-    numbered 1..n."""
+    """Drug lines in time order of their administration,
+    then the administration lines; numbered 1..n."""
     out: list[_Line] = []
     notices: list[Notice] = []
     first_start = None

@@ -154,8 +154,8 @@ def _encounter(data: dict[str, Any], lines: dict[str, int]) -> dict[str, str]:
         if not encounter.get(key):
             raise VisitFileError(
                 None,
-                f"no '{key}': add {key} = ... ({ENCOUNTER_KEYS[key]}) before the first "
-                "[[administration]]",
+                f"no '{key}': add {key} = ... ({ENCOUNTER_KEYS[key]}) "
+                "before the first [[administration]]",
             )
     try:
         date.fromisoformat(encounter["date"])

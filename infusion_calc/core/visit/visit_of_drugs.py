@@ -1,9 +1,9 @@
 """A visit put together from drugs calculated one at a time (the app's F9), as one `VisitResult`.
 
-The CLI reads a whole visit file and calculates each drug (core/visit/visit.py `run_visit`); the
-app has already calculated each drug on its own screen. Both end in the same `assemble_visit`, so
-the app's visit has the same administration codes, claim, exports, chart note and log entry as the
-CLI's.
+The CLI reads a whole visit file and calculates each drug (core/visit/visit.py
+`run_visit`); the app has already calculated each drug on its own screen. Both
+end in the same `assemble_visit`, so the app's visit has the same
+administration codes, claim, exports, chart note and log entry as the CLI's.
 """
 
 from __future__ import annotations
@@ -97,8 +97,8 @@ def _administration(drug: DrugResult) -> AdministrationSpec:
 def visit_of(
     drugs: Sequence[DrugResult], setting: str, policy: SitePolicy, today: date | None = None
 ) -> VisitResult:
-    """The visit of `drugs`, in time order (the order added when a start is missing),
-    under the site's
+    """The visit of `drugs`, in time order (the order
+    added when a start is missing), under the site's
     `setting`: "office" or "hospital"."""
     if setting not in SETTINGS:
         raise ValueError(f"setting {setting!r}: expected office or hospital")

@@ -75,8 +75,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             "Save to log",
             id="save-to-log",
             tooltip=(
-                "Save this administration (result, chart note, checks, encounter) to the "
-                "administration log"
+                "Save this administration (result, chart note, "
+                "checks, encounter) to the administration log"
             ),
         ),
         Binding(
@@ -94,8 +94,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             "Report",
             id="report",
             tooltip=(
-                "Waste and revenue from the administration log: charts by drug and by month, "
-                "what-ifs"
+                "Waste and revenue from the administration "
+                "log: charts by drug and by month, what-ifs"
             ),
         ),
         Binding(
@@ -105,8 +105,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             id="add-to-visit",
             show=False,  # the bar is full: F1 and README list it
             tooltip=(
-                "Add the drug on screen to this patient's visit, and start the next drug of the "
-                "visit"
+                "Add the drug on screen to this patient's "
+                "visit, and start the next drug of the visit"
             ),
         ),
         Binding(
@@ -352,8 +352,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # lazy: imports the core: not before the first frame
         from infusion_calc.tui.screens.report import ReportScreen
 
-        # The app's context, whether or not the calculator has loaded yet (the report loads its
-        # own).
+        # The app's context, whether or not the calculator
+        # has loaded yet (the report loads its own).
         if self.calculator:
             context = self.calculator.context
         else:
