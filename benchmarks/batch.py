@@ -1,5 +1,5 @@
-"""Batch figures: rows per second through `infusion-calc batch` on a generated file,
-and peak memory."""
+"""Batch figures: rows per second through `infusion-calc
+batch` on a generated file, and peak memory."""
 
 from __future__ import annotations
 

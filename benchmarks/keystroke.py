@@ -1,5 +1,5 @@
-"""Keystroke to answer, in-process: from a key typed in the dose field to the result panel showing
-the new result.
+"""Keystroke to answer, in-process: from a key typed in
+the dose field to the result panel showing the new result.
 
 The app runs under Textual's `run_test` with its real start-up (the catalog loads in
 a worker after the first frame). Once the form is live (and its start-up workers are

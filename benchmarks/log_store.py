@@ -52,8 +52,8 @@ _COPIES = (
     "a.patient_id, a.inputs, a.result, a.note, a.checks, a.encounter, a.line_summary"
     " FROM administration a, n WHERE a.id = 1"
 )
-# One saved minute apart, so every entry's time is its own (as in a real log) and converted on its
-# own.
+# One saved minute apart, so every entry's time is its
+# own (as in a real log) and converted on its own.
 _SQLITE_MINUTES = "strftime('%Y-%m-%dT%H:%M:%S+00:00', '2026-01-01', '+' || n.i || ' minutes')"
 _POSTGRES_MINUTES = (
     "to_char(timestamp '2026-01-01' + n.i * interval '1 minute', "
@@ -130,12 +130,12 @@ def _fill(location: Path | CenterLog, entries: int) -> None:
 
 
 def _command(env: dict[str, str], *args: str) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak MB of one `infusion-calc log ...` process (CPU moves less
-    with load).
+    """Wall seconds, CPU seconds and peak MB of one
+    `infusion-calc log ...` process (CPU moves less with load).
 
     The peak is the process's own high-water mark (VmHWM), read as it runs: getrusage's maxrss of a
-    child counts the memory of this (large) process it was forked from before it started the
-    command.
+    child counts the memory of this (large) process
+    it was forked from before it started the command.
     """
     started = time.perf_counter()
     process = subprocess.Popen(

@@ -130,9 +130,9 @@ def light_command_start_ups(repeats: int) -> list[Figure]:
                 f"{ratio:.2f}x",
                 f"<= {target}x",
                 ratio <= target,
-                f"infusion-calc {words} {wall * 1000:.0f} ms / python -c pass "
-                f"{python_wall * 1000:.0f} ms, medians of {repeats}, interleaved; CPU time "
-                f"{cpu / python_cpu:.2f}x",
+                f"infusion-calc {words} {wall * 1000:.0f} ms / python -c "
+                f"pass {python_wall * 1000:.0f} ms, medians of {repeats}, "
+                f"interleaved; CPU time {cpu / python_cpu:.2f}x",
             )
         )
     return figures

@@ -1,5 +1,5 @@
-"""Build the packaged CMS quarters (infusion_calc/data/cms-quarters.jsonl.xz) from
-../shared/data/cms.
+"""Build the packaged CMS quarters
+(infusion_calc/data/cms-quarters.jsonl.xz) from ../shared/data/cms.
 
     python scripts/build_cms_data.py [CMS_FOLDER]
 

@@ -78,8 +78,8 @@ def product_entry(
     container: str = "single-dose",
     **fields: object,
 ) -> str:
-    """One [[drug.product]] table. The NDC is EXAMPLE_NDC unless an ndc_note says why it is not
-    known.
+    """One [[drug.product]] table. The NDC is EXAMPLE_NDC
+    unless an ndc_note says why it is not known.
 
     Further fields (ndc_unit, sources, ...) are written as given; a field given as None is left out.
     """

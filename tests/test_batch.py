@@ -1,5 +1,5 @@
-"""`infusion-calc batch ORDERS.csv`: one row per claim line, bad rows reported and skipped,
-streamed."""
+"""`infusion-calc batch ORDERS.csv`: one row per claim
+line, bad rows reported and skipped, streamed."""
 
 from __future__ import annotations
 
@@ -103,9 +103,9 @@ def test_too_many_cells_is_a_refusal_naming_the_row(
 def test_an_oversized_cell_refuses_its_row_only_and_the_rows_after_it_still_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Over the csv module's 131,072-character cell limit: once in a plain cell, once in a quoted
-    cell running over several lines (its inner lines must not be read as orders), once in an
-    unclosed quote."""
+    """Over the csv module's 131,072-character cell limit: once in a plain
+    cell, once in a quoted cell running over several lines (its inner
+    lines must not be read as orders), once in an unclosed quote."""
     huge = "x" * 140_000
     text = (
         "visit,drug,dose,note\n"

@@ -55,8 +55,8 @@ def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing()
 
 
 def test_a_warm_calc_neither_builds_the_unit_registry_nor_imports_pint() -> None:
-    """pint's answers for every spelling the parser maps are kept in the compiled cache (~0.2 s
-    a start)."""
+    """pint's answers for every spelling the parser maps
+    are kept in the compiled cache (~0.2 s a start)."""
     check = (
         "import sys\nfrom infusion_calc.cli import main\n"
         "status = main(['calc', '--dose', '5 mg/kg', '--weight', '154 lb', '--vial', '300 mg/15 "

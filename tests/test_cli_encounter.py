@@ -166,8 +166,8 @@ def test_lots_and_expirations_follow_vial_order(capsys: pytest.CaptureFixture[st
         (
             "--given-at",
             "03/02/2026 09:40",
-            "error: --given-at: Could not read '03/02/2026 09:40'. Enter YYYY-MM-DD, "
-            "or YYYY-MM-DD HH:MM",
+            "error: --given-at: Could not read '03/02/2026 "
+            "09:40'. Enter YYYY-MM-DD, or YYYY-MM-DD HH:MM",
         ),
         (
             "--given-at",

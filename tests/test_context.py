@@ -125,6 +125,6 @@ def test_no_core_module_reads_files_or_knows_the_user_folders() -> None:
                 for alias in node.names:
                     if alias.name in edge_only:
                         found[path.name] = alias.name
-    # Not even the unit definitions: the edge (unit_definitions.py) reads units.txt and hands the
-    # text over.
+    # Not even the unit definitions: the edge (unit_definitions.py)
+    # reads units.txt and hands the text over.
     assert found == {}

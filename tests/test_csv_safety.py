@@ -1,6 +1,6 @@
-"""Every CSV the project writes opens in a spreadsheet as data: no cell runs as a formula
-(CWE-1236), no character rewrites a terminal, and a reader finds exactly the records that were
-written."""
+"""Every CSV the project writes opens in a spreadsheet as data: no
+cell runs as a formula (CWE-1236), no character rewrites a terminal,
+and a reader finds exactly the records that were written."""
 
 from __future__ import annotations
 

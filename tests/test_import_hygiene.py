@@ -115,8 +115,8 @@ def test_the_version_is_printed_without_reading_package_metadata(tmp_path: Path)
 
 
 def test_log_list_reads_saved_entries_without_pint_or_pydantic(tmp_path: Path) -> None:
-    """Not only an empty log: an entry saved by `calc --save` is listed without the calculator's
-    imports."""
+    """Not only an empty log: an entry saved by `calc
+    --save` is listed without the calculator's imports."""
     env = {
         **os.environ,
         "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"),

@@ -182,8 +182,8 @@ def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself(
     with pytest.raises(
         LogError,
         match=(
-            r"^The patient identifier contains the invisible character U\+001B.*Nothing was "
-            r"saved\.$"
+            r"^The patient identifier contains the invisible "
+            r"character U\+001B.*Nothing was saved\.$"
         ),
     ):
         save(calc_for(), patient_id="MRN\x1b]0;pwned\x07", config=allowed)
@@ -195,9 +195,9 @@ def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself(
 def test_an_export_of_a_hand_edited_entry_writes_no_raw_escape(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A log edited by hand can hold a raw ESC in a stored JSON column (spliced into the export as
-    it is): `log export --format json` writes it as \\u001b, never as a byte that drives the
-    terminal."""
+    """A log edited by hand can hold a raw ESC in a stored JSON column
+    (spliced into the export as it is): `log export --format json`
+    writes it as \\u001b, never as a byte that drives the terminal."""
     from infusion_calc.cli import main
 
     entry = save(calc_for(), note="chart text")

@@ -1,5 +1,5 @@
-"""What a shared log meets: many writers at once, a workstation killed mid-save,
-the server restarting.
+"""What a shared log meets: many writers at once, a
+workstation killed mid-save, the server restarting.
 
 Workstations are forked from this process (each opens its own connection after the fork),
 so hundreds of kills cost milliseconds each. A save is acknowledged when `save()` returned;

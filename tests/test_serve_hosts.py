@@ -1,5 +1,5 @@
-"""`serve` answers only to its own names, on every route, with safe headers;
-bad --host is one error.
+"""`serve` answers only to its own names, on every
+route, with safe headers; bad --host is one error.
 
 DNS rebinding: a site's name re-pointed at this server's address makes the attacker's
 page look same-origin, so Origin alone proves nothing; the Host the browser sends

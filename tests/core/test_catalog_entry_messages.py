@@ -25,8 +25,8 @@ product = [5]
         ("drug = [5]\n", "entry 1: field 'entry': Input should be a table of fields ([[drug]])"),
         (
             ENTRY,
-            "entry 1 (J9999): field 'product.0': Input should be a table of fields "
-            "([[drug.product]])",
+            "entry 1 (J9999): field 'product.0': Input "
+            "should be a table of fields ([[drug.product]])",
         ),
     ],
 )

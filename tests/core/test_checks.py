@@ -122,8 +122,8 @@ SPINRAZA_SCHEDULE = [
 
 
 def edit(index: int, **fields: Any) -> LinesEditor:
-    """A lines editor: change one field of line `index` (as a biller editing an exported claim
-    would)."""
+    """A lines editor: change one field of line `index`
+    (as a biller editing an exported claim would)."""
 
     def apply(lines: Sequence[ClaimLine]) -> list[ClaimLine]:
         edited = list(lines)
@@ -253,8 +253,8 @@ CASES = [
         "JW_DOSE_UNDER_ONE_UNIT",
         "error",  # a JW line although one unit covers all that was opened
         lambda c: run(c, "7 mg", ONE_UNIT_VIAL, lines=_with_jw_line(1)),
-        # a dose under one unit from a vial of many units: the JW line is right (0.5 mg of Tysabri:
-        # 1 + JW 299)
+        # a dose under one unit from a vial of many units: the
+        # JW line is right (0.5 mg of Tysabri: 1 + JW 299)
         lambda c: run(c, "0.5 mg", lines=_with_jw_line(299)),
     ),
     (
@@ -489,8 +489,8 @@ def test_a_jw_line_when_one_unit_covers_the_vial_is_one_error_saying_to_drop_it(
 
 
 def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog: Catalog) -> None:
-    """Infliximab 7 mg from a 100 mg vial: J1745 × 1 + J1745-JW × 9 is the right claim,
-    not an error."""
+    """Infliximab 7 mg from a 100 mg vial: J1745 × 1 +
+    J1745-JW × 9 is the right claim, not an error."""
     checks = codes(run(catalog, "7 mg", {"drug": "remicade"}, dx=""))
     assert not {code for code in checks if code.startswith(("JW", "JZ"))}
 
@@ -523,9 +523,9 @@ def test_jz_is_caught_even_when_the_engine_wrote_it(catalog: Catalog) -> None:
 
 
 def test_waste_not_billed_under_jz_still_needs_documenting(catalog: Catalog) -> None:
-    """Spinraza 11.95 mg: 0.05 mg is discarded, under one 0.1 mg unit, so the line is JZ with no JW
-    line (JZ needs a record of the whole vial given or of the waste, and the amount discarded is
-    documented)."""
+    """Spinraza 11.95 mg: 0.05 mg is discarded, under one 0.1 mg unit, so
+    the line is JZ with no JW line (JZ needs a record of the whole vial
+    given or of the waste, and the amount discarded is documented)."""
     spinraza = {"hcpcs": "J2326"}
     undocumented = run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason="", given_at="")
     assert codes(undocumented)["WASTE_UNDOCUMENTED"] is Severity.WARNING
@@ -654,8 +654,8 @@ def test_lot_messages_name_the_vials_missing(catalog: Catalog) -> None:
 def test_expired_vial_message_gives_the_last_usable_day(catalog: Catalog) -> None:
     text = message(run(catalog, expires=("2026-02",)), "VIAL_EXPIRED")
     assert text.startswith(
-        "Vial 1 expired (2026-02, last usable day 28 Feb 2026) before the date of service 2 Mar "
-        "2026"
+        "Vial 1 expired (2026-02, last usable day 28 "
+        "Feb 2026) before the date of service 2 Mar 2026"
     )
 
 
@@ -837,8 +837,8 @@ def test_medicare_advantage_is_a_payer_type_that_may_need_prior_authorization(
         (
             "300 mL",
             {},
-            "The dose 6000 mg (typed as 300 mL) is far outside the labeled dose of natalizumab "
-            "(Tysabri), 300 mg",
+            "The dose 6000 mg (typed as 300 mL) is far outside "
+            "the labeled dose of natalizumab (Tysabri), 300 mg",
         ),
         ("300 mcg", {}, "The dose 0.3 mg (typed as 300 mcg) is far outside"),
         (
@@ -927,8 +927,8 @@ def test_nusinersen_frequency_is_a_warning_for_other_payers_and_names_the_articl
     assert codes(checks)["NUSINERSEN_FREQUENCY"] is Severity.WARNING
     text = message(checks, "NUSINERSEN_FREQUENCY")
     assert text.startswith(
-        "This is nusinersen dose 7 in the first 12 months (from 2025-01-06); "
-        "Noridian article A58578"
+        "This is nusinersen dose 7 in the first 12 months "
+        "(from 2025-01-06); Noridian article A58578"
     )
 
 

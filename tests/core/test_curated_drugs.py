@@ -99,8 +99,8 @@ WORKED_EXAMPLES = [
         [("J3241", 170), ("J3241-JW", 30)],
     ),
     (
-        "Carboplatin 560 mg from 450 + 150 mg multiple-dose vials: 11.2 -> 12 units, no JW/JZ, "
-        "the rest not billed",
+        "Carboplatin 560 mg from 450 + 150 mg multiple-dose "
+        "vials: 11.2 -> 12 units, no JW/JZ, the rest not billed",
         CalcRequest("560 mg", drug="carboplatin"),
         [("450 mg/45 mL", 1), ("150 mg/15 mL", 1)],
         [("J9045", 9), ("J9045", 3)],

@@ -302,8 +302,8 @@ def test_waste_covered_by_the_one_unit_billed_is_not_called_under_one_unit(
         catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",))
     )
     assert (
-        "Waste: 10 mg (1 mL) discarded, already covered by the administered units: "
-        "not billed again (JZ)" in text
+        "Waste: 10 mg (1 mL) discarded, already covered by "
+        "the administered units: not billed again (JZ)" in text
     )
 
 

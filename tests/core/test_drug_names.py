@@ -43,8 +43,8 @@ LAYER = CmsLayer(
         ),
         "J1569": code(
             "J1569",
-            "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), "
-            "500 mg",
+            "Injection, immune globulin, (gammagard liquid), "
+            "non-lyophilized, (e.g., liquid), 500 mg",
             "Gammagard Liquid",
             unit="500 mg",
         ),
@@ -65,8 +65,8 @@ LAYER = CmsLayer(
         ),
         ("Injection, bevacizumab, 10 mg", "bevacizumab", None),
         (
-            "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), "
-            "500 mg",
+            "Injection, immune globulin, (gammagard liquid), "
+            "non-lyophilized, (e.g., liquid), 500 mg",
             "immune globulin",
             None,
         ),

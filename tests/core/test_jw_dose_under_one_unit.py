@@ -100,8 +100,8 @@ BILLING_UNITS = ["0.1", "1", "2.5", "10", "30", "100"]
 
 @st.composite
 def one_vial_scenarios(draw: st.DrawFn) -> tuple[Decimal, Decimal, Decimal]:
-    """A billing unit, one vial strength (not necessarily a whole number of units) and a dose it
-    holds."""
+    """A billing unit, one vial strength (not necessarily
+    a whole number of units) and a dose it holds."""
     unit = Decimal(draw(st.sampled_from(BILLING_UNITS)))
     strength = (
         unit * Decimal(draw(st.integers(10, 6000))) / 10

@@ -1,6 +1,6 @@
 """Notices (the JSON `warnings` of a result, and an export's warnings) are declared like the checks:
-each code once, in the registry, and the README's table of notices lists exactly the registry's
-codes.
+each code once, in the registry, and the README's
+table of notices lists exactly the registry's codes.
 
 A notice made without the registry (a bare `Notice("CODE", ...)`), a registered code the README
 forgot, or a README row for a code that no longer exists fails here.

@@ -1,5 +1,5 @@
-"""Every published worked example of the JW/JZ billing rules (and the same rules applied to our
-drugs), as a table.
+"""Every published worked example of the JW/JZ billing rules
+(and the same rules applied to our drugs), as a table.
 
 Each row is what a MAC or specialty society published; the engine must bill it the same way.
 """
@@ -142,8 +142,8 @@ def test_jw_is_capped_at_the_labeled_units(catalog: Catalog) -> None:
     calc = calculate(
         catalog, CalcRequest("35 mg", hcpcs="J9999", billing_unit="30 mg", vials=("100 mg/10 mL",))
     )
-    # 35 mg -> 2 units (up); 65 mg left = 2 units (down), but 100 mg holds only 3 whole units:
-    # 2 + 1.
+    # 35 mg -> 2 units (up); 65 mg left = 2 units (down),
+    # but 100 mg holds only 3 whole units: 2 + 1.
     assert _lines(calc) == [("J9999", 2), ("J9999-JW", 1)]
     assert "JW_CAPPED" in {notice.code for notice in calc.warnings}
 

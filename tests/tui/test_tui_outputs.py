@@ -240,9 +240,9 @@ async def test_a_save_whose_acknowledgement_was_lost_is_not_made_twice_when_trie
     isolated_user_dirs: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The log took the entry but the app heard an error (a center log's connection dropped at
-    commit): saving the same form again sends the same identifier, and the log answers with the
-    entry it has."""
+    """The log took the entry but the app heard an error (a center log's
+    connection dropped at commit): saving the same form again sends the
+    same identifier, and the log answers with the entry it has."""
     import infusion_calc.log as log_package
 
     real_save, identifiers = log_package.save, []

@@ -1,5 +1,5 @@
-"""End to end, as a person would: the real `infusion-calc` in tmux, type a dose at once, read,
-copy, quit."""
+"""End to end, as a person would: the real `infusion-calc`
+in tmux, type a dose at once, read, copy, quit."""
 
 from __future__ import annotations
 
@@ -208,8 +208,8 @@ def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_f
         tmux.run("send-keys", "-t", "app", "-l", "remi")
         tmux.wait_for("Remicade (infliximab) · J1745")
         tmux.run("send-keys", "-t", "app", "Enter")
-        # tmux pastes without bracketing: the app gets the keys as if typed, newline as Enter,
-        # at once.
+        # tmux pastes without bracketing: the app gets the
+        # keys as if typed, newline as Enter, at once.
         subprocess.run(
             [tmux_path(), "-L", tmux.socket, "load-buffer", "-"],
             input=b"5 mg/kg\n73 kg",

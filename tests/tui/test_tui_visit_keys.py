@@ -87,9 +87,9 @@ async def test_f2_copies_the_whole_visits_claim_in_biller_order(app: InfusionCal
             "J9312",
         ]
         assert "J9312-JW × 8" in codes and "J1756-JZ × 200" in codes
-        # After every drug line, the visit's administration lines as the CLI's visit lists them:
-        # vedolizumab, the first of the two complex infusions, is the initial service; rituximab's
-        # hours follow its 96417.
+        # After every drug line, the visit's administration lines as the CLI's
+        # visit lists them: vedolizumab, the first of the two complex infusions,
+        # is the initial service; rituximab's hours follow its 96417.
         administration = codes[len(drug_lines) :]
         assert administration == ["96413 × 1", "96375 × 1", "96417 × 1", "96415 × 3"]
         assert any("Copied the visit's claim lines" in text for text in _notices(app))
