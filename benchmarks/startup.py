@@ -45,8 +45,8 @@ def cli_cold_start(repeats: int) -> Figure:
         f"{ratio:.2f}x",
         f"<= {COLD_START_TARGET}x",
         ratio <= COLD_START_TARGET,
-        f'infusion-calc calc --dose "300 mg" --json {calc_wall * 1000:.0f} ms / python -c "import '
-        'pint" '
+        f'infusion-calc calc --dose "300 mg" --json {calc_wall * 1000:.0f} ms / '
+        'python -c "import pint" '
         f"{pint_wall * 1000:.0f} ms, medians of {repeats}, interleaved; "
         f"CPU time {calc_cpu / pint_cpu:.2f}x",
     )

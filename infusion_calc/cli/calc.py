@@ -56,8 +56,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=[],
         metavar="SIZE",
         help=(
-            'vial size to plan with, repeatable: "300 mg/15 mL", "100 mg" for a powder, "100 '
-            'units", "1040 IU" (the carton\'s assayed potency)'
+            'vial size to plan with, repeatable: "300 mg/15 mL", "100 mg" for a powder, '
+            '"100 units", "1040 IU" (the carton\'s assayed potency)'
         ),
     )
     parser.add_argument(
