@@ -25,8 +25,8 @@ class NotCacheData(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Schema:
-    """The classes a file may hold, by name; `kept` names the cached attributes written with
-    them."""
+    """The classes a file may hold, by name;
+    `kept` names the cached attributes written with them."""
 
     classes: Mapping[str, type]
     kept: Mapping[str, tuple[str, ...]]
@@ -111,8 +111,8 @@ def _plain(value: Any, schema: Schema) -> Any:
 
 
 def decode(text: str | bytes, schema: Schema) -> Any:
-    """The value `encode` wrote; NotCacheData for anything else (never a call outside the
-    schema)."""
+    """The value `encode` wrote; NotCacheData for anything else
+    (never a call outside the schema)."""
     try:
         return json.loads(text, object_hook=lambda raw: _object(raw, schema), parse_float=_no_float)
     except NotCacheData:

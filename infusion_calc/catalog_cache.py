@@ -75,8 +75,8 @@ _COMPILER = (
 
 
 def _pint_release() -> str:
-    """Which pint is installed, without importing it:
-    its package file's size and time (an upgrade rewrites it)."""
+    """Which pint is installed, without importing it: its package file's size and time
+    (an upgrade rewrites it)."""
     spec = find_spec("pint")
     if spec is None or spec.origin is None:
         return "no pint"
@@ -126,8 +126,8 @@ def _header(key: str, body: bytes) -> bytes:
 
 
 def _read(folder: int, key: str) -> Compiled | None:
-    """The cache for `key` from the open private folder,
-    or None (absent, not ours, damaged, another key)."""
+    """The cache for `key` from the open private folder, or None
+    (absent, not ours, damaged, another key)."""
     data = read_private_file(folder, f"{_PREFIX}{key}{_SUFFIX}", _LIMIT)
     if data is None:
         return None

@@ -189,8 +189,8 @@ class Context:
 
     @property
     def policy(self) -> SitePolicy:
-        """The site's check policy (340B, waste witness, complex codes); the defaults without
-        pydantic when there is no file."""
+        """The site's check policy (340B, waste witness, complex codes);
+        the defaults without pydantic when there is no file."""
         from infusion_calc.core.record.check_types import (
             SitePolicy,
         )  # no core module before the app's first frame
@@ -199,8 +199,8 @@ class Context:
 
     @property
     def visit_setting(self) -> str:
-        """Where the site bills a visit (`[administration] setting`):
-        "office" or "hospital"; office without a config."""
+        """Where the site bills a visit (`[administration] setting`): "office" or "hospital";
+        office without a config."""
         return self.site_config.administration.setting if self.has_site_config else "office"
 
     @property
@@ -242,8 +242,8 @@ class Context:
 
 
 def context_for(options: Any) -> Context:
-    """The command's context, built on first use and kept
-    on `options` (so it is built once per command)."""
+    """The command's context, built on first use and kept on `options`
+    (so it is built once per command)."""
     context = getattr(options, "context", None)
     if context is None:
         given = getattr(options, "catalog", None)

@@ -37,8 +37,8 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Compiled data that can always be rebuilt from
-    its sources (INFUSION_CALC_CACHE_DIR overrides)."""
+    """Compiled data that can always be rebuilt from its sources
+    (INFUSION_CALC_CACHE_DIR overrides)."""
     override = os.environ.get("INFUSION_CALC_CACHE_DIR")
     if override:
         return Path(override)

@@ -61,8 +61,8 @@ def read_regular_file(path: Path, limit: int) -> bytes:
 
 
 def read_open_file(descriptor: int, limit: int) -> bytes:
-    """The bytes of an open regular file, at most `limit` of them;
-    raises UnreadableFile (the caller closes it)."""
+    """The bytes of an open regular file, at most `limit` of them; raises UnreadableFile
+    (the caller closes it)."""
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
@@ -111,8 +111,8 @@ def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
 
 
 def read_text_file(path: Path, limit: int) -> str:
-    """`read_regular_file` decoded as UTF-8, a byte-order mark
-    at the start dropped (editors on Windows add one)."""
+    """`read_regular_file` decoded as UTF-8, a byte-order mark at the start dropped
+    (editors on Windows add one)."""
     return utf8_text(read_regular_file(path, limit))
 
 
@@ -139,8 +139,8 @@ def read_site_file(site_file: Path) -> str:
 
 
 def read_site_bytes(site_file: Path) -> bytes:
-    """A site catalog file's bytes, as a warm start
-    hashes them (decoded only when the cache misses)."""
+    """A site catalog file's bytes, as a warm start hashes them
+    (decoded only when the cache misses)."""
     from infusion_calc.core.errors import (
         CatalogError,
     )  # no core module before the app's first frame

@@ -191,8 +191,8 @@ def run_command(options: argparse.Namespace) -> int:
 def _failed(
     error: BaseException | None, real_stdout: TextIO, saved: SavedEntry | None = None
 ) -> int:
-    """The `error:` line and the status for a command that
-    raised `error` (after saving `saved`, if any)."""
+    """The `error:` line and the status for a command that raised `error`
+    (after saving `saved`, if any)."""
     if isinstance(error, exits.OutputFailed):
         exits.discard_pending_output(real_stdout)
         return exits.output_failed(error, saved)

@@ -110,8 +110,8 @@ class Job:
     today: date | None = None
     """The date of service of a row without a `given_at` cell (the day the batch runs)."""
     visit: bool = False
-    """Set when the file has `visit` and `route` columns: each chunk is one visit, its
-    administration lines after its rows."""
+    """Set when the file has `visit` and `route` columns: each chunk is one visit,
+    its administration lines after its rows."""
     memo: RowMemo[Answered] = field(default_factory=RowMemo, compare=False, repr=False)
     """The orders answered so far in this process, for the chunks after
     (core/pipeline/batch_memo.py); a worker has its own copy."""

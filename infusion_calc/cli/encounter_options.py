@@ -51,8 +51,8 @@ def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Entered:
-    """The encounter as typed (kept in the log) and as parsed once (for the claim,
-    the checks and the note)."""
+    """The encounter as typed (kept in the log) and as parsed once
+    (for the claim, the checks and the note)."""
 
     typed: EncounterText
     encounter: Encounter

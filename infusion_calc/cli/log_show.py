@@ -1,5 +1,5 @@
-"""`infusion-calc log show ID`: one saved entry, as text around
-the summary `calc` printed for it, or as its stored JSON."""
+"""`infusion-calc log show ID`: one saved entry, as text around the summary `calc` printed for it,
+or as its stored JSON."""
 
 from __future__ import annotations
 
@@ -107,8 +107,8 @@ def _visit_lines(result: dict[str, Any]) -> list[str]:
 
 
 def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
-    """The whole-vial threshold the calculation was made with (the summary says "none within
-    N%")."""
+    """The whole-vial threshold the calculation was made with
+    (the summary says "none within N%")."""
     from infusion_calc.core.calculation.engine import (
         parse_rounding_threshold,
     )  # lazy: the engine loads pint, `log list` does not

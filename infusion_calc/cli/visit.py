@@ -1,5 +1,5 @@
-"""`infusion-calc visit FILE`: every drug of one visit,
-its administration codes, one claim and one note."""
+"""`infusion-calc visit FILE`: every drug of one visit, its administration codes,
+one claim and one note."""
 
 from __future__ import annotations
 

@@ -53,8 +53,8 @@ def _codes(codes: tuple[str, ...]) -> str:
 
 
 def _stored_codes(label: str) -> tuple[str, set[str], set[str]] | None:
-    """The origin, codes and priced codes of the quarter stored
-    under `label` (an imported one wins, as when loading)."""
+    """The origin, codes and priced codes of the quarter stored under `label`
+    (an imported one wins, as when loading)."""
     found = None
     for origin, _where, data in quarter_files():
         try:

@@ -110,8 +110,8 @@ def _drug_rows(
 
 
 def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
-    """Code -> {"descriptor", "short"} for drug codes,
-    with "added" and "terminated" (ISO dates) where the file gives them."""
+    """Code -> {"descriptor", "short"} for drug codes, with "added" and "terminated"
+    (ISO dates) where the file gives them."""
     archive = checked_zip(data, name)
     try:
         strings = _shared_strings(archive)

@@ -33,8 +33,8 @@ class Found:
     hcpcs: dict[str, dict[str, str]] | None = None
     hcpcs_file: str | None = None
     skipped: list[str] = field(default_factory=list)
-    """CSV files inside a zip that are not ASP tables (CMS's zips also hold the NOC pricing
-    file)."""
+    """CSV files inside a zip that are not ASP tables
+    (CMS's zips also hold the NOC pricing file)."""
 
 
 def _take(found: Found, name: str, data: bytes) -> None:

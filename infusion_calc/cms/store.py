@@ -86,8 +86,8 @@ def compress(text: str) -> bytes:
 
 
 def save_quarter(quarter_json: str, label: str) -> Path:
-    """The quarter the models just validated, then the
-    digest that says so (killed between: a mismatch)."""
+    """The quarter the models just validated, then the digest that says so
+    (killed between: a mismatch)."""
     path = cms_dir() / f"asp-{label}.json.gz"
     payload = compress(quarter_json)
     _write_private(path, payload)
@@ -234,8 +234,8 @@ def packaged_descriptors() -> dict[str, dict[str, str]]:
 
 @contextmanager
 def import_lock() -> Iterator[None]:
-    """One import at a time compares with and replaces
-    the stored quarters (two terminals, two imports)."""
+    """One import at a time compares with and replaces the stored quarters
+    (two terminals, two imports)."""
     import fcntl  # lazy: only `data import` locks the store (calc's budget)
 
     folder = cms_dir()

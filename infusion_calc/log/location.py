@@ -75,8 +75,8 @@ def center_log(url: str, source: str) -> CenterLog:
 
 
 def unusable(problem: str) -> CenterLog:
-    """A log that cannot be used, for a caller to find out
-    at its first read or save (both report a LogError)."""
+    """A log that cannot be used, for a caller to find out at its first read or save
+    (both report a LogError)."""
     return CenterLog("", problem)
 
 

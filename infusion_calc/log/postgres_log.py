@@ -169,8 +169,8 @@ def _tool_version() -> str:
 
 
 class PostgresLog:
-    """A center log: `append` an entry, read `rows` (same SQL as SQLite,
-    its placeholders turned into psycopg's)."""
+    """A center log: `append` an entry, read `rows`
+    (same SQL as SQLite, its placeholders turned into psycopg's)."""
 
     lines_fields = LINES_FIELDS
     line_payment = LINE_PAYMENT
@@ -255,6 +255,6 @@ class PostgresLog:
 
 
 def _stream_size() -> int:
-    """Rows per chunk the server sends; 1 (row by row)
-    with a libpq older than 17, which has no chunks."""
+    """Rows per chunk the server sends; 1 (row by row) with a libpq older than 17,
+    which has no chunks."""
     return ROWS_PER_FETCH if capabilities.has_stream_chunked() else 1

@@ -27,8 +27,8 @@ def log_files(path: Path) -> list[Path]:
 
 
 def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | None:
-    """None when `target` is absent or private; a sentence
-    when it was fixed (or, reading, could not be)."""
+    """None when `target` is absent or private; a sentence when it was fixed
+    (or, reading, could not be)."""
     try:
         status = os.stat(target)  # a link to a managed drive is judged by what it points to
     except FileNotFoundError:

@@ -98,8 +98,8 @@ class AdministrationLog:
 
     @property
     def notices(self) -> list[str]:
-        """What reading found and did about the log's privacy
-        or a read-only disk, as sentences to show."""
+        """What reading found and did about the log's privacy or a read-only disk,
+        as sentences to show."""
         return self.store.notices
 
     def _rows(
@@ -114,8 +114,8 @@ class AdministrationLog:
         return rows[0] if rows else None
 
     def uses_by_code(self) -> dict[str, int]:
-        """How many administrations were saved per HCPCS
-        code (the app lists the most-used drugs first)."""
+        """How many administrations were saved per HCPCS code
+        (the app lists the most-used drugs first)."""
         return {
             code: int(count)
             for code, count in self._rows(

@@ -206,8 +206,8 @@ _by_result: dict[tuple[str, str], _Figures] = {}
 def _result_figures(
     result_text: str, inputs_text: str, strengths: Mapping[tuple[str, str], tuple[Decimal, ...]]
 ) -> _Figures:
-    """The record's fields from the saved result and inputs,
-    read once per distinct text (fixed doses repeat)."""
+    """The record's fields from the saved result and inputs, read once per distinct text
+    (fixed doses repeat)."""
     key = (result_text, inputs_text)
     cached = _by_result.get(key)
     if cached is not None:

@@ -63,8 +63,8 @@ def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None
 
 
 def _create_private(path: Path) -> list[str]:
-    """Folders 0700 and the file 0600, existing ones made private; what was changed,
-    as sentences."""
+    """Folders 0700 and the file 0600, existing ones made private;
+    what was changed, as sentences."""
     make_private_dirs(path.parent)
     notices = make_private(path)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)

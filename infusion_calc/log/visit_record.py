@@ -21,8 +21,8 @@ def _payment(amount: object) -> str:
 
 
 def record_for_visit(result: VisitResult) -> Record:
-    """One row for the whole visit; its `result` is the
-    visit's JSON (drugs, administrations, codes)."""
+    """One row for the whole visit; its `result` is the visit's JSON
+    (drugs, administrations, codes)."""
     drugs = result.drugs
     lines = [
         (

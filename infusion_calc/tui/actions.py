@@ -31,8 +31,8 @@ NO_CALCULATION = "Nothing to copy or save: the result holds no calculation."
 
 
 def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
-    """The claim lines of `result` in `fmt`, with the site's
-    claim rules and charges (the context's config)."""
+    """The claim lines of `result` in `fmt`, with the site's claim rules and charges
+    (the context's config)."""
     if result.calculation is None:
         return Delivery(False, NO_CALCULATION)
     encounter, _ = read_encounter(result.encounter or EncounterText())

@@ -140,8 +140,8 @@ class InfusionCalcApp(App[None]):
         )
 
     async def release_input(self) -> None:
-        """The focus has arrived: hand on what was held,
-        in order (an Enter among it holds the rest again)."""
+        """The focus has arrived: hand on what was held, in order
+        (an Enter among it holds the rest again)."""
         if self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None

@@ -174,8 +174,8 @@ class Calculator:
         )
 
     def drug_index(self) -> DrugIndex:
-        """Every code, searchable by generic, brand and code,
-        most-used first (built once per count)."""
+        """Every code, searchable by generic, brand and code, most-used first
+        (built once per count)."""
         with self._drug_list_lock:
             if self._drug_index is None:
                 self._drug_index = DrugIndex(self.drug_entries(), uses=self.drug_uses)

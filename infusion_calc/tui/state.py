@@ -69,8 +69,8 @@ class FormValues:
     encounter: EncounterValues = ()
     """The encounter panel's fields, for the chart note and the checks (empty: nothing entered)."""
     container: str = ""
-    """Single-dose or multi-dose as the nurse read the
-    carton (the app's question); empty: not asked."""
+    """Single-dose or multi-dose as the nurse read the carton
+    (the app's question); empty: not asked."""
 
 
 ContainerAnswer = tuple[str, str, str]

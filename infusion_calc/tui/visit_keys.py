@@ -25,8 +25,8 @@ NOTHING = {
 
 
 class VisitKeys:
-    """The next-drug and next-patient actions, mixed into
-    MainScreen (which holds `_visit`, `_jumps`, the form)."""
+    """The next-drug and next-patient actions, mixed into MainScreen
+    (which holds `_visit`, `_jumps`, the form)."""
 
     _visit: list[ResultView]
     _jumps: int
@@ -45,14 +45,14 @@ class VisitKeys:
             self.call_after_refresh(self._result_first)
 
     def _result_first(self: Any) -> None:
-        """The page back at its top, the result in view (not the encounter fields below the
-        form)."""
+        """The page back at its top, the result in view
+        (not the encounter fields below the form)."""
         self._result_scroller().scroll_home(animate=False)
         self.query_one("#workspace").scroll_home(animate=False)
 
     def action_add_to_visit(self: Any) -> None:
-        """F9: this drug joins the visit (a dose far off its label confirmed first, as a copy
-        asks); the form is ready for the visit's next drug."""
+        """F9: this drug joins the visit (a dose far off its label confirmed first, as a copy asks);
+        the form is ready for the visit's next drug."""
         result = self._result("Nothing added to the visit", with_encounter=True)
         if result is None or result.calculation is None:
             return
@@ -77,8 +77,8 @@ class VisitKeys:
         )
 
     def _visit_now(self: Any) -> VisitResult:
-        """The visit of the drugs added, billed by the site's setting (`[administration]
-        setting`)."""
+        """The visit of the drugs added, billed by the site's setting
+        (`[administration] setting`)."""
         # lazy: imports the core: not before the first frame
         from infusion_calc.tui.visit_actions import visit_result
 

@@ -31,8 +31,8 @@ DOSE_PARTLY_GIVEN = NoticeSpec(
 
 FIELD = "dose_given"
 JW_STATUS = "PARTIAL"
-"""Status of "the unused part of a prepared single-dose
-dose is reported with JW" (see the module doc)."""
+"""Status of "the unused part of a prepared single-dose dose is reported with JW"
+(see the module doc)."""
 
 
 def dose_given(
@@ -61,8 +61,8 @@ def dose_given(
 
 
 def drawn_from_text(shares: tuple[tuple[VialUse, Decimal], ...], unit: str = "mg") -> str:
-    """'300 mg from the 400 mg/20 mL vial; 2 × 80 mg/4 mL vials:
-    not used' (billing.given_from's shares)."""
+    """'300 mg from the 400 mg/20 mL vial; 2 × 80 mg/4 mL vials: not used'
+    (billing.given_from's shares)."""
     parts = []
     for use, mg in shares:
         label = use.product.label

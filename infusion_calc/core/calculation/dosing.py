@@ -77,8 +77,8 @@ def parse_bsa(text: str) -> Decimal:
 
 
 def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
-    """BSA = √(height cm × weight kg / 3600), to 2 decimals (the figure shown is the figure
-    used)."""
+    """BSA = √(height cm × weight kg / 3600), to 2 decimals
+    (the figure shown is the figure used)."""
     return rounding.bsa((height_cm * weight_kg / Decimal(3600)).sqrt())
 
 

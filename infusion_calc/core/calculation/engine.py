@@ -130,8 +130,8 @@ def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialU
 def calculate(
     catalog: Catalog, request: CalcRequest, service_date: date | None = None
 ) -> Calculation:
-    """Everything the chair and the billing desk need for one dose, with the codes in effect on
-    `service_date` (None: newest)."""
+    """Everything the chair and the billing desk need for one dose,
+    with the codes in effect on `service_date` (None: newest)."""
     catalog = catalog.on(service_date)
     drug = find_drug(catalog, request, service_date)
     in_effect(catalog, drug.hcpcs, service_date, "drug" if request.drug else "hcpcs")

@@ -101,8 +101,8 @@ def price(
 
 @lru_cache(maxsize=256)
 def _listed_unit_mg(text: str) -> Decimal:
-    """A quarter's billing unit ("10 mg", "5 units") in its own unit, read once per spelling
-    rather than once per priced line."""
+    """A quarter's billing unit ("10 mg", "5 units") in its own unit,
+    read once per spelling rather than once per priced line."""
     return parse_amount(text, "billing_unit").value
 
 

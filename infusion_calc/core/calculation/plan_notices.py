@@ -53,8 +53,8 @@ def plan_notices(
     rounded_from: Decimal | None,
     draw_volume_ml: Decimal | None,
 ) -> tuple[Notice, ...]:
-    """What the reader of this vial plan must know:
-    unverified facts, a split by NDC, a rounded dose."""
+    """What the reader of this vial plan must know: unverified facts,
+    a split by NDC, a rounded dose."""
     notices: list[Notice] = []
     if drug.source == "cms":
         notices.append(

@@ -105,8 +105,8 @@ class Catalog:
         return found
 
     def out_of_effect(self, code: str, day: date | None) -> str | None:
-        """Why a code CMS lists is not billable on the date
-        of service (naming the code that is), or None."""
+        """Why a code CMS lists is not billable on the date of service
+        (naming the code that is), or None."""
         if self.cms is None or self.cms.history is None:
             return None
         return self.cms.history.out_of_effect(code, day)

@@ -34,8 +34,8 @@ class DoseRange:
     per_kg: bool
     source: str
     max_per_infusion: Decimal | None = None
-    """The label's most per infusion in mg, where it
-    states one (Actemra: 800 mg), whatever mg/kg gives."""
+    """The label's most per infusion in mg, where it states one (Actemra: 800 mg),
+    whatever mg/kg gives."""
 
     def describe(self) -> str:
         """'300 mg', '300 to 600 mg', '3 to 10 mg/kg' or '4 to 12 mg/kg,
@@ -69,8 +69,8 @@ def _bound(raw: dict[str, Any], key: str) -> tuple[Decimal, bool]:
 
 
 def read_dose_range(raw: Any) -> DoseRange:
-    """A `dose_range = { low = "3 mg/kg", high = "10 mg/kg",
-    source = "..." }` table; ValueError when bad."""
+    """A `dose_range = { low = "3 mg/kg", high = "10 mg/kg", source = "..." }` table;
+    ValueError when bad."""
     if isinstance(raw, DoseRange):
         return raw
     if type(raw) is not dict:

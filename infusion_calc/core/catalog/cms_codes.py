@@ -134,8 +134,8 @@ class CmsLayer:
         return f"{raw.get('descriptor') or ''} {raw['short_description']}".lower()
 
     def describes(self, code: str, word: str) -> bool:
-        """Whether the code's own descriptors name `word` (J1569 names Gammagard;
-        J1566 does not)."""
+        """Whether the code's own descriptors name `word`
+        (J1569 names Gammagard; J1566 does not)."""
         return word in re.split(r"[^a-z0-9]+", self.descriptor_text(code))
 
     @cached_property

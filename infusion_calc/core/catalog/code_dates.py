@@ -77,8 +77,8 @@ class CodeHistory:
         return started[-1] if started else self.spans[0]
 
     def attach(self, newest: CmsLayer) -> None:
-        """Called once with the newest quarter's layer (the
-        one the catalog holds), which is never packed."""
+        """Called once with the newest quarter's layer (the one the catalog holds),
+        which is never packed."""
         self._layers[self.newest] = newest
 
     def layer(self, label: str) -> CmsLayer:
@@ -152,8 +152,8 @@ class CodeHistory:
         return [span.label for span in self.spans].index(label)
 
     def successor(self, code: str, label: str) -> str | None:
-        """The code of the same drug in quarter `label`: the
-        same generic name first, else a shared brand."""
+        """The code of the same drug in quarter `label`: the same generic name first,
+        else a shared brand."""
         if code not in self.listed:
             return None
         source = self.layer(self.listed[code][-1])

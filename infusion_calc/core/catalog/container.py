@@ -179,8 +179,8 @@ def parse_confirmed_containers(raw: object, origin: str) -> tuple[ConfirmedConta
 
 
 def confirmed_toml(entry: ConfirmedContainer) -> str:
-    """The `[[container]]` table that keeps one answer in a site catalog, as
-    `parse_confirmed_containers` reads it."""
+    """The `[[container]]` table that keeps one answer in a site catalog,
+    as `parse_confirmed_containers` reads it."""
     return (
         "\n[[container]]\n"
         f"hcpcs = {json.dumps(entry.hcpcs)}\n"

@@ -84,8 +84,8 @@ class DrugIndications(NamedTuple):
 
     @property
     def listed_codes(self) -> tuple[str, ...]:
-        """Every code and header matching without a condition,
-        for messages ("G35.A, G35.C1, K50.00, K50.11x")."""
+        """Every code and header matching without a condition, for messages
+        ("G35.A, G35.C1, K50.00, K50.11x")."""
         out: list[str] = []
         for rule in self.diagnosis:
             if not rule.condition:
@@ -97,8 +97,8 @@ class RemsProgram(NamedTuple):
     hcpcs: str
     program: str
     requires: str
-    """What is confirmed before each administration ("patient authorization and the ...
-    Checklist")."""
+    """What is confirmed before each administration
+    ("patient authorization and the ... Checklist")."""
     sources: tuple[str, ...]
 
 
@@ -151,8 +151,8 @@ class ClinicalRules:
         )
 
     def not_yet_valid(self, code: str, day: date) -> str | None:
-        """Why `code` did not exist yet on `day` (a new code used for an earlier service),
-        or None."""
+        """Why `code` did not exist yet on `day`
+        (a new code used for an earlier service), or None."""
         fact = self.code(code)
         if fact is not None and not fact.exists_on(day):
             return (

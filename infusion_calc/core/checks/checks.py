@@ -70,8 +70,8 @@ CHECKS_FAILED = CheckSpec(
 
 
 def registry() -> dict[str, Registered]:
-    """Every check code, declared once with its severity,
-    summary and producer (every core module imported first)."""
+    """Every check code, declared once with its severity, summary and producer
+    (every core module imported first)."""
     import_every_core_module()
     return dict(REGISTRY)
 

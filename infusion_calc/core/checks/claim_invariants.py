@@ -115,8 +115,8 @@ def _opened_problems(by_ndc: dict[str, list[ClaimLine]], uses: tuple[VialUse, ..
 def _unit_problems(
     jw: int, administered: int, waste_modifier: bool, calc: Calculation
 ) -> list[str]:
-    """`jw` and `administered`: the units of the JW lines and
-    of the others; `waste_modifier`: a line has JW or JZ."""
+    """`jw` and `administered`: the units of the JW lines and of the others; `waste_modifier`:
+    a line has JW or JZ."""
     unit = calc.drug.billing_unit.value
     labeled = sum((use.labeled_mg for use in calc.vials), Decimal(0))
     labeled_units = floor_div(labeled, unit)

@@ -130,8 +130,8 @@ class UnitBook:
         return found
 
     def every_answer(self) -> dict[Question, Answer]:
-        """pint's answers for every spelling the parser maps
-        and every unit printed, to keep across starts."""
+        """pint's answers for every spelling the parser maps and every unit printed,
+        to keep across starts."""
         for spelled in sorted(set(SPELLINGS.values())):
             self.ask("unit", spelled)
             for dimension, canonical_units in CANONICAL.items():
@@ -146,8 +146,8 @@ class UnitBook:
 
 
 _in_use: list[UnitBook] = []
-"""The book the parser asks: the one the edge handed over last (one slot,
-so a start is one call)."""
+"""The book the parser asks: the one the edge handed over last
+(one slot, so a start is one call)."""
 
 
 def use_units(definitions: str, answers: Mapping[Question, Answer] | None = None) -> UnitBook:

@@ -59,14 +59,14 @@ class Administration(NamedTuple):
     a NamedTuple is built in a fraction of the time (as `Check` is)."""
 
     claim: Calculation
-    """The engine's calculation with the site's modifiers (340B) on its lines,
-    before its payment."""
+    """The engine's calculation with the site's modifiers
+    (340B) on its lines, before its payment."""
     encounter: Encounter
     service_date: date
     """The one date the modifiers, the payment quarter and the checks were decided by."""
     payment: Payment | None
-    """What Medicare allows for the lines on that date;
-    None when no quarter prices them (a notice says why)."""
+    """What Medicare allows for the lines on that date; None when no quarter prices them
+    (a notice says why)."""
     notices: tuple[Notice, ...]
     """The calculation's notices, then the site's and the pricing's, in order."""
     checks: tuple[Check, ...]
@@ -101,8 +101,8 @@ class Administration(NamedTuple):
 
 
 def date_of_service(encounter: Encounter, today: date | None = None) -> date:
-    """The date given, else the start's date when it has
-    one, else `today` (default: the system date)."""
+    """The date given, else the start's date when it has one, else `today`
+    (default: the system date)."""
     return encounter.service_date or today or date.today()
 
 
@@ -113,8 +113,8 @@ def marked(calc: Calculation, site: Site, day: date, payer: Payer | None = None)
 
 
 def priced(calc: Calculation, site: Site, day: date) -> tuple[Payment | None, tuple[Notice, ...]]:
-    """What Medicare allows for the lines on `day`, and
-    the notices with the one saying why not, if any."""
+    """What Medicare allows for the lines on `day`,
+    and the notices with the one saying why not, if any."""
     if site.quarters is None:
         return None, calc.warnings
     found = payment_for(calc, site.quarters, day)

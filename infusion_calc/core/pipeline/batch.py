@@ -148,8 +148,8 @@ def read_header(header: Sequence[str]) -> Columns:
 
 @dataclass(frozen=True, slots=True)
 class UnreadableRow:
-    """A row the CSV reader could not read (a cell too long, say): in place of its cells, it is
-    refused with this reason and the rows after it still run."""
+    """A row the CSV reader could not read (a cell too long, say): in place of its cells,
+    it is refused with this reason and the rows after it still run."""
 
     reason: str
 

@@ -26,8 +26,8 @@ Answer = TypeVar("Answer")
 
 
 class RowMemo(Generic[Answer]):
-    """Answers by key, for one batch: its site,
-    its day and its columns (`scope` forgets the rest)."""
+    """Answers by key, for one batch: its site, its day and its columns
+    (`scope` forgets the rest)."""
 
     def __init__(self, size: int = MEMO_ORDERS) -> None:
         self.size = size

@@ -71,8 +71,8 @@ def _text(label: str, value: str | None) -> list[str]:
 
 
 def _signatures(encounter: Encounter) -> list[str]:
-    """Who signs what: the nurse the administration,
-    the waste and this note; the provider the order."""
+    """Who signs what: the nurse the administration, the waste and this note;
+    the provider the order."""
     return [
         "Signatures:",
         "  Administering nurse (administration, waste and this note): "

@@ -103,8 +103,8 @@ class ClaimRules(BaseModel):
     ] = NDC_UNIT_QUALIFIERS  # type: ignore[assignment]
     """NDC unit qualifiers the payer accepts; a line in another unit is converted or refused."""
     modifier_340b: StrictBool = False
-    """[payer.NAME]: this payer's claims carry the 340B modifier
-    too (JG/TB are Medicare's; Medicare's always do)."""
+    """[payer.NAME]: this payer's claims carry the 340B modifier too
+    (JG/TB are Medicare's; Medicare's always do)."""
 
 
 class LogSettings(BaseModel):
@@ -113,8 +113,8 @@ class LogSettings(BaseModel):
     store_patient_id: StrictBool = False
     """Private by default: the log keeps no patient identifier unless the site turns this on."""
     url: StrictStr | None = None
-    """A center log: "postgresql://host/dbname" (no password in it: the log package checks);
-    none: this workstation's SQLite file."""
+    """A center log: "postgresql://host/dbname" (no password in it: the log package checks); none:
+    this workstation's SQLite file."""
     workstation: StrictStr | None = None
     """The name saved with each entry; none: the host name."""
 

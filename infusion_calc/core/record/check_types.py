@@ -112,17 +112,17 @@ class SitePolicy(NamedTuple):
     """
 
     require_waste_witness: bool = False
-    """[documentation] require_waste_witness: ask for a
-    waste witness (no Medicare source requires one)."""
+    """[documentation] require_waste_witness: ask for a waste witness
+    (no Medicare source requires one)."""
     complex_biologic_codes: str = "complex"
-    """[administration] complex_biologic_codes:
-    "complex" (96413/96415) or "infusion" (96365/96366)."""
+    """[administration] complex_biologic_codes: "complex"
+    (96413/96415) or "infusion" (96365/96366)."""
     acquired_340b: bool = False
     """[billing] acquired_340b or drugs_340b: the site buys drugs under 340B;
     their Medicare lines get the modifier."""
     drugs_340b: tuple[str, ...] = ()
-    """[billing] drugs_340b: the HCPCS codes bought
-    under 340B; empty with acquired_340b: every drug."""
+    """[billing] drugs_340b: the HCPCS codes bought under 340B;
+    empty with acquired_340b: every drug."""
     payers_340b: tuple[str, ...] = ()
     """Payer types besides Medicare whose `[payer.NAME]` table says modifier_340b = true."""
 

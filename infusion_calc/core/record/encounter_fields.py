@@ -35,8 +35,8 @@ class EncounterField(NamedTuple):
     limit: int | None = None
     """Longest text accepted (free text and lot numbers)."""
     message_label: str = ""
-    """The field's name at the start of a message about its text ("The waste reason contains
-    ...")."""
+    """The field's name at the start of a message about its text
+    ("The waste reason contains ...")."""
     multiline: bool = False
     """Free text that may span lines (narrative fields only)."""
     chart_label: str = ""

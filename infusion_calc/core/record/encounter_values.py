@@ -82,8 +82,8 @@ _YEARS = (2000, 2099)  # anything else is a typo in a chart date
 
 
 class FreeText(NamedTuple):
-    """How one free-text encounter field is read: its
-    name in messages, its longest text, line breaks."""
+    """How one free-text encounter field is read: its name in messages,
+    its longest text, line breaks."""
 
     label: str
     limit: int

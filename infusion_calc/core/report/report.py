@@ -327,8 +327,8 @@ def figures_dict(
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
-    """The JSON contract: from, to, totals, by_drug (one
-    object per HCPCS), by_month; details with --details."""
+    """The JSON contract: from, to, totals, by_drug (one object per HCPCS), by_month;
+    details with --details."""
     ids = report.details is not None
     round_within = report.round_within
     out: dict[str, Any] = {

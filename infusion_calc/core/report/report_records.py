@@ -68,8 +68,8 @@ class SavedAdministration(NamedTuple):
     waste_undocumented: bool = False
     """A JW line was saved while the waste's date, time, amount or reason was not recorded."""
     amount_unit: str = "mg"
-    """What the amounts are measured in, as the strict parser
-    reads them back: "mg", "mL", "unit", "IU", "dose"."""
+    """What the amounts are measured in, as the strict parser reads them back: "mg", "mL",
+    "unit", "IU", "dose"."""
 
     @property
     def month(self) -> str:

@@ -68,8 +68,8 @@ class Searches:
     def nearest(
         self, strengths: tuple[Decimal, ...], dose: Decimal, threshold: Decimal
     ) -> Combination | None:
-        """The whole-vial total nearest the dose within
-        ±threshold percent (as `calc --round-within`)."""
+        """The whole-vial total nearest the dose within ±threshold percent
+        (as `calc --round-within`)."""
         key = ("nearest", strengths, dose, threshold)
         if key not in self._answers:
             search = self._search(strengths)

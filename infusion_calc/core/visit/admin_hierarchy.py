@@ -137,8 +137,8 @@ _RANK = [
 
 
 def additional_hours(minutes: int) -> int:
-    """Hours after the first: each full hour, or a remaining
-    part of more than 30 minutes (91 min = 1, 90 min = 0)."""
+    """Hours after the first: each full hour, or a remaining part of more than 30 minutes
+    (91 min = 1, 90 min = 0)."""
     full, part = divmod(max(minutes - FIRST_CODE_MINUTES, 0), 60)
     return full + (1 if part > PART_HOUR_MINUTES else 0)
 
@@ -334,8 +334,8 @@ def _hours(service: Service, *, initial: bool) -> list[AdminLine]:
 
 
 def _merged(lines: list[AdminLine]) -> tuple[AdminLine, ...]:
-    """One line per code, modifiers and IV site, in the
-    order each first appears; initial services first."""
+    """One line per code, modifiers and IV site, in the order each first appears;
+    initial services first."""
     totals: dict[tuple[str, tuple[str, ...], str | None], int] = {}
     for line in sorted(lines, key=lambda line: line.code not in INITIAL_CODES):
         key = (line.code, line.modifiers, line.iv_site)

@@ -98,8 +98,8 @@ def administration_records(
     catalog: Catalog,
     policy: SitePolicy,
 ) -> RowOutcome | None:
-    """The visit's administration lines as records after
-    its rows (hcpcs = the CPT code, line = "admin")."""
+    """The visit's administration lines as records after its rows
+    (hcpcs = the CPT code, line = "admin")."""
     answered = [outcome for outcome in outcomes if outcome.records]
     if not answered:
         return None

@@ -46,8 +46,8 @@ ADMIN_REVENUE = NoticeSpec(
 
 
 class _Line:
-    """One claim line of the visit: an ExportLine, the NOC description of its drug,
-    and its moment."""
+    """One claim line of the visit: an ExportLine,
+    the NOC description of its drug, and its moment."""
 
     def __init__(
         self, line: ExportLine, description: str | None, when: datetime, administration: bool

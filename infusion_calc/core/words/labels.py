@@ -86,8 +86,8 @@ NDC_GAPS = {"one-space": " ", "none": ""}
 
 
 def ndc_for_claims(ndc: str, unit: str, quantity: Decimal, spacing: str = "one-space") -> str:
-    """'N464406000801 ML12.5': the claim syntax (qualifier
-    N4, 11 digits, unit, quantity), exports only."""
+    """'N464406000801 ML12.5': the claim syntax
+    (qualifier N4, 11 digits, unit, quantity), exports only."""
     head = f"N4{ndc}"
     gap = " " * (16 - len(head)) if spacing == "columns" else NDC_GAPS[spacing]
     return f"{head}{gap}{unit}{plain(quantity)}"
@@ -119,8 +119,8 @@ def money(value: Decimal) -> str:
 
 
 def checks_text(checks: Iterable[Check]) -> str:
-    """The pre-submission checks as plain lines for the readable output (`calc --note`,
-    `log show`)."""
+    """The pre-submission checks as plain lines for the readable output
+    (`calc --note`, `log show`)."""
     rows = [f"  {check.severity.value:<8}{check.code}: {check.message}" for check in checks]
     if not rows:
         return "Pre-submission checks: none\n"

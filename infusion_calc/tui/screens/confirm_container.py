@@ -48,8 +48,8 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
         self.product = product
         self.doing = doing
         self.hint = hint
-        """'FDA listing (2019): NDC … multi-dose': a dated
-        hint beside the question, never the answer."""
+        """'FDA listing (2019): NDC … multi-dose':
+        a dated hint beside the question, never the answer."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-container-dialog"):
@@ -93,8 +93,8 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
 def ask(
     screen: Any, result: ResultView, nothing: str, doing: str, again: Callable[[], None]
 ) -> None:
-    """Push the question; an answer recalculates with it
-    and runs `again` (the action the nurse asked for)."""
+    """Push the question; an answer recalculates with it and runs `again`
+    (the action the nurse asked for)."""
     calc = result.calculation
     if (
         calc is None

@@ -63,8 +63,8 @@ def _number(text: str) -> float:
 
 
 def _report(context: Context, period: Any) -> dict[str, Any]:
-    """The report with the site's whole-vial policy as
-    the rounding what-if (as `infusion-calc report`)."""
+    """The report with the site's whole-vial policy as the rounding what-if
+    (as `infusion-calc report`)."""
     try:
         threshold = parse_rounding_threshold(context.rounding_policy)
     except (

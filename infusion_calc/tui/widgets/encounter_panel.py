@@ -32,8 +32,8 @@ PAYERS = (
 
 
 class Tick(Checkbox):
-    """A checkbox whose box is empty until ticked: Textual's draws an X in both states (only the
-    colour differs), which reads as ticked to a new user."""
+    """A checkbox whose box is empty until ticked: Textual's draws an X in both states
+    (only the colour differs), which reads as ticked to a new user."""
 
     # N802: Textual reads the class constant through the instance
     @property
@@ -137,8 +137,8 @@ class EncounterPanel(Collapsible):
             self._build()
 
     def _build(self) -> None:
-        """The fields in the field table's order
-        (core/record/encounter_fields.py): its label, placeholder and id."""
+        """The fields in the field table's order (core/record/encounter_fields.py):
+        its label, placeholder and id."""
         self._payer = Select(PAYERS, id="payer", allow_blank=False)
         self._lots = VialLots(self._vial_labels)
         self._flags = {
@@ -217,8 +217,8 @@ class EncounterPanel(Collapsible):
         self.collapsed = True
 
     def clear(self) -> None:
-        """A new patient: every field blank, except the clinic
-        day's date (the time is now); the panel closes."""
+        """A new patient: every field blank, except the clinic day's date
+        (the time is now); the panel closes."""
         given_at = self._texts.get("given_at")
         day = given_at.value.strip()[:10] if given_at is not None else ""
         for control in self._texts.values():
