@@ -35,8 +35,8 @@ DrugRow = tuple[Decimal, list[tuple[Decimal, Decimal | None]], Decimal | None]
 
 
 def _drug_table() -> dict[tuple[str, str], DrugRow]:
-    """(drug cell, hcpcs cell) -> billing unit, [(strength,
-    volume)], payment limit: read once, untimed."""
+    """(drug cell, hcpcs cell) -> billing unit, [(strength, volume)],
+    payment limit: read once, untimed."""
     from benchmarks.scenarios import SCENARIOS
     from infusion_calc.loading import Context
 

@@ -29,8 +29,8 @@ from benchmarks.startup import calc_command, cli_command
 
 ROOT = Path(__file__).resolve().parent.parent
 FRESH_TARGET = 1.63
-"""x `import pint`: what the version before issue 19's start-up work took (issue 23 measured
-2.82x)."""
+"""x `import pint`: what the version before issue 19's start-up work took
+(issue 23 measured 2.82x)."""
 FIGURE_NAMES = ("fresh-install first run", "import with HCPCS file", "first start after import")
 """In the order `first_runs` gives them."""
 PINT = [sys.executable, "-c", "import pint"]

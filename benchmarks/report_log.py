@@ -97,8 +97,8 @@ def build_log(path: Path, entries: int, seed: int = 24) -> Path:
 
 
 def report_time(entries: int, workdir: Path, repeats: int) -> Figure:
-    """Median wall time (the figure) and CPU time (beside it:
-    it moves less when others share the machine)."""
+    """Median wall time (the figure) and CPU time
+    (beside it: it moves less when others share the machine)."""
     data = workdir / f"report-{entries}"
     data.mkdir(exist_ok=True)
     if not (data / "administrations.sqlite3").exists():

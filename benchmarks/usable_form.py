@@ -84,8 +84,8 @@ def _child(mode: str) -> None:
 
 
 def _seconds(command: list[str]) -> tuple[float, float]:
-    """Launch to the moment timed, and the CPU the process had used by then (steadier under
-    load)."""
+    """Launch to the moment timed, and the CPU the process had used by then
+    (steadier under load)."""
     launched = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
     if result.returncode != 0 or not result.stdout.strip():

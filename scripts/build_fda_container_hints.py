@@ -26,8 +26,8 @@ HEADER = (
 
 
 def ndc11(code: str) -> str | None:
-    """'0002-0800-01' (4-4-2), '50242-135-01' (5-3-2), '12345-6789-1' (5-4-1) -> 11 digits,
-    or None."""
+    """'0002-0800-01' (4-4-2), '50242-135-01' (5-3-2), '12345-6789-1'
+    (5-4-1) -> 11 digits, or None."""
     parts = code.strip().split("-")
     widths = (5, 4, 2)
     if len(parts) != 3 or not all(part.isdigit() for part in parts):

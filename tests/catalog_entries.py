@@ -179,6 +179,6 @@ def site_catalog(*entries: str, origin: str = "site.toml") -> Catalog:
 
 
 def packaged_with(*entries: str, origin: str = "site.toml") -> Catalog:
-    """The packaged catalog with the site entries merged in,
-    as the core merges a site catalog (no file, no cache)."""
+    """The packaged catalog with the site entries merged in, as the core merges a site catalog
+    (no file, no cache)."""
     return packaged_catalog().merged_with(site_catalog(*entries, origin=origin))

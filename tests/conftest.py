@@ -59,8 +59,8 @@ def catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[pg_server.Cluster]:
-    """A throwaway PostgreSQL server for the center-log tests
-    (tests/pg_server.py); skipped, saying why, without one."""
+    """A throwaway PostgreSQL server for the center-log tests (tests/pg_server.py); skipped,
+    saying why, without one."""
     binaries, why = pg_server.find_binaries()
     if binaries is None:
         pytest.skip(f"PostgreSQL tests skipped: {why}")

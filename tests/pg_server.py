@@ -120,8 +120,8 @@ class Cluster:
         self.start_server()
 
     def sql(self, statement: str, database: str = "postgres") -> str:
-        """Run SQL as the superuser over the socket; the text psql prints (unaligned,
-        tuples only)."""
+        """Run SQL as the superuser over the socket; the text psql prints
+        (unaligned, tuples only)."""
         done = subprocess.run(
             [
                 "psql" if not (self.binaries / "psql").exists() else str(self.binaries / "psql"),
@@ -151,8 +151,8 @@ class Cluster:
         )
 
     def grant_workstation(self) -> None:
-        """What README tells a center to run once the tables exist: INSERT and SELECT,
-        nothing else."""
+        """What README tells a center to run once the tables exist:
+        INSERT and SELECT, nothing else."""
         self.sql(
             "GRANT USAGE ON SCHEMA public TO workstation; GRANT SELECT, "
             "INSERT ON ALL TABLES IN SCHEMA public TO workstation",

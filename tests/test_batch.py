@@ -1,5 +1,5 @@
-"""`infusion-calc batch ORDERS.csv`: one row per claim
-line, bad rows reported and skipped, streamed."""
+"""`infusion-calc batch ORDERS.csv`: one row per claim line,
+bad rows reported and skipped, streamed."""
 
 from __future__ import annotations
 

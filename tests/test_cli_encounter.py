@@ -1,5 +1,5 @@
-"""`infusion-calc calc` with encounter options: --note, the JSON `note` and `checks`,
-and bad input."""
+"""`infusion-calc calc` with encounter options: --note,
+the JSON `note` and `checks`, and bad input."""
 
 from __future__ import annotations
 

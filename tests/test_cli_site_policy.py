@@ -1,5 +1,5 @@
-"""`calc` with the site's policy (config.toml) and the
-log's earlier doses: wired, exit status unchanged."""
+"""`calc` with the site's policy (config.toml) and the log's earlier doses: wired,
+exit status unchanged."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""`infusion-calc visit FILE` as a user runs it: the
-README visit, every format, and the file's errors."""
+"""`infusion-calc visit FILE` as a user runs it: the README visit, every format,
+and the file's errors."""
 
 from __future__ import annotations
 

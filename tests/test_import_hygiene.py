@@ -1,5 +1,5 @@
-"""The core never imports Textual or rich; the calc path never loads the TUI; each command's
-start-up imports only what that command needs."""
+"""The core never imports Textual or rich; the calc path never loads the TUI;
+each command's start-up imports only what that command needs."""
 
 from __future__ import annotations
 

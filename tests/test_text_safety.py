@@ -1,5 +1,5 @@
-"""Text that could change the terminal or the record: escaped on output, refused where a field is
-one line, and checked as ASCII before any case folding."""
+"""Text that could change the terminal or the record: escaped on output,
+refused where a field is one line, and checked as ASCII before any case folding."""
 
 from __future__ import annotations
 

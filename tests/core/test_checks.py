@@ -498,8 +498,8 @@ def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog: Catalog) -> None
 def test_a_dose_given_short_of_the_order_is_checked_against_the_amount_given(
     catalog: Catalog,
 ) -> None:
-    """Tysabri 300 mg ordered, 200 mg given: J2323 × 200 + J2323-JW × 100 passes the claim
-    checks."""
+    """Tysabri 300 mg ordered, 200 mg given:
+    J2323 × 200 + J2323-JW × 100 passes the claim checks."""
     checks = run(catalog, "300 mg", {"dose_given": "200 mg"})
     assert not {code for code in codes(checks) if code.startswith(("JW", "JZ", "ADMIN_UNITS"))}
     text = message(

@@ -1,5 +1,5 @@
-"""End to end, as a person would: the real `infusion-calc`
-in tmux, type a dose at once, read, copy, quit."""
+"""End to end, as a person would: the real `infusion-calc` in tmux,
+type a dose at once, read, copy, quit."""
 
 from __future__ import annotations
 
