@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from infusion_calc.locations import site_catalog_path, site_config_path
 
-# (SITE_CATALOG_LIMIT, read_site_file: re-exported)
+# F401: (SITE_CATALOG_LIMIT, read_site_file: re-exported)
 from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file  # noqa: F401
 
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
