@@ -26,6 +26,7 @@ import os
 import sys
 import tempfile
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -127,7 +128,9 @@ def _compile(
 
     # Before the catalog is read: its amounts are parsed with it.
     book = use_packaged_units(shipped.unit_answers if shipped is not None else None)
-    cms = compile_quarters(quarter_files)
+    shipped_cms = shipped.catalog.cms if shipped is not None else None
+    history = shipped_cms.history if shipped_cms is not None else None
+    cms = compile_quarters(quarter_files, history.packed if history is not None else None)
     curated_catalog = (
         shipped.catalog
         if shipped is not None
@@ -232,6 +235,10 @@ def _shipped_key(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> str 
     return _key(_packaged_parts(curated, quarters), runtime=f"shipped|pint {version}")
 
 
+def _shipped_file() -> Traversable:
+    return files("infusion_calc.data").joinpath(SHIPPED_FILE)
+
+
 def _shipped(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> bytes | None:
     """The body of the cache shipped in the package, when it is the one the build sealed and was
     compiled from these packaged sources by this code; None otherwise (a miss compiles them)."""
@@ -239,7 +246,7 @@ def _shipped(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> bytes | 
 
     key = _shipped_key(curated, quarters)
     try:
-        data = files("infusion_calc.data").joinpath(SHIPPED_FILE).read_bytes()
+        data = _shipped_file().read_bytes()
     except OSError:
         return None
     if key is None or hashlib.sha256(data).hexdigest() != sealed.COMPILED_SHA256:
