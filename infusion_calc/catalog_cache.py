@@ -173,13 +173,15 @@ def _decoded(body: bytes | None) -> Compiled | None:
 
 
 def _read(folder: int, key: str) -> Compiled | None:
-    """The cache for `key` from the open private folder, or None (absent, not ours, damaged, another key)."""
+    """The cache for `key` from the open private folder, or None (absent, not ours, damaged,
+    another key)."""
     data = read_private_file(folder, f"{_PREFIX}{key}{_SUFFIX}", _LIMIT)
     return None if data is None else _decoded(_body(data, key))
 
 
 def _write(key: str, compiled: Compiled | bytes) -> None:
-    """Keep `compiled` (or its body, already encoded) as the cache for `key`, when the folder allows."""
+    """Keep `compiled` (or its body, already encoded) as the cache for `key`, when the folder
+    allows."""
     try:
         folder = ensure_cache_dir()
         descriptor = open_private_dir(folder)

@@ -63,7 +63,8 @@ def write_seal(packed: bytes, name: str = "PACKAGED_SHA256") -> None:
 
 
 def write_compiled() -> None:
-    """The packaged sources compiled, in a fresh process (its unit answers are only the compile's)."""
+    """The packaged sources compiled, in a fresh process (its unit answers are only the
+    compile's)."""
     code = (
         "import sys; from infusion_calc.catalog_cache import shipped_cache; "
         "sys.stdout.buffer.write(shipped_cache())"

@@ -12,7 +12,6 @@ from __future__ import annotations
 import dataclasses
 import gzip
 import hashlib
-import json
 import subprocess
 import sys
 from collections.abc import Callable
@@ -40,7 +39,8 @@ Compile = Callable[..., Compiled]
 
 @pytest.fixture
 def compiles(monkeypatch: pytest.MonkeyPatch) -> list[Compiled | None]:
-    """The `shipped` argument of each compile a miss makes during the test (none: nothing compiled)."""
+    """The `shipped` argument of each compile a miss makes during the test (none: nothing
+    compiled)."""
     seen: list[Compiled | None] = []
     original: Compile = catalog_cache._compile
 
