@@ -171,9 +171,9 @@ def calculate(
     uses = _uses(products, combination.counts)
     if drug.max_vials is not None and combination.vial_count > drug.max_vials:
         raise PlanError(
-            f"{format_amount(dose, drug.amount_unit)} of {drug.display_name} needs "
-            f"{combination.vial_count} vials; it is given from at most {drug.max_vials} vial "
-            "per dose (labeled dose "
+            f"{format_amount(dose, drug.amount_unit)} of {drug.display_name} "
+            f"needs {combination.vial_count} vials; it is given from at most "
+            f"{drug.max_vials} vial per dose (labeled dose "
             f"{drug.labeled_dose if drug.labeled_dose else 'per the label'}). Check the dose."
         )
 
