@@ -31,7 +31,8 @@ from benchmarks.startup import calc_command, cli_command
 
 ROOT = Path(__file__).resolve().parent.parent
 FRESH_TARGET = 1.63
-"""x `import pint`: what the version before issue 19's start-up work took (issue 23 measured 2.82x)."""
+"""x `import pint`: what the version before issue 19's start-up work took
+(issue 23 measured 2.82x)."""
 FIGURE_NAMES = ("fresh-install first run", "import with HCPCS file", "first start after import")
 """In the order `first_runs` gives them."""
 PINT = [sys.executable, "-c", "import pint"]
@@ -94,8 +95,8 @@ def fresh_install_first_run(repeats: int) -> Figure:
         f"{ratio:.2f}x",
         f"<= {FRESH_TARGET}x",
         ratio <= FRESH_TARGET,
-        f'calc --dose "300 mg" --json {ours * 1000:.0f} ms, no bytecode of the package, empty cache / '
-        f'python -c "import pint" {pint * 1000:.0f} ms, medians of {repeats}',
+        f'calc --dose "300 mg" --json {ours * 1000:.0f} ms, no bytecode of the package, empty '
+        f'cache / python -c "import pint" {pint * 1000:.0f} ms, medians of {repeats}',
     )
 
 

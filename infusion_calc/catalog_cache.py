@@ -3,10 +3,11 @@
 Sources: the packaged catalog, the site catalog file, the packaged CMS quarters and the
 quarters imported. On a miss every source goes through the pydantic models (the one
 validation path; the CMS quarters only when they are not the very bytes the build or
-their import validated: cms/sealed.py, cms/store.vouched), and the result is written as plain JSON data (`cache_codec`:
-nothing in it can run code when read; `cache_layout`: what each line holds) under a name
-made from the package's own code and the hashes of the sources; later starts load that file without importing pydantic. Any
-change to a source changes the name, so a stale cache is never read.
+their import validated: cms/sealed.py, cms/store.vouched), and the result is
+written as plain JSON data (`cache_codec`: nothing in it can run code when read;
+`cache_layout`: what each line holds) under a name made from the package's own
+code and the hashes of the sources; later starts load that file without importing
+pydantic. Any change to a source changes the name, so a stale cache is never read.
 
 A cache file is trusted only when all of this holds, and is otherwise a miss (rebuilt,
 never an error, never used): its folder is a real folder of this user that no one else
@@ -14,16 +15,17 @@ can write, created 0700 whatever the umask; the file is a regular file of this u
 that no one else can write; its first line names this cache format and this very key;
 and the SHA-256 of its content matches the one on that line. Writing is best effort.
 
-A fresh install starts from the cache the build compiled (`shipped_cache`, data/compiled-catalog.json):
-the packaged sources compiled by this very path, sealed by its SHA-256 in cms/sealed.py and named
-by the key of those sources, this code and the pint it was built with. A miss uses it whole when
-the sources are the packaged ones alone (its body becomes the user's cache: no pydantic, no pint),
-and as the curated catalog and pint's answers when a site catalog or an imported quarter joins
-them (those are validated and compiled as ever); any other bytes, key or pint: it is not used.
+A fresh install starts from the cache the build compiled (`shipped_cache`,
+data/compiled-catalog.json): the packaged sources compiled by this very path, sealed by
+its SHA-256 in cms/sealed.py and named by the key of those sources, this code and the
+pint it was built with. A miss uses it whole when the sources are the packaged ones
+alone (its body becomes the user's cache: no pydantic, no pint), and as the curated
+catalog and pint's answers when a site catalog or an imported quarter joins them (those
+are validated and compiled as ever); any other bytes, key or pint: it is not used.
 
 The cache also keeps pint's answers about every unit spelling the strict parser maps
-(`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm start
-neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
+(`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm
+start neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
 """
 
 from __future__ import annotations
@@ -86,7 +88,8 @@ _COMPILER = (
 
 
 def _pint_release() -> str:
-    """Which pint is installed, without importing it: its package file's size and time (an upgrade rewrites it)."""
+    """Which pint is installed, without importing it: its package file's size and time
+    (an upgrade rewrites it)."""
     spec = find_spec("pint")
     if spec is None or spec.origin is None:
         return "no pint"
@@ -106,8 +109,8 @@ def _pint_version() -> str | None:
 
 
 def _key(parts: list[tuple[str, bytes]], runtime: str | None = None) -> str:
-    """The cache's name for these sources, compiled by this code under `runtime` (this interpreter
-    and this very pint file, unless told)."""
+    """The cache's name for these sources, compiled by this code under `runtime`
+    (this interpreter and this very pint file, unless told)."""
     package = Path(__file__).resolve().parent
     if runtime is None:
         runtime = f"{sys.version_info[:2]}|{_pint_release()}"
@@ -180,15 +183,15 @@ def _decoded(body: bytes | None) -> Compiled | None:
 
 
 def _read(folder: int, key: str) -> Compiled | None:
-    """The cache for `key` from the open private folder, or None (absent, not ours, damaged,
-    another key)."""
+    """The cache for `key` from the open private folder, or None
+    (absent, not ours, damaged, another key)."""
     data = read_private_file(folder, f"{_PREFIX}{key}{_SUFFIX}", _LIMIT)
     return None if data is None else _decoded(_body(data, key))
 
 
 def _write(key: str, compiled: Compiled | bytes) -> None:
-    """Keep `compiled` (or its body, already encoded) as the cache for `key`, when the folder
-    allows."""
+    """Keep `compiled` (or its body, already encoded) as the cache for `key`,
+    when the folder allows."""
     try:
         folder = ensure_cache_dir()
         descriptor = open_private_dir(folder)
@@ -205,7 +208,8 @@ def _write(key: str, compiled: Compiled | bytes) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
         # Several installations (a release and a checkout, two versions) may share this folder:
-        # deleting every other cache would make them rebuild in turn on each start. Keep the newest few.
+        # deleting every other cache would make them rebuild
+        # in turn on each start. Keep the newest few.
         caches = sorted(
             folder.glob(f"{_PREFIX}*{_SUFFIX}"),
             key=lambda entry: entry.stat().st_mtime,
@@ -214,7 +218,9 @@ def _write(key: str, compiled: Compiled | bytes) -> None:
         for old in caches[_KEEP:]:
             old.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
-        pass  # a read-only or full cache folder, or a value the format cannot hold: costs speed, never an answer
+        # a read-only or full cache folder, or a value the
+        # format cannot hold: costs speed, never an answer
+        pass
 
 
 def _cached(key: str) -> Compiled | None:
@@ -298,7 +304,8 @@ def _miss(
 
 
 def load(site_file: Path | None = None) -> Compiled:
-    """The catalog (packaged + site + CMS) and the quarters, from the cache when its sources are unchanged."""
+    """The catalog (packaged + site + CMS) and the quarters,
+    from the cache when its sources are unchanged."""
     curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
     site = (
         read_site_bytes(site_file) if site_file is not None else None

@@ -1,4 +1,5 @@
-"""Build the packaged CMS quarters (infusion_calc/data/cms-quarters.jsonl.xz) from ../shared/data/cms.
+"""Build the packaged CMS quarters (infusion_calc/data/cms-quarters.jsonl.xz)
+from ../shared/data/cms.
 
     python scripts/build_cms_data.py [CMS_FOLDER]
     python scripts/build_cms_data.py --compiled-only
@@ -53,7 +54,8 @@ def build(folder: Path) -> list[Quarter]:
 
 
 def write_seal(packed: bytes, name: str = "PACKAGED_SHA256") -> None:
-    """Record the digest of what was just validated and written: a cache miss trusts these bytes (cms/sealed.py)."""
+    """Record the digest of what was just validated and written:
+    a cache miss trusts these bytes (cms/sealed.py)."""
     seal = ROOT / "infusion_calc" / "cms" / "sealed.py"
     text = seal.read_text(encoding="utf-8")
     start = text.index(f'{name} = "') + len(f'{name} = "')
@@ -63,8 +65,8 @@ def write_seal(packed: bytes, name: str = "PACKAGED_SHA256") -> None:
 
 
 def write_compiled() -> None:
-    """The packaged sources compiled, in a fresh process (its unit answers are only the
-    compile's)."""
+    """The packaged sources compiled, in a fresh process
+    (its unit answers are only the compile's)."""
     code = (
         "import sys; from infusion_calc.catalog_cache import shipped_cache; "
         "sys.stdout.buffer.write(shipped_cache())"
@@ -82,7 +84,8 @@ def main() -> int:
     if sys.argv[1:] == ["--compiled-only"]:
         write_compiled()
         return 0
-    use_packaged_units()  # CMS's billing units are parsed by the core, with the definitions handed over
+    # CMS's billing units are parsed by the core, with the definitions handed over
+    use_packaged_units()
     folder = Path(sys.argv[1]) if len(sys.argv) > 1 else ROOT.parent / "shared" / "data" / "cms"
     quarters = build(folder)
     target = ROOT / "infusion_calc" / "data" / PACKAGED_FILE

@@ -39,8 +39,8 @@ Compile = Callable[..., Compiled]
 
 @pytest.fixture
 def compiles(monkeypatch: pytest.MonkeyPatch) -> list[Compiled | None]:
-    """The `shipped` argument of each compile a miss makes during the test (none: nothing
-    compiled)."""
+    """The `shipped` argument of each compile a miss makes during the test
+    (none: nothing compiled)."""
     seen: list[Compiled | None] = []
     original: Compile = catalog_cache._compile
 

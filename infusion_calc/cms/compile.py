@@ -3,8 +3,8 @@
 Runs only when the catalog cache misses (see infusion_calc/catalog_cache.py), so pydantic
 is imported here and nowhere on the warm path; and only for quarters not already proven: the
 packaged file the build validated (cms/sealed.py) and an imported file whose bytes are those its
-import validated and recorded (store.vouched) are not validated again. The latest quarter's codes are kept as
-one JSON text each: a start-up unpacks only the codes it is asked about. Each earlier
+import validated and recorded (store.vouched) are not validated again. The latest quarter's codes
+are kept as one JSON text each: a start-up unpacks only the codes it is asked about. Each earlier
 quarter is one packed text (core/catalog/code_dates.py), unpacked only for a date of service in it.
 """
 
@@ -70,19 +70,22 @@ def _check(texts: list[bytes], where: str) -> None:
 
 
 def _proven(origin: str, data: bytes, where: str) -> bool:
-    """Bytes the models already validated: the packaged file the build sealed, or an import's recorded bytes."""
+    """Bytes the models already validated: the packaged file the build sealed,
+    or an import's recorded bytes."""
     if origin == "packaged":
         return hashlib.sha256(data).hexdigest() == sealed.PACKAGED_SHA256
     return vouched(Path(where), data)
 
 
 def _validated(origin: str, data: bytes, where: str) -> list[dict[str, Any]]:
-    """The quarters in one stored file, validated by the models unless these very bytes were (_proven)."""
+    """The quarters in one stored file, validated by the
+    models unless these very bytes were (_proven)."""
     try:
         texts = quarter_texts(data)
         if not _proven(origin, data, where):
             _check(texts, where)
-        # Each stored text is the models' own JSON (import, packaging): once valid, it is the data as it is.
+        # Each stored text is the models' own JSON (import,
+        # packaging): once valid, it is the data as it is.
         return [json.loads(text) for text in texts]
     except (OSError, EOFError, zlib.error, lzma.LZMAError, binascii.Error, ValueError):
         raise CatalogError(
