@@ -17,7 +17,8 @@ from infusion_calc.core.record.encounter_fields import FIELD, EncounterField
 
 
 def _typed(options: argparse.Namespace, field: EncounterField) -> str | bool | tuple[str, ...]:
-    """One encounter field as EncounterText holds it: a flag, the values repeated, or the text ("" when absent)."""
+    """One encounter field as EncounterText holds it: a flag, the values repeated,
+    or the text ("" when absent)."""
     value = getattr(options, field.name, None)
     if field.parser == "flag":
         return bool(value)

@@ -1,4 +1,5 @@
-"""The encounter field table is the one declaration: the text model, the CLI and the app agree with it."""
+"""The encounter field table is the one declaration: the text model,
+the CLI and the app agree with it."""
 
 from __future__ import annotations
 

@@ -35,7 +35,8 @@ async def test_the_first_frame_is_the_form_with_the_dose_field_focused() -> None
 async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """No check imports the core in the UI thread (the key would wait for it); none is skipped either."""
+    """No check imports the core in the UI thread (the key would wait for it);
+    none is skipped either."""
     from infusion_calc.tui import validators
 
     checked: list[tuple[str, bool]] = []

@@ -35,7 +35,8 @@ def chart_note(
 ) -> str:
     """The administration note for this calculation, with the encounter details entered.
 
-    `rules` (the packaged clinical rules, loaded by the caller) name the diagnosis and the REMS program.
+    `rules` (the packaged clinical rules, loaded by the
+    caller) name the diagnosis and the REMS program.
     """
     encounter = encounter or Encounter()
     drug = calc.drug
@@ -70,10 +71,12 @@ def _text(label: str, value: str | None) -> list[str]:
 
 
 def _signatures(encounter: Encounter) -> list[str]:
-    """Who signs what: the nurse the administration, the waste and this note; the provider the order."""
+    """Who signs what: the nurse the administration, the waste and this note;
+    the provider the order."""
     return [
         "Signatures:",
-        f"  Administering nurse (administration, waste and this note): {encounter.nurse or BLANK_NAME}",
+        "  Administering nurse (administration, waste and this note): "
+        f"{encounter.nurse or BLANK_NAME}",
         f"    {SIGN_HERE}",
         f"  Ordering provider (the order and the dose ordered): {encounter.provider or BLANK_NAME}",
         f"    {SIGN_HERE}",
@@ -116,7 +119,8 @@ def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list
 
 
 def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
-    """Ordered as typed (with the arithmetic of a per-kg, per-m² or volume order), prepared, given, route.
+    """Ordered as typed (with the arithmetic of a per-kg,
+    per-m² or volume order), prepared, given, route.
 
     Given is what reached the patient: the amount entered, else the whole dose prepared, said
     in those words so the note never passes a copy of the order off as a record.
@@ -135,13 +139,15 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     else:
         reason = encounter.stop_reason or "not recorded"
         out.append(
-            f"Dose given: {format_amount(given, unit)} of the {prepared} prepared; stopped early, reason: {reason}"
+            f"Dose given: {format_amount(given, unit)} of the "
+            f"{prepared} prepared; stopped early, reason: {reason}"
         )
         if (
             len(calc.vials) > 1
         ):  # which containers the lines bill the amount given from: the order drawn
             out.append(
-                f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given), unit)}"
+                "  Billed as drawn from the vials in order (largest first): "
+                f"{drawn_from_text(given_from(calc.vials, given), unit)}"
             )
     out.append(f"Route: {calc.drug.route}")
     if encounter.iv_site:
@@ -217,7 +223,10 @@ def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
 def _waste(calc: Calculation, encounter: Encounter) -> str:
     billing = calc.billing
     if not calc.container_confirmed:
-        return "Waste: not billed: single-dose or multi-dose is not confirmed, so neither JW nor JZ is written"
+        return (
+            "Waste: not billed: single-dose or multi-dose is "
+            "not confirmed, so neither JW nor JZ is written"
+        )
     if not calc.single_dose:
         return "Waste: multi-dose container; no JW/JZ, and any remainder is not billed"
     if billing.discarded_mg == 0:
@@ -266,9 +275,13 @@ def _waste_time(encounter: Encounter) -> str | None:
 
 
 def _claim_line(line: ClaimLine) -> str:
-    """'J2323-JW × 50 units; NDC 64406-0008-01, 2.5 mL': the NDC as the carton and the summary show it."""
+    """'J2323-JW × 50 units; NDC 64406-0008-01, 2.5 mL':
+    the NDC as the carton and the summary show it."""
     ndc = ndc_for_people(line.ndc, line.ndc_quantity, line.ndc_unit, missing="NDC from the carton")
-    return f"{line_brief(line.hcpcs, line.modifiers, line.units)} unit{'s' if line.units != 1 else ''}; {ndc}"
+    return (
+        f"{line_brief(line.hcpcs, line.modifiers, line.units)} "
+        f"unit{'s' if line.units != 1 else ''}; {ndc}"
+    )
 
 
 def _stamp(moment: ClockTime | date) -> str:

@@ -65,7 +65,8 @@ class Encounter:
     rems_checked: bool = False
     events: str | None = None
     """Adverse events or deviations, free text (may span lines)."""
-    # What was done at the chair, as charted (the amount given itself is the engine's, it is billed).
+    # What was done at the chair, as charted (the amount
+    # given itself is the engine's, it is billed).
     stop_reason: str | None = None
     iv_site: str | None = None
     premeds: str | None = None

@@ -1,4 +1,5 @@
-"""Every encounter field, declared once: its name, label, CLI option, parser, limit, placeholder and help.
+"""Every encounter field, declared once: its name,
+label, CLI option, parser, limit, placeholder and help.
 
 The CLI's encounter options (cli/encounter_options.py), the app's encounter panel
 (tui/widgets/encounter_panel.py), the CLI's error lines (which option to blame) and the
@@ -34,7 +35,8 @@ class EncounterField(NamedTuple):
     limit: int | None = None
     """Longest text accepted (free text and lot numbers)."""
     message_label: str = ""
-    """The field's name at the start of a message about its text ("The waste reason contains ...")."""
+    """The field's name at the start of a message about its text
+    ("The waste reason contains ...")."""
     multiline: bool = False
     """Free text that may span lines (narrative fields only)."""
     chart_label: str = ""
@@ -89,7 +91,8 @@ ENCOUNTER_FIELDS = (
         label="Dose given, if less than prepared",
         flag="--dose-given",
         parser="dose",
-        help='amount actually given when the infusion stopped short of the dose prepared, e.g. "200 mg" '
+        help="amount actually given when the infusion stopped short of the dose prepared, "
+        'e.g. "200 mg" '
         "(billed administered units come from it; give the reason with --stop-reason)",
         placeholder="e.g. 200 mg; blank = all of it",
         metavar="QTY",
@@ -138,8 +141,8 @@ ENCOUNTER_FIELDS = (
         label="REMS checklist done",
         flag="--rems-checked",
         parser="flag",
-        help="REMS confirmed before infusion (natalizumab: TOUCH authorization and checklist; Tyruko: "
-        "its own REMS)",
+        help="REMS confirmed before infusion (natalizumab: TOUCH authorization and checklist; "
+        "Tyruko: its own REMS)",
     ),
     EncounterField(
         name="consent",
@@ -170,7 +173,10 @@ ENCOUNTER_FIELDS = (
         label="Expiry of each vial opened",
         flag="--expires",
         parser="expires",
-        help=f"expiration of a vial opened, {EXPIRY_FORMAT}; repeat once per vial, same order as --lot",
+        help=(
+            f"expiration of a vial opened, {EXPIRY_FORMAT}; "
+            "repeat once per vial, same order as --lot"
+        ),
         placeholder="exp. 2027-03",
         metavar="DATE",
     ),

@@ -1,6 +1,6 @@
 """One chart note for a visit: the encounter once, then each administration in time order with its
-dose, vials, waste and claim lines (the single-drug note's own sections, core/pipeline/documentation.py),
-then the visit's administration codes and the signatures once."""
+dose, vials, waste and claim lines (the single-drug note's own sections,
+core/pipeline/documentation.py), then the visit's administration codes and the signatures once."""
 
 from __future__ import annotations
 
@@ -27,7 +27,11 @@ SETTING_WORDS = {"office": "physician office", "hospital": "hospital outpatient 
 def _heading(item: AdministrationResult) -> str:
     spec = item.spec
     start, stop = spec.text("start"), spec.text("stop")
-    minutes = spec.minutes("stop") - spec.minutes("start") if start and stop else None  # type: ignore[operator]
+    minutes = (
+        spec.minutes("stop") - spec.minutes("start")  # type: ignore[operator]
+        if start and stop
+        else None
+    )
     when = (
         f"{start}-{stop} ({describe_minutes(minutes)})"
         if minutes is not None
