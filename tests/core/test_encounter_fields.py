@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
+from dataclasses import replace
+from typing import Any, get_type_hints
 
 import pytest
 
@@ -109,3 +110,67 @@ def test_the_reader_reads_each_field_with_the_parser_its_row_names(field: Encoun
     typed: dict[str, Any] = {field.name: bad}
     _, errors = read_encounter(EncounterText(**typed))
     assert [error.field for error in errors] == [field.name]
+
+
+def test_the_table_is_read_from_encounter_texts_one_declaration() -> None:
+    """Each field is declared once, on EncounterText: its row rides in the annotation."""
+    hints = get_type_hints(EncounterText, include_extras=True)
+    assert [field.name for field in ENCOUNTER_FIELDS] == list(EncounterText._fields)
+    for field in ENCOUNTER_FIELDS:
+        rows = [row for row in getattr(hints[field.name], "__metadata__", ()) if row == field]
+        assert len(rows) == 1, f"{field.name}: its row is not in EncounterText's annotation"
+
+
+def test_a_row_is_written_with_keywords_only() -> None:
+    with pytest.raises(TypeError):
+        EncounterField("Label", "--flag", "text", "help")  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
+def test_each_fields_text_type_follows_its_parser(field: EncounterField) -> None:
+    text_type = get_type_hints(EncounterText)[field.name]
+    expected = {"flag": bool, "lots": tuple[str, ...], "expires": tuple[str, ...]}
+    assert text_type == expected.get(field.parser, str)
+
+
+CHARTED = {
+    "given_at": "2026-03-02 09:40",
+    "dx": "G35.A",
+    "payer": "medicare",
+    "step_therapy": True,
+    "consent": True,
+    **{name: "typed" for name in ("site", "nurse", "provider", "prior_auth", "iv_site")},
+    **{name: "typed" for name in ("premeds", "diluent", "filter", "rate_changes")},
+    **{name: "typed" for name in ("observation", "events")},
+}
+"""Every field the chart note writes on a line of its own, after its label."""
+
+
+def _note_for(typed: dict[str, Any]) -> str:
+    from infusion_calc.core.calculation.engine import calculate
+    from infusion_calc.core.calculation.request import CalcRequest
+    from infusion_calc.core.pipeline.documentation import chart_note
+    from infusion_calc.core.record.encounter import parse_encounter
+    from infusion_calc.loading import clinical_rules, packaged_catalog
+
+    encounter = parse_encounter(EncounterText(**typed))
+    calc = calculate(packaged_catalog(), CalcRequest("300 mg"))
+    return chart_note(calc, encounter, rules=clinical_rules())
+
+
+def test_a_label_changed_in_the_declaration_reaches_the_chart_note(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in CHARTED:
+        monkeypatch.setitem(FIELD, name, replace(FIELD[name], chart_label=f"Label of {name}"))
+    lines = _note_for(CHARTED).splitlines()
+    missing = [
+        name for name in CHARTED if not any(line.startswith(f"Label of {name}: ") for line in lines)
+    ]
+    assert missing == []
+
+
+def test_a_ticked_box_is_charted_in_its_rows_words() -> None:
+    note = _note_for({"step_therapy": True, "consent": True})
+    for name in ("step_therapy", "consent"):
+        assert f"{FIELD[name].in_chart}: {FIELD[name].chart_yes}\n" in note
