@@ -123,7 +123,7 @@ def test_the_table_is_read_from_encounter_texts_one_declaration() -> None:
 
 def test_a_row_is_written_with_keywords_only() -> None:
     with pytest.raises(TypeError):
-        EncounterField("Label", "--flag", "text", "help")  # type: ignore[misc]
+        EncounterField("name", "Label", "--flag", "text", "help")  # type: ignore[misc]
 
 
 @pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
