@@ -11,7 +11,8 @@ from infusion_calc.cli import build_parser
 from infusion_calc.cli.calc_options import CalcOptions
 from infusion_calc.cli.common import OPTION_FOR_FIELD
 from infusion_calc.core.record.encounter import EncounterText
-from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD, EncounterField
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter_row import EncounterField
 from infusion_calc.core.record.encounter_values import FREE_TEXT
 
 
@@ -117,7 +118,8 @@ def test_the_table_is_read_from_encounter_texts_one_declaration() -> None:
     hints = get_type_hints(EncounterText, include_extras=True)
     assert [field.name for field in ENCOUNTER_FIELDS] == list(EncounterText._fields)
     for field in ENCOUNTER_FIELDS:
-        rows = [row for row in getattr(hints[field.name], "__metadata__", ()) if row == field]
+        metadata = getattr(hints[field.name], "__metadata__", ())
+        rows = [row for row in metadata if replace(row, name=field.name) == field]
         assert len(rows) == 1, f"{field.name}: its row is not in EncounterText's annotation"
 
 
@@ -174,3 +176,26 @@ def test_a_ticked_box_is_charted_in_its_rows_words() -> None:
     note = _note_for({"step_therapy": True, "consent": True})
     for name in ("step_therapy", "consent"):
         assert f"{FIELD[name].in_chart}: {FIELD[name].chart_yes}\n" in note
+
+
+def test_every_field_charted_in_a_block_is_on_a_line_of_its_own() -> None:
+    blocks = {field.name for field in ENCOUNTER_FIELDS if field.chart_block is not None}
+    assert blocks <= set(CHARTED)
+
+
+def test_the_block_a_declaration_names_places_the_field_in_the_note(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from infusion_calc.core.pipeline import documentation
+
+    typed = {"iv_site": "left arm", "events": "none"}
+    before = _note_for(typed).splitlines()
+    assert before.index("IV site: left arm") < before.index("Claim lines:")
+    moved = tuple(
+        replace(field, chart_block="closing") if field.name == "iv_site" else field
+        for field in ENCOUNTER_FIELDS
+    )
+    monkeypatch.setattr(documentation, "ENCOUNTER_FIELDS", moved)
+    after = _note_for(typed).splitlines()
+    assert after.index("Claim lines:") < after.index("IV site: left arm")
+    assert after.index("IV site: left arm") + 1 == after.index(f"{FIELD['events'].in_chart}: none")

@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
+from infusion_calc.core.record.encounter_fields import (  # re-exported: forms import it with the reader
+    EncounterText as EncounterText,
+)
 from infusion_calc.core.record.encounter_values import (
     DX_NORMAL,
     FREE_TEXT,
@@ -106,43 +109,6 @@ class Encounter:
         if self.start is None or self.stop is None:
             return None
         return _minutes_between(self.start, self.stop)
-
-
-class EncounterText(NamedTuple):
-    """The encounter as typed into a form. Blank text means "not given".
-
-    Build it with keywords (`EncounterText(dx="G35.A", lots=("A1",))`); change one field
-    with `text._replace(dx=...)`. `dose_given` rides here so a form, the log and the
-    encounter panel keep it with the rest of the administration, but it changes the
-    billed units, so the engine reads it (forms pass it on as `CalcRequest.dose_given`)
-    and `read_encounter` does not.
-    """
-
-    given_at: str = ""
-    site: str = ""
-    nurse: str = ""
-    provider: str = ""
-    dx: str = ""
-    payer: str = ""
-    prior_auth: str = ""
-    step_therapy: bool = False
-    lots: tuple[str, ...] = ()
-    expires: tuple[str, ...] = ()
-    waste_reason: str = ""
-    waste_witness: str = ""
-    start: str = ""
-    stop: str = ""
-    consent: bool = False
-    rems_checked: bool = False
-    events: str = ""
-    dose_given: str = ""
-    stop_reason: str = ""
-    iv_site: str = ""
-    premeds: str = ""
-    rate_changes: str = ""
-    observation: str = ""
-    diluent: str = ""
-    filter: str = ""
 
 
 def _vials(lots: tuple[str, ...], expires: tuple[str, ...]) -> tuple[VialRecord, ...]:

@@ -14,15 +14,13 @@ from enum import Enum
 from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError, shown
-from infusion_calc.core.record.encounter_fields import (
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
+from infusion_calc.core.record.encounter_row import (
     CLOCK_FORMAT,
     DATE_TIME_FORMAT,
-    ENCOUNTER_FIELDS,
     EXPIRY_FORMAT,
 )
-from infusion_calc.core.record.encounter_fields import (
-    SERVICE_DATE_FORMAT as _SERVICE_DATE,
-)  # own line: the one above is full
+from infusion_calc.core.record.encounter_row import SERVICE_DATE_FORMAT as _SERVICE_DATE
 from infusion_calc.core.record.safe_text import free_text
 
 

@@ -1,0 +1,59 @@
+"""What one encounter field's row says (label, CLI option, parser, limit, help, chart label) and the
+formats the help and the parsers' messages name. The rows themselves ride in `EncounterText`'s
+annotations (core/record/encounter_fields.py). Standard library only: the first frame imports it.
+"""
+
+from dataclasses import dataclass
+from typing import Literal
+
+Parser = Literal["date_time", "clock", "dx", "payer", "text", "flag", "lots", "expires", "dose"]
+"""How the typed text is read: core/record/encounter.py maps each to its strict parser ("dose" is
+the engine's, since the amount given changes the billed units)."""
+
+ChartBlock = Literal["dose", "preparation", "closing"]
+"""The chart note's blocks that list free-text fields: with the route, after the volume drawn,
+after the infusion's times."""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EncounterField:
+    """One field's row: keywords only, so no value can land in the wrong column."""
+
+    label: str
+    """The app's label for the field."""
+    flag: str
+    """The CLI option."""
+    parser: Parser
+    help: str
+    """The CLI help line."""
+    placeholder: str = ""
+    """The app's example text in an empty field."""
+    metavar: str | None = None
+    limit: int | None = None
+    """Longest text accepted (free text and lot numbers)."""
+    message_label: str = ""
+    """The field's name at the start of a message about its text ("The waste reason contains ...")."""
+    multiline: bool = False
+    """Free text that may span lines (narrative fields only)."""
+    chart_label: str = ""
+    """The field's label in the chart note, when it differs from `message_label` and `label`."""
+    chart_yes: str = ""
+    """What the chart note writes after the label of a ticked box ("Consent: on file")."""
+    chart_block: ChartBlock | None = None
+    """Where the chart note writes a free-text field on a line of its own, after its label (in
+    declaration order within the block); None for a field the note words itself."""
+    name: str = ""
+    """The `EncounterText` attribute, and the CLI option's destination: filled from the declaration."""
+
+    @property
+    def in_chart(self) -> str:
+        """The label the chart note writes before the field's text ("Site of care: ...")."""
+        return self.chart_label or self.message_label or self.label
+
+
+DATE_TIME_FORMAT = "YYYY-MM-DD HH:MM (24-hour, e.g. 2026-03-02 14:05)"
+SERVICE_DATE_FORMAT = (
+    "YYYY-MM-DD, or YYYY-MM-DD HH:MM with the time (24-hour, e.g. 2026-03-02 14:05)"
+)
+CLOCK_FORMAT = "HH:MM (24-hour, e.g. 09:05) or YYYY-MM-DD HH:MM"
+EXPIRY_FORMAT = "YYYY-MM-DD or YYYY-MM (e.g. 2027-03)"
