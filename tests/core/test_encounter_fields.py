@@ -125,7 +125,8 @@ def test_the_table_is_read_from_encounter_texts_one_declaration() -> None:
 
 def test_a_row_is_written_with_keywords_only() -> None:
     with pytest.raises(TypeError):
-        EncounterField("name", "Label", "--flag", "text", "help")  # type: ignore[misc]
+        as_tuple: Any = EncounterField  # as a positional row would be written
+        as_tuple("name", "Label", "--flag", "text", "help")
 
 
 @pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)

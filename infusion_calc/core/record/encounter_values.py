@@ -15,11 +15,7 @@ from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError, shown
 from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
-from infusion_calc.core.record.encounter_row import (
-    CLOCK_FORMAT,
-    DATE_TIME_FORMAT,
-    EXPIRY_FORMAT,
-)
+from infusion_calc.core.record.encounter_row import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT
 from infusion_calc.core.record.encounter_row import SERVICE_DATE_FORMAT as _SERVICE_DATE
 from infusion_calc.core.record.safe_text import free_text
 
