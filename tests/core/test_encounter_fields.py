@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any, get_type_hints
 
 import pytest
@@ -119,14 +118,24 @@ def test_the_table_is_read_from_encounter_texts_one_declaration() -> None:
     assert [field.name for field in ENCOUNTER_FIELDS] == list(EncounterText._fields)
     for field in ENCOUNTER_FIELDS:
         metadata = getattr(hints[field.name], "__metadata__", ())
-        rows = [row for row in metadata if replace(row, name=field.name) == field]
+        rows = [row for row in metadata if row._replace(name=field.name) == field]
         assert len(rows) == 1, f"{field.name}: its row is not in EncounterText's annotation"
 
 
-def test_a_row_is_written_with_keywords_only() -> None:
-    with pytest.raises(TypeError):
-        as_tuple: Any = EncounterField  # as a positional row would be written
-        as_tuple("name", "Label", "--flag", "text", "help")
+def test_every_row_is_written_with_keywords_only() -> None:
+    """A positional row would put a value in the wrong column without a word."""
+    import ast
+    import inspect
+
+    from infusion_calc.core.record import encounter_fields
+
+    calls = [
+        node
+        for node in ast.walk(ast.parse(inspect.getsource(encounter_fields)))
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "EncounterField"
+    ]
+    assert len(calls) == len(ENCOUNTER_FIELDS)
+    assert [call.lineno for call in calls if call.args] == []
 
 
 @pytest.mark.parametrize("field", ENCOUNTER_FIELDS, ids=lambda field: field.name)
@@ -165,7 +174,7 @@ def test_a_label_changed_in_the_declaration_reaches_the_chart_note(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     for name in CHARTED:
-        monkeypatch.setitem(FIELD, name, replace(FIELD[name], chart_label=f"Label of {name}"))
+        monkeypatch.setitem(FIELD, name, FIELD[name]._replace(chart_label=f"Label of {name}"))
     lines = _note_for(CHARTED).splitlines()
     missing = [
         name for name in CHARTED if not any(line.startswith(f"Label of {name}: ") for line in lines)
@@ -193,7 +202,7 @@ def test_the_block_a_declaration_names_places_the_field_in_the_note(
     before = _note_for(typed).splitlines()
     assert before.index("IV site: left arm") < before.index("Claim lines:")
     moved = tuple(
-        replace(field, chart_block="closing") if field.name == "iv_site" else field
+        field._replace(chart_block="closing") if field.name == "iv_site" else field
         for field in ENCOUNTER_FIELDS
     )
     monkeypatch.setattr(documentation, "ENCOUNTER_FIELDS", moved)

@@ -10,7 +10,6 @@ must see (a test checks the two agree). Fields are declared in the order the pan
 nothing here imports more than the standard library, since the app's first frame imports it.
 """
 
-from dataclasses import replace
 from typing import Annotated, NamedTuple, get_type_hints
 
 from infusion_calc.core.record.encounter_row import (
@@ -350,7 +349,7 @@ class EncounterText(NamedTuple):
 def _rows(declared: type[EncounterText]) -> tuple[EncounterField, ...]:
     """Each field's row from its annotation, named, in the order the fields are declared."""
     hints = get_type_hints(declared, include_extras=True)
-    return tuple(replace(_row_of(name, hints[name]), name=name) for name in declared._fields)
+    return tuple(_row_of(name, hints[name])._replace(name=name) for name in declared._fields)
 
 
 def _row_of(name: str, hint: object) -> EncounterField:
