@@ -209,3 +209,26 @@ def test_the_block_a_declaration_names_places_the_field_in_the_note(
     after = _note_for(typed).splitlines()
     assert after.index("Claim lines:") < after.index("IV site: left arm")
     assert after.index("IV site: left arm") + 1 == after.index(f"{FIELD['events'].in_chart}: none")
+
+
+@pytest.mark.parametrize(
+    "field",
+    [field for field in ENCOUNTER_FIELDS if field.parser not in ("lots", "expires", "dose")],
+    ids=lambda field: field.name,
+)
+def test_the_parsed_records_type_is_what_its_rows_parser_returns(field: EncounterField) -> None:
+    """Encounter names each field again only for its parsed type: the type its parser returns."""
+    from infusion_calc.core.record import encounter
+    from infusion_calc.core.record.encounter_values import clean_text
+
+    parsers = {**encounter._ONE_FIELD_PARSERS, "text": clean_text}
+    parsed = get_type_hints(encounter.Encounter)[field.name]
+    returned = bool if field.parser == "flag" else get_type_hints(parsers[field.parser])["return"]
+    assert parsed == returned
+
+
+def test_the_vials_type_is_what_the_lot_reader_returns() -> None:
+    from infusion_calc.core.record import encounter
+
+    returned = get_type_hints(encounter._vials)["return"]
+    assert get_type_hints(encounter.Encounter)["vials"] == returned

@@ -46,7 +46,9 @@ class Encounter:
     A frozen dataclass, not a pydantic model: `calc --json` builds one on every run, and
     importing pydantic would cost a third of that command's start-up. The
     invariants a model would enforce are checked in `__post_init__`; typed text goes
-    through `read_encounter`.
+    through `read_encounter`. Each field is declared on `EncounterText` (label, limit, parser,
+    help); it is named again here only for the type its parser returns, which a type checker
+    must see (tests/core/test_encounter_fields.py ties each to its row's parser).
     """
 
     given_at: datetime | date | None = None  # the date of service, with the time when known
