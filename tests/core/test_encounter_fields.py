@@ -1,4 +1,5 @@
-"""The encounter field table is the one declaration: the text model, the CLI and the app agree with it."""
+"""Each encounter field is declared once, on EncounterText: the table, the CLI, the app and the
+chart note are read from it."""
 
 from __future__ import annotations
 

@@ -78,7 +78,7 @@ def _text(name: str, value: str | None) -> list[str]:
 
 
 def _labelled(name: str, value: object) -> str:
-    """One field on its line, after the label its declaration gives it (core/record/encounter_fields.py)."""
+    """One field on its line, after the label its declaration gives it (record/encounter_fields)."""
     return f"{FIELD[name].in_chart}: {value}"
 
 

@@ -19,9 +19,9 @@ from typing import Any
 
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
-from infusion_calc.core.record.encounter_fields import (  # re-exported: forms import it with the reader
-    EncounterText as EncounterText,
-)
+
+# Re-exported: the forms import the text with its reader.
+from infusion_calc.core.record.encounter_fields import EncounterText as EncounterText
 from infusion_calc.core.record.encounter_values import (
     DX_NORMAL,
     FREE_TEXT,

@@ -72,8 +72,9 @@ class EncounterText(NamedTuple):
             label="Dose given, if less than prepared",
             flag="--dose-given",
             parser="dose",
-            help='amount actually given when the infusion stopped short of the dose prepared, e.g. "200 mg" '
-            "(billed administered units come from it; give the reason with --stop-reason)",
+            help="amount actually given when the infusion stopped short of the dose prepared, "
+            'e.g. "200 mg" (billed administered units come from it; give the reason with '
+            "--stop-reason)",
             placeholder="e.g. 200 mg; blank = all of it",
             metavar="QTY",
         ),
@@ -131,8 +132,8 @@ class EncounterText(NamedTuple):
             label="REMS checklist done",
             flag="--rems-checked",
             parser="flag",
-            help="REMS confirmed before infusion (natalizumab: TOUCH authorization and checklist; Tyruko: "
-            "its own REMS)",
+            help="REMS confirmed before infusion (natalizumab: TOUCH authorization and checklist; "
+            "Tyruko: its own REMS)",
         ),
     ] = False
     consent: Annotated[
@@ -175,7 +176,8 @@ class EncounterText(NamedTuple):
             label="Expiry of each vial opened",
             flag="--expires",
             parser="expires",
-            help=f"expiration of a vial opened, {EXPIRY_FORMAT}; repeat once per vial, same order as --lot",
+            help=f"expiration of a vial opened, {EXPIRY_FORMAT}; repeat once per vial, same order "
+            "as --lot",
             placeholder="exp. 2027-03",
             metavar="DATE",
         ),

@@ -32,7 +32,7 @@ class EncounterField(NamedTuple):
     limit: int | None = None
     """Longest text accepted (free text and lot numbers)."""
     message_label: str = ""
-    """The field's name at the start of a message about its text ("The waste reason contains ...")."""
+    """The field's name starting a message about its text ("The waste reason contains ...")."""
     multiline: bool = False
     """Free text that may span lines (narrative fields only)."""
     chart_label: str = ""
@@ -43,7 +43,7 @@ class EncounterField(NamedTuple):
     """Where the chart note writes a free-text field on a line of its own, after its label (in
     declaration order within the block); None for a field the note words itself."""
     name: str = ""
-    """The `EncounterText` attribute, and the CLI option's destination: filled from the declaration."""
+    """The `EncounterText` attribute and the CLI option's destination (from the declaration)."""
 
     @property
     def in_chart(self) -> str:
