@@ -3,7 +3,7 @@ chart note are read from it."""
 
 from __future__ import annotations
 
-from typing import Any, get_type_hints
+from typing import Annotated, Any, NamedTuple, get_type_hints
 
 import pytest
 
@@ -233,3 +233,23 @@ def test_the_vials_type_is_what_the_lot_reader_returns() -> None:
 
     returned = get_type_hints(encounter._vials)["return"]
     assert get_type_hints(encounter.Encounter)["vials"] == returned
+
+
+_CHAIR = EncounterField(label="Chair", flag="--chair", parser="text", help="chair", limit=8)
+
+
+class _Declared(NamedTuple):
+    chair: Annotated[str, _CHAIR] = ""
+
+
+class _Unlabelled(NamedTuple):
+    chair: str = ""
+
+
+def test_a_field_added_to_the_declaration_gets_its_row_and_one_without_a_row_is_refused() -> None:
+    from infusion_calc.core.record import encounter_fields
+
+    rows: Any = encounter_fields._rows  # any NamedTuple, not only EncounterText
+    assert rows(_Declared) == (_CHAIR._replace(name="chair"),)
+    with pytest.raises(TypeError, match="chair"):
+        rows(_Unlabelled)
