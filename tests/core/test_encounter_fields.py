@@ -253,3 +253,14 @@ def test_a_field_added_to_the_declaration_gets_its_row_and_one_without_a_row_is_
     assert rows(_Declared) == (_CHAIR._replace(name="chair"),)
     with pytest.raises(TypeError, match="chair"):
         rows(_Unlabelled)
+
+
+def test_the_payer_types_are_offered_from_the_one_enum() -> None:
+    from infusion_calc.core.record.encounter_values import Payer
+    from infusion_calc.tui.widgets.encounter_panel import PAYERS
+
+    assert [value for _, value in PAYERS] == ["", *(payer.value for payer in Payer)]
+    assert all(payer.value in FIELD["payer"].help for payer in Payer)
+    assert dict((value, words) for words, value in PAYERS)["medicare-advantage"] == (
+        "Medicare Advantage"
+    )

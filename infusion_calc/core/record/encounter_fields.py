@@ -15,6 +15,7 @@ from typing import Annotated, NamedTuple, get_type_hints
 from infusion_calc.core.record.encounter_row import (
     CLOCK_FORMAT,
     EXPIRY_FORMAT,
+    PAYER_CHOICES,
     SERVICE_DATE_FORMAT,
     EncounterField,
 )
@@ -109,7 +110,7 @@ class EncounterText(NamedTuple):
             label="Payer type",
             flag="--payer",
             parser="payer",
-            help="payer type: medicare, medicare-advantage, medicaid or commercial",
+            help=f"payer type: {PAYER_CHOICES}",
         ),
     ] = ""
     prior_auth: Annotated[

@@ -1,8 +1,9 @@
-"""What one encounter field's row says (label, CLI option, parser, limit, help, chart label) and the
-formats the help and the parsers' messages name. The rows themselves ride in `EncounterText`'s
+"""What one encounter field's row says (label, CLI option, parser, limit, help, chart label), and
+the formats and payer types the help and the parsers' messages name. The rows themselves ride in `EncounterText`'s
 annotations (core/record/encounter_fields.py). Standard library only: the first frame imports it.
 """
 
+from enum import Enum
 from typing import Literal, NamedTuple
 
 Parser = Literal["date_time", "clock", "dx", "payer", "text", "flag", "lots", "expires", "dose"]
@@ -57,3 +58,23 @@ SERVICE_DATE_FORMAT = (
 )
 CLOCK_FORMAT = "HH:MM (24-hour, e.g. 09:05) or YYYY-MM-DD HH:MM"
 EXPIRY_FORMAT = "YYYY-MM-DD or YYYY-MM (e.g. 2027-03)"
+
+
+class Payer(str, Enum):
+    MEDICARE = "medicare"
+    """Original Medicare (Part B fee-for-service): the MAC's articles apply."""
+    MEDICARE_ADVANTAGE = "medicare-advantage"
+    """A Medicare Advantage (Part C) plan: its own coverage policies and prior authorization."""
+    MEDICAID = "medicaid"
+    COMMERCIAL = "commercial"
+
+    @property
+    def words(self) -> str:
+        """As a person reads it: "Medicare Advantage"."""
+        return self.value.replace("-", " ").title()
+
+
+PAYER_CHOICES = (
+    ", ".join(payer.value for payer in list(Payer)[:-1]) + f" or {list(Payer)[-1].value}"
+)
+"""The payer types a person may type, for the help: "medicare, ..., medicaid or commercial"."""
