@@ -7,7 +7,7 @@ error lines (which option to blame), the strict reader (core/record/encounter.py
 note's labels (core/pipeline/documentation.py) all come from one place. Only the parsed record,
 `Encounter`, names its fields again: each with the type its parser returns, which a type checker
 must see (a test checks the two agree). Fields are declared in the order the panel shows them;
-nothing here imports more than the standard library, since the app's first frame imports it.
+nothing here imports more than the standard library, since every command imports it.
 """
 
 from typing import Annotated, NamedTuple, get_type_hints

@@ -1,6 +1,7 @@
 """What one encounter field's row says (label, CLI option, parser, limit, help, chart label), and
-the formats and payer types the help and the parsers' messages name. The rows themselves ride in `EncounterText`'s
-annotations (core/record/encounter_fields.py). Standard library only: the first frame imports it.
+the formats and payer types the help and the parsers' messages name. The rows themselves ride in
+`EncounterText`'s annotations (core/record/encounter_fields.py). Standard library only: every
+command, `--version` too, imports it through cli/common.py.
 """
 
 from enum import Enum
