@@ -192,6 +192,7 @@ def test_a_ticked_box_is_charted_in_its_rows_words() -> None:
 def test_every_field_charted_in_a_block_is_on_a_line_of_its_own() -> None:
     blocks = {field.name for field in ENCOUNTER_FIELDS if field.chart_block is not None}
     assert blocks <= set(CHARTED)
+    assert {FIELD[name].parser for name in blocks} == {"text"}  # a block writes free text as typed
 
 
 def test_the_block_a_declaration_names_places_the_field_in_the_note(
