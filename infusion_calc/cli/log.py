@@ -189,7 +189,7 @@ def _corrections(summary: Summary) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ListOptions(CommandOptions):
+class LogListOptions(CommandOptions):
     """`log list`'s options: how many recent entries, or all of them."""
 
     limit: int = 20
@@ -197,7 +197,7 @@ class ListOptions(CommandOptions):
 
 
 def run_list(namespace: argparse.Namespace) -> int:
-    options = ListOptions.read(namespace)
+    options = LogListOptions.read(namespace)
 
     def action() -> int:
         log = open_log(options)
