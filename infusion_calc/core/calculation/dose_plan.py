@@ -10,13 +10,12 @@ far more than its whole orders repeat), keyed on everything `plan_dose` reads. A
 
 from __future__ import annotations
 
-from collections import OrderedDict
-from collections.abc import Hashable
 from dataclasses import dataclass
 from decimal import Decimal
 
 from infusion_calc.core.calculation.billing import Billing, VialUse, bill
 from infusion_calc.core.calculation.dose_given import dose_given, partly_given_notice
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.vials import plan_vials
 from infusion_calc.core.catalog.catalog import Drug, Product
 from infusion_calc.core.errors import PlanError
@@ -154,17 +153,7 @@ def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
     return Preparation(draw, reconstitution)
 
 
-class _Kept:
-    """The plans answered so far, least recently used out first."""
-
-    def __init__(self, size: int) -> None:
-        self.size = size
-        self.plans: OrderedDict[Hashable, tuple[Drug, tuple[Product, ...], DosePlan]] = (
-            OrderedDict()
-        )
-
-
-_KEPT = _Kept(PLANS_KEPT)
+KEPT_PLANS: Kept[DosePlan] = Kept(PLANS_KEPT)
 
 
 def planned(
@@ -182,13 +171,9 @@ def planned(
     their exact text, not their value: 365.0 and 365.00 are equal, but a step or an amount
     derived from them may keep the spelling."""
     key = (id(drug), tuple(map(id, products)), str(dose), str(threshold), given_text)
-    plans = _KEPT.plans
-    found = plans.get(key)
+    found = KEPT_PLANS.get(key)
     if found is not None:
-        plans.move_to_end(key)
-        return found[2]
-    plan = plan_dose(drug, products, dose, threshold, given_text)
-    plans[key] = (drug, products, plan)
-    if len(plans) > _KEPT.size:
-        plans.popitem(last=False)
-    return plan
+        return found
+    return KEPT_PLANS.keep(
+        key, plan_dose(drug, products, dose, threshold, given_text), drug, products
+    )

@@ -18,6 +18,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
@@ -329,7 +330,35 @@ def _answered(cells: Sequence[str], columns: Columns, site: Site, today: date | 
         today=today,
         document=False,
     )  # claim lines only: a batch writes no note and no checks
-    return done, record_parts(done)
+    return done, kept_record_parts(done)
+
+
+KEPT_PARTS: Kept[tuple[dict[str, Any], ...]] = Kept(1024)
+"""Records' parts by what `record_parts` reads: rows whose doses differ but bill alike share them."""
+
+
+def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+    """`record_parts(done)`, kept under everything it reads. The plan's objects (vials,
+    preparation, billing, option: core/calculation/dose_plan.py) key by identity and are held."""
+    calc, payment = done.claim, done.payment
+    key = (
+        id(calc.drug),
+        str(calc.order.amount),
+        str(calc.dose_mg),
+        str(calc.given_mg),
+        id(calc.vials),
+        id(calc.preparation),
+        id(calc.billing),
+        id(calc.rounding_option),
+        calc.lines,
+        tuple(notice.code for notice in done.notices),
+        None if payment is None else tuple(map(str, payment.line_amounts)),
+    )
+    found = KEPT_PARTS.get(key)
+    if found is not None:
+        return found
+    held = (calc.drug, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
+    return KEPT_PARTS.keep(key, record_parts(done), *held)
 
 
 def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
