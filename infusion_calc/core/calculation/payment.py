@@ -147,15 +147,16 @@ def payment_for(
             f"not per {calc.drug.billing_unit} as the catalog bills it.",
         )
     option = calc.rounding_option
-    # Keyed on all `_payment` reads (the lines are hashable values; the quarter and the option's
-    # products by identity, held beside the answer): orders that bill alike are priced once.
+    # Keyed on all `_payment` reads: of a line, `price` reads its units and modifiers only, so
+    # doses that bill the same units share a payment; the quarter and the option's products key
+    # by identity, held beside the answer.
     key = (
         id(quarter),
         listed["payment_limit"],
         listed["coinsurance_percent"],
         calc.drug.hcpcs,
         calc.drug.billing_unit.value,
-        calc.lines,
+        tuple([(line.units, line.modifiers) for line in calc.lines]),
         None
         if option is None
         else (str(option.dose_mg), tuple((id(use.product), use.count) for use in option.vials)),
