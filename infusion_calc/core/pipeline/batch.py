@@ -309,7 +309,7 @@ def answer_rows(
             cells = [*cells, *[""] * (width - len(cells))]
         passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
         try:
-            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today)
+            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today, given_at)
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not
@@ -322,10 +322,14 @@ Answered = tuple[Administration, tuple[dict[str, Any], ...]]
 """A row's administration and its records' parts (`record_parts`): what a batch keeps per order."""
 
 
-def _answered(cells: Sequence[str], columns: Columns, site: Site, today: date | None) -> Answered:
+def _answered(
+    cells: Sequence[str], columns: Columns, site: Site, today: date | None, given_at: int | None
+) -> Answered:
+    """`given_at`: the file's `Columns.given_at_index`, found once per file (a property that
+    reads the header), not once per order."""
     done = administer(
         request_from_cells(cells, columns),
-        _encounter(cells, columns.given_at_index),
+        _encounter(cells, given_at),
         site,
         today=today,
         document=False,
