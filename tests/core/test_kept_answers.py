@@ -1,5 +1,5 @@
-"""What the engine keeps across orders gives the answer it would compute: the vial plan per dose
-(core/calculation/dose_plan.py), the payment per billed units (payment.py) and a batch row's
+"""What the engine keeps across orders gives the answer it would compute: the drug and products
+per order (core/calculation/engine.py), the vial plan per dose (core/calculation/dose_plan.py), the payment per billed units (payment.py) and a batch row's
 records' parts (core/pipeline/batch.py), each kept under everything it reads, bounded, and
 never keeping a refusal."""
 
@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from infusion_calc.core.calculation import dose_plan, payment
 from infusion_calc.core.calculation.dose_plan import KEPT_PLANS, plan_dose, planned
-from infusion_calc.core.calculation.engine import calculate
+from infusion_calc.core.calculation.engine import KEPT_ORDERS, calculate
 from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import Catalog
@@ -32,6 +32,8 @@ ORDERS = (  # (drug, dose, weight, bsa, round_within): one vial size, two sizes,
     ("Rituxan", "375 mg/m2", "", "{b} m2", "10"),
     ("Tysabri", "{d} mg", "", "", "5"),
     ("Ocrevus", "{v} mL", "", "", ""),
+    ("Tysabri", "{d} mg", "", "", "60"),  # refused: a threshold over 50%
+    ("Spinraza", "{v} mg", "", "", ""),  # refused past 12 mg: one vial per dose
 )
 
 
@@ -81,7 +83,7 @@ def test_a_kept_answer_is_the_one_computed_afresh(
     if twice:
         _administered(request, site)  # the second call below takes the kept answers
     kept = _administered(request, site)
-    for cache in (KEPT_PLANS, payment.KEPT_PAYMENTS, batch.KEPT_PARTS):
+    for cache in (KEPT_ORDERS, KEPT_PLANS, payment.KEPT_PAYMENTS, batch.KEPT_PARTS):
         cache.clear()
     fresh = _administered(request, site)
     assert kept == fresh

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from infusion_calc.core.calculation.billing import Billing, ClaimLine, VialUse
 from infusion_calc.core.calculation.dose_plan import (
@@ -21,8 +21,9 @@ from infusion_calc.core.calculation.dose_plan import (
     single_dose,
 )
 from infusion_calc.core.calculation.dosing import PatientSize, resolve_dose
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.plan_notices import plan_notices
-from infusion_calc.core.catalog.catalog import Catalog, Drug
+from infusion_calc.core.catalog.catalog import Catalog, Drug, Product
 from infusion_calc.core.catalog.container import Container
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.amounts import bind, bind_order
@@ -104,27 +105,7 @@ def calculate(
     catalog: Catalog, request: CalcRequest, service_date: date | None = None
 ) -> Calculation:
     """Everything the chair and the billing desk need for one dose, with the codes in effect on `service_date` (None: newest)."""
-    catalog = catalog.on(service_date)
-    drug = find_drug(catalog, request, service_date)
-    in_effect(catalog, drug.hcpcs, service_date, "drug" if request.drug else "hcpcs")
-    if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
-        typed_unit = bind(
-            parse_amount(request.billing_unit, "billing_unit"),
-            drug.amount_unit,
-            "billing_unit",
-            drug.with_code,
-        )
-        if typed_unit.value != drug.billing_unit.value:
-            raise InputError(
-                "billing_unit",
-                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
-            )
-    order = bind_order(parse_dose(request.dose), drug.amount_unit, drug.with_code)
-    container = Container.of(request.container, catalog.containers)
-    products = presentations(drug, request, container)
-    container.agrees_with(drug, products)
-    one_kind_of_container(drug, products)
-    threshold = parse_rounding_threshold(request.round_within)
+    drug, order, products, threshold = ordered(catalog, request, service_date)
     resolved = resolve_dose(
         order,
         weight=request.weight,
@@ -159,3 +140,65 @@ def calculate(
         warnings=warnings,
         given_mg=plan.given_mg,
     )
+
+
+class Ordered(NamedTuple):
+    """What `calculate` reads of an order before the patient: the drug, the dose order bound to
+    its unit, the products to plan with and the rounding threshold."""
+
+    drug: Drug
+    order: DoseOrder
+    products: tuple[Product, ...]
+    threshold: Decimal | None
+
+
+KEPT_ORDERS: Kept[Ordered] = Kept(1024)
+"""Orders by the fields they read (core/calculation/kept.py): a batch repeats its orders with
+other patients, and the drug, its products and the order's unit do not change with them."""
+
+
+def ordered(catalog: Catalog, request: CalcRequest, service_date: date | None) -> Ordered:
+    """`order_of(...)`, kept under the catalog (by identity, held), the day and every field of
+    the request it reads: all but the patient's measures and the dose given."""
+    key = (
+        id(catalog),
+        service_date,
+        request.drug,
+        request.hcpcs,
+        request.vials,
+        request.billing_unit,
+        request.dose,
+        request.container,
+        request.round_within,
+    )
+    found = KEPT_ORDERS.get(key)
+    if found is not None:
+        return found
+    return KEPT_ORDERS.keep(key, order_of(catalog, request, service_date), catalog)
+
+
+def order_of(catalog: Catalog, request: CalcRequest, service_date: date | None) -> Ordered:
+    """The drug in effect on `service_date`, the order, the products and the threshold, each
+    checked (InputError naming the field at fault)."""
+    catalog = catalog.on(service_date)
+    drug = find_drug(catalog, request, service_date)
+    in_effect(catalog, drug.hcpcs, service_date, "drug" if request.drug else "hcpcs")
+    if request.billing_unit and catalog.by_code(drug.hcpcs) is drug:
+        typed_unit = bind(
+            parse_amount(request.billing_unit, "billing_unit"),
+            drug.amount_unit,
+            "billing_unit",
+            drug.with_code,
+        )
+        if typed_unit.value != drug.billing_unit.value:
+            raise InputError(
+                "billing_unit",
+                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
+            )
+    order = bind_order(parse_dose(request.dose), drug.amount_unit, drug.with_code)
+    container = Container.of(request.container, catalog.containers)
+    products = presentations(drug, request, container)
+    container.agrees_with(drug, products)
+    one_kind_of_container(drug, products)
+    threshold = parse_rounding_threshold(request.round_within)
+    return Ordered(drug, order, products, threshold)
