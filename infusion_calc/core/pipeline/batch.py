@@ -342,12 +342,13 @@ KEPT_PARTS: Kept[tuple[dict[str, Any], ...]] = Kept(1024)
 
 
 def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
-    """`record_parts(done)`, kept under everything it reads. The plan's objects (vials,
-    preparation, billing, option: core/calculation/dose_plan.py) key by identity and are held."""
+    """`record_parts(done)`, kept under everything it reads. The engine's kept objects (the drug
+    and order, and the plan's vials, preparation, billing and option: core/calculation/engine.py,
+    dose_plan.py) key by identity and are held."""
     calc, payment = done.claim, done.payment
     key = (
         id(calc.drug),
-        str(calc.order.amount),
+        id(calc.order),  # kept per order by the engine, so its text is worded once
         str(calc.dose_mg),
         str(calc.given_mg),
         id(calc.vials),
@@ -361,7 +362,7 @@ def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
     found = KEPT_PARTS.get(key)
     if found is not None:
         return found
-    held = (calc.drug, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
+    held = (calc.drug, calc.order, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
     return KEPT_PARTS.keep(key, record_parts(done), *held)
 
 
