@@ -1,7 +1,8 @@
 """What the engine keeps across orders gives the answer it would compute: the drug and products
-per order (core/calculation/engine.py), the vial plan per dose (core/calculation/dose_plan.py), the payment per billed units (payment.py) and a batch row's
-records' parts (core/pipeline/batch.py), each kept under everything it reads, bounded, and
-never keeping a refusal."""
+per order (core/calculation/engine.py), the vial plan per dose (core/calculation/dose_plan.py),
+the payment per billed units (payment.py) and a batch row's records' parts
+(core/pipeline/batch.py), each kept under everything it reads, bounded, and never keeping a
+refusal."""
 
 from __future__ import annotations
 
@@ -126,7 +127,7 @@ def test_record_parts_kept_equal_those_computed(site: Site) -> None:
 
 
 def test_a_refusal_is_never_kept(catalog: Catalog) -> None:
-    """36 mg of nusinersen needs 3 vials of a drug given from one: refused every time, kept never."""
+    """36 mg of nusinersen needs 3 vials of a drug given from one: refused each time, never kept."""
     drug = catalog.lookup("Spinraza")[0]
     KEPT_PLANS.clear()
     for _ in range(2):

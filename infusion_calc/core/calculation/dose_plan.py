@@ -3,8 +3,9 @@ given, the claim lines and the preparation. The half of `calculate` that comes a
 
 It reads only the drug, its products, the dose, the rounding threshold and the `dose_given`
 text, never the patient: two patients whose doses round to the same 0.01 mg (or whose BSA
-rounds to the same 0.01 m²) open the same vials and bill the same lines. So `planned` keeps its answers (a batch's weights repeat their doses
-far more than its whole orders repeat), keyed on everything `plan_dose` reads. A refusal
+rounds to the same 0.01 m²) open the same vials and bill the same lines. So `planned` keeps
+its answers (a batch's weights repeat their doses far more than its whole orders repeat),
+keyed on everything `plan_dose` reads. A refusal
 (PlanError, InputError) raises every time and is never kept.
 """
 
@@ -163,7 +164,7 @@ def planned(
     threshold: Decimal | None,
     given_text: str | None,
 ) -> DosePlan:
-    """`plan_dose(...)`, kept: the same answer for the same drug, products, dose, threshold and text.
+    """`plan_dose(...)`, kept: one answer per drug, products, dose, threshold and text given.
 
     Keyed on the drug's and products' identity (a Product holds lists, so it has no hash; the
     catalog hands out the same objects for every order): each entry holds them, so no id in a

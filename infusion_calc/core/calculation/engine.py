@@ -193,7 +193,8 @@ def order_of(catalog: Catalog, request: CalcRequest, service_date: date | None) 
         if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
-                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
+                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), "
+                f"not {typed_unit}.",
             )
     order = bind_order(parse_dose(request.dose), drug.amount_unit, drug.with_code)
     container = Container.of(request.container, catalog.containers)

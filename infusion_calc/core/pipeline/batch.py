@@ -338,7 +338,8 @@ def _answered(
 
 
 KEPT_PARTS: Kept[tuple[dict[str, Any], ...]] = Kept(1024)
-"""Records' parts by what `record_parts` reads: rows whose doses differ but bill alike share them."""
+"""Records' parts by what `record_parts` reads: rows whose patients differ but bill alike share
+them."""
 
 
 def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
