@@ -6,8 +6,11 @@ refusal."""
 
 from __future__ import annotations
 
+from collections import OrderedDict
+from collections.abc import Hashable
 from datetime import date
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -146,3 +149,19 @@ def test_what_is_kept_is_bounded() -> None:
     kept.get(7)  # used: kept over the older 8
     kept.keep(10, 20)
     assert kept.get(7) == 14 and kept.get(8) is None
+
+
+def test_a_key_let_go_by_another_thread_meanwhile_is_no_failure() -> None:
+    """The app and the server calculate in threads: between finding an answer and marking it
+    used, another thread may let that key go (here: the lookup itself lets it go)."""
+
+    class LetGoOnLookup(OrderedDict[Hashable, tuple[int, tuple[object, ...]]]):
+        def get(self, key: Hashable, default: object = None) -> Any:
+            found = super().get(key, default)
+            self.pop(key, None)  # what another thread's eviction does in between
+            return found
+
+    kept: Kept[int] = Kept(2)
+    kept.keep("dose", 365)
+    kept._answers = LetGoOnLookup(kept._answers)
+    assert kept.get("dose") == 365 and kept.get("dose") is None
