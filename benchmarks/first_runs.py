@@ -2,13 +2,15 @@
 
 - `fresh-install first run`: `calc --dose "300 mg" --json` from a copy of the package that holds no
   bytecode (a source checkout, or an install made without compiling), with empty cache, data and
-  config folders: Python compiles every module it imports and the catalog cache is built.
+  config folders: Python compiles every module it imports, and the catalog cache is the one the
+  build compiled and shipped (data/compiled-catalog.json), checked by its seal.
   The installed libraries (pint, pydantic) keep their bytecode, as a pip install leaves them.
 - `import with HCPCS file`: `data import` of the newest quarter with the HCPCS Level II workbook, as
   the import figure's files plus the xlsx (the real files when they are beside the repository,
   except with --quick).
 - `first start after import`: a warm `calc`, then `data import` of the quarter, then the `calc`
-  timed: the import changed a catalog source, so this start validates and compiles again.
+  timed: the import changed a catalog source, so this start compiles again (the curated catalog
+  and pint's answers from the shipped cache, the quarters compiled).
 """
 
 from __future__ import annotations

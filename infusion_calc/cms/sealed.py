@@ -6,3 +6,7 @@ the models' own output, checked byte for byte against CMS's files by tests/test_
 """
 
 PACKAGED_SHA256 = "fbdedbfa2cdb825b51b05e33b72af6d5d925ed1c5fd220e97dcceac1ee5ec6be"
+
+COMPILED_SHA256 = "380645388eef89d63a0d3032c115be20b86983f8237d0509d3e84875df4fe469"
+"""The SHA-256 of data/compiled-catalog.json, the packaged sources compiled by the same script
+(catalog_cache.shipped_cache): a first run with no cache uses it only when its bytes are these."""
