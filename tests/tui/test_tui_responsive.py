@@ -32,6 +32,25 @@ async def test_the_first_frame_is_the_form_with_the_dose_field_focused() -> None
     assert seen == ["dose"]
 
 
+@pytest.mark.parametrize(("width", "layout"), [(120, "-wide"), (80, "-narrow")])
+async def test_the_first_frame_has_the_layout_of_its_width(width: int, layout: str) -> None:
+    """Not the narrow layout first, restyled and laid out again by the resize that follows."""
+    app = make_app(cursor_blink=False)
+    seen: list[frozenset[str]] = []
+    display = app._display
+
+    def first_frame(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not seen:
+            seen.append(frozenset(screen.classes))
+        display(screen, renderable)
+
+    app._display = first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(width, 30)) as pilot:
+        await pilot.pause()
+    other = "-narrow" if layout == "-wide" else "-wide"
+    assert seen and layout in seen[0] and other not in seen[0]
+
+
 async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -187,6 +187,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
+        # The layout class for this width now: Textual's own resize sets it only after the
+        # first frame, which then was the narrow layout, restyled and laid out again at once.
+        self.update_classes(self._breakpoint_classes(self.app.size.width), animate=False)
         await self.mount_all(main_widgets(self._round_within))
         if not self._cursor_blink:
             for field in self.query(Input):
@@ -198,6 +201,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             self.query_one("#dose")
         )  # now, not later: the app replays early keys into it
         self.post_message(FormBuilt())
+
+    def _breakpoint_classes(self, width: int) -> dict[str, bool]:
+        """-narrow or -wide for this width, as Textual's resize sets them (HORIZONTAL_BREAKPOINTS)."""
+        reached = max((edge, name) for edge, name in self.HORIZONTAL_BREAKPOINTS if width >= edge)
+        return {name: name == reached[1] for _, name in self.HORIZONTAL_BREAKPOINTS}
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Fields built later (the encounter panel's, on opening) follow the app's cursor_blink too.
