@@ -10,9 +10,12 @@ from typing import Any
 
 import pytest
 from textual.widgets import Input, Static
+from textual.widgets._footer import FooterKey
 
 from infusion_calc.tui.app import InfusionCalcApp, make_app
+from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.widgets.form_field import FormField
+from infusion_calc.tui.widgets.key_bar import KeyBar
 from tui_helpers import ready, type_fast, type_into
 
 
@@ -49,6 +52,67 @@ async def test_the_first_frame_has_the_layout_of_its_width(width: int, layout: s
         await pilot.pause()
     other = "-narrow" if layout == "-wide" else "-wide"
     assert seen and layout in seen[0] and other not in seen[0]
+
+
+async def test_the_form_is_styled_once_before_the_first_frame(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Each widget is styled as it is mounted; the whole screen is not restyled again before
+    the first frame (Textual's first ScreenResume did, doubling the work of that frame)."""
+    app = make_app(cursor_blink=False)
+    restyled_with_children: list[int] = []
+    drawn: list[bool] = []
+    update_styles = InfusionCalcApp.update_styles
+
+    def noting(self: InfusionCalcApp, node: Any = None, animate: bool = True) -> None:
+        if not drawn and isinstance(node, MainScreen) and node.children:
+            restyled_with_children.append(len(node.children))
+        update_styles(self, node, animate)
+
+    monkeypatch.setattr(InfusionCalcApp, "update_styles", noting)
+    display = app._display
+
+    def first_frame(screen: Any, renderable: Any) -> None:
+        if renderable is not None:
+            drawn.append(True)
+        display(screen, renderable)
+
+    app._display = first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await pilot.pause()
+    assert drawn and restyled_with_children == []
+
+
+async def test_the_key_bar_is_in_the_first_frame_and_not_rebuilt_by_moving_between_fields(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    keys_at_first_frame: list[int] = []
+    display = app._display
+
+    def first_frame(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not keys_at_first_frame:
+            keys_at_first_frame.append(len(screen.query(FooterKey)))
+        display(screen, renderable)
+
+    app._display = first_frame  # type: ignore[method-assign]
+    rebuilt: list[str] = []
+    recompose = KeyBar.recompose
+
+    async def noting(bar: KeyBar) -> None:
+        rebuilt.append(str(app.focused))
+        await recompose(bar)
+
+    monkeypatch.setattr(KeyBar, "recompose", noting)
+    async with app.run_test(size=(120, 30)) as pilot:
+        await ready(pilot)
+        await pilot.press("tab", "tab", "shift+tab")
+        await pilot.pause()
+        assert keys_at_first_frame and keys_at_first_frame[0] >= 7
+        assert rebuilt == []  # the same keys in every field of the form
+        app.set_keymap({"save-to-log": "f10"})  # a site's keymap changes what the bar shows
+        await pilot.pause()
+        await pilot.pause()
+        assert rebuilt and "f10" in {key.key for key in app.main_screen.query(FooterKey)}
 
 
 async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(

@@ -165,6 +165,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._cursor_blink = cursor_blink
         self.built = False
         """True once the form and result exist (mounted before the first frame)."""
+        self._resumed = False
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
@@ -189,8 +190,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
 
         # The layout class for this width now: Textual's own resize sets it only after the
         # first frame, which then was the narrow layout, restyled and laid out again at once.
-        self.update_classes(self._breakpoint_classes(self.app.size.width), animate=False)
-        await self.mount_all(main_widgets(self._round_within))
+        width = self.app.size.width
+        self.update_classes(self._breakpoint_classes(width), animate=False)
+        await self.mount_all(
+            main_widgets(self._round_within, command_palette_key=width >= self.KEY_BAR_FULL_WIDTH)
+        )
         if not self._cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False
@@ -201,6 +205,13 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             self.query_one("#dose")
         )  # now, not later: the app replays early keys into it
         self.post_message(FormBuilt())
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. The first time, every widget was styled as it was
+        # mounted, just before: restyling them all again delayed the first frame (tens of ms).
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
 
     def _breakpoint_classes(self, width: int) -> dict[str, bool]:
         """-narrow or -wide for this width, as Textual's resize sets them (HORIZONTAL_BREAKPOINTS)."""
