@@ -193,6 +193,35 @@ async def test_showing_the_same_result_again_redraws_nothing(
         assert str(panel.query_one("#result-facts", Static).render()) != ""
 
 
+async def test_reading_the_outcome_again_hands_nothing_to_the_widgets(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual runs a computed reactive's watcher on every read: the outcome already shown is
+    not shown again (actions and benchmarks read it)."""
+    async with app.run_test(size=(100, 30)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        screen = app.main_screen
+        shown: list[object] = []
+        monkeypatch.setattr(screen.result_panel, "show", shown.append)
+        assert screen.outcome.valid and screen.outcome.valid
+        assert shown == []
+        await type_into(pilot, dose="270 mg")
+        assert len(shown) == 1 and screen.outcome is shown[0]
+
+
+async def test_checks_that_shift_by_a_line_are_not_wrapped_again(app: InfusionCalcApp) -> None:
+    """A dose far off adds a check at the top: every line below shows a check it showed before."""
+    from infusion_calc.tui.widgets.checks_list import check_text
+
+    async with app.run_test(size=(120, 40)) as pilot:
+        await type_into(pilot, dose="250 mg")
+        await type_into(pilot, dose="20 mg")  # DOSE_OUT_OF_RANGE comes first: the rest shift
+        await type_into(pilot, dose="250 mg")
+        wrapped = check_text.cache_info().misses
+        await type_into(pilot, dose="20 mg")
+        assert check_text.cache_info().misses == wrapped
+
+
 def test_background_work_hands_the_interpreter_to_the_ui_sooner_and_gives_the_interval_back() -> (
     None
 ):

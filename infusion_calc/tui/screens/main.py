@@ -166,6 +166,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self.built = False
         """True once the form and result exist (mounted before the first frame)."""
         self._resumed = False
+        self._shown: Outcome | None = None
+        """The outcome the form and the result panel were last handed."""
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
@@ -200,7 +202,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
                 field.cursor_blink = False
         self.built = True
         self._fit_key_bar()
-        self.result_panel.show(self.outcome)
+        self._shown = self.outcome
+        self.result_panel.show(self._shown)
         self.set_focus(
             self.query_one("#dose")
         )  # now, not later: the app replays early keys into it
@@ -268,7 +271,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         return self.calculator.evaluate(self.form)
 
     def watch_outcome(self, outcome: Outcome) -> None:
-        if self.built:
+        # Textual calls this on every read of `outcome` too (a computed reactive): the outcome
+        # already shown is not handed to the widgets again (the calculator returns the same
+        # object for the same form).
+        if self.built and outcome is not self._shown:
+            self._shown = outcome
             self.order_form.show_outcome(outcome)
             self.result_panel.show(outcome)
 
