@@ -16,7 +16,7 @@ from infusion_calc.tui.app import InfusionCalcApp, make_app
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.widgets.form_field import FormField
 from infusion_calc.tui.widgets.key_bar import KeyBar
-from tui_helpers import ready, type_fast, type_into
+from tui_helpers import ready, screen_lines, type_fast, type_into
 
 
 async def test_the_first_frame_is_the_form_with_the_dose_field_focused() -> None:
@@ -113,6 +113,24 @@ async def test_the_key_bar_is_in_the_first_frame_and_not_rebuilt_by_moving_betwe
         await pilot.pause()
         await pilot.pause()
         assert rebuilt and "f10" in {key.key for key in app.main_screen.query(FooterKey)}
+
+
+async def test_the_result_body_is_built_after_the_first_frame_and_before_the_first_result() -> None:
+    app = make_app(cursor_blink=False)
+    bodies_at_first_frame: list[int] = []
+    display = app._display
+
+    def first_frame(screen: Any, renderable: Any) -> None:
+        if renderable is not None and not bodies_at_first_frame:
+            bodies_at_first_frame.append(len(screen.query("#result-body")))
+        display(screen, renderable)
+
+    app._display = first_frame  # type: ignore[method-assign]
+    async with app.run_test(size=(120, 30)) as pilot:
+        await type_into(pilot, dose="300 mg")
+        assert bodies_at_first_frame == [0]
+        assert app.main_screen.outcome.valid
+        assert "Administered units" in "\n".join(screen_lines(app))
 
 
 async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(

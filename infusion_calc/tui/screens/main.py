@@ -346,7 +346,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         scroller = self._result_scroller()
         targets = [
             target
-            for target in map(self.query_one, self.JUMPS)
+            for selector in self.JUMPS
+            for target in self.query(selector)  # the result's body exists once the core has loaded
             if target.display and target.region.height
         ]
         if self._jumps < len(targets):
