@@ -1,4 +1,5 @@
-"""In-process figures: calculations per second over the fixed mix, and the vial search worst cases."""
+"""In-process figures: calculations per second over the fixed mix,
+and the vial search worst cases."""
 
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ HARD_ANSWERED = (
 
 
 def engine_rate(seconds: float) -> Figure:
-    """Whole calculations (parse, plan, bill, steps) per second, one thread, cycling the ten scenarios."""
+    """Whole calculations (parse, plan, bill, steps) per second, one thread,
+    cycling the ten scenarios."""
     catalog = packaged_catalog()
     for request in SCENARIOS:  # warm: first parses of each unit word, the catalog indexes
         calculate(catalog, request)
@@ -90,8 +92,8 @@ def vial_search(repeats: int) -> list[Figure]:
                 f"{median:.2f} ms",
                 f"<= {SEARCH_TARGET_MS:.0f} ms",
                 median <= SEARCH_TARGET_MS,
-                f"{request.dose} from {vial_sizes}, round within {request.round_within}%: {outcome} "
-                f"(median of {repeats}, slowest {worst:.2f} ms)",
+                f"{request.dose} from {vial_sizes}, round within {request.round_within}%: "
+                f"{outcome} (median of {repeats}, slowest {worst:.2f} ms)",
             )
         )
     return figures

@@ -12,7 +12,8 @@ from infusion_calc.core.catalog.catalog_records import Drug, Product
 from infusion_calc.core.catalog.catalog_schema import DrugEntry, ProductEntry
 
 SET_BY_THE_LOADER = {"source", "cms_items"}
-"""Drug fields no catalog file writes: where the entry came from, and CMS's NDCs for a CMS-only code."""
+"""Drug fields no catalog file writes: where the entry came from,
+and CMS's NDCs for a CMS-only code."""
 READ_BEFORE_THE_FIELDS = {"unit_kind"}
 """DrugEntry fields the record does not keep: the activity kind the amounts are read in."""
 

@@ -33,7 +33,8 @@ KILL_ROUNDS = int(os.environ.get("IMPORT_KILL_ROUNDS", "8"))
 IMPORTER = """
 import contextlib, io, sys
 from infusion_calc.cli import main
-import pydantic, infusion_calc.cms.importer, infusion_calc.cms.changes  # loaded before "ready": kills land in imports
+import pydantic, infusion_calc.cms.importer, infusion_calc.cms.changes  # loaded before "ready": \
+kills land in imports
 
 versions = dict(pair.split("=", 1) for pair in sys.argv[2:])
 print("ready", flush=True)
@@ -43,7 +44,8 @@ count = 10**9 if sys.argv[1] == "loop" else int(sys.argv[1])
 names = sorted(versions)
 for number in range(count):
     name = names[number % len(names)]
-    with contextlib.redirect_stdout(io.StringIO()):  # the summary: only finished versions' names are printed
+    with contextlib.redirect_stdout(io.StringIO()):  # the summary: only finished versions' names \
+are printed
         status = main(["data", "import", "--replace", *versions[name].split(",")])
     if status != 0:
         sys.exit(1)
@@ -79,7 +81,8 @@ def versions(tmp_path: Path) -> dict[str, str]:
     return {
         "whole": f"{crosswalk},{pricing}",
         "smaller": ",".join(smaller),
-        "q3": f"{DATA / 'asp-ndc-hcpcs-crosswalk-2025Q3.csv'},{DATA / 'asp-payment-limits-2025Q3.csv'}",
+        "q3": f"{DATA / 'asp-ndc-hcpcs-crosswalk-2025Q3.csv'},"
+        f"{DATA / 'asp-payment-limits-2025Q3.csv'}",
     }
 
 

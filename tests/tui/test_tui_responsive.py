@@ -136,7 +136,8 @@ async def test_the_result_body_is_built_after_the_first_frame_and_before_the_fir
 async def test_keys_typed_before_the_core_loads_are_checked_once_it_has(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """No check imports the core in the UI thread (the key would wait for it); none is skipped either."""
+    """No check imports the core in the UI thread (the key would wait for it);
+    none is skipped either."""
     from infusion_calc.tui import validators
 
     checked: list[tuple[str, bool]] = []

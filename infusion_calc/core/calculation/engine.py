@@ -74,13 +74,15 @@ class Calculation:
     rounding_option: RoundingOption | None
     rounding_threshold: Decimal | None
     steps: tuple[Step, ...]
-    """The arithmetic, step by step; `words.step_text.step_text(step)` is the sentence, `step.kind` says which step it is."""
+    """The arithmetic, step by step; `words.step_text.step_text(step)` is the sentence,
+    `step.kind` says which step it is."""
     warnings: tuple[Notice, ...] = field(default=())
     given_mg: Decimal | None = None
     """The amount actually given when it was entered (at most `dose_mg`, the dose ordered and
     prepared); None when it was not, and the whole dose prepared is taken as given."""
     payment: "Payment | None" = None
-    """What Medicare allows for the lines (core/calculation/payment.py); None until priced, or when no quarter prices it."""
+    """What Medicare allows for the lines (core/calculation/payment.py); None until priced,
+    or when no quarter prices it."""
 
     @property
     def administered_mg(self) -> Decimal:
@@ -97,7 +99,8 @@ class Calculation:
 
     @property
     def container_confirmed(self) -> bool:
-        """False while a vial's single-dose/multi-dose is neither verified nor answered (core/catalog/container.py)."""
+        """False while a vial's single-dose/multi-dose is neither verified nor answered
+        (core/catalog/container.py)."""
         return all(use.product.container != "unconfirmed" for use in self.vials)
 
 
@@ -106,7 +109,8 @@ def _single_dose(uses: tuple[VialUse, ...]) -> bool:
 
 
 def parse_rounding_threshold(text: str | None) -> Decimal | None:
-    """A whole-vial rounding threshold in percent, or None; the rule for --round-within and the site config alike."""
+    """A whole-vial rounding threshold in percent, or None;
+    the rule for --round-within and the site config alike."""
     if text is None or not str(text).strip():
         return None
     raw = str(text).strip().rstrip("%").strip()
@@ -126,7 +130,8 @@ def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialU
 def calculate(
     catalog: Catalog, request: CalcRequest, service_date: date | None = None
 ) -> Calculation:
-    """Everything the chair and the billing desk need for one dose, with the codes in effect on `service_date` (None: newest)."""
+    """Everything the chair and the billing desk need for one dose,
+    with the codes in effect on `service_date` (None: newest)."""
     catalog = catalog.on(service_date)
     drug = find_drug(catalog, request, service_date)
     in_effect(catalog, drug.hcpcs, service_date, "drug" if request.drug else "hcpcs")
@@ -140,7 +145,8 @@ def calculate(
         if typed_unit.value != drug.billing_unit.value:
             raise InputError(
                 "billing_unit",
-                f"{drug.hcpcs} bills in units of {drug.billing_unit} ({drug.descriptor}), not {typed_unit}.",
+                f"{drug.hcpcs} bills in units of {drug.billing_unit} "
+                f"({drug.descriptor}), not {typed_unit}.",
             )
     order = bind_order(parse_dose(request.dose), drug.amount_unit, drug.with_code)
     container = Container.of(request.container, catalog.containers)
@@ -165,8 +171,9 @@ def calculate(
     uses = _uses(products, combination.counts)
     if drug.max_vials is not None and combination.vial_count > drug.max_vials:
         raise PlanError(
-            f"{format_amount(dose, drug.amount_unit)} of {drug.display_name} needs {combination.vial_count} vials; it is given from "
-            f"at most {drug.max_vials} vial per dose (labeled dose "
+            f"{format_amount(dose, drug.amount_unit)} of {drug.display_name} "
+            f"needs {combination.vial_count} vials; it is given from at most "
+            f"{drug.max_vials} vial per dose (labeled dose "
             f"{drug.labeled_dose if drug.labeled_dose else 'per the label'}). Check the dose."
         )
 

@@ -1,4 +1,5 @@
-"""What Medicare allows for a calculation's claim lines, from the ASP quarter of the date of service.
+"""What Medicare allows for a calculation's claim lines,
+from the ASP quarter of the date of service.
 
 Per line: billing units x the payment limit per billing unit (exact Decimal), rounded to
 the cent half up, line by line. The total is the sum of the rounded lines; `discarded`
@@ -100,7 +101,8 @@ def price(
 
 @lru_cache(maxsize=256)
 def _listed_unit_mg(text: str) -> Decimal:
-    """A quarter's billing unit ("10 mg", "5 units") in its own unit, read once per spelling rather than once per priced line."""
+    """A quarter's billing unit ("10 mg", "5 units") in its own unit,
+    read once per spelling rather than once per priced line."""
     return parse_amount(text, "billing_unit").value
 
 
@@ -126,19 +128,20 @@ def payment_for(
     quarter = next((q for q in quarters if q.effective_from <= day <= q.effective_to), None)
     if quarter is None:
         return PAYMENT_QUARTER_MISSING(
-            f"No Medicare payment: no CMS quarter loaded covers {day.isoformat()}. Import the {_quarter_name(day)} "
-            "ASP crosswalk and payment-limit files with 'infusion-calc data import'.",
+            "No Medicare payment: no CMS quarter loaded covers "
+            f"{day.isoformat()}. Import the {_quarter_name(day)} ASP crosswalk "
+            "and payment-limit files with 'infusion-calc data import'.",
         )
     listed = quarter.prices.get(calc.drug.hcpcs)
     if listed is None:
         return PAYMENT_NOT_LISTED(
-            f"No Medicare payment: {calc.drug.hcpcs} has no payment limit in CMS's {quarter.quarter} file; "
-            "the local Medicare contractor prices it.",
+            f"No Medicare payment: {calc.drug.hcpcs} has no payment limit in CMS's "
+            f"{quarter.quarter} file; the local Medicare contractor prices it.",
         )
     if _listed_unit_mg(listed["billing_unit"]) != calc.drug.billing_unit.value:
         return PAYMENT_UNIT_DIFFERS(
-            f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per {listed['billing_unit']}, "
-            f"not per {calc.drug.billing_unit} as the catalog bills it.",
+            f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per "
+            f"{listed['billing_unit']}, not per {calc.drug.billing_unit} as the catalog bills it.",
         )
     limit, percent = Decimal(listed["payment_limit"]), Decimal(listed["coinsurance_percent"])
     payment = price(calc.lines, limit, percent, quarter)
@@ -159,7 +162,8 @@ _OPTION_LINES_KEPT = 512
 def _option_lines(
     hcpcs: str, billing_unit: Decimal, dose: Decimal, vials: tuple[VialUse, ...]
 ) -> tuple[ClaimLine, ...]:
-    """`bill(...)`'s lines for a whole-vial option, kept: whole-vial doses repeat where patients' doses do not.
+    """`bill(...)`'s lines for a whole-vial option, kept:
+    whole-vial doses repeat where patients' doses do not.
 
     Keyed by the products' identity (a Product holds lists, so it has no hash); each entry holds its
     vials, so no key's id can be reused by another product while the entry lives."""

@@ -1,5 +1,5 @@
-"""The catalog's records: one vial presentation (`Product`), one HCPCS code (`Drug`), one NDC CMS lists
-under a code (`CmsItem`), and the rules an entry must keep whoever builds it.
+"""The catalog's records: one vial presentation (`Product`), one HCPCS code (`Drug`), one NDC CMS
+lists under a code (`CmsItem`), and the rules an entry must keep whoever builds it.
 
 Plain frozen dataclasses, importing neither pydantic nor the catalog: the schema
 (`catalog_schema.py`) validates a file's entries into them, CMS's codes (`cms_codes.py`)
@@ -78,7 +78,8 @@ class CmsItem:
     labeler: str
     brand: str
     package_size: Decimal
-    """PKG SIZE: the amount in one item (mL for a solution, 1 for a single item; CMS gives no unit)."""
+    """PKG SIZE: the amount in one item (mL for a solution, 1 for a single item;
+    CMS gives no unit)."""
     package_count: Decimal
     units_per_item: Decimal
     strength: Measure
@@ -97,7 +98,8 @@ class Product:
     volume: Measure | None = None
     form: Literal["solution", "lyophilized"]
     container: Literal["single-dose", "multi-dose", "unconfirmed"]
-    """As the label says; "unconfirmed" only for a vial typed for a code no catalog verifies (core/catalog/container.py)."""
+    """As the label says; "unconfirmed" only for a vial typed for a code no catalog verifies
+    (core/catalog/container.py)."""
     reconstitute_with: Measure | None = None
     reconstituted_concentration: Measure | None = None
     ndc_unit: Literal["GR", "ME", "ML", "UN"] | None = None
@@ -177,7 +179,8 @@ class Drug:
 
     @property
     def amount_unit(self) -> str:
-        """What doses and vials of this code are measured in: "mg", "mL" or its activity kind (units.txt)."""
+        """What doses and vials of this code are measured in: "mg",
+        "mL" or its activity kind (units.txt)."""
         return self.billing_unit.unit
 
     @property

@@ -53,7 +53,8 @@ def _quantity(kind: Kind) -> Callable[[Any], Measure]:
 
 @lru_cache(maxsize=4096)
 def _measure(text: str, kind: Kind) -> Measure:
-    """A catalog's quantity read once per spelling: a 10,000-entry site file repeats a few dozen ("100 mg")."""
+    """A catalog's quantity read once per spelling:
+    a 10,000-entry site file repeats a few dozen ("100 mg")."""
     return parse_measure(
         text, kind, "catalog"
     )  # a Measure is frozen: one may stand in many entries
@@ -75,7 +76,8 @@ def _concentration(value: Any) -> Measure:
 
 
 def _bound(value: Any, kind: str, what: str) -> Any:
-    """A text amount read in the entry's activity kind; anything else is left for the field's own validator."""
+    """A text amount read in the entry's activity kind;
+    anything else is left for the field's own validator."""
     if not isinstance(value, str):
         return value
     try:
@@ -162,13 +164,15 @@ class DrugEntry(BaseModel):
     @model_validator(mode="before")
     @classmethod
     def _in_its_unit_kind(cls, raw: Any) -> Any:
-        """ "1 unit", "100 units" bound to the entry's unit_kind before the amount fields are read."""
+        """ "1 unit", "100 units" bound to the entry's unit_kind before the amount fields are
+        read."""
         if not isinstance(raw, dict) or raw.get("unit_kind") is None:
             return raw
         kind = raw["unit_kind"]
         if not isinstance(kind, str) or not kind_defined(kind):
             raise ValueError(
-                f"unit_kind '{kind}' is not an activity kind of units.txt ({', '.join(ACTIVITY_KINDS)})"
+                f"unit_kind '{kind}' is not an activity kind of units.txt "
+                f"({', '.join(ACTIVITY_KINDS)})"
             )
         what = f"{raw.get('generic', 'this drug')} ({raw.get('hcpcs', '')})"
         bound = dict(raw)

@@ -1,4 +1,5 @@
-"""Many orders at once: CSV rows in, one result per claim line out. Pure: iterables in, iterables out.
+"""Many orders at once: CSV rows in, one result per
+claim line out. Pure: iterables in, iterables out.
 
 The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`,
 `height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them, and
@@ -147,8 +148,8 @@ def read_header(header: Sequence[str]) -> Columns:
 
 @dataclass(frozen=True, slots=True)
 class UnreadableRow:
-    """A row the CSV reader could not read (a cell too long, say): in place of its cells, it is refused
-    with this reason and the rows after it still run."""
+    """A row the CSV reader could not read (a cell too long, say): in place of its cells,
+    it is refused with this reason and the rows after it still run."""
 
     reason: str
 
@@ -212,7 +213,8 @@ def claim_records(
 def rows_records(
     parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]
 ) -> tuple[dict[str, Any], ...]:
-    """The row's records: its pass-through cells and number, then each line's part (`record_parts`)."""
+    """The row's records: its pass-through cells and number,
+    then each line's part (`record_parts`)."""
     records = []
     for part in parts:
         record: dict[str, Any] = passthrough.copy()
@@ -223,7 +225,8 @@ def rows_records(
 
 
 def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
-    """What each line's record says after `row`, from the administration alone (so a batch may keep it).
+    """What each line's record says after `row`,
+    from the administration alone (so a batch may keep it).
 
     Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
     calc, payment, notices = done.claim, done.payment, done.notices
@@ -241,7 +244,8 @@ def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
         else None,
         "administered_units": calc.billing.administered_units,
         "discarded_units": calc.billing.discarded_units,
-        # The nearest whole-vial dose within round_within: an option for the prescriber, never applied.
+        # The nearest whole-vial dose within round_within:
+        # an option for the prescriber, never applied.
         "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit)
         if calc.rounding_option
         else None,
@@ -300,7 +304,9 @@ def answer_rows(
             yield RowOutcome(row, error=cells.reason)
             continue
         if not "".join(cells).strip():
-            continue  # blank lines and the ",,,," rows spreadsheets leave at the end (one C-level test per row)
+            # blank lines and the ",,,," rows spreadsheets
+            # leave at the end (one C-level test per row)
+            continue
         if len(cells) > width and "".join(cells[width:]).strip():
             yield RowOutcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
             continue
@@ -333,7 +339,8 @@ def _answered(cells: Sequence[str], columns: Columns, site: Site, today: date | 
 
 
 def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
-    """The row's encounter: its `given_at` cell (Columns.given_at_index), the one encounter column batch reads."""
+    """The row's encounter: its `given_at` cell (Columns.given_at_index),
+    the one encounter column batch reads."""
     return _given_at(cells[index]) if index is not None and index < len(cells) else None
 
 

@@ -53,8 +53,9 @@ class CheckLine(Static):
         if self._drawn_for == (row, width):
             return
         self._drawn_for = (row, width)
-        # The severity as a class, for what reads the DOM; no stylesheet rule selects it (the badge carries the
-        # colour), so no restyle: when the checks shift by one line, restyling them was most of a keystroke.
+        # The severity as a class, for what reads the DOM; no stylesheet rule
+        # selects it (the badge carries the colour), so no restyle: when the
+        # checks shift by one line, restyling them was most of a keystroke.
         self.update_classes(
             {f"-{severity}": row.severity == severity for severity in SEVERITIES}, update=False
         )

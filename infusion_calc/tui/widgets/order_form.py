@@ -33,11 +33,13 @@ ControlT = TypeVar("ControlT", bound=Widget)
 # Which dose bases show which rows (the rows carry the matching class).
 BASIS_CLASSES = {"per_kg": "-per-kg", "per_m2": "-per-m2"}
 
-# The fields each kind of dose needs besides the dose, in screen order (a BSA typed stands for both).
+# The fields each kind of dose needs besides the dose,
+# in screen order (a BSA typed stands for both).
 NEEDED = {"per_kg": ("weight",), "per_m2": ("height", "weight")}
 SCREEN_ORDER = ("drug", "dose", "height", "weight", "bsa", "vial", "round_within")
 
-# Encounter fields whose problems are shown under another row: lots and expiries share the vials row.
+# Encounter fields whose problems are shown under another row:
+# lots and expiries share the vials row.
 ENCOUNTER_ROW = {"lots": "vials", "expires": "vials"}
 
 CHECKED = ("dose", "height", "weight", "bsa", "vial")
@@ -112,7 +114,8 @@ class OrderForm(Vertical):
         if outcome.result is not None and self.encounter_panel.show_vials(
             outcome.result.vial_labels
         ):
-            self._report()  # lots of vials no longer opened are no longer sent (and come back with them)
+            # lots of vials no longer opened are no longer sent (and come back with them)
+            self._report()
 
     @property
     def encounter_panel(self) -> EncounterPanel:
@@ -130,7 +133,8 @@ class OrderForm(Vertical):
         self._report()
 
     def next_drug(self) -> None:
-        """The next drug of the visit: a new drug and dose; the patient's size and the encounter stay."""
+        """The next drug of the visit: a new drug and dose;
+        the patient's size and the encounter stay."""
         for field in ("dose", "vial"):
             self.query_one(f"#{field}", Input).clear()
         self._validator_errors.clear()
@@ -187,7 +191,8 @@ class OrderForm(Vertical):
             self._validator_errors.pop(field, None)
 
     def _start_checking(self) -> None:
-        """The core is loaded: check each field as typed from now on, and what was typed before now."""
+        """The core is loaded: check each field as typed from now on,
+        and what was typed before now."""
         for name in CHECKED:
             control = self.query_one(f"#{name}", Input)
             if not control.validate_on:
@@ -318,7 +323,8 @@ class OrderForm(Vertical):
         choice.value = ALL_PRESENTATIONS if code else TYPED_SIZE
         # Select keeps showing the old option's label when the new list has the same
         # value ("*"); forcing the watcher redraws it for the new drug.
-        choice.mutate_reactive(Select.value)  # type: ignore[misc]  # Textual's own idiom: the descriptor, through the class
+        # Textual's own idiom: the descriptor, through the class
+        choice.mutate_reactive(Select.value)  # type: ignore[misc]
         self.set_class(choice.value == TYPED_SIZE, "-vial-typed")
 
     def _show_rows_for(self, basis: str) -> None:

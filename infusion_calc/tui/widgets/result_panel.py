@@ -32,7 +32,8 @@ class ResultPanel(VerticalScroll):
     """Everything that follows from the form, updated on each keystroke."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        # No result yet (the catalog is loading): the body starts hidden, not restyled away after the first frame.
+        # No result yet (the catalog is loading): the body starts hidden,
+        # not restyled away after the first frame.
         super().__init__(id=id, classes="-no-result")
         self._drawn: dict[str, object] = {}
         """What each part of the result body last showed (its widgets keep it while hidden)."""
@@ -40,11 +41,13 @@ class ResultPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="result-heading", markup=False)
-        # A dose far outside the label shows here, above "Open 20 vials", before anyone copies anything.
+        # A dose far outside the label shows here, above "Open 20 vials",
+        # before anyone copies anything.
         yield Static("", id="dose-alert")
         yield Static("", id="result-status")
         # The body (build_body) comes between here and the visit, before the first result.
-        # The visit's drugs and its whole claim (F9): outside the result body, so it stays in view between drugs.
+        # The visit's drugs and its whole claim (F9): outside the result body,
+        # so it stays in view between drugs.
         visit = Static("", id="visit", markup=False)
         visit.display = False  # until a drug is added to the visit
         yield visit
@@ -110,7 +113,8 @@ class ResultPanel(VerticalScroll):
             )
 
     def _show_result(self, view: ResultView) -> None:
-        # Each part is redrawn only when what it shows changed: a keystroke mostly moves a few figures.
+        # Each part is redrawn only when what it shows changed:
+        # a keystroke mostly moves a few figures.
         heading = self._part("#result-heading", Static)
         heading.display = True
         if self._changed("heading", view.heading):
