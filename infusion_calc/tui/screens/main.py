@@ -231,7 +231,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             event.refresh_styles = False
 
     def _breakpoint_classes(self, width: int) -> dict[str, bool]:
-        """-narrow or -wide for this width, as Textual's resize sets them (HORIZONTAL_BREAKPOINTS)."""
+        """-narrow or -wide for this width, as Textual's resize sets them."""
         reached = max((edge, name) for edge, name in self.HORIZONTAL_BREAKPOINTS if width >= edge)
         return {name: name == reached[1] for _, name in self.HORIZONTAL_BREAKPOINTS}
 
