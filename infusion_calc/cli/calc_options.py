@@ -13,7 +13,8 @@ from typing import Self
 
 from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.record.encounter import EncounterText
-from infusion_calc.core.record.encounter_fields import FIELD, EncounterField
+from infusion_calc.core.record.encounter_fields import FIELD
+from infusion_calc.core.record.encounter_row import EncounterField
 
 
 def _typed(options: argparse.Namespace, field: EncounterField) -> str | bool | tuple[str, ...]:

@@ -63,14 +63,14 @@ def entries(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ListOptions(CommandOptions):
+class CatalogListOptions(CommandOptions):
     """`catalog list`'s options: JSON or a table."""
 
     json: bool = False
 
 
 def run(namespace: argparse.Namespace) -> int:
-    options = ListOptions.read(namespace)
+    options = CatalogListOptions.read(namespace)
     try:
         listed = entries(options.context.catalog)
     except CatalogError as error:

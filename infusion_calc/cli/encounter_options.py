@@ -12,7 +12,8 @@ import argparse
 from dataclasses import dataclass
 
 from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter
-from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, EncounterField
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
+from infusion_calc.core.record.encounter_row import EncounterField
 
 
 def add_field_option(group: argparse._ActionsContainer, field: EncounterField) -> None:

@@ -218,7 +218,9 @@ class InfusionCalcApp(App[None]):
                 f"{error}). Please report it."
             )
 
-    def on_calculator_ready(self, message: CalculatorReady) -> None:
+    async def on_calculator_ready(self, message: CalculatorReady) -> None:
+        # What only a result shows is built now, before the first result can come.
+        await self.main_screen.result_panel.build_body()
         self.main_screen.calculator = message.calculator
         # The drug list (most-used first: the log's counts) is built in a
         # thread once the first result is drawn: importing the log and

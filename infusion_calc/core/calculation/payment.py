@@ -19,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from infusion_calc.core.calculation.billing import ClaimLine, VialUse, bill
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.units import parse_amount
 from infusion_calc.core.record.notices import Notice, NoticeSpec
@@ -106,6 +107,11 @@ def _listed_unit_mg(text: str) -> Decimal:
     return parse_amount(text, "billing_unit").value
 
 
+KEPT_PAYMENTS: Kept[Payment] = Kept(1024)
+"""Payments by what they are computed from (core/calculation/kept.py): a batch bills the same
+lines again and again, while the doses behind them differ."""
+
+
 def _quarter_name(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
@@ -143,6 +149,28 @@ def payment_for(
             f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per "
             f"{listed['billing_unit']}, not per {calc.drug.billing_unit} as the catalog bills it.",
         )
+    option = calc.rounding_option
+    # Keyed on all `_payment` reads: of a line, `price` reads its units and modifiers only, so
+    # doses that bill the same units share a payment; the quarter and the option's products key
+    # by identity, held beside the answer.
+    key = (
+        id(quarter),
+        listed["payment_limit"],
+        listed["coinsurance_percent"],
+        calc.drug.hcpcs,
+        calc.drug.billing_unit.value,
+        tuple([(line.units, line.modifiers) for line in calc.lines]),
+        None
+        if option is None
+        else (str(option.dose_mg), tuple((id(use.product), use.count) for use in option.vials)),
+    )
+    found = KEPT_PAYMENTS.get(key)
+    if found is not None:
+        return found
+    return KEPT_PAYMENTS.keep(key, _payment(calc, listed, quarter), quarter, option)
+
+
+def _payment(calc: Calculation, listed: Mapping[str, str], quarter: PricedQuarter) -> Payment:
     limit, percent = Decimal(listed["payment_limit"]), Decimal(listed["coinsurance_percent"])
     payment = price(calc.lines, limit, percent, quarter)
     option = calc.rounding_option

@@ -19,6 +19,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
@@ -314,7 +315,7 @@ def answer_rows(
             cells = [*cells, *[""] * (width - len(cells))]
         passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
         try:
-            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today)
+            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today, given_at)
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not
@@ -327,15 +328,49 @@ Answered = tuple[Administration, tuple[dict[str, Any], ...]]
 """A row's administration and its records' parts (`record_parts`): what a batch keeps per order."""
 
 
-def _answered(cells: Sequence[str], columns: Columns, site: Site, today: date | None) -> Answered:
+def _answered(
+    cells: Sequence[str], columns: Columns, site: Site, today: date | None, given_at: int | None
+) -> Answered:
+    """`given_at`: the file's `Columns.given_at_index`, found once per file (a property that
+    reads the header), not once per order."""
     done = administer(
         request_from_cells(cells, columns),
-        _encounter(cells, columns.given_at_index),
+        _encounter(cells, given_at),
         site,
         today=today,
         document=False,
     )  # claim lines only: a batch writes no note and no checks
-    return done, record_parts(done)
+    return done, kept_record_parts(done)
+
+
+KEPT_PARTS: Kept[tuple[dict[str, Any], ...]] = Kept(1024)
+"""Records' parts by what `record_parts` reads: rows whose patients differ but bill alike share
+them."""
+
+
+def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+    """`record_parts(done)`, kept under everything it reads. The engine's kept objects (the drug
+    and order, and the plan's vials, preparation, billing and option: core/calculation/engine.py,
+    dose_plan.py) key by identity and are held."""
+    calc, payment = done.claim, done.payment
+    key = (
+        id(calc.drug),
+        id(calc.order),  # kept per order by the engine, so its text is worded once
+        str(calc.dose_mg),
+        str(calc.given_mg),
+        id(calc.vials),
+        id(calc.preparation),
+        id(calc.billing),
+        id(calc.rounding_option),
+        calc.lines,
+        tuple(notice.code for notice in done.notices),
+        None if payment is None else tuple(map(str, payment.line_amounts)),
+    )
+    found = KEPT_PARTS.get(key)
+    if found is not None:
+        return found
+    held = (calc.drug, calc.order, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
+    return KEPT_PARTS.keep(key, record_parts(done), *held)
 
 
 def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:

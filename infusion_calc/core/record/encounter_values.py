@@ -11,29 +11,16 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time
-from enum import Enum
 from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError, shown
-from infusion_calc.core.record.encounter_fields import (
-    CLOCK_FORMAT,
-    DATE_TIME_FORMAT,
-    ENCOUNTER_FIELDS,
-    EXPIRY_FORMAT,
-)
-from infusion_calc.core.record.encounter_fields import (
-    SERVICE_DATE_FORMAT as _SERVICE_DATE,
-)  # own line: the one above is full
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
+from infusion_calc.core.record.encounter_row import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT
+from infusion_calc.core.record.encounter_row import SERVICE_DATE_FORMAT as _SERVICE_DATE
+
+# Re-exported: the checks and the pipeline import the payer types with the parsers.
+from infusion_calc.core.record.encounter_row import Payer as Payer
 from infusion_calc.core.record.safe_text import free_text
-
-
-class Payer(str, Enum):
-    MEDICARE = "medicare"
-    """Original Medicare (Part B fee-for-service): the MAC's articles apply."""
-    MEDICARE_ADVANTAGE = "medicare-advantage"
-    """A Medicare Advantage (Part C) plan: its own coverage policies and prior authorization."""
-    MEDICAID = "medicaid"
-    COMMERCIAL = "commercial"
 
 
 class Expiry(NamedTuple):

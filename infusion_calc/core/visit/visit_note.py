@@ -16,6 +16,7 @@ from infusion_calc.core.pipeline.documentation import (
     _vials,
     _waste,
 )
+from infusion_calc.core.record.encounter_fields import FIELD
 from infusion_calc.core.words.labels import line_brief
 
 if TYPE_CHECKING:
@@ -73,14 +74,8 @@ def visit_note_text(result: VisitResult, in_order: Sequence[AdministrationResult
         f"Date of service: {encounter['date']}",
         f"Setting: {SETTING_WORDS[encounter['setting']]}",
     ]
-    labels = (
-        ("dx", "Diagnosis (ICD-10-CM)"),
-        ("payer", "Payer type"),
-        ("site", "Site of care"),
-        ("provider", "Ordering/supervising provider"),
-        ("nurse", "Administered by"),
-    )
-    out += [f"{label}: {encounter[key]}" for key, label in labels if encounter.get(key)]
+    shared = ("dx", "payer", "site", "provider", "nurse")  # labelled as the chart note labels them
+    out += [f"{FIELD[key].in_chart}: {encounter[key]}" for key in shared if encounter.get(key)]
     out.append(f"Administrations ({len(in_order)}, in time order):")
     for number, item in enumerate(in_order, start=1):
         out.append(f"{number}. {_heading(item)}")

@@ -179,6 +179,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._cursor_blink = cursor_blink
         self.built = False
         """True once the form and result exist (mounted before the first frame)."""
+        self._resumed = False
+        self._shown: Outcome | None = None
+        """The outcome the form and the result panel were last handed."""
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
@@ -201,17 +204,36 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
-        await self.mount_all(main_widgets(self._round_within))
+        # The layout class for this width now: Textual's own resize sets it only after the
+        # first frame, which then was the narrow layout, restyled and laid out again at once.
+        width = self.app.size.width
+        self.update_classes(self._breakpoint_classes(width), animate=False)
+        await self.mount_all(
+            main_widgets(self._round_within, command_palette_key=width >= self.KEY_BAR_FULL_WIDTH)
+        )
         if not self._cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False
         self.built = True
         self._fit_key_bar()
-        self.result_panel.show(self.outcome)
+        self._shown = self.outcome
+        self.result_panel.show(self._shown)
         self.set_focus(
             self.query_one("#dose")
         )  # now, not later: the app replays early keys into it
         self.post_message(FormBuilt())
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. The first time, every widget was styled as it was
+        # mounted, just before: restyling them all again delayed the first frame (tens of ms).
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
+    def _breakpoint_classes(self, width: int) -> dict[str, bool]:
+        """-narrow or -wide for this width, as Textual's resize sets them."""
+        reached = max((edge, name) for edge, name in self.HORIZONTAL_BREAKPOINTS if width >= edge)
+        return {name: name == reached[1] for _, name in self.HORIZONTAL_BREAKPOINTS}
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Fields built later (the encounter panel's, on opening) follow the app's cursor_blink too.
@@ -263,7 +285,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         return self.calculator.evaluate(self.form)
 
     def watch_outcome(self, outcome: Outcome) -> None:
-        if self.built:
+        # Textual calls this on every read of `outcome` too (a computed reactive): the outcome
+        # already shown is not handed to the widgets again (the calculator returns the same
+        # object for the same form).
+        if self.built and outcome is not self._shown:
+            self._shown = outcome
             self.order_form.show_outcome(outcome)
             self.result_panel.show(outcome)
 
@@ -336,7 +362,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         scroller = self._result_scroller()
         targets = [
             target
-            for target in map(self.query_one, self.JUMPS)
+            for selector in self.JUMPS
+            for target in self.query(selector)  # the result's body exists once the core has loaded
             if target.display and target.region.height
         ]
         if self._jumps < len(targets):

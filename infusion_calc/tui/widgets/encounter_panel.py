@@ -17,18 +17,13 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select
 
 from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter_row import Payer
 from infusion_calc.tui.state import EncounterValues
 from infusion_calc.tui.widgets.form_field import FormField
 
 TITLE = "Encounter (chart note, checks)"
 
-PAYERS = (
-    ("Not given", ""),
-    ("Medicare", "medicare"),
-    ("Medicare Advantage", "medicare-advantage"),
-    ("Medicaid", "medicaid"),
-    ("Commercial", "commercial"),
-)
+PAYERS = (("Not given", ""), *((payer.words, payer.value) for payer in Payer))
 
 
 class Tick(Checkbox):

@@ -9,7 +9,7 @@ dose needs, and which field a problem belongs under.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -27,6 +27,8 @@ from infusion_calc.tui.widgets.order_rows import order_rows
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
+
+ControlT = TypeVar("ControlT", bound=Widget)
 
 # Which dose bases show which rows (the rows carry the matching class).
 BASIS_CLASSES = {"per_kg": "-per-kg", "per_m2": "-per-m2"}
@@ -68,6 +70,7 @@ class OrderForm(Vertical):
         self._encounter_problems: dict[str, str] = {}
         """Encounter row (FormField.field) -> the core's message for it."""
         self._basis = ""
+        self._controls: dict[str, Widget] = {}
 
     def compose(self) -> ComposeResult:
         yield from order_rows(self._round_within)
@@ -116,7 +119,7 @@ class OrderForm(Vertical):
 
     @property
     def encounter_panel(self) -> EncounterPanel:
-        return self.query_one(EncounterPanel)
+        return self._one("#encounter", EncounterPanel)
 
     def clear(self) -> None:
         """Back to a fresh form for the next patient. The drug and the site's rounding policy
@@ -144,24 +147,32 @@ class OrderForm(Vertical):
 
     def values(self) -> FormValues:
         text = {
-            field: self.query_one(f"#{field}", Input).value
+            field: self._one(f"#{field}", Input).value
             for field in ("dose", "weight", "height", "bsa")
         }
-        choice = self.query_one("#vial-choice", Select).value
+        choice = self._one("#vial-choice", Select).value
         if choice == TYPED_SIZE:
-            vial = self.query_one("#vial", Input).value
+            vial = self._one("#vial", Input).value
         elif isinstance(choice, str) and choice != ALL_PRESENTATIONS:
             vial = choice  # one presentation of the catalog, by its label
         else:
             vial = ""
         return FormValues(
-            drug=self.query_one("#drug", DrugField).value,
+            drug=self._one("#drug", DrugField).value,
             vial=vial,
             vial_typed=choice == TYPED_SIZE,
-            round_within=self.query_one("#round-within", Input).value,
+            round_within=self._one("#round-within", Input).value,
             encounter=self.encounter_panel.values(),
             **text,
         )
+
+    def _one(self, selector: str, kind: type[ControlT]) -> ControlT:
+        """One of the form's controls, looked up once: they stay for the form's life, and every
+        keystroke reads them all."""
+        found = self._controls.get(selector)
+        if found is None:
+            found = self._controls[selector] = self.query_one(selector, kind)
+        return found  # type: ignore[return-value]
 
     # -- events -----------------------------------------------------------------------------
 

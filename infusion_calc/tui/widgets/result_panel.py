@@ -45,27 +45,39 @@ class ResultPanel(VerticalScroll):
         # before anyone copies anything.
         yield Static("", id="dose-alert")
         yield Static("", id="result-status")
-        with Vertical(id="result-body"):
-            yield Static("", id="result-facts")
-            with Horizontal(id="result-figures"):
-                yield BigFigure("Administered units", id="administered")
-                yield BigFigure("Discarded units", id="discarded")
-            yield Static("", id="modifier-note", markup=False)
-            yield Static("", id="rounding-option", markup=False)
-            yield Label("Claim lines", classes="section-title")
-            yield ClaimLines(id="claim-lines")
-            yield Static("", id="payment", markup=False)
-            yield Static("", id="result-warnings")
-            yield Label("Pre-submission checks", classes="section-title", id="checks-title")
-            yield ChecksList(id="checks")
-            yield Label("Chart text", classes="section-title", id="chart-text-title")
-            yield Static("", id="chart-text-note")
-            yield Static("", id="chart-text", markup=False)
+        # The body (build_body) comes between here and the visit, before the first result.
         # The visit's drugs and its whole claim (F9): outside the result body,
         # so it stays in view between drugs.
         visit = Static("", id="visit", markup=False)
         visit.display = False  # until a drug is added to the visit
         yield visit
+
+    async def build_body(self) -> None:
+        """Mount the result's body, once, before the first result: it is hidden until there is
+        one, so the first frame (the catalog still loading) does without its widgets."""
+        if self.query_children("#result-body"):
+            return
+        body = Vertical(
+            Static("", id="result-facts"),
+            Horizontal(
+                BigFigure("Administered units", id="administered"),
+                BigFigure("Discarded units", id="discarded"),
+                id="result-figures",
+            ),
+            Static("", id="modifier-note", markup=False),
+            Static("", id="rounding-option", markup=False),
+            Label("Claim lines", classes="section-title"),
+            ClaimLines(id="claim-lines"),
+            Static("", id="payment", markup=False),
+            Static("", id="result-warnings"),
+            Label("Pre-submission checks", classes="section-title", id="checks-title"),
+            ChecksList(id="checks"),
+            Label("Chart text", classes="section-title", id="chart-text-title"),
+            Static("", id="chart-text-note"),
+            Static("", id="chart-text", markup=False),
+            id="result-body",
+        )
+        await self.mount(body, before=self._part("#visit", Static))
 
     def show(self, outcome: Outcome) -> None:
         # Together: each class change restyles the whole panel.
