@@ -12,6 +12,7 @@ import argparse
 import re
 import sys
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,7 @@ if TYPE_CHECKING:  # `log path` loads no reader
 LARGEST_ID = 2**63 - 1
 """SQLite's largest row id: no entry number is above it, and a bigger one overflows the query."""
 LARGEST_LIMIT = 1_000_000_000
-EXPORT_CHUNK = 500
+LIST_CHUNK = 500
 
 
 def _whole_number(text: str, largest: int) -> int | None:
@@ -188,6 +189,16 @@ def _corrections(summary: Summary) -> str:
     return f"  ({'; '.join(marks)})" if marks else ""
 
 
+def _listing_line(summary: Summary) -> str:
+    patient = (f"  (patient {summary.patient_id})" if summary.patient_id else "") + _corrections(
+        summary
+    )
+    return one_line(
+        f"{summary.id:>7}  {local_time(summary.saved_at):<16}  {summary.drug:<28}  "
+        f"{summary.dose:<12}  {summary.lines}{patient}"
+    )
+
+
 @dataclass(frozen=True, kw_only=True)
 class LogListOptions(CommandOptions):
     """`log list`'s options: how many recent entries, or all of them."""
@@ -201,24 +212,19 @@ def run_list(namespace: argparse.Namespace) -> int:
 
     def action() -> int:
         log = open_log(options)
-        printed = 0
-        for summary in log.recent(None if options.all else options.limit):
-            if not printed:
-                sys.stdout.write(
-                    f"{'ID':>7}  {'Saved':<16}  {'Drug':<28}  {'Dose':<12}  Claim lines\n"
+        summaries = log.recent(None if options.all else options.limit)
+        listed = 0
+        # LIST_CHUNK lines per write: still streamed in flat memory, without the cost of a
+        # guarded write per entry
+        while chunk := [_listing_line(summary) for summary in islice(summaries, LIST_CHUNK)]:
+            if not listed:
+                chunk.insert(
+                    0, f"{'ID':>7}  {'Saved':<16}  {'Drug':<28}  {'Dose':<12}  Claim lines"
                 )
-            patient = (
-                f"  (patient {summary.patient_id})" if summary.patient_id else ""
-            ) + _corrections(summary)
-            sys.stdout.write(
-                one_line(
-                    f"{summary.id:>7}  {local_time(summary.saved_at):<16}  {summary.drug:<28}  "
-                    f"{summary.dose:<12}  {summary.lines}{patient}"
-                )
-                + "\n"
-            )
-            printed += 1
-        if not printed:
+            listed += len(chunk)
+            chunk.append("")
+            sys.stdout.write("\n".join(chunk))
+        if not listed:
             sys.stdout.write(
                 f"The administration log is empty ({log.path}). Save a calculation with "
                 "'infusion-calc calc ... --save'.\n"

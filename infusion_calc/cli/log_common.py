@@ -4,8 +4,9 @@ a stored text or time is shown on a terminal."""
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable
-from datetime import datetime
+from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -40,9 +41,25 @@ def local_time(saved_at: str) -> str:
     return _local_minute(saved_at)
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_SECOND = timedelta(seconds=1)
+
+
 @lru_cache(maxsize=1024)
 def _local_minute(saved_at: str) -> str:
-    return datetime.fromisoformat(saved_at).astimezone().isoformat(" ", "minutes")[:16]
+    moment = datetime.fromisoformat(saved_at)
+    if moment.tzinfo is None:  # not as the log writes it: read as before, in local time
+        return moment.astimezone().isoformat(" ", "minutes")[:16]
+    # The same fields astimezone() reads (localtime of the instant), without the timezone object
+    # it builds each time: a quarter of `log list --all`'s time when every minute is new.
+    local = time.localtime((moment - _EPOCH) // _SECOND)  # whole seconds, exactly
+    year, month, day, hour, minute = local[:5]
+    return f"{year:04d}-{month:02d}-{day:02d} {hour:02d}:{minute:02d}"
+
+
+def forget_local_times() -> None:
+    """Convert again from now on (a test that changes this machine's zone)."""
+    _local_minute.cache_clear()
 
 
 def guarded(options: CommandOptions, action: Callable[[], int]) -> int:

@@ -5,7 +5,6 @@ memory, to standard output or a private file that is never the log."""
 from __future__ import annotations
 
 import argparse
-import io
 import itertools
 import os
 import sys
@@ -23,23 +22,15 @@ EXPORT_CHUNK = 500
 
 
 def _write_export(log: AdministrationLog, stream: IO[str], fmt: str) -> int:
-    # Rows are written to the output EXPORT_CHUNK at a time: one guarded write per chunk rather than
-    # per row, still in flat memory (the cursor is consumed lazily).
+    # Written a chunk at a time: one guarded write per chunk rather than per row, still in flat
+    # memory (the cursor is consumed lazily).
     if fmt == "csv":
         # lazy: `log list` and `log path` import this module for the parser
         from infusion_calc.core.record.csv_out import CsvWriter
 
-        chunk = io.StringIO()
-        writer = CsvWriter(chunk)  # a patient id "=1+1" is text to a spreadsheet, not a formula
+        writer = CsvWriter(stream)  # a patient id "=1+1" is text to a spreadsheet, not a formula
         writer.writerow(CSV_COLUMNS)
-        rows = log.csv_rows()
-        while True:
-            writer.writerows(itertools.islice(rows, EXPORT_CHUNK))
-            if not chunk.tell():
-                break
-            stream.write(chunk.getvalue())
-            chunk.seek(0)
-            chunk.truncate()
+        writer.writerows(log.csv_rows())  # checked and written CsvWriter's block at a time
     else:
         lines = log.json_lines()
         # The same JSON value; C1 controls, bidi marks as \u escapes.

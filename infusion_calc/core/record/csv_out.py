@@ -9,6 +9,11 @@ take as "this is text" (OWASP's advice); a plain number such as `-5` or `-0.5` i
 data, not a formula, and is written as it is. Characters that act on a terminal are
 escaped (core/record/safe_text.py); line breaks stay, and a cell holding a CR or LF is
 always quoted, so a reader finds as many records as were written.
+
+The guard is `cell()`. Rows are checked a block at a time: csv writes the block, and a few
+C-level passes over its text show whether every cell is one `cell()` leaves as it is (nearly
+every block of a log export); only a block that is not is taken row by row, and a row that
+is not cell by cell through `cell()`. The output is the same byte for byte.
 """
 
 from __future__ import annotations
@@ -16,6 +21,7 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Iterable
+from itertools import islice
 from typing import IO, Any
 
 from infusion_calc.core.record.safe_text import escape_controls
@@ -27,6 +33,26 @@ _NUMBER = re.compile(r"-?[0-9]+(?:\.[0-9]+)?")
 TEXT_MARK = "'"
 _PLAIN_START_UNSAFE = frozenset("=+-@ ")
 """Of the printable characters, those a cell may not start with and pass unchanged."""
+BLOCK_ROWS = 500
+"""Rows written and checked together by `CsvWriter.writerows` (a few dozen KB of text)."""
+
+
+def _byte_classes() -> bytes:
+    """A bytes.translate table sorting each byte of the text csv wrote: S where a cell may start
+    after it (separator, line end, opening quote), U for a character of _PLAIN_START_UNSAFE,
+    C for an ASCII control other than LF, x for the rest (UTF-8's bytes of other scripts too)."""
+    table = bytearray(b"x" * 256)
+    for char in ',\n"':
+        table[ord(char)] = ord("S")
+    for char in _PLAIN_START_UNSAFE:
+        table[ord(char)] = ord("U")
+    for code in (*range(0x20), 0x7F):
+        if code != ord("\n"):
+            table[code] = ord("C")
+    return bytes(table)
+
+
+_CLASSES = _byte_classes()
 
 
 def _plain(value: str) -> bool:
@@ -48,42 +74,64 @@ def cell(value: Any) -> Any:
     return value
 
 
+class _Lines(list[str]):
+    """Where csv writes: the lines it made, kept as they are until they are joined."""
+
+    write = list.append
+
+
 class CsvWriter:
     """csv.writer with every cell made safe; rows end in LF, cells with CR or LF are quoted."""
 
     def __init__(self, stream: IO[str]) -> None:
-        self._minimal = csv.writer(stream, lineterminator="\n")
+        self._stream = stream
+        self._lines = _Lines()
+        self._minimal = csv.writer(self._lines, lineterminator="\n")
         # csv quotes a cell holding the line terminator (LF) but not a bare CR, which readers
         # then take as a line end: a row with a CR anywhere is written with every cell quoted.
-        self._quoted = csv.writer(stream, lineterminator="\n", quoting=csv.QUOTE_ALL)
+        self._quoted = csv.writer(self._lines, lineterminator="\n", quoting=csv.QUOTE_ALL)
 
     def writerow(self, values: Iterable[Any]) -> None:
-        # One pass: a plain cell (most of them) is left as it is and cannot hold a CR, so only
-        # the cells `cell()` changes are looked at again.
-        cells = list(values)
-        for (
-            value
-        ) in cells:  # _plain() inlined: a row of plain cells (most rows) costs no call per cell
-            kind = value.__class__
-            if kind is str:
-                if value.isprintable() and value[:1] not in _PLAIN_START_UNSAFE:
-                    continue
-                break
-            if kind is int or value is None:
-                continue
-            if isinstance(value, str):  # a str subclass: the full check below
-                break
-        else:
-            self._minimal.writerow(cells)
-            return
-        writer = self._minimal
-        for index, value in enumerate(cells):
-            if isinstance(value, str) and not _plain(value):
-                cells[index] = value = cell(value)
-                if "\r" in value:
-                    writer = self._quoted
-        writer.writerow(cells)
+        self._stream.write(self._block_text([tuple(values)]))
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
-        for row in rows:
-            self.writerow(row)
+        """Rows BLOCK_ROWS at a time, each block one write: memory stays flat on any number."""
+        rows = iter(rows)
+        # tuple() of a tuple (a database row) is that tuple: no copy
+        while block := list(map(tuple, islice(rows, BLOCK_ROWS))):
+            self._stream.write(self._block_text(block))
+
+    def _written(self, writer: Any, rows: list[tuple[Any, ...]]) -> str:
+        try:
+            writer.writerows(rows)
+            return "".join(self._lines)
+        finally:  # a failed write leaves nothing behind for the next one
+            self._lines.clear()
+
+    def _block_text(self, block: list[tuple[Any, ...]]) -> str:
+        """The block as csv writes it when the text shows every cell plain (most blocks: a few
+        C-level passes over the text instead of a Python step per cell); otherwise row by row,
+        and a row that is not plain cell by cell through `cell()`."""
+        text = self._written(self._minimal, block)
+        if _all_plain(text, len(block)):
+            return text
+        if len(block) > 1:
+            return "".join(self._block_text([row]) for row in block)
+        cells = [cell(value) for value in block[0]]
+        carriage_return = any(isinstance(value, str) and "\r" in value for value in cells)
+        return self._written(self._quoted if carriage_return else self._minimal, [tuple(cells)])
+
+
+def _all_plain(text: str, rows: int) -> bool:
+    """True when `text`, `rows` records that csv wrote (each ending in its one LF), holds only cells
+    `cell()` leaves as they are: printable (csv's quotes are) with no LF but the row ends, and none
+    starting with a character of _PLAIN_START_UNSAFE. A few C-level passes over the text: one
+    byte table sorts every character, then the sorted text holds a control (C) or an unsafe
+    character where a cell starts (SU, or U first). Conservative: `a,"b -c"` or the number -5
+    fail here and are looked at cell by cell."""
+    if text.count("\n") != rows:
+        return False
+    if not text.isascii() and not text.replace("\n", "").isprintable():
+        return False  # the table sees ASCII only; this also refuses what UTF-8 cannot encode
+    classes = text.encode("utf-8").translate(_CLASSES)
+    return b"C" not in classes and b"SU" not in classes and not classes.startswith(b"U")
