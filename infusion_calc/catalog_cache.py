@@ -59,6 +59,7 @@ _COMPILER = (
     "core/catalog/packed_records.py",
     "core/catalog/catalog_fields.py",
     "core/catalog/catalog_schema.py",
+    "core/catalog/field_rules.py",
     "core/catalog/cms_codes.py",
     "core/catalog/drug_names.py",
     "core/catalog/code_dates.py",

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 # The records are declared in catalog_records.py, and named from here as they always were.
 from infusion_calc.core.catalog.catalog_records import NATALIZUMAB_CODES as NATALIZUMAB_CODES
@@ -35,9 +35,6 @@ from infusion_calc.core.catalog.container import ConfirmedContainer, parse_confi
 from infusion_calc.core.catalog.drug_names import NameIndex, build_index, lookup
 from infusion_calc.core.catalog.packed_records import PackedRecords
 from infusion_calc.core.errors import CatalogError
-
-if TYPE_CHECKING:
-    from infusion_calc.core.catalog import catalog_schema
 
 _LOOKUPS_KEPT = 4096
 """Names whose answers a catalog keeps (a few hundred KB at most, however many names a file types)."""
@@ -206,6 +203,16 @@ def _entry_name(raw: Any, index: int) -> str:
     return f"entry {index + 1} ({code})" if code else f"entry {index + 1}"
 
 
+def _in_file_words(error: Any) -> str:
+    """pydantic's message as the file says it: a table, not a Python class; a key, not an argument."""
+    table = "[[drug.product]]" if "product" in error["loc"] else "[[drug]]"
+    if error["type"] == "dataclass_type":  # pydantic names the record class; the file names a table
+        return f"Input should be a table of fields ({table})"
+    if error["type"] == "unexpected_keyword_argument":
+        return f"not a field of a {table} table (check the spelling)"
+    return re.sub(r"^(Value|Assertion) error, ", "", str(error["msg"]))
+
+
 def parse_catalog(text: str, origin: str) -> Catalog:
     """Validate catalog TOML text; raise CatalogError naming the file, entry and field."""
     try:
@@ -225,23 +232,21 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     entries = data.get("drug", [])
     if not isinstance(entries, list) or not (entries or containers):
         raise CatalogError(f"{origin}: no [[drug]] entries found")
+    # Lazy: pydantic, for a cache miss only (a warm start loads the compiled catalog).
     from pydantic import ValidationError
 
-    drugs = []
-    for index, raw in enumerate(entries):
-        try:
-            drugs.append(_schema().model_validate(raw).record())
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
-            message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
-            if (
-                first["type"] == "model_type"
-            ):  # pydantic names the model class; the file names a table
-                message = f"Input should be a table of fields ({'[[drug.product]]' if 'product' in first['loc'] else '[[drug]]'})"
-            raise CatalogError(
-                f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}"
-            ) from None
+    from infusion_calc.core.catalog.catalog_schema import validate_entries
+
+    try:
+        drugs = validate_entries(entries)
+    except ValidationError as error:
+        first = error.errors()[0]
+        index, *inside = first["loc"]
+        raw = entries[int(index)]
+        where = ".".join(str(part) for part in inside) or _whole_entry_field(first["msg"])
+        raise CatalogError(
+            f"{origin}: {_entry_name(raw, int(index))}: field '{where}': {_in_file_words(first)}"
+        ) from None
     # Counted once: list.count per code was quadratic (6 s for a 10,000-entry site file).
     duplicates = sorted(
         code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1
@@ -254,11 +259,7 @@ def parse_catalog(text: str, origin: str) -> Catalog:
 def validate_drug(raw: Any) -> Drug:
     """One [[drug]] entry (or a drug typed for a code no catalog lists), validated by the schema;
     raises pydantic's ValidationError when it is bad."""
-    return _schema().model_validate(raw).record()
+    # Lazy: pydantic, only when a drug is validated, never on a warm start.
+    from infusion_calc.core.catalog.catalog_schema import validate_entry
 
-
-def _schema() -> type[catalog_schema.DrugEntry]:
-    """The pydantic model of one [[drug]] entry, imported only when a catalog is validated."""
-    from infusion_calc.core.catalog import catalog_schema
-
-    return catalog_schema.DrugEntry
+    return validate_entry(raw)
