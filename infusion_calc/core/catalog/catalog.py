@@ -11,7 +11,6 @@ Codes known only from CMS's files come from a `CmsLayer` (`cms_codes.py`) when a
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -215,9 +214,12 @@ def _in_file_words(error: Any) -> str:
 
 def parse_catalog(text: str, origin: str) -> Catalog:
     """Validate catalog TOML text; raise CatalogError naming the file, entry and field."""
+    # Lazy: a catalog's text is read on a cache miss only. tomli is tomllib's own parser, compiled.
+    import tomli
+
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
     except RecursionError:  # arrays nested a thousand deep: no catalog needs more than three
         raise CatalogError(
