@@ -61,7 +61,9 @@ def test_a_field_added_to_the_record_is_read_and_checked_from_the_file() -> None
 
 
 def test_a_field_the_record_does_not_declare_is_refused() -> None:
-    with pytest.raises(CatalogError, match=r"entry 1 \(J9998\): field 'lot': not a field of a \[\[drug\]\] table"):
+    with pytest.raises(
+        CatalogError, match=r"entry 1 \(J9998\): field 'lot': not a field of a \[\[drug\]\] table"
+    ):
         parse_catalog('[[drug]]\nlot = "L12"\n' + _toml_rest(), "site.toml")
 
 

@@ -107,6 +107,7 @@ ITEM_FIELDS = tuple(item.name for item in fields(CmsItem) if item.name != "stren
 """One NDC row of a stored quarter (cms/models.py): a CmsItem's fields in order, less the
 strength it is computed into."""
 
+
 @dataclass(frozen=True, kw_only=True)
 class Product:
     """One vial presentation with its labeled amount, as sold under one NDC: a [[drug.product]] table."""
@@ -198,7 +199,8 @@ class Drug:
     dose_range: Annotated[DoseRange, ReadBy(read_dose_range)] | None = None
     """The label's, where verified; None: no range check."""
     source: Annotated[
-        Literal["curated", "cms", "site"], NotInFile("the calculator notes where an entry came from")
+        Literal["curated", "cms", "site"],
+        NotInFile("the calculator notes where an entry came from"),
     ] = "curated"
     """Where the entry's facts come from: the packaged catalog, CMS's files only, or a site file."""
     cms_items: Annotated[

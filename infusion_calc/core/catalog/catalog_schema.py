@@ -81,7 +81,8 @@ def _entry(record: type[Drug]) -> Any:
 @cache
 def entries_of(record: type[Drug] = Drug) -> TypeAdapter[list[Drug]]:
     """The validator of a file's [[drug]] list into `record`s, built once per record class."""
-    return TypeAdapter(list[_entry(record)])  # type: ignore[misc]
+    entries: Any = list[_entry(record)]  # type: ignore[misc]  # a class given at run time
+    return TypeAdapter(entries)
 
 
 @cache

@@ -18,10 +18,10 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
+from infusion_calc.core.catalog.catalog_records import ITEM_FIELDS, Drug
 from infusion_calc.core.catalog.catalog_records import (
     CmsItem as CmsItem,
 )  # named from here as it always was
-from infusion_calc.core.catalog.catalog_records import ITEM_FIELDS, Drug
 from infusion_calc.core.numbers.units import Measure, parse_amount
 
 if TYPE_CHECKING:
