@@ -112,7 +112,7 @@ def _compile(
     catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
     if site is not None and site_file is not None:
         catalog = catalog.merged_with(
-            parse_catalog(site_file_text(site_file, site), str(site_file))
+            parse_catalog(site_file_text(site_file, site), str(site_file), source="site")
         )
     catalog.name_index  # noqa: B018 -- computed now, so the cache holds it (cached_property)
     return Compiled(catalog, cms.quarters, book.every_answer())

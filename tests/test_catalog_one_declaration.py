@@ -110,3 +110,10 @@ def _toml_rest() -> str:
         '[[drug.product]]\nbrand = "E"\nndc = "12345-6789-01"\nstrength = "100 mg"\n'
         'volume = "10 mL"\nform = "solution"\ncontainer = "single-dose"\n'
     )
+
+
+def test_a_site_files_entries_are_built_as_the_sites_and_still_cannot_say_so() -> None:
+    (drug,) = parse_catalog("[[drug]]\n" + _toml_rest(), "site.toml", source="site").drugs
+    assert drug.source == "site" and drug.cms_items == ()
+    with pytest.raises(CatalogError, match="field 'source': not written in a catalog file"):
+        parse_catalog('[[drug]]\nsource = "site"\n' + _toml_rest(), "site.toml", source="site")

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import Any
+from typing import Any, Literal
 
 # The records are declared in catalog_records.py, and named from here as they always were.
 from infusion_calc.core.catalog.catalog_records import NATALIZUMAB_CODES as NATALIZUMAB_CODES
@@ -181,7 +181,9 @@ class Catalog:
                     )
         replaced = {drug.hcpcs for drug in site.drugs}
         kept = tuple(drug for drug in self.drugs if drug.hcpcs not in replaced)
-        added = tuple(replace(drug, source="site") for drug in site.drugs)
+        added = tuple(
+            drug if drug.source == "site" else replace(drug, source="site") for drug in site.drugs
+        )
         return Catalog(
             kept + added,
             f"{self.origin} + {site.origin}",
@@ -212,8 +214,11 @@ def _in_file_words(error: Any) -> str:
     return re.sub(r"^(Value|Assertion) error, ", "", str(error["msg"]))
 
 
-def parse_catalog(text: str, origin: str) -> Catalog:
-    """Validate catalog TOML text; raise CatalogError naming the file, entry and field."""
+def parse_catalog(
+    text: str, origin: str, source: Literal["curated", "site"] = "curated"
+) -> Catalog:
+    """Validate catalog TOML text; raise CatalogError naming the file, entry and field. `source`:
+    where its entries come from (a site file's are built as "site": no copy of each to mark it)."""
     # Lazy: a catalog's text is read on a cache miss only. tomli is tomllib's own parser, compiled.
     import tomli
 
@@ -240,7 +245,7 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     from infusion_calc.core.catalog.catalog_schema import validate_entries
 
     try:
-        drugs = validate_entries(entries)
+        drugs = validate_entries(entries, None if source == "curated" else {"source": source})
     except ValidationError as error:
         first = error.errors()[0]
         index, *inside = first["loc"]

@@ -11,12 +11,14 @@ start (the compiled catalog is loaded from the user cache: `infusion_calc/catalo
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from functools import cache
 from typing import Annotated, Any
 
-from pydantic import AfterValidator, BeforeValidator, TypeAdapter
+from pydantic import AfterValidator, BeforeValidator, TypeAdapter, ValidationInfo
 
 from infusion_calc.core.catalog.catalog_records import Drug, drug_problem
+from infusion_calc.core.catalog.field_rules import FromLoader
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.numbers.amounts import bind
@@ -38,10 +40,20 @@ def _bound(value: Any, kind: str, what: str) -> Any:
         raise ValueError(error.message) from None
 
 
-def _in_its_unit_kind(raw: Any) -> Any:
-    """ "1 unit", "100 units" bound to the entry's unit_kind before the amount fields are read."""
-    if not isinstance(raw, dict) or UNIT_KIND not in raw:
+def _as_read(raw: Any, info: ValidationInfo) -> Any:
+    """The table with the loader's values (where the entry came from: `FromLoader`, which a
+    field no file writes takes, and refuses from the file) and its amounts in its unit_kind."""
+    given: Mapping[str, object] = info.context or {}
+    if not isinstance(raw, dict) or not (given or UNIT_KIND in raw):
         return raw
+    table = dict(raw)
+    for name, value in given.items():
+        table.setdefault(name, FromLoader(value))  # a value the file wrote stays, to be refused
+    return _in_its_unit_kind(table) if UNIT_KIND in table else table
+
+
+def _in_its_unit_kind(raw: dict[str, Any]) -> dict[str, Any]:
+    """ "1 unit", "100 units" bound to the entry's unit_kind before the amount fields are read."""
     bound = dict(raw)
     kind = bound.pop(UNIT_KIND)
     if kind is None:
@@ -73,9 +85,7 @@ def _consistent_as_a_whole(drug: Drug) -> Drug:
 
 def _entry(record: type[Drug]) -> Any:
     """One [[drug]] table read as `record` (a class given at run time: the checker sees Any)."""
-    return Annotated[
-        record, BeforeValidator(_in_its_unit_kind), AfterValidator(_consistent_as_a_whole)
-    ]
+    return Annotated[record, BeforeValidator(_as_read), AfterValidator(_consistent_as_a_whole)]
 
 
 @cache
@@ -90,10 +100,10 @@ def _one_entry() -> TypeAdapter[Drug]:
     return TypeAdapter(_entry(Drug))
 
 
-def validate_entries(raw: list[Any]) -> list[Drug]:
-    """Every [[drug]] table of a file as a record, in one call; pydantic's ValidationError names
-    the first bad one by its position."""
-    return entries_of().validate_python(raw)
+def validate_entries(raw: list[Any], loader: Mapping[str, object] | None = None) -> list[Drug]:
+    """Every [[drug]] table of a file as a record, in one call, with the fields the loader sets
+    (`{"source": "site"}`); pydantic's ValidationError names the first bad one by its position."""
+    return entries_of().validate_python(raw, context=loader)
 
 
 def validate_entry(raw: Any) -> Drug:

@@ -54,19 +54,28 @@ class OneOf:
 
 
 @dataclass(frozen=True, slots=True)
+class FromLoader:
+    """A value the loader gives a field no file may write (no TOML value is one of these)."""
+
+    value: object
+
+
+@dataclass(frozen=True, slots=True)
 class NotInFile:
     """A field the calculator sets (where the entry came from, CMS's NDCs): never a file's."""
 
     why: str
 
-    def refuse(self, value: Any) -> Any:
+    def take(self, value: Any) -> Any:
+        if type(value) is FromLoader:
+            return value.value
         raise ValueError(f"not written in a catalog file: {self.why}")
 
     def __get_pydantic_core_schema__(self, source: Any, handler: Any) -> Any:
         # Lazy: asked only while a catalog is validated; a warm start never imports pydantic.
         from pydantic_core import core_schema
 
-        return core_schema.no_info_plain_validator_function(self.refuse)
+        return core_schema.no_info_plain_validator_function(self.take)
 
 
 @lru_cache(maxsize=4096)
