@@ -92,6 +92,8 @@ def _plain(value: Any, schema: Schema) -> Any:
     kind = type(value)
     if kind in _SCALARS:
         return value
+    if kind is list:  # a record's list of names or sources: checked before the classes
+        return [item if type(item) in _SCALARS else _plain(item, schema) for item in value]
     name = kind.__name__
     if schema.classes.get(name) is kind:  # a record: most of what a large catalog holds
         return _tagged(value, kind, name, schema)
