@@ -12,7 +12,7 @@ from __future__ import annotations
 import os
 from functools import cached_property, lru_cache
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from infusion_calc.locations import site_catalog_path, site_config_path
 from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file  # noqa: F401  (SITE_CATALOG_LIMIT, read_site_file: re-exported)
@@ -225,17 +225,3 @@ class Context:
                     f"{error} (it says where the administration log is). Nothing was saved or read."
                 )
         return log_location(configured)
-
-
-def context_for(options: Any) -> Context:
-    """The command's context, built on first use and kept on `options` (so it is built once per command)."""
-    context = getattr(options, "context", None)
-    if context is None:
-        given = getattr(options, "catalog", None)
-        context = options.context = Context(catalog_file=Path(given) if given else None)
-    return context
-
-
-def catalog_for(options: Any) -> Catalog:
-    """The command's catalog: `context_for(options).catalog`."""
-    return context_for(options).catalog

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from infusion_calc.cli import log as log_command
 from infusion_calc.cli import log_export, log_show, main
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.loading import Context
 
 CALCULATIONS = [
@@ -70,14 +70,8 @@ def test_log_show_keeps_the_entry_details_around_the_summary(
     )
 
 
-def _options(log_file: Path, **values: Any) -> argparse.Namespace:
-    options = argparse.Namespace(**values)
-    options.context = Context(log_file=log_file)
-    return options
-
-
 def test_every_log_command_reads_the_log_of_the_commands_context(
-    capsys: pytest.CaptureFixture[str], tmp_path: Path
+    capsys: pytest.CaptureFixture[str], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
@@ -86,12 +80,14 @@ def test_every_log_command_reads_the_log_of_the_commands_context(
 
     elsewhere = tmp_path / "elsewhere" / "log.sqlite3"
     save(calculate(packaged_catalog(), CalcRequest("250 mg")), path=elsewhere)
+    # Every command's context is built in one place; one naming another log reaches them all.
+    monkeypatch.setattr(CommandOptions, "context", property(lambda _: Context(log_file=elsewhere)))
 
-    assert log_command.run_path(_options(elsewhere)) == 0
+    assert log_command.run_path(argparse.Namespace()) == 0
     assert capsys.readouterr().out == f"{elsewhere}\n"
-    assert log_command.run_list(_options(elsewhere, all=True, limit=20)) == 0
+    assert log_command.run_list(argparse.Namespace(all=True, limit=20)) == 0
     assert "J2323 × 250; J2323-JW × 50" in capsys.readouterr().out
-    assert log_show.run_show(_options(elsewhere, id=1, json=False)) == 0
+    assert log_show.run_show(argparse.Namespace(id=1, json=False)) == 0
     assert "J2323-JW" in capsys.readouterr().out
-    assert log_export.run_export(_options(elsewhere, format="csv", out=None)) == 0
+    assert log_export.run_export(argparse.Namespace(format="csv", out=None)) == 0
     assert len(capsys.readouterr().out.splitlines()) == 3  # the header and the two claim lines

@@ -19,18 +19,18 @@ import re
 import sys
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 from typing import IO, TYPE_CHECKING
 
 from infusion_calc.cli.batch_render import WRITERS, Job, render, render_all
 from infusion_calc.cli.batch_rows import RecordReader
 from infusion_calc.cli.common import add_catalog_option, fail
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.errors import CatalogError, SiteConfigError
 from infusion_calc.core.pipeline.batch import HeaderError, UnreadableRow, read_header
 from infusion_calc.core.record.safe_text import terminal_safe
 from infusion_calc.core.visit.batch_visit import visit_groups, visit_index
-from infusion_calc.loading import context_for
 
 if TYPE_CHECKING:
     from infusion_calc.cli.batch_render import Job, Rendered, Row
@@ -162,9 +162,20 @@ def _open_orders(path: str) -> tuple[IO[str], int | None]:
     return stream, os.fstat(stream.fileno()).st_size
 
 
-def run(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class BatchOptions(CommandOptions):
+    """`batch`'s options (see `register` for their help)."""
+
+    orders: str
+    out: str | None = None
+    format: str = "csv"
+    jobs: int = 1
+
+
+def run(namespace: argparse.Namespace) -> int:
+    options = BatchOptions.read(namespace)
     try:
-        site = context_for(options).site()
+        site = options.context.site()
     except (CatalogError, SiteConfigError) as error:
         return fail(str(error))
     try:
@@ -192,7 +203,7 @@ def run(options: argparse.Namespace) -> int:
 
 
 def _answer_all(
-    options: argparse.Namespace,
+    options: BatchOptions,
     source: IO[str],
     size: int | None,
     rows: Iterator[list[str] | UnreadableRow],

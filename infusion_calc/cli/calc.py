@@ -25,7 +25,7 @@ from infusion_calc.core.pipeline.summary import summary
 from infusion_calc.core.record.encounter_fields import FIELD
 from infusion_calc.core.record.safe_text import json_safe, terminal_safe
 from infusion_calc.core.words.labels import checks_text
-from infusion_calc.loading import Context, context_for
+from infusion_calc.loading import Context
 
 
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -108,8 +108,8 @@ def request_from(options: CalcOptions, context: Context) -> CalcRequest:
 
 
 def run(namespace: argparse.Namespace) -> int:
-    context = context_for(namespace)
     options = CalcOptions.read(namespace)
+    context = options.context
     try:
         entered = read_entered(
             options.encounter

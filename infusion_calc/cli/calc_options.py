@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 from dataclasses import dataclass
+from typing import Self
 
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.record.encounter import EncounterText
 from infusion_calc.core.record.encounter_fields import FIELD, EncounterField
 
@@ -24,8 +26,8 @@ def _typed(options: argparse.Namespace, field: EncounterField) -> str | bool | t
     return str(value or "")
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CalcOptions:
+@dataclass(frozen=True, kw_only=True)
+class CalcOptions(CommandOptions):
     """`calc`'s options (see cli/calc.py for their help)."""
 
     dose: str
@@ -56,11 +58,12 @@ class CalcOptions:
         return self.json or self.format == "json"
 
     @classmethod
-    def read(cls, options: argparse.Namespace) -> CalcOptions:
+    def read(cls, options: argparse.Namespace) -> Self:
         encounter = EncounterText._make(
             _typed(options, FIELD[name]) for name in EncounterText._fields
         )
         return cls(
+            catalog=vars(options).get("catalog"),
             dose=options.dose,
             drug=options.drug,
             hcpcs=options.hcpcs,

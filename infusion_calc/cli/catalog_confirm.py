@@ -11,10 +11,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from infusion_calc.cli.common import fail
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.catalog.catalog import parse_catalog
 from infusion_calc.core.catalog.container import (
     ConfirmedContainer,
@@ -51,7 +53,18 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     parser.set_defaults(run=run)
 
 
-def run(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class ConfirmOptions(CommandOptions):
+    """`catalog confirm-container`'s options: the product, what its carton says and who read it."""
+
+    hcpcs: str
+    strength: str
+    container: str
+    confirmed_by: str
+
+
+def run(namespace: argparse.Namespace) -> int:
+    options = ConfirmOptions.read(namespace)
     use_packaged_units()  # the answer's strength and the file's amounts are parsed
     path = Path(options.catalog) if options.catalog else site_catalog_path()
     try:

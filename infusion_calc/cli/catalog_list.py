@@ -5,13 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cli import catalog_confirm
 from infusion_calc.cli.common import add_catalog_option, fail
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.errors import CatalogError
 from infusion_calc.core.record.safe_text import escape_controls
-from infusion_calc.loading import catalog_for
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog.catalog import Catalog
@@ -57,9 +58,17 @@ def entries(catalog: Catalog) -> list[dict[str, Any]]:
     return out
 
 
-def run(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class ListOptions(CommandOptions):
+    """`catalog list`'s options: JSON or a table."""
+
+    json: bool = False
+
+
+def run(namespace: argparse.Namespace) -> int:
+    options = ListOptions.read(namespace)
     try:
-        listed = entries(catalog_for(options))
+        listed = entries(options.context.catalog)
     except CatalogError as error:
         return fail(str(error))
     if options.json:

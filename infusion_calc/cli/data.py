@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -12,6 +13,7 @@ from pydantic import ValidationError
 
 from infusion_calc.catalog_cache import load
 from infusion_calc.cli.common import fail
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.cms.changes import change
 from infusion_calc.cms.importer import build_quarters, read_paths
 from infusion_calc.cms.store import (
@@ -66,9 +68,18 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     status.set_defaults(run=run_status)
 
 
-def run_import(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class ImportOptions(CommandOptions):
+    """`data import`'s options: the files, and whether a large loss of codes may replace a quarter."""
+
+    paths: tuple[Path, ...]
+    replace: bool = False
+
+
+def run_import(namespace: argparse.Namespace) -> int:
+    options = ImportOptions.read(namespace)
     try:
-        found = read_paths(options.paths)
+        found = read_paths(list(options.paths))
         descriptors = found.hcpcs or stored_descriptors() or packaged_descriptors()
         quarters = build_quarters(found, descriptors)
         with (
@@ -130,7 +141,16 @@ def quarters_as_dicts() -> list[dict[str, Any]]:
     ]
 
 
-def run_status(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class StatusOptions(CommandOptions):
+    """`data status`'s options: JSON, and whether to list the codes not imported."""
+
+    json: bool = False
+    refused: bool = False
+
+
+def run_status(namespace: argparse.Namespace) -> int:
+    options = StatusOptions.read(namespace)
     try:
         quarters = quarters_as_dicts()
     except CatalogError as error:

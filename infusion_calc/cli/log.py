@@ -10,13 +10,14 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from infusion_calc.cli.common import fail
 from infusion_calc.cli.exits import one_line
 from infusion_calc.cli.log_common import guarded, local_time, open_log
-from infusion_calc.loading import context_for
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.log import LogError, default_log_path
 from infusion_calc.log.location import CenterLog, center_log, workstation_name
 
@@ -131,8 +132,10 @@ def run_export(options: argparse.Namespace) -> int:
     return export(options)
 
 
-def run_path(options: argparse.Namespace) -> int:
-    location = context_for(options).log_path  # where the log is, without opening it
+def run_path(namespace: argparse.Namespace) -> int:
+    location = CommandOptions.read(
+        namespace
+    ).context.log_path  # where the log is, without opening it
     try:
         sys.stdout.write(f"{location.checked() if isinstance(location, CenterLog) else location}\n")
     except LogError as error:
@@ -140,7 +143,16 @@ def run_path(options: argparse.Namespace) -> int:
     return 0
 
 
-def run_migrate(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class MigrateOptions(CommandOptions):
+    """`log migrate`'s options: the center log's URL and the SQLite log to copy."""
+
+    to: str
+    source: str | None = None
+
+
+def run_migrate(namespace: argparse.Namespace) -> int:
+    options = MigrateOptions.read(namespace)
     from infusion_calc.log.migrate import (
         copy_log,
     )  # lazy: ~35 ms (the record, hashes) `log list` and `log path` skip
@@ -148,7 +160,7 @@ def run_migrate(options: argparse.Namespace) -> int:
     source = Path(options.source) if options.source else default_log_path()
     try:
         target = center_log(options.to, "--to")
-        context = context_for(options)
+        context = options.context
         workstation = workstation_name(
             context.site_config.log.workstation if context.has_site_config else None
         )
@@ -169,7 +181,17 @@ def _corrections(summary: Summary) -> str:
     return f"  ({'; '.join(marks)})" if marks else ""
 
 
-def run_list(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class ListOptions(CommandOptions):
+    """`log list`'s options: how many recent entries, or all of them."""
+
+    limit: int = 20
+    all: bool = False
+
+
+def run_list(namespace: argparse.Namespace) -> int:
+    options = ListOptions.read(namespace)
+
     def action() -> int:
         log = open_log(options)
         printed = 0

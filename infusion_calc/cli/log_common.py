@@ -3,7 +3,6 @@ a stored text or time is shown on a terminal."""
 
 from __future__ import annotations
 
-import argparse
 import sys
 from collections.abc import Callable
 from datetime import datetime
@@ -11,7 +10,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from infusion_calc.cli.common import fail
-from infusion_calc.loading import context_for
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.log.errors import LogError
 
 if TYPE_CHECKING:
@@ -22,11 +21,11 @@ _current: list[AdministrationLog] = []
 """The log the running command reads (set by `guarded`), so its notices are shown once."""
 
 
-def open_log(options: argparse.Namespace) -> AdministrationLog:
+def open_log(options: CommandOptions) -> AdministrationLog:
     """The log the command's context names (`Context.log_path`: the data folder's unless it says otherwise)."""
     from infusion_calc.log import AdministrationLog  # lazy: `log path` imports no reader
 
-    return _current[-1] if _current else AdministrationLog(context_for(options).log_path)
+    return _current[-1] if _current else AdministrationLog(options.context.log_path)
 
 
 def local_time(saved_at: str) -> str:
@@ -45,7 +44,7 @@ def _local_minute(saved_at: str) -> str:
     return datetime.fromisoformat(saved_at).astimezone().isoformat(" ", "minutes")[:16]
 
 
-def guarded(options: argparse.Namespace, action: Callable[[], int]) -> int:
+def guarded(options: CommandOptions, action: Callable[[], int]) -> int:
     try:
         _current.append(open_log(options))
     except LogError as error:  # e.g. a center log URL holding a password

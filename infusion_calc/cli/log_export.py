@@ -8,11 +8,13 @@ import io
 import itertools
 import os
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
 from infusion_calc.cli.common import fail
 from infusion_calc.cli.log_common import guarded, open_log
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.log import CSV_COLUMNS, AdministrationLog, LogError
 
@@ -64,7 +66,16 @@ def is_part_of_the_log(target: Path, log_path: Path) -> bool:
     return False
 
 
-def run_export(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class ExportOptions(CommandOptions):
+    """`log export`'s options: the format, and the file to write instead of standard output."""
+
+    format: str = "csv"
+    out: str | None = None
+
+
+def run_export(namespace: argparse.Namespace) -> int:
+    options = ExportOptions.read(namespace)
     if options.out is None:
         return guarded(
             options, lambda: _write_export(open_log(options), sys.stdout, options.format)

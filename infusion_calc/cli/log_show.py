@@ -6,11 +6,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cli.common import fail
 from infusion_calc.cli.exits import one_line
 from infusion_calc.cli.log_common import guarded, local_time, open_log
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.record.check_types import Check
 from infusion_calc.core.record.safe_text import json_safe
@@ -21,7 +23,17 @@ if TYPE_CHECKING:
     from decimal import Decimal
 
 
-def run_show(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class ShowOptions(CommandOptions):
+    """`log show`'s options: the entry, and whether as its stored JSON."""
+
+    id: int
+    json: bool = False
+
+
+def run_show(namespace: argparse.Namespace) -> int:
+    options = ShowOptions.read(namespace)
+
     def action() -> int:
         log = open_log(options)
         entry = log.entry(options.id)

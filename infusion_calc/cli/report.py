@@ -12,6 +12,7 @@ import io
 import json
 import os
 import sys
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -20,11 +21,11 @@ from typing import TYPE_CHECKING, Any
 from infusion_calc.cli.common import describe_input_error, fail
 from infusion_calc.cli.exits import one_line
 from infusion_calc.cli.log_export import is_part_of_the_log
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.calculation.engine import parse_rounding_threshold
 from infusion_calc.core.errors import InputError, SiteConfigError
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.report.report import Filters, Period, last_full_month
-from infusion_calc.loading import context_for
 from infusion_calc.log import LogError
 from infusion_calc.report.load import report_for
 from infusion_calc.report.tables import write_csv
@@ -99,23 +100,37 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.set_defaults(run=run_report)
 
 
-def _period(options: argparse.Namespace) -> Any:
-    if options.first is None and options.last is None:
-        return last_full_month(date.today())
-    # One end given: --from alone runs to today; --to alone starts on the first of its month.
-    first = options.first or options.last.replace(day=1)
-    last = options.last or date.today()
-    return Period(first, last)
+@dataclass(frozen=True, kw_only=True)
+class ReportOptions(CommandOptions):
+    """`report`'s options (see `register` for their help)."""
+
+    first: date | None = None
+    last: date | None = None
+    drug: str | None = None
+    payer: str | None = None
+    round_within: str | None = None
+    details: bool = False
+    format: str = "text"
+    out: str | None = None
 
 
-def _threshold(options: argparse.Namespace, context: Any) -> Decimal | None:
+def _period(options: ReportOptions) -> Period:
+    first, last = options.first, options.last
+    if last is not None:  # --to alone starts on the first of its month
+        return Period(first or last.replace(day=1), last)
+    if first is not None:  # --from alone runs to today
+        return Period(first, date.today())
+    return last_full_month(date.today())
+
+
+def _threshold(options: ReportOptions, context: Any) -> Decimal | None:
     text = options.round_within if options.round_within is not None else context.rounding_policy
     return parse_rounding_threshold(text)
 
 
-def build(options: argparse.Namespace) -> tuple[dict[str, Any], int]:
+def build(options: ReportOptions) -> tuple[dict[str, Any], int]:
     """The contract dictionary for the options, and how many entries could not be read."""
-    context = context_for(options)
+    context = options.context
     report, skipped, notices = report_for(
         context,
         _period(options),
@@ -164,7 +179,8 @@ def _write(target: Path, content: str | bytes, log_path: LogLocation) -> int:
     return 0
 
 
-def run_report(options: argparse.Namespace) -> int:
+def run_report(namespace: argparse.Namespace) -> int:
+    options = ReportOptions.read(namespace)
     if options.first and options.last and options.first > options.last:
         return fail(
             f"--from {options.first} is after --to {options.last}: give the earlier day first"
@@ -181,7 +197,7 @@ def run_report(options: argparse.Namespace) -> int:
     if skipped and options.format != "text":
         sys.stderr.write(f"warning: {skipped} log entries could not be read and are left out\n")
     if options.out is not None:
-        return _write(Path(options.out), content, context_for(options).log_path)
+        return _write(Path(options.out), content, options.context.log_path)
     assert isinstance(content, str)  # png is refused without --out above
     sys.stdout.write(content)
     return 0

@@ -7,11 +7,12 @@ import asyncio
 import logging
 import re
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 from infusion_calc.cli.common import add_catalog_option, fail
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.errors import CatalogError
-from infusion_calc.loading import catalog_for
 from infusion_calc.serve.hosts import WILDCARDS, host_problem, normal_host
 from infusion_calc.serve.server import BrowserServer, is_loopback, url_for
 
@@ -91,21 +92,28 @@ def port_number(text: str) -> int:
     return int(text)
 
 
-def app_command(options: argparse.Namespace) -> list[str]:
+@dataclass(frozen=True, kw_only=True)
+class ServeOptions(CommandOptions):
+    """`serve`'s options (see `register` for their help)."""
+
+    host: str = DEFAULT_HOST
+    port: int = DEFAULT_PORT
+    allow_host: tuple[str, ...] = ()
+
+
+def app_command(options: ServeOptions) -> list[str]:
     """What each browser tab runs: this very app, with the same catalog choice."""
     command = [sys.executable, "-m", "infusion_calc"]
-    given = getattr(options, "catalog", None)
-    if given:
+    if options.catalog:
         # Absolute, so the app finds it whatever its working folder.
-        command += ["--catalog", str(Path(given).resolve())]
+        command += ["--catalog", str(Path(options.catalog).resolve())]
     return command
 
 
-def run(options: argparse.Namespace) -> int:
-    # Imported here so that loading the parser for `calc` stays cheap.
-
+def run(namespace: argparse.Namespace) -> int:
+    options = ServeOptions.read(namespace)
     try:
-        catalog_for(options)  # a bad catalog is one error now, not one broken app per tab
+        options.context.catalog  # a bad catalog is one error now, not one broken app per tab
     except CatalogError as error:
         return fail(str(error))
     if not is_loopback(options.host):

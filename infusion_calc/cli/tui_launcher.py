@@ -32,9 +32,11 @@ def app_options(arguments: Sequence[str]) -> argparse.Namespace | None:
 
 def launch(options: argparse.Namespace) -> int:
     """Run the app until the user quits. A site catalog that fails to load is shown in the app."""
-    from infusion_calc.loading import context_for  # lazy: --version and --help import this module
+    from infusion_calc.cli.options import (
+        CommandOptions,
+    )  # lazy: --version and --help import this module
     from infusion_calc.tui.app import make_app  # lazy: Textual, for the app only
 
-    app = make_app(context=context_for(options))
+    app = make_app(context=CommandOptions.read(options).context)
     app.run()
     return app.return_code or 0

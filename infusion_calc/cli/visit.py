@@ -5,11 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from infusion_calc.cli.common import add_catalog_option, fail
 from infusion_calc.cli.exits import SavedThenFailed
+from infusion_calc.cli.options import CommandOptions
 from infusion_calc.cli.output_options import EXPORT_FORMATS
 from infusion_calc.core.errors import (
     CatalogError,
@@ -31,7 +33,6 @@ from infusion_calc.core.visit.visit import (
 from infusion_calc.core.visit.visit_exports import render_visit
 from infusion_calc.core.visit.visit_file import VisitFileError, read_visit
 from infusion_calc.core.words.labels import checks_text, line_brief
-from infusion_calc.loading import context_for
 from infusion_calc.log import LogError
 from infusion_calc.log.visit_record import save_visit
 
@@ -85,14 +86,26 @@ def _read(path: str) -> str:
         raise VisitFileError(None, "not UTF-8 text") from None
 
 
-def run(options: argparse.Namespace) -> int:
+@dataclass(frozen=True, kw_only=True)
+class VisitOptions(CommandOptions):
+    """`visit`'s options (see `register` for their help)."""
+
+    file: str
+    json: bool = False
+    format: str | None = None
+    note: bool = False
+    save: bool = False
+
+
+def run(namespace: argparse.Namespace) -> int:
+    options = VisitOptions.read(namespace)
     path = options.file
     try:
         spec = read_visit(_read(path))
     except VisitFileError as error:
         where = f"{path}:{error.line}" if error.line else path
         return fail(f"{where}: {error}")
-    context = context_for(options)
+    context = options.context
     tools = VisitTools(context.site(), context.rounding_policy)
     try:
         result = run_visit(spec, tools)
@@ -115,9 +128,9 @@ def run(options: argparse.Namespace) -> int:
         ) from error  # the save happened: the status must say so (exit 3)
 
 
-def _save(result: VisitResult, options: argparse.Namespace) -> SavedEntry | int:
+def _save(result: VisitResult, options: VisitOptions) -> SavedEntry | int:
     """The visit as one log entry; an exit status when it could not be saved."""
-    context = context_for(options)
+    context = options.context
     try:
         entry = save_visit(result, config=context.site_config, path=context.log_path)
     except ClaimLineError as error:
@@ -131,7 +144,7 @@ def _save(result: VisitResult, options: argparse.Namespace) -> SavedEntry | int:
     return entry
 
 
-def _write(result: VisitResult, options: argparse.Namespace) -> int:
+def _write(result: VisitResult, options: VisitOptions) -> int:
     fmt = "json" if options.json else options.format
     if fmt == "json":
         sys.stdout.write(
@@ -143,9 +156,9 @@ def _write(result: VisitResult, options: argparse.Namespace) -> int:
             rendered = render_visit(
                 result,
                 fmt,
-                context_for(options).site_config.export_settings(
+                options.context.site_config.export_settings(
                     result.spec.encounter.get("payer")
-                    if result.spec.encounter.get("payer") in context_for(options).site_config.payer
+                    if result.spec.encounter.get("payer") in options.context.site_config.payer
                     else None
                 ),
             )
