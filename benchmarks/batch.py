@@ -1,4 +1,5 @@
-"""Batch figures: rows per second through `infusion-calc batch` on a generated file, and peak memory."""
+"""Batch figures: rows per second through `infusion-calc
+batch` on a generated file, and peak memory."""
 
 from __future__ import annotations
 
@@ -59,7 +60,7 @@ def batch(rows: int, workdir: Path, single_process_too: bool) -> list[Figure]:
             f"{peak:.0f} MB",
             f"< {MEMORY_TARGET_MIB} MB",
             peak < MEMORY_TARGET_MIB,
-            f"all processes together (sampled from /proc); largest single process {measured['maxrss_mib']:.0f} MB "
-            "(getrusage RUSAGE_CHILDREN)",
+            "all processes together (sampled from /proc); largest single process "
+            f"{measured['maxrss_mib']:.0f} MB (getrusage RUSAGE_CHILDREN)",
         ),
     ]

@@ -35,7 +35,8 @@ DrugRow = tuple[Decimal, list[tuple[Decimal, Decimal | None]], Decimal | None]
 
 
 def _drug_table() -> dict[tuple[str, str], DrugRow]:
-    """(drug cell, hcpcs cell) -> billing unit, [(strength, volume)], payment limit: read once, untimed."""
+    """(drug cell, hcpcs cell) -> billing unit, [(strength, volume)],
+    payment limit: read once, untimed."""
     from benchmarks.scenarios import SCENARIOS
     from infusion_calc.loading import Context
 
@@ -122,7 +123,8 @@ def _rounding_option(cells: list[str], dose: Decimal, totals: list[Decimal]) -> 
 
 
 def floor_rows(orders: Path, table: dict[tuple[str, str], DrugRow], sink: io.StringIO) -> int:
-    """The floor: every row of `orders` answered with plain Decimal arithmetic and written with csv."""
+    """The floor: every row of `orders` answered with plain Decimal arithmetic and written with
+    csv."""
     written = 0
     with orders.open(encoding="utf-8", newline="") as stream:
         rows = csv.reader(stream)
@@ -211,9 +213,10 @@ def batch_priced(rows: int, workdir: Path, repeats: int) -> Figure:
         f"{ratio:.2f}×",
         f"<= {RATIO_TARGET:.0f}×",
         ratio <= RATIO_TARGET,
-        f"one process (--jobs 1), {rows:,} rows with given_at in {SERVICE_MONTH}: {batch_us:.1f} µs/row CPU "
-        f"({1e6 / batch_us:,.0f} rows/s, start to exit) against the Decimal+csv floor's {floor_us:.1f} µs/row "
-        f"(target {RATIO_TARGET * floor_us:.0f} µs/row); medians of {repeats}, batch spread {spread:.0f}%",
+        f"one process (--jobs 1), {rows:,} rows with given_at in {SERVICE_MONTH}: {batch_us:.1f} "
+        f"µs/row CPU ({1e6 / batch_us:,.0f} rows/s, start to exit) against the Decimal+csv floor's "
+        f"{floor_us:.1f} µs/row (target {RATIO_TARGET * floor_us:.0f} µs/row); medians of "
+        f"{repeats}, batch spread {spread:.0f}%",
     )
 
 

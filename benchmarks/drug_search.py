@@ -101,9 +101,10 @@ def drug_search(rounds: int) -> Figure:
         f"{ratio:.3f} frame",
         "< 1 frame",
         ratio < 1,
-        f"{ENTRIES} entries (every real code, then synthetic ones), median of {len(refilled)} keystrokes: search + list refill "
-        f"{statistics.median(refilled) * 1000:.2f} ms (search alone {statistics.median(searched) * 1000:.3f} ms; "
-        f"worst refill {max(refilled) / (FRAME_MS / 1000):.2f} frame) of a 16.7 ms frame",
+        f"{ENTRIES} entries (every real code, then synthetic ones), median of {len(refilled)} "
+        f"keystrokes: search + list refill {statistics.median(refilled) * 1000:.2f} ms (search "
+        f"alone {statistics.median(searched) * 1000:.3f} ms; worst refill "
+        f"{max(refilled) / (FRAME_MS / 1000):.2f} frame) of a 16.7 ms frame",
     )
 
 

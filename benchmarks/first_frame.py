@@ -1,4 +1,5 @@
-"""Start an app headless; print the moment its first frame is drawn (time.monotonic), then exit at once.
+"""Start an app headless; print the moment its first
+frame is drawn (time.monotonic), then exit at once.
 
 Usage: python benchmarks/first_frame.py MODULE:FACTORY. The parent notes time.monotonic()
 just before starting this process (the clock is system-wide), so the difference is the

@@ -1,4 +1,5 @@
-"""Keystroke to answer, in-process: from a key typed in the dose field to the result panel showing the new result.
+"""Keystroke to answer, in-process: from a key typed in
+the dose field to the result panel showing the new result.
 
 The app runs under Textual's `run_test` with its real start-up (the catalog loads in
 a worker after the first frame). Once the form is live (and its start-up workers are
@@ -75,7 +76,8 @@ async def _measure(samples: int) -> tuple[list[float], list[float], int, list[fl
 
         # Wrapped in place to stamp the moments the outcome arrives and is painted.
         panel.show = timed_show  # type: ignore[method-assign]  # a timing wrapper, same signature
-        app._display = timed_display  # type: ignore[method-assign,assignment]  # a timing wrapper, same signature
+        # a timing wrapper, same signature
+        app._display = timed_display  # type: ignore[method-assign,assignment]
         valid = 0
         for index in range(samples):
             key, char = ("backspace", "\b") if index % 2 == 0 else (str(1 + index // 2 % 9),) * 2
@@ -126,10 +128,11 @@ def keystroke(samples: int) -> Figure:
         f"{median:.2f} ms",
         f"<= {TARGET_MS:.0f} ms, p95 <= {P95_TARGET_MS:.0f}",
         median <= TARGET_MS and p95 <= P95_TARGET_MS,
-        f"a key typed in the dose field -> result panel updated: median of {samples} keys through the driver "
-        f"in run_test, p95 {p95:.2f} ms ({valid} valid results); to the frame drawn: median "
-        f"{statistics.median(painted) * 1000:.2f} ms, p95 {_p95(painted) * 1000:.2f} ms; UI thread CPU to the result: "
-        f"median {statistics.median(worked) * 1000:.2f} ms, p95 {_p95(worked) * 1000:.2f} ms",
+        f"a key typed in the dose field -> result panel updated: median of {samples} keys through "
+        f"the driver in run_test, p95 {p95:.2f} ms ({valid} valid results); to the frame drawn: "
+        f"median {statistics.median(painted) * 1000:.2f} ms, p95 {_p95(painted) * 1000:.2f} ms; UI "
+        f"thread CPU to the result: median {statistics.median(worked) * 1000:.2f} ms, p95 "
+        f"{_p95(worked) * 1000:.2f} ms",
     )
 
 

@@ -5,9 +5,9 @@ PostgreSQL is a throwaway cluster from the installed server binaries (tests/pg_s
 on this machine's loopback, fsync on; SQLite is a file in a temporary folder (WAL,
 synchronous=FULL). Writers are forked processes saving 250 mg of natalizumab, each save its
 own transaction (SQLite: its own connection, as each CLI save; PostgreSQL: one connection
-per writer, as the app keeps it), timed from when every writer is ready. The 100,000 entries are copies of one saved entry, made in
-SQL. Each command is a fresh `python -m infusion_calc` process writing to /dev/null; its
-wall time and its own peak memory (wait4) are reported.
+per writer, as the app keeps it), timed from when every writer is ready. The 100,000 entries are
+copies of one saved entry, made in SQL. Each command is a fresh `python -m infusion_calc` process
+writing to /dev/null; its wall time and its own peak memory (wait4) are reported.
 """
 
 from __future__ import annotations
@@ -45,20 +45,25 @@ FIGURE_NAMES = tuple(
 """In the order printed: per back end, its saves, then its commands."""
 _COPIES = (
     "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {count})"
-    " INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, hcpcs, dose,"
-    " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter, line_summary)"
-    " SELECT 'copy-' || n.i, a.workstation, NULL, {saved_at}, a.tool_version, a.drug, a.hcpcs, a.dose,"
-    " a.administered_units, a.discarded_units, a.patient_id, a.inputs, a.result, a.note, a.checks, a.encounter,"
-    " a.line_summary"
+    " INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, "
+    "hcpcs, dose, administered_units, discarded_units, patient_id, inputs, result, note, checks, "
+    "encounter, line_summary) SELECT 'copy-' || n.i, a.workstation, NULL, {saved_at}, "
+    "a.tool_version, a.drug, a.hcpcs, a.dose, a.administered_units, a.discarded_units, "
+    "a.patient_id, a.inputs, a.result, a.note, a.checks, a.encounter, a.line_summary"
     " FROM administration a, n WHERE a.id = 1"
 )
-# One saved minute apart, so every entry's time is its own (as in a real log) and converted on its own.
+# One saved minute apart, so every entry's time is its
+# own (as in a real log) and converted on its own.
 _SQLITE_MINUTES = "strftime('%Y-%m-%dT%H:%M:%S+00:00', '2026-01-01', '+' || n.i || ' minutes')"
-_POSTGRES_MINUTES = "to_char(timestamp '2026-01-01' + n.i * interval '1 minute', 'YYYY-MM-DD\"T\"HH24:MI:SS\"+00:00\"')"
+_POSTGRES_MINUTES = (
+    "to_char(timestamp '2026-01-01' + n.i * interval '1 minute', "
+    '\'YYYY-MM-DD"T"HH24:MI:SS"+00:00"\')'
+)
 _LINES = (
-    "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity, medicare_payment)"
-    " SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity, l.medicare_payment"
-    " FROM administration a, claim_line l WHERE a.id > 1 AND l.administration_id = 1"
+    "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, "
+    "ndc_quantity, medicare_payment) SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, "
+    "l.ndc_unit, l.ndc_quantity, l.medicare_payment FROM administration a, claim_line l WHERE "
+    "a.id > 1 AND l.administration_id = 1"
 )
 
 
@@ -125,10 +130,12 @@ def _fill(location: Path | CenterLog, entries: int) -> None:
 
 
 def _command(env: dict[str, str], *args: str) -> tuple[float, float, float]:
-    """Wall seconds, CPU seconds and peak MB of one `infusion-calc log ...` process (CPU moves less with load).
+    """Wall seconds, CPU seconds and peak MB of one
+    `infusion-calc log ...` process (CPU moves less with load).
 
     The peak is the process's own high-water mark (VmHWM), read as it runs: getrusage's maxrss of a
-    child counts the memory of this (large) process it was forked from before it started the command.
+    child counts the memory of this (large) process
+    it was forked from before it started the command.
     """
     started = time.perf_counter()
     process = subprocess.Popen(
@@ -148,7 +155,8 @@ def _command(env: dict[str, str], *args: str) -> tuple[float, float, float]:
     wall = time.perf_counter() - started
     if status != 0:
         raise RuntimeError(
-            f"log {' '.join(args)} failed: {process.stderr.read().decode() if process.stderr else ''}"
+            f"log {' '.join(args)} failed: "
+            f"{process.stderr.read().decode() if process.stderr else ''}"
         )
     return wall, usage.ru_utime + usage.ru_stime, peak_kb / 1024
 
@@ -215,7 +223,8 @@ def _back_end_figures(
                 f"{rate:,.0f} saves/s",
                 "≥ 50/s",
                 rate >= 50,
-                f"{writers} writer{'s' * (writers > 1)} started together, each save one transaction",
+                f"{writers} writer{'s' * (writers > 1)} started together, "
+                "each save one transaction",
             )
         )
     _fill(location, entries)

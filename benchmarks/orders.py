@@ -55,7 +55,8 @@ def _varied(scenario: CalcRequest, rng: random.Random) -> list[str]:
 def write_orders(
     path: Path, rows: int, seed: int = 6, date_column: str = "date", month: str = "2026-10"
 ) -> Path:
-    """`date_column` "given_at" makes each row's date its date of service (every line priced in `month`)."""
+    """`date_column` "given_at" makes each row's date its date of service
+    (every line priced in `month`)."""
     rng = random.Random(seed)
     with path.open("w", encoding="utf-8", newline="") as stream:
         writer = csv.writer(stream, lineterminator="\n")

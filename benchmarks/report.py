@@ -22,7 +22,9 @@ class Figure:
 
     def line(self) -> str:
         verdict = "PASS" if self.passed else "MISS"
-        return f"{self.name:<24} {self.value:>16}   target {self.target:<16} {verdict}   {self.detail}".rstrip()
+        return (
+            f"{self.name:<24} {self.value:>16}   target {self.target:<16} {verdict}   {self.detail}"
+        ).rstrip()
 
 
 def machine() -> str:

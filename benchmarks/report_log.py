@@ -81,11 +81,14 @@ def build_log(path: Path, entries: int, seed: int = 24) -> Path:
     # Copies, each with its own date given over the year (a distinct encounter text per entry).
     copies = entries - min(DISTINCT, entries)
     connection.execute(
-        f"""INSERT INTO administration (saved_at, tool_version, drug, hcpcs, dose, administered_units, discarded_units,
-               patient_id, inputs, result, note, checks, encounter)
+        f"""INSERT INTO administration (saved_at, tool_version, drug, hcpcs, dose,
+               administered_units, discarded_units, patient_id, inputs, result, note, checks,
+               encounter)
            WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {copies})
-           SELECT saved_at, tool_version, drug, hcpcs, dose, administered_units, discarded_units, patient_id, inputs, result,
-                  note, checks, json_set(encounter, '$.given_at', date('2026-01-01', '+' || (i % 365) || ' days') || ' 09:00')
+           SELECT saved_at, tool_version, drug, hcpcs, dose, administered_units, discarded_units,
+                  patient_id, inputs, result, note, checks,
+                  json_set(encounter, '$.given_at',
+                           date('2026-01-01', '+' || (i % 365) || ' days') || ' 09:00')
            FROM n JOIN administration a ON a.id = 1 + (n.i % {min(DISTINCT, entries)})"""
     )
     connection.execute("COMMIT")
@@ -94,7 +97,8 @@ def build_log(path: Path, entries: int, seed: int = 24) -> Path:
 
 
 def report_time(entries: int, workdir: Path, repeats: int) -> Figure:
-    """Median wall time (the figure) and CPU time (beside it: it moves less when others share the machine)."""
+    """Median wall time (the figure) and CPU time
+    (beside it: it moves less when others share the machine)."""
     data = workdir / f"report-{entries}"
     data.mkdir(exist_ok=True)
     if not (data / "administrations.sqlite3").exists():
@@ -126,8 +130,8 @@ def report_time(entries: int, workdir: Path, repeats: int) -> Figure:
         else:
             os.environ["INFUSION_CALC_DATA_DIR"] = previous
     detail = (
-        f"{entries:,} log entries, all in the period, --round-within 10 --format json; median of {repeats}, "
-        f"process start to exit; CPU {cpu:.2f} s"
+        f"{entries:,} log entries, all in the period, --round-within 10 --format json; median of "
+        f"{repeats}, process start to exit; CPU {cpu:.2f} s"
     )
     if not counted:
         detail += "; UNEXPECTED: the report did not count every entry"

@@ -63,8 +63,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     options = parser.parse_args(argv)
     quick = options.quick
-    # Installed packages carry compiled bytecode; a source checkout may not (PYTHONDONTWRITEBYTECODE),
-    # and compiling every module on every start would be timed as start-up.
+    # Installed packages carry compiled bytecode; a source
+    # checkout may not (PYTHONDONTWRITEBYTECODE), and compiling
+    # every module on every start would be timed as start-up.
     compileall.compile_dir(str(ROOT / "infusion_calc"), quiet=2)
     print(machine(), flush=True)
     print(

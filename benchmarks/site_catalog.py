@@ -25,13 +25,14 @@ FIGURE_NAMES = ("site catalog warm start", "site catalog cache miss")
 
 
 def site_text(count: int) -> str:
-    """`count` valid [[drug]] entries under codes no packaged catalog or CMS quarter uses (K, L, M)."""
+    """`count` valid [[drug]] entries under codes no packaged catalog or CMS quarter uses (K, L,
+    M)."""
     codes = [f"{letter}{number:04d}" for letter in "KLM" for number in range(1, 10_000)][:count]
     return "".join(
-        f'[[drug]]\nhcpcs = "{code}"\ndescriptor = "Site drug {index}"\ngeneric = "sitedrug{index}"\n'
-        f'billing_unit = "1 mg"\nroute = "IV"\nsources = ["site pharmacy"]\n'
+        f'[[drug]]\nhcpcs = "{code}"\ndescriptor = "Site drug {index}"\ngeneric = '
+        f'"sitedrug{index}"\nbilling_unit = "1 mg"\nroute = "IV"\nsources = ["site pharmacy"]\n'
         f'[[drug.product]]\nbrand = "Brand{index}"\nndc_note = "site stock"\nstrength = "100 mg"\n'
-        f'volume = "10 mL"\nform = "solution"\ncontainer = "single-dose"\n\n'
+        'volume = "10 mL"\nform = "solution"\ncontainer = "single-dose"\n\n'
         for index, code in enumerate(codes)
     )
 
@@ -85,16 +86,17 @@ def site_catalog(repeats: int, count: int = ENTRIES, misses: int = 3) -> list[Fi
             f"{ratio:.2f}x",
             f"<= {WARM_TARGET}x",
             ratio <= WARM_TARGET,
-            f"calc --catalog with {count:,} entries {site_wall * 1000:.0f} ms / the same calc without it "
-            f"{plain_wall * 1000:.0f} ms, medians of {repeats}, interleaved; CPU time {site_cpu / plain_cpu:.2f}x",
+            f"calc --catalog with {count:,} entries {site_wall * 1000:.0f} ms / the same calc "
+            f"without it {plain_wall * 1000:.0f} ms, medians of {repeats}, interleaved; CPU time "
+            f"{site_cpu / plain_cpu:.2f}x",
         ),
         Figure(
             FIGURE_NAMES[1],
             f"{miss * 1000:.0f} ms",
             f"< {MISS_TARGET_S:g} s",
             miss < MISS_TARGET_S,
-            f"calc --catalog with {count:,} entries and an empty cache folder (CMS quarters and the site file "
-            f"validated, compiled, cached), median of {misses}",
+            f"calc --catalog with {count:,} entries and an empty cache folder (CMS quarters and "
+            f"the site file validated, compiled, cached), median of {misses}",
         ),
     ]
 

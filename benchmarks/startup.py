@@ -30,7 +30,8 @@ def calc_command() -> list[str]:
 
 
 def cli_cold_start(repeats: int) -> Figure:
-    # One run first: the compiled catalog is then in the user cache, as on every start but the first.
+    # One run first: the compiled catalog is then in the user cache,
+    # as on every start but the first.
     subprocess.run(
         calc_command(), stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, check=False
     )
@@ -44,8 +45,10 @@ def cli_cold_start(repeats: int) -> Figure:
         f"{ratio:.2f}x",
         f"<= {COLD_START_TARGET}x",
         ratio <= COLD_START_TARGET,
-        f'infusion-calc calc --dose "300 mg" --json {calc_wall * 1000:.0f} ms / python -c "import pint" '
-        f"{pint_wall * 1000:.0f} ms, medians of {repeats}, interleaved; CPU time {calc_cpu / pint_cpu:.2f}x",
+        f'infusion-calc calc --dose "300 mg" --json {calc_wall * 1000:.0f} ms / '
+        'python -c "import pint" '
+        f"{pint_wall * 1000:.0f} ms, medians of {repeats}, interleaved; "
+        f"CPU time {calc_cpu / pint_cpu:.2f}x",
     )
 
 
@@ -86,8 +89,8 @@ def tui_first_frame(repeats: int) -> Figure:
         f"{ratio:.2f}x",
         f"<= {FIRST_FRAME_TARGET}x",
         ratio <= FIRST_FRAME_TARGET,
-        f"{TUI_FACTORY} {ours * 1000:.0f} ms / minimal Textual app {minimal * 1000:.0f} ms, launch to first "
-        f"frame, headless, medians of {repeats}, interleaved",
+        f"{TUI_FACTORY} {ours * 1000:.0f} ms / minimal Textual app {minimal * 1000:.0f} ms, launch "
+        f"to first frame, headless, medians of {repeats}, interleaved",
     )
 
 
@@ -98,7 +101,8 @@ LIGHT_COMMANDS = {"--version": 2.0, "--help": 2.0, "log path": 3.0, "log list": 
 
 
 def light_command_start_ups(repeats: int) -> list[Figure]:
-    """Each light command's start-up as a ratio to `python -c pass`, on an empty log in a scratch folder."""
+    """Each light command's start-up as a ratio to `python -c pass`,
+    on an empty log in a scratch folder."""
     commands = {"python -c pass": [sys.executable, "-c", "pass"]}
     commands |= {words: [*cli_command(), *words.split()] for words in LIGHT_COMMANDS}
     saved = {
@@ -126,8 +130,9 @@ def light_command_start_ups(repeats: int) -> list[Figure]:
                 f"{ratio:.2f}x",
                 f"<= {target}x",
                 ratio <= target,
-                f"infusion-calc {words} {wall * 1000:.0f} ms / python -c pass {python_wall * 1000:.0f} ms, "
-                f"medians of {repeats}, interleaved; CPU time {cpu / python_cpu:.2f}x",
+                f"infusion-calc {words} {wall * 1000:.0f} ms / python -c "
+                f"pass {python_wall * 1000:.0f} ms, medians of {repeats}, "
+                f"interleaved; CPU time {cpu / python_cpu:.2f}x",
             )
         )
     return figures

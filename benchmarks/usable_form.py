@@ -1,4 +1,5 @@
-"""When the form is usable, from launch, as a nurse meets it: beside the minimal Textual app's first frame.
+"""When the form is usable, from launch, as a nurse meets it:
+beside the minimal Textual app's first frame.
 
 Two moments, each in a fresh process started the way `first_frame.py` starts one:
 - usable: the dose field has the focus and a key typed into it (sent through the
@@ -27,7 +28,8 @@ from benchmarks.report import Figure  # noqa: E402
 
 USABLE_TARGET = 1.3
 AHEAD_TARGET = 3.0
-"""The typed-ahead result, no later than before: 567–606 ms beside the minimal app's 193 ms (issue 23)."""
+"""The typed-ahead result, no later than before:
+567–606 ms beside the minimal app's 193 ms (issue 23)."""
 TYPED = "300 mg"
 FIGURE_NAMES = ("tui usable form", "tui typed-ahead result")
 
@@ -82,7 +84,8 @@ def _child(mode: str) -> None:
 
 
 def _seconds(command: list[str]) -> tuple[float, float]:
-    """Launch to the moment timed, and the CPU the process had used by then (steadier under load)."""
+    """Launch to the moment timed, and the CPU the process had used by then
+    (steadier under load)."""
     launched = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
     if result.returncode != 0 or not result.stdout.strip():
@@ -123,16 +126,18 @@ def usable_form(repeats: int) -> list[Figure]:
             f"{usable / minimal:.2f}x",
             f"<= {USABLE_TARGET}x",
             usable / minimal <= USABLE_TARGET,
-            f"dose field focused and a typed key drawn {usable * 1000:.0f} ms ({spread['usable']}) / {yardstick}, "
-            f"from launch, headless, medians of {repeats}, interleaved; CPU time {cpu_median['usable'] / cpu_median['minimal']:.2f}x",
+            f"dose field focused and a typed key drawn {usable * 1000:.0f} ms ({spread['usable']}) "
+            f"/ {yardstick}, from launch, headless, medians of {repeats}, interleaved; CPU time "
+            f"{cpu_median['usable'] / cpu_median['minimal']:.2f}x",
         ),
         Figure(
             "tui typed-ahead result",
             f"{ahead / minimal:.2f}x",
             f"<= {AHEAD_TARGET}x",
             ahead / minimal <= AHEAD_TARGET,
-            f"'{TYPED}' typed at the first frame -> its result drawn {ahead * 1000:.0f} ms ({spread['ahead']}) "
-            f"/ the same yardstick; CPU time {cpu_median['ahead'] / cpu_median['minimal']:.2f}x",
+            f"'{TYPED}' typed at the first frame -> its result drawn {ahead * 1000:.0f} ms "
+            f"({spread['ahead']}) / the same yardstick; CPU time "
+            f"{cpu_median['ahead'] / cpu_median['minimal']:.2f}x",
         ),
     ]
 

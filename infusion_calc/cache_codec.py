@@ -25,7 +25,8 @@ class NotCacheData(ValueError):
 
 @dataclasses.dataclass(frozen=True)
 class Schema:
-    """The classes a file may hold, by name; `kept` names the cached attributes written with them."""
+    """The classes a file may hold, by name;
+    `kept` names the cached attributes written with them."""
 
     classes: Mapping[str, type]
     kept: Mapping[str, tuple[str, ...]]
@@ -60,7 +61,8 @@ def _frozen_slots(value: Any) -> bool:
 
 
 def _init_fields(cls: type) -> tuple[tuple[str, Any], ...]:
-    """Each field the constructor takes, with its default (_REQUIRED when none), found once per class:
+    """Each field the constructor takes, with its
+    default (_REQUIRED when none), found once per class:
     `dataclasses.fields` on each of 30,000 records was a third of writing a large site catalog."""
     found = _FIELDS.get(cls)
     if found is None:
@@ -126,7 +128,8 @@ def _record_plain(value: Any, name: str, schema: Schema) -> dict[str, Any]:
     fields = {}
     for field, default in _init_fields(type(value)):
         given = getattr(value, field)
-        # A field at its default is left out: the constructor gives it back (and the file stays small).
+        # A field at its default is left out: the constructor
+        # gives it back (and the file stays small).
         if default is _REQUIRED or type(given) is not type(default) or given != default:
             fields[field] = given if type(given) in _SCALARS else _plain(given, schema)
     kept = schema.kept.get(name)
@@ -137,7 +140,8 @@ def _record_plain(value: Any, name: str, schema: Schema) -> dict[str, Any]:
 
 
 def decode(text: str | bytes, schema: Schema) -> Any:
-    """The value `encode` wrote; NotCacheData for anything else (never a call outside the schema)."""
+    """The value `encode` wrote; NotCacheData for anything else
+    (never a call outside the schema)."""
     try:
         return json.loads(text, object_hook=lambda raw: _object(raw, schema), parse_float=_no_float)
     except NotCacheData:

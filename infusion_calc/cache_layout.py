@@ -138,7 +138,8 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
         return layer
 
     def pack_catalog(catalog: Catalog) -> dict[str, object]:
-        # Each entry on a line of its own: a start builds only the entries it is asked about (core/catalog/packed_records.py).
+        # Each entry on a line of its own: a start builds only the entries it is asked about
+        # (core/catalog/packed_records.py).
         first = len(packed)
         packed.extend(encode(drug, schema) for drug in catalog.drugs)
         rest = {
@@ -175,7 +176,8 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
         return catalog
 
     def pack_history(history: CodeHistory) -> dict[str, object]:
-        # The earlier quarters' codes, each on a line of its own: read only when a date asks for one.
+        # The earlier quarters' codes, each on a line of its own:
+        # read only when a date asks for one.
         return {
             "spans": [
                 [span.label, span.effective_from.isoformat(), span.effective_to.isoformat()]

@@ -3,10 +3,11 @@
 Sources: the packaged catalog, the site catalog file, the packaged CMS quarters and the
 quarters imported. On a miss every source goes through the pydantic models (the one
 validation path; the CMS quarters only when they are not the very bytes the build or
-their import validated: cms/sealed.py, cms/store.vouched), and the result is written as plain JSON data (`cache_codec`:
-nothing in it can run code when read; `cache_layout`: what each line holds) under a name
-made from the package's own code and the hashes of the sources; later starts load that file without importing pydantic. Any
-change to a source changes the name, so a stale cache is never read.
+their import validated: cms/sealed.py, cms/store.vouched), and the result is
+written as plain JSON data (`cache_codec`: nothing in it can run code when read;
+`cache_layout`: what each line holds) under a name made from the package's own
+code and the hashes of the sources; later starts load that file without importing
+pydantic. Any change to a source changes the name, so a stale cache is never read.
 
 A cache file is trusted only when all of this holds, and is otherwise a miss (rebuilt,
 never an error, never used): its folder is a real folder of this user that no one else
@@ -14,9 +15,17 @@ can write, created 0700 whatever the umask; the file is a regular file of this u
 that no one else can write; its first line names this cache format and this very key;
 and the SHA-256 of its content matches the one on that line. Writing is best effort.
 
+A fresh install starts from the cache the build compiled (`shipped_cache`,
+data/compiled-catalog.json): the packaged sources compiled by this very path, sealed by
+its SHA-256 in cms/sealed.py and named by the key of those sources, this code and the
+pint it was built with. A miss uses it whole when the sources are the packaged ones
+alone (its body becomes the user's cache: no pydantic, no pint), and as the curated
+catalog and pint's answers when a site catalog or an imported quarter joins them (those
+are validated and compiled as ever); any other bytes, key or pint: it is not used.
+
 The cache also keeps pint's answers about every unit spelling the strict parser maps
-(`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm start
-neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
+(`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm
+start neither builds the registry nor imports pint (~0.2 s of a ~0.4 s start).
 """
 
 from __future__ import annotations
@@ -29,6 +38,7 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib.resources import files
+from importlib.resources.abc import Traversable
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -44,6 +54,8 @@ from infusion_calc.unit_definitions import use_packaged_units
 CACHE_FORMAT = 4
 _PREFIX = "catalog-"
 _SUFFIX = ".json"
+SHIPPED_FILE = "compiled-catalog.json"
+"""In the package's data: the packaged sources compiled at build time (`shipped_cache`)."""
 _KEEP = 4
 _HEADER = b"infusion-calc catalog cache"
 _LIMIT = 256 * 1_000_000
@@ -72,13 +84,16 @@ _COMPILER = (
     "cms/compile.py",
     "cms/models.py",
     "cms/store.py",
-    "cms/sealed.py",
     "data/units.txt",
 )
+# Not cms/sealed.py: a seal decides whether bytes are validated again, never what they compile to
+# (the quarters' own bytes are in the key), and it holds the shipped cache's digest, which a key
+# over it could never match.
 
 
 def _pint_release() -> str:
-    """Which pint is installed, without importing it: its package file's size and time (an upgrade rewrites it)."""
+    """Which pint is installed, without importing it: its package file's size and time
+    (an upgrade rewrites it)."""
     spec = find_spec("pint")
     if spec is None or spec.origin is None:
         return "no pint"
@@ -86,9 +101,24 @@ def _pint_release() -> str:
     return f"{spec.origin}|{stat.st_size}|{stat.st_mtime_ns}"
 
 
-def _key(parts: list[tuple[str, bytes]]) -> str:
+def _pint_version() -> str | None:
+    """The installed pint's version from its dist-info folder's name, without importing pint."""
+    spec = find_spec("pint")
+    if spec is None or spec.origin is None:
+        return None
+    found = list(Path(spec.origin).parent.parent.glob("pint-*.dist-info"))
+    if len(found) != 1:
+        return None  # not an ordinary install: the shipped cache is not used
+    return found[0].name.removeprefix("pint-").removesuffix(".dist-info")
+
+
+def _key(parts: list[tuple[str, bytes]], runtime: str | None = None) -> str:
+    """The cache's name for these sources, compiled by this code under `runtime`
+    (this interpreter and this very pint file, unless told)."""
     package = Path(__file__).resolve().parent
-    digest = hashlib.sha256(f"{CACHE_FORMAT}|{sys.version_info[:2]}|{_pint_release()}".encode())
+    if runtime is None:
+        runtime = f"{sys.version_info[:2]}|{_pint_release()}"
+    digest = hashlib.sha256(f"{CACHE_FORMAT}|{runtime}".encode())
     for name in _COMPILER:
         digest.update((package / name).read_bytes())
     for name, data in parts:
@@ -102,14 +132,25 @@ def _compile(
     site_file: Path | None,
     site: bytes | None,
     quarter_files: list[tuple[str, str, bytes]],
+    shipped: Compiled | None = None,
 ) -> Compiled:
+    """The sources compiled; the curated catalog and pint's answers taken from the `shipped` cache
+    when given (the build compiled them by this very path from these very bytes: `_shipped`)."""
     from infusion_calc.cms.compile import (
         compile_quarters,
     )  # lazy: pydantic, for a cache miss only (a warm calc skips it)
 
-    book = use_packaged_units()  # before the catalog is read: its amounts are parsed with it
-    cms = compile_quarters(quarter_files)
-    catalog = parse_catalog(curated.decode("utf-8"), "packaged catalog").with_cms(cms.layer())
+    # Before the catalog is read: its amounts are parsed with it.
+    book = use_packaged_units(shipped.unit_answers if shipped is not None else None)
+    shipped_cms = shipped.catalog.cms if shipped is not None else None
+    history = shipped_cms.history if shipped_cms is not None else None
+    cms = compile_quarters(quarter_files, history.packed if history is not None else None)
+    curated_catalog = (
+        shipped.catalog
+        if shipped is not None
+        else parse_catalog(curated.decode("utf-8"), "packaged catalog")
+    )
+    catalog = curated_catalog.with_cms(cms.layer())
     if site is not None and site_file is not None:
         catalog = catalog.merged_with(
             parse_catalog(site_file_text(site_file, site), str(site_file), source="site")
@@ -127,14 +168,17 @@ def _header(key: str, body: bytes) -> bytes:
     )
 
 
-def _read(folder: int, key: str) -> Compiled | None:
-    """The cache for `key` from the open private folder, or None (absent, not ours, damaged, another key)."""
-    data = read_private_file(folder, f"{_PREFIX}{key}{_SUFFIX}", _LIMIT)
-    if data is None:
-        return None
+def _body(data: bytes, key: str) -> bytes | None:
+    """The body of a cache file written for `key`, its SHA-256 checked; None for anything else."""
     header, newline, body = data.partition(b"\n")
     if not newline or header + newline != _header(key, body):
         return None  # another format, another key renamed to this one, or a byte changed
+    return body
+
+
+def _decoded(body: bytes | None) -> Compiled | None:
+    if body is None:
+        return None
     try:
         compiled = decoded(body)
     except (NotCacheData, UnicodeDecodeError):
@@ -142,14 +186,23 @@ def _read(folder: int, key: str) -> Compiled | None:
     return compiled if isinstance(compiled, Compiled) else None
 
 
-def _write(key: str, compiled: Compiled) -> None:
+def _read(folder: int, key: str) -> Compiled | None:
+    """The cache for `key` from the open private folder, or None
+    (absent, not ours, damaged, another key)."""
+    data = read_private_file(folder, f"{_PREFIX}{key}{_SUFFIX}", _LIMIT)
+    return None if data is None else _decoded(_body(data, key))
+
+
+def _write(key: str, compiled: Compiled | bytes) -> None:
+    """Keep `compiled` (or its body, already encoded) as the cache for `key`,
+    when the folder allows."""
     try:
         folder = ensure_cache_dir()
         descriptor = open_private_dir(folder)
         if descriptor is None:
             return  # a folder another user owns or can write: the cache is never kept there
         os.close(descriptor)
-        body = encoded(compiled)
+        body = compiled if isinstance(compiled, bytes) else encoded(compiled)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-")  # 0600
         try:
             with os.fdopen(handle, "wb") as out:
@@ -159,7 +212,8 @@ def _write(key: str, compiled: Compiled) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
         # Several installations (a release and a checkout, two versions) may share this folder:
-        # deleting every other cache would make them rebuild in turn on each start. Keep the newest few.
+        # deleting every other cache would make them rebuild
+        # in turn on each start. Keep the newest few.
         caches = sorted(
             folder.glob(f"{_PREFIX}*{_SUFFIX}"),
             key=lambda entry: entry.stat().st_mtime,
@@ -168,7 +222,9 @@ def _write(key: str, compiled: Compiled) -> None:
         for old in caches[_KEEP:]:
             old.unlink(missing_ok=True)
     except (OSError, TypeError, ValueError):
-        pass  # a read-only or full cache folder, or a value the format cannot hold: costs speed, never an answer
+        # a read-only or full cache folder, or a value the
+        # format cannot hold: costs speed, never an answer
+        pass
 
 
 def _cached(key: str) -> Compiled | None:
@@ -195,8 +251,79 @@ def _collector_paused() -> Iterator[None]:
             gc.enable()
 
 
+def _packaged_parts(
+    curated: bytes, quarters: list[tuple[str, str, bytes]]
+) -> list[tuple[str, bytes]]:
+    """The key's parts for the packaged sources alone: no site catalog, no imported quarter."""
+    packaged = [(where, data) for origin, where, data in quarters if origin == "packaged"]
+    return [("catalog.toml", curated), ("site:None", b""), *packaged]
+
+
+def _shipped_key(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> str | None:
+    """The shipped cache's key: the packaged sources, this code and the installed pint's version
+    (not its file: the build's is not the user's; nor the interpreter: the file is plain JSON)."""
+    version = _pint_version()
+    if version is None:
+        return None
+    return _key(_packaged_parts(curated, quarters), runtime=f"shipped|pint {version}")
+
+
+def _shipped_file() -> Traversable:
+    return files("infusion_calc.data").joinpath(SHIPPED_FILE)
+
+
+def _shipped(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> bytes | None:
+    """The body of the cache shipped in the package, when it is the one the build sealed and was
+    compiled from these packaged sources by this code; None otherwise (a miss compiles them)."""
+    from infusion_calc.cms import sealed  # lazy: read on a miss only
+
+    key = _shipped_key(curated, quarters)
+    try:
+        data = _shipped_file().read_bytes()
+    except OSError:
+        return None
+    if key is None or hashlib.sha256(data).hexdigest() != sealed.COMPILED_SHA256:
+        return None  # another pint, or a file changed after the build: not what was sealed
+    return _body(data, key)
+
+
+def shipped_cache() -> bytes:
+    """What data/compiled-catalog.json holds: the packaged sources compiled by a miss's own path
+    (in a fresh process: pint's answers are those this compile asks, nothing else). Written by
+    scripts/build_cms_data.py; tests/test_shipped_cache.py proves the file is this, now."""
+    curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
+    packaged = [source for source in quarter_files() if source[0] == "packaged"]
+    key = _shipped_key(curated, packaged)
+    if key is None:
+        raise RuntimeError("pint is not installed as a package: its version cannot be known")
+    body = encoded(_compile(curated, None, None, packaged))
+    return _header(key, body) + body
+
+
+def _packaged_only(site: bytes | None, quarters: list[tuple[str, str, bytes]]) -> bool:
+    return site is None and all(origin == "packaged" for origin, _, _ in quarters)
+
+
+def _miss(
+    key: str,
+    curated: bytes,
+    site_file: Path | None,
+    site: bytes | None,
+    quarters: list[tuple[str, str, bytes]],
+) -> Compiled:
+    shipped_body = _shipped(curated, quarters)
+    shipped = _decoded(shipped_body)
+    if shipped_body is not None and shipped is not None and _packaged_only(site, quarters):
+        _write(key, shipped_body)  # the packaged sources alone: the shipped cache is theirs
+        return shipped
+    compiled = _compile(curated, site_file, site, quarters, shipped)
+    _write(key, compiled)
+    return compiled
+
+
 def load(site_file: Path | None = None) -> Compiled:
-    """The catalog (packaged + site + CMS) and the quarters, from the cache when its sources are unchanged."""
+    """The catalog (packaged + site + CMS) and the quarters,
+    from the cache when its sources are unchanged."""
     curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
     site = (
         read_site_bytes(site_file) if site_file is not None else None
@@ -211,7 +338,6 @@ def load(site_file: Path | None = None) -> Compiled:
     compiled = _cached(key)
     if compiled is None:
         with _collector_paused():
-            compiled = _compile(curated, site_file, site, quarters)
-            _write(key, compiled)
+            compiled = _miss(key, curated, site_file, site, quarters)
     use_packaged_units(compiled.unit_answers)
     return compiled

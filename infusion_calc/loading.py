@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from infusion_calc.locations import site_catalog_path, site_config_path
-from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file  # noqa: F401  (SITE_CATALOG_LIMIT, read_site_file: re-exported)
+
+# F401: (SITE_CATALOG_LIMIT, read_site_file: re-exported)
+from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file  # noqa: F401
 
 if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calculate pay for them
     from infusion_calc.catalog_cache import Compiled
@@ -41,8 +43,9 @@ def _packaged_text(name: str) -> str:
 
 @lru_cache(maxsize=1)
 def fda_2019_containers() -> dict[str, str]:
-    """NDC -> single-dose/multi-dose as FDA's NDC Directory of 2019-04 described the package: a dated hint
-    shown beside the container question (scripts/build_fda_container_hints.py), never a verified fact."""
+    """NDC -> single-dose/multi-dose as FDA's NDC Directory of 2019-04
+    described the package: a dated hint shown beside the container question
+    (scripts/build_fda_container_hints.py), never a verified fact."""
     # lazy: the core: `log list` and the first frame do without
     from infusion_calc.core.catalog.container import parse_fda_hints
 
@@ -88,7 +91,8 @@ def load_site_config(path: Path | None = None) -> SiteConfig:
     Something at the default place that is not a readable file (a folder, a named pipe,
     a broken link) is an error, not a reason to use the defaults unnoticed.
     """
-    # Here, not at the top: the app imports this module before its first frame, which imports no core module.
+    # Here, not at the top: the app imports this module before its first frame,
+    # which imports no core module.
     from infusion_calc.core.errors import SiteConfigError
 
     # lazy: pydantic, only when config.toml is present
@@ -128,11 +132,15 @@ class Context:
         self.log_file = log_file
 
     def __repr__(self) -> str:
-        return f"Context(catalog_file={self.catalog_file!r}, config_file={self.config_file!r}, log_file={self.log_file!r})"
+        return (
+            f"Context(catalog_file={self.catalog_file!r}, config_file={self.config_file!r}, "
+            f"log_file={self.log_file!r})"
+        )
 
     @cached_property
     def compiled(self) -> Compiled:
-        """The catalog (packaged + site + CMS) and the CMS quarters, from the compiled cache when unchanged."""
+        """The catalog (packaged + site + CMS) and the CMS quarters,
+        from the compiled cache when unchanged."""
         # lazy: pint: `log list` and the first frame do without
         from infusion_calc.catalog_cache import load
 
@@ -155,7 +163,8 @@ class Context:
         return clinical_rules()
 
     def site(self) -> Site:
-        """The catalog, rules, policy and CMS quarters, as the administration pipeline takes them."""
+        """The catalog, rules, policy and CMS quarters,
+        as the administration pipeline takes them."""
         from infusion_calc.core.pipeline.administration import (
             Site,
         )  # the core: only when a command calculates
@@ -172,14 +181,16 @@ class Context:
 
     @cached_property
     def site_config(self) -> SiteConfig:
-        """config.toml parsed (SiteConfigError when it is broken); the defaults when there is none."""
+        """config.toml parsed (SiteConfigError when it is broken);
+        the defaults when there is none."""
         if self.config_file:
             return load_site_config(self.config_path)
         return load_site_config()
 
     @property
     def policy(self) -> SitePolicy:
-        """The site's check policy (340B, waste witness, complex codes); the defaults without pydantic when there is no file."""
+        """The site's check policy (340B, waste witness, complex codes);
+        the defaults without pydantic when there is no file."""
         from infusion_calc.core.record.check_types import (
             SitePolicy,
         )  # no core module before the app's first frame
@@ -188,7 +199,8 @@ class Context:
 
     @property
     def visit_setting(self) -> str:
-        """Where the site bills a visit (`[administration] setting`): "office" or "hospital"; office without a config."""
+        """Where the site bills a visit (`[administration] setting`): "office" or "hospital";
+        office without a config."""
         return self.site_config.administration.setting if self.has_site_config else "office"
 
     @property
@@ -201,13 +213,15 @@ class Context:
 
     @cached_property
     def log_path(self) -> LogLocation:
-        """The log file given, else the center log (INFUSION_CALC_LOG_URL, the config's `[log] url`), else the data folder's."""
+        """The log file given, else the center log (INFUSION_CALC_LOG_URL, the config's `[log]
+        url`), else the data folder's."""
         # lazy: the app's first frame does without the log
         from infusion_calc.log.location import URL_VARIABLE, log_location
 
         if self.log_file:
             return Path(self.log_file)
-        # The environment wins, and then config.toml (and pydantic) is not read just to find the log.
+        # The environment wins, and then config.toml (and
+        # pydantic) is not read just to find the log.
         configured = None
         if not os.environ.get(URL_VARIABLE, "").strip() and self.has_site_config:
             # lazy: the core: not before the app's first frame

@@ -37,7 +37,8 @@ def data_dir() -> Path:
 
 
 def cache_dir() -> Path:
-    """Compiled data that can always be rebuilt from its sources (INFUSION_CALC_CACHE_DIR overrides)."""
+    """Compiled data that can always be rebuilt from its sources
+    (INFUSION_CALC_CACHE_DIR overrides)."""
     override = os.environ.get("INFUSION_CALC_CACHE_DIR")
     if override:
         return Path(override)
@@ -54,7 +55,8 @@ def site_catalog_path() -> Path:
 
 
 def site_config_path() -> Path:
-    """The site config file (payer rules, chargemaster, rounding policy), whether or not it exists."""
+    """The site config file (payer rules, chargemaster, rounding policy),
+    whether or not it exists."""
     return config_dir() / "config.toml"
 
 

@@ -61,14 +61,16 @@ def read_regular_file(path: Path, limit: int) -> bytes:
 
 
 def read_open_file(descriptor: int, limit: int) -> bytes:
-    """The bytes of an open regular file, at most `limit` of them; raises UnreadableFile (the caller closes it)."""
+    """The bytes of an open regular file, at most `limit` of them; raises UnreadableFile
+    (the caller closes it)."""
     try:
         status = os.fstat(descriptor)
         if not stat.S_ISREG(status.st_mode):
             raise UnreadableFile(f"it is {_kind(status.st_mode)}, not a regular file")
         if status.st_size > limit:
             raise UnreadableFile(
-                f"it is {status.st_size / MB:,.1f} MB; a file of this kind is at most {limit / MB:g} MB"
+                f"it is {status.st_size / MB:,.1f} MB; "
+                f"a file of this kind is at most {limit / MB:g} MB"
             )
         chunks, size = [], 0
         while chunk := os.read(descriptor, 1 << 20):
@@ -76,7 +78,8 @@ def read_open_file(descriptor: int, limit: int) -> bytes:
             size += len(chunk)
             if size > limit:  # grew while being read
                 raise UnreadableFile(
-                    f"it is over {limit / MB:g} MB; a file of this kind is at most {limit / MB:g} MB"
+                    f"it is over {limit / MB:g} MB; a file of "
+                    f"this kind is at most {limit / MB:g} MB"
                 )
         return b"".join(chunks)
     except OSError as error:
@@ -108,18 +111,21 @@ def read_private_file(folder: int, name: str, limit: int) -> bytes | None:
 
 
 def read_text_file(path: Path, limit: int) -> str:
-    """`read_regular_file` decoded as UTF-8, a byte-order mark at the start dropped (editors on Windows add one)."""
+    """`read_regular_file` decoded as UTF-8, a byte-order mark at the start dropped
+    (editors on Windows add one)."""
     return utf8_text(read_regular_file(path, limit))
 
 
 def utf8_text(data: bytes) -> str:
-    """A file's bytes as text (a byte-order mark at the start dropped); UnreadableFile saying where it is not UTF-8."""
+    """A file's bytes as text (a byte-order mark at the start dropped);
+    UnreadableFile saying where it is not UTF-8."""
     try:
         return data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise UnreadableFile(
-            f"not a UTF-8 text file (byte 0x{data[error.start]:02x} on line {line}); save it as UTF-8"
+            f"not a UTF-8 text file (byte 0x{data[error.start]:02x} "
+            f"on line {line}); save it as UTF-8"
         ) from None
 
 
@@ -133,7 +139,8 @@ def read_site_file(site_file: Path) -> str:
 
 
 def read_site_bytes(site_file: Path) -> bytes:
-    """A site catalog file's bytes, as a warm start hashes them (decoded only when the cache misses)."""
+    """A site catalog file's bytes, as a warm start hashes them
+    (decoded only when the cache misses)."""
     from infusion_calc.core.errors import (
         CatalogError,
     )  # no core module before the app's first frame
@@ -145,7 +152,8 @@ def read_site_bytes(site_file: Path) -> bytes:
 
 
 def site_file_text(site_file: Path, data: bytes) -> str:
-    """The bytes `read_site_bytes` gave, as text; CatalogError naming the file when they are not UTF-8."""
+    """The bytes `read_site_bytes` gave, as text;
+    CatalogError naming the file when they are not UTF-8."""
     from infusion_calc.core.errors import (
         CatalogError,
     )  # no core module before the app's first frame

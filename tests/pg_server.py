@@ -38,7 +38,8 @@ def find_binaries() -> tuple[Path | None, str]:
         return Path(initdb).resolve().parent, ""
     return (
         None,
-        "no PostgreSQL server binaries (initdb, pg_ctl) installed: apt-get install postgresql (.ci/run does)",
+        "no PostgreSQL server binaries (initdb, pg_ctl) installed: "
+        "apt-get install postgresql (.ci/run does)",
     )
 
 
@@ -82,16 +83,19 @@ class Cluster:
         )
         with open(self.data / "postgresql.conf", "a") as conf:
             conf.write(
-                f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = '{self.root}'\n"
-                "fsync = on\nmax_connections = 60\nshared_buffers = 32MB\nlog_min_messages = fatal\n"
+                f"listen_addresses = '127.0.0.1'\nport = {self.port}\nunix_socket_directories = "
+                f"'{self.root}'\nfsync = on\nmax_connections = 60\nshared_buffers = "
+                "32MB\nlog_min_messages = fatal\n"
             )
         self.start_server()
         self.sql("CREATE DATABASE center")
         self.sql(
-            f"CREATE ROLE log_owner LOGIN PASSWORD '{PASSWORD}'; CREATE ROLE workstation LOGIN PASSWORD '{PASSWORD}'"
+            f"CREATE ROLE log_owner LOGIN PASSWORD '{PASSWORD}'; "
+            f"CREATE ROLE workstation LOGIN PASSWORD '{PASSWORD}'"
         )
         self.sql(
-            "ALTER DATABASE center OWNER TO log_owner; GRANT CONNECT ON DATABASE center TO workstation"
+            "ALTER DATABASE center OWNER TO log_owner; "
+            "GRANT CONNECT ON DATABASE center TO workstation"
         )
 
     def start_server(self) -> None:
@@ -116,7 +120,8 @@ class Cluster:
         self.start_server()
 
     def sql(self, statement: str, database: str = "postgres") -> str:
-        """Run SQL as the superuser over the socket; the text psql prints (unaligned, tuples only)."""
+        """Run SQL as the superuser over the socket; the text psql prints
+        (unaligned, tuples only)."""
         done = subprocess.run(
             [
                 "psql" if not (self.binaries / "psql").exists() else str(self.binaries / "psql"),
@@ -146,9 +151,11 @@ class Cluster:
         )
 
     def grant_workstation(self) -> None:
-        """What README tells a center to run once the tables exist: INSERT and SELECT, nothing else."""
+        """What README tells a center to run once the tables exist:
+        INSERT and SELECT, nothing else."""
         self.sql(
-            "GRANT USAGE ON SCHEMA public TO workstation; GRANT SELECT, INSERT ON ALL TABLES IN SCHEMA public TO workstation",
+            "GRANT USAGE ON SCHEMA public TO workstation; GRANT SELECT, "
+            "INSERT ON ALL TABLES IN SCHEMA public TO workstation",
             database="center",
         )
 

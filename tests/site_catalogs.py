@@ -12,5 +12,6 @@ from infusion_calc.site_files import read_site_file
 
 
 def load_catalog(site_file: Path) -> Catalog:
-    """The packaged catalog merged with `site_file` (CatalogError naming the file when it cannot be used)."""
+    """The packaged catalog merged with `site_file`
+    (CatalogError naming the file when it cannot be used)."""
     return packaged_catalog().merged_with(parse_catalog(read_site_file(site_file), str(site_file)))

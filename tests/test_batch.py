@@ -1,4 +1,5 @@
-"""`infusion-calc batch ORDERS.csv`: one row per claim line, bad rows reported and skipped, streamed."""
+"""`infusion-calc batch ORDERS.csv`: one row per claim line,
+bad rows reported and skipped, streamed."""
 
 from __future__ import annotations
 
@@ -102,8 +103,9 @@ def test_too_many_cells_is_a_refusal_naming_the_row(
 def test_an_oversized_cell_refuses_its_row_only_and_the_rows_after_it_still_run(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """Over the csv module's 131,072-character cell limit: once in a plain cell, once in a quoted cell
-    running over several lines (its inner lines must not be read as orders), once in an unclosed quote."""
+    """Over the csv module's 131,072-character cell limit: once in a plain
+    cell, once in a quoted cell running over several lines (its inner
+    lines must not be read as orders), once in an unclosed quote."""
     huge = "x" * 140_000
     text = (
         "visit,drug,dose,note\n"
@@ -416,7 +418,10 @@ def test_progress_bar_only_on_a_terminal(tmp_path: Path) -> None:
 def test_a_dose_given_column_bills_what_was_given_and_refuses_more_than_prepared(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    orders = "drug,dose,Dose Given,stop_reason\nTysabri,300 mg,200 mg,hives\nTysabri,300 mg,,\nTysabri,300 mg,400 mg,x\n"
+    orders = (
+        "drug,dose,Dose Given,stop_reason\nTysabri,300 mg,200 mg,hives\nTysabri,300 "
+        "mg,,\nTysabri,300 mg,400 mg,x\n"
+    )
     status, out, err = run_batch(tmp_path, capsys, orders)
     records = list(csv.DictReader(io.StringIO(out)))
     assert [

@@ -41,7 +41,8 @@ def test_one_bad_byte_refuses_its_row_and_the_rows_around_it_run(
     assert status == 2
     assert [row["encounter"] for row in written] == ["E0", "E2"]
     assert err.splitlines() == [
-        "error: row 3: byte 0xFF is not UTF-8 text; the row was skipped (save the file as CSV UTF-8, or retype that cell)",
+        "error: row 3: byte 0xFF is not UTF-8 text; "
+        "the row was skipped (save the file as CSV UTF-8, or retype that cell)",
         "error: 1 of 3 rows refused (above); the other rows were written",
     ]
 
@@ -76,7 +77,10 @@ def test_standard_input_with_a_bad_byte_goes_on_too() -> None:
 def test_a_quote_never_closed_names_the_rows_it_swallowed(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = b'drug,dose,note\nTysabri,300 mg,ok\nTysabri,300 mg,"opened\nTysabri,300 mg,x\nTysabri,300 mg,y\n'
+    data = (
+        b'drug,dose,note\nTysabri,300 mg,ok\nTysabri,300 mg,"opened\nTysabri,300 mg,x\nTysabri,300 '
+        b"mg,y\n"
+    )
     status, written, err = run_bytes(tmp_path, capsys, data)
     assert status == 2 and len(written) == 1
     assert "row 3: a quotation mark in this row is never closed" in err
@@ -86,7 +90,10 @@ def test_a_quote_never_closed_names_the_rows_it_swallowed(
 def test_a_quote_closed_rows_later_in_an_order_cell_is_refused_naming_the_lines(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    data = b'drug,dose,note\nTysabri,"300 mg,a\nTysabri,300 mg,b\nTysabri,300 mg",c\nTysabri,300 mg,d\n'
+    data = (
+        b'drug,dose,note\nTysabri,"300 mg,a\nTysabri,300 mg,b\nTysabri,300 mg",c\nTysabri,300 '
+        b"mg,d\n"
+    )
     status, written, err = run_bytes(tmp_path, capsys, data)
     assert status == 2
     assert [row["note"] for row in written] == ["d"]

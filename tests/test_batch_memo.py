@@ -1,5 +1,6 @@
-"""A batch keeps each order's answer by the text of its cells (core/pipeline/batch_memo.py): kept or not, every row's
-records are the same, its claim lines are still checked, a refusal is never kept, and memory is bounded."""
+"""A batch keeps each order's answer by the text of its cells (core/pipeline/batch_memo.py): kept
+or not, every row's records are the same, its claim lines are still checked, a refusal is never
+kept, and memory is bounded."""
 
 from __future__ import annotations
 
@@ -80,7 +81,8 @@ def test_a_repeated_order_is_administered_once_and_its_lines_checked_on_every_ro
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     checked: list[str] = []
-    real_check = batch_module.require_valid_claim_lines  # type: ignore[attr-defined]  # patched where batch calls it
+    # patched where batch calls it
+    real_check = batch_module.require_valid_claim_lines  # type: ignore[attr-defined]
 
     def counted_check(calc: Any, what: str) -> None:
         checked.append(calc.drug.hcpcs)

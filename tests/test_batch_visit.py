@@ -1,4 +1,5 @@
-"""Batch's `visit` column: the rows of one visit become one claim, its administration lines after its rows."""
+"""Batch's `visit` column: the rows of one visit become one claim,
+its administration lines after its rows."""
 
 from __future__ import annotations
 

@@ -55,11 +55,13 @@ def test_the_calc_command_never_loads_pydantic_textual_rich_or_multiprocessing()
 
 
 def test_a_warm_calc_neither_builds_the_unit_registry_nor_imports_pint() -> None:
-    """pint's answers for every spelling the parser maps are kept in the compiled cache (~0.2 s a start)."""
+    """pint's answers for every spelling the parser maps
+    are kept in the compiled cache (~0.2 s a start)."""
     check = (
         "import sys\nfrom infusion_calc.cli import main\n"
-        "status = main(['calc', '--dose', '5 mg/kg', '--weight', '154 lb', '--vial', '300 mg/15 mL', '--json'])\n"
-        "print(status, sorted({name.split('.')[0] for name in sys.modules} & {'pint', 'flexparser'}), file=sys.stderr)\n"
+        "status = main(['calc', '--dose', '5 mg/kg', '--weight', '154 lb', '--vial', '300 mg/15 "
+        "mL', '--json'])\nprint(status, sorted({name.split('.')[0] for name in sys.modules} & "
+        "{'pint', 'flexparser'}), file=sys.stderr)\n"
     )
     for _start in ("cold", "warm"):  # the first may compile the cache, and asks pint then
         result = subprocess.run(
@@ -70,7 +72,8 @@ def test_a_warm_calc_neither_builds_the_unit_registry_nor_imports_pint() -> None
 
 
 def test_a_warm_calculation_makes_no_pint_call() -> None:
-    """The hot path by design: each unit word is parsed by pint once, then a cached exact factor is used."""
+    """The hot path by design: each unit word is parsed by pint once,
+    then a cached exact factor is used."""
     from benchmarks.scenarios import SCENARIOS
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.words.contract import calculation_to_dict

@@ -288,7 +288,8 @@ def test_the_data_folder_and_its_parents_are_created_0700_under_umask_000(tmp_pa
 
 
 def test_what_the_cache_holds_reads_back_equal(capsys: pytest.CaptureFixture[str]) -> None:
-    """Every class the compiled catalog holds is one the format knows (a new one would make every start a miss)."""
+    """Every class the compiled catalog holds is one the format knows
+    (a new one would make every start a miss)."""
     from infusion_calc import cache_layout, catalog_cache
 
     compiled = catalog_cache.load()

@@ -1,4 +1,5 @@
-"""The tests' catalog builder writes entries the loader accepts, and any text reads back as written."""
+"""The tests' catalog builder writes entries the loader accepts,
+and any text reads back as written."""
 
 from __future__ import annotations
 

@@ -1,6 +1,7 @@
-"""The catalog's modules import one way (issue 20 §3): records and fields at the bottom, the pydantic
-schema and CMS's codes on them, the name index on CMS's codes, the catalog on top. A cycle among
-them, even through a function-level import or another module, fails here (grimp, as lint-imports reads)."""
+"""The catalog's modules import one way (issue 20 §3): records and fields at the
+bottom, the pydantic schema and CMS's codes on them, the name index on CMS's
+codes, the catalog on top. A cycle among them, even through a function-level
+import or another module, fails here (grimp, as lint-imports reads)."""
 
 from __future__ import annotations
 

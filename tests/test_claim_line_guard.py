@@ -1,5 +1,6 @@
 """The last line of defence: every export, the batch output and the log save refuse claim
-lines that break an invariant (core/checks/claim_invariants.py), with one sentence and nothing lost."""
+lines that break an invariant (core/checks/claim_invariants.py),
+with one sentence and nothing lost."""
 
 from __future__ import annotations
 

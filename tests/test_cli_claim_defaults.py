@@ -1,4 +1,5 @@
-"""No silent defaults on a claim: a self-dated export warns, and --payer applies its [payer.X] rules."""
+"""No silent defaults on a claim: a self-dated export warns,
+and --payer applies its [payer.X] rules."""
 
 from __future__ import annotations
 

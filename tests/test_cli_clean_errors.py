@@ -270,7 +270,8 @@ def test_a_closed_standard_output_is_one_error_and_a_save_says_it_happened(tmp_p
 def test_a_lone_surrogate_from_a_caller_is_one_error_not_a_traceback(
     value: str, shown: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """main() called from Python can pass any str, a high lone surrogate too (no shell makes one)."""
+    """main() called from Python can pass any str, a high lone surrogate too
+    (no shell makes one)."""
     assert main(["calc", "--drug", value, "--dose", "300 mg"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and shown in err

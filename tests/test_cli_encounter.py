@@ -1,4 +1,5 @@
-"""`infusion-calc calc` with encounter options: --note, the JSON `note` and `checks`, and bad input."""
+"""`infusion-calc calc` with encounter options: --note,
+the JSON `note` and `checks`, and bad input."""
 
 from __future__ import annotations
 
@@ -165,7 +166,8 @@ def test_lots_and_expirations_follow_vial_order(capsys: pytest.CaptureFixture[st
         (
             "--given-at",
             "03/02/2026 09:40",
-            "error: --given-at: Could not read '03/02/2026 09:40'. Enter YYYY-MM-DD, or YYYY-MM-DD HH:MM",
+            "error: --given-at: Could not read '03/02/2026 "
+            "09:40'. Enter YYYY-MM-DD, or YYYY-MM-DD HH:MM",
         ),
         (
             "--given-at",
@@ -181,7 +183,8 @@ def test_lots_and_expirations_follow_vial_order(capsys: pytest.CaptureFixture[st
         (
             "--payer",
             "cash",
-            "error: --payer: 'cash' is not a payer type. Enter one of: medicare, medicare-advantage, medicaid, commercial.",
+            "error: --payer: 'cash' is not a payer type. Enter one of: medicare, "
+            "medicare-advantage, medicaid, commercial.",
         ),
         (
             "--lot",

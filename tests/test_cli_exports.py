@@ -120,7 +120,8 @@ def test_save_then_list_show_and_export(
     assert listing.splitlines()[1].split()[0] == "1" and "J2323 × 250; J2323-JW × 50" in listing
 
     _, shown, _ = run(capsys, "log", "show", "1")
-    # The NDC as the carton and the calc summary show it; the claim syntax (N4...) is for the exports.
+    # The NDC as the carton and the calc summary show it;
+    # the claim syntax (N4...) is for the exports.
     assert "J2323-JW" in shown and "NDC 64406-0008-01, 2.5 mL" in shown and "Chart note" in shown
     assert (
         "  Open          1 × 300 mg/15 mL vial  (NDC 64406-0008-01)" in shown
@@ -314,7 +315,8 @@ def test_a_patient_id_with_control_or_invisible_characters_is_refused(
 def test_log_list_and_show_escape_control_characters_already_in_a_log(
     capsys: pytest.CaptureFixture[str], isolated_user_dirs: Path
 ) -> None:
-    """A log written before the check, or edited, must not replay an escape sequence on the terminal."""
+    """A log written before the check, or edited,
+    must not replay an escape sequence on the terminal."""
     import sqlite3
 
     run(capsys, "calc", "--dose", "300 mg", "--save")

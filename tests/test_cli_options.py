@@ -12,10 +12,9 @@ from infusion_calc.cli import COMMANDS, build_parser
 from infusion_calc.cli.batch import BatchOptions
 from infusion_calc.cli.calc_options import CalcOptions
 from infusion_calc.cli.catalog_confirm import ConfirmOptions
-from infusion_calc.cli.catalog_list import ListOptions as CatalogListOptions
+from infusion_calc.cli.catalog_list import CatalogListOptions
 from infusion_calc.cli.data import ImportOptions, StatusOptions
-from infusion_calc.cli.log import ListOptions as LogListOptions
-from infusion_calc.cli.log import MigrateOptions
+from infusion_calc.cli.log import LogListOptions, MigrateOptions
 from infusion_calc.cli.log_export import ExportOptions
 from infusion_calc.cli.log_show import ShowOptions
 from infusion_calc.cli.options import CommandOptions

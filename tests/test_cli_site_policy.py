@@ -1,4 +1,5 @@
-"""`calc` with the site's policy (config.toml) and the log's earlier doses: wired, exit status unchanged."""
+"""`calc` with the site's policy (config.toml) and the log's earlier doses: wired,
+exit status unchanged."""
 
 from __future__ import annotations
 
@@ -65,7 +66,8 @@ def test_the_witness_policy_and_the_fallback_codes_reach_the_checks(
     assert "WASTE_UNDOCUMENTED" not in quiet and "96413 × 1" in quiet["ADMIN_CODE"]
     _config(
         isolated_user_dirs,
-        '[documentation]\nrequire_waste_witness = true\n[administration]\ncomplex_biologic_codes = "infusion"\n',
+        "[documentation]\nrequire_waste_witness = true\n[administration]\ncomplex_biologic_codes "
+        '= "infusion"\n',
     )
     strict = {check["code"]: check["message"] for check in _json(capsys, *args)["checks"]}
     assert strict["WASTE_UNDOCUMENTED"].endswith("Not recorded: the witness (site policy).")

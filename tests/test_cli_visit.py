@@ -1,4 +1,5 @@
-"""`infusion-calc visit FILE` as a user runs it: the README visit, every format, and the file's errors."""
+"""`infusion-calc visit FILE` as a user runs it: the README visit, every format,
+and the file's errors."""
 
 from __future__ import annotations
 
@@ -90,27 +91,28 @@ def test_every_format_carries_the_drug_and_administration_lines(
     [
         ('date = "2026-03-02"\nsetting = "office"\ncolour = "blue"\n', 3, "unknown key 'colour'"),
         (
-            'date = "2026-03-02"\nsetting = "office"\n[[administration]]\ndrug = "Rituxan"\ndose = "500 mg"\n'
-            'route = "infusion"\nstart = "09:00"\nstop = "10:00"\nspeed = "fast"\n',
+            'date = "2026-03-02"\nsetting = "office"\n[[administration]]\ndrug = "Rituxan"\ndose = '
+            '"500 mg"\nroute = "infusion"\nstart = "09:00"\nstop = "10:00"\nspeed = "fast"\n',
             9,
             "unknown key 'speed'",
         ),
         (
-            'date = "2026-03-02"\nsetting = "office"\n[[administration]]\ndrug = "Rituxan"\ndose = "500 mg"\n'
-            'route = "infusion"\nstart = "10:00"\nstop = "09:00"\n',
+            'date = "2026-03-02"\nsetting = "office"\n[[administration]]\ndrug = "Rituxan"\ndose = '
+            '"500 mg"\nroute = "infusion"\nstart = "10:00"\nstop = "09:00"\n',
             8,
             "stop 09:00 is before start 10:00",
         ),
         (
-            'date = "2026-03-02"\nsetting = "office"\n[[administration]]\ndrug = "Rituxan"\ndose = "500 mg"\n'
-            'route = "infusion"\nstart = "09:00"\nstop = "10:00"\n[[administration]]\ndrug = "Venofer"\ndose = "200 mg"\n'
-            'route = "push"\nstart = "09:30"\nstop = "09:35"\n',
+            'date = "2026-03-02"\nsetting = "office"\n[[administration]]\ndrug = "Rituxan"\ndose = '
+            '"500 mg"\nroute = "infusion"\nstart = "09:00"\nstop = '
+            '"10:00"\n[[administration]]\ndrug = "Venofer"\ndose = "200 mg"\nroute = '
+            '"push"\nstart = "09:30"\nstop = "09:35"\n',
             13,
             "overlaps 09:00-10:00",
         ),
         (
-            'date = "2026-03-02"\nsetting = "office"\npatient = "A-1"\n[[administration]]\ndrug = "Rituxan"\ndose = "500 mg"\n'
-            'route = "infusion"\npatient = "B-2"\n',
+            'date = "2026-03-02"\nsetting = "office"\npatient = "A-1"\n[[administration]]\ndrug = '
+            '"Rituxan"\ndose = "500 mg"\nroute = "infusion"\npatient = "B-2"\n',
             8,
             "one patient",
         ),
@@ -149,8 +151,9 @@ def test_hydration_beside_the_chemotherapy_is_not_billed_and_says_so(
     path = write(
         tmp_path,
         'date = "2026-03-02"\nsetting = "hospital"\n[[administration]]\nhydration = true\n'
-        'route = "infusion"\nstart = "09:00"\nstop = "11:00"\n[[administration]]\ndrug = "Rituxan"\n'
-        'dose = "500 mg"\nroute = "infusion"\nstart = "09:10"\nstop = "10:40"\nconcurrent = true\n',
+        'route = "infusion"\nstart = "09:00"\nstop = "11:00"\n[[administration]]\ndrug = '
+        '"Rituxan"\ndose = "500 mg"\nroute = "infusion"\nstart = "09:10"\nstop = '
+        '"10:40"\nconcurrent = true\n',
     )
     status, out, _ = run(capsys, "visit", path, "--json")
     result = json.loads(out)

@@ -178,7 +178,8 @@ def test_2026q3_imports_its_rounded_packages_and_refuses_only_what_readme_justif
     quarters = {
         quarter["quarter"]: quarter for quarter in json.loads(capsys.readouterr().out)["quarters"]
     }
-    # Each is a refusal README's "Billing units" section justifies; J7340 is kept from the payment file only.
+    # Each is a refusal README's "Billing units" section justifies;
+    # J7340 is kept from the payment file only.
     assert sorted(quarters["2026Q3"]["refused_codes"]) == [
         "J0577",
         "J0578",

@@ -1,4 +1,5 @@
-"""`data import`, `data status`, `catalog list`, and calc over every CMS code with its Medicare payment."""
+"""`data import`, `data status`, `catalog list`,
+and calc over every CMS code with its Medicare payment."""
 
 from __future__ import annotations
 
@@ -233,7 +234,8 @@ def test_ivig_in_grams_per_kg(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_curated_codes_keep_their_verified_products(capsys: pytest.CaptureFixture[str]) -> None:
-    # J1745's CMS list has more NDCs than the curated Remicade vial: the plan uses the curated one only.
+    # J1745's CMS list has more NDCs than the curated Remicade vial:
+    # the plan uses the curated one only.
     result = calc_json(
         capsys, "--drug", "remicade", "--dose", "365 mg", "--given-at", "2026-02-03 10:00"
     )

@@ -1,4 +1,5 @@
-"""Reading CMS's files as published: subsets of the real quarters under tests/data/cms (make_subsets.py)."""
+"""Reading CMS's files as published: subsets of the real
+quarters under tests/data/cms (make_subsets.py)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,8 @@
-"""An imported quarter is validated once, at import: `data import` records the SHA-256 of the bytes it
-stored beside them, and a cache miss that reads exactly those bytes (both files this user's, no one
-else can write them, recorded by these very models) does not validate them again. Anything else (no
-digest, another digest, a file another user owns or others can write) goes through the models."""
+"""An imported quarter is validated once, at import: `data import` records the SHA-256 of the bytes
+it stored beside them, and a cache miss that reads exactly those bytes (both files this user's, no
+one else can write them, recorded by these very models) does not validate them again. Anything else
+(no digest, another digest, a file another user owns or others can write) goes through the
+models."""
 
 from __future__ import annotations
 

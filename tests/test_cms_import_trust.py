@@ -87,7 +87,8 @@ def test_files_with_only_their_preamble_and_header_are_refused(
 
 
 def swap_columns(data: bytes, first: int, second: int, header_too: bool = True) -> bytes:
-    """Columns `first` and `second` swapped in every data row (and in the header row, line 9, if asked)."""
+    """Columns `first` and `second` swapped in every data row
+    (and in the header row, line 9, if asked)."""
     rows = list(csv.reader(io.StringIO(data.decode("latin-1"), newline="")))
     for number, cells in enumerate(rows, start=1):
         if (number >= 10 or (number == 9 and header_too)) and len(cells) > max(first, second):

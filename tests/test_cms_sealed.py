@@ -1,7 +1,7 @@
 """The packaged CMS quarters are validated once, when scripts/build_cms_data.py builds them: a cache
-miss reads the packaged file whose SHA-256 is the one the build recorded without validating it again.
-Any other bytes (a packaged file edited in a checkout, an imported quarter without the digest its
-import recorded: tests/test_cms_import_digest.py) go through the models."""
+miss reads the packaged file whose SHA-256 is the one the build recorded without validating it
+again. Any other bytes (a packaged file edited in a checkout, an imported quarter without the
+digest its import recorded: tests/test_cms_import_digest.py) go through the models."""
 
 from __future__ import annotations
 
@@ -101,7 +101,8 @@ def test_an_imported_quarter_with_no_recorded_digest_is_validated(validations: l
 
 
 def test_an_imported_file_with_the_sealed_bytes_is_still_validated(validations: list[str]) -> None:
-    # The seal vouches for the packaged file only: the same bytes in the user's data folder are read as an import.
+    # The seal vouches for the packaged file only:
+    # the same bytes in the user's data folder are read as an import.
     assert lzma.decompress(PACKAGED)  # an xz file, as the packaged one is
     compile_quarters([("imported", "asp-2026Q3.json.gz", PACKAGED)])
     assert len(validations) == 10

@@ -1,4 +1,5 @@
-"""The code in effect on the date of service (issue 18 §3, domain-facts §8 "HCPCS codes by date of service").
+"""The code in effect on the date of service (issue 18 §3,
+domain-facts §8 "HCPCS codes by date of service").
 
 Worked examples from the shipped CMS quarters: eculizumab is J1300 (10 mg) through
 2025Q1 and J1299 (2 mg) from 2025Q2; cyclophosphamide is J9070 through 2024Q1 and J9075

@@ -345,7 +345,8 @@ def test_a_bad_answer_is_one_error_line(
 def test_cisplatin_multi_dose_vials_bill_the_amount_given_with_no_modifier(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    # 75 mg/m² × 1.8 m² = 135 mg from 100 mg + 50 mg multiple-dose vials (FDA listing): 14 units, no JW, no JZ.
+    # 75 mg/m² × 1.8 m² = 135 mg from 100 mg + 50 mg
+    # multiple-dose vials (FDA listing): 14 units, no JW, no JZ.
     result = calc_json(capsys, "--drug", "cisplatin", "--dose", "75 mg/m2", "--bsa", "1.8 m2")
     assert sum(units for _, _, units in _lines(result)) == 14
     assert all(modifiers == () for _, modifiers, _ in _lines(result))

@@ -99,13 +99,15 @@ def test_the_log_keeps_the_checks_calc_printed(capsys: pytest.CaptureFixture[str
 def test_the_core_is_given_the_catalog_and_the_rules(catalog: Catalog) -> None:
     calc = calculate(catalog, CalcRequest("250 mg", drug="Tysabri"))
     with pytest.raises(TypeError, match="catalog"):
-        run_checks(calc)  # type: ignore[call-arg]  # the call the test proves is refused: no silent fallback
+        # the call the test proves is refused: no silent fallback
+        run_checks(calc)  # type: ignore[call-arg]
     with pytest.raises(TypeError, match="rules"):
         chart_note(calc)  # type: ignore[call-arg]  # the call the test proves is refused
 
 
 def test_no_core_module_reads_files_or_knows_the_user_folders() -> None:
-    """Reading (packaged data, the site's files, the cache) and the folders live at the edge (loading.py)."""
+    """Reading (packaged data, the site's files,
+    the cache) and the folders live at the edge (loading.py)."""
     edge_only = {
         "importlib.resources",
         "infusion_calc.locations",
@@ -123,5 +125,6 @@ def test_no_core_module_reads_files_or_knows_the_user_folders() -> None:
                 for alias in node.names:
                     if alias.name in edge_only:
                         found[path.name] = alias.name
-    # Not even the unit definitions: the edge (unit_definitions.py) reads units.txt and hands the text over.
+    # Not even the unit definitions: the edge (unit_definitions.py)
+    # reads units.txt and hands the text over.
     assert found == {}

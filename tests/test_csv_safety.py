@@ -1,5 +1,6 @@
-"""Every CSV the project writes opens in a spreadsheet as data: no cell runs as a formula (CWE-1236),
-no character rewrites a terminal, and a reader finds exactly the records that were written."""
+"""Every CSV the project writes opens in a spreadsheet as data: no
+cell runs as a formula (CWE-1236), no character rewrites a terminal,
+and a reader finds exactly the records that were written."""
 
 from __future__ import annotations
 
@@ -218,7 +219,8 @@ def test_any_cells_read_back_as_the_same_records_none_a_formula(
 def test_any_pass_through_cells_come_back_one_record_each_and_none_a_formula(
     notes: list[str],
 ) -> None:
-    """The sweep's pass-through cells (quotes, CR, LF, ESC, formula starts, other scripts) through batch."""
+    """The sweep's pass-through cells (quotes, CR, LF, ESC, formula starts,
+    other scripts) through batch."""
     import tempfile
     from contextlib import redirect_stderr, redirect_stdout
     from pathlib import Path

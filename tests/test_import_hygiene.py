@@ -1,5 +1,5 @@
-"""The core never imports Textual or rich; the calc path never loads the TUI; each command's start-up
-imports only what that command needs."""
+"""The core never imports Textual or rich; the calc path never loads the TUI;
+each command's start-up imports only what that command needs."""
 
 from __future__ import annotations
 
@@ -65,9 +65,9 @@ def test_no_core_source_file_imports_textual_or_rich_even_lazily() -> None:
     assert offenders == []
 
 
-# Each entry point, run in a fresh interpreter: what it must not import (harlequin tests each entry point).
-# pint and pydantic cost ~100 ms and ~60 ms; importlib.metadata ~20 ms. None is needed to print the
-# version, the help, the log's path or its recent entries.
+# Each entry point, run in a fresh interpreter: what it must not import (harlequin tests each entry
+# point). pint and pydantic cost ~100 ms and ~60 ms; importlib.metadata ~20 ms. None is needed to
+# print the version, the help, the log's path or its recent entries.
 ENTRY_POINT = """
 import sys
 from infusion_calc.cli import main
@@ -115,7 +115,8 @@ def test_the_version_is_printed_without_reading_package_metadata(tmp_path: Path)
 
 
 def test_log_list_reads_saved_entries_without_pint_or_pydantic(tmp_path: Path) -> None:
-    """Not only an empty log: an entry saved by `calc --save` is listed without the calculator's imports."""
+    """Not only an empty log: an entry saved by `calc
+    --save` is listed without the calculator's imports."""
     env = {
         **os.environ,
         "INFUSION_CALC_CONFIG_DIR": str(tmp_path / "config"),
@@ -141,7 +142,8 @@ def test_log_list_reads_saved_entries_without_pint_or_pydantic(tmp_path: Path) -
 
 
 def test_the_help_list_shows_each_command_with_the_line_its_module_registers() -> None:
-    """`--help` lists the commands from a table (so it imports none of them): the table matches the modules."""
+    """`--help` lists the commands from a table (so it imports none of them):
+    the table matches the modules."""
     import argparse
     import importlib
 

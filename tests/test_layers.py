@@ -1,5 +1,6 @@
 """The layers written down in pyproject.toml ([tool.importlinter]) hold: front ends (cli, then
-tui and serve) above the edge (loading, log, locations) above the core; the app never imports the CLI."""
+tui and serve) above the edge (loading, log, locations) above the core;
+the app never imports the CLI."""
 
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def test_every_import_respects_the_layers() -> None:
 
 
 def test_the_app_importing_the_cli_breaks_the_contract(tmp_path: Path) -> None:
-    """The arrow that used to run back up (the app loading its catalog through the CLI) is caught."""
+    """The arrow that used to run back up (the app loading its catalog through the CLI) is
+    caught."""
     shutil.copytree(
         ROOT / "infusion_calc",
         tmp_path / "infusion_calc",

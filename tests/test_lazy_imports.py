@@ -1,10 +1,11 @@
-"""An import inside a function is kept only for a start-up budget (--version, --help, log path, log list,
-a warm calc, the app's first frame) or a heavy library one output alone needs, and says which on its line.
+"""An import inside a function is kept only for a start-up budget
+(--version, --help, log path, log list, a warm calc, the app's first frame)
+or a heavy library one output alone needs, and says which on its line.
 
-tests/test_import_hygiene.py and tests/test_report_imports.py prove the budgets themselves; this keeps the
-reason next to each import, so an ordinary import does not hide in a function. Every front end and
-the edge are covered: the CLI, serve, the report, the app (tui/), the log (log/, loading.py) and the
-CMS and cache modules.
+tests/test_import_hygiene.py and tests/test_report_imports.py prove the budgets themselves; this
+keeps the reason next to each import, so an ordinary import does not hide in a function. Every
+front end and the edge are covered: the CLI, serve, the report, the app (tui/), the log (log/,
+loading.py) and the CMS and cache modules.
 """
 
 from __future__ import annotations
@@ -71,7 +72,8 @@ def test_each_import_inside_a_function_says_why(path: Path) -> None:
 def test_an_import_without_its_reason_is_found() -> None:
     source = (
         "def f() -> None:\n    import gzip\n    from json import dumps  # lazy: a reason\n"
-        "    # lazy: a reason too long for the line\n    from csv import (\n        writer,\n    )\n"
+        "    # lazy: a reason too long for the line\n  "
+        "  from csv import (\n        writer,\n    )\n"
     )
     assert [text.strip() for _, text in function_level_imports(source) if "#" not in text] == [
         "import gzip"

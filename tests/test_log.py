@@ -176,11 +176,15 @@ def test_a_log_from_a_newer_version_is_refused() -> None:
 
 
 def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself() -> None:
-    """The check is in save(), so every caller (CLI, app) is held to it, not only the command line."""
+    """The check is in save(), so every caller (CLI, app) is held to it,
+    not only the command line."""
     allowed = parse_site_config("[log]\nstore_patient_id = true\n", "config.toml")
     with pytest.raises(
         LogError,
-        match=r"^The patient identifier contains the invisible character U\+001B.*Nothing was saved\.$",
+        match=(
+            r"^The patient identifier contains the invisible "
+            r"character U\+001B.*Nothing was saved\.$"
+        ),
     ):
         save(calc_for(), patient_id="MRN\x1b]0;pwned\x07", config=allowed)
     assert AdministrationLog().count() == 0
@@ -191,8 +195,9 @@ def test_a_patient_identifier_with_an_escape_sequence_is_refused_by_save_itself(
 def test_an_export_of_a_hand_edited_entry_writes_no_raw_escape(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """A log edited by hand can hold a raw ESC in a stored JSON column (spliced into the export as it
-    is): `log export --format json` writes it as \\u001b, never as a byte that drives the terminal."""
+    """A log edited by hand can hold a raw ESC in a stored JSON column
+    (spliced into the export as it is): `log export --format json`
+    writes it as \\u001b, never as a byte that drives the terminal."""
     from infusion_calc.cli import main
 
     entry = save(calc_for(), note="chart text")

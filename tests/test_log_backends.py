@@ -1,4 +1,5 @@
-"""The same tests for both back ends (the `any_log` fixture): a SQLite file and a center's PostgreSQL log.
+"""The same tests for both back ends (the `any_log` fixture):
+a SQLite file and a center's PostgreSQL log.
 
 Idempotent saves (a retry with the same identifier finds the entry), entries whole or not at
 all, corrections as new entries shown as a chain, and every reader the app and the CLI use.
@@ -145,7 +146,10 @@ def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by
         old_db = sqlite3.connect(old)
         for statement in MIGRATIONS[0].sqlite:
             old_db.execute(statement)
-        columns = "saved_at, tool_version, drug, hcpcs, dose, administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter"
+        columns = (
+            "saved_at, tool_version, drug, hcpcs, dose, administered_units, discarded_units, "
+            "patient_id, inputs, result, note, checks, encounter"
+        )
         old_db.execute(
             f"INSERT INTO administration ({columns}) VALUES ({', '.join('?' * 13)})",
             connection.execute(f"SELECT {columns} FROM administration").fetchone(),
@@ -153,8 +157,8 @@ def test_a_log_written_before_identifiers_reads_as_it_is_and_is_migrated_once_by
         old_db.executemany(
             "INSERT INTO claim_line VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             connection.execute(
-                "SELECT administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity"
-                " FROM claim_line"
+                "SELECT administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, "
+                "ndc_quantity FROM claim_line"
             ).fetchall(),
         )
         old_db.execute("PRAGMA user_version = 1")

@@ -156,7 +156,8 @@ def test_the_password_can_come_from_a_pgpass_file_as_for_any_libpq_client(
 def test_a_save_in_one_thread_while_another_reads_commits_on_its_own(
     center_log: CenterLog, pg_cluster: pg_server.Cluster
 ) -> None:
-    """The app saves in a worker thread while its form may be reading the log: two connections, two transactions."""
+    """The app saves in a worker thread while its form may be reading the log:
+    two connections, two transactions."""
     import threading
 
     from infusion_calc.core.calculation.engine import calculate

@@ -21,16 +21,16 @@ def _big_center_log(log: CenterLog) -> None:
     connection = _connection(log)
     with connection.transaction():
         connection.execute(
-            "INSERT INTO administration (uuid, workstation, saved_at, tool_version, drug, hcpcs, dose, administered_units,"
-            " discarded_units, inputs, result, note, line_summary)"
-            " SELECT 'copy-' || n, workstation, saved_at, tool_version, drug, hcpcs, dose, administered_units,"
-            " discarded_units, inputs, result, note, line_summary FROM administration, generate_series(1, %s) AS n"
-            " WHERE id = 1",
+            "INSERT INTO administration (uuid, workstation, saved_at, tool_version, drug, hcpcs, "
+            "dose, administered_units, discarded_units, inputs, result, note, line_summary)"
+            " SELECT 'copy-' || n, workstation, saved_at, tool_version, drug, hcpcs, dose, "
+            "administered_units, discarded_units, inputs, result, note, line_summary FROM "
+            "administration, generate_series(1, %s) AS n WHERE id = 1",
             (COPIES,),
         )
         connection.execute(
-            "INSERT INTO claim_line SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit,"
-            " l.ndc_quantity, l.medicare_payment FROM administration a, claim_line l"
+            "INSERT INTO claim_line SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, "
+            "l.ndc_unit, l.ndc_quantity, l.medicare_payment FROM administration a, claim_line l"
             " WHERE a.id > 1 AND l.administration_id = 1"
         )
 

@@ -30,7 +30,8 @@ from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.calculation.engine import calculate
 from infusion_calc.log import save
 
-import infusion_calc.core.pipeline.site_config, infusion_calc.log.record  # save() imports these on first use:
+import infusion_calc.core.pipeline.site_config, infusion_calc.log.record  # save() imports these \
+on first use:
 # loaded before "ready", the parent's kill lands in a save rather than in an import.
 
 calc = calculate(packaged_catalog(), CalcRequest("250 mg"))
@@ -68,7 +69,8 @@ def reported_ids(output: str) -> list[int]:
 def stored(connection: sqlite3.Connection) -> dict[int, int]:
     """id -> number of claim lines, for every saved entry."""
     rows = connection.execute(
-        "SELECT a.id, count(l.line) FROM administration a LEFT JOIN claim_line l ON l.administration_id = a.id GROUP BY a.id"
+        "SELECT a.id, count(l.line) FROM administration a LEFT JOIN claim_line l ON "
+        "l.administration_id = a.id GROUP BY a.id"
     )
     return dict(rows.fetchall())
 

@@ -123,7 +123,8 @@ def test_a_log_folder_of_another_user_is_refused_and_nothing_saved(tmp_path: Pat
 
 
 def read_only_mount() -> list[str] | None:
-    """A command prefix running the rest with `$DIR` bind-mounted read-only, or None where that is impossible."""
+    """A command prefix running the rest with `$DIR` bind-mounted read-only,
+    or None where that is impossible."""
     unshare = shutil.which("unshare")
     if unshare is None:
         return None
@@ -181,8 +182,8 @@ def test_log_list_on_a_read_only_mount_sees_saves_still_in_the_wal(tmp_path: Pat
             "-c",
             (
                 "import sqlite3, sys, time\n"
-                f"c = sqlite3.connect({str(data / LOG)!r}); c.execute('SELECT 1 FROM administration').fetchall()\n"
-                "print('ready', flush=True); time.sleep(120)\n"
+                f"c = sqlite3.connect({str(data / LOG)!r}); c.execute('SELECT 1 FROM "
+                "administration').fetchall()\nprint('ready', flush=True); time.sleep(120)\n"
             ),
         ],
         stdout=subprocess.PIPE,

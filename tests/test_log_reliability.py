@@ -1,4 +1,5 @@
-"""What a shared log meets: many writers at once, a workstation killed mid-save, the server restarting.
+"""What a shared log meets: many writers at once, a
+workstation killed mid-save, the server restarting.
 
 Workstations are forked from this process (each opens its own connection after the fork),
 so hundreds of kills cost milliseconds each. A save is acknowledged when `save()` returned;
@@ -54,7 +55,8 @@ def workstation(
     errors: Path | None = None,
     until: Path | None = None,
 ) -> None:
-    """In a forked child: save n = start..stop-1 (or until the file `until` exists), acknowledging each; never returns."""
+    """In a forked child: save n = start..stop-1 (or until the file `until` exists),
+    acknowledging each; never returns."""
     from infusion_calc.log.postgres_log import _connections
 
     inherited = list(
@@ -210,5 +212,8 @@ def test_a_center_log_url_in_the_environment_is_the_log_everything_reads(
     monkeypatch.setenv("INFUSION_CALC_LOG_URL", center_log.url)
     location = Context().log_path
     assert location == CenterLog(center_log.url)
-    save(calc_for := calculate(packaged_catalog(), CalcRequest("300 mg")), path=location)  # noqa: F841
+    save(
+        calc_for := calculate(packaged_catalog(), CalcRequest("300 mg")),  # noqa: F841
+        path=location,
+    )
     assert AdministrationLog(Context().log_path).uses_by_code() == {"J2323": 1}

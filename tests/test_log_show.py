@@ -1,4 +1,5 @@
-"""`log show` reads as `calc` did for the same calculation, and every `log` command reads the command's log."""
+"""`log show` reads as `calc` did for the same calculation,
+and every `log` command reads the command's log."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ CALCULATIONS = [
     ["--dose", "280 mg", "--round-within", "10"],
     ["--dose", "250 mg", "--round-within", "1"],
     ["--dose", "300 mg", "--dose-given", "250 mg"],
-    # Medicare's payment for the quarter holding the date given, with a JW line, and beside the whole-vial option.
+    # Medicare's payment for the quarter holding the date given, with a JW line,
+    # and beside the whole-vial option.
     ["--dose", "250 mg", "--given-at", "2026-02-03 10:00"],
     [
         "--drug",

@@ -1,6 +1,6 @@
-"""`log path` and `log list` start in about 3x `python -c pass` (benchmarks/startup.py): each imports
-only what it uses. `log path` prints where the log is without opening it; `log list` reads the log
-but neither shows a whole entry nor saves one."""
+"""`log path` and `log list` start in about 3x `python -c pass` (benchmarks/startup.py): each
+imports only what it uses. `log path` prints where the log is without opening it; `log list` reads
+the log but neither shows a whole entry nor saves one."""
 
 from __future__ import annotations
 
@@ -18,7 +18,8 @@ try:
     main({arguments!r})
 except SystemExit:
     pass
-print("LOADED:" + ",".join(sorted(name for name in sys.modules if name in {watched!r})), file=sys.stderr)
+print("LOADED:" + ",".join(sorted(name for name in sys.modules if name in {watched!r})), \
+file=sys.stderr)
 """
 
 # Reading and writing the SQLite file, and what only `log show`, `log export` or a save need.
@@ -83,7 +84,8 @@ def test_log_list_imports_nothing_to_show_or_save(saved: bool, tmp_path: Path) -
 
 
 def test_the_log_package_names_are_the_modules_own() -> None:
-    """The package hands out its names on first use: each is the very object of the module defining it."""
+    """The package hands out its names on first use:
+    each is the very object of the module defining it."""
     import infusion_calc.log as log
     from infusion_calc.log import errors, location, reader, store
 
@@ -107,7 +109,8 @@ def test_the_log_package_names_are_the_modules_own() -> None:
 
 # What a claim is computed and checked with: the engine, the claim exports and the site's settings
 # (pydantic models). Exporting the log writes stored figures through the guarded CSV writer and
-# json_safe: importing none of this is ~0.2 s of every 100,000-entry export (benchmarks/log_store.py).
+# json_safe: importing none of this is ~0.2 s of every 100,000-entry export
+# (benchmarks/log_store.py).
 BUILDING_A_CLAIM = {
     "pydantic",
     "infusion_calc.core.calculation.engine",

@@ -30,15 +30,19 @@ def big_log() -> LogLocation:
     assert isinstance(entry.path, Path)  # the workstation's SQLite log
     with sqlite3.connect(entry.path) as connection:
         connection.execute(
-            f"""INSERT INTO administration (saved_at, tool_version, drug, hcpcs, dose, administered_units,
-                   discarded_units, patient_id, inputs, result, note, checks, encounter)
-               WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {COPIES})
-               SELECT saved_at, tool_version, drug, hcpcs, dose, administered_units, discarded_units, patient_id,
-                      inputs, result, note, checks, encounter FROM administration, n WHERE id = 1"""
+            f"""INSERT INTO administration (saved_at, tool_version, drug, hcpcs, dose,
+                   administered_units, discarded_units, patient_id, inputs, result, note, checks,
+                   encounter)
+               WITH RECURSIVE n(i) AS (
+                   SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < {COPIES}
+               )
+               SELECT saved_at, tool_version, drug, hcpcs, dose, administered_units,
+                      discarded_units, patient_id, inputs, result, note, checks, encounter
+               FROM administration, n WHERE id = 1"""
         )
         connection.execute(
-            """INSERT INTO claim_line SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity,
-                      l.medicare_payment
+            """INSERT INTO claim_line SELECT a.id, l.line, l.hcpcs, l.modifiers, l.units, l.ndc,
+                      l.ndc_unit, l.ndc_quantity, l.medicare_payment
                FROM administration a, claim_line l WHERE a.id > 1 AND l.administration_id = 1"""
         )
     return entry.path

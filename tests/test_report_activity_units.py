@@ -140,14 +140,16 @@ def test_what_ifs_work_in_each_entry_s_own_unit(
     seeded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     what_if = report(capsys, "--round-within", "10")[0]["totals"]["what_if"]
-    # Botox 60 units: no whole-vial total of 100 or 200 units lies within 54-66 units; nothing moves.
-    # BeneFIX 3,500 IU planned from the typed 3,540 IU vial only: it moves up to that vial, saving nothing.
+    # Botox 60 units: no whole-vial total of 100 or 200 units lies within
+    # 54-66 units; nothing moves. BeneFIX 3,500 IU planned from the typed
+    # 3,540 IU vial only: it moves up to that vial, saving nothing.
     assert (
         what_if["rounding"]["doses_moved"],
         what_if["rounding"]["vials_saved"],
         what_if["rounding"]["units_saved"],
     ) == (1, 0, "0.00")
-    # Least waste over 100/200 units (Botox) and 1,000/2,000 IU beside 3,540 IU (BeneFIX): both already least.
+    # Least waste over 100/200 units (Botox) and 1,000/2,000
+    # IU beside 3,540 IU (BeneFIX): both already least.
     assert what_if["least_waste"]["doses_changed"] == 0
     # Every unit discarded is on a JW line: nothing is left unbilled.
     assert what_if["non_billable_waste"]["administrations"] == 0
@@ -190,7 +192,8 @@ def test_anything_else_is_refused_not_guessed(text: str) -> None:
 
 
 def test_a_typed_zero_is_still_refused() -> None:
-    """Only amounts the engine saved may be zero (nothing discarded); a typed vial or dose may not."""
+    """Only amounts the engine saved may be zero (nothing discarded);
+    a typed vial or dose may not."""
     with pytest.raises(InputError):
         parse_amount("0 mg", "vial")
     assert parse_amount("0 mg", "saved", zero_ok=True).value == 0
@@ -199,7 +202,8 @@ def test_a_typed_zero_is_still_refused() -> None:
 def test_an_entry_mixing_units_is_left_out_and_counted(
     seeded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    """A hand-edited entry whose dose is in mg while its billing unit is in units is not read as either."""
+    """A hand-edited entry whose dose is in mg while its
+    billing unit is in units is not read as either."""
     path = seeded / "data" / "administrations.sqlite3"
     with sqlite3.connect(path) as connection:
         connection.execute(

@@ -1,4 +1,5 @@
-"""The report's libraries stay out of everything else's start: `calc`, `log list` and the app's first import."""
+"""The report's libraries stay out of everything else's start: `calc`,
+`log list` and the app's first import."""
 
 from __future__ import annotations
 
@@ -16,14 +17,18 @@ REPORT_ONLY = {"matplotlib", "msgspec", "plotext", "textual_plotext", "numpy", "
     [
         "from infusion_calc.cli import main\nmain(['calc', '--dose', '300 mg', '--json'])",
         "from infusion_calc.cli import main\nmain(['log', 'list'])",
-        "from infusion_calc.cli import main\nmain(['report', '--format', 'json'])",  # json and text: no plotting library
+        # json and text: no plotting library
+        "from infusion_calc.cli import main\nmain(['report', '--format', 'json'])",
         "import infusion_calc.tui.app",
     ],
 )
 def test_no_report_library_is_imported_outside_the_report_that_needs_it(
     code: str, isolated_user_dirs: Path
 ) -> None:
-    check = f"import sys\n{code}\nprint(sorted({{n.split('.')[0] for n in sys.modules}} & set({sorted(REPORT_ONLY)!r})), file=sys.stderr)\n"
+    check = (
+        f"import sys\n{code}\nprint(sorted({{n.split('.')[0] for n in sys.modules}} & "
+        f"set({sorted(REPORT_ONLY)!r})), file=sys.stderr)\n"
+    )
     result = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
     )

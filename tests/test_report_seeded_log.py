@@ -192,7 +192,8 @@ def test_what_ifs_match_the_hand_computed_figures(
     seeded: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     what_if = report_json(capsys, "--round-within", "10")["totals"]["what_if"]
-    # Rounding: only E4 moves (407.5 mg -> 400 mg, 4 vials instead of 5): 10 units at the 2026Q1 limit.
+    # Rounding: only E4 moves (407.5 mg -> 400 mg, 4 vials instead of 5):
+    # 10 units at the 2026Q1 limit.
     assert what_if["rounding"] == {
         "applied": False,
         "round_within_percent": "10",
@@ -208,7 +209,8 @@ def test_what_ifs_match_the_hand_computed_figures(
         "30.00",
         cents(30 * Q1_J9035),
     )
-    # Not billable: 30 mg of carboplatin (0.6 unit, multi-dose) and 2.5 mg of infliximab (0.25 unit).
+    # Not billable: 30 mg of carboplatin (0.6 unit,
+    # multi-dose) and 2.5 mg of infliximab (0.25 unit).
     waste = what_if["non_billable_waste"]
     assert waste["units"] == {"multi_dose": "0.60", "under_one_unit": "0.25", "capped": "0.00"}
     assert waste["dollars_at_payment_limit"] == cents(

@@ -1,5 +1,6 @@
 """One administration, whatever front end asked: `calc --json`, a `batch` row and a saved-then-shown
-log entry give the same claim lines, payment, checks and note (the app: tests/tui/test_tui_same_administration.py).
+log entry give the same claim lines, payment, checks and note (the app:
+tests/tui/test_tui_same_administration.py).
 """
 
 from __future__ import annotations

@@ -91,7 +91,8 @@ Found = TypeVar("Found")
 
 
 def wait_until(condition: Callable[[], Found], timeout: float, what: str) -> Found:
-    """What `condition` gives as soon as it gives something (a match, a non-empty set), or AssertionError naming `what`."""
+    """What `condition` gives as soon as it gives something (a match, a non-empty set),
+    or AssertionError naming `what`."""
     deadline = time.monotonic() + timeout
     while True:
         value = condition()

@@ -140,7 +140,8 @@ class Tab:
 
 
 def lit_pixels(context: BrowserContext, png: bytes) -> int:
-    """How many pixels of a screenshot are bright (text on the dark theme), counted by the browser."""
+    """How many pixels of a screenshot are bright (text on the dark theme),
+    counted by the browser."""
     import base64
 
     probe = context.new_page()  # about:blank: no page policy in the way of a data: image
@@ -170,7 +171,8 @@ def lit_pixels(context: BrowserContext, png: bytes) -> int:
 
 
 def chromium_main_process() -> int:
-    """The browser's own process: the chromium descendant of this test whose parent is not chromium."""
+    """The browser's own process: the chromium descendant of this test whose parent is not
+    chromium."""
     table = process_table()
 
     def executable(pid: int) -> str:
@@ -234,7 +236,8 @@ def test_a_tab_calculates_250_mg_offline_and_its_app_ends_with_it(
                     console_errors.append(message.text) if message.type == "error" else None
                 ),
             )
-            # A request to anywhere else is recorded above, then aborted: nothing leaves the machine.
+            # A request to anywhere else is recorded above, then aborted:
+            # nothing leaves the machine.
             context.route(
                 lambda url: urlsplit(url).hostname != "127.0.0.1", lambda route: route.abort()
             )

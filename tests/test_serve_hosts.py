@@ -1,4 +1,5 @@
-"""`serve` answers only to its own names, on every route, with safe headers; bad --host is one error.
+"""`serve` answers only to its own names, on every
+route, with safe headers; bad --host is one error.
 
 DNS rebinding: a site's name re-pointed at this server's address makes the attacker's
 page look same-origin, so Origin alone proves nothing; the Host the browser sends
@@ -18,7 +19,13 @@ from typing import Any
 import pytest
 
 from infusion_calc.serve.hosts import AllowedHosts, request_refusal
-from tests.test_serve import RawTab, StartServer, children_of, listening_addresses, start_server  # noqa: F401 (fixture)
+from tests.test_serve import (
+    RawTab,
+    StartServer,
+    children_of,
+    listening_addresses,
+    start_server,  # noqa: F401 (fixture)
+)
 
 SERVE = [sys.executable, "-m", "infusion_calc", "serve", "--port", "0"]
 

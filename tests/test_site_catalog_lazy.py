@@ -1,5 +1,6 @@
-"""A large site catalog (issue 23 item 4): a start unpacks only the entries it is asked about, from the
-compiled cache, and a 10,000-entry file still answers every lookup by code and by name as it was written."""
+"""A large site catalog (issue 23 item 4): a start unpacks only the
+entries it is asked about, from the compiled cache, and a 10,000-entry
+file still answers every lookup by code and by name as it was written."""
 
 from __future__ import annotations
 
@@ -15,10 +16,11 @@ SITE_CODES = [f"{letter}{number:04d}" for letter in "KLM" for number in range(1,
 
 def site_text(count: int) -> str:
     return "".join(
-        f'[[drug]]\nhcpcs = "{code}"\ndescriptor = "Site drug {index}"\ngeneric = "sitedrug{index}"\n'
-        f'billing_unit = "{index % 7 + 1} mg"\nroute = "IV"\nsources = ["site pharmacy"]\n'
-        f'[[drug.product]]\nbrand = "Brand{index}"\nndc_note = "site stock"\nstrength = "{(index % 7 + 1) * 10} mg"\n'
-        f'volume = "10 mL"\nform = "solution"\ncontainer = "single-dose"\n\n'
+        f'[[drug]]\nhcpcs = "{code}"\ndescriptor = "Site drug {index}"\ngeneric = '
+        f'"sitedrug{index}"\nbilling_unit = "{index % 7 + 1} mg"\nroute = '
+        '"IV"\nsources = ["site pharmacy"]\n[[drug.product]]\nbrand = '
+        f'"Brand{index}"\nndc_note = "site stock"\nstrength = "{(index % 7 + 1) * 10} '
+        'mg"\nvolume = "10 mL"\nform = "solution"\ncontainer = "single-dose"\n\n'
         for index, code in enumerate(SITE_CODES[:count])
     )
 

@@ -1,5 +1,5 @@
-"""Text that could change the terminal or the record: escaped on output, refused where a field is one line,
-and checked as ASCII before any case folding."""
+"""Text that could change the terminal or the record: escaped on output,
+refused where a field is one line, and checked as ASCII before any case folding."""
 
 from __future__ import annotations
 
@@ -38,8 +38,8 @@ def assert_inert(text: str, keep: str = "") -> None:
 
 
 def hostile_catalog(tmp_path: Path) -> str:
-    """A site catalog whose drug name holds escape sequences (TOML \\u escapes): the catalog is the site's
-    text, so it reaches every output, which must show it, never act on it."""
+    """A site catalog whose drug name holds escape sequences (TOML \\u escapes): the catalog is the
+    site's text, so it reaches every output, which must show it, never act on it."""
     site = write_site_catalog(
         tmp_path,
         drug_entry(
@@ -277,7 +277,8 @@ def test_json_safe_is_the_same_value_with_nothing_that_acts(value: dict[str, str
     fmt=st.sampled_from(["text", "cms1500", "ub04", "837p", "837i", "csv", "fhir", "json", None]),
 )
 def test_any_typed_drug_name_in_any_output_is_inert_or_refused(name: str, fmt: None | str) -> None:
-    """The sweep's drug names through calc: exit 0 or a one-line error, and no character that acts."""
+    """The sweep's drug names through calc: exit 0 or a one-line error,
+    and no character that acts."""
     import io
     from contextlib import redirect_stderr, redirect_stdout
 
@@ -313,8 +314,8 @@ def test_no_acting_character_is_printable_so_json_safe_may_pass_printable_text_a
     "raw", ['{"dose": "250 mg\x1b[2J"}', '{"dose": "250 mg\x07"}', '{"dose": "\x1b]0;x\x07"}']
 )
 def test_json_safe_escapes_a_raw_ascii_control_that_json_dumps_did_not_write(raw: str) -> None:
-    """An exported line splices stored JSON in as it is: all-ASCII text from a hand-edited log can hold
-    a raw ESC or BEL, so json_safe may not assume json.dumps escaped every ASCII control."""
+    """An exported line splices stored JSON in as it is: all-ASCII text from a hand-edited log can
+    hold a raw ESC or BEL, so json_safe may not assume json.dumps escaped every ASCII control."""
     from infusion_calc.core.record.safe_text import json_safe
 
     text = json_safe(raw)

@@ -51,7 +51,8 @@ COMMANDS = {
     ),
     "visit": (
         "infusion_calc.cli.visit",
-        "calculate every drug of one visit (a TOML file): drug lines, administration codes, one claim and note",
+        "calculate every drug of one visit (a TOML file): "
+        "drug lines, administration codes, one claim and note",
     ),
     "batch": (
         "infusion_calc.cli.batch",
@@ -81,13 +82,17 @@ COMMANDS = {
 
 
 def build_parser(command: str | None = None) -> StrictParser:
-    """The parser with `command` fully registered; every other subcommand is a name and its help line."""
+    """The parser with `command` fully registered;
+    every other subcommand is a name and its help line."""
     # lazy: opening the app skips the parser and its options
     from infusion_calc.cli.common import add_catalog_option
 
     parser = StrictParser(
         prog="infusion-calc",
-        description="Dose-and-waste calculator for single-dose vials. With no command, opens the chair-side app.",
+        description=(
+            "Dose-and-waste calculator for single-dose vials. "
+            "With no command, opens the chair-side app."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"infusion-calc {__version__}")
     add_catalog_option(parser)  # `infusion-calc --catalog PATH` opens the app with that site file
@@ -147,7 +152,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     # lazy: imports the core, which `import infusion_calc.cli` (the app) does not
     from infusion_calc.unit_definitions import use_packaged_units
 
-    use_packaged_units()  # the core's parser reads no file: the edge hands it the unit definitions, once per start
+    # the core's parser reads no file: the edge hands it the unit definitions, once per start
+    use_packaged_units()
 
     if (app_only := app_options(arguments)) is not None:
         # Opening the app skips build_parser: the subcommands import the core, and the
@@ -163,7 +169,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run_command(options: argparse.Namespace) -> int:
-    """Run a subcommand; every way it can fail is one `error:` line and a status that tells it (cli/exits.py)."""
+    """Run a subcommand; every way it can fail is one `error:`
+    line and a status that tells it (cli/exits.py)."""
     real_stdout = sys.stdout
     sys.stdout = exits.GuardedOutput(real_stdout)  # a text stream in all but name
     try:
@@ -184,7 +191,8 @@ def run_command(options: argparse.Namespace) -> int:
 def _failed(
     error: BaseException | None, real_stdout: TextIO, saved: SavedEntry | None = None
 ) -> int:
-    """The `error:` line and the status for a command that raised `error` (after saving `saved`, if any)."""
+    """The `error:` line and the status for a command that raised `error`
+    (after saving `saved`, if any)."""
     if isinstance(error, exits.OutputFailed):
         exits.discard_pending_output(real_stdout)
         return exits.output_failed(error, saved)

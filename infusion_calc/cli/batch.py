@@ -49,13 +49,13 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "batch",
         help="calculate every order in a CSV file; one output row per claim line",
         description=(
-            "Calculate every order in ORDERS (a CSV file with a header row; '-' reads standard input) and "
-            "write one row per claim line. Order columns: drug, hcpcs, dose, weight, height, bsa, vial, "
-            "round_within, billing_unit, dose_given, container (drug or hcpcs, and dose, are required; several vial sizes go in one "
-            "cell separated by ';'). "
-            "Any other column passes through to the output. Header names ignore case, spaces and dashes. "
-            "Rows are numbered as a spreadsheet shows them (the header is row 1). A refused row is reported "
-            "on stderr and the rest still run; the exit status is then 2."
+            "Calculate every order in ORDERS (a CSV file with a header row; '-' reads standard "
+            "input) and write one row per claim line. Order columns: drug, hcpcs, dose, weight, "
+            "height, bsa, vial, round_within, billing_unit, dose_given, container (drug or hcpcs, "
+            "and dose, are required; several vial sizes go in one cell separated by ';'). "
+            "Any other column passes through to the output. Header names ignore case, spaces and "
+            "dashes. Rows are numbered as a spreadsheet shows them (the header is row 1). A "
+            "refused row is reported on stderr and the rest still run; the exit status is then 2."
         ),
     )
     parser.add_argument(
@@ -76,8 +76,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=default_jobs(),
         metavar="N",
         help=(
-            "worker processes answering rows side by side (default: one per CPU, here %(default)s; 1: none; "
-            f"at most {JOBS_PER_CPU} per CPU)"
+            "worker processes answering rows side by side (default: one per CPU, here %(default)s; "
+            f"1: none; at most {JOBS_PER_CPU} per CPU)"
         ),
     )
     add_catalog_option(parser)
@@ -92,7 +92,8 @@ def default_jobs() -> int:
 
 
 def max_jobs() -> int:
-    """Past a few workers per CPU, more only cost forks, memory and start-up time: thousands hang the machine."""
+    """Past a few workers per CPU, more only cost forks, memory and start-up time:
+    thousands hang the machine."""
     return default_jobs() * JOBS_PER_CPU
 
 
@@ -111,7 +112,8 @@ def _jobs(text: str) -> int:
 
 
 class Progress:
-    """A one-line bar on stderr, redrawn at most ten times a second; silent when stderr is not a terminal."""
+    """A one-line bar on stderr, redrawn at most ten times a second;
+    silent when stderr is not a terminal."""
 
     def __init__(
         self, stream: IO[str], total_bytes: int | None, position: Callable[[], int] | None
@@ -238,15 +240,16 @@ def _answer_all(
         progress.clear()
     if refused:
         sys.stderr.write(
-            f"error: {refused:,} of {answered + refused:,} rows refused (above); the other rows were written\n"
+            f"error: {refused:,} of {answered + refused:,} rows refused (above); "
+            "the other rows were written\n"
         )
         return 2
     return 0
 
 
 def _rendered(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Rendered]:
-    """The chunks in file order; a file with a `visit` column is answered visit by visit, in this process,
-    each visit's administration lines after its rows (core/visit/batch_visit.py)."""
+    """The chunks in file order; a file with a `visit` column is answered visit by visit, in this
+    process, each visit's administration lines after its rows (core/visit/batch_visit.py)."""
 
     index = visit_index(job.columns)
     if index is None:

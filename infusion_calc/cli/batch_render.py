@@ -52,8 +52,8 @@ class CsvOut:
         names = columns.output_names
         self.cells = itemgetter(*names)  # one C call per record instead of a loop over 20 columns
         self.lists = [names.index(name) for name in self.LIST_COLUMNS]
-        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted (core/record/csv_out.py);
-        # None is written as an empty cell.
+        # Formula-like cells neutralised, acting characters escaped, CR/LF cells quoted
+        # (core/record/csv_out.py); None is written as an empty cell.
         self.writer = CsvWriter(stream)
         self.names = names
 
@@ -110,9 +110,11 @@ class Job:
     today: date | None = None
     """The date of service of a row without a `given_at` cell (the day the batch runs)."""
     visit: bool = False
-    """Set when the file has `visit` and `route` columns: each chunk is one visit, its administration lines after its rows."""
+    """Set when the file has `visit` and `route` columns: each chunk is one visit,
+    its administration lines after its rows."""
     memo: RowMemo[Answered] = field(default_factory=RowMemo, compare=False, repr=False)
-    """The orders answered so far in this process, for the chunks after (core/pipeline/batch_memo.py); a worker has its own copy."""
+    """The orders answered so far in this process, for the chunks after
+    (core/pipeline/batch_memo.py); a worker has its own copy."""
 
 
 def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:

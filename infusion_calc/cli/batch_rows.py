@@ -41,7 +41,8 @@ _OVERLONG = object()  # stands for a line longer than LINE_LIMIT
 
 
 def bounded_lines(stream: IO[str]) -> Iterator[str | object]:
-    """The lines of `stream`; a line longer than LINE_LIMIT is `_OVERLONG`, its rest dropped on the next read."""
+    """The lines of `stream`; a line longer than LINE_LIMIT is `_OVERLONG`,
+    its rest dropped on the next read."""
     while line := stream.readline(LINE_LIMIT):
         if len(line) < LINE_LIMIT or line.endswith(("\n", "\r")):
             yield line
@@ -52,7 +53,8 @@ def bounded_lines(stream: IO[str]) -> Iterator[str | object]:
 
 
 class RecordReader:
-    """`csv.reader` over `lines` that turns an unreadable record into an `UnreadableRow` and reads on."""
+    """`csv.reader` over `lines` that turns an unreadable
+    record into an `UnreadableRow` and reads on."""
 
     def __init__(self, lines: IO[str] | Iterable[str]) -> None:
         self._lines: Iterator[str | object] = (
@@ -95,8 +97,8 @@ class RecordReader:
             return UnreadableRow(_reason(error))
         if self._overlong:
             return UnreadableRow(
-                f"a line is longer than {LINE_LIMIT:,} characters, more than any order needs; the row was skipped "
-                "(is this the orders file?)"
+                f"a line is longer than {LINE_LIMIT:,} characters, more than any order needs; the "
+                "row was skipped (is this the orders file?)"
             )
         if self._bad_byte is not None:
             return UnreadableRow(
@@ -115,14 +117,16 @@ class RecordReader:
         lines = f"lines {first_line}–{last_line} of the file"
         if self._ended and self._quotes % 2:
             return (
-                f"a quotation mark in this row is never closed, so {lines} (to the end) were read as one cell "
-                f"and the rows on lines {first_line + 1}–{last_line} were not read; close the quote"
+                f"a quotation mark in this row is never closed, so {lines} "
+                "(to the end) were read as one cell and the rows on lines "
+                f"{first_line + 1}–{last_line} were not read; close the quote"
             )
         for index, name in self.single_line_cells.items():
             if index < len(cells) and "\n" in cells[index]:
                 return (
-                    f"the '{name}' cell runs over {lines}: a quotation mark is not closed where it should be, "
-                    f"so the rows on lines {first_line + 1}–{last_line} were not read as rows; fix the quote"
+                    f"the '{name}' cell runs over {lines}: a quotation mark is not "
+                    "closed where it should be, so the rows on lines "
+                    f"{first_line + 1}–{last_line} were not read as rows; fix the quote"
                 )
         return None
 
@@ -147,7 +151,8 @@ def _reason(error: csv.Error) -> str:
     text = str(error)
     if "field larger than field limit" in text:
         return (
-            f"a cell is longer than {csv.field_size_limit():,} characters, the most a cell may hold; "
-            "the row was skipped (if that cell should be short, look for a quotation mark that is never closed)"
+            f"a cell is longer than {csv.field_size_limit():,} characters, "
+            "the most a cell may hold; the row was skipped (if that cell "
+            "should be short, look for a quotation mark that is never closed)"
         )
     return f"not readable as CSV ({text}); the row was skipped"

@@ -33,8 +33,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "calc",
         help="calculate vials, volume, billing units and claim lines for one dose",
         description=(
-            "Calculate vials to open, volume to draw, administered and discarded HCPCS units and the "
-            "claim lines (JZ, or a JW line for discarded units). Without --drug or --hcpcs: natalizumab (Tysabri)."
+            "Calculate vials to open, volume to draw, administered and "
+            "discarded HCPCS units and the claim lines (JZ, or a JW line for "
+            "discarded units). Without --drug or --hcpcs: natalizumab (Tysabri)."
         ),
     )
     parser.add_argument(
@@ -54,7 +55,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         action="append",
         default=[],
         metavar="SIZE",
-        help='vial size to plan with, repeatable: "300 mg/15 mL", "100 mg" for a powder, "100 units", "1040 IU" (the carton\'s assayed potency)',
+        help=(
+            'vial size to plan with, repeatable: "300 mg/15 mL", "100 mg" for a powder, '
+            '"100 units", "1040 IU" (the carton\'s assayed potency)'
+        ),
     )
     parser.add_argument(
         "--weight", help='patient weight for a per-kg dose or BSA: "70 kg" or "154 lb"'
@@ -64,7 +68,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--round-within",
         metavar="PERCENT",
-        help="also report the nearest whole-vial dose within this percent of the order (an option; never applied)",
+        help=(
+            "also report the nearest whole-vial dose within this "
+            "percent of the order (an option; never applied)"
+        ),
     )
     parser.add_argument(
         "--billing-unit",
@@ -75,8 +82,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--container",
         metavar="KIND",
-        help="single-dose or multi-dose, as the carton says, for a vial the catalog has not verified "
-        "(a code known only from CMS's files): decides JW/JZ",
+        help="single-dose or multi-dose, as the carton says, for a vial the catalog has not "
+        "verified (a code known only from CMS's files): decides JW/JZ",
     )
     parser.add_argument(
         "--json",
@@ -155,7 +162,8 @@ def print_result(result: Administration, options: CalcOptions) -> None:
             json_safe(json.dumps(result.to_dict(), ensure_ascii=False, indent=2)) + "\n"
         )
     else:
-        # A typed drug name or note may hold ESC or U+2028: printed as a visible escape, never acted on.
+        # A typed drug name or note may hold ESC or U+2028:
+        # printed as a visible escape, never acted on.
         sys.stdout.write(terminal_safe(summary(result.calculation)))
         if options.note:  # the chart note and the checks
             sys.stdout.write(terminal_safe("\n" + result.note + "\n" + checks_text(result.checks)))

@@ -13,11 +13,13 @@ from typing import Self
 
 from infusion_calc.cli.options import CommandOptions
 from infusion_calc.core.record.encounter import EncounterText
-from infusion_calc.core.record.encounter_fields import FIELD, EncounterField
+from infusion_calc.core.record.encounter_fields import FIELD
+from infusion_calc.core.record.encounter_row import EncounterField
 
 
 def _typed(options: argparse.Namespace, field: EncounterField) -> str | bool | tuple[str, ...]:
-    """One encounter field as EncounterText holds it: a flag, the values repeated, or the text ("" when absent)."""
+    """One encounter field as EncounterText holds it: a flag, the values repeated,
+    or the text ("" when absent)."""
     value = getattr(options, field.name, None)
     if field.parser == "flag":
         return bool(value)

@@ -1,4 +1,5 @@
-"""`infusion-calc catalog confirm-container`: keep, once per product, whether a vial is single- or multi-dose.
+"""`infusion-calc catalog confirm-container`: keep, once per product,
+whether a vial is single- or multi-dose.
 
 CMS's files do not say; the person holding the carton does. The answer goes into the site
 catalog as a `[[container]]` table with who confirmed it and today's date, so no later
@@ -33,8 +34,9 @@ def register(actions: argparse._SubParsersAction[argparse.ArgumentParser]) -> No
     parser = actions.add_parser(
         "confirm-container",
         help="keep single-dose or multi-dose for a product in the site catalog",
-        description="Add a [[container]] table to the site catalog: the code, the vial strength, what the carton "
-        "says and who read it (dated today). Calculations for that product then bill JW/JZ (or neither) without asking.",
+        description="Add a [[container]] table to the site catalog: the code, the vial strength, "
+        "what the carton says and who read it (dated today). Calculations for that product then "
+        "bill JW/JZ (or neither) without asking.",
     )
     parser.add_argument("--hcpcs", required=True, help="the code, e.g. Q5126")
     parser.add_argument("--strength", required=True, help='the vial strength, e.g. "400 mg"')

@@ -1,4 +1,5 @@
-"""`infusion-calc catalog list [--json]`: every code the calculator knows, and where its facts come from."""
+"""`infusion-calc catalog list [--json]`: every code the calculator knows,
+and where its facts come from."""
 
 from __future__ import annotations
 
@@ -28,7 +29,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     listing = actions.add_parser(
         "list",
         help="one line (or JSON object) per HCPCS code",
-        description="Source: curated (packaged clinical catalog), site (your catalog file) or cms (CMS's files only).",
+        description=(
+            "Source: curated (packaged clinical catalog), site "
+            "(your catalog file) or cms (CMS's files only)."
+        ),
     )
     listing.add_argument(
         "--json", action="store_true", help="print a JSON array, one object per code"
@@ -59,14 +63,14 @@ def entries(catalog: Catalog) -> list[dict[str, Any]]:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ListOptions(CommandOptions):
+class CatalogListOptions(CommandOptions):
     """`catalog list`'s options: JSON or a table."""
 
     json: bool = False
 
 
 def run(namespace: argparse.Namespace) -> int:
-    options = ListOptions.read(namespace)
+    options = CatalogListOptions.read(namespace)
     try:
         listed = entries(options.context.catalog)
     except CatalogError as error:

@@ -1,4 +1,5 @@
-"""Pieces every subcommand shares: the catalog option and turning core errors into `error:` lines."""
+"""Pieces every subcommand shares: the catalog option and turning core errors into `error:`
+lines."""
 
 from __future__ import annotations
 
@@ -31,7 +32,10 @@ def add_catalog_option(parser: argparse.ArgumentParser) -> None:
         "--catalog",
         metavar="PATH",
         default=argparse.SUPPRESS,
-        help="site catalog file (TOML) to add to the packaged catalog; default: catalog.toml in the config folder",
+        help=(
+            "site catalog file (TOML) to add to the packaged "
+            "catalog; default: catalog.toml in the config folder"
+        ),
     )
 
 

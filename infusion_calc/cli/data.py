@@ -1,4 +1,5 @@
-"""`infusion-calc data import PATH...` and `infusion-calc data status`: CMS quarters for the catalog and payments."""
+"""`infusion-calc data import PATH...` and `infusion-calc data status`:
+CMS quarters for the catalog and payments."""
 
 from __future__ import annotations
 
@@ -34,7 +35,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "data",
         help="import CMS's quarterly drug files, or show which quarters are loaded",
-        description="CMS's ASP NDC-HCPCS crosswalk and payment-limit files (and the HCPCS Level II file).",
+        description=(
+            "CMS's ASP NDC-HCPCS crosswalk and payment-limit files (and the HCPCS Level II file)."
+        ),
     )
     actions = parser.add_subparsers(
         dest="action", metavar="ACTION", required=True, parser_class=type(parser)
@@ -43,10 +46,11 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "import",
         help="read CMS zips or files and keep them in the user data folder",
         description=(
-            "Read the quarterly ASP zip files as CMS publishes them (or the CSV files inside them: the "
-            "NDC-HCPCS crosswalk and the payment-limit file of the same quarter), and optionally the HCPCS "
-            "Level II xlsx for the descriptors. Nothing is written unless every file given can be read and proved "
-            "whole; each import says which codes it adds to and removes from the quarter it replaces."
+            "Read the quarterly ASP zip files as CMS publishes them (or the CSV files inside them: "
+            "the NDC-HCPCS crosswalk and the payment-limit file of the same quarter), and "
+            "optionally the HCPCS Level II xlsx for the descriptors. Nothing is written unless "
+            "every file given can be read and proved whole; each import says which codes it adds "
+            "to and removes from the quarter it replaces."
         ),
     )
     importing.add_argument(
@@ -55,7 +59,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     importing.add_argument(
         "--replace",
         action="store_true",
-        help="replace a stored quarter even if the new files lose more than 3%% of its codes (the summary lists them)",
+        help=(
+            "replace a stored quarter even if the new files lose "
+            "more than 3%% of its codes (the summary lists them)"
+        ),
     )
     importing.set_defaults(run=run_import)
     status = actions.add_parser("status", help="list the quarters loaded and their effective dates")
@@ -70,7 +77,8 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
 
 @dataclass(frozen=True, kw_only=True)
 class ImportOptions(CommandOptions):
-    """`data import`'s options: the files, and whether a large loss of codes may replace a quarter."""
+    """`data import`'s options: the files, and whether a large loss of codes may replace a
+    quarter."""
 
     paths: tuple[Path, ...]
     replace: bool = False
@@ -166,8 +174,9 @@ def run_status(namespace: argparse.Namespace) -> int:
         return 0
     for quarter in quarters:
         sys.stdout.write(
-            f"{quarter['quarter']}  {quarter['effective_from']} to {quarter['effective_to']}  {quarter['origin']:<8}  "
-            f"{quarter['codes']} codes, {quarter['ndcs']} NDCs, {quarter['priced_codes']} priced\n"
+            f"{quarter['quarter']}  {quarter['effective_from']} to {quarter['effective_to']}  "
+            f"{quarter['origin']:<8}  {quarter['codes']} codes, {quarter['ndcs']} NDCs, "
+            f"{quarter['priced_codes']} priced\n"
         )
         if options.refused:
             refused = quarter["refused_codes"]

@@ -1,4 +1,5 @@
-"""Earlier doses of a drug for one patient, from the administration log: the frequency check's input.
+"""Earlier doses of a drug for one patient, from the administration log:
+the frequency check's input.
 
 Only with `--patient-id`, which the log keeps only where the site config allows it: without an
 identifier the log cannot tell one patient's doses from another's, so nothing is counted.
@@ -36,7 +37,8 @@ def earlier_doses(hcpcs: str, patient_id: str | None, log_path: LogLocation) -> 
             days.add(date.fromisoformat((given or str(entry.get("saved_at") or ""))[:10]))
     except (LogError, ValueError) as error:
         sys.stderr.write(
-            f"warning: the log's earlier doses could not be read, so their frequency is not checked: {error}\n"
+            "warning: the log's earlier doses could not be read, "
+            f"so their frequency is not checked: {error}\n"
         )
         return ()
     return tuple(sorted(days))

@@ -12,7 +12,8 @@ import argparse
 from dataclasses import dataclass
 
 from infusion_calc.core.record.encounter import Encounter, EncounterText, parse_encounter
-from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, EncounterField
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
+from infusion_calc.core.record.encounter_row import EncounterField
 
 
 def add_field_option(group: argparse._ActionsContainer, field: EncounterField) -> None:
@@ -34,7 +35,8 @@ def add_field_option(group: argparse._ActionsContainer, field: EncounterField) -
 
 def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
     group = parser.add_argument_group(
-        "encounter (optional: for the chart note and the pre-submission checks; no patient identifier is needed)"
+        "encounter (optional: for the chart note and the pre-submission checks; "
+        "no patient identifier is needed)"
     )
     for field in ENCOUNTER_FIELDS:
         if (
@@ -50,7 +52,8 @@ def add_encounter_arguments(parser: argparse.ArgumentParser) -> None:
 
 @dataclass(frozen=True, slots=True)
 class Entered:
-    """The encounter as typed (kept in the log) and as parsed once (for the claim, the checks and the note)."""
+    """The encounter as typed (kept in the log) and as parsed once
+    (for the claim, the checks and the note)."""
 
     typed: EncounterText
     encounter: Encounter

@@ -52,7 +52,8 @@ class OutputFailed(Exception):
 def _failure(error: Exception, encoding: str) -> OutputFailed:
     if isinstance(error, UnicodeEncodeError):
         return OutputFailed(
-            f"its encoding, {encoding}, cannot hold some of the characters; use a UTF-8 locale, e.g. LANG=C.UTF-8"
+            f"its encoding, {encoding}, cannot hold some of the "
+            "characters; use a UTF-8 locale, e.g. LANG=C.UTF-8"
         )
     if isinstance(error, BrokenPipeError) or getattr(error, "errno", None) == errno.EPIPE:
         return OutputFailed("the reader closed the pipe", closed_pipe=True)
@@ -60,7 +61,8 @@ def _failure(error: Exception, encoding: str) -> OutputFailed:
 
 
 class GuardedOutput:
-    """Wraps sys.stdout: any failure to write it becomes OutputFailed, told apart from other errors."""
+    """Wraps sys.stdout: any failure to write it becomes OutputFailed,
+    told apart from other errors."""
 
     def __init__(self, stream: IO[str] | None) -> None:
         self.stream = stream
@@ -104,8 +106,8 @@ def output_failed(failure: OutputFailed, saved_entry: SavedEntry | None = None) 
     """Say what happened (and whether the calculation was saved); the exit status that tells it."""
     if saved_entry is not None:
         sys.stderr.write(
-            f"error: the output could not be written ({failure.reason}), but the calculation WAS saved "
-            f"as administration log entry {saved_entry.id}: do not save it again\n"
+            f"error: the output could not be written ({failure.reason}), but the calculation WAS "
+            f"saved as administration log entry {saved_entry.id}: do not save it again\n"
         )
         return SAVED_BUT_OUTPUT_FAILED
     if failure.closed_pipe:
@@ -134,7 +136,8 @@ def environment_failed(error: OSError, saved_entry: SavedEntry | None = None) ->
 
 class SavedThenFailed(Exception):
     """The command saved to the log, then failed (its output, the disk, a bug): raised from the
-    failure, carrying the entry, so the status says the save happened (exit 3) and it is not retried."""
+    failure, carrying the entry, so the status says the
+    save happened (exit 3) and it is not retried."""
 
     def __init__(self, entry: SavedEntry) -> None:
         super().__init__(f"saved as administration log entry {entry.id}")

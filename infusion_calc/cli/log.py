@@ -1,8 +1,9 @@
 """`infusion-calc log`: list, show and export the administration log (see infusion_calc/log/).
 
-Everything streams row by row from the log (a SQLite file, or a center's PostgreSQL log), so `log list --all` and `log export`
-start printing at once and stay in flat memory on a log of a million rows. `log show` is in log_show.py, `log export` in
-log_export.py, what every action shares in log_common.py.
+Everything streams row by row from the log (a SQLite file, or a center's
+PostgreSQL log), so `log list --all` and `log export` start printing at once and
+stay in flat memory on a log of a million rows. `log show` is in log_show.py,
+`log export` in log_export.py, what every action shares in log_common.py.
 """
 
 from __future__ import annotations
@@ -42,7 +43,8 @@ def _entry_id(text: str) -> int:
     number = _whole_number(text, LARGEST_ID)
     if number is None:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not an entry number; give one that 'infusion-calc log list' shows, such as 12 (at most {LARGEST_ID})"
+            f"'{text}' is not an entry number; give one that 'infusion-calc log list' shows, "
+            f"such as 12 (at most {LARGEST_ID})"
         )
     return number
 
@@ -51,7 +53,8 @@ def _limit(text: str) -> int:
     number = _whole_number(text, LARGEST_LIMIT)
     if number is None:
         raise argparse.ArgumentTypeError(
-            f"'{text}' is not a count; give a whole number from 1 to {LARGEST_LIMIT:,}, such as 20, or use --all"
+            f"'{text}' is not a count; give a whole number from "
+            f"1 to {LARGEST_LIMIT:,}, such as 20, or use --all"
         )
     return number
 
@@ -60,7 +63,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser = commands.add_parser(
         "log",
         help="the administration log: list, show and export calculations saved with --save",
-        description="The administration log: calculations saved with 'infusion-calc calc ... --save' (or the app's save).",
+        description=(
+            "The administration log: calculations saved with "
+            "'infusion-calc calc ... --save' (or the app's save)."
+        ),
     )
     actions = parser.add_subparsers(dest="log_action", metavar="ACTION", required=True)
     listing = actions.add_parser("list", help="the most recent entries, oldest first")
@@ -99,9 +105,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     migrate = actions.add_parser(
         "migrate",
         help="copy this workstation's log into a center's PostgreSQL log (safe to run again)",
-        description="Copy this workstation's SQLite log into a center log, creating or updating its tables first. "
-        "Entries already there (by their identifier) are not copied again. The password comes from PGPASSWORD, "
-        "~/.pgpass or a service file, never from the URL.",
+        description="Copy this workstation's SQLite log into a center log, creating or updating "
+        "its tables first. Entries already there (by their identifier) are not copied again. The "
+        "password comes from PGPASSWORD, ~/.pgpass or a service file, never from the URL.",
     )
     migrate.add_argument(
         "--to",
@@ -168,7 +174,8 @@ def run_migrate(namespace: argparse.Namespace) -> int:
     except LogError as error:
         return fail(str(error))
     sys.stdout.write(
-        f"Copied {copied.entries} entries from {source} to {target}; {copied.already_there} were there already.\n"
+        f"Copied {copied.entries} entries from {source} to {target}; "
+        f"{copied.already_there} were there already.\n"
     )
     return 0
 
@@ -182,7 +189,7 @@ def _corrections(summary: Summary) -> str:
 
 
 @dataclass(frozen=True, kw_only=True)
-class ListOptions(CommandOptions):
+class LogListOptions(CommandOptions):
     """`log list`'s options: how many recent entries, or all of them."""
 
     limit: int = 20
@@ -190,7 +197,7 @@ class ListOptions(CommandOptions):
 
 
 def run_list(namespace: argparse.Namespace) -> int:
-    options = ListOptions.read(namespace)
+    options = LogListOptions.read(namespace)
 
     def action() -> int:
         log = open_log(options)
@@ -205,14 +212,16 @@ def run_list(namespace: argparse.Namespace) -> int:
             ) + _corrections(summary)
             sys.stdout.write(
                 one_line(
-                    f"{summary.id:>7}  {local_time(summary.saved_at):<16}  {summary.drug:<28}  {summary.dose:<12}  {summary.lines}{patient}"
+                    f"{summary.id:>7}  {local_time(summary.saved_at):<16}  {summary.drug:<28}  "
+                    f"{summary.dose:<12}  {summary.lines}{patient}"
                 )
                 + "\n"
             )
             printed += 1
         if not printed:
             sys.stdout.write(
-                f"The administration log is empty ({log.path}). Save a calculation with 'infusion-calc calc ... --save'.\n"
+                f"The administration log is empty ({log.path}). Save a calculation with "
+                "'infusion-calc calc ... --save'.\n"
             )
         return 0
 

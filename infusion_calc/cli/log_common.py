@@ -22,7 +22,8 @@ _current: list[AdministrationLog] = []
 
 
 def open_log(options: CommandOptions) -> AdministrationLog:
-    """The log the command's context names (`Context.log_path`: the data folder's unless it says otherwise)."""
+    """The log the command's context names (`Context.log_path`:
+    the data folder's unless it says otherwise)."""
     from infusion_calc.log import AdministrationLog  # lazy: `log path` imports no reader
 
     return _current[-1] if _current else AdministrationLog(options.context.log_path)

@@ -1,5 +1,6 @@
-"""`infusion-calc log export`: the whole log as CSV (one row per claim line) or JSON Lines (one object per
-entry), streamed in chunks in flat memory, to standard output or a private file that is never the log."""
+"""`infusion-calc log export`: the whole log as CSV (one row per claim
+line) or JSON Lines (one object per entry), streamed in chunks in flat
+memory, to standard output or a private file that is never the log."""
 
 from __future__ import annotations
 
@@ -100,5 +101,6 @@ def run_export(namespace: argparse.Namespace) -> int:
             )
     except OSError as error:  # a full disk: the copy is cut short; the log itself is untouched
         return fail(
-            f"--out: cannot write {target} ({error.strerror}); the export there is incomplete, the log is unchanged"
+            f"--out: cannot write {target} ({error.strerror}); "
+            "the export there is incomplete, the log is unchanged"
         )

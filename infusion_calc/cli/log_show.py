@@ -1,5 +1,5 @@
-"""`infusion-calc log show ID`: one saved entry, as text around the summary `calc` printed for it, or as
-its stored JSON."""
+"""`infusion-calc log show ID`: one saved entry, as text around the summary `calc` printed for it,
+or as its stored JSON."""
 
 from __future__ import annotations
 
@@ -57,13 +57,15 @@ def _show_text(entry: dict[str, Any]) -> str:
     result = entry["result"]
     where = f" on {entry['workstation']}" if entry.get("workstation") else ""
     out = [
-        f"Entry {entry['id']}, saved {local_time(entry['saved_at'])}{where} by infusion-calc {entry['tool_version']}"
+        f"Entry {entry['id']}, saved {local_time(entry['saved_at'])}{where} "
+        f"by infusion-calc {entry['tool_version']}"
     ]
     if entry.get("corrects") is not None:
         out.append(f"Corrects       entry {entry['corrects']}")
     if entry.get("corrected_by"):
         out.append(
-            f"Corrected by   entry {', '.join(str(later) for later in entry['corrected_by'])}: see the latest"
+            "Corrected by   entry "
+            f"{', '.join(str(later) for later in entry['corrected_by'])}: see the latest"
         )
     if len(entry.get("chain", ())) > 1:
         out.append(
@@ -102,7 +104,8 @@ def _show_text(entry: dict[str, Any]) -> str:
 def _visit_lines(result: dict[str, Any]) -> list[str]:
     visit = result["visit"]
     out = [
-        f"Visit          {visit['date']}, {visit['setting']}, {len(result['administrations'])} administrations"
+        f"Visit          {visit['date']}, {visit['setting']}, "
+        f"{len(result['administrations'])} administrations"
     ]
     out += [
         f"  {line['hcpcs']}{''.join('-' + m for m in line['modifiers'])} × {line['units']}"
@@ -116,7 +119,8 @@ def _visit_lines(result: dict[str, Any]) -> list[str]:
 
 
 def _rounding_threshold(inputs: dict[str, Any]) -> Decimal | None:
-    """The whole-vial threshold the calculation was made with (the summary says "none within N%")."""
+    """The whole-vial threshold the calculation was made with
+    (the summary says "none within N%")."""
     from infusion_calc.core.calculation.engine import (
         parse_rounding_threshold,
     )  # lazy: the engine loads pint, `log list` does not

@@ -29,7 +29,8 @@ class CommandOptions:
 
     @classmethod
     def read(cls, namespace: argparse.Namespace) -> Self:
-        """Each field from the namespace attribute of its name; an option not given keeps its default.
+        """Each field from the namespace attribute of its name;
+        an option not given keeps its default.
 
         A repeated option (argparse's list) becomes a tuple: the value is frozen all the way down.
         """
@@ -44,5 +45,6 @@ class CommandOptions:
 
     @cached_property
     def context(self) -> Context:
-        """The catalog, quarters, site config and log this command works with, each loaded on first use."""
+        """The catalog, quarters, site config and log this command works with,
+        each loaded on first use."""
         return Context(catalog_file=Path(self.catalog) if self.catalog else None)

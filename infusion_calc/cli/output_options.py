@@ -1,4 +1,5 @@
-"""`calc --format F`, `--payer-rules NAME`, `--save` and `--patient-id`: exports and the log from the CLI.
+"""`calc --format F`, `--payer-rules NAME`, `--save` and `--patient-id`:
+exports and the log from the CLI.
 
 Kept apart from calc.py so that the calculator stays one screen long; calc.py calls
 `add_output_options` when it builds its parser and `export_or_save` first thing in
@@ -47,8 +48,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         metavar="NAME",
         default=None,
         help=(
-            "apply [payer.NAME] from the site config (NDC spacing, accepted NDC units) to --format; "
-            "default: the --payer type's table, when the site config has one"
+            "apply [payer.NAME] from the site config (NDC spacing, accepted NDC units) to "
+            "--format; default: the --payer type's table, when the site config has one"
         ),
     )
     group.add_argument(
@@ -59,7 +60,10 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
         metavar="ENTRY",
         type=int,
         default=None,
-        help="with --save: this entry corrects log entry ENTRY (the log is append-only; 'log show' shows the chain)",
+        help=(
+            "with --save: this entry corrects log entry ENTRY "
+            "(the log is append-only; 'log show' shows the chain)"
+        ),
     )
     group.add_argument(
         "--patient-id",
@@ -72,8 +76,8 @@ def add_output_options(parser: argparse.ArgumentParser) -> None:
 def _payer_rules(
     options: CalcOptions, payer: str | None, defined: Mapping[str, object]
 ) -> str | None:
-    """The [payer.NAME] table to apply: --payer-rules, else --payer when the site config has its table
-    (as the app does: one flag, one meaning)."""
+    """The [payer.NAME] table to apply: --payer-rules, else --payer when the site config has its
+    table (as the app does: one flag, one meaning)."""
     if options.payer_rules is not None:
         return options.payer_rules
     return payer if payer in defined else None
@@ -90,7 +94,8 @@ class Printing:
 def export_or_save(
     result: Administration, entered: Entered, options: CalcOptions, context: Context
 ) -> int | Printing:
-    """Handle --format/--save; an exit status when the output is done, or Printing to print as usual."""
+    """Handle --format/--save; an exit status when the output is done,
+    or Printing to print as usual."""
     fmt = options.format
     if options.json and fmt not in (None, "json"):
         return fail(f"--json and --format {fmt} ask for two outputs; give one of them")

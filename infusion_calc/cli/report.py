@@ -1,4 +1,5 @@
-"""`infusion-calc report`: waste and revenue from the administration log, per drug and month, with what-ifs.
+"""`infusion-calc report`: waste and revenue from the
+administration log, per drug and month, with what-ifs.
 
 Thin: the log layer reads the entries as records (log/report_source.py), the core sums
 them (core/report/report.py), infusion_calc/report/ draws them. matplotlib is imported only for
@@ -51,10 +52,13 @@ def _day(text: str) -> date:
 def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "report",
-        help="waste and revenue from the administration log: per drug and month, risks and what-ifs",
-        description="Waste and revenue from the administration log: per drug and per month, administrations, units "
-        "given and discarded, the waste share, what the JW lines recovered, JZ attestations, the risks, "
-        "and what-ifs (never applied). No patient identifier is shown.",
+        help=(
+            "waste and revenue from the administration log: per drug and month, risks and what-ifs"
+        ),
+        description="Waste and revenue from the administration log: per drug and per month, "
+        "administrations, units given and discarded, the waste share, what the JW lines "
+        "recovered, JZ attestations, the risks, and what-ifs (never applied). No patient "
+        "identifier is shown.",
     )
     parser.add_argument(
         "--from",
@@ -68,7 +72,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         dest="last",
         type=_day,
         metavar="DATE",
-        help="last day, included (YYYY-MM-DD); default: today with --from, else the last full month's end",
+        help=(
+            "last day, included (YYYY-MM-DD); default: today "
+            "with --from, else the last full month's end"
+        ),
     )
     parser.add_argument(
         "--drug", metavar="DRUG", help="one drug: its HCPCS code or part of its name"
@@ -81,7 +88,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
     parser.add_argument(
         "--round-within",
         metavar="PERCENT",
-        help="whole-vial rounding threshold for the what-if; default: the site's [dosing] round_within",
+        help=(
+            "whole-vial rounding threshold for the what-if; "
+            "default: the site's [dosing] round_within"
+        ),
     )
     parser.add_argument(
         "--details", action="store_true", help="list every entry each figure comes from"

@@ -41,7 +41,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "--host",
         type=listen_host,
         default=DEFAULT_HOST,
-        help=f"address to listen on (default {DEFAULT_HOST}, this machine only; 0.0.0.0 exposes it: see the README)",
+        help=(
+            f"address to listen on (default {DEFAULT_HOST}, this "
+            "machine only; 0.0.0.0 exposes it: see the README)"
+        ),
     )
     parser.add_argument(
         "--allow-host",
@@ -50,9 +53,9 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         default=[],
         metavar="NAME",
         help=(
-            "a host name (or address) browsers use to reach this server, besides loopback names and --host: "
-            "the reverse proxy's public name, or this machine's name on the network; repeatable. "
-            "Requests addressed to any other name are refused (DNS rebinding)"
+            "a host name (or address) browsers use to reach this server, besides loopback names "
+            "and --host: the reverse proxy's public name, or this machine's name on the network; "
+            "repeatable. Requests addressed to any other name are refused (DNS rebinding)"
         ),
     )
     parser.add_argument(
@@ -78,7 +81,8 @@ def allowed_host(text: str) -> str:
         raise argparse.ArgumentTypeError(problem)
     if normal_host(text) in WILDCARDS:
         raise argparse.ArgumentTypeError(
-            f"{text} means every interface, not a name browsers use; give the name or address they type"
+            f"{text} means every interface, not a name browsers use; "
+            "give the name or address they type"
         )
     return text
 
@@ -135,6 +139,7 @@ def run(namespace: argparse.Namespace) -> int:
     except OSError as error:
         reason = error.strerror or str(error)
         return fail(
-            f"cannot listen on {options.host} port {options.port}: {reason}; choose another with --host/--port"
+            f"cannot listen on {options.host} port {options.port}: {reason}; "
+            "choose another with --host/--port"
         )
     return 0

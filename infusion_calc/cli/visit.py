@@ -1,4 +1,5 @@
-"""`infusion-calc visit FILE`: every drug of one visit, its administration codes, one claim and one note."""
+"""`infusion-calc visit FILE`: every drug of one visit, its administration codes,
+one claim and one note."""
 
 from __future__ import annotations
 
@@ -39,7 +40,10 @@ from infusion_calc.log.visit_record import save_visit
 if TYPE_CHECKING:
     from infusion_calc.log.store import SavedEntry
 
-SUMMARY = "calculate every drug of one visit (a TOML file): drug lines, administration codes, one claim and note"
+SUMMARY = (
+    "calculate every drug of one visit (a TOML file): "
+    "drug lines, administration codes, one claim and note"
+)
 MAX_FILE_BYTES = 1_000_000
 
 
@@ -48,9 +52,10 @@ def register(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> N
         "visit",
         help=SUMMARY,
         description=(
-            "Read a visit file (the encounter once, then one [[administration]] table per drug), calculate each "
-            "drug as calc does, and add the visit's administration codes (one initial service, then sequential, "
-            "concurrent and additional hours). Prints the claim, the chart note and the checks."
+            "Read a visit file (the encounter once, then one [[administration]] table per drug), "
+            "calculate each drug as calc does, and add the visit's administration codes (one "
+            "initial service, then sequential, concurrent and additional hours). Prints the "
+            "claim, the chart note and the checks."
         ),
     )
     parser.add_argument("file", metavar="FILE", help="the visit file (TOML)")
@@ -178,7 +183,8 @@ def _write(result: VisitResult, options: VisitOptions) -> int:
 
 def visit_summary(result: VisitResult) -> str:
     out = [
-        f"Visit {result.spec.encounter['date']} ({result.spec.setting}): {len(result.administrations)} administrations"
+        f"Visit {result.spec.encounter['date']} ({result.spec.setting}): "
+        f"{len(result.administrations)} administrations"
     ]
     out.append("  Drug lines")
     out += [

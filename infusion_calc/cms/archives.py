@@ -1,4 +1,5 @@
-"""Zips as CMS publishes them (the quarterly zips, and the HCPCS xlsx, itself a zip), opened with limits.
+"""Zips as CMS publishes them (the quarterly zips, and
+the HCPCS xlsx, itself a zip), opened with limits.
 
 A 2 MB zip can hold a 2 GiB CSV: reading it whole ran the import out of memory. A zip's
 directory says how big each member unzips; one that promises more than a CMS file ever
@@ -14,7 +15,8 @@ from infusion_calc.core.errors import InputError
 from infusion_calc.site_files import MB
 
 FILE_LIMIT = 64 * MB
-"""A file given, or a member of a zip, is at most this (CMS's largest, 2025Q4's crosswalk, is 2.8 MB)."""
+"""A file given, or a member of a zip, is at most this
+(CMS's largest, 2025Q4's crosswalk, is 2.8 MB)."""
 ZIP_MEMBERS_LIMIT = 200
 """Entries a zip may list (CMS's quarterly zips hold a handful)."""
 EXPANSION_LIMIT = 200
@@ -33,7 +35,8 @@ def checked_zip(data: bytes, name: str) -> zipfile.ZipFile:
     if len(members) > ZIP_MEMBERS_LIMIT:
         raise InputError(
             "file",
-            f"{name}: the zip lists {len(members):,} members; CMS's zips hold a handful (at most {ZIP_MEMBERS_LIMIT})",
+            f"{name}: the zip lists {len(members):,} members; "
+            f"CMS's zips hold a handful (at most {ZIP_MEMBERS_LIMIT})",
         )
     for member in members:
         if member.file_size > FILE_LIMIT or member.file_size > EXPANSION_LIMIT * max(
@@ -41,7 +44,8 @@ def checked_zip(data: bytes, name: str) -> zipfile.ZipFile:
         ):
             raise InputError(
                 "file",
-                f"{name}:{member.filename}: unzips to {member.file_size:,} bytes from {member.compress_size:,}; "
-                f"a CMS file is at most {FILE_LIMIT // MB} MB and expands at most {EXPANSION_LIMIT} times (a zip bomb?)",
+                f"{name}:{member.filename}: unzips to {member.file_size:,} bytes from "
+                f"{member.compress_size:,}; a CMS file is at most {FILE_LIMIT // MB} MB and "
+                f"expands at most {EXPANSION_LIMIT} times (a zip bomb?)",
             )
     return archive

@@ -1,4 +1,5 @@
-"""What an import changes: the codes a quarter gains and loses against the one stored under its label.
+"""What an import changes: the codes a quarter gains
+and loses against the one stored under its label.
 
 A quarter that comes back with far fewer codes, or far fewer priced codes, is a damaged
 or partial file (a download cut at a line end looks whole) far more often than a CMS
@@ -52,7 +53,8 @@ def _codes(codes: tuple[str, ...]) -> str:
 
 
 def _stored_codes(label: str) -> tuple[str, set[str], set[str]] | None:
-    """The origin, codes and priced codes of the quarter stored under `label` (an imported one wins, as when loading)."""
+    """The origin, codes and priced codes of the quarter stored under `label`
+    (an imported one wins, as when loading)."""
     found = None
     for origin, _where, data in quarter_files():
         try:
@@ -73,7 +75,8 @@ def _stored_codes(label: str) -> tuple[str, set[str], set[str]] | None:
 
 
 def change(quarter: Quarter, source: str, replace: bool) -> QuarterChange:
-    """What storing `quarter` changes; InputError when it would lose too many codes and `replace` is not given."""
+    """What storing `quarter` changes; InputError when it
+    would lose too many codes and `replace` is not given."""
     stored = _stored_codes(quarter.quarter)
     codes = {code.hcpcs for code in quarter.codes}
     if stored is None:
@@ -105,7 +108,8 @@ def change(quarter: Quarter, source: str, replace: bool) -> QuarterChange:
         )
         raise InputError(
             "file",
-            f"{source}: {quarter.quarter} would lose {what} of the {origin} quarter ({_codes(listed)}); "
-            "a damaged or partial file looks like this. Check the files, or give --replace to replace the quarter anyway",
+            f"{source}: {quarter.quarter} would lose {what} of the {origin} quarter "
+            f"({_codes(listed)}); a damaged or partial file looks like this. Check the files, or "
+            "give --replace to replace the quarter anyway",
         )
     return result

@@ -1,4 +1,5 @@
-"""A CMS billing-unit string ("1  MG", ".625 GM", "100 UNITS", "1 IU", "1000 CC", "PER DOSE") as an exact amount.
+"""A CMS billing-unit string ("1  MG", ".625 GM", "100 UNITS", "1 IU", "1000 CC",
+"PER DOSE") as an exact amount.
 
 The files write the unit every which way. A mass, a volume (ML or CC), an activity unit
 (UNIT(S), IU, USP UNIT) or a dose is read through the project's strict parser after a fixed
@@ -37,9 +38,11 @@ _WORDS = {
     "USP UNITS": "units",
 }
 _AMOUNT = re.compile(r"^(?P<number>[0-9]*\.?[0-9]+)\s*(?P<unit>[A-Za-z][A-Za-z. ]*?)$")
-# A parenthesis without digits names the drug ("10 MG (rituximab)"); with digits it splits a combination.
+# A parenthesis without digits names the drug ("10 MG (rituximab)");
+# with digits it splits a combination.
 _DRUG_NOTE = re.compile(r"\s*\([^()0-9]*\)$")
-# "1 I.U. VWF:RCO": the assay named after the unit ("per factor VIII IU" names the factor before it).
+# "1 I.U. VWF:RCO": the assay named after the unit
+# ("per factor VIII IU" names the factor before it).
 _ASSAY_NOTE = re.compile(r"(?<=I\.U\.)\s+VWF:RCO$", re.IGNORECASE)
 _PER_DOSE = re.compile(
     r"^PER (THERAPEUTIC )?DOSE$|^PER IMPLANT$|\bCELLS\b.*|^PER INFUSION\b.*", re.IGNORECASE
@@ -47,23 +50,30 @@ _PER_DOSE = re.compile(
 _PER_IU = re.compile(r"^PER (FACTOR [IVX]+ )?IU$", re.IGNORECASE)
 _UP_TO = re.compile(r"^UP TO\s+(?=[0-9.])", re.IGNORECASE)
 
-RANGE = "billing unit is a range or a pair of amounts (e.g. '0.25 MG - 5 MG', '3 MG - 1 MG', 'LESS THAN OR EQUAL TO 100 MG')"
-COMBINATION = (
-    "billing unit names two strengths (e.g. '75mg (50mg cft/25mg taz)', '10 MG/3MG', '300 MCG (1500 IU)'): "
-    "which strength one unit is billed by is not stated in the unit column"
+RANGE = (
+    "billing unit is a range or a pair of amounts (e.g. '0.25 MG - 5 MG', '3 MG - 1 MG', 'LESS "
+    "THAN OR EQUAL TO 100 MG')"
 )
-NOT_A_MASS = "billing unit is not an amount this calculator can bill in (per vial, per each, mEq, PFU, sq cm, days of therapy...)"
+COMBINATION = (
+    "billing unit names two strengths (e.g. '75mg (50mg cft/25mg taz)', '10 MG/3MG', '300 MCG "
+    "(1500 IU)'): which strength one unit is billed by is not stated in the unit column"
+)
+NOT_A_MASS = (
+    "billing unit is not an amount this calculator can bill in "
+    "(per vial, per each, mEq, PFU, sq cm, days of therapy...)"
+)
 UNREADABLE = "billing unit unreadable"
 
 
 PACKAGE_ROUNDED = (
-    "billing units per package are billing units per item x items per package rounded up to a whole unit "
-    "(CMS rounds that column): kept, billed from billing units per item"
+    "billing units per package are billing units per item x items per package rounded up to a "
+    "whole unit (CMS rounds that column): kept, billed from billing units per item"
 )
 
 
 def package_rounded(per_item: Decimal, count: Decimal, per_package: Decimal) -> bool:
-    """Whether BILLUNITSPKG is BILLUNITS x PKG QTY rounded up, as CMS writes it for a part-unit item.
+    """Whether BILLUNITSPKG is BILLUNITS x PKG QTY rounded up,
+    as CMS writes it for a part-unit item.
 
     Ampicillin 125 mg vials under a 500 mg code: 0.25 per item, 10 per carton, 3 per package
     (2.5 rounded up); Simulect 10 mg under a 20 mg code: 0.5 and 1. The per-item figure is
@@ -100,7 +110,8 @@ def _masses(text: str) -> list[Measure]:
 
 
 def first_named(text: str, descriptor: str) -> Measure:
-    """A combination's billing unit as its first-named strength, when CMS's descriptor makes that explicit.
+    """A combination's billing unit as its first-named strength,
+    when CMS's descriptor makes that explicit.
 
     "10 MG/3MG" under "Injection, acetaminophen 10 mg and ibuprofen 3 mg": one unit is 10 mg
     of acetaminophen (with its 3 mg of ibuprofen, a fixed ratio), so a dose is typed and billed
@@ -134,7 +145,8 @@ def first_named(text: str, descriptor: str) -> Measure:
 
 
 def code_billing_unit(text: str, descriptor: str | None) -> Measure:
-    """`billing_unit(text)`, or a combination's first-named strength where the code's descriptor makes it explicit."""
+    """`billing_unit(text)`, or a combination's first-named
+    strength where the code's descriptor makes it explicit."""
     try:
         return billing_unit(text)
     except DosageRefused as refused:
@@ -148,7 +160,8 @@ def code_billing_unit(text: str, descriptor: str | None) -> Measure:
 
 @lru_cache(maxsize=512)
 def billing_unit(text: str) -> Measure:
-    """The amount one billing unit stands for (mg, mL, units, IU or doses), or DosageRefused with the reason."""
+    """The amount one billing unit stands for (mg, mL, units, IU or doses),
+    or DosageRefused with the reason."""
     raw = " ".join(text.replace("\xa0", " ").split())
     if _PER_DOSE.search(
         raw

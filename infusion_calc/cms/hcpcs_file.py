@@ -21,7 +21,8 @@ _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 _COLUMN = re.compile(r"[A-Z]+")
 _WANTED = ("HCPC", "RECID", "LONG DESCRIPTION", "SHORT DESCRIPTION")
 _DATES = {"ADD DT": "added", "TERM DT": "terminated"}
-"""Optional columns: a code's first and last day (the date of service decides the code, core/catalog/code_dates.py)."""
+"""Optional columns: a code's first and last day (the date of service decides the code,
+core/catalog/code_dates.py)."""
 
 
 def _shared_strings(archive: zipfile.ZipFile) -> list[str]:
@@ -54,7 +55,8 @@ def _cells(row: Element, strings: list[str]) -> dict[str, str]:
     cells = {}
     column = ""
     for cell in row.iter(f"{_NS}c"):
-        # A writer may leave out a cell's reference ("C7"): the cell is then the column after the previous one.
+        # A writer may leave out a cell's reference ("C7"):
+        # the cell is then the column after the previous one.
         reference = _COLUMN.match(cell.get("r", ""))
         column = reference.group() if reference else _next_column(column)
         kind = cell.get("t")
@@ -68,7 +70,8 @@ def _cells(row: Element, strings: list[str]) -> dict[str, str]:
 
 
 def _dates(cells: dict[str, str], columns: dict[str, str]) -> dict[str, str]:
-    """The code's ADD DT and TERM DT (YYYYMMDD) as ISO dates: when it may be billed from and until."""
+    """The code's ADD DT and TERM DT (YYYYMMDD) as ISO dates:
+    when it may be billed from and until."""
     found = {}
     for title, key in _DATES.items():
         value = cells.get(columns.get(title, ""), "")
@@ -107,7 +110,8 @@ def _drug_rows(
 
 
 def read_hcpcs_xlsx(data: bytes, name: str) -> dict[str, dict[str, str]]:
-    """Code -> {"descriptor", "short"} for drug codes, with "added" and "terminated" (ISO dates) where the file gives them."""
+    """Code -> {"descriptor", "short"} for drug codes, with "added" and "terminated"
+    (ISO dates) where the file gives them."""
     archive = checked_zip(data, name)
     try:
         strings = _shared_strings(archive)

@@ -33,7 +33,8 @@ class Found:
     hcpcs: dict[str, dict[str, str]] | None = None
     hcpcs_file: str | None = None
     skipped: list[str] = field(default_factory=list)
-    """CSV files inside a zip that are not ASP tables (CMS's zips also hold the NOC pricing file)."""
+    """CSV files inside a zip that are not ASP tables
+    (CMS's zips also hold the NOC pricing file)."""
 
 
 def _take(found: Found, name: str, data: bytes) -> None:
@@ -71,7 +72,8 @@ def _read_zip(found: Found, path: Path, data: bytes) -> None:
     taken = 0
     for member in archive.namelist():
         lowered = member.lower()
-        # A CMS zip also holds PDFs and spreadsheets of the same tables: only these two kinds are read.
+        # A CMS zip also holds PDFs and spreadsheets of the same tables:
+        # only these two kinds are read.
         if lowered.endswith(".csv") or (
             lowered.endswith(".xlsx") and PurePath(lowered).name.startswith("hcpc")
         ):
@@ -95,7 +97,8 @@ def read_paths(paths: list[Path]) -> Found:
     found = Found()
     for path in paths:
         try:
-            # Regular files only, and bounded: a FIFO, /dev/zero or a device is refused as a site file is.
+            # Regular files only, and bounded: a FIFO,
+            # /dev/zero or a device is refused as a site file is.
             data = read_regular_file(Path(path), FILE_LIMIT)
         except UnreadableFile as problem:
             raise InputError("file", f"{path}: cannot read it: {problem}") from None

@@ -29,7 +29,8 @@ Positive = Annotated[Decimal, Field(gt=0)]
 
 @lru_cache(maxsize=256)
 def _unit_text(value: str) -> str:
-    """A billing unit as the strict parser writes it: read once per spelling, not once per code of every quarter."""
+    """A billing unit as the strict parser writes it: read once per spelling,
+    not once per code of every quarter."""
     return str(parse_amount(value, "billing_unit"))
 
 
@@ -41,7 +42,8 @@ class Source(BaseModel):
 
 
 class CmsCode(BaseModel):
-    """One HCPCS code billed by mass, volume, activity units or per dose: its NDCs and, when the pricing file lists it, its payment limit."""
+    """One HCPCS code billed by mass, volume, activity units or per dose: its NDCs and,
+    when the pricing file lists it, its payment limit."""
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
@@ -51,7 +53,8 @@ class CmsCode(BaseModel):
     """The HCPCS Level II long descriptor, when a HCPCS file was available."""
     hcpcs_added: date | None = None
     hcpcs_terminated: date | None = None
-    """The code's first and last day in the HCPCS Level II file (ADD DT, TERM DT), when it gives them."""
+    """The code's first and last day in the HCPCS Level II file
+    (ADD DT, TERM DT), when it gives them."""
     billing_unit: str
     payment_limit: Annotated[Decimal, Field(ge=0)] | None = None
     """Dollars per billing unit (already 106% of ASP)."""
@@ -61,7 +64,8 @@ class CmsCode(BaseModel):
     @field_validator("billing_unit")
     @classmethod
     def _an_amount(cls, value: str) -> str:
-        """A mass, a volume, or this code's own units, IU or doses (cms/dosage.py reads CMS's spellings)."""
+        """A mass, a volume, or this code's own units, IU or doses
+        (cms/dosage.py reads CMS's spellings)."""
         try:
             return _unit_text(value)
         except InputError as error:
@@ -91,7 +95,8 @@ class Quarter(BaseModel):
     kept: dict[str, int] = Field(default_factory=dict)
     """Rows imported with a notice, counted by it."""
     refused_codes: dict[str, str] = Field(default_factory=dict)
-    """HCPCS code -> why none of its rows was imported (a J/Q code CMS lists that the calculator cannot bill)."""
+    """HCPCS code -> why none of its rows was imported
+    (a J/Q code CMS lists that the calculator cannot bill)."""
     codes: list[CmsCode]
 
     @model_validator(mode="after")

@@ -1,4 +1,5 @@
-"""ASP crosswalk and payment-limit rows as plain records; a row that cannot be read exactly is refused.
+"""ASP crosswalk and payment-limit rows as plain records;
+a row that cannot be read exactly is refused.
 
 Each refusal is counted under a reason a person can act on. CPT rows (numeric codes)
 are set aside first: their descriptions are AMA-copyrighted and never kept.
@@ -35,7 +36,8 @@ _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 _CPT = re.compile(r"[0-9]{4}[0-9A-Z]")
 _NDC = re.compile(r"[0-9]{5}-[0-9]{4}-[0-9]{2}")
 _NUMBER = re.compile(r"[0-9]{1,9}(?:\.[0-9]{1,6})?|\.[0-9]{1,6}")
-# CMS writes dollars and percentages with 3 decimals; fewer is still an exact amount, more is not CMS's.
+# CMS writes dollars and percentages with 3 decimals;
+# fewer is still an exact amount, more is not CMS's.
 _AMOUNT = re.compile(r"[0-9]{1,7}(?:\.[0-9]{1,3})?")
 # A coinsurance below 20% is the exception CMS explains on the row: inflation-adjusted coinsurance
 # (Notes), HIV PrEP drugs (0%, named in the short description) and vaccines (Notes).
@@ -146,25 +148,28 @@ def read_crosswalk(table: Table, descriptors: dict[str, dict[str, str]] | None =
 def _payment_values(
     table: Table, line: int, code: str, cells: tuple[str, ...]
 ) -> tuple[Decimal, Decimal]:
-    """The payment limit and coinsurance of a priced row; InputError for a value CMS never writes there:
-    a file whose columns moved, or that was damaged, is refused whole rather than priced wrong."""
+    """The payment limit and coinsurance of a priced row; InputError
+    for a value CMS never writes there: a file whose columns moved, or
+    that was damaged, is refused whole rather than priced wrong."""
     where = f"{table.name}: line {line}: {code}"
     limit, coinsurance, notes = cells[3], cells[4], " ".join(cells[5:6] + cells[1:2])
     if not _AMOUNT.fullmatch(limit) or Decimal(limit) <= 0:
         raise InputError(
             "file",
-            f"{where}: 'Payment Limit' is '{limit}', not dollars per billing unit (more than 0, at most 3 decimals)",
+            f"{where}: 'Payment Limit' is '{limit}', not dollars "
+            "per billing unit (more than 0, at most 3 decimals)",
         )
     if not _AMOUNT.fullmatch(coinsurance) or Decimal(coinsurance) > 20:
         raise InputError(
             "file",
-            f"{where}: 'Co-insurance Percentage' is '{coinsurance}', not a percentage from 0 to 20 (at most 3 decimals)",
+            f"{where}: 'Co-insurance Percentage' is '{coinsurance}', "
+            "not a percentage from 0 to 20 (at most 3 decimals)",
         )
     if Decimal(coinsurance) < 20 and not _LOWER_COINSURANCE_EXPLAINED.search(notes):
         raise InputError(
             "file",
-            f"{where}: 'Co-insurance Percentage' is {coinsurance}, below 20, and no note on the row says why "
-            "(CMS notes 'Inflation-adjusted coinsurance')",
+            f"{where}: 'Co-insurance Percentage' is {coinsurance}, below 20, and no note on the "
+            "row says why (CMS notes 'Inflation-adjusted coinsurance')",
         )
     return Decimal(limit), Decimal(coinsurance)
 

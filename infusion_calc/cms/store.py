@@ -36,7 +36,8 @@ IMPORTED_PATTERN = re.compile(r"asp-([0-9]{4}Q[1-4])\.json\.gz")
 DESCRIPTORS_FILE = "hcpcs-descriptors.json.gz"
 DIGEST_SUFFIX = ".sha256"
 _VALIDATOR = ("cms/models.py", "core/numbers/units.py", "data/units.txt")
-"""The code that decides whether a quarter is valid: a digest recorded by other models vouches for nothing."""
+"""The code that decides whether a quarter is valid:
+a digest recorded by other models vouches for nothing."""
 
 
 @dataclass(frozen=True)
@@ -85,7 +86,8 @@ def compress(text: str) -> bytes:
 
 
 def save_quarter(quarter_json: str, label: str) -> Path:
-    """The quarter the models just validated, then the digest that says so (killed between: a mismatch)."""
+    """The quarter the models just validated, then the digest that says so
+    (killed between: a mismatch)."""
     path = cms_dir() / f"asp-{label}.json.gz"
     payload = compress(quarter_json)
     _write_private(path, payload)
@@ -102,12 +104,14 @@ def validator_digest() -> str:
 
 
 def digest_line(payload: bytes) -> bytes:
-    """What the digest file of a stored quarter holds: its bytes' SHA-256, and which models validated them."""
+    """What the digest file of a stored quarter holds: its bytes' SHA-256,
+    and which models validated them."""
     return f"sha256={hashlib.sha256(payload).hexdigest()} models={validator_digest()}\n".encode()
 
 
 def vouched(path: Path, payload: bytes) -> bool:
-    """Whether `payload`, read from the imported `path`, are the bytes the import validated and recorded.
+    """Whether `payload`, read from the imported `path`,
+    are the bytes the import validated and recorded.
 
     Only when the folder, the quarter and its digest are this user's and no one else can write them:
     the same trust the compiled cache asks of its own files (catalog_cache.py)."""
@@ -141,7 +145,8 @@ def stored_descriptors() -> dict[str, dict[str, str]]:
         descriptors: dict[str, dict[str, str]] = json.loads(gzip.decompress(path.read_bytes()))
         return descriptors
     except (OSError, ValueError, EOFError):
-        return {}  # only a convenience for the next import; that import's own HCPCS file can replace it
+        # only a convenience for the next import; that import's own HCPCS file can replace it
+        return {}
 
 
 def pack_quarters(quarter_jsons: list[str]) -> bytes:
@@ -150,7 +155,8 @@ def pack_quarters(quarter_jsons: list[str]) -> bytes:
 
 
 def quarter_texts(data: bytes) -> list[bytes]:
-    """The quarter JSON texts in a stored file: several in the packaged xz file, one in an imported gzip file.
+    """The quarter JSON texts in a stored file: several in the packaged xz file,
+    one in an imported gzip file.
 
     Raises OSError, EOFError, zlib.error or lzma.LZMAError when the bytes are not such a file."""
     import gzip  # lazy: a warm calc reads no gzip file (calc's budget)
@@ -205,7 +211,8 @@ def quarter_files() -> list[tuple[str, str, bytes]]:
 
 
 def packaged_descriptors() -> dict[str, dict[str, str]]:
-    """The HCPCS descriptors the packaged quarters carry (the newest wins): used by an import given no HCPCS file."""
+    """The HCPCS descriptors the packaged quarters carry (the newest wins):
+    used by an import given no HCPCS file."""
     descriptors: dict[str, dict[str, str]] = {}
     for origin, _where, data in quarter_files():
         if origin == "packaged":
@@ -227,7 +234,8 @@ def packaged_descriptors() -> dict[str, dict[str, str]]:
 
 @contextmanager
 def import_lock() -> Iterator[None]:
-    """One import at a time compares with and replaces the stored quarters (two terminals, two imports)."""
+    """One import at a time compares with and replaces the stored quarters
+    (two terminals, two imports)."""
     import fcntl  # lazy: only `data import` locks the store (calc's budget)
 
     folder = cms_dir()

@@ -23,14 +23,16 @@ from infusion_calc.core.errors import InputError
 _EFFECTIVE = re.compile(
     r"Effective\s+([A-Za-z]+ [0-9]{1,2}, [0-9]{4})\s+through\s+([A-Za-z]+ [0-9]{1,2}, [0-9]{4})"
 )
-# The crosswalk's first column names a year that is not always the file's (`_2023_CODE` in January 2024).
+# The crosswalk's first column names a year that is not
+# always the file's (`_2023_CODE` in January 2024).
 _CROSSWALK_CODE = re.compile(r"_[0-9]{4}_CODE")
 _PREAMBLE_ROWS = 20
 MAX_ROWS = 100_000
 """Data rows a file may have: CMS's have under 10,000 (8,245 in the largest, 2025Q4's crosswalk)."""
 
 # Each table's columns in the order rows are handed on (cms/rows.py reads them by position),
-# each with the names CMS has given it; None marks the crosswalk's code column, found by its pattern.
+# each with the names CMS has given it; None marks
+# the crosswalk's code column, found by its pattern.
 COLUMNS: dict[str, tuple[tuple[str, ...] | None, ...]] = {
     "crosswalk": (
         None,
@@ -66,7 +68,8 @@ class Table:
     kind: str  # "crosswalk" or "pricing"
     header: tuple[str, ...]
     rows: tuple[tuple[int, tuple[str, ...]], ...]
-    """A row without every required column (cut short by CMS's trailing-column trimming) is its code alone."""
+    """A row without every required column (cut short by
+    CMS's trailing-column trimming) is its code alone."""
     effective_from: date
     effective_to: date
     name: str = ""
@@ -139,8 +142,8 @@ def _effective(cells: tuple[str, ...], where: str) -> tuple[date, date] | None:
     if start.month % 3 != 1 or start.day != 1 or end != _last_day_of_quarter(start):
         raise InputError(
             "file",
-            f"{where}: effective {found.group(1)} through {found.group(2)} is not one calendar quarter "
-            "(each CMS file covers one, e.g. January 1 through March 31)",
+            f"{where}: effective {found.group(1)} through {found.group(2)} is not one calendar "
+            "quarter (each CMS file covers one, e.g. January 1 through March 31)",
         )
     return start, end
 
@@ -159,8 +162,10 @@ def _row(cells: tuple[str, ...], positions: tuple[int, ...], required: int) -> t
 
 
 def read_table(data: bytes, name: str) -> Table:
-    """Parse one ASP crosswalk or payment-limit file; InputError naming the file and line when it cannot be proved whole."""
-    # cp1252 would reject the bytes 0x81/0x8D/0x90 that latin-1 maps; CMS's text is plain latin-1 in practice.
+    """Parse one ASP crosswalk or payment-limit file;
+    InputError naming the file and line when it cannot be proved whole."""
+    # cp1252 would reject the bytes 0x81/0x8D/0x90 that latin-1 maps;
+    # CMS's text is plain latin-1 in practice.
     reader = csv.reader(io.StringIO(data.decode("latin-1"), newline=""))
     try:
         return _read(reader, data, name)
@@ -198,7 +203,8 @@ def _read(reader: Any, data: bytes, name: str) -> Table:
             if len(rows) == MAX_ROWS:
                 raise InputError(
                     "file",
-                    f"{name}: line {reader.line_num}: more than {MAX_ROWS:,} rows; CMS's files have under 10,000",
+                    f"{name}: line {reader.line_num}: more than {MAX_ROWS:,} rows; "
+                    "CMS's files have under 10,000",
                 )
             rows.append((reader.line_num, _row(trimmed, positions, required)))
     if not rows:
@@ -206,7 +212,7 @@ def _read(reader: Any, data: bytes, name: str) -> Table:
     if not data.endswith(b"\n"):
         raise InputError(
             "file",
-            f"{name}: line {reader.line_num}: the file ends inside a row (no line ending after it): "
-            "it was cut short; download it again",
+            f"{name}: line {reader.line_num}: the file ends inside a row (no line ending after "
+            "it): it was cut short; download it again",
         )
     return Table(kind, tuple(cells), tuple(rows), effective[0], effective[1], name)

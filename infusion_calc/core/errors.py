@@ -44,4 +44,5 @@ class SiteConfigError(InfusionCalcError):
 
 class ClaimLineError(InfusionCalcError):
     """Claim lines that break an invariant (a line under one unit, more than was opened from an
-    NDC, more units than labeled): refused before any export or save (core/checks/claim_invariants.py)."""
+    NDC, more units than labeled): refused before any export or save
+    (core/checks/claim_invariants.py)."""

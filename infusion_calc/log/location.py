@@ -32,7 +32,8 @@ class CenterLog:
 
     url: str
     problem: str | None = None
-    """Why the log named cannot be used (a URL holding a password, a broken site config): said at first use."""
+    """Why the log named cannot be used (a URL holding a
+    password, a broken site config): said at first use."""
 
     def __str__(self) -> str:
         return self.url if self.problem is None else "the center log"
@@ -47,7 +48,8 @@ LogLocation = Path | CenterLog
 
 
 def center_log(url: str, source: str) -> CenterLog:
-    """The URL checked: a PostgreSQL URL with no password in it; LogError saying what to do otherwise."""
+    """The URL checked: a PostgreSQL URL with no password in it;
+    LogError saying what to do otherwise."""
     text = url.strip()
     try:
         parts = urlsplit(text)
@@ -60,24 +62,27 @@ def center_log(url: str, source: str) -> CenterLog:
         ) from None
     if parts.scheme not in SCHEMES:
         raise LogError(
-            f"{source}: the log URL must begin postgresql:// (such as postgresql://loghost/infusions)"
+            f"{source}: the log URL must begin postgresql:// (such as "
+            "postgresql://loghost/infusions)"
         )
     if secrets:
         # Not echoed: the message must not repeat the secret it refuses.
         raise LogError(
-            f"{source}: the log URL holds a password; remove it and give the password in PGPASSWORD "
-            "or a ~/.pgpass file (or a service file), as for any PostgreSQL client"
+            f"{source}: the log URL holds a password; remove it and give the password in "
+            "PGPASSWORD or a ~/.pgpass file (or a service file), as for any PostgreSQL client"
         )
     return CenterLog(text)
 
 
 def unusable(problem: str) -> CenterLog:
-    """A log that cannot be used, for a caller to find out at its first read or save (both report a LogError)."""
+    """A log that cannot be used, for a caller to find out at its first read or save
+    (both report a LogError)."""
     return CenterLog("", problem)
 
 
 def log_location(configured_url: str | None = None) -> LogLocation:
-    """INFUSION_CALC_LOG_URL, else the site config's `[log] url`, else the SQLite file in the data folder.
+    """INFUSION_CALC_LOG_URL, else the site config's `[log] url`,
+    else the SQLite file in the data folder.
 
     A URL that cannot be used is returned as `unusable`, so finding the log never raises.
     """

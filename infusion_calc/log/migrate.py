@@ -26,8 +26,8 @@ from infusion_calc.log.store import open_log
 
 _NAMESPACE = uuid.UUID("6f1c3a52-9b1e-4d7e-9a55-0c2f1e6a7b31")
 _COLUMNS = (
-    "id, uuid, workstation, corrects, saved_at, drug, hcpcs, dose, administered_units, discarded_units, patient_id,"
-    " inputs, result, note, checks, encounter"
+    "id, uuid, workstation, corrects, saved_at, drug, hcpcs, dose, administered_units, "
+    "discarded_units, patient_id, inputs, result, note, checks, encounter"
 )
 
 
@@ -45,7 +45,8 @@ def derived_uuid(workstation: str, entry_id: int, saved_at: str, inputs: str, re
 def copy_log(
     source: Path, target: CenterLog, workstation: str, timeout: float | None = None
 ) -> Copied:
-    """Copy every entry of `source` into `target`; how many were new and how many were there already."""
+    """Copy every entry of `source` into `target`;
+    how many were new and how many were there already."""
     center = open_log(target, timeout)
     try:
         migrate(target, _connection(target))  # the tables first, even with nothing to copy
@@ -78,8 +79,8 @@ def copy_log(
         ) = row
         lines = tuple(
             local.rows(
-                "SELECT line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity, medicare_payment FROM claim_line"
-                " WHERE administration_id = ? ORDER BY line",
+                "SELECT line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity, "
+                "medicare_payment FROM claim_line WHERE administration_id = ? ORDER BY line",
                 (entry_id,),
             )
         )

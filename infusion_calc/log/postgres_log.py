@@ -64,9 +64,10 @@ _TRANSIENT = (
 )
 
 _connections: dict[tuple[str, int, int], psycopg.Connection[tuple[Any, ...]]] = {}
-"""One connection per center log, process and thread, kept for the next save (the app saves many times).
-Per thread: the app saves in a worker thread while it may read on another, and two transactions
-must never share one connection; per process: a forked process never uses its parent's."""
+"""One connection per center log, process and thread, kept for the next save (the app saves many
+times). Per thread: the app saves in a worker thread while it may read on another, and two
+transactions must never share one connection; per process: a forked process never uses its
+parent's."""
 
 
 def _key(log: CenterLog) -> tuple[str, int, int]:
@@ -86,8 +87,9 @@ def _transient(error: BaseException) -> bool:
 def _connection(
     log: CenterLog, timeout: float = CONNECT_TIMEOUT_S
 ) -> psycopg.Connection[tuple[Any, ...]]:
-    """This thread's connection to `log`, opened when there is none; a new one waits at most `timeout`
-    seconds (libpq counts whole seconds, 2 at least) unless the URL or PGCONNECT_TIMEOUT says otherwise."""
+    """This thread's connection to `log`, opened when there is none; a new one waits at most
+    `timeout` seconds (libpq counts whole seconds, 2 at least) unless the URL or
+    PGCONNECT_TIMEOUT says otherwise."""
     connection = _connections.get(_key(log))
     if connection is not None and not connection.closed:
         return connection
@@ -119,12 +121,14 @@ def _version(connection: psycopg.Connection[tuple[Any, ...]]) -> int:
 
 def _newer(log: CenterLog, version: int) -> LogError:
     return LogError(
-        f"The center log {log} was set up by a newer infusion-calc (log format {version}); update infusion-calc to use it."
+        f"The center log {log} was set up by a newer infusion-calc (log format {version}); "
+        "update infusion-calc to use it."
     )
 
 
 def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> None:
-    """Bring the center log to SCHEMA_VERSION: each migration once, whole, one workstation at a time."""
+    """Bring the center log to SCHEMA_VERSION: each migration once, whole,
+    one workstation at a time."""
     version = _version(connection)
     if version > SCHEMA_VERSION:
         raise _newer(log, version)
@@ -133,8 +137,9 @@ def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> 
     try:
         with connection.transaction():
             connection.execute("SELECT pg_advisory_xact_lock(%s)", (MIGRATION_LOCK,))
-            # Another workstation may have migrated while this one waited. IF NOT EXISTS and reading the
-            # table itself (not to_regclass, which may answer from this session's catalog cache) see its work.
+            # Another workstation may have migrated while this one waited. IF NOT EXISTS and
+            # reading the table itself (not to_regclass, which may answer from this session's
+            # catalog cache) see its work.
             connection.execute(
                 "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY,"
                 " applied_at TIMESTAMPTZ NOT NULL DEFAULT now(), tool_version TEXT NOT NULL)"
@@ -153,8 +158,9 @@ def migrate(log: CenterLog, connection: psycopg.Connection[tuple[Any, ...]]) -> 
                     )
     except psycopg.errors.InsufficientPrivilege:
         raise LogError(
-            f"The center log {log} needs its tables set up or updated (log format {version} of {SCHEMA_VERSION}), "
-            "which this role may not do: the log's owner runs 'infusion-calc log migrate --to URL' once (see README)."
+            f"The center log {log} needs its tables set up or updated (log format {version} of "
+            f"{SCHEMA_VERSION}), which this role may not do: the log's owner runs 'infusion-calc "
+            "log migrate --to URL' once (see README)."
         ) from None
 
 
@@ -163,7 +169,8 @@ def _tool_version() -> str:
 
 
 class PostgresLog:
-    """A center log: `append` an entry, read `rows` (same SQL as SQLite, its placeholders turned into psycopg's)."""
+    """A center log: `append` an entry, read `rows`
+    (same SQL as SQLite, its placeholders turned into psycopg's)."""
 
     lines_fields = LINES_FIELDS
     line_payment = LINE_PAYMENT
@@ -191,7 +198,8 @@ class PostgresLog:
             return write_entry(execute, execute_many, entry)
 
     def append(self, entry: NewEntry) -> tuple[int, str, bool]:
-        """Save the entry (or find it saved already), retrying a lost connection; LogError otherwise."""
+        """Save the entry (or find it saved already),
+        retrying a lost connection; LogError otherwise."""
         deadline = time.monotonic() + self.timeout
         while True:
             try:
@@ -208,11 +216,13 @@ class PostgresLog:
     def _save_failed(self, error: BaseException, *, lost: bool) -> LogError:
         if lost:  # the last try may have reached the server before the connection went
             return LogError(
-                f"The center log {self.log} could not be reached (waited {self.timeout:g} s): {one_line(error)}. "
-                "This calculation was probably NOT saved; 'infusion-calc log list' shows whether it was before you save it again."
+                f"The center log {self.log} could not be reached (waited {self.timeout:g} s): "
+                f"{one_line(error)}. This calculation was probably NOT saved; 'infusion-calc log "
+                "list' shows whether it was before you save it again."
             )
         return LogError(
-            f"The center log {self.log} refused the save: {one_line(error)}. This calculation was NOT saved."
+            f"The center log {self.log} refused the save: "
+            f"{one_line(error)}. This calculation was NOT saved."
         )
 
     def rows(
@@ -245,5 +255,6 @@ class PostgresLog:
 
 
 def _stream_size() -> int:
-    """Rows per chunk the server sends; 1 (row by row) with a libpq older than 17, which has no chunks."""
+    """Rows per chunk the server sends; 1 (row by row) with a libpq older than 17,
+    which has no chunks."""
     return ROWS_PER_FETCH if capabilities.has_stream_chunked() else 1

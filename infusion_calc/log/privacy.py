@@ -27,7 +27,8 @@ def log_files(path: Path) -> list[Path]:
 
 
 def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | None:
-    """None when `target` is absent or private; a sentence when it was fixed (or, reading, could not be)."""
+    """None when `target` is absent or private; a sentence when it was fixed
+    (or, reading, could not be)."""
     try:
         status = os.stat(target)  # a link to a managed drive is judged by what it points to
     except FileNotFoundError:
@@ -35,7 +36,8 @@ def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | Non
     if status.st_uid != os.geteuid():
         if fix:
             raise NotPrivate(
-                f"{what} {target} belongs to another user (uid {status.st_uid}), who could read every save"
+                f"{what} {target} belongs to another user (uid {status.st_uid}), "
+                "who could read every save"
             )
         return None  # reading someone else's log harms no one's privacy here
     mode = stat.S_IMODE(status.st_mode)
@@ -44,7 +46,8 @@ def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | Non
     if mode & stat.S_ISVTX:  # a shared folder such as /tmp: closing it would break everyone else
         if fix:
             raise NotPrivate(
-                f"{what} {target} is a shared folder (mode {mode:o}); give the log a folder of its own"
+                f"{what} {target} is a shared folder (mode {mode:o}); "
+                "give the log a folder of its own"
             )
         return (
             f"{what} {target} is a shared folder (mode {mode:o}); give the log a folder of its own"
@@ -54,10 +57,17 @@ def _checked(target: Path, private_mode: int, what: str, fix: bool) -> str | Non
     except OSError as error:
         if fix:
             raise NotPrivate(
-                f"{what} {target} can be read by other users (mode {mode:o}) and cannot be made private ({error.strerror})"
+                f"{what} {target} can be read by other users (mode {mode:o}) and cannot be made "
+                f"private ({error.strerror})"
             ) from None
-        return f"{what} {target} can be read by other users (mode {mode:o}); the next save makes it private"
-    return f"{what} {target} could be read by other users (mode {mode:o}); made it private ({private_mode:o})"
+        return (
+            f"{what} {target} can be read by other users "
+            f"(mode {mode:o}); the next save makes it private"
+        )
+    return (
+        f"{what} {target} could be read by other users (mode "
+        f"{mode:o}); made it private ({private_mode:o})"
+    )
 
 
 def make_private(path: Path, *, fix: bool = True) -> list[str]:

@@ -1,4 +1,5 @@
-"""Reading the administration log: recent entries, one entry, correction chains and row-by-row exports.
+"""Reading the administration log: recent entries, one entry,
+correction chains and row-by-row exports.
 
 One reader for both back ends (`store.open_log`): the SQL is shared, and the two places
 where SQLite and PostgreSQL say a thing differently (an entry's claim lines in one field,
@@ -85,7 +86,8 @@ class Summary:
 
 
 class AdministrationLog:
-    """Read access to one log (default: the data folder's file; a CenterLog for a center's PostgreSQL log)."""
+    """Read access to one log (default: the data folder's file;
+    a CenterLog for a center's PostgreSQL log)."""
 
     def __init__(self, path: LogLocation | None = None, busy_timeout: float | None = None) -> None:
         self.path: LogLocation = path if path is not None else default_log_path()
@@ -96,7 +98,8 @@ class AdministrationLog:
 
     @property
     def notices(self) -> list[str]:
-        """What reading found and did about the log's privacy or a read-only disk, as sentences to show."""
+        """What reading found and did about the log's privacy or a read-only disk,
+        as sentences to show."""
         return self.store.notices
 
     def _rows(
@@ -111,7 +114,8 @@ class AdministrationLog:
         return rows[0] if rows else None
 
     def uses_by_code(self) -> dict[str, int]:
-        """How many administrations were saved per HCPCS code (the app lists the most-used drugs first)."""
+        """How many administrations were saved per HCPCS code
+        (the app lists the most-used drugs first)."""
         return {
             code: int(count)
             for code, count in self._rows(
@@ -125,11 +129,11 @@ class AdministrationLog:
 
     def recent(self, limit: int | None = 20) -> Iterator[Summary]:
         """The last `limit` entries (all when None), oldest first."""
-        # The lines saved with the entry (format 2); older entries: from claim_line (coalesce looks no further
-        # than the first value it finds).
+        # The lines saved with the entry (format 2); older entries: from claim_line (coalesce looks
+        # no further than the first value it finds).
         summary = (
-            f"SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, coalesce(a.line_summary, {self.store.lines_fields}),"
-            " a.corrects, a.workstation FROM administration a"
+            "SELECT a.id, a.saved_at, a.drug, a.dose, a.patient_id, coalesce(a.line_summary, "
+            f"{self.store.lines_fields}), a.corrects, a.workstation FROM administration a"
         )
         # The first entry listed: the limit-th from the end (0 when there are fewer).
         first, parameters = (
@@ -157,18 +161,21 @@ class AdministrationLog:
             )
 
     def _latest_corrections(self, first: str, parameters: tuple[Any, ...]) -> dict[int, int]:
-        """Corrected entry -> its latest correction, for entries from `first` on: one small query, since
-        corrections are the exception (a subquery per listed entry cost more than the rest of the listing)."""
+        """Corrected entry -> its latest correction, for entries from `first`
+        on: one small query, since corrections are the exception (a subquery
+        per listed entry cost more than the rest of the listing)."""
         return {
             int(corrected): int(latest)
             for corrected, latest in self._rows(
-                f"SELECT corrects, max(id) FROM administration WHERE corrects >= {first} GROUP BY corrects",
+                "SELECT corrects, max(id) FROM administration "
+                f"WHERE corrects >= {first} GROUP BY corrects",
                 parameters,
             )
         }
 
     def entry(self, entry_id: int) -> dict[str, Any] | None:
-        """Everything saved for one entry, JSON columns decoded, with its corrections; None if there is no such id."""
+        """Everything saved for one entry, JSON columns decoded, with its corrections;
+        None if there is no such id."""
         row = self._first(
             f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration WHERE id = ?", (entry_id,)
         )
@@ -190,7 +197,8 @@ class AdministrationLog:
         return entry
 
     def correction_chain(self, entry_id: int) -> list[int]:
-        """The entry's chain, first entry to latest correction: [3, 7, 9] when 7 corrects 3 and 9 corrects 7."""
+        """The entry's chain, first entry to latest correction: [3, 7,
+        9] when 7 corrects 3 and 9 corrects 7."""
         chain = [entry_id]
         while (
             row := self._first("SELECT corrects FROM administration WHERE id = ?", (chain[0],))
@@ -211,17 +219,21 @@ class AdministrationLog:
     def csv_rows(self) -> Iterator[tuple[Any, ...]]:
         """One row per claim line (CSV_COLUMNS), in save order."""
         return self._rows(
-            "SELECT a.id, a.saved_at, a.tool_version, a.patient_id, a.drug, a.dose, a.administered_units,"
-            " a.discarded_units, l.line, l.hcpcs, l.modifiers, l.units, l.ndc, l.ndc_unit, l.ndc_quantity,"
-            # The payment lives in the saved result (the contract's lines, in line order); entries saved
-            # before payments existed, or without a quarter for their date, give an empty cell.
-            # Saved beside the line since log format 2 ("" for none); older entries: from the result.
-            f" NULLIF(coalesce(l.medicare_payment, {self.store.line_payment}), ''), a.uuid, a.workstation, a.corrects"
-            " FROM administration a JOIN claim_line l ON l.administration_id = a.id ORDER BY a.id, l.line"
+            "SELECT a.id, a.saved_at, a.tool_version, a.patient_id, a.drug, a.dose, "
+            "a.administered_units, a.discarded_units, l.line, l.hcpcs, l.modifiers, l.units, "
+            "l.ndc, l.ndc_unit, l.ndc_quantity,"
+            # The payment lives in the saved result (the contract's lines, in
+            # line order); entries saved before payments existed, or without a
+            # quarter for their date, give an empty cell. Saved beside the line
+            # since log format 2 ("" for none); older entries: from the result.
+            f" NULLIF(coalesce(l.medicare_payment, {self.store.line_payment}), ''), a.uuid, "
+            "a.workstation, a.corrects FROM administration a JOIN claim_line l ON "
+            "l.administration_id = a.id ORDER BY a.id, l.line"
         )
 
     def report_rows(self) -> Iterator[tuple[int, str, str, str, str | None, str | None]]:
-        """(id, saved_at, inputs, result, checks, encounter) per entry in save order, JSON as stored.
+        """(id, saved_at, inputs, result, checks,
+        encounter) per entry in save order, JSON as stored.
 
         What `infusion-calc report` reads: no patient identifier and no chart note (the
         report shows neither, and the note is half of each row's size). An entry a later
@@ -241,8 +253,8 @@ class AdministrationLog:
         rows = self._rows(f"SELECT {', '.join(_ENTRY_COLUMNS)} FROM administration ORDER BY id")
         from json import encoder  # an export: `log list` starts without json
 
-        # json.dumps(text) and json.dumps(text, ensure_ascii=False) write a string exactly so; called
-        # directly, without json.dumps' own work per call (seven strings a row).
+        # json.dumps(text) and json.dumps(text, ensure_ascii=False) write a string exactly so;
+        # called directly, without json.dumps' own work per call (seven strings a row).
         ascii_text, text = encoder.encode_basestring_ascii, encoder.encode_basestring
         for (
             entry_id,
@@ -259,9 +271,12 @@ class AdministrationLog:
             corrects,
         ) in rows:
             yield (
-                f'{{"id":{entry_id},"saved_at":{ascii_text(saved_at)},"tool_version":{ascii_text(version)},'
-                f'"patient_id":{_or_null(patient_id, ascii_text)},"inputs":{inputs},"result":{result},'
-                f'"note":{_or_null(note, text)},"checks":{checks or "null"},"encounter":{encounter or "null"},'
+                f'{{"id":{entry_id},"saved_at":{ascii_text(saved_at)},'
+                f'"tool_version":{ascii_text(version)},'
+                f'"patient_id":{_or_null(patient_id, ascii_text)},'
+                f'"inputs":{inputs},"result":{result},'
+                f'"note":{_or_null(note, text)},"checks":{checks or "null"},'
+                f'"encounter":{encounter or "null"},'
                 f'"uuid":{_or_null(uuid, ascii_text)},"workstation":{_or_null(workstation, text)},'
                 f'"corrects":{"null" if corrects is None else int(corrects)}}}'
             )

@@ -94,15 +94,17 @@ class Record:
     inputs: str
     result: str
     claim_lines: tuple[tuple[int, str, str, int, str | None, str | None, str | None, str], ...]
-    """(line, code, modifiers, units, NDC, NDC unit, NDC quantity, Medicare payment or "" when none)."""
+    """(line, code, modifiers, units, NDC, NDC unit, NDC quantity,
+    Medicare payment or "" when none)."""
     note: str | None
     checks: str | None
     encounter: str | None
 
 
 def _payment_text(amount: Any) -> str:
-    """The payment as the saved result's JSON has it (a string), "" for none: stored beside the line, so an
-    export reads it without parsing the whole result (entries saved before this have NULL there)."""
+    """The payment as the saved result's JSON has it (a string), "" for
+    none: stored beside the line, so an export reads it without parsing
+    the whole result (entries saved before this have NULL there)."""
     return "" if amount is None else str(plain_data(amount))
 
 

@@ -1,4 +1,5 @@
-"""The log's entries as the report's records (core/report/report_records.py): read, decoded, nothing identifying.
+"""The log's entries as the report's records
+(core/report/report_records.py): read, decoded, nothing identifying.
 
 Reads through `AdministrationLog.report_rows()` (no patient identifier, no chart note is
 even fetched) and decodes only the fields the report uses with msgspec: on 100,000
@@ -82,7 +83,8 @@ class Unreadable(ValueError):
     """An entry the report cannot use (a hand-edited log)."""
 
 
-# Amounts and payments repeat from entry to entry (the same doses, vials and prices): each text is read once.
+# Amounts and payments repeat from entry to entry (the
+# same doses, vials and prices): each text is read once.
 _amounts: dict[str, tuple[Decimal, str]] = {}
 _payments: dict[str, Decimal] = {}
 _CACHED = 100_000
@@ -91,7 +93,8 @@ _TEXTS_CACHED = 8_192
 
 
 def saved_amount(text: str) -> tuple[Decimal, str]:
-    """An amount as the engine saved it ("365 mg", "60 units", "3540 IU", "250 mL", "1 dose") and its unit.
+    """An amount as the engine saved it ("365 mg", "60
+    units", "3540 IU", "250 mL", "1 dose") and its unit.
 
     Read by the strict parser that reads typed amounts, so whatever it writes reads back
     and anything else is refused, not guessed. Never converted: units stay units.
@@ -164,7 +167,8 @@ def _typed_strengths(typed: list[str], unit: str) -> tuple[Decimal, ...]:
 def catalog_strengths(
     catalog: Catalog, single_dose: bool = True
 ) -> dict[tuple[str, str], tuple[Decimal, ...]]:
-    """Every code's vial sizes of one container kind, keyed by (code, unit) as a saved entry reads its amounts.
+    """Every code's vial sizes of one container kind, keyed by (code,
+    unit) as a saved entry reads its amounts.
 
     The unit is the one the strict parser reads back from the size as the engine prints it
     ("mg", "mL", "unit", "IU", "dose"), so an entry is only ever planned from sizes in its own unit.
@@ -202,7 +206,8 @@ _by_result: dict[tuple[str, str], _Figures] = {}
 def _result_figures(
     result_text: str, inputs_text: str, strengths: Mapping[tuple[str, str], tuple[Decimal, ...]]
 ) -> _Figures:
-    """The record's fields from the saved result and inputs, read once per distinct text (fixed doses repeat)."""
+    """The record's fields from the saved result and inputs, read once per distinct text
+    (fixed doses repeat)."""
     key = (result_text, inputs_text)
     cached = _by_result.get(key)
     if cached is not None:
@@ -324,7 +329,8 @@ def record_from(
 def read_records(
     log: AdministrationLog, catalog: Catalog, skipped: list[int]
 ) -> Iterator[SavedAdministration]:
-    """Every entry of the log as a record; the ids of those that cannot be read are appended to `skipped`."""
+    """Every entry of the log as a record; the ids of those
+    that cannot be read are appended to `skipped`."""
     single = catalog_strengths(catalog)
     for row in log.report_rows():
         try:

@@ -1,4 +1,5 @@
-"""The log's tables, their migrations (one list for both back ends) and the one way an entry is written.
+"""The log's tables, their migrations (one list for
+both back ends) and the one way an entry is written.
 
 Each migration runs once, in one transaction, under the back end's lock for it (SQLite's
 write lock; a PostgreSQL advisory lock), so workstations starting together never run one
@@ -57,23 +58,30 @@ MIGRATIONS = (
         sqlite=(
             # AUTOINCREMENT: an id is never reused
             f"CREATE TABLE administration (id INTEGER PRIMARY KEY AUTOINCREMENT, {_ENTRY_COLUMNS})",
-            f"CREATE TABLE claim_line (administration_id INTEGER NOT NULL REFERENCES administration(id), {_LINE_COLUMNS}) WITHOUT ROWID",
+            "CREATE TABLE claim_line (administration_id INTEGER NOT NULL REFERENCES "
+            f"administration(id), {_LINE_COLUMNS}) WITHOUT ROWID",
         ),
         postgres=(
-            f"CREATE TABLE administration (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, {_ENTRY_COLUMNS})",
-            f"CREATE TABLE claim_line (administration_id BIGINT NOT NULL REFERENCES administration(id), {_LINE_COLUMNS})",
+            "CREATE TABLE administration (id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY, "
+            f"{_ENTRY_COLUMNS})",
+            "CREATE TABLE claim_line (administration_id BIGINT NOT NULL REFERENCES "
+            f"administration(id), {_LINE_COLUMNS})",
         ),
     ),
     Migration(
-        2,  # idempotent saves (an identifier made at the workstation) and corrections as new entries
+        # idempotent saves (an identifier made at the workstation) and corrections as new entries
+        2,
         sqlite=(
-            "ALTER TABLE administration ADD COLUMN uuid TEXT",  # NULL on entries saved before version 2
+            # NULL on entries saved before version 2
+            "ALTER TABLE administration ADD COLUMN uuid TEXT",
             "ALTER TABLE administration ADD COLUMN workstation TEXT",
             "ALTER TABLE administration ADD COLUMN corrects INTEGER REFERENCES administration(id)",
             "CREATE UNIQUE INDEX administration_uuid ON administration(uuid)",
             "CREATE INDEX administration_corrects ON administration(corrects)",
-            "ALTER TABLE claim_line ADD COLUMN medicare_payment TEXT",  # NULL before version 2: read from the result
-            "ALTER TABLE administration ADD COLUMN line_summary TEXT",  # NULL before version 2: read from claim_line
+            # NULL before version 2: read from the result
+            "ALTER TABLE claim_line ADD COLUMN medicare_payment TEXT",
+            # NULL before version 2: read from claim_line
+            "ALTER TABLE administration ADD COLUMN line_summary TEXT",
         ),
         postgres=(
             "ALTER TABLE administration ADD COLUMN uuid TEXT NOT NULL UNIQUE",
@@ -87,10 +95,11 @@ MIGRATIONS = (
 )
 SCHEMA_VERSION = MIGRATIONS[-1].version
 
-# What a version-1 SQLite log lacks, as the columns a read of it gives (read-only: it is not migrated).
+# What a version-1 SQLite log lacks, as the columns a
+# read of it gives (read-only: it is not migrated).
 VERSION_1_VIEWS = (
-    "CREATE TEMP VIEW administration AS SELECT *, NULL AS uuid, NULL AS workstation, NULL AS corrects, NULL AS line_summary"
-    " FROM main.administration",
+    "CREATE TEMP VIEW administration AS SELECT *, NULL AS uuid, NULL AS workstation, NULL AS "
+    "corrects, NULL AS line_summary FROM main.administration",
     "CREATE TEMP VIEW claim_line AS SELECT *, NULL AS medicare_payment FROM main.claim_line",
 )
 
@@ -108,8 +117,9 @@ class NewEntry:
 
 
 def line_summary(record: Record) -> str:
-    """The claim lines as `log list` reads them (code, modifiers, units: fields joined by \x1f, lines by \x1e),
-    kept with the entry so a listing reads one row per entry (the back ends' `lines_fields` say the same)."""
+    """The claim lines as `log list` reads them (code, modifiers, units: fields joined by \x1f,
+    lines by \x1e), kept with the entry so a listing reads one row per entry (the back ends'
+    `lines_fields` say the same)."""
     return "\x1e".join(f"{line[1]}\x1f{line[2]}\x1f{line[3]}" for line in record.claim_lines)
 
 
@@ -120,7 +130,8 @@ Execute = Callable[[str, Sequence[Any]], list[tuple[Any, ...]]]
 def write_entry(
     execute: Execute, execute_many: Callable[[str, list[tuple[Any, ...]]], None], entry: NewEntry
 ) -> tuple[int, str, bool]:
-    """Insert the entry and its claim lines, or find it when its uuid is saved already: (id, saved_at, new?).
+    """Insert the entry and its claim lines, or find it
+    when its uuid is saved already: (id, saved_at, new?).
 
     Called inside one transaction: the entry is there whole or not at all.
     """
@@ -128,13 +139,15 @@ def write_entry(
         "SELECT 1 FROM administration WHERE id = ?", (entry.corrects,)
     ):
         raise LogError(
-            f"There is no entry {entry.corrects} to correct (see 'infusion-calc log list'). Nothing was saved."
+            f"There is no entry {entry.corrects} to correct "
+            "(see 'infusion-calc log list'). Nothing was saved."
         )
     record = entry.record
     inserted = execute(
-        "INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, hcpcs, dose,"
-        " administered_units, discarded_units, patient_id, inputs, result, note, checks, encounter, line_summary)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (uuid) DO NOTHING RETURNING id",
+        "INSERT INTO administration (uuid, workstation, corrects, saved_at, tool_version, drug, "
+        "hcpcs, dose, administered_units, discarded_units, patient_id, inputs, result, note, "
+        "checks, encounter, line_summary) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+        "?, ?) ON CONFLICT (uuid) DO NOTHING RETURNING id",
         (
             entry.uuid,
             entry.workstation,
@@ -162,8 +175,8 @@ def write_entry(
         return int(entry_id), str(saved_at), False
     entry_id = int(inserted[0][0])
     execute_many(
-        "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, ndc_quantity,"
-        " medicare_payment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO claim_line (administration_id, line, hcpcs, modifiers, units, ndc, ndc_unit, "
+        "ndc_quantity, medicare_payment) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [(entry_id, *line) for line in record.claim_lines],
     )
     return entry_id, entry.saved_at, True

@@ -50,7 +50,8 @@ def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None
         text = str(error)
         if _is_busy(error):
             raise LogError(
-                f"The administration log {path} is locked by another program (waited {timeout:g} s). {consequence}"
+                f"The administration log {path} is locked by another "
+                f"program (waited {timeout:g} s). {consequence}"
             ) from None
         raise LogError(
             f"The administration log {path} cannot be used: {text}. {consequence}"
@@ -62,7 +63,8 @@ def sqlite_errors(path: Path, consequence: str, timeout: float) -> Iterator[None
 
 
 def _create_private(path: Path) -> list[str]:
-    """Folders 0700 and the file 0600, existing ones made private; what was changed, as sentences."""
+    """Folders 0700 and the file 0600, existing ones made private;
+    what was changed, as sentences."""
     make_private_dirs(path.parent)
     notices = make_private(path)
     descriptor = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
@@ -111,7 +113,8 @@ def schema_version(connection: sqlite3.Connection, path: Path) -> int:
     version: int = connection.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:
         raise LogError(
-            f"{path} was written by a newer infusion-calc (log format {version}); update infusion-calc to use it."
+            f"{path} was written by a newer infusion-calc (log format {version}); "
+            "update infusion-calc to use it."
         )
     return version
 
@@ -195,7 +198,8 @@ class SqliteLog:
             self.notices.append(notice)
 
     def append(self, entry: NewEntry) -> tuple[int, str, bool]:
-        """Save the entry (or find it saved already); LogError saying nothing was saved otherwise."""
+        """Save the entry (or find it saved already);
+        LogError saying nothing was saved otherwise."""
         consequence = "This calculation was NOT saved; try again."
         try:
             for notice in _create_private(self.path):
@@ -216,13 +220,15 @@ class SqliteLog:
             return self.path.is_file()
         except OSError as error:  # e.g. a data folder this user cannot search
             raise LogError(
-                f"Cannot read the administration log {self.path}: {error.strerror}. Nothing was read."
+                f"Cannot read the administration log {self.path}: "
+                f"{error.strerror}. Nothing was read."
             ) from None
 
     def rows(
         self, sql: str, parameters: tuple[Any, ...] = ()
     ) -> Generator[tuple[Any, ...], None, None]:
-        """Rows one at a time; nothing when the log does not exist or has no entries yet. Never writes."""
+        """Rows one at a time; nothing when the log does
+        not exist or has no entries yet. Never writes."""
         if not self._exists():
             return
         notice: str | None

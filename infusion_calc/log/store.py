@@ -1,4 +1,5 @@
-"""Saving to the administration log: a SQLite file on this workstation, or a center's PostgreSQL log.
+"""Saving to the administration log: a SQLite file on this workstation,
+or a center's PostgreSQL log.
 
 Both back ends are one interface (`open_log`: `append` an entry, read `rows`), take the
 same entry (schema.py: the record, an identifier made here and this workstation's name)
@@ -56,7 +57,8 @@ class LogStore(Protocol):
     """What both back ends do (sqlite_log.SqliteLog, postgres_log.PostgresLog)."""
 
     lines_fields: str
-    """SQL: an entry's claim lines as `code \\x1f modifiers \\x1f units` joined by \\x1e (alias `a`)."""
+    """SQL: an entry's claim lines as `code \\x1f
+    modifiers \\x1f units` joined by \\x1e (alias `a`)."""
     line_payment: str
     """SQL: a claim line's saved Medicare payment (aliases `a`, `l`)."""
     notices: list[str]
@@ -87,7 +89,8 @@ class SavedEntry:
     saved_at: str
     path: LogLocation
     notices: tuple[str, ...] = ()
-    """What was changed to keep the log private (e.g. a 0644 file made 0600), as sentences to show."""
+    """What was changed to keep the log private (e.g. a 0644 file made 0600),
+    as sentences to show."""
     uuid: str = ""
     """The identifier made at the workstation: saving again with it finds this entry."""
 
@@ -133,8 +136,8 @@ def save(
     except ValueError as error:
         message = str(error)
         raise LogError(f"{message[0].upper()}{message[1:]}. Nothing was saved.") from None
-    # The caller passes the site config it loaded; without one, the defaults (no patient identifier),
-    # known without building a SiteConfig: that would import pydantic for a plain save.
+    # The caller passes the site config it loaded; without one, the defaults (no patient
+    # identifier), known without building a SiteConfig: that would import pydantic for a plain save.
     if patient_id and (config is None or not config.log.store_patient_id):
         raise LogError(
             "The site config does not allow storing a patient identifier in the log "
@@ -170,5 +173,6 @@ def _checked_uuid(text: str) -> str:
         return str(uuid.UUID(text))
     except ValueError:
         raise LogError(
-            f"'{text}' is not an entry identifier (a UUID such as {new_entry_uuid()}). Nothing was saved."
+            f"'{text}' is not an entry identifier (a UUID "
+            f"such as {new_entry_uuid()}). Nothing was saved."
         ) from None

@@ -1,4 +1,5 @@
-"""A visit as one administration-log entry: every drug line and administration line, the visit's note and checks."""
+"""A visit as one administration-log entry: every drug line and administration line,
+the visit's note and checks."""
 
 from __future__ import annotations
 
@@ -20,7 +21,8 @@ def _payment(amount: object) -> str:
 
 
 def record_for_visit(result: VisitResult) -> Record:
-    """One row for the whole visit; its `result` is the visit's JSON (drugs, administrations, codes)."""
+    """One row for the whole visit; its `result` is the visit's JSON
+    (drugs, administrations, codes)."""
     drugs = result.drugs
     lines = [
         (
@@ -67,8 +69,9 @@ def save_visit(
     path: LogLocation | None = None,
     entry_uuid: str | None = None,
 ) -> SavedEntry:
-    """The visit as one log entry, each drug's lines checked as a single save checks them (ClaimLineError,
-    nothing saved); LogError when the log cannot take it. The CLI's `visit --save` and the app's F6."""
+    """The visit as one log entry, each drug's lines checked as a single save checks them
+    (ClaimLineError, nothing saved); LogError when the log cannot take it. The CLI's `visit
+    --save` and the app's F6."""
     for drug in result.drugs:
         require_valid_claim_lines(drug.calc, "saved")
     return save(

@@ -30,7 +30,8 @@ def _number(text: str | None) -> float:
 
 
 def _plain_text(text: str) -> str:
-    """Text as drawn: a `$` would start matplotlib's math notation (a hand-edited log may hold one)."""
+    """Text as drawn: a `$` would start matplotlib's math notation
+    (a hand-edited log may hold one)."""
     return text.replace("$", r"\$")
 
 

@@ -1,4 +1,5 @@
-"""The report over a context's log and catalog: what `infusion-calc report` and the app's report screen both call."""
+"""The report over a context's log and catalog:
+what `infusion-calc report` and the app's report screen both call."""
 
 from __future__ import annotations
 
@@ -18,7 +19,8 @@ def report_for(
     round_within: Decimal | None = None,
     details: bool = False,
 ) -> tuple[dict[str, Any], int, list[str]]:
-    """(the contract dictionary, how many entries could not be read, what reading the log had to say)."""
+    """(the contract dictionary, how many entries could not be read,
+    what reading the log had to say)."""
     filters = filters or Filters()
     catalog = context.catalog
     log = AdministrationLog(context.log_path)

@@ -40,7 +40,10 @@ def _table(report: dict[str, Any]) -> str:
             f"<td>{escape('-' if figures[key] is None else str(figures[key]))}</td>"
             for _, _, key in COLUMNS[1:]
         )
-        return f'<tr class="{css}"><td>{escape(label)}</td>{cells}<td class="name">{escape(name)}</td></tr>'
+        return (
+            f'<tr class="{css}"><td>{escape(label)}</td>{cells}<td '
+            f'class="name">{escape(name)}</td></tr>'
+        )
 
     rows = [row(drug["hcpcs"], drug, drug["drug"]) for drug in report["by_drug"]]
     rows.append(row("Total", report["totals"], css="total"))
@@ -50,7 +53,8 @@ def _table(report: dict[str, Any]) -> str:
     )
     return (
         f'<table id="by-drug"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
-        f'<h2>By month</h2><table id="by-month"><thead><tr>{month_head}</tr></thead><tbody>{"".join(months)}</tbody></table>'
+        f'<h2>By month</h2><table id="by-month"><thead><tr>{month_head}</tr></thead>'
+        f"<tbody>{''.join(months)}</tbody></table>"
     )
 
 
@@ -73,11 +77,13 @@ def report_html(report: dict[str, Any]) -> str:
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<style>{STYLE}</style></head><body>"
         f"<h1>{escape(title)}</h1>"
-        '<p class="note">Payments are the saved claim lines\' own (Medicare, at the quarter saved with each entry). '
+        '<p class="note">Payments are the saved claim lines\' own (Medicare, '
+        "at the quarter saved with each entry). "
         "No patient identifier is shown.</p>"
         f"<h2>By drug</h2>{_table(report)}"
         f"<h2>Charts</h2>{charts}"
         f"<h2>Risks</h2>{_list(risk_lines(report))}"
-        f'<section class="what-if"><h2>{escape(WHAT_IF_BANNER)}</h2>{_list(what_if_lines(report))}</section>'
+        "<section "
+        f'class="what-if"><h2>{escape(WHAT_IF_BANNER)}</h2>{_list(what_if_lines(report))}</section>'
         "</body></html>\n"
     )

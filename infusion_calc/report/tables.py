@@ -1,4 +1,5 @@
-"""The report's numbers as CSV: one row per total, drug, month and drug-month (and entry, with --details)."""
+"""The report's numbers as CSV: one row per total, drug, month and drug-month
+(and entry, with --details)."""
 
 from __future__ import annotations
 

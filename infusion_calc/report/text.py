@@ -51,7 +51,8 @@ def risk_lines(report: dict[str, Any]) -> list[str]:
     unpriced = report["totals"]["entries_without_payment"]
     if unpriced:
         out.append(
-            f"  {unpriced:>6}  saved without a Medicare payment (no CMS quarter for the date): not in the $ columns"
+            f"  {unpriced:>6}  saved without a Medicare payment "
+            "(no CMS quarter for the date): not in the $ columns"
         )
     return out
 
@@ -66,27 +67,32 @@ def what_if_lines(report: dict[str, Any]) -> list[str]:
     out = [WHAT_IF_BANNER]
     if rounding["round_within_percent"] is None:
         out.append(
-            "  Dose rounding: no threshold (the site config sets none): give --round-within 10 to see it"
+            "  Dose rounding: no threshold (the site config sets none): "
+            "give --round-within 10 to see it"
         )
     else:
         out.append(
-            f"  Dose rounding to whole vials within {rounding['round_within_percent']}%: {rounding['doses_moved']} doses "
-            f"would move, {rounding['vials_saved']} vials and {rounding['units_saved']} billing units saved, "
-            f"${rounding['dollars_saved']} at the payment limit"
+            "  Dose rounding to whole vials within "
+            f"{rounding['round_within_percent']}%: {rounding['doses_moved']} doses "
+            f"would move, {rounding['vials_saved']} vials and {rounding['units_saved']} "
+            f"billing units saved, ${rounding['dollars_saved']} at the payment limit"
         )
     out.append(
-        f"  Least-waste plan over every presentation the catalog knows: {least['doses_changed']} doses would open less, "
-        f"{least['units_saved']} billing units and ${least['dollars_saved']} saved at the payment limit"
+        f"  Least-waste plan over every presentation the catalog knows: {least['doses_changed']} "
+        f"doses would open less, {least['units_saved']} billing units and "
+        f"${least['dollars_saved']} saved at the payment limit"
     )
     units = waste["units"]
     out.append(
-        f"  Waste no JW line can bill ({waste['administrations']} administrations): multi-dose {units['multi_dose']}, "
-        f"under one unit {units['under_one_unit']}, capped {units['capped']} billing units; "
-        f"${waste['dollars_at_payment_limit']} at the payment limit (overfill is not recorded in the log)"
+        f"  Waste no JW line can bill ({waste['administrations']} administrations): multi-dose "
+        f"{units['multi_dose']}, under one unit {units['under_one_unit']}, capped "
+        f"{units['capped']} billing units; ${waste['dollars_at_payment_limit']} at the payment "
+        "limit (overfill is not recorded in the log)"
     )
     if what_if["entries_without_payment_limit"]:
         out.append(
-            f"  {what_if['entries_without_payment_limit']} entries had no payment limit saved: their dollars count as $0"
+            f"  {what_if['entries_without_payment_limit']} entries had no payment limit saved: "
+            "their dollars count as $0"
         )
     return out
 
@@ -94,7 +100,8 @@ def what_if_lines(report: dict[str, Any]) -> list[str]:
 def detail_lines(report: dict[str, Any]) -> list[str]:
     out = [
         "Entries (every figure above is the sum of these)",
-        "     ID  Date        Code    Given  Disc.  Lines (units, payment)                  Risks / what-if",
+        "     ID  Date        Code    Given  Disc.  Lines (units, "
+        "payment)                  Risks / what-if",
     ]
     for entry in report.get("details", []):
         lines = "; ".join(
@@ -107,12 +114,14 @@ def detail_lines(report: dict[str, Any]) -> list[str]:
             notes.append(f"rounding saves ${what_if['rounding_dollars_saved']}")
         if what_if["least_waste_vials"]:
             notes.append(
-                f"least waste: {' + '.join(what_if['least_waste_vials'])} saves ${what_if['least_waste_dollars_saved']}"
+                f"least waste: {' + '.join(what_if['least_waste_vials'])} saves "
+                f"${what_if['least_waste_dollars_saved']}"
             )
         if what_if["non_billable_dollars"] != "0.00":
             notes.append(f"non-billable ${what_if['non_billable_dollars']}")
         out.append(
-            f"{entry['id']:>7}  {entry['date']}  {entry['hcpcs']:<6} {entry['units_administered']:>6} "
+            f"{entry['id']:>7}  {entry['date']}  {entry['hcpcs']:<6} "
+            f"{entry['units_administered']:>6} "
             f"{entry['units_discarded']:>6}  {lines:<38}  {'; '.join(notes)}"
         )
     return out
@@ -134,6 +143,7 @@ def report_text(report: dict[str, Any], skipped: int = 0) -> str:
     if skipped:
         out += [
             "",
-            f"{skipped} log entries could not be read and are left out (see 'infusion-calc log show ID').",
+            f"{skipped} log entries could not be read and are "
+            "left out (see 'infusion-calc log show ID').",
         ]
     return "\n".join(out) + "\n"

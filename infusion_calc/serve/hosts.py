@@ -35,7 +35,8 @@ def is_loopback(host: str) -> bool:
 
 
 def normal_host(text: str) -> str | None:
-    """A host name or IP literal in one spelling (lower case, IPv6 compressed), or None if it is neither."""
+    """A host name or IP literal in one spelling (lower case, IPv6 compressed),
+    or None if it is neither."""
     name = text.strip("[]") if text.startswith("[") and text.endswith("]") else text
     try:
         return str(ipaddress.ip_address(name))
@@ -53,11 +54,17 @@ def normal_host(text: str) -> str | None:
 def host_problem(text: str) -> str | None:
     """Why `text` is not a host name or IP address to listen on or allow, or None."""
     if not text:
-        return "give a host name or an IP address, e.g. 127.0.0.1 (this machine only) or 0.0.0.0 (every interface)"
+        return (
+            "give a host name or an IP address, e.g. 127.0.0.1 "
+            "(this machine only) or 0.0.0.0 (every interface)"
+        )
     if len(text) > MAX_HOST_LENGTH:
         return f"a host name is at most {MAX_HOST_LENGTH} characters; this one has {len(text):,}"
     if normal_host(text) is None:
-        return "not a host name or an IP address: use letters, digits, '-' and '.', e.g. calc.hospital.example or 10.0.0.5"
+        return (
+            "not a host name or an IP address: use letters, digits, '-' and '.', e.g. "
+            "calc.hospital.example or 10.0.0.5"
+        )
     return None
 
 
@@ -91,14 +98,20 @@ def request_refusal(headers: Mapping[str, str], allowed: AllowedHosts) -> str | 
     host = headers.get("Host", "")
     hostname = _hostname(host)
     if not hostname or not allowed.allows(hostname):
-        return f"it was addressed to {host!r}, which is not a name of this server (add it with --allow-host if it is)"
+        return (
+            f"it was addressed to {host!r}, which is not a name "
+            "of this server (add it with --allow-host if it is)"
+        )
     forwarded = [
         name.strip() for name in headers.get("X-Forwarded-Host", "").split(",") if name.strip()
     ]
     for name in forwarded:
         forwarded_name = _hostname(name)
         if not forwarded_name or not allowed.allows(forwarded_name):
-            return f"the proxy forwarded it for {name!r}, which is not a name of this server (add it with --allow-host if it is)"
+            return (
+                f"the proxy forwarded it for {name!r}, which is not a name of this server (add it "
+                "with --allow-host if it is)"
+            )
     origin = headers.get("Origin")
     if origin is None:
         return None  # not sent by a page (browsers always send it on a websocket)

@@ -54,7 +54,8 @@ _PAGE = """<!DOCTYPE html>
 <meta charset="utf-8">
 <title>{title}</title>
 <link rel="icon" href="data:,">
-<link rel="preload" href="static/fonts/RobotoMono-VariableFont_wght.ttf" as="font" type="font/ttf" crossorigin>
+<link rel="preload" href="static/fonts/RobotoMono-VariableFont_wght.ttf" \
+as="font" type="font/ttf" crossorigin>
 <link rel="stylesheet" href="static/css/xterm.css">
 <script src="static/js/textual.js"></script>
 <style>
@@ -71,7 +72,8 @@ _PAGE = """<!DOCTYPE html>
     font-style: italic;
   }}
   html, body {{ margin: 0; height: 100%; background: #0c181f; }}
-  .textual-terminal {{ width: 100vw; height: 100vh; opacity: 0; transition: opacity 0.3s ease-out; }}
+  .textual-terminal {{ width: 100vw; height: 100vh; opacity: 0; \
+transition: opacity 0.3s ease-out; }}
   body.-first-byte .textual-terminal {{ opacity: 1; }}
   .notice {{
     position: absolute; inset: 0; z-index: 10; display: flex;

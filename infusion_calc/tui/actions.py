@@ -31,7 +31,8 @@ NO_CALCULATION = "Nothing to copy or save: the result holds no calculation."
 
 
 def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
-    """The claim lines of `result` in `fmt`, with the site's claim rules and charges (the context's config)."""
+    """The claim lines of `result` in `fmt`, with the site's claim rules and charges
+    (the context's config)."""
     if result.calculation is None:
         return Delivery(False, NO_CALCULATION)
     encounter, _ = read_encounter(result.encounter or EncounterText())
@@ -54,8 +55,9 @@ def copy_as(result: ResultView, fmt: str, context: Context) -> Delivery:
 
 
 def retry_identifier(unsaved: tuple[Any, str] | None, form: Any) -> tuple[Any, str]:
-    """(form, entry identifier) for a save: the identifier a failed save of this same form was sent with, so
-    a save the log took but could not acknowledge is not made twice; a new one for any other form."""
+    """(form, entry identifier) for a save: the identifier a failed save
+    of this same form was sent with, so a save the log took but could
+    not acknowledge is not made twice; a new one for any other form."""
     if unsaved is not None and unsaved[0] == form:
         return unsaved
 
@@ -85,7 +87,8 @@ def save_to_log(
         return Delivery(False, str(error))
     except SiteConfigError as error:
         return Delivery(False, f"{error} Nothing was saved.")
-    # A log folder or file others could read was made private first: the nurse is told, as the CLI tells.
+    # A log folder or file others could read was made
+    # private first: the nurse is told, as the CLI tells.
     fixed = "".join(f" Note: {notice[0].upper()}{notice[1:]}." for notice in entry.notices)
     return Delivery(
         True,

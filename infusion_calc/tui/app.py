@@ -140,7 +140,8 @@ class InfusionCalcApp(App[None]):
         )
 
     async def release_input(self) -> None:
-        """The focus has arrived: hand on what was held, in order (an Enter among it holds the rest again)."""
+        """The focus has arrived: hand on what was held, in order
+        (an Enter among it holds the rest again)."""
         if self._hold_timer is not None:
             self._hold_timer.stop()
             self._hold_timer = None
@@ -213,13 +214,17 @@ class InfusionCalcApp(App[None]):
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
             error = event.worker.error
             self.main_screen.query_one("#result-status").update(  # type: ignore[attr-defined]
-                f"The calculator could not start ({type(error).__name__}: {error}). Please report it."
+                f"The calculator could not start ({type(error).__name__}: "
+                f"{error}). Please report it."
             )
 
-    def on_calculator_ready(self, message: CalculatorReady) -> None:
+    async def on_calculator_ready(self, message: CalculatorReady) -> None:
+        # What only a result shows is built now, before the first result can come.
+        await self.main_screen.result_panel.build_body()
         self.main_screen.calculator = message.calculator
-        # The drug list (most-used first: the log's counts) is built in a thread once the first result
-        # is drawn: importing the log and unpacking every code would delay it (a search sooner builds it).
+        # The drug list (most-used first: the log's counts) is built in a
+        # thread once the first result is drawn: importing the log and
+        # unpacking every code would delay it (a search sooner builds it).
 
         self.call_after_refresh(
             self.run_worker,

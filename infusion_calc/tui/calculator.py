@@ -1,4 +1,5 @@
-"""The bridge from the form to the core: text in, ready-to-show text out. The one TUI module that calls the core.
+"""The bridge from the form to the core: text in,
+ready-to-show text out. The one TUI module that calls the core.
 
 Imported only after the first frame, since importing the core builds the pint
 registry. It does no unit arithmetic of its own: every figure comes from
@@ -71,8 +72,8 @@ def drug_uses(log_path: LogLocation) -> dict[str, int]:
 
 
 def drug_label(drug: Drug) -> str:
-    """'Tysabri (natalizumab) · J2323': brand first, as the carton reads; then the use the code is for, if
-    its descriptor limits it ('Feraheme (ferumoxytol) · Q0139 · for ESRD on dialysis')."""
+    """'Tysabri (natalizumab) · J2323': brand first, as the carton reads; then the use the code is
+    for, if its descriptor limits it ('Feraheme (ferumoxytol) · Q0139 · for ESRD on dialysis')."""
     note = use_note(drug.descriptor)
     named = (
         f"{drug.brands[0]} ({drug.generic}) · {drug.hcpcs}"
@@ -173,7 +174,8 @@ class Calculator:
         )
 
     def drug_index(self) -> DrugIndex:
-        """Every code, searchable by generic, brand and code, most-used first (built once per count)."""
+        """Every code, searchable by generic, brand and code, most-used first
+        (built once per count)."""
         with self._drug_list_lock:
             if self._drug_index is None:
                 self._drug_index = DrugIndex(self.drug_entries(), uses=self.drug_uses)
@@ -275,7 +277,8 @@ class Calculator:
                 "invalid",
                 basis,
                 problem=Problem(
-                    f"Internal error ({type(error).__name__}): no result can be given for this input. Please report it."
+                    f"Internal error ({type(error).__name__}): "
+                    "no result can be given for this input. Please report it."
                 ),
             )
         return Outcome("valid", basis, result=self._view(done, typed))
@@ -303,7 +306,8 @@ class Calculator:
         )  # once each, in order
         if self.catalog_problem:
             warnings += (
-                "The site catalog is not loaded: this result uses the packaged catalog. Check the NDC against the carton.",
+                "The site catalog is not loaded: this result uses the "
+                "packaged catalog. Check the NDC against the carton.",
             )
         return ResultView(
             heading=drug_heading(
@@ -312,7 +316,8 @@ class Calculator:
             dose=amount(calc.dose_mg, drug.amount_unit),
             dose_steps=dose_steps,
             vials=tuple(
-                f"{opened_vials(use)} · {ndc_for_people(use.product.ndc, missing=f'NDC {NOT_VERIFIED}')}"
+                f"{opened_vials(use)} · "
+                f"{ndc_for_people(use.product.ndc, missing=f'NDC {NOT_VERIFIED}')}"
                 for use in calc.vials
             ),
             preparation=preparation_steps(calc),

@@ -11,7 +11,8 @@ from infusion_calc.tui.calculator import Calculator
 
 
 def load_calculator(context: Context) -> Calculator:
-    """The calculator over the context's catalog (packaged + site file + CMS), as every subcommand loads it.
+    """The calculator over the context's catalog (packaged + site file + CMS),
+    as every subcommand loads it.
 
     A site file that fails to load must not leave the nurse without a calculator: the
     packaged catalog (verified data only) is used, and the reason travels with it.
@@ -19,9 +20,10 @@ def load_calculator(context: Context) -> Calculator:
     policy, config_problem = _site_rounding_policy(context)
     site = context.policy if config_problem is None else SitePolicy()
     try:
-        # The CLI's own catalog: curated, CMS's codes (packaged and imported quarters) and the site file.
-        # The drug list (every code's label: hundreds of CMS codes to unpack) is built after the first
-        # result, from a thread (Calculator.prepare_drug_list), or on the first search if that comes first.
+        # The CLI's own catalog: curated, CMS's codes (packaged and imported
+        # quarters) and the site file. The drug list (every code's label: hundreds of
+        # CMS codes to unpack) is built after the first result, from a thread
+        # (Calculator.prepare_drug_list), or on the first search if that comes first.
         return Calculator(
             context.catalog,
             rounding_policy=policy,
@@ -48,7 +50,8 @@ def load_calculator(context: Context) -> Calculator:
 
 
 def _site_rounding_policy(context: Context) -> tuple[str | None, str | None]:
-    """The site's whole-vial policy from config.toml (same rule as `calc`), or why it is not used."""
+    """The site's whole-vial policy from config.toml (same rule as `calc`),
+    or why it is not used."""
     try:
         return context.rounding_policy, None
     except SiteConfigError as error:

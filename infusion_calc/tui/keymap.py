@@ -39,7 +39,8 @@ def binding_ids(*binding_lists: Iterable[BindingType]) -> set[str]:
 
 
 def known_only(keymap: Mapping[str, str], known: set[str]) -> tuple[dict[str, str], str | None]:
-    """The entries whose id a binding has, and a sentence naming the others (None when all are known)."""
+    """The entries whose id a binding has, and a sentence naming the others
+    (None when all are known)."""
     unknown = sorted(set(keymap) - known)
     usable = {binding_id: keys for binding_id, keys in keymap.items() if binding_id in known}
     if not unknown:

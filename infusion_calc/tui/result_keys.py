@@ -1,6 +1,7 @@
-"""The result's keys on the main screen: copy the claim (F2), the chart text (F3), an export (F5), write a
-file (F4), save to the log (F6). When the patient's visit holds drugs (F9), each acts on the whole visit
-(tui/visit_keys.py); otherwise on the drug on screen. Mixed into MainScreen, which holds the state."""
+"""The result's keys on the main screen: copy the claim (F2), the chart text
+(F3), an export (F5), write a file (F4), save to the log (F6). When the patient's
+visit holds drugs (F9), each acts on the whole visit (tui/visit_keys.py);
+otherwise on the drug on screen. Mixed into MainScreen, which holds the state."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ from infusion_calc.tui.state import Delivery, ResultView, encounter_label
 
 
 class ResultKeys:
-    """Copy, write and save the result on screen (or the visit); `_when_dose_confirmed` asks first when needed."""
+    """Copy, write and save the result on screen (or the visit);
+    `_when_dose_confirmed` asks first when needed."""
 
     _last_saved: (
         tuple[object, str] | None
@@ -60,7 +62,8 @@ class ResultKeys:
             else "`infusion-calc calc --format` prints every format"
         )  # F4 writes no export format
         self.notify(
-            f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, {fallback}.",
+            f"{done or f'Copied the {what}'}{extra}. If your terminal ignores the copy, "
+            f"{fallback}.",
             markup=False,
         )
 
@@ -72,8 +75,9 @@ class ResultKeys:
         then: Callable[[], None],
         again: Callable[[], None] | None = None,
     ) -> None:
-        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse confirms it.
-        First, a vial nobody confirmed as single- or multi-dose is asked about; an answer recalculates and runs `again`."""
+        """Run `then` at once, or, for a dose far outside the label's range, only once the nurse
+        confirms it. First, a vial nobody confirmed as single- or multi-dose is asked about; an
+        answer recalculates and runs `again`."""
         # lazy: imports the core: not before the first frame
         from infusion_calc.tui.screens.confirm_container import ask
 
@@ -97,7 +101,8 @@ class ResultKeys:
                 then()
                 return
             self.notify(
-                f"{nothing}: the dose is far outside the labeled dose. Fix it, or confirm it as ordered.",
+                f"{nothing}: the dose is far outside the labeled dose. Fix it, "
+                "or confirm it as ordered.",
                 severity="warning",
                 timeout=8,
             )
@@ -165,7 +170,8 @@ class ResultKeys:
         self._choose_format(fmt, lambda choice: actions.copy_as(result, choice, context))
 
     def _choose_format(self: Any, fmt: str, copy: Callable[[str], Delivery]) -> None:
-        """Deliver `copy(fmt)`, or `copy` of the format chosen from the menu when no `fmt` is given."""
+        """Deliver `copy(fmt)`, or `copy` of the format chosen from the menu when no `fmt` is
+        given."""
         # lazy: tui.actions imports the core: not before the first frame
         from infusion_calc.tui import actions
 
@@ -222,11 +228,12 @@ class ResultKeys:
         self._start_save(self.form, lambda entry_uuid: save_to_log(result, log_path, entry_uuid))
 
     def _start_save(self: Any, what: object, save: Callable[[str], Delivery]) -> None:
-        """Save `what` (the form, or the visit's drugs) once: `save(entry_uuid)` runs in a thread."""
+        """Save `what` (the form, or the visit's drugs) once:
+        `save(entry_uuid)` runs in a thread."""
         if self._last_saved is not None and self._last_saved[0] == what:
             self.notify(
-                f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or press "
-                "Ctrl+N for the next patient.",
+                f"Already in the log ({self._last_saved[1]}); not saved twice. Change the form, or "
+                "press Ctrl+N for the next patient.",
                 severity="warning",
                 timeout=10,
                 markup=False,
@@ -237,7 +244,8 @@ class ResultKeys:
 
         self._unsaved = retry_identifier(self._unsaved, what)
         self._saving, entry_uuid = True, self._unsaved[1]
-        # In a thread: a log locked by another program is waited for (up to 5 s) without freezing the form.
+        # In a thread: a log locked by another program is
+        # waited for (up to 5 s) without freezing the form.
         self.run_worker(
             lambda: (what, save(entry_uuid)), thread=True, name="save-to-log", exit_on_error=False
         )

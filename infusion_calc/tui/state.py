@@ -69,7 +69,8 @@ class FormValues:
     encounter: EncounterValues = ()
     """The encounter panel's fields, for the chart note and the checks (empty: nothing entered)."""
     container: str = ""
-    """Single-dose or multi-dose as the nurse read the carton (the app's question); empty: not asked."""
+    """Single-dose or multi-dose as the nurse read the carton
+    (the app's question); empty: not asked."""
 
 
 ContainerAnswer = tuple[str, str, str]
@@ -77,7 +78,8 @@ ContainerAnswer = tuple[str, str, str]
 
 
 def with_container_answer(values: FormValues, answer: ContainerAnswer | None) -> FormValues:
-    """The form with the container answered for its drug and vial size; unchanged for another product."""
+    """The form with the container answered for its drug and vial size;
+    unchanged for another product."""
     if answer is not None and (values.drug, values.vial) == answer[:2]:
         return replace(values, container=answer[2])
     return values
@@ -125,9 +127,11 @@ class ResultView:
     given: str = ""
     """What the administered units are billed from: the amount given ("200 mg"), else the dose."""
     payment: str | None = None
-    """What Medicare allows per claim line and in all, and what the JW line recovers (None: not priced)."""
+    """What Medicare allows per claim line and in all,
+    and what the JW line recovers (None: not priced)."""
     rems: bool = False
-    """The drug has a REMS program (rules.rems_for): only then does the encounter panel ask for its confirmation."""
+    """The drug has a REMS program (rules.rems_for):
+    only then does the encounter panel ask for its confirmation."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -28,5 +28,6 @@ def tolerate_invalid_bytes(driver_class: type) -> type:
         module is not None
         and getattr(module, "getincrementaldecoder", None) is codecs.getincrementaldecoder
     ):
-        setattr(module, "getincrementaldecoder", forgiving_decoder_factory)  # noqa: B010  (the driver module's own name, replaced)
+        # the driver module's own name, replaced
+        setattr(module, "getincrementaldecoder", forgiving_decoder_factory)  # noqa: B010
     return driver_class

@@ -34,7 +34,8 @@ MISSING_NDC = "NDC not verified: take it from the carton"
 
 
 def visit_result(views: Sequence[ResultView], policy: SitePolicy, setting: str) -> VisitResult:
-    """The visit of the drugs added, in time order, billed by the site's setting ("office" or "hospital")."""
+    """The visit of the drugs added, in time order, billed by the site's setting
+    ("office" or "hospital")."""
     drugs = [
         DrugResult(
             view.calculation,
@@ -49,8 +50,8 @@ def visit_result(views: Sequence[ResultView], policy: SitePolicy, setting: str) 
 
 
 def claim_text(result: VisitResult) -> str:
-    """The visit's claim as tab-separated text: every drug line (JW/JZ on them) in time order, then the
-    administration lines, as billers list them."""
+    """The visit's claim as tab-separated text: every drug line (JW/JZ on them) in time order,
+    then the administration lines, as billers list them."""
     header, *_ = claim_grid(result.drugs[0].calc, MISSING_NDC).splitlines()
     rows = [
         row for drug in result.drugs for row in claim_grid(drug.calc, MISSING_NDC).splitlines()[1:]
@@ -63,7 +64,8 @@ def claim_text(result: VisitResult) -> str:
 
 
 def summary(result: VisitResult) -> str:
-    """'Visit: 3 drugs (hospital outpatient department)', one row per drug in time order, then the whole claim."""
+    """'Visit: 3 drugs (hospital outpatient department)', one row per drug in time order,
+    then the whole claim."""
     count = len(result.drugs)
     out = [
         f"Visit: {count} drug{'s' if count != 1 else ''}, {SETTING_WORDS[result.spec.setting]} "
@@ -94,7 +96,10 @@ def note_and_claim(result: VisitResult) -> str:
 
 def copy_as(result: VisitResult, fmt: str, context: Context) -> Delivery:
     """The visit's claim in `fmt`: an export format, the visit's JSON, or the claim as text."""
-    what = f"Copied the visit's claim ({len(result.drugs)} drugs and the administration lines) as {fmt}"
+    what = (
+        f"Copied the visit's claim ({len(result.drugs)} "
+        f"drugs and the administration lines) as {fmt}"
+    )
     if fmt == "json":
         return Delivery(
             True,
@@ -122,7 +127,8 @@ def copy_as(result: VisitResult, fmt: str, context: Context) -> Delivery:
 def save(
     result: VisitResult, context: Context, log_path: LogLocation | None, entry_uuid: str
 ) -> Delivery:
-    """The visit as one administration-log entry (its drugs, administration lines, note and checks)."""
+    """The visit as one administration-log entry
+    (its drugs, administration lines, note and checks)."""
     try:
         config = context.site_config if context.has_site_config else None
         entry = save_visit(result, config=config, path=log_path, entry_uuid=entry_uuid)

@@ -1,6 +1,7 @@
 """Between drugs and patients on the main screen: F9 adds the drug on screen to the patient's visit,
 Ctrl+N starts the next patient; while the visit holds drugs, the copy and save keys take the whole
-visit (tui/visit_actions.py): one claim, one chart note, one log entry, billed by the site's setting."""
+visit (tui/visit_actions.py): one claim, one chart note, one log entry,
+billed by the site's setting."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ NOTHING = {
 
 
 class VisitKeys:
-    """The next-drug and next-patient actions, mixed into MainScreen (which holds `_visit`, `_jumps`, the form)."""
+    """The next-drug and next-patient actions, mixed into MainScreen
+    (which holds `_visit`, `_jumps`, the form)."""
 
     _visit: list[ResultView]
     _jumps: int
@@ -43,13 +45,14 @@ class VisitKeys:
             self.call_after_refresh(self._result_first)
 
     def _result_first(self: Any) -> None:
-        """The page back at its top, the result in view (not the encounter fields below the form)."""
+        """The page back at its top, the result in view
+        (not the encounter fields below the form)."""
         self._result_scroller().scroll_home(animate=False)
         self.query_one("#workspace").scroll_home(animate=False)
 
     def action_add_to_visit(self: Any) -> None:
-        """F9: this drug joins the visit (a dose far off its label confirmed first, as a copy asks); the form
-        is ready for the visit's next drug."""
+        """F9: this drug joins the visit (a dose far off its label confirmed first, as a copy asks);
+        the form is ready for the visit's next drug."""
         result = self._result("Nothing added to the visit", with_encounter=True)
         if result is None or result.calculation is None:
             return
@@ -68,13 +71,14 @@ class VisitKeys:
         self.order_form.next_drug()
         self.call_after_refresh(self._result_first)
         self.notify(
-            f"Added to the visit ({len(self._visit)} so far). Choose the next drug, or Ctrl+N for the next "
-            "patient. F2 to F6 now take the whole visit.",
+            f"Added to the visit ({len(self._visit)} so far). Choose the next drug, or Ctrl+N for "
+            "the next patient. F2 to F6 now take the whole visit.",
             markup=False,
         )
 
     def _visit_now(self: Any) -> VisitResult:
-        """The visit of the drugs added, billed by the site's setting (`[administration] setting`)."""
+        """The visit of the drugs added, billed by the site's setting
+        (`[administration] setting`)."""
         # lazy: imports the core: not before the first frame
         from infusion_calc.tui.visit_actions import visit_result
 
@@ -98,7 +102,8 @@ class VisitKeys:
                 panel.update(f"Visit: {len(self._visit)} drugs; no claim: {error}")
 
     def _visit_key(self: Any, key: str, fmt: str = "") -> None:
-        """A copy or save key while the visit holds drugs: the whole visit, never the drug on screen alone."""
+        """A copy or save key while the visit holds drugs: the whole visit,
+        never the drug on screen alone."""
         # lazy: the core: not before the first frame
         from infusion_calc.core.errors import SiteConfigError
 
@@ -106,8 +111,8 @@ class VisitKeys:
         outcome = self.outcome
         if outcome.valid and outcome.result not in self._visit:
             self.notify(
-                f"{nothing}: the drug on screen is not in the visit yet. F9 adds it; then this key takes the "
-                "whole visit (or Ctrl+N for the next patient).",
+                f"{nothing}: the drug on screen is not in the visit yet. F9 adds it; then this key "
+                "takes the whole visit (or Ctrl+N for the next patient).",
                 severity="warning",
                 timeout=10,
                 markup=False,

@@ -38,7 +38,8 @@ WORKED = [
         [("J0585", 60), ("J0585-JW", 40)],
     ),
     (
-        "The issue's command: --hcpcs J0585 --billing-unit '1 unit' --vial '100 units' --dose '60 units'",
+        "The issue's command: --hcpcs J0585 --billing-unit "
+        "'1 unit' --vial '100 units' --dose '60 units'",
         CalcRequest("60 units", hcpcs="J0585", billing_unit="1 unit", vials=("100 units",)),
         [("J0585", 60), ("J0585-JW", 40)],
     ),
@@ -73,7 +74,8 @@ WORKED = [
         [("J1644", 5)],
     ),
     (
-        "Normal saline 250 cc (J7050), a 250 mL bag the nurse says is single-dose: billed by volume",
+        "Normal saline 250 cc (J7050), a 250 mL bag the nurse says is single-dose: "
+        "billed by volume",
         CalcRequest("250 mL", hcpcs="J7050", vials=("250 mL",), container="single-dose"),
         [("J7050-JZ", 1)],
     ),
@@ -142,7 +144,8 @@ def test_a_mass_drug_refuses_units(catalog: Catalog) -> None:
 
 
 def test_a_toxin_vial_in_units_is_not_another_toxins_vial(catalog: Catalog) -> None:
-    # 500 units typed for Botox: no Botox vial holds 500 units; it is a vial entered by hand, never Dysport's.
+    # 500 units typed for Botox: no Botox vial holds 500
+    # units; it is a vial entered by hand, never Dysport's.
     calc = calculate(catalog, CalcRequest("60 units", drug="botox", vials=("500 units",)))
     assert calc.vials[0].product.ndc is None
     assert calc.vials[0].product.strength.unit == "onabotulinumtoxinA_unit"
@@ -287,7 +290,8 @@ def test_no_output_writes_a_products_units_as_mg(
 
 
 def test_a_per_dose_code_bills_one_unit_per_dose_with_no_waste(catalog_with_cms: Catalog) -> None:
-    # Q2041 (a CAR-T dose, "per therapeutic dose" in CMS's unit column): one bag, one dose, one unit.
+    # Q2041 (a CAR-T dose, "per therapeutic dose" in
+    # CMS's unit column): one bag, one dose, one unit.
     calc = calculate(
         catalog_with_cms,
         CalcRequest("1 dose", hcpcs="Q2041", vials=("1 dose",), container="single-dose"),

@@ -1,5 +1,6 @@
-"""Issue 18 §4: a code known only from CMS still gets an administration code suggested from the route, and
-the administration text raises no false alarm (a labelled push, the fallback offered for chemotherapy)."""
+"""Issue 18 §4: a code known only from CMS still gets an administration
+code suggested from the route, and the administration text raises no
+false alarm (a labelled push, the fallback offered for chemotherapy)."""
 
 from __future__ import annotations
 

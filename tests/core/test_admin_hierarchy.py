@@ -1,4 +1,5 @@
-"""The administration codes of a visit (core/visit/admin_hierarchy.py), rule by rule, from worked examples."""
+"""The administration codes of a visit (core/visit/admin_hierarchy.py), rule by rule,
+from worked examples."""
 
 from __future__ import annotations
 

@@ -126,7 +126,8 @@ def test_drug_names_match_generic_or_brand_in_any_case(catalog: Catalog) -> None
 
 
 def test_a_generic_name_two_codes_share_is_a_choice_not_a_guess(catalog: Catalog) -> None:
-    # Tysabri (J2323) and its biosimilar Tyruko (Q5134) are both natalizumab: the code decides the claim.
+    # Tysabri (J2323) and its biosimilar Tyruko (Q5134) are both natalizumab:
+    # the code decides the claim.
     with pytest.raises(InputError, match="names 2 codes: J2323 natalizumab .*Q5134") as caught:
         find_drug(catalog, CalcRequest("1 mg", drug="Natalizumab"))
     assert caught.value.field == "drug"

@@ -1,9 +1,9 @@
 """Every curated product agrees with CMS's own NDC-HCPCS crosswalk (January 2026).
 
 For each NDC the crosswalk gives the HCPCS code that bills it, the code's billing unit
-("HCPCS dosage"), the amount in one item ("PKG SIZE": mL for a solution) and the billing units in one item ("BILLUNITS"). The catalog states the same facts
-from the FDA labels. Any disagreement fails, naming both sources, so a wrong NDC, strength
-or billing unit cannot ship unnoticed.
+("HCPCS dosage"), the amount in one item ("PKG SIZE": mL for a solution) and the billing units in
+one item ("BILLUNITS"). The catalog states the same facts from the FDA labels. Any disagreement
+fails, naming both sources, so a wrong NDC, strength or billing unit cannot ship unnoticed.
 
 The data is the subset of the real CMS file for the curated codes (public data, kept as
 CMS publishes it: latin-1, preamble lines, header found by its content).
@@ -59,7 +59,8 @@ def _row_text(row: dict[str, str]) -> str:
 
 
 def _dosage_mg(text: str) -> Decimal | None:
-    """'10 MG' -> 10, '500 MG' -> 500, '5 UNITS' -> 5; None for a dosage that is not a plain amount."""
+    """'10 MG' -> 10, '500 MG' -> 500, '5 UNITS' -> 5;
+    None for a dosage that is not a plain amount."""
     match = re.fullmatch(r"([0-9]+(?:\.[0-9]+)?)\s*(MG|G|MCG)", text.strip().upper())
     if match:
         return Decimal(match[1]) * _MG_PER[match[2]]
@@ -135,8 +136,8 @@ def test_a_product_without_a_verified_ndc_is_still_a_presentation_cms_bills_unde
         )
         return
     assert any(not disagreements(drug, product, row) for row in rows), (
-        f"{CATALOG}: {drug.hcpcs} {product.brand} {product.label} matches no item {CMS} lists under "
-        f"{drug.hcpcs}: {[_row_text(row) for row in rows]}"
+        f"{CATALOG}: {drug.hcpcs} {product.brand} {product.label} matches no item {CMS} lists "
+        f"under {drug.hcpcs}: {[_row_text(row) for row in rows]}"
     )
 
 

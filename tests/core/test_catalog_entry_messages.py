@@ -1,4 +1,5 @@
-"""A catalog entry or product that is not a table is told in the file's words, never a Python class name."""
+"""A catalog entry or product that is not a table is told in the file's words,
+never a Python class name."""
 
 from __future__ import annotations
 
@@ -24,7 +25,8 @@ product = [5]
         ("drug = [5]\n", "entry 1: field 'entry': Input should be a table of fields ([[drug]])"),
         (
             ENTRY,
-            "entry 1 (J9999): field 'product.0': Input should be a table of fields ([[drug.product]])",
+            "entry 1 (J9999): field 'product.0': Input "
+            "should be a table of fields ([[drug.product]])",
         ),
     ],
 )

@@ -72,7 +72,8 @@ def _calls(tree: ast.AST, name: str) -> Iterator[ast.Call]:
 
 
 def test_no_check_is_made_outside_the_registry() -> None:
-    """Checks are made by a registered CheckSpec; `Check(...)` appears only where the type is defined."""
+    """Checks are made by a registered CheckSpec;
+    `Check(...)` appears only where the type is defined."""
     bare, declared = [], set()
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))
@@ -124,7 +125,8 @@ def test_checks_that_could_not_run_say_so_as_a_registered_error() -> None:
 def test_run_checks_runs_every_registered_producer_in_rank_order(
     catalog: Catalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """run_checks keeps no list of its producers: one registered in the checks room is run, in its rank."""
+    """run_checks keeps no list of its producers:
+    one registered in the checks room is run, in its rank."""
     from infusion_calc.core.calculation.engine import calculate
     from infusion_calc.core.calculation.request import CalcRequest
     from infusion_calc.core.checks import check_input

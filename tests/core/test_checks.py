@@ -1,4 +1,5 @@
-"""Pre-submission checks: each code fires on the case it exists for, and stays quiet on its neighbour.
+"""Pre-submission checks: each code fires on the case it exists for,
+and stays quiet on its neighbour.
 
 The neighbour differs from the triggering case by the one detail the check is about, so a
 check that fired always, or never, fails here.
@@ -121,7 +122,8 @@ SPINRAZA_SCHEDULE = [
 
 
 def edit(index: int, **fields: Any) -> LinesEditor:
-    """A lines editor: change one field of line `index` (as a biller editing an exported claim would)."""
+    """A lines editor: change one field of line `index`
+    (as a biller editing an exported claim would)."""
 
     def apply(lines: Sequence[ClaimLine]) -> list[ClaimLine]:
         edited = list(lines)
@@ -251,7 +253,8 @@ CASES = [
         "JW_DOSE_UNDER_ONE_UNIT",
         "error",  # a JW line although one unit covers all that was opened
         lambda c: run(c, "7 mg", ONE_UNIT_VIAL, lines=_with_jw_line(1)),
-        # a dose under one unit from a vial of many units: the JW line is right (0.5 mg of Tysabri: 1 + JW 299)
+        # a dose under one unit from a vial of many units: the
+        # JW line is right (0.5 mg of Tysabri: 1 + JW 299)
         lambda c: run(c, "0.5 mg", lines=_with_jw_line(299)),
     ),
     (
@@ -378,7 +381,8 @@ def test_check_fires_with_its_severity(
 
 
 def assert_registered(checks: Sequence[Check]) -> None:
-    """Every finding carries a code declared in the registry, with one of its declared severities."""
+    """Every finding carries a code declared in the registry,
+    with one of its declared severities."""
     from infusion_calc.core.checks.checks import registry
 
     declared = registry()
@@ -397,8 +401,8 @@ def test_check_stays_quiet_on_its_neighbour(
 def test_every_registered_check_code_has_a_case() -> None:
     from infusion_calc.core.checks.checks import registry
 
-    # Tested elsewhere: the record checks (test_record_checks.py), the fallback when a check raises, and
-    # the checks only a whole visit makes (test_cli_visit.py).
+    # Tested elsewhere: the record checks (test_record_checks.py), the fallback when a check
+    # raises, and the checks only a whole visit makes (test_cli_visit.py).
     elsewhere = {
         "DOSE_GIVEN_NO_REASON",
         "OBSERVATION_NOT_RECORDED",
@@ -477,14 +481,16 @@ def test_a_jw_line_when_one_unit_covers_the_vial_is_one_error_saying_to_drop_it(
     checks = run(catalog, "7 mg", ONE_UNIT_VIAL, lines=_with_jw_line(1))
     text = message(checks, "JW_DOSE_UNDER_ONE_UNIT")
     assert text.startswith(
-        "Remove J9999-JW × 1: the dose of 7 mg is billed as one unit of 10 mg, which already covers all 10 mg opened"
+        "Remove J9999-JW × 1: the dose of 7 mg is billed as one unit of 10 mg, "
+        "which already covers all 10 mg opened"
     )
     # the fix is to drop the line, not to change its units
     assert not {"JW_UNITS_DIFFER", "JW_OVER_LABELED"} & codes(checks).keys()
 
 
 def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog: Catalog) -> None:
-    """Infliximab 7 mg from a 100 mg vial: J1745 × 1 + J1745-JW × 9 is the right claim, not an error."""
+    """Infliximab 7 mg from a 100 mg vial: J1745 × 1 +
+    J1745-JW × 9 is the right claim, not an error."""
     checks = codes(run(catalog, "7 mg", {"drug": "remicade"}, dx=""))
     assert not {code for code in checks if code.startswith(("JW", "JZ"))}
 
@@ -492,7 +498,8 @@ def test_a_dose_under_one_unit_with_its_jw_line_passes(catalog: Catalog) -> None
 def test_a_dose_given_short_of_the_order_is_checked_against_the_amount_given(
     catalog: Catalog,
 ) -> None:
-    """Tysabri 300 mg ordered, 200 mg given: J2323 × 200 + J2323-JW × 100 passes the claim checks."""
+    """Tysabri 300 mg ordered, 200 mg given:
+    J2323 × 200 + J2323-JW × 100 passes the claim checks."""
     checks = run(catalog, "300 mg", {"dose_given": "200 mg"})
     assert not {code for code in codes(checks) if code.startswith(("JW", "JZ", "ADMIN_UNITS"))}
     text = message(
@@ -503,7 +510,8 @@ def test_a_dose_given_short_of_the_order_is_checked_against_the_amount_given(
 
 
 def test_jz_is_caught_even_when_the_engine_wrote_it(catalog: Catalog) -> None:
-    """The old engine billed 7 mg of infliximab as J1745-JZ × 1: the check computes the waste itself."""
+    """The old engine billed 7 mg of infliximab as J1745-JZ × 1:
+    the check computes the waste itself."""
     calc = calc_for(catalog, "7 mg", drug="remicade")
     old_lines = (replace(calc.lines[0], modifiers=("JZ",)),)
     old_engine = replace(calc, billing=replace(calc.billing, discarded_units=0, lines=old_lines))
@@ -515,8 +523,9 @@ def test_jz_is_caught_even_when_the_engine_wrote_it(catalog: Catalog) -> None:
 
 
 def test_waste_not_billed_under_jz_still_needs_documenting(catalog: Catalog) -> None:
-    """Spinraza 11.95 mg: 0.05 mg is discarded, under one 0.1 mg unit, so the line is JZ with no JW line
-    (JZ needs a record of the whole vial given or of the waste, and the amount discarded is documented)."""
+    """Spinraza 11.95 mg: 0.05 mg is discarded, under one 0.1 mg unit, so
+    the line is JZ with no JW line (JZ needs a record of the whole vial
+    given or of the waste, and the amount discarded is documented)."""
     spinraza = {"hcpcs": "J2326"}
     undocumented = run(catalog, "11.95 mg", spinraza, dx="G12.0", waste_reason="", given_at="")
     assert codes(undocumented)["WASTE_UNDOCUMENTED"] is Severity.WARNING
@@ -607,7 +616,10 @@ def test_over_labeled_says_how_many_jw_units_fit(catalog: Catalog) -> None:
 
 
 def test_jw_more_than_discarded_but_within_the_labels_is_an_error(catalog: Catalog) -> None:
-    shifted = lambda lines: [replace(lines[0], units=240), replace(lines[1], units=60)]  # noqa: E731
+    shifted = lambda lines: [  # noqa: E731
+        replace(lines[0], units=240),
+        replace(lines[1], units=60),
+    ]
     assert codes(run(catalog, "250 mg", lines=shifted))["JW_UNITS_DIFFER"] is Severity.ERROR
 
 
@@ -642,15 +654,16 @@ def test_lot_messages_name_the_vials_missing(catalog: Catalog) -> None:
 def test_expired_vial_message_gives_the_last_usable_day(catalog: Catalog) -> None:
     text = message(run(catalog, expires=("2026-02",)), "VIAL_EXPIRED")
     assert text.startswith(
-        "Vial 1 expired (2026-02, last usable day 28 Feb 2026) before the date of service 2 Mar 2026"
+        "Vial 1 expired (2026-02, last usable day 28 "
+        "Feb 2026) before the date of service 2 Mar 2026"
     )
 
 
 def test_waste_message_asks_for_date_time_amount_and_reason(catalog: Catalog) -> None:
     text = message(run(catalog, "250 mg", waste_reason=""), "WASTE_UNDOCUMENTED")
     assert text == (
-        "J2323-JW × 50 bills discarded drug: the record must show the date, time, amount and reason of the waste "
-        "(the amount, 50 mg, is in the chart note). Not recorded: the reason."
+        "J2323-JW × 50 bills discarded drug: the record must show the date, time, amount and "
+        "reason of the waste (the amount, 50 mg, is in the chart note). Not recorded: the reason."
     )
 
 
@@ -824,7 +837,8 @@ def test_medicare_advantage_is_a_payer_type_that_may_need_prior_authorization(
         (
             "300 mL",
             {},
-            "The dose 6000 mg (typed as 300 mL) is far outside the labeled dose of natalizumab (Tysabri), 300 mg",
+            "The dose 6000 mg (typed as 300 mL) is far outside "
+            "the labeled dose of natalizumab (Tysabri), 300 mg",
         ),
         ("300 mcg", {}, "The dose 0.3 mg (typed as 300 mcg) is far outside"),
         (
@@ -913,7 +927,8 @@ def test_nusinersen_frequency_is_a_warning_for_other_payers_and_names_the_articl
     assert codes(checks)["NUSINERSEN_FREQUENCY"] is Severity.WARNING
     text = message(checks, "NUSINERSEN_FREQUENCY")
     assert text.startswith(
-        "This is nusinersen dose 7 in the first 12 months (from 2025-01-06); Noridian article A58578"
+        "This is nusinersen dose 7 in the first 12 months "
+        "(from 2025-01-06); Noridian article A58578"
     )
 
 

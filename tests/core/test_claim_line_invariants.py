@@ -135,7 +135,8 @@ def _product(index: int, strength: Decimal, unit: NdcUnit, container: Container)
 
 @st.composite
 def vial_mixes(draw: st.DrawFn) -> tuple[Decimal, tuple[VialUse, ...], Decimal]:
-    """1-4 NDCs of distinct strengths (some smaller than the billing unit), counts, a billing unit, and an amount given."""
+    """1-4 NDCs of distinct strengths (some smaller than the billing unit), counts, a billing unit,
+    and an amount given."""
     unit = Decimal(draw(st.sampled_from(["0.1", "1", "2", "10", "50", "100", "500"])))
     strengths = draw(st.lists(st.integers(1, 4000), min_size=1, max_size=4, unique=True))
     ndc_unit: NdcUnit = draw(st.sampled_from(["ML", "UN", "ME", "GR"]))

@@ -17,7 +17,8 @@ FERAHEME = [
         "non-ESRD use",
     ),
     (
-        "Injection, ferumoxytol, for treatment of iron deficiency anemia, 1 mg (for esrd on dialysis)",
+        "Injection, ferumoxytol, for treatment of iron deficiency anemia, "
+        "1 mg (for esrd on dialysis)",
         "for ESRD on dialysis",
     ),
     ("Injection, natalizumab, 1 mg", None),

@@ -25,7 +25,8 @@ def _plan(calc: Calculation) -> tuple[list[tuple[str, int]], list[tuple[str, int
 # (case, request, vials opened, claim lines as (code-modifiers, units))
 WORKED_EXAMPLES = [
     (
-        "Gammagard 0.4 g/kg x 70 kg = 28 g = 56 units of 500 mg; 20 g + 5 g + 3 x 1 g, nothing left",
+        "Gammagard 0.4 g/kg x 70 kg = 28 g = 56 units of 500 mg; 20 g + 5 g + 3 x 1 g, "
+        "nothing left",
         CalcRequest("0.4 g/kg", drug="gammagard", weight="70 kg"),
         [("20000 mg/200 mL", 1), ("5000 mg/50 mL", 1), ("1000 mg/10 mL", 3)],
         [("J1569-JZ", 40), ("J1569-JZ", 10), ("J1569-JZ", 6)],
@@ -55,7 +56,8 @@ WORKED_EXAMPLES = [
         [("J9035", 80), ("J9035", 25), ("J9035-JW", 5)],
     ),
     (
-        "Truxima 375 mg/m2 x 1.8 m2 = 675 mg from 500 + 2 x 100 mg: 67.5 -> 68 units, 25 mg -> 2 JW",
+        "Truxima 375 mg/m2 x 1.8 m2 = 675 mg from 500 + 2 x 100 mg: 67.5 -> 68 units, "
+        "25 mg -> 2 JW",
         CalcRequest("375 mg/m2", drug="truxima", bsa="1.8 m2"),
         [("500 mg/50 mL", 1), ("100 mg/10 mL", 2)],
         [("Q5115", 50), ("Q5115", 18), ("Q5115-JW", 2)],
@@ -97,7 +99,8 @@ WORKED_EXAMPLES = [
         [("J3241", 170), ("J3241-JW", 30)],
     ),
     (
-        "Carboplatin 560 mg from 450 + 150 mg multiple-dose vials: 11.2 -> 12 units, no JW/JZ, the rest not billed",
+        "Carboplatin 560 mg from 450 + 150 mg multiple-dose "
+        "vials: 11.2 -> 12 units, no JW/JZ, the rest not billed",
         CalcRequest("560 mg", drug="carboplatin"),
         [("450 mg/45 mL", 1), ("150 mg/15 mL", 1)],
         [("J9045", 9), ("J9045", 3)],
@@ -158,7 +161,8 @@ def test_a_brand_or_biosimilar_name_finds_its_own_code(
 def test_codes_that_also_cover_syringes_for_another_route_list_only_iv_vials(
     catalog: Catalog,
 ) -> None:
-    """J0129 (abatacept) and J3262 (tocilizumab) also bill subcutaneous syringes; an IV plan never uses one."""
+    """J0129 (abatacept) and J3262 (tocilizumab) also bill subcutaneous syringes;
+    an IV plan never uses one."""
     for code in ("J0129", "J3262", "J3358"):
         drug = coded(catalog, code)
         assert drug.route == "IV"

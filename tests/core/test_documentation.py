@@ -1,10 +1,10 @@
 """The chart note, word for word, for the scenarios a nurse meets most.
 
-Each expected note was read line by line against the labels and billing rules: Tysabri 300 mg/15 mL is 20 mg/mL
-in 100 mL saline over about an hour; Remicade 100 mg powder takes 10 mL sterile water (10 mg/mL);
-infliximab 365 mg from 4 vials bills J1745 × 37 + J1745-JW × 3 (37 units given, 3 whole units discarded);
-Spinraza 12 mg/5 mL is 2.4 mg/mL, intrathecal, 120 units of 0.1 mg; NDC quantities are mL for
-solutions and UN for powders and add up to what was opened.
+Each expected note was read line by line against the labels and billing rules: Tysabri 300 mg/15 mL
+is 20 mg/mL in 100 mL saline over about an hour; Remicade 100 mg powder takes 10 mL sterile water
+(10 mg/mL); infliximab 365 mg from 4 vials bills J1745 × 37 + J1745-JW × 3 (37 units given, 3 whole
+units discarded); Spinraza 12 mg/5 mL is 2.4 mg/mL, intrathecal, 120 units of 0.1 mg; NDC
+quantities are mL for solutions and UN for powders and add up to what was opened.
 """
 
 from __future__ import annotations
@@ -271,7 +271,8 @@ def test_tyruko_names_its_own_rems_program_and_the_missing_ndc(catalog: Catalog)
 
 
 def test_leftover_under_one_unit_is_documented_but_not_billed(catalog: Catalog) -> None:
-    # 95.5 mg from a 100 mg vial at 10 mg per unit: 4.5 mg left, 0 JW units (less than one unit left: JZ, no JW line).
+    # 95.5 mg from a 100 mg vial at 10 mg per unit: 4.5 mg left,
+    # 0 JW units (less than one unit left: JZ, no JW line).
     text = note(
         catalog,
         CalcRequest("95.5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("100 mg/10 mL",)),
@@ -280,8 +281,8 @@ def test_leftover_under_one_unit_is_documented_but_not_billed(catalog: Catalog) 
         waste_witness="Ana Ruiz, RN",
     )
     assert (
-        "Waste: 4.5 mg (0.45 mL) discarded, less than one billing unit: not billed (JZ), 2026-03-02 10:00; "
-        "reason: remainder of vial; witnessed by Ana Ruiz, RN\n"
+        "Waste: 4.5 mg (0.45 mL) discarded, less than one billing unit: not billed (JZ), "
+        "2026-03-02 10:00; reason: remainder of vial; witnessed by Ana Ruiz, RN\n"
     ) in text
 
 
@@ -295,13 +296,14 @@ def test_waste_under_one_unit_dose_is_billed_on_jw_and_never_called_jz(catalog: 
 def test_waste_covered_by_the_one_unit_billed_is_not_called_under_one_unit(
     catalog: Catalog,
 ) -> None:
-    """5 mg from a 15 mg vial, 10 mg units: 10 mg discarded, but the one unit billed covers the vial."""
+    """5 mg from a 15 mg vial, 10 mg units: 10 mg discarded,
+    but the one unit billed covers the vial."""
     text = note(
         catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",))
     )
     assert (
-        "Waste: 10 mg (1 mL) discarded, already covered by the administered units: not billed again (JZ)"
-        in text
+        "Waste: 10 mg (1 mL) discarded, already covered by "
+        "the administered units: not billed again (JZ)" in text
     )
 
 
@@ -400,7 +402,8 @@ def test_a_dose_given_without_a_reason_says_the_reason_is_not_recorded(catalog: 
 
 
 def test_the_label_instructions_are_not_charted_as_what_was_done(catalog: Catalog) -> None:
-    # Remicade's label asks for an in-line filter: the note charts a filter only when one is entered.
+    # Remicade's label asks for an in-line filter:
+    # the note charts a filter only when one is entered.
     text = note(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg"))
     assert "per label" not in text and "Filter" not in text and "Diluent" not in text
     with_filter = note(
@@ -424,8 +427,8 @@ def test_a_stopped_infusion_from_two_vial_sizes_says_which_vials_and_times_the_w
         stop_reason="rigors",
     )
     assert (
-        "  Billed as drawn from the vials in order (largest first): 300 mg from the 400 mg/20 mL vial; "
-        "2 × 80 mg/4 mL vials: not used\n"
+        "  Billed as drawn from the vials in order (largest first): 300 mg from the 400 mg/20 mL "
+        "vial; 2 × 80 mg/4 mL vials: not used\n"
     ) in text
     assert (
         "= 260 billing units on 2 JW lines (one per NDC), 2026-03-02 10:20\n" in text

@@ -172,7 +172,8 @@ def test_giving_less_bills_what_was_given_and_never_more_than_was_opened(
     quantities = [line.ndc_quantity for line in calc.lines if line.ndc_quantity is not None]
     if quantities and len(calc.vials) == 1:  # what the lines carry adds up to what was opened
         product, count = calc.vials[0].product, calc.vials[0].count
-        # A quantity that would round to 0 moves the NDC's lines to ME (mg), so compare in their unit.
+        # A quantity that would round to 0 moves the NDC's lines to ME (mg),
+        # so compare in their unit.
         per_vial = {
             "ML": product.volume.value if product.volume else None,
             "ME": product.strength.value,

@@ -1,4 +1,5 @@
-"""Dose forms: per kg, per m² (given or Mosteller), by volume; plausible body measures; rounding option."""
+"""Dose forms: per kg, per m² (given or Mosteller), by volume;
+plausible body measures; rounding option."""
 
 from __future__ import annotations
 

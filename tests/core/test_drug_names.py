@@ -35,14 +35,16 @@ LAYER = CmsLayer(
         "Q5107": code("Q5107", "Injection, bevacizumab-awwb, biosimilar, (mvasi), 10 mg", "Mvasi"),
         "J1566": code(
             "J1566",
-            "Injection, immune globulin, intravenous, lyophilized (e.g., powder), not otherwise specified, 500 mg",
+            "Injection, immune globulin, intravenous, lyophilized (e.g., powder), "
+            "not otherwise specified, 500 mg",
             "Gammagard S/D",
             "Carimune NF",
             unit="500 mg",
         ),
         "J1569": code(
             "J1569",
-            "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg",
+            "Injection, immune globulin, (gammagard liquid), "
+            "non-lyophilized, (e.g., liquid), 500 mg",
             "Gammagard Liquid",
             unit="500 mg",
         ),
@@ -63,7 +65,8 @@ LAYER = CmsLayer(
         ),
         ("Injection, bevacizumab, 10 mg", "bevacizumab", None),
         (
-            "Injection, immune globulin, (gammagard liquid), non-lyophilized, (e.g., liquid), 500 mg",
+            "Injection, immune globulin, (gammagard liquid), "
+            "non-lyophilized, (e.g., liquid), 500 mg",
             "immune globulin",
             None,
         ),

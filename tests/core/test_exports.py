@@ -201,7 +201,8 @@ def test_json_is_the_engine_contract_unchanged() -> None:
 def test_text_lists_the_lines_and_a_total_only_when_every_charge_is_known() -> None:
     calc = calc_for("250 mg")
     text = export(calc, "text", CHARGES)
-    # The claim syntax, spaced as the payer's 24A wants it (one space by default): what the biller keys in.
+    # The claim syntax, spaced as the payer's 24A wants
+    # it (one space by default): what the biller keys in.
     assert "J2323-JW" in text and "N464406000801 ML2.5" in text
     assert "Total charge 1200.00" in text
     assert "Total" not in export(calc, "text")

@@ -1,5 +1,5 @@
-"""Two products in one dose: a contained Medication per product, never two NDCs as codes of one concept.
-Validated with fhir.resources (R4B) and against the R4 element lists."""
+"""Two products in one dose: a contained Medication per product, never two NDCs as codes of one
+concept. Validated with fhir.resources (R4B) and against the R4 element lists."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""A not-otherwise-classified code (J3490, J3590, J9999) carries the drug's name and dose on every claim
-format, or the claim is refused with a sentence."""
+"""A not-otherwise-classified code (J3490, J3590, J9999) carries the drug's name and dose on every
+claim format, or the claim is refused with a sentence."""
 
 from __future__ import annotations
 

@@ -35,7 +35,8 @@ GUIDES = {"837p": "005010X222A1", "837i": "005010X223A2"}
 
 
 def envelope(service_lines: str, fmt: str, claim_total: str) -> str:
-    """ISA/GS/ST, submitter, receiver, billing provider, subscriber, payer and CLM around the loops."""
+    """ISA/GS/ST, submitter, receiver, billing provider, subscriber,
+    payer and CLM around the loops."""
     guide = GUIDES[fmt]
     if fmt == "837p":
         claim = [f"CLM*PAT1*{claim_total}***11:B:1*Y*A*Y*Y", "HI*ABK:G35"]
@@ -72,7 +73,8 @@ def envelope(service_lines: str, fmt: str, claim_total: str) -> str:
     transaction = [segment + "~" for segment in transaction] + service_lines.strip().splitlines()
     transaction.append(f"SE*{len(transaction) + 1}*0001~")
     head = [
-        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       *260501*1030*^*00501*000000001*0*T*:~",
+        "ISA*00*          *00*          *ZZ*SUBMITTER      *ZZ*RECEIVER       "
+        "*260501*1030*^*00501*000000001*0*T*:~",
         f"GS*HC*SUBMITTER*RECEIVER*20260501*1030*1*X*{guide}~",
     ]
     return "\n".join(head + transaction + ["GE*1*1~", "IEA*1*000000001~"]) + "\n"
@@ -128,7 +130,11 @@ def test_837i_uses_sv2_with_revenue_code_0636() -> None:
 @pytest.mark.parametrize("dose", ["300 mg", "250 mg"])
 def test_the_export_inside_a_minimal_envelope_passes_pyx12(fmt: str, dose: str) -> None:
     calc = calc_for(dose)
-    total = f"{Decimal('4.00') * calc.billing.administered_units + Decimal('4.00') * calc.billing.discarded_units:.2f}"
+    charges = (
+        Decimal("4.00") * calc.billing.administered_units
+        + Decimal("4.00") * calc.billing.discarded_units
+    )
+    total = f"{charges:.2f}"
     ok, errors = validate(envelope(export(calc, fmt, CHARGES, when=WHEN), fmt, total))
     assert ok, errors
     assert errors == []

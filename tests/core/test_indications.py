@@ -1,4 +1,5 @@
-"""The indications file's strict reader: codes and headers as the sources give them, nothing looser."""
+"""The indications file's strict reader: codes and headers as the sources give them,
+nothing looser."""
 
 from __future__ import annotations
 

@@ -55,7 +55,8 @@ UNDER_ONE_UNIT = [
         [("J9999", 1), ("J9999-JW", 9)],
     ),
     (
-        "CMS/ACR: 7 mg from a 10 mg vial, 10 mg units -> one JZ line (one unit covers dose + waste)",
+        "CMS/ACR: 7 mg from a 10 mg vial, 10 mg units -> one JZ line (one unit covers dose + "
+        "waste)",
         CalcRequest("7 mg", hcpcs="J9999", billing_unit="10 mg", vials=("10 mg/1 mL",)),
         [("J9999-JZ", 1)],
     ),
@@ -99,7 +100,8 @@ BILLING_UNITS = ["0.1", "1", "2.5", "10", "30", "100"]
 
 @st.composite
 def one_vial_scenarios(draw: st.DrawFn) -> tuple[Decimal, Decimal, Decimal]:
-    """A billing unit, one vial strength (not necessarily a whole number of units) and a dose it holds."""
+    """A billing unit, one vial strength (not necessarily
+    a whole number of units) and a dose it holds."""
     unit = Decimal(draw(st.sampled_from(BILLING_UNITS)))
     strength = (
         unit * Decimal(draw(st.integers(10, 6000))) / 10
@@ -146,7 +148,8 @@ def test_jw_units_are_the_cap_formula_above_and_below_one_unit(
 def test_any_dose_up_to_one_unit_bills_exactly_like_one_unit(
     scenario: tuple[Decimal, Decimal, Decimal],
 ) -> None:
-    """Below one unit, the dose changes nothing but itself: the same vial, the same lines as one unit."""
+    """Below one unit, the dose changes nothing but itself: the same vial,
+    the same lines as one unit."""
     unit, strength, dose = scenario
     if strength < unit:
         return  # one unit would not fit the vial: nothing to compare with
@@ -170,7 +173,8 @@ CLAIM_LINE_CODES = {
 def test_the_claim_checks_agree_with_the_engine_for_every_dose(
     scenario: tuple[Decimal, Decimal, Decimal],
 ) -> None:
-    """The checks compute the units on their own: the engine's lines must pass them, above and below one unit."""
+    """The checks compute the units on their own: the engine's lines must pass them,
+    above and below one unit."""
     from infusion_calc.core.checks.checks import run_checks
 
     unit, strength, dose = scenario

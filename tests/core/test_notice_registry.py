@@ -1,5 +1,6 @@
 """Notices (the JSON `warnings` of a result, and an export's warnings) are declared like the checks:
-each code once, in the registry, and the README's table of notices lists exactly the registry's codes.
+each code once, in the registry, and the README's
+table of notices lists exactly the registry's codes.
 
 A notice made without the registry (a bare `Notice("CODE", ...)`), a registered code the README
 forgot, or a README row for a code that no longer exists fails here.
@@ -60,7 +61,8 @@ def test_every_notice_has_a_one_line_summary_and_says_where_it_comes_from() -> N
 
 
 def test_no_notice_is_made_outside_the_registry() -> None:
-    """Notices are made by a declared NoticeSpec; `Notice(...)` appears only where the type is defined."""
+    """Notices are made by a declared NoticeSpec;
+    `Notice(...)` appears only where the type is defined."""
     bare, declared = [], set()
     for path in PACKAGE.rglob("*.py"):
         tree = ast.parse(path.read_text(encoding="utf-8"))

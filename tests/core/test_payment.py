@@ -1,4 +1,5 @@
-"""Medicare payment arithmetic: exact Decimal, cents half up per line, totals from the rounded lines."""
+"""Medicare payment arithmetic: exact Decimal, cents half up per line,
+totals from the rounded lines."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""One presentation module: a vial, a code, an NDC and a step read the same in every front end and export."""
+"""One presentation module: a vial, a code, an NDC and
+a step read the same in every front end and export."""
 
 from __future__ import annotations
 
@@ -155,6 +156,6 @@ def test_the_fhir_note_reads_the_ndc_as_the_carton_prints_it(catalog: Catalog) -
     notes = [note["text"] for note in resource["note"]]
     assert "Vials opened: 1 × 300 mg/15 mL (NDC 64406-0008-01)." in notes
     assert (
-        "Claim lines: J2323 × 250 (NDC 64406-0008-01, 12.5 mL); J2323-JW × 50 (NDC 64406-0008-01, 2.5 mL)."
-        in notes
+        "Claim lines: J2323 × 250 (NDC 64406-0008-01, 12.5 mL); "
+        "J2323-JW × 50 (NDC 64406-0008-01, 2.5 mL)." in notes
     )

@@ -1,4 +1,5 @@
-"""`--given-at` takes a date alone: a claim's date of service is a date (issue 18 §4, domain-facts §8).
+"""`--given-at` takes a date alone: a claim's date
+of service is a date (issue 18 §4, domain-facts §8).
 
 The time, when given, still feeds the chart note and the administration codes; a date
 alone never invents one (no 00:00 in the note or the FHIR resource)."""

@@ -1,4 +1,5 @@
-"""The site's own rules ([documentation], [administration], [billing] in config.toml) and the 340B modifier."""
+"""The site's own rules ([documentation], [administration],
+[billing] in config.toml) and the 340B modifier."""
 
 from __future__ import annotations
 

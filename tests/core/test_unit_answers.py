@@ -1,4 +1,5 @@
-"""pint's answers kept across starts: a warm start parses and prints exactly as pint would, without it."""
+"""pint's answers kept across starts: a warm start
+parses and prints exactly as pint would, without it."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""The strict parser: everything pint would misread is refused with a sentence ("1,5 mg", "1 000 mg", "-5 mg", "nan mg")."""
+"""The strict parser: everything pint would misread is refused with a sentence
+("1,5 mg", "1 000 mg", "-5 mg", "nan mg")."""
 
 from __future__ import annotations
 

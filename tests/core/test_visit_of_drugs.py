@@ -1,5 +1,5 @@
-"""The app's visit (drugs calculated one by one, core/visit/visit_of_drugs.py) bills as the CLI's visit file:
-the same drug lines, the same administration codes, by the site's setting."""
+"""The app's visit (drugs calculated one by one, core/visit/visit_of_drugs.py) bills as the CLI's
+visit file: the same drug lines, the same administration codes, by the site's setting."""
 
 from __future__ import annotations
 

@@ -1,4 +1,5 @@
-"""Every published worked example of the JW/JZ billing rules (and the same rules applied to our drugs), as a table.
+"""Every published worked example of the JW/JZ billing rules
+(and the same rules applied to our drugs), as a table.
 
 Each row is what a MAC or specialty society published; the engine must bill it the same way.
 """
@@ -141,7 +142,8 @@ def test_jw_is_capped_at_the_labeled_units(catalog: Catalog) -> None:
     calc = calculate(
         catalog, CalcRequest("35 mg", hcpcs="J9999", billing_unit="30 mg", vials=("100 mg/10 mL",))
     )
-    # 35 mg -> 2 units (up); 65 mg left = 2 units (down), but 100 mg holds only 3 whole units: 2 + 1.
+    # 35 mg -> 2 units (up); 65 mg left = 2 units (down),
+    # but 100 mg holds only 3 whole units: 2 + 1.
     assert _lines(calc) == [("J9999", 2), ("J9999-JW", 1)]
     assert "JW_CAPPED" in {notice.code for notice in calc.warnings}
 
@@ -193,8 +195,9 @@ def test_ndc_quantity_is_stated_in_the_products_ndc_unit(
 
 
 def test_no_jw_line_when_the_administered_units_cover_every_labeled_unit(catalog: Catalog) -> None:
-    """No JW once the administered units cover every labeled unit: 5 mg from a 15 mg vial in 10 mg units is 1 unit administered, and the
-    vial holds 1 whole unit, so the 10 mg discarded cannot be billed again: one JZ line."""
+    """No JW once the administered units cover every labeled unit: 5 mg from a 15 mg vial in 10 mg
+    units is 1 unit administered, and the vial holds 1 whole unit, so the 10 mg discarded cannot
+    be billed again: one JZ line."""
     calc = calculate(
         catalog, CalcRequest("5 mg", hcpcs="J9999", billing_unit="10 mg", vials=("15 mg/1.5 mL",))
     )

@@ -1,5 +1,6 @@
-"""The chair between patients (issue 22 §4): Ctrl+N closes the encounter panel, keeps the clinic day,
-puts the result first and F7 back at its start; an unticked box looks unticked; REMS only for REMS drugs."""
+"""The chair between patients (issue 22 §4): Ctrl+N closes the encounter
+panel, keeps the clinic day, puts the result first and F7 back at its
+start; an unticked box looks unticked; REMS only for REMS drugs."""
 
 from __future__ import annotations
 

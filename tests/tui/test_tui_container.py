@@ -96,7 +96,8 @@ async def test_the_question_shows_the_dated_fda_listing_beside_it_never_as_the_a
     full_app: InfusionCalcApp,
 ) -> None:
     async with full_app.run_test(size=SIZE) as pilot:
-        # Adcetris: CMS only, one NDC of 50 mg in the newest quarter; FDA's 2019 listing says single-dose
+        # Adcetris: CMS only, one NDC of 50 mg in the newest quarter;
+        # FDA's 2019 listing says single-dose
         await choose(pilot, "drug", "J9042")
         await choose(pilot, "vial-choice", TYPED_SIZE)
         await type_into(pilot, dose="50 mg", vial="50 mg")

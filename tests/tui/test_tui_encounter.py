@@ -238,8 +238,8 @@ async def test_a_dose_stopped_early_bills_what_was_given_and_charts_why(
             ("JW", "100"),
         ]
         assert (
-            "Dose given: 200 mg of the 300 mg prepared; stopped early, reason: hives at 40 min, infusion stopped"
-            in chart_text(app)
+            "Dose given: 200 mg of the 300 mg prepared; stopped early, "
+            "reason: hives at 40 min, infusion stopped" in chart_text(app)
         )
         assert any("PARTIAL, not verified" in warning for warning in result.warnings)
         assert app.main_screen.query_one("#administered").border_subtitle == "200 mg given"

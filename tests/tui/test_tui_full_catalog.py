@@ -142,8 +142,9 @@ async def test_the_whole_vial_option_shows_its_difference_in_dollars(
 async def test_a_product_picked_is_billed_under_the_code_in_effect_on_the_date_given(
     full_app: InfusionCalcApp,
 ) -> None:
-    # The list offers the newest quarter's codes (eculizumab J1299, from 2025Q2); on 2025-02-15 the code is
-    # J1300 (10 mg): the product picked follows to it, priced from 2025Q1, and the result says so.
+    # The list offers the newest quarter's codes (eculizumab J1299, from
+    # 2025Q2); on 2025-02-15 the code is J1300 (10 mg): the product
+    # picked follows to it, priced from 2025Q1, and the result says so.
     async with full_app.run_test(size=SIZE) as pilot:
         await open_encounter(pilot)
         full_app.main_screen.query_one("#given-at", Input).value = "2025-02-15"

@@ -56,7 +56,8 @@ async def test_copy_as_837p_puts_the_sv1_service_line_in_the_clipboard(
         assert "SV1*HC:J2323:JZ**UN*300***1" in [segment.strip() for segment in segments]
         assert f"LIN**N4*{TYSABRI_NDC}" in app.clipboard and "CTP****15*ML" in app.clipboard
         assert any("Copied the claim lines as 837p" in text for text in notices(app))
-        # The packaged defaults have no chargemaster: the export says so instead of inventing a charge.
+        # The packaged defaults have no chargemaster:
+        # the export says so instead of inventing a charge.
         assert any("No charge for J2323" in text for text in notices(app))
 
 
@@ -239,8 +240,9 @@ async def test_a_save_whose_acknowledgement_was_lost_is_not_made_twice_when_trie
     isolated_user_dirs: Path,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    """The log took the entry but the app heard an error (a center log's connection dropped at commit):
-    saving the same form again sends the same identifier, and the log answers with the entry it has."""
+    """The log took the entry but the app heard an error (a center log's
+    connection dropped at commit): saving the same form again sends the
+    same identifier, and the log answers with the entry it has."""
     import infusion_calc.log as log_package
 
     real_save, identifiers = log_package.save, []

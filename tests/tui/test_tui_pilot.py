@@ -429,7 +429,8 @@ async def test_keys_typed_before_the_form_exists_land_in_the_dose_field(
     """A nurse types `300 mg` Enter the moment the app opens, before the form is built."""
     from infusion_calc.tui.screens.main import MainScreen
 
-    # Hold the form back (it is built on mount, just after the first frame), so the keys surely come first.
+    # Hold the form back (it is built on mount, just after the first frame),
+    # so the keys surely come first.
     monkeypatch.setattr(MainScreen, "on_mount", lambda screen: None)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press(*"300 mg", "enter")
@@ -470,7 +471,8 @@ async def test_the_key_bar_fits_the_terminal_with_help_always_on_it(
 async def test_without_blink_every_focused_field_has_a_steady_cursor_even_ones_built_later(
     app: InfusionCalcApp,
 ) -> None:
-    """Snapshots must not depend on the blink timer: the encounter fields are built after the form."""
+    """Snapshots must not depend on the blink timer:
+    the encounter fields are built after the form."""
     from textual.widgets import Input
 
     async with app.run_test(size=(120, 40)) as pilot:

@@ -1,4 +1,5 @@
-"""F8: the report screen at 80×24: summary, two terminal charts and the key to go back, with no patient identifier."""
+"""F8: the report screen at 80×24: summary, two terminal charts and the key to go back,
+with no patient identifier."""
 
 from __future__ import annotations
 

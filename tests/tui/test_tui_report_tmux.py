@@ -1,4 +1,5 @@
-"""The real `infusion-calc` in an 80×24 tmux pane: F8 shows the report with both charts, Esc goes back."""
+"""The real `infusion-calc` in an 80×24 tmux pane:
+F8 shows the report with both charts, Esc goes back."""
 
 from __future__ import annotations
 

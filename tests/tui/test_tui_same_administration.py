@@ -1,6 +1,6 @@
 """The app gives what `calc --json` gives for the same order and encounter: the same claim lines,
-payment, checks and chart note (one pipeline, core/pipeline/administration.py; the CLI, batch and the log
-are compared in tests/test_same_administration.py)."""
+payment, checks and chart note (one pipeline, core/pipeline/administration.py; the CLI, batch and
+the log are compared in tests/test_same_administration.py)."""
 
 from __future__ import annotations
 

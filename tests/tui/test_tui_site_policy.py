@@ -1,4 +1,5 @@
-"""The app follows the site's policy as `calc` does: 340B modifier on the lines, the checks' site rules."""
+"""The app follows the site's policy as `calc` does: 340B modifier on the lines,
+the checks' site rules."""
 
 from __future__ import annotations
 

@@ -2,8 +2,8 @@
 
 Baselines live in tests/tui/__snapshots__/; after a deliberate change, look at the
 report and accept with `pytest tests/tui/test_tui_snapshots.py --snapshot-update`.
-The chart note (core/pipeline/documentation.py) and the checks (core/checks/checks.py), which grow on
-their own, are replaced by fixed ones here, so these pin the app's layout rather than
+The chart note (core/pipeline/documentation.py) and the checks (core/checks/checks.py), which grow
+on their own, are replaced by fixed ones here, so these pin the app's layout rather than
 the core's wording. Every snapshot shows the encounter panel: collapsed (the first four)
 or open, with an error under a field, beside the checks.
 """

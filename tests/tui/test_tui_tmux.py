@@ -1,4 +1,5 @@
-"""End to end, as a person would: the real `infusion-calc` in tmux, type a dose at once, read, copy, quit."""
+"""End to end, as a person would: the real `infusion-calc` in tmux,
+type a dose at once, read, copy, quit."""
 
 from __future__ import annotations
 
@@ -112,7 +113,8 @@ def test_type_a_dose_in_the_real_app_read_the_claim_lines_and_quit(
 def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(
     tmp_path: Path, isolated_user_dirs: Path
 ) -> None:
-    """Issue 14 item 8: `300\\xffmg` pasted from tmux's buffer killed the app from its input thread."""
+    """Issue 14 item 8: `300\\xffmg` pasted from tmux's buffer killed the app from its input
+    thread."""
     command = Path(sys.executable).parent / "infusion-calc"
     status_file = tmp_path / "exit-status"
     tmux = Tmux(f"infusion-calc-byte-{os.getpid()}")
@@ -133,7 +135,8 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(
             "-y",
             "24",
             *environment,
-            f"'{command}'; echo $? > '{status_file}.part'; mv '{status_file}.part' '{status_file}'; sleep 60",
+            f"'{command}'; echo $? > '{status_file}.part'; "
+            f"mv '{status_file}.part' '{status_file}'; sleep 60",
         )
         tmux.wait_for("Ordered dose", "Type the ordered dose")
         subprocess.run(
@@ -149,7 +152,8 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(
             time.sleep(1)
             raise AssertionError(
                 f"the app did not show the pasted text; status "
-                f"{status_file.read_text() if status_file.exists() else 'running'}:\n{tmux.screen()}"
+                f"{status_file.read_text() if status_file.exists() else 'running'}:\n"
+                f"{tmux.screen()}"
             ) from waited
         # The dose field says what is wrong: at once, or as soon as the core has loaded behind the
         # form (the field's check starts then and checks what was already typed).
@@ -176,7 +180,8 @@ def test_one_invalid_utf8_byte_pasted_into_the_dose_is_an_error_not_a_crash(
 def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_fields(
     tmp_path: Path, isolated_user_dirs: Path
 ) -> None:
-    """Issue 13.3, end to end: `remi` Enter in the drug field, then `5 mg/kg` newline `73 kg` pasted at once."""
+    """Issue 13.3, end to end: `remi` Enter in the drug field,
+    then `5 mg/kg` newline `73 kg` pasted at once."""
     command = Path(sys.executable).parent / "infusion-calc"
     tmux = Tmux(f"infusion-calc-paste-{os.getpid()}")
     environment = [
@@ -203,7 +208,8 @@ def test_a_drug_searched_then_a_dose_and_weight_pasted_on_two_lines_fill_their_f
         tmux.run("send-keys", "-t", "app", "-l", "remi")
         tmux.wait_for("Remicade (infliximab) · J1745")
         tmux.run("send-keys", "-t", "app", "Enter")
-        # tmux pastes without bracketing: the app gets the keys as if typed, newline as Enter, at once.
+        # tmux pastes without bracketing: the app gets the
+        # keys as if typed, newline as Enter, at once.
         subprocess.run(
             [tmux_path(), "-L", tmux.socket, "load-buffer", "-"],
             input=b"5 mg/kg\n73 kg",

@@ -1,10 +1,10 @@
-"""The app's visit (F9) billed as `infusion-calc visit` bills it: by the site's setting, and the copy
-and save keys (F2, F3, F5, F6) taking the whole visit: every drug line and administration line, the one
-chart note, one log entry.
+"""The app's visit (F9) billed as `infusion-calc visit` bills it: by the site's setting, and the
+copy and save keys (F2, F3, F5, F6) taking the whole visit: every drug line and administration
+line, the one chart note, one log entry.
 
-Expected codes follow the rules in docs/sources/administration-hierarchy.md: iron sucrose pushed twice
-in one visit is 96374 then, in the hospital outpatient department only, 96376 (a repeat push of the
-same drug is billed by a facility alone); in the physician office the repeat is not billed.
+Expected codes follow the rules in docs/sources/administration-hierarchy.md: iron sucrose pushed
+twice in one visit is 96374 then, in the hospital outpatient department only, 96376 (a repeat push
+of the same drug is billed by a facility alone); in the physician office the repeat is not billed.
 """
 
 from __future__ import annotations
@@ -87,8 +87,9 @@ async def test_f2_copies_the_whole_visits_claim_in_biller_order(app: InfusionCal
             "J9312",
         ]
         assert "J9312-JW × 8" in codes and "J1756-JZ × 200" in codes
-        # After every drug line, the visit's administration lines as the CLI's visit lists them: vedolizumab,
-        # the first of the two complex infusions, is the initial service; rituximab's hours follow its 96417.
+        # After every drug line, the visit's administration lines as the CLI's
+        # visit lists them: vedolizumab, the first of the two complex infusions,
+        # is the initial service; rituximab's hours follow its 96417.
         administration = codes[len(drug_lines) :]
         assert administration == ["96413 × 1", "96375 × 1", "96417 × 1", "96415 × 3"]
         assert any("Copied the visit's claim lines" in text for text in _notices(app))

@@ -101,7 +101,8 @@ def bill(
     uses: tuple[VialUse, ...],
     amount_unit: str = "mg",
 ) -> Billing:
-    """`dose`, the billing unit and the vials' labeled amounts are all in `amount_unit` (mg, mL, or units)."""
+    """`dose`, the billing unit and the vials' labeled
+    amounts are all in `amount_unit` (mg, mL, or units)."""
     labeled = sum((use.labeled_mg for use in uses), Decimal(0))
     administered = ceil_div(dose, billing_unit)
     labeled_units = floor_div(labeled, billing_unit)
@@ -170,9 +171,10 @@ def bill(
         # opened (7 mg from a 10 mg vial billed per 10 mg): a JW unit would pay for drug twice.
         notices.append(
             JW_NOT_PERMITTED(
-                f"The {administered} administered unit{'s' if administered != 1 else ''} already cover all "
-                f"{labeled_units} labeled unit{'s' if labeled_units != 1 else ''} opened: no JW line (it would bill "
-                f"drug twice); JZ on the one line. Document the {format_amount(discarded_mg, amount_unit)} discarded in the record.",
+                f"The {administered} administered unit{'s' if administered != 1 else ''} already "
+                f"cover all {labeled_units} labeled unit{'s' if labeled_units != 1 else ''} "
+                "opened: no JW line (it would bill drug twice); JZ on the one line. Document the "
+                f"{format_amount(discarded_mg, amount_unit)} discarded in the record.",
             )
         )
         steps.append(
@@ -182,8 +184,8 @@ def bill(
     elif discarded > cap:
         notices.append(
             JW_CAPPED(
-                f"JW units capped at {cap} so that administered + discarded units do not exceed the "
-                f"{labeled_units} units on the vial labels.",
+                f"JW units capped at {cap} so that administered + discarded units do not exceed "
+                f"the {labeled_units} units on the vial labels.",
             )
         )
         steps.append(
@@ -193,8 +195,9 @@ def bill(
     elif discarded == 0 and discarded_mg > 0:
         notices.append(
             LEFTOVER_UNDER_ONE_UNIT(
-                f"{format_amount(discarded_mg, amount_unit)} left over is less than one billing unit: no JW line, JZ on the "
-                "administered line (the CMS FAQ wording for this case is not verified).",
+                f"{format_amount(discarded_mg, amount_unit)} left over is less "
+                "than one billing unit: no JW line, JZ on the administered "
+                "line (the CMS FAQ wording for this case is not verified).",
             )
         )
     modifiers = ("JZ",) if discarded == 0 else ()
@@ -360,8 +363,9 @@ def _quantities(
         if product.ndc11 is not None:
             notices.append(
                 NDC_QUANTITY_IN_ME(
-                    f"NDC {product.ndc11}: in {product.billing_ndc_unit} a line's NDC quantity would round to 0 "
-                    "at the 3 decimals a claim carries, so this NDC's quantities are given in ME (milligrams).",
+                    f"NDC {product.ndc11}: in {product.billing_ndc_unit} a line's NDC quantity "
+                    "would round to 0 at the 3 decimals a claim carries, so this NDC's "
+                    "quantities are given in ME (milligrams).",
                 )
             )
     return unit, given_quantity, opened_quantity

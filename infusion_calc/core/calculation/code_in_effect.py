@@ -19,16 +19,17 @@ from infusion_calc.core.record.notices import Notice, NoticeSpec
 CODE_IN_EFFECT = NoticeSpec(
     "CODE_IN_EFFECT",
     "calculation",
-    "the product picked is billed under another code on the date of service: the code in effect that day",
+    "the product picked is billed under another code on the date of service: "
+    "the code in effect that day",
 )
 
 
 def followed(
     request: CalcRequest, catalog: Catalog, day: date
 ) -> tuple[CalcRequest, Notice | None]:
-    """The request with the picked code replaced by the one code of the same drug in effect on `day`, and
-    the notice saying so; unchanged when the code is in effect, or when no single code of that day is its
-    (then the engine's error names the choices)."""
+    """The request with the picked code replaced by the one code of the same drug in effect on
+    `day`, and the notice saying so; unchanged when the code is in effect, or when no single code
+    of that day is its (then the engine's error names the choices)."""
     code = (request.hcpcs or "").strip().upper()
     if (
         not code

@@ -25,12 +25,14 @@ from infusion_calc.core.record.notices import Notice, NoticeSpec
 DOSE_PARTLY_GIVEN = NoticeSpec(
     "DOSE_PARTLY_GIVEN",
     "calculation",
-    "less given than prepared: what was not infused is counted as discarded (not billed from a multi-dose vial)",
+    "less given than prepared: what was not infused is "
+    "counted as discarded (not billed from a multi-dose vial)",
 )
 
 FIELD = "dose_given"
 JW_STATUS = "PARTIAL"
-"""Status of "the unused part of a prepared single-dose dose is reported with JW" (see the module doc)."""
+"""Status of "the unused part of a prepared single-dose dose is reported with JW"
+(see the module doc)."""
 
 
 def dose_given(
@@ -50,15 +52,17 @@ def dose_given(
     if given > prepared_mg:
         raise InputError(
             FIELD,
-            f"{format_amount(given, unit)} given is more than the {format_amount(prepared_mg, unit)} prepared for this order. "
-            "Enter the amount that reached the patient (at most the dose prepared), or leave it blank "
-            "when the whole dose was given.",
+            f"{format_amount(given, unit)} given is more than the "
+            f"{format_amount(prepared_mg, unit)} prepared for this order. "
+            "Enter the amount that reached the patient (at most the dose "
+            "prepared), or leave it blank when the whole dose was given.",
         )
     return given
 
 
 def drawn_from_text(shares: tuple[tuple[VialUse, Decimal], ...], unit: str = "mg") -> str:
-    """'300 mg from the 400 mg/20 mL vial; 2 × 80 mg/4 mL vials: not used' (billing.given_from's shares)."""
+    """'300 mg from the 400 mg/20 mL vial; 2 × 80 mg/4 mL vials: not used'
+    (billing.given_from's shares)."""
     parts = []
     for use, mg in shares:
         label = use.product.label
@@ -92,12 +96,12 @@ def partly_given_notice(
     not_given = format_amount(prepared_mg - given_mg, unit)
     given = format_amount(given_mg, unit)
     head = (
-        f"{given} of the {format_amount(prepared_mg, unit)} prepared was given: the administered units are "
-        f"billed from the {given} given"
+        f"{given} of the {format_amount(prepared_mg, unit)} prepared was given: the administered "
+        f"units are billed from the {given} given"
     )
     drawn = (
-        f" Taken as given from the vials in the order drawn (largest first), so what was not given is on the "
-        f"last ones: {drawn_from_text(given_from(uses, given_mg), unit)}."
+        " Taken as given from the vials in the order drawn (largest first), so what was not given "
+        f"is on the last ones: {drawn_from_text(given_from(uses, given_mg), unit)}."
         if uses
         else ""
     )
@@ -106,7 +110,8 @@ def partly_given_notice(
             f"{head}; the {not_given} not infused is not billed (multi-dose container).{drawn}"
         )
     return DOSE_PARTLY_GIVEN(
-        f"{head}, and the {not_given} prepared but not infused is counted as discarded (JW, in whole units).{drawn} "
-        f"Reporting an unused prepared dose with JW is {JW_STATUS}, not verified against a CMS or MAC text: "
-        "confirm with your MAC. Record the amount given, the amount discarded and why the infusion stopped.",
+        f"{head}, and the {not_given} prepared but not infused is counted as discarded (JW, in "
+        f"whole units).{drawn} Reporting an unused prepared dose with JW is {JW_STATUS}, not "
+        "verified against a CMS or MAC text: confirm with your MAC. Record the amount given, the "
+        "amount discarded and why the infusion stopped.",
     )

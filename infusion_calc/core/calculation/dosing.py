@@ -49,8 +49,9 @@ def _in_range(
     if not low <= measure.value <= high:
         raise InputError(
             field,
-            f"{what} {plain(rounding.round_half_up(measure.value, Decimal('0.01')))} {unit} is outside the "
-            f"plausible human range ({plain(low)}-{plain(high)} {unit}). Check the number and the unit.",
+            f"{what} {plain(rounding.round_half_up(measure.value, Decimal('0.01')))} "
+            f"{unit} is outside the plausible human range "
+            f"({plain(low)}-{plain(high)} {unit}). Check the number and the unit.",
         )
     return measure.value
 
@@ -76,7 +77,8 @@ def parse_bsa(text: str) -> Decimal:
 
 
 def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
-    """BSA = √(height cm × weight kg / 3600), to 2 decimals (the figure shown is the figure used)."""
+    """BSA = √(height cm × weight kg / 3600), to 2 decimals
+    (the figure shown is the figure used)."""
     return rounding.bsa((height_cm * weight_kg / Decimal(3600)).sqrt())
 
 
@@ -182,7 +184,8 @@ def resolve_dose(
 def _calculated(
     exact: Decimal, patient: PatientSize, arithmetic: Step, steps: list[Step] | None = None
 ) -> ResolvedDose:
-    """The dose rounded to 0.01 mg; `arithmetic` (without the result) gets the dose and what it was rounded from."""
+    """The dose rounded to 0.01 mg; `arithmetic` (without the
+    result) gets the dose and what it was rounded from."""
     dose = rounding.calculated_dose(exact)
     if dose <= 0:
         raise InputError(

@@ -46,14 +46,16 @@ def _unlisted_code(request: CalcRequest) -> Drug:
     if not request.billing_unit or not request.vials:
         raise InputError(
             "hcpcs",
-            f"{code} is not in the catalog: give its billing unit (e.g. 10 mg) and at least one vial size.",
+            f"{code} is not in the catalog: give its billing "
+            "unit (e.g. 10 mg) and at least one vial size.",
         )
     name = request.drug.strip() if request.drug else ""
     acting = next((char for char in name if acts(char)), None)
     if acting is not None:  # the name goes into the chart note and the claim: one plain line
         raise InputError(
             "drug",
-            f"The drug name contains the control or line-break character U+{ord(acting):04X}: type it as plain text on one line.",
+            f"The drug name contains the control or line-break character U+{ord(acting):04X}: "
+            "type it as plain text on one line.",
         )
     try:
         return _unlisted_drug(
@@ -94,9 +96,10 @@ def _unlisted_drug(
 
 
 def _billing_unit(text: str) -> Measure:
-    # The parsed measure goes to the catalog model as it is (the model takes a Measure), not back to text;
-    # the catalog holds a billing unit in its canonical unit, so it must fit a number the catalog could hold.
-    # "1 unit" or "1 IU" binds the code to the generic activity kind: this code's own units.
+    # The parsed measure goes to the catalog model as it is (the model takes a
+    # Measure), not back to text; the catalog holds a billing unit in its
+    # canonical unit, so it must fit a number the catalog could hold. "1 unit" or
+    # "1 IU" binds the code to the generic activity kind: this code's own units.
     measure = parse_amount(text, "billing_unit")
     if not fits_typed_form(measure.value):
         raise InputError(
@@ -128,14 +131,15 @@ def find_drug(catalog: Catalog, request: CalcRequest, service_date: date | None 
     if code and (not typed_code.isascii() or not HCPCS_PATTERN.fullmatch(code)):
         raise InputError(
             "hcpcs",
-            f"'{shown(request.hcpcs or '')}' is not a HCPCS code: one letter and four digits, e.g. J2323.",
+            f"'{shown(request.hcpcs or '')}' is not a HCPCS "
+            "code: one letter and four digits, e.g. J2323.",
         )
     named = catalog.lookup(name) if name else ()
     if name and not named and not code:
         raise InputError(
             "drug",
-            f"'{shown(name)}' is not in the catalog: no generic name, brand or HCPCS code matches it. "
-            "Check the spelling, or give a HCPCS code with its billing unit and vial size.",
+            f"'{shown(name)}' is not in the catalog: no generic name, brand or HCPCS code matches "
+            "it. Check the spelling, or give a HCPCS code with its billing unit and vial size.",
         )
     if code:
         natalizumab = "natalizumab" in name.lower() or any(
@@ -154,13 +158,15 @@ def find_drug(catalog: Catalog, request: CalcRequest, service_date: date | None 
             if named:
                 raise InputError(
                     "hcpcs",
-                    f"{name} is billed as {' or '.join(d.hcpcs for d in named)} in the catalog, not {code}.",
+                    f"{name} is billed as {' or '.join(d.hcpcs for d in named)} "
+                    f"in the catalog, not {code}.",
                 )
             return _unlisted_code(request)
         if name and not named:
             raise InputError(
                 "drug",
-                f"{code} is {by_code.generic} ({by_code.descriptor}); '{shown(name)}' is not in the catalog.",
+                f"{code} is {by_code.generic} ({by_code.descriptor}); "
+                f"'{shown(name)}' is not in the catalog.",
             )
         if named and by_code.hcpcs not in {drug.hcpcs for drug in named}:
             if all(drug.generic != by_code.generic for drug in named):
@@ -225,7 +231,8 @@ def _typed_product(
         # Several packages hold this amount per item: the carton says which one was opened.
         note = (
             f"{len(listed)} NDCs under {drug.hcpcs} hold {size.strength} per item "
-            f"({', '.join(item.ndc for item in listed[:6])}{', ...' if len(listed) > 6 else ''}): take the NDC from the carton."
+            f"({', '.join(item.ndc for item in listed[:6])}{', ...' if len(listed) > 6 else ''}): "
+            "take the NDC from the carton."
         )
     return Product(
         brand=brand,
@@ -253,8 +260,10 @@ def presentations(drug: Drug, request: CalcRequest, container: Container) -> tup
     if not request.vials and not drug.products:
         raise InputError(
             "vial",
-            f"{drug.hcpcs} ({drug.generic}) is known only from CMS's files, which do not say which items are "
-            'single-dose vials: give the size on the carton with --vial (strength/volume, e.g. "100 mg/4 mL", '
+            f"{drug.hcpcs} ({drug.generic}) is known only from CMS's files, "
+            "which do not say which items are "
+            "single-dose vials: give the size on the carton with --vial (strength/volume, "
+            'e.g. "100 mg/4 mL", '
             f"or the strength alone for a powder; {_cms_sizes(drug)}).",
         )
     if not request.vials:
@@ -267,7 +276,8 @@ def presentations(drug: Drug, request: CalcRequest, container: Container) -> tup
         if same_strength.label != product.label:
             raise InputError(
                 "vial",
-                f"Two vial sizes with the same strength ({same_strength.label} and {product.label}): keep the one on the carton.",
+                f"Two vial sizes with the same strength ({same_strength.label} and "
+                f"{product.label}): keep the one on the carton.",
             )
     if len(chosen) > MAX_VIAL_SIZES:
         raise InputError(
@@ -282,8 +292,8 @@ def one_kind_of_container(drug: Drug, products: tuple[Product, ...]) -> None:
     if len({product.container for product in products}) > 1:
         raise InputError(
             "vial",
-            f"{drug.display_name} lists single-dose and multi-dose vials, which are billed differently "
-            "(JW/JZ or neither): choose the vial sizes of one kind.",
+            f"{drug.display_name} lists single-dose and multi-dose vials, which are billed "
+            "differently (JW/JZ or neither): choose the vial sizes of one kind.",
         )
 
 

@@ -9,7 +9,8 @@ from infusion_calc.core.catalog.catalog import Product
 
 
 def mg_per_ndc_unit(unit: str, product: Product) -> Decimal | None:
-    """The product's amount (mg, or its own units) in one NDC unit of it (ME, GR, F2, UN, ML), where that is defined."""
+    """The product's amount (mg, or its own units) in one NDC unit of it (ME, GR, F2, UN, ML),
+    where that is defined."""
     if (
         unit in ("ME", "GR") and product.strength.unit != "mg"
     ):  # milligrams and grams only of a mass
@@ -28,7 +29,8 @@ def mg_per_ndc_unit(unit: str, product: Product) -> Decimal | None:
 
 
 def ndc_amount(product: Product, mg: Decimal) -> Decimal:
-    """The NDC quantity for `mg` of this product, in its NDC unit: mL, mg (ME), g (GR) or vials (UN)."""
+    """The NDC quantity for `mg` of this product, in its NDC unit: mL, mg (ME),
+    g (GR) or vials (UN)."""
     unit = product.billing_ndc_unit
     if unit in ("ME", "F2"):  # mg, or international units for a product labeled in IU
         return mg

@@ -1,4 +1,5 @@
-"""What Medicare allows for a calculation's claim lines, from the ASP quarter of the date of service.
+"""What Medicare allows for a calculation's claim lines,
+from the ASP quarter of the date of service.
 
 Per line: billing units x the payment limit per billing unit (exact Decimal), rounded to
 the cent half up, line by line. The total is the sum of the rounded lines; `discarded`
@@ -18,6 +19,7 @@ from functools import lru_cache
 from typing import TYPE_CHECKING, Protocol
 
 from infusion_calc.core.calculation.billing import ClaimLine, VialUse, bill
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.units import parse_amount
 from infusion_calc.core.record.notices import Notice, NoticeSpec
@@ -100,8 +102,14 @@ def price(
 
 @lru_cache(maxsize=256)
 def _listed_unit_mg(text: str) -> Decimal:
-    """A quarter's billing unit ("10 mg", "5 units") in its own unit, read once per spelling rather than once per priced line."""
+    """A quarter's billing unit ("10 mg", "5 units") in its own unit,
+    read once per spelling rather than once per priced line."""
     return parse_amount(text, "billing_unit").value
+
+
+KEPT_PAYMENTS: Kept[Payment] = Kept(1024)
+"""Payments by what they are computed from (core/calculation/kept.py): a batch bills the same
+lines again and again, while the doses behind them differ."""
 
 
 def _quarter_name(day: date) -> str:
@@ -126,20 +134,43 @@ def payment_for(
     quarter = next((q for q in quarters if q.effective_from <= day <= q.effective_to), None)
     if quarter is None:
         return PAYMENT_QUARTER_MISSING(
-            f"No Medicare payment: no CMS quarter loaded covers {day.isoformat()}. Import the {_quarter_name(day)} "
-            "ASP crosswalk and payment-limit files with 'infusion-calc data import'.",
+            "No Medicare payment: no CMS quarter loaded covers "
+            f"{day.isoformat()}. Import the {_quarter_name(day)} ASP crosswalk "
+            "and payment-limit files with 'infusion-calc data import'.",
         )
     listed = quarter.prices.get(calc.drug.hcpcs)
     if listed is None:
         return PAYMENT_NOT_LISTED(
-            f"No Medicare payment: {calc.drug.hcpcs} has no payment limit in CMS's {quarter.quarter} file; "
-            "the local Medicare contractor prices it.",
+            f"No Medicare payment: {calc.drug.hcpcs} has no payment limit in CMS's "
+            f"{quarter.quarter} file; the local Medicare contractor prices it.",
         )
     if _listed_unit_mg(listed["billing_unit"]) != calc.drug.billing_unit.value:
         return PAYMENT_UNIT_DIFFERS(
-            f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per {listed['billing_unit']}, "
-            f"not per {calc.drug.billing_unit} as the catalog bills it.",
+            f"No Medicare payment: CMS's {quarter.quarter} file prices {calc.drug.hcpcs} per "
+            f"{listed['billing_unit']}, not per {calc.drug.billing_unit} as the catalog bills it.",
         )
+    option = calc.rounding_option
+    # Keyed on all `_payment` reads: of a line, `price` reads its units and modifiers only, so
+    # doses that bill the same units share a payment; the quarter and the option's products key
+    # by identity, held beside the answer.
+    key = (
+        id(quarter),
+        listed["payment_limit"],
+        listed["coinsurance_percent"],
+        calc.drug.hcpcs,
+        calc.drug.billing_unit.value,
+        tuple([(line.units, line.modifiers) for line in calc.lines]),
+        None
+        if option is None
+        else (str(option.dose_mg), tuple((id(use.product), use.count) for use in option.vials)),
+    )
+    found = KEPT_PAYMENTS.get(key)
+    if found is not None:
+        return found
+    return KEPT_PAYMENTS.keep(key, _payment(calc, listed, quarter), quarter, option)
+
+
+def _payment(calc: Calculation, listed: Mapping[str, str], quarter: PricedQuarter) -> Payment:
     limit, percent = Decimal(listed["payment_limit"]), Decimal(listed["coinsurance_percent"])
     payment = price(calc.lines, limit, percent, quarter)
     option = calc.rounding_option
@@ -159,7 +190,8 @@ _OPTION_LINES_KEPT = 512
 def _option_lines(
     hcpcs: str, billing_unit: Decimal, dose: Decimal, vials: tuple[VialUse, ...]
 ) -> tuple[ClaimLine, ...]:
-    """`bill(...)`'s lines for a whole-vial option, kept: whole-vial doses repeat where patients' doses do not.
+    """`bill(...)`'s lines for a whole-vial option, kept:
+    whole-vial doses repeat where patients' doses do not.
 
     Keyed by the products' identity (a Product holds lists, so it has no hash); each entry holds its
     vials, so no key's id can be reused by another product while the entry lives."""

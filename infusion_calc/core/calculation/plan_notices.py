@@ -1,4 +1,5 @@
-"""The notices that come with a vial plan: what the catalog could not verify, and how the plan was made."""
+"""The notices that come with a vial plan: what the catalog could not verify,
+and how the plan was made."""
 
 from __future__ import annotations
 
@@ -13,7 +14,8 @@ from infusion_calc.core.record.notices import Notice, NoticeSpec
 CONTAINER_NOT_VERIFIED = NoticeSpec(
     "CONTAINER_NOT_VERIFIED",
     "calculation",
-    "a code known only from CMS's files: the container is as the user or the site confirmed it, the route is not verified",
+    "a code known only from CMS's files: the container is as the user or the site confirmed it, "
+    "the route is not verified",
 )
 DESCRIPTOR_PARTIAL = NoticeSpec(
     "DESCRIPTOR_PARTIAL",
@@ -39,7 +41,10 @@ def _container_said(uses: tuple[VialUse, ...]) -> str:
     if not said:
         return "the container is not confirmed, so no JW or JZ is written. Check the carton."
     who = "; ".join(dict.fromkeys(product.sources[-1] for product in said if product.sources))
-    return f"the vials were planned as {said[0].container} ({who}). Check the carton says so before the claim goes out."
+    return (
+        f"the vials were planned as {said[0].container} ({who}). "
+        "Check the carton says so before the claim goes out."
+    )
 
 
 def plan_notices(
@@ -48,13 +53,15 @@ def plan_notices(
     rounded_from: Decimal | None,
     draw_volume_ml: Decimal | None,
 ) -> tuple[Notice, ...]:
-    """What the reader of this vial plan must know: unverified facts, a split by NDC, a rounded dose."""
+    """What the reader of this vial plan must know: unverified facts,
+    a split by NDC, a rounded dose."""
     notices: list[Notice] = []
     if drug.source == "cms":
         notices.append(
             CONTAINER_NOT_VERIFIED(
-                f"{drug.hcpcs} is known only from CMS's files, which do not say whether an item is a single-dose vial, "
-                f"a multi-dose vial or a prefilled syringe, nor its route: {_container_said(uses)}",
+                f"{drug.hcpcs} is known only from CMS's files, which do not say "
+                "whether an item is a single-dose vial, a multi-dose vial or a "
+                f"prefilled syringe, nor its route: {_container_said(uses)}",
             )
         )
     if drug.descriptor_note:
@@ -69,7 +76,8 @@ def plan_notices(
     if draw_volume_ml is None:
         notices.append(
             DRAW_VOLUME_UNKNOWN(
-                "The concentration after reconstitution is not in the catalog: draw the volume per the label.",
+                "The concentration after reconstitution is not in the catalog: "
+                "draw the volume per the label.",
             )
         )
     return tuple(notices)

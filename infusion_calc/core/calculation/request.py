@@ -1,4 +1,5 @@
-"""What the user typed for one calculation: text in, so every field is validated in one place (the engine)."""
+"""What the user typed for one calculation: text in,
+so every field is validated in one place (the engine)."""
 
 from __future__ import annotations
 
@@ -22,6 +23,8 @@ class CalcRequest:
     """Whole-vial rounding threshold in percent ("10"); None or "" for no rounding option."""
     billing_unit: str | None = None
     dose_given: str | None = None
-    """The amount actually given, when the infusion stopped short of the dose prepared; None or "" for all of it."""
+    """The amount actually given, when the infusion stopped short of the dose prepared;
+    None or "" for all of it."""
     container: str | None = None
-    """"single-dose" or "multi-dose" from the carton, for a vial the catalog has not verified; None or "" when not given."""
+    """"single-dose" or "multi-dose" from the carton, for a vial the catalog has not verified;
+    None or "" when not given."""

@@ -67,8 +67,8 @@ class VialSearch:
         self.limit = ceil_div(ceiling, self.step) + max(self.sizes)
         if self.limit > MAX_STEPS:
             raise PlanError(
-                f"These vial sizes ({', '.join(plain(size) + ' mg' for size in strengths)}) are too fine "
-                "to plan a dose this large: check the dose and the vial sizes."
+                f"These vial sizes ({', '.join(plain(size) + ' mg' for size in strengths)}) are "
+                "too fine to plan a dose this large: check the dose and the vial sizes."
             )
         mask = (1 << (self.limit + 1)) - 1
         self.layers = [1]
@@ -163,8 +163,9 @@ def plan_vials(
     fewest_possible = ceil_div(dose, largest)
     if fewest_possible > MAX_VIALS:
         raise PlanError(
-            f"A dose of {plain(dose)} mg needs at least {fewest_possible} vials of {plain(largest)} mg; "
-            f"more than {MAX_VIALS} vials for one dose is refused. Check the dose and the vial size."
+            f"A dose of {plain(dose)} mg needs at least {fewest_possible} "
+            f"vials of {plain(largest)} mg; more than {MAX_VIALS} vials "
+            "for one dose is refused. Check the dose and the vial size."
         )
     if len(strengths) == 1 and ceiling is None:
         return Combination((fewest_possible,), fewest_possible * largest), None

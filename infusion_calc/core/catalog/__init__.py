@@ -1,1 +1,2 @@
-"""The catalog and names: drugs, products and their NDCs, CMS codes and their dates, indications, containers."""
+"""The catalog and names: drugs, products and their NDCs, CMS codes and their dates,
+indications, containers."""

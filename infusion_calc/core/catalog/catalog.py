@@ -36,7 +36,8 @@ from infusion_calc.core.catalog.packed_records import PackedRecords
 from infusion_calc.core.errors import CatalogError
 
 _LOOKUPS_KEPT = 4096
-"""Names whose answers a catalog keeps (a few hundred KB at most, however many names a file types)."""
+"""Names whose answers a catalog keeps (a few hundred KB at most, however many names a file
+types)."""
 
 
 @dataclass(frozen=True)
@@ -44,12 +45,14 @@ class Catalog:
     """All drugs by HCPCS code, in file order (the first entry for a generic is its default)."""
 
     drugs: Sequence[Drug]
-    """The curated and site entries (a tuple, or PackedRecords from the cache: each built when asked for);
+    """The curated and site entries (a tuple, or PackedRecords from the cache: each built when
+    asked for);
     codes known only from CMS come from `cms` when asked for."""
     origin: str = "packaged catalog"
     cms: CmsLayer | None = None
     containers: tuple[ConfirmedContainer, ...] = ()
-    """A site's answers to "single-dose or multi-dose?" for products no catalog verified ([[container]])."""
+    """A site's answers to "single-dose or multi-dose?" for products no catalog verified
+    ([[container]])."""
 
     @cached_property
     def _own_codes(self) -> tuple[str, ...]:
@@ -81,7 +84,8 @@ class Catalog:
         return Catalog(self.drugs, self.origin, layer, self.containers)
 
     def on(self, day: date | None) -> "Catalog":
-        """The catalog for a date of service: CMS's codes from the quarter in effect that day (core/catalog/code_dates.py).
+        """The catalog for a date of service: CMS's codes from the quarter in effect that day
+        (core/catalog/code_dates.py).
 
         Without a date, or without quarters, the newest quarter's codes: this catalog itself."""
         history = self.cms.history if self.cms is not None else None
@@ -98,7 +102,8 @@ class Catalog:
         return found
 
     def out_of_effect(self, code: str, day: date | None) -> str | None:
-        """Why a code CMS lists is not billable on the date of service (naming the code that is), or None."""
+        """Why a code CMS lists is not billable on the date of service (naming the code that is),
+        or None."""
         if self.cms is None or self.cms.history is None:
             return None
         return self.cms.history.out_of_effect(code, day)
@@ -126,7 +131,8 @@ class Catalog:
 
     @cached_property
     def _lookups(self) -> dict[str, tuple[Drug, ...]]:
-        # A catalog never changes, so a name's answer is kept: a batch file names the same few drugs on every row.
+        # A catalog never changes, so a name's answer is kept: a batch file names the same few
+        # drugs on every row.
         return {}
 
     @cached_property
@@ -156,12 +162,14 @@ class Catalog:
                 or not fits_listed(listed.amount_unit, drug.amount_unit)
             ):
                 raise CatalogError(
-                    f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} in units of "
+                    f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} "
+                    "in units of "
                     f"{listed.billing_unit}, not {drug.billing_unit}."
                 )
             if ours is not None and ours.generic.lower() != drug.generic.lower():
                 raise CatalogError(
-                    f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} as {ours.generic} "
+                    f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} "
+                    f"as {ours.generic} "
                     f"({ours.descriptor}); a site file cannot give it to {drug.generic}."
                 )
             if ours is not None and (ours.billing_unit.value, ours.amount_unit) != (
@@ -169,7 +177,8 @@ class Catalog:
                 drug.amount_unit,
             ):
                 raise CatalogError(
-                    f"{where}: field 'billing_unit': {drug.hcpcs} bills in units of {ours.billing_unit} "
+                    f"{where}: field 'billing_unit': {drug.hcpcs} bills in units of "
+                    f"{ours.billing_unit} "
                     f"({ours.descriptor}), not {drug.billing_unit}."
                 )
             for product in drug.products:
@@ -205,7 +214,8 @@ def _entry_name(raw: Any, index: int) -> str:
 
 
 def _in_file_words(error: Any) -> str:
-    """pydantic's message as the file says it: a table, not a Python class; a key, not an argument."""
+    """pydantic's message as the file says it: a table, not a Python class; a key, not an
+    argument."""
     table = "[[drug.product]]" if "product" in error["loc"] else "[[drug]]"
     if error["type"] == "dataclass_type":  # pydantic names the record class; the file names a table
         return f"Input should be a table of fields ({table})"

@@ -34,15 +34,20 @@ class DoseRange:
     per_kg: bool
     source: str
     max_per_infusion: Decimal | None = None
-    """The label's most per infusion in mg, where it states one (Actemra: 800 mg), whatever mg/kg gives."""
+    """The label's most per infusion in mg, where it states one (Actemra: 800 mg),
+    whatever mg/kg gives."""
 
     def describe(self) -> str:
-        """'300 mg', '300 to 600 mg', '3 to 10 mg/kg' or '4 to 12 mg/kg, at most 800 mg per infusion'."""
+        """'300 mg', '300 to 600 mg', '3 to 10 mg/kg' or '4 to 12 mg/kg,
+        at most 800 mg per infusion'."""
         unit = "mg/kg" if self.per_kg else "mg"
         if self.low == self.high:
             text = format_amount(self.low, unit)
         else:
-            text = f"{format_amount(self.low, 'mg').removesuffix(' mg')} to {format_amount(self.high, unit)}"
+            text = (
+                f"{format_amount(self.low, 'mg').removesuffix(' mg')} to "
+                f"{format_amount(self.high, unit)}"
+            )
         if self.max_per_infusion is not None:
             text += f", at most {format_amount(self.max_per_infusion, 'mg')} per infusion"
         return text
@@ -64,7 +69,8 @@ def _bound(raw: dict[str, Any], key: str) -> tuple[Decimal, bool]:
 
 
 def read_dose_range(raw: Any) -> DoseRange:
-    """A `dose_range = { low = "3 mg/kg", high = "10 mg/kg", source = "..." }` table; ValueError when bad."""
+    """A `dose_range = { low = "3 mg/kg", high = "10 mg/kg", source = "..." }` table;
+    ValueError when bad."""
     if isinstance(raw, DoseRange):
         return raw
     if type(raw) is not dict:
@@ -74,7 +80,8 @@ def read_dose_range(raw: Any) -> DoseRange:
     unknown = sorted(set(raw) - _RANGE_KEYS)
     if unknown:
         raise ValueError(
-            f"unknown key(s) {unknown}: a dose range has low, high, source and optionally max_per_infusion"
+            f"unknown key(s) {unknown}: a dose range has low, high, "
+            "source and optionally max_per_infusion"
         )
     low, low_per_kg = _bound(raw, "low")
     high, high_per_kg = _bound(raw, "high")

@@ -1,5 +1,5 @@
-"""The catalog's records: one vial presentation (`Product`), one HCPCS code (`Drug`), one NDC CMS lists
-under a code (`CmsItem`), and the rules an entry must keep whoever builds it.
+"""The catalog's records: one vial presentation (`Product`), one HCPCS code (`Drug`), one NDC
+CMS lists under a code (`CmsItem`), and the rules an entry must keep whoever builds it.
 
 Plain frozen dataclasses, importing neither pydantic nor the catalog. Each field is declared
 here once, with what a catalog file may write in it (`field_rules.py`: pydantic's keywords in
@@ -96,7 +96,8 @@ class CmsItem:
     labeler: str
     brand: str
     package_size: Decimal
-    """PKG SIZE: the amount in one item (mL for a solution, 1 for a single item; CMS gives no unit)."""
+    """PKG SIZE: the amount in one item (mL for a solution, 1 for a single item; CMS gives no
+    unit)."""
     package_count: Decimal
     units_per_item: Decimal
     strength: Measure
@@ -110,7 +111,8 @@ strength it is computed into."""
 
 @dataclass(frozen=True, kw_only=True)
 class Product:
-    """One vial presentation with its labeled amount, as sold under one NDC: a [[drug.product]] table."""
+    """One vial presentation with its labeled amount, as sold under one NDC: a [[drug.product]]
+    table."""
 
     __pydantic_config__: ClassVar[dict[str, object]] = FILE_TABLE
 
@@ -215,7 +217,8 @@ class Drug:
 
     @property
     def amount_unit(self) -> str:
-        """What doses and vials of this code are measured in: "mg", "mL" or its activity kind (units.txt)."""
+        """What doses and vials of this code are measured in: "mg", "mL" or its activity kind
+        (units.txt)."""
         return self.billing_unit.unit
 
     @property

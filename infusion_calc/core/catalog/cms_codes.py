@@ -38,7 +38,8 @@ _TRAILING_AMOUNT = re.compile(r"\s+[0-9.]+\s*(?:mg|mcg|g)$", re.IGNORECASE)
 
 
 class StoredCode(TypedDict):
-    """One code's stored fields: infusion_calc.cms.models.CmsCode dumped as JSON (decimals as text)."""
+    """One code's stored fields: infusion_calc.cms.models.CmsCode dumped as JSON (decimals as
+    text)."""
 
     hcpcs: str
     short_description: str
@@ -109,7 +110,8 @@ class CmsLayer:
     precomputed_names: Mapping[str, tuple[str, ...]] | None = None
     precomputed_text: Mapping[str, str] | None = None
     history: CodeHistory | None = None
-    """Every loaded quarter (core/catalog/code_dates.py): the catalog answers for a date of service from it."""
+    """Every loaded quarter (core/catalog/code_dates.py):
+    the catalog answers for a date of service from it."""
 
     def names(self, code: str) -> set[str]:
         """Every lowercase name this code answers to: generic, its base, and the brands listed."""
@@ -135,7 +137,8 @@ class CmsLayer:
         return f"{raw.get('descriptor') or ''} {raw['short_description']}".lower()
 
     def describes(self, code: str, word: str) -> bool:
-        """Whether the code's own descriptors name `word` (J1569 names Gammagard; J1566 does not)."""
+        """Whether the code's own descriptors name `word`
+        (J1569 names Gammagard; J1566 does not)."""
         return word in re.split(r"[^a-z0-9]+", self.descriptor_text(code))
 
     @cached_property

@@ -12,8 +12,8 @@ if TYPE_CHECKING:
 
 
 def drug_choices(drugs: Iterable[Drug]) -> str:
-    """'J1745 infliximab (Remicade); Q5103 infliximab (Inflectra, infliximab-dyyb)': the codes a name could mean,
-    each with the use its descriptor limits it to ('— for ESRD on dialysis')."""
+    """'J1745 infliximab (Remicade); Q5103 infliximab (Inflectra, infliximab-dyyb)': the codes a
+    name could mean, each with the use its descriptor limits it to ('— for ESRD on dialysis')."""
     return "; ".join(
         f"{drug.hcpcs} {drug.generic}"
         + (f" ({', '.join(drug.brands[:3])})" if drug.brands else "")
@@ -27,7 +27,8 @@ _ESRD = re.compile(r"\besrd\b", re.IGNORECASE)
 
 
 def use_note(descriptor: str) -> str | None:
-    """The use a descriptor ends with after its unit ('1 mg (non-esrd use)' -> 'non-ESRD use'), or None.
+    """The use a descriptor ends with after its unit
+    ('1 mg (non-esrd use)' -> 'non-ESRD use'), or None.
 
     Two codes of one drug can differ only there (ferumoxytol: Q0138 non-ESRD, Q0139 ESRD on
     dialysis), so a pick list that shows both must show it."""

@@ -35,7 +35,8 @@ def quarter_of(day: date) -> str:
 
 def pack(codes: dict[str, Any]) -> str:
     """One quarter's codes as one line of text (zlib of their JSON, base64): a start-up that never
-    asks for the quarter never unpacks it, and the cache file stays small (it is hashed on each start)."""
+    asks for the quarter never unpacks it, and the cache
+    file stays small (it is hashed on each start)."""
     return base64.b64encode(
         zlib.compress(json.dumps(codes, ensure_ascii=False, separators=(",", ":")).encode(), 1)
     ).decode("ascii")
@@ -48,7 +49,8 @@ def unpack(text: str) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class CodeHistory:
-    """The loaded quarters' dates, which quarters list each code, and the older quarters' codes packed."""
+    """The loaded quarters' dates, which quarters list each code,
+    and the older quarters' codes packed."""
 
     spans: tuple[QuarterSpan, ...]
     """Oldest first; the last is the newest quarter, whose codes are the catalog's own layer."""
@@ -75,7 +77,8 @@ class CodeHistory:
         return started[-1] if started else self.spans[0]
 
     def attach(self, newest: CmsLayer) -> None:
-        """Called once with the newest quarter's layer (the one the catalog holds), which is never packed."""
+        """Called once with the newest quarter's layer (the one the catalog holds),
+        which is never packed."""
         self._layers[self.newest] = newest
 
     def layer(self, label: str) -> CmsLayer:
@@ -91,7 +94,8 @@ class CodeHistory:
         The HCPCS file's first and last day decide where it gives them (ADD DT, TERM DT);
         otherwise the ASP quarters listing the code: a date before its first listed quarter,
         or after its last one while a later quarter is loaded. A quarter in between that does
-        not list a code (no ASP reported) does not retire it. Without a date, the newest quarter's."""
+        not list a code (no ASP reported) does not retire it. Without a date,
+        the newest quarter's."""
         key = (code, day)
         if key not in self._effect:  # pure in (code, day): a batch asks the same pair on many rows
             if len(self._effect) >= 4096:
@@ -138,14 +142,18 @@ class CodeHistory:
             return f"{code} ended on {terminated} (CMS's HCPCS file)"
         listed = self.listed.get(code)
         if listed and self._order(span.label) > self._order(listed[-1]):
-            return f"{code} is not listed after {listed[-1]} in CMS's ASP files (read through {span.label})"
+            return (
+                f"{code} is not listed after {listed[-1]} in "
+                f"CMS's ASP files (read through {span.label})"
+            )
         return None
 
     def _order(self, label: str) -> int:
         return [span.label for span in self.spans].index(label)
 
     def successor(self, code: str, label: str) -> str | None:
-        """The code of the same drug in quarter `label`: the same generic name first, else a shared brand."""
+        """The code of the same drug in quarter `label`: the same generic name first,
+        else a shared brand."""
         if code not in self.listed:
             return None
         source = self.layer(self.listed[code][-1])

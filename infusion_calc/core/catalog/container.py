@@ -29,7 +29,8 @@ ContainerKind = Literal["single-dose", "multi-dose", "unconfirmed"]
 SINGLE_DOSE: Final = "single-dose"
 MULTI_DOSE: Final = "multi-dose"
 UNCONFIRMED: Final = "unconfirmed"
-"""A product's container when nothing verified it and nobody answered: neither JW nor JZ is written."""
+"""A product's container when nothing verified it and nobody answered:
+neither JW nor JZ is written."""
 CHOICES = (SINGLE_DOSE, MULTI_DOSE)
 FIELD = "container"
 HCPCS = re.compile(r"[A-Z][0-9]{4}")
@@ -37,7 +38,8 @@ HCPCS = re.compile(r"[A-Z][0-9]{4}")
 CONTAINER_UNCONFIRMED = NoticeSpec(
     "CONTAINER_UNCONFIRMED",
     "calculation",
-    "single-dose or multi-dose is not verified for this product: no JW/JZ until the carton is checked; claim formats refuse",
+    "single-dose or multi-dose is not verified for this product: "
+    "no JW/JZ until the carton is checked; claim formats refuse",
 )
 _SPELLINGS: dict[str, ContainerKind] = {
     "single-dose": SINGLE_DOSE,
@@ -77,7 +79,10 @@ class ConfirmedContainer:
 
     @property
     def source(self) -> str:
-        return f"{self.container} per the carton, confirmed by {self.confirmed_by} on {self.confirmed_on:%Y-%m-%d} (site catalog)"
+        return (
+            f"{self.container} per the carton, confirmed by {self.confirmed_by} on "
+            f"{self.confirmed_on:%Y-%m-%d} (site catalog)"
+        )
 
 
 def confirmed_container(
@@ -95,16 +100,18 @@ def confirmed_container(
 
 def unconfirmed_message(hcpcs: str, labels: list[str]) -> str:
     return (
-        f"{hcpcs} {', '.join(labels)}: single-dose or multi-dose is not verified (CMS's files do not say), so the lines "
-        "carry neither JW nor JZ and no claim format is written until the carton is checked. Give it "
-        "(--container single-dose|multi-dose, the batch column container, or the app's question), or keep the answer "
-        "for the site in the site catalog ([[container]] with hcpcs, strength, container, confirmed_by, confirmed_on)."
+        f"{hcpcs} {', '.join(labels)}: single-dose or multi-dose is not verified (CMS's files do "
+        "not say), so the lines carry neither JW nor JZ and no claim format is written until the "
+        "carton is checked. Give it (--container single-dose|multi-dose, the batch column "
+        "container, or the app's question), or keep the answer for the site in the site catalog "
+        "([[container]] with hcpcs, strength, container, confirmed_by, confirmed_on)."
     )
 
 
 @dataclass(frozen=True, slots=True)
 class Container:
-    """The container answer for one calculation: typed (`given`), or kept by the site (`remembered`)."""
+    """The container answer for one calculation: typed (`given`),
+    or kept by the site (`remembered`)."""
 
     given: ContainerKind | None
     remembered: tuple[ConfirmedContainer, ...] = ()
@@ -140,8 +147,9 @@ class Container:
             if product.container in CHOICES and product.container != self.given:
                 raise InputError(
                     FIELD,
-                    f"{drug.display_name} {product.label} is a {product.container} container per the label "
-                    f"(catalog, with sources), not {self.given}: check the carton, or leave the container out.",
+                    f"{drug.display_name} {product.label} is a {product.container} "
+                    "container per the label (catalog, with sources), not "
+                    f"{self.given}: check the carton, or leave the container out.",
                 )
 
 
@@ -163,14 +171,16 @@ def parse_confirmed_containers(raw: object, origin: str) -> tuple[ConfirmedConta
             entry.strength_mg,
         ) in seen:  # two answers for one product: which one holds?
             raise CatalogError(
-                f"{origin}: container {index}: {entry.hcpcs} {entry.strength_mg} mg is listed twice; keep one"
+                f"{origin}: container {index}: {entry.hcpcs} "
+                f"{entry.strength_mg} mg is listed twice; keep one"
             )
         seen.add((entry.hcpcs, entry.strength_mg))
     return entries
 
 
 def confirmed_toml(entry: ConfirmedContainer) -> str:
-    """The `[[container]]` table that keeps one answer in a site catalog, as `parse_confirmed_containers` reads it."""
+    """The `[[container]]` table that keeps one answer in a site catalog,
+    as `parse_confirmed_containers` reads it."""
     return (
         "\n[[container]]\n"
         f"hcpcs = {json.dumps(entry.hcpcs)}\n"
@@ -223,8 +233,9 @@ def parse_fda_hints(text: str) -> dict[str, str]:
 
 
 def fda_hint(products: tuple[Product, ...], hints: dict[str, str]) -> str | None:
-    """'FDA listing (2019): NDC 68817-0134-50 single-dose', shown beside the question: a dated hint from
-    FDA's NDC Directory of April 2019, never a verified fact, so it never answers the question itself."""
+    """'FDA listing (2019): NDC 68817-0134-50 single-dose', shown beside
+    the question: a dated hint from FDA's NDC Directory of April 2019,
+    never a verified fact, so it never answers the question itself."""
     said = [
         f"NDC {product.ndc} {hints[product.ndc11]}"
         for product in products

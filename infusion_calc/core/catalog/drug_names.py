@@ -1,4 +1,5 @@
-"""Finding a drug by what a user types: a generic name, a brand, or the HCPCS code, across all codes.
+"""Finding a drug by what a user types: a generic
+name, a brand, or the HCPCS code, across all codes.
 
 A name can belong to several codes (bevacizumab: Avastin and each biosimilar; a
 biosimilar's 'bevacizumab-awwb' answers to 'bevacizumab' too), and then the caller must
@@ -38,7 +39,8 @@ class NameIndex:
 
 
 class NamedCatalog(Protocol):
-    """What a name is looked up in (core/catalog/catalog.py's Catalog), named here so that this module needs not import it."""
+    """What a name is looked up in (core/catalog/catalog.py's Catalog),
+    named here so that this module needs not import it."""
 
     @property
     def drugs(self) -> Sequence[Drug]: ...

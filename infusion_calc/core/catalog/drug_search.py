@@ -39,7 +39,8 @@ class DrugIndex:
             range(len(listed)), key=lambda index: (-uses.get(listed[index][0], 0), index)
         )
         self._hits = tuple(DrugHit(listed[index][0], listed[index][1]) for index in order)
-        # " tysabri natalizumab j2323": a leading space per word, so " ty" finds a word that starts "ty".
+        # " tysabri natalizumab j2323": a leading space per word,
+        # so " ty" finds a word that starts "ty".
         self._text = tuple(
             " "
             + " ".join(
@@ -47,7 +48,8 @@ class DrugIndex:
             ).strip()
             for index in order
         )
-        # Each entry's whole names, spaced as searched ("natalizumab", "tysabri"), and how many entries have each.
+        # Each entry's whole names, spaced as searched ("natalizumab", "tysabri"),
+        # and how many entries have each.
         self._names = tuple(
             frozenset(filter(None, (_spaced(name) for name in listed[index][2]))) for index in order
         )
@@ -60,7 +62,8 @@ class DrugIndex:
         return len(self._hits)
 
     def shared_name(self, query: str) -> tuple[str, int] | None:
-        """The name the first hit is being typed as, when other entries have it too: (name, entries).
+        """The name the first hit is being typed as,
+        when other entries have it too: (name, entries).
 
         "natal" is the start of natalizumab, which Tysabri and its biosimilar share: the
         nurse must pick one, never have the first taken for them. "remi" (Remicade only)

@@ -43,7 +43,8 @@ class CodeFact(NamedTuple):
 
 
 class DiagnosisRule(NamedTuple):
-    """The codes that match one indication of a drug: listed ones, and the subcodes of listed headers."""
+    """The codes that match one indication of a drug: listed ones,
+    and the subcodes of listed headers."""
 
     indication: str
     codes: tuple[str, ...] = ()
@@ -83,7 +84,8 @@ class DrugIndications(NamedTuple):
 
     @property
     def listed_codes(self) -> tuple[str, ...]:
-        """Every code and header matching without a condition, for messages ("G35.A, G35.C1, K50.00, K50.11x")."""
+        """Every code and header matching without a condition, for messages
+        ("G35.A, G35.C1, K50.00, K50.11x")."""
         out: list[str] = []
         for rule in self.diagnosis:
             if not rule.condition:
@@ -95,7 +97,8 @@ class RemsProgram(NamedTuple):
     hcpcs: str
     program: str
     requires: str
-    """What is confirmed before each administration ("patient authorization and the ... Checklist")."""
+    """What is confirmed before each administration
+    ("patient authorization and the ... Checklist")."""
     sources: tuple[str, ...]
 
 
@@ -109,7 +112,8 @@ class Observation(NamedTuple):
 
 
 class ClinicalRules:
-    """The loaded file: codes, indications, REMS programs and observation periods, looked up by key."""
+    """The loaded file: codes, indications, REMS programs and observation periods,
+    looked up by key."""
 
     def __init__(
         self,
@@ -147,7 +151,8 @@ class ClinicalRules:
         )
 
     def not_yet_valid(self, code: str, day: date) -> str | None:
-        """Why `code` did not exist yet on `day` (a new code used for an earlier service), or None."""
+        """Why `code` did not exist yet on `day`
+        (a new code used for an earlier service), or None."""
         fact = self.code(code)
         if fact is not None and not fact.exists_on(day):
             return (
@@ -157,7 +162,8 @@ class ClinicalRules:
         return None
 
     def header_problem(self, code: str, day: date) -> str | None:
-        """Why `code` is a non-billable header on `day`, or None when nothing is known against it."""
+        """Why `code` is a non-billable header on `day`,
+        or None when nothing is known against it."""
         fact = self.code(code)
         if fact is not None and fact.billable_until is not None and day > fact.billable_until:
             first_day = fact.billable_until + timedelta(days=1)
@@ -329,13 +335,14 @@ def parse_rules(text: str, origin: str) -> ClinicalRules:
             unknown = [code for code in (*rule.codes, *rule.headers) if code not in names]
             if unknown:
                 raise CatalogError(
-                    f"{origin}: indication {entry.generic}: code(s) {', '.join(unknown)} not listed under [[code]]"
+                    f"{origin}: indication {entry.generic}: "
+                    f"code(s) {', '.join(unknown)} not listed under [[code]]"
                 )
             billable = [code for code in rule.headers if code not in headers]
             if billable:
                 raise CatalogError(
-                    f"{origin}: indication {entry.generic}: header(s) {', '.join(billable)} must be listed "
-                    "under [[code]] with billable = false"
+                    f"{origin}: indication {entry.generic}: header(s) {', '.join(billable)} must "
+                    "be listed under [[code]] with billable = false"
                 )
     observed = (
         top.tables("observation") if "observation" in data else []

@@ -1,1 +1,2 @@
-"""The pre-submission checks: every producer of findings about a claim, and the invariants a claim line must keep."""
+"""The pre-submission checks: every producer of findings about a claim,
+and the invariants a claim line must keep."""

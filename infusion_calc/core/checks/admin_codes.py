@@ -31,8 +31,9 @@ COMPLEX_CLASSES = ("complex-biologic", "antineoplastic")
 CMS_ROUTE_UNKNOWN = (
     "not stated in CMS's files"  # the route of a code known only from CMS (cms_codes.py)
 )
-# Drugs whose label allows an IV push (slow injection) as well as an infusion: a short start-to-stop is no alarm.
-# Iron sucrose: Venofer label §2 (DailyMed), "slow intravenous injection" over 2 to 5 minutes, or infusion.
+# Drugs whose label allows an IV push (slow injection) as well as an infusion: a short
+# start-to-stop is no alarm. Iron sucrose: Venofer label §2 (DailyMed), "slow intravenous
+# injection" over 2 to 5 minutes, or infusion.
 PUSH_ALLOWED_BY_LABEL = frozenset({"iron sucrose"})
 TIMING_STATUS = "(timing rules from secondary sources only, PARTIAL: confirm with the payer)"
 
@@ -58,7 +59,8 @@ INFUSION = CodePair("96365", "96366", "IV infusion")
 
 
 def infusion_codes(minutes: int, pair: CodePair = INFUSION) -> tuple[tuple[str, int], ...] | None:
-    """(code, units) for an IV infusion of `minutes`; None when it is too short to be an infusion."""
+    """(code, units) for an IV infusion of `minutes`;
+    None when it is too short to be an infusion."""
     if minutes <= INFUSION_MINIMUM_MINUTES:
         return None
     beyond_first = max(minutes - FIRST_CODE_MINUTES, 0)
@@ -68,7 +70,8 @@ def infusion_codes(minutes: int, pair: CodePair = INFUSION) -> tuple[tuple[str, 
 
 
 def code_pair(drug_class: str, policy: SitePolicy) -> CodePair:
-    """Complex administration for antineoplastics always, and for complex biologics unless the site chose the fallback."""
+    """Complex administration for antineoplastics always,
+    and for complex biologics unless the site chose the fallback."""
     if drug_class == "antineoplastic":
         return COMPLEX
     if drug_class == "complex-biologic" and policy.complex_biologic_codes != "infusion":
@@ -99,20 +102,23 @@ def _class_words(generic: str, drug_class: str) -> str:
 def _record_must_show(pair: CodePair, drug_class: str) -> str:
     if pair is COMPLEX and drug_class == "antineoplastic":
         return (
-            " The record must show the start and stop times. Chemotherapy is always coded as chemotherapy "
-            "administration; the IV infusion codes are no fallback for it."
+            " The record must show the start and stop times. Chemotherapy is always coded as "
+            "chemotherapy administration; the IV infusion codes are no fallback for it."
         )
     if pair is COMPLEX:
         return (
-            " The record must show the start and stop times and support complex administration (the elements the "
-            "codes require, such as the advanced monitoring given): Noridian pays monoclonal, complex biological and "
-            "rheumatological therapies as complex administration only then (article 10529, VERIFIED). If the record "
-            "does not support it, use 96365/96366."
+            " The record must show the start and stop times and support complex "
+            "administration (the elements the codes require, such as the advanced "
+            "monitoring given): Noridian pays monoclonal, complex biological and "
+            "rheumatological therapies as complex administration only then (article "
+            "10529, VERIFIED). If the record does not support it, use 96365/96366."
         )
     if drug_class in COMPLEX_CLASSES:
         return (
-            ' IV infusion codes, as the site chose ([administration] complex_biologic_codes = "infusion"); '
-            "Noridian pays complex biologics as complex administration (96413/96415) when the record supports it."
+            " IV infusion codes, as the site chose ([administration] complex_biologic_codes = "
+            '"infusion"); '
+            "Noridian pays complex biologics as complex "
+            "administration (96413/96415) when the record supports it."
         )
     return " The record must show the start and stop times."
 
@@ -134,8 +140,8 @@ def administration_checks(
     if route == "intrathecal" and generic == "nusinersen":
         return [
             ADMIN_CODE(
-                "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal puncture), as CMS "
-                "article A58579 gives for nusinersen.",
+                "Administration code: 96450 (into the CNS, e.g. intrathecal, including the spinal "
+                "puncture), as CMS article A58579 gives for nusinersen.",
             )
         ]
     if route == CMS_ROUTE_UNKNOWN.lower():
@@ -147,7 +153,8 @@ def administration_checks(
     if minutes is None:
         return [
             ADMIN_TIMES_MISSING(
-                f"Record the infusion start and stop times: {pair.name} ({pair.first}, {pair.additional}) is billed by time.",
+                f"Record the infusion start and stop times: {pair.name} ({pair.first}, "
+                f"{pair.additional}) is billed by time.",
             )
         ]
     codes = infusion_codes(minutes, pair)
@@ -160,15 +167,16 @@ def administration_checks(
         if generic in PUSH_ALLOWED_BY_LABEL and pair is INFUSION:
             return [
                 ADMIN_CODE(
-                    f"Suggested administration code for a {describe_minutes(minutes)} IV push of {generic}: 96374 × 1 "
-                    f"(its label allows a slow IV injection) {TIMING_STATUS}. The record must show the start and stop times.",
+                    f"Suggested administration code for a {describe_minutes(minutes)} IV push of "
+                    f"{generic}: 96374 × 1 (its label allows a slow IV injection) "
+                    f"{TIMING_STATUS}. The record must show the start and stop times.",
                 )
             ]
         return [
             ADMIN_NOT_INFUSION(
-                f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or less is not coded as "
-                f"an infusion but as an IV push {push} {TIMING_STATUS}. Check the times; {generic} is given as an "
-                "infusion.",
+                f"Start to stop is {describe_minutes(minutes)}: an administration of 15 minutes or "
+                f"less is not coded as an infusion but as an IV push {push} {TIMING_STATUS}. Check "
+                f"the times; {generic} is given as an infusion.",
             )
         ]
     return [
@@ -176,24 +184,32 @@ def administration_checks(
             f"Suggested administration code for a {describe_minutes(minutes)} IV infusion of "
             f"{_class_words(generic, drug_class)}: {describe_codes(codes)} ({pair.name})."
             + _record_must_show(pair, drug_class)
-            + f" {pair.first} covers up to 90 minutes; {pair.additional} is added per further hour or remaining part "
-            f"over 30 minutes {TIMING_STATUS}.",
+            + f" {pair.first} covers up to 90 minutes; {pair.additional} is added per further hour "
+            f"or remaining part over 30 minutes {TIMING_STATUS}.",
         )
     ]
 
 
 def _by_route_unknown(minutes: int | None) -> str:
-    """A code known only from CMS: its files name no route and no class, so every route's code is offered."""
+    """A code known only from CMS: its files name no route and no class,
+    so every route's code is offered."""
     if minutes is None:
         timed = "Record the start and stop times: an IV administration is coded by time."
     elif minutes <= INFUSION_MINIMUM_MINUTES:
-        timed = f"Start to stop is {describe_minutes(minutes)}: by vein that is a push (96374, or 96409 for chemotherapy)."
+        timed = (
+            f"Start to stop is {describe_minutes(minutes)}: by vein "
+            "that is a push (96374, or 96409 for chemotherapy)."
+        )
     else:
         codes = describe_codes(infusion_codes(minutes) or ())
-        timed = f"Start to stop is {describe_minutes(minutes)}: by vein that is an infusion ({codes}, or 96413 and 96415 for chemotherapy)."
+        timed = (
+            f"Start to stop is {describe_minutes(minutes)}: by vein that is an infusion ({codes}, "
+            "or 96413 and 96415 for chemotherapy)."
+        )
     return (
-        "Administration code by route (CMS's files name neither the route nor whether the drug is chemotherapy; "
-        "choose from the order): IV infusion 96365 (+ 96366 per further hour), IV push 96374, SC/IM injection 96372, "
-        "on-body injector 96377; for chemotherapy or a complex biologic IV infusion 96413 (+ 96415), IV push 96409, "
-        f"SC/IM injection 96401. {timed} {TIMING_STATUS}"
+        "Administration code by route (CMS's files name neither the route nor "
+        "whether the drug is chemotherapy; choose from the order): IV infusion 96365 "
+        "(+ 96366 per further hour), IV push 96374, SC/IM injection 96372, on-body "
+        "injector 96377; for chemotherapy or a complex biologic IV infusion 96413 (+ "
+        f"96415), IV push 96409, SC/IM injection 96401. {timed} {TIMING_STATUS}"
     )

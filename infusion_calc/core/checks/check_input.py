@@ -29,8 +29,9 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True, slots=True)
 class CheckInput:
-    """One claim as it stands: the calculation, the encounter, the lines checked and the day of service,
-    with the catalog, rules and site policy the caller loaded and the patient's earlier doses."""
+    """One claim as it stands: the calculation, the encounter, the
+    lines checked and the day of service, with the catalog, rules and
+    site policy the caller loaded and the patient's earlier doses."""
 
     calc: Calculation
     encounter: Encounter
@@ -58,7 +59,8 @@ def producer(rank: int) -> Callable[[Producer], Producer]:
 
 
 def producers() -> tuple[Producer, ...]:
-    """Every producer, in rank order: each module of the checks room is imported first, so none is missed."""
+    """Every producer, in rank order: each module of the
+    checks room is imported first, so none is missed."""
     for module in pkgutil.iter_modules(checks_room.__path__, f"{checks_room.__name__}."):
         importlib.import_module(module.name)
     return tuple(

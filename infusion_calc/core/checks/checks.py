@@ -70,17 +70,19 @@ CHECKS_FAILED = CheckSpec(
 
 
 def registry() -> dict[str, Registered]:
-    """Every check code, declared once with its severity, summary and producer (every core module imported first)."""
+    """Every check code, declared once with its severity, summary and producer
+    (every core module imported first)."""
     import_every_core_module()
     return dict(REGISTRY)
 
 
 @emits(CHECKS_FAILED)
 def checks_failed(error: Exception) -> Check:
-    """The one finding shown when a check raised: a bug in a check must not take the result down with it."""
+    """The one finding shown when a check raised:
+    a bug in a check must not take the result down with it."""
     return CHECKS_FAILED(
-        f"The pre-submission checks could not run ({type(error).__name__}): check this claim by hand, "
-        "and please report it."
+        f"The pre-submission checks could not run ({type(error).__name__}): check this claim by "
+        "hand, and please report it."
     )
 
 
@@ -95,7 +97,8 @@ def run_checks(
     policy: SitePolicy | None = None,
     earlier_doses: Sequence[date] = (),
 ) -> tuple[Check, ...]:
-    """Every finding for this calculation, encounter and claim lines: errors, then warnings, then info.
+    """Every finding for this calculation, encounter
+    and claim lines: errors, then warnings, then info.
 
     The service date is the encounter's (date given, or a dated start), else `today`
     (default: the system date); it decides which diagnosis codes are valid. `catalog` and
@@ -164,7 +167,8 @@ def _diagnosis(
     if indications is None:
         return [
             DX_NOT_CHECKED(
-                f"infusion-calc has no verified indication list for {calc.drug.generic}: check {dx} against the payer's policy.",
+                f"infusion-calc has no verified indication list for {calc.drug.generic}: check "
+                f"{dx} against the payer's policy.",
             )
         ]
     rule = indications.rule_for(dx)
@@ -172,8 +176,9 @@ def _diagnosis(
         fact = rules.code(dx)
         named = f"{dx} ({fact.title})" if fact and fact.title else dx
         message = (
-            f"{named} is not among the diagnoses {calc.drug.generic} is billed for ({indications.basis}): "
-            f"use {', '.join(usable)} if the record supports it, or document the payer's coverage for this use."
+            f"{named} is not among the diagnoses {calc.drug.generic} is billed for "
+            f"({indications.basis}): use {', '.join(usable)} if the record supports it, or "
+            "document the payer's coverage for this use."
         )
         if indications.note:
             message += f" {indications.note}"
@@ -206,15 +211,17 @@ def _payer(encounter: Encounter) -> list[Check]:
     ):
         found.append(
             PA_MISSING(
-                f"No prior authorization number for a {payer.value.replace('-', ' ')} payer: if the plan requires prior authorization "
-                "for this drug, record the number before submitting (infusion-calc has no verified payer rule).",
+                f"No prior authorization number for a {payer.value.replace('-', ' ')} payer: if "
+                "the plan requires prior authorization for this drug, record the number before "
+                "submitting (infusion-calc has no verified payer rule).",
             )
         )
     if payer is Payer.COMMERCIAL and not encounter.step_therapy:
         found.append(
             STEP_THERAPY_NOT_ATTESTED(
-                "Step therapy not attested for a commercial payer: if the plan's policy requires other therapies "
-                "to have been tried first, document them and attest it (infusion-calc has no verified payer rule).",
+                "Step therapy not attested for a commercial payer: if the plan's policy requires "
+                "other therapies to have been tried first, document them and attest it "
+                "(infusion-calc has no verified payer rule).",
             )
         )
     return found

@@ -110,7 +110,10 @@ def _identity(calc: Calculation, lines: Sequence[ClaimLine], catalog: Catalog) -
                 if other
                 else f"{code} is not in the catalog"
             )
-            message = f"{what}, but the dose is {drug.generic} ({drug.display_name}): bill it as {drug.hcpcs} ({drug.descriptor})."
+            message = (
+                f"{what}, but the dose is {drug.generic} ({drug.display_name}): bill it as "
+                f"{drug.hcpcs} ({drug.descriptor})."
+            )
         found.append(CODE_DRUG_MISMATCH(message))
     for ndc in dict.fromkeys(line.ndc for line in lines if line.ndc):
         if _product(calc, ndc) is not None:
@@ -123,7 +126,8 @@ def _identity(calc: Calculation, lines: Sequence[ClaimLine], catalog: Catalog) -
         )
         found.append(
             NDC_DRUG_MISMATCH(
-                f"NDC {ndc} is {whose}: the line must carry the NDC of the {drug.display_name} vials opened.",
+                f"NDC {ndc} is {whose}: the line must carry the "
+                f"NDC of the {drug.display_name} vials opened.",
             )
         )
     return found
@@ -138,45 +142,47 @@ def _line_modifiers(calc: Calculation, line: ClaimLine) -> list[Check]:
     if "59" in modifiers:
         found.append(
             MODIFIER_59_ON_DRUG(
-                f"Remove modifier 59 from {label(line)}: 59 belongs on an administration code (a second initial "
-                "administration needing a separate IV site, or a separately identifiable return visit), never on "
-                "a drug line; waste is shown with JW/JZ.",
+                f"Remove modifier 59 from {label(line)}: 59 belongs on an administration code (a "
+                "second initial administration needing a separate IV site, or a separately "
+                "identifiable return visit), never on a drug line; waste is shown with JW/JZ.",
             )
         )
     sides = sorted(modifiers & {"RT", "LT"})
     if sides and calc.drug.route.strip().lower() in SYSTEMIC_ROUTES:
         found.append(
             RT_LT_ON_SYSTEMIC(
-                f"Remove {'/'.join(sides)} from {label(line)}: {calc.drug.generic} is given {calc.drug.route} and "
-                "acts on the whole body, so a side-of-body modifier does not apply.",
+                f"Remove {'/'.join(sides)} from {label(line)}: "
+                f"{calc.drug.generic} is given {calc.drug.route} and acts on "
+                "the whole body, so a side-of-body modifier does not apply.",
             )
         )
     if {"JW", "JZ"} <= modifiers:
         found.append(
             JW_AND_JZ_ON_LINE(
-                f"{label(line)} carries both JW and JZ: JW marks discarded units on their own line, JZ says nothing "
-                "was discarded. Keep one.",
+                f"{label(line)} carries both JW and JZ: JW marks discarded units on their own "
+                "line, JZ says nothing was discarded. Keep one.",
             )
         )
     if modifiers & {"JW", "JZ"} and _multi_dose(calc, line):
         found.append(
             JW_JZ_MULTI_DOSE(
-                f"Remove JW/JZ from {label(line)}: the drug comes from a multi-dose container, where JW and JZ do not "
-                "apply and discarded drug is not billed.",
+                f"Remove JW/JZ from {label(line)}: the drug comes from a multi-dose container, "
+                "where JW and JZ do not apply and discarded drug is not billed.",
             )
         )
     if "JW" in modifiers and line.units < 1:
         found.append(
             JW_UNDER_ONE_UNIT(
-                f"{label(line)}: a JW line must report at least 1 whole billing unit; drop the line and put JZ on the "
-                "administered line.",
+                f"{label(line)}: a JW line must report at least 1 whole billing unit; drop the "
+                "line and put JZ on the administered line.",
             )
         )
     return found
 
 
 def billable_units(calc: Calculation) -> tuple[int, int, int]:
-    """(administered, discarded, labeled) units from the dose and the vials, not from the engine's lines.
+    """(administered, discarded, labeled) units from the dose and the vials,
+    not from the engine's lines.
 
     The dose here is what was administered: the amount given when one was entered (an infusion
     stopped early), else the dose prepared.
@@ -210,7 +216,8 @@ def _amount_billed(calc: Calculation) -> str:
     JW_UNITS_DIFFER,
 )
 def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
-    """Units on the lines against the dose: JW/JZ present, administered and discarded units right."""
+    """Units on the lines against the dose: JW/JZ present,
+    administered and discarded units right."""
     expected_given, expected_jw, labeled_units = billable_units(calc)
     jw_lines = [line for line in lines if "JW" in _modifiers(line)]
     given_lines = [line for line in lines if "JW" not in _modifiers(line)]
@@ -221,7 +228,8 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
         found.append(
             ADMIN_UNITS_DIFFER(
                 f"The administered lines bill {administered} units; {_amount_billed(calc)} is "
-                f"{expected_given} units of {calc.drug.billing_unit} (rounded up). Correct the units.",
+                f"{expected_given} units of {calc.drug.billing_unit} "
+                "(rounded up). Correct the units.",
             )
         )
     if not calc.single_dose:
@@ -236,16 +244,18 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
             )
             found.append(
                 JWJZ_MISSING(
-                    f"{', '.join(label(line) for line in bare)} {'has' if len(bare) == 1 else 'have'} neither JW nor JZ: single-dose container claims "
-                    f"without one are returned as unprocessable; {fix}.",
+                    f"{', '.join(label(line) for line in bare)} "
+                    f"{'has' if len(bare) == 1 else 'have'} neither JW nor JZ: single-dose "
+                    f"container claims without one are returned as unprocessable; {fix}.",
                 )
             )
     if expected_jw and any("JZ" in _modifiers(line) for line in lines):
         found.append(
             JZ_BUT_DISCARDED(
-                f"JZ says nothing was discarded, but {format_amount(calc.labeled_mg - calc.administered_mg, calc.drug.amount_unit)} was: "
-                f"{expected_jw} billable unit{'s' if expected_jw != 1 else ''} of {calc.drug.billing_unit}. Remove JZ "
-                "and bill them on a JW line.",
+                "JZ says nothing was discarded, but "
+                f"{format_amount(calc.labeled_mg - calc.administered_mg, calc.drug.amount_unit)} "
+                f"was: {expected_jw} billable unit{'s' if expected_jw != 1 else ''} of "
+                f"{calc.drug.billing_unit}. Remove JZ and bill them on a JW line.",
             )
         )
     # No JW when the administered units already pay for every labeled unit opened.
@@ -258,16 +268,18 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
         found.append(
             JW_DOSE_UNDER_ONE_UNIT(
                 f"Remove {label(jw_lines[0])}: {_amount_billed(calc)} is billed as one unit "
-                f"of {calc.drug.billing_unit}, which already covers all {format_amount(calc.labeled_mg, calc.drug.amount_unit)} opened, "
-                "so JW is not permitted. Bill the administered line with JZ, and document the waste in the record.",
+                f"of {calc.drug.billing_unit}, which already covers all "
+                f"{format_amount(calc.labeled_mg, calc.drug.amount_unit)} "
+                "opened, so JW is not permitted. Bill the administered "
+                "line with JZ, and document the waste in the record.",
             )
         )
     elif administered + discarded > labeled_units:
         found.append(
             JW_OVER_LABELED(
-                f"Administered {administered} + JW {discarded} = {administered + discarded} units, more than the "
-                f"{labeled_units} units on the labels of the vials opened: lower the JW units to at most "
-                f"{max(labeled_units - administered, 0)}.",
+                f"Administered {administered} + JW {discarded} = {administered + discarded} units, "
+                f"more than the {labeled_units} units on the labels of the vials opened: lower the "
+                f"JW units to at most {max(labeled_units - administered, 0)}.",
             )
         )
     elif jw_lines and discarded != expected_jw:
@@ -275,8 +287,9 @@ def _totals(calc: Calculation, lines: Sequence[ClaimLine]) -> list[Check]:
         found.append(
             JW_UNITS_DIFFER(
                 f"The JW line(s) bill {discarded} units; the waste is {expected_jw} units "
-                f"(labeled amount opened minus {'the amount given' if calc.given_mg is not None else 'the dose'}, "
-                "rounded down, within the labeled units). "
+                "(labeled amount opened minus "
+                f"{'the amount given' if calc.given_mg is not None else 'the dose'}, rounded down, "
+                "within the labeled units). "
                 + (
                     "Billing more than was discarded is an overpayment: correct it."
                     if more

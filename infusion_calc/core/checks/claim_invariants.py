@@ -55,7 +55,8 @@ def claim_line_problems(calc: Calculation) -> tuple[str, ...]:
 def require_valid_claim_lines(
     calc: Calculation, what: str = "exported", *, claim: bool = True
 ) -> None:
-    """Raise ClaimLineError naming every broken invariant; `what` says what was refused (exported, saved).
+    """Raise ClaimLineError naming every broken invariant;
+    `what` says what was refused (exported, saved).
 
     `claim`: the output is a claim (a claim format, a batch row, the log billers export from), so a
     container nobody confirmed is refused too: its lines attest neither JW nor JZ.
@@ -69,13 +70,17 @@ def require_valid_claim_lines(
     if problems:
         raise ClaimLineError(
             f"These claim lines are not valid, so nothing was {what}: {' '.join(problems)} "
-            "This is a fault in the calculation, not in what was typed: please report it, and bill this dose by hand."
+            "This is a fault in the calculation, not in what was typed: please report it, "
+            "and bill this dose by hand."
         )
 
 
 def _line_problem(number: int, line: ClaimLine) -> str | None:
     if not isinstance(line.units, int) or line.units < 1:
-        return f"Line {number} ({line.code}) bills {line.units} units; a claim line bills at least 1 unit."
+        return (
+            f"Line {number} ({line.code}) bills {line.units} "
+            "units; a claim line bills at least 1 unit."
+        )
     if line.ndc is not None and (line.ndc_quantity is None or line.ndc_quantity <= 0):
         quantity = plain(line.ndc_quantity) if line.ndc_quantity is not None else "no"
         return f"Line {number} ({line.code}) states NDC quantity {quantity}; it must be above 0."
@@ -110,7 +115,8 @@ def _opened_problems(by_ndc: dict[str, list[ClaimLine]], uses: tuple[VialUse, ..
 def _unit_problems(
     jw: int, administered: int, waste_modifier: bool, calc: Calculation
 ) -> list[str]:
-    """`jw` and `administered`: the units of the JW lines and of the others; `waste_modifier`: a line has JW or JZ."""
+    """`jw` and `administered`: the units of the JW lines and of the others; `waste_modifier`:
+    a line has JW or JZ."""
     unit = calc.drug.billing_unit.value
     labeled = sum((use.labeled_mg for use in calc.vials), Decimal(0))
     labeled_units = floor_div(labeled, unit)
@@ -121,7 +127,8 @@ def _unit_problems(
         )
     if jw and administered + jw > labeled_units:
         problems.append(
-            f"{administered} administered + {jw} JW units exceed the {labeled_units} labeled units opened."
+            f"{administered} administered + {jw} JW units "
+            f"exceed the {labeled_units} labeled units opened."
         )
     if waste_modifier and not calc.single_dose:
         problems.append("A multi-dose container takes no JW or JZ modifier.")

@@ -1,11 +1,13 @@
-"""Checks on the dose and the vials chosen: labeled dose, labeled range, least-waste plan, frequency.
+"""Checks on the dose and the vials chosen: labeled
+dose, labeled range, least-waste plan, frequency.
 
 - DOSE_NOT_LABELED: a dose other than the label's single dose; allowed, document why.
 - DOSE_OUT_OF_RANGE: a dose far from the label's range (the catalog's `dose_range`, only where the
-  label fact is verified), or above the label's per-infusion maximum where it states one. Far means below half the labeled minimum or above twice the maximum:
-  a unit misread or a value typed in the wrong field (300 mL of Tysabri read as 6,000 mg, 300 mcg
-  typed for mg) is off by ten times or more, while a dose within a factor of two is a clinical
-  decision the order documents. An error, so the app asks for confirmation before copying or saving.
+  label fact is verified), or above the label's per-infusion maximum where it states one. Far means
+  below half the labeled minimum or above twice the maximum: a unit misread or a value typed in the
+  wrong field (300 mL of Tysabri read as 6,000 mg, 300 mcg typed for mg) is off by ten times or
+  more, while a dose within a factor of two is a clinical decision the order documents. An error,
+  so the app asks for confirmation before copying or saving.
 - VIAL_PLAN_NOT_LEAST_WASTE: vials forced by the user (`--vial`, the app's single-size choice)
   discard more billing units than the least-waste combination of the drug's vials. CGS and
   Noridian: bill the smallest vials that give the dose (VERIFIED).
@@ -77,8 +79,9 @@ def dose_checks(calc: Calculation) -> list[Check]:
         return []
     return [
         DOSE_NOT_LABELED(
-            f"The dose {format_amount(calc.dose_mg, calc.drug.amount_unit)} differs from the labeled {labeled} for {calc.drug.display_name}: "
-            "allowed, but document the reason for this dose in the order.",
+            f"The dose {format_amount(calc.dose_mg, calc.drug.amount_unit)} differs from the "
+            f"labeled {labeled} for {calc.drug.display_name}: allowed, but document the reason "
+            "for this dose in the order.",
         )
     ]
 
@@ -95,7 +98,8 @@ def _per_kg(calc: Calculation) -> Decimal | None:
 
 
 def _above_maximum(calc: Calculation) -> list[Check]:
-    """Above the label's per-infusion maximum: the label advises against it, whatever mg/kg gives."""
+    """Above the label's per-infusion maximum: the label advises against it,
+    whatever mg/kg gives."""
     labeled = calc.drug.dose_range
     if (
         labeled is None
@@ -105,10 +109,11 @@ def _above_maximum(calc: Calculation) -> list[Check]:
         return []
     return [
         DOSE_OUT_OF_RANGE(
-            f"The dose {format_amount(calc.dose_mg, 'mg')} is above the label's maximum for {calc.drug.display_name}: "
-            f"doses above {format_amount(labeled.max_per_infusion, 'mg')} per infusion are not recommended "
-            f"(source: {labeled.source}). Check the order (a weight-based dose is capped there) and confirm it "
-            "before copying or saving this result.",
+            f"The dose {format_amount(calc.dose_mg, 'mg')} is above the label's maximum for "
+            f"{calc.drug.display_name}: doses above "
+            f"{format_amount(labeled.max_per_infusion, 'mg')} per infusion are not recommended "
+            f"(source: {labeled.source}). Check the order (a weight-based dose is capped there) "
+            "and confirm it before copying or saving this result.",
         )
     ]
 
@@ -124,7 +129,10 @@ def _out_of_range(calc: Calculation) -> list[Check]:
         value = _per_kg(calc)
         if value is None:
             return []  # no weight: mg/kg cannot be known
-        shown = f"{format_amount(value.quantize(Decimal('0.01')).normalize(), 'mg/kg')} ({format_amount(calc.dose_mg, calc.drug.amount_unit)})"
+        shown = (
+            f"{format_amount(value.quantize(Decimal('0.01')).normalize(), 'mg/kg')} "
+            f"({format_amount(calc.dose_mg, calc.drug.amount_unit)})"
+        )
     else:
         value = calc.dose_mg
         shown = format_amount(value, "mg")
@@ -139,8 +147,9 @@ def _out_of_range(calc: Calculation) -> list[Check]:
     return [
         DOSE_OUT_OF_RANGE(
             f"The dose {shown}{how} is far outside the labeled dose of {calc.drug.display_name}, "
-            f"{labeled.describe()} (source: {labeled.source}). Check the unit and the field it was typed in "
-            "(mL read as mg? mcg typed for mg?) and confirm the order before copying or saving this result.",
+            f"{labeled.describe()} (source: {labeled.source}). Check the unit "
+            "and the field it was typed in (mL read as mg? mcg typed for mg?) "
+            "and confirm the order before copying or saving this result.",
         )
     ]
 
@@ -168,9 +177,10 @@ def vial_plan_checks(calc: Calculation) -> list[Check]:
     chosen = uses_text(calc.vials)
     return [
         VIAL_PLAN_NOT_LEAST_WASTE(
-            f"The vials chosen ({chosen}) discard {more} billing unit{'s' if more != 1 else ''} more than the "
-            f"least-waste combination ({best_text}). Medicare contractors (CGS, Noridian) ask for the smallest vials "
-            "that give the dose: use them, or document why these vials were used.",
+            f"The vials chosen ({chosen}) discard {more} billing "
+            f"unit{'s' if more != 1 else ''} more than the least-waste combination "
+            f"({best_text}). Medicare contractors (CGS, Noridian) ask for the smallest "
+            "vials that give the dose: use them, or document why these vials were used.",
         )
     ]
 
@@ -216,7 +226,8 @@ def nusinersen_frequency(
     return [
         NUSINERSEN_FREQUENCY(
             f"This is nusinersen dose {count} in {window}; {A58578} allows at most {limit} "
-            f"({FIRST_YEAR_DOSES} in the first 12 months, then {LATER_YEAR_DOSES} per rolling 12 months). "
+            f"({FIRST_YEAR_DOSES} in the first 12 months, "
+            f"then {LATER_YEAR_DOSES} per rolling 12 months). "
             + (
                 "Check the dates in the log, or document why this dose is needed."
                 if medicare

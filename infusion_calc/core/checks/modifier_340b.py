@@ -40,7 +40,8 @@ from infusion_calc.core.words.labels import line_brief
 MODIFIER_340B = NoticeSpec(
     "MODIFIER_340B",
     "calculation",
-    "TB added to each drug line: the site buys the drug under 340B, and the claim is Medicare's (or its `[payer.NAME]` asks)",
+    "TB added to each drug line: the site buys the drug under 340B, "
+    "and the claim is Medicare's (or its `[payer.NAME]` asks)",
 )
 
 TB_FROM = date(2025, 1, 1)
@@ -63,7 +64,8 @@ MODIFIER_340B_BY_HAND = CheckSpec(
 
 
 def applies_340b(policy: SitePolicy, hcpcs: str, payer: Payer | None) -> bool:
-    """Whether this claim's lines of `hcpcs` take the 340B modifier: a 340B drug, on a claim that wants it."""
+    """Whether this claim's lines of `hcpcs` take the 340B modifier: a 340B drug,
+    on a claim that wants it."""
     if not policy.buys_340b(hcpcs):
         return False
     return payer in (None, Payer.MEDICARE) or payer.value in policy.payers_340b
@@ -91,8 +93,8 @@ def with_340b_modifier(
     else:
         claim = f"a {payer.value} claim, and [payer.{payer.value}] says modifier_340b = true"
     notice = MODIFIER_340B(
-        f"TB added to each drug line: the site buys {calc.drug.hcpcs} under 340B ([billing] acquired_340b or drugs_340b), "
-        f"and this is {claim}. {STATUS}.",
+        f"TB added to each drug line: the site buys {calc.drug.hcpcs} under 340B ([billing] "
+        f"acquired_340b or drugs_340b), and this is {claim}. {STATUS}.",
     )
     return replace(
         calc, billing=replace(calc.billing, lines=lines), warnings=(*calc.warnings, notice)
@@ -117,8 +119,8 @@ def checks_340b(
     if jg and day > JG_LAST_DAY:
         found.append(
             JG_DISCONTINUED(
-                f"{line_brief(jg[0].hcpcs, jg[0].modifiers, jg[0].units)}: JG was discontinued after 31 Dec 2024; mark a 340B-acquired drug with TB "
-                f"({STATUS}).",
+                f"{line_brief(jg[0].hcpcs, jg[0].modifiers, jg[0].units)}: JG was discontinued "
+                f"after 31 Dec 2024; mark a 340B-acquired drug with TB ({STATUS}).",
             )
         )
     if not any(applies_340b(policy, line.hcpcs, payer) for line in lines):
@@ -126,9 +128,9 @@ def checks_340b(
     if day < TB_FROM:
         found.append(
             MODIFIER_340B_BY_HAND(
-                "The site buys its drugs under 340B, and this service is before 1 Jan 2025, when the modifier was JG or TB "
-                "depending on the type of covered entity (secondary sources only, PARTIAL): add the one that applies "
-                "to each drug line.",
+                "The site buys its drugs under 340B, and this service is before 1 Jan 2025, when "
+                "the modifier was JG or TB depending on the type of covered entity (secondary "
+                "sources only, PARTIAL): add the one that applies to each drug line.",
             )
         )
         return found
@@ -138,10 +140,12 @@ def checks_340b(
         if applies_340b(policy, line.hcpcs, payer) and not _has(line, "TB") and not _has(line, "JG")
     ]
     if bare:
+        briefs = ", ".join(line_brief(line.hcpcs, line.modifiers, line.units) for line in bare)
         found.append(
             MODIFIER_340B_MISSING(
-                f"{', '.join(line_brief(line.hcpcs, line.modifiers, line.units) for line in bare)}: the site buys its drugs under 340B "
-                f"([billing] acquired_340b or drugs_340b), so each drug line carries TB ({STATUS}).",
+                f"{briefs}: "
+                "the site buys its drugs under 340B ([billing] acquired_340b or drugs_340b), "
+                f"so each drug line carries TB ({STATUS}).",
             )
         )
     return found

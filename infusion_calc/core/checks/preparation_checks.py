@@ -1,5 +1,6 @@
 """What the record of the preparation must show before the claim goes out: the REMS confirmation
-for a REMS drug, each vial's lot and expiration, and the waste documented (date, time, amount, reason)."""
+for a REMS drug, each vial's lot and expiration, and
+the waste documented (date, time, amount, reason)."""
 
 from __future__ import annotations
 
@@ -55,8 +56,8 @@ def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list
     requires = program.requires if program else "the program's requirements"
     return [
         REMS_NOT_CONFIRMED(
-            f"{calc.drug.display_name} may be given only under the {name}: confirm {requires} before infusing, "
-            "and record it.",
+            f"{calc.drug.display_name} may be given only under the {name}: confirm {requires} "
+            "before infusing, and record it.",
         )
     ]
 
@@ -84,23 +85,25 @@ def _vials(calc: Calculation, encounter: Encounter, day: date) -> list[Check]:
             )
         found.append(
             LOT_MISSING(
-                f"Lot or expiration not recorded for {which}: record both for each vial, in the order the vials "
-                "are listed.",
+                f"Lot or expiration not recorded for {which}: record both for each vial, in the "
+                "order the vials are listed.",
             )
         )
     if len(records) > opened:
         found.append(
             LOT_COUNT(
-                f"{len(records)} lots/expirations entered for {opened} vial{'s' if opened != 1 else ''} opened: "
-                "enter one per vial opened (repeat a lot shared by several vials).",
+                f"{len(records)} lots/expirations entered for {opened} "
+                f"vial{'s' if opened != 1 else ''} opened: enter one per vial opened (repeat a "
+                "lot shared by several vials).",
             )
         )
     for number, record in enumerate(records, start=1):
         if record.expires is not None and record.expires.last_day < day:
             found.append(
                 VIAL_EXPIRED(
-                    f"Vial {number} expired ({record.expires}, last usable day {long_date(record.expires.last_day)}) "
-                    f"before the date of service {long_date(day)}: check the expiration entered, or do not use the vial.",
+                    f"Vial {number} expired ({record.expires}, last usable day "
+                    f"{long_date(record.expires.last_day)}) before the date of service "
+                    f"{long_date(day)}: check the expiration entered, or do not use the vial.",
                 )
             )
     return found
@@ -131,16 +134,17 @@ def _waste(
     if missing:
         found.append(
             WASTE_UNDOCUMENTED(
-                f"{label(jw[0])} bills discarded drug: the record must show the date, time, amount and reason of the "
-                f"waste (the amount, {format_amount(calc.billing.discarded_mg, calc.drug.amount_unit)}, is in the chart note). "
-                f"Not recorded: {' and '.join(missing)}.",
+                f"{label(jw[0])} bills discarded drug: the record must show the date, time, amount "
+                "and reason of the waste (the amount, "
+                f"{format_amount(calc.billing.discarded_mg, calc.drug.amount_unit)}, is in the "
+                f"chart note). Not recorded: {' and '.join(missing)}.",
             )
         )
     if not isinstance(encounter.given_at, datetime):  # a date alone does not time the waste
         found.append(
             WASTE_TIME_MISSING(
-                "Discarded drug is billed: the record must show the date, time and quantity wasted (Palmetto); "
-                "enter the date and time given.",
+                "Discarded drug is billed: the record must show the date, time and quantity wasted "
+                "(Palmetto); enter the date and time given.",
             )
         )
     return found
@@ -164,8 +168,10 @@ def _unbilled_waste(
     billed = f"{label(jz)}" if jz else "no JW line"
     return [
         WASTE_UNDOCUMENTED(
-            f"{format_amount(discarded, calc.drug.amount_unit)} of the {'vials' if opened > 1 else 'vial'} opened is discarded but not "
-            f"billed ({billed}): the record must still show the date, time, amount and reason of that waste, or "
-            f"{'the JZ' if jz else 'the claim'} is unsupported. Not recorded: {' and '.join(missing)}.",
+            f"{format_amount(discarded, calc.drug.amount_unit)} of the "
+            f"{'vials' if opened > 1 else 'vial'} opened is discarded but not "
+            f"billed ({billed}): the record must still show the date, time, amount "
+            f"and reason of that waste, or {'the JZ' if jz else 'the claim'} is "
+            f"unsupported. Not recorded: {' and '.join(missing)}.",
         )
     ]

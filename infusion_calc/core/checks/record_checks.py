@@ -33,17 +33,18 @@ def record_checks(calc: Calculation, encounter: Encounter, rules: ClinicalRules)
     if given is not None and given < calc.dose_mg and not encounter.stop_reason:
         found.append(
             DOSE_GIVEN_NO_REASON(
-                f"{format_amount(given, calc.drug.amount_unit)} of the {format_amount(calc.dose_mg, calc.drug.amount_unit)} "
-                "prepared was given, but not why the infusion "
-                "stopped: record the reason (a reaction, the patient left), with the start and stop times.",
+                f"{format_amount(given, calc.drug.amount_unit)} of the "
+                f"{format_amount(calc.dose_mg, calc.drug.amount_unit)} prepared was given, but not "
+                "why the infusion stopped: record the reason (a reaction, the patient left), "
+                "with the start and stop times.",
             )
         )
     observation = rules.observation_for(calc.drug.hcpcs)
     if observation is not None and not encounter.observation:
         found.append(
             OBSERVATION_NOT_RECORDED(
-                f"The {calc.drug.display_name} label asks to {observation.label}: record the observation "
-                "(how long, and what was seen).",
+                f"The {calc.drug.display_name} label asks to {observation.label}: record the "
+                "observation (how long, and what was seen).",
             )
         )
     return found

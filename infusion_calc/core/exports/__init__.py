@@ -81,8 +81,8 @@ def render(
     """The claim lines of `calc` in `fmt`, with the warnings that go with them.
 
     `when` is the date and time of the administration (the 837 service date, the FHIR
-    effectiveDateTime), or its date alone when no time was given; default: now, in local time, with a SERVICE_DATE_TODAY notice
-    so no claim dates itself silently.
+    effectiveDateTime), or its date alone when no time was given; default: now, in local time, with
+    a SERVICE_DATE_TODAY notice so no claim dates itself silently.
     """
     module_name = FORMATS.get(fmt)
     if module_name is None:
@@ -112,8 +112,9 @@ def render(
 def _dated_today(fmt: str, moment: datetime) -> Notice:
     where = "effectiveDateTime" if fmt == "fhir" else "the DTP*472 service date"
     return SERVICE_DATE_TODAY(
-        f"No date and time of administration was given, so {where} is now, {moment:%Y-%m-%d %H:%M}: if the "
-        "drug was given at another time, give it (--given-at, or Date/time given in the app) and export again.",
+        f"No date and time of administration was given, so {where} is now, "
+        f"{moment:%Y-%m-%d %H:%M}: if the drug was given at another time, give it (--given-at, or "
+        "Date/time given in the app) and export again.",
     )
 
 

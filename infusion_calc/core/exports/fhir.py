@@ -131,14 +131,16 @@ def _notes(calc: Calculation) -> list[Annotation]:
     )
     texts = [
         f"Vials opened: {vials}.",
-        f"Discarded: {format_amount(billing.discarded_mg, calc.drug.amount_unit)} ({billing.discarded_units} billing units of {calc.drug.billing_unit}).",
+        f"Discarded: {format_amount(billing.discarded_mg, calc.drug.amount_unit)} "
+        f"({billing.discarded_units} billing units of {calc.drug.billing_unit}).",
         f"Claim lines: {lines}.",
     ]
     return [Annotation(text=text) for text in texts]
 
 
 def _quantity(dose: Decimal, unit: str) -> Quantity:
-    """mg and mL in UCUM; a product's own activity units have no UCUM code, so the unit is named only."""
+    """mg and mL in UCUM; a product's own activity units have no UCUM code,
+    so the unit is named only."""
     if unit in ("mg", "mL"):
         return Quantity(value=dose, unit=unit, system=UCUM, code=unit)
     return Quantity(value=dose, unit=format_amount(dose, unit).split(" ", 1)[1])
@@ -151,7 +153,8 @@ def build(calc: Calculation, when: date) -> MedicationAdministration:
     )  # the record of what was administered: the amount given when entered
     if len(dose.as_tuple().digits) > EXACT_DIGITS:
         raise ExportError(
-            f"The dose {format_amount(dose, calc.drug.amount_unit)} has more digits than FHIR JSON carries exactly."
+            f"The dose {format_amount(dose, calc.drug.amount_unit)} "
+            "has more digits than FHIR JSON carries exactly."
         )
     # A FHIR dateTime may be a date alone ("2025-01-10"): a date of service given without its time.
     effective: Any = when.replace(microsecond=0) if isinstance(when, datetime) else when

@@ -65,7 +65,8 @@ def quantity(amount: Decimal) -> str:
 
 
 def ndc_field(line: ExportLine, spacing: str) -> str:
-    """'N464406000801 ML15' (one-space), 'N464406000801ML15' (none), or qualifier at position 17; '' without an NDC."""
+    """'N464406000801 ML15' (one-space), 'N464406000801ML15' (none),
+    or qualifier at position 17; '' without an NDC."""
     return claim_line_ndc(line, spacing) or ""
 
 
@@ -92,7 +93,8 @@ def _payer_name(settings: ExportSettings) -> str:
 def _target_unit(
     calc: Calculation, same_ndc: list[tuple[int, ClaimLine]], settings: ExportSettings
 ) -> tuple[str, Decimal]:
-    """The unit every line of one NDC is restated in, and the factor to it; ExportError if none fits.
+    """The unit every line of one NDC is restated in, and the factor to it;
+    ExportError if none fits.
 
     One unit for all the lines of an NDC, so they still add up to what was opened; the
     first accepted unit in which no line's quantity rounds to 0 (a claim must not say 0).
@@ -116,15 +118,17 @@ def _target_unit(
     if too_small:
         number, line = smallest
         raise ExportError(
-            f"Line {number} ({line.code}): {line.ndc_unit} {quantity(line.ndc_quantity or Decimal(0))} is 0 in "
-            f"{', '.join(too_small)} at the 3 decimals a claim carries, and {payer} does not accept {line.ndc_unit} "
-            f"(accepted: {', '.join(accepted)}). A claim must not state a quantity of 0: add {line.ndc_unit} to "
-            "ndc_units in the site config, or bill this payer by hand."
+            f"Line {number} ({line.code}): {line.ndc_unit} "
+            f"{quantity(line.ndc_quantity or Decimal(0))} is 0 in {', '.join(too_small)} at the 3 "
+            f"decimals a claim carries, and {payer} does not accept {line.ndc_unit} (accepted: "
+            f"{', '.join(accepted)}). A claim must not state a quantity of 0: add {line.ndc_unit} "
+            "to ndc_units in the site config, or bill this payer by hand."
         )
     raise ExportError(
-        f"Line {number} ({first.code}) has its NDC quantity in {first.ndc_unit}, which {payer} does not accept "
-        f"(accepted: {', '.join(accepted)}), and it cannot be stated in {', '.join(accepted)} for this product. "
-        "Add the unit to ndc_units in the site config, or bill this payer by hand."
+        f"Line {number} ({first.code}) has its NDC quantity in {first.ndc_unit}, "
+        f"which {payer} does not accept (accepted: {', '.join(accepted)}), and "
+        f"it cannot be stated in {', '.join(accepted)} for this product. Add the "
+        "unit to ndc_units in the site config, or bill this payer by hand."
     )
 
 
@@ -149,8 +153,9 @@ def _for_payer(calc: Calculation, settings: ExportSettings) -> tuple[list[ClaimL
             converted = rounding.ndc_quantity(line.ndc_quantity * factor)
             notices.append(
                 NDC_UNIT_CONVERTED(
-                    f"Line {number} ({line.code}): {_payer_name(settings)} does not accept NDC unit {line.ndc_unit}; "
-                    f"quantity given as {target} {quantity(converted)} instead of {line.ndc_unit} {quantity(line.ndc_quantity)}.",
+                    f"Line {number} ({line.code}): {_payer_name(settings)} does not accept NDC "
+                    f"unit {line.ndc_unit}; quantity given as {target} {quantity(converted)} "
+                    f"instead of {line.ndc_unit} {quantity(line.ndc_quantity)}.",
                 )
             )
             lines[number - 1] = ClaimLine(
@@ -163,7 +168,8 @@ def prepare(
     calc: Calculation, settings: ExportSettings
 ) -> tuple[tuple[ExportLine, ...], tuple[Notice, ...]]:
     """The lines as a payer gets them, and the warnings the biller must see."""
-    # The engine's own word on a unit change (NDC quantities in ME so none is 0) goes with the lines.
+    # The engine's own word on a unit change (NDC
+    # quantities in ME so none is 0) goes with the lines.
     notices: list[Notice] = [
         notice for notice in calc.warnings if notice.code == "NDC_QUANTITY_IN_ME"
     ]
@@ -176,20 +182,22 @@ def prepare(
             notices.append(
                 NDC_MISSING(
                     f"Line {number} ({line.code}): no verified NDC, so none is exported. "
-                    "Take the 11-digit NDC from the carton and add it (N4, unit, quantity) before the claim goes out.",
+                    "Take the 11-digit NDC from the carton and add it (N4, unit, "
+                    "quantity) before the claim goes out.",
                 )
             )
         if line.ndc_quantity is not None and len(str(int(line.ndc_quantity))) > MAX_QUANTITY_DIGITS:
             raise ExportError(
-                f"Line {number}: NDC quantity {quantity(line.ndc_quantity)} has more than 8 digits before the decimal point."
+                f"Line {number}: NDC quantity {quantity(line.ndc_quantity)} has more than 8 digits "
+                "before the decimal point."
             )
         rate = settings.charge_per_unit(line.hcpcs)
         if rate is None and line.hcpcs not in uncharged:
             uncharged.add(line.hcpcs)
             notices.append(
                 CHARGE_MISSING(
-                    f"No charge for {line.hcpcs} in the site chargemaster ([chargemaster] in config.toml): "
-                    "the charge is left blank; enter it before the claim goes out.",
+                    f"No charge for {line.hcpcs} in the site chargemaster ([chargemaster] in "
+                    "config.toml): the charge is left blank; enter it before the claim goes out.",
                 )
             )
         lines.append(

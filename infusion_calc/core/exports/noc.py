@@ -35,16 +35,17 @@ def _drug_name(calc: Calculation) -> str:
 
 
 def noc_description(calc: Calculation) -> str | None:
-    """'bigpowder 4999 mg IV' (the amount given) for a NOC code; None for any other code; ExportError when no drug is named."""
+    """'bigpowder 4999 mg IV' (the amount given) for a NOC code; None for any other code;
+    ExportError when no drug is named."""
     code = calc.drug.hcpcs
     if code not in NOC_CODES:
         return None
     name = " ".join(_NOT_CARRIED.sub(" ", _drug_name(calc)).split())
     if not name:
         raise ExportError(
-            f"{code} is a not-otherwise-classified code, so the claim must name the drug and its dose, "
-            "and no drug name was given that a claim can carry: give the drug's name (--drug NAME, or the "
-            "Drug field), or list it in the site catalog."
+            f"{code} is a not-otherwise-classified code, so the claim must name the drug and its "
+            "dose, and no drug name was given that a claim can carry: give the drug's name "
+            "(--drug NAME, or the Drug field), or list it in the site catalog."
         )
     route = calc.drug.route if calc.drug.route != "as ordered" else ""
     given = format_amount(

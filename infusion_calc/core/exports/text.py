@@ -19,7 +19,10 @@ def write(
 ) -> tuple[str, tuple[Notice, ...]]:
     lines, notices = prepare(calc, settings)
     drug = calc.drug
-    title = f"{drug.display_name} {amount(calc.dose_mg, calc.drug.amount_unit)}: {drug.hcpcs} {drug.descriptor}"
+    title = (
+        f"{drug.display_name} {amount(calc.dose_mg, calc.drug.amount_unit)}: "
+        f"{drug.hcpcs} {drug.descriptor}"
+    )
     rows = [
         (
             line.code,

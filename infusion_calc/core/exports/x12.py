@@ -58,7 +58,8 @@ def _service(line: ExportLine, fmt: str, description: str | None) -> str:
 
 
 def loop(line: ExportLine, fmt: str, when: date, description: str | None = None) -> list[str]:
-    """Loop 2400 (and 2410 when the NDC is known) for one claim line; `description` for a NOC code."""
+    """Loop 2400 (and 2410 when the NDC is known) for one claim line;
+    `description` for a NOC code."""
     segments = [
         segment("LX", str(line.number)),
         _service(line, fmt, description),

@@ -1,1 +1,2 @@
-"""Numbers and units: exact amounts (Decimal), the one pint registry and its strict parser, rounding rules."""
+"""Numbers and units: exact amounts (Decimal),
+the one pint registry and its strict parser, rounding rules."""

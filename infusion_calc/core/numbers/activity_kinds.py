@@ -1,4 +1,5 @@
-"""The activity kinds units.txt defines, and how each is typed and printed (read by core/numbers/units.py)."""
+"""The activity kinds units.txt defines, and how each is typed and printed
+(read by core/numbers/units.py)."""
 
 from __future__ import annotations
 

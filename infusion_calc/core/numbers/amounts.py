@@ -26,14 +26,16 @@ _GENERIC = {"unit": "this code's own units", "IU": "this code's own IU", "usp_un
 
 
 def measured_in(unit: str) -> str:
-    """'units of onabotulinumtoxinA (its own units: not IU, not a mass, not another product's units)'."""
+    """'units of onabotulinumtoxinA (its own units: not IU, not a mass,
+    not another product's units)'."""
     if unit in _GENERIC:
         return _GENERIC[unit]
     if unit in ACTIVITY_KINDS:
         substance, _, word = unit.rpartition("_")
         printed = ACTIVITY_KINDS[unit][1]
         return (
-            f"{printed} of {substance.replace('_', ' ')} ({'its own ' + printed if word == 'unit' else printed}: "
+            f"{printed} of {substance.replace('_', ' ')} "
+            f"({'its own ' + printed if word == 'unit' else printed}: "
             "never a mass, nor another product's units)"
         )
     return {"mg": "mass (mg)", "mL": "volume (mL)"}.get(unit, unit)
@@ -56,23 +58,27 @@ def bind(measure: Measure, unit: str, field: str, what: str) -> Measure:
     shown = measure.text or str(measure)
     raise InputError(
         field,
-        f"{what} is measured in {measured_in(unit)}, so '{shown}' cannot be used. Enter e.g. {example(unit)}.",
+        f"{what} is measured in {measured_in(unit)}, "
+        f"so '{shown}' cannot be used. Enter e.g. {example(unit)}.",
     )
 
 
 def bind_vial(size: VialSize, unit: str, what: str) -> VialSize:
-    """A typed vial size in the drug's unit; a bag or vial of a code billed by volume holds its volume."""
+    """A typed vial size in the drug's unit; a bag or
+    vial of a code billed by volume holds its volume."""
     strength = bind(size.strength, unit, "vial", what)
     return VialSize(strength, strength if strength.unit == "mL" else size.volume)
 
 
 def step_unit(unit: str) -> str | None:
-    """The unit figure of a calculation step: left out for mg (the sentences' default), so mass steps read as before."""
+    """The unit figure of a calculation step: left out for mg (the sentences' default),
+    so mass steps read as before."""
     return None if unit == "mg" else unit_symbol(unit)
 
 
 def fits_listed(listed: str, unit: str) -> bool:
-    """Whether an entry measured in `unit` can bill a code CMS lists in `listed` ("mg", "mL", or a generic kind).
+    """Whether an entry measured in `unit` can bill a code
+    CMS lists in `listed` ("mg", "mL", or a generic kind).
 
     CMS's generic "unit" or "IU" is the code's own unit: an entry may name the exact kind
     (Botox's onabotulinumtoxinA_unit for "1 UNIT"), as long as a person types that kind the
@@ -84,7 +90,8 @@ def fits_listed(listed: str, unit: str) -> bool:
 
 
 def bind_order(order: DoseOrder, unit: str, what: str) -> DoseOrder:
-    """The ordered dose in the drug's unit; a volume is the amount itself for a code billed by volume."""
+    """The ordered dose in the drug's unit; a volume is
+    the amount itself for a code billed by volume."""
     if unit == "mL" and order.basis is DoseBasis.VOLUME:
         return DoseOrder(order.amount, DoseBasis.FLAT)
     if (

@@ -1,4 +1,5 @@
-"""What pint says about a unit, asked once per question and kept: the one registry behind the parser.
+"""What pint says about a unit, asked once per question and kept:
+the one registry behind the parser.
 
 pint is asked each question once: whether a spelling is a unit, its dimension, its exact factor
 to a canonical unit, its printed symbol. A `UnitBook` holds the unit definitions (the text of
@@ -48,7 +49,8 @@ SPELLINGS = {
     "m²": "m**2",
     "m^2": "m**2",
     "m**2": "m**2",
-    # Activity units as typed: bound to the product's own kind by core/numbers/amounts.py, never converted.
+    # Activity units as typed: bound to the product's own
+    # kind by core/numbers/amounts.py, never converted.
     "unit": "unit",
     "units": "unit",
     "iu": "IU",
@@ -86,7 +88,8 @@ class UnitBook:
 
     @cached_property
     def registry(self) -> pint.UnitRegistry[Decimal]:
-        """The one unit registry, with exact Decimal magnitudes; built when pint is first asked something."""
+        """The one unit registry, with exact Decimal magnitudes;
+        built when pint is first asked something."""
         # pint imports numpy whenever it is installed (the report's charts install it), and the
         # registry needs none of it: ~0.1 s of every cold start. Hidden while pint loads, unless
         # something (a chart) loaded it already; afterwards numpy imports as usual.
@@ -127,7 +130,8 @@ class UnitBook:
         return found
 
     def every_answer(self) -> dict[Question, Answer]:
-        """pint's answers for every spelling the parser maps and every unit printed, to keep across starts."""
+        """pint's answers for every spelling the parser maps and every unit printed,
+        to keep across starts."""
         for spelled in sorted(set(SPELLINGS.values())):
             self.ask("unit", spelled)
             for dimension, canonical_units in CANONICAL.items():
@@ -142,7 +146,8 @@ class UnitBook:
 
 
 _in_use: list[UnitBook] = []
-"""The book the parser asks: the one the edge handed over last (one slot, so a start is one call)."""
+"""The book the parser asks: the one the edge handed over last
+(one slot, so a start is one call)."""
 
 
 def use_units(definitions: str, answers: Mapping[Question, Answer] | None = None) -> UnitBook:
@@ -160,7 +165,8 @@ def unit_book() -> UnitBook:
     """The book in use; refused, naming the fix, when the edge has handed none over."""
     if not _in_use:
         raise RuntimeError(
-            "no unit definitions: the edge passes them in (infusion_calc.catalog_cache.use_packaged_units)"
+            "no unit definitions: the edge passes them in "
+            "(infusion_calc.catalog_cache.use_packaged_units)"
         )
     return _in_use[0]
 

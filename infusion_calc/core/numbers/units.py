@@ -74,7 +74,10 @@ class Measure:
 def format_amount(value: Decimal, unit: str) -> str:
     """ "300 mg", "12.5 mL", "1.9 m²": no exponent, no trailing zeros, pint's short symbols."""
     printed = _pretty_unit(unit)
-    return f"{plain(value)} {printed[:-1] if value == 1 and printed.endswith(('units', 'doses')) else printed}"
+    return (
+        f"{plain(value)} "
+        f"{printed[:-1] if value == 1 and printed.endswith(('units', 'doses')) else printed}"
+    )
 
 
 def _pretty_unit(unit: str) -> str:
@@ -96,7 +99,8 @@ def activity_word(word: str) -> str | None:
 
 
 def kind_defined(kind: str) -> bool:
-    """Whether the registry defines this activity kind with the dimension ACTIVITY_KINDS gives it."""
+    """Whether the registry defines this activity kind with the dimension ACTIVITY_KINDS gives
+    it."""
     return kind in ACTIVITY_KINDS and bool(_ask("dimension", kind, ACTIVITY_KINDS[kind][0]))
 
 
@@ -179,7 +183,8 @@ def _require(kind: Kind, field: str, example: str, word: str) -> Decimal:
 
 
 def fits_typed_form(value: Decimal) -> bool:
-    """Whether `value` can be written as the parser accepts a number: 9 digits before the point, 6 after.
+    """Whether `value` can be written as the parser
+    accepts a number: 9 digits before the point, 6 after.
 
     A converted amount can outgrow what could be typed (1000000 kg is 10^12 mg); a value
     that is stored or billed in its canonical unit must still fit that form.
@@ -297,7 +302,8 @@ def parse_vial_size(text: str, field: str = "vial") -> VialSize:
 
 
 def parse_amount(text: str, field: str, zero_ok: bool = False) -> Measure:
-    """What a container holds: a mass (mg), activity units as typed ("unit", "IU"), or a volume (mL).
+    """What a container holds: a mass (mg), activity
+    units as typed ("unit", "IU"), or a volume (mL).
 
     `zero_ok` reads back an amount the engine saved, where "0 mg" (nothing discarded) is a figure.
     """

@@ -1,1 +1,2 @@
-"""One administration, end to end: calculate, 340B, payment, checks, chart note; the site's rules; batch files."""
+"""One administration, end to end: calculate, 340B, payment, checks, chart note;
+the site's rules; batch files."""

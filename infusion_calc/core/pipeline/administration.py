@@ -59,12 +59,14 @@ class Administration(NamedTuple):
     a NamedTuple is built in a fraction of the time (as `Check` is)."""
 
     claim: Calculation
-    """The engine's calculation with the site's modifiers (340B) on its lines, before its payment."""
+    """The engine's calculation with the site's modifiers
+    (340B) on its lines, before its payment."""
     encounter: Encounter
     service_date: date
     """The one date the modifiers, the payment quarter and the checks were decided by."""
     payment: Payment | None
-    """What Medicare allows for the lines on that date; None when no quarter prices them (a notice says why)."""
+    """What Medicare allows for the lines on that date; None when no quarter prices them
+    (a notice says why)."""
     notices: tuple[Notice, ...]
     """The calculation's notices, then the site's and the pricing's, in order."""
     checks: tuple[Check, ...]
@@ -74,7 +76,8 @@ class Administration(NamedTuple):
     @property
     def calculation(self) -> Calculation:
         """The whole calculation, priced: what the contract, the app and the exports read (made on
-        demand, so batch, which reads the claim, the payment and the notices, copies nothing per row)."""
+        demand, so batch, which reads the claim, the payment
+        and the notices, copies nothing per row)."""
         if self.payment is None and self.notices is self.claim.warnings:
             return self.claim
         return replace(self.claim, payment=self.payment, warnings=self.notices)
@@ -98,18 +101,20 @@ class Administration(NamedTuple):
 
 
 def date_of_service(encounter: Encounter, today: date | None = None) -> date:
-    """The date given, else the start's date when it has one, else `today` (default: the system date)."""
+    """The date given, else the start's date when it has one, else `today`
+    (default: the system date)."""
     return encounter.service_date or today or date.today()
 
 
 def marked(calc: Calculation, site: Site, day: date, payer: Payer | None = None) -> Calculation:
-    """The calculation with the site's claim-line modifiers for a service on `day` (340B: its drugs, on the
-    claims that take it: Medicare's, or `payer`'s where its [payer.NAME] asks)."""
+    """The calculation with the site's claim-line modifiers for a service on `day` (340B: its
+    drugs, on the claims that take it: Medicare's, or `payer`'s where its [payer.NAME] asks)."""
     return with_340b_modifier(calc, day, site.policy, payer) if site.policy.acquired_340b else calc
 
 
 def priced(calc: Calculation, site: Site, day: date) -> tuple[Payment | None, tuple[Notice, ...]]:
-    """What Medicare allows for the lines on `day`, and the notices with the one saying why not, if any."""
+    """What Medicare allows for the lines on `day`,
+    and the notices with the one saying why not, if any."""
     if site.quarters is None:
         return None, calc.warnings
     found = payment_for(calc, site.quarters, day)
@@ -133,13 +138,16 @@ def administer(
     Raises what `calculate` raises (InputError, PlanError, CatalogError) for an order that
     cannot be answered. A bug in a check becomes one CHECKS_FAILED finding, never a lost
     result. `earlier_doses`: this patient's earlier days given a code (the log's, read by the
-    caller), asked only for a drug whose frequency is checked. `document=False` stops at the claim (no checks, no note): batch writes claim lines.
-    `follow_code`: the code was picked as a product (the app's list), so it follows the product to the
-    code in effect on the date of service, with a CODE_IN_EFFECT notice; a typed code never does.
+    caller), asked only for a drug whose frequency is checked. `document=False` stops at the claim
+    (no checks, no note): batch writes claim lines.
+    `follow_code`: the code was picked as a product (the app's list), so it follows the product to
+    the code in effect on the date of service, with a CODE_IN_EFFECT notice; a typed code never
+    does.
     """
     encounter = encounter or NO_ENCOUNTER
     day = date_of_service(encounter, today)
-    # The code in effect that day: its quarter's billing unit, NDCs and payment (core/catalog/code_dates.py).
+    # The code in effect that day: its quarter's billing unit,
+    # NDCs and payment (core/catalog/code_dates.py).
     followed_to = None
     if follow_code:
         request, followed_to = followed(request, site.catalog, day)

@@ -1,4 +1,5 @@
-"""Many orders at once: CSV rows in, one result per claim line out. Pure: iterables in, iterables out.
+"""Many orders at once: CSV rows in, one result per
+claim line out. Pure: iterables in, iterables out.
 
 The columns name what `calculate` needs (`drug` or `hcpcs`, `dose`, and `weight`,
 `height`, `bsa`, `vial`, `round_within`, `billing_unit` as the dose form needs them, and
@@ -18,6 +19,7 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
@@ -147,8 +149,8 @@ def read_header(header: Sequence[str]) -> Columns:
 
 @dataclass(frozen=True, slots=True)
 class UnreadableRow:
-    """A row the CSV reader could not read (a cell too long, say): in place of its cells, it is refused
-    with this reason and the rows after it still run."""
+    """A row the CSV reader could not read (a cell too long, say): in place of its cells,
+    it is refused with this reason and the rows after it still run."""
 
     reason: str
 
@@ -212,7 +214,8 @@ def claim_records(
 def rows_records(
     parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]
 ) -> tuple[dict[str, Any], ...]:
-    """The row's records: its pass-through cells and number, then each line's part (`record_parts`)."""
+    """The row's records: its pass-through cells and number,
+    then each line's part (`record_parts`)."""
     records = []
     for part in parts:
         record: dict[str, Any] = passthrough.copy()
@@ -223,7 +226,8 @@ def rows_records(
 
 
 def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
-    """What each line's record says after `row`, from the administration alone (so a batch may keep it).
+    """What each line's record says after `row`,
+    from the administration alone (so a batch may keep it).
 
     Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
     calc, payment, notices = done.claim, done.payment, done.notices
@@ -241,7 +245,8 @@ def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
         else None,
         "administered_units": calc.billing.administered_units,
         "discarded_units": calc.billing.discarded_units,
-        # The nearest whole-vial dose within round_within: an option for the prescriber, never applied.
+        # The nearest whole-vial dose within round_within:
+        # an option for the prescriber, never applied.
         "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit)
         if calc.rounding_option
         else None,
@@ -300,7 +305,9 @@ def answer_rows(
             yield RowOutcome(row, error=cells.reason)
             continue
         if not "".join(cells).strip():
-            continue  # blank lines and the ",,,," rows spreadsheets leave at the end (one C-level test per row)
+            # blank lines and the ",,,," rows spreadsheets
+            # leave at the end (one C-level test per row)
+            continue
         if len(cells) > width and "".join(cells[width:]).strip():
             yield RowOutcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
             continue
@@ -308,7 +315,7 @@ def answer_rows(
             cells = [*cells, *[""] * (width - len(cells))]
         passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
         try:
-            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today)
+            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today, given_at)
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not
@@ -321,19 +328,54 @@ Answered = tuple[Administration, tuple[dict[str, Any], ...]]
 """A row's administration and its records' parts (`record_parts`): what a batch keeps per order."""
 
 
-def _answered(cells: Sequence[str], columns: Columns, site: Site, today: date | None) -> Answered:
+def _answered(
+    cells: Sequence[str], columns: Columns, site: Site, today: date | None, given_at: int | None
+) -> Answered:
+    """`given_at`: the file's `Columns.given_at_index`, found once per file (a property that
+    reads the header), not once per order."""
     done = administer(
         request_from_cells(cells, columns),
-        _encounter(cells, columns.given_at_index),
+        _encounter(cells, given_at),
         site,
         today=today,
         document=False,
     )  # claim lines only: a batch writes no note and no checks
-    return done, record_parts(done)
+    return done, kept_record_parts(done)
+
+
+KEPT_PARTS: Kept[tuple[dict[str, Any], ...]] = Kept(1024)
+"""Records' parts by what `record_parts` reads: rows whose patients differ but bill alike share
+them."""
+
+
+def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+    """`record_parts(done)`, kept under everything it reads. The engine's kept objects (the drug
+    and order, and the plan's vials, preparation, billing and option: core/calculation/engine.py,
+    dose_plan.py) key by identity and are held."""
+    calc, payment = done.claim, done.payment
+    key = (
+        id(calc.drug),
+        id(calc.order),  # kept per order by the engine, so its text is worded once
+        str(calc.dose_mg),
+        str(calc.given_mg),
+        id(calc.vials),
+        id(calc.preparation),
+        id(calc.billing),
+        id(calc.rounding_option),
+        calc.lines,
+        tuple(notice.code for notice in done.notices),
+        None if payment is None else tuple(map(str, payment.line_amounts)),
+    )
+    found = KEPT_PARTS.get(key)
+    if found is not None:
+        return found
+    held = (calc.drug, calc.order, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
+    return KEPT_PARTS.keep(key, record_parts(done), *held)
 
 
 def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:
-    """The row's encounter: its `given_at` cell (Columns.given_at_index), the one encounter column batch reads."""
+    """The row's encounter: its `given_at` cell (Columns.given_at_index),
+    the one encounter column batch reads."""
     return _given_at(cells[index]) if index is not None and index < len(cells) else None
 
 

@@ -18,15 +18,16 @@ from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
 MEMO_ORDERS = 512
-"""Answers kept (about 8 KB each, so about 4 MB). What repeats in a batch is an order on a day; an order by
-weight seldom does, so more room keeps little more (the benchmark file: 51% of rows answered from 512,
-55% from 2,048, for 8 MB and 16 MB more)."""
+"""Answers kept (about 8 KB each, so about 4 MB). What repeats in a batch is an order on a day; an
+order by weight seldom does, so more room keeps little more (the benchmark file: 51% of rows
+answered from 512, 55% from 2,048, for 8 MB and 16 MB more)."""
 
 Answer = TypeVar("Answer")
 
 
 class RowMemo(Generic[Answer]):
-    """Answers by key, for one batch: its site, its day and its columns (`scope` forgets the rest)."""
+    """Answers by key, for one batch: its site, its day and its columns
+    (`scope` forgets the rest)."""
 
     def __init__(self, size: int = MEMO_ORDERS) -> None:
         self.size = size
@@ -36,7 +37,8 @@ class RowMemo(Generic[Answer]):
         self.misses = 0
 
     def scope(self, *inputs: object) -> None:
-        """What every kept answer also depends on (the site, today, the columns): when it changes, forget.
+        """What every kept answer also depends on (the
+        site, today, the columns): when it changes, forget.
 
         Compared by identity: a batch passes the same objects for every chunk."""
         scope = tuple(id(value) for value in inputs)
@@ -46,7 +48,8 @@ class RowMemo(Generic[Answer]):
             self._kept = inputs  # held, so that no id above is reused by another object
 
     def answer(self, key: Hashable, compute: Callable[..., Answer], *arguments: Any) -> Answer:
-        """The answer kept for `key`, else `compute(*arguments)` kept; an exception from `compute` is not kept."""
+        """The answer kept for `key`, else `compute(*arguments)` kept;
+        an exception from `compute` is not kept."""
         answers = self._answers
         found = answers.get(key)
         if found is not None:

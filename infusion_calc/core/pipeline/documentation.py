@@ -20,7 +20,8 @@ from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.encounter import Encounter
-from infusion_calc.core.record.encounter_fields import FIELD
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter_row import ChartBlock
 from infusion_calc.core.record.encounter_values import ClockTime
 from infusion_calc.core.record.steps import BILLING, DOSE_ARITHMETIC
 from infusion_calc.core.words.labels import line_brief, ndc_for_people, vial_text
@@ -35,7 +36,8 @@ def chart_note(
 ) -> str:
     """The administration note for this calculation, with the encounter details entered.
 
-    `rules` (the packaged clinical rules, loaded by the caller) name the diagnosis and the REMS program.
+    `rules` (the packaged clinical rules, loaded by the
+    caller) name the diagnosis and the REMS program.
     """
     encounter = encounter or Encounter()
     drug = calc.drug
@@ -54,26 +56,45 @@ def chart_note(
     out.append("Claim lines:")
     out.extend(f"  {_claim_line(line)}" for line in calc.lines)
     out.extend(_times(calc, encounter))
-    out.extend(_text(FIELD["rate_changes"].in_chart, encounter.rate_changes))
-    out.extend(_text(FIELD["observation"].in_chart, encounter.observation))
-    out.extend(_text(FIELD["events"].in_chart, encounter.events))
+    out.extend(_block(encounter, "closing"))
     out.extend(_signatures(encounter))
     return "\n".join(out) + "\n"
 
 
-def _text(label: str, value: str | None) -> list[str]:
+def _block(encounter: Encounter, block: ChartBlock) -> list[str]:
+    """The free-text fields whose declaration puts them in this block of the note, in its order."""
+    out = []
+    for field in ENCOUNTER_FIELDS:
+        if field.chart_block == block:
+            out.extend(_text(field.name, getattr(encounter, field.name)))
+    return out
+
+
+def _text(name: str, value: str | None) -> list[str]:
     """A labelled entry, its further lines indented under it; nothing when it was not entered."""
     if not value:
         return []
     first, *rest = value.split("\n")
-    return [f"{label}: {first}", *(f"  {line}" for line in rest)]
+    return [_labelled(name, first), *(f"  {line}" for line in rest)]
+
+
+def _labelled(name: str, value: object) -> str:
+    """One field on its line, after the label its declaration gives it (record/encounter_fields)."""
+    return f"{FIELD[name].in_chart}: {value}"
+
+
+def _ticked(name: str) -> str:
+    """A ticked box, in its declaration's words ("Consent: on file")."""
+    return _labelled(name, FIELD[name].chart_yes)
 
 
 def _signatures(encounter: Encounter) -> list[str]:
-    """Who signs what: the nurse the administration, the waste and this note; the provider the order."""
+    """Who signs what: the nurse the administration, the waste and this note;
+    the provider the order."""
     return [
         "Signatures:",
-        f"  Administering nurse (administration, waste and this note): {encounter.nurse or BLANK_NAME}",
+        "  Administering nurse (administration, waste and this note): "
+        f"{encounter.nurse or BLANK_NAME}",
         f"    {SIGN_HERE}",
         f"  Ordering provider (the order and the dose ordered): {encounter.provider or BLANK_NAME}",
         f"    {SIGN_HERE}",
@@ -83,26 +104,26 @@ def _signatures(encounter: Encounter) -> list[str]:
 def _who_when_why(encounter: Encounter, rules: ClinicalRules) -> list[str]:
     out = []
     if encounter.given_at is not None:
-        out.append(f"Date/time given: {_stamp(encounter.given_at)}")
+        out.append(_labelled("given_at", _stamp(encounter.given_at)))
     for name, value in (
         ("site", encounter.site),
         ("provider", encounter.provider),
         ("nurse", encounter.nurse),
     ):
         if value:
-            out.append(f"{FIELD[name].in_chart}: {value}")
+            out.append(_labelled(name, value))
     if encounter.dx:
         fact = rules.code(encounter.dx)
         title = f" {fact.title}" if fact is not None and fact.title else ""
-        out.append(f"Diagnosis (ICD-10-CM): {encounter.dx}{title}")
+        out.append(_labelled("dx", f"{encounter.dx}{title}"))
     if encounter.payer is not None:
-        out.append(f"Payer type: {encounter.payer.value.capitalize()}")
+        out.append(_labelled("payer", encounter.payer.value.capitalize()))
     if encounter.prior_auth:
-        out.append(f"{FIELD['prior_auth'].in_chart}: {encounter.prior_auth}")
+        out.append(_labelled("prior_auth", encounter.prior_auth))
     if encounter.step_therapy:
-        out.append("Step therapy: attested")
+        out.append(_ticked("step_therapy"))
     if encounter.consent:
-        out.append("Consent: on file")
+        out.append(_ticked("consent"))
     return out
 
 
@@ -116,7 +137,8 @@ def _rems(calc: Calculation, encounter: Encounter, rules: ClinicalRules) -> list
 
 
 def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
-    """Ordered as typed (with the arithmetic of a per-kg, per-m² or volume order), prepared, given, route.
+    """Ordered as typed (with the arithmetic of a per-kg,
+    per-m² or volume order), prepared, given, route.
 
     Given is what reached the patient: the amount entered, else the whole dose prepared, said
     in those words so the note never passes a copy of the order off as a record.
@@ -135,19 +157,18 @@ def _dose(calc: Calculation, encounter: Encounter) -> list[str]:
     else:
         reason = encounter.stop_reason or "not recorded"
         out.append(
-            f"Dose given: {format_amount(given, unit)} of the {prepared} prepared; stopped early, reason: {reason}"
+            f"Dose given: {format_amount(given, unit)} of the "
+            f"{prepared} prepared; stopped early, reason: {reason}"
         )
         if (
             len(calc.vials) > 1
         ):  # which containers the lines bill the amount given from: the order drawn
             out.append(
-                f"  Billed as drawn from the vials in order (largest first): {drawn_from_text(given_from(calc.vials, given), unit)}"
+                "  Billed as drawn from the vials in order (largest first): "
+                f"{drawn_from_text(given_from(calc.vials, given), unit)}"
             )
     out.append(f"Route: {calc.drug.route}")
-    if encounter.iv_site:
-        out.append(f"{FIELD['iv_site'].in_chart}: {encounter.iv_site}")
-    if encounter.premeds:
-        out.append(f"{FIELD['premeds'].in_chart}: {encounter.premeds}")
+    out.extend(_block(encounter, "dose"))
     return out
 
 
@@ -207,17 +228,17 @@ def _preparation(calc: Calculation, encounter: Encounter) -> list[str]:
             else ""
         )
         out.append(f"Volume drawn: {format_amount(draw, 'mL')}{at}")
-    if encounter.diluent:
-        out.append(f"{FIELD['diluent'].in_chart}: {encounter.diluent}")
-    if encounter.filter:
-        out.append(f"{FIELD['filter'].in_chart}: {encounter.filter}")
+    out.extend(_block(encounter, "preparation"))
     return out
 
 
 def _waste(calc: Calculation, encounter: Encounter) -> str:
     billing = calc.billing
     if not calc.container_confirmed:
-        return "Waste: not billed: single-dose or multi-dose is not confirmed, so neither JW nor JZ is written"
+        return (
+            "Waste: not billed: single-dose or multi-dose is "
+            "not confirmed, so neither JW nor JZ is written"
+        )
     if not calc.single_dose:
         return "Waste: multi-dose container; no JW/JZ, and any remainder is not billed"
     if billing.discarded_mg == 0:
@@ -266,9 +287,13 @@ def _waste_time(encounter: Encounter) -> str | None:
 
 
 def _claim_line(line: ClaimLine) -> str:
-    """'J2323-JW × 50 units; NDC 64406-0008-01, 2.5 mL': the NDC as the carton and the summary show it."""
+    """'J2323-JW × 50 units; NDC 64406-0008-01, 2.5 mL':
+    the NDC as the carton and the summary show it."""
     ndc = ndc_for_people(line.ndc, line.ndc_quantity, line.ndc_unit, missing="NDC from the carton")
-    return f"{line_brief(line.hcpcs, line.modifiers, line.units)} unit{'s' if line.units != 1 else ''}; {ndc}"
+    return (
+        f"{line_brief(line.hcpcs, line.modifiers, line.units)} "
+        f"unit{'s' if line.units != 1 else ''}; {ndc}"
+    )
 
 
 def _stamp(moment: ClockTime | date) -> str:

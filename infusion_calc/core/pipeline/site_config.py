@@ -64,7 +64,8 @@ def _charge(value: Any) -> Decimal:
     text = text[1:].lstrip() if text.startswith("$") else text
     if _EXPONENT.fullmatch(text):
         raise ValueError(
-            f"'{value}': write the charge as plain dollars and cents, without an exponent, e.g. 35.10"
+            f"'{value}': write the charge as plain dollars "
+            "and cents, without an exponent, e.g. 35.10"
         )
     if not _DOLLARS.fullmatch(text):
         raise ValueError(f"'{value}' is not an amount of dollars, e.g. 35.10")
@@ -102,7 +103,8 @@ class ClaimRules(BaseModel):
     ] = NDC_UNIT_QUALIFIERS  # type: ignore[assignment]
     """NDC unit qualifiers the payer accepts; a line in another unit is converted or refused."""
     modifier_340b: StrictBool = False
-    """[payer.NAME]: this payer's claims carry the 340B modifier too (JG/TB are Medicare's; Medicare's always do)."""
+    """[payer.NAME]: this payer's claims carry the 340B modifier too
+    (JG/TB are Medicare's; Medicare's always do)."""
 
 
 class LogSettings(BaseModel):
@@ -111,7 +113,8 @@ class LogSettings(BaseModel):
     store_patient_id: StrictBool = False
     """Private by default: the log keeps no patient identifier unless the site turns this on."""
     url: StrictStr | None = None
-    """A center log: "postgresql://host/dbname" (no password in it: the log package checks); none: this workstation's SQLite file."""
+    """A center log: "postgresql://host/dbname" (no password in it: the log package checks); none:
+    this workstation's SQLite file."""
     workstation: StrictStr | None = None
     """The name saved with each entry; none: the host name."""
 
@@ -152,7 +155,8 @@ class DocumentationSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     require_waste_witness: StrictBool = False
-    """Site policy: a witness for discarded drug. No Medicare source requires one for non-controlled drugs."""
+    """Site policy: a witness for discarded drug. No Medicare
+    source requires one for non-controlled drugs."""
 
 
 class AdministrationSettings(BaseModel):
@@ -162,8 +166,9 @@ class AdministrationSettings(BaseModel):
     """Complex biologics: complex drug administration (96413/96415), or the site's fallback of
     IV infusion codes (96365/96366) when its records do not support complex administration."""
     setting: Literal["office", "hospital"] = "office"
-    """Where the app's visits are billed: the physician office (the reason for the visit is the initial
-    service) or the hospital outpatient department (the hierarchy decides; a repeat push is billed)."""
+    """Where the app's visits are billed: the physician office (the reason
+    for the visit is the initial service) or the hospital outpatient
+    department (the hierarchy decides; a repeat push is billed)."""
 
 
 def _hcpcs_code(value: Any) -> str:
@@ -177,7 +182,8 @@ class BillingSettings(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     acquired_340b: StrictBool = False
-    """Every drug the site gives is bought under the 340B program: its Medicare drug lines carry the 340B modifier."""
+    """Every drug the site gives is bought under the 340B program:
+    its Medicare drug lines carry the 340B modifier."""
     drugs_340b: tuple[Annotated[str, BeforeValidator(_hcpcs_code)], ...] = ()
     """Only these drugs (HCPCS codes) are bought under 340B."""
 
@@ -185,7 +191,8 @@ class BillingSettings(BaseModel):
     def _one_way_to_say_it(self) -> "BillingSettings":
         if self.acquired_340b and self.drugs_340b:
             raise ValueError(
-                "give acquired_340b = true (every drug) or drugs_340b = [...] (only these), not both"
+                "give acquired_340b = true (every drug) or "
+                "drugs_340b = [...] (only these), not both"
             )
         return self
 
@@ -223,7 +230,8 @@ class SiteConfig(BaseModel):
     administration: AdministrationSettings = AdministrationSettings()
     billing: BillingSettings = BillingSettings()
     keys: dict[str, KeySpec] = Field(default_factory=dict)
-    """The app's key bindings by binding id ("copy-claim-lines" = "ctrl+y"): the keys replace the default."""
+    """The app's key bindings by binding id ("copy-claim-lines" = "ctrl+y"):
+    the keys replace the default."""
     _origin: str = PrivateAttr(default="the default site config")
 
     def check_policy(self) -> SitePolicy:
@@ -308,7 +316,8 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
     )
     if bad_codes:
         raise SiteConfigError(
-            f"{origin}: [chargemaster] code '{bad_codes[0]}': not a HCPCS code (one capital letter and four digits, e.g. J2323)"
+            f"{origin}: [chargemaster] code '{bad_codes[0]}': "
+            "not a HCPCS code (one capital letter and four digits, e.g. J2323)"
         )
     try:
         config = SiteConfig.model_validate(data)
@@ -320,8 +329,8 @@ def parse_site_config(text: str, origin: str) -> SiteConfig:
                 "unknown setting"
                 if len(first["loc"]) > 1
                 else (
-                    "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], [dosing], [documentation], "
-                    "[administration], [billing])"
+                    "unknown table (known: [claims], [payer.NAME], [chargemaster], [log], "
+                    "[dosing], [documentation], [administration], [billing])"
                 )
             )
         elif first["type"] == "too_short":

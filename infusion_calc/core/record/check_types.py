@@ -45,7 +45,8 @@ class Check(NamedTuple):
 
     @classmethod
     def from_dict(cls, saved: dict[str, str]) -> Check:
-        """The check `to_dict` wrote (the log keeps them so); KeyError or ValueError for anything else."""
+        """The check `to_dict` wrote (the log keeps them so);
+        KeyError or ValueError for anything else."""
         return cls(saved["code"], Severity(saved["severity"]), saved["message"])
 
 
@@ -66,7 +67,8 @@ class CheckSpec(NamedTuple):
         """The finding, with the usual severity unless another declared one is given."""
         if severity is not None and severity not in self.severities:
             raise ValueError(
-                f"{self.code} is declared {', '.join(s.value for s in self.severities)}, not {severity.value}"
+                f"{self.code} is declared "
+                f"{', '.join(s.value for s in self.severities)}, not {severity.value}"
             )
         return Check(self.code, severity or self.severity, message)
 
@@ -110,13 +112,17 @@ class SitePolicy(NamedTuple):
     """
 
     require_waste_witness: bool = False
-    """[documentation] require_waste_witness: ask for a waste witness (no Medicare source requires one)."""
+    """[documentation] require_waste_witness: ask for a waste witness
+    (no Medicare source requires one)."""
     complex_biologic_codes: str = "complex"
-    """[administration] complex_biologic_codes: "complex" (96413/96415) or "infusion" (96365/96366)."""
+    """[administration] complex_biologic_codes: "complex"
+    (96413/96415) or "infusion" (96365/96366)."""
     acquired_340b: bool = False
-    """[billing] acquired_340b or drugs_340b: the site buys drugs under 340B; their Medicare lines get the modifier."""
+    """[billing] acquired_340b or drugs_340b: the site buys drugs under 340B;
+    their Medicare lines get the modifier."""
     drugs_340b: tuple[str, ...] = ()
-    """[billing] drugs_340b: the HCPCS codes bought under 340B; empty with acquired_340b: every drug."""
+    """[billing] drugs_340b: the HCPCS codes bought under 340B;
+    empty with acquired_340b: every drug."""
     payers_340b: tuple[str, ...] = ()
     """Payer types besides Medicare whose `[payer.NAME]` table says modifier_340b = true."""
 

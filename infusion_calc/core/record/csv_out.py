@@ -1,4 +1,5 @@
-"""The one CSV writer behind every CSV infusion-calc writes (log export, batch, `calc --format csv`).
+"""The one CSV writer behind every CSV infusion-calc
+writes (log export, batch, `calc --format csv`).
 
 A spreadsheet opening a CSV runs a cell that starts with `=`, `+`, `-` or `@` as a
 formula (and a leading TAB or CR is stripped before it looks), so a patient id

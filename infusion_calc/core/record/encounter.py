@@ -15,10 +15,13 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import partial
-from typing import Any, NamedTuple
+from typing import Any
 
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
+
+# Re-exported: the forms import the text with its reader.
+from infusion_calc.core.record.encounter_fields import EncounterText as EncounterText
 from infusion_calc.core.record.encounter_values import (
     DX_NORMAL,
     FREE_TEXT,
@@ -43,7 +46,9 @@ class Encounter:
     A frozen dataclass, not a pydantic model: `calc --json` builds one on every run, and
     importing pydantic would cost a third of that command's start-up. The
     invariants a model would enforce are checked in `__post_init__`; typed text goes
-    through `read_encounter`.
+    through `read_encounter`. Each field is declared on `EncounterText` (label, limit, parser,
+    help); it is named again here only for the type its parser returns, which a type checker
+    must see (tests/core/test_encounter_fields.py ties each to its row's parser).
     """
 
     given_at: datetime | date | None = None  # the date of service, with the time when known
@@ -65,7 +70,8 @@ class Encounter:
     rems_checked: bool = False
     events: str | None = None
     """Adverse events or deviations, free text (may span lines)."""
-    # What was done at the chair, as charted (the amount given itself is the engine's, it is billed).
+    # What was done at the chair, as charted (the amount
+    # given itself is the engine's, it is billed).
     stop_reason: str | None = None
     iv_site: str | None = None
     premeds: str | None = None
@@ -106,43 +112,6 @@ class Encounter:
         if self.start is None or self.stop is None:
             return None
         return _minutes_between(self.start, self.stop)
-
-
-class EncounterText(NamedTuple):
-    """The encounter as typed into a form. Blank text means "not given".
-
-    Build it with keywords (`EncounterText(dx="G35.A", lots=("A1",))`); change one field
-    with `text._replace(dx=...)`. `dose_given` rides here so a form, the log and the
-    encounter panel keep it with the rest of the administration, but it changes the
-    billed units, so the engine reads it (forms pass it on as `CalcRequest.dose_given`)
-    and `read_encounter` does not.
-    """
-
-    given_at: str = ""
-    site: str = ""
-    nurse: str = ""
-    provider: str = ""
-    dx: str = ""
-    payer: str = ""
-    prior_auth: str = ""
-    step_therapy: bool = False
-    lots: tuple[str, ...] = ()
-    expires: tuple[str, ...] = ()
-    waste_reason: str = ""
-    waste_witness: str = ""
-    start: str = ""
-    stop: str = ""
-    consent: bool = False
-    rems_checked: bool = False
-    events: str = ""
-    dose_given: str = ""
-    stop_reason: str = ""
-    iv_site: str = ""
-    premeds: str = ""
-    rate_changes: str = ""
-    observation: str = ""
-    diluent: str = ""
-    filter: str = ""
 
 
 def _vials(lots: tuple[str, ...], expires: tuple[str, ...]) -> tuple[VialRecord, ...]:

@@ -1,5 +1,6 @@
 """The values one encounter field holds (a payer, an expiry, a vial's lot, a clock time) and the
-strict parser each field is read with: each raises InputError(field, what is wrong and what to type).
+strict parser each field is read with: each raises InputError(field,
+what is wrong and what to type).
 
 Formats are exact: a date-time is `YYYY-MM-DD HH:MM` (or with `T`), a clock time `HH:MM`, an
 expiration `YYYY-MM-DD` or `YYYY-MM`.
@@ -10,29 +11,16 @@ from __future__ import annotations
 import calendar
 import re
 from datetime import date, datetime, time
-from enum import Enum
 from typing import NamedTuple
 
 from infusion_calc.core.errors import InputError, shown
-from infusion_calc.core.record.encounter_fields import (
-    CLOCK_FORMAT,
-    DATE_TIME_FORMAT,
-    ENCOUNTER_FIELDS,
-    EXPIRY_FORMAT,
-)
-from infusion_calc.core.record.encounter_fields import (
-    SERVICE_DATE_FORMAT as _SERVICE_DATE,
-)  # own line: the one above is full
+from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS
+from infusion_calc.core.record.encounter_row import CLOCK_FORMAT, DATE_TIME_FORMAT, EXPIRY_FORMAT
+from infusion_calc.core.record.encounter_row import SERVICE_DATE_FORMAT as _SERVICE_DATE
+
+# Re-exported: the checks and the pipeline import the payer types with the parsers.
+from infusion_calc.core.record.encounter_row import Payer as Payer
 from infusion_calc.core.record.safe_text import free_text
-
-
-class Payer(str, Enum):
-    MEDICARE = "medicare"
-    """Original Medicare (Part B fee-for-service): the MAC's articles apply."""
-    MEDICARE_ADVANTAGE = "medicare-advantage"
-    """A Medicare Advantage (Part C) plan: its own coverage policies and prior authorization."""
-    MEDICAID = "medicaid"
-    COMMERCIAL = "commercial"
 
 
 class Expiry(NamedTuple):
@@ -81,7 +69,8 @@ _YEARS = (2000, 2099)  # anything else is a typo in a chart date
 
 
 class FreeText(NamedTuple):
-    """How one free-text encounter field is read: its name in messages, its longest text, line breaks."""
+    """How one free-text encounter field is read: its name in messages,
+    its longest text, line breaks."""
 
     label: str
     limit: int
@@ -99,7 +88,8 @@ TEXT_LIMITS = {field.name: field.limit for field in ENCOUNTER_FIELDS if field.li
 
 
 def clean_text(value: str, field: str, label: str, *, multiline: bool = False) -> str | None:
-    """Trimmed free text, or None when blank; InputError for a character that acts (core/record/safe_text.py)."""
+    """Trimmed free text, or None when blank; InputError for a character that acts
+    (core/record/safe_text.py)."""
     return free_text(value, field, label, TEXT_LIMITS[field], multiline=multiline)
 
 
@@ -127,7 +117,8 @@ def parse_date_time(value: str, field: str = "given_at") -> datetime | None:
 
 
 def parse_given_at(value: str, field: str = "given_at") -> datetime | date | None:
-    """'2026-03-02' -> date (a claim's date of service is a date); '2026-03-02 14:05' -> datetime; blank -> None."""
+    """'2026-03-02' -> date (a claim's date of service is a date);
+    '2026-03-02 14:05' -> datetime; blank -> None."""
     raw = value.strip()
     if re.match(_DATE, raw):  # a date alone: the date of service, with no time to chart
         _in_years(int(raw[:4]), field, _SERVICE_DATE)
@@ -190,8 +181,8 @@ def parse_dx(value: str, field: str = "dx") -> str | None:
     if match is None or len(raw) > 8:
         raise InputError(
             field,
-            f"'{shown(raw)}' is not an ICD-10-CM code: a letter, a digit, a letter or digit, then a dot and "
-            "up to 4 letters or digits, e.g. G35.A, G12.0 or K50.00.",
+            f"'{shown(raw)}' is not an ICD-10-CM code: a letter, a digit, a letter or digit, then "
+            "a dot and up to 4 letters or digits, e.g. G35.A, G12.0 or K50.00.",
         )
     head, tail = match.groups()
     return f"{head}.{tail}" if tail else head

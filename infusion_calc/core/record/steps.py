@@ -49,7 +49,8 @@ Figure = Decimal | int | str | tuple[tuple[int, str], ...]
 
 @dataclass(frozen=True, slots=True)
 class Step:
-    """One step: its kind and the figures its sentence states, by name (see words/step_text.STEP_TEXTS)."""
+    """One step: its kind and the figures its sentence states, by name
+    (see words/step_text.STEP_TEXTS)."""
 
     kind: StepKind
     figures: tuple[tuple[str, Figure], ...]

@@ -25,7 +25,9 @@ HUNDREDTH = Decimal("0.01")
 
 RISKS = {
     "waste_without_jw": "waste recorded (discarded units) with no JW line",
-    "jw_without_waste_documented": "JW line saved without the waste's date, time, amount or reason documented",
+    "jw_without_waste_documented": (
+        "JW line saved without the waste's date, time, amount or reason documented"
+    ),
     "saved_with_error": "saved while a pre-submission check was an error",
 }
 """Each risk the report counts, and what it means (the text and HTML show these words)."""
@@ -288,7 +290,8 @@ def _what_if_dict(figures: Figures, round_within: Decimal | None, ids: bool) -> 
             "applied": False,
             "administrations": len(figures.non_billable_entries),
             "units": {name: _units(value) for name, value in figures.non_billable_units.items()},
-            "overfill": None,  # the log holds labeled amounts only: overfill is never recorded, so never counted
+            # the log holds labeled amounts only: overfill is never recorded, so never counted
+            "overfill": None,
             "dollars_at_payment_limit": money(figures.non_billable_dollars),
             **traced(figures.non_billable_entries),
         },
@@ -324,7 +327,8 @@ def figures_dict(
 
 
 def report_to_dict(report: Report) -> dict[str, Any]:
-    """The JSON contract: from, to, totals, by_drug (one object per HCPCS), by_month; details with --details."""
+    """The JSON contract: from, to, totals, by_drug (one object per HCPCS), by_month;
+    details with --details."""
     ids = report.details is not None
     round_within = report.round_within
     out: dict[str, Any] = {

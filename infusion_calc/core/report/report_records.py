@@ -13,7 +13,8 @@ from typing import NamedTuple
 
 
 class SavedLine(NamedTuple):
-    """One claim line as saved: its modifiers, units and the Medicare payment saved with it (None: none was)."""
+    """One claim line as saved: its modifiers, units and
+    the Medicare payment saved with it (None: none was)."""
 
     modifiers: tuple[str, ...]
     units: int
@@ -58,7 +59,8 @@ class SavedAdministration(NamedTuple):
     """The dose given when the infusion stopped short (billing came from it)."""
     payer: str | None = None
     limit_per_unit: Decimal | None = None
-    """The payment limit per billing unit of the quarter saved with the entry; None when none was."""
+    """The payment limit per billing unit of the quarter saved with the entry;
+    None when none was."""
     planned_strengths: tuple[Decimal, ...] = ()
     """The vial sizes the plan chose from (typed ones, else the catalog's at the time)."""
     error_checks: tuple[str, ...] = ()
@@ -66,7 +68,8 @@ class SavedAdministration(NamedTuple):
     waste_undocumented: bool = False
     """A JW line was saved while the waste's date, time, amount or reason was not recorded."""
     amount_unit: str = "mg"
-    """What the amounts are measured in, as the strict parser reads them back: "mg", "mL", "unit", "IU", "dose"."""
+    """What the amounts are measured in, as the strict parser reads them back: "mg", "mL",
+    "unit", "IU", "dose"."""
 
     @property
     def month(self) -> str:

@@ -68,7 +68,8 @@ class Searches:
     def nearest(
         self, strengths: tuple[Decimal, ...], dose: Decimal, threshold: Decimal
     ) -> Combination | None:
-        """The whole-vial total nearest the dose within ±threshold percent (as `calc --round-within`)."""
+        """The whole-vial total nearest the dose within ±threshold percent
+        (as `calc --round-within`)."""
         key = ("nearest", strengths, dose, threshold)
         if key not in self._answers:
             search = self._search(strengths)
@@ -89,7 +90,8 @@ class Searches:
 def least_waste_strengths(
     entry: SavedAdministration, catalog: Mapping[tuple[str, str], tuple[Decimal, ...]]
 ) -> tuple[Decimal, ...]:
-    """Every single-dose size the catalog knows for the code in the entry's unit, and the ones it was planned with."""
+    """Every single-dose size the catalog knows for the code in the entry's unit,
+    and the ones it was planned with."""
     known = catalog.get((entry.hcpcs, entry.amount_unit), ())
     if known == entry.planned_strengths:
         return known

@@ -1,1 +1,2 @@
-"""A visit: several administrations, their administration codes (hierarchy), checks, note and exports."""
+"""A visit: several administrations, their administration codes (hierarchy),
+checks, note and exports."""

@@ -86,7 +86,8 @@ class AdminLine:
 
 @dataclass(frozen=True, slots=True)
 class Finding:
-    """What the record lacks, or why a service is not billed. `service` indexes the services given."""
+    """What the record lacks, or why a service is not billed. `service` indexes the services
+    given."""
 
     name: str
     service: int
@@ -136,13 +137,15 @@ _RANK = [
 
 
 def additional_hours(minutes: int) -> int:
-    """Hours after the first: each full hour, or a remaining part of more than 30 minutes (91 min = 1, 90 min = 0)."""
+    """Hours after the first: each full hour, or a remaining part of more than 30 minutes
+    (91 min = 1, 90 min = 0)."""
     full, part = divmod(max(minutes - FIRST_CODE_MINUTES, 0), 60)
     return full + (1 if part > PART_HOUR_MINUTES else 0)
 
 
 def hydration_hours(minutes: int) -> int:
-    """Hydration billed as a later service (96361): one unit per hour, counting a part over 30 minutes."""
+    """Hydration billed as a later service (96361): one unit per hour,
+    counting a part over 30 minutes."""
     full, part = divmod(minutes, 60)
     return full + (1 if part > HYDRATION_MINIMUM_MINUTES else 0)
 
@@ -171,7 +174,8 @@ def choose_initial(candidates: list[tuple[int, Service]], setting: Setting) -> i
 
 
 def _unbillable(index: int, service: Service, services: tuple[Service, ...]) -> Finding | None:
-    """Hydration that is short or runs beside another infusion; an IV service whose times are missing."""
+    """Hydration that is short or runs beside another infusion;
+    an IV service whose times are missing."""
     minutes = service.minutes
     if service.route is Route.INFUSION and minutes is None:
         return Finding(
@@ -224,7 +228,8 @@ def _injection_line(service: Service) -> AdminLine:
 
 
 def visit_codes(services: tuple[Service, ...], setting: Setting) -> VisitCodes:
-    """The administration lines of a visit, in the order billers list them, and what keeps a service off the claim."""
+    """The administration lines of a visit, in the order billers list them,
+    and what keeps a service off the claim."""
     findings: list[Finding] = []
     iv: list[tuple[int, Service]] = []
     injections: list[AdminLine] = []
@@ -329,7 +334,8 @@ def _hours(service: Service, *, initial: bool) -> list[AdminLine]:
 
 
 def _merged(lines: list[AdminLine]) -> tuple[AdminLine, ...]:
-    """One line per code, modifiers and IV site, in the order each first appears; initial services first."""
+    """One line per code, modifiers and IV site, in the order each first appears;
+    initial services first."""
     totals: dict[tuple[str, tuple[str, ...], str | None], int] = {}
     for line in sorted(lines, key=lambda line: line.code not in INITIAL_CODES):
         key = (line.code, line.modifiers, line.iv_site)

@@ -1,8 +1,10 @@
 """Batch rows of one visit become one claim: the rows sharing a `visit` cell (consecutive rows) are
-answered as usual, then the visit's administration lines follow them (core/visit/admin_hierarchy.py).
+answered as usual, then the visit's administration lines follow them
+(core/visit/admin_hierarchy.py).
 
-A file with a `visit` and a `route` column is read this way. The `visit` column and the columns it reads (`route`, `start`, `stop`, `setting`, `iv_site`) are
-pass-through columns: a file without `visit` is answered exactly as before. Pure.
+A file with a `visit` and a `route` column is read this way. The `visit` column and the columns it
+reads (`route`, `start`, `stop`, `setting`, `iv_site`) are pass-through columns: a file without
+`visit` is answered exactly as before. Pure.
 """
 
 from __future__ import annotations
@@ -34,8 +36,9 @@ _CLOCK = re.compile(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?([01][0-9]|2[0-3]):([0
 
 
 def visit_index(columns: Columns) -> int | None:
-    """Where the `visit` pass-through column is, when the file also has a `route` column; else None (the
-    file is answered row by row, as before: a `visit` column alone was always free text passed through)."""
+    """Where the `visit` pass-through column is, when the file also has a
+    `route` column; else None (the file is answered row by row, as before:
+    a `visit` column alone was always free text passed through)."""
     keys = {column_key(columns.header[index]): index for index in columns.passthrough}
     return keys.get(VISIT_COLUMN) if "route" in keys else None
 
@@ -95,7 +98,8 @@ def administration_records(
     catalog: Catalog,
     policy: SitePolicy,
 ) -> RowOutcome | None:
-    """The visit's administration lines as records after its rows (hcpcs = the CPT code, line = "admin")."""
+    """The visit's administration lines as records after its rows
+    (hcpcs = the CPT code, line = "admin")."""
     answered = [outcome for outcome in outcomes if outcome.records]
     if not answered:
         return None

@@ -47,7 +47,8 @@ _ROUTES = {
 
 @dataclass(frozen=True, slots=True)
 class VisitTools:
-    """What the caller loaded: the site (catalog, rules, policy, quarters) and its rounding policy."""
+    """What the caller loaded: the site (catalog, rules, policy,
+    quarters) and its rounding policy."""
 
     site: Site
     rounding_policy: str | None = None
@@ -94,7 +95,8 @@ class VisitResult:
 
 
 def encounter_text(visit: VisitSpec, spec: AdministrationSpec) -> EncounterText:
-    """The encounter fields of one administration: the visit's, with this drug's times and vial record."""
+    """The encounter fields of one administration: the visit's,
+    with this drug's times and vial record."""
     shared = visit.encounter
     start = spec.text("start") or ""
     lot, expires = spec.text("lot"), spec.text("expires")
@@ -135,7 +137,8 @@ def request_for(
 
 
 def _administer_one(request: CalcRequest, typed: EncounterText, tools: VisitTools) -> DrugResult:
-    """One drug through the one administration pipeline every front end uses (core/pipeline/administration.py)."""
+    """One drug through the one administration pipeline every front end uses
+    (core/pipeline/administration.py)."""
     done = administer(request, parse_encounter(typed), tools.site)
     return DrugResult(done.calculation, done.encounter, done.checks, done.note)
 
@@ -161,7 +164,8 @@ def _service(spec: AdministrationSpec, drug: DrugResult | None, policy: SitePoli
 
 
 def run_visit(visit: VisitSpec, tools: VisitTools) -> VisitResult:
-    """Every drug of the visit calculated alone, then the visit's administration codes and checks."""
+    """Every drug of the visit calculated alone,
+    then the visit's administration codes and checks."""
     results = []
     for spec in visit.administrations:
         drug = (
@@ -178,7 +182,8 @@ def run_visit(visit: VisitSpec, tools: VisitTools) -> VisitResult:
 def assemble_visit(
     visit: VisitSpec, results: Sequence[AdministrationResult], policy: SitePolicy
 ) -> VisitResult:
-    """The visit's administration codes (by its setting's rules) and checks, over drugs already calculated."""
+    """The visit's administration codes (by its setting's rules) and checks,
+    over drugs already calculated."""
     services = tuple(_service(item.spec, item.drug, policy) for item in results)
     codes = visit_codes(services, Setting(visit.setting))
     return VisitResult(
@@ -192,7 +197,10 @@ def assemble_visit(
 def _label(item: AdministrationResult) -> str:
     times = "-".join(filter(None, (item.spec.text("start"), item.spec.text("stop"))))
     name = item.drug.calc.drug.display_name if item.drug else "hydration"
-    return f"{name} ({item.spec.values['route']}{', ' + times if times else ''}, line {item.spec.line})"
+    return (
+        f"{name} ({item.spec.values['route']}{', ' + times if times else ''}, "
+        f"line {item.spec.line})"
+    )
 
 
 def admin_line_to_dict(line: AdminLine) -> dict[str, Any]:
@@ -205,7 +213,8 @@ def admin_line_to_dict(line: AdminLine) -> dict[str, Any]:
 
 
 def visit_to_dict(result: VisitResult) -> dict[str, Any]:
-    """The visit's JSON: the drug lines and the administration lines side by side, each drug's own answer under it."""
+    """The visit's JSON: the drug lines and the administration lines side by side,
+    each drug's own answer under it."""
     encounter = result.spec.encounter
     return {
         "contract": 1,
@@ -241,7 +250,8 @@ def _in_time_order(result: VisitResult) -> list[AdministrationResult]:
 
 
 def visit_note(result: VisitResult) -> str:
-    """One chart note for the visit: the encounter once, each administration in time order with its waste."""
+    """One chart note for the visit: the encounter once,
+    each administration in time order with its waste."""
     return visit_note_text(result, _in_time_order(result))
 
 

@@ -1,5 +1,6 @@
-"""The checks only a whole visit can make (core/visit/visit.py): a time its administration code needs, and
-a service the rules leave off the claim (core/visit/admin_hierarchy.py's findings, said for a person)."""
+"""The checks only a whole visit can make (core/visit/visit.py): a time
+its administration code needs, and a service the rules leave off the
+claim (core/visit/admin_hierarchy.py's findings, said for a person)."""
 
 from __future__ import annotations
 

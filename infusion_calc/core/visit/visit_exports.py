@@ -1,5 +1,5 @@
-"""A visit's claim in the billers' formats: every drug line (each drug's lines as `calc --format` writes
-them, exports/lines.py) then the administration lines, numbered as one claim.
+"""A visit's claim in the billers' formats: every drug line (each drug's lines as `calc --format`
+writes them, exports/lines.py) then the administration lines, numbered as one claim.
 
 The per-line writers are the single-drug exporters' own (x12.loop, the CMS-1500/UB-04 table, the
 CSV columns); only the numbering across drugs and the administration lines are added here.
@@ -46,7 +46,8 @@ ADMIN_REVENUE = NoticeSpec(
 
 
 class _Line:
-    """One claim line of the visit: an ExportLine, the NOC description of its drug, and its moment."""
+    """One claim line of the visit: an ExportLine,
+    the NOC description of its drug, and its moment."""
 
     def __init__(
         self, line: ExportLine, description: str | None, when: datetime, administration: bool
@@ -65,7 +66,8 @@ def _moment(result: VisitResult, clock: str | None) -> datetime:
 
 
 def claim_lines(result: VisitResult, settings: ExportSettings) -> tuple[list[_Line], list[Notice]]:
-    """Drug lines in time order of their administration, then the administration lines; numbered 1..n."""
+    """Drug lines in time order of their administration,
+    then the administration lines; numbered 1..n."""
     out: list[_Line] = []
     notices: list[Notice] = []
     first_start = None
@@ -84,7 +86,8 @@ def claim_lines(result: VisitResult, settings: ExportSettings) -> tuple[list[_Li
             uncharged.add(admin.code)
             notices.append(
                 CHARGE_MISSING(
-                    f"No charge for {admin.code} in the site chargemaster: the charge is left blank."
+                    f"No charge for {admin.code} in the site chargemaster: "
+                    "the charge is left blank."
                 )
             )
         line = ExportLine(
@@ -144,8 +147,8 @@ def _table(result: VisitResult, fmt: str, settings: ExportSettings) -> tuple[str
     if any(item.administration for item in lines):
         notices.append(
             ADMIN_REVENUE(
-                "Administration lines carry revenue code 0260 (IV therapy): a site that bills chemotherapy "
-                "administration under 0335 changes FL42 for those lines."
+                "Administration lines carry revenue code 0260 (IV therapy): a site that bills "
+                "chemotherapy administration under 0335 changes FL42 for those lines."
             )
         )
     header = ("Line", "FL42", "FL43 description (NDC)", "FL44 HCPCS", "FL46 units", "FL47 charges")
@@ -193,7 +196,8 @@ def _csv(result: VisitResult, settings: ExportSettings) -> tuple[str, list[Notic
 
 
 def _fhir(result: VisitResult) -> str:
-    """A collection Bundle: each drug's MedicationAdministration, then one Procedure per administration line."""
+    """A collection Bundle: each drug's MedicationAdministration,
+    then one Procedure per administration line."""
     from infusion_calc.core.exports.fhir import (
         build,
     )  # fhir.resources (pydantic models): only a FHIR export pays

@@ -1,4 +1,5 @@
-"""A visit file (TOML) read strictly: the encounter once, then one `[[administration]]` table per drug.
+"""A visit file (TOML) read strictly: the encounter once,
+then one `[[administration]]` table per drug.
 
 Pure: text in, a `VisitSpec` out, or a `VisitFileError` naming the line. Values stay text here;
 the engine and the encounter parser read them with the project's strict parsers. tomllib
@@ -98,7 +99,8 @@ class VisitSpec:
 
 
 def _scan(text: str) -> tuple[dict[str, int], list[tuple[int, dict[str, int]]]]:
-    """Where each key sits: the encounter's keys, and per [[administration]] its header line and keys."""
+    """Where each key sits: the encounter's keys,
+    and per [[administration]] its header line and keys."""
     top: dict[str, int] = {}
     tables: list[tuple[int, dict[str, int]]] = []
     current = top
@@ -152,7 +154,8 @@ def _encounter(data: dict[str, Any], lines: dict[str, int]) -> dict[str, str]:
         if not encounter.get(key):
             raise VisitFileError(
                 None,
-                f"no '{key}': add {key} = ... ({ENCOUNTER_KEYS[key]}) before the first [[administration]]",
+                f"no '{key}': add {key} = ... ({ENCOUNTER_KEYS[key]}) "
+                "before the first [[administration]]",
             )
     try:
         date.fromisoformat(encounter["date"])
@@ -188,7 +191,8 @@ def _administration(
         raise VisitFileError(
             lines["patient"],
             f"patient = {values['patient']!r} is not the visit's patient "
-            f"({patient or 'none given'}): a visit file holds one patient; write one file per patient",
+            f"({patient or 'none given'}): a visit file holds one patient; "
+            "write one file per patient",
         )
     _check_administration(spec)
     return spec
@@ -232,19 +236,22 @@ def _overlaps(administrations: tuple[AdministrationSpec, ...]) -> None:
             )
             if None in a or None in b:
                 continue
-            if a[0] < b[1] and b[0] < a[1] and not later.flag("concurrent"):  # type: ignore[operator]
+            overlap = a[0] < b[1] and b[0] < a[1]  # type: ignore[operator]
+            if overlap and not later.flag("concurrent"):
                 raise VisitFileError(
                     later.lines.get("start", later.line),
                     (
-                        f"{later.values['start']}-{later.values['stop']} overlaps {earlier.values['start']}-"
-                        f"{earlier.values['stop']} (line {earlier.line}): correct the times, or add concurrent = true "
-                        "if the infusions ran at the same time"
+                        f"{later.values['start']}-{later.values['stop']} overlaps "
+                        f"{earlier.values['start']}-{earlier.values['stop']} (line "
+                        f"{earlier.line}): correct the times, or add concurrent = true if the "
+                        "infusions ran at the same time"
                     ),
                 )
 
 
 def read_visit(text: str) -> VisitSpec:
-    """The visit file's encounter and administrations, checked; VisitFileError naming the line otherwise."""
+    """The visit file's encounter and administrations, checked;
+    VisitFileError naming the line otherwise."""
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:

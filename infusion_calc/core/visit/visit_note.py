@@ -1,6 +1,6 @@
 """One chart note for a visit: the encounter once, then each administration in time order with its
-dose, vials, waste and claim lines (the single-drug note's own sections, core/pipeline/documentation.py),
-then the visit's administration codes and the signatures once."""
+dose, vials, waste and claim lines (the single-drug note's own sections,
+core/pipeline/documentation.py), then the visit's administration codes and the signatures once."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from infusion_calc.core.pipeline.documentation import (
     _vials,
     _waste,
 )
+from infusion_calc.core.record.encounter_fields import FIELD
 from infusion_calc.core.words.labels import line_brief
 
 if TYPE_CHECKING:
@@ -27,7 +28,11 @@ SETTING_WORDS = {"office": "physician office", "hospital": "hospital outpatient 
 def _heading(item: AdministrationResult) -> str:
     spec = item.spec
     start, stop = spec.text("start"), spec.text("stop")
-    minutes = spec.minutes("stop") - spec.minutes("start") if start and stop else None  # type: ignore[operator]
+    minutes = (
+        spec.minutes("stop") - spec.minutes("start")  # type: ignore[operator]
+        if start and stop
+        else None
+    )
     when = (
         f"{start}-{stop} ({describe_minutes(minutes)})"
         if minutes is not None
@@ -69,14 +74,8 @@ def visit_note_text(result: VisitResult, in_order: Sequence[AdministrationResult
         f"Date of service: {encounter['date']}",
         f"Setting: {SETTING_WORDS[encounter['setting']]}",
     ]
-    labels = (
-        ("dx", "Diagnosis (ICD-10-CM)"),
-        ("payer", "Payer type"),
-        ("site", "Site of care"),
-        ("provider", "Ordering/supervising provider"),
-        ("nurse", "Administered by"),
-    )
-    out += [f"{label}: {encounter[key]}" for key, label in labels if encounter.get(key)]
+    shared = ("dx", "payer", "site", "provider", "nurse")  # labelled as the chart note labels them
+    out += [f"{FIELD[key].in_chart}: {encounter[key]}" for key in shared if encounter.get(key)]
     out.append(f"Administrations ({len(in_order)}, in time order):")
     for number, item in enumerate(in_order, start=1):
         out.append(f"{number}. {_heading(item)}")

@@ -1,8 +1,9 @@
 """A visit put together from drugs calculated one at a time (the app's F9), as one `VisitResult`.
 
-The CLI reads a whole visit file and calculates each drug (core/visit/visit.py `run_visit`); the app has
-already calculated each drug on its own screen. Both end in the same `assemble_visit`, so the app's
-visit has the same administration codes, claim, exports, chart note and log entry as the CLI's.
+The CLI reads a whole visit file and calculates each drug (core/visit/visit.py
+`run_visit`); the app has already calculated each drug on its own screen. Both
+end in the same `assemble_visit`, so the app's visit has the same
+administration codes, claim, exports, chart note and log entry as the CLI's.
 """
 
 from __future__ import annotations
@@ -32,8 +33,9 @@ def _clock(moment: object) -> str | None:
 
 
 def route_word(calc: Calculation, encounter: Encounter) -> str:
-    """The route a drug's catalog entry implies: SC/IM is an injection; an IV drug given in 15 minutes or
-    less is a push (as it is billed), otherwise an infusion (also when a time is missing: it is billed by time)."""
+    """The route a drug's catalog entry implies: SC/IM is an injection; an IV drug given in 15
+    minutes or less is a push (as it is billed), otherwise an infusion (also when a time is
+    missing: it is billed by time)."""
     if calc.drug.route.strip().lower() in _INJECTED:
         return "injection"
     start, stop = _clock(encounter.start), _clock(encounter.stop)
@@ -53,7 +55,8 @@ def service_day(drugs: Sequence[DrugResult], today: date | None = None) -> date:
 
 
 def _shared(drugs: Sequence[DrugResult], day: date, setting: str) -> dict[str, str]:
-    """The visit's encounter once: the date, the setting, and each field as the first drug that has it gives it."""
+    """The visit's encounter once: the date, the setting,
+    and each field as the first drug that has it gives it."""
     shared = {"date": day.isoformat(), "setting": setting}
     for drug in drugs:
         encounter, request = drug.encounter, drug.calc.request
@@ -94,7 +97,8 @@ def _administration(drug: DrugResult) -> AdministrationSpec:
 def visit_of(
     drugs: Sequence[DrugResult], setting: str, policy: SitePolicy, today: date | None = None
 ) -> VisitResult:
-    """The visit of `drugs`, in time order (the order added when a start is missing), under the site's
+    """The visit of `drugs`, in time order (the order
+    added when a start is missing), under the site's
     `setting`: "office" or "hospital"."""
     if setting not in SETTINGS:
         raise ValueError(f"setting {setting!r}: expected office or hospital")

@@ -1,1 +1,2 @@
-"""The words a person reads, written after the arithmetic: labels, step sentences, summaries, the JSON contract."""
+"""The words a person reads, written after the arithmetic: labels, step sentences,
+summaries, the JSON contract."""

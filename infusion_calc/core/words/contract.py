@@ -87,7 +87,8 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "dose_ordered": str(calc.order.amount),
         "dose_basis": calc.order.basis.value,
         "dose": _mg(calc.dose_mg),
-        # The amount given when it was entered; null means the whole dose prepared was billed as given.
+        # The amount given when it was entered; null means
+        # the whole dose prepared was billed as given.
         "dose_given": _mg(calc.given_mg) if calc.given_mg is not None else None,
         "patient": {
             "weight": format_amount(patient.weight_kg, "kg")
@@ -114,7 +115,8 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
         "discarded_units": calc.billing.discarded_units,
         "discarded_amount": _mg(calc.billing.discarded_mg),
         "single_dose": calc.single_dose,
-        "container_confirmed": calc.container_confirmed,  # false: no JW/JZ yet, claim formats refuse
+        # false: no JW/JZ yet, claim formats refuse
+        "container_confirmed": calc.container_confirmed,
         "lines": [
             line_to_dict(line) | {"medicare_payment": amount}
             for line, amount in zip(calc.lines, _line_payments(calc))
@@ -133,7 +135,8 @@ def calculation_to_dict(calc: Calculation) -> dict[str, Any]:
                 "change_percent": plain(option.change_percent),
                 "threshold_percent": plain(option.threshold_percent),
                 "vials": [_vial(use) for use in option.vials],
-                # What Medicare would allow for the option minus what it allows for the order: "-24.51".
+                # What Medicare would allow for the option
+                # minus what it allows for the order: "-24.51".
                 "medicare_payment_difference": (
                     str(calc.payment.whole_vial_total - calc.payment.total)
                     if calc.payment is not None and calc.payment.whole_vial_total is not None

@@ -3,8 +3,8 @@ front end and export, after the arithmetic.
 
 Pure text from values: no I/O, no Textual or rich. Two NDC forms on purpose: a person reads the
 carton's (`NDC 64406-0008-01, 12.5 mL`); a claim form wants its own syntax (`N464406000801 ML12.5`),
-used by the exports only. Kept light to import (the unit parser loads pint only when it must ask it), so
-the log's listing can use it without paying for the unit library.
+used by the exports only. Kept light to import (the unit parser loads pint only when it must ask
+it), so the log's listing can use it without paying for the unit library.
 """
 
 from __future__ import annotations
@@ -86,7 +86,8 @@ NDC_GAPS = {"one-space": " ", "none": ""}
 
 
 def ndc_for_claims(ndc: str, unit: str, quantity: Decimal, spacing: str = "one-space") -> str:
-    """'N464406000801 ML12.5': the claim syntax (qualifier N4, 11 digits, unit, quantity), exports only."""
+    """'N464406000801 ML12.5': the claim syntax
+    (qualifier N4, 11 digits, unit, quantity), exports only."""
     head = f"N4{ndc}"
     gap = " " * (16 - len(head)) if spacing == "columns" else NDC_GAPS[spacing]
     return f"{head}{gap}{unit}{plain(quantity)}"
@@ -106,7 +107,10 @@ def modifiers_text(modifiers: Iterable[str]) -> str:
 
 def opened_vials(use: VialUse) -> str:
     """'2 × 100 mg Remicade vials': how many vials of which size and brand to open."""
-    return f"{vial_text(use.count, use.product.label)} {use.product.brand} vial{'s' if use.count > 1 else ''}"
+    return (
+        f"{vial_text(use.count, use.product.label)} {use.product.brand} "
+        f"vial{'s' if use.count > 1 else ''}"
+    )
 
 
 def money(value: Decimal) -> str:
@@ -115,7 +119,8 @@ def money(value: Decimal) -> str:
 
 
 def checks_text(checks: Iterable[Check]) -> str:
-    """The pre-submission checks as plain lines for the readable output (`calc --note`, `log show`)."""
+    """The pre-submission checks as plain lines for the readable output
+    (`calc --note`, `log show`)."""
     rows = [f"  {check.severity.value:<8}{check.code}: {check.message}" for check in checks]
     if not rows:
         return "Pre-submission checks: none\n"

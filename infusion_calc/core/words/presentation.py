@@ -61,8 +61,9 @@ def whole_vial_advice(calc: Calculation) -> str | None:
         return f"Whole-vial option: none within {threshold}% of the order."
     sign = "+" if option.change_percent > 0 else ""
     return (
-        f"Whole-vial option (site policy, within {threshold}%): {amount(option.dose_mg, calc.drug.amount_unit)} "
-        f"= {uses_text(option.vials)} ({sign}{plain(option.change_percent)}%). NOT applied: the result above is the dose as "
+        f"Whole-vial option (site policy, within {threshold}%): "
+        f"{amount(option.dose_mg, calc.drug.amount_unit)} = {uses_text(option.vials)} "
+        f"({sign}{plain(option.change_percent)}%). NOT applied: the result above is the dose as "
         "ordered; use this only if the prescriber changes the order."
     )
 
@@ -78,13 +79,17 @@ def payment_sentence(calc: Calculation) -> str | None:
     )
     text = (
         f"Medicare allows {money(payment.total)}: {per_line} "
-        f"({payment.quarter} limit ${payment.limit} per unit; coinsurance {money(payment.coinsurance)})."
+        f"({payment.quarter} limit ${payment.limit} per unit; coinsurance "
+        f"{money(payment.coinsurance)})."
     )
     if payment.discarded:
         text += f" The JW line recovers {money(payment.discarded)}."
     if payment.whole_vial_total is not None:  # the site's whole-vial option, in dollars
         difference = payment.whole_vial_total - payment.total
-        text += f" The whole-vial option: Medicare {'+' if difference >= 0 else '-'}{money(abs(difference))}."
+        text += (
+            " The whole-vial option: Medicare "
+            f"{'+' if difference >= 0 else '-'}{money(abs(difference))}."
+        )
     return text
 
 

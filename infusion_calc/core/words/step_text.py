@@ -19,9 +19,12 @@ STEP_TEXTS = {
     StepKind.DOSE_PER_M2: "{per_m2} {u}/m² × {bsa} m² = {dose} {u}",
     StepKind.VIALS: "Vials: {vials} = {labeled} {u} labeled",
     StepKind.DOSE_GIVEN: "Dose given: {given} {u} of the {dose} {u} prepared",
-    StepKind.ADMINISTERED: "Administered: {dose} {u} ÷ {unit} {u} per unit = {ratio} → {units} units (rounded up)",
+    StepKind.ADMINISTERED: (
+        "Administered: {dose} {u} ÷ {unit} {u} per unit = {ratio} → {units} units (rounded up)"
+    ),
     StepKind.DISCARDED: (
-        "Discarded: {labeled} {u} opened − {dose} {u} = {discarded} {u} ÷ {unit} {u} = {ratio} → {units} units (rounded down)"
+        "Discarded: {labeled} {u} opened − {dose} {u} = {discarded} {u} ÷ {unit} {u} = {ratio} → "
+        "{units} units (rounded down)"
     ),
     StepKind.CAP: "Cap: {administered} + JW ≤ {labeled_units} labeled units → {jw} JW units",
 }

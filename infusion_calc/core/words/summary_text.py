@@ -45,7 +45,8 @@ def result_summary(result: Mapping[str, Any], rounding_threshold: Decimal | None
         out.append(f"  Given         {given} of the dose prepared")
     for vial in result["vials"]:
         out.append(
-            f"  Open          {vial_text(vial['count'], vial_size(vial))} vial  ({ndc_for_people(_carton_ndc(vial['ndc']))})"
+            f"  Open          {vial_text(vial['count'], vial_size(vial))} vial  "
+            f"({ndc_for_people(_carton_ndc(vial['ndc']))})"
         )
     for vial, diluent in _reconstituted(result):
         out.append(f"  Reconstitute  each of {vial} with {diluent} sterile water")
@@ -64,7 +65,8 @@ def result_summary(result: Mapping[str, Any], rounding_threshold: Decimal | None
         )
         units = line["units"]
         out.append(
-            f"    {code_label(line['hcpcs'], line['modifiers']):<14}{units:>6} {'unit ' if units == 1 else 'units'}   {ndc}"
+            f"    {code_label(line['hcpcs'], line['modifiers']):<14}{units:>6} "
+            f"{'unit ' if units == 1 else 'units'}   {ndc}"
         )
     out.extend(_payment_lines(result))
     option_line = _whole_vial_option(result, rounding_threshold)
@@ -95,7 +97,8 @@ def _reconstituted(result: Mapping[str, Any]) -> list[tuple[str, str]]:
 
 
 def _whole_vial_option(result: Mapping[str, Any], threshold: Decimal | None) -> str | None:
-    """The nearest whole-vial dose within the site's threshold, in one line; None without a threshold."""
+    """The nearest whole-vial dose within the site's threshold, in one line;
+    None without a threshold."""
     if "dose_rounding" not in result:
         return None
     option = result["dose_rounding"]
@@ -133,6 +136,7 @@ def _payment_lines(result: Mapping[str, Any]) -> list[str]:
     if Decimal(payment["discarded"]):
         out.append(f"                the JW line recovers {money(Decimal(payment['discarded']))}")
     out.append(
-        f"                coinsurance {payment['coinsurance_percent']}%: {money(Decimal(payment['coinsurance']))}"
+        f"                coinsurance {payment['coinsurance_percent']}%: "
+        f"{money(Decimal(payment['coinsurance']))}"
     )
     return out

@@ -30,9 +30,9 @@ class CatalogProblemScreen(ModalScreen[bool]):
             yield Label("The site catalog could not be loaded", id="catalog-problem-title")
             yield Static(self.problem, id="catalog-problem-reason", markup=False)
             yield Static(
-                "The app will calculate with the packaged catalog only (verified data). Drugs, vials and "
-                "NDCs that only the site file has are not available; check each NDC against the carton. "
-                "Ask pharmacy to correct the site file.",
+                "The app will calculate with the packaged catalog only (verified data). Drugs, "
+                "vials and NDCs that only the site file has are not available; check each NDC "
+                "against the carton. Ask pharmacy to correct the site file.",
                 id="catalog-problem-advice",
                 markup=False,
             )

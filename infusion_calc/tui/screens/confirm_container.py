@@ -1,4 +1,5 @@
-"""Asked before a result whose container nobody has confirmed leaves the app (copied, written or saved).
+"""Asked before a result whose container nobody has
+confirmed leaves the app (copied, written or saved).
 
 A code known only from CMS's files does not say whether its vial is single-dose or
 multi-dose, and the JW/JZ modifiers depend on it (core/catalog/container.py). The nurse holding the
@@ -47,14 +48,16 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
         self.product = product
         self.doing = doing
         self.hint = hint
-        """'FDA listing (2019): NDC … multi-dose': a dated hint beside the question, never the answer."""
+        """'FDA listing (2019): NDC … multi-dose':
+        a dated hint beside the question, never the answer."""
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-container-dialog"):
             yield Label("Single-dose or multi-dose? Read the carton", id="confirm-container-title")
             yield Static(
-                f"{self.product}: no catalog verifies whether this vial is single-dose or multi-dose, and the "
-                "JW/JZ modifiers depend on it (none at all for a multi-dose vial).",
+                f"{self.product}: no catalog verifies whether this vial "
+                "is single-dose or multi-dose, and the JW/JZ modifiers "
+                "depend on it (none at all for a multi-dose vial).",
                 id="confirm-container-reason",
                 markup=False,
             )
@@ -90,7 +93,8 @@ class ConfirmContainerScreen(ModalScreen[str | None]):
 def ask(
     screen: Any, result: ResultView, nothing: str, doing: str, again: Callable[[], None]
 ) -> None:
-    """Push the question; an answer recalculates with it and runs `again` (the action the nurse asked for)."""
+    """Push the question; an answer recalculates with it and runs `again`
+    (the action the nurse asked for)."""
     calc = result.calculation
     if (
         calc is None
@@ -102,7 +106,8 @@ def ask(
     def answered(kind: str | None) -> None:
         if kind is None:
             screen.notify(
-                f"{nothing}: single-dose or multi-dose is not confirmed; no JW/JZ is written until it is.",
+                f"{nothing}: single-dose or multi-dose is not confirmed; "
+                "no JW/JZ is written until it is.",
                 severity="warning",
                 timeout=8,
             )

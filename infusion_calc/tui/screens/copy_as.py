@@ -1,8 +1,9 @@
-"""F5: choose the format to copy the claim lines in (CMS-1500, UB-04, 837P/837I, FHIR, CSV, JSON, text).
+"""F5: choose the format to copy the claim lines in
+(CMS-1500, UB-04, 837P/837I, FHIR, CSV, JSON, text).
 
 Dismisses with the format name the core's exports know, or None (Esc). The formats and
-their descriptions come from the core, through the actions service (tui/actions.py), so a new format shows here
-without a change to this screen.
+their descriptions come from the core, through the actions service (tui/actions.py), so a new
+format shows here without a change to this screen.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
 """The one working screen: the order form beside (or above) the live result.
 
 State: `form` (the text typed, replaced whole on each change) and `calculator` (set once the catalog
-has loaded). `outcome` is computed from the two by the core engine; its watcher hands it to the widgets.
+has loaded). `outcome` is computed from the two by the core engine;
+its watcher hands it to the widgets.
 
-Start-up: the first frame is the form itself, with the dose field focused (a placeholder frame only put
-off the moment a nurse can type); the catalog is loaded after it (see app.py, which also holds keys typed
-before the form exists and replays them into the dose field).
+Start-up: the first frame is the form itself, with the dose field focused (a placeholder frame only
+put off the moment a nurse can type); the catalog is loaded after it (see app.py, which also holds
+keys typed before the form exists and replays them into the dose field).
 """
 
 from __future__ import annotations
@@ -57,7 +58,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             "save_to_file",
             "Write to file",
             id="save-to-file",
-            tooltip="Write the chart text and claim lines to a new text file in the user data folder",
+            tooltip=(
+                "Write the chart text and claim lines to a new text file in the user data folder"
+            ),
         ),
         Binding(
             "f5",
@@ -71,21 +74,29 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             "save_to_log",
             "Save to log",
             id="save-to-log",
-            tooltip="Save this administration (result, chart note, checks, encounter) to the administration log",
+            tooltip=(
+                "Save this administration (result, chart note, "
+                "checks, encounter) to the administration log"
+            ),
         ),
         Binding(
             "f7",
             "jump_to_result",
             "Result",
             id="jump-to-result",
-            tooltip="Jump to the result, then the checks, then the chart text, then back to the form",
+            tooltip=(
+                "Jump to the result, then the checks, then the chart text, then back to the form"
+            ),
         ),
         Binding(
             "f8",
             "report",
             "Report",
             id="report",
-            tooltip="Waste and revenue from the administration log: charts by drug and by month, what-ifs",
+            tooltip=(
+                "Waste and revenue from the administration "
+                "log: charts by drug and by month, what-ifs"
+            ),
         ),
         Binding(
             "f9",
@@ -93,7 +104,10 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             "Add drug",
             id="add-to-visit",
             show=False,  # the bar is full: F1 and README list it
-            tooltip="Add the drug on screen to this patient's visit, and start the next drug of the visit",
+            tooltip=(
+                "Add the drug on screen to this patient's "
+                "visit, and start the next drug of the visit"
+            ),
         ),
         Binding(
             "ctrl+n",
@@ -165,6 +179,9 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._cursor_blink = cursor_blink
         self.built = False
         """True once the form and result exist (mounted before the first frame)."""
+        self._resumed = False
+        self._shown: Outcome | None = None
+        """The outcome the form and the result panel were last handed."""
         self._saving = False
         self._jumps = 0
         """How many places F7 has gone to since it was last back at the form."""
@@ -187,17 +204,36 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
-        await self.mount_all(main_widgets(self._round_within))
+        # The layout class for this width now: Textual's own resize sets it only after the
+        # first frame, which then was the narrow layout, restyled and laid out again at once.
+        width = self.app.size.width
+        self.update_classes(self._breakpoint_classes(width), animate=False)
+        await self.mount_all(
+            main_widgets(self._round_within, command_palette_key=width >= self.KEY_BAR_FULL_WIDTH)
+        )
         if not self._cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False
         self.built = True
         self._fit_key_bar()
-        self.result_panel.show(self.outcome)
+        self._shown = self.outcome
+        self.result_panel.show(self._shown)
         self.set_focus(
             self.query_one("#dose")
         )  # now, not later: the app replays early keys into it
         self.post_message(FormBuilt())
+
+    def on_screen_resume(self, event: events.ScreenResume) -> None:
+        # Runs before Textual's own handler. The first time, every widget was styled as it was
+        # mounted, just before: restyling them all again delayed the first frame (tens of ms).
+        if not self._resumed:
+            self._resumed = True
+            event.refresh_styles = False
+
+    def _breakpoint_classes(self, width: int) -> dict[str, bool]:
+        """-narrow or -wide for this width, as Textual's resize sets them."""
+        reached = max((edge, name) for edge, name in self.HORIZONTAL_BREAKPOINTS if width >= edge)
+        return {name: name == reached[1] for _, name in self.HORIZONTAL_BREAKPOINTS}
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         # Fields built later (the encounter panel's, on opening) follow the app's cursor_blink too.
@@ -249,7 +285,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         return self.calculator.evaluate(self.form)
 
     def watch_outcome(self, outcome: Outcome) -> None:
-        if self.built:
+        # Textual calls this on every read of `outcome` too (a computed reactive): the outcome
+        # already shown is not handed to the widgets again (the calculator returns the same
+        # object for the same form).
+        if self.built and outcome is not self._shown:
+            self._shown = outcome
             self.order_form.show_outcome(outcome)
             self.result_panel.show(outcome)
 
@@ -259,8 +299,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         banner = self.query_one("#catalog-problem", Static)
         if calculator.catalog_problem:
             banner.update(
-                "⚠ Site catalog NOT loaded: using the packaged catalog only. Check NDCs against the carton. "
-                f"Reason: {calculator.catalog_problem}"
+                "⚠ Site catalog NOT loaded: using the packaged catalog only. Check NDCs against "
+                f"the carton. Reason: {calculator.catalog_problem}"
             )
         banner.display = bool(calculator.catalog_problem)
         self.order_form.load_choices(calculator)
@@ -291,7 +331,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             self.set_focus(field)
 
     def _result_scroller(self) -> Widget:
-        """What scrolls to show the result: the whole page when stacked, the result pane when side by side."""
+        """What scrolls to show the result: the whole page when stacked,
+        the result pane when side by side."""
         return self.query_one("#workspace") if self.has_class("-narrow") else self.result_panel
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -314,13 +355,15 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         (scroller.scroll_page_down if pages > 0 else scroller.scroll_page_up)(animate=False)
 
     def action_jump_to_result(self) -> None:
-        """F7: the result, the checks, the chart text in turn, then back to the field being typed in."""
+        """F7: the result, the checks, the chart text in turn,
+        then back to the field being typed in."""
         if not self.built:
             return
         scroller = self._result_scroller()
         targets = [
             target
-            for target in map(self.query_one, self.JUMPS)
+            for selector in self.JUMPS
+            for target in self.query(selector)  # the result's body exists once the core has loaded
             if target.display and target.region.height
         ]
         if self._jumps < len(targets):
@@ -336,6 +379,10 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # lazy: imports the core: not before the first frame
         from infusion_calc.tui.screens.report import ReportScreen
 
-        # The app's context, whether or not the calculator has loaded yet (the report loads its own).
-        context = self.calculator.context if self.calculator else self.app._the_context()  # type: ignore[attr-defined]
+        # The app's context, whether or not the calculator
+        # has loaded yet (the report loads its own).
+        if self.calculator:
+            context = self.calculator.context
+        else:
+            context = self.app._the_context()  # type: ignore[attr-defined]
         self.app.push_screen(ReportScreen(context))

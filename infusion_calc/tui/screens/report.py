@@ -46,14 +46,15 @@ def summary_text(report: dict[str, Any]) -> str:
         else "no rounding policy"
     )
     return (
-        f"[b]Waste and revenue[/b] {report['from']} to {report['to']}: {totals['administrations']} administrations, "
-        f"waste {totals['waste_percent'] or '-'}%\n"
-        f"Paid: administered ${totals['administered_payment']} · JW recovered ${totals['jw_payment']} · "
-        f"JZ {totals['jz_attestations']}\n"
-        f"Risks: {risks['waste_without_jw']} waste without JW · {risks['jw_without_waste_documented']} JW undocumented · "
-        f"{risks['saved_with_error']} saved with an error\n"
-        f"[b]What-if, NOT applied:[/b] {rounded} · least waste ${what_if['least_waste']['dollars_saved']} · "
-        f"not billable ${what_if['non_billable_waste']['dollars_at_payment_limit']}"
+        f"[b]Waste and revenue[/b] {report['from']} to {report['to']}: {totals['administrations']} "
+        f"administrations, waste {totals['waste_percent'] or '-'}%\n"
+        f"Paid: administered ${totals['administered_payment']} · JW recovered "
+        f"${totals['jw_payment']} · JZ {totals['jz_attestations']}\n"
+        f"Risks: {risks['waste_without_jw']} waste without JW · "
+        f"{risks['jw_without_waste_documented']} JW undocumented · {risks['saved_with_error']} "
+        f"saved with an error\n[b]What-if, NOT applied:[/b] {rounded} · least waste "
+        f"${what_if['least_waste']['dollars_saved']} · not billable "
+        f"${what_if['non_billable_waste']['dollars_at_payment_limit']}"
     )
 
 
@@ -62,7 +63,8 @@ def _number(text: str) -> float:
 
 
 def _report(context: Context, period: Any) -> dict[str, Any]:
-    """The report with the site's whole-vial policy as the rounding what-if (as `infusion-calc report`)."""
+    """The report with the site's whole-vial policy as the rounding what-if
+    (as `infusion-calc report`)."""
     try:
         threshold = parse_rounding_threshold(context.rounding_policy)
     except (
@@ -73,7 +75,8 @@ def _report(context: Context, period: Any) -> dict[str, Any]:
 
 
 def today() -> date:
-    """The day the twelve months end on (a test sets it, so the window does not move with the calendar)."""
+    """The day the twelve months end on (a test sets it,
+    so the window does not move with the calendar)."""
     return date.today()
 
 
@@ -137,7 +140,8 @@ class ReportScreen(Screen[None]):
         plt.stacked_bar(
             codes,
             [administered, recovered],
-            labels=["administered", "JW"],  # type: ignore[call-arg]  # stub says label=, the code labels=
+            # stub says label=, the code labels=
+            labels=["administered", "JW"],  # type: ignore[call-arg]
             orientation="horizontal",
         )
         by_drug.refresh()
@@ -149,7 +153,8 @@ class ReportScreen(Screen[None]):
         places = list(
             range(1, len(months) + 1)
         )  # plotext reads text on the x axis as dates: numbers, labelled
-        plt.xticks(places, months)  # type: ignore[arg-type]  # whole numbers are ticks too (the stub asks list[float])
+        # whole numbers are ticks too (the stub asks list[float])
+        plt.xticks(places, months)  # type: ignore[arg-type]
         plt.plot(
             places,
             [_number(month["jw_payment"]) for month in report["by_month"]] or [0.0],

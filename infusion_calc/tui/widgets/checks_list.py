@@ -9,6 +9,7 @@ next (updated, hidden or added), rather than rebuilt.
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -52,38 +53,52 @@ class CheckLine(Static):
         if self._drawn_for == (row, width):
             return
         self._drawn_for = (row, width)
-        # The severity as a class, for what reads the DOM; no stylesheet rule selects it (the badge carries the
-        # colour), so no restyle: when the checks shift by one line, restyling them was most of a keystroke.
+        # The severity as a class, for what reads the DOM; no stylesheet rule
+        # selects it (the badge carries the colour), so no restyle: when the
+        # checks shift by one line, restyling them was most of a keystroke.
         self.update_classes(
             {f"-{severity}": row.severity == severity for severity in SEVERITIES}, update=False
         )
-        badge = Content.styled(
-            BADGES.get(row.severity, row.severity.upper()).ljust(BADGE_WIDTH),
-            BADGE_STYLES.get(row.severity, "bold"),
-        )
-        message = Content.assemble(row.message, " ", (f"[{row.code}]", "dim"))
-        if (
-            width <= BADGE_WIDTH + 10
-        ):  # not laid out yet (or absurdly narrow): let the Static wrap it
-            self.update(badge + message)
-            return
-        first, *rest = message.wrap(width - BADGE_WIDTH)
-        indent = Content(" " * BADGE_WIDTH)
-        self.update(Content("\n").join([badge + first, *(indent + line for line in rest)]))
+        self.update(check_text(row, width))
+
+
+@lru_cache(maxsize=256)
+def check_text(row: Check, width: int) -> Content:
+    """The badge and the message wrapped under itself, for a line `width` wide. Kept: when a
+    check comes or goes, the lines below it shift and show checks already wrapped."""
+    badge = Content.styled(
+        BADGES.get(row.severity, row.severity.upper()).ljust(BADGE_WIDTH),
+        BADGE_STYLES.get(row.severity, "bold"),
+    )
+    message = Content.assemble(row.message, " ", (f"[{row.code}]", "dim"))
+    if width <= BADGE_WIDTH + 10:  # not laid out yet (or absurdly narrow): let the Static wrap it
+        return badge + message
+    first, *rest = message.wrap(width - BADGE_WIDTH)
+    indent = Content(" " * BADGE_WIDTH)
+    return Content("\n").join([badge + first, *(indent + line for line in rest)])
 
 
 class ChecksList(Vertical):
     """Every check of the current result, errors first (the core's order)."""
 
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self._lines: list[CheckLine] = []
+        """Every line made so far, in order (the ones past the checks shown are hidden)."""
+
     def show(self, rows: tuple[Check, ...]) -> None:
-        lines = list(self.query_children(CheckLine))
+        lines = self._lines
         for line, row in zip(lines, rows):
             line.show(row)
-            line.display = True
+            if not line.display:
+                line.display = True
         for line in lines[len(rows) :]:
-            line.display = False
+            if line.display:
+                line.display = False
         if len(rows) > len(lines):
-            self.mount_all(CheckLine(row) for row in rows[len(lines) :])
+            added = [CheckLine(row) for row in rows[len(lines) :]]
+            lines.extend(added)
+            self.mount_all(added)
 
     @property
     def shown(self) -> tuple[Check, ...]:

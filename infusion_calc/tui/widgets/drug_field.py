@@ -171,7 +171,8 @@ class DrugField(Vertical):
             options.append(
                 Option(
                     Content(
-                        f"No drug matches '{query}': try the generic name, the brand or the HCPCS code"
+                        f"No drug matches '{query}': try the generic name, "
+                        "the brand or the HCPCS code"
                     ),
                     disabled=True,
                 )

@@ -17,26 +17,22 @@ from textual.widget import Widget
 from textual.widgets import Checkbox, Collapsible, Input, Label, Select
 
 from infusion_calc.core.record.encounter_fields import ENCOUNTER_FIELDS, FIELD
+from infusion_calc.core.record.encounter_row import Payer
 from infusion_calc.tui.state import EncounterValues
 from infusion_calc.tui.widgets.form_field import FormField
 
 TITLE = "Encounter (chart note, checks)"
 
-PAYERS = (
-    ("Not given", ""),
-    ("Medicare", "medicare"),
-    ("Medicare Advantage", "medicare-advantage"),
-    ("Medicaid", "medicaid"),
-    ("Commercial", "commercial"),
-)
+PAYERS = (("Not given", ""), *((payer.words, payer.value) for payer in Payer))
 
 
 class Tick(Checkbox):
-    """A checkbox whose box is empty until ticked: Textual's draws an X in both states (only the colour
-    differs), which reads as ticked to a new user."""
+    """A checkbox whose box is empty until ticked: Textual's draws an X in both states
+    (only the colour differs), which reads as ticked to a new user."""
 
+    # N802: Textual reads the class constant through the instance
     @property
-    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802  (Textual reads the class constant through the instance)
+    def BUTTON_INNER(self) -> str:  # type: ignore[override]  # noqa: N802
         return "X" if self.value else " "
 
 
@@ -97,7 +93,8 @@ class VialLots(Vertical):
             row.expires.clear()
 
     def values(self) -> tuple[tuple[str, ...], tuple[str, ...]]:
-        """Lots and expiries of the vials shown, in order; rows left blank at the end are dropped."""
+        """Lots and expiries of the vials shown, in order;
+        rows left blank at the end are dropped."""
         pairs = [(row.lot.value, row.expires.value) for row in self._rows[: self._shown]]
         while pairs and not any(text.strip() for text in pairs[-1]):
             pairs.pop()
@@ -135,7 +132,8 @@ class EncounterPanel(Collapsible):
             self._build()
 
     def _build(self) -> None:
-        """The fields in the field table's order (core/record/encounter_fields.py): its label, placeholder and id."""
+        """The fields in the field table's order (core/record/encounter_fields.py):
+        its label, placeholder and id."""
         self._payer = Select(PAYERS, id="payer", allow_blank=False)
         self._lots = VialLots(self._vial_labels)
         self._flags = {
@@ -171,7 +169,8 @@ class EncounterPanel(Collapsible):
         self.query_one(Collapsible.Contents).mount_all(widgets)
 
     def values(self) -> EncounterValues:
-        """Every field as typed, by EncounterText name; blank text and unticked boxes are left out."""
+        """Every field as typed, by EncounterText name;
+        blank text and unticked boxes are left out."""
         if self._lots is None or self._payer is None:
             return ()
         lots, expires = self._lots.values()
@@ -190,7 +189,8 @@ class EncounterPanel(Collapsible):
         return self._lots.show_vials(labels) if self._lots is not None else False
 
     def show_rems(self, rems: bool) -> bool:
-        """The REMS confirmation only for a drug with a REMS program; True if what is sent changed (a tick hidden)."""
+        """The REMS confirmation only for a drug with a REMS program;
+        True if what is sent changed (a tick hidden)."""
         self._rems = rems
         box = self._flags.get("rems_checked")
         if box is None:
@@ -202,7 +202,8 @@ class EncounterPanel(Collapsible):
         return False
 
     def next_drug(self) -> None:
-        """The next drug of the same visit: its own times, vials and amount given; the rest stays. The panel closes."""
+        """The next drug of the same visit: its own times, vials and amount given;
+        the rest stays. The panel closes."""
         for name in ("start", "stop", "dose_given", "stop_reason", "waste_reason", "waste_witness"):
             if name in self._texts:
                 self._texts[name].clear()
@@ -211,7 +212,8 @@ class EncounterPanel(Collapsible):
         self.collapsed = True
 
     def clear(self) -> None:
-        """A new patient: every field blank, except the clinic day's date (the time is now); the panel closes."""
+        """A new patient: every field blank, except the clinic day's date
+        (the time is now); the panel closes."""
         given_at = self._texts.get("given_at")
         day = given_at.value.strip()[:10] if given_at is not None else ""
         for control in self._texts.values():

@@ -9,7 +9,7 @@ dose needs, and which field a problem belongs under.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
@@ -28,14 +28,18 @@ from infusion_calc.tui.widgets.order_rows import order_rows
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
 
+ControlT = TypeVar("ControlT", bound=Widget)
+
 # Which dose bases show which rows (the rows carry the matching class).
 BASIS_CLASSES = {"per_kg": "-per-kg", "per_m2": "-per-m2"}
 
-# The fields each kind of dose needs besides the dose, in screen order (a BSA typed stands for both).
+# The fields each kind of dose needs besides the dose,
+# in screen order (a BSA typed stands for both).
 NEEDED = {"per_kg": ("weight",), "per_m2": ("height", "weight")}
 SCREEN_ORDER = ("drug", "dose", "height", "weight", "bsa", "vial", "round_within")
 
-# Encounter fields whose problems are shown under another row: lots and expiries share the vials row.
+# Encounter fields whose problems are shown under another row:
+# lots and expiries share the vials row.
 ENCOUNTER_ROW = {"lots": "vials", "expires": "vials"}
 
 CHECKED = ("dose", "height", "weight", "bsa", "vial")
@@ -66,6 +70,7 @@ class OrderForm(Vertical):
         self._encounter_problems: dict[str, str] = {}
         """Encounter row (FormField.field) -> the core's message for it."""
         self._basis = ""
+        self._controls: dict[str, Widget] = {}
 
     def compose(self) -> ComposeResult:
         yield from order_rows(self._round_within)
@@ -109,11 +114,12 @@ class OrderForm(Vertical):
         if outcome.result is not None and self.encounter_panel.show_vials(
             outcome.result.vial_labels
         ):
-            self._report()  # lots of vials no longer opened are no longer sent (and come back with them)
+            # lots of vials no longer opened are no longer sent (and come back with them)
+            self._report()
 
     @property
     def encounter_panel(self) -> EncounterPanel:
-        return self.query_one(EncounterPanel)
+        return self._one("#encounter", EncounterPanel)
 
     def clear(self) -> None:
         """Back to a fresh form for the next patient. The drug and the site's rounding policy
@@ -127,7 +133,8 @@ class OrderForm(Vertical):
         self._report()
 
     def next_drug(self) -> None:
-        """The next drug of the visit: a new drug and dose; the patient's size and the encounter stay."""
+        """The next drug of the visit: a new drug and dose;
+        the patient's size and the encounter stay."""
         for field in ("dose", "vial"):
             self.query_one(f"#{field}", Input).clear()
         self._validator_errors.clear()
@@ -140,24 +147,32 @@ class OrderForm(Vertical):
 
     def values(self) -> FormValues:
         text = {
-            field: self.query_one(f"#{field}", Input).value
+            field: self._one(f"#{field}", Input).value
             for field in ("dose", "weight", "height", "bsa")
         }
-        choice = self.query_one("#vial-choice", Select).value
+        choice = self._one("#vial-choice", Select).value
         if choice == TYPED_SIZE:
-            vial = self.query_one("#vial", Input).value
+            vial = self._one("#vial", Input).value
         elif isinstance(choice, str) and choice != ALL_PRESENTATIONS:
             vial = choice  # one presentation of the catalog, by its label
         else:
             vial = ""
         return FormValues(
-            drug=self.query_one("#drug", DrugField).value,
+            drug=self._one("#drug", DrugField).value,
             vial=vial,
             vial_typed=choice == TYPED_SIZE,
-            round_within=self.query_one("#round-within", Input).value,
+            round_within=self._one("#round-within", Input).value,
             encounter=self.encounter_panel.values(),
             **text,
         )
+
+    def _one(self, selector: str, kind: type[ControlT]) -> ControlT:
+        """One of the form's controls, looked up once: they stay for the form's life, and every
+        keystroke reads them all."""
+        found = self._controls.get(selector)
+        if found is None:
+            found = self._controls[selector] = self.query_one(selector, kind)
+        return found  # type: ignore[return-value]
 
     # -- events -----------------------------------------------------------------------------
 
@@ -176,7 +191,8 @@ class OrderForm(Vertical):
             self._validator_errors.pop(field, None)
 
     def _start_checking(self) -> None:
-        """The core is loaded: check each field as typed from now on, and what was typed before now."""
+        """The core is loaded: check each field as typed from now on,
+        and what was typed before now."""
         for name in CHECKED:
             control = self.query_one(f"#{name}", Input)
             if not control.validate_on:
@@ -307,7 +323,8 @@ class OrderForm(Vertical):
         choice.value = ALL_PRESENTATIONS if code else TYPED_SIZE
         # Select keeps showing the old option's label when the new list has the same
         # value ("*"); forcing the watcher redraws it for the new drug.
-        choice.mutate_reactive(Select.value)  # type: ignore[misc]  # Textual's own idiom: the descriptor, through the class
+        # Textual's own idiom: the descriptor, through the class
+        choice.mutate_reactive(Select.value)  # type: ignore[misc]
         self.set_class(choice.value == TYPED_SIZE, "-vial-typed")
 
     def _show_rows_for(self, basis: str) -> None:

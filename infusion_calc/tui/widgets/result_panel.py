@@ -32,7 +32,8 @@ class ResultPanel(VerticalScroll):
     """Everything that follows from the form, updated on each keystroke."""
 
     def __init__(self, *, id: str | None = None) -> None:
-        # No result yet (the catalog is loading): the body starts hidden, not restyled away after the first frame.
+        # No result yet (the catalog is loading): the body starts hidden,
+        # not restyled away after the first frame.
         super().__init__(id=id, classes="-no-result")
         self._drawn: dict[str, object] = {}
         """What each part of the result body last showed (its widgets keep it while hidden)."""
@@ -40,29 +41,43 @@ class ResultPanel(VerticalScroll):
 
     def compose(self) -> ComposeResult:
         yield Static("", id="result-heading", markup=False)
-        # A dose far outside the label shows here, above "Open 20 vials", before anyone copies anything.
+        # A dose far outside the label shows here, above "Open 20 vials",
+        # before anyone copies anything.
         yield Static("", id="dose-alert")
         yield Static("", id="result-status")
-        with Vertical(id="result-body"):
-            yield Static("", id="result-facts")
-            with Horizontal(id="result-figures"):
-                yield BigFigure("Administered units", id="administered")
-                yield BigFigure("Discarded units", id="discarded")
-            yield Static("", id="modifier-note", markup=False)
-            yield Static("", id="rounding-option", markup=False)
-            yield Label("Claim lines", classes="section-title")
-            yield ClaimLines(id="claim-lines")
-            yield Static("", id="payment", markup=False)
-            yield Static("", id="result-warnings")
-            yield Label("Pre-submission checks", classes="section-title", id="checks-title")
-            yield ChecksList(id="checks")
-            yield Label("Chart text", classes="section-title", id="chart-text-title")
-            yield Static("", id="chart-text-note")
-            yield Static("", id="chart-text", markup=False)
-        # The visit's drugs and its whole claim (F9): outside the result body, so it stays in view between drugs.
+        # The body (build_body) comes between here and the visit, before the first result.
+        # The visit's drugs and its whole claim (F9): outside the result body,
+        # so it stays in view between drugs.
         visit = Static("", id="visit", markup=False)
         visit.display = False  # until a drug is added to the visit
         yield visit
+
+    async def build_body(self) -> None:
+        """Mount the result's body, once, before the first result: it is hidden until there is
+        one, so the first frame (the catalog still loading) does without its widgets."""
+        if self.query_children("#result-body"):
+            return
+        body = Vertical(
+            Static("", id="result-facts"),
+            Horizontal(
+                BigFigure("Administered units", id="administered"),
+                BigFigure("Discarded units", id="discarded"),
+                id="result-figures",
+            ),
+            Static("", id="modifier-note", markup=False),
+            Static("", id="rounding-option", markup=False),
+            Label("Claim lines", classes="section-title"),
+            ClaimLines(id="claim-lines"),
+            Static("", id="payment", markup=False),
+            Static("", id="result-warnings"),
+            Label("Pre-submission checks", classes="section-title", id="checks-title"),
+            ChecksList(id="checks"),
+            Label("Chart text", classes="section-title", id="chart-text-title"),
+            Static("", id="chart-text-note"),
+            Static("", id="chart-text", markup=False),
+            id="result-body",
+        )
+        await self.mount(body, before=self._part("#visit", Static))
 
     def show(self, outcome: Outcome) -> None:
         # Together: each class change restyles the whole panel.
@@ -98,7 +113,8 @@ class ResultPanel(VerticalScroll):
             )
 
     def _show_result(self, view: ResultView) -> None:
-        # Each part is redrawn only when what it shows changed: a keystroke mostly moves a few figures.
+        # Each part is redrawn only when what it shows changed:
+        # a keystroke mostly moves a few figures.
         heading = self._part("#result-heading", Static)
         heading.display = True
         if self._changed("heading", view.heading):

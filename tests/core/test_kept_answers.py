@@ -1,0 +1,167 @@
+"""What the engine keeps across orders gives the answer it would compute: the drug and products
+per order (core/calculation/engine.py), the vial plan per dose (core/calculation/dose_plan.py),
+the payment per billed units (payment.py) and a batch row's records' parts
+(core/pipeline/batch.py), each kept under everything it reads, bounded, and never keeping a
+refusal."""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Hashable
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from infusion_calc.core.calculation import dose_plan, payment
+from infusion_calc.core.calculation.dose_plan import KEPT_PLANS, plan_dose, planned
+from infusion_calc.core.calculation.engine import KEPT_ORDERS, calculate
+from infusion_calc.core.calculation.kept import Kept
+from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.catalog.catalog import Catalog
+from infusion_calc.core.errors import InfusionCalcError
+from infusion_calc.core.pipeline import batch
+from infusion_calc.core.pipeline.administration import Site, administer
+from infusion_calc.core.pipeline.batch import kept_record_parts, record_parts
+from infusion_calc.loading import Context
+
+SERVICE_DAY = date(2026, 9, 10)
+ORDERS = (  # (drug, dose, weight, bsa, round_within): one vial size, two sizes, a powder, by volume
+    ("remicade", "5 mg/kg", "{w} kg", "", ""),
+    ("remicade", "10 mg/kg", "{w} kg", "", "10"),
+    ("belimumab", "10 mg/kg", "{w} kg", "", "20"),
+    ("Rituxan", "375 mg/m2", "", "{b} m2", "10"),
+    ("Tysabri", "{d} mg", "", "", "5"),
+    ("Ocrevus", "{v} mL", "", "", ""),
+    ("Tysabri", "{d} mg", "", "", "60"),  # refused: a threshold over 50%
+    ("Spinraza", "{v} mg", "", "", ""),  # refused past 12 mg: one vial per dose
+)
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return Context().site()
+
+
+def _request(index: int, weight: Decimal, given_text: str | None) -> CalcRequest:
+    drug, dose, kg, bsa, within = ORDERS[index]
+    figures = {"w": weight, "b": (weight / 50).quantize(Decimal("0.01")), "d": weight * 4}
+    figures["v"] = (weight / 10).quantize(Decimal("0.1"))
+    return CalcRequest(
+        dose=dose.format(**figures),
+        drug=drug,
+        weight=kg.format(**figures) or None,
+        bsa=bsa.format(**figures) or None,
+        round_within=within or None,
+        dose_given=given_text,
+    )
+
+
+def test_two_weights_that_give_one_dose_share_one_plan(catalog: Catalog) -> None:
+    """5 mg/kg at 73.0004 kg and 72.9996 kg both round to 365.00 mg: one plan, computed once."""
+    first = calculate(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="73.0004 kg"))
+    second = calculate(catalog, CalcRequest(dose="5 mg/kg", drug="remicade", weight="72.9996 kg"))
+    assert first.dose_mg == second.dose_mg == Decimal("365.00")
+    assert first.billing is second.billing and first.vials is second.vials
+    assert first.patient != second.patient  # what is per patient is still the patient's own
+    assert [n.message for n in first.warnings] != [n.message for n in second.warnings]
+
+
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    index=st.integers(0, len(ORDERS) - 1),
+    weight=st.decimals("40", "140", places=1),
+    given_text=st.sampled_from([None, "100 mg", "2000 mg", "1,5 mg", "300"]),
+    twice=st.booleans(),
+)
+def test_a_kept_answer_is_the_one_computed_afresh(
+    site: Site, index: int, weight: Decimal, given_text: str | None, twice: bool
+) -> None:
+    """Kept or not (first call, second call, caches emptied), every step gives the same answer."""
+    request = _request(index, weight, given_text)
+    if twice:
+        _administered(request, site)  # the second call below takes the kept answers
+    kept = _administered(request, site)
+    for cache in (KEPT_ORDERS, KEPT_PLANS, payment.KEPT_PAYMENTS, batch.KEPT_PARTS):
+        cache.clear()
+    fresh = _administered(request, site)
+    assert kept == fresh
+
+
+def _administered(request: CalcRequest, site: Site) -> object:
+    """Everything a batch row writes from this order, or the refusal's sentence."""
+    try:
+        done = administer(request, None, site, today=SERVICE_DAY, document=False)
+    except InfusionCalcError as error:
+        return str(error)
+    return (done.claim, done.payment, done.notices, kept_record_parts(done))
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    dose=st.decimals("1", "1500", places=2),
+    exponent_places=st.integers(0, 3),
+    threshold=st.sampled_from([None, Decimal("10"), Decimal("10.0"), Decimal("25")]),
+)
+def test_a_plan_keeps_the_spelling_of_its_dose(
+    dose: Decimal, exponent_places: int, threshold: Decimal | None
+) -> None:
+    """365.0 and 365.00 are equal but key apart: a kept plan is the one its own spelling gives."""
+    drug = Context().catalog.lookup("remicade")[0]
+    spelled = dose.quantize(Decimal(1).scaleb(-exponent_places)) if dose >= 1 else dose
+    for amount in (dose, spelled):
+        try:
+            fresh = plan_dose(drug, drug.products, amount, threshold, None)
+        except InfusionCalcError as error:
+            with pytest.raises(type(error)):
+                planned(drug, drug.products, amount, threshold, None)
+            continue
+        assert planned(drug, drug.products, amount, threshold, None) == fresh
+
+
+def test_record_parts_kept_equal_those_computed(site: Site) -> None:
+    done = administer(_request(1, Decimal("73.4"), None), None, site, today=SERVICE_DAY)
+    assert kept_record_parts(done) == record_parts(done) == kept_record_parts(done)
+
+
+def test_a_refusal_is_never_kept(catalog: Catalog) -> None:
+    """36 mg of nusinersen needs 3 vials of a drug given from one: refused each time, never kept."""
+    drug = catalog.lookup("Spinraza")[0]
+    KEPT_PLANS.clear()
+    for _ in range(2):
+        with pytest.raises(InfusionCalcError, match="needs 3 vials"):
+            planned(drug, drug.products, Decimal("36"), None, None)
+    assert len(KEPT_PLANS) == 0
+    planned(drug, drug.products, Decimal("12"), None, None)
+    assert len(KEPT_PLANS) == 1 <= dose_plan.PLANS_KEPT
+
+
+def test_what_is_kept_is_bounded() -> None:
+    kept: Kept[int] = Kept(3)
+    for number in range(10):
+        kept.keep(number, number * 2, object())
+    assert len(kept) == 3 and kept.get(9) == 18 and kept.get(0) is None
+    kept.get(7)  # used: kept over the older 8
+    kept.keep(10, 20)
+    assert kept.get(7) == 14 and kept.get(8) is None
+
+
+def test_a_key_let_go_by_another_thread_meanwhile_is_no_failure() -> None:
+    """The app and the server calculate in threads: between finding an answer and marking it
+    used, another thread may let that key go (here: the lookup itself lets it go)."""
+
+    class LetGoOnLookup(OrderedDict[Hashable, tuple[int, tuple[object, ...]]]):
+        def get(self, key: Hashable, default: object = None) -> Any:
+            found = super().get(key, default)
+            self.pop(key, None)  # what another thread's eviction does in between
+            return found
+
+    kept: Kept[int] = Kept(2)
+    kept.keep("dose", 365)
+    kept._answers = LetGoOnLookup(kept._answers)
+    assert kept.get("dose") == 365 and kept.get("dose") is None
