@@ -1,7 +1,7 @@
 """One name, one meaning: no two classes in the package share a name, without exception.
 
-(The catalog file's tables are `ProductEntry` and `DrugEntry` in core/catalog/catalog_schema.py; the
-records they build are `Product` and `Drug` in core/catalog/catalog_records.py.)
+(A catalog file's tables are read by core/catalog/catalog_schema.py straight into the records
+`Product` and `Drug` of core/catalog/catalog_records.py: no class of its own.)
 """
 
 from __future__ import annotations

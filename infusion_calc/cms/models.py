@@ -13,15 +13,17 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+# ITEM_FIELDS named from here as it always was; declared by the record a row becomes (CmsItem).
+from infusion_calc.core.catalog.catalog_records import ITEM_FIELDS as ITEM_FIELDS
+from infusion_calc.core.catalog.field_rules import HCPCS_PATTERN, NDC_PATTERN
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers.units import parse_amount
 
 FORMAT = 1
-ITEM_FIELDS = ("ndc", "labeler", "brand", "package_size", "package_count", "units_per_item")
-"""One crosswalk row: PKG SIZE (amount in one item, unit not stated), PKG QTY (items per
-package) and BILLUNITS (billing units per item); billing units per package is their product."""
+# One crosswalk row (ITEM_FIELDS): PKG SIZE (amount in one item, unit not stated), PKG QTY (items
+# per package) and BILLUNITS (billing units per item); billing units per package is their product.
 
-Ndc = Annotated[str, Field(pattern=r"^[0-9]{5}-[0-9]{4}-[0-9]{2}$")]
+Ndc = Annotated[str, Field(pattern=NDC_PATTERN)]
 Positive = Annotated[Decimal, Field(gt=0)]
 
 
@@ -45,7 +47,7 @@ class CmsCode(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
-    hcpcs: Annotated[str, Field(pattern=r"^[A-Z][0-9]{4}$")]
+    hcpcs: Annotated[str, Field(pattern=HCPCS_PATTERN)]
     short_description: str
     descriptor: str | None = None
     """The HCPCS Level II long descriptor, when a HCPCS file was available."""

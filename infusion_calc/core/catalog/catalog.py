@@ -11,13 +11,12 @@ Codes known only from CMS's files come from a `CmsLayer` (`cms_codes.py`) when a
 from __future__ import annotations
 
 import re
-import tomllib
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any, Literal
 
 # The records are declared in catalog_records.py, and named from here as they always were.
 from infusion_calc.core.catalog.catalog_records import NATALIZUMAB_CODES as NATALIZUMAB_CODES
@@ -36,12 +35,9 @@ from infusion_calc.core.catalog.drug_names import NameIndex, build_index, lookup
 from infusion_calc.core.catalog.packed_records import PackedRecords
 from infusion_calc.core.errors import CatalogError
 
-if TYPE_CHECKING:
-    from infusion_calc.core.catalog import catalog_schema
-
 _LOOKUPS_KEPT = 4096
-"""Names whose answers a catalog keeps (a few hundred KB at most,
-however many names a file types)."""
+"""Names whose answers a catalog keeps (a few hundred KB at most, however many names a file
+types)."""
 
 
 @dataclass(frozen=True)
@@ -50,12 +46,13 @@ class Catalog:
 
     drugs: Sequence[Drug]
     """The curated and site entries (a tuple, or PackedRecords from the cache: each built when
-    asked for); codes known only from CMS come from `cms` when asked for."""
+    asked for);
+    codes known only from CMS come from `cms` when asked for."""
     origin: str = "packaged catalog"
     cms: CmsLayer | None = None
     containers: tuple[ConfirmedContainer, ...] = ()
-    """A site's answers to "single-dose or multi-dose?"
-    for products no catalog verified ([[container]])."""
+    """A site's answers to "single-dose or multi-dose?" for products no catalog verified
+    ([[container]])."""
 
     @cached_property
     def _own_codes(self) -> tuple[str, ...]:
@@ -105,8 +102,8 @@ class Catalog:
         return found
 
     def out_of_effect(self, code: str, day: date | None) -> str | None:
-        """Why a code CMS lists is not billable on the date of service
-        (naming the code that is), or None."""
+        """Why a code CMS lists is not billable on the date of service (naming the code that is),
+        or None."""
         if self.cms is None or self.cms.history is None:
             return None
         return self.cms.history.out_of_effect(code, day)
@@ -134,8 +131,8 @@ class Catalog:
 
     @cached_property
     def _lookups(self) -> dict[str, tuple[Drug, ...]]:
-        # A catalog never changes, so a name's answer is kept:
-        # a batch file names the same few drugs on every row.
+        # A catalog never changes, so a name's answer is kept: a batch file names the same few
+        # drugs on every row.
         return {}
 
     @cached_property
@@ -165,14 +162,15 @@ class Catalog:
                 or not fits_listed(listed.amount_unit, drug.amount_unit)
             ):
                 raise CatalogError(
-                    f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} in units "
-                    f"of {listed.billing_unit}, not {drug.billing_unit}."
+                    f"{where}: field 'billing_unit': CMS's crosswalk bills {drug.hcpcs} "
+                    "in units of "
+                    f"{listed.billing_unit}, not {drug.billing_unit}."
                 )
             if ours is not None and ours.generic.lower() != drug.generic.lower():
                 raise CatalogError(
-                    f"{where}: field 'generic': the packaged catalog bills "
-                    f"{drug.hcpcs} as {ours.generic} ({ours.descriptor}); "
-                    f"a site file cannot give it to {drug.generic}."
+                    f"{where}: field 'generic': the packaged catalog bills {drug.hcpcs} "
+                    f"as {ours.generic} "
+                    f"({ours.descriptor}); a site file cannot give it to {drug.generic}."
                 )
             if ours is not None and (ours.billing_unit.value, ours.amount_unit) != (
                 drug.billing_unit.value,
@@ -180,7 +178,8 @@ class Catalog:
             ):
                 raise CatalogError(
                     f"{where}: field 'billing_unit': {drug.hcpcs} bills in units of "
-                    f"{ours.billing_unit} ({ours.descriptor}), not {drug.billing_unit}."
+                    f"{ours.billing_unit} "
+                    f"({ours.descriptor}), not {drug.billing_unit}."
                 )
             for product in drug.products:
                 owner = ndc_owner.get(product.ndc or "")
@@ -191,7 +190,9 @@ class Catalog:
                     )
         replaced = {drug.hcpcs for drug in site.drugs}
         kept = tuple(drug for drug in self.drugs if drug.hcpcs not in replaced)
-        added = tuple(replace(drug, source="site") for drug in site.drugs)
+        added = tuple(
+            drug if drug.source == "site" else replace(drug, source="site") for drug in site.drugs
+        )
         return Catalog(
             kept + added,
             f"{self.origin} + {site.origin}",
@@ -212,11 +213,28 @@ def _entry_name(raw: Any, index: int) -> str:
     return f"entry {index + 1} ({code})" if code else f"entry {index + 1}"
 
 
-def parse_catalog(text: str, origin: str) -> Catalog:
-    """Validate catalog TOML text; raise CatalogError naming the file, entry and field."""
+def _in_file_words(error: Any) -> str:
+    """pydantic's message as the file says it: a table, not a Python class; a key, not an
+    argument."""
+    table = "[[drug.product]]" if "product" in error["loc"] else "[[drug]]"
+    if error["type"] == "dataclass_type":  # pydantic names the record class; the file names a table
+        return f"Input should be a table of fields ({table})"
+    if error["type"] == "unexpected_keyword_argument":
+        return f"not a field of a {table} table (check the spelling)"
+    return re.sub(r"^(Value|Assertion) error, ", "", str(error["msg"]))
+
+
+def parse_catalog(
+    text: str, origin: str, source: Literal["curated", "site"] = "curated"
+) -> Catalog:
+    """Validate catalog TOML text; raise CatalogError naming the file, entry and field. `source`:
+    where its entries come from (a site file's are built as "site": no copy of each to mark it)."""
+    # Lazy: a catalog's text is read on a cache miss only. tomli is tomllib's own parser, compiled.
+    import tomli
+
     try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
+        data = tomli.loads(text)
+    except tomli.TOMLDecodeError as error:
         raise CatalogError(f"{origin}: not valid TOML: {error}") from None
     except RecursionError:  # arrays nested a thousand deep: no catalog needs more than three
         raise CatalogError(
@@ -231,26 +249,21 @@ def parse_catalog(text: str, origin: str) -> Catalog:
     entries = data.get("drug", [])
     if not isinstance(entries, list) or not (entries or containers):
         raise CatalogError(f"{origin}: no [[drug]] entries found")
+    # Lazy: pydantic, for a cache miss only (a warm start loads the compiled catalog).
     from pydantic import ValidationError
 
-    drugs = []
-    for index, raw in enumerate(entries):
-        try:
-            drugs.append(_schema().model_validate(raw).record())
-        except ValidationError as error:
-            first = error.errors()[0]
-            where = ".".join(str(part) for part in first["loc"]) or _whole_entry_field(first["msg"])
-            message = re.sub(r"^(Value|Assertion) error, ", "", first["msg"])
-            if (
-                first["type"] == "model_type"
-            ):  # pydantic names the model class; the file names a table
-                message = (
-                    "Input should be a table of fields "
-                    f"({'[[drug.product]]' if 'product' in first['loc'] else '[[drug]]'})"
-                )
-            raise CatalogError(
-                f"{origin}: {_entry_name(raw, index)}: field '{where}': {message}"
-            ) from None
+    from infusion_calc.core.catalog.catalog_schema import validate_entries
+
+    try:
+        drugs = validate_entries(entries, None if source == "curated" else {"source": source})
+    except ValidationError as error:
+        first = error.errors()[0]
+        index, *inside = first["loc"]
+        raw = entries[int(index)]
+        where = ".".join(str(part) for part in inside) or _whole_entry_field(first["msg"])
+        raise CatalogError(
+            f"{origin}: {_entry_name(raw, int(index))}: field '{where}': {_in_file_words(first)}"
+        ) from None
     # Counted once: list.count per code was quadratic (6 s for a 10,000-entry site file).
     duplicates = sorted(
         code for code, times in Counter(drug.hcpcs for drug in drugs).items() if times > 1
@@ -263,11 +276,7 @@ def parse_catalog(text: str, origin: str) -> Catalog:
 def validate_drug(raw: Any) -> Drug:
     """One [[drug]] entry (or a drug typed for a code no catalog lists), validated by the schema;
     raises pydantic's ValidationError when it is bad."""
-    return _schema().model_validate(raw).record()
+    # Lazy: pydantic, only when a drug is validated, never on a warm start.
+    from infusion_calc.core.catalog.catalog_schema import validate_entry
 
-
-def _schema() -> type[catalog_schema.DrugEntry]:
-    """The pydantic model of one [[drug]] entry, imported only when a catalog is validated."""
-    from infusion_calc.core.catalog import catalog_schema
-
-    return catalog_schema.DrugEntry
+    return validate_entry(raw)

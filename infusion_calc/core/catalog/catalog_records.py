@@ -1,20 +1,38 @@
-"""The catalog's records: one vial presentation (`Product`), one HCPCS code (`Drug`), one NDC CMS
-lists under a code (`CmsItem`), and the rules an entry must keep whoever builds it.
+"""The catalog's records: one vial presentation (`Product`), one HCPCS code (`Drug`), one NDC
+CMS lists under a code (`CmsItem`), and the rules an entry must keep whoever builds it.
 
-Plain frozen dataclasses, importing neither pydantic nor the catalog: the schema
-(`catalog_schema.py`) validates a file's entries into them, CMS's codes (`cms_codes.py`)
-are built as them, and the catalog (`catalog.py`) holds them.
+Plain frozen dataclasses, importing neither pydantic nor the catalog. Each field is declared
+here once, with what a catalog file may write in it (`field_rules.py`: pydantic's keywords in
+the field's metadata, markers in `Annotated`): the schema (`catalog_schema.py`) validates a
+file's tables into these records by this declaration, CMS's codes (`cms_codes.py`) are built
+as them, and the catalog (`catalog.py`) holds them.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from decimal import Decimal
 from functools import cached_property
-from typing import Literal
+from typing import Annotated, ClassVar, Literal
 
-from infusion_calc.core.catalog.catalog_fields import DEFAULT_DRUG_CLASS, DoseRange, DrugClass
+from infusion_calc.core.catalog.catalog_fields import (
+    DEFAULT_DRUG_CLASS,
+    DoseRange,
+    DrugClass,
+    read_dose_range,
+)
+from infusion_calc.core.catalog.field_rules import (
+    FILE_TABLE,
+    HCPCS_PATTERN,
+    NDC_PATTERN,
+    NotInFile,
+    OneOf,
+    ReadBy,
+    read_concentration,
+    read_mass,
+    read_volume,
+)
 from infusion_calc.core.numbers.activity_kinds import ACTIVITY_KINDS
 from infusion_calc.core.numbers.units import Measure
 
@@ -78,32 +96,43 @@ class CmsItem:
     labeler: str
     brand: str
     package_size: Decimal
-    """PKG SIZE: the amount in one item (mL for a solution, 1 for a single item;
-    CMS gives no unit)."""
+    """PKG SIZE: the amount in one item (mL for a solution, 1 for a single item; CMS gives no
+    unit)."""
     package_count: Decimal
     units_per_item: Decimal
     strength: Measure
     """Billing units per item x the billing unit: the labeled amount in one item."""
 
 
+ITEM_FIELDS = tuple(item.name for item in fields(CmsItem) if item.name != "strength")
+"""One NDC row of a stored quarter (cms/models.py): a CmsItem's fields in order, less the
+strength it is computed into."""
+
+
 @dataclass(frozen=True, kw_only=True)
 class Product:
-    """One vial presentation with its labeled amount, as sold under one NDC."""
+    """One vial presentation with its labeled amount, as sold under one NDC: a [[drug.product]]
+    table."""
+
+    __pydantic_config__: ClassVar[dict[str, object]] = FILE_TABLE
 
     brand: str
-    ndc: str | None = None
+    ndc: str | None = field(default=None, metadata={"pattern": NDC_PATTERN})
     """11-digit NDC in 5-4-2 form with hyphens; empty where it is not verified."""
     ndc_note: str | None = None
-    strength: Measure
-    volume: Measure | None = None
+    strength: Annotated[Measure, ReadBy(read_mass)]
+    volume: Annotated[Measure, ReadBy(read_volume)] | None = None
     form: Literal["solution", "lyophilized"]
-    container: Literal["single-dose", "multi-dose", "unconfirmed"]
+    container: Annotated[
+        Literal["single-dose", "multi-dose", "unconfirmed"], OneOf(("single-dose", "multi-dose"))
+    ]
     """As the label says; "unconfirmed" only for a vial typed for a code no catalog verifies
-    (core/catalog/container.py)."""
-    reconstitute_with: Measure | None = None
-    reconstituted_concentration: Measure | None = None
+    (core/catalog/container.py), never in a file."""
+    reconstitute_with: Annotated[Measure, ReadBy(read_volume)] | None = None
+    reconstituted_concentration: Annotated[Measure, ReadBy(read_concentration)] | None = None
     ndc_unit: Literal["GR", "ME", "ML", "UN"] | None = None
-    """NCPDP billing unit for the NDC quantity; default ML for solutions, UN for powders."""
+    """NCPDP billing unit for the NDC quantity; default ML for solutions, UN for powders
+    (no F2 in a file: IU cannot come from a mass)."""
     sources: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
@@ -148,28 +177,37 @@ class Product:
 
 @dataclass(frozen=True, kw_only=True)
 class Drug:
-    """One HCPCS code: what it bills, in which unit, and the vials that can be billed under it."""
+    """One HCPCS code: what it bills, in which unit, and the vials that can be billed under it:
+    a [[drug]] table."""
 
-    hcpcs: str
+    __pydantic_config__: ClassVar[dict[str, object]] = FILE_TABLE
+
+    hcpcs: str = field(metadata={"pattern": HCPCS_PATTERN})
     descriptor: str
     """The CMS long descriptor: the billing unit is read from it."""
     descriptor_note: str | None = None
     generic: str
     brands: list[str] = field(default_factory=list)
-    billing_unit: Measure
-    labeled_dose: Measure | None = None
+    billing_unit: Annotated[Measure, ReadBy(read_mass)]
+    labeled_dose: Annotated[Measure, ReadBy(read_mass)] | None = None
     route: str
     preparation: str | None = None
-    sources: list[str]
-    products: tuple[Product, ...]
+    sources: list[str] = field(metadata={"min_length": 1})
+    products: tuple[Product, ...] = field(metadata={"alias": "product", "min_length": 1})
     """Given as `product` (one [[drug.product]] table each) in the catalog file."""
-    max_vials: int | None = None
+    max_vials: int | None = field(default=None, metadata={"strict": True, "ge": 1, "le": 100})
     """Most vials one dose may use (1 for an intrathecal bolus drawn from one vial)."""
     drug_class: DrugClass = DEFAULT_DRUG_CLASS  # decides the administration code suggested
-    dose_range: DoseRange | None = None  # the label's, where verified; None: no range check
-    source: Literal["curated", "cms", "site"] = "curated"
+    dose_range: Annotated[DoseRange, ReadBy(read_dose_range)] | None = None
+    """The label's, where verified; None: no range check."""
+    source: Annotated[
+        Literal["curated", "cms", "site"],
+        NotInFile("the calculator notes where an entry came from"),
+    ] = "curated"
     """Where the entry's facts come from: the packaged catalog, CMS's files only, or a site file."""
-    cms_items: tuple[CmsItem, ...] = ()
+    cms_items: Annotated[
+        tuple[CmsItem, ...], NotInFile("the NDCs CMS lists come from its quarter files")
+    ] = ()
     """For a code known only from CMS: the NDCs listed under it (no container type, no route)."""
 
     @property
@@ -179,8 +217,8 @@ class Drug:
 
     @property
     def amount_unit(self) -> str:
-        """What doses and vials of this code are measured in: "mg",
-        "mL" or its activity kind (units.txt)."""
+        """What doses and vials of this code are measured in: "mg", "mL" or its activity kind
+        (units.txt)."""
         return self.billing_unit.unit
 
     @property

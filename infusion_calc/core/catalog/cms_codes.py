@@ -18,17 +18,20 @@ from decimal import Decimal
 from functools import cached_property
 from typing import TYPE_CHECKING, NotRequired, TypedDict
 
+from infusion_calc.core.catalog.catalog_records import ITEM_FIELDS, Drug
 from infusion_calc.core.catalog.catalog_records import (
     CmsItem as CmsItem,
 )  # named from here as it always was
-from infusion_calc.core.catalog.catalog_records import Drug
 from infusion_calc.core.numbers.units import Measure, parse_amount
 
 if TYPE_CHECKING:
     from infusion_calc.core.catalog.code_dates import CodeHistory
 
-# Fields of one NDC row in a stored quarter (infusion_calc.cms.models.ITEM_FIELDS).
-_NDC, _LABELER, _BRAND, _SIZE, _COUNT, _PER_ITEM = range(6)
+# Where each field sits in one NDC row of a stored quarter (ITEM_FIELDS: a CmsItem's fields).
+_NDC, _LABELER, _BRAND, _SIZE, _COUNT, _PER_ITEM = (
+    ITEM_FIELDS.index(name)
+    for name in ("ndc", "labeler", "brand", "package_size", "package_count", "units_per_item")
+)
 _BIOSIMILAR_SUFFIX = re.compile(r"^([a-z][a-z ]*[a-z])-[a-z]{4}$")
 _TRADEMARKS = str.maketrans("", "", "®™")
 _TRAILING_AMOUNT = re.compile(r"\s+[0-9.]+\s*(?:mg|mcg|g)$", re.IGNORECASE)
@@ -47,7 +50,7 @@ class StoredCode(TypedDict):
     payment_limit: str | None
     coinsurance_percent: str | None
     items: Sequence[Sequence[str]]
-    """One row per NDC, its fields in the order of infusion_calc.cms.models.ITEM_FIELDS."""
+    """One row per NDC, its fields in the order of ITEM_FIELDS (catalog_records)."""
 
 
 def generic_name(descriptor: str) -> str:
