@@ -19,9 +19,10 @@ A fresh install starts from the cache the build compiled (`shipped_cache`,
 data/compiled-catalog.json): the packaged sources compiled by this very path, sealed by
 its SHA-256 in cms/sealed.py and named by the key of those sources, this code and the
 pint it was built with. A miss uses it whole when the sources are the packaged ones
-alone (its body becomes the user's cache: no pydantic, no pint), and as the curated
+alone (its body becomes the user's cache: no pydantic, no pint), as the curated
 catalog and pint's answers when a site catalog or an imported quarter joins them (those
-are validated and compiled as ever); any other bytes, key or pint: it is not used.
+are validated and compiled as ever), and as the quarters too when they are the packaged
+ones alone; any other bytes, key or pint: it is not used.
 
 The cache also keeps pint's answers about every unit spelling the strict parser maps
 (`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm
