@@ -104,6 +104,8 @@ def _text(value: Any, schema: Schema) -> str:
         return _scalar(value)
     if kind is list:  # a record's list of names or sources: checked before the classes
         return f"[{_items(value, schema)}]"
+    if kind is tuple:  # a drug's products: checked before the classes too
+        return '{"$t":[' + _items(value, schema) + "]}"
     name = kind.__name__
     if schema.classes.get(name) is kind:  # a record: most of what a large catalog holds
         return _tagged(value, kind, name, schema)
@@ -127,6 +129,9 @@ def _text(value: Any, schema: Schema) -> str:
 
 
 def _tagged(value: Any, kind: type, name: str, schema: Schema) -> str:
+    seen = schema.written.get(id(value))
+    if seen is not None and seen[0] is value:  # a frozen record written already: most amounts
+        return seen[1]
     adapter = schema.adapters.get(kind)
     if adapter is not None:
         return '{"$c":' + _string(name) + ',"v":' + _text(adapter[0](value), schema) + "}"
@@ -134,10 +139,9 @@ def _tagged(value: Any, kind: type, name: str, schema: Schema) -> str:
         raise TypeError(f"{name} is not a class this cache may hold")
     if not _frozen_slots(value):
         return _record_text(value, name, schema)
-    seen = schema.written.get(id(value))
-    if seen is None or seen[0] is not value:
-        seen = schema.written[id(value)] = (value, _record_text(value, name, schema))
-    return seen[1]
+    text = _record_text(value, name, schema)
+    schema.written[id(value)] = (value, text)
+    return text
 
 
 def _record_text(value: Any, name: str, schema: Schema) -> str:
