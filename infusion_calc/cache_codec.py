@@ -32,22 +32,25 @@ class Schema:
     kept: Mapping[str, tuple[str, ...]]
     adapters: Mapping[type, tuple[Callable[[Any], Any], Callable[[Any], Any]]]
     """Non-dataclass types: (to plain data, from plain data), tagged by class name."""
-    written: dict[int, tuple[Any, Any]] = dataclasses.field(default_factory=dict)
-    """A frozen record already written, by identity, with its plain form: a 10,000-entry site
+    written: dict[int, tuple[Any, str]] = dataclasses.field(default_factory=dict)
+    """A frozen record already written, by identity, with its text: a 10,000-entry site
     file shares a few dozen amounts ("100 mg") among 30,000 fields. The record is kept with it,
     so its id cannot be reused while this schema writes."""
 
 
 def encode(value: Any, schema: Schema) -> str:
-    return json.dumps(
-        _plain(value, schema), ensure_ascii=False, separators=(",", ":"), allow_nan=False
-    )
+    """`value` as one line of JSON text, written directly: a frozen record's text is made once and
+    spliced wherever it stands (a 10,000-entry site file repeats a few dozen amounts in 30,000
+    fields), where building plain data for json.dumps to walk again made and walked each copy."""
+    return _text(value, schema)
 
 
 _SCALARS = frozenset({type(None), bool, int, str})
 _REQUIRED = object()
-_FIELDS: dict[type, tuple[tuple[str, Any], ...]] = {}
+_FIELDS: dict[type, tuple[tuple[str, str, Any], ...]] = {}
 _FROZEN: dict[type, bool] = {}
+_string = json.encoder.encode_basestring  # JSON's own string writer (C), as ensure_ascii=False
+_CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
 def _frozen_slots(value: Any) -> bool:
@@ -60,15 +63,16 @@ def _frozen_slots(value: Any) -> bool:
     return found
 
 
-def _init_fields(cls: type) -> tuple[tuple[str, Any], ...]:
-    """Each field the constructor takes, with its
-    default (_REQUIRED when none), found once per class:
-    `dataclasses.fields` on each of 30,000 records was a third of writing a large site catalog."""
+def _init_fields(cls: type) -> tuple[tuple[str, str, Any], ...]:
+    """Each field the constructor takes, as its JSON key, with its default (_REQUIRED when none),
+    found once per class: `dataclasses.fields` on each of 30,000 records was a third of writing
+    a large site catalog."""
     found = _FIELDS.get(cls)
     if found is None:
         found = _FIELDS[cls] = tuple(
             (
                 field.name,
+                _string(field.name) + ":",
                 field.default
                 if field.default is not dataclasses.MISSING
                 else _REQUIRED
@@ -81,62 +85,81 @@ def _init_fields(cls: type) -> tuple[tuple[str, Any], ...]:
     return found
 
 
-def _plain(value: Any, schema: Schema) -> Any:
+def _scalar(value: Any) -> str:
+    """None, a bool, an int or a str (or a subclass of one: an enum) as JSON writes it."""
+    if value is None or value is True or value is False:
+        return _CONSTANTS[value]
+    return _string(value) if isinstance(value, str) else int.__repr__(value)
+
+
+def _items(values: Any, schema: Schema) -> str:
+    return ",".join(_string(item) if type(item) is str else _text(item, schema) for item in values)
+
+
+def _text(value: Any, schema: Schema) -> str:
     kind = type(value)
+    if kind is str:
+        return _string(value)
     if kind in _SCALARS:
-        return value
+        return _scalar(value)
     if kind is list:  # a record's list of names or sources: checked before the classes
-        return [item if type(item) in _SCALARS else _plain(item, schema) for item in value]
+        return f"[{_items(value, schema)}]"
+    if kind is tuple:  # a drug's products: checked before the classes too
+        return '{"$t":[' + _items(value, schema) + "]}"
     name = kind.__name__
     if schema.classes.get(name) is kind:  # a record: most of what a large catalog holds
         return _tagged(value, kind, name, schema)
     if isinstance(value, (bool, int, str)):
-        return value
+        return _scalar(value)
     if kind is Decimal:
-        return {"$d": str(value)}
+        return '{"$d":' + _string(str(value)) + "}"
     if isinstance(value, date):
-        return {"$day": value.isoformat()}
+        return '{"$day":' + _string(value.isoformat()) + "}"
     if isinstance(value, tuple):
-        return {"$t": [item if type(item) in _SCALARS else _plain(item, schema) for item in value]}
+        return '{"$t":[' + _items(value, schema) + "]}"
     if isinstance(value, list):
-        return [item if type(item) in _SCALARS else _plain(item, schema) for item in value]
+        return f"[{_items(value, schema)}]"
     if isinstance(value, dict):
         if all(type(key) is str and not key.startswith("$") for key in value):
-            return {
-                key: item if type(item) in _SCALARS else _plain(item, schema)
-                for key, item in value.items()
-            }
-        return {"$m": [[_plain(key, schema), _plain(item, schema)] for key, item in value.items()]}
+            pairs = (f"{_string(key)}:{_text(item, schema)}" for key, item in value.items())
+            return "{" + ",".join(pairs) + "}"
+        pairs = (f"[{_text(key, schema)},{_text(item, schema)}]" for key, item in value.items())
+        return '{"$m":[' + ",".join(pairs) + "]}"
     raise TypeError(f"{name} is not a class this cache may hold")
 
 
-def _tagged(value: Any, kind: type, name: str, schema: Schema) -> Any:
+def _tagged(value: Any, kind: type, name: str, schema: Schema) -> str:
+    seen = schema.written.get(id(value))
+    if seen is not None and seen[0] is value:  # a frozen record written already: most amounts
+        return seen[1]
     adapter = schema.adapters.get(kind)
     if adapter is not None:
-        return {"$c": name, "v": _plain(adapter[0](value), schema)}
+        return '{"$c":' + _string(name) + ',"v":' + _text(adapter[0](value), schema) + "}"
     if not dataclasses.is_dataclass(value):
         raise TypeError(f"{name} is not a class this cache may hold")
     if not _frozen_slots(value):
-        return _record_plain(value, name, schema)
-    seen = schema.written.get(id(value))
-    if seen is None or seen[0] is not value:
-        seen = schema.written[id(value)] = (value, _record_plain(value, name, schema))
-    return seen[1]
+        return _record_text(value, name, schema)
+    text = _record_text(value, name, schema)
+    schema.written[id(value)] = (value, text)
+    return text
 
 
-def _record_plain(value: Any, name: str, schema: Schema) -> dict[str, Any]:
-    fields = {}
-    for field, default in _init_fields(type(value)):
+def _record_text(value: Any, name: str, schema: Schema) -> str:
+    fields = []
+    for field, key, default in _init_fields(type(value)):
         given = getattr(value, field)
         # A field at its default is left out: the constructor
         # gives it back (and the file stays small).
         if default is _REQUIRED or type(given) is not type(default) or given != default:
-            fields[field] = given if type(given) in _SCALARS else _plain(given, schema)
+            fields.append(key + (_string(given) if type(given) is str else _text(given, schema)))
+    text = '{"$c":' + _string(name) + ',"f":{' + ",".join(fields) + "}"
     kept = schema.kept.get(name)
-    if not kept:
-        return {"$c": name, "f": fields}
-    cached = {key: _plain(value.__dict__[key], schema) for key in kept if key in value.__dict__}
-    return {"$c": name, "f": fields, **({"k": cached} if cached else {})}
+    cached = [
+        f"{_string(key)}:{_text(value.__dict__[key], schema)}"
+        for key in kept or ()
+        if key in value.__dict__
+    ]
+    return text + (',"k":{' + ",".join(cached) + "}}" if cached else "}")
 
 
 def decode(text: str | bytes, schema: Schema) -> Any:

@@ -38,14 +38,12 @@ class PackedMapping(Mapping[str, Any]):
     (the one quarter's prices it bills from; the names only a lookup by a new word needs)."""
 
     def __init__(self, text: str, tuples: bool = False) -> None:
-        self._text, self._tuples = text, tuples
+        self.text, self._tuples = text, tuples
         self._data: dict[str, Any] | None = None
 
     def _loaded(self) -> dict[str, Any]:
         if self._data is None:
-            data = json.loads(
-                self._text
-            )  # the file's SHA-256 was checked: this is the line written
+            data = json.loads(self.text)  # the file's SHA-256 was checked: this is the line written
             self._data = (
                 {key: tuple(value) for key, value in data.items()} if self._tuples else data
             )
@@ -74,10 +72,15 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
     from infusion_calc.core.catalog.packed_records import PackedRecords
     from infusion_calc.core.numbers.units import Measure
 
-    def line(value: object) -> int | None:
+    def line(value: Mapping[str, object] | None) -> int | None:
         if value is None:
             return None
-        packed.append(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+        # A mapping read from a cache line is written as that line: the shipped cache's quarters,
+        # names and prices, kept whole by a site file's miss, are not decoded to be encoded again.
+        text = value.text if type(value) is PackedMapping else None
+        if text is None:  # a tuple is written as the list it is read back as
+            text = json.dumps(dict(value), ensure_ascii=False, separators=(",", ":"))
+        packed.append(text)
         return len(packed) - 1
 
     def raw_lines(first: object, count: int) -> list[bytes]:
@@ -91,7 +94,7 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
     def pack_quarter(quarter: LoadedQuarter) -> dict[str, object]:
         return {
             **{field.name: getattr(quarter, field.name) for field in fields(quarter)},
-            "prices": line(dict(quarter.prices)),
+            "prices": line(quarter.prices),
         }
 
     def unpack_quarter(raw: Any) -> LoadedQuarter:
@@ -106,18 +109,12 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
         )
         first = len(packed)
         packed.extend(blobs.values())
-        names = (
-            None
-            if layer.precomputed_names is None
-            else {code: list(each) for code, each in layer.precomputed_names.items()}
-        )
-        text = None if layer.precomputed_text is None else dict(layer.precomputed_text)
         return {
             "quarter": layer.quarter,
             "first": first,
             "codes": list(blobs),
-            "names": line(names),
-            "text": line(text),
+            "names": line(layer.precomputed_names),
+            "text": line(layer.precomputed_text),
             "history": layer.history,
         }
 
@@ -183,9 +180,9 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
                 [span.label, span.effective_from.isoformat(), span.effective_to.isoformat()]
                 for span in history.spans
             ],
-            "listed": line({code: list(labels) for code, labels in history.listed.items()}),
-            "dates": line({code: list(dates) for code, dates in history.hcpcs_dates.items()}),
-            "packed": line(dict(history.packed)),
+            "listed": line(history.listed),
+            "dates": line(history.hcpcs_dates),
+            "packed": line(history.packed),
         }
 
     def unpack_history(raw: Any) -> CodeHistory:

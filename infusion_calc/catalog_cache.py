@@ -19,9 +19,10 @@ A fresh install starts from the cache the build compiled (`shipped_cache`,
 data/compiled-catalog.json): the packaged sources compiled by this very path, sealed by
 its SHA-256 in cms/sealed.py and named by the key of those sources, this code and the
 pint it was built with. A miss uses it whole when the sources are the packaged ones
-alone (its body becomes the user's cache: no pydantic, no pint), and as the curated
+alone (its body becomes the user's cache: no pydantic, no pint), as the curated
 catalog and pint's answers when a site catalog or an imported quarter joins them (those
-are validated and compiled as ever); any other bytes, key or pint: it is not used.
+are validated and compiled as ever), and as the quarters too when they are the packaged
+ones alone; any other bytes, key or pint: it is not used.
 
 The cache also keeps pint's answers about every unit spelling the strict parser maps
 (`core.numbers.unit_book.UnitBook.every_answer`), computed by the one registry on a miss, so a warm
@@ -45,8 +46,8 @@ from pathlib import Path
 from infusion_calc.cache_codec import NotCacheData
 from infusion_calc.cache_layout import Compiled as Compiled  # named from here as it always was
 from infusion_calc.cache_layout import decoded, encoded
-from infusion_calc.cms.store import quarter_files
-from infusion_calc.core.catalog.catalog import parse_catalog
+from infusion_calc.cms.store import LoadedQuarter, quarter_files
+from infusion_calc.core.catalog.catalog import Catalog, parse_catalog
 from infusion_calc.locations import cache_dir, ensure_cache_dir, open_private_dir
 from infusion_calc.site_files import read_private_file, read_site_bytes, site_file_text
 from infusion_calc.unit_definitions import use_packaged_units
@@ -135,13 +136,33 @@ def _compile(
     shipped: Compiled | None = None,
 ) -> Compiled:
     """The sources compiled; the curated catalog and pint's answers taken from the `shipped` cache
-    when given (the build compiled them by this very path from these very bytes: `_shipped`)."""
+    when given (the build compiled them by this very path from these very bytes: `_shipped`), and
+    the quarters too when they are the packaged ones alone."""
+    # Before the catalog is read: its amounts are parsed with it.
+    book = use_packaged_units(shipped.unit_answers if shipped is not None else None)
+    if shipped is not None and all(origin == "packaged" for origin, _, _ in quarter_files):
+        # The packaged quarters alone: the shipped cache is them compiled by this path (its key
+        # holds their bytes), so unpacking and compiling them again (~0.2 s) would make the same.
+        catalog, quarters = shipped.catalog, shipped.quarters
+    else:
+        catalog, quarters = _with_quarters(curated, quarter_files, shipped)
+    if site is not None and site_file is not None:
+        catalog = catalog.merged_with(
+            parse_catalog(site_file_text(site_file, site), str(site_file), source="site")
+        )
+    catalog.name_index  # noqa: B018 -- computed now, so the cache holds it (cached_property)
+    return Compiled(catalog, quarters, book.every_answer())
+
+
+def _with_quarters(
+    curated: bytes, quarter_files: list[tuple[str, str, bytes]], shipped: Compiled | None
+) -> tuple[Catalog, tuple[LoadedQuarter, ...]]:
+    """The curated catalog with the quarters compiled (those the shipped cache packed already
+    are taken from it)."""
     from infusion_calc.cms.compile import (
         compile_quarters,
     )  # lazy: pydantic, for a cache miss only (a warm calc skips it)
 
-    # Before the catalog is read: its amounts are parsed with it.
-    book = use_packaged_units(shipped.unit_answers if shipped is not None else None)
     shipped_cms = shipped.catalog.cms if shipped is not None else None
     history = shipped_cms.history if shipped_cms is not None else None
     cms = compile_quarters(quarter_files, history.packed if history is not None else None)
@@ -150,13 +171,7 @@ def _compile(
         if shipped is not None
         else parse_catalog(curated.decode("utf-8"), "packaged catalog")
     )
-    catalog = curated_catalog.with_cms(cms.layer())
-    if site is not None and site_file is not None:
-        catalog = catalog.merged_with(
-            parse_catalog(site_file_text(site_file, site), str(site_file), source="site")
-        )
-    catalog.name_index  # noqa: B018 -- computed now, so the cache holds it (cached_property)
-    return Compiled(catalog, cms.quarters, book.every_answer())
+    return curated_catalog.with_cms(cms.layer()), cms.quarters
 
 
 def _header(key: str, body: bytes) -> bytes:
