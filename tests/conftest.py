@@ -53,6 +53,24 @@ def isolated_user_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 @pytest.fixture
+def validations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
+    """The start of every quarter text the CMS models validate during the test (a sealed or
+    vouched quarter must add none)."""
+    # lazy: pydantic, which most tests never load and some check stays unloaded
+    from infusion_calc.cms.models import Quarter
+
+    seen: list[str] = []
+    original = Quarter.model_validate_json
+
+    def counted(text: str | bytes) -> Quarter:
+        seen.append(str(text)[:40])
+        return original(text)
+
+    monkeypatch.setattr(Quarter, "model_validate_json", counted)
+    yield seen
+
+
+@pytest.fixture
 def catalog() -> Catalog:
     return packaged_catalog()
 

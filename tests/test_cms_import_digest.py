@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import gzip
 import os
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,7 +15,6 @@ import pytest
 from infusion_calc.cli import main
 from infusion_calc.cms import store
 from infusion_calc.cms.compile import compile_quarters
-from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.store import quarter_files
 from infusion_calc.core.errors import CatalogError
 
@@ -30,20 +28,6 @@ def imported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> Path:
     assert main(["data", "import", "--replace", *(str(DATA / name) for name in files)]) == 0
     capsys.readouterr()
     return tmp_path / "data" / "cms" / "asp-2025Q3.json.gz"
-
-
-@pytest.fixture
-def validations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every quarter text the models validate from here on."""
-    seen: list[str] = []
-    original = Quarter.model_validate_json
-
-    def counted(text: str | bytes) -> Quarter:
-        seen.append(str(text)[:40])
-        return original(text)
-
-    monkeypatch.setattr(Quarter, "model_validate_json", counted)
-    yield seen
 
 
 def _imported_2025q3() -> str:

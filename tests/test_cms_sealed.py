@@ -8,32 +8,16 @@ from __future__ import annotations
 import gzip
 import hashlib
 import lzma
-from collections.abc import Iterator
 from importlib.resources import files
 
 import pytest
 
 from infusion_calc.cms import sealed
 from infusion_calc.cms.compile import compile_quarters
-from infusion_calc.cms.models import Quarter
 from infusion_calc.cms.store import PACKAGED_FILE, pack_quarters, quarter_texts
 from infusion_calc.core.errors import CatalogError
 
 PACKAGED = files("infusion_calc.data").joinpath(PACKAGED_FILE).read_bytes()
-
-
-@pytest.fixture
-def validations(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[str]]:
-    """Every quarter text the models validate during the test."""
-    seen: list[str] = []
-    original = Quarter.model_validate_json
-
-    def counted(text: str | bytes) -> Quarter:
-        seen.append(str(text)[:40])
-        return original(text)
-
-    monkeypatch.setattr(Quarter, "model_validate_json", counted)
-    yield seen
 
 
 def test_the_recorded_seal_is_the_digest_of_the_packaged_file() -> None:
