@@ -4,9 +4,12 @@ State: `form` (the text typed, replaced whole on each change) and `calculator` (
 has loaded). `outcome` is computed from the two by the core engine;
 its watcher hands it to the widgets.
 
-Start-up: the first frame is the form itself, with the dose field focused (a placeholder frame only
-put off the moment a nurse can type); the catalog is loaded after it (see app.py, which also holds
-keys typed before the form exists and replays them into the dose field).
+Start-up: the first frame is the form's first part, the drug and dose fields with the dose field
+focused, and the result's status line (a placeholder frame only put off the moment a nurse can
+type); the key bar (docked at the bottom) and the other rows mount right after it, a group per
+frame, below the dose field, which never moves, and
+the catalog is loaded once the form is whole (see app.py, which also holds keys typed before the
+dose field exists, hands text on to it at once and holds anything else until the form is whole).
 """
 
 from __future__ import annotations
@@ -22,7 +25,7 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from infusion_calc.tui.messages import FormBuilt
+from infusion_calc.tui.messages import DoseFocused, FormBuilt
 from infusion_calc.tui.result_keys import ResultKeys
 from infusion_calc.tui.state import LOADING, FormValues, Outcome, ResultView, with_container_answer
 from infusion_calc.tui.visit_keys import VisitKeys
@@ -178,7 +181,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._round_within = round_within
         self._cursor_blink = cursor_blink
         self.built = False
-        """True once the form and result exist (mounted before the first frame)."""
+        """True once the whole form exists (its later rows mount just after the first frame)."""
         self._resumed = False
         self._shown: Outcome | None = None
         """The outcome the form and the result panel were last handed."""
@@ -201,6 +204,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         await self._build()
 
     async def _build(self) -> None:
+        """The first part: title, drug and dose (focused) and the result's status line, in the
+        first frame; the key bar and the later rows follow it, a group per frame."""
         # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
@@ -208,20 +213,36 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # first frame, which then was the narrow layout, restyled and laid out again at once.
         width = self.app.size.width
         self.update_classes(self._breakpoint_classes(width), animate=False)
-        await self.mount_all(
-            main_widgets(self._round_within, command_palette_key=width >= self.KEY_BAR_FULL_WIDTH)
-        )
+        await self.mount_all(main_widgets(self._round_within))
+        self._steady_cursors()
+        self._shown = self.outcome
+        self.result_panel.show(self._shown)
+        self.set_focus(self.query_one("#dose"))  # now: the app hands typed text on to it
+        self.post_message(DoseFocused())
+        # After the first frame, in the form's own task: this screen's task stays free to draw
+        # a key typed meanwhile without waiting for a whole group of rows.
+        self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
+
+    async def _mount_later_rows(self) -> None:
+        """The key bar, then the rows after the dose, a group per frame; then the form is whole.
+        (The key bar, a widget per key, cost the first frame a third of its time; the keys it
+        names are held until the form is whole anyway.)"""
+        # lazy: imported with the first frame's widgets (already loaded by then)
+        from infusion_calc.tui.widgets.workspace import key_bar
+
+        await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
+        self._fit_key_bar()
+        await self.wait_for_refresh()
+        while await self.order_form.mount_next_rows():
+            await self.wait_for_refresh()
+        self._steady_cursors()
+        self.built = True
+        self.post_message(FormBuilt())
+
+    def _steady_cursors(self) -> None:
         if not self._cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False
-        self.built = True
-        self._fit_key_bar()
-        self._shown = self.outcome
-        self.result_panel.show(self._shown)
-        self.set_focus(
-            self.query_one("#dose")
-        )  # now, not later: the app replays early keys into it
-        self.post_message(FormBuilt())
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Textual's own handler. The first time, every widget was styled as it was
@@ -262,7 +283,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         return active
 
     def on_resize(self) -> None:
-        if self.built:
+        if self.query_children(Footer):  # mounted just after the first frame
             self._fit_key_bar()
 
     def _fit_key_bar(self) -> None:
