@@ -18,7 +18,6 @@ lines is the same: its lines, with an Enter between each.
 from __future__ import annotations
 
 import gc
-import os
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -178,9 +177,10 @@ class InfusionCalcApp(App[None]):
         held = self._held_input or []
         while held and _is_text(held[0]):
             await super().on_event(held.pop(0))
-        if self._given_calculator is None and os.environ.get("EARLY"):
-            # After this frame, so importing pint never delays what the nurse sees; while the
-            # later rows mount (the calculator is handed to the form once it is whole).
+        if self._given_calculator is None:
+            # After the first frame, so importing pint never delays what the nurse sees; beside
+            # the later rows (handed to the form once it is whole), so a typed-ahead dose
+            # shows its result no later than when the whole form came first.
             self.call_after_refresh(self._start_loading)
 
     async def on_form_built(self, message: FormBuilt) -> None:
@@ -192,8 +192,6 @@ class InfusionCalcApp(App[None]):
             self.post_message(CalculatorReady(self._given_calculator))
         elif self._early_calculator is not None:
             self.post_message(self._early_calculator)
-        elif not os.environ.get("EARLY"):
-            self.call_after_refresh(self._start_loading)
 
     def _start_loading(self) -> None:
         self.run_worker(self._load, thread=True, name="load-catalog", exit_on_error=False)

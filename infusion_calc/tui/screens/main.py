@@ -232,7 +232,6 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
 
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
-        await self.wait_for_refresh()
         while await self.order_form.mount_next_rows():
             await self.wait_for_refresh()
         self._steady_cursors()
