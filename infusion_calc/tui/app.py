@@ -87,6 +87,10 @@ class InfusionCalcApp(App[None]):
         """True while only the first part of the form exists: text typed goes into the dose
         field, anything else is held (with all after it) until the form is whole."""
         self._early_calculator: CalculatorReady | None = None
+        self._freezes_what_loads = False
+        """Run for real (not under a test): the core and catalog, once loaded, are kept out of
+        the collector's passes too (they live for the session; a full pass over them would
+        stall a keystroke)."""
         self._hold_timer: Timer | None = None
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
@@ -105,6 +109,7 @@ class InfusionCalcApp(App[None]):
         thousands of objects and delayed the first frame by tens of ms. (Not in `run_test`:
         a test process builds many apps, whose garbage must stay collectable.)"""
         gc.freeze()
+        self._freezes_what_loads = True
         return super().run(*args, **kwargs)
 
     def get_driver_class(self) -> type[Driver]:
@@ -253,6 +258,8 @@ class InfusionCalcApp(App[None]):
         if not self.main_screen.built:  # loaded before the later rows came: handed on with them
             self._early_calculator = CalculatorReady(message.calculator)
             return
+        if self._freezes_what_loads:
+            gc.freeze()
         # What only a result shows is built now, before the first result can come.
         await self.main_screen.result_panel.build_body()
         self.main_screen.calculator = message.calculator

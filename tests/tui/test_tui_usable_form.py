@@ -1,5 +1,5 @@
 """The form is usable before it is whole: the first frame has the drug and dose fields (dose
-focused) and the key bar; the other rows mount right after it, a few per frame. Keys typed in
+focused); the key bar and the other rows mount right after it, in two groups. Keys typed in
 between are never lost nor reordered: text goes into the dose field at once, anything else
 (Enter, Tab, a function key) waits, with everything after it, until the whole form is there.
 """
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pytest
 from textual.pilot import Pilot
-from textual.widgets import Input
+from textual.widgets import Footer, Input
 
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.screens.main import MainScreen
@@ -53,6 +53,7 @@ async def test_the_first_frame_has_the_dose_field_focused_and_no_later_rows(
         screen = await dose_focused(pilot)
         assert screen.query("#drug") and screen.query("#result-status")
         assert not any(screen.query(selector) for selector in LATER_ROWS)
+        assert not screen.query(Footer)  # the key bar comes with them
         assert not screen.built
 
 
