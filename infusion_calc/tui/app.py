@@ -255,14 +255,17 @@ class InfusionCalcApp(App[None]):
             )
 
     async def on_calculator_ready(self, message: CalculatorReady) -> None:
-        if not self.main_screen.built:  # loaded before the later rows came: handed on with them
+        main = next((each for each in self.screen_stack if isinstance(each, MainScreen)), None)
+        if main is None:  # the app closed before the loading thread was done
+            return
+        if not main.built:  # loaded before the later rows came: handed on with them
             self._early_calculator = CalculatorReady(message.calculator)
             return
         if self._freezes_what_loads:
             gc.freeze()
         # What only a result shows is built now, before the first result can come.
-        await self.main_screen.result_panel.build_body()
-        self.main_screen.calculator = message.calculator
+        await main.result_panel.build_body()
+        main.calculator = message.calculator
         # The drug list (most-used first: the log's counts) is built in a
         # thread once the first result is drawn: importing the log and
         # unpacking every code would delay it (a search sooner builds it).

@@ -127,8 +127,14 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
 
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
-        while await self.order_form.mount_next_rows():
-            await self.wait_for_refresh()
+        await self._mount_next_rows()
+
+    async def _mount_next_rows(self) -> None:
+        if await self.order_form.mount_next_rows():
+            # The next group after the frame that shows this one, in the form's task again. Not
+            # awaited here: a handler waiting for a frame would hang an app closing meanwhile.
+            self.call_after_refresh(self.order_form.call_later, self._mount_next_rows)
+            return
         self._steady_cursors()
         self.built = True
         self.post_message(FormBuilt())
