@@ -1,5 +1,5 @@
 """The form is usable before it is whole: the first frame has the drug and dose fields (dose
-focused); the key bar and the other rows mount right after it, in two groups. Keys typed in
+focused); the key bar and the other rows mount right after it. Keys typed in
 between are never lost nor reordered: text goes into the dose field at once, anything else
 (Enter, Tab, a function key) waits, with everything after it, until the whole form is there.
 """

@@ -100,7 +100,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
 
     async def _build(self) -> None:
         """The first part: title, drug and dose (focused) and the result's status line, in the
-        first frame; the key bar and the later rows follow it, a group per frame."""
+        first frame; the key bar and the later rows follow it at once."""
         # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
@@ -119,7 +119,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
 
     async def _mount_later_rows(self) -> None:
-        """The key bar, then the rows after the dose, a group per frame; then the form is whole.
+        """The key bar, then the rows after the dose (a group per frame); then the form is whole.
         (The key bar, a widget per key, cost the first frame a third of its time; the keys it
         names are held until the form is whole anyway.)"""
         # lazy: imported with the first frame's widgets (already loaded by then)

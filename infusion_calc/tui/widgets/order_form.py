@@ -2,7 +2,7 @@
 and the encounter panel (collapsed) below them.
 
 The first frame has its drug and dose rows only; the screen mounts the others right after,
-a group per frame (`mount_next_rows`). Until the form is whole it reports nothing: the text typed
+in its own task (`mount_next_rows`). Until the form is whole it reports nothing: the text typed
 meanwhile is reported once the last row is there.
 
 It knows no arithmetic. It reports what is typed (`OrderForm.Changed`, carrying a

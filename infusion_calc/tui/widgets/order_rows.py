@@ -2,7 +2,7 @@
 it), vials, rounding, and the encounter panel below them.
 
 The first frame has the drug and dose rows only (a nurse types the dose at once); the later
-rows mount right after it, in two groups (`later_row_groups`), below the dose, which never
+rows mount right after it (`later_row_groups`), below the dose, which never
 moves. Each row's field starts unchecked (`validate_on=()`): the form turns checking on once the
 core is loaded, so a key typed before that never waits for pint.
 """
@@ -42,14 +42,14 @@ def first_rows() -> ComposeResult:
 
 
 def later_row_groups(round_within: str) -> Iterator[list[Widget]]:
-    """The rows after the dose, in screen order, in two groups mounted a frame apart (each built
-    when asked for): the patient's size (hidden until a dose needs it) and the vials; the
-    rounding and the encounter panel."""
-    yield [*_size_rows(), *_vial_rows()]
+    """The rows after the dose, in screen order, in groups mounted a frame apart (built when
+    asked for): the patient's size (hidden until a dose needs it), the vials, the rounding and
+    the encounter panel. One group: each frame between groups cost more than it gave (the
+    rows mount in the form's own task, so a key typed meanwhile is drawn without them)."""
     # lazy: the encounter panel reads the core's field table: after the first frame
     from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 
-    yield [_rounding_row(round_within), EncounterPanel()]
+    yield [*_size_rows(), *_vial_rows(), _rounding_row(round_within), EncounterPanel()]
 
 
 def _size_rows() -> ComposeResult:
