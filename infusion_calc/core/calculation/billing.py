@@ -24,6 +24,7 @@ from infusion_calc.core.catalog.container import (
 )
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.claim_code import code_label
@@ -57,6 +58,7 @@ NDC_QUANTITY_IN_ME = NoticeSpec(
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class VialUse:
     product: Product
@@ -67,6 +69,7 @@ class VialUse:
         return self.product.strength.value * self.count
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ClaimLine:
     hcpcs: str
@@ -83,6 +86,7 @@ class ClaimLine:
         return code_label(self.hcpcs, self.modifiers)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Billing:
     administered_units: int
@@ -103,7 +107,11 @@ def bill(
 ) -> Billing:
     """`dose`, the billing unit and the vials' labeled
     amounts are all in `amount_unit` (mg, mL, or units)."""
-    labeled = sum((use.labeled_mg for use in uses), Decimal(0))
+    labeled = Decimal(0)
+    single_dose = True
+    for use in uses:  # one pass, no generator: this runs for every dose
+        labeled += use.labeled_mg
+        single_dose = single_dose and use.product.container == "single-dose"
     administered = ceil_div(dose, billing_unit)
     labeled_units = floor_div(labeled, billing_unit)
     u = step_unit(amount_unit)
@@ -119,7 +127,6 @@ def bill(
         )
     ]
     notices: list[Notice] = []
-    single_dose = all(use.product.container == "single-dose" for use in uses)
     discarded_mg = labeled - dose
 
     if not single_dose:
@@ -295,27 +302,11 @@ def _split_lines(
     (`whole_vials_billed` False) a line's quantity is what was drawn.
     """
     shares = given_from(uses, dose)
-    drawn = [(index, mg) for index, (_, mg) in enumerate(shares) if mg > 0]
-    left = [
-        (index, use.labeled_mg - mg)
-        for index, (use, mg) in enumerate(shares)
-        if use.labeled_mg > mg
-    ]
-    units = dict(
-        zip(
-            (index for index, _ in drawn),
-            _apportion(administered, [mg for _, mg in drawn], billing_unit),
-        )
-    )
-    jw_units = dict(
-        zip(
-            (index for index, _ in left),
-            _apportion(discarded, [mg for _, mg in left], billing_unit),
-        )
-    )
+    left = [use.labeled_mg - given_mg for use, given_mg in shares]  # never below 0
+    units = _apportioned(administered, [given_mg for _, given_mg in shares], billing_unit)
+    jw_units = _apportioned(discarded, left, billing_unit)
     lines: list[ClaimLine] = []
-    for index, (use, given_mg) in enumerate(shares):
-        line_units, jw = units.get(index, 0), jw_units.get(index, 0)
+    for (use, given_mg), line_units, jw in zip(shares, units, jw_units):
         carried_mg = use.labeled_mg if (whole_vials_billed and jw == 0) else given_mg
         unit, given_quantity, opened_quantity = _quantities(
             use, carried_mg, jw > 0, notices, by_mass
@@ -327,6 +318,17 @@ def _split_lines(
                 _line(hcpcs, ("JW",), jw, use.product, unit, opened_quantity - given_quantity)
             )
     return tuple(lines)
+
+
+def _apportioned(total: int, amounts: list[Decimal], unit: Decimal) -> list[int]:
+    """`_apportion` over the amounts above 0, as a list beside `amounts` (0 units for the rest)."""
+    if len(amounts) == 1:  # most plans open one size (what the lines below come to, without them)
+        return [total if amounts[0] > 0 else 0]
+    present = [index for index, amount in enumerate(amounts) if amount > 0]
+    shares = [0] * len(amounts)
+    for index, share in zip(present, _apportion(total, [amounts[i] for i in present], unit)):
+        shares[index] = share
+    return shares
 
 
 def _quantities(

@@ -22,6 +22,7 @@ from infusion_calc.core.catalog.catalog import Drug, Product
 from infusion_calc.core.errors import PlanError
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.notices import Notice
 from infusion_calc.core.record.steps import Step, StepKind
@@ -31,6 +32,7 @@ PLANS_KEPT = 2048
 doses of a month's weight-based orders of a few drugs, bounded whatever the file's length."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RoundingOption:
     """The nearest whole-vial dose within the site's threshold. An option, never applied."""
@@ -41,6 +43,7 @@ class RoundingOption:
     threshold_percent: Decimal
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Preparation:
     draw_volume_ml: Decimal | None
@@ -48,6 +51,7 @@ class Preparation:
     """(vials, diluent mL per vial) for each powder opened."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DosePlan:
     """What a dose comes to in vials and claim lines (the steps from the vials on)."""

@@ -13,6 +13,7 @@ from functools import lru_cache
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.numbers.units import DoseBasis, DoseOrder, Kind, Measure, parse_measure
 from infusion_calc.core.record.steps import Step, StepKind
@@ -23,6 +24,7 @@ HEIGHT_RANGE_CM = (Decimal("20"), Decimal("260"))
 BSA_RANGE_M2 = (Decimal("0.1"), Decimal("4.5"))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PatientSize:
     """The body measures a dose was scaled by (None where not used)."""
@@ -33,6 +35,7 @@ class PatientSize:
     bsa_from_mosteller: bool = False
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ResolvedDose:
     dose_mg: Decimal

@@ -43,10 +43,12 @@ from infusion_calc.core.calculation.drug_lookup import (
     presentations,
 )
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.numbers.frozen import quick_init
 
 _PERCENT = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2})?")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Calculation:
     request: CalcRequest

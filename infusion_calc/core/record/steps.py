@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from infusion_calc.core.numbers.frozen import quick_init
+
 
 class StepKind(Enum):
     DOSE_ORDERED = "dose_ordered"
@@ -47,6 +49,7 @@ Figure = Decimal | int | str | tuple[tuple[int, str], ...]
 """A number, a text as typed ("154 lb"), or vials as (count, size label) pairs."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step: its kind and the figures its sentence states, by name
