@@ -121,7 +121,7 @@ def bill(
             StepKind.ADMINISTERED,
             dose=dose,
             unit=billing_unit,
-            ratio=_ratio(dose, billing_unit),
+            ratio=rounding.ratio(dose, billing_unit),
             units=administered,
             u=u,
         )
@@ -167,7 +167,7 @@ def bill(
                 dose=dose,
                 discarded=discarded_mg,
                 unit=billing_unit,
-                ratio=_ratio(discarded_mg, billing_unit),
+                ratio=rounding.ratio(discarded_mg, billing_unit),
                 units=discarded,
                 u=u,
             )
@@ -222,13 +222,6 @@ def bill(
     return Billing(
         administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps)
     )
-
-
-_RATIO_STEP = Decimal("0.001")  # built once: this runs twice per calculation
-
-
-def _ratio(amount: Decimal, unit: Decimal) -> Decimal:
-    return rounding.round_half_up(amount / unit, _RATIO_STEP)
 
 
 def given_from(uses: tuple[VialUse, ...], given_mg: Decimal) -> tuple[tuple[VialUse, Decimal], ...]:
@@ -302,14 +295,19 @@ def _split_lines(
     (`whole_vials_billed` False) a line's quantity is what was drawn.
     """
     shares = given_from(uses, dose)
-    left = [use.labeled_mg - given_mg for use, given_mg in shares]  # never below 0
-    units = _apportioned(administered, [given_mg for _, given_mg in shares], billing_unit)
+    given, left, labeled = [], [], []
+    for use, given_mg in shares:  # loops, not comprehensions: each of those is a call
+        opened = use.labeled_mg
+        given.append(given_mg)
+        left.append(opened - given_mg)  # never below 0
+        labeled.append(opened)
+    units = _apportioned(administered, given, billing_unit)
     jw_units = _apportioned(discarded, left, billing_unit)
     lines: list[ClaimLine] = []
-    for (use, given_mg), line_units, jw in zip(shares, units, jw_units):
-        carried_mg = use.labeled_mg if (whole_vials_billed and jw == 0) else given_mg
+    for (use, given_mg), opened, line_units, jw in zip(shares, labeled, units, jw_units):
+        carried_mg = opened if (whole_vials_billed and jw == 0) else given_mg
         unit, given_quantity, opened_quantity = _quantities(
-            use, carried_mg, jw > 0, notices, by_mass
+            use.product, opened, carried_mg, jw > 0, notices, by_mass
         )
         if line_units > 0:
             lines.append(_line(hcpcs, modifiers, line_units, use.product, unit, given_quantity))
@@ -332,26 +330,27 @@ def _apportioned(total: int, amounts: list[Decimal], unit: Decimal) -> list[int]
 
 
 def _quantities(
-    use: VialUse,
+    product: Product,
+    opened_mg: Decimal,
     given_mg: Decimal,
     jw_line: bool,
     notices: list[Notice],
     by_mass: bool = True,
 ) -> tuple[str, Decimal, Decimal]:
-    """This NDC's unit, and the NDC quantities of what was given and of what was opened.
+    """This NDC's unit, and the NDC quantities of what was given and of what was opened
+    (`opened_mg`: the product's vials, labeled).
 
     The JW line's quantity is opened − given at claim precision, so an NDC's lines add up
     to what was opened. A quantity that would round to 0 (1 mg of a 5,000 mg vial is
     0.0002 UN) moves the NDC's lines to mg (ME), where they say exactly what was given and
     discarded, and no line claims 0.
     """
-    product = use.product
     unit = product.billing_ndc_unit
     given = ndc_amount(product, given_mg)
     given_quantity = rounding.ndc_quantity(given)
     # The opened quantity counts only on a JW line (opened - given is what was discarded).
     opened_quantity = (
-        rounding.ndc_quantity(ndc_amount(product, use.labeled_mg)) if jw_line else given_quantity
+        rounding.ndc_quantity(ndc_amount(product, opened_mg)) if jw_line else given_quantity
     )
     # ME is milligrams: only a drug measured by mass can fall back to it.
     # Lost only when it rounded to 0, so the rule in rounding.py is asked only then.
@@ -361,7 +360,7 @@ def _quantities(
     ):
         unit = "ME"
         given_quantity = rounding.ndc_quantity(given_mg)
-        opened_quantity = rounding.ndc_quantity(use.labeled_mg) if jw_line else given_quantity
+        opened_quantity = rounding.ndc_quantity(opened_mg) if jw_line else given_quantity
         if product.ndc11 is not None:
             notices.append(
                 NDC_QUANTITY_IN_ME(

@@ -73,7 +73,13 @@ def single_dose(uses: tuple[VialUse, ...]) -> bool:
 
 def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialUse, ...]:
     uses = [VialUse(product, count) for product, count in zip(products, counts) if count]
-    return tuple(sorted(uses, key=lambda use: -use.product.strength.value))
+    if len(uses) < 2:  # most plans open one size: nothing to order
+        return tuple(uses)
+    return tuple(sorted(uses, key=_largest_first))
+
+
+def _largest_first(use: VialUse) -> Decimal:
+    return -use.product.strength.value
 
 
 def plan_dose(
@@ -107,7 +113,8 @@ def plan_dose(
             option = RoundingOption(
                 nearest.total, change, _uses(products, nearest.counts), threshold
             )
-    given = dose_given(given_text, dose, drug.amount_unit, drug.with_code)
+    # (`with_code` is worded only for a dose given: most orders have none)
+    given = dose_given(given_text, dose, drug.amount_unit, drug.with_code) if given_text else None
     # Billed from what reached the patient: the part prepared but not infused is left in the
     # opened amount, so it is counted with the rest of what was discarded.
     billing = bill(
@@ -127,7 +134,7 @@ def plan_dose(
     u = step_unit(drug.amount_unit)
     vials = Step.of(
         StepKind.VIALS,
-        vials=tuple((use.count, use.product.label) for use in uses),
+        vials=tuple([(use.count, use.product.label) for use in uses]),
         labeled=combination.total,
         u=u,
     )
@@ -151,9 +158,11 @@ def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
     concentration = concentrations.pop() if len(concentrations) == 1 else None
     draw = rounding.volume(dose / concentration) if concentration is not None else None
     reconstitution = tuple(
-        (use, use.product.reconstitute_with.value)
-        for use in uses
-        if use.product.form == "lyophilized" and use.product.reconstitute_with is not None
+        [
+            (use, use.product.reconstitute_with.value)
+            for use in uses
+            if use.product.form == "lyophilized" and use.product.reconstitute_with is not None
+        ]
     )
     return Preparation(draw, reconstitution)
 

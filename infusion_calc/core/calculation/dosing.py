@@ -16,7 +16,7 @@ from infusion_calc.core.numbers.amounts import step_unit
 from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.numbers.units import DoseBasis, DoseOrder, Kind, Measure, parse_measure
-from infusion_calc.core.record.steps import Step, StepKind
+from infusion_calc.core.record.steps import Figure, Step, StepKind
 
 # Plausible human ranges: outside them the number is a typo, not a patient.
 WEIGHT_RANGE_KG = (Decimal("0.3"), Decimal("400"))
@@ -121,12 +121,12 @@ def resolve_dose(
         return _calculated(
             dose,
             PatientSize(),
-            Step.of(
-                StepKind.DOSE_BY_VOLUME,
-                volume=str(order.amount),
-                concentration=concentration_mg_per_ml,
-                u=step_unit(unit),
-            ),
+            StepKind.DOSE_BY_VOLUME,
+            {
+                "volume": str(order.amount),
+                "concentration": concentration_mg_per_ml,
+                "u": step_unit(unit),
+            },
         )
 
     if order.basis is DoseBasis.PER_KG:
@@ -145,7 +145,8 @@ def resolve_dose(
         return _calculated(
             amount * weight_kg,
             PatientSize(weight_kg=weight_kg),
-            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor, u=step_unit(unit)),
+            StepKind.DOSE_PER_KG,
+            {"per_kg": amount, "weight": factor, "u": step_unit(unit)},
             steps,
         )
 
@@ -179,15 +180,20 @@ def resolve_dose(
     return _calculated(
         amount * bsa_m2,
         patient,
-        Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2, u=step_unit(unit)),
+        StepKind.DOSE_PER_M2,
+        {"per_m2": amount, "bsa": bsa_m2, "u": step_unit(unit)},
         steps,
     )
 
 
 def _calculated(
-    exact: Decimal, patient: PatientSize, arithmetic: Step, steps: list[Step] | None = None
+    exact: Decimal,
+    patient: PatientSize,
+    kind: StepKind,
+    figures: dict[str, Figure | None],
+    steps: list[Step] | None = None,
 ) -> ResolvedDose:
-    """The dose rounded to 0.01 mg; `arithmetic` (without the
+    """The dose rounded to 0.01 mg; the step of `kind` with `figures` (the arithmetic without its
     result) gets the dose and what it was rounded from."""
     dose = rounding.calculated_dose(exact)
     if dose <= 0:
@@ -195,7 +201,5 @@ def _calculated(
             "dose", "The calculated dose rounds to 0: check the dose and the patient's size."
         )
     rounded_from = exact if dose != exact else None
-    line = Step.of(
-        arithmetic.kind, **dict(arithmetic.figures), dose=dose, rounded_from=rounded_from
-    )
-    return ResolvedDose(dose, patient, tuple(steps or ()) + (line,), rounded_from)
+    line = Step.of(kind, **figures, dose=dose, rounded_from=rounded_from)
+    return ResolvedDose(dose, patient, (*steps, line) if steps else (line,), rounded_from)
