@@ -72,7 +72,10 @@ def single_dose(uses: tuple[VialUse, ...]) -> bool:
 
 
 def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialUse, ...]:
-    uses = [VialUse(product, count) for product, count in zip(products, counts) if count]
+    uses = []
+    for product, count in zip(products, counts):  # a loop: a comprehension is a call of its own
+        if count:
+            uses.append(VialUse(product, count))
     if len(uses) < 2:  # most plans open one size: nothing to order
         return tuple(uses)
     return tuple(sorted(uses, key=_largest_first))
@@ -154,17 +157,16 @@ def plan_dose(
 
 
 def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
-    concentrations = {use.product.concentration for use in uses}
+    concentrations = set()
+    reconstitution = []
+    for use in uses:  # one loop, no comprehensions: each of those is a call of its own
+        product = use.product
+        concentrations.add(product.concentration)
+        if product.form == "lyophilized" and product.reconstitute_with is not None:
+            reconstitution.append((use, product.reconstitute_with.value))
     concentration = concentrations.pop() if len(concentrations) == 1 else None
     draw = rounding.volume(dose / concentration) if concentration is not None else None
-    reconstitution = tuple(
-        [
-            (use, use.product.reconstitute_with.value)
-            for use in uses
-            if use.product.form == "lyophilized" and use.product.reconstitute_with is not None
-        ]
-    )
-    return Preparation(draw, reconstitution)
+    return Preparation(draw, tuple(reconstitution))
 
 
 KEPT_PLANS: Kept[DosePlan] = Kept(PLANS_KEPT)

@@ -35,6 +35,10 @@ class PatientSize:
     bsa_from_mosteller: bool = False
 
 
+NO_PATIENT = PatientSize()
+"""A flat dose or one by volume: scaled by no measure (one object, as it never changes)."""
+
+
 @quick_init
 @dataclass(frozen=True, slots=True)
 class ResolvedDose:
@@ -107,7 +111,7 @@ def resolve_dose(
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
         return ResolvedDose(
-            amount, PatientSize(), (Step.of(StepKind.DOSE_ORDERED, order=str(order.amount)),)
+            amount, NO_PATIENT, (Step.of(StepKind.DOSE_ORDERED, order=str(order.amount)),)
         )
 
     if order.basis is DoseBasis.VOLUME:
@@ -120,7 +124,7 @@ def resolve_dose(
         dose = amount * concentration_mg_per_ml
         return _calculated(
             dose,
-            PatientSize(),
+            NO_PATIENT,
             StepKind.DOSE_BY_VOLUME,
             {
                 "volume": str(order.amount),
