@@ -119,11 +119,11 @@ def bill(
     steps = [
         Step.of(
             StepKind.ADMINISTERED,
-            dose=dose,
-            unit=billing_unit,
-            ratio=rounding.ratio(dose, billing_unit),
-            units=administered,
-            u=u,
+            ("dose", dose),
+            ("unit", billing_unit),
+            ("ratio", rounding.ratio(dose, billing_unit)),
+            ("units", administered),
+            ("u", u),
         )
     ]
     notices: list[Notice] = []
@@ -163,13 +163,13 @@ def bill(
         steps.append(
             Step.of(
                 StepKind.DISCARDED,
-                labeled=labeled,
-                dose=dose,
-                discarded=discarded_mg,
-                unit=billing_unit,
-                ratio=rounding.ratio(discarded_mg, billing_unit),
-                units=discarded,
-                u=u,
+                ("labeled", labeled),
+                ("dose", dose),
+                ("discarded", discarded_mg),
+                ("unit", billing_unit),
+                ("ratio", rounding.ratio(discarded_mg, billing_unit)),
+                ("units", discarded),
+                ("u", u),
             )
         )
     cap = max(labeled_units - administered, 0)
@@ -185,7 +185,12 @@ def bill(
             )
         )
         steps.append(
-            Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=0)
+            Step.of(
+                StepKind.CAP,
+                ("administered", administered),
+                ("labeled_units", labeled_units),
+                ("jw", 0),
+            )
         )
         discarded = 0
     elif discarded > cap:
@@ -196,7 +201,12 @@ def bill(
             )
         )
         steps.append(
-            Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=cap)
+            Step.of(
+                StepKind.CAP,
+                ("administered", administered),
+                ("labeled_units", labeled_units),
+                ("jw", cap),
+            )
         )
         discarded = cap
     elif discarded == 0 and discarded_mg > 0:

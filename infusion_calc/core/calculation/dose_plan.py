@@ -137,12 +137,14 @@ def plan_dose(
     u = step_unit(drug.amount_unit)
     vials = Step.of(
         StepKind.VIALS,
-        vials=tuple([(use.count, use.product.label) for use in uses]),
-        labeled=combination.total,
-        u=u,
+        ("vials", tuple([(use.count, use.product.label) for use in uses])),
+        ("labeled", combination.total),
+        ("u", u),
     )
     given_step = (
-        (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose, u=u),) if partly is not None else ()
+        (Step.of(StepKind.DOSE_GIVEN, ("given", given), ("dose", dose), ("u", u)),)
+        if partly is not None
+        else ()
     )
     return DosePlan(
         uses,

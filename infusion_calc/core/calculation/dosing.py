@@ -111,7 +111,7 @@ def resolve_dose(
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
         return ResolvedDose(
-            amount, NO_PATIENT, (Step.of(StepKind.DOSE_ORDERED, order=str(order.amount)),)
+            amount, NO_PATIENT, (Step.of(StepKind.DOSE_ORDERED, ("order", str(order.amount))),)
         )
 
     if order.basis is DoseBasis.VOLUME:
@@ -126,11 +126,11 @@ def resolve_dose(
             dose,
             NO_PATIENT,
             StepKind.DOSE_BY_VOLUME,
-            {
-                "volume": str(order.amount),
-                "concentration": concentration_mg_per_ml,
-                "u": step_unit(unit),
-            },
+            (
+                ("volume", str(order.amount)),
+                ("concentration", concentration_mg_per_ml),
+                ("u", step_unit(unit)),
+            ),
         )
 
     if order.basis is DoseBasis.PER_KG:
@@ -144,13 +144,15 @@ def resolve_dose(
         if not typed.lower().endswith("kg"):
             # A converted weight is shown as a nurse reads it (73.03 kg), but the dose uses
             # the exact conversion, so the product is written with the weight as typed.
-            steps.append(Step.of(StepKind.WEIGHT, typed=typed, kg=rounding.weight_shown(weight_kg)))
+            steps.append(
+                Step.of(StepKind.WEIGHT, ("typed", typed), ("kg", rounding.weight_shown(weight_kg)))
+            )
             factor = typed
         return _calculated(
             amount * weight_kg,
             PatientSize(weight_kg=weight_kg),
             StepKind.DOSE_PER_KG,
-            {"per_kg": amount, "weight": factor, "u": step_unit(unit)},
+            (("per_kg", amount), ("weight", factor), ("u", step_unit(unit))),
             steps,
         )
 
@@ -158,7 +160,7 @@ def resolve_dose(
     steps = []
     if bsa_m2 is not None:
         patient = PatientSize(bsa_m2=bsa_m2)
-        steps.append(Step.of(StepKind.BSA_GIVEN, bsa=bsa_m2))
+        steps.append(Step.of(StepKind.BSA_GIVEN, ("bsa", bsa_m2)))
     elif height_cm is not None and weight_kg is not None:
         bsa_m2 = mosteller_bsa(height_cm, weight_kg)
         if not BSA_RANGE_M2[0] <= bsa_m2 <= BSA_RANGE_M2[1]:
@@ -170,7 +172,12 @@ def resolve_dose(
             weight_kg=weight_kg, height_cm=height_cm, bsa_m2=bsa_m2, bsa_from_mosteller=True
         )
         steps.append(
-            Step.of(StepKind.BSA_MOSTELLER, height=height_cm, weight=weight_kg, bsa=bsa_m2)
+            Step.of(
+                StepKind.BSA_MOSTELLER,
+                ("height", height_cm),
+                ("weight", weight_kg),
+                ("bsa", bsa_m2),
+            )
         )
     else:
         field = (
@@ -185,7 +192,7 @@ def resolve_dose(
         amount * bsa_m2,
         patient,
         StepKind.DOSE_PER_M2,
-        {"per_m2": amount, "bsa": bsa_m2, "u": step_unit(unit)},
+        (("per_m2", amount), ("bsa", bsa_m2), ("u", step_unit(unit))),
         steps,
     )
 
@@ -194,7 +201,7 @@ def _calculated(
     exact: Decimal,
     patient: PatientSize,
     kind: StepKind,
-    figures: dict[str, Figure | None],
+    figures: tuple[tuple[str, Figure | None], ...],
     steps: list[Step] | None = None,
 ) -> ResolvedDose:
     """The dose rounded to 0.01 mg; the step of `kind` with `figures` (the arithmetic without its
@@ -205,5 +212,5 @@ def _calculated(
             "dose", "The calculated dose rounds to 0: check the dose and the patient's size."
         )
     rounded_from = exact if dose != exact else None
-    line = Step.of(kind, **figures, dose=dose, rounded_from=rounded_from)
+    line = Step.of(kind, *figures, ("dose", dose), ("rounded_from", rounded_from))
     return ResolvedDose(dose, patient, (*steps, line) if steps else (line,), rounded_from)

@@ -59,10 +59,12 @@ class Step:
     figures: tuple[tuple[str, Figure], ...]
 
     @classmethod
-    def of(cls, kind: StepKind, **figures: Figure | None) -> Step:
-        """A step from named figures; a figure given as None is left out (e.g. no rounding)."""
-        given = []
-        for figure in figures.items():  # a loop: a comprehension is a call of its own
-            if figure[1] is not None:
-                given.append(figure)
+    def of(cls, kind: StepKind, *figures: tuple[str, Figure | None]) -> Step:
+        """A step from (name, figure) pairs; a figure given as None is left out (e.g. no
+        rounding). Pairs, not keywords: a call with keywords builds a dict, and a calculation
+        makes five steps."""
+        given: list[tuple[str, Figure]] = []
+        for name, figure in figures:  # a loop: a comprehension is a call of its own
+            if figure is not None:
+                given.append((name, figure))
         return cls(kind, tuple(given))
