@@ -105,9 +105,10 @@ def resolve_dose(
     """The dose in mg for this order and patient, with the arithmetic in words."""
     # A body measure typed but not needed is still checked: a typo is a typo. Each is
     # parsed once, here, in this order, and the values are reused below.
-    weight_kg = parse_weight(weight or "") if _given(weight) else None
-    height_cm = parse_height(height or "") if _given(height) else None
-    bsa_m2 = parse_bsa(bsa or "") if _given(bsa) else None
+    # (`text and text.strip()` is `_given(text)`, without a call per measure per calculation)
+    weight_kg = parse_weight(weight) if weight and weight.strip() else None
+    height_cm = parse_height(height) if height and height.strip() else None
+    bsa_m2 = parse_bsa(bsa) if bsa and bsa.strip() else None
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
         return ResolvedDose(
@@ -139,9 +140,10 @@ def resolve_dose(
                 "weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg."
             )
         steps: list[Step] = []
-        factor = f"{plain(weight_kg)} kg"
         typed = (weight or "").strip()  # given: weight_kg was parsed from it
-        if not typed.lower().endswith("kg"):
+        if typed.lower().endswith("kg"):
+            factor = f"{plain(weight_kg)} kg"
+        else:
             # A converted weight is shown as a nurse reads it (73.03 kg), but the dose uses
             # the exact conversion, so the product is written with the weight as typed.
             steps.append(
@@ -150,7 +152,7 @@ def resolve_dose(
             factor = typed
         return _calculated(
             amount * weight_kg,
-            PatientSize(weight_kg=weight_kg),
+            PatientSize(weight_kg),
             StepKind.DOSE_PER_KG,
             (("per_kg", amount), ("weight", factor), ("u", step_unit(unit))),
             steps,
