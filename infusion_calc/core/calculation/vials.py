@@ -65,7 +65,10 @@ class VialSearch:
     def __init__(self, strengths: list[Decimal], ceiling: Decimal) -> None:
         self.strengths = strengths
         step = self.step = _common_step(strengths)
-        sizes = self.sizes = [int(strength / step) for strength in strengths]
+        sizes: list[int] = []
+        self.sizes = sizes
+        for strength in strengths:  # a loop: a comprehension is a call of its own
+            sizes.append(int(strength / step))
         limit = self.limit = ceil_div(ceiling, step) + max(sizes)
         if limit > MAX_STEPS:
             raise PlanError(
@@ -126,9 +129,9 @@ class VialSearch:
                 candidates.append(above_bottom + (window & -window).bit_length() - 1)
         best: int | None = None
         best_distance: Decimal | None = None
-        for total in sorted(
-            candidates
-        ):  # ascending, and only a strictly nearer one wins: a tie keeps the smaller
+        # Ascending already (the one at or below the dose comes first), and only a strictly
+        # nearer one wins: a tie keeps the smaller.
+        for total in candidates:
             distance = abs(total * self.step - dose)
             if best_distance is None or distance < best_distance:
                 best, best_distance = total, distance
@@ -140,7 +143,9 @@ class VialSearch:
 
     def _combination(self, total: int) -> Combination:
         layers, sizes = self.layers, self.sizes
-        layer_index = next(n for n, layer in enumerate(layers) if (layer >> total) & 1)
+        layer_index = 0
+        while not (layers[layer_index] >> total) & 1:  # the fewest vials that reach `total`
+            layer_index += 1
         counts = [0] * len(sizes)
         remaining = total
         for n in range(layer_index, 0, -1):  # walk back through the layers
