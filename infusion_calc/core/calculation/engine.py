@@ -20,7 +20,7 @@ from infusion_calc.core.calculation.dose_plan import (
     planned,
     single_dose,
 )
-from infusion_calc.core.calculation.dosing import PatientSize, resolve_dose
+from infusion_calc.core.calculation.dosing import PatientSize, resolved_dose
 from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.plan_notices import plan_notices
 from infusion_calc.core.catalog.catalog import Catalog, Drug, Product
@@ -113,15 +113,13 @@ def calculate(
     """Everything the chair and the billing desk need for one dose,
     with the codes in effect on `service_date` (None: newest)."""
     drug, order, products, threshold = ordered(catalog, request, service_date)
-    resolved = resolve_dose(
+    resolved = resolved_dose(
         order,
-        weight=request.weight,
-        height=request.height,
-        bsa=request.bsa,
-        concentration_mg_per_ml=concentration(products)
-        if order.basis is DoseBasis.VOLUME
-        else None,
-        unit=drug.amount_unit,
+        request.weight,
+        request.height,
+        request.bsa,
+        concentration(products) if order.basis is DoseBasis.VOLUME else None,
+        drug.amount_unit,
     )
     dose = resolved.dose_mg
     plan = planned(drug, products, dose, threshold, request.dose_given)
