@@ -83,20 +83,16 @@ def require_valid_claim_lines(
             "This is a fault in the calculation, not in what was typed: please report it, "
             "and bill this dose by hand."
         )
-    PASSED.keep(key, True, calc.drug, *[use.product for use in calc.vials])
+    PASSED.keep(key, True, calc.billing, calc.vials, calc.drug)
 
 
 def _checked_inputs(calc: Calculation, claim: bool) -> Hashable:
-    """Everything the check reads: the lines (hashable values), the vials opened (each product by
-    identity: its NDC, container, label, strength and volume; held by `PASSED` with the drug), the
-    drug (its billing unit and code, by identity) and `claim`. Whether the container is single-dose
-    is read from the products, so they stand for it."""
-    return (
-        calc.lines,
-        tuple([(id(use.product), use.count) for use in calc.vials]),
-        id(calc.drug),
-        claim,
-    )
+    """Everything the check reads, by identity (the objects are frozen, and held by `PASSED`): the
+    billing (its lines), the vials opened (their products' NDC, container, label, strength and
+    volume: whether the container is single-dose too), the drug (its billing unit and code), and
+    `claim`. The engine keeps one billing and one vials tuple per plan, so a batch's rows that
+    share a dose share a key."""
+    return (id(calc.billing), id(calc.vials), id(calc.drug), claim)
 
 
 def _line_problem(number: int, line: ClaimLine) -> str | None:

@@ -26,13 +26,7 @@ def rows_records(
 ) -> tuple[dict[str, Any], ...]:
     """The row's records: its pass-through cells and number,
     then each line's part (`record_parts`)."""
-    records = []
-    for part in parts:
-        record: dict[str, Any] = passthrough.copy()
-        record["row"] = row
-        record.update(part)
-        records.append(record)
-    return tuple(records)
+    return tuple([{**passthrough, "row": row, **part} for part in parts])
 
 
 def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
