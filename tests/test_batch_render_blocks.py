@@ -11,9 +11,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.cli.batch_render import VIAL_SEPARATOR, Job, render
+from infusion_calc.cli.batch_render import Job, render
 from infusion_calc.core.pipeline.administration import Site
-from infusion_calc.core.pipeline.batch import answer_rows, read_header
+from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, answer_rows, read_header
 from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.record.csv_out import CsvWriter
 from infusion_calc.loading import Context
