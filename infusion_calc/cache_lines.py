@@ -182,12 +182,12 @@ def _bucket(key: str, count: int) -> int:
 
 
 def index_buckets(mapping: Mapping[str, Any]) -> list[str]:
-    """`mapping` as the JSON lines of its buckets, about `_BUCKET` keys each, in key order within
-    each (the same mapping always writes the same lines)."""
+    """`mapping` as the JSON lines of its buckets, about `_BUCKET` keys each, each bucket in the
+    mapping's own order (a catalog's index is built in file order: the same lines every time)."""
     count = max(1, len(mapping) // _BUCKET)
     buckets: list[dict[str, Any]] = [{} for _ in range(count)]
-    for key in sorted(mapping):
-        buckets[_bucket(key, count)][key] = mapping[key]
+    for key, value in mapping.items():
+        buckets[_bucket(key, count)][key] = value
     return [json.dumps(bucket, ensure_ascii=False, separators=(",", ":")) for bucket in buckets]
 
 

@@ -83,11 +83,6 @@ def test_a_look_up_decodes_one_bucket_of_a_large_index() -> None:
     assert index.decoded_buckets <= 2
 
 
-def test_the_same_mapping_always_writes_the_same_buckets() -> None:
-    mapping = {f"name {number}": number for number in range(500)}
-    assert index_buckets(mapping) == index_buckets(dict(reversed(mapping.items())))
-
-
 def test_a_packed_list_of_another_length_is_refused() -> None:
     assert list(PackedList(b'["a","b"]', 2)) == ["a", "b"]
     with pytest.raises(BrokenLines):
