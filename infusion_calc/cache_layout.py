@@ -1,9 +1,11 @@
 """What a catalog cache file holds, line by line, and the classes it may build when read.
 
 The first line after the header is the compiled catalog and quarters as plain JSON
-(`cache_codec`); what a start seldom reads follows on lines of its own, each decoded
-only when asked for: each catalog entry (a 10,000-entry site file: a start builds the
-one it bills), each CMS code's fields, each quarter's prices, the CMS names and text.
+(`cache_codec`); then a table of where each later line starts (`cache_lines`); then what a
+start seldom reads, each on a line of its own, decoded only when asked for: each catalog
+entry (a 10,000-entry site file: a start builds the one it bills), the entries' codes,
+each CMS code's fields, each quarter's prices, the CMS names and text, and the buckets of
+the indexes a look-up reads one of (the names a user may type, each entry's position by code).
 The file's SHA-256 was checked (`catalog_cache._read`) before any line is decoded.
 """
 
