@@ -184,19 +184,14 @@ def _header(key: str, body: bytes | memoryview) -> bytes:
     )
 
 
-Body = tuple[bytes, int]
-"""A cache file as read, and where its body starts (after the header line)."""
+Body = tuple[bytes, int]  # a cache file as read, and where its body starts (after the header)
 
 
 def _body(data: bytes, key: str) -> Body | None:
-    """The body of a cache file written for `key`, its SHA-256 checked over the very bytes that
-    will be read (through a view: a 10,000-entry site file's cache is never copied whole);
-    None for anything else."""
-    newline = data.find(b"\n")
-    if newline < 0:
-        return None
-    view = memoryview(data)
-    if view[: newline + 1] != _header(key, view[newline + 1 :]):
+    """The body of a cache file written for `key`, its SHA-256 checked over the very bytes then
+    read (through a view: a large cache is never copied whole); None for anything else."""
+    newline, view = data.find(b"\n"), memoryview(data)
+    if newline < 0 or view[: newline + 1] != _header(key, view[newline + 1 :]):
         return None  # another format, another key renamed to this one, or a byte changed
     return data, newline + 1
 
@@ -219,8 +214,7 @@ def _read(folder: int, key: str) -> Compiled | None:
 
 
 def _write(key: str, compiled: Compiled | memoryview) -> None:
-    """Keep `compiled` (or its body, already encoded) as the cache for `key`,
-    when the folder allows."""
+    """Keep `compiled` (or its body, already encoded) as the cache for `key`, if the folder lets."""
     try:
         folder = ensure_cache_dir()
         descriptor = open_private_dir(folder)
@@ -238,8 +232,7 @@ def _write(key: str, compiled: Compiled | memoryview) -> None:
             Path(temporary).unlink(missing_ok=True)
             raise
         # Several installations (a release and a checkout, two versions) may share this folder:
-        # deleting every other cache would make them rebuild
-        # in turn on each start. Keep the newest few.
+        # deleting every other cache would make them rebuild in turn on each start. Keep a few.
         caches = sorted(
             folder.glob(f"{_PREFIX}*{_SUFFIX}"),
             key=lambda entry: entry.stat().st_mtime,
