@@ -1,7 +1,7 @@
 """What the engine keeps across orders gives the answer it would compute: the drug and products
 per order (core/calculation/engine.py), the vial plan per dose (core/calculation/dose_plan.py),
 the payment per billed units (payment.py) and a batch row's records' parts
-(core/pipeline/batch.py), each kept under everything it reads, bounded, and never keeping a
+(core/pipeline/batch_records.py), each kept under everything it reads, bounded, and never keeping a
 refusal."""
 
 from __future__ import annotations
@@ -25,9 +25,9 @@ from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.errors import InfusionCalcError
-from infusion_calc.core.pipeline import batch
+from infusion_calc.core.pipeline import batch_records
 from infusion_calc.core.pipeline.administration import Site, administer
-from infusion_calc.core.pipeline.batch import kept_record_parts, record_parts
+from infusion_calc.core.pipeline.batch_records import kept_record_parts, record_parts
 from infusion_calc.loading import Context
 
 SERVICE_DAY = date(2026, 9, 10)
@@ -89,7 +89,7 @@ def test_a_kept_answer_is_the_one_computed_afresh(
     if twice:
         _administered(request, site)  # the second call below takes the kept answers
     kept = _administered(request, site)
-    for cache in (KEPT_ORDERS, KEPT_DOSES, KEPT_PLANS, payment.KEPT_PAYMENTS, batch.KEPT_PARTS):
+    for cache in (KEPT_ORDERS, KEPT_DOSES, KEPT_PLANS, payment.KEPT_PAYMENTS, *batch_records.KEPT):
         cache.clear()
     fresh = _administered(request, site)
     assert kept == fresh
