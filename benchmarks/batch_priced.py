@@ -17,7 +17,6 @@ import io
 import os
 import statistics
 import subprocess
-import sys
 import time
 from decimal import ROUND_CEILING, ROUND_FLOOR, ROUND_HALF_UP, Decimal
 from pathlib import Path
@@ -179,10 +178,14 @@ def floor_rows(orders: Path, table: dict[tuple[str, str], DrugRow], sink: io.Str
     return written
 
 
-def _run_batch(orders: Path, out: Path) -> float:
-    """CPU seconds (user + system) of `infusion-calc batch --jobs 1`, start to exit."""
-    command = [*cli_command(), "batch", str(orders), "--out", str(out), "--jobs", "1"]
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def _run_batch(orders: Path, out: Path, tree: Path | None = None) -> float:
+    """CPU seconds (user + system) of `infusion-calc batch --jobs 1`, start to exit; `tree`: another
+    worktree's, with its own venv (`.venv/bin/python -m infusion_calc`, run from there)."""
+    cli = cli_command() if tree is None else [str(tree / ".venv/bin/python"), "-m", "infusion_calc"]
+    command = [*cli, "batch", str(orders), "--out", str(out), "--jobs", "1"]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tree
+    )
     _, status, usage = os.wait4(process.pid, 0)
     if os.waitstatus_to_exitcode(status) not in (0, 2):  # 2: the rows refused on purpose
         raise RuntimeError(f"{' '.join(command)} exited with {os.waitstatus_to_exitcode(status)}")
@@ -220,10 +223,41 @@ def batch_priced(rows: int, workdir: Path, repeats: int) -> Figure:
     )
 
 
+def beside(rows: int, workdir: Path, repeats: int, other: Path) -> str:
+    """This tree's batch, `other` tree's and the floor, interleaved (a drift in load hits all
+    three), with the medians and the median of this tree's ratio to the other's, pair by pair;
+    the two outputs compared byte for byte."""
+    orders = write_orders(
+        workdir / f"priced-orders-{rows}.csv", rows, date_column="given_at", month=SERVICE_MONTH
+    )
+    table = _drug_table()
+    here, there, floor = [], [], []
+    for _ in range(repeats):
+        here.append(_run_batch(orders, workdir / "here.csv"))
+        there.append(_run_batch(orders, workdir / "there.csv", other))
+        floor.append(_run_floor(orders, table))
+    same = (workdir / "here.csv").read_bytes() == (workdir / "there.csv").read_bytes()
+    per_row = [statistics.median(cpu) / rows * 1e6 for cpu in (here, there, floor)]
+    ratio = statistics.median(mine / theirs for mine, theirs in zip(here, there))
+    return (
+        f"{rows:,} rows, medians of {repeats}: this tree {per_row[0]:.1f} µs/row "
+        f"({per_row[0] / per_row[2]:.2f}× the floor), {other} {per_row[1]:.1f} µs/row "
+        f"({per_row[1] / per_row[2]:.2f}×), floor {per_row[2]:.1f} µs/row; this tree ÷ the other, "
+        f"pair by pair: {ratio:.2f}×; outputs {'byte-identical' if same else 'DIFFER'}"
+    )
+
+
 if __name__ == "__main__":
+    import argparse
     import tempfile
 
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("rows", nargs="?", type=int, default=20_000)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--beside", type=Path, help="another worktree (with .venv) to time too")
+    options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        print(
-            batch_priced(int(sys.argv[1]) if len(sys.argv) > 1 else 20_000, Path(folder), 3).line()
-        )
+        if options.beside is None:
+            print(batch_priced(options.rows, Path(folder), options.repeats).line())
+        else:
+            print(beside(options.rows, Path(folder), options.repeats, options.beside.resolve()))

@@ -1,7 +1,9 @@
 """A large site catalog (issue 23 item 4): a warm start and a cache miss with 10,000 site entries.
 
 The warm start is a ratio to the same command without the site file, interleaved in one
-loop (both read their compiled cache); the miss is absolute (< 1 s), as the issue states it.
+loop (both read their compiled cache), with a start that bills one of the site's entries,
+found by name, beside them (in the figure's note); the miss is absolute (< 1 s), as the issue
+states it.
 Each run gets its own cache and config folders, so no site file of this machine's user is read.
 """
 
@@ -16,7 +18,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from benchmarks.report import Figure, interleaved_medians
-from benchmarks.startup import calc_command
+from benchmarks.startup import calc_command, cli_command
 
 WARM_TARGET = 1.3
 MISS_TARGET_S = 1.0
@@ -72,14 +74,17 @@ def site_catalog(repeats: int, count: int = ENTRIES, misses: int = 3) -> list[Fi
         site = folder / "site.toml"
         site.write_text(site_text(count), encoding="utf-8")
         plain, with_site = calc_command(), [*calc_command(), "--catalog", str(site)]
+        # What a site file is for: billing one of its own entries, found by name among them all.
+        entry = [*cli_command(), "calc", "--drug", f"sitedrug{count // 2}", "--dose", "100 mg"]
+        entry += ["--json", "--catalog", str(site)]
+        commands = {"plain": plain, "site": with_site, "entry": entry}
         with _folders(folder / "warm"):
-            medians = interleaved_medians(
-                {"plain": plain, "site": with_site}, 1
-            )  # fills both caches
-            medians = interleaved_medians({"plain": plain, "site": with_site}, repeats)
+            medians = interleaved_medians(commands, 1)  # fills both caches
+            medians = interleaved_medians(commands, repeats)
         miss = _miss_seconds(with_site, folder, misses)
     (site_wall, site_cpu), (plain_wall, plain_cpu) = medians["site"], medians["plain"]
     ratio = site_wall / plain_wall
+    entry_ratio = medians["entry"][0] / plain_wall
     return [
         Figure(
             FIGURE_NAMES[0],
@@ -88,7 +93,8 @@ def site_catalog(repeats: int, count: int = ENTRIES, misses: int = 3) -> list[Fi
             ratio <= WARM_TARGET,
             f"calc --catalog with {count:,} entries {site_wall * 1000:.0f} ms / the same calc "
             f"without it {plain_wall * 1000:.0f} ms, medians of {repeats}, interleaved; CPU time "
-            f"{site_cpu / plain_cpu:.2f}x",
+            f"{site_cpu / plain_cpu:.2f}x; billing one of the site's entries by name "
+            f"{entry_ratio:.2f}x",
         ),
         Figure(
             FIGURE_NAMES[1],

@@ -1,21 +1,33 @@
 """What a catalog cache file holds, line by line, and the classes it may build when read.
 
 The first line after the header is the compiled catalog and quarters as plain JSON
-(`cache_codec`); what a start seldom reads follows on lines of its own, each decoded
-only when asked for: each catalog entry (a 10,000-entry site file: a start builds the
-one it bills), each CMS code's fields, each quarter's prices, the CMS names and text.
+(`cache_codec`); then a table of where each later line starts (`cache_lines`); then what a
+start seldom reads, each on a line of its own, decoded only when asked for: each catalog
+entry (a 10,000-entry site file: a start builds the one it bills), the entries' codes,
+each CMS code's fields, each quarter's prices, the CMS names and text, and the buckets of
+the indexes a look-up reads one of (the names a user may type, each entry's position by code).
 The file's SHA-256 was checked (`catalog_cache._read`) before any line is decoded.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, fields
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from infusion_calc.cache_codec import NotCacheData, Schema, decode, encode
+from infusion_calc.cache_lines import (
+    BrokenLines,
+    CacheLines,
+    LinesByKey,
+    PackedIndex,
+    PackedList,
+    PackedMapping,
+    body_text,
+    index_buckets,
+)
 from infusion_calc.core.catalog.catalog import Catalog
 
 if TYPE_CHECKING:
@@ -33,33 +45,7 @@ class Compiled:
     """pint's answers for the parser's unit spellings (core.numbers.units.remember)."""
 
 
-class PackedMapping(Mapping[str, Any]):
-    """A mapping kept as its JSON line until first read: a start decodes only what it uses
-    (the one quarter's prices it bills from; the names only a lookup by a new word needs)."""
-
-    def __init__(self, text: str, tuples: bool = False) -> None:
-        self.text, self._tuples = text, tuples
-        self._data: dict[str, Any] | None = None
-
-    def _loaded(self) -> dict[str, Any]:
-        if self._data is None:
-            data = json.loads(self.text)  # the file's SHA-256 was checked: this is the line written
-            self._data = (
-                {key: tuple(value) for key, value in data.items()} if self._tuples else data
-            )
-        return self._data
-
-    def __getitem__(self, key: str) -> Any:
-        return self._loaded()[key]
-
-    def __iter__(self) -> Iterator[str]:
-        return iter(self._loaded())
-
-    def __len__(self) -> int:
-        return len(self._loaded())
-
-
-def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
+def cache_schema(packed: list[str | bytes], read: Sequence[bytes] | None = None) -> Schema:
     """The classes a cache holds. What a start seldom reads goes on a line of its own after the
     main JSON (`packed` when writing, `read` when reading): each catalog entry, each CMS code's
     fields, each quarter's prices, the CMS names and text. A line read is decoded only when used."""
@@ -72,24 +58,36 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
     from infusion_calc.core.catalog.packed_records import PackedRecords
     from infusion_calc.core.numbers.units import Measure
 
-    def line(value: Mapping[str, object] | None) -> int | None:
+    def line(value: Mapping[str, object] | list[str] | None) -> int | None:
         if value is None:
             return None
         # A mapping read from a cache line is written as that line: the shipped cache's quarters,
         # names and prices, kept whole by a site file's miss, are not decoded to be encoded again.
         text = value.text if type(value) is PackedMapping else None
         if text is None:  # a tuple is written as the list it is read back as
-            text = json.dumps(dict(value), ensure_ascii=False, separators=(",", ":"))
+            plain = value if isinstance(value, list) else dict(value)
+            text = json.dumps(plain, ensure_ascii=False, separators=(",", ":"))
         packed.append(text)
         return len(packed) - 1
 
-    def raw_lines(first: object, count: int) -> list[bytes]:
+    def raw_lines(first: object, count: int) -> Sequence[bytes]:
         if read is None or type(first) is not int or first < 0 or first + count > len(read):
             raise NotCacheData("a packed line out of range")
         return read[first : first + count]
 
-    def lines(first: object, count: int) -> list[str]:
-        return [text.decode("utf-8") for text in raw_lines(first, count)]
+    def one_line(first: object) -> bytes:
+        return raw_lines(first, 1)[0]
+
+    def index(mapping: Mapping[str, object]) -> list[int]:
+        # An index (the names, the entries' codes) in buckets of lines: a look-up decodes one.
+        first = len(packed)
+        packed.extend(index_buckets(mapping))
+        return [first, len(packed) - first]
+
+    def unpack_index(raw: Any) -> PackedIndex:
+        if type(raw) is not list or len(raw) != 2 or type(raw[1]) is not int:
+            raise NotCacheData("an index without its buckets")
+        return PackedIndex(raw_lines(raw[0], raw[1]))
 
     def pack_quarter(quarter: LoadedQuarter) -> dict[str, object]:
         return {
@@ -98,7 +96,7 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
         }
 
     def unpack_quarter(raw: Any) -> LoadedQuarter:
-        return LoadedQuarter(**{**raw, "prices": PackedMapping(lines(raw["prices"], 1)[0])})
+        return LoadedQuarter(**{**raw, "prices": PackedMapping(one_line(raw["prices"]))})
 
     def pack_layer(layer: CmsLayer) -> dict[str, object]:
         codes = layer.codes
@@ -125,9 +123,9 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
         names, text = raw["names"], raw["text"]
         layer = CmsLayer(
             raw["quarter"],
-            LazyCodes(dict(zip(codes, lines(raw["first"], len(codes)), strict=True))),
-            None if names is None else PackedMapping(lines(names, 1)[0], tuples=True),
-            None if text is None else PackedMapping(lines(text, 1)[0]),
+            LazyCodes(LinesByKey(codes, raw_lines(raw["first"], len(codes)))),
+            None if names is None else PackedMapping(one_line(names), tuples=True),
+            None if text is None else PackedMapping(one_line(text)),
             history=raw.get("history"),
         )
         if layer.history is not None:
@@ -144,10 +142,13 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
             for field in fields(catalog)
             if field.name != "drugs"
         }
+        codes = [drug.hcpcs for drug in catalog.drugs]
         return {
             **rest,
             "first": first,
-            "codes": [drug.hcpcs for drug in catalog.drugs],
+            "count": len(codes),
+            "codes": line(codes),
+            "positions": index({code: position for position, code in enumerate(codes)}),
             "name_index": catalog.name_index,
         }
 
@@ -158,19 +159,26 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
         return drug
 
     def unpack_catalog(raw: Any) -> Catalog:
-        codes, name_index = raw.pop("codes"), raw.pop("name_index")
-        if (
-            type(codes) is not list
-            or not all(type(code) is str for code in codes)
-            or type(name_index) is not NameIndex
-        ):
+        count, codes, name_index = raw.pop("count"), raw.pop("codes"), raw.pop("name_index")
+        if type(count) is not int or type(name_index) is not NameIndex:
             raise NotCacheData("a catalog without its codes and names")
-        drugs = PackedRecords(tuple(codes), raw_lines(raw.pop("first"), len(codes)), unpack_drug)
+        drugs = PackedRecords(
+            PackedList(one_line(codes), count),
+            raw_lines(raw.pop("first"), count),
+            unpack_drug,
+            unpack_index(raw.pop("positions")),
+        )
         catalog = Catalog(drugs, **raw)
         catalog.__dict__["name_index"] = (
             name_index  # a cached_property's slot, as computing it would fill it
         )
         return catalog
+
+    def pack_names(names: NameIndex) -> dict[str, object]:
+        return {"exact": index(names.exact), "first_word": index(names.first_word)}
+
+    def unpack_names(raw: Any) -> NameIndex:
+        return NameIndex(unpack_index(raw["exact"]), unpack_index(raw["first_word"]))
 
     def pack_history(history: CodeHistory) -> dict[str, object]:
         # The earlier quarters' codes, each on a line of its own:
@@ -192,9 +200,9 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
         )
         return CodeHistory(
             spans,
-            PackedMapping(lines(raw["listed"], 1)[0], tuples=True),
-            PackedMapping(lines(raw["packed"], 1)[0]),
-            PackedMapping(lines(raw["dates"], 1)[0], tuples=True),
+            PackedMapping(one_line(raw["listed"]), tuples=True),
+            PackedMapping(one_line(raw["packed"])),
+            PackedMapping(one_line(raw["dates"]), tuples=True),
         )
 
     classes: list[type] = [
@@ -217,20 +225,25 @@ def cache_schema(packed: list[str], read: list[bytes] | None = None) -> Schema:
             CmsLayer: (pack_layer, unpack_layer),
             CodeHistory: (pack_history, unpack_history),
             Catalog: (pack_catalog, unpack_catalog),
+            NameIndex: (pack_names, unpack_names),
         },
     )
     return schema
 
 
 def encoded(compiled: Compiled) -> bytes:
-    packed: list[str] = []
+    packed: list[str | bytes] = []
     main = encode(
         compiled, cache_schema(packed)
     )  # one line: JSON escapes every newline inside a string
-    return "\n".join([main, *packed]).encode("utf-8")
+    return body_text(main, packed)
 
 
-def decoded(body: bytes) -> object:
-    # Split as bytes: 10,000 site entries are some 6 MB that a start never decodes as a whole.
-    main, *packed = body.split(b"\n")
-    return decode(main.decode("utf-8"), cache_schema([], packed))
+def decoded(data: bytes, offset: int = 0) -> object:
+    """What the body starting at `offset` in `data` holds; its lines are copied out only when
+    used (10,000 site entries are some 6 MB that a start never decodes as a whole)."""
+    try:
+        lines = CacheLines(data, offset)
+    except BrokenLines as error:
+        raise NotCacheData(str(error)) from None
+    return decode(lines.main, cache_schema([], lines))

@@ -52,7 +52,7 @@ from infusion_calc.locations import cache_dir, ensure_cache_dir, open_private_di
 from infusion_calc.site_files import read_private_file, read_site_bytes, site_file_text
 from infusion_calc.unit_definitions import use_packaged_units
 
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 _PREFIX = "catalog-"
 _SUFFIX = ".json"
 SHIPPED_FILE = "compiled-catalog.json"
@@ -70,6 +70,7 @@ _COMPILER = (
     "catalog_cache.py",
     "cache_codec.py",
     "cache_layout.py",
+    "cache_lines.py",
     "core/catalog/catalog.py",
     "core/catalog/catalog_records.py",
     "core/catalog/packed_records.py",
@@ -174,7 +175,7 @@ def _with_quarters(
     return curated_catalog.with_cms(cms.layer()), cms.quarters
 
 
-def _header(key: str, body: bytes) -> bytes:
+def _header(key: str, body: bytes | memoryview) -> bytes:
     return b"%s %d %s sha256=%s\n" % (
         _HEADER,
         CACHE_FORMAT,
@@ -183,19 +184,23 @@ def _header(key: str, body: bytes) -> bytes:
     )
 
 
-def _body(data: bytes, key: str) -> bytes | None:
-    """The body of a cache file written for `key`, its SHA-256 checked; None for anything else."""
-    header, newline, body = data.partition(b"\n")
-    if not newline or header + newline != _header(key, body):
+Body = tuple[bytes, int]  # a cache file as read, and where its body starts (after the header)
+
+
+def _body(data: bytes, key: str) -> Body | None:
+    """The body of a cache file written for `key`, its SHA-256 checked over the very bytes then
+    read (through a view: a large cache is never copied whole); None for anything else."""
+    newline, view = data.find(b"\n"), memoryview(data)
+    if newline < 0 or view[: newline + 1] != _header(key, view[newline + 1 :]):
         return None  # another format, another key renamed to this one, or a byte changed
-    return body
+    return data, newline + 1
 
 
-def _decoded(body: bytes | None) -> Compiled | None:
+def _decoded(body: Body | None) -> Compiled | None:
     if body is None:
         return None
     try:
-        compiled = decoded(body)
+        compiled = decoded(*body)
     except (NotCacheData, UnicodeDecodeError):
         return None
     return compiled if isinstance(compiled, Compiled) else None
@@ -208,27 +213,26 @@ def _read(folder: int, key: str) -> Compiled | None:
     return None if data is None else _decoded(_body(data, key))
 
 
-def _write(key: str, compiled: Compiled | bytes) -> None:
-    """Keep `compiled` (or its body, already encoded) as the cache for `key`,
-    when the folder allows."""
+def _write(key: str, compiled: Compiled | memoryview) -> None:
+    """Keep `compiled` (or its body, already encoded) as the cache for `key`, if the folder lets."""
     try:
         folder = ensure_cache_dir()
         descriptor = open_private_dir(folder)
         if descriptor is None:
             return  # a folder another user owns or can write: the cache is never kept there
         os.close(descriptor)
-        body = compiled if isinstance(compiled, bytes) else encoded(compiled)
+        body = compiled if isinstance(compiled, memoryview) else encoded(compiled)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-")  # 0600
         try:
             with os.fdopen(handle, "wb") as out:
-                out.write(_header(key, body) + body)
+                out.write(_header(key, body))
+                out.write(body)
             os.replace(temporary, folder / f"{_PREFIX}{key}{_SUFFIX}")
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
         # Several installations (a release and a checkout, two versions) may share this folder:
-        # deleting every other cache would make them rebuild
-        # in turn on each start. Keep the newest few.
+        # deleting every other cache would make them rebuild in turn on each start. Keep a few.
         caches = sorted(
             folder.glob(f"{_PREFIX}*{_SUFFIX}"),
             key=lambda entry: entry.stat().st_mtime,
@@ -287,7 +291,7 @@ def _shipped_file() -> Traversable:
     return files("infusion_calc.data").joinpath(SHIPPED_FILE)
 
 
-def _shipped(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> bytes | None:
+def _shipped(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> Body | None:
     """The body of the cache shipped in the package, when it is the one the build sealed and was
     compiled from these packaged sources by this code; None otherwise (a miss compiles them)."""
     from infusion_calc.cms import sealed  # lazy: read on a miss only
@@ -329,7 +333,8 @@ def _miss(
     shipped_body = _shipped(curated, quarters)
     shipped = _decoded(shipped_body)
     if shipped_body is not None and shipped is not None and _packaged_only(site, quarters):
-        _write(key, shipped_body)  # the packaged sources alone: the shipped cache is theirs
+        data, start = shipped_body  # the packaged sources alone: the shipped cache is theirs
+        _write(key, memoryview(data)[start:])
         return shipped
     compiled = _compile(curated, site_file, site, quarters, shipped)
     _write(key, compiled)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from infusion_calc import catalog_cache
+from infusion_calc.cache_lines import PackedIndex
 from infusion_calc.core.catalog.packed_records import PackedRecords as PackedDrugs
 
 SITE_CODES = [f"{letter}{number:04d}" for letter in "KLM" for number in range(1, 10_000)]
@@ -60,7 +61,7 @@ def test_ten_thousand_site_entries_answer_every_lookup_as_written(tmp_path: Path
     assert warm.by_code("J2323") == compiled.by_code("J2323")  # the packaged entries too
 
 
-@pytest.mark.parametrize("where", ["a packed entry", "the main line"])
+@pytest.mark.parametrize("where", ["a packed entry", "the main line", "the line table"])
 def test_a_cache_with_one_byte_changed_anywhere_is_rebuilt_not_read(
     tmp_path: Path, where: str
 ) -> None:
@@ -68,9 +69,12 @@ def test_a_cache_with_one_byte_changed_anywhere_is_rebuilt_not_read(
     catalog_cache.load(site)
     (cached,) = (tmp_path / "cache").glob("catalog-*.json")
     data = cached.read_bytes()
-    target = (
-        data.index(b"sitedrug42") if where == "a packed entry" else data.index(b"packaged catalog")
-    )
+    targets = {
+        "a packed entry": data.index(b"sitedrug42"),
+        "the main line": data.index(b"packaged catalog"),
+        "the line table": data.index(b"\n", data.index(b"\n") + 1) + 10,  # the second start
+    }
+    target = targets[where]
     cached.write_bytes(data[:target] + b"X" + data[target + 1 :])
     catalog = catalog_cache.load(site).catalog
     (found,) = catalog.lookup("sitedrug42")
@@ -78,3 +82,36 @@ def test_a_cache_with_one_byte_changed_anywhere_is_rebuilt_not_read(
     assert (
         b"Xitedrug42" not in cached.read_bytes() and b"Xackaged catalog" not in cached.read_bytes()
     )
+
+
+def main_line(cache: Path) -> bytes:
+    (found,) = cache.glob("catalog-*.json")
+    return found.read_bytes().split(b"\n")[1]  # after the header line
+
+
+def test_a_warm_start_decodes_a_main_line_that_does_not_grow_with_the_site_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    sizes = []
+    for count in (10, 3_000):
+        monkeypatch.setenv("INFUSION_CALC_CACHE_DIR", str(tmp_path / f"cache{count}"))
+        (tmp_path / str(count)).mkdir()
+        catalog_cache.load(site_file(tmp_path / str(count), count))
+        sizes.append(len(main_line(tmp_path / f"cache{count}")))
+    assert sizes[1] - sizes[0] < 1_000, sizes  # the names and codes are on lines of their own
+
+
+def test_a_look_up_by_name_decodes_one_bucket_of_the_names_and_of_the_codes(
+    tmp_path: Path,
+) -> None:
+    site = site_file(tmp_path, 3_000)
+    catalog_cache.load(site)
+    catalog = catalog_cache.load(site).catalog
+    (found,) = catalog.lookup("sitedrug2345")
+    assert found.hcpcs == SITE_CODES[2345]
+    names = catalog.name_index.exact
+    drugs = catalog.drugs
+    assert isinstance(names, PackedIndex) and isinstance(drugs, PackedDrugs)
+    assert isinstance(drugs.positions, PackedIndex)
+    assert names.decoded_buckets == 1 and drugs.positions.decoded_buckets == 1
+    assert drugs.unpacked_count == 1

@@ -13,6 +13,7 @@ Nothing here imports Textual or rich.
 from __future__ import annotations
 
 import argparse
+import gc
 import io
 import os
 import re
@@ -226,7 +227,7 @@ def _answer_all(
     except OSError as error:
         return fail(f"{options.out}: cannot write the results ({error.strerror})")
     answered = refused = 0
-    with target if options.out else _keep_open(target):
+    with target if options.out else _keep_open(target), _collector_spaced():
         WRITERS[options.format](target, columns).header()
         job = Job(columns, site, options.format, date.today())
         for chunk in _rendered(job, rows, options.jobs):
@@ -258,6 +259,26 @@ def _rendered(job: Job, rows: Iterable[Row], jobs: int) -> Iterator[Rendered]:
     job = replace(job, visit=True)
     for first_row, group in visit_groups(rows, index):
         yield render(job, first_row, group)
+
+
+COLLECT_EVERY = 50_000
+"""Objects allocated (less those freed) between two young collections while rows are answered."""
+
+
+class _collector_spaced:
+    """`with` for the rows: the cycle collector runs every COLLECT_EVERY allocations, not 700.
+
+    A row's objects are freed by their reference counts as soon as the row is written; what
+    survives is start-up's catalog and the kept answers, which each young collection walked
+    again (about an eighth of a batch's CPU). Cycles are still collected, only less often, so
+    memory stays flat."""
+
+    def __enter__(self) -> None:
+        self.thresholds = gc.get_threshold()
+        gc.set_threshold(COLLECT_EVERY, *self.thresholds[1:])
+
+    def __exit__(self, *exc: object) -> None:
+        gc.set_threshold(*self.thresholds)
 
 
 class _keep_open:

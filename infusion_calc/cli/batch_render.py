@@ -11,17 +11,15 @@ from __future__ import annotations
 
 import io
 import json
-import multiprocessing
 import signal
 import sys
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import islice
 from operator import itemgetter
-from typing import IO, Any, Protocol
+from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from infusion_calc.core.pipeline.administration import Site
 from infusion_calc.core.pipeline.batch import (
@@ -35,6 +33,9 @@ from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.record.csv_out import CsvWriter
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 Row = Sequence[str] | UnreadableRow
 """A row's cells, or why the CSV reader could not read it."""
@@ -57,6 +58,8 @@ class CsvOut:
         self.writer = CsvWriter(stream)
         self.names = names
 
+        self.rows: list[list[Any]] = []
+
     def header(self) -> None:
         self.writer.writerow(self.names)
 
@@ -64,7 +67,13 @@ class CsvOut:
         cells = list(self.cells(record))
         for index in self.lists:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
-        self.writer.writerow(cells)
+        self.rows.append(cells)
+
+    def finish(self) -> None:
+        """Write the records held, a block at a time: the guard looks at a block's text in a few
+        C-level passes (core/record/csv_out.py), the same bytes as one row at a time."""
+        self.writer.writerows(self.rows)
+        self.rows.clear()
 
 
 class JsonLinesOut:
@@ -82,12 +91,17 @@ class JsonLinesOut:
         )  # same value, nothing that acts
         self.stream.write("\n")
 
+    def finish(self) -> None:
+        pass
+
 
 class Writer(Protocol):
-    """What a batch output format does: its header (if any), then one record at a time."""
+    """What a batch output format does: its header (if any), then one record at a time, then
+    `finish` (a chunk's end: what it holds written)."""
 
     def header(self) -> None: ...
     def write(self, record: dict[str, Any]) -> None: ...
+    def finish(self) -> None: ...
 
 
 WRITERS: dict[str, Callable[[IO[str], Columns], Writer]] = {"csv": CsvOut, "jsonl": JsonLinesOut}
@@ -132,6 +146,7 @@ def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
         answered += outcome.records[0].get("line") != "admin" if outcome.records else 1
         for record in outcome.records:
             out.write(record)
+    out.finish()
     return Rendered(sink.getvalue(), tuple(errors), answered)
 
 
@@ -145,6 +160,9 @@ def chunks(rows: Iterable[Row], first_row: int = 2) -> Iterator[tuple[int, list[
 
 def _can_fork() -> bool:
     # Forked workers inherit the loaded catalog and registry; elsewhere one process it is.
+    # Imported here: `--jobs 1` and a one-chunk file never start a worker (about 35 ms).
+    import multiprocessing
+
     return sys.platform.startswith("linux") and "fork" in multiprocessing.get_all_start_methods()
 
 
@@ -184,6 +202,12 @@ def _render_in_workers(
     pieces: Iterator[tuple[int, list[Row]]],
     jobs: int,
 ) -> Iterator[Rendered]:
+    # Imported here: only a run with workers pays for the pool (see _can_fork).
+    import multiprocessing
+
+    # Imported here, as multiprocessing above: the pool is for a run with workers only.
+    from concurrent.futures import ProcessPoolExecutor
+
     context = multiprocessing.get_context("fork")
     window = jobs * 2  # chunks in flight: enough to keep every worker busy, few enough to stay flat
     with ProcessPoolExecutor(

@@ -142,7 +142,7 @@ def test_the_step_groups_cover_every_kind_but_the_order_and_the_amount_given() -
 
 
 def test_a_cap_step_states_the_labeled_units() -> None:
-    step = Step.of(StepKind.CAP, administered=1, labeled_units=1, jw=0)
+    step = Step.of(StepKind.CAP, ("administered", 1), ("labeled_units", 1), ("jw", 0))
     assert step_text(step) == "Cap: 1 + JW ≤ 1 labeled units → 0 JW units"
 
 

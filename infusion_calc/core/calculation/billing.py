@@ -24,6 +24,7 @@ from infusion_calc.core.catalog.container import (
 )
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.claim_code import code_label
@@ -57,6 +58,7 @@ NDC_QUANTITY_IN_ME = NoticeSpec(
 )
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class VialUse:
     product: Product
@@ -67,6 +69,7 @@ class VialUse:
         return self.product.strength.value * self.count
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ClaimLine:
     hcpcs: str
@@ -83,6 +86,7 @@ class ClaimLine:
         return code_label(self.hcpcs, self.modifiers)
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Billing:
     administered_units: int
@@ -103,7 +107,11 @@ def bill(
 ) -> Billing:
     """`dose`, the billing unit and the vials' labeled
     amounts are all in `amount_unit` (mg, mL, or units)."""
-    labeled = sum((use.labeled_mg for use in uses), Decimal(0))
+    labeled = Decimal(0)
+    single_dose = True
+    for use in uses:  # one pass, no generator: this runs for every dose
+        labeled += use.labeled_mg
+        single_dose = single_dose and use.product.container == "single-dose"
     administered = ceil_div(dose, billing_unit)
     labeled_units = floor_div(labeled, billing_unit)
     u = step_unit(amount_unit)
@@ -111,15 +119,14 @@ def bill(
     steps = [
         Step.of(
             StepKind.ADMINISTERED,
-            dose=dose,
-            unit=billing_unit,
-            ratio=_ratio(dose, billing_unit),
-            units=administered,
-            u=u,
+            ("dose", dose),
+            ("unit", billing_unit),
+            ("ratio", rounding.ratio(dose, billing_unit)),
+            ("units", administered),
+            ("u", u),
         )
     ]
     notices: list[Notice] = []
-    single_dose = all(use.product.container == "single-dose" for use in uses)
     discarded_mg = labeled - dose
 
     if not single_dose:
@@ -156,13 +163,13 @@ def bill(
         steps.append(
             Step.of(
                 StepKind.DISCARDED,
-                labeled=labeled,
-                dose=dose,
-                discarded=discarded_mg,
-                unit=billing_unit,
-                ratio=_ratio(discarded_mg, billing_unit),
-                units=discarded,
-                u=u,
+                ("labeled", labeled),
+                ("dose", dose),
+                ("discarded", discarded_mg),
+                ("unit", billing_unit),
+                ("ratio", rounding.ratio(discarded_mg, billing_unit)),
+                ("units", discarded),
+                ("u", u),
             )
         )
     cap = max(labeled_units - administered, 0)
@@ -178,7 +185,12 @@ def bill(
             )
         )
         steps.append(
-            Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=0)
+            Step.of(
+                StepKind.CAP,
+                ("administered", administered),
+                ("labeled_units", labeled_units),
+                ("jw", 0),
+            )
         )
         discarded = 0
     elif discarded > cap:
@@ -189,7 +201,12 @@ def bill(
             )
         )
         steps.append(
-            Step.of(StepKind.CAP, administered=administered, labeled_units=labeled_units, jw=cap)
+            Step.of(
+                StepKind.CAP,
+                ("administered", administered),
+                ("labeled_units", labeled_units),
+                ("jw", cap),
+            )
         )
         discarded = cap
     elif discarded == 0 and discarded_mg > 0:
@@ -215,13 +232,6 @@ def bill(
     return Billing(
         administered, discarded, labeled_units, discarded_mg, lines, tuple(notices), tuple(steps)
     )
-
-
-_RATIO_STEP = Decimal("0.001")  # built once: this runs twice per calculation
-
-
-def _ratio(amount: Decimal, unit: Decimal) -> Decimal:
-    return rounding.round_half_up(amount / unit, _RATIO_STEP)
 
 
 def given_from(uses: tuple[VialUse, ...], given_mg: Decimal) -> tuple[tuple[VialUse, Decimal], ...]:
@@ -295,30 +305,19 @@ def _split_lines(
     (`whole_vials_billed` False) a line's quantity is what was drawn.
     """
     shares = given_from(uses, dose)
-    drawn = [(index, mg) for index, (_, mg) in enumerate(shares) if mg > 0]
-    left = [
-        (index, use.labeled_mg - mg)
-        for index, (use, mg) in enumerate(shares)
-        if use.labeled_mg > mg
-    ]
-    units = dict(
-        zip(
-            (index for index, _ in drawn),
-            _apportion(administered, [mg for _, mg in drawn], billing_unit),
-        )
-    )
-    jw_units = dict(
-        zip(
-            (index for index, _ in left),
-            _apportion(discarded, [mg for _, mg in left], billing_unit),
-        )
-    )
+    given, left, labeled = [], [], []
+    for use, given_mg in shares:  # loops, not comprehensions: each of those is a call
+        opened = use.labeled_mg
+        given.append(given_mg)
+        left.append(opened - given_mg)  # never below 0
+        labeled.append(opened)
+    units = _apportioned(administered, given, billing_unit)
+    jw_units = _apportioned(discarded, left, billing_unit)
     lines: list[ClaimLine] = []
-    for index, (use, given_mg) in enumerate(shares):
-        line_units, jw = units.get(index, 0), jw_units.get(index, 0)
-        carried_mg = use.labeled_mg if (whole_vials_billed and jw == 0) else given_mg
+    for (use, given_mg), opened, line_units, jw in zip(shares, labeled, units, jw_units):
+        carried_mg = opened if (whole_vials_billed and jw == 0) else given_mg
         unit, given_quantity, opened_quantity = _quantities(
-            use, carried_mg, jw > 0, notices, by_mass
+            use.product, opened, carried_mg, jw > 0, notices, by_mass
         )
         if line_units > 0:
             lines.append(_line(hcpcs, modifiers, line_units, use.product, unit, given_quantity))
@@ -329,27 +328,39 @@ def _split_lines(
     return tuple(lines)
 
 
+def _apportioned(total: int, amounts: list[Decimal], unit: Decimal) -> list[int]:
+    """`_apportion` over the amounts above 0, as a list beside `amounts` (0 units for the rest)."""
+    if len(amounts) == 1:  # most plans open one size (what the lines below come to, without them)
+        return [total if amounts[0] > 0 else 0]
+    present = [index for index, amount in enumerate(amounts) if amount > 0]
+    shares = [0] * len(amounts)
+    for index, share in zip(present, _apportion(total, [amounts[i] for i in present], unit)):
+        shares[index] = share
+    return shares
+
+
 def _quantities(
-    use: VialUse,
+    product: Product,
+    opened_mg: Decimal,
     given_mg: Decimal,
     jw_line: bool,
     notices: list[Notice],
     by_mass: bool = True,
 ) -> tuple[str, Decimal, Decimal]:
-    """This NDC's unit, and the NDC quantities of what was given and of what was opened.
+    """This NDC's unit, and the NDC quantities of what was given and of what was opened
+    (`opened_mg`: the product's vials, labeled).
 
     The JW line's quantity is opened − given at claim precision, so an NDC's lines add up
     to what was opened. A quantity that would round to 0 (1 mg of a 5,000 mg vial is
     0.0002 UN) moves the NDC's lines to mg (ME), where they say exactly what was given and
     discarded, and no line claims 0.
     """
-    product = use.product
     unit = product.billing_ndc_unit
     given = ndc_amount(product, given_mg)
     given_quantity = rounding.ndc_quantity(given)
     # The opened quantity counts only on a JW line (opened - given is what was discarded).
     opened_quantity = (
-        rounding.ndc_quantity(ndc_amount(product, use.labeled_mg)) if jw_line else given_quantity
+        rounding.ndc_quantity(ndc_amount(product, opened_mg)) if jw_line else given_quantity
     )
     # ME is milligrams: only a drug measured by mass can fall back to it.
     # Lost only when it rounded to 0, so the rule in rounding.py is asked only then.
@@ -359,7 +370,7 @@ def _quantities(
     ):
         unit = "ME"
         given_quantity = rounding.ndc_quantity(given_mg)
-        opened_quantity = rounding.ndc_quantity(use.labeled_mg) if jw_line else given_quantity
+        opened_quantity = rounding.ndc_quantity(opened_mg) if jw_line else given_quantity
         if product.ndc11 is not None:
             notices.append(
                 NDC_QUANTITY_IN_ME(

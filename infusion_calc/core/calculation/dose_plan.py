@@ -22,6 +22,7 @@ from infusion_calc.core.catalog.catalog import Drug, Product
 from infusion_calc.core.errors import PlanError
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.record.notices import Notice
 from infusion_calc.core.record.steps import Step, StepKind
@@ -31,6 +32,7 @@ PLANS_KEPT = 2048
 doses of a month's weight-based orders of a few drugs, bounded whatever the file's length."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class RoundingOption:
     """The nearest whole-vial dose within the site's threshold. An option, never applied."""
@@ -41,6 +43,7 @@ class RoundingOption:
     threshold_percent: Decimal
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Preparation:
     draw_volume_ml: Decimal | None
@@ -48,6 +51,7 @@ class Preparation:
     """(vials, diluent mL per vial) for each powder opened."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class DosePlan:
     """What a dose comes to in vials and claim lines (the steps from the vials on)."""
@@ -68,8 +72,17 @@ def single_dose(uses: tuple[VialUse, ...]) -> bool:
 
 
 def _uses(products: tuple[Product, ...], counts: tuple[int, ...]) -> tuple[VialUse, ...]:
-    uses = [VialUse(product, count) for product, count in zip(products, counts) if count]
-    return tuple(sorted(uses, key=lambda use: -use.product.strength.value))
+    uses = []
+    for product, count in zip(products, counts):  # a loop: a comprehension is a call of its own
+        if count:
+            uses.append(VialUse(product, count))
+    if len(uses) < 2:  # most plans open one size: nothing to order
+        return tuple(uses)
+    return tuple(sorted(uses, key=_largest_first))
+
+
+def _largest_first(use: VialUse) -> Decimal:
+    return -use.product.strength.value
 
 
 def plan_dose(
@@ -103,7 +116,8 @@ def plan_dose(
             option = RoundingOption(
                 nearest.total, change, _uses(products, nearest.counts), threshold
             )
-    given = dose_given(given_text, dose, drug.amount_unit, drug.with_code)
+    # (`with_code` is worded only for a dose given: most orders have none)
+    given = dose_given(given_text, dose, drug.amount_unit, drug.with_code) if given_text else None
     # Billed from what reached the patient: the part prepared but not infused is left in the
     # opened amount, so it is counted with the rest of what was discarded.
     billing = bill(
@@ -123,12 +137,14 @@ def plan_dose(
     u = step_unit(drug.amount_unit)
     vials = Step.of(
         StepKind.VIALS,
-        vials=tuple((use.count, use.product.label) for use in uses),
-        labeled=combination.total,
-        u=u,
+        ("vials", tuple([(use.count, use.product.label) for use in uses])),
+        ("labeled", combination.total),
+        ("u", u),
     )
     given_step = (
-        (Step.of(StepKind.DOSE_GIVEN, given=given, dose=dose, u=u),) if partly is not None else ()
+        (Step.of(StepKind.DOSE_GIVEN, ("given", given), ("dose", dose), ("u", u)),)
+        if partly is not None
+        else ()
     )
     return DosePlan(
         uses,
@@ -143,15 +159,16 @@ def plan_dose(
 
 
 def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
-    concentrations = {use.product.concentration for use in uses}
+    concentrations = set()
+    reconstitution = []
+    for use in uses:  # one loop, no comprehensions: each of those is a call of its own
+        product = use.product
+        concentrations.add(product.concentration)
+        if product.form == "lyophilized" and product.reconstitute_with is not None:
+            reconstitution.append((use, product.reconstitute_with.value))
     concentration = concentrations.pop() if len(concentrations) == 1 else None
     draw = rounding.volume(dose / concentration) if concentration is not None else None
-    reconstitution = tuple(
-        (use, use.product.reconstitute_with.value)
-        for use in uses
-        if use.product.form == "lyophilized" and use.product.reconstitute_with is not None
-    )
-    return Preparation(draw, reconstitution)
+    return Preparation(draw, tuple(reconstitution))
 
 
 KEPT_PLANS: Kept[DosePlan] = Kept(PLANS_KEPT)

@@ -10,12 +10,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.numbers.rounding import plain
 from infusion_calc.core.numbers.units import DoseBasis, DoseOrder, Kind, Measure, parse_measure
-from infusion_calc.core.record.steps import Step, StepKind
+from infusion_calc.core.record.steps import Figure, Step, StepKind
 
 # Plausible human ranges: outside them the number is a typo, not a patient.
 WEIGHT_RANGE_KG = (Decimal("0.3"), Decimal("400"))
@@ -23,6 +25,7 @@ HEIGHT_RANGE_CM = (Decimal("20"), Decimal("260"))
 BSA_RANGE_M2 = (Decimal("0.1"), Decimal("4.5"))
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class PatientSize:
     """The body measures a dose was scaled by (None where not used)."""
@@ -33,6 +36,11 @@ class PatientSize:
     bsa_from_mosteller: bool = False
 
 
+NO_PATIENT = PatientSize()
+"""A flat dose or one by volume: scaled by no measure (one object, as it never changes)."""
+
+
+@quick_init
 @dataclass(frozen=True, slots=True)
 class ResolvedDose:
     dose_mg: Decimal
@@ -98,13 +106,14 @@ def resolve_dose(
     """The dose in mg for this order and patient, with the arithmetic in words."""
     # A body measure typed but not needed is still checked: a typo is a typo. Each is
     # parsed once, here, in this order, and the values are reused below.
-    weight_kg = parse_weight(weight or "") if _given(weight) else None
-    height_cm = parse_height(height or "") if _given(height) else None
-    bsa_m2 = parse_bsa(bsa or "") if _given(bsa) else None
+    # (`text and text.strip()` is `_given(text)`, without a call per measure per calculation)
+    weight_kg = parse_weight(weight) if weight and weight.strip() else None
+    height_cm = parse_height(height) if height and height.strip() else None
+    bsa_m2 = parse_bsa(bsa) if bsa and bsa.strip() else None
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
         return ResolvedDose(
-            amount, PatientSize(), (Step.of(StepKind.DOSE_ORDERED, order=str(order.amount)),)
+            amount, NO_PATIENT, (Step.of(StepKind.DOSE_ORDERED, ("order", str(order.amount))),)
         )
 
     if order.basis is DoseBasis.VOLUME:
@@ -117,12 +126,12 @@ def resolve_dose(
         dose = amount * concentration_mg_per_ml
         return _calculated(
             dose,
-            PatientSize(),
-            Step.of(
-                StepKind.DOSE_BY_VOLUME,
-                volume=str(order.amount),
-                concentration=concentration_mg_per_ml,
-                u=step_unit(unit),
+            NO_PATIENT,
+            StepKind.DOSE_BY_VOLUME,
+            (
+                ("volume", str(order.amount)),
+                ("concentration", concentration_mg_per_ml),
+                ("u", step_unit(unit)),
             ),
         )
 
@@ -132,17 +141,21 @@ def resolve_dose(
                 "weight", "This dose is per kg: enter the patient's weight, e.g. 70 kg."
             )
         steps: list[Step] = []
-        factor = f"{plain(weight_kg)} kg"
         typed = (weight or "").strip()  # given: weight_kg was parsed from it
-        if not typed.lower().endswith("kg"):
+        if typed.lower().endswith("kg"):
+            factor = f"{plain(weight_kg)} kg"
+        else:
             # A converted weight is shown as a nurse reads it (73.03 kg), but the dose uses
             # the exact conversion, so the product is written with the weight as typed.
-            steps.append(Step.of(StepKind.WEIGHT, typed=typed, kg=rounding.weight_shown(weight_kg)))
+            steps.append(
+                Step.of(StepKind.WEIGHT, ("typed", typed), ("kg", rounding.weight_shown(weight_kg)))
+            )
             factor = typed
         return _calculated(
             amount * weight_kg,
-            PatientSize(weight_kg=weight_kg),
-            Step.of(StepKind.DOSE_PER_KG, per_kg=amount, weight=factor, u=step_unit(unit)),
+            PatientSize(weight_kg),
+            StepKind.DOSE_PER_KG,
+            (("per_kg", amount), ("weight", factor), ("u", step_unit(unit))),
             steps,
         )
 
@@ -150,7 +163,7 @@ def resolve_dose(
     steps = []
     if bsa_m2 is not None:
         patient = PatientSize(bsa_m2=bsa_m2)
-        steps.append(Step.of(StepKind.BSA_GIVEN, bsa=bsa_m2))
+        steps.append(Step.of(StepKind.BSA_GIVEN, ("bsa", bsa_m2)))
     elif height_cm is not None and weight_kg is not None:
         bsa_m2 = mosteller_bsa(height_cm, weight_kg)
         if not BSA_RANGE_M2[0] <= bsa_m2 <= BSA_RANGE_M2[1]:
@@ -162,7 +175,12 @@ def resolve_dose(
             weight_kg=weight_kg, height_cm=height_cm, bsa_m2=bsa_m2, bsa_from_mosteller=True
         )
         steps.append(
-            Step.of(StepKind.BSA_MOSTELLER, height=height_cm, weight=weight_kg, bsa=bsa_m2)
+            Step.of(
+                StepKind.BSA_MOSTELLER,
+                ("height", height_cm),
+                ("weight", weight_kg),
+                ("bsa", bsa_m2),
+            )
         )
     else:
         field = (
@@ -176,15 +194,20 @@ def resolve_dose(
     return _calculated(
         amount * bsa_m2,
         patient,
-        Step.of(StepKind.DOSE_PER_M2, per_m2=amount, bsa=bsa_m2, u=step_unit(unit)),
+        StepKind.DOSE_PER_M2,
+        (("per_m2", amount), ("bsa", bsa_m2), ("u", step_unit(unit))),
         steps,
     )
 
 
 def _calculated(
-    exact: Decimal, patient: PatientSize, arithmetic: Step, steps: list[Step] | None = None
+    exact: Decimal,
+    patient: PatientSize,
+    kind: StepKind,
+    figures: tuple[tuple[str, Figure | None], ...],
+    steps: list[Step] | None = None,
 ) -> ResolvedDose:
-    """The dose rounded to 0.01 mg; `arithmetic` (without the
+    """The dose rounded to 0.01 mg; the step of `kind` with `figures` (the arithmetic without its
     result) gets the dose and what it was rounded from."""
     dose = rounding.calculated_dose(exact)
     if dose <= 0:
@@ -192,7 +215,38 @@ def _calculated(
             "dose", "The calculated dose rounds to 0: check the dose and the patient's size."
         )
     rounded_from = exact if dose != exact else None
-    line = Step.of(
-        arithmetic.kind, **dict(arithmetic.figures), dose=dose, rounded_from=rounded_from
+    line = Step.of(kind, *figures, ("dose", dose), ("rounded_from", rounded_from))
+    return ResolvedDose(dose, patient, (*steps, line) if steps else (line,), rounded_from)
+
+
+DOSES_KEPT = 2048
+"""Doses kept (a few hundred bytes each): a batch's orders repeat with the same patients' measures
+on other days, and a month of a few orders' patients fits."""
+
+KEPT_DOSES: Kept[ResolvedDose] = Kept(DOSES_KEPT)
+
+
+def resolved_dose(
+    order: DoseOrder,
+    weight: str | None,
+    height: str | None,
+    bsa: str | None,
+    concentration_mg_per_ml: Decimal | None,
+    unit: str,
+) -> ResolvedDose:
+    """`resolve_dose(...)`, kept under everything it reads: the order (by identity, held: the
+    engine keeps one per order), the measures as typed, the concentration by its exact text (it is
+    shown in a step) and the unit. A refusal raises every time and is never kept."""
+    key = (id(order), weight, height, bsa, str(concentration_mg_per_ml), unit)
+    found = KEPT_DOSES.get(key)
+    if found is not None:
+        return found
+    dose = resolve_dose(
+        order,
+        weight=weight,
+        height=height,
+        bsa=bsa,
+        concentration_mg_per_ml=concentration_mg_per_ml,
+        unit=unit,
     )
-    return ResolvedDose(dose, patient, tuple(steps or ()) + (line,), rounded_from)
+    return KEPT_DOSES.keep(key, dose, order)

@@ -20,7 +20,7 @@ from infusion_calc.core.calculation.dose_plan import (
     planned,
     single_dose,
 )
-from infusion_calc.core.calculation.dosing import PatientSize, resolve_dose
+from infusion_calc.core.calculation.dosing import PatientSize, resolved_dose
 from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.plan_notices import plan_notices
 from infusion_calc.core.catalog.catalog import Catalog, Drug, Product
@@ -43,10 +43,12 @@ from infusion_calc.core.calculation.drug_lookup import (
     presentations,
 )
 from infusion_calc.core.calculation.request import CalcRequest
+from infusion_calc.core.numbers.frozen import quick_init
 
 _PERCENT = re.compile(r"[0-9]{1,2}(?:\.[0-9]{1,2})?")
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Calculation:
     request: CalcRequest
@@ -111,15 +113,13 @@ def calculate(
     """Everything the chair and the billing desk need for one dose,
     with the codes in effect on `service_date` (None: newest)."""
     drug, order, products, threshold = ordered(catalog, request, service_date)
-    resolved = resolve_dose(
+    resolved = resolved_dose(
         order,
-        weight=request.weight,
-        height=request.height,
-        bsa=request.bsa,
-        concentration_mg_per_ml=concentration(products)
-        if order.basis is DoseBasis.VOLUME
-        else None,
-        unit=drug.amount_unit,
+        request.weight,
+        request.height,
+        request.bsa,
+        concentration(products) if order.basis is DoseBasis.VOLUME else None,
+        drug.amount_unit,
     )
     dose = resolved.dose_mg
     plan = planned(drug, products, dose, threshold, request.dose_given)
@@ -129,21 +129,21 @@ def calculate(
     )
     if plan.partly_given is not None:
         warnings += (plan.partly_given,)
-    return Calculation(
-        request=request,
-        drug=drug,
-        order=order,
-        dose_mg=dose,
-        patient=resolved.patient,
-        vials=plan.uses,
-        labeled_mg=plan.labeled_mg,
-        preparation=plan.preparation,
-        billing=plan.billing,
-        rounding_option=plan.option,
-        rounding_threshold=threshold,
-        steps=resolved.steps + plan.steps,
-        warnings=warnings,
-        given_mg=plan.given_mg,
+    return Calculation(  # by position, in field order: fourteen keywords cost a third more
+        request,
+        drug,
+        order,
+        dose,  # dose_mg
+        resolved.patient,
+        plan.uses,  # vials
+        plan.labeled_mg,
+        plan.preparation,
+        plan.billing,
+        plan.option,  # rounding_option
+        threshold,  # rounding_threshold
+        resolved.steps + plan.steps,
+        warnings,
+        plan.given_mg,
     )
 
 

@@ -18,6 +18,7 @@ from functools import lru_cache
 from math import gcd
 
 from infusion_calc.core.errors import PlanError
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.numbers.rounding import ceil_div, floor_div, plain
 
 MAX_VIALS = 100
@@ -26,6 +27,7 @@ MAX_STEPS = 2_000_000
 """Size bound on the search (in units of the strengths' common step)."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Combination:
     """How many vials of each strength (same order as the strengths given), and their total."""
@@ -62,33 +64,35 @@ class VialSearch:
 
     def __init__(self, strengths: list[Decimal], ceiling: Decimal) -> None:
         self.strengths = strengths
-        self.step = _common_step(strengths)
-        self.sizes = [int(strength / self.step) for strength in strengths]
-        self.limit = ceil_div(ceiling, self.step) + max(self.sizes)
-        if self.limit > MAX_STEPS:
+        step = self.step = _common_step(strengths)
+        sizes: list[int] = []
+        self.sizes = sizes
+        for strength in strengths:  # a loop: a comprehension is a call of its own
+            sizes.append(int(strength / step))
+        limit = self.limit = ceil_div(ceiling, step) + max(sizes)
+        if limit > MAX_STEPS:
             raise PlanError(
                 f"These vial sizes ({', '.join(plain(size) + ' mg' for size in strengths)}) are "
                 "too fine to plan a dose this large: check the dose and the vial sizes."
             )
-        mask = (1 << (self.limit + 1)) - 1
-        self.layers = [1]
-        smallest = min(self.sizes)
-        reachable = 0
-        for count in range(1, MAX_VIALS + 1):
-            previous = self.layers[-1]
+        # Layer n holds totals of at least n × smallest: past limit // smallest vials (and at
+        # least one) no layer holds a total within the limit.
+        counts = min(max(limit // min(sizes), 1), MAX_VIALS)
+        mask, width = (1 << (limit + 1)) - 1, limit + 1
+        layers = self.layers = [1]
+        previous, reachable = 1, 0
+        for _ in range(counts):  # locals, not attributes: this loop is most of a search
             layer = 0
-            for size in self.sizes:
+            for size in sizes:
                 layer |= previous << size
-            if (
-                layer.bit_length() > self.limit + 1
-            ):  # masking costs a pass over the bits: only when needed
+            if layer.bit_length() > width:  # masking costs a pass over the bits: only when needed
                 layer &= mask
-            self.layers.append(layer)
+            layers.append(layer)
             reachable |= layer
-            # Every further layer only holds totals of at least (count + 1) × smallest.
-            if (count + 1) * smallest > self.limit:
-                break
+            previous = layer
         self.reachable = reachable
+        # Walking back, larger vials are tried first: that makes the pick deterministic.
+        self._largest_first = sorted(range(len(sizes)), key=lambda i: -sizes[i])
 
     def _steps(self, amount: Decimal) -> int:
         return ceil_div(amount, self.step)
@@ -125,9 +129,9 @@ class VialSearch:
                 candidates.append(above_bottom + (window & -window).bit_length() - 1)
         best: int | None = None
         best_distance: Decimal | None = None
-        for total in sorted(
-            candidates
-        ):  # ascending, and only a strictly nearer one wins: a tie keeps the smaller
+        # Ascending already (the one at or below the dose comes first), and only a strictly
+        # nearer one wins: a tie keeps the smaller.
+        for total in candidates:
             distance = abs(total * self.step - dose)
             if best_distance is None or distance < best_distance:
                 best, best_distance = total, distance
@@ -138,15 +142,17 @@ class VialSearch:
         return (self.reachable >> first) & ((1 << (last - first + 1)) - 1)
 
     def _combination(self, total: int) -> Combination:
-        layer_index = next(n for n, layer in enumerate(self.layers) if (layer >> total) & 1)
-        counts = [0] * len(self.sizes)
+        layers, sizes = self.layers, self.sizes
+        layer_index = 0
+        while not (layers[layer_index] >> total) & 1:  # the fewest vials that reach `total`
+            layer_index += 1
+        counts = [0] * len(sizes)
         remaining = total
-        # Walk back through the layers; trying larger vials first makes the pick deterministic.
-        order = sorted(range(len(self.sizes)), key=lambda i: -self.sizes[i])
-        for n in range(layer_index, 0, -1):
-            for i in order:
-                rest = remaining - self.sizes[i]
-                if rest >= 0 and (self.layers[n - 1] >> rest) & 1:
+        for n in range(layer_index, 0, -1):  # walk back through the layers
+            below = layers[n - 1]
+            for i in self._largest_first:
+                rest = remaining - sizes[i]
+                if rest >= 0 and (below >> rest) & 1:
                     counts[i] += 1
                     remaining = rest
                     break

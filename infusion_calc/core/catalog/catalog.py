@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import cached_property
@@ -55,14 +55,16 @@ class Catalog:
     ([[container]])."""
 
     @cached_property
-    def _own_codes(self) -> tuple[str, ...]:
+    def _own_codes(self) -> Sequence[str]:
         drugs = self.drugs
         return (
             drugs.codes if isinstance(drugs, PackedRecords) else tuple(drug.hcpcs for drug in drugs)
         )
 
     @cached_property
-    def _positions(self) -> dict[str, int]:
+    def _positions(self) -> Mapping[str, int]:
+        if isinstance(self.drugs, PackedRecords):  # kept by the cache as an index of codes
+            return self.drugs.positions
         return {code: position for position, code in enumerate(self._own_codes)}
 
     def _own(self, code: str) -> Drug | None:

@@ -77,7 +77,7 @@ def brand_name(text: str) -> str:
 class LazyCodes(Mapping[str, StoredCode]):
     """code -> stored fields, each unpacked from its JSON text on first use."""
 
-    def __init__(self, blobs: dict[str, str]) -> None:
+    def __init__(self, blobs: Mapping[str, str | bytes]) -> None:
         self.blobs = blobs
         self.unpacked: dict[str, StoredCode] = {}
 

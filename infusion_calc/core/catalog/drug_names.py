@@ -12,7 +12,7 @@ names the word win (J1569 is defined as Gammagard Liquid; J1566 merely lists Gam
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -22,20 +22,26 @@ from infusion_calc.core.catalog.cms_codes import CmsLayer, base_generic
 _HCPCS = re.compile(r"[A-Z][0-9]{4}")
 
 
-@dataclass
+@dataclass(frozen=True)
 class NameIndex:
-    exact: dict[str, list[str]] = field(default_factory=dict)
-    first_word: dict[str, list[str]] = field(default_factory=dict)
+    """Each name's codes, and each first word of a name of several words' codes. Mappings, not
+    dicts: the cache keeps them in buckets and a look-up decodes one (cache_lines.PackedIndex)."""
 
-    def add(self, name: str, code: str) -> None:
-        codes = self.exact.setdefault(name, [])
+    exact: Mapping[str, list[str]] = field(default_factory=dict)
+    first_word: Mapping[str, list[str]] = field(default_factory=dict)
+
+
+def _add(
+    exact: dict[str, list[str]], first_word: dict[str, list[str]], name: str, code: str
+) -> None:
+    codes = exact.setdefault(name, [])
+    if code not in codes:
+        codes.append(code)
+    first, _, rest = name.partition(" ")
+    if rest:
+        codes = first_word.setdefault(first, [])
         if code not in codes:
             codes.append(code)
-        first, _, rest = name.partition(" ")
-        if rest:
-            codes = self.first_word.setdefault(first, [])
-            if code not in codes:
-                codes.append(code)
 
 
 class NamedCatalog(Protocol):
@@ -56,7 +62,8 @@ class NamedCatalog(Protocol):
 
 def build_index(catalog: NamedCatalog) -> NameIndex:
     """Curated and site entries first (in file order), then every code CMS lists."""
-    index = NameIndex()
+    exact: dict[str, list[str]] = {}
+    first_word: dict[str, list[str]] = {}
     for drug in catalog.drugs:
         names = drug.names()
         base = base_generic(drug.generic.lower())
@@ -65,12 +72,12 @@ def build_index(catalog: NamedCatalog) -> NameIndex:
         if catalog.cms is not None and drug.hcpcs in catalog.cms.codes:
             names |= catalog.cms.names(drug.hcpcs)
         for name in sorted(names):
-            index.add(name, drug.hcpcs)
+            _add(exact, first_word, name, drug.hcpcs)
     if catalog.cms is not None:
         for code in sorted(catalog.cms.codes):
             for name in sorted(catalog.cms.names(code)):
-                index.add(name, code)
-    return index
+                _add(exact, first_word, name, code)
+    return NameIndex(exact, first_word)
 
 
 def _describes(catalog: NamedCatalog, code: str, word: str) -> bool:

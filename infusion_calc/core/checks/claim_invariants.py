@@ -14,10 +14,12 @@ breaks is refused with a sentence instead of reaching a claim:
 
 from __future__ import annotations
 
+from collections.abc import Hashable
 from decimal import Decimal
 
 from infusion_calc.core.calculation.billing import ClaimLine, VialUse
 from infusion_calc.core.calculation.engine import Calculation
+from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.ndc_amounts import mg_per_ndc_unit
 from infusion_calc.core.catalog.container import UNCONFIRMED, unconfirmed_message
 from infusion_calc.core.errors import ClaimLineError
@@ -27,6 +29,10 @@ from infusion_calc.core.words.labels import readable_ndc
 _HALF_CLAIM_STEP = Decimal("0.0005")
 """A claim states NDC quantities to 3 decimals: an opened amount may round up by half a step."""
 WASTE_MODIFIERS = frozenset({"JW", "JZ"})
+PASSED: Kept[bool] = Kept(2048)
+"""Claims whose lines passed, by everything the check reads (`_checked_inputs`): a batch checks
+every row's lines, and its rows repeat the same lines. Only a pass is kept; a refusal is worked
+out, with its sentence, every time."""
 
 
 def claim_line_problems(calc: Calculation) -> tuple[str, ...]:
@@ -60,7 +66,11 @@ def require_valid_claim_lines(
 
     `claim`: the output is a claim (a claim format, a batch row, the log billers export from), so a
     container nobody confirmed is refused too: its lines attest neither JW nor JZ.
+    Lines that passed before with the same inputs pass at once (`PASSED`).
     """
+    key = _checked_inputs(calc, claim)
+    if PASSED.get(key):
+        return
     unconfirmed = [use.product.label for use in calc.vials if use.product.container == UNCONFIRMED]
     if claim and unconfirmed:
         raise ClaimLineError(
@@ -73,6 +83,16 @@ def require_valid_claim_lines(
             "This is a fault in the calculation, not in what was typed: please report it, "
             "and bill this dose by hand."
         )
+    PASSED.keep(key, True, calc.billing, calc.vials, calc.drug)
+
+
+def _checked_inputs(calc: Calculation, claim: bool) -> Hashable:
+    """Everything the check reads, by identity (the objects are frozen, and held by `PASSED`): the
+    billing (its lines), the vials opened (their products' NDC, container, label, strength and
+    volume: whether the container is single-dose too), the drug (its billing unit and code), and
+    `claim`. The engine keeps one billing and one vials tuple per plan, so a batch's rows that
+    share a dose share a key."""
+    return (id(calc.billing), id(calc.vials), id(calc.drug), claim)
 
 
 def _line_problem(number: int, line: ClaimLine) -> str | None:

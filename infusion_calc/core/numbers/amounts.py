@@ -98,4 +98,5 @@ def bind_order(order: DoseOrder, unit: str, what: str) -> DoseOrder:
         order.basis is DoseBasis.VOLUME
     ):  # mL of a solution: converted by its concentration (mg or units per mL)
         return order
-    return DoseOrder(bind(order.amount, unit, "dose", what), order.basis)
+    bound = bind(order.amount, unit, "dose", what)
+    return order if bound is order.amount else DoseOrder(bound, order.basis)  # unchanged: as is

@@ -19,17 +19,14 @@ from functools import lru_cache
 from operator import itemgetter
 from typing import Any
 
-from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
-from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
 from infusion_calc.core.pipeline.batch_memo import RowMemo
+from infusion_calc.core.pipeline.batch_records import kept_record_parts, record_parts, rows_records
 from infusion_calc.core.record.encounter import Encounter
 from infusion_calc.core.record.encounter_values import parse_given_at
-from infusion_calc.core.words.contract import line_to_dict
-from infusion_calc.core.words.labels import uses_text
 
 ORDER_COLUMNS = (
     "drug",
@@ -211,64 +208,6 @@ def claim_records(
     return rows_records(record_parts(done), row, passthrough)
 
 
-def rows_records(
-    parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]
-) -> tuple[dict[str, Any], ...]:
-    """The row's records: its pass-through cells and number,
-    then each line's part (`record_parts`)."""
-    records = []
-    for part in parts:
-        record: dict[str, Any] = passthrough.copy()
-        record["row"] = row
-        record.update(part)
-        records.append(record)
-    return tuple(records)
-
-
-def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
-    """What each line's record says after `row`,
-    from the administration alone (so a batch may keep it).
-
-    Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
-    calc, payment, notices = done.claim, done.payment, done.notices
-    common = {
-        "hcpcs": calc.drug.hcpcs,
-        "drug": calc.drug.generic,
-        "dose_ordered": str(calc.order.amount),
-        "dose": format_amount(calc.dose_mg, calc.drug.amount_unit),
-        "dose_given": format_amount(calc.given_mg, calc.drug.amount_unit)
-        if calc.given_mg is not None
-        else None,
-        "vials": uses_text(calc.vials),
-        "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
-        if calc.preparation.draw_volume_ml is not None
-        else None,
-        "administered_units": calc.billing.administered_units,
-        "discarded_units": calc.billing.discarded_units,
-        # The nearest whole-vial dose within round_within:
-        # an option for the prescriber, never applied.
-        "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit)
-        if calc.rounding_option
-        else None,
-    }
-    warnings = list(dict.fromkeys(notice.code for notice in notices))  # codes once each, in order
-    parts = []
-    amounts = payment.line_amounts if payment is not None else (None,) * len(calc.lines)
-    for number, (line, amount) in enumerate(zip(calc.lines, amounts), start=1):
-        contract_line = line_to_dict(line)
-        del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
-        parts.append(
-            {
-                **common,
-                "line": number,
-                **contract_line,
-                "warnings": warnings,
-                "medicare_payment": str(amount) if amount is not None else None,
-            }
-        )
-    return tuple(parts)
-
-
 def describe(error: Exception, columns: Columns) -> str:
     """The sentence for a refused row, naming the column at fault as the header spells it."""
     if isinstance(error, InputError):
@@ -341,36 +280,6 @@ def _answered(
         document=False,
     )  # claim lines only: a batch writes no note and no checks
     return done, kept_record_parts(done)
-
-
-KEPT_PARTS: Kept[tuple[dict[str, Any], ...]] = Kept(1024)
-"""Records' parts by what `record_parts` reads: rows whose patients differ but bill alike share
-them."""
-
-
-def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
-    """`record_parts(done)`, kept under everything it reads. The engine's kept objects (the drug
-    and order, and the plan's vials, preparation, billing and option: core/calculation/engine.py,
-    dose_plan.py) key by identity and are held."""
-    calc, payment = done.claim, done.payment
-    key = (
-        id(calc.drug),
-        id(calc.order),  # kept per order by the engine, so its text is worded once
-        str(calc.dose_mg),
-        str(calc.given_mg),
-        id(calc.vials),
-        id(calc.preparation),
-        id(calc.billing),
-        id(calc.rounding_option),
-        calc.lines,
-        tuple(notice.code for notice in done.notices),
-        None if payment is None else tuple(map(str, payment.line_amounts)),
-    )
-    found = KEPT_PARTS.get(key)
-    if found is not None:
-        return found
-    held = (calc.drug, calc.order, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
-    return KEPT_PARTS.keep(key, record_parts(done), *held)
 
 
 def _encounter(cells: Sequence[str], index: int | None) -> Encounter | None:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import Enum
 
+from infusion_calc.core.numbers.frozen import quick_init
+
 
 class StepKind(Enum):
     DOSE_ORDERED = "dose_ordered"
@@ -47,6 +49,7 @@ Figure = Decimal | int | str | tuple[tuple[int, str], ...]
 """A number, a text as typed ("154 lb"), or vials as (count, size label) pairs."""
 
 
+@quick_init
 @dataclass(frozen=True, slots=True)
 class Step:
     """One step: its kind and the figures its sentence states, by name
@@ -56,8 +59,12 @@ class Step:
     figures: tuple[tuple[str, Figure], ...]
 
     @classmethod
-    def of(cls, kind: StepKind, **figures: Figure | None) -> Step:
-        """A step from named figures; a figure given as None is left out (e.g. no rounding)."""
-        return cls(
-            kind, tuple([(name, value) for name, value in figures.items() if value is not None])
-        )  # a list: faster than a generator
+    def of(cls, kind: StepKind, *figures: tuple[str, Figure | None]) -> Step:
+        """A step from (name, figure) pairs; a figure given as None is left out (e.g. no
+        rounding). Pairs, not keywords: a call with keywords builds a dict, and a calculation
+        makes five steps."""
+        given: list[tuple[str, Figure]] = []
+        for name, figure in figures:  # a loop: a comprehension is a call of its own
+            if figure is not None:
+                given.append((name, figure))
+        return cls(kind, tuple(given))

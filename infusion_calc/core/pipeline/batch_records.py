@@ -1,0 +1,128 @@
+"""A batch row's records: its pass-through cells and number, then one part per claim line with
+the contract's key names (`RESULT_COLUMNS` in core/pipeline/batch.py).
+
+What a line's part says is read from the administration alone. All of it but the patient's own
+dose and dose given is read from objects the engine keeps per order and per plan (the drug, the
+vials, the preparation, the billing, the option, the payment), so it is kept under them
+(`kept_record_parts`): rows whose patients differ but whose doses share a plan share it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from infusion_calc.core.calculation.kept import Kept
+from infusion_calc.core.numbers.units import DoseOrder, format_amount
+from infusion_calc.core.pipeline.administration import Administration
+from infusion_calc.core.words.contract import line_to_dict
+from infusion_calc.core.words.labels import uses_text
+
+PlanParts = tuple[tuple[dict[str, Any], dict[str, Any]], ...]
+"""Per line: the part before `dose`, and the part after `dose_given`."""
+
+
+def rows_records(
+    parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]
+) -> tuple[dict[str, Any], ...]:
+    """The row's records: its pass-through cells and number,
+    then each line's part (`record_parts`)."""
+    return tuple([{**passthrough, "row": row, **part} for part in parts])
+
+
+def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+    """What each line's record says after `row`,
+    from the administration alone (so a batch may keep it).
+
+    Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
+    return _with_doses(plan_parts(done, str(done.claim.order.amount)), done)
+
+
+def plan_parts(done: Administration, dose_ordered: str) -> PlanParts:
+    """Each line's record parts but the patient's own doses (`_with_doses`): what comes before
+    `dose` and what comes after `dose_given`, read from the drug, the order's dose as worded
+    (`dose_ordered`), the vials, the preparation, the billing, the option, the notices and the
+    payment."""
+    calc, payment, notices = done.claim, done.payment, done.notices
+    head = {"hcpcs": calc.drug.hcpcs, "drug": calc.drug.generic, "dose_ordered": dose_ordered}
+    common = {
+        "vials": uses_text(calc.vials),
+        "draw_volume": format_amount(calc.preparation.draw_volume_ml, "mL")
+        if calc.preparation.draw_volume_ml is not None
+        else None,
+        "administered_units": calc.billing.administered_units,
+        "discarded_units": calc.billing.discarded_units,
+        # The nearest whole-vial dose within round_within:
+        # an option for the prescriber, never applied.
+        "dose_rounding": format_amount(calc.rounding_option.dose_mg, calc.drug.amount_unit)
+        if calc.rounding_option
+        else None,
+    }
+    warnings = list(dict.fromkeys(notice.code for notice in notices))  # codes once each, in order
+    parts = []
+    amounts = payment.line_amounts if payment is not None else (None,) * len(calc.lines)
+    for number, (line, amount) in enumerate(zip(calc.lines, amounts), start=1):
+        contract_line = line_to_dict(line)
+        del contract_line["hcpcs"]  # the same code as the calculation's, already in `hcpcs`
+        tail = {
+            **common,
+            "line": number,
+            **contract_line,
+            "warnings": warnings,
+            "medicare_payment": str(amount) if amount is not None else None,
+        }
+        parts.append((head, tail))
+    return tuple(parts)
+
+
+def _with_doses(parts: PlanParts, done: Administration) -> tuple[dict[str, Any], ...]:
+    """The records' parts with the patient's dose and dose given between `plan_parts`' two."""
+    calc = done.claim
+    unit = calc.drug.amount_unit
+    doses = {
+        "dose": format_amount(calc.dose_mg, unit),
+        "dose_given": format_amount(calc.given_mg, unit) if calc.given_mg is not None else None,
+    }
+    return tuple([{**head, **doses, **tail} for head, tail in parts])
+
+
+KEPT_PARTS: Kept[PlanParts] = Kept(2048)
+"""Records' parts but the doses (`plan_parts`) by what they read: rows whose patients differ but
+whose doses share a plan share them. As many as the engine keeps plans (dose_plan.PLANS_KEPT):
+with half as many, the benchmark file worked out 2,900 parts for its 1,756 plans."""
+
+
+def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+    """`record_parts(done)`, its `plan_parts` kept under everything they read. The engine's kept
+    objects (the drug and order, the plan's vials, preparation, billing and option:
+    core/calculation/engine.py, dose_plan.py; the payment: payment.py) key by identity and are
+    held; the billing stands for its lines."""
+    calc, payment = done.claim, done.payment
+    dose_ordered = _dose_ordered(calc.order)
+    key = (
+        id(calc.drug),
+        dose_ordered,  # not the order: the engine keeps one per order and day
+        id(calc.vials),
+        id(calc.preparation),
+        id(calc.billing),
+        id(calc.rounding_option),
+        tuple([notice.code for notice in done.notices]),
+        id(payment),
+    )
+    found = KEPT_PARTS.get(key)
+    if found is None:
+        held = (calc.drug, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
+        found = KEPT_PARTS.keep(key, plan_parts(done, dose_ordered), *held, payment)
+    return _with_doses(found, done)
+
+
+KEPT_WORDING: Kept[str] = Kept(1024)
+"""An order's dose as worded, by the order (kept by the engine, so its text is worded once)."""
+
+
+def _dose_ordered(order: DoseOrder) -> str:
+    found = KEPT_WORDING.get(id(order))
+    return found if found is not None else KEPT_WORDING.keep(id(order), str(order.amount), order)
+
+
+KEPT = (KEPT_PARTS, KEPT_WORDING)
+"""What this module keeps (a test empties them to compare with answers worked out afresh)."""

@@ -1,0 +1,70 @@
+"""A batch chunk's CSV rows are written a block at a time (cli/batch_render.py, `CsvOut.finish`):
+the text is the one the guard wrote record by record, whatever the pass-through cells hold
+(formulas, controls, line breaks, other scripts) and whichever rows are refused."""
+
+from __future__ import annotations
+
+import io
+from datetime import date
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from infusion_calc.cli.batch_render import Job, render
+from infusion_calc.core.pipeline.administration import Site
+from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, answer_rows, read_header
+from infusion_calc.core.pipeline.batch_memo import RowMemo
+from infusion_calc.core.record.csv_out import CsvWriter
+from infusion_calc.loading import Context
+
+HEADER = ("encounter", "drug", "dose", "weight", "note", "given_at")
+ORDERS = [
+    ("Tysabri", "300 mg", "", "2026-09-01"),
+    ("remicade", "5 mg/kg", "73 kg", "2026-09-02"),
+    ("Rituxan", "1,5 mg", "", "2026-09-03"),  # refused: a comma decimal
+    ("Ocrevus", "15 mL", "", "2027-01-05"),  # no quarter covers the day
+]
+TODAY = date(2026, 9, 10)
+CELLS = st.text(
+    st.sampled_from(
+        ["=", "+", "-", "@", "\t", "\r", "\n", " ", "a", "1", ".", '"', ",", "é", "\x1b"]
+    ),
+    max_size=6,
+)
+
+
+@pytest.fixture(scope="module")
+def site() -> Site:
+    return Context().site()
+
+
+def _row_by_row(site: Site, rows: list[list[str]]) -> str:
+    """What the batch wrote before blocks: each record through the guard on its own."""
+    columns = read_header(HEADER)
+    sink = io.StringIO()
+    writer = CsvWriter(sink)
+    names = columns.output_names
+    for outcome in answer_rows(rows, columns, site, 2, TODAY, RowMemo()):
+        for record in outcome.records:
+            cells = [record[name] for name in names]
+            for index in (names.index("modifiers"), names.index("warnings")):
+                cells[index] = VIAL_SEPARATOR.join(cells[index])
+            writer.writerow(cells)
+    return sink.getvalue()
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.integers(0, len(ORDERS) - 1), CELLS, CELLS), min_size=1, max_size=30))
+def test_a_chunk_written_in_blocks_is_the_text_written_record_by_record(
+    site: Site, picks: list[tuple[int, str, str]]
+) -> None:
+    rows = []
+    for pick, encounter, note in picks:
+        drug, dose, weight, given_at = ORDERS[pick]
+        rows.append([encounter, drug, dose, weight, note, given_at])
+    columns = read_header(HEADER)
+    rendered = render(Job(columns, site, "csv", TODAY), 2, rows)
+    assert rendered.text == _row_by_row(site, rows)
