@@ -271,14 +271,17 @@ class _collector_spaced:
     A row's objects are freed by their reference counts as soon as the row is written; what
     survives is start-up's catalog and the kept answers, which each young collection walked
     again (about an eighth of a batch's CPU). Cycles are still collected, only less often, so
-    memory stays flat."""
+    memory stays flat. What start-up made is frozen out of the collections meanwhile (the catalog
+    never becomes garbage mid-batch): about 3% of a priced batch's CPU. Both undone on exit."""
 
     def __enter__(self) -> None:
         self.thresholds = gc.get_threshold()
+        gc.freeze()
         gc.set_threshold(COLLECT_EVERY, *self.thresholds[1:])
 
     def __exit__(self, *exc: object) -> None:
         gc.set_threshold(*self.thresholds)
+        gc.unfreeze()
 
 
 class _keep_open:
