@@ -6,8 +6,13 @@ between are never lost nor reordered: text goes into the dose field at once, any
 
 from __future__ import annotations
 
+from time import monotonic
+
 import pytest
+from textual import events
+from textual.geometry import Size
 from textual.pilot import Pilot
+from textual.screen import UPDATE_PERIOD
 from textual.widgets import Footer, Input
 
 from infusion_calc.tui.app import InfusionCalcApp
@@ -102,3 +107,55 @@ async def test_the_whole_form_is_built_without_help(app: InfusionCalcApp) -> Non
             "vial",
             "round-within",
         ]
+
+
+def _frames_drawn(screen: MainScreen, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each full layout ("layout") and each frame sent out ("frame") from now on."""
+    drawn: list[str] = []
+    layout, refresh = screen._refresh_layout, screen._compositor_refresh
+
+    def laid_out(*args: object, **kwargs: bool) -> None:
+        drawn.append("layout")
+        layout(*args, **kwargs)  # type: ignore[arg-type]
+
+    def sent() -> None:
+        drawn.append("frame")
+        refresh()
+
+    monkeypatch.setattr(screen, "_refresh_layout", laid_out)
+    monkeypatch.setattr(screen, "_compositor_refresh", sent)
+    return drawn
+
+
+async def test_a_resize_to_the_size_already_laid_out_lays_nothing_out_again(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual resizes the screen three times at start, to the size its first frame has: each
+    was a layout of the whole screen before a key typed at once could be drawn."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = main_of(pilot)
+        await pilot.pause()
+        drawn = _frames_drawn(screen, monkeypatch)
+        screen._screen_resized(screen.size)
+        assert drawn == []
+        screen._screen_resized(Size(100, 40))  # a new size is laid out at once
+        assert drawn[0] == "layout"
+
+
+async def test_a_change_is_drawn_once_a_sixtieth_of_a_second_has_passed_since_the_last_frame(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not at the screen timer's next tick (a grid set when it started: up to 17 ms after a
+    key): when the last frame went out 1/60 s ago or more, the next goes out at once."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = main_of(pilot)
+        await pilot.pause()
+        drawn = _frames_drawn(screen, monkeypatch)
+        screen.refresh()  # a change waiting to be drawn
+        screen._update_timer.pause()
+        monkeypatch.setattr(screen, "_update_due", None, raising=False)
+        monkeypatch.setattr(screen, "_updated_at", monotonic() - UPDATE_PERIOD, raising=False)
+        await screen._on_idle(events.Idle())
+        assert "frame" in drawn
