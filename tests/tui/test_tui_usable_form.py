@@ -59,6 +59,7 @@ async def test_the_first_frame_has_the_dose_field_focused_and_no_later_rows(
         assert screen.query("#drug") and screen.query("#result-status")
         assert not any(screen.query(selector) for selector in LATER_ROWS)
         assert not screen.query(Footer)  # the key bar comes with them
+        assert not screen.query("#drug-matches")  # the drug list comes with the first search
         assert not screen.built
 
 
@@ -159,3 +160,21 @@ async def test_a_change_is_drawn_once_a_sixtieth_of_a_second_has_passed_since_th
         monkeypatch.setattr(screen, "_updated_at", monotonic() - UPDATE_PERIOD, raising=False)
         await screen._on_idle(events.Idle())
         assert "frame" in drawn
+
+
+async def test_text_typed_at_the_first_frame_is_drawn_before_the_later_rows_mount(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen]
+) -> None:
+    """The later rows (a third of a frame's work and more) wait for the frame that shows what
+    was typed, when it is in the dose field but not drawn yet."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await dose_focused(pilot)
+        await pilot.pause()
+        screen.query_one("#dose", Input).value = "3"  # in the field, not drawn yet
+        await MOUNT_LATER_ROWS(later_rows_held[0])
+        assert not screen.query(Footer)  # put off until that frame is out
+        later_rows_held.clear()
+        await pilot.pause()
+        assert later_rows_held  # asked for again once it is
+        await mount_the_held_rows(pilot, later_rows_held)
+        assert screen.query(Footer) and screen.query_one("#dose", Input).value == "3"

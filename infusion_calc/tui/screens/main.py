@@ -83,6 +83,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._resumed = False
         self._updated_at = 0.0
         self._update_due: TimerHandle | None = None
+        self._dose_drawn = ""
+        """The dose field's text in the last frame drawn while the form is being built."""
         """When this screen last brought its frame up to date (monotonic seconds)."""
         self._shown: Outcome | None = None
         """The outcome the form and the result panel were last handed."""
@@ -130,6 +132,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         names are held until the form is whole anyway.)"""
         # lazy: imported with the first frame's widgets (already loaded by then)
         from infusion_calc.tui.widgets.workspace import key_bar
+
+        if self.query_one("#dose", Input).value != self._dose_drawn:
+            # Text typed at the first frame, not drawn yet: its frame first, then the rows.
+            self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
+            return
 
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
@@ -194,6 +201,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
 
     def _compositor_refresh(self) -> None:
         self._updated_at = monotonic()
+        if not self.built:  # (the dose field may not exist yet)
+            self._dose_drawn = next((dose.value for dose in self.query("#dose").results(Input)), "")
         super()._compositor_refresh()
 
     def _breakpoint_classes(self, width: int) -> dict[str, bool]:
