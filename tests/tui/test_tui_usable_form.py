@@ -178,3 +178,16 @@ async def test_text_typed_at_the_first_frame_is_drawn_before_the_later_rows_moun
         assert later_rows_held  # asked for again once it is
         await mount_the_held_rows(pilot, later_rows_held)
         assert screen.query(Footer) and screen.query_one("#dose", Input).value == "3"
+
+
+async def test_a_notification_still_shows_though_the_first_frame_hides_the_toasts(
+    app: InfusionCalcApp,
+) -> None:
+    """The toasts are hidden before the first frame (as Textual hides them just after it)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        toasts = main_of(pilot).query_one("#textual-toastrack")
+        assert not toasts.display
+        app.notify("Saved to the log")
+        await pilot.pause()
+        assert toasts.display and toasts.children

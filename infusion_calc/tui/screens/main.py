@@ -117,6 +117,10 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         width = self.app.size.width
         self.update_classes(self._breakpoint_classes(width), animate=False)
         await self.mount_all(main_widgets(self._round_within))
+        # Hidden, as Textual sets it when the screen resumes, just after the first frame: then a
+        # change laying the whole screen out again before a key typed at once is drawn.
+        for toasts in self.query_children("#textual-toastrack"):
+            toasts.display = False
         self._steady_cursors()
         self._shown = self.outcome
         self.result_panel.show(self._shown)
