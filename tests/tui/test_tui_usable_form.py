@@ -184,7 +184,7 @@ async def test_a_notification_still_shows_though_the_first_frame_hides_the_toast
     app: InfusionCalcApp,
 ) -> None:
     """The toasts are hidden before the first frame (as Textual hides them just after it)."""
-    async with app.run_test(size=(120, 40)) as pilot:
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
         await ready(pilot)
         toasts = main_of(pilot).query_one("#textual-toastrack")
         assert not toasts.display
