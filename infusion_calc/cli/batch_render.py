@@ -23,9 +23,11 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from infusion_calc.core.pipeline.administration import Site
 from infusion_calc.core.pipeline.batch import (
+    RESULT_COLUMNS,
     VIAL_SEPARATOR,
     Answered,
     Columns,
+    RowOutcome,
     UnreadableRow,
     answer_rows,
 )
@@ -69,11 +71,47 @@ class CsvOut:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
         self.rows.append(cells)
 
+    def write_outcome(self, outcome: RowOutcome) -> None:
+        """The row's lines as `write` writes its `records`, from its pass-through cells, its
+        number and its lines' cells (`part_cells`), without a record per line."""
+        if outcome.passthrough is None:
+            for record in outcome.given:
+                self.write(record)
+            return
+        head = (*outcome.passthrough.values(), outcome.row)
+        self.rows.extend([head + cells for cells in part_cells(outcome.parts)])
+
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
         C-level passes (core/record/csv_out.py), the same bytes as one row at a time."""
         self.writer.writerows(self.rows)
         self.rows.clear()
+
+
+_PART_COLUMNS = itemgetter(*RESULT_COLUMNS[1:])
+_PART_LISTS = [RESULT_COLUMNS[1:].index(name) for name in CsvOut.LIST_COLUMNS]
+PARTS_KEPT = 2048
+"""Rows' line cells kept (`part_cells`): as many as the batch keeps records' parts."""
+_KEPT_CELLS: dict[int, tuple[tuple[dict[str, Any], ...], list[tuple[Any, ...]]]] = {}
+
+
+def part_cells(parts: tuple[dict[str, Any], ...]) -> list[tuple[Any, ...]]:
+    """Each line's CSV cells after `row` (lists joined as `CsvOut.write` joins them), kept by the
+    parts' identity (held beside them, so no id is reused): the rows of one kept answer
+    (core/pipeline/batch_memo.py) share their parts. Bounded: emptied when full."""
+    found = _KEPT_CELLS.get(id(parts))
+    if found is not None:
+        return found[1]
+    cells = []
+    for part in parts:
+        line = list(_PART_COLUMNS(part))
+        for index in _PART_LISTS:
+            line[index] = VIAL_SEPARATOR.join(line[index])
+        cells.append(tuple(line))
+    if len(_KEPT_CELLS) >= PARTS_KEPT:
+        _KEPT_CELLS.clear()
+    _KEPT_CELLS[id(parts)] = (parts, cells)
+    return cells
 
 
 class JsonLinesOut:
@@ -91,6 +129,10 @@ class JsonLinesOut:
         )  # same value, nothing that acts
         self.stream.write("\n")
 
+    def write_outcome(self, outcome: RowOutcome) -> None:
+        for record in outcome.records:
+            self.write(record)
+
     def finish(self) -> None:
         pass
 
@@ -101,6 +143,7 @@ class Writer(Protocol):
 
     def header(self) -> None: ...
     def write(self, record: dict[str, Any]) -> None: ...
+    def write_outcome(self, outcome: RowOutcome) -> None: ...
     def finish(self) -> None: ...
 
 
@@ -143,9 +186,9 @@ def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue
-        answered += outcome.records[0].get("line") != "admin" if outcome.records else 1
-        for record in outcome.records:
-            out.write(record)
+        # a visit's administration lines (given whole) are not a row answered
+        answered += outcome.given[0].get("line") != "admin" if outcome.given else 1
+        out.write_outcome(outcome)
     out.finish()
     return Rendered(sink.getvalue(), tuple(errors), answered)
 

@@ -160,8 +160,21 @@ class RowOutcome:
 
     row: int
     """The row number as a spreadsheet shows it: the header is row 1."""
-    records: tuple[dict[str, Any], ...] = ()
+    given: tuple[dict[str, Any], ...] = ()
+    """Records given whole (a visit's administration lines); a row's own are `records`."""
     error: str | None = None
+    parts: tuple[dict[str, Any], ...] = ()
+    """Each claim line's record after `row` (`record_parts`), shared by rows of one kept answer."""
+    passthrough: dict[str, str] | None = None
+    """The row's pass-through cells by column name, in header order."""
+
+    @property
+    def records(self) -> tuple[dict[str, Any], ...]:
+        """One record per claim line: pass-through columns, `row`, then RESULT_COLUMNS (contract
+        key names). Built when read: the CSV output writes cells from `parts` without them."""
+        if self.passthrough is None:
+            return self.given
+        return rows_records(self.parts, self.row, self.passthrough)
 
 
 def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
@@ -258,7 +271,7 @@ def answer_rows(
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not
-            yield RowOutcome(row, rows_records(parts, row, passthrough))
+            yield RowOutcome(row, parts=parts, passthrough=passthrough)
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))
 
