@@ -32,6 +32,7 @@ from infusion_calc.core.pipeline.batch import (
     answer_rows,
 )
 from infusion_calc.core.pipeline.batch_memo import RowMemo
+from infusion_calc.core.pipeline.batch_records import PlanParts
 from infusion_calc.core.record.csv_out import CsvWriter
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
@@ -60,7 +61,7 @@ class CsvOut:
         self.writer = CsvWriter(stream)
         self.names = names
 
-        self.rows: list[list[Any]] = []
+        self.rows: list[Sequence[Any]] = []  # lists from `write`, tuples from `write_outcome`
 
     def header(self) -> None:
         self.writer.writerow(self.names)
@@ -73,13 +74,14 @@ class CsvOut:
 
     def write_outcome(self, outcome: RowOutcome) -> None:
         """The row's lines as `write` writes its `records`, from its pass-through cells, its
-        number and its lines' cells (`part_cells`), without a record per line."""
+        number and its lines' cells (`plan_cells`), without a record per line."""
         if outcome.passthrough is None:
             for record in outcome.given:
                 self.write(record)
             return
-        head = (*outcome.passthrough.values(), outcome.row)
-        self.rows.extend([head + cells for cells in part_cells(outcome.parts)])
+        plan, doses = outcome.parts
+        row = (*outcome.passthrough.values(), outcome.row)
+        self.rows.extend([row + before + doses + after for before, after in plan_cells(plan)])
 
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
@@ -88,29 +90,34 @@ class CsvOut:
         self.rows.clear()
 
 
-_PART_COLUMNS = itemgetter(*RESULT_COLUMNS[1:])
-_PART_LISTS = [RESULT_COLUMNS[1:].index(name) for name in CsvOut.LIST_COLUMNS]
-PARTS_KEPT = 2048
-"""Rows' line cells kept (`part_cells`): as many as the batch keeps records' parts."""
-_KEPT_CELLS: dict[int, tuple[tuple[dict[str, Any], ...], list[tuple[Any, ...]]]] = {}
+_DOSE = RESULT_COLUMNS.index("dose")
+_BEFORE = itemgetter(*RESULT_COLUMNS[1:_DOSE])  # hcpcs, drug, dose_ordered: a plan part's head
+_AFTER_NAMES = RESULT_COLUMNS[_DOSE + 2 :]  # after dose and dose_given: a plan part's tail
+_AFTER = itemgetter(*_AFTER_NAMES)
+_AFTER_LISTS = [_AFTER_NAMES.index(name) for name in CsvOut.LIST_COLUMNS]
+PLANS_KEPT = 2048
+"""Plans' line cells kept (`plan_cells`): as many as the batch keeps plans' parts
+(core/pipeline/batch_records.py)."""
+_KEPT_CELLS: dict[int, tuple[PlanParts, list[tuple[tuple[Any, ...], tuple[Any, ...]]]]] = {}
 
 
-def part_cells(parts: tuple[dict[str, Any], ...]) -> list[tuple[Any, ...]]:
-    """Each line's CSV cells after `row` (lists joined as `CsvOut.write` joins them), kept by the
-    parts' identity (held beside them, so no id is reused): the rows of one kept answer
-    (core/pipeline/batch_memo.py) share their parts. Bounded: emptied when full."""
-    found = _KEPT_CELLS.get(id(parts))
+def plan_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """Each line's CSV cells before `dose` and after `dose_given` (lists joined as `CsvOut.write`
+    joins them), kept by the plan parts' identity (held beside them, so no id is reused): the
+    batch keeps one per plan (`kept_record_parts`), shared by rows whose patients differ.
+    Bounded: emptied when full."""
+    found = _KEPT_CELLS.get(id(plan))
     if found is not None:
         return found[1]
     cells = []
-    for part in parts:
-        line = list(_PART_COLUMNS(part))
-        for index in _PART_LISTS:
-            line[index] = VIAL_SEPARATOR.join(line[index])
-        cells.append(tuple(line))
-    if len(_KEPT_CELLS) >= PARTS_KEPT:
+    for head, tail in plan:
+        after = list(_AFTER(tail))
+        for index in _AFTER_LISTS:
+            after[index] = VIAL_SEPARATOR.join(after[index])
+        cells.append((_BEFORE(head), tuple(after)))
+    if len(_KEPT_CELLS) >= PLANS_KEPT:
         _KEPT_CELLS.clear()
-    _KEPT_CELLS[id(parts)] = (parts, cells)
+    _KEPT_CELLS[id(plan)] = (plan, cells)
     return cells
 
 

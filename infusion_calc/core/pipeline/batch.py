@@ -24,7 +24,12 @@ from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
 from infusion_calc.core.pipeline.batch_memo import RowMemo
-from infusion_calc.core.pipeline.batch_records import kept_record_parts, record_parts, rows_records
+from infusion_calc.core.pipeline.batch_records import (
+    RowParts,
+    kept_record_parts,
+    record_parts,
+    rows_records,
+)
 from infusion_calc.core.record.encounter import Encounter
 from infusion_calc.core.record.encounter_values import parse_given_at
 
@@ -163,8 +168,9 @@ class RowOutcome:
     given: tuple[dict[str, Any], ...] = ()
     """Records given whole (a visit's administration lines); a row's own are `records`."""
     error: str | None = None
-    parts: tuple[dict[str, Any], ...] = ()
-    """Each claim line's record after `row` (`record_parts`), shared by rows of one kept answer."""
+    parts: RowParts = ((), ("", None))
+    """What each claim line's record says after `row` (`record_parts`): its plan's parts, shared
+    by the rows whose doses share a plan, and the row's doses."""
     passthrough: dict[str, str] | None = None
     """The row's pass-through cells by column name, in header order."""
 
@@ -276,7 +282,7 @@ def answer_rows(
             yield RowOutcome(row, error=describe(error, columns))
 
 
-Answered = tuple[Administration, tuple[dict[str, Any], ...]]
+Answered = tuple[Administration, RowParts]
 """A row's administration and its records' parts (`record_parts`): what a batch keeps per order."""
 
 
