@@ -80,7 +80,7 @@ class CsvOut:
                 self.write(record)
             return
         plan, doses = outcome.parts
-        row = (*outcome.passthrough.values(), outcome.row)
+        row = (*outcome.passthrough, outcome.row)
         self.rows.extend([row + before + doses + after for before, after in plan_cells(plan)])
 
     def finish(self) -> None:

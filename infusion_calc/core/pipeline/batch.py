@@ -12,7 +12,7 @@ row becomes a `RowOutcome` carrying its sentence, and the rows after it still ru
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -22,6 +22,7 @@ from typing import Any
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
 from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.pipeline.batch_records import (
@@ -157,6 +158,7 @@ class UnreadableRow:
     reason: str
 
 
+@quick_init  # one per row of a batch (core/numbers/frozen.py)
 @dataclass(frozen=True, slots=True)
 class RowOutcome:
     """One input row of a batch answered: its claim-line records, or the reason it was refused.
@@ -171,8 +173,10 @@ class RowOutcome:
     parts: RowParts = ((), ("", None))
     """What each claim line's record says after `row` (`record_parts`): its plan's parts, shared
     by the rows whose doses share a plan, and the row's doses."""
-    passthrough: dict[str, str] | None = None
-    """The row's pass-through cells by column name, in header order."""
+    passthrough: tuple[str, ...] | None = None
+    """The row's pass-through cells, in header order (None: records given whole)."""
+    names: tuple[str, ...] = ()
+    """The pass-through columns' names (`Columns.passthrough_names`), one per cell."""
 
     @property
     def records(self) -> tuple[dict[str, Any], ...]:
@@ -180,7 +184,7 @@ class RowOutcome:
         key names). Built when read: the CSV output writes cells from `parts` without them."""
         if self.passthrough is None:
             return self.given
-        return rows_records(self.parts, self.row, self.passthrough)
+        return rows_records(self.parts, self.row, dict(zip(self.names, self.passthrough)))
 
 
 def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
@@ -257,6 +261,7 @@ def answer_rows(
     given_at = columns.given_at_index  # found once per file, not per row
     memo = memo if memo is not None else RowMemo()
     memo.scope(site, today, columns)
+    pick = _cells_at(columns.passthrough)
     read = itemgetter(*columns.order.values(), *([given_at] if given_at is not None else []))
     for row, cells in enumerate(rows, start=first_row):
         if isinstance(cells, UnreadableRow):
@@ -271,15 +276,23 @@ def answer_rows(
             continue
         if len(cells) < width:  # a short row: the missing cells are empty
             cells = [*cells, *[""] * (width - len(cells))]
-        passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
+        passthrough = pick(cells)
         try:
             done, parts = memo.answer(read(cells), _answered, cells, columns, site, today, given_at)
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not
-            yield RowOutcome(row, parts=parts, passthrough=passthrough)
+            yield RowOutcome(row, (), None, parts, passthrough, names)
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))
+
+
+def _cells_at(indices: tuple[int, ...]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A row's cells at `indices` as a tuple, in one C call (itemgetter alone gives a bare cell
+    for one index)."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    return lambda cells: tuple([cells[index] for index in indices])
 
 
 Answered = tuple[Administration, RowParts]
