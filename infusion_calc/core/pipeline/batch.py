@@ -187,38 +187,45 @@ class RowOutcome:
         return rows_records(self.parts, self.row, dict(zip(self.names, self.passthrough)))
 
 
+_REQUEST_FIELDS = (
+    "dose",
+    "drug",
+    "hcpcs",
+    "vial",
+    "weight",
+    "height",
+    "bsa",
+    "round_within",
+    "billing_unit",
+    "dose_given",
+    "container",
+)
+"""The order columns in `CalcRequest`'s field order, so a request is made by position."""
+
+
 def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
     width = len(columns.header)
     if len(cells) < width:  # a short row: the missing cells are empty
         cells = [*cells, *[""] * (width - len(cells))]
-    typed = {field: cells[index].strip() or None for field, index in columns.order.items()}
-    get = typed.get
-    dose = get("dose")
+    order = columns.order
+    dose, drug, hcpcs, vials, *measures = [
+        (cells[order[field]].strip() or None) if field in order else None
+        for field in _REQUEST_FIELDS
+    ]
     if dose is None:
         raise InputError(
             "dose", "Enter the ordered dose, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL."
         )
-    drug, hcpcs = get("drug"), get("hcpcs")
     if drug is None and hcpcs is None:
         # calc's default drug is for a person at a keyboard; a file names every row's drug.
-        field = "drug" if "drug" in columns.order else "hcpcs"
+        field = "drug" if "drug" in order else "hcpcs"
         raise InputError(field, "Name the drug or its HCPCS code on every row.")
-    vials = get("vial")
-    return CalcRequest(
-        dose=dose,
-        drug=drug,
-        hcpcs=hcpcs,
-        vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip())
+    sizes = (
+        tuple([size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()])
         if vials
-        else (),
-        weight=get("weight"),
-        height=get("height"),
-        bsa=get("bsa"),
-        round_within=get("round_within"),
-        billing_unit=get("billing_unit"),
-        dose_given=get("dose_given"),
-        container=get("container"),
+        else ()
     )
+    return CalcRequest(dose, drug, hcpcs, sizes, *measures)
 
 
 def claim_records(
