@@ -8,23 +8,23 @@ Two moments, each in a fresh process started the way `first_frame.py` starts one
   shows its valid result.
 
 Usage as a child: python benchmarks/usable_form.py usable|ahead. It prints the moment
-(time.monotonic, system-wide) the frame went out, then exits at once.
+(time.monotonic, system-wide) the frame went out, then exits at once. The child imports no
+more than `first_frame.py`, the yardstick's child, does before the app: what the parent
+needs (the report, statistics, subprocess) is imported in the parent's functions only.
 """
 
 from __future__ import annotations
 
 import os
-import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from benchmarks.report import Figure
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(1, str(ROOT))  # `benchmarks.…` from any directory
-
-from benchmarks.report import Figure  # noqa: E402
 
 USABLE_TARGET = 1.3
 AHEAD_TARGET = 3.0
@@ -86,6 +86,8 @@ def _child(mode: str) -> None:
 def _seconds(command: list[str]) -> tuple[float, float]:
     """Launch to the moment timed, and the CPU the process had used by then
     (steadier under load)."""
+    import subprocess  # the parent's only: the child imports no more than the yardstick's
+
     launched = time.monotonic()
     result = subprocess.run(command, capture_output=True, text=True, timeout=60, cwd=ROOT)
     if result.returncode != 0 or not result.stdout.strip():
@@ -95,6 +97,11 @@ def _seconds(command: list[str]) -> tuple[float, float]:
 
 
 def usable_form(repeats: int) -> list[Figure]:
+    # the parent's only: the child imports no more than the yardstick's
+    import statistics
+    import subprocess
+
+    from benchmarks.report import Figure
     from benchmarks.startup import MINIMAL_FACTORY
 
     commands = {

@@ -7,7 +7,9 @@ skips the worker.
 
 Nothing typed is lost while the focus is on its way somewhere: keys (and pastes) are
 held here and replayed, in order, once it has arrived. At start-up they wait for the dose
-field (a nurse types `300 mg` Enter the moment the app opens); after an Enter in the form
+field (a nurse types `300 mg` Enter the moment the app opens): text goes into it as soon as it
+has the focus (the first frame), anything else (Enter, Tab, a function key), and all that
+follows it, waits for the whole form (its later rows mount just after); after an Enter in the form
 they wait for the field Enter goes to, which may only be appearing (`5 mg/kg` Enter
 `73 kg`, typed in one go, fills the dose and then the weight). A pasted text of several
 lines is the same: its lines, with an Enter between each.
@@ -15,6 +17,7 @@ lines is the same: its lines, with an Enter between each.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -30,7 +33,7 @@ from textual.worker import Worker, WorkerState
 
 from infusion_calc.loading import Context
 from infusion_calc.tui.background import beside_the_ui
-from infusion_calc.tui.messages import CalculatorReady, FormBuilt, KeymapLoaded
+from infusion_calc.tui.messages import CalculatorReady, DoseFocused, FormBuilt, KeymapLoaded
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
@@ -80,6 +83,14 @@ class InfusionCalcApp(App[None]):
         self._held_input: list[events.Key | events.Paste] | None = []
         """Keys and pastes held while the focus moves (None when nothing is held); held from the
         start until the form is built."""
+        self._text_passes = False
+        """True while only the first part of the form exists: text typed goes into the dose
+        field, anything else is held (with all after it) until the form is whole."""
+        self._early_calculator: CalculatorReady | None = None
+        self._freezes_what_loads = False
+        """Run for real (not under a test): the core and catalog, once loaded, are kept out of
+        the collector's passes too (they live for the session; a full pass over them would
+        stall a keystroke)."""
         self._hold_timer: Timer | None = None
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
@@ -91,6 +102,15 @@ class InfusionCalcApp(App[None]):
         a snapshot never depends on when the blink timer last fired."""
         if not self._cursor_blink and isinstance(event.widget, Input) and event.widget.cursor_blink:
             event.widget.cursor_blink = False  # pauses the blink with the cursor shown
+
+    def run(self, *args: Any, **kwargs: Any) -> Any:
+        """As Textual's; first, what importing made (it lives as long as the process) is kept
+        out of the collector's passes: with it, a full pass during start-up walked hundreds of
+        thousands of objects and delayed the first frame by tens of ms. (Not in `run_test`:
+        a test process builds many apps, whose garbage must stay collectable.)"""
+        gc.freeze()
+        self._freezes_what_loads = True
+        return super().run(*args, **kwargs)
 
     def get_driver_class(self) -> type[Driver]:
         return tolerate_invalid_bytes(super().get_driver_class())
@@ -111,7 +131,10 @@ class InfusionCalcApp(App[None]):
     async def _take_input(self, event: events.Key | events.Paste) -> None:
         """Hand a key or paste on, unless the focus is moving: then hold it until it has moved."""
         if self._held_input is not None:
-            self._held_input.append(event)
+            if self._text_passes and not self._held_input and _is_text(event):
+                await super().on_event(event)  # nothing held before it: the order is kept
+            else:
+                self._held_input.append(event)
             return
         enter_moves_focus = self._enter_moves_focus()
         if (
@@ -152,15 +175,28 @@ class InfusionCalcApp(App[None]):
                 self._held_input.extend(held[index + 1 :])
                 return
 
+    async def on_dose_focused(self, message: DoseFocused) -> None:
+        """Hand on the text typed so far (up to the first key that is not text) to the dose field:
+        a key typed at the first frame is drawn in the next one."""
+        self._text_passes = True
+        held = self._held_input or []
+        while held and _is_text(held[0]):
+            await super().on_event(held.pop(0))
+        if self._given_calculator is None:
+            # After the first frame, so importing pint never delays what the nurse sees; beside
+            # the later rows (handed to the form once it is whole), so a typed-ahead dose
+            # shows its result no later than when the whole form came first.
+            self.call_after_refresh(self._start_loading)
+
     async def on_form_built(self, message: FormBuilt) -> None:
         # Replayed here, in the app's own queue, so keys typed after this come after them.
+        self._text_passes = False
         await self.release_input()
         self.run_worker(self._load_keymap, thread=True, name="load-keymap", exit_on_error=False)
         if self._given_calculator is not None:
             self.post_message(CalculatorReady(self._given_calculator))
-        else:
-            # After the form's frame, so importing pint never delays what the nurse sees.
-            self.call_after_refresh(self._start_loading)
+        elif self._early_calculator is not None:
+            self.post_message(self._early_calculator)
 
     def _start_loading(self) -> None:
         self.run_worker(self._load, thread=True, name="load-catalog", exit_on_error=False)
@@ -219,9 +255,17 @@ class InfusionCalcApp(App[None]):
             )
 
     async def on_calculator_ready(self, message: CalculatorReady) -> None:
+        main = next((each for each in self.screen_stack if isinstance(each, MainScreen)), None)
+        if main is None:  # the app closed before the loading thread was done
+            return
+        if not main.built:  # loaded before the later rows came: handed on with them
+            self._early_calculator = CalculatorReady(message.calculator)
+            return
+        if self._freezes_what_loads:
+            gc.freeze()
         # What only a result shows is built now, before the first result can come.
-        await self.main_screen.result_panel.build_body()
-        self.main_screen.calculator = message.calculator
+        await main.result_panel.build_body()
+        main.calculator = message.calculator
         # The drug list (most-used first: the log's counts) is built in a
         # thread once the first result is drawn: importing the log and
         # unpacking every code would delay it (a search sooner builds it).
@@ -297,6 +341,14 @@ class InfusionCalcApp(App[None]):
             "Switch the high-contrast theme for bright ward screens on or off",
             self.action_toggle_high_contrast,
         )
+
+
+def _is_text(event: events.Key | events.Paste) -> bool:
+    """A character or a one-line paste: what goes into a text field as typed, with no effect on
+    the focus or on the form's other rows."""
+    if isinstance(event, events.Key):
+        return event.is_printable
+    return "\n" not in event.text and "\r" not in event.text
 
 
 def make_app(

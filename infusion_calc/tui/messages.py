@@ -18,9 +18,14 @@ class CalculatorReady(Message):
     calculator: "Calculator"
 
 
+class DoseFocused(Message):
+    """The first part of the form exists and the dose field has the focus (the first frame):
+    text typed can go into it; anything else waits for the whole form."""
+
+
 class FormBuilt(Message):
-    """The form and result exist and the dose field has the focus (just after the first frame):
-    time to replay keys typed before it, and to load the catalog."""
+    """The whole form exists (its later rows mount just after the first frame): time to replay
+    keys typed before it, and to load the catalog."""
 
 
 @dataclass

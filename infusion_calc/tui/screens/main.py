@@ -4,9 +4,12 @@ State: `form` (the text typed, replaced whole on each change) and `calculator` (
 has loaded). `outcome` is computed from the two by the core engine;
 its watcher hands it to the widgets.
 
-Start-up: the first frame is the form itself, with the dose field focused (a placeholder frame only
-put off the moment a nurse can type); the catalog is loaded after it (see app.py, which also holds
-keys typed before the form exists and replays them into the dose field).
+Start-up: the first frame is the form's first part, the drug and dose fields with the dose field
+focused, and the result's status line (a placeholder frame only put off the moment a nurse can
+type); the key bar (docked at the bottom) and the other rows mount right after it, a group per
+frame, below the dose field, which never moves, and
+the catalog is loaded once the form is whole (see app.py, which also holds keys typed before the
+dose field exists, hands text on to it at once and holds anything else until the form is whole).
 """
 
 from __future__ import annotations
@@ -16,14 +19,15 @@ from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
-from textual.binding import ActiveBinding, Binding
+from textual.binding import ActiveBinding
 from textual.reactive import reactive, var
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
-from infusion_calc.tui.messages import FormBuilt
+from infusion_calc.tui.messages import DoseFocused, FormBuilt
 from infusion_calc.tui.result_keys import ResultKeys
+from infusion_calc.tui.screens.main_bindings import MAIN_BINDINGS
 from infusion_calc.tui.state import LOADING, FormValues, Outcome, ResultView, with_container_answer
 from infusion_calc.tui.visit_keys import VisitKeys
 
@@ -38,113 +42,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
     AUTO_FOCUS = None  # the dose field gets the focus once it exists
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDING_GROUP_TITLE = "Result"
-    BINDINGS = [
-        Binding(
-            "f2",
-            "copy_claim_lines",
-            "Copy claim",
-            id="copy-claim-lines",
-            tooltip="Copy the claim lines (HCPCS, modifier, units, NDC) as tab-separated text",
-        ),
-        Binding(
-            "f3",
-            "copy_chart_text",
-            "Copy chart",
-            id="copy-chart-text",
-            tooltip="Copy the chart documentation text",
-        ),
-        Binding(
-            "f4",
-            "save_to_file",
-            "Write to file",
-            id="save-to-file",
-            tooltip=(
-                "Write the chart text and claim lines to a new text file in the user data folder"
-            ),
-        ),
-        Binding(
-            "f5",
-            "copy_as",
-            "Copy as…",
-            id="copy-as",
-            tooltip="Copy the claim lines as CMS-1500, UB-04, 837P, 837I, FHIR, CSV, JSON or text",
-        ),
-        Binding(
-            "f6",
-            "save_to_log",
-            "Save to log",
-            id="save-to-log",
-            tooltip=(
-                "Save this administration (result, chart note, "
-                "checks, encounter) to the administration log"
-            ),
-        ),
-        Binding(
-            "f7",
-            "jump_to_result",
-            "Result",
-            id="jump-to-result",
-            tooltip=(
-                "Jump to the result, then the checks, then the chart text, then back to the form"
-            ),
-        ),
-        Binding(
-            "f8",
-            "report",
-            "Report",
-            id="report",
-            tooltip=(
-                "Waste and revenue from the administration "
-                "log: charts by drug and by month, what-ifs"
-            ),
-        ),
-        Binding(
-            "f9",
-            "add_to_visit",
-            "Add drug",
-            id="add-to-visit",
-            show=False,  # the bar is full: F1 and README list it
-            tooltip=(
-                "Add the drug on screen to this patient's "
-                "visit, and start the next drug of the visit"
-            ),
-        ),
-        Binding(
-            "ctrl+n",
-            "clear",
-            "Next patient",
-            id="clear",
-            tooltip="Clear the form for the next patient",
-        ),
-        # Tab moves the focus at once, in the app, before the next key is handed on (not later, in
-        # the field's own queue): text typed right after a Tab lands in the next field.
-        Binding("tab", "app.focus_next", "Next field", show=False, priority=True, id="next-field"),
-        Binding(
-            "shift+tab",
-            "app.focus_previous",
-            "Previous field",
-            show=False,
-            priority=True,
-            id="previous-field",
-        ),
-        # From the form too (priority): the form is never scrolled by a page, the result is.
-        Binding(
-            "pagedown",
-            "scroll_result(1)",
-            "Scroll the result down",
-            id="scroll-result-down",
-            show=False,
-            priority=True,
-        ),
-        Binding(
-            "pageup",
-            "scroll_result(-1)",
-            "Scroll the result up",
-            id="scroll-result-up",
-            show=False,
-            priority=True,
-        ),
-    ]
+    BINDINGS = MAIN_BINDINGS
 
     KEY_BAR_SHORT = {
         "save-to-log": "Save log",
@@ -178,7 +76,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._round_within = round_within
         self._cursor_blink = cursor_blink
         self.built = False
-        """True once the form and result exist (mounted before the first frame)."""
+        """True once the whole form exists (its later rows mount just after the first frame)."""
         self._resumed = False
         self._shown: Outcome | None = None
         """The outcome the form and the result panel were last handed."""
@@ -201,6 +99,8 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         await self._build()
 
     async def _build(self) -> None:
+        """The first part: title, drug and dose (focused) and the result's status line, in the
+        first frame; the key bar and the later rows follow it at once."""
         # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
@@ -208,20 +108,41 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # first frame, which then was the narrow layout, restyled and laid out again at once.
         width = self.app.size.width
         self.update_classes(self._breakpoint_classes(width), animate=False)
-        await self.mount_all(
-            main_widgets(self._round_within, command_palette_key=width >= self.KEY_BAR_FULL_WIDTH)
-        )
+        await self.mount_all(main_widgets(self._round_within))
+        self._steady_cursors()
+        self._shown = self.outcome
+        self.result_panel.show(self._shown)
+        self.set_focus(self.query_one("#dose"))  # now: the app hands typed text on to it
+        self.post_message(DoseFocused())
+        # After the first frame, in the form's own task: this screen's task stays free to draw
+        # a key typed meanwhile without waiting for a whole group of rows.
+        self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
+
+    async def _mount_later_rows(self) -> None:
+        """The key bar, then the rows after the dose (a group per frame); then the form is whole.
+        (The key bar, a widget per key, cost the first frame a third of its time; the keys it
+        names are held until the form is whole anyway.)"""
+        # lazy: imported with the first frame's widgets (already loaded by then)
+        from infusion_calc.tui.widgets.workspace import key_bar
+
+        await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
+        self._fit_key_bar()
+        await self._mount_next_rows()
+
+    async def _mount_next_rows(self) -> None:
+        if await self.order_form.mount_next_rows():
+            # The next group after the frame that shows this one, in the form's task again. Not
+            # awaited here: a handler waiting for a frame would hang an app closing meanwhile.
+            self.call_after_refresh(self.order_form.call_later, self._mount_next_rows)
+            return
+        self._steady_cursors()
+        self.built = True
+        self.post_message(FormBuilt())
+
+    def _steady_cursors(self) -> None:
         if not self._cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False
-        self.built = True
-        self._fit_key_bar()
-        self._shown = self.outcome
-        self.result_panel.show(self._shown)
-        self.set_focus(
-            self.query_one("#dose")
-        )  # now, not later: the app replays early keys into it
-        self.post_message(FormBuilt())
 
     def on_screen_resume(self, event: events.ScreenResume) -> None:
         # Runs before Textual's own handler. The first time, every widget was styled as it was
@@ -262,7 +183,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         return active
 
     def on_resize(self) -> None:
-        if self.built:
+        if self.query_children(Footer):  # mounted just after the first frame
             self._fit_key_bar()
 
     def _fit_key_bar(self) -> None:

@@ -1,6 +1,10 @@
 """The order form: drug, dose, the patient's size when the dose needs it, vials, rounding,
 and the encounter panel (collapsed) below them.
 
+The first frame has its drug and dose rows only; the screen mounts the others right after,
+in its own task (`mount_next_rows`). Until the form is whole it reports nothing: the text typed
+meanwhile is reported once the last row is there.
+
 It knows no arithmetic. It reports what is typed (`OrderForm.Changed`, carrying a
 whole new `FormValues`) and shows what the screen tells it: which fields this kind of
 dose needs, and which field a problem belongs under.
@@ -21,12 +25,12 @@ from textual.widgets import Checkbox, Collapsible, Input, Select
 
 from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, FormValues, Outcome, Problem
 from infusion_calc.tui.widgets.drug_field import DrugField
-from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 from infusion_calc.tui.widgets.form_field import FormField
-from infusion_calc.tui.widgets.order_rows import order_rows
+from infusion_calc.tui.widgets.order_rows import first_rows, later_row_groups
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
+    from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 
 ControlT = TypeVar("ControlT", bound=Widget)
 
@@ -71,9 +75,23 @@ class OrderForm(Vertical):
         """Encounter row (FormField.field) -> the core's message for it."""
         self._basis = ""
         self._controls: dict[str, Widget] = {}
+        self._later_rows = iter(later_row_groups(round_within))
+        self.whole = False
+        """True once every row is mounted (the first frame has the drug and dose rows only)."""
 
     def compose(self) -> ComposeResult:
-        yield from order_rows(self._round_within)
+        yield from first_rows()
+
+    async def mount_next_rows(self) -> bool:
+        """Mount the next group of rows below the others; False (and the form reported) once
+        every row is there."""
+        group = next(self._later_rows, None)
+        if group is not None:
+            await self.mount_all(group)
+            return True
+        self.whole = True
+        self._report()  # what was typed before the last row came
+        return False
 
     # -- what the screen tells the form ---------------------------------------------------
 
@@ -118,8 +136,8 @@ class OrderForm(Vertical):
             self._report()
 
     @property
-    def encounter_panel(self) -> EncounterPanel:
-        return self._one("#encounter", EncounterPanel)
+    def encounter_panel(self) -> "EncounterPanel":
+        return self._one("#encounter", Widget)  # type: ignore[return-value]  # its one widget
 
     def clear(self) -> None:
         """Back to a fresh form for the next patient. The drug and the site's rounding policy
@@ -179,8 +197,9 @@ class OrderForm(Vertical):
     @on(Input.Changed)
     def _typed(self, event: Input.Changed) -> None:
         self._note_check(event.input, event.validation_result)
-        self._show_errors()
-        self._report()
+        if self.whole:  # else reported once the last row is there
+            self._show_errors()
+            self._report()
 
     def _note_check(self, control: Input, result: ValidationResult | None) -> None:
         field = self._field_of(control)
@@ -350,4 +369,6 @@ class OrderForm(Vertical):
             row.show_error(message)
 
     def _report(self) -> None:
+        if not self.whole:  # the later rows are still coming: reported when they are there
+            return
         self.post_message(self.Changed(self, self.values()))

@@ -1,21 +1,28 @@
 """The order form's rows, in tab order: drug, dose, the patient's size (shown when the dose needs
-it), vials, rounding, and the encounter panel below them."""
+it), vials, rounding, and the encounter panel below them.
+
+The first frame has the drug and dose rows only (a nurse types the dose at once); the later
+rows mount right after it (`later_row_groups`), below the dose, which never
+moves. Each row's field starts unchecked (`validate_on=()`): the form turns checking on once the
+core is loaded, so a key typed before that never waits for pint.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Input, Select
 
 from infusion_calc.tui import validators
 from infusion_calc.tui.state import ALL_PRESENTATIONS, FIELD_LABELS
 from infusion_calc.tui.widgets.drug_field import DrugField
-from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
 from infusion_calc.tui.widgets.form_field import FormField
 
 
-def order_rows(round_within: str) -> ComposeResult:
-    """Each row's field starts unchecked (`validate_on=()`): the form turns checking on once the
-    core is loaded, so a key typed before that never waits for pint."""
+def first_rows() -> ComposeResult:
+    """Drug and dose: what the first frame shows of the form."""
     yield FormField(
         FIELD_LABELS["drug"],
         DrugField(id="drug"),
@@ -32,6 +39,20 @@ def order_rows(round_within: str) -> ComposeResult:
         ),
         field="dose",
     )
+
+
+def later_row_groups(round_within: str) -> Iterator[list[Widget]]:
+    """The rows after the dose, in screen order, in groups mounted a frame apart (built when
+    asked for): the patient's size (hidden until a dose needs it), the vials, the rounding and
+    the encounter panel. One group: each frame between groups cost more than it gave (the
+    rows mount in the form's own task, so a key typed meanwhile is drawn without them)."""
+    # lazy: the encounter panel reads the core's field table: after the first frame
+    from infusion_calc.tui.widgets.encounter_panel import EncounterPanel
+
+    yield [*_size_rows(), *_vial_rows(), _rounding_row(round_within), EncounterPanel()]
+
+
+def _size_rows() -> ComposeResult:
     yield FormField(
         FIELD_LABELS["height"],
         Input(
@@ -62,6 +83,9 @@ def order_rows(round_within: str) -> ComposeResult:
         classes="-by-area",
         hint="A BSA given here is used instead",
     )
+
+
+def _vial_rows() -> ComposeResult:
     yield FormField(
         "Vials",
         Select(
@@ -80,7 +104,10 @@ def order_rows(round_within: str) -> ComposeResult:
         field="vial",
         classes="-typed-vial",
     )
-    yield FormField(
+
+
+def _rounding_row(round_within: str) -> FormField:
+    return FormField(
         FIELD_LABELS["round_within"],
         Input(
             value=round_within,
@@ -90,4 +117,3 @@ def order_rows(round_within: str) -> ComposeResult:
         field="round_within",
         hint="Site policy: offers the nearest whole-vial dose within this percent; never applied",
     )
-    yield EncounterPanel()

@@ -1,4 +1,5 @@
-"""The main screen's widgets, built just after the first frame (imported then, too)."""
+"""The main screen's widgets: those of the first frame (imported as it is built), and the key bar,
+which the screen mounts right after it, with the form's later rows."""
 
 from __future__ import annotations
 
@@ -11,8 +12,8 @@ from infusion_calc.tui.widgets.order_form import OrderForm
 from infusion_calc.tui.widgets.result_panel import ResultPanel
 
 
-def main_widgets(round_within: str, *, command_palette_key: bool) -> list[Widget]:
-    """Title bar, site-catalog banner, the form and the result, and the key bar."""
+def main_widgets(round_within: str) -> list[Widget]:
+    """Title bar, site-catalog banner, the form (its first rows) and the result."""
     return [
         Header(),
         Static("", id="catalog-problem", markup=False),
@@ -22,5 +23,9 @@ def main_widgets(round_within: str, *, command_palette_key: bool) -> list[Widget
             id="workspace",
             can_focus=False,
         ),
-        KeyBar(compact=True, show_command_palette=command_palette_key),
     ]
+
+
+def key_bar(*, command_palette_key: bool) -> KeyBar:
+    """The key bar (docked at the bottom: nothing above it moves when it comes)."""
+    return KeyBar(compact=True, show_command_palette=command_palette_key)
