@@ -11,7 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.cli.batch_render import Job, render
+from infusion_calc.cli.batch_render import CsvOut, Job, render
 from infusion_calc.core.pipeline.administration import Site
 from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, answer_rows, read_header
 from infusion_calc.core.pipeline.batch_memo import RowMemo
@@ -68,3 +68,24 @@ def test_a_chunk_written_in_blocks_is_the_text_written_record_by_record(
     columns = read_header(HEADER)
     rendered = render(Job(columns, site, "csv", TODAY), 2, rows)
     assert rendered.text == _row_by_row(site, rows)
+
+
+@settings(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(st.lists(st.tuples(st.integers(0, len(ORDERS) - 1), CELLS), min_size=1, max_size=12))
+def test_line_cells_kept_by_the_csv_output_are_the_cells_of_the_records(
+    site: Site, picks: list[tuple[int, str]]
+) -> None:
+    """`CsvOut.write_outcome` (its line cells kept per kept answer) writes what `write` writes
+    for each of the row's records, whether the cells were kept or worked out afresh."""
+    columns = read_header(HEADER)
+    rows = [[encounter, *ORDERS[pick][:3], "", ORDERS[pick][3]] for pick, encounter in picks]
+    outcomes = [o for o in answer_rows(rows, columns, site, 2, TODAY, RowMemo()) if not o.error]
+    kept, fresh = io.StringIO(), io.StringIO()
+    by_outcome, by_record = CsvOut(kept, columns), CsvOut(fresh, columns)
+    for outcome in outcomes:
+        by_outcome.write_outcome(outcome)
+        for record in outcome.records:
+            by_record.write(record)
+    assert [list(row) for row in by_outcome.rows] == by_record.rows

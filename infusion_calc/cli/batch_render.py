@@ -23,13 +23,16 @@ from typing import IO, TYPE_CHECKING, Any, Protocol
 
 from infusion_calc.core.pipeline.administration import Site
 from infusion_calc.core.pipeline.batch import (
+    RESULT_COLUMNS,
     VIAL_SEPARATOR,
     Answered,
     Columns,
+    RowOutcome,
     UnreadableRow,
     answer_rows,
 )
 from infusion_calc.core.pipeline.batch_memo import RowMemo
+from infusion_calc.core.pipeline.batch_records import PlanParts
 from infusion_calc.core.record.csv_out import CsvWriter
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
@@ -58,7 +61,7 @@ class CsvOut:
         self.writer = CsvWriter(stream)
         self.names = names
 
-        self.rows: list[list[Any]] = []
+        self.rows: list[Sequence[Any]] = []  # lists from `write`, tuples from `write_outcome`
 
     def header(self) -> None:
         self.writer.writerow(self.names)
@@ -69,11 +72,53 @@ class CsvOut:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
         self.rows.append(cells)
 
+    def write_outcome(self, outcome: RowOutcome) -> None:
+        """The row's lines as `write` writes its `records`, from its pass-through cells, its
+        number and its lines' cells (`plan_cells`), without a record per line."""
+        if outcome.passthrough is None:
+            for record in outcome.given:
+                self.write(record)
+            return
+        plan, doses = outcome.parts
+        row = (*outcome.passthrough, outcome.row)
+        self.rows.extend([row + before + doses + after for before, after in plan_cells(plan)])
+
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
         C-level passes (core/record/csv_out.py), the same bytes as one row at a time."""
         self.writer.writerows(self.rows)
         self.rows.clear()
+
+
+_DOSE = RESULT_COLUMNS.index("dose")
+_BEFORE = itemgetter(*RESULT_COLUMNS[1:_DOSE])  # hcpcs, drug, dose_ordered: a plan part's head
+_AFTER_NAMES = RESULT_COLUMNS[_DOSE + 2 :]  # after dose and dose_given: a plan part's tail
+_AFTER = itemgetter(*_AFTER_NAMES)
+_AFTER_LISTS = [_AFTER_NAMES.index(name) for name in CsvOut.LIST_COLUMNS]
+PLANS_KEPT = 2048
+"""Plans' line cells kept (`plan_cells`): as many as the batch keeps plans' parts
+(core/pipeline/batch_records.py)."""
+_KEPT_CELLS: dict[int, tuple[PlanParts, list[tuple[tuple[Any, ...], tuple[Any, ...]]]]] = {}
+
+
+def plan_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """Each line's CSV cells before `dose` and after `dose_given` (lists joined as `CsvOut.write`
+    joins them), kept by the plan parts' identity (held beside them, so no id is reused): the
+    batch keeps one per plan (`kept_record_parts`), shared by rows whose patients differ.
+    Bounded: emptied when full."""
+    found = _KEPT_CELLS.get(id(plan))
+    if found is not None:
+        return found[1]
+    cells = []
+    for head, tail in plan:
+        after = list(_AFTER(tail))
+        for index in _AFTER_LISTS:
+            after[index] = VIAL_SEPARATOR.join(after[index])
+        cells.append((_BEFORE(head), tuple(after)))
+    if len(_KEPT_CELLS) >= PLANS_KEPT:
+        _KEPT_CELLS.clear()
+    _KEPT_CELLS[id(plan)] = (plan, cells)
+    return cells
 
 
 class JsonLinesOut:
@@ -91,6 +136,10 @@ class JsonLinesOut:
         )  # same value, nothing that acts
         self.stream.write("\n")
 
+    def write_outcome(self, outcome: RowOutcome) -> None:
+        for record in outcome.records:
+            self.write(record)
+
     def finish(self) -> None:
         pass
 
@@ -101,6 +150,7 @@ class Writer(Protocol):
 
     def header(self) -> None: ...
     def write(self, record: dict[str, Any]) -> None: ...
+    def write_outcome(self, outcome: RowOutcome) -> None: ...
     def finish(self) -> None: ...
 
 
@@ -143,9 +193,9 @@ def render(job: Job, first_row: int, rows: Sequence[Row]) -> Rendered:
         if outcome.error is not None:
             errors.append(f"row {outcome.row}: {outcome.error}")
             continue
-        answered += outcome.records[0].get("line") != "admin" if outcome.records else 1
-        for record in outcome.records:
-            out.write(record)
+        # a visit's administration lines (given whole) are not a row answered
+        answered += outcome.given[0].get("line") != "admin" if outcome.given else 1
+        out.write_outcome(outcome)
     out.finish()
     return Rendered(sink.getvalue(), tuple(errors), answered)
 

@@ -5,9 +5,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from infusion_calc.core.numbers.frozen import quick_init
+
 DEFAULT_DRUG = "Tysabri"
 
 
+@quick_init  # a batch makes one per order it works out (core/numbers/frozen.py)
 @dataclass(frozen=True, slots=True)
 class CalcRequest:
     """What the user typed. Text in, so validation happens in exactly one place."""

@@ -80,6 +80,7 @@ def format_amount(value: Decimal, unit: str) -> str:
     )
 
 
+@lru_cache(maxsize=128)  # one registry: a unit prints the same every time, and a batch prints a few
 def _pretty_unit(unit: str) -> str:
     top, slash, per = unit.partition("/")
     if top in ACTIVITY_KINDS:  # printed by our table: pint would print the kind's internal name

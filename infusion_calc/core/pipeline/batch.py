@@ -12,7 +12,7 @@ row becomes a `RowOutcome` carrying its sentence, and the rows after it still ru
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
@@ -22,9 +22,15 @@ from typing import Any
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.checks.claim_invariants import require_valid_claim_lines
 from infusion_calc.core.errors import InfusionCalcError, InputError
+from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
 from infusion_calc.core.pipeline.batch_memo import RowMemo
-from infusion_calc.core.pipeline.batch_records import kept_record_parts, record_parts, rows_records
+from infusion_calc.core.pipeline.batch_records import (
+    RowParts,
+    kept_record_parts,
+    record_parts,
+    rows_records,
+)
 from infusion_calc.core.record.encounter import Encounter
 from infusion_calc.core.record.encounter_values import parse_given_at
 
@@ -152,6 +158,7 @@ class UnreadableRow:
     reason: str
 
 
+@quick_init  # one per row of a batch (core/numbers/frozen.py)
 @dataclass(frozen=True, slots=True)
 class RowOutcome:
     """One input row of a batch answered: its claim-line records, or the reason it was refused.
@@ -160,42 +167,65 @@ class RowOutcome:
 
     row: int
     """The row number as a spreadsheet shows it: the header is row 1."""
-    records: tuple[dict[str, Any], ...] = ()
+    given: tuple[dict[str, Any], ...] = ()
+    """Records given whole (a visit's administration lines); a row's own are `records`."""
     error: str | None = None
+    parts: RowParts = ((), ("", None))
+    """What each claim line's record says after `row` (`record_parts`): its plan's parts, shared
+    by the rows whose doses share a plan, and the row's doses."""
+    passthrough: tuple[str, ...] | None = None
+    """The row's pass-through cells, in header order (None: records given whole)."""
+    names: tuple[str, ...] = ()
+    """The pass-through columns' names (`Columns.passthrough_names`), one per cell."""
+
+    @property
+    def records(self) -> tuple[dict[str, Any], ...]:
+        """One record per claim line: pass-through columns, `row`, then RESULT_COLUMNS (contract
+        key names). Built when read: the CSV output writes cells from `parts` without them."""
+        if self.passthrough is None:
+            return self.given
+        return rows_records(self.parts, self.row, dict(zip(self.names, self.passthrough)))
+
+
+_REQUEST_FIELDS = (
+    "dose",
+    "drug",
+    "hcpcs",
+    "vial",
+    "weight",
+    "height",
+    "bsa",
+    "round_within",
+    "billing_unit",
+    "dose_given",
+    "container",
+)
+"""The order columns in `CalcRequest`'s field order, so a request is made by position."""
 
 
 def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
     width = len(columns.header)
     if len(cells) < width:  # a short row: the missing cells are empty
         cells = [*cells, *[""] * (width - len(cells))]
-    typed = {field: cells[index].strip() or None for field, index in columns.order.items()}
-    get = typed.get
-    dose = get("dose")
+    order = columns.order
+    dose, drug, hcpcs, vials, *measures = [
+        (cells[order[field]].strip() or None) if field in order else None
+        for field in _REQUEST_FIELDS
+    ]
     if dose is None:
         raise InputError(
             "dose", "Enter the ordered dose, e.g. 300 mg, 5 mg/kg, 375 mg/m2 or 15 mL."
         )
-    drug, hcpcs = get("drug"), get("hcpcs")
     if drug is None and hcpcs is None:
         # calc's default drug is for a person at a keyboard; a file names every row's drug.
-        field = "drug" if "drug" in columns.order else "hcpcs"
+        field = "drug" if "drug" in order else "hcpcs"
         raise InputError(field, "Name the drug or its HCPCS code on every row.")
-    vials = get("vial")
-    return CalcRequest(
-        dose=dose,
-        drug=drug,
-        hcpcs=hcpcs,
-        vials=tuple(size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip())
+    sizes = (
+        tuple([size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()])
         if vials
-        else (),
-        weight=get("weight"),
-        height=get("height"),
-        bsa=get("bsa"),
-        round_within=get("round_within"),
-        billing_unit=get("billing_unit"),
-        dose_given=get("dose_given"),
-        container=get("container"),
+        else ()
     )
+    return CalcRequest(dose, drug, hcpcs, sizes, *measures)
 
 
 def claim_records(
@@ -238,6 +268,7 @@ def answer_rows(
     given_at = columns.given_at_index  # found once per file, not per row
     memo = memo if memo is not None else RowMemo()
     memo.scope(site, today, columns)
+    pick = _cells_at(columns.passthrough)
     read = itemgetter(*columns.order.values(), *([given_at] if given_at is not None else []))
     for row, cells in enumerate(rows, start=first_row):
         if isinstance(cells, UnreadableRow):
@@ -252,18 +283,26 @@ def answer_rows(
             continue
         if len(cells) < width:  # a short row: the missing cells are empty
             cells = [*cells, *[""] * (width - len(cells))]
-        passthrough = {name: cells[index] for name, index in zip(names, columns.passthrough)}
+        passthrough = pick(cells)
         try:
             done, parts = memo.answer(read(cells), _answered, cells, columns, site, today, given_at)
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not
-            yield RowOutcome(row, rows_records(parts, row, passthrough))
+            yield RowOutcome(row, (), None, parts, passthrough, names)
         except Exception as error:  # one bad row never stops the file
             yield RowOutcome(row, error=describe(error, columns))
 
 
-Answered = tuple[Administration, tuple[dict[str, Any], ...]]
+def _cells_at(indices: tuple[int, ...]) -> Callable[[Sequence[str]], tuple[str, ...]]:
+    """A row's cells at `indices` as a tuple, in one C call (itemgetter alone gives a bare cell
+    for one index)."""
+    if len(indices) > 1:
+        return itemgetter(*indices)
+    return lambda cells: tuple([cells[index] for index in indices])
+
+
+Answered = tuple[Administration, RowParts]
 """A row's administration and its records' parts (`record_parts`): what a batch keeps per order."""
 
 

@@ -21,24 +21,35 @@ PlanParts = tuple[tuple[dict[str, Any], dict[str, Any]], ...]
 """Per line: the part before `dose`, and the part after `dose_given`."""
 
 
+RowParts = tuple[PlanParts, tuple[str, str | None]]
+"""A row's records but its pass-through cells and number: its plan's parts (kept, shared by rows
+whose doses share a plan) and the patient's dose and dose given, as worded."""
+
+
 def rows_records(
-    parts: tuple[dict[str, Any], ...], row: int, passthrough: dict[str, str]
+    parts: RowParts, row: int, passthrough: dict[str, str]
 ) -> tuple[dict[str, Any], ...]:
-    """The row's records: its pass-through cells and number,
-    then each line's part (`record_parts`)."""
-    return tuple([{**passthrough, "row": row, **part} for part in parts])
+    """The row's records: its pass-through cells and number, then each line's part before `dose`,
+    the doses, and the part after `dose_given` (`record_parts`)."""
+    plan, (dose, given) = parts
+    return tuple(
+        [
+            {**passthrough, "row": row, **head, "dose": dose, "dose_given": given, **tail}
+            for head, tail in plan
+        ]
+    )
 
 
-def record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+def record_parts(done: Administration) -> RowParts:
     """What each line's record says after `row`,
     from the administration alone (so a batch may keep it).
 
     Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
-    return _with_doses(plan_parts(done, str(done.claim.order.amount)), done)
+    return plan_parts(done, str(done.claim.order.amount)), _doses(done)
 
 
 def plan_parts(done: Administration, dose_ordered: str) -> PlanParts:
-    """Each line's record parts but the patient's own doses (`_with_doses`): what comes before
+    """Each line's record parts but the patient's own doses (`_doses`): what comes before
     `dose` and what comes after `dose_given`, read from the drug, the order's dose as worded
     (`dose_ordered`), the vials, the preparation, the billing, the option, the notices and the
     payment."""
@@ -74,15 +85,13 @@ def plan_parts(done: Administration, dose_ordered: str) -> PlanParts:
     return tuple(parts)
 
 
-def _with_doses(parts: PlanParts, done: Administration) -> tuple[dict[str, Any], ...]:
-    """The records' parts with the patient's dose and dose given between `plan_parts`' two."""
+def _doses(done: Administration) -> tuple[str, str | None]:
+    """The patient's dose and dose given as worded: what a line's record says between
+    `plan_parts`' two parts."""
     calc = done.claim
     unit = calc.drug.amount_unit
-    doses = {
-        "dose": format_amount(calc.dose_mg, unit),
-        "dose_given": format_amount(calc.given_mg, unit) if calc.given_mg is not None else None,
-    }
-    return tuple([{**head, **doses, **tail} for head, tail in parts])
+    given = format_amount(calc.given_mg, unit) if calc.given_mg is not None else None
+    return format_amount(calc.dose_mg, unit), given
 
 
 KEPT_PARTS: Kept[PlanParts] = Kept(2048)
@@ -91,7 +100,7 @@ whose doses share a plan share them. As many as the engine keeps plans (dose_pla
 with half as many, the benchmark file worked out 2,900 parts for its 1,756 plans."""
 
 
-def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
+def kept_record_parts(done: Administration) -> RowParts:
     """`record_parts(done)`, its `plan_parts` kept under everything they read. The engine's kept
     objects (the drug and order, the plan's vials, preparation, billing and option:
     core/calculation/engine.py, dose_plan.py; the payment: payment.py) key by identity and are
@@ -112,7 +121,7 @@ def kept_record_parts(done: Administration) -> tuple[dict[str, Any], ...]:
     if found is None:
         held = (calc.drug, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
         found = KEPT_PARTS.keep(key, plan_parts(done, dose_ordered), *held, payment)
-    return _with_doses(found, done)
+    return found, _doses(done)
 
 
 KEPT_WORDING: Kept[str] = Kept(1024)
