@@ -6,8 +6,13 @@ between are never lost nor reordered: text goes into the dose field at once, any
 
 from __future__ import annotations
 
+from time import monotonic
+
 import pytest
+from textual import events
+from textual.geometry import Size
 from textual.pilot import Pilot
+from textual.screen import UPDATE_PERIOD
 from textual.widgets import Footer, Input
 
 from infusion_calc.tui.app import InfusionCalcApp
@@ -54,6 +59,7 @@ async def test_the_first_frame_has_the_dose_field_focused_and_no_later_rows(
         assert screen.query("#drug") and screen.query("#result-status")
         assert not any(screen.query(selector) for selector in LATER_ROWS)
         assert not screen.query(Footer)  # the key bar comes with them
+        assert not screen.query("#drug-matches")  # the drug list comes with the first search
         assert not screen.built
 
 
@@ -102,3 +108,86 @@ async def test_the_whole_form_is_built_without_help(app: InfusionCalcApp) -> Non
             "vial",
             "round-within",
         ]
+
+
+def _frames_drawn(screen: MainScreen, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Each full layout ("layout") and each frame sent out ("frame") from now on."""
+    drawn: list[str] = []
+    layout, refresh = screen._refresh_layout, screen._compositor_refresh
+
+    def laid_out(*args: object, **kwargs: bool) -> None:
+        drawn.append("layout")
+        layout(*args, **kwargs)  # type: ignore[arg-type]
+
+    def sent() -> None:
+        drawn.append("frame")
+        refresh()
+
+    monkeypatch.setattr(screen, "_refresh_layout", laid_out)
+    monkeypatch.setattr(screen, "_compositor_refresh", sent)
+    return drawn
+
+
+async def test_a_resize_to_the_size_already_laid_out_lays_nothing_out_again(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual resizes the screen three times at start, to the size its first frame has: each
+    was a layout of the whole screen before a key typed at once could be drawn."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = main_of(pilot)
+        await pilot.pause()
+        drawn = _frames_drawn(screen, monkeypatch)
+        screen._screen_resized(screen.size)
+        assert drawn == []
+        screen._screen_resized(Size(100, 40))  # a new size is laid out at once
+        assert drawn[0] == "layout"
+
+
+async def test_a_change_is_drawn_once_a_sixtieth_of_a_second_has_passed_since_the_last_frame(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Not at the screen timer's next tick (a grid set when it started: up to 17 ms after a
+    key): when the last frame went out 1/60 s ago or more, the next goes out at once."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = main_of(pilot)
+        await pilot.pause()
+        drawn = _frames_drawn(screen, monkeypatch)
+        screen.refresh()  # a change waiting to be drawn
+        screen._update_timer.pause()
+        monkeypatch.setattr(screen, "_update_due", None, raising=False)
+        monkeypatch.setattr(screen, "_updated_at", monotonic() - UPDATE_PERIOD, raising=False)
+        await screen._on_idle(events.Idle())
+        assert "frame" in drawn
+
+
+async def test_text_typed_at_the_first_frame_is_drawn_before_the_later_rows_mount(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen]
+) -> None:
+    """The later rows (a third of a frame's work and more) wait for the frame that shows what
+    was typed, when it is in the dose field but not drawn yet."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await dose_focused(pilot)
+        await pilot.pause()
+        screen.query_one("#dose", Input).value = "3"  # in the field, not drawn yet
+        await MOUNT_LATER_ROWS(later_rows_held[0])
+        assert not screen.query(Footer)  # put off until that frame is out
+        later_rows_held.clear()
+        await pilot.pause()
+        assert later_rows_held  # asked for again once it is
+        await mount_the_held_rows(pilot, later_rows_held)
+        assert screen.query(Footer) and screen.query_one("#dose", Input).value == "3"
+
+
+async def test_a_notification_still_shows_though_the_first_frame_hides_the_toasts(
+    app: InfusionCalcApp,
+) -> None:
+    """The toasts are hidden before the first frame (as Textual hides them just after it)."""
+    async with app.run_test(size=(120, 40), notifications=True) as pilot:
+        await ready(pilot)
+        toasts = main_of(pilot).query_one("#textual-toastrack")
+        assert not toasts.display
+        app.notify("Saved to the log")
+        await pilot.pause()
+        assert toasts.display and toasts.children

@@ -14,14 +14,17 @@ dose field exists, hands text on to it at once and holds anything else until the
 
 from __future__ import annotations
 
+from asyncio import TimerHandle, get_running_loop
 from dataclasses import replace
+from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
+from textual.geometry import Size
 from textual.reactive import reactive, var
-from textual.screen import Screen
+from textual.screen import UPDATE_PERIOD, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
@@ -78,6 +81,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self.built = False
         """True once the whole form exists (its later rows mount just after the first frame)."""
         self._resumed = False
+        self._updated_at = 0.0
+        self._update_due: TimerHandle | None = None
+        self._dose_drawn = ""
+        """The dose field's text in the last frame drawn while the form is being built."""
+        """When this screen last brought its frame up to date (monotonic seconds)."""
         self._shown: Outcome | None = None
         """The outcome the form and the result panel were last handed."""
         self._saving = False
@@ -109,6 +117,10 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         width = self.app.size.width
         self.update_classes(self._breakpoint_classes(width), animate=False)
         await self.mount_all(main_widgets(self._round_within))
+        # Hidden, as Textual sets it when the screen resumes, just after the first frame: then a
+        # change laying the whole screen out again before a key typed at once is drawn.
+        for toasts in self.query_children("#textual-toastrack"):
+            toasts.display = False
         self._steady_cursors()
         self._shown = self.outcome
         self.result_panel.show(self._shown)
@@ -124,6 +136,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         names are held until the form is whole anyway.)"""
         # lazy: imported with the first frame's widgets (already loaded by then)
         from infusion_calc.tui.widgets.workspace import key_bar
+
+        if self.query_one("#dose", Input).value != self._dose_drawn:
+            # Text typed at the first frame, not drawn yet: its frame first, then the rows.
+            self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
+            return
 
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
@@ -150,6 +167,47 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         if not self._resumed:
             self._resumed = True
             event.refresh_styles = False
+
+    def _screen_resized(self, size: Size) -> None:
+        # Textual resizes the screen three times at start to the size its first frame was laid
+        # out at, each a layout of the whole screen, delaying a key typed at once: at a size
+        # already laid out, a layout pending is left to the next frame (one layout, not three).
+        if self.app._dom_ready and not self.app.is_inline and size == self._compositor.size:
+            if self._layout_widgets:
+                self._layout_required = True
+            self.check_idle()
+            return
+        super()._screen_resized(size)
+
+    async def _on_idle(self, event: events.Idle) -> None:
+        # Runs before Textual's own handler, which waits for the screen's next 1/60 s tick, a
+        # grid set when its timer started (up to 17 ms after a key, the first key included):
+        # the frame goes out 1/60 s after the last one instead (at once if that has passed),
+        # so the pace stays one frame per 1/60 s at most.
+        if self._update_due is None and self._needs_update():
+            delay = self._updated_at + UPDATE_PERIOD - monotonic()
+            if delay <= 0:
+                self._on_timer_update()
+            else:
+                self._update_due = get_running_loop().call_later(delay, self._update_if_needed)
+
+    def _update_if_needed(self) -> None:
+        self._update_due = None
+        if self._needs_update():
+            self._on_timer_update()
+
+    def _needs_update(self) -> bool:
+        return (
+            self.is_current
+            and not self.app._batch_count
+            and bool(self._layout_required or self._repaint_required or self._dirty_widgets)
+        )
+
+    def _compositor_refresh(self) -> None:
+        self._updated_at = monotonic()
+        if not self.built:  # (the dose field may not exist yet)
+            self._dose_drawn = next((dose.value for dose in self.query("#dose").results(Input)), "")
+        super()._compositor_refresh()
 
     def _breakpoint_classes(self, width: int) -> dict[str, bool]:
         """-narrow or -wide for this width, as Textual's resize sets them."""

@@ -62,8 +62,7 @@ class DrugField(Vertical):
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.search = Input(placeholder="Loading the catalog…", id="drug-search")
-        self.matches = OptionList(id="drug-matches")
-        self.matches.can_focus = False  # the typing stays in the search box
+        self._matches: OptionList | None = None
         self._index: DrugIndex | None = None
         """The searchable list, once asked for: built on the first search, or handed in built."""
         self._index_source: Callable[[], DrugIndex] | None = None
@@ -72,7 +71,16 @@ class DrugField(Vertical):
 
     def compose(self) -> ComposeResult:
         yield self.search
-        yield self.matches
+
+    @property
+    def matches(self) -> OptionList:
+        """The list under the field, mounted when first needed: hidden until a search, it cost
+        the first frame a widget and its styles."""
+        if self._matches is None:
+            self._matches = OptionList(id="drug-matches")
+            self._matches.can_focus = False  # the typing stays in the search box
+            self.mount(self._matches)
+        return self._matches
 
     # -- what the form sets -----------------------------------------------------------
 
@@ -112,7 +120,9 @@ class DrugField(Vertical):
     @property
     def listed(self) -> tuple[str, ...]:
         """The codes listed now, in order (for tests)."""
-        return tuple(str(option.id) for option in self.matches.options if option.id)
+        if self._matches is None:
+            return ()
+        return tuple(str(option.id) for option in self._matches.options if option.id)
 
     # -- events -----------------------------------------------------------------------
 
