@@ -219,9 +219,10 @@ def _calculated(
     return ResolvedDose(dose, patient, (*steps, line) if steps else (line,), rounded_from)
 
 
-DOSES_KEPT = 2048
+DOSES_KEPT = 512
 """Doses kept (a few hundred bytes each): a batch's orders repeat with the same patients' measures
-on other days, and a month of a few orders' patients fits."""
+on other days, and a month of a few orders' patients fits. Not more: 2,048 cost 2 MB per batch
+process and took the batch over its memory target (151 MB, three processes)."""
 
 KEPT_DOSES: Kept[ResolvedDose] = Kept(DOSES_KEPT)
 
