@@ -199,3 +199,24 @@ def test_a_key_let_go_by_another_thread_meanwhile_is_no_failure() -> None:
     kept.keep("dose", 365)
     kept._answers = LetGoOnLookup(kept._answers)
     assert kept.get("dose") == 365 and kept.get("dose") is None
+
+
+def test_orders_kept_under_a_catalog_let_it_go_when_newer_catalogs_come() -> None:
+    """An order kept under a catalog holds that catalog (no id reused meanwhile); a process that
+    works under many catalogs (an app reloading its catalog, a test suite building one per
+    example) must not hold hundreds of them, only the last few, each with its own orders."""
+    import gc
+    import weakref
+
+    from infusion_calc.core.calculation.engine import CATALOGS_KEPT
+
+    KEPT_ORDERS.clear()
+    request = CalcRequest(dose="300 mg", drug="Tysabri")
+    first = Context().site().catalog
+    ordered(first, request, SERVICE_DAY)
+    first_alive = weakref.ref(first.drugs[0])  # the catalog's drugs go with it
+    del first
+    for _ in range(CATALOGS_KEPT):
+        ordered(Context().site().catalog, request, SERVICE_DAY)
+    gc.collect()
+    assert first_alive() is None

@@ -157,16 +157,24 @@ class Ordered(NamedTuple):
     threshold: Decimal | None
 
 
-KEPT_ORDERS: Kept[Ordered] = Kept(1024)
-"""Orders by the fields they read (core/calculation/kept.py): a batch repeats its orders with
-other patients, and the drug, its products and the order's unit do not change with them."""
+ORDERS_KEPT = 1024
+"""Orders kept per catalog: a batch repeats its orders with other patients, and the drug, its
+products and the order's unit do not change with them."""
+CATALOGS_KEPT = 4
+"""Catalogs whose orders are kept. A process works under one; an app that reloads its catalog (or
+a test suite making one per example) under a few. Each catalog's orders are kept apart and let go
+with it: one store of 1,024 orders held a catalog per order, up to 1,024 whole catalogs."""
+KEPT_ORDERS: Kept[Kept[Ordered]] = Kept(CATALOGS_KEPT)
+"""Per catalog (by identity, held), its orders by the fields they read (kept.py)."""
 
 
 def ordered(catalog: Catalog, request: CalcRequest, service_date: date | None) -> Ordered:
     """`order_of(...)`, kept under the catalog (by identity, held), the day and every field of
     the request it reads: all but the patient's measures and the dose given."""
+    orders = KEPT_ORDERS.get(id(catalog))
+    if orders is None:
+        orders = KEPT_ORDERS.keep(id(catalog), Kept(ORDERS_KEPT), catalog)
     key = (
-        id(catalog),
         service_date,
         request.drug,
         request.hcpcs,
@@ -176,10 +184,10 @@ def ordered(catalog: Catalog, request: CalcRequest, service_date: date | None) -
         request.container,
         request.round_within,
     )
-    found = KEPT_ORDERS.get(key)
+    found = orders.get(key)
     if found is not None:
         return found
-    return KEPT_ORDERS.keep(key, order_of(catalog, request, service_date), catalog)
+    return orders.keep(key, order_of(catalog, request, service_date))
 
 
 def order_of(catalog: Catalog, request: CalcRequest, service_date: date | None) -> Ordered:
