@@ -33,7 +33,7 @@ from infusion_calc.core.pipeline.batch import (
 )
 from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.pipeline.batch_records import PlanParts
-from infusion_calc.core.record.csv_out import CsvWriter
+from infusion_calc.core.record.csv_out import CsvWriter, csv_lines
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
 
@@ -62,6 +62,10 @@ class CsvOut:
         self.names = names
 
         self.rows: list[Sequence[Any]] = []  # lists from `write`, tuples from `write_outcome`
+        # Each held row's text in pieces, while every row came from `write_outcome` (None once
+        # one came from `write`): the row's first cells (written in one csv call at `finish`),
+        # its doses' text, and its plan's lines' texts (`plan_cells`).
+        self.pieces: list[tuple[tuple[Any, ...], str, list[LineCells]]] | None = []
 
     def header(self) -> None:
         self.writer.writerow(self.names)
@@ -71,6 +75,7 @@ class CsvOut:
         for index in self.lists:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
         self.rows.append(cells)
+        self.pieces = None
 
     def write_outcome(self, outcome: RowOutcome) -> None:
         """The row's lines as `write` writes its `records`, from its pass-through cells, its
@@ -81,12 +86,27 @@ class CsvOut:
             return
         plan, doses = outcome.parts
         row = (*outcome.passthrough, outcome.row)
-        self.rows.extend([row + before + doses + after for before, after in plan_cells(plan)])
+        lines = plan_cells(plan)
+        self.rows.extend([row + line[0] + doses + line[1] for line in lines])
+        if self.pieces is not None:
+            self.pieces.append((row, _doses_text(doses), lines))
 
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
-        C-level passes (core/record/csv_out.py), the same bytes as one row at a time."""
-        self.writer.writerows(self.rows)
+        C-level passes (core/record/csv_out.py), the same bytes as one row at a time. When
+        every row came from `write_outcome`, a line's text is put together from its row's first
+        cells (one csv call for the chunk), the plan's kept texts and the doses' text."""
+        if self.pieces is None:
+            self.writer.writerows(self.rows)
+        else:
+            texts = []
+            for head, (_, doses, lines) in zip(
+                csv_lines([piece[0] for piece in self.pieces]), self.pieces
+            ):
+                start = head[:-1] + ","  # csv ended the row's first cells with its LF
+                texts.extend([start + line[2] + doses + line[3] for line in lines])
+            self.writer.write_texts(texts, self.rows)  # type: ignore[arg-type]
+            self.pieces = []
         self.rows.clear()
 
 
@@ -99,14 +119,17 @@ PLANS_KEPT = 1024
 """Plans' line cells kept (`plan_cells`): half as many as the batch keeps plans' parts
 (core/pipeline/batch_records.py). 2,048 cost 1.3 MB more per batch process, with no gain measured
 on the priced batch (3.38x and 3.41x its floor)."""
-_KEPT_CELLS: dict[int, tuple[PlanParts, list[tuple[tuple[Any, ...], tuple[Any, ...]]]]] = {}
+LineCells = tuple[tuple[Any, ...], tuple[Any, ...], str, str]
+"""A plan line's CSV cells before `dose` and after `dose_given`, and their texts as csv writes them
+inside a row: the first with the ',' after it, the second with the ',' before it and the LF."""
+_KEPT_CELLS: dict[int, tuple[PlanParts, list[LineCells]]] = {}
 
 
-def plan_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+def plan_cells(plan: PlanParts) -> list[LineCells]:
     """Each line's CSV cells before `dose` and after `dose_given` (lists joined as `CsvOut.write`
-    joins them), kept by the plan parts' identity (held beside them, so no id is reused): the
-    batch keeps one per plan (`kept_record_parts`), shared by rows whose patients differ.
-    Bounded: emptied when full."""
+    joins them) and their texts, kept by the plan parts' identity (held beside them, so no id is
+    reused): the batch keeps one per plan (`kept_record_parts`), shared by rows whose patients
+    differ. Bounded: emptied when full."""
     found = _KEPT_CELLS.get(id(plan))
     if found is not None:
         return found[1]
@@ -116,10 +139,30 @@ def plan_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]
         for index in _AFTER_LISTS:
             after[index] = VIAL_SEPARATOR.join(after[index])
         cells.append((_BEFORE(head), tuple(after)))
+    texts = csv_lines([cell for line in cells for cell in line])
+    lines = [
+        (before, after, texts[2 * index][:-1] + ",", "," + texts[2 * index + 1])
+        for index, (before, after) in enumerate(cells)
+    ]
     if len(_KEPT_CELLS) >= PLANS_KEPT:
         _KEPT_CELLS.clear()
-    _KEPT_CELLS[id(plan)] = (plan, cells)
-    return cells
+    _KEPT_CELLS[id(plan)] = (plan, lines)
+    return lines
+
+
+DOSES_KEPT = 4096
+"""Doses' texts kept (`_doses_text`): a batch's doses repeat; emptied when full (flat memory)."""
+_KEPT_DOSES: dict[tuple[str, str | None], str] = {}
+
+
+def _doses_text(doses: tuple[str, str | None]) -> str:
+    """A row's dose and dose given as csv writes them inside a row (no LF)."""
+    found = _KEPT_DOSES.get(doses)
+    if found is None:
+        if len(_KEPT_DOSES) >= DOSES_KEPT:
+            _KEPT_DOSES.clear()
+        found = _KEPT_DOSES[doses] = csv_lines([doses])[0][:-1]
+    return found
 
 
 class JsonLinesOut:

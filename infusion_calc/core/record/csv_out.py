@@ -14,6 +14,10 @@ The guard is `cell()`. Rows are checked a block at a time: csv writes the block,
 C-level passes over its text show whether every cell is one `cell()` leaves as it is (nearly
 every block of a log export); only a block that is not is taken row by row, and a row that
 is not cell by cell through `cell()`. The output is the same byte for byte.
+
+A caller whose rows repeat runs of cells (a batch row's plan cells) may put each row's text
+together from pieces csv wrote once (`csv_lines`) and hand it with the rows to `write_texts`:
+the same passes look at that text, and a block they do not pass is written from its rows.
 """
 
 from __future__ import annotations
@@ -80,6 +84,15 @@ class _Lines(list[str]):
     write = list.append
 
 
+def csv_lines(rows: Iterable[Iterable[Any]]) -> list[str]:
+    """Each row as csv writes it (minimal quoting, LF at the end), unguarded. csv quotes each
+    cell on its own, so a run of cells written alone is the text it makes inside a longer
+    row: a row's text can be put together from such runs joined by ','."""
+    lines = _Lines()
+    csv.writer(lines, lineterminator="\n").writerows(rows)
+    return lines
+
+
 class CsvWriter:
     """csv.writer with every cell made safe; rows end in LF, cells with CR or LF are quoted."""
 
@@ -100,6 +113,15 @@ class CsvWriter:
         # tuple() of a tuple (a database row) is that tuple: no copy
         while block := list(map(tuple, islice(rows, BLOCK_ROWS))):
             self._stream.write(self._block_text(block))
+
+    def write_texts(self, texts: list[str], rows: list[tuple[Any, ...]]) -> None:
+        """`writerows(rows)`, where `texts[i]` is the text csv writes for `rows[i]` (put together
+        from `csv_lines` pieces by the caller): a block whose text passes the guard's passes is
+        written as it is, any other from its rows, cell by cell where needed."""
+        for start in range(0, len(rows), BLOCK_ROWS):
+            block = rows[start : start + BLOCK_ROWS]
+            text = "".join(texts[start : start + BLOCK_ROWS])
+            self._stream.write(text if _all_plain(text, len(block)) else self._block_text(block))
 
     def _written(self, writer: Any, rows: list[tuple[Any, ...]]) -> str:
         try:
