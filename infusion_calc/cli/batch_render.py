@@ -61,21 +61,31 @@ class CsvOut:
         self.writer = CsvWriter(stream)
         self.names = names
 
-        self.rows: list[Sequence[Any]] = []  # lists from `write`, tuples from `write_outcome`
-        # Each held row's text in pieces, while every row came from `write_outcome` (None once
-        # one came from `write`): the row's first cells (written in one csv call at `finish`),
-        # its doses' text, and its plan's lines' texts (`plan_cells`).
-        self.pieces: list[tuple[tuple[Any, ...], str, list[LineCells]]] | None = []
+        self.held: list[Sequence[Any]] = []  # rows as cells: lists from `write`, tuples from
+        # `write_outcome` once a row came from `write`
+        self.pieces: list[Piece] | None = []
+        """The rows held in pieces, while every row came from `write_outcome` (None once one came
+        from `write`): its first cells, its doses, their text and its plan's lines (`plan_cells`)."""
+
+    @property
+    def rows(self) -> list[Sequence[Any]]:
+        """The rows held, as cells."""
+        if self.pieces is None:
+            return self.held
+        return [
+            row + line[0] + doses + line[1] for row, doses, _, lines in self.pieces for line in lines
+        ]
 
     def header(self) -> None:
         self.writer.writerow(self.names)
 
     def write(self, record: dict[str, Any]) -> None:
+        if self.pieces is not None:  # the rows held so far, as cells, before this one
+            self.held, self.pieces = self.rows, None
         cells = list(self.cells(record))
         for index in self.lists:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
-        self.rows.append(cells)
-        self.pieces = None
+        self.held.append(cells)
 
     def write_outcome(self, outcome: RowOutcome) -> None:
         """The row's lines as `write` writes its `records`, from its pass-through cells, its
@@ -86,28 +96,28 @@ class CsvOut:
             return
         plan, doses = outcome.parts
         row = (*outcome.passthrough, outcome.row)
-        lines = plan_cells(plan)
-        self.rows.extend([row + line[0] + doses + line[1] for line in lines])
-        if self.pieces is not None:
-            self.pieces.append((row, _doses_text(doses), lines))
+        if self.pieces is None:
+            self.held.extend([row + line[0] + doses + line[1] for line in plan_cells(plan)])
+        else:
+            self.pieces.append((row, doses, _doses_text(doses), plan_cells(plan)))
 
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
         C-level passes (core/record/csv_out.py), the same bytes as one row at a time. When
         every row came from `write_outcome`, a line's text is put together from its row's first
-        cells (one csv call for the chunk), the plan's kept texts and the doses' text."""
+        cells (one csv call for the chunk), the plan's kept texts and the doses' text, and its
+        cells are made only for a block the guard's passes do not pass."""
         if self.pieces is None:
-            self.writer.writerows(self.rows)
+            self.writer.writerows(self.held)
         else:
             texts = []
-            for head, (_, doses, lines) in zip(
+            for head, (_, _, doses, lines) in zip(
                 csv_lines([piece[0] for piece in self.pieces]), self.pieces
             ):
                 start = head[:-1] + ","  # csv ended the row's first cells with its LF
                 texts.extend([start + line[2] + doses + line[3] for line in lines])
-            self.writer.write_texts(texts, self.rows)  # type: ignore[arg-type]
-            self.pieces = []
-        self.rows.clear()
+            self.writer.write_texts(texts, lambda: self.rows)
+        self.held, self.pieces = [], []
 
 
 _DOSE = RESULT_COLUMNS.index("dose")
@@ -123,6 +133,9 @@ LineCells = tuple[tuple[Any, ...], tuple[Any, ...], str, str]
 """A plan line's CSV cells before `dose` and after `dose_given`, and their texts as csv writes them
 inside a row: the first with the ',' after it, the second with the ',' before it and the LF."""
 _KEPT_CELLS: dict[int, tuple[PlanParts, list[LineCells]]] = {}
+Piece = tuple[tuple[Any, ...], tuple[str, str | None], str, list[LineCells]]
+"""A row held by `CsvOut` in pieces: its first cells (pass-through, number), its doses, their
+text as csv writes them, and its plan's lines (`plan_cells`)."""
 
 
 def plan_cells(plan: PlanParts) -> list[LineCells]:

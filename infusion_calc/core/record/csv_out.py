@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import IO, Any
 
@@ -114,14 +114,17 @@ class CsvWriter:
         while block := list(map(tuple, islice(rows, BLOCK_ROWS))):
             self._stream.write(self._block_text(block))
 
-    def write_texts(self, texts: list[str], rows: list[tuple[Any, ...]]) -> None:
-        """`writerows(rows)`, where `texts[i]` is the text csv writes for `rows[i]` (put together
+    def write_texts(self, texts: list[str], rows: Callable[[], list[Sequence[Any]]]) -> None:
+        """`writerows(rows())`, where `texts[i]` is the text csv writes for row i (put together
         from `csv_lines` pieces by the caller): a block whose text passes the guard's passes is
-        written as it is, any other from its rows, cell by cell where needed."""
-        for start in range(0, len(rows), BLOCK_ROWS):
-            block = rows[start : start + BLOCK_ROWS]
+        written as it is, any other from its rows (made only then), cell by cell where needed."""
+        cells: list[Sequence[Any]] | None = None
+        for start in range(0, len(texts), BLOCK_ROWS):
             text = "".join(texts[start : start + BLOCK_ROWS])
-            self._stream.write(text if _all_plain(text, len(block)) else self._block_text(block))
+            if not _all_plain(text, min(BLOCK_ROWS, len(texts) - start)):
+                cells = rows() if cells is None else cells
+                text = self._block_text(list(map(tuple, cells[start : start + BLOCK_ROWS])))
+            self._stream.write(text)
 
     def _written(self, writer: Any, rows: list[tuple[Any, ...]]) -> str:
         try:
