@@ -73,7 +73,9 @@ class CsvOut:
         if self.pieces is None:
             return self.held
         return [
-            row + line[0] + doses + line[1] for row, doses, _, lines in self.pieces for line in lines
+            row + line[0] + doses + line[1]
+            for row, doses, _, lines in self.pieces
+            for line in lines
         ]
 
     def header(self) -> None:
