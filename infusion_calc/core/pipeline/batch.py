@@ -283,6 +283,7 @@ def answer_rows(
     memo = memo if memo is not None else RowMemo()
     memo.scope(site, today, columns)
     pick = _cells_at(columns.passthrough)
+    memo_get = memo.get
     read = itemgetter(*columns.order.values(), *([given_at] if given_at is not None else []))
     for row, cells in enumerate(rows, start=first_row):
         if isinstance(cells, UnreadableRow):
@@ -299,7 +300,13 @@ def answer_rows(
             cells = [*cells, *[""] * (width - len(cells))]
         passthrough = pick(cells)
         try:
-            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today, given_at)
+            key = read(cells)
+            found = memo_get(key)
+            done, parts = (
+                found
+                if found is not None
+                else memo.keep(key, _answered(cells, columns, site, today, given_at))
+            )
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not
