@@ -17,7 +17,7 @@ from typing import Any, Literal
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.record.csv_out import BLOCK_ROWS, CsvWriter
+from infusion_calc.core.record.csv_out import BLOCK_ROWS, CsvWriter, csv_lines
 from infusion_calc.core.record.safe_text import escape_controls
 
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -128,3 +128,38 @@ def test_numbers_that_start_like_formulas_stay_numbers_in_a_block() -> None:
     written = io.StringIO()
     CsvWriter(written).writerows(rows)
     assert written.getvalue() == "-5,-0.5,-12.5,'-1e5\n-0.25,'@x,\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_ROWS.filter(bool), st.integers(1, 6)), min_size=1, max_size=3))
+def test_rows_put_together_from_csv_pieces_are_written_as_their_cells(
+    groups: list[tuple[list[list[Any]], int]],
+) -> None:
+    """`csv_lines` pieces joined by ',' make the text csv writes for the whole row, and
+    `write_texts` writes what `writerows` writes for the rows: the guard's passes read that text,
+    and a block they refuse is written from its rows (asked for only then)."""
+    rows: list[tuple[Any, ...]] = []
+    texts: list[str] = []
+    for group, cut in groups:
+        for row in group:
+            whole = (*row, *row[:cut], "x")  # at least two cells on each side of the cut
+            head, tail = whole[: len(row)], whole[len(row) :]
+            if len(head) < 2:
+                head, tail = (*head, "a"), tail
+                whole = (*head, *tail)
+            first, second = csv_lines([head, tail])
+            texts.append(first[:-1] + "," + second)
+            rows.append(whole)
+    assert texts == csv_lines(rows)
+    asked: list[int] = []
+
+    def cells() -> list[tuple[Any, ...]]:
+        asked.append(1)
+        return rows
+
+    pieces, whole_rows = io.StringIO(), io.StringIO()
+    CsvWriter(pieces).write_texts(texts, cells)
+    CsvWriter(whole_rows).writerows(rows)
+    assert pieces.getvalue() == whole_rows.getvalue() == _reference([list(row) for row in rows])
+    plain = whole_rows.getvalue() == "".join(csv_lines(rows))
+    assert len(asked) <= 1 and (plain or asked)
