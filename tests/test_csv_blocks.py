@@ -163,3 +163,16 @@ def test_rows_put_together_from_csv_pieces_are_written_as_their_cells(
     assert pieces.getvalue() == whole_rows.getvalue() == _reference([list(row) for row in rows])
     plain = whole_rows.getvalue() == "".join(csv_lines(rows))
     assert len(asked) <= 1 and (plain or asked)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ROWS, st.sampled_from(["\udc80", "a\udcff", "\ud800x", "×\udc9f", "\u00a0", "\u2028×"]))
+def test_a_block_with_an_undecodable_byte_or_an_unprintable_character_is_looked_at_cell_by_cell(
+    rows: list[list[Any]], odd: str
+) -> None:
+    """The block check reads the characters other than ASCII on their own: a lone surrogate (a
+    byte batch kept undecoded) or another unprintable one still sends the block cell by cell."""
+    mixed = [*rows, ["×", odd, "J2323"], *rows]
+    written = io.StringIO()
+    CsvWriter(written).writerows(mixed)
+    assert written.getvalue() == _reference(mixed)

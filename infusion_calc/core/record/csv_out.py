@@ -57,6 +57,7 @@ def _byte_classes() -> bytes:
 
 
 _CLASSES = _byte_classes()
+_ASCII = bytes(range(0x80))
 
 
 def _plain(value: str) -> bool:
@@ -156,7 +157,13 @@ def _all_plain(text: str, rows: int) -> bool:
     fail here and are looked at cell by cell."""
     if text.count("\n") != rows:
         return False
-    if not text.isascii() and not text.replace("\n", "").isprintable():
-        return False  # the table sees ASCII only; this also refuses what UTF-8 cannot encode
-    classes = text.encode("utf-8").translate(_CLASSES)
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (an undecodable byte kept): not printable
+        return False
+    # The table sees ASCII only: the other characters are looked at on their own (the text's
+    # UTF-8 without its ASCII bytes is theirs, in order), not the whole text once more.
+    if not text.isascii() and not encoded.translate(None, _ASCII).decode("utf-8").isprintable():
+        return False
+    classes = encoded.translate(_CLASSES)
     return b"C" not in classes and b"SU" not in classes and not classes.startswith(b"U")
