@@ -100,8 +100,19 @@ class CsvOut:
         row = (*outcome.passthrough, outcome.row)
         if self.pieces is None:
             self.held.extend([row + line[0] + doses + line[1] for line in plan_cells(plan)])
-        else:
-            self.pieces.append((row, doses, _doses_text(doses), plan_cells(plan)))
+            return
+        # The kept texts looked up here first (a row's plan and doses are nearly always kept):
+        # a call each costs about what the look-up does.
+        kept = _KEPT_CELLS.get(id(plan))
+        text = _KEPT_DOSES.get(doses)
+        self.pieces.append(
+            (
+                row,
+                doses,
+                text if text is not None else _doses_text(doses),
+                kept[1] if kept is not None else plan_cells(plan),
+            )
+        )
 
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
