@@ -64,8 +64,8 @@ class CsvOut:
         self.held: list[Sequence[Any]] = []  # rows as cells: lists from `write`, tuples from
         # `write_outcome` once a row came from `write`
         self.pieces: list[Piece] | None = []
-        """The rows held in pieces, while every row came from `write_outcome` (None once one came
-        from `write`): its first cells, its doses, their text and its plan's lines (`plan_cells`)."""
+        """The rows held in pieces, while every row came from `write_outcome` (None once one
+        came from `write`): first cells, doses, their text and plan lines (`plan_cells`)."""
 
     @property
     def rows(self) -> list[Sequence[Any]]:

@@ -29,8 +29,8 @@ _HALF_CLAIM_STEP = Decimal("0.0005")
 """A claim states NDC quantities to 3 decimals: an opened amount may round up by half a step."""
 WASTE_MODIFIERS = frozenset({"JW", "JZ"})
 PASSED: Kept[bool] = Kept(2048)
-"""Claims whose lines passed, by everything the check reads (the key `require_valid_claim_lines` makes): a batch checks
-every row's lines, and its rows repeat the same lines. Only a pass is kept; a refusal is worked
+"""Claims whose lines passed, by everything the check reads (the key `require_valid_claim_lines`
+makes): a batch checks every row's lines, and its rows repeat the same lines. Only a pass is kept; a refusal is worked
 out, with its sentence, every time."""
 
 
@@ -67,8 +67,8 @@ def require_valid_claim_lines(
     container nobody confirmed is refused too: its lines attest neither JW nor JZ.
     Lines that passed before with the same inputs pass at once (`PASSED`).
     """
-    # Everything the check reads, by identity (see the end of this function; written out, not a call: this
-    # runs for every batch row, and a call costs about what the look-up does).
+    # Everything the check reads, by identity (see the end of this function); written out, not
+    # a call: this runs for every batch row, and a call costs about what the look-up does.
     key = (id(calc.billing), id(calc.vials), id(calc.drug), claim)
     if PASSED.get(key):
         return
