@@ -30,8 +30,8 @@ _HALF_CLAIM_STEP = Decimal("0.0005")
 WASTE_MODIFIERS = frozenset({"JW", "JZ"})
 PASSED: Kept[bool] = Kept(2048)
 """Claims whose lines passed, by everything the check reads (the key `require_valid_claim_lines`
-makes): a batch checks every row's lines, and its rows repeat the same lines. Only a pass is kept; a refusal is worked
-out, with its sentence, every time."""
+makes): a batch checks every row's lines, and its rows repeat the same lines. Only a pass is
+kept; a refusal is worked out, with its sentence, every time."""
 
 
 def claim_line_problems(calc: Calculation) -> tuple[str, ...]:
