@@ -11,6 +11,7 @@ import csv
 import io
 import math
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
@@ -153,9 +154,9 @@ def test_rows_put_together_from_csv_pieces_are_written_as_their_cells(
     assert texts == csv_lines(rows)
     asked: list[int] = []
 
-    def cells() -> list[tuple[Any, ...]]:
+    def cells() -> list[Sequence[Any]]:
         asked.append(1)
-        return rows
+        return list(rows)
 
     pieces, whole_rows = io.StringIO(), io.StringIO()
     CsvWriter(pieces).write_texts(texts, cells)

@@ -152,9 +152,9 @@ def payment_for(
     # A plan's billing and option are kept by the engine (one object per plan), so a payment
     # found for them under this quarter is found again by identity, before its lines are read.
     plan_key = (id(quarter), id(calc.drug), id(calc.billing), id(calc.rounding_option))
-    found = KEPT_BY_PLAN.get(plan_key)
-    if found is not None:
-        return found
+    kept = KEPT_BY_PLAN.get(plan_key)
+    if kept is not None:
+        return kept
     found = _listed_payment(calc, quarter)
     if isinstance(found, Payment):
         KEPT_BY_PLAN.keep(plan_key, found, quarter, calc.drug, calc.billing, calc.rounding_option)
