@@ -23,7 +23,6 @@ from infusion_calc.core.calculation.dose_plan import KEPT_PLANS, plan_dose, plan
 from infusion_calc.core.calculation.dosing import KEPT_DOSES, resolve_dose, resolved_dose
 from infusion_calc.core.calculation.engine import KEPT_ORDERS, calculate, ordered
 from infusion_calc.core.calculation.kept import Kept
-from infusion_calc.core.calculation.plan_notices import KEPT_AROUND
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.errors import InfusionCalcError
@@ -91,14 +90,7 @@ def test_a_kept_answer_is_the_one_computed_afresh(
     if twice:
         _administered(request, site)  # the second call below takes the kept answers
     kept = _administered(request, site)
-    for cache in (
-        KEPT_ORDERS,
-        KEPT_DOSES,
-        KEPT_PLANS,
-        *payment.KEPT,
-        *batch_records.KEPT,
-        KEPT_AROUND,
-    ):
+    for cache in (KEPT_ORDERS, KEPT_DOSES, KEPT_PLANS, *payment.KEPT, *batch_records.KEPT):
         cache.clear()
     fresh = _administered(request, site)
     assert kept == fresh
@@ -230,39 +222,3 @@ def test_orders_kept_under_a_catalog_let_it_go_when_newer_catalogs_come() -> Non
         ordered(Context().site().catalog, request, SERVICE_DAY)
     gc.collect()
     assert first_alive() is None
-
-
-@settings(max_examples=120, deadline=None)
-@given(
-    pick=st.integers(0, 10_000),
-    sizes=st.integers(1, 2),
-    rounded_from=st.none() | st.decimals("0.001", "2000", places=3),
-    no_draw_volume=st.booleans(),
-)
-def test_a_plans_kept_notices_are_those_worked_out_afresh(
-    pick: int, sizes: int, rounded_from: Decimal | None, no_draw_volume: bool
-) -> None:
-    """A plan's notices but the rounded dose's are kept per drug and vials (plan_notices.py):
-    kept or not, the notices are the same, in the same order, for catalog drugs and codes known
-    only from CMS's files alike."""
-    from infusion_calc.core.calculation.billing import VialUse
-    from infusion_calc.core.calculation.plan_notices import plan_notices
-
-    drugs = [drug for drug in Context().catalog.drugs if drug.products]
-    drug = drugs[pick % len(drugs)]
-    if pick % 3 == 0:  # as a code known only from CMS's files says it: its container unverified
-        drug = replace(drug, source="cms")
-    uses = tuple(VialUse(product, 1) for product in drug.products[:sizes])
-    draw = None if no_draw_volume else Decimal("12.5")
-    KEPT_AROUND.clear()
-    fresh = plan_notices(drug, uses, rounded_from, draw)
-    assert plan_notices(drug, uses, rounded_from, draw) == fresh  # kept
-    assert plan_notices(drug, uses, None, draw) == tuple(
-        notice for notice in fresh if notice.code != "DOSE_ROUNDED"
-    )
-    codes = [notice.code for notice in fresh]
-    assert codes.count("DOSE_ROUNDED") == (rounded_from is not None)
-    assert ("DRAW_VOLUME_UNKNOWN" in codes) == no_draw_volume
-    order = ["CONTAINER_NOT_VERIFIED", "DESCRIPTOR_PARTIAL", "NDC_NOT_VERIFIED", "NDC_SPLIT"]
-    order += ["DOSE_ROUNDED", "DRAW_VOLUME_UNKNOWN"]  # the order the notices are read in
-    assert codes == sorted(codes, key=order.index)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from decimal import Decimal
 
 from infusion_calc.core.calculation.billing import VialUse
-from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.catalog.catalog import Drug
 from infusion_calc.core.catalog.container import UNCONFIRMED
 from infusion_calc.core.numbers.rounding import plain
@@ -48,13 +47,6 @@ def _container_said(uses: tuple[VialUse, ...]) -> str:
     )
 
 
-Around = tuple[tuple[Notice, ...], tuple[Notice, ...], tuple[Notice, ...]]
-"""A plan's notices before a rounded dose's, after it, and both with none between."""
-KEPT_AROUND: Kept[Around] = Kept(1024)
-"""`_around` by the drug's and the plan's vials' identity (held): a batch's rows whose doses share
-a plan share all their notices but the rounded dose's, which is the patient's own."""
-
-
 def plan_notices(
     drug: Drug,
     uses: tuple[VialUse, ...],
@@ -63,18 +55,6 @@ def plan_notices(
 ) -> tuple[Notice, ...]:
     """What the reader of this vial plan must know: unverified facts,
     a split by NDC, a rounded dose."""
-    key = (id(drug), id(uses), draw_volume_ml is None)
-    around = KEPT_AROUND.get(key)
-    if around is None:
-        around = KEPT_AROUND.keep(key, _around(drug, uses, draw_volume_ml is None), drug, uses)
-    if rounded_from is None:
-        return around[2]
-    rounded = DOSE_ROUNDED(f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg.")
-    return (*around[0], rounded, *around[1])
-
-
-def _around(drug: Drug, uses: tuple[VialUse, ...], no_draw_volume: bool) -> Around:
-    """The notices of a plan of `uses` that come before a rounded dose's, and those after it."""
     notices: list[Notice] = []
     if drug.source == "cms":
         notices.append(
@@ -91,14 +71,13 @@ def _around(drug: Drug, uses: tuple[VialUse, ...], no_draw_volume: bool) -> Arou
             notices.append(NDC_NOT_VERIFIED(use.product.ndc_note or "NDC not known."))
     if len(uses) > 1:
         notices.append(NDC_SPLIT("Vials of more than one size: one administered line per NDC."))
-    after = (
-        (
+    if rounded_from is not None:
+        notices.append(DOSE_ROUNDED(f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg."))
+    if draw_volume_ml is None:
+        notices.append(
             DRAW_VOLUME_UNKNOWN(
                 "The concentration after reconstitution is not in the catalog: "
                 "draw the volume per the label.",
-            ),
+            )
         )
-        if no_draw_volume
-        else ()
-    )
-    return tuple(notices), after, (*notices, *after)
+    return tuple(notices)
