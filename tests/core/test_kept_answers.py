@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 from collections import OrderedDict
 from collections.abc import Hashable
-from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 from typing import Any
