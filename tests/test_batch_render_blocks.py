@@ -112,7 +112,7 @@ def test_a_chunk_of_outcomes_and_records_is_written_as_records_alone(
     ]
     outcomes = [o for o in answer_rows(rows, columns, site, 2, TODAY, RowMemo()) if not o.error]
     if forget:
-        batch_render._KEPT_CELLS.clear()
+        batch_render._KEPT_TEXTS.clear()
         batch_render._KEPT_DOSES.clear()
     mixed, records = io.StringIO(), io.StringIO()
     by_pieces, by_records = CsvOut(mixed, columns), CsvOut(records, columns)

@@ -65,17 +65,17 @@ class CsvOut:
         # `write_outcome` once a row came from `write`
         self.pieces: list[Piece] | None = []
         """The rows held in pieces, while every row came from `write_outcome` (None once one
-        came from `write`): first cells, doses, their text and plan lines (`plan_cells`)."""
+        came from `write`): first cells, doses, their text, line texts and plan (`Piece`)."""
 
     @property
     def rows(self) -> list[Sequence[Any]]:
-        """The rows held, as cells."""
+        """The rows held, as cells (a row held in pieces has its plan's cells worked out again)."""
         if self.pieces is None:
             return self.held
         return [
-            row + line[0] + doses + line[1]
-            for row, doses, _, lines in self.pieces
-            for line in lines
+            row + before + doses + after
+            for row, doses, _, _, plan in self.pieces
+            for before, after in line_cells(plan)
         ]
 
     def header(self) -> None:
@@ -91,7 +91,7 @@ class CsvOut:
 
     def write_outcome(self, outcome: RowOutcome) -> None:
         """The row's lines as `write` writes its `records`, from its pass-through cells, its
-        number and its lines' cells (`plan_cells`), without a record per line."""
+        number and its plan's line texts (`plan_texts`), without a record per line."""
         if outcome.passthrough is None:
             for record in outcome.given:
                 self.write(record)
@@ -99,18 +99,19 @@ class CsvOut:
         plan, doses = outcome.parts
         row = (*outcome.passthrough, outcome.row)
         if self.pieces is None:
-            self.held.extend([row + line[0] + doses + line[1] for line in plan_cells(plan)])
+            self.held.extend([row + before + doses + after for before, after in line_cells(plan)])
             return
         # The kept texts looked up here first (a row's plan and doses are nearly always kept):
         # a call each costs about what the look-up does.
-        kept = _KEPT_CELLS.get(id(plan))
+        kept = _KEPT_TEXTS.get(id(plan))
         text = _KEPT_DOSES.get(doses)
         self.pieces.append(
             (
                 row,
                 doses,
                 text if text is not None else _doses_text(doses),
-                kept[1] if kept is not None else plan_cells(plan),
+                kept[1] if kept is not None else plan_texts(plan),
+                plan,
             )
         )
 
@@ -124,11 +125,11 @@ class CsvOut:
             self.writer.writerows(self.held)
         else:
             texts = []
-            for head, (_, _, doses, lines) in zip(
+            for head, (_, _, doses, lines, _) in zip(
                 csv_lines([piece[0] for piece in self.pieces]), self.pieces
             ):
                 start = head[:-1] + ","  # csv ended the row's first cells with its LF
-                texts.extend([start + line[2] + doses + line[3] for line in lines])
+                texts.extend([start + before + doses + after for before, after in lines])
             self.writer.write_texts(texts, lambda: self.rows)
         self.held, self.pieces = [], []
 
@@ -139,44 +140,47 @@ _AFTER_NAMES = RESULT_COLUMNS[_DOSE + 2 :]  # after dose and dose_given: a plan 
 _AFTER = itemgetter(*_AFTER_NAMES)
 _AFTER_LISTS = [_AFTER_NAMES.index(name) for name in CsvOut.LIST_COLUMNS]
 PLANS_KEPT = 1024
-"""Plans' line cells kept (`plan_cells`): half as many as the batch keeps plans' parts
+"""Plans' line texts kept (`plan_texts`): half as many as the batch keeps plans' parts
 (core/pipeline/batch_records.py). 2,048 cost 1.3 MB more per batch process, with no gain measured
-on the priced batch (3.38x and 3.41x its floor)."""
-LineCells = tuple[tuple[Any, ...], tuple[Any, ...], str, str]
-"""A plan line's CSV cells before `dose` and after `dose_given`, and their texts as csv writes them
-inside a row: the first with the ',' after it, the second with the ',' before it and the LF."""
-_KEPT_CELLS: dict[int, tuple[PlanParts, list[LineCells]]] = {}
-Piece = tuple[tuple[Any, ...], tuple[str, str | None], str, list[LineCells]]
+on the priced batch (3.38x and 3.41x its floor); 512 worked out 4% more per row."""
+LineTexts = tuple[str, str]
+"""A plan line's CSV cells before `dose` and after `dose_given` as csv writes them inside a row:
+the first with the ',' after it, the second with the ',' before it and the LF."""
+_KEPT_TEXTS: dict[int, tuple[PlanParts, list[LineTexts]]] = {}
+Piece = tuple[tuple[Any, ...], tuple[str, str | None], str, list[LineTexts], PlanParts]
 """A row held by `CsvOut` in pieces: its first cells (pass-through, number), its doses, their
-text as csv writes them, and its plan's lines (`plan_cells`)."""
+text as csv writes them, its plan's line texts (`plan_texts`) and its plan's parts."""
 
 
-def plan_cells(plan: PlanParts) -> list[LineCells]:
-    """Each line's CSV cells before `dose` and after `dose_given` (lists joined as `CsvOut.write`
-    joins them) and their texts, kept by the plan parts' identity (held beside them, so no id is
-    reused): the batch keeps one per plan (`kept_record_parts`), shared by rows whose patients
-    differ. Bounded: emptied when full."""
-    found = _KEPT_CELLS.get(id(plan))
-    if found is not None:
-        return found[1]
+def line_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """Each line's CSV cells before `dose` and after `dose_given`, lists joined as `CsvOut.write`
+    joins them."""
     cells = []
     for head, tail in plan:
         after = list(_AFTER(tail))
         for index in _AFTER_LISTS:
             after[index] = VIAL_SEPARATOR.join(after[index])
         cells.append((_BEFORE(head), tuple(after)))
-    texts = csv_lines([cell for line in cells for cell in line])
-    lines = [
-        (before, after, texts[2 * index][:-1] + ",", "," + texts[2 * index + 1])
-        for index, (before, after) in enumerate(cells)
-    ]
-    if len(_KEPT_CELLS) >= PLANS_KEPT:
-        _KEPT_CELLS.clear()
-    _KEPT_CELLS[id(plan)] = (plan, lines)
+    return cells
+
+
+def plan_texts(plan: PlanParts) -> list[LineTexts]:
+    """Each line's `line_cells` as csv writes them inside a row, kept by the plan parts' identity
+    (held beside them, so no id is reused): the batch keeps one per plan (`kept_record_parts`),
+    shared by rows whose patients differ. Only the texts are kept (the cells are worked out again
+    for a block the guard's passes refuse). Bounded: emptied when full."""
+    found = _KEPT_TEXTS.get(id(plan))
+    if found is not None:
+        return found[1]
+    texts = csv_lines([cells for line in line_cells(plan) for cells in line])
+    lines = [(texts[index][:-1] + ",", "," + texts[index + 1]) for index in range(0, len(texts), 2)]
+    if len(_KEPT_TEXTS) >= PLANS_KEPT:
+        _KEPT_TEXTS.clear()
+    _KEPT_TEXTS[id(plan)] = (plan, lines)
     return lines
 
 
-DOSES_KEPT = 4096
+DOSES_KEPT = 1024
 """Doses' texts kept (`_doses_text`): a batch's doses repeat; emptied when full (flat memory)."""
 _KEPT_DOSES: dict[tuple[str, str | None], str] = {}
 
