@@ -64,12 +64,15 @@ def build_index(catalog: NamedCatalog) -> NameIndex:
     """Curated and site entries first (in file order), then every code CMS lists."""
     exact: dict[str, list[str]] = {}
     first_word: dict[str, list[str]] = {}
+    # CMS's codes as a set, asked once: a look-up through its packed lines for each of a 10,000-
+    # entry site file's entries was a third of building the index.
+    listed = frozenset(catalog.cms.codes) if catalog.cms is not None else frozenset()
     for drug in catalog.drugs:
         names = drug.names()
         base = base_generic(drug.generic.lower())
         if base:
             names.add(base)
-        if catalog.cms is not None and drug.hcpcs in catalog.cms.codes:
+        if catalog.cms is not None and drug.hcpcs in listed:
             names |= catalog.cms.names(drug.hcpcs)
         for name in sorted(names):
             _add(exact, first_word, name, drug.hcpcs)
