@@ -106,19 +106,24 @@ def _fields_writer(cls: type) -> FieldsWriter:
             raise TypeError(f"{cls.__name__}: a field named {field!r}")
         namespace[f"_key{number}"], namespace[f"_default{number}"] = key, default
         namespace[f"_kind{number}"] = type(default)
-        write = (
-            f"fields.append(_key{number} + (_string(given) if type(given) is str "
-            "else _text(given, schema)))"
-        )
-        body.append(f"    given = value.{field}")
+        # Text as is; a frozen record written already (an amount) as its text, without a call.
+        write = [
+            "if type(given) is str:",
+            "    text = _string(given)",
+            "elif (seen := written.get(id(given))) is not None and seen[0] is given:",
+            "    text = seen[1]",
+            "else:",
+            "    text = _text(given, schema)",
+            f"fields.append(_key{number} + text)",
+        ]
+        body.append(f"given = value.{field}")
         if default is _REQUIRED:
-            body.append(f"    {write}")
+            body.extend(write)
         else:  # a field at its default is left out: the constructor gives it back
-            body.append(f"    if type(given) is not _kind{number} or given != _default{number}:")
-            body.append(f"        {write}")
-    text = (
-        "def write(value, schema):\n    fields = []\n" + "\n".join(body) + "\n    return fields\n"
-    )
+            body.append(f"if type(given) is not _kind{number} or given != _default{number}:")
+            body.extend(f"    {line}" for line in write)
+    text = "def write(value, schema):\n    fields = []\n    written = schema.written\n"
+    text += "".join(f"    {line}\n" for line in body) + "    return fields\n"
     exec(text, namespace)  # noqa: S102 - the text is made above from the class's field names
     found = _WRITERS[cls] = namespace["write"]
     return found
@@ -132,6 +137,11 @@ def _scalar(value: Any) -> str:
 
 
 def _items(values: Any, schema: Schema) -> str:
+    if values and type(values[0]) is str:  # names, sources: written by JSON's own writer, in C
+        try:
+            return ",".join(map(_string, values))
+        except TypeError:  # not text after all
+            pass
     return ",".join(_string(item) if type(item) is str else _text(item, schema) for item in values)
 
 
