@@ -195,9 +195,11 @@ def _record_text(value: Any, name: str, schema: Schema) -> str:
     fields = _fields_writer(type(value))(value, schema)
     text = '{"$c":' + _string(name) + ',"f":{' + ",".join(fields) + "}"
     kept = schema.kept.get(name)
+    if not kept:  # the usual case: no cached attribute named for this class
+        return text + "}"
     cached = [
         f"{_string(key)}:{_text(value.__dict__[key], schema)}"
-        for key in kept or ()
+        for key in kept
         if key in value.__dict__
     ]
     return text + (',"k":{' + ",".join(cached) + "}}" if cached else "}")
