@@ -142,7 +142,9 @@ def _items(values: Any, schema: Schema) -> str:
             return ",".join(map(_string, values))
         except TypeError:  # not text after all
             pass
-    return ",".join(_string(item) if type(item) is str else _text(item, schema) for item in values)
+    return ",".join(
+        [_string(item) if type(item) is str else _text(item, schema) for item in values]
+    )
 
 
 def _text(value: Any, schema: Schema) -> str:

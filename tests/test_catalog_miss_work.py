@@ -10,6 +10,9 @@ from pathlib import Path
 import pytest
 
 from infusion_calc import catalog_cache
+from infusion_calc.cache_lines import PackedIndex
+from infusion_calc.core.catalog.catalog import parse_catalog
+from infusion_calc.core.catalog.packed_records import PackedRecords
 from tests.test_site_catalog_lazy import site_file
 
 
@@ -43,3 +46,18 @@ def test_a_miss_leaves_objects_frozen_by_others_frozen(tmp_path: Path) -> None:
         assert gc.get_freeze_count() == frozen
     finally:
         gc.unfreeze()
+
+
+def test_merging_a_site_file_looks_no_code_up_in_the_cached_index(tmp_path: Path) -> None:
+    site = site_file(tmp_path, 300)
+    catalog_cache.load(site)
+    packaged = catalog_cache.load(site).catalog  # its entries and codes as the cache keeps them
+    drugs = packaged.drugs
+    assert isinstance(drugs, PackedRecords) and isinstance(drugs.positions, PackedIndex)
+    merged = packaged.merged_with(
+        parse_catalog(site.read_text(encoding="utf-8"), "again", source="site")
+    )
+    # Each of the file's codes was looked up in a bucket of the packed index: a JSON decode and a
+    # raised KeyError for nearly every one.
+    assert drugs.positions.decoded_buckets == 0
+    assert [drug.hcpcs for drug in merged.drugs] == [drug.hcpcs for drug in packaged.drugs]
