@@ -125,8 +125,9 @@ def _fields_writer(cls: type) -> FieldsWriter:
     text = "def write(value, schema):\n    fields = []\n    written = schema.written\n"
     text += "".join(f"    {line}\n" for line in body) + "    return fields\n"
     exec(text, namespace)  # noqa: S102 - the text is made above from the class's field names
-    found = _WRITERS[cls] = namespace["write"]
-    return found
+    made: FieldsWriter = namespace["write"]
+    _WRITERS[cls] = made
+    return made
 
 
 def _scalar(value: Any) -> str:
