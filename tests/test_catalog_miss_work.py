@@ -61,3 +61,18 @@ def test_merging_a_site_file_looks_no_code_up_in_the_cached_index(tmp_path: Path
     # raised KeyError for nearly every one.
     assert drugs.positions.decoded_buckets == 0
     assert [drug.hcpcs for drug in merged.drugs] == [drug.hcpcs for drug in packaged.drugs]
+
+
+def test_a_miss_leaves_no_line_it_wrote_for_a_full_pass_to_free(tmp_path: Path) -> None:
+    # What a miss made waits for a full pass of the collector: the writer's cycle (its schema and
+    # the functions holding it) must not hold the cache's lines, some MB, until then.
+    gc.collect()
+    gc.set_debug(gc.DEBUG_SAVEALL)
+    try:
+        catalog_cache.load(site_file(tmp_path, 200))
+        gc.collect()
+        held = [found for found in gc.garbage if isinstance(found, list) and len(found) > 100]
+    finally:
+        gc.set_debug(0)
+        gc.garbage.clear()
+    assert held == []
