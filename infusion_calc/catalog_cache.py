@@ -213,13 +213,14 @@ def _read(folder: int, key: str) -> Compiled | None:
     return None if data is None else _decoded(_body(data, key))
 
 
-def _write(key: str, compiled: Compiled | memoryview) -> None:
-    """Keep `compiled` (or its body, already encoded) as the cache for `key`, if the folder lets."""
+def _write(key: str, compiled: Compiled | memoryview) -> bytes | memoryview | None:
+    """Keep `compiled` (or its body, already encoded) as the cache for `key`, if the folder lets;
+    the body written, or None."""
     try:
         folder = ensure_cache_dir()
         descriptor = open_private_dir(folder)
         if descriptor is None:
-            return  # a folder another user owns or can write: the cache is never kept there
+            return None  # a folder another user owns or can write: the cache is never kept there
         os.close(descriptor)
         body = compiled if isinstance(compiled, memoryview) else encoded(compiled)
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-")  # 0600
@@ -243,7 +244,8 @@ def _write(key: str, compiled: Compiled | memoryview) -> None:
     except (OSError, TypeError, ValueError):
         # a read-only or full cache folder, or a value the
         # format cannot hold: costs speed, never an answer
-        pass
+        return None
+    return body
 
 
 def _cached(key: str) -> Compiled | None:
@@ -260,18 +262,11 @@ def _cached(key: str) -> Compiled | None:
 def _collector_paused() -> Iterator[None]:
     """A miss builds some 100,000 records and the JSON they are written as, all acyclic and all
     kept: the cyclic collector's passes over them found nothing and were a fifth of a 10,000-entry
-    site catalog's miss. It runs again, as it was, once the cache is written. A miss that succeeds
-    moves what it made to the oldest generation, where the passes that would have found it alive
-    (the first one after the miss walked them all: 30 to 45 ms) would have taken it; a full pass
-    still collects whatever of it is garbage. Not when something froze objects already (the app):
-    unfreezing would hand its objects back to the passes too."""
+    site catalog's miss. It runs again, as it was, once the cache is written."""
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
-        if gc.get_freeze_count() == 0:
-            gc.freeze()  # every tracked object out of the young generations, at no cost
-            gc.unfreeze()  # ... and into the oldest one
     finally:
         if was_enabled:
             gc.enable()
@@ -344,8 +339,12 @@ def _miss(
         _write(key, memoryview(data)[start:])
         return shipped
     compiled = _compile(curated, site_file, site, quarters, shipped)
-    _write(key, compiled)
-    return compiled
+    body = _write(key, compiled)
+    # The start goes on with the catalog as the cache it wrote holds it, as the next start will:
+    # the records compiled (some 100,000 objects for 10,000 site entries) are freed at once, where
+    # kept they were walked by the collector's first pass after the miss (30 to 45 ms).
+    written = _decoded((body, 0)) if type(body) is bytes else None
+    return compiled if written is None else written
 
 
 def load(site_file: Path | None = None) -> Compiled:
