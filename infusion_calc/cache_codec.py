@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import keyword
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -102,7 +103,7 @@ def _fields_writer(cls: type) -> FieldsWriter:
     namespace: dict[str, Any] = {"_string": _string, "_text": _text}
     body = []
     for number, (field, key, default) in enumerate(_init_fields(cls)):
-        if not field.isidentifier():
+        if not field.isidentifier() or keyword.iskeyword(field):  # written as `value.{field}`
             raise TypeError(f"{cls.__name__}: a field named {field!r}")
         namespace[f"_key{number}"], namespace[f"_default{number}"] = key, default
         namespace[f"_kind{number}"] = type(default)
