@@ -76,7 +76,7 @@ def format_amount(value: Decimal, unit: str) -> str:
     printed = _pretty_unit(unit)
     return (
         f"{plain(value)} "
-        f"{printed[:-1] if printed.endswith(('units', 'doses')) and value == 1 else printed}"
+        f"{printed[:-1] if value == 1 and printed.endswith(('units', 'doses')) else printed}"
     )
 
 
