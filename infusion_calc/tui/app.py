@@ -26,6 +26,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -92,6 +93,9 @@ class InfusionCalcApp(App[None]):
         the collector's passes too (they live for the session; a full pass over them would
         stall a keystroke)."""
         self._hold_timer: Timer | None = None
+        self.input_in_flight = 0
+        """Keys and pastes posted to the app and not handed on yet: the form's later rows wait
+        for them (a key typed at the first frame is drawn first)."""
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
             self.theme = theme
@@ -122,8 +126,15 @@ class InfusionCalcApp(App[None]):
     def main_screen(self) -> MainScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
 
+    def post_message(self, message: Message) -> bool:
+        posted = super().post_message(message)
+        if posted and isinstance(message, (events.Key, events.Paste)) and not message.is_forwarded:
+            self.input_in_flight += 1
+        return posted
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self.input_in_flight = max(0, self.input_in_flight - 1)
             await self._take_input(event)
             return
         await super().on_event(event)

@@ -6,6 +6,7 @@ between are never lost nor reordered: text goes into the dose field at once, any
 
 from __future__ import annotations
 
+from asyncio import get_running_loop
 from time import monotonic
 
 import pytest
@@ -191,3 +192,39 @@ async def test_a_notification_still_shows_though_the_first_frame_hides_the_toast
         app.notify("Saved to the log")
         await pilot.pause()
         assert toasts.display and toasts.children
+
+
+async def test_text_typed_while_the_form_is_built_is_drawn_without_waiting_a_sixtieth(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key typed ahead (or at the first frame) goes out in the very next frame, not 1/60 s
+    after the first frame: the form is usable a frame's wait sooner."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await dose_focused(pilot)
+        await pilot.pause()
+        drawn = _frames_drawn(screen, monkeypatch)
+        screen._update_timer.pause()
+        monkeypatch.setattr(screen, "_update_due", None, raising=False)
+        monkeypatch.setattr(screen, "_updated_at", monotonic(), raising=False)  # a frame just out
+        screen._update_due = get_running_loop().call_later(1, screen._update_if_needed)
+        screen.query_one("#dose", Input).value = "3"  # in the field, not drawn yet
+        screen.refresh()
+        await screen._on_idle(events.Idle())
+        assert "frame" in drawn
+        assert screen._dose_drawn == "3"
+
+
+async def test_a_key_sent_to_the_app_and_not_handed_on_yet_holds_the_later_rows_back(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen]
+) -> None:
+    """A key typed at the first frame may still be on its way to the dose field when the rows
+    are asked for: it is drawn first (the rows cost a frame's work and more)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await dose_focused(pilot)
+        await pilot.pause()
+        app.post_message(events.Key("3", "3"))  # on its way: not handled yet
+        await MOUNT_LATER_ROWS(later_rows_held[0])
+        assert not screen.query(Footer)
+        await pilot.pause()
+        assert screen.query_one("#dose", Input).value == "3"
+        assert app.input_in_flight == 0

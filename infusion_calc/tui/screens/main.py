@@ -14,7 +14,7 @@ dose field exists, hands text on to it at once and holds anything else until the
 
 from __future__ import annotations
 
-from asyncio import TimerHandle, get_running_loop
+from asyncio import TimerHandle, get_running_loop, sleep
 from dataclasses import replace
 from time import monotonic
 from typing import TYPE_CHECKING
@@ -137,7 +137,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # lazy: imported with the first frame's widgets (already loaded by then)
         from infusion_calc.tui.widgets.workspace import key_bar
 
-        if self.query_one("#dose", Input).value != self._dose_drawn:
+        # A key the driver's thread has sent reaches the app's queue two turns of the event
+        # loop later (run_coroutine_threadsafe: one turn makes its task, the next runs it).
+        for _ in range(2):
+            await sleep(0)
+        if self._typed_ahead_of_the_rows():
             # Text typed at the first frame, not drawn yet: its frame first, then the rows.
             self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
             return
@@ -145,6 +149,16 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
         await self._mount_next_rows()
+
+    def _typed_ahead_of_the_rows(self) -> bool:
+        """A key on its way to the dose field (sent to the app, or waiting in the field's queue)
+        or in it and not drawn yet: mounting the rows first would delay its frame by theirs."""
+        dose = self.query_one("#dose", Input)
+        return (
+            bool(getattr(self.app, "input_in_flight", 0))
+            or dose.message_queue_size > 0
+            or dose.value != self._dose_drawn
+        )
 
     async def _mount_next_rows(self) -> None:
         if await self.order_form.mount_next_rows():
@@ -183,8 +197,16 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         # Runs before Textual's own handler, which waits for the screen's next 1/60 s tick, a
         # grid set when its timer started (up to 17 ms after a key, the first key included):
         # the frame goes out 1/60 s after the last one instead (at once if that has passed),
-        # so the pace stays one frame per 1/60 s at most.
-        if self._update_due is None and self._needs_update():
+        # so the pace stays one frame per 1/60 s at most. Text typed while the form is being
+        # built (typed ahead, or at the first frame) goes out at once: the nurse's first key.
+        if not self._needs_update():
+            return
+        if self._typed_not_drawn():
+            if self._update_due is not None:
+                self._update_due.cancel()
+                self._update_due = None
+            self._on_timer_update()
+        elif self._update_due is None:
             delay = self._updated_at + UPDATE_PERIOD - monotonic()
             if delay <= 0:
                 self._on_timer_update()
@@ -195,6 +217,11 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._update_due = None
         if self._needs_update():
             self._on_timer_update()
+
+    def _typed_not_drawn(self) -> bool:
+        return not self.built and any(
+            dose.value != self._dose_drawn for dose in self.query("#dose").results(Input)
+        )
 
     def _needs_update(self) -> bool:
         return (
