@@ -36,6 +36,7 @@ from infusion_calc.loading import Context
 from infusion_calc.tui.background import beside_the_ui
 from infusion_calc.tui.messages import CalculatorReady, DoseFocused, FormBuilt, KeymapLoaded
 from infusion_calc.tui.screens.main import MainScreen
+from infusion_calc.tui.styles import add_first_part, add_later_part
 from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
 
@@ -49,7 +50,7 @@ if TYPE_CHECKING:
 
 
 class InfusionCalcApp(App[None]):
-    CSS_PATH = "app.tcss"
+    # No CSS_PATH: the stylesheet is read in two parts (styles.py).
     TITLE = "infusion-calc"
     SUB_TITLE = "dose, vials, billing units"
     BINDINGS = [
@@ -75,6 +76,7 @@ class InfusionCalcApp(App[None]):
         cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        self._later_styles = add_first_part(self.stylesheet)  # see styles.py
         self._given_calculator = calculator
         self._loading_context = (
             context  # not `_context`: that name is Textual's own (MessagePump._context)
@@ -93,9 +95,7 @@ class InfusionCalcApp(App[None]):
         the collector's passes too (they live for the session; a full pass over them would
         stall a keystroke)."""
         self._hold_timer: Timer | None = None
-        self.input_in_flight = 0
-        """Keys and pastes posted to the app and not handed on yet: the form's later rows wait
-        for them (a key typed at the first frame is drawn first)."""
+        self.input_in_flight = 0  # keys and pastes posted, not handed on: the later rows wait
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
             self.theme = theme
@@ -115,6 +115,13 @@ class InfusionCalcApp(App[None]):
         gc.freeze()
         self._freezes_what_loads = True
         return super().run(*args, **kwargs)
+
+    def add_later_styles(self) -> None:
+        """The stylesheet's later rules (styles.py), before anything they style mounts: the later
+        rows, and every dialog (each opens from a key, held until the rows are there)."""
+        if self._later_styles:
+            add_later_part(self.stylesheet, self._later_styles)
+            self._later_styles = ""
 
     def get_driver_class(self) -> type[Driver]:
         return tolerate_invalid_bytes(super().get_driver_class())
@@ -277,10 +284,9 @@ class InfusionCalcApp(App[None]):
         # What only a result shows is built now, before the first result can come.
         await main.result_panel.build_body()
         main.calculator = message.calculator
-        # The drug list (most-used first: the log's counts) is built in a
-        # thread once the first result is drawn: importing the log and
-        # unpacking every code would delay it (a search sooner builds it).
-
+        # The drug list (most-used first: the log's counts) is built in a thread once the first
+        # result is drawn: importing the log and unpacking every code would delay it (a search
+        # sooner builds it).
         self.call_after_refresh(
             self.run_worker,
             lambda: beside_the_ui(message.calculator.prepare_drug_list),

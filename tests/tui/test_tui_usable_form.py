@@ -239,3 +239,23 @@ async def test_a_key_sent_to_the_app_and_not_handed_on_yet_holds_the_later_rows_
         await pilot.pause()
         assert screen.query_one("#dose", Input).value == "3"
         assert app.input_in_flight == 0
+
+
+def _styles_of(screen: MainScreen) -> dict[int, dict[str, object]]:
+    return {id(node): dict(node._css_styles._rules) for node in screen.walk_children(with_self=True)}
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["wide", "narrow"])
+async def test_the_stylesheet_s_later_rules_style_nothing_in_the_first_frame(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen], size: tuple[int, int]
+) -> None:
+    """The first frame parses only the rules above LATER_STYLES; the rest come as the later rows
+    mount, and restyle nothing already there."""
+    async with app.run_test(size=size) as pilot:
+        screen = await dose_focused(pilot)
+        await pilot.pause()
+        first = _styles_of(screen)
+        assert app._later_styles  # not added yet
+        app.add_later_styles()
+        app.stylesheet.update_nodes(screen.walk_children(with_self=True), animate=False)
+        assert _styles_of(screen) == first

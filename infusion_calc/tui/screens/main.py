@@ -146,6 +146,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
             return
 
+        self.app.add_later_styles()  # type: ignore[attr-defined]  # (InfusionCalcApp's)
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
         await self._mount_next_rows()

@@ -18,9 +18,6 @@ from textual.widget import Widget
 from textual.widgets import Label, Static
 
 from infusion_calc.tui.state import FIELD_LABELS, Outcome, Problem, ResultView, encounter_label
-from infusion_calc.tui.widgets.big_figure import BigFigure
-from infusion_calc.tui.widgets.checks_list import ChecksList, summary
-from infusion_calc.tui.widgets.claim_lines import ClaimLines
 
 PartT = TypeVar("PartT", bound=Widget)
 
@@ -57,6 +54,11 @@ class ResultPanel(VerticalScroll):
         one, so the first frame (the catalog still loading) does without its widgets."""
         if self.query_children("#result-body"):
             return
+        # lazy: the body's widgets are not in the first frame
+        from infusion_calc.tui.widgets.big_figure import BigFigure
+        from infusion_calc.tui.widgets.checks_list import ChecksList  # lazy: as above
+        from infusion_calc.tui.widgets.claim_lines import ClaimLines  # lazy: as above
+
         body = Vertical(
             Static("", id="result-facts"),
             Horizontal(
@@ -115,6 +117,11 @@ class ResultPanel(VerticalScroll):
     def _show_result(self, view: ResultView) -> None:
         # Each part is redrawn only when what it shows changed:
         # a keystroke mostly moves a few figures.
+        # lazy: the body's widgets are not in the first frame (imported by build_body, before)
+        from infusion_calc.tui.widgets.big_figure import BigFigure
+        from infusion_calc.tui.widgets.checks_list import ChecksList, summary  # lazy: as above
+        from infusion_calc.tui.widgets.claim_lines import ClaimLines  # lazy: as above
+
         heading = self._part("#result-heading", Static)
         heading.display = True
         if self._changed("heading", view.heading):

@@ -3,13 +3,17 @@ which the screen mounts right after it, with the form's later rows."""
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual.containers import VerticalScroll
 from textual.widget import Widget
 from textual.widgets import Header, Static
 
-from infusion_calc.tui.widgets.key_bar import KeyBar
 from infusion_calc.tui.widgets.order_form import OrderForm
 from infusion_calc.tui.widgets.result_panel import ResultPanel
+
+if TYPE_CHECKING:
+    from infusion_calc.tui.widgets.key_bar import KeyBar
 
 
 def main_widgets(round_within: str) -> list[Widget]:
@@ -28,4 +32,7 @@ def main_widgets(round_within: str) -> list[Widget]:
 
 def key_bar(*, command_palette_key: bool) -> KeyBar:
     """The key bar (docked at the bottom: nothing above it moves when it comes)."""
+    # lazy: not in the first frame (it mounts just after it)
+    from infusion_calc.tui.widgets.key_bar import KeyBar
+
     return KeyBar(compact=True, show_command_palette=command_palette_key)
