@@ -242,7 +242,9 @@ async def test_a_key_sent_to_the_app_and_not_handed_on_yet_holds_the_later_rows_
 
 
 def _styles_of(screen: MainScreen) -> dict[int, dict[str, object]]:
-    return {id(node): dict(node._css_styles._rules) for node in screen.walk_children(with_self=True)}
+    return {
+        id(node): dict(node._css_styles._rules) for node in screen.walk_children(with_self=True)
+    }
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["wide", "narrow"])

@@ -31,11 +31,12 @@ from textual.widgets import Footer, Input, Static
 from infusion_calc.tui.messages import DoseFocused, FormBuilt
 from infusion_calc.tui.result_keys import ResultKeys
 from infusion_calc.tui.screens.main_bindings import MAIN_BINDINGS
-from infusion_calc.tui.state import LOADING, FormValues, Outcome, ResultView, with_container_answer
+from infusion_calc.tui.state import LOADING, FormValues, Outcome, with_container_answer
 from infusion_calc.tui.visit_keys import VisitKeys
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
+    from infusion_calc.tui.result_view import ResultView
     from infusion_calc.tui.state import ContainerAnswer
     from infusion_calc.tui.widgets.order_form import OrderForm
     from infusion_calc.tui.widgets.result_panel import ResultPanel

@@ -7,7 +7,7 @@ why, so a figure from an earlier input can never be read as the answer.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -17,7 +17,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from infusion_calc.tui.state import FIELD_LABELS, Outcome, Problem, ResultView, encounter_label
+from infusion_calc.tui.state import FIELD_LABELS, Outcome, Problem, encounter_label
+
+if TYPE_CHECKING:
+    from infusion_calc.tui.result_view import ResultView
 
 PartT = TypeVar("PartT", bound=Widget)
 
