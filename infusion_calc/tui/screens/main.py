@@ -136,7 +136,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         (The key bar, a widget per key, cost the first frame a third of its time; the keys it
         names are held until the form is whole anyway.)"""
         # lazy: imported with the first frame's widgets (already loaded by then)
-        from infusion_calc.tui.widgets.workspace import key_bar
+        from infusion_calc.tui.widgets.workspace import catalog_banner, key_bar
 
         # A key the driver's thread has sent reaches the app's queue two turns of the event
         # loop later (run_coroutine_threadsafe: one turn makes its task, the next runs it).
@@ -148,6 +148,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             return
 
         self.app.add_later_styles()  # type: ignore[attr-defined]  # (InfusionCalcApp's)
+        await self.mount(catalog_banner(), before="#workspace")
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
         await self._mount_next_rows()

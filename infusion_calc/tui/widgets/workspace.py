@@ -1,5 +1,6 @@
-"""The main screen's widgets: those of the first frame (imported as it is built), and the key bar,
-which the screen mounts right after it, with the form's later rows."""
+"""The main screen's widgets: those of the first frame (imported as it is built), and the key bar
+and the site-catalog banner (hidden unless the site catalog failed), which the screen mounts right
+after it, with the form's later rows."""
 
 from __future__ import annotations
 
@@ -17,10 +18,9 @@ if TYPE_CHECKING:
 
 
 def main_widgets(round_within: str) -> list[Widget]:
-    """Title bar, site-catalog banner, the form (its first rows) and the result."""
+    """Title bar, the form (its first rows) and the result."""
     return [
         Header(),
-        Static("", id="catalog-problem", markup=False),
         VerticalScroll(
             OrderForm(round_within=round_within, id="order-form"),
             ResultPanel(id="result"),
@@ -28,6 +28,11 @@ def main_widgets(round_within: str) -> list[Widget]:
             can_focus=False,
         ),
     ]
+
+
+def catalog_banner() -> Static:
+    """Above the form; hidden (app.tcss) until the site catalog could not be loaded."""
+    return Static("", id="catalog-problem", markup=False)
 
 
 def key_bar(*, command_palette_key: bool) -> KeyBar:
