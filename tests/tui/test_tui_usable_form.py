@@ -19,6 +19,7 @@ from textual.widgets import Footer, Input
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.widgets import workspace
+from infusion_calc.tui.widgets.form_field import FormField
 from infusion_calc.tui.widgets.key_bar import KeyBar
 from tui_helpers import focused_id, main_of, ready, result_of, type_fast
 
@@ -261,3 +262,23 @@ async def test_the_stylesheet_s_later_rules_style_nothing_in_the_first_frame(
         app.add_later_styles()
         app.stylesheet.update_nodes(screen.walk_children(with_self=True), animate=False)
         assert _styles_of(screen) == first
+
+
+async def test_a_row_s_error_line_mounts_with_its_first_error_last_in_the_row(
+    app: InfusionCalcApp,
+) -> None:
+    """The first frame has no hidden error lines; an error shown (even before the row has
+    composed its parts) puts its line below them, where compose used to."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await dose_focused(pilot)
+        assert not screen.query(".field-error")
+        await ready(pilot)
+        early = FormField("Early", Input(id="early"), field="early", hint="a hint")
+        early.show_error("shown before the row was there")
+        await screen.order_form.mount(early)
+        screen.order_form.query_one("#dose-field", FormField).show_error("a bad dose")
+        for _ in range(3):
+            await pilot.pause()
+        for row in (early, screen.order_form.query_one("#dose-field", FormField)):
+            assert row.children[-1].has_class("field-error") and row.children[-1].display
+            assert row.has_class("-has-error") and row.error.startswith("✖ ")
