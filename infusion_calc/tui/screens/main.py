@@ -148,7 +148,7 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
             return
 
         self.app.add_later_styles()  # type: ignore[attr-defined]  # (InfusionCalcApp's)
-        await self.mount(catalog_banner(), before="#workspace")
+        self.mount(catalog_banner(), before="#workspace")  # (hidden: not waited for)
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
         await self._mount_next_rows()
