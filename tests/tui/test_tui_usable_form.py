@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from asyncio import get_running_loop
 from time import monotonic
+from typing import Any
 
 import pytest
 from textual import events
+from textual._compositor import Compositor
 from textual.geometry import Size
 from textual.pilot import Pilot
 from textual.screen import UPDATE_PERIOD
@@ -282,3 +284,23 @@ async def test_a_row_s_error_line_mounts_with_its_first_error_last_in_the_row(
         for row in (early, screen.order_form.query_one("#dose-field", FormField)):
             assert row.children[-1].has_class("field-error") and row.children[-1].display
             assert row.has_class("-has-error") and row.error.startswith("✖ ")
+
+
+async def test_the_screen_is_drawn_whole_once_at_start(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's first resume draws the first frame whole, then asked for the whole screen
+    again: a second whole frame, the same as the first, before a key typed at once."""
+    wholes: list[int] = []
+    render_whole = Compositor.render_full_update
+
+    def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
+        wholes.append(1)
+        return render_whole(compositor, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_full_update", counted)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await dose_focused(pilot)
+        for _ in range(4):
+            await pilot.pause()
+        assert len(wholes) == 1
