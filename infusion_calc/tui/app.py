@@ -78,9 +78,7 @@ class InfusionCalcApp(App[None]):
         super().__init__()
         self._later_styles = add_first_part(self.stylesheet)  # see styles.py
         self._given_calculator = calculator
-        self._loading_context = (
-            context  # not `_context`: that name is Textual's own (MessagePump._context)
-        )
+        self._loading_context = context  # not `_context`: Textual's own (MessagePump._context)
         self._round_within = round_within
         self._cursor_blink = cursor_blink
         self._held_input: list[events.Key | events.Paste] | None = []
@@ -95,6 +93,7 @@ class InfusionCalcApp(App[None]):
         the collector's passes too (they live for the session; a full pass over them would
         stall a keystroke)."""
         self._hold_timer: Timer | None = None
+        self._loading = False
         self.input_in_flight = 0  # keys and pastes posted, not handed on: the later rows wait
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
@@ -200,11 +199,6 @@ class InfusionCalcApp(App[None]):
         held = self._held_input or []
         while held and _is_text(held[0]):
             await super().on_event(held.pop(0))
-        if self._given_calculator is None:
-            # After the first frame, so importing pint never delays what the nurse sees; beside
-            # the later rows (handed to the form once it is whole), so a typed-ahead dose
-            # shows its result no later than when the whole form came first.
-            self.call_after_refresh(self._start_loading)
 
     async def on_form_built(self, message: FormBuilt) -> None:
         # Replayed here, in the app's own queue, so keys typed after this come after them.
@@ -215,6 +209,14 @@ class InfusionCalcApp(App[None]):
             self.post_message(CalculatorReady(self._given_calculator))
         elif self._early_calculator is not None:
             self.post_message(self._early_calculator)
+
+    def start_loading(self) -> None:
+        """The core and the catalog, in a thread, once: as the later rows mount (after the frame
+        showing what was typed at the first; beside the rows, so a typed-ahead dose shows its
+        result no later)."""
+        if self._given_calculator is None and not self._loading:
+            self._loading = True
+            self._start_loading()
 
     def _start_loading(self) -> None:
         self.run_worker(self._load, thread=True, name="load-catalog", exit_on_error=False)
@@ -261,9 +263,7 @@ class InfusionCalcApp(App[None]):
             and event.state is WorkerState.SUCCESS
             and self.calculator
         ):
-            if any(
-                isinstance(screen, MainScreen) for screen in self.screen_stack
-            ):  # not while closing
+            if any(isinstance(screen, MainScreen) for screen in self.screen_stack):  # not closing
                 self.main_screen.order_form.reorder_drugs(self.calculator)
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
             error = event.worker.error

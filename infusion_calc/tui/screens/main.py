@@ -139,7 +139,8 @@ class MainScreen(VisitKeys, ResultKeys, StartFrames):
             self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
             return
 
-        self.app.add_later_styles()  # type: ignore[attr-defined]  # (InfusionCalcApp's)
+        self.app.start_loading()  # type: ignore[attr-defined]  # (InfusionCalcApp's)
+        self.app.add_later_styles()  # type: ignore[attr-defined]
         self.mount(catalog_banner(), before="#workspace")  # (hidden: not waited for)
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
