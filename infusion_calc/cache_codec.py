@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import keyword
 from collections.abc import Callable, Mapping
 from datetime import date
 from decimal import Decimal
@@ -53,13 +54,16 @@ _string = json.encoder.encode_basestring  # JSON's own string writer (C), as ens
 _CONSTANTS = {None: "null", True: "true", False: "false"}
 
 
-def _frozen_slots(value: Any) -> bool:
-    """A frozen record without a __dict__: nothing about it can change once written (Measure)."""
-    cls = type(value)
-    found = _FROZEN.get(cls)
+def _frozen_slots(kind: type) -> bool:
+    """Whether records of this dataclass are frozen and without a __dict__: nothing about one can
+    change once written (Measure). Found once per class; TypeError for a class not a dataclass."""
+    found = _FROZEN.get(kind)
     if found is None:
-        params = getattr(cls, "__dataclass_params__", None)
-        found = _FROZEN[cls] = bool(params and params.frozen) and not hasattr(value, "__dict__")
+        if not dataclasses.is_dataclass(kind):
+            raise TypeError(f"{kind.__name__} is not a class this cache may hold")
+        params = getattr(kind, "__dataclass_params__", None)
+        frozen = bool(params and params.frozen)
+        found = _FROZEN[kind] = frozen and "__dict__" not in dir(kind)
     return found
 
 
@@ -85,6 +89,48 @@ def _init_fields(cls: type) -> tuple[tuple[str, str, Any], ...]:
     return found
 
 
+FieldsWriter = Callable[[Any, "Schema"], list[str]]
+_WRITERS: dict[type, FieldsWriter] = {}
+
+
+def _fields_writer(cls: type) -> FieldsWriter:
+    """The function that writes a record's fields, each not at its default as `"key":value`,
+    made once per class with a line per field: a loop over the fields, looking each up by name
+    and testing whether it has a default, was most of writing 20,000 records."""
+    found = _WRITERS.get(cls)
+    if found is not None:
+        return found
+    namespace: dict[str, Any] = {"_string": _string, "_text": _text}
+    body = []
+    for number, (field, key, default) in enumerate(_init_fields(cls)):
+        if not field.isidentifier() or keyword.iskeyword(field):  # written as `value.{field}`
+            raise TypeError(f"{cls.__name__}: a field named {field!r}")
+        namespace[f"_key{number}"], namespace[f"_default{number}"] = key, default
+        namespace[f"_kind{number}"] = type(default)
+        # Text as is; a frozen record written already (an amount) as its text, without a call.
+        write = [
+            "if type(given) is str:",
+            "    text = _string(given)",
+            "elif (seen := written.get(id(given))) is not None and seen[0] is given:",
+            "    text = seen[1]",
+            "else:",
+            "    text = _text(given, schema)",
+            f"fields.append(_key{number} + text)",
+        ]
+        body.append(f"given = value.{field}")
+        if default is _REQUIRED:
+            body.extend(write)
+        else:  # a field at its default is left out: the constructor gives it back
+            body.append(f"if type(given) is not _kind{number} or given != _default{number}:")
+            body.extend(f"    {line}" for line in write)
+    text = "def write(value, schema):\n    fields = []\n    written = schema.written\n"
+    text += "".join(f"    {line}\n" for line in body) + "    return fields\n"
+    exec(text, namespace)  # noqa: S102 - the text is made above from the class's field names
+    made: FieldsWriter = namespace["write"]
+    _WRITERS[cls] = made
+    return made
+
+
 def _scalar(value: Any) -> str:
     """None, a bool, an int or a str (or a subclass of one: an enum) as JSON writes it."""
     if value is None or value is True or value is False:
@@ -93,7 +139,14 @@ def _scalar(value: Any) -> str:
 
 
 def _items(values: Any, schema: Schema) -> str:
-    return ",".join(_string(item) if type(item) is str else _text(item, schema) for item in values)
+    if values and type(values[0]) is str:  # names, sources: written by JSON's own writer, in C
+        try:
+            return ",".join(map(_string, values))
+        except TypeError:  # not text after all
+            pass
+    return ",".join(
+        [_string(item) if type(item) is str else _text(item, schema) for item in values]
+    )
 
 
 def _text(value: Any, schema: Schema) -> str:
@@ -135,9 +188,7 @@ def _tagged(value: Any, kind: type, name: str, schema: Schema) -> str:
     adapter = schema.adapters.get(kind)
     if adapter is not None:
         return '{"$c":' + _string(name) + ',"v":' + _text(adapter[0](value), schema) + "}"
-    if not dataclasses.is_dataclass(value):
-        raise TypeError(f"{name} is not a class this cache may hold")
-    if not _frozen_slots(value):
+    if not _frozen_slots(kind):
         return _record_text(value, name, schema)
     text = _record_text(value, name, schema)
     schema.written[id(value)] = (value, text)
@@ -145,18 +196,14 @@ def _tagged(value: Any, kind: type, name: str, schema: Schema) -> str:
 
 
 def _record_text(value: Any, name: str, schema: Schema) -> str:
-    fields = []
-    for field, key, default in _init_fields(type(value)):
-        given = getattr(value, field)
-        # A field at its default is left out: the constructor
-        # gives it back (and the file stays small).
-        if default is _REQUIRED or type(given) is not type(default) or given != default:
-            fields.append(key + (_string(given) if type(given) is str else _text(given, schema)))
+    fields = _fields_writer(type(value))(value, schema)
     text = '{"$c":' + _string(name) + ',"f":{' + ",".join(fields) + "}"
     kept = schema.kept.get(name)
+    if not kept:  # the usual case: no cached attribute named for this class
+        return text + "}"
     cached = [
         f"{_string(key)}:{_text(value.__dict__[key], schema)}"
-        for key in kept or ()
+        for key in kept
         if key in value.__dict__
     ]
     return text + (',"k":{' + ",".join(cached) + "}}" if cached else "}")

@@ -233,10 +233,15 @@ def cache_schema(packed: list[str | bytes], read: Sequence[bytes] | None = None)
 
 def encoded(compiled: Compiled) -> bytes:
     packed: list[str | bytes] = []
-    main = encode(
-        compiled, cache_schema(packed)
-    )  # one line: JSON escapes every newline inside a string
-    return body_text(main, packed)
+    schema = cache_schema(packed)
+    main = encode(compiled, schema)  # one line: JSON escapes every newline inside a string
+    try:
+        return body_text(main, packed)
+    finally:
+        # The schema's functions hold it and the lines: a cycle, which a miss leaves to the
+        # collector's full passes (catalog_cache._collector_paused). Emptied, it holds no text.
+        packed.clear()
+        schema.written.clear()
 
 
 def decoded(data: bytes, offset: int = 0) -> object:

@@ -18,6 +18,9 @@ from typing import Any, overload
 
 _WIDTH = 8
 """Hex digits per line start in the table: up to 4 GB, far above a cache's size limit."""
+_START = f"%0{_WIDTH}x"
+"""A line's start as the table writes it (%-formatting: 150 ns a line, where a nested f-string
+format took 410 ns, for each of a 10,000-entry site file's 11,000 lines)."""
 _BUCKET = 64
 """Keys per bucket of an index, about: a look-up decodes some 64 keys whatever the index holds."""
 
@@ -32,7 +35,7 @@ def body_text(main: str, packed: list[str | bytes]) -> bytes:
     lines = [text if type(text) is bytes else str(text).encode("utf-8") for text in packed]
     table, start = [], 0
     for line in lines:
-        table.append(f"{start:0{_WIDTH}x}")
+        table.append(_START % start)
         start += len(line) + 1
     # The table ends with a newline even when no line follows it: a reader finds it the same way.
     # The table is a JSON string, as every line of the file is JSON.
@@ -186,9 +189,16 @@ def index_buckets(mapping: Mapping[str, Any]) -> list[str]:
     mapping's own order (a catalog's index is built in file order: the same lines every time)."""
     count = max(1, len(mapping) // _BUCKET)
     buckets: list[dict[str, Any]] = [{} for _ in range(count)]
+    crc32 = zlib.crc32  # `_bucket`, inline: a call for each of 20,000 names was half of this
     for key, value in mapping.items():
-        buckets[_bucket(key, count)][key] = value
-    return [json.dumps(bucket, ensure_ascii=False, separators=(",", ":")) for bucket in buckets]
+        buckets[crc32(key.encode("utf-8", "surrogatepass")) % count][key] = value
+    write = _COMPACT.encode  # one encoder for every bucket: json.dumps makes one per call
+    return [write(bucket) for bucket in buckets]
+
+
+_COMPACT = json.JSONEncoder(ensure_ascii=False, check_circular=False, separators=(",", ":"))
+"""JSON as `json.dumps(..., ensure_ascii=False, separators=(",", ":"))` writes it (an index holds
+no container twice: nothing to check for circles)."""
 
 
 class PackedIndex(Mapping[str, Any]):

@@ -10,6 +10,7 @@ import pytest
 
 from infusion_calc import catalog_cache
 from infusion_calc.cache_lines import PackedIndex
+from infusion_calc.core.catalog.catalog import parse_catalog
 from infusion_calc.core.catalog.packed_records import PackedRecords as PackedDrugs
 
 SITE_CODES = [f"{letter}{number:04d}" for letter in "KLM" for number in range(1, 10_000)]
@@ -58,6 +59,9 @@ def test_ten_thousand_site_entries_answer_every_lookup_as_written(tmp_path: Path
         assert by_name == compiled.by_code(code)
         assert by_name.products[0].strength.value == (index % 7 + 1) * 10
     assert list(warm.drugs) == list(compiled.drugs)  # every entry, in file order
+    # ... as the file's tables validate (a miss goes on with the cache it wrote, as a warm start)
+    validated = parse_catalog(site.read_text(encoding="utf-8"), str(site), source="site").drugs
+    assert list(warm.drugs)[-len(validated) :] == list(validated)
     assert warm.by_code("J2323") == compiled.by_code("J2323")  # the packaged entries too
 
 

@@ -228,5 +228,9 @@ class Drug:
 
     def names(self) -> set[str]:
         """Every name a user may type for this code: generic, brands, product brands."""
-        brands = (*self.brands, *(product.brand for product in self.products))
-        return {self.generic.lower(), *(brand.lower() for brand in brands)}
+        names = {self.generic.lower()}  # added one by one: no generator for each of 10,000 entries
+        for brand in self.brands:
+            names.add(brand.lower())
+        for product in self.products:
+            names.add(product.brand.lower())
+        return names

@@ -43,12 +43,12 @@ def _bound(value: Any, kind: str, what: str) -> Any:
 def _as_read(raw: Any, info: ValidationInfo) -> Any:
     """The table with the loader's values (where the entry came from: `FromLoader`, which a
     field no file writes takes, and refuses from the file) and its amounts in its unit_kind."""
-    given: Mapping[str, object] = info.context or {}
+    given: Mapping[str, FromLoader] = info.context or {}
     if not isinstance(raw, dict) or not (given or UNIT_KIND in raw):
         return raw
     table = dict(raw)
     for name, value in given.items():
-        table.setdefault(name, FromLoader(value))  # a value the file wrote stays, to be refused
+        table.setdefault(name, value)  # a value the file wrote stays, to be refused
     return _in_its_unit_kind(table) if UNIT_KIND in table else table
 
 
@@ -103,7 +103,9 @@ def _one_entry() -> TypeAdapter[Drug]:
 def validate_entries(raw: list[Any], loader: Mapping[str, object] | None = None) -> list[Drug]:
     """Every [[drug]] table of a file as a record, in one call, with the fields the loader sets
     (`{"source": "site"}`); pydantic's ValidationError names the first bad one by its position."""
-    return entries_of().validate_python(raw, context=loader)
+    # Each value made a FromLoader once, not once for each of a 10,000-entry file's tables.
+    given = {name: FromLoader(value) for name, value in (loader or {}).items()}
+    return entries_of().validate_python(raw, context=given or None)
 
 
 def validate_entry(raw: Any) -> Drug:

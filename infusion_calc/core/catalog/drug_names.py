@@ -32,16 +32,19 @@ class NameIndex:
 
 
 def _add(
-    exact: dict[str, list[str]], first_word: dict[str, list[str]], name: str, code: str
+    exact: dict[str, list[str]], first_word: dict[str, list[str]], names: set[str], code: str
 ) -> None:
-    codes = exact.setdefault(name, [])
-    if code not in codes:
-        codes.append(code)
-    first, _, rest = name.partition(" ")
-    if rest:
-        codes = first_word.setdefault(first, [])
+    """`code` under each of its names, in name order (one call for a code's names: 10,000 site
+    entries have 20,000)."""
+    for name in sorted(names):
+        codes = exact.setdefault(name, [])
         if code not in codes:
             codes.append(code)
+        first, _, rest = name.partition(" ")
+        if rest:
+            codes = first_word.setdefault(first, [])
+            if code not in codes:
+                codes.append(code)
 
 
 class NamedCatalog(Protocol):
@@ -64,19 +67,20 @@ def build_index(catalog: NamedCatalog) -> NameIndex:
     """Curated and site entries first (in file order), then every code CMS lists."""
     exact: dict[str, list[str]] = {}
     first_word: dict[str, list[str]] = {}
+    # CMS's codes as a set, asked once: a look-up through its packed lines for each of a 10,000-
+    # entry site file's entries was a third of building the index.
+    listed = frozenset(catalog.cms.codes) if catalog.cms is not None else frozenset()
     for drug in catalog.drugs:
         names = drug.names()
         base = base_generic(drug.generic.lower())
         if base:
             names.add(base)
-        if catalog.cms is not None and drug.hcpcs in catalog.cms.codes:
+        if catalog.cms is not None and drug.hcpcs in listed:
             names |= catalog.cms.names(drug.hcpcs)
-        for name in sorted(names):
-            _add(exact, first_word, name, drug.hcpcs)
+        _add(exact, first_word, names, drug.hcpcs)
     if catalog.cms is not None:
         for code in sorted(catalog.cms.codes):
-            for name in sorted(catalog.cms.names(code)):
-                _add(exact, first_word, name, code)
+            _add(exact, first_word, catalog.cms.names(code), code)
     return NameIndex(exact, first_word)
 
 

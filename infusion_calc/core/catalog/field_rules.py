@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Any
 
 from infusion_calc.core.errors import InputError
@@ -78,24 +77,32 @@ class NotInFile:
         return core_schema.no_info_plain_validator_function(self.take)
 
 
-@lru_cache(maxsize=4096)
-def _measure(text: str, kind: Kind) -> Measure:
-    """A quantity read once per spelling: a 10,000-entry site file repeats a few dozen ("100 mg").
-    A Measure is frozen, so one may stand in many entries."""
-    return parse_measure(text, kind, "catalog")
+_SPELLINGS_KEPT = 4096
+"""Spellings a reader keeps the quantity of (a few hundred KB at most, however many a file has)."""
 
 
 def _quantity_reader(kind: Kind) -> Callable[[Any], Measure]:
     """The reader of one kind of quantity: one call per field of a 10,000-entry file, so a
-    spelling already read costs a cache look-up and no more."""
+    spelling already read costs a look-up and no more: a 10,000-entry site file repeats a few
+    dozen ("100 mg"), and a Measure is frozen, so one may stand in many entries. Kept by spelling
+    in a dict of this kind's own (an lru_cache keyed by the spelling and the kind hashed the kind,
+    an Enum, in Python: a third of reading a quantity)."""
     expected = f"expected text such as '{kind.example.split('such as ')[1]}'"
+    kept: dict[str, Measure] = {}
 
     def read(value: Any) -> Measure:
+        if type(value) is str:
+            found = kept.get(value)
+            if found is not None:
+                return found
         if isinstance(value, str):
             try:
-                return _measure(value, kind)
+                found = parse_measure(value, kind, "catalog")
             except InputError as error:
                 raise ValueError(error.message) from None
+            if len(kept) < _SPELLINGS_KEPT:
+                kept[value] = found
+            return found
         if isinstance(value, Measure):
             return value
         raise ValueError(expected)
