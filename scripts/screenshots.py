@@ -128,9 +128,21 @@ async def capture(scene: Scene) -> str:
         await pilot.pause()
         if scene.keys:
             await pilot.press(*scene.keys)
+        return await settled_screenshot(app, pilot, title=f"infusion-calc · {scene.title}")
+
+
+async def settled_screenshot(app, pilot, title: str, tries: int = 40) -> str:
+    """The screen once two pictures a pause apart agree: what follows the fields (the result,
+    the chart note, the checks) is drawn over a few ticks, more of them under load."""
+    await pilot.pause()
+    picture = app.export_screenshot(title=title)
+    for _ in range(tries):
         await pilot.pause()
-        await pilot.pause()
-        return app.export_screenshot(title=f"infusion-calc · {scene.title}")
+        again = app.export_screenshot(title=title)
+        if again == picture:
+            return picture
+        picture = again
+    raise RuntimeError(f"the screen kept changing after {tries} pauses: {title}")
 
 
 LEADING_SPACES = re.compile(

@@ -15,7 +15,7 @@ from infusion_calc import log as the_log  # read at call time: a test stands in 
 from infusion_calc.core.errors import SiteConfigError
 from infusion_calc.core.exports import DESCRIPTIONS, FORMATS, ExportError, export_moment, render
 from infusion_calc.core.record.encounter import EncounterText, read_encounter
-from infusion_calc.tui.state import Delivery, ResultView
+from infusion_calc.tui.result_view import Delivery, ResultView
 
 if TYPE_CHECKING:
     from infusion_calc.loading import Context

@@ -26,6 +26,7 @@ from textual import events
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.driver import Driver
+from textual.message import Message
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Input
@@ -35,6 +36,7 @@ from infusion_calc.loading import Context
 from infusion_calc.tui.background import beside_the_ui
 from infusion_calc.tui.messages import CalculatorReady, DoseFocused, FormBuilt, KeymapLoaded
 from infusion_calc.tui.screens.main import MainScreen
+from infusion_calc.tui.styles import add_first_part, add_later_part
 from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
 
@@ -48,7 +50,7 @@ if TYPE_CHECKING:
 
 
 class InfusionCalcApp(App[None]):
-    CSS_PATH = "app.tcss"
+    # No CSS_PATH: the stylesheet is read in two parts (styles.py).
     TITLE = "infusion-calc"
     SUB_TITLE = "dose, vials, billing units"
     BINDINGS = [
@@ -74,10 +76,9 @@ class InfusionCalcApp(App[None]):
         cursor_blink: bool = True,
     ) -> None:
         super().__init__()
+        self._later_styles = add_first_part(self.stylesheet)  # see styles.py
         self._given_calculator = calculator
-        self._loading_context = (
-            context  # not `_context`: that name is Textual's own (MessagePump._context)
-        )
+        self._loading_context = context  # not `_context`: Textual's own (MessagePump._context)
         self._round_within = round_within
         self._cursor_blink = cursor_blink
         self._held_input: list[events.Key | events.Paste] | None = []
@@ -92,6 +93,8 @@ class InfusionCalcApp(App[None]):
         the collector's passes too (they live for the session; a full pass over them would
         stall a keystroke)."""
         self._hold_timer: Timer | None = None
+        self._loading = False
+        self.input_in_flight = 0  # keys and pastes posted, not handed on: the later rows wait
         self.register_theme(WARD_HIGH_CONTRAST)
         if theme:
             self.theme = theme
@@ -112,6 +115,13 @@ class InfusionCalcApp(App[None]):
         self._freezes_what_loads = True
         return super().run(*args, **kwargs)
 
+    def add_later_styles(self) -> None:
+        """The stylesheet's later rules (styles.py), before anything they style mounts: the later
+        rows, and every dialog (each opens from a key, held until the rows are there)."""
+        if self._later_styles:
+            add_later_part(self.stylesheet, self._later_styles)
+            self._later_styles = ""
+
     def get_driver_class(self) -> type[Driver]:
         return tolerate_invalid_bytes(super().get_driver_class())
 
@@ -122,8 +132,15 @@ class InfusionCalcApp(App[None]):
     def main_screen(self) -> MainScreen:
         return next(screen for screen in self.screen_stack if isinstance(screen, MainScreen))
 
+    def post_message(self, message: Message) -> bool:
+        posted = super().post_message(message)
+        if posted and isinstance(message, (events.Key, events.Paste)) and not message.is_forwarded:
+            self.input_in_flight += 1
+        return posted
+
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, (events.Key, events.Paste)) and not event.is_forwarded:
+            self.input_in_flight = max(0, self.input_in_flight - 1)
             await self._take_input(event)
             return
         await super().on_event(event)
@@ -182,11 +199,6 @@ class InfusionCalcApp(App[None]):
         held = self._held_input or []
         while held and _is_text(held[0]):
             await super().on_event(held.pop(0))
-        if self._given_calculator is None:
-            # After the first frame, so importing pint never delays what the nurse sees; beside
-            # the later rows (handed to the form once it is whole), so a typed-ahead dose
-            # shows its result no later than when the whole form came first.
-            self.call_after_refresh(self._start_loading)
 
     async def on_form_built(self, message: FormBuilt) -> None:
         # Replayed here, in the app's own queue, so keys typed after this come after them.
@@ -197,6 +209,14 @@ class InfusionCalcApp(App[None]):
             self.post_message(CalculatorReady(self._given_calculator))
         elif self._early_calculator is not None:
             self.post_message(self._early_calculator)
+
+    def start_loading(self) -> None:
+        """The core and the catalog, in a thread, once: as the later rows mount (after the frame
+        showing what was typed at the first; beside the rows, so a typed-ahead dose shows its
+        result no later)."""
+        if self._given_calculator is None and not self._loading:
+            self._loading = True
+            self._start_loading()
 
     def _start_loading(self) -> None:
         self.run_worker(self._load, thread=True, name="load-catalog", exit_on_error=False)
@@ -243,9 +263,7 @@ class InfusionCalcApp(App[None]):
             and event.state is WorkerState.SUCCESS
             and self.calculator
         ):
-            if any(
-                isinstance(screen, MainScreen) for screen in self.screen_stack
-            ):  # not while closing
+            if any(isinstance(screen, MainScreen) for screen in self.screen_stack):  # not closing
                 self.main_screen.order_form.reorder_drugs(self.calculator)
         if event.worker.name == "load-catalog" and event.state is WorkerState.ERROR:
             error = event.worker.error
@@ -266,10 +284,9 @@ class InfusionCalcApp(App[None]):
         # What only a result shows is built now, before the first result can come.
         await main.result_panel.build_body()
         main.calculator = message.calculator
-        # The drug list (most-used first: the log's counts) is built in a
-        # thread once the first result is drawn: importing the log and
-        # unpacking every code would delay it (a search sooner builds it).
-
+        # The drug list (most-used first: the log's counts) is built in a thread once the first
+        # result is drawn: importing the log and unpacking every code would delay it (a search
+        # sooner builds it).
         self.call_after_refresh(
             self.run_worker,
             lambda: beside_the_ui(message.calculator.prepare_drug_list),

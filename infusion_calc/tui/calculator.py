@@ -40,15 +40,8 @@ from infusion_calc.core.words.presentation import (
 from infusion_calc.core.words.step_text import step_text
 from infusion_calc.core.words.summary_text import drug_heading
 from infusion_calc.loading import Context
-from infusion_calc.tui.state import (
-    ALL_PRESENTATIONS,
-    TYPED_SIZE,
-    ClaimRow,
-    FormValues,
-    Outcome,
-    Problem,
-    ResultView,
-)
+from infusion_calc.tui.result_view import ClaimRow, ResultView
+from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, FormValues, Outcome, Problem
 
 if TYPE_CHECKING:
     from infusion_calc.log.location import LogLocation

@@ -1,8 +1,8 @@
-"""App-wide messages. Widget-specific ones are nested in their widget."""
+"""App-wide messages. Widget-specific ones are nested in their widget. Plain classes, not
+dataclasses: a dataclass compiles its methods as the module loads, before the first frame."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual.message import Message
@@ -11,11 +11,12 @@ if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
 
 
-@dataclass
 class CalculatorReady(Message):
     """The catalog is loaded (posted from the loading thread); calculations can start."""
 
-    calculator: "Calculator"
+    def __init__(self, calculator: "Calculator") -> None:
+        super().__init__()
+        self.calculator = calculator
 
 
 class DoseFocused(Message):
@@ -28,9 +29,10 @@ class FormBuilt(Message):
     keys typed before it, and to load the catalog."""
 
 
-@dataclass
 class KeymapLoaded(Message):
     """The site's `[keys]` table was read (posted from a thread): binding id -> keys."""
 
-    keymap: dict[str, str]
-    problem: str | None = None
+    def __init__(self, keymap: dict[str, str], problem: str | None = None) -> None:
+        super().__init__()
+        self.keymap = keymap
+        self.problem = problem

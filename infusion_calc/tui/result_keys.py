@@ -6,12 +6,15 @@ otherwise on the drug on screen. Mixed into MainScreen, which holds the state.""
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from textual.worker import Worker, WorkerState
 
 from infusion_calc.tui import sharing
-from infusion_calc.tui.state import Delivery, ResultView, encounter_label
+from infusion_calc.tui.state import encounter_label
+
+if TYPE_CHECKING:
+    from infusion_calc.tui.result_view import Delivery, ResultView
 
 
 class ResultKeys:

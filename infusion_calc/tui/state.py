@@ -1,5 +1,5 @@
-"""What the form holds and what the result shows: plain frozen values; of the core's types
-only the checks, which the calculator bridge puts in the result as the core made them.
+"""What the form holds and the outcome the screen shows: plain frozen values (the result's own
+values, `ResultView` and what it carries, are in `result_view.py`).
 
 The main screen keeps a `FormValues` in a reactive and replaces it whole on every
 keystroke; the calculator bridge (`calculator.py`) turns it into an `Outcome` made of
@@ -9,13 +9,11 @@ draw before the core is imported.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Any, Literal
 
-if TYPE_CHECKING:  # types only: the first frame needs no core module
-    from infusion_calc.core.calculation.engine import Calculation
-    from infusion_calc.core.record.check_types import Check
-    from infusion_calc.core.record.encounter import EncounterText
+if TYPE_CHECKING:  # types only: the first frame needs no core module, nor a result's values
+    from infusion_calc.tui.result_view import ResultView
 
 ALL_PRESENTATIONS = "*"
 """Vial choice: plan with every presentation of the product (the least-waste combination)."""
@@ -86,55 +84,6 @@ def with_container_answer(values: FormValues, answer: ContainerAnswer | None) ->
 
 
 @dataclass(frozen=True, slots=True)
-class ClaimRow:
-    hcpcs: str
-    modifiers: str
-    units: str
-    ndc: str
-    ndc_unit: str
-    ndc_quantity: str
-
-
-@dataclass(frozen=True)
-class ResultView:
-    """One valid calculation, as the screen shows it. Every figure comes from the engine."""
-
-    heading: str
-    dose: str
-    dose_steps: tuple[str, ...]
-    vials: tuple[str, ...]
-    preparation: tuple[str, ...]
-    administered_units: int
-    discarded_units: int
-    discarded_amount: str
-    modifier_note: str
-    waste_modifier: str
-    """"JW" when a JW line was written, "JZ" when JZ was, "" for multi-dose containers."""
-    claim_rows: tuple[ClaimRow, ...]
-    rounding: str | None
-    warnings: tuple[str, ...]
-    chart_text: str
-    """The chart note, with the encounter details entered."""
-    claim_text: str
-    checks: tuple[Check, ...] = ()
-    """Pre-submission checks, errors first."""
-    vial_labels: tuple[str, ...] = ()
-    """One presentation label per vial opened, in vial order ("300 mg/15 mL"): a lot row each."""
-    calculation: "Calculation | None" = field(default=None, compare=False, repr=False)
-    """The core `Calculation` itself, for tests and for anything that needs more."""
-    encounter: "EncounterText | None" = field(default=None, compare=False, repr=False)
-    """The core `EncounterText` typed, for the log and the exports (a bad field left out)."""
-    given: str = ""
-    """What the administered units are billed from: the amount given ("200 mg"), else the dose."""
-    payment: str | None = None
-    """What Medicare allows per claim line and in all,
-    and what the JW line recovers (None: not priced)."""
-    rems: bool = False
-    """The drug has a REMS program (rules.rems_for):
-    only then does the encounter panel ask for its confirmation."""
-
-
-@dataclass(frozen=True, slots=True)
 class Problem:
     """Why there is no result: a sentence, and the form field it belongs under (if any)."""
 
@@ -161,14 +110,3 @@ class Outcome:
 
 
 LOADING = Outcome("loading")
-
-
-@dataclass(frozen=True, slots=True)
-class Delivery:
-    """What a copy-as or a save to the log did: the text to copy, and what to tell the nurse."""
-
-    ok: bool
-    message: str
-    text: str = ""
-    notices: tuple[str, ...] = ()
-    """Warnings that come with an export (no verified NDC, no charge, a unit converted)."""

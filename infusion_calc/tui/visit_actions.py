@@ -23,7 +23,7 @@ from infusion_calc.core.words.labels import line_brief
 from infusion_calc.core.words.presentation import claim_grid
 from infusion_calc.log import LogError
 from infusion_calc.log.visit_record import save_visit
-from infusion_calc.tui.state import Delivery, ResultView
+from infusion_calc.tui.result_view import Delivery, ResultView
 
 if TYPE_CHECKING:
     from infusion_calc.core.record.check_types import SitePolicy

@@ -10,10 +10,9 @@ from typing import TYPE_CHECKING, Any
 
 from textual.widgets import Static
 
-from infusion_calc.tui.state import ResultView
-
 if TYPE_CHECKING:
     from infusion_calc.core.visit.visit import VisitResult
+    from infusion_calc.tui.result_view import ResultView
 
 NOTHING = {
     "copy-claim": "Nothing copied",

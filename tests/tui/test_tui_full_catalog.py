@@ -10,7 +10,8 @@ from textual.widgets import Input
 
 from infusion_calc.catalog_cache import Compiled
 from infusion_calc.tui.app import InfusionCalcApp
-from infusion_calc.tui.state import TYPED_SIZE, ResultView
+from infusion_calc.tui.result_view import ResultView
+from infusion_calc.tui.state import TYPED_SIZE
 from infusion_calc.tui.widgets.drug_field import DrugField
 from tui_helpers import calculation_of, choose, open_encounter, ready, result_of, type_into
 

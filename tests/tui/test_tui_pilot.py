@@ -15,7 +15,7 @@ from textual.binding import Binding
 from textual.widgets import Input, Select, Static
 
 from infusion_calc.tui.app import InfusionCalcApp
-from infusion_calc.tui.state import ClaimRow
+from infusion_calc.tui.result_view import ClaimRow
 from infusion_calc.tui.widgets.big_figure import BigFigure
 from infusion_calc.tui.widgets.claim_lines import ClaimLines
 from infusion_calc.tui.widgets.drug_field import DrugField

@@ -6,7 +6,8 @@ from __future__ import annotations
 from infusion_calc.core.checks.checks import SitePolicy
 from infusion_calc.loading import packaged_catalog
 from infusion_calc.tui.calculator import Calculator
-from infusion_calc.tui.state import FormValues, ResultView
+from infusion_calc.tui.result_view import ResultView
+from infusion_calc.tui.state import FormValues
 
 ENCOUNTER = (
     ("given_at", "2026-03-02 09:00"),

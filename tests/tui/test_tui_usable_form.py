@@ -6,10 +6,13 @@ between are never lost nor reordered: text goes into the dose field at once, any
 
 from __future__ import annotations
 
+from asyncio import get_running_loop
 from time import monotonic
+from typing import Any
 
 import pytest
 from textual import events
+from textual._compositor import Compositor
 from textual.geometry import Size
 from textual.pilot import Pilot
 from textual.screen import UPDATE_PERIOD
@@ -17,6 +20,9 @@ from textual.widgets import Footer, Input
 
 from infusion_calc.tui.app import InfusionCalcApp
 from infusion_calc.tui.screens.main import MainScreen
+from infusion_calc.tui.widgets import workspace
+from infusion_calc.tui.widgets.form_field import FormField
+from infusion_calc.tui.widgets.key_bar import KeyBar
 from tui_helpers import focused_id, main_of, ready, result_of, type_fast
 
 MOUNT_LATER_ROWS = MainScreen._mount_later_rows
@@ -163,20 +169,29 @@ async def test_a_change_is_drawn_once_a_sixtieth_of_a_second_has_passed_since_th
 
 
 async def test_text_typed_at_the_first_frame_is_drawn_before_the_later_rows_mount(
-    app: InfusionCalcApp, later_rows_held: list[MainScreen]
+    app: InfusionCalcApp, later_rows_held: list[MainScreen], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The later rows (a third of a frame's work and more) wait for the frame that shows what
     was typed, when it is in the dose field but not drawn yet."""
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await dose_focused(pilot)
         await pilot.pause()
+        drawn_when_the_rows_came: list[str] = []
+
+        def key_bar(*, command_palette_key: bool) -> KeyBar:
+            drawn_when_the_rows_came.append(screen._dose_drawn)
+            return KeyBar(compact=True, show_command_palette=command_palette_key)
+
+        monkeypatch.setattr(workspace, "key_bar", key_bar)
         screen.query_one("#dose", Input).value = "3"  # in the field, not drawn yet
+        assert screen._typed_ahead_of_the_rows()
         await MOUNT_LATER_ROWS(later_rows_held[0])
-        assert not screen.query(Footer)  # put off until that frame is out
-        later_rows_held.clear()
-        await pilot.pause()
-        assert later_rows_held  # asked for again once it is
-        await mount_the_held_rows(pilot, later_rows_held)
+        for _ in range(4):
+            await pilot.pause()
+            if not drawn_when_the_rows_came and later_rows_held[1:]:
+                await MOUNT_LATER_ROWS(later_rows_held.pop())  # asked for again
+        assert drawn_when_the_rows_came == ["3"]  # the frame showing it went out first
+        await ready(pilot)
         assert screen.query(Footer) and screen.query_one("#dose", Input).value == "3"
 
 
@@ -191,3 +206,101 @@ async def test_a_notification_still_shows_though_the_first_frame_hides_the_toast
         app.notify("Saved to the log")
         await pilot.pause()
         assert toasts.display and toasts.children
+
+
+async def test_text_typed_while_the_form_is_built_is_drawn_without_waiting_a_sixtieth(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A key typed ahead (or at the first frame) goes out in the very next frame, not 1/60 s
+    after the first frame: the form is usable a frame's wait sooner."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await dose_focused(pilot)
+        await pilot.pause()
+        drawn = _frames_drawn(screen, monkeypatch)
+        screen._update_timer.pause()
+        monkeypatch.setattr(screen, "_update_due", None, raising=False)
+        monkeypatch.setattr(screen, "_updated_at", monotonic(), raising=False)  # a frame just out
+        screen._update_due = get_running_loop().call_later(1, screen._update_if_needed)
+        screen.query_one("#dose", Input).value = "3"  # in the field, not drawn yet
+        screen.refresh()
+        await screen._on_idle(events.Idle())
+        assert "frame" in drawn
+        assert screen._dose_drawn == "3"
+
+
+async def test_a_key_sent_to_the_app_and_not_handed_on_yet_holds_the_later_rows_back(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen]
+) -> None:
+    """A key typed at the first frame may still be on its way to the dose field when the rows
+    are asked for: it is drawn first (the rows cost a frame's work and more)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await dose_focused(pilot)
+        await pilot.pause()
+        app.post_message(events.Key("3", "3"))  # on its way: not handled yet
+        await MOUNT_LATER_ROWS(later_rows_held[0])
+        assert not screen.query(Footer)
+        await pilot.pause()
+        assert screen.query_one("#dose", Input).value == "3"
+        assert app.input_in_flight == 0
+
+
+def _styles_of(screen: MainScreen) -> dict[int, dict[str, object]]:
+    return {
+        id(node): dict(node._css_styles._rules) for node in screen.walk_children(with_self=True)
+    }
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)], ids=["wide", "narrow"])
+async def test_the_stylesheet_s_later_rules_style_nothing_in_the_first_frame(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen], size: tuple[int, int]
+) -> None:
+    """The first frame parses only the rules above LATER_STYLES; the rest come as the later rows
+    mount, and restyle nothing already there."""
+    async with app.run_test(size=size) as pilot:
+        screen = await dose_focused(pilot)
+        await pilot.pause()
+        first = _styles_of(screen)
+        assert app._later_styles  # not added yet
+        app.add_later_styles()
+        app.stylesheet.update_nodes(screen.walk_children(with_self=True), animate=False)
+        assert _styles_of(screen) == first
+
+
+async def test_a_row_s_error_line_mounts_with_its_first_error_last_in_the_row(
+    app: InfusionCalcApp,
+) -> None:
+    """The first frame has no hidden error lines; an error shown (even before the row has
+    composed its parts) puts its line below them, where compose used to."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await dose_focused(pilot)
+        assert not screen.query(".field-error")
+        await ready(pilot)
+        early = FormField("Early", Input(id="early"), field="early", hint="a hint")
+        early.show_error("shown before the row was there")
+        await screen.order_form.mount(early)
+        screen.order_form.query_one("#dose-field", FormField).show_error("a bad dose")
+        for _ in range(3):
+            await pilot.pause()
+        for row in (early, screen.order_form.query_one("#dose-field", FormField)):
+            assert row.children[-1].has_class("field-error") and row.children[-1].display
+            assert row.has_class("-has-error") and row.error.startswith("✖ ")
+
+
+async def test_the_screen_is_drawn_whole_once_at_start(
+    app: InfusionCalcApp, later_rows_held: list[MainScreen], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Textual's first resume draws the first frame whole, then asked for the whole screen
+    again: a second whole frame, the same as the first, before a key typed at once."""
+    wholes: list[int] = []
+    render_whole = Compositor.render_full_update
+
+    def counted(compositor: Compositor, *args: Any, **kwargs: Any) -> Any:
+        wholes.append(1)
+        return render_whole(compositor, *args, **kwargs)
+
+    monkeypatch.setattr(Compositor, "render_full_update", counted)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await dose_focused(pilot)
+        for _ in range(4):
+            await pilot.pause()
+        assert len(wholes) == 1

@@ -11,8 +11,8 @@ from textual.widgets import Collapsible, Input, Select, Static
 
 from infusion_calc.core.calculation.engine import Calculation
 from infusion_calc.tui.app import InfusionCalcApp
+from infusion_calc.tui.result_view import ResultView
 from infusion_calc.tui.screens.main import MainScreen
-from infusion_calc.tui.state import ResultView
 from infusion_calc.tui.widgets.drug_field import DrugField
 from infusion_calc.tui.widgets.form_field import FormField
 

@@ -24,7 +24,7 @@ from infusion_calc.loading import fda_2019_containers
 from infusion_calc.tui.state import with_container_answer
 
 if TYPE_CHECKING:
-    from infusion_calc.tui.state import ResultView
+    from infusion_calc.tui.result_view import ResultView
 
 
 class ConfirmContainerScreen(ModalScreen[str | None]):

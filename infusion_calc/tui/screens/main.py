@@ -14,34 +14,33 @@ dose field exists, hands text on to it at once and holds anything else until the
 
 from __future__ import annotations
 
-from asyncio import TimerHandle, get_running_loop
+from asyncio import sleep
 from dataclasses import replace
-from time import monotonic
 from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
-from textual.geometry import Size
 from textual.reactive import reactive, var
-from textual.screen import UPDATE_PERIOD, Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Input, Static
 
 from infusion_calc.tui.messages import DoseFocused, FormBuilt
 from infusion_calc.tui.result_keys import ResultKeys
 from infusion_calc.tui.screens.main_bindings import MAIN_BINDINGS
-from infusion_calc.tui.state import LOADING, FormValues, Outcome, ResultView, with_container_answer
+from infusion_calc.tui.screens.start_frames import StartFrames
+from infusion_calc.tui.state import LOADING, FormValues, Outcome, with_container_answer
 from infusion_calc.tui.visit_keys import VisitKeys
 
 if TYPE_CHECKING:
     from infusion_calc.tui.calculator import Calculator
+    from infusion_calc.tui.result_view import ResultView
     from infusion_calc.tui.state import ContainerAnswer
     from infusion_calc.tui.widgets.order_form import OrderForm
     from infusion_calc.tui.widgets.result_panel import ResultPanel
 
 
-class MainScreen(VisitKeys, ResultKeys, Screen[None]):
+class MainScreen(VisitKeys, ResultKeys, StartFrames):
     AUTO_FOCUS = None  # the dose field gets the focus once it exists
     HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
     BINDING_GROUP_TITLE = "Result"
@@ -80,12 +79,6 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         self._cursor_blink = cursor_blink
         self.built = False
         """True once the whole form exists (its later rows mount just after the first frame)."""
-        self._resumed = False
-        self._updated_at = 0.0
-        self._update_due: TimerHandle | None = None
-        self._dose_drawn = ""
-        """The dose field's text in the last frame drawn while the form is being built."""
-        """When this screen last brought its frame up to date (monotonic seconds)."""
         self._shown: Outcome | None = None
         """The outcome the form and the result panel were last handed."""
         self._saving = False
@@ -135,16 +128,33 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         (The key bar, a widget per key, cost the first frame a third of its time; the keys it
         names are held until the form is whole anyway.)"""
         # lazy: imported with the first frame's widgets (already loaded by then)
-        from infusion_calc.tui.widgets.workspace import key_bar
+        from infusion_calc.tui.widgets.workspace import catalog_banner, key_bar
 
-        if self.query_one("#dose", Input).value != self._dose_drawn:
+        # A key the driver's thread has sent reaches the app's queue two turns of the event
+        # loop later (run_coroutine_threadsafe: one turn makes its task, the next runs it).
+        for _ in range(2):
+            await sleep(0)
+        if self._typed_ahead_of_the_rows():
             # Text typed at the first frame, not drawn yet: its frame first, then the rows.
             self.call_after_refresh(self.order_form.call_later, self._mount_later_rows)
             return
 
+        self.app.start_loading()  # type: ignore[attr-defined]  # (InfusionCalcApp's)
+        self.app.add_later_styles()  # type: ignore[attr-defined]
+        self.mount(catalog_banner(), before="#workspace")  # (hidden: not waited for)
         await self.mount(key_bar(command_palette_key=self.size.width >= self.KEY_BAR_FULL_WIDTH))
         self._fit_key_bar()
         await self._mount_next_rows()
+
+    def _typed_ahead_of_the_rows(self) -> bool:
+        """A key on its way to the dose field (sent to the app, or waiting in the field's queue)
+        or in it and not drawn yet: mounting the rows first would delay its frame by theirs."""
+        dose = self.query_one("#dose", Input)
+        return (
+            bool(getattr(self.app, "input_in_flight", 0))
+            or dose.message_queue_size > 0
+            or dose.value != self._dose_drawn
+        )
 
     async def _mount_next_rows(self) -> None:
         if await self.order_form.mount_next_rows():
@@ -160,54 +170,6 @@ class MainScreen(VisitKeys, ResultKeys, Screen[None]):
         if not self._cursor_blink:
             for field in self.query(Input):
                 field.cursor_blink = False
-
-    def on_screen_resume(self, event: events.ScreenResume) -> None:
-        # Runs before Textual's own handler. The first time, every widget was styled as it was
-        # mounted, just before: restyling them all again delayed the first frame (tens of ms).
-        if not self._resumed:
-            self._resumed = True
-            event.refresh_styles = False
-
-    def _screen_resized(self, size: Size) -> None:
-        # Textual resizes the screen three times at start to the size its first frame was laid
-        # out at, each a layout of the whole screen, delaying a key typed at once: at a size
-        # already laid out, a layout pending is left to the next frame (one layout, not three).
-        if self.app._dom_ready and not self.app.is_inline and size == self._compositor.size:
-            if self._layout_widgets:
-                self._layout_required = True
-            self.check_idle()
-            return
-        super()._screen_resized(size)
-
-    async def _on_idle(self, event: events.Idle) -> None:
-        # Runs before Textual's own handler, which waits for the screen's next 1/60 s tick, a
-        # grid set when its timer started (up to 17 ms after a key, the first key included):
-        # the frame goes out 1/60 s after the last one instead (at once if that has passed),
-        # so the pace stays one frame per 1/60 s at most.
-        if self._update_due is None and self._needs_update():
-            delay = self._updated_at + UPDATE_PERIOD - monotonic()
-            if delay <= 0:
-                self._on_timer_update()
-            else:
-                self._update_due = get_running_loop().call_later(delay, self._update_if_needed)
-
-    def _update_if_needed(self) -> None:
-        self._update_due = None
-        if self._needs_update():
-            self._on_timer_update()
-
-    def _needs_update(self) -> bool:
-        return (
-            self.is_current
-            and not self.app._batch_count
-            and bool(self._layout_required or self._repaint_required or self._dirty_widgets)
-        )
-
-    def _compositor_refresh(self) -> None:
-        self._updated_at = monotonic()
-        if not self.built:  # (the dose field may not exist yet)
-            self._dose_drawn = next((dose.value for dose in self.query("#dose").results(Input)), "")
-        super()._compositor_refresh()
 
     def _breakpoint_classes(self, width: int) -> dict[str, bool]:
         """-narrow or -wide for this width, as Textual's resize sets them."""

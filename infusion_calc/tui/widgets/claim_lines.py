@@ -15,7 +15,7 @@ from rich.table import Table
 from rich.text import Text
 from textual.widget import Widget
 
-from infusion_calc.tui.state import ClaimRow
+from infusion_calc.tui.result_view import ClaimRow
 
 COLUMNS = ("HCPCS", "Modifier", "Units", "NDC", "NDC unit", "NDC qty")
 NDC = COLUMNS.index("NDC")

@@ -12,7 +12,6 @@ the field without typing lists every drug, most-used first.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from textual import events, on
@@ -45,19 +44,23 @@ class DrugField(Vertical):
         Binding("escape", "cancel", "Keep the drug", show=False),
     ]
 
-    @dataclass
+    # The messages are plain classes, not dataclasses: a dataclass compiles its methods as the
+    # module loads, which the first frame waits for.
     class Changed(Message):
         """Another drug was chosen."""
 
-        field: "DrugField"
-        value: str
+        def __init__(self, field: "DrugField", value: str) -> None:
+            super().__init__()
+            self.field = field
+            self.value = value
 
-    @dataclass
     class Entered(Message):
         """Enter was pressed in the field: `picked` when it chose a drug (the form moves on)."""
 
-        field: "DrugField"
-        picked: bool
+        def __init__(self, field: "DrugField", picked: bool) -> None:
+            super().__init__()
+            self.field = field
+            self.picked = picked
 
     def __init__(self, *, id: str | None = None) -> None:
         super().__init__(id=id)

@@ -28,7 +28,8 @@ class FormField(Vertical):
         yield self.control
         if self._hint:
             yield Static(self._hint, classes="field-hint", markup=False)
-        yield self._error
+        # The error line (hidden without an error, app.tcss) mounts with the first error: the
+        # first frame and the later rows do without a hidden widget per row.
 
     @property
     def error(self) -> str:
@@ -39,4 +40,13 @@ class FormField(Vertical):
             return
         self._message = message
         self._error.update(f"✖ {message}" if message else "")
+        if message and self._error.parent is None:
+            if self.is_mounted:
+                self.mount(self._error)  # last, where compose would have put it
+            else:  # after what compose puts first
+                self.call_later(self._mount_error)
         self.set_class(bool(message), "-has-error")
+
+    def _mount_error(self) -> None:
+        if self._error.parent is None:
+            self.mount(self._error)

@@ -12,7 +12,6 @@ dose needs, and which field a problem belongs under.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import TYPE_CHECKING, TypeVar
 
 from textual import on
@@ -55,12 +54,13 @@ ON_EVERY_CHANGE = ("blur", "changed", "submitted")
 class OrderForm(Vertical):
     """Everything the nurse types. Tab order is the order of the rows."""
 
-    @dataclass
-    class Changed(Message):
+    class Changed(Message):  # not a dataclass: it would compile its methods at import
         """Something was typed or chosen; `values` is the whole form as it now stands."""
 
-        form: "OrderForm"
-        values: FormValues
+        def __init__(self, form: "OrderForm", values: FormValues) -> None:
+            super().__init__()
+            self.form = form
+            self.values = values
 
     def __init__(self, *, round_within: str = "", id: str | None = None) -> None:
         super().__init__(id=id)

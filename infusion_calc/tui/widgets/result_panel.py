@@ -7,7 +7,7 @@ why, so a figure from an earlier input can never be read as the answer.
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
 from rich.table import Table
 from rich.text import Text
@@ -17,10 +17,10 @@ from textual.content import Content
 from textual.widget import Widget
 from textual.widgets import Label, Static
 
-from infusion_calc.tui.state import FIELD_LABELS, Outcome, Problem, ResultView, encounter_label
-from infusion_calc.tui.widgets.big_figure import BigFigure
-from infusion_calc.tui.widgets.checks_list import ChecksList, summary
-from infusion_calc.tui.widgets.claim_lines import ClaimLines
+from infusion_calc.tui.state import FIELD_LABELS, Outcome, Problem, encounter_label
+
+if TYPE_CHECKING:
+    from infusion_calc.tui.result_view import ResultView
 
 PartT = TypeVar("PartT", bound=Widget)
 
@@ -38,25 +38,33 @@ class ResultPanel(VerticalScroll):
         self._drawn: dict[str, object] = {}
         """What each part of the result body last showed (its widgets keep it while hidden)."""
         self._parts: dict[str, Widget] = {}
+        self._body_built = False
 
     def compose(self) -> ComposeResult:
-        yield Static("", id="result-heading", markup=False)
-        # A dose far outside the label shows here, above "Open 20 vials",
-        # before anyone copies anything.
-        yield Static("", id="dose-alert")
+        # The heading and the dose alert come above it, the body and the visit below it, with
+        # build_body: hidden until there is a result, so the first frame does without them.
         yield Static("", id="result-status")
-        # The body (build_body) comes between here and the visit, before the first result.
-        # The visit's drugs and its whole claim (F9): outside the result body,
-        # so it stays in view between drugs.
-        visit = Static("", id="visit", markup=False)
-        visit.display = False  # until a drug is added to the visit
-        yield visit
 
     async def build_body(self) -> None:
         """Mount the result's body, once, before the first result: it is hidden until there is
         one, so the first frame (the catalog still loading) does without its widgets."""
-        if self.query_children("#result-body"):
+        if self._body_built:
             return
+        self._body_built = True
+        heading = Static("", id="result-heading", markup=False)
+        # A dose far outside the label shows here, above "Open 20 vials",
+        # before anyone copies anything.
+        alert = Static("", id="dose-alert")
+        # The visit's drugs and its whole claim (F9): outside the result body,
+        # so it stays in view between drugs.
+        visit = Static("", id="visit", markup=False)
+        for hidden in (heading, alert, visit):  # until there is a result, or a visit
+            hidden.display = False
+        # lazy: the body's widgets are not in the first frame
+        from infusion_calc.tui.widgets.big_figure import BigFigure
+        from infusion_calc.tui.widgets.checks_list import ChecksList  # lazy: as above
+        from infusion_calc.tui.widgets.claim_lines import ClaimLines  # lazy: as above
+
         body = Vertical(
             Static("", id="result-facts"),
             Horizontal(
@@ -77,7 +85,9 @@ class ResultPanel(VerticalScroll):
             Static("", id="chart-text", markup=False),
             id="result-body",
         )
-        await self.mount(body, before=self._part("#visit", Static))
+        status = self._part("#result-status", Static)
+        await self.mount(heading, alert, before=status)
+        await self.mount(body, visit, after=status)
 
     def show(self, outcome: Outcome) -> None:
         # Together: each class change restyles the whole panel.
@@ -92,8 +102,9 @@ class ResultPanel(VerticalScroll):
             self._show_result(outcome.result)
             self._show_left_out(outcome.encounter_problems)
             return
-        self._part("#result-heading", Static).display = False
-        self._part("#dose-alert", Static).display = False
+        if self._body_built:  # (before the first result)
+            self._part("#result-heading", Static).display = False
+            self._part("#dose-alert", Static).display = False
         problem = outcome.problem
         message = problem.message if problem else ""
         if problem is not None and problem.field in FIELD_LABELS:
@@ -115,6 +126,11 @@ class ResultPanel(VerticalScroll):
     def _show_result(self, view: ResultView) -> None:
         # Each part is redrawn only when what it shows changed:
         # a keystroke mostly moves a few figures.
+        # lazy: the body's widgets are not in the first frame (imported by build_body, before)
+        from infusion_calc.tui.widgets.big_figure import BigFigure
+        from infusion_calc.tui.widgets.checks_list import ChecksList, summary  # lazy: as above
+        from infusion_calc.tui.widgets.claim_lines import ClaimLines  # lazy: as above
+
         heading = self._part("#result-heading", Static)
         heading.display = True
         if self._changed("heading", view.heading):
