@@ -15,6 +15,8 @@ from __future__ import annotations
 import csv
 import io
 import os
+import re
+import shutil
 import statistics
 import subprocess
 import time
@@ -247,6 +249,42 @@ def beside(rows: int, workdir: Path, repeats: int, other: Path) -> str:
     )
 
 
+def _instructions(orders: Path, out: Path, tree: Path | None) -> int:
+    """Instructions callgrind counts for `batch --jobs 1` on `orders`, start to exit."""
+    cli = cli_command() if tree is None else [str(tree / ".venv/bin/python"), "-m", "infusion_calc"]
+    command = ["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null"]
+    command += [*cli, "batch", str(orders), "--out", str(out), "--jobs", "1"]
+    ran = subprocess.run(command, capture_output=True, text=True, cwd=tree, check=False)
+    counted = re.search(r"Collected : ([0-9]+)", ran.stderr)
+    if counted is None:
+        raise RuntimeError(f"callgrind counted nothing: {ran.stderr[-500:]}")
+    return int(counted.group(1))
+
+
+def instructions_beside(rows: int, workdir: Path, other: Path) -> str:
+    """Instructions per row (callgrind: the same count whatever else the machine runs), this tree
+    beside `other`: each tree's count on `rows` rows less its count on one row (start-up), over
+    `rows`; the ratio of the two per-row counts. Instructions are not time (a cache miss costs
+    many), but a change that makes fewer shows here when the machine is too loaded to time it."""
+    if shutil.which("valgrind") is None:
+        return "valgrind is not installed: no instruction counts"
+    orders = write_orders(
+        workdir / f"priced-orders-{rows}.csv", rows, date_column="given_at", month=SERVICE_MONTH
+    )
+    one = write_orders(
+        workdir / "priced-orders-1.csv", 1, date_column="given_at", month=SERVICE_MONTH
+    )
+    per_row = []
+    for tree in (None, other):
+        whole = _instructions(orders, workdir / "counted.csv", tree)
+        start = _instructions(one, workdir / "counted.csv", tree)
+        per_row.append((whole - start) / rows)
+    return (
+        f"{rows:,} rows, instructions per row (start-up taken off): this tree {per_row[0]:,.0f}, "
+        f"{other} {per_row[1]:,.0f}: {per_row[0] / per_row[1]:.3f}x"
+    )
+
+
 if __name__ == "__main__":
     import argparse
     import tempfile
@@ -255,9 +293,16 @@ if __name__ == "__main__":
     parser.add_argument("rows", nargs="?", type=int, default=20_000)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--beside", type=Path, help="another worktree (with .venv) to time too")
+    parser.add_argument(
+        "--instructions",
+        action="store_true",
+        help="with --beside: count instructions per row under callgrind instead of timing",
+    )
     options = parser.parse_args()
     with tempfile.TemporaryDirectory() as folder:
-        if options.beside is None:
+        if options.instructions and options.beside is not None:
+            print(instructions_beside(options.rows, Path(folder), options.beside.resolve()))
+        elif options.beside is None:
             print(batch_priced(options.rows, Path(folder), options.repeats).line())
         else:
             print(beside(options.rows, Path(folder), options.repeats, options.beside.resolve()))

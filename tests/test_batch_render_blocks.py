@@ -11,6 +11,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from infusion_calc.cli import batch_render
 from infusion_calc.cli.batch_render import CsvOut, Job, render
 from infusion_calc.core.pipeline.administration import Site
 from infusion_calc.core.pipeline.batch import VIAL_SEPARATOR, answer_rows, read_header
@@ -89,3 +90,40 @@ def test_line_cells_kept_by_the_csv_output_are_the_cells_of_the_records(
         for record in outcome.records:
             by_record.write(record)
     assert [list(row) for row in by_outcome.rows] == by_record.rows
+
+
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(
+    st.lists(st.tuples(st.integers(0, len(ORDERS) - 1), CELLS, CELLS), min_size=1, max_size=12),
+    st.sets(st.integers(0, 11)),
+    st.booleans(),
+)
+def test_a_chunk_of_outcomes_and_records_is_written_as_records_alone(
+    site: Site, picks: list[tuple[int, str, str]], as_records: set[int], forget: bool
+) -> None:
+    """Rows held in pieces (`write_outcome`: their first cells, doses' text and plan lines' texts,
+    kept or worked out afresh) and rows given as records (`write`: a visit's lines) in any order
+    make the text every row written as a record makes."""
+    columns = read_header(HEADER)
+    rows = [
+        [encounter, *ORDERS[pick][:3], note, ORDERS[pick][3]] for pick, encounter, note in picks
+    ]
+    outcomes = [o for o in answer_rows(rows, columns, site, 2, TODAY, RowMemo()) if not o.error]
+    if forget:
+        batch_render._KEPT_TEXTS.clear()
+        batch_render._KEPT_DOSES.clear()
+    mixed, records = io.StringIO(), io.StringIO()
+    by_pieces, by_records = CsvOut(mixed, columns), CsvOut(records, columns)
+    for index, outcome in enumerate(outcomes):
+        if index in as_records:
+            for record in outcome.records:
+                by_pieces.write(record)
+        else:
+            by_pieces.write_outcome(outcome)
+        for record in outcome.records:
+            by_records.write(record)
+    by_pieces.finish()
+    by_records.finish()
+    assert mixed.getvalue() == records.getvalue()

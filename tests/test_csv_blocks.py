@@ -11,13 +11,14 @@ import csv
 import io
 import math
 import re
+from collections.abc import Sequence
 from decimal import Decimal
 from typing import Any, Literal
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from infusion_calc.core.record.csv_out import BLOCK_ROWS, CsvWriter
+from infusion_calc.core.record.csv_out import BLOCK_ROWS, CsvWriter, csv_lines
 from infusion_calc.core.record.safe_text import escape_controls
 
 _FORMULA_START = frozenset("=+-@\t\r")
@@ -128,3 +129,51 @@ def test_numbers_that_start_like_formulas_stay_numbers_in_a_block() -> None:
     written = io.StringIO()
     CsvWriter(written).writerows(rows)
     assert written.getvalue() == "-5,-0.5,-12.5,'-1e5\n-0.25,'@x,\n"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.tuples(_ROWS.filter(bool), st.integers(1, 6)), min_size=1, max_size=3))
+def test_rows_put_together_from_csv_pieces_are_written_as_their_cells(
+    groups: list[tuple[list[list[Any]], int]],
+) -> None:
+    """`csv_lines` pieces joined by ',' make the text csv writes for the whole row, and
+    `write_texts` writes what `writerows` writes for the rows: the guard's passes read that text,
+    and a block they refuse is written from its rows (asked for only then)."""
+    rows: list[tuple[Any, ...]] = []
+    texts: list[str] = []
+    for group, cut in groups:
+        for row in group:
+            whole = (*row, *row[:cut], "x")  # at least two cells on each side of the cut
+            head, tail = whole[: len(row)], whole[len(row) :]
+            if len(head) < 2:
+                head, tail = (*head, "a"), tail
+                whole = (*head, *tail)
+            first, second = csv_lines([head, tail])
+            texts.append(first[:-1] + "," + second)
+            rows.append(whole)
+    assert texts == csv_lines(rows)
+    asked: list[int] = []
+
+    def cells() -> list[Sequence[Any]]:
+        asked.append(1)
+        return list(rows)
+
+    pieces, whole_rows = io.StringIO(), io.StringIO()
+    CsvWriter(pieces).write_texts(texts, cells)
+    CsvWriter(whole_rows).writerows(rows)
+    assert pieces.getvalue() == whole_rows.getvalue() == _reference([list(row) for row in rows])
+    plain = whole_rows.getvalue() == "".join(csv_lines(rows))
+    assert len(asked) <= 1 and (plain or asked)
+
+
+@settings(max_examples=200, deadline=None)
+@given(_ROWS, st.sampled_from(["\udc80", "a\udcff", "\ud800x", "×\udc9f", "\u00a0", "\u2028×"]))
+def test_a_block_with_an_undecodable_byte_or_an_unprintable_character_is_looked_at_cell_by_cell(
+    rows: list[list[Any]], odd: str
+) -> None:
+    """The block check reads the characters other than ASCII on their own: a lone surrogate (a
+    byte batch kept undecoded) or another unprintable one still sends the block cell by cell."""
+    mixed = [*rows, ["×", odd, "J2323"], *rows]
+    written = io.StringIO()
+    CsvWriter(written).writerows(mixed)
+    assert written.getvalue() == _reference(mixed)

@@ -33,7 +33,7 @@ from infusion_calc.core.pipeline.batch import (
 )
 from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.pipeline.batch_records import PlanParts
-from infusion_calc.core.record.csv_out import CsvWriter
+from infusion_calc.core.record.csv_out import CsvWriter, csv_lines
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
 
@@ -61,33 +61,77 @@ class CsvOut:
         self.writer = CsvWriter(stream)
         self.names = names
 
-        self.rows: list[Sequence[Any]] = []  # lists from `write`, tuples from `write_outcome`
+        self.held: list[Sequence[Any]] = []  # rows as cells: lists from `write`, tuples from
+        # `write_outcome` once a row came from `write`
+        self.pieces: list[Piece] | None = []
+        """The rows held in pieces, while every row came from `write_outcome` (None once one
+        came from `write`): first cells, doses, their text, line texts and plan (`Piece`)."""
+
+    @property
+    def rows(self) -> list[Sequence[Any]]:
+        """The rows held, as cells (a row held in pieces has its plan's cells worked out again)."""
+        if self.pieces is None:
+            return self.held
+        return [
+            row + before + doses + after
+            for row, doses, _, _, plan in self.pieces
+            for before, after in line_cells(plan)
+        ]
 
     def header(self) -> None:
         self.writer.writerow(self.names)
 
     def write(self, record: dict[str, Any]) -> None:
+        if self.pieces is not None:  # the rows held so far, as cells, before this one
+            self.held, self.pieces = self.rows, None
         cells = list(self.cells(record))
         for index in self.lists:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
-        self.rows.append(cells)
+        self.held.append(cells)
 
     def write_outcome(self, outcome: RowOutcome) -> None:
         """The row's lines as `write` writes its `records`, from its pass-through cells, its
-        number and its lines' cells (`plan_cells`), without a record per line."""
+        number and its plan's line texts (`plan_texts`), without a record per line."""
         if outcome.passthrough is None:
             for record in outcome.given:
                 self.write(record)
             return
         plan, doses = outcome.parts
         row = (*outcome.passthrough, outcome.row)
-        self.rows.extend([row + before + doses + after for before, after in plan_cells(plan)])
+        if self.pieces is None:
+            self.held.extend([row + before + doses + after for before, after in line_cells(plan)])
+            return
+        # The kept texts looked up here first (a row's plan and doses are nearly always kept):
+        # a call each costs about what the look-up does.
+        kept = _KEPT_TEXTS.get(id(plan))
+        text = _KEPT_DOSES.get(doses)
+        self.pieces.append(
+            (
+                row,
+                doses,
+                text if text is not None else _doses_text(doses),
+                kept[1] if kept is not None else plan_texts(plan),
+                plan,
+            )
+        )
 
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
-        C-level passes (core/record/csv_out.py), the same bytes as one row at a time."""
-        self.writer.writerows(self.rows)
-        self.rows.clear()
+        C-level passes (core/record/csv_out.py), the same bytes as one row at a time. When
+        every row came from `write_outcome`, a line's text is put together from its row's first
+        cells (one csv call for the chunk), the plan's kept texts and the doses' text, and its
+        cells are made only for a block the guard's passes do not pass."""
+        if self.pieces is None:
+            self.writer.writerows(self.held)
+        else:
+            texts = []
+            for head, (_, _, doses, lines, _) in zip(
+                csv_lines([piece[0] for piece in self.pieces]), self.pieces
+            ):
+                start = head[:-1] + ","  # csv ended the row's first cells with its LF
+                texts.extend([start + before + doses + after for before, after in lines])
+            self.writer.write_texts(texts, lambda: self.rows)
+        self.held, self.pieces = [], []
 
 
 _DOSE = RESULT_COLUMNS.index("dose")
@@ -96,30 +140,59 @@ _AFTER_NAMES = RESULT_COLUMNS[_DOSE + 2 :]  # after dose and dose_given: a plan 
 _AFTER = itemgetter(*_AFTER_NAMES)
 _AFTER_LISTS = [_AFTER_NAMES.index(name) for name in CsvOut.LIST_COLUMNS]
 PLANS_KEPT = 1024
-"""Plans' line cells kept (`plan_cells`): half as many as the batch keeps plans' parts
+"""Plans' line texts kept (`plan_texts`): half as many as the batch keeps plans' parts
 (core/pipeline/batch_records.py). 2,048 cost 1.3 MB more per batch process, with no gain measured
-on the priced batch (3.38x and 3.41x its floor)."""
-_KEPT_CELLS: dict[int, tuple[PlanParts, list[tuple[tuple[Any, ...], tuple[Any, ...]]]]] = {}
+on the priced batch (3.38x and 3.41x its floor); 512 worked out 4% more per row."""
+LineTexts = tuple[str, str]
+"""A plan line's CSV cells before `dose` and after `dose_given` as csv writes them inside a row:
+the first with the ',' after it, the second with the ',' before it and the LF."""
+_KEPT_TEXTS: dict[int, tuple[PlanParts, list[LineTexts]]] = {}
+Piece = tuple[tuple[Any, ...], tuple[str, str | None], str, list[LineTexts], PlanParts]
+"""A row held by `CsvOut` in pieces: its first cells (pass-through, number), its doses, their
+text as csv writes them, its plan's line texts (`plan_texts`) and its plan's parts."""
 
 
-def plan_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
-    """Each line's CSV cells before `dose` and after `dose_given` (lists joined as `CsvOut.write`
-    joins them), kept by the plan parts' identity (held beside them, so no id is reused): the
-    batch keeps one per plan (`kept_record_parts`), shared by rows whose patients differ.
-    Bounded: emptied when full."""
-    found = _KEPT_CELLS.get(id(plan))
-    if found is not None:
-        return found[1]
+def line_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+    """Each line's CSV cells before `dose` and after `dose_given`, lists joined as `CsvOut.write`
+    joins them."""
     cells = []
     for head, tail in plan:
         after = list(_AFTER(tail))
         for index in _AFTER_LISTS:
             after[index] = VIAL_SEPARATOR.join(after[index])
         cells.append((_BEFORE(head), tuple(after)))
-    if len(_KEPT_CELLS) >= PLANS_KEPT:
-        _KEPT_CELLS.clear()
-    _KEPT_CELLS[id(plan)] = (plan, cells)
     return cells
+
+
+def plan_texts(plan: PlanParts) -> list[LineTexts]:
+    """Each line's `line_cells` as csv writes them inside a row, kept by the plan parts' identity
+    (held beside them, so no id is reused): the batch keeps one per plan (`kept_record_parts`),
+    shared by rows whose patients differ. Only the texts are kept (the cells are worked out again
+    for a block the guard's passes refuse). Bounded: emptied when full."""
+    found = _KEPT_TEXTS.get(id(plan))
+    if found is not None:
+        return found[1]
+    texts = csv_lines([cells for line in line_cells(plan) for cells in line])
+    lines = [(texts[index][:-1] + ",", "," + texts[index + 1]) for index in range(0, len(texts), 2)]
+    if len(_KEPT_TEXTS) >= PLANS_KEPT:
+        _KEPT_TEXTS.clear()
+    _KEPT_TEXTS[id(plan)] = (plan, lines)
+    return lines
+
+
+DOSES_KEPT = 1024
+"""Doses' texts kept (`_doses_text`): a batch's doses repeat; emptied when full (flat memory)."""
+_KEPT_DOSES: dict[tuple[str, str | None], str] = {}
+
+
+def _doses_text(doses: tuple[str, str | None]) -> str:
+    """A row's dose and dose given as csv writes them inside a row (no LF)."""
+    found = _KEPT_DOSES.get(doses)
+    if found is None:
+        if len(_KEPT_DOSES) >= DOSES_KEPT:
+            _KEPT_DOSES.clear()
+        found = _KEPT_DOSES[doses] = csv_lines([doses])[0][:-1]
+    return found
 
 
 class JsonLinesOut:

@@ -112,6 +112,15 @@ KEPT_PAYMENTS: Kept[Payment] = Kept(1024)
 lines again and again, while the doses behind them differ."""
 
 
+KEPT_BY_PLAN: Kept[Payment] = Kept(1024)
+"""Payments by the identity of the quarter, drug, billing and rounding option they were worked out
+for (each held): the rows of a batch whose doses share a plan."""
+
+
+KEPT = (KEPT_PAYMENTS, KEPT_BY_PLAN)
+"""What this module keeps (a test empties them to compare with answers worked out afresh)."""
+
+
 def _quarter_name(day: date) -> str:
     return f"{day.year}Q{(day.month - 1) // 3 + 1}"
 
@@ -131,13 +140,30 @@ def payment_for(
 
     `with_payment` puts it on the calculation; batch writes it straight into the row's
     records, without a copy of the calculation per row."""
-    quarter = next((q for q in quarters if q.effective_from <= day <= q.effective_to), None)
-    if quarter is None:
+    for quarter in quarters:  # the first that covers the day (a loop: no generator per row)
+        if quarter.effective_from <= day <= quarter.effective_to:
+            break
+    else:
         return PAYMENT_QUARTER_MISSING(
             "No Medicare payment: no CMS quarter loaded covers "
             f"{day.isoformat()}. Import the {_quarter_name(day)} ASP crosswalk "
             "and payment-limit files with 'infusion-calc data import'.",
         )
+    # A plan's billing and option are kept by the engine (one object per plan), so a payment
+    # found for them under this quarter is found again by identity, before its lines are read.
+    plan_key = (id(quarter), id(calc.drug), id(calc.billing), id(calc.rounding_option))
+    kept = KEPT_BY_PLAN.get(plan_key)
+    if kept is not None:
+        return kept
+    found = _listed_payment(calc, quarter)
+    if isinstance(found, Payment):
+        KEPT_BY_PLAN.keep(plan_key, found, quarter, calc.drug, calc.billing, calc.rounding_option)
+    return found
+
+
+def _listed_payment(calc: Calculation, quarter: PricedQuarter) -> Payment | Notice:
+    """What `quarter` lists for the calculation's code, paid for its lines; or the notice saying
+    why not."""
     listed = quarter.prices.get(calc.drug.hcpcs)
     if listed is None:
         return PAYMENT_NOT_LISTED(

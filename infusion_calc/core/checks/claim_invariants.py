@@ -14,7 +14,6 @@ breaks is refused with a sentence instead of reaching a claim:
 
 from __future__ import annotations
 
-from collections.abc import Hashable
 from decimal import Decimal
 
 from infusion_calc.core.calculation.billing import ClaimLine, VialUse
@@ -30,9 +29,9 @@ _HALF_CLAIM_STEP = Decimal("0.0005")
 """A claim states NDC quantities to 3 decimals: an opened amount may round up by half a step."""
 WASTE_MODIFIERS = frozenset({"JW", "JZ"})
 PASSED: Kept[bool] = Kept(2048)
-"""Claims whose lines passed, by everything the check reads (`_checked_inputs`): a batch checks
-every row's lines, and its rows repeat the same lines. Only a pass is kept; a refusal is worked
-out, with its sentence, every time."""
+"""Claims whose lines passed, by everything the check reads (the key `require_valid_claim_lines`
+makes): a batch checks every row's lines, and its rows repeat the same lines. Only a pass is
+kept; a refusal is worked out, with its sentence, every time."""
 
 
 def claim_line_problems(calc: Calculation) -> tuple[str, ...]:
@@ -68,7 +67,9 @@ def require_valid_claim_lines(
     container nobody confirmed is refused too: its lines attest neither JW nor JZ.
     Lines that passed before with the same inputs pass at once (`PASSED`).
     """
-    key = _checked_inputs(calc, claim)
+    # Everything the check reads, by identity (see the end of this function); written out, not
+    # a call: this runs for every batch row, and a call costs about what the look-up does.
+    key = (id(calc.billing), id(calc.vials), id(calc.drug), claim)
     if PASSED.get(key):
         return
     unconfirmed = [use.product.label for use in calc.vials if use.product.container == UNCONFIRMED]
@@ -84,15 +85,11 @@ def require_valid_claim_lines(
             "and bill this dose by hand."
         )
     PASSED.keep(key, True, calc.billing, calc.vials, calc.drug)
-
-
-def _checked_inputs(calc: Calculation, claim: bool) -> Hashable:
-    """Everything the check reads, by identity (the objects are frozen, and held by `PASSED`): the
-    billing (its lines), the vials opened (their products' NDC, container, label, strength and
-    volume: whether the container is single-dose too), the drug (its billing unit and code), and
-    `claim`. The engine keeps one billing and one vials tuple per plan, so a batch's rows that
-    share a dose share a key."""
-    return (id(calc.billing), id(calc.vials), id(calc.drug), claim)
+    # The key is everything the check reads, by identity (the objects are frozen, and held by
+    # `PASSED`): the billing (its lines), the vials opened (their products' NDC, container,
+    # label, strength and volume: whether the container is single-dose too), the drug (its
+    # billing unit and code), and `claim`. The engine keeps one billing and one vials tuple per
+    # plan, so a batch's rows that share a dose share a key.
 
 
 def _line_problem(number: int, line: ClaimLine) -> str | None:

@@ -207,10 +207,9 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
     width = len(columns.header)
     if len(cells) < width:  # a short row: the missing cells are empty
         cells = [*cells, *[""] * (width - len(cells))]
-    order = columns.order
     dose, drug, hcpcs, vials, *measures = [
-        (cells[order[field]].strip() or None) if field in order else None
-        for field in _REQUEST_FIELDS
+        (cells[index].strip() or None) if index is not None else None
+        for index in _request_indices(columns)
     ]
     if dose is None:
         raise InputError(
@@ -218,7 +217,7 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
         )
     if drug is None and hcpcs is None:
         # calc's default drug is for a person at a keyboard; a file names every row's drug.
-        field = "drug" if "drug" in order else "hcpcs"
+        field = "drug" if "drug" in columns.order else "hcpcs"
         raise InputError(field, "Name the drug or its HCPCS code on every row.")
     sizes = (
         tuple([size.strip() for size in vials.split(VIAL_SEPARATOR) if size.strip()])
@@ -226,6 +225,21 @@ def request_from_cells(cells: Sequence[str], columns: Columns) -> CalcRequest:
         else ()
     )
     return CalcRequest(dose, drug, hcpcs, sizes, *measures)
+
+
+_LAST_INDICES: tuple[Columns | None, tuple[int | None, ...]] = (None, ())
+
+
+def _request_indices(columns: Columns) -> tuple[int | None, ...]:
+    """Where each of `_REQUEST_FIELDS` sits in a row of `columns` (None: no such column): found
+    once per file, not once per order. The last file's are kept, with its columns (read once, as
+    one tuple: safe between threads; held, so its id is not reused)."""
+    global _LAST_INDICES
+    kept_for, indices = _LAST_INDICES
+    if kept_for is not columns:
+        indices = tuple([columns.order.get(field) for field in _REQUEST_FIELDS])
+        _LAST_INDICES = (columns, indices)
+    return indices
 
 
 def claim_records(
@@ -269,6 +283,7 @@ def answer_rows(
     memo = memo if memo is not None else RowMemo()
     memo.scope(site, today, columns)
     pick = _cells_at(columns.passthrough)
+    memo_get = memo.get
     read = itemgetter(*columns.order.values(), *([given_at] if given_at is not None else []))
     for row, cells in enumerate(rows, start=first_row):
         if isinstance(cells, UnreadableRow):
@@ -285,7 +300,13 @@ def answer_rows(
             cells = [*cells, *[""] * (width - len(cells))]
         passthrough = pick(cells)
         try:
-            done, parts = memo.answer(read(cells), _answered, cells, columns, site, today, given_at)
+            key = read(cells)
+            found = memo_get(key)
+            done, parts = (
+                found
+                if found is not None
+                else memo.keep(key, _answered(cells, columns, site, today, given_at))
+            )
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not

@@ -50,14 +50,24 @@ class RowMemo(Generic[Answer]):
     def answer(self, key: Hashable, compute: Callable[..., Answer], *arguments: Any) -> Answer:
         """The answer kept for `key`, else `compute(*arguments)` kept;
         an exception from `compute` is not kept."""
+        found = self.get(key)
+        return found if found is not None else self.keep(key, compute(*arguments))
+
+    def get(self, key: Hashable) -> Answer | None:
+        """The answer kept for `key`, or None (a batch row asks this first: no arguments packed
+        for a computation a kept answer makes needless)."""
         answers = self._answers
         found = answers.get(key)
         if found is not None:
             answers.move_to_end(key)
             self.hits += 1
-            return found
-        found = answers[key] = compute(*arguments)
+        return found
+
+    def keep(self, key: Hashable, answer: Answer) -> Answer:
+        """Keep `answer`, worked out for `key` (not found by `get`); the oldest goes when full."""
+        answers = self._answers
+        answers[key] = answer
         self.misses += 1
         if len(answers) > self.size:
             answers.popitem(last=False)
-        return found
+        return answer

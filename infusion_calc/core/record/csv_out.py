@@ -14,13 +14,17 @@ The guard is `cell()`. Rows are checked a block at a time: csv writes the block,
 C-level passes over its text show whether every cell is one `cell()` leaves as it is (nearly
 every block of a log export); only a block that is not is taken row by row, and a row that
 is not cell by cell through `cell()`. The output is the same byte for byte.
+
+A caller whose rows repeat runs of cells (a batch row's plan cells) may put each row's text
+together from pieces csv wrote once (`csv_lines`) and hand it with the rows to `write_texts`:
+the same passes look at that text, and a block they do not pass is written from its rows.
 """
 
 from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Sequence
 from itertools import islice
 from typing import IO, Any
 
@@ -53,6 +57,7 @@ def _byte_classes() -> bytes:
 
 
 _CLASSES = _byte_classes()
+_ASCII = bytes(range(0x80))
 
 
 def _plain(value: str) -> bool:
@@ -80,6 +85,15 @@ class _Lines(list[str]):
     write = list.append
 
 
+def csv_lines(rows: Iterable[Iterable[Any]]) -> list[str]:
+    """Each row as csv writes it (minimal quoting, LF at the end), unguarded. csv quotes each
+    cell on its own, so a run of cells written alone is the text it makes inside a longer
+    row: a row's text can be put together from such runs joined by ','."""
+    lines = _Lines()
+    csv.writer(lines, lineterminator="\n").writerows(rows)
+    return lines
+
+
 class CsvWriter:
     """csv.writer with every cell made safe; rows end in LF, cells with CR or LF are quoted."""
 
@@ -100,6 +114,18 @@ class CsvWriter:
         # tuple() of a tuple (a database row) is that tuple: no copy
         while block := list(map(tuple, islice(rows, BLOCK_ROWS))):
             self._stream.write(self._block_text(block))
+
+    def write_texts(self, texts: list[str], rows: Callable[[], list[Sequence[Any]]]) -> None:
+        """`writerows(rows())`, where `texts[i]` is the text csv writes for row i (put together
+        from `csv_lines` pieces by the caller): a block whose text passes the guard's passes is
+        written as it is, any other from its rows (made only then), cell by cell where needed."""
+        cells: list[Sequence[Any]] | None = None
+        for start in range(0, len(texts), BLOCK_ROWS):
+            text = "".join(texts[start : start + BLOCK_ROWS])
+            if not _all_plain(text, min(BLOCK_ROWS, len(texts) - start)):
+                cells = rows() if cells is None else cells
+                text = self._block_text(list(map(tuple, cells[start : start + BLOCK_ROWS])))
+            self._stream.write(text)
 
     def _written(self, writer: Any, rows: list[tuple[Any, ...]]) -> str:
         try:
@@ -131,7 +157,13 @@ def _all_plain(text: str, rows: int) -> bool:
     fail here and are looked at cell by cell."""
     if text.count("\n") != rows:
         return False
-    if not text.isascii() and not text.replace("\n", "").isprintable():
-        return False  # the table sees ASCII only; this also refuses what UTF-8 cannot encode
-    classes = text.encode("utf-8").translate(_CLASSES)
+    try:
+        encoded = text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate (an undecodable byte kept): not printable
+        return False
+    # The table sees ASCII only: the other characters are looked at on their own (the text's
+    # UTF-8 without its ASCII bytes is theirs, in order), not the whole text once more.
+    if not text.isascii() and not encoded.translate(None, _ASCII).decode("utf-8").isprintable():
+        return False
+    classes = encoded.translate(_CLASSES)
     return b"C" not in classes and b"SU" not in classes and not classes.startswith(b"U")
