@@ -3,8 +3,10 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
+from pathlib import Path
 
 EXIT_PROBE = """
 import atexit, gc, sys
@@ -43,3 +45,38 @@ def test_leaving_them_out_changes_no_answer_nor_status() -> None:
     )
     assert ran.returncode == 2
     assert ran.stderr.startswith("error: --dose:")
+
+
+WARM_BATCH = """
+import sys
+from pathlib import Path
+from infusion_calc.cli import main
+status = main(["batch", {orders!r}, "--out", {out!r}, "--jobs", "1"])
+print("LOADED:" + ",".join(sorted(name for name in {watched!r} if name in sys.modules)))
+print("STATUS", status)
+"""
+
+NOT_FOR_A_WARM_START = ("tempfile", "random", "importlib.resources", "zipfile")
+"""tempfile (and random with it) writes the cache or stores a quarter: a warm start only reads.
+importlib.resources (and zipfile with it) found the package's data, a folder on disk.
+(argparse's help formatter imports shutil, and lzma with it, whatever the command.)"""
+
+
+def _warm_batch_loads(tmp_path: Path, watched: tuple[str, ...]) -> set[str]:
+    orders = tmp_path / "orders.csv"
+    orders.write_text("drug,dose,given_at\nTysabri,300 mg,2026-09-01\n", encoding="utf-8")
+    env = {**os.environ, "INFUSION_CALC_CACHE_DIR": str(tmp_path / "cache")}
+    script = WARM_BATCH.format(orders=str(orders), out=str(tmp_path / "out.csv"), watched=watched)
+    for _ in range(2):  # the first start writes the cache; the second is the warm one
+        ran = subprocess.run(
+            [sys.executable, "-c", script], capture_output=True, text=True, timeout=120, env=env
+        )
+        assert "STATUS 0" in ran.stdout, ran.stdout + ran.stderr
+    loaded = ran.stdout.splitlines()[-2].removeprefix("LOADED:")
+    return {name for name in loaded.split(",") if name}
+
+
+def test_a_warm_batch_imports_nothing_to_write_the_cache_nor_to_find_the_package_data(
+    tmp_path: Path,
+) -> None:
+    assert _warm_batch_loads(tmp_path, NOT_FOR_A_WARM_START) == set()
