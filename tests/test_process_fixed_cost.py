@@ -80,3 +80,27 @@ def test_a_warm_batch_imports_nothing_to_write_the_cache_nor_to_find_the_package
     tmp_path: Path,
 ) -> None:
     assert _warm_batch_loads(tmp_path, NOT_FOR_A_WARM_START) == set()
+
+
+IMPORT_PROBE = """
+import gc, sys
+from infusion_calc.cli import parse
+collections = []
+gc.callbacks.append(lambda phase, info: phase == "start" and collections.append(info))
+parse(["batch", "orders.csv"])
+engine = "infusion_calc.core.calculation.engine" in sys.modules
+print(len(collections), gc.get_freeze_count(), engine)
+"""
+
+
+def test_a_commands_import_is_walked_by_no_collection_then_or_later() -> None:
+    """Importing a command's module (the core with it) makes only objects that live as long as
+    the process: the young collections during the import, and every full one after it, walked
+    them for nothing (about 9 ms of a batch's start)."""
+    ran = subprocess.run(
+        [sys.executable, "-c", IMPORT_PROBE], capture_output=True, text=True, timeout=120
+    )
+    collected, frozen, imported = ran.stdout.split()
+    assert imported == "True", ran.stderr
+    assert int(collected) == 0
+    assert int(frozen) > 10_000
