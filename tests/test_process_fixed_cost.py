@@ -104,3 +104,10 @@ def test_a_commands_import_is_walked_by_no_collection_then_or_later() -> None:
     assert imported == "True", ran.stderr
     assert int(collected) == 0
     assert int(frozen) > 10_000
+
+
+def test_a_batch_without_a_visit_column_imports_no_visit_coding(tmp_path: Path) -> None:
+    """The administration codes of a visit (core/visit/admin_hierarchy.py: its records and
+    rules) are for a file with `visit` and `route` columns; the others never read them."""
+    hierarchy = "infusion_calc.core.visit.admin_hierarchy"
+    assert _warm_batch_loads(tmp_path, (hierarchy,)) == set()
