@@ -111,3 +111,13 @@ def test_a_batch_without_a_visit_column_imports_no_visit_coding(tmp_path: Path) 
     rules) are for a file with `visit` and `route` columns; the others never read them."""
     hierarchy = "infusion_calc.core.visit.admin_hierarchy"
     assert _warm_batch_loads(tmp_path, (hierarchy,)) == set()
+
+
+def test_the_fixed_cost_benchmark_runs_beside_a_tree_and_compares_the_outputs(
+    tmp_path: Path,
+) -> None:
+    from benchmarks.batch_fixed import HERE, fixed_beside
+
+    lines = fixed_beside(tmp_path, 1, HERE)
+    assert [line.split(",")[0] for line in lines] == ["1 row", "10 rows"]
+    assert all(line.endswith("outputs byte-identical") for line in lines), lines
