@@ -13,6 +13,7 @@ import gc
 import importlib
 import sys
 from collections.abc import Callable, Sequence
+from functools import cache
 from typing import TYPE_CHECKING, Any, TextIO
 
 from infusion_calc import __version__
@@ -161,19 +162,14 @@ def undecodable_argument(arguments: Sequence[str]) -> str | None:
     return None
 
 
-_FREEZE_AT_EXIT: list[bool] = []
-
-
+@cache  # once per process: the tests call main() many times
 def _skip_the_last_collections() -> None:
     """At exit the interpreter collects every generation once more, walking every object the
     command made (the catalog, pydantic's schema, a batch's kept answers: 10 to 30 ms of a batch)
     to find cycles in memory the process is about to give back whole. Frozen, they are skipped;
     they are still freed, and what a command opens it closes itself (`with`, explicit closes).
-    Registered once per process (tests call main() many times), at the start of main(): atexit
-    runs it after the handlers the command registers."""
-    if not _FREEZE_AT_EXIT:
-        _FREEZE_AT_EXIT.append(True)
-        atexit.register(gc.freeze)
+    Registered at the start of main(): atexit runs it after the handlers the command registers."""
+    atexit.register(gc.freeze)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
