@@ -31,8 +31,9 @@ def _frozen_at_exit(arguments: list[str]) -> int:
 
 
 def test_a_command_leaves_its_objects_out_of_the_interpreters_last_collections() -> None:
-    """The objects a command made (the catalog, pydantic's schema) are all freed with the process;
-    the collections at exit walked every one of them for nothing (10 to 30 ms of a batch)."""
+    """The objects a command made (the catalog, pydantic's schema, a batch's kept answers) are all
+    freed with the process; the collections at exit walked every one of them for nothing (10 to
+    30 ms of a small batch, about 0.3 s of a 50,000-row one)."""
     assert _frozen_at_exit(["calc", "--dose", "300 mg"]) > 10_000
 
 

@@ -164,9 +164,9 @@ def undecodable_argument(arguments: Sequence[str]) -> str | None:
 
 @cache  # once per process: the tests call main() many times
 def _skip_the_last_collections() -> None:
-    """At exit the interpreter collects every generation once more, walking every object the
-    command made (the catalog, pydantic's schema, a batch's kept answers: 10 to 30 ms of a batch)
-    to find cycles in memory the process is about to give back whole. Frozen, they are skipped;
+    """At exit the interpreter collects every generation again, walking every object the command
+    made (the catalog, pydantic's schema, a batch's kept answers: 10 to 30 ms of a small batch,
+    about 0.3 s of a 50,000-row one) to find cycles in memory the process gives back whole. Frozen, they are skipped;
     they are still freed, and what a command opens it closes itself (`with`, explicit closes).
     Registered at the start of main(): atexit runs it after the handlers the command registers."""
     atexit.register(gc.freeze)
