@@ -166,8 +166,9 @@ def undecodable_argument(arguments: Sequence[str]) -> str | None:
 def _skip_the_last_collections() -> None:
     """At exit the interpreter collects every generation again, walking every object the command
     made (the catalog, pydantic's schema, a batch's kept answers: 10 to 30 ms of a small batch,
-    about 0.3 s of a 50,000-row one) to find cycles in memory the process gives back whole. Frozen, they are skipped;
-    they are still freed, and what a command opens it closes itself (`with`, explicit closes).
+    about 0.3 s of a 50,000-row one) to find cycles in memory the process gives back whole.
+    Frozen, they are skipped; they are still freed, and what a command opens it closes itself
+    (`with`, explicit closes).
     Registered at the start of main(): atexit runs it after the handlers the command registers."""
     atexit.register(gc.freeze)
 
