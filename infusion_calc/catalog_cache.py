@@ -35,11 +35,8 @@ import gc
 import hashlib
 import os
 import sys
-import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
-from importlib.resources import files
-from importlib.resources.abc import Traversable
 from importlib.util import find_spec
 from pathlib import Path
 
@@ -48,7 +45,7 @@ from infusion_calc.cache_layout import Compiled as Compiled  # named from here a
 from infusion_calc.cache_layout import decoded, encoded
 from infusion_calc.cms.store import LoadedQuarter, quarter_files
 from infusion_calc.core.catalog.catalog import Catalog, parse_catalog
-from infusion_calc.locations import cache_dir, ensure_cache_dir, open_private_dir
+from infusion_calc.locations import PACKAGED_DATA, cache_dir, ensure_cache_dir, open_private_dir
 from infusion_calc.site_files import read_private_file, read_site_bytes, site_file_text
 from infusion_calc.unit_definitions import use_packaged_units
 
@@ -223,6 +220,8 @@ def _write(key: str, compiled: Compiled | memoryview) -> bytes | memoryview | No
             return None  # a folder another user owns or can write: the cache is never kept there
         os.close(descriptor)
         body = compiled if isinstance(compiled, memoryview) else encoded(compiled)
+        import tempfile  # lazy: written on a miss only; a warm start skips it (and shutil, random)
+
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".catalog-")  # 0600
         try:
             with os.fdopen(handle, "wb") as out:
@@ -289,8 +288,8 @@ def _shipped_key(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> str 
     return _key(_packaged_parts(curated, quarters), runtime=f"shipped|pint {version}")
 
 
-def _shipped_file() -> Traversable:
-    return files("infusion_calc.data").joinpath(SHIPPED_FILE)
+def _shipped_file() -> Path:
+    return PACKAGED_DATA / SHIPPED_FILE
 
 
 def _shipped(curated: bytes, quarters: list[tuple[str, str, bytes]]) -> Body | None:
@@ -312,7 +311,7 @@ def shipped_cache() -> bytes:
     """What data/compiled-catalog.json holds: the packaged sources compiled by a miss's own path
     (in a fresh process: pint's answers are those this compile asks, nothing else). Written by
     scripts/build_cms_data.py; tests/test_shipped_cache.py proves the file is this, now."""
-    curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
+    curated = (PACKAGED_DATA / "catalog.toml").read_bytes()
     packaged = [source for source in quarter_files() if source[0] == "packaged"]
     key = _shipped_key(curated, packaged)
     if key is None:
@@ -350,7 +349,7 @@ def _miss(
 def load(site_file: Path | None = None) -> Compiled:
     """The catalog (packaged + site + CMS) and the quarters,
     from the cache when its sources are unchanged."""
-    curated = files("infusion_calc.data").joinpath("catalog.toml").read_bytes()
+    curated = (PACKAGED_DATA / "catalog.toml").read_bytes()
     site = (
         read_site_bytes(site_file) if site_file is not None else None
     )  # hashed as it is; decoded on a miss

@@ -14,7 +14,7 @@ from functools import cached_property, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from infusion_calc.locations import site_catalog_path, site_config_path
+from infusion_calc.locations import PACKAGED_DATA, site_catalog_path, site_config_path
 
 # F401: (SITE_CATALOG_LIMIT, read_site_file: re-exported)
 from infusion_calc.site_files import MB, UnreadableFile, present, read_text_file  # noqa: F401
@@ -34,11 +34,7 @@ if TYPE_CHECKING:  # these import pint or pydantic: only the commands that calcu
 
 
 def _packaged_text(name: str) -> str:
-    from importlib.resources import (
-        files,
-    )  # ~10 ms with tempfile: only the commands that load data pay
-
-    return files("infusion_calc.data").joinpath(name).read_text(encoding="utf-8")
+    return (PACKAGED_DATA / name).read_text(encoding="utf-8")
 
 
 @lru_cache(maxsize=1)

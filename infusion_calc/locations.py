@@ -13,6 +13,11 @@ from pathlib import Path
 
 APP_NAME = "infusion-calc"
 
+PACKAGED_DATA = Path(__file__).resolve().parent / "data"
+"""The package's own data (the curated catalog, the CMS quarters, the shipped compiled catalog),
+read as the files they are, as data/units.txt and the cache key's modules are: the package is a
+folder on disk, and importlib.resources cost every start tempfile, shutil, zipfile and lzma."""
+
 
 def config_dir() -> Path:
     override = os.environ.get("INFUSION_CALC_CONFIG_DIR")

@@ -14,21 +14,18 @@ from __future__ import annotations
 
 import hashlib
 import json
-import lzma
 import os
 import re
 import stat
-import tempfile
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
-from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from infusion_calc.core.errors import CatalogError
-from infusion_calc.locations import data_dir, make_private_dirs, open_private_dir
+from infusion_calc.locations import PACKAGED_DATA, data_dir, make_private_dirs, open_private_dir
 from infusion_calc.site_files import read_private_file
 
 PACKAGED_FILE = "cms-quarters.jsonl.xz"
@@ -67,6 +64,8 @@ def _write_private(path: Path, payload: bytes) -> None:
 
     make_private_dirs(path.parent)  # and its parents, 0700 whatever the umask
     os.chmod(path.parent, 0o700)
+    import tempfile  # lazy: an import writes; a warm start only reads (with shutil and random)
+
     handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=".import-")
     try:
         os.fchmod(handle, 0o600)
@@ -151,6 +150,8 @@ def stored_descriptors() -> dict[str, dict[str, str]]:
 
 def pack_quarters(quarter_jsons: list[str]) -> bytes:
     """The packaged file: one quarter per line; the same quarters always give the same bytes."""
+    import lzma  # lazy: the build packs quarters; a warm start never unpacks them
+
     return lzma.compress("\n".join(quarter_jsons).encode("utf-8"), preset=9 | lzma.PRESET_EXTREME)
 
 
@@ -160,6 +161,7 @@ def quarter_texts(data: bytes) -> list[bytes]:
 
     Raises OSError, EOFError, zlib.error or lzma.LZMAError when the bytes are not such a file."""
     import gzip  # lazy: a warm calc reads no gzip file (calc's budget)
+    import lzma  # lazy: likewise, the packaged xz file is unpacked on a cache miss only
 
     if data[:6] == b"\xfd7zXZ\x00":
         return lzma.decompress(data).split(b"\n")
@@ -194,7 +196,7 @@ def quarter_from_json(raw: dict[str, Any], origin: str) -> LoadedQuarter:
 def quarter_files() -> list[tuple[str, str, bytes]]:
     """(origin, where, bytes) of every stored quarter: the packaged ones, then the imported ones."""
     found = []
-    packaged = files("infusion_calc.data").joinpath(PACKAGED_FILE)
+    packaged = PACKAGED_DATA / PACKAGED_FILE
     if packaged.is_file():
         found.append(("packaged", f"packaged {PACKAGED_FILE}", packaged.read_bytes()))
     folder = cms_dir()

@@ -11,27 +11,19 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator, Sequence
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from infusion_calc.core.catalog.catalog import Catalog
 from infusion_calc.core.checks.admin_codes import COMPLEX, code_pair
 from infusion_calc.core.pipeline.batch import RESULT_COLUMNS, Columns, RowOutcome, column_key
 from infusion_calc.core.record.check_types import SitePolicy
-from infusion_calc.core.visit.admin_hierarchy import (
-    Route,
-    Service,
-    ServiceKind,
-    Setting,
-    visit_codes,
-)
+
+if TYPE_CHECKING:
+    from infusion_calc.core.visit.admin_hierarchy import Service
 
 VISIT_COLUMN = "visit"
-_ROUTES = {
-    "infusion": Route.INFUSION,
-    "push": Route.PUSH,
-    "injection": Route.INJECTION,
-    "on-body": Route.ON_BODY,
-}
+_ROUTES = {"infusion": "INFUSION", "push": "PUSH", "injection": "INJECTION", "on-body": "ON_BODY"}
+"""A `route` cell -> the name of its admin_hierarchy.Route."""
 _CLOCK = re.compile(r"^(?:[0-9]{4}-[0-9]{2}-[0-9]{2}[T ])?([01][0-9]|2[0-3]):([0-5][0-9])$")
 
 
@@ -77,9 +69,13 @@ def _minutes(text: str) -> int | None:
 def _service(
     record: dict[str, Any], cell: dict[str, str], catalog: Catalog, policy: SitePolicy
 ) -> Service | None:
-    route = _ROUTES.get(cell.get("route", "").strip().lower())
-    if route is None:
+    # Lazy: the visit's coding, for a file with `visit` and `route` columns only.
+    from infusion_calc.core.visit.admin_hierarchy import Route, Service, ServiceKind
+
+    name = _ROUTES.get(cell.get("route", "").strip().lower())
+    if name is None:
         return None
+    route = Route[name]
     drug = catalog.by_code(record["hcpcs"])
     complex_ = drug is not None and code_pair(drug.drug_class, policy) is COMPLEX
     return Service(
@@ -103,6 +99,9 @@ def administration_records(
     answered = [outcome for outcome in outcomes if outcome.records]
     if not answered:
         return None
+    # Lazy: the visit's coding, for a file with `visit` and `route` columns only.
+    from infusion_calc.core.visit.admin_hierarchy import Setting, visit_codes
+
     keys = {column_key(name): name for name in columns.passthrough_names}
     services, setting = [], Setting.OFFICE
     for outcome in answered:
