@@ -32,7 +32,7 @@ from infusion_calc.core.pipeline.batch import (
     answer_rows,
 )
 from infusion_calc.core.pipeline.batch_memo import RowMemo
-from infusion_calc.core.pipeline.batch_records import PlanParts
+from infusion_calc.core.pipeline.batch_records import LineTexts, PlanRecords
 from infusion_calc.core.record.csv_out import CsvWriter, csv_lines
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
@@ -65,7 +65,10 @@ class CsvOut:
         # `write_outcome` once a row came from `write`
         self.pieces: list[Piece] | None = []
         """The rows held in pieces, while every row came from `write_outcome` (None once one
-        came from `write`): first cells, doses, their text, line texts and plan (`Piece`)."""
+        came from `write`): first cells, doses and plan (`Piece`)."""
+        self.own: list[Sequence[Any]] = []
+        """Each row held in pieces as two rows of cells, its first cells then its doses: what
+        is the row's own, written by one csv call for the chunk (`finish`)."""
 
     @property
     def rows(self) -> list[Sequence[Any]]:
@@ -74,7 +77,7 @@ class CsvOut:
             return self.held
         return [
             row + before + doses + after
-            for row, doses, _, _, plan in self.pieces
+            for row, doses, plan in self.pieces
             for before, after in line_cells(plan)
         ]
 
@@ -83,7 +86,7 @@ class CsvOut:
 
     def write(self, record: dict[str, Any]) -> None:
         if self.pieces is not None:  # the rows held so far, as cells, before this one
-            self.held, self.pieces = self.rows, None
+            self.held, self.pieces, self.own = self.rows, None, []
         cells = list(self.cells(record))
         for index in self.lists:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
@@ -91,7 +94,7 @@ class CsvOut:
 
     def write_outcome(self, outcome: RowOutcome) -> None:
         """The row's lines as `write` writes its `records`, from its pass-through cells, its
-        number and its plan's line texts (`plan_texts`), without a record per line."""
+        number, its doses and its plan's line texts (`plan_texts`), without a record per line."""
         if outcome.passthrough is None:
             for record in outcome.given:
                 self.write(record)
@@ -101,37 +104,28 @@ class CsvOut:
         if self.pieces is None:
             self.held.extend([row + before + doses + after for before, after in line_cells(plan)])
             return
-        # The kept texts looked up here first (a row's plan and doses are nearly always kept):
-        # a call each costs about what the look-up does.
-        kept = _KEPT_TEXTS.get(id(plan))
-        text = _KEPT_DOSES.get(doses)
-        self.pieces.append(
-            (
-                row,
-                doses,
-                text if text is not None else _doses_text(doses),
-                kept[1] if kept is not None else plan_texts(plan),
-                plan,
-            )
-        )
+        self.pieces.append((row, doses, plan))
+        self.own += (row, doses)
 
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
         C-level passes (core/record/csv_out.py), the same bytes as one row at a time. When
-        every row came from `write_outcome`, a line's text is put together from its row's first
-        cells (one csv call for the chunk), the plan's kept texts and the doses' text, and its
-        cells are made only for a block the guard's passes do not pass."""
+        every row came from `write_outcome`, a line's text is put together from its row's own
+        cells' text (one csv call for the chunk), its plan's line texts (kept with the plan), and
+        its cells are made only for a block the guard's passes do not pass."""
         if self.pieces is None:
             self.writer.writerows(self.held)
         else:
-            texts = []
-            for head, (_, _, doses, lines, _) in zip(
-                csv_lines([piece[0] for piece in self.pieces]), self.pieces
-            ):
-                start = head[:-1] + ","  # csv ended the row's first cells with its LF
-                texts.extend([start + before + doses + after for before, after in lines])
+            texts: list[str] = []
+            own = iter(csv_lines(self.own))
+            for first, doses, (_, _, plan) in zip(own, own, self.pieces):
+                start, middle = first[:-1] + ",", doses[:-1]  # csv ended each with its LF
+                lines = plan.written
+                if lines is None:
+                    lines = plan_texts(plan)
+                texts.extend([start + before + middle + after for before, after in lines])
             self.writer.write_texts(texts, lambda: self.rows)
-        self.held, self.pieces = [], []
+        self.held, self.pieces, self.own = [], [], []
 
 
 _DOSE = RESULT_COLUMNS.index("dose")
@@ -139,24 +133,16 @@ _BEFORE = itemgetter(*RESULT_COLUMNS[1:_DOSE])  # hcpcs, drug, dose_ordered: a p
 _AFTER_NAMES = RESULT_COLUMNS[_DOSE + 2 :]  # after dose and dose_given: a plan part's tail
 _AFTER = itemgetter(*_AFTER_NAMES)
 _AFTER_LISTS = [_AFTER_NAMES.index(name) for name in CsvOut.LIST_COLUMNS]
-PLANS_KEPT = 1024
-"""Plans' line texts kept (`plan_texts`): half as many as the batch keeps plans' parts
-(core/pipeline/batch_records.py). 2,048 cost 1.3 MB more per batch process, with no gain measured
-on the priced batch (3.38x and 3.41x its floor); 512 worked out 4% more per row."""
-LineTexts = tuple[str, str]
-"""A plan line's CSV cells before `dose` and after `dose_given` as csv writes them inside a row:
-the first with the ',' after it, the second with the ',' before it and the LF."""
-_KEPT_TEXTS: dict[int, tuple[PlanParts, list[LineTexts]]] = {}
-Piece = tuple[tuple[Any, ...], tuple[str, str | None], str, list[LineTexts], PlanParts]
-"""A row held by `CsvOut` in pieces: its first cells (pass-through, number), its doses, their
-text as csv writes them, its plan's line texts (`plan_texts`) and its plan's parts."""
+Piece = tuple[tuple[Any, ...], tuple[str, str | None], PlanRecords]
+"""A row held by `CsvOut` in pieces: its first cells (pass-through, number), its doses and its
+plan's parts."""
 
 
-def line_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
+def line_cells(plan: PlanRecords) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
     """Each line's CSV cells before `dose` and after `dose_given`, lists joined as `CsvOut.write`
     joins them."""
     cells = []
-    for head, tail in plan:
+    for head, tail in plan.parts:
         after = list(_AFTER(tail))
         for index in _AFTER_LISTS:
             after[index] = VIAL_SEPARATOR.join(after[index])
@@ -164,35 +150,18 @@ def line_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]
     return cells
 
 
-def plan_texts(plan: PlanParts) -> list[LineTexts]:
-    """Each line's `line_cells` as csv writes them inside a row, kept by the plan parts' identity
-    (held beside them, so no id is reused): the batch keeps one per plan (`kept_record_parts`),
-    shared by rows whose patients differ. Only the texts are kept (the cells are worked out again
-    for a block the guard's passes refuse). Bounded: emptied when full."""
-    found = _KEPT_TEXTS.get(id(plan))
-    if found is not None:
-        return found[1]
-    texts = csv_lines([cells for line in line_cells(plan) for cells in line])
-    lines = [(texts[index][:-1] + ",", "," + texts[index + 1]) for index in range(0, len(texts), 2)]
-    if len(_KEPT_TEXTS) >= PLANS_KEPT:
-        _KEPT_TEXTS.clear()
-    _KEPT_TEXTS[id(plan)] = (plan, lines)
-    return lines
-
-
-DOSES_KEPT = 1024
-"""Doses' texts kept (`_doses_text`): a batch's doses repeat; emptied when full (flat memory)."""
-_KEPT_DOSES: dict[tuple[str, str | None], str] = {}
-
-
-def _doses_text(doses: tuple[str, str | None]) -> str:
-    """A row's dose and dose given as csv writes them inside a row (no LF)."""
-    found = _KEPT_DOSES.get(doses)
-    if found is None:
-        if len(_KEPT_DOSES) >= DOSES_KEPT:
-            _KEPT_DOSES.clear()
-        found = _KEPT_DOSES[doses] = csv_lines([doses])[0][:-1]
-    return found
+def plan_texts(plan: PlanRecords) -> list[LineTexts]:
+    """Each line's `line_cells` as csv writes them inside a row, kept with the plan's parts
+    (`PlanRecords.written`): the batch keeps one per plan (`kept_record_parts`), shared by rows
+    whose patients differ, and the text lives as long as they do. Only the texts are kept (the
+    cells are worked out again for a block the guard's passes refuse)."""
+    written = plan.written
+    if written is None:
+        texts = csv_lines([cells for line in line_cells(plan) for cells in line])
+        written = plan.written = [
+            (texts[index][:-1] + ",", "," + texts[index + 1]) for index in range(0, len(texts), 2)
+        ]
+    return written
 
 
 class JsonLinesOut:

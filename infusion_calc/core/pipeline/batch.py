@@ -26,6 +26,7 @@ from infusion_calc.core.numbers.frozen import quick_init
 from infusion_calc.core.pipeline.administration import Administration, Site, administer
 from infusion_calc.core.pipeline.batch_memo import RowMemo
 from infusion_calc.core.pipeline.batch_records import (
+    NO_LINES,
     RowParts,
     kept_record_parts,
     record_parts,
@@ -170,7 +171,7 @@ class RowOutcome:
     given: tuple[dict[str, Any], ...] = ()
     """Records given whole (a visit's administration lines); a row's own are `records`."""
     error: str | None = None
-    parts: RowParts = ((), ("", None))
+    parts: RowParts = (NO_LINES, ("", None))
     """What each claim line's record says after `row` (`record_parts`): its plan's parts, shared
     by the rows whose doses share a plan, and the row's doses."""
     passthrough: tuple[str, ...] | None = None

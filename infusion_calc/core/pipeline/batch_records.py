@@ -19,9 +19,37 @@ from infusion_calc.core.words.labels import uses_text
 
 PlanParts = tuple[tuple[dict[str, Any], dict[str, Any]], ...]
 """Per line: the part before `dose`, and the part after `dose_given`."""
+LineTexts = tuple[str, str]
+"""A line's cells before `dose` and after `dose_given` as the CSV output writes them inside a
+row: the first with the ',' after it, the second with the ',' before it and the LF."""
 
 
-RowParts = tuple[PlanParts, tuple[str, str | None]]
+class PlanRecords:
+    """A plan's records' parts (`plan_parts`), and the text the CSV output wrote of them
+    (cli/batch_render.py `plan_texts`), kept with them: as long as the parts are kept (one per
+    plan, shared by rows whose patients differ), their text is not worked out again. Equal when
+    the parts are (the text is made from them)."""
+
+    __slots__ = ("parts", "written")
+
+    def __init__(self, parts: PlanParts) -> None:
+        self.parts = parts
+        self.written: list[LineTexts] | None = None
+        """Each line's text, set by the CSV output when it first writes a row of this plan."""
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, PlanRecords) and self.parts == other.parts
+
+    __hash__ = None  # type: ignore[assignment]  # equal by its parts, a tuple of dicts
+
+    def __repr__(self) -> str:
+        return f"PlanRecords({self.parts!r})"
+
+
+NO_LINES = PlanRecords(())
+"""The plan of an outcome without lines of its own (a refusal, a visit's lines given whole)."""
+
+RowParts = tuple[PlanRecords, tuple[str, str | None]]
 """A row's records but its pass-through cells and number: its plan's parts (kept, shared by rows
 whose doses share a plan) and the patient's dose and dose given, as worded."""
 
@@ -35,7 +63,7 @@ def rows_records(
     return tuple(
         [
             {**passthrough, "row": row, **head, "dose": dose, "dose_given": given, **tail}
-            for head, tail in plan
+            for head, tail in plan.parts
         ]
     )
 
@@ -45,7 +73,7 @@ def record_parts(done: Administration) -> RowParts:
     from the administration alone (so a batch may keep it).
 
     Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
-    return plan_parts(done, str(done.claim.order.amount)), _doses(done)
+    return PlanRecords(plan_parts(done, str(done.claim.order.amount))), _doses(done)
 
 
 def plan_parts(done: Administration, dose_ordered: str) -> PlanParts:
@@ -94,10 +122,11 @@ def _doses(done: Administration) -> tuple[str, str | None]:
     return format_amount(calc.dose_mg, unit), given
 
 
-KEPT_PARTS: Kept[PlanParts] = Kept(2048)
-"""Records' parts but the doses (`plan_parts`) by what they read: rows whose patients differ but
-whose doses share a plan share them. As many as the engine keeps plans (dose_plan.PLANS_KEPT):
-with half as many, the benchmark file worked out 2,900 parts for its 1,756 plans."""
+KEPT_PARTS: Kept[PlanRecords] = Kept(2048)
+"""Records' parts but the doses (`plan_parts`) by what they read, with their CSV text once
+written: rows whose patients differ but whose doses share a plan share them. As many as the
+engine keeps plans (dose_plan.PLANS_KEPT): with half as many, the benchmark file worked out 2,900
+parts for its 1,756 plans."""
 
 
 def kept_record_parts(done: Administration) -> RowParts:
@@ -120,7 +149,7 @@ def kept_record_parts(done: Administration) -> RowParts:
     found = KEPT_PARTS.get(key)
     if found is None:
         held = (calc.drug, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
-        found = KEPT_PARTS.keep(key, plan_parts(done, dose_ordered), *held, payment)
+        found = KEPT_PARTS.keep(key, PlanRecords(plan_parts(done, dose_ordered)), *held, payment)
     return found, _doses(done)
 
 
