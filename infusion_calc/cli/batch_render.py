@@ -117,13 +117,15 @@ class CsvOut:
             self.writer.writerows(self.held)
         else:
             texts: list[str] = []
+            add = texts.append
             own = iter(csv_lines(self.own))
             for first, doses, (_, _, plan) in zip(own, own, self.pieces):
                 start, middle = first[:-1] + ",", doses[:-1]  # csv ended each with its LF
                 lines = plan.written
                 if lines is None:
                     lines = plan_texts(plan)
-                texts.extend([start + before + middle + after for before, after in lines])
+                for before, after in lines:  # a loop, not a comprehension: no frame per row
+                    add(start + before + middle + after)
             self.writer.write_texts(texts, lambda: self.rows)
         self.held, self.pieces, self.own = [], [], []
 

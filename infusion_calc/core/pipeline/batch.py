@@ -284,7 +284,7 @@ def answer_rows(
     memo = memo if memo is not None else RowMemo()
     memo.scope(site, today, columns)
     pick = _cells_at(columns.passthrough)
-    memo_get = memo.get
+    find, touch = memo.lookup()  # `memo.get` without a Python call per row
     read = itemgetter(*columns.order.values(), *([given_at] if given_at is not None else []))
     for row, cells in enumerate(rows, start=first_row):
         if isinstance(cells, UnreadableRow):
@@ -302,12 +302,13 @@ def answer_rows(
         passthrough = pick(cells)
         try:
             key = read(cells)
-            found = memo_get(key)
-            done, parts = (
-                found
-                if found is not None
-                else memo.keep(key, _answered(cells, columns, site, today, given_at))
-            )
+            found = find(key)
+            if found is not None:
+                touch(key)
+                memo.hits += 1
+                done, parts = found
+            else:
+                done, parts = memo.keep(key, _answered(cells, columns, site, today, given_at))
             require_valid_claim_lines(
                 done.claim, "written for this row"
             )  # every row, kept answer or not

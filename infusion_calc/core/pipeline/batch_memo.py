@@ -56,12 +56,20 @@ class RowMemo(Generic[Answer]):
     def get(self, key: Hashable) -> Answer | None:
         """The answer kept for `key`, or None (a batch row asks this first: no arguments packed
         for a computation a kept answer makes needless)."""
-        answers = self._answers
-        found = answers.get(key)
+        find, touch = self.lookup()
+        found = find(key)
         if found is not None:
-            answers.move_to_end(key)
+            touch(key)
             self.hits += 1
         return found
+
+    def lookup(
+        self,
+    ) -> tuple[Callable[[Hashable], Answer | None], Callable[[Hashable], None]]:
+        """`get`'s two C calls, bound, for a caller that asks once per row (answer_rows): the
+        look-up, and the touch that makes a found answer the most recently used (the caller
+        counts `hits`). The memo keeps one dict for its life (`scope` empties it), so they hold."""
+        return self._answers.get, self._answers.move_to_end
 
     def keep(self, key: Hashable, answer: Answer) -> Answer:
         """Keep `answer`, worked out for `key` (not found by `get`); the oldest goes when full."""

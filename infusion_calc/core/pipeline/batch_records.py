@@ -9,6 +9,7 @@ vials, the preparation, the billing, the option, the payment), so it is kept und
 
 from __future__ import annotations
 
+from operator import attrgetter
 from typing import Any
 
 from infusion_calc.core.calculation.kept import Kept
@@ -122,6 +123,7 @@ def _doses(done: Administration) -> tuple[str, str | None]:
     return format_amount(calc.dose_mg, unit), given
 
 
+_CODE = attrgetter("code")  # a notice's code, in C: no comprehension's frame per row
 KEPT_PARTS: Kept[PlanRecords] = Kept(2048)
 """Records' parts but the doses (`plan_parts`) by what they read, with their CSV text once
 written: rows whose patients differ but whose doses share a plan share them. As many as the
@@ -143,7 +145,7 @@ def kept_record_parts(done: Administration) -> RowParts:
         id(calc.preparation),
         id(calc.billing),
         id(calc.rounding_option),
-        tuple([notice.code for notice in done.notices]),
+        tuple(map(_CODE, done.notices)),
         id(payment),
     )
     found = KEPT_PARTS.get(key)
