@@ -172,4 +172,5 @@ def test_a_plans_csv_text_is_kept_with_its_parts(site: Site) -> None:
     for outcome in answer_rows(rows, columns, site, 2, TODAY, RowMemo()):
         plan = outcome.parts[0]
         assert plan.written == batch_render.plan_texts(plan)
-        assert len(plan.written) == len(plan.parts) == len(outcome.records)
+        assert plan.written is not None
+        assert len(plan.written[1]) == len(plan.tails) == len(outcome.records)

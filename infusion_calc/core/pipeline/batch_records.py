@@ -18,36 +18,38 @@ from infusion_calc.core.pipeline.administration import Administration
 from infusion_calc.core.words.contract import line_to_dict
 from infusion_calc.core.words.labels import uses_text
 
-PlanParts = tuple[tuple[dict[str, Any], dict[str, Any]], ...]
-"""Per line: the part before `dose`, and the part after `dose_given`."""
-LineTexts = tuple[str, str]
-"""A line's cells before `dose` and after `dose_given` as the CSV output writes them inside a
-row: the first with the ',' after it, the second with the ',' before it and the LF."""
-
 
 class PlanRecords:
-    """A plan's records' parts (`plan_parts`), and the text the CSV output wrote of them
-    (cli/batch_render.py `plan_texts`), kept with them: as long as the parts are kept (one per
-    plan, shared by rows whose patients differ), their text is not worked out again. Equal when
-    the parts are (the text is made from them)."""
+    """A plan's records' parts (`plan_parts`): what every line's record says before `dose` (the
+    `head`: the code, the drug, the dose as ordered) and what each says after `dose_given` (its
+    `tails`, one per claim line). Kept with them, what the CSV output wrote of them
+    (cli/batch_render.py `plan_texts`): as long as the parts are kept (one per plan, shared by
+    rows whose patients differ), their text is not worked out again. Equal when the parts are
+    (the text is made from them)."""
 
-    __slots__ = ("parts", "written")
+    __slots__ = ("head", "tails", "written")
 
-    def __init__(self, parts: PlanParts) -> None:
-        self.parts = parts
-        self.written: list[LineTexts] | None = None
-        """Each line's text, set by the CSV output when it first writes a row of this plan."""
+    def __init__(self, head: dict[str, Any], tails: tuple[dict[str, Any], ...]) -> None:
+        self.head = head
+        self.tails = tails
+        self.written: PlanTexts | None = None
+        """Set by the CSV output when it first writes a row of this plan."""
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, PlanRecords) and self.parts == other.parts
+        return (
+            isinstance(other, PlanRecords) and self.head == other.head and self.tails == other.tails
+        )
 
-    __hash__ = None  # type: ignore[assignment]  # equal by its parts, a tuple of dicts
+    __hash__ = None  # type: ignore[assignment]  # equal by its parts, dicts
 
     def __repr__(self) -> str:
-        return f"PlanRecords({self.parts!r})"
+        return f"PlanRecords({self.head!r}, {self.tails!r})"
 
 
-NO_LINES = PlanRecords(())
+PlanTexts = tuple[tuple[Any, ...], list[str]]
+"""What the CSV output keeps of a plan: the cells before `dose`, and each line's cells after
+`dose_given` as csv writes them inside a row (with the ',' before them and the LF)."""
+NO_LINES = PlanRecords({}, ())
 """The plan of an outcome without lines of its own (a refusal, a visit's lines given whole)."""
 
 RowParts = tuple[PlanRecords, tuple[str, str | None]]
@@ -58,13 +60,14 @@ whose doses share a plan) and the patient's dose and dose given, as worded."""
 def rows_records(
     parts: RowParts, row: int, passthrough: dict[str, str]
 ) -> tuple[dict[str, Any], ...]:
-    """The row's records: its pass-through cells and number, then each line's part before `dose`,
-    the doses, and the part after `dose_given` (`record_parts`)."""
+    """The row's records: its pass-through cells and number, then the plan's part before `dose`,
+    the doses, and each line's part after `dose_given` (`record_parts`)."""
     plan, (dose, given) = parts
+    head = plan.head
     return tuple(
         [
             {**passthrough, "row": row, **head, "dose": dose, "dose_given": given, **tail}
-            for head, tail in plan.parts
+            for tail in plan.tails
         ]
     )
 
@@ -74,10 +77,10 @@ def record_parts(done: Administration) -> RowParts:
     from the administration alone (so a batch may keep it).
 
     Read from the claim, its payment and its notices, not `done.calculation`: no copy per row."""
-    return PlanRecords(plan_parts(done, str(done.claim.order.amount))), _doses(done)
+    return plan_parts(done, str(done.claim.order.amount)), _doses(done)
 
 
-def plan_parts(done: Administration, dose_ordered: str) -> PlanParts:
+def plan_parts(done: Administration, dose_ordered: str) -> PlanRecords:
     """Each line's record parts but the patient's own doses (`_doses`): what comes before
     `dose` and what comes after `dose_given`, read from the drug, the order's dose as worded
     (`dose_ordered`), the vials, the preparation, the billing, the option, the notices and the
@@ -98,7 +101,7 @@ def plan_parts(done: Administration, dose_ordered: str) -> PlanParts:
         else None,
     }
     warnings = list(dict.fromkeys(notice.code for notice in notices))  # codes once each, in order
-    parts = []
+    tails = []
     amounts = payment.line_amounts if payment is not None else (None,) * len(calc.lines)
     for number, (line, amount) in enumerate(zip(calc.lines, amounts), start=1):
         contract_line = line_to_dict(line)
@@ -110,8 +113,8 @@ def plan_parts(done: Administration, dose_ordered: str) -> PlanParts:
             "warnings": warnings,
             "medicare_payment": str(amount) if amount is not None else None,
         }
-        parts.append((head, tail))
-    return tuple(parts)
+        tails.append(tail)
+    return PlanRecords(head, tuple(tails))
 
 
 def _doses(done: Administration) -> tuple[str, str | None]:
@@ -151,7 +154,7 @@ def kept_record_parts(done: Administration) -> RowParts:
     found = KEPT_PARTS.get(key)
     if found is None:
         held = (calc.drug, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
-        found = KEPT_PARTS.keep(key, PlanRecords(plan_parts(done, dose_ordered)), *held, payment)
+        found = KEPT_PARTS.keep(key, plan_parts(done, dose_ordered), *held, payment)
     return found, _doses(done)
 
 
