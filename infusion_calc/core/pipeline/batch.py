@@ -289,9 +289,9 @@ def answer_rows(
         if isinstance(cells, UnreadableRow):
             yield RowOutcome(row, error=cells.reason)
             continue
-        if not "".join(cells).strip():
-            # blank lines and the ",,,," rows spreadsheets
-            # leave at the end (one C-level test per row)
+        if not (cells and cells[0].strip()) and not "".join(cells).strip():
+            # blank lines and the ",,,," rows spreadsheets leave at the end (C-level tests
+            # only; a row whose first cell holds text is not blank, without joining its cells)
             continue
         if len(cells) > width and "".join(cells[width:]).strip():
             yield RowOutcome(row, error=f"{len(cells)} cells, but the header names {width} columns")
