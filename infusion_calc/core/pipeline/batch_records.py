@@ -13,7 +13,7 @@ from operator import attrgetter
 from typing import Any
 
 from infusion_calc.core.calculation.kept import Kept
-from infusion_calc.core.numbers.units import DoseOrder, format_amount
+from infusion_calc.core.numbers.units import format_amount
 from infusion_calc.core.pipeline.administration import Administration
 from infusion_calc.core.words.contract import line_to_dict
 from infusion_calc.core.words.labels import uses_text
@@ -136,14 +136,17 @@ parts for its 1,756 plans."""
 
 def kept_record_parts(done: Administration) -> RowParts:
     """`record_parts(done)`, its `plan_parts` kept under everything they read. The engine's kept
-    objects (the drug and order, the plan's vials, preparation, billing and option:
+    objects (the drug, the order's amount, the plan's vials, preparation, billing and option:
     core/calculation/engine.py, dose_plan.py; the payment: payment.py) key by identity and are
     held; the billing stands for its lines."""
     calc, payment = done.claim, done.payment
-    dose_ordered = _dose_ordered(calc.order)
+    amount = calc.order.amount
     key = (
         id(calc.drug),
-        dose_ordered,  # not the order: the engine keeps one per order and day
+        # The ordered amount, not the order: the engine keeps one order per order and day, but
+        # its amount is the one parsed from the dose's text (core/numbers/units.py parse_dose)
+        # whatever the day, so a plan's parts are shared across days.
+        id(amount),
         id(calc.vials),
         id(calc.preparation),
         id(calc.billing),
@@ -153,19 +156,12 @@ def kept_record_parts(done: Administration) -> RowParts:
     )
     found = KEPT_PARTS.get(key)
     if found is None:
-        held = (calc.drug, calc.vials, calc.preparation, calc.billing, calc.rounding_option)
-        found = KEPT_PARTS.keep(key, plan_parts(done, dose_ordered), *held, payment)
+        held = (calc.drug, amount, calc.vials, calc.preparation, calc.billing)
+        found = KEPT_PARTS.keep(
+            key, plan_parts(done, str(amount)), *held, calc.rounding_option, payment
+        )
     return found, _doses(done)
 
 
-KEPT_WORDING: Kept[str] = Kept(1024)
-"""An order's dose as worded, by the order (kept by the engine, so its text is worded once)."""
-
-
-def _dose_ordered(order: DoseOrder) -> str:
-    found = KEPT_WORDING.get(id(order))
-    return found if found is not None else KEPT_WORDING.keep(id(order), str(order.amount), order)
-
-
-KEPT = (KEPT_PARTS, KEPT_WORDING)
+KEPT = (KEPT_PARTS,)
 """What this module keeps (a test empties them to compare with answers worked out afresh)."""
