@@ -65,60 +65,71 @@ class CsvOut:
         # `write_outcome` once a row came from `write`
         self.pieces: list[Piece] | None = []
         """The rows held in pieces, while every row came from `write_outcome` (None once one
-        came from `write`): each row's own cells, its lines' texts after them and its plan."""
+        came from `write`): first cells, doses, the plan's texts and the plan (`Piece`)."""
+        self.own: list[Sequence[Any]] = []
+        """Each row held in pieces as two rows of cells, its first cells then its doses: what is
+        the row's own, written by one csv call for the chunk (`finish`). Not one row with the
+        plan's cells between them: those are the same for every row of the plan (and often not
+        ASCII, "375 mg/m²"), so csv writes them once per plan (`plan_texts`)."""
 
     @property
     def rows(self) -> list[Sequence[Any]]:
         """The rows held, as cells (a row held in pieces has its plan's cells worked out again)."""
         if self.pieces is None:
             return self.held
-        return [own + after for own, _, plan in self.pieces for after in after_cells(plan)]
+        return [
+            row + _BEFORE(plan.head) + doses + after
+            for row, doses, _, plan in self.pieces
+            for after in after_cells(plan)
+        ]
 
     def header(self) -> None:
         self.writer.writerow(self.names)
 
     def write(self, record: dict[str, Any]) -> None:
         if self.pieces is not None:  # the rows held so far, as cells, before this one
-            self.held, self.pieces = self.rows, None
+            self.held, self.pieces, self.own = self.rows, None, []
         cells = list(self.cells(record))
         for index in self.lists:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
         self.held.append(cells)
 
     def write_outcome(self, outcome: RowOutcome) -> None:
-        """The row's lines as `write` writes its `records`, from its own cells (pass-through, its
-        number, its plan's cells before `dose`, its doses) and its plan's lines' texts after them
-        (`plan_texts`), without a record per line."""
+        """The row's lines as `write` writes its `records`, from its pass-through cells, its
+        number, its doses and its plan's texts (`plan_texts`), without a record per line."""
         if outcome.passthrough is None:
             for record in outcome.given:
                 self.write(record)
             return
         plan, doses = outcome.parts
+        row = (*outcome.passthrough, outcome.row)
         if self.pieces is None:
-            own = (*outcome.passthrough, outcome.row, *_BEFORE(plan.head), *doses)
-            self.held.extend([own + after for after in after_cells(plan)])
+            row += _BEFORE(plan.head) + doses
+            self.held.extend([row + after for after in after_cells(plan)])
             return
-        before, afters = plan.written or plan_texts(plan)
-        self.pieces.append(((*outcome.passthrough, outcome.row, *before, *doses), afters, plan))
+        self.pieces.append((row, doses, plan.written or plan_texts(plan), plan))
+        self.own += (row, doses)
 
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
         C-level passes (core/record/csv_out.py), the same bytes as one row at a time. When
-        every row came from `write_outcome`, a line's text is its row's own cells' text (one csv
-        call for the chunk) and the line's text after them (kept with the plan), and its cells
-        are made only for a block the guard's passes do not pass."""
+        every row came from `write_outcome`, a line's text is put together from its row's own
+        cells' text (its first cells and its doses: one csv call for the chunk) and its plan's
+        texts (kept with the plan), and its cells are made only for a block the guard's passes
+        do not pass."""
         if self.pieces is None:
             self.writer.writerows(self.held)
         else:
             texts: list[str] = []
             add = texts.append
-            pieces = self.pieces
-            for own, (_, afters, _) in zip(csv_lines(map(_OWN, pieces)), pieces):
-                start = own[:-1]  # csv ended the row's own cells with its LF
+            own = iter(csv_lines(self.own))
+            for first, doses, (_, _, (before, afters), _) in zip(own, own, self.pieces):
+                start = first[:-1] + "," + before  # csv ended each row's cells with its LF
+                middle = doses[:-1]
                 for after in afters:  # a loop, not a comprehension: no frame per row
-                    add(start + after)
+                    add(start + middle + after)
             self.writer.write_texts(texts, lambda: self.rows)
-        self.held, self.pieces = [], []
+        self.held, self.pieces, self.own = [], [], []
 
 
 _DOSE = RESULT_COLUMNS.index("dose")
@@ -126,10 +137,9 @@ _BEFORE = itemgetter(*RESULT_COLUMNS[1:_DOSE])  # hcpcs, drug, dose_ordered: a p
 _AFTER_NAMES = RESULT_COLUMNS[_DOSE + 2 :]  # after dose and dose_given: a line's tail
 _AFTER = itemgetter(*_AFTER_NAMES)
 _AFTER_LISTS = [_AFTER_NAMES.index(name) for name in CsvOut.LIST_COLUMNS]
-_OWN = itemgetter(0)
-Piece = tuple[tuple[Any, ...], list[str], PlanRecords]
-"""A row held by `CsvOut` in pieces: its own cells (pass-through, number, the plan's cells before
-`dose`, its doses), its lines' texts after them (`plan_texts`) and its plan's parts."""
+Piece = tuple[tuple[Any, ...], tuple[str, str | None], PlanTexts, PlanRecords]
+"""A row held by `CsvOut` in pieces: its first cells (pass-through, number), its doses, its
+plan's texts (`plan_texts`) and its plan's parts."""
 
 
 def after_cells(plan: PlanRecords) -> list[tuple[Any, ...]]:
@@ -144,15 +154,15 @@ def after_cells(plan: PlanRecords) -> list[tuple[Any, ...]]:
 
 
 def plan_texts(plan: PlanRecords) -> PlanTexts:
-    """The plan's cells before `dose`, and each line's `after_cells` as csv writes them inside a
+    """The plan's cells before `dose` and each line's `after_cells`, as csv writes them inside a
     row, kept with the plan's parts (`PlanRecords.written`): the batch keeps one per plan
     (`kept_record_parts`), shared by rows whose patients differ, and the text lives as long as
     they do. Only the texts are kept (the cells are worked out again for a block the guard's
     passes refuse)."""
     written = plan.written
     if written is None:
-        after = ["," + text for text in csv_lines(after_cells(plan))]
-        written = plan.written = (_BEFORE(plan.head), after)
+        before, *after = csv_lines([_BEFORE(plan.head), *after_cells(plan)])
+        written = plan.written = (before[:-1] + ",", ["," + text for text in after])
     return written
 
 

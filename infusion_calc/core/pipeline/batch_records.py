@@ -46,9 +46,10 @@ class PlanRecords:
         return f"PlanRecords({self.head!r}, {self.tails!r})"
 
 
-PlanTexts = tuple[tuple[Any, ...], list[str]]
-"""What the CSV output keeps of a plan: the cells before `dose`, and each line's cells after
-`dose_given` as csv writes them inside a row (with the ',' before them and the LF)."""
+PlanTexts = tuple[str, list[str]]
+"""What the CSV output keeps of a plan, as csv writes it inside a row: the cells before `dose`
+(with the ',' after them), and each line's cells after `dose_given` (with the ',' before them
+and the LF)."""
 NO_LINES = PlanRecords({}, ())
 """The plan of an outcome without lines of its own (a refusal, a visit's lines given whole)."""
 
