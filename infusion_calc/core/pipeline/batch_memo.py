@@ -17,10 +17,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-MEMO_ORDERS = 512
-"""Answers kept (about 8 KB each, so about 4 MB). What repeats in a batch is an order on a day; an
-order by weight seldom does, so more room keeps little more (the benchmark file: 51% of rows
-answered from 512, 55% from 2,048, for 8 MB and 16 MB more)."""
+MEMO_ORDERS = 384
+"""Answers kept (about 8 KB each, so about 3 MB). What repeats in a batch is an order on a day; an
+order by weight seldom does, so more room keeps nothing more: the benchmark file's 50,000 rows
+take 18,091 answers kept from 384 as from 512 (18,079 from 256, 18,025 from 192, none from 128,
+where its orders of a day come back further apart than that), and 128 answers fewer leave room
+for each kept plan's CSV text (core/pipeline/batch_records.py, `PlanRecords`)."""
 
 Answer = TypeVar("Answer")
 
