@@ -32,7 +32,7 @@ from infusion_calc.core.pipeline.batch import (
     answer_rows,
 )
 from infusion_calc.core.pipeline.batch_memo import RowMemo
-from infusion_calc.core.pipeline.batch_records import PlanParts
+from infusion_calc.core.pipeline.batch_records import PlanRecords, PlanTexts
 from infusion_calc.core.record.csv_out import CsvWriter, csv_lines
 from infusion_calc.core.record.safe_text import json_safe
 from infusion_calc.core.visit.batch_visit import with_visit_lines
@@ -65,7 +65,12 @@ class CsvOut:
         # `write_outcome` once a row came from `write`
         self.pieces: list[Piece] | None = []
         """The rows held in pieces, while every row came from `write_outcome` (None once one
-        came from `write`): first cells, doses, their text, line texts and plan (`Piece`)."""
+        came from `write`): first cells, doses, the plan's texts and the plan (`Piece`)."""
+        self.own: list[Sequence[Any]] = []
+        """Each row held in pieces as two rows of cells, its first cells then its doses: what is
+        the row's own, written by one csv call for the chunk (`finish`). Not one row with the
+        plan's cells between them: those are the same for every row of the plan (and often not
+        ASCII, "375 mg/m²"), so csv writes them once per plan (`plan_texts`)."""
 
     @property
     def rows(self) -> list[Sequence[Any]]:
@@ -73,9 +78,9 @@ class CsvOut:
         if self.pieces is None:
             return self.held
         return [
-            row + before + doses + after
-            for row, doses, _, _, plan in self.pieces
-            for before, after in line_cells(plan)
+            row + _BEFORE(plan.head) + doses + after
+            for row, doses, _, plan in self.pieces
+            for after in after_cells(plan)
         ]
 
     def header(self) -> None:
@@ -83,7 +88,7 @@ class CsvOut:
 
     def write(self, record: dict[str, Any]) -> None:
         if self.pieces is not None:  # the rows held so far, as cells, before this one
-            self.held, self.pieces = self.rows, None
+            self.held, self.pieces, self.own = self.rows, None, []
         cells = list(self.cells(record))
         for index in self.lists:
             cells[index] = VIAL_SEPARATOR.join(cells[index])
@@ -91,7 +96,7 @@ class CsvOut:
 
     def write_outcome(self, outcome: RowOutcome) -> None:
         """The row's lines as `write` writes its `records`, from its pass-through cells, its
-        number and its plan's line texts (`plan_texts`), without a record per line."""
+        number, its doses and its plan's texts (`plan_texts`), without a record per line."""
         if outcome.passthrough is None:
             for record in outcome.given:
                 self.write(record)
@@ -99,100 +104,66 @@ class CsvOut:
         plan, doses = outcome.parts
         row = (*outcome.passthrough, outcome.row)
         if self.pieces is None:
-            self.held.extend([row + before + doses + after for before, after in line_cells(plan)])
+            row += _BEFORE(plan.head) + doses
+            self.held.extend([row + after for after in after_cells(plan)])
             return
-        # The kept texts looked up here first (a row's plan and doses are nearly always kept):
-        # a call each costs about what the look-up does.
-        kept = _KEPT_TEXTS.get(id(plan))
-        text = _KEPT_DOSES.get(doses)
-        self.pieces.append(
-            (
-                row,
-                doses,
-                text if text is not None else _doses_text(doses),
-                kept[1] if kept is not None else plan_texts(plan),
-                plan,
-            )
-        )
+        self.pieces.append((row, doses, plan.written or plan_texts(plan), plan))
+        self.own += (row, doses)
 
     def finish(self) -> None:
         """Write the records held, a block at a time: the guard looks at a block's text in a few
         C-level passes (core/record/csv_out.py), the same bytes as one row at a time. When
-        every row came from `write_outcome`, a line's text is put together from its row's first
-        cells (one csv call for the chunk), the plan's kept texts and the doses' text, and its
-        cells are made only for a block the guard's passes do not pass."""
+        every row came from `write_outcome`, a line's text is put together from its row's own
+        cells' text (its first cells and its doses: one csv call for the chunk) and its plan's
+        texts (kept with the plan), and its cells are made only for a block the guard's passes
+        do not pass."""
         if self.pieces is None:
             self.writer.writerows(self.held)
         else:
-            texts = []
-            for head, (_, _, doses, lines, _) in zip(
-                csv_lines([piece[0] for piece in self.pieces]), self.pieces
-            ):
-                start = head[:-1] + ","  # csv ended the row's first cells with its LF
-                texts.extend([start + before + doses + after for before, after in lines])
+            texts: list[str] = []
+            add = texts.append
+            own = iter(csv_lines(self.own))
+            for first, doses, (_, _, (before, afters), _) in zip(own, own, self.pieces):
+                start = first[:-1] + "," + before  # csv ended each row's cells with its LF
+                middle = doses[:-1]
+                for after in afters:  # a loop, not a comprehension: no frame per row
+                    add(start + middle + after)
             self.writer.write_texts(texts, lambda: self.rows)
-        self.held, self.pieces = [], []
+        self.held, self.pieces, self.own = [], [], []
 
 
 _DOSE = RESULT_COLUMNS.index("dose")
-_BEFORE = itemgetter(*RESULT_COLUMNS[1:_DOSE])  # hcpcs, drug, dose_ordered: a plan part's head
-_AFTER_NAMES = RESULT_COLUMNS[_DOSE + 2 :]  # after dose and dose_given: a plan part's tail
+_BEFORE = itemgetter(*RESULT_COLUMNS[1:_DOSE])  # hcpcs, drug, dose_ordered: a plan's head
+_AFTER_NAMES = RESULT_COLUMNS[_DOSE + 2 :]  # after dose and dose_given: a line's tail
 _AFTER = itemgetter(*_AFTER_NAMES)
 _AFTER_LISTS = [_AFTER_NAMES.index(name) for name in CsvOut.LIST_COLUMNS]
-PLANS_KEPT = 1024
-"""Plans' line texts kept (`plan_texts`): half as many as the batch keeps plans' parts
-(core/pipeline/batch_records.py). 2,048 cost 1.3 MB more per batch process, with no gain measured
-on the priced batch (3.38x and 3.41x its floor); 512 worked out 4% more per row."""
-LineTexts = tuple[str, str]
-"""A plan line's CSV cells before `dose` and after `dose_given` as csv writes them inside a row:
-the first with the ',' after it, the second with the ',' before it and the LF."""
-_KEPT_TEXTS: dict[int, tuple[PlanParts, list[LineTexts]]] = {}
-Piece = tuple[tuple[Any, ...], tuple[str, str | None], str, list[LineTexts], PlanParts]
-"""A row held by `CsvOut` in pieces: its first cells (pass-through, number), its doses, their
-text as csv writes them, its plan's line texts (`plan_texts`) and its plan's parts."""
+Piece = tuple[tuple[Any, ...], tuple[str, str | None], PlanTexts, PlanRecords]
+"""A row held by `CsvOut` in pieces: its first cells (pass-through, number), its doses, its
+plan's texts (`plan_texts`) and its plan's parts."""
 
 
-def line_cells(plan: PlanParts) -> list[tuple[tuple[Any, ...], tuple[Any, ...]]]:
-    """Each line's CSV cells before `dose` and after `dose_given`, lists joined as `CsvOut.write`
-    joins them."""
+def after_cells(plan: PlanRecords) -> list[tuple[Any, ...]]:
+    """Each line's CSV cells after `dose_given`, lists joined as `CsvOut.write` joins them."""
     cells = []
-    for head, tail in plan:
+    for tail in plan.tails:
         after = list(_AFTER(tail))
         for index in _AFTER_LISTS:
             after[index] = VIAL_SEPARATOR.join(after[index])
-        cells.append((_BEFORE(head), tuple(after)))
+        cells.append(tuple(after))
     return cells
 
 
-def plan_texts(plan: PlanParts) -> list[LineTexts]:
-    """Each line's `line_cells` as csv writes them inside a row, kept by the plan parts' identity
-    (held beside them, so no id is reused): the batch keeps one per plan (`kept_record_parts`),
-    shared by rows whose patients differ. Only the texts are kept (the cells are worked out again
-    for a block the guard's passes refuse). Bounded: emptied when full."""
-    found = _KEPT_TEXTS.get(id(plan))
-    if found is not None:
-        return found[1]
-    texts = csv_lines([cells for line in line_cells(plan) for cells in line])
-    lines = [(texts[index][:-1] + ",", "," + texts[index + 1]) for index in range(0, len(texts), 2)]
-    if len(_KEPT_TEXTS) >= PLANS_KEPT:
-        _KEPT_TEXTS.clear()
-    _KEPT_TEXTS[id(plan)] = (plan, lines)
-    return lines
-
-
-DOSES_KEPT = 1024
-"""Doses' texts kept (`_doses_text`): a batch's doses repeat; emptied when full (flat memory)."""
-_KEPT_DOSES: dict[tuple[str, str | None], str] = {}
-
-
-def _doses_text(doses: tuple[str, str | None]) -> str:
-    """A row's dose and dose given as csv writes them inside a row (no LF)."""
-    found = _KEPT_DOSES.get(doses)
-    if found is None:
-        if len(_KEPT_DOSES) >= DOSES_KEPT:
-            _KEPT_DOSES.clear()
-        found = _KEPT_DOSES[doses] = csv_lines([doses])[0][:-1]
-    return found
+def plan_texts(plan: PlanRecords) -> PlanTexts:
+    """The plan's cells before `dose` and each line's `after_cells`, as csv writes them inside a
+    row, kept with the plan's parts (`PlanRecords.written`): the batch keeps one per plan
+    (`kept_record_parts`), shared by rows whose patients differ, and the text lives as long as
+    they do. Only the texts are kept (the cells are worked out again for a block the guard's
+    passes refuse)."""
+    written = plan.written
+    if written is None:
+        before, *after = csv_lines([_BEFORE(plan.head), *after_cells(plan)])
+        written = plan.written = (before[:-1] + ",", ["," + text for text in after])
+    return written
 
 
 class JsonLinesOut:

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import IO, cast
 
 from infusion_calc.core.pipeline.batch import UnreadableRow
@@ -37,19 +37,15 @@ _UNDECODABLE = re.compile(
 
 LINE_LIMIT = 1 << 20
 """Characters in one line of the orders file: eight cells at the csv module's own cell limit."""
-_OVERLONG = object()  # stands for a line longer than LINE_LIMIT
+_LINE_ENDS = ("\n", "\r")
 
 
-def bounded_lines(stream: IO[str]) -> Iterator[str | object]:
-    """The lines of `stream`; a line longer than LINE_LIMIT is `_OVERLONG`,
-    its rest dropped on the next read."""
-    while line := stream.readline(LINE_LIMIT):
-        if len(line) < LINE_LIMIT or line.endswith(("\n", "\r")):
-            yield line
-            continue
-        yield _OVERLONG
-        while (piece := stream.readline(LINE_LIMIT)) and not piece.endswith(("\n", "\r")):
-            pass
+def _line_reader(lines: IO[str] | Iterable[str]) -> Callable[[int], str]:
+    """`readline(limit)` of a stream, or the same over lines given one by one ("" at the end)."""
+    if hasattr(lines, "readline"):
+        return cast("IO[str]", lines).readline
+    iterator = iter(lines)
+    return lambda _limit: next(iterator, "")
 
 
 class RecordReader:
@@ -57,9 +53,7 @@ class RecordReader:
     record into an `UnreadableRow` and reads on."""
 
     def __init__(self, lines: IO[str] | Iterable[str]) -> None:
-        self._lines: Iterator[str | object] = (
-            bounded_lines(cast("IO[str]", lines)) if hasattr(lines, "readline") else iter(lines)
-        )
+        self._read = _line_reader(lines)
         self._overlong = False  # the record being read holds a line longer than LINE_LIMIT
         self._quotes = 0  # quotation marks in the lines of the record being read
         self._bad_byte: int | None = None  # the first undecodable byte in the record being read
@@ -69,10 +63,17 @@ class RecordReader:
         """Cells (index -> column name) that never hold a line break: the order columns."""
 
     def _counted(self) -> Iterator[str]:
-        for line in self._lines:
-            if not isinstance(line, str):  # _OVERLONG: an empty record stands in for it
+        """The lines, read at most LINE_LIMIT characters at a time, counted as they pass (one
+        generator per file, so a line costs one step here). A longer line is an empty record,
+        and the rest of it is dropped only when the next row is asked for (so a header that is
+        one endless line fails at once)."""
+        read = self._read
+        while line := read(LINE_LIMIT):
+            if len(line) >= LINE_LIMIT and not line.endswith(_LINE_ENDS):
                 self._overlong = True
-                yield "\n"
+                yield "\n"  # an empty record stands in for it
+                while (piece := read(LINE_LIMIT)) and not piece.endswith(_LINE_ENDS):
+                    pass
                 continue
             self._quotes += line.count('"')
             if self._bad_byte is None and not line.isascii():
@@ -140,11 +141,10 @@ class RecordReader:
         time, so memory stays flat even for a quote never closed.
         """
         while self._quotes % 2:
-            line = next(self._lines, None)
-            if line is None:
+            line = self._read(LINE_LIMIT)
+            if not line:
                 return
-            if isinstance(line, str):
-                self._quotes += line.count('"')
+            self._quotes += line.count('"')
 
 
 def _reason(error: csv.Error) -> str:

@@ -17,10 +17,12 @@ from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from typing import Any, Generic, TypeVar
 
-MEMO_ORDERS = 512
-"""Answers kept (about 8 KB each, so about 4 MB). What repeats in a batch is an order on a day; an
-order by weight seldom does, so more room keeps little more (the benchmark file: 51% of rows
-answered from 512, 55% from 2,048, for 8 MB and 16 MB more)."""
+MEMO_ORDERS = 384
+"""Answers kept (about 8 KB each, so about 3 MB). What repeats in a batch is an order on a day; an
+order by weight seldom does, so more room keeps nothing more: the benchmark file's 50,000 rows
+take 18,091 answers kept from 384 as from 512 (18,079 from 256, 18,025 from 192, none from 128,
+where its orders of a day come back further apart than that), and 128 answers fewer leave room
+for each kept plan's CSV text (core/pipeline/batch_records.py, `PlanRecords`)."""
 
 Answer = TypeVar("Answer")
 
@@ -56,12 +58,20 @@ class RowMemo(Generic[Answer]):
     def get(self, key: Hashable) -> Answer | None:
         """The answer kept for `key`, or None (a batch row asks this first: no arguments packed
         for a computation a kept answer makes needless)."""
-        answers = self._answers
-        found = answers.get(key)
+        find, touch = self.lookup()
+        found = find(key)
         if found is not None:
-            answers.move_to_end(key)
+            touch(key)
             self.hits += 1
         return found
+
+    def lookup(
+        self,
+    ) -> tuple[Callable[[Hashable], Answer | None], Callable[[Hashable], None]]:
+        """`get`'s two C calls, bound, for a caller that asks once per row (answer_rows): the
+        look-up, and the touch that makes a found answer the most recently used (the caller
+        counts `hits`). The memo keeps one dict for its life (`scope` empties it), so they hold."""
+        return self._answers.get, self._answers.move_to_end
 
     def keep(self, key: Hashable, answer: Answer) -> Answer:
         """Keep `answer`, worked out for `key` (not found by `get`); the oldest goes when full."""
