@@ -6,7 +6,6 @@ refusal."""
 
 from __future__ import annotations
 
-import re
 from collections import OrderedDict
 from collections.abc import Hashable
 from datetime import date
@@ -19,7 +18,6 @@ from hypothesis import strategies as st
 
 from infusion_calc.core.calculation import dose_plan, payment
 from infusion_calc.core.calculation.dose_plan import KEPT_PLANS, plan_dose, planned
-from infusion_calc.core.calculation.dosing import KEPT_DOSES, resolve_dose, resolved_dose
 from infusion_calc.core.calculation.engine import KEPT_ORDERS, calculate, ordered
 from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.request import CalcRequest
@@ -89,7 +87,7 @@ def test_a_kept_answer_is_the_one_computed_afresh(
     if twice:
         _administered(request, site)  # the second call below takes the kept answers
     kept = _administered(request, site)
-    for cache in (KEPT_ORDERS, KEPT_DOSES, KEPT_PLANS, *payment.KEPT, *batch_records.KEPT):
+    for cache in (KEPT_ORDERS, KEPT_PLANS, *payment.KEPT, *batch_records.KEPT):
         cache.clear()
     fresh = _administered(request, site)
     assert kept == fresh
@@ -141,38 +139,6 @@ def test_a_refusal_is_never_kept(catalog: Catalog) -> None:
     assert len(KEPT_PLANS) == 0
     planned(drug, drug.products, Decimal("12"), None, None)
     assert len(KEPT_PLANS) == 1 <= dose_plan.PLANS_KEPT
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    index=st.sampled_from([0, 1, 3, 5, 7]),
-    weight=st.sampled_from([None, "", "73 kg", " 73 kg", "73.0 kg", "154 lb", "81.5 kg", "0.1 kg"]),
-    height=st.sampled_from([None, None, "170 cm", "150 cm", "70 in", "9 cm"]),
-    bsa=st.sampled_from([None, None, " ", "1.9 m2", "1.90 m2", "2.1 m2", "x"]),
-    twice=st.booleans(),
-)
-def test_a_kept_dose_is_the_one_resolved_afresh(
-    index: int, weight: str | None, height: str | None, bsa: str | None, twice: bool
-) -> None:
-    """The dose and its steps per order and measures as typed (core/calculation/dosing.py), kept
-    or not (answers kept from earlier examples stay), and a refusal (a measure out of range, a
-    missing or unreadable one) never kept."""
-    order = ordered(Context().catalog, _request(index, Decimal("70"), None), SERVICE_DAY)
-    unit = order.drug.amount_unit
-    arguments = (order.order, weight, height, bsa, None, unit)
-    try:
-        fresh = resolve_dose(order.order, weight=weight, height=height, bsa=bsa, unit=unit)
-    except InfusionCalcError as error:
-        kept = len(KEPT_DOSES)
-        for _ in range(2):
-            with pytest.raises(type(error), match=re.escape(str(error))):
-                resolved_dose(*arguments)
-        assert len(KEPT_DOSES) == kept
-        return
-    if twice:
-        resolved_dose(*arguments)
-    assert resolved_dose(*arguments) == fresh
-    assert resolved_dose(*arguments).steps == fresh.steps
 
 
 def test_what_is_kept_is_bounded() -> None:

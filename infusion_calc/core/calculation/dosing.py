@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
@@ -217,37 +216,3 @@ def _calculated(
     rounded_from = exact if dose != exact else None
     line = Step.of(kind, *figures, ("dose", dose), ("rounded_from", rounded_from))
     return ResolvedDose(dose, patient, (*steps, line) if steps else (line,), rounded_from)
-
-
-DOSES_KEPT = 512
-"""Doses kept (a few hundred bytes each): a batch's orders repeat with the same patients' measures
-on other days, and a month of a few orders' patients fits. Not more: 2,048 cost 2 MB per batch
-process and took the batch over its memory target (151 MB, three processes)."""
-
-KEPT_DOSES: Kept[ResolvedDose] = Kept(DOSES_KEPT)
-
-
-def resolved_dose(
-    order: DoseOrder,
-    weight: str | None,
-    height: str | None,
-    bsa: str | None,
-    concentration_mg_per_ml: Decimal | None,
-    unit: str,
-) -> ResolvedDose:
-    """`resolve_dose(...)`, kept under everything it reads: the order (by identity, held: the
-    engine keeps one per order), the measures as typed, the concentration by its exact text (it is
-    shown in a step) and the unit. A refusal raises every time and is never kept."""
-    key = (id(order), weight, height, bsa, str(concentration_mg_per_ml), unit)
-    found = KEPT_DOSES.get(key)
-    if found is not None:
-        return found
-    dose = resolve_dose(
-        order,
-        weight=weight,
-        height=height,
-        bsa=bsa,
-        concentration_mg_per_ml=concentration_mg_per_ml,
-        unit=unit,
-    )
-    return KEPT_DOSES.keep(key, dose, order)
