@@ -187,3 +187,25 @@ def test_orders_kept_under_a_catalog_let_it_go_when_newer_catalogs_come() -> Non
         ordered(Context().site().catalog, request, SERVICE_DAY)
     gc.collect()
     assert first_alive() is None
+
+
+def test_doses_that_share_a_plan_share_its_notices(catalog: Catalog) -> None:
+    """The plan's notices (the vials', the draw volume's, the billing's) are worked out once per
+    plan: two patients whose doses share it share one tuple; a rounded dose's own notice goes among
+    them in its place, after the vials' and before the draw volume's and the billing's."""
+    first, second = (
+        calculate(catalog, CalcRequest(dose="1 mg/kg", hcpcs="J3380", weight=weight))
+        for weight in ("73 kg", "73.0 kg")
+    )
+    assert first.warnings is second.warnings
+    assert [notice.code for notice in first.warnings] == [
+        "DESCRIPTOR_PARTIAL",
+        "DRAW_VOLUME_UNKNOWN",
+    ]
+    rounded = calculate(catalog, CalcRequest(dose="1 mg/kg", hcpcs="J3380", weight="73.0004 kg"))
+    assert rounded.billing is first.billing
+    assert [notice.code for notice in rounded.warnings] == [
+        "DESCRIPTOR_PARTIAL",
+        "DOSE_ROUNDED",
+        "DRAW_VOLUME_UNKNOWN",
+    ]

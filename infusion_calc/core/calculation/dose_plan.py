@@ -17,6 +17,7 @@ from decimal import Decimal
 from infusion_calc.core.calculation.billing import Billing, VialUse, bill
 from infusion_calc.core.calculation.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.calculation.kept import Kept
+from infusion_calc.core.calculation.plan_notices import plan_notices
 from infusion_calc.core.calculation.vials import plan_vials
 from infusion_calc.core.catalog.catalog import Drug, Product
 from infusion_calc.core.errors import PlanError
@@ -65,6 +66,11 @@ class DosePlan:
     partly_given: Notice | None
     steps: tuple[Step, ...]
     """The vials, the dose given (when less than prepared) and the billing, in words."""
+    notices: tuple[Notice, ...]
+    """What a calculation with this plan states, in order (`plan_notices`, the billing's, the
+    dose given's), when its dose was not rounded; a rounded dose's notice goes in at
+    `rounded_at`. One tuple per plan, so the rows whose doses share a plan share it."""
+    rounded_at: int
 
 
 def single_dose(uses: tuple[VialUse, ...]) -> bool:
@@ -146,15 +152,19 @@ def plan_dose(
         if partly is not None
         else ()
     )
+    preparation = _prepare(uses, dose)
+    first, later = plan_notices(drug, uses, preparation.draw_volume_ml)
     return DosePlan(
         uses,
         combination.total,
         option,
         given,
         billing,
-        _prepare(uses, dose),
+        preparation,
         partly,
         (vials, *given_step, *billing.steps),
+        (*first, *later, *billing.notices, *((partly,) if partly is not None else ())),
+        len(first),
     )
 
 

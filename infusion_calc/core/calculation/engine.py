@@ -22,7 +22,7 @@ from infusion_calc.core.calculation.dose_plan import (
 )
 from infusion_calc.core.calculation.dosing import PatientSize, resolve_dose
 from infusion_calc.core.calculation.kept import Kept
-from infusion_calc.core.calculation.plan_notices import plan_notices
+from infusion_calc.core.calculation.plan_notices import dose_rounded
 from infusion_calc.core.catalog.catalog import Catalog, Drug, Product
 from infusion_calc.core.catalog.container import Container
 from infusion_calc.core.errors import InputError
@@ -127,12 +127,10 @@ def calculate(
     )
     dose = resolved.dose_mg
     plan = planned(drug, products, dose, threshold, request.dose_given)
-    warnings = (
-        plan_notices(drug, plan.uses, resolved.rounded_from, plan.preparation.draw_volume_ml)
-        + plan.billing.notices
-    )
-    if plan.partly_given is not None:
-        warnings += (plan.partly_given,)
+    warnings = plan.notices
+    if resolved.rounded_from is not None:  # the patient's own notice, in its place among the plan's
+        at = plan.rounded_at
+        warnings = (*warnings[:at], dose_rounded(resolved.rounded_from), *warnings[at:])
     return Calculation(  # by position, in field order: fourteen keywords cost a third more
         request,
         drug,
