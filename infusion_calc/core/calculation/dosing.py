@@ -89,6 +89,12 @@ def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
     return rounding.bsa((height_cm * weight_kg / Decimal(3600)).sqrt())
 
 
+def _unit_figure(unit: str) -> tuple[tuple[str, Figure], ...]:
+    """The step's unit figure (`step_unit`): none for mg."""
+    shown = step_unit(unit)
+    return () if shown is None else (("u", shown),)
+
+
 def _given(text: str | None) -> bool:
     return bool(text and text.strip())
 
@@ -130,7 +136,7 @@ def resolve_dose(
             (
                 ("volume", str(order.amount)),
                 ("concentration", concentration_mg_per_ml),
-                ("u", step_unit(unit)),
+                *_unit_figure(unit),
             ),
         )
 
@@ -147,14 +153,14 @@ def resolve_dose(
             # A converted weight is shown as a nurse reads it (73.03 kg), but the dose uses
             # the exact conversion, so the product is written with the weight as typed.
             steps.append(
-                Step.of(StepKind.WEIGHT, ("typed", typed), ("kg", rounding.weight_shown(weight_kg)))
+                Step(StepKind.WEIGHT, (("typed", typed), ("kg", rounding.weight_shown(weight_kg))))
             )
             factor = typed
         return _calculated(
             amount * weight_kg,
             PatientSize(weight_kg),
             StepKind.DOSE_PER_KG,
-            (("per_kg", amount), ("weight", factor), ("u", step_unit(unit))),
+            (("per_kg", amount), ("weight", factor), *_unit_figure(unit)),
             steps,
         )
 
@@ -162,7 +168,7 @@ def resolve_dose(
     steps = []
     if bsa_m2 is not None:
         patient = PatientSize(bsa_m2=bsa_m2)
-        steps.append(Step.of(StepKind.BSA_GIVEN, ("bsa", bsa_m2)))
+        steps.append(Step(StepKind.BSA_GIVEN, (("bsa", bsa_m2),)))
     elif height_cm is not None and weight_kg is not None:
         bsa_m2 = mosteller_bsa(height_cm, weight_kg)
         if not BSA_RANGE_M2[0] <= bsa_m2 <= BSA_RANGE_M2[1]:
@@ -174,11 +180,9 @@ def resolve_dose(
             weight_kg=weight_kg, height_cm=height_cm, bsa_m2=bsa_m2, bsa_from_mosteller=True
         )
         steps.append(
-            Step.of(
+            Step(
                 StepKind.BSA_MOSTELLER,
-                ("height", height_cm),
-                ("weight", weight_kg),
-                ("bsa", bsa_m2),
+                (("height", height_cm), ("weight", weight_kg), ("bsa", bsa_m2)),
             )
         )
     else:
@@ -194,7 +198,7 @@ def resolve_dose(
         amount * bsa_m2,
         patient,
         StepKind.DOSE_PER_M2,
-        (("per_m2", amount), ("bsa", bsa_m2), ("u", step_unit(unit))),
+        (("per_m2", amount), ("bsa", bsa_m2), *_unit_figure(unit)),
         steps,
     )
 
@@ -203,16 +207,22 @@ def _calculated(
     exact: Decimal,
     patient: PatientSize,
     kind: StepKind,
-    figures: tuple[tuple[str, Figure | None], ...],
+    figures: tuple[tuple[str, Figure], ...],
     steps: list[Step] | None = None,
 ) -> ResolvedDose:
     """The dose rounded to 0.01 mg; the step of `kind` with `figures` (the arithmetic without its
-    result) gets the dose and what it was rounded from."""
+    result) gets the dose and what it was rounded from, if it was. Steps are made whole here
+    (no figure left out), not by `Step.of`: one per patient's dose, so its loop showed."""
     dose = rounding.calculated_dose(exact)
     if dose <= 0:
         raise InputError(
             "dose", "The calculated dose rounds to 0: check the dose and the patient's size."
         )
     rounded_from = exact if dose != exact else None
-    line = Step.of(kind, *figures, ("dose", dose), ("rounded_from", rounded_from))
+    line = Step(
+        kind,
+        (*figures, ("dose", dose))
+        if rounded_from is None
+        else (*figures, ("dose", dose), ("rounded_from", rounded_from)),
+    )
     return ResolvedDose(dose, patient, (*steps, line) if steps else (line,), rounded_from)
