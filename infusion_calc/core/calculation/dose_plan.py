@@ -184,21 +184,35 @@ def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
 KEPT_PLANS: Kept[DosePlan] = Kept(PLANS_KEPT)
 
 
+def plans_key(drug: Drug, products: tuple[Product, ...], threshold: Decimal | None) -> str:
+    """What a plan is kept under but its dose and dose given: the drug's and the products' identity
+    (a Product holds lists, so it has no hash) and the threshold's exact text, as one text. The
+    engine makes it once per order: a row's key is then three items, two of them texts whose hash
+    is kept (a key of ids and a tuple of ids cost a row more than the plan's look-up itself)."""
+    ids = " ".join([str(id(product)) for product in products])
+    return f"{id(drug)} {ids} {threshold}"
+
+
 def planned(
     drug: Drug,
     products: tuple[Product, ...],
     dose: Decimal,
     threshold: Decimal | None,
     given_text: str | None,
+    plans: str | None = None,
 ) -> DosePlan:
     """`plan_dose(...)`, kept: one answer per drug, products, dose, threshold and text given.
 
-    Keyed on the drug's and products' identity (a Product holds lists, so it has no hash; the
-    catalog hands out the same objects for every order): each entry holds them, so no id in a
+    Keyed on the drug's and products' identity (`plans_key`, or `plans` when the caller made it;
+    the catalog hands out the same objects for every order): each entry holds them, so no id in a
     key can be reused by another object while the entry lives. The dose and the threshold key by
     their exact text, not their value: 365.0 and 365.00 are equal, but a step or an amount
     derived from them may keep the spelling."""
-    key = (id(drug), tuple(map(id, products)), str(dose), str(threshold), given_text)
+    key = (
+        plans if plans is not None else plans_key(drug, products, threshold),
+        str(dose),
+        given_text,
+    )
     found = KEPT_PLANS.get(key)
     if found is not None:
         return found

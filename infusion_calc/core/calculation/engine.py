@@ -18,6 +18,7 @@ from infusion_calc.core.calculation.dose_plan import (
     Preparation,
     RoundingOption,
     planned,
+    plans_key,
     single_dose,
 )
 from infusion_calc.core.calculation.dosing import PatientSize, resolve_dose
@@ -112,7 +113,7 @@ def calculate(
 ) -> Calculation:
     """Everything the chair and the billing desk need for one dose,
     with the codes in effect on `service_date` (None: newest)."""
-    drug, order, products, threshold = ordered(catalog, request, service_date)
+    drug, order, products, threshold, plans = ordered(catalog, request, service_date)
     # Not kept: a batch's patients seldom repeat their measures with an order (the benchmark
     # file found 3 doses in 10 again in 512 kept), and keeping each one cost more than it saved.
     resolved = resolve_dose(
@@ -126,7 +127,7 @@ def calculate(
         unit=drug.amount_unit,
     )
     dose = resolved.dose_mg
-    plan = planned(drug, products, dose, threshold, request.dose_given)
+    plan = planned(drug, products, dose, threshold, request.dose_given, plans)
     warnings = plan.notices
     if resolved.rounded_from is not None:  # the patient's own notice, in its place among the plan's
         at = plan.rounded_at
@@ -157,6 +158,9 @@ class Ordered(NamedTuple):
     order: DoseOrder
     products: tuple[Product, ...]
     threshold: Decimal | None
+    plans: str
+    """What its plans are kept under but the dose and the dose given (`dose_plan.plans_key`),
+    made once per order rather than once per row."""
 
 
 ORDERS_KEPT = 1024
@@ -217,4 +221,4 @@ def order_of(catalog: Catalog, request: CalcRequest, service_date: date | None) 
     container.agrees_with(drug, products)
     one_kind_of_container(drug, products)
     threshold = parse_rounding_threshold(request.round_within)
-    return Ordered(drug, order, products, threshold)
+    return Ordered(drug, order, products, threshold, plans_key(drug, products, threshold))
