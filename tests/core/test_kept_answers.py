@@ -151,7 +151,8 @@ def test_what_is_kept_is_bounded_the_oldest_let_go_first() -> None:
 def test_a_look_up_is_the_dicts_own_get() -> None:
     """No Python call per look-up: a batch row looks up half a dozen kept answers."""
     kept: Kept[int] = Kept(2)
-    assert type(kept.get) is type({}.get)
+    plain: dict[str, int] = {}
+    assert type(kept.get) is type(plain.get)
     kept.keep("dose", 365)
     assert kept.get("dose") == 365 and kept.get("other") is None
 
