@@ -89,6 +89,7 @@ def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
     return rounding.bsa((height_cm * weight_kg / Decimal(3600)).sqrt())
 
 
+@lru_cache(maxsize=64)  # one per unit: a C call per dose rather than two Python ones
 def _unit_figure(unit: str) -> tuple[tuple[str, Figure], ...]:
     """The step's unit figure (`step_unit`): none for mg."""
     shown = step_unit(unit)

@@ -11,16 +11,17 @@ unpack cost each look-up several times the look-up itself. So an answer is let g
 oldest kept, used or not; it is then worked out again once, while what a batch reads comes to
 fewer answers than each store keeps (the benchmark file: 1,756 plans, 2,048 kept).
 
-Safe to share between threads: a look-up is one operation on a dict, and keeping (putting an
-answer in, letting the oldest go) holds a lock, so an answer is never kept without its held
-objects (two threads keeping one key while a third lets it go could otherwise leave one).
+Safe to share between threads with no lock: each step is one operation on a dict, an answer is
+put in before its held objects and taken out after them (while the objects let go are still held
+by the one letting them go), so an answer found always has its objects held and no id in its key
+can have been reused. A key another thread let go meanwhile is simply worked out again. (`clear`
+is for tests and benchmarks, between calculations.)
 """
 
 from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from threading import Lock
 from typing import Generic, TypeVar
 
 Answer = TypeVar("Answer")
@@ -36,22 +37,23 @@ class Kept(Generic[Answer]):
         """The objects each key names by identity, in the order kept: the oldest goes first."""
         self.get: Callable[[Hashable], Answer | None] = self._answers.get
         """The answer kept under a key, or None."""
-        self._keeping = Lock()
 
     def keep(self, key: Hashable, answer: Answer, *held: object) -> Answer:
         """Keep `answer` under `key`, with the objects whose ids the key holds."""
-        with self._keeping:
-            self._held[key] = held
-            self._answers[key] = answer
-            if len(self._held) > self.size:
-                oldest, _ = self._held.popitem(last=False)
-                self._answers.pop(oldest)
+        self._answers[key] = answer
+        self._held[key] = held
+        if len(self._held) > self.size:
+            try:
+                oldest, let_go = self._held.popitem(last=False)
+            except KeyError:  # emptied by another thread meanwhile
+                return answer
+            self._answers.pop(oldest, None)  # while `let_go` still holds its objects
+            del let_go
         return answer
 
     def clear(self) -> None:
-        with self._keeping:
-            self._answers.clear()
-            self._held.clear()
+        self._answers.clear()
+        self._held.clear()
 
     def __len__(self) -> int:
         return len(self._answers)
