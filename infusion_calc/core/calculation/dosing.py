@@ -63,24 +63,45 @@ def _in_range(
     return measure.value
 
 
-# Cached per spelling: a batch file repeats its patients' measures, and a value read and
-# range-checked once is the same Decimal every time (a refused one raises again, uncached).
-@lru_cache(maxsize=1024)
+MEASURES_KEPT = 1024
+"""Measures kept per kind, by spelling: a batch file repeats its patients' measures, and a value
+read and range-checked once is the same Decimal every time (a refused one raises again, never
+kept). Plain dicts emptied when full, not `lru_cache`: a found measure is then one dict look-up
+(`resolve_dose` asks the dict itself), with no recency list to update."""
+_WEIGHTS: dict[str, Decimal] = {}
+_HEIGHTS: dict[str, Decimal] = {}
+_BSAS: dict[str, Decimal] = {}
+
+
+def _kept(measures: dict[str, Decimal], text: str, value: Decimal) -> Decimal:
+    if len(measures) >= MEASURES_KEPT:
+        measures.clear()  # flat memory
+    measures[text] = value
+    return value
+
+
 def parse_weight(text: str) -> Decimal:
+    found = _WEIGHTS.get(text)
+    if found is not None:
+        return found
     measure = parse_measure(text, Kind.BODY_WEIGHT, "weight")
-    return _in_range(measure, WEIGHT_RANGE_KG, "weight", "Weight", "kg")
+    return _kept(_WEIGHTS, text, _in_range(measure, WEIGHT_RANGE_KG, "weight", "Weight", "kg"))
 
 
-@lru_cache(maxsize=1024)
 def parse_height(text: str) -> Decimal:
+    found = _HEIGHTS.get(text)
+    if found is not None:
+        return found
     measure = parse_measure(text, Kind.HEIGHT, "height")
-    return _in_range(measure, HEIGHT_RANGE_CM, "height", "Height", "cm")
+    return _kept(_HEIGHTS, text, _in_range(measure, HEIGHT_RANGE_CM, "height", "Height", "cm"))
 
 
-@lru_cache(maxsize=1024)
 def parse_bsa(text: str) -> Decimal:
+    found = _BSAS.get(text)
+    if found is not None:
+        return found
     measure = parse_measure(text, Kind.AREA, "bsa")
-    return _in_range(measure, BSA_RANGE_M2, "bsa", "BSA", "m²")
+    return _kept(_BSAS, text, _in_range(measure, BSA_RANGE_M2, "bsa", "BSA", "m²"))
 
 
 def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
@@ -113,9 +134,14 @@ def resolve_dose(
     # A body measure typed but not needed is still checked: a typo is a typo. Each is
     # parsed once, here, in this order, and the values are reused below.
     # (`text and text.strip()` is `_given(text)`, without a call per measure per calculation)
-    weight_kg = parse_weight(weight) if weight and weight.strip() else None
-    height_cm = parse_height(height) if height and height.strip() else None
-    bsa_m2 = parse_bsa(bsa) if bsa and bsa.strip() else None
+    # (each kept measure found in its dict first: no Python call for one read before)
+    weight_kg = (
+        (_WEIGHTS.get(weight) or parse_weight(weight)) if weight and weight.strip() else None
+    )
+    height_cm = (
+        (_HEIGHTS.get(height) or parse_height(height)) if height and height.strip() else None
+    )
+    bsa_m2 = (_BSAS.get(bsa) or parse_bsa(bsa)) if bsa and bsa.strip() else None
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
         return ResolvedDose(
