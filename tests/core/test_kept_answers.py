@@ -232,6 +232,9 @@ def test_an_orders_plans_are_kept_under_one_text_made_with_the_order(catalog: Ca
     order = ordered(catalog, request, SERVICE_DAY)
     assert order.plans == plans_key(order.drug, order.products, order.threshold)
     assert ordered(catalog, request, SERVICE_DAY).plans is order.plans
+    next_day = SERVICE_DAY.replace(day=SERVICE_DAY.day + 1)  # another order kept, the same text
+    assert ordered(catalog, request, next_day) is not order
+    assert ordered(catalog, request, next_day).plans is order.plans
     plan = planned(
         order.drug, order.products, Decimal("365.00"), order.threshold, None, order.plans
     )

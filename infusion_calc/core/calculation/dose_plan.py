@@ -11,6 +11,7 @@ keyed on everything `plan_dose` reads. A refusal
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -188,9 +189,11 @@ def plans_key(drug: Drug, products: tuple[Product, ...], threshold: Decimal | No
     """What a plan is kept under but its dose and dose given: the drug's and the products' identity
     (a Product holds lists, so it has no hash) and the threshold's exact text, as one text. The
     engine makes it once per order: a row's key is then three items, two of them texts whose hash
-    is kept (a key of ids and a tuple of ids cost a row more than the plan's look-up itself)."""
+    is kept (a key of ids and a tuple of ids cost a row more than the plan's look-up itself).
+    Interned: the same order on other days makes the same text, and a key found compares it by
+    identity, without reading the kept one."""
     ids = " ".join([str(id(product)) for product in products])
-    return f"{id(drug)} {ids} {threshold}"
+    return sys.intern(f"{id(drug)} {ids} {threshold}")
 
 
 def planned(
