@@ -10,7 +10,6 @@ from benchmarks.report import Figure
 from benchmarks.scenarios import SCENARIOS
 from infusion_calc.core.calculation import vials
 from infusion_calc.core.calculation.dose_plan import KEPT_PLANS
-from infusion_calc.core.calculation.dosing import KEPT_DOSES
 from infusion_calc.core.calculation.engine import KEPT_ORDERS, calculate
 from infusion_calc.core.calculation.request import CalcRequest
 from infusion_calc.core.errors import InfusionCalcError
@@ -50,10 +49,9 @@ def engine_rate(seconds: float) -> Figure:
         done, start = 0, time.perf_counter()
         while (elapsed := time.perf_counter() - start) < seconds / 3:
             for request in SCENARIOS:
-                # Each calculation worked out whole: the engine keeps an order's and a dose's
+                # Each calculation worked out whole: the engine keeps an order's and a plan's
                 # answers (core/calculation/kept.py), and ten orders repeated would time those.
                 KEPT_ORDERS.clear()
-                KEPT_DOSES.clear()
                 KEPT_PLANS.clear()
                 calculate(catalog, request)
             done += len(SCENARIOS)
@@ -74,8 +72,7 @@ def _timed(request: CalcRequest, repeats: int) -> tuple[float, float, str]:
     times, outcome = [], ""
     for _ in range(repeats):
         vials._common_step_of.cache_clear()  # every run pays for the whole search,
-        KEPT_ORDERS.clear()  # not a kept order, dose or vial plan (core/calculation/kept.py)
-        KEPT_DOSES.clear()
+        KEPT_ORDERS.clear()  # not a kept order or vial plan (core/calculation/kept.py)
         KEPT_PLANS.clear()
         start = time.perf_counter()
         try:

@@ -193,3 +193,21 @@ def test_single_and_multi_dose_vials_are_not_mixed_in_one_plan(
         CalcRequest("550 mg", hcpcs="J9998", vials=("100 mg/10 mL",)),
     )
     assert [(line.modifiers, line.units) for line in calc.lines] == [((), 55), (("JW",), 5)]
+
+
+def test_measures_are_kept_by_spelling_bounded_and_never_a_refusal() -> None:
+    """A measure read once is the same Decimal every time, found in a plain dict bounded at
+    MEASURES_KEPT; a refused one raises again and is not kept."""
+    from infusion_calc.core.calculation import dosing
+
+    first = dosing.parse_weight("154 lb")
+    assert dosing.parse_weight("154 lb") is first and dosing._WEIGHTS["154 lb"] is first
+    assert dosing.parse_height("170 cm") is dosing._HEIGHTS["170 cm"]
+    assert dosing.parse_bsa("1.9 m2") is dosing._BSAS["1.9 m2"]
+    for _ in range(2):
+        with pytest.raises(InputError, match="plausible"):
+            dosing.parse_weight("900 kg")
+    assert "900 kg" not in dosing._WEIGHTS
+    for tenth in range(dosing.MEASURES_KEPT + 10):
+        dosing.parse_weight(f"{50 + Decimal(tenth) / 10} kg")
+    assert len(dosing._WEIGHTS) <= dosing.MEASURES_KEPT

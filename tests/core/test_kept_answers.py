@@ -6,20 +6,15 @@ refusal."""
 
 from __future__ import annotations
 
-import re
-from collections import OrderedDict
-from collections.abc import Hashable
 from datetime import date
 from decimal import Decimal
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from infusion_calc.core.calculation import dose_plan, payment
-from infusion_calc.core.calculation.dose_plan import KEPT_PLANS, plan_dose, planned
-from infusion_calc.core.calculation.dosing import KEPT_DOSES, resolve_dose, resolved_dose
+from infusion_calc.core.calculation.dose_plan import KEPT_PLANS, plan_dose, planned, plans_key
 from infusion_calc.core.calculation.engine import KEPT_ORDERS, calculate, ordered
 from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.calculation.request import CalcRequest
@@ -89,7 +84,7 @@ def test_a_kept_answer_is_the_one_computed_afresh(
     if twice:
         _administered(request, site)  # the second call below takes the kept answers
     kept = _administered(request, site)
-    for cache in (KEPT_ORDERS, KEPT_DOSES, KEPT_PLANS, *payment.KEPT, *batch_records.KEPT):
+    for cache in (KEPT_ORDERS, KEPT_PLANS, *payment.KEPT, *batch_records.KEPT):
         cache.clear()
     fresh = _administered(request, site)
     assert kept == fresh
@@ -143,63 +138,48 @@ def test_a_refusal_is_never_kept(catalog: Catalog) -> None:
     assert len(KEPT_PLANS) == 1 <= dose_plan.PLANS_KEPT
 
 
-@settings(max_examples=300, deadline=None)
-@given(
-    index=st.sampled_from([0, 1, 3, 5, 7]),
-    weight=st.sampled_from([None, "", "73 kg", " 73 kg", "73.0 kg", "154 lb", "81.5 kg", "0.1 kg"]),
-    height=st.sampled_from([None, None, "170 cm", "150 cm", "70 in", "9 cm"]),
-    bsa=st.sampled_from([None, None, " ", "1.9 m2", "1.90 m2", "2.1 m2", "x"]),
-    twice=st.booleans(),
-)
-def test_a_kept_dose_is_the_one_resolved_afresh(
-    index: int, weight: str | None, height: str | None, bsa: str | None, twice: bool
-) -> None:
-    """The dose and its steps per order and measures as typed (core/calculation/dosing.py), kept
-    or not (answers kept from earlier examples stay), and a refusal (a measure out of range, a
-    missing or unreadable one) never kept."""
-    order = ordered(Context().catalog, _request(index, Decimal("70"), None), SERVICE_DAY)
-    unit = order.drug.amount_unit
-    arguments = (order.order, weight, height, bsa, None, unit)
-    try:
-        fresh = resolve_dose(order.order, weight=weight, height=height, bsa=bsa, unit=unit)
-    except InfusionCalcError as error:
-        kept = len(KEPT_DOSES)
-        for _ in range(2):
-            with pytest.raises(type(error), match=re.escape(str(error))):
-                resolved_dose(*arguments)
-        assert len(KEPT_DOSES) == kept
-        return
-    if twice:
-        resolved_dose(*arguments)
-    assert resolved_dose(*arguments) == fresh
-    assert resolved_dose(*arguments).steps == fresh.steps
-
-
-def test_what_is_kept_is_bounded() -> None:
+def test_what_is_kept_is_bounded_the_oldest_let_go_first() -> None:
     kept: Kept[int] = Kept(3)
     for number in range(10):
         kept.keep(number, number * 2, object())
     assert len(kept) == 3 and kept.get(9) == 18 and kept.get(0) is None
-    kept.get(7)  # used: kept over the older 8
+    kept.get(7)  # a look-up leaves the order as kept: 7 is the oldest, and goes first
     kept.keep(10, 20)
-    assert kept.get(7) == 14 and kept.get(8) is None
+    assert kept.get(7) is None and kept.get(8) == 16 and kept.get(10) == 20
 
 
-def test_a_key_let_go_by_another_thread_meanwhile_is_no_failure() -> None:
-    """The app and the server calculate in threads: between finding an answer and marking it
-    used, another thread may let that key go (here: the lookup itself lets it go)."""
-
-    class LetGoOnLookup(OrderedDict[Hashable, tuple[int, tuple[object, ...]]]):
-        def get(self, key: Hashable, default: object = None) -> Any:
-            found = super().get(key, default)
-            self.pop(key, None)  # what another thread's eviction does in between
-            return found
-
+def test_a_look_up_is_the_dicts_own_get() -> None:
+    """No Python call per look-up: a batch row looks up half a dozen kept answers."""
     kept: Kept[int] = Kept(2)
+    plain: dict[str, int] = {}
+    assert type(kept.get) is type(plain.get)
     kept.keep("dose", 365)
-    answers = kept._answers = LetGoOnLookup(kept._answers)
-    kept._find, kept._touch = answers.get, answers.move_to_end  # Kept binds them once
-    assert kept.get("dose") == 365 and kept.get("dose") is None
+    assert kept.get("dose") == 365 and kept.get("other") is None
+
+
+@settings(max_examples=200, deadline=None)
+@given(steps=st.lists(st.tuples(st.integers(0, 6), st.booleans()), max_size=40))
+def test_every_kept_answer_holds_the_objects_its_key_names(steps: list[tuple[int, bool]]) -> None:
+    """Kept again or let go in any order, an answer is kept exactly while the objects its key
+    names by identity are held beside it, and never more than `size` of them."""
+    import gc
+    import weakref
+
+    class Held:
+        pass
+
+    kept: Kept[int] = Kept(3)
+    alive: dict[int, weakref.ref[Held]] = {}
+    for key, again in steps:
+        if again or kept.get(key) is None:
+            held = Held()
+            alive[key] = weakref.ref(held)
+            kept.keep(key, key * 10, held)
+    gc.collect()
+    assert len(kept) <= 3
+    for key in range(7):
+        if kept.get(key) is not None:
+            assert kept.get(key) == key * 10 and alive[key]() is not None
 
 
 def test_orders_kept_under_a_catalog_let_it_go_when_newer_catalogs_come() -> None:
@@ -221,3 +201,43 @@ def test_orders_kept_under_a_catalog_let_it_go_when_newer_catalogs_come() -> Non
         ordered(Context().site().catalog, request, SERVICE_DAY)
     gc.collect()
     assert first_alive() is None
+
+
+def test_doses_that_share_a_plan_share_its_notices(catalog: Catalog) -> None:
+    """The plan's notices (the vials', the draw volume's, the billing's) are worked out once per
+    plan: two patients whose doses share it share one tuple; a rounded dose's own notice goes among
+    them in its place, after the vials' and before the draw volume's and the billing's."""
+    first, second = (
+        calculate(catalog, CalcRequest(dose="1 mg/kg", hcpcs="J3380", weight=weight))
+        for weight in ("73 kg", "73.0 kg")
+    )
+    assert first.warnings is second.warnings
+    assert [notice.code for notice in first.warnings] == [
+        "DESCRIPTOR_PARTIAL",
+        "DRAW_VOLUME_UNKNOWN",
+    ]
+    rounded = calculate(catalog, CalcRequest(dose="1 mg/kg", hcpcs="J3380", weight="73.0004 kg"))
+    assert rounded.billing is first.billing
+    assert [notice.code for notice in rounded.warnings] == [
+        "DESCRIPTOR_PARTIAL",
+        "DOSE_ROUNDED",
+        "DRAW_VOLUME_UNKNOWN",
+    ]
+
+
+def test_an_orders_plans_are_kept_under_one_text_made_with_the_order(catalog: Catalog) -> None:
+    """The engine makes a plan's key but the dose once per order (`plans_key`): a plan found by it
+    is the one found without it, and 365.0 and 365.00 still key apart."""
+    request = CalcRequest(dose="5 mg/kg", drug="remicade", weight="73 kg", round_within="10")
+    order = ordered(catalog, request, SERVICE_DAY)
+    assert order.plans == plans_key(order.drug, order.products, order.threshold)
+    assert ordered(catalog, request, SERVICE_DAY).plans is order.plans
+    next_day = SERVICE_DAY.replace(day=SERVICE_DAY.day + 1)  # another order kept, the same text
+    assert ordered(catalog, request, next_day) is not order
+    assert ordered(catalog, request, next_day).plans is order.plans
+    plan = planned(
+        order.drug, order.products, Decimal("365.00"), order.threshold, None, order.plans
+    )
+    assert planned(order.drug, order.products, Decimal("365.00"), order.threshold, None) is plan
+    assert planned(order.drug, order.products, Decimal("365.0"), order.threshold, None) is not plan
+    assert planned(order.drug, order.products, Decimal("365.00"), None, None) is not plan

@@ -49,3 +49,29 @@ def test_a_half_cent_rounds_up() -> None:
     assert price((line(5),), Decimal("0.001"), Decimal("20"), QUARTER).line_amounts == (
         Decimal("0.01"),
     )
+
+
+def test_the_quarter_covering_a_day_is_looked_for_once_per_day() -> None:
+    """A batch prices many rows on a few days from the same quarters: each day's quarter (or its
+    absence) is found once, then found again without walking the quarters."""
+    from collections.abc import Iterator
+
+    from infusion_calc.core.calculation.payment import covering
+
+    second = SimpleNamespace(
+        quarter="2026Q2", effective_from=date(2026, 4, 1), effective_to=date(2026, 6, 30)
+    )
+
+    class Counted(tuple[SimpleNamespace, ...]):
+        walks = 0
+
+        def __iter__(self) -> Iterator[SimpleNamespace]:
+            Counted.walks += 1
+            return super().__iter__()
+
+    quarters = Counted((QUARTER, second))
+    for _ in range(3):
+        assert covering(quarters, date(2026, 5, 2)) is second
+        assert covering(quarters, date(2026, 3, 31)) is QUARTER
+        assert covering(quarters, date(2026, 7, 1)) is None
+    assert Counted.walks == 3

@@ -11,12 +11,14 @@ keyed on everything `plan_dose` reads. A refusal
 
 from __future__ import annotations
 
+import sys
 from dataclasses import dataclass
 from decimal import Decimal
 
 from infusion_calc.core.calculation.billing import Billing, VialUse, bill
 from infusion_calc.core.calculation.dose_given import dose_given, partly_given_notice
 from infusion_calc.core.calculation.kept import Kept
+from infusion_calc.core.calculation.plan_notices import plan_notices
 from infusion_calc.core.calculation.vials import plan_vials
 from infusion_calc.core.catalog.catalog import Drug, Product
 from infusion_calc.core.errors import PlanError
@@ -65,6 +67,11 @@ class DosePlan:
     partly_given: Notice | None
     steps: tuple[Step, ...]
     """The vials, the dose given (when less than prepared) and the billing, in words."""
+    notices: tuple[Notice, ...]
+    """What a calculation with this plan states, in order (`plan_notices`, the billing's, the
+    dose given's), when its dose was not rounded; a rounded dose's notice goes in at
+    `rounded_at`. One tuple per plan, so the rows whose doses share a plan share it."""
+    rounded_at: int
 
 
 def single_dose(uses: tuple[VialUse, ...]) -> bool:
@@ -146,15 +153,19 @@ def plan_dose(
         if partly is not None
         else ()
     )
+    preparation = _prepare(uses, dose)
+    first, later = plan_notices(drug, uses, preparation.draw_volume_ml)
     return DosePlan(
         uses,
         combination.total,
         option,
         given,
         billing,
-        _prepare(uses, dose),
+        preparation,
         partly,
         (vials, *given_step, *billing.steps),
+        (*first, *later, *billing.notices, *((partly,) if partly is not None else ())),
+        len(first),
     )
 
 
@@ -174,21 +185,37 @@ def _prepare(uses: tuple[VialUse, ...], dose: Decimal) -> Preparation:
 KEPT_PLANS: Kept[DosePlan] = Kept(PLANS_KEPT)
 
 
+def plans_key(drug: Drug, products: tuple[Product, ...], threshold: Decimal | None) -> str:
+    """What a plan is kept under but its dose and dose given: the drug's and the products' identity
+    (a Product holds lists, so it has no hash) and the threshold's exact text, as one text. The
+    engine makes it once per order: a row's key is then three items, two of them texts whose hash
+    is kept (a key of ids and a tuple of ids cost a row more than the plan's look-up itself).
+    Interned: the same order on other days makes the same text, and a key found compares it by
+    identity, without reading the kept one."""
+    ids = " ".join([str(id(product)) for product in products])
+    return sys.intern(f"{id(drug)} {ids} {threshold}")
+
+
 def planned(
     drug: Drug,
     products: tuple[Product, ...],
     dose: Decimal,
     threshold: Decimal | None,
     given_text: str | None,
+    plans: str | None = None,
 ) -> DosePlan:
     """`plan_dose(...)`, kept: one answer per drug, products, dose, threshold and text given.
 
-    Keyed on the drug's and products' identity (a Product holds lists, so it has no hash; the
-    catalog hands out the same objects for every order): each entry holds them, so no id in a
+    Keyed on the drug's and products' identity (`plans_key`, or `plans` when the caller made it;
+    the catalog hands out the same objects for every order): each entry holds them, so no id in a
     key can be reused by another object while the entry lives. The dose and the threshold key by
     their exact text, not their value: 365.0 and 365.00 are equal, but a step or an amount
     derived from them may keep the spelling."""
-    key = (id(drug), tuple(map(id, products)), str(dose), str(threshold), given_text)
+    key = (
+        plans if plans is not None else plans_key(drug, products, threshold),
+        str(dose),
+        given_text,
+    )
     found = KEPT_PLANS.get(key)
     if found is not None:
         return found

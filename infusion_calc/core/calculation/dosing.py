@@ -10,7 +10,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import lru_cache
 
-from infusion_calc.core.calculation.kept import Kept
 from infusion_calc.core.errors import InputError
 from infusion_calc.core.numbers import rounding
 from infusion_calc.core.numbers.amounts import step_unit
@@ -64,30 +63,58 @@ def _in_range(
     return measure.value
 
 
-# Cached per spelling: a batch file repeats its patients' measures, and a value read and
-# range-checked once is the same Decimal every time (a refused one raises again, uncached).
-@lru_cache(maxsize=1024)
+MEASURES_KEPT = 1024
+"""Measures kept per kind, by spelling: a batch file repeats its patients' measures, and a value
+read and range-checked once is the same Decimal every time (a refused one raises again, never
+kept). Plain dicts emptied when full, not `lru_cache`: a found measure is then one dict look-up
+(`resolve_dose` asks the dict itself), with no recency list to update."""
+_WEIGHTS: dict[str, Decimal] = {}
+_HEIGHTS: dict[str, Decimal] = {}
+_BSAS: dict[str, Decimal] = {}
+
+
+def _kept(measures: dict[str, Decimal], text: str, value: Decimal) -> Decimal:
+    if len(measures) >= MEASURES_KEPT:
+        measures.clear()  # flat memory
+    measures[text] = value
+    return value
+
+
 def parse_weight(text: str) -> Decimal:
+    found = _WEIGHTS.get(text)
+    if found is not None:
+        return found
     measure = parse_measure(text, Kind.BODY_WEIGHT, "weight")
-    return _in_range(measure, WEIGHT_RANGE_KG, "weight", "Weight", "kg")
+    return _kept(_WEIGHTS, text, _in_range(measure, WEIGHT_RANGE_KG, "weight", "Weight", "kg"))
 
 
-@lru_cache(maxsize=1024)
 def parse_height(text: str) -> Decimal:
+    found = _HEIGHTS.get(text)
+    if found is not None:
+        return found
     measure = parse_measure(text, Kind.HEIGHT, "height")
-    return _in_range(measure, HEIGHT_RANGE_CM, "height", "Height", "cm")
+    return _kept(_HEIGHTS, text, _in_range(measure, HEIGHT_RANGE_CM, "height", "Height", "cm"))
 
 
-@lru_cache(maxsize=1024)
 def parse_bsa(text: str) -> Decimal:
+    found = _BSAS.get(text)
+    if found is not None:
+        return found
     measure = parse_measure(text, Kind.AREA, "bsa")
-    return _in_range(measure, BSA_RANGE_M2, "bsa", "BSA", "m²")
+    return _kept(_BSAS, text, _in_range(measure, BSA_RANGE_M2, "bsa", "BSA", "m²"))
 
 
 def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
     """BSA = √(height cm × weight kg / 3600), to 2 decimals
     (the figure shown is the figure used)."""
     return rounding.bsa((height_cm * weight_kg / Decimal(3600)).sqrt())
+
+
+@lru_cache(maxsize=64)  # one per unit: a C call per dose rather than two Python ones
+def _unit_figure(unit: str) -> tuple[tuple[str, Figure], ...]:
+    """The step's unit figure (`step_unit`): none for mg."""
+    shown = step_unit(unit)
+    return () if shown is None else (("u", shown),)
 
 
 def _given(text: str | None) -> bool:
@@ -107,9 +134,14 @@ def resolve_dose(
     # A body measure typed but not needed is still checked: a typo is a typo. Each is
     # parsed once, here, in this order, and the values are reused below.
     # (`text and text.strip()` is `_given(text)`, without a call per measure per calculation)
-    weight_kg = parse_weight(weight) if weight and weight.strip() else None
-    height_cm = parse_height(height) if height and height.strip() else None
-    bsa_m2 = parse_bsa(bsa) if bsa and bsa.strip() else None
+    # (each kept measure found in its dict first: no Python call for one read before)
+    weight_kg = (
+        (_WEIGHTS.get(weight) or parse_weight(weight)) if weight and weight.strip() else None
+    )
+    height_cm = (
+        (_HEIGHTS.get(height) or parse_height(height)) if height and height.strip() else None
+    )
+    bsa_m2 = (_BSAS.get(bsa) or parse_bsa(bsa)) if bsa and bsa.strip() else None
     amount = order.amount.value
     if order.basis is DoseBasis.FLAT:
         return ResolvedDose(
@@ -131,7 +163,7 @@ def resolve_dose(
             (
                 ("volume", str(order.amount)),
                 ("concentration", concentration_mg_per_ml),
-                ("u", step_unit(unit)),
+                *_unit_figure(unit),
             ),
         )
 
@@ -148,14 +180,14 @@ def resolve_dose(
             # A converted weight is shown as a nurse reads it (73.03 kg), but the dose uses
             # the exact conversion, so the product is written with the weight as typed.
             steps.append(
-                Step.of(StepKind.WEIGHT, ("typed", typed), ("kg", rounding.weight_shown(weight_kg)))
+                Step(StepKind.WEIGHT, (("typed", typed), ("kg", rounding.weight_shown(weight_kg))))
             )
             factor = typed
         return _calculated(
             amount * weight_kg,
             PatientSize(weight_kg),
             StepKind.DOSE_PER_KG,
-            (("per_kg", amount), ("weight", factor), ("u", step_unit(unit))),
+            (("per_kg", amount), ("weight", factor), *_unit_figure(unit)),
             steps,
         )
 
@@ -163,7 +195,7 @@ def resolve_dose(
     steps = []
     if bsa_m2 is not None:
         patient = PatientSize(bsa_m2=bsa_m2)
-        steps.append(Step.of(StepKind.BSA_GIVEN, ("bsa", bsa_m2)))
+        steps.append(Step(StepKind.BSA_GIVEN, (("bsa", bsa_m2),)))
     elif height_cm is not None and weight_kg is not None:
         bsa_m2 = mosteller_bsa(height_cm, weight_kg)
         if not BSA_RANGE_M2[0] <= bsa_m2 <= BSA_RANGE_M2[1]:
@@ -175,11 +207,9 @@ def resolve_dose(
             weight_kg=weight_kg, height_cm=height_cm, bsa_m2=bsa_m2, bsa_from_mosteller=True
         )
         steps.append(
-            Step.of(
+            Step(
                 StepKind.BSA_MOSTELLER,
-                ("height", height_cm),
-                ("weight", weight_kg),
-                ("bsa", bsa_m2),
+                (("height", height_cm), ("weight", weight_kg), ("bsa", bsa_m2)),
             )
         )
     else:
@@ -195,7 +225,7 @@ def resolve_dose(
         amount * bsa_m2,
         patient,
         StepKind.DOSE_PER_M2,
-        (("per_m2", amount), ("bsa", bsa_m2), ("u", step_unit(unit))),
+        (("per_m2", amount), ("bsa", bsa_m2), *_unit_figure(unit)),
         steps,
     )
 
@@ -204,50 +234,22 @@ def _calculated(
     exact: Decimal,
     patient: PatientSize,
     kind: StepKind,
-    figures: tuple[tuple[str, Figure | None], ...],
+    figures: tuple[tuple[str, Figure], ...],
     steps: list[Step] | None = None,
 ) -> ResolvedDose:
     """The dose rounded to 0.01 mg; the step of `kind` with `figures` (the arithmetic without its
-    result) gets the dose and what it was rounded from."""
+    result) gets the dose and what it was rounded from, if it was. Steps are made whole here
+    (no figure left out), not by `Step.of`: one per patient's dose, so its loop showed."""
     dose = rounding.calculated_dose(exact)
     if dose <= 0:
         raise InputError(
             "dose", "The calculated dose rounds to 0: check the dose and the patient's size."
         )
     rounded_from = exact if dose != exact else None
-    line = Step.of(kind, *figures, ("dose", dose), ("rounded_from", rounded_from))
-    return ResolvedDose(dose, patient, (*steps, line) if steps else (line,), rounded_from)
-
-
-DOSES_KEPT = 512
-"""Doses kept (a few hundred bytes each): a batch's orders repeat with the same patients' measures
-on other days, and a month of a few orders' patients fits. Not more: 2,048 cost 2 MB per batch
-process and took the batch over its memory target (151 MB, three processes)."""
-
-KEPT_DOSES: Kept[ResolvedDose] = Kept(DOSES_KEPT)
-
-
-def resolved_dose(
-    order: DoseOrder,
-    weight: str | None,
-    height: str | None,
-    bsa: str | None,
-    concentration_mg_per_ml: Decimal | None,
-    unit: str,
-) -> ResolvedDose:
-    """`resolve_dose(...)`, kept under everything it reads: the order (by identity, held: the
-    engine keeps one per order), the measures as typed, the concentration by its exact text (it is
-    shown in a step) and the unit. A refusal raises every time and is never kept."""
-    key = (id(order), weight, height, bsa, str(concentration_mg_per_ml), unit)
-    found = KEPT_DOSES.get(key)
-    if found is not None:
-        return found
-    dose = resolve_dose(
-        order,
-        weight=weight,
-        height=height,
-        bsa=bsa,
-        concentration_mg_per_ml=concentration_mg_per_ml,
-        unit=unit,
+    line = Step(
+        kind,
+        (*figures, ("dose", dose))
+        if rounded_from is None
+        else (*figures, ("dose", dose), ("rounded_from", rounded_from)),
     )
-    return KEPT_DOSES.keep(key, dose, order)
+    return ResolvedDose(dose, patient, (*steps, line) if steps else (line,), rounded_from)

@@ -112,12 +112,22 @@ KEPT_PAYMENTS: Kept[Payment] = Kept(1024)
 lines again and again, while the doses behind them differ."""
 
 
-KEPT_BY_PLAN: Kept[Payment] = Kept(1024)
+KEPT_BY_PLAN: Kept[Payment] = Kept(2048)
 """Payments by the identity of the quarter, drug, billing and rounding option they were worked out
-for (each held): the rows of a batch whose doses share a plan."""
+for (each held): the rows of a batch whose doses share a plan. As many as the engine keeps plans
+(dose_plan.PLANS_KEPT): with half as many, the benchmark file's 1,756 plans were priced 2,926
+times. Each entry holds a key and the plan's objects, no answer of its own (the payment is
+KEPT_PAYMENTS')."""
 
 
-KEPT = (KEPT_PAYMENTS, KEPT_BY_PLAN)
+KEPT_DAYS: Kept[dict[date, PricedQuarter | None]] = Kept(4)
+"""Per list of quarters (by identity, held), the quarter covering each day asked: a batch prices
+its rows on a few days, and walking ten quarters' dates cost a row more than the payment's own
+look-up."""
+DAYS_KEPT = 1024
+
+
+KEPT = (KEPT_PAYMENTS, KEPT_BY_PLAN, KEPT_DAYS)
 """What this module keeps (a test empties them to compare with answers worked out afresh)."""
 
 
@@ -133,6 +143,24 @@ def with_payment(calc: Calculation, quarters: Sequence[PricedQuarter], day: date
     return replace(calc, payment=found)
 
 
+def covering(quarters: Sequence[PricedQuarter], day: date) -> PricedQuarter | None:
+    """The first of `quarters` whose dates cover `day`, or None."""
+    days = KEPT_DAYS.get(id(quarters))
+    if days is None:
+        days = KEPT_DAYS.keep(id(quarters), {}, quarters)
+    if day in days:  # None when no quarter covers it
+        return days[day]
+    quarter = None
+    for each in quarters:  # a loop: no generator
+        if each.effective_from <= day <= each.effective_to:
+            quarter = each
+            break
+    if len(days) >= DAYS_KEPT:
+        days.clear()  # flat memory
+    days[day] = quarter
+    return quarter
+
+
 def payment_for(
     calc: Calculation, quarters: Sequence[PricedQuarter], day: date
 ) -> Payment | Notice:
@@ -140,10 +168,8 @@ def payment_for(
 
     `with_payment` puts it on the calculation; batch writes it straight into the row's
     records, without a copy of the calculation per row."""
-    for quarter in quarters:  # the first that covers the day (a loop: no generator per row)
-        if quarter.effective_from <= day <= quarter.effective_to:
-            break
-    else:
+    quarter = covering(quarters, day)
+    if quarter is None:
         return PAYMENT_QUARTER_MISSING(
             "No Medicare payment: no CMS quarter loaded covers "
             f"{day.isoformat()}. Import the {_quarter_name(day)} ASP crosswalk "

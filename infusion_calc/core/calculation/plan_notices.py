@@ -48,13 +48,11 @@ def _container_said(uses: tuple[VialUse, ...]) -> str:
 
 
 def plan_notices(
-    drug: Drug,
-    uses: tuple[VialUse, ...],
-    rounded_from: Decimal | None,
-    draw_volume_ml: Decimal | None,
-) -> tuple[Notice, ...]:
-    """What the reader of this vial plan must know: unverified facts,
-    a split by NDC, a rounded dose."""
+    drug: Drug, uses: tuple[VialUse, ...], draw_volume_ml: Decimal | None
+) -> tuple[tuple[Notice, ...], tuple[Notice, ...]]:
+    """What the reader of this vial plan must know: unverified facts and a split by NDC (first),
+    and a draw volume not known (second). A rounded dose's notice (`dose_rounded`) goes between
+    the two: they are the plan's, worked out once per plan, and it is the patient's dose's."""
     notices: list[Notice] = []
     if drug.source == "cms":
         notices.append(
@@ -71,13 +69,16 @@ def plan_notices(
             notices.append(NDC_NOT_VERIFIED(use.product.ndc_note or "NDC not known."))
     if len(uses) > 1:
         notices.append(NDC_SPLIT("Vials of more than one size: one administered line per NDC."))
-    if rounded_from is not None:
-        notices.append(DOSE_ROUNDED(f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg."))
     if draw_volume_ml is None:
-        notices.append(
+        return tuple(notices), (
             DRAW_VOLUME_UNKNOWN(
                 "The concentration after reconstitution is not in the catalog: "
                 "draw the volume per the label.",
-            )
+            ),
         )
-    return tuple(notices)
+    return tuple(notices), ()
+
+
+def dose_rounded(rounded_from: Decimal) -> Notice:
+    """A calculated dose stated to 0.01 mg, from what it was rounded."""
+    return DOSE_ROUNDED(f"Calculated dose {plain(rounded_from)} mg stated to 0.01 mg.")

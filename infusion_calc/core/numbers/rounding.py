@@ -81,24 +81,25 @@ def percent(value: Decimal) -> Decimal:
     return value.quantize(PERCENT_STEP, ROUND_HALF_UP)
 
 
-_PLAIN_CACHE: dict[Decimal, str] = {}
+_PLAIN_CACHE: dict[str, str] = {}
 _PLAIN_CACHE_SIZE = 4096
 
 
 def plain(value: Decimal) -> str:
     """A Decimal as people write it: no exponent, no trailing zeros ("1.2E+2" -> "120")."""
-    # Memoised: a calculation writes a dozen amounts into its steps, mostly the same few
-    # (doses, 1 mg, 10 mg, vial sizes). Equal Decimals always print alike here, except
-    # zero, which keeps its sign ("-0"), so zero is never cached; nor is anything but a
-    # Decimal, whose hash could match a Decimal's. (Nothing here changes the decimal
-    # context, which normalize() reads; amounts are far below its 28 digits anyway.)
+    # Memoised by the Decimal's own spelling (`str`, exact: the digits and the exponent), which
+    # decides the text: a calculation writes a dozen amounts, mostly the same few (doses, 1 mg,
+    # vial sizes). Not by the Decimal: hashing a fresh one (a batch row's new dose) costs more
+    # than formatting it. Only a Decimal, whose `str` is its spelling. (Nothing here changes the
+    # decimal context, which normalize() reads; amounts are far below its 28 digits anyway.)
     if value.__class__ is Decimal:
-        text = _PLAIN_CACHE.get(value)
+        spelled = str(value)
+        text = _PLAIN_CACHE.get(spelled)
         if text is not None:
             return text
         text = format(value.normalize(), "f")
-        if value and len(_PLAIN_CACHE) < _PLAIN_CACHE_SIZE:
-            _PLAIN_CACHE[value] = text
+        if len(_PLAIN_CACHE) < _PLAIN_CACHE_SIZE:
+            _PLAIN_CACHE[spelled] = text
         return text
     return format(value.normalize(), "f")
 
