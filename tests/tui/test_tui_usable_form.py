@@ -6,6 +6,8 @@ between are never lost nor reordered: text goes into the dose field at once, any
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from asyncio import get_running_loop
 from time import monotonic
 from typing import Any
@@ -304,3 +306,35 @@ async def test_the_screen_is_drawn_whole_once_at_start(
         for _ in range(4):
             await pilot.pause()
         assert len(wholes) == 1
+
+
+LATER_WIDGET_MODULES = (
+    "textual.widgets._checkbox",
+    "textual.widgets._collapsible",
+    "textual.widgets._footer",
+    "textual.widgets._toggle_button",
+)
+"""Textual's modules for what mounts after the first frame (the key bar, the encounter panel):
+importing them cost the first frame about 3 ms."""
+
+
+def test_the_first_frame_imports_no_widget_module_of_the_later_rows() -> None:
+    check = (
+        "import os, sys\n"
+        "from infusion_calc.tui.app import make_app\n"
+        "app = make_app()\n"
+        "display = app._display\n"
+        "def frame(screen, renderable):\n"
+        "    display(screen, renderable)\n"
+        "    if renderable is not None and not app._batch_count:\n"
+        f"        print(sorted(m for m in sys.modules if m in {LATER_WIDGET_MODULES!r}))\n"
+        "        sys.stdout.flush()\n"
+        "        os._exit(0)\n"
+        "app._display = frame\n"
+        "app.run(headless=True, size=(100, 32))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
