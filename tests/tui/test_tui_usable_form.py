@@ -359,3 +359,29 @@ def test_importing_the_app_runs_no_collection_and_freezes_what_it_imported() -> 
     # (loading the module's own code, before its first line runs, may start one or two)
     assert int(runs) <= 3, f"{runs} collections while the app imported (75 unpaused)"
     assert (enabled, frozen) == ("True", "True")
+
+
+def test_what_the_first_frame_s_widget_modules_made_is_frozen_once_imported() -> None:
+    """Run for real (not run_test), the first frame's widget modules import as the screen is
+    built: what they make lives as long as the process and is kept out of the collector's
+    passes (two older-generation passes walked it during the first frame's mount)."""
+    check = (
+        "import gc, os, sys\n"
+        "from infusion_calc.tui.app import make_app\n"
+        "app = make_app()\n"
+        "display = app._display\n"
+        "def frame(screen, renderable):\n"
+        "    display(screen, renderable)\n"
+        "    if renderable is not None and not app._batch_count:\n"
+        "        from infusion_calc.tui.widgets.order_form import OrderForm\n"
+        "        print(any(each is OrderForm for each in gc.get_objects()))\n"
+        "        sys.stdout.flush()\n"
+        "        os._exit(0)\n"
+        "app._display = frame\n"
+        "app.run(headless=True, size=(100, 32))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"  # frozen: not among the objects the collector walks

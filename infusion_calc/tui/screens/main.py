@@ -107,6 +107,9 @@ class MainScreen(VisitKeys, ResultKeys, StartFrames):
         # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
+        # What that import made lives as long as the process: out of the collector's passes
+        # while the first frame mounts (two older-generation passes walked it, about 3 ms).
+        self.app.freeze_what_loaded()  # type: ignore[attr-defined]  # (InfusionCalcApp's)
         # The layout class for this width now: Textual's own resize sets it only after the
         # first frame, which then was the narrow layout, restyled and laid out again at once.
         width = self.app.size.width
