@@ -17,7 +17,15 @@ lines is the same: its lines, with an Enter between each.
 
 from __future__ import annotations
 
+# ruff: noqa: E402  (the collector is paused before the imports below: see _COLLECTING)
 import gc
+
+# Paused while Textual and the app's modules import: they make only objects that live as long as
+# the process, which 75 young collections walked again and again (about 10 ms of CPU before the
+# first frame). Then what was imported is frozen and the collector is on again as it was.
+_COLLECTING = gc.isenabled()
+gc.disable()
+
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -39,6 +47,10 @@ from infusion_calc.tui.screens.main import MainScreen
 from infusion_calc.tui.styles import add_first_part, add_later_part
 from infusion_calc.tui.terminal_input import tolerate_invalid_bytes
 from infusion_calc.tui.themes import HIGH_CONTRAST, WARD_HIGH_CONTRAST
+
+gc.freeze()
+if _COLLECTING:
+    gc.enable()
 
 HOLD_AT_MOST = 2.0
 """Seconds keys are held after an Enter at most, should the form never say the focus arrived
@@ -114,6 +126,11 @@ class InfusionCalcApp(App[None]):
         gc.freeze()
         self._freezes_what_loads = True
         return super().run(*args, **kwargs)
+
+    def freeze_what_loaded(self) -> None:
+        """Run for real: what was just loaded for the session is out of the collector's passes."""
+        if self._freezes_what_loads:
+            gc.freeze()
 
     def add_later_styles(self) -> None:
         """The stylesheet's later rules (styles.py), before anything they style mounts: the later
@@ -279,8 +296,7 @@ class InfusionCalcApp(App[None]):
         if not main.built:  # loaded before the later rows came: handed on with them
             self._early_calculator = CalculatorReady(message.calculator)
             return
-        if self._freezes_what_loads:
-            gc.freeze()
+        self.freeze_what_loaded()
         # What only a result shows is built now, before the first result can come.
         await main.result_panel.build_body()
         main.calculator = message.calculator
@@ -326,38 +342,11 @@ class InfusionCalcApp(App[None]):
 
     def get_system_commands(self, screen: Screen[Any]) -> Iterable[SystemCommand]:
         """Every binding of the main screen and the app, plus the high-contrast switch."""
-        yield from super().get_system_commands(screen)
-        main = self.main_screen
-        for binding in main.BINDINGS:
-            if isinstance(binding, Binding) and binding.show:  # not Tab, PageDown: plain keys
-                yield SystemCommand(
-                    binding.description,
-                    binding.tooltip or binding.description,
-                    lambda action=binding.action: self.run_action(action, main),
-                )
-        yield SystemCommand(
-            "Encounter details",
-            "Open or close the encounter panel (chart note and checks)",
-            lambda: self.run_action("toggle_encounter", main),
-        )
-        if self.calculator is not None:  # the export formats come from the core, loaded with it
-            # lazy: imports the core: not before the first frame
-            from infusion_calc.tui.actions import export_formats
+        # lazy: the palette's commands are built when it opens, not before the first frame
+        from infusion_calc.tui.palette import main_commands
 
-            for fmt, description in export_formats():
-                yield SystemCommand(
-                    f"Copy as {fmt}",
-                    f"Copy the claim lines as {description}",
-                    lambda fmt=fmt: self.run_action(f"copy_as('{fmt}')", main),
-                )
-        yield SystemCommand(
-            "Help", "JW/JZ, the rounding rule and the J2326 matter (F1)", self.action_help
-        )
-        yield SystemCommand(
-            "High contrast",
-            "Switch the high-contrast theme for bright ward screens on or off",
-            self.action_toggle_high_contrast,
-        )
+        yield from super().get_system_commands(screen)
+        yield from main_commands(self)
 
 
 def _is_text(event: events.Key | events.Paste) -> bool:

@@ -6,6 +6,8 @@ between are never lost nor reordered: text goes into the dose field at once, any
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from asyncio import get_running_loop
 from time import monotonic
 from typing import Any
@@ -304,3 +306,82 @@ async def test_the_screen_is_drawn_whole_once_at_start(
         for _ in range(4):
             await pilot.pause()
         assert len(wholes) == 1
+
+
+LATER_WIDGET_MODULES = (
+    "textual.widgets._checkbox",
+    "textual.widgets._collapsible",
+    "textual.widgets._footer",
+    "textual.widgets._toggle_button",
+)
+"""Textual's modules for what mounts after the first frame (the key bar, the encounter panel):
+importing them cost the first frame about 3 ms."""
+
+
+def test_the_first_frame_imports_no_widget_module_of_the_later_rows() -> None:
+    check = (
+        "import os, sys\n"
+        "from infusion_calc.tui.app import make_app\n"
+        "app = make_app()\n"
+        "display = app._display\n"
+        "def frame(screen, renderable):\n"
+        "    display(screen, renderable)\n"
+        "    if renderable is not None and not app._batch_count:\n"
+        f"        print(sorted(m for m in sys.modules if m in {LATER_WIDGET_MODULES!r}))\n"
+        "        sys.stdout.flush()\n"
+        "        os._exit(0)\n"
+        "app._display = frame\n"
+        "app.run(headless=True, size=(100, 32))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "[]"
+
+
+def test_importing_the_app_runs_no_collection_and_freezes_what_it_imported() -> None:
+    """The app's modules and Textual's make only objects that live as long as the process:
+    young collections during their import walked them again and again (about 10 ms of CPU
+    before the first frame). The collector is paused meanwhile, then on again as it was."""
+    check = (
+        "import gc\n"
+        "runs = []\n"
+        "gc.callbacks.append(lambda phase, info: phase == 'start' and runs.append(info))\n"
+        "import infusion_calc.tui.app\n"
+        "print(len(runs), gc.isenabled(), gc.get_freeze_count() > 0)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    runs, enabled, frozen = result.stdout.split()
+    # (loading the module's own code, before its first line runs, may start one or two)
+    assert int(runs) <= 3, f"{runs} collections while the app imported (75 unpaused)"
+    assert (enabled, frozen) == ("True", "True")
+
+
+def test_what_the_first_frame_s_widget_modules_made_is_frozen_once_imported() -> None:
+    """Run for real (not run_test), the first frame's widget modules import as the screen is
+    built: what they make lives as long as the process and is kept out of the collector's
+    passes (two older-generation passes walked it during the first frame's mount)."""
+    check = (
+        "import gc, os, sys\n"
+        "from infusion_calc.tui.app import make_app\n"
+        "app = make_app()\n"
+        "display = app._display\n"
+        "def frame(screen, renderable):\n"
+        "    display(screen, renderable)\n"
+        "    if renderable is not None and not app._batch_count:\n"
+        "        from infusion_calc.tui.widgets.order_form import OrderForm\n"
+        "        print(any(each is OrderForm for each in gc.get_objects()))\n"
+        "        sys.stdout.flush()\n"
+        "        os._exit(0)\n"
+        "app._display = frame\n"
+        "app.run(headless=True, size=(100, 32))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "False"  # frozen: not among the objects the collector walks

@@ -16,14 +16,14 @@ from __future__ import annotations
 
 from asyncio import sleep
 from dataclasses import replace
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from textual import events
 from textual.app import ComposeResult
 from textual.binding import ActiveBinding
 from textual.reactive import reactive, var
 from textual.widget import Widget
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from infusion_calc.tui.messages import DoseFocused, FormBuilt
 from infusion_calc.tui.result_keys import ResultKeys
@@ -33,6 +33,8 @@ from infusion_calc.tui.state import LOADING, FormValues, Outcome, with_container
 from infusion_calc.tui.visit_keys import VisitKeys
 
 if TYPE_CHECKING:
+    from textual.widgets import Footer
+
     from infusion_calc.tui.calculator import Calculator
     from infusion_calc.tui.result_view import ResultView
     from infusion_calc.tui.state import ContainerAnswer
@@ -105,6 +107,9 @@ class MainScreen(VisitKeys, ResultKeys, StartFrames):
         # lazy: make_app returns before the form's widgets load
         from infusion_calc.tui.widgets.workspace import main_widgets
 
+        # What that import made lives as long as the process: out of the collector's passes
+        # while the first frame mounts (two older-generation passes walked it, about 3 ms).
+        self.app.freeze_what_loaded()  # type: ignore[attr-defined]  # (InfusionCalcApp's)
         # The layout class for this width now: Textual's own resize sets it only after the
         # first frame, which then was the narrow layout, restyled and laid out again at once.
         width = self.app.size.width
@@ -203,11 +208,13 @@ class MainScreen(VisitKeys, ResultKeys, StartFrames):
         return active
 
     def on_resize(self) -> None:
-        if self.query_children(Footer):  # mounted just after the first frame
+        # By its type name: importing Footer cost the first frame (the key bar mounts after it).
+        if self.query_children("Footer"):  # mounted just after the first frame
             self._fit_key_bar()
 
     def _fit_key_bar(self) -> None:
-        self.query_one(Footer).show_command_palette = self.size.width >= self.KEY_BAR_FULL_WIDTH
+        key_bar = cast("Footer", self.query_one("Footer"))
+        key_bar.show_command_palette = self.size.width >= self.KEY_BAR_FULL_WIDTH
         self.refresh_bindings()
 
     @property

@@ -20,7 +20,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.validation import ValidationResult
 from textual.widget import Widget
-from textual.widgets import Checkbox, Collapsible, Input, Select
+from textual.widgets import Input, Select
 
 from infusion_calc.tui.state import ALL_PRESENTATIONS, TYPED_SIZE, FormValues, Outcome, Problem
 from infusion_calc.tui.widgets.drug_field import DrugField
@@ -243,8 +243,9 @@ class OrderForm(Vertical):
         self.set_class(self.query_one("#vial-choice", Select).value == TYPED_SIZE, "-vial-typed")
         self._report()
 
-    @on(Checkbox.Changed)
-    def _ticked(self) -> None:
+    # Checkbox and Collapsible messages by their handler names: importing those widgets for an
+    # `@on` cost the first frame (they mount after it).
+    def on_checkbox_changed(self) -> None:
         self._report()
 
     def enter_moves_focus(self, widget: Widget | None) -> bool:
@@ -280,16 +281,14 @@ class OrderForm(Vertical):
 
         self.call_after_refresh(go)
 
-    @on(Collapsible.Expanded)
-    def _encounter_opened(self, event: Collapsible.Expanded) -> None:
+    def on_collapsible_expanded(self) -> None:
         # Enter on the title opened it: go into its first field, so what is typed next lands there.
         if self._is_encounter_title(self.screen.focused):
             self.call_after_refresh(self._into_the_encounter)
         else:
             self._focus_arrived()
 
-    @on(Collapsible.Collapsed)
-    def _encounter_closed(self) -> None:
+    def on_collapsible_collapsed(self) -> None:
         self._focus_arrived()
 
     def _focus_arrived(self) -> None:
