@@ -9,7 +9,7 @@ from __future__ import annotations
 import subprocess
 import sys
 from asyncio import get_running_loop
-from time import monotonic
+from time import monotonic, sleep
 from typing import Any
 
 import pytest
@@ -17,7 +17,7 @@ from textual import events
 from textual._compositor import Compositor
 from textual.geometry import Size
 from textual.pilot import Pilot
-from textual.screen import UPDATE_PERIOD
+from textual.screen import UPDATE_PERIOD, Screen
 from textual.widgets import Footer, Input
 
 from infusion_calc.tui.app import InfusionCalcApp
@@ -168,6 +168,35 @@ async def test_a_change_is_drawn_once_a_sixtieth_of_a_second_has_passed_since_th
         monkeypatch.setattr(screen, "_updated_at", monotonic() - UPDATE_PERIOD, raising=False)
         await screen._on_idle(events.Idle())
         assert "frame" in drawn
+
+
+async def test_the_sixtieth_of_a_second_counts_from_when_the_last_frame_went_out(
+    app: InfusionCalcApp, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A frame with a new result takes longer than 1/60 s to draw; the layout Textual asks for
+    after it (the sizes it changed) waits 1/60 s from when it went out, not from when it began:
+    run at once, it stood in front of the key typed next (the keystroke's p95)."""
+    async with app.run_test(size=(120, 40)) as pilot:
+        await ready(pilot)
+        screen = main_of(pilot)
+        await pilot.pause()
+        draw = Screen._compositor_refresh
+
+        def slow_frame(self: Screen[Any]) -> None:
+            draw(self)
+            sleep(UPDATE_PERIOD * 1.5)  # the frame takes longer than 1/60 s to go out
+
+        monkeypatch.setattr(Screen, "_compositor_refresh", slow_frame)
+        began = monotonic()
+        screen._compositor_refresh()
+        assert screen._updated_at - began >= UPDATE_PERIOD * 1.5
+        drawn = _frames_drawn(screen, monkeypatch)
+        screen._update_timer.pause()
+        monkeypatch.setattr(screen, "_update_due", None, raising=False)
+        screen.refresh()  # the layout asked for after the frame
+        await screen._on_idle(events.Idle())
+        assert drawn == [] and screen._update_due is not None  # a key typed now goes first
+        screen._update_due.cancel()
 
 
 async def test_text_typed_at_the_first_frame_is_drawn_before_the_later_rows_mount(

@@ -121,7 +121,10 @@ class StartFrames(Screen[None]):
             self._resume_drew_whole = True
 
     def _compositor_refresh(self) -> None:
-        self._updated_at = monotonic()
         if not self.built:  # (the dose field may not exist yet)
             self._dose_drawn = next((dose.value for dose in self.query("#dose").results(Input)), "")
         super()._compositor_refresh()
+        # Stamped when the frame is out, not when it began: a frame with a result takes longer
+        # than 1/60 s, and the layout Textual asks for after it (the sizes it changed) would
+        # otherwise run at once, in front of the key typed next.
+        self._updated_at = monotonic()
