@@ -82,6 +82,10 @@ class StartFrames(Screen[None]):
         self._resume_drew_whole = False  # (Textual's resume is over)
         if not self._needs_update():
             return
+        # Textual's own handler (after this one) would resume its screen timer, whose next tick
+        # may come before the frame this one paces: between a key and its result, a layout of
+        # the whole screen. With a frame to draw, it returns without doing anything else.
+        event.prevent_default()
         if self._typed_not_drawn():
             if self._update_due is not None:
                 self._update_due.cancel()
