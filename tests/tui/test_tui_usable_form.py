@@ -382,11 +382,8 @@ def test_the_first_frame_imports_no_widget_module_of_the_later_rows() -> None:
         "app._display = frame\n"
         "app.run(headless=True, size=(100, 32))\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "[]"
+    output = _python(check)
+    assert output.strip() == "[]"
 
 
 def test_importing_the_app_runs_no_collection_and_freezes_what_it_imported() -> None:
@@ -400,11 +397,8 @@ def test_importing_the_app_runs_no_collection_and_freezes_what_it_imported() -> 
         "import infusion_calc.tui.app\n"
         "print(len(runs), gc.isenabled(), gc.get_freeze_count() > 0)\n"
     )
-    result = subprocess.run(
-        [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
-    )
-    assert result.returncode == 0, result.stderr
-    runs, enabled, frozen = result.stdout.split()
+    output = _python(check)
+    runs, enabled, frozen = output.split()
     # (loading the module's own code, before its first line runs, may start one or two)
     assert int(runs) <= 3, f"{runs} collections while the app imported (75 unpaused)"
     assert (enabled, frozen) == ("True", "True")
@@ -429,8 +423,14 @@ def test_what_the_first_frame_s_widget_modules_made_is_frozen_once_imported() ->
         "app._display = frame\n"
         "app.run(headless=True, size=(100, 32))\n"
     )
+    output = _python(check)
+    assert output.strip() == "False"  # frozen: not among the objects the collector walks
+
+
+def _python(check: str) -> str:
+    """What a fresh interpreter running `check` prints (it must exit 0)."""
     result = subprocess.run(
         [sys.executable, "-c", check], capture_output=True, text=True, timeout=60
     )
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip() == "False"  # frozen: not among the objects the collector walks
+    return result.stdout
