@@ -368,22 +368,8 @@ importing them cost the first frame about 3 ms."""
 
 
 def test_the_first_frame_imports_no_widget_module_of_the_later_rows() -> None:
-    check = (
-        "import os, sys\n"
-        "from infusion_calc.tui.app import make_app\n"
-        "app = make_app()\n"
-        "display = app._display\n"
-        "def frame(screen, renderable):\n"
-        "    display(screen, renderable)\n"
-        "    if renderable is not None and not app._batch_count:\n"
-        f"        print(sorted(m for m in sys.modules if m in {LATER_WIDGET_MODULES!r}))\n"
-        "        sys.stdout.flush()\n"
-        "        os._exit(0)\n"
-        "app._display = frame\n"
-        "app.run(headless=True, size=(100, 32))\n"
-    )
-    output = _python(check)
-    assert output.strip() == "[]"
+    loaded = _at_first_frame(f"sorted(m for m in sys.modules if m in {LATER_WIDGET_MODULES!r})")
+    assert loaded == "[]"
 
 
 def test_importing_the_app_runs_no_collection_and_freezes_what_it_imported() -> None:
@@ -408,23 +394,11 @@ def test_what_the_first_frame_s_widget_modules_made_is_frozen_once_imported() ->
     """Run for real (not run_test), the first frame's widget modules import as the screen is
     built: what they make lives as long as the process and is kept out of the collector's
     passes (two older-generation passes walked it during the first frame's mount)."""
-    check = (
-        "import gc, os, sys\n"
-        "from infusion_calc.tui.app import make_app\n"
-        "app = make_app()\n"
-        "display = app._display\n"
-        "def frame(screen, renderable):\n"
-        "    display(screen, renderable)\n"
-        "    if renderable is not None and not app._batch_count:\n"
-        "        from infusion_calc.tui.widgets.order_form import OrderForm\n"
-        "        print(any(each is OrderForm for each in gc.get_objects()))\n"
-        "        sys.stdout.flush()\n"
-        "        os._exit(0)\n"
-        "app._display = frame\n"
-        "app.run(headless=True, size=(100, 32))\n"
+    walked = _at_first_frame(
+        "any(each is sys.modules['infusion_calc.tui.widgets.order_form'].OrderForm"
+        " for each in gc.get_objects())"
     )
-    output = _python(check)
-    assert output.strip() == "False"  # frozen: not among the objects the collector walks
+    assert walked == "False"  # frozen: not among the objects the collector walks
 
 
 def _python(check: str) -> str:
@@ -434,3 +408,23 @@ def _python(check: str) -> str:
     )
     assert result.returncode == 0, result.stderr
     return result.stdout
+
+
+def _at_first_frame(expression: str) -> str:
+    """What `expression` (with gc and sys at hand) evaluates to when the app, run for real in a
+    fresh interpreter, sends out its first frame."""
+    check = (
+        "import gc, os, sys\n"
+        "from infusion_calc.tui.app import make_app\n"
+        "app = make_app()\n"
+        "display = app._display\n"
+        "def frame(screen, renderable):\n"
+        "    display(screen, renderable)\n"
+        "    if renderable is not None and not app._batch_count:\n"
+        f"        print({expression})\n"
+        "        sys.stdout.flush()\n"
+        "        os._exit(0)\n"
+        "app._display = frame\n"
+        "app.run(headless=True, size=(100, 32))\n"
+    )
+    return _python(check).strip()
