@@ -73,35 +73,36 @@ _HEIGHTS: dict[str, Decimal] = {}
 _BSAS: dict[str, Decimal] = {}
 
 
-def _kept(measures: dict[str, Decimal], text: str, value: Decimal) -> Decimal:
-    if len(measures) >= MEASURES_KEPT:
-        measures.clear()  # flat memory
-    measures[text] = value
+def _read(
+    kept: dict[str, Decimal],
+    text: str,
+    kind: Kind,
+    bounds: tuple[Decimal, Decimal],
+    names: tuple[str, str, str],
+) -> Decimal:
+    """The measure spelled `text`, read in `kind` and range-checked (`names`: its field, its
+    name in the message, its unit), then kept by its spelling (a refusal raises, never kept)."""
+    field, what, unit = names
+    found = kept.get(text)
+    if found is not None:
+        return found
+    value = _in_range(parse_measure(text, kind, field), bounds, field, what, unit)
+    if len(kept) >= MEASURES_KEPT:
+        kept.clear()  # flat memory
+    kept[text] = value
     return value
 
 
 def parse_weight(text: str) -> Decimal:
-    found = _WEIGHTS.get(text)
-    if found is not None:
-        return found
-    measure = parse_measure(text, Kind.BODY_WEIGHT, "weight")
-    return _kept(_WEIGHTS, text, _in_range(measure, WEIGHT_RANGE_KG, "weight", "Weight", "kg"))
+    return _read(_WEIGHTS, text, Kind.BODY_WEIGHT, WEIGHT_RANGE_KG, ("weight", "Weight", "kg"))
 
 
 def parse_height(text: str) -> Decimal:
-    found = _HEIGHTS.get(text)
-    if found is not None:
-        return found
-    measure = parse_measure(text, Kind.HEIGHT, "height")
-    return _kept(_HEIGHTS, text, _in_range(measure, HEIGHT_RANGE_CM, "height", "Height", "cm"))
+    return _read(_HEIGHTS, text, Kind.HEIGHT, HEIGHT_RANGE_CM, ("height", "Height", "cm"))
 
 
 def parse_bsa(text: str) -> Decimal:
-    found = _BSAS.get(text)
-    if found is not None:
-        return found
-    measure = parse_measure(text, Kind.AREA, "bsa")
-    return _kept(_BSAS, text, _in_range(measure, BSA_RANGE_M2, "bsa", "BSA", "m²"))
+    return _read(_BSAS, text, Kind.AREA, BSA_RANGE_M2, ("bsa", "BSA", "m²"))
 
 
 def mosteller_bsa(height_cm: Decimal, weight_kg: Decimal) -> Decimal:
